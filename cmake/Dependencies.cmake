@@ -1,0 +1,49 @@
+# Every dependency is a Debian 12 package; a missing one stops configure with
+# the package name to install (scripts/setup installs them all).
+find_package(PkgConfig REQUIRED)
+
+function(vigil_require found what package)
+  if(NOT ${found})
+    message(FATAL_ERROR "vigil needs ${what}: install the Debian package '${package}' "
+                        "(apt-get install ${package}), or run scripts/setup.")
+  endif()
+endfunction()
+
+find_package(Threads REQUIRED)
+
+find_package(Boost 1.74 QUIET)
+vigil_require(Boost_FOUND "Boost (Asio)" libboost-dev)
+
+pkg_check_modules(LIBSERIALPORT QUIET IMPORTED_TARGET libserialport)
+vigil_require(LIBSERIALPORT_FOUND "libserialport" libserialport-dev)
+
+pkg_check_modules(LIBZMQ QUIET IMPORTED_TARGET libzmq)
+vigil_require(LIBZMQ_FOUND "libzmq" libzmq3-dev)
+
+find_path(CPPZMQ_INCLUDE_DIR zmq.hpp)
+set(CPPZMQ_FOUND FALSE)
+if(CPPZMQ_INCLUDE_DIR)
+  set(CPPZMQ_FOUND TRUE)
+endif()
+vigil_require(CPPZMQ_FOUND "cppzmq (zmq.hpp)" cppzmq-dev)
+
+find_package(Protobuf QUIET)
+vigil_require(Protobuf_FOUND "Protocol Buffers (libprotobuf)" libprotobuf-dev)
+find_program(VIGIL_PROTOC protoc)
+vigil_require(VIGIL_PROTOC "the protobuf compiler protoc" protobuf-compiler)
+
+find_package(doctest QUIET)
+vigil_require(doctest_FOUND "doctest" doctest-dev)
+
+find_package(CLI11 QUIET)
+vigil_require(CLI11_FOUND "CLI11" libcli11-dev)
+
+find_package(SQLite3 QUIET)
+vigil_require(SQLite3_FOUND "SQLite3" libsqlite3-dev)
+
+pkg_check_modules(LIBSYSTEMD QUIET IMPORTED_TARGET libsystemd)
+vigil_require(LIBSYSTEMD_FOUND "libsystemd" libsystemd-dev)
+
+add_library(vigil_zmq INTERFACE)
+target_include_directories(vigil_zmq SYSTEM INTERFACE ${CPPZMQ_INCLUDE_DIR})
+target_link_libraries(vigil_zmq INTERFACE PkgConfig::LIBZMQ)

@@ -1,0 +1,80 @@
+#pragma once
+// The one small interface every device protocol implements (gpsd's method
+// table, in C++): bytes in, readings and conditions out, and bytes to send
+// back when the protocol needs requests or acknowledgements. A session never
+// touches a socket, a clock or a global, so it is tested with values alone.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/device_condition.hpp"
+#include "core/observation.hpp"
+
+namespace vigil::drivers {
+
+enum class BeatSource : std::uint8_t { ecg, pulse, reported };
+
+// A beat the device flagged in the bytes just decoded. The daemon stamps it
+// with the receive time; rr is set when the device reports the interval itself.
+struct BeatMark {
+  BeatSource source = BeatSource::pulse;
+  std::optional<std::chrono::microseconds> rr;
+};
+
+struct DecodeOutput {
+  std::vector<core::Reading> readings;
+  std::vector<BeatMark> beats;
+  // The device's full set of technical conditions as of the latest frame;
+  // empty when no frame in this chunk carried status.
+  std::optional<core::DeviceConditions> conditions;
+  std::vector<std::uint8_t> to_send;  // acknowledgements, polls, keep-alives
+  std::vector<std::string> errors;    // one readable line per rejected frame
+
+  void clear() {
+    readings.clear();
+    beats.clear();
+    conditions.reset();
+    to_send.clear();
+    errors.clear();
+  }
+};
+
+struct CodecStats {
+  std::uint64_t bytes = 0;
+  std::uint64_t frames_ok = 0;
+  std::uint64_t frames_bad = 0;  // checksum, syntax or range errors
+  std::uint64_t resyncs = 0;     // bytes skipped to find the next frame start
+};
+
+class DeviceSession {
+ public:
+  virtual ~DeviceSession() = default;
+  // The link just came up: anything the device needs before it talks.
+  virtual void on_open(DecodeOutput&) {}
+  virtual void on_bytes(std::span<const std::uint8_t> bytes, DecodeOutput& out) = 0;
+  // Called about once a second with the core's clock, for polls and keep-alives.
+  virtual void on_tick(core::TimePoint, DecodeOutput&) {}
+  virtual const CodecStats& stats() const = 0;
+};
+
+struct Protocol {
+  std::string_view name;   // as written in the config: "masimo", "hl7-mllp"
+  std::string_view title;  // for people: "Masimo Radical-7 / Rad-8 ASCII serial"
+  unsigned default_baud;   // 0 where the transport is not a serial line
+  // How often a healthy device sends something; staleness is judged by it.
+  std::chrono::milliseconds expected_interval;
+  // True when the device stays silent until asked: auto-detection must not
+  // pick it by listening alone.
+  bool needs_request;
+  std::unique_ptr<DeviceSession> (*make_session)();
+};
+
+std::span<const Protocol> protocols();
+const Protocol* find_protocol(std::string_view name);
+
+}  // namespace vigil::drivers
