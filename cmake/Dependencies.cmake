@@ -47,3 +47,6 @@ vigil_require(LIBSYSTEMD_FOUND "libsystemd" libsystemd-dev)
 add_library(vigil_zmq INTERFACE)
 target_include_directories(vigil_zmq SYSTEM INTERFACE ${CPPZMQ_INCLUDE_DIR})
 target_link_libraries(vigil_zmq INTERFACE PkgConfig::LIBZMQ)
+
+find_package(spdlog QUIET)
+vigil_require(spdlog_FOUND "spdlog" libspdlog-dev)

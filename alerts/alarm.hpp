@@ -1,0 +1,71 @@
+#pragma once
+// Alarm vocabulary after IEC 60601-1-8: a condition is present or not; its
+// signal is raised, acknowledged, paused, latched or reset. Every transition
+// is an AlarmEvent carrying the values and limits behind it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/metric.hpp"
+#include "core/time.hpp"
+
+namespace vigil::alerts {
+
+enum class Priority : std::uint8_t { low = 1, medium = 2, high = 3 };
+enum class AlarmKind : std::uint8_t { physiological = 1, technical = 2 };
+enum class Transition : std::uint8_t {
+  raised = 1,
+  updated = 2,
+  escalated = 3,
+  acknowledged = 4,
+  audio_paused = 5,
+  audio_resumed = 6,
+  cleared = 7,
+  reset = 8,
+  restored = 9,
+};
+
+std::string_view to_string(Priority p);
+std::string_view to_string(AlarmKind k);
+std::string_view to_string(Transition t);
+
+// What a rule says about one condition at one instant.
+struct ConditionReport {
+  std::string condition;  // stable id: "desaturation", "device_lost:spo2-1"
+  bool present = false;
+  Priority priority = Priority::medium;
+  AlarmKind kind = AlarmKind::physiological;
+  core::Duration delay{};  // alarm condition delay
+  bool latching = false;
+  std::optional<core::Metric> metric;
+  double value = 0;
+  double limit = 0;
+  double baseline = 0;
+  std::string message;
+  std::string device;
+};
+
+struct AlarmEvent {
+  std::string alarm_id;
+  std::string bed;
+  std::string condition;
+  Priority priority = Priority::medium;
+  AlarmKind kind = AlarmKind::physiological;
+  Transition transition = Transition::raised;
+  std::string message;
+  std::optional<core::Metric> metric;
+  double value = 0;
+  double limit = 0;
+  double baseline = 0;
+  core::TimePoint onset{};
+  core::TimePoint time{};
+  bool active = false;
+  bool latched = false;
+  bool acknowledged = false;
+  std::string actor;
+  std::optional<core::TimePoint> audio_paused_until;
+  std::string device;
+};
+
+}  // namespace vigil::alerts

@@ -1,0 +1,166 @@
+#include "daemon/config_loader.hpp"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "drivers/device_session.hpp"
+#include "drivers/transport_stream.hpp"
+
+namespace vigil::daemon {
+namespace pb = google::protobuf;
+using vigil::v1::config::DaemonConfig;
+
+namespace {
+
+class Collector final : public pb::io::ErrorCollector {
+ public:
+  explicit Collector(std::string path) : path_{std::move(path)} {}
+  void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
+    add(line, column, message);
+  }
+  void AddWarning(int line, pb::io::ColumnNumber column, const std::string& message) override {
+    add(line, column, "warning: " + message);
+  }
+  void add(int line, int column, const std::string& message) {
+    // protobuf counts from zero; editors and people count from one.
+    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message);
+  }
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> errors_;
+};
+
+// Semantic checks, each error placed where the offending field was written.
+class Validator {
+ public:
+  Validator(const pb::TextFormat::ParseInfoTree& tree, Collector& errors) : root_{tree}, errors_{errors} {}
+
+  void check(const DaemonConfig& c) {
+    const auto* d = DaemonConfig::descriptor();
+    if (c.bed_size() == 0) errors_.add(0, 0, "no bed is configured: add a 'bed { id: ... device { ... } }' block");
+    std::set<std::string> beds;
+    for (int i = 0; i < c.bed_size(); ++i) {
+      const auto* bed_tree = root_.GetTreeForNested(d->FindFieldByName("bed"), i);
+      check_bed(c.bed(i), bed_tree, beds);
+    }
+    if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" && c.log_level() != "warn" &&
+        c.log_level() != "error")
+      at(root_, d, "log_level", -1, "log_level must be debug, info, warn or error, not '" + c.log_level() + "'");
+  }
+
+ private:
+  void at(const pb::TextFormat::ParseInfoTree& tree, const pb::Descriptor* d, const char* field, int index,
+          const std::string& message) {
+    const auto loc = tree.GetLocation(d->FindFieldByName(field), index);
+    errors_.add(loc.line < 0 ? 0 : loc.line, loc.column < 0 ? 0 : loc.column, message);
+  }
+
+  static bool valid_id(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char ch : id)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) return false;
+    return true;
+  }
+
+  void check_bed(const vigil::v1::config::Bed& bed, const pb::TextFormat::ParseInfoTree* tree,
+                 std::set<std::string>& beds) {
+    const auto* d = vigil::v1::config::Bed::descriptor();
+    const auto& t = tree ? *tree : root_;
+    if (!valid_id(bed.id()))
+      at(t, d, "id", -1, "bed id '" + bed.id() + "' must be 1-64 letters, digits, '-', '_' or '.' (it is used in bus topics)");
+    else if (!beds.insert(bed.id()).second)
+      at(t, d, "id", -1, "bed id '" + bed.id() + "' is used twice");
+    if (bed.device_size() == 0) at(t, d, "id", -1, "bed '" + bed.id() + "' has no device");
+    std::set<std::string> devices;
+    for (int i = 0; i < bed.device_size(); ++i) {
+      const auto* dev_tree = t.GetTreeForNested(d->FindFieldByName("device"), i);
+      check_device(bed.device(i), dev_tree ? *dev_tree : t, devices);
+    }
+  }
+
+  void check_device(const vigil::v1::config::Device& dev, const pb::TextFormat::ParseInfoTree& t,
+                    std::set<std::string>& devices) {
+    const auto* d = vigil::v1::config::Device::descriptor();
+    if (!valid_id(dev.id()))
+      at(t, d, "id", -1, "device id '" + dev.id() + "' must be 1-64 letters, digits, '-', '_' or '.'");
+    else if (!devices.insert(dev.id()).second)
+      at(t, d, "id", -1, "device id '" + dev.id() + "' is used twice in this bed");
+    if (!drivers::find_protocol(dev.protocol())) {
+      std::string known;
+      for (const auto& p : drivers::protocols()) known += (known.empty() ? "" : ", ") + std::string{p.name};
+      at(t, d, "protocol", -1, "unknown protocol '" + dev.protocol() + "' (known: " + known + ")");
+    }
+    using Link = vigil::v1::config::Device;
+    switch (dev.link_case()) {
+      case Link::LINK_NOT_SET:
+        at(t, d, "id", -1, "device '" + dev.id() + "' needs one of path, usb_serial, tcp_connect or tcp_listen");
+        break;
+      case Link::kTcpConnect:
+        if (auto hp = drivers::split_host_port(dev.tcp_connect()); !hp) at(t, d, "tcp_connect", -1, hp.error());
+        break;
+      case Link::kTcpListen:
+        if (auto hp = drivers::split_host_port(dev.tcp_listen()); !hp) at(t, d, "tcp_listen", -1, hp.error());
+        break;
+      case Link::kPath:
+        if (dev.path().empty()) at(t, d, "path", -1, "path is empty");
+        break;
+      case Link::kUsbSerial:
+        if (dev.usb_serial().empty()) at(t, d, "usb_serial", -1, "usb_serial is empty");
+        break;
+    }
+    if (dev.baud() != 0 && (dev.baud() < 300 || dev.baud() > 921600))
+      at(t, d, "baud", -1, "baud " + std::to_string(dev.baud()) + " is outside 300-921600");
+  }
+
+  const pb::TextFormat::ParseInfoTree& root_;
+  Collector& errors_;
+};
+
+std::string join(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += (s.empty() ? "" : "\n") + l;
+  return s;
+}
+
+}  // namespace
+
+void apply_defaults(DaemonConfig& c) {
+  if (c.publish_endpoint().empty()) c.set_publish_endpoint("tcp://127.0.0.1:5560");
+  if (c.command_endpoint().empty()) c.set_command_endpoint("tcp://127.0.0.1:5561");
+  if (c.heartbeat_ms() == 0) c.set_heartbeat_ms(1000);
+  if (c.log_level().empty()) c.set_log_level("info");
+}
+
+core::Result<LoadedConfig> parse_config(const std::string& text, const std::string& path) {
+  LoadedConfig loaded;
+  loaded.path = path;
+  Collector errors{path};
+  pb::TextFormat::Parser parser;
+  pb::TextFormat::ParseInfoTree tree;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(text, &loaded.config)) {
+    if (errors.errors().empty()) errors.add(0, 0, "not a valid vigil config");
+    return core::Error{join(errors.errors())};
+  }
+  Validator{tree, errors}.check(loaded.config);
+  if (!errors.errors().empty()) return core::Error{join(errors.errors())};
+  apply_defaults(loaded.config);
+  return loaded;
+}
+
+core::Result<LoadedConfig> load_config(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) return core::Error{path + ":1:1: cannot read the config file"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+}  // namespace vigil::daemon

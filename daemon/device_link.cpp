@@ -1,0 +1,219 @@
+#include "daemon/device_link.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace vigil::daemon {
+namespace {
+constexpr std::chrono::milliseconds kMaxBackoff{8000};
+// Bad-frame messages are logged at most this often per device, with a count,
+// so a noisy line cannot flood the journal.
+constexpr std::chrono::seconds kErrorLogInterval{10};
+}  // namespace
+
+DeviceLink::DeviceLink(boost::asio::io_context& io, const core::Clock& clock, std::string bed,
+                       const vigil::v1::config::Device& config, Callbacks callbacks)
+    : io_{io},
+      clock_{clock},
+      bed_{std::move(bed)},
+      config_{config},
+      protocol_{drivers::find_protocol(config.protocol())},
+      callbacks_{std::move(callbacks)},
+      reopen_timer_{io} {
+  if (!protocol_) throw std::invalid_argument("unknown protocol " + config.protocol());
+  silence_ = config.silence_ms() ? core::Duration{std::chrono::milliseconds{config.silence_ms()}}
+                                 : core::Duration{3 * protocol_->expected_interval};
+  since_ = clock_.now();
+}
+
+DeviceLink::~DeviceLink() { stop(); }
+
+std::string DeviceLink::where() const {
+  using D = vigil::v1::config::Device;
+  switch (config_.link_case()) {
+    case D::kPath: return config_.path();
+    case D::kUsbSerial: return "usb serial " + config_.usb_serial();
+    case D::kTcpConnect: return "tcp " + config_.tcp_connect();
+    case D::kTcpListen: return "listening on tcp " + config_.tcp_listen();
+    case D::LINK_NOT_SET: break;
+  }
+  return "nowhere";
+}
+
+void DeviceLink::start() {
+  stopped_ = false;
+  open();
+}
+
+void DeviceLink::stop() {
+  stopped_ = true;
+  *alive_ = false;
+  alive_ = std::make_shared<bool>(true);
+  reopen_timer_.cancel();
+  for (auto& c : connections_) c->stream->close();
+  connections_.clear();
+  listener_.reset();
+}
+
+void DeviceLink::open() {
+  if (stopped_) return;
+  const drivers::SerialSettings serial{config_.baud() ? config_.baud()
+                                                      : (protocol_->default_baud ? protocol_->default_baud : 9600)};
+  using D = vigil::v1::config::Device;
+  switch (config_.link_case()) {
+    case D::kPath:
+    case D::kUsbSerial: {
+      auto stream = config_.link_case() == D::kPath ? drivers::open_serial(io_, config_.path(), serial)
+                                                     : drivers::open_usb_serial(io_, config_.usb_serial(), serial);
+      if (!stream) return fail(stream.error());
+      adopt(std::move(stream.value()));
+      break;
+    }
+    case D::kTcpConnect: {
+      set_state(vigil::v1::CONNECTING, "connecting to " + config_.tcp_connect());
+      std::weak_ptr<bool> alive = alive_;
+      drivers::connect_tcp(io_, config_.tcp_connect(), [this, alive](auto result) {
+        if (alive.expired()) return;
+        if (!result) return fail(result.error());
+        adopt(std::move(result.value()));
+      });
+      break;
+    }
+    case D::kTcpListen: {
+      auto listener = drivers::listen_tcp(io_, config_.tcp_listen(), [this](std::unique_ptr<drivers::ByteStream> s) {
+        spdlog::info("{}/{}: sender connected: {}", bed_, id(), s->describe());
+        adopt(std::move(s));
+      });
+      if (!listener) return fail(listener.error());
+      listener_ = std::move(listener.value());
+      set_state(vigil::v1::CONNECTING, "listening on " + config_.tcp_listen() + ", waiting for data");
+      break;
+    }
+    case D::LINK_NOT_SET: fail("no link configured"); break;
+  }
+}
+
+void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
+  auto conn = std::make_unique<Connection>();
+  conn->stream = std::move(stream);
+  conn->session = protocol_->make_session();
+  Connection* c = conn.get();
+  connections_.push_back(std::move(conn));
+  std::weak_ptr<bool> alive = alive_;
+  c->stream->start([this, c, alive](std::span<const std::uint8_t> bytes) { if (!alive.expired()) on_bytes(*c, bytes); },
+                   [this, c, alive](const std::string& reason) { if (!alive.expired()) on_closed(c, reason); });
+  if (state_ != vigil::v1::UP) set_state(vigil::v1::CONNECTING, "opened " + c->stream->describe() + ", waiting for data");
+  drivers::DecodeOutput out;
+  c->session->on_open(out);
+  deliver(*c, out);
+}
+
+void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
+  const auto frames_before = c.session->stats().frames_ok;
+  drivers::DecodeOutput out;
+  c.session->on_bytes(bytes, out);
+  const auto now = clock_.now();
+  if (c.session->stats().frames_ok > frames_before) {
+    last_frame_ = now;
+    backoff_ = std::chrono::milliseconds{500};
+    if (state_ != vigil::v1::UP) set_state(vigil::v1::UP, "receiving from " + c.stream->describe());
+  }
+  note_errors(out, now);
+  deliver(c, out);
+}
+
+void DeviceLink::deliver(Connection& c, drivers::DecodeOutput& out) {
+  if (!out.to_send.empty()) c.stream->write(std::move(out.to_send));
+  out.to_send.clear();
+  callbacks_.on_output(*this, out);
+}
+
+void DeviceLink::note_errors(const drivers::DecodeOutput& out, core::TimePoint now) {
+  if (out.errors.empty()) return;
+  errors_since_log_ += out.errors.size();
+  if (now - last_error_log_ < kErrorLogInterval) return;
+  spdlog::warn("{}/{}: {} bad frame(s) from {}; latest: {}", bed_, id(), errors_since_log_, where(),
+               out.errors.back());
+  errors_since_log_ = 0;
+  last_error_log_ = now;
+}
+
+void DeviceLink::on_closed(Connection* c, const std::string& reason) {
+  // Defer the erase: we may be inside this connection's own read handler.
+  boost::asio::post(io_, [this, c, reason, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
+    for (auto it = connections_.begin(); it != connections_.end(); ++it) {
+      if (it->get() != c) continue;
+      const auto& s = (*it)->session->stats();
+      closed_stats_.bytes += s.bytes;
+      closed_stats_.frames_ok += s.frames_ok;
+      closed_stats_.frames_bad += s.frames_bad;
+      closed_stats_.resyncs += s.resyncs;
+      connections_.erase(it);
+      break;
+    }
+    if (listener_) {
+      spdlog::info("{}/{}: sender disconnected: {}", bed_, id(), reason);
+      return;  // a listening link waits for the next sender; silence decides loss
+    }
+    fail(reason);
+  });
+}
+
+void DeviceLink::fail(const std::string& reason) {
+  for (auto& c : connections_) c->stream->close();
+  connections_.clear();
+  set_state(vigil::v1::DOWN, reason + "; retrying in " + std::to_string(backoff_.count()) + " ms");
+  schedule_reopen();
+}
+
+void DeviceLink::schedule_reopen() {
+  if (stopped_) return;
+  reopen_timer_.expires_after(backoff_);
+  backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+  std::weak_ptr<bool> alive = alive_;
+  reopen_timer_.async_wait([this, alive](boost::system::error_code ec) {
+    if (!ec && !alive.expired()) open();
+  });
+}
+
+void DeviceLink::check(core::TimePoint now) {
+  for (auto& c : connections_) {
+    drivers::DecodeOutput out;
+    c->session->on_tick(now, out);
+    if (!out.to_send.empty() || !out.readings.empty()) deliver(*c, out);
+  }
+  if (state_ == vigil::v1::DOWN || state_ == vigil::v1::STALE) return;
+  const core::TimePoint reference = last_frame_ && *last_frame_ > since_ ? *last_frame_ : since_;
+  if (now - reference <= silence_) return;
+  const auto stats_now = stats();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - reference).count();
+  std::string why = "no valid frame for " + std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+  if (stats_now.frames_bad > 0) why += " (" + std::to_string(stats_now.frames_bad) + " bad frames so far)";
+  set_state(vigil::v1::STALE, why + " from " + where());
+}
+
+drivers::CodecStats DeviceLink::stats() const {
+  drivers::CodecStats total = closed_stats_;
+  for (const auto& c : connections_) {
+    const auto& s = c->session->stats();
+    total.bytes += s.bytes;
+    total.frames_ok += s.frames_ok;
+    total.frames_bad += s.frames_bad;
+    total.resyncs += s.resyncs;
+  }
+  return total;
+}
+
+void DeviceLink::set_state(LinkState s, std::string reason) {
+  if (s == state_ && reason == reason_) return;
+  const bool changed = s != state_;
+  state_ = s;
+  reason_ = std::move(reason);
+  if (changed) since_ = clock_.now();
+  const auto level = (s == vigil::v1::DOWN || s == vigil::v1::STALE) ? spdlog::level::warn : spdlog::level::info;
+  spdlog::log(level, "{}/{}: link {}: {}", bed_, id(), vigil::v1::LinkState_Name(s), reason_);
+  if (changed) callbacks_.on_state_change(*this);
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,88 @@
+#pragma once
+// One configured device: its transport, its protocol session, and the state
+// of the link (connecting, up, down, stale). A link that fails is reopened
+// with backoff; a link that goes quiet is declared stale by the core's clock.
+// Every change of state is reported, never swallowed.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drivers/device_session.hpp"
+#include "drivers/transport_stream.hpp"
+#include "vigil/v1/bus.pb.h"
+#include "vigil/v1/config.pb.h"
+
+namespace vigil::daemon {
+
+using LinkState = vigil::v1::LinkState;
+
+class DeviceLink {
+ public:
+  struct Callbacks {
+    std::function<void(DeviceLink&, drivers::DecodeOutput&)> on_output;
+    std::function<void(DeviceLink&)> on_state_change;
+  };
+
+  DeviceLink(boost::asio::io_context& io, const core::Clock& clock, std::string bed,
+             const vigil::v1::config::Device& config, Callbacks callbacks);
+  ~DeviceLink();
+  DeviceLink(const DeviceLink&) = delete;
+  DeviceLink& operator=(const DeviceLink&) = delete;
+
+  void start();
+  void stop();
+  // Silence detection and protocol ticks; called by the core about 4 times a second.
+  void check(core::TimePoint now);
+
+  const std::string& bed() const { return bed_; }
+  const std::string& id() const { return config_.id(); }
+  const drivers::Protocol& protocol() const { return *protocol_; }
+  LinkState state() const { return state_; }
+  const std::string& reason() const { return reason_; }
+  drivers::CodecStats stats() const;
+  std::optional<core::TimePoint> last_frame() const { return last_frame_; }
+  core::Duration silence_limit() const { return silence_; }
+  std::string where() const;
+
+ private:
+  struct Connection {
+    std::unique_ptr<drivers::ByteStream> stream;
+    std::unique_ptr<drivers::DeviceSession> session;
+  };
+
+  void open();
+  void adopt(std::unique_ptr<drivers::ByteStream> stream);
+  void on_bytes(Connection& c, std::span<const std::uint8_t> bytes);
+  void on_closed(Connection* c, const std::string& reason);
+  void fail(const std::string& reason);
+  void schedule_reopen();
+  void set_state(LinkState s, std::string reason);
+  void deliver(Connection& c, drivers::DecodeOutput& out);
+  void note_errors(const drivers::DecodeOutput& out, core::TimePoint now);
+
+  boost::asio::io_context& io_;
+  const core::Clock& clock_;
+  std::string bed_;
+  vigil::v1::config::Device config_;
+  const drivers::Protocol* protocol_;
+  Callbacks callbacks_;
+  core::Duration silence_;
+  boost::asio::steady_timer reopen_timer_;
+  std::chrono::milliseconds backoff_{500};
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::unique_ptr<drivers::TcpListener> listener_;
+  LinkState state_ = vigil::v1::CONNECTING;
+  std::string reason_ = "opening";
+  core::TimePoint since_{};
+  std::optional<core::TimePoint> last_frame_;
+  drivers::CodecStats closed_stats_;  // totals of sessions already gone
+  std::uint64_t errors_since_log_ = 0;
+  core::TimePoint last_error_log_{};
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  bool stopped_ = false;
+};
+
+}  // namespace vigil::daemon

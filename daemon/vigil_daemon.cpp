@@ -1,0 +1,90 @@
+#include "daemon/vigil_daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace vigil::daemon {
+namespace {
+// The core checks silence and delays this often; well under every condition
+// delay and staleness limit it serves.
+constexpr std::chrono::milliseconds kTick{250};
+
+std::string new_daemon_id() {
+  std::random_device rd;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+  return buf;
+}
+}  // namespace
+
+VigilDaemon::VigilDaemon(boost::asio::io_context& io, const core::Clock& clock,
+                         vigil::v1::config::DaemonConfig config)
+    : io_{io}, clock_{clock}, config_{std::move(config)}, tick_timer_{io} {}
+
+VigilDaemon::~VigilDaemon() { stop(); }
+
+BedMonitor* VigilDaemon::bed(const std::string& id) {
+  auto it = beds_.find(id);
+  return it == beds_.end() ? nullptr : it->second.get();
+}
+
+void VigilDaemon::start() {
+  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id());
+  spdlog::info("publishing on {}", config_.publish_endpoint());
+  for (const auto& bed : config_.bed()) {
+    beds_[bed.id()] = std::make_unique<BedMonitor>(bed, config_.drill(), *bus_);
+    for (const auto& dev : bed.device()) {
+      links_.push_back(std::make_unique<DeviceLink>(
+          io_, clock_, bed.id(), dev,
+          DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
+                                [this](DeviceLink& l) { on_link_state(l); }}));
+    }
+  }
+  for (auto& link : links_) {
+    spdlog::info("{}/{}: {} on {}", link->bed(), link->id(), link->protocol().title, link->where());
+    link->start();
+  }
+  running_ = true;
+  schedule_tick();
+}
+
+void VigilDaemon::stop() {
+  if (!running_) return;
+  running_ = false;
+  tick_timer_.cancel();
+  for (auto& link : links_) link->stop();
+}
+
+void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
+  BedMonitor* b = bed(link.bed());
+  const auto now = clock_.now();
+  for (const auto& r : out.readings) b->on_reading(link.id(), r, now);
+  if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
+}
+
+void VigilDaemon::on_link_state(DeviceLink& link) {
+  if (BedMonitor* b = bed(link.bed())) b->on_link_state(link, clock_.now());
+}
+
+void VigilDaemon::schedule_tick() {
+  tick_timer_.expires_after(kTick);
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && running_) tick();
+  });
+}
+
+void VigilDaemon::tick() {
+  const auto now = clock_.now();
+  for (auto& link : links_) link->check(now);
+  for (auto& [id, b] : beds_) b->tick(now);
+  const auto interval = std::chrono::milliseconds{config_.heartbeat_ms()};
+  if (now - last_heartbeat_ >= interval) {
+    last_heartbeat_ = now;
+    for (auto& [id, b] : beds_) bus_->heartbeat(id, now, config_.heartbeat_ms());
+    bus_->heartbeat("*", now, config_.heartbeat_ms());
+  }
+  schedule_tick();
+}
+
+}  // namespace vigil::daemon
