@@ -90,6 +90,10 @@ core::Result<std::unique_ptr<ByteStream>> open_serial(asio::io_context& io, cons
   return core::Error{r.error()};
 }
 
+std::unique_ptr<ByteStream> make_byte_stream_from_fd(asio::io_context& io, int fd, std::string description) {
+  return make_byte_stream(asio::posix::stream_descriptor{io, fd}, std::move(description));
+}
+
 core::Result<std::unique_ptr<ByteStream>> open_usb_serial(asio::io_context& io, const std::string& usb_serial,
                                                           SerialSettings settings) {
   for (const auto& p : list_serial_ports())

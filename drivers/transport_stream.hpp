@@ -44,6 +44,9 @@ core::Result<std::unique_ptr<ByteStream>> open_serial(boost::asio::io_context& i
 core::Result<std::unique_ptr<ByteStream>> open_usb_serial(boost::asio::io_context& io,
                                                           const std::string& usb_serial, SerialSettings settings);
 
+// Wraps an open file descriptor (a pty master, say); the stream owns it.
+std::unique_ptr<ByteStream> make_byte_stream_from_fd(boost::asio::io_context& io, int fd, std::string description);
+
 // A TCP connection to host:port (a serial device server).
 void connect_tcp(boost::asio::io_context& io, const std::string& host_port,
                  std::function<void(core::Result<std::unique_ptr<ByteStream>>)> done);

@@ -1,0 +1,160 @@
+#include "sim/sim_bed.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace vigil::sim {
+namespace {
+// A cuff takes this long from inflation to result (monitors: 20-40 s).
+constexpr std::chrono::seconds kCuffDuration{30};
+}  // namespace
+
+SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start, Say say)
+    : io_{io},
+      bed_{std::move(bed)},
+      scenario_{std::move(scenario)},
+      model_{scenario_.patient, scenario_.seed},
+      wall_start_{wall_start},
+      say_{std::move(say)},
+      rng_{scenario_.seed} {}
+
+void SimBed::add_device(const SimDeviceSpec& spec) {
+  auto d = std::make_unique<Device>();
+  d->spec = spec;
+  d->emitter = make_emitter(spec.protocol);
+  if (!d->emitter)
+    throw std::runtime_error("no simulator for protocol '" + spec.protocol + "' (known: " + emitter_names() + ")");
+  d->port = make_port(io_, spec.port);
+  Device* raw = d.get();
+  d->port->on_data([raw](std::span<const std::uint8_t> b) { raw->emitter->received(b); });
+  devices_.push_back(std::move(d));
+}
+
+void SimBed::start() {
+  for (auto& d : devices_) d->port->plug();
+  for (const auto& e : scenario_.events)
+    if (e.fault && !device(e.device))
+      throw std::runtime_error("scenario line " + std::to_string(e.line) + " names device '" + e.device +
+                               "', which bed " + bed_ + " does not have");
+}
+
+void SimBed::unplug_all(core::Duration at, core::Duration span) {
+  for (const auto& d : devices_) {
+    ScenarioEvent e;
+    e.at = at;
+    e.fault = FaultKind::unplug;
+    e.device = d->spec.id;
+    e.fault_for = span;
+    e.text = "unplug " + d->spec.id + " for " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) + " s";
+    scenario_.events.push_back(e);
+  }
+  std::stable_sort(scenario_.events.begin(), scenario_.events.end(),
+                   [](const auto& a, const auto& b) { return a.at < b.at; });
+}
+
+std::vector<std::string> SimBed::describe_ports() const {
+  std::vector<std::string> lines;
+  for (const auto& d : devices_)
+    lines.push_back(bed_ + "/" + d->spec.id + " " + d->spec.protocol + " on " + d->port->describe());
+  return lines;
+}
+
+SimBed::Device* SimBed::device(const std::string& id) {
+  for (auto& d : devices_)
+    if (d->spec.id == id) return d.get();
+  return nullptr;
+}
+
+void SimBed::apply(const ScenarioEvent& e) {
+  say_(clock_text(e.at) + " " + bed_ + ": " + e.text.substr(e.text.find_first_not_of(" \t")));
+  for (const auto& c : e.changes) model_.ramp(c.param, c.target, e.at, e.over);
+  if (e.measure_nibp && !cuff_running_since_) next_cuff_start_ = e.at;
+  if (!e.fault) return;
+  if (*e.fault == FaultKind::cuff_failure) {
+    cuff_fails_next_ = true;
+    return;
+  }
+  Device* d = device(e.device);
+  if (!d) return;
+  const auto until = e.at + e.fault_for;
+  switch (*e.fault) {
+    case FaultKind::unplug: d->unplugged_until = until; break;
+    case FaultKind::sensor_off: d->sensor_off_until = until; break;
+    case FaultKind::garble: d->garble_until = until; break;
+    case FaultKind::motion: d->motion_until = until; break;
+    case FaultKind::reboot:
+      // Silent while it restarts, then a few frames without values.
+      d->unplugged_until = until;
+      d->booting_until = until + std::chrono::seconds{5};
+      break;
+    case FaultKind::cuff_failure: break;
+  }
+}
+
+void SimBed::run_cuff(core::Duration t) {
+  if (!cuff_running_since_ && t >= next_cuff_start_) {
+    cuff_running_since_ = next_cuff_start_;
+    next_cuff_start_ += scenario_.nibp_cycle;
+  }
+  if (cuff_running_since_ && t >= *cuff_running_since_ + kCuffDuration) {
+    const auto done = *cuff_running_since_ + kCuffDuration;
+    const Vitals v = model_.measured(done, scenario_.noise);
+    CuffReading r{v.systolic, v.diastolic, std::round(v.mean()), wall_start_ + done, cuff_fails_next_};
+    cuff_fails_next_ = false;
+    for (auto& d : devices_)
+      if (d->emitter->measures_nibp()) d->pending_cuff = r;
+    cuff_running_since_.reset();
+  }
+}
+
+void SimBed::emit(Device& d, core::Duration t) {
+  const bool unplugged = t < d.unplugged_until;
+  if (unplugged && d.plugged) {
+    d.port->unplug();
+    d.plugged = false;
+    say_(clock_text(t) + " " + bed_ + "/" + d.spec.id + ": cable unplugged");
+  } else if (!unplugged && !d.plugged) {
+    d.port->plug();
+    d.plugged = true;
+    say_(clock_text(t) + " " + bed_ + "/" + d.spec.id + ": cable back in, " + d.port->describe());
+  }
+  if (unplugged) return;
+  DeviceState s;
+  s.t = t;
+  s.wall = wall_start_ + t;
+  s.vitals = model_.measured(t, scenario_.noise);
+  s.sensor_off = t < d.sensor_off_until;
+  s.motion = t < d.motion_until;
+  s.booting = t < d.booting_until;
+  s.cuff = d.pending_cuff;
+  d.pending_cuff.reset();
+  std::string bytes = d.emitter->frame(s);
+  std::uniform_real_distribution<double> chance{0.0, 1.0};
+  const bool garble = t < d.garble_until || (d.spec.garbage > 0 && chance(rng_) < d.spec.garbage);
+  if (garble && !bytes.empty()) {
+    // Line noise: flip a few bytes and add a burst of junk before the frame.
+    std::uniform_int_distribution<int> byte{0, 255};
+    std::uniform_int_distribution<std::size_t> where{0, bytes.size() - 1};
+    for (int i = 0; i < 3; ++i) bytes[where(rng_)] = static_cast<char>(byte(rng_));
+    std::string junk;
+    for (int i = 0; i < 8; ++i) junk += static_cast<char>(byte(rng_));
+    bytes = junk + bytes;
+  }
+  d.port->send(bytes);
+  if (auto w = d.emitter->take_warning()) say_(bed_ + "/" + d.spec.id + ": " + *w);
+}
+
+void SimBed::advance(core::Duration t) {
+  while (next_event_ < scenario_.events.size() && scenario_.events[next_event_].at <= t)
+    apply(scenario_.events[next_event_++]);
+  run_cuff(t);
+  for (auto& d : devices_) {
+    while (d->next_frame <= t) {
+      emit(*d, d->next_frame);
+      d->next_frame += d->emitter->interval();
+    }
+  }
+}
+
+}  // namespace vigil::sim
