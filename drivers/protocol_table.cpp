@@ -1,13 +1,22 @@
 // The one table of device protocols. Adding a protocol means adding its codec
 // file pair and one entry here; nothing else in vigil names a device.
-#include <array>
+#include <vector>
 
 #include "drivers/device_session.hpp"
+#include "drivers/masimo_codec.hpp"
+#include "drivers/mllp_codec.hpp"
 
 namespace vigil::drivers {
 namespace {
 const std::vector<Protocol>& table() {
-  static const std::vector<Protocol> kProtocols{};
+  using std::chrono::seconds;
+  static const std::vector<Protocol> kProtocols{
+      {"masimo", "Masimo Radical-7 / Rad-8 / Rad-97 ASCII 1 serial output", 9600, seconds{1}, false,
+       &make_masimo_session},
+      // Gateways send PCD-01 results at a configured period; 5 s is what vigil
+      // asks sites to configure (staleness is judged on it), not a standard.
+      {"hl7-mllp", "HL7 v2 ORU^R01 (IHE PCD-01) over MLLP", 0, seconds{5}, false, &make_hl7_session},
+  };
   return kProtocols;
 }
 }  // namespace

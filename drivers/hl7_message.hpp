@@ -1,0 +1,126 @@
+#pragma once
+// HL7 version 2 message syntax: segments, fields, repetitions, components and
+// escapes with the delimiters a message declares in its MSH segment; HL7 DTM
+// times; and the general acknowledgement (ACK) a receiver returns.
+//
+// Facts (HL7 v2.6 chapter 2, restated): a message is segments separated by CR;
+// the first is MSH, whose 4th character is the field separator and whose next
+// characters (MSH-2) are the component, repetition, escape and subcomponent
+// separators, normally "^~\&". MSH-1 is the field separator itself, so MSH
+// field n sits at split index n-1. Escapes \F\ \S\ \T\ \R\ \E\ stand for the
+// delimiters. MSH-9 is the message type (ORU^R01^ORU_R01), MSH-10 the control
+// id, MSH-11 the processing id (P production, T training, D debugging), MSH-12
+// the version, MSH-15/16 the accept/application acknowledgement types. An ACK
+// is MSH + MSA (MSA-1 AA accept, AE error, AR reject; MSA-2 the control id
+// acknowledged; MSA-3 a text) + optional ERR (ERR-3 code from HL7 table 0357,
+// ERR-4 severity, ERR-8 a user message). DTM is YYYY[MM[DD[HH[MM[SS[.S...]]]]]]
+// followed by an optional +/-HHMM offset.
+// Cross-checked with the open-source readers simple-hl7 (hitgeek, parser and
+// ACK builder) and node-hl7-client (Bugs5382).
+//
+// Segments separated by LF or CR LF are accepted too: gateways differ.
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace vigil::drivers {
+
+struct Hl7Delimiters {
+  char field = '|';
+  char component = '^';
+  char repetition = '~';
+  char escape = '\\';
+  char subcomponent = '&';
+};
+
+struct Hl7Segment {
+  // fields[0] is the segment name. For MSH, fields[1] is the field separator
+  // and fields[2] the encoding characters, so fields[n] is always MSH-n.
+  std::vector<std::string> fields;
+
+  std::string_view name() const { return fields.empty() ? std::string_view{} : fields[0]; }
+  std::string_view field(std::size_t n) const { return n < fields.size() ? fields[n] : std::string_view{}; }
+};
+
+struct Hl7Message {
+  Hl7Delimiters delimiters;
+  std::vector<Hl7Segment> segments;
+
+  const Hl7Segment* first(std::string_view name) const;
+  // Component c (1-based) of the first repetition of a field, unescaped;
+  // subcomponents stay joined.
+  std::string component(std::string_view field, std::size_t c) const;
+  // Every repetition of a field, unescaped, components joined.
+  std::vector<std::string> repetitions(std::string_view field) const;
+};
+
+struct Hl7ParseResult {
+  std::optional<Hl7Message> message;
+  std::string error;  // set when message is empty
+};
+
+// Refuses text that does not start with a well-formed MSH, holds bytes below
+// 0x20 other than segment separators, or has a segment without a name.
+Hl7ParseResult parse_hl7(std::string_view text);
+
+std::string hl7_escape(std::string_view text, const Hl7Delimiters& d = {});
+std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d = {});
+
+// An HL7 DTM value. `wall` holds the written fields as if they were UTC;
+// instant() applies the offset when the value carries one.
+struct Hl7Time {
+  core::TimePoint wall;
+  std::optional<std::chrono::minutes> utc_offset;
+
+  std::optional<core::TimePoint> instant() const;
+};
+
+// Needs at least YYYYMMDDHHMM; rejects impossible dates and offsets.
+std::optional<Hl7Time> parse_hl7_time(std::string_view dtm);
+// YYYYMMDDHHMMSS+0000 (UTC), the form IHE PCD asks for.
+std::string format_hl7_time(core::TimePoint t);
+
+enum class AckCode { accept, error, reject };  // AA, AE, AR
+std::string_view ack_code_text(AckCode code);
+
+// Codes from HL7 table 0357 that vigil uses in ERR-3.
+namespace hl7_error {
+constexpr int required_field_missing = 101;
+constexpr int data_type_error = 102;
+constexpr int table_value_not_found = 103;
+constexpr int unsupported_message_type = 200;
+constexpr int unsupported_processing_id = 202;
+constexpr int application_internal_error = 207;
+}  // namespace hl7_error
+
+struct AckRequest {
+  // Parsed original, when it could be parsed; its sender becomes the
+  // receiver, its control id goes to MSA-2 and its version to MSH-12.
+  const Hl7Message* original = nullptr;
+  AckCode code = AckCode::accept;
+  int error_code = 0;  // table 0357; used when code is not accept
+  std::string text;    // MSA-3 and ERR-8 when code is not accept
+  std::string control_id;  // the ACK's own MSH-10
+  std::optional<core::TimePoint> time;  // MSH-7; the original's MSH-7 when empty
+  std::string application = "VIGIL";   // our MSH-3
+};
+
+// The ACK message text, segments ended by CR, not framed.
+std::string encode_ack(const AckRequest& request);
+
+struct AckInfo {
+  std::string code;        // "AA", "AE", "AR" (or "CA", "CE", "CR")
+  std::string control_id;  // MSA-2: the message acknowledged
+  std::string text;        // MSA-3, else ERR-8
+  int error_code = 0;      // ERR-3.1 when present
+};
+
+// For the simulator: reads an ACK back; empty when the text is no ACK.
+std::optional<AckInfo> parse_ack(std::string_view hl7);
+
+}  // namespace vigil::drivers

@@ -1,0 +1,314 @@
+#include "drivers/hl7_oru_r01.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <string_view>
+
+namespace vigil::drivers {
+namespace {
+
+using core::Metric;
+using core::QualityFlag;
+
+struct MetricAlias {
+  std::uint32_t code;
+  std::string_view ref;
+  Metric metric;
+};
+
+constexpr std::array kMetricAliases{
+    MetricAlias{147842, "MDC_ECG_HEART_RATE", Metric::heart_rate},
+    MetricAlias{147842, "MDC_ECG_CARD_BEAT_RATE", Metric::heart_rate},
+    MetricAlias{147240, "MDC_ECG_TIME_PD_RR_GL", Metric::rr_interval},
+    MetricAlias{149530, "MDC_PULS_OXIM_PULS_RATE", Metric::pulse_rate},
+    MetricAlias{150456, "MDC_PULS_OXIM_SAT_O2", Metric::spo2},
+    MetricAlias{150448, "MDC_PULS_OXIM_PERF_REL", Metric::perfusion_index},
+    MetricAlias{150488, "MDC_BLD_PERF_INDEX", Metric::perfusion_index},
+    MetricAlias{150021, "MDC_PRESS_BLD_NONINV_SYS", Metric::nibp_systolic},
+    MetricAlias{150022, "MDC_PRESS_BLD_NONINV_DIA", Metric::nibp_diastolic},
+    MetricAlias{150023, "MDC_PRESS_BLD_NONINV_MEAN", Metric::nibp_mean},
+    MetricAlias{150301, "MDC_PRESS_CUFF_SYS", Metric::nibp_systolic},
+    MetricAlias{150302, "MDC_PRESS_CUFF_DIA", Metric::nibp_diastolic},
+    MetricAlias{150303, "MDC_PRESS_CUFF_MEAN", Metric::nibp_mean},
+    MetricAlias{151562, "MDC_RESP_RATE", Metric::resp_rate},
+    MetricAlias{151578, "MDC_TTHOR_RESP_RATE", Metric::resp_rate},
+    MetricAlias{151594, "MDC_CO2_RESP_RATE", Metric::resp_rate},
+};
+
+enum class UnitKind { none, percent, per_minute, mmhg, kpa, millisecond, other };
+
+struct UnitAlias {
+  std::string_view name;  // an MDC code or reference, or a UCUM or plain spelling
+  UnitKind kind;
+};
+
+constexpr std::array kUnitAliases{
+    UnitAlias{"262688", UnitKind::percent},          UnitAlias{"MDC_DIM_PERCENT", UnitKind::percent},
+    UnitAlias{"%", UnitKind::percent},               UnitAlias{"264864", UnitKind::per_minute},
+    UnitAlias{"MDC_DIM_BEAT_PER_MIN", UnitKind::per_minute},
+    UnitAlias{"264928", UnitKind::per_minute},       UnitAlias{"MDC_DIM_RESP_PER_MIN", UnitKind::per_minute},
+    UnitAlias{"/min", UnitKind::per_minute},         UnitAlias{"1/min", UnitKind::per_minute},
+    UnitAlias{"{beat}/min", UnitKind::per_minute},   UnitAlias{"{beats}/min", UnitKind::per_minute},
+    UnitAlias{"{breath}/min", UnitKind::per_minute}, UnitAlias{"{breaths}/min", UnitKind::per_minute},
+    UnitAlias{"{resp}/min", UnitKind::per_minute},   UnitAlias{"bpm", UnitKind::per_minute},
+    UnitAlias{"rpm", UnitKind::per_minute},          UnitAlias{"266016", UnitKind::mmhg},
+    UnitAlias{"MDC_DIM_MMHG", UnitKind::mmhg},       UnitAlias{"mm[Hg]", UnitKind::mmhg},
+    UnitAlias{"mmHg", UnitKind::mmhg},               UnitAlias{"265987", UnitKind::kpa},
+    UnitAlias{"MDC_DIM_KILO_PASCAL", UnitKind::kpa}, UnitAlias{"kPa", UnitKind::kpa},
+    UnitAlias{"ms", UnitKind::millisecond},
+};
+
+constexpr double kMmHgPerKPa = 7.500615758;
+
+bool iequal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+           return lower(x) == lower(y);
+         });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+UnitKind canonical_unit(Metric m) {
+  switch (m) {
+    case Metric::spo2:
+    case Metric::perfusion_index: return UnitKind::percent;
+    case Metric::heart_rate:
+    case Metric::pulse_rate:
+    case Metric::resp_rate: return UnitKind::per_minute;
+    case Metric::nibp_systolic:
+    case Metric::nibp_diastolic:
+    case Metric::nibp_mean: return UnitKind::mmhg;
+    case Metric::rr_interval: return UnitKind::millisecond;
+  }
+  return UnitKind::other;
+}
+
+double plausible_max(Metric m) {
+  switch (canonical_unit(m)) {
+    case UnitKind::percent: return 100;
+    case UnitKind::mmhg: return 400;
+    case UnitKind::millisecond: return 10000;
+    default: return m == Metric::resp_rate ? 200 : 350;
+  }
+}
+
+std::optional<std::uint32_t> parse_code(std::string_view s) {
+  std::uint32_t v = 0;
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+struct MetricLookup {
+  std::optional<Metric> metric;
+  std::string conflict;  // set when code and reference name disagree
+};
+
+MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
+  const auto code = parse_code(m.component(obx3, 1));
+  const auto ref = m.component(obx3, 2);
+  std::optional<Metric> by_code, by_ref;
+  for (const auto& a : kMetricAliases) {
+    if (code && a.code == *code) by_code = a.metric;
+    if (!ref.empty() && iequal(a.ref, ref)) by_ref = a.metric;
+  }
+  if (by_code && by_ref && *by_code != *by_ref) {
+    return {std::nullopt, "OBX-3 code " + std::to_string(*code) + " is " + std::string(core::name(*by_code)) +
+                              " but its name " + ref + " is " + std::string(core::name(*by_ref))};
+  }
+  return {by_code ? by_code : by_ref, {}};
+}
+
+UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
+  const auto first = m.component(obx6, 1), second = m.component(obx6, 2);
+  if (trim(first).empty() && trim(second).empty()) return UnitKind::none;
+  for (const auto& text : {first, second}) {
+    for (const auto& a : kUnitAliases) {
+      if (iequal(a.name, trim(text))) return a.kind;
+    }
+  }
+  return UnitKind::other;
+}
+
+// HL7 NM: optional sign, digits, optional decimal point. No exponent.
+std::optional<double> parse_nm(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::fixed);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Bits of what OBX-8 and OBX-11 say about a row.
+constexpr int kInvalid = 1, kQuestionable = 2, kDemo = 4;
+
+int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
+  int flags = 0;
+  const auto status = m.component(obx.field(11), 1);
+  if (status == "X" || status == "N" || status == "W" || status == "D") flags |= kInvalid;
+  constexpr std::string_view invalid[] = {"INV", "INVALID", "NI",  "NA",   "NAV",  "OFF",
+                                          "MSK", "OTH",     "NAN", "PINF", "NINF", "NOT-AVAILABLE"};
+  constexpr std::string_view questionable[] = {"QUES", "QUESTIONABLE", "CAL", "CALIBRATION-ONGOING"};
+  constexpr std::string_view demo[] = {"DEMO", "DEMO-DATA", "TEST", "TEST-DATA"};
+  auto in = [](std::string_view token, auto& list) {
+    return std::any_of(std::begin(list), std::end(list), [&](std::string_view x) { return iequal(x, token); });
+  };
+  for (const auto& rep : m.repetitions(obx.field(8))) {
+    const auto token = trim(rep.substr(0, rep.find(m.delimiters.component)));
+    if (in(token, invalid)) flags |= kInvalid;
+    if (in(token, questionable)) flags |= kQuestionable;
+    if (in(token, demo)) flags |= kDemo | kInvalid;
+  }
+  return flags;
+}
+
+struct RowTime {
+  std::optional<core::TimePoint> instant;
+  std::string problem;
+};
+
+RowTime row_time(std::string_view obx14, std::string_view obr7, const std::optional<Hl7Time>& msh7) {
+  const auto text = trim(obx14.empty() ? obr7 : obx14);
+  if (text.empty()) return {};
+  auto t = parse_hl7_time(text);
+  if (!t) return {std::nullopt, "observation time '" + std::string(text) + "' is not an HL7 time"};
+  if (!t->utc_offset && msh7) t->utc_offset = msh7->utc_offset;
+  return {t->instant(), {}};
+}
+
+std::string describe_row(const Hl7Segment& obx) {
+  return "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
+}
+
+class RowReader {
+ public:
+  RowReader(const Hl7Message& m, OruContent& out) : m_(m), out_(out) {
+    if (const auto* msh = m.first("MSH")) msh7_ = parse_hl7_time(m.component(msh->field(7), 1));
+  }
+
+  void read(const Hl7Segment& obx, std::string_view obr7) {
+    const auto found = lookup_metric(m_, obx.field(3));
+    if (!found.conflict.empty()) return problem(obx, found.conflict);
+    if (!found.metric) {
+      ++out_.skipped_unknown;
+      return;
+    }
+    const Metric metric = *found.metric;
+    if (std::find(seen_.begin(), seen_.end(), metric) != seen_.end()) {
+      ++out_.skipped_duplicate;
+      return;
+    }
+    seen_.push_back(metric);
+    const int flags = status_flags(m_, obx);
+    if ((flags & kDemo) != 0) ++out_.demo_or_test;
+    core::Reading r{metric, 0, {}, std::nullopt};
+    if ((flags & kQuestionable) != 0) r.quality.set(QualityFlag::questionable);
+    const auto raw = m_.component(obx.field(5), 1);
+    const auto type = m_.component(obx.field(2), 1);
+    std::optional<double> value;
+    if (!trim(raw).empty() && (flags & kInvalid) == 0) {
+      if (type != "NM" && !type.empty()) return problem(obx, "value type " + type + " where NM was expected");
+      value = parse_nm(raw);
+      if (!value) return problem(obx, "value '" + raw + "' is not a number");
+      if (!convert(metric, lookup_unit(m_, obx.field(6)), *value)) {
+        return problem(obx, "unit '" + std::string(obx.field(6)) + "' cannot be read as " +
+                                std::string(core::info(metric).ucum_unit));
+      }
+    }
+    const auto time = row_time(obx.field(14), obr7, msh7_);
+    if (!time.problem.empty()) problem(obx, time.problem);
+    if (value && (*value < 0 || *value > plausible_max(metric))) value.reset();
+    if (!value) r.quality.set(QualityFlag::invalid);
+    r.value = value.value_or(0);
+    if (core::info(metric).episodic) r.device_time = time.instant;
+    out_.readings.push_back(r);
+    if (value) out_.observations.push_back({metric, *value, time.instant});
+  }
+
+ private:
+  static bool convert(Metric metric, UnitKind unit, double& value) {
+    const UnitKind want = canonical_unit(metric);
+    if (unit == UnitKind::none || unit == want) return true;
+    if (want == UnitKind::mmhg && unit == UnitKind::kpa) {
+      value *= kMmHgPerKPa;
+      return true;
+    }
+    return false;
+  }
+
+  void problem(const Hl7Segment& obx, const std::string& what) {
+    out_.problems.push_back(describe_row(obx) + ": " + what);
+  }
+
+  const Hl7Message& m_;
+  OruContent& out_;
+  std::optional<Hl7Time> msh7_;
+  std::vector<Metric> seen_;
+};
+
+std::string_view unit_field(Metric m) {
+  switch (canonical_unit(m)) {
+    case UnitKind::percent: return "262688^MDC_DIM_PERCENT^MDC";
+    case UnitKind::per_minute:
+      return m == Metric::resp_rate ? "264928^MDC_DIM_RESP_PER_MIN^MDC" : "264864^MDC_DIM_BEAT_PER_MIN^MDC";
+    case UnitKind::mmhg: return "266016^MDC_DIM_MMHG^MDC";
+    case UnitKind::millisecond: return "ms^ms^UCUM";
+    default: return "";
+  }
+}
+
+std::string format_number(double v) {
+  std::array<char, 64> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed);
+  if (ec != std::errc{}) return "0";
+  return std::string(buf.data(), end);
+}
+
+}  // namespace
+
+std::string encode_oru_r01(const OruR01& msg) {
+  const std::string time = format_hl7_time(msg.message_time);
+  const std::string app = hl7_escape(msg.sending_application);
+  const std::string ctl = hl7_escape(msg.control_id);
+  std::string out = "MSH|^~\\&|" + app + "|" + hl7_escape(msg.sending_facility) + "|||" + time +
+                    "||ORU^R01^ORU_R01|" + ctl +
+                    "|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r";
+  out += "PID|||" + hl7_escape(msg.patient_id) + "^^^^PI\r";
+  out += "PV1||I|" + hl7_escape(msg.location) + "\r";
+  out += "OBR|1|" + ctl + "^" + app + "|" + ctl + "^" + app + "|182777000^monitoring of patient^SCT|||" + time +
+         "\r";
+  int set_id = 0;
+  for (const auto& o : msg.observations) {
+    const auto code = std::to_string(core::code(o.metric));
+    const auto n = std::to_string(++set_id);
+    out += "OBX|" + n + "|NM|" + code + "^" + std::string(core::info(o.metric).mdc_ref) + "^MDC|1.0.1." + n + "|" +
+           format_number(o.value) + "|" + std::string(unit_field(o.metric)) + "|||||R|||" +
+           format_hl7_time(o.time.value_or(msg.message_time)) + "\r";
+  }
+  return out;
+}
+
+OruContent decode_oru_r01(const Hl7Message& msg) {
+  OruContent out;
+  RowReader reader(msg, out);
+  std::string obr7;
+  for (const auto& seg : msg.segments) {
+    if (seg.name() == "OBR") obr7 = msg.component(seg.field(7), 1);
+    if (seg.name() == "OBX") reader.read(seg, obr7);
+  }
+  return out;
+}
+
+}  // namespace vigil::drivers

@@ -1,0 +1,191 @@
+#include "drivers/mllp_codec.hpp"
+
+#include "drivers/hl7_message.hpp"
+#include "drivers/hl7_oru_r01.hpp"
+
+namespace vigil::drivers {
+
+std::string mllp_frame(std::string_view message) {
+  std::string out;
+  out.reserve(message.size() + 3);
+  out += static_cast<char>(kMllpStart);
+  out += message;
+  out += static_cast<char>(kMllpEnd);
+  out += static_cast<char>(kMllpCarriageReturn);
+  return out;
+}
+
+void MllpDeframer::feed(std::span<const std::uint8_t> bytes, std::vector<std::string>& frames,
+                        std::vector<std::string>& errors) {
+  stats_.bytes += bytes.size();
+  for (const std::uint8_t b : bytes) {
+    switch (state_) {
+      case State::after_end:
+        state_ = State::hunting;
+        if (b == kMllpCarriageReturn) break;
+        hunt(b, errors);
+        break;
+      case State::hunting:
+      case State::discarding: hunt(b, errors); break;
+      case State::in_frame:
+        if (b == kMllpEnd) {
+          frames.push_back(std::move(frame_));
+          frame_.clear();
+          state_ = State::after_end;
+        } else if (b == kMllpStart) {
+          ++stats_.frames_bad;
+          errors.push_back("mllp: frame cut short by a new start byte after " + std::to_string(frame_.size()) +
+                           " bytes");
+          frame_.clear();
+        } else if (frame_.size() >= kMaxFrame) {
+          ++stats_.frames_bad;
+          errors.push_back("mllp: frame longer than " + std::to_string(kMaxFrame) + " bytes dropped");
+          stats_.resyncs += frame_.size() + 1;
+          frame_.clear();
+          frame_.shrink_to_fit();
+          state_ = State::discarding;
+        } else {
+          frame_.push_back(static_cast<char>(b));
+        }
+        break;
+    }
+  }
+}
+
+void MllpDeframer::hunt(std::uint8_t b, std::vector<std::string>& errors) {
+  if (b == kMllpStart) {
+    report_noise(errors);
+    state_ = State::in_frame;
+    return;
+  }
+  ++stats_.resyncs;
+  ++skipped_;
+  const bool whitespace = b == '\r' || b == '\n' || b == ' ' || b == '\t';
+  // The rest of an oversized frame was reported already.
+  if (!whitespace && state_ == State::hunting) noise_ = true;
+  if (skipped_ >= kNoiseReport) report_noise(errors);
+}
+
+void MllpDeframer::report_noise(std::vector<std::string>& errors) {
+  if (noise_) errors.push_back("mllp: skipped " + std::to_string(skipped_) + " bytes outside a frame");
+  skipped_ = 0;
+  noise_ = false;
+}
+
+void MllpDeframer::reset(std::vector<std::string>& errors) {
+  if (state_ == State::in_frame) {
+    ++stats_.frames_bad;
+    errors.push_back("mllp: frame of " + std::to_string(frame_.size()) + " bytes cut short by the link");
+  }
+  report_noise(errors);
+  frame_.clear();
+  state_ = State::hunting;
+}
+
+namespace {
+
+struct Verdict {
+  AckCode code = AckCode::accept;
+  int error_code = 0;
+  std::string text;
+};
+
+bool ack_wanted(const Hl7Message& m) {
+  const auto* msh = m.first("MSH");
+  return !(m.component(msh->field(15), 1) == "NE" && m.component(msh->field(16), 1) == "NE");
+}
+
+class Hl7Session final : public DeviceSession {
+ public:
+  void on_open(DecodeOutput& out) override {
+    deframer_.reset(out.errors);
+    sync_stats();
+  }
+
+  void on_bytes(std::span<const std::uint8_t> bytes, DecodeOutput& out) override {
+    frames_.clear();
+    deframer_.feed(bytes, frames_, out.errors);
+    for (const auto& f : frames_) handle(f, out);
+    sync_stats();
+  }
+
+  void on_tick(core::TimePoint now, DecodeOutput&) override { last_tick_ = now; }
+
+  const CodecStats& stats() const override { return stats_; }
+
+ private:
+  void handle(const std::string& text, DecodeOutput& out) {
+    const auto parsed = parse_hl7(text);
+    if (!parsed.message) {
+      out.errors.push_back("hl7: message rejected: " + parsed.error);
+      ++bad_;
+      answer(nullptr, {AckCode::reject, hl7_error::data_type_error, parsed.error}, out);
+      return;
+    }
+    const auto& m = *parsed.message;
+    const auto verdict = read(m, out);
+    (verdict.code == AckCode::accept ? ok_ : bad_) += 1;
+    if (ack_wanted(m)) answer(&m, verdict, out);
+  }
+
+  Verdict read(const Hl7Message& m, DecodeOutput& out) {
+    const auto* msh = m.first("MSH");
+    const auto label = "hl7: message " + m.component(msh->field(10), 1) + ": ";
+    const auto type = m.component(msh->field(9), 1), trigger = m.component(msh->field(9), 2);
+    const auto processing = m.component(msh->field(11), 1);
+    Verdict v;
+    if (type != "ORU" || trigger != "R01") {
+      v = {AckCode::reject, hl7_error::unsupported_message_type, "message type " + type + "^" + trigger +
+                                                                     " is not ORU^R01"};
+    } else if (!processing.empty() && processing != "P") {
+      v = {AckCode::reject, hl7_error::unsupported_processing_id,
+           "processing id " + processing + " is not P (production): no patient data read"};
+    }
+    if (v.code != AckCode::accept) {
+      out.errors.push_back(label + v.text);
+      return v;
+    }
+    auto content = decode_oru_r01(m);
+    out.readings.insert(out.readings.end(), content.readings.begin(), content.readings.end());
+    for (const auto& p : content.problems) out.errors.push_back(label + p);
+    if (content.demo_or_test > 0) {
+      out.errors.push_back(label + std::to_string(content.demo_or_test) +
+                           " rows marked demo or test data by the device, read as invalid");
+    }
+    if (content.problems.empty()) return v;
+    v = {AckCode::error, hl7_error::data_type_error, content.problems.front()};
+    if (content.problems.size() > 1) v.text += " (and " + std::to_string(content.problems.size() - 1) + " more)";
+    return v;
+  }
+
+  void answer(const Hl7Message* m, const Verdict& v, DecodeOutput& out) {
+    AckRequest req;
+    req.original = m;
+    req.code = v.code;
+    req.error_code = v.error_code;
+    req.text = v.text;
+    req.control_id = std::to_string(++ack_seq_);
+    req.time = last_tick_;
+    const auto ack = mllp_frame(encode_ack(req));
+    out.to_send.insert(out.to_send.end(), ack.begin(), ack.end());
+  }
+
+  void sync_stats() {
+    stats_ = deframer_.stats();
+    stats_.frames_ok = ok_;
+    stats_.frames_bad += bad_;
+  }
+
+  MllpDeframer deframer_;
+  std::vector<std::string> frames_;
+  std::optional<core::TimePoint> last_tick_;
+  std::uint64_t ack_seq_ = 0;
+  std::uint64_t ok_ = 0, bad_ = 0;
+  CodecStats stats_;
+};
+
+}  // namespace
+
+std::unique_ptr<DeviceSession> make_hl7_session() { return std::make_unique<Hl7Session>(); }
+
+}  // namespace vigil::drivers
