@@ -5,7 +5,7 @@
 
 namespace vigil::daemon {
 namespace {
-constexpr std::chrono::milliseconds kMaxBackoff{8000};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // Bad-frame messages are logged at most this often per device, with a count,
 // so a noisy line cannot flood the journal.
 constexpr std::chrono::seconds kErrorLogInterval{10};
@@ -163,7 +163,10 @@ void DeviceLink::on_closed(Connection* c, const std::string& reason) {
 void DeviceLink::fail(const std::string& reason) {
   for (auto& c : connections_) c->stream->close();
   connections_.clear();
-  set_state(vigil::v1::DOWN, reason + "; retrying in " + std::to_string(backoff_.count()) + " ms");
+  if (state_ == vigil::v1::DOWN && reason == reason_)
+    spdlog::debug("{}/{}: still down ({}); retrying in {} ms", bed_, id(), reason, backoff_.count());
+  else
+    set_state(vigil::v1::DOWN, reason);
   schedule_reopen();
 }
 

@@ -80,6 +80,9 @@ core::Result<std::unique_ptr<ByteStream>> open_with_libserialport(asio::io_conte
 
 core::Result<std::unique_ptr<ByteStream>> open_serial(asio::io_context& io, const std::string& path,
                                                       SerialSettings settings) {
+  std::error_code exists_ec;
+  if (!std::filesystem::exists(path, exists_ec))
+    return core::Error{path + " does not exist (device unplugged, or its adapter not yet created)"};
   if (is_pseudo_terminal(path)) return open_with_asio(io, path, settings);
   auto r = open_with_libserialport(io, path, settings);
   if (r) return r;

@@ -241,16 +241,23 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
   std::istringstream in{text};
   std::string raw;
   int line_no = 0;
+  std::string* continued = nullptr;  // an indented line continues the text above
   try {
     while (std::getline(in, raw)) {
       ++line_no;
       if (!raw.empty() && raw.back() == '\r') raw.pop_back();
       auto tokens = tokenize(raw);
       if (tokens.empty()) continue;
+      if (continued && (raw[0] == ' ' || raw[0] == '\t')) {
+        *continued += " " + raw.substr(raw.find_first_not_of(" \t"));
+        continue;
+      }
+      continued = nullptr;
       const int end_col = static_cast<int>(raw.size()) + 1;
       const std::string first = tokens[0].text;
       if (first == "title:" || first == "description:") {
-        (first == "title:" ? s.title : s.description) = rest_of(raw, first);
+        continued = first == "title:" ? &s.title : &s.description;
+        *continued = rest_of(raw, first);
         continue;
       }
       LineParser p{tokens, file, line_no, end_col};

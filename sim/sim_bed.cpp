@@ -66,8 +66,20 @@ SimBed::Device* SimBed::device(const std::string& id) {
   return nullptr;
 }
 
+namespace {
+// The event as written, without its leading "at m:ss".
+std::string describe_event(const ScenarioEvent& e) {
+  std::string text = e.text.substr(std::min(e.text.size(), e.text.find_first_not_of(" \t")));
+  if (text.starts_with("at ")) {
+    const auto after_time = text.find(' ', 3);
+    text = after_time == std::string::npos ? text : text.substr(after_time + 1);
+  }
+  return text;
+}
+}  // namespace
+
 void SimBed::apply(const ScenarioEvent& e) {
-  say_(clock_text(e.at) + " " + bed_ + ": " + e.text.substr(e.text.find_first_not_of(" \t")));
+  say_(clock_text(e.at) + " " + bed_ + ": " + describe_event(e));
   for (const auto& c : e.changes) model_.ramp(c.param, c.target, e.at, e.over);
   if (e.measure_nibp && !cuff_running_since_) next_cuff_start_ = e.at;
   if (!e.fault) return;
@@ -130,11 +142,12 @@ void SimBed::emit(Device& d, core::Duration t) {
   s.cuff = d.pending_cuff;
   d.pending_cuff.reset();
   std::string bytes = d.emitter->frame(s);
-  std::uniform_real_distribution<double> chance{0.0, 1.0};
-  const bool garble = t < d.garble_until || (d.spec.garbage > 0 && chance(rng_) < d.spec.garbage);
-  if (garble && !bytes.empty()) {
-    // Line noise: flip a few bytes and add a burst of junk before the frame.
-    std::uniform_int_distribution<int> byte{0, 255};
+  std::uniform_int_distribution<int> byte{0, 255};
+  if (t < d.garble_until) {
+    // A broken line: as many bytes as a frame, none of them a frame.
+    for (auto& c : bytes) c = static_cast<char>(byte(rng_));
+  } else if (d.spec.garbage > 0 && !bytes.empty() && std::uniform_real_distribution<double>{0.0, 1.0}(rng_) < d.spec.garbage) {
+    // Occasional line noise: a few flipped bytes and a burst of junk before the frame.
     std::uniform_int_distribution<std::size_t> where{0, bytes.size() - 1};
     for (int i = 0; i < 3; ++i) bytes[where(rng_)] = static_cast<char>(byte(rng_));
     std::string junk;
@@ -150,6 +163,7 @@ void SimBed::advance(core::Duration t) {
     apply(scenario_.events[next_event_++]);
   run_cuff(t);
   for (auto& d : devices_) {
+    d->port->service();
     while (d->next_frame <= t) {
       emit(*d, d->next_frame);
       d->next_frame += d->emitter->interval();

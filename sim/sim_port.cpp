@@ -15,16 +15,19 @@
 namespace vigil::sim {
 namespace {
 
+// The master side is driven by hand rather than by an Asio read loop: with
+// nobody on the slave side a read returns EIO, which is not a closed port but
+// an empty line.
 class PtyPort final : public SimPort {
  public:
-  PtyPort(boost::asio::io_context& io, std::string link) : io_{io}, link_{std::move(link)} {}
+  explicit PtyPort(std::string link) : link_{std::move(link)} {}
   ~PtyPort() override {
     unplug();
     if (!link_.empty()) std::filesystem::remove(link_);
   }
 
   void plug() override {
-    if (stream_) return;
+    if (master_fd_ >= 0) return;
     int master = -1, slave = -1;
     char name[256] = {};
     if (openpty(&master, &slave, name, nullptr, nullptr) != 0)
@@ -37,6 +40,7 @@ class PtyPort final : public SimPort {
     // until the daemon opens the line, which is how we know nobody listens.
     close(slave);
     fcntl(master, F_SETFD, FD_CLOEXEC);
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
     master_fd_ = master;
     path_ = name;
     if (!link_.empty()) {
@@ -46,15 +50,11 @@ class PtyPort final : public SimPort {
       std::filesystem::create_symlink(path_, tmp);
       std::filesystem::rename(tmp, link_);
     }
-    stream_ = drivers::make_byte_stream_from_fd(io_, master, "pty " + path_);
-    stream_->start([this](std::span<const std::uint8_t> b) { if (on_data_) on_data_(b); },
-                   [](const std::string&) {});
   }
 
   void unplug() override {
-    if (!stream_) return;
-    stream_->close();
-    stream_.reset();
+    if (master_fd_ < 0) return;
+    close(master_fd_);
     master_fd_ = -1;
   }
 
@@ -67,7 +67,18 @@ class PtyPort final : public SimPort {
 
   void send(const std::string& bytes) override {
     if (!listening()) return;
-    stream_->write(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+    // A full line discipline buffer drops the rest, as a UART overrun would.
+    (void)!write(master_fd_, bytes.data(), bytes.size());
+  }
+
+  void service() override {
+    if (!listening()) return;
+    std::uint8_t buf[4096];
+    for (;;) {
+      const auto n = read(master_fd_, buf, sizeof buf);
+      if (n <= 0) break;
+      if (on_data_) on_data_(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
+    }
   }
 
   std::string describe() const override {
@@ -75,11 +86,9 @@ class PtyPort final : public SimPort {
   }
 
  private:
-  boost::asio::io_context& io_;
   std::string link_;
   std::string path_;
   int master_fd_ = -1;
-  std::unique_ptr<drivers::ByteStream> stream_;
 };
 
 class TcpServerPort final : public SimPort {
@@ -161,7 +170,7 @@ class TcpClientPort final : public SimPort {
 
 std::unique_ptr<SimPort> make_port(boost::asio::io_context& io, const PortSpec& spec) {
   switch (spec.kind) {
-    case PortSpec::Kind::pty: return std::make_unique<PtyPort>(io, spec.target);
+    case PortSpec::Kind::pty: return std::make_unique<PtyPort>(spec.target);
     case PortSpec::Kind::tcp_listen: return std::make_unique<TcpServerPort>(io, spec.target);
     case PortSpec::Kind::tcp_connect: return std::make_unique<TcpClientPort>(io, spec.target);
   }

@@ -26,6 +26,8 @@ class SimPort {
   // loses what is sent, and so does this.
   virtual void send(const std::string& bytes) = 0;
   virtual bool listening() const = 0;
+  // Reads whatever the receiver sent, for ports without an event loop of their own.
+  virtual void service() {}
   virtual std::string describe() const = 0;
   void on_data(DataHandler h) { on_data_ = std::move(h); }
 

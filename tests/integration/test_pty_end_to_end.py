@@ -1,0 +1,96 @@
+"""Bytes on a pty become decoded readings and alarms at a subscriber that is
+not ours: vigil-sim speaks Masimo ASCII 1 on a pseudo-terminal, vigild reads
+it, and python3-zmq + python3-protobuf check the exact readings and the SpO2
+alarm raised and cleared by the scenario."""
+import os
+
+from harness import (Bus, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start, stop,
+                     workdir, write)
+
+d = workdir()
+port = free_port()
+pty = os.path.join(d, "bed-1-ox")
+logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log")]
+
+SCENARIO = """title: end-to-end desaturation
+duration: 0:14
+patient: heart rate 72, spo2 97, perfusion index 3.1
+at 0:04 lower spo2 to 85
+at 0:09 raise spo2 to 97
+"""
+
+CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
+bed {{
+  id: "bed-1"
+  device {{ id: "ox" protocol: "masimo" path: "{pty}" }}
+  limits {{ spo2_low: 90 pulse_high: 120 pulse_low: 50 }}
+}}
+"""
+
+
+def main():
+    write(os.path.join(d, "vigil.conf"), CONFIG)
+    write(os.path.join(d, "e2e.scn"), SCENARIO)
+    bus = Bus(f"tcp://127.0.0.1:{port}")
+    daemon = start([VIGILD, "--config", os.path.join(d, "vigil.conf")], logs[0])
+    # Subscribed before any reading exists: nothing can be lost to a slow join.
+    bus.wait_for(heartbeat, 10, "a first heartbeat")
+    sim = start([VIGIL_SIM, "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty}",
+                 "--scenario", os.path.join(d, "e2e.scn")], logs[1])
+    bus.wait_for(alarm("spo2_low", "CLEARED"), 30, "spo2_low to be raised and cleared")
+    stop(sim)
+    bus.pump(0.5)
+    stop(daemon)
+
+    obs = [m.observation for m in bus.of_kind("observation", "bed-1")]
+    spo2 = [o.value for o in obs if o.metric == "spo2"]
+    collapsed = [v for i, v in enumerate(spo2) if i == 0 or spo2[i - 1] != v]
+    check(collapsed == [97.0, 85.0, 97.0], f"SpO2 went {spo2}, expected 97 then 85 then 97")
+    check(spo2.count(85.0) >= 3, f"expected about five seconds at 85 %, got {spo2}")
+    pulses = {o.value for o in obs if o.metric == "pulse"}
+    check(pulses == {72.0}, f"pulse readings {pulses}, expected only 72")
+    pis = {o.value for o in obs if o.metric == "pi"}
+    check(pis == {3.1}, f"perfusion index readings {pis}, expected only 3.1")
+    for o in obs:
+        check(o.bed == "bed-1" and o.device == "ox", f"reading from {o.bed}/{o.device}")
+        check(not o.drill, "a reading marked as drill in a non-drill config")
+    first = next(o for o in obs if o.metric == "spo2")
+    check((first.mdc_code, first.mdc_ref, first.unit) == (150456, "MDC_PULS_OXIM_SAT_O2", "%"),
+          f"SpO2 identity {first.mdc_code} {first.mdc_ref} {first.unit}")
+    pr = next(o for o in obs if o.metric == "pulse")
+    check((pr.mdc_code, pr.unit) == (149530, "/min"), f"pulse identity {pr.mdc_code} {pr.unit}")
+
+    alarms = [m.alarm for m in bus.of_kind("alarm", "bed-1") if m.alarm.condition == "spo2_low"]
+    check([a.transition for a in alarms] == [bus_pb2.RAISED, bus_pb2.CLEARED],
+          f"spo2_low transitions {[bus_pb2.AlarmTransition.Name(a.transition) for a in alarms]}")
+    raised, cleared = alarms
+    check(raised.priority == bus_pb2.MEDIUM and raised.kind == bus_pb2.PHYSIOLOGICAL, "priority/kind")
+    check((raised.value, raised.limit, raised.metric) == (85.0, 90.0, "spo2"),
+          f"raised with value {raised.value} limit {raised.limit} metric {raised.metric}")
+    check(raised.active and not cleared.active, "active flags")
+    check(cleared.alarm_id == raised.alarm_id, "cleared a different alarm than was raised")
+    check(cleared.value == 97.0, f"cleared by {cleared.value}")
+
+    # One stream per bed: sequence numbers count up by one with no gap.
+    seqs = [m.observation.seq if m.WhichOneof("body") == "observation" else
+            m.alarm.seq if m.WhichOneof("body") == "alarm" else m.link.seq
+            for topic, m, _ in bus.messages if m.WhichOneof("body") != "heartbeat" and topic.split("/")[1] == "bed-1"]
+    check(seqs == list(range(seqs[0], seqs[0] + len(seqs))), f"bed-1 sequence has gaps: {seqs[:20]}...")
+    # Each heartbeat names the last sequence number published before it.
+    last = None  # published before we joined: the first heartbeat tells
+    beats = 0
+    for topic, m, _ in bus.messages:
+        if topic.split("/")[1] != "bed-1":
+            continue
+        body = m.WhichOneof("body")
+        if body == "heartbeat":
+            check(last is None or m.heartbeat.last_seq == last,
+                  f"heartbeat says {m.heartbeat.last_seq}, last seen {last}")
+            last = m.heartbeat.last_seq
+            beats += 1
+        else:
+            last = getattr(m, body).seq
+    check(beats >= 5, f"only {beats} heartbeats in over five seconds")
+
+main.logs = logs
+run(main)
