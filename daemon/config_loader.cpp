@@ -20,7 +20,11 @@ class Collector final : public pb::io::ErrorCollector {
  public:
   explicit Collector(std::string path) : path_{std::move(path)} {}
   void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
-    add(line, column, message);
+    // protobuf names the token it found; at the end of the file there is none.
+    if (message.ends_with("got: ") || message.ends_with("got:"))
+      add(line, column, message + " end of file (is a closing '}' missing?)");
+    else
+      add(line, column, message);
   }
   void AddWarning(int line, pb::io::ColumnNumber column, const std::string& message) override {
     add(line, column, "warning: " + message);

@@ -1,0 +1,52 @@
+"""A broken config is refused with file:line:column and a non-zero exit; a
+good one passes --check-config."""
+import os
+import re
+import subprocess
+
+from harness import VIGILD, check, run, workdir, write
+
+d = workdir()
+
+CASES = {
+    # name: (config text, expected line:column, words the message must hold)
+    "syntax": ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/x" \n}\n', (5, 1), "end of file"),
+    "unknown field": ('bed {\n  id: "bed-1"\n  colour: "red"\n}\n', (3, 9), "no field named \"colour\""),
+    "unknown protocol": ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "nellcor" path: "/dev/x" }\n}\n',
+                         (3, 21), "unknown protocol 'nellcor' (known: masimo"),
+    "bad bed id": ('bed {\n  id: "bed 1/a"\n  device { id: "ox" protocol: "masimo" path: "/dev/x" }\n}\n', (2, 3),
+                   "bed id"),
+    "no link": ('bed {\n  id: "b"\n  device { id: "ox" protocol: "masimo" }\n}\n', (3, 12), "needs one of path"),
+    "bad port": ('bed {\n  id: "b"\n  device { id: "m" protocol: "hl7-mllp" tcp_listen: "127.0.0.1:99999" }\n}\n',
+                 (3, 41), "port"),
+    "duplicate bed": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                      'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n', (2, 7), "used twice"),
+    "no beds": ('publish_endpoint: "tcp://127.0.0.1:5560"\n', (1, 1), "no bed"),
+}
+
+GOOD = 'bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n  limits { spo2_low: 90 }\n}\n'
+
+
+def main():
+    for name, (text, where, words) in CASES.items():
+        path = write(os.path.join(d, name.replace(" ", "_") + ".conf"), text)
+        r = subprocess.run([VIGILD, "--check-config", path], capture_output=True, text=True, timeout=10)
+        check(r.returncode != 0, f"{name}: exit code {r.returncode}")
+        first = r.stderr.strip().splitlines()[0] if r.stderr.strip() else ""
+        m = re.match(re.escape(path) + r":(\d+):(\d+): (.+)", first)
+        check(m is not None, f"{name}: '{first}' is not file:line:column: message")
+        if where:
+            check((int(m.group(1)), int(m.group(2))) == where, f"{name}: at {m.group(1)}:{m.group(2)}, want {where}")
+        check(words in m.group(3), f"{name}: message {m.group(3)!r} should mention {words!r}")
+        # The daemon refuses to start with it, the same way.
+        r2 = subprocess.run([VIGILD, "--config", path], capture_output=True, text=True, timeout=10)
+        check(r2.returncode != 0 and first in r2.stderr, f"{name}: vigild --config did not refuse it the same way")
+
+    good = write(os.path.join(d, "good.conf"), GOOD)
+    r = subprocess.run([VIGILD, "--check-config", good], capture_output=True, text=True, timeout=10)
+    check(r.returncode == 0, f"a good config was refused: {r.stderr}")
+    missing = subprocess.run([VIGILD, "--check-config", os.path.join(d, "nope.conf")], capture_output=True, text=True)
+    check(missing.returncode != 0 and "cannot read" in missing.stderr, "a missing file is a clear error")
+
+
+run(main)
