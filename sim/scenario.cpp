@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -102,10 +103,12 @@ class LineParser {
     --i_;
     fail("expected a unit 's' or 'min' after the number");
   }
-  [[noreturn]] void fail(const std::string& message) const {
-    const int col = done() ? end_column_ : t_[i_].column;
+  [[noreturn]] void fail(const std::string& message) const { fail_at(column(), message); }
+  [[noreturn]] void fail_at(int col, const std::string& message) const {
     throw std::runtime_error(file_ + ":" + std::to_string(line_) + ":" + std::to_string(col) + ": " + message);
   }
+  // Where the next token starts (the end of the line when there is none).
+  int column() const { return done() ? end_column_ : t_[i_].column; }
   std::string found() const { return done() ? " at the end of the line" : ", found '" + t_[i_].text + "'"; }
 
  private:
@@ -142,31 +145,45 @@ Param require_param(LineParser& p) {
   return *param;
 }
 
-void check_range(LineParser& p, Param param, double v) {
+double plausible_value(LineParser& p, Param param) {
+  const int col = p.column();
+  const double v = p.number();
   const bool ok = param == Param::spo2 ? v >= 0 && v <= 100 : v >= 0 && v <= 300;
-  if (!ok) p.fail(std::string{param_name(param)} + " " + std::to_string(v) + " is not a plausible value");
+  if (!ok) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    p.fail_at(col, std::string{param_name(param)} + " " + text + " is not a plausible value");
+  }
+  return v;
 }
 
 void parse_patient(LineParser& p, Vitals& v) {
   while (!p.done()) {
     const Param param = require_param(p);
-    const double value = p.number();
-    check_range(p, param, value);
-    v.set(param, value);
+    v.set(param, plausible_value(p, param));
   }
 }
 
 void parse_event(LineParser& p, ScenarioEvent& e) {
+  const int verb_col = p.column();
   const std::string verb = p.word();
   if (verb == "raise" || verb == "lower" || verb == "set") {
-    do {
-      const Param param = require_param(p);
-      p.expect("to");
-      const double target = p.number();
-      check_range(p, param, target);
-      e.changes.push_back({param, target});
-    } while (p.accept("and"));
-    if (p.accept("over")) e.over = p.span();
+    // Clauses: "raise A to X and B to Y over 90 s and lower C to Z over 20 s".
+    for (;;) {
+      const std::size_t first = e.changes.size();
+      do {
+        const Param param = require_param(p);
+        p.expect("to");
+        e.changes.push_back({param, plausible_value(p, param), {}});
+      } while (p.accept("and") && !(p.peek() == "raise" || p.peek() == "lower" || p.peek() == "set"));
+      if (p.accept("over")) {
+        const auto over = p.span();
+        for (std::size_t i = first; i < e.changes.size(); ++i) e.changes[i].over = over;
+        if (!p.accept("and")) break;
+      }
+      if (!(p.peek() == "raise" || p.peek() == "lower" || p.peek() == "set")) break;
+      p.word();
+    }
   } else if (verb == "unplug" || verb == "garble" || verb == "motion" || verb == "sensor" || verb == "reboot" ||
              verb == "cuff") {
     if (verb == "sensor") p.expect("off");
@@ -186,21 +203,23 @@ void parse_event(LineParser& p, ScenarioEvent& e) {
     p.expect("nibp");
     e.measure_nibp = true;
   } else {
-    p.fail("unknown action '" + verb + "' (raise, lower, set, unplug, sensor off, garble, motion, reboot, cuff failure, measure nibp)");
+    p.fail_at(verb_col, "unknown action '" + verb + "' (raise, lower, set, unplug, sensor off, garble, motion, reboot, cuff failure, measure nibp)");
   }
   if (!p.done()) p.fail("unexpected words at the end of the event" + p.found());
 }
 
 void parse_expectation(LineParser& p, Expectation& x) {
+  const int col = p.column();
   x.priority = p.word();
   if (x.priority != "low" && x.priority != "medium" && x.priority != "high")
-    p.fail("expected a priority low, medium or high, found '" + x.priority + "'");
+    p.fail_at(col, "expected a priority low, medium or high, found '" + x.priority + "'");
   x.condition = p.word();
   p.expect("between");
   x.from = p.clock();
   p.expect("and");
+  const int to_col = p.column();
   x.to = p.clock();
-  if (x.to < x.from) p.fail("the window ends before it starts");
+  if (x.to < x.from) p.fail_at(to_col, "the window ends before it starts");
   if (!p.done()) p.fail("unexpected words after the window" + p.found());
 }
 
@@ -272,8 +291,9 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         parse_patient(p, s.patient);
       } else if (first == "nibp") {
         p.expect("every");
+        const int col = p.column();
         s.nibp_cycle = p.span();
-        if (s.nibp_cycle < std::chrono::seconds{30}) p.fail("a cuff cycle shorter than 30 s is not possible");
+        if (s.nibp_cycle < std::chrono::seconds{30}) p.fail_at(col, "a cuff cycle shorter than 30 s is not possible");
       } else if (first == "at") {
         ScenarioEvent e;
         e.at = p.clock();

@@ -5,7 +5,7 @@
 //   duration: 10:00
 //   patient: heart rate 76, systolic 128, diastolic 78, spo2 98
 //   nibp every 2 min
-//   at 3:00 raise systolic to 220 and diastolic to 120 over 90 s
+//   at 3:00 raise systolic to 220 and diastolic to 120 over 90 s and raise heart rate to 120 over 60 s
 //   at 6:00 unplug oximeter for 20 s
 //   expect high hypertensive_crisis between 4:00 and 5:30
 //
@@ -27,6 +27,7 @@ const char* fault_name(FaultKind k);
 struct ParamChange {
   Param param;
   double target;
+  core::Duration over{};
 };
 
 struct ScenarioEvent {
@@ -34,7 +35,6 @@ struct ScenarioEvent {
   int line = 0;
   std::string text;                  // the line as written, for reports
   std::vector<ParamChange> changes;  // vital-sign ramps
-  core::Duration over{};
   std::optional<FaultKind> fault;    // device faults
   std::string device;                // which device a fault hits
   core::Duration fault_for{};

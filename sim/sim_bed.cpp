@@ -80,7 +80,7 @@ std::string describe_event(const ScenarioEvent& e) {
 
 void SimBed::apply(const ScenarioEvent& e) {
   say_(clock_text(e.at) + " " + bed_ + ": " + describe_event(e));
-  for (const auto& c : e.changes) model_.ramp(c.param, c.target, e.at, e.over);
+  for (const auto& c : e.changes) model_.ramp(c.param, c.target, e.at, c.over);
   if (e.measure_nibp && !cuff_running_since_) next_cuff_start_ = e.at;
   if (!e.fault) return;
   if (*e.fault == FaultKind::cuff_failure) {

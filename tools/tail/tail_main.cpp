@@ -1,18 +1,20 @@
 // vigil-tail: prints readings and alarms from a vigild bus, one line each.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
 #include <zmq.hpp>
 
 #include "tools/tail/bus_line_format.hpp"
+#include "tools/tail/bus_summary.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"vigil-tail: print readings and alarms published by vigild"};
   std::string endpoint = "tcp://127.0.0.1:5560";
   std::vector<std::string> beds;
   std::vector<std::string> kinds;
-  bool json = false, heartbeats = false;
+  bool json = false, heartbeats = false, summary = false;
   double seconds = 0;
   std::size_t count = 0;
   app.add_option("-e,--endpoint", endpoint, "vigild's publish endpoint")->capture_default_str();
@@ -21,14 +23,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"obs", "alarm", "link", "hb"}));
   app.add_flag("--json", json, "one JSON object per line");
   app.add_flag("--heartbeats", heartbeats, "also print heartbeats");
+  app.add_flag("--summary", summary, "at the end, print a summary per bed (readings, last values, alarms)");
   app.add_option("--seconds", seconds, "stop after this many seconds");
   app.add_option("--count", count, "stop after this many messages");
   CLI11_PARSE(app, argc, argv);
 
   zmq::context_t ctx{1};
   zmq::socket_t sub{ctx, zmq::socket_type::sub};
-  if (kinds.empty()) kinds = {"obs", "alarm", "link", "hb"};
-  for (const auto& k : kinds) {
+  // Every kind is received (heartbeats tell a lost publisher, the summary
+  // counts readings); --kind only chooses what is printed.
+  if (kinds.empty()) kinds = {"obs", "alarm", "link"};
+  if (heartbeats) kinds.push_back("hb");
+  for (const std::string k : {"obs", "alarm", "link", "hb"}) {
     if (beds.empty()) sub.set(zmq::sockopt::subscribe, k + "/");
     for (const auto& b : beds) sub.set(zmq::sockopt::subscribe, k + "/" + b + "/");
   }
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
   bool lost_reported = false;
   std::map<std::string, std::uint64_t> last_seq;
   std::size_t printed = 0;
+  vigil::tools::BusSummary totals;
   // A publisher that says nothing for 3 s is gone: heartbeats come every second.
   constexpr auto kLost = std::chrono::seconds{3};
   while (true) {
@@ -74,9 +81,12 @@ int main(int argc, char** argv) {
       std::cerr << "vigil-tail: undecodable message on topic " << topic.to_string() << "\n";
       continue;
     }
-    if (m.has_heartbeat() && !heartbeats) continue;
+    totals.add(m);
+    const std::string kind = topic.to_string().substr(0, topic.to_string().find('/'));
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) continue;
     std::cout << (json ? vigil::tools::format_json(topic.to_string(), m) : vigil::tools::format_line(m)) << std::endl;
     if (count && ++printed >= count) break;
   }
+  if (summary) std::cout << totals.text() << std::flush;
   return 0;
 }
