@@ -369,8 +369,11 @@ void MasimoLineDecoder::finish_line(std::vector<MasimoFrame>& frames, std::vecto
       break;
     }
     ++stats_.frames_bad;
-    errors.push_back("masimo: " + parsed.error);
-    if (next == std::string_view::npos) break;
+    if (next == std::string_view::npos) {
+      errors.push_back("masimo: " + parsed.error);
+      break;
+    }
+    errors.push_back("masimo: line cut short by the next one (" + parsed.error + ")");
     line.remove_prefix(next);
   }
   line_.clear();
