@@ -166,7 +166,8 @@ int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
     return std::any_of(std::begin(list), std::end(list), [&](std::string_view x) { return iequal(x, token); });
   };
   for (const auto& rep : m.repetitions(obx.field(8))) {
-    const auto token = trim(rep.substr(0, rep.find(m.delimiters.component)));
+    const std::string first = rep.substr(0, rep.find(m.delimiters.component));
+    const auto token = trim(first);
     if (in(token, invalid)) flags |= kInvalid;
     if (in(token, questionable)) flags |= kQuestionable;
     if (in(token, demo)) flags |= kDemo | kInvalid;
