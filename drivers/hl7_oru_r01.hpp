@@ -78,10 +78,10 @@ std::string encode_oru_r01(const OruR01& msg);
 struct OruContent {
   std::vector<core::Reading> readings;
   std::vector<Hl7Observation> observations;  // the usable values, in message order
-  std::vector<std::string> problems;  // one line per row that could not be used
-  std::size_t skipped_unknown = 0;    // rows whose code vigil does not read
-  std::size_t skipped_duplicate = 0;  // later rows of a metric already read
-  std::size_t demo_or_test = 0;       // rows the device marked as not patient data
+  std::vector<std::string> problems;         // one line per row that could not be used
+  std::size_t skipped_unknown = 0;           // rows whose code vigil does not read
+  std::size_t skipped_duplicate = 0;         // later rows of a metric already read
+  std::size_t demo_or_test = 0;              // rows the device marked as not patient data
 };
 
 // Reads the OBX rows of a parsed ORU^R01 (the caller checks MSH-9).

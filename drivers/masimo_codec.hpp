@@ -105,7 +105,7 @@ struct MasimoFrame {
   std::optional<double> pi;     // perfusion index, %
   std::uint32_t alarm = 0;
   std::uint32_t exceptions = 0;
-  std::string serial;                      // empty when absent or dashes
+  std::string serial;                          // empty when absent or dashes
   std::optional<core::TimePoint> device_time;  // naive wall-clock time, see above
   // Whether the line carried the field at all (a Rad-5 has no PI, say).
   bool has_spo2 = true;

@@ -25,6 +25,7 @@
 //    alerts, not read yet), so DecodeOutput::conditions stays empty.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,7 +49,9 @@ class MllpDeframer {
   static constexpr std::size_t kMaxFrame = 256 * 1024;
   static constexpr std::size_t kNoiseReport = 4096;  // report long noise runs this often
 
-  void feed(std::span<const std::uint8_t> bytes, std::vector<std::string>& frames,
+  // Calls on_frame with each payload as soon as its end byte arrives, so its
+  // errors interleave with framing errors in the order things happened.
+  void feed(std::span<const std::uint8_t> bytes, const std::function<void(const std::string&)>& on_frame,
             std::vector<std::string>& errors);
   // Forget a partial frame (the link went down and came back).
   void reset(std::vector<std::string>& errors);

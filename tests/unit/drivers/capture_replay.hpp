@@ -44,10 +44,8 @@ inline std::string format_time(core::TimePoint t) {
 inline std::string format_quality(core::Quality q) {
   using core::QualityFlag;
   constexpr std::pair<QualityFlag, std::string_view> names[] = {
-      {QualityFlag::invalid, "invalid"},
-      {QualityFlag::artifact, "artifact"},
-      {QualityFlag::sensor_off, "sensor_off"},
-      {QualityFlag::low_perfusion, "low_perfusion"},
+      {QualityFlag::invalid, "invalid"},           {QualityFlag::artifact, "artifact"},
+      {QualityFlag::sensor_off, "sensor_off"},     {QualityFlag::low_perfusion, "low_perfusion"},
       {QualityFlag::questionable, "questionable"},
   };
   std::string out;
@@ -77,10 +75,14 @@ inline std::string format_reading(const core::Reading& r) {
 inline std::string format_bytes(const std::vector<std::uint8_t>& bytes) {
   std::string out;
   for (auto b : bytes) {
-    if (b == '\r') out += "\\r";
-    else if (b == '\n') out += "\\n";
-    else if (b == '\\') out += "\\\\";
-    else if (b >= 0x20 && b < 0x7F) out += static_cast<char>(b);
+    if (b == '\r')
+      out += "\\r";
+    else if (b == '\n')
+      out += "\\n";
+    else if (b == '\\')
+      out += "\\\\";
+    else if (b >= 0x20 && b < 0x7F)
+      out += static_cast<char>(b);
     else {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", b);
@@ -116,8 +118,8 @@ inline std::string describe_flat(const drivers::DecodeOutput& out) {
 
 struct CaptureReplay {
   std::filesystem::path capture;
-  std::string expected;   // the .expected file, empty when missing
-  std::string actual;     // byte-by-byte replay, described
+  std::string expected;  // the .expected file, empty when missing
+  std::string actual;    // byte-by-byte replay, described
   bool chunking_agrees = false;
 };
 

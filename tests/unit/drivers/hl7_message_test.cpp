@@ -47,7 +47,8 @@ TEST_CASE("MSH fields are numbered as HL7 numbers them: MSH-1 is the separator, 
 }
 
 TEST_CASE("a message declaring other delimiters is split with its own delimiters") {
-  const auto r = parse_hl7("MSH#*!@$#APP#FAC####ORU*R01#7#P#2.6\rOBX#1#NM#150456*MDC_PULS_OXIM_SAT_O2*MDC##9@7!8\r");
+  const auto r =
+      parse_hl7("MSH#*!@$#APP#FAC####ORU*R01#7#P#2.6\rOBX#1#NM#150456*MDC_PULS_OXIM_SAT_O2*MDC##9@7!8\r");
   REQUIRE_MESSAGE(r.message.has_value(), r.error);
   const auto& m = *r.message;
   CHECK(m.delimiters.field == '#');
@@ -74,9 +75,9 @@ TEST_CASE("text that is not an HL7 message is refused with a reason") {
       "",
       "PID|||X\r",
       "MSH",
-      "MSH|^^\\&|A\r",             // the same delimiter twice
+      "MSH|^^\\&|A\r",               // the same delimiter twice
       "MSH|^~\\&|A\rMSH|^~\\&|B\r",  // MSH twice
-      "MSH|^~\\&|A\rP!D|1\r",       // bad segment name
+      "MSH|^~\\&|A\rP!D|1\r",        // bad segment name
       std::string_view("MSH|^~\\&|A\x01|B\r", 13),
   };
   for (auto text : bad) {
@@ -147,7 +148,8 @@ TEST_CASE("an error ACK carries the reason in MSA-3 and an ERR segment with the 
   req.text = "OBX 1: value 'x^y' is not a number";
   req.control_id = "8";
   const auto ack = encode_ack(req);
-  CHECK(ack.find("MSA|AE|MONITORABC000000002D|OBX 1: value 'x\\S\\y' is not a number\r") != std::string::npos);
+  CHECK(ack.find("MSA|AE|MONITORABC000000002D|OBX 1: value 'x\\S\\y' is not a number\r") !=
+        std::string::npos);
   CHECK(ack.find("ERR|||102^^HL70357|E||||") != std::string::npos);
   CHECK(ack.find("|20140510124500|") != std::string::npos);  // no clock yet: the original's MSH-7
   const auto info = parse_ack(ack);

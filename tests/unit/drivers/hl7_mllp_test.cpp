@@ -20,12 +20,14 @@ core::TimePoint utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
   return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
 }
 
-std::string oru(const std::string& control_id, const std::string& rows, const std::string& msh_tail = "|P|2.6") {
+std::string oru(const std::string& control_id, const std::string& rows,
+                const std::string& msh_tail = "|P|2.6") {
   return "MSH|^~\\&|GW|CLINIC|||20240305101500+0100||ORU^R01^ORU_R01|" + control_id + msh_tail +
          "\rPID|||P1^^^^PI\rOBR|1|||182777000^monitoring of patient^SCT|||20240305101400+0100\r" + rows;
 }
 
-const std::string kHrRow = "OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC|1.5.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r";
+const std::string kHrRow =
+    "OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC|1.5.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r";
 
 DecodeOutput feed(DeviceSession& s, const std::string& bytes) {
   DecodeOutput out;
@@ -83,7 +85,8 @@ TEST_CASE("the ACK is stamped with the time of the last tick") {
 TEST_CASE("a message with an unusable row is answered AE with the reason; its good rows are still read") {
   auto s = make_hl7_session();
   const auto out = feed(
-      *s, mllp_frame(oru("C-2", kHrRow + "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|ninety|%|||||F\r")));
+      *s,
+      mllp_frame(oru("C-2", kHrRow + "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|ninety|%|||||F\r")));
   REQUIRE(out.readings.size() == 1);
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].find("C-2") != std::string::npos);
@@ -106,8 +109,8 @@ TEST_CASE("messages vigil cannot use are rejected AR: not ORU^R01, training data
   const Case cases[] = {
       {mllp_frame("MSH|^~\\&|ADT|C|||20240101||ADT^A01^ADT_A01|A-1|P|2.6\rPID|||X\r"),
        hl7_error::unsupported_message_type, "A-1"},
-      {mllp_frame("MSH|^~\\&|GW|C|||20240101||ORU^R40^ORU_R40|A-2|P|2.6\r"), hl7_error::unsupported_message_type,
-       "A-2"},
+      {mllp_frame("MSH|^~\\&|GW|C|||20240101||ORU^R40^ORU_R40|A-2|P|2.6\r"),
+       hl7_error::unsupported_message_type, "A-2"},
       {mllp_frame(oru("A-3", kHrRow, "|T|2.6")), hl7_error::unsupported_processing_id, "A-3"},
       {mllp_frame("hello, this is not HL7"), hl7_error::data_type_error, ""},
   };
@@ -213,7 +216,8 @@ TEST_CASE("the simulator's ORU^R01 goes through the session and its ACK reads ba
   msg.control_id = "SIM-1";
   msg.location = "bed-2";
   msg.message_time = utc(2024, 3, 5, 9, 15, 0);
-  msg.observations = {{Metric::spo2, 88, std::nullopt}, {Metric::nibp_systolic, 205, utc(2024, 3, 5, 9, 14, 0)}};
+  msg.observations = {{Metric::spo2, 88, std::nullopt},
+                      {Metric::nibp_systolic, 205, utc(2024, 3, 5, 9, 14, 0)}};
   auto s = make_hl7_session();
   const auto out = feed(*s, mllp_frame(encode_oru_r01(msg)));
   REQUIRE(out.readings.size() == 2);

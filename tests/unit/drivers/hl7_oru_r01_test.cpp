@@ -61,9 +61,9 @@ TEST_CASE("every metric vigil reads maps from its MDC code, and the NIBP and PI 
       "OBX|7|NM|150023^MDC_PRESS_BLD_NONINV_MEAN^MDC|1.1.9.3|102|mmHg|||||F\r"
       "OBX|8|NM|147842^MDC_ECG_HEART_RATE^MDC|1.5.1.1|71|{beat}/min^{beat}/min^UCUM|||||R\r");
   REQUIRE(c.readings.size() == 8);
-  const Metric expected[] = {Metric::spo2,          Metric::pulse_rate,     Metric::perfusion_index,
-                             Metric::resp_rate,     Metric::nibp_systolic,  Metric::nibp_diastolic,
-                             Metric::nibp_mean,     Metric::heart_rate};
+  const Metric expected[] = {Metric::spo2,      Metric::pulse_rate,    Metric::perfusion_index,
+                             Metric::resp_rate, Metric::nibp_systolic, Metric::nibp_diastolic,
+                             Metric::nibp_mean, Metric::heart_rate};
   const double values[] = {97, 72, 1.76, 17, 135, 85, 102, 71};
   for (std::size_t i = 0; i < 8; ++i) {
     CHECK(c.readings[i].metric == expected[i]);
@@ -74,16 +74,18 @@ TEST_CASE("every metric vigil reads maps from its MDC code, and the NIBP and PI 
 }
 
 TEST_CASE("NIBP in kPa is converted to mmHg") {
-  const auto c = decode("OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|24|265987^MDC_DIM_KILO_PASCAL^MDC|||||F\r"
-                        "OBX|2|NM|150302^MDC_PRESS_CUFF_DIA^MDC|1.1.9.2|10.5|kPa^kPa^UCUM|||||F\r");
+  const auto c = decode(
+      "OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|24|265987^MDC_DIM_KILO_PASCAL^MDC|||||F\r"
+      "OBX|2|NM|150302^MDC_PRESS_CUFF_DIA^MDC|1.1.9.2|10.5|kPa^kPa^UCUM|||||F\r");
   REQUIRE(c.readings.size() == 2);
   CHECK(c.readings[0].value == doctest::Approx(180.01).epsilon(0.0001));
   CHECK(c.readings[1].value == doctest::Approx(78.756).epsilon(0.0001));
 }
 
 TEST_CASE("a unit that cannot be converted drops the row with a problem line") {
-  const auto c = decode("OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|24|cm[H2O]^cm[H2O]^UCUM|||||F\r"
-                        "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|97|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F\r");
+  const auto c = decode(
+      "OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|24|cm[H2O]^cm[H2O]^UCUM|||||F\r"
+      "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|97|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F\r");
   CHECK(c.readings.empty());
   REQUIRE(c.problems.size() == 2);
   CHECK(c.problems[0].find("cm[H2O]") != std::string::npos);
@@ -105,23 +107,26 @@ TEST_CASE("a code whose number and name disagree is rejected rather than guessed
 }
 
 TEST_CASE("an unknown number with a known MDC name is read by the name") {
-  const auto c = decode("OBX|1|NM|150031^MDC_PRESS_CUFF_SYS^MDC|1.1.9.150301|142|266016^MDC_DIM_MMHG^MDC|||||F\r");
+  const auto c =
+      decode("OBX|1|NM|150031^MDC_PRESS_CUFF_SYS^MDC|1.1.9.150301|142|266016^MDC_DIM_MMHG^MDC|||||F\r");
   REQUIRE(c.readings.size() == 1);
   CHECK(c.readings[0].metric == Metric::nibp_systolic);
 }
 
 TEST_CASE("unknown codes and vendor codings are skipped and counted, not errors") {
-  const auto c = decode("OBX|1|NM|150344^MDC_TEMP^MDC|1.2.1.150344|36.6|268192^MDC_DIM_DEGC^MDC|||||F\r"
-                        "OBX|2|NM|0002-4bb8^SpO2^MDIL||98|0004-0220^%^MDIL|||||F\r"
-                        "OBX|3||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X\r");
+  const auto c = decode(
+      "OBX|1|NM|150344^MDC_TEMP^MDC|1.2.1.150344|36.6|268192^MDC_DIM_DEGC^MDC|||||F\r"
+      "OBX|2|NM|0002-4bb8^SpO2^MDIL||98|0004-0220^%^MDIL|||||F\r"
+      "OBX|3||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X\r");
   CHECK(c.readings.empty());
   CHECK(c.problems.empty());
   CHECK(c.skipped_unknown == 3);
 }
 
 TEST_CASE("a second row of the same metric (a second probe) is skipped: the first one wins") {
-  const auto c = decode("OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.150456|97|%|||||F\r"
-                        "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.2.150456|91|%|||||F\r");
+  const auto c = decode(
+      "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.150456|97|%|||||F\r"
+      "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.2.150456|91|%|||||F\r");
   REQUIRE(c.readings.size() == 1);
   CHECK(c.readings[0].value == 97);
   CHECK(c.skipped_duplicate == 1);
@@ -147,8 +152,9 @@ TEST_CASE("no value, status X, null flavours and implausible numbers give invali
 }
 
 TEST_CASE("a questionable or calibrating measurement keeps its value but is not usable") {
-  const auto c = decode("OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1|93|%||QUES|||R\r"
-                        "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|2|70|/min||calibration-ongoing|||R\r");
+  const auto c = decode(
+      "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1|93|%||QUES|||R\r"
+      "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|2|70|/min||calibration-ongoing|||R\r");
   REQUIRE(c.readings.size() == 2);
   for (const auto& r : c.readings) {
     CHECK(r.quality.has(QualityFlag::questionable));
@@ -159,16 +165,18 @@ TEST_CASE("a questionable or calibrating measurement keeps its value but is not 
 }
 
 TEST_CASE("values that are not numbers, or not NM, are problems") {
-  const auto c = decode("OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1|9x7|%|||||F\r"
-                        "OBX|2|ST|147842^MDC_ECG_HEART_RATE^MDC|2|high|/min|||||F\r"
-                        "OBX|3|NM|149530^MDC_PULS_OXIM_PULS_RATE^MDC|3|1e2|/min|||||F\r");
+  const auto c = decode(
+      "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1|9x7|%|||||F\r"
+      "OBX|2|ST|147842^MDC_ECG_HEART_RATE^MDC|2|high|/min|||||F\r"
+      "OBX|3|NM|149530^MDC_PULS_OXIM_PULS_RATE^MDC|3|1e2|/min|||||F\r");
   CHECK(c.readings.empty());
   CHECK(c.problems.size() == 3);
 }
 
 TEST_CASE("a cuff reading carries its measurement time, in UTC, from OBX-14") {
   const auto c = decode(
-      "OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|182|266016^MDC_DIM_MMHG^MDC|||||F|||20240305101412+0100\r"
+      "OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|182|266016^MDC_DIM_MMHG^MDC|||||F|||20240305101412+"
+      "0100\r"
       "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|97|%|||||F|||20240305101412+0100\r");
   REQUIRE(c.readings.size() == 2);
   CHECK(c.readings[0].device_time == utc(2024, 3, 5, 9, 14, 12));
@@ -181,7 +189,8 @@ TEST_CASE("without OBX-14 a cuff reading takes OBR-7, and a time without offset 
   auto c = decode("OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|150|266016^MDC_DIM_MMHG^MDC|||||F\r");
   REQUIRE(c.readings.size() == 1);
   CHECK(c.readings[0].device_time == utc(2024, 3, 5, 9, 14, 0));
-  c = decode("OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|150|266016^MDC_DIM_MMHG^MDC|||||F|||20240305101300\r");
+  c = decode(
+      "OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.1|150|266016^MDC_DIM_MMHG^MDC|||||F|||20240305101300\r");
   CHECK(c.readings[0].device_time == utc(2024, 3, 5, 9, 13, 0));
 }
 
@@ -189,7 +198,8 @@ TEST_CASE("a cuff time with no offset anywhere is no instant, so the reading age
   const std::string header =
       "MSH|^~\\&|GW|CLINIC|||20240305101500||ORU^R01^ORU_R01|C1|P|2.6\r"
       "OBR|1|||182777000^monitoring of patient^SCT|||20240305101400\r";
-  const auto c = decode("OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1|150|266016^MDC_DIM_MMHG^MDC|||||F\r", header);
+  const auto c =
+      decode("OBX|1|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1|150|266016^MDC_DIM_MMHG^MDC|||||F\r", header);
   REQUIRE(c.readings.size() == 1);
   CHECK_FALSE(c.readings[0].device_time.has_value());
   CHECK(c.problems.empty());

@@ -27,7 +27,9 @@ constexpr std::string_view kRadical7Line =
     "PIDELTA=-02 PVI=027 ALARM=0000 EXC=000820";
 constexpr std::string_view kRadical5Line = "09/15/10 15:10:29 SPO2=097% BPM=064 PI=11.82% ALARM=20 EXC=800";
 
-std::vector<std::uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes_of(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 DecodeOutput feed(DeviceSession& s, std::string_view text) {
   DecodeOutput out;
@@ -107,7 +109,8 @@ TEST_CASE("dashes mean no value: the session flags the reading invalid instead o
   CHECK(out.conditions->has(DeviceCondition::no_sensor));
 }
 
-TEST_CASE("a good reading carries no quality flags and the device's clock is not taken as the measurement time") {
+TEST_CASE(
+    "a good reading carries no quality flags and the device's clock is not taken as the measurement time") {
   auto s = make_masimo_session();
   const auto out = feed(*s, std::string(kRad8Line) + "\r\n");
   REQUIRE(out.readings.size() == 3);
@@ -178,7 +181,8 @@ TEST_CASE("low perfusion alone keeps the value usable; Masimo SET alone is no co
   CHECK(masimo_conditions(masimo_exc::masimo_set, 0) == core::DeviceConditions{});
 }
 
-TEST_CASE("the low-battery alarm bit becomes a low_battery condition; limit alarms are the daemon's to judge") {
+TEST_CASE(
+    "the low-battery alarm bit becomes a low_battery condition; limit alarms are the daemon's to judge") {
   CHECK(masimo_conditions(0, masimo_alarm::low_battery).has(DeviceCondition::low_battery));
   const auto limits = masimo_alarm::spo2_low | masimo_alarm::pulse_high | masimo_alarm::alarm_active;
   CHECK(masimo_conditions(0, limits) == core::DeviceConditions{});
@@ -219,8 +223,8 @@ TEST_CASE("a frame fed one byte at a time decodes exactly as when fed whole") {
   REQUIRE(once.readings.size() == 9);
   // Byte by byte, every frame comes out on its own, with its own conditions.
   const auto split = describe_one_by_one(stream);
-  CHECK(split == test::format_reading(once.readings[0]) + "\n" + test::format_reading(once.readings[1]) + "\n" +
-                     test::format_reading(once.readings[2]) + "\nconditions none\n" +
+  CHECK(split == test::format_reading(once.readings[0]) + "\n" + test::format_reading(once.readings[1]) +
+                     "\n" + test::format_reading(once.readings[2]) + "\nconditions none\n" +
                      test::format_reading(once.readings[3]) + "\n" + test::format_reading(once.readings[4]) +
                      "\n" + test::format_reading(once.readings[5]) + "\nconditions sensor_off\n" +
                      test::format_reading(once.readings[6]) + "\n" + test::format_reading(once.readings[7]) +
