@@ -173,8 +173,13 @@ TEST_CASE("a partial frame left when the link drops is discarded on reopen") {
   CHECK(s->stats().frames_bad == 1);
 }
 
-TEST_CASE("a frame fed one byte at a time decodes exactly as when fed whole") {
-  const auto stream = mllp_frame(oru("C-7", kHrRow)) + mllp_frame(oru("C-8", kHrRow, "|T|2.6"));
+TEST_CASE("a stream fed one byte at a time decodes exactly as when fed whole, errors in the same order") {
+  // Found by the fuzzer: message errors must not be listed after framing
+  // errors that happened later in the stream.
+  const auto bad_row = "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|9x|%|||||F\r";
+  const auto cut = mllp_frame(oru("C-9", kHrRow)).substr(0, 40);
+  const auto stream = mllp_frame(oru("C-7", kHrRow + bad_row)) + "noise" + cut +
+                      mllp_frame(oru("C-8", kHrRow, "|T|2.6"));
   auto whole = make_hl7_session();
   const auto once = feed(*whole, stream);
   auto split = make_hl7_session();
@@ -188,6 +193,11 @@ TEST_CASE("a frame fed one byte at a time decodes exactly as when fed whole") {
   CHECK(test::describe_flat(all) == test::describe_flat(once));
   CHECK(test::describe_stats(split->stats()) == test::describe_stats(whole->stats()));
   CHECK(once.readings.size() == 1);
+  REQUIRE(once.errors.size() == 4);
+  CHECK(once.errors[0].find("C-7") != std::string::npos);
+  CHECK(once.errors[1].find("skipped 5 bytes") != std::string::npos);
+  CHECK(once.errors[2].find("cut short") != std::string::npos);
+  CHECK(once.errors[3].find("C-8") != std::string::npos);
   CHECK(acks(once).size() == 2);
 }
 
