@@ -59,7 +59,9 @@ namespace vigil::drivers {
 struct Hl7Observation {
   core::Metric metric{};
   double value = 0;
-  std::optional<core::TimePoint> time;  // OBX-14; the message time when empty
+  // When measured. Decoding: OBX-14, else the group's OBR-7, as an instant
+  // (see above). Encoding: written to OBX-14, the message time when empty.
+  std::optional<core::TimePoint> time;
 };
 
 struct OruR01 {

@@ -21,6 +21,9 @@
 //    AR counts as a bad frame.
 //  - The ACK's MSH-7 is the time of the last on_tick (the original's MSH-7
 //    before the first tick); its MSH-10 is a per-session counter.
+//  - Expected interval 5 s (protocol_table.cpp): gateways send PCD-01 at a
+//    period their site configures; vigil asks for 5 s or less, since device
+//    silence is judged against it.
 //  - ORU^R01 carries no device technical conditions (those come with PCD-04
 //    alerts, not read yet), so DecodeOutput::conditions stays empty.
 #include <cstddef>
