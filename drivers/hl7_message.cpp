@@ -6,7 +6,9 @@
 namespace vigil::drivers {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
@@ -22,7 +24,9 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
-std::string_view first_part(std::string_view s, char sep) { return s.substr(0, s.find(sep)); }
+std::string_view first_part(std::string_view s, char sep) {
+  return s.substr(0, s.find(sep));
+}
 
 bool distinct(const std::array<char, 5>& chars) {
   for (std::size_t i = 0; i < chars.size(); ++i) {
@@ -152,11 +156,16 @@ std::string hl7_escape(std::string_view text, const Hl7Delimiters& d) {
   out.reserve(text.size());
   for (char c : text) {
     char code = 0;
-    if (c == d.field) code = 'F';
-    else if (c == d.component) code = 'S';
-    else if (c == d.subcomponent) code = 'T';
-    else if (c == d.repetition) code = 'R';
-    else if (c == d.escape) code = 'E';
+    if (c == d.field)
+      code = 'F';
+    else if (c == d.component)
+      code = 'S';
+    else if (c == d.subcomponent)
+      code = 'T';
+    else if (c == d.repetition)
+      code = 'R';
+    else if (c == d.escape)
+      code = 'E';
     if (code != 0) {
       out += d.escape;
       out += code;
@@ -249,9 +258,12 @@ std::string format_hl7_time(core::TimePoint t) {
 
 std::string_view ack_code_text(AckCode code) {
   switch (code) {
-    case AckCode::accept: return "AA";
-    case AckCode::error: return "AE";
-    case AckCode::reject: return "AR";
+    case AckCode::accept:
+      return "AA";
+    case AckCode::error:
+      return "AE";
+    case AckCode::reject:
+      return "AR";
   }
   return "AR";
 }

@@ -103,11 +103,11 @@ struct AckRequest {
   // receiver, its control id goes to MSA-2 and its version to MSH-12.
   const Hl7Message* original = nullptr;
   AckCode code = AckCode::accept;
-  int error_code = 0;  // table 0357; used when code is not accept
-  std::string text;    // MSA-3 and ERR-8 when code is not accept
-  std::string control_id;  // the ACK's own MSH-10
+  int error_code = 0;                   // table 0357; used when code is not accept
+  std::string text;                     // MSA-3 and ERR-8 when code is not accept
+  std::string control_id;               // the ACK's own MSH-10
   std::optional<core::TimePoint> time;  // MSH-7; the original's MSH-7 when empty
-  std::string application = "VIGIL";   // our MSH-3
+  std::string application = "VIGIL";    // our MSH-3
 };
 
 // The ACK message text, segments ended by CR, not framed.

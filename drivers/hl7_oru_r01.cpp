@@ -45,18 +45,29 @@ struct UnitAlias {
 };
 
 constexpr std::array kUnitAliases{
-    UnitAlias{"262688", UnitKind::percent},          UnitAlias{"MDC_DIM_PERCENT", UnitKind::percent},
-    UnitAlias{"%", UnitKind::percent},               UnitAlias{"264864", UnitKind::per_minute},
+    UnitAlias{"262688", UnitKind::percent},
+    UnitAlias{"MDC_DIM_PERCENT", UnitKind::percent},
+    UnitAlias{"%", UnitKind::percent},
+    UnitAlias{"264864", UnitKind::per_minute},
     UnitAlias{"MDC_DIM_BEAT_PER_MIN", UnitKind::per_minute},
-    UnitAlias{"264928", UnitKind::per_minute},       UnitAlias{"MDC_DIM_RESP_PER_MIN", UnitKind::per_minute},
-    UnitAlias{"/min", UnitKind::per_minute},         UnitAlias{"1/min", UnitKind::per_minute},
-    UnitAlias{"{beat}/min", UnitKind::per_minute},   UnitAlias{"{beats}/min", UnitKind::per_minute},
-    UnitAlias{"{breath}/min", UnitKind::per_minute}, UnitAlias{"{breaths}/min", UnitKind::per_minute},
-    UnitAlias{"{resp}/min", UnitKind::per_minute},   UnitAlias{"bpm", UnitKind::per_minute},
-    UnitAlias{"rpm", UnitKind::per_minute},          UnitAlias{"266016", UnitKind::mmhg},
-    UnitAlias{"MDC_DIM_MMHG", UnitKind::mmhg},       UnitAlias{"mm[Hg]", UnitKind::mmhg},
-    UnitAlias{"mmHg", UnitKind::mmhg},               UnitAlias{"265987", UnitKind::kpa},
-    UnitAlias{"MDC_DIM_KILO_PASCAL", UnitKind::kpa}, UnitAlias{"kPa", UnitKind::kpa},
+    UnitAlias{"264928", UnitKind::per_minute},
+    UnitAlias{"MDC_DIM_RESP_PER_MIN", UnitKind::per_minute},
+    UnitAlias{"/min", UnitKind::per_minute},
+    UnitAlias{"1/min", UnitKind::per_minute},
+    UnitAlias{"{beat}/min", UnitKind::per_minute},
+    UnitAlias{"{beats}/min", UnitKind::per_minute},
+    UnitAlias{"{breath}/min", UnitKind::per_minute},
+    UnitAlias{"{breaths}/min", UnitKind::per_minute},
+    UnitAlias{"{resp}/min", UnitKind::per_minute},
+    UnitAlias{"bpm", UnitKind::per_minute},
+    UnitAlias{"rpm", UnitKind::per_minute},
+    UnitAlias{"266016", UnitKind::mmhg},
+    UnitAlias{"MDC_DIM_MMHG", UnitKind::mmhg},
+    UnitAlias{"mm[Hg]", UnitKind::mmhg},
+    UnitAlias{"mmHg", UnitKind::mmhg},
+    UnitAlias{"265987", UnitKind::kpa},
+    UnitAlias{"MDC_DIM_KILO_PASCAL", UnitKind::kpa},
+    UnitAlias{"kPa", UnitKind::kpa},
     UnitAlias{"ms", UnitKind::millisecond},
 };
 
@@ -78,24 +89,32 @@ std::string_view trim(std::string_view s) {
 UnitKind canonical_unit(Metric m) {
   switch (m) {
     case Metric::spo2:
-    case Metric::perfusion_index: return UnitKind::percent;
+    case Metric::perfusion_index:
+      return UnitKind::percent;
     case Metric::heart_rate:
     case Metric::pulse_rate:
-    case Metric::resp_rate: return UnitKind::per_minute;
+    case Metric::resp_rate:
+      return UnitKind::per_minute;
     case Metric::nibp_systolic:
     case Metric::nibp_diastolic:
-    case Metric::nibp_mean: return UnitKind::mmhg;
-    case Metric::rr_interval: return UnitKind::millisecond;
+    case Metric::nibp_mean:
+      return UnitKind::mmhg;
+    case Metric::rr_interval:
+      return UnitKind::millisecond;
   }
   return UnitKind::other;
 }
 
 double plausible_max(Metric m) {
   switch (canonical_unit(m)) {
-    case UnitKind::percent: return 100;
-    case UnitKind::mmhg: return 400;
-    case UnitKind::millisecond: return 10000;
-    default: return m == Metric::resp_rate ? 200 : 350;
+    case UnitKind::percent:
+      return 100;
+    case UnitKind::mmhg:
+      return 400;
+    case UnitKind::millisecond:
+      return 10000;
+    default:
+      return m == Metric::resp_rate ? 200 : 350;
   }
 }
 
@@ -163,10 +182,12 @@ int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
   constexpr std::string_view questionable[] = {"QUES", "QUESTIONABLE", "CAL", "CALIBRATION-ONGOING"};
   constexpr std::string_view demo[] = {"DEMO", "DEMO-DATA", "TEST", "TEST-DATA"};
   auto in = [](std::string_view token, auto& list) {
-    return std::any_of(std::begin(list), std::end(list), [&](std::string_view x) { return iequal(x, token); });
+    return std::any_of(std::begin(list), std::end(list),
+                       [&](std::string_view x) { return iequal(x, token); });
   };
   for (const auto& rep : m.repetitions(obx.field(8))) {
-    const auto token = trim(rep.substr(0, rep.find(m.delimiters.component)));
+    const std::string first = rep.substr(0, rep.find(m.delimiters.component));
+    const auto token = trim(first);
     if (in(token, invalid)) flags |= kInvalid;
     if (in(token, questionable)) flags |= kQuestionable;
     if (in(token, demo)) flags |= kDemo | kInvalid;
@@ -260,12 +281,16 @@ class RowReader {
 
 std::string_view unit_field(Metric m) {
   switch (canonical_unit(m)) {
-    case UnitKind::percent: return "262688^MDC_DIM_PERCENT^MDC";
+    case UnitKind::percent:
+      return "262688^MDC_DIM_PERCENT^MDC";
     case UnitKind::per_minute:
       return m == Metric::resp_rate ? "264928^MDC_DIM_RESP_PER_MIN^MDC" : "264864^MDC_DIM_BEAT_PER_MIN^MDC";
-    case UnitKind::mmhg: return "266016^MDC_DIM_MMHG^MDC";
-    case UnitKind::millisecond: return "ms^ms^UCUM";
-    default: return "";
+    case UnitKind::mmhg:
+      return "266016^MDC_DIM_MMHG^MDC";
+    case UnitKind::millisecond:
+      return "ms^ms^UCUM";
+    default:
+      return "";
   }
 }
 
@@ -287,14 +312,14 @@ std::string encode_oru_r01(const OruR01& msg) {
                     "|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r";
   out += "PID|||" + hl7_escape(msg.patient_id) + "^^^^PI\r";
   out += "PV1||I|" + hl7_escape(msg.location) + "\r";
-  out += "OBR|1|" + ctl + "^" + app + "|" + ctl + "^" + app + "|182777000^monitoring of patient^SCT|||" + time +
-         "\r";
+  out += "OBR|1|" + ctl + "^" + app + "|" + ctl + "^" + app + "|182777000^monitoring of patient^SCT|||" +
+         time + "\r";
   int set_id = 0;
   for (const auto& o : msg.observations) {
     const auto code = std::to_string(core::code(o.metric));
     const auto n = std::to_string(++set_id);
-    out += "OBX|" + n + "|NM|" + code + "^" + std::string(core::info(o.metric).mdc_ref) + "^MDC|1.0.1." + n + "|" +
-           format_number(o.value) + "|" + std::string(unit_field(o.metric)) + "|||||R|||" +
+    out += "OBX|" + n + "|NM|" + code + "^" + std::string(core::info(o.metric).mdc_ref) + "^MDC|1.0.1." + n +
+           "|" + format_number(o.value) + "|" + std::string(unit_field(o.metric)) + "|||||R|||" +
            format_hl7_time(o.time.value_or(msg.message_time)) + "\r";
   }
   return out;

@@ -59,7 +59,9 @@ namespace vigil::drivers {
 struct Hl7Observation {
   core::Metric metric{};
   double value = 0;
-  std::optional<core::TimePoint> time;  // OBX-14; the message time when empty
+  // When measured. Decoding: OBX-14, else the group's OBR-7, as an instant
+  // (see above). Encoding: written to OBX-14, the message time when empty.
+  std::optional<core::TimePoint> time;
 };
 
 struct OruR01 {
@@ -78,10 +80,10 @@ std::string encode_oru_r01(const OruR01& msg);
 struct OruContent {
   std::vector<core::Reading> readings;
   std::vector<Hl7Observation> observations;  // the usable values, in message order
-  std::vector<std::string> problems;  // one line per row that could not be used
-  std::size_t skipped_unknown = 0;    // rows whose code vigil does not read
-  std::size_t skipped_duplicate = 0;  // later rows of a metric already read
-  std::size_t demo_or_test = 0;       // rows the device marked as not patient data
+  std::vector<std::string> problems;         // one line per row that could not be used
+  std::size_t skipped_unknown = 0;           // rows whose code vigil does not read
+  std::size_t skipped_duplicate = 0;         // later rows of a metric already read
+  std::size_t demo_or_test = 0;              // rows the device marked as not patient data
 };
 
 // Reads the OBX rows of a parsed ORU^R01 (the caller checks MSH-9).

@@ -12,11 +12,19 @@ namespace {
 using core::DeviceCondition;
 using core::QualityFlag;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_upper_or_digit(char c) { return (c >= 'A' && c <= 'Z') || is_digit(c); }
-bool is_printable(unsigned char c) { return c >= 0x20 && c <= 0x7E; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_upper_or_digit(char c) {
+  return (c >= 'A' && c <= 'Z') || is_digit(c);
+}
+bool is_printable(unsigned char c) {
+  return c >= 0x20 && c <= 0x7E;
+}
 
-int two_digits(std::string_view s, std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
+int two_digits(std::string_view s, std::size_t at) {
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
 
 // "MM/DD/YY HH:MM:SS" at the start of s, digits and separators only.
 bool looks_like_date(std::string_view s) {
@@ -65,10 +73,14 @@ std::optional<std::uint32_t> parse_hex(std::string_view s) {
   std::uint32_t v = 0;
   for (char c : s) {
     unsigned d;
-    if (is_digit(c)) d = static_cast<unsigned>(c - '0');
-    else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-    else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-    else return std::nullopt;
+    if (is_digit(c))
+      d = static_cast<unsigned>(c - '0');
+    else if (c >= 'A' && c <= 'F')
+      d = static_cast<unsigned>(c - 'A' + 10);
+    else if (c >= 'a' && c <= 'f')
+      d = static_cast<unsigned>(c - 'a' + 10);
+    else
+      return std::nullopt;
     v = v * 16 + d;
   }
   return v;
@@ -254,10 +266,10 @@ std::string encode_masimo(const MasimoFrame& f) {
     const auto day = floor<days>(*f.device_time);
     const year_month_day ymd{day};
     const hh_mm_ss tod{floor<seconds>(*f.device_time - day)};
-    std::snprintf(buf.data(), buf.size(), "%02u/%02u/%02d %02d:%02d:%02d ", static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), ((static_cast<int>(ymd.year()) % 100) + 100) % 100,
-                  static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                  static_cast<int>(tod.seconds().count()));
+    std::snprintf(buf.data(), buf.size(), "%02u/%02u/%02d %02d:%02d:%02d ",
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  ((static_cast<int>(ymd.year()) % 100) + 100) % 100, static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()));
     out += buf.data();
   }
   std::string serial = f.serial.empty() ? std::string(10, '-') : f.serial.substr(0, 32);
@@ -267,7 +279,8 @@ std::string encode_masimo(const MasimoFrame& f) {
   out += "SN=" + serial;
   auto integer = [&](const char* key, const std::optional<double>& v, const char* suffix) {
     if (v) {
-      std::snprintf(buf.data(), buf.size(), " %s=%03ld%s", key, std::lround(std::clamp(*v, 0.0, 999.0)), suffix);
+      std::snprintf(buf.data(), buf.size(), " %s=%03ld%s", key, std::lround(std::clamp(*v, 0.0, 999.0)),
+                    suffix);
     } else {
       std::snprintf(buf.data(), buf.size(), " %s=---%s", key, suffix);
     }
@@ -369,8 +382,11 @@ void MasimoLineDecoder::finish_line(std::vector<MasimoFrame>& frames, std::vecto
       break;
     }
     ++stats_.frames_bad;
-    errors.push_back("masimo: " + parsed.error);
-    if (next == std::string_view::npos) break;
+    if (next == std::string_view::npos) {
+      errors.push_back("masimo: " + parsed.error);
+      break;
+    }
+    errors.push_back("masimo: line cut short by the next one (" + parsed.error + ")");
     line.remove_prefix(next);
   }
   line_.clear();
@@ -408,6 +424,8 @@ class MasimoSession final : public DeviceSession {
 
 }  // namespace
 
-std::unique_ptr<DeviceSession> make_masimo_session() { return std::make_unique<MasimoSession>(); }
+std::unique_ptr<DeviceSession> make_masimo_session() {
+  return std::make_unique<MasimoSession>();
+}
 
 }  // namespace vigil::drivers

@@ -46,6 +46,12 @@
 //    an age computed from it could be off by hours. The daemon's receive
 //    time is within a second of the measurement for this 1 Hz stream.
 //  - Years are 2000 + YY.
+//  - A line without the date is still read (the encoder writes none when a
+//    frame has no device_time); every real capture seen has one.
+//  - SPO2, BPM, ALARM and EXC must be present; a line missing one, holding a
+//    malformed field, a key twice, a non-ASCII byte or an impossible value
+//    (SpO2 or PI over 100, pulse over 300) is rejected whole.
+//  - ALARM is kept as 32 bits: newer Radical-7 units print six hex digits.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -105,7 +111,7 @@ struct MasimoFrame {
   std::optional<double> pi;     // perfusion index, %
   std::uint32_t alarm = 0;
   std::uint32_t exceptions = 0;
-  std::string serial;                      // empty when absent or dashes
+  std::string serial;                          // empty when absent or dashes
   std::optional<core::TimePoint> device_time;  // naive wall-clock time, see above
   // Whether the line carried the field at all (a Rad-5 has no PI, say).
   bool has_spo2 = true;

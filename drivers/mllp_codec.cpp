@@ -15,7 +15,8 @@ std::string mllp_frame(std::string_view message) {
   return out;
 }
 
-void MllpDeframer::feed(std::span<const std::uint8_t> bytes, std::vector<std::string>& frames,
+void MllpDeframer::feed(std::span<const std::uint8_t> bytes,
+                        const std::function<void(const std::string&)>& on_frame,
                         std::vector<std::string>& errors) {
   stats_.bytes += bytes.size();
   for (const std::uint8_t b : bytes) {
@@ -26,16 +27,18 @@ void MllpDeframer::feed(std::span<const std::uint8_t> bytes, std::vector<std::st
         hunt(b, errors);
         break;
       case State::hunting:
-      case State::discarding: hunt(b, errors); break;
+      case State::discarding:
+        hunt(b, errors);
+        break;
       case State::in_frame:
         if (b == kMllpEnd) {
-          frames.push_back(std::move(frame_));
-          frame_.clear();
           state_ = State::after_end;
+          on_frame(frame_);
+          frame_.clear();
         } else if (b == kMllpStart) {
           ++stats_.frames_bad;
-          errors.push_back("mllp: frame cut short by a new start byte after " + std::to_string(frame_.size()) +
-                           " bytes");
+          errors.push_back("mllp: frame cut short by a new start byte after " +
+                           std::to_string(frame_.size()) + " bytes");
           frame_.clear();
         } else if (frame_.size() >= kMaxFrame) {
           ++stats_.frames_bad;
@@ -103,9 +106,8 @@ class Hl7Session final : public DeviceSession {
   }
 
   void on_bytes(std::span<const std::uint8_t> bytes, DecodeOutput& out) override {
-    frames_.clear();
-    deframer_.feed(bytes, frames_, out.errors);
-    for (const auto& f : frames_) handle(f, out);
+    deframer_.feed(
+        bytes, [&](const std::string& frame) { handle(frame, out); }, out.errors);
     sync_stats();
   }
 
@@ -135,8 +137,8 @@ class Hl7Session final : public DeviceSession {
     const auto processing = m.component(msh->field(11), 1);
     Verdict v;
     if (type != "ORU" || trigger != "R01") {
-      v = {AckCode::reject, hl7_error::unsupported_message_type, "message type " + type + "^" + trigger +
-                                                                     " is not ORU^R01"};
+      v = {AckCode::reject, hl7_error::unsupported_message_type,
+           "message type " + type + "^" + trigger + " is not ORU^R01"};
     } else if (!processing.empty() && processing != "P") {
       v = {AckCode::reject, hl7_error::unsupported_processing_id,
            "processing id " + processing + " is not P (production): no patient data read"};
@@ -154,7 +156,8 @@ class Hl7Session final : public DeviceSession {
     }
     if (content.problems.empty()) return v;
     v = {AckCode::error, hl7_error::data_type_error, content.problems.front()};
-    if (content.problems.size() > 1) v.text += " (and " + std::to_string(content.problems.size() - 1) + " more)";
+    if (content.problems.size() > 1)
+      v.text += " (and " + std::to_string(content.problems.size() - 1) + " more)";
     return v;
   }
 
@@ -177,7 +180,6 @@ class Hl7Session final : public DeviceSession {
   }
 
   MllpDeframer deframer_;
-  std::vector<std::string> frames_;
   std::optional<core::TimePoint> last_tick_;
   std::uint64_t ack_seq_ = 0;
   std::uint64_t ok_ = 0, bad_ = 0;
@@ -186,6 +188,8 @@ class Hl7Session final : public DeviceSession {
 
 }  // namespace
 
-std::unique_ptr<DeviceSession> make_hl7_session() { return std::make_unique<Hl7Session>(); }
+std::unique_ptr<DeviceSession> make_hl7_session() {
+  return std::make_unique<Hl7Session>();
+}
 
 }  // namespace vigil::drivers

@@ -21,10 +21,14 @@
 //    AR counts as a bad frame.
 //  - The ACK's MSH-7 is the time of the last on_tick (the original's MSH-7
 //    before the first tick); its MSH-10 is a per-session counter.
+//  - Expected interval 5 s (protocol_table.cpp): gateways send PCD-01 at a
+//    period their site configures; vigil asks for 5 s or less, since device
+//    silence is judged against it.
 //  - ORU^R01 carries no device technical conditions (those come with PCD-04
 //    alerts, not read yet), so DecodeOutput::conditions stays empty.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,7 +52,9 @@ class MllpDeframer {
   static constexpr std::size_t kMaxFrame = 256 * 1024;
   static constexpr std::size_t kNoiseReport = 4096;  // report long noise runs this often
 
-  void feed(std::span<const std::uint8_t> bytes, std::vector<std::string>& frames,
+  // Calls on_frame with each payload as soon as its end byte arrives, so its
+  // errors interleave with framing errors in the order things happened.
+  void feed(std::span<const std::uint8_t> bytes, const std::function<void(const std::string&)>& on_frame,
             std::vector<std::string>& errors);
   // Forget a partial frame (the link went down and came back).
   void reset(std::vector<std::string>& errors);
