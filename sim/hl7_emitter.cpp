@@ -38,15 +38,16 @@ class Hl7Emitter final : public DeviceEmitter {
   }
 
   void received(std::span<const std::uint8_t> bytes) override {
-    std::vector<std::string> frames, errors;
-    deframer_.feed(bytes, frames, errors);
-    for (const auto& f : frames) {
-      auto ack = drivers::parse_ack(f);
-      if (!ack) warning_ = "received a reply that is not an HL7 ACK";
-      else if (ack->code != "AA" && ack->code != "CA")
-        warning_ = "message " + ack->control_id + " refused (" + ack->code + "): " + ack->text;
-      else ++acked_;
-    }
+    std::vector<std::string> errors;
+    deframer_.feed(
+        bytes,
+        [this](const std::string& f) {
+          auto ack = drivers::parse_ack(f);
+          if (!ack) warning_ = "received a reply that is not an HL7 ACK";
+          else if (ack->code != "AA" && ack->code != "CA")
+            warning_ = "message " + ack->control_id + " refused (" + ack->code + "): " + ack->text;
+        },
+        errors);
   }
 
   std::optional<std::string> take_warning() override {
@@ -57,7 +58,6 @@ class Hl7Emitter final : public DeviceEmitter {
 
  private:
   unsigned sent_ = 0;
-  unsigned acked_ = 0;
   drivers::MllpDeframer deframer_;
   std::optional<std::string> warning_;
 };
