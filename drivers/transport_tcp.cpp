@@ -44,8 +44,8 @@ void connect_tcp(asio::io_context& io, const std::string& host_port,
 namespace {
 class AsioTcpListener final : public TcpListener, public std::enable_shared_from_this<AsioTcpListener> {
  public:
-  AsioTcpListener(asio::io_context& io, tcp::acceptor acceptor, std::string description, AcceptHandler on_accept)
-      : io_{io}, acceptor_{std::move(acceptor)}, description_{std::move(description)}, on_accept_{std::move(on_accept)} {}
+  AsioTcpListener(tcp::acceptor acceptor, std::string description, AcceptHandler on_accept)
+      : acceptor_{std::move(acceptor)}, description_{std::move(description)}, on_accept_{std::move(on_accept)} {}
   void accept() {
     auto weak = weak_from_this();
     acceptor_.async_accept([weak](boost::system::error_code ec, tcp::socket socket) {
@@ -68,7 +68,6 @@ class AsioTcpListener final : public TcpListener, public std::enable_shared_from
   std::string describe() const override { return description_; }
 
  private:
-  asio::io_context& io_;
   tcp::acceptor acceptor_;
   std::string description_;
   AcceptHandler on_accept_;
@@ -99,7 +98,7 @@ core::Result<std::unique_ptr<TcpListener>> listen_tcp(asio::io_context& io, cons
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return core::Error{"cannot listen on " + host_port + ": " + ec.message()};
-  auto listener = std::make_shared<AsioTcpListener>(io, std::move(acceptor), "tcp " + host_port, std::move(on_accept));
+  auto listener = std::make_shared<AsioTcpListener>(std::move(acceptor), "tcp " + host_port, std::move(on_accept));
   listener->accept();
   return std::unique_ptr<TcpListener>(std::make_unique<ListenerHandle>(listener));
 }
