@@ -38,6 +38,7 @@ void AlarmEngine::raise(Condition& c, core::TimePoint now, std::vector<AlarmEven
     c.active = true;
     c.acknowledged = false;
     c.priority = std::max(c.priority, c.last.priority);
+    c.latching = c.latching || c.last.latching;
     c.pending_since.reset();
     out.push_back(event(c, Transition::updated, now));
     return;
@@ -50,6 +51,7 @@ void AlarmEngine::raise(Condition& c, core::TimePoint now, std::vector<AlarmEven
   c.paused_until.reset();
   c.onset = onset;
   c.priority = c.last.priority;
+  c.latching = c.last.latching;
   c.alarm_id = bed_ + ":" + c.last.condition + ":" +
                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(onset.time_since_epoch()).count());
   c.pending_since.reset();
@@ -61,7 +63,7 @@ void AlarmEngine::end_condition(Condition& c, core::TimePoint now, std::vector<A
   c.paused_until.reset();
   // Only unacknowledged high-priority physiological alarms latch: the nurse
   // must see that it happened even if it is over.
-  const bool latch = c.last.latching && !c.acknowledged && c.last.kind == AlarmKind::physiological;
+  const bool latch = c.latching && !c.acknowledged && c.last.kind == AlarmKind::physiological;
   auto e = event(c, Transition::cleared, now);
   e.latched = latch;
   out.push_back(e);
@@ -80,6 +82,7 @@ void AlarmEngine::report(const ConditionReport& r, core::TimePoint now, std::vec
     return;
   }
   if (c.active) {
+    c.latching = c.latching || r.latching;
     if (r.priority > c.priority) {
       c.priority = r.priority;
       out.push_back(event(c, Transition::escalated, now));

@@ -52,6 +52,7 @@ class AlarmEngine {
     bool active = false;
     bool acknowledged = false;
     bool escalated = false;
+    bool latching = false;                        // any level it reached latches
     std::string actor;
     std::optional<core::TimePoint> paused_until;
   };

@@ -1,78 +1,160 @@
 #include "alerts/limit_rules.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace vigil::alerts {
 
-LimitRules::LimitRules(std::vector<LimitRule> rules)
-    : rules_{std::move(rules)}, present_(rules_.size(), false), last_value_(rules_.size(), 0.0) {}
-
-bool LimitRules::crossed(const LimitRule& rule, double value, bool was_present) const {
-  // Once present, the value must come back past threshold +/- hysteresis.
-  const double edge = was_present ? (rule.direction == Direction::above ? rule.threshold - rule.hysteresis
-                                                                         : rule.threshold + rule.hysteresis)
-                                  : rule.threshold;
-  const bool inclusive = rule.inclusive || (was_present && rule.hysteresis > 0);
-  if (rule.direction == Direction::above) return inclusive ? value >= edge : value > edge;
-  return inclusive ? value <= edge : value < edge;
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", std::round(v * 10) / 10);
+  return buf;
 }
 
 namespace {
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
+template <class Map>
+const typename Map::mapped_type* lookup(const Map* map, core::Metric m) {
+  if (!map) return nullptr;
+  auto it = map->find(m);
+  return it == map->end() ? nullptr : &it->second;
+}
+
+std::string unit(core::Metric m) { return std::string{core::info(m).ucum_unit}; }
+std::string metric_name(core::Metric m) { return std::string{core::name(m)}; }
+
+const char* op_text(LimitKind k) {
+  switch (k) {
+    case LimitKind::above: return ">";
+    case LimitKind::at_or_above: return ">=";
+    case LimitKind::below: return "<";
+    case LimitKind::at_or_below: return "<=";
+    default: return "";
+  }
 }
 }  // namespace
 
 std::string describe_limit(const LimitRule& rule) {
-  const char* op = rule.direction == Direction::above ? (rule.inclusive ? ">=" : ">") : (rule.inclusive ? "<=" : "<");
-  return std::string{core::name(rule.metric)} + " " + op + " " + number(rule.threshold) + " " +
-         std::string{core::info(rule.metric).ucum_unit};
+  std::string text;
+  if (rule.kind == LimitKind::rise_percent)
+    text = metric_name(rule.metric) + " >= baseline + " + format_number(rule.threshold) + " %";
+  else if (rule.kind == LimitKind::rise_absolute)
+    text = metric_name(rule.metric) + " >= baseline + " + format_number(rule.threshold) + " " + unit(rule.metric);
+  else
+    text = metric_name(rule.metric) + " " + op_text(rule.kind) + " " + format_number(rule.threshold) + " " + unit(rule.metric);
+  if (rule.baseline_relative() && rule.floor > 0) {
+    const auto fm = rule.floor_metric.value_or(rule.metric);
+    text += " and " + metric_name(fm) + " >= " + format_number(rule.floor);
+  }
+  if (rule.delay.count() > 0)
+    text += " for " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(rule.delay).count()) + " s";
+  return text;
 }
 
-std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device) {
-  std::vector<ConditionReport> reports;
-  if (!r.quality.usable()) return reports;
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].metric != r.metric) continue;
-    present_[i] = crossed(rules_[i], r.value, present_[i]);
-    last_value_[i] = r.value;
+LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {}
+
+void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx) {
+  const LimitRule& rule = rules_[i];
+  RuleState& st = state_[i];
+  double limit = rule.threshold;
+  double baseline = 0;
+  if (rule.baseline_relative()) {
+    const double* b = lookup(ctx.baseline, rule.metric);
+    if (!b) {
+      // No baseline: the rule cannot judge; the absolute limits still do.
+      st = RuleState{};
+      return;
+    }
+    baseline = *b;
+    limit = rule.kind == LimitKind::rise_percent ? baseline * (1 + rule.threshold / 100) : baseline + rule.threshold;
   }
-  // One report per condition touched by this metric, combining its rules.
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    const LimitRule& rule = rules_[i];
-    if (rule.metric != r.metric) continue;
-    bool seen = false;
-    for (const auto& rep : reports) seen = seen || rep.condition == rule.condition;
-    if (seen) continue;
-    ConditionReport rep;
-    rep.condition = rule.condition;
-    rep.kind = AlarmKind::physiological;
-    rep.device = device;
-    const LimitRule* worst = nullptr;
-    std::size_t worst_i = 0;
-    for (std::size_t j = 0; j < rules_.size(); ++j) {
-      if (rules_[j].condition != rule.condition || !present_[j]) continue;
-      if (!worst || rules_[j].priority > worst->priority) {
-        worst = &rules_[j];
-        worst_i = j;
+  // Once present, the value must come back past the limit by the hysteresis.
+  const double h = st.present ? rule.hysteresis : 0;
+  bool crossed;
+  switch (rule.kind) {
+    case LimitKind::above: crossed = h > 0 ? r.value >= limit - h : r.value > limit; break;
+    case LimitKind::below: crossed = h > 0 ? r.value <= limit + h : r.value < limit; break;
+    case LimitKind::at_or_below: crossed = r.value <= limit + h; break;
+    default: crossed = r.value >= limit - h; break;
+  }
+  if (crossed && rule.baseline_relative() && rule.floor > 0) {
+    const auto fm = rule.floor_metric.value_or(rule.metric);
+    double floor_value = r.value;
+    if (fm != rule.metric) {
+      const core::Reading* other = lookup(ctx.latest, fm);
+      if (!other) {
+        crossed = false;
+      } else {
+        floor_value = other->value;
       }
     }
-    const LimitRule& basis = worst ? *worst : rule;
-    const double value = worst ? last_value_[worst_i] : r.value;
-    rep.present = worst != nullptr;
-    rep.priority = basis.priority;
-    rep.delay = basis.delay;
-    rep.latching = basis.latching;
-    rep.metric = basis.metric;
-    rep.value = value;
-    rep.limit = basis.threshold;
-    rep.message = (basis.label.empty() ? basis.condition : basis.label) + ": " + std::string{core::name(basis.metric)} +
-                  " " + number(value) + " " + std::string{core::info(basis.metric).ucum_unit} + " (limit " +
-                  describe_limit(basis) + ")";
-    reports.push_back(std::move(rep));
+    crossed = crossed && floor_value >= rule.floor;
   }
+  if (crossed && !st.present) st.since = now;
+  if (!crossed) st.since.reset();
+  st.present = crossed;
+  st.value = r.value;
+  st.limit = limit;
+  st.baseline = baseline;
+}
+
+ConditionReport LimitRules::report_for(const std::string& condition, const std::string& device,
+                                       core::TimePoint now) const {
+  ConditionReport rep;
+  rep.condition = condition;
+  rep.kind = AlarmKind::physiological;
+  rep.device = device;
+  // The condition's level now: the highest priority among the rules that
+  // have been past their limit for their whole delay.
+  const LimitRule* basis = nullptr;
+  const RuleState* basis_state = nullptr;
+  const LimitRule* any = nullptr;
+  const RuleState* any_state = nullptr;
+  for (std::size_t j = 0; j < rules_.size(); ++j) {
+    const auto& rule = rules_[j];
+    const auto& st = state_[j];
+    if (rule.condition != condition || !rule.enabled) continue;
+    if (!any || (st.present && !any_state->present)) {
+      any = &rule;
+      any_state = &st;
+    }
+    if (!st.present || !st.since || now - *st.since < rule.delay) continue;
+    if (!basis || rule.priority > basis->priority) {
+      basis = &rule;
+      basis_state = &st;
+    }
+  }
+  const LimitRule& rule = basis ? *basis : *any;
+  const RuleState& st = basis ? *basis_state : *any_state;
+  rep.present = basis != nullptr;
+  rep.priority = rule.priority;
+  rep.latching = rule.latching;
+  rep.metric = rule.metric;
+  rep.value = st.value;
+  rep.limit = st.limit;
+  rep.baseline = st.baseline;
+  const std::string label = rule.label.empty() ? rule.condition : rule.label;
+  std::string text = label + ": " + metric_name(rule.metric) + " " + format_number(st.value) + " " + unit(rule.metric);
+  if (rule.baseline_relative() && st.baseline > 0) {
+    const double pct = (st.value - st.baseline) / st.baseline * 100;
+    text += ", " + format_number(pct) + " % above baseline " + format_number(st.baseline);
+  }
+  rep.message = text + " (limit " + describe_limit(rule) + ")";
+  return rep;
+}
+
+std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device,
+                                                  core::TimePoint now, const RuleContext& ctx) {
+  std::vector<ConditionReport> reports;
+  if (!r.quality.usable()) return reports;
+  std::vector<std::string> touched;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;
+    update(i, r, now, ctx);
+    bool seen = false;
+    for (const auto& c : touched) seen = seen || c == rules_[i].condition;
+    if (!seen) touched.push_back(rules_[i].condition);
+  }
+  for (const auto& c : touched) reports.push_back(report_for(c, device, now));
   return reports;
 }
 

@@ -1,9 +1,17 @@
 #pragma once
-// Absolute limits: a reading past a threshold is a condition. Several rules
-// may share one condition ("SBP >= 200 or DBP >= 120" is one hypertensive
-// crisis); the condition is present while any of its rules is. A rule clears
-// only once its value is back past the threshold by the hysteresis, so a value
-// hovering at the limit does not flap.
+// Limit rules: a reading past a threshold, or past the patient's own
+// pre-infusion baseline by a margin, is a condition.
+//
+// Several rules may share one condition. Rules of the same priority are
+// alternatives ("SBP >= 200 or DBP >= 120"); rules of different priorities
+// are the condition's levels ("SpO2 < 90 for 15 s" medium, "< 85 for 5 s"
+// high), so a worsening patient escalates one alarm instead of raising a
+// second. Each rule keeps its own condition delay: it counts only once its
+// value has been past the limit for that long, measured on usable readings.
+// A rule clears once its value is back past the limit by its hysteresis, so
+// a value hovering at the limit does not flap.
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,37 +20,60 @@
 
 namespace vigil::alerts {
 
-enum class Direction : std::uint8_t { above, below };
+enum class LimitKind : std::uint8_t { above, at_or_above, below, at_or_below, rise_percent, rise_absolute };
 
 struct LimitRule {
   std::string condition;
   core::Metric metric{};
-  Direction direction = Direction::above;
-  double threshold = 0;
-  bool inclusive = false;  // ">=" / "<=" rather than ">" / "<"
+  LimitKind kind = LimitKind::above;
+  double threshold = 0;  // the limit, or the rise for baseline-relative rules
+  // Rise rules only: and this metric's latest value is at least `floor`.
+  std::optional<core::Metric> floor_metric;
+  double floor = 0;
   Priority priority = Priority::medium;
   core::Duration delay{};
   double hysteresis = 0;
   bool latching = false;
-  std::string label;       // for people: "SpO2 low", "Hypertensive crisis"
+  bool enabled = true;
+  std::string label;  // for people: "SpO2 low", "Hypertensive crisis"
+
+  bool baseline_relative() const { return kind == LimitKind::rise_percent || kind == LimitKind::rise_absolute; }
+};
+
+// What the rules may look at besides the reading itself.
+struct RuleContext {
+  const std::map<core::Metric, double>* baseline = nullptr;  // pre-infusion values, when known
+  const std::map<core::Metric, core::Reading>* latest = nullptr;  // latest usable reading per metric
 };
 
 class LimitRules {
  public:
   explicit LimitRules(std::vector<LimitRule> rules = {});
+
   // Reports for every condition that has a rule on this reading's metric.
   // Unusable readings (artifact, sensor off, invalid) report nothing: they
-  // neither count toward a condition nor clear it.
-  std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device) ;
+  // neither count toward a condition nor clear it, and its delay keeps running.
+  std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
+                                        const RuleContext& ctx = {});
   const std::vector<LimitRule>& rules() const { return rules_; }
+  std::vector<LimitRule>& mutable_rules() { return rules_; }
 
  private:
-  bool crossed(const LimitRule& rule, double value, bool was_present) const;
+  struct RuleState {
+    bool present = false;
+    std::optional<core::TimePoint> since;
+    double value = 0;
+    double limit = 0;
+    double baseline = 0;
+  };
+  void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
+  ConditionReport report_for(const std::string& condition, const std::string& device, core::TimePoint now) const;
+
   std::vector<LimitRule> rules_;
-  std::vector<bool> present_;           // per rule
-  std::vector<double> last_value_;      // per rule
+  std::vector<RuleState> state_;
 };
 
 std::string describe_limit(const LimitRule& rule);
+std::string format_number(double v);
 
 }  // namespace vigil::alerts

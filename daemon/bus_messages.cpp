@@ -87,6 +87,7 @@ std::string_view topic_kind(const vigil::v1::BusMessage& m) {
     case vigil::v1::BusMessage::kAlarm: return "alarm";
     case vigil::v1::BusMessage::kLink: return "link";
     case vigil::v1::BusMessage::kHeartbeat: return "hb";
+    case vigil::v1::BusMessage::kContext: return "ctx";
     case vigil::v1::BusMessage::BODY_NOT_SET: break;
   }
   return "unknown";

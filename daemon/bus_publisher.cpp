@@ -25,6 +25,7 @@ std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string&
     case vigil::v1::BusMessage::kObservation: m.mutable_observation()->set_seq(seq); break;
     case vigil::v1::BusMessage::kAlarm: m.mutable_alarm()->set_seq(seq); break;
     case vigil::v1::BusMessage::kLink: m.mutable_link()->set_seq(seq); break;
+    case vigil::v1::BusMessage::kContext: m.mutable_context()->set_seq(seq); break;
     default: break;
   }
   send(topic(topic_kind(m), bed), m);

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/profile_config.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/transport_stream.hpp"
 
@@ -48,6 +49,12 @@ class Validator {
   void check(const DaemonConfig& c) {
     const auto* d = DaemonConfig::descriptor();
     if (c.bed_size() == 0) errors_.add(0, 0, "no bed is configured: add a 'bed { id: ... device { ... } }' block");
+    auto profiles = build_profiles(c);
+    if (!profiles) at(root_, d, "profile", c.profile_size() ? c.profile_size() - 1 : -1, profiles.error());
+    else profiles_ = profiles.value();
+    if (profiles && !profiles_.count(default_profile_name(c)))
+      at(root_, d, "default_profile", -1, "default_profile '" + c.default_profile() + "' is not defined");
+    default_profile_ = default_profile_name(c);
     std::set<std::string> beds;
     for (int i = 0; i < c.bed_size(); ++i) {
       const auto* bed_tree = root_.GetTreeForNested(d->FindFieldByName("bed"), i);
@@ -85,6 +92,17 @@ class Validator {
     for (int i = 0; i < bed.device_size(); ++i) {
       const auto* dev_tree = t.GetTreeForNested(d->FindFieldByName("device"), i);
       check_device(bed.device(i), dev_tree ? *dev_tree : t, devices);
+    }
+    const std::string profile_name = bed.profile().empty() ? default_profile_ : bed.profile();
+    auto it = profiles_.find(profile_name);
+    if (it == profiles_.end()) {
+      if (!profiles_.empty()) at(t, d, "profile", -1, "profile '" + profile_name + "' is not defined");
+      return;
+    }
+    auto profile = it->second;
+    for (int i = 0; i < bed.override_size(); ++i) {
+      auto r = alerts::apply_override(profile, from_proto(bed.override(i)));
+      if (!r) at(t, d, "override", i, "override: " + r.error());
     }
   }
 
@@ -124,6 +142,8 @@ class Validator {
 
   const pb::TextFormat::ParseInfoTree& root_;
   Collector& errors_;
+  ProfileSet profiles_;
+  std::string default_profile_;
 };
 
 std::string join(const std::vector<std::string>& lines) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <random>
+#include <stdexcept>
 
 namespace vigil::daemon {
 namespace {
@@ -30,10 +31,25 @@ BedMonitor* VigilDaemon::bed(const std::string& id) {
 }
 
 void VigilDaemon::start() {
+  auto profiles = build_profiles(config_);
+  if (!profiles) throw std::runtime_error(profiles.error());
+  profiles_ = std::move(profiles.value());
   bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id());
   spdlog::info("publishing on {}", config_.publish_endpoint());
+  commands_ = std::make_unique<CommandServer>(io_, zmq_, config_.command_endpoint(),
+                                              [this](const std::string& r) { return execute_bytes(r); });
+  spdlog::info("commands on {}", config_.command_endpoint());
+  const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
   for (const auto& bed : config_.bed()) {
-    beds_[bed.id()] = std::make_unique<BedMonitor>(bed, config_.drill(), *bus_);
+    const std::string profile_name = bed.profile().empty() ? default_profile_name(config_) : bed.profile();
+    auto profile = profiles_.at(profile_name);
+    for (const auto& o : bed.override()) {
+      auto r = alerts::apply_override(profile, from_proto(o));
+      if (!r) throw std::runtime_error("bed " + bed.id() + ": " + r.error());
+    }
+    bed_profiles_[bed.id()] = profile_name;
+    spdlog::info("{}: profile {} ({} rules)", bed.id(), profile.name, profile.rules.size());
+    beds_[bed.id()] = std::make_unique<BedMonitor>(bed, std::move(profile), window, config_.drill(), *bus_);
     for (const auto& dev : bed.device()) {
       links_.push_back(std::make_unique<DeviceLink>(
           io_, clock_, bed.id(), dev,
@@ -54,6 +70,14 @@ void VigilDaemon::stop() {
   running_ = false;
   tick_timer_.cancel();
   for (auto& link : links_) link->stop();
+  commands_.reset();
+}
+
+std::vector<const DeviceLink*> VigilDaemon::links_of(const std::string& bed) const {
+  std::vector<const DeviceLink*> v;
+  for (const auto& l : links_)
+    if (l->bed() == bed) v.push_back(l.get());
+  return v;
 }
 
 void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {

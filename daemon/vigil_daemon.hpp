@@ -1,6 +1,6 @@
 #pragma once
-// vigild's wiring: config in, device links, bed monitors and the bus, all on
-// one event loop thread with an injected clock.
+// vigild's wiring: config in, device links, bed monitors, the bus and the
+// command channel, all on one event loop thread with an injected clock.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
@@ -10,7 +10,10 @@
 #include "core/time.hpp"
 #include "daemon/bed_monitor.hpp"
 #include "daemon/bus_publisher.hpp"
+#include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
+#include "daemon/profile_config.hpp"
+#include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
 
 namespace vigil::daemon {
@@ -19,23 +22,32 @@ class VigilDaemon {
  public:
   VigilDaemon(boost::asio::io_context& io, const core::Clock& clock, vigil::v1::config::DaemonConfig config);
   ~VigilDaemon();
-  // Binds the bus and opens every device; throws with a readable reason.
+  // Binds the bus and the command channel and opens every device; throws
+  // with a readable reason.
   void start();
   void stop();
   BedMonitor* bed(const std::string& id);
+
+  // One command, one reply (command_handler.cpp).
+  vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
+  std::string execute_bytes(const std::string& request);
 
  private:
   void on_output(DeviceLink& link, drivers::DecodeOutput& out);
   void on_link_state(DeviceLink& link);
   void schedule_tick();
   void tick();
+  std::vector<const DeviceLink*> links_of(const std::string& bed) const;
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
   vigil::v1::config::DaemonConfig config_;
+  ProfileSet profiles_;
   zmq::context_t zmq_{1};
   std::unique_ptr<BusPublisher> bus_;
+  std::unique_ptr<CommandServer> commands_;
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
+  std::map<std::string, std::string> bed_profiles_;  // configured profile per bed
   std::vector<std::unique_ptr<DeviceLink>> links_;
   boost::asio::steady_timer tick_timer_;
   core::TimePoint last_heartbeat_{};

@@ -22,9 +22,17 @@ CASES = {
     "duplicate bed": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
                       'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n', (2, 7), "used twice"),
     "no beds": ('publish_endpoint: "tcp://127.0.0.1:5560"\n', (1, 1), "no bed"),
+    "unknown profile": ('bed { id: "b" profile: "propofol" device { id: "x" protocol: "masimo" path: "/p" } }\n',
+                        (1, 15), "profile 'propofol' is not defined"),
+    "bad override": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                     '  override { condition: "desat" priority: MEDIUM threshold: 88 } }\n', (2, 3),
+                     "no condition 'desat'"),
+    "bad priority": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                     '  override { condition: "desaturation" priority: URGENT } }\n', (2, 57), "URGENT"),
 }
 
-GOOD = 'bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n  limits { spo2_low: 90 }\n}\n'
+GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'
+        '  override { condition: "desaturation" priority: MEDIUM threshold: 88 }\n}\n')
 
 
 def main():

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import time
 
-from harness import Bus, SOURCE, VIGILD, alarm, check, free_port, heartbeat, link, run, start, stop, workdir, write
+from harness import Bus, SOURCE, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, link, run, start, stop, workdir, write
 
 d = workdir()
 port, hl7_port = free_port(), free_port()
@@ -21,7 +21,6 @@ CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
 bed {{
   id: "bed-2"
   device {{ id: "monitor" protocol: "hl7-mllp" tcp_listen: "127.0.0.1:{hl7_port}" }}
-  limits {{ spo2_low: 90 nibp_sys_high: 180 nibp_dia_high: 110 }}
 }}
 """
 
@@ -43,7 +42,8 @@ def main():
     check(acks[1]["text"] != "", "an error ACK says why")
 
     bus.wait_for(link("UP"), 5, "the HL7 link to come up")
-    bus.wait_for(alarm("nibp_high", "RAISED"), 5, "the blood-pressure alarm")
+    _, crisis, _ = bus.wait_for(alarm("hypertension", "RAISED"), 5, "the blood-pressure alarm")
+    check(crisis.alarm.priority == bus_pb2.HIGH, "212/118 is a hypertensive crisis: high priority")
     bus.pump(0.5)
     obs = {m.observation.metric: m.observation for m in bus.of_kind("observation", "bed-2")}
     want = {"hr": (131, 147842, "/min"), "spo2": (96, 150456, "%"), "pulse": (129, 149530, "/min"),

@@ -23,7 +23,6 @@ CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
 bed {{
   id: "bed-7"
   device {{ id: "ox" protocol: "masimo" path: "{pty}" }}
-  limits {{ spo2_low: 90 }}
 }}
 """
 

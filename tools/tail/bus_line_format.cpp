@@ -68,6 +68,10 @@ std::string format_line(const vigil::v1::BusMessage& m) {
       return clock_time(l.time()) + " " + l.bed() + " LINK " + l.device() + " " +
              vigil::v1::LinkState_Name(l.state()) + ": " + l.reason();
     }
+    case vigil::v1::BusMessage::kContext: {
+      const auto& c = m.context();
+      return clock_time(c.time()) + " " + (c.drill() ? drill_tag : "") + c.bed() + " " + c.what() + ": " + c.message();
+    }
     case vigil::v1::BusMessage::kHeartbeat: {
       const auto& h = m.heartbeat();
       return clock_time(h.time()) + " " + h.bed() + " heartbeat seq " + std::to_string(h.last_seq());

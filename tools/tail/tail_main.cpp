@@ -19,8 +19,8 @@ int main(int argc, char** argv) {
   std::size_t count = 0;
   app.add_option("-e,--endpoint", endpoint, "vigild's publish endpoint")->capture_default_str();
   app.add_option("-b,--bed", beds, "only these beds (repeatable)");
-  app.add_option("-k,--kind", kinds, "only these kinds: obs, alarm, link, hb (repeatable)")
-      ->check(CLI::IsMember({"obs", "alarm", "link", "hb"}));
+  app.add_option("-k,--kind", kinds, "only these kinds: obs, alarm, link, ctx, hb (repeatable)")
+      ->check(CLI::IsMember({"obs", "alarm", "link", "ctx", "hb"}));
   app.add_flag("--json", json, "one JSON object per line");
   app.add_flag("--heartbeats", heartbeats, "also print heartbeats");
   app.add_flag("--summary", summary, "at the end, print a summary per bed (readings, last values, alarms)");
@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
   zmq::socket_t sub{ctx, zmq::socket_type::sub};
   // Every kind is received (heartbeats tell a lost publisher, the summary
   // counts readings); --kind only chooses what is printed.
-  if (kinds.empty()) kinds = {"obs", "alarm", "link"};
+  if (kinds.empty()) kinds = {"obs", "alarm", "link", "ctx"};
   if (heartbeats) kinds.push_back("hb");
-  for (const std::string k : {"obs", "alarm", "link", "hb"}) {
+  for (const std::string k : {"obs", "alarm", "link", "ctx", "hb"}) {
     if (beds.empty()) sub.set(zmq::sockopt::subscribe, k + "/");
     for (const auto& b : beds) sub.set(zmq::sockopt::subscribe, k + "/" + b + "/");
   }

@@ -168,40 +168,68 @@ TEST_CASE("technical alarms never latch") {
   CHECK(h.engine.current(h.clock.now()).empty());
 }
 
+namespace {
+LimitRule limit(std::string condition, core::Metric m, LimitKind k, double threshold, Priority p = Priority::medium,
+                core::Duration delay = 0s, double hysteresis = 0) {
+  LimitRule r;
+  r.condition = std::move(condition);
+  r.metric = m;
+  r.kind = k;
+  r.threshold = threshold;
+  r.priority = p;
+  r.delay = delay;
+  r.hysteresis = hysteresis;
+  r.label = "SpO2 low";
+  return r;
+}
+core::Reading reading(core::Metric m, double v) { return core::Reading{m, v, {}, {}}; }
+const core::TimePoint t0{std::chrono::hours{1}};
+}  // namespace
+
 TEST_CASE("limit rules: artifact-flagged values never alarm and never clear") {
-  LimitRules rules{{LimitRule{"desaturation", core::Metric::spo2, Direction::below, 90, false, Priority::medium, 15s,
-                              1, false, "SpO2 low"}}};
-  core::Reading r{core::Metric::spo2, 70, {}, {}};
+  LimitRules rules{{limit("desaturation", core::Metric::spo2, LimitKind::below, 90)}};
+  auto r = reading(core::Metric::spo2, 70);
   r.quality.set(core::QualityFlag::artifact);
-  CHECK(rules.evaluate(r, "ox").empty());
-  r.quality = {};
-  auto reports = rules.evaluate(r, "ox");
+  CHECK(rules.evaluate(r, "ox", t0).empty());
+  auto reports = rules.evaluate(reading(core::Metric::spo2, 70), "ox", t0);
   REQUIRE(reports.size() == 1);
   CHECK(reports[0].present);
   CHECK(reports[0].message == "SpO2 low: spo2 70 % (limit spo2 < 90 %)");
 }
 
 TEST_CASE("limit rules: hysteresis keeps a value hovering at the limit from flapping") {
-  LimitRules rules{{LimitRule{"desaturation", core::Metric::spo2, Direction::below, 90, false, Priority::medium, 0s,
-                              1, false, ""}}};
-  auto at = [&](double v) { return rules.evaluate(core::Reading{core::Metric::spo2, v, {}, {}}, "ox").at(0).present; };
+  LimitRules rules{{limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 0s, 1)}};
+  auto at = [&](double v) { return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0).at(0).present; };
   CHECK_FALSE(at(90));
   CHECK(at(89));
-  CHECK(at(90));   // not yet back past 90 + 1
-  CHECK(at(91));   // exactly at the edge still counts
+  CHECK(at(90));  // not yet back past 90 + 1
+  CHECK(at(91));  // exactly at the edge still counts
   CHECK_FALSE(at(92));
 }
 
-TEST_CASE("limit rules: two rules on one condition (SBP or DBP) make one condition at the worst priority") {
+TEST_CASE("limit rules: two rules on one condition (SBP or DBP) make one condition") {
   LimitRules rules{{
-      LimitRule{"hypertension", core::Metric::nibp_systolic, Direction::above, 180, true, Priority::medium, 0s, 0, false, ""},
-      LimitRule{"hypertension", core::Metric::nibp_diastolic, Direction::above, 110, true, Priority::medium, 0s, 0, false, ""},
+      limit("hypertension", core::Metric::nibp_systolic, LimitKind::at_or_above, 180),
+      limit("hypertension", core::Metric::nibp_diastolic, LimitKind::at_or_above, 110),
   }};
-  CHECK_FALSE(rules.evaluate({core::Metric::nibp_systolic, 150, {}, {}}, "cuff").at(0).present);
-  auto dia = rules.evaluate({core::Metric::nibp_diastolic, 115, {}, {}}, "cuff");
+  CHECK_FALSE(rules.evaluate(reading(core::Metric::nibp_systolic, 150), "cuff", t0).at(0).present);
+  auto dia = rules.evaluate(reading(core::Metric::nibp_diastolic, 115), "cuff", t0);
   REQUIRE(dia.size() == 1);
   CHECK(dia[0].present);
   CHECK(dia[0].value == 115);
   // The systolic is fine but the condition stays present through the diastolic.
-  CHECK(rules.evaluate({core::Metric::nibp_systolic, 150, {}, {}}, "cuff").at(0).present);
+  CHECK(rules.evaluate(reading(core::Metric::nibp_systolic, 150), "cuff", t0).at(0).present);
+}
+
+TEST_CASE("limit rules: each level keeps its own delay") {
+  LimitRules rules{{
+      limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 15s, 1),
+      limit("desaturation", core::Metric::spo2, LimitKind::below, 85, Priority::high, 5s, 1),
+  }};
+  auto at = [&](double v, core::Duration t) { return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0 + t).at(0); };
+  CHECK_FALSE(at(88, 0s).present);
+  CHECK_FALSE(at(82, 10s).present);  // below 85 only since 10 s: the high level waits 5 s more
+  auto r = at(82, 15s);              // medium's 15 s and high's 5 s both run out
+  CHECK(r.present);
+  CHECK(r.priority == Priority::high);
 }

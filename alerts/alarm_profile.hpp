@@ -1,0 +1,40 @@
+#pragma once
+// A named set of alarm rules with the engine's settings: what a clinic's
+// medical director reviews. Overrides change one level of one condition for
+// one bed or patient.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/alarm_engine.hpp"
+#include "alerts/limit_rules.hpp"
+#include "core/result.hpp"
+
+namespace vigil::alerts {
+
+struct AlarmProfile {
+  std::string name;
+  std::vector<LimitRule> rules;
+  EngineSettings engine;
+  // During an infusion a cuff reading is expected every cycle; one that does
+  // not come within cycle + grace is overdue.
+  core::Duration nibp_cycle = std::chrono::minutes{5};
+  core::Duration nibp_grace = std::chrono::seconds{60};
+};
+
+struct RuleOverride {
+  std::string condition;
+  Priority priority = Priority::medium;
+  std::optional<double> threshold;
+  std::optional<core::Duration> delay;
+  std::optional<bool> enabled;
+};
+
+// Applies an override to every rule of that condition and priority.
+// Returns "old -> new" for the record, or an error naming the field.
+core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverride& o);
+
+// The shipped default, from ../shared/design/CLINICAL.md ("ketamine-iv-adult").
+AlarmProfile ketamine_iv_adult_profile();
+
+}  // namespace vigil::alerts

@@ -1,0 +1,284 @@
+#include "alerts/bed_alarms.hpp"
+
+#include <algorithm>
+
+namespace vigil::alerts {
+using namespace std::chrono_literals;
+using core::Metric;
+
+namespace {
+
+struct TechnicalSpec {
+  Priority priority;
+  core::Duration delay;
+  const char* text;
+};
+
+TechnicalSpec technical_spec(core::DeviceCondition c) {
+  using core::DeviceCondition;
+  switch (c) {
+    case DeviceCondition::sensor_off: return {Priority::medium, 10s, "sensor off the patient"};
+    case DeviceCondition::no_sensor: return {Priority::medium, 10s, "no sensor connected"};
+    case DeviceCondition::device_malfunction: return {Priority::medium, 0s, "device or sensor fault"};
+    case DeviceCondition::low_signal_quality: return {Priority::low, 10s, "low signal quality"};
+    case DeviceCondition::artifact: return {Priority::low, 10s, "motion artifact or interference"};
+    case DeviceCondition::low_perfusion: return {Priority::low, 10s, "low perfusion"};
+    case DeviceCondition::searching: return {Priority::low, 10s, "searching for a pulse"};
+    case DeviceCondition::low_battery: return {Priority::low, 0s, "device battery low"};
+  }
+  return {Priority::low, 0s, "device condition"};
+}
+
+bool is_cuff(Metric m) { return core::info(m).episodic; }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const auto n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::string values_text(const std::map<Metric, double>& values) {
+  std::string s;
+  for (const auto& [m, v] : values) s += (s.empty() ? "" : ", ") + std::string{core::name(m)} + " " + format_number(v);
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+BedAlarms::BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window)
+    : bed_{std::move(bed)}, baseline_window_{baseline_window}, engine_{bed_, profile.engine} {
+  use_profile(std::move(profile));
+}
+
+void BedAlarms::use_profile(AlarmProfile p) {
+  profile_ = std::move(p);
+  rules_ = LimitRules{profile_.rules};
+  engine_.set_settings(profile_.engine);
+}
+
+std::string BedAlarms::who(const Actor& a) {
+  return a.who.empty() ? "(unnamed)" : a.who + (a.station.empty() ? "" : " at " + a.station);
+}
+
+void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now, BedOutput& out) {
+  if (r.quality.usable()) {
+    latest_[r.metric] = r;
+    history_.push_back({r.metric, r.value, now});
+    while (!history_.empty() && now - history_.front().time > baseline_window_) history_.pop_front();
+    if (is_cuff(r.metric)) last_cuff_ = r.device_time.value_or(now);
+  }
+  const RuleContext ctx{baseline_.empty() ? nullptr : &baseline_, &latest_};
+  for (const auto& report : rules_.evaluate(r, device, now, ctx)) engine_.report(report, now, out.alarms);
+}
+
+void BedAlarms::on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,
+                                     BedOutput& out) {
+  auto& previous = device_conditions_[device];
+  for (auto condition : core::kAllDeviceConditions) {
+    const bool present = c.has(condition);
+    // Reported while present (so the delay can run out) and once when it ends.
+    if (!present && !previous.has(condition)) continue;
+    const auto spec = technical_spec(condition);
+    ConditionReport r;
+    r.condition = std::string{core::condition_name(condition)} + ":" + device;
+    r.present = present;
+    r.kind = AlarmKind::technical;
+    r.priority = spec.priority;
+    r.delay = spec.delay;
+    r.device = device;
+    r.message = device + ": " + spec.text;
+    engine_.report(r, now, out.alarms);
+  }
+  previous = c;
+}
+
+void BedAlarms::on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,
+                        core::TimePoint now, BedOutput& out) {
+  ConditionReport r;
+  r.condition = "device_lost:" + device;
+  r.present = lost;
+  r.kind = AlarmKind::technical;
+  r.priority = Priority::medium;
+  r.device = device;
+  r.message = device + " (" + protocol + "): " + (lost ? reason : "receiving again");
+  engine_.report(r, now, out.alarms);
+  // A device that comes back reports its own status afresh with its next frame.
+  if (!lost) on_device_conditions(device, core::DeviceConditions{}, now, out);
+}
+
+void BedAlarms::tick(core::TimePoint now, BedOutput& out) {
+  engine_.tick(now, out.alarms);
+  check_nibp_overdue(now, out);
+}
+
+void BedAlarms::check_nibp_overdue(core::TimePoint now, BedOutput& out) {
+  const bool watching = infusion_ && profile_.nibp_cycle > 0s;
+  if (!watching && !engine_.has_signal("nibp_overdue")) return;
+  ConditionReport r;
+  r.condition = "nibp_overdue";
+  r.kind = AlarmKind::technical;
+  r.metric = Metric::nibp_systolic;
+  r.present = false;
+  if (watching) {
+    const core::TimePoint last = std::max(last_cuff_.value_or(infusion_->started), infusion_->started);
+    const auto since = now - last;
+    const auto one = profile_.nibp_cycle + profile_.nibp_grace;
+    const auto two = 2 * profile_.nibp_cycle + profile_.nibp_grace;
+    r.present = since > one;
+    r.priority = since > two ? Priority::medium : Priority::low;
+    r.value = std::chrono::duration_cast<std::chrono::seconds>(since).count();
+    r.limit = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(one).count());
+    r.message = "no blood pressure reading for " + std::to_string(std::chrono::duration_cast<std::chrono::minutes>(since).count()) +
+                " min during the infusion (cuff cycle " +
+                std::to_string(std::chrono::duration_cast<std::chrono::minutes>(profile_.nibp_cycle).count()) + " min)";
+  }
+  // Only a change is worth a report; the engine escalates when the level rises.
+  engine_.report(r, now, out.alarms);
+}
+
+core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmProfile profile,
+                                           const std::vector<RuleOverride>& overrides,
+                                           const std::map<Metric, double>& entered_baseline, const Actor& actor,
+                                           core::TimePoint now, BedOutput& out) {
+  if (patient_id.empty()) return core::Error{"patient_id: a patient id is required"};
+  if (!patient_id_.empty() && patient_id_ != patient_id)
+    return core::Error{"bed: " + bed_ + " is occupied by patient " + patient_id_ + "; discharge first"};
+  std::vector<std::string> changes;
+  for (const auto& o : overrides) {
+    auto r = apply_override(profile, o);
+    if (!r) return core::Error{"overrides." + r.error()};
+    changes.push_back(r.value());
+  }
+  patient_id_ = patient_id;
+  use_profile(std::move(profile));
+  baseline_.clear();
+  baseline_source_ = "none";
+  if (!entered_baseline.empty()) {
+    baseline_ = entered_baseline;
+    baseline_source_ = "entered";
+  }
+  std::string message = "patient " + patient_id + " admitted to " + bed_ + " with profile " + profile_.name + " by " +
+                        who(actor);
+  for (const auto& c : changes) message += "; " + c;
+  if (!entered_baseline.empty()) message += "; baseline entered: " + values_text(baseline_);
+  out.context.push_back({"admitted", message, "", profile_.name, actor, patient_id_});
+  (void)now;
+  return message;
+}
+
+core::Result<std::string> BedAlarms::discharge(const Actor& actor, core::TimePoint now, BedOutput& out) {
+  if (patient_id_.empty()) return core::Error{"bed: " + bed_ + " has no patient to discharge"};
+  if (infusion_) (void)stop_infusion(actor, now, out);
+  const std::string message = "patient " + patient_id_ + " discharged from " + bed_ + " by " + who(actor);
+  out.context.push_back({"discharged", message, patient_id_, "", actor, patient_id_});
+  patient_id_.clear();
+  baseline_.clear();
+  baseline_source_ = "none";
+  return message;
+}
+
+core::Result<std::string> BedAlarms::set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint,
+                                               BedOutput& out) {
+  AlarmProfile changed = profile_;
+  auto r = apply_override(changed, o);
+  if (!r) return core::Error{"limit." + r.error()};
+  // Rule states restart: a limit that moved is judged afresh on the next reading.
+  use_profile(std::move(changed));
+  const auto arrow = r.value().find(" -> ");
+  const std::string message = "limit changed on " + bed_ + " by " + who(actor) + ": " + r.value();
+  out.context.push_back({"limit_changed", message, r.value().substr(0, arrow),
+                         arrow == std::string::npos ? "" : r.value().substr(arrow + 4), actor, patient_id_});
+  return message;
+}
+
+std::string BedAlarms::take_baseline(core::TimePoint start, const std::map<Metric, double>& entered) {
+  std::map<Metric, std::vector<double>> values;
+  std::map<Metric, std::pair<core::TimePoint, core::TimePoint>> span;
+  for (const auto& s : history_) {
+    if (s.time > start || start - s.time > baseline_window_) continue;
+    values[s.metric].push_back(s.value);
+    auto [it, fresh] = span.try_emplace(s.metric, s.time, s.time);
+    if (!fresh) it->second.second = s.time;
+  }
+  baseline_.clear();
+  std::vector<std::string> missing;
+  for (Metric m : {Metric::nibp_systolic, Metric::nibp_diastolic, Metric::nibp_mean, Metric::heart_rate,
+                   Metric::pulse_rate, Metric::spo2}) {
+    const bool enough = values.count(m) &&
+                        (is_cuff(m) || span[m].second - span[m].first >= 60s);  // one cuff or a minute of stream
+    if (enough) baseline_[m] = median(values[m]);
+  }
+  for (const auto& [m, v] : entered) baseline_[m] = v;
+  const bool have_bp = baseline_.count(Metric::nibp_systolic) > 0;
+  const bool have_rate = baseline_.count(Metric::heart_rate) || baseline_.count(Metric::pulse_rate);
+  if (!have_bp) missing.push_back("a cuff reading");
+  if (!have_rate || !baseline_.count(Metric::spo2)) missing.push_back("60 s of SpO2 and heart rate");
+  const auto window_min = std::chrono::duration_cast<std::chrono::minutes>(baseline_window_).count();
+  baseline_source_ = entered.empty() ? "measured" : values.empty() ? "entered" : "measured and entered";
+  std::string text = "baseline (" + baseline_source_ + ", median of the last " + std::to_string(window_min) +
+                     " min): " + values_text(baseline_);
+  if (!missing.empty()) {
+    std::string need;
+    for (const auto& m : missing) need += (need.empty() ? "" : " and ") + m;
+    text += "; not enough data for a full baseline (need " + need + " before the start)";
+    if (!have_bp) {
+      text += ": blood-pressure surge alarms are off, absolute limits stay in force";
+      if (baseline_.empty()) baseline_source_ = "unavailable";
+    }
+  }
+  return text;
+}
+
+core::Result<std::string> BedAlarms::start_infusion(const std::string& drug, const std::string& regimen,
+                                                    const std::map<Metric, double>& entered_baseline,
+                                                    const Actor& actor, core::TimePoint now, BedOutput& out) {
+  if (infusion_) return core::Error{"bed: an infusion is already running on " + bed_ + "; stop it first"};
+  infusion_ = Infusion{now, drug.empty() ? "infusion" : drug, regimen};
+  const std::string baseline = take_baseline(now, entered_baseline);
+  const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") + " started on " +
+                              bed_ + " by " + who(actor) + "; " + baseline;
+  out.context.push_back({"infusion_started", message, "", infusion_->drug, actor, patient_id_});
+  out.context.push_back({"baseline", baseline, "", values_text(baseline_), actor, patient_id_});
+  return message;
+}
+
+core::Result<std::string> BedAlarms::stop_infusion(const Actor& actor, core::TimePoint now, BedOutput& out) {
+  if (!infusion_) return core::Error{"bed: no infusion is running on " + bed_};
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - infusion_->started).count();
+  const std::string message = infusion_->drug + " stopped on " + bed_ + " by " + who(actor) + " after " +
+                              std::to_string(minutes) + " min; the baseline stays in force until discharge";
+  out.context.push_back({"infusion_stopped", message, infusion_->drug, "", actor, patient_id_});
+  infusion_.reset();
+  check_nibp_overdue(now, out);
+  return message;
+}
+
+core::Result<std::string> BedAlarms::acknowledge(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
+                                                 BedOutput& out) {
+  if (!alarm_id.empty()) {
+    auto r = engine_.acknowledge(alarm_id, who(actor), now, out.alarms);
+    if (!r) return core::Error{r.error()};
+    return std::string{r.value() ? "acknowledged " : "already acknowledged: "} + alarm_id;
+  }
+  int n = 0;
+  for (const auto& a : engine_.current(now))
+    if (!a.acknowledged && engine_.acknowledge(a.alarm_id, who(actor), now, out.alarms).ok()) ++n;
+  return "acknowledged " + std::to_string(n) + " alarm(s) on " + bed_;
+}
+
+core::Result<std::string> BedAlarms::audio_pause(const Actor& actor, core::TimePoint now, BedOutput& out) {
+  const auto before = out.alarms.size();
+  engine_.audio_pause(who(actor), now, out.alarms);
+  const auto n = out.alarms.size() - before;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(profile_.engine.audio_pause).count();
+  return "audio paused for " + std::to_string(secs) + " s on " + std::to_string(n) + " alarm(s) on " + bed_;
+}
+
+core::Result<std::string> BedAlarms::reset(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
+                                           BedOutput& out) {
+  auto r = engine_.reset(alarm_id, who(actor), now, out.alarms);
+  if (!r) return core::Error{r.error()};
+  return "reset " + alarm_id;
+}
+
+}  // namespace vigil::alerts

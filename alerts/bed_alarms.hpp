@@ -1,0 +1,113 @@
+#pragma once
+// Everything that decides alarms for one bed, without I/O: the patient and
+// their profile, the infusion session and its baseline, the latest values,
+// the rules and the alarm engine. The daemon feeds it readings, device
+// status and commands with the time; it answers with alarm transitions and
+// attributed context changes. Tests drive it with a fake clock.
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/alarm_engine.hpp"
+#include "alerts/alarm_profile.hpp"
+#include "alerts/limit_rules.hpp"
+#include "core/device_condition.hpp"
+#include "core/observation.hpp"
+#include "core/result.hpp"
+
+namespace vigil::alerts {
+
+struct Actor {
+  std::string who;
+  std::string station;
+};
+
+// A change to the bed's context, for the bus and the journal.
+struct ContextChange {
+  std::string what;  // admitted, discharged, limit_changed, infusion_started, infusion_stopped, baseline
+  std::string message;
+  std::string old_value;
+  std::string new_value;
+  Actor actor;
+  std::string patient_id;
+};
+
+struct BedOutput {
+  std::vector<AlarmEvent> alarms;
+  std::vector<ContextChange> context;
+  void clear() {
+    alarms.clear();
+    context.clear();
+  }
+};
+
+struct Infusion {
+  core::TimePoint started{};
+  std::string drug;
+  std::string regimen;
+};
+
+class BedAlarms {
+ public:
+  BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window = std::chrono::minutes{10});
+
+  void on_reading(const std::string& device, const core::Reading& r, core::TimePoint now, BedOutput& out);
+  void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now, BedOutput& out);
+  void on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,
+               core::TimePoint now, BedOutput& out);
+  void tick(core::TimePoint now, BedOutput& out);
+
+  // Commands. Errors start with the name of the field at fault.
+  core::Result<std::string> admit(const std::string& patient_id, AlarmProfile profile,
+                                  const std::vector<RuleOverride>& overrides,
+                                  const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
+                                  core::TimePoint now, BedOutput& out);
+  core::Result<std::string> discharge(const Actor& actor, core::TimePoint now, BedOutput& out);
+  core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint now, BedOutput& out);
+  core::Result<std::string> start_infusion(const std::string& drug, const std::string& regimen,
+                                           const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
+                                           core::TimePoint now, BedOutput& out);
+  core::Result<std::string> stop_infusion(const Actor& actor, core::TimePoint now, BedOutput& out);
+  // Empty alarm_id: every alarm with a signal on this bed.
+  core::Result<std::string> acknowledge(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
+                                        BedOutput& out);
+  core::Result<std::string> audio_pause(const Actor& actor, core::TimePoint now, BedOutput& out);
+  core::Result<std::string> reset(const std::string& alarm_id, const Actor& actor, core::TimePoint now, BedOutput& out);
+
+  const std::string& bed() const { return bed_; }
+  const std::string& patient_id() const { return patient_id_; }
+  const AlarmProfile& profile() const { return profile_; }
+  const std::optional<Infusion>& infusion() const { return infusion_; }
+  const std::map<core::Metric, double>& baseline() const { return baseline_; }
+  const std::string& baseline_source() const { return baseline_source_; }
+  const AlarmEngine& engine() const { return engine_; }
+
+ private:
+  struct Sample {
+    core::Metric metric;
+    double value;
+    core::TimePoint time;
+  };
+  void use_profile(AlarmProfile p);
+  std::string take_baseline(core::TimePoint start, const std::map<core::Metric, double>& entered);
+  void check_nibp_overdue(core::TimePoint now, BedOutput& out);
+  static std::string who(const Actor& a);
+
+  std::string bed_;
+  AlarmProfile profile_;
+  core::Duration baseline_window_;
+  LimitRules rules_;
+  AlarmEngine engine_;
+  std::string patient_id_;
+  std::optional<Infusion> infusion_;
+  std::map<core::Metric, double> baseline_;
+  std::string baseline_source_ = "none";
+  std::deque<Sample> history_;  // usable readings of the last baseline window
+  std::map<core::Metric, core::Reading> latest_;
+  std::optional<core::TimePoint> last_cuff_;
+  std::map<std::string, core::DeviceConditions> device_conditions_;
+};
+
+}  // namespace vigil::alerts

@@ -1,0 +1,214 @@
+// The command channel's requests, checked field by field and run against the
+// bed they name. Every request gets one reply; every error names its field.
+#include <spdlog/spdlog.h>
+
+#include "daemon/vigil_daemon.hpp"
+
+namespace vigil::daemon {
+namespace v1 = vigil::v1;
+using core::Metric;
+
+namespace {
+
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+v1::CommandReply error_reply(const v1::CommandRequest& req, const std::string& field, const std::string& message) {
+  v1::CommandReply r;
+  r.set_request_id(req.request_id());
+  r.set_ok(false);
+  r.set_error_field(field);
+  r.set_error(field + ": " + message);
+  return r;
+}
+
+// Errors from the bed logic begin with "field: why"; the command adds its name.
+v1::CommandReply from_result(const v1::CommandRequest& req, const std::string& command,
+                             const core::Result<std::string>& result, v1::CommandReply reply) {
+  reply.set_request_id(req.request_id());
+  if (result) {
+    reply.set_ok(true);
+    reply.set_message(result.value());
+    return reply;
+  }
+  const auto& e = result.error();
+  const auto colon = e.find(": ");
+  const std::string field = colon == std::string::npos ? command : command + "." + e.substr(0, colon);
+  auto r = error_reply(req, field, colon == std::string::npos ? e : e.substr(colon + 2));
+  *r.mutable_alarms() = reply.alarms();
+  return r;
+}
+
+std::optional<FieldError> baseline_from(const v1::Baseline& b, const std::string& field, std::map<Metric, double>& out) {
+  struct Entry {
+    double value;
+    Metric metric;
+    const char* name;
+    double lo, hi;
+  };
+  const Entry entries[] = {
+      {b.nibp_sys(), Metric::nibp_systolic, "nibp_sys", 40, 300},
+      {b.nibp_dia(), Metric::nibp_diastolic, "nibp_dia", 20, 200},
+      {b.nibp_mean(), Metric::nibp_mean, "nibp_mean", 30, 250},
+      {b.heart_rate(), Metric::heart_rate, "heart_rate", 20, 250},
+      {b.spo2(), Metric::spo2, "spo2", 50, 100},
+  };
+  for (const auto& e : entries) {
+    if (e.value == 0) continue;
+    if (e.value < e.lo || e.value > e.hi)
+      return FieldError{field + "." + e.name, alerts::format_number(e.value) + " is outside " +
+                                                  alerts::format_number(e.lo) + "-" + alerts::format_number(e.hi)};
+    out[e.metric] = e.value;
+    if (e.metric == Metric::heart_rate) out[Metric::pulse_rate] = e.value;
+  }
+  return std::nullopt;
+}
+
+std::optional<FieldError> override_from(const v1::LimitOverride& o, const std::string& field, alerts::RuleOverride& out) {
+  if (o.condition().empty()) return FieldError{field + ".condition", "is required"};
+  if (o.priority() == v1::PRIORITY_UNSPECIFIED) return FieldError{field + ".priority", "is required (LOW, MEDIUM, HIGH)"};
+  if (!o.has_threshold() && !o.has_delay_s() && !o.has_enabled())
+    return FieldError{field, "change at least one of threshold, delay_s, enabled"};
+  out.condition = o.condition();
+  out.priority = from_proto(o.priority());
+  if (o.has_threshold()) out.threshold = o.threshold();
+  if (o.has_delay_s()) out.delay = std::chrono::seconds{o.delay_s()};
+  if (o.has_enabled()) out.enabled = o.enabled();
+  return std::nullopt;
+}
+
+const std::string& bed_of(const v1::CommandRequest& r) {
+  switch (r.command_case()) {
+    case v1::CommandRequest::kAdmit: return r.admit().bed();
+    case v1::CommandRequest::kDischarge: return r.discharge().bed();
+    case v1::CommandRequest::kSetLimit: return r.set_limit().bed();
+    case v1::CommandRequest::kStartInfusion: return r.start_infusion().bed();
+    case v1::CommandRequest::kStopInfusion: return r.stop_infusion().bed();
+    case v1::CommandRequest::kAcknowledge: return r.acknowledge().bed();
+    case v1::CommandRequest::kAudioPause: return r.audio_pause().bed();
+    case v1::CommandRequest::kReset: return r.reset().bed();
+    case v1::CommandRequest::kStatus: return r.status().bed();
+    case v1::CommandRequest::kSnapshot: return r.snapshot().bed();
+    case v1::CommandRequest::COMMAND_NOT_SET: break;
+  }
+  static const std::string none;
+  return none;
+}
+
+std::string command_name(const v1::CommandRequest& r) {
+  const auto* field = v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(r.command_case()));
+  return field ? std::string{field->name()} : "command";
+}
+
+}  // namespace
+
+std::string VigilDaemon::execute_bytes(const std::string& bytes) {
+  v1::CommandRequest req;
+  v1::CommandReply reply;
+  if (!req.ParseFromString(bytes)) {
+    reply = error_reply(req, "request", "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
+  } else {
+    reply = execute(req);
+  }
+  if (!reply.ok()) spdlog::warn("command refused: {}", reply.error());
+  std::string out;
+  reply.SerializeToString(&out);
+  return out;
+}
+
+v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
+  const std::string name = command_name(req);
+  if (req.command_case() == v1::CommandRequest::COMMAND_NOT_SET)
+    return error_reply(req, "command", "no command given (admit, discharge, set_limit, start_infusion, "
+                                       "stop_infusion, acknowledge, audio_pause, reset, status, snapshot)");
+  const bool query = req.has_status() || req.has_snapshot();
+  const std::string& bed_id = bed_of(req);
+  const auto now = clock_.now();
+
+  if (query) {
+    v1::CommandReply reply;
+    reply.set_request_id(req.request_id());
+    if (!bed_id.empty() && !bed(bed_id)) return error_reply(req, name + ".bed", "no bed '" + bed_id + "'");
+    for (const auto& [id, b] : beds_)
+      if (bed_id.empty() || id == bed_id) *reply.add_beds() = b->status(now, links_of(id));
+    reply.set_ok(true);
+    reply.set_message(std::to_string(reply.beds_size()) + " bed(s)");
+    return reply;
+  }
+
+  if (req.actor().empty()) return error_reply(req, "actor", "say who is acting (a name), for the record");
+  if (bed_id.empty()) return error_reply(req, name + ".bed", "is required");
+  BedMonitor* b = bed(bed_id);
+  if (!b) {
+    std::string known;
+    for (const auto& [id, m] : beds_) known += (known.empty() ? "" : ", ") + id;
+    return error_reply(req, name + ".bed", "no bed '" + bed_id + "' (beds: " + known + ")");
+  }
+  const alerts::Actor actor{req.actor(), req.station()};
+  v1::CommandReply reply;
+  core::Result<std::string> result{core::Error{"command: not handled"}};
+
+  switch (req.command_case()) {
+    case v1::CommandRequest::kAdmit: {
+      const auto& a = req.admit();
+      const std::string profile_name = a.profile().empty() ? bed_profiles_[bed_id] : a.profile();
+      auto it = profiles_.find(profile_name);
+      if (it == profiles_.end()) return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
+      std::vector<alerts::RuleOverride> overrides;
+      for (int i = 0; i < a.overrides_size(); ++i) {
+        alerts::RuleOverride o;
+        if (auto e = override_from(a.overrides(i), "admit.overrides[" + std::to_string(i) + "]", o))
+          return error_reply(req, e->field, e->message);
+        overrides.push_back(o);
+      }
+      std::map<Metric, double> baseline;
+      if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(req, e->field, e->message);
+      result = b->command([&](auto& bed, auto& out) {
+        return bed.admit(a.patient_id(), it->second, overrides, baseline, actor, now, out);
+      }, now, reply);
+      break;
+    }
+    case v1::CommandRequest::kDischarge:
+      result = b->command([&](auto& bed, auto& out) { return bed.discharge(actor, now, out); }, now, reply);
+      break;
+    case v1::CommandRequest::kSetLimit: {
+      alerts::RuleOverride o;
+      if (auto e = override_from(req.set_limit().limit(), "set_limit.limit", o)) return error_reply(req, e->field, e->message);
+      result = b->command([&](auto& bed, auto& out) { return bed.set_limit(o, actor, now, out); }, now, reply);
+      break;
+    }
+    case v1::CommandRequest::kStartInfusion: {
+      const auto& s = req.start_infusion();
+      std::map<Metric, double> baseline;
+      if (auto e = baseline_from(s.baseline(), "start_infusion.baseline", baseline))
+        return error_reply(req, e->field, e->message);
+      result = b->command([&](auto& bed, auto& out) {
+        return bed.start_infusion(s.drug(), s.regimen(), baseline, actor, now, out);
+      }, now, reply);
+      break;
+    }
+    case v1::CommandRequest::kStopInfusion:
+      result = b->command([&](auto& bed, auto& out) { return bed.stop_infusion(actor, now, out); }, now, reply);
+      break;
+    case v1::CommandRequest::kAcknowledge:
+      result = b->command([&](auto& bed, auto& out) { return bed.acknowledge(req.acknowledge().alarm_id(), actor, now, out); },
+                          now, reply);
+      break;
+    case v1::CommandRequest::kAudioPause:
+      result = b->command([&](auto& bed, auto& out) { return bed.audio_pause(actor, now, out); }, now, reply);
+      break;
+    case v1::CommandRequest::kReset:
+      if (req.reset().alarm_id().empty()) return error_reply(req, "reset.alarm_id", "is required");
+      result = b->command([&](auto& bed, auto& out) { return bed.reset(req.reset().alarm_id(), actor, now, out); }, now,
+                          reply);
+      break;
+    default: break;
+  }
+  auto out = from_result(req, name, result, reply);
+  if (out.ok()) spdlog::info("command {} on {} by {}: {}", name, bed_id, req.actor(), out.message());
+  return out;
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,22 @@
+#pragma once
+// Alarm profiles from the config: the built-in ones, then the config's own
+// (each optionally based on another), as pure alerts::AlarmProfile values.
+#include <map>
+#include <string>
+
+#include "alerts/alarm_profile.hpp"
+#include "core/result.hpp"
+#include "vigil/v1/config.pb.h"
+
+namespace vigil::daemon {
+
+using ProfileSet = std::map<std::string, alerts::AlarmProfile>;
+
+// Errors name the profile and rule at fault; the loader adds file:line:column.
+core::Result<ProfileSet> build_profiles(const vigil::v1::config::DaemonConfig& c);
+
+alerts::Priority from_proto(vigil::v1::Priority p);
+alerts::RuleOverride from_proto(const vigil::v1::config::RuleOverride& o);
+std::string default_profile_name(const vigil::v1::config::DaemonConfig& c);
+
+}  // namespace vigil::daemon

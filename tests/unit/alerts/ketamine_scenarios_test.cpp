@@ -1,0 +1,250 @@
+// The clinical stories of the ketamine-iv-adult profile, on the pure bed
+// logic with a fake clock: every test asserts the exact alarm transitions.
+#include <doctest/doctest.h>
+
+#include "alerts/bed_alarms.hpp"
+
+using namespace vigil;
+using namespace vigil::alerts;
+using namespace std::chrono_literals;
+using core::Metric;
+
+namespace {
+
+struct Bed {
+  core::ManualClock clock;
+  BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
+  BedOutput out;
+  Actor nurse{"nurse Ana", "station-1"};
+
+  void reading(Metric m, double v, core::Quality q = {}) {
+    bed.on_reading("monitor", core::Reading{m, v, q, {}}, clock.now(), out);
+  }
+  void cuff(double sys, double dia) {
+    reading(Metric::nibp_systolic, sys);
+    reading(Metric::nibp_diastolic, dia);
+    reading(Metric::nibp_mean, dia + (sys - dia) / 3);
+  }
+  // One reading of each stream per second, ticking as the daemon does.
+  void stream(Metric m, double v, int seconds, core::Quality q = {}) {
+    for (int i = 0; i < seconds; ++i) {
+      reading(m, v, q);
+      bed.tick(clock.now(), out);
+      clock.advance(1s);
+    }
+  }
+  void wait(core::Duration d) {
+    for (auto t = 0s; t < d; t += 1s) {
+      bed.tick(clock.now(), out);
+      clock.advance(1s);
+    }
+  }
+  // A calm ten minutes before the infusion: the baseline.
+  void calm_before_infusion(double sys = 128, double dia = 78) {
+    for (int i = 0; i < 600; ++i) {
+      if (i % 300 == 0) cuff(sys, dia);
+      reading(Metric::spo2, 97);
+      reading(Metric::pulse_rate, 72);
+      bed.tick(clock.now(), out);
+      clock.advance(1s);
+    }
+  }
+  std::vector<std::string> log() const {
+    std::vector<std::string> lines;
+    for (const auto& a : out.alarms)
+      lines.push_back(std::string{to_string(a.transition)} + " " + std::string{to_string(a.priority)} + " " + a.condition);
+    return lines;
+  }
+};
+
+using Log = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("the expected ketamine rise (+15 % systolic) raises nothing") {
+  Bed b;
+  b.calm_before_infusion(128, 78);
+  REQUIRE(b.bed.start_infusion("ketamine", "0.5 mg/kg over 40 min", {}, b.nurse, b.clock.now(), b.out).ok());
+  CHECK(b.bed.baseline().at(Metric::nibp_systolic) == 128);
+  for (int cycle = 0; cycle < 8; ++cycle) {
+    b.cuff(128 * 1.15, 78 * 1.12);
+    b.stream(Metric::pulse_rate, 84, 300);
+  }
+  CHECK(b.log() == Log{});
+}
+
+TEST_CASE("a 220/120 spike raises a high-priority hypertensive crisis at once, latched until acknowledged") {
+  Bed b;
+  b.cuff(220, 120);
+  REQUIRE(b.log() == Log{"raised high hypertension"});
+  CHECK(b.out.alarms[0].message.find("Hypertensive crisis: nibp_sys 220") == 0);
+  CHECK(b.out.alarms[0].value == 220);
+  CHECK(b.out.alarms[0].limit == 200);
+  b.wait(300s);
+  b.cuff(150, 90);
+  CHECK(b.log() == Log{"raised high hypertension", "cleared high hypertension"});
+  CHECK(b.out.alarms.back().latched);
+  const auto id = b.out.alarms[0].alarm_id;
+  REQUIRE(b.bed.acknowledge(id, b.nurse, b.clock.now(), b.out).ok());
+  CHECK(b.log() == Log{"raised high hypertension", "cleared high hypertension", "acknowledged high hypertension",
+                       "reset high hypertension"});
+  CHECK(b.out.alarms[2].actor == "nurse Ana at station-1");
+}
+
+TEST_CASE("a 185 systolic is medium hypertension; a later 205 escalates the same alarm to high") {
+  Bed b;
+  b.cuff(185, 95);
+  b.wait(60s);
+  b.cuff(205, 100);
+  CHECK(b.log() == Log{"raised medium hypertension", "escalated high hypertension"});
+  CHECK(b.out.alarms[0].alarm_id == b.out.alarms[1].alarm_id);
+}
+
+TEST_CASE("a surge 30 % above the patient's own baseline alarms with both values in the text") {
+  Bed b;
+  b.calm_before_infusion(128, 78);
+  REQUIRE(b.bed.start_infusion("ketamine", "", {}, b.nurse, b.clock.now(), b.out).ok());
+  b.wait(200s);
+  b.cuff(172, 96);  // +34 %, above the 160 floor, below the 180 absolute limit
+  REQUIRE(b.log() == Log{"raised medium bp_surge"});
+  const auto& a = b.out.alarms[0];
+  CHECK(a.baseline == 128);
+  CHECK(a.value == 172);
+  CHECK(a.message.find("nibp_sys 172 mm[Hg], 34.4 % above baseline 128") != std::string::npos);
+}
+
+TEST_CASE("without enough pre-infusion data the baseline says so and absolute limits stay") {
+  Bed b;
+  b.stream(Metric::spo2, 97, 20);  // twenty seconds, no cuff
+  auto r = b.bed.start_infusion("ketamine", "", {}, b.nurse, b.clock.now(), b.out);
+  REQUIRE(r.ok());
+  CHECK(r.value().find("not enough data") != std::string::npos);
+  CHECK(r.value().find("surge alarms are off") != std::string::npos);
+  CHECK(b.bed.baseline_source() == "unavailable");
+  b.wait(60s);
+  b.cuff(172, 96);
+  CHECK(b.log() == Log{});
+  b.cuff(222, 121);
+  CHECK(b.log() == Log{"raised high hypertension"});
+}
+
+TEST_CASE("a baseline entered by staff is used when the data is missing") {
+  Bed b;
+  REQUIRE(b.bed.start_infusion("ketamine", "", {{Metric::nibp_systolic, 120}}, b.nurse, b.clock.now(), b.out).ok());
+  CHECK(b.bed.baseline_source() == "entered");
+  b.cuff(165, 90);  // +37.5 % and >= 160
+  CHECK(b.log() == Log{"raised medium bp_surge"});
+}
+
+TEST_CASE("SpO2 88 % for 20 s raises medium desaturation after the 15 s delay") {
+  Bed b;
+  const auto start = b.clock.now();
+  b.stream(Metric::spo2, 88, 20);
+  REQUIRE(b.log() == Log{"raised medium desaturation"});
+  CHECK(b.out.alarms[0].time - start == 15s);
+}
+
+TEST_CASE("SpO2 88 % for 10 s raises nothing") {
+  Bed b;
+  b.stream(Metric::spo2, 88, 10);
+  b.stream(Metric::spo2, 96, 60);
+  CHECK(b.log() == Log{});
+}
+
+TEST_CASE("SpO2 82 % raises high after 5 s") {
+  Bed b;
+  const auto start = b.clock.now();
+  b.stream(Metric::spo2, 82, 8);
+  REQUIRE(b.log() == Log{"raised high desaturation"});
+  CHECK(b.out.alarms[0].time - start == 5s);
+}
+
+TEST_CASE("artifact-flagged values never alarm, and a gap does not silently restart the delay") {
+  Bed b;
+  core::Quality motion;
+  motion.set(core::QualityFlag::artifact);
+  b.stream(Metric::spo2, 70, 60, motion);
+  CHECK(b.log() == Log{});
+  // 10 s low, 10 s of artifact, then low again: 20 s of the condition, so it alarms at once.
+  b.stream(Metric::spo2, 88, 10);
+  b.stream(Metric::spo2, 60, 10, motion);
+  b.stream(Metric::spo2, 88, 1);
+  CHECK(b.log() == Log{"raised medium desaturation"});
+}
+
+TEST_CASE("tachycardia needs 30 s above 120; above 150 for 10 s is high") {
+  Bed b;
+  b.stream(Metric::pulse_rate, 128, 29);
+  CHECK(b.log() == Log{});
+  b.stream(Metric::pulse_rate, 128, 2);
+  CHECK(b.log() == Log{"raised medium tachycardia"});
+  b.stream(Metric::pulse_rate, 158, 11);
+  CHECK(b.log() == Log{"raised medium tachycardia", "escalated high tachycardia"});
+}
+
+TEST_CASE("audio pause lasts 2 minutes, then re-announces an alarm still present") {
+  Bed b;
+  b.stream(Metric::spo2, 82, 6);
+  REQUIRE(b.bed.audio_pause(b.nurse, b.clock.now(), b.out).ok());
+  b.stream(Metric::spo2, 82, 119);
+  CHECK(b.log() == Log{"raised high desaturation", "audio_paused high desaturation"});
+  b.stream(Metric::spo2, 82, 2);
+  CHECK(b.log() == Log{"raised high desaturation", "audio_paused high desaturation", "audio_resumed high desaturation"});
+}
+
+TEST_CASE("an unacknowledged medium alarm escalates to high after 120 s") {
+  Bed b;
+  b.stream(Metric::spo2, 88, 15 + 121);
+  REQUIRE(b.log() == Log{"raised medium desaturation", "escalated high desaturation"});
+  CHECK(b.out.alarms[1].time - b.out.alarms[0].onset == 120s);
+}
+
+TEST_CASE("sensor off is a medium technical alarm after 10 s and clears when the sensor is back") {
+  Bed b;
+  core::DeviceConditions off;
+  off.set(core::DeviceCondition::sensor_off);
+  for (int i = 0; i < 12; ++i) {
+    b.bed.on_device_conditions("oximeter", off, b.clock.now(), b.out);
+    b.wait(1s);
+  }
+  b.bed.on_device_conditions("oximeter", {}, b.clock.now(), b.out);
+  CHECK(b.log() == Log{"raised medium sensor_off:oximeter", "cleared medium sensor_off:oximeter"});
+  CHECK(b.out.alarms[0].kind == AlarmKind::technical);
+}
+
+TEST_CASE("no cuff reading for a cycle plus grace during the infusion is low, after two cycles medium") {
+  Bed b;
+  b.calm_before_infusion();
+  REQUIRE(b.bed.start_infusion("ketamine", "", {}, b.nurse, b.clock.now(), b.out).ok());
+  b.wait(360s);
+  CHECK(b.log() == Log{});
+  b.wait(2s);
+  CHECK(b.log() == Log{"raised low nibp_overdue"});
+  b.wait(300s);
+  CHECK(b.log() == Log{"raised low nibp_overdue", "escalated medium nibp_overdue"});
+  b.cuff(130, 80);
+  b.wait(1s);
+  CHECK(b.log().back() == "cleared medium nibp_overdue");
+}
+
+TEST_CASE("a limit change is attributed with old and new values; a bad one names the field") {
+  Bed b;
+  RuleOverride o{"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt};
+  auto r = b.bed.set_limit(o, b.nurse, b.clock.now(), b.out);
+  REQUIRE(r.ok());
+  REQUIRE(b.out.context.size() == 1);
+  CHECK(b.out.context[0].what == "limit_changed");
+  CHECK(b.out.context[0].old_value == "desaturation medium: spo2 < 90 % for 15 s");
+  CHECK(b.out.context[0].new_value == "spo2 < 88 % for 15 s");
+  CHECK(b.out.context[0].actor.who == "nurse Ana");
+  b.stream(Metric::spo2, 89, 30);
+  CHECK(b.log() == Log{});
+
+  CHECK(b.bed.set_limit({"desat", Priority::medium, 88.0, {}, {}}, b.nurse, b.clock.now(), b.out).error().starts_with(
+      "limit.condition:"));
+  CHECK(b.bed.set_limit({"desaturation", Priority::low, 88.0, {}, {}}, b.nurse, b.clock.now(), b.out).error().starts_with(
+      "limit.priority:"));
+  CHECK(b.bed.set_limit({"desaturation", Priority::medium, -5.0, {}, {}}, b.nurse, b.clock.now(), b.out)
+            .error()
+            .starts_with("limit.threshold:"));
+}
