@@ -31,14 +31,16 @@ std::string hex(std::uint8_t b) {
   return text;
 }
 
-// The V7.0 packets a device may send without being asked for them by a
-// command this session never sends; anything else is noise to us.
-std::size_t v7_length(std::uint8_t type, bool legacy_stream) {
+// The V7.0 packets a device may send without being asked by a command this
+// session never sends; anything else is noise to us. The short ones pass in
+// noise too easily, so they count only right after a good packet.
+std::size_t v7_length(std::uint8_t type, bool legacy_stream, bool in_step) {
   if (type == kLiveType) return 9;
   if (legacy_stream) return 0;  // in the old format these values are data bytes
+  if (type == kDeviceNoticeType) return 9;
+  if (!in_step) return 0;
   if (type == kFreeFeedbackType) return 2;
   if (type == kDisconnectType) return 3;
-  if (type == kDeviceNoticeType) return 9;
   return 0;
 }
 
@@ -139,7 +141,8 @@ class Cms50Session final : public DeviceSession {
   bool examine(DecodeOutput& out) {
     const std::uint8_t first = window_[0];
     const bool legacy = (first & 0x80) != 0;
-    const std::size_t length = legacy ? kLegacyLength : v7_length(first, legacy_run_ >= kLegacyPacketsToLock);
+    const std::size_t length =
+        legacy ? kLegacyLength : v7_length(first, legacy_run_ >= kLegacyPacketsToLock, in_step_);
     if (length == 0) return skip_one(out);
     // Old format: bit 7 only in the first byte. V7.0: bit 7 in every byte but the first.
     for (std::size_t i = 1; i < window_.size(); ++i) {
@@ -215,7 +218,7 @@ class Cms50Session final : public DeviceSession {
     if (type == kDisconnectType)
       out.errors.push_back(std::string(kWhere) + ": device announces it disconnects (" +
                            disconnect_reason(v7_data()[0]) + ")");
-    accept(v7_length(type, false), 1, out);
+    accept(v7_length(type, false, true), 1, out);
     return true;
   }
 

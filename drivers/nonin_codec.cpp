@@ -142,12 +142,14 @@ class NoninFrameSession final : public DeviceSession {
     for (const auto b : bytes) {
       ++stats_.bytes;
       window_.push(b);
-      if (window_.full()) examine(out);
+      while (window_.size() >= (locked_ ? kFrame : 2 * kFrame)) examine(out);
     }
   }
   const CodecStats& stats() const override { return stats_; }
 
  private:
+  static constexpr std::size_t kFrame = 5;
+
   struct Frame {
     NoninFrameStatus status;
     bool sync = false;
@@ -155,42 +157,46 @@ class NoninFrameSession final : public DeviceSession {
     std::uint8_t float_byte = 0;
   };
 
-  // Why these five bytes are not a frame, or empty when they are one.
-  std::string structure_error() const {
+  // Why the five bytes at `at` are not a frame, or empty when they are one.
+  std::string structure_error(std::size_t at = 0) const {
+    const auto w = [&](std::size_t i) { return window_[at + i]; };
     const bool df2 = format_ == NoninFormat::df2;
-    const std::uint8_t status = df2 ? window_[1] : window_[0];
-    if (df2 && window_[0] != 0x01) return "start byte " + hex(window_[0]) + ", expected 0x01";
+    const std::uint8_t status = df2 ? w(1) : w(0);
+    if (df2 && w(0) != 0x01) return "start byte " + hex(w(0)) + ", expected 0x01";
     if ((status & kStatusAlways) == 0) return "status byte " + hex(status) + " lacks bit 7";
-    const auto sum = static_cast<std::uint8_t>(window_[0] + window_[1] + window_[2] + window_[3]);
-    if (sum != window_[4]) return "checksum " + hex(window_[4]) + ", computed " + hex(sum);
+    const auto sum = static_cast<std::uint8_t>(w(0) + w(1) + w(2) + w(3));
+    if (sum != w(4)) return "checksum " + hex(w(4)) + ", computed " + hex(sum);
     return {};
   }
 
-  Frame parse() const {
+  Frame parse(std::size_t at = 0) const {
+    const auto w = [&](std::size_t i) { return window_[at + i]; };
     const bool df2 = format_ == NoninFormat::df2;
-    const std::uint8_t status = df2 ? window_[1] : window_[0];
+    const std::uint8_t status = df2 ? w(1) : w(0);
     Frame f;
     f.status = status_from(status);
     f.sync = (status & kSync) != 0;
-    f.pleth = df2 ? window_[2] : static_cast<std::uint16_t>((window_[1] << 8) | window_[2]);
-    f.float_byte = window_[3];
+    f.pleth = df2 ? w(2) : static_cast<std::uint16_t>((w(1) << 8) | w(2));
+    f.float_byte = w(3);
     return f;
   }
 
+  // Out of step, a packet start is a SYNC frame followed by a frame without
+  // SYNC, both with good checksums: one checksum alone passes in noise too often.
+  bool packet_start_here() const {
+    return structure_error(0).empty() && parse(0).sync && structure_error(kFrame).empty() && !parse(kFrame).sync;
+  }
+
   void examine(DecodeOutput& out) {
-    const std::string error = structure_error();
     if (!locked_) {
-      if (error.empty() && parse().sync) {
-        skips_.frame_found(out, where_);
-        locked_ = true;
-        in_pulse_ = true;  // unknown: a pulse in progress must not count as a new beat
-        next_index_ = 0;
-        accept(parse(), out);
-      } else {
-        skip_one(out);
-      }
-      return;
+      if (!packet_start_here()) return skip_one(out);
+      skips_.frame_found(out, where_);
+      locked_ = true;
+      in_pulse_ = true;  // unknown: a pulse in progress must not count as a new beat
+      next_index_ = 0;
+      return accept(parse(), out);
     }
+    const std::string error = structure_error();
     if (!error.empty()) return reject(error, out);
     const Frame f = parse();
     if (f.sync && next_index_ != 0) {
@@ -224,7 +230,7 @@ class NoninFrameSession final : public DeviceSession {
 
   void accept(const Frame& f, DecodeOutput& out) {
     ++stats_.frames_ok;
-    window_.drop_front(5);
+    window_.drop_front(kFrame);
     track_pulse(f.status, out);
     floats_[next_index_] = f.float_byte;
     packet_flags_.sensor_disconnect |= f.status.sensor_disconnect;
@@ -270,7 +276,7 @@ class NoninFrameSession final : public DeviceSession {
   NoninFormat format_;
   const char* where_;
   CodecStats stats_;
-  ByteWindow<5> window_;
+  ByteWindow<2 * kFrame> window_;
   SkipCounter skips_;
   bool locked_ = false;
   std::size_t next_index_ = 0;

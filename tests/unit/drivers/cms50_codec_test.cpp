@@ -403,14 +403,22 @@ TEST_CASE("whatever the stream does, the session sends nothing but start and kee
   }
 }
 
-TEST_CASE("free feedback (0c 80) and a disconnect notice are understood; the notice is logged") {
+TEST_CASE("free feedback (0c 80) and a disconnect notice in a running stream are understood; the notice is logged") {
   const auto s = make_cms50_session();
   // MarkMLl's capture shows "0c 80" answering commands; 0x0D with reason 0x01 is a shutdown.
-  const auto out = decode(*s, concat({Bytes{0x0c, 0x80}, kTitinhoPacket, Bytes{0x0d, 0x80, 0x81}}));
+  const auto out =
+      decode(*s, concat({kTitinhoPacket, Bytes{0x0c, 0x80}, kTitinhoPacket, Bytes{0x0d, 0x80, 0x81}}));
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0] == "cms50: device announces it disconnects (device shutting down)");
-  CHECK(s->stats().frames_ok == 3);
+  CHECK(s->stats().frames_ok == 4);
   CHECK(s->stats().resyncs == 0);
+}
+
+TEST_CASE("short V7.0 packets out of step are taken for noise") {
+  const auto s = make_cms50_session();
+  decode(*s, Bytes{0x0c, 0x80, 0x0d, 0x80, 0x81});
+  CHECK(s->stats().frames_ok == 0);
+  CHECK(s->stats().resyncs == 4);  // 0x81, bit 7 set, may still start an old-format packet
 }
 
 TEST_CASE("a packet cut short while in step is a bad frame; the stream resumes at the next packet") {
@@ -467,7 +475,7 @@ TEST_CASE("random noise never crashes the decoder and rarely passes for a packet
   CHECK(s->stats().bytes == noise.size());
   CHECK(s->stats().resyncs > noise.size() / 2);
   // Neither format has a checksum; bound what slips through so a loosened check shows here.
-  CHECK(out.readings.size() < 100);
+  CHECK(out.readings.size() < 20);  // 4 with this seed
 }
 
 TEST_CASE("the protocol table offers the CMS50 at 115200 baud, silent until asked") {

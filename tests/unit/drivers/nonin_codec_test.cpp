@@ -324,13 +324,13 @@ TEST_CASE("a frame with a wrong checksum is rejected and the decoder resynchroni
   Bytes bad = kPufferfishPacket;
   bad[9] = 0xCB;
   const auto s = make_nonin2_session();
-  const auto out = decode(*s, concat({bad, kPufferfishPacket, kPufferfishPacket}));
+  const auto out = decode(*s, concat({kPufferfishPacket, bad, kPufferfishPacket, kPufferfishPacket}));
   REQUIRE(out.errors.size() == 2);
   CHECK(out.errors[0] == "nonin format 2: frame 2 of 25 rejected: checksum 0xcb, computed 0xca");
   CHECK(out.errors[1] == "nonin format 2: skipped 120 bytes before the next frame");
-  CHECK(out.readings.size() == 4);  // the two good packets
+  CHECK(out.readings.size() == 6);  // the three good packets
   CHECK(s->stats().frames_bad == 1);
-  CHECK(s->stats().frames_ok == 51);
+  CHECK(s->stats().frames_ok == 76);
   CHECK(s->stats().resyncs == 120);
 }
 
@@ -338,10 +338,10 @@ TEST_CASE("a status byte without bit 7 is rejected") {
   // Pufferfish's TestNoninOEM3: 01 7F 01 48 CA after a good first frame.
   Bytes bad = kPufferfishPacket;
   bad[6] = 0x7F;
-  const auto out = decode(NoninFormat::df2, concat({bad, kPufferfishPacket}));
+  const auto out = decode(NoninFormat::df2, concat({kPufferfishPacket, bad, kPufferfishPacket}));
   REQUIRE_FALSE(out.errors.empty());
   CHECK(out.errors[0] == "nonin format 2: frame 2 of 25 rejected: status byte 0x7f lacks bit 7");
-  CHECK(out.readings.size() == 2);
+  CHECK(out.readings.size() == 4);
 }
 
 TEST_CASE("a packet that lost a whole frame is dropped when SYNC comes early") {
@@ -442,8 +442,9 @@ TEST_CASE("random noise never crashes a Nonin decoder and rarely passes for a pa
     // Formats 2 and 7 need 25 checksummed frames in a row: never in noise.
     if (f != NoninFormat::df8) CHECK(out.readings.empty());
     // Format 8 has no checksum; two well-formed packets back to back still pass
-    // now and then. Bound it so a loosened check shows up here.
-    if (f == NoninFormat::df8) CHECK(out.readings.size() < 400);
+    // now and then (about 100 times in 100 000 random bytes, 2 readings each).
+    // Bound it so a loosened check shows up here.
+    if (f == NoninFormat::df8) CHECK(out.readings.size() < 300);
     CHECK(s->stats().resyncs > noise.size() / 2);
   }
 }
