@@ -127,8 +127,8 @@ inline int check_oximeter_capture_folder(const std::string& folder, std::string_
     std::size_t i = 0;
     while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
     INFO("first difference at expected line " << i + 1 << " (comments not counted)");
-    CHECK(std::string(i < got.size() ? got[i] : "<end of output>") ==
-          std::string(i < want.size() ? want[i] : "<end of expected>"));
+    CHECK(std::string(i < got.size() ? got[i] : "<end>") ==
+          std::string(i < want.size() ? want[i] : "<end>"));
     ++replayed;
   }
   return replayed;
