@@ -46,11 +46,16 @@ std::size_t v7_length(std::uint8_t type, bool legacy_stream, bool in_step) {
 
 std::string disconnect_reason(std::uint8_t code) {
   switch (code) {
-    case 0x00: return "operation completed";
-    case 0x01: return "device shutting down";
-    case 0x02: return "user changed";
-    case 0x03: return "recording";
-    default: return "reason " + hex(code);
+    case 0x00:
+      return "operation completed";
+    case 0x01:
+      return "device shutting down";
+    case 0x02:
+      return "user changed";
+    case 0x03:
+      return "recording";
+    default:
+      return "reason " + hex(code);
   }
 }
 
@@ -299,8 +304,9 @@ class Cms50Session final : public DeviceSession {
 
 std::array<std::uint8_t, 9> encode_cms50_live(const Cms50Sample& s) {
   std::array<std::uint8_t, 7> d{};
-  d[0] = static_cast<std::uint8_t>((s.signal_strength & 0x0F) | (s.searching_too_long ? 0x10 : 0) |
-                                   (s.low_spo2 ? 0x20 : 0) | (s.beat ? 0x40 : 0) | (s.probe_error ? 0x80 : 0));
+  d[0] =
+      static_cast<std::uint8_t>((s.signal_strength & 0x0F) | (s.searching_too_long ? 0x10 : 0) |
+                                (s.low_spo2 ? 0x20 : 0) | (s.beat ? 0x40 : 0) | (s.probe_error ? 0x80 : 0));
   d[1] = static_cast<std::uint8_t>((s.pleth & 0x7F) | (s.searching ? 0x80 : 0));
   d[2] = static_cast<std::uint8_t>((s.bar_graph & 0x0F) | (s.pi_x100 ? 0 : 0x10));
   d[3] = s.pulse_rate;
@@ -334,6 +340,8 @@ std::optional<std::uint8_t> decode_cms50_command(std::span<const std::uint8_t> p
   return static_cast<std::uint8_t>((p[2] & 0x7F) | ((p[1] & 0x01) << 7));
 }
 
-std::unique_ptr<DeviceSession> make_cms50_session() { return std::make_unique<Cms50Session>(); }
+std::unique_ptr<DeviceSession> make_cms50_session() {
+  return std::make_unique<Cms50Session>();
+}
 
 }  // namespace vigil::drivers

@@ -89,8 +89,8 @@ struct Cms50Sample {
   bool probe_error = false;                      // finger out
   bool searching = false;
   bool searching_too_long = false;
-  bool low_spo2 = false;                         // the device's own alarm flag
-  std::optional<std::uint16_t> pi_x100;          // V7.0 only; nullopt: PI invalid
+  bool low_spo2 = false;                 // the device's own alarm flag
+  std::optional<std::uint16_t> pi_x100;  // V7.0 only; nullopt: PI invalid
   friend bool operator==(const Cms50Sample&, const Cms50Sample&) = default;
 };
 

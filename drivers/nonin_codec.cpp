@@ -43,10 +43,17 @@ std::uint8_t status_byte(const NoninFrameStatus& s, bool sync) {
   if (s.out_of_track) b |= kOot;
   if (s.sensor_alarm) b |= kSnsa;
   switch (s.perfusion) {
-    case NoninPerfusion::none: break;
-    case NoninPerfusion::green: b |= kGprf; break;
-    case NoninPerfusion::yellow: b |= kGprf | kRprf; break;
-    case NoninPerfusion::red: b |= kRprf; break;
+    case NoninPerfusion::none:
+      break;
+    case NoninPerfusion::green:
+      b |= kGprf;
+      break;
+    case NoninPerfusion::yellow:
+      b |= kGprf | kRprf;
+      break;
+    case NoninPerfusion::red:
+      b |= kRprf;
+      break;
   }
   if (sync) b |= kSync;
   return b;
@@ -184,7 +191,8 @@ class NoninFrameSession final : public DeviceSession {
   // Out of step, a packet start is a SYNC frame followed by a frame without
   // SYNC, both with good checksums: one checksum alone passes in noise too often.
   bool packet_start_here() const {
-    return structure_error(0).empty() && parse(0).sync && structure_error(kFrame).empty() && !parse(kFrame).sync;
+    return structure_error(0).empty() && parse(0).sync && structure_error(kFrame).empty() &&
+           !parse(kFrame).sync;
   }
 
   void examine(DecodeOutput& out) {
@@ -395,31 +403,28 @@ class NoninDf8Session final : public DeviceSession {
 }  // namespace
 
 std::uint8_t nonin_float_byte(const NoninPacketValues& v, std::size_t i) {
-  const auto msb = [](std::uint16_t hr) { return static_cast<std::uint8_t>((hr >> 7) & 0x03); };
-  const auto lsb = [](std::uint16_t x) { return static_cast<std::uint8_t>(x & 0x7F); };
-  switch (i) {
-    case slot::hr: return msb(v.hr);
-    case slot::hr + 1: return lsb(v.hr);
-    case slot::spo2: return lsb(v.spo2);
-    case slot::revision: return lsb(v.firmware_revision);
-    case slot::timer: return lsb(static_cast<std::uint16_t>(v.timer >> 7));
-    case slot::timer + 1: return lsb(v.timer);
-    case slot::stat2:
-      return static_cast<std::uint8_t>((v.low_battery ? kStat2LowBattery : 0) |
-                                       (v.smartpoint ? kStat2Smartpoint : 0));
-    case slot::spo2_d: return lsb(v.spo2_d);
-    case slot::spo2_fast: return lsb(v.spo2_fast);
-    case slot::spo2_beat: return lsb(v.spo2_beat);
-    case slot::e_hr: return msb(v.e_hr);
-    case slot::e_hr + 1: return lsb(v.e_hr);
-    case slot::e_spo2: return lsb(v.e_spo2);
-    case slot::e_spo2_d: return lsb(v.e_spo2_d);
-    case slot::hr_d: return msb(v.hr_d);
-    case slot::hr_d + 1: return lsb(v.hr_d);
-    case slot::e_hr_d: return msb(v.e_hr_d);
-    case slot::e_hr_d + 1: return lsb(v.e_hr_d);
-    default: return 0;  // reserved
-  }
+  std::array<std::uint8_t, kNoninFramesPerPacket> f{};  // reserved slots stay 0
+  const auto seven = [](unsigned x) { return static_cast<std::uint8_t>(x & 0x7F); };
+  const auto put_hr = [&](std::size_t at, std::uint16_t hr) {
+    f[at] = static_cast<std::uint8_t>((hr >> 7) & 0x03);
+    f[at + 1] = seven(hr);
+  };
+  put_hr(slot::hr, v.hr);
+  put_hr(slot::e_hr, v.e_hr);
+  put_hr(slot::hr_d, v.hr_d);
+  put_hr(slot::e_hr_d, v.e_hr_d);
+  f[slot::spo2] = seven(v.spo2);
+  f[slot::revision] = seven(v.firmware_revision);
+  f[slot::timer] = seven(v.timer >> 7);
+  f[slot::timer + 1] = seven(v.timer);
+  f[slot::stat2] = static_cast<std::uint8_t>((v.low_battery ? kStat2LowBattery : 0) |
+                                             (v.smartpoint ? kStat2Smartpoint : 0));
+  f[slot::spo2_d] = seven(v.spo2_d);
+  f[slot::spo2_fast] = seven(v.spo2_fast);
+  f[slot::spo2_beat] = seven(v.spo2_beat);
+  f[slot::e_spo2] = seven(v.e_spo2);
+  f[slot::e_spo2_d] = seven(v.e_spo2_d);
+  return i < f.size() ? f[i] : 0;
 }
 
 std::array<std::uint8_t, 5> encode_nonin_frame(NoninFormat format, std::size_t frame_index,
@@ -479,8 +484,14 @@ std::unique_ptr<DeviceSession> make_nonin_session(NoninFormat format) {
   if (format == NoninFormat::df8) return std::make_unique<NoninDf8Session>();
   return std::make_unique<NoninFrameSession>(format);
 }
-std::unique_ptr<DeviceSession> make_nonin2_session() { return make_nonin_session(NoninFormat::df2); }
-std::unique_ptr<DeviceSession> make_nonin7_session() { return make_nonin_session(NoninFormat::df7); }
-std::unique_ptr<DeviceSession> make_nonin8_session() { return make_nonin_session(NoninFormat::df8); }
+std::unique_ptr<DeviceSession> make_nonin2_session() {
+  return make_nonin_session(NoninFormat::df2);
+}
+std::unique_ptr<DeviceSession> make_nonin7_session() {
+  return make_nonin_session(NoninFormat::df7);
+}
+std::unique_ptr<DeviceSession> make_nonin8_session() {
+  return make_nonin_session(NoninFormat::df8);
+}
 
 }  // namespace vigil::drivers

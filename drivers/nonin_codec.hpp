@@ -98,19 +98,19 @@ struct NoninFrameSample {
 
 // The values a format 2 or 7 packet spreads over the FLOAT bytes of its frames.
 struct NoninPacketValues {
-  std::uint16_t hr = kNoninMissingHr;      // 4-beat average, formatted for recording
-  std::uint8_t spo2 = kNoninMissingSpo2;   // 4-beat average, formatted for recording
+  std::uint16_t hr = kNoninMissingHr;     // 4-beat average, formatted for recording
+  std::uint8_t spo2 = kNoninMissingSpo2;  // 4-beat average, formatted for recording
   std::uint8_t firmware_revision = 0;
-  std::uint16_t timer = 0;                 // 1/3 s counter, 14 bits
-  bool low_battery = false;                // STAT2 bit 0
-  bool smartpoint = false;                 // STAT2 bit 5 (SPA)
-  std::uint8_t spo2_d = kNoninMissingSpo2;     // reported by vigil
+  std::uint16_t timer = 0;                  // 1/3 s counter, 14 bits
+  bool low_battery = false;                 // STAT2 bit 0
+  bool smartpoint = false;                  // STAT2 bit 5 (SPA)
+  std::uint8_t spo2_d = kNoninMissingSpo2;  // reported by vigil
   std::uint8_t spo2_fast = kNoninMissingSpo2;
   std::uint8_t spo2_beat = kNoninMissingSpo2;  // beat to beat, no average
   std::uint16_t e_hr = kNoninMissingHr;        // 8-beat extended averages
   std::uint8_t e_spo2 = kNoninMissingSpo2;
   std::uint8_t e_spo2_d = kNoninMissingSpo2;
-  std::uint16_t hr_d = kNoninMissingHr;        // reported by vigil
+  std::uint16_t hr_d = kNoninMissingHr;  // reported by vigil
   std::uint16_t e_hr_d = kNoninMissingHr;
   friend bool operator==(const NoninPacketValues&, const NoninPacketValues&) = default;
 };

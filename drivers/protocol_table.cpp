@@ -28,7 +28,9 @@ const std::vector<Protocol>& table() {
 }
 }  // namespace
 
-std::span<const Protocol> protocols() { return table(); }
+std::span<const Protocol> protocols() {
+  return table();
+}
 
 const Protocol* find_protocol(std::string_view name) {
   for (const auto& p : table())

@@ -51,8 +51,8 @@ class SkipCounter {
 
  private:
   void report(DecodeOutput& out, std::string_view where, std::string_view what) {
-    out.errors.push_back(std::string(where) + ": skipped " + std::to_string(run_) + (run_ == 1 ? " byte " : " bytes ") +
-                         std::string(what));
+    out.errors.push_back(std::string(where) + ": skipped " + std::to_string(run_) +
+                         (run_ == 1 ? " byte " : " bytes ") + std::string(what));
     run_ = 0;
   }
   std::size_t run_ = 0;

@@ -1,13 +1,14 @@
 // Contec CMS50D+/CMS50E. Exact bytes come from real devices as published by
 // open-source readers (each test names its source) and from the Contec
 // "Communication protocol of pulse oximeter V7.0" tables.
+#include "drivers/cms50_codec.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
 
-#include "drivers/cms50_codec.hpp"
 #include "oximeter_capture_replay.hpp"
 
 using namespace vigil;
@@ -110,7 +111,9 @@ Cms50Sample sample(std::uint8_t spo2, std::uint8_t pulse) {
 }
 
 // The old firmware's stream needs three packets back to back before the session trusts it.
-Bytes legacy(const Cms50Sample& s, int times = 3) { return repeat(bytes(encode_cms50_legacy(s)), times); }
+Bytes legacy(const Cms50Sample& s, int times = 3) {
+  return repeat(bytes(encode_cms50_legacy(s)), times);
+}
 
 }  // namespace
 
@@ -236,7 +239,8 @@ TEST_CASE("the perfusion index is reported in percent when the device marks it v
 
 TEST_CASE("SpO2 above 100 in a well-formed packet is a bad frame, reported while in step") {
   const auto s = make_cms50_session();
-  const auto out = decode(*s, concat({kTitinhoPacket, bytes(encode_cms50_live(sample(110, 70))), kTitinhoPacket}));
+  const auto out =
+      decode(*s, concat({kTitinhoPacket, bytes(encode_cms50_live(sample(110, 70))), kTitinhoPacket}));
   REQUIRE_FALSE(out.errors.empty());
   CHECK(out.errors[0] == "cms50: SpO2 110 is outside 1-100");
   CHECK(s->stats().frames_bad == 1);
@@ -403,7 +407,9 @@ TEST_CASE("whatever the stream does, the session sends nothing but start and kee
   }
 }
 
-TEST_CASE("free feedback (0c 80) and a disconnect notice in a running stream are understood; the notice is logged") {
+TEST_CASE(
+    "free feedback (0c 80) and a disconnect notice in a running stream are understood; the notice is "
+    "logged") {
   const auto s = make_cms50_session();
   // MarkMLl's capture shows "0c 80" answering commands; 0x0D with reason 0x01 is a shutdown.
   const auto out =
@@ -434,8 +440,8 @@ TEST_CASE("a packet cut short while in step is a bad frame; the stream resumes a
 TEST_CASE("garbage is skipped and counted; the old-format lock breaks at the first malformed packet") {
   const auto s = make_cms50_session();
   const Bytes garbage = {0x55, 0x00, 0x7d, 0x33};
-  const auto out = decode(*s, concat({garbage, kTitinhoPacket, legacy(sample(90, 80), 4), Bytes{0x92, 0x11, 0x80},
-                                      legacy(sample(91, 80), 3)}));
+  const auto out = decode(*s, concat({garbage, kTitinhoPacket, legacy(sample(90, 80), 4),
+                                      Bytes{0x92, 0x11, 0x80}, legacy(sample(91, 80), 3)}));
   CHECK(s->stats().resyncs >= 4);
   CHECK(reading(out, Metric::spo2)->value == 91);
   CHECK(s->stats().frames_bad == 1);  // the 3-byte packet, rejected while in step

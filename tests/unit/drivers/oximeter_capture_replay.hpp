@@ -84,8 +84,8 @@ inline std::vector<std::string> replay_oximeter_capture(drivers::DeviceSession& 
       lines.push_back("conditions " + oximeter_conditions_text(*out.conditions));
     }
     for (const auto& r : out.readings)
-      lines.push_back("reading " + std::string(core::name(r.metric)) + " " + oximeter_value_text(r.value) + " " +
-                      oximeter_quality_text(r.quality));
+      lines.push_back("reading " + std::string(core::name(r.metric)) + " " + oximeter_value_text(r.value) +
+                      " " + oximeter_quality_text(r.quality));
   }
   const auto& s = session.stats();
   lines.push_back("stats bytes=" + std::to_string(s.bytes) + " frames_ok=" + std::to_string(s.frames_ok) +
@@ -127,8 +127,7 @@ inline int check_oximeter_capture_folder(const std::string& folder, std::string_
     std::size_t i = 0;
     while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
     INFO("first difference at expected line " << i + 1 << " (comments not counted)");
-    CHECK(std::string(i < got.size() ? got[i] : "<end>") ==
-          std::string(i < want.size() ? want[i] : "<end>"));
+    CHECK(std::string(i < got.size() ? got[i] : "<end>") == std::string(i < want.size() ? want[i] : "<end>"));
     ++replayed;
   }
   return replayed;
