@@ -220,9 +220,11 @@ class Cms50Session final : public DeviceSession {
   }
 
   bool other_packet(std::uint8_t type, DecodeOutput& out) {
-    if (type == kDisconnectType)
+    if (type == kDisconnectType) {
+      const auto reason = static_cast<std::uint8_t>((window_[2] & 0x7F) | ((window_[1] & 0x01) << 7));
       out.errors.push_back(std::string(kWhere) + ": device announces it disconnects (" +
-                           disconnect_reason(v7_data()[0]) + ")");
+                           disconnect_reason(reason) + ")");
+    }
     accept(v7_length(type, false, true), 1, out);
     return true;
   }
