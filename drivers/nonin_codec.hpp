@@ -50,6 +50,11 @@
 //    the next pulse, so the condition does not flicker between pulses.
 //  - Pleth is decoded (NoninFrameSample) but DecodeOutput has no waveform
 //    channel, so the daemon does not receive it.
+//  - Framing: out of step, formats 2 and 7 lock on a SYNC frame followed by a
+//    good non-SYNC frame (one checksum alone passes in noise too often); in
+//    step every frame is checked and a bad one drops its packet. Format 8 has
+//    no checksum: the session reports only after two well-formed packets back
+//    to back and loses the lock at the first byte out of place.
 //  - vigil never sends anything to a Nonin device: the 9560/3150 can be told
 //    to change data format, but that is stored in the device's non-volatile
 //    memory, i.e. it changes device settings. The format is chosen in config.
