@@ -1,0 +1,73 @@
+// Fuzzes the Nonin format 2, 7 and 8 decoders. Byte 0 picks the format, byte 1
+// a chunk size; the rest is the stream. Besides "no crash, no hang", it checks
+// that the output does not depend on how the stream is chunked, that every
+// reading is in range or marked invalid, and that a Nonin session never sends.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "drivers/nonin_codec.hpp"
+
+namespace {
+using vigil::drivers::DecodeOutput;
+
+void append(DecodeOutput& total, const DecodeOutput& part) {
+  total.readings.insert(total.readings.end(), part.readings.begin(), part.readings.end());
+  total.beats.insert(total.beats.end(), part.beats.begin(), part.beats.end());
+  total.errors.insert(total.errors.end(), part.errors.begin(), part.errors.end());
+  total.to_send.insert(total.to_send.end(), part.to_send.begin(), part.to_send.end());
+  if (part.conditions) total.conditions = part.conditions;
+}
+
+bool same(const DecodeOutput& a, const DecodeOutput& b) {
+  if (a.readings.size() != b.readings.size() || a.beats.size() != b.beats.size() || a.errors != b.errors ||
+      a.conditions != b.conditions)
+    return false;
+  for (std::size_t i = 0; i < a.readings.size(); ++i) {
+    const auto &x = a.readings[i], &y = b.readings[i];
+    const bool values_equal = x.value == y.value || (std::isnan(x.value) && std::isnan(y.value));
+    if (x.metric != y.metric || !values_equal || x.quality.bits != y.quality.bits) return false;
+  }
+  return true;
+}
+
+bool plausible(const vigil::core::Reading& r) {
+  using vigil::core::Metric;
+  using vigil::core::QualityFlag;
+  if (std::isnan(r.value)) return r.quality.has(QualityFlag::invalid);
+  if (r.metric == Metric::spo2) return r.value >= 0 && r.value <= 100;
+  if (r.metric == Metric::pulse_rate) return r.value >= 0 && r.value <= 321;
+  return false;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace vigil::drivers;
+  if (size < 2) return 0;
+  constexpr NoninFormat kFormats[] = {NoninFormat::df2, NoninFormat::df7, NoninFormat::df8};
+  const NoninFormat format = kFormats[data[0] % 3];
+  const std::size_t chunk = 1 + data[1] % 64;
+  const std::span<const std::uint8_t> stream(data + 2, size - 2);
+
+  const auto whole = make_nonin_session(format);
+  const auto chunked = make_nonin_session(format);
+  DecodeOutput a, b, part;
+  whole->on_open(a);
+  whole->on_bytes(stream, a);
+  for (std::size_t at = 0; at < stream.size(); at += chunk) {
+    part.clear();
+    chunked->on_bytes(stream.subspan(at, std::min(chunk, stream.size() - at)), part);
+    append(b, part);
+  }
+  const auto& s = whole->stats();
+  const auto& t = chunked->stats();
+  if (!same(a, b)) __builtin_trap();
+  if (s.bytes != stream.size() || t.bytes != s.bytes || s.frames_ok != t.frames_ok ||
+      s.frames_bad != t.frames_bad || s.resyncs != t.resyncs)
+    __builtin_trap();
+  if (!a.to_send.empty() || s.resyncs > s.bytes || a.readings.size() > s.bytes) __builtin_trap();
+  for (const auto& r : a.readings)
+    if (!plausible(r)) __builtin_trap();
+  return 0;
+}
