@@ -294,6 +294,12 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         const int col = p.column();
         s.nibp_cycle = p.span();
         if (s.nibp_cycle < std::chrono::seconds{30}) p.fail_at(col, "a cuff cycle shorter than 30 s is not possible");
+        if (p.accept("taking")) {
+          const int takes_col = p.column();
+          s.nibp_takes = p.span();
+          if (s.nibp_takes < std::chrono::seconds{1} || s.nibp_takes > std::chrono::seconds{180})
+            p.fail_at(takes_col, "a cuff reading takes 1-180 s");
+        }
       } else if (first == "at") {
         ScenarioEvent e;
         e.at = p.clock();

@@ -4,7 +4,7 @@
 //   title: Hypertensive crisis 220/120
 //   duration: 10:00
 //   patient: heart rate 76, systolic 128, diastolic 78, spo2 98
-//   nibp every 2 min
+//   nibp every 2 min taking 30 s
 //   at 3:00 raise systolic to 220 and diastolic to 120 over 90 s and raise heart rate to 120 over 60 s
 //   at 6:00 unplug oximeter for 20 s
 //   expect high hypertensive_crisis between 4:00 and 5:30
@@ -56,6 +56,7 @@ struct Scenario {
   unsigned seed = 1;
   Vitals patient;
   core::Duration nibp_cycle = std::chrono::minutes{5};
+  core::Duration nibp_takes = std::chrono::seconds{30};  // inflation to result
   double noise = 0;
   std::vector<ScenarioEvent> events;     // in time order
   std::vector<Expectation> expectations;

@@ -5,10 +5,6 @@
 #include <stdexcept>
 
 namespace vigil::sim {
-namespace {
-// A cuff takes this long from inflation to result (monitors: 20-40 s).
-constexpr std::chrono::seconds kCuffDuration{30};
-}  // namespace
 
 SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start, Say say)
     : io_{io},
@@ -109,8 +105,8 @@ void SimBed::run_cuff(core::Duration t) {
     cuff_running_since_ = next_cuff_start_;
     next_cuff_start_ += scenario_.nibp_cycle;
   }
-  if (cuff_running_since_ && t >= *cuff_running_since_ + kCuffDuration) {
-    const auto done = *cuff_running_since_ + kCuffDuration;
+  if (cuff_running_since_ && t >= *cuff_running_since_ + scenario_.nibp_takes) {
+    const auto done = *cuff_running_since_ + scenario_.nibp_takes;
     const Vitals v = model_.measured(done, scenario_.noise);
     CuffReading r{v.systolic, v.diastolic, std::round(v.mean()), wall_start_ + done, cuff_fails_next_};
     cuff_fails_next_ = false;

@@ -63,7 +63,7 @@ class SimBed {
   Say say_;
   std::vector<std::unique_ptr<Device>> devices_;
   std::size_t next_event_ = 0;
-  core::Duration next_cuff_start_{std::chrono::seconds{10}};
+  core::Duration next_cuff_start_{std::chrono::seconds{2}};  // a monitor measures when it starts
   std::optional<core::Duration> cuff_running_since_;
   bool cuff_fails_next_ = false;
   std::mt19937 rng_;

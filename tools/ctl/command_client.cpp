@@ -1,0 +1,49 @@
+#include "tools/ctl/command_client.hpp"
+
+#include <random>
+#include <zmq.hpp>
+
+namespace vigil::tools {
+
+core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, vigil::v1::CommandRequest request,
+                                                   std::chrono::milliseconds timeout) {
+  if (request.request_id().empty()) {
+    std::random_device rd;
+    request.set_request_id("ctl-" + std::to_string(rd()));
+  }
+  zmq::context_t ctx{1};
+  zmq::socket_t sock{ctx, zmq::socket_type::dealer};
+  sock.set(zmq::sockopt::linger, 0);
+  try {
+    sock.connect(endpoint);
+  } catch (const zmq::error_t& e) {
+    return core::Error{"cannot connect to " + endpoint + ": " + e.what()};
+  }
+  std::string body;
+  request.SerializeToString(&body);
+  // A REQ-style empty delimiter keeps the envelope the same for every client kind.
+  sock.send(zmq::message_t{}, zmq::send_flags::sndmore);
+  sock.send(zmq::buffer(body), zmq::send_flags::none);
+  zmq::pollitem_t item{sock.handle(), 0, ZMQ_POLLIN, 0};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      return core::Error{"no reply from vigild at " + endpoint + " within " + std::to_string(timeout.count()) +
+                         " ms (is it running? is this its command endpoint?)"};
+    zmq::poll(&item, 1, left);
+    if (!(item.revents & ZMQ_POLLIN)) continue;
+    zmq::message_t part;
+    std::string reply_bytes;
+    do {
+      if (!sock.recv(part)) break;
+      reply_bytes.assign(static_cast<const char*>(part.data()), part.size());
+    } while (part.more());
+    vigil::v1::CommandReply reply;
+    if (!reply.ParseFromString(reply_bytes)) return core::Error{"vigild sent a reply that is not a CommandReply"};
+    if (reply.request_id() != request.request_id()) continue;  // a late answer to someone else's question
+    return reply;
+  }
+}
+
+}  // namespace vigil::tools

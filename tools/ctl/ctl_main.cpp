@@ -1,0 +1,188 @@
+// vigil-ctl: the command line for vigild's command channel.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <google/protobuf/util/json_util.h>
+#include <iostream>
+
+#include "drivers/serial_ports.hpp"
+#include "tools/ctl/command_client.hpp"
+#include "tools/ctl/request_builders.hpp"
+#include "tools/ctl/status_format.hpp"
+
+namespace {
+using namespace vigil;
+namespace v1 = vigil::v1;
+
+std::string default_actor() {
+  if (const char* a = std::getenv("VIGIL_ACTOR")) return a;
+  if (const char* u = std::getenv("USER")) return u;
+  return "";
+}
+
+std::string default_station() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+int print_ports() {
+  const auto ports = drivers::list_serial_ports();
+  if (ports.empty()) std::cout << "no serial ports found\n";
+  for (const auto& p : ports) {
+    std::cout << p.path << "  " << p.transport;
+    if (p.usb_vid) {
+      char ids[16];
+      std::snprintf(ids, sizeof ids, "%04x:%04x", *p.usb_vid, p.usb_pid.value_or(0));
+      std::cout << "  " << ids;
+    }
+    if (!p.manufacturer.empty()) std::cout << "  " << p.manufacturer;
+    if (!p.product.empty()) std::cout << "  " << p.product;
+    if (!p.usb_serial.empty()) std::cout << "  serial=" << p.usb_serial;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+template <class T>
+T must(core::Result<T> r) {
+  if (!r) {
+    std::cerr << "vigil-ctl: " << r.error() << "\n";
+    std::exit(2);
+  }
+  return std::move(r.value());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vigil-ctl: admit patients, set limits, start infusions and acknowledge alarms on a vigild.\n"
+               "Every change is recorded with who made it (--actor, default $VIGIL_ACTOR or $USER) and from where."};
+  app.require_subcommand(1);
+  std::string endpoint = "tcp://127.0.0.1:5561", actor = default_actor(), station = default_station();
+  bool json = false;
+  int timeout_ms = 3000;
+  app.add_option("-e,--endpoint", endpoint, "vigild's command endpoint")->capture_default_str();
+  app.add_option("-a,--actor", actor, "who is acting, for the record")->capture_default_str();
+  app.add_option("-s,--station", station, "from where")->capture_default_str();
+  app.add_flag("--json", json, "print the reply as JSON");
+  app.add_option("--timeout-ms", timeout_ms, "how long to wait for vigild")->capture_default_str();
+
+  v1::CommandRequest req;
+  std::string bed, patient, profile, alarm_id, condition, priority, baseline, drug = "ketamine", regimen;
+  std::vector<std::string> overrides;
+  double threshold = -1;
+  int delay = -1;
+  bool enable = false, disable = false, with_limits = false;
+
+  auto* admit = app.add_subcommand("admit", "admit a patient to a bed");
+  admit->add_option("bed", bed, "bed id")->required();
+  admit->add_option("patient", patient, "patient id")->required();
+  admit->add_option("--profile", profile, "alarm profile (default: the bed's)");
+  admit->add_option("--override", overrides, "condition:priority:threshold[:delay_s], e.g. desaturation:medium:88");
+  admit->add_option("--baseline", baseline, "known baseline: sys=128,dia=78,hr=72,spo2=97");
+
+  auto* discharge = app.add_subcommand("discharge", "discharge the patient from a bed");
+  discharge->add_option("bed", bed)->required();
+
+  auto* limit = app.add_subcommand("limit", "change one level of one alarm condition on a bed");
+  limit->add_option("bed", bed)->required();
+  limit->add_option("condition", condition, "e.g. desaturation, hypertension, tachycardia")->required();
+  limit->add_option("priority", priority, "the level: low, medium or high")->required();
+  limit->add_option("--threshold", threshold, "new limit");
+  limit->add_option("--delay", delay, "new condition delay in seconds");
+  limit->add_flag("--enable", enable, "turn the level on");
+  limit->add_flag("--disable", disable, "turn the level off");
+
+  auto* infusion = app.add_subcommand("infusion", "start or stop an infusion session");
+  infusion->require_subcommand(1);
+  auto* start = infusion->add_subcommand("start", "start: the pre-infusion baseline is taken now");
+  start->add_option("bed", bed)->required();
+  start->add_option("--drug", drug)->capture_default_str();
+  start->add_option("--regimen", regimen, "e.g. '0.5 mg/kg over 40 min'");
+  start->add_option("--baseline", baseline, "use this baseline instead of the measured one");
+  auto* stop = infusion->add_subcommand("stop", "stop the infusion");
+  stop->add_option("bed", bed)->required();
+
+  auto* ack = app.add_subcommand("ack", "acknowledge an alarm (or every alarm on the bed)");
+  ack->add_option("bed", bed)->required();
+  ack->add_option("alarm_id", alarm_id, "alarm id from status; omit for all");
+  auto* pause = app.add_subcommand("pause", "pause the audible signal of the bed's alarms for 2 minutes");
+  pause->add_option("bed", bed)->required();
+  auto* reset = app.add_subcommand("reset", "remove a latched alarm whose condition has ended");
+  reset->add_option("bed", bed)->required();
+  reset->add_option("alarm_id", alarm_id)->required();
+  auto* status = app.add_subcommand("status", "show beds: patient, values with their age, alarms, devices");
+  status->add_option("bed", bed, "one bed (default: all)");
+  status->add_flag("--limits", with_limits, "also list every alarm limit");
+  auto* ports = app.add_subcommand("ports", "list this machine's serial ports with their USB identity");
+
+  CLI11_PARSE(app, argc, argv);
+  if (ports->parsed()) return print_ports();
+
+  req.set_actor(actor);
+  req.set_station(station);
+  if (admit->parsed()) {
+    auto* a = req.mutable_admit();
+    a->set_bed(bed);
+    a->set_patient_id(patient);
+    a->set_profile(profile);
+    for (const auto& o : overrides) *a->add_overrides() = must(tools::parse_override(o));
+    if (!baseline.empty()) *a->mutable_baseline() = must(tools::parse_baseline(baseline));
+  } else if (discharge->parsed()) {
+    req.mutable_discharge()->set_bed(bed);
+  } else if (limit->parsed()) {
+    auto* l = req.mutable_set_limit();
+    l->set_bed(bed);
+    auto* o = l->mutable_limit();
+    o->set_condition(condition);
+    o->set_priority(must(tools::parse_priority(priority)));
+    if (threshold >= 0) o->set_threshold(threshold);
+    if (delay >= 0) o->set_delay_s(static_cast<std::uint32_t>(delay));
+    if (enable || disable) o->set_enabled(enable);
+  } else if (start->parsed()) {
+    auto* s = req.mutable_start_infusion();
+    s->set_bed(bed);
+    s->set_drug(drug);
+    s->set_regimen(regimen);
+    if (!baseline.empty()) *s->mutable_baseline() = must(tools::parse_baseline(baseline));
+  } else if (stop->parsed()) {
+    req.mutable_stop_infusion()->set_bed(bed);
+  } else if (ack->parsed()) {
+    req.mutable_acknowledge()->set_bed(bed);
+    req.mutable_acknowledge()->set_alarm_id(alarm_id);
+  } else if (pause->parsed()) {
+    req.mutable_audio_pause()->set_bed(bed);
+  } else if (reset->parsed()) {
+    req.mutable_reset()->set_bed(bed);
+    req.mutable_reset()->set_alarm_id(alarm_id);
+  } else if (status->parsed()) {
+    req.mutable_status()->set_bed(bed);
+  }
+
+  auto reply = tools::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms});
+  if (!reply) {
+    std::cerr << "vigil-ctl: " << reply.error() << "\n";
+    return 3;
+  }
+  if (json) {
+    std::string text;
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(*reply, &text, options);
+    std::cout << text << "\n";
+  } else if (!reply->ok()) {
+    std::cerr << "error: " << reply->error() << "\n";
+  } else if (status->parsed()) {
+    const auto now = std::chrono::system_clock::now();
+    for (const auto& b : reply->beds()) std::cout << tools::format_status(b, now, with_limits);
+  } else {
+    std::cout << "ok: " << reply->message() << "\n";
+    for (const auto& a : reply->alarms())
+      std::cout << "  alarm " << vigil::v1::AlarmTransition_Name(a.transition()) << " " << a.condition() << " ["
+                << a.alarm_id() << "]\n";
+  }
+  return reply->ok() ? 0 : 1;
+}

@@ -1,0 +1,70 @@
+#include "tools/ctl/status_format.hpp"
+
+#include <cstdio>
+
+namespace vigil::tools {
+namespace {
+
+core::TimePoint to_time(const google::protobuf::Timestamp& ts) {
+  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{ts.seconds()} +
+                                                                    std::chrono::nanoseconds{ts.nanos()})};
+}
+
+std::string age(core::TimePoint then, core::TimePoint now) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
+  if (s < 120) return std::to_string(s) + " s ago";
+  if (s < 7200) return std::to_string(s / 60) + " min ago";
+  return std::to_string(s / 3600) + " h ago";
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bool with_limits) {
+  std::string out = s.bed() + (s.drill() ? " (DRILL)" : "") + ": " +
+                    (s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id()) + ", profile " +
+                    s.profile() + "\n";
+  if (s.infusion_running())
+    out += "  infusion running since " + age(to_time(s.infusion_started()), now) + "\n";
+  out += "  baseline: " + s.baseline_source();
+  const auto& b = s.baseline();
+  if (b.nibp_sys() > 0) out += ", sys " + number(b.nibp_sys()) + " dia " + number(b.nibp_dia());
+  if (b.heart_rate() > 0) out += ", hr " + number(b.heart_rate());
+  if (b.spo2() > 0) out += ", spo2 " + number(b.spo2());
+  out += "\n  values:";
+  if (s.latest().empty()) out += " none yet";
+  for (const auto& o : s.latest()) {
+    const auto measured = o.has_device_time() ? to_time(o.device_time()) : to_time(o.received());
+    out += "\n    " + o.metric() + " " + number(o.value()) + " " + o.unit() + " (" + age(measured, now) +
+           (o.quality().invalid() || o.quality().sensor_off() || o.quality().artifact() ? ", not usable" : "") +
+           ") from " + o.device();
+  }
+  out += "\n  alarms:";
+  if (s.alarms().empty()) out += " none";
+  for (const auto& a : s.alarms()) {
+    out += "\n    " + vigil::v1::Priority_Name(a.priority()) + " " + a.condition() + " [" + a.alarm_id() + "] " +
+           (a.active() ? "active" : "latched") + (a.acknowledged() ? ", acknowledged by " + a.actor() : "") + ": " +
+           a.message();
+  }
+  out += "\n  devices:";
+  for (const auto& d : s.devices()) {
+    out += "\n    " + d.device() + " (" + d.protocol() + ") " + vigil::v1::LinkState_Name(d.state()) + ": " +
+           d.reason() + "; frames ok " + std::to_string(d.frames_ok()) + ", bad " + std::to_string(d.frames_bad()) +
+           ", resyncs " + std::to_string(d.resyncs());
+    if (d.has_last_frame()) out += ", last frame " + age(to_time(d.last_frame()), now);
+  }
+  if (with_limits) {
+    out += "\n  limits:";
+    for (const auto& l : s.limits())
+      out += "\n    " + l.condition() + " " + vigil::v1::Priority_Name(l.priority()) + ": " + l.rule() +
+             (l.enabled() ? "" : " (off)");
+  }
+  return out + "\n";
+}
+
+}  // namespace vigil::tools
