@@ -18,7 +18,8 @@ SCENARIO = """title: spike after the infusion starts
 duration: 1:30
 patient: heart rate 74, spo2 98, systolic 128, diastolic 78
 nibp every 30 s taking 3 s
-at 0:14 raise systolic to 220 and diastolic to 120 over 1 s
+at 0:12 raise systolic to 220 and diastolic to 120 over 1 s
+at 0:13 measure nibp
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
