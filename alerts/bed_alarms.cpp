@@ -106,6 +106,18 @@ void BedAlarms::on_link(const std::string& device, const std::string& protocol, 
   if (!lost) on_device_conditions(device, core::DeviceConditions{}, now, out);
 }
 
+void BedAlarms::on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
+                           BedOutput& out) {
+  ConditionReport r;
+  r.condition = "garbled_stream:" + device;
+  r.present = garbled;
+  r.kind = AlarmKind::technical;
+  r.priority = Priority::low;
+  r.device = device;
+  r.message = device + ": " + reason;
+  engine_.report(r, now, out.alarms);
+}
+
 void BedAlarms::tick(core::TimePoint now, BedOutput& out) {
   engine_.tick(now, out.alarms);
   check_nibp_overdue(now, out);

@@ -57,6 +57,9 @@ class BedAlarms {
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now, BedOutput& out);
   void on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,
                core::TimePoint now, BedOutput& out);
+  // Many bad frames among the good ones: a low-priority technical alarm.
+  void on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
+                  BedOutput& out);
   void tick(core::TimePoint now, BedOutput& out);
 
   // Commands. Errors start with the name of the field at fault.

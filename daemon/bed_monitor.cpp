@@ -66,6 +66,11 @@ void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
   publish(now);
 }
 
+void BedMonitor::on_link_garbled(const DeviceLink& link, core::TimePoint now) {
+  alarms_.on_garbled(link.id(), link.garbled(), link.garbled_reason(), now, out_);
+  publish(now);
+}
+
 void BedMonitor::tick(core::TimePoint now) {
   alarms_.tick(now, out_);
   publish(now);

@@ -25,6 +25,7 @@ class BedMonitor {
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
   void on_link_state(const DeviceLink& link, core::TimePoint now);
+  void on_link_garbled(const DeviceLink& link, core::TimePoint now);
   void tick(core::TimePoint now);
 
   // Runs a command against the bed; publishes what it caused. The reply

@@ -9,6 +9,10 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // Bad-frame messages are logged at most this often per device, with a count,
 // so a noisy line cannot flood the journal.
 constexpr std::chrono::seconds kErrorLogInterval{10};
+// A line is garbled when, over this window, at least kGarbledMinBad frames and
+// more than a fifth of all frames were bad.
+constexpr std::chrono::seconds kGarbleWindow{10};
+constexpr std::uint64_t kGarbledMinBad = 3;
 }  // namespace
 
 DeviceLink::DeviceLink(boost::asio::io_context& io, const core::Clock& clock, std::string bed,
@@ -186,6 +190,7 @@ void DeviceLink::check(core::TimePoint now) {
     c->session->on_tick(now, out);
     if (!out.to_send.empty() || !out.readings.empty()) deliver(*c, out);
   }
+  judge_garbling(now);
   if (state_ == vigil::v1::DOWN || state_ == vigil::v1::STALE) return;
   const core::TimePoint reference = last_frame_ && *last_frame_ > since_ ? *last_frame_ : since_;
   if (now - reference <= silence_) return;
@@ -194,6 +199,23 @@ void DeviceLink::check(core::TimePoint now) {
   std::string why = "no valid frame for " + std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
   if (stats_now.frames_bad > 0) why += " (" + std::to_string(stats_now.frames_bad) + " bad frames so far)";
   set_state(vigil::v1::STALE, why + " from " + where());
+}
+
+void DeviceLink::judge_garbling(core::TimePoint now) {
+  if (now - window_start_ < kGarbleWindow) return;
+  const auto s = stats();
+  const auto ok = s.frames_ok - window_stats_.frames_ok;
+  const auto bad = s.frames_bad - window_stats_.frames_bad;
+  window_start_ = now;
+  window_stats_ = s;
+  const bool garbled = bad >= kGarbledMinBad && bad * 5 > ok + bad;
+  if (garbled == garbled_) return;
+  garbled_ = garbled;
+  garbled_reason_ = garbled ? std::to_string(bad) + " of " + std::to_string(ok + bad) +
+                                  " frames bad in the last 10 s from " + where()
+                            : "frames are clean again";
+  spdlog::log(garbled ? spdlog::level::warn : spdlog::level::info, "{}/{}: {}", bed_, id(), garbled_reason_);
+  if (callbacks_.on_garbled_change) callbacks_.on_garbled_change(*this);
 }
 
 drivers::CodecStats DeviceLink::stats() const {

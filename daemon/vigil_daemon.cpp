@@ -54,7 +54,10 @@ void VigilDaemon::start() {
       links_.push_back(std::make_unique<DeviceLink>(
           io_, clock_, bed.id(), dev,
           DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
-                                [this](DeviceLink& l) { on_link_state(l); }}));
+                                [this](DeviceLink& l) { on_link_state(l); },
+                                [this](DeviceLink& l) {
+                                  if (BedMonitor* b = this->bed(l.bed())) b->on_link_garbled(l, clock_.now());
+                                }}));
     }
   }
   for (auto& link : links_) {
