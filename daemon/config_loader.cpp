@@ -121,7 +121,7 @@ class Validator {
     using Link = vigil::v1::config::Device;
     switch (dev.link_case()) {
       case Link::LINK_NOT_SET:
-        at(t, d, "id", -1, "device '" + dev.id() + "' needs one of path, usb_serial, tcp_connect or tcp_listen");
+        at(t, d, "id", -1, "device '" + dev.id() + "' needs one of path, usb_serial, usb_vid_pid, tcp_connect or tcp_listen");
         break;
       case Link::kTcpConnect:
         if (auto hp = drivers::split_host_port(dev.tcp_connect()); !hp) at(t, d, "tcp_connect", -1, hp.error());
@@ -134,6 +134,9 @@ class Validator {
         break;
       case Link::kUsbSerial:
         if (dev.usb_serial().empty()) at(t, d, "usb_serial", -1, "usb_serial is empty");
+        break;
+      case Link::kUsbVidPid:
+        if (auto ids = drivers::parse_vid_pid(dev.usb_vid_pid()); !ids) at(t, d, "usb_vid_pid", -1, ids.error());
         break;
     }
     if (dev.baud() != 0 && (dev.baud() < 300 || dev.baud() > 921600))

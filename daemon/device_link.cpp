@@ -37,6 +37,7 @@ std::string DeviceLink::where() const {
   switch (config_.link_case()) {
     case D::kPath: return config_.path();
     case D::kUsbSerial: return "usb serial " + config_.usb_serial();
+    case D::kUsbVidPid: return "usb id " + config_.usb_vid_pid();
     case D::kTcpConnect: return "tcp " + config_.tcp_connect();
     case D::kTcpListen: return "listening on tcp " + config_.tcp_listen();
     case D::LINK_NOT_SET: break;
@@ -66,9 +67,13 @@ void DeviceLink::open() {
   using D = vigil::v1::config::Device;
   switch (config_.link_case()) {
     case D::kPath:
-    case D::kUsbSerial: {
-      auto stream = config_.link_case() == D::kPath ? drivers::open_serial(io_, config_.path(), serial)
-                                                     : drivers::open_usb_serial(io_, config_.usb_serial(), serial);
+    case D::kUsbSerial:
+    case D::kUsbVidPid: {
+      // USB devices are looked up again at every attempt: a replugged
+      // adapter may come back under another /dev/ttyUSBn.
+      auto stream = config_.link_case() == D::kPath        ? drivers::open_serial(io_, config_.path(), serial)
+                    : config_.link_case() == D::kUsbSerial ? drivers::open_usb_serial(io_, config_.usb_serial(), serial)
+                                                           : drivers::open_usb_vid_pid(io_, config_.usb_vid_pid(), serial);
       if (!stream) return fail(stream.error());
       adopt(std::move(stream.value()));
       break;
@@ -127,6 +132,7 @@ void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
 }
 
 void DeviceLink::deliver(Connection& c, drivers::DecodeOutput& out) {
+  for (const auto& note : out.notes) spdlog::info("{}/{}: {}", bed_, id(), note);
   if (!out.to_send.empty()) c.stream->write(std::move(out.to_send));
   out.to_send.clear();
   callbacks_.on_output(*this, out);

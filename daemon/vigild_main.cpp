@@ -11,26 +11,13 @@
 #include "daemon/logging.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "drivers/device_session.hpp"
+#include "drivers/port_listing.hpp"
 #include "drivers/serial_ports.hpp"
 
 namespace {
 
 int list_ports() {
-  const auto ports = vigil::drivers::list_serial_ports();
-  if (ports.empty()) std::cout << "no serial ports found\n";
-  for (const auto& p : ports) {
-    std::cout << p.path << "  " << p.transport;
-    if (p.usb_vid) {
-      char ids[16];
-      std::snprintf(ids, sizeof ids, "%04x:%04x", *p.usb_vid, p.usb_pid.value_or(0));
-      std::cout << "  " << ids;
-    }
-    if (!p.manufacturer.empty()) std::cout << "  " << p.manufacturer;
-    if (!p.product.empty()) std::cout << "  " << p.product;
-    if (!p.usb_serial.empty()) std::cout << "  serial=" << p.usb_serial;
-    if (!p.description.empty()) std::cout << "  (" << p.description << ")";
-    std::cout << "\n";
-  }
+  std::cout << vigil::drivers::describe_ports(vigil::drivers::list_serial_ports());
   return 0;
 }
 

@@ -34,6 +34,7 @@ struct DecodeOutput {
   std::optional<core::DeviceConditions> conditions;
   std::vector<std::uint8_t> to_send;  // acknowledgements, polls, keep-alives
   std::vector<std::string> errors;    // one readable line per rejected frame
+  std::vector<std::string> notes;     // things worth a log line that are not errors
 
   void clear() {
     readings.clear();
@@ -41,6 +42,7 @@ struct DecodeOutput {
     conditions.reset();
     to_send.clear();
     errors.clear();
+    notes.clear();
   }
 };
 

@@ -2,6 +2,7 @@
 // file pair and one entry here; nothing else in vigil names a device.
 #include <vector>
 
+#include "drivers/auto_detect.hpp"
 #include "drivers/cms50_codec.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/masimo_codec.hpp"
@@ -31,6 +32,8 @@ const std::vector<Protocol>& table() {
        milliseconds{1000}, false, &make_nonin8_session},
       {"cms50", "Contec CMS50D+ / CMS50E USB live stream (V7.0 protocol; old 19200 8O1 stream too)", 115200,
        milliseconds{1000}, true, &make_cms50_session},
+      {"auto", "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)", 9600,
+       seconds{1}, false, &make_auto_session},
   };
   return kProtocols;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/serial_port.hpp>
+#include <cstdio>
 #include <filesystem>
 
 #include "drivers/serial_ports.hpp"
@@ -102,6 +103,23 @@ core::Result<std::unique_ptr<ByteStream>> open_usb_serial(asio::io_context& io, 
   for (const auto& p : list_serial_ports())
     if (p.usb_serial == usb_serial) return open_serial(io, p.path, settings);
   return core::Error{"no USB serial port with serial number '" + usb_serial + "' is plugged in"};
+}
+
+core::Result<std::pair<int, int>> parse_vid_pid(const std::string& text) {
+  unsigned vid = 0, pid = 0;
+  char tail = 0;
+  if (text.size() != 9 || std::sscanf(text.c_str(), "%4x:%4x%c", &vid, &pid, &tail) != 2)
+    return core::Error{"'" + text + "' is not a USB vendor:product id like 10c4:ea60"};
+  return std::pair{static_cast<int>(vid), static_cast<int>(pid)};
+}
+
+core::Result<std::unique_ptr<ByteStream>> open_usb_vid_pid(asio::io_context& io, const std::string& vid_pid,
+                                                           SerialSettings settings) {
+  auto ids = parse_vid_pid(vid_pid);
+  if (!ids) return core::Error{ids.error()};
+  for (const auto& p : list_serial_ports())
+    if (p.usb_vid == ids->first && p.usb_pid == ids->second) return open_serial(io, p.path, settings);
+  return core::Error{"no USB serial port with id " + vid_pid + " is plugged in"};
 }
 
 }  // namespace vigil::drivers

@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <iostream>
 
+#include "drivers/port_listing.hpp"
 #include "drivers/serial_ports.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/ctl/request_builders.hpp"
@@ -29,20 +30,7 @@ std::string default_station() {
 }
 
 int print_ports() {
-  const auto ports = drivers::list_serial_ports();
-  if (ports.empty()) std::cout << "no serial ports found\n";
-  for (const auto& p : ports) {
-    std::cout << p.path << "  " << p.transport;
-    if (p.usb_vid) {
-      char ids[16];
-      std::snprintf(ids, sizeof ids, "%04x:%04x", *p.usb_vid, p.usb_pid.value_or(0));
-      std::cout << "  " << ids;
-    }
-    if (!p.manufacturer.empty()) std::cout << "  " << p.manufacturer;
-    if (!p.product.empty()) std::cout << "  " << p.product;
-    if (!p.usb_serial.empty()) std::cout << "  serial=" << p.usb_serial;
-    std::cout << "\n";
-  }
+  std::cout << vigil::drivers::describe_ports(vigil::drivers::list_serial_ports());
   return 0;
 }
 
