@@ -1,6 +1,7 @@
 #include "daemon/vigil_daemon.hpp"
 
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <random>
 #include <stdexcept>
@@ -64,6 +65,9 @@ void VigilDaemon::start() {
     spdlog::info("{}/{}: {} on {}", link->bed(), link->id(), link->protocol().title, link->where());
     link->start();
   }
+  std::uint64_t watchdog_usec = 0;
+  watchdog_ = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  if (watchdog_) spdlog::info("systemd watchdog every {} ms", watchdog_usec / 1000);
   running_ = true;
   schedule_tick();
 }
@@ -105,6 +109,9 @@ void VigilDaemon::tick() {
   const auto now = clock_.now();
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
+  // systemd's watchdog is fed from here, so only a live core keeps the
+  // service from being restarted.
+  if (watchdog_) sd_notify(0, "WATCHDOG=1");
   const auto interval = std::chrono::milliseconds{config_.heartbeat_ms()};
   if (now - last_heartbeat_ >= interval) {
     last_heartbeat_ = now;

@@ -52,6 +52,7 @@ class VigilDaemon {
   boost::asio::steady_timer tick_timer_;
   core::TimePoint last_heartbeat_{};
   bool running_ = false;
+  bool watchdog_ = false;
 };
 
 }  // namespace vigil::daemon
