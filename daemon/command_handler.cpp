@@ -108,7 +108,10 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes) {
   v1::CommandRequest req;
   v1::CommandReply reply;
   if (!req.ParseFromString(bytes)) {
-    reply = error_reply(req, "request", "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
+    // A failed parse may leave fields half-filled (invalid UTF-8 in a string,
+    // say): nothing of it is echoed back.
+    reply = error_reply(v1::CommandRequest{}, "request",
+                        "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
   } else {
     reply = execute(req);
   }
