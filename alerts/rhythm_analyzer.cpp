@@ -18,6 +18,7 @@ constexpr core::Duration kBlockTolerance = std::chrono::milliseconds{500};
 // believed for this long; after it the ECG source counts as lost.
 constexpr core::Duration kBeatOnlyPauseLimit = std::chrono::seconds{60};
 constexpr std::size_t kMinRateIntervals = 4;
+constexpr core::Duration kBeatLatencyAllowance = std::chrono::seconds{1};
 constexpr double kShortestRr = 0.2, kLongestRr = 3.0;  // s, as in the AF detector
 
 core::Duration seconds(double s) { return duration_cast<core::Duration>(duration<double>(s)); }
@@ -151,8 +152,11 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
 void RhythmAnalyzer::fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const {
   if (t.rr.size() < kMinRateIntervals || !t.last_beat) return;
   // While the current interval runs longer than the usual one, the rate is
-  // already at most 60 / (that interval): bradycardia shows without waiting.
-  const double rr = std::max(interquartile_mean(t.rr), core::to_seconds(now - *t.last_beat));
+  // already at most 60 / (that interval): bradycardia shows without waiting
+  // for the next beat. Beats arrive late by the detector's decision time and
+  // the link's buffering; that much of the open interval is not counted.
+  const double open = core::to_seconds(now - *t.last_beat) - core::to_seconds(kBeatLatencyAllowance);
+  const double rr = std::max(interquartile_mean(t.rr), open);
   s.ventricular_rate_bpm = 60.0 / rr;
   s.tachycardia = *s.ventricular_rate_bpm > config_.tachycardia_bpm;
   s.bradycardia = *s.ventricular_rate_bpm < config_.bradycardia_bpm;
@@ -166,30 +170,26 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
   const bool ecg_lost =
       ecg_.detector && (!streaming(ecg_.next_expected, true, now) || ecg_.detector->flat());
   const bool pleth_lost = pleth_.detector && (!streaming(pleth_.next_expected, true, now) || pleth_.detector->flat());
-  auto usable_source = [&](BeatSource src) {
-    const Track& t = track(src);
+  auto fresh = [&](BeatSource src) {
     if (src == BeatSource::ecg && ecg_lost) return false;
     if (src == BeatSource::pulse && pleth_lost) return false;
-    if (src == BeatSource::ecg && ongoing) return true;
+    const Track& t = track(src);
     return t.last_beat && now - *t.last_beat <= config_.source_timeout;
   };
-
+  // Best fresh source with an assessment, else the best fresh one; an ECG in
+  // a long pause stays the source only when nothing else delivers beats.
   constexpr BeatSource kPriority[] = {BeatSource::ecg, BeatSource::reported, BeatSource::pulse};
   std::optional<BeatSource> chosen;
   for (const auto src : kPriority) {
-    if (usable_source(src) && track(src).af.assessment().status == AfStatus::assessed) {
+    if (fresh(src) && track(src).af.assessment().status == AfStatus::assessed) {
       chosen = src;
       break;
     }
   }
-  if (!chosen) {
-    for (const auto src : kPriority) {
-      if (usable_source(src)) {
-        chosen = src;
-        break;
-      }
-    }
+  for (const auto src : kPriority) {
+    if (!chosen && fresh(src)) chosen = src;
   }
+  if (!chosen && ongoing && !ecg_lost) chosen = BeatSource::ecg;
   if (!chosen) {
     s.unavailable = (ecg_lost || pleth_lost) ? Unavailable::signal_lost : Unavailable::no_beats;
     if (ecg_lost) s.source = BeatSource::ecg;
