@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <random>
 
 #include "alerts/qrs_detector.hpp"
 #include "tools/validate/file_input.hpp"
@@ -56,7 +57,7 @@ DetectionScore match_beats(const std::vector<std::int64_t>& reference, const std
   return s;
 }
 
-QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t channel) {
+QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t channel, double noise_mv) {
   const WfdbHeader header = read_wfdb_header(with_suffix(stem, ".hea"));
   if (channel >= header.signals.size())
     throw FormatError(stem.string() + ": no signal " + std::to_string(channel));
@@ -65,7 +66,12 @@ QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t chan
 
   std::vector<float> mv;
   mv.reserve(signals.adu[channel].size());
-  for (const auto adu : signals.adu[channel]) mv.push_back(static_cast<float>(to_physical(adu, header.signals[channel])));
+  std::mt19937 random{1};
+  std::normal_distribution<double> noise{0.0, noise_mv > 0 ? noise_mv : 1.0};
+  for (const auto adu : signals.adu[channel]) {
+    const double extra = noise_mv > 0 ? noise(random) : 0.0;
+    mv.push_back(static_cast<float>(to_physical(adu, header.signals[channel]) + extra));
+  }
 
   alerts::QrsDetector detector{fs};
   std::vector<alerts::QrsDetection> found;

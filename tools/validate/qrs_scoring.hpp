@@ -38,6 +38,8 @@ inline constexpr std::chrono::milliseconds kMatchWindow{150};
 // Runs the streaming QRS detector on signal `channel` of the WFDB record at
 // `stem` (DIR/RECORD: .hea, .dat, .atr), fed in 0.25 s chunks as a monitor
 // would stream it, and scores it against the reference beats of RECORD.atr.
-QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t channel = 0);
+// `noise_mv` adds white Gaussian noise of that standard deviation (fixed
+// seed), to see the signal-quality index fall as detection degrades.
+QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t channel = 0, double noise_mv = 0);
 
 }  // namespace vigil::validate

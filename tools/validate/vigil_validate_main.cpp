@@ -1,6 +1,6 @@
 // vigil-validate: scores vigil's rhythm detectors on annotated recordings.
 //   vigil-validate af  [--json] [--cross-validate | --fit] [--source S] [--jitter-ms J] DIR/RECORD...
-//   vigil-validate qrs [--json] [--channel N] DIR/RECORD...
+//   vigil-validate qrs [--json] [--channel N] [--noise-mv S] DIR/RECORD...
 // Exit status: 0 done, 1 bad command line, 2 unreadable or malformed input.
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -33,6 +33,7 @@ struct QrsArgs {
   std::vector<std::string> records;
   bool json = false;
   std::size_t channel = 0;
+  double noise_mv = 0;
 };
 
 std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems) {
@@ -87,11 +88,13 @@ int run_af(const AfArgs& args) {
 
 int run_qrs(const QrsArgs& args) {
   std::vector<QrsRecordResult> rows;
-  for (const auto& stem : args.records) rows.push_back(validate_qrs(stem, args.channel));
+  for (const auto& stem : args.records) rows.push_back(validate_qrs(stem, args.channel, args.noise_mv));
   if (args.json) {
     print_qrs_json(std::cout, rows);
   } else {
-    std::cout << "QRS detection (match window " << kMatchWindow.count() << " ms, signal " << args.channel << ")\n";
+    std::cout << "QRS detection (match window " << kMatchWindow.count() << " ms, signal " << args.channel;
+    if (args.noise_mv > 0) std::cout << ", added noise " << args.noise_mv << " mV";
+    std::cout << ")\n";
     print_qrs_table(std::cout, rows);
   }
   return 0;
@@ -125,6 +128,8 @@ int main(int argc, char** argv) {
       ->required();
   qrs_cmd->add_flag("--json", qrs.json, "print one JSON object");
   qrs_cmd->add_option("--channel", qrs.channel, "signal number (default 0)");
+  qrs_cmd->add_option("--noise-mv", qrs.noise_mv, "add white Gaussian noise of this standard deviation (mV)")
+      ->check(CLI::Range(0.0, 10.0));
 
   CLI11_PARSE(app, argc, argv);
   try {

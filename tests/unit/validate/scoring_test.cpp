@@ -53,6 +53,12 @@ TEST_CASE("smoke validation: our QRS detector on MIT-BIH 100 finds over 99.5 % o
   CHECK(r.mean_quality > 0.9);
 }
 
+TEST_CASE("record 100 buried in 0.5 mV of noise: detections degrade and the quality index says so") {
+  const QrsRecordResult r = validate_qrs(kData + "/mitdb/100", 0, 0.5);
+  CHECK(r.score.positive_predictivity() < 0.95);
+  CHECK(r.mean_quality < 0.3);
+}
+
 TEST_CASE("a synthetic paroxysm is one reference episode, detected within a minute, and scores both classes") {
   const AfScore s = score_af(paroxysm(), {});
   CHECK(s.reference_episodes == 1);
