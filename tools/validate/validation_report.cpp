@@ -14,6 +14,15 @@ std::string fixed(double v, int decimals) {
 
 std::string percent(double fraction) { return fixed(100.0 * fraction, 2); }
 
+// A rate whose denominator is empty (specificity of an all-AF record) is
+// undefined, not zero: "-" in tables, null in JSON.
+std::string percent_of(std::size_t num, std::size_t den) {
+  return den == 0 ? "-" : percent(static_cast<double>(num) / static_cast<double>(den));
+}
+std::string json_fraction(std::size_t num, std::size_t den) {
+  return den == 0 ? "null" : fixed(static_cast<double>(num) / static_cast<double>(den), 6);
+}
+
 std::string optional_seconds(const std::optional<double>& v) { return v ? fixed(*v, 1) : "-"; }
 
 std::string json_number(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "null"; }
@@ -27,8 +36,10 @@ AfScore total_of(const std::vector<AfRecordRow>& rows) {
 void af_row(std::ostream& out, const std::string& name, const AfScore& s) {
   char line[256];
   std::snprintf(line, sizeof line, "%-8s %8zu %8zu %7s %7s %7s %6s %5zu/%-5zu %7s %5zu\n", name.c_str(), s.beats(),
-                s.true_positive + s.false_negative, percent(s.sensitivity()).c_str(),
-                percent(s.specificity()).c_str(), percent(s.positive_predictivity()).c_str(),
+                s.true_positive + s.false_negative,
+                percent_of(s.true_positive, s.true_positive + s.false_negative).c_str(),
+                percent_of(s.true_negative, s.true_negative + s.false_positive).c_str(),
+                percent_of(s.true_positive, s.true_positive + s.false_positive).c_str(),
                 percent(s.beats() == 0 ? 0.0 : static_cast<double>(s.unavailable) / static_cast<double>(s.beats()))
                     .c_str(),
                 s.detected_episodes, s.reference_episodes, optional_seconds(s.median_delay()).c_str(),
@@ -40,8 +51,10 @@ void af_json_fields(std::ostream& out, const AfScore& s) {
   out << "\"beats\":" << s.beats() << ",\"af_beats\":" << s.true_positive + s.false_negative
       << ",\"true_positive\":" << s.true_positive << ",\"false_positive\":" << s.false_positive
       << ",\"true_negative\":" << s.true_negative << ",\"false_negative\":" << s.false_negative
-      << ",\"unavailable_beats\":" << s.unavailable << ",\"sensitivity\":" << fixed(s.sensitivity(), 6)
-      << ",\"specificity\":" << fixed(s.specificity(), 6) << ",\"ppv\":" << fixed(s.positive_predictivity(), 6)
+      << ",\"unavailable_beats\":" << s.unavailable
+      << ",\"sensitivity\":" << json_fraction(s.true_positive, s.true_positive + s.false_negative)
+      << ",\"specificity\":" << json_fraction(s.true_negative, s.true_negative + s.false_positive)
+      << ",\"ppv\":" << json_fraction(s.true_positive, s.true_positive + s.false_positive)
       << ",\"reference_episodes\":" << s.reference_episodes << ",\"detected_episodes\":" << s.detected_episodes
       << ",\"false_episodes\":" << s.false_episodes
       << ",\"median_detection_delay_s\":" << json_number(s.median_delay(), 2)

@@ -1,7 +1,7 @@
 // vigil-validate: scores vigil's rhythm detectors on annotated recordings.
 //   vigil-validate af  [--json] [--cross-validate | --fit] [--source S] [--jitter-ms J] DIR/RECORD...
 //   vigil-validate qrs [--json] [--channel N] [--noise-mv S] DIR/RECORD...
-// Exit status: 0 done, 1 bad command line, 2 unreadable or malformed input.
+// Exit status: 0 done, 2 unreadable or malformed input, CLI11's codes (non-zero) for a bad command line.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
