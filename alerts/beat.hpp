@@ -19,9 +19,12 @@ enum class BeatSource : std::uint8_t { ecg, pulse, reported };
 
 constexpr std::string_view source_name(BeatSource s) {
   switch (s) {
-    case BeatSource::ecg: return "ecg";
-    case BeatSource::pulse: return "pulse";
-    case BeatSource::reported: return "reported";
+    case BeatSource::ecg:
+      return "ecg";
+    case BeatSource::pulse:
+      return "pulse";
+    case BeatSource::reported:
+      return "reported";
   }
   return "unknown";
 }

@@ -21,7 +21,8 @@ class Biquad {
   void settle(double x);
 
  private:
-  Biquad(double b0, double b1, double b2, double a1, double a2) : b0_{b0}, b1_{b1}, b2_{b2}, a1_{a1}, a2_{a2} {}
+  Biquad(double b0, double b1, double b2, double a1, double a2)
+      : b0_{b0}, b1_{b1}, b2_{b2}, a1_{a1}, a2_{a2} {}
   double b0_, b1_, b2_, a1_, a2_;
   double s1_ = 0, s2_ = 0;  // transposed direct form II state
 };

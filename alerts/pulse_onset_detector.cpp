@@ -7,9 +7,13 @@ namespace vigil::alerts {
 
 namespace {
 
-std::int64_t samples_in(double seconds, double fs) { return std::max<std::int64_t>(1, std::llround(seconds * fs)); }
+std::int64_t samples_in(double seconds, double fs) {
+  return std::max<std::int64_t>(1, std::llround(seconds * fs));
+}
 
-double ramp(double x, double zero_at, double one_at) { return std::clamp((x - zero_at) / (one_at - zero_at), 0.0, 1.0); }
+double ramp(double x, double zero_at, double one_at) {
+  return std::clamp((x - zero_at) / (one_at - zero_at), 0.0, 1.0);
+}
 
 }  // namespace
 
@@ -43,7 +47,9 @@ void PulseOnsetDetector::add(std::span<const float> samples, std::vector<PulseOn
   for (const float x : samples) step(static_cast<double>(x), out);
 }
 
-bool PulseOnsetDetector::flat() const { return flat_run_ >= samples_in(0.5, fs_); }
+bool PulseOnsetDetector::flat() const {
+  return flat_run_ >= samples_in(0.5, fs_);
+}
 
 void PulseOnsetDetector::step(double x, std::vector<PulseOnset>& out) {
   const std::int64_t i = n_;
@@ -103,7 +109,8 @@ std::int64_t PulseOnsetDetector::intersecting_tangent(std::int64_t crossing) con
   // Steepest point of the upstroke around the crossing.
   std::int64_t steepest = crossing;
   double slope = 0;
-  for (std::int64_t k = crossing - upstroke_search_; k <= std::min(crossing + upstroke_search_, n_ - 2); ++k) {
+  for (std::int64_t k = crossing - upstroke_search_; k <= std::min(crossing + upstroke_search_, n_ - 2);
+       ++k) {
     const double s = (filtered_at(k + 1) - filtered_at(k - 1)) / 2;
     if (s > slope) {
       slope = s;

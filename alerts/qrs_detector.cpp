@@ -7,7 +7,9 @@ namespace vigil::alerts {
 
 namespace {
 
-std::int64_t samples_in(double seconds, double fs) { return std::max<std::int64_t>(1, std::llround(seconds * fs)); }
+std::int64_t samples_in(double seconds, double fs) {
+  return std::max<std::int64_t>(1, std::llround(seconds * fs));
+}
 
 constexpr double kQualityWindowSeconds = 5.0;
 constexpr double kSearchBackQualityCap = 0.7;
@@ -182,13 +184,16 @@ std::int64_t QrsDetector::locate_r_wave(std::int64_t mwi_peak) const {
   for (std::int64_t k = from; k <= to; ++k) mean += history(raw_, k);
   mean /= static_cast<double>(to - from + 1);
   std::int64_t r = band_peak;
-  for (std::int64_t k = clip(band_peak - samples_in(0.06, fs_)); k <= clip(band_peak + samples_in(0.03, fs_)); ++k) {
+  for (std::int64_t k = clip(band_peak - samples_in(0.06, fs_)); k <= clip(band_peak + samples_in(0.03, fs_));
+       ++k) {
     if (std::abs(history(raw_, k) - mean) > std::abs(history(raw_, r) - mean)) r = k;
   }
   return r;
 }
 
-bool QrsDetector::flat() const { return flat_run_ >= samples_in(0.5, fs_); }
+bool QrsDetector::flat() const {
+  return flat_run_ >= samples_in(0.5, fs_);
+}
 
 double QrsDetector::signal_quality() const {
   if (flat() || !learning_done_) return 0.0;

@@ -60,7 +60,7 @@ class QrsDetector {
   struct Peak {
     std::int64_t index = 0;  // of the integral's maximum
     double value = 0;
-    double slope = 0;        // steepest derivative over the QRS window
+    double slope = 0;  // steepest derivative over the QRS window
   };
 
   void step(double x, std::vector<QrsDetection>& out);
@@ -76,7 +76,7 @@ class QrsDetector {
   double mean_rr() const;
 
   double fs_;
-  std::int64_t window_;       // moving-integral length, samples
+  std::int64_t window_;  // moving-integral length, samples
   std::int64_t refractory_, t_wave_window_, learning_;
   Biquad high_pass_, low_pass_;
   std::vector<double> raw_, band_, slope_;  // rings of the last 3 s (covers the learning period)

@@ -21,9 +21,13 @@ constexpr std::size_t kMinRateIntervals = 4;
 constexpr core::Duration kBeatLatencyAllowance = std::chrono::seconds{1};
 constexpr double kShortestRr = 0.2, kLongestRr = 3.0;  // s, as in the AF detector
 
-core::Duration seconds(double s) { return duration_cast<core::Duration>(duration<double>(s)); }
+core::Duration seconds(double s) {
+  return duration_cast<core::Duration>(duration<double>(s));
+}
 
-double default_quality(BeatSource s) { return s == BeatSource::pulse ? kPulseQualityCeiling : 1.0; }
+double default_quality(BeatSource s) {
+  return s == BeatSource::pulse ? kPulseQualityCeiling : 1.0;
+}
 
 AfDetectorConfig pulse_config(const RhythmConfig& c) {
   AfDetectorConfig af = c.af;
@@ -47,13 +51,16 @@ RhythmAnalyzer::RhythmAnalyzer(RhythmConfig config)
     : config_{config}, tracks_{Track{config.af}, Track{pulse_config(config)}, Track{config.af}} {}
 
 void RhythmAnalyzer::add_beat(const Beat& beat) {
-  if (beat.source == BeatSource::ecg && streaming(ecg_.next_expected, ecg_.detector.has_value(), beat.time)) return;
-  if (beat.source == BeatSource::pulse && streaming(pleth_.next_expected, pleth_.detector.has_value(), beat.time))
+  if (beat.source == BeatSource::ecg && streaming(ecg_.next_expected, ecg_.detector.has_value(), beat.time))
+    return;
+  if (beat.source == BeatSource::pulse &&
+      streaming(pleth_.next_expected, pleth_.detector.has_value(), beat.time))
     return;
   accept_beat(beat);
 }
 
-bool RhythmAnalyzer::streaming(const core::TimePoint& next_expected, bool have_detector, core::TimePoint now) const {
+bool RhythmAnalyzer::streaming(const core::TimePoint& next_expected, bool have_detector,
+                               core::TimePoint now) const {
   return have_detector && now - next_expected <= kStreamSilence;
 }
 
@@ -91,7 +98,8 @@ bool RhythmAnalyzer::restart_needed(const Waveform<Detector>& w, core::TimePoint
   return offset > kBlockTolerance || offset < -kBlockTolerance;
 }
 
-void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz, std::span<const float> samples) {
+void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
+                                     std::span<const float> samples) {
   if (!(sampling_hz > 0)) return;
   if (restart_needed(ecg_, first, sampling_hz)) {
     ecg_.detector.emplace(sampling_hz);
@@ -100,8 +108,8 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz, 
   std::vector<QrsDetection> found;
   ecg_.detector->add(samples, found);
   for (const auto& q : found) {
-    accept_beat({ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz), BeatSource::ecg, std::nullopt,
-                 q.quality});
+    accept_beat({ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz), BeatSource::ecg,
+                 std::nullopt, q.quality});
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;
@@ -113,7 +121,8 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz, 
   }
 }
 
-void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz, std::span<const float> samples) {
+void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz,
+                                       std::span<const float> samples) {
   if (!(sampling_hz > 0)) return;
   if (restart_needed(pleth_, first, sampling_hz)) {
     pleth_.detector.emplace(sampling_hz);
@@ -141,7 +150,8 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   const core::Duration open = now - *t.last_beat;
   if (open < config_.pause) return std::nullopt;
   if (ecg_.detector) {
-    if (!streaming(ecg_.next_expected, true, now)) return std::nullopt;  // the waveform is lost, not the heart
+    if (!streaming(ecg_.next_expected, true, now))
+      return std::nullopt;  // the waveform is lost, not the heart
   } else if (open > kBeatOnlyPauseLimit) {
     return std::nullopt;
   }
@@ -167,9 +177,9 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
   const auto ongoing = ongoing_pause(now);
   s.pause = ongoing ? ongoing : last_pause_;
 
-  const bool ecg_lost =
-      ecg_.detector && (!streaming(ecg_.next_expected, true, now) || ecg_.detector->flat());
-  const bool pleth_lost = pleth_.detector && (!streaming(pleth_.next_expected, true, now) || pleth_.detector->flat());
+  const bool ecg_lost = ecg_.detector && (!streaming(ecg_.next_expected, true, now) || ecg_.detector->flat());
+  const bool pleth_lost =
+      pleth_.detector && (!streaming(pleth_.next_expected, true, now) || pleth_.detector->flat());
   auto fresh = [&](BeatSource src) {
     if (src == BeatSource::ecg && ecg_lost) return false;
     if (src == BeatSource::pulse && pleth_lost) return false;
@@ -192,8 +202,10 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
   if (!chosen && ongoing && !ecg_lost) chosen = BeatSource::ecg;
   if (!chosen) {
     s.unavailable = (ecg_lost || pleth_lost) ? Unavailable::signal_lost : Unavailable::no_beats;
-    if (ecg_lost) s.source = BeatSource::ecg;
-    else if (pleth_lost) s.source = BeatSource::pulse;
+    if (ecg_lost)
+      s.source = BeatSource::ecg;
+    else if (pleth_lost)
+      s.source = BeatSource::pulse;
     return s;
   }
   s.source = chosen;
@@ -205,8 +217,12 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
       s.rhythm = a.af ? Rhythm::irregular_af : Rhythm::sinus;
       s.af_evidence = a.probability;
       break;
-    case AfStatus::warming_up: s.unavailable = Unavailable::warming_up; break;
-    case AfStatus::poor_signal: s.unavailable = Unavailable::poor_signal; break;
+    case AfStatus::warming_up:
+      s.unavailable = Unavailable::warming_up;
+      break;
+    case AfStatus::poor_signal:
+      s.unavailable = Unavailable::poor_signal;
+      break;
   }
   if (a.status != AfStatus::poor_signal) fill_rate(t, now, s);
   return s;

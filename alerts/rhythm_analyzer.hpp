@@ -37,14 +37,14 @@
 namespace vigil::alerts {
 
 struct RhythmConfig {
-  AfDetectorConfig af{};                            // for ECG and reported beats
+  AfDetectorConfig af{};                                              // for ECG and reported beats
   core::Duration pulse_timing_noise = std::chrono::milliseconds{20};  // jitter assumed for pulse beats
-  double min_beat_quality = 0.5;                    // below: the beat's intervals are not used
+  double min_beat_quality = 0.5;  // below: the beat's intervals are not used
   core::Duration pause = std::chrono::seconds{3};
   core::Duration source_timeout = std::chrono::seconds{10};  // a source silent this long is not used
   double tachycardia_bpm = 120;
   double bradycardia_bpm = 50;
-  std::size_t rate_intervals = 16;                  // ventricular rate over the last N intervals
+  std::size_t rate_intervals = 16;  // ventricular rate over the last N intervals
 };
 
 // Rhythm as RR intervals can tell it: `sinus` means no AF-like irregularity
@@ -55,35 +55,43 @@ enum class Rhythm { unknown, sinus, irregular_af };
 // Why rhythm analysis is unavailable (a technical condition, not a rhythm).
 enum class Unavailable {
   none,
-  no_beats,      // no source has delivered beats recently
-  warming_up,    // fewer beats than the analysis window so far
-  poor_signal,   // too many beats of poor quality or implausible intervals
-  signal_lost,   // a streamed waveform stopped arriving or went flat
+  no_beats,     // no source has delivered beats recently
+  warming_up,   // fewer beats than the analysis window so far
+  poor_signal,  // too many beats of poor quality or implausible intervals
+  signal_lost,  // a streamed waveform stopped arriving or went flat
 };
 
 constexpr std::string_view rhythm_name(Rhythm r) {
   switch (r) {
-    case Rhythm::unknown: return "unknown";
-    case Rhythm::sinus: return "sinus";
-    case Rhythm::irregular_af: return "irregular_af";
+    case Rhythm::unknown:
+      return "unknown";
+    case Rhythm::sinus:
+      return "sinus";
+    case Rhythm::irregular_af:
+      return "irregular_af";
   }
   return "unknown";
 }
 
 constexpr std::string_view unavailable_name(Unavailable u) {
   switch (u) {
-    case Unavailable::none: return "none";
-    case Unavailable::no_beats: return "no_beats";
-    case Unavailable::warming_up: return "warming_up";
-    case Unavailable::poor_signal: return "poor_signal";
-    case Unavailable::signal_lost: return "signal_lost";
+    case Unavailable::none:
+      return "none";
+    case Unavailable::no_beats:
+      return "no_beats";
+    case Unavailable::warming_up:
+      return "warming_up";
+    case Unavailable::poor_signal:
+      return "poor_signal";
+    case Unavailable::signal_lost:
+      return "signal_lost";
   }
   return "unknown";
 }
 
 struct Pause {
-  core::TimePoint start{};   // the last ECG beat before the gap
-  core::Duration length{};   // so far, while ongoing
+  core::TimePoint start{};  // the last ECG beat before the gap
+  core::Duration length{};  // so far, while ongoing
   bool ongoing = false;
   // The ECG waveform was flat or of poor quality during the gap: the pause
   // may be a lead problem rather than asystole. Still reported (a missed
@@ -97,9 +105,9 @@ struct RhythmState {
   std::optional<BeatSource> source;                 // what the analysis (or the failure) is about
   double af_evidence = 0;                           // AF probability over the window, 0-1
   std::optional<double> ventricular_rate_bpm;
-  bool tachycardia = false;                         // rate above config.tachycardia_bpm
-  bool bradycardia = false;                         // rate below config.bradycardia_bpm
-  std::optional<Pause> pause;                       // ongoing, else the most recent one
+  bool tachycardia = false;    // rate above config.tachycardia_bpm
+  bool bradycardia = false;    // rate below config.bradycardia_bpm
+  std::optional<Pause> pause;  // ongoing, else the most recent one
 
   bool available() const { return unavailable == Unavailable::none; }
 };
@@ -129,7 +137,7 @@ class RhythmAnalyzer {
   template <typename Detector>
   struct Waveform {
     std::optional<Detector> detector;
-    core::TimePoint start{};         // time of sample 0 of the detector
+    core::TimePoint start{};  // time of sample 0 of the detector
     core::TimePoint next_expected{};
     std::optional<core::TimePoint> poor_since;  // flat or poor quality now
     std::optional<core::TimePoint> poor_until;  // end of the latest poor stretch

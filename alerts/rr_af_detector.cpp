@@ -44,7 +44,8 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
     for (std::size_t j = lag; j < w.rr.size(); ++j) {
       if (w.usable[j] && w.usable[j - lag]) diffs.push_back(w.excess(w.rr[j] - w.rr[j - lag]));
     }
-    if (diffs.size() >= kMinDifferences) best = std::min(best, quantile(diffs, c.pattern_quantile) / w.median);
+    if (diffs.size() >= kMinDifferences)
+      best = std::min(best, quantile(diffs, c.pattern_quantile) / w.median);
   }
   return best;
 }
@@ -83,7 +84,8 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
     if (!w.usable[j] || !w.usable[j - 1]) continue;
     const Class a = classify(w.rr[j - 1]), b = classify(w.rr[j]);
     ++pairs;
-    if ((a == long_rr && b != normal_rr) || (a == short_rr && b == short_rr) || (a == normal_rr && b == long_rr))
+    if ((a == long_rr && b != normal_rr) || (a == short_rr && b == short_rr) ||
+        (a == normal_rr && b == long_rr))
       ++unexplained;
   }
   return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
@@ -120,8 +122,10 @@ AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const s
     if (usable[j]) lengths.push_back(rr_seconds[j]);
   }
   if (lengths.size() < kMinDifferences) return {};
-  const Window w{rr_seconds, usable, quantile(lengths, 0.5), kNoiseWidth * core::to_seconds(config.timing_noise)};
-  return {pattern_irregularity(w, config), residual_irregularity(w, config), unexplained_transitions(w, config)};
+  const Window w{rr_seconds, usable, quantile(lengths, 0.5),
+                 kNoiseWidth * core::to_seconds(config.timing_noise)};
+  return {pattern_irregularity(w, config), residual_irregularity(w, config),
+          unexplained_transitions(w, config)};
 }
 
 double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {

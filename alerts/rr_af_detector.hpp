@@ -47,9 +47,9 @@
 namespace vigil::alerts {
 
 struct AfFeatures {
-  double pattern_irregularity = 0;    // feature 1, fraction of the median RR
-  double residual_irregularity = 0;   // feature 2, fraction of the median RR
-  double unexplained_transitions = 0; // feature 3, fraction of successive pairs
+  double pattern_irregularity = 0;     // feature 1, fraction of the median RR
+  double residual_irregularity = 0;    // feature 2, fraction of the median RR
+  double unexplained_transitions = 0;  // feature 3, fraction of successive pairs
 };
 
 // Logistic weights on the natural logarithms of features 1 and 2 and on
@@ -63,8 +63,8 @@ struct AfModel {
 AfModel default_af_model();
 
 struct AfDetectorConfig {
-  std::size_t window = 32;             // intervals
-  std::size_t max_pattern_lag = 6;     // beats
+  std::size_t window = 32;          // intervals
+  std::size_t max_pattern_lag = 6;  // beats
   double pattern_quantile = 0.3;
   double premature_ratio = 0.85;       // of the median RR
   double missed_beat_ratio = 1.6;      // of the median RR
@@ -84,9 +84,9 @@ enum class AfStatus { warming_up, poor_signal, assessed };
 
 struct AfAssessment {
   AfStatus status = AfStatus::warming_up;
-  double probability = 0;   // AF evidence in [0, 1]; 0 unless assessed
-  bool af = false;          // the call, with hysteresis; false unless assessed
-  AfFeatures features{};    // valid when assessed
+  double probability = 0;  // AF evidence in [0, 1]; 0 unless assessed
+  bool af = false;         // the call, with hysteresis; false unless assessed
+  AfFeatures features{};   // valid when assessed
   double usable_fraction = 0;
 };
 
@@ -111,7 +111,7 @@ class RrAfDetector {
   void assess();
 
   AfDetectorConfig config_;
-  std::vector<double> rr_;     // ring buffer, seconds
+  std::vector<double> rr_;  // ring buffer, seconds
   std::vector<bool> usable_;
   std::size_t next_ = 0;
   std::size_t count_ = 0;

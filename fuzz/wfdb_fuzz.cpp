@@ -64,11 +64,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(body.data()), body.size());
   try {
     switch (data[0] % 5) {
-      case 0: check_annotations(body); break;
-      case 1: check_header(text); break;
-      case 2: check_format212(body); break;
-      case 3: check_dumps(text, true); break;
-      default: check_dumps(text, false); break;
+      case 0:
+        check_annotations(body);
+        break;
+      case 1:
+        check_header(text);
+        break;
+      case 2:
+        check_format212(body);
+        break;
+      case 3:
+        check_dumps(text, true);
+        break;
+      default:
+        check_dumps(text, false);
+        break;
     }
   } catch (const FormatError&) {
     // Refusing malformed input is the expected outcome.

@@ -29,8 +29,8 @@ alerts::AfModel fit_af_model(const std::vector<const LabelledFeatures*>& trainin
 
 struct CrossValidation {
   std::vector<std::string> records;
-  std::vector<AfScore> scores;           // each record scored by the model fitted without it
-  std::vector<alerts::AfModel> models;   // the model used for each record
+  std::vector<AfScore> scores;          // each record scored by the model fitted without it
+  std::vector<alerts::AfModel> models;  // the model used for each record
 };
 
 CrossValidation cross_validate_af(const std::vector<AnnotatedRecord>& records, const AfRunOptions& options);

@@ -50,9 +50,15 @@ class EpisodeTracker {
 
 }  // namespace
 
-double AfScore::sensitivity() const { return ratio(true_positive, true_positive + false_negative); }
-double AfScore::specificity() const { return ratio(true_negative, true_negative + false_positive); }
-double AfScore::positive_predictivity() const { return ratio(true_positive, true_positive + false_positive); }
+double AfScore::sensitivity() const {
+  return ratio(true_positive, true_positive + false_negative);
+}
+double AfScore::specificity() const {
+  return ratio(true_negative, true_negative + false_positive);
+}
+double AfScore::positive_predictivity() const {
+  return ratio(true_positive, true_positive + false_positive);
+}
 
 std::optional<double> AfScore::median_delay() const {
   if (detection_delays.empty()) return std::nullopt;
@@ -97,7 +103,8 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
   for (const std::int64_t sample : record.beats) {
     double t = static_cast<double>(sample) / record.sampling_frequency;
     if (jittered) t += jitter(random);
-    const core::TimePoint when = epoch + std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(t));
+    const core::TimePoint when =
+        epoch + std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(t));
     analyzer.add_beat({when, options.source, std::nullopt, std::nullopt});
     const alerts::RhythmState state = analyzer.state(when);
 

@@ -17,12 +17,12 @@ namespace vigil::validate {
 
 struct AfScore {
   std::size_t true_positive = 0, false_positive = 0, true_negative = 0, false_negative = 0;
-  std::size_t unavailable = 0;          // scored beats with analysis unavailable
-  std::size_t reference_episodes = 0;   // runs of reference AF beats
-  std::size_t detected_episodes = 0;    // of those, called AF at some beat inside
-  std::size_t false_episodes = 0;       // runs of AF calls with no reference AF beat
-  std::vector<double> detection_delays; // seconds from episode start to first AF call
-  double hours = 0;                     // span of the scored beats
+  std::size_t unavailable = 0;           // scored beats with analysis unavailable
+  std::size_t reference_episodes = 0;    // runs of reference AF beats
+  std::size_t detected_episodes = 0;     // of those, called AF at some beat inside
+  std::size_t false_episodes = 0;        // runs of AF calls with no reference AF beat
+  std::vector<double> detection_delays;  // seconds from episode start to first AF call
+  double hours = 0;                      // span of the scored beats
 
   std::size_t beats() const { return true_positive + false_positive + true_negative + false_negative; }
   double sensitivity() const;

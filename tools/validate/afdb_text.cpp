@@ -82,7 +82,8 @@ RhythmDump parse_rhythm_dump(std::string_view text) {
       fail("expected 'time sample type ...'", line_no, "rhythm dump");
     }
     if (sample < 0) fail("negative sample number", line_no, "rhythm dump");
-    if (!dump.changes.empty() && sample < dump.changes.back().sample) fail("samples go backwards", line_no, "rhythm dump");
+    if (!dump.changes.empty() && sample < dump.changes.back().sample)
+      fail("samples go backwards", line_no, "rhythm dump");
     if (w.size() < 7 || w[2] != "+") return;  // not a rhythm change
     double seconds = 0;
     try {
@@ -94,7 +95,8 @@ RhythmDump parse_rhythm_dump(std::string_view text) {
     latest_seconds = seconds;
     latest_sample = sample;
   });
-  if (latest_seconds > 0 && latest_sample > 0) dump.sampling_frequency = tidy_rate(latest_sample / latest_seconds);
+  if (latest_seconds > 0 && latest_sample > 0)
+    dump.sampling_frequency = tidy_rate(latest_sample / latest_seconds);
   return dump;
 }
 

@@ -19,7 +19,8 @@ AnnotatedRecord load_text_dumps(const std::filesystem::path& stem) {
   r.name = stem.filename().string();
   RhythmDump dump = read_rhythm_dump(with_suffix(stem, ".rhythm.txt"));
   if (dump.sampling_frequency <= 0)
-    throw FormatError(stem.string() + ".rhythm.txt: cannot derive the sampling rate (no annotation after time 0)");
+    throw FormatError(stem.string() +
+                      ".rhythm.txt: cannot derive the sampling rate (no annotation after time 0)");
   r.sampling_frequency = dump.sampling_frequency;
   r.rhythm = std::move(dump.changes);
   r.beats = read_rr_dump(with_suffix(stem, ".rr.txt"));
@@ -50,11 +51,14 @@ AnnotatedRecord load_wfdb(const std::filesystem::path& stem) {
 }  // namespace
 
 AnnotatedRecord load_annotated_record(const std::filesystem::path& stem) {
-  if (std::filesystem::exists(with_suffix(stem, ".rr.txt")) && std::filesystem::exists(with_suffix(stem, ".rhythm.txt")))
+  if (std::filesystem::exists(with_suffix(stem, ".rr.txt")) &&
+      std::filesystem::exists(with_suffix(stem, ".rhythm.txt")))
     return load_text_dumps(stem);
-  if (std::filesystem::exists(with_suffix(stem, ".atr")) && std::filesystem::exists(with_suffix(stem, ".hea")))
+  if (std::filesystem::exists(with_suffix(stem, ".atr")) &&
+      std::filesystem::exists(with_suffix(stem, ".hea")))
     return load_wfdb(stem);
-  throw FormatError(stem.string() + ": found neither RECORD.rr.txt + RECORD.rhythm.txt nor RECORD.hea + RECORD.atr");
+  throw FormatError(stem.string() +
+                    ": found neither RECORD.rr.txt + RECORD.rhythm.txt nor RECORD.hea + RECORD.atr");
 }
 
 const std::string* RhythmLookup::at(std::int64_t sample) {

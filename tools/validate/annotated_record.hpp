@@ -13,9 +13,9 @@ namespace vigil::validate {
 struct AnnotatedRecord {
   std::string name;
   double sampling_frequency = 0;
-  std::vector<std::int64_t> beats;    // ascending sample numbers
-  std::vector<RhythmChange> rhythm;   // reference rhythm changes, ascending
-  std::string beat_source;            // which file the beats came from, for reports
+  std::vector<std::int64_t> beats;   // ascending sample numbers
+  std::vector<RhythmChange> rhythm;  // reference rhythm changes, ascending
+  std::string beat_source;           // which file the beats came from, for reports
 };
 
 // `stem` is DIR/RECORD. Uses the text dumps RECORD.rr.txt + RECORD.rhythm.txt

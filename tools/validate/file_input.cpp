@@ -26,6 +26,8 @@ std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path) {
   return read_all<std::vector<std::uint8_t>>(path);
 }
 
-std::string read_file_text(const std::filesystem::path& path) { return read_all<std::string>(path); }
+std::string read_file_text(const std::filesystem::path& path) {
+  return read_all<std::string>(path);
+}
 
 }  // namespace vigil::validate

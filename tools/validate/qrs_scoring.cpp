@@ -24,8 +24,12 @@ std::filesystem::path with_suffix(const std::filesystem::path& stem, const char*
 
 }  // namespace
 
-double DetectionScore::sensitivity() const { return ratio(true_positive, true_positive + false_negative); }
-double DetectionScore::positive_predictivity() const { return ratio(true_positive, true_positive + false_positive); }
+double DetectionScore::sensitivity() const {
+  return ratio(true_positive, true_positive + false_negative);
+}
+double DetectionScore::positive_predictivity() const {
+  return ratio(true_positive, true_positive + false_positive);
+}
 
 DetectionScore& DetectionScore::operator+=(const DetectionScore& o) {
   true_positive += o.true_positive;
@@ -34,8 +38,8 @@ DetectionScore& DetectionScore::operator+=(const DetectionScore& o) {
   return *this;
 }
 
-DetectionScore match_beats(const std::vector<std::int64_t>& reference, const std::vector<std::int64_t>& detected,
-                           std::int64_t window) {
+DetectionScore match_beats(const std::vector<std::int64_t>& reference,
+                           const std::vector<std::int64_t>& detected, std::int64_t window) {
   DetectionScore s;
   std::size_t r = 0, d = 0;
   while (r < reference.size() && d < detected.size()) {
@@ -94,7 +98,8 @@ QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t chan
   QrsRecordResult result;
   result.record = stem.filename().string();
   result.sampling_frequency = fs;
-  const auto window = static_cast<std::int64_t>(std::llround(std::chrono::duration<double>(kMatchWindow).count() * fs));
+  const auto window =
+      static_cast<std::int64_t>(std::llround(std::chrono::duration<double>(kMatchWindow).count() * fs));
   result.score = match_beats(reference, detected, window);
   result.mean_quality = detected.empty() ? 0.0 : quality_sum / static_cast<double>(detected.size());
   // Timing error over matched pairs, by the same forward scan.

@@ -22,15 +22,15 @@ struct DetectionScore {
 };
 
 // Both sequences ascending; window in samples.
-DetectionScore match_beats(const std::vector<std::int64_t>& reference, const std::vector<std::int64_t>& detected,
-                           std::int64_t window);
+DetectionScore match_beats(const std::vector<std::int64_t>& reference,
+                           const std::vector<std::int64_t>& detected, std::int64_t window);
 
 struct QrsRecordResult {
   std::string record;
   double sampling_frequency = 0;
   DetectionScore score;
-  double mean_quality = 0;           // mean signal-quality index of the detections
-  double timing_error_ms = 0;        // mean |detection - reference| of matched beats
+  double mean_quality = 0;     // mean signal-quality index of the detections
+  double timing_error_ms = 0;  // mean |detection - reference| of matched beats
 };
 
 inline constexpr std::chrono::milliseconds kMatchWindow{150};

@@ -12,7 +12,9 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-std::string percent(double fraction) { return fixed(100.0 * fraction, 2); }
+std::string percent(double fraction) {
+  return fixed(100.0 * fraction, 2);
+}
 
 // A rate whose denominator is empty (specificity of an all-AF record) is
 // undefined, not zero: "-" in tables, null in JSON.
@@ -23,9 +25,13 @@ std::string json_fraction(std::size_t num, std::size_t den) {
   return den == 0 ? "null" : fixed(static_cast<double>(num) / static_cast<double>(den), 6);
 }
 
-std::string optional_seconds(const std::optional<double>& v) { return v ? fixed(*v, 1) : "-"; }
+std::string optional_seconds(const std::optional<double>& v) {
+  return v ? fixed(*v, 1) : "-";
+}
 
-std::string json_number(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "null"; }
+std::string json_number(const std::optional<double>& v, int decimals) {
+  return v ? fixed(*v, decimals) : "null";
+}
 
 AfScore total_of(const std::vector<AfRecordRow>& rows) {
   AfScore total;
@@ -35,15 +41,16 @@ AfScore total_of(const std::vector<AfRecordRow>& rows) {
 
 void af_row(std::ostream& out, const std::string& name, const AfScore& s) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %8zu %8zu %7s %7s %7s %6s %5zu/%-5zu %7s %5zu\n", name.c_str(), s.beats(),
-                s.true_positive + s.false_negative,
-                percent_of(s.true_positive, s.true_positive + s.false_negative).c_str(),
-                percent_of(s.true_negative, s.true_negative + s.false_positive).c_str(),
-                percent_of(s.true_positive, s.true_positive + s.false_positive).c_str(),
-                percent(s.beats() == 0 ? 0.0 : static_cast<double>(s.unavailable) / static_cast<double>(s.beats()))
-                    .c_str(),
-                s.detected_episodes, s.reference_episodes, optional_seconds(s.median_delay()).c_str(),
-                s.false_episodes);
+  std::snprintf(
+      line, sizeof line, "%-8s %8zu %8zu %7s %7s %7s %6s %5zu/%-5zu %7s %5zu\n", name.c_str(), s.beats(),
+      s.true_positive + s.false_negative,
+      percent_of(s.true_positive, s.true_positive + s.false_negative).c_str(),
+      percent_of(s.true_negative, s.true_negative + s.false_positive).c_str(),
+      percent_of(s.true_positive, s.true_positive + s.false_positive).c_str(),
+      percent(s.beats() == 0 ? 0.0 : static_cast<double>(s.unavailable) / static_cast<double>(s.beats()))
+          .c_str(),
+      s.detected_episodes, s.reference_episodes, optional_seconds(s.median_delay()).c_str(),
+      s.false_episodes);
   out << line;
 }
 
@@ -55,10 +62,11 @@ void af_json_fields(std::ostream& out, const AfScore& s) {
       << ",\"sensitivity\":" << json_fraction(s.true_positive, s.true_positive + s.false_negative)
       << ",\"specificity\":" << json_fraction(s.true_negative, s.true_negative + s.false_positive)
       << ",\"ppv\":" << json_fraction(s.true_positive, s.true_positive + s.false_positive)
-      << ",\"reference_episodes\":" << s.reference_episodes << ",\"detected_episodes\":" << s.detected_episodes
-      << ",\"false_episodes\":" << s.false_episodes
+      << ",\"reference_episodes\":" << s.reference_episodes
+      << ",\"detected_episodes\":" << s.detected_episodes << ",\"false_episodes\":" << s.false_episodes
       << ",\"median_detection_delay_s\":" << json_number(s.median_delay(), 2)
-      << ",\"mean_detection_delay_s\":" << json_number(s.mean_delay(), 2) << ",\"hours\":" << fixed(s.hours, 3);
+      << ",\"mean_detection_delay_s\":" << json_number(s.mean_delay(), 2)
+      << ",\"hours\":" << fixed(s.hours, 3);
 }
 
 }  // namespace
@@ -107,8 +115,8 @@ void print_qrs_table(std::ostream& out, const std::vector<QrsRecordResult>& rows
   auto row = [&](const std::string& name, const DetectionScore& s, std::size_t ref, std::size_t det,
                  const std::string& timing, const std::string& sqi) {
     char line[256];
-    std::snprintf(line, sizeof line, "%-8s %9zu %9zu %6zu %5zu %5zu %7s %6s %10s %9s\n", name.c_str(), ref, det,
-                  s.true_positive, s.false_positive, s.false_negative, percent(s.sensitivity()).c_str(),
+    std::snprintf(line, sizeof line, "%-8s %9zu %9zu %6zu %5zu %5zu %7s %6s %10s %9s\n", name.c_str(), ref,
+                  det, s.true_positive, s.false_positive, s.false_negative, percent(s.sensitivity()).c_str(),
                   percent(s.positive_predictivity()).c_str(), timing.c_str(), sqi.c_str());
     out << line;
   };
@@ -129,15 +137,17 @@ void print_qrs_json(std::ostream& out, const std::vector<QrsRecordResult>& rows)
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     total += r.score;
-    out << (i ? "," : "") << "{\"record\":" << json_string(r.record) << ",\"true_positive\":" << r.score.true_positive
-        << ",\"false_positive\":" << r.score.false_positive << ",\"false_negative\":" << r.score.false_negative
+    out << (i ? "," : "") << "{\"record\":" << json_string(r.record)
+        << ",\"true_positive\":" << r.score.true_positive << ",\"false_positive\":" << r.score.false_positive
+        << ",\"false_negative\":" << r.score.false_negative
         << ",\"sensitivity\":" << fixed(r.score.sensitivity(), 6)
         << ",\"positive_predictivity\":" << fixed(r.score.positive_predictivity(), 6)
         << ",\"mean_timing_error_ms\":" << fixed(r.timing_error_ms, 2)
         << ",\"mean_quality\":" << fixed(r.mean_quality, 4) << "}";
   }
-  out << "],\"total\":{\"true_positive\":" << total.true_positive << ",\"false_positive\":" << total.false_positive
-      << ",\"false_negative\":" << total.false_negative << ",\"sensitivity\":" << fixed(total.sensitivity(), 6)
+  out << "],\"total\":{\"true_positive\":" << total.true_positive
+      << ",\"false_positive\":" << total.false_positive << ",\"false_negative\":" << total.false_negative
+      << ",\"sensitivity\":" << fixed(total.sensitivity(), 6)
       << ",\"positive_predictivity\":" << fixed(total.positive_predictivity(), 6) << "}}\n";
 }
 

@@ -70,7 +70,8 @@ int run_af(const AfArgs& args) {
     const CrossValidation cv = cross_validate_af(records, options);
     for (std::size_t i = 0; i < cv.records.size(); ++i) rows.push_back({cv.records[i], cv.scores[i]});
     if (!args.json) {
-      for (std::size_t i = 0; i < cv.records.size(); ++i) print_model(cv.models[i], ("without " + cv.records[i]).c_str());
+      for (std::size_t i = 0; i < cv.records.size(); ++i)
+        print_model(cv.models[i], ("without " + cv.records[i]).c_str());
     }
   } else {
     for (const auto& r : records) rows.push_back({r.name, score_af(r, options)});
@@ -108,17 +109,22 @@ int main(int argc, char** argv) {
 
   AfArgs af;
   auto* af_cmd = app.add_subcommand("af", "AF detection beat by beat against the reference rhythm");
-  af_cmd->add_option("records", af.records, "DIR/RECORD: RECORD.rr.txt + RECORD.rhythm.txt, or RECORD.hea + RECORD.atr")
+  af_cmd
+      ->add_option("records", af.records,
+                   "DIR/RECORD: RECORD.rr.txt + RECORD.rhythm.txt, or RECORD.hea + RECORD.atr")
       ->required();
   af_cmd->add_flag("--json", af.json, "print one JSON object");
   auto* cv_flag = af_cmd->add_flag("--cross-validate", af.cross_validate,
                                    "fit the model without each record in turn and score that record with it");
   af_cmd->add_flag("--fit", af.fit, "print the model weights fitted on all given records")->excludes(cv_flag);
-  const std::map<std::string, alerts::BeatSource> sources{
-      {"ecg", alerts::BeatSource::ecg}, {"pulse", alerts::BeatSource::pulse}, {"reported", alerts::BeatSource::reported}};
+  const std::map<std::string, alerts::BeatSource> sources{{"ecg", alerts::BeatSource::ecg},
+                                                          {"pulse", alerts::BeatSource::pulse},
+                                                          {"reported", alerts::BeatSource::reported}};
   af_cmd->add_option("--source", af.source, "feed the beats as this source: ecg (default), pulse, reported")
       ->transform(CLI::CheckedTransformer(sources, CLI::ignore_case));
-  af_cmd->add_option("--jitter-ms", af.jitter_ms, "add Gaussian jitter (standard deviation, ms) to each beat time")
+  af_cmd
+      ->add_option("--jitter-ms", af.jitter_ms,
+                   "add Gaussian jitter (standard deviation, ms) to each beat time")
       ->check(CLI::Range(0.0, 200.0));
   af_cmd->add_option("--seed", af.seed, "seed of the jitter");
 

@@ -63,11 +63,20 @@ class AnnotationParser {
     WfdbAnnotation& a = out_.back();
     const auto low = static_cast<std::uint8_t>(field & 0xffu);
     switch (code) {
-      case kNum: a.num = static_cast<std::int8_t>(low); break;
-      case kSub: a.subtype = static_cast<std::int8_t>(low); break;
-      case kChn: a.channel = low; break;
-      case kAux: read_aux(a, low); break;
-      default: fail("unknown field code");
+      case kNum:
+        a.num = static_cast<std::int8_t>(low);
+        break;
+      case kSub:
+        a.subtype = static_cast<std::int8_t>(low);
+        break;
+      case kChn:
+        a.channel = low;
+        break;
+      case kAux:
+        read_aux(a, low);
+        break;
+      default:
+        fail("unknown field code");
     }
   }
 

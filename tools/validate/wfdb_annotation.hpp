@@ -28,7 +28,7 @@ struct WfdbAnnotation {
   int subtype = 0;
   int channel = 0;
   int num = 0;
-  std::string aux;          // e.g. "(AFIB" on a rhythm change; trailing NULs removed
+  std::string aux;  // e.g. "(AFIB" on a rhythm change; trailing NULs removed
 };
 
 namespace annotation_code {

@@ -69,7 +69,8 @@ class HeaderParser {
   T number(std::string_view s, std::string_view what) const {
     T value{};
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc{} || end != s.data() + s.size()) fail("bad " + std::string(what) + " '" + std::string(s) + "'");
+    if (ec != std::errc{} || end != s.data() + s.size())
+      fail("bad " + std::string(what) + " '" + std::string(s) + "'");
     return value;
   }
 
@@ -155,7 +156,9 @@ class HeaderParser {
 
 }  // namespace
 
-WfdbHeader parse_wfdb_header(std::string_view text) { return HeaderParser{}.run(text); }
+WfdbHeader parse_wfdb_header(std::string_view text) {
+  return HeaderParser{}.run(text);
+}
 
 WfdbHeader read_wfdb_header(const std::filesystem::path& path) {
   const std::string text = read_file_text(path);

@@ -23,17 +23,17 @@ namespace vigil::validate {
 
 struct WfdbSignalSpec {
   std::string file_name;
-  int format = 0;             // 212, 16, ...
+  int format = 0;  // 212, 16, ...
   int samples_per_frame = 1;
   int skew = 0;
   std::int64_t byte_offset = 0;
-  double adc_gain = 200;      // adu per physical unit
-  int baseline = 0;           // adu value of physical zero
+  double adc_gain = 200;  // adu per physical unit
+  int baseline = 0;       // adu value of physical zero
   std::string units = "mV";
-  int adc_resolution = 12;    // bits
+  int adc_resolution = 12;  // bits
   int adc_zero = 0;
   int initial_value = 0;
-  int checksum = 0;           // 16-bit sum of all samples, when has_checksum
+  int checksum = 0;  // 16-bit sum of all samples, when has_checksum
   bool has_checksum = false;
   int block_size = 0;
   std::string description;

@@ -19,7 +19,8 @@ void check_layout(const WfdbHeader& header) {
     if (s.file_name != header.signals.front().file_name)
       throw FormatError("record " + header.record + ": signals in several files are not supported");
     if (s.samples_per_frame != 1 || s.skew != 0 || s.byte_offset != 0)
-      throw FormatError("record " + header.record + ": multi-frequency, skewed or offset signals are not supported");
+      throw FormatError("record " + header.record +
+                        ": multi-frequency, skewed or offset signals are not supported");
   }
 }
 

@@ -1,8 +1,9 @@
+#include "alerts/pulse_onset_detector.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "alerts/pulse_onset_detector.hpp"
 #include "synthetic_signals.hpp"
 
 using namespace vigil::alerts;
@@ -12,7 +13,8 @@ namespace {
 std::vector<PulseOnset> detect(const std::vector<float>& x, double fs) {
   PulseOnsetDetector d{fs};
   std::vector<PulseOnset> out;
-  for (std::size_t at = 0; at < x.size(); at += 25) d.add(std::span<const float>(x).subspan(at, std::min<std::size_t>(25, x.size() - at)), out);
+  for (std::size_t at = 0; at < x.size(); at += 25)
+    d.add(std::span<const float>(x).subspan(at, std::min<std::size_t>(25, x.size() - at)), out);
   return out;
 }
 

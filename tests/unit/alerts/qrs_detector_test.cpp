@@ -1,8 +1,9 @@
+#include "alerts/qrs_detector.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "alerts/qrs_detector.hpp"
 #include "synthetic_signals.hpp"
 
 using namespace vigil::alerts;
@@ -42,7 +43,8 @@ std::vector<double> beats_within(const std::vector<double>& beats, double second
 
 }  // namespace
 
-TEST_CASE("every beat of a clean synthetic ECG is found on its R wave, at 250 and 500 Hz; quality settles high") {
+TEST_CASE(
+    "every beat of a clean synthetic ECG is found on its R wave, at 250 and 500 Hz; quality settles high") {
   const auto beats = beats_within(test::beat_times(test::sinus_rr(90, 0.8), 0.7), 60);
   for (const double fs : {250.0, 500.0}) {
     CAPTURE(fs);

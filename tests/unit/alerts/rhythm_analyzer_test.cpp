@@ -1,6 +1,7 @@
+#include "alerts/rhythm_analyzer.hpp"
+
 #include <doctest/doctest.h>
 
-#include "alerts/rhythm_analyzer.hpp"
 #include "core/time.hpp"
 #include "synthetic_signals.hpp"
 
@@ -12,7 +13,9 @@ namespace {
 
 const core::TimePoint kStart = core::ManualClock{}.now();
 
-core::TimePoint at(double seconds) { return kStart + duration_cast<core::Duration>(duration<double>(seconds)); }
+core::TimePoint at(double seconds) {
+  return kStart + duration_cast<core::Duration>(duration<double>(seconds));
+}
 
 // Feeds beats at the given times; returns the time of the last one.
 double feed(RhythmAnalyzer& a, const std::vector<double>& times, BeatSource source,
@@ -43,7 +46,8 @@ TEST_CASE("regular ECG beats at 75/min: sinus rhythm, rate 75, neither tachycard
   CHECK_FALSE(s.pause);
 }
 
-TEST_CASE("the first beats of a new patient: analysis unavailable while the window fills, rate already shown") {
+TEST_CASE(
+    "the first beats of a new patient: analysis unavailable while the window fills, rate already shown") {
   RhythmAnalyzer a;
   const double last = feed(a, test::beat_times(test::sinus_rr(10)), BeatSource::ecg);
   const RhythmState s = a.state(at(last));
@@ -79,7 +83,8 @@ TEST_CASE("irregular beats of poor quality give 'analysis unavailable', never an
   CHECK_FALSE(s.ventricular_rate_bpm);
 }
 
-TEST_CASE("ECG beats stopping: a pause from 3 s after the last beat, kept as the latest pause once beats resume") {
+TEST_CASE(
+    "ECG beats stopping: a pause from 3 s after the last beat, kept as the latest pause once beats resume") {
   RhythmAnalyzer a;
   const double last = feed(a, test::beat_times(test::sinus_rr(40)), BeatSource::ecg);
   CHECK_FALSE(a.state(at(last + 2.9)).pause);
@@ -140,7 +145,8 @@ TEST_CASE("a device-measured RR interval is used instead of the receive-time dif
   double t = 1;
   for (int i = 0; i < 60; ++i) {
     t += (i % 2) ? 0.3 : 1.3;
-    a.add_beat({at(t), BeatSource::reported, duration_cast<core::Duration>(duration<double>(0.8)), std::nullopt});
+    a.add_beat(
+        {at(t), BeatSource::reported, duration_cast<core::Duration>(duration<double>(0.8)), std::nullopt});
   }
   const RhythmState s = a.state(at(t));
   CHECK(s.rhythm == Rhythm::sinus);
@@ -170,7 +176,8 @@ TEST_CASE("streamed ECG samples: the analyzer finds the beats itself and reports
   CHECK(*s.ventricular_rate_bpm == doctest::Approx(80).epsilon(0.03));
 }
 
-TEST_CASE("streamed ECG that goes flat: a pause marked as during poor signal; ECG samples that stop: signal lost") {
+TEST_CASE(
+    "streamed ECG that goes flat: a pause marked as during poor signal; ECG samples that stop: signal lost") {
   RhythmAnalyzer a;
   const double fs = 250;
   const auto beats = test::beat_times(test::sinus_rr(50), 0.6);

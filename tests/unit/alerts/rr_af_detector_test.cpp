@@ -1,9 +1,10 @@
+#include "alerts/rr_af_detector.hpp"
+
 #include <doctest/doctest.h>
 
 #include <optional>
 #include <random>
 
-#include "alerts/rr_af_detector.hpp"
 #include "synthetic_signals.hpp"
 
 using namespace vigil::alerts;
@@ -11,7 +12,9 @@ using namespace std::chrono;
 
 namespace {
 
-vigil::core::Duration secs(double s) { return duration_cast<vigil::core::Duration>(duration<double>(s)); }
+vigil::core::Duration secs(double s) {
+  return duration_cast<vigil::core::Duration>(duration<double>(s));
+}
 
 // Feeds the series and returns the fraction of assessed intervals called AF
 // (after the first full window).
@@ -129,7 +132,8 @@ TEST_CASE("the detector waits for a full window before it assesses anything") {
 TEST_CASE("a window with more than a quarter of unusable intervals gives no assessment and no AF call") {
   const auto rr = test::af_rr(200);
   RrAfDetector d;
-  for (std::size_t i = 0; i < rr.size(); ++i) d.add(secs(rr[i]), i % 3 != 0);  // a third of beats of poor quality
+  for (std::size_t i = 0; i < rr.size(); ++i)
+    d.add(secs(rr[i]), i % 3 != 0);  // a third of beats of poor quality
   CHECK(d.assessment().status == AfStatus::poor_signal);
   CHECK_FALSE(d.assessment().af);
   CHECK(d.assessment().probability == 0.0);
@@ -156,7 +160,8 @@ TEST_CASE("features of an exactly regular window are zero and of AF clearly posi
   CHECK(RrAfDetector::probability(regular, default_af_model()) < 0.01);
 }
 
-TEST_CASE("jittered beat times of pulse onsets do not turn sinus rhythm into AF when the jitter is declared") {
+TEST_CASE(
+    "jittered beat times of pulse onsets do not turn sinus rhythm into AF when the jitter is declared") {
   std::mt19937 rng{11};
   std::normal_distribution<double> jitter{0.0, 0.02};
   auto t = test::beat_times(test::sinus_rr(500));

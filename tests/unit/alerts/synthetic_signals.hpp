@@ -55,8 +55,8 @@ inline double gauss(double x, double centre, double width) {
 
 // ECG in mV at `fs`: P, QRS (with Q and S), T waves at each beat time (the R
 // peak), baseline wander, and white noise of `noise_mv` standard deviation.
-inline std::vector<float> ecg(const std::vector<double>& beats, double fs, double seconds, double noise_mv = 0.02,
-                              unsigned seed = 3) {
+inline std::vector<float> ecg(const std::vector<double>& beats, double fs, double seconds,
+                              double noise_mv = 0.02, unsigned seed = 3) {
   std::mt19937 rng{seed};
   std::normal_distribution<double> noise{0.0, noise_mv};
   std::vector<float> x(static_cast<std::size_t>(seconds * fs));
@@ -76,8 +76,8 @@ inline std::vector<float> ecg(const std::vector<double>& beats, double fs, doubl
 }
 
 // Plethysmogram (arbitrary units): a pulse starting at each onset time.
-inline std::vector<float> pleth(const std::vector<double>& onsets, double fs, double seconds, double noise = 0.3,
-                                unsigned seed = 4) {
+inline std::vector<float> pleth(const std::vector<double>& onsets, double fs, double seconds,
+                                double noise = 0.3, unsigned seed = 4) {
   auto pulse = [](double tau) {
     if (tau < 0) return 0.0;
     if (tau < 0.15) return 0.5 * (1 - std::cos(std::numbers::pi * tau / 0.15));

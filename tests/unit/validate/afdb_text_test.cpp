@@ -1,6 +1,7 @@
+#include "tools/validate/afdb_text.hpp"
+
 #include <doctest/doctest.h>
 
-#include "tools/validate/afdb_text.hpp"
 #include "tools/validate/annotated_record.hpp"
 #include "tools/validate/file_input.hpp"
 
@@ -68,6 +69,8 @@ TEST_CASE("the rhythm in force at a beat is the last change at or before it") {
 TEST_CASE("malformed dumps and missing records are refused with a message naming the place") {
   CHECK_THROWS_WITH_AS(parse_rr_dump("0 0.5 125\n125 x 250\n"), doctest::Contains("line 2"), FormatError);
   CHECK_THROWS_AS(parse_rr_dump("100 0.5 50\n"), FormatError);
-  CHECK_THROWS_AS(parse_rhythm_dump("title\n 0:01.000 250 + 0 0 0 (N\n 0:00.500 125 + 0 0 0 (AFIB\n"), FormatError);
-  CHECK_THROWS_WITH_AS(load_annotated_record(kData + "/afdb-rr/99999"), doctest::Contains("99999"), FormatError);
+  CHECK_THROWS_AS(parse_rhythm_dump("title\n 0:01.000 250 + 0 0 0 (N\n 0:00.500 125 + 0 0 0 (AFIB\n"),
+                  FormatError);
+  CHECK_THROWS_WITH_AS(load_annotated_record(kData + "/afdb-rr/99999"), doctest::Contains("99999"),
+                       FormatError);
 }

@@ -45,7 +45,9 @@ TEST_CASE("beat matching counts each reference beat once within the window") {
   CHECK(s.positive_predictivity() == doctest::Approx(0.6));
 }
 
-TEST_CASE("smoke validation: our QRS detector on MIT-BIH 100 finds over 99.5 % of beats with over 99.5 % predictivity") {
+TEST_CASE(
+    "smoke validation: our QRS detector on MIT-BIH 100 finds over 99.5 % of beats with over 99.5 % "
+    "predictivity") {
   const QrsRecordResult r = validate_qrs(kData + "/mitdb/100");
   CHECK(r.score.sensitivity() > 0.995);
   CHECK(r.score.positive_predictivity() > 0.995);
@@ -59,7 +61,8 @@ TEST_CASE("record 100 buried in 0.5 mV of noise: detections degrade and the qual
   CHECK(r.mean_quality < 0.3);
 }
 
-TEST_CASE("a synthetic paroxysm is one reference episode, detected within a minute, and scores both classes") {
+TEST_CASE(
+    "a synthetic paroxysm is one reference episode, detected within a minute, and scores both classes") {
   const AfScore s = score_af(paroxysm(), {});
   CHECK(s.reference_episodes == 1);
   CHECK(s.detected_episodes == 1);
@@ -71,7 +74,9 @@ TEST_CASE("a synthetic paroxysm is one reference episode, detected within a minu
   CHECK(s.hours == doctest::Approx(0.22).epsilon(0.02));
 }
 
-TEST_CASE("smoke validation on AF database record 04746 (AF and sinus rhythm): sensitivity and specificity above 97 %") {
+TEST_CASE(
+    "smoke validation on AF database record 04746 (AF and sinus rhythm): sensitivity and specificity above "
+    "97 %") {
   const AfScore s = score_af(load_annotated_record(kData + "/afdb-rr/04746"), {});
   CHECK(s.beats() > 47000);
   CHECK(s.sensitivity() > 0.97);

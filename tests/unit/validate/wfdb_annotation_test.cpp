@@ -1,9 +1,10 @@
+#include "tools/validate/wfdb_annotation.hpp"
+
 #include <doctest/doctest.h>
 
 #include <map>
 
 #include "tools/validate/file_input.hpp"
-#include "tools/validate/wfdb_annotation.hpp"
 
 using namespace vigil::validate;
 
@@ -65,21 +66,22 @@ TEST_CASE("MIT-BIH record 208 has 992 ventricular and 373 fusion beats and trige
   CHECK(trigeminy);
 }
 
-TEST_CASE("SKIP, NUM, SUB, CHN and AUX words are decoded, and chan and num carry over to the next annotation") {
+TEST_CASE(
+    "SKIP, NUM, SUB, CHN and AUX words are decoded, and chan and num carry over to the next annotation") {
   std::vector<std::uint8_t> b;
-  word(b, 28, 10);       // rhythm change at 10
-  word(b, 63, 5);        // AUX of 5 bytes, padded to 6
+  word(b, 28, 10);  // rhythm change at 10
+  word(b, 63, 5);   // AUX of 5 bytes, padded to 6
   for (const char c : std::string("(AFIB")) b.push_back(static_cast<std::uint8_t>(c));
   b.push_back(0);
-  word(b, 62, 1);        // CHN 1
-  word(b, 60, 0xff);     // NUM -1 (signed byte)
-  word(b, 59, 0);        // SKIP 70000 = 0x00011170 samples, high 16-bit word first
+  word(b, 62, 1);     // CHN 1
+  word(b, 60, 0xff);  // NUM -1 (signed byte)
+  word(b, 59, 0);     // SKIP 70000 = 0x00011170 samples, high 16-bit word first
   raw16(b, 0x0001);
   raw16(b, 0x1170);
-  word(b, 1, 6);         // N at 10 + 70000 + 6
-  word(b, 61, 0xfe);     // SUB -2
-  word(b, 5, 1023);      // V 1023 later
-  word(b, 0, 0);         // end
+  word(b, 1, 6);      // N at 10 + 70000 + 6
+  word(b, 61, 0xfe);  // SUB -2
+  word(b, 5, 1023);   // V 1023 later
+  word(b, 0, 0);      // end
   const auto anns = parse_wfdb_annotations(b);
   REQUIRE(anns.size() == 3);
   CHECK(anns[0].aux == "(AFIB");
@@ -135,7 +137,8 @@ TEST_CASE("truncated or inconsistent annotation files are refused with the byte 
 }
 
 TEST_CASE("beat codes are the ones ecgcodes.h marks as QRS; rhythm, noise and notes are not beats") {
-  for (const int code : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 30, 34, 35, 38, 41}) CHECK(is_beat_annotation(code));
+  for (const int code : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 30, 34, 35, 38, 41})
+    CHECK(is_beat_annotation(code));
   for (const int code : {0, 14, 16, 22, 28, 39, 40}) CHECK_FALSE(is_beat_annotation(code));
   CHECK(annotation_mnemonic(1) == 'N');
   CHECK(annotation_mnemonic(5) == 'V');

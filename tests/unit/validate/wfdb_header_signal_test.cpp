@@ -10,7 +10,9 @@ namespace {
 const std::string kData = VIGIL_SHARED_DATA;
 }
 
-TEST_CASE("the header of record 100 (with its extra comment, CRLF and blank line) reads as PhysioNet publishes it") {
+TEST_CASE(
+    "the header of record 100 (with its extra comment, CRLF and blank line) reads as PhysioNet publishes "
+    "it") {
   const WfdbHeader h = read_wfdb_header(kData + "/mitdb/100.hea");
   CHECK(h.record == "100");
   CHECK(h.sampling_frequency == 360);
@@ -59,9 +61,11 @@ TEST_CASE("a header without a sampling rate means 250 Hz") {
 }
 
 TEST_CASE("malformed headers are refused with the line number") {
-  CHECK_THROWS_WITH_AS(parse_wfdb_header("r 2 360\nr.dat 212\n"), doctest::Contains("fewer signal lines"), FormatError);
+  CHECK_THROWS_WITH_AS(parse_wfdb_header("r 2 360\nr.dat 212\n"), doctest::Contains("fewer signal lines"),
+                       FormatError);
   CHECK_THROWS_WITH_AS(parse_wfdb_header("r/3 2 360\n"), doctest::Contains("multi-segment"), FormatError);
-  CHECK_THROWS_WITH_AS(parse_wfdb_header("r 1 360\nr.dat 212 abc\n"), doctest::Contains("line 2"), FormatError);
+  CHECK_THROWS_WITH_AS(parse_wfdb_header("r 1 360\nr.dat 212 abc\n"), doctest::Contains("line 2"),
+                       FormatError);
   CHECK_THROWS_AS(parse_wfdb_header("r 1 -5\n"), FormatError);
   CHECK_THROWS_AS(parse_wfdb_header("# only a comment\n"), FormatError);
   CHECK_THROWS_AS(parse_wfdb_header("r 1 360\nr.dat 212\nr.dat 212\n"), FormatError);
@@ -78,7 +82,8 @@ TEST_CASE("format 212 packs two 12-bit two's-complement samples in three bytes")
   CHECK(s[2] == -2048);  // a trailing byte pair holds one more sample
 }
 
-TEST_CASE("record 100's signals: 650000 samples each, starting at the header's initial values, checksums match") {
+TEST_CASE(
+    "record 100's signals: 650000 samples each, starting at the header's initial values, checksums match") {
   const WfdbHeader h = read_wfdb_header(kData + "/mitdb/100.hea");
   const WfdbSignals s = read_wfdb_signals(h, kData + "/mitdb");
   REQUIRE(s.adu.size() == 2);
