@@ -7,7 +7,9 @@
 
 using namespace vigil;
 using namespace vigil::alerts;
-using namespace std::chrono;
+using std::chrono::duration;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
 
 namespace {
 

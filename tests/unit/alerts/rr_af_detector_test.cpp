@@ -8,7 +8,9 @@
 #include "synthetic_signals.hpp"
 
 using namespace vigil::alerts;
-using namespace std::chrono;
+using std::chrono::duration;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
 
 namespace {
 
