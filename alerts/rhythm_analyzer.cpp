@@ -177,9 +177,16 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
   const auto ongoing = ongoing_pause(now);
   s.pause = ongoing ? ongoing : last_pause_;
 
-  const bool ecg_lost = ecg_.detector && (!streaming(ecg_.next_expected, true, now) || ecg_.detector->flat());
-  const bool pleth_lost =
-      pleth_.detector && (!streaming(pleth_.next_expected, true, now) || pleth_.detector->flat());
+  // A waveform that stopped or went flat loses its source, unless the device
+  // has gone on flagging beats of that kind since the waveform stopped.
+  auto lost = [&](const auto& waveform, BeatSource src) {
+    if (!waveform.detector) return false;
+    if (streaming(waveform.next_expected, true, now) && !waveform.detector->flat()) return false;
+    const Track& t = track(src);
+    return !(t.last_beat && *t.last_beat > waveform.next_expected);
+  };
+  const bool ecg_lost = lost(ecg_, BeatSource::ecg);
+  const bool pleth_lost = lost(pleth_, BeatSource::pulse);
   auto fresh = [&](BeatSource src) {
     if (src == BeatSource::ecg && ecg_lost) return false;
     if (src == BeatSource::pulse && pleth_lost) return false;

@@ -233,3 +233,18 @@ TEST_CASE("streamed pleth samples give pulse-sourced analysis") {
   CHECK(s.rhythm == Rhythm::irregular_af);
   CHECK_FALSE(s.pause);
 }
+
+TEST_CASE("ECG samples stop but the monitor goes on flagging ECG beats: the ECG source stays in use") {
+  RhythmAnalyzer a;
+  const double fs = 250;
+  const auto beats = test::beat_times(test::sinus_rr(40, 0.8), 0.6);
+  const auto x = test::ecg(beats, fs, 20);
+  for (std::size_t i = 0; i < x.size(); i += 50) {
+    a.add_ecg_samples(at(static_cast<double>(i) / fs), fs, std::span<const float>(x).subspan(i, 50));
+  }
+  const double last = feed(a, shifted(test::beat_times(test::sinus_rr(40, 0.8)), 22.0), BeatSource::ecg);
+  const RhythmState s = a.state(at(last + 0.2));
+  CHECK(s.source == BeatSource::ecg);
+  CHECK(s.unavailable != Unavailable::signal_lost);
+  CHECK(s.rhythm == Rhythm::sinus);
+}
