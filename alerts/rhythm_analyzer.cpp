@@ -149,12 +149,13 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   if (!t.last_beat) return std::nullopt;
   const core::Duration open = now - *t.last_beat;
   if (open < config_.pause) return std::nullopt;
-  if (ecg_.detector) {
-    if (!streaming(ecg_.next_expected, true, now))
-      return std::nullopt;  // the waveform is lost, not the heart
-  } else if (open > kBeatOnlyPauseLimit) {
-    return std::nullopt;
-  }
+  // A waveform that stopped means the lead or device is lost, not the heart,
+  // unless the device went on flagging beats after it; without a live
+  // waveform an open pause is believed for kBeatOnlyPauseLimit.
+  const bool waveform_live = ecg_.detector && streaming(ecg_.next_expected, true, now);
+  const bool beats_outlived_waveform = ecg_.detector && *t.last_beat > ecg_.next_expected;
+  if (ecg_.detector && !waveform_live && !beats_outlived_waveform) return std::nullopt;
+  if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
   const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
   return Pause{*t.last_beat, open, true, poor};
 }

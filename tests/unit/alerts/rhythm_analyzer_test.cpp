@@ -248,3 +248,18 @@ TEST_CASE("ECG samples stop but the monitor goes on flagging ECG beats: the ECG 
   CHECK(s.unavailable != Unavailable::signal_lost);
   CHECK(s.rhythm == Rhythm::sinus);
 }
+
+TEST_CASE("ECG samples stopped earlier and the flagged ECG beats now stop too: a pause is still reported") {
+  RhythmAnalyzer a;
+  const double fs = 250;
+  const auto beats = test::beat_times(test::sinus_rr(20, 0.8), 0.6);
+  const auto x = test::ecg(beats, fs, 15);
+  for (std::size_t i = 0; i < x.size(); i += 50) {
+    a.add_ecg_samples(at(static_cast<double>(i) / fs), fs, std::span<const float>(x).subspan(i, 50));
+  }
+  const double last = feed(a, shifted(test::beat_times(test::sinus_rr(40, 0.8)), 17.0), BeatSource::ecg);
+  const RhythmState s = a.state(at(last + 4));
+  REQUIRE(s.pause);
+  CHECK(s.pause->ongoing);
+  CHECK(s.pause->start == at(last));
+}
