@@ -38,6 +38,20 @@ void BedMonitor::on_device_conditions(const std::string& device, core::DeviceCon
   publish(now);
 }
 
+void BedMonitor::on_beats(const drivers::DecodeOutput& out, core::TimePoint now) {
+  for (const auto& mark : out.beats) {
+    alerts::Beat beat;
+    beat.time = now;
+    if (mark.device_clock && out.device_clock_end && *out.device_clock_end >= *mark.device_clock)
+      beat.time = now - std::chrono::duration_cast<core::Duration>(*out.device_clock_end - *mark.device_clock);
+    beat.source = mark.source == drivers::BeatSource::ecg     ? alerts::BeatSource::ecg
+                  : mark.source == drivers::BeatSource::pulse ? alerts::BeatSource::pulse
+                                                              : alerts::BeatSource::reported;
+    if (mark.rr) beat.rr = std::chrono::duration_cast<core::Duration>(*mark.rr);
+    alarms_.on_beat(beat);
+  }
+}
+
 vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& bed, core::TimePoint now) {
   vigil::v1::DeviceStatus s;
   s.set_bed(bed);

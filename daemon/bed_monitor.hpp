@@ -24,6 +24,8 @@ class BedMonitor {
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
+  // Beats the device flagged in one read, timed on its frame clock when it has one.
+  void on_beats(const drivers::DecodeOutput& out, core::TimePoint now);
   void on_link_state(const DeviceLink& link, core::TimePoint now);
   void on_link_garbled(const DeviceLink& link, core::TimePoint now);
   void tick(core::TimePoint now);
