@@ -6,8 +6,14 @@
 
 namespace vigil::daemon {
 
-BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id)
+BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id,
+                           const std::string& curve_secret)
     : socket_{ctx, zmq::socket_type::pub}, endpoint_{endpoint}, daemon_id_{std::move(daemon_id)} {
+  if (!curve_secret.empty()) {
+    socket_.set(zmq::sockopt::curve_server, true);
+    socket_.set(zmq::sockopt::curve_secretkey, curve_secret);
+    socket_.set(zmq::sockopt::zap_domain, "vigil");
+  }
   // A slow subscriber loses messages at its high-water mark instead of
   // slowing the core; it recovers through snapshot and sequence gaps.
   socket_.set(zmq::sockopt::sndhwm, 10000);

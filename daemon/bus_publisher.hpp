@@ -14,7 +14,10 @@ namespace vigil::daemon {
 class BusPublisher {
  public:
   // Binds the PUB socket; throws std::runtime_error naming the endpoint.
-  BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id);
+  // With curve_secret the socket is a CURVE server: subscribers need an
+  // allowed key (the ZAP handler decides).
+  BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id,
+               const std::string& curve_secret = {});
 
   // Stamps the bed's next sequence number into the message and sends it.
   std::uint64_t publish(vigil::v1::BusMessage& m, const std::string& bed);

@@ -104,7 +104,34 @@ std::string command_name(const v1::CommandRequest& r) {
 
 }  // namespace
 
-std::string VigilDaemon::execute_bytes(const std::string& bytes) {
+namespace {
+
+// What each role may do: viewers look, nurses act on alarms and infusions,
+// admins change who is in the bed and the limits.
+vigil::v1::config::Role required_role(const v1::CommandRequest& r) {
+  using R = vigil::v1::config::Role;
+  switch (r.command_case()) {
+    case v1::CommandRequest::kStatus:
+    case v1::CommandRequest::kSnapshot:
+    case v1::CommandRequest::COMMAND_NOT_SET: return R::VIEWER;
+    case v1::CommandRequest::kAcknowledge:
+    case v1::CommandRequest::kAudioPause:
+    case v1::CommandRequest::kReset:
+    case v1::CommandRequest::kStartInfusion:
+    case v1::CommandRequest::kStopInfusion: return R::NURSE;
+    default: return R::ADMIN;
+  }
+}
+
+std::string role_text(vigil::v1::config::Role r) {
+  std::string s = vigil::v1::config::Role_Name(r);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "role_unspecified" ? "no role" : s;
+}
+
+}  // namespace
+
+std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::string& identity) {
   v1::CommandRequest req;
   v1::CommandReply reply;
   if (!req.ParseFromString(bytes)) {
@@ -112,7 +139,12 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes) {
     // say): nothing of it is echoed back.
     reply = error_reply(v1::CommandRequest{}, "request",
                         "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
+  } else if (zap_ && zap_->role_of(identity) < required_role(req)) {
+    reply = error_reply(req, "role", "key '" + identity + "' has role " + role_text(zap_->role_of(identity)) +
+                                         "; " + command_name(req) + " needs " + role_text(required_role(req)));
   } else {
+    // The record names the key that sent the command, not only the name typed.
+    if (zap_) req.set_station(req.station() + " [key " + identity + "]");
     reply = execute(req);
   }
   if (!reply.ok()) spdlog::warn("command refused: {}", reply.error());

@@ -4,6 +4,8 @@
 #include <systemd/sd-daemon.h>
 
 #include <random>
+
+#include "core/curve_keys.hpp"
 #include <stdexcept>
 
 namespace vigil::daemon {
@@ -35,10 +37,21 @@ void VigilDaemon::start() {
   auto profiles = build_profiles(config_);
   if (!profiles) throw std::runtime_error(profiles.error());
   profiles_ = std::move(profiles.value());
-  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id());
+  std::string curve_secret;
+  if (config_.has_security()) {
+    auto keys = core::read_curve_key_file(config_.security().server_key_file());
+    if (!keys || keys->secret_key.empty())
+      throw std::runtime_error("security.server_key_file: " + (keys ? "no 'secret:' line" : keys.error()));
+    curve_secret = keys->secret_key;
+    zap_ = std::make_unique<ZapAuthenticator>(io_, zmq_, config_.security());
+    spdlog::info("CURVE on; {} client key(s) allowed; server public key {}", config_.security().client_size(),
+                 keys->public_key);
+  }
+  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id(), curve_secret);
   spdlog::info("publishing on {}", config_.publish_endpoint());
-  commands_ = std::make_unique<CommandServer>(io_, zmq_, config_.command_endpoint(),
-                                              [this](const std::string& r) { return execute_bytes(r); });
+  commands_ = std::make_unique<CommandServer>(
+      io_, zmq_, config_.command_endpoint(),
+      [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
   spdlog::info("commands on {}", config_.command_endpoint());
   const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
   for (const auto& bed : config_.bed()) {

@@ -13,6 +13,7 @@
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
 #include "daemon/profile_config.hpp"
+#include "daemon/zap_authenticator.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
 
@@ -30,7 +31,7 @@ class VigilDaemon {
 
   // One command, one reply (command_handler.cpp).
   vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
-  std::string execute_bytes(const std::string& request);
+  std::string execute_bytes(const std::string& request, const std::string& identity = {});
 
  private:
   void on_output(DeviceLink& link, drivers::DecodeOutput& out);
@@ -44,6 +45,7 @@ class VigilDaemon {
   vigil::v1::config::DaemonConfig config_;
   ProfileSet profiles_;
   zmq::context_t zmq_{1};
+  std::unique_ptr<ZapAuthenticator> zap_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;

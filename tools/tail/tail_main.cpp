@@ -7,6 +7,7 @@
 #include <zmq.hpp>
 
 #include "tools/tail/bus_line_format.hpp"
+#include "tools/ctl/curve_client.hpp"
 #include "tools/tail/bus_summary.hpp"
 
 int main(int argc, char** argv) {
@@ -26,10 +27,17 @@ int main(int argc, char** argv) {
   app.add_flag("--summary", summary, "at the end, print a summary per bed (readings, last values, alarms)");
   app.add_option("--seconds", seconds, "stop after this many seconds");
   app.add_option("--count", count, "stop after this many messages");
+  vigil::tools::CurveClientFiles curve;
+  app.add_option("--key", curve.key_file, "this client's CURVE key file, when vigild requires CURVE");
+  app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
   CLI11_PARSE(app, argc, argv);
 
   zmq::context_t ctx{1};
   zmq::socket_t sub{ctx, zmq::socket_type::sub};
+  if (auto c = vigil::tools::apply_curve(sub, curve); !c) {
+    std::cerr << "vigil-tail: " << c.error() << "\n";
+    return 2;
+  }
   // Every kind is received (heartbeats tell a lost publisher, the summary
   // counts readings); --kind only chooses what is printed.
   if (kinds.empty()) kinds = {"obs", "alarm", "link", "ctx"};
