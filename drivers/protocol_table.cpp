@@ -2,7 +2,9 @@
 // file pair and one entry here; nothing else in vigil names a device.
 #include <vector>
 
+#include "drivers/datex_session.hpp"
 #include "drivers/device_session.hpp"
+#include "drivers/intellivue_session.hpp"
 #include "drivers/masimo_codec.hpp"
 #include "drivers/mllp_codec.hpp"
 
@@ -16,6 +18,13 @@ const std::vector<Protocol>& table() {
       // Gateways send PCD-01 results at a configured period; 5 s is what vigil
       // asks sites to configure (staleness is judged on it), not a standard.
       {"hl7-mllp", "HL7 v2 ORU^R01 (IHE PCD-01) over MLLP", 0, seconds{5}, false, &make_hl7_session},
+      // vigil polls once a second; 2 s leaves room for tick jitter.
+      {"intellivue", "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port", 115200, seconds{2}, true,
+       &make_intellivue_session},
+      // vigil asks for displayed values every 5 s. The readers open the port
+      // 8E1 with RTS/CTS; the table carries the baud rate only.
+      {"datex", "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface", 19200, seconds{5}, true,
+       &make_datex_session},
   };
   return kProtocols;
 }
