@@ -245,11 +245,12 @@ void put_nu_obs(Writer& w, const IntellivueNuObs& v) {
   w.u32(v.value);
 }
 
+// A compound goes out as one compound attribute; otherwise each value is a
+// numeric observed value attribute of its own.
 void put_numeric(Writer& w, const IntellivueNumeric& n) {
   w.u16(n.handle);
-  std::uint16_t count = n.compound || !n.values.empty() ? 1 : 0;
-  count = static_cast<std::uint16_t>(count + (n.abs_stamp ? 1 : 0) + (n.rel_stamp ? 1 : 0));
-  w.u16(count);
+  const std::size_t values = n.compound ? 1 : n.values.size();
+  w.u16(static_cast<std::uint16_t>(values + (n.abs_stamp ? 1 : 0) + (n.rel_stamp ? 1 : 0)));
   const auto list = w.length_here();
   if (n.compound) {
     w.u16(iv::kAttrNumericCompound);
@@ -259,11 +260,13 @@ void put_numeric(Writer& w, const IntellivueNumeric& n) {
     for (const auto& v : n.values) put_nu_obs(w, v);
     w.close_length(l);
     w.close_length(a);
-  } else if (!n.values.empty()) {
-    w.u16(iv::kAttrNumeric);
-    const auto a = w.length_here();
-    put_nu_obs(w, n.values.front());
-    w.close_length(a);
+  } else {
+    for (const auto& v : n.values) {
+      w.u16(iv::kAttrNumeric);
+      const auto a = w.length_here();
+      put_nu_obs(w, v);
+      w.close_length(a);
+    }
   }
   if (n.abs_stamp) {
     w.u16(iv::kAttrTimeStampAbs);
