@@ -34,6 +34,8 @@
 //    poll period (sent once a second as the poll), the reply header offsets,
 //    MeasurementState bits, FLOAT-Type special values, BCD absolute time, the
 //    relative time unit (125 us), attribute ids and alarm (NOM_EVT_*) codes.
+//  - wendeldr/VSCaptureMP (an earlier fork): the FLOAT-Type conversion with a
+//    sign-extended 24-bit mantissa under a signed 8-bit exponent.
 //  - mdpnp/mdpnp OpenICE (Java): association accept presentation header,
 //    DevAlarmEntry / DeviceAlertCondition / AlertState / AlertType layouts,
 //    physio ids (NOM_ECG_CARD_BEAT_RATE 0x4182, NOM_PLETH_PULS_RATE 0x4822,
