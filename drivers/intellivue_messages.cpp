@@ -542,15 +542,11 @@ void parse_invoke(Reader& op, IntellivueMessage& m) {
     op.take(6);
     m.event_time = op.u32();
     const auto event = op.u16();
-    Reader body = op.sized();
+    op.sized();  // the event info
     if (!op.done()) throw Fail{"event report has the wrong size"};
-    if (event == iv::kEventMdsCreate) {
-      body.take(6);
-      body.u16();  // attribute count
-      body.sized();
-      if (!body.done()) throw Fail{"MDS Create Event Report is malformed"};
-      m.kind = IntellivueMessageKind::mds_create_event;
-    }
+    // The association hangs on answering this report, and vigil reads
+    // nothing from its attributes, so their layout is not checked.
+    if (event == iv::kEventMdsCreate) m.kind = IntellivueMessageKind::mds_create_event;
     return;
   }
   if (m.command == iv::kCmdConfirmedAction) {
@@ -630,7 +626,8 @@ IntellivueMessage parse_association(Reader& r) {
   const auto spdu = r.u8();
   std::size_t length = r.u8();
   if (length == 0xFF) length = r.u16();
-  if (!r.ok() || length != r.remaining()) throw Fail{"association message length does not match the frame"};
+  // Bytes after the announced length are ignored: vigil reads only the type.
+  if (!r.ok() || length > r.remaining()) throw Fail{"association message is shorter than its length says"};
   switch (spdu) {
     case iv::kSpduConnect:
       m.kind = IntellivueMessageKind::association_request;

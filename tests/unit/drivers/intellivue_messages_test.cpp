@@ -129,9 +129,12 @@ TEST_CASE("association accept, refuse and release response are told apart by the
   CHECK(parsed(encode_intellivue_association_accept()).kind == IntellivueMessageKind::association_accept);
   CHECK(parsed(encode_intellivue_association_refuse()).kind == IntellivueMessageKind::association_refuse);
   CHECK(parsed(encode_intellivue_release_response()).kind == IntellivueMessageKind::release_response);
-  auto wrong_length = encode_intellivue_association_accept();
-  wrong_length.pop_back();
-  CHECK_FALSE(parse_intellivue_message(wrong_length).message.has_value());
+  auto cut = encode_intellivue_association_accept();
+  cut.pop_back();
+  CHECK(parse_intellivue_message(cut).error == "association message is shorter than its length says");
+  auto padded = encode_intellivue_association_accept();
+  padded.push_back(0x00);
+  CHECK(parsed(padded).kind == IntellivueMessageKind::association_accept);
 }
 
 TEST_CASE("the MDS Create Event Report carries its invoke id and event time") {
