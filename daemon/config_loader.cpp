@@ -180,6 +180,8 @@ class Validator {
         if (auto ids = drivers::parse_vid_pid(dev.usb_vid_pid()); !ids) at(t, d, "usb_vid_pid", -1, ids.error());
         break;
     }
+    if (!dev.parity().empty() && dev.parity() != "N" && dev.parity() != "E" && dev.parity() != "O")
+      at(t, d, "parity", -1, "parity must be N, E or O, not '" + dev.parity() + "'");
     if (dev.baud() != 0 && (dev.baud() < 300 || dev.baud() > 921600))
       at(t, d, "baud", -1, "baud " + std::to_string(dev.baud()) + " is outside 300-921600");
   }

@@ -62,8 +62,11 @@ void DeviceLink::stop() {
 
 void DeviceLink::open() {
   if (stopped_) return;
-  const drivers::SerialSettings serial{config_.baud() ? config_.baud()
-                                                      : (protocol_->default_baud ? protocol_->default_baud : 9600)};
+  drivers::SerialSettings serial{config_.baud() ? config_.baud()
+                                                : (protocol_->default_baud ? protocol_->default_baud : 9600),
+                                 protocol_->parity, protocol_->rts_cts};
+  if (!config_.parity().empty()) serial.parity = config_.parity()[0];
+  if (config_.has_rts_cts()) serial.rts_cts = config_.rts_cts();
   using D = vigil::v1::config::Device;
   switch (config_.link_case()) {
     case D::kPath:

@@ -81,6 +81,9 @@ struct Protocol {
   // pick it by listening alone.
   bool needs_request;
   std::unique_ptr<DeviceSession> (*make_session)();
+  // Serial framing besides 8 data bits and 1 stop bit.
+  char parity = 'N';  // N, E or O
+  bool rts_cts = false;
 };
 
 std::span<const Protocol> protocols();

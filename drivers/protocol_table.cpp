@@ -37,10 +37,11 @@ const std::vector<Protocol>& table() {
       // vigil polls once a second; 2 s leaves room for tick jitter.
       {"intellivue", "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port", 115200, seconds{2}, true,
        &make_intellivue_session},
-      // vigil asks for displayed values every 5 s. The readers open the port
-      // 8E1 with RTS/CTS; the table carries the baud rate only.
+      // vigil asks for displayed values every 5 s.
+      // 8E1 with RTS/CTS, as GE's interface specification asks and every open
+      // reader opens it.
       {"datex", "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface", 19200, seconds{5}, true,
-       &make_datex_session},
+       &make_datex_session, 'E', true},
       // Last: it builds sessions of every protocol above that talks unasked.
       {"auto", "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)", 9600,
        seconds{1}, false, &make_auto_session},

@@ -30,7 +30,9 @@ class ByteStream {
 };
 
 struct SerialSettings {
-  unsigned baud = 9600;  // 8N1, no flow control: what every supported monitor uses
+  unsigned baud = 9600;
+  char parity = 'N';     // N, E or O; always 8 data bits and 1 stop bit
+  bool rts_cts = false;  // hardware flow control
 };
 
 // A serial line by path. Real ports are opened and configured through

@@ -17,6 +17,8 @@ constexpr std::array kEmitters{
     Entry{"nonin-7", make_nonin7_emitter},
     Entry{"nonin-8", make_nonin8_emitter},
     Entry{"cms50", make_cms50_emitter},
+    Entry{"intellivue", make_intellivue_emitter},
+    Entry{"datex", make_datex_emitter},
 };
 }  // namespace
 

@@ -1,6 +1,7 @@
 """Every protocol vigil speaks, end to end through a pty: vigil-sim plays a
-Masimo, three Nonin formats, a Contec CMS50 (which stays silent until vigild
-sends it the start command) and an HL7 monitor over a serial line, each on
+Masimo, three Nonin formats, a Contec CMS50 (silent until vigild sends the
+start command), an HL7 monitor over a serial line, a Philips IntelliVue
+(association and polls) and a GE Datex (displayed-values request), each on
 its own bed; a subscriber that is not ours checks each bed's SpO2 and pulse,
 the links, and that a sensor taken off the finger becomes a technical alarm
 for every oximeter protocol."""
@@ -11,7 +12,7 @@ from harness import Bus, VIGIL_SIM, VIGILD, bus_pb2, check, command, free_port, 
 d = workdir()
 pub, cmd = free_port(), free_port()
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log")]
-PROTOCOLS = ["masimo", "nonin-2", "nonin-7", "nonin-8", "cms50", "hl7-mllp"]
+PROTOCOLS = ["masimo", "nonin-2", "nonin-7", "nonin-8", "cms50", "hl7-mllp", "intellivue", "datex"]
 OXIMETERS = ["masimo", "nonin-2", "nonin-7", "nonin-8", "cms50"]
 
 SCENARIO = """title: every protocol, then the probe comes off
