@@ -50,6 +50,12 @@ BedAlarms::BedAlarms(std::string bed, AlarmProfile profile, core::Duration basel
   use_profile(std::move(profile));
 }
 
+bool BedAlarms::reconfigure(AlarmProfile profile) {
+  if (!patient_id_.empty()) return false;
+  use_profile(std::move(profile));
+  return true;
+}
+
 void BedAlarms::use_profile(AlarmProfile p) {
   profile_ = std::move(p);
   rules_ = LimitRules{profile_.rules};

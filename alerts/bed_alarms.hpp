@@ -64,6 +64,11 @@ class BedAlarms {
   void on_beat(const Beat& beat);
   void tick(core::TimePoint now, BedOutput& out);
 
+  // A reloaded config's profile. A bed with a patient keeps the limits it was
+  // admitted with (limits never change under a running infusion unasked);
+  // returns whether the new profile took effect.
+  bool reconfigure(AlarmProfile profile);
+
   // Commands. Errors start with the name of the field at fault.
   core::Result<std::string> admit(const std::string& patient_id, AlarmProfile profile,
                                   const std::vector<RuleOverride>& overrides,

@@ -40,6 +40,7 @@ class BedMonitor {
     return result;
   }
 
+  bool reconfigure(alerts::AlarmProfile profile) { return alarms_.reconfigure(std::move(profile)); }
   vigil::v1::BedStatus status(core::TimePoint now, const std::vector<const DeviceLink*>& links) const;
   const std::string& id() const { return id_; }
   bool drill() const { return drill_; }

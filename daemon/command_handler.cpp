@@ -91,6 +91,7 @@ const std::string& bed_of(const v1::CommandRequest& r) {
     case v1::CommandRequest::kReset: return r.reset().bed();
     case v1::CommandRequest::kStatus: return r.status().bed();
     case v1::CommandRequest::kSnapshot: return r.snapshot().bed();
+    case v1::CommandRequest::kReload: break;
     case v1::CommandRequest::COMMAND_NOT_SET: break;
   }
   static const std::string none;
@@ -174,6 +175,13 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   }
 
   if (req.actor().empty()) return error_reply(req, "actor", "say who is acting (a name), for the record");
+  if (req.has_reload()) {
+    if (config_path_.empty()) return error_reply(req, "reload", "this vigild was not started from a config file");
+    auto r = reload(config_path_);
+    v1::CommandReply reply;
+    spdlog::info("reload asked by {} ({})", req.actor(), req.station());
+    return from_result(req, "reload", r, reply);
+  }
   if (bed_id.empty()) return error_reply(req, name + ".bed", "is required");
   BedMonitor* b = bed(bed_id);
   if (!b) {
@@ -188,9 +196,16 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   switch (req.command_case()) {
     case v1::CommandRequest::kAdmit: {
       const auto& a = req.admit();
+      // The bed's own profile comes with the bed's overrides from the config;
+      // another profile named at admission comes as it is defined.
       const std::string profile_name = a.profile().empty() ? bed_profiles_[bed_id] : a.profile();
-      auto it = profiles_.find(profile_name);
-      if (it == profiles_.end()) return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
+      if (!profiles_.count(profile_name)) return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
+      alerts::AlarmProfile profile = profiles_.at(profile_name);
+      if (profile_name == bed_profiles_[bed_id]) {
+        for (const auto& configured : config_.bed())
+          if (configured.id() == bed_id)
+            if (auto with_overrides = profile_for(configured)) profile = with_overrides.value();
+      }
       std::vector<alerts::RuleOverride> overrides;
       for (int i = 0; i < a.overrides_size(); ++i) {
         alerts::RuleOverride o;
@@ -201,7 +216,7 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
       std::map<Metric, double> baseline;
       if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(req, e->field, e->message);
       result = b->command([&](auto& bed, auto& out) {
-        return bed.admit(a.patient_id(), it->second, overrides, baseline, actor, now, out);
+        return bed.admit(a.patient_id(), profile, overrides, baseline, actor, now, out);
       }, now, reply);
       break;
     }

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/curve_keys.hpp"
+#include "daemon/config_loader.hpp"
 #include <stdexcept>
 
 namespace vigil::daemon {
@@ -55,34 +56,91 @@ void VigilDaemon::start() {
   spdlog::info("commands on {}", config_.command_endpoint());
   const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
   for (const auto& bed : config_.bed()) {
-    const std::string profile_name = bed.profile().empty() ? default_profile_name(config_) : bed.profile();
-    auto profile = profiles_.at(profile_name);
-    for (const auto& o : bed.override()) {
-      auto r = alerts::apply_override(profile, from_proto(o));
-      if (!r) throw std::runtime_error("bed " + bed.id() + ": " + r.error());
-    }
-    bed_profiles_[bed.id()] = profile_name;
-    spdlog::info("{}: profile {} ({} rules)", bed.id(), profile.name, profile.rules.size());
-    beds_[bed.id()] = std::make_unique<BedMonitor>(bed, std::move(profile), window, config_.drill(), *bus_);
-    for (const auto& dev : bed.device()) {
-      links_.push_back(std::make_unique<DeviceLink>(
-          io_, clock_, bed.id(), dev,
-          DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
-                                [this](DeviceLink& l) { on_link_state(l); },
-                                [this](DeviceLink& l) {
-                                  if (BedMonitor* b = this->bed(l.bed())) b->on_link_garbled(l, clock_.now());
-                                }}));
-    }
-  }
-  for (auto& link : links_) {
-    spdlog::info("{}/{}: {} on {}", link->bed(), link->id(), link->protocol().title, link->where());
-    link->start();
+    auto profile = profile_for(bed);
+    if (!profile) throw std::runtime_error(profile.error());
+    spdlog::info("{}: profile {} ({} rules)", bed.id(), profile->name, profile->rules.size());
+    beds_[bed.id()] = std::make_unique<BedMonitor>(bed, std::move(profile.value()), window, config_.drill(), *bus_);
+    add_links(bed);
   }
   std::uint64_t watchdog_usec = 0;
   watchdog_ = sd_watchdog_enabled(0, &watchdog_usec) > 0;
   if (watchdog_) spdlog::info("systemd watchdog every {} ms", watchdog_usec / 1000);
   running_ = true;
   schedule_tick();
+}
+
+core::Result<alerts::AlarmProfile> VigilDaemon::profile_for(const vigil::v1::config::Bed& bed) const {
+  const std::string name = bed.profile().empty() ? default_profile_name(config_) : bed.profile();
+  auto it = profiles_.find(name);
+  if (it == profiles_.end()) return core::Error{"bed " + bed.id() + ": no profile '" + name + "'"};
+  auto profile = it->second;
+  for (const auto& o : bed.override()) {
+    auto r = alerts::apply_override(profile, from_proto(o));
+    if (!r) return core::Error{"bed " + bed.id() + ": " + r.error()};
+  }
+  return profile;
+}
+
+void VigilDaemon::add_links(const vigil::v1::config::Bed& bed) {
+  bed_profiles_[bed.id()] = bed.profile().empty() ? default_profile_name(config_) : bed.profile();
+  for (const auto& dev : bed.device()) {
+    auto& link = links_.emplace_back(std::make_unique<DeviceLink>(
+        io_, clock_, bed.id(), dev,
+        DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
+                              [this](DeviceLink& l) { on_link_state(l); },
+                              [this](DeviceLink& l) {
+                                if (BedMonitor* b = this->bed(l.bed())) b->on_link_garbled(l, clock_.now());
+                              }}));
+    spdlog::info("{}/{}: {} on {}", link->bed(), link->id(), link->protocol().title, link->where());
+    link->start();
+  }
+}
+
+core::Result<std::string> VigilDaemon::reload(const std::string& path) {
+  auto loaded = load_config(path);
+  if (!loaded) return core::Error{"config: " + loaded.error()};
+  const auto& next = loaded->config;
+  const auto restart = [](const std::string& what) {
+    return core::Error{"config: " + what + " changed; that needs a restart (systemctl restart vigild)"};
+  };
+  if (next.publish_endpoint() != config_.publish_endpoint()) return restart("publish_endpoint");
+  if (next.command_endpoint() != config_.command_endpoint()) return restart("command_endpoint");
+  if (next.has_security() != config_.has_security() ||
+      next.security().server_key_file() != config_.security().server_key_file())
+    return restart("security.server_key_file");
+  if (next.drill() != config_.drill()) return restart("drill");
+  std::vector<std::string> old_beds, new_beds;
+  for (const auto& b : config_.bed()) old_beds.push_back(b.id());
+  for (const auto& b : next.bed()) new_beds.push_back(b.id());
+  if (old_beds != new_beds) return restart("the list of beds");
+  auto profiles = build_profiles(next);
+  if (!profiles) return core::Error{"config: " + profiles.error()};
+
+  const auto previous = config_;
+  config_ = next;
+  profiles_ = std::move(profiles.value());
+  std::vector<std::string> done;
+  for (int i = 0; i < config_.bed_size(); ++i) {
+    const auto& bed = config_.bed(i);
+    auto profile = profile_for(bed);
+    if (!profile) return core::Error{"config: " + profile.error()};  // validated above; cannot happen
+    const bool applied = beds_.at(bed.id())->reconfigure(std::move(profile.value()));
+    done.push_back(bed.id() + (applied ? ": limits from profile " : ": keeps the admitted patient's limits; profile ") +
+                   (bed.profile().empty() ? default_profile_name(config_) : bed.profile()) +
+                   (applied ? "" : " applies from the next admission"));
+    if (bed.device_size() != previous.bed(i).device_size() ||
+        !std::equal(bed.device().begin(), bed.device().end(), previous.bed(i).device().begin(),
+                    [](const auto& a, const auto& b) { return a.SerializeAsString() == b.SerializeAsString(); })) {
+      std::erase_if(links_, [&](const auto& l) { return l->bed() == bed.id(); });
+      add_links(bed);
+      done.back() += "; devices reopened";
+    }
+  }
+  if (zap_) zap_->update(config_.security());
+  std::string message = "reloaded " + path;
+  for (const auto& d : done) message += "; " + d;
+  spdlog::info("{}", message);
+  return message;
 }
 
 void VigilDaemon::stop() {

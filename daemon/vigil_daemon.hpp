@@ -27,6 +27,13 @@ class VigilDaemon {
   // with a readable reason.
   void start();
   void stop();
+  // Applies a new config without losing patients or alarms (SIGHUP, `vigil-ctl
+  // reload`). A bad config, or one that changes what needs a restart
+  // (endpoints, keys, the set of beds), is refused with the reason and the
+  // running config stays in force.
+  core::Result<std::string> reload(const std::string& path);
+  const std::string& config_path() const { return config_path_; }
+  void set_config_path(std::string p) { config_path_ = std::move(p); }
   BedMonitor* bed(const std::string& id);
 
   // One command, one reply (command_handler.cpp).
@@ -39,6 +46,8 @@ class VigilDaemon {
   void schedule_tick();
   void tick();
   std::vector<const DeviceLink*> links_of(const std::string& bed) const;
+  void add_links(const vigil::v1::config::Bed& bed);
+  core::Result<alerts::AlarmProfile> profile_for(const vigil::v1::config::Bed& bed) const;
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -55,6 +64,7 @@ class VigilDaemon {
   core::TimePoint last_heartbeat_{};
   bool running_ = false;
   bool watchdog_ = false;
+  std::string config_path_;
 };
 
 }  // namespace vigil::daemon

@@ -73,11 +73,26 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", e.what());
     return 1;
   }
+  daemon.set_config_path(config_path);
+  // SIGHUP: reload the config; a bad one is refused and the running one stays.
+  boost::asio::signal_set hangup{io, SIGHUP};
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      sd_notify(0, "RELOADING=1");
+      auto r = daemon.reload(config_path);
+      if (!r) spdlog::error("reload refused, the running config stays in force: {}", r.error());
+      sd_notify(0, "READY=1");
+      wait_hangup();
+    });
+  };
+  wait_hangup();
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code, int sig) {
     spdlog::info("signal {}: stopping", sig);
     sd_notify(0, "STOPPING=1");
     daemon.stop();
+    hangup.cancel();
     io.stop();
   });
   sd_notify(0, "READY=1");

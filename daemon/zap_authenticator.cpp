@@ -9,16 +9,23 @@ namespace vigil::daemon {
 
 ZapAuthenticator::ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& ctx,
                                    const vigil::v1::config::Security& security)
-    : socket_{ctx, zmq::socket_type::rep}, security_{security} {
+    : socket_{ctx, zmq::socket_type::rep} {
+  update(security);
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.bind("inproc://zeromq.zap.01");
+  watcher_ = std::make_unique<ZmqWatcher>(io, socket_, [this] { answer_one(); });
+}
+
+void ZapAuthenticator::update(const vigil::v1::config::Security& security) {
+  security_ = security;
+  by_public_key_.clear();
+  roles_.clear();
   for (const auto& k : security_.client()) {
     std::array<std::uint8_t, 32> binary{};
     if (!zmq_z85_decode(binary.data(), k.public_key().c_str())) continue;  // validated at config load
     by_public_key_[std::string(reinterpret_cast<const char*>(binary.data()), binary.size())] = &k;
     roles_[k.name()] = k.role();
   }
-  socket_.set(zmq::sockopt::linger, 0);
-  socket_.bind("inproc://zeromq.zap.01");
-  watcher_ = std::make_unique<ZmqWatcher>(io, socket_, [this] { answer_one(); });
 }
 
 vigil::v1::config::Role ZapAuthenticator::role_of(const std::string& identity) const {

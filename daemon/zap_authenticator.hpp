@@ -20,6 +20,8 @@ class ZapAuthenticator {
 
   // The role of a key name a ZAP reply gave as User-Id.
   vigil::v1::config::Role role_of(const std::string& identity) const;
+  // A reloaded allow-list: keys added, removed or given other roles.
+  void update(const vigil::v1::config::Security& security);
 
  private:
   void answer_one();

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show beds: patient, values with their age, alarms, devices");
   status->add_option("bed", bed, "one bed (default: all)");
   status->add_flag("--limits", with_limits, "also list every alarm limit");
+  auto* reload = app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
   auto* ports = app.add_subcommand("ports", "list this machine's serial ports with their USB identity");
   std::string key_name, key_dir = ".";
   auto* keygen = app.add_subcommand("keygen", "write a CURVE key pair: NAME.key (secret, 0600) and NAME.pub");
@@ -165,6 +166,8 @@ int main(int argc, char** argv) {
     req.mutable_reset()->set_alarm_id(alarm_id);
   } else if (status->parsed()) {
     req.mutable_status()->set_bed(bed);
+  } else if (reload->parsed()) {
+    req.mutable_reload();
   }
 
   auto reply = tools::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms}, curve);
