@@ -17,6 +17,23 @@ constexpr auto kAnswerInterval = std::chrono::milliseconds{50};
 
 std::string as_string(const std::vector<std::uint8_t>& b) { return std::string(b.begin(), b.end()); }
 
+// Both monitors' states carry the same numerics under the same names.
+template <class MonitorState>
+MonitorState monitor_state(const DeviceState& s, std::optional<CuffReading>& last_cuff) {
+  MonitorState m;
+  m.clock = s.wall;
+  if (s.booting) return m;
+  m.heart_rate = s.vitals.heart_rate;
+  if (!s.sensor_off && !s.motion) {
+    m.spo2 = s.vitals.spo2;
+    m.pulse_rate = s.vitals.heart_rate;
+  }
+  if (s.cuff && !s.cuff->failed) last_cuff = s.cuff;
+  if (last_cuff) m.nibp = typename decltype(m.nibp)::value_type{last_cuff->systolic, last_cuff->diastolic,
+                                                                last_cuff->mean, last_cuff->measured};
+  return m;
+}
+
 class IntellivueEmitter final : public DeviceEmitter {
  public:
   core::Duration interval() const override { return kAnswerInterval; }
@@ -24,19 +41,8 @@ class IntellivueEmitter final : public DeviceEmitter {
   void received(std::span<const std::uint8_t> bytes) override { pending_.insert(pending_.end(), bytes.begin(), bytes.end()); }
 
   std::string frame(const DeviceState& s) override {
-    drivers::IntellivueMonitorState m;
-    m.clock = s.wall;
-    if (!s.booting) {
-      m.heart_rate = s.vitals.heart_rate;
-      if (!s.sensor_off && !s.motion) {
-        m.spo2 = s.vitals.spo2;
-        m.pulse_rate = s.vitals.heart_rate;
-      }
-      m.resp_rate = s.vitals.resp_rate;
-      if (s.cuff && !s.cuff->failed) last_cuff_ = s.cuff;
-      if (last_cuff_) m.nibp = drivers::IntellivueMonitorState::Nibp{last_cuff_->systolic, last_cuff_->diastolic,
-                                                                      last_cuff_->mean, last_cuff_->measured};
-    }
+    auto m = monitor_state<drivers::IntellivueMonitorState>(s, last_cuff_);
+    if (!s.booting) m.resp_rate = s.vitals.resp_rate;
     monitor_.tick(s.wall);
     if (pending_.empty()) return {};
     auto answer = monitor_.receive(pending_, m);
@@ -57,18 +63,7 @@ class DatexEmitter final : public DeviceEmitter {
   void received(std::span<const std::uint8_t> bytes) override { pending_.insert(pending_.end(), bytes.begin(), bytes.end()); }
 
   std::string frame(const DeviceState& s) override {
-    drivers::DatexMonitorState m;
-    m.clock = s.wall;
-    if (!s.booting) {
-      m.heart_rate = s.vitals.heart_rate;
-      if (!s.sensor_off && !s.motion) {
-        m.spo2 = s.vitals.spo2;
-        m.pulse_rate = s.vitals.heart_rate;
-      }
-      if (s.cuff && !s.cuff->failed) last_cuff_ = s.cuff;
-      if (last_cuff_) m.nibp = drivers::DatexMonitorState::Nibp{last_cuff_->systolic, last_cuff_->diastolic,
-                                                                 last_cuff_->mean, last_cuff_->measured};
-    }
+    const auto m = monitor_state<drivers::DatexMonitorState>(s, last_cuff_);
     if (!pending_.empty()) {
       monitor_.receive(pending_, m);
       pending_.clear();
