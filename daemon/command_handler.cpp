@@ -112,6 +112,7 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes) {
   } else {
     reply = execute(req);
   }
+  if (bus_) reply.set_daemon_id(bus_->daemon_id());
   if (!reply.ok()) spdlog::warn("command refused: {}", reply.error());
   std::string out;
   reply.SerializeToString(&out);
