@@ -326,10 +326,13 @@ function renderAlarms(views) {
     row.msg.textContent = a.message + (a.active ? "" : " (condition ended, latched)");
     row.time.textContent = `${clockText(ms(a.onset))} (${ageText(ms(a.onset))})`;
     const paused = ms(a.audioPausedUntil) > stationNow();
-    row.ack.textContent = a.acknowledged ? `acknowledged by ${a.actor}` :
+    const bed = state.ward.beds.find((b) => b.daemon === view.daemon && b.bed === a.bed);
+    const offline = stationLost() || !bed || !bed.online;
+    el.classList.toggle("stale", offline);
+    row.ack.textContent = offline ? "bed offline: last known state" : a.acknowledged ? `acknowledged by ${a.actor}` :
       paused ? `audio paused by ${a.actor} until ${clockText(ms(a.audioPausedUntil))}` : "";
     row.button.hidden = a.acknowledged;
-    row.button.disabled = stationLost();
+    row.button.disabled = offline;
     if (list.children[i] !== el) list.insertBefore(el, list.children[i] || null);
   });
   for (const [id, row] of state.rows) {
@@ -370,13 +373,14 @@ function renderBanners() {
       else if (b.online && !b.inStep) out.push(banner(`banner-step-${b.daemon}-${b.bed}`, "warn", `${b.bed}: ${b.status}`));
     }
   }
-  if (out.some((e) => e.classList.contains("lost")) && Date.now() < state.lossPausedUntil) {
+  const firstLost = out.find((e) => e.classList.contains("lost"));
+  if (firstLost && Date.now() < state.lossPausedUntil) {
     out.push(banner("banner-loss-paused", "warn", `Loss sound paused until ${clockText(state.lossPausedUntil)}`));
-  } else if (out.some((e) => e.classList.contains("lost"))) {
+  } else if (firstLost) {
     const b = h("button", "loss-pause", "Pause loss sound 2 min");
     b.type = "button";
     b.addEventListener("click", () => { state.lossPausedUntil = Date.now() + LOSS_PAUSE_MS; render(); });
-    out[0].append(b);
+    firstLost.append(b);
   }
   document.getElementById("banners").replaceChildren(...out);
 }
