@@ -23,7 +23,9 @@ PageChannel::PageChannel(boost::asio::io_context& io, StationService& service, c
     : io_{io}, service_{service}, timer_{io} {
   WebHandlers h;
   h.greeting = [this] { return greeting(); };
-  h.request = [this](const std::string& text, std::function<void(std::string)> reply) { on_request(text, reply); };
+  h.request = [this](const std::string& text, std::function<void(std::string)> reply) {
+    on_request(text, reply);
+  };
   server_ = std::make_unique<WebServer>(io, listen, std::move(h), limits);
   service_.on_change([this](bool urgent) { on_change(urgent); });
   schedule();

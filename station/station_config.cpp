@@ -25,7 +25,8 @@ class Collector final : public pb::io::ErrorCollector {
   }
   // protobuf counts from zero; editors and people count from one.
   void add(int line, int column, const std::string& message) {
-    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message);
+    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
+                      message);
   }
   std::string text() const {
     std::string s;
@@ -39,32 +40,40 @@ class Collector final : public pb::io::ErrorCollector {
   std::vector<std::string> errors_;
 };
 
-bool endpoint_ok(const std::string& e) { return e.starts_with("tcp://") || e.starts_with("ipc://"); }
+bool endpoint_ok(const std::string& e) {
+  return e.starts_with("tcp://") || e.starts_with("ipc://");
+}
 
 void validate(const StationConfig& c, const pb::TextFormat::ParseInfoTree& tree, Collector& errors) {
   const auto* d = StationConfig::descriptor();
-  auto at = [&](const pb::TextFormat::ParseInfoTree& t, const pb::Descriptor* desc, const char* field, int index,
-                const std::string& message) {
+  auto at = [&](const pb::TextFormat::ParseInfoTree& t, const pb::Descriptor* desc, const char* field,
+                int index, const std::string& message) {
     const auto loc = t.GetLocation(desc->FindFieldByName(field), index);
     errors.add(loc.line < 0 ? 0 : loc.line, loc.column < 0 ? 0 : loc.column, message);
   };
-  if (c.daemon_size() == 0) errors.add(0, 0, "no daemon to watch: add 'daemon { name: ... publish_endpoint: ... }'");
+  if (c.daemon_size() == 0)
+    errors.add(0, 0, "no daemon to watch: add 'daemon { name: ... publish_endpoint: ... }'");
   if (c.trend_minutes() > 24 * 60) at(tree, d, "trend_minutes", -1, "trend_minutes is at most 1440 (a day)");
   std::set<std::string> names;
   const auto* dd = vigil::v1::station::Daemon::descriptor();
   for (int i = 0; i < c.daemon_size(); ++i) {
     const auto& daemon = c.daemon(i);
     const auto* t = tree.GetTreeForNested(d->FindFieldByName("daemon"), i);
-    if (daemon.name().empty()) at(tree, d, "daemon", i, "a daemon needs a name (shown when it is lost)");
-    else if (!names.insert(daemon.name()).second) at(*t, dd, "name", -1, "daemon name '" + daemon.name() + "' is used twice");
+    if (daemon.name().empty())
+      at(tree, d, "daemon", i, "a daemon needs a name (shown when it is lost)");
+    else if (!names.insert(daemon.name()).second)
+      at(*t, dd, "name", -1, "daemon name '" + daemon.name() + "' is used twice");
     if (!endpoint_ok(daemon.publish_endpoint()))
       at(daemon.publish_endpoint().empty() ? tree : *t, daemon.publish_endpoint().empty() ? d : dd,
-         daemon.publish_endpoint().empty() ? "daemon" : "publish_endpoint", daemon.publish_endpoint().empty() ? i : -1,
+         daemon.publish_endpoint().empty() ? "daemon" : "publish_endpoint",
+         daemon.publish_endpoint().empty() ? i : -1,
          "publish_endpoint must be tcp://host:port (vigild's publish_endpoint)");
     if (!endpoint_ok(daemon.command_endpoint()))
       at(daemon.command_endpoint().empty() ? tree : *t, daemon.command_endpoint().empty() ? d : dd,
-         daemon.command_endpoint().empty() ? "daemon" : "command_endpoint", daemon.command_endpoint().empty() ? i : -1,
-         "command_endpoint must be tcp://host:port (vigild's command_endpoint: snapshots and acknowledgements)");
+         daemon.command_endpoint().empty() ? "daemon" : "command_endpoint",
+         daemon.command_endpoint().empty() ? i : -1,
+         "command_endpoint must be tcp://host:port (vigild's command_endpoint: snapshots and "
+         "acknowledgements)");
   }
 }
 

@@ -26,9 +26,10 @@ std::string clock_now() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"vigil-station: the nurse station over one or many vigild.\n"
-               "Serves the dashboard (default http://127.0.0.1:8080) and prints one line per event,\n"
-               "or shows a terminal view with --tui."};
+  CLI::App app{
+      "vigil-station: the nurse station over one or many vigild.\n"
+      "Serves the dashboard (default http://127.0.0.1:8080) and prints one line per event,\n"
+      "or shows a terminal view with --tui."};
   std::string config_path, listen, operator_name;
   bool tui = false, no_web = false, check = false;
   app.add_option("-c,--config", config_path, "station config (protobuf text format)")->required();

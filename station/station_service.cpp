@@ -32,7 +32,9 @@ StationService::StationService(boost::asio::io_context& io, v1::station::Station
       ward_{config_.name(), std::chrono::minutes{config_.trend_minutes()}},
       tick_{io} {}
 
-StationService::~StationService() { stop(); }
+StationService::~StationService() {
+  stop();
+}
 
 void StationService::start() {
   const auto now = std::chrono::steady_clock::now();
@@ -51,7 +53,9 @@ void StationService::start() {
       ward_.on_snapshot(self->config.name(), s);
       changed(true);
     };
-    cb.update = [this, self](const std::string& topic, const v1::BusMessage& m) { on_client_update(*self, topic, m); };
+    cb.update = [this, self](const std::string& topic, const v1::BusMessage& m) {
+      on_client_update(*self, topic, m);
+    };
     cb.event = [this, self](const client::ClientEvent& e) { on_client_event(*self, e); };
     w->client = std::make_unique<client::CloneClient>(zmq_, o, cb);
     w->client->start(now);
@@ -78,11 +82,12 @@ void StationService::stop() {
 }
 
 void StationService::watch(Watched& w, boost::asio::posix::stream_descriptor& fd) {
-  fd.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this, &w, &fd](boost::system::error_code ec) {
-    if (ec || !running_) return;
-    process(w);
-    watch(w, fd);
-  });
+  fd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                [this, &w, &fd](boost::system::error_code ec) {
+                  if (ec || !running_) return;
+                  process(w);
+                  watch(w, fd);
+                });
 }
 
 void StationService::schedule_tick() {
@@ -103,7 +108,8 @@ void StationService::refresh_health(Watched& w) {
   const auto now = clock_.now();
   const bool daemon_online = w.client->publisher_online();
   ward_.set_daemon_online(w.config.name(), daemon_online,
-                          daemon_online ? "" : (w.lost_detail.empty() ? "not heard from yet" : w.lost_detail), now);
+                          daemon_online ? "" : (w.lost_detail.empty() ? "not heard from yet" : w.lost_detail),
+                          now);
   auto beds = w.client->beds();
   for (const auto& b : w.config.bed())
     if (std::find(beds.begin(), beds.end(), b) == beds.end()) beds.push_back(b);
@@ -111,9 +117,12 @@ void StationService::refresh_health(Watched& w) {
   for (const auto& bed : beds) {
     const auto h = w.client->health(bed);
     std::string status;
-    if (!daemon_online) status = "vigild " + w.config.name() + " lost";
-    else if (!h.talking) status = "its stream on vigild " + w.config.name() + " is silent";
-    else if (!h.in_step) status = "out of step: recovering missed messages";
+    if (!daemon_online)
+      status = "vigild " + w.config.name() + " lost";
+    else if (!h.talking)
+      status = "its stream on vigild " + w.config.name() + " is silent";
+    else if (!h.in_step)
+      status = "out of step: recovering missed messages";
     ward_.set_bed_health(w.config.name(), bed, h.talking, h.in_step, status, now);
     signature += bed + (h.talking ? "+" : "-") + (h.in_step ? "+" : "-");
   }
@@ -142,7 +151,8 @@ void StationService::on_client_event(Watched& w, const client::ClientEvent& e) {
 void StationService::request(const v1::station::PageRequest& r, ReplyHandler done) {
   const std::string who = trimmed(r.operator_name());
   if (who.empty() || who.size() > 64)
-    return done(page_reply(r.request_id(), false, "enter your name first: every acknowledgement is recorded with it"));
+    return done(page_reply(r.request_id(), false,
+                           "enter your name first: every acknowledgement is recorded with it"));
   v1::CommandRequest cmd;
   cmd.set_actor(who);
   cmd.set_station(config_.name());
@@ -151,7 +161,8 @@ void StationService::request(const v1::station::PageRequest& r, ReplyHandler don
     case v1::station::PageRequest::kAcknowledge:
       *cmd.mutable_acknowledge() = r.acknowledge();
       bed = r.acknowledge().bed();
-      what = "acknowledge " + (r.acknowledge().alarm_id().empty() ? "all alarms" : r.acknowledge().alarm_id());
+      what =
+          "acknowledge " + (r.acknowledge().alarm_id().empty() ? "all alarms" : r.acknowledge().alarm_id());
       break;
     case v1::station::PageRequest::kAudioPause:
       *cmd.mutable_audio_pause() = r.audio_pause();
@@ -163,7 +174,8 @@ void StationService::request(const v1::station::PageRequest& r, ReplyHandler don
   }
   std::string daemon = r.daemon();
   if (daemon.empty() && r.has_acknowledge()) daemon = ward_.daemon_of_alarm(r.acknowledge().alarm_id());
-  auto it = std::find_if(watched_.begin(), watched_.end(), [&](auto& w) { return w->config.name() == daemon; });
+  auto it =
+      std::find_if(watched_.begin(), watched_.end(), [&](auto& w) { return w->config.name() == daemon; });
   if (it == watched_.end() || !ward_.has_bed(daemon, bed))
     return done(page_reply(r.request_id(), false, "no bed '" + bed + "' on a daemon named '" + daemon + "'"));
   Watched& w = **it;

@@ -16,19 +16,27 @@ const char* kReset = "\x1b[0m";
 std::string colour_of(v1::Priority p, bool acknowledged) {
   if (acknowledged) return "\x1b[2m";
   switch (p) {
-    case v1::HIGH: return "\x1b[1;97;41;5m";  // white on red, blinking
-    case v1::MEDIUM: return "\x1b[30;43m";    // black on yellow
-    case v1::LOW: return "\x1b[30;46m";       // black on cyan
-    default: return "";
+    case v1::HIGH:
+      return "\x1b[1;97;41;5m";  // white on red, blinking
+    case v1::MEDIUM:
+      return "\x1b[30;43m";  // black on yellow
+    case v1::LOW:
+      return "\x1b[30;46m";  // black on cyan
+    default:
+      return "";
   }
 }
 
 std::string short_priority(v1::Priority p) {
   switch (p) {
-    case v1::HIGH: return "HIGH";
-    case v1::MEDIUM: return "MED ";
-    case v1::LOW: return "LOW ";
-    default: return "    ";
+    case v1::HIGH:
+      return "HIGH";
+    case v1::MEDIUM:
+      return "MED ";
+    case v1::LOW:
+      return "LOW ";
+    default:
+      return "    ";
   }
 }
 
@@ -73,7 +81,8 @@ std::string bed_line(const v1::station::BedView& b, std::int64_t now, bool colou
   std::string line = pad(b.bed(), 10) + pad(b.daemon(), 10);
   if (!b.online() || !b.in_step()) {
     std::string why = (b.online() ? "OUT OF STEP: " : "OFFLINE: ") + b.status();
-    if (!b.online() && b.has_offline_since()) why += " (since " + clock_text(b.offline_since().seconds()) + ")";
+    if (!b.online() && b.has_offline_since())
+      why += " (since " + clock_text(b.offline_since().seconds()) + ")";
     return line + (colour ? "\x1b[1;97;41m" + why + kReset : why);
   }
   line += pad(b.patient_id().empty() ? "-" : b.patient_id(), 11);
@@ -88,13 +97,18 @@ std::string bed_line(const v1::station::BedView& b, std::int64_t now, bool colou
     std::size_t n = 0;
     bool esc = false;
     for (char c : s) {
-      if (c == '\x1b') esc = true;
-      else if (esc && c == 'm') esc = false;
-      else if (!esc) ++n;
+      if (c == '\x1b')
+        esc = true;
+      else if (esc && c == 'm')
+        esc = false;
+      else if (!esc)
+        ++n;
     }
     return n;
   };
-  auto cell = [&](const std::string& s, std::size_t w) { return s + std::string(w > visible(s) ? w - visible(s) : 1, ' '); };
+  auto cell = [&](const std::string& s, std::size_t w) {
+    return s + std::string(w > visible(s) ? w - visible(s) : 1, ' ');
+  };
   line += cell(value_text(hr, colour), 6) + cell(value_text(value_of(b, "spo2"), colour), 6);
   const auto* sys = value_of(b, "nibp_sys");
   const auto* dia = value_of(b, "nibp_dia");
@@ -187,11 +201,13 @@ void TerminalView::schedule() {
 }
 
 void TerminalView::read_key() {
-  boost::asio::async_read(in_, boost::asio::buffer(&key_, 1), [this](boost::system::error_code ec, std::size_t n) {
-    if (ec || stopped_ || n == 0) return;  // no terminal input (closed stdin): display only
-    on_key(key_);
-    read_key();
-  });
+  boost::asio::async_read(in_, boost::asio::buffer(&key_, 1),
+                          [this](boost::system::error_code ec, std::size_t n) {
+                            if (ec || stopped_ || n == 0)
+                              return;  // no terminal input (closed stdin): display only
+                            on_key(key_);
+                            read_key();
+                          });
 }
 
 void TerminalView::on_key(char c) {

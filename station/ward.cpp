@@ -16,11 +16,14 @@ void set_time(google::protobuf::Timestamp* ts, core::TimePoint t) {
   ts->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
 }
 
-double epoch_seconds(core::TimePoint t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
+double epoch_seconds(core::TimePoint t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
 
 // The order values are listed in on a tile: heart, oxygen, pressure, the rest.
 int metric_rank(const std::string& metric) {
-  static const std::vector<std::string> order{"hr", "pulse", "spo2", "nibp_sys", "nibp_dia", "nibp_mean", "resp", "pi"};
+  static const std::vector<std::string> order{"hr",       "pulse",     "spo2", "nibp_sys",
+                                              "nibp_dia", "nibp_mean", "resp", "pi"};
   auto it = std::find(order.begin(), order.end(), metric);
   return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
 }
@@ -98,10 +101,17 @@ void Ward::on_update(const std::string& daemon, const v1::BusMessage& m) {
       add_trend_point(b, m.observation());
       break;
     }
-    case v1::BusMessage::kAlarm: on_alarm(bed(daemon, m.alarm().bed()), m.alarm()); break;
-    case v1::BusMessage::kLink: bed(daemon, m.link().bed()).devices[m.link().device()] = m.link(); break;
-    case v1::BusMessage::kContext: on_context(bed(daemon, m.context().bed()), m.context()); break;
-    default: break;
+    case v1::BusMessage::kAlarm:
+      on_alarm(bed(daemon, m.alarm().bed()), m.alarm());
+      break;
+    case v1::BusMessage::kLink:
+      bed(daemon, m.link().bed()).devices[m.link().device()] = m.link();
+      break;
+    case v1::BusMessage::kContext:
+      on_context(bed(daemon, m.context().bed()), m.context());
+      break;
+    default:
+      break;
   }
 }
 
@@ -234,7 +244,8 @@ v1::station::WardView Ward::view(core::TimePoint now) const {
     dv->set_online(d.online);
     dv->set_detail(d.detail);
     dv->set_publish_endpoint(d.publish_endpoint);
-    if (!d.online && d.offline_since != core::TimePoint{}) set_time(dv->mutable_offline_since(), d.offline_since);
+    if (!d.online && d.offline_since != core::TimePoint{})
+      set_time(dv->mutable_offline_since(), d.offline_since);
   }
   std::vector<const v1::AlarmEvent*> alarms;
   std::map<const v1::AlarmEvent*, std::string> daemon_of;

@@ -27,11 +27,13 @@ class Ward {
   explicit Ward(std::string station_name, std::chrono::minutes trend_span = std::chrono::minutes{30});
 
   // A watched daemon; `beds` are those expected on it (shown offline until heard).
-  void add_daemon(const std::string& name, const std::string& publish_endpoint, const std::vector<std::string>& beds);
+  void add_daemon(const std::string& name, const std::string& publish_endpoint,
+                  const std::vector<std::string>& beds);
 
   void on_snapshot(const std::string& daemon, const v1::BedStatus& status);
   void on_update(const std::string& daemon, const v1::BusMessage& m);
-  void set_daemon_online(const std::string& daemon, bool online, const std::string& detail, core::TimePoint now);
+  void set_daemon_online(const std::string& daemon, bool online, const std::string& detail,
+                         core::TimePoint now);
   // `status` says why, for people, when the bed is not online or not in step.
   void set_bed_health(const std::string& daemon, const std::string& bed, bool online, bool in_step,
                       const std::string& status, core::TimePoint now);
@@ -66,9 +68,9 @@ class Ward {
     google::protobuf::Timestamp infusion_started;
     std::string infusion_drug;
     bool drill = false;
-    std::map<std::string, v1::Observation> latest;     // by metric
-    std::map<std::string, v1::DeviceStatus> devices;   // by device
-    std::map<std::string, v1::AlarmEvent> alarms;      // with a signal, by alarm id
+    std::map<std::string, v1::Observation> latest;    // by metric
+    std::map<std::string, v1::DeviceStatus> devices;  // by device
+    std::map<std::string, v1::AlarmEvent> alarms;     // with a signal, by alarm id
     std::vector<v1::LimitView> limits;
     std::map<std::string, std::deque<TrendPoint>> trend;  // by metric
   };

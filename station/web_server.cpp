@@ -96,12 +96,14 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
     if (ec || ticket_.state().stopped) return;
     ticket_.state().pages.push_back(weak_from_this());
     if (ticket_.state().handlers.greeting)
-      for (auto& m : ticket_.state().handlers.greeting()) send(std::make_shared<const std::string>(std::move(m)));
+      for (auto& m : ticket_.state().handlers.greeting())
+        send(std::make_shared<const std::string>(std::move(m)));
     read_next();
   }
 
   void read_next() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read(buffer_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -114,7 +116,8 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (!ws_.got_text()) {
-      send(std::make_shared<const std::string>(R"({"reply":{"ok":false,"message":"send text (JSON), not binary"}})"));
+      send(std::make_shared<const std::string>(
+          R"({"reply":{"ok":false,"message":"send text (JSON), not binary"}})"));
     } else if (ticket_.state().handlers.request) {
       std::weak_ptr<PageSession> weak = weak_from_this();
       ticket_.state().handlers.request(text, [weak](std::string reply) {
@@ -127,15 +130,18 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
   void write_next() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        self->closed_ = true;
-        return;
-      }
-      self->queue_.pop_front();
-      if (self->queue_.empty()) self->writing_ = false;
-      else self->write_next();
-    });
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      if (ec) {
+                        self->closed_ = true;
+                        return;
+                      }
+                      self->queue_.pop_front();
+                      if (self->queue_.empty())
+                        self->writing_ = false;
+                      else
+                        self->write_next();
+                    });
   }
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -165,7 +171,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) return reply_error(http::status::payload_too_large, "no request bodies here\n");
+    if (ec == http::error::body_limit)
+      return reply_error(http::status::payload_too_large, "no request bodies here\n");
     if (ec == http::error::header_limit)
       return reply_error(http::status::request_header_fields_too_large, "headers too large\n");
     if (ec) return close();  // closed, timed out, or not HTTP: nothing to answer
@@ -188,7 +195,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void upgrade(http::request<http::string_body> req) {
-    if (path_of(req.target()) != "/ws") return respond({http::status::not_found, req.version()}, req, "not found\n");
+    if (path_of(req.target()) != "/ws")
+      return respond({http::status::not_found, req.version()}, req, "not found\n");
     // A page from another site open in the same browser must not be able to
     // acknowledge alarms: only this server's own page may connect.
     const auto origin = req[http::field::origin];
@@ -199,8 +207,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::make_shared<PageSession>(stream_.release_socket(), std::move(ticket_))->accept(std::move(req));
   }
 
-  void respond(http::response<http::string_body> res, const http::request<http::string_body>& req, std::string body,
-               bool head = false) {
+  void respond(http::response<http::string_body> res, const http::request<http::string_body>& req,
+               std::string body, bool head = false) {
     res.set(http::field::server, "vigil-station");
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Content-Security-Policy", kSecurityPolicy);
@@ -230,7 +238,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     };
     if (head) {
       auto sr_ptr = std::make_shared<http::response_serializer<http::string_body>>(*shared);
-      http::async_write_header(stream_, *sr_ptr, [done, sr_ptr](beast::error_code ec, std::size_t n) { done(ec, n); });
+      http::async_write_header(stream_, *sr_ptr,
+                               [done, sr_ptr](beast::error_code ec, std::size_t n) { done(ec, n); });
       return;
     }
     http::async_write(stream_, *shared, done);
@@ -250,7 +259,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 tcp::endpoint parse_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("listen address '" + listen + "' is not host:port");
+  if (colon == std::string::npos)
+    throw std::runtime_error("listen address '" + listen + "' is not host:port");
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = 0;
@@ -278,8 +288,8 @@ class WebServer::Listener : public std::enable_shared_from_this<WebServer::Liste
     if (!ec) acceptor_.bind(at, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
-      throw std::runtime_error("cannot listen on " + at.address().to_string() + ":" + std::to_string(at.port()) +
-                               ": " + ec.message());
+      throw std::runtime_error("cannot listen on " + at.address().to_string() + ":" +
+                               std::to_string(at.port()) + ": " + ec.message());
   }
 
   void start() { accept_next(); }
@@ -337,6 +347,8 @@ std::size_t WebServer::pages() const {
   return n;
 }
 
-std::uint16_t WebServer::port() const { return listener_->port(); }
+std::uint16_t WebServer::port() const {
+  return listener_->port();
+}
 
 }  // namespace vigil::station

@@ -20,7 +20,7 @@ struct WebLimits {
   std::size_t max_connections = 64;  // HTTP and WebSocket together
   std::size_t max_message = 4096;    // a page's WebSocket message
   std::chrono::seconds request_timeout{10};
-  std::size_t max_queued = 256;      // messages waiting for a slow page before it is dropped
+  std::size_t max_queued = 256;  // messages waiting for a slow page before it is dropped
 };
 
 struct WebHandlers {
@@ -33,7 +33,8 @@ struct WebHandlers {
 class WebServer {
  public:
   // Listens on "host:port"; throws std::runtime_error naming the address.
-  WebServer(boost::asio::io_context& io, const std::string& listen, WebHandlers handlers, WebLimits limits = {});
+  WebServer(boost::asio::io_context& io, const std::string& listen, WebHandlers handlers,
+            WebLimits limits = {});
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
