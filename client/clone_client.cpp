@@ -413,7 +413,7 @@ void CloneClient::start_syncs(SteadyTime now) {
 void CloneClient::request_all(SteadyTime now) {
   v1::CommandRequest r;
   r.mutable_snapshot();
-  auto id = send_request(r);
+  auto id = send_request(r, now);
   if (!id) {
     all_retry_at_ = now + options_.retry_after / 4;
     return;
@@ -436,7 +436,7 @@ void CloneClient::request_sync(const std::string& bed, Bed& b, SteadyTime now) {
     options_.replay->ask(r, bed, b.stream.applied());
   else
     r.mutable_snapshot()->set_bed(bed);
-  auto id = send_request(r);
+  auto id = send_request(r, now);
   if (!id) {
     // Not connected: try again soon; the silence check tells if the daemon is gone.
     b.retry_at = now + options_.retry_after / 4;
@@ -448,21 +448,30 @@ void CloneClient::request_sync(const std::string& bed, Bed& b, SteadyTime now) {
       replay ? RequestKind::replay : RequestKind::snapshot, {bed}, false, now + options_.request_timeout, {}};
 }
 
-std::optional<std::string> CloneClient::send_request(v1::CommandRequest& request) {
+std::optional<std::string> CloneClient::send_request(v1::CommandRequest& request, SteadyTime now) {
   if (request.request_id().empty())
     request.set_request_id(options_.name + "-" + std::to_string(++next_request_));
   std::string body;
   request.SerializeToString(&body);
   // A REQ-style empty delimiter keeps the envelope the same for every client kind.
-  if (!dealer_.send(zmq::message_t{}, zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+  if (!dealer_.send(zmq::message_t{}, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+    // No connection: said once, after the time an answer would have taken.
+    if (!unsent_since_) unsent_since_ = now;
+    if (!unsent_reported_ && now - *unsent_since_ > options_.request_timeout) {
+      unsent_reported_ = true;
+      emit(EventKind::sync_failed, "", "cannot reach the command channel " + options_.command_endpoint);
+    }
     return std::nullopt;
+  }
   dealer_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  unsent_since_.reset();
+  unsent_reported_ = false;
   return request.request_id();
 }
 
 core::Result<std::string> CloneClient::send(v1::CommandRequest request, ReplyHandler done, SteadyTime now) {
   if (!recoverable()) return core::Error{options_.name + " has no command channel configured"};
-  auto id = send_request(request);
+  auto id = send_request(request, now);
   if (!id) return core::Error{"not connected to the command channel " + options_.command_endpoint};
   pending_[*id] = Pending{RequestKind::command, {}, false, now + options_.request_timeout, std::move(done)};
   return *id;

@@ -143,7 +143,7 @@ class CloneClient {
   void start_syncs(SteadyTime now);
   void request_sync(const std::string& bed, Bed& b, SteadyTime now);
   void request_all(SteadyTime now);
-  std::optional<std::string> send_request(vigil::v1::CommandRequest& request);
+  std::optional<std::string> send_request(vigil::v1::CommandRequest& request, SteadyTime now);
   void emit(EventKind kind, const std::string& bed, const std::string& detail, std::uint64_t have = 0,
             std::uint64_t seen = 0, const std::string& how = {});
 
@@ -163,7 +163,9 @@ class CloneClient {
   std::string all_request_;
   SteadyTime all_retry_at_{};
   bool all_failure_reported_ = false;
-  bool replay_refused_ = false;  // this run of the daemon has no replay command
+  bool replay_refused_ = false;             // this run of the daemon has no replay command
+  std::optional<SteadyTime> unsent_since_;  // requests could not be sent (no connection) since
+  bool unsent_reported_ = false;
 };
 
 }  // namespace vigil::client

@@ -122,7 +122,7 @@ void StationService::refresh_health(Watched& w) {
     else if (!h.talking)
       status = "its stream on vigild " + w.config.name() + " is silent";
     else if (!h.in_step)
-      status = "out of step: recovering missed messages";
+      status = "out of step: " + (w.sync_detail.empty() ? "recovering missed messages" : w.sync_detail);
     ward_.set_bed_health(w.config.name(), bed, h.talking, h.in_step, status, now);
     signature += bed + (h.talking ? "+" : "-") + (h.in_step ? "+" : "-");
   }
@@ -143,6 +143,8 @@ void StationService::on_client_update(Watched& w, const std::string& topic, cons
 
 void StationService::on_client_event(Watched& w, const client::ClientEvent& e) {
   if (e.kind == client::EventKind::publisher_lost) w.lost_detail = e.detail;
+  if (e.kind == client::EventKind::sync_failed) w.sync_detail = e.detail;
+  if (e.kind == client::EventKind::resynced) w.sync_detail.clear();
   line(client::describe(e));
   refresh_health(w);
   changed(true);

@@ -51,7 +51,8 @@ class StationService {
     std::unique_ptr<client::CloneClient> client;
     std::vector<std::unique_ptr<boost::asio::posix::stream_descriptor>> fds;
     std::string lost_detail;
-    std::string health;  // what refresh_health saw last, to tell a change
+    std::string sync_detail;  // why the last snapshot or replay failed
+    std::string health;       // what refresh_health saw last, to tell a change
   };
 
   void watch(Watched& w, boost::asio::posix::stream_descriptor& fd);

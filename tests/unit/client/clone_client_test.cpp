@@ -320,6 +320,19 @@ TEST_CASE("a command is refused at once when the channel has no connection, so i
   CHECK_FALSE(called);
 }
 
+TEST_CASE("a command channel that cannot be reached is reported once, after the time an answer would take") {
+  Rig rig{[](ClientOptions& o) { o.command_endpoint = "tcp://127.0.0.1:1"; }};
+  rig.run_for(50ms);
+  CHECK(rig.count(EventKind::sync_failed) == 0);
+  rig.jump(2100ms, {"*"});
+  rig.run_for(300ms);
+  REQUIRE(rig.count(EventKind::sync_failed) == 1);
+  CHECK(rig.last(EventKind::sync_failed)->detail == "cannot reach the command channel tcp://127.0.0.1:1");
+  rig.jump(2100ms, {"*"});
+  rig.run_for(300ms);
+  CHECK(rig.count(EventKind::sync_failed) == 1);
+}
+
 TEST_CASE("commands get their own reply, matched by request id") {
   Rig rig;
   rig.settle();
