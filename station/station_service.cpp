@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
+#include "client/vigild_replay.hpp"
 #include "tools/tail/bus_line_format.hpp"
 
 namespace vigil::station {
@@ -47,6 +48,7 @@ void StationService::start() {
     o.publish_endpoint = d.publish_endpoint();
     o.command_endpoint = d.command_endpoint();
     o.beds.assign(d.bed().begin(), d.bed().end());
+    o.replay = client::vigild_replay_protocol();
     Watched* self = w.get();
     client::ClientCallbacks cb;
     cb.snapshot = [this, self](const v1::BedStatus& s) {

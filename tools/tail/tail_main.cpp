@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "client/clone_client.hpp"
+#include "client/vigild_replay.hpp"
 #include "tools/tail/bus_line_format.hpp"
 #include "tools/tail/bus_summary.hpp"
 
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   options.publish_endpoint = endpoint;
   options.command_endpoint = command_endpoint;
   options.beds = beds;
+  options.replay = vigil::client::vigild_replay_protocol();
   vigil::client::ClientCallbacks callbacks;
   callbacks.snapshot = [&](const vigil::v1::BedStatus& s) {
     std::cout << snapshot_line(s, json) << std::endl;
