@@ -150,6 +150,9 @@ void Ward::add_trend_point(Bed& b, const v1::Observation& o) {
   series.push_back({t, o.value()});
   while (!series.empty() && series.front().time < t - trend_span_) series.pop_front();
   new_points_.emplace_back(Key{b.daemon, b.id}, o.metric(), series.back());
+  // With no page to take them (terminal or log only), the oldest go; a page
+  // that connects gets every point kept anyway.
+  if (new_points_.size() > kMaxNewPoints) new_points_.pop_front();
 }
 
 void Ward::set_daemon_online(const std::string& daemon, bool online, const std::string& detail,

@@ -50,6 +50,7 @@ class Ward {
 
   // One trend point per series per this interval: 30 minutes in 180 points.
   static constexpr std::chrono::seconds kTrendStep{10};
+  static constexpr std::size_t kMaxNewPoints = 10000;
 
  private:
   struct TrendPoint {
@@ -93,7 +94,7 @@ class Ward {
   std::chrono::minutes trend_span_;
   std::map<std::string, Daemon> daemons_;
   std::map<Key, Bed> beds_;
-  std::vector<std::tuple<Key, std::string, TrendPoint>> new_points_;
+  std::deque<std::tuple<Key, std::string, TrendPoint>> new_points_;
 };
 
 }  // namespace vigil::station
