@@ -8,6 +8,18 @@ namespace vigil::daemon {
 namespace {
 // A device clock ahead of ours would make a value look fresher than it is.
 constexpr std::chrono::seconds kFutureTolerance{5};
+
+const char* comparison(alerts::LimitKind k) {
+  switch (k) {
+    case alerts::LimitKind::above: return ">";
+    case alerts::LimitKind::at_or_above: return ">=";
+    case alerts::LimitKind::below: return "<";
+    case alerts::LimitKind::at_or_below: return "<=";
+    case alerts::LimitKind::rise_percent:
+    case alerts::LimitKind::rise_absolute: return "rise";
+  }
+  return "";
+}
 }  // namespace
 
 BedMonitor::BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile,
@@ -158,6 +170,7 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<c
     v->set_threshold(r.threshold);
     v->set_delay_s(static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(r.delay).count()));
     v->set_enabled(r.enabled);
+    v->set_comparison(comparison(r.kind));
   }
   s.set_last_seq(bus_.last_seq(id_));
   return s;

@@ -24,6 +24,7 @@ class BusPublisher {
   void heartbeat(const std::string& bed, core::TimePoint now, std::uint32_t interval_ms);
   std::uint64_t last_seq(const std::string& bed) const;
   const std::string& endpoint() const { return endpoint_; }
+  const std::string& daemon_id() const { return daemon_id_; }
 
  private:
   void send(const std::string& topic, const vigil::v1::BusMessage& m);

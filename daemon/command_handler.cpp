@@ -148,6 +148,7 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
     if (zap_) req.set_station(req.station() + " [key " + identity + "]");
     reply = execute(req);
   }
+  if (bus_) reply.set_daemon_id(bus_->daemon_id());
   if (!reply.ok()) spdlog::warn("command refused: {}", reply.error());
   std::string out;
   reply.SerializeToString(&out);

@@ -20,6 +20,7 @@ from vigil.v1 import bus_pb2  # noqa: E402
 VIGILD = os.path.join(BUILD, "daemon/vigild")
 VIGIL_SIM = os.path.join(BUILD, "sim/vigil-sim")
 VIGIL_TAIL = os.path.join(BUILD, "tools/tail/vigil-tail")
+VIGIL_STATION = os.path.join(BUILD, "station/vigil-station")
 
 _processes = []
 
