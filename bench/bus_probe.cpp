@@ -18,9 +18,10 @@
 //            clears it and the next alarm follows a few ms later
 //   flood    bed 1's oximeter writes lines as fast as the line takes them for
 //            --flood-s; the station counts the readings and sequence gaps
-//   hold     bed 1 stays desaturated at 1 line a second and every alarm and
-//            new daemon_id is printed with its time, until stdin closes (the
-//            restart measurement kills and restarts the daemon meanwhile)
+//   hold     bed 1 stays desaturated at 1 line a second; every line written,
+//            alarm received and new daemon_id is printed with its time, until
+//            stdin closes (the restart measurement kills and restarts the
+//            daemon meanwhile)
 // Phase boundaries are printed as "phase NAME begin|end MONOTONIC_NS" (the
 // caller samples the daemon's CPU time there); the results are one JSON line.
 #include <poll.h>
@@ -336,7 +337,8 @@ void Probe::hold() {
           std::to_string(mono_ns(a.at)));
     return false;
   })) {
-    if (b.devices[0].pty->listening()) b.devices[0].pty->write_some(masimo_line(kDesaturated));
+    if (b.devices[0].pty->listening() && b.devices[0].pty->write_some(masimo_line(kDesaturated)))
+      say("line " + std::to_string(mono_ns(Mono::now())));
     next_line += std::chrono::seconds{1};
   }
 }

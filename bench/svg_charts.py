@@ -5,7 +5,7 @@ import math
 
 W, H = 480, 300          # one panel
 ML, MR, MT, MB = 70, 20, 40, 55
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"]
+COLORS = ["#1f77b4", "#d62728", "#7f7f7f", "#ff7f0e", "#9467bd"]
 
 
 def _esc(s):
@@ -79,21 +79,27 @@ def _si(v):
 
 
 def throughput_panel(ox, oy, core):
-    """Grouped bars: observations per CPU-second, decode and full path."""
+    """Grouped bars on a log scale: observations per CPU-second, decode only
+    and the full path."""
     protocols = list(dict.fromkeys(r["protocol"] for r in core))
     stages = ["decode", "full"]
     value = {(r["protocol"], r["stage"]): r["obs_per_cpu_s"] for r in core}
-    top = _nice_max(max(value.values()))
-    p = Panel(ox, oy, "1. Core throughput, one core", "protocol", "observations / CPU-second")
-    p.set_range(0, len(protocols), 0, top)
-    p.axes([], [top * i / 4 for i in range(5)], yfmt=_si)
+    lo = 10 ** math.floor(math.log10(min(value.values())))
+    hi = 10 ** math.ceil(math.log10(max(value.values())))
+    p = Panel(ox, oy, "1. Core throughput, one core", "protocol", "observations / CPU-second (log)", ylog=True)
+    p.set_range(0, len(protocols), lo, hi)
+    ticks, t = [], lo
+    while t <= hi:
+        ticks.append(t)
+        t *= 10
+    p.axes([], ticks, yfmt=_si)
     slot = (W - ML - MR) / len(protocols)
     for i, proto in enumerate(protocols):
         for j, stage in enumerate(stages):
-            v = value.get((proto, stage), 0)
+            v = value.get((proto, stage), lo)
             x = ML + i * slot + slot * (0.15 + 0.35 * j)
             p.out.append(f'<rect x="{x:.1f}" y="{p.y(v):.1f}" width="{slot * 0.33:.1f}" '
-                         f'height="{p.y(0) - p.y(v):.1f}" fill="{COLORS[j]}"/>')
+                         f'height="{p.y(lo) - p.y(v):.1f}" fill="{COLORS[j]}"/>')
         p.out.append(_text(ML + (i + 0.5) * slot, H - MB + 15, proto, 10))
     p.legend(["decode only", "decode + rules + alarm engine + publish"])
     return p.svg()
