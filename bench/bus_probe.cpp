@@ -12,9 +12,9 @@
 // and its heartbeats arrive on every --sub endpoint. Then, in order:
 //   steady   every device sends at its real pace for --steady-s
 //   latency  --alarms desaturation alarms on the beds in turn, over the same
-//            background: a line with SpO2 80 is written, the time taken when
-//            write() returns for its last byte, and again when the station's
-//            SUB socket hands over the RAISED message; then a normal line
+//            background: a line with SpO2 80 is written, the time taken just
+//            before the write() of its last byte, and again when the
+//            station's SUB socket hands over the RAISED message; then a normal line
 //            clears it and the next alarm follows a few ms later
 //   flood    bed 1's oximeter writes lines as fast as the line takes them for
 //            --flood-s; the station counts the readings and sequence gaps
@@ -213,13 +213,21 @@ std::string Probe::steady(Mono::duration length) {
          ", \"overruns\": " + std::to_string(overruns) + "}";
 }
 
+// Returns the time taken just before the write() that carried the line's
+// last byte: a reading after it returns could come late (the probe may lose
+// the CPU in between, while the daemon already answers) and make the latency
+// look shorter than it was; this way it includes the write call itself.
 std::optional<Mono::time_point> Probe::write_line(Bed& b, const std::string& line) {
   auto& pty = *b.devices[0].pty;
   std::size_t done = 0;
+  Mono::time_point last_write{};
   const auto give_up = Mono::now() + milliseconds{100};
-  while (done < line.size() && Mono::now() < give_up) done += pty.write_some(std::string_view{line}.substr(done));
+  while (done < line.size() && Mono::now() < give_up) {
+    last_write = Mono::now();
+    done += pty.write_some(std::string_view{line}.substr(done));
+  }
   if (done < line.size()) return std::nullopt;
-  return Mono::now();
+  return last_write;
 }
 
 bool Probe::wait_alarm(const std::string& bed, vigil::v1::AlarmTransition t, Mono::time_point& at) {

@@ -148,12 +148,15 @@ def scale_panel(ox, oy, title, ylabel, scale, key, target=None):
     return p.svg()
 
 
-def figure(results):
+def figure(results, caption):
+    series = [("vigild", results["peer"]["vigild"]["latency_us"]),
+              ("peer (Python)", results["peer"]["peer"]["latency_us"]),
+              ("floor (bare C++ relay)", results["peer"]["floor"]["latency_us"])]
     panels = [throughput_panel(0, 0, results["core"]["results"]),
-              latency_panel(W, 0, results["latency_series"]),
+              latency_panel(W, 0, series),
               scale_panel(0, H, "3. CPU at real device pace", "CPU % of one core", results["scale"], "cpu_pct"),
               scale_panel(W, H, "3. Memory", "RSS (MB)", results["scale"], "rss_mb", target=20)]
-    footer = _text(W, 2 * H + 18, results["caption"], 10)
+    footer = _text(W, 2 * H + 18, caption, 10)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W}" height="{2 * H + 28}" '
             f'font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>\n'
             + "\n".join(panels) + "\n" + footer + "\n</svg>\n")
