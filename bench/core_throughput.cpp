@@ -58,14 +58,16 @@ struct Sample {
   std::uint64_t received = 0;   // obs messages it had
 };
 
-// Times a loop over the recording until `budget` has passed; `chunk(c, now)`
-// handles one chunk and returns the readings it produced.
-template <class F>
-Sample timed_replay(const Recording& rec, Clock::duration budget, F&& chunk) {
+// Times a loop over the recording until `budget` has passed; `pass()` starts
+// each replay and `chunk(c, now)` handles one chunk and returns the readings
+// it produced.
+template <class P, class F>
+Sample timed_replay(const Recording& rec, Clock::duration budget, P&& pass_start, F&& chunk) {
   Sample s;
   const auto wall0 = Clock::now();
   const double cpu0 = thread_cpu_seconds();
   for (int pass = 0; Clock::now() - wall0 < budget; ++pass) {
+    pass_start();
     const core::TimePoint base = kStart + pass * rec.length;
     for (const auto& c : rec.chunks) s.obs += chunk(c, base + c.t);
     s.bytes += rec.bytes;
@@ -84,15 +86,18 @@ std::unique_ptr<drivers::DeviceSession> open_session(const std::string& protocol
 }
 
 Sample run_decode(const Recording& rec, Clock::duration budget) {
-  auto session = open_session(rec.protocol);
+  std::unique_ptr<drivers::DeviceSession> session;
+  // Each replay is a conversation from its start (a polled device's answers
+  // fit only the session that asked), so each gets a fresh session.
+  auto pass = [&] { session = open_session(rec.protocol); };
   drivers::DecodeOutput out;
   auto chunk = [&](const Recording::Chunk& c, core::TimePoint) {
     out.clear();
     session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(c.bytes.data()), c.bytes.size()), out);
     return out.readings.size();
   };
-  timed_replay(rec, budget / 10, chunk);  // warm caches and allocator
-  return timed_replay(rec, budget, chunk);
+  timed_replay(rec, budget / 10, pass, chunk);  // warm caches and allocator
+  return timed_replay(rec, budget, pass, chunk);
 }
 
 // The bed's path as VigilDaemon::on_output and VigilDaemon::tick drive it.
@@ -102,10 +107,13 @@ class CorePath {
       : bus_{zmq_, "inproc://bench-core", "bench"},
         sub_{zmq_, zmq::socket_type::sub},
         bed_{bed_config(), alerts::ketamine_iv_adult_profile(), std::chrono::minutes{10}, false, bus_},
-        session_{open_session(protocol)} {
+        protocol_{protocol} {
     sub_.set(zmq::sockopt::subscribe, "");
     sub_.connect("inproc://bench-core");
   }
+
+  // A fresh session for each replay of the conversation (see run_decode).
+  void new_pass() { session_ = open_session(protocol_); }
 
   std::size_t chunk(const Recording::Chunk& c, core::TimePoint now) {
     if (++chunks_since_tick_check_ >= kTickCheckEveryChunks) tick_if_due(now);
@@ -151,6 +159,7 @@ class CorePath {
   daemon::BusPublisher bus_;
   zmq::socket_t sub_;
   daemon::BedMonitor bed_;
+  std::string protocol_;
   std::unique_ptr<drivers::DeviceSession> session_;
   drivers::DecodeOutput out_;
   Clock::time_point next_tick_{Clock::now()};
@@ -163,11 +172,12 @@ class CorePath {
 
 Sample run_full(const Recording& rec, Clock::duration budget) {
   CorePath path{rec.protocol};
+  auto pass = [&] { path.new_pass(); };
   auto chunk = [&](const Recording::Chunk& c, core::TimePoint now) { return path.chunk(c, now); };
-  timed_replay(rec, budget / 10, chunk);  // also lets the subscription reach the publisher
+  timed_replay(rec, budget / 10, pass, chunk);  // also lets the subscription reach the publisher
   path.drain();
   const auto published0 = path.published(), received0 = path.received();
-  Sample s = timed_replay(rec, budget, chunk);
+  Sample s = timed_replay(rec, budget, pass, chunk);
   path.drain();
   s.published = path.published() - published0;
   s.received = path.received() - received0;

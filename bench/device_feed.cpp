@@ -39,8 +39,10 @@ std::string DeviceFeed::next() {
 
 Recording record(std::string_view protocol, core::Duration length, unsigned seed) {
   DeviceFeed feed{protocol, seed};
-  // A session speaks as vigild would: its opening request, then its
-  // keep-alives once a second (a CMS50 stops streaming without them).
+  // The device talks with a session as it would with vigild: the session's
+  // opening request, its answers to what the device sent (an IntelliVue
+  // association, then polls) and its keep-alives once a second (a CMS50
+  // stops streaming without them) all reach the device.
   const auto* p = drivers::find_protocol(protocol);
   auto session = p ? p->make_session() : nullptr;
   drivers::DecodeOutput host;
@@ -54,9 +56,12 @@ Recording record(std::string_view protocol, core::Duration length, unsigned seed
     host.clear();
     std::string bytes = feed.next();
     if (feed.time() >= length) break;
-    if (session && feed.time() >= next_tick) {
-      session->on_tick(kWallStart + feed.time(), host);
-      next_tick += std::chrono::seconds{1};
+    if (session) {
+      session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), host);
+      if (feed.time() >= next_tick) {
+        session->on_tick(kWallStart + feed.time(), host);
+        next_tick += std::chrono::seconds{1};
+      }
     }
     if (bytes.empty()) continue;
     rec.bytes += bytes.size();
