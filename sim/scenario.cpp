@@ -85,6 +85,7 @@ class LineParser {
       pos = colon + 1;
     }
     if (n < 2 || w.find(':', pos) != std::string::npos) fail("expected a time like 3:00 or 1:02:30" + found());
+    if (parts[0] > 9999) fail("a time must be under 10000 hours or minutes" + found());
     if (parts[n - 1] >= 60 || (n == 3 && parts[1] >= 60)) fail("seconds and minutes go up to 59" + found());
     ++i_;
     const int secs = n == 2 ? parts[0] * 60 + parts[1] : parts[0] * 3600 + parts[1] * 60 + parts[2];
@@ -93,8 +94,11 @@ class LineParser {
   // "90 s", "2 min", or a clock time
   core::Duration span() {
     if (peek().find(':') != std::string::npos) return clock();
+    const int col = column();
     const double v = number();
-    if (v < 0) fail("a duration cannot be negative");
+    if (v < 0) fail_at(col, "a duration cannot be negative");
+    // A drill lasts hours, not years; a larger number is a typo, and would not fit the clock.
+    if (!(v <= 1e6)) fail_at(col, "a duration must be under 1000000 s (about 11 days)");
     const std::string unit = done() ? "" : word();
     if (unit == "s" || unit == "sec" || unit == "seconds" || unit == "second")
       return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v));

@@ -81,3 +81,9 @@ TEST_CASE("every shipped scenario parses") {
     CHECK_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
   }
 }
+
+TEST_CASE("absurd durations and times are errors, not overflows (found by fuzzing)") {
+  CHECK(parse_scenario("at 1:00 lower spo2 to 80 over 1e91 s\n", "f.scn").error().starts_with("f.scn:1:31: a duration must be under"));
+  CHECK(parse_scenario("at 99999999:00 lower spo2 to 80\n", "f.scn").error().starts_with("f.scn:1:4: a time must be under"));
+  CHECK(parse_scenario("duration: 2000000 s\n", "f.scn").error().starts_with("f.scn:1:11: a duration must be under"));
+}
