@@ -31,8 +31,8 @@ def stop_all():
 
 
 def start(args, log_path, **kw):
-    log = open(log_path, "w")
-    p = subprocess.Popen(args, stdout=kw.pop("stdout", log), stderr=log, **kw)
+    with open(log_path, "w") as log:
+        p = subprocess.Popen(args, stdout=kw.pop("stdout", log), stderr=log, **kw)
     _started.append(p)
     return p
 

@@ -34,18 +34,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     vigil::client::StreamStep step;
     switch (op) {
       case 0:
-      case 1: published += 1 + (arg % 4 == 0 ? arg % 5 : 0); step = s.on_update(obs(published - (arg % 3 == 0 ? arg % 4 : 0))); break;
-      case 2: (void)s.on_heartbeat(published); break;
-      case 3: s.begin_sync(); break;
-      case 4: step = s.on_snapshot(published - std::min<std::uint64_t>(published, arg % 6)); break;
+      case 1:
+        published += 1 + (arg % 4 == 0 ? arg % 5 : 0);
+        step = s.on_update(obs(published - (arg % 3 == 0 ? arg % 4 : 0)));
+        break;
+      case 2:
+        (void)s.on_heartbeat(published);
+        break;
+      case 3:
+        s.begin_sync();
+        break;
+      case 4:
+        step = s.on_snapshot(published - std::min<std::uint64_t>(published, arg % 6));
+        break;
       case 5: {
         std::vector<vigil::v1::BusMessage> replay;
         for (std::uint64_t q = s.applied() + 1 + arg % 3; q <= published; ++q) replay.push_back(obs(q));
         step = s.on_replay(replay);
         break;
       }
-      case 6: s.sync_failed(); break;
-      case 7: s.reset(); published = arg % 3; break;
+      case 6:
+        s.sync_failed();
+        break;
+      case 7:
+        s.reset();
+        published = arg % 3;
+        break;
     }
     // Handed on in order, one number after the other, from where it stood.
     std::uint64_t expect = op == 4 ? s.applied() - step.deliver.size() : applied;

@@ -158,7 +158,7 @@ def main():
     check(not errors, f"the page logged errors: {errors}")
     browser.close()
     check(station.poll() is None, "vigil-station is still running")
-    stop(station)
+    check(stop(station) == 0, "vigil-station stops cleanly on SIGTERM")
 
 
 main.logs = logs

@@ -251,7 +251,7 @@ def main():
     for _ in range(50):
         alive()
     check(station.poll() is None, "vigil-station is still running")
-    stop(station)
+    check(stop(station) == 0, "vigil-station stops cleanly on SIGTERM")
 
 
 main.logs = logs
