@@ -113,6 +113,30 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_bed ON sessions (bed, started_us);
 )sql"},
+    {2, "bed state, stream sequence reservations and daemon runs, for recovery after a restart", R"sql(
+-- Each bed's state after its last alarm transition or context change
+-- (a vigil.v1.journal.BedState), read back when vigild starts.
+CREATE TABLE bed_state (
+  bed TEXT PRIMARY KEY,
+  updated_us INTEGER NOT NULL,
+  state BLOB NOT NULL
+);
+
+-- No message of a bed's stream was published with a number above
+-- seq_reserved; a restarted vigild continues above it.
+CREATE TABLE streams (
+  bed TEXT PRIMARY KEY,
+  seq_reserved INTEGER NOT NULL
+);
+
+-- Each start of vigild; stopped_us stays empty when it did not stop cleanly.
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  daemon_id TEXT NOT NULL,
+  started_us INTEGER NOT NULL,
+  stopped_us INTEGER
+);
+)sql"},
 };
 
 bool table_exists(sqlite::Database& db, const char* name) {
@@ -134,6 +158,16 @@ int journal_schema_version() { return kMigrations[std::size(kMigrations) - 1].ve
 int journal_version(sqlite::Database& db) {
   if (!table_exists(db, "schema_version")) return 0;
   return static_cast<int>(db.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+}
+
+void configure_journal_connection(sqlite::Database& db, const JournalConnection& c) {
+  db.exec("PRAGMA busy_timeout = " + std::to_string(c.busy_timeout.count()));
+  // Reading the mode back is the first access to the file: a corrupt one fails here.
+  const std::string mode = db.scalar_text("PRAGMA journal_mode = WAL");
+  if (mode != "wal") throw sqlite::Error{SQLITE_CANTOPEN, db.path() + ": cannot use write-ahead logging (journal mode " + mode + ")"};
+  db.exec(c.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  db.exec(c.checkpoints ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0");
+  if (c.max_pages > 0) db.exec("PRAGMA max_page_count = " + std::to_string(c.max_pages));
 }
 
 int migrate_journal(sqlite::Database& db) { return migrate_journal(db, journal_schema_version()); }

@@ -4,6 +4,8 @@
 // an older journal applies the missing migrations in order, each in its own
 // transaction, so a journal written by any earlier vigild stays readable.
 // Times are microseconds since the Unix epoch (UTC) in *_us columns.
+#include <chrono>
+#include <cstdint>
 #include <span>
 
 #include "daemon/sqlite_database.hpp"
@@ -27,5 +29,17 @@ int migrate_journal(sqlite::Database& db);
 int migrate_journal(sqlite::Database& db, int version);
 
 int journal_version(sqlite::Database& db);
+
+// How each connection to a journal is set up. WAL lets readers (replay,
+// export) run beside the writers; `synchronous_full` makes every commit
+// reach the disk before it returns (alarm transitions, commands), while the
+// readings' batches need only survive a crash of vigild, not a power cut.
+struct JournalConnection {
+  bool synchronous_full = true;
+  bool checkpoints = true;         // this connection folds the WAL back into the file
+  std::int64_t max_pages = 0;      // cap on the file's size in pages; 0: none
+  std::chrono::milliseconds busy_timeout{5000};
+};
+void configure_journal_connection(sqlite::Database& db, const JournalConnection& c);
 
 }  // namespace vigil::daemon

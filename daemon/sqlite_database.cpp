@@ -2,15 +2,23 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
 #include <utility>
 
 namespace vigil::daemon::sqlite {
 namespace {
 
+// SQLite's message, its generic text for the code when that says more, and
+// the operating system's reason when there is one ("Is a directory").
 std::string describe(sqlite3* db, int rc) {
   std::string m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const std::string generic = sqlite3_errstr(rc);
   if (m != generic) m += " (" + generic + ")";
+  const int os = db ? sqlite3_system_errno(db) : 0;
+  const int primary = rc & 0xff;
+  if (os != 0 && (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+                  primary == SQLITE_FULL || primary == SQLITE_PERM))
+    m += ": " + std::string{std::strerror(os)};
   return m;
 }
 
