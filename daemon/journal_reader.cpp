@@ -32,16 +32,6 @@ void bind_query(sqlite::Statement& s, const MessageQuery& q) {
 
 bool wanted(const MessageQuery& q, const char* kind) { return q.kinds.empty() || q.kinds.count(kind) > 0; }
 
-std::uint64_t seq_of(const v1::BusMessage& m) {
-  switch (m.body_case()) {
-    case v1::BusMessage::kObservation: return m.observation().seq();
-    case v1::BusMessage::kAlarm: return m.alarm().seq();
-    case v1::BusMessage::kLink: return m.link().seq();
-    case v1::BusMessage::kContext: return m.context().seq();
-    default: return 0;
-  }
-}
-
 template <class F>
 void for_each_observation(sqlite::Database& db, const MessageQuery& q, F&& f) {
   auto s = db.prepare("SELECT seq, device, mdc_code, value, quality, device_time_us, received_us, drill "

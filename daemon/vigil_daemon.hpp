@@ -1,6 +1,14 @@
 #pragma once
-// vigild's wiring: config in, device links, bed monitors, the bus and the
-// command channel, all on one event loop thread with an injected clock.
+// vigild's wiring: config in, the journal, device links, bed monitors, the
+// bus and the command channel, all on one event loop thread with an injected
+// clock. The journal's writer is the only other thread; its news comes back
+// through the event loop.
+//
+// On start the journal gives back each bed's patient, infusion, baseline and
+// alarms and the streams' sequence numbers; what was restored is published
+// (RESTORED) after a short settling time, so subscribers that were connected
+// before the restart have reconnected and hear it, and before any device
+// reading of the new run.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
@@ -12,6 +20,7 @@
 #include "daemon/bus_publisher.hpp"
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
+#include "daemon/journal.hpp"
 #include "daemon/profile_config.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
@@ -27,6 +36,7 @@ class VigilDaemon {
   void start();
   void stop();
   BedMonitor* bed(const std::string& id);
+  Journal& journal() { return *journal_; }
 
   // One command, one reply (command_handler.cpp).
   vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
@@ -38,20 +48,35 @@ class VigilDaemon {
   void schedule_tick();
   void tick();
   std::vector<const DeviceLink*> links_of(const std::string& bed) const;
+  alerts::AlarmProfile configured_profile(const vigil::v1::config::Bed& bed) const;
+  bool restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core::TimePoint now);
+  void resume_streams();
+  void go_live();
+  void check_journal(core::TimePoint now);
+  void on_writer_report(const JournalWriterReport& r);
+  vigil::v1::CommandReply run_command(const vigil::v1::CommandRequest& request);
+  vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
   vigil::v1::config::DaemonConfig config_;
   ProfileSet profiles_;
   zmq::context_t zmq_{1};
+  std::unique_ptr<Journal> journal_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
   std::map<std::string, std::string> bed_profiles_;  // configured profile per bed
   std::vector<std::unique_ptr<DeviceLink>> links_;
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer settle_timer_;
   core::TimePoint last_heartbeat_{};
+  core::TimePoint next_prune_{};
+  core::TimePoint next_journal_probe_{};
+  bool journal_reported_ok_ = true;
+  std::uint64_t writer_dropped_ = 0;
   bool running_ = false;
+  bool live_ = false;
 };
 
 }  // namespace vigil::daemon
