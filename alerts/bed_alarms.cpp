@@ -328,6 +328,9 @@ void BedAlarms::restore(const BedState& s, AlarmProfile profile, const std::vect
       history_.push_back({o.reading.metric, o.reading.value, o.received});
   last_cuff_ = last_cuff;
   engine_.restore(s.alarms, now, out.alarms);
+  for (const auto& a : s.alarms)
+    if (a.active && a.last.kind == AlarmKind::physiological && a.last.metric)
+      rules_.resume(a.last.condition, *a.last.metric, a.onset);
 
   std::string message = "vigild restarted; restored on " + bed_ + ": ";
   message += patient_id_.empty() ? "no patient" : "patient " + patient_id_;

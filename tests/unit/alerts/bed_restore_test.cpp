@@ -100,8 +100,12 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
   CHECK(out.context[0].message.find("patient PAT-7") != std::string::npos);
   CHECK(out.context[0].message.find("ketamine infusion running") != std::string::npos);
 
-  // The restored alarms live on: a normal pulse clears the tachycardia, the latched desaturation can be reset.
+  // The restored alarms live on: a racing pulse keeps the tachycardia without a second alarm, a normal
+  // pulse clears it, the latched desaturation can be reset.
   out.clear();
+  bed.on_reading("monitor", core::Reading{Metric::pulse_rate, 135, {}, {}}, b.clock.now(), out);
+  bed.tick(b.clock.now(), out);
+  CHECK(out.alarms.empty());
   bed.on_reading("monitor", core::Reading{Metric::pulse_rate, 80, {}, {}}, b.clock.now(), out);
   REQUIRE(out.alarms.size() == 1);
   CHECK(out.alarms[0].transition == Transition::cleared);
@@ -109,6 +113,32 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
   for (const auto& a : bed.engine().current(b.clock.now())) desat_id = a.alarm_id;
   CHECK(bed.reset(desat_id, b.nurse, b.clock.now(), out).ok());
   CHECK(bed.engine().current(b.clock.now()).empty());
+}
+
+TEST_CASE("A restored extreme tachycardia stays while the pulse is still past its limit, at its worst level") {
+  Bed b;
+  b.stream(Metric::pulse_rate, 160, 12);  // high: > 150 for 10 s
+  const auto* raised = b.find("tachycardia", Transition::raised);
+  REQUIRE(raised);
+  REQUIRE(raised->priority == Priority::high);
+  const BedState saved = b.bed.state();
+  b.clock.advance(3s);
+  BedOutput out;
+  BedAlarms bed = restarted(saved, b.clock.now(), out);
+  out.clear();
+  for (double pulse : {160.0, 158.0, 130.0}) {  // still racing, then only past the medium level
+    bed.on_reading("monitor", core::Reading{Metric::pulse_rate, pulse, {}, {}}, b.clock.now(), out);
+    bed.tick(b.clock.now(), out);
+    b.clock.advance(1s);
+  }
+  CHECK(out.alarms.empty());
+  REQUIRE(bed.engine().current(b.clock.now()).size() == 1);
+  CHECK(bed.engine().current(b.clock.now())[0].priority == Priority::high);
+  bed.on_reading("monitor", core::Reading{Metric::pulse_rate, 118, {}, {}}, b.clock.now(), out);
+  CHECK(out.alarms.empty());  // within 3 /min of the limit: the same hysteresis as before the restart
+  bed.on_reading("monitor", core::Reading{Metric::pulse_rate, 110, {}, {}}, b.clock.now(), out);
+  REQUIRE(out.alarms.size() == 1);
+  CHECK(out.alarms[0].transition == Transition::cleared);
 }
 
 TEST_CASE("A restored unacknowledged medium alarm still escalates two minutes after its original onset") {
