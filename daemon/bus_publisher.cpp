@@ -12,6 +12,9 @@ BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std
   // A slow subscriber loses messages at its high-water mark instead of
   // slowing the core; it sees the gap in the sequence and asks for replay.
   socket_.set(zmq::sockopt::sndhwm, hwm);
+  // And the kernel holds little beyond it (Linux would grow a subscriber's
+  // TCP buffer to megabytes), so the high-water mark is the real bound.
+  socket_.set(zmq::sockopt::sndbuf, 16 * 1024);
   socket_.set(zmq::sockopt::linger, 500);
   try {
     socket_.bind(endpoint);

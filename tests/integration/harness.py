@@ -187,6 +187,7 @@ class CloneClient:
         self.snapshots = {}     # bed -> BedStatus
         self.gaps = []          # (bed, after_seq, up_to_seq) seen and filled
         self.replayed = 0       # messages recovered by replay
+        self.by_replay = set()  # (bed, seq) of those
         self.daemon_id = None
         self.restarted = False  # the heartbeats' daemon_id changed
         self.interval = 1.0
@@ -214,6 +215,7 @@ class CloneClient:
             for m in reply.messages:
                 self.apply(bed, m)
                 self.replayed += 1
+                self.by_replay.add((bed, seq_of(m)))
 
     def apply(self, bed, m):
         seq = seq_of(m)

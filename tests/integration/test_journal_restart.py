@@ -130,6 +130,18 @@ def main():
           f"alarms with a signal after the restart: {[x.alarm_id for x in b.alarms]}")
     check(b.last_seq >= max(after), "the snapshot's last_seq covers what was published")
 
+    # What was published before the kill comes back by replay from the journal (the new run's
+    # memory holds none of it), alarm transitions first to last.
+    replay = ctl("replay", bed="bed-1", after_seq=desat.alarm.seq - 1, kinds=["alarm"])
+    check(replay.ok, replay.error)
+    got = [(m.alarm.condition, bus_pb2.AlarmTransition.Name(m.alarm.transition)) for m in replay.messages]
+    check(got[:4] == [("desaturation", "RAISED"), ("desaturation", "CLEARED"), ("tachycardia", "RAISED"),
+                      ("tachycardia", "ACKNOWLEDGED")], f"replayed alarm transitions {got}")
+    check(("desaturation", "RESTORED") in got[4:] and ("tachycardia", "RESTORED") in got[4:], f"{got}")
+    obs = ctl("replay", bed="bed-1", after_seq=desat.alarm.seq, max=5, kinds=["obs"])
+    check(len(obs.messages) == 5 and all(m.observation.seq > desat.alarm.seq for m in obs.messages),
+          "readings before the kill come back by replay")
+
     # The restored alarms are the same alarms: the racing heart does not raise a second one,
     # and the latched desaturation can be reset by its id.
     bus.pump(3)
