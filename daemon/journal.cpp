@@ -2,7 +2,10 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -12,15 +15,6 @@
 namespace vigil::daemon {
 namespace v1 = vigil::v1;
 namespace {
-
-// What a person can do about each kind of failure.
-std::string advice(const std::exception& e) {
-  const auto* s = dynamic_cast<const sqlite::Error*>(&e);
-  if (!s) return "";
-  if (s->corrupt()) return "; move the file aside (vigild then starts a new journal) and keep it for inspection";
-  if (s->disk_full()) return "; free space on its disk, or lower retention_days or raise journal_max_mb";
-  return "";
-}
 
 std::string who(const v1::ContextEvent& c) { return c.actor() + (c.station().empty() ? "" : " at " + c.station()); }
 
@@ -61,7 +55,7 @@ std::string Journal::problem() const {
 
 bool Journal::fail(const std::string& what, const std::exception& e) {
   core_ok_ = false;
-  core_problem_ = what + ": " + e.what() + advice(e);
+  core_problem_ = what + ": " + e.what() + journal_advice(e);
   return false;
 }
 
@@ -76,6 +70,12 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     std::error_code ec;
     if (!folder.empty()) std::filesystem::create_directories(folder, ec);
     if (ec) throw std::runtime_error{"cannot create the folder " + folder.string() + ": " + ec.message()};
+    // SQLite falls back to opening read-only and then names the wrong reason;
+    // ask the file system first (this also holds for root: EROFS).
+    const bool exists = std::filesystem::exists(options_.path, ec);
+    const std::string target = exists ? options_.path : (folder.empty() ? std::string{"."} : folder.string());
+    if (::access(target.c_str(), W_OK) != 0)
+      throw std::runtime_error{"cannot write " + target + ": " + std::strerror(errno)};
     auto db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
     const auto page = db->scalar("PRAGMA page_size");
     const std::int64_t max_pages = options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;

@@ -170,6 +170,14 @@ void configure_journal_connection(sqlite::Database& db, const JournalConnection&
   if (c.max_pages > 0) db.exec("PRAGMA max_page_count = " + std::to_string(c.max_pages));
 }
 
+std::string journal_advice(const std::exception& e) {
+  const auto* s = dynamic_cast<const sqlite::Error*>(&e);
+  if (!s) return "";
+  if (s->corrupt()) return "; move the file aside (vigild then starts a new journal) and keep it for inspection";
+  if (s->disk_full()) return "; free space on its disk, or lower retention_days or raise journal_max_mb";
+  return "";
+}
+
 int migrate_journal(sqlite::Database& db) { return migrate_journal(db, journal_schema_version()); }
 
 int migrate_journal(sqlite::Database& db, int version) {

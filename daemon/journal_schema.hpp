@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "daemon/sqlite_database.hpp"
 
@@ -41,5 +42,8 @@ struct JournalConnection {
   std::chrono::milliseconds busy_timeout{5000};
 };
 void configure_journal_connection(sqlite::Database& db, const JournalConnection& c);
+
+// What a person can do about a failure ("; free space on its disk ..."), or "".
+std::string journal_advice(const std::exception& e);
 
 }  // namespace vigil::daemon

@@ -195,7 +195,7 @@ void JournalWriter::run() {
       // would pile up. The daemon raises the journal alarm from this report.
       status.rows_dropped += batch.size();
       pruning = false;
-      fail(std::string{"writing readings: "} + e.what());
+      fail(std::string{"writing readings: "} + e.what() + journal_advice(e));
     }
     report_(status);
   }

@@ -30,7 +30,8 @@ bool Error::corrupt() const { return code() == SQLITE_CORRUPT || code() == SQLIT
 Statement::Statement(sqlite3* db, std::string_view sql) : db_{db} {
   const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
                                     nullptr);
-  if (rc != SQLITE_OK) throw Error{rc, describe(db, rc) + " in: " + std::string{sql.substr(0, 80)}};
+  if (rc == SQLITE_ERROR) throw Error{rc, describe(db, rc) + " in: " + std::string{sql.substr(0, 80)}};
+  if (rc != SQLITE_OK) throw Error{rc, describe(db, rc)};
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
@@ -119,7 +120,7 @@ Database::Database(const std::string& path, Mode mode) : path_{path} {
     const std::string message = describe(db_, rc);
     sqlite3_close_v2(db_);
     db_ = nullptr;
-    throw Error{rc, "cannot open " + path + ": " + message};
+    throw Error{rc, message};
   }
   sqlite3_extended_result_codes(db_, 1);
 }

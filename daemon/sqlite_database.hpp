@@ -67,7 +67,7 @@ class Statement {
 class Database {
  public:
   enum class Mode { read_write_create, read_only };
-  // Throws sqlite::Error naming the path.
+  // Throws sqlite::Error with SQLite's and the system's reason (the caller names the file).
   Database(const std::string& path, Mode mode);
   ~Database();
   Database(const Database&) = delete;
