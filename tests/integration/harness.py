@@ -97,10 +97,10 @@ class Bus:
                 m.ParseFromString(body)
                 self.messages.append((topic.decode(), m, time.monotonic()))
 
-    def wait_for(self, predicate, timeout, what):
-        """Pumps until predicate(topic, msg) holds for a new message; returns it."""
+    def wait_for(self, predicate, timeout, what, since=0):
+        """Pumps until predicate(topic, msg) holds for a message kept at index `since` or later; returns it."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = since
         while True:
             for topic, m, t in self.messages[seen:]:
                 if predicate(topic, m):
