@@ -3,7 +3,8 @@ fault (the path is a folder, a path under /proc, a corrupt file, a read-only
 file system, a full disk) vigild says what is wrong in one log line, raises
 the technical alarm journal_unavailable (medium) on every bed, and keeps
 publishing readings and alarms: a severe desaturation on bed-1 still goes
-out. A full disk that gets room again is noticed and the alarm clears.
+out. A corrupt file moved aside, or a full disk that gets room again, is
+noticed while vigild runs and the alarm clears.
 
 Read-only and disk-full use a bind mount and a small tmpfs when this machine
 lets us mount (root in most CI containers may not); otherwise the full disk
@@ -81,7 +82,7 @@ bed {{ id: "bed-2" device {{ id: "ox" protocol: "masimo" path: "{self.dir}/not-p
         stop(self.proc)
 
 
-def unavailable_from_the_start(name, journal_lines, *reason):
+def unavailable_from_the_start(name, journal_lines, *reason, fix=None):
     v = Daemon(name, journal_lines)
     v.bus.pump(1)
     line = next((l for l in v.log_text().splitlines() if "journal unavailable:" in l), None)
@@ -96,6 +97,12 @@ def unavailable_from_the_start(name, journal_lines, *reason):
     v.keeps_publishing(name)
     reply = v.ctl("acknowledge", bed="bed-1", alarm_id=alarms["bed-1"].alarm_id)
     check(reply.ok and "not journalled" in reply.message, f"{name}: the reply says it was not journalled: {reply}")
+    if fix:
+        # Put right while vigild runs: it tries again every 10 s and the alarm clears.
+        fix()
+        v.bus.wait_for(lambda t, m: journal_alarm(t, m) and m.alarm.transition == bus_pb2.CLEARED, 25,
+                       f"{name}: the journal alarm to clear once put right")
+        check(not v.journal_alarms(), f"{name}: a journal alarm left after it was put right")
     v.stop()
     print(f"{name}: {line.split(' error: ')[-1][:160]}")
 
@@ -128,7 +135,8 @@ def main():
     with open(corrupt, "wb") as f:
         f.write(b"\x13\x37 not an SQLite file " * 4000)
     unavailable_from_the_start("corrupt", f'journal_path: "{corrupt}"', "file is not a database",
-                               "move the file aside")
+                               "move the file aside", fix=lambda: os.rename(corrupt, corrupt + ".bad"))
+    check(os.path.exists(corrupt), "vigild started a new journal where the corrupt one was")
 
     can_mount = mount("-t", "tmpfs", "-o", "size=4k", "tmpfs", os.path.join(d, "a-folder"))
     if can_mount:
