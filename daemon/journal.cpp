@@ -165,13 +165,15 @@ bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage
         const bool starts = c.what() == "admitted" || c.what() == "infusion_started";
         const bool ends = c.what() == "discharged" || c.what() == "infusion_stopped";
         const char* kind = c.what() == "admitted" || c.what() == "discharged" ? "patient" : "infusion";
+        if (starts || ends) {
+          // A new admission of the same bed (the same patient, admitted again) ends the one before.
+          st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
+          st_->session_end.run();
+        }
         if (starts) {
           st_->session_start.bind(1, bed).bind(2, kind).bind(3, c.patient_id()).bind(4, time).bind(5, who(c))
               .bind(6, c.message());
           st_->session_start.run();
-        } else if (ends) {
-          st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
-          st_->session_end.run();
         }
       }
     }

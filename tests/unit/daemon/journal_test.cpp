@@ -216,13 +216,16 @@ TEST_CASE("Admission and infusion context events open and close the bed's patien
   Reports reports;
   Journal j{options(dir), reports.callback()};
   REQUIRE(j.open("d1", T0));
-  REQUIRE(j.write_bed("bed-1", {context("bed-1", 1, "admitted", T0)}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.write_bed("bed-1", {context("bed-1", 1, "admitted", T0 - 60s)}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.write_bed("bed-1", {context("bed-1", 1, "admitted", T0)}, state("bed-1", "PAT-1"), T0));  // again
   REQUIRE(j.write_bed("bed-1", {context("bed-1", 2, "infusion_started", T0 + 60s)}, state("bed-1", "PAT-1"), T0));
   REQUIRE(j.write_bed("bed-1", {context("bed-1", 3, "infusion_stopped", T0 + 2400s),
                                 context("bed-1", 4, "discharged", T0 + 2400s)},
                       state("bed-1", ""), T0));
-  const auto sessions = j.reader()->sessions("bed-1");
-  REQUIRE(sessions.size() == 2);
+  auto sessions = j.reader()->sessions("bed-1");
+  REQUIRE(sessions.size() == 3);
+  CHECK(sessions[0].ended == T0);  // the admission before, ended by the new one
+  sessions.erase(sessions.begin());
   CHECK((sessions[0].kind == "patient" && sessions[0].patient_id == "PAT-1" && sessions[0].started == T0));
   CHECK((sessions[1].kind == "infusion" && sessions[1].started == T0 + 60s));
   for (const auto& s : sessions) {
