@@ -29,8 +29,8 @@ struct Stats {
   void print(const char* what) {
     std::sort(us.begin(), us.end());
     auto at = [&](double p) { return us[static_cast<std::size_t>(p * static_cast<double>(us.size() - 1))]; };
-    std::printf("%-44s n=%-6zu p50=%8.1f us  p95=%8.1f us  p99=%8.1f us  max=%8.1f us\n", what, us.size(), at(0.5),
-                at(0.95), at(0.99), us.back());
+    std::printf("%-44s n=%-6zu p50=%8.1f us  p95=%8.1f us  p99=%8.1f us  max=%8.1f us\n", what, us.size(),
+                at(0.5), at(0.95), at(0.99), us.back());
   }
 };
 

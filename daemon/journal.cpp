@@ -16,25 +16,32 @@ namespace vigil::daemon {
 namespace v1 = vigil::v1;
 namespace {
 
-std::string who(const v1::ContextEvent& c) { return c.actor() + (c.station().empty() ? "" : " at " + c.station()); }
+std::string who(const v1::ContextEvent& c) {
+  return c.actor() + (c.station().empty() ? "" : " at " + c.station());
+}
 
 }  // namespace
 
 struct Journal::Statements {
   explicit Statements(sqlite::Database& db)
-      : alarm{db.prepare("INSERT INTO alarm_transitions (bed, seq, time_us, alarm_id, condition, transition, "
-                         "priority, kind, active, latched, acknowledged, actor, value, limit_value, message, event) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")},
-        context{db.prepare("INSERT INTO context_events (bed, seq, time_us, what, patient_id, actor, station, message, "
-                           "old_value, new_value, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")},
-        session_start{db.prepare("INSERT INTO sessions (bed, kind, patient_id, started_us, started_by, details) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")},
+      : alarm{db.prepare(
+            "INSERT INTO alarm_transitions (bed, seq, time_us, alarm_id, condition, transition, "
+            "priority, kind, active, latched, acknowledged, actor, value, limit_value, message, event) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")},
+        context{db.prepare(
+            "INSERT INTO context_events (bed, seq, time_us, what, patient_id, actor, station, message, "
+            "old_value, new_value, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")},
+        session_start{
+            db.prepare("INSERT INTO sessions (bed, kind, patient_id, started_us, started_by, details) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")},
         session_end{db.prepare("UPDATE sessions SET ended_us = ?3, ended_by = ?4 "
                                "WHERE bed = ?1 AND kind = ?2 AND ended_us IS NULL")},
-        state{db.prepare("INSERT INTO bed_state (bed, updated_us, state) VALUES (?1, ?2, ?3) "
-                         "ON CONFLICT (bed) DO UPDATE SET updated_us = excluded.updated_us, state = excluded.state")},
-        command{db.prepare("INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
-                           "result, error_field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")},
+        state{db.prepare(
+            "INSERT INTO bed_state (bed, updated_us, state) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (bed) DO UPDATE SET updated_us = excluded.updated_us, state = excluded.state")},
+        command{db.prepare(
+            "INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
+            "result, error_field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")},
         reserve{db.prepare("INSERT INTO streams (bed, seq_reserved) VALUES (?1, ?2) "
                            "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")} {}
   sqlite::Statement alarm, context, session_start, session_end, state, command, reserve;
@@ -43,7 +50,9 @@ struct Journal::Statements {
 Journal::Journal(JournalOptions options, JournalWriter::Report on_writer)
     : options_{std::move(options)}, on_writer_{std::move(on_writer)} {}
 
-Journal::~Journal() { writer_.reset(); }
+Journal::~Journal() {
+  writer_.reset();
+}
 
 std::string Journal::problem() const {
   if (!db_) return core_problem_;
@@ -78,13 +87,16 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
       throw std::runtime_error{"cannot write " + target + ": " + std::strerror(errno)};
     auto db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
     const auto page = db->scalar("PRAGMA page_size");
-    const std::int64_t max_pages = options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;
-    configure_journal_connection(*db, {.synchronous_full = true, .checkpoints = false, .max_pages = max_pages});
+    const std::int64_t max_pages =
+        options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;
+    configure_journal_connection(*db,
+                                 {.synchronous_full = true, .checkpoints = false, .max_pages = max_pages});
     const int found = migrate_journal(*db);
     if (found == 0)
       spdlog::info("journal {}: created (schema version {})", options_.path, journal_schema_version());
     else if (found < journal_schema_version())
-      spdlog::info("journal {}: migrated from schema version {} to {}", options_.path, found, journal_schema_version());
+      spdlog::info("journal {}: migrated from schema version {} to {}", options_.path, found,
+                   journal_schema_version());
     st_ = std::make_unique<Statements>(*db);
     reader_ = std::make_unique<JournalReader>(*db);
     previous_run_ = reader_->last_run();
@@ -171,7 +183,11 @@ bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage
           st_->session_end.run();
         }
         if (starts) {
-          st_->session_start.bind(1, bed).bind(2, kind).bind(3, c.patient_id()).bind(4, time).bind(5, who(c))
+          st_->session_start.bind(1, bed)
+              .bind(2, kind)
+              .bind(3, c.patient_id())
+              .bind(4, time)
+              .bind(5, who(c))
               .bind(6, c.message());
           st_->session_start.run();
         }
@@ -188,17 +204,20 @@ bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage
   }
 }
 
-bool Journal::write_command(const v1::CommandRequest& request, const v1::CommandReply& reply, core::TimePoint now) {
+bool Journal::write_command(const v1::CommandRequest& request, const v1::CommandReply& reply,
+                            core::TimePoint now) {
   if (!db_) return false;
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(request, &json, options);
-  const auto* field = v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(request.command_case()));
+  const auto* field =
+      v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(request.command_case()));
   std::string bed;
   if (field) {
     const auto& body = request.GetReflection()->GetMessage(request, field);
-    if (const auto* b = body.GetDescriptor()->FindFieldByName("bed")) bed = body.GetReflection()->GetString(body, b);
+    if (const auto* b = body.GetDescriptor()->FindFieldByName("bed"))
+      bed = body.GetReflection()->GetString(body, b);
   }
   try {
     st_->command.bind(1, to_micros(now))

@@ -17,8 +17,8 @@ core::Quality quality_from(std::int64_t bits) {
 // The WHERE clause shared by every table's part of a MessageQuery; ?1 bed,
 // ?2/?3 sequence bounds, ?4/?5 time bounds.
 std::string where(const char* time_column) {
-  return std::string{" WHERE bed = ?1 AND seq > ?2 AND (?3 = 0 OR seq < ?3) AND (?4 IS NULL OR "} + time_column +
-         " >= ?4) AND (?5 IS NULL OR " + time_column + " < ?5) ORDER BY seq LIMIT ?6";
+  return std::string{" WHERE bed = ?1 AND seq > ?2 AND (?3 = 0 OR seq < ?3) AND (?4 IS NULL OR "} +
+         time_column + " >= ?4) AND (?5 IS NULL OR " + time_column + " < ?5) ORDER BY seq LIMIT ?6";
 }
 
 void bind_query(sqlite::Statement& s, const MessageQuery& q) {
@@ -30,12 +30,16 @@ void bind_query(sqlite::Statement& s, const MessageQuery& q) {
       .bind(6, static_cast<std::int64_t>(q.max));
 }
 
-bool wanted(const MessageQuery& q, const char* kind) { return q.kinds.empty() || q.kinds.count(kind) > 0; }
+bool wanted(const MessageQuery& q, const char* kind) {
+  return q.kinds.empty() || q.kinds.count(kind) > 0;
+}
 
 template <class F>
 void for_each_observation(sqlite::Database& db, const MessageQuery& q, F&& f) {
-  auto s = db.prepare("SELECT seq, device, mdc_code, value, quality, device_time_us, received_us, drill "
-                      "FROM observations" + where("received_us"));
+  auto s = db.prepare(
+      "SELECT seq, device, mdc_code, value, quality, device_time_us, received_us, drill "
+      "FROM observations" +
+      where("received_us"));
   bind_query(s, q);
   while (s.step()) {
     const auto metric = core::metric_from_code(static_cast<std::uint32_t>(s.integer(2)));
@@ -61,7 +65,8 @@ void read_observations(sqlite::Database& db, const MessageQuery& q, std::vector<
   });
 }
 
-void read_blobs(sqlite::Database& db, const char* table, const MessageQuery& q, std::vector<v1::BusMessage>& out) {
+void read_blobs(sqlite::Database& db, const char* table, const MessageQuery& q,
+                std::vector<v1::BusMessage>& out) {
   auto s = db.prepare(std::string{"SELECT event FROM "} + table + where("time_us"));
   bind_query(s, q);
   while (s.step()) {
@@ -102,8 +107,9 @@ std::map<std::string, std::uint64_t> JournalReader::seq_reserved() {
   auto s = db_.prepare("SELECT bed, seq_reserved FROM streams");
   while (s.step()) m[s.text(0)] = static_cast<std::uint64_t>(s.integer(1));
   // Durable messages carry their numbers too: never continue below one of them.
-  auto j = db_.prepare("SELECT bed, MAX(seq) FROM (SELECT bed, seq FROM alarm_transitions UNION ALL "
-                       "SELECT bed, seq FROM context_events) GROUP BY bed");
+  auto j = db_.prepare(
+      "SELECT bed, MAX(seq) FROM (SELECT bed, seq FROM alarm_transitions UNION ALL "
+      "SELECT bed, seq FROM context_events) GROUP BY bed");
   while (j.step()) {
     auto& v = m[j.text(0)];
     v = std::max(v, static_cast<std::uint64_t>(j.integer(1)));
@@ -132,8 +138,9 @@ std::vector<core::Observation> JournalReader::readings_since(const std::string& 
 }
 
 std::optional<core::TimePoint> JournalReader::last_cuff(const std::string& bed) {
-  auto s = db_.prepare("SELECT MAX(COALESCE(device_time_us, received_us)) FROM observations "
-                       "WHERE bed = ?1 AND mdc_code IN (150021, 150022, 150023) AND quality & 23 = 0");
+  auto s = db_.prepare(
+      "SELECT MAX(COALESCE(device_time_us, received_us)) FROM observations "
+      "WHERE bed = ?1 AND mdc_code IN (150021, 150022, 150023) AND quality & 23 = 0");
   s.bind(1, bed);
   if (!s.step() || s.is_null(0)) return std::nullopt;
   return from_micros(s.integer(0));
@@ -145,16 +152,18 @@ std::vector<v1::BusMessage> JournalReader::messages(const MessageQuery& q) {
   if (wanted(q, "alarm")) read_blobs(db_, "alarm_transitions", q, out);
   if (wanted(q, "ctx")) read_blobs(db_, "context_events", q, out);
   if (wanted(q, "link")) read_blobs(db_, "link_events", q, out);
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return seq_of(a) < seq_of(b); });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return seq_of(a) < seq_of(b); });
   if (out.size() > q.max) out.resize(q.max);
   return out;
 }
 
 std::uint64_t JournalReader::last_journalled_seq(const std::string& bed) {
-  auto s = db_.prepare("SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM observations WHERE bed = ?1 UNION ALL "
-                       "SELECT MAX(seq) FROM alarm_transitions WHERE bed = ?1 UNION ALL "
-                       "SELECT MAX(seq) FROM context_events WHERE bed = ?1 UNION ALL "
-                       "SELECT MAX(seq) FROM link_events WHERE bed = ?1)");
+  auto s = db_.prepare(
+      "SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM observations WHERE bed = ?1 UNION ALL "
+      "SELECT MAX(seq) FROM alarm_transitions WHERE bed = ?1 UNION ALL "
+      "SELECT MAX(seq) FROM context_events WHERE bed = ?1 UNION ALL "
+      "SELECT MAX(seq) FROM link_events WHERE bed = ?1)");
   s.bind(1, bed);
   return s.step() && !s.is_null(0) ? static_cast<std::uint64_t>(s.integer(0)) : 0;
 }

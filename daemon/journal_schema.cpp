@@ -146,14 +146,19 @@ bool table_exists(sqlite::Database& db, const char* name) {
 }
 
 std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 }  // namespace
 
-std::span<const JournalMigration> journal_migrations() { return kMigrations; }
-int journal_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+std::span<const JournalMigration> journal_migrations() {
+  return kMigrations;
+}
+int journal_schema_version() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
 
 int journal_version(sqlite::Database& db) {
   if (!table_exists(db, "schema_version")) return 0;
@@ -164,7 +169,9 @@ void configure_journal_connection(sqlite::Database& db, const JournalConnection&
   db.exec("PRAGMA busy_timeout = " + std::to_string(c.busy_timeout.count()));
   // Reading the mode back is the first access to the file: a corrupt one fails here.
   const std::string mode = db.scalar_text("PRAGMA journal_mode = WAL");
-  if (mode != "wal") throw sqlite::Error{SQLITE_CANTOPEN, db.path() + ": cannot use write-ahead logging (journal mode " + mode + ")"};
+  if (mode != "wal")
+    throw sqlite::Error{SQLITE_CANTOPEN,
+                        db.path() + ": cannot use write-ahead logging (journal mode " + mode + ")"};
   db.exec(c.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   db.exec(c.checkpoints ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0");
   if (c.max_pages > 0) db.exec("PRAGMA max_page_count = " + std::to_string(c.max_pages));
@@ -173,19 +180,23 @@ void configure_journal_connection(sqlite::Database& db, const JournalConnection&
 std::string journal_advice(const std::exception& e) {
   const auto* s = dynamic_cast<const sqlite::Error*>(&e);
   if (!s) return "";
-  if (s->corrupt()) return "; move the file aside (vigild then starts a new journal) and keep it for inspection";
+  if (s->corrupt())
+    return "; move the file aside (vigild then starts a new journal) and keep it for inspection";
   if (s->disk_full()) return "; free space on its disk, or lower retention_days or raise journal_max_mb";
   return "";
 }
 
-int migrate_journal(sqlite::Database& db) { return migrate_journal(db, journal_schema_version()); }
+int migrate_journal(sqlite::Database& db) {
+  return migrate_journal(db, journal_schema_version());
+}
 
 int migrate_journal(sqlite::Database& db, int version) {
   // Reading the schema is the first thing to fail on a file that is not a database.
   const auto tables = db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
   const int found = journal_version(db);
   if (found == 0 && tables > 0)
-    throw sqlite::Error{SQLITE_NOTADB, db.path() + " is an SQLite database but not a vigil journal (no schema_version)"};
+    throw sqlite::Error{SQLITE_NOTADB,
+                        db.path() + " is an SQLite database but not a vigil journal (no schema_version)"};
   if (found > journal_schema_version())
     throw sqlite::Error{SQLITE_CANTOPEN, db.path() + " has journal schema version " + std::to_string(found) +
                                              ", newer than this vigild knows (" +
@@ -195,8 +206,9 @@ int migrate_journal(sqlite::Database& db, int version) {
     sqlite::Transaction t{db};
     // Created with the first migration, so a crash never leaves a version table without a schema.
     if (!table_exists(db, "schema_version"))
-      db.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_us INTEGER NOT NULL, "
-              "description TEXT NOT NULL)");
+      db.exec(
+          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_us INTEGER NOT NULL, "
+          "description TEXT NOT NULL)");
     db.exec(m.sql);
     auto s = db.prepare("INSERT INTO schema_version (version, applied_us, description) VALUES (?1, ?2, ?3)");
     s.bind(1, std::int64_t{m.version}).bind(2, now_us()).bind(3, m.description).run();

@@ -37,8 +37,8 @@ int journal_version(sqlite::Database& db);
 // readings' batches need only survive a crash of vigild, not a power cut.
 struct JournalConnection {
   bool synchronous_full = true;
-  bool checkpoints = true;         // this connection folds the WAL back into the file
-  std::int64_t max_pages = 0;      // cap on the file's size in pages; 0: none
+  bool checkpoints = true;     // this connection folds the WAL back into the file
+  std::int64_t max_pages = 0;  // cap on the file's size in pages; 0: none
   std::chrono::milliseconds busy_timeout{5000};
 };
 void configure_journal_connection(sqlite::Database& db, const JournalConnection& c);

@@ -8,13 +8,18 @@ namespace {
 
 alerts::Priority priority_from(v1::Priority p) {
   switch (p) {
-    case v1::LOW: return alerts::Priority::low;
-    case v1::HIGH: return alerts::Priority::high;
-    default: return alerts::Priority::medium;
+    case v1::LOW:
+      return alerts::Priority::low;
+    case v1::HIGH:
+      return alerts::Priority::high;
+    default:
+      return alerts::Priority::medium;
   }
 }
 
-std::chrono::milliseconds ms(core::Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d); }
+std::chrono::milliseconds ms(core::Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
 
 v1::journal::AlarmState to_journal(const alerts::AlarmState& a, const std::string& bed, bool drill) {
   alerts::AlarmEvent e;
@@ -80,7 +85,9 @@ v1::LimitOverride to_proto(const alerts::RuleOverride& o) {
   p.set_condition(o.condition);
   p.set_priority(to_proto(o.priority));
   if (o.threshold) p.set_threshold(*o.threshold);
-  if (o.delay) p.set_delay_s(static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*o.delay).count()));
+  if (o.delay)
+    p.set_delay_s(
+        static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*o.delay).count()));
   if (o.enabled) p.set_enabled(*o.enabled);
   return p;
 }
@@ -122,11 +129,13 @@ alerts::BedState from_journal(const v1::journal::BedState& p) {
   s.profile_from_admission = p.profile_from_admission();
   for (const auto& o : p.profile_changes()) s.profile_changes.push_back(from_proto_override(o));
   if (p.has_infusion())
-    s.infusion = alerts::Infusion{from_proto(p.infusion().started()), p.infusion().drug(), p.infusion().regimen()};
+    s.infusion =
+        alerts::Infusion{from_proto(p.infusion().started()), p.infusion().drug(), p.infusion().regimen()};
   for (const auto& [code, value] : p.baseline())
     if (auto m = core::metric_from_code(code)) s.baseline[*m] = value;
   s.baseline_source = p.baseline_source();
-  for (const auto& [device, bits] : p.device_conditions()) s.device_conditions[device] = core::DeviceConditions{bits};
+  for (const auto& [device, bits] : p.device_conditions())
+    s.device_conditions[device] = core::DeviceConditions{bits};
   for (const auto& a : p.alarms()) s.alarms.push_back(from_journal(a));
   return s;
 }

@@ -19,18 +19,21 @@ std::int64_t micros(core::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
-std::int64_t micros(const google::protobuf::Timestamp& ts) { return micros(from_proto(ts)); }
+std::int64_t micros(const google::protobuf::Timestamp& ts) {
+  return micros(from_proto(ts));
+}
 
 std::int64_t quality_bits(const v1::Quality& q) {
-  return (q.invalid() ? 1 : 0) | (q.artifact() ? 2 : 0) | (q.sensor_off() ? 4 : 0) | (q.low_perfusion() ? 8 : 0) |
-         (q.questionable() ? 16 : 0);
+  return (q.invalid() ? 1 : 0) | (q.artifact() ? 2 : 0) | (q.sensor_off() ? 4 : 0) |
+         (q.low_perfusion() ? 8 : 0) | (q.questionable() ? 16 : 0);
 }
 
 // Prepared once per connection.
 struct BatchStatements {
   explicit BatchStatements(sqlite::Database& db)
-      : observation{db.prepare("INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, "
-                               "received_us, drill) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")},
+      : observation{db.prepare(
+            "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, "
+            "received_us, drill) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")},
         link{db.prepare("INSERT INTO link_events (bed, seq, time_us, device, state, reason, event) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")} {}
   sqlite::Statement observation;
@@ -72,15 +75,17 @@ std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before) {
   };
   // Rows are appended in time order, so the oldest are the lowest ids: look
   // only at the first chunk by id, never scan a whole table.
-  static constexpr Table kTables[] = {{"observations", "received_us"}, {"alarm_transitions", "time_us"},
-                                      {"context_events", "time_us"},   {"link_events", "time_us"},
+  static constexpr Table kTables[] = {{"observations", "received_us"},
+                                      {"alarm_transitions", "time_us"},
+                                      {"context_events", "time_us"},
+                                      {"link_events", "time_us"},
                                       {"commands", "time_us"}};
   std::uint64_t n = 0;
   sqlite::Transaction t{db};
   for (const auto& table : kTables) {
-    auto s = db.prepare(std::string{"DELETE FROM "} + table.name + " WHERE id IN (SELECT id FROM (SELECT id, " +
-                        table.time + " AS t FROM " + table.name + " ORDER BY id LIMIT " +
-                        std::to_string(kPruneChunk) + ") WHERE t < ?1)");
+    auto s = db.prepare(std::string{"DELETE FROM "} + table.name +
+                        " WHERE id IN (SELECT id FROM (SELECT id, " + table.time + " AS t FROM " +
+                        table.name + " ORDER BY id LIMIT " + std::to_string(kPruneChunk) + ") WHERE t < ?1)");
     s.bind(1, before).run();
     n += static_cast<std::uint64_t>(db.scalar("SELECT changes()"));
   }
@@ -126,7 +131,8 @@ bool JournalWriter::take(std::deque<Item>& batch, std::optional<std::int64_t>& p
   std::unique_lock lock{mutex_};
   // A prune in progress goes on at once, taking whatever readings arrived
   // meanwhile; otherwise readings gather for one flush interval.
-  if (!pruning) wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || prune_before_us_.has_value(); });
+  if (!pruning)
+    wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || prune_before_us_.has_value(); });
   batch.swap(queue_);
   if (prune_before_us_) prune_before = prune_before_us_;
   prune_before_us_.reset();
@@ -168,8 +174,8 @@ void JournalWriter::run() {
     try {
       if (!db) {
         db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
-        configure_journal_connection(*db, {.synchronous_full = false, .checkpoints = true,
-                                          .max_pages = options_.max_pages});
+        configure_journal_connection(
+            *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
         st = std::make_unique<BatchStatements>(*db);
       }
       if (!batch.empty()) {
@@ -180,7 +186,8 @@ void JournalWriter::run() {
         const auto end = std::chrono::steady_clock::now();
         status.batch_rows = batch.size();
         status.batch_time = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
-        status.oldest_wait = std::chrono::duration_cast<std::chrono::microseconds>(end - batch.front().queued);
+        status.oldest_wait =
+            std::chrono::duration_cast<std::chrono::microseconds>(end - batch.front().queued);
         status.rows_written += batch.size();
       }
       if (pruning) {

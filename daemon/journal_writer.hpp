@@ -33,7 +33,7 @@ struct JournalWriterReport {
   bool ok = true;
   std::string problem;  // why the last batch or prune failed
   std::size_t batch_rows = 0;
-  std::chrono::microseconds batch_time{};  // the batch's transaction, commit included
+  std::chrono::microseconds batch_time{};   // the batch's transaction, commit included
   std::chrono::microseconds oldest_wait{};  // how long its first row waited in the queue
   std::uint64_t rows_written = 0;
   std::uint64_t rows_dropped = 0;

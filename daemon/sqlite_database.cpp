@@ -24,17 +24,23 @@ std::string describe(sqlite3* db, int rc) {
 
 }  // namespace
 
-bool Error::disk_full() const { return code() == SQLITE_FULL; }
-bool Error::corrupt() const { return code() == SQLITE_CORRUPT || code() == SQLITE_NOTADB; }
+bool Error::disk_full() const {
+  return code() == SQLITE_FULL;
+}
+bool Error::corrupt() const {
+  return code() == SQLITE_CORRUPT || code() == SQLITE_NOTADB;
+}
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_{db} {
-  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                                    nullptr);
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                    &stmt_, nullptr);
   if (rc == SQLITE_ERROR) throw Error{rc, describe(db, rc) + " in: " + std::string{sql.substr(0, 80)}};
   if (rc != SQLITE_OK) throw Error{rc, describe(db, rc)};
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : db_{std::exchange(other.db_, nullptr)}, stmt_{std::exchange(other.stmt_, nullptr)} {}
@@ -97,13 +103,20 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-std::int64_t Statement::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::int64_t Statement::integer(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+double Statement::real(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
 
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
-  return p ? std::string{reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))}
+  return p ? std::string{reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))}
            : std::string{};
 }
 
@@ -113,8 +126,8 @@ std::string Statement::blob(int col) const {
 }
 
 Database::Database(const std::string& path, Mode mode) : path_{path} {
-  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
-                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int flags =
+      mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = describe(db_, rc);
@@ -125,7 +138,9 @@ Database::Database(const std::string& path, Mode mode) : path_{path} {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
 
 void Database::exec(std::string_view sql) {
   const std::string s{sql};
@@ -149,9 +164,13 @@ std::string Database::scalar_text(std::string_view sql) {
   return s.step() ? s.text(0) : std::string{};
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-Transaction::Transaction(Database& db) : db_{db} { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_{db} {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   if (!open_) return;

@@ -23,11 +23,16 @@ constexpr std::chrono::hours kWindow{1};
 
 core::TimePoint time_of(const v1::BusMessage& m) {
   switch (m.body_case()) {
-    case v1::BusMessage::kObservation: return daemon::from_proto(m.observation().received());
-    case v1::BusMessage::kAlarm: return daemon::from_proto(m.alarm().time());
-    case v1::BusMessage::kContext: return daemon::from_proto(m.context().time());
-    case v1::BusMessage::kLink: return daemon::from_proto(m.link().time());
-    default: return {};
+    case v1::BusMessage::kObservation:
+      return daemon::from_proto(m.observation().received());
+    case v1::BusMessage::kAlarm:
+      return daemon::from_proto(m.alarm().time());
+    case v1::BusMessage::kContext:
+      return daemon::from_proto(m.context().time());
+    case v1::BusMessage::kLink:
+      return daemon::from_proto(m.link().time());
+    default:
+      return {};
   }
 }
 
@@ -48,11 +53,21 @@ std::string json_string(std::string_view text) {
   std::string s = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': s += "\\\""; break;
-      case '\\': s += "\\\\"; break;
-      case '\n': s += "\\n"; break;
-      case '\r': s += "\\r"; break;
-      case '\t': s += "\\t"; break;
+      case '"':
+        s += "\\\"";
+        break;
+      case '\\':
+        s += "\\\\";
+        break;
+      case '\n':
+        s += "\\n";
+        break;
+      case '\r':
+        s += "\\r";
+        break;
+      case '\t':
+        s += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -87,13 +102,13 @@ void write_csv_row(const v1::BusMessage& m, std::ostream& out) {
   std::string row = iso_time(time_of(m)) + ",";
   if (m.has_observation()) {
     const auto& o = m.observation();
-    row += csv(o.bed()) + "," + std::to_string(o.seq()) + ",reading," + csv(o.device()) + "," + o.metric() + "," +
-           number(o.value()) + "," + csv(o.unit()) + "," + quality_text(o.quality()) + "," +
+    row += csv(o.bed()) + "," + std::to_string(o.seq()) + ",reading," + csv(o.device()) + "," + o.metric() +
+           "," + number(o.value()) + "," + csv(o.unit()) + "," + quality_text(o.quality()) + "," +
            (o.has_device_time() ? iso_time(daemon::from_proto(o.device_time())) : "") + ",,,,,,,,,,,";
   } else if (m.has_alarm()) {
     const auto& a = m.alarm();
-    row += csv(a.bed()) + "," + std::to_string(a.seq()) + ",alarm," + csv(a.device()) + "," + a.metric() + "," +
-           number(a.value()) + ",,,," + csv(a.alarm_id()) + "," + csv(a.condition()) + "," +
+    row += csv(a.bed()) + "," + std::to_string(a.seq()) + ",alarm," + csv(a.device()) + "," + a.metric() +
+           "," + number(a.value()) + ",,,," + csv(a.alarm_id()) + "," + csv(a.condition()) + "," +
            v1::AlarmTransition_Name(a.transition()) + "," + v1::Priority_Name(a.priority()) + "," +
            v1::AlarmKind_Name(a.kind()) + "," + number(a.limit()) + "," + (a.active() ? "1" : "0") + "," +
            (a.latched() ? "1" : "0") + "," + (a.acknowledged() ? "1" : "0") + "," + csv(a.actor()) + "," +
@@ -123,11 +138,12 @@ std::string to_json(const google::protobuf::Message& m) {
 }
 
 std::string session_json(const daemon::SessionRecord& s) {
-  return "{\"id\": " + std::to_string(s.id) + ", \"bed\": " + json_string(s.bed) + ", \"kind\": " +
-         json_string(s.kind) + ", \"patient_id\": " + json_string(s.patient_id) + ", \"started\": " +
-         json_string(iso_time(s.started)) + ", \"started_by\": " + json_string(s.started_by) + ", \"ended\": " +
-         (s.ended ? json_string(iso_time(*s.ended)) : std::string{"null"}) + ", \"ended_by\": " +
-         json_string(s.ended_by) + ", \"details\": " + json_string(s.details) + "}";
+  return "{\"id\": " + std::to_string(s.id) + ", \"bed\": " + json_string(s.bed) +
+         ", \"kind\": " + json_string(s.kind) + ", \"patient_id\": " + json_string(s.patient_id) +
+         ", \"started\": " + json_string(iso_time(s.started)) +
+         ", \"started_by\": " + json_string(s.started_by) +
+         ", \"ended\": " + (s.ended ? json_string(iso_time(*s.ended)) : std::string{"null"}) +
+         ", \"ended_by\": " + json_string(s.ended_by) + ", \"details\": " + json_string(s.details) + "}";
 }
 
 struct Range {
@@ -156,7 +172,8 @@ core::Result<Range> resolve(daemon::JournalReader& r, const ExportRequest& req) 
   range.bed = req.bed;
   if (req.session) {
     range.session = r.session(*req.session);
-    if (!range.session) return core::Error{"session: no session " + std::to_string(*req.session) + " in the journal"};
+    if (!range.session)
+      return core::Error{"session: no session " + std::to_string(*req.session) + " in the journal"};
     if (!req.bed.empty() && req.bed != range.session->bed)
       return core::Error{"session: session " + std::to_string(*req.session) + " is on " + range.session->bed +
                          ", not " + req.bed};
@@ -208,8 +225,9 @@ std::string iso_time(core::TimePoint t) {
 
 core::Result<core::TimePoint> parse_time(std::string_view text) {
   const auto bad = [&] {
-    return core::Error{"'" + std::string{text} +
-                       "' is not a time (2026-11-23T14:05:00Z, 2026-11-23T14:05+01:00, or local 2026-11-23 14:05)"};
+    return core::Error{
+        "'" + std::string{text} +
+        "' is not a time (2026-11-23T14:05:00Z, 2026-11-23T14:05+01:00, or local 2026-11-23 14:05)"};
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   std::size_t i = 0;
@@ -255,9 +273,12 @@ core::Result<ExportSummary> export_journal(const ExportRequest& req, std::ostrea
     if (!range) return core::Error{range.error()};
     ExportSummary n;
     auto count = [&](const v1::BusMessage& m) {
-      if (m.has_observation()) ++n.readings;
-      else if (m.has_alarm()) ++n.alarms;
-      else ++n.context;
+      if (m.has_observation())
+        ++n.readings;
+      else if (m.has_alarm())
+        ++n.alarms;
+      else
+        ++n.context;
     };
     if (req.format == ExportFormat::csv) {
       out << kCsvHeader;
@@ -267,7 +288,8 @@ core::Result<ExportSummary> export_journal(const ExportRequest& req, std::ostrea
       });
       return n;
     }
-    out << "{\n  \"bed\": " << json_string(range->bed) << ",\n  \"from\": " << json_string(iso_time(range->from))
+    out << "{\n  \"bed\": " << json_string(range->bed)
+        << ",\n  \"from\": " << json_string(iso_time(range->from))
         << ",\n  \"to\": " << json_string(iso_time(range->to));
     if (range->session) out << ",\n  \"session\": " << session_json(*range->session);
     for (const auto& [name, kind] : {std::pair{"readings", "obs"}, {"alarms", "alarm"}, {"context", "ctx"}}) {
@@ -285,18 +307,20 @@ core::Result<ExportSummary> export_journal(const ExportRequest& req, std::ostrea
   });
 }
 
-core::Result<std::vector<daemon::SessionRecord>> journal_sessions(const std::string& journal, const std::string& bed) {
-  return with_journal(journal, [&](daemon::JournalReader& r) -> core::Result<std::vector<daemon::SessionRecord>> {
-    return r.sessions(bed);
-  });
+core::Result<std::vector<daemon::SessionRecord>> journal_sessions(const std::string& journal,
+                                                                  const std::string& bed) {
+  return with_journal(journal,
+                      [&](daemon::JournalReader& r) -> core::Result<std::vector<daemon::SessionRecord>> {
+                        return r.sessions(bed);
+                      });
 }
 
 std::string format_sessions(const std::vector<daemon::SessionRecord>& sessions) {
   std::string s;
   for (const auto& x : sessions) {
-    s += std::to_string(x.id) + "  " + x.bed + "  " + x.kind + "  " + (x.patient_id.empty() ? "-" : x.patient_id) +
-         "  " + iso_time(x.started) + " - " + (x.ended ? iso_time(*x.ended) : std::string{"(open)"}) + "  by " +
-         x.started_by + "\n";
+    s += std::to_string(x.id) + "  " + x.bed + "  " + x.kind + "  " +
+         (x.patient_id.empty() ? "-" : x.patient_id) + "  " + iso_time(x.started) + " - " +
+         (x.ended ? iso_time(*x.ended) : std::string{"(open)"}) + "  by " + x.started_by + "\n";
   }
   return s.empty() ? "no sessions\n" : s;
 }

@@ -50,14 +50,17 @@ BedAlarms restarted(const BedState& s, core::TimePoint now, BedOutput& out,
 
 TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline and every alarm are back") {
   Bed b;
-  REQUIRE(b.bed.admit("PAT-7", ketamine_iv_adult_profile(), {}, {{Metric::nibp_systolic, 130}}, b.nurse,
-                      b.clock.now(), b.out)
+  REQUIRE(b.bed
+              .admit("PAT-7", ketamine_iv_adult_profile(), {}, {{Metric::nibp_systolic, 130}}, b.nurse,
+                     b.clock.now(), b.out)
               .ok());
-  REQUIRE(b.bed.set_limit({"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt}, b.nurse,
-                          b.clock.now(), b.out)
+  REQUIRE(b.bed
+              .set_limit({"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt}, b.nurse,
+                         b.clock.now(), b.out)
               .ok());
-  REQUIRE(b.bed.start_infusion("ketamine", "0.5 mg/kg over 40 min", {{Metric::nibp_systolic, 130}}, b.nurse,
-                               b.clock.now(), b.out)
+  REQUIRE(b.bed
+              .start_infusion("ketamine", "0.5 mg/kg over 40 min", {{Metric::nibp_systolic, 130}}, b.nurse,
+                              b.clock.now(), b.out)
               .ok());
   const auto started = b.clock.now();
   // Severe desaturation for 8 s, then recovered: cleared, latched, nobody acknowledged.
@@ -81,7 +84,8 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
   CHECK(bed.baseline().at(Metric::nibp_systolic) == 130);
   bool tightened = false;
   for (const auto& r : bed.profile().rules)
-    tightened = tightened || (r.condition == "desaturation" && r.priority == Priority::medium && r.threshold == 88);
+    tightened =
+        tightened || (r.condition == "desaturation" && r.priority == Priority::medium && r.threshold == 88);
   CHECK(tightened);
 
   REQUIRE(out.alarms.size() == 2);
@@ -115,7 +119,8 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
   CHECK(bed.engine().current(b.clock.now()).empty());
 }
 
-TEST_CASE("A restored extreme tachycardia stays while the pulse is still past its limit, at its worst level") {
+TEST_CASE(
+    "A restored extreme tachycardia stays while the pulse is still past its limit, at its worst level") {
   Bed b;
   b.stream(Metric::pulse_rate, 160, 12);  // high: > 150 for 10 s
   const auto* raised = b.find("tachycardia", Transition::raised);
@@ -160,7 +165,9 @@ TEST_CASE("A restored unacknowledged medium alarm still escalates two minutes af
   CHECK(out.alarms[0].priority == Priority::high);
 }
 
-TEST_CASE("A restored sensor-off alarm clears when the device's first frame after the restart says the probe is on") {
+TEST_CASE(
+    "A restored sensor-off alarm clears when the device's first frame after the restart says the probe is "
+    "on") {
   Bed b;
   core::DeviceConditions off;
   off.set(core::DeviceCondition::sensor_off);
@@ -180,7 +187,9 @@ TEST_CASE("A restored sensor-off alarm clears when the device's first frame afte
   CHECK(out.alarms[0].transition == Transition::cleared);
 }
 
-TEST_CASE("Readings journalled before the restart still count toward the baseline of an infusion started after it") {
+TEST_CASE(
+    "Readings journalled before the restart still count toward the baseline of an infusion started after "
+    "it") {
   Bed b;
   REQUIRE(b.bed.admit("PAT-8", ketamine_iv_adult_profile(), {}, {}, b.nurse, b.clock.now(), b.out).ok());
   std::vector<core::Observation> recent;
@@ -207,7 +216,8 @@ TEST_CASE("Readings journalled before the restart still count toward the baselin
   CHECK(bed.baseline().at(Metric::nibp_systolic) == 124);
 }
 
-TEST_CASE("An unavailable journal is a medium technical alarm on the bed at once, cleared when it writes again") {
+TEST_CASE(
+    "An unavailable journal is a medium technical alarm on the bed at once, cleared when it writes again") {
   Bed b;
   b.bed.on_journal(false, "database or disk is full", b.clock.now(), b.out);
   REQUIRE(b.out.alarms.size() == 1);

@@ -1,13 +1,14 @@
 // vigil-ctl export on a journal written by the journal itself: what a
 // clinic's quality review gets for a bed or an infusion session.
+#include "tools/ctl/export_journal.hpp"
+
 #include <doctest/doctest.h>
 
 #include <sstream>
 
+#include "../daemon/temp_dir.hpp"
 #include "daemon/bus_messages.hpp"
 #include "daemon/journal.hpp"
-#include "tools/ctl/export_journal.hpp"
-#include "../daemon/temp_dir.hpp"
 
 using namespace vigil;
 using namespace vigil::tools;
@@ -31,7 +32,8 @@ v1::BusMessage reading(std::uint64_t seq, double spo2, core::TimePoint t, bool a
   return m;
 }
 
-v1::BusMessage context(std::uint64_t seq, const std::string& what, const std::string& message, core::TimePoint t) {
+v1::BusMessage context(std::uint64_t seq, const std::string& what, const std::string& message,
+                       core::TimePoint t) {
   v1::BusMessage m;
   auto* c = m.mutable_context();
   c->set_bed("bed-1");
@@ -77,7 +79,9 @@ struct Morning {
     REQUIRE(j.open("d", T0));
     std::uint64_t seq = 0;
     v1::journal::BedState state;
-    auto write = [&](const v1::BusMessage& m, core::TimePoint t) { REQUIRE(j.write_bed("bed-1", {m}, state, t)); };
+    auto write = [&](const v1::BusMessage& m, core::TimePoint t) {
+      REQUIRE(j.write_bed("bed-1", {m}, state, t));
+    };
     write(context(++seq, "admitted", "patient PAT-5 admitted", T0), T0);
     for (int minute = 0; minute < 60; ++minute) {
       const auto t = T0 + std::chrono::minutes{minute};
@@ -128,24 +132,29 @@ TEST_CASE("A bed's hour as CSV: one row per reading, alarm transition and contex
   CHECK(rows[0].starts_with("time,bed,seq,kind,device,metric,value,unit,quality"));
   CHECK(rows[1].starts_with("2026-11-23T08:15:02.000Z,bed-1,"));
   CHECK(rows[1].find(",reading,ox,spo2,97,%,ok,") != std::string::npos);
-  const auto raised = std::find_if(rows.begin(), rows.end(), [](auto& l) { return l.find(",RAISED,") != l.npos; });
+  const auto raised =
+      std::find_if(rows.begin(), rows.end(), [](auto& l) { return l.find(",RAISED,") != l.npos; });
   REQUIRE(raised != rows.end());
   CHECK(raised->find("2026-11-23T08:20:01.000Z,bed-1,") == 0);
-  CHECK(raised->find(",alarm,,spo2,83,,,,bed-1:desaturation:1,desaturation,RAISED,HIGH,PHYSIOLOGICAL,85,1,0,0,,") !=
+  CHECK(raised->find(
+            ",alarm,,spo2,83,,,,bed-1:desaturation:1,desaturation,RAISED,HIGH,PHYSIOLOGICAL,85,1,0,0,,") !=
         std::string::npos);
-  CHECK(raised->find("\"Severe desaturation: spo2 83 %, limit < 85\"") != std::string::npos);  // quoted: a comma
+  CHECK(raised->find("\"Severe desaturation: spo2 83 %, limit < 85\"") !=
+        std::string::npos);  // quoted: a comma
   // The desaturation's readings come between its transitions, as they were published.
   CHECK(rows[std::distance(rows.begin(), raised) + 1].find(",spo2,83,") != std::string::npos);
 }
 
-TEST_CASE("An infusion session as JSON: its bed and time span, readings with their quality, alarms and context") {
+TEST_CASE(
+    "An infusion session as JSON: its bed and time span, readings with their quality, alarms and context") {
   Morning m;
   auto sessions = journal_sessions(m.path, "bed-1");
   REQUIRE(sessions.ok());
   REQUIRE(sessions->size() == 2);
   const auto& infusion = (*sessions)[1];
   CHECK(infusion.kind == "infusion");
-  CHECK(format_sessions(*sessions).find("2026-11-23T08:10:00.000Z - 2026-11-23T08:50:00.000Z") != std::string::npos);
+  CHECK(format_sessions(*sessions).find("2026-11-23T08:10:00.000Z - 2026-11-23T08:50:00.000Z") !=
+        std::string::npos);
   std::ostringstream out;
   ExportRequest r;
   r.journal = m.path;
@@ -155,11 +164,11 @@ TEST_CASE("An infusion session as JSON: its bed and time span, readings with the
   REQUIRE(n.ok());
   CHECK(n->readings == 40);  // 08:10 to 08:50
   CHECK(n->alarms == 2);
-  CHECK(n->context == 1);    // the start; the stop is at the session's (exclusive) end
+  CHECK(n->context == 1);  // the start; the stop is at the session's (exclusive) end
   const std::string json = out.str();
   CHECK(json.find("\"bed\": \"bed-1\"") != std::string::npos);
-  CHECK(json.find("\"session\": {\"id\": " + std::to_string(infusion.id) + ", \"bed\": \"bed-1\", \"kind\": \"infusion\"") !=
-        std::string::npos);
+  CHECK(json.find("\"session\": {\"id\": " + std::to_string(infusion.id) +
+                  ", \"bed\": \"bed-1\", \"kind\": \"infusion\"") != std::string::npos);
   CHECK(json.find("\"artifact\":true") != std::string::npos);
   CHECK(json.find("\"transition\":\"RAISED\"") != std::string::npos);
   CHECK(json.find("\"what\":\"infusion_started\"") != std::string::npos);

@@ -1,10 +1,11 @@
 // The bus's sequence numbers: per bed, reserved in blocks before they are
 // used, continued above a reservation after a restart, and the recent
 // messages of each stream kept for replay.
+#include "daemon/bus_publisher.hpp"
+
 #include <doctest/doctest.h>
 
 #include "daemon/bus_messages.hpp"
-#include "daemon/bus_publisher.hpp"
 
 using namespace vigil;
 using namespace vigil::daemon;

@@ -1,8 +1,9 @@
+#include "daemon/journal_schema.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 
-#include "daemon/journal_schema.hpp"
 #include "temp_dir.hpp"
 
 using namespace vigil;
@@ -23,9 +24,11 @@ TEST_CASE("A new journal gets every table and records the schema version it was 
   sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_write_create};
   CHECK(migrate_journal(db) == 0);
   CHECK(journal_version(db) == journal_schema_version());
-  for (const char* t : {"observations", "alarm_transitions", "context_events", "link_events", "commands", "sessions"})
+  for (const char* t :
+       {"observations", "alarm_transitions", "context_events", "link_events", "commands", "sessions"})
     CHECK_MESSAGE(has_table(db, t), t);
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == static_cast<std::int64_t>(journal_migrations().size()));
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") ==
+        static_cast<std::int64_t>(journal_migrations().size()));
 }
 
 TEST_CASE("Opening a journal at the current version changes nothing") {
@@ -33,8 +36,9 @@ TEST_CASE("Opening a journal at the current version changes nothing") {
   {
     sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_write_create};
     migrate_journal(db);
-    db.exec("INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, result, "
-            "error_field) VALUES (1, 'r1', 'nurse', 's', 'admit', 'bed-1', '{}', 1, 'ok', '')");
+    db.exec(
+        "INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, result, "
+        "error_field) VALUES (1, 'r1', 'nurse', 's', 'admit', 'bed-1', '{}', 1, 'ok', '')");
   }
   sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_write_create};
   CHECK(migrate_journal(db) == journal_schema_version());

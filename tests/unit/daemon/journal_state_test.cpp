@@ -1,8 +1,8 @@
 // The bed state the journal stores must give back exactly what BedAlarms
 // handed it, or a restart would bring back a different bed.
-#include <doctest/doctest.h>
-
 #include "daemon/journal_state.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace vigil;
 using namespace vigil::daemon;

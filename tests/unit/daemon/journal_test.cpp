@@ -1,13 +1,14 @@
 // The journal on a real SQLite file in a temp folder: what must be on disk
 // when a write returns, batching of readings, replay by sequence number,
 // retention, migration from an older schema, and failures a person can read.
+#include "daemon/journal.hpp"
+
 #include <doctest/doctest.h>
 
 #include <condition_variable>
 #include <mutex>
 
 #include "daemon/bus_messages.hpp"
-#include "daemon/journal.hpp"
 #include "daemon/journal_schema.hpp"
 #include "temp_dir.hpp"
 
@@ -74,7 +75,8 @@ v1::BusMessage alarm(const std::string& bed, std::uint64_t seq, v1::AlarmTransit
   return m;
 }
 
-v1::BusMessage context(const std::string& bed, std::uint64_t seq, const std::string& what, core::TimePoint time) {
+v1::BusMessage context(const std::string& bed, std::uint64_t seq, const std::string& what,
+                       core::TimePoint time) {
   v1::BusMessage m;
   auto* c = m.mutable_context();
   c->set_bed(bed);
@@ -113,7 +115,9 @@ std::int64_t count(const std::string& path, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("An alarm transition and the bed's state are on disk, readable by another connection, when write_bed returns") {
+TEST_CASE(
+    "An alarm transition and the bed's state are on disk, readable by another connection, when write_bed "
+    "returns") {
   test::TempDir dir;
   Reports reports;
   Journal j{options(dir), reports.callback()};
@@ -121,7 +125,8 @@ TEST_CASE("An alarm transition and the bed's state are on disk, readable by anot
   CHECK(j.available());
   REQUIRE(j.write_bed("bed-1", {alarm("bed-1", 7, v1::RAISED, T0)}, state("bed-1", "PAT-1"), T0));
   sqlite::Database other{dir.file("journal.db"), sqlite::Database::Mode::read_only};
-  CHECK(other.scalar("SELECT seq FROM alarm_transitions WHERE transition = 'RAISED' AND priority = 'HIGH'") == 7);
+  CHECK(other.scalar("SELECT seq FROM alarm_transitions WHERE transition = 'RAISED' AND priority = 'HIGH'") ==
+        7);
   JournalReader r{other};
   REQUIRE(r.bed_state("bed-1"));
   CHECK(r.bed_state("bed-1")->patient_id() == "PAT-1");
@@ -129,12 +134,14 @@ TEST_CASE("An alarm transition and the bed's state are on disk, readable by anot
   CHECK(other.scalar_text("PRAGMA journal_mode") == "wal");
 }
 
-TEST_CASE("Readings reach the disk in batches, one transaction per flush interval, well under a second behind") {
+TEST_CASE(
+    "Readings reach the disk in batches, one transaction per flush interval, well under a second behind") {
   test::TempDir dir;
   Reports reports;
   Journal j{options(dir), reports.callback()};
   REQUIRE(j.open("d1", T0));
-  for (std::uint64_t i = 1; i <= 600; ++i) j.queue(observation("bed-1", i, 97, T0 + std::chrono::milliseconds(i)));
+  for (std::uint64_t i = 1; i <= 600; ++i)
+    j.queue(observation("bed-1", i, 97, T0 + std::chrono::milliseconds(i)));
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 600; }));
   std::size_t batches = 0;
   for (const auto& r : reports.all) {
@@ -146,7 +153,8 @@ TEST_CASE("Readings reach the disk in batches, one transaction per flush interva
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 600);
 }
 
-TEST_CASE("Replay gives a bed's stream after a sequence number in order: readings, alarms, context and links") {
+TEST_CASE(
+    "Replay gives a bed's stream after a sequence number in order: readings, alarms, context and links") {
   test::TempDir dir;
   Reports reports;
   Journal j{options(dir), reports.callback()};
@@ -169,9 +177,11 @@ TEST_CASE("Replay gives a bed's stream after a sequence number in order: reading
   auto& r = *j.reader();
   CHECK(seqs(r.messages({.bed = "bed-1", .after_seq = 2})) == std::vector<std::uint64_t>{3, 4, 5, 6});
   CHECK(seqs(r.messages({.bed = "bed-1", .after_seq = 0, .max = 2})) == std::vector<std::uint64_t>{1, 2});
-  CHECK(seqs(r.messages({.bed = "bed-1", .after_seq = 1, .before_seq = 5})) == std::vector<std::uint64_t>{2, 3, 4});
+  CHECK(seqs(r.messages({.bed = "bed-1", .after_seq = 1, .before_seq = 5})) ==
+        std::vector<std::uint64_t>{2, 3, 4});
   CHECK(seqs(r.messages({.bed = "bed-1", .kinds = {"alarm", "ctx"}})) == std::vector<std::uint64_t>{2, 5});
-  CHECK(seqs(r.messages({.bed = "bed-1", .from = T0 + 2s, .to = T0 + 4s})) == std::vector<std::uint64_t>{3, 4});
+  CHECK(seqs(r.messages({.bed = "bed-1", .from = T0 + 2s, .to = T0 + 4s})) ==
+        std::vector<std::uint64_t>{3, 4});
   const auto replayed = r.messages({.bed = "bed-1", .after_seq = 2, .max = 1});
   REQUIRE(replayed.size() == 1);
   const auto& o = replayed[0].observation();
@@ -204,7 +214,8 @@ TEST_CASE("Every command is journalled with its author, the request and the resu
   sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_only};
   auto s = db.prepare("SELECT actor, station, command, bed, ok, result, request FROM commands ORDER BY id");
   REQUIRE(s.step());
-  CHECK((s.text(0) == "nurse Ana" && s.text(1) == "station-1" && s.text(2) == "acknowledge" && s.text(3) == "bed-1"));
+  CHECK((s.text(0) == "nurse Ana" && s.text(1) == "station-1" && s.text(2) == "acknowledge" &&
+         s.text(3) == "bed-1"));
   CHECK((s.integer(4) == 1 && s.text(5) == "acknowledged bed-1:desaturation:1"));
   CHECK(s.text(6).find("\"alarm_id\":\"bed-1:desaturation:1\"") != std::string::npos);
   REQUIRE(s.step());
@@ -218,10 +229,12 @@ TEST_CASE("Admission and infusion context events open and close the bed's patien
   REQUIRE(j.open("d1", T0));
   REQUIRE(j.write_bed("bed-1", {context("bed-1", 1, "admitted", T0 - 60s)}, state("bed-1", "PAT-1"), T0));
   REQUIRE(j.write_bed("bed-1", {context("bed-1", 1, "admitted", T0)}, state("bed-1", "PAT-1"), T0));  // again
-  REQUIRE(j.write_bed("bed-1", {context("bed-1", 2, "infusion_started", T0 + 60s)}, state("bed-1", "PAT-1"), T0));
-  REQUIRE(j.write_bed("bed-1", {context("bed-1", 3, "infusion_stopped", T0 + 2400s),
-                                context("bed-1", 4, "discharged", T0 + 2400s)},
-                      state("bed-1", ""), T0));
+  REQUIRE(
+      j.write_bed("bed-1", {context("bed-1", 2, "infusion_started", T0 + 60s)}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.write_bed(
+      "bed-1",
+      {context("bed-1", 3, "infusion_stopped", T0 + 2400s), context("bed-1", 4, "discharged", T0 + 2400s)},
+      state("bed-1", ""), T0));
   auto sessions = j.reader()->sessions("bed-1");
   REQUIRE(sessions.size() == 3);
   CHECK(sessions[0].ended == T0);  // the admission before, ended by the new one
@@ -244,8 +257,10 @@ TEST_CASE("Retention deletes readings, alarms and commands older than the cutoff
   Journal j{o, reports.callback()};
   REQUIRE(j.open("d1", T0));
   const auto old = T0 - std::chrono::hours{24 * 40};
-  for (std::uint64_t i = 1; i <= 5000; ++i) j.queue(observation("bed-1", i, 97, old + std::chrono::seconds(i)));
-  for (std::uint64_t i = 5001; i <= 5100; ++i) j.queue(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
+  for (std::uint64_t i = 1; i <= 5000; ++i)
+    j.queue(observation("bed-1", i, 97, old + std::chrono::seconds(i)));
+  for (std::uint64_t i = 5001; i <= 5100; ++i)
+    j.queue(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
   REQUIRE(j.write_bed("bed-1", {alarm("bed-1", 1, v1::RAISED, old)}, state("bed-1", "PAT-1"), old));
   REQUIRE(j.write_bed("bed-1", {alarm("bed-1", 5101, v1::CLEARED, T0)}, state("bed-1", "PAT-1"), T0));
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 5100; }));
@@ -266,10 +281,14 @@ TEST_CASE("A journal of schema version 1 is migrated on open and keeps every row
     sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_write_create};
     migrate_journal(db, 1);
     REQUIRE(journal_version(db) == 1);
-    db.exec("INSERT INTO observations (bed, seq, device, mdc_code, value, quality, received_us) "
-            "VALUES ('bed-1', 41, 'ox', 150456, 93, 0, 1000)");
-    db.exec("INSERT INTO context_events (bed, seq, time_us, what, patient_id, actor, station, message, old_value, "
-            "new_value, event) VALUES ('bed-1', 42, 2000, 'admitted', 'PAT-1', 'nurse', '', 'admitted', '', '', x'')");
+    db.exec(
+        "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, received_us) "
+        "VALUES ('bed-1', 41, 'ox', 150456, 93, 0, 1000)");
+    db.exec(
+        "INSERT INTO context_events (bed, seq, time_us, what, patient_id, actor, station, message, "
+        "old_value, "
+        "new_value, event) VALUES ('bed-1', 42, 2000, 'admitted', 'PAT-1', 'nurse', '', 'admitted', '', '', "
+        "x'')");
   }
   Reports reports;
   Journal j{options(dir), reports.callback()};
