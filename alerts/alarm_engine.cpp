@@ -184,6 +184,36 @@ std::vector<AlarmEvent> AlarmEngine::current(core::TimePoint now) const {
   return v;
 }
 
+std::vector<AlarmState> AlarmEngine::alarm_states() const {
+  std::vector<AlarmState> v;
+  for (const auto& [name, c] : conditions_) {
+    if (!c.alarmed) continue;
+    v.push_back({c.last, c.alarm_id, c.onset, c.priority, c.active, c.acknowledged, c.escalated, c.latching, c.actor,
+                 c.paused_until});
+  }
+  return v;
+}
+
+void AlarmEngine::restore(const std::vector<AlarmState>& alarms, core::TimePoint now, std::vector<AlarmEvent>& out) {
+  for (const auto& a : alarms) {
+    Condition& c = conditions_[a.last.condition];
+    c = Condition{};
+    c.last = a.last;
+    c.last.present = a.active;
+    c.alarmed = true;
+    c.alarm_id = a.alarm_id;
+    c.onset = a.onset;
+    c.priority = a.priority;
+    c.active = a.active;
+    c.acknowledged = a.acknowledged;
+    c.escalated = a.escalated;
+    c.latching = a.latching;
+    c.actor = a.actor;
+    c.paused_until = a.paused_until;
+    out.push_back(event(c, Transition::restored, now));
+  }
+}
+
 bool AlarmEngine::has_signal(const std::string& condition) const {
   auto it = conditions_.find(condition);
   return it != conditions_.end() && it->second.alarmed;

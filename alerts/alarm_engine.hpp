@@ -18,6 +18,21 @@ struct EngineSettings {
   core::Duration escalate_medium_after = std::chrono::seconds{120};
 };
 
+// One alarm with a signal, as much of it as must survive a restart of the
+// daemon: who it is, how bad it got, and what staff have done about it.
+struct AlarmState {
+  ConditionReport last;  // the latest report of its condition
+  std::string alarm_id;
+  core::TimePoint onset{};
+  Priority priority = Priority::medium;  // as raised or escalated
+  bool active = false;
+  bool acknowledged = false;
+  bool escalated = false;
+  bool latching = false;
+  std::string actor;
+  std::optional<core::TimePoint> paused_until;
+};
+
 class AlarmEngine {
  public:
   explicit AlarmEngine(std::string bed, EngineSettings settings = {});
@@ -38,6 +53,13 @@ class AlarmEngine {
   // Alarms whose signal exists now (active, or latched after the condition ended).
   std::vector<AlarmEvent> current(core::TimePoint now) const;
   bool has_signal(const std::string& condition) const;
+
+  // Every alarm with a signal, for the journal.
+  std::vector<AlarmState> alarm_states() const;
+  // After a restart: takes the journalled alarms back and says each again as
+  // RESTORED. A condition delay that was running is not restored: it starts
+  // afresh with the next reading.
+  void restore(const std::vector<AlarmState>& alarms, core::TimePoint now, std::vector<AlarmEvent>& out);
   const std::string& bed() const { return bed_; }
   void set_settings(const EngineSettings& s) { settings_ = s; }
 

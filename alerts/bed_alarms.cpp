@@ -231,6 +231,8 @@ core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmP
   }
   patient_id_ = patient_id;
   use_profile(std::move(profile));
+  profile_from_admission_ = true;
+  profile_changes_ = overrides;
   baseline_.clear();
   baseline_source_ = "none";
   if (!entered_baseline.empty()) {
@@ -264,6 +266,7 @@ core::Result<std::string> BedAlarms::set_limit(const RuleOverride& o, const Acto
   if (!r) return core::Error{"limit." + r.error()};
   // Rule states restart: a limit that moved is judged afresh on the next reading.
   use_profile(std::move(changed));
+  profile_changes_.push_back(o);
   const auto arrow = r.value().find(" -> ");
   const std::string message = "limit changed on " + bed_ + " by " + who(actor) + ": " + r.value();
   out.context.push_back({"limit_changed", message, r.value().substr(0, arrow),
@@ -359,6 +362,67 @@ core::Result<std::string> BedAlarms::reset(const std::string& alarm_id, const Ac
   auto r = engine_.reset(alarm_id, who(actor), now, out.alarms);
   if (!r) return core::Error{r.error()};
   return "reset " + alarm_id;
+}
+
+
+void BedAlarms::on_journal(bool available, const std::string& reason, core::TimePoint now, BedOutput& out) {
+  ConditionReport r;
+  r.condition = "journal_unavailable";
+  r.present = !available;
+  r.kind = AlarmKind::technical;
+  r.priority = Priority::medium;
+  r.message = available ? "journal writing again"
+                        : "journal unavailable: " + reason +
+                              "; alarms are still published but would not survive a restart";
+  engine_.report(r, now, out.alarms);
+}
+
+BedState BedAlarms::state() const {
+  BedState s;
+  s.patient_id = patient_id_;
+  s.profile = profile_.name;
+  s.profile_from_admission = profile_from_admission_;
+  s.profile_changes = profile_changes_;
+  s.infusion = infusion_;
+  s.baseline = baseline_;
+  s.baseline_source = baseline_source_;
+  s.device_conditions = device_conditions_;
+  s.alarms = engine_.alarm_states();
+  return s;
+}
+
+void BedAlarms::restore(const BedState& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
+                        std::optional<core::TimePoint> last_cuff, core::TimePoint now, BedOutput& out) {
+  patient_id_ = s.patient_id;
+  use_profile(std::move(profile));
+  profile_from_admission_ = s.profile_from_admission;
+  profile_changes_ = s.profile_changes;
+  infusion_ = s.infusion;
+  baseline_ = s.baseline;
+  baseline_source_ = s.baseline_source;
+  // A device condition behind a restored alarm must be seen to end, or its alarm would never clear.
+  device_conditions_ = s.device_conditions;
+  history_.clear();
+  for (const auto& o : recent)
+    if (o.reading.quality.usable() && now - o.received <= baseline_window_)
+      history_.push_back({o.reading.metric, o.reading.value, o.received});
+  last_cuff_ = last_cuff;
+  engine_.restore(s.alarms, now, out.alarms);
+  for (const auto& a : s.alarms)
+    if (a.active && a.last.kind == AlarmKind::physiological && a.last.metric)
+      rules_.resume(a.last.condition, *a.last.metric, a.onset);
+
+  std::string message = "vigild restarted; restored on " + bed_ + ": ";
+  message += patient_id_.empty() ? "no patient" : "patient " + patient_id_;
+  message += ", profile " + profile_.name;
+  if (!profile_changes_.empty()) message += " with " + std::to_string(profile_changes_.size()) + " change(s)";
+  if (infusion_) {
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - infusion_->started).count();
+    message += ", " + infusion_->drug + " infusion running for " + std::to_string(minutes) + " min";
+  }
+  if (!baseline_.empty()) message += ", baseline (" + baseline_source_ + ") " + values_text(baseline_);
+  message += ", " + std::to_string(s.alarms.size()) + " alarm(s) with a signal";
+  out.context.push_back({"restored", message, "", patient_id_, Actor{"vigild", ""}, patient_id_});
 }
 
 }  // namespace vigil::alerts

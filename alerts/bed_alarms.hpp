@@ -50,6 +50,21 @@ struct Infusion {
   std::string regimen;
 };
 
+// What of a bed must survive a restart of the daemon. The daemon journals it
+// and, on start, rebuilds the profile (the named one, then the changes in
+// order) and hands both back to restore().
+struct BedState {
+  std::string patient_id;
+  std::string profile;                        // the profile the changes apply to
+  bool profile_from_admission = false;        // chosen at admission; else the bed's configured one
+  std::vector<RuleOverride> profile_changes;  // in the order they were made
+  std::optional<Infusion> infusion;
+  std::map<core::Metric, double> baseline;
+  std::string baseline_source = "none";
+  std::map<std::string, core::DeviceConditions> device_conditions;
+  std::vector<AlarmState> alarms;
+};
+
 class BedAlarms {
  public:
   BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window = std::chrono::minutes{10});
@@ -85,6 +100,18 @@ class BedAlarms {
                                         BedOutput& out);
   core::Result<std::string> audio_pause(const Actor& actor, core::TimePoint now, BedOutput& out);
   core::Result<std::string> reset(const std::string& alarm_id, const Actor& actor, core::TimePoint now, BedOutput& out);
+
+  // The journal's side of the bed: an unavailable journal is a technical
+  // alarm (alarms are still published, but would not survive a restart).
+  void on_journal(bool available, const std::string& reason, core::TimePoint now, BedOutput& out);
+
+  BedState state() const;
+  // After a restart. `profile` is the one rebuilt from the state; `recent`
+  // are the usable readings of the last baseline window and `last_cuff` the
+  // time of the last cuff reading, both from the journal. Says every restored
+  // alarm again (RESTORED) and what was restored (a "restored" context change).
+  void restore(const BedState& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
+               std::optional<core::TimePoint> last_cuff, core::TimePoint now, BedOutput& out);
 
   const std::string& bed() const { return bed_; }
   const std::string& patient_id() const { return patient_id_; }
@@ -123,6 +150,8 @@ class BedAlarms {
   RhythmAnalyzer rhythm_;
   std::optional<core::TimePoint> last_beat_;
   std::optional<core::TimePoint> reported_pause_;
+  bool profile_from_admission_ = false;
+  std::vector<RuleOverride> profile_changes_;
 };
 
 }  // namespace vigil::alerts

@@ -52,6 +52,14 @@ std::string describe_limit(const LimitRule& rule) {
 
 LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {}
 
+void LimitRules::resume(const std::string& condition, core::Metric metric, core::TimePoint onset) {
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].condition != condition || rules_[i].metric != metric) continue;
+    state_[i].present = true;
+    state_[i].since = onset - rules_[i].delay;
+  }
+}
+
 void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx) {
   const LimitRule& rule = rules_[i];
   RuleState& st = state_[i];

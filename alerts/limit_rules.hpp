@@ -55,6 +55,13 @@ class LimitRules {
   // neither count toward a condition nor clear it, and its delay keeps running.
   std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
                                         const RuleContext& ctx = {});
+  // After a restart, for a condition whose alarm was active: its rules on the
+  // alarm's metric count as past their limits, each for its whole delay, as
+  // of the alarm's onset.
+  // The next reading keeps the levels it is still past (the alarm goes on)
+  // and drops the others; a value back within the limits clears it by the
+  // same hysteresis as before the restart.
+  void resume(const std::string& condition, core::Metric metric, core::TimePoint onset);
   const std::vector<LimitRule>& rules() const { return rules_; }
   std::vector<LimitRule>& mutable_rules() { return rules_; }
 

@@ -13,10 +13,12 @@
 // clock (with the simulated time as their "now"), as they would in vigild.
 // Prints one JSON object on stdout.
 #include <sched.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -27,6 +29,7 @@
 #include "bench/device_feed.hpp"
 #include "daemon/bed_monitor.hpp"
 #include "daemon/bus_publisher.hpp"
+#include "daemon/journal.hpp"
 #include "drivers/device_session.hpp"
 #include "vigil/v1/config.pb.h"
 
@@ -104,13 +107,26 @@ Sample run_decode(const Recording& rec, Clock::duration budget) {
 class CorePath {
  public:
   explicit CorePath(const std::string& protocol)
-      : bus_{zmq_, "inproc://bench-core", "bench"},
+      : journal_path_{journal_path()},
+        journal_{journal_options(journal_path_), [](const daemon::JournalWriterReport&) {}},
+        bus_{zmq_, "inproc://bench-core", "bench"},
         sub_{zmq_, zmq::socket_type::sub},
-        bed_{bed_config(), alerts::ketamine_iv_adult_profile(), std::chrono::minutes{10}, false, bus_},
+        bed_{bed_config(), alerts::ketamine_iv_adult_profile(), std::chrono::minutes{10}, false, bus_, journal_},
         protocol_{protocol} {
+    // The path includes the journal as vigild has it: readings queued for
+    // the writer thread, which batches them to SQLite beside the core.
+    if (!journal_.open("bench", core::SystemClock{}.now()))
+      throw std::runtime_error("bench journal: " + journal_.problem());
     sub_.set(zmq::sockopt::subscribe, "");
     sub_.connect("inproc://bench-core");
   }
+
+  ~CorePath() {
+    journal_.close(core::SystemClock{}.now());
+    std::filesystem::remove_all(std::filesystem::path{journal_path_}.parent_path());
+  }
+  CorePath(const CorePath&) = delete;
+  CorePath& operator=(const CorePath&) = delete;
 
   // A fresh session for each replay of the conversation (see run_decode).
   void new_pass() { session_ = open_session(protocol_); }
@@ -139,6 +155,16 @@ class CorePath {
   std::uint64_t received() const { return received_; }
 
  private:
+  static std::string journal_path() {
+    const auto dir = std::filesystem::temp_directory_path() / ("vigil-bench-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    return (dir / "journal.db").string();
+  }
+  static daemon::JournalOptions journal_options(const std::string& path) {
+    daemon::JournalOptions o;
+    o.path = path;
+    return o;
+  }
   static vigil::v1::config::Bed bed_config() {
     vigil::v1::config::Bed b;
     b.set_id("bed-1");
@@ -155,6 +181,8 @@ class CorePath {
     next_tick_ += kTick;
   }
 
+  std::string journal_path_;
+  daemon::Journal journal_;
   zmq::context_t zmq_{1};
   daemon::BusPublisher bus_;
   zmq::socket_t sub_;

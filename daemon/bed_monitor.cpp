@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/bus_messages.hpp"
+#include "daemon/journal_state.hpp"
 
 namespace vigil::daemon {
 namespace {
@@ -23,8 +24,12 @@ const char* comparison(alerts::LimitKind k) {
 }  // namespace
 
 BedMonitor::BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile,
-                       core::Duration baseline_window, bool drill, BusPublisher& bus)
-    : id_{config.id()}, drill_{drill}, bus_{bus}, alarms_{config.id(), std::move(profile), baseline_window} {}
+                       core::Duration baseline_window, bool drill, BusPublisher& bus, Journal& journal)
+    : id_{config.id()},
+      drill_{drill},
+      bus_{bus},
+      journal_{journal},
+      alarms_{config.id(), std::move(profile), baseline_window} {}
 
 void BedMonitor::on_reading(const std::string& device, core::Reading r, core::TimePoint now) {
   if (r.device_time && *r.device_time > now + kFutureTolerance) {
@@ -40,6 +45,7 @@ void BedMonitor::on_reading(const std::string& device, core::Reading r, core::Ti
   vigil::v1::BusMessage m;
   *m.mutable_observation() = to_proto(o, drill_);
   o.seq = bus_.publish(m, id_);
+  journal_.queue(m);
   latest_[r.metric] = o;
   alarms_.on_reading(device, r, now, out_);
   publish(now);
@@ -84,6 +90,7 @@ void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
   vigil::v1::BusMessage m;
   *m.mutable_link() = link_status(link, id_, now);
   bus_.publish(m, id_);
+  journal_.queue(m);
   // Opened but not yet talking says nothing new: a lost device stays lost
   // until its first valid frame, and silence is judged by the link.
   if (link.state() == vigil::v1::CONNECTING) return;
@@ -104,20 +111,32 @@ void BedMonitor::tick(core::TimePoint now) {
 
 vigil::v1::AlarmEvent BedMonitor::to_proto_alarm(const alerts::AlarmEvent& e) const { return to_proto(e, drill_); }
 
+void BedMonitor::on_journal(bool available, const std::string& reason, core::TimePoint now) {
+  alarms_.on_journal(available, reason, now, out_);
+  publish(now);
+}
+
+void BedMonitor::restore(const alerts::BedState& s, alerts::AlarmProfile profile,
+                         const std::vector<core::Observation>& recent, std::optional<core::TimePoint> last_cuff,
+                         core::TimePoint now) {
+  alarms_.restore(s, std::move(profile), recent, last_cuff, now, out_);
+}
+
+bool BedMonitor::write_state(core::TimePoint now) {
+  return journal_.write_bed(id_, {}, to_journal(id_, alarms_.state(), drill_), now);
+}
+
 void BedMonitor::publish(core::TimePoint now) {
+  if (out_.alarms.empty() && out_.context.empty()) return;
+  std::vector<vigil::v1::BusMessage> messages;
+  messages.reserve(out_.alarms.size() + out_.context.size());
   for (const auto& e : out_.alarms) {
-    vigil::v1::BusMessage m;
+    auto& m = messages.emplace_back();
     *m.mutable_alarm() = to_proto(e, drill_);
-    bus_.publish(m, id_);
-    const auto level = e.transition == alerts::Transition::raised && e.priority == alerts::Priority::high
-                           ? spdlog::level::err
-                       : e.transition == alerts::Transition::raised ? spdlog::level::warn
-                                                                    : spdlog::level::info;
-    spdlog::log(level, "{}: alarm {} {} [{} {}] {}", id_, alerts::to_string(e.transition), e.condition,
-                alerts::to_string(e.priority), alerts::to_string(e.kind), e.message);
+    bus_.stamp(m, id_);
   }
   for (const auto& c : out_.context) {
-    vigil::v1::BusMessage m;
+    auto& m = messages.emplace_back();
     auto* p = m.mutable_context();
     p->set_bed(id_);
     p->set_what(c.what);
@@ -129,9 +148,21 @@ void BedMonitor::publish(core::TimePoint now) {
     p->set_patient_id(c.patient_id);
     p->set_drill(drill_);
     set_time(p->mutable_time(), now);
-    bus_.publish(m, id_);
-    spdlog::info("{}: {}", id_, c.message);
+    bus_.stamp(m, id_);
   }
+  // On disk before anyone hears of it. A failed write is the journal's
+  // alarm to raise; the transitions still go out.
+  journal_.write_bed(id_, messages, to_journal(id_, alarms_.state(), drill_), now);
+  for (const auto& m : messages) bus_.send(m, id_);
+  for (const auto& e : out_.alarms) {
+    const auto level = e.transition == alerts::Transition::raised && e.priority == alerts::Priority::high
+                           ? spdlog::level::err
+                       : e.transition == alerts::Transition::raised ? spdlog::level::warn
+                                                                    : spdlog::level::info;
+    spdlog::log(level, "{}: alarm {} {} [{} {}] {}", id_, alerts::to_string(e.transition), e.condition,
+                alerts::to_string(e.priority), alerts::to_string(e.kind), e.message);
+  }
+  for (const auto& c : out_.context) spdlog::info("{}: {}", id_, c.message);
   out_.clear();
 }
 

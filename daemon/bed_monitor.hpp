@@ -2,6 +2,9 @@
 // One bed on the core thread: the bus side of alerts::BedAlarms. Stamps
 // readings into observations, feeds the bed's alarm logic, and publishes
 // readings, alarm transitions and context changes in order on the bed's stream.
+// Alarm transitions and context changes are journalled, with the bed's state
+// after them, before they are published; readings are queued for the
+// journal's writer after they are published.
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "core/observation.hpp"
 #include "daemon/bus_publisher.hpp"
 #include "daemon/device_link.hpp"
+#include "daemon/journal.hpp"
 #include "daemon/profile_config.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
@@ -20,7 +24,7 @@ namespace vigil::daemon {
 class BedMonitor {
  public:
   BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile, core::Duration baseline_window,
-             bool drill, BusPublisher& bus);
+             bool drill, BusPublisher& bus, Journal& journal);
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
@@ -29,13 +33,24 @@ class BedMonitor {
   void on_link_state(const DeviceLink& link, core::TimePoint now);
   void on_link_garbled(const DeviceLink& link, core::TimePoint now);
   void tick(core::TimePoint now);
+  void on_journal(bool available, const std::string& reason, core::TimePoint now);
+
+  // After a restart: the state from the journal and the profile rebuilt from
+  // it. What it says (RESTORED alarms, a "restored" context event) waits for
+  // publish_pending(), or goes out ahead of anything else published first.
+  void restore(const alerts::BedState& s, alerts::AlarmProfile profile, const std::vector<core::Observation>& recent,
+               std::optional<core::TimePoint> last_cuff, core::TimePoint now);
+  void publish_pending(core::TimePoint now) { publish(now); }
+  // Writes the bed's state as it is now (the journal is back after a failure).
+  bool write_state(core::TimePoint now);
 
   // Runs a command against the bed; publishes what it caused. The reply
   // carries the alarm transitions too.
   template <class F>
   auto command(F&& f, core::TimePoint now, vigil::v1::CommandReply& reply) {
+    const auto before = out_.alarms.size();
     auto result = f(alarms_, out_);
-    for (const auto& a : out_.alarms) *reply.add_alarms() = to_proto_alarm(a);
+    for (auto i = before; i < out_.alarms.size(); ++i) *reply.add_alarms() = to_proto_alarm(out_.alarms[i]);
     publish(now);
     return result;
   }
@@ -52,6 +67,7 @@ class BedMonitor {
   std::string id_;
   bool drill_;
   BusPublisher& bus_;
+  Journal& journal_;
   alerts::BedAlarms alarms_;
   alerts::BedOutput out_;
   std::map<core::Metric, core::Observation> latest_;

@@ -93,4 +93,14 @@ std::string_view topic_kind(const vigil::v1::BusMessage& m) {
   return "unknown";
 }
 
+std::uint64_t seq_of(const vigil::v1::BusMessage& m) {
+  switch (m.body_case()) {
+    case vigil::v1::BusMessage::kObservation: return m.observation().seq();
+    case vigil::v1::BusMessage::kAlarm: return m.alarm().seq();
+    case vigil::v1::BusMessage::kLink: return m.link().seq();
+    case vigil::v1::BusMessage::kContext: return m.context().seq();
+    default: return 0;
+  }
+}
+
 }  // namespace vigil::daemon

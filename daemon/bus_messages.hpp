@@ -20,5 +20,7 @@ vigil::v1::Priority to_proto(alerts::Priority p);
 // from matching "bed-10".
 std::string topic(std::string_view kind, std::string_view bed);
 std::string_view topic_kind(const vigil::v1::BusMessage& m);
+// The bed stream's sequence number of a message (0 for heartbeats).
+std::uint64_t seq_of(const vigil::v1::BusMessage& m);
 
 }  // namespace vigil::daemon

@@ -1,9 +1,18 @@
 #pragma once
 // The publishing half of the ZeroMQ clone pattern: every bed is a stream with
 // its own sequence number; heartbeats carry the last one so a subscriber
-// knows when it missed something and when the publisher is gone.
+// knows when it missed something and when the publisher is gone, and the
+// recent messages of each stream are kept for replay.
+//
+// Sequence numbers survive restarts: the journal holds, per bed, a number no
+// published message has passed (the reservation). When a stream reaches it,
+// the next block is reserved through the `reserve` callback (a durable
+// write) before a message beyond it goes out; a restart continues above it.
+#include <deque>
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 #include <zmq.hpp>
 
 #include "core/time.hpp"
@@ -13,25 +22,48 @@ namespace vigil::daemon {
 
 class BusPublisher {
  public:
+  using Reserve = std::function<void(const std::string& bed, std::uint64_t up_to)>;
+  static constexpr std::uint64_t kReserveBlock = 1000;
+  static constexpr std::size_t kRecent = 2000;  // messages per bed kept for replay
+
   // Binds the PUB socket; throws std::runtime_error naming the endpoint.
+  // `hwm`: messages held for one slow subscriber before it loses some.
   // With curve_secret the socket is a CURVE server: subscribers need an
   // allowed key (the ZAP handler decides).
-  BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id,
+  BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id, int hwm = 10000,
                const std::string& curve_secret = {});
 
-  // Stamps the bed's next sequence number into the message and sends it.
+  void set_reserve(Reserve r) { reserve_ = std::move(r); }
+  // After a restart: the bed's numbers continue above `seq`, never below.
+  void continue_after(const std::string& bed, std::uint64_t seq);
+
+  // Stamps the bed's next sequence number into the message; returns it.
+  std::uint64_t stamp(vigil::v1::BusMessage& m, const std::string& bed);
+  // Sends a stamped message and keeps it for replay.
+  void send(const vigil::v1::BusMessage& m, const std::string& bed);
+  // Both at once, for messages that need nothing written first.
   std::uint64_t publish(vigil::v1::BusMessage& m, const std::string& bed);
   void heartbeat(const std::string& bed, core::TimePoint now, std::uint32_t interval_ms);
+
   std::uint64_t last_seq(const std::string& bed) const;
+  std::uint64_t reserved(const std::string& bed) const;
+  std::vector<std::string> streams() const;
+  // Kept messages of the bed with seq > after, oldest first, at most max.
+  std::vector<vigil::v1::BusMessage> recent(const std::string& bed, std::uint64_t after, std::size_t max) const;
+  // The oldest sequence number still kept for the bed (0: none kept).
+  std::uint64_t oldest_recent(const std::string& bed) const;
   const std::string& endpoint() const { return endpoint_; }
   const std::string& daemon_id() const { return daemon_id_; }
 
  private:
-  void send(const std::string& topic, const vigil::v1::BusMessage& m);
+  void send_frames(const std::string& topic, const vigil::v1::BusMessage& m);
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;
   std::map<std::string, std::uint64_t> seq_;
+  std::map<std::string, std::uint64_t> reserved_;
+  std::map<std::string, std::deque<vigil::v1::BusMessage>> recent_;
+  Reserve reserve_;
   std::string buffer_;
 };
 

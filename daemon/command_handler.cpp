@@ -2,6 +2,7 @@
 // bed they name. Every request gets one reply; every error names its field.
 #include <spdlog/spdlog.h>
 
+#include "daemon/bus_messages.hpp"
 #include "daemon/vigil_daemon.hpp"
 
 namespace vigil::daemon {
@@ -91,6 +92,7 @@ const std::string& bed_of(const v1::CommandRequest& r) {
     case v1::CommandRequest::kReset: return r.reset().bed();
     case v1::CommandRequest::kStatus: return r.status().bed();
     case v1::CommandRequest::kSnapshot: return r.snapshot().bed();
+    case v1::CommandRequest::kReplay: return r.replay().bed();
     case v1::CommandRequest::kReload: break;
     case v1::CommandRequest::COMMAND_NOT_SET: break;
   }
@@ -114,6 +116,7 @@ vigil::v1::config::Role required_role(const v1::CommandRequest& r) {
   switch (r.command_case()) {
     case v1::CommandRequest::kStatus:
     case v1::CommandRequest::kSnapshot:
+    case v1::CommandRequest::kReplay:
     case v1::CommandRequest::COMMAND_NOT_SET: return R::VIEWER;
     case v1::CommandRequest::kAcknowledge:
     case v1::CommandRequest::kAudioPause:
@@ -155,11 +158,68 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
   return out;
 }
 
+// Every command but the queries is journalled with its author and result
+// before the reply goes out.
 v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
+  if (req.has_replay()) return replay(req);
+  auto reply = run_command(req);
+  if (req.has_status() || req.has_snapshot()) return reply;
+  if (!journal_->write_command(req, reply, clock_.now()) && reply.ok())
+    reply.set_message(reply.message() + " (not journalled: " + journal_->problem() + ")");
+  return reply;
+}
+
+v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
+  const auto& q = req.replay();
+  if (q.bed().empty()) return error_reply(req, "replay.bed", "is required");
+  if (!bed(q.bed())) return error_reply(req, "replay.bed", "no bed '" + q.bed() + "'");
+  MessageQuery mq;
+  mq.bed = q.bed();
+  mq.after_seq = q.after_seq();
+  mq.max = q.max() == 0 ? 1000 : std::min<std::size_t>(q.max(), 10000);
+  for (int i = 0; i < q.kinds_size(); ++i) {
+    const auto& k = q.kinds(i);
+    if (k != "obs" && k != "alarm" && k != "ctx" && k != "link")
+      return error_reply(req, "replay.kinds[" + std::to_string(i) + "]", "unknown kind '" + k + "' (obs, alarm, ctx, link)");
+    mq.kinds.insert(k);
+  }
+  v1::CommandReply reply;
+  reply.set_request_id(req.request_id());
+  reply.set_ok(true);
+  std::string note;
+  // The recent past is in memory (and may not have reached the disk yet);
+  // anything older comes from the journal.
+  const auto oldest = bus_->oldest_recent(mq.bed);
+  if (oldest == 0 || mq.after_seq + 1 < oldest) {
+    mq.before_seq = oldest;
+    if (auto* r = journal_->reader()) {
+      try {
+        for (auto& m : r->messages(mq)) *reply.add_messages() = std::move(m);
+      } catch (const sqlite::Error& e) {
+        note = "; the journal could not be read: " + std::string{e.what()};
+      }
+    } else {
+      note = "; messages before seq " + std::to_string(oldest) + " are not available: " + journal_->problem();
+    }
+  }
+  if (oldest != 0) {
+    for (const auto& m : bus_->recent(mq.bed, mq.after_seq, BusPublisher::kRecent)) {
+      if (static_cast<std::size_t>(reply.messages_size()) >= mq.max) break;
+      if (mq.kinds.empty() || mq.kinds.count(std::string{topic_kind(m)})) *reply.add_messages() = m;
+    }
+  }
+  const auto n = reply.messages_size();
+  reply.set_message(n == 0 ? "no messages after seq " + std::to_string(mq.after_seq) + note
+                           : std::to_string(n) + " message(s), seq " + std::to_string(seq_of(reply.messages(0))) +
+                                 " to " + std::to_string(seq_of(reply.messages(n - 1))) + note);
+  return reply;
+}
+
+v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   const std::string name = command_name(req);
   if (req.command_case() == v1::CommandRequest::COMMAND_NOT_SET)
     return error_reply(req, "command", "no command given (admit, discharge, set_limit, start_infusion, "
-                                       "stop_infusion, acknowledge, audio_pause, reset, status, snapshot)");
+                                       "stop_infusion, acknowledge, audio_pause, reset, status, snapshot, replay, reload)");
   const bool query = req.has_status() || req.has_snapshot();
   const std::string& bed_id = bed_of(req);
   const auto now = clock_.now();

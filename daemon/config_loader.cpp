@@ -65,6 +65,10 @@ class Validator {
     if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" && c.log_level() != "warn" &&
         c.log_level() != "error")
       at(root_, d, "log_level", -1, "log_level must be debug, info, warn or error, not '" + c.log_level() + "'");
+    if (c.retention_days() > 3650)
+      at(root_, d, "retention_days", -1, "retention_days " + std::to_string(c.retention_days()) + " is over 10 years");
+    if (!c.journal_path().empty() && c.journal_path().back() == '/')
+      at(root_, d, "journal_path", -1, "journal_path names a file, not a folder: '" + c.journal_path() + "'");
   }
 
  private:
@@ -205,6 +209,9 @@ void apply_defaults(DaemonConfig& c) {
   if (c.command_endpoint().empty()) c.set_command_endpoint("tcp://127.0.0.1:5561");
   if (c.heartbeat_ms() == 0) c.set_heartbeat_ms(1000);
   if (c.log_level().empty()) c.set_log_level("info");
+  if (c.journal_path().empty()) c.set_journal_path("/var/lib/vigil/journal.db");
+  if (c.retention_days() == 0) c.set_retention_days(30);
+  if (c.publish_hwm() == 0) c.set_publish_hwm(10000);
 }
 
 core::Result<LoadedConfig> parse_config(const std::string& text, const std::string& path) {

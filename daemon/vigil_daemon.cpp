@@ -1,19 +1,29 @@
 #include "daemon/vigil_daemon.hpp"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
 #include <random>
 
+#include <stdexcept>
+
 #include "core/curve_keys.hpp"
 #include "daemon/config_loader.hpp"
-#include <stdexcept>
+#include "daemon/journal_state.hpp"
 
 namespace vigil::daemon {
 namespace {
 // The core checks silence and delays this often; well under every condition
 // delay and staleness limit it serves.
 constexpr std::chrono::milliseconds kTick{250};
+// After a restart, what was restored waits this long before it is published:
+// ZeroMQ subscribers reconnect every 100 ms, so those connected before the
+// restart are back and hear the RESTORED alarms as they go out.
+constexpr std::chrono::seconds kSettle{1};
+// An unavailable journal is tried again this often.
+constexpr std::chrono::seconds kJournalRetry{10};
+constexpr std::chrono::hours kPruneEvery{1};
 
 std::string new_daemon_id() {
   std::random_device rd;
@@ -21,11 +31,28 @@ std::string new_daemon_id() {
   std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
   return buf;
 }
+
+JournalOptions journal_options(const vigil::v1::config::DaemonConfig& c) {
+  JournalOptions o;
+  o.path = c.journal_path();
+  o.retention = std::chrono::hours{24} * c.retention_days();
+  o.max_bytes = static_cast<std::int64_t>(c.journal_max_mb()) * 1024 * 1024;
+  return o;
+}
+
+std::string local_time(core::TimePoint t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
 }  // namespace
 
 VigilDaemon::VigilDaemon(boost::asio::io_context& io, const core::Clock& clock,
                          vigil::v1::config::DaemonConfig config)
-    : io_{io}, clock_{clock}, config_{std::move(config)}, tick_timer_{io} {}
+    : io_{io}, clock_{clock}, config_{std::move(config)}, tick_timer_{io}, settle_timer_{io} {}
 
 VigilDaemon::~VigilDaemon() { stop(); }
 
@@ -48,25 +75,59 @@ void VigilDaemon::start() {
     spdlog::info("CURVE on; {} client key(s) allowed; server public key {}", config_.security().client_size(),
                  keys->public_key);
   }
-  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id(), curve_secret);
+  const auto now = clock_.now();
+  const std::string daemon_id = new_daemon_id();
+
+  journal_ = std::make_unique<Journal>(journal_options(config_), [this](const JournalWriterReport& r) {
+    boost::asio::post(io_, [this, r] { on_writer_report(r); });
+  });
+  if (journal_->open(daemon_id, now)) {
+    spdlog::info("journal {} (readings kept {} days)", config_.journal_path(), config_.retention_days());
+    if (const auto& prev = journal_->previous_run()) {
+      if (prev->stopped)
+        spdlog::info("journal: the previous vigild ({}, started {}) stopped cleanly", prev->daemon_id,
+                     local_time(prev->started));
+      else
+        spdlog::warn("journal: the previous vigild ({}, started {}) did not stop cleanly; restoring the beds from "
+                     "the journal",
+                     prev->daemon_id, local_time(prev->started));
+    }
+  } else {
+    spdlog::error("journal unavailable: {}; alarms are still published but not recorded, and would not survive a "
+                  "restart",
+                  journal_->problem());
+  }
+  journal_reported_ok_ = journal_->available();
+
+  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), daemon_id,
+                                        static_cast<int>(config_.publish_hwm()), curve_secret);
+  bus_->set_reserve([this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
+  resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
   spdlog::info("commands on {}", config_.command_endpoint());
   const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+  bool restored = false;
   for (const auto& bed : config_.bed()) {
     auto profile = profile_for(bed);
     if (!profile) throw std::runtime_error(profile.error());
     spdlog::info("{}: profile {} ({} rules)", bed.id(), profile->name, profile->rules.size());
-    beds_[bed.id()] = std::make_unique<BedMonitor>(bed, std::move(profile.value()), window, config_.drill(), *bus_);
+    auto& b = beds_[bed.id()] =
+        std::make_unique<BedMonitor>(bed, std::move(profile.value()), window, config_.drill(), *bus_, *journal_);
+    restored = restore(*b, bed, now) || restored;
     add_links(bed);
   }
   std::uint64_t watchdog_usec = 0;
   watchdog_ = sd_watchdog_enabled(0, &watchdog_usec) > 0;
   if (watchdog_) spdlog::info("systemd watchdog every {} ms", watchdog_usec / 1000);
   running_ = true;
-  schedule_tick();
+  if (!restored) return go_live();
+  settle_timer_.expires_after(kSettle);
+  settle_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && running_) go_live();
+  });
 }
 
 core::Result<alerts::AlarmProfile> VigilDaemon::profile_for(const vigil::v1::config::Bed& bed) const {
@@ -81,6 +142,8 @@ core::Result<alerts::AlarmProfile> VigilDaemon::profile_for(const vigil::v1::con
   return profile;
 }
 
+// Links open only once the daemon is live: after a restart, what was restored
+// is published before the first new reading can change it.
 void VigilDaemon::add_links(const vigil::v1::config::Bed& bed) {
   bed_profiles_[bed.id()] = bed.profile().empty() ? default_profile_name(config_) : bed.profile();
   for (const auto& dev : bed.device()) {
@@ -91,9 +154,13 @@ void VigilDaemon::add_links(const vigil::v1::config::Bed& bed) {
                               [this](DeviceLink& l) {
                                 if (BedMonitor* b = this->bed(l.bed())) b->on_link_garbled(l, clock_.now());
                               }}));
-    spdlog::info("{}/{}: {} on {}", link->bed(), link->id(), link->protocol().title, link->where());
-    link->start();
+    if (live_) start_link(*link);
   }
+}
+
+void VigilDaemon::start_link(DeviceLink& link) {
+  spdlog::info("{}/{}: {} on {}", link.bed(), link.id(), link.protocol().title, link.where());
+  link.start();
 }
 
 core::Result<std::string> VigilDaemon::reload(const std::string& path) {
@@ -109,6 +176,10 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
       next.security().server_key_file() != config_.security().server_key_file())
     return restart("security.server_key_file");
   if (next.drill() != config_.drill()) return restart("drill");
+  if (next.journal_path() != config_.journal_path()) return restart("journal_path");
+  if (next.retention_days() != config_.retention_days()) return restart("retention_days");
+  if (next.journal_max_mb() != config_.journal_max_mb()) return restart("journal_max_mb");
+  if (next.publish_hwm() != config_.publish_hwm()) return restart("publish_hwm");
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());
@@ -143,12 +214,78 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
   return message;
 }
 
+// Sequence numbers continue above whatever the journal says was used.
+void VigilDaemon::resume_streams() {
+  if (auto* r = journal_->reader()) {
+    try {
+      for (const auto& [bed, seq] : r->seq_reserved()) bus_->continue_after(bed, seq);
+    } catch (const sqlite::Error& e) {
+      spdlog::error("journal: cannot read the streams' sequence numbers: {}", e.what());
+    }
+  }
+}
+
+bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core::TimePoint now) {
+  auto* reader = journal_->reader();
+  if (!reader) return false;
+  try {
+    const auto saved = reader->bed_state(bed.id());
+    if (!saved) return false;
+    const alerts::BedState s = from_journal(*saved);
+    if (s.patient_id.empty() && !s.infusion && s.alarms.empty() && s.profile_changes.empty()) return false;
+    auto configured = profile_for(bed);
+    if (!configured) return false;  // validated at start; cannot happen
+    alerts::AlarmProfile profile = std::move(configured.value());
+    if (s.profile_from_admission) {
+      auto it = profiles_.find(s.profile);
+      if (it != profiles_.end()) profile = it->second;
+      else spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
+                        profile.name);
+    } else if (s.profile != profile.name) {
+      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile, profile.name);
+    }
+    for (const auto& change : s.profile_changes)
+      if (auto r = alerts::apply_override(profile, change); !r)
+        spdlog::warn("{}: a limit change made before the restart no longer applies: {}", bed.id(), r.error());
+    const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+    b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window), reader->last_cuff(bed.id()),
+              now);
+    spdlog::info("{}: restored from the journal: patient {}, {}, {} alarm(s) with a signal", bed.id(),
+                 s.patient_id.empty() ? "none" : s.patient_id, s.infusion ? "infusion running" : "no infusion",
+                 s.alarms.size());
+    return true;
+  } catch (const sqlite::Error& e) {
+    spdlog::error("{}: cannot restore from the journal: {}", bed.id(), e.what());
+    return false;
+  }
+}
+
+void VigilDaemon::go_live() {
+  live_ = true;
+  const auto now = clock_.now();
+  for (auto& [id, b] : beds_) {
+    // A journal that failed at start is an alarm from the first moment.
+    if (!journal_->available()) b->on_journal(false, journal_->problem(), now);
+    else b->on_journal(true, "", now);
+    b->publish_pending(now);
+  }
+  for (auto& link : links_) start_link(*link);
+  journal_->prune(now);
+  next_prune_ = now + kPruneEvery;
+  next_journal_probe_ = now + kJournalRetry;
+  schedule_tick();
+}
+
 void VigilDaemon::stop() {
   if (!running_) return;
   running_ = false;
   tick_timer_.cancel();
+  settle_timer_.cancel();
   for (auto& link : links_) link->stop();
   commands_.reset();
+  // A clean stop: the next start continues the numbers without a gap.
+  for (const auto& bed : bus_->streams()) journal_->reserve_seq(bed, bus_->last_seq(bed));
+  journal_->close(clock_.now());
 }
 
 std::vector<const DeviceLink*> VigilDaemon::links_of(const std::string& bed) const {
@@ -170,6 +307,40 @@ void VigilDaemon::on_link_state(DeviceLink& link) {
   if (BedMonitor* b = bed(link.bed())) b->on_link_state(link, clock_.now());
 }
 
+void VigilDaemon::on_writer_report(const JournalWriterReport& r) {
+  if (!journal_) return;
+  journal_->on_writer_report(r);
+  if (r.batch_rows > 0)
+    spdlog::debug("journal: {} rows in {} us, first queued {} ms before", r.batch_rows, r.batch_time.count(),
+                  r.oldest_wait.count() / 1000);
+  if (r.rows_dropped > writer_dropped_) {
+    spdlog::warn("journal: {} reading(s) could not be written ({} in all)", r.rows_dropped - writer_dropped_,
+                 r.rows_dropped);
+    writer_dropped_ = r.rows_dropped;
+  }
+}
+
+// The journal's health becomes an alarm on every bed, and back.
+void VigilDaemon::check_journal(core::TimePoint now) {
+  if (!journal_->available() && now >= next_journal_probe_) {
+    next_journal_probe_ = now + kJournalRetry;
+    if (!journal_->is_open() && journal_->open(bus_->daemon_id(), now)) {
+      resume_streams();
+      for (const auto& bed : bus_->streams()) journal_->reserve_seq(bed, bus_->reserved(bed));
+    }
+    // Writing every bed's state is both the test and the catching up.
+    for (auto& [id, b] : beds_) b->write_state(now);
+  }
+  const bool ok = journal_->available();
+  if (ok == journal_reported_ok_) return;
+  journal_reported_ok_ = ok;
+  if (ok) spdlog::info("journal {} is writing again", config_.journal_path());
+  else spdlog::error("journal unavailable: {}; alarms are still published but not recorded, and would not survive "
+                     "a restart",
+                     journal_->problem());
+  for (auto& [id, b] : beds_) b->on_journal(ok, journal_->problem(), now);
+}
+
 void VigilDaemon::schedule_tick() {
   tick_timer_.expires_after(kTick);
   tick_timer_.async_wait([this](boost::system::error_code ec) {
@@ -181,6 +352,11 @@ void VigilDaemon::tick() {
   const auto now = clock_.now();
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
+  check_journal(now);
+  if (now >= next_prune_) {
+    journal_->prune(now);
+    next_prune_ = now + kPruneEvery;
+  }
   // systemd's watchdog is fed from here, so only a live core keeps the
   // service from being restarted.
   if (watchdog_) sd_notify(0, "WATCHDOG=1");

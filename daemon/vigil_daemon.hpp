@@ -1,6 +1,14 @@
 #pragma once
-// vigild's wiring: config in, device links, bed monitors, the bus and the
-// command channel, all on one event loop thread with an injected clock.
+// vigild's wiring: config in, the journal, device links, bed monitors, the
+// bus and the command channel, all on one event loop thread with an injected
+// clock. The journal's writer is the only other thread; its news comes back
+// through the event loop.
+//
+// On start the journal gives back each bed's patient, infusion, baseline and
+// alarms and the streams' sequence numbers; what was restored is published
+// (RESTORED) after a short settling time, so subscribers that were connected
+// before the restart have reconnected and hear it, and before any device
+// reading of the new run.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
@@ -12,6 +20,7 @@
 #include "daemon/bus_publisher.hpp"
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
+#include "daemon/journal.hpp"
 #include "daemon/profile_config.hpp"
 #include "daemon/zap_authenticator.hpp"
 #include "vigil/v1/command.pb.h"
@@ -35,6 +44,7 @@ class VigilDaemon {
   const std::string& config_path() const { return config_path_; }
   void set_config_path(std::string p) { config_path_ = std::move(p); }
   BedMonitor* bed(const std::string& id);
+  Journal& journal() { return *journal_; }
 
   // One command, one reply (command_handler.cpp).
   vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
@@ -47,7 +57,15 @@ class VigilDaemon {
   void tick();
   std::vector<const DeviceLink*> links_of(const std::string& bed) const;
   void add_links(const vigil::v1::config::Bed& bed);
+  void start_link(DeviceLink& link);
   core::Result<alerts::AlarmProfile> profile_for(const vigil::v1::config::Bed& bed) const;
+  bool restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core::TimePoint now);
+  void resume_streams();
+  void go_live();
+  void check_journal(core::TimePoint now);
+  void on_writer_report(const JournalWriterReport& r);
+  vigil::v1::CommandReply run_command(const vigil::v1::CommandRequest& request);
+  vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -55,16 +73,23 @@ class VigilDaemon {
   ProfileSet profiles_;
   zmq::context_t zmq_{1};
   std::unique_ptr<ZapAuthenticator> zap_;
+  std::unique_ptr<Journal> journal_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
   std::map<std::string, std::string> bed_profiles_;  // configured profile per bed
   std::vector<std::unique_ptr<DeviceLink>> links_;
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer settle_timer_;
   core::TimePoint last_heartbeat_{};
+  core::TimePoint next_prune_{};
+  core::TimePoint next_journal_probe_{};
+  bool journal_reported_ok_ = true;
+  std::uint64_t writer_dropped_ = 0;
   bool running_ = false;
   bool watchdog_ = false;
   std::string config_path_;
+  bool live_ = false;
 };
 
 }  // namespace vigil::daemon

@@ -15,7 +15,7 @@ SOURCE = os.environ.get("VIGIL_SOURCE", os.path.join(os.path.dirname(__file__), 
 sys.path.insert(0, os.environ.get("VIGIL_PB", os.path.join(BUILD, "tests/integration/pb")))
 
 import zmq  # noqa: E402
-from vigil.v1 import bus_pb2  # noqa: E402
+from vigil.v1 import bus_pb2, command_pb2  # noqa: E402
 
 VIGILD = os.path.join(BUILD, "daemon/vigild")
 VIGIL_SIM = os.path.join(BUILD, "sim/vigil-sim")
@@ -98,10 +98,10 @@ class Bus:
                 m.ParseFromString(body)
                 self.messages.append((topic.decode(), m, time.monotonic()))
 
-    def wait_for(self, predicate, timeout, what):
-        """Pumps until predicate(topic, msg) holds for a new message; returns it."""
+    def wait_for(self, predicate, timeout, what, since=0):
+        """Pumps until predicate(topic, msg) holds for a message kept at index `since` or later; returns it."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = since
         while True:
             for topic, m, t in self.messages[seen:]:
                 if predicate(topic, m):
@@ -148,6 +148,139 @@ def link(state):
 
 def heartbeat(topic, m):
     return m.WhichOneof("body") == "heartbeat"
+
+
+def seq_of(m):
+    """The bed stream's sequence number of a bus message (0 for a heartbeat)."""
+    body = m.WhichOneof("body")
+    return 0 if body in (None, "heartbeat") else getattr(m, body).seq
+
+
+class Commands:
+    """A client of vigild's command channel (DEALER; one request, one reply)."""
+
+    def __init__(self, endpoint, actor="nurse Test", station="station-T"):
+        self.sock = zmq.Context.instance().socket(zmq.DEALER)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        self.sock.connect(endpoint)
+        self.actor, self.station = actor, station
+        self.count = 0
+
+    def __call__(self, command, timeout=5, **fields):
+        """Sends one command, e.g. ("admit", bed="bed-1", patient_id="P1"); returns the CommandReply."""
+        self.count += 1
+        req = command_pb2.CommandRequest(request_id=f"it-{os.getpid()}-{self.count}", actor=self.actor,
+                                         station=self.station)
+        body = getattr(req, command)
+        body.CopyFrom(type(body)(**fields))
+        self.sock.send_multipart([b"", req.SerializeToString()])
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.sock.poll(int(left * 1000) + 1):
+                raise AssertionError(f"no reply to {command} within {timeout} s")
+            reply = command_pb2.CommandReply()
+            reply.ParseFromString(self.sock.recv_multipart()[-1])
+            if reply.request_id == req.request_id:
+                return reply
+
+
+class CloneClient:
+    """The ZeroMQ guide's clone pattern from a subscriber's side, as a nurse
+    station does it: subscribe, take a snapshot, apply only what is newer
+    than it, see a gap in a bed's sequence (or a heartbeat ahead of it) and
+    fill it by replay, and report the publisher lost when nothing, not even a
+    heartbeat, arrived for 2.5 heartbeat intervals."""
+
+    def __init__(self, pub_endpoint, cmd_endpoint, rcvhwm=None, rcvbuf=None):
+        self.sub = zmq.Context.instance().socket(zmq.SUB)
+        if rcvhwm is not None:
+            self.sub.setsockopt(zmq.RCVHWM, rcvhwm)
+        if rcvbuf is not None:
+            self.sub.setsockopt(zmq.RCVBUF, rcvbuf)
+        self.sub.setsockopt_string(zmq.SUBSCRIBE, "")
+        self.sub.connect(pub_endpoint)
+        self.commands = Commands(cmd_endpoint, actor="clone client", station="it")
+        self.last_seq = {}      # bed -> last sequence number applied
+        self.applied = {}       # bed -> {seq: BusMessage}
+        self.snapshots = {}     # bed -> BedStatus
+        self.gaps = []          # (bed, after_seq, up_to_seq) seen and filled
+        self.replayed = 0       # messages recovered by replay
+        self.by_replay = set()  # (bed, seq) of those
+        self.daemon_id = None
+        self.restarted = False  # the heartbeats' daemon_id changed
+        self.interval = 1.0
+        self.last_heard = time.monotonic()
+        self.lost_at = None     # monotonic time the publisher was declared lost
+
+    def sync(self, timeout=10):
+        """Snapshot of every bed; updates already queued that it covers are skipped later."""
+        reply = self.commands("snapshot", timeout=timeout)
+        check(reply.ok, f"snapshot refused: {reply.error}")
+        for b in reply.beds:
+            self.snapshots[b.bed] = b
+            self.last_seq[b.bed] = b.last_seq
+            self.applied.setdefault(b.bed, {})
+        return reply
+
+    def fill(self, bed, up_to):
+        """Replays the bed's messages after the last applied one, page by page."""
+        self.gaps.append((bed, self.last_seq[bed], up_to))
+        while self.last_seq[bed] < up_to:
+            reply = self.commands("replay", bed=bed, after_seq=self.last_seq[bed], max=500)
+            check(reply.ok, f"replay refused: {reply.error}")
+            if not reply.messages:
+                break
+            for m in reply.messages:
+                self.apply(bed, m)
+                self.replayed += 1
+                self.by_replay.add((bed, seq_of(m)))
+
+    def apply(self, bed, m):
+        seq = seq_of(m)
+        if seq <= self.last_seq[bed]:
+            return
+        self.applied[bed][seq] = m
+        self.last_seq[bed] = seq
+
+    def handle(self, topic, m):
+        self.last_heard = time.monotonic()
+        bed = topic.split("/")[1]
+        if m.WhichOneof("body") == "heartbeat":
+            hb = m.heartbeat
+            self.interval = (hb.interval_ms or 1000) / 1000
+            if self.daemon_id is not None and hb.daemon_id != self.daemon_id:
+                self.restarted = True
+            self.daemon_id = hb.daemon_id
+            if bed in self.last_seq and hb.last_seq > self.last_seq[bed]:
+                self.fill(bed, hb.last_seq)
+            return
+        if bed not in self.last_seq:
+            return  # a bed the snapshot did not name
+        seq = seq_of(m)
+        if seq > self.last_seq[bed] + 1:
+            self.fill(bed, seq - 1)
+        self.apply(bed, m)
+
+    def pump(self, seconds):
+        deadline = time.monotonic() + seconds
+        while True:
+            now = time.monotonic()
+            if self.lost_at is None and now - self.last_heard > 2.5 * self.interval:
+                self.lost_at = now
+            left = deadline - now
+            if left <= 0:
+                return
+            if self.sub.poll(int(min(left, 0.05) * 1000) + 1):
+                topic, body = self.sub.recv_multipart()
+                m = bus_pb2.BusMessage()
+                m.ParseFromString(body)
+                self.handle(topic.decode(), m)
+
+    def alarms(self, bed):
+        """Every alarm transition applied, in sequence order, as (seq, alarm_id, transition name)."""
+        return [(seq, m.alarm.alarm_id, bus_pb2.AlarmTransition.Name(m.alarm.transition))
+                for seq, m in sorted(self.applied[bed].items()) if m.WhichOneof("body") == "alarm"]
 
 
 def check(condition, message):

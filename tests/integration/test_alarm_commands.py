@@ -23,6 +23,7 @@ at 0:13 measure nibp
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 bed {{
   id: "bed-4"

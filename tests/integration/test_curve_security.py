@@ -36,7 +36,7 @@ def main():
     code, out = ctl("keygen", "nurse-1", "--dir", d)
     check(code != 0 and "must not exist yet" in out, "keygen never overwrites a key")
 
-    open_config = write(os.path.join(d, "open.conf"), f'publish_endpoint: "tcp://0.0.0.0:{pub}"\n'
+    open_config = write(os.path.join(d, "open.conf"), f'publish_endpoint: "tcp://0.0.0.0:{pub}"\njournal_path: "{os.path.join(d, "journal.db")}"\n'
                         f'bed {{ id: "b" device {{ id: "x" protocol: "masimo" path: "{d}/none" }} }}\n')
     r = subprocess.run([VIGILD, "--check-config", open_config], capture_output=True, text=True)
     check(r.returncode != 0 and "reachable from the network" in r.stderr, f"network bind without keys: {r.stderr}")
@@ -44,6 +44,7 @@ def main():
     clients = "\n".join(f'  client {{ name: "{n}" public_key: "{public(n)}" role: {role} }}'
                         for n, role in [("viewer-1", "VIEWER"), ("nurse-1", "NURSE"), ("admin-1", "ADMIN")])
     config = write(os.path.join(d, "vigil.conf"), f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 security {{
   server_key_file: "{d}/vigild.key"

@@ -23,7 +23,7 @@ def main():
     beds = "\n".join(f'bed {{ id: "tcp-{p}" device {{ id: "dev" protocol: "{p}" tcp_connect: "127.0.0.1:{ports[p]}" }} }}'
                      for p in PROTOCOLS)
     write(os.path.join(d, "vigil.conf"),
-          f'publish_endpoint: "tcp://127.0.0.1:{pub}"\ncommand_endpoint: "tcp://127.0.0.1:{cmd}"\n{beds}\n')
+          f'publish_endpoint: "tcp://127.0.0.1:{pub}"\njournal_path: "{os.path.join(d, "journal.db")}"\ncommand_endpoint: "tcp://127.0.0.1:{cmd}"\n{beds}\n')
     write(os.path.join(d, "tcp.scn"), SCENARIO)
     sim = start([VIGIL_SIM, "--scenario", os.path.join(d, "tcp.scn")] +
                 sum((["--device", f"bed=tcp-{p},id=dev,protocol={p},tcp-listen=127.0.0.1:{ports[p]}"]

@@ -18,6 +18,8 @@ port, hl7_port = free_port(), free_port()
 logs = [os.path.join(d, "vigild.log")]
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
+command_endpoint: "tcp://127.0.0.1:{free_port()}"
+journal_path: "{d}/journal.db"
 bed {{
   id: "bed-2"
   device {{ id: "monitor" protocol: "hl7-mllp" tcp_listen: "127.0.0.1:{hl7_port}" }}

@@ -20,6 +20,8 @@ at 0:12 garble ox for 6 s
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
+command_endpoint: "tcp://127.0.0.1:{free_port()}"
+journal_path: "{d}/journal.db"
 bed {{
   id: "bed-7"
   device {{ id: "ox" protocol: "masimo" path: "{pty}" }}

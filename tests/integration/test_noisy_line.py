@@ -13,6 +13,7 @@ logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log")]
 
 def main():
     write(os.path.join(d, "vigil.conf"), f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 bed {{ id: "bed-n" device {{ id: "ox" protocol: "masimo" path: "{pty}" }} }}
 """)

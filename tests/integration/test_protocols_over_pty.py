@@ -30,7 +30,7 @@ def main():
     beds = "\n".join(f'bed {{ id: "{bed(p)}" device {{ id: "dev" protocol: "{p}" path: "{d}/{p}" }} }}'
                      for p in PROTOCOLS)
     write(os.path.join(d, "vigil.conf"),
-          f'publish_endpoint: "tcp://127.0.0.1:{pub}"\ncommand_endpoint: "tcp://127.0.0.1:{cmd}"\n{beds}\n')
+          f'publish_endpoint: "tcp://127.0.0.1:{pub}"\njournal_path: "{os.path.join(d, "journal.db")}"\ncommand_endpoint: "tcp://127.0.0.1:{cmd}"\n{beds}\n')
     write(os.path.join(d, "probe.scn"), SCENARIO)
     bus = Bus(f"tcp://127.0.0.1:{pub}")
     sim = start([VIGIL_SIM, "--scenario", os.path.join(d, "probe.scn")] +

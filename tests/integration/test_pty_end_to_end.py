@@ -22,6 +22,8 @@ at 0:12 raise spo2 to 97
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
+command_endpoint: "tcp://127.0.0.1:{free_port()}"
+journal_path: "{d}/journal.db"
 bed {{
   id: "bed-1"
   device {{ id: "ox" protocol: "masimo" path: "{pty}" }}

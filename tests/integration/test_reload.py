@@ -20,6 +20,7 @@ conf = os.path.join(d, "vigil.conf")
 
 def config(threshold, endpoint=None):
     return write(conf, f"""publish_endpoint: "tcp://127.0.0.1:{endpoint or pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 bed {{
   id: "bed-1"

@@ -23,6 +23,7 @@ tty_path = os.path.join(d, "bed-1-ox")
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log"), os.path.join(d, "station-lines.log")]
 
 DAEMON = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{tty_path}" }} }}
 """

@@ -25,6 +25,7 @@ pty = os.path.join(d, "bed-1-ox")
 logs = [os.path.join(d, n) for n in ("vigild-a.log", "vigild-b.log", "station.log", "sim.log", "browser.log")]
 
 DAEMON = """publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{journal}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 drill: true
 bed {{
@@ -72,9 +73,9 @@ def main():
     why = missing()
     check(why is None, why)
     os.makedirs(shots, exist_ok=True)
-    write(os.path.join(d, "a.conf"), DAEMON.format(pub=pub_a, cmd=cmd_a, bed="bed-1",
+    write(os.path.join(d, "a.conf"), DAEMON.format(pub=pub_a, cmd=cmd_a, bed="bed-1", journal=os.path.join(d, "a.db"),
                                                    device=f'id: "ox" protocol: "masimo" path: "{pty}"'))
-    write(os.path.join(d, "b.conf"), DAEMON.format(pub=pub_b, cmd=cmd_b, bed="bed-2",
+    write(os.path.join(d, "b.conf"), DAEMON.format(pub=pub_b, cmd=cmd_b, bed="bed-2", journal=os.path.join(d, "b.db"),
                                                    device=f'id: "monitor" protocol: "hl7-mllp" '
                                                           f'tcp_listen: "127.0.0.1:{hl7}"'))
     write(os.path.join(d, "station.conf"), STATION)

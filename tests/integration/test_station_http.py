@@ -21,6 +21,7 @@ pub, cmd, http = free_port(), free_port(), free_port()
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "station.log")]
 
 DAEMON = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{d}/no-such-port" }} }}
 """

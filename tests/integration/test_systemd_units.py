@@ -44,7 +44,7 @@ def main():
     sock.bind(notify)
     sock.settimeout(10)
     pub, cmd = free_port(), free_port()
-    config = write(os.path.join(d, "vigil.conf"), f'publish_endpoint: "tcp://127.0.0.1:{pub}"\n'
+    config = write(os.path.join(d, "vigil.conf"), f'publish_endpoint: "tcp://127.0.0.1:{pub}"\njournal_path: "{os.path.join(d, "journal.db")}"\n'
                    f'command_endpoint: "tcp://127.0.0.1:{cmd}"\n'
                    f'bed {{ id: "b" device {{ id: "x" protocol: "masimo" path: "{d}/none" }} }}\n')
     env = {**os.environ, "NOTIFY_SOCKET": notify, "WATCHDOG_USEC": "2000000"}

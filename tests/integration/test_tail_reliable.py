@@ -18,6 +18,7 @@ pty = os.path.join(d, "bed-1-ox")
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log"), os.path.join(d, "vigild-2.log")]
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+journal_path: "{os.path.join(d, "journal.db")}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 bed {{
   id: "bed-1"
@@ -91,13 +92,16 @@ def main():
     daemon.send_signal(signal.SIGCONT)
     tail.wait_for(event("publisher_back"), 3, "publisher_back")
 
-    # Restart: another daemon_id, numbers from 1, a new snapshot.
+    # Restart: another daemon_id, a new snapshot; the numbers go on from the
+    # journal, never back.
+    last_seq = max(int(json.loads(l)["message"]["observation"]["seq"]) for _, l in tail.lines
+                   if l.startswith("{\"topic\":\"obs/"))
     stop(daemon)
     before = len(tail.lines)
     daemon = start([VIGILD, "--config", os.path.join(d, "vigil.conf")], logs[2])
     tail.wait_for(event("daemon_restarted"), 10, "daemon_restarted", since=before)
     _, resnap = tail.wait_for(event("snapshot"), 5, "a snapshot from the new run", since=before)
-    check(json.loads(resnap)["seq"] < 20, f"the new run's numbers start again: {resnap}")
+    check(json.loads(resnap)["seq"] >= last_seq, f"the new run's numbers went back below #{last_seq}: {resnap}")
     text.wait_for(lambda l: l.startswith("!! DAEMON RESTARTED: daemon "), 2, "the DAEMON RESTARTED line")
     tail.stop()
     text.stop()

@@ -10,6 +10,7 @@
 #include "drivers/port_listing.hpp"
 #include "drivers/serial_ports.hpp"
 #include "tools/ctl/command_client.hpp"
+#include "tools/ctl/export_command.hpp"
 #include "tools/ctl/request_builders.hpp"
 #include "tools/ctl/status_format.hpp"
 
@@ -114,9 +115,12 @@ int main(int argc, char** argv) {
   auto* keygen = app.add_subcommand("keygen", "write a CURVE key pair: NAME.key (secret, 0600) and NAME.pub");
   keygen->add_option("name", key_name, "e.g. vigild, station-1, nurse-tablet")->required();
   keygen->add_option("--dir", key_dir, "where to write them")->capture_default_str();
+  tools::ExportCommand export_command;
+  auto* export_journal = export_command.add(app);
 
   CLI11_PARSE(app, argc, argv);
   if (ports->parsed()) return print_ports();
+  if (export_journal->parsed()) return export_command.run();
   if (keygen->parsed()) {
     auto pub = tools::write_key_pair(key_dir, key_name);
     if (!pub) {

@@ -1,0 +1,159 @@
+// What the journal costs, measured on the disk it is pointed at:
+//   journal_bench [folder]     (default: a new folder under /tmp)
+// - a durable write (one alarm transition and the bed's state, fsync'd), as
+//   the core thread pays it before publishing: percentiles of 300 writes;
+// - a command record, likewise;
+// - the core thread's cost of handing a reading to the writer;
+// - the writer's batches under 1000 readings a second for 5 s: rows per
+//   batch, transaction time, and how long a reading waited to be written;
+// - a replay of 1000 messages from the journal.
+// Numbers only, no pass/fail: tests never assert timings.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "daemon/bus_messages.hpp"
+#include "daemon/journal.hpp"
+
+using namespace vigil;
+using namespace std::chrono;
+namespace v1 = vigil::v1;
+
+namespace {
+
+struct Stats {
+  std::vector<double> us;
+  void print(const char* what) {
+    std::sort(us.begin(), us.end());
+    auto at = [&](double p) { return us[static_cast<std::size_t>(p * static_cast<double>(us.size() - 1))]; };
+    std::printf("%-44s n=%-6zu p50=%8.1f us  p95=%8.1f us  p99=%8.1f us  max=%8.1f us\n", what, us.size(),
+                at(0.5), at(0.95), at(0.99), us.back());
+  }
+};
+
+v1::BusMessage alarm(std::uint64_t seq, core::TimePoint t) {
+  v1::BusMessage m;
+  auto* a = m.mutable_alarm();
+  a->set_bed("bed-1");
+  a->set_alarm_id("bed-1:desaturation:" + std::to_string(seq));
+  a->set_condition("desaturation");
+  a->set_transition(v1::RAISED);
+  a->set_priority(v1::HIGH);
+  a->set_message("Severe desaturation: spo2 83 % (limit spo2 < 85 % for 5 s)");
+  a->set_seq(seq);
+  daemon::set_time(a->mutable_time(), t);
+  return m;
+}
+
+v1::BusMessage reading(std::uint64_t seq, core::TimePoint t) {
+  core::Observation o;
+  o.bed = "bed-1";
+  o.device = "ox";
+  o.reading = core::Reading{core::Metric::spo2, 97, {}, {}};
+  o.received = t;
+  o.seq = seq;
+  v1::BusMessage m;
+  *m.mutable_observation() = daemon::to_proto(o, false);
+  return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string folder = argc > 1 ? argv[1] : "";
+  if (folder.empty()) {
+    char pattern[] = "/tmp/vigil-bench-XXXXXX";
+    folder = mkdtemp(pattern);
+  }
+  daemon::JournalOptions o;
+  o.path = (std::filesystem::path{folder} / "bench-journal.db").string();
+  std::mutex mutex;
+  std::vector<daemon::JournalWriterReport> reports;
+  daemon::Journal j{o, [&](const daemon::JournalWriterReport& r) {
+                      std::lock_guard lock{mutex};
+                      reports.push_back(r);
+                    }};
+  if (!j.open("bench", system_clock::now())) {
+    std::fprintf(stderr, "journal_bench: %s\n", j.problem().c_str());
+    return 1;
+  }
+  std::printf("journal %s\n", o.path.c_str());
+
+  // A bed state as big as a busy bed's: a patient, an infusion, a baseline, three alarms.
+  v1::journal::BedState state;
+  state.set_bed("bed-1");
+  state.set_patient_id("PAT-0042");
+  state.mutable_infusion()->set_drug("ketamine");
+  for (int i = 0; i < 3; ++i) *state.add_alarms()->mutable_alarm() = alarm(1, system_clock::now()).alarm();
+
+  std::uint64_t seq = 0;
+  Stats durable;
+  for (int i = 0; i < 300; ++i) {
+    const auto m = alarm(++seq, system_clock::now());
+    const auto start = steady_clock::now();
+    j.write_bed("bed-1", {m}, state, system_clock::now());
+    durable.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
+  }
+  durable.print("alarm transition + bed state (durable)");
+
+  Stats command;
+  v1::CommandRequest req;
+  req.set_actor("nurse A");
+  req.mutable_acknowledge()->set_bed("bed-1");
+  v1::CommandReply reply;
+  reply.set_ok(true);
+  for (int i = 0; i < 300; ++i) {
+    const auto start = steady_clock::now();
+    j.write_command(req, reply, system_clock::now());
+    command.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
+  }
+  command.print("command record (durable)");
+
+  // 1000 readings a second for 5 s, as ten busy beds would send them.
+  Stats queue;
+  const auto begin = steady_clock::now();
+  for (int i = 0; i < 5000; ++i) {
+    std::this_thread::sleep_until(begin + microseconds{1000 * i});
+    const auto m = reading(++seq, system_clock::now());
+    const auto start = steady_clock::now();
+    j.queue(m);
+    queue.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
+  }
+  queue.print("reading handed to the writer (core thread)");
+  std::this_thread::sleep_for(seconds{1});
+  {
+    std::lock_guard lock{mutex};
+    Stats rows, batch, wait;
+    for (const auto& r : reports) {
+      if (r.batch_rows == 0) continue;
+      rows.us.push_back(static_cast<double>(r.batch_rows));
+      batch.us.push_back(static_cast<double>(r.batch_time.count()));
+      wait.us.push_back(static_cast<double>(r.oldest_wait.count()));
+    }
+    rows.print("writer: rows per batch (count, not us)");
+    batch.print("writer: batch transaction");
+    wait.print("writer: first reading's wait until written");
+    std::printf("writer: %llu rows written, %llu dropped\n",
+                static_cast<unsigned long long>(reports.back().rows_written),
+                static_cast<unsigned long long>(reports.back().rows_dropped));
+  }
+
+  Stats replay;
+  for (int i = 0; i < 20; ++i) {
+    daemon::MessageQuery q;
+    q.bed = "bed-1";
+    q.after_seq = 400 + static_cast<std::uint64_t>(i) * 100;
+    q.max = 1000;
+    const auto start = steady_clock::now();
+    const auto messages = j.reader()->messages(q);
+    replay.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
+    if (messages.size() != 1000) std::fprintf(stderr, "replay returned %zu\n", messages.size());
+  }
+  replay.print("replay of 1000 messages from the journal");
+  j.close(system_clock::now());
+  if (argc <= 1) std::filesystem::remove_all(folder);
+  return 0;
+}

@@ -1,0 +1,78 @@
+#pragma once
+// The journal's writer thread. Readings and link events reach it through a
+// queue and are written in batches, one transaction per flush interval, so
+// the core thread never waits for a disk on their account. Between batches
+// it prunes what is older than the retention, a small chunk at a time, so a
+// large prune never holds a batch back for long.
+//
+// It owns its own SQLite connection; nothing but the queue is shared with
+// the core. It says how it is doing through a callback, called on its own
+// thread (the daemon posts it to the core's event loop).
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/time.hpp"
+#include "vigil/v1/bus.pb.h"
+
+namespace vigil::daemon {
+
+struct JournalWriterOptions {
+  std::string path;
+  std::chrono::milliseconds flush_interval{500};
+  std::size_t max_queue = 100000;  // beyond this, readings are dropped (and counted), never the core blocked
+  std::int64_t max_pages = 0;      // PRAGMA max_page_count; 0 leaves SQLite's
+};
+
+struct JournalWriterReport {
+  bool ok = true;
+  std::string problem;  // why the last batch or prune failed
+  std::size_t batch_rows = 0;
+  std::chrono::microseconds batch_time{};   // the batch's transaction, commit included
+  std::chrono::microseconds oldest_wait{};  // how long its first row waited in the queue
+  std::uint64_t rows_written = 0;
+  std::uint64_t rows_dropped = 0;
+  std::uint64_t rows_pruned = 0;
+};
+
+class JournalWriter {
+ public:
+  using Report = std::function<void(const JournalWriterReport&)>;
+
+  JournalWriter(JournalWriterOptions options, Report report);
+  // Writes what is queued, then stops.
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // An observation or link event as published (seq stamped). Never blocks
+  // for longer than a queue push.
+  void write(vigil::v1::BusMessage m);
+  // Deletes rows older than `before` from every table but the bed states.
+  void prune(core::TimePoint before);
+
+ private:
+  struct Item {
+    vigil::v1::BusMessage message;
+    std::chrono::steady_clock::time_point queued;
+  };
+  void run();
+  bool take(std::deque<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning);
+
+  JournalWriterOptions options_;
+  Report report_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Item> queue_;
+  std::optional<std::int64_t> prune_before_us_;
+  std::uint64_t dropped_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace vigil::daemon
