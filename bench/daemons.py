@@ -78,7 +78,9 @@ def memory_kb(pid):
 
 
 def vigild_config(publish, command, beds, ptys, pleth):
-    lines = [f'publish_endpoint: "{publish}"', f'command_endpoint: "{command}"', PROFILE]
+    # Each run keeps its own journal beside its ptys (a restart run restores from it).
+    lines = [f'publish_endpoint: "{publish}"', f'command_endpoint: "{command}"', f'journal_path: "{ptys}/journal.db"',
+             PROFILE]
     for bed in beds:
         devices = [f'device {{ id: "masimo" protocol: "masimo" path: "{ptys}/{bed}.masimo" }}']
         if pleth:

@@ -140,8 +140,11 @@ void SimBed::emit(Device& d, core::Duration t) {
   std::string bytes = d.emitter->frame(s);
   std::uniform_int_distribution<int> byte{0, 255};
   if (t < d.garble_until) {
-    // A broken line: as many bytes as a frame, none of them a frame.
-    for (auto& c : bytes) c = static_cast<char>(byte(rng_));
+    // A broken line: as many bytes as a frame, none of them a frame. A text
+    // protocol's line ending survives (noise hits the bytes, not the timing),
+    // so the receiver sees one bad frame per frame sent, as on a real line.
+    const std::size_t keep = bytes.ends_with("\r\n") ? 2 : bytes.ends_with('\n') || bytes.ends_with('\r') ? 1 : 0;
+    for (std::size_t i = 0; i + keep < bytes.size(); ++i) bytes[i] = static_cast<char>(byte(rng_));
   } else if (d.spec.garbage > 0 && !bytes.empty() && std::uniform_real_distribution<double>{0.0, 1.0}(rng_) < d.spec.garbage) {
     // Occasional line noise: a few flipped bytes and a burst of junk before the frame.
     std::uniform_int_distribution<std::size_t> where{0, bytes.size() - 1};

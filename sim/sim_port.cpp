@@ -21,10 +21,7 @@ namespace {
 class PtyPort final : public SimPort {
  public:
   explicit PtyPort(std::string link) : link_{std::move(link)} {}
-  ~PtyPort() override {
-    unplug();
-    if (!link_.empty()) std::filesystem::remove(link_);
-  }
+  ~PtyPort() override { unplug(); }
 
   void plug() override {
     if (master_fd_ >= 0) return;
@@ -52,8 +49,15 @@ class PtyPort final : public SimPort {
     }
   }
 
+  // The link goes with the pty, as /dev/ttyUSB0 goes with a pulled adapter:
+  // left behind, it would point at a pts number the kernel hands to the next
+  // pseudo-terminal anyone opens, and vigild would read a stranger's device.
   void unplug() override {
     if (master_fd_ < 0) return;
+    if (!link_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(link_, ec);
+    }
     close(master_fd_);
     master_fd_ = -1;
   }
