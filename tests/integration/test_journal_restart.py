@@ -8,14 +8,17 @@ limit, infusion and baseline are back, both alarms are re-published as
 RESTORED with their ids, acknowledgement and latch, the sequence numbers go
 on above every number published before, and the restored alarms still work
 (the latched one can be reset)."""
+import json
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 
-from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, command_pb2, free_port, heartbeat, run,
+from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, command_pb2, free_port, heartbeat, run,
                      seq_of, start, stop, workdir, write)
 
+VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 d = workdir()
 pub, cmd = free_port(), free_port()
 pty = os.path.join(d, "bed-1-ox")
@@ -177,6 +180,29 @@ def main():
     first = min(seq_of(m) for t, m, _ in bus.messages[seen:] if t.split("/")[1] == "bed-1" and seq_of(m))
     check(first == reserved + 1, f"first number after a clean restart {first}, last before it {reserved}")
     stop(daemon)
+    exported(desat.alarm.alarm_id, tachy.alarm.alarm_id)
+
+
+def exported(desat_id, tachy_id):
+    """vigil-ctl export reads the same journal: the infusion session and its alarms, as JSON and CSV."""
+    ctl = lambda *args: subprocess.run([VIGIL_CTL, "export", "--journal", journal, *args], capture_output=True,
+                                       text=True, timeout=30)
+    sessions = ctl("--sessions", "--bed", "bed-1")
+    check(sessions.returncode == 0 and "PAT-0042" in sessions.stdout, f"sessions: {sessions.stdout}{sessions.stderr}")
+    out = ctl("--bed", "bed-1", "--from", "2000-01-01T00:00:00Z", "--format", "json")
+    check(out.returncode == 0, f"export json: {out.stderr}")
+    doc = json.loads(out.stdout)
+    transitions = [(a["alarm_id"], a["transition"]) for a in doc["alarms"]]
+    for expected in [(desat_id, "RAISED"), (desat_id, "RESTORED"), (desat_id, "RESET"), (tachy_id, "RAISED"),
+                     (tachy_id, "ACKNOWLEDGED")]:
+        check(expected in transitions, f"{expected} not in the exported alarms {transitions}")
+    check(len(doc["readings"]) > 20, f"only {len(doc['readings'])} readings exported")
+    csv = ctl("--bed", "bed-1", "--from", "2000-01-01T00:00:00Z", "--format", "csv")
+    rows = csv.stdout.splitlines()
+    check(csv.returncode == 0 and rows[0].startswith("time,bed,seq,kind,"), f"export csv: {rows[:1]} {csv.stderr}")
+    check(sum(",alarm," in r for r in rows) == len(transitions), "CSV and JSON hold the same alarm transitions")
+    bad = ctl("--bed", "bed-1", "--from", "yesterday")
+    check(bad.returncode == 1 and "--from" in bad.stderr, f"a bad time is refused with its option: {bad.stderr}")
 
 
 main.logs = logs
