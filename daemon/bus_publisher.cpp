@@ -6,8 +6,12 @@
 
 namespace vigil::daemon {
 
-BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id)
-    : socket_{ctx, zmq::socket_type::pub}, endpoint_{endpoint}, daemon_id_{std::move(daemon_id)} {
+BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id,
+                           bool drill)
+    : socket_{ctx, zmq::socket_type::pub},
+      endpoint_{endpoint},
+      daemon_id_{std::move(daemon_id)},
+      drill_{drill} {
   // A slow subscriber loses messages at its high-water mark instead of
   // slowing the core; it recovers through snapshot and sequence gaps.
   socket_.set(zmq::sockopt::sndhwm, 10000);
@@ -40,6 +44,7 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   set_time(hb->mutable_time(), now);
   hb->set_daemon_id(daemon_id_);
   hb->set_interval_ms(interval_ms);
+  hb->set_drill(drill_);
   send(topic("hb", bed), m);
 }
 

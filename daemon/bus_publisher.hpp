@@ -14,7 +14,8 @@ namespace vigil::daemon {
 class BusPublisher {
  public:
   // Binds the PUB socket; throws std::runtime_error naming the endpoint.
-  BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id);
+  // `drill` marks every heartbeat: the whole daemon runs a drill.
+  BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id, bool drill = false);
 
   // Stamps the bed's next sequence number into the message and sends it.
   std::uint64_t publish(vigil::v1::BusMessage& m, const std::string& bed);
@@ -27,6 +28,7 @@ class BusPublisher {
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;
+  bool drill_;
   std::map<std::string, std::uint64_t> seq_;
   std::string buffer_;
 };

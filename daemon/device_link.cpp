@@ -172,7 +172,7 @@ void DeviceLink::fail(const std::string& reason) {
 
 void DeviceLink::schedule_reopen() {
   if (stopped_) return;
-  reopen_timer_.expires_after(backoff_);
+  reopen_timer_.expires_after(core::real_wait(backoff_, clock_));
   backoff_ = std::min(backoff_ * 2, kMaxBackoff);
   std::weak_ptr<bool> alive = alive_;
   reopen_timer_.async_wait([this, alive](boost::system::error_code ec) {

@@ -7,7 +7,8 @@
 
 namespace vigil::daemon {
 namespace {
-// The core checks silence and delays this often; well under every condition
+// The core checks silence and delays this often (on its clock: a drill's fast
+// clock ticks as often per simulated second); well under every condition
 // delay and staleness limit it serves.
 constexpr std::chrono::milliseconds kTick{250};
 
@@ -34,7 +35,7 @@ void VigilDaemon::start() {
   auto profiles = build_profiles(config_);
   if (!profiles) throw std::runtime_error(profiles.error());
   profiles_ = std::move(profiles.value());
-  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id());
+  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id(), config_.drill());
   spdlog::info("publishing on {}", config_.publish_endpoint());
   commands_ = std::make_unique<CommandServer>(io_, zmq_, config_.command_endpoint(),
                                               [this](const std::string& r) { return execute_bytes(r); });
@@ -92,7 +93,7 @@ void VigilDaemon::on_link_state(DeviceLink& link) {
 }
 
 void VigilDaemon::schedule_tick() {
-  tick_timer_.expires_after(kTick);
+  tick_timer_.expires_after(core::real_wait(kTick, clock_));
   tick_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec && running_) tick();
   });
