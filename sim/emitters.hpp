@@ -7,4 +7,8 @@
 namespace vigil::sim {
 std::unique_ptr<DeviceEmitter> make_masimo_emitter();
 std::unique_ptr<DeviceEmitter> make_hl7_emitter();
+std::unique_ptr<DeviceEmitter> make_nonin2_emitter();
+std::unique_ptr<DeviceEmitter> make_nonin7_emitter();
+std::unique_ptr<DeviceEmitter> make_nonin8_emitter();
+std::unique_ptr<DeviceEmitter> make_cms50_emitter();
 }  // namespace vigil::sim

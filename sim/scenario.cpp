@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/device_emitter.hpp"
+
 namespace vigil::sim {
 namespace {
 
@@ -137,11 +139,13 @@ std::optional<Param> param_from(LineParser& p) {
   return std::nullopt;
 }
 
+const char* const kParamsText =
+    "expected a vital sign (heart rate, spo2, perfusion index, systolic, diastolic, blood pressure, "
+    "respiratory rate)";
+
 Param require_param(LineParser& p) {
   auto param = param_from(p);
-  if (!param)
-    p.fail("expected a vital sign (heart rate, spo2, perfusion index, systolic, diastolic, respiratory rate)" +
-           p.found());
+  if (!param) p.fail(kParamsText + p.found());
   return *param;
 }
 
@@ -157,53 +161,194 @@ double plausible_value(LineParser& p, Param param) {
   return v;
 }
 
+// "220/120"
+std::pair<double, double> pressure(LineParser& p) {
+  const int col = p.column();
+  if (p.done()) p.fail("expected a blood pressure like 220/120 at the end of the line");
+  const std::string w = p.word();
+  const auto slash = w.find('/');
+  double sys = 0, dia = 0;
+  const bool ok = slash != std::string::npos &&
+                  std::from_chars(w.data(), w.data() + slash, sys).ptr == w.data() + slash &&
+                  std::from_chars(w.data() + slash + 1, w.data() + w.size(), dia).ptr == w.data() + w.size();
+  if (!ok) p.fail_at(col, "expected a blood pressure like 220/120, found '" + w + "'");
+  if (sys < 30 || sys > 300 || dia < 10 || dia >= sys)
+    p.fail_at(col, "blood pressure " + w + " is not plausible");
+  return {sys, dia};
+}
+
 void parse_patient(LineParser& p, Vitals& v) {
   while (!p.done()) {
+    if (p.accept("blood")) {
+      p.expect("pressure");
+      const auto [sys, dia] = pressure(p);
+      v.systolic = sys;
+      v.diastolic = dia;
+      continue;
+    }
     const Param param = require_param(p);
     v.set(param, plausible_value(p, param));
   }
 }
 
+ParamChange change(Param p, double target) {
+  ParamChange c{};
+  c.param = p;
+  c.target = target;
+  return c;
+}
+
+bool is_ramp_verb(const std::string& w) {
+  return w == "raise" || w == "lower" || w == "set";
+}
+
+// "systolic to 220 and diastolic to 120" or "blood pressure to 220/120"
+void parse_targets(LineParser& p, std::vector<ParamChange>& changes) {
+  do {
+    if (p.accept("blood")) {
+      p.expect("pressure");
+      p.expect("to");
+      const auto [sys, dia] = pressure(p);
+      changes.push_back(change(Param::systolic, sys));
+      changes.push_back(change(Param::diastolic, dia));
+      continue;
+    }
+    const Param param = require_param(p);
+    p.expect("to");
+    changes.push_back(change(param, plausible_value(p, param)));
+  } while (p.accept("and") && !is_ramp_verb(p.peek()));
+}
+
+// "over 90 s, hold for 3 min, then return over 2 min" (each part optional)
+void parse_timing(LineParser& p, std::vector<ParamChange>& changes, std::size_t first) {
+  core::Duration over{};
+  std::optional<core::Duration> hold;
+  core::Duration back{};
+  if (p.accept("over")) over = p.span();
+  if (p.accept("hold")) {
+    p.accept("for");
+    hold = p.span();
+    p.accept("then");
+    if (p.accept("return") || p.accept("back")) {
+      p.expect("over");
+      back = p.span();
+    }
+  }
+  for (std::size_t i = first; i < changes.size(); ++i) {
+    changes[i].over = over;
+    changes[i].hold = hold;
+    changes[i].return_over = back;
+  }
+}
+
+// Clauses: "raise A to X and B to Y over 90 s and lower C to Z over 20 s".
+void parse_ramps(LineParser& p, ScenarioEvent& e) {
+  for (;;) {
+    const std::size_t first = e.changes.size();
+    parse_targets(p, e.changes);
+    parse_timing(p, e.changes, first);
+    p.accept("and");
+    if (!is_ramp_verb(p.peek())) break;
+    p.word();
+  }
+}
+
+// "at 140/min", the rate a rhythm change brings, optional.
+void parse_rate_change(LineParser& p, ScenarioEvent& e, core::Duration default_over) {
+  if (!p.accept("at")) return;
+  const int col = p.column();
+  const double rate = p.number();
+  if (rate < 20 || rate > 250) p.fail_at(col, "a heart rate of 20-250 /min is expected");
+  ParamChange c = change(Param::heart_rate, rate);
+  c.over = default_over;
+  if (p.accept("over")) c.over = p.span();
+  e.changes.push_back(c);
+}
+
+void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
+  const int col = p.column();
+  const std::string what = p.word();
+  if (what == "atrial" || what == "af") {
+    if (what == "atrial") p.expect("fibrillation");
+    e.rhythm = start ? Rhythm::atrial_fibrillation : Rhythm::sinus;
+    // AF sets in within a few beats; sinus rhythm returns more gradually.
+    parse_rate_change(p, e, start ? std::chrono::seconds{10} : std::chrono::seconds{30});
+  } else if (what == "ectopic") {
+    p.expect("beats");
+    e.ectopics_per_min = 0;
+    if (start) {
+      p.accept("at");
+      const int rate_col = p.column();
+      e.ectopics_per_min = p.number();
+      if (*e.ectopics_per_min <= 0 || *e.ectopics_per_min > 30)
+        p.fail_at(rate_col, "ectopic beats: 1-30 /min is expected");
+    }
+  } else if (what == "infusion") {
+    e.infusion = start ? InfusionAction::start : InfusionAction::stop;
+  } else if (what == "breathing" && !start) {
+    p.expect("for");
+    e.apnoea = p.span();
+  } else {
+    p.fail_at(col, std::string{"expected what to "} + (start ? "start" : "stop") +
+                       " (atrial fibrillation, ectopic beats, infusion" + (start ? "" : ", breathing") +
+                       "), found '" + what + "'");
+  }
+}
+
+void parse_fault(LineParser& p, ScenarioEvent& e, const std::string& verb) {
+  if (verb == "sensor") p.expect("off");
+  if (verb == "motion") p.accept("artifact");
+  if (verb == "cuff") p.expect("failure");
+  e.fault = verb == "unplug"   ? FaultKind::unplug
+            : verb == "garble" ? FaultKind::garble
+            : verb == "motion" ? FaultKind::motion
+            : verb == "sensor" ? FaultKind::sensor_off
+            : verb == "reboot" ? FaultKind::reboot
+                               : FaultKind::cuff_failure;
+  if (e.fault != FaultKind::cuff_failure) {
+    e.device_column = p.column();
+    e.device = p.word();
+  }
+  e.fault_for = e.fault == FaultKind::reboot ? std::chrono::seconds{30} : std::chrono::seconds{0};
+  if (p.accept("for"))
+    e.fault_for = p.span();
+  else if (e.fault != FaultKind::reboot && e.fault != FaultKind::cuff_failure)
+    p.fail("expected 'for <duration>'" + p.found());
+}
+
 void parse_event(LineParser& p, ScenarioEvent& e) {
   const int verb_col = p.column();
   const std::string verb = p.word();
-  if (verb == "raise" || verb == "lower" || verb == "set") {
-    // Clauses: "raise A to X and B to Y over 90 s and lower C to Z over 20 s".
-    for (;;) {
-      const std::size_t first = e.changes.size();
-      do {
-        const Param param = require_param(p);
-        p.expect("to");
-        e.changes.push_back({param, plausible_value(p, param), {}});
-      } while (p.accept("and") && !(p.peek() == "raise" || p.peek() == "lower" || p.peek() == "set"));
-      if (p.accept("over")) {
-        const auto over = p.span();
-        for (std::size_t i = first; i < e.changes.size(); ++i) e.changes[i].over = over;
-        if (!p.accept("and")) break;
-      }
-      if (!(p.peek() == "raise" || p.peek() == "lower" || p.peek() == "set")) break;
-      p.word();
-    }
-  } else if (verb == "unplug" || verb == "garble" || verb == "motion" || verb == "sensor" || verb == "reboot" ||
-             verb == "cuff") {
-    if (verb == "sensor") p.expect("off");
-    if (verb == "motion") p.accept("artifact");
-    if (verb == "cuff") p.expect("failure");
-    e.fault = verb == "unplug"   ? FaultKind::unplug
-              : verb == "garble" ? FaultKind::garble
-              : verb == "motion" ? FaultKind::motion
-              : verb == "sensor" ? FaultKind::sensor_off
-              : verb == "reboot" ? FaultKind::reboot
-                                 : FaultKind::cuff_failure;
-    if (e.fault != FaultKind::cuff_failure) e.device = p.word();
-    e.fault_for = e.fault == FaultKind::reboot ? std::chrono::seconds{30} : std::chrono::seconds{0};
-    if (p.accept("for")) e.fault_for = p.span();
-    else if (e.fault != FaultKind::reboot && e.fault != FaultKind::cuff_failure) p.fail("expected 'for <duration>'" + p.found());
+  if (is_ramp_verb(verb)) {
+    parse_ramps(p, e);
+  } else if (verb == "surge") {
+    if (p.accept("blood")) p.expect("pressure");
+    p.expect("to");
+    const auto [sys, dia] = pressure(p);
+    e.surge = Surge{sys, dia, {}};
+    if (p.accept("over")) e.surge->over = p.span();
+  } else if (verb == "start" || verb == "stop") {
+    parse_start_stop(p, e, verb == "start");
+  } else if (verb == "pause") {
+    p.expect("for");
+    const int col = p.column();
+    e.pause = p.span();
+    if (*e.pause < std::chrono::seconds{1} || *e.pause > std::chrono::seconds{30})
+      p.fail_at(col, "a pause of 1-30 s is expected");
+  } else if (verb == "apnoea" || verb == "apnea") {
+    p.expect("for");
+    e.apnoea = p.span();
+  } else if (verb == "unplug" || verb == "garble" || verb == "motion" || verb == "sensor" ||
+             verb == "reboot" || verb == "cuff") {
+    parse_fault(p, e, verb);
   } else if (verb == "measure") {
     p.expect("nibp");
     e.measure_nibp = true;
   } else {
-    p.fail_at(verb_col, "unknown action '" + verb + "' (raise, lower, set, unplug, sensor off, garble, motion, reboot, cuff failure, measure nibp)");
+    p.fail_at(verb_col,
+              "unknown action '" + verb +
+                  "' (raise, lower, set, surge, start, stop, pause, apnoea, unplug, sensor off, garble, "
+                  "motion, reboot, cuff failure, measure nibp)");
   }
   if (!p.done()) p.fail("unexpected words at the end of the event" + p.found());
 }
@@ -223,6 +368,12 @@ void parse_expectation(LineParser& p, Expectation& x) {
   if (!p.done()) p.fail("unexpected words after the window" + p.found());
 }
 
+std::string device_list(const Scenario& s) {
+  std::string names;
+  for (const auto& d : s.devices) names += (names.empty() ? "" : ", ") + d.id;
+  return names;
+}
+
 std::string rest_of(const std::string& line, const std::string& key) {
   auto pos = line.find(':');
   std::string v = pos == std::string::npos ? "" : line.substr(pos + 1);
@@ -233,6 +384,12 @@ std::string rest_of(const std::string& line, const std::string& key) {
 }
 
 }  // namespace
+
+bool needs_rhythm_analysis(const std::string& condition) {
+  // The names rhythm analysis raises its alarms under (ARCHITECTURE.md:
+  // AF with RVR, new irregular rhythm, pause).
+  return condition == "af_rvr" || condition == "irregular_rhythm" || condition == "pause";
+}
 
 const char* fault_name(FaultKind k) {
   switch (k) {
@@ -289,6 +446,28 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         s.noise = p.number();
       } else if (first == "patient:") {
         parse_patient(p, s.patient);
+      } else if (first == "variability:") {
+        const int col = p.column();
+        const std::string v = p.word();
+        if (v != "none" && v != "normal") p.fail_at(col, "expected 'none' or 'normal', found '" + v + "'");
+        s.model.variability = v == "none" ? 0.0 : 1.0;
+      } else if (first == "oximeter") {
+        // "oximeter delay 10 s averaging 8 s", either part optional
+        if (p.done()) p.fail("expected 'delay' or 'averaging' after 'oximeter'");
+        if (p.accept("delay")) s.model.oximeter_delay = p.span();
+        if (p.accept("averaging")) s.model.oximeter_averaging = p.span();
+      } else if (first == "device") {
+        ScenarioDevice d;
+        d.line = line_no;
+        d.id = p.word();
+        for (const auto& other : s.devices)
+          if (other.id == d.id) p.fail_at(tokens[1].column, "device '" + d.id + "' is named twice");
+        const int col = p.column();
+        d.protocol = p.word();
+        if (!make_emitter(d.protocol))
+          p.fail_at(col,
+                    "the simulator does not speak '" + d.protocol + "' (it speaks " + emitter_names() + ")");
+        s.devices.push_back(d);
       } else if (first == "nibp") {
         p.expect("every");
         const int col = p.column();
@@ -314,12 +493,27 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         s.expectations.push_back(x);
       } else {
         LineParser{tokens, file, line_no, end_col}.fail(
-            "unknown line '" + first + "' (title:, description:, duration:, seed:, noise:, patient:, nibp every, at, expect)");
+            "unknown line '" + first +
+            "' (title:, description:, duration:, seed:, noise:, patient:, variability:, oximeter, device, "
+            "nibp every, "
+            "at, expect)");
       }
       if (!p.done()) p.fail("unexpected words" + p.found());
     }
   } catch (const std::runtime_error& e) {
     return core::Error{e.what()};
+  }
+  // A scenario that names its devices must not hit one it lacks.
+  if (!s.devices.empty()) {
+    for (const auto& e : s.events) {
+      if (e.device.empty()) continue;
+      const bool known =
+          std::any_of(s.devices.begin(), s.devices.end(), [&](const auto& d) { return d.id == e.device; });
+      if (!known)
+        return core::Error{file + ":" + std::to_string(e.line) + ":" + std::to_string(e.device_column) +
+                           ": no device '" + e.device + "' in this scenario (its devices: " + device_list(s) +
+                           ")"};
+    }
   }
   std::stable_sort(s.events.begin(), s.events.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
   return s;

@@ -58,13 +58,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> device_texts;
   std::string scenario_name = "steady";
   double speed = 1.0, noise = -1, garbage = 0;
-  double disconnect_at = -1, disconnect_for = 5;
+  double disconnect_at = -1, disconnect_for = 5, anchor_ms = 0;
   bool forever = false, list = false;
   app.add_option("-d,--device", device_texts,
                  "a simulated device: bed=ID,id=ID,protocol=NAME and one of pty=LINKPATH, tcp-listen=HOST:PORT, "
                  "tcp-connect=HOST:PORT; optional scenario=NAME|FILE, garbage=CHANCE (repeatable)");
   app.add_option("-s,--scenario", scenario_name, "default scenario, built-in name or file")->capture_default_str();
   app.add_option("--speed", speed, "simulated seconds per real second")->check(CLI::Range(0.1, 1000.0));
+  app.add_option(
+      "--clock-anchor-ms", anchor_ms,
+      "start the scenarios at this Unix time in ms (default: now); with --speed, give vigild the same "
+      "--clock-anchor-ms and --clock-rate so both agree on the time");
   app.add_option("--noise", noise, "measurement noise amplitude (overrides the scenario's)");
   app.add_option("--garbage", garbage, "chance per frame of line noise on every device")->check(CLI::Range(0.0, 1.0));
   app.add_option("--disconnect-at", disconnect_at, "unplug every device at this many seconds");
@@ -87,7 +91,11 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io;
   auto say = [](const std::string& line) { std::cout << line << std::endl; };
-  const auto wall_start = std::chrono::system_clock::now();
+  // The devices' clocks run at the simulation's speed from the anchor, as
+  // vigild's drill clock does: a cuff's measurement time means the same to both.
+  const auto wall_start = anchor_ms > 0 ? core::TimePoint{std::chrono::duration_cast<core::Duration>(
+                                              std::chrono::duration<double, std::milli>(anchor_ms))}
+                                        : std::chrono::system_clock::now();
   std::map<std::string, std::unique_ptr<sim::SimBed>> beds;
   core::Duration duration{};
   try {
@@ -120,18 +128,31 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  const auto real_start = std::chrono::steady_clock::now();
   boost::asio::steady_timer timer{io};
   std::function<void()> step = [&] {
-    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - real_start) * speed;
-    const auto t = std::chrono::duration_cast<core::Duration>(elapsed);
-    for (auto& [id, bed] : beds) bed->advance(t);
+    const auto real = std::chrono::system_clock::now() - wall_start;
+    if (real < core::Duration{}) {
+      timer.expires_after(-real);
+      timer.async_wait([&](boost::system::error_code ec) {
+        if (!ec) step();
+      });
+      return;
+    }
+    const auto t = std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(real) * speed);
+    core::Duration due = core::Duration::max();
+    for (auto& [id, bed] : beds) {
+      bed->advance(t);
+      due = std::min(due, bed->next_due());
+    }
     if (!forever && t >= duration) {
       std::cout << "vigil-sim: scenario finished at " << sim::clock_text(t) << std::endl;
       io.stop();
       return;
     }
-    timer.expires_after(std::chrono::milliseconds{20});
+    // Wake when the next frame is due, so frames leave on time at any speed.
+    const auto wait = std::chrono::duration<double>(due - t) / speed;
+    timer.expires_after(std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(wait),
+                                   std::chrono::microseconds{500}, std::chrono::microseconds{50'000}));
     timer.async_wait([&](boost::system::error_code ec) { if (!ec) step(); });
   };
   step();
