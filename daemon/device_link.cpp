@@ -109,6 +109,7 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
 }
 
 void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
+  if (callbacks_.on_raw) callbacks_.on_raw(*this, false, bytes);
   const auto frames_before = c.session->stats().frames_ok;
   drivers::DecodeOutput out;
   c.session->on_bytes(bytes, out);
@@ -123,7 +124,10 @@ void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
 }
 
 void DeviceLink::deliver(Connection& c, drivers::DecodeOutput& out) {
-  if (!out.to_send.empty()) c.stream->write(std::move(out.to_send));
+  if (!out.to_send.empty()) {
+    if (callbacks_.on_raw) callbacks_.on_raw(*this, true, out.to_send);
+    c.stream->write(std::move(out.to_send));
+  }
   out.to_send.clear();
   callbacks_.on_output(*this, out);
 }

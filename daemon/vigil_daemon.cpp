@@ -35,6 +35,10 @@ void VigilDaemon::start() {
   auto profiles = build_profiles(config_);
   if (!profiles) throw std::runtime_error(profiles.error());
   profiles_ = std::move(profiles.value());
+  if (!capture_path_.empty()) {
+    capture_ = std::make_unique<CaptureWriter>(capture_path_, clock_.now());
+    spdlog::info("recording every device's bytes to {}", capture_path_);
+  }
   bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), new_daemon_id(), config_.drill());
   spdlog::info("publishing on {}", config_.publish_endpoint());
   commands_ = std::make_unique<CommandServer>(io_, zmq_, config_.command_endpoint(),
@@ -55,7 +59,14 @@ void VigilDaemon::start() {
       links_.push_back(std::make_unique<DeviceLink>(
           io_, clock_, bed.id(), dev,
           DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
-                                [this](DeviceLink& l) { on_link_state(l); }}));
+                                [this](DeviceLink& l) { on_link_state(l); },
+                                [this](DeviceLink& l, bool sent, std::span<const std::uint8_t> bytes) {
+                                  if (!capture_) return;
+                                  capture_->bytes(l.bed() + "/" + l.id(), std::string{l.protocol().name},
+                                                  sent ? drivers::CaptureRecord::Kind::tx
+                                                       : drivers::CaptureRecord::Kind::rx,
+                                                  bytes, clock_.now());
+                                }}));
     }
   }
   for (auto& link : links_) {
@@ -89,6 +100,9 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
 }
 
 void VigilDaemon::on_link_state(DeviceLink& link) {
+  if (capture_)
+    capture_->link(link.bed() + "/" + link.id(), std::string{link.protocol().name},
+                   vigil::v1::LinkState_Name(link.state()), link.reason(), clock_.now());
   if (BedMonitor* b = bed(link.bed())) b->on_link_state(link, clock_.now());
 }
 

@@ -102,10 +102,14 @@ int main(int argc, char** argv) {
   std::string config_path, check_path;
   bool ports = false, protocols = false, conditions = false;
   double clock_rate = 1.0, clock_anchor_ms = 0;
+  std::string capture_path;
   app.add_option("-c,--config", config_path, "config file (protobuf text format)");
   app.add_option("--check-config", check_path, "validate a config file and exit (0 when valid)");
   app.add_flag("--list-ports", ports, "list serial ports with their USB identity and exit");
   app.add_flag("--list-protocols", protocols, "list the device protocols vigild speaks and exit");
+  app.add_option("--capture", capture_path,
+                 "record every device's raw bytes with timestamps to this file (appended); replay it with "
+                 "'vigil-sim replay FILE'");
   app.add_flag("--list-conditions", conditions,
                "list the alarm conditions vigild can raise (with --config: that config's profiles) and exit");
   app.add_option(
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io;
   vigil::daemon::VigilDaemon daemon{io, *clock, loaded->config};
+  if (!capture_path.empty()) daemon.capture_to(capture_path);
   try {
     daemon.start();
   } catch (const std::exception& e) {

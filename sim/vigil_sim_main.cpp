@@ -2,10 +2,13 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "sim/builtin_scenarios.hpp"
+#include "sim/capture_replay.hpp"
 #include "sim/sim_bed.hpp"
 
 namespace {
@@ -50,6 +53,90 @@ core::Result<sim::Scenario> find_scenario(const std::string& name) {
   return sim::load_scenario(name);
 }
 
+// "bed-1/oximeter=pty:/tmp/ox" or "bed-2/monitor=tcp-connect:127.0.0.1:5575"
+sim::ReplayTarget parse_replay_port(const std::string& text) {
+  const auto eq = text.find('=');
+  const auto colon = text.find(':', eq);
+  if (eq == std::string::npos || colon == std::string::npos)
+    throw CLI::ValidationError("--port", "'" + text +
+                                             "' is not DEVICE=pty:PATH, DEVICE=tcp-connect:HOST:PORT or "
+                                             "DEVICE=tcp-listen:HOST:PORT");
+  const auto kind = text.substr(eq + 1, colon - eq - 1), where = text.substr(colon + 1);
+  sim::ReplayTarget t{text.substr(0, eq), {}};
+  if (kind == "pty")
+    t.port = {sim::PortSpec::Kind::pty, where};
+  else if (kind == "tcp-connect")
+    t.port = {sim::PortSpec::Kind::tcp_connect, where};
+  else if (kind == "tcp-listen")
+    t.port = {sim::PortSpec::Kind::tcp_listen, where};
+  else
+    throw CLI::ValidationError("--port", "unknown port kind '" + kind + "' (pty, tcp-connect, tcp-listen)");
+  return t;
+}
+
+struct ReplayOptions {
+  std::string file;
+  double speed = 1.0;
+  std::string pty_dir = ".";
+  std::vector<std::string> ports;
+  std::vector<std::string> only;
+  bool no_wait = false;
+};
+
+int replay(const ReplayOptions& o) {
+  std::ifstream in{o.file};
+  if (!in) {
+    std::cerr << o.file << ":1:1: cannot read the capture file\n";
+    return 1;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto capture = drivers::parse_capture(text.str(), o.file);
+  if (!capture) {
+    std::cerr << capture.error() << "\n";
+    return 1;
+  }
+  std::vector<sim::ReplayTarget> targets;
+  try {
+    for (const auto& p : o.ports) targets.push_back(parse_replay_port(p));
+  } catch (const CLI::ValidationError& e) {
+    std::cerr << "vigil-sim replay: " << e.what() << "\n";
+    return 2;
+  }
+  for (const auto& d : capture->devices) {
+    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), d.device) == o.only.end()) continue;
+    if (std::none_of(targets.begin(), targets.end(), [&](const auto& t) { return t.device == d.device; }))
+      targets.push_back({d.device, sim::default_replay_port(d.device, o.pty_dir)});
+  }
+  for (const auto& t : targets)
+    if (std::none_of(capture->devices.begin(), capture->devices.end(),
+                     [&](const auto& d) { return d.device == t.device; })) {
+      std::cerr << "vigil-sim replay: " << o.file << " has no device " << t.device << "\n";
+      return 2;
+    }
+  boost::asio::io_context io;
+  auto say = [](const std::string& line) { std::cout << line << std::endl; };
+  sim::CaptureReplay player{io, *capture, targets, o.speed, say};
+  try {
+    player.start(!o.no_wait, [&] {
+      std::cout << "vigil-sim: replay finished" << std::endl;
+      io.stop();
+    });
+  } catch (const std::exception& e) {
+    std::cerr << "vigil-sim: " << e.what() << "\n";
+    return 1;
+  }
+  for (const auto& d : capture->devices)
+    std::cout << "vigil-sim: captured " << d.device << " (" << d.protocol << ")\n";
+  for (const auto& line : player.describe_ports()) std::cout << "vigil-sim: replaying " << line << "\n";
+  std::cout << "vigil-sim: " << sim::clock_text(player.length()) << " of capture at " << o.speed << "x"
+            << (o.no_wait ? "" : ", starting when every port has a reader") << std::endl;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
+  io.run();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +162,21 @@ int main(int argc, char** argv) {
   app.add_option("--disconnect-for", disconnect_for, "for this many seconds")->capture_default_str();
   app.add_flag("--forever", forever, "keep the patient at the scenario's last values after it ends");
   app.add_flag("--list-scenarios", list, "list the built-in scenarios and exit");
+  ReplayOptions ro;
+  auto* replay_cmd =
+      app.add_subcommand("replay", "play a capture file (vigild --capture) back on ptys or TCP");
+  replay_cmd->add_option("file", ro.file, "the capture file")->required();
+  replay_cmd->add_option("--speed", ro.speed, "how many times the original pace")
+      ->check(CLI::Range(0.1, 1000.0));
+  replay_cmd->add_option("--pty-dir", ro.pty_dir, "where a device's default pty link <bed>-<device> goes")
+      ->capture_default_str();
+  replay_cmd->add_option("--port", ro.ports,
+                         "where a device goes instead: DEVICE=pty:PATH, DEVICE=tcp-connect:HOST:PORT or "
+                         "DEVICE=tcp-listen:HOST:PORT, DEVICE as bed/device (repeatable)");
+  replay_cmd->add_option("--only", ro.only, "replay only these devices, as bed/device (repeatable)");
+  replay_cmd->add_flag("--no-wait", ro.no_wait, "start at once instead of when every port has a reader");
   CLI11_PARSE(app, argc, argv);
+  if (*replay_cmd) return replay(ro);
 
   if (list) {
     for (const auto& b : sim::builtin_scenarios()) {
