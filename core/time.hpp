@@ -26,17 +26,20 @@ class SystemClock final : public Clock {
   TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
-// The system clock running `rate` times faster from `anchor` on: for drills
-// and tests only (vigild --clock-rate), never for a patient. Two processes
-// given the same anchor and rate read the same time, so a simulator and the
-// daemon agree on when a device measured.
+// The system clock running `rate` times faster from `anchor` on, and at
+// real pace before it: for drills and tests only (vigild --clock-rate), never
+// for a patient. Two processes given the same anchor and rate read the same
+// time, so a simulator and the daemon agree on when a device measured; and a
+// daemon started a moment before the anchor does not see the wait for the
+// first data as a long silence.
 class ScaledClock final : public Clock {
  public:
   ScaledClock(double rate, TimePoint anchor) : rate_{rate}, anchor_{anchor} {}
   TimePoint now() const override {
-    const auto real = std::chrono::system_clock::now() - anchor_;
+    const auto real = std::chrono::system_clock::now();
+    if (real <= anchor_) return real;
     return anchor_ + std::chrono::duration_cast<Duration>(std::chrono::duration<double, Duration::period>(
-                         static_cast<double>(real.count()) * rate_));
+                         static_cast<double>((real - anchor_).count()) * rate_));
   }
   double rate() const override { return rate_; }
   TimePoint anchor() const { return anchor_; }

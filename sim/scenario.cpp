@@ -8,118 +8,10 @@
 #include <sstream>
 
 #include "sim/device_emitter.hpp"
+#include "sim/line_parser.hpp"
 
 namespace vigil::sim {
 namespace {
-
-struct Token {
-  std::string text;
-  int column = 0;  // 1-based
-};
-
-std::vector<Token> tokenize(const std::string& line) {
-  std::vector<Token> tokens;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    if (line[i] == '#') break;
-    if (std::isspace(static_cast<unsigned char>(line[i])) || line[i] == ',') {
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i])) && line[i] != ',' && line[i] != '#') ++i;
-    std::string word = line.substr(start, i - start);
-    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    tokens.push_back({word, static_cast<int>(start) + 1});
-  }
-  return tokens;
-}
-
-class LineParser {
- public:
-  LineParser(std::vector<Token> tokens, std::string file, int line, int end_column)
-      : t_{std::move(tokens)}, file_{std::move(file)}, line_{line}, end_column_{end_column} {}
-
-  bool done() const { return i_ >= t_.size(); }
-  const std::string& peek() const {
-    static const std::string empty;
-    return done() ? empty : t_[i_].text;
-  }
-  bool accept(const std::string& word) {
-    if (peek() != word) return false;
-    ++i_;
-    return true;
-  }
-  void expect(const std::string& word) {
-    if (!accept(word)) fail("expected '" + word + "'" + found());
-  }
-  std::string word() {
-    if (done()) fail("unexpected end of line");
-    return t_[i_++].text;
-  }
-  double number() {
-    if (done()) fail("expected a number at the end of the line");
-    std::string w = t_[i_].text;
-    while (!w.empty() && (w.back() == '%' || w.back() == '/')) w.pop_back();
-    if (auto slash = w.find("/min"); slash != std::string::npos) w = w.substr(0, slash);
-    double v = 0;
-    auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-    if (ec != std::errc{} || end != w.data() + w.size()) fail("expected a number" + found());
-    ++i_;
-    return v;
-  }
-  // m:ss or h:mm:ss
-  core::Duration clock() {
-    if (done()) fail("expected a time like 3:00");
-    const std::string w = t_[i_].text;
-    int parts[3] = {0, 0, 0};
-    int n = 0;
-    std::size_t pos = 0;
-    while (pos <= w.size() && n < 3) {
-      auto colon = w.find(':', pos);
-      auto piece = w.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-      int v = 0;
-      auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), v);
-      if (piece.empty() || ec != std::errc{} || end != piece.data() + piece.size() || v < 0)
-        fail("expected a time like 3:00 or 1:02:30" + found());
-      parts[n++] = v;
-      if (colon == std::string::npos) break;
-      pos = colon + 1;
-    }
-    if (n < 2 || w.find(':', pos) != std::string::npos) fail("expected a time like 3:00 or 1:02:30" + found());
-    if (parts[n - 1] >= 60 || (n == 3 && parts[1] >= 60)) fail("seconds and minutes go up to 59" + found());
-    ++i_;
-    const int secs = n == 2 ? parts[0] * 60 + parts[1] : parts[0] * 3600 + parts[1] * 60 + parts[2];
-    return std::chrono::seconds{secs};
-  }
-  // "90 s", "2 min", or a clock time
-  core::Duration span() {
-    if (peek().find(':') != std::string::npos) return clock();
-    const double v = number();
-    if (v < 0) fail("a duration cannot be negative");
-    const std::string unit = done() ? "" : word();
-    if (unit == "s" || unit == "sec" || unit == "seconds" || unit == "second")
-      return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v));
-    if (unit == "min" || unit == "minutes" || unit == "minute")
-      return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v * 60));
-    --i_;
-    fail("expected a unit 's' or 'min' after the number");
-  }
-  [[noreturn]] void fail(const std::string& message) const { fail_at(column(), message); }
-  [[noreturn]] void fail_at(int col, const std::string& message) const {
-    throw std::runtime_error(file_ + ":" + std::to_string(line_) + ":" + std::to_string(col) + ": " + message);
-  }
-  // Where the next token starts (the end of the line when there is none).
-  int column() const { return done() ? end_column_ : t_[i_].column; }
-  std::string found() const { return done() ? " at the end of the line" : ", found '" + t_[i_].text + "'"; }
-
- private:
-  std::vector<Token> t_;
-  std::size_t i_ = 0;
-  std::string file_;
-  int line_;
-  int end_column_;
-};
 
 std::optional<Param> param_from(LineParser& p) {
   const std::string w = p.peek();
@@ -299,8 +191,10 @@ void parse_fault(LineParser& p, ScenarioEvent& e, const std::string& verb) {
   if (verb == "sensor") p.expect("off");
   if (verb == "motion") p.accept("artifact");
   if (verb == "cuff") p.expect("failure");
+  if (verb == "line") p.expect("noise");
   e.fault = verb == "unplug"   ? FaultKind::unplug
             : verb == "garble" ? FaultKind::garble
+            : verb == "line"   ? FaultKind::line_noise
             : verb == "motion" ? FaultKind::motion
             : verb == "sensor" ? FaultKind::sensor_off
             : verb == "reboot" ? FaultKind::reboot
@@ -338,7 +232,7 @@ void parse_event(LineParser& p, ScenarioEvent& e) {
   } else if (verb == "apnoea" || verb == "apnea") {
     p.expect("for");
     e.apnoea = p.span();
-  } else if (verb == "unplug" || verb == "garble" || verb == "motion" || verb == "sensor" ||
+  } else if (verb == "unplug" || verb == "garble" || verb == "line" || verb == "motion" || verb == "sensor" ||
              verb == "reboot" || verb == "cuff") {
     parse_fault(p, e, verb);
   } else if (verb == "measure") {
@@ -348,7 +242,7 @@ void parse_event(LineParser& p, ScenarioEvent& e) {
     p.fail_at(verb_col,
               "unknown action '" + verb +
                   "' (raise, lower, set, surge, start, stop, pause, apnoea, unplug, sensor off, garble, "
-                  "motion, reboot, cuff failure, measure nibp)");
+                  "line noise, motion, reboot, cuff failure, measure nibp)");
   }
   if (!p.done()) p.fail("unexpected words at the end of the event" + p.found());
 }
@@ -396,6 +290,8 @@ const char* fault_name(FaultKind k) {
     case FaultKind::unplug: return "unplug";
     case FaultKind::sensor_off: return "sensor off";
     case FaultKind::garble: return "garble";
+    case FaultKind::line_noise:
+      return "line noise";
     case FaultKind::motion: return "motion artifact";
     case FaultKind::reboot: return "reboot";
     case FaultKind::cuff_failure: return "cuff failure";
@@ -403,12 +299,26 @@ const char* fault_name(FaultKind k) {
   return "?";
 }
 
+std::string event_text(const ScenarioEvent& e) {
+  std::string text = e.text.substr(std::min(e.text.size(), e.text.find_first_not_of(" \t")));
+  if (text.starts_with("at ")) {
+    const auto after_time = text.find(' ', 3);
+    text = after_time == std::string::npos ? text : text.substr(after_time + 1);
+  }
+  if (const auto comment = text.find('#'); comment != std::string::npos) text.resize(comment);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  return text;
+}
+
 std::string clock_text(core::Duration d) {
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  // Before the start (a drill's setup) reads "-0:05".
+  if (d < core::Duration{}) return "-" + clock_text(-d);
+  const auto s = static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                               static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  else std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", s / 60, s % 60);
   return buf;
 }
 

@@ -24,7 +24,7 @@
 
 namespace vigil::sim {
 
-enum class FaultKind { unplug, sensor_off, garble, motion, reboot, cuff_failure };
+enum class FaultKind { unplug, sensor_off, garble, line_noise, motion, reboot, cuff_failure };
 const char* fault_name(FaultKind k);
 
 struct ParamChange {
@@ -103,6 +103,9 @@ core::Result<Scenario> load_scenario(const std::string& path);
 // without it cannot meet such an expectation, and the drill report says so
 // instead of calling it missed.
 bool needs_rhythm_analysis(const std::string& condition);
+
+// The event as written, without its leading "at m:ss".
+std::string event_text(const ScenarioEvent& e);
 
 // "m:ss" of a duration since the start, for reports.
 std::string clock_text(core::Duration d);

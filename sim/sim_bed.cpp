@@ -5,6 +5,10 @@
 #include <stdexcept>
 
 namespace vigil::sim {
+namespace {
+// "line noise": the chance per frame of a burst of noise on a bad cable.
+constexpr double kLineNoise = 0.15;
+}  // namespace
 
 SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start,
                Say say)
@@ -64,20 +68,8 @@ SimBed::Device* SimBed::device(const std::string& id) {
   return nullptr;
 }
 
-namespace {
-// The event as written, without its leading "at m:ss".
-std::string describe_event(const ScenarioEvent& e) {
-  std::string text = e.text.substr(std::min(e.text.size(), e.text.find_first_not_of(" \t")));
-  if (text.starts_with("at ")) {
-    const auto after_time = text.find(' ', 3);
-    text = after_time == std::string::npos ? text : text.substr(after_time + 1);
-  }
-  return text;
-}
-}  // namespace
-
 void SimBed::apply(const ScenarioEvent& e) {
-  say_(clock_text(e.at) + " " + bed_ + ": " + describe_event(e) +
+  say_(clock_text(e.at) + " " + bed_ + ": " + event_text(e) +
        (e.infusion ? " (the drill runner tells vigild, as a nurse would)" : ""));
   for (const auto& c : e.changes) {
     const double before = model_.at(e.at).get(c.param);
@@ -102,10 +94,14 @@ void SimBed::apply(const ScenarioEvent& e) {
     case FaultKind::unplug: d->unplugged_until = until; break;
     case FaultKind::sensor_off: d->sensor_off_until = until; break;
     case FaultKind::garble: d->garble_until = until; break;
+    case FaultKind::line_noise:
+      d->noisy_until = until;
+      break;
     case FaultKind::motion: d->motion_until = until; break;
     case FaultKind::reboot:
-      // Silent while it restarts, then a few frames without values.
-      d->unplugged_until = until;
+      // Silent while it restarts (the cable stays in: vigild hears nothing,
+      // it is not told the line closed), then a few frames without values.
+      d->silent_until = until;
       d->booting_until = until + std::chrono::seconds{5};
       break;
     case FaultKind::cuff_failure: break;
@@ -139,7 +135,7 @@ void SimBed::emit(Device& d, core::Duration t) {
     d.plugged = true;
     say_(clock_text(t) + " " + bed_ + "/" + d.spec.id + ": cable back in, " + d.port->describe());
   }
-  if (unplugged) return;
+  if (unplugged || t < d.silent_until) return;
   DeviceState s;
   s.t = t;
   s.wall = wall_start_ + t;
@@ -163,8 +159,9 @@ void SimBed::emit(Device& d, core::Duration t) {
   if (t < d.garble_until) {
     // A broken line: as many bytes as a frame, none of them a frame.
     for (auto& c : bytes) c = static_cast<char>(byte(d.rng));
-  } else if (d.spec.garbage > 0 && !bytes.empty() &&
-             std::uniform_real_distribution<double>{0.0, 1.0}(d.rng) < d.spec.garbage) {
+  } else if (const double chance = t < d.noisy_until ? std::max(d.spec.garbage, kLineNoise) : d.spec.garbage;
+             chance > 0 && !bytes.empty() &&
+             std::uniform_real_distribution<double>{0.0, 1.0}(d.rng) < chance) {
     // Occasional line noise: a few flipped bytes and a burst of junk before the frame.
     std::uniform_int_distribution<std::size_t> where{0, bytes.size() - 1};
     for (int i = 0; i < 3; ++i) bytes[where(d.rng)] = static_cast<char>(byte(d.rng));

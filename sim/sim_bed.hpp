@@ -49,7 +49,8 @@ class SimBed {
     std::unique_ptr<SimPort> port;
     std::unique_ptr<DeviceEmitter> emitter;
     core::Duration next_frame{};
-    core::Duration unplugged_until{-1}, sensor_off_until{-1}, garble_until{-1}, motion_until{-1}, booting_until{-1};
+    core::Duration unplugged_until{-1}, silent_until{-1}, sensor_off_until{-1}, garble_until{-1},
+        noisy_until{-1}, motion_until{-1}, booting_until{-1};
     bool plugged = true;
     std::optional<CuffReading> pending_cuff;
     std::mt19937 rng;  // per device, so devices interleaving differently cannot change each other's noise

@@ -18,6 +18,16 @@ TEST_CASE("a drill clock runs rate times faster from its anchor, and two copies 
   CHECK(a.rate() == 20);
 }
 
+TEST_CASE(
+    "before its anchor a drill clock keeps real time, so waiting for the drill to start is no silence") {
+  const auto anchor = std::chrono::system_clock::now() + 10s;
+  ScaledClock c{20, anchor};
+  const auto before = std::chrono::system_clock::now();
+  const auto t = c.now();
+  CHECK(t >= before);
+  CHECK(t - before < 1s);
+}
+
 TEST_CASE("real timers wait the clock's time divided by its rate") {
   ScaledClock fast{20, std::chrono::system_clock::now()};
   SystemClock real;
