@@ -24,6 +24,8 @@ using namespace std::chrono_literals;
 // system cannot hand out the same one twice while a drill is being planned.
 class PortPool {
  public:
+  // `taken`: ports already promised to someone (the endpoints given on the command line).
+  explicit PortPool(std::vector<int> taken) : taken_{std::move(taken)} {}
   ~PortPool() {
     for (int s : held_) close(s);
   }
@@ -36,12 +38,25 @@ class PortPool {
     socklen_t len = sizeof a;
     getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
     held_.push_back(s);
-    return ntohs(a.sin_port);
+    const int port = ntohs(a.sin_port);
+    return std::find(taken_.begin(), taken_.end(), port) == taken_.end() ? port : take();
   }
 
  private:
+  std::vector<int> taken_;
   std::vector<int> held_;
 };
+
+// The port of "tcp://host:port", or 0.
+int port_of(const std::string& endpoint) {
+  const auto colon = endpoint.rfind(':');
+  if (colon == std::string::npos) return 0;
+  try {
+    return std::stoi(endpoint.substr(colon + 1));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
 
 std::string tail_of(const std::string& path) {
   std::ifstream in{path};
@@ -88,7 +103,7 @@ class Runner {
   core::Result<sim::DrillRecord> run() {
     std::filesystem::create_directories(o_.work_dir);
     {
-      PortPool ports;
+      PortPool ports{{port_of(o_.publish), port_of(o_.command)}};
       plan_ = plan_drill(ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); });
     }
     const auto config = o_.work_dir + "/vigil.conf";
