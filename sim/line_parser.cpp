@@ -5,6 +5,11 @@
 #include <stdexcept>
 
 namespace vigil::sim {
+namespace {
+// No time or span in a drill is longer than a day; the bound also keeps
+// every conversion to a duration in range.
+constexpr long long kLongest = 24 * 3600;
+}  // namespace
 
 std::vector<Token> tokenize(const std::string& line) {
   std::vector<Token> tokens;
@@ -85,22 +90,27 @@ core::Duration LineParser::clock() {
   }
   if (n < 2 || w.find(':', pos) != std::string::npos) fail("expected a time like 3:00 or 1:02:30" + found());
   if (parts[n - 1] >= 60 || (n == 3 && parts[1] >= 60)) fail("seconds and minutes go up to 59" + found());
+  const long long secs = n == 2 ? parts[0] * 60LL + parts[1] : parts[0] * 3600LL + parts[1] * 60LL + parts[2];
+  if (secs > kLongest) fail("a drill lasts at most 24 hours" + found());
   ++i_;
-  const int secs = n == 2 ? parts[0] * 60 + parts[1] : parts[0] * 3600 + parts[1] * 60 + parts[2];
   return std::chrono::seconds{secs};
 }
 
 core::Duration LineParser::span() {
   if (peek().find(':') != std::string::npos) return clock();
+  const int col = column();
   const double v = number();
-  if (v < 0) fail("a duration cannot be negative");
+  if (!(v >= 0)) fail_at(col, "a duration cannot be negative");
   const std::string unit = done() ? "" : word();
-  if (unit == "s" || unit == "sec" || unit == "seconds" || unit == "second")
-    return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v));
-  if (unit == "min" || unit == "minutes" || unit == "minute")
-    return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v * 60));
-  --i_;
-  fail("expected a unit 's' or 'min' after the number");
+  const bool secs = unit == "s" || unit == "sec" || unit == "seconds" || unit == "second";
+  const bool mins = unit == "min" || unit == "minutes" || unit == "minute";
+  if (!secs && !mins) {
+    --i_;
+    fail("expected a unit 's' or 'min' after the number");
+  }
+  const double seconds = mins ? v * 60 : v;
+  if (seconds > kLongest) fail_at(col, "a drill lasts at most 24 hours");
+  return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(seconds));
 }
 
 void LineParser::fail_at(int col, const std::string& message) const {

@@ -351,9 +351,15 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
       if (first == "duration:") {
         s.duration = p.peek().find(':') != std::string::npos ? p.clock() : p.span();
       } else if (first == "seed:") {
-        s.seed = static_cast<unsigned>(p.number());
+        const int col = p.column();
+        const double seed = p.number();
+        if (!(seed >= 0 && seed <= 4294967295.0) || seed != static_cast<double>(static_cast<long long>(seed)))
+          p.fail_at(col, "a seed is a whole number from 0 to 4294967295");
+        s.seed = static_cast<unsigned>(seed);
       } else if (first == "noise:") {
+        const int col = p.column();
         s.noise = p.number();
+        if (!(s.noise >= 0 && s.noise <= 20)) p.fail_at(col, "a noise of 0 to 20 is expected");
       } else if (first == "patient:") {
         parse_patient(p, s.patient);
       } else if (first == "variability:") {
@@ -364,8 +370,20 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
       } else if (first == "oximeter") {
         // "oximeter delay 10 s averaging 8 s", either part optional
         if (p.done()) p.fail("expected 'delay' or 'averaging' after 'oximeter'");
-        if (p.accept("delay")) s.model.oximeter_delay = p.span();
-        if (p.accept("averaging")) s.model.oximeter_averaging = p.span();
+        // Real oximeters: a finger probe's delay is seconds to tens of
+        // seconds; averaging 2 to 16 s.
+        if (p.accept("delay")) {
+          const int col = p.column();
+          s.model.oximeter_delay = p.span();
+          if (s.model.oximeter_delay > std::chrono::minutes{2})
+            p.fail_at(col, "an oximeter delay of 0-120 s is expected");
+        }
+        if (p.accept("averaging")) {
+          const int col = p.column();
+          s.model.oximeter_averaging = p.span();
+          if (s.model.oximeter_averaging > std::chrono::minutes{1})
+            p.fail_at(col, "an oximeter averaging of 0-60 s is expected");
+        }
       } else if (first == "device") {
         ScenarioDevice d;
         d.line = line_no;

@@ -9,6 +9,7 @@
 
 #include "sim/builtin_scenarios.hpp"
 #include "sim/capture_replay.hpp"
+#include "sim/scenario_library.hpp"
 #include "sim/sim_bed.hpp"
 
 namespace {
@@ -40,17 +41,6 @@ sim::SimDeviceSpec parse_device(const std::string& text) {
   if (!has_port) spec.port = {sim::PortSpec::Kind::pty, ""};
   if (spec.id.empty()) spec.id = spec.protocol;
   return spec;
-}
-
-core::Result<sim::Scenario> find_scenario(const std::string& name) {
-  for (const auto& b : sim::builtin_scenarios())
-    if (name == b.name) return sim::parse_scenario(b.text, std::string{"(built-in) "} + b.name + ".scn");
-  if (name.find('/') == std::string::npos && name.find('.') == std::string::npos) {
-    std::string known;
-    for (const auto& b : sim::builtin_scenarios()) known += (known.empty() ? "" : ", ") + std::string{b.name};
-    return core::Error{"no built-in scenario '" + name + "' (built in: " + known + "); or give a file path"};
-  }
-  return sim::load_scenario(name);
 }
 
 // "bed-1/oximeter=pty:/tmp/ox" or "bed-2/monitor=tcp-connect:127.0.0.1:5575"
@@ -205,7 +195,7 @@ int main(int argc, char** argv) {
       if (garbage > 0 && spec.garbage == 0) spec.garbage = garbage;
       auto& bed = beds[spec.bed];
       if (!bed) {
-        auto scenario = find_scenario(spec.scenario.empty() ? scenario_name : spec.scenario);
+        auto scenario = sim::find_scenario(spec.scenario.empty() ? scenario_name : spec.scenario);
         if (!scenario) {
           std::cerr << scenario.error() << "\n";
           return 1;

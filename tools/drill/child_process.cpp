@@ -35,7 +35,7 @@ core::Result<ChildProcess> ChildProcess::start(const std::vector<std::string>& a
   if (pid == 0) {
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
     _exit(127);
   }
@@ -89,7 +89,7 @@ core::Result<std::string> run_and_read(const std::vector<std::string>& argv) {
   if (pid < 0) return core::Error{std::string{"cannot start "} + argv[0] + ": " + std::strerror(errno)};
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
     _exit(127);
   }

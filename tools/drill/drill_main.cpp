@@ -17,12 +17,11 @@ using namespace vigil;
 
 // vigild and vigil-sim are looked for beside this program (an installed
 // tree, or the build folder's layout), then on PATH.
-std::string sibling(const char* argv0, const std::string& name, const std::string& build_subdir) {
+std::string sibling(const std::string& name, const std::string& build_subdir) {
   const auto self = std::filesystem::canonical("/proc/self/exe").parent_path();
   for (const auto& candidate :
        {self / name, self / ".." / ".." / build_subdir / name, self / ".." / "sbin" / name})
     if (std::filesystem::exists(candidate)) return std::filesystem::weakly_canonical(candidate).string();
-  (void)argv0;
   return name;
 }
 
@@ -129,8 +128,8 @@ int main(int argc, char** argv) {
 
   tools::RunOptions o;
   o.speed = speed > 0 ? speed : ward->speed.value_or(1.0);
-  o.vigild = vigild.empty() ? sibling(argv[0], "vigild", "daemon") : vigild;
-  o.vigil_sim = vigil_sim.empty() ? sibling(argv[0], "vigil-sim", "sim") : vigil_sim;
+  o.vigild = vigild.empty() ? sibling("vigild", "daemon") : vigild;
+  o.vigil_sim = vigil_sim.empty() ? sibling("vigil-sim", "sim") : vigil_sim;
   o.publish = publish;
   o.command = command;
   o.capture = capture;

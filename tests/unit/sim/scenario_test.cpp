@@ -171,3 +171,26 @@ TEST_CASE("errors in the new lines name the line and column too") {
     CHECK_MESSAGE(s.error().starts_with(c.error), s.error());
   }
 }
+
+TEST_CASE("numbers out of any drill's range are refused where they are written") {
+  struct Case {
+    const char* text;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"duration: 99999:00\n", "drill.scn:1:11: a drill lasts at most 24 hours"},
+      {"at 1:00 raise spo2 to 80 over 1e30 s\n", "drill.scn:1:31: a drill lasts at most 24 hours"},
+      {"seed: 1e30\n", "drill.scn:1:7: a seed is a whole number"},
+      {"seed: 2.5\n", "drill.scn:1:7: a seed is a whole number"},
+      {"noise: -3\n", "drill.scn:1:8: a noise of 0 to 20 is expected"},
+      {"oximeter averaging 10 min\n", "drill.scn:1:20: an oximeter averaging of 0-60 s is expected"},
+      {"oximeter delay 3 min\n", "drill.scn:1:16: an oximeter delay of 0-120 s is expected"},
+      {"at 1:00 raise spo2 to 80 over nan s\n", "drill.scn:1:31: a duration cannot be negative"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto s = parse_scenario(c.text, "drill.scn");
+    REQUIRE_FALSE(s.ok());
+    CHECK_MESSAGE(s.error().starts_with(c.error), s.error());
+  }
+}
