@@ -19,6 +19,10 @@ class Clock {
   // real timers (the core's tick, reconnect backoff) divides by it, so a fast
   // clock keeps condition delays exact.
   virtual double rate() const { return 1.0; }
+  // The core has handled everything that arrived up to `t` (called after each
+  // tick). A drill clock driven by a simulator uses it to let the simulator
+  // run only as far ahead as the core keeps up; other clocks ignore it.
+  virtual void caught_up(TimePoint) const {}
 };
 
 class SystemClock final : public Clock {

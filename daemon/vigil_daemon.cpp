@@ -123,6 +123,7 @@ void VigilDaemon::tick() {
     for (auto& [id, b] : beds_) bus_->heartbeat(id, now, config_.heartbeat_ms());
     bus_->heartbeat("*", now, config_.heartbeat_ms());
   }
+  clock_.caught_up(now);
   schedule_tick();
 }
 

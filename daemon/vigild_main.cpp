@@ -15,6 +15,7 @@
 #include "daemon/vigil_daemon.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/serial_ports.hpp"
+#include "drivers/transport_drill_clock.hpp"
 
 namespace {
 
@@ -78,13 +79,23 @@ int list_conditions(const std::string& config_path) {
   return 0;
 }
 
-// --clock-rate is for drills and tests: a fast clock with real patients would
-// stamp every reading and alarm with a wrong time.
-std::unique_ptr<vigil::core::Clock> make_clock(double rate, double anchor_ms, bool drill) {
-  if (rate == 1.0) return std::make_unique<vigil::core::SystemClock>();
+// A drill clock is for drills and tests only: a fast clock with real
+// patients would stamp every reading and alarm with a wrong time.
+std::unique_ptr<vigil::core::Clock> make_clock(double rate, double anchor_ms, const std::string& file,
+                                               bool drill) {
+  if (rate == 1.0 && file.empty()) return std::make_unique<vigil::core::SystemClock>();
   if (!drill) {
-    std::cerr << "vigild: --clock-rate is for drills and tests only; the config must say 'drill: true'\n";
+    std::cerr << "vigild: --clock-rate and --clock-file are for drills and tests only; the config must say "
+                 "'drill: true'\n";
     return nullptr;
+  }
+  if (!file.empty()) {
+    auto c = vigil::drivers::DrillClock::open(file, rate);
+    if (!c) {
+      std::cerr << "vigild: " << c.error() << "\n";
+      return nullptr;
+    }
+    return std::move(c.value());
   }
   const auto anchor = anchor_ms > 0
                           ? vigil::core::TimePoint{std::chrono::duration_cast<vigil::core::Duration>(
@@ -102,7 +113,7 @@ int main(int argc, char** argv) {
   std::string config_path, check_path;
   bool ports = false, protocols = false, conditions = false;
   double clock_rate = 1.0, clock_anchor_ms = 0;
-  std::string capture_path;
+  std::string capture_path, clock_file;
   app.add_option("-c,--config", config_path, "config file (protobuf text format)");
   app.add_option("--check-config", check_path, "validate a config file and exit (0 when valid)");
   app.add_flag("--list-ports", ports, "list serial ports with their USB identity and exit");
@@ -116,6 +127,10 @@ int main(int argc, char** argv) {
          "--clock-rate", clock_rate,
          "DRILLS AND TESTS ONLY: run the clock this many times faster than real time (needs 'drill: true')")
       ->check(CLI::Range(1.0, 100.0));
+  app.add_option(
+      "--clock-file", clock_file,
+      "DRILLS AND TESTS ONLY: read the time from the drill clock file vigil-sim --clock-file writes "
+      "(with --clock-rate: the speed it runs at)");
   app.add_option("--clock-anchor-ms", clock_anchor_ms,
                  "with --clock-rate: the Unix time in ms from which the clock runs fast (default: now); give "
                  "vigil-sim the same one so both agree on the time");
@@ -144,9 +159,12 @@ int main(int argc, char** argv) {
   }
   vigil::daemon::setup_logging(loaded->config.log_level());
 
-  auto clock = make_clock(clock_rate, clock_anchor_ms, loaded->config.drill());
+  auto clock = make_clock(clock_rate, clock_anchor_ms, clock_file, loaded->config.drill());
   if (!clock) return 2;
-  if (clock_rate != 1.0) spdlog::warn("drill clock: {}x real time", clock_rate);
+  if (!clock_file.empty())
+    spdlog::warn("drill clock: the simulator's time from {} (about {}x real time)", clock_file, clock_rate);
+  else if (clock_rate != 1.0)
+    spdlog::warn("drill clock: {}x real time", clock_rate);
 
   boost::asio::io_context io;
   vigil::daemon::VigilDaemon daemon{io, *clock, loaded->config};

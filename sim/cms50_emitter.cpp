@@ -12,15 +12,15 @@ namespace vigil::sim {
 namespace {
 
 constexpr int kPacketsPerSecond = 60;
-constexpr int kPacketsPerCall = 10;
 constexpr auto kBeepLength = std::chrono::milliseconds{50};  // three packets
 constexpr auto kLiveFor = std::chrono::seconds{30};
 
 class Cms50Emitter final : public DeviceEmitter {
  public:
+  // One packet per call, at the device's own pace: vigild stamps a pulse
+  // with the time its packet arrived.
   core::Duration interval() const override {
-    return std::chrono::duration_cast<core::Duration>(std::chrono::seconds{1}) /
-           (kPacketsPerSecond / kPacketsPerCall);
+    return std::chrono::duration_cast<core::Duration>(std::chrono::seconds{1}) / kPacketsPerSecond;
   }
 
   std::string frame(const DeviceState& s) override {
@@ -33,13 +33,8 @@ class Cms50Emitter final : public DeviceEmitter {
       stopped_ = false;
     }
     if (!live_since_ || s.t - *live_since_ > kLiveFor) return {};
-    std::string bytes;
-    const auto step = interval() / kPacketsPerCall;
-    for (int i = 1; i <= kPacketsPerCall; ++i) {
-      const auto packet = drivers::encode_cms50_live(sample(s, s.t - interval() + i * step));
-      bytes.append(packet.begin(), packet.end());
-    }
-    return bytes;
+    const auto packet = drivers::encode_cms50_live(sample(s, s.t));
+    return std::string(packet.begin(), packet.end());
   }
 
   void received(std::span<const std::uint8_t> bytes) override {

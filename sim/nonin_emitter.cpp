@@ -32,31 +32,31 @@ drivers::NoninPacketValues packet_values(const DeviceState& s) {
   return v;
 }
 
+// One frame per call, at the device's own 75 frames a second: vigild stamps
+// a pulse with the time its frame arrived, so frames sent in bursts would
+// blur the beat intervals rhythm analysis reads.
 class NoninWaveEmitter final : public DeviceEmitter {
  public:
   explicit NoninWaveEmitter(NoninFormat format) : format_{format}, encoder_{format} {}
 
   core::Duration interval() const override {
-    return std::chrono::duration_cast<core::Duration>(std::chrono::milliseconds{1000} / 3);
+    return std::chrono::duration_cast<core::Duration>(std::chrono::seconds{1}) / kFramesPerSecond;
   }
 
   std::string frame(const DeviceState& s) override {
-    auto values = packet_values(s);
-    values.timer = timer_;
-    timer_ = static_cast<std::uint16_t>((timer_ + 1) & 0x3FFF);
-    std::string bytes;
-    const auto frame_time =
-        std::chrono::duration_cast<core::Duration>(std::chrono::seconds{1}) / kFramesPerSecond;
-    const auto first = s.t - interval();
-    for (int i = 1; i <= static_cast<int>(drivers::kNoninFramesPerPacket); ++i) {
-      const auto f = encoder_.next(values, sample(s, first + i * frame_time, frame_time));
-      bytes.append(f.begin(), f.end());
+    // A packet's values are spread over its 25 frames: they change only
+    // between packets, or the receiver would assemble a mixture.
+    if (encoder_.frame_index() == 0) {
+      values_ = packet_values(s);
+      values_.timer = timer_;
+      timer_ = static_cast<std::uint16_t>((timer_ + 1) & 0x3FFF);
     }
-    return bytes;
+    const auto f = encoder_.next(values_, sample(s));
+    return std::string(f.begin(), f.end());
   }
 
  private:
-  drivers::NoninFrameSample sample(const DeviceState& s, core::Duration t, core::Duration frame_time) {
+  drivers::NoninFrameSample sample(const DeviceState& s) {
     drivers::NoninFrameSample f;
     const bool wide = format_ == NoninFormat::df7;
     const double mid = wide ? 32768 : 128, gain = wide ? 24000 : 110;
@@ -65,13 +65,13 @@ class NoninWaveEmitter final : public DeviceEmitter {
       f.pleth = static_cast<std::uint16_t>(mid);
       return f;
     }
-    double wave = s.patient ? s.patient->pleth(t) : 0;
+    double wave = s.patient ? s.patient->pleth(s.t) : 0;
     if (s.motion && s.rng) wave += std::uniform_real_distribution<double>{-0.8, 0.8}(*s.rng);
     f.pleth =
         static_cast<std::uint16_t>(std::clamp(mid - gain / 2 + gain * wave, 0.0, wide ? 65535.0 : 255.0));
     if (s.booting || !s.patient) return f;
-    const auto beat = s.patient->beats().last_at_or_before(t);
-    if (beat && t - beat->t < kPulseFrames * frame_time) {
+    const auto beat = s.patient->beats().last_at_or_before(s.t);
+    if (beat && s.t - beat->t < kPulseFrames * interval()) {
       f.status.perfusion = perfusion_class(s.vitals.perfusion_index);
       f.status.artifact = s.motion;
     }
@@ -80,6 +80,7 @@ class NoninWaveEmitter final : public DeviceEmitter {
 
   NoninFormat format_;
   drivers::NoninFrameEncoder encoder_;
+  drivers::NoninPacketValues values_;
   std::uint16_t timer_ = 0;
 };
 

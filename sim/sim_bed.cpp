@@ -6,8 +6,9 @@
 
 namespace vigil::sim {
 namespace {
-// "line noise": the chance per frame of a burst of noise on a bad cable.
-constexpr double kLineNoise = 0.15;
+// "line noise": on a bad cable a burst of noise damages a message about
+// every seven seconds, whatever the device's message rate.
+constexpr core::Duration kLineNoiseEvery = std::chrono::seconds{7};
 }  // namespace
 
 SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start,
@@ -159,7 +160,10 @@ void SimBed::emit(Device& d, core::Duration t) {
   if (t < d.garble_until) {
     // A broken line: as many bytes as a frame, none of them a frame.
     for (auto& c : bytes) c = static_cast<char>(byte(d.rng));
-  } else if (const double chance = t < d.noisy_until ? std::max(d.spec.garbage, kLineNoise) : d.spec.garbage;
+  } else if (const double chance = t < d.noisy_until
+                                       ? std::max(d.spec.garbage, core::to_seconds(d.emitter->interval()) /
+                                                                      core::to_seconds(kLineNoiseEvery))
+                                       : d.spec.garbage;
              chance > 0 && !bytes.empty() &&
              std::uniform_real_distribution<double>{0.0, 1.0}(d.rng) < chance) {
     // Occasional line noise: a few flipped bytes and a burst of junk before the frame.

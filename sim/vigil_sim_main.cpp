@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "drivers/transport_drill_clock.hpp"
 #include "sim/builtin_scenarios.hpp"
 #include "sim/capture_replay.hpp"
 #include "sim/scenario_library.hpp"
@@ -136,12 +137,17 @@ int main(int argc, char** argv) {
   std::string scenario_name = "steady";
   double speed = 1.0, noise = -1, garbage = 0;
   double disconnect_at = -1, disconnect_for = 5, anchor_ms = 0;
+  std::string clock_file;
   bool forever = false, list = false;
   app.add_option("-d,--device", device_texts,
                  "a simulated device: bed=ID,id=ID,protocol=NAME and one of pty=LINKPATH, tcp-listen=HOST:PORT, "
                  "tcp-connect=HOST:PORT; optional scenario=NAME|FILE, garbage=CHANCE (repeatable)");
   app.add_option("-s,--scenario", scenario_name, "default scenario, built-in name or file")->capture_default_str();
   app.add_option("--speed", speed, "simulated seconds per real second")->check(CLI::Range(0.1, 1000.0));
+  app.add_option(
+      "--clock-file", clock_file,
+      "write the simulated time to this drill clock file, for vigild --clock-file: when the simulator "
+      "falls behind on a busy machine, the drill's time waits for it");
   app.add_option(
       "--clock-anchor-ms", anchor_ms,
       "start the scenarios at this Unix time in ms (default: now); with --speed, give vigild the same "
@@ -187,6 +193,15 @@ int main(int argc, char** argv) {
   const auto wall_start = anchor_ms > 0 ? core::TimePoint{std::chrono::duration_cast<core::Duration>(
                                               std::chrono::duration<double, std::milli>(anchor_ms))}
                                         : std::chrono::system_clock::now();
+  // The clock file exists before any port: whoever waits for the ports finds it.
+  std::unique_ptr<drivers::DrillClockWriter> drill_clock;
+  try {
+    if (!clock_file.empty())
+      drill_clock = std::make_unique<drivers::DrillClockWriter>(clock_file, wall_start);
+  } catch (const std::exception& e) {
+    std::cerr << "vigil-sim: " << e.what() << "\n";
+    return 1;
+  }
   std::map<std::string, std::unique_ptr<sim::SimBed>> beds;
   core::Duration duration{};
   try {
@@ -219,6 +234,13 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Time moves in steps no longer than this, each with its frames: after a
+  // stall the simulation catches up step by step, never leaping past frames
+  // it has not sent yet. With a drill clock it also stays at most kLead
+  // ahead of how far vigild has caught up.
+  constexpr core::Duration kMaxStep = std::chrono::milliseconds{200};
+  constexpr core::Duration kLead = std::chrono::milliseconds{500};
+  core::Duration t{};
   boost::asio::steady_timer timer{io};
   std::function<void()> step = [&] {
     const auto real = std::chrono::system_clock::now() - wall_start;
@@ -229,19 +251,36 @@ int main(int argc, char** argv) {
       });
       return;
     }
-    const auto t = std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(real) * speed);
+    const auto target =
+        std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(real) * speed);
     core::Duration due = core::Duration::max();
-    for (auto& [id, bed] : beds) {
-      bed->advance(t);
-      due = std::min(due, bed->next_due());
+    bool held = false;  // waiting for vigild
+    for (auto& [id, bed] : beds) due = std::min(due, bed->next_due());
+    while (t < target) {
+      auto limit = target;
+      if (const auto daemon = drill_clock ? drill_clock->daemon_time() : std::nullopt)
+        limit = std::min(limit, *daemon - wall_start + kLead);
+      if (limit <= t) {
+        held = true;
+        break;
+      }
+      t = std::min(limit, t + kMaxStep);
+      if (drill_clock) drill_clock->set(wall_start + t);
+      due = core::Duration::max();
+      for (auto& [id, bed] : beds) {
+        bed->advance(t);
+        due = std::min(due, bed->next_due());
+      }
     }
     if (!forever && t >= duration) {
       std::cout << "vigil-sim: scenario finished at " << sim::clock_text(t) << std::endl;
       io.stop();
       return;
     }
-    // Wake when the next frame is due, so frames leave on time at any speed.
-    const auto wait = std::chrono::duration<double>(due - t) / speed;
+    // Wake when the next frame is due, so frames leave on time at any speed;
+    // soon, when vigild is to catch up first.
+    const auto wait =
+        held ? std::chrono::duration<double>(0) : std::chrono::duration<double>(due - t) / speed;
     timer.expires_after(std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(wait),
                                    std::chrono::microseconds{500}, std::chrono::microseconds{50'000}));
     timer.async_wait([&](boost::system::error_code ec) { if (!ec) step(); });

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string ward_ref, out_dir = ".", work_dir, publish, command, capture, vigild, vigil_sim;
   std::vector<std::string> scenarios;
-  bool all = false, quiet = false, keep = false;
+  bool all = false, quiet = false, keep = false, serial_over_tcp = false;
   double speed = 0;
 
   auto* run = app.add_subcommand("run", "run a drill and write its report");
@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   run->add_option("--command", command,
                   "vigild's command endpoint for vigil-ctl and stations (default: a free local port)");
   run->add_option("--capture", capture, "also record every device's bytes to this capture file");
+  run->add_flag("--serial-over-tcp", serial_over_tcp,
+                "connect every serial device through a serial device server (TCP) instead of a pty: for fast "
+                "drills on a busy machine, where the kernel's pty hand-over can lag");
   run->add_option("--work", work_dir,
                   "folder for the ptys, vigild's config and the logs (default: a new temporary one)");
   run->add_flag("--keep", keep, "keep the work folder afterwards");
@@ -133,6 +136,7 @@ int main(int argc, char** argv) {
   o.publish = publish;
   o.command = command;
   o.capture = capture;
+  o.serial_over_tcp = serial_over_tcp;
   if (work_dir.empty()) {
     char tmpl[] = "/tmp/vigil-drill.XXXXXX";
     if (!mkdtemp(tmpl)) {

@@ -9,7 +9,8 @@ std::string local_endpoint(const std::string& bound) {
 }
 
 DrillPlan plan_drill(const sim::Ward& ward, const std::string& work_dir, const std::string& publish,
-                     const std::string& command, const std::function<int()>& free_port) {
+                     const std::string& command, const std::function<int()>& free_port,
+                     bool serial_over_tcp) {
   DrillPlan plan;
   plan.publish = publish.empty() ? "tcp://127.0.0.1:" + std::to_string(free_port()) : publish;
   plan.command = command.empty() ? "tcp://127.0.0.1:" + std::to_string(free_port()) : command;
@@ -26,7 +27,7 @@ DrillPlan plan_drill(const sim::Ward& ward, const std::string& work_dir, const s
           "bed=" + bed.id + ",id=" + d.id + ",protocol=" + d.protocol + ",scenario=" + bed.scenario_ref;
       c += "  device { id: \"" + d.id + "\" protocol: \"" + d.protocol + "\" ";
       const bool sender = d.protocol == "hl7-mllp";
-      if (d.via == sim::WardDevice::Via::pty) {
+      if (d.via == sim::WardDevice::Via::pty && !serial_over_tcp) {
         const std::string link = work_dir + "/" + bed.id + "-" + d.id;
         c += "path: \"" + link + "\"";
         sim += ",pty=" + link;

@@ -21,9 +21,14 @@ struct DrillPlan {
 };
 
 // `free_port` gives a TCP port nobody listens on. An empty publish or
-// command endpoint gets a free port on 127.0.0.1.
+// command endpoint gets a free port on 127.0.0.1. With serial_over_tcp every
+// serial device goes through a (simulated) serial device server instead of
+// a pty: the kernel hands pty data over in a worker thread that a busy
+// machine can hold up for a fraction of a second, which a fast drill would
+// magnify into seconds of silence.
 DrillPlan plan_drill(const sim::Ward& ward, const std::string& work_dir, const std::string& publish,
-                     const std::string& command, const std::function<int()>& free_port);
+                     const std::string& command, const std::function<int()>& free_port,
+                     bool serial_over_tcp = false);
 
 // "tcp://0.0.0.0:5560" is bound on every interface; a local client connects to 127.0.0.1.
 std::string local_endpoint(const std::string& bound);

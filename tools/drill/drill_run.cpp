@@ -11,6 +11,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "drivers/transport_drill_clock.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/drill/bus_recorder.hpp"
 #include "tools/drill/child_process.hpp"
@@ -104,7 +105,8 @@ class Runner {
     std::filesystem::create_directories(o_.work_dir);
     {
       PortPool ports{{port_of(o_.publish), port_of(o_.command)}};
-      plan_ = plan_drill(ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); });
+      plan_ = plan_drill(
+          ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); }, o_.serial_over_tcp);
     }
     const auto config = o_.work_dir + "/vigil.conf";
     std::ofstream{config} << plan_.config_text;
@@ -130,8 +132,13 @@ class Runner {
     // so the wait for the first frame is short.
     if (!wait_for_ptys(*sim))
       return core::Error{"vigil-sim did not create its ports:\n" + tail_of(sim->log_path())};
+    if (fast()) {
+      auto c = drivers::DrillClock::open(clock_file(), o_.speed);
+      if (!c) return core::Error{c.error()};
+      clock_ = std::move(c.value());
+    }
     std::this_thread::sleep_until(std::chrono::system_clock::time_point{zero_} - 1200ms);
-    auto daemon = start_vigild(config, anchor_ms);
+    auto daemon = start_vigild(config);
     if (!daemon) return core::Error{daemon.error()};
     say_("vigil-drill: vigild publishes on " + plan_.publish + ", takes commands on " + plan_.command);
     const auto heard_by = std::chrono::steady_clock::now() + 10s;
@@ -161,24 +168,28 @@ class Runner {
     std::vector<std::string> argv{
         o_.vigil_sim, "--speed", number(o_.speed), "--clock-anchor-ms", std::to_string(anchor_ms),
         "--forever"};
+    if (fast()) argv.insert(argv.end(), {"--clock-file", clock_file()});
     for (const auto& d : plan_.sim_devices) argv.insert(argv.end(), {"--device", d});
     return ChildProcess::start(argv, o_.work_dir + "/vigil-sim.log");
   }
 
-  core::Result<ChildProcess> start_vigild(const std::string& config, long long anchor_ms) {
+  core::Result<ChildProcess> start_vigild(const std::string& config) {
     std::vector<std::string> argv{o_.vigild, "--config", config};
-    if (o_.speed != 1)
-      argv.insert(argv.end(),
-                  {"--clock-rate", number(o_.speed), "--clock-anchor-ms", std::to_string(anchor_ms)});
+    // Faster than real time, vigild takes the simulator's time, so a
+    // simulator held up on a busy machine is not a silent device. In real
+    // time it keeps the wall clock.
+    if (fast()) argv.insert(argv.end(), {"--clock-rate", number(o_.speed), "--clock-file", clock_file()});
     if (!o_.capture.empty()) argv.insert(argv.end(), {"--capture", o_.capture});
     return ChildProcess::start(argv, o_.work_dir + "/vigild.log");
   }
 
+  // The ptys, and the drill clock file, which the simulator makes first.
   bool wait_for_ptys(ChildProcess& sim) {
+    auto paths = plan_.pty_links;
+    if (fast()) paths.push_back(clock_file());
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline && sim.running()) {
-      if (std::all_of(plan_.pty_links.begin(), plan_.pty_links.end(),
-                      [](const auto& p) { return std::filesystem::exists(p); }))
+      if (std::all_of(paths.begin(), paths.end(), [](const auto& p) { return std::filesystem::exists(p); }))
         return true;
       std::this_thread::sleep_for(20ms);
     }
@@ -216,16 +227,30 @@ class Runner {
     command(bus, r, sim::clock_text(s.at) + " " + s.bed + " " + s.text);
   }
 
+  bool fast() const { return o_.speed != 1; }
+  std::string clock_file() const { return o_.work_dir + "/drill.clock"; }
+
+  // Where the drill is: the simulator's time when it runs fast, else the wall clock's.
   core::Duration scenario_now() const {
-    const auto real = std::chrono::system_clock::now() - std::chrono::system_clock::time_point{zero_};
-    return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(real) * o_.speed);
+    if (clock_) return clock_->now() - zero_;
+    return std::chrono::system_clock::now() - std::chrono::system_clock::time_point{zero_};
   }
 
   void follow(BusRecorder& bus, ChildProcess& sim, ChildProcess& daemon) {
     const auto script = scripted_commands(ward_);
     std::size_t next = 0;
     const auto end = ward_.duration() + o_.tail;
+    // A drill whose time falls far behind the asked speed (a machine too busy
+    // to keep up) ends with a problem instead of running on.
+    const auto give_up = std::chrono::steady_clock::now() + 30s +
+                         3 * std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::duration<double>(core::to_seconds(end) / o_.speed));
     while (scenario_now() < end) {
+      if (std::chrono::steady_clock::now() > give_up) {
+        bus.record().problems.push_back("the drill fell far behind its speed; the machine is too busy for " +
+                                        number(o_.speed) + "x");
+        return;
+      }
       for (const auto& a : bus.pump(20ms)) say_alarm(a);
       while (next < script.size() && scenario_now() >= script[next].at) run_script(bus, script[next++]);
       if (!daemon.running()) {
@@ -256,6 +281,7 @@ class Runner {
   const Say& say_;
   DrillPlan plan_;
   core::TimePoint zero_{};
+  std::unique_ptr<drivers::DrillClock> clock_;
 };
 
 }  // namespace
