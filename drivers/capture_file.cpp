@@ -54,6 +54,9 @@ bool parse_time(std::string_view text, core::TimePoint& out) {
   if (std::from_chars(whole.data(), whole.data() + whole.size(), secs).ptr != whole.data() + whole.size() ||
       whole.empty())
     return false;
+  // Unix seconds of this or the next few centuries; anything else is damage,
+  // and would overflow a time point.
+  if (secs < 0 || secs > 9'000'000'000) return false;
   if (dot != std::string_view::npos) {
     auto f = std::string{text.substr(dot + 1)};
     if (f.empty() || f.size() > 6) return false;

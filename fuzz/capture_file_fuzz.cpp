@@ -18,7 +18,7 @@ void check(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vigil::drivers;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const auto parsed = parse_capture(text, "fuzz.cap");
+  auto parsed = parse_capture(text, "fuzz.cap");
   if (!parsed) {
     check(parsed.error().starts_with("fuzz.cap:"));
     return 0;
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string again;
   for (const auto& d : parsed->devices) again += capture_device_line(d);
   for (const auto& r : parsed->records) again += capture_line(r);
-  const auto reread = parse_capture(again, "again.cap");
+  auto reread = parse_capture(again, "again.cap");
   check(reread.ok());
   check(reread->records.size() == parsed->records.size());
   for (std::size_t i = 0; i < parsed->records.size(); ++i) {

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace vigil::sim;
   using namespace std::chrono_literals;
   const std::string text(reinterpret_cast<const char*>(data), size);
-  const auto s = parse_scenario(text, "fuzz.scn");
+  auto s = parse_scenario(text, "fuzz.scn");
   if (!s) {
     check(s.error().starts_with("fuzz.scn:"));
     return 0;

@@ -22,7 +22,7 @@ struct Strip {
   double lo, hi;
   double height;
 };
-constexpr Strip kRate{"heart rate /min", 30, 190, 90};
+constexpr Strip kRate{"heart rate /min", 30, 210, 90};
 constexpr Strip kSpo2{"SpO2 %", 70, 100, 80};
 constexpr Strip kPressure{"NIBP mmHg", 40, 240, 100};
 constexpr double kAlarmLane = 14;
@@ -203,17 +203,16 @@ void bed_panel(std::ostringstream& o, const BedReport& b, const DrillRecord& rec
 
 std::string report_svg(const DrillReport& report, const DrillRecord& record) {
   std::ostringstream o;
-  const double height = 40 + panel_height() * static_cast<double>(report.beds.size());
+  const double height = 56 + panel_height() * static_cast<double>(report.beds.size());
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << kWidth << "' height='" << num(height)
     << "' font-family='sans-serif'>\n";
   o << "<rect width='100%' height='100%' fill='#fff'/>\n";
   o << "<text x='" << kLeft << "' y='24' font-size='17' font-weight='bold'>DRILL: " << esc(report.title)
-    << "</text>\n<text x='" << kWidth - kRight << "' y='24' font-size='12' text-anchor='end' fill='#555'>"
-    << report.met_count() << " of " << report.expected_count() << " expected alarms in time, "
-    << report.unexpected_count()
+    << "</text>\n<text x='" << kLeft << "' y='42' font-size='12' fill='#555'>" << report.met_count() << " of "
+    << report.expected_count() << " expected alarms in time, " << report.unexpected_count()
     << " unexpected; alarm colours: high red, medium amber, low cyan; circle: acknowledged"
     << "</text>\n";
-  double top = 40;
+  double top = 56;
   for (const auto& b : report.beds) {
     bed_panel(o, b, record, top);
     top += panel_height();

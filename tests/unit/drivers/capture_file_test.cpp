@@ -53,3 +53,10 @@ TEST_CASE("a damaged capture file is refused with the line and column") {
     CHECK_MESSAGE(r.error().starts_with(c.error), r.error());
   }
 }
+
+TEST_CASE("a capture time beyond any clock is damage, not a time") {
+  auto r = parse_capture("device bed-1/ox masimo\n9732363200.123456 bed-1/ox rx 00\n-5.0 bed-1/ox rx 00\n",
+                         "f.cap");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().starts_with("f.cap:2:1: expected a time"));
+}
