@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string ward_ref, out_dir = ".", work_dir, publish, command, capture, vigild, vigil_sim;
   std::vector<std::string> scenarios;
-  bool all = false, quiet = false, keep = false, serial_over_tcp = false;
+  bool all = false, quiet = false, keep = false;
+  std::string serial_via = "auto";
   double speed = 0;
 
   auto* run = app.add_subcommand("run", "run a drill and write its report");
@@ -105,9 +106,13 @@ int main(int argc, char** argv) {
   run->add_option("--command", command,
                   "vigild's command endpoint for vigil-ctl and stations (default: a free local port)");
   run->add_option("--capture", capture, "also record every device's bytes to this capture file");
-  run->add_flag("--serial-over-tcp", serial_over_tcp,
-                "connect every serial device through a serial device server (TCP) instead of a pty: for fast "
-                "drills on a busy machine, where the kernel's pty hand-over can lag");
+  run->add_option(
+         "--serial-via", serial_via,
+         "how serial devices reach vigild: pty, tcp (a serial device server), or auto: ptys in real "
+         "time, tcp when faster (the kernel's pty hand-over can lag on a busy machine, and a fast drill "
+         "magnifies the lag into silence)")
+      ->check(CLI::IsMember({"auto", "pty", "tcp"}))
+      ->capture_default_str();
   run->add_option("--work", work_dir,
                   "folder for the ptys, vigild's config and the logs (default: a new temporary one)");
   run->add_flag("--keep", keep, "keep the work folder afterwards");
@@ -136,7 +141,7 @@ int main(int argc, char** argv) {
   o.publish = publish;
   o.command = command;
   o.capture = capture;
-  o.serial_over_tcp = serial_over_tcp;
+  o.serial_over_tcp = serial_via == "tcp" || (serial_via == "auto" && o.speed != 1);
   if (work_dir.empty()) {
     char tmpl[] = "/tmp/vigil-drill.XXXXXX";
     if (!mkdtemp(tmpl)) {
