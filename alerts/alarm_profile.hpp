@@ -12,6 +12,18 @@
 
 namespace vigil::alerts {
 
+// Rhythm alarms from beat timing (CLINICAL.md): AF with rapid ventricular
+// response (high, after 30 s of the rhythm), a new irregular rhythm at a lower
+// rate (medium, after 60 s), and pauses (high, at once; ECG sources only).
+struct RhythmRules {
+  bool enabled = true;
+  double af_rvr_rate = 110;
+  core::Duration af_rvr_delay = std::chrono::seconds{30};
+  core::Duration irregular_delay = std::chrono::seconds{60};
+  // Rhythm analysis that cannot judge its beats is a low technical alarm.
+  core::Duration unavailable_delay = std::chrono::seconds{10};
+};
+
 struct AlarmProfile {
   std::string name;
   std::vector<LimitRule> rules;
@@ -20,6 +32,7 @@ struct AlarmProfile {
   // not come within cycle + grace is overdue.
   core::Duration nibp_cycle = std::chrono::minutes{5};
   core::Duration nibp_grace = std::chrono::seconds{60};
+  RhythmRules rhythm;
 };
 
 struct RuleOverride {

@@ -74,6 +74,12 @@ BedAlarms::BedAlarms(std::string bed, AlarmProfile profile, core::Duration basel
   use_profile(std::move(profile));
 }
 
+bool BedAlarms::reconfigure(AlarmProfile profile) {
+  if (!patient_id_.empty()) return false;
+  use_profile(std::move(profile));
+  return true;
+}
+
 void BedAlarms::use_profile(AlarmProfile p) {
   profile_ = std::move(p);
   rules_ = LimitRules{profile_.rules};
@@ -130,9 +136,83 @@ void BedAlarms::on_link(const std::string& device, const std::string& protocol, 
   if (!lost) on_device_conditions(device, core::DeviceConditions{}, now, out);
 }
 
+void BedAlarms::on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
+                           BedOutput& out) {
+  ConditionReport r;
+  r.condition = "garbled_stream:" + device;
+  r.present = garbled;
+  r.kind = AlarmKind::technical;
+  r.priority = Priority::low;
+  r.device = device;
+  r.message = device + ": " + reason;
+  engine_.report(r, now, out.alarms);
+}
+
+void BedAlarms::on_beat(const Beat& beat) {
+  rhythm_.add_beat(beat);
+  last_beat_ = beat.time;
+}
+
 void BedAlarms::tick(core::TimePoint now, BedOutput& out) {
+  check_rhythm(now, out);
   engine_.tick(now, out.alarms);
   check_nibp_overdue(now, out);
+}
+
+void BedAlarms::check_rhythm(core::TimePoint now, BedOutput& out) {
+  const auto& rules = profile_.rhythm;
+  // Beds whose devices give no beat timing have no rhythm to judge.
+  if (!rules.enabled || !last_beat_) return;
+  const RhythmState s = rhythm_.state(now);
+  const double rate = s.ventricular_rate_bpm.value_or(0);
+  const std::string rate_text = s.ventricular_rate_bpm ? format_number(rate) + "/min" : "unknown rate";
+  const std::string source = s.source ? std::string{source_name(*s.source)} : "beats";
+
+  ConditionReport af;
+  af.condition = "atrial_fibrillation";
+  af.present = s.available() && s.rhythm == Rhythm::irregular_af;
+  af.value = rate;
+  af.limit = rules.af_rvr_rate;
+  af.metric = Metric::heart_rate;
+  const bool rvr = rate > rules.af_rvr_rate;
+  af.priority = rvr ? Priority::high : Priority::medium;
+  af.delay = rvr ? rules.af_rvr_delay : rules.irregular_delay;
+  af.latching = rvr;
+  af.message = (rvr ? "AF with rapid ventricular response: " : "Irregular rhythm, AF suspected: ") + rate_text +
+               " (AF evidence " + format_number(s.af_evidence * 100) + " % from " + source + " intervals)";
+  engine_.report(af, now, out.alarms);
+
+  if (s.pause && (!reported_pause_ || *reported_pause_ != s.pause->start)) {
+    ConditionReport p;
+    p.condition = "pause";
+    p.priority = Priority::high;
+    p.latching = true;
+    p.present = s.pause->ongoing;
+    p.value = core::to_seconds(s.pause->length);
+    p.limit = 3;
+    p.message = "Pause: no beat for " + format_number(p.value) + " s" +
+                (s.pause->poor_signal ? " (ECG signal poor: check the leads)" : "");
+    if (p.present) {
+      engine_.report(p, now, out.alarms);
+    } else {
+      // A pause that began and ended between two ticks still happened.
+      p.present = true;
+      engine_.report(p, now, out.alarms);
+      p.present = false;
+      engine_.report(p, now, out.alarms);
+      reported_pause_ = s.pause->start;
+    }
+  }
+
+  ConditionReport u;
+  u.condition = "rhythm_unavailable";
+  u.kind = AlarmKind::technical;
+  u.priority = Priority::low;
+  u.delay = rules.unavailable_delay;
+  u.present = s.unavailable == Unavailable::poor_signal || s.unavailable == Unavailable::signal_lost;
+  u.message = std::string{"rhythm analysis unavailable: "} + std::string{unavailable_name(s.unavailable)} + " (" +
+              source + ")";
+  engine_.report(u, now, out.alarms);
 }
 
 void BedAlarms::check_nibp_overdue(core::TimePoint now, BedOutput& out) {

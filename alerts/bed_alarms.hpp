@@ -13,6 +13,7 @@
 #include "alerts/alarm_engine.hpp"
 #include "alerts/alarm_profile.hpp"
 #include "alerts/limit_rules.hpp"
+#include "alerts/rhythm_analyzer.hpp"
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
 #include "core/result.hpp"
@@ -69,7 +70,16 @@ class BedAlarms {
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now, BedOutput& out);
   void on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,
                core::TimePoint now, BedOutput& out);
+  // Many bad frames among the good ones: a low-priority technical alarm.
+  void on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
+                  BedOutput& out);
+  void on_beat(const Beat& beat);
   void tick(core::TimePoint now, BedOutput& out);
+
+  // A reloaded config's profile. A bed with a patient keeps the limits it was
+  // admitted with (limits never change under a running infusion unasked);
+  // returns whether the new profile took effect.
+  bool reconfigure(AlarmProfile profile);
 
   // Commands. Errors start with the name of the field at fault.
   core::Result<std::string> admit(const std::string& patient_id, AlarmProfile profile,
@@ -95,6 +105,7 @@ class BedAlarms {
   const std::map<core::Metric, double>& baseline() const { return baseline_; }
   const std::string& baseline_source() const { return baseline_source_; }
   const AlarmEngine& engine() const { return engine_; }
+  RhythmState rhythm(core::TimePoint now) const { return rhythm_.state(now); }
 
  private:
   struct Sample {
@@ -105,6 +116,7 @@ class BedAlarms {
   void use_profile(AlarmProfile p);
   std::string take_baseline(core::TimePoint start, const std::map<core::Metric, double>& entered);
   void check_nibp_overdue(core::TimePoint now, BedOutput& out);
+  void check_rhythm(core::TimePoint now, BedOutput& out);
   static std::string who(const Actor& a);
 
   std::string bed_;
@@ -120,6 +132,9 @@ class BedAlarms {
   std::map<core::Metric, core::Reading> latest_;
   std::optional<core::TimePoint> last_cuff_;
   std::map<std::string, core::DeviceConditions> device_conditions_;
+  RhythmAnalyzer rhythm_;
+  std::optional<core::TimePoint> last_beat_;
+  std::optional<core::TimePoint> reported_pause_;
 };
 
 }  // namespace vigil::alerts

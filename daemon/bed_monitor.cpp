@@ -8,6 +8,18 @@ namespace vigil::daemon {
 namespace {
 // A device clock ahead of ours would make a value look fresher than it is.
 constexpr std::chrono::seconds kFutureTolerance{5};
+
+const char* comparison(alerts::LimitKind k) {
+  switch (k) {
+    case alerts::LimitKind::above: return ">";
+    case alerts::LimitKind::at_or_above: return ">=";
+    case alerts::LimitKind::below: return "<";
+    case alerts::LimitKind::at_or_below: return "<=";
+    case alerts::LimitKind::rise_percent:
+    case alerts::LimitKind::rise_absolute: return "rise";
+  }
+  return "";
+}
 }  // namespace
 
 BedMonitor::BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile,
@@ -38,6 +50,20 @@ void BedMonitor::on_device_conditions(const std::string& device, core::DeviceCon
   publish(now);
 }
 
+void BedMonitor::on_beats(const drivers::DecodeOutput& out, core::TimePoint now) {
+  for (const auto& mark : out.beats) {
+    alerts::Beat beat;
+    beat.time = now;
+    if (mark.device_clock && out.device_clock_end && *out.device_clock_end >= *mark.device_clock)
+      beat.time = now - std::chrono::duration_cast<core::Duration>(*out.device_clock_end - *mark.device_clock);
+    beat.source = mark.source == drivers::BeatSource::ecg     ? alerts::BeatSource::ecg
+                  : mark.source == drivers::BeatSource::pulse ? alerts::BeatSource::pulse
+                                                              : alerts::BeatSource::reported;
+    if (mark.rr) beat.rr = std::chrono::duration_cast<core::Duration>(*mark.rr);
+    alarms_.on_beat(beat);
+  }
+}
+
 vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& bed, bool drill,
                                     core::TimePoint now) {
   vigil::v1::DeviceStatus s;
@@ -65,6 +91,11 @@ void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
   if (link.state() == vigil::v1::CONNECTING) return;
   const bool lost = link.state() == vigil::v1::DOWN || link.state() == vigil::v1::STALE;
   alarms_.on_link(link.id(), std::string{link.protocol().name}, lost, link.reason(), now, out_);
+  publish(now);
+}
+
+void BedMonitor::on_link_garbled(const DeviceLink& link, core::TimePoint now) {
+  alarms_.on_garbled(link.id(), link.garbled(), link.garbled_reason(), now, out_);
   publish(now);
 }
 
@@ -141,6 +172,7 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<c
     v->set_threshold(r.threshold);
     v->set_delay_s(static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(r.delay).count()));
     v->set_enabled(r.enabled);
+    v->set_comparison(comparison(r.kind));
   }
   s.set_last_seq(bus_.last_seq(id_));
   return s;

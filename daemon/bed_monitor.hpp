@@ -24,7 +24,10 @@ class BedMonitor {
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
+  // Beats the device flagged in one read, timed on its frame clock when it has one.
+  void on_beats(const drivers::DecodeOutput& out, core::TimePoint now);
   void on_link_state(const DeviceLink& link, core::TimePoint now);
+  void on_link_garbled(const DeviceLink& link, core::TimePoint now);
   void tick(core::TimePoint now);
 
   // Runs a command against the bed; publishes what it caused. The reply
@@ -37,6 +40,7 @@ class BedMonitor {
     return result;
   }
 
+  bool reconfigure(alerts::AlarmProfile profile) { return alarms_.reconfigure(std::move(profile)); }
   vigil::v1::BedStatus status(core::TimePoint now, const std::vector<const DeviceLink*>& links) const;
   const std::string& id() const { return id_; }
   bool drill() const { return drill_; }

@@ -7,11 +7,16 @@
 namespace vigil::daemon {
 
 BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id,
-                           bool drill)
+                           bool drill, const std::string& curve_secret)
     : socket_{ctx, zmq::socket_type::pub},
       endpoint_{endpoint},
       daemon_id_{std::move(daemon_id)},
       drill_{drill} {
+  if (!curve_secret.empty()) {
+    socket_.set(zmq::sockopt::curve_server, true);
+    socket_.set(zmq::sockopt::curve_secretkey, curve_secret);
+    socket_.set(zmq::sockopt::zap_domain, "vigil");
+  }
   // A slow subscriber loses messages at its high-water mark instead of
   // slowing the core; it recovers through snapshot and sequence gaps.
   socket_.set(zmq::sockopt::sndhwm, 10000);

@@ -91,6 +91,7 @@ const std::string& bed_of(const v1::CommandRequest& r) {
     case v1::CommandRequest::kReset: return r.reset().bed();
     case v1::CommandRequest::kStatus: return r.status().bed();
     case v1::CommandRequest::kSnapshot: return r.snapshot().bed();
+    case v1::CommandRequest::kReload: break;
     case v1::CommandRequest::COMMAND_NOT_SET: break;
   }
   static const std::string none;
@@ -104,14 +105,50 @@ std::string command_name(const v1::CommandRequest& r) {
 
 }  // namespace
 
-std::string VigilDaemon::execute_bytes(const std::string& bytes) {
+namespace {
+
+// What each role may do: viewers look, nurses act on alarms and infusions,
+// admins change who is in the bed and the limits.
+vigil::v1::config::Role required_role(const v1::CommandRequest& r) {
+  using R = vigil::v1::config::Role;
+  switch (r.command_case()) {
+    case v1::CommandRequest::kStatus:
+    case v1::CommandRequest::kSnapshot:
+    case v1::CommandRequest::COMMAND_NOT_SET: return R::VIEWER;
+    case v1::CommandRequest::kAcknowledge:
+    case v1::CommandRequest::kAudioPause:
+    case v1::CommandRequest::kReset:
+    case v1::CommandRequest::kStartInfusion:
+    case v1::CommandRequest::kStopInfusion: return R::NURSE;
+    default: return R::ADMIN;
+  }
+}
+
+std::string role_text(vigil::v1::config::Role r) {
+  std::string s = vigil::v1::config::Role_Name(r);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "role_unspecified" ? "no role" : s;
+}
+
+}  // namespace
+
+std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::string& identity) {
   v1::CommandRequest req;
   v1::CommandReply reply;
   if (!req.ParseFromString(bytes)) {
-    reply = error_reply(req, "request", "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
+    // A failed parse may leave fields half-filled (invalid UTF-8 in a string,
+    // say): nothing of it is echoed back.
+    reply = error_reply(v1::CommandRequest{}, "request",
+                        "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
+  } else if (zap_ && zap_->role_of(identity) < required_role(req)) {
+    reply = error_reply(req, "role", "key '" + identity + "' has role " + role_text(zap_->role_of(identity)) +
+                                         "; " + command_name(req) + " needs " + role_text(required_role(req)));
   } else {
+    // The record names the key that sent the command, not only the name typed.
+    if (zap_) req.set_station(req.station() + " [key " + identity + "]");
     reply = execute(req);
   }
+  if (bus_) reply.set_daemon_id(bus_->daemon_id());
   if (!reply.ok()) spdlog::warn("command refused: {}", reply.error());
   std::string out;
   reply.SerializeToString(&out);
@@ -139,6 +176,13 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   }
 
   if (req.actor().empty()) return error_reply(req, "actor", "say who is acting (a name), for the record");
+  if (req.has_reload()) {
+    if (config_path_.empty()) return error_reply(req, "reload", "this vigild was not started from a config file");
+    auto r = reload(config_path_);
+    v1::CommandReply reply;
+    spdlog::info("reload asked by {} ({})", req.actor(), req.station());
+    return from_result(req, "reload", r, reply);
+  }
   if (bed_id.empty()) return error_reply(req, name + ".bed", "is required");
   BedMonitor* b = bed(bed_id);
   if (!b) {
@@ -153,9 +197,16 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   switch (req.command_case()) {
     case v1::CommandRequest::kAdmit: {
       const auto& a = req.admit();
+      // The bed's own profile comes with the bed's overrides from the config;
+      // another profile named at admission comes as it is defined.
       const std::string profile_name = a.profile().empty() ? bed_profiles_[bed_id] : a.profile();
-      auto it = profiles_.find(profile_name);
-      if (it == profiles_.end()) return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
+      if (!profiles_.count(profile_name)) return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
+      alerts::AlarmProfile profile = profiles_.at(profile_name);
+      if (profile_name == bed_profiles_[bed_id]) {
+        for (const auto& configured : config_.bed())
+          if (configured.id() == bed_id)
+            if (auto with_overrides = profile_for(configured)) profile = with_overrides.value();
+      }
       std::vector<alerts::RuleOverride> overrides;
       for (int i = 0; i < a.overrides_size(); ++i) {
         alerts::RuleOverride o;
@@ -166,7 +217,7 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
       std::map<Metric, double> baseline;
       if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(req, e->field, e->message);
       result = b->command([&](auto& bed, auto& out) {
-        return bed.admit(a.patient_id(), it->second, overrides, baseline, actor, now, out);
+        return bed.admit(a.patient_id(), profile, overrides, baseline, actor, now, out);
       }, now, reply);
       break;
     }

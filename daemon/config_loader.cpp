@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/curve_keys.hpp"
 #include "daemon/profile_config.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/transport_stream.hpp"
@@ -60,6 +61,7 @@ class Validator {
       const auto* bed_tree = root_.GetTreeForNested(d->FindFieldByName("bed"), i);
       check_bed(c.bed(i), bed_tree, beds);
     }
+    check_security(c);
     if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" && c.log_level() != "warn" &&
         c.log_level() != "error")
       at(root_, d, "log_level", -1, "log_level must be debug, info, warn or error, not '" + c.log_level() + "'");
@@ -70,6 +72,45 @@ class Validator {
           const std::string& message) {
     const auto loc = tree.GetLocation(d->FindFieldByName(field), index);
     errors_.add(loc.line < 0 ? 0 : loc.line, loc.column < 0 ? 0 : loc.column, message);
+  }
+
+  static bool loopback_only(const std::string& endpoint) {
+    return endpoint.empty() || endpoint.starts_with("ipc://") || endpoint.starts_with("inproc://") ||
+           endpoint.starts_with("tcp://127.") || endpoint.starts_with("tcp://localhost:") ||
+           endpoint.starts_with("tcp://[::1]:");
+  }
+
+  // Readings must not be readable by anyone on the network: a network
+  // address needs CURVE, and CURVE needs a usable key and an allow-list.
+  void check_security(const DaemonConfig& c) {
+    const auto* d = DaemonConfig::descriptor();
+    for (const char* field : {"publish_endpoint", "command_endpoint"}) {
+      const auto& ep = field[0] == 'p' ? c.publish_endpoint() : c.command_endpoint();
+      if (!loopback_only(ep) && !c.has_security())
+        at(root_, d, field, -1,
+           std::string{field} + " '" + ep + "' is reachable from the network: configure 'security' with CURVE keys "
+           "(vigil-ctl keygen) or bind to 127.0.0.1");
+    }
+    if (!c.has_security()) return;
+    const auto* sec_tree = root_.GetTreeForNested(d->FindFieldByName("security"), -1);
+    const auto& t = sec_tree ? *sec_tree : root_;
+    const auto* sd = vigil::v1::config::Security::descriptor();
+    auto keys = core::read_curve_key_file(c.security().server_key_file());
+    if (!keys || keys->secret_key.empty())
+      at(t, sd, "server_key_file", -1,
+         "server_key_file: " + (keys ? c.security().server_key_file() + " has no 'secret:' line" : keys.error()));
+    std::set<std::string> names;
+    for (int i = 0; i < c.security().client_size(); ++i) {
+      const auto& k = c.security().client(i);
+      const auto* kt = t.GetTreeForNested(sd->FindFieldByName("client"), i);
+      const auto* kd = vigil::v1::config::AuthorizedKey::descriptor();
+      if (!valid_id(k.name()) || !names.insert(k.name()).second)
+        at(kt ? *kt : t, kd, "name", -1, "client key name '" + k.name() + "' must be a unique id");
+      if (!core::is_z85_key(k.public_key()))
+        at(kt ? *kt : t, kd, "public_key", -1, "public_key must be the 40-character Z85 key of a .pub file");
+      if (k.role() == vigil::v1::config::ROLE_UNSPECIFIED)
+        at(kt ? *kt : t, kd, "name", -1, "client key '" + k.name() + "' needs a role: VIEWER, NURSE or ADMIN");
+    }
   }
 
   static bool valid_id(const std::string& id) {
@@ -121,7 +162,7 @@ class Validator {
     using Link = vigil::v1::config::Device;
     switch (dev.link_case()) {
       case Link::LINK_NOT_SET:
-        at(t, d, "id", -1, "device '" + dev.id() + "' needs one of path, usb_serial, tcp_connect or tcp_listen");
+        at(t, d, "id", -1, "device '" + dev.id() + "' needs one of path, usb_serial, usb_vid_pid, tcp_connect or tcp_listen");
         break;
       case Link::kTcpConnect:
         if (auto hp = drivers::split_host_port(dev.tcp_connect()); !hp) at(t, d, "tcp_connect", -1, hp.error());
@@ -135,7 +176,12 @@ class Validator {
       case Link::kUsbSerial:
         if (dev.usb_serial().empty()) at(t, d, "usb_serial", -1, "usb_serial is empty");
         break;
+      case Link::kUsbVidPid:
+        if (auto ids = drivers::parse_vid_pid(dev.usb_vid_pid()); !ids) at(t, d, "usb_vid_pid", -1, ids.error());
+        break;
     }
+    if (!dev.parity().empty() && dev.parity() != "N" && dev.parity() != "E" && dev.parity() != "O")
+      at(t, d, "parity", -1, "parity must be N, E or O, not '" + dev.parity() + "'");
     if (dev.baud() != 0 && (dev.baud() < 300 || dev.baud() > 921600))
       at(t, d, "baud", -1, "baud " + std::to_string(dev.baud()) + " is outside 300-921600");
   }

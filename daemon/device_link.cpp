@@ -9,6 +9,10 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // Bad-frame messages are logged at most this often per device, with a count,
 // so a noisy line cannot flood the journal.
 constexpr std::chrono::seconds kErrorLogInterval{10};
+// A line is garbled when, over this window, at least kGarbledMinBad frames and
+// more than a fifth of all frames were bad.
+constexpr std::chrono::seconds kGarbleWindow{10};
+constexpr std::uint64_t kGarbledMinBad = 3;
 }  // namespace
 
 DeviceLink::DeviceLink(boost::asio::io_context& io, const core::Clock& clock, std::string bed,
@@ -33,6 +37,7 @@ std::string DeviceLink::where() const {
   switch (config_.link_case()) {
     case D::kPath: return config_.path();
     case D::kUsbSerial: return "usb serial " + config_.usb_serial();
+    case D::kUsbVidPid: return "usb id " + config_.usb_vid_pid();
     case D::kTcpConnect: return "tcp " + config_.tcp_connect();
     case D::kTcpListen: return "listening on tcp " + config_.tcp_listen();
     case D::LINK_NOT_SET: break;
@@ -57,14 +62,21 @@ void DeviceLink::stop() {
 
 void DeviceLink::open() {
   if (stopped_) return;
-  const drivers::SerialSettings serial{config_.baud() ? config_.baud()
-                                                      : (protocol_->default_baud ? protocol_->default_baud : 9600)};
+  drivers::SerialSettings serial{config_.baud() ? config_.baud()
+                                                : (protocol_->default_baud ? protocol_->default_baud : 9600),
+                                 protocol_->parity, protocol_->rts_cts};
+  if (!config_.parity().empty()) serial.parity = config_.parity()[0];
+  if (config_.has_rts_cts()) serial.rts_cts = config_.rts_cts();
   using D = vigil::v1::config::Device;
   switch (config_.link_case()) {
     case D::kPath:
-    case D::kUsbSerial: {
-      auto stream = config_.link_case() == D::kPath ? drivers::open_serial(io_, config_.path(), serial)
-                                                     : drivers::open_usb_serial(io_, config_.usb_serial(), serial);
+    case D::kUsbSerial:
+    case D::kUsbVidPid: {
+      // USB devices are looked up again at every attempt: a replugged
+      // adapter may come back under another /dev/ttyUSBn.
+      auto stream = config_.link_case() == D::kPath        ? drivers::open_serial(io_, config_.path(), serial)
+                    : config_.link_case() == D::kUsbSerial ? drivers::open_usb_serial(io_, config_.usb_serial(), serial)
+                                                           : drivers::open_usb_vid_pid(io_, config_.usb_vid_pid(), serial);
       if (!stream) return fail(stream.error());
       adopt(std::move(stream.value()));
       break;
@@ -124,6 +136,7 @@ void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
 }
 
 void DeviceLink::deliver(Connection& c, drivers::DecodeOutput& out) {
+  for (const auto& note : out.notes) spdlog::info("{}/{}: {}", bed_, id(), note);
   if (!out.to_send.empty()) {
     if (callbacks_.on_raw) callbacks_.on_raw(*this, true, out.to_send);
     c.stream->write(std::move(out.to_send));
@@ -190,6 +203,7 @@ void DeviceLink::check(core::TimePoint now) {
     c->session->on_tick(now, out);
     if (!out.to_send.empty() || !out.readings.empty()) deliver(*c, out);
   }
+  judge_garbling(now);
   if (state_ == vigil::v1::DOWN || state_ == vigil::v1::STALE) return;
   const core::TimePoint reference = last_frame_ && *last_frame_ > since_ ? *last_frame_ : since_;
   if (now - reference <= silence_) return;
@@ -198,6 +212,23 @@ void DeviceLink::check(core::TimePoint now) {
   std::string why = "no valid frame for " + std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
   if (stats_now.frames_bad > 0) why += " (" + std::to_string(stats_now.frames_bad) + " bad frames so far)";
   set_state(vigil::v1::STALE, why + " from " + where());
+}
+
+void DeviceLink::judge_garbling(core::TimePoint now) {
+  if (now - window_start_ < kGarbleWindow) return;
+  const auto s = stats();
+  const auto ok = s.frames_ok - window_stats_.frames_ok;
+  const auto bad = s.frames_bad - window_stats_.frames_bad;
+  window_start_ = now;
+  window_stats_ = s;
+  const bool garbled = bad >= kGarbledMinBad && bad * 5 > ok + bad;
+  if (garbled == garbled_) return;
+  garbled_ = garbled;
+  garbled_reason_ = garbled ? std::to_string(bad) + " of " + std::to_string(ok + bad) +
+                                  " frames bad in the last 10 s from " + where()
+                            : "frames are clean again";
+  spdlog::log(garbled ? spdlog::level::warn : spdlog::level::info, "{}/{}: {}", bed_, id(), garbled_reason_);
+  if (callbacks_.on_garbled_change) callbacks_.on_garbled_change(*this);
 }
 
 drivers::CodecStats DeviceLink::stats() const {

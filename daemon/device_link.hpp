@@ -27,6 +27,8 @@ class DeviceLink {
     // Every byte received (sent = false) and sent, before decoding; optional
     // (vigild --capture).
     std::function<void(DeviceLink&, bool sent, std::span<const std::uint8_t>)> on_raw;
+    // The share of bad frames crossed the garbled threshold, either way.
+    std::function<void(DeviceLink&)> on_garbled_change;
   };
 
   DeviceLink(boost::asio::io_context& io, const core::Clock& clock, std::string bed,
@@ -48,6 +50,10 @@ class DeviceLink {
   drivers::CodecStats stats() const;
   std::optional<core::TimePoint> last_frame() const { return last_frame_; }
   core::Duration silence_limit() const { return silence_; }
+  // Valid frames still arrive, but many around them are bad (a noisy line, a
+  // wrong baud rate on part of the stream): judged over 10 s windows.
+  bool garbled() const { return garbled_; }
+  const std::string& garbled_reason() const { return garbled_reason_; }
   std::string where() const;
 
  private:
@@ -65,6 +71,7 @@ class DeviceLink {
   void set_state(LinkState s, std::string reason);
   void deliver(Connection& c, drivers::DecodeOutput& out);
   void note_errors(const drivers::DecodeOutput& out, core::TimePoint now);
+  void judge_garbling(core::TimePoint now);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -84,6 +91,10 @@ class DeviceLink {
   drivers::CodecStats closed_stats_;  // totals of sessions already gone
   std::uint64_t errors_since_log_ = 0;
   core::TimePoint last_error_log_{};
+  core::TimePoint window_start_{};
+  drivers::CodecStats window_stats_;
+  bool garbled_ = false;
+  std::string garbled_reason_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool stopped_ = false;
 };

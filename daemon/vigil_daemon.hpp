@@ -14,6 +14,7 @@
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
 #include "daemon/profile_config.hpp"
+#include "daemon/zap_authenticator.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
 
@@ -29,24 +30,35 @@ class VigilDaemon {
   // with a readable reason.
   void start();
   void stop();
+  // Applies a new config without losing patients or alarms (SIGHUP, `vigil-ctl
+  // reload`). A bad config, or one that changes what needs a restart
+  // (endpoints, keys, the set of beds), is refused with the reason and the
+  // running config stays in force.
+  core::Result<std::string> reload(const std::string& path);
+  const std::string& config_path() const { return config_path_; }
+  void set_config_path(std::string p) { config_path_ = std::move(p); }
   BedMonitor* bed(const std::string& id);
 
   // One command, one reply (command_handler.cpp).
   vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
-  std::string execute_bytes(const std::string& request);
+  std::string execute_bytes(const std::string& request, const std::string& identity = {});
 
  private:
   void on_output(DeviceLink& link, drivers::DecodeOutput& out);
   void on_link_state(DeviceLink& link);
+  void on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes);
   void schedule_tick();
   void tick();
   std::vector<const DeviceLink*> links_of(const std::string& bed) const;
+  void add_links(const vigil::v1::config::Bed& bed);
+  core::Result<alerts::AlarmProfile> profile_for(const vigil::v1::config::Bed& bed) const;
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
   vigil::v1::config::DaemonConfig config_;
   ProfileSet profiles_;
   zmq::context_t zmq_{1};
+  std::unique_ptr<ZapAuthenticator> zap_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
@@ -57,6 +69,8 @@ class VigilDaemon {
   boost::asio::steady_timer tick_timer_;
   core::TimePoint last_heartbeat_{};
   bool running_ = false;
+  bool watchdog_ = false;
+  std::string config_path_;
 };
 
 }  // namespace vigil::daemon

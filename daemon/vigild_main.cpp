@@ -14,27 +14,14 @@
 #include "daemon/profile_config.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "drivers/device_session.hpp"
+#include "drivers/port_listing.hpp"
 #include "drivers/serial_ports.hpp"
 #include "drivers/transport_drill_clock.hpp"
 
 namespace {
 
 int list_ports() {
-  const auto ports = vigil::drivers::list_serial_ports();
-  if (ports.empty()) std::cout << "no serial ports found\n";
-  for (const auto& p : ports) {
-    std::cout << p.path << "  " << p.transport;
-    if (p.usb_vid) {
-      char ids[16];
-      std::snprintf(ids, sizeof ids, "%04x:%04x", *p.usb_vid, p.usb_pid.value_or(0));
-      std::cout << "  " << ids;
-    }
-    if (!p.manufacturer.empty()) std::cout << "  " << p.manufacturer;
-    if (!p.product.empty()) std::cout << "  " << p.product;
-    if (!p.usb_serial.empty()) std::cout << "  serial=" << p.usb_serial;
-    if (!p.description.empty()) std::cout << "  (" << p.description << ")";
-    std::cout << "\n";
-  }
+  std::cout << vigil::drivers::describe_ports(vigil::drivers::list_serial_ports());
   return 0;
 }
 
@@ -175,11 +162,26 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", e.what());
     return 1;
   }
+  daemon.set_config_path(config_path);
+  // SIGHUP: reload the config; a bad one is refused and the running one stays.
+  boost::asio::signal_set hangup{io, SIGHUP};
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      sd_notify(0, "RELOADING=1");
+      auto r = daemon.reload(config_path);
+      if (!r) spdlog::error("reload refused, the running config stays in force: {}", r.error());
+      sd_notify(0, "READY=1");
+      wait_hangup();
+    });
+  };
+  wait_hangup();
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code, int sig) {
     spdlog::info("signal {}: stopping", sig);
     sd_notify(0, "STOPPING=1");
     daemon.stop();
+    hangup.cancel();
     io.stop();
   });
   sd_notify(0, "READY=1");

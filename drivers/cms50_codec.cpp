@@ -110,6 +110,12 @@ class Cms50Session final : public DeviceSession {
       while (!window_.empty() && examine(out)) {
       }
     }
+    out.device_clock_end = frame_clock();
+  }
+
+  // 60 packets a second.
+  std::chrono::microseconds frame_clock() const {
+    return std::chrono::microseconds{static_cast<std::int64_t>(stats_.frames_ok * 50000 / 3)};
   }
 
   void on_tick(core::TimePoint now, DecodeOutput& out) override {
@@ -237,7 +243,7 @@ class Cms50Session final : public DeviceSession {
   }
 
   void report(const Cms50Sample& s, DecodeOutput& out) {
-    if (s.beat && !in_beat_) out.beats.push_back(BeatMark{BeatSource::pulse, std::nullopt});
+    if (s.beat && !in_beat_) out.beats.push_back(BeatMark{BeatSource::pulse, std::nullopt, frame_clock()});
     in_beat_ = s.beat;
     const bool spo2_invalid = s.spo2 == kCms50InvalidSpo2 || s.spo2 == 0;
     const bool pulse_invalid = s.pulse_rate == kCms50InvalidPulse || s.pulse_rate == 0;

@@ -21,9 +21,13 @@ enum class BeatSource : std::uint8_t { ecg, pulse, reported };
 
 // A beat the device flagged in the bytes just decoded. The daemon stamps it
 // with the receive time; rr is set when the device reports the interval itself.
+// Devices that send frames at a fixed rate also give the beat's place on
+// their own frame clock (frames so far times the frame period), so a beat is
+// timed to the frame even when many frames arrive in one read.
 struct BeatMark {
   BeatSource source = BeatSource::pulse;
   std::optional<std::chrono::microseconds> rr;
+  std::optional<std::chrono::microseconds> device_clock;
 };
 
 struct DecodeOutput {
@@ -32,15 +36,20 @@ struct DecodeOutput {
   // The device's full set of technical conditions as of the latest frame;
   // empty when no frame in this chunk carried status.
   std::optional<core::DeviceConditions> conditions;
+  // The device's frame clock at the end of these bytes (see BeatMark).
+  std::optional<std::chrono::microseconds> device_clock_end;
   std::vector<std::uint8_t> to_send;  // acknowledgements, polls, keep-alives
   std::vector<std::string> errors;    // one readable line per rejected frame
+  std::vector<std::string> notes;     // things worth a log line that are not errors
 
   void clear() {
     readings.clear();
     beats.clear();
     conditions.reset();
+    device_clock_end.reset();
     to_send.clear();
     errors.clear();
+    notes.clear();
   }
 };
 
@@ -72,6 +81,9 @@ struct Protocol {
   // pick it by listening alone.
   bool needs_request;
   std::unique_ptr<DeviceSession> (*make_session)();
+  // Serial framing besides 8 data bits and 1 stop bit.
+  char parity = 'N';  // N, E or O
+  bool rts_cts = false;
 };
 
 std::span<const Protocol> protocols();

@@ -215,7 +215,10 @@ std::optional<Hl7Time> parse_hl7_time(std::string_view s) {
   const year_month_day ymd{year{digits(s, 0, 4)}, month{static_cast<unsigned>(digits(s, 4, 2))},
                            day{static_cast<unsigned>(digits(s, 6, 2))}};
   const int h = digits(s, 8, 2), m = digits(s, 10, 2), sec = n == 14 ? digits(s, 12, 2) : 0;
-  if (!ymd.ok() || h > 23 || m > 59 || sec > 59) return std::nullopt;
+  // The clock counts nanoseconds in 64 bits: years past 2262 do not fit, and
+  // no monitor measures before 1900.
+  if (!ymd.ok() || ymd.year() < year{1900} || ymd.year() > year{2200} || h > 23 || m > 59 || sec > 59)
+    return std::nullopt;
   Hl7Time t{sys_days{ymd} + hours{h} + minutes{m} + seconds{sec}, std::nullopt};
   auto rest = s.substr(n);
   if (!rest.empty() && rest.front() == '.' && n == 14) {

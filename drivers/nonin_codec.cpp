@@ -151,11 +151,16 @@ class NoninFrameSession final : public DeviceSession {
       window_.push(b);
       while (window_.size() >= (locked_ ? kFrame : 2 * kFrame)) examine(out);
     }
+    out.device_clock_end = frame_clock();
   }
   const CodecStats& stats() const override { return stats_; }
 
  private:
   static constexpr std::size_t kFrame = 5;
+  // 75 frames a second.
+  std::chrono::microseconds frame_clock() const {
+    return std::chrono::microseconds{static_cast<std::int64_t>(stats_.frames_ok * 40000 / 3)};
+  }
 
   struct Frame {
     NoninFrameStatus status;
@@ -253,7 +258,7 @@ class NoninFrameSession final : public DeviceSession {
   void track_pulse(const NoninFrameStatus& s, DecodeOutput& out) {
     const bool flagged = s.perfusion != NoninPerfusion::none;
     if (flagged && !in_pulse_) {
-      out.beats.push_back(BeatMark{BeatSource::pulse, std::nullopt});
+      out.beats.push_back(BeatMark{BeatSource::pulse, std::nullopt, frame_clock()});
       pulse_artifact_ = false;
     }
     if (flagged) {

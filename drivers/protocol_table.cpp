@@ -2,8 +2,11 @@
 // file pair and one entry here; nothing else in vigil names a device.
 #include <vector>
 
+#include "drivers/auto_detect.hpp"
 #include "drivers/cms50_codec.hpp"
+#include "drivers/datex_session.hpp"
 #include "drivers/device_session.hpp"
+#include "drivers/intellivue_session.hpp"
 #include "drivers/masimo_codec.hpp"
 #include "drivers/mllp_codec.hpp"
 #include "drivers/nonin_codec.hpp"
@@ -31,6 +34,17 @@ const std::vector<Protocol>& table() {
        milliseconds{1000}, false, &make_nonin8_session},
       {"cms50", "Contec CMS50D+ / CMS50E USB live stream (V7.0 protocol; old 19200 8O1 stream too)", 115200,
        milliseconds{1000}, true, &make_cms50_session},
+      // vigil polls once a second; 2 s leaves room for tick jitter.
+      {"intellivue", "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port", 115200, seconds{2}, true,
+       &make_intellivue_session},
+      // vigil asks for displayed values every 5 s.
+      // 8E1 with RTS/CTS, as GE's interface specification asks and every open
+      // reader opens it.
+      {"datex", "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface", 19200, seconds{5}, true,
+       &make_datex_session, 'E', true},
+      // Last: it builds sessions of every protocol above that talks unasked.
+      {"auto", "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)", 9600,
+       seconds{1}, false, &make_auto_session},
   };
   return kProtocols;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/serial_port.hpp>
+#include <cstdio>
 #include <filesystem>
 
 #include "drivers/serial_ports.hpp"
@@ -37,10 +38,14 @@ core::Result<std::unique_ptr<ByteStream>> open_with_asio(asio::io_context& io, c
   // A pty accepts any speed; a tty that refuses this one is misconfigured.
   if (ec && !is_pseudo_terminal(path))
     return core::Error{"cannot set " + std::to_string(settings.baud) + " baud on " + path + ": " + ec.message()};
-  port.set_option(asio::serial_port_base::character_size(8), ec);
-  port.set_option(asio::serial_port_base::parity(asio::serial_port_base::parity::none), ec);
-  port.set_option(asio::serial_port_base::stop_bits(asio::serial_port_base::stop_bits::one), ec);
-  port.set_option(asio::serial_port_base::flow_control(asio::serial_port_base::flow_control::none), ec);
+  using base = asio::serial_port_base;
+  port.set_option(base::character_size(8), ec);
+  port.set_option(base::parity(settings.parity == 'E'   ? base::parity::even
+                               : settings.parity == 'O' ? base::parity::odd
+                                                        : base::parity::none),
+                  ec);
+  port.set_option(base::stop_bits(base::stop_bits::one), ec);
+  port.set_option(base::flow_control(settings.rts_cts ? base::flow_control::hardware : base::flow_control::none), ec);
   return make_byte_stream(std::move(port), path);
 }
 
@@ -60,11 +65,12 @@ core::Result<std::unique_ptr<ByteStream>> open_with_libserialport(asio::io_conte
     sp_free_port(port);
     return err;
   }
+  const sp_parity parity = settings.parity == 'E' ? SP_PARITY_EVEN : settings.parity == 'O' ? SP_PARITY_ODD : SP_PARITY_NONE;
   if (sp_set_baudrate(port, static_cast<int>(settings.baud)) != SP_OK || sp_set_bits(port, 8) != SP_OK ||
-      sp_set_parity(port, SP_PARITY_NONE) != SP_OK || sp_set_stopbits(port, 1) != SP_OK ||
-      sp_set_flowcontrol(port, SP_FLOWCONTROL_NONE) != SP_OK) {
-    auto err = core::Error{"cannot configure " + path + " for " + std::to_string(settings.baud) +
-                           " 8N1: " + sp_error_text()};
+      sp_set_parity(port, parity) != SP_OK || sp_set_stopbits(port, 1) != SP_OK ||
+      sp_set_flowcontrol(port, settings.rts_cts ? SP_FLOWCONTROL_RTSCTS : SP_FLOWCONTROL_NONE) != SP_OK) {
+    auto err = core::Error{"cannot configure " + path + " for " + std::to_string(settings.baud) + " 8" +
+                           settings.parity + "1" + (settings.rts_cts ? " RTS/CTS" : "") + ": " + sp_error_text()};
     release();
     return err;
   }
@@ -102,6 +108,23 @@ core::Result<std::unique_ptr<ByteStream>> open_usb_serial(asio::io_context& io, 
   for (const auto& p : list_serial_ports())
     if (p.usb_serial == usb_serial) return open_serial(io, p.path, settings);
   return core::Error{"no USB serial port with serial number '" + usb_serial + "' is plugged in"};
+}
+
+core::Result<std::pair<int, int>> parse_vid_pid(const std::string& text) {
+  unsigned vid = 0, pid = 0;
+  char tail = 0;
+  if (text.size() != 9 || std::sscanf(text.c_str(), "%4x:%4x%c", &vid, &pid, &tail) != 2)
+    return core::Error{"'" + text + "' is not a USB vendor:product id like 10c4:ea60"};
+  return std::pair{static_cast<int>(vid), static_cast<int>(pid)};
+}
+
+core::Result<std::unique_ptr<ByteStream>> open_usb_vid_pid(asio::io_context& io, const std::string& vid_pid,
+                                                           SerialSettings settings) {
+  auto ids = parse_vid_pid(vid_pid);
+  if (!ids) return core::Error{ids.error()};
+  for (const auto& p : list_serial_ports())
+    if (p.usb_vid == ids->first && p.usb_pid == ids->second) return open_serial(io, p.path, settings);
+  return core::Error{"no USB serial port with id " + vid_pid + " is plugged in"};
 }
 
 }  // namespace vigil::drivers

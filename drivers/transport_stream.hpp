@@ -30,7 +30,9 @@ class ByteStream {
 };
 
 struct SerialSettings {
-  unsigned baud = 9600;  // 8N1, no flow control: what every supported monitor uses
+  unsigned baud = 9600;
+  char parity = 'N';     // N, E or O; always 8 data bits and 1 stop bit
+  bool rts_cts = false;  // hardware flow control
 };
 
 // A serial line by path. Real ports are opened and configured through
@@ -46,6 +48,11 @@ core::Result<std::unique_ptr<ByteStream>> open_usb_serial(boost::asio::io_contex
 
 // Wraps an open file descriptor (a pty master, say); the stream owns it.
 std::unique_ptr<ByteStream> make_byte_stream_from_fd(boost::asio::io_context& io, int fd, std::string description);
+
+// The first USB serial port with this "vvvv:pppp" vendor:product id (hex).
+core::Result<std::unique_ptr<ByteStream>> open_usb_vid_pid(boost::asio::io_context& io, const std::string& vid_pid,
+                                                           SerialSettings settings);
+core::Result<std::pair<int, int>> parse_vid_pid(const std::string& vid_pid);
 
 // A TCP connection to host:port (a serial device server).
 void connect_tcp(boost::asio::io_context& io, const std::string& host_port,

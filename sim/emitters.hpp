@@ -11,4 +11,6 @@ std::unique_ptr<DeviceEmitter> make_nonin2_emitter();
 std::unique_ptr<DeviceEmitter> make_nonin7_emitter();
 std::unique_ptr<DeviceEmitter> make_nonin8_emitter();
 std::unique_ptr<DeviceEmitter> make_cms50_emitter();
+std::unique_ptr<DeviceEmitter> make_intellivue_emitter();
+std::unique_ptr<DeviceEmitter> make_datex_emitter();
 }  // namespace vigil::sim

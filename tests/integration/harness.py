@@ -20,6 +20,7 @@ from vigil.v1 import bus_pb2  # noqa: E402
 VIGILD = os.path.join(BUILD, "daemon/vigild")
 VIGIL_SIM = os.path.join(BUILD, "sim/vigil-sim")
 VIGIL_TAIL = os.path.join(BUILD, "tools/tail/vigil-tail")
+VIGIL_STATION = os.path.join(BUILD, "station/vigil-station")
 
 _processes = []
 
@@ -114,6 +115,24 @@ class Bus:
     def of_kind(self, kind, bed=None):
         return [m for topic, m, _ in self.messages
                 if m.WhichOneof("body") == kind and (bed is None or topic.split("/")[1] == bed)]
+
+
+def command(port, fill, actor="test"):
+    """Sends one CommandRequest (filled by fill(req)) to vigild's command
+    channel with a plain DEALER socket and returns the CommandReply."""
+    from vigil.v1 import command_pb2
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(f"tcp://127.0.0.1:{port}")
+    req = command_pb2.CommandRequest(request_id="harness", actor=actor, station="tests")
+    fill(req)
+    sock.send_multipart([b"", req.SerializeToString()])
+    if not sock.poll(5000):
+        raise AssertionError("no reply from the command channel within 5 s")
+    reply = command_pb2.CommandReply()
+    reply.ParseFromString(sock.recv_multipart()[-1])
+    sock.close()
+    return reply
 
 
 def alarm(condition, transition):

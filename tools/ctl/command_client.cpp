@@ -6,7 +6,7 @@
 namespace vigil::tools {
 
 core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, vigil::v1::CommandRequest request,
-                                                   std::chrono::milliseconds timeout) {
+                                                   std::chrono::milliseconds timeout, const CurveClientFiles& curve) {
   if (request.request_id().empty()) {
     std::random_device rd;
     request.set_request_id("ctl-" + std::to_string(rd()));
@@ -14,6 +14,7 @@ core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, 
   zmq::context_t ctx{1};
   zmq::socket_t sock{ctx, zmq::socket_type::dealer};
   sock.set(zmq::sockopt::linger, 0);
+  if (auto c = apply_curve(sock, curve); !c) return core::Error{c.error()};
   try {
     sock.connect(endpoint);
   } catch (const zmq::error_t& e) {
@@ -30,7 +31,8 @@ core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, 
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return core::Error{"no reply from vigild at " + endpoint + " within " + std::to_string(timeout.count()) +
-                         " ms (is it running? is this its command endpoint?)"};
+                         " ms (is it running? is this its command endpoint?" +
+                         (curve.enabled() ? " is this key allowed?)" : " does it require CURVE keys?)")};
     zmq::poll(&item, 1, left);
     if (!(item.revents & ZMQ_POLLIN)) continue;
     zmq::message_t part;

@@ -5,11 +5,12 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "tools/ctl/curve_client.hpp"
 #include "vigil/v1/command.pb.h"
 
 namespace vigil::tools {
 
 core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, vigil::v1::CommandRequest request,
-                                                   std::chrono::milliseconds timeout);
+                                                   std::chrono::milliseconds timeout, const CurveClientFiles& curve = {});
 
 }  // namespace vigil::tools

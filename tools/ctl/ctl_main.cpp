@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <iostream>
 
+#include "drivers/port_listing.hpp"
 #include "drivers/serial_ports.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/ctl/request_builders.hpp"
@@ -29,20 +30,7 @@ std::string default_station() {
 }
 
 int print_ports() {
-  const auto ports = drivers::list_serial_ports();
-  if (ports.empty()) std::cout << "no serial ports found\n";
-  for (const auto& p : ports) {
-    std::cout << p.path << "  " << p.transport;
-    if (p.usb_vid) {
-      char ids[16];
-      std::snprintf(ids, sizeof ids, "%04x:%04x", *p.usb_vid, p.usb_pid.value_or(0));
-      std::cout << "  " << ids;
-    }
-    if (!p.manufacturer.empty()) std::cout << "  " << p.manufacturer;
-    if (!p.product.empty()) std::cout << "  " << p.product;
-    if (!p.usb_serial.empty()) std::cout << "  serial=" << p.usb_serial;
-    std::cout << "\n";
-  }
+  std::cout << vigil::drivers::describe_ports(vigil::drivers::list_serial_ports());
   return 0;
 }
 
@@ -69,6 +57,9 @@ int main(int argc, char** argv) {
   app.add_option("-s,--station", station, "from where")->capture_default_str();
   app.add_flag("--json", json, "print the reply as JSON");
   app.add_option("--timeout-ms", timeout_ms, "how long to wait for vigild")->capture_default_str();
+  tools::CurveClientFiles curve;
+  app.add_option("--key", curve.key_file, "this client's CURVE key file (from keygen), when vigild requires CURVE");
+  app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
 
   v1::CommandRequest req;
   std::string bed, patient, profile, alarm_id, condition, priority, baseline, drug = "ketamine", regimen;
@@ -117,10 +108,25 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show beds: patient, values with their age, alarms, devices");
   status->add_option("bed", bed, "one bed (default: all)");
   status->add_flag("--limits", with_limits, "also list every alarm limit");
+  auto* reload = app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
   auto* ports = app.add_subcommand("ports", "list this machine's serial ports with their USB identity");
+  std::string key_name, key_dir = ".";
+  auto* keygen = app.add_subcommand("keygen", "write a CURVE key pair: NAME.key (secret, 0600) and NAME.pub");
+  keygen->add_option("name", key_name, "e.g. vigild, station-1, nurse-tablet")->required();
+  keygen->add_option("--dir", key_dir, "where to write them")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   if (ports->parsed()) return print_ports();
+  if (keygen->parsed()) {
+    auto pub = tools::write_key_pair(key_dir, key_name);
+    if (!pub) {
+      std::cerr << "vigil-ctl: " << pub.error() << "\n";
+      return 1;
+    }
+    std::cout << "wrote " << key_dir << "/" << key_name << ".key (secret, mode 0600) and " << key_dir << "/"
+              << key_name << ".pub\npublic key: " << pub.value() << "\n";
+    return 0;
+  }
 
   req.set_actor(actor);
   req.set_station(station);
@@ -160,9 +166,11 @@ int main(int argc, char** argv) {
     req.mutable_reset()->set_alarm_id(alarm_id);
   } else if (status->parsed()) {
     req.mutable_status()->set_bed(bed);
+  } else if (reload->parsed()) {
+    req.mutable_reload();
   }
 
-  auto reply = tools::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms});
+  auto reply = tools::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms}, curve);
   if (!reply) {
     std::cerr << "vigil-ctl: " << reply.error() << "\n";
     return 3;

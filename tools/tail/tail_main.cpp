@@ -1,23 +1,72 @@
 // vigil-tail: prints readings and alarms from a vigild bus, one line each.
+// It reads through the clone client: every message once and in order, and a
+// line when something was missed, the publisher went quiet or came back, or
+// the daemon restarted. With the command channel it starts from a snapshot
+// and recovers what it missed; without, it starts from the first heartbeat.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <map>
-#include <zmq.hpp>
 
+#include "client/clone_client.hpp"
+#include "client/vigild_replay.hpp"
 #include "tools/tail/bus_line_format.hpp"
+#include "tools/ctl/curve_client.hpp"
 #include "tools/tail/bus_summary.hpp"
+
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string event_line(vigil::client::ClientEvent e, bool json) {
+  if (!json) {
+    e.source.clear();  // one publisher: naming it on every line says nothing
+    return "!! " + vigil::client::describe(e);
+  }
+  std::string line = "{\"event\":" + json_string(vigil::client::to_string(e.kind));
+  if (!e.bed.empty()) line += ",\"bed\":" + json_string(e.bed);
+  if (e.kind == vigil::client::EventKind::gap)
+    line += ",\"have\":" + std::to_string(e.have) + ",\"seen\":" + std::to_string(e.seen);
+  if (!e.how.empty()) line += ",\"how\":" + json_string(e.how) + ",\"seq\":" + std::to_string(e.have);
+  if (!e.detail.empty()) line += ",\"detail\":" + json_string(e.detail);
+  return line + "}";
+}
+
+std::string snapshot_line(const vigil::v1::BedStatus& s, bool json) {
+  if (json)
+    return "{\"event\":\"snapshot\",\"bed\":" + json_string(s.bed()) +
+           ",\"seq\":" + std::to_string(s.last_seq()) + ",\"alarms\":" + std::to_string(s.alarms_size()) +
+           "}";
+  std::string line = "== " + std::string{s.drill() ? "DRILL " : ""} + s.bed() + " snapshot at #" +
+                     std::to_string(s.last_seq()) + ": ";
+  line += s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id();
+  if (s.infusion_running()) line += ", infusion running";
+  return line + ", " + std::to_string(s.alarms_size()) + " alarm(s) with a signal";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"vigil-tail: print readings and alarms published by vigild"};
   std::string endpoint = "tcp://127.0.0.1:5560";
+  std::string command_endpoint;
   std::vector<std::string> beds;
   std::vector<std::string> kinds;
   bool json = false, heartbeats = false, summary = false;
   double seconds = 0;
   std::size_t count = 0;
   app.add_option("-e,--endpoint", endpoint, "vigild's publish endpoint")->capture_default_str();
+  app.add_option("-c,--command-endpoint", command_endpoint,
+                 "vigild's command endpoint: start from a snapshot and recover missed messages "
+                 "(without it, gaps are only reported)");
   app.add_option("-b,--bed", beds, "only these beds (repeatable)");
   app.add_option("-k,--kind", kinds, "only these kinds: obs, alarm, link, ctx, hb (repeatable)")
       ->check(CLI::IsMember({"obs", "alarm", "link", "ctx", "hb"}));
@@ -26,66 +75,57 @@ int main(int argc, char** argv) {
   app.add_flag("--summary", summary, "at the end, print a summary per bed (readings, last values, alarms)");
   app.add_option("--seconds", seconds, "stop after this many seconds");
   app.add_option("--count", count, "stop after this many messages");
+  vigil::tools::CurveClientFiles curve;
+  app.add_option("--key", curve.key_file, "this client's CURVE key file, when vigild requires CURVE");
+  app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
   CLI11_PARSE(app, argc, argv);
 
-  zmq::context_t ctx{1};
-  zmq::socket_t sub{ctx, zmq::socket_type::sub};
   // Every kind is received (heartbeats tell a lost publisher, the summary
   // counts readings); --kind only chooses what is printed.
   if (kinds.empty()) kinds = {"obs", "alarm", "link", "ctx"};
   if (heartbeats) kinds.push_back("hb");
-  for (const std::string k : {"obs", "alarm", "link", "ctx", "hb"}) {
-    if (beds.empty()) sub.set(zmq::sockopt::subscribe, k + "/");
-    for (const auto& b : beds) sub.set(zmq::sockopt::subscribe, k + "/" + b + "/");
-  }
-  if (!beds.empty()) sub.set(zmq::sockopt::subscribe, "hb/*/");
-  try {
-    sub.connect(endpoint);
-  } catch (const zmq::error_t& e) {
-    std::cerr << "vigil-tail: cannot connect to " << endpoint << ": " << e.what() << "\n";
-    return 2;
-  }
 
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
-  auto last_heard = start;
-  bool lost_reported = false;
-  std::map<std::string, std::uint64_t> last_seq;
   std::size_t printed = 0;
+  bool done = false;
   vigil::tools::BusSummary totals;
-  // A publisher that says nothing for 3 s is gone: heartbeats come every second.
-  constexpr auto kLost = std::chrono::seconds{3};
-  while (true) {
-    const auto now = clock::now();
-    if (seconds > 0 && now - start >= std::chrono::duration<double>(seconds)) break;
-    zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds{200});
-    if (!(item.revents & ZMQ_POLLIN)) {
-      if (!lost_reported && clock::now() - last_heard > kLost) {
-        std::cout << (json ? "{\"event\":\"publisher_lost\",\"endpoint\":\"" + endpoint + "\"}"
-                           : "!! PUBLISHER LOST: nothing from " + endpoint + " for 3 s")
-                  << std::endl;
-        lost_reported = true;
-      }
-      continue;
-    }
-    zmq::message_t topic, body;
-    if (!sub.recv(topic) || !topic.more() || !sub.recv(body)) continue;
-    last_heard = clock::now();
-    if (lost_reported) {
-      std::cout << (json ? "{\"event\":\"publisher_back\"}" : "!! publisher back") << std::endl;
-      lost_reported = false;
-    }
-    vigil::v1::BusMessage m;
-    if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-      std::cerr << "vigil-tail: undecodable message on topic " << topic.to_string() << "\n";
-      continue;
-    }
+  vigil::client::ClientOptions options;
+  options.name = "vigil-tail";
+  options.publish_endpoint = endpoint;
+  options.command_endpoint = command_endpoint;
+  options.beds = beds;
+  options.replay = vigil::client::vigild_replay_protocol();
+  options.secure_socket = [&](zmq::socket_t& s) {
+    if (auto c = vigil::tools::apply_curve(s, curve); !c) throw std::runtime_error(c.error());
+  };
+  vigil::client::ClientCallbacks callbacks;
+  callbacks.snapshot = [&](const vigil::v1::BedStatus& s) {
+    std::cout << snapshot_line(s, json) << std::endl;
+  };
+  callbacks.update = [&](const std::string& topic, const vigil::v1::BusMessage& m) {
+    if (done) return;
     totals.add(m);
-    const std::string kind = topic.to_string().substr(0, topic.to_string().find('/'));
-    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) continue;
-    std::cout << (json ? vigil::tools::format_json(topic.to_string(), m) : vigil::tools::format_line(m)) << std::endl;
-    if (count && ++printed >= count) break;
+    const std::string kind = topic.substr(0, topic.find('/'));
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) return;
+    std::cout << (json ? vigil::tools::format_json(topic, m) : vigil::tools::format_line(m)) << std::endl;
+    if (count && ++printed >= count) done = true;
+  };
+  callbacks.event = [&](const vigil::client::ClientEvent& e) {
+    std::cout << event_line(e, json) << std::endl;
+  };
+
+  zmq::context_t ctx{1};
+  try {
+    vigil::client::CloneClient client{ctx, options, callbacks};
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    client.start(start);
+    while (!done) {
+      if (seconds > 0 && clock::now() - start >= std::chrono::duration<double>(seconds)) break;
+      client.poll(vigil::client::CloneClient::kTick);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "vigil-tail: " << e.what() << "\n";
+    return 2;
   }
   if (summary) std::cout << totals.text() << std::flush;
   return 0;

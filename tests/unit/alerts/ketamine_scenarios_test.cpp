@@ -248,3 +248,65 @@ TEST_CASE("a limit change is attributed with old and new values; a bad one names
             .error()
             .starts_with("limit.threshold:"));
 }
+
+namespace {
+// Beats at the given intervals (ms), from a pulse oximeter, ticking as the daemon does.
+void beats(Bed& b, const std::vector<int>& rr_ms) {
+  for (int rr : rr_ms) {
+    const auto step = std::chrono::milliseconds{rr};
+    for (auto t = std::chrono::milliseconds{0}; t < step; t += std::chrono::milliseconds{250}) {
+      const auto dt = std::min(std::chrono::milliseconds{250}, step - t);
+      b.clock.advance(dt);
+      b.bed.tick(b.clock.now(), b.out);
+    }
+    b.bed.on_beat(Beat{b.clock.now(), BeatSource::pulse, std::nullopt, std::nullopt});
+  }
+}
+std::vector<int> sinus(int n, int rr) {
+  std::vector<int> v;
+  for (int i = 0; i < n; ++i) v.push_back(rr + (i % 4 == 0 ? 12 : i % 4 == 2 ? -12 : 0));  // mild variability
+  return v;
+}
+std::vector<int> fibrillation(int n, int mean_rr, unsigned seed) {
+  std::vector<int> v;
+  std::uint32_t x = seed;
+  for (int i = 0; i < n; ++i) {
+    x = x * 1664525u + 1013904223u;
+    v.push_back(mean_rr - mean_rr * 35 / 100 + static_cast<int>(x % static_cast<std::uint32_t>(mean_rr * 70 / 100)));
+  }
+  return v;
+}
+}  // namespace
+
+TEST_CASE("sinus rhythm with normal variability raises no rhythm alarm") {
+  Bed b;
+  beats(b, sinus(400, 820));
+  CHECK(b.log() == Log{});
+}
+
+TEST_CASE("AF with a ventricular rate near 140 raises a high-priority AF with RVR after 30 s of the rhythm") {
+  Bed b;
+  beats(b, sinus(60, 800));
+  beats(b, fibrillation(200, 430, 7));
+  REQUIRE_FALSE(b.out.alarms.empty());
+  CHECK(b.log().front() == "raised high atrial_fibrillation");
+  CHECK(b.out.alarms.front().message.find("AF with rapid ventricular response") == 0);
+  CHECK(b.out.alarms.front().latched == false);
+}
+
+TEST_CASE("AF at a controlled rate is a medium irregular-rhythm alarm after 60 s") {
+  Bed b;
+  beats(b, sinus(60, 800));
+  const auto start = b.clock.now();
+  beats(b, fibrillation(150, 700, 11));
+  REQUIRE_FALSE(b.out.alarms.empty());
+  CHECK(b.log().front() == "raised medium atrial_fibrillation");
+  CHECK(b.out.alarms.front().time - start >= 60s);
+}
+
+TEST_CASE("a bed without beat timing never reports rhythm conditions") {
+  Bed b;
+  b.stream(Metric::pulse_rate, 72, 300);
+  for (const auto& a : b.out.alarms) CHECK(a.condition.find("rhythm") == std::string::npos);
+  CHECK(b.log() == Log{});
+}

@@ -140,6 +140,9 @@ inline CaptureReplay replay_capture(const drivers::Protocol& protocol, const std
   auto session = protocol.make_session();
   session->on_open(out);
   describe(out, r.actual);
+  // What a session sends when the link opens (an association request, say)
+  // is part of both feeds.
+  all = out;
   for (auto b : bytes) {
     out.clear();
     session->on_bytes(std::span(&b, 1), out);

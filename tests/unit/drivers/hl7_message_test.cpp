@@ -176,3 +176,9 @@ TEST_CASE("parse_ack refuses messages that are not acknowledgements") {
   CHECK_FALSE(parse_ack("MSH|^~\\&|A||||20240101||ACK|1|P|2.6\r").has_value());  // no MSA
   CHECK_FALSE(parse_ack("garbage").has_value());
 }
+
+TEST_CASE("an HL7 time beyond what the clock can hold is no time, not an overflow (found by fuzzing)") {
+  CHECK_FALSE(vigil::drivers::parse_hl7_time("40480610203000+0100").has_value());
+  CHECK_FALSE(vigil::drivers::parse_hl7_time("18991231235959").has_value());
+  CHECK(vigil::drivers::parse_hl7_time("20261123101500+0000").has_value());
+}

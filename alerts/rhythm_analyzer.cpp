@@ -1,0 +1,239 @@
+#include "alerts/rhythm_analyzer.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace vigil::alerts {
+
+namespace {
+
+using std::chrono::duration;
+using std::chrono::duration_cast;
+
+// A waveform whose blocks stop for this long is no longer streaming.
+constexpr core::Duration kStreamSilence = std::chrono::seconds{2};
+// A block this far from where the previous one ended restarts the detector.
+constexpr core::Duration kBlockTolerance = std::chrono::milliseconds{500};
+// Without a waveform to show the ECG is still connected, an open pause is
+// believed for this long; after it the ECG source counts as lost.
+constexpr core::Duration kBeatOnlyPauseLimit = std::chrono::seconds{60};
+constexpr std::size_t kMinRateIntervals = 4;
+constexpr core::Duration kBeatLatencyAllowance = std::chrono::seconds{1};
+constexpr double kShortestRr = 0.2, kLongestRr = 3.0;  // s, as in the AF detector
+
+core::Duration seconds(double s) {
+  return duration_cast<core::Duration>(duration<double>(s));
+}
+
+double default_quality(BeatSource s) {
+  return s == BeatSource::pulse ? kPulseQualityCeiling : 1.0;
+}
+
+AfDetectorConfig pulse_config(const RhythmConfig& c) {
+  AfDetectorConfig af = c.af;
+  af.timing_noise = c.pulse_timing_noise;
+  return af;
+}
+
+// Mean of the middle half: robust to an extra or missed beat, yet follows
+// the mean ventricular rate in AF (where a median would not).
+double interquartile_mean(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t from = v.size() / 4, to = v.size() - v.size() / 4;
+  double sum = 0;
+  for (std::size_t k = from; k < to; ++k) sum += v[k];
+  return sum / static_cast<double>(to - from);
+}
+
+}  // namespace
+
+RhythmAnalyzer::RhythmAnalyzer(RhythmConfig config)
+    : config_{config}, tracks_{Track{config.af}, Track{pulse_config(config)}, Track{config.af}} {}
+
+void RhythmAnalyzer::add_beat(const Beat& beat) {
+  if (beat.source == BeatSource::ecg && streaming(ecg_.next_expected, ecg_.detector.has_value(), beat.time))
+    return;
+  if (beat.source == BeatSource::pulse &&
+      streaming(pleth_.next_expected, pleth_.detector.has_value(), beat.time))
+    return;
+  accept_beat(beat);
+}
+
+bool RhythmAnalyzer::streaming(const core::TimePoint& next_expected, bool have_detector,
+                               core::TimePoint now) const {
+  return have_detector && now - next_expected <= kStreamSilence;
+}
+
+void RhythmAnalyzer::accept_beat(const Beat& beat) {
+  Track& t = track(beat.source);
+  if (t.last_beat && beat.time <= *t.last_beat) return;
+  const bool good = beat.quality.value_or(default_quality(beat.source)) >= config_.min_beat_quality;
+  if (t.last_beat) {
+    const core::Duration gap = beat.time - *t.last_beat;
+    const core::Duration interval = beat.rr.value_or(gap);
+    const bool usable = good && t.last_good;
+    if (beat.source == BeatSource::ecg && gap >= config_.pause) note_ecg_pause(*t.last_beat, beat.time);
+    if (gap > config_.source_timeout) t.rr.clear();  // the rate before a long silence is history
+    t.af.add(interval, usable);
+    const double s = core::to_seconds(interval);
+    if (usable && s >= kShortestRr && s <= kLongestRr) {
+      t.rr.push_back(s);
+      if (t.rr.size() > config_.rate_intervals) t.rr.erase(t.rr.begin());
+    }
+  }
+  t.last_beat = beat.time;
+  t.last_good = good;
+}
+
+void RhythmAnalyzer::note_ecg_pause(core::TimePoint previous, core::TimePoint now) {
+  Pause p{previous, now - previous, false, false};
+  p.poor_signal = (ecg_.poor_until && *ecg_.poor_until >= previous) || ecg_.poor_since.has_value();
+  last_pause_ = p;
+}
+
+template <typename Detector>
+bool RhythmAnalyzer::restart_needed(const Waveform<Detector>& w, core::TimePoint first, double fs) const {
+  if (!w.detector || w.detector->sampling_hz() != fs) return true;
+  const core::Duration offset = first - w.next_expected;
+  return offset > kBlockTolerance || offset < -kBlockTolerance;
+}
+
+void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
+                                     std::span<const float> samples) {
+  if (!(sampling_hz > 0)) return;
+  if (restart_needed(ecg_, first, sampling_hz)) {
+    ecg_.detector.emplace(sampling_hz);
+    ecg_.start = first;
+  }
+  std::vector<QrsDetection> found;
+  ecg_.detector->add(samples, found);
+  for (const auto& q : found) {
+    accept_beat({ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz), BeatSource::ecg,
+                 std::nullopt, q.quality});
+  }
+  const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
+  ecg_.next_expected = end;
+  if (ecg_.detector->flat() || ecg_.detector->signal_quality() < config_.min_beat_quality) {
+    if (!ecg_.poor_since) ecg_.poor_since = first;
+    ecg_.poor_until = end;
+  } else {
+    ecg_.poor_since.reset();
+  }
+}
+
+void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz,
+                                       std::span<const float> samples) {
+  if (!(sampling_hz > 0)) return;
+  if (restart_needed(pleth_, first, sampling_hz)) {
+    pleth_.detector.emplace(sampling_hz);
+    pleth_.start = first;
+  }
+  std::vector<PulseOnset> found;
+  pleth_.detector->add(samples, found);
+  for (const auto& p : found) {
+    accept_beat({pleth_.start + seconds(static_cast<double>(p.sample) / sampling_hz), BeatSource::pulse,
+                 std::nullopt, p.quality});
+  }
+  const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
+  pleth_.next_expected = end;
+  if (pleth_.detector->flat()) {
+    if (!pleth_.poor_since) pleth_.poor_since = first;
+    pleth_.poor_until = end;
+  } else {
+    pleth_.poor_since.reset();
+  }
+}
+
+std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
+  const Track& t = track(BeatSource::ecg);
+  if (!t.last_beat) return std::nullopt;
+  const core::Duration open = now - *t.last_beat;
+  if (open < config_.pause) return std::nullopt;
+  // A waveform that stopped means the lead or device is lost, not the heart,
+  // unless the device went on flagging beats after it; without a live
+  // waveform an open pause is believed for kBeatOnlyPauseLimit.
+  const bool waveform_live = ecg_.detector && streaming(ecg_.next_expected, true, now);
+  const bool beats_outlived_waveform = ecg_.detector && *t.last_beat > ecg_.next_expected;
+  if (ecg_.detector && !waveform_live && !beats_outlived_waveform) return std::nullopt;
+  if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
+  const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
+  return Pause{*t.last_beat, open, true, poor};
+}
+
+void RhythmAnalyzer::fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const {
+  if (t.rr.size() < kMinRateIntervals || !t.last_beat) return;
+  // While the current interval runs longer than the usual one, the rate is
+  // already at most 60 / (that interval): bradycardia shows without waiting
+  // for the next beat. Beats arrive late by the detector's decision time and
+  // the link's buffering; that much of the open interval is not counted.
+  const double open = core::to_seconds(now - *t.last_beat) - core::to_seconds(kBeatLatencyAllowance);
+  const double rr = std::max(interquartile_mean(t.rr), open);
+  s.ventricular_rate_bpm = 60.0 / rr;
+  s.tachycardia = *s.ventricular_rate_bpm > config_.tachycardia_bpm;
+  s.bradycardia = *s.ventricular_rate_bpm < config_.bradycardia_bpm;
+}
+
+RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
+  RhythmState s;
+  const auto ongoing = ongoing_pause(now);
+  s.pause = ongoing ? ongoing : last_pause_;
+
+  // A waveform that stopped or went flat loses its source, unless the device
+  // has gone on flagging beats of that kind since the waveform stopped.
+  auto lost = [&](const auto& waveform, BeatSource src) {
+    if (!waveform.detector) return false;
+    if (streaming(waveform.next_expected, true, now) && !waveform.detector->flat()) return false;
+    const Track& t = track(src);
+    return !(t.last_beat && *t.last_beat > waveform.next_expected);
+  };
+  const bool ecg_lost = lost(ecg_, BeatSource::ecg);
+  const bool pleth_lost = lost(pleth_, BeatSource::pulse);
+  auto fresh = [&](BeatSource src) {
+    if (src == BeatSource::ecg && ecg_lost) return false;
+    if (src == BeatSource::pulse && pleth_lost) return false;
+    const Track& t = track(src);
+    return t.last_beat && now - *t.last_beat <= config_.source_timeout;
+  };
+  // Best fresh source with an assessment, else the best fresh one; an ECG in
+  // a long pause stays the source only when nothing else delivers beats.
+  constexpr BeatSource kPriority[] = {BeatSource::ecg, BeatSource::reported, BeatSource::pulse};
+  std::optional<BeatSource> chosen;
+  for (const auto src : kPriority) {
+    if (fresh(src) && track(src).af.assessment().status == AfStatus::assessed) {
+      chosen = src;
+      break;
+    }
+  }
+  for (const auto src : kPriority) {
+    if (!chosen && fresh(src)) chosen = src;
+  }
+  if (!chosen && ongoing && !ecg_lost) chosen = BeatSource::ecg;
+  if (!chosen) {
+    s.unavailable = (ecg_lost || pleth_lost) ? Unavailable::signal_lost : Unavailable::no_beats;
+    if (ecg_lost)
+      s.source = BeatSource::ecg;
+    else if (pleth_lost)
+      s.source = BeatSource::pulse;
+    return s;
+  }
+  s.source = chosen;
+  const Track& t = track(*chosen);
+  const AfAssessment& a = t.af.assessment();
+  switch (a.status) {
+    case AfStatus::assessed:
+      s.unavailable = Unavailable::none;
+      s.rhythm = a.af ? Rhythm::irregular_af : Rhythm::sinus;
+      s.af_evidence = a.probability;
+      break;
+    case AfStatus::warming_up:
+      s.unavailable = Unavailable::warming_up;
+      break;
+    case AfStatus::poor_signal:
+      s.unavailable = Unavailable::poor_signal;
+      break;
+  }
+  if (a.status != AfStatus::poor_signal) fill_rate(t, now, s);
+  return s;
+}
+
+}  // namespace vigil::alerts

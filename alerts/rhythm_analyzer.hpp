@@ -1,0 +1,163 @@
+#pragma once
+// Per-bed rhythm analysis: beats (and, when a device streams them, ECG and
+// pleth samples) in; one small state out: rhythm, AF evidence, ventricular
+// rate, rate limits, availability and pauses. Pure and single-threaded: time
+// only comes in as arguments, so a replay gives the same answers every time.
+//
+// The daemon calls, for each bed:
+//   add_beat(beat)                                  beats a device flagged
+//   add_ecg_samples(t0, fs, mv) / add_pleth_samples  waveforms, if streamed
+//   state(now)                                      whenever it evaluates rules
+// and the alarm engine turns the state into alarms with its own delays.
+//
+// Sources: beats are kept per source (ECG, reported, pulse). The analysis
+// uses the best fresh source in that order whose window passes the quality
+// gate; beats of different sources are never mixed in one interval series
+// (an ECG beat and the pulse it causes are one heartbeat, not two).
+// While samples of a waveform flow, beats of that kind supplied by add_beat
+// are ignored: the analyzer's own detector already finds them.
+//
+// Pauses are taken from ECG beats only (a missing pulse is as often the
+// probe as the heart). A pause is reported while it lasts, from 3 s after
+// the last beat, and stays in the state as the most recent pause after beats
+// resume, so a poller cannot miss one; the alarm engine tells pauses apart by
+// their start time.
+#include <array>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "alerts/beat.hpp"
+#include "alerts/pulse_onset_detector.hpp"
+#include "alerts/qrs_detector.hpp"
+#include "alerts/rr_af_detector.hpp"
+#include "core/time.hpp"
+
+namespace vigil::alerts {
+
+struct RhythmConfig {
+  AfDetectorConfig af{};                                              // for ECG and reported beats
+  core::Duration pulse_timing_noise = std::chrono::milliseconds{20};  // jitter assumed for pulse beats
+  double min_beat_quality = 0.5;  // below: the beat's intervals are not used
+  core::Duration pause = std::chrono::seconds{3};
+  core::Duration source_timeout = std::chrono::seconds{10};  // a source silent this long is not used
+  double tachycardia_bpm = 120;
+  double bradycardia_bpm = 50;
+  std::size_t rate_intervals = 16;  // ventricular rate over the last N intervals
+};
+
+// Rhythm as RR intervals can tell it: `sinus` means no AF-like irregularity
+// (sinus rhythm, possibly with ectopic beats, or another organised rhythm:
+// RR intervals cannot see P waves or flutter waves).
+enum class Rhythm { unknown, sinus, irregular_af };
+
+// Why rhythm analysis is unavailable (a technical condition, not a rhythm).
+enum class Unavailable {
+  none,
+  no_beats,     // no source has delivered beats recently
+  warming_up,   // fewer beats than the analysis window so far
+  poor_signal,  // too many beats of poor quality or implausible intervals
+  signal_lost,  // a streamed waveform stopped arriving or went flat
+};
+
+constexpr std::string_view rhythm_name(Rhythm r) {
+  switch (r) {
+    case Rhythm::unknown:
+      return "unknown";
+    case Rhythm::sinus:
+      return "sinus";
+    case Rhythm::irregular_af:
+      return "irregular_af";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view unavailable_name(Unavailable u) {
+  switch (u) {
+    case Unavailable::none:
+      return "none";
+    case Unavailable::no_beats:
+      return "no_beats";
+    case Unavailable::warming_up:
+      return "warming_up";
+    case Unavailable::poor_signal:
+      return "poor_signal";
+    case Unavailable::signal_lost:
+      return "signal_lost";
+  }
+  return "unknown";
+}
+
+struct Pause {
+  core::TimePoint start{};  // the last ECG beat before the gap
+  core::Duration length{};  // so far, while ongoing
+  bool ongoing = false;
+  // The ECG waveform was flat or of poor quality during the gap: the pause
+  // may be a lead problem rather than asystole. Still reported (a missed
+  // asystole is worse than a false alarm); the engine may word it so.
+  bool poor_signal = false;
+};
+
+struct RhythmState {
+  Rhythm rhythm = Rhythm::unknown;
+  Unavailable unavailable = Unavailable::no_beats;  // none when rhythm is known
+  std::optional<BeatSource> source;                 // what the analysis (or the failure) is about
+  double af_evidence = 0;                           // AF probability over the window, 0-1
+  std::optional<double> ventricular_rate_bpm;
+  bool tachycardia = false;    // rate above config.tachycardia_bpm
+  bool bradycardia = false;    // rate below config.bradycardia_bpm
+  std::optional<Pause> pause;  // ongoing, else the most recent one
+
+  bool available() const { return unavailable == Unavailable::none; }
+};
+
+class RhythmAnalyzer {
+ public:
+  explicit RhythmAnalyzer(RhythmConfig config = {});
+
+  // Beats must come in time order per source; an older beat is ignored.
+  void add_beat(const Beat& beat);
+  // A block of waveform samples (ECG in mV; pleth in any unit) whose first
+  // sample was taken at `first`. A gap or overlap of more than 0.5 s against
+  // the previous block, or a new rate, restarts the detector.
+  void add_ecg_samples(core::TimePoint first, double sampling_hz, std::span<const float> samples);
+  void add_pleth_samples(core::TimePoint first, double sampling_hz, std::span<const float> samples);
+
+  RhythmState state(core::TimePoint now) const;
+
+ private:
+  struct Track {
+    explicit Track(const AfDetectorConfig& c) : af{c} {}
+    RrAfDetector af;
+    std::optional<core::TimePoint> last_beat;
+    bool last_good = false;
+    std::vector<double> rr;  // recent usable intervals, seconds, oldest first
+  };
+  template <typename Detector>
+  struct Waveform {
+    std::optional<Detector> detector;
+    core::TimePoint start{};  // time of sample 0 of the detector
+    core::TimePoint next_expected{};
+    std::optional<core::TimePoint> poor_since;  // flat or poor quality now
+    std::optional<core::TimePoint> poor_until;  // end of the latest poor stretch
+  };
+
+  Track& track(BeatSource s) { return tracks_[static_cast<std::size_t>(s)]; }
+  const Track& track(BeatSource s) const { return tracks_[static_cast<std::size_t>(s)]; }
+  void accept_beat(const Beat& beat);
+  void note_ecg_pause(core::TimePoint previous, core::TimePoint now);
+  bool streaming(const core::TimePoint& next_expected, bool have_detector, core::TimePoint now) const;
+  std::optional<Pause> ongoing_pause(core::TimePoint now) const;
+  void fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const;
+  template <typename Detector>
+  bool restart_needed(const Waveform<Detector>& w, core::TimePoint first, double fs) const;
+
+  RhythmConfig config_;
+  std::array<Track, 3> tracks_;
+  Waveform<QrsDetector> ecg_;
+  Waveform<PulseOnsetDetector> pleth_;
+  std::optional<Pause> last_pause_;
+};
+
+}  // namespace vigil::alerts

@@ -1,0 +1,163 @@
+#include "alerts/rr_af_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace vigil::alerts {
+
+namespace {
+
+constexpr double kShortestRr = 0.2;  // s; 300 /min, faster is not a ventricular rhythm
+constexpr double kLongestRr = 3.0;   // s; longer is a pause, reported apart from AF
+constexpr std::size_t kMinDifferences = 8;
+constexpr std::size_t kMinResidualPairs = 4;
+// When ectopy leaves fewer than kMinResidualPairs regular pairs, nothing of a
+// dominant rhythm is left: score it as AF-like irregularity.
+constexpr double kResidualWhenNoneLeft = 0.3;
+constexpr double kLogFloor = 1e-3;
+// With jittered beat times (pulse onsets) every interval difference carries
+// noise of ~2-2.5 jitter standard deviations; this much of a jitter sd is
+// taken off each difference (and added to the transition tolerance). Half a
+// sd keeps sensitivity on the AF database with 20 ms of simulated jitter
+// (docs/rhythm.md); a full sd or more removed too much of AF's irregularity.
+constexpr double kNoiseWidth = 0.5;
+
+double quantile(std::vector<double>& v, double q) {
+  const auto i = std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  return v[i];
+}
+
+struct Window {
+  const std::vector<double>& rr;
+  const std::vector<bool>& usable;
+  double median;
+  double noise;  // s
+  double excess(double difference) const { return std::max(0.0, std::abs(difference) - noise); }
+};
+
+double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
+  double best = 1.0;
+  std::vector<double> diffs;
+  for (std::size_t lag = 1; lag <= c.max_pattern_lag; ++lag) {
+    diffs.clear();
+    for (std::size_t j = lag; j < w.rr.size(); ++j) {
+      if (w.usable[j] && w.usable[j - lag]) diffs.push_back(w.excess(w.rr[j] - w.rr[j - lag]));
+    }
+    if (diffs.size() >= kMinDifferences)
+      best = std::min(best, quantile(diffs, c.pattern_quantile) / w.median);
+  }
+  return best;
+}
+
+double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
+  const std::size_t n = w.rr.size();
+  std::vector<bool> drop(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    if (!w.usable[j]) {
+      drop[j] = true;
+    } else if (w.rr[j] < c.premature_ratio * w.median) {
+      drop[j] = true;
+      if (j + 1 < n) drop[j + 1] = true;  // the compensatory or reset interval
+    } else if (w.rr[j] > c.missed_beat_ratio * w.median) {
+      drop[j] = true;
+    }
+  }
+  std::vector<double> diffs;
+  for (std::size_t j = 1; j < n; ++j) {
+    if (!drop[j] && !drop[j - 1]) diffs.push_back(w.excess(w.rr[j] - w.rr[j - 1]));
+  }
+  if (diffs.size() < kMinResidualPairs) return kResidualWhenNoneLeft;
+  return quantile(diffs, 0.5) / w.median;
+}
+
+double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
+  const double tolerance = c.transition_tolerance + w.noise / w.median;
+  enum Class { short_rr, normal_rr, long_rr };
+  auto classify = [&](double rr) {
+    if (rr < (1 - tolerance) * w.median) return short_rr;
+    if (rr > (1 + tolerance) * w.median) return long_rr;
+    return normal_rr;
+  };
+  std::size_t pairs = 0, unexplained = 0;
+  for (std::size_t j = 1; j < w.rr.size(); ++j) {
+    if (!w.usable[j] || !w.usable[j - 1]) continue;
+    const Class a = classify(w.rr[j - 1]), b = classify(w.rr[j]);
+    ++pairs;
+    if ((a == long_rr && b != normal_rr) || (a == short_rr && b == short_rr) ||
+        (a == normal_rr && b == long_rr))
+      ++unexplained;
+  }
+  return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
+}
+
+}  // namespace
+
+RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
+  config_.window = std::max<std::size_t>(config_.window, kMinDifferences + config_.max_pattern_lag);
+  reset();
+}
+
+void RrAfDetector::reset() {
+  rr_.assign(config_.window, 0.0);
+  usable_.assign(config_.window, false);
+  next_ = 0;
+  count_ = 0;
+  assessment_ = {};
+}
+
+void RrAfDetector::add(core::Duration rr, bool usable) {
+  const double seconds = core::to_seconds(rr);
+  rr_[next_] = seconds;
+  usable_[next_] = usable && seconds >= kShortestRr && seconds <= kLongestRr;
+  next_ = (next_ + 1) % config_.window;
+  count_ = std::min(count_ + 1, config_.window);
+  assess();
+}
+
+AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
+                                  const AfDetectorConfig& config) {
+  std::vector<double> lengths;
+  for (std::size_t j = 0; j < rr_seconds.size(); ++j) {
+    if (usable[j]) lengths.push_back(rr_seconds[j]);
+  }
+  if (lengths.size() < kMinDifferences) return {};
+  const Window w{rr_seconds, usable, quantile(lengths, 0.5),
+                 kNoiseWidth * core::to_seconds(config.timing_noise)};
+  return {pattern_irregularity(w, config), residual_irregularity(w, config),
+          unexplained_transitions(w, config)};
+}
+
+double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
+  const double z = m.bias + m.pattern * std::log(std::max(f.pattern_irregularity, kLogFloor)) +
+                   m.residual * std::log(std::max(f.residual_irregularity, kLogFloor)) +
+                   m.unexplained * f.unexplained_transitions;
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+void RrAfDetector::assess() {
+  const bool was_af = assessment_.af;
+  assessment_ = {};
+  if (count_ < config_.window) return;  // warming up
+  std::vector<double> rr(config_.window);
+  std::vector<bool> usable(config_.window);
+  std::size_t good = 0;
+  for (std::size_t k = 0; k < config_.window; ++k) {  // oldest first
+    const std::size_t at = (next_ + k) % config_.window;
+    rr[k] = rr_[at];
+    usable[k] = usable_[at];
+    good += usable[k] ? 1 : 0;
+  }
+  assessment_.usable_fraction = static_cast<double>(good) / static_cast<double>(config_.window);
+  if (assessment_.usable_fraction < config_.min_usable_fraction || good < kMinDifferences) {
+    assessment_.status = AfStatus::poor_signal;
+    return;
+  }
+  assessment_.status = AfStatus::assessed;
+  assessment_.features = features(rr, usable, config_);
+  assessment_.probability = probability(assessment_.features, config_.model);
+  assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
+                          : assessment_.probability > config_.enter_probability;
+}
+
+}  // namespace vigil::alerts

@@ -1,0 +1,77 @@
+#include "bench/device_feed.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "drivers/device_session.hpp"
+
+namespace vigil::bench {
+namespace {
+// A monitor's clock; any fixed instant keeps recordings identical run to run.
+const core::TimePoint kWallStart{std::chrono::hours{24 * 365 * 55}};
+// Measurement noise as the simulator's scenarios use it: values wander by a
+// unit or so, as real displays do.
+constexpr double kNoise = 0.5;
+// A cuff cycle of 5 min, as the shipped profile expects during an infusion.
+constexpr auto kCuffCycle = std::chrono::minutes{5};
+}  // namespace
+
+DeviceFeed::DeviceFeed(std::string_view protocol, unsigned seed)
+    : emitter_{sim::make_emitter(protocol)}, model_{sim::Vitals{}, seed}, rng_{seed} {
+  if (!emitter_)
+    throw std::invalid_argument("no simulated device speaks '" + std::string{protocol} + "' (" +
+                                sim::emitter_names() + ")");
+}
+
+std::string DeviceFeed::next() {
+  model_.advance(t_);
+  sim::DeviceState s;
+  s.t = t_;
+  s.wall = kWallStart + t_;
+  s.vitals = model_.measured(t_, kNoise, rng_);
+  // Beat-flagging devices (Nonin 2/7, CMS50) time their pulses and pleth from the patient.
+  s.patient = &model_;
+  s.rng = &rng_;
+  if (emitter_->measures_nibp() && t_ >= next_cuff_) {
+    const auto& v = s.vitals;
+    s.cuff = sim::CuffReading{v.systolic, v.diastolic, std::round(v.mean()), s.wall, false};
+    next_cuff_ += kCuffCycle;
+  }
+  t_ += emitter_->interval();
+  return emitter_->frame(s);
+}
+
+Recording record(std::string_view protocol, core::Duration length, unsigned seed) {
+  DeviceFeed feed{protocol, seed};
+  // The device talks with a session as it would with vigild: the session's
+  // opening request, its answers to what the device sent (an IntelliVue
+  // association, then polls) and its keep-alives once a second (a CMS50
+  // stops streaming without them) all reach the device.
+  const auto* p = drivers::find_protocol(protocol);
+  auto session = p ? p->make_session() : nullptr;
+  drivers::DecodeOutput host;
+  if (session) session->on_open(host);
+  core::Duration next_tick{};
+  Recording rec;
+  rec.protocol = std::string{protocol};
+  rec.length = length;
+  while (true) {
+    feed.hear(host.to_send);
+    host.clear();
+    std::string bytes = feed.next();
+    if (feed.time() >= length) break;
+    if (session) {
+      session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), host);
+      if (feed.time() >= next_tick) {
+        session->on_tick(kWallStart + feed.time(), host);
+        next_tick += std::chrono::seconds{1};
+      }
+    }
+    if (bytes.empty()) continue;
+    rec.bytes += bytes.size();
+    rec.chunks.push_back({feed.time(), std::move(bytes)});
+  }
+  return rec;
+}
+
+}  // namespace vigil::bench

@@ -1,0 +1,57 @@
+#pragma once
+// What a real monitor would send, made by the simulator's emitters (so by the
+// codecs' own encoders): a steady patient, frames at the protocol's pace, and
+// for devices that wait to be asked (CMS50) the host's request answered first.
+// The benchmarks feed these bytes to vigild, to the peer script, or straight
+// into a session.
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+#include "sim/device_emitter.hpp"
+#include "sim/physiology.hpp"
+
+namespace vigil::bench {
+
+class DeviceFeed {
+ public:
+  // Throws std::invalid_argument for a protocol the simulator does not speak.
+  DeviceFeed(std::string_view protocol, unsigned seed);
+
+  // The bytes of the next frame (one interval later than the last one).
+  std::string next();
+  // Simulated time of the frame next() returned last.
+  core::Duration time() const { return t_ - emitter_->interval(); }
+  core::Duration interval() const { return emitter_->interval(); }
+  // What the host sent to the device (start commands, acknowledgements).
+  void hear(std::span<const std::uint8_t> bytes) { emitter_->received(bytes); }
+
+ private:
+  std::unique_ptr<sim::DeviceEmitter> emitter_;
+  sim::PatientModel model_;
+  std::mt19937 rng_;  // the device's own: measurement noise and motion artefact
+  core::Duration t_{};
+  core::Duration next_cuff_{std::chrono::seconds{2}};
+};
+
+// A stretch of a device's output, frame by frame, each with its simulated time.
+struct Recording {
+  struct Chunk {
+    core::Duration t{};
+    std::string bytes;
+  };
+  std::string protocol;
+  core::Duration length{};
+  std::vector<Chunk> chunks;
+  std::size_t bytes = 0;
+};
+
+// Records `length` of the device's output; the session's opening request (if
+// the protocol has one) is heard by the device first.
+Recording record(std::string_view protocol, core::Duration length, unsigned seed = 1);
+
+}  // namespace vigil::bench

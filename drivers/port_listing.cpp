@@ -1,0 +1,35 @@
+#include "drivers/port_listing.hpp"
+
+#include <cstdio>
+
+namespace vigil::drivers {
+
+std::string protocol_hint(const SerialPortInfo& p) {
+  // Silicon Labs CP210x: the USB bridge inside the Contec CMS50D+/CMS50E.
+  if (p.usb_vid == 0x10c4 && p.usb_pid == 0xea60) return "cms50 (CP210x bridge as in Contec CMS50D+/E)";
+  if (p.transport == "usb")
+    return "auto (a USB-serial adapter: masimo, nonin-2/7/8 or hl7-mllp are detected by listening; "
+           "name cms50, intellivue or datex in the config)";
+  return "auto (a built-in serial port: name intellivue or datex in the config, others are detected by listening)";
+}
+
+std::string describe_ports(const std::vector<SerialPortInfo>& ports) {
+  if (ports.empty()) return "no serial ports found\n";
+  std::string out;
+  for (const auto& p : ports) {
+    out += p.path + "  " + p.transport;
+    if (p.usb_vid) {
+      char ids[16];
+      std::snprintf(ids, sizeof ids, "%04x:%04x", *p.usb_vid, p.usb_pid.value_or(0));
+      out += std::string{"  usb_vid_pid="} + ids;
+    }
+    if (!p.manufacturer.empty()) out += "  " + p.manufacturer;
+    if (!p.product.empty()) out += "  " + p.product;
+    if (!p.usb_serial.empty()) out += "  usb_serial=" + p.usb_serial;
+    if (!p.description.empty()) out += "  (" + p.description + ")";
+    out += "\n    protocol: " + protocol_hint(p) + "\n";
+  }
+  return out;
+}
+
+}  // namespace vigil::drivers

@@ -1,0 +1,106 @@
+#include "station/station_config.hpp"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace vigil::station {
+namespace pb = google::protobuf;
+using vigil::v1::station::StationConfig;
+
+namespace {
+
+class Collector final : public pb::io::ErrorCollector {
+ public:
+  explicit Collector(std::string path) : path_{std::move(path)} {}
+  void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
+    add(line, column, message);
+  }
+  void AddWarning(int line, pb::io::ColumnNumber column, const std::string& message) override {
+    add(line, column, "warning: " + message);
+  }
+  // protobuf counts from zero; editors and people count from one.
+  void add(int line, int column, const std::string& message) {
+    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
+                      message);
+  }
+  std::string text() const {
+    std::string s;
+    for (const auto& e : errors_) s += (s.empty() ? "" : "\n") + e;
+    return s;
+  }
+  bool empty() const { return errors_.empty(); }
+
+ private:
+  std::string path_;
+  std::vector<std::string> errors_;
+};
+
+bool endpoint_ok(const std::string& e) {
+  return e.starts_with("tcp://") || e.starts_with("ipc://");
+}
+
+void validate(const StationConfig& c, const pb::TextFormat::ParseInfoTree& tree, Collector& errors) {
+  const auto* d = StationConfig::descriptor();
+  auto at = [&](const pb::TextFormat::ParseInfoTree& t, const pb::Descriptor* desc, const char* field,
+                int index, const std::string& message) {
+    const auto loc = t.GetLocation(desc->FindFieldByName(field), index);
+    errors.add(loc.line < 0 ? 0 : loc.line, loc.column < 0 ? 0 : loc.column, message);
+  };
+  if (c.daemon_size() == 0)
+    errors.add(0, 0, "no daemon to watch: add 'daemon { name: ... publish_endpoint: ... }'");
+  if (c.trend_minutes() > 24 * 60) at(tree, d, "trend_minutes", -1, "trend_minutes is at most 1440 (a day)");
+  std::set<std::string> names;
+  const auto* dd = vigil::v1::station::Daemon::descriptor();
+  for (int i = 0; i < c.daemon_size(); ++i) {
+    const auto& daemon = c.daemon(i);
+    const auto* t = tree.GetTreeForNested(d->FindFieldByName("daemon"), i);
+    if (daemon.name().empty())
+      at(tree, d, "daemon", i, "a daemon needs a name (shown when it is lost)");
+    else if (!names.insert(daemon.name()).second)
+      at(*t, dd, "name", -1, "daemon name '" + daemon.name() + "' is used twice");
+    if (!endpoint_ok(daemon.publish_endpoint()))
+      at(daemon.publish_endpoint().empty() ? tree : *t, daemon.publish_endpoint().empty() ? d : dd,
+         daemon.publish_endpoint().empty() ? "daemon" : "publish_endpoint",
+         daemon.publish_endpoint().empty() ? i : -1,
+         "publish_endpoint must be tcp://host:port (vigild's publish_endpoint)");
+    if (!endpoint_ok(daemon.command_endpoint()))
+      at(daemon.command_endpoint().empty() ? tree : *t, daemon.command_endpoint().empty() ? d : dd,
+         daemon.command_endpoint().empty() ? "daemon" : "command_endpoint",
+         daemon.command_endpoint().empty() ? i : -1,
+         "command_endpoint must be tcp://host:port (vigild's command_endpoint: snapshots and "
+         "acknowledgements)");
+  }
+}
+
+}  // namespace
+
+core::Result<StationConfig> parse_station_config(const std::string& text, const std::string& path) {
+  StationConfig c;
+  Collector errors{path};
+  pb::TextFormat::Parser parser;
+  pb::TextFormat::ParseInfoTree tree;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(text, &c)) return core::Error{errors.text()};
+  validate(c, tree, errors);
+  if (!errors.empty()) return core::Error{errors.text()};
+  if (c.name().empty()) c.set_name("station");
+  if (c.listen().empty()) c.set_listen("127.0.0.1:8080");
+  if (c.trend_minutes() == 0) c.set_trend_minutes(30);
+  return c;
+}
+
+core::Result<StationConfig> load_station_config(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) return core::Error{path + ": cannot be read"};
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_station_config(text.str(), path);
+}
+
+}  // namespace vigil::station

@@ -1,0 +1,15 @@
+#pragma once
+// Reads vigil-station's config (protobuf text format, proto/vigil/v1/station.proto).
+// Every mistake is reported as "file:line:column: message".
+#include <string>
+
+#include "core/result.hpp"
+#include "vigil/v1/station.pb.h"
+
+namespace vigil::station {
+
+core::Result<vigil::v1::station::StationConfig> load_station_config(const std::string& path);
+core::Result<vigil::v1::station::StationConfig> parse_station_config(const std::string& text,
+                                                                     const std::string& path_for_messages);
+
+}  // namespace vigil::station

@@ -1,0 +1,215 @@
+#include "station/station_service.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
+#include "client/vigild_replay.hpp"
+#include "tools/tail/bus_line_format.hpp"
+
+namespace vigil::station {
+namespace {
+
+std::string trimmed(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+v1::station::PageReply page_reply(const std::string& id, bool ok, const std::string& message) {
+  v1::station::PageReply r;
+  r.set_request_id(id);
+  r.set_ok(ok);
+  r.set_message(message);
+  return r;
+}
+
+}  // namespace
+
+StationService::StationService(boost::asio::io_context& io, v1::station::StationConfig config,
+                               const core::Clock& clock)
+    : io_{io},
+      config_{std::move(config)},
+      clock_{clock},
+      ward_{config_.name(), std::chrono::minutes{config_.trend_minutes()}},
+      tick_{io} {}
+
+StationService::~StationService() {
+  stop();
+}
+
+void StationService::start() {
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& d : config_.daemon()) {
+    auto w = std::make_unique<Watched>();
+    w->config = d;
+    ward_.add_daemon(d.name(), d.publish_endpoint(), {d.bed().begin(), d.bed().end()});
+    client::ClientOptions o;
+    o.name = d.name();
+    o.publish_endpoint = d.publish_endpoint();
+    o.command_endpoint = d.command_endpoint();
+    o.beds.assign(d.bed().begin(), d.bed().end());
+    o.replay = client::vigild_replay_protocol();
+    Watched* self = w.get();
+    client::ClientCallbacks cb;
+    cb.snapshot = [this, self](const v1::BedStatus& s) {
+      ward_.on_snapshot(self->config.name(), s);
+      changed(true);
+    };
+    cb.update = [this, self](const std::string& topic, const v1::BusMessage& m) {
+      on_client_update(*self, topic, m);
+    };
+    cb.event = [this, self](const client::ClientEvent& e) { on_client_event(*self, e); };
+    w->client = std::make_unique<client::CloneClient>(zmq_, o, cb);
+    w->client->start(now);
+    for (int fd : w->client->descriptors()) {
+      w->fds.push_back(std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd));
+      watch(*w, *w->fds.back());
+    }
+    watched_.push_back(std::move(w));
+  }
+  running_ = true;
+  schedule_tick();
+}
+
+void StationService::stop() {
+  if (!running_) return;
+  running_ = false;
+  tick_.cancel();
+  for (auto& w : watched_)
+    for (auto& fd : w->fds) {
+      boost::system::error_code ignored;
+      fd->cancel(ignored);
+      fd->release();  // the descriptor belongs to ZeroMQ
+    }
+}
+
+void StationService::watch(Watched& w, boost::asio::posix::stream_descriptor& fd) {
+  fd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                [this, &w, &fd](boost::system::error_code ec) {
+                  if (ec || !running_) return;
+                  process(w);
+                  watch(w, fd);
+                });
+}
+
+void StationService::schedule_tick() {
+  tick_.expires_after(client::CloneClient::kTick);
+  tick_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !running_) return;
+    for (auto& w : watched_) process(*w);
+    schedule_tick();
+  });
+}
+
+void StationService::process(Watched& w) {
+  w.client->process(std::chrono::steady_clock::now());
+  refresh_health(w);
+}
+
+void StationService::refresh_health(Watched& w) {
+  const auto now = clock_.now();
+  const bool daemon_online = w.client->publisher_online();
+  ward_.set_daemon_online(w.config.name(), daemon_online,
+                          daemon_online ? "" : (w.lost_detail.empty() ? "not heard from yet" : w.lost_detail),
+                          now);
+  auto beds = w.client->beds();
+  for (const auto& b : w.config.bed())
+    if (std::find(beds.begin(), beds.end(), b) == beds.end()) beds.push_back(b);
+  std::string signature = daemon_online ? "+" : "-";
+  for (const auto& bed : beds) {
+    const auto h = w.client->health(bed);
+    std::string status;
+    if (!daemon_online)
+      status = "vigild " + w.config.name() + " lost";
+    else if (!h.talking)
+      status = "its stream on vigild " + w.config.name() + " is silent";
+    else if (!h.in_step)
+      status = "out of step: " + (w.sync_detail.empty() ? "recovering missed messages" : w.sync_detail);
+    ward_.set_bed_health(w.config.name(), bed, h.talking, h.in_step, status, now);
+    signature += bed + (h.talking ? "+" : "-") + (h.in_step ? "+" : "-");
+  }
+  if (signature == w.health) return;
+  w.health = signature;
+  changed(true);
+}
+
+void StationService::on_client_update(Watched& w, const std::string& topic, const v1::BusMessage& m) {
+  if (m.has_heartbeat()) return;
+  ward_.on_update(w.config.name(), m);
+  const bool urgent = !m.has_observation();
+  if (urgent) line(w.config.name() + " " + tools::format_line(m));
+  if (m.has_context()) w.client->refresh(m.context().bed());  // limits and patient come whole with a snapshot
+  (void)topic;
+  changed(urgent);
+}
+
+void StationService::on_client_event(Watched& w, const client::ClientEvent& e) {
+  if (e.kind == client::EventKind::publisher_lost) w.lost_detail = e.detail;
+  if (e.kind == client::EventKind::sync_failed) w.sync_detail = e.detail;
+  if (e.kind == client::EventKind::resynced) w.sync_detail.clear();
+  line(client::describe(e));
+  refresh_health(w);
+  changed(true);
+}
+
+void StationService::request(const v1::station::PageRequest& r, ReplyHandler done) {
+  const std::string who = trimmed(r.operator_name());
+  if (who.empty() || who.size() > 64)
+    return done(page_reply(r.request_id(), false,
+                           "enter your name first: every acknowledgement is recorded with it"));
+  v1::CommandRequest cmd;
+  cmd.set_actor(who);
+  cmd.set_station(config_.name());
+  std::string bed, what;
+  switch (r.action_case()) {
+    case v1::station::PageRequest::kAcknowledge:
+      *cmd.mutable_acknowledge() = r.acknowledge();
+      bed = r.acknowledge().bed();
+      what =
+          "acknowledge " + (r.acknowledge().alarm_id().empty() ? "all alarms" : r.acknowledge().alarm_id());
+      break;
+    case v1::station::PageRequest::kAudioPause:
+      *cmd.mutable_audio_pause() = r.audio_pause();
+      bed = r.audio_pause().bed();
+      what = "pause audio";
+      break;
+    case v1::station::PageRequest::ACTION_NOT_SET:
+      return done(page_reply(r.request_id(), false, "no action: acknowledge or audio_pause"));
+  }
+  std::string daemon = r.daemon();
+  if (daemon.empty() && r.has_acknowledge()) daemon = ward_.daemon_of_alarm(r.acknowledge().alarm_id());
+  auto it =
+      std::find_if(watched_.begin(), watched_.end(), [&](auto& w) { return w->config.name() == daemon; });
+  if (it == watched_.end() || !ward_.has_bed(daemon, bed))
+    return done(page_reply(r.request_id(), false, "no bed '" + bed + "' on a daemon named '" + daemon + "'"));
+  Watched& w = **it;
+  const std::string where = bed + " (" + daemon + ")";
+  line(where + ": " + what + " by " + who + " at " + config_.name());
+  const std::string id = r.request_id();
+  auto sent = w.client->send(
+      cmd,
+      [this, done, id, where](const v1::CommandReply& reply) {
+        const std::string text = reply.ok() ? reply.message() : reply.error();
+        line(where + ": " + (reply.ok() ? "done: " : "REFUSED: ") + text);
+        done(page_reply(id, reply.ok(), text));
+      },
+      std::chrono::steady_clock::now());
+  if (!sent) {
+    line(where + ": NOT SENT: " + sent.error());
+    return done(page_reply(id, false, sent.error()));
+  }
+  // ZeroMQ's descriptor may not signal a reply that follows a send: look soon.
+  boost::asio::post(io_, [this, &w] {
+    if (running_) process(w);
+  });
+}
+
+void StationService::changed(bool urgent) {
+  for (auto& f : change_listeners_) f(urgent);
+}
+
+void StationService::line(const std::string& text) {
+  for (auto& f : line_listeners_) f(text);
+}
+
+}  // namespace vigil::station

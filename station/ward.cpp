@@ -1,0 +1,305 @@
+#include "station/ward.hpp"
+
+#include <algorithm>
+
+namespace vigil::station {
+namespace {
+
+core::TimePoint to_time(const google::protobuf::Timestamp& ts) {
+  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{ts.seconds()} +
+                                                                    std::chrono::nanoseconds{ts.nanos()})};
+}
+
+void set_time(google::protobuf::Timestamp* ts, core::TimePoint t) {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  ts->set_seconds(ns / 1000000000);
+  ts->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
+}
+
+double epoch_seconds(core::TimePoint t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// The order values are listed in on a tile: heart, oxygen, pressure, the rest.
+int metric_rank(const std::string& metric) {
+  static const std::vector<std::string> order{"hr",       "pulse",     "spo2", "nibp_sys",
+                                              "nibp_dia", "nibp_mean", "resp", "pi"};
+  auto it = std::find(order.begin(), order.end(), metric);
+  return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
+}
+
+std::string unusable_reason(const v1::Quality& q) {
+  if (q.sensor_off()) return "sensor off";
+  if (q.invalid()) return "invalid";
+  if (q.artifact()) return "artifact";
+  if (q.questionable()) return "questionable";
+  return "";
+}
+
+bool past(const v1::LimitView& l, double value) {
+  const auto& c = l.comparison();
+  if (c == ">") return value > l.threshold();
+  if (c == ">=") return value >= l.threshold();
+  if (c == "<") return value < l.threshold();
+  if (c == "<=") return value <= l.threshold();
+  return false;  // baseline-relative: only the daemon knows the baseline it is relative to
+}
+
+bool alarm_gone(const v1::AlarmEvent& a) {
+  return a.transition() == v1::RESET || (a.transition() == v1::CLEARED && !a.latched());
+}
+
+}  // namespace
+
+Ward::Ward(std::string station_name, std::chrono::minutes trend_span)
+    : station_{std::move(station_name)}, trend_span_{trend_span} {}
+
+void Ward::add_daemon(const std::string& name, const std::string& publish_endpoint,
+                      const std::vector<std::string>& beds) {
+  daemons_[name].publish_endpoint = publish_endpoint;
+  for (const auto& b : beds) bed(name, b);
+}
+
+Ward::Bed& Ward::bed(const std::string& daemon, const std::string& id) {
+  auto [it, created] = beds_.try_emplace(Key{daemon, id});
+  if (created) {
+    it->second.daemon = daemon;
+    it->second.id = id;
+  }
+  return it->second;
+}
+
+bool Ward::has_bed(const std::string& daemon, const std::string& id) const {
+  return beds_.count(Key{daemon, id}) > 0;
+}
+
+void Ward::on_snapshot(const std::string& daemon, const v1::BedStatus& s) {
+  Bed& b = bed(daemon, s.bed());
+  b.patient_id = s.patient_id();
+  b.infusion_running = s.infusion_running();
+  b.infusion_started = s.infusion_started();
+  if (!b.infusion_running) b.infusion_drug.clear();
+  b.drill = s.drill();
+  b.latest.clear();
+  for (const auto& o : s.latest()) {
+    b.latest[o.metric()] = o;
+    add_trend_point(b, o);
+  }
+  b.alarms.clear();
+  for (const auto& a : s.alarms()) b.alarms[a.alarm_id()] = a;
+  b.devices.clear();
+  for (const auto& d : s.devices()) b.devices[d.device()] = d;
+  b.limits.assign(s.limits().begin(), s.limits().end());
+}
+
+void Ward::on_update(const std::string& daemon, const v1::BusMessage& m) {
+  switch (m.body_case()) {
+    case v1::BusMessage::kObservation: {
+      Bed& b = bed(daemon, m.observation().bed());
+      b.latest[m.observation().metric()] = m.observation();
+      b.drill = b.drill || m.observation().drill();
+      add_trend_point(b, m.observation());
+      break;
+    }
+    case v1::BusMessage::kAlarm:
+      on_alarm(bed(daemon, m.alarm().bed()), m.alarm());
+      break;
+    case v1::BusMessage::kLink:
+      bed(daemon, m.link().bed()).devices[m.link().device()] = m.link();
+      break;
+    case v1::BusMessage::kContext:
+      on_context(bed(daemon, m.context().bed()), m.context());
+      break;
+    default:
+      break;
+  }
+}
+
+void Ward::on_alarm(Bed& b, const v1::AlarmEvent& a) {
+  b.drill = b.drill || a.drill();
+  if (alarm_gone(a)) {
+    b.alarms.erase(a.alarm_id());
+    return;
+  }
+  b.alarms[a.alarm_id()] = a;
+}
+
+void Ward::on_context(Bed& b, const v1::ContextEvent& c) {
+  b.drill = b.drill || c.drill();
+  if (c.what() == "admitted") {
+    b.patient_id = c.patient_id();
+  } else if (c.what() == "discharged") {
+    b.patient_id.clear();
+    b.infusion_running = false;
+    b.infusion_drug.clear();
+  } else if (c.what() == "infusion_started") {
+    b.infusion_running = true;
+    b.infusion_started = c.time();
+    b.infusion_drug = c.new_value();
+  } else if (c.what() == "infusion_stopped") {
+    b.infusion_running = false;
+    b.infusion_drug.clear();
+  }
+}
+
+void Ward::add_trend_point(Bed& b, const v1::Observation& o) {
+  if (!unusable_reason(o.quality()).empty()) return;
+  const auto t = to_time(o.has_device_time() ? o.device_time() : o.received());
+  auto& series = b.trend[o.metric()];
+  if (!series.empty() && t < series.back().time + kTrendStep) return;
+  series.push_back({t, o.value()});
+  while (!series.empty() && series.front().time < t - trend_span_) series.pop_front();
+  new_points_.emplace_back(Key{b.daemon, b.id}, o.metric(), series.back());
+  // With no page to take them (terminal or log only), the oldest go; a page
+  // that connects gets every point kept anyway.
+  if (new_points_.size() > kMaxNewPoints) new_points_.pop_front();
+}
+
+void Ward::set_daemon_online(const std::string& daemon, bool online, const std::string& detail,
+                             core::TimePoint now) {
+  Daemon& d = daemons_[daemon];
+  if (d.online && !online) d.offline_since = now;
+  if (!d.online && !online && d.offline_since == core::TimePoint{}) d.offline_since = now;
+  d.online = online;
+  d.detail = detail;
+}
+
+void Ward::set_bed_health(const std::string& daemon, const std::string& id, bool online, bool in_step,
+                          const std::string& status, core::TimePoint now) {
+  Bed& b = bed(daemon, id);
+  if (!online && (b.online || b.offline_since == core::TimePoint{})) b.offline_since = now;
+  b.online = online;
+  b.in_step = in_step;
+  b.status = status;
+}
+
+std::string Ward::daemon_of_alarm(const std::string& alarm_id) const {
+  for (const auto& [key, b] : beds_)
+    if (b.alarms.count(alarm_id)) return key.first;
+  return "";
+}
+
+v1::station::ValueView Ward::value_view(const Bed& b, const v1::Observation& o) const {
+  v1::station::ValueView v;
+  v.set_metric(o.metric());
+  v.set_value(o.value());
+  v.set_unit(o.unit());
+  v.set_device(o.device());
+  *v.mutable_received() = o.received();
+  if (o.has_device_time()) *v.mutable_measured() = o.device_time();
+  const auto why = unusable_reason(o.quality());
+  v.set_usable(why.empty());
+  v.set_quality(why.empty() && o.quality().low_perfusion() ? "low perfusion" : why);
+  if (auto d = b.devices.find(o.device()); d != b.devices.end())
+    v.set_device_lost(d->second.state() == v1::DOWN || d->second.state() == v1::STALE);
+  if (!v.usable()) return v;
+  for (const auto& [id, a] : b.alarms) {
+    if (a.metric() == o.metric() && a.active() && a.kind() == v1::PHYSIOLOGICAL) {
+      v.set_past_limit(true);
+      v.set_limit(a.message());
+      return v;
+    }
+  }
+  for (const auto& l : b.limits) {
+    if (l.enabled() && l.metric() == o.metric() && past(l, o.value())) {
+      v.set_past_limit(true);
+      v.set_limit(l.rule());
+      return v;
+    }
+  }
+  return v;
+}
+
+v1::station::BedView Ward::bed_view(const Bed& b) const {
+  v1::station::BedView v;
+  v.set_bed(b.id);
+  v.set_daemon(b.daemon);
+  v.set_online(b.online);
+  v.set_in_step(b.in_step);
+  v.set_status(b.status);
+  if (!b.online && b.offline_since != core::TimePoint{}) set_time(v.mutable_offline_since(), b.offline_since);
+  v.set_patient_id(b.patient_id);
+  v.set_infusion_running(b.infusion_running);
+  if (b.infusion_running) *v.mutable_infusion_started() = b.infusion_started;
+  v.set_infusion_drug(b.infusion_drug);
+  v.set_drill(b.drill);
+  std::vector<const v1::Observation*> values;
+  for (const auto& [metric, o] : b.latest) values.push_back(&o);
+  std::stable_sort(values.begin(), values.end(),
+                   [](auto* x, auto* y) { return metric_rank(x->metric()) < metric_rank(y->metric()); });
+  for (const auto* o : values) *v.add_values() = value_view(b, *o);
+  for (const auto& [id, d] : b.devices) *v.add_devices() = d;
+  v1::Priority highest = v1::PRIORITY_UNSPECIFIED;
+  for (const auto& [id, a] : b.alarms)
+    if (!a.acknowledged() && a.priority() > highest) highest = a.priority();
+  v.set_highest_alarm(highest);
+  return v;
+}
+
+v1::station::WardView Ward::view(core::TimePoint now) const {
+  v1::station::WardView w;
+  w.set_station(station_);
+  set_time(w.mutable_now(), now);
+  w.set_trend_minutes(static_cast<std::uint32_t>(trend_span_.count()));
+  for (const auto& [name, d] : daemons_) {
+    auto* dv = w.add_daemons();
+    dv->set_name(name);
+    dv->set_online(d.online);
+    dv->set_detail(d.detail);
+    dv->set_publish_endpoint(d.publish_endpoint);
+    if (!d.online && d.offline_since != core::TimePoint{})
+      set_time(dv->mutable_offline_since(), d.offline_since);
+  }
+  std::vector<const v1::AlarmEvent*> alarms;
+  std::map<const v1::AlarmEvent*, std::string> daemon_of;
+  for (const auto& [key, b] : beds_) {
+    *w.add_beds() = bed_view(b);
+    w.set_drill(w.drill() || b.drill);
+    for (const auto& [id, a] : b.alarms) {
+      alarms.push_back(&a);
+      daemon_of[&a] = key.first;
+    }
+  }
+  std::stable_sort(alarms.begin(), alarms.end(), [](auto* x, auto* y) {
+    if (x->priority() != y->priority()) return x->priority() > y->priority();
+    return to_time(x->onset()) > to_time(y->onset());
+  });
+  for (const auto* a : alarms) {
+    auto* av = w.add_alarms();
+    av->set_daemon(daemon_of[a]);
+    *av->mutable_alarm() = *a;
+  }
+  return w;
+}
+
+v1::station::TrendUpdate Ward::trends() const {
+  v1::station::TrendUpdate u;
+  u.set_full(true);
+  for (const auto& [key, b] : beds_) {
+    for (const auto& [metric, points] : b.trend) {
+      auto* s = u.add_series();
+      s->set_bed(key.first + "/" + key.second);
+      s->set_metric(metric);
+      for (const auto& p : points) {
+        s->add_time(epoch_seconds(p.time));
+        s->add_value(p.value);
+      }
+    }
+  }
+  return u;
+}
+
+v1::station::TrendUpdate Ward::take_new_trend_points() {
+  v1::station::TrendUpdate u;
+  for (const auto& [key, metric, p] : new_points_) {
+    auto* s = u.add_series();
+    s->set_bed(key.first + "/" + key.second);
+    s->set_metric(metric);
+    s->add_time(epoch_seconds(p.time));
+    s->add_value(p.value);
+  }
+  new_points_.clear();
+  return u;
+}
+
+}  // namespace vigil::station

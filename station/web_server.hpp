@@ -1,0 +1,55 @@
+#pragma once
+// The dashboard's HTTP and WebSocket server (Boost.Beast) on the station's
+// one Asio loop. It serves the page's few files, built into the binary, and
+// one WebSocket at /ws, and refuses the rest: methods other than GET and HEAD
+// (405), paths it does not serve (404), request bodies and oversized headers,
+// WebSocket handshakes from another origin's page (403), connections past a
+// limit, idle connections, and WebSocket messages over a few kilobytes. A bad
+// peer loses its own connection; the server and the other pages carry on.
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vigil::station {
+
+struct WebLimits {
+  std::size_t max_connections = 64;  // HTTP and WebSocket together
+  std::size_t max_message = 4096;    // a page's WebSocket message
+  std::chrono::seconds request_timeout{10};
+  std::size_t max_queued = 256;  // messages waiting for a slow page before it is dropped
+};
+
+struct WebHandlers {
+  // What a page gets first on connecting (the ward, every trend point).
+  std::function<std::vector<std::string>()> greeting;
+  // A page's message; `reply` answers that page only.
+  std::function<void(const std::string& text, std::function<void(std::string)> reply)> request;
+};
+
+class WebServer {
+ public:
+  // Listens on "host:port"; throws std::runtime_error naming the address.
+  WebServer(boost::asio::io_context& io, const std::string& listen, WebHandlers handlers,
+            WebLimits limits = {});
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  // Sends to every open page.
+  void broadcast(std::string text);
+  std::size_t pages() const;
+  std::uint16_t port() const;
+
+  struct State;
+  class Listener;
+
+ private:
+  std::shared_ptr<State> state_;
+  std::shared_ptr<Listener> listener_;
+};
+
+}  // namespace vigil::station

@@ -1,0 +1,258 @@
+"""The station's HTTP side refuses what it does not serve and stays up under
+abuse, checked with raw sockets (no HTTP library smoothing anything over):
+unknown paths 404, other methods 405, bodies 413, huge headers 431, bytes
+that are not HTTP, WebSocket handshakes from another origin (403) or to
+another path (404); on /ws, malformed frames (unmasked, reserved opcode,
+absurd length, invalid UTF-8, oversized message) close that connection
+only, and bad JSON gets an answer; 300 connections at once (more than the
+limit) leave an open page served and the server answering afterwards."""
+import base64
+import hashlib
+import json
+import os
+import socket
+import struct
+import time
+
+from harness import VIGIL_STATION, VIGILD, check, free_port, run, start, stop, workdir, write
+
+d = workdir()
+pub, cmd, http = free_port(), free_port(), free_port()
+logs = [os.path.join(d, "vigild.log"), os.path.join(d, "station.log")]
+
+DAEMON = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{d}/no-such-port" }} }}
+"""
+STATION = f"""name: "station-H"
+listen: "127.0.0.1:{http}"
+daemon {{ name: "room-1" publish_endpoint: "tcp://127.0.0.1:{pub}" command_endpoint: "tcp://127.0.0.1:{cmd}" }}
+"""
+
+
+def connect():
+    s = socket.create_connection(("127.0.0.1", http), timeout=5)
+    return s
+
+
+def exchange(raw, read_all=True):
+    """Sends raw bytes, returns (status code or None, headers dict, body) of the answer."""
+    s = connect()
+    s.sendall(raw)
+    data = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            if not read_all and b"\r\n\r\n" in data:
+                break
+    except (ConnectionResetError, socket.timeout):
+        pass
+    s.close()
+    if not data.startswith(b"HTTP/1.1 "):
+        return None, {}, data
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def get(path, method="GET", extra=""):
+    return exchange(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{http}\r\nConnection: close\r\n{extra}\r\n".encode())
+
+
+def alive():
+    code, _, body = get("/")
+    check(code == 200 and b"vigil" in body, f"the station no longer serves its page: {code}")
+
+
+class Page:
+    """A WebSocket client written out by hand, so it can also send what a browser never would."""
+
+    def __init__(self, origin=None, path="/ws"):
+        self.sock = connect()
+        key = base64.b64encode(os.urandom(16)).decode()
+        origin_line = f"Origin: {origin}\r\n" if origin else ""
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{http}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                           f"{origin_line}\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                break
+            head += chunk
+        self.status = int(head.split()[1]) if head.startswith(b"HTTP/1.1") else None
+        if self.status == 101:
+            accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode())
+                                      .digest()).decode()
+            check(accept.encode() in head, "the handshake answer does not match the key")
+        self.buffer = b""
+
+    def frame(self, payload, opcode=1, masked=True, fin=True, length=None):
+        n = len(payload) if length is None else length
+        head = bytes([(0x80 if fin else 0) | opcode])
+        mask_bit = 0x80 if masked else 0
+        if n < 126:
+            head += bytes([mask_bit | n])
+        elif n < 65536:
+            head += bytes([mask_bit | 126]) + struct.pack(">H", n)
+        else:
+            head += bytes([mask_bit | 127]) + struct.pack(">Q", n)
+        if masked:
+            mask = os.urandom(4)
+            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+            head += mask
+        return head + payload
+
+    def send_raw(self, data):
+        try:
+            self.sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def send_text(self, text):
+        self.send_raw(self.frame(text.encode()))
+
+    def recv(self, timeout=3):
+        """The next message's text, or None when the server closed the connection;
+        raises TimeoutError when neither happened in time."""
+        self.sock.settimeout(timeout)
+        while True:
+            if len(self.buffer) >= 2:
+                b1, b2 = self.buffer[0], self.buffer[1]
+                n, off = b2 & 0x7F, 2
+                if n == 126:
+                    n, off = struct.unpack(">H", self.buffer[2:4])[0], 4
+                elif n == 127:
+                    n, off = struct.unpack(">Q", self.buffer[2:10])[0], 10
+                if len(self.buffer) >= off + n:
+                    payload, self.buffer = self.buffer[off:off + n], self.buffer[off + n:]
+                    opcode = b1 & 0x0F
+                    if opcode == 8:
+                        return None
+                    if opcode == 1:
+                        return payload.decode()
+                    continue  # pings and the like
+            try:
+                chunk = self.sock.recv(65536)
+            except ConnectionResetError:
+                return None
+            except socket.timeout:
+                raise TimeoutError(f"no message and no close within {timeout} s")
+            if not chunk:
+                return None
+            self.buffer += chunk
+
+    def closed_after(self, data):
+        """Sends `data` and reads until the server closes; True when it did within 3 s."""
+        self.send_raw(data)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                if self.recv(timeout=1) is None:
+                    return True
+            except TimeoutError:
+                pass
+        return False
+
+
+def main():
+    write(os.path.join(d, "vigild.conf"), DAEMON)
+    write(os.path.join(d, "station.conf"), STATION)
+    start([VIGILD, "--config", os.path.join(d, "vigild.conf")], logs[0])
+    station = start([VIGIL_STATION, "--config", os.path.join(d, "station.conf")], logs[1])
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            alive()
+            break
+        except (ConnectionRefusedError, AssertionError):
+            check(time.monotonic() < deadline, "the station did not start serving")
+            time.sleep(0.1)
+
+    # What it serves, and what it refuses.
+    code, headers, body = get("/")
+    check(code == 200 and headers["content-type"].startswith("text/html"), f"GET / {code} {headers}")
+    check("default-src 'self'" in headers.get("content-security-policy", ""), "the page may load only its own files")
+    for path, kind in (("/app.js", "text/javascript"), ("/style.css", "text/css"), ("/favicon.svg", "image/svg")):
+        code, headers, _ = get(path)
+        check(code == 200 and headers["content-type"].startswith(kind), f"GET {path}: {code} {headers}")
+    code, headers, body = get("/", method="HEAD")
+    check(code == 200 and body == b"" and int(headers["content-length"]) > 100, f"HEAD / {code} {headers} {body[:20]}")
+    for path in ("/nope", "/../../etc/passwd", "/index.html/", "/%2e%2e/etc/passwd", "//app.js"):
+        code, _, _ = get(path)
+        check(code == 404, f"GET {path} answered {code}")
+    for method in ("POST", "PUT", "DELETE", "OPTIONS"):
+        code, headers, _ = get("/", method=method, extra="Content-Length: 0\r\n")
+        check(code == 405 and headers.get("allow") == "GET, HEAD", f"{method} / answered {code} {headers}")
+    code, _, _ = get("/", method="POST", extra="Content-Length: 10000\r\n\r\n" + "x" * 10000)
+    check(code == 413, f"a 10 kB body answered {code}")
+    code, _, _ = get("/", extra="X-Big: " + "y" * 20000 + "\r\n")
+    check(code == 431, f"a 20 kB header answered {code}")
+    code, _, _ = exchange(os.urandom(2000))
+    check(code is None, "bytes that are not HTTP get no answer")
+    alive()
+
+    # WebSocket handshakes: only this station's own page, only at /ws.
+    check(Page(origin="http://evil.example").status == 403, "a page from another origin may not connect")
+    check(Page(path="/other").status == 404, "a WebSocket elsewhere than /ws is refused")
+    page = Page(origin=f"http://127.0.0.1:{http}")
+    check(page.status == 101, f"handshake {page.status}")
+    first = json.loads(page.recv())
+    check(first["ward"]["station"] == "station-H", f"the first message is the ward: {str(first)[:200]}")
+
+    # Bad requests get an answer; the connection stays.
+    page.send_text("{not json")
+    while (m := page.recv()) is not None and "reply" not in json.loads(m):
+        pass
+    check(m is not None and json.loads(m)["reply"]["ok"] is False, "bad JSON is answered")
+    page.send_text(json.dumps({"operatorName": "", "acknowledge": {"bed": "bed-1"}}))
+    while (m := page.recv()) is not None and "reply" not in json.loads(m):
+        pass
+    check(m is not None and "enter your name" in json.loads(m)["reply"]["message"], f"nameless ack answered {m}")
+    page.send_raw(page.frame(b"\x00\x01binary", opcode=2))
+    while (m := page.recv()) is not None and "reply" not in json.loads(m):
+        pass
+    check(m is not None and "not binary" in m, "a binary message is answered")
+
+    # Malformed frames close that connection only.
+    cases = {
+        "an unmasked client frame": lambda p: p.frame(b"hello", masked=False),
+        "a reserved opcode": lambda p: p.frame(b"x", opcode=3),
+        "a length of 2^62": lambda p: p.frame(b"", length=1 << 62),
+        "invalid UTF-8 in a text frame": lambda p: p.frame(b"\xff\xfe\xfd"),
+        "a message over the size limit": lambda p: p.frame(b"a" * 70000),
+        "a fragmented control frame": lambda p: p.frame(b"", opcode=9, fin=False),
+    }
+    for what, make in cases.items():
+        bad = Page(origin=f"http://127.0.0.1:{http}")
+        check(bad.status == 101, f"handshake before {what}")
+        check(bad.closed_after(make(bad)), f"the station kept a connection that sent {what}")
+        alive()
+    check(page.recv() is not None, "the good page is still served after the bad ones")
+
+    # Many connections: past the limit, half of them stalled mid-request.
+    flood = []
+    for i in range(300):
+        try:
+            s = connect()
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n" if i % 2 else b"")
+            flood.append(s)
+        except OSError:
+            pass
+    got = [page.recv(timeout=3) for _ in range(2)]
+    check(all(g is not None for g in got), "the open page was starved by the flood")
+    for s in flood:
+        s.close()
+    time.sleep(0.3)
+    for _ in range(50):
+        alive()
+    check(station.poll() is None, "vigil-station is still running")
+    check(stop(station) == 0, "vigil-station stops cleanly on SIGTERM")
+
+
+main.logs = logs
+run(main)

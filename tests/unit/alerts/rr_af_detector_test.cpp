@@ -1,0 +1,177 @@
+#include "alerts/rr_af_detector.hpp"
+
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <random>
+
+#include "synthetic_signals.hpp"
+
+using namespace vigil::alerts;
+using std::chrono::duration;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+namespace {
+
+vigil::core::Duration secs(double s) {
+  return duration_cast<vigil::core::Duration>(duration<double>(s));
+}
+
+// Feeds the series and returns the fraction of assessed intervals called AF
+// (after the first full window).
+double af_fraction(const std::vector<double>& rr, AfDetectorConfig config = {}) {
+  RrAfDetector d{config};
+  std::size_t assessed = 0, af = 0;
+  for (const double r : rr) {
+    d.add(secs(r));
+    if (d.assessment().status != AfStatus::assessed) continue;
+    ++assessed;
+    af += d.assessment().af ? 1 : 0;
+  }
+  REQUIRE(assessed > 0);
+  return static_cast<double>(af) / static_cast<double>(assessed);
+}
+
+std::vector<double> concat(std::vector<double> a, const std::vector<double>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("sinus rhythm with respiratory variation is never called AF") {
+  CHECK(af_fraction(test::sinus_rr(400, 0.8)) == 0.0);
+  CHECK(af_fraction(test::sinus_rr(400, 0.45)) == 0.0);  // sinus tachycardia 133/min
+  CHECK(af_fraction(test::sinus_rr(400, 1.3)) == 0.0);   // sinus bradycardia 46/min
+}
+
+TEST_CASE("atrial fibrillation's irregular intervals are called AF at slow and fast ventricular rates") {
+  CHECK(af_fraction(test::af_rr(400, 0.7)) > 0.97);
+  CHECK(af_fraction(test::af_rr(400, 0.45, 5)) > 0.97);
+  CHECK(af_fraction(test::af_rr(400, 1.0, 6)) > 0.97);
+}
+
+TEST_CASE("isolated premature ventricular beats with compensatory pauses do not make sinus rhythm AF") {
+  CHECK(af_fraction(test::with_pvcs(test::sinus_rr(600), 10)) == 0.0);
+  CHECK(af_fraction(test::with_pvcs(test::sinus_rr(600), 5)) == 0.0);
+}
+
+TEST_CASE("ventricular bigeminy and trigeminy are regular patterns, not AF") {
+  CHECK(af_fraction(test::with_pvcs(test::sinus_rr(600), 2)) == 0.0);
+  CHECK(af_fraction(test::with_pvcs(test::sinus_rr(600), 3)) == 0.0);
+}
+
+TEST_CASE("a missed beat detection (a doubled interval) now and then does not make sinus rhythm AF") {
+  auto rr = test::sinus_rr(600);
+  std::vector<double> missed;
+  for (std::size_t i = 0; i < rr.size(); ++i) {
+    if (i % 15 == 7 && i + 1 < rr.size()) {
+      missed.push_back(rr[i] + rr[i + 1]);
+      ++i;
+    } else {
+      missed.push_back(rr[i]);
+    }
+  }
+  CHECK(af_fraction(missed) == 0.0);
+}
+
+TEST_CASE("an extra detection (a T wave counted as a beat) now and then does not make sinus rhythm AF") {
+  const auto extra = test::sinus_rr(600);
+  std::vector<double> split;
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    if (i % 15 == 7) {
+      split.push_back(0.35 * extra[i]);
+      split.push_back(0.65 * extra[i]);
+    } else {
+      split.push_back(extra[i]);
+    }
+  }
+  CHECK(af_fraction(split) == 0.0);
+}
+
+TEST_CASE("AF with occasional missed detections is still AF") {
+  auto rr = test::af_rr(600);
+  std::vector<double> missed;
+  for (std::size_t i = 0; i < rr.size(); ++i) {
+    if (i % 20 == 9 && i + 1 < rr.size()) {
+      missed.push_back(rr[i] + rr[i + 1]);
+      ++i;
+    } else {
+      missed.push_back(rr[i]);
+    }
+  }
+  CHECK(af_fraction(missed) > 0.95);
+}
+
+TEST_CASE("AF onset is called within the 32-beat window and offset released within it") {
+  const auto rr = concat(concat(test::sinus_rr(100), test::af_rr(150)), test::sinus_rr(100, 0.8, 9));
+  RrAfDetector d;
+  std::optional<std::size_t> on, off;
+  for (std::size_t i = 0; i < rr.size(); ++i) {
+    d.add(secs(rr[i]));
+    if (!on && d.assessment().af) on = i;
+    if (on && !off && i >= 250 && !d.assessment().af) off = i;
+  }
+  REQUIRE(on);
+  REQUIRE(off);
+  CHECK(*on >= 100);
+  CHECK(*on < 100 + 32);
+  CHECK(*off < 250 + 32);
+}
+
+TEST_CASE("the detector waits for a full window before it assesses anything") {
+  RrAfDetector d;
+  for (int i = 0; i < 31; ++i) {
+    d.add(secs(0.6 + 0.3 * (i % 3)));
+    CHECK(d.assessment().status == AfStatus::warming_up);
+    CHECK_FALSE(d.assessment().af);
+  }
+  d.add(secs(0.8));
+  CHECK(d.assessment().status == AfStatus::assessed);
+}
+
+TEST_CASE("a window with more than a quarter of unusable intervals gives no assessment and no AF call") {
+  const auto rr = test::af_rr(200);
+  RrAfDetector d;
+  for (std::size_t i = 0; i < rr.size(); ++i)
+    d.add(secs(rr[i]), i % 3 != 0);  // a third of beats of poor quality
+  CHECK(d.assessment().status == AfStatus::poor_signal);
+  CHECK_FALSE(d.assessment().af);
+  CHECK(d.assessment().probability == 0.0);
+  CHECK(d.assessment().usable_fraction < 0.75);
+}
+
+TEST_CASE("intervals shorter than 200 ms or longer than 3 s are not used as rhythm evidence") {
+  RrAfDetector d;
+  for (int i = 0; i < 40; ++i) d.add(secs(i % 2 ? 0.1 : 0.8));
+  CHECK(d.assessment().status == AfStatus::poor_signal);
+}
+
+TEST_CASE("features of an exactly regular window are zero and of AF clearly positive") {
+  const std::vector<bool> usable(32, true);
+  const AfFeatures regular = RrAfDetector::features(std::vector<double>(32, 0.75), usable, {});
+  CHECK(regular.pattern_irregularity == 0.0);
+  CHECK(regular.residual_irregularity == 0.0);
+  CHECK(regular.unexplained_transitions == 0.0);
+  const auto af = test::af_rr(32);
+  const AfFeatures irregular = RrAfDetector::features(af, usable, {});
+  CHECK(irregular.pattern_irregularity > 0.04);
+  CHECK(irregular.unexplained_transitions > 0.2);
+  CHECK(RrAfDetector::probability(irregular, default_af_model()) > 0.9);
+  CHECK(RrAfDetector::probability(regular, default_af_model()) < 0.01);
+}
+
+TEST_CASE(
+    "jittered beat times of pulse onsets do not turn sinus rhythm into AF when the jitter is declared") {
+  std::mt19937 rng{11};
+  std::normal_distribution<double> jitter{0.0, 0.02};
+  auto t = test::beat_times(test::sinus_rr(500));
+  for (double& x : t) x += jitter(rng);
+  std::vector<double> rr;
+  for (std::size_t i = 1; i < t.size(); ++i) rr.push_back(t[i] - t[i - 1]);
+  AfDetectorConfig pulse;
+  pulse.timing_noise = milliseconds{20};
+  CHECK(af_fraction(rr, pulse) < 0.02);
+  CHECK(af_fraction(test::af_rr(400), pulse) > 0.95);
+}

@@ -1,0 +1,108 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "tools/validate/af_model_fit.hpp"
+#include "tools/validate/af_scoring.hpp"
+#include "tools/validate/qrs_scoring.hpp"
+#include "tools/validate/validation_report.hpp"
+
+using namespace vigil::validate;
+
+namespace {
+const std::string kData = VIGIL_SHARED_DATA;
+
+// Regular beats for 200 s, irregular for 300 s, regular again: a synthetic
+// record at 250 Hz with one AF episode.
+AnnotatedRecord paroxysm() {
+  AnnotatedRecord r;
+  r.name = "synthetic";
+  r.sampling_frequency = 250;
+  std::uint32_t lcg = 12345;
+  auto uniform = [&] {
+    lcg = lcg * 1664525u + 1013904223u;
+    return static_cast<double>(lcg >> 8) / 16777216.0;
+  };
+  double t = 1;
+  while (t < 800) {
+    r.beats.push_back(static_cast<std::int64_t>(t * 250));
+    const bool af = t >= 200 && t < 500;
+    t += af ? 0.4 + 0.6 * uniform() : 0.8 + 0.01 * uniform();
+  }
+  r.rhythm = {{0, "(N"}, {200 * 250, "(AFIB"}, {500 * 250, "(N"}};
+  return r;
+}
+}  // namespace
+
+TEST_CASE("beat matching counts each reference beat once within the window") {
+  const std::vector<std::int64_t> ref{100, 200, 300, 400};
+  const std::vector<std::int64_t> det{102, 150, 301, 399, 500};
+  const DetectionScore s = match_beats(ref, det, 10);
+  CHECK(s.true_positive == 3);
+  CHECK(s.false_positive == 2);
+  CHECK(s.false_negative == 1);
+  CHECK(s.sensitivity() == doctest::Approx(0.75));
+  CHECK(s.positive_predictivity() == doctest::Approx(0.6));
+}
+
+TEST_CASE(
+    "smoke validation: our QRS detector on MIT-BIH 100 finds over 99.5 % of beats with over 99.5 % "
+    "predictivity") {
+  const QrsRecordResult r = validate_qrs(kData + "/mitdb/100");
+  CHECK(r.score.sensitivity() > 0.995);
+  CHECK(r.score.positive_predictivity() > 0.995);
+  CHECK(r.timing_error_ms < 20);
+  CHECK(r.mean_quality > 0.9);
+}
+
+TEST_CASE("record 100 buried in 0.5 mV of noise: detections degrade and the quality index says so") {
+  const QrsRecordResult r = validate_qrs(kData + "/mitdb/100", 0, 0.5);
+  CHECK(r.score.positive_predictivity() < 0.95);
+  CHECK(r.mean_quality < 0.3);
+}
+
+TEST_CASE(
+    "a synthetic paroxysm is one reference episode, detected within a minute, and scores both classes") {
+  const AfScore s = score_af(paroxysm(), {});
+  CHECK(s.reference_episodes == 1);
+  CHECK(s.detected_episodes == 1);
+  REQUIRE(s.median_delay());
+  CHECK(*s.median_delay() < 60);
+  CHECK(s.sensitivity() > 0.9);
+  CHECK(s.specificity() > 0.95);
+  CHECK(s.false_episodes == 0);
+  CHECK(s.hours == doctest::Approx(0.22).epsilon(0.02));
+}
+
+TEST_CASE(
+    "smoke validation on AF database record 04746 (AF and sinus rhythm): sensitivity and specificity above "
+    "97 %") {
+  const AfScore s = score_af(load_annotated_record(kData + "/afdb-rr/04746"), {});
+  CHECK(s.beats() > 47000);
+  CHECK(s.sensitivity() > 0.97);
+  CHECK(s.specificity() > 0.97);
+  CHECK(s.positive_predictivity() > 0.97);
+}
+
+TEST_CASE("the fitted model separates the synthetic paroxysm's AF from its sinus rhythm") {
+  const AnnotatedRecord r = paroxysm();
+  const LabelledFeatures f = collect_features(r, {});
+  REQUIRE(f.features.size() > 500);
+  const vigil::alerts::AfModel m = fit_af_model({&f});
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < f.features.size(); ++i) {
+    right += (vigil::alerts::RrAfDetector::probability(f.features[i], m) > 0.5) == f.af[i] ? 1 : 0;
+  }
+  CHECK(static_cast<double>(right) / static_cast<double>(f.features.size()) > 0.95);
+}
+
+TEST_CASE("the JSON report's total holds sensitivity, specificity and ppv as fractions") {
+  std::ostringstream out;
+  print_af_json(out, {{"synthetic", score_af(paroxysm(), {})}}, "test");
+  const std::string json = out.str();
+  CHECK(json.find("\"total\":{") != std::string::npos);
+  CHECK(json.find("\"sensitivity\":0.") != std::string::npos);
+  CHECK(json.find("\"specificity\":0.") != std::string::npos);
+  CHECK(json.find("\"ppv\":") != std::string::npos);
+  CHECK(json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"");
+}

@@ -1,0 +1,130 @@
+#include "tools/validate/af_scoring.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+namespace vigil::validate {
+
+namespace {
+
+double ratio(std::size_t num, std::size_t den) {
+  return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
+}
+
+// Follows reference episodes and runs of AF calls along the beats.
+class EpisodeTracker {
+ public:
+  explicit EpisodeTracker(AfScore& score) : score_{score} {}
+
+  void beat(double t, bool reference, bool call) {
+    if (reference && !in_reference_) {
+      ++score_.reference_episodes;
+      episode_start_ = t;
+      episode_detected_ = false;
+    }
+    in_reference_ = reference;
+    if (reference && call && !episode_detected_) {
+      episode_detected_ = true;
+      ++score_.detected_episodes;
+      score_.detection_delays.push_back(t - episode_start_);
+    }
+    if (call && !in_call_) run_touches_reference_ = false;
+    if (!call && in_call_) close_run();
+    in_call_ = call;
+    if (call && reference) run_touches_reference_ = true;
+  }
+  void finish() {
+    if (in_call_) close_run();
+  }
+
+ private:
+  void close_run() {
+    if (!run_touches_reference_) ++score_.false_episodes;
+  }
+  AfScore& score_;
+  bool in_reference_ = false, episode_detected_ = false;
+  double episode_start_ = 0;
+  bool in_call_ = false, run_touches_reference_ = false;
+};
+
+}  // namespace
+
+double AfScore::sensitivity() const {
+  return ratio(true_positive, true_positive + false_negative);
+}
+double AfScore::specificity() const {
+  return ratio(true_negative, true_negative + false_positive);
+}
+double AfScore::positive_predictivity() const {
+  return ratio(true_positive, true_positive + false_positive);
+}
+
+std::optional<double> AfScore::median_delay() const {
+  if (detection_delays.empty()) return std::nullopt;
+  auto d = detection_delays;
+  const auto mid = d.begin() + static_cast<std::ptrdiff_t>(d.size() / 2);
+  std::nth_element(d.begin(), mid, d.end());
+  return *mid;
+}
+
+std::optional<double> AfScore::mean_delay() const {
+  if (detection_delays.empty()) return std::nullopt;
+  double sum = 0;
+  for (const double d : detection_delays) sum += d;
+  return sum / static_cast<double>(detection_delays.size());
+}
+
+AfScore& AfScore::operator+=(const AfScore& o) {
+  true_positive += o.true_positive;
+  false_positive += o.false_positive;
+  true_negative += o.true_negative;
+  false_negative += o.false_negative;
+  unavailable += o.unavailable;
+  reference_episodes += o.reference_episodes;
+  detected_episodes += o.detected_episodes;
+  false_episodes += o.false_episodes;
+  detection_delays.insert(detection_delays.end(), o.detection_delays.begin(), o.detection_delays.end());
+  hours += o.hours;
+  return *this;
+}
+
+AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
+  AfScore score;
+  EpisodeTracker episodes{score};
+  alerts::RhythmAnalyzer analyzer{options.config};
+  RhythmLookup reference{record.rhythm};
+  std::mt19937 random{options.seed};
+  std::normal_distribution<double> jitter{0.0, std::chrono::duration<double>(options.jitter).count()};
+  const bool jittered = options.jitter.count() > 0;
+  const core::TimePoint epoch = core::ManualClock{}.now();
+
+  std::optional<double> first_scored, last_scored;
+  for (const std::int64_t sample : record.beats) {
+    double t = static_cast<double>(sample) / record.sampling_frequency;
+    if (jittered) t += jitter(random);
+    const core::TimePoint when =
+        epoch + std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(t));
+    analyzer.add_beat({when, options.source, std::nullopt, std::nullopt});
+    const alerts::RhythmState state = analyzer.state(when);
+
+    const std::string* label = reference.at(sample);
+    if (label == nullptr) continue;
+    const bool positive = *label == "(AFIB";
+    const bool call = state.rhythm == alerts::Rhythm::irregular_af;
+    if (!state.available()) ++score.unavailable;
+    if (positive) {
+      ++(call ? score.true_positive : score.false_negative);
+    } else {
+      ++(call ? score.false_positive : score.true_negative);
+    }
+    episodes.beat(t, positive, call);
+    if (!first_scored) first_scored = t;
+    last_scored = t;
+  }
+  episodes.finish();
+  if (first_scored) score.hours = (*last_scored - *first_scored) / 3600.0;
+  return score;
+}
+
+}  // namespace vigil::validate

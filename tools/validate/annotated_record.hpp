@@ -1,0 +1,40 @@
+#pragma once
+// One annotated recording as the scorers need it: beat times and the
+// reference rhythm, in sample numbers, whatever files they came from.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tools/validate/afdb_text.hpp"
+
+namespace vigil::validate {
+
+struct AnnotatedRecord {
+  std::string name;
+  double sampling_frequency = 0;
+  std::vector<std::int64_t> beats;   // ascending sample numbers
+  std::vector<RhythmChange> rhythm;  // reference rhythm changes, ascending
+  std::string beat_source;           // which file the beats came from, for reports
+};
+
+// `stem` is DIR/RECORD. Uses the text dumps RECORD.rr.txt + RECORD.rhythm.txt
+// when both exist; otherwise the WFDB files: RECORD.hea for the sampling
+// rate, RECORD.atr for the rhythm, and the beats from RECORD.qrs when present
+// (the AF database's layout) or else from the beat annotations of RECORD.atr.
+// Throws FormatError when neither set is there or a file is malformed.
+AnnotatedRecord load_annotated_record(const std::filesystem::path& stem);
+
+// The reference rhythm at a sample; empty before the first rhythm annotation.
+class RhythmLookup {
+ public:
+  explicit RhythmLookup(const std::vector<RhythmChange>& changes) : changes_{changes} {}
+  // Calls must come with non-decreasing samples (a forward scan).
+  const std::string* at(std::int64_t sample);
+
+ private:
+  const std::vector<RhythmChange>& changes_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace vigil::validate

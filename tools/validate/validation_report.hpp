@@ -1,0 +1,28 @@
+#pragma once
+// The tables and JSON that vigil-validate prints. Text for people (one row
+// per record and a total row, percentages), JSON for scripts (one object;
+// `total` holds sensitivity, specificity and ppv as fractions).
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tools/validate/af_scoring.hpp"
+#include "tools/validate/qrs_scoring.hpp"
+
+namespace vigil::validate {
+
+struct AfRecordRow {
+  std::string record;
+  AfScore score;
+};
+
+void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows);
+void print_af_json(std::ostream& out, const std::vector<AfRecordRow>& rows, const std::string& mode);
+
+void print_qrs_table(std::ostream& out, const std::vector<QrsRecordResult>& rows);
+void print_qrs_json(std::ostream& out, const std::vector<QrsRecordResult>& rows);
+
+// JSON string literal with the escapes RFC 8259 requires.
+std::string json_string(const std::string& s);
+
+}  // namespace vigil::validate

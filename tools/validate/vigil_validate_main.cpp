@@ -1,0 +1,148 @@
+// vigil-validate: scores vigil's rhythm detectors on annotated recordings.
+//   vigil-validate af  [--json] [--cross-validate | --fit] [--source S] [--jitter-ms J] DIR/RECORD...
+//   vigil-validate qrs [--json] [--channel N] [--noise-mv S] DIR/RECORD...
+// Exit status: 0 done, 2 unreadable or malformed input, CLI11's codes (non-zero) for a bad command line.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "tools/validate/af_model_fit.hpp"
+#include "tools/validate/af_scoring.hpp"
+#include "tools/validate/annotated_record.hpp"
+#include "tools/validate/qrs_scoring.hpp"
+#include "tools/validate/validation_report.hpp"
+
+namespace {
+
+using namespace vigil;
+using namespace vigil::validate;
+
+struct AfArgs {
+  std::vector<std::string> records;
+  bool json = false;
+  bool cross_validate = false;
+  bool fit = false;
+  alerts::BeatSource source = alerts::BeatSource::ecg;
+  double jitter_ms = 0;
+  unsigned seed = 1;
+};
+
+struct QrsArgs {
+  std::vector<std::string> records;
+  bool json = false;
+  std::size_t channel = 0;
+  double noise_mv = 0;
+};
+
+std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems) {
+  std::vector<AnnotatedRecord> records;
+  for (const auto& stem : stems) records.push_back(load_annotated_record(stem));
+  return records;
+}
+
+void print_model(const alerts::AfModel& m, const char* label) {
+  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f\n", label, m.pattern, m.residual,
+              m.unexplained, m.bias);
+}
+
+int run_af(const AfArgs& args) {
+  const auto records = load_all(args.records);
+  AfRunOptions options;
+  options.source = args.source;
+  options.jitter = std::chrono::microseconds{static_cast<long long>(args.jitter_ms * 1000.0)};
+  options.seed = args.seed;
+
+  if (args.fit) {
+    std::vector<LabelledFeatures> features;
+    for (const auto& r : records) features.push_back(collect_features(r, options.config.af));
+    std::vector<const LabelledFeatures*> all;
+    for (const auto& f : features) all.push_back(&f);
+    print_model(fit_af_model(all), "fitted on all records");
+    return 0;
+  }
+
+  std::vector<AfRecordRow> rows;
+  std::string mode = "shipped-model";
+  if (args.cross_validate) {
+    mode = "leave-one-record-out";
+    const CrossValidation cv = cross_validate_af(records, options);
+    for (std::size_t i = 0; i < cv.records.size(); ++i) rows.push_back({cv.records[i], cv.scores[i]});
+    if (!args.json) {
+      for (std::size_t i = 0; i < cv.records.size(); ++i)
+        print_model(cv.models[i], ("without " + cv.records[i]).c_str());
+    }
+  } else {
+    for (const auto& r : records) rows.push_back({r.name, score_af(r, options)});
+  }
+  if (args.json) {
+    print_af_json(std::cout, rows, mode);
+  } else {
+    std::cout << "AF detection, beat by beat (" << mode << ", source " << alerts::source_name(args.source);
+    if (args.jitter_ms > 0) std::cout << ", jitter " << args.jitter_ms << " ms";
+    std::cout << ")\n";
+    print_af_table(std::cout, rows);
+  }
+  return 0;
+}
+
+int run_qrs(const QrsArgs& args) {
+  std::vector<QrsRecordResult> rows;
+  for (const auto& stem : args.records) rows.push_back(validate_qrs(stem, args.channel, args.noise_mv));
+  if (args.json) {
+    print_qrs_json(std::cout, rows);
+  } else {
+    std::cout << "QRS detection (match window " << kMatchWindow.count() << " ms, signal " << args.channel;
+    if (args.noise_mv > 0) std::cout << ", added noise " << args.noise_mv << " mV";
+    std::cout << ")\n";
+    print_qrs_table(std::cout, rows);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vigil-validate: scores vigil's rhythm detectors on annotated PhysioNet recordings"};
+  app.require_subcommand(1);
+
+  AfArgs af;
+  auto* af_cmd = app.add_subcommand("af", "AF detection beat by beat against the reference rhythm");
+  af_cmd
+      ->add_option("records", af.records,
+                   "DIR/RECORD: RECORD.rr.txt + RECORD.rhythm.txt, or RECORD.hea + RECORD.atr")
+      ->required();
+  af_cmd->add_flag("--json", af.json, "print one JSON object");
+  auto* cv_flag = af_cmd->add_flag("--cross-validate", af.cross_validate,
+                                   "fit the model without each record in turn and score that record with it");
+  af_cmd->add_flag("--fit", af.fit, "print the model weights fitted on all given records")->excludes(cv_flag);
+  const std::map<std::string, alerts::BeatSource> sources{{"ecg", alerts::BeatSource::ecg},
+                                                          {"pulse", alerts::BeatSource::pulse},
+                                                          {"reported", alerts::BeatSource::reported}};
+  af_cmd->add_option("--source", af.source, "feed the beats as this source: ecg (default), pulse, reported")
+      ->transform(CLI::CheckedTransformer(sources, CLI::ignore_case));
+  af_cmd
+      ->add_option("--jitter-ms", af.jitter_ms,
+                   "add Gaussian jitter (standard deviation, ms) to each beat time")
+      ->check(CLI::Range(0.0, 200.0));
+  af_cmd->add_option("--seed", af.seed, "seed of the jitter");
+
+  QrsArgs qrs;
+  auto* qrs_cmd = app.add_subcommand("qrs", "QRS detection on the ECG signal against the reference beats");
+  qrs_cmd->add_option("records", qrs.records, "DIR/RECORD: RECORD.hea, RECORD.dat (format 212), RECORD.atr")
+      ->required();
+  qrs_cmd->add_flag("--json", qrs.json, "print one JSON object");
+  qrs_cmd->add_option("--channel", qrs.channel, "signal number (default 0)");
+  qrs_cmd->add_option("--noise-mv", qrs.noise_mv, "add white Gaussian noise of this standard deviation (mV)")
+      ->check(CLI::Range(0.0, 10.0));
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*af_cmd) return run_af(af);
+    return run_qrs(qrs);
+  } catch (const std::exception& e) {
+    std::cerr << "vigil-validate: " << e.what() << "\n";
+    return 2;
+  }
+}
