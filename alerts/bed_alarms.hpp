@@ -59,6 +59,9 @@ struct ConditionInfo {
   AlarmKind kind = AlarmKind::physiological;
   std::vector<Priority> priorities;  // the levels it can reach, lowest first
   std::string label;
+  // A rhythm condition: the beats rhythm analysis raises it from (a bed
+  // whose devices give none of them cannot have it). Empty for the others.
+  std::vector<BeatSource> beats;
 };
 std::vector<ConditionInfo> known_conditions(const AlarmProfile& profile);
 

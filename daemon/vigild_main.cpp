@@ -28,14 +28,17 @@ int list_ports() {
 int list_protocols() {
   for (const auto& p : vigil::drivers::protocols())
     std::cout << p.name << "  " << p.title << "  baud=" << p.default_baud << "  interval=" << p.expected_interval.count()
-              << "ms" << (p.needs_request ? "  (polled)" : "") << "\n";
+              << "ms" << (p.needs_request ? "  (polled)" : "")
+              << (p.beats ? "  beats=" + std::string{vigil::drivers::beat_source_name(*p.beats)} : "") << "\n";
   return 0;
 }
 
 // Every condition the beds of this config (or the built-in profiles) can
-// raise, one per line: "<condition> <kind> <priority>[,<priority>]  <label>".
-// The drill runner reads it to tell a missed alarm from one this vigild
-// cannot raise at all (rhythm analysis, say).
+// raise, one per line: "<condition> <kind> <priority>[,<priority>]  <label>";
+// a rhythm condition adds " beats=<source>[,<source>]" before the label: the
+// beats rhythm analysis raises it from. The drill runner reads it to tell a
+// missed alarm from one this vigild cannot raise at all, or not on a bed
+// whose devices give no such beats.
 int list_conditions(const std::string& config_path) {
   vigil::v1::config::DaemonConfig config;
   if (!config_path.empty()) {
@@ -59,8 +62,10 @@ int list_conditions(const std::string& config_path) {
       std::string levels;
       for (auto p : c.priorities)
         levels += (levels.empty() ? "" : ",") + std::string{vigil::alerts::to_string(p)};
-      std::cout << c.condition << " " << vigil::alerts::to_string(c.kind) << " " << levels << "  " << c.label
-                << "\n";
+      std::string beats;
+      for (auto b : c.beats) beats += (beats.empty() ? " beats=" : ",") + std::string{vigil::alerts::source_name(b)};
+      std::cout << c.condition << " " << vigil::alerts::to_string(c.kind) << " " << levels << beats << "  "
+                << c.label << "\n";
     }
   }
   return 0;

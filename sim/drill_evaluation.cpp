@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
+
+#include "drivers/device_session.hpp"
 
 namespace vigil::sim {
 namespace {
@@ -130,6 +133,27 @@ void judge_outside_window(Matcher& m, ExpectationResult& r, core::Duration event
   r.note = "no " + x.priority + " " + x.condition + " alarm came (window " + window + ")";
 }
 
+// A rhythm condition vigild raises only from certain beats: none of the
+// bed's devices gives them (the protocol table says which codecs flag
+// beats), so no alarm could come. Returns the reason, or nothing.
+std::optional<std::string> missing_beats(const WardBed& bed, const DrillRecord& record, const std::string& condition) {
+  const auto it = record.rhythm_beats.find(condition);
+  if (it == record.rhythm_beats.end()) return std::nullopt;
+  const auto& wanted = it->second;
+  std::string devices;
+  for (const auto& d : bed.devices) {
+    const auto* p = drivers::find_protocol(d.protocol);
+    if (p && p->beats &&
+        std::find(wanted.begin(), wanted.end(), drivers::beat_source_name(*p->beats)) != wanted.end())
+      return std::nullopt;
+    devices += (devices.empty() ? "" : ", ") + d.protocol;
+  }
+  std::string kinds;
+  for (const auto& w : wanted) kinds += (kinds.empty() ? "" : " or ") + w;
+  return "not judged: vigild raises " + condition + " from " + kinds + " beats, and none of this bed's devices (" +
+         (devices.empty() ? "none" : devices) + ") gives them: rhythm analysis has nothing to judge";
+}
+
 BedReport evaluate_bed(const WardBed& bed, const DrillRecord& record, const EvaluationOptions& options) {
   BedReport report;
   report.bed = bed.id;
@@ -154,13 +178,13 @@ BedReport evaluate_bed(const WardBed& bed, const DrillRecord& record, const Eval
   std::vector<std::pair<EventResult*, std::size_t>> pending;
   for (const auto& x : bed.scenario.expectations) {
     EventResult& er = home(x);
-    const bool known = vigild_can_raise(record.conditions, x.condition);
-    if (!known) {
-      const bool rhythm = needs_rhythm_analysis(x.condition);
-      er.expectations.push_back(
-          {x, rhythm ? Verdict::needs_rhythm_analysis : Verdict::unknown_condition, std::nullopt,
-           rhythm ? "not judged: this vigild has no rhythm analysis (it cannot raise '" + x.condition + "')"
-                  : "vigild cannot raise '" + x.condition + "' (see vigild --list-conditions); a typo?"});
+    if (!vigild_can_raise(record.conditions, x.condition)) {
+      er.expectations.push_back({x, Verdict::unknown_condition, std::nullopt,
+                                 "vigild cannot raise '" + x.condition + "' (see vigild --list-conditions); a typo?"});
+      continue;
+    }
+    if (auto why = missing_beats(bed, record, x.condition)) {
+      er.expectations.push_back({x, Verdict::no_beat_source, std::nullopt, *why});
       continue;
     }
     er.expectations.push_back(judge_in_window(m, x, event_time(er)));
@@ -197,8 +221,8 @@ const char* verdict_name(Verdict v) {
       return "other priority";
     case Verdict::missed:
       return "missed";
-    case Verdict::needs_rhythm_analysis:
-      return "needs rhythm analysis";
+    case Verdict::no_beat_source:
+      return "no beat source";
     case Verdict::unknown_condition:
       return "unknown condition";
   }
@@ -206,7 +230,7 @@ const char* verdict_name(Verdict v) {
 }
 
 bool verdict_fails(Verdict v) {
-  return v != Verdict::met && v != Verdict::needs_rhythm_analysis;
+  return v != Verdict::met && v != Verdict::no_beat_source;
 }
 
 bool vigild_can_raise(const std::vector<std::string>& conditions, const std::string& condition) {
@@ -219,6 +243,23 @@ bool vigild_can_raise(const std::vector<std::string>& conditions, const std::str
       return true;
   }
   return false;
+}
+
+void read_condition_list(const std::string& listed, DrillRecord& record) {
+  // "<condition> <kind> <priorities>[ beats=<source>,...]  <label>"
+  std::istringstream lines{listed};
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words{line.substr(0, line.find("  "))};
+    std::string condition, word;
+    if (!(words >> condition)) continue;
+    record.conditions.push_back(condition);
+    while (words >> word) {
+      if (!word.starts_with("beats=")) continue;
+      auto& beats = record.rhythm_beats[condition];
+      std::istringstream sources{word.substr(6)};
+      for (std::string s; std::getline(sources, s, ',');) beats.push_back(s);
+    }
+  }
 }
 
 int DrillReport::expected_count() const {
@@ -240,7 +281,7 @@ int DrillReport::skipped_count() const {
   int n = 0;
   for (const auto& b : beds)
     for (const auto& e : b.timeline)
-      for (const auto& x : e.expectations) n += x.verdict == Verdict::needs_rhythm_analysis;
+      for (const auto& x : e.expectations) n += x.verdict == Verdict::no_beat_source;
   return n;
 }
 

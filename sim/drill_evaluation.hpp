@@ -44,11 +44,11 @@ enum class Verdict {
   late,                   // the right alarm, after the window
   other_priority,         // the condition alarmed in the window, at another priority
   missed,                 // nothing
-  needs_rhythm_analysis,  // this vigild has no rhythm analysis: cannot be judged
+  no_beat_source,         // a rhythm condition on a bed whose devices give vigild no such beats: not judged
   unknown_condition,      // this vigild cannot raise such a condition (a typo?)
 };
 const char* verdict_name(Verdict v);
-// Verdicts that count against the drill (all but met and needs_rhythm_analysis).
+// Verdicts that count against the drill (all but met and no_beat_source).
 bool verdict_fails(Verdict v);
 
 struct ExpectationResult {
@@ -91,7 +91,7 @@ struct DrillReport {
 
   int expected_count() const;
   int met_count() const;
-  int skipped_count() const;  // needs rhythm analysis
+  int skipped_count() const;  // no beat source
   int failed_count() const;   // expectations not met, unknown conditions
   int unexpected_count() const;
   // The drill went as its scripts say: every judgeable expectation met, no
@@ -110,5 +110,9 @@ DrillReport evaluate(const Ward& ward, const DrillRecord& record, EvaluationOpti
 // Whether `condition` ("device_lost:oximeter") is one of vigild's listed
 // conditions ("device_lost:<device>"). An empty list knows everything.
 bool vigild_can_raise(const std::vector<std::string>& conditions, const std::string& condition);
+
+// Reads what `vigild --list-conditions` printed into the record's
+// conditions and rhythm_beats.
+void read_condition_list(const std::string& listed, DrillRecord& record);
 
 }  // namespace vigil::sim

@@ -3,6 +3,7 @@
 // drill's start), as plain values: the drill's evaluation and reports work
 // on these, without ZeroMQ or protobuf, so they are tested with values alone.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct DrillRecord {
   std::vector<SeenReading> readings;
   std::vector<SeenContext> context;
   std::vector<std::string> conditions;  // what vigild can raise (vigild --list-conditions)
+  // Of those, the ones rhythm analysis raises, with the beats it raises each
+  // from ("atrial_fibrillation": ecg, reported, pulse; "pause": ecg).
+  std::map<std::string, std::vector<std::string>> rhythm_beats;
   std::uint64_t messages = 0;           // everything received, heartbeats included
   std::uint64_t not_marked_drill = 0;   // readings, alarms, links or heartbeats without the drill mark
   std::uint64_t sequence_gaps = 0;      // messages the runner missed

@@ -62,7 +62,7 @@ std::string verdict_tag(Verdict v) {
       return "PRIORITY";
     case Verdict::missed:
       return "MISSED  ";
-    case Verdict::needs_rhythm_analysis:
+    case Verdict::no_beat_source:
       return "SKIPPED ";
     case Verdict::unknown_condition:
       return "UNKNOWN ";
@@ -238,7 +238,7 @@ std::string report_text(const DrillReport& r) {
   for (const auto& p : r.problems) o << "WARNING: " << p << "\n";
   o << "\nRESULT: " << r.met_count() << " of " << r.expected_count()
     << " expected alarms came in their windows";
-  if (r.skipped_count()) o << "; " << r.skipped_count() << " not judged (need rhythm analysis)";
+  if (r.skipped_count()) o << "; " << r.skipped_count() << " not judged (no beat source for rhythm analysis)";
   o << "; " << r.unexpected_count() << " alarm" << (r.unexpected_count() == 1 ? "" : "s")
     << " nobody expected\n";
   o << (r.as_scripted() ? "The drill went as scripted.\n" : "The drill did NOT go as scripted: see below.\n");

@@ -279,12 +279,6 @@ std::string rest_of(const std::string& line, const std::string& key) {
 
 }  // namespace
 
-bool needs_rhythm_analysis(const std::string& condition) {
-  // The names rhythm analysis raises its alarms under (ARCHITECTURE.md:
-  // AF with RVR, new irregular rhythm, pause).
-  return condition == "af_rvr" || condition == "irregular_rhythm" || condition == "pause";
-}
-
 const char* fault_name(FaultKind k) {
   switch (k) {
     case FaultKind::unplug: return "unplug";

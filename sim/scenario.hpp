@@ -99,11 +99,6 @@ struct Scenario {
 core::Result<Scenario> parse_scenario(const std::string& text, const std::string& file_for_messages);
 core::Result<Scenario> load_scenario(const std::string& path);
 
-// Conditions that only rhythm analysis (beat intervals) raises. A vigild
-// without it cannot meet such an expectation, and the drill report says so
-// instead of calling it missed.
-bool needs_rhythm_analysis(const std::string& condition);
-
 // The event as written, without its leading "at m:ss".
 std::string event_text(const ScenarioEvent& e);
 

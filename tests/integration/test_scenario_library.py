@@ -7,8 +7,8 @@ A subscriber that is not ours (python3-zmq, python3-protobuf) watches the
 same bus and checks that the report tells what it saw: every alarm the
 report counts was published, every message is marked as a drill.
 
-Expectations that need rhythm analysis are reported as not judged while
-vigild cannot raise them (vigild --list-conditions); the test prints them.
+A rhythm expectation on a bed whose devices give vigild no beat timing is
+reported as not judged (no beat source); the test prints those.
 
 VIGIL_SCENARIO_SPEED (default 20) sets the speed; VIGIL_SCENARIOS (a comma
 separated list) runs only those scenarios, for slow builds (sanitizers)."""
@@ -50,8 +50,8 @@ def main():
         for event in bed["events"]:
             for x in event["expectations"]:
                 where = f"{bed['scenario']} line {x['line']}: {x['priority']} {x['condition']}"
-                if x["verdict"] == "needs rhythm analysis":
-                    print(f"not judged, needs rhythm analysis: {where}")
+                if x["verdict"] == "no beat source":
+                    print(f"not judged, no beat source: {where}")
                 elif x["fails"]:
                     failures.append(f"{where}: {x['verdict']}: {x['note']}")
         for u in bed["unexpected"]:

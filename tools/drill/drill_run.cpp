@@ -12,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "drivers/transport_drill_clock.hpp"
+#include "sim/drill_evaluation.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/drill/bus_recorder.hpp"
 #include "tools/drill/child_process.hpp"
@@ -121,9 +122,7 @@ class Runner {
     zero_ = core::TimePoint{std::chrono::milliseconds{anchor_ms}};
     zmq::context_t ctx{1};
     BusRecorder bus{ctx, plan_.subscribe, zero_};
-    std::istringstream lines{*conditions};
-    for (std::string line; std::getline(lines, line);)
-      if (auto w = line.substr(0, line.find(' ')); !w.empty()) bus.record().conditions.push_back(w);
+    sim::read_condition_list(*conditions, bus.record());
     bus.record().speed = o_.speed;
 
     auto sim = start_sim(anchor_ms);

@@ -1,6 +1,7 @@
 // The drill report's judgement, on alarm transitions made up by hand: what
-// counts as met, early, late, at the wrong priority, missed, not judgeable,
-// or unexpected, and how the nurse's response is measured.
+// counts as met, early, late, at the wrong priority, missed, not judgeable
+// (a rhythm alarm on a bed without beats), or unexpected, and how the
+// nurse's response is measured.
 #include <doctest/doctest.h>
 
 #include "sim/drill_report.hpp"
@@ -21,7 +22,7 @@ at 8:00 start atrial fibrillation at 150/min
 expect medium hypertension between 3:30 and 4:30
 expect high hypertension between 4:00 and 5:00
 expect medium tachycardia between 8:10 and 9:00
-expect high af_rvr between 8:30 and 9:30
+expect high atrial_fibrillation between 8:30 and 9:30
 )",
                           "crisis.scn");
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
@@ -59,7 +60,15 @@ SeenAlarm seen(core::Duration t, const std::string& id, const std::string& condi
 DrillRecord base_record() {
   DrillRecord r;
   r.speed = 20;
-  r.conditions = {"hypertension", "bp_surge", "tachycardia", "desaturation", "device_lost:<device>"};
+  read_condition_list(R"(hypertension physiological medium,high  Hypertension
+bp_surge physiological medium  BP surge vs baseline
+tachycardia physiological medium,high  Tachycardia
+desaturation physiological medium,high  Desaturation
+atrial_fibrillation physiological medium,high beats=ecg,reported,pulse  irregular rhythm (AF) from beat intervals
+pause physiological high beats=ecg  no ECG beat for 3 s
+device_lost:<device> technical medium  device silent, unplugged or garbled
+)",
+                      r);
   return r;
 }
 
@@ -98,10 +107,11 @@ TEST_CASE("a crisis answered in time: alarms met, time to alarm and to acknowled
   CHECK(story.escalated == 4min + 22s);
   CHECK(story.cleared == 9min + 50s);
   CHECK(result(report, "medium", "tachycardia").verdict == Verdict::met);
-  // No rhythm analysis in this vigild: the AF expectation is not judged, and says why.
-  const auto& af = result(report, "high", "af_rvr");
-  CHECK(af.verdict == Verdict::needs_rhythm_analysis);
-  CHECK(af.note.find("no rhythm analysis") != std::string::npos);
+  // The bed has only an HL7 monitor, which gives vigild no beat timing: the
+  // AF expectation is not judged, and says why.
+  const auto& af = result(report, "high", "atrial_fibrillation");
+  CHECK(af.verdict == Verdict::no_beat_source);
+  CHECK(af.note.find("none of this bed's devices (hl7-mllp) gives them") != std::string::npos);
   CHECK(report.met_count() == 3);
   CHECK(report.skipped_count() == 1);
   CHECK(report.unexpected_count() == 0);
@@ -114,7 +124,47 @@ TEST_CASE("a crisis answered in time: alarms met, time to alarm and to acknowled
   const auto json = report_json(report);
   CHECK(json.find("\"time_to_acknowledge_s\":69") != std::string::npos);
   CHECK(json.find("\"as_scripted\":true") != std::string::npos);
-  CHECK(json.find("\"verdict\":\"needs rhythm analysis\"") != std::string::npos);
+  CHECK(json.find("\"verdict\":\"no beat source\"") != std::string::npos);
+}
+
+TEST_CASE("with a pulse-flagging oximeter on the bed, an AF alarm is judged like any other") {
+  auto ward = crisis_ward();
+  ward.beds[0].devices.push_back({"oximeter", "nonin-7", WardDevice::Via::pty, 0});
+  auto record = base_record();
+  record.alarms = {seen(3min + 41s, "h1", "hypertension", "medium", "RAISED"),
+                   seen(4min + 22s, "h1", "hypertension", "high", "ESCALATED"),
+                   seen(8min + 31s, "t1", "tachycardia", "medium", "RAISED"),
+                   seen(8min + 44s, "a1", "atrial_fibrillation", "high", "RAISED")};
+  const auto met = evaluate(ward, record);
+  CHECK(result(met, "high", "atrial_fibrillation").verdict == Verdict::met);
+  CHECK(met.skipped_count() == 0);
+  CHECK(met.as_scripted());
+
+  record.alarms.pop_back();
+  const auto missed = evaluate(ward, record);
+  CHECK(result(missed, "high", "atrial_fibrillation").verdict == Verdict::missed);
+  CHECK_FALSE(missed.as_scripted());
+}
+
+TEST_CASE("a pause needs ECG beats: pulse flags alone leave it not judged") {
+  auto ward = crisis_ward();
+  ward.beds[0].devices.push_back({"oximeter", "cms50", WardDevice::Via::pty, 0});
+  ward.beds[0].scenario.expectations.push_back({"high", "pause", 9min, 9min + 10s, 14});
+  const auto report = evaluate(ward, base_record());
+  const auto& pause = result(report, "high", "pause");
+  CHECK(pause.verdict == Verdict::no_beat_source);
+  CHECK(pause.note.find("from ecg beats, and none of this bed's devices (hl7-mllp, cms50)") != std::string::npos);
+  CHECK_FALSE(verdict_fails(Verdict::no_beat_source));
+}
+
+TEST_CASE("vigild's condition list gives the conditions and the beats each rhythm condition needs") {
+  const auto record = base_record();
+  CHECK(record.conditions.size() == 7);
+  CHECK(record.conditions[4] == "atrial_fibrillation");
+  CHECK(record.conditions[6] == "device_lost:<device>");
+  CHECK(record.rhythm_beats.size() == 2);
+  CHECK(record.rhythm_beats.at("atrial_fibrillation") == std::vector<std::string>{"ecg", "reported", "pulse"});
+  CHECK(record.rhythm_beats.at("pause") == std::vector<std::string>{"ecg"});
 }
 
 TEST_CASE("late, early, wrong-priority and missing alarms are told apart, and surprises are listed") {

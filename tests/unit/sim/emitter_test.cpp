@@ -174,3 +174,28 @@ TEST_CASE("the Masimo and HL7 monitors show the rate from the beats") {
     CHECK(*std::min_element(rate.begin(), rate.end()) < 50);
   }
 }
+
+TEST_CASE("the protocol table says which devices give vigild beat timing, as their streams show") {
+  // The drill report trusts the table to tell a bed without beats (no rhythm
+  // alarm can come) from one whose rhythm alarm was missed.
+  for (const auto& p : drivers::protocols()) {
+    if (!make_emitter(p.name)) continue;  // "auto" is no device of its own
+    CAPTURE(p.name);
+    Rig rig{std::string{p.name}};
+    drivers::DecodeOutput open;
+    rig.session->on_open(open);
+    rig.emitter->received(open.to_send);
+    std::size_t readings = 0, beats = 0;
+    const core::Duration slice = std::max<core::Duration>(1s, rig.emitter->interval());
+    for (core::Duration t{}; t < 30s; t += slice) {
+      drivers::DecodeOutput tick;  // polls and keep-alives, as vigild sends them
+      rig.session->on_tick(core::TimePoint{t}, tick);
+      rig.emitter->received(tick.to_send);
+      const auto d = rig.run(t, t + slice);
+      readings += d.readings.size();
+      beats += d.beats;
+    }
+    CHECK(readings > 0);
+    CHECK((beats > 0) == p.beats.has_value());
+  }
+}

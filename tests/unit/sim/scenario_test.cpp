@@ -103,7 +103,7 @@ at 17:30 stop ectopic beats
 at 18:00 raise systolic to 200 over 30 s, hold for 2 min, then return over 1 min
 at 19:00 raise blood pressure to 150/90
 at 19:30 stop infusion
-expect high af_rvr between 12:30 and 13:30
+expect high atrial_fibrillation between 12:30 and 13:30
 )",
                           "af.scn");
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
@@ -140,8 +140,9 @@ expect high af_rvr between 12:30 and 13:30
   CHECK(e[10].changes[1].param == Param::diastolic);
   CHECK(e[10].changes[1].target == 90);
   CHECK(e[11].infusion == InfusionAction::stop);
-  CHECK(needs_rhythm_analysis(s->expectations[0].condition));
-  CHECK_FALSE(needs_rhythm_analysis("tachycardia"));
+  REQUIRE(s->expectations.size() == 1);
+  CHECK(s->expectations[0].priority == "high");
+  CHECK(s->expectations[0].condition == "atrial_fibrillation");
 }
 
 TEST_CASE("errors in the new lines name the line and column too") {
