@@ -1,7 +1,7 @@
 """A field problem reproduced at a desk: vigild records every device's raw
 bytes (--capture) while a Masimo oximeter desaturates and its cable is
-pulled; `vigil-sim replay` then plays the capture, twice as fast, into a
-second vigild running a drill clock at the same rate. The second vigild must
+pulled; `vigil-sim replay` then plays the capture, four times as fast, into
+a second vigild running a drill clock at the same rate. The second vigild must
 see the same readings and raise the same alarms, in the same order."""
 import os
 
@@ -13,13 +13,13 @@ logs = [os.path.join(d, n) for n in ("vigild-field.log", "sim.log", "vigild-desk
 capture = os.path.join(d, "field.cap")
 
 SCENARIO = """title: desaturation, then a pulled cable
-duration: 0:40
+duration: 0:30
 patient: heart rate 72, spo2 97, perfusion index 3.1
 variability: none
 oximeter delay 0 s averaging 0 s
-at 0:04 lower spo2 to 84
-at 0:12 raise spo2 to 97
-at 0:16 unplug ox for 3 s
+at 0:02 lower spo2 to 84
+at 0:09 raise spo2 to 97
+at 0:11 unplug ox for 3 s
 """
 
 
@@ -56,9 +56,9 @@ def main():
     # device_lost clears twice: when the simulator's pty first appears, and
     # when the pulled cable is back.
     cleared = alarm("device_lost:ox", "CLEARED")
-    bus.wait_for(lambda t, m: cleared(t, m) and sum(cleared(*x[:2]) for x in bus.messages) >= 2, 40,
+    bus.wait_for(lambda t, m: cleared(t, m) and sum(cleared(*x[:2]) for x in bus.messages) >= 2, 30,
                  "the pulled cable to be noticed and to come back")
-    bus.pump(3)
+    bus.pump(1.5)
     # vigild stops first, so the capture ends with data flowing, not with the
     # simulator going away.
     stop(daemon)
@@ -73,17 +73,17 @@ def main():
     check("device bed-1/ox masimo\n" in text, "the device and its protocol are named")
     check(" bed-1/ox rx " in text and " bed-1/ox link DOWN " in text, "bytes and the lost link are recorded")
 
-    # At the desk: the capture, twice as fast, into a vigild with a drill clock at 2x.
+    # At the desk: the capture, four times as fast, into a vigild with a drill clock at 4x.
     port = free_port()
     replay_dir = os.path.join(d, "replay")
     os.makedirs(replay_dir)
     write(os.path.join(d, "desk.conf"), config(port, os.path.join(replay_dir, "bed-1-ox"), drill=True))
     bus = Bus(f"tcp://127.0.0.1:{port}")
-    daemon = start([VIGILD, "--config", os.path.join(d, "desk.conf"), "--clock-rate", "2"], logs[2])
+    daemon = start([VIGILD, "--config", os.path.join(d, "desk.conf"), "--clock-rate", "4"], logs[2])
     bus.wait_for(heartbeat, 10, "a first heartbeat")
-    player = start([VIGIL_SIM, "replay", capture, "--pty-dir", replay_dir, "--speed", "2"], logs[3])
+    player = start([VIGIL_SIM, "replay", capture, "--pty-dir", replay_dir, "--speed", "4"], logs[3])
     check(player.wait(timeout=60) == 0, "the replay ends cleanly")
-    bus.pump(1.5)
+    bus.pump(1)
     stop(daemon)
     desk = story(bus)
     check(desk[0] == field[0], f"SpO2 at the desk {desk[0]}, in the field {field[0]}")

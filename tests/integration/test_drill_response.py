@@ -1,5 +1,5 @@
 """A drill with a nurse in the loop: vigil-drill runs a hypertensive crisis
-(shortened, at 4x) while a "nurse" watches the bus and acknowledges the
+(45 s of it, at 4x) while a "nurse" watches the bus and acknowledges the
 crisis through vigil-ctl, as she would from the station. The drill report
 (text, JSON and SVG) must say the alarm came in its window, who
 acknowledged it and how long that took, and that the tachycardia nobody
@@ -18,12 +18,27 @@ logs = [os.path.join(d, "drill.log"), os.path.join(d, "work", "vigild.log")]
 
 WARD = """title: Crisis with a nurse
 speed: 4
-bed bed-2 runs drill-hypertensive-crisis for patient P-0042
+bed bed-2 runs crisis.scn for patient P-0042
+"""
+
+# The first cuff reading (started 2 s in, taking 5 s) finds the crisis and
+# reaches vigild with the monitor's message at 0:10; the monitor shows a rate
+# over 120 from its message at 0:10 or 0:15, and the medium level needs 30 s.
+SCENARIO = """title: Hypertensive crisis, the short version
+duration: 0:52
+patient: heart rate 82, spo2 98, systolic 132, diastolic 82
+variability: none
+device monitor hl7-mllp
+nibp every 30 s taking 5 s
+at 0:02 raise systolic to 220 and diastolic to 120 over 3 s and raise heart rate to 128 over 3 s
+expect high hypertension between 0:07 and 0:13
+expect medium tachycardia between 0:40 and 0:46
 """
 
 
 def main():
     write(os.path.join(d, "crisis.ward"), WARD)
+    write(os.path.join(d, "crisis.scn"), SCENARIO)
     pub, cmd = free_port(), free_port()
     bus = Bus(f"tcp://127.0.0.1:{pub}")
     with open(logs[0], "w") as log:
