@@ -17,9 +17,9 @@ duration: 0:30
 patient: heart rate 72, spo2 97, perfusion index 3.1
 variability: none
 oximeter delay 0 s averaging 0 s
-at 0:02 lower spo2 to 84
-at 0:09 raise spo2 to 97
-at 0:11 unplug ox for 3 s
+at 0:01 lower spo2 to 84
+at 0:08 raise spo2 to 97
+at 0:09 unplug ox for 2 s
 """
 
 
