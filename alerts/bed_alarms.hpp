@@ -65,6 +65,21 @@ struct BedState {
   std::vector<AlarmState> alarms;
 };
 
+// A condition a bed can raise, for `vigild --list-conditions` and the drill
+// report, which must tell "no alarm came" from "this vigild cannot raise it".
+// Per-device technical conditions are named with the placeholder
+// "<device>": "device_lost:<device>".
+struct ConditionInfo {
+  std::string condition;
+  AlarmKind kind = AlarmKind::physiological;
+  std::vector<Priority> priorities;  // the levels it can reach, lowest first
+  std::string label;
+  // A rhythm condition: the beats rhythm analysis raises it from (a bed
+  // whose devices give none of them cannot have it). Empty for the others.
+  std::vector<BeatSource> beats;
+};
+std::vector<ConditionInfo> known_conditions(const AlarmProfile& profile);
+
 class BedAlarms {
  public:
   BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window = std::chrono::minutes{10});

@@ -17,17 +17,21 @@ constexpr auto kCuffCycle = std::chrono::minutes{5};
 }  // namespace
 
 DeviceFeed::DeviceFeed(std::string_view protocol, unsigned seed)
-    : emitter_{sim::make_emitter(protocol)}, model_{sim::Vitals{}, seed} {
+    : emitter_{sim::make_emitter(protocol)}, model_{sim::Vitals{}, seed}, rng_{seed} {
   if (!emitter_)
     throw std::invalid_argument("no simulated device speaks '" + std::string{protocol} + "' (" +
                                 sim::emitter_names() + ")");
 }
 
 std::string DeviceFeed::next() {
+  model_.advance(t_);
   sim::DeviceState s;
   s.t = t_;
   s.wall = kWallStart + t_;
-  s.vitals = model_.measured(t_, kNoise);
+  s.vitals = model_.measured(t_, kNoise, rng_);
+  // Beat-flagging devices (Nonin 2/7, CMS50) time their pulses and pleth from the patient.
+  s.patient = &model_;
+  s.rng = &rng_;
   if (emitter_->measures_nibp() && t_ >= next_cuff_) {
     const auto& v = s.vitals;
     s.cuff = sim::CuffReading{v.systolic, v.diastolic, std::round(v.mean()), s.wall, false};

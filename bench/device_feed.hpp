@@ -33,6 +33,7 @@ class DeviceFeed {
  private:
   std::unique_ptr<sim::DeviceEmitter> emitter_;
   sim::PatientModel model_;
+  std::mt19937 rng_;  // the device's own: measurement noise and motion artefact
   core::Duration t_{};
   core::Duration next_cuff_{std::chrono::seconds{2}};
 };

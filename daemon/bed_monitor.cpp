@@ -70,7 +70,8 @@ void BedMonitor::on_beats(const drivers::DecodeOutput& out, core::TimePoint now)
   }
 }
 
-vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& bed, core::TimePoint now) {
+vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& bed, bool drill,
+                                    core::TimePoint now) {
   vigil::v1::DeviceStatus s;
   s.set_bed(bed);
   s.set_device(link.id());
@@ -83,12 +84,13 @@ vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& b
   s.set_resyncs(stats.resyncs);
   if (link.last_frame()) set_time(s.mutable_last_frame(), *link.last_frame());
   set_time(s.mutable_time(), now);
+  s.set_drill(drill);
   return s;
 }
 
 void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
   vigil::v1::BusMessage m;
-  *m.mutable_link() = link_status(link, id_, now);
+  *m.mutable_link() = link_status(link, id_, drill_, now);
   bus_.publish(m, id_);
   journal_.queue(m);
   // Opened but not yet talking says nothing new: a lost device stays lost
@@ -191,7 +193,7 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<c
   }
   for (const auto& [metric, o] : latest_) *s.add_latest() = to_proto(o, drill_);
   for (const auto& a : alarms_.engine().current(now)) *s.add_alarms() = to_proto(a, drill_);
-  for (const auto* l : links) *s.add_devices() = link_status(*l, id_, now);
+  for (const auto* l : links) *s.add_devices() = link_status(*l, id_, drill_, now);
   for (const auto& r : alarms_.profile().rules) {
     auto* v = s.add_limits();
     v->set_condition(r.condition);

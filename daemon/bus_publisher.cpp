@@ -8,8 +8,11 @@
 namespace vigil::daemon {
 
 BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id, int hwm,
-                           const std::string& curve_secret)
-    : socket_{ctx, zmq::socket_type::pub}, endpoint_{endpoint}, daemon_id_{std::move(daemon_id)} {
+                           bool drill, const std::string& curve_secret)
+    : socket_{ctx, zmq::socket_type::pub},
+      endpoint_{endpoint},
+      daemon_id_{std::move(daemon_id)},
+      drill_{drill} {
   if (!curve_secret.empty()) {
     socket_.set(zmq::sockopt::curve_server, true);
     socket_.set(zmq::sockopt::curve_secretkey, curve_secret);
@@ -74,6 +77,7 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   set_time(hb->mutable_time(), now);
   hb->set_daemon_id(daemon_id_);
   hb->set_interval_ms(interval_ms);
+  hb->set_drill(drill_);
   send_frames(topic("hb", bed), m);
 }
 

@@ -28,9 +28,11 @@ class BusPublisher {
 
   // Binds the PUB socket; throws std::runtime_error naming the endpoint.
   // `hwm`: messages held for one slow subscriber before it loses some.
-  // With curve_secret the socket is a CURVE server: subscribers need an
-  // allowed key (the ZAP handler decides).
+  // `drill` marks every heartbeat: the whole daemon runs a drill. With
+  // curve_secret the socket is a CURVE server: subscribers need an allowed
+  // key (the ZAP handler decides).
   BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id, int hwm = 10000,
+               bool drill = false,
                const std::string& curve_secret = {});
 
   void set_reserve(Reserve r) { reserve_ = std::move(r); }
@@ -60,6 +62,7 @@ class BusPublisher {
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;
+  bool drill_;
   std::map<std::string, std::uint64_t> seq_;
   std::map<std::string, std::uint64_t> reserved_;
   std::map<std::string, std::deque<vigil::v1::BusMessage>> recent_;

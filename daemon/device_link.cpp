@@ -121,6 +121,7 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
 }
 
 void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
+  if (callbacks_.on_raw) callbacks_.on_raw(*this, false, bytes);
   const auto frames_before = c.session->stats().frames_ok;
   drivers::DecodeOutput out;
   c.session->on_bytes(bytes, out);
@@ -136,7 +137,10 @@ void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
 
 void DeviceLink::deliver(Connection& c, drivers::DecodeOutput& out) {
   for (const auto& note : out.notes) spdlog::info("{}/{}: {}", bed_, id(), note);
-  if (!out.to_send.empty()) c.stream->write(std::move(out.to_send));
+  if (!out.to_send.empty()) {
+    if (callbacks_.on_raw) callbacks_.on_raw(*this, true, out.to_send);
+    c.stream->write(std::move(out.to_send));
+  }
   out.to_send.clear();
   callbacks_.on_output(*this, out);
 }
@@ -185,7 +189,7 @@ void DeviceLink::fail(const std::string& reason) {
 
 void DeviceLink::schedule_reopen() {
   if (stopped_) return;
-  reopen_timer_.expires_after(backoff_);
+  reopen_timer_.expires_after(core::real_wait(backoff_, clock_));
   backoff_ = std::min(backoff_ * 2, kMaxBackoff);
   std::weak_ptr<bool> alive = alive_;
   reopen_timer_.async_wait([this, alive](boost::system::error_code ec) {

@@ -24,6 +24,9 @@ class DeviceLink {
   struct Callbacks {
     std::function<void(DeviceLink&, drivers::DecodeOutput&)> on_output;
     std::function<void(DeviceLink&)> on_state_change;
+    // Every byte received (sent = false) and sent, before decoding; optional
+    // (vigild --capture).
+    std::function<void(DeviceLink&, bool sent, std::span<const std::uint8_t>)> on_raw;
     // The share of bad frames crossed the garbled threshold, either way.
     std::function<void(DeviceLink&)> on_garbled_change;
   };

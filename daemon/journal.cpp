@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -251,6 +252,11 @@ bool Journal::reserve_seq(const std::string& bed, std::uint64_t up_to) {
 }
 
 void Journal::queue(const v1::BusMessage& m) {
+  // A reading the device flagged as having no value (invalid, NaN) is
+  // published but not journalled: the column holds numbers only, and one such
+  // row would fail the writer's whole batch. The technical condition behind
+  // it (sensor off, searching) is journalled as an alarm transition.
+  if (m.has_observation() && !std::isfinite(m.observation().value())) return;
   if (writer_) writer_->write(m);
 }
 

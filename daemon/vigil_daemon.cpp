@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <cmath>
 #include <random>
 
 #include <stdexcept>
@@ -14,7 +15,8 @@
 
 namespace vigil::daemon {
 namespace {
-// The core checks silence and delays this often; well under every condition
+// The core checks silence and delays this often (on its clock: a drill's fast
+// clock ticks as often per simulated second); well under every condition
 // delay and staleness limit it serves.
 constexpr std::chrono::milliseconds kTick{250};
 // After a restart, what was restored waits this long before it is published:
@@ -75,6 +77,10 @@ void VigilDaemon::start() {
     spdlog::info("CURVE on; {} client key(s) allowed; server public key {}", config_.security().client_size(),
                  keys->public_key);
   }
+  if (!capture_path_.empty()) {
+    capture_ = std::make_unique<CaptureWriter>(capture_path_, clock_.now());
+    spdlog::info("recording every device's bytes to {}", capture_path_);
+  }
   const auto now = clock_.now();
   const std::string daemon_id = new_daemon_id();
 
@@ -100,7 +106,7 @@ void VigilDaemon::start() {
   journal_reported_ok_ = journal_->available();
 
   bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), daemon_id,
-                                        static_cast<int>(config_.publish_hwm()), curve_secret);
+                                        static_cast<int>(config_.publish_hwm()), config_.drill(), curve_secret);
   bus_->set_reserve([this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
@@ -151,6 +157,9 @@ void VigilDaemon::add_links(const vigil::v1::config::Bed& bed) {
         io_, clock_, bed.id(), dev,
         DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
                               [this](DeviceLink& l) { on_link_state(l); },
+                              [this](DeviceLink& l, bool sent, std::span<const std::uint8_t> bytes) {
+                                on_raw_bytes(l, sent, bytes);
+                              },
                               [this](DeviceLink& l) {
                                 if (BedMonitor* b = this->bed(l.bed())) b->on_link_garbled(l, clock_.now());
                               }}));
@@ -298,12 +307,31 @@ std::vector<const DeviceLink*> VigilDaemon::links_of(const std::string& bed) con
 void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
   BedMonitor* b = bed(link.bed());
   const auto now = clock_.now();
-  for (const auto& r : out.readings) b->on_reading(link.id(), r, now);
+  for (const auto& r : out.readings) {
+    // A reading without a number must say it is invalid (the device's "no
+    // value"); any other NaN or infinity is a codec bug, dropped here with a
+    // line naming it before rules, bus or journal see it.
+    if (!std::isfinite(r.value) && !r.quality.has(core::QualityFlag::invalid)) {
+      spdlog::error("{}/{}: {} reading with no finite value dropped (a codec bug)", link.bed(), link.id(),
+                    core::name(r.metric));
+      continue;
+    }
+    b->on_reading(link.id(), r, now);
+  }
   if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
   if (!out.beats.empty()) b->on_beats(out, now);
 }
 
+void VigilDaemon::on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes) {
+  if (!capture_) return;
+  capture_->bytes(link.bed() + "/" + link.id(), std::string{link.protocol().name},
+                  sent ? drivers::CaptureRecord::Kind::tx : drivers::CaptureRecord::Kind::rx, bytes, clock_.now());
+}
+
 void VigilDaemon::on_link_state(DeviceLink& link) {
+  if (capture_)
+    capture_->link(link.bed() + "/" + link.id(), std::string{link.protocol().name},
+                   vigil::v1::LinkState_Name(link.state()), link.reason(), clock_.now());
   if (BedMonitor* b = bed(link.bed())) b->on_link_state(link, clock_.now());
 }
 
@@ -342,7 +370,7 @@ void VigilDaemon::check_journal(core::TimePoint now) {
 }
 
 void VigilDaemon::schedule_tick() {
-  tick_timer_.expires_after(kTick);
+  tick_timer_.expires_after(core::real_wait(kTick, clock_));
   tick_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec && running_) tick();
   });
@@ -366,6 +394,7 @@ void VigilDaemon::tick() {
     for (auto& [id, b] : beds_) bus_->heartbeat(id, now, config_.heartbeat_ms());
     bus_->heartbeat("*", now, config_.heartbeat_ms());
   }
+  clock_.caught_up(now);
   schedule_tick();
 }
 

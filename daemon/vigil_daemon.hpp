@@ -18,6 +18,7 @@
 #include "core/time.hpp"
 #include "daemon/bed_monitor.hpp"
 #include "daemon/bus_publisher.hpp"
+#include "daemon/capture_writer.hpp"
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
 #include "daemon/journal.hpp"
@@ -32,6 +33,8 @@ class VigilDaemon {
  public:
   VigilDaemon(boost::asio::io_context& io, const core::Clock& clock, vigil::v1::config::DaemonConfig config);
   ~VigilDaemon();
+  // Record every device's raw bytes to this capture file (before start()).
+  void capture_to(std::string path) { capture_path_ = std::move(path); }
   // Binds the bus and the command channel and opens every device; throws
   // with a readable reason.
   void start();
@@ -53,6 +56,7 @@ class VigilDaemon {
  private:
   void on_output(DeviceLink& link, drivers::DecodeOutput& out);
   void on_link_state(DeviceLink& link);
+  void on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes);
   void schedule_tick();
   void tick();
   std::vector<const DeviceLink*> links_of(const std::string& bed) const;
@@ -79,6 +83,8 @@ class VigilDaemon {
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
   std::map<std::string, std::string> bed_profiles_;  // configured profile per bed
   std::vector<std::unique_ptr<DeviceLink>> links_;
+  std::string capture_path_;
+  std::unique_ptr<CaptureWriter> capture_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer settle_timer_;
   core::TimePoint last_heartbeat_{};

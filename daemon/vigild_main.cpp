@@ -1,18 +1,22 @@
 // vigild: the bedside monitoring daemon.
+#include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 #include <cstdio>
 #include <iostream>
 
+#include "alerts/bed_alarms.hpp"
 #include "daemon/config_loader.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/profile_config.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/port_listing.hpp"
 #include "drivers/serial_ports.hpp"
+#include "drivers/transport_drill_clock.hpp"
 
 namespace {
 
@@ -24,8 +28,72 @@ int list_ports() {
 int list_protocols() {
   for (const auto& p : vigil::drivers::protocols())
     std::cout << p.name << "  " << p.title << "  baud=" << p.default_baud << "  interval=" << p.expected_interval.count()
-              << "ms" << (p.needs_request ? "  (polled)" : "") << "\n";
+              << "ms" << (p.needs_request ? "  (polled)" : "")
+              << (p.beats ? "  beats=" + std::string{vigil::drivers::beat_source_name(*p.beats)} : "") << "\n";
   return 0;
+}
+
+// Every condition the beds of this config (or the built-in profiles) can
+// raise, one per line: "<condition> <kind> <priority>[,<priority>]  <label>";
+// a rhythm condition adds " beats=<source>[,<source>]" before the label: the
+// beats rhythm analysis raises it from. The drill runner reads it to tell a
+// missed alarm from one this vigild cannot raise at all, or not on a bed
+// whose devices give no such beats.
+int list_conditions(const std::string& config_path) {
+  vigil::v1::config::DaemonConfig config;
+  if (!config_path.empty()) {
+    auto loaded = vigil::daemon::load_config(config_path);
+    if (!loaded) {
+      std::cerr << loaded.error() << "\n";
+      return 1;
+    }
+    config = loaded->config;
+  }
+  auto profiles = vigil::daemon::build_profiles(config);
+  if (!profiles) {
+    std::cerr << profiles.error() << "\n";
+    return 1;
+  }
+  std::vector<std::string> seen;
+  for (const auto& [name, profile] : *profiles) {
+    for (const auto& c : vigil::alerts::known_conditions(profile)) {
+      if (std::find(seen.begin(), seen.end(), c.condition) != seen.end()) continue;
+      seen.push_back(c.condition);
+      std::string levels;
+      for (auto p : c.priorities)
+        levels += (levels.empty() ? "" : ",") + std::string{vigil::alerts::to_string(p)};
+      std::string beats;
+      for (auto b : c.beats) beats += (beats.empty() ? " beats=" : ",") + std::string{vigil::alerts::source_name(b)};
+      std::cout << c.condition << " " << vigil::alerts::to_string(c.kind) << " " << levels << beats << "  "
+                << c.label << "\n";
+    }
+  }
+  return 0;
+}
+
+// A drill clock is for drills and tests only: a fast clock with real
+// patients would stamp every reading and alarm with a wrong time.
+std::unique_ptr<vigil::core::Clock> make_clock(double rate, double anchor_ms, const std::string& file,
+                                               bool drill) {
+  if (rate == 1.0 && file.empty()) return std::make_unique<vigil::core::SystemClock>();
+  if (!drill) {
+    std::cerr << "vigild: --clock-rate and --clock-file are for drills and tests only; the config must say "
+                 "'drill: true'\n";
+    return nullptr;
+  }
+  if (!file.empty()) {
+    auto c = vigil::drivers::DrillClock::open(file, rate);
+    if (!c) {
+      std::cerr << "vigild: " << c.error() << "\n";
+      return nullptr;
+    }
+    return std::move(c.value());
+  }
+  const auto anchor = anchor_ms > 0
+                          ? vigil::core::TimePoint{std::chrono::duration_cast<vigil::core::Duration>(
+                                std::chrono::duration<double, std::milli>(anchor_ms))}
+                          : std::chrono::system_clock::now();
+  return std::make_unique<vigil::core::ScaledClock>(rate, anchor);
 }
 
 }  // namespace
@@ -35,15 +103,34 @@ int main(int argc, char** argv) {
                "Reads the monitors at the bed, checks every reading against the patient's limits,\n"
                "and publishes readings and alarms on ZeroMQ."};
   std::string config_path, check_path;
-  bool ports = false, protocols = false;
+  bool ports = false, protocols = false, conditions = false;
+  double clock_rate = 1.0, clock_anchor_ms = 0;
+  std::string capture_path, clock_file;
   app.add_option("-c,--config", config_path, "config file (protobuf text format)");
   app.add_option("--check-config", check_path, "validate a config file and exit (0 when valid)");
   app.add_flag("--list-ports", ports, "list serial ports with their USB identity and exit");
   app.add_flag("--list-protocols", protocols, "list the device protocols vigild speaks and exit");
+  app.add_option("--capture", capture_path,
+                 "record every device's raw bytes with timestamps to this file (appended); replay it with "
+                 "'vigil-sim replay FILE'");
+  app.add_flag("--list-conditions", conditions,
+               "list the alarm conditions vigild can raise (with --config: that config's profiles) and exit");
+  app.add_option(
+         "--clock-rate", clock_rate,
+         "DRILLS AND TESTS ONLY: run the clock this many times faster than real time (needs 'drill: true')")
+      ->check(CLI::Range(1.0, 100.0));
+  app.add_option(
+      "--clock-file", clock_file,
+      "DRILLS AND TESTS ONLY: read the time from the drill clock file vigil-sim --clock-file writes "
+      "(with --clock-rate: the speed it runs at)");
+  app.add_option("--clock-anchor-ms", clock_anchor_ms,
+                 "with --clock-rate: the Unix time in ms from which the clock runs fast (default: now); give "
+                 "vigil-sim the same one so both agree on the time");
   CLI11_PARSE(app, argc, argv);
 
   if (ports) return list_ports();
   if (protocols) return list_protocols();
+  if (conditions) return list_conditions(config_path);
   if (!check_path.empty()) {
     auto loaded = vigil::daemon::load_config(check_path);
     if (!loaded) {
@@ -64,9 +151,16 @@ int main(int argc, char** argv) {
   }
   vigil::daemon::setup_logging(loaded->config.log_level());
 
+  auto clock = make_clock(clock_rate, clock_anchor_ms, clock_file, loaded->config.drill());
+  if (!clock) return 2;
+  if (!clock_file.empty())
+    spdlog::warn("drill clock: the simulator's time from {} (about {}x real time)", clock_file, clock_rate);
+  else if (clock_rate != 1.0)
+    spdlog::warn("drill clock: {}x real time", clock_rate);
+
   boost::asio::io_context io;
-  vigil::core::SystemClock clock;
-  vigil::daemon::VigilDaemon daemon{io, clock, loaded->config};
+  vigil::daemon::VigilDaemon daemon{io, *clock, loaded->config};
+  if (!capture_path.empty()) daemon.capture_to(capture_path);
   try {
     daemon.start();
   } catch (const std::exception& e) {

@@ -18,6 +18,9 @@
 namespace vigil::drivers {
 
 enum class BeatSource : std::uint8_t { ecg, pulse, reported };
+constexpr std::string_view beat_source_name(BeatSource s) {
+  return s == BeatSource::ecg ? "ecg" : s == BeatSource::pulse ? "pulse" : "reported";
+}
 
 // A beat the device flagged in the bytes just decoded. The daemon stamps it
 // with the receive time; rr is set when the device reports the interval itself.
@@ -84,6 +87,9 @@ struct Protocol {
   // Serial framing besides 8 data bits and 1 stop bit.
   char parity = 'N';  // N, E or O
   bool rts_cts = false;
+  // The beats the codec flags (DecodeOutput::beats), if any: rhythm analysis
+  // has something to judge only on a bed with such a device.
+  std::optional<BeatSource> beats = std::nullopt;
 };
 
 std::span<const Protocol> protocols();

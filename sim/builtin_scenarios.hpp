@@ -7,6 +7,8 @@ struct BuiltinScenario {
   const char* name;
   const char* text;
 };
-// The scenario library shipped in sim/scenarios/, built into the binary.
+// The scenario library shipped in sim/scenarios/ (*.scn), built into the binary.
 const std::vector<BuiltinScenario>& builtin_scenarios();
+// The ward files shipped beside them (*.ward).
+const std::vector<BuiltinScenario>& builtin_wards();
 }  // namespace vigil::sim

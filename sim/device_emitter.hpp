@@ -4,6 +4,7 @@
 // emitter per protocol, found by the protocol's name.
 #include <memory>
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,11 +31,18 @@ struct DeviceState {
   bool motion = false;
   bool booting = false;     // just restarted: no values yet
   std::optional<CuffReading> cuff;  // a cuff reading finished since the last frame
+  // For devices that stream a waveform or flag beats over the interval that
+  // ends at t: the patient (beats and pleth exist up to t) and the device's
+  // own random generator, for motion artefact on the waveform.
+  const PatientModel* patient = nullptr;
+  std::mt19937* rng = nullptr;
 };
 
 class DeviceEmitter {
  public:
   virtual ~DeviceEmitter() = default;
+  // How often frame() is called; a streaming device sends the samples of the
+  // whole interval in one call.
   virtual core::Duration interval() const = 0;
   virtual std::string frame(const DeviceState& s) = 0;
   // Bytes from the receiver (acknowledgements, start commands).

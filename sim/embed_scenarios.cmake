@@ -1,13 +1,21 @@
-# Writes builtin_scenarios.cpp holding every sim/scenarios/*.scn, so the
-# simulator needs no files beside it to run a shipped scenario.
-file(GLOB files ${SRC_DIR}/scenarios/*.scn)
-list(SORT files)
-set(body "// Generated from sim/scenarios/*.scn by sim/embed_scenarios.cmake.\n#include \"sim/builtin_scenarios.hpp\"\n\nnamespace vigil::sim {\nconst std::vector<BuiltinScenario>& builtin_scenarios() {\n  static const std::vector<BuiltinScenario> k{\n")
-foreach(f ${files})
-  get_filename_component(name ${f} NAME_WE)
-  file(READ ${f} text)
-  string(APPEND body "      {\"${name}\", R\"vigil_scn(${text})vigil_scn\"},\n")
-endforeach()
-string(APPEND body "  };\n  return k;\n}\n}  // namespace vigil::sim\n")
+# Writes builtin_scenarios.cpp holding every sim/scenarios/*.scn and *.ward,
+# so the simulator and the drill runner need no files beside them to run a
+# shipped scenario or ward.
+function(embed out_var pattern)
+  file(GLOB files ${SRC_DIR}/scenarios/${pattern})
+  list(SORT files)
+  set(text "")
+  foreach(f ${files})
+    get_filename_component(name ${f} NAME_WE)
+    file(READ ${f} content)
+    string(APPEND text "      {\"${name}\", R\"vigil_scn(${content})vigil_scn\"},\n")
+  endforeach()
+  set(${out_var} "${text}" PARENT_SCOPE)
+endfunction()
+embed(scenarios "*.scn")
+embed(wards "*.ward")
+set(body "// Generated from sim/scenarios/ by sim/embed_scenarios.cmake.\n#include \"sim/builtin_scenarios.hpp\"\n\nnamespace vigil::sim {\n")
+string(APPEND body "const std::vector<BuiltinScenario>& builtin_scenarios() {\n  static const std::vector<BuiltinScenario> k{\n${scenarios}  };\n  return k;\n}\n")
+string(APPEND body "const std::vector<BuiltinScenario>& builtin_wards() {\n  static const std::vector<BuiltinScenario> k{\n${wards}  };\n  return k;\n}\n}  // namespace vigil::sim\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,73 +1,101 @@
-// Nonin serial data formats 2 and 7 (25-frame packets, 75 frames a second,
-// pleth and beat flags) and format 8 (one 4-byte packet a second).
+// Nonin oximeters in serial data formats 2 and 7 (75 frames a second with
+// the pleth, perfusion bits set for 12 frames at each pulse, values spread
+// over 25-frame packets) and 8 (one 4-byte packet a second). Bytes come from
+// the codec's own encoders (drivers/nonin_codec.hpp).
+#include <algorithm>
 #include <cmath>
 
 #include "drivers/nonin_codec.hpp"
 #include "sim/emitters.hpp"
-#include "sim/pleth_wave.hpp"
 
 namespace vigil::sim {
 namespace {
 using drivers::NoninFormat;
 
-std::uint8_t spo2_byte(const DeviceState& s, bool no_value) {
-  return no_value ? drivers::kNoninMissingSpo2 : static_cast<std::uint8_t>(std::lround(s.vitals.spo2));
-}
-std::uint16_t hr_word(const DeviceState& s, bool no_value) {
-  return no_value ? drivers::kNoninMissingHr : static_cast<std::uint16_t>(std::lround(s.vitals.heart_rate));
+constexpr int kFramesPerSecond = 75;
+constexpr int kPulseFrames = 12;  // perfusion bits stay set this many frames per pulse
+
+drivers::NoninPerfusion perfusion_class(double pi) {
+  if (pi < 0.5) return drivers::NoninPerfusion::red;
+  if (pi < 1.0) return drivers::NoninPerfusion::yellow;
+  return drivers::NoninPerfusion::green;
 }
 
-class NoninStreamEmitter final : public DeviceEmitter {
+drivers::NoninPacketValues packet_values(const DeviceState& s) {
+  drivers::NoninPacketValues v;
+  v.firmware_revision = 0x41;
+  if (s.booting || s.sensor_off) return v;  // missing: 511 / 127
+  const auto hr = static_cast<std::uint16_t>(std::clamp(s.vitals.heart_rate, 0.0, 321.0));
+  const auto spo2 = static_cast<std::uint8_t>(std::clamp(s.vitals.spo2, 0.0, 100.0));
+  v.hr = v.hr_d = v.e_hr = v.e_hr_d = hr;
+  v.spo2 = v.spo2_d = v.spo2_fast = v.spo2_beat = v.e_spo2 = v.e_spo2_d = spo2;
+  return v;
+}
+
+// One frame per call, at the device's own 75 frames a second: vigild stamps
+// a pulse with the time its frame arrived, so frames sent in bursts would
+// blur the beat intervals rhythm analysis reads.
+class NoninWaveEmitter final : public DeviceEmitter {
  public:
-  explicit NoninStreamEmitter(NoninFormat f) : format_{f}, encoder_{f} {}
-  // One packet of 25 frames every 1/3 s.
-  core::Duration interval() const override { return std::chrono::milliseconds{333}; }
+  explicit NoninWaveEmitter(NoninFormat format) : format_{format}, encoder_{format} {}
+
+  core::Duration interval() const override {
+    return std::chrono::duration_cast<core::Duration>(std::chrono::seconds{1}) / kFramesPerSecond;
+  }
 
   std::string frame(const DeviceState& s) override {
-    const bool no_value = s.sensor_off || s.booting;
-    drivers::NoninPacketValues v;
-    v.spo2 = v.spo2_d = v.spo2_fast = v.spo2_beat = v.e_spo2 = v.e_spo2_d = spo2_byte(s, no_value);
-    v.hr = v.hr_d = v.e_hr = v.e_hr_d = hr_word(s, no_value);
-    v.timer = static_cast<std::uint16_t>(++packets_ & 0x3FFF);
-    std::string bytes;
-    const int max_pleth = format_ == NoninFormat::df2 ? 255 : 65535;
-    for (std::size_t i = 0; i < drivers::kNoninFramesPerPacket; ++i) {
-      const auto w = wave_.step(std::chrono::microseconds{13333}, s.vitals.heart_rate);
-      if (w.beat) pulse_frames_ = 12;  // the device holds the perfusion flag for the pulse
-      drivers::NoninFrameSample sample;
-      sample.pleth = no_value ? 0 : static_cast<std::uint16_t>(w.value * max_pleth * 0.8);
-      sample.status.sensor_disconnect = s.sensor_off;
-      sample.status.artifact = s.motion;
-      sample.status.out_of_track = s.booting;
-      if (pulse_frames_ > 0 && !no_value) {
-        sample.status.perfusion = drivers::NoninPerfusion::green;
-        --pulse_frames_;
-      }
-      const auto frame = encoder_.next(v, sample);
-      bytes.append(frame.begin(), frame.end());
+    // A packet's values are spread over its 25 frames: they change only
+    // between packets, or the receiver would assemble a mixture.
+    if (encoder_.frame_index() == 0) {
+      values_ = packet_values(s);
+      values_.timer = timer_;
+      timer_ = static_cast<std::uint16_t>((timer_ + 1) & 0x3FFF);
     }
-    return bytes;
+    const auto f = encoder_.next(values_, sample(s));
+    return std::string(f.begin(), f.end());
   }
 
  private:
+  drivers::NoninFrameSample sample(const DeviceState& s) {
+    drivers::NoninFrameSample f;
+    const bool wide = format_ == NoninFormat::df7;
+    const double mid = wide ? 32768 : 128, gain = wide ? 24000 : 110;
+    if (s.sensor_off) {
+      f.status.sensor_alarm = true;
+      f.pleth = static_cast<std::uint16_t>(mid);
+      return f;
+    }
+    double wave = s.patient ? s.patient->pleth(s.t) : 0;
+    if (s.motion && s.rng) wave += std::uniform_real_distribution<double>{-0.8, 0.8}(*s.rng);
+    f.pleth =
+        static_cast<std::uint16_t>(std::clamp(mid - gain / 2 + gain * wave, 0.0, wide ? 65535.0 : 255.0));
+    if (s.booting || !s.patient) return f;
+    const auto beat = s.patient->beats().last_at_or_before(s.t);
+    if (beat && s.t - beat->t < kPulseFrames * interval()) {
+      f.status.perfusion = perfusion_class(s.vitals.perfusion_index);
+      f.status.artifact = s.motion;
+    }
+    return f;
+  }
+
   NoninFormat format_;
   drivers::NoninFrameEncoder encoder_;
-  PlethWave wave_;
-  int pulse_frames_ = 0;
-  unsigned packets_ = 0;
+  drivers::NoninPacketValues values_;
+  std::uint16_t timer_ = 0;
 };
 
-class NoninFormat8Emitter final : public DeviceEmitter {
+class NoninDf8Emitter final : public DeviceEmitter {
  public:
   core::Duration interval() const override { return std::chrono::seconds{1}; }
   std::string frame(const DeviceState& s) override {
-    const bool no_value = s.sensor_off || s.booting;
+    const auto v = packet_values(s);
     drivers::NoninDf8Packet p;
-    p.spo2_d = spo2_byte(s, no_value);
-    p.hr_d = hr_word(s, no_value);
-    p.sensor_disconnect = s.sensor_off;
+    p.hr_d = v.hr_d;
+    p.spo2_d = v.spo2_d;
+    p.sensor_alarm = s.sensor_off;
     p.artifact = s.motion;
-    p.out_of_track = s.booting;
+    p.low_perfusion = !s.sensor_off && s.vitals.perfusion_index < 0.5;
+    p.marginal_perfusion = !s.sensor_off && !p.low_perfusion && s.vitals.perfusion_index < 1.0;
     const auto bytes = drivers::encode_nonin_df8(p);
     return std::string(bytes.begin(), bytes.end());
   }
@@ -75,8 +103,14 @@ class NoninFormat8Emitter final : public DeviceEmitter {
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_nonin2_emitter() { return std::make_unique<NoninStreamEmitter>(NoninFormat::df2); }
-std::unique_ptr<DeviceEmitter> make_nonin7_emitter() { return std::make_unique<NoninStreamEmitter>(NoninFormat::df7); }
-std::unique_ptr<DeviceEmitter> make_nonin8_emitter() { return std::make_unique<NoninFormat8Emitter>(); }
+std::unique_ptr<DeviceEmitter> make_nonin2_emitter() {
+  return std::make_unique<NoninWaveEmitter>(NoninFormat::df2);
+}
+std::unique_ptr<DeviceEmitter> make_nonin7_emitter() {
+  return std::make_unique<NoninWaveEmitter>(NoninFormat::df7);
+}
+std::unique_ptr<DeviceEmitter> make_nonin8_emitter() {
+  return std::make_unique<NoninDf8Emitter>();
+}
 
 }  // namespace vigil::sim

@@ -1,24 +1,26 @@
 #include "sim/pleth_wave.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace vigil::sim {
+namespace {
+constexpr double kRise = 0.12;           // s, foot to systolic peak
+constexpr double kDecay = 0.30;          // s, runoff time constant
+constexpr double kDicroticAt = 0.36;     // s
+constexpr double kDicroticWidth = 0.06;  // s
+constexpr double kDicroticHeight = 0.18;
+}  // namespace
 
-PlethWave::Sample PlethWave::step(core::Duration dt, double heart_rate) {
-  const double rate_hz = std::clamp(heart_rate, 20.0, 300.0) / 60.0;
-  phase_ += core::to_seconds(dt) * rate_hz;
-  bool beat = false;
-  if (phase_ >= 1.0) {
-    phase_ -= std::floor(phase_);
-    beat = true;
+double pulse_shape(core::Duration since_beat) {
+  const double t = core::to_seconds(since_beat);
+  if (t < 0) return 0;
+  if (t < kRise) {
+    const double s = std::sin(std::numbers::pi / 2 * t / kRise);
+    return s * s;
   }
-  // Upstroke over the first 15 % of the beat, then exponential decay with a
-  // small dicrotic bump around 45 %.
-  const double p = phase_;
-  double v = p < 0.15 ? std::sin(p / 0.15 * M_PI / 2) : std::exp(-(p - 0.15) * 3.5);
-  v += 0.12 * std::exp(-std::pow((p - 0.45) / 0.05, 2));
-  return {std::clamp(v / 1.12, 0.0, 1.0), beat};
+  const double notch = (t - kDicroticAt) / kDicroticWidth;
+  return std::exp(-(t - kRise) / kDecay) + kDicroticHeight * std::exp(-notch * notch);
 }
 
 }  // namespace vigil::sim

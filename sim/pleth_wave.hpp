@@ -1,23 +1,12 @@
 #pragma once
-// A photoplethysmogram for simulated oximeters: one pulse per heartbeat,
-// a fast upstroke and a slower decay with a dicrotic notch, with the beat
-// instants kept so beat flags line up with the waveform.
+// The arterial pulse at a fingertip as an oximeter's plethysmogram draws it.
 #include "core/time.hpp"
 
 namespace vigil::sim {
 
-class PlethWave {
- public:
-  // Advances by dt at the given heart rate; returns the sample in 0..1 and
-  // whether a new beat started within this step.
-  struct Sample {
-    double value;
-    bool beat;
-  };
-  Sample step(core::Duration dt, double heart_rate);
-
- private:
-  double phase_ = 0;  // 0..1 through the current beat
-};
+// One pulse, `since_beat` after the heartbeat that caused it: 0 at the foot,
+// 1 at the systolic peak about 0.12 s later, a dicrotic wave, then a decay
+// toward the next foot.
+double pulse_shape(core::Duration since_beat);
 
 }  // namespace vigil::sim

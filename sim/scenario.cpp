@@ -7,121 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/device_emitter.hpp"
+#include "sim/line_parser.hpp"
+
 namespace vigil::sim {
 namespace {
-
-struct Token {
-  std::string text;
-  int column = 0;  // 1-based
-};
-
-std::vector<Token> tokenize(const std::string& line) {
-  std::vector<Token> tokens;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    if (line[i] == '#') break;
-    if (std::isspace(static_cast<unsigned char>(line[i])) || line[i] == ',') {
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i])) && line[i] != ',' && line[i] != '#') ++i;
-    std::string word = line.substr(start, i - start);
-    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    tokens.push_back({word, static_cast<int>(start) + 1});
-  }
-  return tokens;
-}
-
-class LineParser {
- public:
-  LineParser(std::vector<Token> tokens, std::string file, int line, int end_column)
-      : t_{std::move(tokens)}, file_{std::move(file)}, line_{line}, end_column_{end_column} {}
-
-  bool done() const { return i_ >= t_.size(); }
-  const std::string& peek() const {
-    static const std::string empty;
-    return done() ? empty : t_[i_].text;
-  }
-  bool accept(const std::string& word) {
-    if (peek() != word) return false;
-    ++i_;
-    return true;
-  }
-  void expect(const std::string& word) {
-    if (!accept(word)) fail("expected '" + word + "'" + found());
-  }
-  std::string word() {
-    if (done()) fail("unexpected end of line");
-    return t_[i_++].text;
-  }
-  double number() {
-    if (done()) fail("expected a number at the end of the line");
-    std::string w = t_[i_].text;
-    while (!w.empty() && (w.back() == '%' || w.back() == '/')) w.pop_back();
-    if (auto slash = w.find("/min"); slash != std::string::npos) w = w.substr(0, slash);
-    double v = 0;
-    auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-    if (ec != std::errc{} || end != w.data() + w.size()) fail("expected a number" + found());
-    ++i_;
-    return v;
-  }
-  // m:ss or h:mm:ss
-  core::Duration clock() {
-    if (done()) fail("expected a time like 3:00");
-    const std::string w = t_[i_].text;
-    int parts[3] = {0, 0, 0};
-    int n = 0;
-    std::size_t pos = 0;
-    while (pos <= w.size() && n < 3) {
-      auto colon = w.find(':', pos);
-      auto piece = w.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-      int v = 0;
-      auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), v);
-      if (piece.empty() || ec != std::errc{} || end != piece.data() + piece.size() || v < 0)
-        fail("expected a time like 3:00 or 1:02:30" + found());
-      parts[n++] = v;
-      if (colon == std::string::npos) break;
-      pos = colon + 1;
-    }
-    if (n < 2 || w.find(':', pos) != std::string::npos) fail("expected a time like 3:00 or 1:02:30" + found());
-    if (parts[0] > 9999) fail("a time must be under 10000 hours or minutes" + found());
-    if (parts[n - 1] >= 60 || (n == 3 && parts[1] >= 60)) fail("seconds and minutes go up to 59" + found());
-    ++i_;
-    const int secs = n == 2 ? parts[0] * 60 + parts[1] : parts[0] * 3600 + parts[1] * 60 + parts[2];
-    return std::chrono::seconds{secs};
-  }
-  // "90 s", "2 min", or a clock time
-  core::Duration span() {
-    if (peek().find(':') != std::string::npos) return clock();
-    const int col = column();
-    const double v = number();
-    if (v < 0) fail_at(col, "a duration cannot be negative");
-    // A drill lasts hours, not years; a larger number is a typo, and would not fit the clock.
-    if (!(v <= 1e6)) fail_at(col, "a duration must be under 1000000 s (about 11 days)");
-    const std::string unit = done() ? "" : word();
-    if (unit == "s" || unit == "sec" || unit == "seconds" || unit == "second")
-      return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v));
-    if (unit == "min" || unit == "minutes" || unit == "minute")
-      return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(v * 60));
-    --i_;
-    fail("expected a unit 's' or 'min' after the number");
-  }
-  [[noreturn]] void fail(const std::string& message) const { fail_at(column(), message); }
-  [[noreturn]] void fail_at(int col, const std::string& message) const {
-    throw std::runtime_error(file_ + ":" + std::to_string(line_) + ":" + std::to_string(col) + ": " + message);
-  }
-  // Where the next token starts (the end of the line when there is none).
-  int column() const { return done() ? end_column_ : t_[i_].column; }
-  std::string found() const { return done() ? " at the end of the line" : ", found '" + t_[i_].text + "'"; }
-
- private:
-  std::vector<Token> t_;
-  std::size_t i_ = 0;
-  std::string file_;
-  int line_;
-  int end_column_;
-};
 
 std::optional<Param> param_from(LineParser& p) {
   const std::string w = p.peek();
@@ -141,11 +31,13 @@ std::optional<Param> param_from(LineParser& p) {
   return std::nullopt;
 }
 
+const char* const kParamsText =
+    "expected a vital sign (heart rate, spo2, perfusion index, systolic, diastolic, blood pressure, "
+    "respiratory rate)";
+
 Param require_param(LineParser& p) {
   auto param = param_from(p);
-  if (!param)
-    p.fail("expected a vital sign (heart rate, spo2, perfusion index, systolic, diastolic, respiratory rate)" +
-           p.found());
+  if (!param) p.fail(kParamsText + p.found());
   return *param;
 }
 
@@ -161,53 +53,196 @@ double plausible_value(LineParser& p, Param param) {
   return v;
 }
 
+// "220/120"
+std::pair<double, double> pressure(LineParser& p) {
+  const int col = p.column();
+  if (p.done()) p.fail("expected a blood pressure like 220/120 at the end of the line");
+  const std::string w = p.word();
+  const auto slash = w.find('/');
+  double sys = 0, dia = 0;
+  const bool ok = slash != std::string::npos &&
+                  std::from_chars(w.data(), w.data() + slash, sys).ptr == w.data() + slash &&
+                  std::from_chars(w.data() + slash + 1, w.data() + w.size(), dia).ptr == w.data() + w.size();
+  if (!ok) p.fail_at(col, "expected a blood pressure like 220/120, found '" + w + "'");
+  if (sys < 30 || sys > 300 || dia < 10 || dia >= sys)
+    p.fail_at(col, "blood pressure " + w + " is not plausible");
+  return {sys, dia};
+}
+
 void parse_patient(LineParser& p, Vitals& v) {
   while (!p.done()) {
+    if (p.accept("blood")) {
+      p.expect("pressure");
+      const auto [sys, dia] = pressure(p);
+      v.systolic = sys;
+      v.diastolic = dia;
+      continue;
+    }
     const Param param = require_param(p);
     v.set(param, plausible_value(p, param));
   }
 }
 
+ParamChange change(Param p, double target) {
+  ParamChange c{};
+  c.param = p;
+  c.target = target;
+  return c;
+}
+
+bool is_ramp_verb(const std::string& w) {
+  return w == "raise" || w == "lower" || w == "set";
+}
+
+// "systolic to 220 and diastolic to 120" or "blood pressure to 220/120"
+void parse_targets(LineParser& p, std::vector<ParamChange>& changes) {
+  do {
+    if (p.accept("blood")) {
+      p.expect("pressure");
+      p.expect("to");
+      const auto [sys, dia] = pressure(p);
+      changes.push_back(change(Param::systolic, sys));
+      changes.push_back(change(Param::diastolic, dia));
+      continue;
+    }
+    const Param param = require_param(p);
+    p.expect("to");
+    changes.push_back(change(param, plausible_value(p, param)));
+  } while (p.accept("and") && !is_ramp_verb(p.peek()));
+}
+
+// "over 90 s, hold for 3 min, then return over 2 min" (each part optional)
+void parse_timing(LineParser& p, std::vector<ParamChange>& changes, std::size_t first) {
+  core::Duration over{};
+  std::optional<core::Duration> hold;
+  core::Duration back{};
+  if (p.accept("over")) over = p.span();
+  if (p.accept("hold")) {
+    p.accept("for");
+    hold = p.span();
+    p.accept("then");
+    if (p.accept("return") || p.accept("back")) {
+      p.expect("over");
+      back = p.span();
+    }
+  }
+  for (std::size_t i = first; i < changes.size(); ++i) {
+    changes[i].over = over;
+    changes[i].hold = hold;
+    changes[i].return_over = back;
+  }
+}
+
+// Clauses: "raise A to X and B to Y over 90 s and lower C to Z over 20 s".
+void parse_ramps(LineParser& p, ScenarioEvent& e) {
+  for (;;) {
+    const std::size_t first = e.changes.size();
+    parse_targets(p, e.changes);
+    parse_timing(p, e.changes, first);
+    p.accept("and");
+    if (!is_ramp_verb(p.peek())) break;
+    p.word();
+  }
+}
+
+// "at 140/min", the rate a rhythm change brings, optional.
+void parse_rate_change(LineParser& p, ScenarioEvent& e, core::Duration default_over) {
+  if (!p.accept("at")) return;
+  const int col = p.column();
+  const double rate = p.number();
+  if (rate < 20 || rate > 250) p.fail_at(col, "a heart rate of 20-250 /min is expected");
+  ParamChange c = change(Param::heart_rate, rate);
+  c.over = default_over;
+  if (p.accept("over")) c.over = p.span();
+  e.changes.push_back(c);
+}
+
+void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
+  const int col = p.column();
+  const std::string what = p.word();
+  if (what == "atrial" || what == "af") {
+    if (what == "atrial") p.expect("fibrillation");
+    e.rhythm = start ? Rhythm::atrial_fibrillation : Rhythm::sinus;
+    // AF sets in within a few beats; sinus rhythm returns more gradually.
+    parse_rate_change(p, e, start ? std::chrono::seconds{10} : std::chrono::seconds{30});
+  } else if (what == "ectopic") {
+    p.expect("beats");
+    e.ectopics_per_min = 0;
+    if (start) {
+      p.accept("at");
+      const int rate_col = p.column();
+      e.ectopics_per_min = p.number();
+      if (*e.ectopics_per_min <= 0 || *e.ectopics_per_min > 30)
+        p.fail_at(rate_col, "ectopic beats: 1-30 /min is expected");
+    }
+  } else if (what == "infusion") {
+    e.infusion = start ? InfusionAction::start : InfusionAction::stop;
+  } else if (what == "breathing" && !start) {
+    p.expect("for");
+    e.apnoea = p.span();
+  } else {
+    p.fail_at(col, std::string{"expected what to "} + (start ? "start" : "stop") +
+                       " (atrial fibrillation, ectopic beats, infusion" + (start ? "" : ", breathing") +
+                       "), found '" + what + "'");
+  }
+}
+
+void parse_fault(LineParser& p, ScenarioEvent& e, const std::string& verb) {
+  if (verb == "sensor") p.expect("off");
+  if (verb == "motion") p.accept("artifact");
+  if (verb == "cuff") p.expect("failure");
+  if (verb == "line") p.expect("noise");
+  e.fault = verb == "unplug"   ? FaultKind::unplug
+            : verb == "garble" ? FaultKind::garble
+            : verb == "line"   ? FaultKind::line_noise
+            : verb == "motion" ? FaultKind::motion
+            : verb == "sensor" ? FaultKind::sensor_off
+            : verb == "reboot" ? FaultKind::reboot
+                               : FaultKind::cuff_failure;
+  if (e.fault != FaultKind::cuff_failure) {
+    e.device_column = p.column();
+    e.device = p.word();
+  }
+  e.fault_for = e.fault == FaultKind::reboot ? std::chrono::seconds{30} : std::chrono::seconds{0};
+  if (p.accept("for"))
+    e.fault_for = p.span();
+  else if (e.fault != FaultKind::reboot && e.fault != FaultKind::cuff_failure)
+    p.fail("expected 'for <duration>'" + p.found());
+}
+
 void parse_event(LineParser& p, ScenarioEvent& e) {
   const int verb_col = p.column();
   const std::string verb = p.word();
-  if (verb == "raise" || verb == "lower" || verb == "set") {
-    // Clauses: "raise A to X and B to Y over 90 s and lower C to Z over 20 s".
-    for (;;) {
-      const std::size_t first = e.changes.size();
-      do {
-        const Param param = require_param(p);
-        p.expect("to");
-        e.changes.push_back({param, plausible_value(p, param), {}});
-      } while (p.accept("and") && !(p.peek() == "raise" || p.peek() == "lower" || p.peek() == "set"));
-      if (p.accept("over")) {
-        const auto over = p.span();
-        for (std::size_t i = first; i < e.changes.size(); ++i) e.changes[i].over = over;
-        if (!p.accept("and")) break;
-      }
-      if (!(p.peek() == "raise" || p.peek() == "lower" || p.peek() == "set")) break;
-      p.word();
-    }
-  } else if (verb == "unplug" || verb == "garble" || verb == "motion" || verb == "sensor" || verb == "reboot" ||
-             verb == "cuff") {
-    if (verb == "sensor") p.expect("off");
-    if (verb == "motion") p.accept("artifact");
-    if (verb == "cuff") p.expect("failure");
-    e.fault = verb == "unplug"   ? FaultKind::unplug
-              : verb == "garble" ? FaultKind::garble
-              : verb == "motion" ? FaultKind::motion
-              : verb == "sensor" ? FaultKind::sensor_off
-              : verb == "reboot" ? FaultKind::reboot
-                                 : FaultKind::cuff_failure;
-    if (e.fault != FaultKind::cuff_failure) e.device = p.word();
-    e.fault_for = e.fault == FaultKind::reboot ? std::chrono::seconds{30} : std::chrono::seconds{0};
-    if (p.accept("for")) e.fault_for = p.span();
-    else if (e.fault != FaultKind::reboot && e.fault != FaultKind::cuff_failure) p.fail("expected 'for <duration>'" + p.found());
+  if (is_ramp_verb(verb)) {
+    parse_ramps(p, e);
+  } else if (verb == "surge") {
+    if (p.accept("blood")) p.expect("pressure");
+    p.expect("to");
+    const auto [sys, dia] = pressure(p);
+    e.surge = Surge{sys, dia, {}};
+    if (p.accept("over")) e.surge->over = p.span();
+  } else if (verb == "start" || verb == "stop") {
+    parse_start_stop(p, e, verb == "start");
+  } else if (verb == "pause") {
+    p.expect("for");
+    const int col = p.column();
+    e.pause = p.span();
+    if (*e.pause < std::chrono::seconds{1} || *e.pause > std::chrono::seconds{30})
+      p.fail_at(col, "a pause of 1-30 s is expected");
+  } else if (verb == "apnoea" || verb == "apnea") {
+    p.expect("for");
+    e.apnoea = p.span();
+  } else if (verb == "unplug" || verb == "garble" || verb == "line" || verb == "motion" || verb == "sensor" ||
+             verb == "reboot" || verb == "cuff") {
+    parse_fault(p, e, verb);
   } else if (verb == "measure") {
     p.expect("nibp");
     e.measure_nibp = true;
   } else {
-    p.fail_at(verb_col, "unknown action '" + verb + "' (raise, lower, set, unplug, sensor off, garble, motion, reboot, cuff failure, measure nibp)");
+    p.fail_at(verb_col,
+              "unknown action '" + verb +
+                  "' (raise, lower, set, surge, start, stop, pause, apnoea, unplug, sensor off, garble, "
+                  "line noise, motion, reboot, cuff failure, measure nibp)");
   }
   if (!p.done()) p.fail("unexpected words at the end of the event" + p.found());
 }
@@ -227,6 +262,12 @@ void parse_expectation(LineParser& p, Expectation& x) {
   if (!p.done()) p.fail("unexpected words after the window" + p.found());
 }
 
+std::string device_list(const Scenario& s) {
+  std::string names;
+  for (const auto& d : s.devices) names += (names.empty() ? "" : ", ") + d.id;
+  return names;
+}
+
 std::string rest_of(const std::string& line, const std::string& key) {
   auto pos = line.find(':');
   std::string v = pos == std::string::npos ? "" : line.substr(pos + 1);
@@ -243,6 +284,8 @@ const char* fault_name(FaultKind k) {
     case FaultKind::unplug: return "unplug";
     case FaultKind::sensor_off: return "sensor off";
     case FaultKind::garble: return "garble";
+    case FaultKind::line_noise:
+      return "line noise";
     case FaultKind::motion: return "motion artifact";
     case FaultKind::reboot: return "reboot";
     case FaultKind::cuff_failure: return "cuff failure";
@@ -250,12 +293,26 @@ const char* fault_name(FaultKind k) {
   return "?";
 }
 
+std::string event_text(const ScenarioEvent& e) {
+  std::string text = e.text.substr(std::min(e.text.size(), e.text.find_first_not_of(" \t")));
+  if (text.starts_with("at ")) {
+    const auto after_time = text.find(' ', 3);
+    text = after_time == std::string::npos ? text : text.substr(after_time + 1);
+  }
+  if (const auto comment = text.find('#'); comment != std::string::npos) text.resize(comment);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  return text;
+}
+
 std::string clock_text(core::Duration d) {
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  // Before the start (a drill's setup) reads "-0:05".
+  if (d < core::Duration{}) return "-" + clock_text(-d);
+  const auto s = static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                               static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  else std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", s / 60, s % 60);
   return buf;
 }
 
@@ -288,11 +345,51 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
       if (first == "duration:") {
         s.duration = p.peek().find(':') != std::string::npos ? p.clock() : p.span();
       } else if (first == "seed:") {
-        s.seed = static_cast<unsigned>(p.number());
+        const int col = p.column();
+        const double seed = p.number();
+        if (!(seed >= 0 && seed <= 4294967295.0) || seed != static_cast<double>(static_cast<long long>(seed)))
+          p.fail_at(col, "a seed is a whole number from 0 to 4294967295");
+        s.seed = static_cast<unsigned>(seed);
       } else if (first == "noise:") {
+        const int col = p.column();
         s.noise = p.number();
+        if (!(s.noise >= 0 && s.noise <= 20)) p.fail_at(col, "a noise of 0 to 20 is expected");
       } else if (first == "patient:") {
         parse_patient(p, s.patient);
+      } else if (first == "variability:") {
+        const int col = p.column();
+        const std::string v = p.word();
+        if (v != "none" && v != "normal") p.fail_at(col, "expected 'none' or 'normal', found '" + v + "'");
+        s.model.variability = v == "none" ? 0.0 : 1.0;
+      } else if (first == "oximeter") {
+        // "oximeter delay 10 s averaging 8 s", either part optional
+        if (p.done()) p.fail("expected 'delay' or 'averaging' after 'oximeter'");
+        // Real oximeters: a finger probe's delay is seconds to tens of
+        // seconds; averaging 2 to 16 s.
+        if (p.accept("delay")) {
+          const int col = p.column();
+          s.model.oximeter_delay = p.span();
+          if (s.model.oximeter_delay > std::chrono::minutes{2})
+            p.fail_at(col, "an oximeter delay of 0-120 s is expected");
+        }
+        if (p.accept("averaging")) {
+          const int col = p.column();
+          s.model.oximeter_averaging = p.span();
+          if (s.model.oximeter_averaging > std::chrono::minutes{1})
+            p.fail_at(col, "an oximeter averaging of 0-60 s is expected");
+        }
+      } else if (first == "device") {
+        ScenarioDevice d;
+        d.line = line_no;
+        d.id = p.word();
+        for (const auto& other : s.devices)
+          if (other.id == d.id) p.fail_at(tokens[1].column, "device '" + d.id + "' is named twice");
+        const int col = p.column();
+        d.protocol = p.word();
+        if (!make_emitter(d.protocol))
+          p.fail_at(col,
+                    "the simulator does not speak '" + d.protocol + "' (it speaks " + emitter_names() + ")");
+        s.devices.push_back(d);
       } else if (first == "nibp") {
         p.expect("every");
         const int col = p.column();
@@ -318,12 +415,27 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         s.expectations.push_back(x);
       } else {
         LineParser{tokens, file, line_no, end_col}.fail(
-            "unknown line '" + first + "' (title:, description:, duration:, seed:, noise:, patient:, nibp every, at, expect)");
+            "unknown line '" + first +
+            "' (title:, description:, duration:, seed:, noise:, patient:, variability:, oximeter, device, "
+            "nibp every, "
+            "at, expect)");
       }
       if (!p.done()) p.fail("unexpected words" + p.found());
     }
   } catch (const std::runtime_error& e) {
     return core::Error{e.what()};
+  }
+  // A scenario that names its devices must not hit one it lacks.
+  if (!s.devices.empty()) {
+    for (const auto& e : s.events) {
+      if (e.device.empty()) continue;
+      const bool known =
+          std::any_of(s.devices.begin(), s.devices.end(), [&](const auto& d) { return d.id == e.device; });
+      if (!known)
+        return core::Error{file + ":" + std::to_string(e.line) + ":" + std::to_string(e.device_column) +
+                           ": no device '" + e.device + "' in this scenario (its devices: " + device_list(s) +
+                           ")"};
+    }
   }
   std::stable_sort(s.events.begin(), s.events.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
   return s;

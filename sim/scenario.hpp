@@ -4,13 +4,16 @@
 //   title: Hypertensive crisis 220/120
 //   duration: 10:00
 //   patient: heart rate 76, systolic 128, diastolic 78, spo2 98
+//   device monitor hl7-mllp
+//   device oximeter masimo
 //   nibp every 2 min taking 30 s
+//   at 2:00 start infusion
 //   at 3:00 raise systolic to 220 and diastolic to 120 over 90 s and raise heart rate to 120 over 60 s
 //   at 6:00 unplug oximeter for 20 s
-//   expect high hypertensive_crisis between 4:00 and 5:30
+//   expect high hypertension between 4:00 and 5:30
 //
 // Times are m:ss or h:mm:ss from the start, or "N s" / "N min" for spans.
-// Every error names file:line:column.
+// Every error names file:line:column. docs/drills.md has the whole grammar.
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,31 +24,60 @@
 
 namespace vigil::sim {
 
-enum class FaultKind { unplug, sensor_off, garble, motion, reboot, cuff_failure };
+enum class FaultKind { unplug, sensor_off, garble, line_noise, motion, reboot, cuff_failure };
 const char* fault_name(FaultKind k);
 
 struct ParamChange {
   Param param;
   double target;
   core::Duration over{};
+  // "..., hold for 3 min, then return over 2 min": after reaching the target
+  // and holding, back to the value before the change.
+  std::optional<core::Duration> hold;
+  core::Duration return_over{};
 };
 
+struct Surge {
+  double systolic = 0;
+  double diastolic = 0;
+  core::Duration over{};
+};
+
+enum class InfusionAction { start, stop };
+
+// One "at m:ss ..." line. Most carry one kind of action; ramps may carry several.
 struct ScenarioEvent {
   core::Duration at{};
   int line = 0;
   std::string text;                  // the line as written, for reports
   std::vector<ParamChange> changes;  // vital-sign ramps
-  std::optional<FaultKind> fault;    // device faults
-  std::string device;                // which device a fault hits
+  std::optional<Surge> surge;
+  std::optional<Rhythm> rhythm;  // start or stop atrial fibrillation
+  std::optional<double> ectopics_per_min;
+  std::optional<core::Duration> pause;   // no heartbeat for this long
+  std::optional<core::Duration> apnoea;  // no breathing for this long
+  std::optional<FaultKind> fault;        // device faults
+  std::string device;                    // which device a fault hits
+  int device_column = 0;
   core::Duration fault_for{};
-  bool measure_nibp = false;         // a STAT cuff reading
+  bool measure_nibp = false;  // a STAT cuff reading
+  // Done through vigild's command channel by the drill runner, as a nurse would.
+  std::optional<InfusionAction> infusion;
 };
 
 struct Expectation {
-  std::string priority;  // low, medium, high
-  std::string condition; // condition id, or a prefix ending in ':' for technical ones
+  std::string priority;   // low, medium, high
+  std::string condition;  // as vigild names it: "desaturation", "device_lost:oximeter"
   core::Duration from{};
   core::Duration to{};
+  int line = 0;
+};
+
+// A device the scenario is written for: the drill runner connects one of
+// each to vigild unless the ward file says otherwise.
+struct ScenarioDevice {
+  std::string id;
+  std::string protocol;
   int line = 0;
 };
 
@@ -55,15 +87,20 @@ struct Scenario {
   core::Duration duration = std::chrono::minutes{5};
   unsigned seed = 1;
   Vitals patient;
+  ModelSettings model;
   core::Duration nibp_cycle = std::chrono::minutes{5};
   core::Duration nibp_takes = std::chrono::seconds{30};  // inflation to result
   double noise = 0;
-  std::vector<ScenarioEvent> events;     // in time order
+  std::vector<ScenarioDevice> devices;
+  std::vector<ScenarioEvent> events;  // in time order
   std::vector<Expectation> expectations;
 };
 
 core::Result<Scenario> parse_scenario(const std::string& text, const std::string& file_for_messages);
 core::Result<Scenario> load_scenario(const std::string& path);
+
+// The event as written, without its leading "at m:ss".
+std::string event_text(const ScenarioEvent& e);
 
 // "m:ss" of a duration since the start, for reports.
 std::string clock_text(core::Duration d);

@@ -5,15 +5,21 @@
 #include <stdexcept>
 
 namespace vigil::sim {
+namespace {
+// "line noise": on a bad cable a burst of noise damages a message about
+// every seven seconds, whatever the device's message rate.
+constexpr core::Duration kLineNoiseEvery = std::chrono::seconds{7};
+}  // namespace
 
-SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start, Say say)
+SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start,
+               Say say)
     : io_{io},
       bed_{std::move(bed)},
       scenario_{std::move(scenario)},
-      model_{scenario_.patient, scenario_.seed},
+      model_{scenario_.patient, scenario_.seed, scenario_.model},
       wall_start_{wall_start},
       say_{std::move(say)},
-      rng_{scenario_.seed} {}
+      cuff_rng_{scenario_.seed + 1} {}
 
 void SimBed::add_device(const SimDeviceSpec& spec) {
   auto d = std::make_unique<Device>();
@@ -22,6 +28,7 @@ void SimBed::add_device(const SimDeviceSpec& spec) {
   if (!d->emitter)
     throw std::runtime_error("no simulator for protocol '" + spec.protocol + "' (known: " + emitter_names() + ")");
   d->port = make_port(io_, spec.port);
+  d->rng.seed(scenario_.seed + 7919 * static_cast<unsigned>(devices_.size() + 2));
   Device* raw = d.get();
   d->port->on_data([raw](std::span<const std::uint8_t> b) { raw->emitter->received(b); });
   devices_.push_back(std::move(d));
@@ -62,21 +69,19 @@ SimBed::Device* SimBed::device(const std::string& id) {
   return nullptr;
 }
 
-namespace {
-// The event as written, without its leading "at m:ss".
-std::string describe_event(const ScenarioEvent& e) {
-  std::string text = e.text.substr(std::min(e.text.size(), e.text.find_first_not_of(" \t")));
-  if (text.starts_with("at ")) {
-    const auto after_time = text.find(' ', 3);
-    text = after_time == std::string::npos ? text : text.substr(after_time + 1);
-  }
-  return text;
-}
-}  // namespace
-
 void SimBed::apply(const ScenarioEvent& e) {
-  say_(clock_text(e.at) + " " + bed_ + ": " + describe_event(e));
-  for (const auto& c : e.changes) model_.ramp(c.param, c.target, e.at, c.over);
+  say_(clock_text(e.at) + " " + bed_ + ": " + event_text(e) +
+       (e.infusion ? " (the drill runner tells vigild, as a nurse would)" : ""));
+  for (const auto& c : e.changes) {
+    const double before = model_.at(e.at).get(c.param);
+    model_.ramp(c.param, c.target, e.at, c.over);
+    if (c.hold) model_.ramp(c.param, before, e.at + c.over + *c.hold, c.return_over);
+  }
+  if (e.surge) model_.surge(e.surge->systolic, e.surge->diastolic, e.at, e.surge->over);
+  if (e.rhythm) model_.set_rhythm(e.at, *e.rhythm);
+  if (e.ectopics_per_min) model_.set_ectopics(e.at, *e.ectopics_per_min);
+  if (e.pause) model_.add_pause(e.at, *e.pause);
+  if (e.apnoea) model_.apnoea(e.at, *e.apnoea);
   if (e.measure_nibp && !cuff_running_since_) next_cuff_start_ = e.at;
   if (!e.fault) return;
   if (*e.fault == FaultKind::cuff_failure) {
@@ -90,10 +95,14 @@ void SimBed::apply(const ScenarioEvent& e) {
     case FaultKind::unplug: d->unplugged_until = until; break;
     case FaultKind::sensor_off: d->sensor_off_until = until; break;
     case FaultKind::garble: d->garble_until = until; break;
+    case FaultKind::line_noise:
+      d->noisy_until = until;
+      break;
     case FaultKind::motion: d->motion_until = until; break;
     case FaultKind::reboot:
-      // Silent while it restarts, then a few frames without values.
-      d->unplugged_until = until;
+      // Silent while it restarts (the cable stays in: vigild hears nothing,
+      // it is not told the line closed), then a few frames without values.
+      d->silent_until = until;
       d->booting_until = until + std::chrono::seconds{5};
       break;
     case FaultKind::cuff_failure: break;
@@ -107,7 +116,7 @@ void SimBed::run_cuff(core::Duration t) {
   }
   if (cuff_running_since_ && t >= *cuff_running_since_ + scenario_.nibp_takes) {
     const auto done = *cuff_running_since_ + scenario_.nibp_takes;
-    const Vitals v = model_.measured(done, scenario_.noise);
+    const Vitals v = model_.measured(done, scenario_.noise, cuff_rng_);
     CuffReading r{v.systolic, v.diastolic, std::round(v.mean()), wall_start_ + done, cuff_fails_next_};
     cuff_fails_next_ = false;
     for (auto& d : devices_)
@@ -127,15 +136,24 @@ void SimBed::emit(Device& d, core::Duration t) {
     d.plugged = true;
     say_(clock_text(t) + " " + bed_ + "/" + d.spec.id + ": cable back in, " + d.port->describe());
   }
-  if (unplugged) return;
+  if (unplugged || t < d.silent_until) return;
   DeviceState s;
   s.t = t;
   s.wall = wall_start_ + t;
-  s.vitals = model_.measured(t, scenario_.noise);
+  s.vitals = model_.measured(t, scenario_.noise, d.rng);
   s.sensor_off = t < d.sensor_off_until;
   s.motion = t < d.motion_until;
   s.booting = t < d.booting_until;
   s.cuff = d.pending_cuff;
+  s.patient = &model_;
+  s.rng = &d.rng;
+  if (s.motion) {
+    // A moving finger: the oximeter's numbers wander (a false dip, a jumpy
+    // rate); devices that can tell flag them, others cannot.
+    s.vitals.spo2 = std::round(s.vitals.spo2 - std::uniform_real_distribution<double>{0, 8}(d.rng));
+    s.vitals.heart_rate =
+        std::round(s.vitals.heart_rate + std::uniform_real_distribution<double>{-20, 20}(d.rng));
+  }
   d.pending_cuff.reset();
   std::string bytes = d.emitter->frame(s);
   std::uniform_int_distribution<int> byte{0, 255};
@@ -144,13 +162,18 @@ void SimBed::emit(Device& d, core::Duration t) {
     // protocol's line ending survives (noise hits the bytes, not the timing),
     // so the receiver sees one bad frame per frame sent, as on a real line.
     const std::size_t keep = bytes.ends_with("\r\n") ? 2 : bytes.ends_with('\n') || bytes.ends_with('\r') ? 1 : 0;
-    for (std::size_t i = 0; i + keep < bytes.size(); ++i) bytes[i] = static_cast<char>(byte(rng_));
-  } else if (d.spec.garbage > 0 && !bytes.empty() && std::uniform_real_distribution<double>{0.0, 1.0}(rng_) < d.spec.garbage) {
+    for (std::size_t i = 0; i + keep < bytes.size(); ++i) bytes[i] = static_cast<char>(byte(d.rng));
+  } else if (const double chance = t < d.noisy_until
+                                       ? std::max(d.spec.garbage, core::to_seconds(d.emitter->interval()) /
+                                                                      core::to_seconds(kLineNoiseEvery))
+                                       : d.spec.garbage;
+             chance > 0 && !bytes.empty() &&
+             std::uniform_real_distribution<double>{0.0, 1.0}(d.rng) < chance) {
     // Occasional line noise: a few flipped bytes and a burst of junk before the frame.
     std::uniform_int_distribution<std::size_t> where{0, bytes.size() - 1};
-    for (int i = 0; i < 3; ++i) bytes[where(rng_)] = static_cast<char>(byte(rng_));
+    for (int i = 0; i < 3; ++i) bytes[where(d.rng)] = static_cast<char>(byte(d.rng));
     std::string junk;
-    for (int i = 0; i < 8; ++i) junk += static_cast<char>(byte(rng_));
+    for (int i = 0; i < 8; ++i) junk += static_cast<char>(byte(d.rng));
     bytes = junk + bytes;
   }
   d.port->send(bytes);
@@ -160,6 +183,7 @@ void SimBed::emit(Device& d, core::Duration t) {
 void SimBed::advance(core::Duration t) {
   while (next_event_ < scenario_.events.size() && scenario_.events[next_event_].at <= t)
     apply(scenario_.events[next_event_++]);
+  model_.advance(t);
   run_cuff(t);
   for (auto& d : devices_) {
     d->port->service();
@@ -168,6 +192,17 @@ void SimBed::advance(core::Duration t) {
       d->next_frame += d->emitter->interval();
     }
   }
+}
+
+core::Duration SimBed::next_due() const {
+  core::Duration due = core::Duration::max();
+  for (const auto& d : devices_) due = std::min(due, d->next_frame);
+  if (next_event_ < scenario_.events.size()) due = std::min(due, scenario_.events[next_event_].at);
+  if (cuff_running_since_)
+    due = std::min(due, *cuff_running_since_ + scenario_.nibp_takes);
+  else
+    due = std::min(due, next_cuff_start_);
+  return due;
 }
 
 }  // namespace vigil::sim

@@ -33,8 +33,12 @@ class SimBed {
   void start();
   // Pulls every device's cable at `at` for `span` (vigil-sim --disconnect-at).
   void unplug_all(core::Duration at, core::Duration span);
-  // Moves the bed to simulated time t: scenario events, cuff cycle, frames due.
+  // Moves the bed to simulated time t: scenario events, heartbeats, cuff
+  // cycle, frames due.
   void advance(core::Duration t);
+  // The next simulated time something is due after the last advance: a
+  // frame, an event or the end of a cuff measurement.
+  core::Duration next_due() const;
   const Scenario& scenario() const { return scenario_; }
   const std::string& id() const { return bed_; }
   std::vector<std::string> describe_ports() const;
@@ -45,9 +49,11 @@ class SimBed {
     std::unique_ptr<SimPort> port;
     std::unique_ptr<DeviceEmitter> emitter;
     core::Duration next_frame{};
-    core::Duration unplugged_until{-1}, sensor_off_until{-1}, garble_until{-1}, motion_until{-1}, booting_until{-1};
+    core::Duration unplugged_until{-1}, silent_until{-1}, sensor_off_until{-1}, garble_until{-1},
+        noisy_until{-1}, motion_until{-1}, booting_until{-1};
     bool plugged = true;
     std::optional<CuffReading> pending_cuff;
+    std::mt19937 rng;  // per device, so devices interleaving differently cannot change each other's noise
   };
 
   void apply(const ScenarioEvent& e);
@@ -66,7 +72,7 @@ class SimBed {
   core::Duration next_cuff_start_{std::chrono::seconds{2}};  // a monitor measures when it starts
   std::optional<core::Duration> cuff_running_since_;
   bool cuff_fails_next_ = false;
-  std::mt19937 rng_;
+  std::mt19937 cuff_rng_;
 };
 
 }  // namespace vigil::sim

@@ -2,10 +2,15 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
+#include "drivers/transport_drill_clock.hpp"
 #include "sim/builtin_scenarios.hpp"
+#include "sim/capture_replay.hpp"
+#include "sim/scenario_library.hpp"
 #include "sim/sim_bed.hpp"
 
 namespace {
@@ -39,15 +44,88 @@ sim::SimDeviceSpec parse_device(const std::string& text) {
   return spec;
 }
 
-core::Result<sim::Scenario> find_scenario(const std::string& name) {
-  for (const auto& b : sim::builtin_scenarios())
-    if (name == b.name) return sim::parse_scenario(b.text, std::string{"(built-in) "} + b.name + ".scn");
-  if (name.find('/') == std::string::npos && name.find('.') == std::string::npos) {
-    std::string known;
-    for (const auto& b : sim::builtin_scenarios()) known += (known.empty() ? "" : ", ") + std::string{b.name};
-    return core::Error{"no built-in scenario '" + name + "' (built in: " + known + "); or give a file path"};
+// "bed-1/oximeter=pty:/tmp/ox" or "bed-2/monitor=tcp-connect:127.0.0.1:5575"
+sim::ReplayTarget parse_replay_port(const std::string& text) {
+  const auto eq = text.find('=');
+  const auto colon = text.find(':', eq);
+  if (eq == std::string::npos || colon == std::string::npos)
+    throw CLI::ValidationError("--port", "'" + text +
+                                             "' is not DEVICE=pty:PATH, DEVICE=tcp-connect:HOST:PORT or "
+                                             "DEVICE=tcp-listen:HOST:PORT");
+  const auto kind = text.substr(eq + 1, colon - eq - 1), where = text.substr(colon + 1);
+  sim::ReplayTarget t{text.substr(0, eq), {}};
+  if (kind == "pty")
+    t.port = {sim::PortSpec::Kind::pty, where};
+  else if (kind == "tcp-connect")
+    t.port = {sim::PortSpec::Kind::tcp_connect, where};
+  else if (kind == "tcp-listen")
+    t.port = {sim::PortSpec::Kind::tcp_listen, where};
+  else
+    throw CLI::ValidationError("--port", "unknown port kind '" + kind + "' (pty, tcp-connect, tcp-listen)");
+  return t;
+}
+
+struct ReplayOptions {
+  std::string file;
+  double speed = 1.0;
+  std::string pty_dir = ".";
+  std::vector<std::string> ports;
+  std::vector<std::string> only;
+  bool no_wait = false;
+};
+
+int replay(const ReplayOptions& o) {
+  std::ifstream in{o.file};
+  if (!in) {
+    std::cerr << o.file << ":1:1: cannot read the capture file\n";
+    return 1;
   }
-  return sim::load_scenario(name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto capture = drivers::parse_capture(text.str(), o.file);
+  if (!capture) {
+    std::cerr << capture.error() << "\n";
+    return 1;
+  }
+  std::vector<sim::ReplayTarget> targets;
+  try {
+    for (const auto& p : o.ports) targets.push_back(parse_replay_port(p));
+  } catch (const CLI::ValidationError& e) {
+    std::cerr << "vigil-sim replay: " << e.what() << "\n";
+    return 2;
+  }
+  for (const auto& d : capture->devices) {
+    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), d.device) == o.only.end()) continue;
+    if (std::none_of(targets.begin(), targets.end(), [&](const auto& t) { return t.device == d.device; }))
+      targets.push_back({d.device, sim::default_replay_port(d.device, o.pty_dir)});
+  }
+  for (const auto& t : targets)
+    if (std::none_of(capture->devices.begin(), capture->devices.end(),
+                     [&](const auto& d) { return d.device == t.device; })) {
+      std::cerr << "vigil-sim replay: " << o.file << " has no device " << t.device << "\n";
+      return 2;
+    }
+  boost::asio::io_context io;
+  auto say = [](const std::string& line) { std::cout << line << std::endl; };
+  sim::CaptureReplay player{io, *capture, targets, o.speed, say};
+  try {
+    player.start(!o.no_wait, [&] {
+      std::cout << "vigil-sim: replay finished" << std::endl;
+      io.stop();
+    });
+  } catch (const std::exception& e) {
+    std::cerr << "vigil-sim: " << e.what() << "\n";
+    return 1;
+  }
+  for (const auto& d : capture->devices)
+    std::cout << "vigil-sim: captured " << d.device << " (" << d.protocol << ")\n";
+  for (const auto& line : player.describe_ports()) std::cout << "vigil-sim: replaying " << line << "\n";
+  std::cout << "vigil-sim: " << sim::clock_text(player.length()) << " of capture at " << o.speed << "x"
+            << (o.no_wait ? "" : ", starting when every port has a reader") << std::endl;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
+  io.run();
+  return 0;
 }
 
 }  // namespace
@@ -58,20 +136,43 @@ int main(int argc, char** argv) {
   std::vector<std::string> device_texts;
   std::string scenario_name = "steady";
   double speed = 1.0, noise = -1, garbage = 0;
-  double disconnect_at = -1, disconnect_for = 5;
+  double disconnect_at = -1, disconnect_for = 5, anchor_ms = 0;
+  std::string clock_file;
   bool forever = false, list = false;
   app.add_option("-d,--device", device_texts,
                  "a simulated device: bed=ID,id=ID,protocol=NAME and one of pty=LINKPATH, tcp-listen=HOST:PORT, "
                  "tcp-connect=HOST:PORT; optional scenario=NAME|FILE, garbage=CHANCE (repeatable)");
   app.add_option("-s,--scenario", scenario_name, "default scenario, built-in name or file")->capture_default_str();
   app.add_option("--speed", speed, "simulated seconds per real second")->check(CLI::Range(0.1, 1000.0));
+  app.add_option(
+      "--clock-file", clock_file,
+      "write the simulated time to this drill clock file, for vigild --clock-file: when the simulator "
+      "falls behind on a busy machine, the drill's time waits for it");
+  app.add_option(
+      "--clock-anchor-ms", anchor_ms,
+      "start the scenarios at this Unix time in ms (default: now); with --speed, give vigild the same "
+      "--clock-anchor-ms and --clock-rate so both agree on the time");
   app.add_option("--noise", noise, "measurement noise amplitude (overrides the scenario's)");
   app.add_option("--garbage", garbage, "chance per frame of line noise on every device")->check(CLI::Range(0.0, 1.0));
   app.add_option("--disconnect-at", disconnect_at, "unplug every device at this many seconds");
   app.add_option("--disconnect-for", disconnect_for, "for this many seconds")->capture_default_str();
   app.add_flag("--forever", forever, "keep the patient at the scenario's last values after it ends");
   app.add_flag("--list-scenarios", list, "list the built-in scenarios and exit");
+  ReplayOptions ro;
+  auto* replay_cmd =
+      app.add_subcommand("replay", "play a capture file (vigild --capture) back on ptys or TCP");
+  replay_cmd->add_option("file", ro.file, "the capture file")->required();
+  replay_cmd->add_option("--speed", ro.speed, "how many times the original pace")
+      ->check(CLI::Range(0.1, 1000.0));
+  replay_cmd->add_option("--pty-dir", ro.pty_dir, "where a device's default pty link <bed>-<device> goes")
+      ->capture_default_str();
+  replay_cmd->add_option("--port", ro.ports,
+                         "where a device goes instead: DEVICE=pty:PATH, DEVICE=tcp-connect:HOST:PORT or "
+                         "DEVICE=tcp-listen:HOST:PORT, DEVICE as bed/device (repeatable)");
+  replay_cmd->add_option("--only", ro.only, "replay only these devices, as bed/device (repeatable)");
+  replay_cmd->add_flag("--no-wait", ro.no_wait, "start at once instead of when every port has a reader");
   CLI11_PARSE(app, argc, argv);
+  if (*replay_cmd) return replay(ro);
 
   if (list) {
     for (const auto& b : sim::builtin_scenarios()) {
@@ -87,7 +188,20 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io;
   auto say = [](const std::string& line) { std::cout << line << std::endl; };
-  const auto wall_start = std::chrono::system_clock::now();
+  // The devices' clocks run at the simulation's speed from the anchor, as
+  // vigild's drill clock does: a cuff's measurement time means the same to both.
+  const auto wall_start = anchor_ms > 0 ? core::TimePoint{std::chrono::duration_cast<core::Duration>(
+                                              std::chrono::duration<double, std::milli>(anchor_ms))}
+                                        : std::chrono::system_clock::now();
+  // The clock file exists before any port: whoever waits for the ports finds it.
+  std::unique_ptr<drivers::DrillClockWriter> drill_clock;
+  try {
+    if (!clock_file.empty())
+      drill_clock = std::make_unique<drivers::DrillClockWriter>(clock_file, wall_start);
+  } catch (const std::exception& e) {
+    std::cerr << "vigil-sim: " << e.what() << "\n";
+    return 1;
+  }
   std::map<std::string, std::unique_ptr<sim::SimBed>> beds;
   core::Duration duration{};
   try {
@@ -96,7 +210,7 @@ int main(int argc, char** argv) {
       if (garbage > 0 && spec.garbage == 0) spec.garbage = garbage;
       auto& bed = beds[spec.bed];
       if (!bed) {
-        auto scenario = find_scenario(spec.scenario.empty() ? scenario_name : spec.scenario);
+        auto scenario = sim::find_scenario(spec.scenario.empty() ? scenario_name : spec.scenario);
         if (!scenario) {
           std::cerr << scenario.error() << "\n";
           return 1;
@@ -120,18 +234,55 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  const auto real_start = std::chrono::steady_clock::now();
+  // Time moves in steps no longer than this, each with its frames: after a
+  // stall the simulation catches up step by step, never leaping past frames
+  // it has not sent yet. With a drill clock it also stays at most kLead
+  // ahead of how far vigild has caught up.
+  constexpr core::Duration kMaxStep = std::chrono::milliseconds{200};
+  constexpr core::Duration kLead = std::chrono::milliseconds{500};
+  core::Duration t{};
   boost::asio::steady_timer timer{io};
   std::function<void()> step = [&] {
-    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - real_start) * speed;
-    const auto t = std::chrono::duration_cast<core::Duration>(elapsed);
-    for (auto& [id, bed] : beds) bed->advance(t);
+    const auto real = std::chrono::system_clock::now() - wall_start;
+    if (real < core::Duration{}) {
+      timer.expires_after(-real);
+      timer.async_wait([&](boost::system::error_code ec) {
+        if (!ec) step();
+      });
+      return;
+    }
+    const auto target =
+        std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(real) * speed);
+    core::Duration due = core::Duration::max();
+    bool held = false;  // waiting for vigild
+    for (auto& [id, bed] : beds) due = std::min(due, bed->next_due());
+    while (t < target) {
+      auto limit = target;
+      if (const auto daemon = drill_clock ? drill_clock->daemon_time() : std::nullopt)
+        limit = std::min(limit, *daemon - wall_start + kLead);
+      if (limit <= t) {
+        held = true;
+        break;
+      }
+      t = std::min(limit, t + kMaxStep);
+      if (drill_clock) drill_clock->set(wall_start + t);
+      due = core::Duration::max();
+      for (auto& [id, bed] : beds) {
+        bed->advance(t);
+        due = std::min(due, bed->next_due());
+      }
+    }
     if (!forever && t >= duration) {
       std::cout << "vigil-sim: scenario finished at " << sim::clock_text(t) << std::endl;
       io.stop();
       return;
     }
-    timer.expires_after(std::chrono::milliseconds{5});  // fine enough that beat timing jitter stays well under the detector's allowance
+    // Wake when the next frame is due, so frames leave on time at any speed;
+    // soon, when vigild is to catch up first.
+    const auto wait =
+        held ? std::chrono::duration<double>(0) : std::chrono::duration<double>(due - t) / speed;
+    timer.expires_after(std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(wait),
+                                   std::chrono::microseconds{500}, std::chrono::microseconds{50'000}));
     timer.async_wait([&](boost::system::error_code ec) { if (!ec) step(); });
   };
   step();

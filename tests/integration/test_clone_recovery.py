@@ -25,6 +25,8 @@ SPEED = 20  # simulated seconds per real second: two oximeters then send 120 rea
 SCENARIO = """title: a desaturation and a pulled cable, twenty times faster
 duration: 10:00
 patient: heart rate 78, spo2 97, perfusion index 2.5
+# The tests time alarms from the scripted change: no probe delay.
+oximeter delay 0 s averaging 0 s
 at 0:40 lower spo2 to 83
 at 3:20 raise spo2 to 97
 at 4:00 unplug ox-a for 40 s

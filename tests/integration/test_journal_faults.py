@@ -23,6 +23,8 @@ logs = []
 SCENARIO = """title: desaturation while the journal is down
 duration: 30:00
 patient: heart rate 80, spo2 97, perfusion index 2.5
+# The tests time alarms from the scripted change: no probe delay.
+oximeter delay 0 s averaging 0 s
 at 0:02 lower spo2 to 84
 """
 

@@ -29,6 +29,8 @@ logs = [os.path.join(d, "vigild-1.log"), os.path.join(d, "vigild-2.log"), os.pat
 SCENARIO = """title: desaturation, then a racing heart, during the infusion
 duration: 1:30
 patient: heart rate 78, spo2 97, perfusion index 2.5
+# The tests time alarms from the scripted change: no probe delay.
+oximeter delay 0 s averaging 0 s
 at 0:04 lower spo2 to 83
 at 0:12 raise spo2 to 97
 at 0:13 raise heart rate to 160

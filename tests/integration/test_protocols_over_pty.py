@@ -18,6 +18,7 @@ OXIMETERS = ["masimo", "nonin-2", "nonin-7", "nonin-8", "cms50"]
 SCENARIO = """title: every protocol, then the probe comes off
 duration: 0:40
 patient: heart rate 72, spo2 97, perfusion index 2.5
+variability: none
 at 0:12 sensor off dev for 14 s
 """
 

@@ -14,9 +14,13 @@ port = free_port()
 pty = os.path.join(d, "bed-1-ox")
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log")]
 
+# The path is under test here, not physiology: a metronome heart and an
+# oximeter without delay or averaging, so every value is known exactly.
 SCENARIO = """title: end-to-end desaturation
 duration: 0:16
 patient: heart rate 72, spo2 97, perfusion index 3.1
+variability: none
+oximeter delay 0 s averaging 0 s
 at 0:04 lower spo2 to 84
 at 0:12 raise spo2 to 97
 """

@@ -33,6 +33,8 @@ daemon {{ name: "room-1" publish_endpoint: "tcp://127.0.0.1:{pub}" command_endpo
 SCENARIO = """title: console test
 duration: 2:00
 patient: heart rate 70, spo2 97
+variability: none
+oximeter delay 0 s averaging 0 s
 at 0:03 lower spo2 to 82
 """
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -43,6 +43,8 @@ daemon {{ name: "room-2" publish_endpoint: "tcp://127.0.0.1:{pub_b}" command_end
 BED_1 = """title: station test, bed-1: desaturation, then the cable is pulled
 duration: 3:00
 patient: heart rate 72, spo2 97, perfusion index 3.1
+variability: none
+oximeter delay 0 s averaging 0 s
 at 0:12 lower spo2 to 82
 at 0:33 unplug ox for 90 s
 """
@@ -50,6 +52,7 @@ at 0:33 unplug ox for 90 s
 BED_2 = """title: station test, bed-2: the first cuff reading is a crisis
 duration: 3:00
 patient: heart rate 84, spo2 98, systolic 130, diastolic 80
+variability: none
 nibp every 30 s
 at 0:02 raise systolic to 224 and diastolic to 122 over 1 s
 """

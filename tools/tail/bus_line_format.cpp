@@ -65,8 +65,8 @@ std::string format_line(const vigil::v1::BusMessage& m) {
     }
     case vigil::v1::BusMessage::kLink: {
       const auto& l = m.link();
-      return clock_time(l.time()) + " " + l.bed() + " LINK " + l.device() + " " +
-             vigil::v1::LinkState_Name(l.state()) + ": " + l.reason();
+      return clock_time(l.time()) + " " + (l.drill() ? drill_tag : "") + l.bed() + " LINK " + l.device() +
+             " " + vigil::v1::LinkState_Name(l.state()) + ": " + l.reason();
     }
     case vigil::v1::BusMessage::kContext: {
       const auto& c = m.context();
@@ -74,7 +74,8 @@ std::string format_line(const vigil::v1::BusMessage& m) {
     }
     case vigil::v1::BusMessage::kHeartbeat: {
       const auto& h = m.heartbeat();
-      return clock_time(h.time()) + " " + h.bed() + " heartbeat seq " + std::to_string(h.last_seq());
+      return clock_time(h.time()) + " " + (h.drill() ? drill_tag : "") + h.bed() + " heartbeat seq " +
+             std::to_string(h.last_seq());
     }
     case vigil::v1::BusMessage::BODY_NOT_SET: break;
   }

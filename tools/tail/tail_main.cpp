@@ -5,7 +5,9 @@
 // and recovers what it missed; without, it starts from the first heartbeat.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <iostream>
 
 #include "client/clone_client.hpp"
@@ -15,6 +17,10 @@
 #include "tools/tail/bus_summary.hpp"
 
 namespace {
+
+// Ctrl-C or SIGTERM end the tail as --seconds does, summary included.
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
@@ -72,7 +78,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"obs", "alarm", "link", "ctx", "hb"}));
   app.add_flag("--json", json, "one JSON object per line");
   app.add_flag("--heartbeats", heartbeats, "also print heartbeats");
-  app.add_flag("--summary", summary, "at the end, print a summary per bed (readings, last values, alarms)");
+  app.add_flag("--summary", summary, "at the end (--seconds, --count, Ctrl-C or SIGTERM), print a summary per bed (readings, last values, alarms)");
   app.add_option("--seconds", seconds, "stop after this many seconds");
   app.add_option("--count", count, "stop after this many messages");
   vigil::tools::CurveClientFiles curve;
@@ -119,9 +125,15 @@ int main(int argc, char** argv) {
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
     client.start(start);
-    while (!done) {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    while (!done && !g_interrupted) {
       if (seconds > 0 && clock::now() - start >= std::chrono::duration<double>(seconds)) break;
-      client.poll(vigil::client::CloneClient::kTick);
+      try {
+        client.poll(vigil::client::CloneClient::kTick);
+      } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) throw;  // a signal cut the wait short: the loop looks at why
+      }
     }
   } catch (const std::exception& e) {
     std::cerr << "vigil-tail: " << e.what() << "\n";

@@ -4,6 +4,7 @@
 #include "daemon/journal.hpp"
 
 #include <doctest/doctest.h>
+#include <limits>
 
 #include <condition_variable>
 #include <mutex>
@@ -151,6 +152,20 @@ TEST_CASE(
   }
   CHECK(batches <= 3);  // 600 readings queued at once: not 600 transactions
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 600);
+}
+
+TEST_CASE("A reading without a value (the device says invalid) is not journalled and stops nothing") {
+  test::TempDir dir;
+  Reports reports;
+  Journal j{options(dir), reports.callback()};
+  REQUIRE(j.open("d1", T0));
+  j.queue(observation("bed-1", 1, 97, T0));
+  j.queue(observation("bed-1", 2, std::numeric_limits<double>::quiet_NaN(), T0 + 1s));
+  j.queue(observation("bed-1", 3, 96, T0 + 2s));
+  REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 2; }));
+  CHECK(j.available());
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 2);
+  CHECK(seqs(j.reader()->messages({.bed = "bed-1"})) == std::vector<std::uint64_t>{1, 3});
 }
 
 TEST_CASE(

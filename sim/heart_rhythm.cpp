@@ -1,0 +1,144 @@
+#include "sim/heart_rhythm.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace vigil::sim {
+namespace {
+
+core::Duration seconds(double s) {
+  return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(s));
+}
+
+template <class V>
+V in_force(const std::map<core::Duration, V>& changes, core::Duration t, V fallback) {
+  auto it = changes.upper_bound(t);
+  return it == changes.begin() ? fallback : std::prev(it)->second;
+}
+
+// Sinus rhythm at rest: the interval follows breathing (respiratory sinus
+// arrhythmia, a few percent), a slower ~0.1 Hz wave, and a little jitter;
+// together a standard deviation of interval of about 3 %, 25-40 ms at 60-75
+// /min, and small successive differences, which is what separates it from AF.
+constexpr double kBreathingDepth = 0.035;
+constexpr double kSlowWaveDepth = 0.02;
+constexpr double kSlowWaveHz = 0.1;
+constexpr double kJitter = 0.012;
+// AF: successive intervals independent, spread about 20-25 % around the mean
+// (lognormal), never shorter than the AV node lets through.
+constexpr double kAfSpread = 0.22;
+constexpr double kShortestInterval = 0.26;  // s
+// An ectopic beat comes at 60 % of the expected interval; a full
+// compensatory pause puts the next sinus beat where the second would have been.
+constexpr double kPrematurity = 0.6;
+
+}  // namespace
+
+const char* rhythm_name(Rhythm r) {
+  switch (r) {
+    case Rhythm::sinus:
+      return "sinus rhythm";
+    case Rhythm::atrial_fibrillation:
+      return "atrial fibrillation";
+  }
+  return "?";
+}
+
+BeatTrain::BeatTrain(unsigned seed, double variability) : rng_{seed}, variability_{variability} {
+  slow_wave_phase_ = std::uniform_real_distribution<double>{0, 2 * std::numbers::pi}(rng_);
+}
+
+void BeatTrain::set_rhythm(core::Duration at, Rhythm r) {
+  rhythm_changes_[at] = r;
+}
+void BeatTrain::set_ectopics(core::Duration at, double per_minute) {
+  ectopic_changes_[at] = per_minute;
+}
+void BeatTrain::add_pause(core::Duration at, core::Duration length) {
+  pauses_[at] = length;
+}
+
+Rhythm BeatTrain::rhythm_at(core::Duration t) const {
+  return in_force(rhythm_changes_, t, Rhythm::sinus);
+}
+
+double BeatTrain::sinus_interval(core::Duration at, double mean_s, double resp_rate) {
+  const double s = core::to_seconds(at);
+  const double breathing =
+      resp_rate > 0 ? kBreathingDepth * std::sin(2 * std::numbers::pi * resp_rate / 60 * s) : 0;
+  const double slow = kSlowWaveDepth * std::sin(2 * std::numbers::pi * kSlowWaveHz * s + slow_wave_phase_);
+  const double jitter = kJitter * std::normal_distribution<double>{0, 1}(rng_);
+  return mean_s * (1 + variability_ * (breathing + slow + jitter));
+}
+
+double BeatTrain::af_interval(double mean_s) {
+  const double z = std::normal_distribution<double>{0, 1}(rng_);
+  const double rr = mean_s * std::exp(kAfSpread * z - kAfSpread * kAfSpread / 2);
+  return std::clamp(rr, kShortestInterval, 2.5 * mean_s);
+}
+
+void BeatTrain::plan_next(const Beat& from, const Drive& d) {
+  if (compensate_to_) {
+    next_ = Beat{*compensate_to_, BeatKind::normal, *compensate_to_ - from.t};
+    compensate_to_.reset();
+    return;
+  }
+  const double mean = 60.0 / std::clamp(d.heart_rate, 15.0, 300.0);
+  const bool af = rhythm_at(from.t) == Rhythm::atrial_fibrillation;
+  const double rr = af ? af_interval(mean) : sinus_interval(from.t, mean, d.resp_rate);
+  const double ectopic_per_min = in_force(ectopic_changes_, from.t, 0.0);
+  const double chance = std::uniform_real_distribution<double>{0, 1}(rng_);
+  if (ectopic_per_min > 0 && chance < ectopic_per_min / std::max(d.heart_rate, 1.0)) {
+    next_ = Beat{from.t + seconds(kPrematurity * rr), BeatKind::ectopic, seconds(kPrematurity * rr)};
+    if (!af) compensate_to_ = from.t + seconds(2 * rr);
+    return;
+  }
+  next_ = Beat{from.t + seconds(rr), BeatKind::normal, seconds(rr)};
+}
+
+void BeatTrain::advance(core::Duration t, const DriveAt& drive) {
+  if (!next_) {
+    const double first = 0.5 * 60.0 / std::clamp(drive(core::Duration{}).heart_rate, 15.0, 300.0);
+    next_ = Beat{seconds(first), BeatKind::normal, {}};
+  }
+  while (next_->t <= t) {
+    if (!beats_.empty()) {
+      // A pause that starts inside the running interval stretches it.
+      auto pause = pauses_.upper_bound(beats_.back().t);
+      if (pause != pauses_.end() && pause->first <= next_->t) {
+        next_ = Beat{beats_.back().t + pause->second, BeatKind::normal, pause->second};
+        compensate_to_.reset();
+        pauses_.erase(pause);
+        continue;
+      }
+    }
+    beats_.push_back(*next_);
+    plan_next(beats_.back(), drive(beats_.back().t));
+  }
+}
+
+std::vector<Beat> BeatTrain::between(core::Duration from, core::Duration to) const {
+  auto first =
+      std::upper_bound(beats_.begin(), beats_.end(), from, [](auto t, const Beat& b) { return t < b.t; });
+  auto last =
+      std::upper_bound(beats_.begin(), beats_.end(), to, [](auto t, const Beat& b) { return t < b.t; });
+  return first < last ? std::vector<Beat>(first, last) : std::vector<Beat>{};
+}
+
+std::optional<Beat> BeatTrain::last_at_or_before(core::Duration t) const {
+  auto it = std::upper_bound(beats_.begin(), beats_.end(), t, [](auto x, const Beat& b) { return x < b.t; });
+  if (it == beats_.begin()) return std::nullopt;
+  return *std::prev(it);
+}
+
+std::optional<double> BeatTrain::shown_rate(core::Duration t, std::size_t n) const {
+  auto end = std::upper_bound(beats_.begin(), beats_.end(), t, [](auto x, const Beat& b) { return x < b.t; });
+  const auto count = static_cast<std::size_t>(end - beats_.begin());
+  if (count < 2) return std::nullopt;
+  const std::size_t k = std::min(n, count - 1);
+  const auto span = std::prev(end)->t - std::prev(end, static_cast<std::ptrdiff_t>(k) + 1)->t;
+  return 60.0 * static_cast<double>(k) / core::to_seconds(span);
+}
+
+}  // namespace vigil::sim

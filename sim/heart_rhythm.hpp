@@ -1,0 +1,76 @@
+#pragma once
+// The heartbeat as a train of beat times: sinus rhythm with the beat-to-beat
+// variability of an adult at rest (breathing and slower waves, a little
+// jitter), atrial fibrillation with irregularly irregular intervals,
+// premature (ectopic) beats with their compensatory pause, and pauses.
+//
+// Deterministic from its seed, whatever the steps it is advanced by: every
+// beat is computed from the beat before it and from what was in force at
+// that beat's time, and draws the same random numbers.
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace vigil::sim {
+
+enum class Rhythm { sinus, atrial_fibrillation };
+const char* rhythm_name(Rhythm r);
+
+enum class BeatKind { normal, ectopic };
+
+struct Beat {
+  core::Duration t{};
+  BeatKind kind = BeatKind::normal;
+  core::Duration rr{};  // interval since the beat before (0 for the first)
+};
+
+class BeatTrain {
+ public:
+  // The mean heart rate (/min) and breathing rate (/min) at a time.
+  struct Drive {
+    double heart_rate = 75;
+    double resp_rate = 14;
+  };
+  using DriveAt = std::function<Drive(core::Duration)>;
+
+  // variability: 0 a perfectly regular sinus rhythm (for exact tests), 1 an
+  // adult at rest. Atrial fibrillation is irregular whatever this says.
+  BeatTrain(unsigned seed, double variability);
+
+  void set_rhythm(core::Duration at, Rhythm r);
+  void set_ectopics(core::Duration at, double per_minute);
+  // The interval running at `at` lasts `length` instead: no beat for that long.
+  void add_pause(core::Duration at, core::Duration length);
+
+  // Computes every beat up to t.
+  void advance(core::Duration t, const DriveAt& drive);
+
+  const std::vector<Beat>& beats() const { return beats_; }
+  // Beats in (from, to].
+  std::vector<Beat> between(core::Duration from, core::Duration to) const;
+  std::optional<Beat> last_at_or_before(core::Duration t) const;
+  // The rate a monitor shows at t: 60 over the mean of the last n intervals.
+  std::optional<double> shown_rate(core::Duration t, std::size_t n = 8) const;
+  Rhythm rhythm_at(core::Duration t) const;
+
+ private:
+  void plan_next(const Beat& from, const Drive& d);
+  double sinus_interval(core::Duration at, double mean_s, double resp_rate);
+  double af_interval(double mean_s);
+
+  std::mt19937 rng_;
+  double variability_;
+  std::map<core::Duration, Rhythm> rhythm_changes_;
+  std::map<core::Duration, double> ectopic_changes_;
+  std::map<core::Duration, core::Duration> pauses_;
+  std::vector<Beat> beats_;
+  std::optional<Beat> next_;
+  std::optional<core::Duration> compensate_to_;  // after an ectopic beat, the next normal beat's time
+  double slow_wave_phase_ = 0;
+};
+
+}  // namespace vigil::sim
