@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
       "vigil-drill: run a mock emergency through vigild and report how the team responded.\n"
       "  vigil-drill run quarterly-drill          a shipped ward, in real time\n"
       "  vigil-drill run my-ward.ward --speed 10  a ward file, ten times faster\n"
-      "  vigil-drill run --all-scenarios --speed 100  the scenario library as a regression test\n"
+      "  vigil-drill run --all-scenarios --speed 40  the scenario library as a regression test\n"
       "  vigil-drill check my-ward.ward           read a ward and its scenarios, and say what would run\n"
       "  vigil-drill list                         the shipped wards and scenarios"};
   app.require_subcommand(1);
