@@ -51,17 +51,32 @@ RhythmAnalyzer::RhythmAnalyzer(RhythmConfig config)
     : config_{config}, tracks_{Track{config.af}, Track{pulse_config(config)}, Track{config.af}} {}
 
 void RhythmAnalyzer::add_beat(const Beat& beat) {
-  if (beat.source == BeatSource::ecg && streaming(ecg_.next_expected, ecg_.detector.has_value(), beat.time))
-    return;
-  if (beat.source == BeatSource::pulse &&
-      streaming(pleth_.next_expected, pleth_.detector.has_value(), beat.time))
-    return;
+  // The analyzer's own detectors already find the beats of a waveform it is given.
+  if (beat.source == BeatSource::ecg && ecg_.detector && streaming(ecg_, beat.time)) return;
+  if (beat.source == BeatSource::pulse && pleth_.detector && streaming(pleth_, beat.time)) return;
   accept_beat(beat);
 }
 
-bool RhythmAnalyzer::streaming(const core::TimePoint& next_expected, bool have_detector,
-                               core::TimePoint now) const {
-  return have_detector && now - next_expected <= kStreamSilence;
+template <typename Detector>
+bool RhythmAnalyzer::streaming(const Waveform<Detector>& w, core::TimePoint now) const {
+  return present(w) && now - w.next_expected <= std::max(kStreamSilence, w.silence);
+}
+
+void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
+  if (end <= first) return;
+  ecg_.detector.reset();
+  ecg_.external = true;
+  ecg_.flat = flat;
+  // Blocks longer than a second (a gateway that batches) must not read as
+  // a stopped stream between two of them.
+  ecg_.silence = (end - first) + std::chrono::seconds{1};
+  ecg_.next_expected = std::max(ecg_.next_expected, end);
+  if (flat || quality < config_.min_beat_quality) {
+    if (!ecg_.poor_since) ecg_.poor_since = first;
+    ecg_.poor_until = end;
+  } else {
+    ecg_.poor_since.reset();
+  }
 }
 
 void RhythmAnalyzer::accept_beat(const Beat& beat) {
@@ -103,6 +118,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   if (!(sampling_hz > 0)) return;
   if (restart_needed(ecg_, first, sampling_hz)) {
     ecg_.detector.emplace(sampling_hz);
+    ecg_.external = false;
     ecg_.start = first;
   }
   std::vector<QrsDetection> found;
@@ -113,6 +129,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;
+  ecg_.flat = ecg_.detector->flat();
   if (ecg_.detector->flat() || ecg_.detector->signal_quality() < config_.min_beat_quality) {
     if (!ecg_.poor_since) ecg_.poor_since = first;
     ecg_.poor_until = end;
@@ -136,6 +153,7 @@ void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   pleth_.next_expected = end;
+  pleth_.flat = pleth_.detector->flat();
   if (pleth_.detector->flat()) {
     if (!pleth_.poor_since) pleth_.poor_since = first;
     pleth_.poor_until = end;
@@ -152,9 +170,9 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   // A waveform that stopped means the lead or device is lost, not the heart,
   // unless the device went on flagging beats after it; without a live
   // waveform an open pause is believed for kBeatOnlyPauseLimit.
-  const bool waveform_live = ecg_.detector && streaming(ecg_.next_expected, true, now);
-  const bool beats_outlived_waveform = ecg_.detector && *t.last_beat > ecg_.next_expected;
-  if (ecg_.detector && !waveform_live && !beats_outlived_waveform) return std::nullopt;
+  const bool waveform_live = streaming(ecg_, now);
+  const bool beats_outlived_waveform = present(ecg_) && *t.last_beat > ecg_.next_expected;
+  if (present(ecg_) && !waveform_live && !beats_outlived_waveform) return std::nullopt;
   if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
   const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
   return Pause{*t.last_beat, open, true, poor};
@@ -181,8 +199,8 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
   // A waveform that stopped or went flat loses its source, unless the device
   // has gone on flagging beats of that kind since the waveform stopped.
   auto lost = [&](const auto& waveform, BeatSource src) {
-    if (!waveform.detector) return false;
-    if (streaming(waveform.next_expected, true, now) && !waveform.detector->flat()) return false;
+    if (!present(waveform)) return false;
+    if (streaming(waveform, now) && !waveform.flat) return false;
     const Track& t = track(src);
     return !(t.last_beat && *t.last_beat > waveform.next_expected);
   };
