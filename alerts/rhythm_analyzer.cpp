@@ -19,6 +19,10 @@ constexpr core::Duration kBlockTolerance = std::chrono::milliseconds{500};
 constexpr core::Duration kBeatOnlyPauseLimit = std::chrono::seconds{60};
 constexpr std::size_t kMinRateIntervals = 4;
 constexpr core::Duration kBeatLatencyAllowance = std::chrono::seconds{1};
+// A QRS detector decides on a beat up to this long after its R wave (the
+// T-wave window): samples closer than this to the end of what it has seen
+// may still hold a beat it has not reported.
+constexpr core::Duration kDetectorDecision = std::chrono::milliseconds{400};
 constexpr double kShortestRr = 0.2, kLongestRr = 3.0;  // s, as in the AF detector
 
 core::Duration seconds(double s) {
@@ -162,6 +166,10 @@ void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz
   }
 }
 
+core::TimePoint RhythmAnalyzer::ecg_seen_until(core::TimePoint now) const {
+  return std::min(now, ecg_.next_expected - kDetectorDecision);
+}
+
 std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   const Track& t = track(BeatSource::ecg);
   if (!t.last_beat) return std::nullopt;
@@ -174,6 +182,9 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   const bool beats_outlived_waveform = present(ecg_) && *t.last_beat > ecg_.next_expected;
   if (present(ecg_) && !waveform_live && !beats_outlived_waveform) return std::nullopt;
   if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
+  // An ECG analysed outside comes in blocks: the gap is only known up to what
+  // the detector has seen, not up to now (a 1 s block arrives ~1 s late).
+  if (ecg_.external && waveform_live && ecg_seen_until(now) - *t.last_beat < config_.pause) return std::nullopt;
   const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
   return Pause{*t.last_beat, open, true, poor};
 }
@@ -184,7 +195,9 @@ void RhythmAnalyzer::fill_rate(const Track& t, core::TimePoint now, RhythmState&
   // already at most 60 / (that interval): bradycardia shows without waiting
   // for the next beat. Beats arrive late by the detector's decision time and
   // the link's buffering; that much of the open interval is not counted.
-  const double open = core::to_seconds(now - *t.last_beat) - core::to_seconds(kBeatLatencyAllowance);
+  const bool blocks = &t == &track(BeatSource::ecg) && ecg_.external && streaming(ecg_, now);
+  const double open = blocks ? core::to_seconds(ecg_seen_until(now) - *t.last_beat)
+                             : core::to_seconds(now - *t.last_beat) - core::to_seconds(kBeatLatencyAllowance);
   const double rr = std::max(interquartile_mean(t.rr), open);
   s.ventricular_rate_bpm = 60.0 / rr;
   s.tachycardia = *s.ventricular_rate_bpm > config_.tachycardia_bpm;

@@ -161,6 +161,7 @@ class RhythmAnalyzer {
   template <typename Detector>
   static bool present(const Waveform<Detector>& w) { return w.detector.has_value() || w.external; }
   std::optional<Pause> ongoing_pause(core::TimePoint now) const;
+  core::TimePoint ecg_seen_until(core::TimePoint now) const;
   void fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const;
   template <typename Detector>
   bool restart_needed(const Waveform<Detector>& w, core::TimePoint first, double fs) const;

@@ -301,6 +301,7 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
   for (const auto& r : out.readings) b->on_reading(link.id(), r, now);
   if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
   if (!out.beats.empty()) b->on_beats(out, now);
+  if (!out.waveforms.empty()) b->on_waveforms(link.id(), out.waveforms, now);
 }
 
 void VigilDaemon::on_link_state(DeviceLink& link) {
