@@ -57,14 +57,17 @@ std::string EcgBeatSource::reset_reason(const Stream& s, const drivers::Waveform
     const core::Duration jump = *w.first_sample_time - *s.device_end;
     if (jump > kJump || jump < -kJump) return "device time jumps by " + format_seconds(jump) + " between segments";
   }
-  const auto end = static_cast<double>(s.detector.samples_seen() + static_cast<std::int64_t>(w.samples.size()));
-  const core::TimePoint predicted_end = s.anchor + seconds(end / fs);
-  if (predicted_end - now > kAhead) return "samples arrive faster than real time";
-  // With device times a late burst after a stall is still continuous;
-  // without them lateness is the only sign of a lost segment.
-  if (!w.first_sample_time && now - predicted_end > kLag)
+  const core::TimePoint predicted_end = end_on_our_clock(s, w);
+  // Without device times a stream far ahead of real time cannot be placed.
+  if (!w.first_sample_time && predicted_end - now > kAhead) return "samples arrive faster than real time";
+  if (now - predicted_end > kLag)
     return "samples are " + format_seconds(now - predicted_end) + " late (a segment missing or the link stalled)";
   return {};
+}
+
+core::TimePoint EcgBeatSource::end_on_our_clock(const Stream& s, const drivers::WaveformSegment& w) {
+  const auto end = static_cast<double>(s.detector.samples_seen() + static_cast<std::int64_t>(w.samples.size()));
+  return s.anchor + seconds(end / s.detector.sampling_hz());
 }
 
 void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now, EcgOutput& out) {
@@ -86,6 +89,10 @@ void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core
     it->second.anchor = now - length;
   }
   Stream& s = it->second;
+  // The anchor was guessed from a segment that may have come late: a later
+  // one that comes sooner moves it back (samples cannot be from the future).
+  const core::TimePoint predicted_end = end_on_our_clock(s, w);
+  if (predicted_end > now) s.anchor -= predicted_end - now;
   const double fs = w.sampling_hz;
   auto time_of = [&](std::int64_t sample) { return s.anchor + seconds(static_cast<double>(sample) / fs); };
   const std::int64_t first = s.detector.samples_seen();

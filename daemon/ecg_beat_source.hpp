@@ -7,17 +7,20 @@
 // Timing. A stream's sample clock is anchored on our clock when the stream
 // (re)starts: the segment just received ends about now, so its first sample
 // is at now minus its duration. From there a beat at sample n is at
-// anchor + n / rate, however the segments were bunched by the link. The
-// device's own time for a segment (HL7 OBX-14 / OBR-7) is used to see gaps,
-// never as our time: device clocks are often minutes off.
+// anchor + n / rate, however the segments were bunched by the link. A later
+// segment that would end in the future moves the anchor back by that much
+// (the first one came late), so the anchor settles on the least delayed
+// arrival. The device's own time for a segment (HL7 OBX-14 / OBR-7) is used
+// to see gaps, never as our time: device clocks are often minutes off.
 //
 // Resets (the detector starts afresh, its 2 s learning period included,
 // rather than invent or lose beats across a hole):
 //  - the device time of a segment is more than kJump away from where the
 //    previous segment ended (a segment lost, a clock step);
-//  - without device times, the sample clock has fallen more than kLag
-//    behind our clock (segments missing or the link stalled) or run more
-//    than kAhead ahead of it (samples faster than real time);
+//  - the sample clock has fallen more than kLag behind our clock (segments
+//    missing, the link stalled, or a device clock slower than ours); without
+//    device times also when it runs more than kAhead ahead of it (samples
+//    faster than real time cannot be placed);
 //  - a new sampling rate; the device's link going down (forget()).
 //
 // One stream feeds the bed at a time (two leads of one heartbeat would be two
@@ -87,6 +90,7 @@ class EcgBeatSource {
 
   void feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now, EcgOutput& out);
   std::string reset_reason(const Stream& s, const drivers::WaveformSegment& w, core::TimePoint now) const;
+  static core::TimePoint end_on_our_clock(const Stream& s, const drivers::WaveformSegment& w);
   bool active_stopped(core::TimePoint now) const;
 
   std::map<Key, Stream> streams_;
