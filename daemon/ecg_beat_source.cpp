@@ -21,7 +21,9 @@ std::string format_seconds(core::Duration d) {
   return buf;
 }
 
-std::string channel_of(const drivers::WaveformSegment& w) { return w.channel.empty() ? w.label : w.channel; }
+std::string channel_of(const drivers::WaveformSegment& w) {
+  return w.channel.empty() ? w.label : w.channel;
+}
 
 }  // namespace
 
@@ -29,8 +31,9 @@ void EcgBeatSource::on_segments(const std::string& device, std::span<const drive
                                 core::TimePoint now, EcgOutput& out) {
   if (segments.empty()) return;
   if (!active_ || active_stopped(now)) {
-    const auto lead_ii = std::find_if(segments.begin(), segments.end(),
-                                      [](const drivers::WaveformSegment& w) { return w.mdc_code == kLeadII; });
+    const auto lead_ii =
+        std::find_if(segments.begin(), segments.end(),
+                     [](const drivers::WaveformSegment& w) { return w.mdc_code == kLeadII; });
     const auto& pick = lead_ii != segments.end() ? *lead_ii : segments.front();
     const Key key{device, channel_of(pick)};
     if (active_ != key) out.notes.push_back("ECG beats now from " + device + " " + pick.label);
@@ -55,22 +58,26 @@ std::string EcgBeatSource::reset_reason(const Stream& s, const drivers::Waveform
   if (w.sampling_hz != fs) return "sampling rate changed to " + std::to_string(w.sampling_hz) + " /s";
   if (w.first_sample_time && s.device_end) {
     const core::Duration jump = *w.first_sample_time - *s.device_end;
-    if (jump > kJump || jump < -kJump) return "device time jumps by " + format_seconds(jump) + " between segments";
+    if (jump > kJump || jump < -kJump)
+      return "device time jumps by " + format_seconds(jump) + " between segments";
   }
   const core::TimePoint predicted_end = end_on_our_clock(s, w);
   // Without device times a stream far ahead of real time cannot be placed.
   if (!w.first_sample_time && predicted_end - now > kAhead) return "samples arrive faster than real time";
   if (now - predicted_end > kLag)
-    return "samples are " + format_seconds(now - predicted_end) + " late (a segment missing or the link stalled)";
+    return "samples are " + format_seconds(now - predicted_end) +
+           " late (a segment missing or the link stalled)";
   return {};
 }
 
 core::TimePoint EcgBeatSource::end_on_our_clock(const Stream& s, const drivers::WaveformSegment& w) {
-  const auto end = static_cast<double>(s.detector.samples_seen() + static_cast<std::int64_t>(w.samples.size()));
+  const auto end =
+      static_cast<double>(s.detector.samples_seen() + static_cast<std::int64_t>(w.samples.size()));
   return s.anchor + seconds(end / s.detector.sampling_hz());
 }
 
-void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now, EcgOutput& out) {
+void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now,
+                         EcgOutput& out) {
   if (!(w.sampling_hz > 0) || w.samples.empty()) return;
   const core::Duration length = seconds(static_cast<double>(w.samples.size()) / w.sampling_hz);
   auto it = streams_.find(key);
@@ -103,7 +110,8 @@ void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core
   s.last_length = length;
   s.label = w.label;
   if (!active_ || *active_ != key) return;
-  for (const auto& q : found_) out.beats.push_back({time_of(q.sample), alerts::BeatSource::ecg, std::nullopt, q.quality});
+  for (const auto& q : found_)
+    out.beats.push_back({time_of(q.sample), alerts::BeatSource::ecg, std::nullopt, q.quality});
   const std::int64_t end = s.detector.samples_seen();
   out.coverage.push_back({time_of(first), time_of(end), s.detector.signal_quality(), s.detector.flat()});
 }

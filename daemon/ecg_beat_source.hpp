@@ -52,9 +52,9 @@ struct EcgCoverage {
 };
 
 struct EcgOutput {
-  std::vector<alerts::Beat> beats;         // of the stream in use, in time order
-  std::vector<EcgCoverage> coverage;       // of the stream in use, one per segment
-  std::vector<std::string> notes;          // resets and takeovers, for the log
+  std::vector<alerts::Beat> beats;    // of the stream in use, in time order
+  std::vector<EcgCoverage> coverage;  // of the stream in use, one per segment
+  std::vector<std::string> notes;     // resets and takeovers, for the log
   void clear() {
     beats.clear();
     coverage.clear();
@@ -81,7 +81,7 @@ class EcgBeatSource {
   struct Stream {
     explicit Stream(double fs) : detector{fs} {}
     alerts::QrsDetector detector;
-    core::TimePoint anchor{};  // our time of sample 0
+    core::TimePoint anchor{};                   // our time of sample 0
     std::optional<core::TimePoint> device_end;  // device time where the last segment ended
     core::TimePoint last_fed{};
     core::Duration last_length{};

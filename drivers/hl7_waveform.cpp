@@ -15,9 +15,9 @@ struct Lead {
 
 // IEEE 11073-10101 partition 2 (SCADA), MDC_ECG_ELEC_POTL + lead.
 constexpr std::array kLeads{
-    Lead{131329, "I"},   Lead{131330, "II"},  Lead{131389, "III"}, Lead{131390, "AVR"}, Lead{131391, "AVL"},
-    Lead{131392, "AVF"}, Lead{131331, "V1"},  Lead{131332, "V2"},  Lead{131333, "V3"},  Lead{131334, "V4"},
-    Lead{131335, "V5"},  Lead{131336, "V6"},
+    Lead{131329, "I"},   Lead{131330, "II"},  Lead{131389, "III"}, Lead{131390, "AVR"},
+    Lead{131391, "AVL"}, Lead{131392, "AVF"}, Lead{131331, "V1"},  Lead{131332, "V2"},
+    Lead{131333, "V3"},  Lead{131334, "V4"},  Lead{131335, "V5"},  Lead{131336, "V6"},
 };
 
 constexpr std::string_view kPotentialPrefix = "MDC_ECG_ELEC_POTL_";
@@ -49,7 +49,8 @@ std::optional<std::uint32_t> parse_code(std::string_view s) {
 std::optional<double> parse_number(std::string_view s) {
   s = trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos) return std::nullopt;
+  if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos)
+    return std::nullopt;
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::fixed);
   if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
@@ -59,9 +60,12 @@ std::optional<double> parse_number(std::string_view s) {
 const Lead* lead_by_name(std::string_view ref) {
   const std::string u = upper(trim(ref));
   std::string_view tail;
-  if (u.starts_with(kPotentialPrefix)) tail = std::string_view(u).substr(kPotentialPrefix.size());
-  else if (u.starts_with(kOldLeadPrefix)) tail = std::string_view(u).substr(kOldLeadPrefix.size());
-  else return nullptr;
+  if (u.starts_with(kPotentialPrefix))
+    tail = std::string_view(u).substr(kPotentialPrefix.size());
+  else if (u.starts_with(kOldLeadPrefix))
+    tail = std::string_view(u).substr(kOldLeadPrefix.size());
+  else
+    return nullptr;
   for (const auto& l : kLeads)
     if (l.name == tail) return &l;
   return nullptr;
@@ -86,7 +90,8 @@ std::optional<double> millivolts_per_unit(std::string_view code, std::string_vie
 bool is_rate_unit(std::string_view code, std::string_view name) {
   for (const auto text : {trim(code), trim(name)}) {
     const std::string u = upper(text);
-    if (u == "264608" || u == "MDC_DIM_PER_SEC" || u == "264640" || u == "MDC_DIM_HZ" || u == "HZ" || u == "/S")
+    if (u == "264608" || u == "MDC_DIM_PER_SEC" || u == "264640" || u == "MDC_DIM_HZ" || u == "HZ" ||
+        u == "/S")
       return true;
   }
   return trim(code).empty() && trim(name).empty();  // no unit: the facet's own
@@ -98,7 +103,8 @@ bool row_not_valid(std::string_view status) {
 
 std::string format_fixed(double v, int decimals) {
   std::array<char, 64> buf{};
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, decimals);
+  const auto [end, ec] =
+      std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, decimals);
   if (ec != std::errc{}) return "0";
   std::string s(buf.data(), end);
   if (s.find('.') != std::string::npos) {
@@ -116,13 +122,15 @@ std::string_view ecg_lead_label(std::uint32_t mdc_code) {
   return l ? l->name : std::string_view{};
 }
 
-core::Result<std::vector<double>> parse_numeric_array(std::string_view value, char separator, std::size_t max_count) {
+core::Result<std::vector<double>> parse_numeric_array(std::string_view value, char separator,
+                                                      std::size_t max_count) {
   std::vector<double> out;
   std::size_t start = 0;
   while (true) {
     if (out.size() >= max_count) return core::Error{"more than " + std::to_string(max_count) + " samples"};
     const std::size_t end = value.find(separator, start);
-    const std::string_view item = value.substr(start, end == std::string_view::npos ? value.npos : end - start);
+    const std::string_view item =
+        value.substr(start, end == std::string_view::npos ? value.npos : end - start);
     const auto v = parse_number(item);
     if (!v) {
       const std::string shown(item.substr(0, 20));
@@ -146,7 +154,8 @@ bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time)
   const std::string sub_id = std::string(trim(obx.field(4)));
   const bool facet = upper(name).starts_with("MDC_ATTR_");
   if (facet) {
-    if (pending_ && (sub_id.empty() || pending_->sub_id.empty() || sub_id.starts_with(pending_->sub_id + "."))) {
+    if (pending_ &&
+        (sub_id.empty() || pending_->sub_id.empty() || sub_id.starts_with(pending_->sub_id + "."))) {
       take_facet(obx, upper(name));
       return true;
     }
@@ -160,10 +169,11 @@ bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time)
   const auto code = parse_code(m_.component(obx.field(3), 1));
   const Lead* by_code = code ? lead_by_code(*code) : nullptr;
   const Lead* by_name = lead_by_name(name);
-  const std::string describe = "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
+  const std::string describe =
+      "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
   if (by_code && by_name && by_code != by_name) {
-    problems.push_back(describe + ": OBX-3 code " + std::to_string(*code) + " is lead " + std::string(by_code->name) +
-                       " but its name says " + name);
+    problems.push_back(describe + ": OBX-3 code " + std::to_string(*code) + " is lead " +
+                       std::string(by_code->name) + " but its name says " + name);
     skipped_sub_id_ = sub_id.empty() ? "-" : sub_id;
     return true;
   }
@@ -242,7 +252,8 @@ void Hl7WaveformReader::finish() {
   segments.push_back(std::move(p.segment));
 }
 
-std::optional<core::TimePoint> Hl7WaveformReader::first_sample_time(std::string_view obx14, std::string_view obr7) {
+std::optional<core::TimePoint> Hl7WaveformReader::first_sample_time(std::string_view obx14,
+                                                                    std::string_view obr7) {
   const std::string own = m_.component(obx14, 1);
   const auto text = trim(own.empty() ? obr7 : std::string_view(own));
   if (text.empty()) return std::nullopt;
@@ -252,7 +263,8 @@ std::optional<core::TimePoint> Hl7WaveformReader::first_sample_time(std::string_
   return t->instant();
 }
 
-std::string encode_waveform_rows(const WaveformSegment& w, int& set_id, std::string_view sub_id, int decimals) {
+std::string encode_waveform_rows(const WaveformSegment& w, int& set_id, std::string_view sub_id,
+                                 int decimals) {
   const Lead* lead = lead_by_code(w.mdc_code);
   const std::string name = lead ? std::string(kPotentialPrefix) + std::string(lead->name) : "";
   std::string samples;
@@ -263,8 +275,8 @@ std::string encode_waveform_rows(const WaveformSegment& w, int& set_id, std::str
   }
   const std::string time = w.first_sample_time ? format_hl7_time(*w.first_sample_time) : "";
   const std::string id(sub_id);
-  std::string out = "OBX|" + std::to_string(++set_id) + "|NA|" + std::to_string(w.mdc_code) + "^" + name + "^MDC|" +
-                    id + "|" + samples + "|266418^MDC_DIM_MILLI_VOLT^MDC|||||R|||" + time + "\r";
+  std::string out = "OBX|" + std::to_string(++set_id) + "|NA|" + std::to_string(w.mdc_code) + "^" + name +
+                    "^MDC|" + id + "|" + samples + "|266418^MDC_DIM_MILLI_VOLT^MDC|||||R|||" + time + "\r";
   out += "OBX|" + std::to_string(++set_id) + "|NM|0^MDC_ATTR_SAMP_RATE^MDC|" + id + ".1|" +
          format_fixed(w.sampling_hz, 3) + "|264608^MDC_DIM_PER_SEC^MDC|||||R\r";
   return out;

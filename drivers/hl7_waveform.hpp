@@ -117,6 +117,7 @@ class Hl7WaveformReader {
 
 // The rows of one waveform segment for an ORU^R01 (samples in mV, written
 // with `decimals` places), each ended by CR; `set_id` is advanced per row.
-std::string encode_waveform_rows(const WaveformSegment& w, int& set_id, std::string_view sub_id, int decimals = 3);
+std::string encode_waveform_rows(const WaveformSegment& w, int& set_id, std::string_view sub_id,
+                                 int decimals = 3);
 
 }  // namespace vigil::drivers

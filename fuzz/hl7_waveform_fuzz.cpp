@@ -39,7 +39,8 @@ std::string message(std::uint8_t pick, std::string_view rest) {
   m += "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|" + std::string(rest.substr(0, newline)) + "|" +
        std::string(unit) + "\r";
   m += "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|" + std::string(rate) + "|264608^MDC_DIM_PER_SEC^MDC\r";
-  if (resolution) m += "OBX|3|NM|2327^MDC_ATTR_NU_MSMT_RES^MDC|1.1.1.1.2|0.005|266418^MDC_DIM_MILLI_VOLT^MDC\r";
+  if (resolution)
+    m += "OBX|3|NM|2327^MDC_ATTR_NU_MSMT_RES^MDC|1.1.1.1.2|0.005|266418^MDC_DIM_MILLI_VOLT^MDC\r";
   if (newline != std::string_view::npos) m += std::string(rest.substr(newline + 1));
   return m;
 }

@@ -30,8 +30,8 @@ const core::TimePoint kStart{std::chrono::hours{24 * 365 * 50}};
 // A device clock eight minutes off ours: only its differences may count.
 const core::TimePoint kDeviceStart = kStart - 8min;
 
-WaveformSegment segment(const std::vector<float>& ecg, double fs, std::size_t second, std::uint32_t lead = 131330,
-                        bool with_time = true) {
+WaveformSegment segment(const std::vector<float>& ecg, double fs, std::size_t second,
+                        std::uint32_t lead = 131330, bool with_time = true) {
   WaveformSegment w;
   w.mdc_code = lead;
   w.label = lead == 131330 ? "ECG II" : "ECG I";
@@ -44,7 +44,9 @@ WaveformSegment segment(const std::vector<float>& ecg, double fs, std::size_t se
   return w;
 }
 
-double seconds_since_start(core::TimePoint t) { return core::to_seconds(t - kStart); }
+double seconds_since_start(core::TimePoint t) {
+  return core::to_seconds(t - kStart);
+}
 
 // The beat nearest to `t` (seconds since kStart), in seconds; a large number when none.
 double nearest(const std::vector<alerts::Beat>& beats, double t) {
@@ -153,7 +155,8 @@ TEST_CASE("of two leads of one monitor only lead II gives beats; lead I takes ov
   CHECK(nearest(out.beats, beats[25]) < 0.01);
 }
 
-TEST_CASE("MIT-BIH record 100 sent as 1 s HL7 ORU^R01 ECG segments: beats match the reference, Se and +P >= 99 %") {
+TEST_CASE(
+    "MIT-BIH record 100 sent as 1 s HL7 ORU^R01 ECG segments: beats match the reference, Se and +P >= 99 %") {
   const std::filesystem::path stem = std::filesystem::path(VIGIL_SHARED_DATA) / "mitdb" / "100";
   if (!std::filesystem::exists(stem.string() + ".dat")) {
     MESSAGE("MIT-BIH record 100 not found under " << stem << "; skipped");
@@ -202,17 +205,19 @@ TEST_CASE("MIT-BIH record 100 sent as 1 s HL7 ORU^R01 ECG segments: beats match 
   for (const auto r : reference)
     if (r < sent) ref.push_back(r);
   const auto score = validate::match_beats(ref, detected, std::llround(0.150 * fs));
-  std::printf("record 100 via HL7 ORU^R01 1 s segments: %zu reference, %zu detected, TP %zu FP %zu FN %zu, "
-              "Se %.2f %% +P %.2f %%, mean SQI %.2f\n",
-              ref.size(), detected.size(), score.true_positive, score.false_positive, score.false_negative,
-              100 * score.sensitivity(), 100 * score.positive_predictivity(),
-              quality / static_cast<double>(std::max<std::size_t>(1, detected.size())));
+  std::printf(
+      "record 100 via HL7 ORU^R01 1 s segments: %zu reference, %zu detected, TP %zu FP %zu FN %zu, "
+      "Se %.2f %% +P %.2f %%, mean SQI %.2f\n",
+      ref.size(), detected.size(), score.true_positive, score.false_positive, score.false_negative,
+      100 * score.sensitivity(), 100 * score.positive_predictivity(),
+      quality / static_cast<double>(std::max<std::size_t>(1, detected.size())));
   CHECK(score.sensitivity() >= 0.99);
   CHECK(score.positive_predictivity() >= 0.99);
   CHECK(out.notes.size() == 1);  // no restarts on an unbroken stream
 }
 
-TEST_CASE("a first segment that came late does not leave every later beat late: the clock settles on the soonest") {
+TEST_CASE(
+    "a first segment that came late does not leave every later beat late: the clock settles on the soonest") {
   const double fs = 250;
   const auto beats = alerts::test::beat_times(alerts::test::sinus_rr(40, 0.8), 0.5);
   const auto ecg = alerts::test::ecg(beats, fs, 20);

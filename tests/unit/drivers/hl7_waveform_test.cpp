@@ -92,7 +92,8 @@ TEST_CASE("the T5 gateway's lead I and II rows read as two ECG segments in mV at
   CHECK(ii.first_sample_time == utc(2015, 6, 17, 12, 0, 0) + std::chrono::milliseconds{500});
 }
 
-TEST_CASE("counts scaled by MDC_ATTR_NU_MSMT_RES, as a Mindray gateway sends them, read as mV; time from OBR-7") {
+TEST_CASE(
+    "counts scaled by MDC_ATTR_NU_MSMT_RES, as a Mindray gateway sends them, read as mV; time from OBR-7") {
   const auto c = decode(
       "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.7.6.131330|80^-88^0^1000|262656^MDC_DIM_DIMLESS^MDC\r"
       "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.7.6.131330.1|500|264640^MDC_DIM_HZ^MDC\r"
@@ -135,24 +136,37 @@ TEST_CASE("a garbled ECG row is rejected whole with the reason; the other rows a
 
 TEST_CASE("ECG rows that cannot be trusted are errors: no rate, an absurd rate, a wrong unit, out of range") {
   const std::string rate = "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|250|264608^MDC_DIM_PER_SEC^MDC\r";
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2|266418^MDC_DIM_MILLI_VOLT^MDC\r"))
-            .ends_with("no MDC_ATTR_SAMP_RATE row gives its sampling rate"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
-                           "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|5|264608^MDC_DIM_PER_SEC^MDC\r"))
+  CHECK(
+      one_problem(
+          decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2|266418^MDC_DIM_MILLI_VOLT^MDC\r"))
+          .ends_with("no MDC_ATTR_SAMP_RATE row gives its sampling rate"));
+  CHECK(one_problem(
+            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
+                   "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|5|264608^MDC_DIM_PER_SEC^MDC\r"))
             .ends_with("sampling rate 5 /s is outside 50-5000"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266016^MDC_DIM_MMHG^MDC\r" + rate))
+  CHECK(one_problem(
+            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266016^MDC_DIM_MMHG^MDC\r" + rate))
             .ends_with("is not mV or uV"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|\r" + rate)).ends_with("is not mV or uV"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^1200|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
-                           rate))
-            .ends_with("sample 2 is 1200 mV, beyond ±50 mV: a scale or unit error"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2~0.3|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
-                           rate))
-            .ends_with("samples in more than one row; one lead has one row"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_I^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r" + rate))
+  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|\r" + rate))
+            .ends_with("is not mV or uV"));
+  CHECK(
+      one_problem(
+          decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^1200|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
+                 rate))
+          .ends_with("sample 2 is 1200 mV, beyond ±50 mV: a scale or unit error"));
+  CHECK(
+      one_problem(
+          decode(
+              "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2~0.3|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
+              rate))
+          .ends_with("samples in more than one row; one lead has one row"));
+  CHECK(one_problem(
+            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_I^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
+                   rate))
             .ends_with("OBX-3 code 131330 is lead II but its name says MDC_ECG_ELEC_POTL_I"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
-                           "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|fast|264608^MDC_DIM_PER_SEC^MDC\r"))
+  CHECK(one_problem(
+            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
+                   "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|fast|264608^MDC_DIM_PER_SEC^MDC\r"))
             .ends_with("sampling rate 'fast' in '264608^MDC_DIM_PER_SEC^MDC' is not samples per second"));
 }
 
@@ -190,7 +204,8 @@ TEST_CASE("an encoded ORU^R01 with an ECG segment decodes back to the same sampl
   CHECK(back.sampling_hz == 360);
   CHECK(back.first_sample_time == w.first_sample_time);
   REQUIRE(back.samples.size() == w.samples.size());
-  for (std::size_t k = 0; k < w.samples.size(); ++k) CHECK(back.samples[k] == doctest::Approx(w.samples[k]).epsilon(1e-3));
+  for (std::size_t k = 0; k < w.samples.size(); ++k)
+    CHECK(back.samples[k] == doctest::Approx(w.samples[k]).epsilon(1e-3));
 }
 
 TEST_CASE("the HL7 session puts ECG segments into its output and acknowledges the message AA") {
