@@ -92,6 +92,11 @@ class BedAlarms {
   void on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
                   BedOutput& out);
   void on_beat(const Beat& beat);
+  // The stretch of ECG waveform the daemon's QRS detector has looked at (see
+  // RhythmAnalyzer::note_ecg_coverage); its beats come through on_beat.
+  void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
+    rhythm_.note_ecg_coverage(first, end, quality, flat);
+  }
   void tick(core::TimePoint now, BedOutput& out);
 
   // A reloaded config's profile. A bed with a patient keeps the limits it was

@@ -19,6 +19,10 @@ constexpr core::Duration kBlockTolerance = std::chrono::milliseconds{500};
 constexpr core::Duration kBeatOnlyPauseLimit = std::chrono::seconds{60};
 constexpr std::size_t kMinRateIntervals = 4;
 constexpr core::Duration kBeatLatencyAllowance = std::chrono::seconds{1};
+// A QRS detector decides on a beat up to this long after its R wave (the
+// T-wave window): samples closer than this to the end of what it has seen
+// may still hold a beat it has not reported.
+constexpr core::Duration kDetectorDecision = std::chrono::milliseconds{400};
 constexpr double kShortestRr = 0.2, kLongestRr = 3.0;  // s, as in the AF detector
 
 core::Duration seconds(double s) {
@@ -51,17 +55,32 @@ RhythmAnalyzer::RhythmAnalyzer(RhythmConfig config)
     : config_{config}, tracks_{Track{config.af}, Track{pulse_config(config)}, Track{config.af}} {}
 
 void RhythmAnalyzer::add_beat(const Beat& beat) {
-  if (beat.source == BeatSource::ecg && streaming(ecg_.next_expected, ecg_.detector.has_value(), beat.time))
-    return;
-  if (beat.source == BeatSource::pulse &&
-      streaming(pleth_.next_expected, pleth_.detector.has_value(), beat.time))
-    return;
+  // The analyzer's own detectors already find the beats of a waveform it is given.
+  if (beat.source == BeatSource::ecg && ecg_.detector && streaming(ecg_, beat.time)) return;
+  if (beat.source == BeatSource::pulse && pleth_.detector && streaming(pleth_, beat.time)) return;
   accept_beat(beat);
 }
 
-bool RhythmAnalyzer::streaming(const core::TimePoint& next_expected, bool have_detector,
-                               core::TimePoint now) const {
-  return have_detector && now - next_expected <= kStreamSilence;
+template <typename Detector>
+bool RhythmAnalyzer::streaming(const Waveform<Detector>& w, core::TimePoint now) const {
+  return present(w) && now - w.next_expected <= std::max(kStreamSilence, w.silence);
+}
+
+void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
+  if (end <= first) return;
+  ecg_.detector.reset();
+  ecg_.external = true;
+  ecg_.flat = flat;
+  // Blocks longer than a second (a gateway that batches) must not read as
+  // a stopped stream between two of them.
+  ecg_.silence = (end - first) + std::chrono::seconds{1};
+  ecg_.next_expected = std::max(ecg_.next_expected, end);
+  if (flat || quality < config_.min_beat_quality) {
+    if (!ecg_.poor_since) ecg_.poor_since = first;
+    ecg_.poor_until = end;
+  } else {
+    ecg_.poor_since.reset();
+  }
 }
 
 void RhythmAnalyzer::accept_beat(const Beat& beat) {
@@ -103,6 +122,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   if (!(sampling_hz > 0)) return;
   if (restart_needed(ecg_, first, sampling_hz)) {
     ecg_.detector.emplace(sampling_hz);
+    ecg_.external = false;
     ecg_.start = first;
   }
   std::vector<QrsDetection> found;
@@ -113,6 +133,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;
+  ecg_.flat = ecg_.detector->flat();
   if (ecg_.detector->flat() || ecg_.detector->signal_quality() < config_.min_beat_quality) {
     if (!ecg_.poor_since) ecg_.poor_since = first;
     ecg_.poor_until = end;
@@ -136,12 +157,17 @@ void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   pleth_.next_expected = end;
+  pleth_.flat = pleth_.detector->flat();
   if (pleth_.detector->flat()) {
     if (!pleth_.poor_since) pleth_.poor_since = first;
     pleth_.poor_until = end;
   } else {
     pleth_.poor_since.reset();
   }
+}
+
+core::TimePoint RhythmAnalyzer::ecg_seen_until(core::TimePoint now) const {
+  return std::min(now, ecg_.next_expected - kDetectorDecision);
 }
 
 std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
@@ -152,10 +178,13 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   // A waveform that stopped means the lead or device is lost, not the heart,
   // unless the device went on flagging beats after it; without a live
   // waveform an open pause is believed for kBeatOnlyPauseLimit.
-  const bool waveform_live = ecg_.detector && streaming(ecg_.next_expected, true, now);
-  const bool beats_outlived_waveform = ecg_.detector && *t.last_beat > ecg_.next_expected;
-  if (ecg_.detector && !waveform_live && !beats_outlived_waveform) return std::nullopt;
+  const bool waveform_live = streaming(ecg_, now);
+  const bool beats_outlived_waveform = present(ecg_) && *t.last_beat > ecg_.next_expected;
+  if (present(ecg_) && !waveform_live && !beats_outlived_waveform) return std::nullopt;
   if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
+  // An ECG analysed outside comes in blocks: the gap is only known up to what
+  // the detector has seen, not up to now (a 1 s block arrives ~1 s late).
+  if (ecg_.external && waveform_live && ecg_seen_until(now) - *t.last_beat < config_.pause) return std::nullopt;
   const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
   return Pause{*t.last_beat, open, true, poor};
 }
@@ -166,7 +195,9 @@ void RhythmAnalyzer::fill_rate(const Track& t, core::TimePoint now, RhythmState&
   // already at most 60 / (that interval): bradycardia shows without waiting
   // for the next beat. Beats arrive late by the detector's decision time and
   // the link's buffering; that much of the open interval is not counted.
-  const double open = core::to_seconds(now - *t.last_beat) - core::to_seconds(kBeatLatencyAllowance);
+  const bool blocks = &t == &track(BeatSource::ecg) && ecg_.external && streaming(ecg_, now);
+  const double open = blocks ? core::to_seconds(ecg_seen_until(now) - *t.last_beat)
+                             : core::to_seconds(now - *t.last_beat) - core::to_seconds(kBeatLatencyAllowance);
   const double rr = std::max(interquartile_mean(t.rr), open);
   s.ventricular_rate_bpm = 60.0 / rr;
   s.tachycardia = *s.ventricular_rate_bpm > config_.tachycardia_bpm;
@@ -181,8 +212,8 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
   // A waveform that stopped or went flat loses its source, unless the device
   // has gone on flagging beats of that kind since the waveform stopped.
   auto lost = [&](const auto& waveform, BeatSource src) {
-    if (!waveform.detector) return false;
-    if (streaming(waveform.next_expected, true, now) && !waveform.detector->flat()) return false;
+    if (!present(waveform)) return false;
+    if (streaming(waveform, now) && !waveform.flat) return false;
     const Track& t = track(src);
     return !(t.last_beat && *t.last_beat > waveform.next_expected);
   };

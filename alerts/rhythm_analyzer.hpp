@@ -123,6 +123,12 @@ class RhythmAnalyzer {
   // the previous block, or a new rate, restarts the detector.
   void add_ecg_samples(core::TimePoint first, double sampling_hz, std::span<const float> samples);
   void add_pleth_samples(core::TimePoint first, double sampling_hz, std::span<const float> samples);
+  // For an ECG detector run outside the analyzer (the daemon runs one per
+  // device and lead and gives its beats, with their quality, to add_beat):
+  // the stretch of waveform it has looked at and how that looked. The ECG
+  // then counts as streaming, so when it stops the state says signal_lost
+  // instead of a pause, and a pause over a flat or poor stretch says so.
+  void note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat);
 
   RhythmState state(core::TimePoint now) const;
 
@@ -137,6 +143,9 @@ class RhythmAnalyzer {
   template <typename Detector>
   struct Waveform {
     std::optional<Detector> detector;
+    bool external = false;  // samples analysed outside (note_ecg_coverage)
+    bool flat = false;      // as of the latest block
+    core::Duration silence{};  // how long without a block means the stream stopped
     core::TimePoint start{};  // time of sample 0 of the detector
     core::TimePoint next_expected{};
     std::optional<core::TimePoint> poor_since;  // flat or poor quality now
@@ -147,8 +156,12 @@ class RhythmAnalyzer {
   const Track& track(BeatSource s) const { return tracks_[static_cast<std::size_t>(s)]; }
   void accept_beat(const Beat& beat);
   void note_ecg_pause(core::TimePoint previous, core::TimePoint now);
-  bool streaming(const core::TimePoint& next_expected, bool have_detector, core::TimePoint now) const;
+  template <typename Detector>
+  bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;
+  template <typename Detector>
+  static bool present(const Waveform<Detector>& w) { return w.detector.has_value() || w.external; }
   std::optional<Pause> ongoing_pause(core::TimePoint now) const;
+  core::TimePoint ecg_seen_until(core::TimePoint now) const;
   void fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const;
   template <typename Detector>
   bool restart_needed(const Waveform<Detector>& w, core::TimePoint first, double fs) const;

@@ -70,6 +70,15 @@ void BedMonitor::on_beats(const drivers::DecodeOutput& out, core::TimePoint now)
   }
 }
 
+void BedMonitor::on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
+                              core::TimePoint now) {
+  ecg_out_.clear();
+  ecg_.on_segments(device, segments, now, ecg_out_);
+  for (const auto& note : ecg_out_.notes) spdlog::info("{}/{}", id_, note);
+  for (const auto& beat : ecg_out_.beats) alarms_.on_beat(beat);
+  for (const auto& c : ecg_out_.coverage) alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat);
+}
+
 vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& bed, bool drill,
                                     core::TimePoint now) {
   vigil::v1::DeviceStatus s;
@@ -97,6 +106,7 @@ void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
   // until its first valid frame, and silence is judged by the link.
   if (link.state() == vigil::v1::CONNECTING) return;
   const bool lost = link.state() == vigil::v1::DOWN || link.state() == vigil::v1::STALE;
+  if (lost) ecg_.forget(link.id());
   alarms_.on_link(link.id(), std::string{link.protocol().name}, lost, link.reason(), now, out_);
   publish(now);
 }

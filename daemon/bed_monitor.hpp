@@ -14,6 +14,7 @@
 #include "core/observation.hpp"
 #include "daemon/bus_publisher.hpp"
 #include "daemon/device_link.hpp"
+#include "daemon/ecg_beat_source.hpp"
 #include "daemon/journal.hpp"
 #include "daemon/profile_config.hpp"
 #include "vigil/v1/command.pb.h"
@@ -30,6 +31,10 @@ class BedMonitor {
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
   // Beats the device flagged in one read, timed on its frame clock when it has one.
   void on_beats(const drivers::DecodeOutput& out, core::TimePoint now);
+  // ECG waveform segments: the QRS detector's beats and coverage go to the
+  // bed's rhythm analysis (ecg_beat_source.hpp).
+  void on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
+                    core::TimePoint now);
   void on_link_state(const DeviceLink& link, core::TimePoint now);
   void on_link_garbled(const DeviceLink& link, core::TimePoint now);
   void tick(core::TimePoint now);
@@ -71,6 +76,8 @@ class BedMonitor {
   alerts::BedAlarms alarms_;
   alerts::BedOutput out_;
   std::map<core::Metric, core::Observation> latest_;
+  EcgBeatSource ecg_;
+  EcgOutput ecg_out_;
 };
 
 }  // namespace vigil::daemon

@@ -320,6 +320,7 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
   }
   if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
   if (!out.beats.empty()) b->on_beats(out, now);
+  if (!out.waveforms.empty()) b->on_waveforms(link.id(), out.waveforms, now);
 }
 
 void VigilDaemon::on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes) {

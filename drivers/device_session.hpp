@@ -33,9 +33,26 @@ struct BeatMark {
   std::optional<std::chrono::microseconds> device_clock;
 };
 
+// A stretch of a sampled waveform as a device sent it. Only ECG leads are
+// decoded so far (samples in mV); the daemon runs its QRS detector on them.
+struct WaveformSegment {
+  std::uint32_t mdc_code = 0;  // the lead, e.g. 131330 MDC_ECG_ELEC_POTL_II
+  std::string label;           // for people and logs: "ECG II"
+  std::string channel;         // the device's own name for the channel (HL7: OBX-4)
+  double sampling_hz = 0;
+  std::vector<float> samples;  // physical units (mV for ECG)
+  // When the first sample was taken, by the device's clock, if the message says.
+  std::optional<core::TimePoint> first_sample_time;
+
+  std::chrono::duration<double> duration() const {
+    return std::chrono::duration<double>(sampling_hz > 0 ? static_cast<double>(samples.size()) / sampling_hz : 0.0);
+  }
+};
+
 struct DecodeOutput {
   std::vector<core::Reading> readings;
   std::vector<BeatMark> beats;
+  std::vector<WaveformSegment> waveforms;
   // The device's full set of technical conditions as of the latest frame;
   // empty when no frame in this chunk carried status.
   std::optional<core::DeviceConditions> conditions;
@@ -48,6 +65,7 @@ struct DecodeOutput {
   void clear() {
     readings.clear();
     beats.clear();
+    waveforms.clear();
     conditions.reset();
     device_clock_end.reset();
     to_send.clear();

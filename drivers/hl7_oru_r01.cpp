@@ -315,6 +315,7 @@ std::string encode_oru_r01(const OruR01& msg) {
   out += "OBR|1|" + ctl + "^" + app + "|" + ctl + "^" + app + "|182777000^monitoring of patient^SCT|||" +
          time + "\r";
   int set_id = 0;
+  std::size_t group = 1;
   for (const auto& o : msg.observations) {
     const auto code = std::to_string(core::code(o.metric));
     const auto n = std::to_string(++set_id);
@@ -322,17 +323,34 @@ std::string encode_oru_r01(const OruR01& msg) {
            "|" + format_number(o.value) + "|" + std::string(unit_field(o.metric)) + "|||||R|||" +
            format_hl7_time(o.time.value_or(msg.message_time)) + "\r";
   }
+  for (std::size_t k = 0; k < msg.waveforms.size(); ++k) {
+    const auto& w = msg.waveforms[k];
+    if (k == 0) {
+      const std::string start = format_hl7_time(w.first_sample_time.value_or(msg.message_time));
+      out += "OBR|" + std::to_string(++group) + "|" + ctl + "^" + app + "|" + ctl + "^" + app +
+             "|CONTINUOUS WAVEFORM|||" + start + "\r";
+    }
+    out += encode_waveform_rows(w, set_id, "1.1.1." + std::to_string(k + 1));
+  }
   return out;
 }
 
 OruContent decode_oru_r01(const Hl7Message& msg) {
   OruContent out;
   RowReader reader(msg, out);
+  Hl7WaveformReader waves(msg);
   std::string obr7;
   for (const auto& seg : msg.segments) {
-    if (seg.name() == "OBR") obr7 = msg.component(seg.field(7), 1);
-    if (seg.name() == "OBX") reader.read(seg, obr7);
+    if (seg.name() == "OBR") {
+      waves.finish();
+      obr7 = msg.component(seg.field(7), 1);
+    }
+    if (seg.name() == "OBX" && !waves.take(seg, obr7)) reader.read(seg, obr7);
   }
+  waves.finish();
+  out.waveforms = std::move(waves.segments);
+  out.problems.insert(out.problems.end(), waves.problems.begin(), waves.problems.end());
+  out.skipped_unknown += waves.skipped;
   return out;
 }
 

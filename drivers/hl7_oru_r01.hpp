@@ -53,6 +53,7 @@
 #include "core/observation.hpp"
 #include "core/time.hpp"
 #include "drivers/hl7_message.hpp"
+#include "drivers/hl7_waveform.hpp"
 
 namespace vigil::drivers {
 
@@ -72,6 +73,9 @@ struct OruR01 {
   std::string location;    // PV1-3, the bed
   core::TimePoint message_time{};
   std::vector<Hl7Observation> observations;
+  // ECG segments, written after the numerics in their own OBR group
+  // (hl7_waveform.hpp); sub-ids 1.1.1.<n>.
+  std::vector<WaveformSegment> waveforms;
 };
 
 // The message text (segments ended by CR, not MLLP-framed), IHE PCD-01 style.
@@ -80,13 +84,15 @@ std::string encode_oru_r01(const OruR01& msg);
 struct OruContent {
   std::vector<core::Reading> readings;
   std::vector<Hl7Observation> observations;  // the usable values, in message order
+  std::vector<WaveformSegment> waveforms;    // ECG segments (NA rows, hl7_waveform.hpp)
   std::vector<std::string> problems;         // one line per row that could not be used
-  std::size_t skipped_unknown = 0;           // rows whose code vigil does not read
+  std::size_t skipped_unknown = 0;           // rows whose code vigil does not read (other waveforms too)
   std::size_t skipped_duplicate = 0;         // later rows of a metric already read
   std::size_t demo_or_test = 0;              // rows the device marked as not patient data
 };
 
-// Reads the OBX rows of a parsed ORU^R01 (the caller checks MSH-9).
+// Reads the OBX rows of a parsed ORU^R01 (the caller checks MSH-9). NA rows
+// and their facets go to the waveform reader.
 OruContent decode_oru_r01(const Hl7Message& msg);
 
 }  // namespace vigil::drivers

@@ -149,6 +149,7 @@ class Hl7Session final : public DeviceSession {
     }
     auto content = decode_oru_r01(m);
     out.readings.insert(out.readings.end(), content.readings.begin(), content.readings.end());
+    for (auto& w : content.waveforms) out.waveforms.push_back(std::move(w));
     for (const auto& p : content.problems) out.errors.push_back(label + p);
     if (content.demo_or_test > 0) {
       out.errors.push_back(label + std::to_string(content.demo_or_test) +
