@@ -150,13 +150,14 @@ struct Range {
   std::string bed;
   core::TimePoint from;
   core::TimePoint to;
+  core::TimePoint walk_from;  // from, or the bed's first journalled message if later
   std::optional<daemon::SessionRecord> session;
 };
 
 // Every message of the kinds asked for in the range, window by window, in stream order.
 template <class F>
 void for_each_message(daemon::JournalReader& r, const Range& range, std::set<std::string> kinds, F&& f) {
-  for (auto start = range.from; start < range.to; start += kWindow) {
+  for (auto start = range.walk_from; start < range.to; start += kWindow) {
     MessageQuery q;
     q.bed = range.bed;
     q.from = start;
@@ -183,15 +184,18 @@ core::Result<Range> resolve(daemon::JournalReader& r, const ExportRequest& req) 
   const auto now = std::chrono::system_clock::now();
   range.from = req.from.value_or(range.session ? range.session->started : core::TimePoint{});
   range.to = req.to.value_or(range.session && range.session->ended ? *range.session->ended : now);
-  if (!req.from && !range.session) {
-    // From the bed's first journalled message, so an open range does not walk from 1970.
-    MessageQuery first;
-    first.bed = range.bed;
-    first.max = 1;
-    const auto m = r.messages(first);
-    range.from = m.empty() ? range.to : time_of(m.front());
-  }
+  // Never before the bed's first journalled message: the export walks the
+  // range window by window, and an open or generous start ("--from 2000")
+  // would otherwise walk decades of empty windows.
+  MessageQuery first;
+  first.bed = range.bed;
+  first.max = 1;
+  const auto m = r.messages(first);
+  const auto first_time = m.empty() ? range.to : time_of(m.front());
+  if (!req.from && !range.session) range.from = first_time;
   if (range.to < range.from) return core::Error{"to: the range ends before it starts"};
+  // (One window early: a reading's own time may precede the first message's.)
+  range.walk_from = std::min(std::max(range.from, first_time - kWindow), range.to);
   return range;
 }
 
