@@ -1,15 +1,19 @@
 #include "alerts/alarm_profile.hpp"
 
+#include "alerts/alarm_settings.hpp"
+
 namespace vigil::alerts {
 using namespace std::chrono_literals;
 using core::Metric;
 
 namespace {
 
-std::string rule_text(const LimitRule& r) { return (r.enabled ? "" : "(off) ") + describe_limit(r); }
+std::string rule_text(const LimitRule& r) {
+  return (r.enabled ? "" : "(off) ") + describe_limit(r);
+}
 
-LimitRule rule(std::string condition, Priority p, Metric m, LimitKind k, double threshold, core::Duration delay,
-               double hysteresis, std::string label) {
+LimitRule rule(std::string condition, Priority p, Metric m, LimitKind k, double threshold,
+               core::Duration delay, double hysteresis, std::string label) {
   LimitRule r;
   r.condition = std::move(condition);
   r.priority = p;
@@ -28,14 +32,14 @@ LimitRule rule(std::string condition, Priority p, Metric m, LimitKind k, double 
 }  // namespace
 
 core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverride& o) {
-  if (o.threshold && (*o.threshold < 0 || *o.threshold > 1000))
-    return core::Error{"threshold: " + std::to_string(*o.threshold) + " is outside 0-1000"};
-  if (o.delay && (*o.delay < 0s || *o.delay > 10min))
-    return core::Error{"delay_s: a condition delay must be 0-600 s"};
+  if (o.enabled == false && o.reason.empty())
+    return core::Error{"reason: turning " + o.condition + " " + std::string{to_string(o.priority)} +
+                       " off needs a reason, for the record and the ALARM OFF indication"};
+  AlarmProfile changed = profile;
   std::string before, after;
   bool found = false;
   bool condition_known = false;
-  for (auto& r : profile.rules) {
+  for (auto& r : changed.rules) {
     if (r.condition != o.condition) continue;
     condition_known = true;
     if (r.priority != o.priority) continue;
@@ -43,20 +47,29 @@ core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverri
     before += (before.empty() ? "" : " or ") + rule_text(r);
     if (o.threshold) r.threshold = *o.threshold;
     if (o.delay) r.delay = *o.delay;
-    if (o.enabled) r.enabled = *o.enabled;
+    if (o.enabled) {
+      r.enabled = *o.enabled;
+      r.off_reason = r.enabled ? "" : o.reason;
+      r.off_by = r.enabled ? "" : o.by;
+    }
     after += (after.empty() ? "" : " or ") + rule_text(r);
   }
   if (!condition_known) {
     std::string known;
     for (const auto& r : profile.rules)
       if (known.find(r.condition) == std::string::npos) known += (known.empty() ? "" : ", ") + r.condition;
-    return core::Error{"condition: profile " + profile.name + " has no condition '" + o.condition + "' (it has " +
-                       known + ")"};
+    return core::Error{"condition: profile " + profile.name + " has no condition '" + o.condition +
+                       "' (it has " + known + ")"};
   }
   if (!found)
-    return core::Error{"priority: condition '" + o.condition + "' has no " + std::string{to_string(o.priority)} +
-                       " level in profile " + profile.name};
-  return o.condition + " " + std::string{to_string(o.priority)} + ": " + before + " -> " + after;
+    return core::Error{"priority: condition '" + o.condition + "' has no " +
+                       std::string{to_string(o.priority)} + " level in profile " + profile.name};
+  if (auto problem = check_profile(changed)) return core::Error{*problem};
+  profile = std::move(changed);
+  std::string record =
+      o.condition + " " + std::string{to_string(o.priority)} + ": " + before + " -> " + after;
+  if (!o.reason.empty()) record += " (reason: " + o.reason + ")";
+  return record;
 }
 
 AlarmProfile ketamine_iv_adult_profile() {
@@ -68,8 +81,10 @@ AlarmProfile ketamine_iv_adult_profile() {
   // Blood pressure: one condition with two levels (180/110 medium, 200/120 high).
   r.push_back(rule("hypertension", M, Metric::nibp_systolic, K::at_or_above, 180, 0s, 0, "Hypertension"));
   r.push_back(rule("hypertension", M, Metric::nibp_diastolic, K::at_or_above, 110, 0s, 0, "Hypertension"));
-  r.push_back(rule("hypertension", H, Metric::nibp_systolic, K::at_or_above, 200, 0s, 0, "Hypertensive crisis"));
-  r.push_back(rule("hypertension", H, Metric::nibp_diastolic, K::at_or_above, 120, 0s, 0, "Hypertensive crisis"));
+  r.push_back(
+      rule("hypertension", H, Metric::nibp_systolic, K::at_or_above, 200, 0s, 0, "Hypertensive crisis"));
+  r.push_back(
+      rule("hypertension", H, Metric::nibp_diastolic, K::at_or_above, 120, 0s, 0, "Hypertensive crisis"));
   // A surge against the patient's own baseline, above an absolute floor, so
   // the expected rise of a few percent never alarms.
   auto surge_sys = rule("bp_surge", M, Metric::nibp_systolic, K::rise_percent, 30, 0s, 0, "BP surge");

@@ -41,13 +41,17 @@ struct RuleOverride {
   std::optional<double> threshold;
   std::optional<core::Duration> delay;
   std::optional<bool> enabled;
+  std::string reason;  // why; required to turn a level off
+  std::string by;      // who made the change ("config" for the config file)
 };
 
-// Applies an override to every rule of that condition and priority.
-// Returns "old -> new" for the record, or an error naming the field.
+// Applies an override to every rule of that condition and priority, if the
+// profile it makes passes check_profile() (alarm_settings.hpp); otherwise the
+// profile is left as it was. Returns "old -> new" for the record, or an error
+// naming the field.
 core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverride& o);
 
-// The shipped default, from ../shared/design/CLINICAL.md ("ketamine-iv-adult").
+// The shipped default ("ketamine-iv-adult"); its sources are in docs/alarms.md.
 AlarmProfile ketamine_iv_adult_profile();
 
 }  // namespace vigil::alerts

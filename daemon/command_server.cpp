@@ -11,7 +11,7 @@ namespace vigil::daemon {
 
 CommandServer::CommandServer(boost::asio::io_context& io, zmq::context_t& ctx, const std::string& endpoint,
                              Handler handler, const std::string& curve_secret)
-    : socket_{ctx, zmq::socket_type::router}, handler_{std::move(handler)} {
+    : io_{io}, socket_{ctx, zmq::socket_type::router}, handler_{std::move(handler)} {
   // Far larger than any command, small enough that a hostile peer cannot
   // make the daemon hold much; requests over kMaxRequest get an error reply.
   socket_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(1024 * 1024));
@@ -26,7 +26,10 @@ CommandServer::CommandServer(boost::asio::io_context& io, zmq::context_t& ctx, c
   } catch (const zmq::error_t& e) {
     throw std::runtime_error("cannot bind the command channel to " + endpoint + ": " + e.what());
   }
-  watcher_ = std::make_unique<ZmqWatcher>(io, socket_, [this] { serve_one(); });
+}
+
+void CommandServer::serve() {
+  if (!watcher_) watcher_ = std::make_unique<ZmqWatcher>(io_, socket_, [this] { serve_one(); });
 }
 
 void CommandServer::serve_one() {
@@ -61,7 +64,8 @@ void CommandServer::serve_one() {
   // Everything before the body is the envelope (routing id, and the empty
   // delimiter of a REQ client): it goes back as it came.
   for (std::size_t i = 0; i + 1 < frames.size(); ++i)
-    socket_.send(zmq::buffer(frames[i].data(), frames[i].size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    socket_.send(zmq::buffer(frames[i].data(), frames[i].size()),
+                 zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait);
 }
 

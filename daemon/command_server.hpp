@@ -21,16 +21,21 @@ class CommandServer {
 
   // Binds; throws std::runtime_error naming the endpoint. With curve_secret,
   // the socket is a CURVE server and every client passes the ZAP handler.
-  CommandServer(boost::asio::io_context& io, zmq::context_t& ctx, const std::string& endpoint, Handler handler,
-                const std::string& curve_secret = {});
+  CommandServer(boost::asio::io_context& io, zmq::context_t& ctx, const std::string& endpoint,
+                Handler handler, const std::string& curve_secret = {});
   CommandServer(const CommandServer&) = delete;
   CommandServer& operator=(const CommandServer&) = delete;
+
+  // Starts answering. Until then requests wait in the socket, in order: a
+  // restarted vigild answers nothing before it has published what it restored.
+  void serve();
 
   static constexpr std::size_t kMaxRequest = 64 * 1024;
 
  private:
   void serve_one();
 
+  boost::asio::io_context& io_;
   zmq::socket_t socket_;
   Handler handler_;
   std::unique_ptr<ZmqWatcher> watcher_;

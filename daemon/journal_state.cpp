@@ -89,6 +89,8 @@ v1::LimitOverride to_proto(const alerts::RuleOverride& o) {
     p.set_delay_s(
         static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*o.delay).count()));
   if (o.enabled) p.set_enabled(*o.enabled);
+  p.set_reason(o.reason);
+  p.set_set_by(o.by);
   return p;
 }
 
@@ -99,6 +101,8 @@ alerts::RuleOverride from_proto_override(const v1::LimitOverride& p) {
   if (p.has_threshold()) o.threshold = p.threshold();
   if (p.has_delay_s()) o.delay = std::chrono::seconds{p.delay_s()};
   if (p.has_enabled()) o.enabled = p.enabled();
+  o.reason = p.reason();
+  o.by = p.set_by();
   return o;
 }
 

@@ -15,8 +15,14 @@ using ProfileSet = std::map<std::string, alerts::AlarmProfile>;
 // Errors name the profile and rule at fault; the loader adds file:line:column.
 core::Result<ProfileSet> build_profiles(const vigil::v1::config::DaemonConfig& c);
 
-alerts::Priority from_proto(vigil::v1::Priority p);
-alerts::RuleOverride from_proto(const vigil::v1::config::RuleOverride& o);
+// Only the defined priorities: an unknown enum value (proto3 keeps it) is an
+// error, never a silent MEDIUM.
+std::optional<alerts::Priority> priority_of(vigil::v1::Priority p);
+std::string priority_problem(vigil::v1::Priority p);
+core::Result<alerts::RuleOverride> from_proto(const vigil::v1::config::RuleOverride& o);
+// A bed's override from the config, checked like every other change.
+core::Result<std::string> apply_config_override(alerts::AlarmProfile& profile,
+                                                const vigil::v1::config::RuleOverride& o);
 std::string default_profile_name(const vigil::v1::config::DaemonConfig& c);
 
 }  // namespace vigil::daemon

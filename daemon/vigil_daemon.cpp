@@ -1,12 +1,11 @@
 #include "daemon/vigil_daemon.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <boost/asio/post.hpp>
 #include <cmath>
 #include <random>
-
 #include <stdexcept>
 
 #include "core/curve_keys.hpp"
@@ -56,7 +55,9 @@ VigilDaemon::VigilDaemon(boost::asio::io_context& io, const core::Clock& clock,
                          vigil::v1::config::DaemonConfig config)
     : io_{io}, clock_{clock}, config_{std::move(config)}, tick_timer_{io}, settle_timer_{io} {}
 
-VigilDaemon::~VigilDaemon() { stop(); }
+VigilDaemon::~VigilDaemon() {
+  stop();
+}
 
 BedMonitor* VigilDaemon::bed(const std::string& id) {
   auto it = beds_.find(id);
@@ -94,34 +95,39 @@ void VigilDaemon::start() {
         spdlog::info("journal: the previous vigild ({}, started {}) stopped cleanly", prev->daemon_id,
                      local_time(prev->started));
       else
-        spdlog::warn("journal: the previous vigild ({}, started {}) did not stop cleanly; restoring the beds from "
-                     "the journal",
-                     prev->daemon_id, local_time(prev->started));
+        spdlog::warn(
+            "journal: the previous vigild ({}, started {}) did not stop cleanly; restoring the beds from "
+            "the journal",
+            prev->daemon_id, local_time(prev->started));
     }
   } else {
-    spdlog::error("journal unavailable: {}; alarms are still published but not recorded, and would not survive a "
-                  "restart",
-                  journal_->problem());
+    spdlog::error(
+        "journal unavailable: {}; alarms are still published but not recorded, and would not survive a "
+        "restart",
+        journal_->problem());
   }
   journal_reported_ok_ = journal_->available();
 
-  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), daemon_id,
-                                        static_cast<int>(config_.publish_hwm()), config_.drill(), curve_secret);
-  bus_->set_reserve([this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
+  bus_ =
+      std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), daemon_id,
+                                     static_cast<int>(config_.publish_hwm()), config_.drill(), curve_secret);
+  bus_->set_reserve(
+      [this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
   spdlog::info("commands on {}", config_.command_endpoint());
-  const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+  const core::Duration window =
+      std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
   bool restored = false;
   for (const auto& bed : config_.bed()) {
     auto profile = profile_for(bed);
     if (!profile) throw std::runtime_error(profile.error());
     spdlog::info("{}: profile {} ({} rules)", bed.id(), profile->name, profile->rules.size());
-    auto& b = beds_[bed.id()] =
-        std::make_unique<BedMonitor>(bed, std::move(profile.value()), window, config_.drill(), *bus_, *journal_);
+    auto& b = beds_[bed.id()] = std::make_unique<BedMonitor>(bed, std::move(profile.value()), window,
+                                                             config_.drill(), *bus_, *journal_);
     restored = restore(*b, bed, now) || restored;
     add_links(bed);
   }
@@ -129,6 +135,9 @@ void VigilDaemon::start() {
   watchdog_ = sd_watchdog_enabled(0, &watchdog_usec) > 0;
   if (watchdog_) spdlog::info("systemd watchdog every {} ms", watchdog_usec / 1000);
   running_ = true;
+  // Heartbeats from the first moment: a restart is not a second of silence.
+  heartbeat(now);
+  schedule_tick();
   if (!restored) return go_live();
   settle_timer_.expires_after(kSettle);
   settle_timer_.async_wait([this](boost::system::error_code ec) {
@@ -142,7 +151,7 @@ core::Result<alerts::AlarmProfile> VigilDaemon::profile_for(const vigil::v1::con
   if (it == profiles_.end()) return core::Error{"bed " + bed.id() + ": no profile '" + name + "'"};
   auto profile = it->second;
   for (const auto& o : bed.override()) {
-    auto r = alerts::apply_override(profile, from_proto(o));
+    auto r = apply_config_override(profile, o);
     if (!r) return core::Error{"bed " + bed.id() + ": " + r.error()};
   }
   return profile;
@@ -205,12 +214,14 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
     auto profile = profile_for(bed);
     if (!profile) return core::Error{"config: " + profile.error()};  // validated above; cannot happen
     const bool applied = beds_.at(bed.id())->reconfigure(std::move(profile.value()));
-    done.push_back(bed.id() + (applied ? ": limits from profile " : ": keeps the admitted patient's limits; profile ") +
+    done.push_back(bed.id() +
+                   (applied ? ": limits from profile " : ": keeps the admitted patient's limits; profile ") +
                    (bed.profile().empty() ? default_profile_name(config_) : bed.profile()) +
                    (applied ? "" : " applies from the next admission"));
     if (bed.device_size() != previous.bed(i).device_size() ||
-        !std::equal(bed.device().begin(), bed.device().end(), previous.bed(i).device().begin(),
-                    [](const auto& a, const auto& b) { return a.SerializeAsString() == b.SerializeAsString(); })) {
+        !std::equal(
+            bed.device().begin(), bed.device().end(), previous.bed(i).device().begin(),
+            [](const auto& a, const auto& b) { return a.SerializeAsString() == b.SerializeAsString(); })) {
       std::erase_if(links_, [&](const auto& l) { return l->bed() == bed.id(); });
       add_links(bed);
       done.back() += "; devices reopened";
@@ -247,21 +258,25 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
     alerts::AlarmProfile profile = std::move(configured.value());
     if (s.profile_from_admission) {
       auto it = profiles_.find(s.profile);
-      if (it != profiles_.end()) profile = it->second;
-      else spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
-                        profile.name);
+      if (it != profiles_.end())
+        profile = it->second;
+      else
+        spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
+                     profile.name);
     } else if (s.profile != profile.name) {
-      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile, profile.name);
+      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile,
+                   profile.name);
     }
     for (const auto& change : s.profile_changes)
       if (auto r = alerts::apply_override(profile, change); !r)
         spdlog::warn("{}: a limit change made before the restart no longer applies: {}", bed.id(), r.error());
-    const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
-    b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window), reader->last_cuff(bed.id()),
-              now);
+    const core::Duration window =
+        std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+    b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window),
+              reader->last_cuff(bed.id()), now);
     spdlog::info("{}: restored from the journal: patient {}, {}, {} alarm(s) with a signal", bed.id(),
-                 s.patient_id.empty() ? "none" : s.patient_id, s.infusion ? "infusion running" : "no infusion",
-                 s.alarms.size());
+                 s.patient_id.empty() ? "none" : s.patient_id,
+                 s.infusion ? "infusion running" : "no infusion", s.alarms.size());
     return true;
   } catch (const sqlite::Error& e) {
     spdlog::error("{}: cannot restore from the journal: {}", bed.id(), e.what());
@@ -274,15 +289,20 @@ void VigilDaemon::go_live() {
   const auto now = clock_.now();
   for (auto& [id, b] : beds_) {
     // A journal that failed at start is an alarm from the first moment.
-    if (!journal_->available()) b->on_journal(false, journal_->problem(), now);
-    else b->on_journal(true, "", now);
+    if (!journal_->available())
+      b->on_journal(false, journal_->problem(), now);
+    else
+      b->on_journal(true, "", now);
     b->publish_pending(now);
   }
+  // Commands that came during the settling time are answered now, after
+  // the restored alarms, so their effects follow them on the bus and in
+  // the journal, and a snapshot includes them.
+  commands_->serve();
   for (auto& link : links_) start_link(*link);
   journal_->prune(now);
   next_prune_ = now + kPruneEvery;
   next_journal_probe_ = now + kJournalRetry;
-  schedule_tick();
 }
 
 void VigilDaemon::stop() {
@@ -326,7 +346,8 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
 void VigilDaemon::on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes) {
   if (!capture_) return;
   capture_->bytes(link.bed() + "/" + link.id(), std::string{link.protocol().name},
-                  sent ? drivers::CaptureRecord::Kind::tx : drivers::CaptureRecord::Kind::rx, bytes, clock_.now());
+                  sent ? drivers::CaptureRecord::Kind::tx : drivers::CaptureRecord::Kind::rx, bytes,
+                  clock_.now());
 }
 
 void VigilDaemon::on_link_state(DeviceLink& link) {
@@ -363,10 +384,13 @@ void VigilDaemon::check_journal(core::TimePoint now) {
   const bool ok = journal_->available();
   if (ok == journal_reported_ok_) return;
   journal_reported_ok_ = ok;
-  if (ok) spdlog::info("journal {} is writing again", config_.journal_path());
-  else spdlog::error("journal unavailable: {}; alarms are still published but not recorded, and would not survive "
-                     "a restart",
-                     journal_->problem());
+  if (ok)
+    spdlog::info("journal {} is writing again", config_.journal_path());
+  else
+    spdlog::error(
+        "journal unavailable: {}; alarms are still published but not recorded, and would not survive "
+        "a restart",
+        journal_->problem());
   for (auto& [id, b] : beds_) b->on_journal(ok, journal_->problem(), now);
 }
 
@@ -377,8 +401,24 @@ void VigilDaemon::schedule_tick() {
   });
 }
 
+void VigilDaemon::heartbeat(core::TimePoint now) {
+  last_heartbeat_ = now;
+  for (auto& [id, b] : beds_) bus_->heartbeat(id, now, config_.heartbeat_ms());
+  bus_->heartbeat("*", now, config_.heartbeat_ms());
+}
+
 void VigilDaemon::tick() {
   const auto now = clock_.now();
+  if (!live_) {
+    // Settling after a restart: nothing but heartbeats until the restored
+    // alarms are out (a bed's tick could publish them early). One every
+    // tick, so subscribers reconnecting to the new run hear at once that
+    // the daemon is back rather than a second of silence.
+    if (watchdog_) sd_notify(0, "WATCHDOG=1");
+    heartbeat(now);
+    clock_.caught_up(now);
+    return schedule_tick();
+  }
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
   check_journal(now);
@@ -389,12 +429,7 @@ void VigilDaemon::tick() {
   // systemd's watchdog is fed from here, so only a live core keeps the
   // service from being restarted.
   if (watchdog_) sd_notify(0, "WATCHDOG=1");
-  const auto interval = std::chrono::milliseconds{config_.heartbeat_ms()};
-  if (now - last_heartbeat_ >= interval) {
-    last_heartbeat_ = now;
-    for (auto& [id, b] : beds_) bus_->heartbeat(id, now, config_.heartbeat_ms());
-    bus_->heartbeat("*", now, config_.heartbeat_ms());
-  }
+  if (now - last_heartbeat_ >= std::chrono::milliseconds{config_.heartbeat_ms()}) heartbeat(now);
   clock_.caught_up(now);
   schedule_tick();
 }

@@ -8,7 +8,8 @@
 // alarms and the streams' sequence numbers; what was restored is published
 // (RESTORED) after a short settling time, so subscribers that were connected
 // before the restart have reconnected and hear it, and before any device
-// reading of the new run.
+// reading of the new run or any command's effect: the command channel is
+// bound at once but answers only after that (heartbeats go out throughout).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
@@ -59,6 +60,7 @@ class VigilDaemon {
   void on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes);
   void schedule_tick();
   void tick();
+  void heartbeat(core::TimePoint now);
   std::vector<const DeviceLink*> links_of(const std::string& bed) const;
   void add_links(const vigil::v1::config::Bed& bed);
   void start_link(DeviceLink& link);

@@ -1,7 +1,9 @@
 // The command channel's decoder and dispatcher on arbitrary request bytes:
-// every input gets one well-formed reply and the daemon state stays usable.
-#include <boost/asio/io_context.hpp>
+// every input gets one well-formed reply, the daemon state stays usable, and
+// whatever limits the commands got accepted still alarm (alarm_invariants.hpp).
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -9,6 +11,7 @@
 
 #include "daemon/config_loader.hpp"
 #include "daemon/vigil_daemon.hpp"
+#include "fuzz/alarm_invariants.hpp"
 
 namespace {
 
@@ -17,7 +20,8 @@ struct Fixture {
   vigil::core::ManualClock clock;
   std::unique_ptr<vigil::daemon::VigilDaemon> daemon;
   Fixture() {
-    spdlog::set_level(spdlog::level::off);  // a refused command logs a line; thousands a second would drown the run
+    spdlog::set_level(
+        spdlog::level::off);  // a refused command logs a line; thousands a second would drown the run
     auto c = vigil::daemon::parse_config(R"(publish_endpoint: "inproc://fuzz-pub"
 command_endpoint: "inproc://fuzz-cmd"
 bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-fuzz" } }
@@ -37,6 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   vigil::v1::CommandReply reply;
   if (!reply.ParseFromString(f.daemon->execute_bytes(request))) std::abort();
   if (!reply.ok() && reply.error().empty()) std::abort();  // every refusal says why
+  if (reply.ok())
+    for (const char* bed : {"bed-1", "bed-2"})
+      vigil::fuzz::require_safe(f.daemon->bed(bed)->alarms().profile());
   f.clock.advance(std::chrono::seconds{1});
   return 0;
 }

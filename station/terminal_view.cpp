@@ -137,7 +137,10 @@ std::string render_terminal(const v1::station::WardView& w, const std::string& n
   }
   s += "\n" + pad("BED", 10) + pad("DAEMON", 10) + pad("PATIENT", 11) + pad("INFUSION", 16) + pad("HR", 6) +
        pad("SPO2", 6) + pad("NIBP", 16) + "RESP\n";
-  for (const auto& b : w.beds()) s += bed_line(b, now, colour) + "\n";
+  for (const auto& b : w.beds()) {
+    s += bed_line(b, now, colour) + "\n";
+    for (const auto& off : b.alarms_off()) s += "  " + (colour ? "\x1b[1;30;43m" + off + kReset : off) + "\n";
+  }
   s += "\nALARMS" + std::string{w.alarms_size() ? " (1-9 acknowledges that row, q quits)" : ": none"} + "\n";
   int row = 0;
   for (const auto& av : w.alarms()) {

@@ -233,6 +233,11 @@ v1::station::BedView Ward::bed_view(const Bed& b) const {
   for (const auto& [id, a] : b.alarms)
     if (!a.acknowledged() && a.priority() > highest) highest = a.priority();
   v.set_highest_alarm(highest);
+  for (const auto& l : b.limits)
+    if (!l.enabled())
+      v.add_alarms_off("ALARM OFF " + l.condition() + " " + v1::Priority_Name(l.priority()) + " (" +
+                       l.rule() + ") by " + (l.off_by().empty() ? "(unknown)" : l.off_by()) + ": " +
+                       l.off_reason());
   return v;
 }
 

@@ -194,14 +194,15 @@ function makeTile(key, bed) {
   head.append(name, daemon, drill, pause);
   const patient = h("div", "patient");
   const infusion = h("div", "infusion");
+  const alarmsOff = h("ul", "alarms-off");
   const values = h("div", "values");
   const canvas = h("canvas", "trend");
   canvas.width = 420;
   canvas.height = 96;
   const offline = h("div", "offline-note");
-  el.append(head, offline, patient, infusion, values, canvas);
+  el.append(head, offline, patient, infusion, alarmsOff, values, canvas);
   document.getElementById("beds").append(el);
-  return { el, patient, infusion, values, canvas, offline, drill };
+  return { el, patient, infusion, alarmsOff, values, canvas, offline, drill };
 }
 
 const VALUE_CELLS = [
@@ -280,6 +281,9 @@ function renderTile(key, bed) {
     ? `${bed.infusionDrug || "Infusion"} running ${durationText(ms(bed.infusionStarted))} (since ${clockText(ms(bed.infusionStarted))})`
     : "No infusion running";
   t.infusion.classList.toggle("running", bed.infusionRunning);
+  // A condition turned off on purpose stays in sight until it is turned on.
+  t.alarmsOff.replaceChildren(...(bed.alarmsOff || []).map((text) => h("li", "alarm-off", text)));
+  t.alarmsOff.hidden = t.alarmsOff.childElementCount === 0;
   t.values.replaceChildren(...VALUE_CELLS.map((spec) => valueCell(bed, spec)));
   drawTrend(t.canvas, key);
 }

@@ -76,7 +76,7 @@ def main():
     expect_error(c.send(limit(condition="")), "set_limit.limit.condition", "required")
     expect_error(c.send(limit(priority=bus_pb2.PRIORITY_UNSPECIFIED)), "set_limit.limit.priority", "required")
     expect_error(c.send(limit()), "set_limit.limit", "change at least one")
-    expect_error(c.send(limit(threshold=-5)), "set_limit.limit.threshold", "outside 0-1000")
+    expect_error(c.send(limit(threshold=-5)), "set_limit.limit.threshold", "outside the allowed 70-99")
     expect_error(c.send(limit(condition="desat", threshold=88)), "set_limit.limit.condition", "no condition 'desat'")
     expect_error(c.send(limit(priority=bus_pb2.LOW, threshold=88)), "set_limit.limit.priority", "has no low level")
     expect_error(c.send(lambda r: (setattr(r.start_infusion, "bed", "bed-1"),

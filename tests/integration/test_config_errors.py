@@ -29,10 +29,38 @@ CASES = {
                      "no condition 'desat'"),
     "bad priority": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
                      '  override { condition: "desaturation" priority: URGENT } }\n', (2, 57), "URGENT"),
+    # Issue 15: no number, enum or contradiction may switch an alarm off.
+    "NaN threshold": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                      '  override { condition: "desaturation" priority: HIGH threshold: nan } }\n', (2, 3),
+                      "is not a number"),
+    "undefined priority number": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                                  '  override { condition: "desaturation" priority: 77 threshold: 88 } }\n', (2, 3),
+                                  "77 is not a priority"),
+    "bradycardia above tachycardia": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                                      '  override { condition: "tachycardia" priority: MEDIUM threshold: 100 }\n'
+                                      '  override { condition: "bradycardia" priority: MEDIUM threshold: 110 } }\n',
+                                      (3, 3), "every value would alarm"),
+    "hypotension above hypertension": ('profile { name: "p" based_on: "ketamine-iv-adult"\n'
+                                       '  rule { condition: "hypotension" priority: MEDIUM metric: NIBP_SYS below: 190 } }\n'
+                                       'default_profile: "p"\n'
+                                       'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n', (1, 1),
+                                       "is at or above hypertension"),
+    "high level under medium": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                                '  override { condition: "desaturation" priority: HIGH threshold: 92 } }\n', (2, 3),
+                                "at or below its medium level"),
+    "off without a reason": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                             '  override { condition: "desaturation" priority: HIGH enabled: false } }\n', (2, 3),
+                             "needs a reason"),
+    "desaturation delay too long": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                                    '  override { condition: "desaturation" priority: MEDIUM delay_s: 90 } }\n', (2, 3),
+                                    "0-30 s"),
+    "empty security block": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\nsecurity { }\n',
+                             (2, 1), "security: server_key_file is required"),
 }
 
 GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'
-        '  override { condition: "desaturation" priority: MEDIUM threshold: 88 }\n}\n')
+        '  override { condition: "desaturation" priority: MEDIUM threshold: 88 }\n'
+        '  override { condition: "bp_surge" priority: MEDIUM enabled: false reason: "chronic hypertension" }\n}\n')
 
 
 def main():
@@ -46,6 +74,7 @@ def main():
         if where:
             check((int(m.group(1)), int(m.group(2))) == where, f"{name}: at {m.group(1)}:{m.group(2)}, want {where}")
         check(words in m.group(3), f"{name}: message {m.group(3)!r} should mention {words!r}")
+        check(": :" not in first, f"{name}: a doubled colon in {first!r}")
         # The daemon refuses to start with it, the same way.
         r2 = subprocess.run([VIGILD, "--config", path], capture_output=True, text=True, timeout=10)
         check(r2.returncode != 0 and first in r2.stderr, f"{name}: vigild --config did not refuse it the same way")

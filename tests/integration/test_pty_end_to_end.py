@@ -79,7 +79,8 @@ def main():
     check(4.5 <= delay <= 6.5, f"raised {delay:.1f} s after the first 84 %, expected the 5 s condition delay")
     check(raised.active and not cleared.active and cleared.latched, "active, then cleared but latched")
     check(cleared.alarm_id == raised.alarm_id, "cleared a different alarm than was raised")
-    check(cleared.value == 97.0, f"cleared by {cleared.value}")
+    # Every event of an alarm carries the value and limit that raised it (issue 15).
+    check((cleared.value, cleared.limit) == (84.0, 85.0), f"cleared with value {cleared.value} limit {cleared.limit}")
 
     # One stream per bed: sequence numbers count up by one with no gap.
     seqs = [m.observation.seq if m.WhichOneof("body") == "observation" else

@@ -1,10 +1,10 @@
 // vigil-ctl: the command line for vigild's command channel.
+#include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <google/protobuf/util/json_util.h>
 #include <iostream>
 
 #include "drivers/port_listing.hpp"
@@ -47,8 +47,9 @@ T must(core::Result<T> r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"vigil-ctl: admit patients, set limits, start infusions and acknowledge alarms on a vigild.\n"
-               "Every change is recorded with who made it (--actor, default $VIGIL_ACTOR or $USER) and from where."};
+  CLI::App app{
+      "vigil-ctl: admit patients, set limits, start infusions and acknowledge alarms on a vigild.\n"
+      "Every change is recorded with who made it (--actor, default $VIGIL_ACTOR or $USER) and from where."};
   app.require_subcommand(1);
   std::string endpoint = "tcp://127.0.0.1:5561", actor = default_actor(), station = default_station();
   bool json = false;
@@ -59,11 +60,13 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print the reply as JSON");
   app.add_option("--timeout-ms", timeout_ms, "how long to wait for vigild")->capture_default_str();
   tools::CurveClientFiles curve;
-  app.add_option("--key", curve.key_file, "this client's CURVE key file (from keygen), when vigild requires CURVE");
+  app.add_option("--key", curve.key_file,
+                 "this client's CURVE key file (from keygen), when vigild requires CURVE");
   app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
 
   v1::CommandRequest req;
-  std::string bed, patient, profile, alarm_id, condition, priority, baseline, drug = "ketamine", regimen;
+  std::string bed, patient, profile, alarm_id, condition, priority, baseline, drug = "ketamine", regimen,
+                                                                              reason;
   std::vector<std::string> overrides;
   double threshold = -1;
   int delay = -1;
@@ -73,7 +76,8 @@ int main(int argc, char** argv) {
   admit->add_option("bed", bed, "bed id")->required();
   admit->add_option("patient", patient, "patient id")->required();
   admit->add_option("--profile", profile, "alarm profile (default: the bed's)");
-  admit->add_option("--override", overrides, "condition:priority:threshold[:delay_s], e.g. desaturation:medium:88");
+  admit->add_option("--override", overrides,
+                    "condition:priority:threshold[:delay_s], e.g. desaturation:medium:88");
   admit->add_option("--baseline", baseline, "known baseline: sys=128,dia=78,hr=72,spo2=97");
 
   auto* discharge = app.add_subcommand("discharge", "discharge the patient from a bed");
@@ -86,7 +90,9 @@ int main(int argc, char** argv) {
   limit->add_option("--threshold", threshold, "new limit");
   limit->add_option("--delay", delay, "new condition delay in seconds");
   limit->add_flag("--enable", enable, "turn the level on");
-  limit->add_flag("--disable", disable, "turn the level off");
+  limit->add_flag("--disable", disable,
+                  "turn the level off on purpose (admin; needs --reason; shown as ALARM OFF)");
+  limit->add_option("--reason", reason, "why: required with --disable, recorded with your name");
 
   auto* infusion = app.add_subcommand("infusion", "start or stop an infusion session");
   infusion->require_subcommand(1);
@@ -109,7 +115,8 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show beds: patient, values with their age, alarms, devices");
   status->add_option("bed", bed, "one bed (default: all)");
   status->add_flag("--limits", with_limits, "also list every alarm limit");
-  auto* reload = app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
+  auto* reload =
+      app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
   auto* ports = app.add_subcommand("ports", "list this machine's serial ports with their USB identity");
   std::string key_name, key_dir = ".";
   auto* keygen = app.add_subcommand("keygen", "write a CURVE key pair: NAME.key (secret, 0600) and NAME.pub");
@@ -152,6 +159,7 @@ int main(int argc, char** argv) {
     if (threshold >= 0) o->set_threshold(threshold);
     if (delay >= 0) o->set_delay_s(static_cast<std::uint32_t>(delay));
     if (enable || disable) o->set_enabled(enable);
+    o->set_reason(reason);
   } else if (start->parsed()) {
     auto* s = req.mutable_start_infusion();
     s->set_bed(bed);
@@ -193,8 +201,8 @@ int main(int argc, char** argv) {
   } else {
     std::cout << "ok: " << reply->message() << "\n";
     for (const auto& a : reply->alarms())
-      std::cout << "  alarm " << vigil::v1::AlarmTransition_Name(a.transition()) << " " << a.condition() << " ["
-                << a.alarm_id() << "]\n";
+      std::cout << "  alarm " << vigil::v1::AlarmTransition_Name(a.transition()) << " " << a.condition()
+                << " [" << a.alarm_id() << "]\n";
   }
   return reply->ok() ? 0 : 1;
 }

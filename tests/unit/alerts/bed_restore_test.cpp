@@ -55,8 +55,8 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
                      b.clock.now(), b.out)
               .ok());
   REQUIRE(b.bed
-              .set_limit({"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt}, b.nurse,
-                         b.clock.now(), b.out)
+              .set_limit({"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt, "", "nurse"},
+                         b.nurse, b.clock.now(), b.out)
               .ok());
   REQUIRE(b.bed
               .start_infusion("ketamine", "0.5 mg/kg over 40 min", {{Metric::nibp_systolic, 130}}, b.nurse,

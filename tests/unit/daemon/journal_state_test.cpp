@@ -15,8 +15,10 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   s.patient_id = "PAT-9";
   s.profile = "ketamine-iv-adult";
   s.profile_from_admission = true;
-  s.profile_changes.push_back({"desaturation", alerts::Priority::medium, 88.0, 20s, std::nullopt});
-  s.profile_changes.push_back({"bp_surge", alerts::Priority::medium, std::nullopt, std::nullopt, false});
+  s.profile_changes.push_back(
+      {"desaturation", alerts::Priority::medium, 88.0, 20s, std::nullopt, "", "A. Diaz"});
+  s.profile_changes.push_back({"bp_surge", alerts::Priority::medium, std::nullopt, std::nullopt, false,
+                               "not for this patient", "A. Diaz"});
   s.infusion = alerts::Infusion{t, "ketamine", "0.5 mg/kg over 40 min"};
   s.baseline = {{Metric::nibp_systolic, 128}, {Metric::pulse_rate, 74}, {Metric::spo2, 97}};
   s.baseline_source = "measured";

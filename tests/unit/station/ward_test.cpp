@@ -249,6 +249,31 @@ TEST_CASE("trend points nobody takes (no page open) are bounded") {
   Ward ward{"station-1"};
   ward.add_daemon("room-1", "tcp://x:1", {});
   for (int s = 0; s < 12000; ++s)
-    ward.on_update("room-1", reading("bed-" + std::to_string(s % 10), "hr", 70, t0 + std::chrono::seconds{s * 10}));
+    ward.on_update("room-1",
+                   reading("bed-" + std::to_string(s % 10), "hr", 70, t0 + std::chrono::seconds{s * 10}));
   CHECK(ward.take_new_trend_points().series_size() == Ward::kMaxNewPoints);
+}
+
+TEST_CASE(
+    "a desaturation level turned off on purpose is shown as ALARM OFF with who and why until it is on "
+    "again") {
+  Ward ward{"station-1"};
+  ward.add_daemon("room-1", "tcp://x:1", {});
+  auto s = status("bed-1");
+  auto* off = s.add_limits();
+  off->set_condition("desaturation");
+  off->set_priority(v1::HIGH);
+  off->set_metric("spo2");
+  off->set_rule("spo2 < 85 % for 5 s");
+  off->set_enabled(false);
+  off->set_off_by("Dr. Lee");
+  off->set_off_reason("chronic lung disease");
+  ward.on_snapshot("room-1", s);
+  const auto& b = bed_of(ward.view(t0), "bed-1");
+  REQUIRE(b.alarms_off_size() == 1);
+  CHECK(b.alarms_off(0) ==
+        "ALARM OFF desaturation HIGH (spo2 < 85 % for 5 s) by Dr. Lee: chronic lung disease");
+  off->set_enabled(true);
+  ward.on_snapshot("room-1", s);
+  CHECK(bed_of(ward.view(t0), "bed-1").alarms_off_size() == 0);
 }
