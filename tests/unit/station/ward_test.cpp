@@ -269,11 +269,13 @@ TEST_CASE(
   off->set_off_by("Dr. Lee");
   off->set_off_reason("chronic lung disease");
   ward.on_snapshot("room-1", s);
-  const auto& b = bed_of(ward.view(t0), "bed-1");
+  const auto view = ward.view(t0);
+  const auto& b = bed_of(view, "bed-1");
   REQUIRE(b.alarms_off_size() == 1);
   CHECK(b.alarms_off(0) ==
         "ALARM OFF desaturation HIGH (spo2 < 85 % for 5 s) by Dr. Lee: chronic lung disease");
   off->set_enabled(true);
   ward.on_snapshot("room-1", s);
-  CHECK(bed_of(ward.view(t0), "bed-1").alarms_off_size() == 0);
+  const auto on_again = ward.view(t0);
+  CHECK(bed_of(on_again, "bed-1").alarms_off_size() == 0);
 }
