@@ -3,6 +3,7 @@ free ports, subscribe to the bus with python3-zmq and decode with
 python3-protobuf (code generated from our .proto files, not our C++)."""
 import atexit
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -44,9 +45,34 @@ def workdir():
 
 
 def free_port():
+    """A TCP port nobody listens on, from below the kernel's ephemeral range:
+    a port that bind(0) chose and we released could be taken as the source
+    port of any outgoing connection (other tests run side by side) before the
+    program under test listens on it. Which free port is chosen changes
+    nothing a test checks."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.SystemRandom()
+    for _ in range(500):
+        port = rng.randrange(max(1024, low - 12000), low)
+        if port in _ports_given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_ports_given = set()
 
 
 def start(args, log_path):

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 #include <zmq.hpp>
@@ -24,6 +25,10 @@ using namespace std::chrono_literals;
 
 // Free TCP ports on 127.0.0.1. Each stays bound until the pool goes, so the
 // system cannot hand out the same one twice while a drill is being planned.
+// They come from below the kernel's ephemeral range: a port bind(0) chose
+// and we released could otherwise be taken as the source port of any
+// outgoing connection on the machine before vigild listens on it ("Address
+// already in use", seen with tests running side by side).
 class PortPool {
  public:
   // `taken`: ports already promised to someone (the endpoints given on the command line).
@@ -32,6 +37,39 @@ class PortPool {
     for (int s : held_) close(s);
   }
   int take() {
+    const int low = ephemeral_low();
+    // Which free port is chosen changes nothing a drill reports.
+    std::uniform_int_distribution<int> pick{std::max(1024, low - 12000), low - 1};
+    for (int tries = 0; tries < 500; ++tries) {
+      const int port = pick(rng_);
+      if (std::find(taken_.begin(), taken_.end(), port) != taken_.end()) continue;
+      if (hold(port)) return port;
+    }
+    return hold_any();
+  }
+
+ private:
+  static int ephemeral_low() {
+    std::ifstream in{"/proc/sys/net/ipv4/ip_local_port_range"};
+    int low = 32768;
+    in >> low;
+    return low > 2048 ? low : 32768;
+  }
+  bool hold(int port) {
+    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(s);
+      return false;
+    }
+    held_.push_back(s);
+    taken_.push_back(port);
+    return true;
+  }
+  int hold_any() {
     const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -40,13 +78,12 @@ class PortPool {
     socklen_t len = sizeof a;
     getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
     held_.push_back(s);
-    const int port = ntohs(a.sin_port);
-    return std::find(taken_.begin(), taken_.end(), port) == taken_.end() ? port : take();
+    return ntohs(a.sin_port);
   }
 
- private:
   std::vector<int> taken_;
   std::vector<int> held_;
+  std::mt19937 rng_{std::random_device{}()};
 };
 
 // The port of "tcp://host:port", or 0.
