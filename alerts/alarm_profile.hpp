@@ -47,7 +47,10 @@ struct RuleOverride {
 // Returns "old -> new" for the record, or an error naming the field.
 core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverride& o);
 
-// The shipped default, from ../shared/design/CLINICAL.md ("ketamine-iv-adult").
+// The shipped default ("ketamine-iv-adult", an adult during an IV ketamine
+// infusion): every rule, with its threshold, delay and hysteresis, is
+// written out in alarm_profile.cpp. A clinic's medical director reviews it
+// before use (README).
 AlarmProfile ketamine_iv_adult_profile();
 
 }  // namespace vigil::alerts
