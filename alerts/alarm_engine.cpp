@@ -52,8 +52,9 @@ void AlarmEngine::raise(Condition& c, core::TimePoint now, std::vector<AlarmEven
   c.onset = onset;
   c.priority = c.last.priority;
   c.latching = c.last.latching;
-  c.alarm_id = bed_ + ":" + c.last.condition + ":" +
-               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(onset.time_since_epoch()).count());
+  c.alarm_id =
+      bed_ + ":" + c.last.condition + ":" +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(onset.time_since_epoch()).count());
   c.pending_since.reset();
   out.push_back(event(c, Transition::raised, now));
 }
@@ -98,14 +99,16 @@ void AlarmEngine::report(const ConditionReport& r, core::TimePoint now, std::vec
 
 void AlarmEngine::tick(core::TimePoint now, std::vector<AlarmEvent>& out) {
   for (auto& [name, c] : conditions_) {
-    if (!c.active && c.pending_since && c.last.present && now - *c.pending_since >= c.last.delay) raise(c, now, out);
+    if (!c.active && c.pending_since && c.last.present && now - *c.pending_since >= c.last.delay)
+      raise(c, now, out);
     if (!c.active) continue;
     if (c.paused_until && now >= *c.paused_until) {
       c.paused_until.reset();
       out.push_back(event(c, Transition::audio_resumed, now));
     }
     if (c.last.kind == AlarmKind::physiological && c.priority == Priority::medium && !c.acknowledged &&
-        !c.escalated && settings_.escalate_medium_after.count() > 0 && now - c.onset >= settings_.escalate_medium_after) {
+        !c.escalated && settings_.escalate_medium_after.count() > 0 &&
+        now - c.onset >= settings_.escalate_medium_after) {
       c.priority = Priority::high;
       c.escalated = true;
       auto e = event(c, Transition::escalated, now);
@@ -128,8 +131,8 @@ void AlarmEngine::forget_if_silent(const std::string& condition) {
   if (it != conditions_.end() && !it->second.alarmed && !it->second.pending_since) conditions_.erase(it);
 }
 
-core::Result<bool> AlarmEngine::acknowledge(const std::string& alarm_id, const std::string& actor, core::TimePoint now,
-                                            std::vector<AlarmEvent>& out) {
+core::Result<bool> AlarmEngine::acknowledge(const std::string& alarm_id, const std::string& actor,
+                                            core::TimePoint now, std::vector<AlarmEvent>& out) {
   Condition* c = find_alarm(alarm_id);
   if (!c) return core::Error{"alarm_id: no alarm '" + alarm_id + "' on bed " + bed_ + " has a signal now"};
   if (c->acknowledged && c->active) return false;
@@ -155,8 +158,8 @@ void AlarmEngine::audio_pause(const std::string& actor, core::TimePoint now, std
   }
 }
 
-core::Result<bool> AlarmEngine::reset(const std::string& alarm_id, const std::string& actor, core::TimePoint now,
-                                      std::vector<AlarmEvent>& out) {
+core::Result<bool> AlarmEngine::reset(const std::string& alarm_id, const std::string& actor,
+                                      core::TimePoint now, std::vector<AlarmEvent>& out) {
   Condition* c = find_alarm(alarm_id);
   if (!c) return core::Error{"alarm_id: no alarm '" + alarm_id + "' on bed " + bed_ + " has a signal now"};
   if (c->active) return core::Error{"alarm_id: '" + alarm_id + "' is still present; acknowledge it instead"};
@@ -188,13 +191,14 @@ std::vector<AlarmState> AlarmEngine::alarm_states() const {
   std::vector<AlarmState> v;
   for (const auto& [name, c] : conditions_) {
     if (!c.alarmed) continue;
-    v.push_back({c.last, c.alarm_id, c.onset, c.priority, c.active, c.acknowledged, c.escalated, c.latching, c.actor,
-                 c.paused_until});
+    v.push_back({c.last, c.alarm_id, c.onset, c.priority, c.active, c.acknowledged, c.escalated, c.latching,
+                 c.actor, c.paused_until});
   }
   return v;
 }
 
-void AlarmEngine::restore(const std::vector<AlarmState>& alarms, core::TimePoint now, std::vector<AlarmEvent>& out) {
+void AlarmEngine::restore(const std::vector<AlarmState>& alarms, core::TimePoint now,
+                          std::vector<AlarmEvent>& out) {
   for (const auto& a : alarms) {
     Condition& c = conditions_[a.last.condition];
     c = Condition{};

@@ -65,16 +65,16 @@ class AlarmEngine {
 
  private:
   struct Condition {
-    ConditionReport last;                         // latest report
-    std::optional<core::TimePoint> pending_since; // present, waiting out the delay
-    bool alarmed = false;                         // a signal exists
+    ConditionReport last;                          // latest report
+    std::optional<core::TimePoint> pending_since;  // present, waiting out the delay
+    bool alarmed = false;                          // a signal exists
     std::string alarm_id;
     core::TimePoint onset{};
-    Priority priority = Priority::medium;         // as raised or escalated
+    Priority priority = Priority::medium;  // as raised or escalated
     bool active = false;
     bool acknowledged = false;
     bool escalated = false;
-    bool latching = false;                        // any level it reached latches
+    bool latching = false;  // any level it reached latches
     std::string actor;
     std::optional<core::TimePoint> paused_until;
   };

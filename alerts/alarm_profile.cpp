@@ -6,10 +6,12 @@ using core::Metric;
 
 namespace {
 
-std::string rule_text(const LimitRule& r) { return (r.enabled ? "" : "(off) ") + describe_limit(r); }
+std::string rule_text(const LimitRule& r) {
+  return (r.enabled ? "" : "(off) ") + describe_limit(r);
+}
 
-LimitRule rule(std::string condition, Priority p, Metric m, LimitKind k, double threshold, core::Duration delay,
-               double hysteresis, std::string label) {
+LimitRule rule(std::string condition, Priority p, Metric m, LimitKind k, double threshold,
+               core::Duration delay, double hysteresis, std::string label) {
   LimitRule r;
   r.condition = std::move(condition);
   r.priority = p;
@@ -50,12 +52,12 @@ core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverri
     std::string known;
     for (const auto& r : profile.rules)
       if (known.find(r.condition) == std::string::npos) known += (known.empty() ? "" : ", ") + r.condition;
-    return core::Error{"condition: profile " + profile.name + " has no condition '" + o.condition + "' (it has " +
-                       known + ")"};
+    return core::Error{"condition: profile " + profile.name + " has no condition '" + o.condition +
+                       "' (it has " + known + ")"};
   }
   if (!found)
-    return core::Error{"priority: condition '" + o.condition + "' has no " + std::string{to_string(o.priority)} +
-                       " level in profile " + profile.name};
+    return core::Error{"priority: condition '" + o.condition + "' has no " +
+                       std::string{to_string(o.priority)} + " level in profile " + profile.name};
   return o.condition + " " + std::string{to_string(o.priority)} + ": " + before + " -> " + after;
 }
 
@@ -68,8 +70,10 @@ AlarmProfile ketamine_iv_adult_profile() {
   // Blood pressure: one condition with two levels (180/110 medium, 200/120 high).
   r.push_back(rule("hypertension", M, Metric::nibp_systolic, K::at_or_above, 180, 0s, 0, "Hypertension"));
   r.push_back(rule("hypertension", M, Metric::nibp_diastolic, K::at_or_above, 110, 0s, 0, "Hypertension"));
-  r.push_back(rule("hypertension", H, Metric::nibp_systolic, K::at_or_above, 200, 0s, 0, "Hypertensive crisis"));
-  r.push_back(rule("hypertension", H, Metric::nibp_diastolic, K::at_or_above, 120, 0s, 0, "Hypertensive crisis"));
+  r.push_back(
+      rule("hypertension", H, Metric::nibp_systolic, K::at_or_above, 200, 0s, 0, "Hypertensive crisis"));
+  r.push_back(
+      rule("hypertension", H, Metric::nibp_diastolic, K::at_or_above, 120, 0s, 0, "Hypertensive crisis"));
   // A surge against the patient's own baseline, above an absolute floor, so
   // the expected rise of a few percent never alarms.
   auto surge_sys = rule("bp_surge", M, Metric::nibp_systolic, K::rise_percent, 30, 0s, 0, "BP surge");

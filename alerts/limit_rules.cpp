@@ -19,16 +19,25 @@ const typename Map::mapped_type* lookup(const Map* map, core::Metric m) {
   return it == map->end() ? nullptr : &it->second;
 }
 
-std::string unit(core::Metric m) { return std::string{core::info(m).ucum_unit}; }
-std::string metric_name(core::Metric m) { return std::string{core::name(m)}; }
+std::string unit(core::Metric m) {
+  return std::string{core::info(m).ucum_unit};
+}
+std::string metric_name(core::Metric m) {
+  return std::string{core::name(m)};
+}
 
 const char* op_text(LimitKind k) {
   switch (k) {
-    case LimitKind::above: return ">";
-    case LimitKind::at_or_above: return ">=";
-    case LimitKind::below: return "<";
-    case LimitKind::at_or_below: return "<=";
-    default: return "";
+    case LimitKind::above:
+      return ">";
+    case LimitKind::at_or_above:
+      return ">=";
+    case LimitKind::below:
+      return "<";
+    case LimitKind::at_or_below:
+      return "<=";
+    default:
+      return "";
   }
 }
 }  // namespace
@@ -38,15 +47,18 @@ std::string describe_limit(const LimitRule& rule) {
   if (rule.kind == LimitKind::rise_percent)
     text = metric_name(rule.metric) + " >= baseline + " + format_number(rule.threshold) + " %";
   else if (rule.kind == LimitKind::rise_absolute)
-    text = metric_name(rule.metric) + " >= baseline + " + format_number(rule.threshold) + " " + unit(rule.metric);
+    text = metric_name(rule.metric) + " >= baseline + " + format_number(rule.threshold) + " " +
+           unit(rule.metric);
   else
-    text = metric_name(rule.metric) + " " + op_text(rule.kind) + " " + format_number(rule.threshold) + " " + unit(rule.metric);
+    text = metric_name(rule.metric) + " " + op_text(rule.kind) + " " + format_number(rule.threshold) + " " +
+           unit(rule.metric);
   if (rule.baseline_relative() && rule.floor > 0) {
     const auto fm = rule.floor_metric.value_or(rule.metric);
     text += " and " + metric_name(fm) + " >= " + format_number(rule.floor);
   }
   if (rule.delay.count() > 0)
-    text += " for " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(rule.delay).count()) + " s";
+    text +=
+        " for " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(rule.delay).count()) + " s";
   return text;
 }
 
@@ -73,16 +85,25 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
       return;
     }
     baseline = *b;
-    limit = rule.kind == LimitKind::rise_percent ? baseline * (1 + rule.threshold / 100) : baseline + rule.threshold;
+    limit = rule.kind == LimitKind::rise_percent ? baseline * (1 + rule.threshold / 100)
+                                                 : baseline + rule.threshold;
   }
   // Once present, the value must come back past the limit by the hysteresis.
   const double h = st.present ? rule.hysteresis : 0;
   bool crossed;
   switch (rule.kind) {
-    case LimitKind::above: crossed = h > 0 ? r.value >= limit - h : r.value > limit; break;
-    case LimitKind::below: crossed = h > 0 ? r.value <= limit + h : r.value < limit; break;
-    case LimitKind::at_or_below: crossed = r.value <= limit + h; break;
-    default: crossed = r.value >= limit - h; break;
+    case LimitKind::above:
+      crossed = h > 0 ? r.value >= limit - h : r.value > limit;
+      break;
+    case LimitKind::below:
+      crossed = h > 0 ? r.value <= limit + h : r.value < limit;
+      break;
+    case LimitKind::at_or_below:
+      crossed = r.value <= limit + h;
+      break;
+    default:
+      crossed = r.value >= limit - h;
+      break;
   }
   if (crossed && rule.baseline_relative() && rule.floor > 0) {
     const auto fm = rule.floor_metric.value_or(rule.metric);
@@ -141,7 +162,8 @@ ConditionReport LimitRules::report_for(const std::string& condition, const std::
   rep.limit = st.limit;
   rep.baseline = st.baseline;
   const std::string label = rule.label.empty() ? rule.condition : rule.label;
-  std::string text = label + ": " + metric_name(rule.metric) + " " + format_number(st.value) + " " + unit(rule.metric);
+  std::string text =
+      label + ": " + metric_name(rule.metric) + " " + format_number(st.value) + " " + unit(rule.metric);
   if (rule.baseline_relative() && st.baseline > 0) {
     const double pct = (st.value - st.baseline) / st.baseline * 100;
     text += ", " + format_number(pct) + " % above baseline " + format_number(st.baseline);

@@ -37,12 +37,14 @@ struct LimitRule {
   bool enabled = true;
   std::string label;  // for people: "SpO2 low", "Hypertensive crisis"
 
-  bool baseline_relative() const { return kind == LimitKind::rise_percent || kind == LimitKind::rise_absolute; }
+  bool baseline_relative() const {
+    return kind == LimitKind::rise_percent || kind == LimitKind::rise_absolute;
+  }
 };
 
 // What the rules may look at besides the reading itself.
 struct RuleContext {
-  const std::map<core::Metric, double>* baseline = nullptr;  // pre-infusion values, when known
+  const std::map<core::Metric, double>* baseline = nullptr;       // pre-infusion values, when known
   const std::map<core::Metric, core::Reading>* latest = nullptr;  // latest usable reading per metric
 };
 
@@ -53,8 +55,8 @@ class LimitRules {
   // Reports for every condition that has a rule on this reading's metric.
   // Unusable readings (artifact, sensor off, invalid) report nothing: they
   // neither count toward a condition nor clear it, and its delay keeps running.
-  std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
-                                        const RuleContext& ctx = {});
+  std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device,
+                                        core::TimePoint now, const RuleContext& ctx = {});
   // After a restart, for a condition whose alarm was active: its rules on the
   // alarm's metric count as past their limits, each for its whole delay, as
   // of the alarm's onset.
@@ -74,7 +76,8 @@ class LimitRules {
     double baseline = 0;
   };
   void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
-  ConditionReport report_for(const std::string& condition, const std::string& device, core::TimePoint now) const;
+  ConditionReport report_for(const std::string& condition, const std::string& device,
+                             core::TimePoint now) const;
 
   std::vector<LimitRule> rules_;
   std::vector<RuleState> state_;

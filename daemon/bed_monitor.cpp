@@ -12,12 +12,17 @@ constexpr std::chrono::seconds kFutureTolerance{5};
 
 const char* comparison(alerts::LimitKind k) {
   switch (k) {
-    case alerts::LimitKind::above: return ">";
-    case alerts::LimitKind::at_or_above: return ">=";
-    case alerts::LimitKind::below: return "<";
-    case alerts::LimitKind::at_or_below: return "<=";
+    case alerts::LimitKind::above:
+      return ">";
+    case alerts::LimitKind::at_or_above:
+      return ">=";
+    case alerts::LimitKind::below:
+      return "<";
+    case alerts::LimitKind::at_or_below:
+      return "<=";
     case alerts::LimitKind::rise_percent:
-    case alerts::LimitKind::rise_absolute: return "rise";
+    case alerts::LimitKind::rise_absolute:
+      return "rise";
   }
   return "";
 }
@@ -51,7 +56,8 @@ void BedMonitor::on_reading(const std::string& device, core::Reading r, core::Ti
   publish(now);
 }
 
-void BedMonitor::on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now) {
+void BedMonitor::on_device_conditions(const std::string& device, core::DeviceConditions c,
+                                      core::TimePoint now) {
   alarms_.on_device_conditions(device, c, now, out_);
   publish(now);
 }
@@ -61,7 +67,8 @@ void BedMonitor::on_beats(const drivers::DecodeOutput& out, core::TimePoint now)
     alerts::Beat beat;
     beat.time = now;
     if (mark.device_clock && out.device_clock_end && *out.device_clock_end >= *mark.device_clock)
-      beat.time = now - std::chrono::duration_cast<core::Duration>(*out.device_clock_end - *mark.device_clock);
+      beat.time =
+          now - std::chrono::duration_cast<core::Duration>(*out.device_clock_end - *mark.device_clock);
     beat.source = mark.source == drivers::BeatSource::ecg     ? alerts::BeatSource::ecg
                   : mark.source == drivers::BeatSource::pulse ? alerts::BeatSource::pulse
                                                               : alerts::BeatSource::reported;
@@ -121,7 +128,9 @@ void BedMonitor::tick(core::TimePoint now) {
   publish(now);
 }
 
-vigil::v1::AlarmEvent BedMonitor::to_proto_alarm(const alerts::AlarmEvent& e) const { return to_proto(e, drill_); }
+vigil::v1::AlarmEvent BedMonitor::to_proto_alarm(const alerts::AlarmEvent& e) const {
+  return to_proto(e, drill_);
+}
 
 void BedMonitor::on_journal(bool available, const std::string& reason, core::TimePoint now) {
   alarms_.on_journal(available, reason, now, out_);
@@ -129,8 +138,8 @@ void BedMonitor::on_journal(bool available, const std::string& reason, core::Tim
 }
 
 void BedMonitor::restore(const alerts::BedState& s, alerts::AlarmProfile profile,
-                         const std::vector<core::Observation>& recent, std::optional<core::TimePoint> last_cuff,
-                         core::TimePoint now) {
+                         const std::vector<core::Observation>& recent,
+                         std::optional<core::TimePoint> last_cuff, core::TimePoint now) {
   alarms_.restore(s, std::move(profile), recent, last_cuff, now, out_);
 }
 
@@ -178,7 +187,8 @@ void BedMonitor::publish(core::TimePoint now) {
   out_.clear();
 }
 
-vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<const DeviceLink*>& links) const {
+vigil::v1::BedStatus BedMonitor::status(core::TimePoint now,
+                                        const std::vector<const DeviceLink*>& links) const {
   vigil::v1::BedStatus s;
   s.set_bed(id_);
   s.set_patient_id(alarms_.patient_id());
@@ -192,13 +202,24 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<c
   auto* b = s.mutable_baseline();
   for (const auto& [metric, value] : alarms_.baseline()) {
     switch (metric) {
-      case core::Metric::nibp_systolic: b->set_nibp_sys(value); break;
-      case core::Metric::nibp_diastolic: b->set_nibp_dia(value); break;
-      case core::Metric::nibp_mean: b->set_nibp_mean(value); break;
+      case core::Metric::nibp_systolic:
+        b->set_nibp_sys(value);
+        break;
+      case core::Metric::nibp_diastolic:
+        b->set_nibp_dia(value);
+        break;
+      case core::Metric::nibp_mean:
+        b->set_nibp_mean(value);
+        break;
       case core::Metric::heart_rate:
-      case core::Metric::pulse_rate: b->set_heart_rate(value); break;
-      case core::Metric::spo2: b->set_spo2(value); break;
-      default: break;
+      case core::Metric::pulse_rate:
+        b->set_heart_rate(value);
+        break;
+      case core::Metric::spo2:
+        b->set_spo2(value);
+        break;
+      default:
+        break;
     }
   }
   for (const auto& [metric, o] : latest_) *s.add_latest() = to_proto(o, drill_);
@@ -211,7 +232,8 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<c
     v->set_metric(std::string{core::name(r.metric)});
     v->set_rule(alerts::describe_limit(r));
     v->set_threshold(r.threshold);
-    v->set_delay_s(static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(r.delay).count()));
+    v->set_delay_s(
+        static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(r.delay).count()));
     v->set_enabled(r.enabled);
     v->set_comparison(comparison(r.kind));
   }

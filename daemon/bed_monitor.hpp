@@ -24,8 +24,8 @@ namespace vigil::daemon {
 
 class BedMonitor {
  public:
-  BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile, core::Duration baseline_window,
-             bool drill, BusPublisher& bus, Journal& journal);
+  BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile,
+             core::Duration baseline_window, bool drill, BusPublisher& bus, Journal& journal);
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
@@ -43,8 +43,9 @@ class BedMonitor {
   // After a restart: the state from the journal and the profile rebuilt from
   // it. What it says (RESTORED alarms, a "restored" context event) waits for
   // publish_pending(), or goes out ahead of anything else published first.
-  void restore(const alerts::BedState& s, alerts::AlarmProfile profile, const std::vector<core::Observation>& recent,
-               std::optional<core::TimePoint> last_cuff, core::TimePoint now);
+  void restore(const alerts::BedState& s, alerts::AlarmProfile profile,
+               const std::vector<core::Observation>& recent, std::optional<core::TimePoint> last_cuff,
+               core::TimePoint now);
   void publish_pending(core::TimePoint now) { publish(now); }
   // Writes the bed's state as it is now (the journal is back after a failure).
   bool write_state(core::TimePoint now);

@@ -16,7 +16,8 @@ struct FieldError {
   std::string message;
 };
 
-v1::CommandReply error_reply(const v1::CommandRequest& req, const std::string& field, const std::string& message) {
+v1::CommandReply error_reply(const v1::CommandRequest& req, const std::string& field,
+                             const std::string& message) {
   v1::CommandReply r;
   r.set_request_id(req.request_id());
   r.set_ok(false);
@@ -42,7 +43,8 @@ v1::CommandReply from_result(const v1::CommandRequest& req, const std::string& c
   return r;
 }
 
-std::optional<FieldError> baseline_from(const v1::Baseline& b, const std::string& field, std::map<Metric, double>& out) {
+std::optional<FieldError> baseline_from(const v1::Baseline& b, const std::string& field,
+                                        std::map<Metric, double>& out) {
   struct Entry {
     double value;
     Metric metric;
@@ -60,16 +62,19 @@ std::optional<FieldError> baseline_from(const v1::Baseline& b, const std::string
     if (e.value == 0) continue;
     if (e.value < e.lo || e.value > e.hi)
       return FieldError{field + "." + e.name, alerts::format_number(e.value) + " is outside " +
-                                                  alerts::format_number(e.lo) + "-" + alerts::format_number(e.hi)};
+                                                  alerts::format_number(e.lo) + "-" +
+                                                  alerts::format_number(e.hi)};
     out[e.metric] = e.value;
     if (e.metric == Metric::heart_rate) out[Metric::pulse_rate] = e.value;
   }
   return std::nullopt;
 }
 
-std::optional<FieldError> override_from(const v1::LimitOverride& o, const std::string& field, alerts::RuleOverride& out) {
+std::optional<FieldError> override_from(const v1::LimitOverride& o, const std::string& field,
+                                        alerts::RuleOverride& out) {
   if (o.condition().empty()) return FieldError{field + ".condition", "is required"};
-  if (o.priority() == v1::PRIORITY_UNSPECIFIED) return FieldError{field + ".priority", "is required (LOW, MEDIUM, HIGH)"};
+  if (o.priority() == v1::PRIORITY_UNSPECIFIED)
+    return FieldError{field + ".priority", "is required (LOW, MEDIUM, HIGH)"};
   if (!o.has_threshold() && !o.has_delay_s() && !o.has_enabled())
     return FieldError{field, "change at least one of threshold, delay_s, enabled"};
   out.condition = o.condition();
@@ -82,19 +87,32 @@ std::optional<FieldError> override_from(const v1::LimitOverride& o, const std::s
 
 const std::string& bed_of(const v1::CommandRequest& r) {
   switch (r.command_case()) {
-    case v1::CommandRequest::kAdmit: return r.admit().bed();
-    case v1::CommandRequest::kDischarge: return r.discharge().bed();
-    case v1::CommandRequest::kSetLimit: return r.set_limit().bed();
-    case v1::CommandRequest::kStartInfusion: return r.start_infusion().bed();
-    case v1::CommandRequest::kStopInfusion: return r.stop_infusion().bed();
-    case v1::CommandRequest::kAcknowledge: return r.acknowledge().bed();
-    case v1::CommandRequest::kAudioPause: return r.audio_pause().bed();
-    case v1::CommandRequest::kReset: return r.reset().bed();
-    case v1::CommandRequest::kStatus: return r.status().bed();
-    case v1::CommandRequest::kSnapshot: return r.snapshot().bed();
-    case v1::CommandRequest::kReplay: return r.replay().bed();
-    case v1::CommandRequest::kReload: break;
-    case v1::CommandRequest::COMMAND_NOT_SET: break;
+    case v1::CommandRequest::kAdmit:
+      return r.admit().bed();
+    case v1::CommandRequest::kDischarge:
+      return r.discharge().bed();
+    case v1::CommandRequest::kSetLimit:
+      return r.set_limit().bed();
+    case v1::CommandRequest::kStartInfusion:
+      return r.start_infusion().bed();
+    case v1::CommandRequest::kStopInfusion:
+      return r.stop_infusion().bed();
+    case v1::CommandRequest::kAcknowledge:
+      return r.acknowledge().bed();
+    case v1::CommandRequest::kAudioPause:
+      return r.audio_pause().bed();
+    case v1::CommandRequest::kReset:
+      return r.reset().bed();
+    case v1::CommandRequest::kStatus:
+      return r.status().bed();
+    case v1::CommandRequest::kSnapshot:
+      return r.snapshot().bed();
+    case v1::CommandRequest::kReplay:
+      return r.replay().bed();
+    case v1::CommandRequest::kReload:
+      break;
+    case v1::CommandRequest::COMMAND_NOT_SET:
+      break;
   }
   static const std::string none;
   return none;
@@ -117,13 +135,16 @@ vigil::v1::config::Role required_role(const v1::CommandRequest& r) {
     case v1::CommandRequest::kStatus:
     case v1::CommandRequest::kSnapshot:
     case v1::CommandRequest::kReplay:
-    case v1::CommandRequest::COMMAND_NOT_SET: return R::VIEWER;
+    case v1::CommandRequest::COMMAND_NOT_SET:
+      return R::VIEWER;
     case v1::CommandRequest::kAcknowledge:
     case v1::CommandRequest::kAudioPause:
     case v1::CommandRequest::kReset:
     case v1::CommandRequest::kStartInfusion:
-    case v1::CommandRequest::kStopInfusion: return R::NURSE;
-    default: return R::ADMIN;
+    case v1::CommandRequest::kStopInfusion:
+      return R::NURSE;
+    default:
+      return R::ADMIN;
   }
 }
 
@@ -144,8 +165,9 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
     reply = error_reply(v1::CommandRequest{}, "request",
                         "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
   } else if (zap_ && zap_->role_of(identity) < required_role(req)) {
-    reply = error_reply(req, "role", "key '" + identity + "' has role " + role_text(zap_->role_of(identity)) +
-                                         "; " + command_name(req) + " needs " + role_text(required_role(req)));
+    reply = error_reply(req, "role",
+                        "key '" + identity + "' has role " + role_text(zap_->role_of(identity)) + "; " +
+                            command_name(req) + " needs " + role_text(required_role(req)));
   } else {
     // The record names the key that sent the command, not only the name typed.
     if (zap_) req.set_station(req.station() + " [key " + identity + "]");
@@ -180,7 +202,8 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
   for (int i = 0; i < q.kinds_size(); ++i) {
     const auto& k = q.kinds(i);
     if (k != "obs" && k != "alarm" && k != "ctx" && k != "link")
-      return error_reply(req, "replay.kinds[" + std::to_string(i) + "]", "unknown kind '" + k + "' (obs, alarm, ctx, link)");
+      return error_reply(req, "replay.kinds[" + std::to_string(i) + "]",
+                         "unknown kind '" + k + "' (obs, alarm, ctx, link)");
     mq.kinds.insert(k);
   }
   v1::CommandReply reply;
@@ -210,16 +233,18 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
   }
   const auto n = reply.messages_size();
   reply.set_message(n == 0 ? "no messages after seq " + std::to_string(mq.after_seq) + note
-                           : std::to_string(n) + " message(s), seq " + std::to_string(seq_of(reply.messages(0))) +
-                                 " to " + std::to_string(seq_of(reply.messages(n - 1))) + note);
+                           : std::to_string(n) + " message(s), seq " +
+                                 std::to_string(seq_of(reply.messages(0))) + " to " +
+                                 std::to_string(seq_of(reply.messages(n - 1))) + note);
   return reply;
 }
 
 v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   const std::string name = command_name(req);
   if (req.command_case() == v1::CommandRequest::COMMAND_NOT_SET)
-    return error_reply(req, "command", "no command given (admit, discharge, set_limit, start_infusion, "
-                                       "stop_infusion, acknowledge, audio_pause, reset, status, snapshot, replay, reload)");
+    return error_reply(req, "command",
+                       "no command given (admit, discharge, set_limit, start_infusion, "
+                       "stop_infusion, acknowledge, audio_pause, reset, status, snapshot, replay, reload)");
   const bool query = req.has_status() || req.has_snapshot();
   const std::string& bed_id = bed_of(req);
   const auto now = clock_.now();
@@ -237,7 +262,8 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
 
   if (req.actor().empty()) return error_reply(req, "actor", "say who is acting (a name), for the record");
   if (req.has_reload()) {
-    if (config_path_.empty()) return error_reply(req, "reload", "this vigild was not started from a config file");
+    if (config_path_.empty())
+      return error_reply(req, "reload", "this vigild was not started from a config file");
     auto r = reload(config_path_);
     v1::CommandReply reply;
     spdlog::info("reload asked by {} ({})", req.actor(), req.station());
@@ -260,7 +286,8 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
       // The bed's own profile comes with the bed's overrides from the config;
       // another profile named at admission comes as it is defined.
       const std::string profile_name = a.profile().empty() ? bed_profiles_[bed_id] : a.profile();
-      if (!profiles_.count(profile_name)) return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
+      if (!profiles_.count(profile_name))
+        return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
       alerts::AlarmProfile profile = profiles_.at(profile_name);
       if (profile_name == bed_profiles_[bed_id]) {
         for (const auto& configured : config_.bed())
@@ -275,10 +302,13 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
         overrides.push_back(o);
       }
       std::map<Metric, double> baseline;
-      if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(req, e->field, e->message);
-      result = b->command([&](auto& bed, auto& out) {
-        return bed.admit(a.patient_id(), profile, overrides, baseline, actor, now, out);
-      }, now, reply);
+      if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline))
+        return error_reply(req, e->field, e->message);
+      result = b->command(
+          [&](auto& bed, auto& out) {
+            return bed.admit(a.patient_id(), profile, overrides, baseline, actor, now, out);
+          },
+          now, reply);
       break;
     }
     case v1::CommandRequest::kDischarge:
@@ -286,8 +316,10 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
       break;
     case v1::CommandRequest::kSetLimit: {
       alerts::RuleOverride o;
-      if (auto e = override_from(req.set_limit().limit(), "set_limit.limit", o)) return error_reply(req, e->field, e->message);
-      result = b->command([&](auto& bed, auto& out) { return bed.set_limit(o, actor, now, out); }, now, reply);
+      if (auto e = override_from(req.set_limit().limit(), "set_limit.limit", o))
+        return error_reply(req, e->field, e->message);
+      result =
+          b->command([&](auto& bed, auto& out) { return bed.set_limit(o, actor, now, out); }, now, reply);
       break;
     }
     case v1::CommandRequest::kStartInfusion: {
@@ -295,27 +327,35 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
       std::map<Metric, double> baseline;
       if (auto e = baseline_from(s.baseline(), "start_infusion.baseline", baseline))
         return error_reply(req, e->field, e->message);
-      result = b->command([&](auto& bed, auto& out) {
-        return bed.start_infusion(s.drug(), s.regimen(), baseline, actor, now, out);
-      }, now, reply);
+      result = b->command(
+          [&](auto& bed, auto& out) {
+            return bed.start_infusion(s.drug(), s.regimen(), baseline, actor, now, out);
+          },
+          now, reply);
       break;
     }
     case v1::CommandRequest::kStopInfusion:
-      result = b->command([&](auto& bed, auto& out) { return bed.stop_infusion(actor, now, out); }, now, reply);
+      result =
+          b->command([&](auto& bed, auto& out) { return bed.stop_infusion(actor, now, out); }, now, reply);
       break;
     case v1::CommandRequest::kAcknowledge:
-      result = b->command([&](auto& bed, auto& out) { return bed.acknowledge(req.acknowledge().alarm_id(), actor, now, out); },
-                          now, reply);
+      result = b->command(
+          [&](auto& bed, auto& out) {
+            return bed.acknowledge(req.acknowledge().alarm_id(), actor, now, out);
+          },
+          now, reply);
       break;
     case v1::CommandRequest::kAudioPause:
       result = b->command([&](auto& bed, auto& out) { return bed.audio_pause(actor, now, out); }, now, reply);
       break;
     case v1::CommandRequest::kReset:
       if (req.reset().alarm_id().empty()) return error_reply(req, "reset.alarm_id", "is required");
-      result = b->command([&](auto& bed, auto& out) { return bed.reset(req.reset().alarm_id(), actor, now, out); }, now,
-                          reply);
+      result =
+          b->command([&](auto& bed, auto& out) { return bed.reset(req.reset().alarm_id(), actor, now, out); },
+                     now, reply);
       break;
-    default: break;
+    default:
+      break;
   }
   auto out = from_result(req, name, result, reply);
   if (out.ok()) spdlog::info("command {} on {} by {}: {}", name, bed_id, req.actor(), out.message());

@@ -61,7 +61,8 @@ void CommandServer::serve_one() {
   // Everything before the body is the envelope (routing id, and the empty
   // delimiter of a REQ client): it goes back as it came.
   for (std::size_t i = 0; i + 1 < frames.size(); ++i)
-    socket_.send(zmq::buffer(frames[i].data(), frames[i].size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    socket_.send(zmq::buffer(frames[i].data(), frames[i].size()),
+                 zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait);
 }
 

@@ -21,8 +21,8 @@ class CommandServer {
 
   // Binds; throws std::runtime_error naming the endpoint. With curve_secret,
   // the socket is a CURVE server and every client passes the ZAP handler.
-  CommandServer(boost::asio::io_context& io, zmq::context_t& ctx, const std::string& endpoint, Handler handler,
-                const std::string& curve_secret = {});
+  CommandServer(boost::asio::io_context& io, zmq::context_t& ctx, const std::string& endpoint,
+                Handler handler, const std::string& curve_secret = {});
   CommandServer(const CommandServer&) = delete;
   CommandServer& operator=(const CommandServer&) = delete;
 

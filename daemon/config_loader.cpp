@@ -33,7 +33,8 @@ class Collector final : public pb::io::ErrorCollector {
   }
   void add(int line, int column, const std::string& message) {
     // protobuf counts from zero; editors and people count from one.
-    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message);
+    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
+                      message);
   }
   const std::vector<std::string>& errors() const { return errors_; }
 
@@ -49,10 +50,13 @@ class Validator {
 
   void check(const DaemonConfig& c) {
     const auto* d = DaemonConfig::descriptor();
-    if (c.bed_size() == 0) errors_.add(0, 0, "no bed is configured: add a 'bed { id: ... device { ... } }' block");
+    if (c.bed_size() == 0)
+      errors_.add(0, 0, "no bed is configured: add a 'bed { id: ... device { ... } }' block");
     auto profiles = build_profiles(c);
-    if (!profiles) at(root_, d, "profile", c.profile_size() ? c.profile_size() - 1 : -1, profiles.error());
-    else profiles_ = profiles.value();
+    if (!profiles)
+      at(root_, d, "profile", c.profile_size() ? c.profile_size() - 1 : -1, profiles.error());
+    else
+      profiles_ = profiles.value();
     if (profiles && !profiles_.count(default_profile_name(c)))
       at(root_, d, "default_profile", -1, "default_profile '" + c.default_profile() + "' is not defined");
     default_profile_ = default_profile_name(c);
@@ -62,11 +66,13 @@ class Validator {
       check_bed(c.bed(i), bed_tree, beds);
     }
     check_security(c);
-    if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" && c.log_level() != "warn" &&
-        c.log_level() != "error")
-      at(root_, d, "log_level", -1, "log_level must be debug, info, warn or error, not '" + c.log_level() + "'");
+    if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" &&
+        c.log_level() != "warn" && c.log_level() != "error")
+      at(root_, d, "log_level", -1,
+         "log_level must be debug, info, warn or error, not '" + c.log_level() + "'");
     if (c.retention_days() > 3650)
-      at(root_, d, "retention_days", -1, "retention_days " + std::to_string(c.retention_days()) + " is over 10 years");
+      at(root_, d, "retention_days", -1,
+         "retention_days " + std::to_string(c.retention_days()) + " is over 10 years");
     if (!c.journal_path().empty() && c.journal_path().back() == '/')
       at(root_, d, "journal_path", -1, "journal_path names a file, not a folder: '" + c.journal_path() + "'");
   }
@@ -92,8 +98,9 @@ class Validator {
       const auto& ep = field[0] == 'p' ? c.publish_endpoint() : c.command_endpoint();
       if (!loopback_only(ep) && !c.has_security())
         at(root_, d, field, -1,
-           std::string{field} + " '" + ep + "' is reachable from the network: configure 'security' with CURVE keys "
-           "(vigil-ctl keygen) or bind to 127.0.0.1");
+           std::string{field} + " '" + ep +
+               "' is reachable from the network: configure 'security' with CURVE keys "
+               "(vigil-ctl keygen) or bind to 127.0.0.1");
     }
     if (!c.has_security()) return;
     const auto* sec_tree = root_.GetTreeForNested(d->FindFieldByName("security"), -1);
@@ -102,7 +109,8 @@ class Validator {
     auto keys = core::read_curve_key_file(c.security().server_key_file());
     if (!keys || keys->secret_key.empty())
       at(t, sd, "server_key_file", -1,
-         "server_key_file: " + (keys ? c.security().server_key_file() + " has no 'secret:' line" : keys.error()));
+         "server_key_file: " +
+             (keys ? c.security().server_key_file() + " has no 'secret:' line" : keys.error()));
     std::set<std::string> names;
     for (int i = 0; i < c.security().client_size(); ++i) {
       const auto& k = c.security().client(i);
@@ -113,14 +121,16 @@ class Validator {
       if (!core::is_z85_key(k.public_key()))
         at(kt ? *kt : t, kd, "public_key", -1, "public_key must be the 40-character Z85 key of a .pub file");
       if (k.role() == vigil::v1::config::ROLE_UNSPECIFIED)
-        at(kt ? *kt : t, kd, "name", -1, "client key '" + k.name() + "' needs a role: VIEWER, NURSE or ADMIN");
+        at(kt ? *kt : t, kd, "name", -1,
+           "client key '" + k.name() + "' needs a role: VIEWER, NURSE or ADMIN");
     }
   }
 
   static bool valid_id(const std::string& id) {
     if (id.empty() || id.size() > 64) return false;
     for (char ch : id)
-      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) return false;
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+        return false;
     return true;
   }
 
@@ -129,7 +139,9 @@ class Validator {
     const auto* d = vigil::v1::config::Bed::descriptor();
     const auto& t = tree ? *tree : root_;
     if (!valid_id(bed.id()))
-      at(t, d, "id", -1, "bed id '" + bed.id() + "' must be 1-64 letters, digits, '-', '_' or '.' (it is used in bus topics)");
+      at(t, d, "id", -1,
+         "bed id '" + bed.id() +
+             "' must be 1-64 letters, digits, '-', '_' or '.' (it is used in bus topics)");
     else if (!beds.insert(bed.id()).second)
       at(t, d, "id", -1, "bed id '" + bed.id() + "' is used twice");
     if (bed.device_size() == 0) at(t, d, "id", -1, "bed '" + bed.id() + "' has no device");
@@ -166,10 +178,12 @@ class Validator {
     using Link = vigil::v1::config::Device;
     switch (dev.link_case()) {
       case Link::LINK_NOT_SET:
-        at(t, d, "id", -1, "device '" + dev.id() + "' needs one of path, usb_serial, usb_vid_pid, tcp_connect or tcp_listen");
+        at(t, d, "id", -1,
+           "device '" + dev.id() + "' needs one of path, usb_serial, usb_vid_pid, tcp_connect or tcp_listen");
         break;
       case Link::kTcpConnect:
-        if (auto hp = drivers::split_host_port(dev.tcp_connect()); !hp) at(t, d, "tcp_connect", -1, hp.error());
+        if (auto hp = drivers::split_host_port(dev.tcp_connect()); !hp)
+          at(t, d, "tcp_connect", -1, hp.error());
         break;
       case Link::kTcpListen:
         if (auto hp = drivers::split_host_port(dev.tcp_listen()); !hp) at(t, d, "tcp_listen", -1, hp.error());
@@ -181,7 +195,8 @@ class Validator {
         if (dev.usb_serial().empty()) at(t, d, "usb_serial", -1, "usb_serial is empty");
         break;
       case Link::kUsbVidPid:
-        if (auto ids = drivers::parse_vid_pid(dev.usb_vid_pid()); !ids) at(t, d, "usb_vid_pid", -1, ids.error());
+        if (auto ids = drivers::parse_vid_pid(dev.usb_vid_pid()); !ids)
+          at(t, d, "usb_vid_pid", -1, ids.error());
         break;
     }
     if (!dev.parity().empty() && dev.parity() != "N" && dev.parity() != "E" && dev.parity() != "O")

@@ -6,9 +6,12 @@ using alerts::LimitKind;
 
 alerts::Priority from_proto(vigil::v1::Priority p) {
   switch (p) {
-    case vigil::v1::LOW: return alerts::Priority::low;
-    case vigil::v1::HIGH: return alerts::Priority::high;
-    default: return alerts::Priority::medium;
+    case vigil::v1::LOW:
+      return alerts::Priority::low;
+    case vigil::v1::HIGH:
+      return alerts::Priority::high;
+    default:
+      return alerts::Priority::medium;
   }
 }
 
@@ -30,7 +33,8 @@ namespace {
 
 core::Result<std::vector<alerts::LimitRule>> rules_from(const cfg::Rule& r, const std::string& where) {
   if (r.condition().empty()) return core::Error{where + ": condition is required"};
-  if (r.priority() == vigil::v1::PRIORITY_UNSPECIFIED) return core::Error{where + ": priority is required (LOW, MEDIUM, HIGH)"};
+  if (r.priority() == vigil::v1::PRIORITY_UNSPECIFIED)
+    return core::Error{where + ": priority is required (LOW, MEDIUM, HIGH)"};
   if (r.metric_size() == 0) return core::Error{where + ": at least one metric is required"};
   alerts::LimitRule base;
   base.condition = r.condition();
@@ -42,14 +46,34 @@ core::Result<std::vector<alerts::LimitRule>> rules_from(const cfg::Rule& r, cons
   base.label = r.label();
   base.floor = r.floor();
   switch (r.limit_case()) {
-    case cfg::Rule::kAbove: base.kind = LimitKind::above; base.threshold = r.above(); break;
-    case cfg::Rule::kAtOrAbove: base.kind = LimitKind::at_or_above; base.threshold = r.at_or_above(); break;
-    case cfg::Rule::kBelow: base.kind = LimitKind::below; base.threshold = r.below(); break;
-    case cfg::Rule::kAtOrBelow: base.kind = LimitKind::at_or_below; base.threshold = r.at_or_below(); break;
-    case cfg::Rule::kRisePercent: base.kind = LimitKind::rise_percent; base.threshold = r.rise_percent(); break;
-    case cfg::Rule::kRiseAbsolute: base.kind = LimitKind::rise_absolute; base.threshold = r.rise_absolute(); break;
+    case cfg::Rule::kAbove:
+      base.kind = LimitKind::above;
+      base.threshold = r.above();
+      break;
+    case cfg::Rule::kAtOrAbove:
+      base.kind = LimitKind::at_or_above;
+      base.threshold = r.at_or_above();
+      break;
+    case cfg::Rule::kBelow:
+      base.kind = LimitKind::below;
+      base.threshold = r.below();
+      break;
+    case cfg::Rule::kAtOrBelow:
+      base.kind = LimitKind::at_or_below;
+      base.threshold = r.at_or_below();
+      break;
+    case cfg::Rule::kRisePercent:
+      base.kind = LimitKind::rise_percent;
+      base.threshold = r.rise_percent();
+      break;
+    case cfg::Rule::kRiseAbsolute:
+      base.kind = LimitKind::rise_absolute;
+      base.threshold = r.rise_absolute();
+      break;
     case cfg::Rule::LIMIT_NOT_SET:
-      return core::Error{where + ": a limit is required (above, at_or_above, below, at_or_below, rise_percent or rise_absolute)"};
+      return core::Error{
+          where +
+          ": a limit is required (above, at_or_above, below, at_or_below, rise_percent or rise_absolute)"};
   }
   if (r.floor_metric() != cfg::METRIC_UNSPECIFIED) {
     auto fm = core::metric_from_code(static_cast<std::uint32_t>(r.floor_metric()));
@@ -81,7 +105,9 @@ core::Result<ProfileSet> build_profiles(const cfg::DaemonConfig& c) {
     alerts::AlarmProfile profile;
     if (!p.based_on().empty()) {
       auto it = set.find(p.based_on());
-      if (it == set.end()) return core::Error{"profile " + p.name() + ": based_on '" + p.based_on() + "' is not defined above it"};
+      if (it == set.end())
+        return core::Error{"profile " + p.name() + ": based_on '" + p.based_on() +
+                           "' is not defined above it"};
       profile = it->second;
     }
     profile.name = p.name();
@@ -98,7 +124,8 @@ core::Result<ProfileSet> build_profiles(const cfg::DaemonConfig& c) {
       profile.rules.insert(profile.rules.end(), rules->begin(), rules->end());
     }
     if (p.audio_pause_s()) profile.engine.audio_pause = std::chrono::seconds{p.audio_pause_s()};
-    if (p.escalate_medium_after_s()) profile.engine.escalate_medium_after = std::chrono::seconds{p.escalate_medium_after_s()};
+    if (p.escalate_medium_after_s())
+      profile.engine.escalate_medium_after = std::chrono::seconds{p.escalate_medium_after_s()};
     if (p.escalate_never()) profile.engine.escalate_medium_after = core::Duration{0};
     if (p.nibp_cycle_s()) profile.nibp_cycle = std::chrono::seconds{p.nibp_cycle_s()};
     if (p.nibp_grace_s()) profile.nibp_grace = std::chrono::seconds{p.nibp_grace_s()};

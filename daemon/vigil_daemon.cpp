@@ -1,12 +1,11 @@
 #include "daemon/vigil_daemon.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <boost/asio/post.hpp>
 #include <cmath>
 #include <random>
-
 #include <stdexcept>
 
 #include "core/curve_keys.hpp"
@@ -56,7 +55,9 @@ VigilDaemon::VigilDaemon(boost::asio::io_context& io, const core::Clock& clock,
                          vigil::v1::config::DaemonConfig config)
     : io_{io}, clock_{clock}, config_{std::move(config)}, tick_timer_{io}, settle_timer_{io} {}
 
-VigilDaemon::~VigilDaemon() { stop(); }
+VigilDaemon::~VigilDaemon() {
+  stop();
+}
 
 BedMonitor* VigilDaemon::bed(const std::string& id) {
   auto it = beds_.find(id);
@@ -94,34 +95,39 @@ void VigilDaemon::start() {
         spdlog::info("journal: the previous vigild ({}, started {}) stopped cleanly", prev->daemon_id,
                      local_time(prev->started));
       else
-        spdlog::warn("journal: the previous vigild ({}, started {}) did not stop cleanly; restoring the beds from "
-                     "the journal",
-                     prev->daemon_id, local_time(prev->started));
+        spdlog::warn(
+            "journal: the previous vigild ({}, started {}) did not stop cleanly; restoring the beds from "
+            "the journal",
+            prev->daemon_id, local_time(prev->started));
     }
   } else {
-    spdlog::error("journal unavailable: {}; alarms are still published but not recorded, and would not survive a "
-                  "restart",
-                  journal_->problem());
+    spdlog::error(
+        "journal unavailable: {}; alarms are still published but not recorded, and would not survive a "
+        "restart",
+        journal_->problem());
   }
   journal_reported_ok_ = journal_->available();
 
-  bus_ = std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), daemon_id,
-                                        static_cast<int>(config_.publish_hwm()), config_.drill(), curve_secret);
-  bus_->set_reserve([this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
+  bus_ =
+      std::make_unique<BusPublisher>(zmq_, config_.publish_endpoint(), daemon_id,
+                                     static_cast<int>(config_.publish_hwm()), config_.drill(), curve_secret);
+  bus_->set_reserve(
+      [this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
   spdlog::info("commands on {}", config_.command_endpoint());
-  const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+  const core::Duration window =
+      std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
   bool restored = false;
   for (const auto& bed : config_.bed()) {
     auto profile = profile_for(bed);
     if (!profile) throw std::runtime_error(profile.error());
     spdlog::info("{}: profile {} ({} rules)", bed.id(), profile->name, profile->rules.size());
-    auto& b = beds_[bed.id()] =
-        std::make_unique<BedMonitor>(bed, std::move(profile.value()), window, config_.drill(), *bus_, *journal_);
+    auto& b = beds_[bed.id()] = std::make_unique<BedMonitor>(bed, std::move(profile.value()), window,
+                                                             config_.drill(), *bus_, *journal_);
     restored = restore(*b, bed, now) || restored;
     add_links(bed);
   }
@@ -205,12 +211,14 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
     auto profile = profile_for(bed);
     if (!profile) return core::Error{"config: " + profile.error()};  // validated above; cannot happen
     const bool applied = beds_.at(bed.id())->reconfigure(std::move(profile.value()));
-    done.push_back(bed.id() + (applied ? ": limits from profile " : ": keeps the admitted patient's limits; profile ") +
+    done.push_back(bed.id() +
+                   (applied ? ": limits from profile " : ": keeps the admitted patient's limits; profile ") +
                    (bed.profile().empty() ? default_profile_name(config_) : bed.profile()) +
                    (applied ? "" : " applies from the next admission"));
     if (bed.device_size() != previous.bed(i).device_size() ||
-        !std::equal(bed.device().begin(), bed.device().end(), previous.bed(i).device().begin(),
-                    [](const auto& a, const auto& b) { return a.SerializeAsString() == b.SerializeAsString(); })) {
+        !std::equal(
+            bed.device().begin(), bed.device().end(), previous.bed(i).device().begin(),
+            [](const auto& a, const auto& b) { return a.SerializeAsString() == b.SerializeAsString(); })) {
       std::erase_if(links_, [&](const auto& l) { return l->bed() == bed.id(); });
       add_links(bed);
       done.back() += "; devices reopened";
@@ -247,21 +255,25 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
     alerts::AlarmProfile profile = std::move(configured.value());
     if (s.profile_from_admission) {
       auto it = profiles_.find(s.profile);
-      if (it != profiles_.end()) profile = it->second;
-      else spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
-                        profile.name);
+      if (it != profiles_.end())
+        profile = it->second;
+      else
+        spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
+                     profile.name);
     } else if (s.profile != profile.name) {
-      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile, profile.name);
+      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile,
+                   profile.name);
     }
     for (const auto& change : s.profile_changes)
       if (auto r = alerts::apply_override(profile, change); !r)
         spdlog::warn("{}: a limit change made before the restart no longer applies: {}", bed.id(), r.error());
-    const core::Duration window = std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
-    b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window), reader->last_cuff(bed.id()),
-              now);
+    const core::Duration window =
+        std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+    b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window),
+              reader->last_cuff(bed.id()), now);
     spdlog::info("{}: restored from the journal: patient {}, {}, {} alarm(s) with a signal", bed.id(),
-                 s.patient_id.empty() ? "none" : s.patient_id, s.infusion ? "infusion running" : "no infusion",
-                 s.alarms.size());
+                 s.patient_id.empty() ? "none" : s.patient_id,
+                 s.infusion ? "infusion running" : "no infusion", s.alarms.size());
     return true;
   } catch (const sqlite::Error& e) {
     spdlog::error("{}: cannot restore from the journal: {}", bed.id(), e.what());
@@ -274,8 +286,10 @@ void VigilDaemon::go_live() {
   const auto now = clock_.now();
   for (auto& [id, b] : beds_) {
     // A journal that failed at start is an alarm from the first moment.
-    if (!journal_->available()) b->on_journal(false, journal_->problem(), now);
-    else b->on_journal(true, "", now);
+    if (!journal_->available())
+      b->on_journal(false, journal_->problem(), now);
+    else
+      b->on_journal(true, "", now);
     b->publish_pending(now);
   }
   for (auto& link : links_) start_link(*link);
@@ -326,7 +340,8 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
 void VigilDaemon::on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes) {
   if (!capture_) return;
   capture_->bytes(link.bed() + "/" + link.id(), std::string{link.protocol().name},
-                  sent ? drivers::CaptureRecord::Kind::tx : drivers::CaptureRecord::Kind::rx, bytes, clock_.now());
+                  sent ? drivers::CaptureRecord::Kind::tx : drivers::CaptureRecord::Kind::rx, bytes,
+                  clock_.now());
 }
 
 void VigilDaemon::on_link_state(DeviceLink& link) {
@@ -363,10 +378,13 @@ void VigilDaemon::check_journal(core::TimePoint now) {
   const bool ok = journal_->available();
   if (ok == journal_reported_ok_) return;
   journal_reported_ok_ = ok;
-  if (ok) spdlog::info("journal {} is writing again", config_.journal_path());
-  else spdlog::error("journal unavailable: {}; alarms are still published but not recorded, and would not survive "
-                     "a restart",
-                     journal_->problem());
+  if (ok)
+    spdlog::info("journal {} is writing again", config_.journal_path());
+  else
+    spdlog::error(
+        "journal unavailable: {}; alarms are still published but not recorded, and would not survive "
+        "a restart",
+        journal_->problem());
   for (auto& [id, b] : beds_) b->on_journal(ok, journal_->problem(), now);
 }
 

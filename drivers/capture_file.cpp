@@ -52,7 +52,8 @@ struct Fields {
 // the other writes back unchanged.
 std::string one_line(std::string_view text) {
   std::string out{text};
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return out;
 }
 

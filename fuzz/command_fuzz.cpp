@@ -1,7 +1,8 @@
 // The command channel's decoder and dispatcher on arbitrary request bytes:
 // every input gets one well-formed reply and the daemon state stays usable.
-#include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -17,7 +18,8 @@ struct Fixture {
   vigil::core::ManualClock clock;
   std::unique_ptr<vigil::daemon::VigilDaemon> daemon;
   Fixture() {
-    spdlog::set_level(spdlog::level::off);  // a refused command logs a line; thousands a second would drown the run
+    spdlog::set_level(
+        spdlog::level::off);  // a refused command logs a line; thousands a second would drown the run
     auto c = vigil::daemon::parse_config(R"(publish_endpoint: "inproc://fuzz-pub"
 command_endpoint: "inproc://fuzz-cmd"
 bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-fuzz" } }

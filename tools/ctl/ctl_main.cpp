@@ -1,10 +1,10 @@
 // vigil-ctl: the command line for vigild's command channel.
+#include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <google/protobuf/util/json_util.h>
 #include <iostream>
 
 #include "drivers/port_listing.hpp"
@@ -47,8 +47,9 @@ T must(core::Result<T> r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"vigil-ctl: admit patients, set limits, start infusions and acknowledge alarms on a vigild.\n"
-               "Every change is recorded with who made it (--actor, default $VIGIL_ACTOR or $USER) and from where."};
+  CLI::App app{
+      "vigil-ctl: admit patients, set limits, start infusions and acknowledge alarms on a vigild.\n"
+      "Every change is recorded with who made it (--actor, default $VIGIL_ACTOR or $USER) and from where."};
   app.require_subcommand(1);
   std::string endpoint = "tcp://127.0.0.1:5561", actor = default_actor(), station = default_station();
   bool json = false;
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print the reply as JSON");
   app.add_option("--timeout-ms", timeout_ms, "how long to wait for vigild")->capture_default_str();
   tools::CurveClientFiles curve;
-  app.add_option("--key", curve.key_file, "this client's CURVE key file (from keygen), when vigild requires CURVE");
+  app.add_option("--key", curve.key_file,
+                 "this client's CURVE key file (from keygen), when vigild requires CURVE");
   app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
 
   v1::CommandRequest req;
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
   admit->add_option("bed", bed, "bed id")->required();
   admit->add_option("patient", patient, "patient id")->required();
   admit->add_option("--profile", profile, "alarm profile (default: the bed's)");
-  admit->add_option("--override", overrides, "condition:priority:threshold[:delay_s], e.g. desaturation:medium:88");
+  admit->add_option("--override", overrides,
+                    "condition:priority:threshold[:delay_s], e.g. desaturation:medium:88");
   admit->add_option("--baseline", baseline, "known baseline: sys=128,dia=78,hr=72,spo2=97");
 
   auto* discharge = app.add_subcommand("discharge", "discharge the patient from a bed");
@@ -109,7 +112,8 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show beds: patient, values with their age, alarms, devices");
   status->add_option("bed", bed, "one bed (default: all)");
   status->add_flag("--limits", with_limits, "also list every alarm limit");
-  auto* reload = app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
+  auto* reload =
+      app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
   auto* ports = app.add_subcommand("ports", "list this machine's serial ports with their USB identity");
   std::string key_name, key_dir = ".";
   auto* keygen = app.add_subcommand("keygen", "write a CURVE key pair: NAME.key (secret, 0600) and NAME.pub");
@@ -193,8 +197,8 @@ int main(int argc, char** argv) {
   } else {
     std::cout << "ok: " << reply->message() << "\n";
     for (const auto& a : reply->alarms())
-      std::cout << "  alarm " << vigil::v1::AlarmTransition_Name(a.transition()) << " " << a.condition() << " ["
-                << a.alarm_id() << "]\n";
+      std::cout << "  alarm " << vigil::v1::AlarmTransition_Name(a.transition()) << " " << a.condition()
+                << " [" << a.alarm_id() << "]\n";
   }
   return reply->ok() ? 0 : 1;
 }

@@ -27,8 +27,8 @@ std::string number(double v) {
 
 std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bool with_limits) {
   std::string out = s.bed() + (s.drill() ? " (DRILL)" : "") + ": " +
-                    (s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id()) + ", profile " +
-                    s.profile() + "\n";
+                    (s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id()) +
+                    ", profile " + s.profile() + "\n";
   if (s.infusion_running())
     out += "  infusion running since " + age(to_time(s.infusion_started()), now) + "\n";
   out += "  baseline: " + s.baseline_source();
@@ -40,22 +40,23 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
   if (s.latest().empty()) out += " none yet";
   for (const auto& o : s.latest()) {
     const auto measured = o.has_device_time() ? to_time(o.device_time()) : to_time(o.received());
-    out += "\n    " + o.metric() + " " + number(o.value()) + " " + o.unit() + " (" + age(measured, now) +
-           (o.quality().invalid() || o.quality().sensor_off() || o.quality().artifact() ? ", not usable" : "") +
-           ") from " + o.device();
+    out +=
+        "\n    " + o.metric() + " " + number(o.value()) + " " + o.unit() + " (" + age(measured, now) +
+        (o.quality().invalid() || o.quality().sensor_off() || o.quality().artifact() ? ", not usable" : "") +
+        ") from " + o.device();
   }
   out += "\n  alarms:";
   if (s.alarms().empty()) out += " none";
   for (const auto& a : s.alarms()) {
-    out += "\n    " + vigil::v1::Priority_Name(a.priority()) + " " + a.condition() + " [" + a.alarm_id() + "] " +
-           (a.active() ? "active" : "latched") + (a.acknowledged() ? ", acknowledged by " + a.actor() : "") + ": " +
-           a.message();
+    out += "\n    " + vigil::v1::Priority_Name(a.priority()) + " " + a.condition() + " [" + a.alarm_id() +
+           "] " + (a.active() ? "active" : "latched") +
+           (a.acknowledged() ? ", acknowledged by " + a.actor() : "") + ": " + a.message();
   }
   out += "\n  devices:";
   for (const auto& d : s.devices()) {
     out += "\n    " + d.device() + " (" + d.protocol() + ") " + vigil::v1::LinkState_Name(d.state()) + ": " +
-           d.reason() + "; frames ok " + std::to_string(d.frames_ok()) + ", bad " + std::to_string(d.frames_bad()) +
-           ", resyncs " + std::to_string(d.resyncs());
+           d.reason() + "; frames ok " + std::to_string(d.frames_ok()) + ", bad " +
+           std::to_string(d.frames_bad()) + ", resyncs " + std::to_string(d.resyncs());
     if (d.has_last_frame()) out += ", last frame " + age(to_time(d.last_frame()), now);
   }
   if (with_limits) {

@@ -65,7 +65,10 @@ TEST_CASE("a capture time beyond any clock is damage, not a time") {
 // device line whose name held a '\r' and whose protocol was a lone '\r' was
 // accepted, and written back as a line whose CRLF ate the protocol.
 TEST_CASE("a device line with a control character in its name or protocol is damage, not a device") {
-  auto r = parse_capture("#o\ndevice b-/\x92\x9a" "1poN32b84\r33d30# \r \n", "f.cap");
+  auto r = parse_capture(
+      "#o\ndevice b-/\x92\x9a"
+      "1poN32b84\r33d30# \r \n",
+      "f.cap");
   REQUIRE_FALSE(r.ok());
   CHECK_MESSAGE(r.error().starts_with("f.cap:2:8: expected bed/device"), r.error());
 

@@ -249,6 +249,7 @@ TEST_CASE("trend points nobody takes (no page open) are bounded") {
   Ward ward{"station-1"};
   ward.add_daemon("room-1", "tcp://x:1", {});
   for (int s = 0; s < 12000; ++s)
-    ward.on_update("room-1", reading("bed-" + std::to_string(s % 10), "hr", 70, t0 + std::chrono::seconds{s * 10}));
+    ward.on_update("room-1",
+                   reading("bed-" + std::to_string(s % 10), "hr", 70, t0 + std::chrono::seconds{s * 10}));
   CHECK(ward.take_new_trend_points().series_size() == Ward::kMaxNewPoints);
 }
