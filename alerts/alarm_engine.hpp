@@ -14,7 +14,8 @@ namespace vigil::alerts {
 
 struct EngineSettings {
   core::Duration audio_pause = std::chrono::seconds{120};
-  // An unacknowledged medium physiological alarm becomes high after this long.
+  // An unacknowledged medium physiological alarm becomes high this long after
+  // it was raised.
   core::Duration escalate_medium_after = std::chrono::seconds{120};
 };
 
@@ -23,7 +24,8 @@ struct EngineSettings {
 struct AlarmState {
   ConditionReport last;  // the latest report of its condition
   std::string alarm_id;
-  core::TimePoint onset{};
+  core::TimePoint onset{};               // when the condition began
+  core::TimePoint raised{};              // when its signal was raised (escalation counts from here)
   Priority priority = Priority::medium;  // as raised or escalated
   bool active = false;
   bool acknowledged = false;
@@ -70,6 +72,7 @@ class AlarmEngine {
     bool alarmed = false;                          // a signal exists
     std::string alarm_id;
     core::TimePoint onset{};
+    core::TimePoint raised{};
     Priority priority = Priority::medium;  // as raised or escalated
     bool active = false;
     bool acknowledged = false;
