@@ -37,6 +37,9 @@ struct ConditionReport {
   Priority priority = Priority::medium;
   AlarmKind kind = AlarmKind::physiological;
   core::Duration delay{};  // alarm condition delay
+  // When the condition was first seen, if the rule waited out a delay of
+  // its own before saying it is present (limit rules do): the alarm's onset.
+  std::optional<core::TimePoint> since;
   bool latching = false;
   std::optional<core::Metric> metric;
   double value = 0;

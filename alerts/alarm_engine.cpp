@@ -32,7 +32,10 @@ AlarmEvent AlarmEngine::event(const Condition& c, Transition t, core::TimePoint 
 }
 
 void AlarmEngine::raise(Condition& c, core::TimePoint now, std::vector<AlarmEvent>& out) {
-  const core::TimePoint onset = c.pending_since.value_or(now);
+  // Onset is when the condition began: the first report that started the
+  // engine's delay, or earlier when the rules waited out a delay of their own.
+  core::TimePoint onset = c.pending_since.value_or(now);
+  if (c.last.since && *c.last.since < onset) onset = *c.last.since;
   if (c.alarmed) {
     // A latched signal whose condition returns: the same alarm, active again.
     c.active = true;
@@ -50,6 +53,7 @@ void AlarmEngine::raise(Condition& c, core::TimePoint now, std::vector<AlarmEven
   c.actor.clear();
   c.paused_until.reset();
   c.onset = onset;
+  c.raised = now;
   c.priority = c.last.priority;
   c.latching = c.last.latching;
   c.alarm_id =
@@ -116,12 +120,12 @@ void AlarmEngine::tick(core::TimePoint now, std::vector<AlarmEvent>& out) {
     }
     if (c.last.kind == AlarmKind::physiological && c.priority == Priority::medium && !c.acknowledged &&
         !c.escalated && settings_.escalate_medium_after.count() > 0 &&
-        now - c.onset >= settings_.escalate_medium_after) {
+        now - c.raised >= settings_.escalate_medium_after) {
       c.priority = Priority::high;
       c.escalated = true;
       auto e = event(c, Transition::escalated, now);
       e.message = "unacknowledged for " +
-                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - c.onset).count()) +
+                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - c.raised).count()) +
                   " s: " + c.last.message;
       out.push_back(e);
     }
@@ -199,8 +203,8 @@ std::vector<AlarmState> AlarmEngine::alarm_states() const {
   std::vector<AlarmState> v;
   for (const auto& [name, c] : conditions_) {
     if (!c.alarmed) continue;
-    v.push_back({c.last, c.alarm_id, c.onset, c.priority, c.active, c.acknowledged, c.escalated, c.latching,
-                 c.actor, c.paused_until});
+    v.push_back({c.last, c.alarm_id, c.onset, c.raised, c.priority, c.active, c.acknowledged, c.escalated,
+                 c.latching, c.actor, c.paused_until});
   }
   return v;
 }
@@ -215,6 +219,8 @@ void AlarmEngine::restore(const std::vector<AlarmState>& alarms, core::TimePoint
     c.alarmed = true;
     c.alarm_id = a.alarm_id;
     c.onset = a.onset;
+    // A journal written before the raise time was kept: onset was the raise time.
+    c.raised = a.raised == core::TimePoint{} ? a.onset : a.raised;
     c.priority = a.priority;
     c.active = a.active;
     c.acknowledged = a.acknowledged;

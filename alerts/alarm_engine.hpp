@@ -14,7 +14,8 @@ namespace vigil::alerts {
 
 struct EngineSettings {
   core::Duration audio_pause = std::chrono::seconds{120};
-  // An unacknowledged medium physiological alarm becomes high after this long.
+  // An unacknowledged medium physiological alarm becomes high this long after
+  // it was raised.
   core::Duration escalate_medium_after = std::chrono::seconds{120};
 };
 
@@ -23,7 +24,8 @@ struct EngineSettings {
 struct AlarmState {
   ConditionReport last;  // the latest report of its condition
   std::string alarm_id;
-  core::TimePoint onset{};
+  core::TimePoint onset{};               // when the condition began
+  core::TimePoint raised{};              // when its signal was raised (escalation counts from here)
   Priority priority = Priority::medium;  // as raised or escalated
   bool active = false;
   bool acknowledged = false;
@@ -65,16 +67,17 @@ class AlarmEngine {
 
  private:
   struct Condition {
-    ConditionReport last;                         // latest report
-    std::optional<core::TimePoint> pending_since; // present, waiting out the delay
-    bool alarmed = false;                         // a signal exists
+    ConditionReport last;                          // latest report
+    std::optional<core::TimePoint> pending_since;  // present, waiting out the delay
+    bool alarmed = false;                          // a signal exists
     std::string alarm_id;
     core::TimePoint onset{};
-    Priority priority = Priority::medium;         // as raised or escalated
+    core::TimePoint raised{};
+    Priority priority = Priority::medium;  // as raised or escalated
     bool active = false;
     bool acknowledged = false;
     bool escalated = false;
-    bool latching = false;                        // any level it reached latches
+    bool latching = false;  // any level it reached latches
     std::string actor;
     std::optional<core::TimePoint> paused_until;
   };

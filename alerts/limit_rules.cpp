@@ -151,6 +151,8 @@ ConditionReport LimitRules::report_for(const std::string& condition, core::Metri
       any = &rule;
       any_state = &st;
     }
+    // The condition began with the first reading past any of its limits.
+    if (st.present && st.since && (!rep.since || *st.since < *rep.since)) rep.since = st.since;
     if (!st.present || !st.since || now - *st.since < rule.delay) continue;
     if (!basis || rule.priority > basis->priority) {
       basis = &rule;

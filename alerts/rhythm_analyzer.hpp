@@ -143,10 +143,10 @@ class RhythmAnalyzer {
   template <typename Detector>
   struct Waveform {
     std::optional<Detector> detector;
-    bool external = false;  // samples analysed outside (note_ecg_coverage)
-    bool flat = false;      // as of the latest block
+    bool external = false;     // samples analysed outside (note_ecg_coverage)
+    bool flat = false;         // as of the latest block
     core::Duration silence{};  // how long without a block means the stream stopped
-    core::TimePoint start{};  // time of sample 0 of the detector
+    core::TimePoint start{};   // time of sample 0 of the detector
     core::TimePoint next_expected{};
     std::optional<core::TimePoint> poor_since;  // flat or poor quality now
     std::optional<core::TimePoint> poor_until;  // end of the latest poor stretch
@@ -159,7 +159,9 @@ class RhythmAnalyzer {
   template <typename Detector>
   bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;
   template <typename Detector>
-  static bool present(const Waveform<Detector>& w) { return w.detector.has_value() || w.external; }
+  static bool present(const Waveform<Detector>& w) {
+    return w.detector.has_value() || w.external;
+  }
   std::optional<Pause> ongoing_pause(core::TimePoint now) const;
   core::TimePoint ecg_seen_until(core::TimePoint now) const;
   void fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const;

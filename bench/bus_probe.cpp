@@ -151,14 +151,16 @@ void Probe::write_due(Mono::time_point now, Mono::time_point& next_due) {
 
 bool Probe::pump(Mono::time_point until, const std::function<bool(const Arrival&)>& on) {
   zmq::message_t topic, body;
-  std::vector<zmq::pollitem_t> items{{sub_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, STDIN_FILENO, ZMQ_POLLIN, 0}};
+  std::vector<zmq::pollitem_t> items{{sub_.handle(), 0, ZMQ_POLLIN, 0},
+                                     {nullptr, STDIN_FILENO, ZMQ_POLLIN, 0}};
   while (true) {
     const auto now = Mono::now();
     Mono::time_point next_due = until;
     write_due(now, next_due);
     // Past `until`, one look at what has arrived and no waiting.
-    const auto wait = now >= until ? milliseconds{0}
-                                   : std::chrono::duration_cast<milliseconds>(next_due - now) + milliseconds{1};
+    const auto wait = now >= until
+                          ? milliseconds{0}
+                          : std::chrono::duration_cast<milliseconds>(next_due - now) + milliseconds{1};
     zmq::poll(items.data(), eof_stop_ ? 2 : 1, wait);
     if (eof_stop_ && (items[1].revents & ZMQ_POLLIN)) {
       char c;
@@ -209,7 +211,8 @@ std::string Probe::steady(Mono::duration length) {
   for (const auto& b : beds_)
     for (const auto& d : b.devices) overruns += d.overruns;
   return "{\"seconds\": " + std::to_string(std::chrono::duration<double>(length).count()) +
-         ", \"obs_received\": " + std::to_string(obs) + ", \"alarms\": " + std::to_string(alarms_seen_ - alarms0) +
+         ", \"obs_received\": " + std::to_string(obs) +
+         ", \"alarms\": " + std::to_string(alarms_seen_ - alarms0) +
          ", \"overruns\": " + std::to_string(overruns) + "}";
 }
 
@@ -264,11 +267,12 @@ std::string Probe::latency(int alarms) {
   say("phase latency end " + std::to_string(mono_ns(Mono::now())));
   auto list = [](const std::vector<double>& v) {
     std::ostringstream s;
-    for (std::size_t i = 0; i < v.size(); ++i) s << (i ? "," : "") << static_cast<std::int64_t>(v[i] * 10) / 10.0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      s << (i ? "," : "") << static_cast<std::int64_t>(v[i] * 10) / 10.0;
     return s.str();
   };
-  return "{\"alarms\": " + std::to_string(alarms) + ", \"lost\": " + std::to_string(lost) + ", \"raised_us\": [" +
-         list(raised_us) + "], \"cleared_us\": [" + list(cleared_us) + "]}";
+  return "{\"alarms\": " + std::to_string(alarms) + ", \"lost\": " + std::to_string(lost) +
+         ", \"raised_us\": [" + list(raised_us) + "], \"cleared_us\": [" + list(cleared_us) + "]}";
 }
 
 std::string Probe::flood(Mono::duration length) {
@@ -281,7 +285,8 @@ std::string Probe::flood(Mono::duration length) {
   std::map<std::string, std::uint64_t> last_seq;
   // Readings of the flooded line only: other devices go on at their pace.
   auto flooded = [&](const Arrival& a) {
-    return a.msg.has_observation() && a.msg.observation().bed() == b.id && a.msg.observation().device() == "masimo";
+    return a.msg.has_observation() && a.msg.observation().bed() == b.id &&
+           a.msg.observation().device() == "masimo";
   };
   auto count = [&](const Arrival& a) {
     std::uint64_t seq = 0;
@@ -323,8 +328,9 @@ std::string Probe::flood(Mono::duration length) {
   say("phase flood end " + std::to_string(mono_ns(Mono::now())));
   b.held = false;
   const double secs = std::chrono::duration<double>(last_obs - start).count();
-  return "{\"lines_written\": " + std::to_string(lines_written) + ", \"obs_received\": " + std::to_string(obs - obs0) +
-         ", \"seq_gaps\": " + std::to_string(gaps) + ", \"seconds\": " + std::to_string(secs) + "}";
+  return "{\"lines_written\": " + std::to_string(lines_written) +
+         ", \"obs_received\": " + std::to_string(obs - obs0) + ", \"seq_gaps\": " + std::to_string(gaps) +
+         ", \"seconds\": " + std::to_string(secs) + "}";
 }
 
 void Probe::hold() {
@@ -341,8 +347,8 @@ void Probe::hold() {
       say("daemon " + daemon + " " + std::to_string(mono_ns(a.at)));
     }
     if (a.msg.has_alarm() && a.msg.alarm().condition() == "desaturation")
-      say("alarm " + vigil::v1::AlarmTransition_Name(a.msg.alarm().transition()) + " " + a.msg.alarm().bed() + " " +
-          std::to_string(mono_ns(a.at)));
+      say("alarm " + vigil::v1::AlarmTransition_Name(a.msg.alarm().transition()) + " " + a.msg.alarm().bed() +
+          " " + std::to_string(mono_ns(a.at)));
     return false;
   })) {
     if (b.devices[0].pty->listening() && b.devices[0].pty->write_some(masimo_line(kDesaturated)))
@@ -377,7 +383,8 @@ int main(int argc, char** argv) {
   say("ptys ready");
   const auto ready = std::chrono::duration_cast<Mono::duration>(std::chrono::duration<double>(ready_s));
   if (!probe.wait_until_ready(ready)) {
-    std::cerr << "vigil-bench-probe: the daemon did not open every line and publish within " << ready_s << " s\n";
+    std::cerr << "vigil-bench-probe: the daemon did not open every line and publish within " << ready_s
+              << " s\n";
     return 1;
   }
   say("daemon ready");
@@ -385,7 +392,9 @@ int main(int argc, char** argv) {
     probe.hold();
     return 0;
   }
-  auto secs = [](double s) { return std::chrono::duration_cast<Mono::duration>(std::chrono::duration<double>(s)); };
+  auto secs = [](double s) {
+    return std::chrono::duration_cast<Mono::duration>(std::chrono::duration<double>(s));
+  };
   std::string json = "{\"beds\": " + std::to_string(beds) + ", \"pleth\": " + (pleth ? "true" : "false");
   if (steady_s > 0) json += ", \"steady\": " + probe.steady(secs(steady_s));
   if (alarms > 0) json += ", \"latency\": " + probe.latency(alarms);

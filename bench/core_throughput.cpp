@@ -13,15 +13,15 @@
 // clock (with the simulated time as their "now"), as they would in vigild.
 // Prints one JSON object on stdout.
 #include <sched.h>
-#include <unistd.h>
+#include <spdlog/spdlog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
-#include <spdlog/spdlog.h>
 #include <sstream>
 #include <zmq.hpp>
 
@@ -54,7 +54,7 @@ double thread_cpu_seconds() {
 struct Sample {
   double wall_s = 0;
   double cpu_s = 0;
-  std::uint64_t obs = 0;        // readings decoded (each one observation on the bus)
+  std::uint64_t obs = 0;  // readings decoded (each one observation on the bus)
   std::uint64_t bytes = 0;
   double device_s = 0;          // seconds of device output processed
   std::uint64_t published = 0;  // obs messages the subscriber should have had
@@ -111,7 +111,8 @@ class CorePath {
         journal_{journal_options(journal_path_), [](const daemon::JournalWriterReport&) {}},
         bus_{zmq_, "inproc://bench-core", "bench"},
         sub_{zmq_, zmq::socket_type::sub},
-        bed_{bed_config(), alerts::ketamine_iv_adult_profile(), std::chrono::minutes{10}, false, bus_, journal_},
+        bed_{bed_config(), alerts::ketamine_iv_adult_profile(), std::chrono::minutes{10}, false, bus_,
+             journal_},
         protocol_{protocol} {
     // The path includes the journal as vigild has it: readings queued for
     // the writer thread, which batches them to SQLite beside the core.
@@ -134,7 +135,8 @@ class CorePath {
   std::size_t chunk(const Recording::Chunk& c, core::TimePoint now) {
     if (++chunks_since_tick_check_ >= kTickCheckEveryChunks) tick_if_due(now);
     out_.clear();
-    session_->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(c.bytes.data()), c.bytes.size()), out_);
+    session_->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(c.bytes.data()), c.bytes.size()),
+                       out_);
     for (const auto& r : out_.readings) bed_.on_reading("dev", r, now);
     if (out_.conditions) bed_.on_device_conditions("dev", *out_.conditions, now);
     if (!out_.beats.empty()) bed_.on_beats(out_, now);
@@ -260,7 +262,8 @@ void print_json(const std::vector<Case>& cases, int cpu, double budget_s, int re
     std::cout << sep << "\n  {\"protocol\": \"" << c.protocol << "\", \"stage\": \"" << c.stage
               << "\", \"obs_per_s\": " << median(wall) << ", \"obs_per_cpu_s\": " << median(cpus)
               << ", \"device_s_per_cpu_s\": " << median(dev) << ", \"obs_per_device_s\": " << obs_per_device_s
-              << ", \"bytes_per_device_s\": " << static_cast<double>(c.rec->bytes) / core::to_seconds(c.rec->length)
+              << ", \"bytes_per_device_s\": "
+              << static_cast<double>(c.rec->bytes) / core::to_seconds(c.rec->length)
               << ", \"dropped\": " << dropped << ", \"samples_obs_per_s\": [";
     for (std::size_t i = 0; i < wall.size(); ++i) std::cout << (i ? ", " : "") << wall[i];
     std::cout << "]}";
@@ -274,8 +277,9 @@ void print_json(const std::vector<Case>& cases, int cpu, double budget_s, int re
 
 int main(int argc, char** argv) {
   using namespace vigil::bench;
-  CLI::App app{"vigil-bench-core: observations per second through decode, rules, alarm engine and publish, "
-               "on one core, per protocol; prints JSON"};
+  CLI::App app{
+      "vigil-bench-core: observations per second through decode, rules, alarm engine and publish, "
+      "on one core, per protocol; prints JSON"};
   double seconds = 1.0;
   int reps = 3;
   std::vector<std::string> protocols = all_protocols();

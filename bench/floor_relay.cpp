@@ -77,7 +77,8 @@ bool field(const std::string& line, const char* key, double& value) {
 }
 
 void handle(Line& l, const std::string& text, Bus& bus) {
-  static const std::pair<const char*, const char*> kFields[] = {{"SPO2=", "spo2"}, {"BPM=", "pulse"}, {"PI=", "pi"}};
+  static const std::pair<const char*, const char*> kFields[] = {
+      {"SPO2=", "spo2"}, {"BPM=", "pulse"}, {"PI=", "pi"}};
   double spo2 = -1;
   for (const auto& [key, metric] : kFields) {
     double v;

@@ -23,15 +23,19 @@ Result<CurveKeyPair> read_curve_key_file(const std::string& path) {
     ++n;
     if (line.empty() || line[0] == '#') continue;
     const auto colon = line.find(':');
-    if (colon == std::string::npos) return Error{path + ":" + std::to_string(n) + ": expected 'public: KEY' or 'secret: KEY'"};
+    if (colon == std::string::npos)
+      return Error{path + ":" + std::to_string(n) + ": expected 'public: KEY' or 'secret: KEY'"};
     const std::string name = line.substr(0, colon);
     std::string value = line.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t\r") + 1);
     if (!is_z85_key(value)) return Error{path + ":" + std::to_string(n) + ": not a 40-character Z85 key"};
-    if (name == "public") keys.public_key = value;
-    else if (name == "secret") keys.secret_key = value;
-    else return Error{path + ":" + std::to_string(n) + ": unknown key name '" + name + "'"};
+    if (name == "public")
+      keys.public_key = value;
+    else if (name == "secret")
+      keys.secret_key = value;
+    else
+      return Error{path + ":" + std::to_string(n) + ": unknown key name '" + name + "'"};
   }
   if (keys.public_key.empty()) return Error{path + ": no 'public:' line"};
   return keys;

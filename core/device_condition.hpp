@@ -6,8 +6,8 @@
 namespace vigil::core {
 
 enum class DeviceCondition : std::uint32_t {
-  sensor_off = 1u << 0,          // probe off the patient
-  no_sensor = 1u << 1,           // no probe / cable connected to the device
+  sensor_off = 1u << 0,  // probe off the patient
+  no_sensor = 1u << 1,   // no probe / cable connected to the device
   low_perfusion = 1u << 2,
   low_signal_quality = 1u << 3,  // low signal IQ, out of track, marginal
   artifact = 1u << 4,            // motion / interference
@@ -32,14 +32,22 @@ constexpr DeviceCondition kAllDeviceConditions[] = {
 
 constexpr std::string_view condition_name(DeviceCondition c) {
   switch (c) {
-    case DeviceCondition::sensor_off: return "sensor_off";
-    case DeviceCondition::no_sensor: return "no_sensor";
-    case DeviceCondition::low_perfusion: return "low_perfusion";
-    case DeviceCondition::low_signal_quality: return "low_signal_quality";
-    case DeviceCondition::artifact: return "artifact";
-    case DeviceCondition::low_battery: return "low_battery";
-    case DeviceCondition::device_malfunction: return "device_malfunction";
-    case DeviceCondition::searching: return "searching";
+    case DeviceCondition::sensor_off:
+      return "sensor_off";
+    case DeviceCondition::no_sensor:
+      return "no_sensor";
+    case DeviceCondition::low_perfusion:
+      return "low_perfusion";
+    case DeviceCondition::low_signal_quality:
+      return "low_signal_quality";
+    case DeviceCondition::artifact:
+      return "artifact";
+    case DeviceCondition::low_battery:
+      return "low_battery";
+    case DeviceCondition::device_malfunction:
+      return "device_malfunction";
+    case DeviceCondition::searching:
+      return "searching";
   }
   return "unknown";
 }

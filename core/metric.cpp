@@ -18,7 +18,9 @@ constexpr std::array kMetrics{
 };
 }  // namespace
 
-std::span<const MetricInfo> all_metrics() { return kMetrics; }
+std::span<const MetricInfo> all_metrics() {
+  return kMetrics;
+}
 
 const MetricInfo& info(Metric m) {
   for (const auto& i : kMetrics)

@@ -23,10 +23,10 @@ enum class Metric : std::uint32_t {
 
 struct MetricInfo {
   Metric metric;
-  std::string_view mdc_ref;   // MDC reference id, e.g. "MDC_PULS_OXIM_SAT_O2"
-  std::string_view name;      // short readable name used in topics, configs and logs
-  std::string_view ucum_unit; // UCUM unit code
-  bool episodic;              // measured on demand (cuff NIBP), not streamed
+  std::string_view mdc_ref;    // MDC reference id, e.g. "MDC_PULS_OXIM_SAT_O2"
+  std::string_view name;       // short readable name used in topics, configs and logs
+  std::string_view ucum_unit;  // UCUM unit code
+  bool episodic;               // measured on demand (cuff NIBP), not streamed
 };
 
 std::span<const MetricInfo> all_metrics();
@@ -34,7 +34,11 @@ const MetricInfo& info(Metric m);
 std::optional<Metric> metric_from_code(std::uint32_t mdc_code);
 std::optional<Metric> metric_from_name(std::string_view name);
 std::optional<Metric> metric_from_mdc_ref(std::string_view mdc_ref);
-inline std::uint32_t code(Metric m) { return static_cast<std::uint32_t>(m); }
-inline std::string_view name(Metric m) { return info(m).name; }
+inline std::uint32_t code(Metric m) {
+  return static_cast<std::uint32_t>(m);
+}
+inline std::string_view name(Metric m) {
+  return info(m).name;
+}
 
 }  // namespace vigil::core

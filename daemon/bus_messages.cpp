@@ -39,9 +39,12 @@ vigil::v1::Observation to_proto(const core::Observation& o, bool drill) {
 
 vigil::v1::Priority to_proto(alerts::Priority p) {
   switch (p) {
-    case alerts::Priority::low: return vigil::v1::LOW;
-    case alerts::Priority::medium: return vigil::v1::MEDIUM;
-    case alerts::Priority::high: return vigil::v1::HIGH;
+    case alerts::Priority::low:
+      return vigil::v1::LOW;
+    case alerts::Priority::medium:
+      return vigil::v1::MEDIUM;
+    case alerts::Priority::high:
+      return vigil::v1::HIGH;
   }
   return vigil::v1::PRIORITY_UNSPECIFIED;
 }
@@ -83,23 +86,34 @@ std::string topic(std::string_view kind, std::string_view bed) {
 
 std::string_view topic_kind(const vigil::v1::BusMessage& m) {
   switch (m.body_case()) {
-    case vigil::v1::BusMessage::kObservation: return "obs";
-    case vigil::v1::BusMessage::kAlarm: return "alarm";
-    case vigil::v1::BusMessage::kLink: return "link";
-    case vigil::v1::BusMessage::kHeartbeat: return "hb";
-    case vigil::v1::BusMessage::kContext: return "ctx";
-    case vigil::v1::BusMessage::BODY_NOT_SET: break;
+    case vigil::v1::BusMessage::kObservation:
+      return "obs";
+    case vigil::v1::BusMessage::kAlarm:
+      return "alarm";
+    case vigil::v1::BusMessage::kLink:
+      return "link";
+    case vigil::v1::BusMessage::kHeartbeat:
+      return "hb";
+    case vigil::v1::BusMessage::kContext:
+      return "ctx";
+    case vigil::v1::BusMessage::BODY_NOT_SET:
+      break;
   }
   return "unknown";
 }
 
 std::uint64_t seq_of(const vigil::v1::BusMessage& m) {
   switch (m.body_case()) {
-    case vigil::v1::BusMessage::kObservation: return m.observation().seq();
-    case vigil::v1::BusMessage::kAlarm: return m.alarm().seq();
-    case vigil::v1::BusMessage::kLink: return m.link().seq();
-    case vigil::v1::BusMessage::kContext: return m.context().seq();
-    default: return 0;
+    case vigil::v1::BusMessage::kObservation:
+      return m.observation().seq();
+    case vigil::v1::BusMessage::kAlarm:
+      return m.alarm().seq();
+    case vigil::v1::BusMessage::kLink:
+      return m.link().seq();
+    case vigil::v1::BusMessage::kContext:
+      return m.context().seq();
+    default:
+      return 0;
   }
 }
 

@@ -47,11 +47,20 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
     if (reserve_) reserve_(bed, reserved);
   }
   switch (m.body_case()) {
-    case vigil::v1::BusMessage::kObservation: m.mutable_observation()->set_seq(seq); break;
-    case vigil::v1::BusMessage::kAlarm: m.mutable_alarm()->set_seq(seq); break;
-    case vigil::v1::BusMessage::kLink: m.mutable_link()->set_seq(seq); break;
-    case vigil::v1::BusMessage::kContext: m.mutable_context()->set_seq(seq); break;
-    default: break;
+    case vigil::v1::BusMessage::kObservation:
+      m.mutable_observation()->set_seq(seq);
+      break;
+    case vigil::v1::BusMessage::kAlarm:
+      m.mutable_alarm()->set_seq(seq);
+      break;
+    case vigil::v1::BusMessage::kLink:
+      m.mutable_link()->set_seq(seq);
+      break;
+    case vigil::v1::BusMessage::kContext:
+      m.mutable_context()->set_seq(seq);
+      break;
+    default:
+      break;
   }
   return seq;
 }
@@ -103,7 +112,8 @@ std::vector<vigil::v1::BusMessage> BusPublisher::recent(const std::string& bed, 
   auto it = recent_.find(bed);
   if (it == recent_.end()) return v;
   const auto& kept = it->second;
-  auto first = std::partition_point(kept.begin(), kept.end(), [&](const auto& m) { return seq_of(m) <= after; });
+  auto first =
+      std::partition_point(kept.begin(), kept.end(), [&](const auto& m) { return seq_of(m) <= after; });
   for (; first != kept.end() && v.size() < max; ++first) v.push_back(*first);
   return v;
 }

@@ -32,8 +32,7 @@ class BusPublisher {
   // curve_secret the socket is a CURVE server: subscribers need an allowed
   // key (the ZAP handler decides).
   BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string daemon_id, int hwm = 10000,
-               bool drill = false,
-               const std::string& curve_secret = {});
+               bool drill = false, const std::string& curve_secret = {});
 
   void set_reserve(Reserve r) { reserve_ = std::move(r); }
   // After a restart: the bed's numbers continue above `seq`, never below.
@@ -51,7 +50,8 @@ class BusPublisher {
   std::uint64_t reserved(const std::string& bed) const;
   std::vector<std::string> streams() const;
   // Kept messages of the bed with seq > after, oldest first, at most max.
-  std::vector<vigil::v1::BusMessage> recent(const std::string& bed, std::uint64_t after, std::size_t max) const;
+  std::vector<vigil::v1::BusMessage> recent(const std::string& bed, std::uint64_t after,
+                                            std::size_t max) const;
   // The oldest sequence number still kept for the bed (0: none kept).
   std::uint64_t oldest_recent(const std::string& bed) const;
   const std::string& endpoint() const { return endpoint_; }

@@ -1,7 +1,8 @@
 #include "daemon/device_link.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 namespace vigil::daemon {
 namespace {
@@ -30,17 +31,25 @@ DeviceLink::DeviceLink(boost::asio::io_context& io, const core::Clock& clock, st
   since_ = clock_.now();
 }
 
-DeviceLink::~DeviceLink() { stop(); }
+DeviceLink::~DeviceLink() {
+  stop();
+}
 
 std::string DeviceLink::where() const {
   using D = vigil::v1::config::Device;
   switch (config_.link_case()) {
-    case D::kPath: return config_.path();
-    case D::kUsbSerial: return "usb serial " + config_.usb_serial();
-    case D::kUsbVidPid: return "usb id " + config_.usb_vid_pid();
-    case D::kTcpConnect: return "tcp " + config_.tcp_connect();
-    case D::kTcpListen: return "listening on tcp " + config_.tcp_listen();
-    case D::LINK_NOT_SET: break;
+    case D::kPath:
+      return config_.path();
+    case D::kUsbSerial:
+      return "usb serial " + config_.usb_serial();
+    case D::kUsbVidPid:
+      return "usb id " + config_.usb_vid_pid();
+    case D::kTcpConnect:
+      return "tcp " + config_.tcp_connect();
+    case D::kTcpListen:
+      return "listening on tcp " + config_.tcp_listen();
+    case D::LINK_NOT_SET:
+      break;
   }
   return "nowhere";
 }
@@ -62,9 +71,9 @@ void DeviceLink::stop() {
 
 void DeviceLink::open() {
   if (stopped_) return;
-  drivers::SerialSettings serial{config_.baud() ? config_.baud()
-                                                : (protocol_->default_baud ? protocol_->default_baud : 9600),
-                                 protocol_->parity, protocol_->rts_cts};
+  drivers::SerialSettings serial{
+      config_.baud() ? config_.baud() : (protocol_->default_baud ? protocol_->default_baud : 9600),
+      protocol_->parity, protocol_->rts_cts};
   if (!config_.parity().empty()) serial.parity = config_.parity()[0];
   if (config_.has_rts_cts()) serial.rts_cts = config_.rts_cts();
   using D = vigil::v1::config::Device;
@@ -74,9 +83,10 @@ void DeviceLink::open() {
     case D::kUsbVidPid: {
       // USB devices are looked up again at every attempt: a replugged
       // adapter may come back under another /dev/ttyUSBn.
-      auto stream = config_.link_case() == D::kPath        ? drivers::open_serial(io_, config_.path(), serial)
-                    : config_.link_case() == D::kUsbSerial ? drivers::open_usb_serial(io_, config_.usb_serial(), serial)
-                                                           : drivers::open_usb_vid_pid(io_, config_.usb_vid_pid(), serial);
+      auto stream = config_.link_case() == D::kPath ? drivers::open_serial(io_, config_.path(), serial)
+                    : config_.link_case() == D::kUsbSerial
+                        ? drivers::open_usb_serial(io_, config_.usb_serial(), serial)
+                        : drivers::open_usb_vid_pid(io_, config_.usb_vid_pid(), serial);
       if (!stream) return fail(stream.error());
       adopt(std::move(stream.value()));
       break;
@@ -92,16 +102,19 @@ void DeviceLink::open() {
       break;
     }
     case D::kTcpListen: {
-      auto listener = drivers::listen_tcp(io_, config_.tcp_listen(), [this](std::unique_ptr<drivers::ByteStream> s) {
-        spdlog::info("{}/{}: sender connected: {}", bed_, id(), s->describe());
-        adopt(std::move(s));
-      });
+      auto listener =
+          drivers::listen_tcp(io_, config_.tcp_listen(), [this](std::unique_ptr<drivers::ByteStream> s) {
+            spdlog::info("{}/{}: sender connected: {}", bed_, id(), s->describe());
+            adopt(std::move(s));
+          });
       if (!listener) return fail(listener.error());
       listener_ = std::move(listener.value());
       set_state(vigil::v1::CONNECTING, "listening on " + config_.tcp_listen() + ", waiting for data");
       break;
     }
-    case D::LINK_NOT_SET: fail("no link configured"); break;
+    case D::LINK_NOT_SET:
+      fail("no link configured");
+      break;
   }
 }
 
@@ -112,9 +125,15 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
   Connection* c = conn.get();
   connections_.push_back(std::move(conn));
   std::weak_ptr<bool> alive = alive_;
-  c->stream->start([this, c, alive](std::span<const std::uint8_t> bytes) { if (!alive.expired()) on_bytes(*c, bytes); },
-                   [this, c, alive](const std::string& reason) { if (!alive.expired()) on_closed(c, reason); });
-  if (state_ != vigil::v1::UP) set_state(vigil::v1::CONNECTING, "opened " + c->stream->describe() + ", waiting for data");
+  c->stream->start(
+      [this, c, alive](std::span<const std::uint8_t> bytes) {
+        if (!alive.expired()) on_bytes(*c, bytes);
+      },
+      [this, c, alive](const std::string& reason) {
+        if (!alive.expired()) on_closed(c, reason);
+      });
+  if (state_ != vigil::v1::UP)
+    set_state(vigil::v1::CONNECTING, "opened " + c->stream->describe() + ", waiting for data");
   drivers::DecodeOutput out;
   c->session->on_open(out);
   deliver(*c, out);
@@ -209,7 +228,8 @@ void DeviceLink::check(core::TimePoint now) {
   if (now - reference <= silence_) return;
   const auto stats_now = stats();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - reference).count();
-  std::string why = "no valid frame for " + std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+  std::string why =
+      "no valid frame for " + std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
   if (stats_now.frames_bad > 0) why += " (" + std::to_string(stats_now.frames_bad) + " bad frames so far)";
   set_state(vigil::v1::STALE, why + " from " + where());
 }
@@ -249,7 +269,8 @@ void DeviceLink::set_state(LinkState s, std::string reason) {
   state_ = s;
   reason_ = std::move(reason);
   if (changed) since_ = clock_.now();
-  const auto level = (s == vigil::v1::DOWN || s == vigil::v1::STALE) ? spdlog::level::warn : spdlog::level::info;
+  const auto level =
+      (s == vigil::v1::DOWN || s == vigil::v1::STALE) ? spdlog::level::warn : spdlog::level::info;
   spdlog::log(level, "{}/{}: link {}: {}", bed_, id(), vigil::v1::LinkState_Name(s), reason_);
   if (changed) callbacks_.on_state_change(*this);
 }

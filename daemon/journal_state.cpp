@@ -48,6 +48,7 @@ v1::journal::AlarmState to_journal(const alerts::AlarmState& a, const std::strin
   p.set_reported_priority(to_proto(a.last.priority));
   p.set_delay_ms(static_cast<std::uint32_t>(ms(a.last.delay).count()));
   p.set_reported_latching(a.last.latching);
+  set_time(p.mutable_raised(), a.raised);
   return p;
 }
 
@@ -68,6 +69,7 @@ alerts::AlarmState from_journal(const v1::journal::AlarmState& p) {
   a.last.device = e.device();
   a.alarm_id = e.alarm_id();
   a.onset = from_proto(e.onset());
+  if (p.has_raised()) a.raised = from_proto(p.raised());
   a.priority = priority_from(e.priority());
   a.active = e.active();
   a.acknowledged = e.acknowledged();

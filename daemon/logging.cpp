@@ -1,7 +1,7 @@
 #include "daemon/logging.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <google/protobuf/stubs/logging.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -21,9 +21,10 @@ void setup_logging(const std::string& level) {
   spdlog::flush_on(spdlog::level::info);
   // protobuf complains on stderr about hostile input (invalid UTF-8 in a
   // command); the command's error reply already says it, so this is debug.
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char* file, int line, const std::string& msg) {
-    spdlog::debug("protobuf {}:{}: {}", file, line, msg);
-  });
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel, const char* file, int line, const std::string& msg) {
+        spdlog::debug("protobuf {}:{}: {}", file, line, msg);
+      });
 }
 
 }  // namespace vigil::daemon

@@ -27,9 +27,10 @@ int list_ports() {
 
 int list_protocols() {
   for (const auto& p : vigil::drivers::protocols())
-    std::cout << p.name << "  " << p.title << "  baud=" << p.default_baud << "  interval=" << p.expected_interval.count()
-              << "ms" << (p.needs_request ? "  (polled)" : "")
-              << (p.beats ? "  beats=" + std::string{vigil::drivers::beat_source_name(*p.beats)} : "") << "\n";
+    std::cout << p.name << "  " << p.title << "  baud=" << p.default_baud
+              << "  interval=" << p.expected_interval.count() << "ms" << (p.needs_request ? "  (polled)" : "")
+              << (p.beats ? "  beats=" + std::string{vigil::drivers::beat_source_name(*p.beats)} : "")
+              << "\n";
   return 0;
 }
 
@@ -63,7 +64,8 @@ int list_conditions(const std::string& config_path) {
       for (auto p : c.priorities)
         levels += (levels.empty() ? "" : ",") + std::string{vigil::alerts::to_string(p)};
       std::string beats;
-      for (auto b : c.beats) beats += (beats.empty() ? " beats=" : ",") + std::string{vigil::alerts::source_name(b)};
+      for (auto b : c.beats)
+        beats += (beats.empty() ? " beats=" : ",") + std::string{vigil::alerts::source_name(b)};
       std::cout << c.condition << " " << vigil::alerts::to_string(c.kind) << " " << levels << beats << "  "
                 << c.label << "\n";
     }
@@ -99,9 +101,10 @@ std::unique_ptr<vigil::core::Clock> make_clock(double rate, double anchor_ms, co
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"vigild: bedside vital-signs monitoring daemon.\n"
-               "Reads the monitors at the bed, checks every reading against the patient's limits,\n"
-               "and publishes readings and alarms on ZeroMQ."};
+  CLI::App app{
+      "vigild: bedside vital-signs monitoring daemon.\n"
+      "Reads the monitors at the bed, checks every reading against the patient's limits,\n"
+      "and publishes readings and alarms on ZeroMQ."};
   std::string config_path, check_path;
   bool ports = false, protocols = false, conditions = false;
   double clock_rate = 1.0, clock_anchor_ms = 0;

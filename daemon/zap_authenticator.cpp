@@ -53,8 +53,8 @@ void ZapAuthenticator::answer_one() {
     text = "unsupported ZAP version";
   } else if (mechanism != "CURVE" || frames.size() < 7 || frames[6].size() != 32) {
     text = "CURVE required";
-    spdlog::warn("refused a {} client from {}: vigild accepts CURVE only", mechanism.empty() ? "plain" : mechanism,
-                 address);
+    spdlog::warn("refused a {} client from {}: vigild accepts CURVE only",
+                 mechanism.empty() ? "plain" : mechanism, address);
   } else {
     auto it = by_public_key_.find(frames[6].to_string());
     if (it == by_public_key_.end()) {

@@ -16,7 +16,8 @@ namespace vigil::daemon {
 class ZapAuthenticator {
  public:
   // Binds inproc://zeromq.zap.01 in ctx; must exist before the CURVE sockets bind.
-  ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& ctx, const vigil::v1::config::Security& security);
+  ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& ctx,
+                   const vigil::v1::config::Security& security);
 
   // The role of a key name a ZAP reply gave as User-Id.
   vigil::v1::config::Role role_of(const std::string& identity) const;

@@ -35,7 +35,7 @@ class AutoSession final : public DeviceSession {
     chosen_ = best->protocol->make_session();
     chosen_name_ = best->protocol->name;
     out.notes.push_back("detected protocol " + std::string{chosen_name_} + " after " +
-                         std::to_string(stats_.bytes) + " bytes");
+                        std::to_string(stats_.bytes) + " bytes");
     candidates_.clear();
     // The chosen session starts afresh on the next bytes: frames already seen
     // were only evidence, not readings to report late.
@@ -68,6 +68,8 @@ class AutoSession final : public DeviceSession {
 
 }  // namespace
 
-std::unique_ptr<DeviceSession> make_auto_session() { return std::make_unique<AutoSession>(); }
+std::unique_ptr<DeviceSession> make_auto_session() {
+  return std::make_unique<AutoSession>();
+}
 
 }  // namespace vigil::drivers

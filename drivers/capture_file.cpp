@@ -5,10 +5,13 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/id.hpp"
+
 namespace vigil::drivers {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+constexpr char kExpectedDevice[] = "expected bed/device (each letters, digits, '-', '_' or '.')";
 
 std::string time_text(core::TimePoint t) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -42,6 +45,24 @@ struct Fields {
     return line.substr(pos);
   }
 };
+
+// A record is one line: a line break in a link's reason would start a false
+// record, and a lone '\r' at its end would be read as the line's CRLF. The
+// writer and the reader both pass reasons through here, so what one reads
+// the other writes back unchanged.
+std::string one_line(std::string_view text) {
+  std::string out{text};
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return out;
+}
+
+// "bed/device", each an id as vigild's config allows it (what vigild writes).
+bool is_device_name(std::string_view name) {
+  const auto slash = name.find('/');
+  return slash != std::string_view::npos && core::is_id(name.substr(0, slash)) &&
+         core::is_id(name.substr(slash + 1));
+}
 
 core::Error located(const std::string& file, int line, int column, const std::string& message) {
   return core::Error{file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message};
@@ -96,9 +117,7 @@ std::string capture_line(const CaptureRecord& r) {
       }
       break;
     case CaptureRecord::Kind::link:
-      line += "link " + r.state + " ";
-      // A reason is one line: a newline in it would start a false record.
-      for (char c : r.reason) line += (c == '\n' || c == '\r') ? ' ' : c;
+      line += "link " + r.state + " " + one_line(r.reason);
       break;
   }
   return line + "\n";
@@ -122,9 +141,9 @@ core::Result<Capture> parse_capture(std::string_view text, const std::string& fi
     if (first == "device") {
       CaptureDevice d;
       d.device = std::string{f.next(col)};
-      if (d.device.find('/') == std::string::npos) return located(file, line_no, col, "expected bed/device");
+      if (!is_device_name(d.device)) return located(file, line_no, col, kExpectedDevice);
       d.protocol = std::string{f.next(col)};
-      if (d.protocol.empty()) return located(file, line_no, col, "expected the device's protocol");
+      if (!core::is_id(d.protocol)) return located(file, line_no, col, "expected the device's protocol");
       if (std::none_of(c.devices.begin(), c.devices.end(),
                        [&](const auto& x) { return x.device == d.device; }))
         c.devices.push_back(d);
@@ -134,7 +153,7 @@ core::Result<Capture> parse_capture(std::string_view text, const std::string& fi
     if (!parse_time(first, r.time))
       return located(file, line_no, col, "expected a time like 1732363200.123456");
     r.device = std::string{f.next(col)};
-    if (r.device.find('/') == std::string::npos) return located(file, line_no, col, "expected bed/device");
+    if (!is_device_name(r.device)) return located(file, line_no, col, kExpectedDevice);
     const auto kind = f.next(col);
     if (kind == "rx" || kind == "tx") {
       r.kind = kind == "rx" ? CaptureRecord::Kind::rx : CaptureRecord::Kind::tx;
@@ -149,8 +168,9 @@ core::Result<Capture> parse_capture(std::string_view text, const std::string& fi
     } else if (kind == "link") {
       r.kind = CaptureRecord::Kind::link;
       r.state = std::string{f.next(col)};
-      if (r.state.empty()) return located(file, line_no, col, "expected a link state");
-      r.reason = std::string{f.rest()};
+      if (!core::is_id(r.state)) return located(file, line_no, col, "expected a link state");
+      r.reason = one_line(f.rest());
+      r.reason.erase(0, r.reason.find_first_not_of(' '));
     } else {
       return located(file, line_no, col, "expected rx, tx or link, found '" + std::string{kind} + "'");
     }

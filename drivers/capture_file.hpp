@@ -15,8 +15,11 @@
 // Times are Unix seconds with microseconds on vigild's clock; `rx` is what
 // the device sent (hex), `tx` what vigild sent it, `link` a change of the
 // link's state with its reason. A `device` line names a device's protocol
-// before its first record. Lines starting with '#' are comments; a file may
-// hold several runs appended one after another.
+// before its first record. Beds, devices, protocols and link states are ids
+// (letters, digits, '-', '_' or '.'), as vigild's config has them; a reason
+// is the rest of its line. Lines starting with '#' are comments, a line may
+// end in CRLF, and a file may hold several runs appended one after another.
+// What parse_capture accepts, capture_line writes back to the same records.
 #include <cstdint>
 #include <span>
 #include <string>

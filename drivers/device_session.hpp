@@ -45,7 +45,8 @@ struct WaveformSegment {
   std::optional<core::TimePoint> first_sample_time;
 
   std::chrono::duration<double> duration() const {
-    return std::chrono::duration<double>(sampling_hz > 0 ? static_cast<double>(samples.size()) / sampling_hz : 0.0);
+    return std::chrono::duration<double>(sampling_hz > 0 ? static_cast<double>(samples.size()) / sampling_hz
+                                                         : 0.0);
   }
 };
 

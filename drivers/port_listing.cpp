@@ -10,7 +10,8 @@ std::string protocol_hint(const SerialPortInfo& p) {
   if (p.transport == "usb")
     return "auto (a USB-serial adapter: masimo, nonin-2/7/8 or hl7-mllp are detected by listening; "
            "name cms50, intellivue or datex in the config)";
-  return "auto (a built-in serial port: name intellivue or datex in the config, others are detected by listening)";
+  return "auto (a built-in serial port: name intellivue or datex in the config, others are detected by "
+         "listening)";
 }
 
 std::string describe_ports(const std::vector<SerialPortInfo>& ports) {

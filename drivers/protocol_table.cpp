@@ -44,8 +44,8 @@ const std::vector<Protocol>& table() {
       {"datex", "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface", 19200, seconds{5}, true,
        &make_datex_session, 'E', true},
       // Last: it builds sessions of every protocol above that talks unasked.
-      {"auto", "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)", 9600,
-       seconds{1}, false, &make_auto_session},
+      {"auto", "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)",
+       9600, seconds{1}, false, &make_auto_session},
   };
   return kProtocols;
 }

@@ -11,7 +11,8 @@
 namespace vigil::drivers {
 
 template <class AsioStream>
-class AsioByteStream final : public ByteStream, public std::enable_shared_from_this<AsioByteStream<AsioStream>> {
+class AsioByteStream final : public ByteStream,
+                             public std::enable_shared_from_this<AsioByteStream<AsioStream>> {
  public:
   AsioByteStream(AsioStream stream, std::string description)
       : stream_{std::move(stream)}, description_{std::move(description)} {}
@@ -43,15 +44,17 @@ class AsioByteStream final : public ByteStream, public std::enable_shared_from_t
   // owner must not call back into it.
   void read() {
     auto weak = this->weak_from_this();
-    stream_.async_read_some(boost::asio::buffer(buffer_), [weak](boost::system::error_code ec, std::size_t n) {
-      if (auto self = weak.lock()) self->on_read(ec, n);
-    });
+    stream_.async_read_some(boost::asio::buffer(buffer_),
+                            [weak](boost::system::error_code ec, std::size_t n) {
+                              if (auto self = weak.lock()) self->on_read(ec, n);
+                            });
   }
 
   void on_read(boost::system::error_code ec, std::size_t n) {
     if (!open_) return;
-    if (ec) return fail(ec == boost::asio::error::eof ? "end of stream (peer closed or device gone)"
-                                                      : "read error: " + ec.message());
+    if (ec)
+      return fail(ec == boost::asio::error::eof ? "end of stream (peer closed or device gone)"
+                                                : "read error: " + ec.message());
     on_data_(std::span<const std::uint8_t>(buffer_.data(), n));
     if (open_) read();
   }

@@ -4,7 +4,9 @@
 
 namespace vigil::drivers {
 namespace {
-std::string text(const char* s) { return s ? s : ""; }
+std::string text(const char* s) {
+  return s ? s : "";
+}
 }  // namespace
 
 std::vector<SerialPortInfo> list_serial_ports() {
@@ -29,8 +31,12 @@ std::vector<SerialPortInfo> list_serial_ports() {
         info.usb_serial = text(sp_get_port_usb_serial(p));
         break;
       }
-      case SP_TRANSPORT_BLUETOOTH: info.transport = "bluetooth"; break;
-      default: info.transport = "native"; break;
+      case SP_TRANSPORT_BLUETOOTH:
+        info.transport = "bluetooth";
+        break;
+      default:
+        info.transport = "native";
+        break;
     }
     found.push_back(std::move(info));
   }

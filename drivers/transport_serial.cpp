@@ -37,7 +37,8 @@ core::Result<std::unique_ptr<ByteStream>> open_with_asio(asio::io_context& io, c
   port.set_option(asio::serial_port_base::baud_rate(settings.baud), ec);
   // A pty accepts any speed; a tty that refuses this one is misconfigured.
   if (ec && !is_pseudo_terminal(path))
-    return core::Error{"cannot set " + std::to_string(settings.baud) + " baud on " + path + ": " + ec.message()};
+    return core::Error{"cannot set " + std::to_string(settings.baud) + " baud on " + path + ": " +
+                       ec.message()};
   using base = asio::serial_port_base;
   port.set_option(base::character_size(8), ec);
   port.set_option(base::parity(settings.parity == 'E'   ? base::parity::even
@@ -45,13 +46,15 @@ core::Result<std::unique_ptr<ByteStream>> open_with_asio(asio::io_context& io, c
                                                         : base::parity::none),
                   ec);
   port.set_option(base::stop_bits(base::stop_bits::one), ec);
-  port.set_option(base::flow_control(settings.rts_cts ? base::flow_control::hardware : base::flow_control::none), ec);
+  port.set_option(
+      base::flow_control(settings.rts_cts ? base::flow_control::hardware : base::flow_control::none), ec);
   return make_byte_stream(std::move(port), path);
 }
 
 // libserialport configures the port; Asio then reads a duplicate of its file
 // descriptor, so both worlds agree on one event loop.
-core::Result<std::unique_ptr<ByteStream>> open_with_libserialport(asio::io_context& io, const std::string& path,
+core::Result<std::unique_ptr<ByteStream>> open_with_libserialport(asio::io_context& io,
+                                                                  const std::string& path,
                                                                   SerialSettings settings) {
   sp_port* port = nullptr;
   if (sp_get_port_by_name(path.c_str(), &port) != SP_OK)
@@ -65,12 +68,15 @@ core::Result<std::unique_ptr<ByteStream>> open_with_libserialport(asio::io_conte
     sp_free_port(port);
     return err;
   }
-  const sp_parity parity = settings.parity == 'E' ? SP_PARITY_EVEN : settings.parity == 'O' ? SP_PARITY_ODD : SP_PARITY_NONE;
+  const sp_parity parity = settings.parity == 'E'   ? SP_PARITY_EVEN
+                           : settings.parity == 'O' ? SP_PARITY_ODD
+                                                    : SP_PARITY_NONE;
   if (sp_set_baudrate(port, static_cast<int>(settings.baud)) != SP_OK || sp_set_bits(port, 8) != SP_OK ||
       sp_set_parity(port, parity) != SP_OK || sp_set_stopbits(port, 1) != SP_OK ||
       sp_set_flowcontrol(port, settings.rts_cts ? SP_FLOWCONTROL_RTSCTS : SP_FLOWCONTROL_NONE) != SP_OK) {
-    auto err = core::Error{"cannot configure " + path + " for " + std::to_string(settings.baud) + " 8" +
-                           settings.parity + "1" + (settings.rts_cts ? " RTS/CTS" : "") + ": " + sp_error_text()};
+    auto err =
+        core::Error{"cannot configure " + path + " for " + std::to_string(settings.baud) + " 8" +
+                    settings.parity + "1" + (settings.rts_cts ? " RTS/CTS" : "") + ": " + sp_error_text()};
     release();
     return err;
   }

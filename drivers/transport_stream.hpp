@@ -44,13 +44,16 @@ core::Result<std::unique_ptr<ByteStream>> open_serial(boost::asio::io_context& i
 // The same, with the port found by its USB serial number (so a replugged
 // device that came back as another /dev/ttyUSBn is found again).
 core::Result<std::unique_ptr<ByteStream>> open_usb_serial(boost::asio::io_context& io,
-                                                          const std::string& usb_serial, SerialSettings settings);
+                                                          const std::string& usb_serial,
+                                                          SerialSettings settings);
 
 // Wraps an open file descriptor (a pty master, say); the stream owns it.
-std::unique_ptr<ByteStream> make_byte_stream_from_fd(boost::asio::io_context& io, int fd, std::string description);
+std::unique_ptr<ByteStream> make_byte_stream_from_fd(boost::asio::io_context& io, int fd,
+                                                     std::string description);
 
 // The first USB serial port with this "vvvv:pppp" vendor:product id (hex).
-core::Result<std::unique_ptr<ByteStream>> open_usb_vid_pid(boost::asio::io_context& io, const std::string& vid_pid,
+core::Result<std::unique_ptr<ByteStream>> open_usb_vid_pid(boost::asio::io_context& io,
+                                                           const std::string& vid_pid,
                                                            SerialSettings settings);
 core::Result<std::pair<int, int>> parse_vid_pid(const std::string& vid_pid);
 
@@ -66,8 +69,8 @@ class TcpListener {
   virtual std::string describe() const = 0;
 };
 using AcceptHandler = std::function<void(std::unique_ptr<ByteStream>)>;
-core::Result<std::unique_ptr<TcpListener>> listen_tcp(boost::asio::io_context& io, const std::string& host_port,
-                                                      AcceptHandler on_accept);
+core::Result<std::unique_ptr<TcpListener>> listen_tcp(boost::asio::io_context& io,
+                                                      const std::string& host_port, AcceptHandler on_accept);
 
 // Splits "host:port"; the port must be 1-65535.
 core::Result<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& host_port);

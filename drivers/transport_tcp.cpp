@@ -10,8 +10,7 @@ using asio::ip::tcp;
 
 core::Result<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& host_port) {
   const auto colon = host_port.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return core::Error{"'" + host_port + "' is not host:port"};
+  if (colon == std::string::npos || colon == 0) return core::Error{"'" + host_port + "' is not host:port"};
   unsigned port = 0;
   const char* first = host_port.data() + colon + 1;
   const char* last = host_port.data() + host_port.size();
@@ -33,11 +32,12 @@ void connect_tcp(asio::io_context& io, const std::string& host_port,
       hp->first, std::to_string(hp->second),
       [resolver, socket, host_port, done](boost::system::error_code ec, tcp::resolver::results_type results) {
         if (ec) return done(core::Error{"cannot resolve " + host_port + ": " + ec.message()});
-        asio::async_connect(*socket, results, [socket, host_port, done](boost::system::error_code cec, const tcp::endpoint&) {
-          if (cec) return done(core::Error{"cannot connect to " + host_port + ": " + cec.message()});
-          socket->set_option(tcp::no_delay(true));
-          done(make_byte_stream(std::move(*socket), "tcp " + host_port));
-        });
+        asio::async_connect(
+            *socket, results, [socket, host_port, done](boost::system::error_code cec, const tcp::endpoint&) {
+              if (cec) return done(core::Error{"cannot connect to " + host_port + ": " + cec.message()});
+              socket->set_option(tcp::no_delay(true));
+              done(make_byte_stream(std::move(*socket), "tcp " + host_port));
+            });
       });
 }
 
@@ -45,7 +45,9 @@ namespace {
 class AsioTcpListener final : public TcpListener, public std::enable_shared_from_this<AsioTcpListener> {
  public:
   AsioTcpListener(tcp::acceptor acceptor, std::string description, AcceptHandler on_accept)
-      : acceptor_{std::move(acceptor)}, description_{std::move(description)}, on_accept_{std::move(on_accept)} {}
+      : acceptor_{std::move(acceptor)},
+        description_{std::move(description)},
+        on_accept_{std::move(on_accept)} {}
   void accept() {
     auto weak = weak_from_this();
     acceptor_.async_accept([weak](boost::system::error_code ec, tcp::socket socket) {
@@ -54,9 +56,11 @@ class AsioTcpListener final : public TcpListener, public std::enable_shared_from
       if (!ec) {
         boost::system::error_code peer_ec;
         auto peer = socket.remote_endpoint(peer_ec);
-        std::string who = peer_ec ? "unknown peer" : peer.address().to_string() + ":" + std::to_string(peer.port());
+        std::string who =
+            peer_ec ? "unknown peer" : peer.address().to_string() + ":" + std::to_string(peer.port());
         socket.set_option(tcp::no_delay(true), peer_ec);
-        self->on_accept_(make_byte_stream(std::move(socket), "tcp from " + who + " on " + self->description_));
+        self->on_accept_(
+            make_byte_stream(std::move(socket), "tcp from " + who + " on " + self->description_));
       }
       if (ec != asio::error::operation_aborted) self->accept();
     });
@@ -98,7 +102,8 @@ core::Result<std::unique_ptr<TcpListener>> listen_tcp(asio::io_context& io, cons
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return core::Error{"cannot listen on " + host_port + ": " + ec.message()};
-  auto listener = std::make_shared<AsioTcpListener>(std::move(acceptor), "tcp " + host_port, std::move(on_accept));
+  auto listener =
+      std::make_shared<AsioTcpListener>(std::move(acceptor), "tcp " + host_port, std::move(on_accept));
   listener->accept();
   return std::unique_ptr<TcpListener>(std::make_unique<ListenerHandle>(listener));
 }

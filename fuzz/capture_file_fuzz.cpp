@@ -28,12 +28,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& r : parsed->records) again += capture_line(r);
   auto reread = parse_capture(again, "again.cap");
   check(reread.ok());
+  check(reread->devices.size() == parsed->devices.size());
+  for (std::size_t i = 0; i < parsed->devices.size(); ++i) {
+    const auto& a = parsed->devices[i];
+    const auto& b = reread->devices[i];
+    check(a.device == b.device && a.protocol == b.protocol);
+  }
   check(reread->records.size() == parsed->records.size());
   for (std::size_t i = 0; i < parsed->records.size(); ++i) {
     const auto& a = parsed->records[i];
     const auto& b = reread->records[i];
     check(a.time == b.time && a.device == b.device && a.kind == b.kind && a.bytes == b.bytes &&
-          a.state == b.state);
+          a.state == b.state && a.reason == b.reason);
   }
   return 0;
 }

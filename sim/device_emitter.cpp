@@ -11,9 +11,9 @@ struct Entry {
   std::unique_ptr<DeviceEmitter> (*make)();
 };
 constexpr std::array kEmitters{
-    Entry{"masimo", make_masimo_emitter},  Entry{"hl7-mllp", make_hl7_emitter},
-    Entry{"nonin-2", make_nonin2_emitter}, Entry{"nonin-7", make_nonin7_emitter},
-    Entry{"nonin-8", make_nonin8_emitter}, Entry{"cms50", make_cms50_emitter},
+    Entry{"masimo", make_masimo_emitter},         Entry{"hl7-mllp", make_hl7_emitter},
+    Entry{"nonin-2", make_nonin2_emitter},        Entry{"nonin-7", make_nonin7_emitter},
+    Entry{"nonin-8", make_nonin8_emitter},        Entry{"cms50", make_cms50_emitter},
     Entry{"intellivue", make_intellivue_emitter}, Entry{"datex", make_datex_emitter},
 };
 }  // namespace

@@ -24,12 +24,12 @@ struct CuffReading {
 
 // What the device shows at one instant.
 struct DeviceState {
-  core::Duration t{};       // simulated time since the start
-  core::TimePoint wall{};   // the device's clock
-  Vitals vitals;            // as measured (rounded, with noise)
+  core::Duration t{};      // simulated time since the start
+  core::TimePoint wall{};  // the device's clock
+  Vitals vitals;           // as measured (rounded, with noise)
   bool sensor_off = false;
   bool motion = false;
-  bool booting = false;     // just restarted: no values yet
+  bool booting = false;             // just restarted: no values yet
   std::optional<CuffReading> cuff;  // a cuff reading finished since the last frame
   // For devices that stream a waveform or flag beats over the interval that
   // ends at t: the patient (beats and pleth exist up to t) and the device's

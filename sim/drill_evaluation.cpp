@@ -136,7 +136,8 @@ void judge_outside_window(Matcher& m, ExpectationResult& r, core::Duration event
 // A rhythm condition vigild raises only from certain beats: none of the
 // bed's devices gives them (the protocol table says which codecs flag
 // beats), so no alarm could come. Returns the reason, or nothing.
-std::optional<std::string> missing_beats(const WardBed& bed, const DrillRecord& record, const std::string& condition) {
+std::optional<std::string> missing_beats(const WardBed& bed, const DrillRecord& record,
+                                         const std::string& condition) {
   const auto it = record.rhythm_beats.find(condition);
   if (it == record.rhythm_beats.end()) return std::nullopt;
   const auto& wanted = it->second;
@@ -150,8 +151,9 @@ std::optional<std::string> missing_beats(const WardBed& bed, const DrillRecord& 
   }
   std::string kinds;
   for (const auto& w : wanted) kinds += (kinds.empty() ? "" : " or ") + w;
-  return "not judged: vigild raises " + condition + " from " + kinds + " beats, and none of this bed's devices (" +
-         (devices.empty() ? "none" : devices) + ") gives them: rhythm analysis has nothing to judge";
+  return "not judged: vigild raises " + condition + " from " + kinds +
+         " beats, and none of this bed's devices (" + (devices.empty() ? "none" : devices) +
+         ") gives them: rhythm analysis has nothing to judge";
 }
 
 BedReport evaluate_bed(const WardBed& bed, const DrillRecord& record, const EvaluationOptions& options) {
@@ -179,8 +181,9 @@ BedReport evaluate_bed(const WardBed& bed, const DrillRecord& record, const Eval
   for (const auto& x : bed.scenario.expectations) {
     EventResult& er = home(x);
     if (!vigild_can_raise(record.conditions, x.condition)) {
-      er.expectations.push_back({x, Verdict::unknown_condition, std::nullopt,
-                                 "vigild cannot raise '" + x.condition + "' (see vigild --list-conditions); a typo?"});
+      er.expectations.push_back(
+          {x, Verdict::unknown_condition, std::nullopt,
+           "vigild cannot raise '" + x.condition + "' (see vigild --list-conditions); a typo?"});
       continue;
     }
     if (auto why = missing_beats(bed, record, x.condition)) {

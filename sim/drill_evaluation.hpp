@@ -39,13 +39,13 @@ struct AlarmOccurrence {
 };
 
 enum class Verdict {
-  met,                    // in the window
-  early,                  // the right alarm, before the window
-  late,                   // the right alarm, after the window
-  other_priority,         // the condition alarmed in the window, at another priority
-  missed,                 // nothing
-  no_beat_source,         // a rhythm condition on a bed whose devices give vigild no such beats: not judged
-  unknown_condition,      // this vigild cannot raise such a condition (a typo?)
+  met,                // in the window
+  early,              // the right alarm, before the window
+  late,               // the right alarm, after the window
+  other_priority,     // the condition alarmed in the window, at another priority
+  missed,             // nothing
+  no_beat_source,     // a rhythm condition on a bed whose devices give vigild no such beats: not judged
+  unknown_condition,  // this vigild cannot raise such a condition (a typo?)
 };
 const char* verdict_name(Verdict v);
 // Verdicts that count against the drill (all but met and no_beat_source).

@@ -57,10 +57,10 @@ struct DrillRecord {
   // Of those, the ones rhythm analysis raises, with the beats it raises each
   // from ("atrial_fibrillation": ecg, reported, pulse; "pause": ecg).
   std::map<std::string, std::vector<std::string>> rhythm_beats;
-  std::uint64_t messages = 0;           // everything received, heartbeats included
-  std::uint64_t not_marked_drill = 0;   // readings, alarms, links or heartbeats without the drill mark
-  std::uint64_t sequence_gaps = 0;      // messages the runner missed
-  std::vector<std::string> problems;    // the runner's own troubles, for the report
+  std::uint64_t messages = 0;          // everything received, heartbeats included
+  std::uint64_t not_marked_drill = 0;  // readings, alarms, links or heartbeats without the drill mark
+  std::uint64_t sequence_gaps = 0;     // messages the runner missed
+  std::vector<std::string> problems;   // the runner's own troubles, for the report
 };
 
 }  // namespace vigil::sim

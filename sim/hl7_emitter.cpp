@@ -43,7 +43,8 @@ class Hl7Emitter final : public DeviceEmitter {
         bytes,
         [this](const std::string& f) {
           auto ack = drivers::parse_ack(f);
-          if (!ack) warning_ = "received a reply that is not an HL7 ACK";
+          if (!ack)
+            warning_ = "received a reply that is not an HL7 ACK";
           else if (ack->code != "AA" && ack->code != "CA")
             warning_ = "message " + ack->control_id + " refused (" + ack->code + "): " + ack->text;
         },
@@ -64,6 +65,8 @@ class Hl7Emitter final : public DeviceEmitter {
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_hl7_emitter() { return std::make_unique<Hl7Emitter>(); }
+std::unique_ptr<DeviceEmitter> make_hl7_emitter() {
+  return std::make_unique<Hl7Emitter>();
+}
 
 }  // namespace vigil::sim

@@ -27,6 +27,8 @@ class MasimoEmitter final : public DeviceEmitter {
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_masimo_emitter() { return std::make_unique<MasimoEmitter>(); }
+std::unique_ptr<DeviceEmitter> make_masimo_emitter() {
+  return std::make_unique<MasimoEmitter>();
+}
 
 }  // namespace vigil::sim

@@ -15,7 +15,9 @@ namespace {
 // Answers go out at the next frame after the request arrived.
 constexpr auto kAnswerInterval = std::chrono::milliseconds{50};
 
-std::string as_string(const std::vector<std::uint8_t>& b) { return std::string(b.begin(), b.end()); }
+std::string as_string(const std::vector<std::uint8_t>& b) {
+  return std::string(b.begin(), b.end());
+}
 
 // Both monitors' states carry the same numerics under the same names.
 template <class MonitorState>
@@ -29,8 +31,9 @@ MonitorState monitor_state(const DeviceState& s, std::optional<CuffReading>& las
     m.pulse_rate = s.vitals.heart_rate;
   }
   if (s.cuff && !s.cuff->failed) last_cuff = s.cuff;
-  if (last_cuff) m.nibp = typename decltype(m.nibp)::value_type{last_cuff->systolic, last_cuff->diastolic,
-                                                                last_cuff->mean, last_cuff->measured};
+  if (last_cuff)
+    m.nibp = typename decltype(m.nibp)::value_type{last_cuff->systolic, last_cuff->diastolic, last_cuff->mean,
+                                                   last_cuff->measured};
   return m;
 }
 
@@ -38,7 +41,9 @@ class IntellivueEmitter final : public DeviceEmitter {
  public:
   core::Duration interval() const override { return kAnswerInterval; }
 
-  void received(std::span<const std::uint8_t> bytes) override { pending_.insert(pending_.end(), bytes.begin(), bytes.end()); }
+  void received(std::span<const std::uint8_t> bytes) override {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+  }
 
   std::string frame(const DeviceState& s) override {
     auto m = monitor_state<drivers::IntellivueMonitorState>(s, last_cuff_);
@@ -60,7 +65,9 @@ class IntellivueEmitter final : public DeviceEmitter {
 class DatexEmitter final : public DeviceEmitter {
  public:
   core::Duration interval() const override { return kAnswerInterval; }
-  void received(std::span<const std::uint8_t> bytes) override { pending_.insert(pending_.end(), bytes.begin(), bytes.end()); }
+  void received(std::span<const std::uint8_t> bytes) override {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+  }
 
   std::string frame(const DeviceState& s) override {
     const auto m = monitor_state<drivers::DatexMonitorState>(s, last_cuff_);
@@ -80,7 +87,11 @@ class DatexEmitter final : public DeviceEmitter {
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_intellivue_emitter() { return std::make_unique<IntellivueEmitter>(); }
-std::unique_ptr<DeviceEmitter> make_datex_emitter() { return std::make_unique<DatexEmitter>(); }
+std::unique_ptr<DeviceEmitter> make_intellivue_emitter() {
+  return std::make_unique<IntellivueEmitter>();
+}
+std::unique_ptr<DeviceEmitter> make_datex_emitter() {
+  return std::make_unique<DatexEmitter>();
+}
 
 }  // namespace vigil::sim

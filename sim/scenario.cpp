@@ -281,14 +281,20 @@ std::string rest_of(const std::string& line, const std::string& key) {
 
 const char* fault_name(FaultKind k) {
   switch (k) {
-    case FaultKind::unplug: return "unplug";
-    case FaultKind::sensor_off: return "sensor off";
-    case FaultKind::garble: return "garble";
+    case FaultKind::unplug:
+      return "unplug";
+    case FaultKind::sensor_off:
+      return "sensor off";
+    case FaultKind::garble:
+      return "garble";
     case FaultKind::line_noise:
       return "line noise";
-    case FaultKind::motion: return "motion artifact";
-    case FaultKind::reboot: return "reboot";
-    case FaultKind::cuff_failure: return "cuff failure";
+    case FaultKind::motion:
+      return "motion artifact";
+    case FaultKind::reboot:
+      return "reboot";
+    case FaultKind::cuff_failure:
+      return "cuff failure";
   }
   return "?";
 }
@@ -394,7 +400,8 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         p.expect("every");
         const int col = p.column();
         s.nibp_cycle = p.span();
-        if (s.nibp_cycle < std::chrono::seconds{30}) p.fail_at(col, "a cuff cycle shorter than 30 s is not possible");
+        if (s.nibp_cycle < std::chrono::seconds{30})
+          p.fail_at(col, "a cuff cycle shorter than 30 s is not possible");
         if (p.accept("taking")) {
           const int takes_col = p.column();
           s.nibp_takes = p.span();
@@ -437,7 +444,8 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
                            ")"};
     }
   }
-  std::stable_sort(s.events.begin(), s.events.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  std::stable_sort(s.events.begin(), s.events.end(),
+                   [](const auto& a, const auto& b) { return a.at < b.at; });
   return s;
 }
 

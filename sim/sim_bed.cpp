@@ -26,7 +26,8 @@ void SimBed::add_device(const SimDeviceSpec& spec) {
   d->spec = spec;
   d->emitter = make_emitter(spec.protocol);
   if (!d->emitter)
-    throw std::runtime_error("no simulator for protocol '" + spec.protocol + "' (known: " + emitter_names() + ")");
+    throw std::runtime_error("no simulator for protocol '" + spec.protocol + "' (known: " + emitter_names() +
+                             ")");
   d->port = make_port(io_, spec.port);
   d->rng.seed(scenario_.seed + 7919 * static_cast<unsigned>(devices_.size() + 2));
   Device* raw = d.get();
@@ -49,7 +50,8 @@ void SimBed::unplug_all(core::Duration at, core::Duration span) {
     e.fault = FaultKind::unplug;
     e.device = d->spec.id;
     e.fault_for = span;
-    e.text = "unplug " + d->spec.id + " for " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) + " s";
+    e.text = "unplug " + d->spec.id + " for " +
+             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) + " s";
     scenario_.events.push_back(e);
   }
   std::stable_sort(scenario_.events.begin(), scenario_.events.end(),
@@ -92,20 +94,29 @@ void SimBed::apply(const ScenarioEvent& e) {
   if (!d) return;
   const auto until = e.at + e.fault_for;
   switch (*e.fault) {
-    case FaultKind::unplug: d->unplugged_until = until; break;
-    case FaultKind::sensor_off: d->sensor_off_until = until; break;
-    case FaultKind::garble: d->garble_until = until; break;
+    case FaultKind::unplug:
+      d->unplugged_until = until;
+      break;
+    case FaultKind::sensor_off:
+      d->sensor_off_until = until;
+      break;
+    case FaultKind::garble:
+      d->garble_until = until;
+      break;
     case FaultKind::line_noise:
       d->noisy_until = until;
       break;
-    case FaultKind::motion: d->motion_until = until; break;
+    case FaultKind::motion:
+      d->motion_until = until;
+      break;
     case FaultKind::reboot:
       // Silent while it restarts (the cable stays in: vigild hears nothing,
       // it is not told the line closed), then a few frames without values.
       d->silent_until = until;
       d->booting_until = until + std::chrono::seconds{5};
       break;
-    case FaultKind::cuff_failure: break;
+    case FaultKind::cuff_failure:
+      break;
   }
 }
 
@@ -161,7 +172,9 @@ void SimBed::emit(Device& d, core::Duration t) {
     // A broken line: as many bytes as a frame, none of them a frame. A text
     // protocol's line ending survives (noise hits the bytes, not the timing),
     // so the receiver sees one bad frame per frame sent, as on a real line.
-    const std::size_t keep = bytes.ends_with("\r\n") ? 2 : bytes.ends_with('\n') || bytes.ends_with('\r') ? 1 : 0;
+    const std::size_t keep = bytes.ends_with("\r\n")                          ? 2
+                             : bytes.ends_with('\n') || bytes.ends_with('\r') ? 1
+                                                                              : 0;
     for (std::size_t i = 0; i + keep < bytes.size(); ++i) bytes[i] = static_cast<char>(byte(d.rng));
   } else if (const double chance = t < d.noisy_until
                                        ? std::max(d.spec.garbage, core::to_seconds(d.emitter->interval()) /

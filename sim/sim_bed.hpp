@@ -19,14 +19,15 @@ struct SimDeviceSpec {
   std::string id;
   std::string protocol;
   PortSpec port;
-  std::string scenario;   // name or file; empty: the simulator's default
-  double garbage = 0;     // chance per frame of a burst of line noise
+  std::string scenario;  // name or file; empty: the simulator's default
+  double garbage = 0;    // chance per frame of a burst of line noise
 };
 
 class SimBed {
  public:
   using Say = std::function<void(const std::string&)>;
-  SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start, Say say);
+  SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, core::TimePoint wall_start,
+         Say say);
 
   // Throws std::runtime_error with a readable reason.
   void add_device(const SimDeviceSpec& spec);

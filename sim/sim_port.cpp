@@ -86,7 +86,8 @@ class PtyPort final : public SimPort {
   }
 
   std::string describe() const override {
-    return "pty " + (path_.empty() ? std::string{"(closed)"} : path_) + (link_.empty() ? "" : " via " + link_);
+    return "pty " + (path_.empty() ? std::string{"(closed)"} : path_) +
+           (link_.empty() ? "" : " via " + link_);
   }
 
  private:
@@ -103,8 +104,11 @@ class TcpServerPort final : public SimPort {
     auto l = drivers::listen_tcp(io_, where_, [this](std::unique_ptr<drivers::ByteStream> s) {
       auto* raw = s.get();
       clients_.push_back(std::move(s));
-      raw->start([this](std::span<const std::uint8_t> b) { if (on_data_) on_data_(b); },
-                 [this, raw](const std::string&) { drop(raw); });
+      raw->start(
+          [this](std::span<const std::uint8_t> b) {
+            if (on_data_) on_data_(b);
+          },
+          [this, raw](const std::string&) { drop(raw); });
     });
     if (!l) throw std::runtime_error(l.error());
     listener_ = std::move(l.value());
@@ -140,8 +144,11 @@ class TcpClientPort final : public SimPort {
       connecting_ = false;
       if (!result || !plugged_) return;  // retried at the next send
       stream_ = std::move(result.value());
-      stream_->start([this](std::span<const std::uint8_t> b) { if (on_data_) on_data_(b); },
-                     [this](const std::string&) { closed_ = true; });
+      stream_->start(
+          [this](std::span<const std::uint8_t> b) {
+            if (on_data_) on_data_(b);
+          },
+          [this](const std::string&) { closed_ = true; });
     });
   }
   void unplug() override {
@@ -174,9 +181,12 @@ class TcpClientPort final : public SimPort {
 
 std::unique_ptr<SimPort> make_port(boost::asio::io_context& io, const PortSpec& spec) {
   switch (spec.kind) {
-    case PortSpec::Kind::pty: return std::make_unique<PtyPort>(spec.target);
-    case PortSpec::Kind::tcp_listen: return std::make_unique<TcpServerPort>(io, spec.target);
-    case PortSpec::Kind::tcp_connect: return std::make_unique<TcpClientPort>(io, spec.target);
+    case PortSpec::Kind::pty:
+      return std::make_unique<PtyPort>(spec.target);
+    case PortSpec::Kind::tcp_listen:
+      return std::make_unique<TcpServerPort>(io, spec.target);
+    case PortSpec::Kind::tcp_connect:
+      return std::make_unique<TcpClientPort>(io, spec.target);
   }
   return nullptr;
 }

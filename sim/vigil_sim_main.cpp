@@ -28,15 +28,24 @@ sim::SimDeviceSpec parse_device(const std::string& text) {
     auto eq = item.find('=');
     if (eq == std::string::npos) throw CLI::ValidationError("--device", "'" + item + "' is not key=value");
     auto key = item.substr(0, eq), value = item.substr(eq + 1);
-    if (key == "bed") spec.bed = value;
-    else if (key == "id") spec.id = value;
-    else if (key == "protocol") spec.protocol = value;
-    else if (key == "scenario") spec.scenario = value;
-    else if (key == "garbage") spec.garbage = std::stod(value);
-    else if (key == "pty") spec.port = {sim::PortSpec::Kind::pty, value}, has_port = true;
-    else if (key == "tcp-listen") spec.port = {sim::PortSpec::Kind::tcp_listen, value}, has_port = true;
-    else if (key == "tcp-connect") spec.port = {sim::PortSpec::Kind::tcp_connect, value}, has_port = true;
-    else throw CLI::ValidationError("--device", "unknown key '" + key + "'");
+    if (key == "bed")
+      spec.bed = value;
+    else if (key == "id")
+      spec.id = value;
+    else if (key == "protocol")
+      spec.protocol = value;
+    else if (key == "scenario")
+      spec.scenario = value;
+    else if (key == "garbage")
+      spec.garbage = std::stod(value);
+    else if (key == "pty")
+      spec.port = {sim::PortSpec::Kind::pty, value}, has_port = true;
+    else if (key == "tcp-listen")
+      spec.port = {sim::PortSpec::Kind::tcp_listen, value}, has_port = true;
+    else if (key == "tcp-connect")
+      spec.port = {sim::PortSpec::Kind::tcp_connect, value}, has_port = true;
+    else
+      throw CLI::ValidationError("--device", "unknown key '" + key + "'");
   }
   if (spec.protocol.empty()) throw CLI::ValidationError("--device", "'" + text + "' needs protocol=");
   if (!has_port) spec.port = {sim::PortSpec::Kind::pty, ""};
@@ -131,18 +140,22 @@ int replay(const ReplayOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"vigil-sim: simulated bedside monitors speaking real device protocols over a pty or TCP.\n"
-               "Example: vigil-sim --device bed=bed-1,id=ox,protocol=masimo,pty=/tmp/bed-1-ox --scenario desaturation"};
+  CLI::App app{
+      "vigil-sim: simulated bedside monitors speaking real device protocols over a pty or TCP.\n"
+      "Example: vigil-sim --device bed=bed-1,id=ox,protocol=masimo,pty=/tmp/bed-1-ox --scenario "
+      "desaturation"};
   std::vector<std::string> device_texts;
   std::string scenario_name = "steady";
   double speed = 1.0, noise = -1, garbage = 0;
   double disconnect_at = -1, disconnect_for = 5, anchor_ms = 0;
   std::string clock_file;
   bool forever = false, list = false;
-  app.add_option("-d,--device", device_texts,
-                 "a simulated device: bed=ID,id=ID,protocol=NAME and one of pty=LINKPATH, tcp-listen=HOST:PORT, "
-                 "tcp-connect=HOST:PORT; optional scenario=NAME|FILE, garbage=CHANCE (repeatable)");
-  app.add_option("-s,--scenario", scenario_name, "default scenario, built-in name or file")->capture_default_str();
+  app.add_option(
+      "-d,--device", device_texts,
+      "a simulated device: bed=ID,id=ID,protocol=NAME and one of pty=LINKPATH, tcp-listen=HOST:PORT, "
+      "tcp-connect=HOST:PORT; optional scenario=NAME|FILE, garbage=CHANCE (repeatable)");
+  app.add_option("-s,--scenario", scenario_name, "default scenario, built-in name or file")
+      ->capture_default_str();
   app.add_option("--speed", speed, "simulated seconds per real second")->check(CLI::Range(0.1, 1000.0));
   app.add_option(
       "--clock-file", clock_file,
@@ -153,7 +166,8 @@ int main(int argc, char** argv) {
       "start the scenarios at this Unix time in ms (default: now); with --speed, give vigild the same "
       "--clock-anchor-ms and --clock-rate so both agree on the time");
   app.add_option("--noise", noise, "measurement noise amplitude (overrides the scenario's)");
-  app.add_option("--garbage", garbage, "chance per frame of line noise on every device")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--garbage", garbage, "chance per frame of line noise on every device")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--disconnect-at", disconnect_at, "unplug every device at this many seconds");
   app.add_option("--disconnect-for", disconnect_for, "for this many seconds")->capture_default_str();
   app.add_flag("--forever", forever, "keep the patient at the scenario's last values after it ends");
@@ -221,8 +235,10 @@ int main(int argc, char** argv) {
       bed->add_device(spec);
     }
     for (auto& [id, bed] : beds) {
-      if (disconnect_at >= 0) bed->unplug_all(std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(disconnect_at)),
-                                              std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(disconnect_for)));
+      if (disconnect_at >= 0)
+        bed->unplug_all(
+            std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(disconnect_at)),
+            std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(disconnect_for)));
       bed->start();
       std::cout << "vigil-sim: " << id << " scenario: " << bed->scenario().title << "\n";
       for (const auto& line : bed->describe_ports()) std::cout << "vigil-sim: " << line << "\n";
@@ -283,7 +299,9 @@ int main(int argc, char** argv) {
         held ? std::chrono::duration<double>(0) : std::chrono::duration<double>(due - t) / speed;
     timer.expires_after(std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(wait),
                                    std::chrono::microseconds{500}, std::chrono::microseconds{50'000}));
-    timer.async_wait([&](boost::system::error_code ec) { if (!ec) step(); });
+    timer.async_wait([&](boost::system::error_code ec) {
+      if (!ec) step();
+    });
   };
   step();
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};

@@ -5,8 +5,10 @@
 
 namespace vigil::tools {
 
-core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, vigil::v1::CommandRequest request,
-                                                   std::chrono::milliseconds timeout, const CurveClientFiles& curve) {
+core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint,
+                                                   vigil::v1::CommandRequest request,
+                                                   std::chrono::milliseconds timeout,
+                                                   const CurveClientFiles& curve) {
   if (request.request_id().empty()) {
     std::random_device rd;
     request.set_request_id("ctl-" + std::to_string(rd()));
@@ -28,9 +30,11 @@ core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, 
   zmq::pollitem_t item{sock.handle(), 0, ZMQ_POLLIN, 0};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
-      return core::Error{"no reply from vigild at " + endpoint + " within " + std::to_string(timeout.count()) +
+      return core::Error{"no reply from vigild at " + endpoint + " within " +
+                         std::to_string(timeout.count()) +
                          " ms (is it running? is this its command endpoint?" +
                          (curve.enabled() ? " is this key allowed?)" : " does it require CURVE keys?)")};
     zmq::poll(&item, 1, left);
@@ -42,7 +46,8 @@ core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, 
       reply_bytes.assign(static_cast<const char*>(part.data()), part.size());
     } while (part.more());
     vigil::v1::CommandReply reply;
-    if (!reply.ParseFromString(reply_bytes)) return core::Error{"vigild sent a reply that is not a CommandReply"};
+    if (!reply.ParseFromString(reply_bytes))
+      return core::Error{"vigild sent a reply that is not a CommandReply"};
     if (reply.request_id() != request.request_id()) continue;  // a late answer to someone else's question
     return reply;
   }

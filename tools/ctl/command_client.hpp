@@ -10,7 +10,9 @@
 
 namespace vigil::tools {
 
-core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint, vigil::v1::CommandRequest request,
-                                                   std::chrono::milliseconds timeout, const CurveClientFiles& curve = {});
+core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint,
+                                                   vigil::v1::CommandRequest request,
+                                                   std::chrono::milliseconds timeout,
+                                                   const CurveClientFiles& curve = {});
 
 }  // namespace vigil::tools

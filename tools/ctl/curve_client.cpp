@@ -15,10 +15,12 @@ namespace vigil::tools {
 core::Result<bool> apply_curve(zmq::socket_t& socket, const CurveClientFiles& files) {
   if (!files.enabled()) return false;
   if (files.key_file.empty() || files.server_key_file.empty())
-    return core::Error{"CURVE needs both --key (this client's .key file) and --server-key (vigild's .pub file)"};
+    return core::Error{
+        "CURVE needs both --key (this client's .key file) and --server-key (vigild's .pub file)"};
   auto mine = core::read_curve_key_file(files.key_file);
   if (!mine) return core::Error{mine.error()};
-  if (mine->secret_key.empty()) return core::Error{files.key_file + ": no 'secret:' line (give the .key file, not .pub)"};
+  if (mine->secret_key.empty())
+    return core::Error{files.key_file + ": no 'secret:' line (give the .key file, not .pub)"};
   auto server = core::read_curve_key_file(files.server_key_file);
   if (!server) return core::Error{server.error()};
   socket.set(zmq::sockopt::curve_serverkey, server->public_key);
@@ -31,7 +33,8 @@ namespace {
 core::Result<bool> write_file(const std::string& path, const std::string& text, mode_t mode) {
   // Created with its final mode: a secret key is never readable by others, not even briefly.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return core::Error{path + ": cannot create (" + std::strerror(errno) + "; it must not exist yet)"};
+  if (fd < 0)
+    return core::Error{path + ": cannot create (" + std::strerror(errno) + "; it must not exist yet)"};
   const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::fchmod(fd, mode);
   ::close(fd);
@@ -47,7 +50,8 @@ core::Result<std::string> write_key_pair(const std::string& directory, const std
   const std::string header = "# vigil CURVE key '" + name + "'\n";
   if (auto r = write_file(base + ".key", header + "public: " + pub + "\nsecret: " + sec + "\n", 0600); !r)
     return core::Error{r.error()};
-  if (auto r = write_file(base + ".pub", header + "public: " + pub + "\n", 0644); !r) return core::Error{r.error()};
+  if (auto r = write_file(base + ".pub", header + "public: " + pub + "\n", 0644); !r)
+    return core::Error{r.error()};
   return std::string{pub};
 }
 

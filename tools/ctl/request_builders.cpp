@@ -44,12 +44,18 @@ core::Result<vigil::v1::Baseline> parse_baseline(const std::string& text) {
     const auto key = item.substr(0, eq);
     auto v = number(item.substr(eq + 1), "baseline." + key);
     if (!v) return core::Error{v.error()};
-    if (key == "sys") b.set_nibp_sys(*v);
-    else if (key == "dia") b.set_nibp_dia(*v);
-    else if (key == "map" || key == "mean") b.set_nibp_mean(*v);
-    else if (key == "hr") b.set_heart_rate(*v);
-    else if (key == "spo2") b.set_spo2(*v);
-    else return core::Error{"baseline: unknown name '" + key + "' (sys, dia, map, hr, spo2)"};
+    if (key == "sys")
+      b.set_nibp_sys(*v);
+    else if (key == "dia")
+      b.set_nibp_dia(*v);
+    else if (key == "map" || key == "mean")
+      b.set_nibp_mean(*v);
+    else if (key == "hr")
+      b.set_heart_rate(*v);
+    else if (key == "spo2")
+      b.set_spo2(*v);
+    else
+      return core::Error{"baseline: unknown name '" + key + "' (sys, dia, map, hr, spo2)"};
   }
   return b;
 }

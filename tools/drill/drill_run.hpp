@@ -21,7 +21,7 @@ struct RunOptions {
   std::string work_dir;  // ptys, config, logs
   std::string publish;   // empty: a free port on 127.0.0.1
   std::string command;
-  std::string capture;  // vigild --capture, when set
+  std::string capture;           // vigild --capture, when set
   bool serial_over_tcp = false;  // every serial device through TCP (see plan_drill)
   // Scenario time recorded after the longest scenario ends.
   core::Duration tail = std::chrono::seconds{3};

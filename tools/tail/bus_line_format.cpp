@@ -13,7 +13,8 @@ std::string clock_time(const google::protobuf::Timestamp& ts) {
   std::tm tm{};
   localtime_r(&secs, &tm);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, ts.nanos() / 1000000);
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                ts.nanos() / 1000000);
   return buf;
 }
 
@@ -48,8 +49,9 @@ std::string format_line(const vigil::v1::BusMessage& m) {
   switch (m.body_case()) {
     case vigil::v1::BusMessage::kObservation: {
       const auto& o = m.observation();
-      std::string line = clock_time(o.received()) + " " + (o.drill() ? drill_tag : "") + o.bed() + " " + o.device() +
-                         " " + o.metric() + " " + number(o.value()) + " " + o.unit() + quality_text(o.quality());
+      std::string line = clock_time(o.received()) + " " + (o.drill() ? drill_tag : "") + o.bed() + " " +
+                         o.device() + " " + o.metric() + " " + number(o.value()) + " " + o.unit() +
+                         quality_text(o.quality());
       if (o.has_device_time()) line += " (measured " + clock_time(o.device_time()) + ")";
       return line;
     }
@@ -58,7 +60,8 @@ std::string format_line(const vigil::v1::BusMessage& m) {
       std::string line = clock_time(a.time()) + " " + (a.drill() ? drill_tag : "") + a.bed() + " ALARM " +
                          upper(vigil::v1::AlarmTransition_Name(a.transition())) + " " +
                          upper(vigil::v1::Priority_Name(a.priority())) + " " +
-                         (a.kind() == vigil::v1::TECHNICAL ? "technical " : "") + a.condition() + ": " + a.message();
+                         (a.kind() == vigil::v1::TECHNICAL ? "technical " : "") + a.condition() + ": " +
+                         a.message();
       if (a.latched()) line += " (latched)";
       if (!a.actor().empty()) line += " by " + a.actor();
       return line;
@@ -70,14 +73,16 @@ std::string format_line(const vigil::v1::BusMessage& m) {
     }
     case vigil::v1::BusMessage::kContext: {
       const auto& c = m.context();
-      return clock_time(c.time()) + " " + (c.drill() ? drill_tag : "") + c.bed() + " " + c.what() + ": " + c.message();
+      return clock_time(c.time()) + " " + (c.drill() ? drill_tag : "") + c.bed() + " " + c.what() + ": " +
+             c.message();
     }
     case vigil::v1::BusMessage::kHeartbeat: {
       const auto& h = m.heartbeat();
       return clock_time(h.time()) + " " + (h.drill() ? drill_tag : "") + h.bed() + " heartbeat seq " +
              std::to_string(h.last_seq());
     }
-    case vigil::v1::BusMessage::BODY_NOT_SET: break;
+    case vigil::v1::BusMessage::BODY_NOT_SET:
+      break;
   }
   return "(empty message)";
 }

@@ -35,7 +35,8 @@ void BusSummary::add(const vigil::v1::BusMessage& m) {
       seq = m.link().seq();
       beds_[bed].links[m.link().device()] = vigil::v1::LinkState_Name(m.link().state());
       break;
-    default: return;
+    default:
+      return;
   }
   auto& last = seq_[bed];
   if (last != 0 && seq != last + 1) ++gaps_;

@@ -12,15 +12,17 @@
 
 #include "client/clone_client.hpp"
 #include "client/vigild_replay.hpp"
-#include "tools/tail/bus_line_format.hpp"
 #include "tools/ctl/curve_client.hpp"
+#include "tools/tail/bus_line_format.hpp"
 #include "tools/tail/bus_summary.hpp"
 
 namespace {
 
 // Ctrl-C or SIGTERM end the tail as --seconds does, summary included.
 volatile std::sig_atomic_t g_interrupted = 0;
-void on_interrupt(int) { g_interrupted = 1; }
+void on_interrupt(int) {
+  g_interrupted = 1;
+}
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
@@ -78,7 +80,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"obs", "alarm", "link", "ctx", "hb"}));
   app.add_flag("--json", json, "one JSON object per line");
   app.add_flag("--heartbeats", heartbeats, "also print heartbeats");
-  app.add_flag("--summary", summary, "at the end (--seconds, --count, Ctrl-C or SIGTERM), print a summary per bed (readings, last values, alarms)");
+  app.add_flag("--summary", summary,
+               "at the end (--seconds, --count, Ctrl-C or SIGTERM), print a summary per bed (readings, last "
+               "values, alarms)");
   app.add_option("--seconds", seconds, "stop after this many seconds");
   app.add_option("--count", count, "stop after this many messages");
   vigil::tools::CurveClientFiles curve;

@@ -146,20 +146,21 @@ TEST_CASE(
   CHECK(out.alarms[0].transition == Transition::cleared);
 }
 
-TEST_CASE("A restored unacknowledged medium alarm still escalates two minutes after its original onset") {
+TEST_CASE("A restored unacknowledged medium alarm still escalates two minutes after it was first raised") {
   Bed b;
   b.stream(Metric::spo2, 89, 20);  // medium desaturation after 15 s
   const auto* raised = b.find("desaturation", Transition::raised);
   REQUIRE(raised);
-  const auto onset = raised->onset;
+  CHECK(raised->time - raised->onset == 15s);
+  const auto raised_at = raised->time;
   const BedState saved = b.bed.state();
   b.clock.advance(30s);
   BedOutput out;
   BedAlarms bed = restarted(saved, b.clock.now(), out);
   out.clear();
-  bed.tick(onset + 119s, out);
+  bed.tick(raised_at + 119s, out);
   CHECK(out.alarms.empty());
-  bed.tick(onset + 120s, out);
+  bed.tick(raised_at + 120s, out);
   REQUIRE(out.alarms.size() == 1);
   CHECK(out.alarms[0].transition == Transition::escalated);
   CHECK(out.alarms[0].priority == Priority::high);

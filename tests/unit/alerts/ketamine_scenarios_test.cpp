@@ -146,6 +146,41 @@ TEST_CASE("SpO2 88 % for 20 s raises medium desaturation after the 15 s delay") 
   CHECK(b.out.alarms[0].time - start == 15s);
 }
 
+TEST_CASE(
+    "SpO2 88 % from t: medium desaturation is raised at t + 15 s, and its onset (and id) is t, when the "
+    "desaturation began") {
+  Bed b;
+  b.stream(Metric::spo2, 97, 60);
+  const auto t = b.clock.now();
+  b.stream(Metric::spo2, 88, 20);
+  REQUIRE(b.log() == Log{"raised medium desaturation"});
+  const auto& raised = b.out.alarms[0];
+  CHECK(raised.time == t + 15s);
+  CHECK(raised.onset == t);
+  const auto t_ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  CHECK(raised.alarm_id == "bed-1:desaturation:" + std::to_string(t_ms));
+}
+
+TEST_CASE("SpO2 88 % from t, 83 % from t + 20 s: the high level escalates the same alarm, onset still t") {
+  Bed b;
+  const auto t = b.clock.now();
+  b.stream(Metric::spo2, 88, 20);
+  b.stream(Metric::spo2, 83, 10);
+  REQUIRE(b.log() == Log{"raised medium desaturation", "escalated high desaturation"});
+  CHECK(b.out.alarms[1].time == t + 25s);
+  CHECK(b.out.alarms[1].alarm_id == b.out.alarms[0].alarm_id);
+  CHECK(b.out.alarms[1].onset == t);
+}
+
+TEST_CASE("SpO2 82 % from t raises high at t + 5 s with its onset at t") {
+  Bed b;
+  const auto t = b.clock.now();
+  b.stream(Metric::spo2, 82, 8);
+  REQUIRE(b.log() == Log{"raised high desaturation"});
+  CHECK(b.out.alarms[0].time == t + 5s);
+  CHECK(b.out.alarms[0].onset == t);
+}
+
 TEST_CASE("SpO2 88 % for 10 s raises nothing") {
   Bed b;
   b.stream(Metric::spo2, 88, 10);
@@ -195,11 +230,14 @@ TEST_CASE("audio pause lasts 2 minutes, then re-announces an alarm still present
         Log{"raised high desaturation", "audio_paused high desaturation", "audio_resumed high desaturation"});
 }
 
-TEST_CASE("an unacknowledged medium alarm escalates to high after 120 s") {
+TEST_CASE("an unacknowledged medium alarm escalates to high 120 s after it was raised") {
   Bed b;
+  const auto t = b.clock.now();
   b.stream(Metric::spo2, 88, 15 + 121);
   REQUIRE(b.log() == Log{"raised medium desaturation", "escalated high desaturation"});
-  CHECK(b.out.alarms[1].time - b.out.alarms[0].onset == 120s);
+  CHECK(b.out.alarms[1].time - b.out.alarms[0].time == 120s);
+  CHECK(b.out.alarms[1].onset == t);
+  CHECK(b.out.alarms[1].message.starts_with("unacknowledged for 120 s: "));
 }
 
 TEST_CASE("sensor off is a medium technical alarm after 10 s and clears when the sensor is back") {

@@ -1,6 +1,7 @@
+#include "core/metric.hpp"
+
 #include <doctest/doctest.h>
 
-#include "core/metric.hpp"
 #include "core/observation.hpp"
 
 using namespace vigil::core;
@@ -29,7 +30,8 @@ TEST_CASE("artifact, sensor-off and invalid values are not usable; low perfusion
   CHECK(q.usable());
   q.set(QualityFlag::low_perfusion);
   CHECK(q.usable());
-  for (auto f : {QualityFlag::artifact, QualityFlag::sensor_off, QualityFlag::invalid, QualityFlag::questionable}) {
+  for (auto f :
+       {QualityFlag::artifact, QualityFlag::sensor_off, QualityFlag::invalid, QualityFlag::questionable}) {
     Quality bad;
     bad.set(f);
     CHECK_FALSE(bad.usable());

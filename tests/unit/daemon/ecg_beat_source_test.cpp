@@ -13,6 +13,7 @@
 #include "../alerts/synthetic_signals.hpp"
 #include "drivers/hl7_oru_r01.hpp"
 #include "drivers/mllp_codec.hpp"
+#include "tests/unit/shared_data.hpp"
 #include "tools/validate/annotated_record.hpp"
 #include "tools/validate/qrs_scoring.hpp"
 #include "tools/validate/wfdb_header.hpp"
@@ -157,11 +158,9 @@ TEST_CASE("of two leads of one monitor only lead II gives beats; lead I takes ov
 
 TEST_CASE(
     "MIT-BIH record 100 sent as 1 s HL7 ORU^R01 ECG segments: beats match the reference, Se and +P >= 99 %") {
-  const std::filesystem::path stem = std::filesystem::path(VIGIL_SHARED_DATA) / "mitdb" / "100";
-  if (!std::filesystem::exists(stem.string() + ".dat")) {
-    MESSAGE("MIT-BIH record 100 not found under " << stem << "; skipped");
-    return;
-  }
+  const auto data = test::shared_data();
+  if (!data) return;
+  const std::filesystem::path stem = std::filesystem::path(*data) / "mitdb" / "100";
   const auto header = validate::read_wfdb_header(stem.string() + ".hea");
   const auto signals = validate::read_wfdb_signals(header, stem.parent_path());
   const auto reference = validate::load_annotated_record(stem).beats;

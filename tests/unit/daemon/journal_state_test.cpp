@@ -38,6 +38,7 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   a.last.device = "ox";
   a.alarm_id = "bed-1:tachycardia:123";
   a.onset = t + 5min;
+  a.raised = t + 5min + 15s;
   a.priority = alerts::Priority::high;
   a.active = true;
   a.acknowledged = true;
@@ -70,7 +71,7 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   CHECK((b.last.priority == alerts::Priority::medium && b.last.metric == Metric::pulse_rate));
   CHECK((b.last.value == 131 && b.last.limit == 120 && b.last.device == "ox"));
   CHECK(b.last.message == a.last.message);
-  CHECK((b.onset == a.onset && b.priority == alerts::Priority::high));
+  CHECK((b.onset == a.onset && b.raised == a.raised && b.priority == alerts::Priority::high));
   CHECK((b.active && b.acknowledged && b.escalated && b.latching));
   CHECK(b.actor == a.actor);
   CHECK(b.paused_until == a.paused_until);

@@ -4,9 +4,9 @@
 #include "daemon/journal.hpp"
 
 #include <doctest/doctest.h>
-#include <limits>
 
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 
 #include "daemon/bus_messages.hpp"

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "tools/drill/drill_plan.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace vigil;
 using namespace vigil::tools;
@@ -31,8 +31,11 @@ bed bed-2 runs steady
   CHECK(c.find("device { id: \"oximeter\" protocol: \"cms50\" tcp_connect: \"127.0.0.1:40003\" }") !=
         std::string::npos);
   REQUIRE(plan.sim_devices.size() == 4);
-  CHECK(plan.sim_devices[0] == "bed=bed-1,id=oximeter,protocol=masimo,scenario=steady,pty=/tmp/work/bed-1-oximeter");
-  CHECK(plan.sim_devices[1] == "bed=bed-1,id=monitor,protocol=hl7-mllp,scenario=steady,tcp-connect=127.0.0.1:40002");
-  CHECK(plan.sim_devices[2] == "bed=bed-2,id=oximeter,protocol=cms50,scenario=steady,tcp-listen=127.0.0.1:40003");
+  CHECK(plan.sim_devices[0] ==
+        "bed=bed-1,id=oximeter,protocol=masimo,scenario=steady,pty=/tmp/work/bed-1-oximeter");
+  CHECK(plan.sim_devices[1] ==
+        "bed=bed-1,id=monitor,protocol=hl7-mllp,scenario=steady,tcp-connect=127.0.0.1:40002");
+  CHECK(plan.sim_devices[2] ==
+        "bed=bed-2,id=oximeter,protocol=cms50,scenario=steady,tcp-listen=127.0.0.1:40003");
   CHECK(plan.pty_links == std::vector<std::string>{"/tmp/work/bed-1-oximeter"});
 }

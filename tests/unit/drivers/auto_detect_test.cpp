@@ -1,6 +1,7 @@
+#include "drivers/auto_detect.hpp"
+
 #include <doctest/doctest.h>
 
-#include "drivers/auto_detect.hpp"
 #include "drivers/masimo_codec.hpp"
 #include "drivers/nonin_codec.hpp"
 
@@ -8,7 +9,9 @@ using namespace vigil;
 using namespace vigil::drivers;
 
 namespace {
-std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes_of(const std::string& s) {
+  return {s.begin(), s.end()};
+}
 
 std::vector<std::uint8_t> masimo_line(double spo2) {
   MasimoFrame f;

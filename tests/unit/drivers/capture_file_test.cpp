@@ -60,3 +60,45 @@ TEST_CASE("a capture time beyond any clock is damage, not a time") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().starts_with("f.cap:2:1: expected a time"));
 }
+
+// Found by capture_file_fuzz (kept in fuzz/regressions/capture_file/): a
+// device line whose name held a '\r' and whose protocol was a lone '\r' was
+// accepted, and written back as a line whose CRLF ate the protocol.
+TEST_CASE("a device line with a control character in its name or protocol is damage, not a device") {
+  auto r = parse_capture(
+      "#o\ndevice b-/\x92\x9a"
+      "1poN32b84\r33d30# \r \n",
+      "f.cap");
+  REQUIRE_FALSE(r.ok());
+  CHECK_MESSAGE(r.error().starts_with("f.cap:2:8: expected bed/device"), r.error());
+
+  r = parse_capture("device bed-1/ox \r \n", "f.cap");
+  REQUIRE_FALSE(r.ok());
+  CHECK_MESSAGE(r.error().starts_with("f.cap:1:17: expected the device's protocol"), r.error());
+
+  r = parse_capture("device bed-1/ox masimo\n1.5 bed-1/ox link \x01UP x\n", "f.cap");
+  REQUIRE_FALSE(r.ok());
+  CHECK_MESSAGE(r.error().starts_with("f.cap:2:19: expected a link state"), r.error());
+}
+
+TEST_CASE("what the reader accepts, the writer writes back to the same records") {
+  // A reason may hold a lone '\r' or begin with one: it reads as a space, so
+  // the line written back reads the same.
+  const char* text = "device bed-1/ox masimo \r\n1.5 bed-1/ox link DOWN \rcable\rpulled\r\r\n";
+  auto first = parse_capture(text, "f.cap");
+  REQUIRE_MESSAGE(first.ok(), (first.ok() ? "" : first.error()));
+  REQUIRE(first->records.size() == 1);
+  CHECK(first->records[0].reason == "cable pulled ");
+
+  std::string again;
+  for (const auto& d : first->devices) again += capture_device_line(d);
+  for (const auto& rec : first->records) again += capture_line(rec);
+  auto second = parse_capture(again, "again.cap");
+  REQUIRE_MESSAGE(second.ok(), (second.ok() ? "" : second.error()));
+  REQUIRE(second->devices.size() == 1);
+  CHECK(second->devices[0].device == "bed-1/ox");
+  CHECK(second->devices[0].protocol == "masimo");
+  REQUIRE(second->records.size() == 1);
+  CHECK(second->records[0].state == "DOWN");
+  CHECK(second->records[0].reason == first->records[0].reason);
+}

@@ -178,8 +178,8 @@ TEST_CASE("a stream fed one byte at a time decodes exactly as when fed whole, er
   // errors that happened later in the stream.
   const auto bad_row = "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|9x|%|||||F\r";
   const auto cut = mllp_frame(oru("C-9", kHrRow)).substr(0, 40);
-  const auto stream = mllp_frame(oru("C-7", kHrRow + bad_row)) + "noise" + cut +
-                      mllp_frame(oru("C-8", kHrRow, "|T|2.6"));
+  const auto stream =
+      mllp_frame(oru("C-7", kHrRow + bad_row)) + "noise" + cut + mllp_frame(oru("C-8", kHrRow, "|T|2.6"));
   auto whole = make_hl7_session();
   const auto once = feed(*whole, stream);
   auto split = make_hl7_session();

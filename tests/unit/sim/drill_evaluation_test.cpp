@@ -153,7 +153,8 @@ TEST_CASE("a pause needs ECG beats: pulse flags alone leave it not judged") {
   const auto report = evaluate(ward, base_record());
   const auto& pause = result(report, "high", "pause");
   CHECK(pause.verdict == Verdict::no_beat_source);
-  CHECK(pause.note.find("from ecg beats, and none of this bed's devices (hl7-mllp, cms50)") != std::string::npos);
+  CHECK(pause.note.find("from ecg beats, and none of this bed's devices (hl7-mllp, cms50)") !=
+        std::string::npos);
   CHECK_FALSE(verdict_fails(Verdict::no_beat_source));
 }
 
@@ -163,7 +164,8 @@ TEST_CASE("vigild's condition list gives the conditions and the beats each rhyth
   CHECK(record.conditions[4] == "atrial_fibrillation");
   CHECK(record.conditions[6] == "device_lost:<device>");
   CHECK(record.rhythm_beats.size() == 2);
-  CHECK(record.rhythm_beats.at("atrial_fibrillation") == std::vector<std::string>{"ecg", "reported", "pulse"});
+  CHECK(record.rhythm_beats.at("atrial_fibrillation") ==
+        std::vector<std::string>{"ecg", "reported", "pulse"});
   CHECK(record.rhythm_beats.at("pause") == std::vector<std::string>{"ecg"});
 }
 

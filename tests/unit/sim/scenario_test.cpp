@@ -197,7 +197,13 @@ TEST_CASE("numbers out of any drill's range are refused where they are written")
 }
 
 TEST_CASE("absurd durations and times are errors, not overflows (found by fuzzing)") {
-  CHECK(parse_scenario("at 1:00 lower spo2 to 80 over 1e91 s\n", "f.scn").error().starts_with("f.scn:1:31: a drill lasts at most 24 hours"));
-  CHECK(parse_scenario("at 99999999:00 lower spo2 to 80\n", "f.scn").error().starts_with("f.scn:1:4: a drill lasts at most 24 hours"));
-  CHECK(parse_scenario("duration: 2000000 s\n", "f.scn").error().starts_with("f.scn:1:11: a drill lasts at most 24 hours"));
+  CHECK(parse_scenario("at 1:00 lower spo2 to 80 over 1e91 s\n", "f.scn")
+            .error()
+            .starts_with("f.scn:1:31: a drill lasts at most 24 hours"));
+  CHECK(parse_scenario("at 99999999:00 lower spo2 to 80\n", "f.scn")
+            .error()
+            .starts_with("f.scn:1:4: a drill lasts at most 24 hours"));
+  CHECK(parse_scenario("duration: 2000000 s\n", "f.scn")
+            .error()
+            .starts_with("f.scn:1:11: a drill lasts at most 24 hours"));
 }

@@ -51,7 +51,8 @@ TEST_CASE("a station with nothing to watch is refused") {
 }
 
 TEST_CASE("the shipped example station config is valid") {
-  auto c = vigil::station::load_station_config(std::string{VIGIL_SOURCE_DIR} + "/systemd/vigil-station.conf.example");
+  auto c = vigil::station::load_station_config(std::string{VIGIL_SOURCE_DIR} +
+                                               "/systemd/vigil-station.conf.example");
   INFO((c.ok() ? "" : c.error()));
   REQUIRE(c.ok());
   CHECK(c->daemon_size() == 2);

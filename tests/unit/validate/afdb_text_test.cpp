@@ -2,14 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/shared_data.hpp"
 #include "tools/validate/annotated_record.hpp"
 #include "tools/validate/file_input.hpp"
 
 using namespace vigil::validate;
-
-namespace {
-const std::string kData = VIGIL_SHARED_DATA;
-}
+using vigil::test::shared_data;
 
 TEST_CASE("elapsed times of rdann dumps read as seconds") {
   CHECK(parse_elapsed_time("0:00.120") == doctest::Approx(0.12));
@@ -20,7 +18,9 @@ TEST_CASE("elapsed times of rdann dumps read as seconds") {
 }
 
 TEST_CASE("AF database record 04015: 15 rhythm changes from (N at sample 30, AF paroxysms, 250 Hz derived") {
-  const RhythmDump d = read_rhythm_dump(kData + "/afdb-rr/04015.rhythm.txt");
+  const auto data = shared_data();
+  if (!data) return;
+  const RhythmDump d = read_rhythm_dump(*data + "/afdb-rr/04015.rhythm.txt");
   REQUIRE(d.changes.size() == 15);
   CHECK(d.sampling_frequency == 250);
   CHECK(d.changes[0].sample == 30);
@@ -31,7 +31,9 @@ TEST_CASE("AF database record 04015: 15 rhythm changes from (N at sample 30, AF 
 }
 
 TEST_CASE("AF database record 04015's .qrs dump: 44006 beats from sample 0 to 8999941") {
-  const auto beats = read_rr_dump(kData + "/afdb-rr/04015.rr.txt");
+  const auto data = shared_data();
+  if (!data) return;
+  const auto beats = read_rr_dump(*data + "/afdb-rr/04015.rr.txt");
   REQUIRE(beats.size() == 44006);
   CHECK(beats[0] == 0);
   CHECK(beats[1] == 61);
@@ -40,7 +42,9 @@ TEST_CASE("AF database record 04015's .qrs dump: 44006 beats from sample 0 to 89
 }
 
 TEST_CASE("record 07162 is AF throughout: one rhythm annotation") {
-  const AnnotatedRecord r = load_annotated_record(kData + "/afdb-rr/07162");
+  const auto data = shared_data();
+  if (!data) return;
+  const AnnotatedRecord r = load_annotated_record(*data + "/afdb-rr/07162");
   CHECK(r.beat_source == "rr.txt");
   REQUIRE(r.rhythm.size() == 1);
   CHECK(r.rhythm[0].label == "(AFIB");
@@ -49,7 +53,9 @@ TEST_CASE("record 07162 is AF throughout: one rhythm annotation") {
 }
 
 TEST_CASE("a WFDB record loads its beats and rhythm from the .atr when there is no .qrs") {
-  const AnnotatedRecord r = load_annotated_record(kData + "/mitdb/208");
+  const auto data = shared_data();
+  if (!data) return;
+  const AnnotatedRecord r = load_annotated_record(*data + "/mitdb/208");
   CHECK(r.beat_source == "atr");
   CHECK(r.sampling_frequency == 360);
   CHECK(r.beats.size() == 2955);
@@ -71,6 +77,6 @@ TEST_CASE("malformed dumps and missing records are refused with a message naming
   CHECK_THROWS_AS(parse_rr_dump("100 0.5 50\n"), FormatError);
   CHECK_THROWS_AS(parse_rhythm_dump("title\n 0:01.000 250 + 0 0 0 (N\n 0:00.500 125 + 0 0 0 (AFIB\n"),
                   FormatError);
-  CHECK_THROWS_WITH_AS(load_annotated_record(kData + "/afdb-rr/99999"), doctest::Contains("99999"),
-                       FormatError);
+  CHECK_THROWS_WITH_AS(load_annotated_record(vigil::test::shared_data_dir() + "/afdb-rr/99999"),
+                       doctest::Contains("99999"), FormatError);
 }

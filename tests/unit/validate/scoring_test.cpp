@@ -2,15 +2,16 @@
 
 #include <sstream>
 
+#include "tests/unit/shared_data.hpp"
 #include "tools/validate/af_model_fit.hpp"
 #include "tools/validate/af_scoring.hpp"
 #include "tools/validate/qrs_scoring.hpp"
 #include "tools/validate/validation_report.hpp"
 
 using namespace vigil::validate;
+using vigil::test::shared_data;
 
 namespace {
-const std::string kData = VIGIL_SHARED_DATA;
 
 // Regular beats for 200 s, irregular for 300 s, regular again: a synthetic
 // record at 250 Hz with one AF episode.
@@ -48,7 +49,9 @@ TEST_CASE("beat matching counts each reference beat once within the window") {
 TEST_CASE(
     "smoke validation: our QRS detector on MIT-BIH 100 finds over 99.5 % of beats with over 99.5 % "
     "predictivity") {
-  const QrsRecordResult r = validate_qrs(kData + "/mitdb/100");
+  const auto data = shared_data();
+  if (!data) return;
+  const QrsRecordResult r = validate_qrs(*data + "/mitdb/100");
   CHECK(r.score.sensitivity() > 0.995);
   CHECK(r.score.positive_predictivity() > 0.995);
   CHECK(r.timing_error_ms < 20);
@@ -56,7 +59,9 @@ TEST_CASE(
 }
 
 TEST_CASE("record 100 buried in 0.5 mV of noise: detections degrade and the quality index says so") {
-  const QrsRecordResult r = validate_qrs(kData + "/mitdb/100", 0, 0.5);
+  const auto data = shared_data();
+  if (!data) return;
+  const QrsRecordResult r = validate_qrs(*data + "/mitdb/100", 0, 0.5);
   CHECK(r.score.positive_predictivity() < 0.95);
   CHECK(r.mean_quality < 0.3);
 }
@@ -77,7 +82,9 @@ TEST_CASE(
 TEST_CASE(
     "smoke validation on AF database record 04746 (AF and sinus rhythm): sensitivity and specificity above "
     "97 %") {
-  const AfScore s = score_af(load_annotated_record(kData + "/afdb-rr/04746"), {});
+  const auto data = shared_data();
+  if (!data) return;
+  const AfScore s = score_af(load_annotated_record(*data + "/afdb-rr/04746"), {});
   CHECK(s.beats() > 47000);
   CHECK(s.sensitivity() > 0.97);
   CHECK(s.specificity() > 0.97);

