@@ -73,7 +73,7 @@ std::string rule_name(const LimitRule& r) {
 }
 
 std::string range_text(double lo, double hi, Metric m) {
-  return format_number(lo) + "-" + format_number(hi) + " " + std::string{core::info(m).ucum_unit};
+  return format_number(lo) + "-" + format_number(hi) + " " + std::string{core::display_unit(m)};
 }
 
 std::optional<std::string> check_threshold(const LimitRule& r, const ConditionBounds* b) {
@@ -105,8 +105,8 @@ std::optional<std::string> check_rule(const LimitRule& r) {
   if (b) {
     if (std::find(b->metrics.begin(), b->metrics.end(), r.metric) == b->metrics.end()) {
       std::string names;
-      for (auto m : b->metrics) names += (names.empty() ? "" : ", ") + std::string{core::name(m)};
-      return "metric: " + r.condition + " watches " + names + ", not " + std::string{core::name(r.metric)};
+      for (auto m : b->metrics) names += (names.empty() ? "" : ", ") + std::string{core::label(m)};
+      return "metric: " + r.condition + " watches " + names + ", not " + std::string{core::label(r.metric)};
     }
     if (direction_of(r.kind) != b->direction)
       return "threshold: " + r.condition + " is " + direction_text(b->direction) + "; " + rule_name(r) +

@@ -50,7 +50,7 @@ double median(std::vector<double> v) {
 std::string values_text(const std::map<Metric, double>& values) {
   std::string s;
   for (const auto& [m, v] : values)
-    s += (s.empty() ? "" : ", ") + std::string{core::name(m)} + " " + format_number(v);
+    s += (s.empty() ? "" : ", ") + std::string{core::label(m)} + " " + format_number(v);
   return s.empty() ? "none" : s;
 }
 

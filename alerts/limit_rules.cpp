@@ -20,10 +20,10 @@ const typename Map::mapped_type* lookup(const Map* map, core::Metric m) {
 }
 
 std::string unit(core::Metric m) {
-  return std::string{core::info(m).ucum_unit};
+  return std::string{core::display_unit(m)};
 }
 std::string metric_name(core::Metric m) {
-  return std::string{core::name(m)};
+  return std::string{core::label(m)};
 }
 
 const char* op_text(LimitKind k) {

@@ -27,6 +27,10 @@ struct MetricInfo {
   std::string_view name;       // short readable name used in topics, configs and logs
   std::string_view ucum_unit;  // UCUM unit code
   bool episodic;               // measured on demand (cuff NIBP), not streamed
+  // What staff read: "SpO₂", "Pulse", "NIBP sys"; "mmHg", not UCUM's
+  // "mm[Hg]". The wire keeps the MDC code, the short name and UCUM.
+  std::string_view label;
+  std::string_view display_unit;
 };
 
 std::span<const MetricInfo> all_metrics();
@@ -40,5 +44,16 @@ inline std::uint32_t code(Metric m) {
 inline std::string_view name(Metric m) {
   return info(m).name;
 }
+inline std::string_view label(Metric m) {
+  return info(m).label;
+}
+inline std::string_view display_unit(Metric m) {
+  return info(m).display_unit;
+}
+// For readers of the bus, which carries the short name and the UCUM unit:
+// the label of a metric by its short name, and the shown form of a UCUM
+// unit (each given back unchanged when unknown).
+std::string_view label(std::string_view name);
+std::string_view display_unit(std::string_view ucum);
 
 }  // namespace vigil::core

@@ -53,12 +53,12 @@ def main():
                  "a first cuff reading before the infusion")
     code, out = ctl("infusion", "start", "bed-4", "--regimen", "0.5 mg/kg over 40 min")
     check(code == 0 and "ketamine (0.5 mg/kg over 40 min) started on bed-4 by nurse Test at station-T" in out, out)
-    check("nibp_sys 128" in out, f"the baseline holds the measured systolic: {out}")
+    check("NIBP sys 128" in out, f"the baseline holds the measured systolic: {out}")
 
     _, raised, _ = bus.wait_for(alarm("hypertension", "RAISED"), 30, "the hypertensive crisis")
     a = raised.alarm
     check(a.priority == bus_pb2.HIGH and a.value == 220 and a.limit == 200, f"{a}")
-    check("Hypertensive crisis: nibp_sys 220" in a.message, a.message)
+    check("Hypertensive crisis: NIBP sys 220" in a.message, a.message)
 
     code, out = ctl("ack", "bed-4", a.alarm_id)
     check(code == 0 and f"acknowledged {a.alarm_id}" in out, out)
@@ -71,14 +71,14 @@ def main():
     check(f"HIGH hypertension [{a.alarm_id}] active, acknowledged by nurse Test at station-T" in out, out)
 
     code, out = ctl("limit", "bed-4", "desaturation", "medium", "--threshold", "88")
-    check(code == 0 and "spo2 < 90 % for 15 s -> spo2 < 88 % for 15 s" in out, out)
+    check(code == 0 and "SpO₂ < 90 % for 15 s -> SpO₂ < 88 % for 15 s" in out, out)
     bus.pump(0.3)
     ctx = [m.context for m in bus.of_kind("context", "bed-4")]
     whats = [c.what for c in ctx]
     check(whats == ["admitted", "infusion_started", "baseline", "limit_changed"], f"context events {whats}")
     change = ctx[-1]
     check((change.actor, change.station) == ("nurse Test", "station-T"), "the limit change is attributed")
-    check(change.old_value.endswith("spo2 < 90 % for 15 s") and change.new_value == "spo2 < 88 % for 15 s",
+    check(change.old_value.endswith("SpO₂ < 90 % for 15 s") and change.new_value == "SpO₂ < 88 % for 15 s",
           f"old {change.old_value!r} new {change.new_value!r}")
     stop(sim)
     stop(daemon)

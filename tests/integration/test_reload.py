@@ -60,19 +60,19 @@ def main():
     bus.pump(0.3)
     daemon = start([VIGILD, "--config", conf], logs[0])
     bus.wait_for(alarm("desaturation", "RAISED"), 15, "the desaturation alarm")
-    check(limits() == ("spo2 < 90 % for 15 s", ["desaturation"]), f"before: {limits()}")
+    check(limits() == ("SpO₂ < 90 % for 15 s", ["desaturation"]), f"before: {limits()}")
 
     config(88)
     daemon.send_signal(signal.SIGHUP)
     wait_log("reloaded")
     rule, alarms = limits()
-    check(rule == "spo2 < 88 % for 15 s", f"SIGHUP applied the new limit: {rule}")
+    check(rule == "SpO₂ < 88 % for 15 s", f"SIGHUP applied the new limit: {rule}")
     check(alarms == ["desaturation"], f"the active alarm survived the reload: {alarms}")
 
     write(conf, "bed { id: \"bed-1\"\n  device { protocol: \n")
     daemon.send_signal(signal.SIGHUP)
     wait_log("reload refused, the running config stays in force")
-    check(limits()[0] == "spo2 < 88 % for 15 s", "a broken config changed nothing")
+    check(limits()[0] == "SpO₂ < 88 % for 15 s", "a broken config changed nothing")
     check(daemon.poll() is None, "vigild survived the broken config")
 
     config(87, endpoint=free_port())
@@ -84,7 +84,7 @@ def main():
     check(code == 0, out)
     code, out = ctl("reload")
     check(code == 0 and "keeps the admitted patient's limits" in out, out)
-    check(limits()[0] == "spo2 < 88 % for 15 s", "the admitted patient's limits did not move under them")
+    check(limits()[0] == "SpO₂ < 88 % for 15 s", "the admitted patient's limits did not move under them")
     stop(sim)
     stop(daemon)
 

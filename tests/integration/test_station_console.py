@@ -92,7 +92,7 @@ def main():
     shown = screen.wait_for(r"bed-1 +room-1 +- +- +70 +97", 10, "bed-1 with HR 70 and SpO2 97")
     check("vigil station station-C" in shown, f"title line: {shown[:80]!r}")
     _, raised, _ = bus.wait_for(alarm("desaturation", "RAISED"), 20, "the desaturation alarm")
-    screen.wait_for(r"1 HIGH bed-1 +Severe desaturation: spo2 82", 3, "the alarm in the list")
+    screen.wait_for(r"1 HIGH bed-1 +Severe desaturation: SpO₂ 82", 3, "the alarm in the list")
     screen.key("1")
     _, acked, _ = bus.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and
                                m.alarm.transition == bus_pb2.ACKNOWLEDGED, 5, "the acknowledgement on the bus")

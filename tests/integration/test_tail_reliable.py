@@ -80,7 +80,7 @@ def main():
     check(seqs == list(range(seqs[0], seqs[0] + len(seqs))), f"readings out of order or missing: {seqs[:20]}")
     text.wait_for(lambda l: l.startswith("== bed-1 snapshot at #") and "no patient admitted" in l, 5,
                   "the snapshot line in text")
-    text.wait_for(lambda l: " bed-1 ox spo2 " in l and l.endswith(" %"), 5, "a reading line in the usual format")
+    text.wait_for(lambda l: " bed-1 ox SpO₂ " in l and l.endswith(" %"), 5, "a reading line in the usual format")
 
     # Frozen daemon: silence, not a closed socket. Lost within 3 s.
     daemon.send_signal(signal.SIGSTOP)

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/metric.hpp"
+
 namespace vigil::tools {
 namespace {
 
@@ -41,7 +43,8 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
   for (const auto& o : s.latest()) {
     const auto measured = o.has_device_time() ? to_time(o.device_time()) : to_time(o.received());
     out +=
-        "\n    " + o.metric() + " " + number(o.value()) + " " + o.unit() + " (" + age(measured, now) +
+        "\n    " + std::string{core::label(o.metric())} + " " + number(o.value()) + " " +
+        std::string{core::display_unit(o.unit())} + " (" + age(measured, now) +
         (o.quality().invalid() || o.quality().sensor_off() || o.quality().artifact() ? ", not usable" : "") +
         ") from " + o.device();
   }

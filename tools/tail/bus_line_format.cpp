@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/metric.hpp"
+
 namespace vigil::tools {
 namespace {
 
@@ -50,8 +52,8 @@ std::string format_line(const vigil::v1::BusMessage& m) {
     case vigil::v1::BusMessage::kObservation: {
       const auto& o = m.observation();
       std::string line = clock_time(o.received()) + " " + (o.drill() ? drill_tag : "") + o.bed() + " " +
-                         o.device() + " " + o.metric() + " " + number(o.value()) + " " + o.unit() +
-                         quality_text(o.quality());
+                         o.device() + " " + std::string{core::label(o.metric())} + " " + number(o.value()) +
+                         " " + std::string{core::display_unit(o.unit())} + quality_text(o.quality());
       if (o.has_device_time()) line += " (measured " + clock_time(o.device_time()) + ")";
       return line;
     }

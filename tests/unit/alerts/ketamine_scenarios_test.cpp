@@ -78,7 +78,7 @@ TEST_CASE("a 220/120 spike raises a high-priority hypertensive crisis at once, l
   Bed b;
   b.cuff(220, 120);
   REQUIRE(b.log() == Log{"raised high hypertension"});
-  CHECK(b.out.alarms[0].message.find("Hypertensive crisis: nibp_sys 220") == 0);
+  CHECK(b.out.alarms[0].message.find("Hypertensive crisis: NIBP sys 220") == 0);
   CHECK(b.out.alarms[0].value == 220);
   CHECK(b.out.alarms[0].limit == 200);
   b.wait(300s);
@@ -111,7 +111,7 @@ TEST_CASE("a surge 30 % above the patient's own baseline alarms with both values
   const auto& a = b.out.alarms[0];
   CHECK(a.baseline == 128);
   CHECK(a.value == 172);
-  CHECK(a.message.find("nibp_sys 172 mm[Hg], 34.4 % above baseline 128") != std::string::npos);
+  CHECK(a.message.find("NIBP sys 172 mmHg, 34.4 % above baseline 128") != std::string::npos);
 }
 
 TEST_CASE("without enough pre-infusion data the baseline says so and absolute limits stay") {
@@ -275,8 +275,8 @@ TEST_CASE("a limit change is attributed with old and new values; a bad one names
   REQUIRE(r.ok());
   REQUIRE(b.out.context.size() == 1);
   CHECK(b.out.context[0].what == "limit_changed");
-  CHECK(b.out.context[0].old_value == "desaturation medium: spo2 < 90 % for 15 s");
-  CHECK(b.out.context[0].new_value == "spo2 < 88 % for 15 s");
+  CHECK(b.out.context[0].old_value == "desaturation medium: SpO₂ < 90 % for 15 s");
+  CHECK(b.out.context[0].new_value == "SpO₂ < 88 % for 15 s");
   CHECK(b.out.context[0].actor.who == "nurse Ana");
   b.stream(Metric::spo2, 89, 30);
   CHECK(b.log() == Log{});
@@ -369,6 +369,6 @@ TEST_CASE(
     CHECK(a.metric == Metric::pulse_rate);
     CHECK(a.value == 160);
     CHECK(a.limit == 150);  // the level it reached: extreme tachycardia above 150
-    CHECK(a.message.find("pulse 160 /min") != std::string::npos);
+    CHECK(a.message.find("Pulse 160 /min") != std::string::npos);
   }
 }
