@@ -66,6 +66,7 @@ void af_json_fields(std::ostream& out, const AfScore& s) {
       << ",\"detected_episodes\":" << s.detected_episodes << ",\"false_episodes\":" << s.false_episodes
       << ",\"median_detection_delay_s\":" << json_number(s.median_delay(), 2)
       << ",\"mean_detection_delay_s\":" << json_number(s.mean_delay(), 2)
+      << ",\"p90_detection_delay_s\":" << json_number(s.delay_quantile(0.9), 2)
       << ",\"hours\":" << fixed(s.hours, 3);
 }
 
@@ -92,6 +93,10 @@ void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows) {
   out << "record      beats  AF beats   Se %    Sp %   PPV %  unav%  episodes  delay s  false\n";
   for (const auto& r : rows) af_row(out, r.record, r.score);
   af_row(out, "total", total_of(rows));
+  const AfScore total = total_of(rows);
+  out << "detection delay over " << total.detection_delays.size() << " detected episodes: median "
+      << optional_seconds(total.median_delay()) << " s, 90th percentile "
+      << optional_seconds(total.delay_quantile(0.9)) << " s\n";
   out << "(episodes: detected/reference AF episodes; delay: median from episode start to first AF call;\n"
          " false: runs of AF calls with no reference AF beat; unav: beats with analysis unavailable)\n";
 }
@@ -99,7 +104,8 @@ void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows) {
 void print_af_json(std::ostream& out, const std::vector<AfRecordRow>& rows, const std::string& mode) {
   out << "{\"command\":\"af\",\"mode\":" << json_string(mode) << ",\"records\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    out << (i ? "," : "") << "{\"record\":" << json_string(rows[i].record) << ",";
+    out << (i ? "," : "") << "{\"record\":" << json_string(rows[i].record)
+        << ",\"path\":" << json_string(rows[i].path) << ",";
     af_json_fields(out, rows[i].score);
     out << "}";
   }

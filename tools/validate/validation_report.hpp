@@ -14,6 +14,7 @@ namespace vigil::validate {
 struct AfRecordRow {
   std::string record;
   AfScore score;
+  std::string path;  // AnnotatedRecord::path: which path scored it
 };
 
 void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows);
