@@ -1,5 +1,6 @@
 #include "tools/validate/validation_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vigil::validate {
@@ -37,6 +38,18 @@ AfScore total_of(const std::vector<AfRecordRow>& rows) {
   AfScore total;
   for (const auto& r : rows) total += r.score;
   return total;
+}
+
+// Subtotals per group, in order of first appearance; empty with one group.
+std::vector<std::pair<std::string, AfScore>> groups_of(const std::vector<AfRecordRow>& rows) {
+  std::vector<std::pair<std::string, AfScore>> groups;
+  for (const auto& r : rows) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == r.group; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {r.group, AfScore{}});
+    it->second += r.score;
+  }
+  if (groups.size() < 2) groups.clear();
+  return groups;
 }
 
 void af_row(std::ostream& out, const std::string& name, const AfScore& s) {
@@ -92,6 +105,12 @@ std::string json_string(const std::string& s) {
 void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows) {
   out << "record      beats  AF beats   Se %    Sp %   PPV %  unav%  episodes  delay s  false\n";
   for (const auto& r : rows) af_row(out, r.record, r.score);
+  for (const auto& [name, score] : groups_of(rows)) {
+    af_row(out, name.empty() ? "." : name, score);
+    out << "  " << (name.empty() ? "." : name) << " detection delay: median "
+        << optional_seconds(score.median_delay()) << " s, 90th percentile "
+        << optional_seconds(score.delay_quantile(0.9)) << " s\n";
+  }
   af_row(out, "total", total_of(rows));
   const AfScore total = total_of(rows);
   out << "detection delay over " << total.detection_delays.size() << " detected episodes: median "
@@ -109,7 +128,14 @@ void print_af_json(std::ostream& out, const std::vector<AfRecordRow>& rows, cons
     af_json_fields(out, rows[i].score);
     out << "}";
   }
-  out << "],\"total\":{";
+  out << "],\"groups\":{";
+  const auto groups = groups_of(rows);
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    out << (i ? "," : "") << json_string(groups[i].first) << ":{";
+    af_json_fields(out, groups[i].second);
+    out << "}";
+  }
+  out << "},\"total\":{";
   af_json_fields(out, total_of(rows));
   out << "}}\n";
 }

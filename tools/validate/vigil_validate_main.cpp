@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -65,19 +66,24 @@ int run_af(const AfArgs& args) {
     return 0;
   }
 
+  // Each record's group is its directory (the database it comes from).
+  std::vector<std::string> groups;
+  for (const auto& stem : args.records)
+    groups.push_back(std::filesystem::path(stem).parent_path().filename().string());
   std::vector<AfRecordRow> rows;
   std::string mode = "shipped-model";
   if (args.cross_validate) {
     mode = "leave-one-record-out";
     const CrossValidation cv = cross_validate_af(records, options);
     for (std::size_t i = 0; i < cv.records.size(); ++i)
-      rows.push_back({cv.records[i], cv.scores[i], records[i].path});
+      rows.push_back({cv.records[i], cv.scores[i], records[i].path, groups[i]});
     if (!args.json) {
       for (std::size_t i = 0; i < cv.records.size(); ++i)
         print_model(cv.models[i], ("without " + cv.records[i]).c_str());
     }
   } else {
-    for (const auto& r : records) rows.push_back({r.name, score_af(r, options), r.path});
+    for (std::size_t i = 0; i < records.size(); ++i)
+      rows.push_back({records[i].name, score_af(records[i], options), records[i].path, groups[i]});
   }
   if (args.json) {
     print_af_json(std::cout, rows, mode);

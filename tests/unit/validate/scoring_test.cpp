@@ -98,7 +98,7 @@ TEST_CASE("the fitted model separates the synthetic paroxysm's AF from its sinus
 
 TEST_CASE("the JSON report's total holds sensitivity, specificity and ppv as fractions") {
   std::ostringstream out;
-  print_af_json(out, {{"synthetic", score_af(paroxysm(), {}), "interval"}}, "test");
+  print_af_json(out, {{"synthetic", score_af(paroxysm(), {}), "interval", ""}}, "test");
   const std::string json = out.str();
   CHECK(json.find("\"total\":{") != std::string::npos);
   CHECK(json.find("\"sensitivity\":0.") != std::string::npos);
