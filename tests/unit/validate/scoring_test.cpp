@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "tools/validate/af_model_fit.hpp"
@@ -82,6 +83,28 @@ TEST_CASE(
   CHECK(s.sensitivity() > 0.97);
   CHECK(s.specificity() > 0.97);
   CHECK(s.positive_predictivity() > 0.97);
+}
+
+TEST_CASE(
+    "through the ECG path (QRS detection, beat shapes, P waves from the signal), MIT-BIH 208's dense "
+    "ventricular ectopy is not called AF and 201's AF episodes are") {
+  for (const char* record : {"208", "201"}) {
+    if (!std::filesystem::exists(kData + "/mitdb/" + record + ".dat")) {
+      MESSAGE("MIT-BIH record " << record << " not found under " << kData << "/mitdb; skipped");
+      return;
+    }
+  }
+  const AnnotatedRecord ectopy = load_annotated_record(kData + "/mitdb/208");
+  CHECK(ectopy.path == "ecg-signal");
+  CHECK(ectopy.shapes.size() == ectopy.beats.size());
+  const AfScore e = score_af(ectopy, {});
+  CHECK(e.beats() > 2900);
+  CHECK(e.specificity() > 0.98);  // the interval path alone: 41-63 %
+
+  const AfScore af = score_af(load_annotated_record(kData + "/mitdb/201"), {});
+  CHECK(af.detected_episodes == af.reference_episodes);
+  CHECK(af.sensitivity() > 0.9);
+  CHECK(af.specificity() > 0.9);
 }
 
 TEST_CASE("the fitted model separates the synthetic paroxysm's AF from its sinus rhythm") {
