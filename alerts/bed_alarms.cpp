@@ -17,29 +17,19 @@ struct TechnicalSpec {
 TechnicalSpec technical_spec(core::DeviceCondition c) {
   using core::DeviceCondition;
   switch (c) {
-    case DeviceCondition::sensor_off:
-      return {Priority::medium, 10s, "sensor off the patient"};
-    case DeviceCondition::no_sensor:
-      return {Priority::medium, 10s, "no sensor connected"};
-    case DeviceCondition::device_malfunction:
-      return {Priority::medium, 0s, "device or sensor fault"};
-    case DeviceCondition::low_signal_quality:
-      return {Priority::low, 10s, "low signal quality"};
-    case DeviceCondition::artifact:
-      return {Priority::low, 10s, "motion artifact or interference"};
-    case DeviceCondition::low_perfusion:
-      return {Priority::low, 10s, "low perfusion"};
-    case DeviceCondition::searching:
-      return {Priority::low, 10s, "searching for a pulse"};
-    case DeviceCondition::low_battery:
-      return {Priority::low, 0s, "device battery low"};
+    case DeviceCondition::sensor_off: return {Priority::medium, 10s, "sensor off the patient"};
+    case DeviceCondition::no_sensor: return {Priority::medium, 10s, "no sensor connected"};
+    case DeviceCondition::device_malfunction: return {Priority::medium, 0s, "device or sensor fault"};
+    case DeviceCondition::low_signal_quality: return {Priority::low, 10s, "low signal quality"};
+    case DeviceCondition::artifact: return {Priority::low, 10s, "motion artifact or interference"};
+    case DeviceCondition::low_perfusion: return {Priority::low, 10s, "low perfusion"};
+    case DeviceCondition::searching: return {Priority::low, 10s, "searching for a pulse"};
+    case DeviceCondition::low_battery: return {Priority::low, 0s, "device battery low"};
   }
   return {Priority::low, 0s, "device condition"};
 }
 
-bool is_cuff(Metric m) {
-  return core::info(m).episodic;
-}
+bool is_cuff(Metric m) { return core::info(m).episodic; }
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -49,8 +39,7 @@ double median(std::vector<double> v) {
 
 std::string values_text(const std::map<Metric, double>& values) {
   std::string s;
-  for (const auto& [m, v] : values)
-    s += (s.empty() ? "" : ", ") + std::string{core::name(m)} + " " + format_number(v);
+  for (const auto& [m, v] : values) s += (s.empty() ? "" : ", ") + std::string{core::name(m)} + " " + format_number(v);
   return s.empty() ? "none" : s;
 }
 
@@ -115,8 +104,7 @@ std::string BedAlarms::who(const Actor& a) {
   return a.who.empty() ? "(unnamed)" : a.who + (a.station.empty() ? "" : " at " + a.station);
 }
 
-void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now,
-                           BedOutput& out) {
+void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now, BedOutput& out) {
   if (r.quality.usable()) {
     latest_[r.metric] = r;
     history_.push_back({r.metric, r.value, now});
@@ -148,8 +136,8 @@ void BedAlarms::on_device_conditions(const std::string& device, core::DeviceCond
   previous = c;
 }
 
-void BedAlarms::on_link(const std::string& device, const std::string& protocol, bool lost,
-                        const std::string& reason, core::TimePoint now, BedOutput& out) {
+void BedAlarms::on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,
+                        core::TimePoint now, BedOutput& out) {
   ConditionReport r;
   r.condition = "device_lost:" + device;
   r.present = lost;
@@ -162,8 +150,8 @@ void BedAlarms::on_link(const std::string& device, const std::string& protocol, 
   if (!lost) on_device_conditions(device, core::DeviceConditions{}, now, out);
 }
 
-void BedAlarms::on_garbled(const std::string& device, bool garbled, const std::string& reason,
-                           core::TimePoint now, BedOutput& out) {
+void BedAlarms::on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
+                           BedOutput& out) {
   ConditionReport r;
   r.condition = "garbled_stream:" + device;
   r.present = garbled;
@@ -272,8 +260,8 @@ void BedAlarms::check_rhythm(core::TimePoint now, BedOutput& out) {
   u.priority = Priority::low;
   u.delay = rules.unavailable_delay;
   u.present = s.unavailable == Unavailable::poor_signal || s.unavailable == Unavailable::signal_lost;
-  u.message = std::string{"rhythm analysis unavailable: "} + std::string{unavailable_name(s.unavailable)} +
-              " (" + source + ")";
+  u.message = std::string{"rhythm analysis unavailable: "} + std::string{unavailable_name(s.unavailable)} + " (" +
+              source + ")";
   engine_.report(u, now, out.alarms);
 }
 
@@ -294,12 +282,9 @@ void BedAlarms::check_nibp_overdue(core::TimePoint now, BedOutput& out) {
     r.priority = since > two ? Priority::medium : Priority::low;
     r.value = std::chrono::duration_cast<std::chrono::seconds>(since).count();
     r.limit = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(one).count());
-    r.message =
-        "no blood pressure reading for " +
-        std::to_string(std::chrono::duration_cast<std::chrono::minutes>(since).count()) +
-        " min during the infusion (cuff cycle " +
-        std::to_string(std::chrono::duration_cast<std::chrono::minutes>(profile_.nibp_cycle).count()) +
-        " min)";
+    r.message = "no blood pressure reading for " + std::to_string(std::chrono::duration_cast<std::chrono::minutes>(since).count()) +
+                " min during the infusion (cuff cycle " +
+                std::to_string(std::chrono::duration_cast<std::chrono::minutes>(profile_.nibp_cycle).count()) + " min)";
   }
   // Only a change is worth a report; the engine escalates when the level rises.
   engine_.report(r, now, out.alarms);
@@ -307,8 +292,8 @@ void BedAlarms::check_nibp_overdue(core::TimePoint now, BedOutput& out) {
 
 core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmProfile profile,
                                            const std::vector<RuleOverride>& overrides,
-                                           const std::map<Metric, double>& entered_baseline,
-                                           const Actor& actor, core::TimePoint now, BedOutput& out) {
+                                           const std::map<Metric, double>& entered_baseline, const Actor& actor,
+                                           core::TimePoint now, BedOutput& out) {
   if (patient_id.empty()) return core::Error{"patient_id: a patient id is required"};
   if (!patient_id_.empty() && patient_id_ != patient_id)
     return core::Error{"bed: " + bed_ + " is occupied by patient " + patient_id_ + "; discharge first"};
@@ -328,8 +313,8 @@ core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmP
     baseline_ = entered_baseline;
     baseline_source_ = "entered";
   }
-  std::string message = "patient " + patient_id + " admitted to " + bed_ + " with profile " + profile_.name +
-                        " by " + who(actor);
+  std::string message = "patient " + patient_id + " admitted to " + bed_ + " with profile " + profile_.name + " by " +
+                        who(actor);
   for (const auto& c : changes) message += "; " + c;
   if (!entered_baseline.empty()) message += "; baseline entered: " + values_text(baseline_);
   out.context.push_back({"admitted", message, "", profile_.name, actor, patient_id_});
@@ -376,8 +361,8 @@ std::string BedAlarms::take_baseline(core::TimePoint start, const std::map<Metri
   std::vector<std::string> missing;
   for (Metric m : {Metric::nibp_systolic, Metric::nibp_diastolic, Metric::nibp_mean, Metric::heart_rate,
                    Metric::pulse_rate, Metric::spo2}) {
-    const bool enough = values.count(m) && (is_cuff(m) || span[m].second - span[m].first >=
-                                                              60s);  // one cuff or a minute of stream
+    const bool enough = values.count(m) &&
+                        (is_cuff(m) || span[m].second - span[m].first >= 60s);  // one cuff or a minute of stream
     if (enough) baseline_[m] = median(values[m]);
   }
   for (const auto& [m, v] : entered) baseline_[m] = v;
@@ -407,8 +392,8 @@ core::Result<std::string> BedAlarms::start_infusion(const std::string& drug, con
   if (infusion_) return core::Error{"bed: an infusion is already running on " + bed_ + "; stop it first"};
   infusion_ = Infusion{now, drug.empty() ? "infusion" : drug, regimen};
   const std::string baseline = take_baseline(now, entered_baseline);
-  const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") +
-                              " started on " + bed_ + " by " + who(actor) + "; " + baseline;
+  const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") + " started on " +
+                              bed_ + " by " + who(actor) + "; " + baseline;
   out.context.push_back({"infusion_started", message, "", infusion_->drug, actor, patient_id_});
   out.context.push_back({"baseline", baseline, "", values_text(baseline_), actor, patient_id_});
   return message;
@@ -425,8 +410,8 @@ core::Result<std::string> BedAlarms::stop_infusion(const Actor& actor, core::Tim
   return message;
 }
 
-core::Result<std::string> BedAlarms::acknowledge(const std::string& alarm_id, const Actor& actor,
-                                                 core::TimePoint now, BedOutput& out) {
+core::Result<std::string> BedAlarms::acknowledge(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
+                                                 BedOutput& out) {
   if (!alarm_id.empty()) {
     auto r = engine_.acknowledge(alarm_id, who(actor), now, out.alarms);
     if (!r) return core::Error{r.error()};
@@ -446,8 +431,8 @@ core::Result<std::string> BedAlarms::audio_pause(const Actor& actor, core::TimeP
   return "audio paused for " + std::to_string(secs) + " s on " + std::to_string(n) + " alarm(s) on " + bed_;
 }
 
-core::Result<std::string> BedAlarms::reset(const std::string& alarm_id, const Actor& actor,
-                                           core::TimePoint now, BedOutput& out) {
+core::Result<std::string> BedAlarms::reset(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
+                                           BedOutput& out) {
   auto r = engine_.reset(alarm_id, who(actor), now, out.alarms);
   if (!r) return core::Error{r.error()};
   return "reset " + alarm_id;

@@ -85,8 +85,7 @@ class BedAlarms {
   BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window = std::chrono::minutes{10});
 
   void on_reading(const std::string& device, const core::Reading& r, core::TimePoint now, BedOutput& out);
-  void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,
-                            BedOutput& out);
+  void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now, BedOutput& out);
   void on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,
                core::TimePoint now, BedOutput& out);
   // Many bad frames among the good ones: a low-priority technical alarm.
@@ -111,18 +110,16 @@ class BedAlarms {
                                   const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
                                   core::TimePoint now, BedOutput& out);
   core::Result<std::string> discharge(const Actor& actor, core::TimePoint now, BedOutput& out);
-  core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint now,
-                                      BedOutput& out);
+  core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint now, BedOutput& out);
   core::Result<std::string> start_infusion(const std::string& drug, const std::string& regimen,
-                                           const std::map<core::Metric, double>& entered_baseline,
-                                           const Actor& actor, core::TimePoint now, BedOutput& out);
+                                           const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
+                                           core::TimePoint now, BedOutput& out);
   core::Result<std::string> stop_infusion(const Actor& actor, core::TimePoint now, BedOutput& out);
   // Empty alarm_id: every alarm with a signal on this bed.
   core::Result<std::string> acknowledge(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
                                         BedOutput& out);
   core::Result<std::string> audio_pause(const Actor& actor, core::TimePoint now, BedOutput& out);
-  core::Result<std::string> reset(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
-                                  BedOutput& out);
+  core::Result<std::string> reset(const std::string& alarm_id, const Actor& actor, core::TimePoint now, BedOutput& out);
 
   // The journal's side of the bed: an unavailable journal is a technical
   // alarm (alarms are still published, but would not survive a restart).

@@ -67,8 +67,7 @@ bool RhythmAnalyzer::streaming(const Waveform<Detector>& w, core::TimePoint now)
   return present(w) && now - w.next_expected <= std::max(kStreamSilence, w.silence);
 }
 
-void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality,
-                                       bool flat) {
+void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
   if (end <= first) return;
   ecg_.detector.reset();
   ecg_.external = true;
@@ -223,8 +222,7 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
   // An ECG analysed outside comes in blocks: the gap is only known up to what
   // the detector has seen, not up to now (a 1 s block arrives ~1 s late).
-  if (ecg_.external && waveform_live && ecg_seen_until(now) - *t.last_beat < config_.pause)
-    return std::nullopt;
+  if (ecg_.external && waveform_live && ecg_seen_until(now) - *t.last_beat < config_.pause) return std::nullopt;
   const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
   return Pause{*t.last_beat, open, true, poor};
 }

@@ -154,7 +154,7 @@ class RhythmAnalyzer {
     bool last_good = false;
     std::vector<double> rr;  // recent usable intervals, seconds, oldest first
     // Ventricular beats are left out of the AF analysis: the last beat that
-    // was not one, and how many have come since (see ectopy_free_interval).
+    // was not one, and how many have come since (see feed_af).
     std::optional<core::TimePoint> last_conducted;
     bool last_conducted_good = false;
     int ventricular_since = 0;
@@ -163,10 +163,10 @@ class RhythmAnalyzer {
   template <typename Detector>
   struct Waveform {
     std::optional<Detector> detector;
-    bool external = false;     // samples analysed outside (note_ecg_coverage)
-    bool flat = false;         // as of the latest block
+    bool external = false;  // samples analysed outside (note_ecg_coverage)
+    bool flat = false;      // as of the latest block
     core::Duration silence{};  // how long without a block means the stream stopped
-    core::TimePoint start{};   // time of sample 0 of the detector
+    core::TimePoint start{};  // time of sample 0 of the detector
     core::TimePoint next_expected{};
     std::optional<core::TimePoint> poor_since;  // flat or poor quality now
     std::optional<core::TimePoint> poor_until;  // end of the latest poor stretch
@@ -180,9 +180,7 @@ class RhythmAnalyzer {
   template <typename Detector>
   bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;
   template <typename Detector>
-  static bool present(const Waveform<Detector>& w) {
-    return w.detector.has_value() || w.external;
-  }
+  static bool present(const Waveform<Detector>& w) { return w.detector.has_value() || w.external; }
   std::optional<Pause> ongoing_pause(core::TimePoint now) const;
   core::TimePoint ecg_seen_until(core::TimePoint now) const;
   void fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const;

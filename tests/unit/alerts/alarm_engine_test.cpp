@@ -1,7 +1,6 @@
-#include "alerts/alarm_engine.hpp"
-
 #include <doctest/doctest.h>
 
+#include "alerts/alarm_engine.hpp"
 #include "alerts/limit_rules.hpp"
 
 using namespace vigil;
@@ -170,8 +169,8 @@ TEST_CASE("technical alarms never latch") {
 }
 
 namespace {
-LimitRule limit(std::string condition, core::Metric m, LimitKind k, double threshold,
-                Priority p = Priority::medium, core::Duration delay = 0s, double hysteresis = 0) {
+LimitRule limit(std::string condition, core::Metric m, LimitKind k, double threshold, Priority p = Priority::medium,
+                core::Duration delay = 0s, double hysteresis = 0) {
   LimitRule r;
   r.condition = std::move(condition);
   r.metric = m;
@@ -183,9 +182,7 @@ LimitRule limit(std::string condition, core::Metric m, LimitKind k, double thres
   r.label = "SpO2 low";
   return r;
 }
-core::Reading reading(core::Metric m, double v) {
-  return core::Reading{m, v, {}, {}};
-}
+core::Reading reading(core::Metric m, double v) { return core::Reading{m, v, {}, {}}; }
 const core::TimePoint t0{std::chrono::hours{1}};
 }  // namespace
 
@@ -201,8 +198,7 @@ TEST_CASE("limit rules: artifact-flagged values never alarm and never clear") {
 }
 
 TEST_CASE("limit rules: hysteresis keeps a value hovering at the limit from flapping") {
-  LimitRules rules{
-      {limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 0s, 1)}};
+  LimitRules rules{{limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 0s, 1)}};
   auto at = [&](double v) { return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0).at(0).present; };
   CHECK_FALSE(at(90));
   CHECK(at(89));
@@ -230,9 +226,7 @@ TEST_CASE("limit rules: each level keeps its own delay") {
       limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 15s, 1),
       limit("desaturation", core::Metric::spo2, LimitKind::below, 85, Priority::high, 5s, 1),
   }};
-  auto at = [&](double v, core::Duration t) {
-    return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0 + t).at(0);
-  };
+  auto at = [&](double v, core::Duration t) { return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0 + t).at(0); };
   CHECK_FALSE(at(88, 0s).present);
   CHECK_FALSE(at(82, 10s).present);  // below 85 only since 10 s: the high level waits 5 s more
   auto r = at(82, 15s);              // medium's 15 s and high's 5 s both run out

@@ -52,8 +52,7 @@ struct Bed {
   std::vector<std::string> log() const {
     std::vector<std::string> lines;
     for (const auto& a : out.alarms)
-      lines.push_back(std::string{to_string(a.transition)} + " " + std::string{to_string(a.priority)} + " " +
-                      a.condition);
+      lines.push_back(std::string{to_string(a.transition)} + " " + std::string{to_string(a.priority)} + " " + a.condition);
     return lines;
   }
 };
@@ -87,8 +86,8 @@ TEST_CASE("a 220/120 spike raises a high-priority hypertensive crisis at once, l
   CHECK(b.out.alarms.back().latched);
   const auto id = b.out.alarms[0].alarm_id;
   REQUIRE(b.bed.acknowledge(id, b.nurse, b.clock.now(), b.out).ok());
-  CHECK(b.log() == Log{"raised high hypertension", "cleared high hypertension",
-                       "acknowledged high hypertension", "reset high hypertension"});
+  CHECK(b.log() == Log{"raised high hypertension", "cleared high hypertension", "acknowledged high hypertension",
+                       "reset high hypertension"});
   CHECK(b.out.alarms[2].actor == "nurse Ana at station-1");
 }
 
@@ -131,8 +130,7 @@ TEST_CASE("without enough pre-infusion data the baseline says so and absolute li
 
 TEST_CASE("a baseline entered by staff is used when the data is missing") {
   Bed b;
-  REQUIRE(b.bed.start_infusion("ketamine", "", {{Metric::nibp_systolic, 120}}, b.nurse, b.clock.now(), b.out)
-              .ok());
+  REQUIRE(b.bed.start_infusion("ketamine", "", {{Metric::nibp_systolic, 120}}, b.nurse, b.clock.now(), b.out).ok());
   CHECK(b.bed.baseline_source() == "entered");
   b.cuff(165, 90);  // +37.5 % and >= 160
   CHECK(b.log() == Log{"raised medium bp_surge"});
@@ -191,8 +189,7 @@ TEST_CASE("audio pause lasts 2 minutes, then re-announces an alarm still present
   b.stream(Metric::spo2, 82, 119);
   CHECK(b.log() == Log{"raised high desaturation", "audio_paused high desaturation"});
   b.stream(Metric::spo2, 82, 2);
-  CHECK(b.log() ==
-        Log{"raised high desaturation", "audio_paused high desaturation", "audio_resumed high desaturation"});
+  CHECK(b.log() == Log{"raised high desaturation", "audio_paused high desaturation", "audio_resumed high desaturation"});
 }
 
 TEST_CASE("an unacknowledged medium alarm escalates to high after 120 s") {
@@ -243,12 +240,10 @@ TEST_CASE("a limit change is attributed with old and new values; a bad one names
   b.stream(Metric::spo2, 89, 30);
   CHECK(b.log() == Log{});
 
-  CHECK(b.bed.set_limit({"desat", Priority::medium, 88.0, {}, {}}, b.nurse, b.clock.now(), b.out)
-            .error()
-            .starts_with("limit.condition:"));
-  CHECK(b.bed.set_limit({"desaturation", Priority::low, 88.0, {}, {}}, b.nurse, b.clock.now(), b.out)
-            .error()
-            .starts_with("limit.priority:"));
+  CHECK(b.bed.set_limit({"desat", Priority::medium, 88.0, {}, {}}, b.nurse, b.clock.now(), b.out).error().starts_with(
+      "limit.condition:"));
+  CHECK(b.bed.set_limit({"desaturation", Priority::low, 88.0, {}, {}}, b.nurse, b.clock.now(), b.out).error().starts_with(
+      "limit.priority:"));
   CHECK(b.bed.set_limit({"desaturation", Priority::medium, -5.0, {}, {}}, b.nurse, b.clock.now(), b.out)
             .error()
             .starts_with("limit.threshold:"));
@@ -277,8 +272,7 @@ std::vector<int> fibrillation(int n, int mean_rr, unsigned seed) {
   std::uint32_t x = seed;
   for (int i = 0; i < n; ++i) {
     x = x * 1664525u + 1013904223u;
-    v.push_back(mean_rr - mean_rr * 35 / 100 +
-                static_cast<int>(x % static_cast<std::uint32_t>(mean_rr * 70 / 100)));
+    v.push_back(mean_rr - mean_rr * 35 / 100 + static_cast<int>(x % static_cast<std::uint32_t>(mean_rr * 70 / 100)));
   }
   return v;
 }
