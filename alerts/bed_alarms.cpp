@@ -178,7 +178,7 @@ namespace {
 // Only an ECG (beat shapes and atrial activity) lets vigil name AF; from
 // pulse or device-reported beats the wording says what was seen.
 std::string af_message(bool rvr, BeatSource source, const std::string& rate_text, double evidence,
-                       bool current) {
+                       bool current, bool present, core::Duration hold) {
   std::string m;
   if (source == BeatSource::ecg) {
     m = rvr ? "AF with rapid ventricular response: " : "Irregular rhythm, AF suspected: ";
@@ -191,8 +191,10 @@ std::string af_message(bool rvr, BeatSource source, const std::string& rate_text
   if (current) {
     m += " (AF evidence " + format_number(evidence * 100) + " % from " + std::string{source_name(source)} +
          " intervals" + (source == BeatSource::ecg ? ")" : "; no ECG to confirm AF)");
-  } else {
+  } else if (present) {
     m += " (episode continues: the evidence is interrupted, e.g. by artefact)";
+  } else {
+    m += " (no irregular rhythm for " + format_number(core::to_seconds(hold)) + " s: episode over)";
   }
   return m;
 }
@@ -228,8 +230,9 @@ void BedAlarms::check_rhythm(core::TimePoint now, BedOutput& out) {
   af.priority = rvr ? Priority::high : Priority::medium;
   af.delay = rvr ? rules.af_rvr_delay : rules.irregular_delay;
   af.latching = rvr;
-  af.message = af_message(rvr, af_last_source_.value_or(BeatSource::reported),
-                          format_number(af_rate) + "/min", called ? s.af_evidence : 0.0, called);
+  af.message =
+      af_message(rvr, af_last_source_.value_or(BeatSource::reported), format_number(af_rate) + "/min",
+                 called ? s.af_evidence : 0.0, called, af.present, rules.af_episode_hold);
   engine_.report(af, now, out.alarms);
 
   if (s.pause && (!reported_pause_ || *reported_pause_ != s.pause->start)) {

@@ -103,3 +103,19 @@ TEST_CASE("AF at 160/min with 20 s of motion artefact every 90 s is still one al
     check_one_sustained_episode(b, start);
   }
 }
+
+TEST_CASE("after AF converts to sinus rhythm the episode ends 2 minutes after the last AF call, once") {
+  AfBed b;
+  b.run(120, BeatSource::pulse, sinus_75);
+  b.run(10 * 60, BeatSource::pulse, af_160);
+  const auto conversion = b.clock.now();
+  b.run(5 * 60, BeatSource::pulse, sinus_75);
+  std::vector<const AlarmEvent*> ended;
+  for (const auto* e : b.af_events())
+    if (!e->active) ended.push_back(e);
+  REQUIRE(ended.size() == 1);
+  // The window still holds AF intervals for a few seconds after conversion.
+  CHECK(ended.front()->time - conversion >= 120s);
+  CHECK(ended.front()->time - conversion <= 150s);
+  CHECK(ended.front()->message.find("episode over") != std::string::npos);
+}
