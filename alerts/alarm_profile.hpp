@@ -20,6 +20,10 @@ struct RhythmRules {
   double af_rvr_rate = 110;
   core::Duration af_rvr_delay = std::chrono::seconds{30};
   core::Duration irregular_delay = std::chrono::seconds{60};
+  // An AF episode stays one episode (its condition present) through gaps in
+  // the evidence shorter than this: motion artefact, a window that happens to
+  // look regular. The rhythm state itself is not held; only the condition.
+  core::Duration af_episode_hold = std::chrono::seconds{120};
   // Rhythm analysis that cannot judge its beats is a low technical alarm.
   core::Duration unavailable_delay = std::chrono::seconds{10};
 };

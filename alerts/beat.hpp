@@ -29,6 +29,20 @@ constexpr std::string_view source_name(BeatSource s) {
   return "unknown";
 }
 
+// What the QRS complex looks like against the patient's own normal beats
+// (alerts/qrs_shape_classifier.hpp). Only ECG beats from vigil's own QRS
+// detector carry a shape; every other beat is `unknown`. `ventricular`: unlike
+// the normal beats and wider; `unlike_normal`: unlike them but not wider in
+// this lead (most often still a ventricular beat; also an artefact taken for a
+// beat). Neither says anything about the atria, nor does the pause after
+// them, so the AF analysis leaves them out (rate and pauses still count
+// every beat).
+enum class BeatShape : std::uint8_t { unknown, normal, ventricular, unlike_normal };
+
+constexpr bool outside_normal_conduction(BeatShape s) {
+  return s == BeatShape::ventricular || s == BeatShape::unlike_normal;
+}
+
 struct Beat {
   core::TimePoint time{};
   BeatSource source = BeatSource::ecg;
@@ -38,6 +52,13 @@ struct Beat {
   // Signal-quality index in [0, 1] from the detector that found the beat
   // (1 clean, below 0.5 not trustworthy); absent when the source gives none.
   std::optional<double> quality;
+  BeatShape shape = BeatShape::unknown;
+  // Atrial activity before this QRS: correlation (-1..1) of the stretch 300
+  // to 70 ms before the R wave with the patient's running average of that
+  // stretch. A P wave repeats beat after beat at a fixed distance before the
+  // QRS (high); fibrillatory waves do not (low). ECG beats from vigil's own
+  // detector only.
+  std::optional<double> p_wave{};
 };
 
 }  // namespace vigil::alerts

@@ -185,28 +185,66 @@ void BedAlarms::tick(core::TimePoint now, BedOutput& out) {
   check_nibp_overdue(now, out);
 }
 
+namespace {
+
+// Only an ECG (beat shapes and atrial activity) lets vigil name AF; from
+// pulse or device-reported beats the wording says what was seen.
+std::string af_message(bool rvr, BeatSource source, const std::string& rate_text, double evidence,
+                       bool current, bool present, core::Duration hold) {
+  std::string m;
+  if (source == BeatSource::ecg) {
+    m = rvr ? "AF with rapid ventricular response: " : "Irregular rhythm, AF suspected: ";
+  } else if (source == BeatSource::pulse) {
+    m = rvr ? "Fast irregular pulse: " : "Irregular pulse: ";
+  } else {
+    m = rvr ? "Fast irregular rhythm: " : "Irregular rhythm: ";
+  }
+  m += rate_text;
+  if (current) {
+    m += " (AF evidence " + format_number(evidence * 100) + " % from " + std::string{source_name(source)} +
+         " intervals" + (source == BeatSource::ecg ? ")" : "; no ECG to confirm AF)");
+  } else if (present) {
+    m += " (episode continues: the evidence is interrupted, e.g. by artefact)";
+  } else {
+    m += " (no irregular rhythm for " + format_number(core::to_seconds(hold)) + " s: episode over)";
+  }
+  return m;
+}
+
+}  // namespace
+
 void BedAlarms::check_rhythm(core::TimePoint now, BedOutput& out) {
   const auto& rules = profile_.rhythm;
   // Beds whose devices give no beat timing have no rhythm to judge.
   if (!rules.enabled || !last_beat_) return;
   const RhythmState s = rhythm_.state(now);
   const double rate = s.ventricular_rate_bpm.value_or(0);
-  const std::string rate_text = s.ventricular_rate_bpm ? format_number(rate) + "/min" : "unknown rate";
   const std::string source = s.source ? std::string{source_name(*s.source)} : "beats";
 
+  // One AF episode is one condition: it stays present through gaps in the
+  // evidence (motion artefact, a window that looks regular by chance)
+  // shorter than af_episode_hold, at the rate and source of its last call.
+  const bool called = s.available() && s.rhythm == Rhythm::irregular_af;
+  if (called) {
+    af_last_called_ = now;
+    af_last_rate_ = rate;
+    af_last_source_ = s.source;
+  }
   ConditionReport af;
   af.condition = "atrial_fibrillation";
-  af.present = s.available() && s.rhythm == Rhythm::irregular_af;
-  af.value = rate;
+  af.present = called || (af_last_called_ && now - *af_last_called_ < rules.af_episode_hold);
+  const double af_rate = called ? rate : af_last_rate_;
+  af.value = af_rate;
   af.limit = rules.af_rvr_rate;
   af.metric = Metric::heart_rate;
-  const bool rvr = rate > rules.af_rvr_rate;
+  // A fast irregular rhythm is high priority whatever the beats could tell.
+  const bool rvr = af_rate > rules.af_rvr_rate;
   af.priority = rvr ? Priority::high : Priority::medium;
   af.delay = rvr ? rules.af_rvr_delay : rules.irregular_delay;
   af.latching = rvr;
-  af.message = (rvr ? "AF with rapid ventricular response: " : "Irregular rhythm, AF suspected: ") +
-               rate_text + " (AF evidence " + format_number(s.af_evidence * 100) + " % from " + source +
-               " intervals)";
+  af.message =
+      af_message(rvr, af_last_source_.value_or(BeatSource::reported), format_number(af_rate) + "/min",
+                 called ? s.af_evidence : 0.0, called, af.present, rules.af_episode_hold);
   engine_.report(af, now, out.alarms);
 
   if (s.pause && (!reported_pause_ || *reported_pause_ != s.pause->start)) {

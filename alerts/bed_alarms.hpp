@@ -173,6 +173,11 @@ class BedAlarms {
   RhythmAnalyzer rhythm_;
   std::optional<core::TimePoint> last_beat_;
   std::optional<core::TimePoint> reported_pause_;
+  // The AF episode: when the rhythm was last called AF, at what rate and
+  // from which beats (held through gaps shorter than af_episode_hold).
+  std::optional<core::TimePoint> af_last_called_;
+  double af_last_rate_ = 0;
+  std::optional<BeatSource> af_last_source_;
   bool profile_from_admission_ = false;
   std::vector<RuleOverride> profile_changes_;
 };

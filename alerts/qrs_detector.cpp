@@ -24,7 +24,8 @@ QrsDetector::QrsDetector(double sampling_hz)
       learning_{samples_in(2.0, sampling_hz)},
       high_pass_{Biquad::high_pass(5.0, sampling_hz)},
       low_pass_{Biquad::low_pass(15.0, sampling_hz)},
-      ring_size_{samples_in(3.0, sampling_hz)} {
+      ring_size_{samples_in(3.0, sampling_hz)},
+      shapes_{sampling_hz} {
   raw_.assign(static_cast<std::size_t>(ring_size_), 0.0);
   band_ = raw_;
   slope_ = raw_;
@@ -48,6 +49,7 @@ void QrsDetector::step(double x, std::vector<QrsDetection>& out) {
   const auto at = static_cast<std::size_t>(i % ring_size_);
   raw_[at] = x;
   band_[at] = band;
+  shapes_.add(x);
   n_ = i + 1;  // history() now sees sample i
   const double derivative =
       (2 * band + history(band_, i - 1) - history(band_, i - 3) - 2 * history(band_, i - 4)) * fs_ / 8.0;
@@ -72,6 +74,8 @@ void QrsDetector::step(double x, std::vector<QrsDetection>& out) {
   find_peaks(mwi, out);
   if (!learning_done_ && i + 1 == learning_) end_learning(out);
   if (learning_done_) search_back(out);
+
+  hand_out_classified(out);
 
   const auto horizon = i - samples_in(kQualityWindowSeconds, fs_);
   while (!qrs_times_.empty() && qrs_times_.front() < horizon) qrs_times_.pop_front();
@@ -126,7 +130,8 @@ void QrsDetector::classify(const Peak& p, std::vector<QrsDetection>& out) {
   }
 }
 
-void QrsDetector::accept(const Peak& p, bool searched_back, std::vector<QrsDetection>& out) {
+void QrsDetector::accept(const Peak& p, bool searched_back,
+                         std::vector<QrsDetection>& /*out: handed out once classified*/) {
   const double weight = searched_back ? 0.25 : 0.125;
   signal_level_ = weight * p.value + (1 - weight) * signal_level_;
   if (last_qrs_) {
@@ -138,7 +143,19 @@ void QrsDetector::accept(const Peak& p, bool searched_back, std::vector<QrsDetec
   qrs_times_.push_back(p.index);
   double quality = signal_quality();
   if (searched_back) quality = std::min(quality, kSearchBackQualityCap);
-  out.push_back({locate_r_wave(p.index), quality});
+  QrsDetection beat;
+  beat.sample = locate_r_wave(p.index);
+  beat.quality = quality;
+  unclassified_.push_back(beat);
+}
+
+void QrsDetector::hand_out_classified(std::vector<QrsDetection>& out) {
+  while (!unclassified_.empty() && unclassified_.front().sample + shapes_.lookahead() < n_) {
+    QrsDetection beat = unclassified_.front();
+    unclassified_.pop_front();
+    beat.shape = shapes_.classify(beat.sample);
+    out.push_back(beat);
+  }
 }
 
 void QrsDetector::search_back(std::vector<QrsDetection>& out) {

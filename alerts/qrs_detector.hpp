@@ -28,6 +28,10 @@
 //    5 s (clean ECG shows the QRS and at most a T and a P wave peak: up to
 //    2 extra per beat scores 1, 5 or more scores 0);
 //  - a beat found by search-back scores at most 0.7.
+//
+// Each beat also carries its shape (QrsShapeClassifier: normal or
+// ventricular), which needs 120 ms of signal after the R wave; a beat is
+// handed out once those samples are in.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -35,20 +39,23 @@
 #include <vector>
 
 #include "alerts/biquad_filter.hpp"
+#include "alerts/qrs_shape_classifier.hpp"
 
 namespace vigil::alerts {
 
 struct QrsDetection {
   std::int64_t sample = 0;  // index of the R wave, counted from the first sample fed
   double quality = 0;       // signal-quality index when the beat was found
+  QrsShape shape{};         // normal or ventricular against the patient's template
 };
 
 class QrsDetector {
  public:
   explicit QrsDetector(double sampling_hz);
 
-  // Appends the beats decided on by the end of `samples` (typically 0.2-0.4 s
-  // after the R wave; search-back beats up to ~2 RR later), in time order.
+  // Appends the beats decided on and classified by the end of `samples`
+  // (typically 0.2-0.4 s after the R wave; search-back beats up to ~2 RR
+  // later), in time order.
   void add(std::span<const float> samples, std::vector<QrsDetection>& out);
   double sampling_hz() const { return fs_; }
   std::int64_t samples_seen() const { return n_; }
@@ -69,6 +76,7 @@ class QrsDetector {
   void classify(const Peak& p, std::vector<QrsDetection>& out);
   void accept(const Peak& p, bool searched_back, std::vector<QrsDetection>& out);
   void search_back(std::vector<QrsDetection>& out);
+  void hand_out_classified(std::vector<QrsDetection>& out);
   double max_slope(std::int64_t from, std::int64_t to) const;
   std::int64_t locate_r_wave(std::int64_t mwi_peak) const;
   double history(const std::vector<double>& ring, std::int64_t index) const;
@@ -98,6 +106,9 @@ class QrsDetector {
   std::optional<Peak> last_qrs_;
   std::optional<Peak> best_noise_since_qrs_;
   std::deque<std::int64_t> recent_rr_;
+
+  QrsShapeClassifier shapes_;
+  std::deque<QrsDetection> unclassified_;  // decided on, waiting for the samples their shape needs
 
   // Quality bookkeeping.
   std::deque<std::int64_t> qrs_times_, noise_times_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace vigil::alerts {
 
@@ -94,7 +95,7 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
     const bool usable = good && t.last_good;
     if (beat.source == BeatSource::ecg && gap >= config_.pause) note_ecg_pause(*t.last_beat, beat.time);
     if (gap > config_.source_timeout) t.rr.clear();  // the rate before a long silence is history
-    t.af.add(interval, usable);
+    feed_af(t, beat, good);
     const double s = core::to_seconds(interval);
     if (usable && s >= kShortestRr && s <= kLongestRr) {
       t.rr.push_back(s);
@@ -103,6 +104,43 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
   }
   t.last_beat = beat.time;
   t.last_good = good;
+  if (beat.p_wave && !outside_normal_conduction(beat.shape)) {
+    t.p_waves.push_back(*beat.p_wave >= config_.p_wave_match);
+    if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.pop_front();
+  }
+  if (!outside_normal_conduction(beat.shape)) {
+    t.last_conducted = beat.time;
+    t.last_conducted_good = good;
+    t.ventricular_since = 0;
+  }
+}
+
+// The AF detector sees the rhythm of the conducted beats only. A ventricular
+// beat and the compensatory pause after it carry no atrial information: the
+// span from the conducted beat before them to the one after is given as
+// span / n intervals' worth, n = how many typical intervals it holds (2
+// after a PVC with a full compensatory pause, 1 after an interpolated PVC
+// or an artefact taken for a beat), at most one more than the ventricular
+// beats in it. Beats of unknown shape (pulse, reported, or an ECG beat the
+// classifier could not place) count as conducted, as before.
+void RhythmAnalyzer::feed_af(Track& t, const Beat& beat, bool good) {
+  if (outside_normal_conduction(beat.shape)) {
+    ++t.ventricular_since;
+    return;
+  }
+  if (t.ventricular_since == 0 || !t.last_conducted) {
+    t.af.add(beat.rr.value_or(beat.time - *t.last_beat), good && t.last_good);
+    return;
+  }
+  const double span = core::to_seconds(beat.time - *t.last_conducted);
+  double typical = span / (t.ventricular_since + 1);
+  if (!t.rr.empty()) {
+    double sum = 0;
+    for (const double r : t.rr) sum += r;
+    typical = sum / static_cast<double>(t.rr.size());
+  }
+  const double n = std::clamp(std::round(span / typical), 1.0, static_cast<double>(t.ventricular_since + 1));
+  t.af.add(seconds(span / n), good && t.last_conducted_good);
 }
 
 void RhythmAnalyzer::note_ecg_pause(core::TimePoint previous, core::TimePoint now) {
@@ -130,7 +168,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   ecg_.detector->add(samples, found);
   for (const auto& q : found) {
     accept_beat({ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz), BeatSource::ecg,
-                 std::nullopt, q.quality});
+                 std::nullopt, q.quality, q.shape.shape, q.shape.p_wave});
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;
@@ -154,7 +192,7 @@ void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz
   pleth_.detector->add(samples, found);
   for (const auto& p : found) {
     accept_beat({pleth_.start + seconds(static_cast<double>(p.sample) / sampling_hz), BeatSource::pulse,
-                 std::nullopt, p.quality});
+                 std::nullopt, p.quality, BeatShape::unknown, std::nullopt});
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   pleth_.next_expected = end;
@@ -256,7 +294,13 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
     case AfStatus::assessed:
       s.unavailable = Unavailable::none;
       s.rhythm = a.af ? Rhythm::irregular_af : Rhythm::sinus;
+      if (t.p_waves.size() >= config_.p_wave_beats / 2) {
+        const auto with = static_cast<double>(std::count(t.p_waves.begin(), t.p_waves.end(), true));
+        s.p_wave_fraction = with / static_cast<double>(t.p_waves.size());
+        if (*s.p_wave_fraction >= config_.p_wave_fraction) s.rhythm = Rhythm::sinus;
+      }
       s.af_evidence = a.probability;
+      s.af_features = a.features;
       break;
     case AfStatus::warming_up:
       s.unavailable = Unavailable::warming_up;

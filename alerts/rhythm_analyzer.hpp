@@ -23,6 +23,7 @@
 // resume, so a poller cannot miss one; the alarm engine tells pauses apart by
 // their start time.
 #include <array>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -45,6 +46,14 @@ struct RhythmConfig {
   double tachycardia_bpm = 120;
   double bradycardia_bpm = 50;
   std::size_t rate_intervals = 16;  // ventricular rate over the last N intervals
+  // Atrial activity (ECG beats with a P-wave match): a beat shows a P wave
+  // when the stretch before its QRS correlates at least `p_wave_match` with
+  // the running average; when at least `p_wave_fraction` of the last
+  // `p_wave_beats` conducted beats show one, the atria are organised and the
+  // rhythm is not called AF, however irregular the intervals.
+  double p_wave_match = 0.7;
+  double p_wave_fraction = 0.5;
+  std::size_t p_wave_beats = 32;
 };
 
 // Rhythm as RR intervals can tell it: `sinus` means no AF-like irregularity
@@ -104,10 +113,15 @@ struct RhythmState {
   Unavailable unavailable = Unavailable::no_beats;  // none when rhythm is known
   std::optional<BeatSource> source;                 // what the analysis (or the failure) is about
   double af_evidence = 0;                           // AF probability over the window, 0-1
+  AfFeatures af_features{};                         // what af_evidence came from (when available)
   std::optional<double> ventricular_rate_bpm;
   bool tachycardia = false;    // rate above config.tachycardia_bpm
   bool bradycardia = false;    // rate below config.bradycardia_bpm
   std::optional<Pause> pause;  // ongoing, else the most recent one
+
+  // Of the recent conducted ECG beats with a P-wave match, the fraction that
+  // showed a P wave; absent without such beats (pulse or reported beats).
+  std::optional<double> p_wave_fraction;
 
   bool available() const { return unavailable == Unavailable::none; }
 };
@@ -139,6 +153,12 @@ class RhythmAnalyzer {
     std::optional<core::TimePoint> last_beat;
     bool last_good = false;
     std::vector<double> rr;  // recent usable intervals, seconds, oldest first
+    // Ventricular beats are left out of the AF analysis: the last beat that
+    // was not one, and how many have come since (see feed_af).
+    std::optional<core::TimePoint> last_conducted;
+    bool last_conducted_good = false;
+    int ventricular_since = 0;
+    std::deque<bool> p_waves;  // conducted beats with a P-wave match: was a P wave there
   };
   template <typename Detector>
   struct Waveform {
@@ -155,6 +175,7 @@ class RhythmAnalyzer {
   Track& track(BeatSource s) { return tracks_[static_cast<std::size_t>(s)]; }
   const Track& track(BeatSource s) const { return tracks_[static_cast<std::size_t>(s)]; }
   void accept_beat(const Beat& beat);
+  void feed_af(Track& t, const Beat& beat, bool good);
   void note_ecg_pause(core::TimePoint previous, core::TimePoint now);
   template <typename Detector>
   bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;

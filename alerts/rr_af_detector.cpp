@@ -91,6 +91,38 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
   return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
 }
 
+// R^2 of the least-squares prediction x[i] ~ a1 x[i-1] + a2 x[i-2] over the
+// usable triples (x: intervals less their mean).
+double predictability(const Window& w) {
+  double mean = 0, count = 0;
+  for (std::size_t j = 0; j < w.rr.size(); ++j) {
+    if (w.usable[j]) {
+      mean += w.rr[j];
+      ++count;
+    }
+  }
+  if (count < 1) return 0;
+  mean /= count;
+  double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0, syy = 0;
+  std::size_t rows = 0;
+  for (std::size_t j = 2; j < w.rr.size(); ++j) {
+    if (!w.usable[j] || !w.usable[j - 1] || !w.usable[j - 2]) continue;
+    const double y = w.rr[j] - mean, x1 = w.rr[j - 1] - mean, x2 = w.rr[j - 2] - mean;
+    s11 += x1 * x1;
+    s12 += x1 * x2;
+    s22 += x2 * x2;
+    s1y += x1 * y;
+    s2y += x2 * y;
+    syy += y * y;
+    ++rows;
+  }
+  const double det = s11 * s22 - s12 * s12;
+  if (rows < kMinDifferences || syy <= 0 || det <= 1e-12 * s11 * s22) return 0;
+  const double a1 = (s1y * s22 - s2y * s12) / det, a2 = (s2y * s11 - s1y * s12) / det;
+  const double explained = a1 * s1y + a2 * s2y;  // SSR of the least-squares fit
+  return std::clamp(explained / syy, 0.0, 1.0);
+}
+
 }  // namespace
 
 RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
@@ -125,7 +157,7 @@ AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const s
   const Window w{rr_seconds, usable, quantile(lengths, 0.5),
                  kNoiseWidth * core::to_seconds(config.timing_noise)};
   return {pattern_irregularity(w, config), residual_irregularity(w, config),
-          unexplained_transitions(w, config)};
+          unexplained_transitions(w, config), predictability(w)};
 }
 
 double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
@@ -158,6 +190,7 @@ void RrAfDetector::assess() {
   assessment_.probability = probability(assessment_.features, config_.model);
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;
+  if (assessment_.features.predictability >= config_.max_af_predictability) assessment_.af = false;
 }
 
 }  // namespace vigil::alerts

@@ -50,6 +50,13 @@ struct AfFeatures {
   double pattern_irregularity = 0;     // feature 1, fraction of the median RR
   double residual_irregularity = 0;    // feature 2, fraction of the median RR
   double unexplained_transitions = 0;  // feature 3, fraction of successive pairs
+  // How much of the window's RR variance a two-beat linear prediction
+  // explains (R^2 of an AR(2) fit, 0-1). Breathing-paced sinus arrhythmia
+  // is a sampled sine wave, which AR(2) predicts exactly; bigeminy and other
+  // repeating patterns are predictable too; AF's intervals are not (about
+  // 2/32 by chance). Not part of the logistic model: a veto (see
+  // AfDetectorConfig::max_af_predictability).
+  double predictability = 0;
 };
 
 // Logistic weights on the natural logarithms of features 1 and 2 and on
@@ -75,6 +82,11 @@ struct AfDetectorConfig {
   // interval difference before it counts as irregularity.
   core::Duration timing_noise{};
   AfModel model = default_af_model();
+  // A window whose intervals are this predictable (AfFeatures::predictability)
+  // is a patterned rhythm, not AF, whatever the probability. 0.5: half the
+  // variance explained by the two previous intervals; AF windows reach it
+  // by chance very rarely.
+  double max_af_predictability = 0.5;
   // Hysteresis on the AF probability so the call does not flicker.
   double enter_probability = 0.7;
   double leave_probability = 0.3;

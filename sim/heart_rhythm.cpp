@@ -18,10 +18,9 @@ V in_force(const std::map<core::Duration, V>& changes, core::Duration t, V fallb
 }
 
 // Sinus rhythm at rest: the interval follows breathing (respiratory sinus
-// arrhythmia, a few percent), a slower ~0.1 Hz wave, and a little jitter;
-// together a standard deviation of interval of about 3 %, 25-40 ms at 60-75
-// /min, and small successive differences, which is what separates it from AF.
-constexpr double kBreathingDepth = 0.035;
+// arrhythmia, a few percent: BeatTrain's breathing depth, 0.035 by default), a slower ~0.1 Hz wave, and a
+// little jitter; together a standard deviation of interval of about 3 %, 25-40 ms at 60-75 /min, and small
+// successive differences, which is what separates it from AF.
 constexpr double kSlowWaveDepth = 0.02;
 constexpr double kSlowWaveHz = 0.1;
 constexpr double kJitter = 0.012;
@@ -45,7 +44,8 @@ const char* rhythm_name(Rhythm r) {
   return "?";
 }
 
-BeatTrain::BeatTrain(unsigned seed, double variability) : rng_{seed}, variability_{variability} {
+BeatTrain::BeatTrain(unsigned seed, double variability, double breathing_depth)
+    : rng_{seed}, variability_{variability}, breathing_depth_{breathing_depth} {
   slow_wave_phase_ = std::uniform_real_distribution<double>{0, 2 * std::numbers::pi}(rng_);
 }
 
@@ -66,7 +66,7 @@ Rhythm BeatTrain::rhythm_at(core::Duration t) const {
 double BeatTrain::sinus_interval(core::Duration at, double mean_s, double resp_rate) {
   const double s = core::to_seconds(at);
   const double breathing =
-      resp_rate > 0 ? kBreathingDepth * std::sin(2 * std::numbers::pi * resp_rate / 60 * s) : 0;
+      resp_rate > 0 ? breathing_depth_ * std::sin(2 * std::numbers::pi * resp_rate / 60 * s) : 0;
   const double slow = kSlowWaveDepth * std::sin(2 * std::numbers::pi * kSlowWaveHz * s + slow_wave_phase_);
   const double jitter = kJitter * std::normal_distribution<double>{0, 1}(rng_);
   return mean_s * (1 + variability_ * (breathing + slow + jitter));

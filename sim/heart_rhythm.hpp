@@ -39,7 +39,10 @@ class BeatTrain {
 
   // variability: 0 a perfectly regular sinus rhythm (for exact tests), 1 an
   // adult at rest. Atrial fibrillation is irregular whatever this says.
-  BeatTrain(unsigned seed, double variability);
+  // breathing_depth: the breathing-paced swing of the sinus interval, a
+  // fraction of the mean (0.035 at rest; ~0.15 a young adult's marked
+  // respiratory sinus arrhythmia).
+  BeatTrain(unsigned seed, double variability, double breathing_depth = 0.035);
 
   void set_rhythm(core::Duration at, Rhythm r);
   void set_ectopics(core::Duration at, double per_minute);
@@ -64,6 +67,7 @@ class BeatTrain {
 
   std::mt19937 rng_;
   double variability_;
+  double breathing_depth_;
   std::map<core::Duration, Rhythm> rhythm_changes_;
   std::map<core::Duration, double> ectopic_changes_;
   std::map<core::Duration, core::Duration> pauses_;

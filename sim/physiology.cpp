@@ -81,7 +81,9 @@ void Vitals::set(Param p, double v) {
 }
 
 PatientModel::PatientModel(Vitals baseline, unsigned seed, ModelSettings settings)
-    : baseline_{baseline}, settings_{settings}, beats_{seed, settings.variability} {}
+    : baseline_{baseline},
+      settings_{settings},
+      beats_{seed, settings.variability, settings.breathing_depth} {}
 
 void PatientModel::ramp(Param p, double target, core::Duration at_time, core::Duration over) {
   const double from = value(p, at_time);

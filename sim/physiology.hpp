@@ -43,6 +43,10 @@ struct ModelSettings {
   core::Duration oximeter_averaging = std::chrono::seconds{8};
   // Beat-to-beat variability of sinus rhythm: 0 none (exact tests), 1 an adult at rest.
   double variability = 1.0;
+  // Depth of the breathing-paced swing of the sinus interval (respiratory
+  // sinus arrhythmia), a fraction of the mean interval: a few percent in an
+  // adult at rest, up to +-15-20 % in a young adult ("variability: marked").
+  double breathing_depth = 0.035;
 };
 
 // How apnoea desaturates a sedated adult breathing room air: the reserve in

@@ -365,8 +365,12 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
       } else if (first == "variability:") {
         const int col = p.column();
         const std::string v = p.word();
-        if (v != "none" && v != "normal") p.fail_at(col, "expected 'none' or 'normal', found '" + v + "'");
+        if (v != "none" && v != "normal" && v != "marked")
+          p.fail_at(col, "expected 'none', 'normal' or 'marked', found '" + v + "'");
         s.model.variability = v == "none" ? 0.0 : 1.0;
+        // A young adult's respiratory sinus arrhythmia: the interval swings
+        // +-15 % with each breath.
+        if (v == "marked") s.model.breathing_depth = 0.15;
       } else if (first == "oximeter") {
         // "oximeter delay 10 s averaging 8 s", either part optional
         if (p.done()) p.fail("expected 'delay' or 'averaging' after 'oximeter'");

@@ -36,18 +36,15 @@ Vector solve(Matrix a, Vector b) {
 
 }  // namespace
 
-LabelledFeatures collect_features(const AnnotatedRecord& record, const alerts::AfDetectorConfig& config) {
+LabelledFeatures collect_features(const AnnotatedRecord& record, const AfRunOptions& options) {
   LabelledFeatures out;
-  alerts::RrAfDetector detector{config};
   RhythmLookup reference{record.rhythm};
-  for (std::size_t i = 1; i < record.beats.size(); ++i) {
-    const double rr = static_cast<double>(record.beats[i] - record.beats[i - 1]) / record.sampling_frequency;
-    detector.add(std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(rr)));
-    const std::string* label = reference.at(record.beats[i]);
-    if (label == nullptr || detector.assessment().status != alerts::AfStatus::assessed) continue;
-    out.features.push_back(detector.assessment().features);
+  replay_record(record, options, [&](std::int64_t sample, double, const alerts::RhythmState& state) {
+    const std::string* label = reference.at(sample);
+    if (label == nullptr || !state.available()) return;
+    out.features.push_back(state.af_features);
     out.af.push_back(*label == "(AFIB");
-  }
+  });
   return out;
 }
 
@@ -92,7 +89,7 @@ alerts::AfModel fit_af_model(const std::vector<const LabelledFeatures*>& trainin
 
 CrossValidation cross_validate_af(const std::vector<AnnotatedRecord>& records, const AfRunOptions& options) {
   std::vector<LabelledFeatures> features;
-  for (const auto& r : records) features.push_back(collect_features(r, options.config.af));
+  for (const auto& r : records) features.push_back(collect_features(r, options));
   CrossValidation cv;
   for (std::size_t held_out = 0; held_out < records.size(); ++held_out) {
     std::vector<const LabelledFeatures*> training;

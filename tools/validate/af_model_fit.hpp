@@ -21,9 +21,9 @@ struct LabelledFeatures {
   std::vector<bool> af;                      // its reference label
 };
 
-// The detector's features beat by beat, as the analyzer computes them for
-// beats without a quality index.
-LabelledFeatures collect_features(const AnnotatedRecord& record, const alerts::AfDetectorConfig& config);
+// The detector's features beat by beat, as the analyzer computes them when
+// the record is replayed with `options` (the same replay as the scoring).
+LabelledFeatures collect_features(const AnnotatedRecord& record, const AfRunOptions& options);
 
 alerts::AfModel fit_af_model(const std::vector<const LabelledFeatures*>& training);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <random>
 
 namespace vigil::validate {
@@ -68,6 +70,15 @@ std::optional<double> AfScore::median_delay() const {
   return *mid;
 }
 
+std::optional<double> AfScore::delay_quantile(double q) const {
+  if (detection_delays.empty()) return std::nullopt;
+  auto d = detection_delays;
+  std::sort(d.begin(), d.end());
+  const auto i =
+      std::min(d.size() - 1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(d.size())) - 1));
+  return d[i];
+}
+
 std::optional<double> AfScore::mean_delay() const {
   if (detection_delays.empty()) return std::nullopt;
   double sum = 0;
@@ -89,27 +100,39 @@ AfScore& AfScore::operator+=(const AfScore& o) {
   return *this;
 }
 
-AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
-  AfScore score;
-  EpisodeTracker episodes{score};
+void replay_record(
+    const AnnotatedRecord& record, const AfRunOptions& options,
+    const std::function<void(std::int64_t sample, double t, const alerts::RhythmState&)>& each) {
   alerts::RhythmAnalyzer analyzer{options.config};
-  RhythmLookup reference{record.rhythm};
   std::mt19937 random{options.seed};
   std::normal_distribution<double> jitter{0.0, std::chrono::duration<double>(options.jitter).count()};
   const bool jittered = options.jitter.count() > 0;
   const core::TimePoint epoch = core::ManualClock{}.now();
-
-  std::optional<double> first_scored, last_scored;
-  for (const std::int64_t sample : record.beats) {
+  for (std::size_t i = 0; i < record.beats.size(); ++i) {
+    const std::int64_t sample = record.beats[i];
     double t = static_cast<double>(sample) / record.sampling_frequency;
     if (jittered) t += jitter(random);
     const core::TimePoint when =
         epoch + std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(t));
-    analyzer.add_beat({when, options.source, std::nullopt, std::nullopt});
-    const alerts::RhythmState state = analyzer.state(when);
+    alerts::Beat beat{when, options.source, std::nullopt, std::nullopt, alerts::BeatShape::unknown};
+    if (i < record.quality.size()) beat.quality = record.quality[i];
+    if (i < record.shapes.size() && options.source == alerts::BeatSource::ecg) {
+      beat.shape = record.shapes[i];
+      beat.p_wave = record.p_wave[i];
+    }
+    analyzer.add_beat(beat);
+    each(sample, t, analyzer.state(when));
+  }
+}
 
+AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
+  AfScore score;
+  EpisodeTracker episodes{score};
+  RhythmLookup reference{record.rhythm};
+  std::optional<double> first_scored, last_scored;
+  replay_record(record, options, [&](std::int64_t sample, double t, const alerts::RhythmState& state) {
     const std::string* label = reference.at(sample);
-    if (label == nullptr) continue;
+    if (label == nullptr) return;
     const bool positive = *label == "(AFIB";
     const bool call = state.rhythm == alerts::Rhythm::irregular_af;
     if (!state.available()) ++score.unavailable;
@@ -121,7 +144,7 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
     episodes.beat(t, positive, call);
     if (!first_scored) first_scored = t;
     last_scored = t;
-  }
+  });
   episodes.finish();
   if (first_scored) score.hours = (*last_scored - *first_scored) / 3600.0;
   return score;

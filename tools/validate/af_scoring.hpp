@@ -7,6 +7,7 @@
 // negative. Beats before the first rhythm annotation are not scored. When
 // analysis is unavailable the call is "not AF" (counted, and reported apart).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct AfScore {
   double positive_predictivity() const;
   std::optional<double> median_delay() const;
   std::optional<double> mean_delay() const;
+  std::optional<double> delay_quantile(double q) const;  // nearest rank; 0.9 for the 90th percentile
   AfScore& operator+=(const AfScore& o);
 };
 
@@ -43,5 +45,12 @@ struct AfRunOptions {
 };
 
 AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options);
+
+// Feeds the record's beats (with their quality and, for the ECG source,
+// shape) to a RhythmAnalyzer in time order and hands each beat's state, right
+// after it, to `each`: the one replay both scoring and model fitting use.
+void replay_record(
+    const AnnotatedRecord& record, const AfRunOptions& options,
+    const std::function<void(std::int64_t sample, double t, const alerts::RhythmState&)>& each);
 
 }  // namespace vigil::validate

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "alerts/qrs_detector.hpp"
 #include "tools/validate/file_input.hpp"
 #include "tools/validate/wfdb_annotation.hpp"
 #include "tools/validate/wfdb_header.hpp"
+#include "tools/validate/wfdb_signal.hpp"
 
 namespace vigil::validate {
 
@@ -25,6 +27,7 @@ AnnotatedRecord load_text_dumps(const std::filesystem::path& stem) {
   r.rhythm = std::move(dump.changes);
   r.beats = read_rr_dump(with_suffix(stem, ".rr.txt"));
   r.beat_source = "rr.txt";
+  r.path = "interval";
   return r;
 }
 
@@ -45,18 +48,46 @@ AnnotatedRecord load_wfdb(const std::filesystem::path& stem) {
   std::sort(r.beats.begin(), r.beats.end());
   r.beats.erase(std::unique(r.beats.begin(), r.beats.end()), r.beats.end());
   r.beat_source = separate_beats ? "qrs" : "atr";
+  r.path = "reference-beats";
   return r;
+}
+
+// Beats as vigil finds them on the first signal: the live path.
+void detect_beats(const std::filesystem::path& stem, AnnotatedRecord& r) {
+  const WfdbHeader header = read_wfdb_header(with_suffix(stem, ".hea"));
+  const WfdbSignals signals = read_wfdb_signals(header, stem.parent_path());
+  std::vector<float> mv;
+  mv.reserve(signals.adu[0].size());
+  for (const auto adu : signals.adu[0]) mv.push_back(static_cast<float>(to_physical(adu, header.signals[0])));
+  alerts::QrsDetector detector{header.sampling_frequency};
+  std::vector<alerts::QrsDetection> found;
+  const auto chunk = static_cast<std::size_t>(std::max(1.0, header.sampling_frequency));  // 1 s blocks
+  for (std::size_t at = 0; at < mv.size(); at += chunk)
+    detector.add(std::span<const float>(mv).subspan(at, std::min(chunk, mv.size() - at)), found);
+  r.beats.clear();
+  for (const auto& f : found) {
+    r.beats.push_back(f.sample);
+    r.quality.push_back(f.quality);
+    r.shapes.push_back(f.shape.shape);
+    r.p_wave.push_back(f.shape.p_wave);
+  }
+  r.beat_source = "dat signal " + header.signals[0].description;
+  r.path = "ecg-signal";
 }
 
 }  // namespace
 
-AnnotatedRecord load_annotated_record(const std::filesystem::path& stem) {
+AnnotatedRecord load_annotated_record(const std::filesystem::path& stem, WfdbBeats wfdb) {
   if (std::filesystem::exists(with_suffix(stem, ".rr.txt")) &&
       std::filesystem::exists(with_suffix(stem, ".rhythm.txt")))
     return load_text_dumps(stem);
   if (std::filesystem::exists(with_suffix(stem, ".atr")) &&
-      std::filesystem::exists(with_suffix(stem, ".hea")))
-    return load_wfdb(stem);
+      std::filesystem::exists(with_suffix(stem, ".hea"))) {
+    AnnotatedRecord r = load_wfdb(stem);
+    if (wfdb == WfdbBeats::signal && std::filesystem::exists(with_suffix(stem, ".dat")))
+      detect_beats(stem, r);
+    return r;
+  }
   throw FormatError(stem.string() +
                     ": found neither RECORD.rr.txt + RECORD.rhythm.txt nor RECORD.hea + RECORD.atr");
 }

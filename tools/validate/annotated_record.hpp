@@ -3,9 +3,11 @@
 // reference rhythm, in sample numbers, whatever files they came from.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "alerts/beat.hpp"
 #include "tools/validate/afdb_text.hpp"
 
 namespace vigil::validate {
@@ -16,14 +18,27 @@ struct AnnotatedRecord {
   std::vector<std::int64_t> beats;   // ascending sample numbers
   std::vector<RhythmChange> rhythm;  // reference rhythm changes, ascending
   std::string beat_source;           // which file the beats came from, for reports
+  // Which path scores it: "interval" (beat times from annotations, text
+  // dumps), "reference-beats" (a WFDB record's annotated beats), or
+  // "ecg-signal" (vigil's QRS detector and beat classifier on the record's
+  // signal; then each beat also has its quality index and shape).
+  std::string path;
+  std::vector<double> quality;
+  std::vector<alerts::BeatShape> shapes;
+  std::vector<std::optional<double>> p_wave;
 };
+
+enum class WfdbBeats { signal, reference };
 
 // `stem` is DIR/RECORD. Uses the text dumps RECORD.rr.txt + RECORD.rhythm.txt
 // when both exist; otherwise the WFDB files: RECORD.hea for the sampling
 // rate, RECORD.atr for the rhythm, and the beats from RECORD.qrs when present
 // (the AF database's layout) or else from the beat annotations of RECORD.atr.
 // Throws FormatError when neither set is there or a file is malformed.
-AnnotatedRecord load_annotated_record(const std::filesystem::path& stem);
+// A WFDB record with a signal file is, by default, scored from its signal:
+// the first signal (MLII in the MIT-BIH databases) goes through the QRS
+// detector and beat classifier as the daemon would run them.
+AnnotatedRecord load_annotated_record(const std::filesystem::path& stem, WfdbBeats wfdb = WfdbBeats::signal);
 
 // The reference rhythm at a sample; empty before the first rhythm annotation.
 class RhythmLookup {

@@ -1,5 +1,6 @@
 #include "tools/validate/validation_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vigil::validate {
@@ -39,6 +40,18 @@ AfScore total_of(const std::vector<AfRecordRow>& rows) {
   return total;
 }
 
+// Subtotals per group, in order of first appearance; empty with one group.
+std::vector<std::pair<std::string, AfScore>> groups_of(const std::vector<AfRecordRow>& rows) {
+  std::vector<std::pair<std::string, AfScore>> groups;
+  for (const auto& r : rows) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == r.group; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {r.group, AfScore{}});
+    it->second += r.score;
+  }
+  if (groups.size() < 2) groups.clear();
+  return groups;
+}
+
 void af_row(std::ostream& out, const std::string& name, const AfScore& s) {
   char line[256];
   std::snprintf(
@@ -66,6 +79,7 @@ void af_json_fields(std::ostream& out, const AfScore& s) {
       << ",\"detected_episodes\":" << s.detected_episodes << ",\"false_episodes\":" << s.false_episodes
       << ",\"median_detection_delay_s\":" << json_number(s.median_delay(), 2)
       << ",\"mean_detection_delay_s\":" << json_number(s.mean_delay(), 2)
+      << ",\"p90_detection_delay_s\":" << json_number(s.delay_quantile(0.9), 2)
       << ",\"hours\":" << fixed(s.hours, 3);
 }
 
@@ -91,7 +105,17 @@ std::string json_string(const std::string& s) {
 void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows) {
   out << "record      beats  AF beats   Se %    Sp %   PPV %  unav%  episodes  delay s  false\n";
   for (const auto& r : rows) af_row(out, r.record, r.score);
+  for (const auto& [name, score] : groups_of(rows)) {
+    af_row(out, name.empty() ? "." : name, score);
+    out << "  " << (name.empty() ? "." : name) << " detection delay: median "
+        << optional_seconds(score.median_delay()) << " s, 90th percentile "
+        << optional_seconds(score.delay_quantile(0.9)) << " s\n";
+  }
   af_row(out, "total", total_of(rows));
+  const AfScore total = total_of(rows);
+  out << "detection delay over " << total.detection_delays.size() << " detected episodes: median "
+      << optional_seconds(total.median_delay()) << " s, 90th percentile "
+      << optional_seconds(total.delay_quantile(0.9)) << " s\n";
   out << "(episodes: detected/reference AF episodes; delay: median from episode start to first AF call;\n"
          " false: runs of AF calls with no reference AF beat; unav: beats with analysis unavailable)\n";
 }
@@ -99,11 +123,19 @@ void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows) {
 void print_af_json(std::ostream& out, const std::vector<AfRecordRow>& rows, const std::string& mode) {
   out << "{\"command\":\"af\",\"mode\":" << json_string(mode) << ",\"records\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    out << (i ? "," : "") << "{\"record\":" << json_string(rows[i].record) << ",";
+    out << (i ? "," : "") << "{\"record\":" << json_string(rows[i].record)
+        << ",\"path\":" << json_string(rows[i].path) << ",";
     af_json_fields(out, rows[i].score);
     out << "}";
   }
-  out << "],\"total\":{";
+  out << "],\"groups\":{";
+  const auto groups = groups_of(rows);
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    out << (i ? "," : "") << json_string(groups[i].first) << ":{";
+    af_json_fields(out, groups[i].second);
+    out << "}";
+  }
+  out << "},\"total\":{";
   af_json_fields(out, total_of(rows));
   out << "}}\n";
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The tables and JSON that vigil-validate prints. Text for people (one row
+// The tables and JSON that vigil-validate prints. With records from several
+// directories (databases), a subtotal per directory too (`groups` in JSON). Text for people (one row
 // per record and a total row, percentages), JSON for scripts (one object;
 // `total` holds sensitivity, specificity and ppv as fractions).
 #include <ostream>
@@ -14,6 +15,8 @@ namespace vigil::validate {
 struct AfRecordRow {
   std::string record;
   AfScore score;
+  std::string path;   // AnnotatedRecord::path: which path scored it
+  std::string group;  // the record's directory (its database): subtotals when there are several
 };
 
 void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows);

@@ -1,10 +1,12 @@
 // vigil-validate: scores vigil's rhythm detectors on annotated recordings.
-//   vigil-validate af  [--json] [--cross-validate | --fit] [--source S] [--jitter-ms J] DIR/RECORD...
+//   vigil-validate af  [--json] [--cross-validate | --fit] [--beats signal|reference] [--source S]
+//                      [--jitter-ms J] DIR/RECORD...
 //   vigil-validate qrs [--json] [--channel N] [--noise-mv S] DIR/RECORD...
 // Exit status: 0 done, 2 unreadable or malformed input, CLI11's codes (non-zero) for a bad command line.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -27,6 +29,7 @@ struct AfArgs {
   alerts::BeatSource source = alerts::BeatSource::ecg;
   double jitter_ms = 0;
   unsigned seed = 1;
+  WfdbBeats wfdb_beats = WfdbBeats::signal;
 };
 
 struct QrsArgs {
@@ -36,9 +39,9 @@ struct QrsArgs {
   double noise_mv = 0;
 };
 
-std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems) {
+std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems, WfdbBeats wfdb) {
   std::vector<AnnotatedRecord> records;
-  for (const auto& stem : stems) records.push_back(load_annotated_record(stem));
+  for (const auto& stem : stems) records.push_back(load_annotated_record(stem, wfdb));
   return records;
 }
 
@@ -48,7 +51,7 @@ void print_model(const alerts::AfModel& m, const char* label) {
 }
 
 int run_af(const AfArgs& args) {
-  const auto records = load_all(args.records);
+  const auto records = load_all(args.records, args.wfdb_beats);
   AfRunOptions options;
   options.source = args.source;
   options.jitter = std::chrono::microseconds{static_cast<long long>(args.jitter_ms * 1000.0)};
@@ -56,25 +59,31 @@ int run_af(const AfArgs& args) {
 
   if (args.fit) {
     std::vector<LabelledFeatures> features;
-    for (const auto& r : records) features.push_back(collect_features(r, options.config.af));
+    for (const auto& r : records) features.push_back(collect_features(r, options));
     std::vector<const LabelledFeatures*> all;
     for (const auto& f : features) all.push_back(&f);
     print_model(fit_af_model(all), "fitted on all records");
     return 0;
   }
 
+  // Each record's group is its directory (the database it comes from).
+  std::vector<std::string> groups;
+  for (const auto& stem : args.records)
+    groups.push_back(std::filesystem::path(stem).parent_path().filename().string());
   std::vector<AfRecordRow> rows;
   std::string mode = "shipped-model";
   if (args.cross_validate) {
     mode = "leave-one-record-out";
     const CrossValidation cv = cross_validate_af(records, options);
-    for (std::size_t i = 0; i < cv.records.size(); ++i) rows.push_back({cv.records[i], cv.scores[i]});
+    for (std::size_t i = 0; i < cv.records.size(); ++i)
+      rows.push_back({cv.records[i], cv.scores[i], records[i].path, groups[i]});
     if (!args.json) {
       for (std::size_t i = 0; i < cv.records.size(); ++i)
         print_model(cv.models[i], ("without " + cv.records[i]).c_str());
     }
   } else {
-    for (const auto& r : records) rows.push_back({r.name, score_af(r, options)});
+    for (std::size_t i = 0; i < records.size(); ++i)
+      rows.push_back({records[i].name, score_af(records[i], options), records[i].path, groups[i]});
   }
   if (args.json) {
     print_af_json(std::cout, rows, mode);
@@ -127,6 +136,14 @@ int main(int argc, char** argv) {
                    "add Gaussian jitter (standard deviation, ms) to each beat time")
       ->check(CLI::Range(0.0, 200.0));
   af_cmd->add_option("--seed", af.seed, "seed of the jitter");
+  const std::map<std::string, WfdbBeats> wfdb_beats{{"signal", WfdbBeats::signal},
+                                                    {"reference", WfdbBeats::reference}};
+  af_cmd
+      ->add_option(
+          "--beats", af.wfdb_beats,
+          "WFDB records: signal (default: QRS detection and beat classification on the .dat, the live "
+          "path) or reference (the annotated beats)")
+      ->transform(CLI::CheckedTransformer(wfdb_beats, CLI::ignore_case));
 
   QrsArgs qrs;
   auto* qrs_cmd = app.add_subcommand("qrs", "QRS detection on the ECG signal against the reference beats");

@@ -175,3 +175,39 @@ TEST_CASE(
   CHECK(af_fraction(rr, pulse) < 0.02);
   CHECK(af_fraction(test::af_rr(400), pulse) > 0.95);
 }
+
+TEST_CASE(
+    "a young adult's marked respiratory sinus arrhythmia (RR swinging +-20 % with each breath) is not AF") {
+  // 60/min, breathing every 4 to 6 beats with a slowly wandering depth and
+  // rate, plus beat-to-beat noise; also with 20 ms of pulse-onset jitter.
+  std::mt19937 rng{21};
+  std::normal_distribution<double> small{0.0, 0.015};
+  for (const double jitter : {0.0, 0.02}) {
+    CAPTURE(jitter);
+    std::normal_distribution<double> onset{0.0, jitter > 0 ? jitter : 1e-9};
+    std::vector<double> rr;
+    double phase = 0, previous_onset = 0;
+    for (int i = 0; i < 600; ++i) {
+      const double breath_beats = 5.0 + std::sin(i / 40.0);  // 4-6 beats per breath
+      phase += 2 * std::numbers::pi / breath_beats;
+      const double depth = 0.15 + 0.05 * std::sin(i / 70.0);
+      const double jitter_now = jitter > 0 ? onset(rng) : 0.0;
+      rr.push_back(1.0 + depth * std::sin(phase) + small(rng) + jitter_now - previous_onset);
+      previous_onset = jitter_now;
+    }
+    AfDetectorConfig c;
+    c.timing_noise = milliseconds{static_cast<int>(jitter * 1000)};
+    CHECK(af_fraction(rr, c) < 0.02);
+    c.max_af_predictability = 1.1;    // without the predictability veto
+    CHECK(af_fraction(rr, c) > 0.3);  // the RR features alone call it AF
+  }
+}
+
+TEST_CASE(
+    "the breathing-paced swing is predictable from the two previous intervals; AF's intervals are not") {
+  std::vector<double> rsa;
+  for (int i = 0; i < 32; ++i) rsa.push_back(1.0 + 0.2 * std::sin(2 * std::numbers::pi * i / 4.5));
+  const std::vector<bool> all(32, true);
+  CHECK(RrAfDetector::features(rsa, all, {}).predictability > 0.95);
+  CHECK(RrAfDetector::features(test::af_rr(32, 0.7), all, {}).predictability < 0.3);
+}

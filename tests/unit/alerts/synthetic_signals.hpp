@@ -75,6 +75,46 @@ inline std::vector<float> ecg(const std::vector<double>& beats, double fs, doubl
   return x;
 }
 
+// ECG in mV with a beat kind per beat: a conducted beat has its P wave
+// 160 ms before a narrow QRS; a ventricular beat (ventricular[b]) has no P
+// wave, a wide (~140 ms) QRS and an opposite T wave. With `af`, no beat has
+// a P wave and the baseline carries fibrillatory waves (0.08 mV, 4-8 Hz,
+// drifting phase).
+inline std::vector<float> ecg_with_kinds(const std::vector<double>& beats,
+                                         const std::vector<bool>& ventricular, double fs, double seconds,
+                                         bool af = false, double noise_mv = 0.02, unsigned seed = 5) {
+  std::mt19937 rng{seed};
+  std::normal_distribution<double> noise{0.0, noise_mv};
+  std::uniform_real_distribution<double> phase{0.0, 2 * std::numbers::pi};
+  const double f1 = 5.1, f2 = 6.3, f3 = 7.4;
+  const double p1 = phase(rng), p2 = phase(rng), p3 = phase(rng);
+  std::vector<float> x(static_cast<std::size_t>(seconds * fs));
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double t = static_cast<double>(i) / fs;
+    while (first < beats.size() && beats[first] < t - 1.0) ++first;
+    double v = 0.15 * std::sin(2 * std::numbers::pi * 0.25 * t);
+    if (af) {
+      const double wander = 0.7 * std::sin(2 * std::numbers::pi * 0.13 * t);
+      v += 0.04 * std::sin(2 * std::numbers::pi * f1 * t + p1 + 3 * wander) +
+           0.03 * std::sin(2 * std::numbers::pi * f2 * t + p2 - 2 * wander) +
+           0.02 * std::sin(2 * std::numbers::pi * f3 * t + p3 + wander);
+    }
+    for (std::size_t b = first; b < beats.size() && beats[b] < t + 1.0; ++b) {
+      const double d = t - beats[b];
+      if (b < ventricular.size() && ventricular[b]) {
+        v += 1.3 * gauss(d, 0.0, 0.035) - 0.5 * gauss(d, 0.07, 0.03) - 0.4 * gauss(d, 0.3, 0.06);
+      } else {
+        if (!af) v += 0.15 * gauss(d, -0.16, 0.02);
+        v += -0.12 * gauss(d, -0.025, 0.008) + 1.1 * gauss(d, 0.0, 0.01) - 0.25 * gauss(d, 0.03, 0.01) +
+             0.3 * gauss(d, 0.26, 0.045);
+      }
+    }
+    x[i] = static_cast<float>(v + noise(rng));
+  }
+  return x;
+}
+
 // Plethysmogram (arbitrary units): a pulse starting at each onset time.
 inline std::vector<float> pleth(const std::vector<double>& onsets, double fs, double seconds,
                                 double noise = 0.3, unsigned seed = 4) {

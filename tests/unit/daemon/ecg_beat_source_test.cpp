@@ -163,7 +163,7 @@ TEST_CASE(
   const std::filesystem::path stem = std::filesystem::path(*data) / "mitdb" / "100";
   const auto header = validate::read_wfdb_header(stem.string() + ".hea");
   const auto signals = validate::read_wfdb_signals(header, stem.parent_path());
-  const auto reference = validate::load_annotated_record(stem).beats;
+  const auto reference = validate::load_annotated_record(stem, validate::WfdbBeats::reference).beats;
   const double fs = header.sampling_frequency;
   REQUIRE(fs == 360);
   const auto& adu = signals.adu[0];  // MLII

@@ -161,7 +161,7 @@ TEST_CASE("errors in the new lines name the line and column too") {
        "drill.scn:2:16: no device 'oximeter' in this scenario (its devices: ox)"},
       {"device ox telepathy\n", "drill.scn:1:11: the simulator does not speak 'telepathy'"},
       {"device ox masimo\ndevice ox nonin-7\n", "drill.scn:2:8: device 'ox' is named twice"},
-      {"variability: wild\n", "drill.scn:1:14: expected 'none' or 'normal', found 'wild'"},
+      {"variability: wild\n", "drill.scn:1:14: expected 'none', 'normal' or 'marked', found 'wild'"},
       {"at 1:00 start ectopic beats at 60/min\n", "drill.scn:1:32: ectopic beats: 1-30 /min is expected"},
   };
   for (const auto& c : cases) {

@@ -55,8 +55,9 @@ TEST_CASE("record 07162 is AF throughout: one rhythm annotation") {
 TEST_CASE("a WFDB record loads its beats and rhythm from the .atr when there is no .qrs") {
   const auto data = shared_data();
   if (!data) return;
-  const AnnotatedRecord r = load_annotated_record(*data + "/mitdb/208");
+  const AnnotatedRecord r = load_annotated_record(*data + "/mitdb/208", WfdbBeats::reference);
   CHECK(r.beat_source == "atr");
+  CHECK(r.path == "reference-beats");
   CHECK(r.sampling_frequency == 360);
   CHECK(r.beats.size() == 2955);
   CHECK(r.rhythm.front().label == "(N");
