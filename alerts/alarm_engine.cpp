@@ -79,11 +79,15 @@ void AlarmEngine::report(const ConditionReport& r, core::TimePoint now, std::vec
   auto [it, inserted] = conditions_.try_emplace(r.condition);
   Condition& c = it->second;
   const Priority before = c.last.priority;
-  if (!r.present && c.alarmed && r.kind == AlarmKind::physiological) {
-    // Every event of a physiological alarm carries the value and limit that
-    // raised (or last escalated) it, its clearing and a latched signal's
-    // reset too. (A technical one says what happened: "receiving again".)
-    c.last.present = false;
+  // Every event of a physiological alarm carries the value and limit that
+  // raised (or last escalated) it: a lower level or another metric of the
+  // same condition while it is active, its clearing, a latched signal's
+  // reset. New numbers come with an escalation or a return of the condition.
+  // (A technical alarm says what happened: "receiving again".)
+  const bool escalates = r.present && c.active && r.priority > c.priority;
+  const bool returns = r.present && !c.active;
+  if (c.alarmed && r.kind == AlarmKind::physiological && !escalates && !returns) {
+    c.last.present = r.present;
     c.last.delay = r.delay;
   } else {
     c.last = r;

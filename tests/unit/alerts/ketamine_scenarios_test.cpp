@@ -376,3 +376,34 @@ TEST_CASE(
     CHECK(a.message.find("Pulse 160 /min") != std::string::npos);
   }
 }
+
+TEST_CASE("a severe desaturation that recovers through the medium band clears with the 84 % that raised it") {
+  Bed b;
+  b.stream(Metric::spo2, 84, 20);
+  b.stream(Metric::spo2, 88, 20);
+  b.stream(Metric::spo2, 96, 2);
+  REQUIRE(b.log() == Log{"raised high desaturation", "cleared high desaturation"});
+  for (const auto& a : b.out.alarms) {
+    INFO(to_string(a.transition));
+    CHECK(a.value == 84);
+    CHECK(a.limit == 85);
+    CHECK(a.message.find("Severe desaturation") == 0);
+  }
+}
+
+TEST_CASE("tachycardia raised from the ECG heart rate keeps it while the pulse rate goes on past the limit") {
+  Bed b;
+  for (int i = 0; i < 35; ++i) {
+    b.reading(Metric::heart_rate, 126);
+    b.reading(Metric::pulse_rate, 121);
+    b.bed.tick(b.clock.now(), b.out);
+    b.clock.advance(1s);
+  }
+  b.stream(Metric::heart_rate, 90, 1);
+  b.stream(Metric::pulse_rate, 90, 1);
+  REQUIRE(b.log() == Log{"raised medium tachycardia", "cleared medium tachycardia"});
+  for (const auto& a : b.out.alarms) {
+    CHECK(a.metric == Metric::heart_rate);
+    CHECK(a.value == 126);
+  }
+}
