@@ -139,7 +139,7 @@ class CorePath {
                        out_);
     for (const auto& r : out_.readings) bed_.on_reading("dev", r, now);
     if (out_.conditions) bed_.on_device_conditions("dev", *out_.conditions, now);
-    if (!out_.beats.empty()) bed_.on_beats(out_, now);
+    if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats("dev", out_, now);
     published_ += out_.readings.size();
     if (++chunks_since_drain_ >= kDrainEveryChunks) drain();
     return out_.readings.size();

@@ -62,13 +62,23 @@ void BedMonitor::on_device_conditions(const std::string& device, core::DeviceCon
   publish(now);
 }
 
-void BedMonitor::on_beats(const drivers::DecodeOutput& out, core::TimePoint now) {
+void BedMonitor::on_beats(const std::string& device, const drivers::DecodeOutput& out, core::TimePoint now) {
+  DeviceClockAnchor* clock = nullptr;
+  if (out.device_clock_end) {
+    const auto end = std::chrono::duration_cast<core::Duration>(*out.device_clock_end);
+    clock = &frame_clocks_[device];
+    const std::string why = clock->restart_reason(end, now);
+    if (!why.empty()) {
+      spdlog::info("{}/{}: beat timing starts afresh: {}", id_, device, why);
+      clock->reset();
+    }
+    clock->settle(end, now);
+  }
   for (const auto& mark : out.beats) {
     alerts::Beat beat;
-    beat.time = now;
-    if (mark.device_clock && out.device_clock_end && *out.device_clock_end >= *mark.device_clock)
-      beat.time =
-          now - std::chrono::duration_cast<core::Duration>(*out.device_clock_end - *mark.device_clock);
+    beat.time = clock && mark.device_clock
+                    ? clock->at(std::chrono::duration_cast<core::Duration>(*mark.device_clock))
+                    : now;
     beat.source = mark.source == drivers::BeatSource::ecg     ? alerts::BeatSource::ecg
                   : mark.source == drivers::BeatSource::pulse ? alerts::BeatSource::pulse
                                                               : alerts::BeatSource::reported;
@@ -113,7 +123,10 @@ void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
   // until its first valid frame, and silence is judged by the link.
   if (link.state() == vigil::v1::CONNECTING) return;
   const bool lost = link.state() == vigil::v1::DOWN || link.state() == vigil::v1::STALE;
-  if (lost) ecg_.forget(link.id());
+  if (lost) {
+    ecg_.forget(link.id());
+    frame_clocks_.erase(link.id());
+  }
   alarms_.on_link(link.id(), std::string{link.protocol().name}, lost, link.reason(), now, out_);
   publish(now);
 }

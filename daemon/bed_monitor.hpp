@@ -13,6 +13,7 @@
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
 #include "daemon/bus_publisher.hpp"
+#include "daemon/device_clock_anchor.hpp"
 #include "daemon/device_link.hpp"
 #include "daemon/ecg_beat_source.hpp"
 #include "daemon/journal.hpp"
@@ -29,8 +30,10 @@ class BedMonitor {
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
-  // Beats the device flagged in one read, timed on its frame clock when it has one.
-  void on_beats(const drivers::DecodeOutput& out, core::TimePoint now);
+  // Beats the device flagged in one read, timed on its frame clock when it
+  // has one (placed on ours by a DeviceClockAnchor per device); called for
+  // every read that moves that clock, with beats or without.
+  void on_beats(const std::string& device, const drivers::DecodeOutput& out, core::TimePoint now);
   // ECG waveform segments: the QRS detector's beats and coverage go to the
   // bed's rhythm analysis (ecg_beat_source.hpp).
   void on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
@@ -78,6 +81,7 @@ class BedMonitor {
   alerts::BedAlarms alarms_;
   alerts::BedOutput out_;
   std::map<core::Metric, core::Observation> latest_;
+  std::map<std::string, DeviceClockAnchor> frame_clocks_;  // by device
   EcgBeatSource ecg_;
   EcgOutput ecg_out_;
 };

@@ -61,19 +61,16 @@ std::string EcgBeatSource::reset_reason(const Stream& s, const drivers::Waveform
     if (jump > kJump || jump < -kJump)
       return "device time jumps by " + format_seconds(jump) + " between segments";
   }
-  const core::TimePoint predicted_end = end_on_our_clock(s, w);
   // Without device times a stream far ahead of real time cannot be placed.
-  if (!w.first_sample_time && predicted_end - now > kAhead) return "samples arrive faster than real time";
-  if (now - predicted_end > kLag)
-    return "samples are " + format_seconds(now - predicted_end) +
-           " late (a segment missing or the link stalled)";
-  return {};
+  if (!w.first_sample_time && s.clock.at(sample_clock(s, w)) - now > kAhead)
+    return "samples arrive faster than real time";
+  return s.clock.restart_reason(sample_clock(s, w), now);
 }
 
-core::TimePoint EcgBeatSource::end_on_our_clock(const Stream& s, const drivers::WaveformSegment& w) {
+core::Duration EcgBeatSource::sample_clock(const Stream& s, const drivers::WaveformSegment& w) {
   const auto end =
       static_cast<double>(s.detector.samples_seen() + static_cast<std::int64_t>(w.samples.size()));
-  return s.anchor + seconds(end / s.detector.sampling_hz());
+  return seconds(end / s.detector.sampling_hz());
 }
 
 void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now,
@@ -90,18 +87,11 @@ void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core
       fresh = true;
     }
   }
-  if (fresh) {
-    it = streams_.emplace(key, Stream{w.sampling_hz}).first;
-    // The segment just received ends about now.
-    it->second.anchor = now - length;
-  }
+  if (fresh) it = streams_.emplace(key, Stream{w.sampling_hz}).first;
   Stream& s = it->second;
-  // The anchor was guessed from a segment that may have come late: a later
-  // one that comes sooner moves it back (samples cannot be from the future).
-  const core::TimePoint predicted_end = end_on_our_clock(s, w);
-  if (predicted_end > now) s.anchor -= predicted_end - now;
+  s.clock.settle(sample_clock(s, w), now);
   const double fs = w.sampling_hz;
-  auto time_of = [&](std::int64_t sample) { return s.anchor + seconds(static_cast<double>(sample) / fs); };
+  auto time_of = [&](std::int64_t sample) { return s.clock.at(seconds(static_cast<double>(sample) / fs)); };
   const std::int64_t first = s.detector.samples_seen();
   found_.clear();
   s.detector.add(w.samples, found_);

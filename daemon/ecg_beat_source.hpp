@@ -4,21 +4,20 @@
 // signal-quality index, timed on the waveform's own sample clock. Pure: the
 // receive time comes in as an argument, nothing is logged or sent.
 //
-// Timing. A stream's sample clock is anchored on our clock when the stream
-// (re)starts: the segment just received ends about now, so its first sample
-// is at now minus its duration. From there a beat at sample n is at
-// anchor + n / rate, however the segments were bunched by the link. A later
-// segment that would end in the future moves the anchor back by that much
-// (the first one came late), so the anchor settles on the least delayed
-// arrival. The device's own time for a segment (HL7 OBX-14 / OBR-7) is used
-// to see gaps, never as our time: device clocks are often minutes off.
+// Timing. A stream's sample clock is placed on our clock by a
+// DeviceClockAnchor (device_clock_anchor.hpp): a beat at sample n is at
+// anchor + n / rate, however the segments were bunched by the link, and the
+// anchor settles on the least delayed arrival. The device's own time for a
+// segment (HL7 OBX-14 / OBR-7) is used to see gaps, never as our time:
+// device clocks are often minutes off.
 //
 // Resets (the detector starts afresh, its 2 s learning period included,
 // rather than invent or lose beats across a hole):
 //  - the device time of a segment is more than kJump away from where the
 //    previous segment ended (a segment lost, a clock step);
-//  - the sample clock has fallen more than kLag behind our clock (segments
-//    missing, the link stalled, or a device clock slower than ours); without
+//  - the sample clock has fallen more than DeviceClockAnchor::kLag behind
+//    our clock (segments missing, the link stalled, or a device clock slower
+//    than ours); without
 //    device times also when it runs more than kAhead ahead of it (samples
 //    faster than real time cannot be placed);
 //  - a new sampling rate; the device's link going down (forget()).
@@ -40,6 +39,7 @@
 #include "alerts/beat.hpp"
 #include "alerts/qrs_detector.hpp"
 #include "core/time.hpp"
+#include "daemon/device_clock_anchor.hpp"
 #include "drivers/device_session.hpp"
 
 namespace vigil::daemon {
@@ -65,7 +65,6 @@ struct EcgOutput {
 class EcgBeatSource {
  public:
   static constexpr std::chrono::milliseconds kJump{100};
-  static constexpr std::chrono::seconds kLag{3};
   static constexpr std::chrono::milliseconds kAhead{500};
 
   // The ECG segments one read from `device` delivered at `now`.
@@ -81,7 +80,7 @@ class EcgBeatSource {
   struct Stream {
     explicit Stream(double fs) : detector{fs} {}
     alerts::QrsDetector detector;
-    core::TimePoint anchor{};                   // our time of sample 0
+    DeviceClockAnchor clock;                    // of sample 0
     std::optional<core::TimePoint> device_end;  // device time where the last segment ended
     core::TimePoint last_fed{};
     core::Duration last_length{};
@@ -90,7 +89,8 @@ class EcgBeatSource {
 
   void feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now, EcgOutput& out);
   std::string reset_reason(const Stream& s, const drivers::WaveformSegment& w, core::TimePoint now) const;
-  static core::TimePoint end_on_our_clock(const Stream& s, const drivers::WaveformSegment& w);
+  // The sample clock at the end of `w`, were it added to the stream.
+  static core::Duration sample_clock(const Stream& s, const drivers::WaveformSegment& w);
   bool active_stopped(core::TimePoint now) const;
 
   std::map<Key, Stream> streams_;

@@ -339,7 +339,7 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
     b->on_reading(link.id(), r, now);
   }
   if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
-  if (!out.beats.empty()) b->on_beats(out, now);
+  if (!out.beats.empty() || out.device_clock_end) b->on_beats(link.id(), out, now);
   if (!out.waveforms.empty()) b->on_waveforms(link.id(), out.waveforms, now);
 }
 

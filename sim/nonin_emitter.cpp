@@ -32,9 +32,9 @@ drivers::NoninPacketValues packet_values(const DeviceState& s) {
   return v;
 }
 
-// One frame per call, at the device's own 75 frames a second: vigild stamps
-// a pulse with the time its frame arrived, so frames sent in bursts would
-// blur the beat intervals rhythm analysis reads.
+// One frame per call, at the device's own 75 frames a second, as the real
+// oximeter sends them: vigild times a pulse by its frame's place on this
+// frame clock, so the beat intervals rhythm analysis reads are the patient's.
 class NoninWaveEmitter final : public DeviceEmitter {
  public:
   explicit NoninWaveEmitter(NoninFormat format) : format_{format}, encoder_{format} {}
