@@ -5,28 +5,14 @@
 #include <optional>
 #include <string_view>
 
+#include "core/beat_source.hpp"
 #include "core/time.hpp"
 
 namespace vigil::alerts {
 
-// Where a beat time comes from. The kinds differ in timing precision: a QRS
-// fiducial is good to a few milliseconds, a pulse onset moves with pulse
-// transit time and motion (tens of milliseconds), and a time a device
-// reports is only as good as the device. Only ECG beats may reveal a pause:
-// a missing pulse is as often a probe problem as a missing heartbeat.
-// (Mirrors drivers::BeatSource; alerts does not depend on drivers.)
-enum class BeatSource : std::uint8_t { ecg, pulse, reported };
-
+using core::BeatSource;
 constexpr std::string_view source_name(BeatSource s) {
-  switch (s) {
-    case BeatSource::ecg:
-      return "ecg";
-    case BeatSource::pulse:
-      return "pulse";
-    case BeatSource::reported:
-      return "reported";
-  }
-  return "unknown";
+  return core::beat_source_name(s);
 }
 
 // What the QRS complex looks like against the patient's own normal beats

@@ -1,24 +1,11 @@
 #include "client/bed_stream.hpp"
 
+#include "wire/envelope.hpp"
+
 namespace vigil::client {
 
-std::uint64_t sequence_of(const vigil::v1::BusMessage& m) {
-  switch (m.body_case()) {
-    case vigil::v1::BusMessage::kObservation:
-      return m.observation().seq();
-    case vigil::v1::BusMessage::kAlarm:
-      return m.alarm().seq();
-    case vigil::v1::BusMessage::kLink:
-      return m.link().seq();
-    case vigil::v1::BusMessage::kContext:
-      return m.context().seq();
-    default:
-      return 0;
-  }
-}
-
 StreamStep BedStream::on_update(vigil::v1::BusMessage m) {
-  const std::uint64_t seq = sequence_of(m);
+  const std::uint64_t seq = wire::seq_of(m);
   StreamStep step;
   if (!recoverable_) {
     // Without a command channel the first number seen is the start, and a
@@ -77,7 +64,7 @@ StreamStep BedStream::on_snapshot(std::uint64_t last_seq) {
 
 StreamStep BedStream::on_replay(const std::vector<vigil::v1::BusMessage>& messages) {
   for (const auto& m : messages) {
-    const auto seq = sequence_of(m);
+    const auto seq = wire::seq_of(m);
     if (seq > applied_) held_.insert_or_assign(seq, m);
   }
   state_ = State::live;

@@ -33,9 +33,6 @@ struct StreamStep {
   std::optional<Gap> gap;
 };
 
-// The sequence number of a bed-stream message; 0 for heartbeats and empty messages.
-std::uint64_t sequence_of(const vigil::v1::BusMessage& m);
-
 class BedStream {
  public:
   enum class State { unsynced, syncing, live };

@@ -1,49 +1,15 @@
 #include "client/clone_client.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
+
+#include "wire/envelope.hpp"
 
 namespace vigil::client {
 namespace v1 = vigil::v1;
 
 namespace {
-
-const char* kind_of(const v1::BusMessage& m) {
-  switch (m.body_case()) {
-    case v1::BusMessage::kObservation:
-      return "obs";
-    case v1::BusMessage::kAlarm:
-      return "alarm";
-    case v1::BusMessage::kLink:
-      return "link";
-    case v1::BusMessage::kHeartbeat:
-      return "hb";
-    case v1::BusMessage::kContext:
-      return "ctx";
-    case v1::BusMessage::BODY_NOT_SET:
-      break;
-  }
-  return "";
-}
-
-const std::string& bed_of(const v1::BusMessage& m) {
-  switch (m.body_case()) {
-    case v1::BusMessage::kObservation:
-      return m.observation().bed();
-    case v1::BusMessage::kAlarm:
-      return m.alarm().bed();
-    case v1::BusMessage::kLink:
-      return m.link().bed();
-    case v1::BusMessage::kHeartbeat:
-      return m.heartbeat().bed();
-    case v1::BusMessage::kContext:
-      return m.context().bed();
-    case v1::BusMessage::BODY_NOT_SET:
-      break;
-  }
-  static const std::string none;
-  return none;
-}
 
 std::string seconds_text(std::chrono::milliseconds d) {
   char buf[32];
@@ -54,7 +20,7 @@ std::string seconds_text(std::chrono::milliseconds d) {
 }  // namespace
 
 std::string topic_of(const v1::BusMessage& m) {
-  return std::string{kind_of(m)} + "/" + bed_of(m) + "/";
+  return wire::topic(wire::topic_kind(m), wire::bed_of(m));
 }
 
 CloneClient::CloneClient(zmq::context_t& ctx, ClientOptions options, ClientCallbacks callbacks)
@@ -131,22 +97,13 @@ void CloneClient::process(SteadyTime now) {
 void CloneClient::read_publisher(SteadyTime now) {
   // ZMQ_FD is edge-triggered: read until ZeroMQ says nothing is left.
   while (sub_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
-    zmq::message_t topic, body;
-    if (!sub_.recv(topic, zmq::recv_flags::dontwait)) break;
-    if (!topic.more()) continue;
-    if (!sub_.recv(body, zmq::recv_flags::dontwait)) break;
-    // vigild sends two frames; a message with more is not one of its and is dropped whole.
-    bool more = body.more();
-    const bool malformed = more;
-    while (more) {
-      zmq::message_t extra;
-      if (!sub_.recv(extra, zmq::recv_flags::dontwait)) break;
-      more = extra.more();
-    }
-    if (malformed) continue;
+    frames_.clear();
+    if (!zmq::recv_multipart(sub_, std::back_inserter(frames_), zmq::recv_flags::dontwait)) break;
+    // vigild sends topic and body; anything else is not one of its messages.
+    if (frames_.size() != 2) continue;
     v1::BusMessage m;
-    if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) continue;
-    on_bus_message(topic.to_string(), std::move(m), now);
+    if (!m.ParseFromArray(frames_[1].data(), static_cast<int>(frames_[1].size()))) continue;
+    on_bus_message(frames_[0].to_string(), std::move(m), now);
   }
 }
 
@@ -179,9 +136,9 @@ void CloneClient::on_bus_message(const std::string& topic, v1::BusMessage m, Ste
     on_heartbeat(topic, m, now);
     return;
   }
-  const std::string bed = bed_of(m);
+  const std::string bed = wire::bed_of(m);
   Bed* b = bed_for(bed, now);
-  if (!b || sequence_of(m) == 0) return;
+  if (!b || wire::seq_of(m) == 0) return;
   apply(bed, *b, b->stream.on_update(std::move(m)), now);
 }
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "client/bed_stream.hpp"
 #include "client/client_event.hpp"
@@ -153,6 +154,7 @@ class CloneClient {
   ClientCallbacks callbacks_;
   zmq::socket_t sub_;
   zmq::socket_t dealer_;
+  std::vector<zmq::message_t> frames_;  // reused by read_publisher
   std::map<std::string, Bed> beds_;
   std::map<std::string, Pending> pending_;
   std::uint64_t next_request_ = 0;

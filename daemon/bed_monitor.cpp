@@ -79,9 +79,7 @@ void BedMonitor::on_beats(const std::string& device, const drivers::DecodeOutput
     beat.time = clock && mark.device_clock
                     ? clock->at(std::chrono::duration_cast<core::Duration>(*mark.device_clock))
                     : now;
-    beat.source = mark.source == drivers::BeatSource::ecg     ? alerts::BeatSource::ecg
-                  : mark.source == drivers::BeatSource::pulse ? alerts::BeatSource::pulse
-                                                              : alerts::BeatSource::reported;
+    beat.source = mark.source;
     if (mark.rr) beat.rr = std::chrono::duration_cast<core::Duration>(*mark.rr);
     alarms_.on_beat(beat);
   }

@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <iterator>
 #include <stdexcept>
 #include <vector>
+#include <zmq_addon.hpp>
 
 #include "vigil/v1/command.pb.h"
 
@@ -34,13 +36,7 @@ void CommandServer::serve() {
 
 void CommandServer::serve_one() {
   std::vector<zmq::message_t> frames;
-  for (;;) {
-    zmq::message_t part;
-    if (!socket_.recv(part, zmq::recv_flags::dontwait)) break;
-    const bool more = part.more();
-    frames.push_back(std::move(part));
-    if (!more) break;
-  }
+  (void)zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
   if (frames.size() < 2) return;  // no routing id: nothing to answer
   auto& body = frames.back();
   std::string identity;

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <iterator>
 #include <vector>
+#include <zmq_addon.hpp>
 
 namespace vigil::daemon {
 
@@ -35,13 +37,7 @@ vigil::v1::config::Role ZapAuthenticator::role_of(const std::string& identity) c
 
 void ZapAuthenticator::answer_one() {
   std::vector<zmq::message_t> frames;
-  for (;;) {
-    zmq::message_t part;
-    if (!socket_.recv(part, zmq::recv_flags::dontwait)) break;
-    const bool more = part.more();
-    frames.push_back(std::move(part));
-    if (!more) break;
-  }
+  (void)zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
   if (frames.empty()) return;
   // version, request id, domain, address, identity, mechanism, credentials...
   const std::string version = frames.size() > 0 ? frames[0].to_string() : "";

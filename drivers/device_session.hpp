@@ -12,15 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/beat_source.hpp"
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
 
 namespace vigil::drivers {
 
-enum class BeatSource : std::uint8_t { ecg, pulse, reported };
-constexpr std::string_view beat_source_name(BeatSource s) {
-  return s == BeatSource::ecg ? "ecg" : s == BeatSource::pulse ? "pulse" : "reported";
-}
+using core::beat_source_name;
+using core::BeatSource;
 
 // A beat the device flagged in the bytes just decoded. The daemon stamps it
 // with the receive time; rr is set when the device reports the interval itself.

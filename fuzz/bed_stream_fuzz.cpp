@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "client/bed_stream.hpp"
+#include "wire/envelope.hpp"
 
 namespace {
 
@@ -63,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // Handed on in order, one number after the other, from where it stood.
     std::uint64_t expect = op == 4 ? s.applied() - step.deliver.size() : applied;
-    if (!recoverable && !step.deliver.empty()) expect = vigil::client::sequence_of(step.deliver.front()) - 1;
-    for (const auto& m : step.deliver) check(vigil::client::sequence_of(m) == ++expect);
+    if (!recoverable && !step.deliver.empty()) expect = vigil::wire::seq_of(step.deliver.front()) - 1;
+    for (const auto& m : step.deliver) check(vigil::wire::seq_of(m) == ++expect);
     if (recoverable && (op == 0 || op == 1) && before != vigil::client::BedStream::State::live)
       check(step.deliver.empty());
     check(s.held() <= vigil::client::BedStream::kMaxHeld);

@@ -2,19 +2,11 @@
 
 #include <algorithm>
 
+#include "wire/quality.hpp"
+#include "wire/timestamp.hpp"
+
 namespace vigil::station {
 namespace {
-
-core::TimePoint to_time(const google::protobuf::Timestamp& ts) {
-  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{ts.seconds()} +
-                                                                    std::chrono::nanoseconds{ts.nanos()})};
-}
-
-void set_time(google::protobuf::Timestamp* ts, core::TimePoint t) {
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  ts->set_seconds(ns / 1000000000);
-  ts->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
-}
 
 double epoch_seconds(core::TimePoint t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -26,14 +18,6 @@ int metric_rank(const std::string& metric) {
                                               "nibp_dia", "nibp_mean", "resp", "pi"};
   auto it = std::find(order.begin(), order.end(), metric);
   return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
-}
-
-std::string unusable_reason(const v1::Quality& q) {
-  if (q.sensor_off()) return "sensor off";
-  if (q.invalid()) return "invalid";
-  if (q.artifact()) return "artifact";
-  if (q.questionable()) return "questionable";
-  return "";
 }
 
 bool past(const v1::LimitView& l, double value) {
@@ -143,8 +127,8 @@ void Ward::on_context(Bed& b, const v1::ContextEvent& c) {
 }
 
 void Ward::add_trend_point(Bed& b, const v1::Observation& o) {
-  if (!unusable_reason(o.quality()).empty()) return;
-  const auto t = to_time(o.has_device_time() ? o.device_time() : o.received());
+  if (!wire::unusable_reason(o.quality()).empty()) return;
+  const auto t = wire::from_proto(o.has_device_time() ? o.device_time() : o.received());
   auto& series = b.trend[o.metric()];
   if (!series.empty() && t < series.back().time + kTrendStep) return;
   series.push_back({t, o.value()});
@@ -187,7 +171,7 @@ v1::station::ValueView Ward::value_view(const Bed& b, const v1::Observation& o) 
   v.set_device(o.device());
   *v.mutable_received() = o.received();
   if (o.has_device_time()) *v.mutable_measured() = o.device_time();
-  const auto why = unusable_reason(o.quality());
+  const auto why = wire::unusable_reason(o.quality());
   v.set_usable(why.empty());
   v.set_quality(why.empty() && o.quality().low_perfusion() ? "low perfusion" : why);
   if (auto d = b.devices.find(o.device()); d != b.devices.end())
@@ -217,7 +201,8 @@ v1::station::BedView Ward::bed_view(const Bed& b) const {
   v.set_online(b.online);
   v.set_in_step(b.in_step);
   v.set_status(b.status);
-  if (!b.online && b.offline_since != core::TimePoint{}) set_time(v.mutable_offline_since(), b.offline_since);
+  if (!b.online && b.offline_since != core::TimePoint{})
+    wire::set_time(v.mutable_offline_since(), b.offline_since);
   v.set_patient_id(b.patient_id);
   v.set_infusion_running(b.infusion_running);
   if (b.infusion_running) *v.mutable_infusion_started() = b.infusion_started;
@@ -244,7 +229,7 @@ v1::station::BedView Ward::bed_view(const Bed& b) const {
 v1::station::WardView Ward::view(core::TimePoint now) const {
   v1::station::WardView w;
   w.set_station(station_);
-  set_time(w.mutable_now(), now);
+  wire::set_time(w.mutable_now(), now);
   w.set_trend_minutes(static_cast<std::uint32_t>(trend_span_.count()));
   for (const auto& [name, d] : daemons_) {
     auto* dv = w.add_daemons();
@@ -253,7 +238,7 @@ v1::station::WardView Ward::view(core::TimePoint now) const {
     dv->set_detail(d.detail);
     dv->set_publish_endpoint(d.publish_endpoint);
     if (!d.online && d.offline_since != core::TimePoint{})
-      set_time(dv->mutable_offline_since(), d.offline_since);
+      wire::set_time(dv->mutable_offline_since(), d.offline_since);
   }
   std::vector<const v1::AlarmEvent*> alarms;
   std::map<const v1::AlarmEvent*, std::string> daemon_of;
@@ -267,7 +252,7 @@ v1::station::WardView Ward::view(core::TimePoint now) const {
   }
   std::stable_sort(alarms.begin(), alarms.end(), [](auto* x, auto* y) {
     if (x->priority() != y->priority()) return x->priority() > y->priority();
-    return to_time(x->onset()) > to_time(y->onset());
+    return wire::from_proto(x->onset()) > wire::from_proto(y->onset());
   });
   for (const auto* a : alarms) {
     auto* av = w.add_alarms();

@@ -1,7 +1,10 @@
 #include "tools/ctl/command_client.hpp"
 
+#include <iterator>
 #include <random>
+#include <vector>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 namespace vigil::tools {
 
@@ -39,14 +42,11 @@ core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint,
                          (curve.enabled() ? " is this key allowed?)" : " does it require CURVE keys?)")};
     zmq::poll(&item, 1, left);
     if (!(item.revents & ZMQ_POLLIN)) continue;
-    zmq::message_t part;
-    std::string reply_bytes;
-    do {
-      if (!sock.recv(part)) break;
-      reply_bytes.assign(static_cast<const char*>(part.data()), part.size());
-    } while (part.more());
+    // The envelope (an empty delimiter) comes back first; the reply is the last frame.
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(sock, std::back_inserter(frames)) || frames.empty()) continue;
     vigil::v1::CommandReply reply;
-    if (!reply.ParseFromString(reply_bytes))
+    if (!reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())))
       return core::Error{"vigild sent a reply that is not a CommandReply"};
     if (reply.request_id() != request.request_id()) continue;  // a late answer to someone else's question
     return reply;

@@ -3,14 +3,11 @@
 #include <cstdio>
 
 #include "core/metric.hpp"
+#include "wire/quality.hpp"
+#include "wire/timestamp.hpp"
 
 namespace vigil::tools {
 namespace {
-
-core::TimePoint to_time(const google::protobuf::Timestamp& ts) {
-  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{ts.seconds()} +
-                                                                    std::chrono::nanoseconds{ts.nanos()})};
-}
 
 std::string age(core::TimePoint then, core::TimePoint now) {
   const auto s = std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
@@ -32,7 +29,7 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
                     (s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id()) +
                     ", profile " + s.profile() + "\n";
   if (s.infusion_running())
-    out += "  infusion running since " + age(to_time(s.infusion_started()), now) + "\n";
+    out += "  infusion running since " + age(wire::from_proto(s.infusion_started()), now) + "\n";
   out += "  baseline: " + s.baseline_source();
   const auto& b = s.baseline();
   if (b.nibp_sys() > 0) out += ", sys " + number(b.nibp_sys()) + " dia " + number(b.nibp_dia());
@@ -41,12 +38,11 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
   out += "\n  values:";
   if (s.latest().empty()) out += " none yet";
   for (const auto& o : s.latest()) {
-    const auto measured = o.has_device_time() ? to_time(o.device_time()) : to_time(o.received());
-    out +=
-        "\n    " + std::string{core::label(o.metric())} + " " + number(o.value()) + " " +
-        std::string{core::display_unit(o.unit())} + " (" + age(measured, now) +
-        (o.quality().invalid() || o.quality().sensor_off() || o.quality().artifact() ? ", not usable" : "") +
-        ") from " + o.device();
+    const auto measured =
+        o.has_device_time() ? wire::from_proto(o.device_time()) : wire::from_proto(o.received());
+    out += "\n    " + std::string{core::label(o.metric())} + " " + number(o.value()) + " " +
+           std::string{core::display_unit(o.unit())} + " (" + age(measured, now) +
+           (wire::usable(o.quality()) ? "" : ", not usable") + ") from " + o.device();
   }
   // A level turned off is said on every status, limits asked for or not:
   // nobody may believe a condition is watched when it is not.
@@ -67,7 +63,7 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
     out += "\n    " + d.device() + " (" + d.protocol() + ") " + vigil::v1::LinkState_Name(d.state()) + ": " +
            d.reason() + "; frames ok " + std::to_string(d.frames_ok()) + ", bad " +
            std::to_string(d.frames_bad()) + ", resyncs " + std::to_string(d.resyncs());
-    if (d.has_last_frame()) out += ", last frame " + age(to_time(d.last_frame()), now);
+    if (d.has_last_frame()) out += ", last frame " + age(wire::from_proto(d.last_frame()), now);
   }
   if (with_limits) {
     out += "\n  limits:";

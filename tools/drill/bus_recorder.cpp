@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "wire/quality.hpp"
+#include "wire/timestamp.hpp"
+
 namespace vigil::tools {
 namespace {
 
@@ -18,10 +21,6 @@ bool escalated_unanswered(const vigil::v1::AlarmEvent& a) {
   return a.transition() == vigil::v1::ESCALATED && a.message().starts_with("unacknowledged for ");
 }
 
-bool usable(const vigil::v1::Quality& q) {
-  return !q.invalid() && !q.artifact() && !q.sensor_off() && !q.questionable();
-}
-
 }  // namespace
 
 BusRecorder::BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core::TimePoint scenario_zero)
@@ -35,9 +34,7 @@ BusRecorder::BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core:
 }
 
 core::Duration BusRecorder::since_zero(const google::protobuf::Timestamp& ts) const {
-  const core::TimePoint t{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{ts.seconds()} +
-                                                                     std::chrono::nanoseconds{ts.nanos()})};
-  return t - zero_;
+  return wire::from_proto(ts) - zero_;
 }
 
 void BusRecorder::follow(const std::string& bed, std::uint64_t seq) {
@@ -82,7 +79,7 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm
       follow(o.bed(), o.seq());
       record_.not_marked_drill += !o.drill();
       record_.readings.push_back({since_zero(o.received()), o.bed(), o.device(), o.metric(), o.value(),
-                                  usable(o.quality()), o.drill()});
+                                  wire::usable(o.quality()), o.drill()});
       break;
     }
     case B::kAlarm: {

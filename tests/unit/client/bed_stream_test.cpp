@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "wire/envelope.hpp"
+
 using vigil::client::BedStream;
 using vigil::v1::BusMessage;
 
@@ -19,7 +21,7 @@ BusMessage obs(std::uint64_t seq, double value = 97) {
 
 std::vector<std::uint64_t> seqs(const std::vector<BusMessage>& ms) {
   std::vector<std::uint64_t> v;
-  for (const auto& m : ms) v.push_back(vigil::client::sequence_of(m));
+  for (const auto& m : ms) v.push_back(vigil::wire::seq_of(m));
   return v;
 }
 

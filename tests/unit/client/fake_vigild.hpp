@@ -5,10 +5,12 @@
 // newer than the client would send them). The test decides what is lost.
 #include <google/protobuf/unknown_field_set.h>
 
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "client/replay_protocol.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -94,13 +96,7 @@ class FakeVigild {
   void serve() {
     while (router_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
       std::vector<zmq::message_t> frames;
-      for (;;) {
-        zmq::message_t part;
-        if (!router_.recv(part, zmq::recv_flags::dontwait)) break;
-        const bool more = part.more();
-        frames.push_back(std::move(part));
-        if (!more) break;
-      }
+      if (!zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
       vigil::v1::CommandRequest req;
       if (!req.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size()))) continue;
       requests.push_back(req);

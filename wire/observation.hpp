@@ -1,0 +1,11 @@
+#pragma once
+// A core::Observation as the vigil.v1 message subscribers and the journal get:
+// MDC code and UCUM unit on the wire, never a display name.
+#include "core/observation.hpp"
+#include "vigil/v1/bus.pb.h"
+
+namespace vigil::wire {
+
+vigil::v1::Observation to_proto(const core::Observation& o, bool drill);
+
+}  // namespace vigil::wire
