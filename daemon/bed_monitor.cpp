@@ -94,43 +94,40 @@ void BedMonitor::on_waveforms(const std::string& device, std::span<const drivers
   for (const auto& c : ecg_out_.coverage) alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat);
 }
 
-vigil::v1::DeviceStatus link_status(const DeviceLink& link, const std::string& bed, bool drill,
-                                    core::TimePoint now) {
+vigil::v1::DeviceStatus to_proto(const LinkStatus& link, bool drill, core::TimePoint now) {
   vigil::v1::DeviceStatus s;
-  s.set_bed(bed);
-  s.set_device(link.id());
-  s.set_protocol(std::string{link.protocol().name});
-  s.set_state(link.state());
-  s.set_reason(link.reason());
-  const auto stats = link.stats();
-  s.set_frames_ok(stats.frames_ok);
-  s.set_frames_bad(stats.frames_bad);
-  s.set_resyncs(stats.resyncs);
-  if (link.last_frame()) set_time(s.mutable_last_frame(), *link.last_frame());
+  s.set_bed(link.bed);
+  s.set_device(link.device);
+  s.set_protocol(link.protocol);
+  s.set_state(link.state);
+  s.set_reason(link.reason);
+  s.set_frames_ok(link.stats.frames_ok);
+  s.set_frames_bad(link.stats.frames_bad);
+  s.set_resyncs(link.stats.resyncs);
+  if (link.last_frame) set_time(s.mutable_last_frame(), *link.last_frame);
   set_time(s.mutable_time(), now);
   s.set_drill(drill);
   return s;
 }
 
-void BedMonitor::on_link_state(const DeviceLink& link, core::TimePoint now) {
+void BedMonitor::on_link_state(const LinkStatus& link, core::TimePoint now) {
   vigil::v1::BusMessage m;
-  *m.mutable_link() = link_status(link, id_, drill_, now);
+  *m.mutable_link() = to_proto(link, drill_, now);
   bus_.publish(m, id_);
   journal_.queue(m);
   // Opened but not yet talking says nothing new: a lost device stays lost
   // until its first valid frame, and silence is judged by the link.
-  if (link.state() == vigil::v1::CONNECTING) return;
-  const bool lost = link.state() == vigil::v1::DOWN || link.state() == vigil::v1::STALE;
-  if (lost) {
-    ecg_.forget(link.id());
-    frame_clocks_.erase(link.id());
+  if (link.state == vigil::v1::CONNECTING) return;
+  if (link.lost()) {
+    ecg_.forget(link.device);
+    frame_clocks_.erase(link.device);
   }
-  alarms_.on_link(link.id(), std::string{link.protocol().name}, lost, link.reason(), now, out_);
+  alarms_.on_link(link.device, link.protocol, link.lost(), link.reason, now, out_);
   publish(now);
 }
 
-void BedMonitor::on_link_garbled(const DeviceLink& link, core::TimePoint now) {
-  alarms_.on_garbled(link.id(), link.garbled(), link.garbled_reason(), now, out_);
+void BedMonitor::on_link_garbled(const LinkStatus& link, core::TimePoint now) {
+  alarms_.on_garbled(link.device, link.garbled, link.garbled_reason, now, out_);
   publish(now);
 }
 
@@ -198,8 +195,7 @@ void BedMonitor::publish(core::TimePoint now) {
   out_.clear();
 }
 
-vigil::v1::BedStatus BedMonitor::status(core::TimePoint now,
-                                        const std::vector<const DeviceLink*>& links) const {
+vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<LinkStatus>& links) const {
   vigil::v1::BedStatus s;
   s.set_bed(id_);
   s.set_patient_id(alarms_.patient_id());
@@ -235,7 +231,7 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now,
   }
   for (const auto& [metric, o] : latest_) *s.add_latest() = to_proto(o, drill_);
   for (const auto& a : alarms_.engine().current(now)) *s.add_alarms() = to_proto(a, drill_);
-  for (const auto* l : links) *s.add_devices() = link_status(*l, id_, drill_, now);
+  for (const auto& l : links) *s.add_devices() = to_proto(l, drill_, now);
   for (const auto& r : alarms_.profile().rules) {
     auto* v = s.add_limits();
     v->set_condition(r.condition);

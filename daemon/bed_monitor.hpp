@@ -14,9 +14,9 @@
 #include "core/observation.hpp"
 #include "daemon/bus_publisher.hpp"
 #include "daemon/device_clock_anchor.hpp"
-#include "daemon/device_link.hpp"
 #include "daemon/ecg_beat_source.hpp"
 #include "daemon/journal.hpp"
+#include "daemon/link_health.hpp"
 #include "daemon/profile_config.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
@@ -38,8 +38,8 @@ class BedMonitor {
   // bed's rhythm analysis (ecg_beat_source.hpp).
   void on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
                     core::TimePoint now);
-  void on_link_state(const DeviceLink& link, core::TimePoint now);
-  void on_link_garbled(const DeviceLink& link, core::TimePoint now);
+  void on_link_state(const LinkStatus& link, core::TimePoint now);
+  void on_link_garbled(const LinkStatus& link, core::TimePoint now);
   void tick(core::TimePoint now);
   void on_journal(bool available, const std::string& reason, core::TimePoint now);
 
@@ -65,7 +65,7 @@ class BedMonitor {
   }
 
   bool reconfigure(alerts::AlarmProfile profile) { return alarms_.reconfigure(std::move(profile)); }
-  vigil::v1::BedStatus status(core::TimePoint now, const std::vector<const DeviceLink*>& links) const;
+  vigil::v1::BedStatus status(core::TimePoint now, const std::vector<LinkStatus>& links) const;
   const std::string& id() const { return id_; }
   const alerts::BedAlarms& alarms() const { return alarms_; }
   bool drill() const { return drill_; }

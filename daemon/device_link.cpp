@@ -10,10 +10,36 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // Bad-frame messages are logged at most this often per device, with a count,
 // so a noisy line cannot flood the journal.
 constexpr std::chrono::seconds kErrorLogInterval{10};
-// A line is garbled when, over this window, at least kGarbledMinBad frames and
-// more than a fifth of all frames were bad.
-constexpr std::chrono::seconds kGarbleWindow{10};
-constexpr std::uint64_t kGarbledMinBad = 3;
+
+const drivers::Protocol& protocol_of(const vigil::v1::config::Device& config) {
+  const drivers::Protocol* p = drivers::find_protocol(config.protocol());
+  if (!p) throw std::invalid_argument("unknown protocol " + config.protocol());
+  return *p;
+}
+
+core::Duration silence_of(const vigil::v1::config::Device& config) {
+  return config.silence_ms() ? core::Duration{std::chrono::milliseconds{config.silence_ms()}}
+                             : core::Duration{3 * protocol_of(config).expected_interval};
+}
+
+std::string where_of(const vigil::v1::config::Device& config) {
+  using D = vigil::v1::config::Device;
+  switch (config.link_case()) {
+    case D::kPath:
+      return config.path();
+    case D::kUsbSerial:
+      return "usb serial " + config.usb_serial();
+    case D::kUsbVidPid:
+      return "usb id " + config.usb_vid_pid();
+    case D::kTcpConnect:
+      return "tcp " + config.tcp_connect();
+    case D::kTcpListen:
+      return "listening on tcp " + config.tcp_listen();
+    case D::LINK_NOT_SET:
+      break;
+  }
+  return "nowhere";
+}
 }  // namespace
 
 DeviceLink::DeviceLink(boost::asio::io_context& io, const core::Clock& clock, std::string bed,
@@ -22,36 +48,29 @@ DeviceLink::DeviceLink(boost::asio::io_context& io, const core::Clock& clock, st
       clock_{clock},
       bed_{std::move(bed)},
       config_{config},
-      protocol_{drivers::find_protocol(config.protocol())},
+      protocol_{&protocol_of(config)},
       callbacks_{std::move(callbacks)},
-      reopen_timer_{io} {
-  if (!protocol_) throw std::invalid_argument("unknown protocol " + config.protocol());
-  silence_ = config.silence_ms() ? core::Duration{std::chrono::milliseconds{config.silence_ms()}}
-                                 : core::Duration{3 * protocol_->expected_interval};
-  since_ = clock_.now();
-}
+      reopen_timer_{io},
+      health_{silence_of(config), where_of(config), clock.now()} {}
 
 DeviceLink::~DeviceLink() {
   stop();
 }
 
 std::string DeviceLink::where() const {
-  using D = vigil::v1::config::Device;
-  switch (config_.link_case()) {
-    case D::kPath:
-      return config_.path();
-    case D::kUsbSerial:
-      return "usb serial " + config_.usb_serial();
-    case D::kUsbVidPid:
-      return "usb id " + config_.usb_vid_pid();
-    case D::kTcpConnect:
-      return "tcp " + config_.tcp_connect();
-    case D::kTcpListen:
-      return "listening on tcp " + config_.tcp_listen();
-    case D::LINK_NOT_SET:
-      break;
-  }
-  return "nowhere";
+  return where_of(config_);
+}
+
+LinkStatus DeviceLink::status() const {
+  return {bed_,
+          id(),
+          std::string{protocol_->name},
+          health_.state(),
+          health_.reason(),
+          health_.last_frame(),
+          stats(),
+          health_.garbled(),
+          health_.garbled_reason()};
 }
 
 void DeviceLink::start() {
@@ -92,7 +111,7 @@ void DeviceLink::open() {
       break;
     }
     case D::kTcpConnect: {
-      set_state(vigil::v1::CONNECTING, "connecting to " + config_.tcp_connect());
+      report(health_.opening("connecting to " + config_.tcp_connect(), clock_.now()));
       std::weak_ptr<bool> alive = alive_;
       drivers::connect_tcp(io_, config_.tcp_connect(), [this, alive](auto result) {
         if (alive.expired()) return;
@@ -109,7 +128,7 @@ void DeviceLink::open() {
           });
       if (!listener) return fail(listener.error());
       listener_ = std::move(listener.value());
-      set_state(vigil::v1::CONNECTING, "listening on " + config_.tcp_listen() + ", waiting for data");
+      report(health_.opening("listening on " + config_.tcp_listen() + ", waiting for data", clock_.now()));
       break;
     }
     case D::LINK_NOT_SET:
@@ -132,8 +151,7 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
       [this, c, alive](const std::string& reason) {
         if (!alive.expired()) on_closed(c, reason);
       });
-  if (state_ != vigil::v1::UP)
-    set_state(vigil::v1::CONNECTING, "opened " + c->stream->describe() + ", waiting for data");
+  report(health_.opening("opened " + c->stream->describe() + ", waiting for data", clock_.now()));
   drivers::DecodeOutput out;
   c->session->on_open(out);
   deliver(*c, out);
@@ -146,9 +164,8 @@ void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
   c.session->on_bytes(bytes, out);
   const auto now = clock_.now();
   if (c.session->stats().frames_ok > frames_before) {
-    last_frame_ = now;
     backoff_ = std::chrono::milliseconds{500};
-    if (state_ != vigil::v1::UP) set_state(vigil::v1::UP, "receiving from " + c.stream->describe());
+    report(health_.frames_decoded(c.stream->describe(), now));
   }
   note_errors(out, now);
   deliver(c, out);
@@ -199,10 +216,10 @@ void DeviceLink::on_closed(Connection* c, const std::string& reason) {
 void DeviceLink::fail(const std::string& reason) {
   for (auto& c : connections_) c->stream->close();
   connections_.clear();
-  if (state_ == vigil::v1::DOWN && reason == reason_)
+  const LinkChange change = health_.failed(reason, clock_.now());
+  if (change == LinkChange::none)
     spdlog::debug("{}/{}: still down ({}); retrying in {} ms", bed_, id(), reason, backoff_.count());
-  else
-    set_state(vigil::v1::DOWN, reason);
+  report(change);
   schedule_reopen();
 }
 
@@ -222,33 +239,13 @@ void DeviceLink::check(core::TimePoint now) {
     c->session->on_tick(now, out);
     if (!out.to_send.empty() || !out.readings.empty()) deliver(*c, out);
   }
-  judge_garbling(now);
-  if (state_ == vigil::v1::DOWN || state_ == vigil::v1::STALE) return;
-  const core::TimePoint reference = last_frame_ && *last_frame_ > since_ ? *last_frame_ : since_;
-  if (now - reference <= silence_) return;
-  const auto stats_now = stats();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - reference).count();
-  std::string why =
-      "no valid frame for " + std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
-  if (stats_now.frames_bad > 0) why += " (" + std::to_string(stats_now.frames_bad) + " bad frames so far)";
-  set_state(vigil::v1::STALE, why + " from " + where());
-}
-
-void DeviceLink::judge_garbling(core::TimePoint now) {
-  if (now - window_start_ < kGarbleWindow) return;
-  const auto s = stats();
-  const auto ok = s.frames_ok - window_stats_.frames_ok;
-  const auto bad = s.frames_bad - window_stats_.frames_bad;
-  window_start_ = now;
-  window_stats_ = s;
-  const bool garbled = bad >= kGarbledMinBad && bad * 5 > ok + bad;
-  if (garbled == garbled_) return;
-  garbled_ = garbled;
-  garbled_reason_ = garbled ? std::to_string(bad) + " of " + std::to_string(ok + bad) +
-                                  " frames bad in the last 10 s from " + where()
-                            : "frames are clean again";
-  spdlog::log(garbled ? spdlog::level::warn : spdlog::level::info, "{}/{}: {}", bed_, id(), garbled_reason_);
-  if (callbacks_.on_garbled_change) callbacks_.on_garbled_change(*this);
+  const auto totals = stats();
+  if (health_.check_garbling(now, totals)) {
+    spdlog::log(health_.garbled() ? spdlog::level::warn : spdlog::level::info, "{}/{}: {}", bed_, id(),
+                health_.garbled_reason());
+    if (callbacks_.on_garbled_change) callbacks_.on_garbled_change(*this);
+  }
+  report(health_.check_silence(now, totals));
 }
 
 drivers::CodecStats DeviceLink::stats() const {
@@ -263,16 +260,13 @@ drivers::CodecStats DeviceLink::stats() const {
   return total;
 }
 
-void DeviceLink::set_state(LinkState s, std::string reason) {
-  if (s == state_ && reason == reason_) return;
-  const bool changed = s != state_;
-  state_ = s;
-  reason_ = std::move(reason);
-  if (changed) since_ = clock_.now();
+void DeviceLink::report(LinkChange change) {
+  if (change == LinkChange::none) return;
+  const LinkState s = health_.state();
   const auto level =
       (s == vigil::v1::DOWN || s == vigil::v1::STALE) ? spdlog::level::warn : spdlog::level::info;
-  spdlog::log(level, "{}/{}: link {}: {}", bed_, id(), vigil::v1::LinkState_Name(s), reason_);
-  if (changed) callbacks_.on_state_change(*this);
+  spdlog::log(level, "{}/{}: link {}: {}", bed_, id(), vigil::v1::LinkState_Name(s), health_.reason());
+  if (change == LinkChange::state) callbacks_.on_state_change(*this);
 }
 
 }  // namespace vigil::daemon

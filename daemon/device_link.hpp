@@ -1,8 +1,8 @@
 #pragma once
-// One configured device: its transport, its protocol session, and the state
-// of the link (connecting, up, down, stale). A link that fails is reopened
-// with backoff; a link that goes quiet is declared stale by the core's clock.
-// Every change of state is reported, never swallowed.
+// One configured device: its transport and its protocol session. A link
+// that fails is reopened with backoff. Whether it is healthy (connecting, up,
+// down, stale, garbled) is judged by its LinkHealth on the core's clock
+// (link_health.hpp); every change is logged and reported, never swallowed.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
@@ -10,14 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "daemon/link_health.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/transport_stream.hpp"
 #include "vigil/v1/bus.pb.h"
 #include "vigil/v1/config.pb.h"
 
 namespace vigil::daemon {
-
-using LinkState = vigil::v1::LinkState;
 
 class DeviceLink {
  public:
@@ -45,15 +44,15 @@ class DeviceLink {
   const std::string& bed() const { return bed_; }
   const std::string& id() const { return config_.id(); }
   const drivers::Protocol& protocol() const { return *protocol_; }
-  LinkState state() const { return state_; }
-  const std::string& reason() const { return reason_; }
+  LinkState state() const { return health_.state(); }
+  const std::string& reason() const { return health_.reason(); }
   drivers::CodecStats stats() const;
-  std::optional<core::TimePoint> last_frame() const { return last_frame_; }
-  core::Duration silence_limit() const { return silence_; }
+  core::Duration silence_limit() const { return health_.silence_limit(); }
   // Valid frames still arrive, but many around them are bad (a noisy line, a
   // wrong baud rate on part of the stream): judged over 10 s windows.
-  bool garbled() const { return garbled_; }
-  const std::string& garbled_reason() const { return garbled_reason_; }
+  bool garbled() const { return health_.garbled(); }
+  // The link as the bed, the bus and the status see it.
+  LinkStatus status() const;
   std::string where() const;
 
  private:
@@ -68,10 +67,10 @@ class DeviceLink {
   void on_closed(Connection* c, const std::string& reason);
   void fail(const std::string& reason);
   void schedule_reopen();
-  void set_state(LinkState s, std::string reason);
+  // Logs a new reason; reports a new state.
+  void report(LinkChange change);
   void deliver(Connection& c, drivers::DecodeOutput& out);
   void note_errors(const drivers::DecodeOutput& out, core::TimePoint now);
-  void judge_garbling(core::TimePoint now);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -79,22 +78,14 @@ class DeviceLink {
   vigil::v1::config::Device config_;
   const drivers::Protocol* protocol_;
   Callbacks callbacks_;
-  core::Duration silence_;
   boost::asio::steady_timer reopen_timer_;
   std::chrono::milliseconds backoff_{500};
   std::vector<std::unique_ptr<Connection>> connections_;
   std::unique_ptr<drivers::TcpListener> listener_;
-  LinkState state_ = vigil::v1::CONNECTING;
-  std::string reason_ = "opening";
-  core::TimePoint since_{};
-  std::optional<core::TimePoint> last_frame_;
+  LinkHealth health_;
   drivers::CodecStats closed_stats_;  // totals of sessions already gone
   std::uint64_t errors_since_log_ = 0;
   core::TimePoint last_error_log_{};
-  core::TimePoint window_start_{};
-  drivers::CodecStats window_stats_;
-  bool garbled_ = false;
-  std::string garbled_reason_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool stopped_ = false;
 };

@@ -170,7 +170,8 @@ void VigilDaemon::add_links(const vigil::v1::config::Bed& bed) {
                                 on_raw_bytes(l, sent, bytes);
                               },
                               [this](DeviceLink& l) {
-                                if (BedMonitor* b = this->bed(l.bed())) b->on_link_garbled(l, clock_.now());
+                                if (BedMonitor* b = this->bed(l.bed()))
+                                  b->on_link_garbled(l.status(), clock_.now());
                               }}));
     if (live_) start_link(*link);
   }
@@ -317,10 +318,10 @@ void VigilDaemon::stop() {
   journal_->close(clock_.now());
 }
 
-std::vector<const DeviceLink*> VigilDaemon::links_of(const std::string& bed) const {
-  std::vector<const DeviceLink*> v;
+std::vector<LinkStatus> VigilDaemon::links_of(const std::string& bed) const {
+  std::vector<LinkStatus> v;
   for (const auto& l : links_)
-    if (l->bed() == bed) v.push_back(l.get());
+    if (l->bed() == bed) v.push_back(l->status());
   return v;
 }
 
@@ -354,7 +355,7 @@ void VigilDaemon::on_link_state(DeviceLink& link) {
   if (capture_)
     capture_->link(link.bed() + "/" + link.id(), std::string{link.protocol().name},
                    vigil::v1::LinkState_Name(link.state()), link.reason(), clock_.now());
-  if (BedMonitor* b = bed(link.bed())) b->on_link_state(link, clock_.now());
+  if (BedMonitor* b = bed(link.bed())) b->on_link_state(link.status(), clock_.now());
 }
 
 void VigilDaemon::on_writer_report(const JournalWriterReport& r) {

@@ -61,7 +61,7 @@ class VigilDaemon {
   void schedule_tick();
   void tick();
   void heartbeat(core::TimePoint now);
-  std::vector<const DeviceLink*> links_of(const std::string& bed) const;
+  std::vector<LinkStatus> links_of(const std::string& bed) const;
   void add_links(const vigil::v1::config::Bed& bed);
   void start_link(DeviceLink& link);
   core::Result<alerts::AlarmProfile> profile_for(const vigil::v1::config::Bed& bed) const;
