@@ -2,6 +2,8 @@
 // bed they name. Every request gets one reply; every error names its field.
 #include <spdlog/spdlog.h>
 
+#include <functional>
+
 #include "alerts/alarm_settings.hpp"
 #include "daemon/bus_messages.hpp"
 #include "daemon/vigil_daemon.hpp"
@@ -85,67 +87,182 @@ std::optional<FieldError> override_from(const v1::LimitOverride& o, const std::s
   return std::nullopt;
 }
 
-const std::string& bed_of(const v1::CommandRequest& r) {
-  switch (r.command_case()) {
-    case v1::CommandRequest::kAdmit:
-      return r.admit().bed();
-    case v1::CommandRequest::kDischarge:
-      return r.discharge().bed();
-    case v1::CommandRequest::kSetLimit:
-      return r.set_limit().bed();
-    case v1::CommandRequest::kStartInfusion:
-      return r.start_infusion().bed();
-    case v1::CommandRequest::kStopInfusion:
-      return r.stop_infusion().bed();
-    case v1::CommandRequest::kAcknowledge:
-      return r.acknowledge().bed();
-    case v1::CommandRequest::kAudioPause:
-      return r.audio_pause().bed();
-    case v1::CommandRequest::kReset:
-      return r.reset().bed();
-    case v1::CommandRequest::kStatus:
-      return r.status().bed();
-    case v1::CommandRequest::kSnapshot:
-      return r.snapshot().bed();
-    case v1::CommandRequest::kReplay:
-      return r.replay().bed();
-    case v1::CommandRequest::kReload:
-      break;
-    case v1::CommandRequest::COMMAND_NOT_SET:
-      break;
-  }
-  static const std::string none;
-  return none;
-}
-
 std::string command_name(const v1::CommandRequest& r) {
   const auto* field = v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(r.command_case()));
   return field ? std::string{field->name()} : "command";
 }
 
-}  // namespace
+// A command on one bed, checked for its actor and bed, ready to run.
+struct BedCommand {
+  const v1::CommandRequest& req;
+  BedMonitor& bed;
+  const std::string& bed_id;
+  alerts::Actor actor;
+  core::TimePoint now;
+  // The profile a patient admitted to this bed under `name` gets (empty: the bed's own).
+  std::function<core::Result<alerts::AlarmProfile>(const std::string& name)> admission_profile;
+};
 
-namespace {
+using Role = vigil::v1::config::Role;
+using Case = v1::CommandRequest::CommandCase;
 
-// What each role may do: viewers look, nurses act on alarms and infusions,
-// admins change who is in the bed and the limits.
-vigil::v1::config::Role required_role(const v1::CommandRequest& r) {
-  using R = vigil::v1::config::Role;
-  switch (r.command_case()) {
-    case v1::CommandRequest::kStatus:
-    case v1::CommandRequest::kSnapshot:
-    case v1::CommandRequest::kReplay:
-    case v1::CommandRequest::COMMAND_NOT_SET:
-      return R::VIEWER;
-    case v1::CommandRequest::kAcknowledge:
-    case v1::CommandRequest::kAudioPause:
-    case v1::CommandRequest::kReset:
-    case v1::CommandRequest::kStartInfusion:
-    case v1::CommandRequest::kStopInfusion:
-      return R::NURSE;
-    default:
-      return R::ADMIN;
+// Runs a bed command and turns its result into the reply, alarm transitions
+// included.
+template <class F>
+v1::CommandReply on_bed(const BedCommand& c, F&& f) {
+  v1::CommandReply reply;
+  auto result = c.bed.command([&](auto& bed, auto& out) { return f(bed, out); }, c.now, reply);
+  return from_result(c.req, command_name(c.req), result, std::move(reply));
+}
+
+v1::CommandReply run_admit(const BedCommand& c) {
+  const auto& a = c.req.admit();
+  auto profile = c.admission_profile(a.profile());
+  if (!profile) return error_reply(c.req, "admit.profile", profile.error());
+  std::vector<alerts::RuleOverride> overrides;
+  for (int i = 0; i < a.overrides_size(); ++i) {
+    alerts::RuleOverride o;
+    if (auto e =
+            override_from(a.overrides(i), "admit.overrides[" + std::to_string(i) + "]", c.req.actor(), o))
+      return error_reply(c.req, e->field, e->message);
+    overrides.push_back(o);
   }
+  std::map<Metric, double> baseline;
+  if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline))
+    return error_reply(c.req, e->field, e->message);
+  return on_bed(c, [&](auto& bed, auto& out) {
+    return bed.admit(a.patient_id(), profile.value(), overrides, baseline, c.actor, c.now, out);
+  });
+}
+
+v1::CommandReply run_discharge(const BedCommand& c) {
+  return on_bed(c, [&](auto& bed, auto& out) { return bed.discharge(c.actor, c.now, out); });
+}
+
+v1::CommandReply run_set_limit(const BedCommand& c) {
+  alerts::RuleOverride o;
+  if (auto e = override_from(c.req.set_limit().limit(), "set_limit.limit", c.req.actor(), o))
+    return error_reply(c.req, e->field, e->message);
+  return on_bed(c, [&](auto& bed, auto& out) { return bed.set_limit(o, c.actor, c.now, out); });
+}
+
+v1::CommandReply run_start_infusion(const BedCommand& c) {
+  const auto& s = c.req.start_infusion();
+  std::map<Metric, double> baseline;
+  if (auto e = baseline_from(s.baseline(), "start_infusion.baseline", baseline))
+    return error_reply(c.req, e->field, e->message);
+  return on_bed(c, [&](auto& bed, auto& out) {
+    return bed.start_infusion(s.drug(), s.regimen(), baseline, c.actor, c.now, out);
+  });
+}
+
+v1::CommandReply run_stop_infusion(const BedCommand& c) {
+  return on_bed(c, [&](auto& bed, auto& out) { return bed.stop_infusion(c.actor, c.now, out); });
+}
+
+v1::CommandReply run_acknowledge(const BedCommand& c) {
+  return on_bed(c, [&](auto& bed, auto& out) {
+    return bed.acknowledge(c.req.acknowledge().alarm_id(), c.actor, c.now, out);
+  });
+}
+
+v1::CommandReply run_audio_pause(const BedCommand& c) {
+  return on_bed(c, [&](auto& bed, auto& out) { return bed.audio_pause(c.actor, c.now, out); });
+}
+
+v1::CommandReply run_reset(const BedCommand& c) {
+  if (c.req.reset().alarm_id().empty()) return error_reply(c.req, "reset.alarm_id", "is required");
+  return on_bed(
+      c, [&](auto& bed, auto& out) { return bed.reset(c.req.reset().alarm_id(), c.actor, c.now, out); });
+}
+
+// One row per command: the bed it names, who may send it (viewers look,
+// nurses act on alarms and infusions, admins change who is in the bed, the
+// limits and the config), and what runs it on that bed. Queries, replay and
+// reload act on the daemon, not on one bed, and have no `run`.
+struct CommandRow {
+  Case command;
+  Role role;
+  const std::string& (*bed)(const v1::CommandRequest&);
+  v1::CommandReply (*run)(const BedCommand&);
+};
+
+const std::string& no_bed(const v1::CommandRequest&) {
+  static const std::string none;
+  return none;
+}
+
+constexpr CommandRow kCommands[] = {
+    {.command = v1::CommandRequest::kAdmit,
+     .role = Role::ADMIN,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.admit().bed(); },
+     .run = run_admit},
+    {.command = v1::CommandRequest::kDischarge,
+     .role = Role::ADMIN,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.discharge().bed(); },
+     .run = run_discharge},
+    {.command = v1::CommandRequest::kSetLimit,
+     .role = Role::ADMIN,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.set_limit().bed(); },
+     .run = run_set_limit},
+    {.command = v1::CommandRequest::kStartInfusion,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.start_infusion().bed(); },
+     .run = run_start_infusion},
+    {.command = v1::CommandRequest::kStopInfusion,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.stop_infusion().bed(); },
+     .run = run_stop_infusion},
+    {.command = v1::CommandRequest::kAcknowledge,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.acknowledge().bed(); },
+     .run = run_acknowledge},
+    {.command = v1::CommandRequest::kAudioPause,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.audio_pause().bed(); },
+     .run = run_audio_pause},
+    {.command = v1::CommandRequest::kReset,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.reset().bed(); },
+     .run = run_reset},
+    {.command = v1::CommandRequest::kStatus,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.status().bed(); },
+     .run = nullptr},
+    {.command = v1::CommandRequest::kSnapshot,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.snapshot().bed(); },
+     .run = nullptr},
+    {.command = v1::CommandRequest::kReplay,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.replay().bed(); },
+     .run = nullptr},
+    {.command = v1::CommandRequest::kReload, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
+};
+
+std::string command_names() {
+  std::string names;
+  for (const auto& row : kCommands)
+    names += (names.empty() ? "" : ", ") +
+             v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(row.command))->name();
+  return names;
+}
+
+const CommandRow* row_of(const v1::CommandRequest& r) {
+  for (const auto& row : kCommands)
+    if (row.command == r.command_case()) return &row;
+  return nullptr;
+}
+
+// A request without a command only earns the error saying so: anyone may get it.
+Role required_role(const v1::CommandRequest& r) {
+  const CommandRow* row = row_of(r);
+  return row ? row->role : Role::VIEWER;
+}
+
+const std::string& bed_of(const v1::CommandRequest& r) {
+  const CommandRow* row = row_of(r);
+  return row ? row->bed(r) : no_bed(r);
 }
 
 std::string role_text(vigil::v1::config::Role r) {
@@ -242,9 +359,7 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
 v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   const std::string name = command_name(req);
   if (req.command_case() == v1::CommandRequest::COMMAND_NOT_SET)
-    return error_reply(req, "command",
-                       "no command given (admit, discharge, set_limit, start_infusion, "
-                       "stop_infusion, acknowledge, audio_pause, reset, status, snapshot, replay, reload)");
+    return error_reply(req, "command", "no command given (" + command_names() + ")");
   const bool query = req.has_status() || req.has_snapshot();
   const std::string& bed_id = bed_of(req);
   const auto now = clock_.now();
@@ -276,91 +391,28 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
     for (const auto& [id, m] : beds_) known += (known.empty() ? "" : ", ") + id;
     return error_reply(req, name + ".bed", "no bed '" + bed_id + "' (beds: " + known + ")");
   }
-  const alerts::Actor actor{req.actor(), req.station()};
-  v1::CommandReply reply;
-  core::Result<std::string> result{core::Error{"command: not handled"}};
-
-  switch (req.command_case()) {
-    case v1::CommandRequest::kAdmit: {
-      const auto& a = req.admit();
-      // The bed's own profile comes with the bed's overrides from the config;
-      // another profile named at admission comes as it is defined.
-      const std::string profile_name = a.profile().empty() ? bed_profiles_[bed_id] : a.profile();
-      if (!profiles_.count(profile_name))
-        return error_reply(req, "admit.profile", "no profile '" + profile_name + "'");
-      alerts::AlarmProfile profile = profiles_.at(profile_name);
-      if (profile_name == bed_profiles_[bed_id]) {
-        for (const auto& configured : config_.bed())
-          if (configured.id() == bed_id)
-            if (auto with_overrides = profile_for(configured)) profile = with_overrides.value();
-      }
-      std::vector<alerts::RuleOverride> overrides;
-      for (int i = 0; i < a.overrides_size(); ++i) {
-        alerts::RuleOverride o;
-        if (auto e =
-                override_from(a.overrides(i), "admit.overrides[" + std::to_string(i) + "]", req.actor(), o))
-          return error_reply(req, e->field, e->message);
-        overrides.push_back(o);
-      }
-      std::map<Metric, double> baseline;
-      if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline))
-        return error_reply(req, e->field, e->message);
-      result = b->command(
-          [&](auto& bed, auto& out) {
-            return bed.admit(a.patient_id(), profile, overrides, baseline, actor, now, out);
-          },
-          now, reply);
-      break;
-    }
-    case v1::CommandRequest::kDischarge:
-      result = b->command([&](auto& bed, auto& out) { return bed.discharge(actor, now, out); }, now, reply);
-      break;
-    case v1::CommandRequest::kSetLimit: {
-      alerts::RuleOverride o;
-      if (auto e = override_from(req.set_limit().limit(), "set_limit.limit", req.actor(), o))
-        return error_reply(req, e->field, e->message);
-      result =
-          b->command([&](auto& bed, auto& out) { return bed.set_limit(o, actor, now, out); }, now, reply);
-      break;
-    }
-    case v1::CommandRequest::kStartInfusion: {
-      const auto& s = req.start_infusion();
-      std::map<Metric, double> baseline;
-      if (auto e = baseline_from(s.baseline(), "start_infusion.baseline", baseline))
-        return error_reply(req, e->field, e->message);
-      result = b->command(
-          [&](auto& bed, auto& out) {
-            return bed.start_infusion(s.drug(), s.regimen(), baseline, actor, now, out);
-          },
-          now, reply);
-      break;
-    }
-    case v1::CommandRequest::kStopInfusion:
-      result =
-          b->command([&](auto& bed, auto& out) { return bed.stop_infusion(actor, now, out); }, now, reply);
-      break;
-    case v1::CommandRequest::kAcknowledge:
-      result = b->command(
-          [&](auto& bed, auto& out) {
-            return bed.acknowledge(req.acknowledge().alarm_id(), actor, now, out);
-          },
-          now, reply);
-      break;
-    case v1::CommandRequest::kAudioPause:
-      result = b->command([&](auto& bed, auto& out) { return bed.audio_pause(actor, now, out); }, now, reply);
-      break;
-    case v1::CommandRequest::kReset:
-      if (req.reset().alarm_id().empty()) return error_reply(req, "reset.alarm_id", "is required");
-      result =
-          b->command([&](auto& bed, auto& out) { return bed.reset(req.reset().alarm_id(), actor, now, out); },
-                     now, reply);
-      break;
-    default:
-      break;
-  }
-  auto out = from_result(req, name, result, reply);
+  const BedCommand command{
+      req,    *b,
+      bed_id, alerts::Actor{req.actor(), req.station()},
+      now,    [&](const std::string& profile) { return admission_profile(bed_id, profile); }};
+  const CommandRow* row = row_of(req);
+  auto out = row && row->run ? row->run(command) : error_reply(req, "command", "not handled");
   if (out.ok()) spdlog::info("command {} on {} by {}: {}", name, bed_id, req.actor(), out.message());
   return out;
+}
+
+core::Result<alerts::AlarmProfile> VigilDaemon::admission_profile(const std::string& bed_id,
+                                                                  const std::string& name) const {
+  // The bed's own profile comes with the bed's overrides from the config;
+  // another profile named at admission comes as it is defined.
+  const std::string& own = bed_profiles_.at(bed_id);
+  const std::string& wanted = name.empty() ? own : name;
+  if (!profiles_.count(wanted)) return core::Error{"no profile '" + wanted + "'"};
+  if (wanted == own)
+    for (const auto& configured : config_.bed())
+      if (configured.id() == bed_id)
+        if (auto with_overrides = profile_for(configured)) return with_overrides.value();
+  return profiles_.at(wanted);
 }
 
 }  // namespace vigil::daemon

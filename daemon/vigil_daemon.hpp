@@ -65,6 +65,8 @@ class VigilDaemon {
   void add_links(const vigil::v1::config::Bed& bed);
   void start_link(DeviceLink& link);
   core::Result<alerts::AlarmProfile> profile_for(const vigil::v1::config::Bed& bed) const;
+  // The profile of a patient admitted to `bed` under `name` (empty: the bed's own).
+  core::Result<alerts::AlarmProfile> admission_profile(const std::string& bed, const std::string& name) const;
   bool restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core::TimePoint now);
   void resume_streams();
   void go_live();

@@ -1,0 +1,130 @@
+// The daemon core driven in-process: a real VigilDaemon on inproc endpoints,
+// a journal in a temporary folder and the fake clock; commands go through
+// execute() as the command channel hands them over.
+#include <doctest/doctest.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "daemon/config_loader.hpp"
+#include "daemon/vigil_daemon.hpp"
+#include "tests/unit/daemon/temp_dir.hpp"
+
+using namespace vigil;
+namespace v1 = vigil::v1;
+
+namespace {
+
+struct Daemon {
+  test::TempDir dir;
+  boost::asio::io_context io;
+  core::ManualClock clock;
+  std::unique_ptr<daemon::VigilDaemon> vigild;
+
+  Daemon() {
+    spdlog::set_level(spdlog::level::off);
+    auto c = daemon::parse_config("journal_path: \"" + dir.file("journal.db") + "\"\n" +
+                                      R"(publish_endpoint: "inproc://dispatch-pub"
+command_endpoint: "inproc://dispatch-cmd"
+bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } }
+bed { id: "bed-2" device { id: "mon" protocol: "hl7-mllp" path: "/nonexistent/vigil-unit-2" } })",
+                                  "unit.conf");
+    REQUIRE(c);
+    vigild = std::make_unique<daemon::VigilDaemon>(io, clock, c->config);
+    vigild->start();
+  }
+
+  v1::CommandReply run(v1::CommandRequest r, const std::string& actor = "nurse A") {
+    r.set_request_id("r-1");
+    r.set_actor(actor);
+    r.set_station("unit");
+    return vigild->execute(r);
+  }
+};
+
+v1::CommandRequest admit(const std::string& bed, const std::string& patient) {
+  v1::CommandRequest r;
+  r.mutable_admit()->set_bed(bed);
+  r.mutable_admit()->set_patient_id(patient);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("every refusal names its field, and the daemon goes on") {
+  Daemon d;
+  auto reply = d.run(v1::CommandRequest{});
+  CHECK(!reply.ok());
+  CHECK(reply.error_field() == "command");
+  CHECK(reply.request_id() == "r-1");
+
+  reply = d.run(admit("bed-9", "P-1"));
+  CHECK(reply.error_field() == "admit.bed");
+  CHECK(reply.error() == "admit.bed: no bed 'bed-9' (beds: bed-1, bed-2)");
+
+  reply = d.run(admit("bed-1", "P-1"), "");
+  CHECK(reply.error_field() == "actor");
+
+  v1::CommandRequest reset;
+  reset.mutable_reset()->set_bed("bed-1");
+  CHECK(d.run(reset).error_field() == "reset.alarm_id");
+
+  v1::CommandRequest limit;
+  limit.mutable_set_limit()->set_bed("bed-1");
+  auto* o = limit.mutable_set_limit()->mutable_limit();
+  o->set_condition("desaturation");
+  o->set_priority(v1::HIGH);
+  o->set_threshold(std::nan(""));
+  reply = d.run(limit);
+  CHECK(!reply.ok());
+  CHECK(reply.error_field().starts_with("set_limit."));
+
+  v1::CommandRequest replay;
+  replay.mutable_replay()->set_bed("bed-1");
+  replay.mutable_replay()->add_kinds("gossip");
+  CHECK(d.run(replay).error_field() == "replay.kinds[0]");
+
+  // After all that, the daemon still takes a good command.
+  reply = d.run(admit("bed-1", "P-1"));
+  CHECK(reply.ok());
+  CHECK(d.vigild->bed("bed-1")->alarms().patient_id() == "P-1");
+}
+
+TEST_CASE("commands act on the bed they name and status shows the result") {
+  Daemon d;
+  REQUIRE(d.run(admit("bed-2", "P-22")).ok());
+  v1::CommandRequest start;
+  start.mutable_start_infusion()->set_bed("bed-2");
+  start.mutable_start_infusion()->set_drug("ketamine");
+  start.mutable_start_infusion()->mutable_baseline()->set_nibp_sys(124);
+  auto reply = d.run(start);
+  CHECK(reply.ok());
+  CHECK(d.vigild->bed("bed-2")->alarms().infusion().has_value());
+  CHECK(!d.vigild->bed("bed-1")->alarms().infusion().has_value());
+
+  v1::CommandRequest status;
+  status.mutable_status()->set_bed("bed-2");
+  reply = d.run(status);
+  REQUIRE(reply.beds_size() == 1);
+  CHECK(reply.beds(0).patient_id() == "P-22");
+  CHECK(reply.beds(0).infusion_running());
+  CHECK(reply.beds(0).baseline().nibp_sys() == 124);
+  REQUIRE(reply.beds(0).devices_size() == 1);
+  CHECK(reply.beds(0).devices(0).device() == "mon");
+
+  // A baseline no patient can have is refused at its field.
+  start.mutable_start_infusion()->mutable_baseline()->set_spo2(140);
+  reply = d.run(start);
+  CHECK(reply.error_field() == "start_infusion.baseline.spo2");
+
+  v1::CommandRequest stop;
+  stop.mutable_stop_infusion()->set_bed("bed-2");
+  CHECK(d.run(stop).ok());
+  CHECK(!d.vigild->bed("bed-2")->alarms().infusion().has_value());
+  // Status of every bed, with no bed named.
+  status.mutable_status()->clear_bed();
+  CHECK(d.run(status).beds_size() == 2);
+}
