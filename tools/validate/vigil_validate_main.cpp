@@ -46,8 +46,8 @@ std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems, Wfd
 }
 
 void print_model(const alerts::AfModel& m, const char* label) {
-  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f\n", label, m.pattern, m.residual,
-              m.unexplained, m.bias);
+  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f  entropy %.6f\n", label,
+              m.pattern, m.residual, m.unexplained, m.bias, m.entropy);
 }
 
 int run_af(const AfArgs& args) {
