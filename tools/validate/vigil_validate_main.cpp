@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -29,6 +30,7 @@ struct AfArgs {
   alerts::BeatSource source = alerts::BeatSource::ecg;
   double jitter_ms = 0;
   unsigned seed = 1;
+  std::string trace;
   WfdbBeats wfdb_beats = WfdbBeats::signal;
 };
 
@@ -56,6 +58,14 @@ int run_af(const AfArgs& args) {
   options.source = args.source;
   options.jitter = std::chrono::microseconds{static_cast<long long>(args.jitter_ms * 1000.0)};
   options.seed = args.seed;
+  std::ofstream trace;
+  if (!args.trace.empty()) {
+    trace.open(args.trace);
+    if (!trace) throw std::runtime_error("cannot write " + args.trace);
+    trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_fraction,pattern,residual,unexplained,entropy,"
+             "predictability,evidence,unavailable,call\n";
+    options.trace = &trace;
+  }
 
   if (args.fit) {
     std::vector<LabelledFeatures> features;
@@ -136,6 +146,9 @@ int main(int argc, char** argv) {
                    "add Gaussian jitter (standard deviation, ms) to each beat time")
       ->check(CLI::Range(0.0, 200.0));
   af_cmd->add_option("--seed", af.seed, "seed of the jitter");
+  af_cmd->add_option("--trace", af.trace,
+                     "write one CSV line per scored beat (reference rhythm and beat type, shape, P-wave "
+                     "match, features, evidence, call) to this file");
   const std::map<std::string, WfdbBeats> wfdb_beats{{"signal", WfdbBeats::signal},
                                                     {"reference", WfdbBeats::reference}};
   af_cmd
