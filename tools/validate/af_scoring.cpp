@@ -151,7 +151,7 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
       *options.trace << record.name << ',' << t << ',' << *label << ',' << type << ','
                      << (i < record.shapes.size() ? static_cast<int>(record.shapes[i]) : -1) << ','
                      << (i < record.p_wave.size() && record.p_wave[i] ? *record.p_wave[i] : -9) << ','
-                     << state.p_wave_fraction.value_or(-9) << ',' << f.pattern_irregularity << ','
+                     << state.p_wave_match.value_or(-9) << ',' << f.pattern_irregularity << ','
                      << f.residual_irregularity << ',' << f.unexplained_transitions << ',' << f.entropy << ','
                      << f.predictability << ',' << state.af_evidence << ','
                      << static_cast<int>(state.unavailable) << ',' << call << '\n';

@@ -62,7 +62,7 @@ int run_af(const AfArgs& args) {
   if (!args.trace.empty()) {
     trace.open(args.trace);
     if (!trace) throw std::runtime_error("cannot write " + args.trace);
-    trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_fraction,pattern,residual,unexplained,entropy,"
+    trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_mean,pattern,residual,unexplained,entropy,"
              "predictability,evidence,unavailable,call\n";
     options.trace = &trace;
   }
@@ -72,7 +72,9 @@ int run_af(const AfArgs& args) {
     for (const auto& r : records) features.push_back(collect_features(r, options));
     std::vector<const LabelledFeatures*> all;
     for (const auto& f : features) all.push_back(&f);
-    print_model(fit_af_model(all), "fitted on all records");
+    const alerts::AfModel model = fit_af_model(all);
+    print_model(model, "fitted on all records");
+    std::printf("P-wave veto fitted on all records: %.2f\n", fit_p_wave_veto(all, model, options.config));
     return 0;
   }
 
@@ -90,6 +92,8 @@ int run_af(const AfArgs& args) {
     if (!args.json) {
       for (std::size_t i = 0; i < cv.records.size(); ++i)
         print_model(cv.models[i], ("without " + cv.records[i]).c_str());
+      for (std::size_t i = 0; i < cv.records.size(); ++i)
+        std::printf("without %s: P-wave veto %.2f\n", cv.records[i].c_str(), cv.p_wave_vetoes[i]);
     }
   } else {
     for (std::size_t i = 0; i < records.size(); ++i)

@@ -131,8 +131,8 @@ TEST_CASE(
       stream(fibrillating, test::ecg_with_kinds(af, std::vector<bool>(af.size()), kFs, af.back() + 1, true));
   CHECK(fa.available());
   CHECK(fa.rhythm == Rhythm::irregular_af);
-  REQUIRE(fa.p_wave_fraction);
-  CHECK(*fa.p_wave_fraction < 0.5);
+  REQUIRE(fa.p_wave_match);
+  CHECK(*fa.p_wave_match < 0.3);
 }
 
 TEST_CASE("marked respiratory sinus arrhythmia on a streamed ECG: P waves before every beat keep it sinus") {
@@ -145,6 +145,6 @@ TEST_CASE("marked respiratory sinus arrhythmia on a streamed ECG: P waves before
       stream(a, test::ecg_with_kinds(beats, std::vector<bool>(beats.size()), kFs, beats.back() + 1));
   CHECK(st.available());
   CHECK(st.rhythm == Rhythm::sinus);
-  REQUIRE(st.p_wave_fraction);
-  CHECK(*st.p_wave_fraction > 0.9);
+  REQUIRE(st.p_wave_match);
+  CHECK(*st.p_wave_match > 0.9);
 }
