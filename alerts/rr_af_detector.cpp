@@ -203,17 +203,19 @@ double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
 void RrAfDetector::assess() {
   const bool was_af = assessment_.af;
   assessment_ = {};
-  if (count_ < config_.window) return;  // warming up
-  std::vector<double> rr(config_.window);
-  std::vector<bool> usable(config_.window);
+  if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
+    return;  // warming up
+  const std::size_t n = count_;
+  std::vector<double> rr(n);
+  std::vector<bool> usable(n);
   std::size_t good = 0;
-  for (std::size_t k = 0; k < config_.window; ++k) {  // oldest first
-    const std::size_t at = (next_ + k) % config_.window;
+  for (std::size_t k = 0; k < n; ++k) {  // oldest first
+    const std::size_t at = (next_ + config_.window - n + k) % config_.window;
     rr[k] = rr_[at];
     usable[k] = usable_[at];
     good += usable[k] ? 1 : 0;
   }
-  assessment_.usable_fraction = static_cast<double>(good) / static_cast<double>(config_.window);
+  assessment_.usable_fraction = static_cast<double>(good) / static_cast<double>(n);
   if (assessment_.usable_fraction < config_.min_usable_fraction || good < kMinDifferences) {
     assessment_.status = AfStatus::poor_signal;
     return;

@@ -11,7 +11,7 @@ namespace vigil::alerts {
 // cross-validation of this procedure is what docs/rhythm.md reports.
 // Order: pattern, residual, unexplained, bias, entropy.
 AfModel default_af_model() {
-  return {0.371044, 0.184027, 5.467253, -3.273154, 3.388209};
+  return {0.489750, 0.229251, 5.365096, -2.310439, 2.955343};
 }
 
 }  // namespace vigil::alerts

@@ -120,9 +120,9 @@ TEST_CASE("AF onset is called within the 32-beat window and offset released with
   CHECK(*off < 250 + 32);
 }
 
-TEST_CASE("the detector waits for a full window before it assesses anything") {
+TEST_CASE("the detector waits for half a window before it assesses anything") {
   RrAfDetector d;
-  for (int i = 0; i < 31; ++i) {
+  for (int i = 0; i < 15; ++i) {
     d.add(secs(0.6 + 0.3 * (i % 3)));
     CHECK(d.assessment().status == AfStatus::warming_up);
     CHECK_FALSE(d.assessment().af);
