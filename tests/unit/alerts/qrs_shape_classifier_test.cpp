@@ -124,6 +124,10 @@ TEST_CASE(
       stream(bigeminy, test::ecg_with_kinds(s.times, s.ventricular, kFs, s.times.back() + 1));
   CHECK(st.available());
   CHECK(st.rhythm == Rhythm::sinus);
+  // Every conducted beat follows a PVC; its P wave is read all the same (the
+  // PVC's T wave is over by then), so the atria are seen to be organised.
+  REQUIRE(st.p_wave_match);
+  CHECK(*st.p_wave_match > 0.8);
 
   RhythmAnalyzer fibrillating;
   const std::vector<double> af = test::beat_times(test::af_rr(200, 0.6), 1.0);
