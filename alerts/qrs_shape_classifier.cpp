@@ -21,7 +21,16 @@ constexpr int kRelearnAfter = 12;  // beats in a row that match nothing
 constexpr double kTemplateUpdate = 0.1;
 constexpr double kPWaveFromSeconds = 0.250, kPWaveToSeconds = 0.090;  // before the R wave
 constexpr double kPTemplateUpdate = 0.1;
+// P waves are slow (most of their energy below 10 Hz); the P stretch is read
+// through a further low-pass so that muscle noise does not hide a small one.
+constexpr double kPWaveLowPassHz = 15.0;
 constexpr int kPTemplateBeats = 8;  // normal beats averaged before P-wave matches are given
+// After an ectopic beat the P stretch is read only when it starts this long
+// after that beat's R wave: a ventricular beat's T wave ends within about
+// 0.45 s (its QT), so a later stretch holds the sinus P wave again. In
+// ventricular bigeminy every conducted beat follows an ectopic one, and
+// without this its P waves would never be seen.
+constexpr double kPClearOfEctopicSeconds = 0.45;
 
 std::int64_t samples_in(double seconds, double fs) {
   return std::max<std::int64_t>(1, std::llround(seconds * fs));
@@ -57,14 +66,19 @@ QrsShapeClassifier::QrsShapeClassifier(double sampling_hz)
       ring_size_{samples_in(kRingSeconds, sampling_hz)},
       p_from_{samples_in(kPWaveFromSeconds, sampling_hz)},
       p_to_{samples_in(kPWaveToSeconds, sampling_hz)},
+      p_clear_{samples_in(kPClearOfEctopicSeconds, sampling_hz)},
       high_pass_{Biquad::high_pass(0.5, sampling_hz)},
-      low_pass_{Biquad::low_pass(std::min(40.0, 0.4 * sampling_hz), sampling_hz)} {
+      low_pass_{Biquad::low_pass(std::min(40.0, 0.4 * sampling_hz), sampling_hz)},
+      p_low_pass_{Biquad::low_pass(std::min(kPWaveLowPassHz, 0.4 * sampling_hz), sampling_hz)} {
   ring_.assign(static_cast<std::size_t>(ring_size_), 0.0);
+  p_ring_.assign(static_cast<std::size_t>(ring_size_), 0.0);
 }
 
 void QrsShapeClassifier::add(double x) {
   if (n_ == 0) high_pass_.settle(x);
-  ring_[static_cast<std::size_t>(n_ % ring_size_)] = low_pass_.step(high_pass_.step(x));
+  const double y = low_pass_.step(high_pass_.step(x));
+  ring_[static_cast<std::size_t>(n_ % ring_size_)] = y;
+  p_ring_[static_cast<std::size_t>(n_ % ring_size_)] = p_low_pass_.step(y);
   ++n_;
 }
 
@@ -132,7 +146,7 @@ std::optional<double> QrsShapeClassifier::p_wave_match(std::int64_t r_sample) {
   const std::int64_t from = r_sample - p_from_, to = r_sample - p_to_;
   if (from < 0 || n_ - from > ring_size_) return std::nullopt;
   std::vector<double> seg;
-  for (std::int64_t k = from; k <= to; ++k) seg.push_back(ring_[static_cast<std::size_t>(k % ring_size_)]);
+  for (std::int64_t k = from; k <= to; ++k) seg.push_back(p_ring_[static_cast<std::size_t>(k % ring_size_)]);
   std::optional<double> match;
   if (p_template_.empty()) {
     p_template_ = seg;
@@ -168,12 +182,14 @@ QrsShape QrsShapeClassifier::classify(std::int64_t r_sample) {
       out.width_ms >= std::max(kWiderRatio * template_width_ms_, template_width_ms_ + kWiderMinMs);
   if (best >= kNormalShape) {
     out.shape = BeatShape::normal;
-    // After an ectopic beat the stretch holds that beat's T wave.
-    if (previous_normal_) out.p_wave = p_wave_match(r_sample);
+    // After an ectopic beat the stretch may hold that beat's T wave.
+    if (previous_normal_ || (previous_r_ && r_sample - p_from_ - *previous_r_ >= p_clear_))
+      out.p_wave = p_wave_match(r_sample);
   } else {
     out.shape = wider ? BeatShape::ventricular : BeatShape::unlike_normal;
   }
   previous_normal_ = out.shape == BeatShape::normal;
+  previous_r_ = r_sample;
   if (best >= kSameShape) {
     for (std::size_t k = 0; k < template_.size(); ++k)
       template_[k] += kTemplateUpdate * (wide[best_shift + k] - template_[k]);

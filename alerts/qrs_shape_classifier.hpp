@@ -26,12 +26,15 @@
 //    learnt again (a lead change, a new conduction pattern).
 //  - Atrial activity: in sinus rhythm a P wave sits at a fixed distance
 //    before each conducted QRS (PR interval 120-200 ms), so the stretch from
-//    300 to 70 ms before the R wave repeats beat after beat; in AF it holds
-//    fibrillatory waves that do not. Each normal beat's stretch is correlated
-//    with the running average of that stretch over the normal beats before it
-//    (no shift allowed: a P wave is locked to its QRS). Only beats that
-//    follow a normal beat are used: after an ectopic beat the stretch holds
-//    that beat's T wave.
+//    250 to 90 ms before the R wave repeats beat after beat; in AF it holds
+//    fibrillatory waves that do not. Each normal beat's stretch, read
+//    through a further 15 Hz low-pass (P waves are slow; muscle noise hid
+//    the small P waves of MIT-BIH 200), is correlated with the running
+//    average of that stretch over the normal beats before it (no shift
+//    allowed: a P wave is locked to its QRS). Beats that follow a normal
+//    beat are used, and beats that follow an ectopic beat by enough for its
+//    T wave to be over (the stretch starting >= 0.45 s after its R wave):
+//    in ventricular bigeminy every conducted beat follows a PVC.
 //  - Call: correlation >= 0.8: normal. Below that, ventricular when the beat
 //    is also wider than the template by a quarter (and at least 20 ms);
 //    otherwise unknown (noise, an artefact or an aberrant but narrow beat is
@@ -75,8 +78,9 @@ class QrsShapeClassifier {
   double fs_;
   std::int64_t half_, max_shift_, ring_size_;
   std::int64_t p_from_, p_to_;  // samples before the R wave
-  Biquad high_pass_, low_pass_;
-  std::vector<double> ring_;
+  std::int64_t p_clear_;        // from an ectopic beat's R wave to a readable P stretch
+  Biquad high_pass_, low_pass_, p_low_pass_;
+  std::vector<double> ring_, p_ring_;
   std::int64_t n_ = 0;
 
   std::optional<double> p_wave_match(std::int64_t r_sample);
@@ -84,6 +88,7 @@ class QrsShapeClassifier {
   std::vector<double> p_template_;
   int p_beats_ = 0;
   bool previous_normal_ = false;
+  std::optional<std::int64_t> previous_r_;
   std::vector<double> template_;
   double template_width_ms_ = 0;
   std::vector<std::vector<double>> learning_;

@@ -105,7 +105,7 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
   t.last_beat = beat.time;
   t.last_good = good;
   if (beat.p_wave && !outside_normal_conduction(beat.shape)) {
-    t.p_waves.push_back(*beat.p_wave >= config_.p_wave_match);
+    t.p_waves.push_back(*beat.p_wave);
     if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.pop_front();
   }
   if (!outside_normal_conduction(beat.shape)) {
@@ -295,9 +295,10 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
       s.unavailable = Unavailable::none;
       s.rhythm = a.af ? Rhythm::irregular_af : Rhythm::sinus;
       if (t.p_waves.size() >= config_.p_wave_beats / 2) {
-        const auto with = static_cast<double>(std::count(t.p_waves.begin(), t.p_waves.end(), true));
-        s.p_wave_fraction = with / static_cast<double>(t.p_waves.size());
-        if (*s.p_wave_fraction >= config_.p_wave_fraction) s.rhythm = Rhythm::sinus;
+        double sum = 0;
+        for (const double m : t.p_waves) sum += m;
+        s.p_wave_match = sum / static_cast<double>(t.p_waves.size());
+        if (*s.p_wave_match >= config_.p_wave_veto) s.rhythm = Rhythm::sinus;
       }
       s.af_evidence = a.probability;
       s.af_features = a.features;

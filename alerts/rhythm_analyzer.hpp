@@ -46,13 +46,17 @@ struct RhythmConfig {
   double tachycardia_bpm = 120;
   double bradycardia_bpm = 50;
   std::size_t rate_intervals = 16;  // ventricular rate over the last N intervals
-  // Atrial activity (ECG beats with a P-wave match): a beat shows a P wave
-  // when the stretch before its QRS correlates at least `p_wave_match` with
-  // the running average; when at least `p_wave_fraction` of the last
-  // `p_wave_beats` conducted beats show one, the atria are organised and the
-  // rhythm is not called AF, however irregular the intervals.
-  double p_wave_match = 0.7;
-  double p_wave_fraction = 0.5;
+  // Atrial activity (ECG beats with a P-wave match): when the mean P-wave
+  // match of the last `p_wave_beats` conducted beats that have one is at
+  // least `p_wave_veto`, the atria are organised and the rhythm is not
+  // called AF, however irregular the intervals. A P wave locked to its QRS
+  // matches its running average beat after beat (means of 0.8-1 in sinus
+  // rhythm); fibrillatory waves have no fixed phase against the QRS, so
+  // their matches scatter on both sides of 0 (means of 0-0.3). The mean
+  // rather than a count of good matches, because a small P wave in noise
+  // matches only moderately, but never in anti-phase. The default is fitted
+  // on annotated records (vigil-validate af --fit; docs/rhythm.md).
+  double p_wave_veto = 0.45;
   std::size_t p_wave_beats = 32;
 };
 
@@ -119,9 +123,9 @@ struct RhythmState {
   bool bradycardia = false;    // rate below config.bradycardia_bpm
   std::optional<Pause> pause;  // ongoing, else the most recent one
 
-  // Of the recent conducted ECG beats with a P-wave match, the fraction that
-  // showed a P wave; absent without such beats (pulse or reported beats).
-  std::optional<double> p_wave_fraction;
+  // The mean P-wave match of the recent conducted ECG beats (-1..1); absent
+  // without enough such beats (pulse or reported beats).
+  std::optional<double> p_wave_match;
 
   bool available() const { return unavailable == Unavailable::none; }
 };
@@ -158,7 +162,7 @@ class RhythmAnalyzer {
     std::optional<core::TimePoint> last_conducted;
     bool last_conducted_good = false;
     int ventricular_since = 0;
-    std::deque<bool> p_waves;  // conducted beats with a P-wave match: was a P wave there
+    std::deque<double> p_waves;  // conducted beats with a P-wave match: the match
   };
   template <typename Detector>
   struct Waveform {

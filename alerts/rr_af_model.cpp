@@ -8,10 +8,10 @@ namespace vigil::alerts {
 // signal) by
 //   vigil-validate af --fit mitdb/100 ... mitdb/230 afdb-rr/00735 ... afdb-rr/08405
 // (class-balanced logistic regression; docs/rhythm.md). Leave-one-record-out
-// cross-validation of this procedure is what docs/rhythm.md reports; the
-// weights fitted on the AF database alone were 1.999, 0.815, 6.094, 8.320.
+// cross-validation of this procedure is what docs/rhythm.md reports.
+// Order: pattern, residual, unexplained, bias, entropy.
 AfModel default_af_model() {
-  return {1.997444, 0.779593, 6.272394, 7.996871};
+  return {0.489750, 0.229251, 5.365096, -2.310439, 2.955343};
 }
 
 }  // namespace vigil::alerts

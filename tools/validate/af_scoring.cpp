@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <ostream>
 #include <random>
 
 namespace vigil::validate {
@@ -130,11 +131,31 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
   EpisodeTracker episodes{score};
   RhythmLookup reference{record.rhythm};
   std::optional<double> first_scored, last_scored;
+  std::size_t ref_beat = 0, beat_index = 0;
+  const auto match = static_cast<std::int64_t>(0.15 * record.sampling_frequency);
   replay_record(record, options, [&](std::int64_t sample, double t, const alerts::RhythmState& state) {
     const std::string* label = reference.at(sample);
+    const std::size_t i = beat_index++;
     if (label == nullptr) return;
     const bool positive = *label == "(AFIB";
     const bool call = state.rhythm == alerts::Rhythm::irregular_af;
+    if (options.trace != nullptr) {
+      while (ref_beat < record.reference_beat_samples.size() &&
+             record.reference_beat_samples[ref_beat] < sample - match)
+        ++ref_beat;
+      char type = '-';
+      if (ref_beat < record.reference_beat_samples.size() &&
+          record.reference_beat_samples[ref_beat] <= sample + match)
+        type = record.reference_beat_types[ref_beat];
+      const auto& f = state.af_features;
+      *options.trace << record.name << ',' << t << ',' << *label << ',' << type << ','
+                     << (i < record.shapes.size() ? static_cast<int>(record.shapes[i]) : -1) << ','
+                     << (i < record.p_wave.size() && record.p_wave[i] ? *record.p_wave[i] : -9) << ','
+                     << state.p_wave_match.value_or(-9) << ',' << f.pattern_irregularity << ','
+                     << f.residual_irregularity << ',' << f.unexplained_transitions << ',' << f.entropy << ','
+                     << f.predictability << ',' << state.af_evidence << ','
+                     << static_cast<int>(state.unavailable) << ',' << call << '\n';
+    }
     if (!state.available()) ++score.unavailable;
     if (positive) {
       ++(call ? score.true_positive : score.false_negative);

@@ -8,6 +8,7 @@
 // analysis is unavailable the call is "not AF" (counted, and reported apart).
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct AfRunOptions {
   // from ECG-derived annotations; fixed seed so runs repeat.
   std::chrono::microseconds jitter{0};
   unsigned seed = 1;
+  // When set, score_af writes one CSV line per scored beat here (what the
+  // analyzer saw and said), for looking into a record's errors.
+  std::ostream* trace = nullptr;
 };
 
 AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options);

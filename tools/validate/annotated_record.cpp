@@ -38,6 +38,10 @@ AnnotatedRecord load_wfdb(const std::filesystem::path& stem) {
   const auto reference = read_wfdb_annotations(with_suffix(stem, ".atr"));
   for (const auto& a : reference) {
     if (a.code == annotation_code::rhythm_change && !a.aux.empty()) r.rhythm.push_back({a.sample, a.aux});
+    if (is_beat_annotation(a.code)) {
+      r.reference_beat_samples.push_back(a.sample);
+      r.reference_beat_types.push_back(annotation_mnemonic(a.code));
+    }
   }
   const auto qrs_path = with_suffix(stem, ".qrs");
   const bool separate_beats = std::filesystem::exists(qrs_path);

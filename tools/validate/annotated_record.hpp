@@ -26,6 +26,10 @@ struct AnnotatedRecord {
   std::vector<double> quality;
   std::vector<alerts::BeatShape> shapes;
   std::vector<std::optional<double>> p_wave;
+  // WFDB records: the annotated beats and their mnemonics ('N', 'V', 'A',
+  // ...), for per-beat traces (`vigil-validate af --trace`).
+  std::vector<std::int64_t> reference_beat_samples;
+  std::vector<char> reference_beat_types;
 };
 
 enum class WfdbBeats { signal, reference };

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -29,6 +30,7 @@ struct AfArgs {
   alerts::BeatSource source = alerts::BeatSource::ecg;
   double jitter_ms = 0;
   unsigned seed = 1;
+  std::string trace;
   WfdbBeats wfdb_beats = WfdbBeats::signal;
 };
 
@@ -46,8 +48,8 @@ std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems, Wfd
 }
 
 void print_model(const alerts::AfModel& m, const char* label) {
-  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f\n", label, m.pattern, m.residual,
-              m.unexplained, m.bias);
+  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f  entropy %.6f\n", label,
+              m.pattern, m.residual, m.unexplained, m.bias, m.entropy);
 }
 
 int run_af(const AfArgs& args) {
@@ -56,13 +58,23 @@ int run_af(const AfArgs& args) {
   options.source = args.source;
   options.jitter = std::chrono::microseconds{static_cast<long long>(args.jitter_ms * 1000.0)};
   options.seed = args.seed;
+  std::ofstream trace;
+  if (!args.trace.empty()) {
+    trace.open(args.trace);
+    if (!trace) throw std::runtime_error("cannot write " + args.trace);
+    trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_mean,pattern,residual,unexplained,entropy,"
+             "predictability,evidence,unavailable,call\n";
+    options.trace = &trace;
+  }
 
   if (args.fit) {
     std::vector<LabelledFeatures> features;
     for (const auto& r : records) features.push_back(collect_features(r, options));
     std::vector<const LabelledFeatures*> all;
     for (const auto& f : features) all.push_back(&f);
-    print_model(fit_af_model(all), "fitted on all records");
+    const alerts::AfModel model = fit_af_model(all);
+    print_model(model, "fitted on all records");
+    std::printf("P-wave veto fitted on all records: %.2f\n", fit_p_wave_veto(all, model, options.config));
     return 0;
   }
 
@@ -80,6 +92,8 @@ int run_af(const AfArgs& args) {
     if (!args.json) {
       for (std::size_t i = 0; i < cv.records.size(); ++i)
         print_model(cv.models[i], ("without " + cv.records[i]).c_str());
+      for (std::size_t i = 0; i < cv.records.size(); ++i)
+        std::printf("without %s: P-wave veto %.2f\n", cv.records[i].c_str(), cv.p_wave_vetoes[i]);
     }
   } else {
     for (std::size_t i = 0; i < records.size(); ++i)
@@ -136,6 +150,9 @@ int main(int argc, char** argv) {
                    "add Gaussian jitter (standard deviation, ms) to each beat time")
       ->check(CLI::Range(0.0, 200.0));
   af_cmd->add_option("--seed", af.seed, "seed of the jitter");
+  af_cmd->add_option("--trace", af.trace,
+                     "write one CSV line per scored beat (reference rhythm and beat type, shape, P-wave "
+                     "match, features, evidence, call) to this file");
   const std::map<std::string, WfdbBeats> wfdb_beats{{"signal", WfdbBeats::signal},
                                                     {"reference", WfdbBeats::reference}};
   af_cmd

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <numbers>
 #include <optional>
 #include <random>
 
@@ -120,9 +122,9 @@ TEST_CASE("AF onset is called within the 32-beat window and offset released with
   CHECK(*off < 250 + 32);
 }
 
-TEST_CASE("the detector waits for a full window before it assesses anything") {
+TEST_CASE("the detector waits for half a window before it assesses anything") {
   RrAfDetector d;
-  for (int i = 0; i < 31; ++i) {
+  for (int i = 0; i < 15; ++i) {
     d.add(secs(0.6 + 0.3 * (i % 3)));
     CHECK(d.assessment().status == AfStatus::warming_up);
     CHECK_FALSE(d.assessment().af);
@@ -210,4 +212,25 @@ TEST_CASE(
   const std::vector<bool> all(32, true);
   CHECK(RrAfDetector::features(rsa, all, {}).predictability > 0.95);
   CHECK(RrAfDetector::features(test::af_rr(32, 0.7), all, {}).predictability < 0.3);
+}
+
+TEST_CASE(
+    "sample entropy: low when intervals repeat themselves (sinus, bigeminy, a breathing swing), high in AF") {
+  const auto entropy = [](const std::vector<double>& rr) {
+    return RrAfDetector::features(rr, std::vector<bool>(rr.size(), true), {}).entropy;
+  };
+  std::vector<double> bigeminy, swing;
+  for (int i = 0; i < 32; ++i) {
+    bigeminy.push_back(i % 2 == 0 ? 0.5 : 1.1);
+    swing.push_back(0.9 + 0.18 * std::sin(2 * std::numbers::pi * i / 4.5));
+  }
+  const double af = entropy(test::af_rr(32));
+  CHECK(entropy(test::sinus_rr(32)) < 0.5);
+  CHECK(entropy(bigeminy) < 0.2);
+  CHECK(entropy(swing) < 1.0);
+  CHECK(af > 1.5);
+  // No two intervals alike: scored like AF (the prior), not as an undefined 0/0.
+  std::vector<double> spread;
+  for (int i = 0; i < 32; ++i) spread.push_back(0.4 + 0.05 * ((i * 7) % 32));
+  CHECK(entropy(spread) > 1.5);
 }
