@@ -150,7 +150,9 @@ void AlarmEngine::forget_if_silent(const std::string& condition) {
 core::Result<bool> AlarmEngine::acknowledge(const std::string& alarm_id, const std::string& actor,
                                             core::TimePoint now, std::vector<AlarmEvent>& out) {
   Condition* c = find_alarm(alarm_id);
-  if (!c) return core::Error{"alarm_id: no alarm '" + alarm_id + "' on bed " + bed_ + " has a signal now"};
+  if (!c)
+    return core::Error::at("alarm_id", "no alarm '" + alarm_id + "' on bed " + bed_ + " has a signal now",
+                           core::ErrorCode::not_found);
   if (c->acknowledged && c->active) return false;
   c->acknowledged = true;
   c->actor = actor;
@@ -177,8 +179,12 @@ void AlarmEngine::audio_pause(const std::string& actor, core::TimePoint now, std
 core::Result<bool> AlarmEngine::reset(const std::string& alarm_id, const std::string& actor,
                                       core::TimePoint now, std::vector<AlarmEvent>& out) {
   Condition* c = find_alarm(alarm_id);
-  if (!c) return core::Error{"alarm_id: no alarm '" + alarm_id + "' on bed " + bed_ + " has a signal now"};
-  if (c->active) return core::Error{"alarm_id: '" + alarm_id + "' is still present; acknowledge it instead"};
+  if (!c)
+    return core::Error::at("alarm_id", "no alarm '" + alarm_id + "' on bed " + bed_ + " has a signal now",
+                           core::ErrorCode::not_found);
+  if (c->active)
+    return core::Error::at("alarm_id", "'" + alarm_id + "' is still present; acknowledge it instead",
+                           core::ErrorCode::conflict);
   c->alarmed = false;
   c->actor = actor;
   out.push_back(event(*c, Transition::reset, now));

@@ -33,8 +33,8 @@ LimitRule rule(std::string condition, Priority p, Metric m, LimitKind k, double 
 
 core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverride& o) {
   if (o.enabled == false && o.reason.empty())
-    return core::Error{"reason: turning " + o.condition + " " + std::string{to_string(o.priority)} +
-                       " off needs a reason, for the record and the ALARM OFF indication"};
+    return core::Error::at("reason", "turning " + o.condition + " " + std::string{to_string(o.priority)} +
+                                         " off needs a reason, for the record and the ALARM OFF indication");
   AlarmProfile changed = profile;
   std::string before, after;
   bool found = false;
@@ -58,13 +58,17 @@ core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverri
     std::string known;
     for (const auto& r : profile.rules)
       if (known.find(r.condition) == std::string::npos) known += (known.empty() ? "" : ", ") + r.condition;
-    return core::Error{"condition: profile " + profile.name + " has no condition '" + o.condition +
-                       "' (it has " + known + ")"};
+    return core::Error::at(
+        "condition",
+        "profile " + profile.name + " has no condition '" + o.condition + "' (it has " + known + ")",
+        core::ErrorCode::not_found);
   }
   if (!found)
-    return core::Error{"priority: condition '" + o.condition + "' has no " +
-                       std::string{to_string(o.priority)} + " level in profile " + profile.name};
-  if (auto problem = check_profile(changed)) return core::Error{*problem};
+    return core::Error::at("priority",
+                           "condition '" + o.condition + "' has no " + std::string{to_string(o.priority)} +
+                               " level in profile " + profile.name,
+                           core::ErrorCode::not_found);
+  if (auto problem = check_profile(changed)) return *problem;
   profile = std::move(changed);
   std::string record =
       o.condition + " " + std::string{to_string(o.priority)} + ": " + before + " -> " + after;

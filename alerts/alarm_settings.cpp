@@ -76,9 +76,9 @@ std::string range_text(double lo, double hi, Metric m) {
   return format_number(lo) + "-" + format_number(hi) + " " + std::string{core::display_unit(m)};
 }
 
-std::optional<std::string> check_threshold(const LimitRule& r, const ConditionBounds* b) {
+std::optional<core::Error> check_threshold(const LimitRule& r, const ConditionBounds* b) {
   const auto& range = metric_range(r.metric);
-  if (!std::isfinite(r.threshold)) return "threshold: " + rule_name(r) + " is not a number";
+  if (!std::isfinite(r.threshold)) return core::Error::at("threshold", rule_name(r) + " is not a number");
   double lo = range.lowest, hi = range.highest;
   if (r.baseline_relative()) {
     lo = b ? b->lowest : 1;
@@ -88,65 +88,72 @@ std::optional<std::string> check_threshold(const LimitRule& r, const ConditionBo
     hi = std::min(hi, b->highest);
   }
   if (r.threshold < lo || r.threshold > hi)
-    return "threshold: " + rule_name(r) + " is outside the allowed " +
-           (r.kind == LimitKind::rise_percent ? format_number(lo) + "-" + format_number(hi) + " %"
-                                              : range_text(lo, hi, r.metric));
+    return core::Error::at("threshold", rule_name(r) + " is outside the allowed " +
+                                            (r.kind == LimitKind::rise_percent
+                                                 ? format_number(lo) + "-" + format_number(hi) + " %"
+                                                 : range_text(lo, hi, r.metric)));
   // A low limit at the top of the range (or a high one at the bottom) is
   // always past: SpO2 "below 100" alarms on every healthy reading.
   const auto d = direction_of(r.kind);
   if ((d == Direction::low && r.threshold >= range.highest) ||
       (d == Direction::high && r.threshold <= range.lowest))
-    return "threshold: " + rule_name(r) + " would alarm on every reading";
+    return core::Error::at("threshold", rule_name(r) + " would alarm on every reading");
   return std::nullopt;
 }
 
-std::optional<std::string> check_rule(const LimitRule& r) {
+std::optional<core::Error> check_rule(const LimitRule& r) {
   const ConditionBounds* b = bounds_of(r.condition);
   if (b) {
     if (std::find(b->metrics.begin(), b->metrics.end(), r.metric) == b->metrics.end()) {
       std::string names;
       for (auto m : b->metrics) names += (names.empty() ? "" : ", ") + std::string{core::label(m)};
-      return "metric: " + r.condition + " watches " + names + ", not " + std::string{core::label(r.metric)};
+      return core::Error::at(
+          "metric", r.condition + " watches " + names + ", not " + std::string{core::label(r.metric)});
     }
     if (direction_of(r.kind) != b->direction)
-      return "threshold: " + r.condition + " is " + direction_text(b->direction) + "; " + rule_name(r) +
-             " is not";
+      return core::Error::at(
+          "threshold", r.condition + " is " + direction_text(b->direction) + "; " + rule_name(r) + " is not");
   }
   if (auto e = check_threshold(r, b)) return e;
   if (!std::isfinite(r.floor) ||
       (r.floor != 0 && (r.floor < metric_range(r.floor_metric.value_or(r.metric)).lowest ||
                         r.floor > metric_range(r.floor_metric.value_or(r.metric)).highest)))
-    return "floor: " + rule_name(r) + " has a floor outside the metric's range";
+    return core::Error::at("floor", rule_name(r) + " has a floor outside the metric's range");
   const auto& range = metric_range(r.metric);
   const double most_hysteresis = (range.highest - range.lowest) / 10;
   if (!std::isfinite(r.hysteresis) || r.hysteresis < 0 || r.hysteresis > most_hysteresis)
-    return "hysteresis: " + rule_name(r) + " needs a hysteresis of 0-" + format_number(most_hysteresis);
+    return core::Error::at("hysteresis",
+                           rule_name(r) + " needs a hysteresis of 0-" + format_number(most_hysteresis));
   const core::Duration longest = b ? b->longest_delay : kLongestOtherDelay;
   if (r.delay < 0s || r.delay > longest)
-    return "delay_s: " + rule_name(r) + ": a " + r.condition + " delay may be 0-" + seconds_text(longest);
+    return core::Error::at("delay_s",
+                           rule_name(r) + ": a " + r.condition + " delay may be 0-" + seconds_text(longest));
   if (!r.enabled && r.off_reason.empty())
-    return "enabled: " + rule_name(r) + " is off without a reason; say why it is turned off (reason)";
+    return core::Error::at("enabled",
+                           rule_name(r) + " is off without a reason; say why it is turned off (reason)");
   return std::nullopt;
 }
 
 // Levels of one condition escalate: a higher priority is further past the
 // limit than a lower one, or the lower level would never be seen.
-std::optional<std::string> check_levels(const LimitRule& lower, const LimitRule& higher) {
+std::optional<core::Error> check_levels(const LimitRule& lower, const LimitRule& higher) {
   const auto d = direction_of(lower.kind);
   const bool ordered =
       d == Direction::low ? higher.threshold <= lower.threshold : higher.threshold >= lower.threshold;
   if (ordered) return std::nullopt;
-  return "threshold: " + rule_name(higher) + " must be " +
-         (d == Direction::low ? "at or below" : "at or above") + " its " +
-         std::string{to_string(lower.priority)} + " level (" + describe_limit(lower) + ")";
+  return core::Error::at("threshold", rule_name(higher) + " must be " +
+                                          (d == Direction::low ? "at or below" : "at or above") + " its " +
+                                          std::string{to_string(lower.priority)} + " level (" +
+                                          describe_limit(lower) + ")");
 }
 
-std::optional<std::string> check_low_below_high(const LimitRule& low, const LimitRule& high) {
+std::optional<core::Error> check_low_below_high(const LimitRule& low, const LimitRule& high) {
   if (low.threshold < high.threshold) return std::nullopt;
-  return "threshold: " + rule_name(low) + " is at or above " + rule_name(high) + ": every value would alarm";
+  return core::Error::at("threshold",
+                         rule_name(low) + " is at or above " + rule_name(high) + ": every value would alarm");
 }
 
-std::optional<std::string> check_pairs(const AlarmProfile& p) {
+std::optional<core::Error> check_pairs(const AlarmProfile& p) {
   for (const auto& a : p.rules) {
     if (!a.enabled) continue;
     for (const auto& b : p.rules) {
@@ -161,19 +168,20 @@ std::optional<std::string> check_pairs(const AlarmProfile& p) {
   return std::nullopt;
 }
 
-std::optional<std::string> check_engine(const AlarmProfile& p) {
+std::optional<core::Error> check_engine(const AlarmProfile& p) {
   if (p.engine.audio_pause <= 0s || p.engine.audio_pause > 5min)
-    return "audio_pause_s: an audio pause may last 1-300 s, not " + seconds_text(p.engine.audio_pause);
+    return core::Error::at("audio_pause_s",
+                           "an audio pause may last 1-300 s, not " + seconds_text(p.engine.audio_pause));
   if (p.engine.escalate_medium_after < 0s || p.engine.escalate_medium_after > 30min)
-    return "escalate_medium_after_s: at most 1800 s (or escalate_never)";
+    return core::Error::at("escalate_medium_after_s", "at most 1800 s (or escalate_never)");
   if (p.nibp_cycle < 0s || (p.nibp_cycle > 0s && (p.nibp_cycle < 1min || p.nibp_cycle > 2h)))
-    return "nibp_cycle_s: a cuff cycle of 60-7200 s";
-  if (p.nibp_grace < 0s || p.nibp_grace > 30min) return "nibp_grace_s: at most 1800 s";
+    return core::Error::at("nibp_cycle_s", "a cuff cycle of 60-7200 s");
+  if (p.nibp_grace < 0s || p.nibp_grace > 30min) return core::Error::at("nibp_grace_s", "at most 1800 s");
   const auto& r = p.rhythm;
   if (!std::isfinite(r.af_rvr_rate) || r.af_rvr_rate < 60 || r.af_rvr_rate > 250)
-    return "af_rvr_rate: a rapid ventricular response starts between 60 and 250 /min";
+    return core::Error::at("af_rvr_rate", "a rapid ventricular response starts between 60 and 250 /min");
   for (auto d : {r.af_rvr_delay, r.irregular_delay, r.unavailable_delay})
-    if (d < 0s || d > 5min) return "rhythm delay: at most 300 s";
+    if (d < 0s || d > 5min) return core::Error{"rhythm delays may be at most 300 s"};
   return std::nullopt;
 }
 
@@ -199,7 +207,7 @@ const ConditionBounds* bounds_of(std::string_view condition) {
   return nullptr;
 }
 
-std::optional<std::string> check_profile(const AlarmProfile& p) {
+std::optional<core::Error> check_profile(const AlarmProfile& p) {
   for (const auto& r : p.rules)
     if (auto e = check_rule(r)) return e;
   if (auto e = check_pairs(p)) return e;
@@ -208,9 +216,11 @@ std::optional<std::string> check_profile(const AlarmProfile& p) {
     const bool present = std::any_of(p.rules.begin(), p.rules.end(),
                                      [&](const auto& r) { return r.condition == b.condition; });
     if (!present)
-      return "condition: profile " + p.name + " has no " + std::string{b.condition} +
-             " rule; base it on ketamine-iv-adult, or turn the condition off on purpose (enabled: false, "
-             "reason)";
+      return core::Error::at(
+          "condition",
+          "profile " + p.name + " has no " + std::string{b.condition} +
+              " rule; base it on ketamine-iv-adult, or turn the condition off on purpose (enabled: false, "
+              "reason)");
   }
   return check_engine(p);
 }

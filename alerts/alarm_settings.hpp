@@ -17,6 +17,7 @@
 
 #include "alerts/alarm_profile.hpp"
 #include "core/metric.hpp"
+#include "core/result.hpp"
 #include "core/time.hpp"
 
 namespace vigil::alerts {
@@ -51,7 +52,7 @@ const ConditionBounds* bounds_of(std::string_view condition);
 inline constexpr core::Duration kLongestOtherDelay = std::chrono::seconds{120};
 
 // Errors start with the field at fault ("threshold: ...", "delay_s: ...").
-std::optional<std::string> check_profile(const AlarmProfile& profile);
+std::optional<core::Error> check_profile(const AlarmProfile& profile);
 // An entered baseline value: finite and inside the metric's range.
 std::optional<std::string> check_baseline_value(core::Metric m, double value);
 

@@ -312,13 +312,14 @@ core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmP
                                            const std::vector<RuleOverride>& overrides,
                                            const std::map<Metric, double>& entered_baseline,
                                            const Actor& actor, core::TimePoint now, BedOutput& out) {
-  if (patient_id.empty()) return core::Error{"patient_id: a patient id is required"};
+  if (patient_id.empty()) return core::Error::at("patient_id", "a patient id is required");
   if (!patient_id_.empty() && patient_id_ != patient_id)
-    return core::Error{"bed: " + bed_ + " is occupied by patient " + patient_id_ + "; discharge first"};
+    return core::Error::at("bed", bed_ + " is occupied by patient " + patient_id_ + "; discharge first",
+                           core::ErrorCode::conflict);
   std::vector<std::string> changes;
   for (const auto& o : overrides) {
     auto r = apply_override(profile, o);
-    if (!r) return core::Error{"overrides." + r.error()};
+    if (!r) return r.failure().within("overrides");
     changes.push_back(r.value());
   }
   patient_id_ = patient_id;
@@ -341,7 +342,8 @@ core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmP
 }
 
 core::Result<std::string> BedAlarms::discharge(const Actor& actor, core::TimePoint now, BedOutput& out) {
-  if (patient_id_.empty()) return core::Error{"bed: " + bed_ + " has no patient to discharge"};
+  if (patient_id_.empty())
+    return core::Error::at("bed", bed_ + " has no patient to discharge", core::ErrorCode::conflict);
   if (infusion_) (void)stop_infusion(actor, now, out);
   const std::string message = "patient " + patient_id_ + " discharged from " + bed_ + " by " + who(actor);
   out.context.push_back({"discharged", message, patient_id_, "", actor, patient_id_});
@@ -355,7 +357,7 @@ core::Result<std::string> BedAlarms::set_limit(const RuleOverride& o, const Acto
                                                BedOutput& out) {
   AlarmProfile changed = profile_;
   auto r = apply_override(changed, o);
-  if (!r) return core::Error{"limit." + r.error()};
+  if (!r) return r.failure().within("limit");
   // Rule states restart: a limit that moved is judged afresh on the next reading.
   use_profile(std::move(changed));
   profile_changes_.push_back(o);
@@ -407,7 +409,9 @@ std::string BedAlarms::take_baseline(core::TimePoint start, const std::map<Metri
 core::Result<std::string> BedAlarms::start_infusion(const std::string& drug, const std::string& regimen,
                                                     const std::map<Metric, double>& entered_baseline,
                                                     const Actor& actor, core::TimePoint now, BedOutput& out) {
-  if (infusion_) return core::Error{"bed: an infusion is already running on " + bed_ + "; stop it first"};
+  if (infusion_)
+    return core::Error::at("bed", "an infusion is already running on " + bed_ + "; stop it first",
+                           core::ErrorCode::conflict);
   infusion_ = Infusion{now, drug.empty() ? "infusion" : drug, regimen};
   const std::string baseline = take_baseline(now, entered_baseline);
   const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") +
@@ -418,7 +422,8 @@ core::Result<std::string> BedAlarms::start_infusion(const std::string& drug, con
 }
 
 core::Result<std::string> BedAlarms::stop_infusion(const Actor& actor, core::TimePoint now, BedOutput& out) {
-  if (!infusion_) return core::Error{"bed: no infusion is running on " + bed_};
+  if (!infusion_)
+    return core::Error::at("bed", "no infusion is running on " + bed_, core::ErrorCode::conflict);
   const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - infusion_->started).count();
   const std::string message = infusion_->drug + " stopped on " + bed_ + " by " + who(actor) + " after " +
                               std::to_string(minutes) + " min; the baseline stays in force until discharge";
@@ -432,7 +437,7 @@ core::Result<std::string> BedAlarms::acknowledge(const std::string& alarm_id, co
                                                  core::TimePoint now, BedOutput& out) {
   if (!alarm_id.empty()) {
     auto r = engine_.acknowledge(alarm_id, who(actor), now, out.alarms);
-    if (!r) return core::Error{r.error()};
+    if (!r) return r.failure();
     return std::string{r.value() ? "acknowledged " : "already acknowledged: "} + alarm_id;
   }
   int n = 0;
@@ -452,7 +457,7 @@ core::Result<std::string> BedAlarms::audio_pause(const Actor& actor, core::TimeP
 core::Result<std::string> BedAlarms::reset(const std::string& alarm_id, const Actor& actor,
                                            core::TimePoint now, BedOutput& out) {
   auto r = engine_.reset(alarm_id, who(actor), now, out.alarms);
-  if (!r) return core::Error{r.error()};
+  if (!r) return r.failure();
   return "reset " + alarm_id;
 }
 

@@ -14,22 +14,25 @@ using core::Metric;
 
 namespace {
 
-struct FieldError {
-  std::string field;
-  std::string message;
-};
-
-v1::CommandReply error_reply(const v1::CommandRequest& req, const std::string& field,
-                             const std::string& message) {
+// `e.field` is the full path in the request ("set_limit.limit.threshold").
+v1::CommandReply error_reply(const v1::CommandRequest& req, const core::Error& e,
+                             std::string_view code = {}) {
   v1::CommandReply r;
   r.set_request_id(req.request_id());
   r.set_ok(false);
-  r.set_error_field(field);
-  r.set_error(field + ": " + message);
+  r.set_error_field(e.field);
+  r.set_error(e.text());
+  r.set_error_code(code.empty() ? std::string{core::error_code_name(e.code)} : std::string{code});
   return r;
 }
 
-// Errors from the bed logic begin with "field: why"; the command adds its name.
+v1::CommandReply error_reply(const v1::CommandRequest& req, const std::string& field,
+                             const std::string& message, core::ErrorCode code = core::ErrorCode::invalid) {
+  return error_reply(req, core::Error::at(field, message, code));
+}
+
+// The bed logic names fields within its own arguments; the command's name
+// makes them paths in the request.
 v1::CommandReply from_result(const v1::CommandRequest& req, const std::string& command,
                              const core::Result<std::string>& result, v1::CommandReply reply) {
   reply.set_request_id(req.request_id());
@@ -38,16 +41,13 @@ v1::CommandReply from_result(const v1::CommandRequest& req, const std::string& c
     reply.set_message(result.value());
     return reply;
   }
-  const auto& e = result.error();
-  const auto colon = e.find(": ");
-  const std::string field = colon == std::string::npos ? command : command + "." + e.substr(0, colon);
-  auto r = error_reply(req, field, colon == std::string::npos ? e : e.substr(colon + 2));
+  auto r = error_reply(req, result.failure().within(command));
   *r.mutable_alarms() = reply.alarms();
   return r;
 }
 
-std::optional<FieldError> baseline_from(const v1::Baseline& b, const std::string& field,
-                                        std::map<Metric, double>& out) {
+std::optional<core::Error> baseline_from(const v1::Baseline& b, const std::string& field,
+                                         std::map<Metric, double>& out) {
   struct Entry {
     double value;
     Metric metric;
@@ -63,20 +63,20 @@ std::optional<FieldError> baseline_from(const v1::Baseline& b, const std::string
   for (const auto& e : entries) {
     if (e.value == 0) continue;  // not entered (proto3's default)
     if (auto problem = alerts::check_baseline_value(e.metric, e.value))
-      return FieldError{field + "." + e.name, *problem};
+      return core::Error::at(field + "." + e.name, *problem);
     out[e.metric] = e.value;
     if (e.metric == Metric::heart_rate) out[Metric::pulse_rate] = e.value;
   }
   return std::nullopt;
 }
 
-std::optional<FieldError> override_from(const v1::LimitOverride& o, const std::string& field,
-                                        const std::string& actor, alerts::RuleOverride& out) {
-  if (o.condition().empty()) return FieldError{field + ".condition", "is required"};
+std::optional<core::Error> override_from(const v1::LimitOverride& o, const std::string& field,
+                                         const std::string& actor, alerts::RuleOverride& out) {
+  if (o.condition().empty()) return core::Error::at(field + ".condition", "is required");
   const auto priority = priority_of(o.priority());
-  if (!priority) return FieldError{field + ".priority", priority_problem(o.priority())};
+  if (!priority) return core::Error::at(field + ".priority", priority_problem(o.priority()));
   if (!o.has_threshold() && !o.has_delay_s() && !o.has_enabled())
-    return FieldError{field, "change at least one of threshold, delay_s, enabled"};
+    return core::Error::at(field, "change at least one of threshold, delay_s, enabled");
   out.condition = o.condition();
   out.priority = *priority;
   if (o.has_threshold()) out.threshold = o.threshold();
@@ -118,18 +118,17 @@ v1::CommandReply on_bed(const BedCommand& c, F&& f) {
 v1::CommandReply run_admit(const BedCommand& c) {
   const auto& a = c.req.admit();
   auto profile = c.admission_profile(a.profile());
-  if (!profile) return error_reply(c.req, "admit.profile", profile.error());
+  if (!profile) return error_reply(c.req, profile.failure().within("admit"));
   std::vector<alerts::RuleOverride> overrides;
   for (int i = 0; i < a.overrides_size(); ++i) {
     alerts::RuleOverride o;
     if (auto e =
             override_from(a.overrides(i), "admit.overrides[" + std::to_string(i) + "]", c.req.actor(), o))
-      return error_reply(c.req, e->field, e->message);
+      return error_reply(c.req, *e);
     overrides.push_back(o);
   }
   std::map<Metric, double> baseline;
-  if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline))
-    return error_reply(c.req, e->field, e->message);
+  if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(c.req, *e);
   return on_bed(c, [&](auto& bed, auto& out) {
     return bed.admit(a.patient_id(), profile.value(), overrides, baseline, c.actor, c.now, out);
   });
@@ -142,7 +141,7 @@ v1::CommandReply run_discharge(const BedCommand& c) {
 v1::CommandReply run_set_limit(const BedCommand& c) {
   alerts::RuleOverride o;
   if (auto e = override_from(c.req.set_limit().limit(), "set_limit.limit", c.req.actor(), o))
-    return error_reply(c.req, e->field, e->message);
+    return error_reply(c.req, *e);
   return on_bed(c, [&](auto& bed, auto& out) { return bed.set_limit(o, c.actor, c.now, out); });
 }
 
@@ -150,7 +149,7 @@ v1::CommandReply run_start_infusion(const BedCommand& c) {
   const auto& s = c.req.start_infusion();
   std::map<Metric, double> baseline;
   if (auto e = baseline_from(s.baseline(), "start_infusion.baseline", baseline))
-    return error_reply(c.req, e->field, e->message);
+    return error_reply(c.req, *e);
   return on_bed(c, [&](auto& bed, auto& out) {
     return bed.start_infusion(s.drug(), s.regimen(), baseline, c.actor, c.now, out);
   });
@@ -282,9 +281,11 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
     reply = error_reply(v1::CommandRequest{}, "request",
                         "not a vigil.v1.CommandRequest (" + std::to_string(bytes.size()) + " bytes)");
   } else if (zap_ && zap_->role_of(identity) < required_role(req)) {
-    reply = error_reply(req, "role",
-                        "key '" + identity + "' has role " + role_text(zap_->role_of(identity)) + "; " +
-                            command_name(req) + " needs " + role_text(required_role(req)));
+    reply = error_reply(
+        req,
+        core::Error::at("role", "key '" + identity + "' has role " + role_text(zap_->role_of(identity)) +
+                                    "; " + command_name(req) + " needs " + role_text(required_role(req))),
+        "forbidden");
   } else {
     // The record names the key that sent the command, not only the name typed.
     if (zap_) req.set_station(req.station() + " [key " + identity + "]");
@@ -311,7 +312,8 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
 v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
   const auto& q = req.replay();
   if (q.bed().empty()) return error_reply(req, "replay.bed", "is required");
-  if (!bed(q.bed())) return error_reply(req, "replay.bed", "no bed '" + q.bed() + "'");
+  if (!bed(q.bed()))
+    return error_reply(req, "replay.bed", "no bed '" + q.bed() + "'", core::ErrorCode::not_found);
   MessageQuery mq;
   mq.bed = q.bed();
   mq.after_seq = q.after_seq();
@@ -367,7 +369,8 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   if (query) {
     v1::CommandReply reply;
     reply.set_request_id(req.request_id());
-    if (!bed_id.empty() && !bed(bed_id)) return error_reply(req, name + ".bed", "no bed '" + bed_id + "'");
+    if (!bed_id.empty() && !bed(bed_id))
+      return error_reply(req, name + ".bed", "no bed '" + bed_id + "'", core::ErrorCode::not_found);
     for (const auto& [id, b] : beds_)
       if (bed_id.empty() || id == bed_id) *reply.add_beds() = b->status(now, links_of(id));
     reply.set_ok(true);
@@ -378,7 +381,8 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   if (req.actor().empty()) return error_reply(req, "actor", "say who is acting (a name), for the record");
   if (req.has_reload()) {
     if (config_path_.empty())
-      return error_reply(req, "reload", "this vigild was not started from a config file");
+      return error_reply(req, "reload", "this vigild was not started from a config file",
+                         core::ErrorCode::unavailable);
     auto r = reload(config_path_);
     v1::CommandReply reply;
     spdlog::info("reload asked by {} ({})", req.actor(), req.station());
@@ -389,7 +393,8 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   if (!b) {
     std::string known;
     for (const auto& [id, m] : beds_) known += (known.empty() ? "" : ", ") + id;
-    return error_reply(req, name + ".bed", "no bed '" + bed_id + "' (beds: " + known + ")");
+    return error_reply(req, name + ".bed", "no bed '" + bed_id + "' (beds: " + known + ")",
+                       core::ErrorCode::not_found);
   }
   const BedCommand command{
       req,    *b,
@@ -407,7 +412,8 @@ core::Result<alerts::AlarmProfile> VigilDaemon::admission_profile(const std::str
   // another profile named at admission comes as it is defined.
   const std::string& own = bed_profiles_.at(bed_id);
   const std::string& wanted = name.empty() ? own : name;
-  if (!profiles_.count(wanted)) return core::Error{"no profile '" + wanted + "'"};
+  if (!profiles_.count(wanted))
+    return core::Error::at("profile", "no profile '" + wanted + "'", core::ErrorCode::not_found);
   if (wanted == own)
     for (const auto& configured : config_.bed())
       if (configured.id() == bed_id)

@@ -153,7 +153,7 @@ core::Result<ProfileSet> build_profiles(const cfg::DaemonConfig& c) {
     if (p.nibp_cycle_s()) profile.nibp_cycle = std::chrono::seconds{p.nibp_cycle_s()};
     if (p.nibp_grace_s()) profile.nibp_grace = std::chrono::seconds{p.nibp_grace_s()};
     if (auto problem = alerts::check_profile(profile))
-      return core::Error{"profile " + p.name() + ": " + *problem};
+      return core::Error{"profile " + p.name() + ": " + problem->text()};
     set[p.name()] = profile;
   }
   return set;

@@ -126,7 +126,8 @@ TEST_CASE("a profile without a desaturation rule is refused; one based on the de
   std::erase_if(profile.rules, [](const LimitRule& r) { return r.condition == "desaturation"; });
   const auto e = check_profile(profile);
   REQUIRE(e.has_value());
-  CHECK(e->starts_with("condition:"));
+  CHECK(e->field == "condition");
+  CHECK(e->text().starts_with("condition: profile ketamine-iv-adult has no desaturation rule"));
 }
 
 TEST_CASE("baselines must be finite and inside the metric's range") {

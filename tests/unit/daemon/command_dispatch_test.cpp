@@ -64,6 +64,7 @@ TEST_CASE("every refusal names its field, and the daemon goes on") {
   reply = d.run(admit("bed-9", "P-1"));
   CHECK(reply.error_field() == "admit.bed");
   CHECK(reply.error() == "admit.bed: no bed 'bed-9' (beds: bed-1, bed-2)");
+  CHECK(reply.error_code() == "not_found");
 
   reply = d.run(admit("bed-1", "P-1"), "");
   CHECK(reply.error_field() == "actor");
@@ -80,17 +81,31 @@ TEST_CASE("every refusal names its field, and the daemon goes on") {
   o->set_threshold(std::nan(""));
   reply = d.run(limit);
   CHECK(!reply.ok());
-  CHECK(reply.error_field().starts_with("set_limit."));
+  CHECK(reply.error_field() == "set_limit.limit.threshold");
+  CHECK(reply.error_code() == "invalid");
 
   v1::CommandRequest replay;
   replay.mutable_replay()->set_bed("bed-1");
   replay.mutable_replay()->add_kinds("gossip");
   CHECK(d.run(replay).error_field() == "replay.kinds[0]");
 
+  // Field paths from the bed logic come out whole: the override's condition
+  // names a level the profile does not have.
+  o->set_threshold(85);
+  o->set_priority(v1::LOW);
+  reply = d.run(limit);
+  CHECK(reply.error_field() == "set_limit.limit.priority");
+  CHECK(reply.error_code() == "not_found");
+  CHECK(reply.error().starts_with("set_limit.limit.priority: condition 'desaturation' has no low level"));
+
   // After all that, the daemon still takes a good command.
   reply = d.run(admit("bed-1", "P-1"));
   CHECK(reply.ok());
   CHECK(d.vigild->bed("bed-1")->alarms().patient_id() == "P-1");
+  // Another patient into an occupied bed: right in itself, wrong for the bed's state.
+  reply = d.run(admit("bed-1", "P-2"));
+  CHECK(reply.error_field() == "admit.bed");
+  CHECK(reply.error_code() == "conflict");
 }
 
 TEST_CASE("commands act on the bed they name and status shows the result") {
