@@ -62,6 +62,8 @@ class Journal {
 
   // Queued for the writer thread; never blocks the caller.
   void queue(vigil::v1::BusMessage m);
+  // Readings dropped at the writer's queue bound since open (benchmarks).
+  std::uint64_t readings_shed() const { return writer_ ? writer_->shed() : 0; }
   // Retention: the writer deletes what is older, in the background.
   void prune(core::TimePoint now);
   // The writer's news, brought to the core thread by the daemon.

@@ -126,6 +126,7 @@ void JournalWriter::write(v1::BusMessage m) {
     // Link events are few and say when a device was lost or came back: kept.
     if (queue_.size() >= options_.max_queue && !m.has_link()) {
       ++dropped_;
+      shed_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     queue_.push_back({std::move(m), std::chrono::steady_clock::now()});

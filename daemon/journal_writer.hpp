@@ -65,6 +65,8 @@ class JournalWriter {
   void write(vigil::v1::BusMessage m);
   // Deletes rows older than `before` from every table but the bed states.
   void prune(core::TimePoint before);
+  // Readings dropped at the queue's bound since the start, as of now.
+  std::uint64_t shed() const { return shed_.load(std::memory_order_relaxed); }
   // Another connection committed to the journal: fsync the log within a flush interval.
   void committed() { unsynced_.store(true, std::memory_order_release); }
 
@@ -86,6 +88,7 @@ class JournalWriter {
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
   std::atomic<bool> unsynced_{false};
+  std::atomic<std::uint64_t> shed_{0};
   std::thread thread_;
 };
 
