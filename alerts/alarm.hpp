@@ -3,6 +3,7 @@
 // signal is raised, acknowledged, paused, latched or reset. Every transition
 // is an AlarmEvent carrying the values and limits behind it.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,8 @@ std::string_view to_string(Priority p);
 std::string_view to_string(AlarmKind k);
 std::string_view to_string(Transition t);
 
+struct LimitText;  // alerts/limit_rules.hpp
+
 // What a rule says about one condition at one instant.
 struct ConditionReport {
   std::string condition;  // stable id: "desaturation", "device_lost:spo2-1"
@@ -46,7 +49,15 @@ struct ConditionReport {
   double limit = 0;
   double baseline = 0;
   std::string message;
+  // A limit rule's report leaves `message` empty and points to the words of
+  // its rule instead: formatting the message on every reading took about a
+  // third of the bed path, and only a transition says it (text()).
+  std::shared_ptr<const LimitText> limit_text;
   std::string device;
+
+  // The message, formatted from `limit_text`, `value` and `baseline` when
+  // the report came from a limit rule.
+  std::string text() const;
 };
 
 struct AlarmEvent {

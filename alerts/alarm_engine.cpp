@@ -15,7 +15,7 @@ AlarmEvent AlarmEngine::event(const Condition& c, Transition t, core::TimePoint 
   e.priority = c.priority;
   e.kind = c.last.kind;
   e.transition = t;
-  e.message = c.last.message;
+  e.message = c.last.text();
   e.metric = c.last.metric;
   e.value = c.last.value;
   e.limit = c.last.limit;
@@ -130,7 +130,7 @@ void AlarmEngine::tick(core::TimePoint now, std::vector<AlarmEvent>& out) {
       auto e = event(c, Transition::escalated, now);
       e.message = "unacknowledged for " +
                   std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - c.raised).count()) +
-                  " s: " + c.last.message;
+                  " s: " + c.last.text();
       out.push_back(e);
     }
   }

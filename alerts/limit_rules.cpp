@@ -62,7 +62,29 @@ std::string describe_limit(const LimitRule& rule) {
   return text;
 }
 
-LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {}
+LimitText limit_text(const LimitRule& rule) {
+  LimitText t;
+  t.head = (rule.label.empty() ? rule.condition : rule.label) + ": " + metric_name(rule.metric) + " ";
+  t.unit = " " + unit(rule.metric);
+  t.baseline_relative = rule.baseline_relative();
+  t.tail = " (limit " + describe_limit(rule) + ")";
+  return t;
+}
+
+std::string ConditionReport::text() const {
+  if (!limit_text) return message;
+  std::string text = limit_text->head + format_number(value) + limit_text->unit;
+  if (limit_text->baseline_relative && baseline > 0) {
+    const double pct = (value - baseline) / baseline * 100;
+    text += ", " + format_number(pct) + " % above baseline " + format_number(baseline);
+  }
+  return text + limit_text->tail;
+}
+
+LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {
+  texts_.reserve(rules_.size());
+  for (const auto& rule : rules_) texts_.push_back(std::make_shared<const LimitText>(limit_text(rule)));
+}
 
 void LimitRules::resume(const std::string& condition, core::Metric metric, core::TimePoint onset) {
   for (std::size_t i = 0; i < rules_.size(); ++i) {
@@ -135,9 +157,10 @@ ConditionReport LimitRules::report_for(const std::string& condition, core::Metri
   // The condition's level now: the highest priority among the rules that
   // have been past their limit for their whole delay.
   const LimitRule* basis = nullptr;
-  const RuleState* basis_state = nullptr;
+  std::size_t basis_index = 0;
   const LimitRule* any = nullptr;
   const RuleState* any_state = nullptr;
+  std::size_t any_index = 0;
   for (std::size_t j = 0; j < rules_.size(); ++j) {
     const auto& rule = rules_[j];
     const auto& st = state_[j];
@@ -150,17 +173,19 @@ ConditionReport LimitRules::report_for(const std::string& condition, core::Metri
     if (better) {
       any = &rule;
       any_state = &st;
+      any_index = j;
     }
     // The condition began with the first reading past any of its limits.
     if (st.present && st.since && (!rep.since || *st.since < *rep.since)) rep.since = st.since;
     if (!st.present || !st.since || now - *st.since < rule.delay) continue;
     if (!basis || rule.priority > basis->priority) {
       basis = &rule;
-      basis_state = &st;
+      basis_index = j;
     }
   }
-  const LimitRule& rule = basis ? *basis : *any;
-  const RuleState& st = basis ? *basis_state : *any_state;
+  const std::size_t index = basis ? basis_index : any_index;
+  const LimitRule& rule = rules_[index];
+  const RuleState& st = state_[index];
   rep.present = basis != nullptr;
   rep.priority = rule.priority;
   rep.latching = rule.latching;
@@ -168,14 +193,7 @@ ConditionReport LimitRules::report_for(const std::string& condition, core::Metri
   rep.value = st.value;
   rep.limit = st.limit;
   rep.baseline = st.baseline;
-  const std::string label = rule.label.empty() ? rule.condition : rule.label;
-  std::string text =
-      label + ": " + metric_name(rule.metric) + " " + format_number(st.value) + " " + unit(rule.metric);
-  if (rule.baseline_relative() && st.baseline > 0) {
-    const double pct = (st.value - st.baseline) / st.baseline * 100;
-    text += ", " + format_number(pct) + " % above baseline " + format_number(st.baseline);
-  }
-  rep.message = text + " (limit " + describe_limit(rule) + ")";
+  rep.limit_text = texts_[index];
   return rep;
 }
 

@@ -11,6 +11,7 @@
 // A rule clears once its value is back past the limit by its hysteresis, so
 // a value hovering at the limit does not flap.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,17 @@ struct LimitRule {
   }
 };
 
+// The words of a limit rule's alarm message that do not change with the
+// value, made once per rule: "Severe desaturation: SpO₂ ", " %",
+// " (limit SpO₂ < 85 %)".
+struct LimitText {
+  std::string head;
+  std::string unit;
+  bool baseline_relative = false;
+  std::string tail;
+};
+LimitText limit_text(const LimitRule& rule);
+
 // What the rules may look at besides the reading itself.
 struct RuleContext {
   const std::map<core::Metric, double>* baseline = nullptr;       // pre-infusion values, when known
@@ -69,7 +81,6 @@ class LimitRules {
   // same hysteresis as before the restart.
   void resume(const std::string& condition, core::Metric metric, core::TimePoint onset);
   const std::vector<LimitRule>& rules() const { return rules_; }
-  std::vector<LimitRule>& mutable_rules() { return rules_; }
 
  private:
   struct RuleState {
@@ -85,6 +96,7 @@ class LimitRules {
 
   std::vector<LimitRule> rules_;
   std::vector<RuleState> state_;
+  std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
 };
 
 std::string describe_limit(const LimitRule& rule);

@@ -56,9 +56,10 @@ struct Sample {
   double cpu_s = 0;
   std::uint64_t obs = 0;  // readings decoded (each one observation on the bus)
   std::uint64_t bytes = 0;
-  double device_s = 0;          // seconds of device output processed
-  std::uint64_t published = 0;  // obs messages the subscriber should have had
-  std::uint64_t received = 0;   // obs messages it had
+  double device_s = 0;             // seconds of device output processed
+  std::uint64_t published = 0;     // obs messages the subscriber should have had
+  std::uint64_t journal_shed = 0;  // readings the journal's writer dropped at its queue bound
+  std::uint64_t received = 0;      // obs messages it had
 };
 
 // Times a loop over the recording until `budget` has passed; `pass()` starts
@@ -154,6 +155,7 @@ class CorePath {
     }
   }
   std::uint64_t published() const { return published_; }
+  std::uint64_t journal_shed() const { return journal_.readings_shed(); }
   std::uint64_t received() const { return received_; }
 
  private:
@@ -207,10 +209,12 @@ Sample run_full(const Recording& rec, Clock::duration budget) {
   timed_replay(rec, budget / 10, pass, chunk);  // also lets the subscription reach the publisher
   path.drain();
   const auto published0 = path.published(), received0 = path.received();
+  const auto shed0 = path.journal_shed();
   Sample s = timed_replay(rec, budget, pass, chunk);
   path.drain();
   s.published = path.published() - published0;
   s.received = path.received() - received0;
+  s.journal_shed = path.journal_shed() - shed0;
   return s;
 }
 
@@ -250,8 +254,9 @@ void print_json(const std::vector<Case>& cases, int cpu, double budget_s, int re
   const char* sep = "";
   for (const auto& c : cases) {
     std::vector<double> wall, cpus, dev;
-    std::uint64_t dropped = 0;
+    std::uint64_t dropped = 0, shed = 0;
     for (const auto& s : c.samples) {
+      shed += s.journal_shed;
       wall.push_back(static_cast<double>(s.obs) / s.wall_s);
       cpus.push_back(static_cast<double>(s.obs) / s.cpu_s);
       dev.push_back(s.device_s / s.cpu_s);
@@ -264,7 +269,8 @@ void print_json(const std::vector<Case>& cases, int cpu, double budget_s, int re
               << ", \"device_s_per_cpu_s\": " << median(dev) << ", \"obs_per_device_s\": " << obs_per_device_s
               << ", \"bytes_per_device_s\": "
               << static_cast<double>(c.rec->bytes) / core::to_seconds(c.rec->length)
-              << ", \"dropped\": " << dropped << ", \"samples_obs_per_s\": [";
+              << ", \"dropped\": " << dropped << ", \"journal_shed\": " << shed
+              << ", \"samples_obs_per_s\": [";
     for (std::size_t i = 0; i < wall.size(); ++i) std::cout << (i ? ", " : "") << wall[i];
     std::cout << "]}";
     sep = ",";

@@ -1,7 +1,8 @@
 // What the journal costs, measured on the disk it is pointed at:
 //   journal_bench [folder]     (default: a new folder under /tmp)
-// - a durable write (one alarm transition and the bed's state, fsync'd), as
-//   the core thread pays it before publishing: percentiles of 300 writes;
+// - a committed write (one alarm transition and the bed's state, written to
+//   the log; the writer thread fsyncs it later), as the core thread pays it
+//   before publishing: percentiles of 300 writes;
 // - a command record, likewise;
 // - the core thread's cost of handing a reading to the writer;
 // - the writer's batches under 1000 readings a second for 5 s: rows per
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
     j.write_bed("bed-1", {m}, state, system_clock::now());
     durable.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
   }
-  durable.print("alarm transition + bed state (durable)");
+  durable.print("alarm transition + bed state (committed)");
 
   Stats command;
   v1::CommandRequest req;
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
     j.write_command(req, reply, system_clock::now());
     command.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
   }
-  command.print("command record (durable)");
+  command.print("command record (committed)");
 
   // 1000 readings a second for 5 s, as ten busy beds would send them.
   Stats queue;

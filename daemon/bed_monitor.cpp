@@ -50,7 +50,7 @@ void BedMonitor::on_reading(const std::string& device, core::Reading r, core::Ti
   vigil::v1::BusMessage m;
   *m.mutable_observation() = to_proto(o, drill_);
   o.seq = bus_.publish(m, id_);
-  journal_.queue(m);
+  journal_.queue(std::move(m));
   latest_[r.metric] = o;
   alarms_.on_reading(device, r, now, out_);
   publish(now);
@@ -114,7 +114,7 @@ void BedMonitor::on_link_state(const LinkStatus& link, core::TimePoint now) {
   vigil::v1::BusMessage m;
   *m.mutable_link() = to_proto(link, drill_, now);
   bus_.publish(m, id_);
-  journal_.queue(m);
+  journal_.queue(std::move(m));
   // Opened but not yet talking says nothing new: a lost device stays lost
   // until its first valid frame, and silence is judged by the link.
   if (link.state == vigil::v1::CONNECTING) return;

@@ -69,9 +69,10 @@ bool Journal::fail(const std::string& what, const std::exception& e) {
   return false;
 }
 
-void Journal::succeed() {
+void Journal::committed() {
   core_ok_ = true;
   core_problem_.clear();
+  if (writer_) writer_->committed();
 }
 
 bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
@@ -90,8 +91,11 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     const auto page = db->scalar("PRAGMA page_size");
     const std::int64_t max_pages =
         options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;
-    configure_journal_connection(*db,
-                                 {.synchronous_full = true, .checkpoints = false, .max_pages = max_pages});
+    // No fsync per commit: a commit is a write to the log, which a crash of
+    // vigild cannot undo; the writer thread fsyncs the log once per flush
+    // interval (docs/journal.md, "What survives what").
+    configure_journal_connection(
+        *db, {.synchronous_full = false, .checkpoints = false, .max_pages = max_pages, .prompt_retry = true});
     const int found = migrate_journal(*db);
     if (found == 0)
       spdlog::info("journal {}: created (schema version {})", options_.path, journal_schema_version());
@@ -106,7 +110,10 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     run_id_ = db->last_insert_rowid();
     db_ = std::move(db);
     writer_ = std::make_unique<JournalWriter>(
-        JournalWriterOptions{options_.path, options_.flush_interval, 100000, max_pages}, on_writer_);
+        JournalWriterOptions{
+            .path = options_.path, .flush_interval = options_.flush_interval, .max_pages = max_pages},
+        on_writer_);
+    writer_->committed();  // this run's record
     core_ok_ = writer_ok_ = true;
     core_problem_.clear();
     writer_problem_.clear();
@@ -198,7 +205,7 @@ bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage
     st_->state.bind(1, bed).bind(2, to_micros(now)).bind_blob(3, buffer_);
     st_->state.run();
     t.commit();
-    succeed();
+    committed();
     return true;
   } catch (const sqlite::Error& e) {
     return fail("writing " + bed + "'s alarms and state", e);
@@ -232,7 +239,7 @@ bool Journal::write_command(const v1::CommandRequest& request, const v1::Command
         .bind(9, reply.ok() ? reply.message() : reply.error())
         .bind(10, reply.error_field());
     st_->command.run();
-    succeed();
+    committed();
     return true;
   } catch (const sqlite::Error& e) {
     return fail("writing a command", e);
@@ -244,20 +251,20 @@ bool Journal::reserve_seq(const std::string& bed, std::uint64_t up_to) {
   try {
     st_->reserve.bind(1, bed).bind(2, static_cast<std::int64_t>(up_to));
     st_->reserve.run();
-    succeed();
+    committed();
     return true;
   } catch (const sqlite::Error& e) {
     return fail("reserving sequence numbers for " + bed, e);
   }
 }
 
-void Journal::queue(const v1::BusMessage& m) {
+void Journal::queue(v1::BusMessage m) {
   // A reading the device flagged as having no value (invalid, NaN) is
   // published but not journalled: the column holds numbers only, and one such
   // row would fail the writer's whole batch. The technical condition behind
   // it (sensor off, searching) is journalled as an alarm transition.
   if (m.has_observation() && !std::isfinite(m.observation().value())) return;
-  if (writer_) writer_->write(m);
+  if (writer_) writer_->write(std::move(m));
 }
 
 void Journal::prune(core::TimePoint now) {

@@ -1,9 +1,11 @@
 #pragma once
 // vigild's journal: SQLite in WAL mode. On the core thread, alarm
 // transitions, context changes (with the bed's state after them) and
-// commands are written synchronously and reach the disk before they are
-// published or answered; readings and link events go to the writer thread's
-// queue and are written in batches, at most about a second behind.
+// commands are committed before they are published or answered: written to
+// the log, so a crash of vigild cannot lose them, and fsync'd by the writer
+// thread within a flush interval, so a power cut loses at most about the
+// last second. Readings and link events go to the writer thread's queue and
+// are written in batches, at most about a second behind.
 //
 // The journal can fail (no such folder, read-only, disk full, corrupt file)
 // without stopping anything else: every write says whether it succeeded,
@@ -50,7 +52,8 @@ class Journal {
   // The run before this one, as found at open.
   const std::optional<RunRecord>& previous_run() const { return previous_run_; }
 
-  // Synchronous and durable. False when the write failed.
+  // Committed before they return (safe from a crash of vigild; from a power
+  // cut once the writer's next fsync is done). False when the write failed.
   bool write_bed(const std::string& bed, const std::vector<vigil::v1::BusMessage>& messages,
                  const vigil::v1::journal::BedState& state, core::TimePoint now);
   bool write_command(const vigil::v1::CommandRequest& request, const vigil::v1::CommandReply& reply,
@@ -58,7 +61,9 @@ class Journal {
   bool reserve_seq(const std::string& bed, std::uint64_t up_to);
 
   // Queued for the writer thread; never blocks the caller.
-  void queue(const vigil::v1::BusMessage& m);
+  void queue(vigil::v1::BusMessage m);
+  // Readings dropped at the writer's queue bound since open (benchmarks).
+  std::uint64_t readings_shed() const { return writer_ ? writer_->shed() : 0; }
   // Retention: the writer deletes what is older, in the background.
   void prune(core::TimePoint now);
   // The writer's news, brought to the core thread by the daemon.
@@ -70,7 +75,7 @@ class Journal {
  private:
   struct Statements;
   bool fail(const std::string& what, const std::exception& e);
-  void succeed();
+  void committed();
 
   JournalOptions options_;
   JournalWriter::Report on_writer_;

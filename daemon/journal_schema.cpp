@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <thread>
 
 namespace vigil::daemon {
 namespace {
@@ -165,6 +167,23 @@ int journal_version(sqlite::Database& db) {
   return static_cast<int>(db.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
 }
 
+namespace {
+// SQLite calls this while another connection holds the write lock: a short
+// sleep for the first 200 tries (a few milliseconds in all), then one
+// millisecond at a time until the busy timeout.
+int retry_promptly(void* timeout_ms, int tries) {
+  constexpr int kPrompt = 200;
+  const auto limit = reinterpret_cast<std::intptr_t>(timeout_ms);
+  if (tries < kPrompt) {
+    std::this_thread::sleep_for(std::chrono::microseconds{20});
+    return 1;
+  }
+  if (tries - kPrompt >= limit) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  return 1;
+}
+}  // namespace
+
 void configure_journal_connection(sqlite::Database& db, const JournalConnection& c) {
   db.exec("PRAGMA busy_timeout = " + std::to_string(c.busy_timeout.count()));
   // Reading the mode back is the first access to the file: a corrupt one fails here.
@@ -175,6 +194,12 @@ void configure_journal_connection(sqlite::Database& db, const JournalConnection&
   db.exec(c.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   db.exec(c.checkpoints ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0");
   if (c.max_pages > 0) db.exec("PRAGMA max_page_count = " + std::to_string(c.max_pages));
+  if (c.prompt_retry) {
+    // Replaces the busy timeout set above; the limit travels as the argument.
+    static_assert(sizeof(void*) >= sizeof(std::intptr_t));
+    const auto give_up_after = static_cast<std::intptr_t>(c.busy_timeout.count());
+    sqlite3_busy_handler(db.handle(), &retry_promptly, reinterpret_cast<void*>(give_up_after));
+  }
 }
 
 std::string journal_advice(const std::exception& e) {

@@ -33,13 +33,19 @@ int journal_version(sqlite::Database& db);
 
 // How each connection to a journal is set up. WAL lets readers (replay,
 // export) run beside the writers; `synchronous_full` makes every commit
-// reach the disk before it returns (alarm transitions, commands), while the
-// readings' batches need only survive a crash of vigild, not a power cut.
+// reach the disk before it returns, while without it a commit only survives
+// a crash of vigild until the log is fsync'd (vigild's journal writer does
+// that once per flush interval).
 struct JournalConnection {
   bool synchronous_full = true;
   bool checkpoints = true;     // this connection folds the WAL back into the file
   std::int64_t max_pages = 0;  // cap on the file's size in pages; 0: none
   std::chrono::milliseconds busy_timeout{5000};
+  // For a connection on the alarm path: a busy write lock (another
+  // connection's commit, a few hundred microseconds) is tried again every
+  // few tens of microseconds at first, where SQLite's busy_timeout would
+  // first sleep a whole millisecond. Gives up after busy_timeout all the same.
+  bool prompt_retry = false;
 };
 void configure_journal_connection(sqlite::Database& db, const JournalConnection& c);
 

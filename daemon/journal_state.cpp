@@ -29,7 +29,7 @@ v1::journal::AlarmState to_journal(const alerts::AlarmState& a, const std::strin
   e.priority = a.priority;
   e.kind = a.last.kind;
   e.transition = alerts::Transition::restored;
-  e.message = a.last.message;
+  e.message = a.last.text();
   e.metric = a.last.metric;
   e.value = a.last.value;
   e.limit = a.last.limit;

@@ -1,7 +1,12 @@
 #include "daemon/journal_writer.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "daemon/bus_messages.hpp"
@@ -14,6 +19,10 @@ namespace {
 // A prune deletes at most this many rows of a table per transaction, so a
 // batch of readings never waits long behind it.
 constexpr int kPruneChunk = 2000;
+// Readings are committed this many at a time: the core's alarm writes wait
+// for the write lock while a transaction of this thread holds it, so none
+// may hold it for long (256 rows: a few hundred microseconds).
+constexpr std::size_t kCommitRows = 256;
 
 std::int64_t micros(core::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -111,12 +120,19 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::write(v1::BusMessage m) {
-  std::lock_guard lock{mutex_};
-  if (queue_.size() >= options_.max_queue) {
-    ++dropped_;
-    return;
+  bool full = false;
+  {
+    std::lock_guard lock{mutex_};
+    // Link events are few and say when a device was lost or came back: kept.
+    if (queue_.size() >= options_.max_queue && !m.has_link()) {
+      ++dropped_;
+      shed_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    queue_.push_back({std::move(m), std::chrono::steady_clock::now()});
+    full = queue_.size() == options_.batch_rows;
   }
-  queue_.push_back({std::move(m), std::chrono::steady_clock::now()});
+  if (full) wake_.notify_one();
 }
 
 void JournalWriter::prune(core::TimePoint before) {
@@ -132,11 +148,30 @@ bool JournalWriter::take(std::deque<Item>& batch, std::optional<std::int64_t>& p
   // A prune in progress goes on at once, taking whatever readings arrived
   // meanwhile; otherwise readings gather for one flush interval.
   if (!pruning)
-    wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || prune_before_us_.has_value(); });
+    wake_.wait_for(lock, options_.flush_interval, [&] {
+      return stopping_ || prune_before_us_.has_value() || queue_.size() >= options_.batch_rows;
+    });
   batch.swap(queue_);
   if (prune_before_us_) prune_before = prune_before_us_;
   prune_before_us_.reset();
   return !stopping_;
+}
+
+std::string JournalWriter::sync_log() {
+  // Every commit to the journal, this thread's and the core's, is a write to
+  // the log without an fsync; one fsync of the log makes them all durable.
+  const std::string log = options_.path + "-wal";
+  const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // No log: a clean close checkpointed it into the file, and synced that.
+    if (errno == ENOENT) return "";
+    return "opening " + log + " to sync it: " + std::strerror(errno);
+  }
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) return "syncing " + log + ": " + std::strerror(error);
+  return "";
 }
 
 void JournalWriter::run() {
@@ -147,6 +182,10 @@ void JournalWriter::run() {
   // Not a std::optional: GCC 12 cannot see that it is set before use.
   bool pruning = false;
   std::int64_t prune_before = 0;
+  // Rows this thread committed since the last fsync of the log.
+  bool unsynced_rows = false;
+  std::string sync_problem;  // until an fsync of the log works again
+  auto last_sync = std::chrono::steady_clock::now();
   auto fail = [&](const std::string& problem) {
     db.reset();
     st.reset();
@@ -170,25 +209,36 @@ void JournalWriter::run() {
       status.rows_dropped += dropped_;
       dropped_ = 0;
     }
-    if (batch.empty() && !pruning) continue;
+    const auto start = std::chrono::steady_clock::now();
+    // At most one fsync per flush interval, and one when stopping.
+    const bool sync_due = !running || start - last_sync >= options_.flush_interval;
+    const bool must_sync = sync_due && (unsynced_rows || unsynced_.load(std::memory_order_acquire));
+    if (batch.empty() && !pruning && !must_sync) continue;
+    std::size_t written = 0;
     try {
-      if (!db) {
-        db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
-        configure_journal_connection(
-            *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
-        st = std::make_unique<BatchStatements>(*db);
+      if (!batch.empty() || pruning) {
+        if (!db) {
+          db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
+          configure_journal_connection(
+              *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
+          st = std::make_unique<BatchStatements>(*db);
+        }
+      }
+      while (written < batch.size()) {
+        const auto end = std::min(batch.size(), written + kCommitRows);
+        sqlite::Transaction t{*db};
+        for (auto i = written; i < end; ++i) insert(*st, batch[i].message, buffer);
+        t.commit();
+        status.rows_written += end - written;
+        written = end;
+        unsynced_rows = true;
       }
       if (!batch.empty()) {
-        const auto start = std::chrono::steady_clock::now();
-        sqlite::Transaction t{*db};
-        for (const auto& item : batch) insert(*st, item.message, buffer);
-        t.commit();
         const auto end = std::chrono::steady_clock::now();
         status.batch_rows = batch.size();
         status.batch_time = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
         status.oldest_wait =
             std::chrono::duration_cast<std::chrono::microseconds>(end - batch.front().queued);
-        status.rows_written += batch.size();
       }
       if (pruning) {
         const auto n = prune_chunk(*db, prune_before);
@@ -200,9 +250,24 @@ void JournalWriter::run() {
     } catch (const sqlite::Error& e) {
       // A failed batch is dropped, not retried: readings behind a full disk
       // would pile up. The daemon raises the journal alarm from this report.
-      status.rows_dropped += batch.size();
+      status.rows_dropped += batch.size() - written;
       pruning = false;
       fail(std::string{"writing readings: "} + e.what() + journal_advice(e));
+    }
+    if (sync_due) {
+      // Taken before the fsync: a commit that comes meanwhile waits for the next one.
+      const bool core_commits = unsynced_.exchange(false, std::memory_order_acq_rel);
+      if (unsynced_rows || core_commits) {
+        last_sync = std::chrono::steady_clock::now();
+        sync_problem = sync_log();
+        if (sync_problem.empty()) ++status.log_syncs;
+        // Not durable yet: again at the next interval.
+        unsynced_rows = !sync_problem.empty();
+      }
+    }
+    if (!sync_problem.empty()) {
+      status.ok = false;
+      status.problem = sync_problem;
     }
     report_(status);
   }

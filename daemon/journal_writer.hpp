@@ -1,13 +1,19 @@
 #pragma once
 // The journal's writer thread. Readings and link events reach it through a
-// queue and are written in batches, one transaction per flush interval, so
-// the core thread never waits for a disk on their account. Between batches
-// it prunes what is older than the retention, a small chunk at a time, so a
-// large prune never holds a batch back for long.
+// queue and are written in batches, once per flush interval or as soon as a
+// batch is full, so the core thread never waits for a disk on their account.
+// Between batches it prunes what is older than the retention, a small chunk
+// at a time, so a large prune never holds a batch back for long.
+//
+// It is also what makes the core's writes survive a power cut: those commit
+// without an fsync (a write to the write-ahead log, which a crash of vigild
+// cannot take back), and once per flush interval, when anything was
+// committed since, the writer fsyncs the log, off the alarm path.
 //
 // It owns its own SQLite connection; nothing but the queue is shared with
 // the core. It says how it is doing through a callback, called on its own
 // thread (the daemon posts it to the core's event loop).
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -25,8 +31,11 @@ namespace vigil::daemon {
 struct JournalWriterOptions {
   std::string path;
   std::chrono::milliseconds flush_interval{500};
-  std::size_t max_queue = 100000;  // beyond this, readings are dropped (and counted), never the core blocked
-  std::int64_t max_pages = 0;      // PRAGMA max_page_count; 0 leaves SQLite's
+  // Beyond this many queued readings, further readings are dropped (and
+  // counted), never the core blocked; link events are always kept.
+  std::size_t max_queue = 20000;
+  std::size_t batch_rows = 2048;  // a queue this long is written at once, not at the next interval
+  std::int64_t max_pages = 0;     // PRAGMA max_page_count; 0 leaves SQLite's
 };
 
 struct JournalWriterReport {
@@ -38,6 +47,7 @@ struct JournalWriterReport {
   std::uint64_t rows_written = 0;
   std::uint64_t rows_dropped = 0;
   std::uint64_t rows_pruned = 0;
+  std::uint64_t log_syncs = 0;  // fsyncs of the write-ahead log that succeeded
 };
 
 class JournalWriter {
@@ -55,6 +65,10 @@ class JournalWriter {
   void write(vigil::v1::BusMessage m);
   // Deletes rows older than `before` from every table but the bed states.
   void prune(core::TimePoint before);
+  // Readings dropped at the queue's bound since the start, as of now.
+  std::uint64_t shed() const { return shed_.load(std::memory_order_relaxed); }
+  // Another connection committed to the journal: fsync the log within a flush interval.
+  void committed() { unsynced_.store(true, std::memory_order_release); }
 
  private:
   struct Item {
@@ -63,6 +77,7 @@ class JournalWriter {
   };
   void run();
   bool take(std::deque<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning);
+  std::string sync_log();  // a problem, or ""
 
   JournalWriterOptions options_;
   Report report_;
@@ -72,6 +87,8 @@ class JournalWriter {
   std::optional<std::int64_t> prune_before_us_;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> unsynced_{false};
+  std::atomic<std::uint64_t> shed_{0};
   std::thread thread_;
 };
 

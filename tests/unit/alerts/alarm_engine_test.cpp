@@ -197,7 +197,7 @@ TEST_CASE("limit rules: artifact-flagged values never alarm and never clear") {
   auto reports = rules.evaluate(reading(core::Metric::spo2, 70), "ox", t0);
   REQUIRE(reports.size() == 1);
   CHECK(reports[0].present);
-  CHECK(reports[0].message == "SpO2 low: SpO₂ 70 % (limit SpO₂ < 90 %)");
+  CHECK(reports[0].text() == "SpO2 low: SpO₂ 70 % (limit SpO₂ < 90 %)");
 }
 
 TEST_CASE("limit rules: hysteresis keeps a value hovering at the limit from flapping") {

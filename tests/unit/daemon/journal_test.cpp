@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <thread>
 
 #include "daemon/bus_messages.hpp"
 #include "daemon/journal_schema.hpp"
@@ -117,7 +118,7 @@ std::int64_t count(const std::string& path, const std::string& sql) {
 }  // namespace
 
 TEST_CASE(
-    "An alarm transition and the bed's state are on disk, readable by another connection, when write_bed "
+    "An alarm transition and the bed's state are committed, readable by another connection, when write_bed "
     "returns") {
   test::TempDir dir;
   Reports reports;
@@ -152,6 +153,72 @@ TEST_CASE(
   }
   CHECK(batches <= 3);  // 600 readings queued at once: not 600 transactions
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 600);
+}
+
+TEST_CASE(
+    "The core's commits are fsync'd by the writer thread within a flush interval, with no reading to write, "
+    "and nothing is fsync'd when nothing was committed") {
+  test::TempDir dir;
+  Reports reports;
+  Journal j{options(dir), reports.callback()};
+  REQUIRE(j.open("d1", T0));  // the run's record is a commit too
+  REQUIRE(reports.wait([](const auto& r) { return r.log_syncs == 1; }));
+  REQUIRE(j.write_bed("bed-1", {alarm("bed-1", 7, v1::RAISED, T0)}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(reports.wait([](const auto& r) { return r.log_syncs == 2; }));
+  CHECK(reports.all.back().ok);
+  CHECK(reports.all.back().rows_written == 0);
+  // Ten flush intervals without a commit: the writer has nothing to make durable.
+  std::this_thread::sleep_for(10 * options(dir).flush_interval);
+  std::lock_guard lock{reports.mutex};
+  CHECK(reports.all.back().log_syncs == 2);
+}
+
+TEST_CASE(
+    "The writer's queue is bounded: readings beyond it are dropped and counted, link events are kept, and "
+    "the core never waits") {
+  test::TempDir dir;
+  {
+    Journal created{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(created.open("d0", T0));
+    created.close(T0);
+  }
+  Reports reports;
+  {
+    // An interval longer than the test: nothing is written until the writer stops.
+    JournalWriter w{
+        {.path = dir.file("journal.db"), .flush_interval = 60s, .max_queue = 10, .batch_rows = 1000},
+        reports.callback()};
+    for (std::uint64_t i = 1; i <= 15; ++i)
+      w.write(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
+    v1::BusMessage link;
+    link.mutable_link()->set_bed("bed-1");
+    link.mutable_link()->set_device("ox");
+    link.mutable_link()->set_state(v1::DOWN);
+    link.mutable_link()->set_seq(16);
+    set_time(link.mutable_link()->mutable_time(), T0 + 16s);
+    w.write(link);
+  }  // the writer writes what it holds, then stops
+  REQUIRE(!reports.all.empty());
+  CHECK(reports.all.back().rows_written == 11);
+  CHECK(reports.all.back().rows_dropped == 5);
+  CHECK(count(dir.file("journal.db"), "SELECT MAX(seq) FROM observations") == 10);
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
+}
+
+TEST_CASE("A full batch of readings is written at once, not at the next flush interval") {
+  test::TempDir dir;
+  {
+    Journal created{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(created.open("d0", T0));
+    created.close(T0);
+  }
+  Reports reports;
+  JournalWriter w{
+      {.path = dir.file("journal.db"), .flush_interval = 60s, .max_queue = 1000, .batch_rows = 300},
+      reports.callback()};
+  for (std::uint64_t i = 1; i <= 300; ++i) w.write(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
+  REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 300; }, 30s));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") == 300);
 }
 
 TEST_CASE("A reading without a value (the device says invalid) is not journalled and stops nothing") {

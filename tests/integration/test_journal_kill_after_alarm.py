@@ -1,0 +1,144 @@
+"""vigild killed with SIGKILL the moment a subscriber has an alarm (issue 17):
+whatever a subscriber has seen is in the journal. The journal's durable
+writes no longer wait for an fsync (docs/journal.md), so this holds only
+because each alarm transition is committed (written to the write-ahead log)
+before it is published. Six times over one journal, the test plays a Masimo
+oximeter on a pty, sends SpO2 80 (no condition delay), kills vigild as soon
+as the RAISED arrives (well under a millisecond later, from this process),
+and checks: every alarm transition seen on the bus, with its alarm id and
+sequence number, is in the killed daemon's journal; the file passes
+PRAGMA integrity_check; and the restarted vigild re-publishes the alarm as
+RESTORED with the same id."""
+import errno
+import os
+import signal
+import sqlite3
+import time
+import tty
+
+from harness import (Bus, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start, stop, workdir, write)
+
+ROUNDS = 6
+d = workdir()
+pub, cmd = free_port(), free_port()
+pty_link = os.path.join(d, "bed-1-ox")
+journal = os.path.join(d, "journal.db")
+logs = [os.path.join(d, f"vigild-{i}.log") for i in range(1, ROUNDS + 2)]
+
+# The benchmark's profile: no condition delay, so the RAISED follows the line at once.
+CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+journal_path: "{journal}"
+profile {{
+  name: "no-delay"
+  rule {{ condition: "desaturation" priority: HIGH metric: SPO2 below: 85 delay_s: 0 hysteresis: 1
+         latching: false label: "Severe desaturation" }}
+  rule {{ condition: "tachycardia" priority: MEDIUM metric: PULSE_RATE above: 120 delay_s: 0 hysteresis: 3 }}
+  rule {{ condition: "bradycardia" priority: MEDIUM metric: PULSE_RATE below: 50 delay_s: 0 hysteresis: 3 }}
+  rule {{ condition: "hypertension" priority: MEDIUM metric: NIBP_SYS at_or_above: 180 }}
+  rule {{ condition: "hypotension" priority: MEDIUM metric: NIBP_SYS below: 90 }}
+}}
+default_profile: "no-delay"
+bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty_link}" }} }}
+"""
+
+
+def masimo(spo2):
+    return (f"SN=0000012345 SPO2={spo2:03d}% BPM=075 PI=03.10% SPCO=--.-% SPMET=--.-% DESAT=-- PIDELTA=+-- "
+            "ALARM=0000 EXC=000800\r\n").encode()
+
+
+def next_raised(bus, timeout, what):
+    """Receives until a RAISED arrives and returns it at once, with its arrival
+    time (Bus.wait_for would go on pumping for up to 200 ms)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        check(left > 0, f"timed out after {timeout} s waiting for {what}")
+        if not bus.sock.poll(int(left * 1000) + 1):
+            continue
+        topic, body = bus.sock.recv_multipart()
+        arrived = time.monotonic()
+        m = bus_pb2.BusMessage()
+        m.ParseFromString(body)
+        bus.messages.append((topic.decode(), m, arrived))
+        if alarm("desaturation", "RAISED")(topic, m):
+            return m, arrived
+
+
+def journalled():
+    """(alarm_id, transition, seq) of every alarm transition in the journal."""
+    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    try:
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok",
+              "the killed daemon's journal fails PRAGMA integrity_check")
+        return set(db.execute("SELECT alarm_id, transition, seq FROM alarm_transitions"))
+    finally:
+        db.close()
+
+
+def main():
+    conf = write(os.path.join(d, "vigil.conf"), CONFIG)
+    master, slave = os.openpty()
+    tty.setraw(slave)  # no echo piling up in the master while no vigild reads
+    os.set_blocking(master, False)
+    os.symlink(os.ttyname(slave), pty_link)
+
+    def send(spo2):
+        try:
+            os.write(master, masimo(spo2))
+        except OSError as e:  # while no vigild reads, the line's buffer may be full: a missed line is fine
+            if e.errno != errno.EAGAIN:
+                raise
+
+    bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("alarm/bed-1/", "hb/bed-1/", "obs/bed-1/"))
+    previous = None  # the RAISED of the round before, restored by this run
+    kill_delays = []
+    for n in range(ROUNDS):
+        since = len(bus.messages)
+        daemon = start([VIGILD, "--config", conf], logs[n])
+        bus.wait_for(heartbeat, 10, f"run {n + 1}: a first heartbeat", since=since)
+        if previous:
+            bus.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == previous
+                         and m.alarm.transition == bus_pb2.RESTORED, 10,
+                         f"run {n + 1}: the alarm raised just before the kill, RESTORED", since=since)
+        # Normal readings until this run publishes one (and has cleared a restored alarm).
+        deadline = time.monotonic() + 15
+        while True:
+            send(97)
+            bus.pump(0.05)
+            fresh = bus.messages[since:]
+            reading = any(m.WhichOneof("body") == "observation" for _, m, _ in fresh)
+            cleared = not previous or any(m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == previous
+                                          and m.alarm.transition == bus_pb2.CLEARED for _, m, _ in fresh)
+            if reading and cleared:
+                break
+            check(time.monotonic() < deadline, f"run {n + 1}: no reading (or no clearing) within 15 s")
+        send(80)
+        raised, arrived = next_raised(bus, 10, f"run {n + 1}: the RAISED")
+        os.kill(daemon.pid, signal.SIGKILL)
+        kill_delays.append(time.monotonic() - arrived)
+        daemon.wait(timeout=10)
+        bus.pump(0.2)  # anything the killed run sent before it died
+        seen = {(m.alarm.alarm_id, bus_pb2.AlarmTransition.Name(m.alarm.transition), m.alarm.seq)
+                for _, m, _ in bus.messages[since:] if m.WhichOneof("body") == "alarm"
+                # RESTORED re-publishes what the journal already holds; it is not a transition of its own.
+                and m.alarm.transition != bus_pb2.RESTORED}
+        check(any(t == "RAISED" and a == raised.alarm.alarm_id for a, t, _ in seen), "the RAISED is among those seen")
+        missing = seen - journalled()
+        check(not missing, f"run {n + 1}: seen on the bus, not in the journal after SIGKILL: {sorted(missing)}")
+        previous = raised.alarm.alarm_id
+
+    # The last run's alarm comes back too, then a clean stop.
+    since = len(bus.messages)
+    daemon = start([VIGILD, "--config", conf], logs[ROUNDS])
+    bus.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == previous
+                 and m.alarm.transition == bus_pb2.RESTORED, 10, "the last alarm RESTORED", since=since)
+    check(stop(daemon) == 0, "vigild did not stop cleanly")
+    os.close(master)
+    os.close(slave)
+    print(f"{ROUNDS} kills, {max(kill_delays) * 1e3:.2f} ms at most after the RAISED reached the subscriber")
+
+
+main.logs = logs
+run(main)
