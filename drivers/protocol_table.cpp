@@ -3,13 +3,13 @@
 #include <vector>
 
 #include "drivers/auto_detect.hpp"
-#include "drivers/cms50_codec.hpp"
-#include "drivers/datex_session.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
+#include "drivers/datex/datex_session.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/intellivue_session.hpp"
-#include "drivers/masimo_codec.hpp"
-#include "drivers/mllp_codec.hpp"
-#include "drivers/nonin_codec.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
+#include "drivers/intellivue/intellivue_session.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 
 namespace vigil::drivers {
 namespace {

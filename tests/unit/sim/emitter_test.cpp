@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "drivers/cms50_codec.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
 #include "drivers/device_session.hpp"
 #include "sim/device_emitter.hpp"
 
