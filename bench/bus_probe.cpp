@@ -40,7 +40,7 @@
 
 #include "bench/device_feed.hpp"
 #include "bench/pty_device.hpp"
-#include "drivers/masimo_codec.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
 #include "vigil/v1/bus.pb.h"
 
 namespace vigil::bench {

@@ -7,6 +7,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include "alerts/bed_alarms.hpp"
 #include "daemon/config_loader.hpp"
@@ -25,7 +27,55 @@ int list_ports() {
   return 0;
 }
 
-int list_protocols() {
+// A JSON string; the registry's texts are ASCII, but a quote or a control
+// character must still not break the document.
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The whole registry, one object per protocol, for programs and tests that
+// are not C++ (the integration tests take their protocol lists from it).
+int list_protocols_json() {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& p : vigil::drivers::protocols()) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    out += "  {\"name\": " + json_string(p.name) + ", \"title\": " + json_string(p.title) +
+           ", \"family\": " + json_string(p.family) +
+           ", \"transport\": " + json_string(vigil::drivers::transport_name(p.transport)) +
+           ", \"default_baud\": " + std::to_string(p.default_baud) +
+           ", \"parity\": " + json_string(std::string(1, p.parity)) +
+           ", \"rts_cts\": " + (p.rts_cts ? "true" : "false") +
+           ", \"expected_interval_ms\": " + std::to_string(p.expected_interval.count()) +
+           ", \"talks_unasked\": " + (p.needs_request ? "false" : "true") +
+           ", \"beats\": " + (p.beats ? json_string(vigil::drivers::beat_source_name(*p.beats)) : "null");
+    if (p.usb) {
+      char ids[16];
+      std::snprintf(ids, sizeof ids, "%04x:%04x", p.usb->vid, p.usb->pid);
+      out += ", \"usb_vid_pid\": " + json_string(ids);
+    }
+    out += "}";
+  }
+  std::cout << out << "\n]\n";
+  return 0;
+}
+
+int list_protocols(bool json) {
+  if (json) return list_protocols_json();
   for (const auto& p : vigil::drivers::protocols())
     std::cout << p.name << "  " << p.title << "  baud=" << p.default_baud
               << "  interval=" << p.expected_interval.count() << "ms" << (p.needs_request ? "  (polled)" : "")
@@ -106,13 +156,16 @@ int main(int argc, char** argv) {
       "Reads the monitors at the bed, checks every reading against the patient's limits,\n"
       "and publishes readings and alarms on ZeroMQ."};
   std::string config_path, check_path;
-  bool ports = false, protocols = false, conditions = false;
+  bool ports = false, protocols = false, json = false, conditions = false;
   double clock_rate = 1.0, clock_anchor_ms = 0;
   std::string capture_path, clock_file;
   app.add_option("-c,--config", config_path, "config file (protobuf text format)");
   app.add_option("--check-config", check_path, "validate a config file and exit (0 when valid)");
   app.add_flag("--list-ports", ports, "list serial ports with their USB identity and exit");
-  app.add_flag("--list-protocols", protocols, "list the device protocols vigild speaks and exit");
+  auto* list_protocols_flag =
+      app.add_flag("--list-protocols", protocols, "list the device protocols vigild speaks and exit");
+  app.add_flag("--json", json, "with --list-protocols: print the protocol registry as JSON")
+      ->needs(list_protocols_flag);
   app.add_option("--capture", capture_path,
                  "record every device's raw bytes with timestamps to this file (appended); replay it with "
                  "'vigil-sim replay FILE'");
@@ -132,7 +185,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (ports) return list_ports();
-  if (protocols) return list_protocols();
+  if (protocols) return list_protocols(json);
   if (conditions) return list_conditions(config_path);
   if (!check_path.empty()) {
     auto loaded = vigil::daemon::load_config(check_path);

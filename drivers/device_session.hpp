@@ -92,23 +92,54 @@ class DeviceSession {
   virtual const CodecStats& stats() const = 0;
 };
 
+// How vigild reaches a device of a protocol.
+enum class Transport {
+  // A serial line: a local port, a pty, or a serial device server that
+  // vigild connects to (the device itself never opens a connection).
+  serial,
+  // The device (an HL7 gateway) connects to vigild and sends; vigild listens.
+  tcp_sender,
+};
+
+// A USB-serial bridge that, when seen, suggests the protocol in port listings.
+// Only a bridge no other supported device ships with is a useful hint.
+struct UsbHint {
+  std::uint16_t vid = 0;
+  std::uint16_t pid = 0;
+  std::string_view note;  // why this bridge suggests the protocol, for people
+};
+
+// One row of the protocol registry (protocol_table.cpp). Everything the rest
+// of vigil needs to know about a protocol is here, so that adding a protocol
+// edits one row; the fields are written with designated initializers.
 struct Protocol {
   std::string_view name;   // as written in the config: "masimo", "hl7-mllp"
   std::string_view title;  // for people: "Masimo Radical-7 / Rad-8 ASCII serial"
-  unsigned default_baud;   // 0 where the transport is not a serial line
-  // How often a healthy device sends something; staleness is judged by it.
-  std::chrono::milliseconds expected_interval;
-  // True when the device stays silent until asked: auto-detection must not
-  // pick it by listening alone.
-  bool needs_request;
-  std::unique_ptr<DeviceSession> (*make_session)();
+  // The folder under drivers/ that holds its code. It also names its docs
+  // page (docs/devices/<family>.md) and its fuzz targets
+  // (fuzz/<family>*_fuzz.cpp); its golden captures are in
+  // tests/captures/<name>/. Several rows share a family when one codec
+  // speaks several formats (nonin-2/7/8). Empty for "auto", which is no
+  // device of its own.
+  std::string_view family;
+  Transport transport = Transport::serial;
+  unsigned default_baud = 0;  // 0 where the transport is not a serial line
   // Serial framing besides 8 data bits and 1 stop bit.
   char parity = 'N';  // N, E or O
   bool rts_cts = false;
+  // How often a healthy device sends something; staleness is judged by it.
+  std::chrono::milliseconds expected_interval{};
+  // True when the device stays silent until asked: auto-detection must not
+  // pick it by listening alone.
+  bool needs_request = false;
   // The beats the codec flags (DecodeOutput::beats), if any: rhythm analysis
   // has something to judge only on a bed with such a device.
   std::optional<BeatSource> beats = std::nullopt;
+  std::optional<UsbHint> usb = std::nullopt;
+  std::unique_ptr<DeviceSession> (*make_session)() = nullptr;
 };
+
+std::string_view transport_name(Transport t);
 
 std::span<const Protocol> protocols();
 const Protocol* find_protocol(std::string_view name);

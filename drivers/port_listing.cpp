@@ -2,11 +2,16 @@
 
 #include <cstdio>
 
+#include "drivers/device_session.hpp"
+
 namespace vigil::drivers {
 
 std::string protocol_hint(const SerialPortInfo& p) {
-  // Silicon Labs CP210x: the USB bridge inside the Contec CMS50D+/CMS50E.
-  if (p.usb_vid == 0x10c4 && p.usb_pid == 0xea60) return "cms50 (CP210x bridge as in Contec CMS50D+/E)";
+  // A bridge that only one supported device ships with names its protocol
+  // (the registry row's usb hint).
+  for (const auto& protocol : protocols())
+    if (protocol.usb && p.usb_vid == protocol.usb->vid && p.usb_pid == protocol.usb->pid)
+      return std::string{protocol.name} + " (" + std::string{protocol.usb->note} + ")";
   if (p.transport == "usb")
     return "auto (a USB-serial adapter: masimo, nonin-2/7/8 or hl7-mllp are detected by listening; "
            "name cms50, intellivue or datex in the config)";

@@ -1,51 +1,108 @@
-// The one table of device protocols. Adding a protocol means adding its codec
-// file pair and one entry here; nothing else in vigil names a device.
+// The registry of device protocols: one row per protocol, holding everything
+// the rest of vigil needs to know about it (see Protocol). A protocol's code
+// lives in its own folder, drivers/<family>/. Outside that folder and its row,
+// vigil takes protocol names from this table (vigild --list-protocols --json
+// for programs and tests that are not C++); the exceptions still written
+// down are listed in docs/architecture.md, "Where the structure is known to
+// be thin". tests/unit/sim/protocol_conformance_test.cpp checks that every
+// row has a simulated device, golden captures, a fuzz target with seeds and
+// a docs page.
 #include <vector>
 
 #include "drivers/auto_detect.hpp"
-#include "drivers/cms50_codec.hpp"
-#include "drivers/datex_session.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
+#include "drivers/datex/datex_session.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/intellivue_session.hpp"
-#include "drivers/masimo_codec.hpp"
-#include "drivers/mllp_codec.hpp"
-#include "drivers/nonin_codec.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
+#include "drivers/intellivue/intellivue_session.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 
 namespace vigil::drivers {
 namespace {
-using std::chrono::milliseconds;
 
 const std::vector<Protocol>& table() {
+  using std::chrono::milliseconds;
   using std::chrono::seconds;
   // Nonin formats 2 and 7 send a packet every 1/3 s, format 8 one a second; the
   // codecs report readings at least once a second for all three. The CMS50
   // sends 60 packets a second and its codec reports about once a second.
   // Nonin 2/7 (perfusion bits) and the CMS50 (beep bit) flag every pulse.
   static const std::vector<Protocol> kProtocols{
-      {"masimo", "Masimo Radical-7 / Rad-8 / Rad-97 ASCII 1 serial output", 9600, seconds{1}, false,
-       &make_masimo_session},
+      {.name = "masimo",
+       .title = "Masimo Radical-7 / Rad-8 / Rad-97 ASCII 1 serial output",
+       .family = "masimo",
+       .default_baud = 9600,
+       .expected_interval = seconds{1},
+       .make_session = &make_masimo_session},
       // Gateways send PCD-01 results at a configured period; 5 s is what vigil
       // asks sites to configure (staleness is judged on it), not a standard.
-      {"hl7-mllp", "HL7 v2 ORU^R01 (IHE PCD-01) over MLLP", 0, seconds{5}, false, &make_hl7_session},
-      {"nonin-2", "Nonin OEM III / Xpod / 9560 serial data format 2 (8-bit pleth, 75 frames/s)", 9600,
-       milliseconds{1000}, false, &make_nonin2_session, 'N', false, BeatSource::pulse},
-      {"nonin-7", "Nonin OEM III / Xpod / 9560 serial data format 7 (16-bit pleth, 75 frames/s)", 9600,
-       milliseconds{1000}, false, &make_nonin7_session, 'N', false, BeatSource::pulse},
-      {"nonin-8", "Nonin Xpod / 9560 serial data format 8 (one packet a second, no waveform)", 9600,
-       milliseconds{1000}, false, &make_nonin8_session},
-      {"cms50", "Contec CMS50D+ / CMS50E USB live stream (V7.0 protocol; old 19200 8O1 stream too)", 115200,
-       milliseconds{1000}, true, &make_cms50_session, 'N', false, BeatSource::pulse},
+      // The folder is hl7/ (the message parsers serve any HL7 link), the
+      // protocol's name stays "hl7-mllp", as configs already write it.
+      {.name = "hl7-mllp",
+       .title = "HL7 v2 ORU^R01 (IHE PCD-01) over MLLP",
+       .family = "hl7",
+       .transport = Transport::tcp_sender,
+       .default_baud = 0,
+       .expected_interval = seconds{5},
+       .make_session = &make_hl7_session},
+      {.name = "nonin-2",
+       .title = "Nonin OEM III / Xpod / 9560 serial data format 2 (8-bit pleth, 75 frames/s)",
+       .family = "nonin",
+       .default_baud = 9600,
+       .expected_interval = milliseconds{1000},
+       .beats = BeatSource::pulse,
+       .make_session = &make_nonin2_session},
+      {.name = "nonin-7",
+       .title = "Nonin OEM III / Xpod / 9560 serial data format 7 (16-bit pleth, 75 frames/s)",
+       .family = "nonin",
+       .default_baud = 9600,
+       .expected_interval = milliseconds{1000},
+       .beats = BeatSource::pulse,
+       .make_session = &make_nonin7_session},
+      {.name = "nonin-8",
+       .title = "Nonin Xpod / 9560 serial data format 8 (one packet a second, no waveform)",
+       .family = "nonin",
+       .default_baud = 9600,
+       .expected_interval = milliseconds{1000},
+       .make_session = &make_nonin8_session},
+      // The CP210x bridge is the one inside the Contec CMS50D+/CMS50E.
+      {.name = "cms50",
+       .title = "Contec CMS50D+ / CMS50E USB live stream (V7.0 protocol; old 19200 8O1 stream too)",
+       .family = "cms50",
+       .default_baud = 115200,
+       .expected_interval = milliseconds{1000},
+       .needs_request = true,
+       .beats = BeatSource::pulse,
+       .usb = UsbHint{.vid = 0x10c4, .pid = 0xea60, .note = "CP210x bridge as in Contec CMS50D+/E"},
+       .make_session = &make_cms50_session},
       // vigil polls once a second; 2 s leaves room for tick jitter.
-      {"intellivue", "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port", 115200, seconds{2}, true,
-       &make_intellivue_session},
+      {.name = "intellivue",
+       .title = "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port",
+       .family = "intellivue",
+       .default_baud = 115200,
+       .expected_interval = seconds{2},
+       .needs_request = true,
+       .make_session = &make_intellivue_session},
       // vigil asks for displayed values every 5 s.
       // 8E1 with RTS/CTS, as GE's interface specification asks and every open
       // reader opens it.
-      {"datex", "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface", 19200, seconds{5}, true,
-       &make_datex_session, 'E', true},
+      {.name = "datex",
+       .title = "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface",
+       .family = "datex",
+       .default_baud = 19200,
+       .parity = 'E',
+       .rts_cts = true,
+       .expected_interval = seconds{5},
+       .needs_request = true,
+       .make_session = &make_datex_session},
       // Last: it builds sessions of every protocol above that talks unasked.
-      {"auto", "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)",
-       9600, seconds{1}, false, &make_auto_session},
+      {.name = "auto",
+       .title = "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)",
+       .family = "",
+       .default_baud = 9600,
+       .expected_interval = seconds{1},
+       .make_session = &make_auto_session},
   };
   return kProtocols;
 }
@@ -59,6 +116,16 @@ const Protocol* find_protocol(std::string_view name) {
   for (const auto& p : table())
     if (p.name == name) return &p;
   return nullptr;
+}
+
+std::string_view transport_name(Transport t) {
+  switch (t) {
+    case Transport::serial:
+      return "serial";
+    case Transport::tcp_sender:
+      return "tcp-sender";
+  }
+  return "serial";
 }
 
 }  // namespace vigil::drivers

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-#include "drivers/cms50_codec.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
 
 namespace {
 using vigil::drivers::DecodeOutput;

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "drivers/hl7_message.hpp"
-#include "drivers/hl7_oru_r01.hpp"
-#include "drivers/mllp_codec.hpp"
+#include "drivers/hl7/hl7_message.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
 
 namespace {
 

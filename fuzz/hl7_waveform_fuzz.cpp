@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "daemon/ecg_beat_source.hpp"
-#include "drivers/hl7_oru_r01.hpp"
-#include "drivers/hl7_waveform.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
+#include "drivers/hl7/hl7_waveform.hpp"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "drivers/intellivue_framing.hpp"
-#include "drivers/intellivue_messages.hpp"
-#include "drivers/intellivue_monitor_sim.hpp"
-#include "drivers/intellivue_session.hpp"
+#include "drivers/intellivue/intellivue_framing.hpp"
+#include "drivers/intellivue/intellivue_messages.hpp"
+#include "drivers/intellivue/intellivue_monitor_sim.hpp"
+#include "drivers/intellivue/intellivue_session.hpp"
 
 namespace {
 

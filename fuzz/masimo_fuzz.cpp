@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "drivers/masimo_codec.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <span>
 
-#include "drivers/nonin_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 
 namespace {
 using vigil::drivers::DecodeOutput;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "drivers/cms50_codec.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
 #include "sim/emitters.hpp"
 
 namespace vigil::sim {

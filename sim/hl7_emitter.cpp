@@ -1,9 +1,9 @@
 // An HL7 gateway or multi-parameter monitor sending IHE PCD-01 ORU^R01 over
 // MLLP: ECG heart rate, SpO2 and pulse every 5 s, NIBP when the cuff has
 // measured, each NIBP row stamped with its measurement time.
-#include "drivers/hl7_message.hpp"
-#include "drivers/hl7_oru_r01.hpp"
-#include "drivers/mllp_codec.hpp"
+#include "drivers/hl7/hl7_message.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
 #include "sim/emitters.hpp"
 
 namespace vigil::sim {

@@ -1,5 +1,5 @@
 // Masimo Radical-family ASCII 1: one line per second.
-#include "drivers/masimo_codec.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
 #include "sim/emitters.hpp"
 
 namespace vigil::sim {

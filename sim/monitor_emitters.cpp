@@ -5,8 +5,8 @@
 // sends its answers.
 #include <vector>
 
-#include "drivers/datex_monitor_sim.hpp"
-#include "drivers/intellivue_monitor_sim.hpp"
+#include "drivers/datex/datex_monitor_sim.hpp"
+#include "drivers/intellivue/intellivue_monitor_sim.hpp"
 #include "sim/emitters.hpp"
 
 namespace vigil::sim {

@@ -1,11 +1,11 @@
 // Nonin oximeters in serial data formats 2 and 7 (75 frames a second with
 // the pleth, perfusion bits set for 12 frames at each pulse, values spread
 // over 25-frame packets) and 8 (one 4-byte packet a second). Bytes come from
-// the codec's own encoders (drivers/nonin_codec.hpp).
+// the codec's own encoders (drivers/nonin/nonin_codec.hpp).
 #include <algorithm>
 #include <cmath>
 
-#include "drivers/nonin_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 #include "sim/emitters.hpp"
 
 namespace vigil::sim {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "drivers/device_session.hpp"
 #include "sim/device_emitter.hpp"
 #include "sim/line_parser.hpp"
 #include "sim/scenario_library.hpp"
@@ -17,8 +18,11 @@ bool valid_id(const std::string& id) {
   });
 }
 
+// A device that connects to vigild itself (an HL7 gateway) is played over
+// TCP; every serial device on a pty, as it would sit on a serial port.
 WardDevice::Via default_via(const std::string& protocol) {
-  return protocol == "hl7-mllp" ? WardDevice::Via::tcp : WardDevice::Via::pty;
+  const auto* p = drivers::find_protocol(protocol);
+  return p && p->transport == drivers::Transport::tcp_sender ? WardDevice::Via::tcp : WardDevice::Via::pty;
 }
 
 std::string text_after_colon(const std::string& line) {

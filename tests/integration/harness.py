@@ -26,6 +26,16 @@ VIGIL_STATION = os.path.join(BUILD, "station/vigil-station")
 _processes = []
 
 
+def protocols():
+    """The protocol registry as vigild prints it (vigild --list-protocols
+    --json): one dict per protocol, in the registry's order. Tests take their
+    protocol lists from here, so a new protocol is tested without editing
+    them. "auto" (no family) chooses among the others and is left out."""
+    import json
+    out = subprocess.run([VIGILD, "--list-protocols", "--json"], check=True, capture_output=True, text=True).stdout
+    return [p for p in json.loads(out) if p["family"]]
+
+
 def _cleanup():
     for p in _processes:
         if p.poll() is None:

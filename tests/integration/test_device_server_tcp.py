@@ -4,12 +4,16 @@ that must be asked (IntelliVue, Datex, CMS50); vigild reconnects when the
 adapter drops the connection."""
 import os
 
-from harness import Bus, VIGIL_SIM, VIGILD, bus_pb2, check, command, free_port, heartbeat, run, start, stop, workdir, write
+from harness import (Bus, VIGIL_SIM, VIGILD, bus_pb2, check, command, free_port, heartbeat, protocols, run, start, stop,
+                     workdir, write)
 
 d = workdir()
 pub, cmd = free_port(), free_port()
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log")]
-PROTOCOLS = ["masimo", "nonin-8", "cms50", "intellivue", "datex"]
+# One protocol per family of those on a serial line (a device that connects
+# by itself, like an HL7 gateway, needs no device server): the last row of
+# each family, which for Nonin is format 8, its lightest stream.
+PROTOCOLS = list({p["family"]: p["name"] for p in protocols() if p["transport"] == "serial"}.values())
 ports = {p: free_port() for p in PROTOCOLS}
 
 SCENARIO = """title: behind a device server, which reboots

@@ -1,5 +1,7 @@
 #include "tools/drill/drill_plan.hpp"
 
+#include "drivers/device_session.hpp"
+
 namespace vigil::tools {
 
 std::string local_endpoint(const std::string& bound) {
@@ -28,7 +30,8 @@ DrillPlan plan_drill(const sim::Ward& ward, const std::string& work_dir, const s
       std::string sim =
           "bed=" + bed.id + ",id=" + d.id + ",protocol=" + d.protocol + ",scenario=" + bed.scenario_ref;
       c += "  device { id: \"" + d.id + "\" protocol: \"" + d.protocol + "\" ";
-      const bool sender = d.protocol == "hl7-mllp";
+      const auto* protocol = drivers::find_protocol(d.protocol);
+      const bool sender = protocol && protocol->transport == drivers::Transport::tcp_sender;
       if (d.via == sim::WardDevice::Via::pty && !serial_over_tcp) {
         const std::string link = work_dir + "/" + bed.id + "-" + d.id;
         c += "path: \"" + link + "\"";

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "../alerts/synthetic_signals.hpp"
-#include "drivers/hl7_oru_r01.hpp"
-#include "drivers/mllp_codec.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
 #include "tests/unit/shared_data.hpp"
 #include "tools/validate/annotated_record.hpp"
 #include "tools/validate/qrs_scoring.hpp"

@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "drivers/masimo_codec.hpp"
-#include "drivers/nonin_codec.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;

@@ -1,7 +1,7 @@
 // Contec CMS50D+/CMS50E. Exact bytes come from real devices as published by
 // open-source readers (each test names its source) and from the Contec
 // "Communication protocol of pulse oximeter V7.0" tables.
-#include "drivers/cms50_codec.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
 
 #include <doctest/doctest.h>
 

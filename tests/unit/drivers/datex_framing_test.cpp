@@ -1,4 +1,4 @@
-#include "drivers/datex_framing.hpp"
+#include "drivers/datex/datex_framing.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "drivers/datex_records.hpp"
+#include "drivers/datex/datex_records.hpp"
 
 using namespace vigil::drivers;
 using Bytes = std::vector<std::uint8_t>;

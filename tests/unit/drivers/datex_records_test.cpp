@@ -1,4 +1,4 @@
-#include "drivers/datex_records.hpp"
+#include "drivers/datex/datex_records.hpp"
 
 #include <doctest/doctest.h>
 

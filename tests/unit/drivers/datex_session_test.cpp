@@ -1,4 +1,4 @@
-#include "drivers/datex_session.hpp"
+#include "drivers/datex/datex_session.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "drivers/datex_framing.hpp"
-#include "drivers/datex_monitor_sim.hpp"
-#include "drivers/datex_records.hpp"
+#include "drivers/datex/datex_framing.hpp"
+#include "drivers/datex/datex_monitor_sim.hpp"
+#include "drivers/datex/datex_records.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;

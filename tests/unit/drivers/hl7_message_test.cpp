@@ -1,4 +1,4 @@
-#include "drivers/hl7_message.hpp"
+#include "drivers/hl7/hl7_message.hpp"
 
 #include <doctest/doctest.h>
 

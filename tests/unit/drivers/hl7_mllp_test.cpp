@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "capture_replay.hpp"
-#include "drivers/hl7_message.hpp"
-#include "drivers/hl7_oru_r01.hpp"
-#include "drivers/mllp_codec.hpp"
+#include "drivers/hl7/hl7_message.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;

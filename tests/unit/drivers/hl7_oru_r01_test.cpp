@@ -1,4 +1,4 @@
-#include "drivers/hl7_oru_r01.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "drivers/hl7_waveform.hpp"
+#include "drivers/hl7/hl7_waveform.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,8 +6,8 @@
 #include <span>
 #include <string>
 
-#include "drivers/hl7_oru_r01.hpp"
-#include "drivers/mllp_codec.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;

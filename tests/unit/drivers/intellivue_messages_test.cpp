@@ -1,4 +1,4 @@
-#include "drivers/intellivue_messages.hpp"
+#include "drivers/intellivue/intellivue_messages.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "drivers/intellivue_framing.hpp"
+#include "drivers/intellivue/intellivue_framing.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;

@@ -1,4 +1,4 @@
-#include "drivers/intellivue_session.hpp"
+#include "drivers/intellivue/intellivue_session.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "drivers/intellivue_framing.hpp"
-#include "drivers/intellivue_messages.hpp"
-#include "drivers/intellivue_monitor_sim.hpp"
+#include "drivers/intellivue/intellivue_framing.hpp"
+#include "drivers/intellivue/intellivue_messages.hpp"
+#include "drivers/intellivue/intellivue_monitor_sim.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;

@@ -1,4 +1,4 @@
-#include "drivers/masimo_codec.hpp"
+#include "drivers/masimo/masimo_codec.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 // specification's tables (computed by hand, noted at each test) and from the
 // OEM III test packet in pez-globo/pufferfish-software
 // (Core/Test/Pufferfish/Driver/Serial/Nonin/TestPacketReceiver.cpp).
-#include "drivers/nonin_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 
 #include <doctest/doctest.h>
 

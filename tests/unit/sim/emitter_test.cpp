@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "drivers/cms50_codec.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
 #include "drivers/device_session.hpp"
 #include "sim/device_emitter.hpp"
 
@@ -179,7 +179,7 @@ TEST_CASE("the protocol table says which devices give vigild beat timing, as the
   // The drill report trusts the table to tell a bed without beats (no rhythm
   // alarm can come) from one whose rhythm alarm was missed.
   for (const auto& p : drivers::protocols()) {
-    if (!make_emitter(p.name)) continue;  // "auto" is no device of its own
+    if (p.family.empty()) continue;  // "auto" is no device of its own
     CAPTURE(p.name);
     Rig rig{std::string{p.name}};
     drivers::DecodeOutput open;

@@ -1,5 +1,5 @@
 // Nonin serial data formats 2, 7 and 8; sources and decisions in nonin_codec.hpp.
-#include "drivers/nonin_codec.hpp"
+#include "drivers/nonin/nonin_codec.hpp"
 
 #include <algorithm>
 #include <cstdio>

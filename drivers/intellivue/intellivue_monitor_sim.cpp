@@ -1,8 +1,8 @@
-#include "drivers/intellivue_monitor_sim.hpp"
+#include "drivers/intellivue/intellivue_monitor_sim.hpp"
 
 #include <algorithm>
 
-#include "drivers/intellivue_session.hpp"
+#include "drivers/intellivue/intellivue_session.hpp"
 
 namespace vigil::drivers {
 namespace {

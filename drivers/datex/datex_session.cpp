@@ -1,9 +1,9 @@
-#include "drivers/datex_session.hpp"
+#include "drivers/datex/datex_session.hpp"
 
 #include <optional>
 #include <string>
 
-#include "drivers/datex_framing.hpp"
+#include "drivers/datex/datex_framing.hpp"
 
 namespace vigil::drivers {
 namespace {

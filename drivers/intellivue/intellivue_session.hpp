@@ -66,7 +66,7 @@
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/intellivue_messages.hpp"
+#include "drivers/intellivue/intellivue_messages.hpp"
 
 namespace vigil::drivers {
 

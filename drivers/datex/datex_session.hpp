@@ -39,7 +39,7 @@
 
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
-#include "drivers/datex_records.hpp"
+#include "drivers/datex/datex_records.hpp"
 #include "drivers/device_session.hpp"
 
 namespace vigil::drivers {

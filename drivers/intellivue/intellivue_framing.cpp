@@ -1,4 +1,4 @@
-#include "drivers/intellivue_framing.hpp"
+#include "drivers/intellivue/intellivue_framing.hpp"
 
 #include <array>
 #include <cstdio>

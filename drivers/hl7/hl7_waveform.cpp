@@ -1,4 +1,4 @@
-#include "drivers/hl7_waveform.hpp"
+#include "drivers/hl7/hl7_waveform.hpp"
 
 #include <algorithm>
 #include <array>

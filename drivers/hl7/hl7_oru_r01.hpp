@@ -52,8 +52,8 @@
 #include "core/metric.hpp"
 #include "core/observation.hpp"
 #include "core/time.hpp"
-#include "drivers/hl7_message.hpp"
-#include "drivers/hl7_waveform.hpp"
+#include "drivers/hl7/hl7_message.hpp"
+#include "drivers/hl7/hl7_waveform.hpp"
 
 namespace vigil::drivers {
 

@@ -1,4 +1,4 @@
-#include "drivers/datex_framing.hpp"
+#include "drivers/datex/datex_framing.hpp"
 
 namespace vigil::drivers {
 namespace {

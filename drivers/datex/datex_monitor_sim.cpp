@@ -1,4 +1,4 @@
-#include "drivers/datex_monitor_sim.hpp"
+#include "drivers/datex/datex_monitor_sim.hpp"
 
 #include <cmath>
 #include <string>

@@ -1,4 +1,4 @@
-#include "drivers/intellivue_messages.hpp"
+#include "drivers/intellivue/intellivue_messages.hpp"
 
 #include <algorithm>
 #include <cmath>

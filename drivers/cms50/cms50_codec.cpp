@@ -1,5 +1,5 @@
 // Contec CMS50D+/CMS50E live stream; sources and decisions in cms50_codec.hpp.
-#include "drivers/cms50_codec.hpp"
+#include "drivers/cms50/cms50_codec.hpp"
 
 #include <cstdio>
 #include <limits>

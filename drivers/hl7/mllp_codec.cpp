@@ -1,7 +1,7 @@
-#include "drivers/mllp_codec.hpp"
+#include "drivers/hl7/mllp_codec.hpp"
 
-#include "drivers/hl7_message.hpp"
-#include "drivers/hl7_oru_r01.hpp"
+#include "drivers/hl7/hl7_message.hpp"
+#include "drivers/hl7/hl7_oru_r01.hpp"
 
 namespace vigil::drivers {
 

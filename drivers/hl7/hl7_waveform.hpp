@@ -61,7 +61,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/hl7_message.hpp"
+#include "drivers/hl7/hl7_message.hpp"
 
 namespace vigil::drivers {
 

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "drivers/datex_framing.hpp"
-#include "drivers/datex_records.hpp"
+#include "drivers/datex/datex_framing.hpp"
+#include "drivers/datex/datex_records.hpp"
 #include "drivers/device_session.hpp"
 
 namespace vigil::drivers {

@@ -26,8 +26,8 @@
 
 #include "core/time.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/intellivue_framing.hpp"
-#include "drivers/intellivue_messages.hpp"
+#include "drivers/intellivue/intellivue_framing.hpp"
+#include "drivers/intellivue/intellivue_messages.hpp"
 
 namespace vigil::drivers {
 

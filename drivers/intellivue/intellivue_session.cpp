@@ -1,4 +1,4 @@
-#include "drivers/intellivue_session.hpp"
+#include "drivers/intellivue/intellivue_session.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "drivers/intellivue_framing.hpp"
+#include "drivers/intellivue/intellivue_framing.hpp"
 
 namespace vigil::drivers {
 namespace {
