@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "alerts/bed_alarms.hpp"
+#include "core/json_string.hpp"
 #include "daemon/config_loader.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/profile_config.hpp"
@@ -27,25 +28,6 @@ int list_ports() {
   return 0;
 }
 
-// A JSON string; the registry's texts are ASCII, but a quote or a control
-// character must still not break the document.
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
-      out += esc;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // The whole registry, one object per protocol, for programs and tests that
 // are not C++ (the integration tests take their protocol lists from it).
 int list_protocols_json() {
@@ -54,19 +36,20 @@ int list_protocols_json() {
   for (const auto& p : vigil::drivers::protocols()) {
     out += first ? "\n" : ",\n";
     first = false;
-    out += "  {\"name\": " + json_string(p.name) + ", \"title\": " + json_string(p.title) +
-           ", \"family\": " + json_string(p.family) +
-           ", \"transport\": " + json_string(vigil::drivers::transport_name(p.transport)) +
+    out += "  {\"name\": " + vigil::core::json_string(p.name) +
+           ", \"title\": " + vigil::core::json_string(p.title) +
+           ", \"family\": " + vigil::core::json_string(p.family) +
+           ", \"transport\": " + vigil::core::json_string(vigil::drivers::transport_name(p.transport)) +
            ", \"default_baud\": " + std::to_string(p.default_baud) +
-           ", \"parity\": " + json_string(std::string(1, p.parity)) +
+           ", \"parity\": " + vigil::core::json_string(std::string(1, p.parity)) +
            ", \"rts_cts\": " + (p.rts_cts ? "true" : "false") +
            ", \"expected_interval_ms\": " + std::to_string(p.expected_interval.count()) +
-           ", \"talks_unasked\": " + (p.needs_request ? "false" : "true") +
-           ", \"beats\": " + (p.beats ? json_string(vigil::drivers::beat_source_name(*p.beats)) : "null");
+           ", \"talks_unasked\": " + (p.needs_request ? "false" : "true") + ", \"beats\": " +
+           (p.beats ? vigil::core::json_string(vigil::drivers::beat_source_name(*p.beats)) : "null");
     if (p.usb) {
       char ids[16];
       std::snprintf(ids, sizeof ids, "%04x:%04x", p.usb->vid, p.usb->pid);
-      out += ", \"usb_vid_pid\": " + json_string(ids);
+      out += ", \"usb_vid_pid\": " + vigil::core::json_string(ids);
     }
     out += "}";
   }

@@ -1,13 +1,15 @@
 #pragma once
-// What a codec for an unframed serial stream needs to find frame starts in
-// noise: a bounded window of the bytes that may begin a frame, and a counter
-// of the bytes skipped on the way, reported as one readable line per run.
+// What a codec needs to find frames in noise: a bounded window of the bytes
+// that may begin a frame (unframed serial streams), and the one noise policy
+// every codec shares: a counter of the bytes skipped on the way, reported as
+// one readable line per run.
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "drivers/device_session.hpp"
 
@@ -41,18 +43,24 @@ class SkipCounter {
  public:
   static constexpr std::size_t kReportEvery = 512;
 
-  void skip(CodecStats& stats, DecodeOutput& out, std::string_view where) {
+  void skip(CodecStats& stats, std::vector<std::string>& errors, std::string_view where) {
     ++stats.resyncs;
-    if (++run_ == kReportEvery) report(out, where, "without finding a frame");
+    if (++run_ == kReportEvery) report(errors, where, "without finding a frame");
   }
-  void frame_found(DecodeOutput& out, std::string_view where) {
-    if (run_ > 0) report(out, where, "before the next frame");
+  void frame_found(std::vector<std::string>& errors, std::string_view where) {
+    if (run_ > 0) report(errors, where, "before the next frame");
   }
+  // The link went down: what was skipped so far is said now, not never.
+  void flush(std::vector<std::string>& errors, std::string_view where) {
+    if (run_ > 0) report(errors, where, "without finding a frame");
+  }
+  void skip(CodecStats& stats, DecodeOutput& out, std::string_view where) { skip(stats, out.errors, where); }
+  void frame_found(DecodeOutput& out, std::string_view where) { frame_found(out.errors, where); }
 
  private:
-  void report(DecodeOutput& out, std::string_view where, std::string_view what) {
-    out.errors.push_back(std::string(where) + ": skipped " + std::to_string(run_) +
-                         (run_ == 1 ? " byte " : " bytes ") + std::string(what));
+  void report(std::vector<std::string>& errors, std::string_view where, std::string_view what) {
+    errors.push_back(std::string(where) + ": skipped " + std::to_string(run_) +
+                     (run_ == 1 ? " byte " : " bytes ") + std::string(what));
     run_ = 0;
   }
   std::size_t run_ = 0;

@@ -27,8 +27,9 @@
 //  - 0x7E delimits frames: the bytes between two flags are one frame, so a
 //    flag may both end one frame and start the next (as flora-core reads
 //    them), and two flags in a row are an empty frame, skipped silently.
-//    Bytes before the first flag are skipped as resync bytes (one error line
-//    when the first frame starts, or every 4096 bytes).
+//    Bytes before the first flag are skipped as resync bytes and reported as
+//    every codec reports noise (SkipCounter). The flag and escape layer is
+//    drivers/flag_deframer.hpp, shared with IntelliVue.
 //  - A frame is rejected whole (one error line, counted bad) when its
 //    checksum is wrong, it is too short to hold a checksum, it ends in the
 //    middle of an escape, or it outgrows the largest record (1490 bytes);
@@ -41,6 +42,7 @@
 #include <vector>
 
 #include "drivers/device_session.hpp"
+#include "drivers/flag_deframer.hpp"
 
 namespace vigil::drivers {
 
@@ -58,28 +60,19 @@ std::vector<std::uint8_t> datex_frame(std::span<const std::uint8_t> record);
 // Splits a byte stream into checked records, with bounded memory.
 class DatexDeframer {
  public:
-  static constexpr std::size_t kNoiseReport = 4096;
   using RecordHandler = std::function<void(std::span<const std::uint8_t> record)>;
 
+  DatexDeframer();
   // Calls on_record with each good record (checksum removed) as its closing flag arrives.
   void feed(std::span<const std::uint8_t> bytes, const RecordHandler& on_record,
             std::vector<std::string>& errors);
   // Forget a partial frame (the link went down and came back).
-  void reset(std::vector<std::string>& errors);
+  void reset(std::vector<std::string>& errors) { frames_.reset(errors); }
   // bytes, resyncs, frames_ok (frames with a good checksum) and frames_bad.
-  const CodecStats& stats() const { return stats_; }
+  const CodecStats& stats() const { return frames_.stats(); }
 
  private:
-  enum class State { hunting, in_frame, discarding };
-  void finish(const RecordHandler& on_record, std::vector<std::string>& errors);
-  void reject(std::string why, std::vector<std::string>& errors);
-  void report_noise(std::vector<std::string>& errors);
-
-  State state_ = State::hunting;
-  bool escaped_ = false;
-  std::vector<std::uint8_t> frame_;
-  std::size_t skipped_ = 0;
-  CodecStats stats_;
+  FlagDeframer frames_;
 };
 
 }  // namespace vigil::drivers

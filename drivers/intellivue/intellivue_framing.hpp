@@ -32,9 +32,10 @@
 //    that a BOF inside a frame aborts it.
 //
 // Decisions (vigil's):
-//  - Bytes outside a frame are skipped and counted as resync bytes; a run of
-//    them gets one error line when the next frame starts (or every 4096
-//    bytes), so a wrong baud rate shows up as errors, not silence.
+//  - Bytes outside a frame are skipped and counted as resync bytes and
+//    reported as every codec reports noise (SkipCounter), so a wrong baud
+//    rate shows up as errors, not silence. The flag and escape layer is
+//    drivers/flag_deframer.hpp, shared with Datex.
 //  - A frame is rejected whole (one error line, counted bad) when its FCS,
 //    protocol id, message type or length field is wrong, when it is cut short
 //    by a new BOF, aborted by the sender, or longer than kMaxUserData.
@@ -46,6 +47,7 @@
 #include <vector>
 
 #include "drivers/device_session.hpp"
+#include "drivers/flag_deframer.hpp"
 
 namespace vigil::drivers {
 
@@ -74,30 +76,19 @@ std::vector<std::uint8_t> intellivue_frame(std::span<const std::uint8_t> user_da
 class IntellivueDeframer {
  public:
   static constexpr std::size_t kMaxUserData = 8192;
-  static constexpr std::size_t kNoiseReport = 4096;
   using FrameHandler = std::function<void(std::span<const std::uint8_t> user_data)>;
 
+  IntellivueDeframer();
   // Calls on_frame with each good frame's user data as soon as its EOF arrives.
   void feed(std::span<const std::uint8_t> bytes, const FrameHandler& on_frame,
             std::vector<std::string>& errors);
   // Forget a partial frame (the link went down and came back).
-  void reset(std::vector<std::string>& errors);
+  void reset(std::vector<std::string>& errors) { frames_.reset(errors); }
   // bytes, resyncs, frames_ok (frames that passed the frame checks) and frames_bad.
-  const CodecStats& stats() const { return stats_; }
+  const CodecStats& stats() const { return frames_.stats(); }
 
  private:
-  enum class State { hunting, in_frame, discarding };
-  void hunt(std::uint8_t b, std::vector<std::string>& errors);
-  void in_frame(std::uint8_t b, const FrameHandler& on_frame, std::vector<std::string>& errors);
-  void finish(const FrameHandler& on_frame, std::vector<std::string>& errors);
-  void reject(std::string why, std::vector<std::string>& errors);
-  void report_noise(std::vector<std::string>& errors);
-
-  State state_ = State::hunting;
-  bool escaped_ = false;
-  std::vector<std::uint8_t> frame_;
-  std::size_t skipped_ = 0;
-  CodecStats stats_;
+  FlagDeframer frames_;
 };
 
 }  // namespace vigil::drivers

@@ -9,11 +9,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/json_string.hpp"
 #include "daemon/bus_messages.hpp"
 #include "daemon/journal_schema.hpp"
 
 namespace vigil::tools {
 namespace v1 = vigil::v1;
+using core::json_string;
 using daemon::MessageQuery;
 
 namespace {
@@ -47,38 +49,6 @@ std::string number(double v) {
   std::ostringstream s;
   s << v;
   return s.str();
-}
-
-std::string json_string(std::string_view text) {
-  std::string s = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        s += "\\\"";
-        break;
-      case '\\':
-        s += "\\\\";
-        break;
-      case '\n':
-        s += "\\n";
-        break;
-      case '\r':
-        s += "\\r";
-        break;
-      case '\t':
-        s += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          s += buf;
-        } else {
-          s += c;
-        }
-    }
-  }
-  return s + "\"";
 }
 
 std::string quality_text(const v1::Quality& q) {

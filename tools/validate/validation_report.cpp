@@ -85,23 +85,6 @@ void af_json_fields(std::ostream& out, const AfScore& s) {
 
 }  // namespace
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 void print_af_table(std::ostream& out, const std::vector<AfRecordRow>& rows) {
   out << "record      beats  AF beats   Se %    Sp %   PPV %  unav%  episodes  delay s  false\n";
   for (const auto& r : rows) af_row(out, r.record, r.score);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_string.hpp"
 #include "tools/validate/af_scoring.hpp"
 #include "tools/validate/qrs_scoring.hpp"
 
@@ -25,7 +26,6 @@ void print_af_json(std::ostream& out, const std::vector<AfRecordRow>& rows, cons
 void print_qrs_table(std::ostream& out, const std::vector<QrsRecordResult>& rows);
 void print_qrs_json(std::ostream& out, const std::vector<QrsRecordResult>& rows);
 
-// JSON string literal with the escapes RFC 8259 requires.
-std::string json_string(const std::string& s);
+using core::json_string;
 
 }  // namespace vigil::validate

@@ -95,7 +95,7 @@ TEST_CASE("noise before the first flag is skipped and reported once; noise betwe
   DatexDeframer d;
   auto f = feed(d, cat({Bytes{0x55, 0x66, 0x77}, datex_frame(Bytes{0x10})}));
   REQUIRE(f.errors.size() == 1);
-  CHECK(f.errors[0] == "datex: skipped 3 bytes before the first frame");
+  CHECK(f.errors[0] == "datex: skipped 3 bytes before the next frame");
   CHECK(d.stats().resyncs == 3);
   CHECK(f.records.size() == 1);
   f = feed(d, cat({Bytes{0x12, 0x13, 0x7E}, datex_frame(Bytes{0x20})}));

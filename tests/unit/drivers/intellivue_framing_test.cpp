@@ -161,7 +161,7 @@ TEST_CASE("noise before a frame is skipped, counted and reported once") {
   const auto f = feed(d, cat({hex("00 FF 31 32 7D"), intellivue_frame(hex("E1 00"))}));
   REQUIRE(f.frames.size() == 1);
   REQUIRE(f.errors.size() == 1);
-  CHECK(f.errors[0] == "intellivue: skipped 5 bytes outside a frame");
+  CHECK(f.errors[0] == "intellivue: skipped 5 bytes before the next frame");
   CHECK(d.stats().resyncs == 5);
 }
 

@@ -133,7 +133,7 @@ TEST_CASE("the JSON report's total holds sensitivity, specificity and ppv as fra
   CHECK(json.find("\"sensitivity\":0.") != std::string::npos);
   CHECK(json.find("\"specificity\":0.") != std::string::npos);
   CHECK(json.find("\"ppv\":") != std::string::npos);
-  CHECK(json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"");
+  CHECK(json_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
 }
 
 TEST_CASE("the P-wave veto is fitted on the AF beats called AF: 95 % of their mean matches stay below it") {

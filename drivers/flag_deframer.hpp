@@ -1,0 +1,104 @@
+#pragma once
+// Frames delimited by flag bytes, with byte stuffing inside (the HDLC / RFC
+// 1662 family): what the Datex-Ohmeda and IntelliVue serial protocols share.
+// A frame runs from a start flag to an end flag; inside it the escape byte
+// announces a stuffed byte, which is restored with `unescape`. The two
+// protocols differ only in the bytes, in whether one flag both ends a frame
+// and starts the next (Datex) or a start inside a frame cuts it short
+// (IntelliVue), and in what they check once a frame is complete; that check
+// is the caller's.
+//
+// Noise outside frames is skipped, counted as resyncs and reported as every
+// codec reports it (SkipCounter). Memory is bounded: a frame longer than
+// max_frame is dropped up to its end flag.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drivers/device_session.hpp"
+#include "drivers/resync_scanner.hpp"
+
+namespace vigil::drivers {
+
+struct FlagFraming {
+  std::string_view name;  // starts every error line: "datex"
+  std::uint8_t start = 0;
+  std::uint8_t end = 0;  // the same as start when one flag both ends and starts
+  std::uint8_t escape = 0;
+  std::uint8_t (*unescape)(std::uint8_t) = nullptr;
+  std::size_t max_frame = 0;  // unescaped bytes, checks included
+  std::string_view too_long;  // the error for a frame past max_frame
+  std::string_view
+      escaped_end;  // the error for an escape right before the end flag ("after N bytes" follows)
+};
+
+class FlagDeframer {
+ public:
+  explicit FlagDeframer(FlagFraming framing) : framing_{framing} {}
+
+  // Calls on_frame(unescaped bytes between the flags) for each frame as its
+  // end flag arrives, empty ones excepted; on_frame says what is wrong with
+  // it (empty when it is good) and the deframer counts it.
+  template <class OnFrame>
+  void feed(std::span<const std::uint8_t> bytes, OnFrame&& on_frame, std::vector<std::string>& errors) {
+    stats_.bytes += bytes.size();
+    for (const std::uint8_t b : bytes) {
+      if (b == framing_.start || b == framing_.end) {
+        on_flag(b, on_frame, errors);
+        continue;
+      }
+      on_byte(b, errors);
+    }
+  }
+  // Forget a partial frame (the link went down and came back).
+  void reset(std::vector<std::string>& errors);
+  // bytes, resyncs, frames_ok (frames that passed the caller's checks) and frames_bad.
+  const CodecStats& stats() const { return stats_; }
+  void reject(std::string why, std::vector<std::string>& errors);
+
+ private:
+  enum class State { hunting, in_frame, discarding };
+
+  template <class OnFrame>
+  void on_flag(std::uint8_t b, OnFrame& on_frame, std::vector<std::string>& errors) {
+    const bool starts = b == framing_.start;
+    const bool ends = b == framing_.end;
+    if (state_ == State::in_frame && ends) finish(on_frame, errors);
+    if (state_ == State::in_frame && starts && !ends)
+      reject("frame cut short by a new frame start after " + std::to_string(frame_.size()) + " bytes",
+             errors);
+    if (state_ == State::hunting && starts) skips_.frame_found(errors, framing_.name);
+    if (state_ == State::hunting && !starts) skips_.skip(stats_, errors, framing_.name);
+    if (state_ == State::discarding && !starts) ++stats_.resyncs;
+    state_ = starts ? State::in_frame : State::hunting;
+    escaped_ = false;
+  }
+
+  template <class OnFrame>
+  void finish(OnFrame& on_frame, std::vector<std::string>& errors) {
+    if (escaped_)
+      return reject(std::string{framing_.escaped_end} + " after " + std::to_string(frame_.size()) + " bytes",
+                    errors);
+    // With one flag for both, two in a row are nothing between frames; with
+    // two, an empty frame is a broken one and the caller's checks say so.
+    if (frame_.empty() && framing_.start == framing_.end) return;
+    std::string why = on_frame(std::span<const std::uint8_t>(frame_));
+    if (!why.empty()) return reject(std::move(why), errors);
+    ++stats_.frames_ok;
+    frame_.clear();
+  }
+
+  void on_byte(std::uint8_t b, std::vector<std::string>& errors);
+
+  FlagFraming framing_;
+  State state_ = State::hunting;
+  bool escaped_ = false;
+  std::vector<std::uint8_t> frame_;
+  SkipCounter skips_;
+  CodecStats stats_;
+};
+
+}  // namespace vigil::drivers
