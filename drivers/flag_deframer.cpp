@@ -2,29 +2,10 @@
 
 namespace vigil::drivers {
 
-void FlagDeframer::on_byte(std::uint8_t b, std::vector<std::string>& errors) {
-  switch (state_) {
-    case State::hunting:
-      skips_.skip(stats_, errors, framing_.name);
-      return;
-    case State::discarding:
-      // The rest of an oversized frame, reported already.
-      ++stats_.resyncs;
-      return;
-    case State::in_frame:
-      break;
-  }
-  if (b == framing_.escape && !escaped_) {
-    escaped_ = true;
-    return;
-  }
-  frame_.push_back(escaped_ ? framing_.unescape(b) : b);
-  escaped_ = false;
-  if (frame_.size() > framing_.max_frame) {
-    stats_.resyncs += frame_.size();
-    reject(std::string{framing_.too_long}, errors);
-    state_ = State::discarding;
-  }
+void FlagDeframer::drop_oversized(std::vector<std::string>& errors) {
+  stats_.resyncs += frame_.size();
+  reject(std::string{framing_.too_long}, errors);
+  state_ = State::discarding;
 }
 
 void FlagDeframer::reject(std::string why, std::vector<std::string>& errors) {

@@ -91,7 +91,24 @@ class FlagDeframer {
     frame_.clear();
   }
 
-  void on_byte(std::uint8_t b, std::vector<std::string>& errors);
+  // Inline: it runs for every byte of the stream.
+  void on_byte(std::uint8_t b, std::vector<std::string>& errors) {
+    if (state_ != State::in_frame) {
+      if (state_ == State::hunting)
+        skips_.skip(stats_, errors, framing_.name);
+      else
+        ++stats_.resyncs;  // the rest of an oversized frame, reported already
+      return;
+    }
+    if (b == framing_.escape && !escaped_) {
+      escaped_ = true;
+      return;
+    }
+    frame_.push_back(escaped_ ? framing_.unescape(b) : b);
+    escaped_ = false;
+    if (frame_.size() > framing_.max_frame) drop_oversized(errors);
+  }
+  void drop_oversized(std::vector<std::string>& errors);
 
   FlagFraming framing_;
   State state_ = State::hunting;
