@@ -35,7 +35,7 @@ at 4:00 unplug ox-a for 40 s
 CONFIG = f"""publish_endpoint: "{PUB}"
 command_endpoint: "{CMD}"
 journal_path: "{d}/journal.db"
-publish_hwm: 20
+publish_hwm: 400
 bed {{
   id: "bed-1"
   device {{ id: "ox-a" protocol: "masimo" path: "{d}/ox-a" }}
@@ -58,7 +58,13 @@ def main():
     reply = Commands(CMD)("admit", bed="bed-1", patient_id="PAT-77")
     check(reply.ok, reply.error)
 
-    # Forced high-water mark: one message queued at this subscriber.
+    # Forced high-water mark: one message queued at this subscriber. vigild's
+    # publish_hwm (400, against 10000 by default) applies to every subscriber:
+    # the lossy one stops reading for about 14 s (some 1700 messages) and so
+    # loses the desaturation's end and the pulled cable, while the reference,
+    # whose ZeroMQ thread drains into its own queue even between pumps, would
+    # have to be starved of CPU for over 3 s to lose anything (with 20 it lost
+    # messages once on a loaded 2-core machine).
     lossy = CloneClient(PUB, CMD, rcvhwm=1)
     lossy.pump(0.5)
     lossy_from = lossy.sync().beds[0].last_seq
