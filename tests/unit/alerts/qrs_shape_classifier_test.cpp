@@ -152,3 +152,58 @@ TEST_CASE("marked respiratory sinus arrhythmia on a streamed ECG: P waves before
   REQUIRE(st.p_wave_match);
   CHECK(*st.p_wave_match > 0.9);
 }
+
+TEST_CASE("atrial flutter with fixed conduction is not AF; at 2:1 it still shows as tachycardia") {
+  // Sawtooth flutter waves at 300/min; each conducted QRS 0.28 s after a
+  // flutter wave's start (a fixed FR interval), so the ventricles beat
+  // regularly: 4:1 gives 75/min, 2:1 150/min.
+  for (const int ratio : {4, 2}) {
+    CAPTURE(ratio);
+    const double cycle = 0.2, rr = ratio * cycle;
+    std::vector<double> beats;
+    for (int k = 0; k < 220; ++k) beats.push_back(1.0 + 0.28 + k * rr);
+    RhythmAnalyzer a;
+    const RhythmState st = stream(a, test::ecg_over_atria(beats, kFs, beats.back() + 1, [&](double t) {
+                                    return test::flutter_wave(t, cycle);
+                                  }));
+    CHECK(st.available());
+    CHECK(st.rhythm == Rhythm::sinus);
+    // The flutter wave before each QRS is the same one every beat: organised
+    // atrial activity, locked to the QRS.
+    REQUIRE(st.p_wave_match);
+    CHECK(*st.p_wave_match > 0.8);
+    REQUIRE(st.ventricular_rate_bpm);
+    CHECK(*st.ventricular_rate_bpm == doctest::Approx(60.0 / rr).epsilon(0.03));
+    CHECK(st.tachycardia == (ratio == 2));
+  }
+}
+
+TEST_CASE("flutter whose conduction alternates 2:1 and 4:1 repeats itself: not AF") {
+  std::vector<double> beats{1.28};
+  for (int k = 0; k < 260; ++k) beats.push_back(beats.back() + (k % 2 == 0 ? 0.4 : 0.8));
+  RhythmAnalyzer a;
+  const RhythmState st = stream(
+      a, test::ecg_over_atria(beats, kFs, beats.back() + 1, [](double t) { return test::flutter_wave(t); }));
+  CHECK(st.available());
+  CHECK(st.rhythm == Rhythm::sinus);
+}
+
+TEST_CASE("coarse AF: large fibrillatory waves before each QRS are not taken for P waves") {
+  // f waves of about 0.2 mV peak to peak near 6 Hz (coarse AF; fine AF is
+  // under 0.1 mV), whose frequency and phase wander, under an irregular
+  // ventricular response. Every stretch before a QRS holds atrial activity,
+  // but in no fixed phase against the QRS.
+  const std::vector<double> beats = test::beat_times(test::af_rr(220, 0.75, 11), 1.0);
+  auto f_waves = [](double t) {
+    const double wander =
+        1.5 * std::sin(2 * std::numbers::pi * 0.11 * t) + std::sin(2 * std::numbers::pi * 0.37 * t);
+    return 0.08 * std::sin(2 * std::numbers::pi * 5.8 * t + wander) +
+           0.03 * std::sin(2 * std::numbers::pi * 11.6 * t + 2 * wander + 0.7);
+  };
+  RhythmAnalyzer a;
+  const RhythmState st = stream(a, test::ecg_over_atria(beats, kFs, beats.back() + 1, f_waves));
+  CHECK(st.available());
+  CHECK(st.rhythm == Rhythm::irregular_af);
+  REQUIRE(st.p_wave_match);
+  CHECK(*st.p_wave_match < RhythmConfig{}.p_wave_veto);
+}
