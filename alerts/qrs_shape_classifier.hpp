@@ -35,10 +35,15 @@
 //    beat are used, and beats that follow an ectopic beat by enough for its
 //    T wave to be over (the stretch starting >= 0.45 s after its R wave):
 //    in ventricular bigeminy every conducted beat follows a PVC.
-//  - Call: correlation >= 0.8: normal. Below that, ventricular when the beat
-//    is also wider than the template by a quarter (and at least 20 ms);
+//  - Call: correlation >= 0.85: normal. Below that, ventricular when the
+//    beat is also wider than the template by a quarter (and at least 20 ms);
 //    otherwise unknown (noise, an artefact or an aberrant but narrow beat is
-//    not called ventricular).
+//    not called ventricular). Conducted beats match their template at 0.9
+//    or more in all but noisy stretches; a ventricular beat that looks
+//    narrow in this lead often still matches at 0.8-0.85 (MIT-BIH 106: a
+//    quarter of its PVCs), and each one kept in the AF analysis makes a
+//    short-long pair (0.8 -> 0.85: 106's false AF beats 249 -> 40;
+//    docs/rhythm.md).
 #include <cstdint>
 #include <optional>
 #include <vector>

@@ -56,7 +56,7 @@ struct RhythmConfig {
   // rather than a count of good matches, because a small P wave in noise
   // matches only moderately, but never in anti-phase. The default is fitted
   // on annotated records (vigil-validate af --fit; docs/rhythm.md).
-  double p_wave_veto = 0.45;
+  double p_wave_veto = 0.50;
   std::size_t p_wave_beats = 32;
 };
 

@@ -11,7 +11,7 @@ namespace vigil::alerts {
 // cross-validation of this procedure is what docs/rhythm.md reports.
 // Order: pattern, residual, unexplained, bias, entropy.
 AfModel default_af_model() {
-  return {0.489750, 0.229251, 5.365096, -2.310439, 2.955343};
+  return {0.549732, 0.243828, 5.356137, -1.950221, 2.884054};
 }
 
 }  // namespace vigil::alerts

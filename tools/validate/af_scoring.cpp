@@ -154,7 +154,9 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
                      << state.p_wave_match.value_or(-9) << ',' << f.pattern_irregularity << ','
                      << f.residual_irregularity << ',' << f.unexplained_transitions << ',' << f.entropy << ','
                      << f.predictability << ',' << state.af_evidence << ','
-                     << static_cast<int>(state.unavailable) << ',' << call << '\n';
+                     << static_cast<int>(state.unavailable) << ',' << call << ','
+                     << (i < record.qrs_correlation.size() ? record.qrs_correlation[i] : -9) << ','
+                     << (i < record.qrs_width_ms.size() ? record.qrs_width_ms[i] : -9) << '\n';
     }
     if (!state.available()) ++score.unavailable;
     if (positive) {

@@ -26,6 +26,8 @@ struct AnnotatedRecord {
   std::vector<double> quality;
   std::vector<alerts::BeatShape> shapes;
   std::vector<std::optional<double>> p_wave;
+  std::vector<double> qrs_correlation;  // with the normal template (0 while learning)
+  std::vector<double> qrs_width_ms;
   // WFDB records: the annotated beats and their mnemonics ('N', 'V', 'A',
   // ...), for per-beat traces (`vigil-validate af --trace`).
   std::vector<std::int64_t> reference_beat_samples;

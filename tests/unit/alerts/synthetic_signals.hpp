@@ -115,6 +115,39 @@ inline std::vector<float> ecg_with_kinds(const std::vector<double>& beats,
   return x;
 }
 
+// ECG in mV with conducted beats (narrow QRS and T, no P wave) at `beats`
+// over atrial activity `atrial(t)` (mV): a flutter's sawtooth, coarse
+// fibrillatory waves. Baseline wander and white noise as in ecg_with_kinds.
+template <typename Atrial>
+std::vector<float> ecg_over_atria(const std::vector<double>& beats, double fs, double seconds, Atrial atrial,
+                                  double noise_mv = 0.02, unsigned seed = 7) {
+  std::mt19937 rng{seed};
+  std::normal_distribution<double> noise{0.0, noise_mv};
+  std::vector<float> x(static_cast<std::size_t>(seconds * fs));
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double t = static_cast<double>(i) / fs;
+    while (first < beats.size() && beats[first] < t - 1.0) ++first;
+    double v = 0.15 * std::sin(2 * std::numbers::pi * 0.25 * t) + atrial(t);
+    for (std::size_t b = first; b < beats.size() && beats[b] < t + 1.0; ++b) {
+      const double d = t - beats[b];
+      v += -0.12 * gauss(d, -0.025, 0.008) + 1.1 * gauss(d, 0.0, 0.01) - 0.25 * gauss(d, 0.03, 0.01) +
+           0.3 * gauss(d, 0.26, 0.045);
+    }
+    x[i] = static_cast<float>(v + noise(rng));
+  }
+  return x;
+}
+
+// Typical atrial flutter in lead II: a negative sawtooth (slow fall, quick
+// rise) of `amplitude_mv` peak to peak at one wave per `cycle` seconds
+// (0.2 s: 300/min), continuous, no isoelectric baseline.
+inline double flutter_wave(double t, double cycle = 0.2, double amplitude_mv = 0.2) {
+  const double phase = t / cycle - std::floor(t / cycle);
+  const double wave = phase < 0.75 ? 1.0 - phase / 0.75 : (phase - 0.75) / 0.25;  // 1 -> 0 slowly, back fast
+  return amplitude_mv * (wave - 0.5);
+}
+
 // Plethysmogram (arbitrary units): a pulse starting at each onset time.
 inline std::vector<float> pleth(const std::vector<double>& onsets, double fs, double seconds,
                                 double noise = 0.3, unsigned seed = 4) {
