@@ -11,6 +11,7 @@
 #include "drivers/serial_ports.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/ctl/export_command.hpp"
+#include "tools/ctl/record_command.hpp"
 #include "tools/ctl/request_builders.hpp"
 #include "tools/ctl/status_format.hpp"
 
@@ -124,10 +125,13 @@ int main(int argc, char** argv) {
   keygen->add_option("--dir", key_dir, "where to write them")->capture_default_str();
   tools::ExportCommand export_command;
   auto* export_journal = export_command.add(app);
+  tools::RecordCommands record_commands;
+  record_commands.add(app);
 
   CLI11_PARSE(app, argc, argv);
   if (ports->parsed()) return print_ports();
   if (export_journal->parsed()) return export_command.run();
+  if (record_commands.parsed()) return record_commands.run();
   if (keygen->parsed()) {
     auto pub = tools::write_key_pair(key_dir, key_name);
     if (!pub) {
