@@ -101,11 +101,12 @@ SessionStep step_of(const v1::ContextEvent& c) {
 
 // The last usable reading of the metric in (t - kStale, t].
 std::optional<double> value_at(const std::vector<Reading>& readings, Metric m, core::TimePoint t) {
+  // Readings are in time order: start at the oldest one young enough.
+  auto it = std::lower_bound(readings.begin(), readings.end(), t - kStale + core::Duration{1},
+                             [](const Reading& x, core::TimePoint when) { return x.time < when; });
   std::optional<double> v;
-  for (const auto& x : readings) {
-    if (x.time > t) break;
-    if (x.metric == m && t - x.time < kStale) v = x.value;
-  }
+  for (; it != readings.end() && it->time <= t; ++it)
+    if (it->metric == m) v = it->value;
   return v;
 }
 
