@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/infusion_dose.hpp"
 #include "core/metric.hpp"
 #include "core/time.hpp"
 
@@ -119,7 +120,11 @@ struct InfusionRecord {
   std::string bed;
   std::string patient_id;
   std::string drug;
-  std::string regimen;  // as entered
+  std::string regimen;                     // as entered
+  std::optional<core::InfusionDose> dose;  // when entered as numbers
+  // What ran from the start to the stop (or to `to` while it runs), at the
+  // dose's even rate; empty without a dose.
+  std::optional<double> cumulative_mg;
   std::optional<SessionStep> admitted, started, stopped, discharged;
   std::optional<Baseline> baseline;
   std::vector<VitalsRow> vitals;

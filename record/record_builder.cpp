@@ -7,6 +7,7 @@
 #include "daemon/journal_schema.hpp"
 #include "record/baseline_text.hpp"
 #include "record/command_log.hpp"
+#include "wire/dose.hpp"
 #include "wire/timestamp.hpp"
 
 namespace vigil::record {
@@ -396,6 +397,10 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   if (const auto cmd = find_command(db, rec.bed, "start_infusion", rec.started->time, 5s)) {
     rec.drug = cmd->request.start_infusion().drug().empty() ? rec.drug : cmd->request.start_infusion().drug();
     rec.regimen = cmd->request.start_infusion().regimen();
+    if (cmd->request.start_infusion().has_dose()) {
+      const auto dose = wire::from_proto(cmd->request.start_infusion().dose());
+      if (!dose.problem()) rec.dose = dose;  // vigild refused any other; one edited in the file is left out
+    }
   }
   if (const auto* c = first_context(j, "baseline", rec.started->time)) {
     Baseline b;
@@ -418,6 +423,8 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   rec.response = response_to_drug(rec, j, cuffs);
   rec.no_data = no_data(rec, j);
   rec.series = plotted(j);
+  if (rec.dose)
+    rec.cumulative_mg = rec.dose->given_mg((rec.stopped ? rec.stopped->time : rec.to) - rec.started->time);
   rec.monitored = (rec.discharged ? rec.discharged->time : rec.to) - rec.started->time;
   return rec;
 }

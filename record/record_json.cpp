@@ -30,6 +30,11 @@ std::string seconds(core::Duration d) {
   return "{\"value\": " + num(core::to_seconds(d)) + ", \"unit\": \"s\"}";
 }
 
+// A quantity without an MDC code: a dose, a weight (UCUM units all the same).
+std::string in(double v, const std::string& ucum) {
+  return "{\"value\": " + num(v) + ", \"unit\": " + json_string(ucum) + "}";
+}
+
 std::string percent(double v) {
   return "{\"value\": " + num(v) + ", \"unit\": \"%\"}";
 }
@@ -82,6 +87,16 @@ std::string record_json(const InfusionRecord& r) {
       ",\n  \"regimen\": " + json_string(r.regimen) + ",\n  \"admitted\": " + step(r.admitted) +
       ",\n  \"infusion_started\": " + step(r.started) + ",\n  \"infusion_stopped\": " + step(r.stopped) +
       ",\n  \"discharged\": " + step(r.discharged) + ",\n  \"monitored\": " + seconds(r.monitored);
+  if (r.dose) {
+    const auto& d = *r.dose;
+    s += ",\n  \"dose\": {\"amount\": " + in(d.amount, d.unit) +
+         ", \"weight\": " + (d.weight_kg > 0 ? in(d.weight_kg, "kg") : "null") +
+         ", \"duration\": " + seconds(std::chrono::minutes{d.duration_min}) +
+         ", \"total\": " + in(d.total_mg(), "mg") + ", \"rate\": " + in(d.rate_mg_per_min(), "mg/min") + "}";
+  } else {
+    s += ",\n  \"dose\": null";
+  }
+  s += ",\n  \"cumulative_dose\": " + (r.cumulative_mg ? in(*r.cumulative_mg, "mg") : "null");
   if (r.baseline)
     s += ",\n  \"baseline\": {\"source\": " + json_string(r.baseline->source) +
          ", \"time\": " + time(r.baseline->time) + ", \"values\": " + values(r.baseline->values) +

@@ -54,6 +54,12 @@ Items summary_items(const InfusionRecord& r) {
   Items v{{"Patient", r.patient_id}, {"Bed", r.bed}};
   v.emplace_back("Drug", r.drug.empty() ? "not entered" : r.drug);
   v.emplace_back("Regimen (as entered)", r.regimen.empty() ? "not entered" : r.regimen);
+  if (r.dose) {
+    v.emplace_back("Dose", r.dose->text());
+    v.emplace_back("Cumulative dose",
+                   number_text(*r.cumulative_mg, 1) + " mg" +
+                       (r.stopped ? " when it stopped" : " so far, the infusion still running"));
+  }
   v.emplace_back("Admitted", step_text(r.admitted, "no admission in the journal"));
   v.emplace_back("Infusion started", step_text(r.started, "-"));
   v.emplace_back("Pauses and resumes", "none (vigild has no pause command yet)");

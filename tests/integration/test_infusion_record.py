@@ -1,14 +1,15 @@
 """The infusion record, end to end: a drill-mode vigild (its clock and the
 simulator's run 40 times faster than real time, so the 40-minute checkpoint
 comes in about a minute) watches a simulated bedside monitor over HL7; a
-nurse admits the patient through vigil-ctl, starts ketamine once there is a
-baseline, acknowledges the hypertensive crisis when the blood pressure rises
-to 220/120, stops the infusion and discharges the patient. Then vigil-ctl
-lists the session and writes its record as PDF, HTML, JSON and CSV, read
-from the journal while vigild still runs: the PDF's text (pdftotext), the
-JSON's values and the CSV's header must hold the baseline, the peak rise and
-its time, the checkpoints, the alarm with who acknowledged it and how fast,
-and the discharge. Bad requests are refused and write nothing."""
+nurse admits the patient through vigil-ctl, starts ketamine (0.5 mg/kg for
+72 kg over 40 min) once there is a baseline, acknowledges the hypertensive
+crisis when the blood pressure rises to 220/120, stops the infusion and
+discharges the patient. Then vigil-ctl lists the session and writes its
+record as PDF, HTML, JSON and CSV, read from the journal while vigild still
+runs: the PDF's text (pdftotext), the JSON's values and the CSV's header
+must hold the baseline, the peak rise and its time, the checkpoints, the
+alarm with who acknowledged it and how fast, the dose and the discharge.
+Bad requests are refused and write nothing."""
 import json
 import os
 import shutil
@@ -86,7 +87,8 @@ def main():
 
     ctl("admit", "bed-1", "PAT-0042")
     drill_minute(START)
-    ctl("infusion", "start", "bed-1", "--drug", "ketamine", "--regimen", "0.5 mg/kg over 40 min")
+    ctl("infusion", "start", "bed-1", "--drug", "ketamine", "--regimen", "0.5 mg/kg over 40 min", "--dose", "0.5",
+        "--weight", "72", "--over", "40")
     _, raised, _ = bus.wait_for(alarm("hypertension", "RAISED"), 60, "the hypertension alarm")
     check(raised.alarm.drill, "the alarm is marked as a drill")
     ctl("ack", "bed-1", raised.alarm.alarm_id)
@@ -121,6 +123,8 @@ def main():
     check(r["drill"] and not r["provisional"], f"drill {r['drill']}, provisional {r['provisional']}")
     check((r["patient_id"], r["bed"], r["drug"], r["regimen"]) == ("PAT-0042", "bed-1", "ketamine",
                                                                     "0.5 mg/kg over 40 min"), str(r)[:300])
+    check(r["dose"]["total"] == {"value": 36, "unit": "mg"} and r["dose"]["weight"]["unit"] == "kg", f"dose {r['dose']}")
+    check(34 <= r["cumulative_dose"]["value"] <= 36, f"cumulative dose {r['cumulative_dose']}")
     for step in ("admitted", "infusion_started", "infusion_stopped", "discharged"):
         check(r[step]["by"] == "nurse Test at station-T", f"{step} by {r[step]['by']!r}")
     base = {v["mdc_code"]: v for v in r["baseline"]["values"]}
@@ -160,7 +164,8 @@ def main():
                               text=True, check=True).stdout
         peak = f"NIBP {sys_['peak']['value']:.0f}/"
         for words in ("DRILL", "PAT-0042", "SpO\u2082", "Baseline", "measured", "NIBP 128/78 mmHg", peak,
-                      "BP 40 min after the start", "nurse Test at station-T", "Discharged", "UTC"):
+                      "BP 40 min after the start", "nurse Test at station-T", "Discharged", "UTC",
+                      "= 36 mg over 40 min", "Cumulative dose"):
             check(words in text, f"the PDF text does not say {words!r}:\n{text[:3000]}")
         fonts = subprocess.run(["pdffonts", os.path.join(out, "record.pdf")], capture_output=True, text=True).stdout
         check("DejaVuSans" in fonts, f"the PDF embeds DejaVu Sans: {fonts}")

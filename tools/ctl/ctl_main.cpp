@@ -102,6 +102,15 @@ int main(int argc, char** argv) {
   start->add_option("--drug", drug)->capture_default_str();
   start->add_option("--regimen", regimen, "e.g. '0.5 mg/kg over 40 min'");
   start->add_option("--baseline", baseline, "use this baseline instead of the measured one");
+  double dose = 0, weight = 0;
+  std::string dose_unit = "mg/kg";
+  unsigned duration = 0;
+  start->add_option("--dose", dose, "the dose as a number, e.g. 0.5 (with --dose-unit, --weight, --over)");
+  start->add_option("--dose-unit", dose_unit, "mg/kg or mg")
+      ->check(CLI::IsMember({"mg/kg", "mg"}))
+      ->capture_default_str();
+  start->add_option("--weight", weight, "the patient's weight in kg (needed with mg/kg)");
+  start->add_option("--over", duration, "minutes the dose runs over, e.g. 40");
   auto* stop = infusion->add_subcommand("stop", "stop the infusion");
   stop->add_option("bed", bed)->required();
 
@@ -170,6 +179,12 @@ int main(int argc, char** argv) {
     s->set_drug(drug);
     s->set_regimen(regimen);
     if (!baseline.empty()) *s->mutable_baseline() = must(tools::parse_baseline(baseline));
+    if (dose > 0 || weight > 0 || duration > 0) {
+      s->mutable_dose()->set_amount(dose);
+      s->mutable_dose()->set_unit(dose_unit);
+      s->mutable_dose()->set_weight_kg(weight);
+      s->mutable_dose()->set_duration_min(duration);
+    }
   } else if (stop->parsed()) {
     req.mutable_stop_infusion()->set_bed(bed);
   } else if (ack->parsed()) {

@@ -93,6 +93,11 @@ struct Writer {
     r.mutable_start_infusion()->set_bed("bed-1");
     r.mutable_start_infusion()->set_drug("ketamine");
     r.mutable_start_infusion()->set_regimen("0.5 mg/kg over 40 min");
+    auto* dose = r.mutable_start_infusion()->mutable_dose();
+    dose->set_amount(0.5);
+    dose->set_unit("mg/kg");
+    dose->set_weight_kg(72);
+    dose->set_duration_min(40);
     v1::CommandReply ok;
     ok.set_ok(true);
     REQUIRE(j.write_command(r, ok, t));
@@ -161,6 +166,9 @@ TEST_CASE("An infusion session's record: who, the drug as entered, the steps and
   CHECK(r.admission_id == 1);
   CHECK(r.drug == "ketamine");
   CHECK(r.regimen == "0.5 mg/kg over 40 min");
+  REQUIRE(r.dose);
+  CHECK(r.dose->total_mg() == doctest::Approx(36));
+  CHECK(*r.cumulative_mg == doctest::Approx(36));  // ran 50 min, the whole dose in its 40
   REQUIRE(r.admitted);
   CHECK(r.admitted->by == "nurse Ana at station-1");
   REQUIRE(r.started);
@@ -261,6 +269,7 @@ TEST_CASE("A session still open is provisional; its discharge checkpoint is not 
   CHECK_FALSE(r.discharged);
   CHECK_FALSE(r.checkpoints[2].reached);
   CHECK(record::record_marks(r).size() == 1);
+  CHECK(*r.cumulative_mg == doctest::Approx(36));  // stopped at 09:00, after its 40 min
 }
 
 TEST_CASE("Wrong sessions and journals are refused with what is wrong") {
@@ -286,6 +295,7 @@ TEST_CASE(
   CHECK(json.find("\"rise\": {\"value\": 92, \"unit\": \"mm[Hg]\", \"mdc_code\": 150021") !=
         std::string::npos);
   CHECK(json.find("\"acknowledged_by\": \"nurse Ben at station-2\"") != std::string::npos);
+  CHECK(json.find("\"total\": {\"value\": 36, \"unit\": \"mg\"}") != std::string::npos);
   CHECK(json.find("\"time_to_acknowledge\": {\"value\": 45, \"unit\": \"s\"}") != std::string::npos);
   const auto csv = record::record_csv(r);
   CHECK(csv.substr(0, csv.find('\n')) ==
