@@ -36,7 +36,8 @@ std::string utc_iso(core::TimePoint t) {
 
 std::string duration_text(core::Duration d) {
   const bool negative = d < core::Duration::zero();
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(negative ? -d : d).count();
+  // To the nearest second: an acknowledgement 6.97 s after the alarm took 7 s, not 6.
+  const auto s = std::chrono::round<std::chrono::seconds>(negative ? -d : d).count();
   char buf[48];
   if (s >= 3600)
     std::snprintf(buf, sizeof buf, "%lld h %02lld min", static_cast<long long>(s / 3600),
