@@ -6,8 +6,8 @@ nurse admits the patient through vigil-ctl, starts ketamine (0.5 mg/kg for
 crisis when the blood pressure rises to 220/120, stops the infusion and
 discharges the patient. Then vigil-ctl lists the session and writes its
 record as PDF, HTML, JSON and CSV, read from the journal while vigild still
-runs: the PDF's text (pdftotext), the JSON's values and the CSV's header
-must hold the baseline, the peak rise and its time, the checkpoints, the
+runs: the PDF's text (pdftotext), the page as chromium shows it, the
+JSON's values and the CSV's header must hold the baseline, the peak rise and its time, the checkpoints, the
 alarm with who acknowledged it and how fast, the dose and the discharge.
 Bad requests are refused and write nothing."""
 import json
@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import time
 
+from browser import Browser, missing
 from harness import BUILD, VIGIL_SIM, VIGILD, Bus, alarm, check, free_port, heartbeat, run, start, stop, workdir, write
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
@@ -25,7 +26,7 @@ journal = os.path.join(d, "journal.db")
 pub, cmd = free_port(), free_port()
 pty = os.path.join(d, "bed-1-monitor")
 clock = os.path.join(d, "drill.clock")
-logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log")]
+logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log"), os.path.join(d, "browser.log")]
 
 # Minutes of drill time at which the nurse acts.
 START, STOP, DISCHARGE = 2, 42, 46
@@ -123,7 +124,8 @@ def main():
     check(r["drill"] and not r["provisional"], f"drill {r['drill']}, provisional {r['provisional']}")
     check((r["patient_id"], r["bed"], r["drug"], r["regimen"]) == ("PAT-0042", "bed-1", "ketamine",
                                                                     "0.5 mg/kg over 40 min"), str(r)[:300])
-    check(r["dose"]["total"] == {"value": 36, "unit": "mg"} and r["dose"]["weight"]["unit"] == "kg", f"dose {r['dose']}")
+    check(r["dose"]["total"] == {"value": 36, "unit": "mg"} and r["dose"]["weight"]["unit"] == "kg",
+          f"dose {r['dose']}")
     check(34 <= r["cumulative_dose"]["value"] <= 36, f"cumulative dose {r['cumulative_dose']}")
     for step in ("admitted", "infusion_started", "infusion_stopped", "discharged"):
         check(r[step]["by"] == "nurse Test at station-T", f"{step} by {r[step]['by']!r}")
@@ -154,6 +156,24 @@ def main():
     with open(os.path.join(out, "record.html"), encoding="utf-8") as f:
         html = f.read()
     check("<svg" in html and "DRILL" in html and "nurse Test at station-T" in html, "the HTML page")
+    if missing():
+        print(f"SKIPPED the HTML check in chromium: {missing()}")
+    else:
+        # The page as chromium lays it out: the plots drawn, the peak and the marks shown.
+        browser = Browser(logs[2])
+        browser.call(**{"do": "open", "url": "file://" + os.path.join(out, "record.html"), "width": 900,
+                        "height": 1200})
+        page = browser.call(**{"do": "eval", "js": "({text: document.body.innerText, "
+                               "lines: document.querySelectorAll('svg polyline').length, "
+                               "width: document.querySelector('svg').getBoundingClientRect().width})"})["value"]
+        browser.call(**{"do": "screenshot", "path": os.path.join(out, "record-html.png")})
+        browser.close()
+        sys_dia = [v["value"] for v in r["response"]["highest"]["values"][:2]]
+        highest = f"NIBP {sys_dia[0]:.0f}/{sys_dia[1]:.0f} mmHg"
+        check(page["lines"] >= 4 and page["width"] > 600,
+              f"the plots in chromium: {page['lines']} lines, {page['width']} wide")
+        for words in ("DRILL", highest, "SpO₂", "BP 40 min after the start", "nurse Test at station-T", "UTC"):
+            check(words in page["text"], f"chromium shows no {words!r}")
 
     with open(os.path.join(out, "record.pdf"), "rb") as f:
         check(f.read(5) == b"%PDF-", "record.pdf is a PDF")
