@@ -10,28 +10,9 @@
 #include "core/result.hpp"
 #include "daemon/journal_reader.hpp"
 #include "record/infusion_record.hpp"
+#include "record/record_options.hpp"
 
 namespace vigil::record {
-
-// A checkpoint is a time relative to the start of the infusion or to the
-// discharge, where a cuff reading within `tolerance` is looked for.
-struct CheckpointRule {
-  enum class From { start, discharge };
-  std::string name;
-  From from = From::start;
-  core::Duration offset{};
-};
-
-struct RecordOptions {
-  core::Duration during_cadence = std::chrono::minutes{5};  // vitals rows while the drug runs
-  core::Duration after_cadence = std::chrono::minutes{15};  // before the start and after the stop
-  core::Duration tolerance = std::chrono::minutes{5};       // of a checkpoint
-  // The points the esketamine REMS monitoring form asks for.
-  std::vector<CheckpointRule> checkpoints{
-      {"BP before dosing", CheckpointRule::From::start, {}},
-      {"BP 40 min after the start", CheckpointRule::From::start, std::chrono::minutes{40}},
-      {"BP before discharge", CheckpointRule::From::discharge, {}}};
-};
 
 // One line of `vigil-ctl sessions`: an infusion and the admission around it.
 struct SessionSummary {
