@@ -7,6 +7,7 @@
 #include "alerts/alarm_settings.hpp"
 #include "daemon/bus_messages.hpp"
 #include "daemon/vigil_daemon.hpp"
+#include "wire/dose.hpp"
 
 namespace vigil::daemon {
 namespace v1 = vigil::v1;
@@ -150,6 +151,10 @@ v1::CommandReply run_start_infusion(const BedCommand& c) {
   std::map<Metric, double> baseline;
   if (auto e = baseline_from(s.baseline(), "start_infusion.baseline", baseline))
     return error_reply(c.req, *e);
+  // The dose as numbers is journalled with the command; the record reads it there.
+  if (s.has_dose())
+    if (const auto p = wire::from_proto(s.dose()).problem())
+      return error_reply(c.req, core::Error::at("start_infusion.dose." + p->first, p->second));
   return on_bed(c, [&](auto& bed, auto& out) {
     return bed.start_infusion(s.drug(), s.regimen(), baseline, c.actor, c.now, out);
   });

@@ -11,6 +11,7 @@
 #include "drivers/serial_ports.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/ctl/export_command.hpp"
+#include "tools/ctl/record_command.hpp"
 #include "tools/ctl/request_builders.hpp"
 #include "tools/ctl/status_format.hpp"
 
@@ -101,6 +102,15 @@ int main(int argc, char** argv) {
   start->add_option("--drug", drug)->capture_default_str();
   start->add_option("--regimen", regimen, "e.g. '0.5 mg/kg over 40 min'");
   start->add_option("--baseline", baseline, "use this baseline instead of the measured one");
+  double dose = 0, weight = 0;
+  std::string dose_unit = "mg/kg";
+  unsigned duration = 0;
+  start->add_option("--dose", dose, "the dose as a number, e.g. 0.5 (with --dose-unit, --weight, --over)");
+  start->add_option("--dose-unit", dose_unit, "mg/kg or mg")
+      ->check(CLI::IsMember({"mg/kg", "mg"}))
+      ->capture_default_str();
+  start->add_option("--weight", weight, "the patient's weight in kg (needed with mg/kg)");
+  start->add_option("--over", duration, "minutes the dose runs over, e.g. 40");
   auto* stop = infusion->add_subcommand("stop", "stop the infusion");
   stop->add_option("bed", bed)->required();
 
@@ -124,10 +134,13 @@ int main(int argc, char** argv) {
   keygen->add_option("--dir", key_dir, "where to write them")->capture_default_str();
   tools::ExportCommand export_command;
   auto* export_journal = export_command.add(app);
+  tools::RecordCommands record_commands;
+  record_commands.add(app);
 
   CLI11_PARSE(app, argc, argv);
   if (ports->parsed()) return print_ports();
   if (export_journal->parsed()) return export_command.run();
+  if (record_commands.parsed()) return record_commands.run();
   if (keygen->parsed()) {
     auto pub = tools::write_key_pair(key_dir, key_name);
     if (!pub) {
@@ -166,6 +179,12 @@ int main(int argc, char** argv) {
     s->set_drug(drug);
     s->set_regimen(regimen);
     if (!baseline.empty()) *s->mutable_baseline() = must(tools::parse_baseline(baseline));
+    if (dose > 0 || weight > 0 || duration > 0) {
+      s->mutable_dose()->set_amount(dose);
+      s->mutable_dose()->set_unit(dose_unit);
+      s->mutable_dose()->set_weight_kg(weight);
+      s->mutable_dose()->set_duration_min(duration);
+    }
   } else if (stop->parsed()) {
     req.mutable_stop_infusion()->set_bed(bed);
   } else if (ack->parsed()) {

@@ -134,6 +134,13 @@ TEST_CASE("commands act on the bed they name and status shows the result") {
   start.mutable_start_infusion()->mutable_baseline()->set_spo2(140);
   reply = d.run(start);
   CHECK(reply.error_field() == "start_infusion.baseline.spo2");
+  // So is a dose in mg/kg without the weight it is per kg of.
+  start.mutable_start_infusion()->mutable_baseline()->set_spo2(97);
+  start.mutable_start_infusion()->mutable_dose()->set_amount(0.5);
+  start.mutable_start_infusion()->mutable_dose()->set_unit("mg/kg");
+  start.mutable_start_infusion()->mutable_dose()->set_duration_min(40);
+  reply = d.run(start);
+  CHECK(reply.error_field() == "start_infusion.dose.weight_kg");
 
   v1::CommandRequest stop;
   stop.mutable_stop_infusion()->set_bed("bed-2");

@@ -1,0 +1,44 @@
+#include "core/infusion_dose.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace vigil::core {
+namespace {
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> InfusionDose::problem() const {
+  // Bounds far outside any ketamine protocol: they catch a slip (a weight in
+  // grams, a dose in micrograms), not a clinical judgement.
+  if (!std::isfinite(amount) || amount <= 0 || amount > 5000)
+    return std::pair{"amount", "must be a number above 0 and at most 5000"};
+  if (unit != "mg/kg" && unit != "mg") return std::pair{"unit", "must be mg/kg or mg, not '" + unit + "'"};
+  if (unit == "mg/kg" && (!std::isfinite(weight_kg) || weight_kg < 1 || weight_kg > 400))
+    return std::pair{"weight_kg", "a dose in mg/kg needs the weight in kg (1 to 400)"};
+  if (unit == "mg" && weight_kg != 0 && (!std::isfinite(weight_kg) || weight_kg < 1 || weight_kg > 400))
+    return std::pair{"weight_kg", "must be 1 to 400 kg when given"};
+  if (duration_min < 1 || duration_min > 24 * 60)
+    return std::pair{"duration_min", "must be 1 to 1440 minutes"};
+  return std::nullopt;
+}
+
+double InfusionDose::given_mg(Duration running) const {
+  const double minutes = std::chrono::duration<double, std::ratio<60>>(running).count();
+  return rate_mg_per_min() * std::clamp(minutes, 0.0, static_cast<double>(duration_min));
+}
+
+std::string InfusionDose::text() const {
+  std::string s = number(amount) + " " + unit;
+  if (unit == "mg/kg") s += " \u00d7 " + number(weight_kg) + " kg = " + number(total_mg()) + " mg";
+  return s + " over " + std::to_string(duration_min) + " min (" + number(rate_mg_per_min()) + " mg/min)";
+}
+
+}  // namespace vigil::core

@@ -1,0 +1,28 @@
+#pragma once
+// An infusion's dose as numbers, beside the regimen as typed: what vigild
+// accepts in StartInfusion and what the record computes from it (the total,
+// the rate, and the cumulative dose when the infusion stopped early).
+#include <optional>
+#include <string>
+
+#include "core/time.hpp"
+
+namespace vigil::core {
+
+struct InfusionDose {
+  double amount = 0;
+  std::string unit;  // "mg/kg" or "mg"
+  double weight_kg = 0;
+  int duration_min = 0;
+
+  // What is wrong, as {field, problem}; empty when it is a dose.
+  std::optional<std::pair<std::string, std::string>> problem() const;
+  double total_mg() const { return unit == "mg/kg" ? amount * weight_kg : amount; }
+  double rate_mg_per_min() const { return total_mg() / duration_min; }
+  // How much ran in `running` (evenly over the duration, none after it).
+  double given_mg(Duration running) const;
+  // "0.5 mg/kg × 72 kg = 36 mg over 40 min (0.9 mg/min)"
+  std::string text() const;
+};
+
+}  // namespace vigil::core

@@ -1,0 +1,143 @@
+#pragma once
+// The record of one infusion session, as the clinic signs and files it:
+// who and where, the drug as entered, the session's steps, the baseline,
+// the vital signs at a cadence, the checkpoints, the response to the drug,
+// the alarms and the time each vital had no data. Built from the journal
+// (record/record_builder.hpp); written as JSON, CSV, HTML or PDF
+// (record/record_formats.hpp). It holds values, never display text, except
+// what staff typed (drug, regimen) and what the journal said in words.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/infusion_dose.hpp"
+#include "core/metric.hpp"
+#include "core/time.hpp"
+
+namespace vigil::record {
+
+// One step of the session (admitted, infusion started, stopped, discharged),
+// with who did it ("nurse Ana at station-1") and the journal's words.
+struct SessionStep {
+  core::TimePoint time{};
+  std::string by;
+  std::string message;
+};
+
+struct Baseline {
+  std::string source;  // "measured", "entered", "measured and entered", "unavailable", or "none"
+  core::TimePoint time{};
+  std::map<core::Metric, double> values;
+  std::string text;  // the journal's words: how it was taken, what was missing
+};
+
+// One row of the vital-signs table. Streamed values are the last usable
+// reading at most 30 s before the row; NIBP only on the row of its measurement.
+struct VitalsRow {
+  core::TimePoint time{};
+  std::string reason;  // "every 5 min", "every 15 min", "NIBP", "alarm: ..."
+  std::map<core::Metric, double> values;
+};
+
+struct BloodPressure {
+  core::TimePoint time{};  // when the cuff measured
+  double systolic = 0;
+  double diastolic = 0;
+  std::optional<double> mean;
+};
+
+struct Checkpoint {
+  std::string name;                          // "BP before dosing"
+  core::TimePoint target{};                  // the time it is for
+  std::optional<BloodPressure> measurement;  // empty: not measured within the tolerance
+  bool reached = true;                       // false: the session has not come to it yet (provisional)
+};
+
+// A peak of one metric over the baseline.
+struct Peak {
+  core::Metric metric{};
+  double baseline = 0;
+  double value = 0;
+  core::TimePoint time{};
+  double rise() const { return value - baseline; }
+  double rise_percent() const { return baseline != 0 ? 100.0 * (value - baseline) / baseline : 0; }
+};
+
+struct Response {
+  std::optional<Peak> systolic, diastolic, heart_rate;  // heart_rate: HR, or pulse when no ECG
+  std::optional<BloodPressure> highest;                 // the cuff reading of the systolic peak
+  std::optional<core::Duration> time_to_peak;           // start of infusion to the systolic peak
+  // Start of infusion to the first cuff reading after the peak with systolic
+  // and diastolic within 10 % of baseline; empty: not back in the session.
+  std::optional<core::Duration> back_within_10_percent;
+  std::optional<double> lowest_spo2;
+  std::optional<core::TimePoint> lowest_spo2_time;
+  core::Duration spo2_below_90{};
+};
+
+struct AlarmStep {
+  core::TimePoint time{};
+  std::string what;  // "audio paused", "escalated to HIGH"
+  std::string by;
+};
+
+struct AlarmStory {
+  std::string alarm_id;
+  std::string condition;
+  std::string priority;  // the highest it reached: LOW, MEDIUM, HIGH
+  bool technical = false;
+  std::string message;  // as raised
+  std::optional<core::Metric> metric;
+  double value = 0;
+  core::TimePoint onset{};
+  std::optional<core::TimePoint> raised;
+  std::optional<core::TimePoint> acknowledged;
+  std::string acknowledged_by;
+  std::optional<core::TimePoint> cleared;
+  std::vector<AlarmStep> steps;  // audio pauses, escalations, resets
+  std::optional<core::Duration> time_to_acknowledge() const {
+    if (!raised || !acknowledged) return std::nullopt;
+    return *acknowledged - *raised;
+  }
+};
+
+struct NoData {
+  core::Metric metric{};
+  core::Duration total{};
+};
+
+// A plotted series: every usable reading of one metric in the record's span.
+struct Series {
+  core::Metric metric{};
+  std::vector<std::pair<core::TimePoint, double>> points;
+};
+
+struct InfusionRecord {
+  std::int64_t session_id = 0;
+  std::int64_t admission_id = 0;  // the patient session around it; 0: none found
+  std::string bed;
+  std::string patient_id;
+  std::string drug;
+  std::string regimen;                     // as entered
+  std::optional<core::InfusionDose> dose;  // when entered as numbers
+  // What ran from the start to the stop (or to `to` while it runs), at the
+  // dose's even rate; empty without a dose.
+  std::optional<double> cumulative_mg;
+  std::optional<SessionStep> admitted, started, stopped, discharged;
+  std::optional<Baseline> baseline;
+  std::vector<VitalsRow> vitals;
+  std::vector<Checkpoint> checkpoints;
+  Response response;
+  std::vector<AlarmStory> alarms;
+  std::vector<NoData> no_data;  // from the start of the infusion to discharge (or now)
+  std::vector<Series> series;
+  core::TimePoint from{}, to{};  // the span the record covers
+  core::Duration monitored{};    // start of the infusion to discharge (or to `to` while open)
+  bool drill = false;
+  bool provisional = false;  // the infusion or the admission is still open
+  core::TimePoint generated{};
+};
+
+}  // namespace vigil::record

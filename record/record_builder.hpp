@@ -1,0 +1,38 @@
+#pragma once
+// Builds an infusion session's record from vigild's journal. The journal is
+// opened read-only (WAL lets it be read while vigild writes), and read
+// through the journal's own reader, plus the one query it lacks
+// (record/command_log.hpp: the infusion as the nurse entered it).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "daemon/journal_reader.hpp"
+#include "record/infusion_record.hpp"
+#include "record/record_options.hpp"
+
+namespace vigil::record {
+
+// One line of `vigil-ctl sessions`: an infusion and the admission around it.
+struct SessionSummary {
+  daemon::SessionRecord infusion;
+  std::optional<daemon::SessionRecord> admission;
+};
+
+// Errors say what is wrong: no such session, a session that is an
+// admission, not an infusion (naming its infusions), a journal that cannot
+// be opened or is not a vigil journal.
+core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
+                                          const RecordOptions& options = {},
+                                          core::TimePoint now = std::chrono::system_clock::now());
+core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journal,
+                                                        const std::string& bed = "");
+// The bed's most recent infusion session.
+core::Result<std::int64_t> last_session(const std::string& journal, const std::string& bed);
+
+// The same on an open journal (tests, and the functions above).
+core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+                                          const RecordOptions& options, core::TimePoint now);
+
+}  // namespace vigil::record

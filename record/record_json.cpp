@@ -1,0 +1,163 @@
+// The record as one JSON document: every measured value is an object with
+// its value, UCUM unit and MDC code, every time UTC ISO 8601, every
+// duration in seconds ("unit": "s").
+#include <sstream>
+
+#include "core/json_string.hpp"
+#include "record/record_formats.hpp"
+#include "record/time_text.hpp"
+
+namespace vigil::record {
+using core::json_string;
+using core::Metric;
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string quantity(Metric m, double v) {
+  const auto& i = core::info(m);
+  return "{\"value\": " + num(v) + ", \"unit\": " + json_string(i.ucum_unit) +
+         ", \"mdc_code\": " + std::to_string(core::code(m)) + ", \"mdc_ref\": " + json_string(i.mdc_ref) +
+         ", \"label\": " + json_string(i.label) + "}";
+}
+
+std::string seconds(core::Duration d) {
+  return "{\"value\": " + num(core::to_seconds(d)) + ", \"unit\": \"s\"}";
+}
+
+// A quantity without an MDC code: a dose, a weight (UCUM units all the same).
+std::string in(double v, const std::string& ucum) {
+  return "{\"value\": " + num(v) + ", \"unit\": " + json_string(ucum) + "}";
+}
+
+std::string percent(double v) {
+  return "{\"value\": " + num(v) + ", \"unit\": \"%\"}";
+}
+
+std::string time(core::TimePoint t) {
+  return json_string(utc_iso(t));
+}
+
+std::string values(const std::map<Metric, double>& v) {
+  std::string s = "[";
+  for (const auto& [m, x] : v) s += (s.size() > 1 ? ", " : "") + quantity(m, x);
+  return s + "]";
+}
+
+std::string step(const std::optional<SessionStep>& s) {
+  if (!s) return "null";
+  return "{\"time\": " + time(s->time) + ", \"by\": " + json_string(s->by) +
+         ", \"message\": " + json_string(s->message) + "}";
+}
+
+std::string peak(const std::optional<Peak>& p) {
+  if (!p) return "null";
+  return "{\"baseline\": " + quantity(p->metric, p->baseline) +
+         ", \"peak\": " + quantity(p->metric, p->value) + ", \"rise\": " + quantity(p->metric, p->rise()) +
+         ", \"rise_percent\": " + percent(p->rise_percent()) + ", \"time\": " + time(p->time) + "}";
+}
+
+std::string bp(const BloodPressure& b) {
+  return "{\"time\": " + time(b.time) + ", \"values\": [" + quantity(Metric::nibp_systolic, b.systolic) +
+         ", " + quantity(Metric::nibp_diastolic, b.diastolic) +
+         (b.mean ? ", " + quantity(Metric::nibp_mean, *b.mean) : std::string{}) + "]}";
+}
+
+template <class T>
+std::string optional_or_null(const std::optional<T>& v, std::string (*f)(T)) {
+  return v ? f(*v) : "null";
+}
+
+}  // namespace
+
+std::string record_json(const InfusionRecord& r) {
+  std::string s =
+      "{\n  \"record\": \"infusion\",\n  \"session\": " + std::to_string(r.session_id) +
+      ",\n  \"admission_session\": " + std::to_string(r.admission_id) +
+      ",\n  \"drill\": " + (r.drill ? "true" : "false") +
+      ",\n  \"provisional\": " + (r.provisional ? "true" : "false") +
+      ",\n  \"generated\": " + time(r.generated) + ",\n  \"from\": " + time(r.from) +
+      ",\n  \"to\": " + time(r.to) + ",\n  \"bed\": " + json_string(r.bed) +
+      ",\n  \"patient_id\": " + json_string(r.patient_id) + ",\n  \"drug\": " + json_string(r.drug) +
+      ",\n  \"regimen\": " + json_string(r.regimen) + ",\n  \"admitted\": " + step(r.admitted) +
+      ",\n  \"infusion_started\": " + step(r.started) + ",\n  \"infusion_stopped\": " + step(r.stopped) +
+      ",\n  \"discharged\": " + step(r.discharged) + ",\n  \"monitored\": " + seconds(r.monitored);
+  if (r.dose) {
+    const auto& d = *r.dose;
+    s += ",\n  \"dose\": {\"amount\": " + in(d.amount, d.unit) +
+         ", \"weight\": " + (d.weight_kg > 0 ? in(d.weight_kg, "kg") : "null") +
+         ", \"duration\": " + seconds(std::chrono::minutes{d.duration_min}) +
+         ", \"total\": " + in(d.total_mg(), "mg") + ", \"rate\": " + in(d.rate_mg_per_min(), "mg/min") + "}";
+  } else {
+    s += ",\n  \"dose\": null";
+  }
+  s += ",\n  \"cumulative_dose\": " + (r.cumulative_mg ? in(*r.cumulative_mg, "mg") : "null");
+  if (r.baseline)
+    s += ",\n  \"baseline\": {\"source\": " + json_string(r.baseline->source) +
+         ", \"time\": " + time(r.baseline->time) + ", \"values\": " + values(r.baseline->values) +
+         ", \"message\": " + json_string(r.baseline->text) + "}";
+  else
+    s += ",\n  \"baseline\": null";
+  const auto& x = r.response;
+  s += ",\n  \"response\": {\"highest\": " + (x.highest ? bp(*x.highest) : "null") +
+       ", \"systolic\": " + peak(x.systolic) + ", \"diastolic\": " + peak(x.diastolic) +
+       ", \"heart_rate\": " + peak(x.heart_rate) +
+       ", \"time_to_peak\": " + optional_or_null(x.time_to_peak, seconds) +
+       ", \"back_within_10_percent\": " + optional_or_null(x.back_within_10_percent, seconds) +
+       ", \"lowest_spo2\": " + (x.lowest_spo2 ? quantity(Metric::spo2, *x.lowest_spo2) : "null") +
+       ", \"lowest_spo2_time\": " + (x.lowest_spo2_time ? time(*x.lowest_spo2_time) : "null") +
+       ", \"spo2_below_90\": " + seconds(x.spo2_below_90) + "}";
+  s += ",\n  \"checkpoints\": [";
+  for (std::size_t i = 0; i < r.checkpoints.size(); ++i) {
+    const auto& c = r.checkpoints[i];
+    s += std::string{i ? "," : ""} + "\n    {\"name\": " + json_string(c.name) +
+         ", \"reached\": " + (c.reached ? "true" : "false") +
+         ", \"target\": " + (c.reached ? time(c.target) : "null") +
+         ", \"measured\": " + (c.measurement ? "true" : "false") +
+         ", \"measurement\": " + (c.measurement ? bp(*c.measurement) : "null") + "}";
+  }
+  s += r.checkpoints.empty() ? "]" : "\n  ]";
+  s += ",\n  \"alarms\": [";
+  for (std::size_t i = 0; i < r.alarms.size(); ++i) {
+    const auto& a = r.alarms[i];
+    const auto ack = a.time_to_acknowledge();
+    s += std::string{i ? "," : ""} + "\n    {\"alarm_id\": " + json_string(a.alarm_id) +
+         ", \"condition\": " + json_string(a.condition) + ", \"priority\": " + json_string(a.priority) +
+         ", \"kind\": " + (a.technical ? "\"technical\"" : "\"physiological\"") +
+         ", \"message\": " + json_string(a.message) +
+         ", \"value\": " + (a.metric ? quantity(*a.metric, a.value) : "null") +
+         ", \"onset\": " + time(a.onset) + ", \"raised\": " + (a.raised ? time(*a.raised) : "null") +
+         ", \"acknowledged\": " + (a.acknowledged ? time(*a.acknowledged) : "null") +
+         ", \"acknowledged_by\": " + json_string(a.acknowledged_by) +
+         ", \"time_to_acknowledge\": " + (ack ? seconds(*ack) : "null") +
+         ", \"cleared\": " + (a.cleared ? time(*a.cleared) : "null") + ", \"steps\": [";
+    for (std::size_t k = 0; k < a.steps.size(); ++k)
+      s += std::string{k ? ", " : ""} + "{\"what\": " + json_string(a.steps[k].what) +
+           ", \"time\": " + time(a.steps[k].time) + ", \"by\": " + json_string(a.steps[k].by) + "}";
+    s += "]}";
+  }
+  s += r.alarms.empty() ? "]" : "\n  ]";
+  s += ",\n  \"no_data\": [";
+  for (std::size_t i = 0; i < r.no_data.size(); ++i) {
+    const auto& i_ = core::info(r.no_data[i].metric);
+    s += std::string{i ? ", " : ""} + "{\"mdc_code\": " + std::to_string(core::code(r.no_data[i].metric)) +
+         ", \"mdc_ref\": " + json_string(i_.mdc_ref) + ", \"label\": " + json_string(i_.label) +
+         ", \"duration\": " + seconds(r.no_data[i].total) + "}";
+  }
+  s += "]";
+  s += ",\n  \"vitals\": [";
+  for (std::size_t i = 0; i < r.vitals.size(); ++i) {
+    const auto& row = r.vitals[i];
+    s += std::string{i ? "," : ""} + "\n    {\"time\": " + time(row.time) +
+         ", \"reason\": " + json_string(row.reason) + ", \"values\": " + values(row.values) + "}";
+  }
+  s += r.vitals.empty() ? "]" : "\n  ]";
+  return s + "\n}\n";
+}
+
+}  // namespace vigil::record

@@ -1,0 +1,173 @@
+#include "record/record_text.hpp"
+
+#include "record/time_text.hpp"
+
+namespace vigil::record {
+using core::Metric;
+
+namespace {
+
+std::string shown(Metric m) {
+  return std::string{core::label(m)};
+}
+
+std::string unit_of(Metric m) {
+  return std::string{core::display_unit(m)};
+}
+
+std::string step_text(const std::optional<SessionStep>& s, const char* missing) {
+  if (!s) return missing;
+  return local_time(s->time) + (s->by.empty() ? "" : ", by " + s->by);
+}
+
+std::string since_start(const InfusionRecord& r, core::TimePoint t) {
+  return r.started ? duration_text(t - r.started->time) + " after the start" : "";
+}
+
+std::string peak_text(const InfusionRecord& r, const Peak& p) {
+  const std::string sign = p.rise() >= 0 ? "+" : "";
+  return sign + number_text(p.rise(), 0) + " " + unit_of(p.metric) + " (" + sign +
+         number_text(p.rise_percent(), 0) + " %) over the baseline " + number_text(p.baseline, 0) + ", to " +
+         number_text(p.value, 0) + " " + unit_of(p.metric) + " at " + local_clock(p.time) + ", " +
+         since_start(r, p.time);
+}
+
+}  // namespace
+
+std::string bp_text(double sys, double dia) {
+  return "NIBP " + number_text(sys, 0) + "/" + number_text(dia, 0) + " mmHg";
+}
+
+std::string record_title(const InfusionRecord& r) {
+  return "Infusion record: patient " + r.patient_id + ", " + r.bed + ", session " +
+         std::to_string(r.session_id);
+}
+
+std::vector<std::string> record_marks(const InfusionRecord& r) {
+  std::vector<std::string> v;
+  if (r.drill) v.push_back("DRILL \u2014 simulated, not a patient");
+  if (r.provisional) v.push_back("PROVISIONAL \u2014 the session is still open");
+  return v;
+}
+
+Items summary_items(const InfusionRecord& r) {
+  Items v{{"Patient", r.patient_id}, {"Bed", r.bed}};
+  v.emplace_back("Drug", r.drug.empty() ? "not entered" : r.drug);
+  v.emplace_back("Regimen (as entered)", r.regimen.empty() ? "not entered" : r.regimen);
+  if (r.dose) {
+    v.emplace_back("Dose", r.dose->text());
+    v.emplace_back("Cumulative dose",
+                   number_text(*r.cumulative_mg, 1) + " mg" +
+                       (r.stopped ? " when it stopped" : " so far, the infusion still running"));
+  }
+  v.emplace_back("Admitted", step_text(r.admitted, "no admission in the journal"));
+  v.emplace_back("Infusion started", step_text(r.started, "-"));
+  v.emplace_back("Pauses and resumes", "none (vigild has no pause command yet)");
+  v.emplace_back("Infusion stopped", step_text(r.stopped, "still running"));
+  v.emplace_back("Discharged", step_text(r.discharged, "not yet"));
+  v.emplace_back("Monitored from the start", duration_text(r.monitored) + (r.discharged ? "" : " so far"));
+  if (r.baseline) {
+    std::string values;
+    const auto& b = r.baseline->values;
+    if (b.count(Metric::nibp_systolic) && b.count(Metric::nibp_diastolic))
+      values = bp_text(b.at(Metric::nibp_systolic), b.at(Metric::nibp_diastolic));
+    for (Metric m : {Metric::heart_rate, Metric::pulse_rate, Metric::spo2, Metric::resp_rate})
+      if (b.count(m))
+        values += (values.empty() ? "" : ", ") + shown(m) + " " + number_text(b.at(m), 0) + " " + unit_of(m);
+    v.emplace_back("Baseline", r.baseline->source + ", at " + local_time(r.baseline->time) + ": " +
+                                   (values.empty() ? "no values" : values));
+  } else {
+    v.emplace_back("Baseline", "none in the journal");
+  }
+  return v;
+}
+
+Items response_items(const InfusionRecord& r) {
+  const auto& x = r.response;
+  Items v;
+  v.emplace_back("Highest blood pressure", x.highest ? bp_text(x.highest->systolic, x.highest->diastolic) +
+                                                           " at " + local_clock(x.highest->time) + ", " +
+                                                           since_start(r, x.highest->time)
+                                                     : "no cuff reading after the start");
+  v.emplace_back("Peak systolic rise",
+                 x.systolic ? peak_text(r, *x.systolic) : "no baseline or no cuff reading");
+  v.emplace_back("Peak diastolic rise",
+                 x.diastolic ? peak_text(r, *x.diastolic) : "no baseline or no cuff reading");
+  v.emplace_back("Time to peak (systolic)", x.time_to_peak ? duration_text(*x.time_to_peak) : "-");
+  v.emplace_back("Back within 10 % of the baseline",
+                 x.back_within_10_percent ? duration_text(*x.back_within_10_percent) + " after the start"
+                 : x.systolic             ? "not in this session"
+                                          : "-");
+  v.emplace_back(x.heart_rate ? "Peak " + shown(x.heart_rate->metric) + " change" : "Heart rate change",
+                 x.heart_rate ? peak_text(r, *x.heart_rate) : "no baseline or no reading");
+  v.emplace_back("Lowest " + shown(Metric::spo2),
+                 x.lowest_spo2 ? number_text(*x.lowest_spo2, 0) + " % at " + local_clock(*x.lowest_spo2_time)
+                               : "no reading");
+  v.emplace_back("Time with " + shown(Metric::spo2) + " below 90 %", duration_text(x.spo2_below_90));
+  return v;
+}
+
+Table checkpoint_table(const InfusionRecord& r) {
+  Table t{"Checkpoints", {"Checkpoint", "For", "Measurement", "Measured at"}, {}, "no infusion start"};
+  for (const auto& c : r.checkpoints) {
+    if (!c.reached) {
+      t.rows.push_back({c.name, "not reached yet", "not measured", "-"});
+      continue;
+    }
+    t.rows.push_back(
+        {c.name, local_clock(c.target),
+         c.measurement ? bp_text(c.measurement->systolic, c.measurement->diastolic) : "not measured",
+         c.measurement ? local_clock(c.measurement->time) : "-"});
+  }
+  return t;
+}
+
+Table alarm_table(const InfusionRecord& r) {
+  Table t{"Alarms",
+          {"Alarm", "Priority", "Onset", "Raised", "Acknowledged", "Time to acknowledge", "Cleared", "Also"},
+          {},
+          "no alarms"};
+  for (const auto& a : r.alarms) {
+    std::string also;
+    for (const auto& s : a.steps)
+      also += (also.empty() ? "" : "; ") + s.what + " " + local_clock(s.time) +
+              (s.by.empty() ? "" : " by " + s.by);
+    const auto ack = a.time_to_acknowledge();
+    t.rows.push_back(
+        {(a.technical ? "technical: " : "") + (a.message.empty() ? a.condition : a.message), a.priority,
+         local_clock(a.onset), a.raised ? local_clock(*a.raised) : "-",
+         a.acknowledged ? local_clock(*a.acknowledged) + " by " + a.acknowledged_by : "not acknowledged",
+         ack ? duration_text(*ack) : "-", a.cleared ? local_clock(*a.cleared) : "not cleared", also});
+  }
+  return t;
+}
+
+Table no_data_table(const InfusionRecord& r) {
+  Table t{"Time without data (from the start of the infusion)", {"Vital", "No data for"}, {}, "-"};
+  for (const auto& n : r.no_data) t.rows.push_back({shown(n.metric), duration_text(n.total)});
+  return t;
+}
+
+Table vitals_table(const InfusionRecord& r) {
+  Table t{"Vital signs", {"Time", "Why"}, {}, "no readings"};
+  std::vector<Metric> columns;
+  for (Metric m : {Metric::spo2, Metric::pulse_rate, Metric::heart_rate, Metric::resp_rate}) {
+    bool any = false;
+    for (const auto& row : r.vitals) any = any || row.values.count(m);
+    if (any) columns.push_back(m);
+  }
+  for (Metric m : columns) t.header.push_back(shown(m) + " (" + unit_of(m) + ")");
+  t.header.push_back("NIBP (mmHg)");
+  for (const auto& row : r.vitals) {
+    std::vector<std::string> cells{local_clock(row.time), row.reason};
+    for (Metric m : columns) cells.push_back(row.values.count(m) ? number_text(row.values.at(m), 0) : "");
+    const auto sys = row.values.find(Metric::nibp_systolic), dia = row.values.find(Metric::nibp_diastolic);
+    cells.push_back(sys != row.values.end() && dia != row.values.end()
+                        ? number_text(sys->second, 0) + "/" + number_text(dia->second, 0)
+                        : "");
+    t.rows.push_back(std::move(cells));
+  }
+  return t;
+}
+
+}  // namespace vigil::record

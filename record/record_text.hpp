@@ -1,0 +1,34 @@
+#pragma once
+// The record as staff read it, shared by the HTML and the PDF: display
+// names ("SpO₂", "Pulse", "NIBP 220/120 mmHg"), never the internal ones,
+// and every time with its zone.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "record/infusion_record.hpp"
+
+namespace vigil::record {
+
+struct Table {
+  std::string title;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::string empty;  // said instead of the table when it has no rows
+};
+
+using Items = std::vector<std::pair<std::string, std::string>>;
+
+std::string record_title(const InfusionRecord& r);  // "Infusion record: PAT-5, bed-1, session 12"
+// What marks every page: "DRILL — not a patient", "PROVISIONAL — the session is still open".
+std::vector<std::string> record_marks(const InfusionRecord& r);
+Items summary_items(const InfusionRecord& r);   // who, where, drug, steps, baseline, duration
+Items response_items(const InfusionRecord& r);  // peak rises, time to peak, back within 10 %, HR, SpO₂
+Table checkpoint_table(const InfusionRecord& r);
+Table alarm_table(const InfusionRecord& r);
+Table no_data_table(const InfusionRecord& r);
+Table vitals_table(const InfusionRecord& r);
+
+std::string bp_text(double sys, double dia);  // "NIBP 220/120 mmHg"
+
+}  // namespace vigil::record

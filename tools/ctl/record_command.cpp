@@ -1,0 +1,83 @@
+#include "tools/ctl/record_command.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include "record/record_builder.hpp"
+#include "record/record_formats.hpp"
+#include "record/time_text.hpp"
+
+namespace vigil::tools {
+
+void RecordCommands::add(CLI::App& app) {
+  sessions_ = app.add_subcommand("sessions", "list the infusion sessions in vigild's journal");
+  sessions_->add_option("--journal", journal_, "the journal (vigild's journal_path)")->capture_default_str();
+  sessions_->add_option("--bed", bed_, "only this bed's");
+
+  record_ = app.add_subcommand("record", "write an infusion session's record (PDF, HTML, JSON or CSV)");
+  record_->add_option("session", session_, "the infusion session (see vigil-ctl sessions)");
+  record_->add_option("--bed", bed_, "with --last: the bed");
+  record_->add_flag("--last", last_, "the bed's most recent infusion session");
+  record_->add_option("--format", format_, "pdf, html, json or csv (default: from the file name)")
+      ->check(CLI::IsMember({"pdf", "html", "json", "csv"}));
+  record_->add_option("-o,--output", output_, "the file to write")->required();
+  record_->add_option("--journal", journal_, "the journal (vigild's journal_path)")->capture_default_str();
+}
+
+bool RecordCommands::parsed() const {
+  return (sessions_ && sessions_->parsed()) || (record_ && record_->parsed());
+}
+
+int RecordCommands::run() const {
+  return sessions_->parsed() ? sessions() : record();
+}
+
+int RecordCommands::sessions() const {
+  auto list = record::list_sessions(journal_, bed_);
+  if (!list) {
+    std::cerr << "vigil-ctl sessions: " << list.error() << "\n";
+    return 1;
+  }
+  if (list->empty()) std::cout << "no infusion sessions" << (bed_.empty() ? "" : " on " + bed_) << "\n";
+  for (const auto& s : *list) {
+    const auto& i = s.infusion;
+    const bool open = !i.ended || !s.admission || !s.admission->ended;
+    std::cout << i.id << "  " << i.bed << "  " << (i.patient_id.empty() ? "-" : i.patient_id) << "  "
+              << record::local_time(i.started) << " - "
+              << (i.ended ? record::local_time(*i.ended) : std::string{"(running)"}) << "  started by "
+              << i.started_by << (open ? "  (open: its record is provisional)" : "") << "\n";
+  }
+  return 0;
+}
+
+int RecordCommands::record() const {
+  auto fail = [](const std::string& message) {
+    std::cerr << "vigil-ctl record: " << message << "\n";
+    return 1;
+  };
+  if (last_ == (session_ > 0)) return fail("name a session, or a bed with --bed BED --last");
+  if (last_ && bed_.empty()) return fail("--last needs --bed BED");
+  auto name = format_;
+  if (name.empty()) {
+    name = std::filesystem::path{output_}.extension().string();
+    if (!name.empty()) name = name.substr(1);
+  }
+  const auto format = record::format_from_name(name);
+  if (!format) return fail("say which format (--format pdf, html, json or csv)");
+  std::int64_t session = session_;
+  if (last_) {
+    auto last = record::last_session(journal_, bed_);
+    if (!last) return fail(last.error());
+    session = last.value();
+  }
+  auto rec = record::build_record(journal_, session);
+  if (!rec) return fail(rec.error());
+  auto written = record::write_record(rec.value(), *format, output_);
+  if (!written) return fail(written.error());
+  std::cerr << "vigil-ctl record: session " << session << " (" << rec->patient_id << ", " << rec->bed << ")"
+            << (rec->drill ? ", DRILL" : "") << (rec->provisional ? ", provisional" : "") << ": wrote "
+            << output_ << " (" << written.value() << " bytes)\n";
+  return 0;
+}
+
+}  // namespace vigil::tools
