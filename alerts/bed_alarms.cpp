@@ -117,9 +117,9 @@ std::string BedAlarms::who(const Actor& a) {
 
 void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now,
                            BedOutput& out) {
-  if (r.quality.usable()) {
+  if (r.usable()) {
     latest_[r.metric] = r;
-    history_.push_back({r.metric, r.value, now});
+    history_.push_back({r.metric, *r.value, now});
     while (!history_.empty() && now - history_.front().time > baseline_window_) history_.pop_front();
     if (is_cuff(r.metric)) last_cuff_ = r.device_time.value_or(now);
   }
@@ -500,8 +500,8 @@ void BedAlarms::restore(const BedState& s, AlarmProfile profile, const std::vect
   device_conditions_ = s.device_conditions;
   history_.clear();
   for (const auto& o : recent)
-    if (o.reading.quality.usable() && now - o.received <= baseline_window_)
-      history_.push_back({o.reading.metric, o.reading.value, o.received});
+    if (o.reading.usable() && now - o.received <= baseline_window_)
+      history_.push_back({o.reading.metric, *o.reading.value, o.received});
   last_cuff_ = last_cuff;
   engine_.restore(s.alarms, now, out.alarms);
   for (const auto& a : s.alarms)
