@@ -1,7 +1,5 @@
 #include "alerts/bed_context.hpp"
 
-#include <algorithm>
-
 namespace vigil::alerts {
 using namespace std::chrono_literals;
 using core::Metric;
@@ -12,19 +10,6 @@ bool is_cuff(Metric m) {
   return core::info(m).episodic;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const auto n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-std::string values_text(const std::map<Metric, double>& values) {
-  std::string s;
-  for (const auto& [m, v] : values)
-    s += (s.empty() ? "" : ", ") + std::string{core::label(m)} + " " + format_number(v);
-  return s.empty() ? "none" : s;
-}
-
 }  // namespace
 
 std::string who(const Actor& a) {
@@ -32,13 +17,12 @@ std::string who(const Actor& a) {
 }
 
 BedContext::BedContext(std::string bed, AlarmProfile profile, core::Duration baseline_window)
-    : bed_{std::move(bed)}, profile_{std::move(profile)}, baseline_window_{baseline_window} {}
+    : bed_{std::move(bed)}, profile_{std::move(profile)}, window_{baseline_window} {}
 
 void BedContext::on_reading(const core::Reading& r, core::TimePoint now) {
   if (!r.usable()) return;
   latest_[r.metric] = r;
-  history_.push_back({r.metric, *r.value, now});
-  while (!history_.empty() && now - history_.front().time > baseline_window_) history_.pop_front();
+  window_.add(r.metric, *r.value, now);
   if (is_cuff(r.metric)) last_cuff_ = r.device_time.value_or(now);
 }
 
@@ -114,44 +98,6 @@ core::Result<std::string> BedContext::set_limit(const RuleOverride& o, const Act
   return message;
 }
 
-std::string BedContext::take_baseline(core::TimePoint start, const std::map<Metric, double>& entered) {
-  std::map<Metric, std::vector<double>> values;
-  std::map<Metric, std::pair<core::TimePoint, core::TimePoint>> span;
-  for (const auto& s : history_) {
-    if (s.time > start || start - s.time > baseline_window_) continue;
-    values[s.metric].push_back(s.value);
-    auto [it, fresh] = span.try_emplace(s.metric, s.time, s.time);
-    if (!fresh) it->second.second = s.time;
-  }
-  baseline_.clear();
-  std::vector<std::string> missing;
-  for (Metric m : {Metric::nibp_systolic, Metric::nibp_diastolic, Metric::nibp_mean, Metric::heart_rate,
-                   Metric::pulse_rate, Metric::spo2}) {
-    const bool enough = values.count(m) && (is_cuff(m) || span[m].second - span[m].first >=
-                                                              60s);  // one cuff or a minute of stream
-    if (enough) baseline_[m] = median(values[m]);
-  }
-  for (const auto& [m, v] : entered) baseline_[m] = v;
-  const bool have_bp = baseline_.count(Metric::nibp_systolic) > 0;
-  const bool have_rate = baseline_.count(Metric::heart_rate) || baseline_.count(Metric::pulse_rate);
-  if (!have_bp) missing.push_back("a cuff reading");
-  if (!have_rate || !baseline_.count(Metric::spo2)) missing.push_back("60 s of SpO2 and heart rate");
-  const auto window_min = std::chrono::duration_cast<std::chrono::minutes>(baseline_window_).count();
-  baseline_source_ = entered.empty() ? "measured" : values.empty() ? "entered" : "measured and entered";
-  std::string text = "baseline (" + baseline_source_ + ", median of the last " + std::to_string(window_min) +
-                     " min): " + values_text(baseline_);
-  if (!missing.empty()) {
-    std::string need;
-    for (const auto& m : missing) need += (need.empty() ? "" : " and ") + m;
-    text += "; not enough data for a full baseline (need " + need + " before the start)";
-    if (!have_bp) {
-      text += ": blood-pressure surge alarms are off, absolute limits stay in force";
-      if (baseline_.empty()) baseline_source_ = "unavailable";
-    }
-  }
-  return text;
-}
-
 core::Result<std::string> BedContext::start_infusion(const std::string& drug, const std::string& regimen,
                                                      const std::map<Metric, double>& entered_baseline,
                                                      const Actor& actor, core::TimePoint now,
@@ -160,11 +106,13 @@ core::Result<std::string> BedContext::start_infusion(const std::string& drug, co
     return core::Error::at("bed", "an infusion is already running on " + bed_ + "; stop it first",
                            core::ErrorCode::conflict);
   infusion_ = Infusion{now, drug.empty() ? "infusion" : drug, regimen};
-  const std::string baseline = take_baseline(now, entered_baseline);
+  const Baseline baseline = window_.take(now, entered_baseline);
+  baseline_ = baseline.values;
+  baseline_source_ = baseline.source;
   const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") +
-                              " started on " + bed_ + " by " + who(actor) + "; " + baseline;
+                              " started on " + bed_ + " by " + who(actor) + "; " + baseline.text;
   out.push_back({"infusion_started", message, "", infusion_->drug, actor, patient_id_});
-  out.push_back({"baseline", baseline, "", values_text(baseline_), actor, patient_id_});
+  out.push_back({"baseline", baseline.text, "", values_text(baseline_), actor, patient_id_});
   return message;
 }
 
@@ -200,10 +148,10 @@ void BedContext::restore(const BedState& s, AlarmProfile profile,
   infusion_ = s.infusion;
   baseline_ = s.baseline;
   baseline_source_ = s.baseline_source;
-  history_.clear();
+  window_.clear();
   for (const auto& o : recent)
-    if (o.reading.usable() && now - o.received <= baseline_window_)
-      history_.push_back({o.reading.metric, *o.reading.value, o.received});
+    if (o.reading.usable() && now - o.received <= window_.window())
+      window_.add(o.reading.metric, *o.reading.value, o.received);
   last_cuff_ = last_cuff;
 }
 

@@ -3,13 +3,13 @@
 // changes made to it, the infusion and the pre-infusion baseline taken from
 // the readings of the last baseline window. Commands change it and say so as
 // attributed context changes for the bus and the journal.
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "alerts/alarm_profile.hpp"
+#include "alerts/baseline_window.hpp"
 #include "alerts/bed_state.hpp"
 #include "alerts/limit_rules.hpp"
 #include "alerts/technical_conditions.hpp"
@@ -80,23 +80,15 @@ class BedContext {
   const std::string& baseline_source() const { return baseline_source_; }
 
  private:
-  struct Sample {
-    core::Metric metric;
-    double value;
-    core::TimePoint time;
-  };
-  std::string take_baseline(core::TimePoint start, const std::map<core::Metric, double>& entered);
-
   std::string bed_;
   AlarmProfile profile_;
   bool profile_from_admission_ = false;
   std::vector<RuleOverride> profile_changes_;
-  core::Duration baseline_window_;
   std::string patient_id_;
   std::optional<Infusion> infusion_;
   std::map<core::Metric, double> baseline_;
   std::string baseline_source_ = "none";
-  std::deque<Sample> history_;  // usable readings of the last baseline window
+  BaselineWindow window_;  // usable readings of the last baseline window
   std::map<core::Metric, core::Reading> latest_;
   std::optional<core::TimePoint> last_cuff_;
 };
