@@ -1,10 +1,10 @@
 #pragma once
-// Everything that decides alarms for one bed, without I/O: the patient and
-// their profile, the infusion session and its baseline, the latest values,
-// the rules and the alarm engine. The daemon feeds it readings, device
-// status and commands with the time; it answers with alarm transitions and
-// attributed context changes. Tests drive it with a fake clock.
-#include <deque>
+// Everything that decides alarms for one bed, without I/O. It composes the
+// bed's context (patient, profile, infusion, baseline), its limit rules, its
+// technical and rhythm conditions and the alarm engine they all report to.
+// The daemon feeds it readings, device status and commands with the time; it
+// answers with alarm transitions and attributed context changes. Tests drive
+// it with a fake clock.
 #include <map>
 #include <optional>
 #include <string>
@@ -12,28 +12,17 @@
 
 #include "alerts/alarm_engine.hpp"
 #include "alerts/alarm_profile.hpp"
+#include "alerts/bed_context.hpp"
+#include "alerts/bed_state.hpp"
+#include "alerts/condition_catalog.hpp"
 #include "alerts/limit_rules.hpp"
-#include "alerts/rhythm_analyzer.hpp"
+#include "alerts/rhythm_conditions.hpp"
+#include "alerts/technical_conditions.hpp"
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
 #include "core/result.hpp"
 
 namespace vigil::alerts {
-
-struct Actor {
-  std::string who;
-  std::string station;
-};
-
-// A change to the bed's context, for the bus and the journal.
-struct ContextChange {
-  std::string what;  // admitted, discharged, limit_changed, infusion_started, infusion_stopped, baseline
-  std::string message;
-  std::string old_value;
-  std::string new_value;
-  Actor actor;
-  std::string patient_id;
-};
 
 struct BedOutput {
   std::vector<AlarmEvent> alarms;
@@ -43,42 +32,6 @@ struct BedOutput {
     context.clear();
   }
 };
-
-struct Infusion {
-  core::TimePoint started{};
-  std::string drug;
-  std::string regimen;
-};
-
-// What of a bed must survive a restart of the daemon. The daemon journals it
-// and, on start, rebuilds the profile (the named one, then the changes in
-// order) and hands both back to restore().
-struct BedState {
-  std::string patient_id;
-  std::string profile;                        // the profile the changes apply to
-  bool profile_from_admission = false;        // chosen at admission; else the bed's configured one
-  std::vector<RuleOverride> profile_changes;  // in the order they were made
-  std::optional<Infusion> infusion;
-  std::map<core::Metric, double> baseline;
-  std::string baseline_source = "none";
-  std::map<std::string, core::DeviceConditions> device_conditions;
-  std::vector<AlarmState> alarms;
-};
-
-// A condition a bed can raise, for `vigild --list-conditions` and the drill
-// report, which must tell "no alarm came" from "this vigild cannot raise it".
-// Per-device technical conditions are named with the placeholder
-// "<device>": "device_lost:<device>".
-struct ConditionInfo {
-  std::string condition;
-  AlarmKind kind = AlarmKind::physiological;
-  std::vector<Priority> priorities;  // the levels it can reach, lowest first
-  std::string label;
-  // A rhythm condition: the beats rhythm analysis raises it from (a bed
-  // whose devices give none of them cannot have it). Empty for the others.
-  std::vector<BeatSource> beats;
-};
-std::vector<ConditionInfo> known_conditions(const AlarmProfile& profile);
 
 class BedAlarms {
  public:
@@ -92,11 +45,9 @@ class BedAlarms {
   // Many bad frames among the good ones: a low-priority technical alarm.
   void on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
                   BedOutput& out);
-  void on_beat(const Beat& beat);
-  // The stretch of ECG waveform the daemon's QRS detector has looked at (see
-  // RhythmAnalyzer::note_ecg_coverage); its beats come through on_beat.
+  void on_beat(const Beat& beat) { rhythm_.on_beat(beat); }
   void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
-    rhythm_.note_ecg_coverage(first, end, quality, flat);
+    rhythm_.on_ecg_coverage(first, end, quality, flat);
   }
   void tick(core::TimePoint now, BedOutput& out);
 
@@ -136,50 +87,27 @@ class BedAlarms {
   void restore(const BedState& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
                std::optional<core::TimePoint> last_cuff, core::TimePoint now, BedOutput& out);
 
-  const std::string& bed() const { return bed_; }
-  const std::string& patient_id() const { return patient_id_; }
-  const AlarmProfile& profile() const { return profile_; }
-  const std::optional<Infusion>& infusion() const { return infusion_; }
-  const std::map<core::Metric, double>& baseline() const { return baseline_; }
-  const std::string& baseline_source() const { return baseline_source_; }
+  const std::string& bed() const { return context_.bed(); }
+  const std::string& patient_id() const { return context_.patient_id(); }
+  const AlarmProfile& profile() const { return context_.profile(); }
+  const std::optional<Infusion>& infusion() const { return context_.infusion(); }
+  const std::map<core::Metric, double>& baseline() const { return context_.baseline(); }
+  const std::string& baseline_source() const { return context_.baseline_source(); }
   const AlarmEngine& engine() const { return engine_; }
   RhythmState rhythm(core::TimePoint now) const { return rhythm_.state(now); }
 
  private:
-  struct Sample {
-    core::Metric metric;
-    double value;
-    core::TimePoint time;
-  };
-  void use_profile(AlarmProfile p);
-  std::string take_baseline(core::TimePoint start, const std::map<core::Metric, double>& entered);
+  // The rules and the engine follow the context's profile; rule states
+  // restart, so a limit that moved is judged afresh on the next reading.
+  void follow_profile();
+  void report(const std::vector<ConditionReport>& reports, core::TimePoint now, BedOutput& out);
   void check_nibp_overdue(core::TimePoint now, BedOutput& out);
-  void check_rhythm(core::TimePoint now, BedOutput& out);
-  static std::string who(const Actor& a);
 
-  std::string bed_;
-  AlarmProfile profile_;
-  core::Duration baseline_window_;
+  BedContext context_;
   LimitRules rules_;
   AlarmEngine engine_;
-  std::string patient_id_;
-  std::optional<Infusion> infusion_;
-  std::map<core::Metric, double> baseline_;
-  std::string baseline_source_ = "none";
-  std::deque<Sample> history_;  // usable readings of the last baseline window
-  std::map<core::Metric, core::Reading> latest_;
-  std::optional<core::TimePoint> last_cuff_;
-  std::map<std::string, core::DeviceConditions> device_conditions_;
-  RhythmAnalyzer rhythm_;
-  std::optional<core::TimePoint> last_beat_;
-  std::optional<core::TimePoint> reported_pause_;
-  // The AF episode: when the rhythm was last called AF, at what rate and
-  // from which beats (held through gaps shorter than af_episode_hold).
-  std::optional<core::TimePoint> af_last_called_;
-  double af_last_rate_ = 0;
-  std::optional<BeatSource> af_last_source_;
-  bool profile_from_admission_ = false;
-  std::vector<RuleOverride> profile_changes_;
+  TechnicalConditions technical_;
+  RhythmConditions rhythm_;
 };
 
 }  // namespace vigil::alerts

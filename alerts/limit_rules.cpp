@@ -97,6 +97,7 @@ void LimitRules::resume(const std::string& condition, core::Metric metric, core:
 void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx) {
   const LimitRule& rule = rules_[i];
   RuleState& st = state_[i];
+  const double value = *r.value;  // evaluate() passes usable readings only
   double limit = rule.threshold;
   double baseline = 0;
   if (rule.baseline_relative()) {
@@ -115,27 +116,27 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   bool crossed;
   switch (rule.kind) {
     case LimitKind::above:
-      crossed = h > 0 ? r.value >= limit - h : r.value > limit;
+      crossed = h > 0 ? value >= limit - h : value > limit;
       break;
     case LimitKind::below:
-      crossed = h > 0 ? r.value <= limit + h : r.value < limit;
+      crossed = h > 0 ? value <= limit + h : value < limit;
       break;
     case LimitKind::at_or_below:
-      crossed = r.value <= limit + h;
+      crossed = value <= limit + h;
       break;
     default:
-      crossed = r.value >= limit - h;
+      crossed = value >= limit - h;
       break;
   }
   if (crossed && rule.baseline_relative() && rule.floor > 0) {
     const auto fm = rule.floor_metric.value_or(rule.metric);
-    double floor_value = r.value;
+    double floor_value = value;
     if (fm != rule.metric) {
       const core::Reading* other = lookup(ctx.latest, fm);
-      if (!other) {
+      if (!other || !other->value) {
         crossed = false;
       } else {
-        floor_value = other->value;
+        floor_value = *other->value;
       }
     }
     crossed = crossed && floor_value >= rule.floor;
@@ -143,7 +144,7 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   if (crossed && !st.present) st.since = now;
   if (!crossed) st.since.reset();
   st.present = crossed;
-  st.value = r.value;
+  st.value = value;
   st.limit = limit;
   st.baseline = baseline;
 }
@@ -200,7 +201,7 @@ ConditionReport LimitRules::report_for(const std::string& condition, core::Metri
 std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device,
                                                   core::TimePoint now, const RuleContext& ctx) {
   std::vector<ConditionReport> reports;
-  if (!r.quality.usable()) return reports;
+  if (!r.usable()) return reports;
   std::vector<std::string> touched;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;

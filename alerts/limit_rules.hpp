@@ -69,7 +69,7 @@ class LimitRules {
   explicit LimitRules(std::vector<LimitRule> rules = {});
 
   // Reports for every condition that has a rule on this reading's metric.
-  // Unusable readings (artifact, sensor off, invalid) report nothing: they
+  // Unusable readings (artifact, sensor off, invalid, no value) report nothing: they
   // neither count toward a condition nor clear it, and its delay keeps running.
   std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device,
                                         core::TimePoint now, const RuleContext& ctx = {});

@@ -31,11 +31,16 @@ struct Quality {
   }
 };
 
+// A device that sends "no number" (dashes, 511, NaN, a null flavour) gives
+// a Reading without a value, keeping whatever quality flags it reported.
 struct Reading {
   Metric metric{};
-  double value = 0;
+  std::optional<double> value;
   Quality quality{};
   std::optional<TimePoint> device_time;  // when the device says it measured, if it says
+
+  // The one test of whether a rule may evaluate this reading.
+  bool usable() const { return value.has_value() && quality.usable(); }
 };
 
 struct Observation {

@@ -259,10 +259,10 @@ bool Journal::reserve_seq(const std::string& bed, std::uint64_t up_to) {
 }
 
 void Journal::queue(v1::BusMessage m) {
-  // A reading the device flagged as having no value (invalid, NaN) is
-  // published but not journalled: the column holds numbers only, and one such
-  // row would fail the writer's whole batch. The technical condition behind
-  // it (sensor off, searching) is journalled as an alarm transition.
+  // A NaN or infinite value is published but not journalled: the column
+  // holds numbers only, and one such row would fail the writer's whole
+  // batch. vigild drops them before the bus; a reading without a value goes
+  // out as 0 flagged invalid (wire/observation.cpp) and is journalled so.
   if (m.has_observation() && !std::isfinite(m.observation().value())) return;
   if (writer_) writer_->write(std::move(m));
 }

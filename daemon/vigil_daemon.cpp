@@ -329,12 +329,12 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
   BedMonitor* b = bed(link.bed());
   const auto now = clock_.now();
   for (const auto& r : out.readings) {
-    // A reading without a number must say it is invalid (the device's "no
-    // value"); any other NaN or infinity is a codec bug, dropped here with a
-    // line naming it before rules, bus or journal see it.
-    if (!std::isfinite(r.value) && !r.quality.has(core::QualityFlag::invalid)) {
-      spdlog::error("{}/{}: {} reading with no finite value dropped (a codec bug)", link.bed(), link.id(),
-                    core::name(r.metric));
+    // A device's "no number" is a reading without a value; a NaN or infinity
+    // is a codec bug, dropped here with a line naming it before rules, bus or
+    // journal see it.
+    if (r.value && !std::isfinite(*r.value)) {
+      spdlog::error("{}/{}: {} reading with a value that is not finite dropped (a bug of the {} codec)",
+                    link.bed(), link.id(), core::name(r.metric), link.protocol().name);
       continue;
     }
     b->on_reading(link.id(), r, now);

@@ -27,7 +27,7 @@ void check(bool ok) {
 std::string flatten(const DecodeOutput& out) {
   std::string s(out.to_send.begin(), out.to_send.end());
   for (const auto& r : out.readings) {
-    s += std::to_string(static_cast<int>(r.metric)) + ":" + std::to_string(r.value) + ":" +
+    s += std::to_string(static_cast<int>(r.metric)) + ":" + (r.value ? std::to_string(*r.value) : "-") + ":" +
          std::to_string(r.quality.bits) + ":" +
          std::to_string(r.device_time ? r.device_time->time_since_epoch().count() : -1) + ";";
   }

@@ -20,7 +20,7 @@ void check(bool ok) {
 std::string flatten(const DecodeOutput& out) {
   std::string s;
   for (const auto& r : out.readings) {
-    s += std::to_string(static_cast<int>(r.metric)) + ":" + std::to_string(r.value) + ":" +
+    s += std::to_string(static_cast<int>(r.metric)) + ":" + (r.value ? std::to_string(*r.value) : "-") + ":" +
          std::to_string(r.quality.bits) + ";";
   }
   for (const auto& e : out.errors) s += e + ";";

@@ -2,7 +2,6 @@
 #include "drivers/cms50/cms50_codec.hpp"
 
 #include <cstdio>
-#include <limits>
 #include <string>
 
 #include "drivers/resync_scanner.hpp"
@@ -269,8 +268,7 @@ class Cms50Session final : public DeviceSession {
                           DecodeOutput& out) {
     if (invalid) q.set(QualityFlag::invalid);
     if (!throttle.due(invalid ? 0u : raw, q)) return;
-    const double value = invalid ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(raw);
-    out.readings.push_back({m, value, q, std::nullopt});
+    out.readings.push_back({m, invalid ? std::nullopt : std::optional<double>{raw}, q, std::nullopt});
   }
 
   // A packet that broke while the stream was in step is a bad frame; before

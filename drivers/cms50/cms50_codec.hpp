@@ -55,7 +55,7 @@
 //    long to searching + low_signal_quality. The "low SpO2" bit is the
 //    device's own alarm and is ignored (the protocol document says so too).
 //  - Invalid SpO2 / pulse (0x7F / 0xFF, and 0, which finger-out packets carry)
-//    is a Reading with QualityFlag::invalid and value NaN. PI is reported only
+//    is a Reading with QualityFlag::invalid and no value. PI is reported only
 //    when valid, so a device without PI does not create an empty metric.
 //  - The old format has no checksum and little structure: the session locks
 //    on it only after three well-formed packets back to back, and drops the

@@ -18,7 +18,7 @@ bool exists(const DatexGroup& g) {
 }
 
 core::Reading reading_of(Metric metric, std::int16_t raw, double scale, core::Quality quality) {
-  core::Reading r{metric, 0.0, quality, std::nullopt};
+  core::Reading r{metric, std::nullopt, quality, std::nullopt};
   if (datex_is_special(raw))
     r.quality.set(QualityFlag::invalid);
   else

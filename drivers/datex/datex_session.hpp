@@ -20,7 +20,7 @@
 //    VSCapture's default; the protocol table's expected interval is 5 s.
 //  - Readings of a group whose "module exists" bit is clear are not reported
 //    (the monitor has no such measurement). Special values (-32001 and
-//    below) give an invalid reading with value 0.
+//    below) give an invalid reading without a value.
 //  - ECG heart rate is reported only when the monitor's heart rate source is
 //    ECG (or not selected); with another source the number is a pulse rate
 //    and SpO2's own pulse rate is reported instead. Noise or artifact bits

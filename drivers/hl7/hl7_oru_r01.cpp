@@ -252,7 +252,7 @@ class RowReader {
     if (!time.problem.empty()) problem(obx, time.problem);
     if (value && (*value < 0 || *value > plausible_max(metric))) value.reset();
     if (!value) r.quality.set(QualityFlag::invalid);
-    r.value = value.value_or(0);
+    r.value = value;
     if (core::info(metric).episodic) r.device_time = time.instant;
     out_.readings.push_back(r);
     if (value) out_.observations.push_back({metric, *value, time.instant});

@@ -37,7 +37,7 @@
 //    metric (a second probe, another source) are skipped and counted.
 //  - No value, status X/N/W/D, a null flavour, demo or test data, or a value
 //    outside the metric's plausible range: the reading is kept but flagged
-//    QualityFlag::invalid (value 0 when there is none), so the last good
+//    QualityFlag::invalid (without a value when there is none), so the last good
 //    number stops being current.
 //  - kPa is converted to mmHg; any other unit that is not the metric's own is
 //    a problem and the row is dropped. An empty unit means the metric's own.

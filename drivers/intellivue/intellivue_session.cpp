@@ -368,7 +368,7 @@ class IntellivueSession final : public DeviceSession {
           continue;
         }
       }
-      core::Reading reading{spec->metric, 0.0, intellivue_quality(v.state), measured};
+      core::Reading reading{spec->metric, std::nullopt, intellivue_quality(v.state), measured};
       if (const auto value = intellivue_float_value(v.value))
         reading.value = *value * scale;
       else

@@ -42,7 +42,7 @@
 //  - MeasurementState: invalid, unavailable, demo data or test data make
 //    the reading invalid (demo and test data also get one error line per
 //    poll result); questionable or calibration ongoing make it questionable.
-//    FLOAT NaN, NRes and infinities are invalid with value 0.
+//    FLOAT NaN, NRes and infinities are invalid, without a value.
 //  - Continuous values are reported with every poll result and carry no
 //    device time (the receive time is within a second of the measurement).
 //  - NIBP is reported once per measurement: when its values, validity or

@@ -397,7 +397,7 @@ namespace {
 void add_reading(core::Metric metric, bool present, const std::optional<double>& value, core::Quality quality,
                  std::vector<core::Reading>& readings) {
   if (!present) return;
-  core::Reading r{metric, value.value_or(0.0), quality, std::nullopt};
+  core::Reading r{metric, value, quality, std::nullopt};
   if (!value) r.quality.set(QualityFlag::invalid);
   readings.push_back(r);
 }

@@ -37,9 +37,10 @@
 // a number cannot be detected. Lines that do not parse are rejected whole.
 //
 // Decisions (vigil's, not Masimo's):
-//  - A "no value" field yields a Reading flagged QualityFlag::invalid with
-//    value 0, so the last good number stops being current at once instead of
-//    lingering until it goes stale. Readers must check Quality::usable().
+//  - A "no value" field yields a Reading without a value, flagged
+//    QualityFlag::invalid, so the last good number stops being current at
+//    once instead of lingering until it goes stale. Readers must check
+//    Reading::usable().
 //  - The device clock is a local wall clock of unknown zone that nobody
 //    synchronises. MasimoFrame::device_time holds its fields as if they were
 //    UTC (a "naive" time, not an instant); readings do not carry it, because

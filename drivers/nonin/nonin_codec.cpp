@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -128,7 +127,7 @@ void append_reading(DecodeOutput& out, Metric metric, unsigned raw, unsigned mis
                     core::Quality q, const std::string& where) {
   if (raw == missing) {
     q.set(QualityFlag::invalid);
-    out.readings.push_back({metric, std::numeric_limits<double>::quiet_NaN(), q, std::nullopt});
+    out.readings.push_back({metric, std::nullopt, q, std::nullopt});
   } else if (raw > max) {
     out.errors.push_back(where + ": " + std::string(core::name(metric)) + " " + std::to_string(raw) +
                          " is outside 0-" + std::to_string(max) + ", value not reported");

@@ -43,7 +43,7 @@
 //    10 s with SNSA set; those readings carry QualityFlag::sensor_off, so no
 //    rule takes them for a measurement.
 //  - Missing data (511 / 127) becomes a Reading with QualityFlag::invalid and
-//    value NaN, so the daemon sees that the device is talking but has no number.
+//    no value, so the daemon sees that the device is talking but has no number.
 //  - A beat is the rising edge of the perfusion bits (RPRF/GPRF, set for 12
 //    frames per pulse): one BeatMark per pulse, emitted with the frame.
 //  - Perfusion (red/yellow) maps to low_perfusion; per-pulse flags hold until

@@ -38,6 +38,16 @@ TEST_CASE("artifact, sensor-off and invalid values are not usable; low perfusion
   }
 }
 
+TEST_CASE("a reading without a value is never usable, whatever its flags say") {
+  Reading r{Metric::spo2, std::nullopt, {}, std::nullopt};
+  CHECK(r.quality.usable());
+  CHECK_FALSE(r.usable());
+  r.value = 97;
+  CHECK(r.usable());
+  r.quality.set(QualityFlag::artifact);
+  CHECK_FALSE(r.usable());
+}
+
 TEST_CASE("an episodic value's age counts from the device's measurement time") {
   Observation o;
   o.received = TimePoint{std::chrono::seconds{1000}};

@@ -66,7 +66,12 @@ inline std::string format_conditions(core::DeviceConditions c) {
 inline std::string format_reading(const core::Reading& r) {
   std::ostringstream s;
   s.precision(10);
-  s << "reading " << core::name(r.metric) << " " << r.value << " " << format_quality(r.quality);
+  s << "reading " << core::name(r.metric) << " ";
+  if (r.value)
+    s << *r.value;
+  else
+    s << "-";
+  s << " " << format_quality(r.quality);
   if (r.device_time) s << " measured " << format_time(*r.device_time);
   return s.str();
 }

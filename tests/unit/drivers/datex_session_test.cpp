@@ -247,7 +247,7 @@ TEST_CASE("special values give invalid readings with value 0") {
   REQUIRE(c.readings.size() == 3);
   CHECK(c.readings[0].metric == Metric::heart_rate);
   CHECK(c.readings[0].quality.has(QualityFlag::invalid));
-  CHECK(c.readings[0].value == 0);
+  CHECK_FALSE(c.readings[0].value);
   CHECK(c.readings[1].metric == Metric::spo2);
   CHECK(c.readings[1].quality.has(QualityFlag::invalid));
   CHECK(c.readings[2].value == 64);

@@ -335,7 +335,7 @@ TEST_CASE("values the monitor has not got are invalid readings, not numbers") {
   const auto hr = of(o.readings, Metric::heart_rate);
   REQUIRE(hr.size() == 1);
   CHECK(hr[0].quality.has(QualityFlag::invalid));
-  CHECK(hr[0].value == 0);
+  CHECK_FALSE(hr[0].value);
   const auto sys = of(o.readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].quality.has(QualityFlag::invalid));

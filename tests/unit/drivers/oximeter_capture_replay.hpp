@@ -49,10 +49,10 @@ inline std::string oximeter_conditions_text(core::DeviceConditions c) {
   return text.empty() ? "none" : text;
 }
 
-inline std::string oximeter_value_text(double v) {
-  if (std::isnan(v)) return "-";
+inline std::string oximeter_value_text(std::optional<double> v) {
+  if (!v) return "-";
   char text[32];
-  std::snprintf(text, sizeof text, "%g", v);
+  std::snprintf(text, sizeof text, "%g", *v);
   return text;
 }
 

@@ -63,7 +63,7 @@ struct Rig {
 std::vector<double> values(const Decoded& d, core::Metric m) {
   std::vector<double> v;
   for (const auto& r : d.readings)
-    if (r.metric == m && r.quality.usable()) v.push_back(r.value);
+    if (r.metric == m && r.usable()) v.push_back(*r.value);
   return v;
 }
 

@@ -48,6 +48,29 @@ TEST_CASE("usable on the wire is core::Quality::usable, questionable included") 
   }
 }
 
+TEST_CASE("a reading without a value goes out as value 0 flagged invalid, as codecs sent it before") {
+  core::Observation o;
+  o.reading.metric = core::Metric::spo2;
+  o.reading.quality.set(core::QualityFlag::sensor_off);
+  auto p = wire::to_proto(o, false);
+  CHECK(p.value() == 0);
+  CHECK(p.quality().invalid());
+  CHECK(p.quality().sensor_off());
+  // A codec that forgot the flag still never sends a usable reading.
+  o.reading.quality = {};
+  p = wire::to_proto(o, false);
+  CHECK_FALSE(wire::usable(p.quality()));
+  o.reading.value = 0;
+  p = wire::to_proto(o, false);
+  CHECK(wire::usable(p.quality()));
+  // The same bytes as an invalid reading of 0 (what four codecs sent for "no value").
+  core::Observation zero;
+  zero.reading = {core::Metric::spo2, 0.0, {}, std::nullopt};
+  zero.reading.quality.set(core::QualityFlag::invalid);
+  o.reading = {core::Metric::spo2, std::nullopt, zero.reading.quality, std::nullopt};
+  CHECK(wire::to_proto(o, false).SerializeAsString() == wire::to_proto(zero, false).SerializeAsString());
+}
+
 TEST_CASE("topic, bed and sequence number of each kind of bus message") {
   v1::BusMessage m;
   CHECK(wire::topic_kind(m) == "unknown");

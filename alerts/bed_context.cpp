@@ -1,0 +1,170 @@
+#include "alerts/bed_context.hpp"
+
+namespace vigil::alerts {
+using namespace std::chrono_literals;
+using core::Metric;
+
+namespace {
+
+bool is_cuff(Metric m) {
+  return core::info(m).episodic;
+}
+
+}  // namespace
+
+std::string who(const Actor& a) {
+  return a.who.empty() ? "(unnamed)" : a.who + (a.station.empty() ? "" : " at " + a.station);
+}
+
+BedContext::BedContext(std::string bed, AlarmProfile profile, core::Duration baseline_window)
+    : bed_{std::move(bed)}, profile_{std::move(profile)}, window_{baseline_window} {}
+
+void BedContext::on_reading(const core::Reading& r, core::TimePoint now) {
+  if (!r.usable()) return;
+  latest_[r.metric] = r;
+  window_.add(r.metric, *r.value, now);
+  if (is_cuff(r.metric)) last_cuff_ = r.device_time.value_or(now);
+}
+
+RuleContext BedContext::rule_context() const {
+  return {baseline_.empty() ? nullptr : &baseline_, &latest_};
+}
+
+std::optional<CuffWatch> BedContext::cuff_watch() const {
+  if (!infusion_ || profile_.nibp_cycle <= 0s) return std::nullopt;
+  return CuffWatch{infusion_->started, last_cuff_, profile_.nibp_cycle, profile_.nibp_grace};
+}
+
+bool BedContext::reconfigure(AlarmProfile profile) {
+  if (!patient_id_.empty()) return false;
+  profile_ = std::move(profile);
+  return true;
+}
+
+core::Result<std::string> BedContext::admit(const std::string& patient_id, AlarmProfile profile,
+                                            const std::vector<RuleOverride>& overrides,
+                                            const std::map<Metric, double>& entered_baseline,
+                                            const Actor& actor, std::vector<ContextChange>& out) {
+  if (patient_id.empty()) return core::Error::at("patient_id", "a patient id is required");
+  if (!patient_id_.empty() && patient_id_ != patient_id)
+    return core::Error::at("bed", bed_ + " is occupied by patient " + patient_id_ + "; discharge first",
+                           core::ErrorCode::conflict);
+  std::vector<std::string> changes;
+  for (const auto& o : overrides) {
+    auto r = apply_override(profile, o);
+    if (!r) return r.failure().within("overrides");
+    changes.push_back(r.value());
+  }
+  patient_id_ = patient_id;
+  profile_ = std::move(profile);
+  profile_from_admission_ = true;
+  profile_changes_ = overrides;
+  baseline_.clear();
+  baseline_source_ = "none";
+  if (!entered_baseline.empty()) {
+    baseline_ = entered_baseline;
+    baseline_source_ = "entered";
+  }
+  std::string message = "patient " + patient_id + " admitted to " + bed_ + " with profile " + profile_.name +
+                        " by " + who(actor);
+  for (const auto& c : changes) message += "; " + c;
+  if (!entered_baseline.empty()) message += "; baseline entered: " + values_text(baseline_);
+  out.push_back({"admitted", message, "", profile_.name, actor, patient_id_});
+  return message;
+}
+
+core::Result<std::string> BedContext::discharge(const Actor& actor, std::vector<ContextChange>& out) {
+  if (patient_id_.empty())
+    return core::Error::at("bed", bed_ + " has no patient to discharge", core::ErrorCode::conflict);
+  const std::string message = "patient " + patient_id_ + " discharged from " + bed_ + " by " + who(actor);
+  out.push_back({"discharged", message, patient_id_, "", actor, patient_id_});
+  patient_id_.clear();
+  baseline_.clear();
+  baseline_source_ = "none";
+  return message;
+}
+
+core::Result<std::string> BedContext::set_limit(const RuleOverride& o, const Actor& actor,
+                                                std::vector<ContextChange>& out) {
+  AlarmProfile changed = profile_;
+  auto r = apply_override(changed, o);
+  if (!r) return r.failure().within("limit");
+  profile_ = std::move(changed);
+  profile_changes_.push_back(o);
+  const auto arrow = r.value().find(" -> ");
+  const std::string message = "limit changed on " + bed_ + " by " + who(actor) + ": " + r.value();
+  out.push_back({"limit_changed", message, r.value().substr(0, arrow),
+                 arrow == std::string::npos ? "" : r.value().substr(arrow + 4), actor, patient_id_});
+  return message;
+}
+
+core::Result<std::string> BedContext::start_infusion(const std::string& drug, const std::string& regimen,
+                                                     const std::map<Metric, double>& entered_baseline,
+                                                     const Actor& actor, core::TimePoint now,
+                                                     std::vector<ContextChange>& out) {
+  if (infusion_)
+    return core::Error::at("bed", "an infusion is already running on " + bed_ + "; stop it first",
+                           core::ErrorCode::conflict);
+  infusion_ = Infusion{now, drug.empty() ? "infusion" : drug, regimen};
+  const Baseline baseline = window_.take(now, entered_baseline);
+  baseline_ = baseline.values;
+  baseline_source_ = baseline.source;
+  const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") +
+                              " started on " + bed_ + " by " + who(actor) + "; " + baseline.text;
+  out.push_back({"infusion_started", message, "", infusion_->drug, actor, patient_id_});
+  out.push_back({"baseline", baseline.text, "", values_text(baseline_), actor, patient_id_});
+  return message;
+}
+
+core::Result<std::string> BedContext::stop_infusion(const Actor& actor, core::TimePoint now,
+                                                    std::vector<ContextChange>& out) {
+  if (!infusion_)
+    return core::Error::at("bed", "no infusion is running on " + bed_, core::ErrorCode::conflict);
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - infusion_->started).count();
+  const std::string message = infusion_->drug + " stopped on " + bed_ + " by " + who(actor) + " after " +
+                              std::to_string(minutes) + " min; the baseline stays in force until discharge";
+  out.push_back({"infusion_stopped", message, infusion_->drug, "", actor, patient_id_});
+  infusion_.reset();
+  return message;
+}
+
+void BedContext::save(BedState& s) const {
+  s.patient_id = patient_id_;
+  s.profile = profile_.name;
+  s.profile_from_admission = profile_from_admission_;
+  s.profile_changes = profile_changes_;
+  s.infusion = infusion_;
+  s.baseline = baseline_;
+  s.baseline_source = baseline_source_;
+}
+
+void BedContext::restore(const BedState& s, AlarmProfile profile,
+                         const std::vector<core::Observation>& recent,
+                         std::optional<core::TimePoint> last_cuff, core::TimePoint now) {
+  patient_id_ = s.patient_id;
+  profile_ = std::move(profile);
+  profile_from_admission_ = s.profile_from_admission;
+  profile_changes_ = s.profile_changes;
+  infusion_ = s.infusion;
+  baseline_ = s.baseline;
+  baseline_source_ = s.baseline_source;
+  window_.clear();
+  for (const auto& o : recent)
+    if (o.reading.usable() && now - o.received <= window_.window())
+      window_.add(o.reading.metric, *o.reading.value, o.received);
+  last_cuff_ = last_cuff;
+}
+
+std::string BedContext::restored_text(core::TimePoint now) const {
+  std::string text = patient_id_.empty() ? "no patient" : "patient " + patient_id_;
+  text += ", profile " + profile_.name;
+  if (!profile_changes_.empty()) text += " with " + std::to_string(profile_changes_.size()) + " change(s)";
+  if (infusion_) {
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - infusion_->started).count();
+    text += ", " + infusion_->drug + " infusion running for " + std::to_string(minutes) + " min";
+  }
+  if (!baseline_.empty()) text += ", baseline (" + baseline_source_ + ") " + values_text(baseline_);
+  return text;
+}
+
+}  // namespace vigil::alerts

@@ -1,0 +1,96 @@
+#pragma once
+// What a bed's alarms are judged against: the patient, their profile and the
+// changes made to it, the infusion and the pre-infusion baseline taken from
+// the readings of the last baseline window. Commands change it and say so as
+// attributed context changes for the bus and the journal.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/alarm_profile.hpp"
+#include "alerts/baseline_window.hpp"
+#include "alerts/bed_state.hpp"
+#include "alerts/limit_rules.hpp"
+#include "alerts/technical_conditions.hpp"
+#include "core/observation.hpp"
+#include "core/result.hpp"
+
+namespace vigil::alerts {
+
+struct Actor {
+  std::string who;
+  std::string station;
+};
+// "nurse at station-2", for messages.
+std::string who(const Actor& a);
+
+// A change to the bed's context, for the bus and the journal.
+struct ContextChange {
+  std::string what;  // admitted, discharged, limit_changed, infusion_started, infusion_stopped, baseline
+  std::string message;
+  std::string old_value;
+  std::string new_value;
+  Actor actor;
+  std::string patient_id;
+};
+
+class BedContext {
+ public:
+  BedContext(std::string bed, AlarmProfile profile, core::Duration baseline_window);
+
+  // Usable readings count toward the baseline and are what rise rules and
+  // floors compare with.
+  void on_reading(const core::Reading& r, core::TimePoint now);
+  RuleContext rule_context() const;
+  // Empty unless an infusion runs and the profile has a cuff cycle.
+  std::optional<CuffWatch> cuff_watch() const;
+
+  // A reloaded config's profile; refused while a patient is admitted.
+  bool reconfigure(AlarmProfile profile);
+  // Commands: errors start with the name of the field at fault. A change of
+  // profile (admit, set_limit) is for the caller to pass on to its rules.
+  core::Result<std::string> admit(const std::string& patient_id, AlarmProfile profile,
+                                  const std::vector<RuleOverride>& overrides,
+                                  const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
+                                  std::vector<ContextChange>& out);
+  core::Result<std::string> discharge(const Actor& actor, std::vector<ContextChange>& out);
+  core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor,
+                                      std::vector<ContextChange>& out);
+  core::Result<std::string> start_infusion(const std::string& drug, const std::string& regimen,
+                                           const std::map<core::Metric, double>& entered_baseline,
+                                           const Actor& actor, core::TimePoint now,
+                                           std::vector<ContextChange>& out);
+  core::Result<std::string> stop_infusion(const Actor& actor, core::TimePoint now,
+                                          std::vector<ContextChange>& out);
+
+  void save(BedState& s) const;
+  // After a restart: `recent` are the readings of the last baseline window
+  // and `last_cuff` the time of the last cuff reading, from the journal.
+  void restore(const BedState& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
+               std::optional<core::TimePoint> last_cuff, core::TimePoint now);
+  // What restore() brought back, for the "restored" context change.
+  std::string restored_text(core::TimePoint now) const;
+
+  const std::string& bed() const { return bed_; }
+  const std::string& patient_id() const { return patient_id_; }
+  const AlarmProfile& profile() const { return profile_; }
+  const std::optional<Infusion>& infusion() const { return infusion_; }
+  const std::map<core::Metric, double>& baseline() const { return baseline_; }
+  const std::string& baseline_source() const { return baseline_source_; }
+
+ private:
+  std::string bed_;
+  AlarmProfile profile_;
+  bool profile_from_admission_ = false;
+  std::vector<RuleOverride> profile_changes_;
+  std::string patient_id_;
+  std::optional<Infusion> infusion_;
+  std::map<core::Metric, double> baseline_;
+  std::string baseline_source_ = "none";
+  BaselineWindow window_;  // usable readings of the last baseline window
+  std::map<core::Metric, core::Reading> latest_;
+  std::optional<core::TimePoint> last_cuff_;
+};
+
+}  // namespace vigil::alerts

@@ -1,0 +1,57 @@
+// BaselineWindow on its own: which readings of the window make a baseline,
+// on a fake clock.
+#include "alerts/baseline_window.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace vigil;
+using namespace vigil::alerts;
+using namespace std::chrono_literals;
+using core::Metric;
+
+namespace {
+struct Window {
+  core::ManualClock clock;
+  BaselineWindow window{10min};
+  void stream(Metric m, double value, core::Duration length) {
+    for (auto end = clock.now() + length; clock.now() <= end; clock.advance(1s))
+      window.add(m, value, clock.now());
+  }
+};
+}  // namespace
+
+TEST_CASE("a minute of a streamed value or one cuff reading makes that metric's baseline") {
+  Window w;
+  w.stream(Metric::spo2, 96, 60s);
+  w.stream(Metric::pulse_rate, 80, 30s);
+  w.window.add(Metric::nibp_systolic, 118, w.clock.now());
+  const auto b = w.window.take(w.clock.now(), {});
+  CHECK(b.values == std::map<Metric, double>{{Metric::nibp_systolic, 118}, {Metric::spo2, 96}});
+  CHECK(b.source == "measured");
+  CHECK(b.text ==
+        "baseline (measured, median of the last 10 min): NIBP sys 118, SpO₂ 96; not enough data for a full "
+        "baseline (need 60 s of SpO2 and heart rate before the start)");
+}
+
+TEST_CASE("the baseline is the median, and entered values stand over measured ones") {
+  Window w;
+  w.stream(Metric::heart_rate, 70, 30s);
+  w.stream(Metric::heart_rate, 90, 40s);
+  const auto b = w.window.take(w.clock.now(), {{Metric::spo2, 95}});
+  CHECK(b.values.at(Metric::heart_rate) == 90);
+  CHECK(b.values.at(Metric::spo2) == 95);
+  CHECK(b.source == "measured and entered");
+}
+
+TEST_CASE("readings older than the window, or after the start, do not count") {
+  Window w;
+  w.window.add(Metric::nibp_systolic, 150, w.clock.now());
+  w.clock.advance(11min);
+  const auto start = w.clock.now();
+  w.clock.advance(1s);
+  w.window.add(Metric::nibp_systolic, 120, w.clock.now());
+  const auto b = w.window.take(start, {});
+  CHECK(b.values.empty());
+  CHECK(b.source == "unavailable");
+  CHECK(values_text(b.values) == "none");
+}
