@@ -1,4 +1,4 @@
-#include "daemon/journal_schema.hpp"
+#include "journal/journal_schema.hpp"
 
 #include <sqlite3.h>
 

@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 
-#include "daemon/sqlite_database.hpp"
+#include "journal/sqlite_database.hpp"
 
 namespace vigil::daemon {
 

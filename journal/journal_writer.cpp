@@ -1,4 +1,4 @@
-#include "daemon/journal_writer.hpp"
+#include "journal/journal_writer.hpp"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -9,8 +9,8 @@
 #include <cstring>
 #include <memory>
 
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal_schema.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal_schema.hpp"
 
 namespace vigil::daemon {
 namespace v1 = vigil::v1;

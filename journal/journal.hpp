@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "daemon/journal_reader.hpp"
-#include "daemon/journal_writer.hpp"
-#include "daemon/sqlite_database.hpp"
+#include "journal/journal_reader.hpp"
+#include "journal/journal_writer.hpp"
+#include "journal/sqlite_database.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/journal.pb.h"
 

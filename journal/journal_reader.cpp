@@ -1,8 +1,8 @@
-#include "daemon/journal_reader.hpp"
+#include "journal/journal_reader.hpp"
 
 #include <algorithm>
 
-#include "daemon/bus_messages.hpp"
+#include "journal/bus_messages.hpp"
 
 namespace vigil::daemon {
 namespace v1 = vigil::v1;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/observation.hpp"
-#include "daemon/sqlite_database.hpp"
+#include "journal/sqlite_database.hpp"
 #include "vigil/v1/bus.pb.h"
 #include "vigil/v1/journal.pb.h"
 

@@ -1,6 +1,6 @@
-#include "daemon/journal_state.hpp"
+#include "journal/journal_state.hpp"
 
-#include "daemon/bus_messages.hpp"
+#include "journal/bus_messages.hpp"
 
 namespace vigil::daemon {
 namespace v1 = vigil::v1;

@@ -1,6 +1,6 @@
 // The bed state the journal stores must give back exactly what BedAlarms
 // handed it, or a restart would bring back a different bed.
-#include "daemon/journal_state.hpp"
+#include "journal/journal_state.hpp"
 
 #include <doctest/doctest.h>
 

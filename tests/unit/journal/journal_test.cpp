@@ -1,7 +1,7 @@
 // The journal on a real SQLite file in a temp folder: what must be on disk
 // when a write returns, batching of readings, replay by sequence number,
 // retention, migration from an older schema, and failures a person can read.
-#include "daemon/journal.hpp"
+#include "journal/journal.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,9 +10,9 @@
 #include <mutex>
 #include <thread>
 
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal_schema.hpp"
-#include "temp_dir.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal_schema.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
 using namespace vigil::daemon;

@@ -1,4 +1,4 @@
-#include "daemon/sqlite_database.hpp"
+#include "journal/sqlite_database.hpp"
 
 #include <sqlite3.h>
 

@@ -1,10 +1,10 @@
-#include "daemon/journal_schema.hpp"
+#include "journal/journal_schema.hpp"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 
-#include "temp_dir.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
 using namespace vigil::daemon;

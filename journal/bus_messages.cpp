@@ -1,4 +1,4 @@
-#include "daemon/bus_messages.hpp"
+#include "journal/bus_messages.hpp"
 
 namespace vigil::daemon {
 

@@ -1,4 +1,4 @@
-#include "daemon/journal.hpp"
+#include "journal/journal.hpp"
 
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <system_error>
 
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal_schema.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal_schema.hpp"
 
 namespace vigil::daemon {
 namespace v1 = vigil::v1;
