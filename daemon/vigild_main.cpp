@@ -17,8 +17,8 @@
 #include "daemon/profile_config.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/port_listing.hpp"
-#include "drivers/serial_ports.hpp"
+#include "drivers/transport/port_listing.hpp"
+#include "drivers/transport/serial_ports.hpp"
 #include "drivers/transport_drill_clock.hpp"
 
 namespace {

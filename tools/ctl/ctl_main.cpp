@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "drivers/port_listing.hpp"
-#include "drivers/serial_ports.hpp"
+#include "drivers/transport/port_listing.hpp"
+#include "drivers/transport/serial_ports.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/ctl/export_command.hpp"
 #include "tools/ctl/request_builders.hpp"

@@ -6,7 +6,7 @@
 #include <deque>
 #include <memory>
 
-#include "drivers/transport_stream.hpp"
+#include "drivers/transport/stream.hpp"
 
 namespace vigil::drivers {
 

@@ -1,6 +1,6 @@
-#include <libserialport.h>
+#include "drivers/transport/serial_ports.hpp"
 
-#include "drivers/serial_ports.hpp"
+#include <libserialport.h>
 
 namespace vigil::drivers {
 namespace {

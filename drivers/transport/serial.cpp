@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "drivers/serial_ports.hpp"
-#include "drivers/transport_asio_stream.hpp"
+#include "drivers/transport/asio_stream.hpp"
+#include "drivers/transport/serial_ports.hpp"
 
 namespace vigil::drivers {
 namespace asio = boost::asio;

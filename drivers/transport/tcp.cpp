@@ -2,7 +2,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <charconv>
 
-#include "drivers/transport_asio_stream.hpp"
+#include "drivers/transport/asio_stream.hpp"
 
 namespace vigil::drivers {
 namespace asio = boost::asio;

@@ -1,4 +1,4 @@
-#include "drivers/port_listing.hpp"
+#include "drivers/transport/port_listing.hpp"
 
 #include <cstdio>
 

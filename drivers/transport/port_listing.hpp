@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/serial_ports.hpp"
+#include "drivers/transport/serial_ports.hpp"
 
 namespace vigil::drivers {
 
