@@ -19,7 +19,7 @@
 #include "drivers/device_session.hpp"
 #include "drivers/transport/port_listing.hpp"
 #include "drivers/transport/serial_ports.hpp"
-#include "drivers/transport_drill_clock.hpp"
+#include "tools/drill/drill_clock.hpp"
 
 namespace {
 

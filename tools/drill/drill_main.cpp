@@ -8,8 +8,8 @@
 #include <iostream>
 
 #include "sim/builtin_scenarios.hpp"
-#include "sim/drill_report.hpp"
 #include "sim/scenario_library.hpp"
+#include "tools/drill/drill_report.hpp"
 #include "tools/drill/drill_run.hpp"
 
 namespace {

@@ -12,11 +12,11 @@
 #include <thread>
 #include <zmq.hpp>
 
-#include "drivers/transport_drill_clock.hpp"
-#include "sim/drill_evaluation.hpp"
 #include "tools/ctl/command_client.hpp"
 #include "tools/drill/bus_recorder.hpp"
 #include "tools/drill/child_process.hpp"
+#include "tools/drill/drill_clock.hpp"
+#include "tools/drill/drill_evaluation.hpp"
 #include "tools/drill/drill_plan.hpp"
 
 namespace vigil::tools {

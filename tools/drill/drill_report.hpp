@@ -5,7 +5,7 @@
 // our own code: no plotting library).
 #include <string>
 
-#include "sim/drill_evaluation.hpp"
+#include "tools/drill/drill_evaluation.hpp"
 
 namespace vigil::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/drill_evaluation.hpp"
+#include "tools/drill/drill_evaluation.hpp"
 
 #include <algorithm>
 #include <map>

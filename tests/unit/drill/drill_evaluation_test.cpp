@@ -4,7 +4,7 @@
 // nurse's response is measured.
 #include <doctest/doctest.h>
 
-#include "sim/drill_report.hpp"
+#include "tools/drill/drill_report.hpp"
 
 using namespace vigil;
 using namespace vigil::sim;

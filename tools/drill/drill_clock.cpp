@@ -1,4 +1,4 @@
-#include "drivers/transport_drill_clock.hpp"
+#include "tools/drill/drill_clock.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
