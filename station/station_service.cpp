@@ -4,7 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "client/vigild_replay.hpp"
-#include "tools/tail/bus_line_format.hpp"
+#include "display/bus_line_format.hpp"
 
 namespace vigil::station {
 namespace {

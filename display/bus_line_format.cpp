@@ -1,4 +1,4 @@
-#include "tools/tail/bus_line_format.hpp"
+#include "display/bus_line_format.hpp"
 
 #include <google/protobuf/util/json_util.h>
 
