@@ -16,10 +16,10 @@
 #include "daemon/logging.hpp"
 #include "daemon/profile_config.hpp"
 #include "daemon/vigil_daemon.hpp"
+#include "drill/drill_clock.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/transport/port_listing.hpp"
 #include "drivers/transport/serial_ports.hpp"
-#include "tools/drill/drill_clock.hpp"
 
 namespace {
 

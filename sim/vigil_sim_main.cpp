@@ -7,11 +7,11 @@
 #include <map>
 #include <sstream>
 
+#include "drill/drill_clock.hpp"
 #include "sim/builtin_scenarios.hpp"
 #include "sim/capture_replay.hpp"
 #include "sim/scenario_library.hpp"
 #include "sim/sim_bed.hpp"
-#include "tools/drill/drill_clock.hpp"
 
 namespace {
 using namespace vigil;

@@ -4,7 +4,7 @@
 // nurse's response is measured.
 #include <doctest/doctest.h>
 
-#include "tools/drill/drill_report.hpp"
+#include "drill/drill_report.hpp"
 
 using namespace vigil;
 using namespace vigil::sim;

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "drill/drill_record.hpp"
 #include "sim/ward.hpp"
-#include "tools/drill/drill_record.hpp"
 
 namespace vigil::tools {
 

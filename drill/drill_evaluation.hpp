@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "drill/drill_record.hpp"
 #include "sim/ward.hpp"
-#include "tools/drill/drill_record.hpp"
 
 namespace vigil::sim {
 

@@ -8,7 +8,7 @@
 #include <map>
 #include <sstream>
 
-#include "tools/drill/drill_report.hpp"
+#include "drill/drill_report.hpp"
 
 namespace vigil::sim {
 namespace {

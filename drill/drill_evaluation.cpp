@@ -1,4 +1,4 @@
-#include "tools/drill/drill_evaluation.hpp"
+#include "drill/drill_evaluation.hpp"
 
 #include <algorithm>
 #include <map>

@@ -7,10 +7,10 @@
 #include <fstream>
 #include <iostream>
 
+#include "drill/drill_report.hpp"
+#include "drill/drill_run.hpp"
 #include "sim/builtin_scenarios.hpp"
 #include "sim/scenario_library.hpp"
-#include "tools/drill/drill_report.hpp"
-#include "tools/drill/drill_run.hpp"
 
 namespace {
 using namespace vigil;

@@ -1,4 +1,4 @@
-#include "tools/drill/child_process.hpp"
+#include "drill/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

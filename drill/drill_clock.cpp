@@ -1,4 +1,4 @@
-#include "tools/drill/drill_clock.hpp"
+#include "drill/drill_clock.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -5,7 +5,7 @@
 // our own code: no plotting library).
 #include <string>
 
-#include "tools/drill/drill_evaluation.hpp"
+#include "drill/drill_evaluation.hpp"
 
 namespace vigil::sim {
 

@@ -1,6 +1,6 @@
 #pragma once
 // The drill runner's subscriber: every message vigild publishes, turned into
-// the plain values a drill report is made from (tools/drill/drill_record.hpp), in
+// the plain values a drill report is made from (drill/drill_record.hpp), in
 // scenario time. It follows each bed's sequence numbers and heartbeats as
 // docs/bus-protocol.md says, so a report knows when it missed something.
 #include <chrono>
@@ -9,7 +9,7 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "tools/drill/drill_record.hpp"
+#include "drill/drill_record.hpp"
 #include "vigil/v1/bus.pb.h"
 
 namespace vigil::tools {

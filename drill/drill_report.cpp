@@ -1,5 +1,5 @@
 // The drill report as text for people and as JSON for programs.
-#include "tools/drill/drill_report.hpp"
+#include "drill/drill_report.hpp"
 
 #include <cstdio>
 #include <ctime>

@@ -1,4 +1,4 @@
-#include "tools/drill/drill_run.hpp"
+#include "drill/drill_run.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,12 +12,12 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "drill/bus_recorder.hpp"
+#include "drill/child_process.hpp"
+#include "drill/drill_clock.hpp"
+#include "drill/drill_evaluation.hpp"
+#include "drill/drill_plan.hpp"
 #include "tools/ctl/command_client.hpp"
-#include "tools/drill/bus_recorder.hpp"
-#include "tools/drill/child_process.hpp"
-#include "tools/drill/drill_clock.hpp"
-#include "tools/drill/drill_evaluation.hpp"
-#include "tools/drill/drill_plan.hpp"
 
 namespace vigil::tools {
 namespace {

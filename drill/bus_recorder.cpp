@@ -1,4 +1,4 @@
-#include "tools/drill/bus_recorder.hpp"
+#include "drill/bus_recorder.hpp"
 
 #include <algorithm>
 #include <cctype>
