@@ -12,12 +12,12 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "client/command_client.hpp"
 #include "drill/bus_recorder.hpp"
 #include "drill/child_process.hpp"
 #include "drill/drill_clock.hpp"
 #include "drill/drill_evaluation.hpp"
 #include "drill/drill_plan.hpp"
-#include "tools/ctl/command_client.hpp"
 
 namespace vigil::tools {
 namespace {

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "client/command_client.hpp"
 #include "drivers/transport/port_listing.hpp"
 #include "drivers/transport/serial_ports.hpp"
-#include "tools/ctl/command_client.hpp"
 #include "tools/ctl/export_command.hpp"
 #include "tools/ctl/request_builders.hpp"
 #include "tools/ctl/status_format.hpp"

@@ -11,9 +11,9 @@
 #include <iostream>
 
 #include "client/clone_client.hpp"
+#include "client/curve_client.hpp"
 #include "client/vigild_replay.hpp"
 #include "display/bus_line_format.hpp"
-#include "tools/ctl/curve_client.hpp"
 #include "tools/tail/bus_summary.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "tools/ctl/curve_client.hpp"
+#include "client/curve_client.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

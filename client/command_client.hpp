@@ -4,8 +4,8 @@
 #include <chrono>
 #include <string>
 
+#include "client/curve_client.hpp"
 #include "core/result.hpp"
-#include "tools/ctl/curve_client.hpp"
 #include "vigil/v1/command.pb.h"
 
 namespace vigil::tools {

@@ -1,4 +1,4 @@
-#include "tools/ctl/command_client.hpp"
+#include "client/command_client.hpp"
 
 #include <iterator>
 #include <random>
