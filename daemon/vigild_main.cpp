@@ -39,6 +39,7 @@ int list_protocols_json() {
     out += "  {\"name\": " + vigil::core::json_string(p.name) +
            ", \"title\": " + vigil::core::json_string(p.title) +
            ", \"family\": " + vigil::core::json_string(p.family) +
+           ", \"device\": " + vigil::core::json_string(vigil::drivers::device_kind_name(p.device)) +
            ", \"transport\": " + vigil::core::json_string(vigil::drivers::transport_name(p.transport)) +
            ", \"default_baud\": " + std::to_string(p.default_baud) +
            ", \"parity\": " + vigil::core::json_string(std::string(1, p.parity)) +

@@ -5,6 +5,19 @@
 #include "drivers/device_session.hpp"
 
 namespace vigil::drivers {
+namespace {
+
+bool talks_unasked(const Protocol& p) {
+  return !p.needs_request;
+}
+bool must_be_asked(const Protocol& p) {
+  return p.needs_request;
+}
+bool must_be_asked_on_a_builtin_port(const Protocol& p) {
+  return p.needs_request && !p.usb;
+}
+
+}  // namespace
 
 std::string protocol_hint(const SerialPortInfo& p) {
   // A bridge that only one supported device ships with names its protocol
@@ -12,11 +25,15 @@ std::string protocol_hint(const SerialPortInfo& p) {
   for (const auto& protocol : protocols())
     if (protocol.usb && p.usb_vid == protocol.usb->vid && p.usb_pid == protocol.usb->pid)
       return std::string{protocol.name} + " (" + std::string{protocol.usb->note} + ")";
+  // Otherwise "auto", with the registry's protocols by how they are found:
+  // those that talk unasked by listening, the others only when named. A
+  // protocol with a USB hint ships its own bridge, so it is never behind a
+  // built-in port.
   if (p.transport == "usb")
-    return "auto (a USB-serial adapter: masimo, nonin-2/7/8 or hl7-mllp are detected by listening; "
-           "name cms50, intellivue or datex in the config)";
-  return "auto (a built-in serial port: name intellivue or datex in the config, others are detected by "
-         "listening)";
+    return "auto (a USB-serial adapter: " + protocol_names(&talks_unasked, " or ") +
+           " are detected by listening; name " + protocol_names(&must_be_asked, " or ") + " in the config)";
+  return "auto (a built-in serial port: name " + protocol_names(&must_be_asked_on_a_builtin_port, " or ") +
+         " in the config, others are detected by listening)";
 }
 
 std::string describe_ports(const std::vector<SerialPortInfo>& ports) {
