@@ -6,7 +6,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-namespace vigil::tools {
+namespace vigil::client {
 
 core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint,
                                                    vigil::v1::CommandRequest request,
@@ -53,4 +53,4 @@ core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint,
   }
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::client

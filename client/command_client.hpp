@@ -8,11 +8,11 @@
 #include "core/result.hpp"
 #include "vigil/v1/command.pb.h"
 
-namespace vigil::tools {
+namespace vigil::client {
 
 core::Result<vigil::v1::CommandReply> send_command(const std::string& endpoint,
                                                    vigil::v1::CommandRequest request,
                                                    std::chrono::milliseconds timeout,
                                                    const CurveClientFiles& curve = {});
 
-}  // namespace vigil::tools
+}  // namespace vigil::client

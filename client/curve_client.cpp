@@ -10,7 +10,7 @@
 
 #include "core/curve_keys.hpp"
 
-namespace vigil::tools {
+namespace vigil::client {
 
 core::Result<bool> apply_curve(zmq::socket_t& socket, const CurveClientFiles& files) {
   if (!files.enabled()) return false;
@@ -55,4 +55,4 @@ core::Result<std::string> write_key_pair(const std::string& directory, const std
   return std::string{pub};
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::client

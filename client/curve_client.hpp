@@ -6,7 +6,7 @@
 
 #include "core/result.hpp"
 
-namespace vigil::tools {
+namespace vigil::client {
 
 struct CurveClientFiles {
   std::string key_file;         // this client's secret key file
@@ -20,4 +20,4 @@ core::Result<bool> apply_curve(zmq::socket_t& socket, const CurveClientFiles& fi
 // Writes NAME.key (public and secret, mode 0600) and NAME.pub (mode 0644).
 core::Result<std::string> write_key_pair(const std::string& directory, const std::string& name);
 
-}  // namespace vigil::tools
+}  // namespace vigil::client

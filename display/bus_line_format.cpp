@@ -7,7 +7,7 @@
 
 #include "core/metric.hpp"
 
-namespace vigil::tools {
+namespace vigil::display {
 namespace {
 
 std::string clock_time(const google::protobuf::Timestamp& ts) {
@@ -99,4 +99,4 @@ std::string format_json(const std::string& topic, const vigil::v1::BusMessage& m
   return "{\"topic\":\"" + escaped + "\",\"message\":" + body + "}";
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::display

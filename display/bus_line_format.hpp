@@ -5,9 +5,9 @@
 
 #include "vigil/v1/bus.pb.h"
 
-namespace vigil::tools {
+namespace vigil::display {
 
 std::string format_line(const vigil::v1::BusMessage& m);
 std::string format_json(const std::string& topic, const vigil::v1::BusMessage& m);
 
-}  // namespace vigil::tools
+}  // namespace vigil::display

@@ -233,7 +233,7 @@ class Runner {
   }
 
   void command(BusRecorder& bus, vigil::v1::CommandRequest r, const std::string& what) {
-    auto reply = send_command(plan_.command_client, std::move(r), 5000ms);
+    auto reply = client::send_command(plan_.command_client, std::move(r), 5000ms);
     if (!reply)
       bus.record().problems.push_back(what + ": " + reply.error());
     else if (!reply->ok())
