@@ -5,8 +5,9 @@
 // for programs and tests that are not C++); the exceptions still written
 // down are listed in docs/architecture.md, "Where the structure is known to
 // be thin". tests/unit/sim/protocol_conformance_test.cpp checks that every
-// row has a simulated device, golden captures, a fuzz target with seeds and
-// a docs page.
+// row has a simulated device, golden captures that its session decodes as
+// they expect, a fuzz target with seeds, a docs page and its rows in the
+// README's device table and docs/fuzzing.md.
 #include <string>
 #include <vector>
 
