@@ -16,11 +16,11 @@ namespace {
 using namespace vigil;
 
 // vigild and vigil-sim are looked for beside this program (an installed
-// tree, or the build folder's layout), then on PATH.
+// tree, or the build folder's layout: build/drill/vigil-drill beside
+// build/daemon/vigild), then on PATH.
 std::string sibling(const std::string& name, const std::string& build_subdir) {
   const auto self = std::filesystem::canonical("/proc/self/exe").parent_path();
-  for (const auto& candidate :
-       {self / name, self / ".." / ".." / build_subdir / name, self / ".." / "sbin" / name})
+  for (const auto& candidate : {self / name, self / ".." / build_subdir / name, self / ".." / "sbin" / name})
     if (std::filesystem::exists(candidate)) return std::filesystem::weakly_canonical(candidate).string();
   return name;
 }
