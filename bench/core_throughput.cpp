@@ -29,8 +29,8 @@
 #include "bench/device_feed.hpp"
 #include "daemon/bed_monitor.hpp"
 #include "daemon/bus_publisher.hpp"
-#include "daemon/journal.hpp"
 #include "drivers/device_session.hpp"
+#include "journal/journal.hpp"
 #include "vigil/v1/config.pb.h"
 
 namespace vigil::bench {

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal.hpp"
 
 using namespace vigil;
 using namespace std::chrono;

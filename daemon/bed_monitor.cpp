@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal_state.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal_state.hpp"
 
 namespace vigil::daemon {
 namespace {

@@ -15,9 +15,9 @@
 #include "daemon/bus_publisher.hpp"
 #include "daemon/device_clock_anchor.hpp"
 #include "daemon/ecg_beat_source.hpp"
-#include "daemon/journal.hpp"
 #include "daemon/link_health.hpp"
 #include "daemon/profile_config.hpp"
+#include "journal/journal.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
 

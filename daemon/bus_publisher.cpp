@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "daemon/bus_messages.hpp"
+#include "journal/bus_messages.hpp"
 
 namespace vigil::daemon {
 

@@ -5,8 +5,8 @@
 #include <functional>
 
 #include "alerts/alarm_settings.hpp"
-#include "daemon/bus_messages.hpp"
 #include "daemon/vigil_daemon.hpp"
+#include "journal/bus_messages.hpp"
 #include "wire/dose.hpp"
 
 namespace vigil::daemon {

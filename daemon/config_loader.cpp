@@ -10,7 +10,7 @@
 #include "core/curve_keys.hpp"
 #include "daemon/profile_config.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/transport_stream.hpp"
+#include "drivers/transport/stream.hpp"
 
 namespace vigil::daemon {
 namespace pb = google::protobuf;

@@ -12,7 +12,7 @@
 
 #include "daemon/link_health.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/transport_stream.hpp"
+#include "drivers/transport/stream.hpp"
 #include "vigil/v1/bus.pb.h"
 #include "vigil/v1/config.pb.h"
 

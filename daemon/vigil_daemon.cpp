@@ -10,7 +10,7 @@
 
 #include "core/curve_keys.hpp"
 #include "daemon/config_loader.hpp"
-#include "daemon/journal_state.hpp"
+#include "journal/journal_state.hpp"
 
 namespace vigil::daemon {
 namespace {

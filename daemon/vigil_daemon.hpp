@@ -22,9 +22,9 @@
 #include "daemon/capture_writer.hpp"
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
-#include "daemon/journal.hpp"
 #include "daemon/profile_config.hpp"
 #include "daemon/zap_authenticator.hpp"
+#include "journal/journal.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
 

@@ -16,10 +16,11 @@
 #include "daemon/logging.hpp"
 #include "daemon/profile_config.hpp"
 #include "daemon/vigil_daemon.hpp"
+#include "drill/drill_clock.hpp"
 #include "drivers/device_session.hpp"
-#include "drivers/port_listing.hpp"
-#include "drivers/serial_ports.hpp"
-#include "drivers/transport_drill_clock.hpp"
+#include "drivers/transport/port_listing.hpp"
+#include "drivers/transport/serial_ports.hpp"
+#include "drivers/udev_rules.hpp"
 
 namespace {
 
@@ -39,6 +40,7 @@ int list_protocols_json() {
     out += "  {\"name\": " + vigil::core::json_string(p.name) +
            ", \"title\": " + vigil::core::json_string(p.title) +
            ", \"family\": " + vigil::core::json_string(p.family) +
+           ", \"device\": " + vigil::core::json_string(vigil::drivers::device_kind_name(p.device)) +
            ", \"transport\": " + vigil::core::json_string(vigil::drivers::transport_name(p.transport)) +
            ", \"default_baud\": " + std::to_string(p.default_baud) +
            ", \"parity\": " + vigil::core::json_string(std::string(1, p.parity)) +
@@ -139,7 +141,7 @@ int main(int argc, char** argv) {
       "Reads the monitors at the bed, checks every reading against the patient's limits,\n"
       "and publishes readings and alarms on ZeroMQ."};
   std::string config_path, check_path;
-  bool ports = false, protocols = false, json = false, conditions = false;
+  bool ports = false, protocols = false, json = false, conditions = false, udev_rules = false;
   double clock_rate = 1.0, clock_anchor_ms = 0;
   std::string capture_path, clock_file;
   app.add_option("-c,--config", config_path, "config file (protobuf text format)");
@@ -149,6 +151,9 @@ int main(int argc, char** argv) {
       app.add_flag("--list-protocols", protocols, "list the device protocols vigild speaks and exit");
   app.add_flag("--json", json, "with --list-protocols: print the protocol registry as JSON")
       ->needs(list_protocols_flag);
+  app.add_flag("--udev-rules", udev_rules,
+               "print the udev rules that name monitors under /dev/vigil/ (systemd/60-vigil-monitors.rules), "
+               "made from the protocols' USB hints, and exit");
   app.add_option("--capture", capture_path,
                  "record every device's raw bytes with timestamps to this file (appended); replay it with "
                  "'vigil-sim replay FILE'");
@@ -169,6 +174,10 @@ int main(int argc, char** argv) {
 
   if (ports) return list_ports();
   if (protocols) return list_protocols(json);
+  if (udev_rules) {
+    std::cout << vigil::drivers::udev_rules();
+    return 0;
+  }
   if (conditions) return list_conditions(config_path);
   if (!check_path.empty()) {
     auto loaded = vigil::daemon::load_config(check_path);

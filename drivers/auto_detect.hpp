@@ -4,7 +4,8 @@
 // frames with no bad one, while no other has three, is chosen and from then on
 // gets the stream alone. Nothing is ever sent while detecting, so a device is
 // never sent a command meant for another. Protocols that must be asked first
-// (cms50, intellivue, datex) are not detected: name them in the config.
+// (the registry rows with needs_request) are not detected: name them in the
+// config.
 #include <memory>
 
 #include "drivers/device_session.hpp"

@@ -101,6 +101,13 @@ enum class Transport {
   tcp_sender,
 };
 
+// What kind of device speaks a protocol.
+enum class DeviceKind {
+  none,             // "auto", which is no device of its own
+  pulse_oximeter,   // one probe on the patient; the device says when it comes off
+  patient_monitor,  // a multi-parameter monitor, or a gateway that sends for monitors
+};
+
 // A USB-serial bridge that, when seen, suggests the protocol in port listings.
 // Only a bridge no other supported device ships with is a useful hint.
 struct UsbHint {
@@ -122,6 +129,7 @@ struct Protocol {
   // speaks several formats (nonin-2/7/8). Empty for "auto", which is no
   // device of its own.
   std::string_view family;
+  DeviceKind device = DeviceKind::none;
   Transport transport = Transport::serial;
   unsigned default_baud = 0;  // 0 where the transport is not a serial line
   // Serial framing besides 8 data bits and 1 stop bit.
@@ -140,8 +148,15 @@ struct Protocol {
 };
 
 std::string_view transport_name(Transport t);
+std::string_view device_kind_name(DeviceKind k);
 
 std::span<const Protocol> protocols();
 const Protocol* find_protocol(std::string_view name);
+
+// The names of the device protocols (not "auto") that pass `keep`, in
+// registry order, for sentences people read: the formats of one family
+// folded ("nonin-2/7/8"), separated by ", " and by `last` before the final
+// name ("masimo, hl7-mllp or nonin-2/7/8").
+std::string protocol_names(bool (*keep)(const Protocol&), std::string_view last = ", ");
 
 }  // namespace vigil::drivers

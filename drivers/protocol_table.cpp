@@ -5,8 +5,10 @@
 // for programs and tests that are not C++); the exceptions still written
 // down are listed in docs/architecture.md, "Where the structure is known to
 // be thin". tests/unit/sim/protocol_conformance_test.cpp checks that every
-// row has a simulated device, golden captures, a fuzz target with seeds and
-// a docs page.
+// row has a simulated device, golden captures that its session decodes as
+// they expect, a fuzz target with seeds, a docs page and its rows in the
+// README's device table and docs/fuzzing.md.
+#include <string>
 #include <vector>
 
 #include "drivers/auto_detect.hpp"
@@ -21,6 +23,42 @@
 namespace vigil::drivers {
 namespace {
 
+bool talks_unasked(const Protocol& p) {
+  return !p.needs_request;
+}
+
+std::string names_of(std::span<const Protocol> rows, bool (*keep)(const Protocol&), std::string_view last) {
+  // Runs of rows of one family whose names are family-suffix fold into one
+  // entry: nonin-2, nonin-7, nonin-8 -> nonin-2/7/8.
+  std::vector<std::string> entries;
+  std::string_view folding;  // the family of the entry being folded into
+  for (const auto& p : rows) {
+    if (p.family.empty() || !keep(p)) continue;
+    const std::string prefix = std::string{p.family} + "-";
+    const bool formats = p.name.starts_with(prefix);
+    if (formats && folding == p.family && !entries.empty()) {
+      entries.back() += "/" + std::string{p.name.substr(prefix.size())};
+      continue;
+    }
+    entries.emplace_back(p.name);
+    folding = formats ? p.family : std::string_view{};
+  }
+  std::string out;
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == entries.size() ? std::string{last} : std::string{", "}) + entries[i];
+  return out;
+}
+
+// The "auto" row's title names the protocols it chooses among, so that it
+// never lists one the registry lacks (or misses one it has).
+std::vector<Protocol> with_auto_title(std::vector<Protocol> rows) {
+  static const std::string title = "listen-only detection among the protocols that talk unasked (" +
+                                   names_of(rows, &talks_unasked, ", ") + ")";
+  for (auto& p : rows)
+    if (p.name == "auto") p.title = title;
+  return rows;
+}
+
 const std::vector<Protocol>& table() {
   using std::chrono::milliseconds;
   using std::chrono::seconds;
@@ -28,10 +66,11 @@ const std::vector<Protocol>& table() {
   // codecs report readings at least once a second for all three. The CMS50
   // sends 60 packets a second and its codec reports about once a second.
   // Nonin 2/7 (perfusion bits) and the CMS50 (beep bit) flag every pulse.
-  static const std::vector<Protocol> kProtocols{
+  static const std::vector<Protocol> kProtocols = with_auto_title({
       {.name = "masimo",
        .title = "Masimo Radical-7 / Rad-8 / Rad-97 ASCII 1 serial output",
        .family = "masimo",
+       .device = DeviceKind::pulse_oximeter,
        .default_baud = 9600,
        .expected_interval = seconds{1},
        .make_session = &make_masimo_session},
@@ -42,6 +81,7 @@ const std::vector<Protocol>& table() {
       {.name = "hl7-mllp",
        .title = "HL7 v2 ORU^R01 (IHE PCD-01) over MLLP",
        .family = "hl7",
+       .device = DeviceKind::patient_monitor,
        .transport = Transport::tcp_sender,
        .default_baud = 0,
        .expected_interval = seconds{5},
@@ -49,6 +89,7 @@ const std::vector<Protocol>& table() {
       {.name = "nonin-2",
        .title = "Nonin OEM III / Xpod / 9560 serial data format 2 (8-bit pleth, 75 frames/s)",
        .family = "nonin",
+       .device = DeviceKind::pulse_oximeter,
        .default_baud = 9600,
        .expected_interval = milliseconds{1000},
        .beats = BeatSource::pulse,
@@ -56,6 +97,7 @@ const std::vector<Protocol>& table() {
       {.name = "nonin-7",
        .title = "Nonin OEM III / Xpod / 9560 serial data format 7 (16-bit pleth, 75 frames/s)",
        .family = "nonin",
+       .device = DeviceKind::pulse_oximeter,
        .default_baud = 9600,
        .expected_interval = milliseconds{1000},
        .beats = BeatSource::pulse,
@@ -63,6 +105,7 @@ const std::vector<Protocol>& table() {
       {.name = "nonin-8",
        .title = "Nonin Xpod / 9560 serial data format 8 (one packet a second, no waveform)",
        .family = "nonin",
+       .device = DeviceKind::pulse_oximeter,
        .default_baud = 9600,
        .expected_interval = milliseconds{1000},
        .make_session = &make_nonin8_session},
@@ -70,6 +113,7 @@ const std::vector<Protocol>& table() {
       {.name = "cms50",
        .title = "Contec CMS50D+ / CMS50E USB live stream (V7.0 protocol; old 19200 8O1 stream too)",
        .family = "cms50",
+       .device = DeviceKind::pulse_oximeter,
        .default_baud = 115200,
        .expected_interval = milliseconds{1000},
        .needs_request = true,
@@ -80,6 +124,7 @@ const std::vector<Protocol>& table() {
       {.name = "intellivue",
        .title = "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port",
        .family = "intellivue",
+       .device = DeviceKind::patient_monitor,
        .default_baud = 115200,
        .expected_interval = seconds{2},
        .needs_request = true,
@@ -90,6 +135,7 @@ const std::vector<Protocol>& table() {
       {.name = "datex",
        .title = "GE Datex-Ohmeda S/5, Cardiocap/5, CARESCAPE computer interface",
        .family = "datex",
+       .device = DeviceKind::patient_monitor,
        .default_baud = 19200,
        .parity = 'E',
        .rts_cts = true,
@@ -97,13 +143,14 @@ const std::vector<Protocol>& table() {
        .needs_request = true,
        .make_session = &make_datex_session},
       // Last: it builds sessions of every protocol above that talks unasked.
+      // Its title names them, from the rows above (see below).
       {.name = "auto",
-       .title = "listen-only detection among the protocols that talk unasked (masimo, nonin-2/7/8, hl7-mllp)",
+       .title = {},  // with_auto_title() writes it
        .family = "",
        .default_baud = 9600,
        .expected_interval = seconds{1},
        .make_session = &make_auto_session},
-  };
+  });
   return kProtocols;
 }
 }  // namespace
@@ -116,6 +163,22 @@ const Protocol* find_protocol(std::string_view name) {
   for (const auto& p : table())
     if (p.name == name) return &p;
   return nullptr;
+}
+
+std::string protocol_names(bool (*keep)(const Protocol&), std::string_view last) {
+  return names_of(table(), keep, last);
+}
+
+std::string_view device_kind_name(DeviceKind k) {
+  switch (k) {
+    case DeviceKind::none:
+      return "none";
+    case DeviceKind::pulse_oximeter:
+      return "pulse-oximeter";
+    case DeviceKind::patient_monitor:
+      return "patient-monitor";
+  }
+  return "none";
 }
 
 std::string_view transport_name(Transport t) {

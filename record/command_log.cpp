@@ -2,7 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "daemon/journal_reader.hpp"
+#include "journal/journal_reader.hpp"
 
 namespace vigil::record {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/time.hpp"
-#include "daemon/sqlite_database.hpp"
+#include "journal/sqlite_database.hpp"
 #include "vigil/v1/command.pb.h"
 
 namespace vigil::record {

@@ -8,7 +8,7 @@
 
 #include "core/metric.hpp"
 #include "core/time.hpp"
-#include "daemon/journal_reader.hpp"
+#include "journal/journal_reader.hpp"
 #include "record/infusion_record.hpp"
 #include "vigil/v1/bus.pb.h"
 

@@ -1,6 +1,6 @@
 #include "record/record_builder.hpp"
 
-#include "daemon/journal_schema.hpp"
+#include "journal/journal_schema.hpp"
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
 #include "record/command_log.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "daemon/journal_reader.hpp"
+#include "journal/journal_reader.hpp"
 #include "record/infusion_record.hpp"
 #include "record/record_options.hpp"
 

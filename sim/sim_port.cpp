@@ -10,7 +10,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "drivers/transport_stream.hpp"
+#include "drivers/transport/stream.hpp"
 
 namespace vigil::sim {
 namespace {

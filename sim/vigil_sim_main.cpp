@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-#include "drivers/transport_drill_clock.hpp"
+#include "drill/drill_clock.hpp"
 #include "sim/builtin_scenarios.hpp"
 #include "sim/capture_replay.hpp"
 #include "sim/scenario_library.hpp"

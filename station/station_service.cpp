@@ -4,7 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "client/vigild_replay.hpp"
-#include "tools/tail/bus_line_format.hpp"
+#include "display/bus_line_format.hpp"
 
 namespace vigil::station {
 namespace {
@@ -137,7 +137,7 @@ void StationService::on_client_update(Watched& w, const std::string& topic, cons
   if (m.has_heartbeat()) return;
   ward_.on_update(w.config.name(), m);
   const bool urgent = !m.has_observation();
-  if (urgent) line(w.config.name() + " " + tools::format_line(m));
+  if (urgent) line(w.config.name() + " " + display::format_line(m));
   if (m.has_context()) w.client->refresh(m.context().bed());  // limits and patient come whole with a snapshot
   (void)topic;
   changed(urgent);

@@ -11,7 +11,7 @@ import xml.dom.minidom
 
 from harness import BUILD, Bus, alarm, check, free_port, run, workdir, write
 
-VIGIL_DRILL = os.path.join(BUILD, "tools/drill/vigil-drill")
+VIGIL_DRILL = os.path.join(BUILD, "drill/vigil-drill")
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 d = workdir()
 logs = [os.path.join(d, "drill.log"), os.path.join(d, "work", "vigild.log")]

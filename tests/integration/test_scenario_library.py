@@ -22,7 +22,7 @@ import subprocess
 
 from harness import BUILD, Bus, bus_pb2, check, free_port, run, workdir
 
-VIGIL_DRILL = os.path.join(BUILD, "tools/drill/vigil-drill")
+VIGIL_DRILL = os.path.join(BUILD, "drill/vigil-drill")
 speed = os.environ.get("VIGIL_SCENARIO_SPEED", "40")
 only = [s for s in os.environ.get("VIGIL_SCENARIOS", "").split(",") if s]
 d = workdir()

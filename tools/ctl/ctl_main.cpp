@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "drivers/port_listing.hpp"
-#include "drivers/serial_ports.hpp"
-#include "tools/ctl/command_client.hpp"
+#include "client/command_client.hpp"
+#include "drivers/transport/port_listing.hpp"
+#include "drivers/transport/serial_ports.hpp"
 #include "tools/ctl/export_command.hpp"
 #include "tools/ctl/record_command.hpp"
 #include "tools/ctl/request_builders.hpp"
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   app.add_option("-s,--station", station, "from where")->capture_default_str();
   app.add_flag("--json", json, "print the reply as JSON");
   app.add_option("--timeout-ms", timeout_ms, "how long to wait for vigild")->capture_default_str();
-  tools::CurveClientFiles curve;
+  client::CurveClientFiles curve;
   app.add_option("--key", curve.key_file,
                  "this client's CURVE key file (from keygen), when vigild requires CURVE");
   app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
   if (export_journal->parsed()) return export_command.run();
   if (record_commands.parsed()) return record_commands.run();
   if (keygen->parsed()) {
-    auto pub = tools::write_key_pair(key_dir, key_name);
+    auto pub = client::write_key_pair(key_dir, key_name);
     if (!pub) {
       std::cerr << "vigil-ctl: " << pub.error() << "\n";
       return 1;
@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
     req.mutable_reload();
   }
 
-  auto reply = tools::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms}, curve);
+  auto reply = client::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms}, curve);
   if (!reply) {
     std::cerr << "vigil-ctl: " << reply.error() << "\n";
     return 3;

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "core/json_string.hpp"
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal_schema.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal_schema.hpp"
 
 namespace vigil::tools {
 namespace v1 = vigil::v1;

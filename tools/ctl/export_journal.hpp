@@ -12,7 +12,7 @@
 
 #include "core/result.hpp"
 #include "core/time.hpp"
-#include "daemon/journal_reader.hpp"
+#include "journal/journal_reader.hpp"
 
 namespace vigil::tools {
 

@@ -11,9 +11,9 @@
 #include <iostream>
 
 #include "client/clone_client.hpp"
+#include "client/curve_client.hpp"
 #include "client/vigild_replay.hpp"
-#include "tools/ctl/curve_client.hpp"
-#include "tools/tail/bus_line_format.hpp"
+#include "display/bus_line_format.hpp"
 #include "tools/tail/bus_summary.hpp"
 
 namespace {
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
                "values, alarms)");
   app.add_option("--seconds", seconds, "stop after this many seconds");
   app.add_option("--count", count, "stop after this many messages");
-  vigil::tools::CurveClientFiles curve;
+  vigil::client::CurveClientFiles curve;
   app.add_option("--key", curve.key_file, "this client's CURVE key file, when vigild requires CURVE");
   app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
   CLI11_PARSE(app, argc, argv);
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   options.beds = beds;
   options.replay = vigil::client::vigild_replay_protocol();
   options.secure_socket = [&](zmq::socket_t& s) {
-    if (auto c = vigil::tools::apply_curve(s, curve); !c) throw std::runtime_error(c.error());
+    if (auto c = vigil::client::apply_curve(s, curve); !c) throw std::runtime_error(c.error());
   };
   vigil::client::ClientCallbacks callbacks;
   callbacks.snapshot = [&](const vigil::v1::BedStatus& s) {
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     totals.add(m);
     const std::string kind = topic.substr(0, topic.find('/'));
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) return;
-    std::cout << (json ? vigil::tools::format_json(topic, m) : vigil::tools::format_line(m)) << std::endl;
+    std::cout << (json ? vigil::display::format_json(topic, m) : vigil::display::format_line(m)) << std::endl;
     if (count && ++printed >= count) done = true;
   };
   callbacks.event = [&](const vigil::client::ClientEvent& e) {

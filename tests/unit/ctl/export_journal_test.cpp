@@ -6,9 +6,9 @@
 
 #include <sstream>
 
-#include "../daemon/temp_dir.hpp"
-#include "daemon/bus_messages.hpp"
-#include "daemon/journal.hpp"
+#include "journal/bus_messages.hpp"
+#include "journal/journal.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
 using namespace vigil::tools;

@@ -5,7 +5,7 @@
 
 #include <doctest/doctest.h>
 
-#include "daemon/bus_messages.hpp"
+#include "journal/bus_messages.hpp"
 
 using namespace vigil;
 using namespace vigil::daemon;

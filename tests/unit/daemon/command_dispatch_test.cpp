@@ -11,7 +11,7 @@
 
 #include "daemon/config_loader.hpp"
 #include "daemon/vigil_daemon.hpp"
-#include "tests/unit/daemon/temp_dir.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
 namespace v1 = vigil::v1;

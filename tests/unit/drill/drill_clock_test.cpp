@@ -1,8 +1,8 @@
+#include "drill/drill_clock.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
-
-#include "drivers/transport_drill_clock.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-#include "tools/drill/drill_plan.hpp"
+#include "drill/drill_plan.hpp"
 
 #include <doctest/doctest.h>
 

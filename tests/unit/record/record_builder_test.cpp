@@ -9,11 +9,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "../daemon/temp_dir.hpp"
-#include "daemon/journal.hpp"
+#include "journal/journal.hpp"
 #include "record/record_formats.hpp"
 #include "record/record_text.hpp"
 #include "record/time_text.hpp"
+#include "tests/unit/temp_dir.hpp"
 #include "tools/ctl/export_journal.hpp"
 #include "wire/timestamp.hpp"
 

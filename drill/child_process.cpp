@@ -1,0 +1,107 @@
+#include "drill/child_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+namespace vigil::tools {
+namespace {
+
+std::vector<char*> c_args(const std::vector<std::string>& argv) {
+  std::vector<char*> v;
+  for (const auto& a : argv) v.push_back(const_cast<char*>(a.c_str()));
+  v.push_back(nullptr);
+  return v;
+}
+
+}  // namespace
+
+core::Result<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv,
+                                               const std::string& log_path) {
+  const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log < 0) return core::Error{"cannot write " + log_path + ": " + std::strerror(errno)};
+  auto args = c_args(argv);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(log);
+    return core::Error{std::string{"cannot start "} + argv[0] + ": " + std::strerror(errno)};
+  }
+  if (pid == 0) {
+    dup2(log, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
+    execvp(args[0], args.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
+    _exit(127);
+  }
+  close(log);
+  return ChildProcess{pid, log_path};
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_{other.pid_}, log_{std::move(other.log_)}, status_{other.status_} {
+  other.pid_ = -1;
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0 && !status_) stop(std::chrono::milliseconds{2000});
+}
+
+void ChildProcess::reap(int raw) {
+  status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : WIFSIGNALED(raw) ? -WTERMSIG(raw) : -1;
+}
+
+bool ChildProcess::running() {
+  if (pid_ <= 0 || status_) return false;
+  int raw = 0;
+  if (waitpid(pid_, &raw, WNOHANG) == pid_) {
+    reap(raw);
+    return false;
+  }
+  return true;
+}
+
+int ChildProcess::stop(std::chrono::milliseconds grace) {
+  if (!running()) return status_.value_or(-1);
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!running()) return *status_;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  kill(pid_, SIGKILL);
+  int raw = 0;
+  waitpid(pid_, &raw, 0);
+  reap(raw);
+  return *status_;
+}
+
+core::Result<std::string> run_and_read(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return core::Error{std::string{"pipe: "} + std::strerror(errno)};
+  auto args = c_args(argv);
+  const pid_t pid = fork();
+  if (pid < 0) return core::Error{std::string{"cannot start "} + argv[0] + ": " + std::strerror(errno)};
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    execvp(args[0], args.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int raw = 0;
+  waitpid(pid, &raw, 0);
+  if (!WIFEXITED(raw) || WEXITSTATUS(raw) != 0) return core::Error{argv[0] + std::string{" failed"}};
+  return out;
+}
+
+}  // namespace vigil::tools

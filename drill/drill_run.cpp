@@ -1,0 +1,329 @@
+#include "drill/drill_run.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <zmq.hpp>
+
+#include "client/command_client.hpp"
+#include "drill/bus_recorder.hpp"
+#include "drill/child_process.hpp"
+#include "drill/drill_clock.hpp"
+#include "drill/drill_evaluation.hpp"
+#include "drill/drill_plan.hpp"
+
+namespace vigil::tools {
+namespace {
+using namespace std::chrono_literals;
+
+// Free TCP ports on 127.0.0.1. Each stays bound until the pool goes, so the
+// system cannot hand out the same one twice while a drill is being planned.
+// They come from below the kernel's ephemeral range: a port bind(0) chose
+// and we released could otherwise be taken as the source port of any
+// outgoing connection on the machine before vigild listens on it ("Address
+// already in use", seen with tests running side by side).
+class PortPool {
+ public:
+  // `taken`: ports already promised to someone (the endpoints given on the command line).
+  explicit PortPool(std::vector<int> taken) : taken_{std::move(taken)} {}
+  ~PortPool() {
+    for (int s : held_) close(s);
+  }
+  int take() {
+    const int low = ephemeral_low();
+    // Which free port is chosen changes nothing a drill reports.
+    std::uniform_int_distribution<int> pick{std::max(1024, low - 12000), low - 1};
+    for (int tries = 0; tries < 500; ++tries) {
+      const int port = pick(rng_);
+      if (std::find(taken_.begin(), taken_.end(), port) != taken_.end()) continue;
+      if (hold(port)) return port;
+    }
+    return hold_any();
+  }
+
+ private:
+  static int ephemeral_low() {
+    std::ifstream in{"/proc/sys/net/ipv4/ip_local_port_range"};
+    int low = 32768;
+    in >> low;
+    return low > 2048 ? low : 32768;
+  }
+  bool hold(int port) {
+    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(s);
+      return false;
+    }
+    held_.push_back(s);
+    taken_.push_back(port);
+    return true;
+  }
+  int hold_any() {
+    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    held_.push_back(s);
+    return ntohs(a.sin_port);
+  }
+
+  std::vector<int> taken_;
+  std::vector<int> held_;
+  std::mt19937 rng_{std::random_device{}()};
+};
+
+// The port of "tcp://host:port", or 0.
+int port_of(const std::string& endpoint) {
+  const auto colon = endpoint.rfind(':');
+  if (colon == std::string::npos) return 0;
+  try {
+    return std::stoi(endpoint.substr(colon + 1));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+std::string tail_of(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream s;
+  s << in.rdbuf();
+  const auto text = s.str();
+  return text.size() > 3000 ? text.substr(text.size() - 3000) : text;
+}
+
+std::string number(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+// Scripted infusion commands, in scenario time order.
+struct Scripted {
+  core::Duration at;
+  std::string bed;
+  sim::InfusionAction action;
+  std::string text;
+};
+
+std::vector<Scripted> scripted_commands(const sim::Ward& ward) {
+  std::vector<Scripted> v;
+  for (const auto& b : ward.beds)
+    for (const auto& e : b.scenario.events)
+      if (e.infusion) v.push_back({e.at, b.id, *e.infusion, sim::event_text(e)});
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  return v;
+}
+
+vigil::v1::CommandRequest request(const std::string& actor) {
+  vigil::v1::CommandRequest r;
+  r.set_actor(actor);
+  r.set_station("drill runner");
+  return r;
+}
+
+class Runner {
+ public:
+  Runner(const sim::Ward& ward, const RunOptions& o, const Say& say) : ward_{ward}, o_{o}, say_{say} {}
+
+  core::Result<sim::DrillRecord> run() {
+    std::filesystem::create_directories(o_.work_dir);
+    {
+      PortPool ports{{port_of(o_.publish), port_of(o_.command)}};
+      plan_ = plan_drill(
+          ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); }, o_.serial_over_tcp);
+    }
+    const auto config = o_.work_dir + "/vigil.conf";
+    std::ofstream{config} << plan_.config_text;
+    auto conditions = run_and_read({o_.vigild, "--list-conditions", "--config", config});
+    if (!conditions)
+      return core::Error{"vigild --list-conditions failed: is " + o_.vigild + " a vigild? (" + config + ")"};
+
+    // Scenario time 0: far enough ahead for both programs to be ready.
+    const auto anchor_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               (std::chrono::system_clock::now() + 2500ms).time_since_epoch())
+                               .count();
+    zero_ = core::TimePoint{std::chrono::milliseconds{anchor_ms}};
+    zmq::context_t ctx{1};
+    BusRecorder bus{ctx, plan_.subscribe, zero_};
+    sim::read_condition_list(*conditions, bus.record());
+    bus.record().speed = o_.speed;
+
+    auto sim = start_sim(anchor_ms);
+    if (!sim) return core::Error{sim.error()};
+    // vigild opens the ptys vigil-sim made; it starts a moment before time 0
+    // so the wait for the first frame is short.
+    if (!wait_for_ptys(*sim))
+      return core::Error{"vigil-sim did not create its ports:\n" + tail_of(sim->log_path())};
+    if (fast()) {
+      auto c = drivers::DrillClock::open(clock_file(), o_.speed);
+      if (!c) return core::Error{c.error()};
+      clock_ = std::move(c.value());
+    }
+    std::this_thread::sleep_until(std::chrono::system_clock::time_point{zero_} - 1200ms);
+    auto daemon = start_vigild(config);
+    if (!daemon) return core::Error{daemon.error()};
+    say_("vigil-drill: vigild publishes on " + plan_.publish + ", takes commands on " + plan_.command);
+    const auto heard_by = std::chrono::steady_clock::now() + 10s;
+    while (!bus.heard_daemon()) {
+      bus.pump(50ms);
+      if (!daemon->running() || std::chrono::steady_clock::now() > heard_by)
+        return core::Error{"vigild did not start:\n" + tail_of(daemon->log_path())};
+    }
+    admit_all(bus);
+    say_("vigil-drill: " + std::to_string(ward_.beds.size()) + " bed(s), " +
+         sim::clock_text(ward_.duration()) + " of scenario at " +
+         (o_.speed == 1 ? std::string{"real time"} : number(o_.speed) + "x"));
+
+    follow(bus, *sim, *daemon);
+    // vigild first: its bus falls silent before the simulator's devices go
+    // away, so their going is not recorded as part of the drill.
+    bus.pump(150ms);
+    daemon->stop();
+    sim->stop();
+    return std::move(bus.record());
+  }
+
+ private:
+  core::Result<ChildProcess> start_sim(long long anchor_ms) {
+    // --forever: the devices stay (at the scenario's last values) until the
+    // runner stops them, so a scenario ending is not a cable pulled.
+    std::vector<std::string> argv{
+        o_.vigil_sim, "--speed", number(o_.speed), "--clock-anchor-ms", std::to_string(anchor_ms),
+        "--forever"};
+    if (fast()) argv.insert(argv.end(), {"--clock-file", clock_file()});
+    for (const auto& d : plan_.sim_devices) argv.insert(argv.end(), {"--device", d});
+    return ChildProcess::start(argv, o_.work_dir + "/vigil-sim.log");
+  }
+
+  core::Result<ChildProcess> start_vigild(const std::string& config) {
+    std::vector<std::string> argv{o_.vigild, "--config", config};
+    // Faster than real time, vigild takes the simulator's time, so a
+    // simulator held up on a busy machine is not a silent device. In real
+    // time it keeps the wall clock.
+    if (fast()) argv.insert(argv.end(), {"--clock-rate", number(o_.speed), "--clock-file", clock_file()});
+    if (!o_.capture.empty()) argv.insert(argv.end(), {"--capture", o_.capture});
+    return ChildProcess::start(argv, o_.work_dir + "/vigild.log");
+  }
+
+  // The ptys, and the drill clock file, which the simulator makes first.
+  bool wait_for_ptys(ChildProcess& sim) {
+    auto paths = plan_.pty_links;
+    if (fast()) paths.push_back(clock_file());
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline && sim.running()) {
+      if (std::all_of(paths.begin(), paths.end(), [](const auto& p) { return std::filesystem::exists(p); }))
+        return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  void command(BusRecorder& bus, vigil::v1::CommandRequest r, const std::string& what) {
+    auto reply = client::send_command(plan_.command_client, std::move(r), 5000ms);
+    if (!reply)
+      bus.record().problems.push_back(what + ": " + reply.error());
+    else if (!reply->ok())
+      bus.record().problems.push_back(what + ": " + reply->error());
+    else
+      say_("vigil-drill: " + reply->message());
+  }
+
+  void admit_all(BusRecorder& bus) {
+    for (const auto& b : ward_.beds) {
+      auto r = request("vigil-drill");
+      r.mutable_admit()->set_bed(b.id);
+      r.mutable_admit()->set_patient_id(b.patient_id);
+      command(bus, r, "admitting " + b.patient_id + " to " + b.id);
+    }
+  }
+
+  void run_script(BusRecorder& bus, const Scripted& s) {
+    auto r = request("vigil-drill (scripted)");
+    if (s.action == sim::InfusionAction::start) {
+      r.mutable_start_infusion()->set_bed(s.bed);
+      r.mutable_start_infusion()->set_drug("ketamine");
+      r.mutable_start_infusion()->set_regimen("drill");
+    } else {
+      r.mutable_stop_infusion()->set_bed(s.bed);
+    }
+    command(bus, r, sim::clock_text(s.at) + " " + s.bed + " " + s.text);
+  }
+
+  bool fast() const { return o_.speed != 1; }
+  std::string clock_file() const { return o_.work_dir + "/drill.clock"; }
+
+  // Where the drill is: the simulator's time when it runs fast, else the wall clock's.
+  core::Duration scenario_now() const {
+    if (clock_) return clock_->now() - zero_;
+    return std::chrono::system_clock::now() - std::chrono::system_clock::time_point{zero_};
+  }
+
+  void follow(BusRecorder& bus, ChildProcess& sim, ChildProcess& daemon) {
+    const auto script = scripted_commands(ward_);
+    std::size_t next = 0;
+    const auto end = ward_.duration() + o_.tail;
+    // A drill whose time falls far behind the asked speed (a machine too busy
+    // to keep up) ends with a problem instead of running on.
+    const auto give_up = std::chrono::steady_clock::now() + 30s +
+                         3 * std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::duration<double>(core::to_seconds(end) / o_.speed));
+    while (scenario_now() < end) {
+      if (std::chrono::steady_clock::now() > give_up) {
+        bus.record().problems.push_back("the drill fell far behind its speed; the machine is too busy for " +
+                                        number(o_.speed) + "x");
+        return;
+      }
+      for (const auto& a : bus.pump(20ms)) say_alarm(a);
+      while (next < script.size() && scenario_now() >= script[next].at) run_script(bus, script[next++]);
+      if (!daemon.running()) {
+        bus.record().problems.push_back("vigild stopped during the drill (exit " +
+                                        std::to_string(daemon.exit_status().value_or(-1)) + "):\n" +
+                                        tail_of(daemon.log_path()));
+        return;
+      }
+      if (!sim.running() && scenario_now() < ward_.duration()) {
+        bus.record().problems.push_back("vigil-sim stopped during the drill:\n" + tail_of(sim.log_path()));
+        return;
+      }
+    }
+  }
+
+  void say_alarm(const sim::SeenAlarm& a) {
+    if (a.transition != "RAISED" && a.transition != "ESCALATED" && a.transition != "ACKNOWLEDGED" &&
+        a.transition != "CLEARED")
+      return;
+    std::string line =
+        sim::clock_text(a.t) + " " + a.bed + " " + a.transition + " " + a.priority + " " + a.condition;
+    if (!a.actor.empty() && a.transition == "ACKNOWLEDGED") line += " by " + a.actor;
+    say_(line);
+  }
+
+  const sim::Ward& ward_;
+  const RunOptions& o_;
+  const Say& say_;
+  DrillPlan plan_;
+  core::TimePoint zero_{};
+  std::unique_ptr<drivers::DrillClock> clock_;
+};
+
+}  // namespace
+
+core::Result<sim::DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say) {
+  return Runner{ward, options, say}.run();
+}
+
+}  // namespace vigil::tools

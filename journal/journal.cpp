@@ -1,0 +1,279 @@
+#include "journal/journal.hpp"
+
+#include <google/protobuf/util/json_util.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "journal/bus_messages.hpp"
+#include "journal/journal_schema.hpp"
+
+namespace vigil::daemon {
+namespace v1 = vigil::v1;
+namespace {
+
+std::string who(const v1::ContextEvent& c) {
+  return c.actor() + (c.station().empty() ? "" : " at " + c.station());
+}
+
+}  // namespace
+
+struct Journal::Statements {
+  explicit Statements(sqlite::Database& db)
+      : alarm{db.prepare(
+            "INSERT INTO alarm_transitions (bed, seq, time_us, alarm_id, condition, transition, "
+            "priority, kind, active, latched, acknowledged, actor, value, limit_value, message, event) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")},
+        context{db.prepare(
+            "INSERT INTO context_events (bed, seq, time_us, what, patient_id, actor, station, message, "
+            "old_value, new_value, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")},
+        session_start{
+            db.prepare("INSERT INTO sessions (bed, kind, patient_id, started_us, started_by, details) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")},
+        session_end{db.prepare("UPDATE sessions SET ended_us = ?3, ended_by = ?4 "
+                               "WHERE bed = ?1 AND kind = ?2 AND ended_us IS NULL")},
+        state{db.prepare(
+            "INSERT INTO bed_state (bed, updated_us, state) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (bed) DO UPDATE SET updated_us = excluded.updated_us, state = excluded.state")},
+        command{db.prepare(
+            "INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
+            "result, error_field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")},
+        reserve{db.prepare("INSERT INTO streams (bed, seq_reserved) VALUES (?1, ?2) "
+                           "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")} {}
+  sqlite::Statement alarm, context, session_start, session_end, state, command, reserve;
+};
+
+Journal::Journal(JournalOptions options, JournalWriter::Report on_writer)
+    : options_{std::move(options)}, on_writer_{std::move(on_writer)} {}
+
+Journal::~Journal() {
+  writer_.reset();
+}
+
+std::string Journal::problem() const {
+  if (!db_) return core_problem_;
+  std::string p;
+  if (!core_ok_) p = core_problem_;
+  if (!writer_ok_) p += (p.empty() ? "" : "; ") + writer_problem_;
+  return p;
+}
+
+bool Journal::fail(const std::string& what, const std::exception& e) {
+  core_ok_ = false;
+  core_problem_ = what + ": " + e.what() + journal_advice(e);
+  return false;
+}
+
+void Journal::committed() {
+  core_ok_ = true;
+  core_problem_.clear();
+  if (writer_) writer_->committed();
+}
+
+bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
+  try {
+    const auto folder = std::filesystem::path{options_.path}.parent_path();
+    std::error_code ec;
+    if (!folder.empty()) std::filesystem::create_directories(folder, ec);
+    if (ec) throw std::runtime_error{"cannot create the folder " + folder.string() + ": " + ec.message()};
+    // SQLite falls back to opening read-only and then names the wrong reason;
+    // ask the file system first (this also holds for root: EROFS).
+    const bool exists = std::filesystem::exists(options_.path, ec);
+    const std::string target = exists ? options_.path : (folder.empty() ? std::string{"."} : folder.string());
+    if (::access(target.c_str(), W_OK) != 0)
+      throw std::runtime_error{"cannot write " + target + ": " + std::strerror(errno)};
+    auto db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
+    const auto page = db->scalar("PRAGMA page_size");
+    const std::int64_t max_pages =
+        options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;
+    // No fsync per commit: a commit is a write to the log, which a crash of
+    // vigild cannot undo; the writer thread fsyncs the log once per flush
+    // interval (docs/journal.md, "What survives what").
+    configure_journal_connection(
+        *db, {.synchronous_full = false, .checkpoints = false, .max_pages = max_pages, .prompt_retry = true});
+    const int found = migrate_journal(*db);
+    if (found == 0)
+      spdlog::info("journal {}: created (schema version {})", options_.path, journal_schema_version());
+    else if (found < journal_schema_version())
+      spdlog::info("journal {}: migrated from schema version {} to {}", options_.path, found,
+                   journal_schema_version());
+    st_ = std::make_unique<Statements>(*db);
+    reader_ = std::make_unique<JournalReader>(*db);
+    previous_run_ = reader_->last_run();
+    auto run = db->prepare("INSERT INTO runs (daemon_id, started_us) VALUES (?1, ?2)");
+    run.bind(1, daemon_id).bind(2, to_micros(now)).run();
+    run_id_ = db->last_insert_rowid();
+    db_ = std::move(db);
+    writer_ = std::make_unique<JournalWriter>(
+        JournalWriterOptions{
+            .path = options_.path, .flush_interval = options_.flush_interval, .max_pages = max_pages},
+        on_writer_);
+    writer_->committed();  // this run's record
+    core_ok_ = writer_ok_ = true;
+    core_problem_.clear();
+    writer_problem_.clear();
+    return true;
+  } catch (const std::exception& e) {
+    st_.reset();
+    reader_.reset();
+    db_.reset();
+    return fail("cannot open the journal " + options_.path, e);
+  }
+}
+
+void Journal::close(core::TimePoint now) {
+  writer_.reset();
+  if (!db_) return;
+  try {
+    auto s = db_->prepare("UPDATE runs SET stopped_us = ?2 WHERE id = ?1");
+    s.bind(1, run_id_).bind(2, to_micros(now)).run();
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const sqlite::Error& e) {
+    spdlog::warn("journal {}: closing: {}", options_.path, e.what());
+  }
+  st_.reset();
+  reader_.reset();
+  db_.reset();
+}
+
+bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage>& messages,
+                        const v1::journal::BedState& state, core::TimePoint now) {
+  if (!db_) return false;
+  try {
+    sqlite::Transaction t{*db_};
+    for (const auto& m : messages) {
+      m.SerializeToString(&buffer_);
+      if (m.has_alarm()) {
+        const auto& a = m.alarm();
+        st_->alarm.bind(1, bed)
+            .bind(2, static_cast<std::int64_t>(a.seq()))
+            .bind(3, to_micros(from_proto(a.time())))
+            .bind(4, a.alarm_id())
+            .bind(5, a.condition())
+            .bind(6, v1::AlarmTransition_Name(a.transition()))
+            .bind(7, v1::Priority_Name(a.priority()))
+            .bind(8, v1::AlarmKind_Name(a.kind()))
+            .bind(9, std::int64_t{a.active()})
+            .bind(10, std::int64_t{a.latched()})
+            .bind(11, std::int64_t{a.acknowledged()})
+            .bind(12, a.actor())
+            .bind(13, a.value())
+            .bind(14, a.limit())
+            .bind(15, a.message())
+            .bind_blob(16, buffer_);
+        st_->alarm.run();
+      } else if (m.has_context()) {
+        const auto& c = m.context();
+        const auto time = to_micros(from_proto(c.time()));
+        st_->context.bind(1, bed)
+            .bind(2, static_cast<std::int64_t>(c.seq()))
+            .bind(3, time)
+            .bind(4, c.what())
+            .bind(5, c.patient_id())
+            .bind(6, c.actor())
+            .bind(7, c.station())
+            .bind(8, c.message())
+            .bind(9, c.old_value())
+            .bind(10, c.new_value())
+            .bind_blob(11, buffer_);
+        st_->context.run();
+        const bool starts = c.what() == "admitted" || c.what() == "infusion_started";
+        const bool ends = c.what() == "discharged" || c.what() == "infusion_stopped";
+        const char* kind = c.what() == "admitted" || c.what() == "discharged" ? "patient" : "infusion";
+        if (starts || ends) {
+          // A new admission of the same bed (the same patient, admitted again) ends the one before.
+          st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
+          st_->session_end.run();
+        }
+        if (starts) {
+          st_->session_start.bind(1, bed)
+              .bind(2, kind)
+              .bind(3, c.patient_id())
+              .bind(4, time)
+              .bind(5, who(c))
+              .bind(6, c.message());
+          st_->session_start.run();
+        }
+      }
+    }
+    state.SerializeToString(&buffer_);
+    st_->state.bind(1, bed).bind(2, to_micros(now)).bind_blob(3, buffer_);
+    st_->state.run();
+    t.commit();
+    committed();
+    return true;
+  } catch (const sqlite::Error& e) {
+    return fail("writing " + bed + "'s alarms and state", e);
+  }
+}
+
+bool Journal::write_command(const v1::CommandRequest& request, const v1::CommandReply& reply,
+                            core::TimePoint now) {
+  if (!db_) return false;
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(request, &json, options);
+  const auto* field =
+      v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(request.command_case()));
+  std::string bed;
+  if (field) {
+    const auto& body = request.GetReflection()->GetMessage(request, field);
+    if (const auto* b = body.GetDescriptor()->FindFieldByName("bed"))
+      bed = body.GetReflection()->GetString(body, b);
+  }
+  try {
+    st_->command.bind(1, to_micros(now))
+        .bind(2, request.request_id())
+        .bind(3, request.actor())
+        .bind(4, request.station())
+        .bind(5, field ? std::string{field->name()} : std::string{"none"})
+        .bind(6, bed)
+        .bind(7, json)
+        .bind(8, std::int64_t{reply.ok()})
+        .bind(9, reply.ok() ? reply.message() : reply.error())
+        .bind(10, reply.error_field());
+    st_->command.run();
+    committed();
+    return true;
+  } catch (const sqlite::Error& e) {
+    return fail("writing a command", e);
+  }
+}
+
+bool Journal::reserve_seq(const std::string& bed, std::uint64_t up_to) {
+  if (!db_) return false;
+  try {
+    st_->reserve.bind(1, bed).bind(2, static_cast<std::int64_t>(up_to));
+    st_->reserve.run();
+    committed();
+    return true;
+  } catch (const sqlite::Error& e) {
+    return fail("reserving sequence numbers for " + bed, e);
+  }
+}
+
+void Journal::queue(v1::BusMessage m) {
+  // A NaN or infinite value is published but not journalled: the column
+  // holds numbers only, and one such row would fail the writer's whole
+  // batch. vigild drops them before the bus; a reading without a value goes
+  // out as 0 flagged invalid (wire/observation.cpp) and is journalled so.
+  if (m.has_observation() && !std::isfinite(m.observation().value())) return;
+  if (writer_) writer_->write(std::move(m));
+}
+
+void Journal::prune(core::TimePoint now) {
+  if (writer_) writer_->prune(now - options_.retention);
+}
+
+void Journal::on_writer_report(const JournalWriterReport& r) {
+  writer_ok_ = r.ok;
+  writer_problem_ = r.problem;
+}
+
+}  // namespace vigil::daemon

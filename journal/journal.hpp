@@ -1,0 +1,95 @@
+#pragma once
+// vigild's journal: SQLite in WAL mode. On the core thread, alarm
+// transitions, context changes (with the bed's state after them) and
+// commands are committed before they are published or answered: written to
+// the log, so a crash of vigild cannot lose them, and fsync'd by the writer
+// thread within a flush interval, so a power cut loses at most about the
+// last second. Readings and link events go to the writer thread's queue and
+// are written in batches, at most about a second behind.
+//
+// The journal can fail (no such folder, read-only, disk full, corrupt file)
+// without stopping anything else: every write says whether it succeeded,
+// available() and problem() say how things stand, and the daemon turns that
+// into a technical alarm on every bed while it keeps publishing.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "journal/journal_reader.hpp"
+#include "journal/journal_writer.hpp"
+#include "journal/sqlite_database.hpp"
+#include "vigil/v1/command.pb.h"
+#include "vigil/v1/journal.pb.h"
+
+namespace vigil::daemon {
+
+struct JournalOptions {
+  std::string path = "/var/lib/vigil/journal.db";
+  core::Duration retention = std::chrono::hours{24 * 30};
+  std::int64_t max_bytes = 0;  // cap on the journal's size; 0: none
+  std::chrono::milliseconds flush_interval{500};
+};
+
+class Journal {
+ public:
+  // `on_writer` is called on the writer thread after each batch.
+  Journal(JournalOptions options, JournalWriter::Report on_writer);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Opens (creating the folder and the file), migrates, records this run and
+  // starts the writer. False when unavailable; problem() says why.
+  bool open(const std::string& daemon_id, core::TimePoint now);
+  // A clean stop: the writer writes what it holds, the run is marked ended.
+  void close(core::TimePoint now);
+  bool is_open() const { return db_ != nullptr; }
+  bool available() const { return db_ && core_ok_ && writer_ok_; }
+  std::string problem() const;
+  const JournalOptions& options() const { return options_; }
+  // The run before this one, as found at open.
+  const std::optional<RunRecord>& previous_run() const { return previous_run_; }
+
+  // Committed before they return (safe from a crash of vigild; from a power
+  // cut once the writer's next fsync is done). False when the write failed.
+  bool write_bed(const std::string& bed, const std::vector<vigil::v1::BusMessage>& messages,
+                 const vigil::v1::journal::BedState& state, core::TimePoint now);
+  bool write_command(const vigil::v1::CommandRequest& request, const vigil::v1::CommandReply& reply,
+                     core::TimePoint now);
+  bool reserve_seq(const std::string& bed, std::uint64_t up_to);
+
+  // Queued for the writer thread; never blocks the caller.
+  void queue(vigil::v1::BusMessage m);
+  // Readings dropped at the writer's queue bound since open (benchmarks).
+  std::uint64_t readings_shed() const { return writer_ ? writer_->shed() : 0; }
+  // Retention: the writer deletes what is older, in the background.
+  void prune(core::TimePoint now);
+  // The writer's news, brought to the core thread by the daemon.
+  void on_writer_report(const JournalWriterReport& r);
+
+  // Queries on the core's connection; null while the journal is not open.
+  JournalReader* reader() { return reader_.get(); }
+
+ private:
+  struct Statements;
+  bool fail(const std::string& what, const std::exception& e);
+  void committed();
+
+  JournalOptions options_;
+  JournalWriter::Report on_writer_;
+  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<Statements> st_;
+  std::unique_ptr<JournalReader> reader_;
+  std::unique_ptr<JournalWriter> writer_;
+  std::optional<RunRecord> previous_run_;
+  std::int64_t run_id_ = 0;
+  bool core_ok_ = true;
+  bool writer_ok_ = true;
+  std::string core_problem_;
+  std::string writer_problem_;
+  std::string buffer_;
+};
+
+}  // namespace vigil::daemon

@@ -1,0 +1,276 @@
+#include "journal/journal_writer.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "journal/bus_messages.hpp"
+#include "journal/journal_schema.hpp"
+
+namespace vigil::daemon {
+namespace v1 = vigil::v1;
+namespace {
+
+// A prune deletes at most this many rows of a table per transaction, so a
+// batch of readings never waits long behind it.
+constexpr int kPruneChunk = 2000;
+// Readings are committed this many at a time: the core's alarm writes wait
+// for the write lock while a transaction of this thread holds it, so none
+// may hold it for long (256 rows: a few hundred microseconds).
+constexpr std::size_t kCommitRows = 256;
+
+std::int64_t micros(core::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+std::int64_t micros(const google::protobuf::Timestamp& ts) {
+  return micros(from_proto(ts));
+}
+
+std::int64_t quality_bits(const v1::Quality& q) {
+  return (q.invalid() ? 1 : 0) | (q.artifact() ? 2 : 0) | (q.sensor_off() ? 4 : 0) |
+         (q.low_perfusion() ? 8 : 0) | (q.questionable() ? 16 : 0);
+}
+
+// Prepared once per connection.
+struct BatchStatements {
+  explicit BatchStatements(sqlite::Database& db)
+      : observation{db.prepare(
+            "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, "
+            "received_us, drill) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")},
+        link{db.prepare("INSERT INTO link_events (bed, seq, time_us, device, state, reason, event) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")} {}
+  sqlite::Statement observation;
+  sqlite::Statement link;
+};
+
+void insert(BatchStatements& st, const v1::BusMessage& m, std::string& buffer) {
+  if (m.has_observation()) {
+    const auto& o = m.observation();
+    st.observation.bind(1, o.bed())
+        .bind(2, static_cast<std::int64_t>(o.seq()))
+        .bind(3, o.device())
+        .bind(4, std::int64_t{o.mdc_code()})
+        .bind(5, o.value())
+        .bind(6, quality_bits(o.quality()))
+        .bind(7, o.has_device_time() ? std::optional{micros(o.device_time())} : std::nullopt)
+        .bind(8, micros(o.received()))
+        .bind(9, std::int64_t{o.drill()});
+    st.observation.run();
+  } else if (m.has_link()) {
+    const auto& l = m.link();
+    m.SerializeToString(&buffer);
+    st.link.bind(1, l.bed())
+        .bind(2, static_cast<std::int64_t>(l.seq()))
+        .bind(3, micros(l.time()))
+        .bind(4, l.device())
+        .bind(5, v1::LinkState_Name(l.state()))
+        .bind(6, l.reason())
+        .bind_blob(7, buffer);
+    st.link.run();
+  }
+}
+
+// Deletes one chunk of rows older than `before` from each table; returns how many.
+std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before) {
+  struct Table {
+    const char* name;
+    const char* time;
+  };
+  // Rows are appended in time order, so the oldest are the lowest ids: look
+  // only at the first chunk by id, never scan a whole table.
+  static constexpr Table kTables[] = {{"observations", "received_us"},
+                                      {"alarm_transitions", "time_us"},
+                                      {"context_events", "time_us"},
+                                      {"link_events", "time_us"},
+                                      {"commands", "time_us"}};
+  std::uint64_t n = 0;
+  sqlite::Transaction t{db};
+  for (const auto& table : kTables) {
+    auto s = db.prepare(std::string{"DELETE FROM "} + table.name +
+                        " WHERE id IN (SELECT id FROM (SELECT id, " + table.time + " AS t FROM " +
+                        table.name + " ORDER BY id LIMIT " + std::to_string(kPruneChunk) + ") WHERE t < ?1)");
+    s.bind(1, before).run();
+    n += static_cast<std::uint64_t>(db.scalar("SELECT changes()"));
+  }
+  auto s = db.prepare("DELETE FROM sessions WHERE ended_us IS NOT NULL AND ended_us < ?1");
+  s.bind(1, before).run();
+  n += static_cast<std::uint64_t>(db.scalar("SELECT changes()"));
+  t.commit();
+  return n;
+}
+
+}  // namespace
+
+JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
+    : options_{std::move(options)}, report_{std::move(report)}, thread_{[this] { run(); }} {}
+
+JournalWriter::~JournalWriter() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void JournalWriter::write(v1::BusMessage m) {
+  bool full = false;
+  {
+    std::lock_guard lock{mutex_};
+    // Link events are few and say when a device was lost or came back: kept.
+    if (queue_.size() >= options_.max_queue && !m.has_link()) {
+      ++dropped_;
+      shed_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    queue_.push_back({std::move(m), std::chrono::steady_clock::now()});
+    full = queue_.size() == options_.batch_rows;
+  }
+  if (full) wake_.notify_one();
+}
+
+void JournalWriter::prune(core::TimePoint before) {
+  {
+    std::lock_guard lock{mutex_};
+    prune_before_us_ = micros(before);
+  }
+  wake_.notify_one();
+}
+
+bool JournalWriter::take(std::deque<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning) {
+  std::unique_lock lock{mutex_};
+  // A prune in progress goes on at once, taking whatever readings arrived
+  // meanwhile; otherwise readings gather for one flush interval.
+  if (!pruning)
+    wake_.wait_for(lock, options_.flush_interval, [&] {
+      return stopping_ || prune_before_us_.has_value() || queue_.size() >= options_.batch_rows;
+    });
+  batch.swap(queue_);
+  if (prune_before_us_) prune_before = prune_before_us_;
+  prune_before_us_.reset();
+  return !stopping_;
+}
+
+std::string JournalWriter::sync_log() {
+  // Every commit to the journal, this thread's and the core's, is a write to
+  // the log without an fsync; one fsync of the log makes them all durable.
+  const std::string log = options_.path + "-wal";
+  const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // No log: a clean close checkpointed it into the file, and synced that.
+    if (errno == ENOENT) return "";
+    return "opening " + log + " to sync it: " + std::strerror(errno);
+  }
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) return "syncing " + log + ": " + std::strerror(error);
+  return "";
+}
+
+void JournalWriter::run() {
+  std::unique_ptr<sqlite::Database> db;
+  std::unique_ptr<BatchStatements> st;
+  JournalWriterReport status;
+  std::string buffer;
+  // Not a std::optional: GCC 12 cannot see that it is set before use.
+  bool pruning = false;
+  std::int64_t prune_before = 0;
+  // Rows this thread committed since the last fsync of the log.
+  bool unsynced_rows = false;
+  std::string sync_problem;  // until an fsync of the log works again
+  auto last_sync = std::chrono::steady_clock::now();
+  auto fail = [&](const std::string& problem) {
+    db.reset();
+    st.reset();
+    status.ok = false;
+    status.problem = problem;
+  };
+  bool running = true;
+  while (running) {
+    std::deque<Item> batch;
+    std::optional<std::int64_t> requested;
+    running = take(batch, requested, pruning);
+    if (requested) {
+      pruning = true;
+      prune_before = *requested;
+    }
+    status.batch_rows = 0;
+    status.batch_time = {};
+    status.oldest_wait = {};
+    {
+      std::lock_guard lock{mutex_};
+      status.rows_dropped += dropped_;
+      dropped_ = 0;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    // At most one fsync per flush interval, and one when stopping.
+    const bool sync_due = !running || start - last_sync >= options_.flush_interval;
+    const bool must_sync = sync_due && (unsynced_rows || unsynced_.load(std::memory_order_acquire));
+    if (batch.empty() && !pruning && !must_sync) continue;
+    std::size_t written = 0;
+    try {
+      if (!batch.empty() || pruning) {
+        if (!db) {
+          db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
+          configure_journal_connection(
+              *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
+          st = std::make_unique<BatchStatements>(*db);
+        }
+      }
+      while (written < batch.size()) {
+        const auto end = std::min(batch.size(), written + kCommitRows);
+        sqlite::Transaction t{*db};
+        for (auto i = written; i < end; ++i) insert(*st, batch[i].message, buffer);
+        t.commit();
+        status.rows_written += end - written;
+        written = end;
+        unsynced_rows = true;
+      }
+      if (!batch.empty()) {
+        const auto end = std::chrono::steady_clock::now();
+        status.batch_rows = batch.size();
+        status.batch_time = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
+        status.oldest_wait =
+            std::chrono::duration_cast<std::chrono::microseconds>(end - batch.front().queued);
+      }
+      if (pruning) {
+        const auto n = prune_chunk(*db, prune_before);
+        status.rows_pruned += n;
+        pruning = n > 0;
+      }
+      status.ok = true;
+      status.problem.clear();
+    } catch (const sqlite::Error& e) {
+      // A failed batch is dropped, not retried: readings behind a full disk
+      // would pile up. The daemon raises the journal alarm from this report.
+      status.rows_dropped += batch.size() - written;
+      pruning = false;
+      fail(std::string{"writing readings: "} + e.what() + journal_advice(e));
+    }
+    if (sync_due) {
+      // Taken before the fsync: a commit that comes meanwhile waits for the next one.
+      const bool core_commits = unsynced_.exchange(false, std::memory_order_acq_rel);
+      if (unsynced_rows || core_commits) {
+        last_sync = std::chrono::steady_clock::now();
+        sync_problem = sync_log();
+        if (sync_problem.empty()) ++status.log_syncs;
+        // Not durable yet: again at the next interval.
+        unsynced_rows = !sync_problem.empty();
+      }
+    }
+    if (!sync_problem.empty()) {
+      status.ok = false;
+      status.problem = sync_problem;
+    }
+    report_(status);
+  }
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,78 @@
+// The bed state the journal stores must give back exactly what BedAlarms
+// handed it, or a restart would bring back a different bed.
+#include "journal/journal_state.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace vigil;
+using namespace vigil::daemon;
+using namespace std::chrono_literals;
+using core::Metric;
+
+TEST_CASE("A bed state survives the trip through the journal's protobuf unchanged") {
+  const core::TimePoint t{std::chrono::hours{24 * 365 * 56}};
+  alerts::BedState s;
+  s.patient_id = "PAT-9";
+  s.profile = "ketamine-iv-adult";
+  s.profile_from_admission = true;
+  s.profile_changes.push_back(
+      {"desaturation", alerts::Priority::medium, 88.0, 20s, std::nullopt, "", "A. Diaz"});
+  s.profile_changes.push_back({"bp_surge", alerts::Priority::medium, std::nullopt, std::nullopt, false,
+                               "not for this patient", "A. Diaz"});
+  s.infusion = alerts::Infusion{t, "ketamine", "0.5 mg/kg over 40 min"};
+  s.baseline = {{Metric::nibp_systolic, 128}, {Metric::pulse_rate, 74}, {Metric::spo2, 97}};
+  s.baseline_source = "measured";
+  core::DeviceConditions off;
+  off.set(core::DeviceCondition::sensor_off);
+  s.device_conditions["ox"] = off;
+  alerts::AlarmState a;
+  a.last.condition = "tachycardia";
+  a.last.present = true;
+  a.last.priority = alerts::Priority::medium;
+  a.last.delay = 30s;
+  a.last.latching = false;
+  a.last.metric = Metric::pulse_rate;
+  a.last.value = 131;
+  a.last.limit = 120;
+  a.last.message = "Tachycardia: pulse 131 /min";
+  a.last.device = "ox";
+  a.alarm_id = "bed-1:tachycardia:123";
+  a.onset = t + 5min;
+  a.raised = t + 5min + 15s;
+  a.priority = alerts::Priority::high;
+  a.active = true;
+  a.acknowledged = true;
+  a.escalated = true;
+  a.latching = true;
+  a.actor = "nurse Ana at station-1";
+  a.paused_until = t + 7min;
+  s.alarms.push_back(a);
+
+  const auto back = from_journal(to_journal("bed-1", s, true));
+  CHECK(back.patient_id == s.patient_id);
+  CHECK(back.profile == s.profile);
+  CHECK(back.profile_from_admission);
+  REQUIRE(back.profile_changes.size() == 2);
+  CHECK(back.profile_changes[0].threshold == 88.0);
+  CHECK(back.profile_changes[0].delay == core::Duration{20s});
+  CHECK(!back.profile_changes[0].enabled);
+  CHECK(back.profile_changes[1].enabled == false);
+  CHECK(!back.profile_changes[1].threshold);
+  REQUIRE(back.infusion);
+  CHECK(back.infusion->started == t);
+  CHECK(back.infusion->regimen == "0.5 mg/kg over 40 min");
+  CHECK(back.baseline == s.baseline);
+  CHECK(back.baseline_source == "measured");
+  CHECK(back.device_conditions.at("ox") == off);
+  REQUIRE(back.alarms.size() == 1);
+  const auto& b = back.alarms[0];
+  CHECK(b.alarm_id == a.alarm_id);
+  CHECK((b.last.condition == "tachycardia" && b.last.present && b.last.delay == core::Duration{30s}));
+  CHECK((b.last.priority == alerts::Priority::medium && b.last.metric == Metric::pulse_rate));
+  CHECK((b.last.value == 131 && b.last.limit == 120 && b.last.device == "ox"));
+  CHECK(b.last.message == a.last.message);
+  CHECK((b.onset == a.onset && b.raised == a.raised && b.priority == alerts::Priority::high));
+  CHECK((b.active && b.acknowledged && b.escalated && b.latching));
+  CHECK(b.actor == a.actor);
+  CHECK(b.paused_until == a.paused_until);
+}
