@@ -102,7 +102,13 @@ void LimitRules::hand_over(core::Metric from, core::Metric to) {
       if (a.metric != from || a.condition != rules_[i].condition || a.priority != rules_[i].priority ||
           a.kind != rules_[i].kind)
         continue;
-      state_[i] = state_[j];
+      // The earlier of two conditions past the limit: after a restart the
+      // rules of the alarm's metric were resumed (resume()) and a source
+      // that came first must not shorten them to its own few seconds.
+      const auto& kept = state_[i];
+      const bool keep = kept.present && kept.since &&
+                        (!state_[j].present || !state_[j].since || *kept.since <= *state_[j].since);
+      if (!keep) state_[i] = state_[j];
       state_[j] = RuleState{};
       break;
     }

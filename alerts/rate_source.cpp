@@ -26,6 +26,11 @@ RateSource::Decision RateSource::on_reading(const std::string& device, const cor
   if (!r.usable() || (current_ && good(*current_, now) && !better)) return {false, std::nullopt};
   Decision d;
   if (current_ && current_->second != r.metric) d.taken_from = current_->second;
+  // The first source takes over from the other kind too: after a restart
+  // the rules of an active alarm's metric were resumed, and rules no
+  // reading judges any more must not hold the alarm for ever.
+  if (!current_)
+    d.taken_from = r.metric == core::Metric::heart_rate ? core::Metric::pulse_rate : core::Metric::heart_rate;
   current_ = key;
   return d;
 }

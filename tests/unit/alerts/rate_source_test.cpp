@@ -45,10 +45,14 @@ struct Bed {
   void seconds(int n, std::optional<core::Reading> ecg, std::optional<core::Reading> pulse) {
     for (int i = 0; i < n; ++i) second(ecg, pulse);
   }
+  // Its raises and clears (an unacknowledged medium alarm also escalates
+  // after 120 s, which is the engine's business, not the source's).
   std::vector<Transition> of(const std::string& condition) const {
     std::vector<Transition> t;
     for (const auto& e : events)
-      if (e.condition == condition) t.push_back(e.transition);
+      if (e.condition == condition &&
+          (e.transition == Transition::raised || e.transition == Transition::cleared))
+        t.push_back(e.transition);
     return t;
   }
   const AlarmEvent* last(const std::string& condition) const {
@@ -63,7 +67,9 @@ struct Bed {
 
 TEST_CASE("RateSource: the ECG heart rate before the pulse rate; other metrics always judged") {
   RateSource s;
-  CHECK(s.on_reading("oximeter", rate(Metric::pulse_rate, 80), t0).use);
+  const auto first = s.on_reading("oximeter", rate(Metric::pulse_rate, 80), t0);
+  CHECK(first.use);
+  CHECK(first.taken_from == Metric::heart_rate);  // whatever a restart resumed
   CHECK(s.in_use() == "oximeter pulse");
   const auto d = s.on_reading("monitor:ecg", rate(Metric::heart_rate, 80), t0 + 1s);
   CHECK(d.use);
@@ -115,15 +121,16 @@ TEST_CASE("the ECG becomes unusable during tachycardia: the pulse carries it on,
   Bed b;
   b.seconds(40, rate(Metric::heart_rate, 135), rate(Metric::pulse_rate, 134));
   REQUIRE(b.of("tachycardia") == std::vector{Transition::raised});
-  b.seconds(60, rate(Metric::heart_rate, 135, false), rate(Metric::pulse_rate, 134));
+  b.seconds(40, rate(Metric::heart_rate, 135, false), rate(Metric::pulse_rate, 134));
   CHECK(b.of("tachycardia") == std::vector{Transition::raised});
   // The ECG gone altogether (no readings): still no transition.
-  b.seconds(30, std::nullopt, rate(Metric::pulse_rate, 133));
+  b.seconds(20, std::nullopt, rate(Metric::pulse_rate, 133));
   CHECK(b.of("tachycardia") == std::vector{Transition::raised});
   // The ECG back: it takes over, the alarm goes on.
-  b.seconds(30, rate(Metric::heart_rate, 136), rate(Metric::pulse_rate, 133));
+  b.seconds(20, rate(Metric::heart_rate, 136), rate(Metric::pulse_rate, 133));
   CHECK(b.of("tachycardia") == std::vector{Transition::raised});
-  // And when the rate falls, the alarm clears once, from the ECG.
+  // And when the rate falls, the alarm clears once, from the ECG (before the
+  // unacknowledged medium alarm would have escalated to a latching high).
   b.seconds(5, rate(Metric::heart_rate, 90), rate(Metric::pulse_rate, 133));
   CHECK(b.of("tachycardia") == std::vector{Transition::raised, Transition::cleared});
 }
