@@ -25,6 +25,9 @@ bool BedAlarms::reconfigure(AlarmProfile profile) {
 void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now,
                            BedOutput& out) {
   context_.on_reading(r, now);
+  const auto source = rate_source_.on_reading(device, r, now);
+  if (!source.use) return;
+  if (source.taken_from) rules_.hand_over(*source.taken_from, r.metric);
   report(rules_.evaluate(r, device, now, context_.rule_context()), now, out);
 }
 

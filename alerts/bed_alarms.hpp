@@ -16,6 +16,7 @@
 #include "alerts/bed_state.hpp"
 #include "alerts/condition_catalog.hpp"
 #include "alerts/limit_rules.hpp"
+#include "alerts/rate_source.hpp"
 #include "alerts/rhythm_conditions.hpp"
 #include "alerts/technical_conditions.hpp"
 #include "core/device_condition.hpp"
@@ -37,6 +38,8 @@ class BedAlarms {
  public:
   BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window = std::chrono::minutes{10});
 
+  // Rate readings (heart rate, pulse rate) reach the rules only from the
+  // best source now (rate_source.hpp); every reading counts for the context.
   void on_reading(const std::string& device, const core::Reading& r, core::TimePoint now, BedOutput& out);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,
                             BedOutput& out);
@@ -108,6 +111,7 @@ class BedAlarms {
   AlarmEngine engine_;
   TechnicalConditions technical_;
   RhythmConditions rhythm_;
+  RateSource rate_source_;  // which heart or pulse rate the rate rules follow
 };
 
 }  // namespace vigil::alerts

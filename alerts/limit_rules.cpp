@@ -94,6 +94,27 @@ void LimitRules::resume(const std::string& condition, core::Metric metric, core:
   }
 }
 
+void LimitRules::hand_over(core::Metric from, core::Metric to) {
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].metric != to) continue;
+    for (std::size_t j = 0; j < rules_.size(); ++j) {
+      const auto& a = rules_[j];
+      if (a.metric != from || a.condition != rules_[i].condition || a.priority != rules_[i].priority ||
+          a.kind != rules_[i].kind)
+        continue;
+      // The earlier of two conditions past the limit: after a restart the
+      // rules of the alarm's metric were resumed (resume()) and a source
+      // that came first must not shorten them to its own few seconds.
+      const auto& kept = state_[i];
+      const bool keep = kept.present && kept.since &&
+                        (!state_[j].present || !state_[j].since || *kept.since <= *state_[j].since);
+      if (!keep) state_[i] = state_[j];
+      state_[j] = RuleState{};
+      break;
+    }
+  }
+}
+
 void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx) {
   const LimitRule& rule = rules_[i];
   RuleState& st = state_[i];

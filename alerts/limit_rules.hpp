@@ -80,6 +80,13 @@ class LimitRules {
   // and drops the others; a value back within the limits clears it by the
   // same hysteresis as before the restart.
   void resume(const std::string& condition, core::Metric metric, core::TimePoint onset);
+  // The readings of `from` stop judging and those of `to` take over
+  // (RateSource): each rule on `to` takes the state of the rule on `from` of
+  // the same condition, priority and kind (unless its own state is past the
+  // limit since earlier, as after a restart), which starts afresh. A condition
+  // past its limit stays so, its onset and delay unchanged, until a reading
+  // of `to` says otherwise; a silent `from` cannot hold it.
+  void hand_over(core::Metric from, core::Metric to);
   const std::vector<LimitRule>& rules() const { return rules_; }
 
  private:

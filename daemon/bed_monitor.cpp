@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/derived_device.hpp"
 #include "journal/bus_messages.hpp"
 #include "journal/journal_state.hpp"
 
@@ -88,10 +89,27 @@ void BedMonitor::on_beats(const std::string& device, const drivers::DecodeOutput
 void BedMonitor::on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
                               core::TimePoint now) {
   ecg_out_.clear();
+  const std::string in_use = ecg_.active();
   ecg_.on_segments(device, segments, now, ecg_out_);
   for (const auto& note : ecg_out_.notes) spdlog::info("{}/{}", id_, note);
-  for (const auto& beat : ecg_out_.beats) alarms_.on_beat(beat);
-  for (const auto& c : ecg_out_.coverage) alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat);
+  if (ecg_.active() != in_use) switch_ecg_rate(now);
+  for (const auto& beat : ecg_out_.beats) {
+    alarms_.on_beat(beat);
+    ecg_rate_.on_beat(beat);
+  }
+  for (const auto& c : ecg_out_.coverage) {
+    alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat);
+    ecg_rate_.on_coverage(c.end, c.quality, c.flat);
+  }
+}
+
+void BedMonitor::switch_ecg_rate(core::TimePoint now) {
+  ecg_rate_.restart();
+  const std::string device = core::ecg_derived_device(ecg_.active_device());
+  if (device == ecg_rate_device_) return;
+  // The old device's number is gone, not frozen at its last value.
+  if (!ecg_rate_device_.empty()) on_reading(ecg_rate_device_, alerts::EcgHeartRate::gone(), now);
+  ecg_rate_device_ = device;
 }
 
 vigil::v1::DeviceStatus to_proto(const LinkStatus& link, bool drill, core::TimePoint now) {
@@ -132,6 +150,7 @@ void BedMonitor::on_link_garbled(const LinkStatus& link, core::TimePoint now) {
 }
 
 void BedMonitor::tick(core::TimePoint now) {
+  if (auto r = ecg_rate_.reading(now); r && !ecg_rate_device_.empty()) on_reading(ecg_rate_device_, *r, now);
   alarms_.tick(now, out_);
   publish(now);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "alerts/bed_alarms.hpp"
+#include "alerts/ecg_heart_rate.hpp"
 #include "core/device_condition.hpp"
 #include "core/observation.hpp"
 #include "daemon/bus_publisher.hpp"
@@ -35,7 +36,7 @@ class BedMonitor {
   // every read that moves that clock, with beats or without.
   void on_beats(const std::string& device, const drivers::DecodeOutput& out, core::TimePoint now);
   // ECG waveform segments: the QRS detector's beats and coverage go to the
-  // bed's rhythm analysis (ecg_beat_source.hpp).
+  // bed's rhythm analysis (ecg_beat_source.hpp) and its heart rate.
   void on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
                     core::TimePoint now);
   void on_link_state(const LinkStatus& link, core::TimePoint now);
@@ -73,6 +74,8 @@ class BedMonitor {
  private:
   void publish(core::TimePoint now);
   vigil::v1::AlarmEvent to_proto_alarm(const alerts::AlarmEvent& e) const;
+  // Another ECG stream is in use: its beats start the heart rate afresh.
+  void switch_ecg_rate(core::TimePoint now);
 
   std::string id_;
   bool drill_;
@@ -84,6 +87,10 @@ class BedMonitor {
   std::map<std::string, DeviceClockAnchor> frame_clocks_;  // by device
   EcgBeatSource ecg_;
   EcgOutput ecg_out_;
+  // vigild's heart rate from the stream in use, published as a reading of
+  // "<device>:ecg" (core/derived_device.hpp) on every tick that has one.
+  alerts::EcgHeartRate ecg_rate_;
+  std::string ecg_rate_device_;
 };
 
 }  // namespace vigil::daemon

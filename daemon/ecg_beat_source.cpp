@@ -35,15 +35,41 @@ void EcgBeatSource::on_segments(const std::string& device, std::span<const drive
         std::find_if(segments.begin(), segments.end(),
                      [](const drivers::WaveformSegment& w) { return w.mdc_code == kLeadII; });
     const auto& pick = lead_ii != segments.end() ? *lead_ii : segments.front();
-    const Key key{device, channel_of(pick)};
-    if (active_ != key) out.notes.push_back("ECG beats now from " + device + " " + pick.label);
-    active_ = key;
+    take({device, channel_of(pick)}, pick.label, now, out);
+  } else if (const Key* better = better_stream(now)) {
+    take(*better, streams_.at(*better).label + " (better signal)", now, out);
   }
   for (const auto& w : segments) feed({device, channel_of(w)}, w, now, out);
 }
 
 void EcgBeatSource::forget(const std::string& device) {
   std::erase_if(streams_, [&](const auto& entry) { return entry.first.first == device; });
+}
+
+void EcgBeatSource::take(const Key& key, const std::string& label, core::TimePoint now, EcgOutput& out) {
+  if (active_ == key) return;
+  out.notes.push_back("ECG beats now from " + key.first + " " + label);
+  active_ = key;
+  taken_at_ = now;
+}
+
+const EcgBeatSource::Key* EcgBeatSource::better_stream(core::TimePoint now) const {
+  if (now - taken_at_ < kDwell) return nullptr;
+  const auto current = streams_.find(*active_);
+  if (current == streams_.end()) return nullptr;
+  const bool flat = current->second.detector.flat();
+  const double quality = flat ? 0 : current->second.detector.signal_quality();
+  const Key* best = nullptr;
+  double best_quality = quality + kBetter;
+  for (const auto& [key, s] : streams_) {
+    if (key == *active_ || s.detector.flat() || now - s.last_fed > kSilence) continue;
+    const double q = s.detector.signal_quality();
+    if (q >= best_quality || (flat && q >= 0.5 && !best)) {
+      best = &key;
+      best_quality = q;
+    }
+  }
+  return best;
 }
 
 bool EcgBeatSource::active_stopped(core::TimePoint now) const {

@@ -25,8 +25,10 @@
 // One stream feeds the bed at a time (two leads of one heartbeat would be two
 // beats): the stream in use stays until it stops for its silence allowance;
 // then the next stream to deliver takes over, lead II first when several
-// arrive together. All streams keep their detectors running so a takeover
-// starts warm.
+// arrive together. While it runs, another stream whose signal-quality index
+// is kBetter above it (or that is not flat when it is) takes over, at most
+// once per kDwell so two leads of similar quality do not take turns. All
+// streams keep their detectors running so a takeover starts warm.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -66,6 +68,8 @@ class EcgBeatSource {
  public:
   static constexpr std::chrono::milliseconds kJump{100};
   static constexpr std::chrono::milliseconds kAhead{500};
+  static constexpr double kBetter = 0.25;
+  static constexpr std::chrono::seconds kDwell{5};
 
   // The ECG segments one read from `device` delivered at `now`.
   void on_segments(const std::string& device, std::span<const drivers::WaveformSegment> segments,
@@ -74,6 +78,8 @@ class EcgBeatSource {
   void forget(const std::string& device);
   // The stream in use ("device/channel"), empty when none.
   std::string active() const { return active_ ? active_->first + "/" + active_->second : std::string{}; }
+  // The device of the stream in use, empty when none.
+  std::string active_device() const { return active_ ? active_->first : std::string{}; }
 
  private:
   using Key = std::pair<std::string, std::string>;  // device, channel
@@ -92,9 +98,13 @@ class EcgBeatSource {
   // The sample clock at the end of `w`, were it added to the stream.
   static core::Duration sample_clock(const Stream& s, const drivers::WaveformSegment& w);
   bool active_stopped(core::TimePoint now) const;
+  // A running stream of clearly better signal than the one in use, if any.
+  const Key* better_stream(core::TimePoint now) const;
+  void take(const Key& key, const std::string& label, core::TimePoint now, EcgOutput& out);
 
   std::map<Key, Stream> streams_;
   std::optional<Key> active_;
+  core::TimePoint taken_at_{};
   std::vector<alerts::QrsDetection> found_;  // reused between calls
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/derived_device.hpp"
 #include "core/metric.hpp"
 
 namespace vigil::display {
@@ -55,6 +56,8 @@ std::string format_line(const vigil::v1::BusMessage& m) {
                          o.device() + " " + std::string{core::label(o.metric())} + " " + number(o.value()) +
                          " " + std::string{core::display_unit(o.unit())} + quality_text(o.quality());
       if (o.has_device_time()) line += " (measured " + clock_time(o.device_time()) + ")";
+      // Never to be read as the monitor's own number.
+      if (core::is_ecg_derived(o.device())) line += " (vigild, from ECG)";
       return line;
     }
     case vigil::v1::BusMessage::kAlarm: {

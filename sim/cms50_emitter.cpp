@@ -67,11 +67,11 @@ class Cms50Emitter final : public DeviceEmitter {
       return p;
     }
     p.spo2 = static_cast<std::uint8_t>(std::clamp(s.vitals.spo2, 1.0, 100.0));
-    p.pulse_rate = static_cast<std::uint8_t>(std::clamp(s.vitals.heart_rate, 1.0, 254.0));
+    p.pulse_rate = static_cast<std::uint8_t>(std::clamp(s.vitals.pulse_rate, 1.0, 254.0));
     p.signal_strength = static_cast<std::uint8_t>(std::clamp(s.vitals.perfusion_index * 2, 0.0, 8.0));
     p.bar_graph = static_cast<std::uint8_t>(std::clamp(wave * 15, 0.0, 15.0));
     p.pi_x100 = static_cast<std::uint16_t>(std::clamp(s.vitals.perfusion_index * 100, 0.0, 2200.0));
-    const auto beat = s.patient ? s.patient->beats().last_at_or_before(t) : std::nullopt;
+    const auto beat = s.patient ? s.patient->beats().last_at_or_before(t, true) : std::nullopt;
     p.beat = beat && t - beat->t < kBeepLength;
     return p;
   }

@@ -31,6 +31,8 @@ constexpr double kShortestInterval = 0.26;  // s
 // An ectopic beat comes at 60 % of the expected interval; a full
 // compensatory pause puts the next sinus beat where the second would have been.
 constexpr double kPrematurity = 0.6;
+// A premature atrial beat comes at 70 %, and the sinus node restarts from it.
+constexpr double kAtrialPrematurity = 0.7;
 
 }  // namespace
 
@@ -52,8 +54,8 @@ BeatTrain::BeatTrain(unsigned seed, double variability, double breathing_depth)
 void BeatTrain::set_rhythm(core::Duration at, Rhythm r) {
   rhythm_changes_[at] = r;
 }
-void BeatTrain::set_ectopics(core::Duration at, double per_minute) {
-  ectopic_changes_[at] = per_minute;
+void BeatTrain::set_ectopics(core::Duration at, double per_minute, Ectopy kind, bool pulse_deficit) {
+  ectopic_changes_[at] = {per_minute, kind, pulse_deficit};
 }
 void BeatTrain::add_pause(core::Duration at, core::Duration length) {
   pauses_[at] = length;
@@ -87,10 +89,20 @@ void BeatTrain::plan_next(const Beat& from, const Drive& d) {
   const double mean = 60.0 / std::clamp(d.heart_rate, 15.0, 300.0);
   const bool af = rhythm_at(from.t) == Rhythm::atrial_fibrillation;
   const double rr = af ? af_interval(mean) : sinus_interval(from.t, mean, d.resp_rate);
-  const double ectopic_per_min = in_force(ectopic_changes_, from.t, 0.0);
+  const auto ectopy = in_force(ectopic_changes_, from.t, EctopySetting{});
   const double chance = std::uniform_real_distribution<double>{0, 1}(rng_);
-  if (ectopic_per_min > 0 && chance < ectopic_per_min / std::max(d.heart_rate, 1.0)) {
-    next_ = Beat{from.t + seconds(kPrematurity * rr), BeatKind::ectopic, seconds(kPrematurity * rr)};
+  const bool premature =
+      ectopy.per_minute > 0 &&
+      (ectopy.kind == Ectopy::bigeminy ? from.kind == BeatKind::normal
+                                       : chance < ectopy.per_minute / std::max(d.heart_rate, 1.0));
+  if (premature && ectopy.kind == Ectopy::atrial) {
+    next_ = Beat{from.t + seconds(kAtrialPrematurity * rr), BeatKind::atrial_premature,
+                 seconds(kAtrialPrematurity * rr)};
+    return;
+  }
+  if (premature) {
+    next_ = Beat{from.t + seconds(kPrematurity * rr), BeatKind::ectopic, seconds(kPrematurity * rr),
+                 !ectopy.pulse_deficit};
     if (!af) compensate_to_ = from.t + seconds(2 * rr);
     return;
   }
@@ -126,19 +138,29 @@ std::vector<Beat> BeatTrain::between(core::Duration from, core::Duration to) con
   return first < last ? std::vector<Beat>(first, last) : std::vector<Beat>{};
 }
 
-std::optional<Beat> BeatTrain::last_at_or_before(core::Duration t) const {
+std::optional<Beat> BeatTrain::last_at_or_before(core::Duration t, bool perfused_only) const {
   auto it = std::upper_bound(beats_.begin(), beats_.end(), t, [](auto x, const Beat& b) { return x < b.t; });
-  if (it == beats_.begin()) return std::nullopt;
-  return *std::prev(it);
+  while (it != beats_.begin()) {
+    --it;
+    if (!perfused_only || it->perfused) return *it;
+  }
+  return std::nullopt;
 }
 
-std::optional<double> BeatTrain::shown_rate(core::Duration t, std::size_t n) const {
+std::optional<double> BeatTrain::shown_rate(core::Duration t, std::size_t n, bool perfused_only) const {
   auto end = std::upper_bound(beats_.begin(), beats_.end(), t, [](auto x, const Beat& b) { return x < b.t; });
-  const auto count = static_cast<std::size_t>(end - beats_.begin());
-  if (count < 2) return std::nullopt;
-  const std::size_t k = std::min(n, count - 1);
-  const auto span = std::prev(end)->t - std::prev(end, static_cast<std::ptrdiff_t>(k) + 1)->t;
-  return 60.0 * static_cast<double>(k) / core::to_seconds(span);
+  // The last n + 1 beats that count, newest first.
+  std::optional<core::Duration> newest, oldest;
+  std::size_t k = 0;
+  for (auto it = end; it != beats_.begin() && k <= n;) {
+    --it;
+    if (perfused_only && !it->perfused) continue;
+    if (!newest) newest = it->t;
+    oldest = it->t;
+    ++k;
+  }
+  if (k < 2) return std::nullopt;
+  return 60.0 * static_cast<double>(k - 1) / core::to_seconds(*newest - *oldest);
 }
 
 }  // namespace vigil::sim

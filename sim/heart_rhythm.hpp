@@ -2,7 +2,9 @@
 // The heartbeat as a train of beat times: sinus rhythm with the beat-to-beat
 // variability of an adult at rest (breathing and slower waves, a little
 // jitter), atrial fibrillation with irregularly irregular intervals,
-// premature (ectopic) beats with their compensatory pause, and pauses.
+// premature (ectopic) beats: ventricular ones with their compensatory pause,
+// at random or in strict bigeminy, and atrial ones that reset the sinus
+// node; and pauses.
 //
 // Deterministic from its seed, whatever the steps it is advanced by: every
 // beat is computed from the beat before it and from what was in force at
@@ -20,12 +22,21 @@ namespace vigil::sim {
 enum class Rhythm { sinus, atrial_fibrillation };
 const char* rhythm_name(Rhythm r);
 
-enum class BeatKind { normal, ectopic };
+enum class BeatKind { normal, ectopic, atrial_premature };
+
+// What `start ... beats` sets going: premature ventricular beats at random
+// (each with a full compensatory pause), every other beat one (bigeminy),
+// or premature atrial beats (narrow, no compensatory pause: the sinus node
+// starts its next interval from the premature beat).
+enum class Ectopy { ventricular, bigeminy, atrial };
 
 struct Beat {
   core::Duration t{};
   BeatKind kind = BeatKind::normal;
   core::Duration rr{};  // interval since the beat before (0 for the first)
+  // Ejects enough blood for a pulse at the finger. A premature ventricular
+  // beat of a pulse deficit does not: the ECG counts it, the oximeter not.
+  bool perfused = true;
 };
 
 class BeatTrain {
@@ -45,7 +56,9 @@ class BeatTrain {
   BeatTrain(unsigned seed, double variability, double breathing_depth = 0.035);
 
   void set_rhythm(core::Duration at, Rhythm r);
-  void set_ectopics(core::Duration at, double per_minute);
+  // per_minute is ignored for bigeminy (every other beat) but for 0, which stops it.
+  void set_ectopics(core::Duration at, double per_minute, Ectopy kind = Ectopy::ventricular,
+                    bool pulse_deficit = false);
   // The interval running at `at` lasts `length` instead: no beat for that long.
   void add_pause(core::Duration at, core::Duration length);
 
@@ -55,9 +68,10 @@ class BeatTrain {
   const std::vector<Beat>& beats() const { return beats_; }
   // Beats in (from, to].
   std::vector<Beat> between(core::Duration from, core::Duration to) const;
-  std::optional<Beat> last_at_or_before(core::Duration t) const;
-  // The rate a monitor shows at t: 60 over the mean of the last n intervals.
-  std::optional<double> shown_rate(core::Duration t, std::size_t n = 8) const;
+  std::optional<Beat> last_at_or_before(core::Duration t, bool perfused_only = false) const;
+  // The rate a monitor shows at t: 60 over the mean of the last n intervals
+  // (of the beats that reach the finger, for an oximeter's pulse rate).
+  std::optional<double> shown_rate(core::Duration t, std::size_t n = 8, bool perfused_only = false) const;
   Rhythm rhythm_at(core::Duration t) const;
 
  private:
@@ -69,7 +83,12 @@ class BeatTrain {
   double variability_;
   double breathing_depth_;
   std::map<core::Duration, Rhythm> rhythm_changes_;
-  std::map<core::Duration, double> ectopic_changes_;
+  struct EctopySetting {
+    double per_minute = 0;
+    Ectopy kind = Ectopy::ventricular;
+    bool pulse_deficit = false;
+  };
+  std::map<core::Duration, EctopySetting> ectopic_changes_;
   std::map<core::Duration, core::Duration> pauses_;
   std::vector<Beat> beats_;
   std::optional<Beat> next_;

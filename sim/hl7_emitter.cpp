@@ -26,7 +26,7 @@ class Hl7Emitter final : public DeviceEmitter {
       msg.observations.push_back({Metric::heart_rate, s.vitals.heart_rate, s.wall});
       if (!s.sensor_off && !s.motion) {
         msg.observations.push_back({Metric::spo2, s.vitals.spo2, s.wall});
-        msg.observations.push_back({Metric::pulse_rate, s.vitals.heart_rate, s.wall});
+        msg.observations.push_back({Metric::pulse_rate, s.vitals.pulse_rate, s.wall});
       }
       if (s.cuff && !s.cuff->failed) {
         msg.observations.push_back({Metric::nibp_systolic, s.cuff->systolic, s.cuff->measured});

@@ -18,7 +18,7 @@ class MasimoEmitter final : public DeviceEmitter {
     if (s.motion) f.exceptions |= exc::interference | exc::low_signal_iq;
     if (!s.sensor_off && !s.booting) {
       f.spo2 = s.vitals.spo2;
-      f.pulse = s.vitals.heart_rate;
+      f.pulse = s.vitals.pulse_rate;
       f.pi = s.vitals.perfusion_index;
     }
     return drivers::encode_masimo(f);

@@ -28,7 +28,7 @@ MonitorState monitor_state(const DeviceState& s, std::optional<CuffReading>& las
   m.heart_rate = s.vitals.heart_rate;
   if (!s.sensor_off && !s.motion) {
     m.spo2 = s.vitals.spo2;
-    m.pulse_rate = s.vitals.heart_rate;
+    m.pulse_rate = s.vitals.pulse_rate;
   }
   if (s.cuff && !s.cuff->failed) last_cuff = s.cuff;
   if (last_cuff)

@@ -25,7 +25,7 @@ drivers::NoninPacketValues packet_values(const DeviceState& s) {
   drivers::NoninPacketValues v;
   v.firmware_revision = 0x41;
   if (s.booting || s.sensor_off) return v;  // missing: 511 / 127
-  const auto hr = static_cast<std::uint16_t>(std::clamp(s.vitals.heart_rate, 0.0, 321.0));
+  const auto hr = static_cast<std::uint16_t>(std::clamp(s.vitals.pulse_rate, 0.0, 321.0));
   const auto spo2 = static_cast<std::uint8_t>(std::clamp(s.vitals.spo2, 0.0, 100.0));
   v.hr = v.hr_d = v.e_hr = v.e_hr_d = hr;
   v.spo2 = v.spo2_d = v.spo2_fast = v.spo2_beat = v.e_spo2 = v.e_spo2_d = spo2;
@@ -70,7 +70,7 @@ class NoninWaveEmitter final : public DeviceEmitter {
     f.pleth =
         static_cast<std::uint16_t>(std::clamp(mid - gain / 2 + gain * wave, 0.0, wide ? 65535.0 : 255.0));
     if (s.booting || !s.patient) return f;
-    const auto beat = s.patient->beats().last_at_or_before(s.t);
+    const auto beat = s.patient->beats().last_at_or_before(s.t, true);
     if (beat && s.t - beat->t < kPulseFrames * interval()) {
       f.status.perfusion = perfusion_class(s.vitals.perfusion_index);
       f.status.artifact = s.motion;

@@ -143,6 +143,7 @@ void PatientModel::advance(core::Duration t) {
 Vitals PatientModel::shown(core::Duration t) const {
   Vitals v = at(t);
   v.heart_rate = beats_.shown_rate(t).value_or(v.heart_rate);
+  v.pulse_rate = beats_.shown_rate(t, 8, true).value_or(v.heart_rate);
   const auto seen = t - settings_.oximeter_delay;
   const auto steps = std::max<std::int64_t>(1, settings_.oximeter_averaging / kAveragingStep);
   double sum = 0;
@@ -155,13 +156,16 @@ Vitals PatientModel::measured(core::Duration t, double noise, std::mt19937& rng)
   Vitals v = shown(t);
   if (noise > 0) {
     std::normal_distribution<double> n{0.0, noise};
-    v.heart_rate += n(rng);
+    const double rate_noise = n(rng);  // one sensor's error on both counts of one heart
+    v.heart_rate += rate_noise;
+    v.pulse_rate += rate_noise;
     v.spo2 += n(rng) * 0.5;
     v.systolic += n(rng) * 2;
     v.diastolic += n(rng) * 1.5;
     v.perfusion_index += n(rng) * 0.1;
   }
   v.heart_rate = std::round(std::clamp(v.heart_rate, 0.0, 300.0));
+  v.pulse_rate = std::round(std::clamp(v.pulse_rate, 0.0, 300.0));
   v.spo2 = std::round(std::clamp(v.spo2, 0.0, 100.0));
   v.systolic = std::round(std::clamp(v.systolic, 0.0, 300.0));
   v.diastolic = std::round(std::clamp(v.diastolic, 0.0, 250.0));
@@ -171,7 +175,7 @@ Vitals PatientModel::measured(core::Duration t, double noise, std::mt19937& rng)
 }
 
 double PatientModel::pleth(core::Duration t) const {
-  const auto beat = beats_.last_at_or_before(t);
+  const auto beat = beats_.last_at_or_before(t, true);  // a beat without a pulse leaves no wave
   if (!beat) return 0;
   // A short interval fills the ventricle less: a weaker pulse (the pulse
   // deficit of fast AF); an ectopic beat is weaker still.

@@ -25,6 +25,9 @@ const char* param_name(Param p);
 
 struct Vitals {
   double heart_rate = 75;
+  // The pulse rate an oximeter counts: the heart rate unless beats fail to
+  // reach the finger (a pulse deficit). Not a Param: it follows the beats.
+  double pulse_rate = 75;
   double spo2 = 98;
   double perfusion_index = 3.0;
   double systolic = 120;
@@ -73,7 +76,10 @@ class PatientModel {
   // No breathing from `at` for `length`: SpO2 falls after the reserve, and recovers.
   void apnoea(core::Duration at, core::Duration length, ApnoeaResponse r = {});
   void set_rhythm(core::Duration at, Rhythm r) { beats_.set_rhythm(at, r); }
-  void set_ectopics(core::Duration at, double per_minute) { beats_.set_ectopics(at, per_minute); }
+  void set_ectopics(core::Duration at, double per_minute, Ectopy kind = Ectopy::ventricular,
+                    bool pulse_deficit = false) {
+    beats_.set_ectopics(at, per_minute, kind, pulse_deficit);
+  }
   void add_pause(core::Duration at, core::Duration length) { beats_.add_pause(at, length); }
 
   // The patient's exact (noise-free) values at t; heart rate is the mean

@@ -175,6 +175,28 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
       if (*e.ectopics_per_min <= 0 || *e.ectopics_per_min > 30)
         p.fail_at(rate_col, "ectopic beats: 1-30 /min is expected");
     }
+  } else if (what == "bigeminy") {
+    // Every other beat a premature ventricular one; "with pulse deficit":
+    // too weak to reach the finger, so the oximeter counts half the rate.
+    e.ectopy = Ectopy::bigeminy;
+    e.ectopics_per_min = start ? 1 : 0;
+    if (start && p.accept("with")) {
+      p.expect("pulse");
+      p.expect("deficit");
+      e.pulse_deficit = true;
+    }
+  } else if (what == "premature") {
+    p.expect("atrial");
+    p.expect("beats");
+    e.ectopy = Ectopy::atrial;
+    e.ectopics_per_min = 0;
+    if (start) {
+      p.accept("at");
+      const int rate_col = p.column();
+      e.ectopics_per_min = p.number();
+      if (*e.ectopics_per_min <= 0 || *e.ectopics_per_min > 30)
+        p.fail_at(rate_col, "premature atrial beats: 1-30 /min is expected");
+    }
   } else if (what == "infusion") {
     e.infusion = start ? InfusionAction::start : InfusionAction::stop;
   } else if (what == "breathing" && !start) {
@@ -182,8 +204,8 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     e.apnoea = p.span();
   } else {
     p.fail_at(col, std::string{"expected what to "} + (start ? "start" : "stop") +
-                       " (atrial fibrillation, ectopic beats, infusion" + (start ? "" : ", breathing") +
-                       "), found '" + what + "'");
+                       " (atrial fibrillation, ectopic beats, bigeminy, premature atrial beats, infusion" +
+                       (start ? "" : ", breathing") + "), found '" + what + "'");
   }
 }
 

@@ -52,8 +52,10 @@ struct ScenarioEvent {
   std::string text;                  // the line as written, for reports
   std::vector<ParamChange> changes;  // vital-sign ramps
   std::optional<Surge> surge;
-  std::optional<Rhythm> rhythm;  // start or stop atrial fibrillation
-  std::optional<double> ectopics_per_min;
+  std::optional<Rhythm> rhythm;            // start or stop atrial fibrillation
+  std::optional<double> ectopics_per_min;  // 0 stops them
+  Ectopy ectopy = Ectopy::ventricular;
+  bool pulse_deficit = false;            // the premature ventricular beats give no pulse
   std::optional<core::Duration> pause;   // no heartbeat for this long
   std::optional<core::Duration> apnoea;  // no breathing for this long
   std::optional<FaultKind> fault;        // device faults

@@ -81,7 +81,7 @@ void SimBed::apply(const ScenarioEvent& e) {
   }
   if (e.surge) model_.surge(e.surge->systolic, e.surge->diastolic, e.at, e.surge->over);
   if (e.rhythm) model_.set_rhythm(e.at, *e.rhythm);
-  if (e.ectopics_per_min) model_.set_ectopics(e.at, *e.ectopics_per_min);
+  if (e.ectopics_per_min) model_.set_ectopics(e.at, *e.ectopics_per_min, e.ectopy, e.pulse_deficit);
   if (e.pause) model_.add_pause(e.at, *e.pause);
   if (e.apnoea) model_.apnoea(e.at, *e.apnoea);
   if (e.measure_nibp && !cuff_running_since_) next_cuff_start_ = e.at;
@@ -162,8 +162,9 @@ void SimBed::emit(Device& d, core::Duration t) {
     // A moving finger: the oximeter's numbers wander (a false dip, a jumpy
     // rate); devices that can tell flag them, others cannot.
     s.vitals.spo2 = std::round(s.vitals.spo2 - std::uniform_real_distribution<double>{0, 8}(d.rng));
-    s.vitals.heart_rate =
-        std::round(s.vitals.heart_rate + std::uniform_real_distribution<double>{-20, 20}(d.rng));
+    const double jump = std::uniform_real_distribution<double>{-20, 20}(d.rng);
+    s.vitals.heart_rate = std::round(s.vitals.heart_rate + jump);
+    s.vitals.pulse_rate = std::round(s.vitals.pulse_rate + jump);
   }
   d.pending_cuff.reset();
   std::string bytes = d.emitter->frame(s);

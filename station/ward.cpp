@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/derived_device.hpp"
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
 
@@ -174,7 +175,8 @@ v1::station::ValueView Ward::value_view(const Bed& b, const v1::Observation& o) 
   const auto why = wire::unusable_reason(o.quality());
   v.set_usable(why.empty());
   v.set_quality(why.empty() && o.quality().low_perfusion() ? "low perfusion" : why);
-  if (auto d = b.devices.find(o.device()); d != b.devices.end())
+  // A reading vigild derived from a device's signal is lost with that device.
+  if (auto d = b.devices.find(std::string{core::source_device(o.device())}); d != b.devices.end())
     v.set_device_lost(d->second.state() == v1::DOWN || d->second.state() == v1::STALE);
   if (!v.usable()) return v;
   for (const auto& [id, a] : b.alarms) {

@@ -247,6 +247,9 @@ function valueCell(bed, spec) {
     big.textContent = number(v.value);
     sub.textContent = ageText(when);
   }
+  // vigild's own rate from the monitor's ECG (device "<id>:ecg"): staff must
+  // not take it for the monitor's number.
+  if (v.device && v.device.endsWith(":ecg")) sub.textContent += " \u00b7 ECG, by vigild";
   if (v.pastLimit) {
     cell.classList.add("past");
     cell.title = v.limit;

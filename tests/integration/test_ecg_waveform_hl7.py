@@ -5,7 +5,12 @@ waveform style) at real time: regular sinus rhythm at 75 /min for 10 s, then
 atrial fibrillation with irregular intervals around 130 /min. vigild's QRS
 detector finds the beats; no rhythm alarm may sound during sinus rhythm, and
 AF with rapid ventricular response (high) must be raised after its 30 s
-delay. Every segment is acknowledged AA."""
+delay. Every segment is acknowledged AA.
+
+vigild also publishes the heart rate its QRS detector counts, as an `hr`
+reading of device "monitor:ecg" (marked as derived from the monitor's ECG,
+docs/bus-protocol.md): 75 during sinus rhythm, usable, and well above 110
+in the AF; the monitor sends no heart rate of its own here."""
 import math
 import os
 import random
@@ -70,6 +75,13 @@ def ecg_second(second, beats):
                 + 0.3 * gauss(dt - 0.26, 0.045)
         out.append(v)
     return out
+
+
+def derived_rates(bus):
+    """Usable heart rates vigild derived from the monitor's ECG, in order."""
+    return [o.value for o in (m.observation for m in bus.of_kind("observation", "bed-7"))
+            if o.device == "monitor:ecg" and o.metric == "hr" and o.unit == "/min" and o.mdc_code == 147842
+            and not (o.quality.invalid or o.quality.questionable or o.quality.artifact)]
 
 
 def hl7_time(epoch):
@@ -137,6 +149,10 @@ def main():
         rhythm_alarms = [m.alarm.condition for m in bus.of_kind("alarm", "bed-7")
                          if m.alarm.transition == bus_pb2.RAISED]
         check(rhythm_alarms == [], f"no alarm may sound during regular sinus rhythm: {rhythm_alarms}")
+        rates = derived_rates(bus)
+        check(len(rates) >= 5, f"vigild's ECG heart rate comes about once a second: {rates}")
+        check(all(73 <= v <= 77 for v in rates[-3:]), f"ECG heart rate 75 /min in sinus rhythm: {rates}")
+        print(f"derived ECG heart rate in sinus rhythm: {rates}")
         _, af, arrived = bus.wait_for(alarm("atrial_fibrillation", "RAISED"), TOTAL_S - SINUS_S,
                                       "AF with rapid ventricular response")
         after_onset = time.time() - (sender.start_time + SINUS_S)
@@ -150,6 +166,10 @@ def main():
     check(sender.acks and set(sender.acks) == {"AA"}, f"every segment is acknowledged AA: {set(sender.acks)}")
     raised = [m.alarm.condition for m in bus.of_kind("alarm", "bed-7") if m.alarm.transition == bus_pb2.RAISED]
     check("pause" not in raised and "rhythm_unavailable" not in raised, f"no pause or lost rhythm: {raised}")
+    rates = derived_rates(bus)
+    check(rates and rates[-1] > 110, f"ECG heart rate in AF at ~130 /min: {rates[-5:]}")
+    others = {m.observation.device for m in bus.of_kind("observation", "bed-7")}
+    check(others == {"monitor:ecg"}, f"the only readings are vigild's derived ones: {others}")
     check(daemon.poll() is None, "vigild is still running")
     stop(daemon)
 

@@ -232,3 +232,45 @@ TEST_CASE(
   CHECK(b.out.alarms[0].transition == Transition::cleared);
   CHECK(!b.out.alarms[0].latched);
 }
+
+TEST_CASE("A tachycardia raised from the pulse and restored clears when the ECG, arriving first, says 80") {
+  Bed b;
+  b.stream(Metric::pulse_rate, 130, 40);
+  REQUIRE(b.find("tachycardia", Transition::raised));
+  b.out.clear();
+  BedOutput out;
+  auto bed = restarted(b.bed.state(), b.clock.now(), out);
+  REQUIRE(!out.alarms.empty());
+  out.clear();
+  // The ECG heart rate comes first after the restart (the oximeter has not
+  // spoken yet): the pulse rules the restart resumed hand over to it.
+  for (int i = 0; i < 5; ++i) {
+    bed.on_reading("monitor:ecg", core::Reading{Metric::heart_rate, 80, {}, {}}, b.clock.now(), out);
+    bed.tick(b.clock.now(), out);
+    b.clock.advance(1s);
+  }
+  bool cleared = false;
+  for (const auto& a : out.alarms)
+    cleared = cleared || (a.condition == "tachycardia" && a.transition == Transition::cleared);
+  CHECK(cleared);
+}
+
+TEST_CASE("A restored tachycardia stays raised when the pulse comes first, then the ECG, both still fast") {
+  Bed b;
+  b.stream(Metric::heart_rate, 130, 40);
+  REQUIRE(b.find("tachycardia", Transition::raised));
+  BedOutput out;
+  auto bed = restarted(b.bed.state(), b.clock.now(), out);
+  out.clear();
+  for (int i = 0; i < 40; ++i) {
+    bed.on_reading("oximeter", core::Reading{Metric::pulse_rate, 131, {}, {}}, b.clock.now(), out);
+    if (i >= 3)
+      bed.on_reading("monitor:ecg", core::Reading{Metric::heart_rate, 130, {}, {}}, b.clock.now(), out);
+    bed.tick(b.clock.now(), out);
+    b.clock.advance(1s);
+  }
+  for (const auto& a : out.alarms) {
+    INFO(to_string(a.transition));
+    CHECK(a.condition != "tachycardia");
+  }
+}

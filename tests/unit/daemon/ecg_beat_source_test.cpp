@@ -235,3 +235,31 @@ TEST_CASE(
     CHECK(nearest(out.beats, beats[20]) < 0.01);
   }
 }
+
+TEST_CASE("the lead with clearly better signal takes over while the one in use still streams") {
+  const double fs = 250;
+  const auto beats = alerts::test::beat_times(alerts::test::sinus_rr(60, 0.8), 0.5);
+  const auto clean = alerts::test::ecg(beats, fs, 45);
+  // Lead II turns noisy (electrode rubbing, 0.5 mV of noise) after 15 s.
+  const auto noisy = alerts::test::ecg(beats, fs, 45, 0.5, 11);
+  EcgBeatSource source;
+  EcgOutput out;
+  std::size_t switched_at = 0;
+  std::vector<alerts::Beat> late;  // the beats of the last 5 s
+  for (std::size_t s = 0; s < 40; ++s) {
+    out.clear();
+    const auto& lead_ii = s < 15 ? clean : noisy;
+    std::vector<WaveformSegment> segs{segment(clean, fs, s, 131329), segment(lead_ii, fs, s, 131330)};
+    source.on_segments("mon", segs, kStart + std::chrono::seconds{s + 1}, out);
+    if (s < 15) CHECK(source.active() == "mon/1.1.1.2");
+    if (!switched_at && source.active() == "mon/1.1.1.1") switched_at = s;
+    if (s >= 35) late.insert(late.end(), out.beats.begin(), out.beats.end());
+  }
+  INFO("switched at " << switched_at << " s");
+  CHECK(switched_at >= 15);
+  CHECK(switched_at < 25);
+  CHECK(source.active() == "mon/1.1.1.1");
+  // The clean lead's beats: every one on a real R wave, none missed.
+  CHECK(late.size() >= 5);
+  for (const auto& b : late) CHECK(on_a_real_beat(beats, seconds_since_start(b.time)));
+}

@@ -249,3 +249,42 @@ TEST_CASE("the pleth peaks just after each beat and an ectopic pulse is weaker")
   CHECK(m.pleth(normal->t) < 0.1);
   CHECK(m.pleth(ectopic->t + 120ms) < 0.6 * peak);
 }
+
+TEST_CASE(
+    "strict bigeminy: every other beat premature with its compensatory pause; with a pulse deficit "
+    "the oximeter's rate is half the heart rate") {
+  Vitals v;
+  v.heart_rate = 80;
+  PatientModel m{v, 9, exact()};
+  m.set_ectopics(0s, 1, Ectopy::bigeminy, true);
+  m.advance(120s);
+  const auto& beats = m.beats().beats();
+  REQUIRE(beats.size() > 100);
+  for (std::size_t i = 1; i + 1 < beats.size(); ++i) {
+    CHECK(beats[i].kind != beats[i - 1].kind);  // alternating
+    CHECK(beats[i].perfused == (beats[i].kind == BeatKind::normal));
+  }
+  const auto shown = m.shown(120s);
+  CHECK(shown.heart_rate == doctest::Approx(80).epsilon(0.02));
+  CHECK(shown.pulse_rate == doctest::Approx(40).epsilon(0.02));
+}
+
+TEST_CASE("premature atrial beats come at 70 % of the interval and the sinus node restarts from them") {
+  Vitals v;
+  v.heart_rate = 60;
+  PatientModel m{v, 9, exact()};
+  m.set_ectopics(0s, 12, Ectopy::atrial);
+  m.advance(300s);
+  const auto& beats = m.beats().beats();
+  int premature = 0;
+  for (std::size_t i = 1; i + 1 < beats.size(); ++i) {
+    if (beats[i].kind != BeatKind::atrial_premature) continue;
+    ++premature;
+    CHECK(core::to_seconds(beats[i].t - beats[i - 1].t) == doctest::Approx(0.7));
+    if (beats[i + 1].kind == BeatKind::normal)
+      CHECK(core::to_seconds(beats[i + 1].t - beats[i].t) == doctest::Approx(1.0));  // no compensatory pause
+  }
+  CHECK(premature > 30);
+  CHECK(premature < 90);
+  CHECK(m.shown(300s).pulse_rate == m.shown(300s).heart_rate);  // every beat reaches the finger
+}

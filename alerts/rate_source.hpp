@@ -1,0 +1,53 @@
+#pragma once
+// Which reading the rate conditions (tachycardia, bradycardia: every rule on
+// the heart rate or the pulse rate) follow: the best source now, an ECG heart
+// rate (a monitor's own, or vigild's from the ECG waveform) before a pulse
+// rate. Two sources of one heartbeat must not both judge it: an oximeter
+// counting motion as pulses would raise a tachycardia the ECG does not show,
+// and a pulse deficit would clear one the ECG does.
+//
+// The source in use stays while its readings are usable and fresh (the last
+// one usable and at most `fresh` old). A usable reading of a better kind
+// takes over at once; any usable rate reading takes over from a source that
+// went unusable or silent. When the kind changes, the caller hands the
+// rules' states over (LimitRules::hand_over), so an active alarm neither
+// drops nor sounds again because the number now comes from another sensor.
+// Pure: the time comes in as an argument.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "core/observation.hpp"
+
+namespace vigil::alerts {
+
+class RateSource {
+ public:
+  static constexpr core::Duration kFresh = std::chrono::seconds{10};
+
+  struct Decision {
+    bool use = true;                         // let the rules evaluate this reading
+    std::optional<core::Metric> taken_from;  // the kind this reading takes over from
+  };
+  static bool is_rate(core::Metric m) {
+    return m == core::Metric::heart_rate || m == core::Metric::pulse_rate;
+  }
+
+  Decision on_reading(const std::string& device, const core::Reading& r, core::TimePoint now);
+  // "monitor:ecg hr", empty before the first usable rate reading.
+  std::string in_use() const;
+
+ private:
+  using Key = std::pair<std::string, core::Metric>;  // device, metric
+  struct Seen {
+    core::TimePoint time{};
+    bool usable = false;
+  };
+  bool good(const Key& k, core::TimePoint now) const;
+
+  std::map<Key, Seen> seen_;
+  std::optional<Key> current_;
+};
+
+}  // namespace vigil::alerts
