@@ -115,6 +115,15 @@ void VigilDaemon::start() {
       [this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
+  if (config_.hl7_destination_size()) {
+    hl7_ = std::make_unique<hl7out::Hl7Outbound>(io_, clock_, config_, [this](const std::string& bed) {
+      const auto* b = this->bed(bed);
+      return b ? b->alarms().patient_id() : std::string{};
+    });
+    bus_->set_tap(
+        [this](const vigil::v1::BusMessage& m, const std::string& bed) { hl7_->on_bus_message(m, bed); });
+    hl7_->start();
+  }
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
@@ -312,6 +321,7 @@ void VigilDaemon::stop() {
   tick_timer_.cancel();
   settle_timer_.cancel();
   for (auto& link : links_) link->stop();
+  if (hl7_) hl7_->stop();
   commands_.reset();
   // A clean stop: the next start continues the numbers without a gap.
   for (const auto& bed : bus_->streams()) journal_->reserve_seq(bed, bus_->last_seq(bed));
@@ -423,6 +433,7 @@ void VigilDaemon::tick() {
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
   check_journal(now);
+  if (hl7_) hl7_->tick(now);
   if (now >= next_prune_) {
     journal_->prune(now);
     next_prune_ = now + kPruneEvery;
