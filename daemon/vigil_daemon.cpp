@@ -208,6 +208,14 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
   if (next.retention_days() != config_.retention_days()) return restart("retention_days");
   if (next.journal_max_mb() != config_.journal_max_mb()) return restart("journal_max_mb");
   if (next.publish_hwm() != config_.publish_hwm()) return restart("publish_hwm");
+  // The senders and their queues are built at start (hot reload of the
+  // destinations is issue 20's later work): refuse rather than ignore.
+  const auto hl7_of = [](const vigil::v1::config::DaemonConfig& c) {
+    std::string s = c.equipment_eui64() + "|" + c.hl7_outbox_path();
+    for (const auto& d : c.hl7_destination()) s += d.SerializeAsString();
+    return s;
+  };
+  if (hl7_of(next) != hl7_of(config_)) return restart("hl7_destination, equipment_eui64 or hl7_outbox_path");
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());

@@ -160,6 +160,24 @@ void Hl7Outbound::tick(core::TimePoint now) {
   }
 }
 
+vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s) {
+  const auto set = [](google::protobuf::Timestamp* t, core::TimePoint p) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
+    t->set_seconds(ns / 1000000000);
+    t->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
+  };
+  vigil::v1::Hl7DestinationStatus p;
+  p.set_name(s.destination);
+  p.set_address(s.address);
+  p.set_queued(s.depth);
+  p.set_connected(s.connected);
+  p.set_last_ack(s.last_ack);
+  if (s.last_ack_time) set(p.mutable_last_ack_time(), *s.last_ack_time);
+  if (s.unreachable_since) set(p.mutable_unreachable_since(), *s.unreachable_since);
+  p.set_last_error(s.last_error);
+  return p;
+}
+
 std::vector<SenderStatus> Hl7Outbound::status() {
   std::vector<SenderStatus> out;
   for (auto& d : destinations_) out.push_back(d.sender->status());

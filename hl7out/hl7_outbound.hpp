@@ -18,6 +18,7 @@
 #include "hl7out/outbox.hpp"
 #include "hl7out/pcd01_encoder.hpp"
 #include "vigil/v1/bus.pb.h"
+#include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
 
 namespace vigil::hl7out {
@@ -58,5 +59,7 @@ class Hl7Outbound {
   std::unique_ptr<Outbox> outbox_;
   std::vector<Destination> destinations_;
 };
+
+vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s);
 
 }  // namespace vigil::hl7out

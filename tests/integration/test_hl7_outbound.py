@@ -8,16 +8,19 @@ same MSH-10, then AA); it is then stopped while the desaturation starts and
 ends, and started again: every reading published after the admission and
 every alarm transition arrives, parsed by position as the PCD TF places it,
 each once (but the AE'd one), in the order vigild queued them (MSH-10 V1,
-V2, ... without a gap). Readings from before the admission are never sent."""
+V2, ... without a gap). Readings from before the admission are never sent.
+vigil-ctl status shows the queue and the last ACK, and that the destination
+is failing while it is down."""
 import json
 import os
 import sqlite3
 import subprocess
 import time
 
-from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
+from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
                      stop, workdir, write)
 
+VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 HERE = os.path.dirname(os.path.abspath(__file__))
 d = workdir()
 pub, cmd, hl7_port = free_port(), free_port(), free_port()
@@ -99,6 +102,13 @@ def check_config():
               and "allow_plain_tcp" in e for e in errors), errors)
 
 
+def ctl_status():
+    """What vigil-ctl status says about the destination."""
+    out = subprocess.run([VIGIL_CTL, "--endpoint", f"tcp://127.0.0.1:{cmd}", "status"], capture_output=True,
+                         text=True, timeout=10).stdout
+    return out[out.index("hl7 emr"):]
+
+
 def main():
     check_config()
     write(os.path.join(d, "vigil.conf"), CONFIG)
@@ -123,6 +133,8 @@ def main():
     _, cleared, _ = bus.wait_for(alarm("desaturation", "CLEARED"), 15, "its end")
     bus.pump(1)
     check(queued() > 0, "messages wait in the outbox while the receiver is down")
+    line = ctl_status()
+    check(" queued, not connected, last ack AA V" in line and "failing since" in line, line)
     rx = receiver(logs[3])
     deadline = time.monotonic() + 30
     while queued() and time.monotonic() < deadline:
@@ -133,6 +145,9 @@ def main():
     while queued() and time.monotonic() < deadline:
         bus.pump(0.2)
     check(queued() == 0, f"{queued()} messages still queued")
+    line = ctl_status()
+    check(line.startswith(f"hl7 emr (127.0.0.1:{hl7_port}): 0 queued, connected, last ack AA V"), line)
+    check("failing since" not in line, line)
     stop(rx)
     stop(daemon)
 
