@@ -78,6 +78,8 @@ std::vector<ConfigProblem> check_destinations(const vigil::v1::config::DaemonCon
       out.push_back({i, "max_ae", "max_ae " + std::to_string(d.max_ae()) + " is over 100"});
     if (d.backoff_max_ms() != 0 && d.backoff_max_ms() < d.backoff_initial_ms())
       out.push_back({i, "backoff_max_ms", "backoff_max_ms is below backoff_initial_ms"});
+    if (d.alarm_keepalive_s() && !d.alarms())
+      out.push_back({i, "alarm_keepalive_s", "alarm_keepalive_s without alarms: true sends nothing"});
     if (d.reading_period_s() > 3600)
       out.push_back({i, "reading_period_s",
                      "reading_period_s " + std::to_string(d.reading_period_s()) + " is over an hour"});

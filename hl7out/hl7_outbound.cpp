@@ -127,6 +127,11 @@ void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::stri
       const BedContext ctx{bed, patient_of_(bed)};
       enqueue(
           d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, e.drill(), now);
+      if (!d.config.alarm_keepalive_s()) continue;
+      if (report.phase == AlertPhase::end)
+        d.held.erase(e.alarm_id());
+      else
+        d.held[e.alarm_id()] = {e, bed, now};
     }
   }
 }
@@ -152,8 +157,23 @@ void Hl7Outbound::flush(Destination& d, core::TimePoint now) {
   d.window_drill = false;
 }
 
+void Hl7Outbound::keep_alive(Destination& d, core::TimePoint now) {
+  const auto every = std::chrono::seconds{d.config.alarm_keepalive_s()};
+  for (auto& [id, held] : d.held) {
+    if (now - held.sent < every) continue;
+    AlertReport report = to_alert_report(held.last);
+    report.phase = AlertPhase::continue_;
+    report.time = now;
+    const BedContext ctx{held.bed, patient_of_(held.bed)};
+    enqueue(
+        d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, held.last.drill(), now);
+    held.sent = now;
+  }
+}
+
 void Hl7Outbound::tick(core::TimePoint now) {
   for (auto& d : destinations_) {
+    if (d.config.alarm_keepalive_s()) keep_alive(d, now);
     if (!d.config.reading_period_s() || now < d.next_flush) continue;
     flush(d, now);
     d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};

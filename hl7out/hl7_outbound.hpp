@@ -5,7 +5,8 @@
 //   - a drill reaches a destination only if it says so (then as MSH-11 T);
 //   - readings only for a bed with an admitted patient;
 //   - alarms always (PID empty when nobody is admitted);
-//   - readings every one, or each period's median per metric (NIBP as it comes).
+//   - readings every one, or each period's median per metric (NIBP as it comes);
+//   - an active or latched alarm's state again every alarm_keepalive_s (phase continue).
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <map>
@@ -44,6 +45,14 @@ class Hl7Outbound {
     std::shared_ptr<MllpSender> sender;
     // Periodic cadence: this period's values per bed and metric.
     std::map<std::string, std::map<std::uint32_t, std::vector<ReportedValue>>> window;
+    // Alarms still active or latched, for the keep-alive: the last
+    // transition, its bed and when its state last went out.
+    struct Held {
+      vigil::v1::AlarmEvent last;
+      std::string bed;
+      core::TimePoint sent{};
+    };
+    std::map<std::string, Held> held;
     bool window_drill = false;  // a drill's values are in it (only where drills are taken)
     core::TimePoint next_flush{};
   };
@@ -51,6 +60,7 @@ class Hl7Outbound {
   void enqueue(Destination& d, const std::function<std::string(const MessageHeader&)>& encode, bool drill,
                core::TimePoint now);
   void flush(Destination& d, core::TimePoint now);
+  void keep_alive(Destination& d, core::TimePoint now);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;

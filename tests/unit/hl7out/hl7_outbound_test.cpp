@@ -136,3 +136,32 @@ TEST_CASE("outbound: periodic cadence sends each period's median per metric, NIB
   out.tick(f.clock.now());
   CHECK(f.queued("test").empty());  // nothing new, nothing sent
 }
+
+TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepalive_s until it ends") {
+  Fixture f;
+  f.config.mutable_hl7_destination(0)->set_alarm_keepalive_s(30);
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.on_bus_message(raised(false), "bed-1");
+  CHECK(f.queued("emr").size() == 1);
+  f.clock.advance(29s);
+  out.tick(f.clock.now());
+  CHECK(f.queued("emr").empty());
+  f.clock.advance(1s);
+  out.tick(f.clock.now());
+  auto emr = f.queued("emr");
+  REQUIRE(emr.size() == 1);
+  auto s = segments(emr[0]);
+  CHECK(s[3][3] == "A-1^VIGIL^0123456789ABCDEF^EUI-64");
+  CHECK(s[6][5] == "continue");
+  CHECK(s[7][5] == "active");
+  auto cleared = raised(false);
+  cleared.mutable_alarm()->set_transition(vigil::v1::CLEARED);
+  cleared.mutable_alarm()->set_active(false);
+  out.on_bus_message(cleared, "bed-1");
+  emr = f.queued("emr");
+  REQUIRE(emr.size() == 1);
+  CHECK(segments(emr[0])[6][5] == "end");
+  f.clock.advance(60s);
+  out.tick(f.clock.now());
+  CHECK(f.queued("emr").empty());
+}
