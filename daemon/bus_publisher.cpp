@@ -70,6 +70,7 @@ void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) 
   auto& kept = recent_[bed];
   kept.push_back(m);
   if (kept.size() > kRecent) kept.pop_front();
+  if (tap_) tap_(m, bed);
 }
 
 std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string& bed) {

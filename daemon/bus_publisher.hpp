@@ -35,6 +35,9 @@ class BusPublisher {
                bool drill = false, const std::string& curve_secret = {});
 
   void set_reserve(Reserve r) { reserve_ = std::move(r); }
+  // Called with every message sent on a bed stream (the HL7 outbound feed).
+  using Tap = std::function<void(const vigil::v1::BusMessage&, const std::string& bed)>;
+  void set_tap(Tap t) { tap_ = std::move(t); }
   // After a restart: the bed's numbers continue above `seq`, never below.
   void continue_after(const std::string& bed, std::uint64_t seq);
 
@@ -67,6 +70,7 @@ class BusPublisher {
   std::map<std::string, std::uint64_t> reserved_;
   std::map<std::string, std::deque<vigil::v1::BusMessage>> recent_;
   Reserve reserve_;
+  Tap tap_;
   std::string buffer_;
 };
 

@@ -378,6 +378,8 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
       return error_reply(req, name + ".bed", "no bed '" + bed_id + "'", core::ErrorCode::not_found);
     for (const auto& [id, b] : beds_)
       if (bed_id.empty() || id == bed_id) *reply.add_beds() = b->status(now, links_of(id));
+    if (hl7_ && req.has_status())
+      for (const auto& h : hl7_->status()) *reply.add_hl7_destinations() = hl7out::to_proto(h);
     reply.set_ok(true);
     reply.set_message(std::to_string(reply.beds_size()) + " bed(s)");
     return reply;

@@ -11,6 +11,7 @@
 #include "daemon/profile_config.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/transport/stream.hpp"
+#include "hl7out/destination_check.hpp"
 
 namespace vigil::daemon {
 namespace pb = google::protobuf;
@@ -66,6 +67,7 @@ class Validator {
       check_bed(c.bed(i), bed_tree, beds);
     }
     check_security(c);
+    check_hl7(c);
     if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" &&
         c.log_level() != "warn" && c.log_level() != "error")
       at(root_, d, "log_level", -1,
@@ -97,6 +99,18 @@ class Validator {
     return endpoint.empty() || endpoint.starts_with("ipc://") || endpoint.starts_with("inproc://") ||
            endpoint.starts_with("tcp://127.") || endpoint.starts_with("tcp://localhost:") ||
            endpoint.starts_with("tcp://[::1]:");
+  }
+
+  void check_hl7(const DaemonConfig& c) {
+    const auto* d = DaemonConfig::descriptor();
+    for (const auto& p : hl7out::check_destinations(c)) {
+      if (p.destination < 0) {
+        at(root_, d, p.field.c_str(), p.field == "hl7_destination" ? 0 : -1, p.message);
+        continue;
+      }
+      const auto* t = root_.GetTreeForNested(d->FindFieldByName("hl7_destination"), p.destination);
+      at(t ? *t : root_, vigil::v1::config::Hl7Destination::descriptor(), p.field.c_str(), -1, p.message);
+    }
   }
 
   // Readings must not be readable by anyone on the network: a network

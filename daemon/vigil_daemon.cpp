@@ -115,6 +115,15 @@ void VigilDaemon::start() {
       [this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
+  if (config_.hl7_destination_size()) {
+    hl7_ = std::make_unique<hl7out::Hl7Outbound>(io_, clock_, config_, [this](const std::string& bed) {
+      const auto* b = this->bed(bed);
+      return b ? b->alarms().patient_id() : std::string{};
+    });
+    bus_->set_tap(
+        [this](const vigil::v1::BusMessage& m, const std::string& bed) { hl7_->on_bus_message(m, bed); });
+    hl7_->start();
+  }
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
@@ -199,6 +208,14 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
   if (next.retention_days() != config_.retention_days()) return restart("retention_days");
   if (next.journal_max_mb() != config_.journal_max_mb()) return restart("journal_max_mb");
   if (next.publish_hwm() != config_.publish_hwm()) return restart("publish_hwm");
+  // The senders and their queues are built at start (hot reload of the
+  // destinations is issue 20's later work): refuse rather than ignore.
+  const auto hl7_of = [](const vigil::v1::config::DaemonConfig& c) {
+    std::string s = c.equipment_eui64() + "|" + c.hl7_outbox_path();
+    for (const auto& d : c.hl7_destination()) s += d.SerializeAsString();
+    return s;
+  };
+  if (hl7_of(next) != hl7_of(config_)) return restart("hl7_destination, equipment_eui64 or hl7_outbox_path");
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());
@@ -312,6 +329,7 @@ void VigilDaemon::stop() {
   tick_timer_.cancel();
   settle_timer_.cancel();
   for (auto& link : links_) link->stop();
+  if (hl7_) hl7_->stop();
   commands_.reset();
   // A clean stop: the next start continues the numbers without a gap.
   for (const auto& bed : bus_->streams()) journal_->reserve_seq(bed, bus_->last_seq(bed));
@@ -423,6 +441,7 @@ void VigilDaemon::tick() {
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
   check_journal(now);
+  if (hl7_) hl7_->tick(now);
   if (now >= next_prune_) {
     journal_->prune(now);
     next_prune_ = now + kPruneEvery;

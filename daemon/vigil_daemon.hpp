@@ -24,6 +24,7 @@
 #include "daemon/device_link.hpp"
 #include "daemon/profile_config.hpp"
 #include "daemon/zap_authenticator.hpp"
+#include "hl7out/hl7_outbound.hpp"
 #include "journal/journal.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
@@ -84,6 +85,7 @@ class VigilDaemon {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
+  std::unique_ptr<hl7out::Hl7Outbound> hl7_;  // hospital systems (docs/hl7.md); none configured: null
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
   std::map<std::string, std::string> bed_profiles_;  // configured profile per bed
   std::vector<std::unique_ptr<DeviceLink>> links_;

@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
   } else if (status->parsed()) {
     const auto now = std::chrono::system_clock::now();
     for (const auto& b : reply->beds()) std::cout << tools::format_status(b, now, with_limits);
+    for (const auto& h : reply->hl7_destinations()) std::cout << tools::format_hl7_status(h, now);
   } else {
     std::cout << "ok: " << reply->message() << "\n";
     for (const auto& a : reply->alarms())

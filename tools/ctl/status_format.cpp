@@ -74,4 +74,17 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
   return out + "\n";
 }
 
+std::string format_hl7_status(const vigil::v1::Hl7DestinationStatus& s, core::TimePoint now) {
+  std::string out =
+      "hl7 " + s.name() + " (" + s.address() + "): " + std::to_string(s.queued()) + " queued, " +
+      (s.connected() ? "connected" : "not connected") + ", last ack " +
+      (s.last_ack().empty() ? std::string{"none yet"}
+                            : s.last_ack() + " " + age(wire::from_proto(s.last_ack_time()), now)) +
+      "\n";
+  if (s.has_unreachable_since())
+    out +=
+        "  failing since " + age(wire::from_proto(s.unreachable_since()), now) + ": " + s.last_error() + "\n";
+  return out;
+}
+
 }  // namespace vigil::tools

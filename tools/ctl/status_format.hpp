@@ -8,5 +8,7 @@
 namespace vigil::tools {
 
 std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bool with_limits);
+// One HL7 destination: queue depth, connection, last acknowledgement.
+std::string format_hl7_status(const vigil::v1::Hl7DestinationStatus& s, core::TimePoint now);
 
 }  // namespace vigil::tools

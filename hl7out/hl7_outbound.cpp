@@ -1,0 +1,207 @@
+#include "hl7out/hl7_outbound.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "hl7out/alarm_mapping.hpp"
+#include "hl7out/destination_check.hpp"
+#include "hl7out/mdc_codes.hpp"
+#include "hl7out/pcd04_encoder.hpp"
+
+namespace vigil::hl7out {
+namespace {
+core::TimePoint to_time(const google::protobuf::Timestamp& t) {
+  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{t.seconds()} +
+                                                                    std::chrono::nanoseconds{t.nanos()})};
+}
+
+bool episodic(std::uint32_t mdc) {
+  return mdc == 150021 || mdc == 150022 || mdc == 150023;  // NIBP
+}
+
+std::chrono::milliseconds ms_or(std::uint32_t v, std::uint32_t fallback) {
+  return std::chrono::milliseconds{v ? v : fallback};
+}
+}  // namespace
+
+std::string Hl7Outbound::default_outbox_path(const std::string& journal_path) {
+  const auto slash = journal_path.rfind('/');
+  return (slash == std::string::npos ? std::string{} : journal_path.substr(0, slash + 1)) + "hl7-outbox.db";
+}
+
+Hl7Outbound::Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
+                         const vigil::v1::config::DaemonConfig& config, PatientOf patient_of)
+    : io_{io}, clock_{clock}, eui64_{config.equipment_eui64()}, patient_of_{std::move(patient_of)} {
+  const std::string path = config.hl7_outbox_path().empty() ? default_outbox_path(config.journal_path())
+                                                            : config.hl7_outbox_path();
+  auto box = Outbox::open(path);
+  if (!box) throw std::runtime_error(box.error());
+  outbox_ = std::move(box.value());
+  for (const auto& c : config.hl7_destination()) {
+    Destination d;
+    d.config = c;
+    std::string host, port;
+    split_address(c.address(), host, port);
+    DeliveryPolicy p;
+    p.ack_timeout = ms_or(c.ack_timeout_ms(), 10000);
+    p.connect_timeout = ms_or(c.connect_timeout_ms(), 5000);
+    p.backoff_initial = ms_or(c.backoff_initial_ms(), 1000);
+    p.backoff_max = ms_or(c.backoff_max_ms(), 60000);
+    p.max_ae = c.max_ae() ? c.max_ae() : 3;
+    d.sender = std::make_shared<MllpSender>(io_, clock_, *outbox_, c.name(), host, port, p);
+    destinations_.push_back(std::move(d));
+  }
+  spdlog::info("hl7: {} destination(s), outbox {}", destinations_.size(), path);
+}
+
+Hl7Outbound::~Hl7Outbound() {
+  stop();
+}
+
+void Hl7Outbound::start() {
+  const auto now = clock_.now();
+  for (auto& d : destinations_) {
+    if (d.config.reading_period_s()) d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};
+    d.sender->start();
+  }
+}
+
+void Hl7Outbound::stop() {
+  for (auto& d : destinations_) d.sender->stop();
+}
+
+MessageHeader Hl7Outbound::header(const Destination& d, bool drill, core::TimePoint now) const {
+  MessageHeader h;
+  if (!d.config.sending_application().empty()) h.sending_application = d.config.sending_application();
+  h.sending_facility = d.config.sending_facility();
+  h.receiving_application = d.config.receiving_application();
+  h.receiving_facility = d.config.receiving_facility();
+  h.equipment_eui64 = eui64_;
+  h.time = now;
+  h.test = drill;
+  return h;
+}
+
+void Hl7Outbound::enqueue(Destination& d, const std::function<std::string(const MessageHeader&)>& encode,
+                          bool drill, core::TimePoint now) {
+  MessageHeader h = header(d, drill, now);
+  const bool ok = outbox_->enqueue(
+      d.config.name(),
+      [&](const std::string& control_id) {
+        h.control_id = control_id;
+        return encode(h);
+      },
+      now);
+  if (ok) d.sender->poke();
+}
+
+void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::string& bed) {
+  const auto now = clock_.now();
+  if (m.has_observation()) {
+    const auto& o = m.observation();
+    const auto& q = o.quality();
+    // A value the device says is no measurement is not reported.
+    if (q.invalid() || q.sensor_off() || !placement(o.mdc_code())) return;
+    ReportedValue v{o.mdc_code(), o.value(), to_time(o.has_device_time() ? o.device_time() : o.received())};
+    for (auto& d : destinations_) {
+      if (!d.config.readings() || (o.drill() && d.config.drill() != vigil::v1::config::DRILL_AS_TEST))
+        continue;
+      const std::string patient = patient_of_(bed);
+      if (patient.empty()) continue;  // no admitted patient: nothing for a chart
+      if (d.config.reading_period_s() && !episodic(o.mdc_code())) {
+        d.window[bed][o.mdc_code()].push_back(v);
+        d.window_drill = d.window_drill || o.drill();
+        continue;
+      }
+      const BedContext ctx{bed, patient};
+      enqueue(
+          d, [&](const MessageHeader& h) { return encode_oru_r01(h, ctx, {v}); }, o.drill(), now);
+    }
+  } else if (m.has_alarm()) {
+    const auto& e = m.alarm();
+    const AlertReport report = to_alert_report(e);
+    for (auto& d : destinations_) {
+      if (!d.config.alarms() || (e.drill() && d.config.drill() != vigil::v1::config::DRILL_AS_TEST)) continue;
+      const BedContext ctx{bed, patient_of_(bed)};
+      enqueue(
+          d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, e.drill(), now);
+      if (!d.config.alarm_keepalive_s()) continue;
+      if (report.phase == AlertPhase::end)
+        d.held.erase(e.alarm_id());
+      else
+        d.held[e.alarm_id()] = {e, bed, now};
+    }
+  }
+}
+
+void Hl7Outbound::flush(Destination& d, core::TimePoint now) {
+  for (auto& [bed, metrics] : d.window) {
+    const std::string patient = patient_of_(bed);
+    std::vector<ReportedValue> medians;
+    for (auto& [mdc, values] : metrics) {
+      if (values.empty()) continue;
+      std::vector<double> xs;
+      for (const auto& v : values) xs.push_back(v.value);
+      std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(xs.size() / 2), xs.end());
+      // The upper median: a value the device really reported.
+      medians.push_back({mdc, xs[xs.size() / 2], values.back().measured});
+    }
+    if (patient.empty() || medians.empty()) continue;
+    const BedContext ctx{bed, patient};
+    enqueue(
+        d, [&](const MessageHeader& h) { return encode_oru_r01(h, ctx, medians); }, d.window_drill, now);
+  }
+  d.window.clear();
+  d.window_drill = false;
+}
+
+void Hl7Outbound::keep_alive(Destination& d, core::TimePoint now) {
+  const auto every = std::chrono::seconds{d.config.alarm_keepalive_s()};
+  for (auto& [id, held] : d.held) {
+    if (now - held.sent < every) continue;
+    AlertReport report = to_alert_report(held.last);
+    report.phase = AlertPhase::continue_;
+    report.time = now;
+    const BedContext ctx{held.bed, patient_of_(held.bed)};
+    enqueue(
+        d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, held.last.drill(), now);
+    held.sent = now;
+  }
+}
+
+void Hl7Outbound::tick(core::TimePoint now) {
+  for (auto& d : destinations_) {
+    if (d.config.alarm_keepalive_s()) keep_alive(d, now);
+    if (!d.config.reading_period_s() || now < d.next_flush) continue;
+    flush(d, now);
+    d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};
+  }
+}
+
+vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s) {
+  const auto set = [](google::protobuf::Timestamp* t, core::TimePoint p) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
+    t->set_seconds(ns / 1000000000);
+    t->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
+  };
+  vigil::v1::Hl7DestinationStatus p;
+  p.set_name(s.destination);
+  p.set_address(s.address);
+  p.set_queued(s.depth);
+  p.set_connected(s.connected);
+  p.set_last_ack(s.last_ack);
+  if (s.last_ack_time) set(p.mutable_last_ack_time(), *s.last_ack_time);
+  if (s.unreachable_since) set(p.mutable_unreachable_since(), *s.unreachable_since);
+  p.set_last_error(s.last_error);
+  return p;
+}
+
+std::vector<SenderStatus> Hl7Outbound::status() {
+  std::vector<SenderStatus> out;
+  for (auto& d : destinations_) out.push_back(d.sender->status());
+  return out;
+}
+
+}  // namespace vigil::hl7out

@@ -1,0 +1,75 @@
+#pragma once
+// vigild's side of hospital integration: every reading and alarm transition
+// the bus publishes is turned into HL7 for each destination that wants it,
+// queued in the outbox and handed to that destination's sender.
+//   - a drill reaches a destination only if it says so (then as MSH-11 T);
+//   - readings only for a bed with an admitted patient;
+//   - alarms always (PID empty when nobody is admitted);
+//   - readings every one, or each period's median per metric (NIBP as it comes);
+//   - an active or latched alarm's state again every alarm_keepalive_s (phase continue).
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "hl7out/mllp_sender.hpp"
+#include "hl7out/outbox.hpp"
+#include "hl7out/pcd01_encoder.hpp"
+#include "vigil/v1/bus.pb.h"
+#include "vigil/v1/command.pb.h"
+#include "vigil/v1/config.pb.h"
+
+namespace vigil::hl7out {
+
+class Hl7Outbound {
+ public:
+  using PatientOf = std::function<std::string(const std::string& bed)>;
+  // Opens the outbox (throws std::runtime_error with the reason).
+  Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
+              const vigil::v1::config::DaemonConfig& config, PatientOf patient_of);
+  ~Hl7Outbound();
+  void start();
+  void stop();
+  void on_bus_message(const vigil::v1::BusMessage& m, const std::string& bed);
+  // Sends each periodic destination's medians when its period is over.
+  void tick(core::TimePoint now);
+  std::vector<SenderStatus> status();
+  static std::string default_outbox_path(const std::string& journal_path);
+
+ private:
+  struct Destination {
+    vigil::v1::config::Hl7Destination config;
+    std::shared_ptr<MllpSender> sender;
+    // Periodic cadence: this period's values per bed and metric.
+    std::map<std::string, std::map<std::uint32_t, std::vector<ReportedValue>>> window;
+    // Alarms still active or latched, for the keep-alive: the last
+    // transition, its bed and when its state last went out.
+    struct Held {
+      vigil::v1::AlarmEvent last;
+      std::string bed;
+      core::TimePoint sent{};
+    };
+    std::map<std::string, Held> held;
+    bool window_drill = false;  // a drill's values are in it (only where drills are taken)
+    core::TimePoint next_flush{};
+  };
+  MessageHeader header(const Destination& d, bool drill, core::TimePoint now) const;
+  void enqueue(Destination& d, const std::function<std::string(const MessageHeader&)>& encode, bool drill,
+               core::TimePoint now);
+  void flush(Destination& d, core::TimePoint now);
+  void keep_alive(Destination& d, core::TimePoint now);
+
+  boost::asio::io_context& io_;
+  const core::Clock& clock_;
+  std::string eui64_;
+  PatientOf patient_of_;
+  std::unique_ptr<Outbox> outbox_;
+  std::vector<Destination> destinations_;
+};
+
+vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s);
+
+}  // namespace vigil::hl7out

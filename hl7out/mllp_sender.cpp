@@ -1,0 +1,203 @@
+#include "hl7out/mllp_sender.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+namespace vigil::hl7out {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+MllpSender::MllpSender(asio::io_context& io, const core::Clock& clock, Outbox& outbox, std::string name,
+                       std::string host, std::string port, DeliveryPolicy policy)
+    : io_{io},
+      clock_{clock},
+      outbox_{outbox},
+      name_{std::move(name)},
+      host_{std::move(host)},
+      port_{std::move(port)},
+      delivery_{policy},
+      resolver_{io},
+      socket_{io},
+      timer_{io},
+      connect_timer_{io} {
+  status_.destination = name_;
+  status_.address = host_ + ":" + port_;
+}
+
+void MllpSender::stop() {
+  stopped_ = true;
+  timer_.cancel();
+  close();
+}
+
+void MllpSender::poke() {
+  // Only an idle sender needs waking; a busy one takes the next message
+  // from the outbox when it is done with this one.
+  if (!stopped_ && !delivery_.has_message()) asio::post(io_, [self = shared_from_this()] { self->step(); });
+}
+
+SenderStatus MllpSender::status() {
+  status_.depth = outbox_.depth(name_);
+  status_.connected = connected_;
+  return status_;
+}
+
+void MllpSender::close() {
+  ++generation_;
+  boost::system::error_code ignored;
+  resolver_.cancel();
+  connect_timer_.cancel();
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  connected_ = connecting_ = writing_ = false;
+  deframer_.clear();
+}
+
+void MllpSender::wake_at(core::TimePoint when) {
+  const auto now = clock_.now();
+  timer_.expires_after(when > now ? core::real_wait(when - now, clock_) : std::chrono::nanoseconds{0});
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->step();
+  });
+}
+
+void MllpSender::step() {
+  if (stopped_ || connecting_ || writing_) return;
+  const auto now = clock_.now();
+  if (!delivery_.has_message()) {
+    current_ = outbox_.head(name_);
+    if (!current_) return;  // idle until poked
+    delivery_.begin(current_->control_id, current_->ae_count);
+  }
+  if (delivery_.awaiting()) {
+    if (now >= delivery_.ack_deadline())
+      fail("no acknowledgement of " + delivery_.control_id() + " within the ack timeout");
+    else
+      wake_at(delivery_.ack_deadline());
+    return;
+  }
+  if (now < delivery_.retry_at()) return wake_at(delivery_.retry_at());
+  if (!connected_) return connect();
+  send_head();
+}
+
+void MllpSender::connect() {
+  connecting_ = true;
+  const unsigned gen = generation_;
+  connect_timer_.expires_after(core::real_wait(delivery_.policy().connect_timeout, clock_));
+  connect_timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
+    if (!ec && gen == self->generation_ && self->connecting_) self->fail("connect timed out");
+  });
+  resolver_.async_resolve(
+      host_, port_,
+      [self = shared_from_this(), gen](const boost::system::error_code& ec, tcp::resolver::results_type r) {
+        if (gen != self->generation_ || self->stopped_) return;
+        if (ec) return self->fail("cannot resolve " + self->host_ + ": " + ec.message());
+        asio::async_connect(self->socket_, r,
+                            [self, gen](const boost::system::error_code& ec2, const tcp::endpoint&) {
+                              if (gen != self->generation_ || self->stopped_) return;
+                              if (ec2) return self->fail("cannot connect: " + ec2.message());
+                              self->connect_timer_.cancel();
+                              self->connecting_ = false;
+                              self->connected_ = true;
+                              boost::system::error_code ignored;
+                              self->socket_.set_option(tcp::no_delay{true}, ignored);
+                              spdlog::info("hl7 {}: connected to {}", self->name_, self->status_.address);
+                              self->read();
+                              self->step();
+                            });
+      });
+}
+
+void MllpSender::send_head() {
+  frame_ = mllp_frame(current_->text);
+  writing_ = true;
+  const unsigned gen = generation_;
+  asio::async_write(socket_, asio::buffer(frame_),
+                    [self = shared_from_this(), gen](const boost::system::error_code& ec, std::size_t) {
+                      if (gen != self->generation_ || self->stopped_) return;
+                      self->writing_ = false;
+                      if (ec) return self->fail("send failed: " + ec.message());
+                      self->delivery_.sent(self->clock_.now());
+                      self->wake_at(self->delivery_.ack_deadline());
+                    });
+}
+
+void MllpSender::read() {
+  const unsigned gen = generation_;
+  socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this(), gen](
+                                                     const boost::system::error_code& ec, std::size_t n) {
+    if (gen != self->generation_ || self->stopped_) return;
+    if (ec) return self->fail(ec == asio::error::eof ? "the receiver closed the connection" : ec.message());
+    self->deframer_.feed(std::string_view{self->buffer_.data(), n});
+    while (auto m = self->deframer_.next()) {
+      self->on_message(*m);
+      if (gen != self->generation_) return;
+    }
+    self->read();
+  });
+}
+
+void MllpSender::on_message(const std::string& text) {
+  const auto ack = parse_ack(text);
+  if (!ack) {
+    spdlog::warn("hl7 {}: the reply is not an acknowledgement ({} bytes); ignored", name_, text.size());
+    return;
+  }
+  const auto now = clock_.now();
+  const std::string sent = delivery_.control_id();
+  const auto verdict = delivery_.on_ack(*ack, now);
+  if (verdict == Verdict::not_an_ack) {
+    spdlog::warn("hl7 {}: acknowledgement of '{}' while waiting for '{}'; ignored", name_, ack->control_id,
+                 sent);
+    return;
+  }
+  const char* code = ack->code == AckCode::AA   ? "AA"
+                     : ack->code == AckCode::CA ? "CA"
+                     : ack->code == AckCode::AE ? "AE"
+                     : ack->code == AckCode::CE ? "CE"
+                     : ack->code == AckCode::AR ? "AR"
+                                                : "CR";
+  status_.last_ack = std::string{code} + " " + sent;
+  status_.last_ack_time = now;
+  switch (verdict) {
+    case Verdict::delivered:
+      outbox_.delivered(current_->id);
+      status_.unreachable_since.reset();
+      status_.last_error.clear();
+      break;
+    case Verdict::rejected:
+      spdlog::error("hl7 {}: {} rejected ({}): {}; kept, not retried", name_, sent, code, ack->text);
+      outbox_.rejected(current_->id, std::string{code} + " " + ack->text);
+      break;
+    case Verdict::dead_letter:
+      spdlog::error("hl7 {}: {} refused with {} {} times: {}; moved to the dead letters", name_, sent, code,
+                    delivery_.policy().max_ae, ack->text);
+      outbox_.dead_letter(current_->id, std::string{code} + " " + ack->text);
+      break;
+    case Verdict::retry:
+      spdlog::warn("hl7 {}: {} answered {} ({} of {}): {}; retried", name_, sent, code, delivery_.ae_count(),
+                   delivery_.policy().max_ae, ack->text);
+      outbox_.record_ae(current_->id, delivery_.ae_count(), std::string{code} + " " + ack->text);
+      return wake_at(delivery_.retry_at());
+    case Verdict::not_an_ack:
+      return;
+  }
+  current_.reset();
+  asio::post(io_, [self = shared_from_this()] { self->step(); });
+}
+
+void MllpSender::fail(const std::string& why) {
+  const auto now = clock_.now();
+  if (why != status_.last_error) spdlog::warn("hl7 {}: {}; retrying with backoff", name_, why);
+  status_.last_error = why;
+  if (!status_.unreachable_since) status_.unreachable_since = now;
+  close();
+  delivery_.failed(now);
+  wake_at(delivery_.retry_at());
+}
+
+}  // namespace vigil::hl7out

@@ -1,0 +1,225 @@
+"""Readings and alarms out to a hospital system (issue 20): vigild sends IHE
+PCD-01 and PCD-04 over MLLP to an HL7 server that is not ours (simple-hl7
+from npm, hl7_receive.js), which parses every message and acknowledges it.
+
+vigil-sim feeds a Masimo pulse oximeter whose SpO2 drops to 80 and comes
+back. The receiver answers the first message AE (it must come again with the
+same MSH-10, then AA); it is then stopped while the desaturation starts and
+ends, and started again: every reading published after the admission and
+every alarm transition arrives, parsed by position as the PCD TF places it,
+each once (but the AE'd one), in the order vigild queued them (MSH-10 V1,
+V2, ... without a gap). Readings from before the admission are never sent.
+vigil-ctl status shows the queue and the last ACK, and that the destination
+is failing while it is down."""
+import json
+import os
+import sqlite3
+import subprocess
+import time
+
+from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
+                     stop, workdir, write)
+
+VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
+HERE = os.path.dirname(os.path.abspath(__file__))
+d = workdir()
+pub, cmd, hl7_port = free_port(), free_port(), free_port()
+pty = os.path.join(d, "bed-1-ox")
+outbox = os.path.join(d, "hl7-outbox.db")
+logs = [os.path.join(d, n) for n in ("vigild.log", "sim.log", "receiver-1.log", "receiver-2.log")]
+EUI = "0123456789ABCDEF"
+PLACED = {150456, 149530}  # the oximeter's metrics with confirmed codes (PI has none)
+
+CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+journal_path: "{d}/journal.db"
+equipment_eui64: "{EUI}"
+profile {{
+  name: "no-delay"
+  rule {{ condition: "desaturation" priority: HIGH metric: SPO2 below: 85 delay_s: 0 hysteresis: 1
+         latching: false label: "Severe desaturation" }}
+  rule {{ condition: "tachycardia" priority: MEDIUM metric: PULSE_RATE above: 120 delay_s: 0 hysteresis: 3 }}
+  rule {{ condition: "bradycardia" priority: MEDIUM metric: PULSE_RATE below: 50 delay_s: 0 hysteresis: 3 }}
+  rule {{ condition: "hypertension" priority: MEDIUM metric: NIBP_SYS at_or_above: 180 }}
+  rule {{ condition: "hypotension" priority: MEDIUM metric: NIBP_SYS below: 90 }}
+}}
+default_profile: "no-delay"
+bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty}" }} }}
+hl7_destination {{
+  name: "emr"
+  address: "127.0.0.1:{hl7_port}"
+  readings: true
+  alarms: true
+  sending_facility: "CLINIC"
+  receiving_application: "SIMPLE-HL7"
+  ack_timeout_ms: 2000
+  connect_timeout_ms: 1000
+  backoff_initial_ms: 100
+  backoff_max_ms: 400
+  max_ae: 3
+}}
+"""
+
+SCENARIO = """title: a desaturation while the interface engine is down
+duration: 0:24
+patient: heart rate 75, spo2 97
+variability: none
+oximeter delay 0 s averaging 0 s
+at 0:12 lower spo2 to 80
+at 0:16 raise spo2 to 97
+"""
+
+
+def receiver(log, codes=""):
+    return start(["node", os.path.join(HERE, "hl7_receive.js"), str(hl7_port)] + ([codes] if codes else []), log)
+
+
+def received(log):
+    with open(log) as f:
+        return [json.loads(line) for line in f if line.startswith("{")]
+
+
+def queued():
+    db = sqlite3.connect(f"file:{outbox}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM hl7_outbox WHERE state = 'queued'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def check_config():
+    """Plain TCP off loopback must be asked for; the EUI-64 is required."""
+    bad = CONFIG.replace(f'equipment_eui64: "{EUI}"', 'equipment_eui64: "12AB"').replace(
+        f'address: "127.0.0.1:{hl7_port}"', 'address: "10.1.2.3:2575"')
+    path = write(os.path.join(d, "bad.conf"), bad)
+    out = subprocess.run([VIGILD, "--check-config", path], capture_output=True, text=True, timeout=10)
+    errors = (out.stdout + out.stderr).strip().splitlines()
+    check(out.returncode != 0, "a bad hl7_destination is refused")
+    line = lambda text: 1 + next(i for i, l in enumerate(bad.splitlines()) if text in l)
+    check(any(e.startswith(f"{path}:{line('equipment_eui64')}:1: equipment_eui64 must be 16 hex digits")
+              for e in errors), errors)
+    check(any(e.startswith(f"{path}:{line('10.1.2.3')}:3: hl7_destination emr: 10.1.2.3:2575 is not loopback")
+              and "allow_plain_tcp" in e for e in errors), errors)
+
+
+def ctl_status():
+    """What vigil-ctl status says about the destination."""
+    out = subprocess.run([VIGIL_CTL, "--endpoint", f"tcp://127.0.0.1:{cmd}", "status"], capture_output=True,
+                         text=True, timeout=10).stdout
+    return out[out.index("hl7 emr"):]
+
+
+def main():
+    check_config()
+    write(os.path.join(d, "vigil.conf"), CONFIG)
+    write(os.path.join(d, "desat.scn"), SCENARIO)
+    bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("obs/bed-1/", "alarm/bed-1/", "ctx/bed-1/", "hb/"))
+    rx = receiver(logs[2], "AE")
+    daemon = start([VIGILD, "--config", os.path.join(d, "vigil.conf")], logs[0])
+    bus.wait_for(heartbeat, 10, "a first heartbeat")
+    start([VIGIL_SIM, "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty}",
+           "--scenario", os.path.join(d, "desat.scn")], logs[1])
+    # Readings before anyone is admitted are for no chart.
+    bus.wait_for(lambda t, m: m.WhichOneof("body") == "observation", 10, "a first reading")
+    bus.pump(1.5)
+    reply = Commands(f"tcp://127.0.0.1:{cmd}")("admit", bed="bed-1", patient_id="PAT-0042")
+    check(reply.ok, reply.error)
+    _, _, _ = bus.wait_for(lambda t, m: m.WhichOneof("body") == "context" and m.context.what == "admitted", 5,
+                           "the admission on the bus")
+    admitted_at = len(bus.messages)
+    bus.pump(3)
+    stop(rx)  # the interface engine goes down before the desaturation
+    _, raised, _ = bus.wait_for(alarm("desaturation", "RAISED"), 20, "the desaturation")
+    _, cleared, _ = bus.wait_for(alarm("desaturation", "CLEARED"), 15, "its end")
+    bus.pump(1)
+    check(queued() > 0, "messages wait in the outbox while the receiver is down")
+    line = ctl_status()
+    check(" queued, not connected, last ack AA V" in line and "failing since" in line, line)
+    rx = receiver(logs[3])
+    deadline = time.monotonic() + 30
+    while queued() and time.monotonic() < deadline:
+        bus.pump(0.2)
+    # Stop the readings at the source, then let the last ones drain.
+    bus.pump(8)
+    deadline = time.monotonic() + 10
+    while queued() and time.monotonic() < deadline:
+        bus.pump(0.2)
+    check(queued() == 0, f"{queued()} messages still queued")
+    line = ctl_status()
+    check(line.startswith(f"hl7 emr (127.0.0.1:{hl7_port}): 0 queued, connected, last ack AA V"), line)
+    check("failing since" not in line, line)
+    stop(rx)
+    stop(daemon)
+
+    got = received(logs[2]) + received(logs[3])
+    check(all("error" not in g for g in got), f"simple-hl7 could not parse: {[g for g in got if 'error' in g]}")
+    msh = lambda g: g["segments"][0]
+    ids = [msh(g)[10] for g in got]
+    # The first message was answered AE: it came again, same MSH-10, and was taken.
+    check(got[0]["code"] == "AE" and ids[1] == ids[0] and got[1]["code"] == "AA",
+          f"AE then a retry with the same MSH-10: {[(g['code'], i) for g, i in zip(got[:3], ids)]}")
+    delivered = got[1:]
+    numbers = [int(msh(g)[10][1:]) for g in delivered]
+    check(numbers == list(range(1, len(numbers) + 1)), f"everything, once and in order: {numbers}")
+
+    # Every reading published after the admission, as PCD-01.
+    observations = [m.observation for _, m, _ in bus.messages[admitted_at:]
+                    if m.WhichOneof("body") == "observation" and m.observation.mdc_code in PLACED]
+    oru = [g for g in delivered if msh(g)[9] == "ORU^R01^ORU_R01"]
+    check(len(oru) == len(observations), f"{len(oru)} ORU^R01 for {len(observations)} readings since the admission")
+    for g, o in zip(oru, observations):
+        seg = {s[0]: s for s in g["segments"]}
+        obx = [s for s in g["segments"] if s[0] == "OBX"]
+        check(msh(g)[3] == f"VIGIL^{EUI}^EUI-64" and msh(g)[4] == "CLINIC" and msh(g)[5] == "SIMPLE-HL7", msh(g))
+        check(msh(g)[11] == "P" and msh(g)[12] == "2.6" and msh(g)[15] == "AL", msh(g))
+        check(msh(g)[21] == "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO", msh(g)[21])
+        check(seg["PID"][3] == "PAT-0042^^^CLINIC^MR" and seg["PV1"][3] == "^^bed-1", (seg["PID"], seg["PV1"]))
+        check(seg["OBR"][4] == "182777000^monitoring of patient^SCT", seg["OBR"])
+        check([s[3] for s in obx[:2]] == ["69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC",
+                                          "69642^MDC_DEV_ANALY_SAT_O2_VMD^MDC"], obx)
+        check(obx[0][4] == "1.0.0.0" and obx[0][11] == "X" and obx[0][18] == f"{EUI}^^{EUI}^EUI-64", obx[0])
+        value = obx[2]
+        check(value[3] == f"{o.mdc_code}^{o.mdc_ref}^MDC", f"{value[3]} for {o.mdc_ref}")
+        check(value[2] == "NM" and float(value[5]) == o.value, f"{value[5]} for {o.value}")
+        unit = {150456: "262688^MDC_DIM_PERCENT^MDC^%^%^UCUM", 149530: "264864^MDC_DIM_BEAT_PER_MIN^MDC^/min^/min^UCUM"}
+        check(value[6] == unit[o.mdc_code], value[6])
+        check(value[4] == ("1.1.1.1" if o.mdc_code == 150456 else "1.1.1.2"), value[4])
+        check(value[11] == "R" and value[17] == "AMEAS^auto-measurement^MDC" and value[18] == f"{EUI}^^{EUI}^EUI-64",
+              value)
+        check(len(value[14]) == len("20261205001500.250+0000"), value[14])
+
+    # The technical alarm of the device not yet there, before anyone was
+    # admitted: sent all the same, without a patient, as ST.
+    lost = got[0]["segments"]
+    check(msh(got[0])[9] == "ORU^R40^ORU_R40", msh(got[0]))
+    check(lost[1][0] == "PID" and all(f == "" for f in lost[1][1:]), lost[1])
+    check(lost[4][5].startswith("device_lost:ox^") and lost[4][8] == "PM~ST", lost[4])
+    check(lost[5][3] == "68480^MDC_ATTR_ALERT_SOURCE^MDC" and lost[5][5] == "ox", lost[5])
+
+    # The desaturation's life as PCD-04: start, then end, under one alert id.
+    alert = f"{raised.alarm.alarm_id}^VIGIL^{EUI}^EUI-64"
+    r40 = [g for g in delivered if msh(g)[9] == "ORU^R40^ORU_R40" and g["segments"][3][3] == alert]
+    transitions = [m.alarm for _, m, _ in bus.messages
+                   if m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == raised.alarm.alarm_id]
+    check(len(r40) == len(transitions) == 2, f"{len(r40)} ORU^R40 for {len(transitions)} alarm transitions")
+    facets = []
+    for g in r40:
+        seg = {s[0]: s for s in g["segments"]}
+        obx = [s for s in g["segments"] if s[0] == "OBX"]
+        check(msh(g)[21] == "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO", msh(g)[21])
+        check(seg["OBR"][4] == "196616^MDC_EVT_ALARM^MDC", seg["OBR"])
+        check(seg["PID"][3] == "PAT-0042^^^CLINIC^MR", seg["PID"])
+        check([s[4] for s in obx] == [f"1.1.1.1.{i}" for i in range(1, 8)], [s[4] for s in obx])
+        check(obx[0][3] == "196616^MDC_EVT_ALARM^MDC" and obx[0][5].startswith("196674^MDC_EVT_LO_VAL_LT_LIM^MDC^"),
+              obx[0])
+        check(obx[0][8] == "L~PH~SP", obx[0][8])
+        check(obx[1][3] == "150456^MDC_PULS_OXIM_SAT_O2^MDC" and obx[1][7] == "85-", obx[1])
+        check([s[3].split("^")[0] for s in obx[2:]] == ["68481", "68482", "68483", "68484", "68485"], obx[2:])
+        facets.append(tuple(s[5] for s in obx[2:]))
+    check(facets == [("start", "active", "enabled", "PH", "SP"), ("end", "inactive", "enabled", "PH", "SP")],
+          f"facets {facets}")
+    check(float(r40[0]["segments"][5][5]) == raised.alarm.value, "the value behind the start")
+
+
+main.logs = logs
+run(main)

@@ -1,0 +1,164 @@
+"""What a receiver that misbehaves, and a vigild killed with -9, do to the HL7
+queue (issue 20). A scripted MLLP listener (the fault injector) answers the
+first message with a wrong MSA-2, then garbage, then nothing, then AR: each
+but the AR is no acknowledgement, so the message comes again with the same
+MSH-10 after the ack timeout; the AR is final (kept as rejected, never sent
+again) and the queue goes on. Then the listener goes away, messages queue up,
+vigild is killed with -9 and started again: once the listener is back every
+queued message arrives, in order, none lost (at-least-once: one whose ACK was
+lost may come twice, with the same MSH-10), and MSH-10 numbers go on above
+those given before the kill."""
+import os
+import signal
+import socket
+import sqlite3
+import threading
+import time
+
+from harness import (Bus, Commands, VIGIL_SIM, VIGILD, check, free_port, heartbeat, run, start, stop, workdir,
+                     write)
+
+d = workdir()
+pub, cmd, hl7_port = free_port(), free_port(), free_port()
+pty = os.path.join(d, "bed-1-ox")
+outbox = os.path.join(d, "hl7-outbox.db")
+logs = [os.path.join(d, n) for n in ("vigild-1.log", "vigild-2.log", "sim.log")]
+
+CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+journal_path: "{d}/journal.db"
+equipment_eui64: "0123456789ABCDEF"
+bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty}" }} }}
+hl7_destination {{
+  name: "emr"
+  address: "127.0.0.1:{hl7_port}"
+  readings: true
+  ack_timeout_ms: 500
+  connect_timeout_ms: 500
+  backoff_initial_ms: 100
+  backoff_max_ms: 300
+}}
+"""
+
+SCENARIO = """title: steady readings
+duration: 1:30
+patient: heart rate 75, spo2 97
+variability: none
+oximeter delay 0 s averaging 0 s
+"""
+
+
+class Listener:
+    """An MLLP listener answering from a script: 'wrong' (MSA-2 of another
+    message), 'garbage', 'silent', or an MSA-1 code; AA once the script is done."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.received = []  # MSH-10 of every message, in arrival order
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", hl7_port))
+        self.sock.listen(4)
+        self.running = True
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
+
+    def talk(self, conn):
+        buf = b""
+        with conn:
+            while self.running:
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                buf += data
+                while b"\x1c\r" in buf:
+                    frame, buf = buf.split(b"\x1c\r", 1)
+                    msh = frame.lstrip(b"\x0b").split(b"\r")[0].decode().split("|")
+                    control_id = msh[9]
+                    self.received.append(control_id)
+                    what = self.script.pop(0) if self.script else "AA"
+                    if what == "silent":
+                        continue
+                    if what == "garbage":
+                        reply = "hello, this is not HL7"
+                    else:
+                        code, acked = ("AA", "V999999") if what == "wrong" else (what, control_id)
+                        reply = f"MSH|^~\\&|RX|HOSP|VIGIL|CLINIC|20261205||ACK^R01^ACK|A{len(self.received)}|P|2.6\r" \
+                                f"MSA|{code}|{acked}\r"
+                    try:
+                        conn.sendall(b"\x0b" + reply.encode() + b"\x1c\r")
+                    except OSError:
+                        return
+
+    def close(self):
+        self.running = False
+        self.sock.close()
+
+
+def rows(state=None):
+    db = sqlite3.connect(f"file:{outbox}?mode=ro", uri=True)
+    try:
+        q = "SELECT control_id, state FROM hl7_outbox" + (" WHERE state = ?" if state else "") + " ORDER BY id"
+        return db.execute(q, (state,) if state else ()).fetchall()
+    finally:
+        db.close()
+
+
+def wait(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        check(time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def main():
+    conf = write(os.path.join(d, "vigil.conf"), CONFIG)
+    write(os.path.join(d, "steady.scn"), SCENARIO)
+    rx = Listener(["wrong", "garbage", "silent", "AR"])
+    bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("hb/",))
+    daemon = start([VIGILD, "--config", conf], logs[0])
+    bus.wait_for(heartbeat, 10, "a first heartbeat")
+    start([VIGIL_SIM, "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty}",
+           "--scenario", os.path.join(d, "steady.scn")], logs[2])
+    check(Commands(f"tcp://127.0.0.1:{cmd}")("admit", bed="bed-1", patient_id="PAT-7").ok, "admitted")
+
+    # V1: wrong MSA-2, garbage, silence (each: the same MSH-10 again), then AR.
+    wait(lambda: len(rx.received) >= 6, 20, "V1 four times, then the next messages")
+    check(rx.received[:4] == ["V1"] * 4, f"V1 sent again after each non-acknowledgement: {rx.received[:6]}")
+    check(rx.received[4] == "V2" and "V1" not in rx.received[4:], f"AR is final: {rx.received[:8]}")
+    check(("V1", "rejected") in rows("rejected"), f"V1 kept as rejected: {rows('rejected')}")
+
+    # The receiver goes away; messages queue; vigild is killed with -9 and comes back.
+    rx.close()  # its open connection still answers what is in flight, then ends
+    wait(lambda: len(rows("queued")) >= 5, 20, "messages to queue while the receiver is down")
+    stop(daemon, signal.SIGKILL)
+    before_kill = list(rx.received)
+    queued_at_kill = [c for c, _ in rows("queued")]
+    daemon = start([VIGILD, "--config", conf], logs[1])
+    time.sleep(2)
+    rx2 = Listener([])
+    wait(lambda: queued_at_kill[-1] in rx2.received, 30, "the messages queued at the kill")
+    stop(daemon)
+    rx2.close()
+
+    numbers = [int(c[1:]) for c in before_kill[4:] + rx2.received]
+    check(all(b >= a for a, b in zip(numbers, numbers[1:])), f"in order: {numbers}")
+    check(sorted(set(numbers)) == list(range(2, max(numbers) + 1)), f"none lost: {numbers}")
+    dupes = len(numbers) - len(set(numbers))
+    check(dupes <= 1, f"at most the message in flight at the cut comes twice: {numbers}")
+    check(max(numbers) > int(queued_at_kill[-1][1:]), "the restarted vigild numbers on above the old queue")
+    check([c for c, _ in rows("queued")] == [], f"left queued: {rows('queued')}")
+
+
+main.logs = logs
+run(main)

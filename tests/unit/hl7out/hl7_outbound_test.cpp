@@ -1,0 +1,167 @@
+#include "hl7out/hl7_outbound.hpp"
+
+#include <doctest/doctest.h>
+
+#include "hl7_fields.hpp"
+#include "tests/unit/temp_dir.hpp"
+
+using namespace vigil::hl7out;
+using namespace std::chrono;
+using vigil::test::segments;
+
+// The routing rules, with the senders never started (nothing connects):
+// what each destination's queue holds is read back from the outbox file.
+namespace {
+const vigil::core::TimePoint kT = sys_days{year{2026} / 12 / 5};
+
+void set(google::protobuf::Timestamp* t, vigil::core::TimePoint p) {
+  t->set_seconds(duration_cast<seconds>(p.time_since_epoch()).count());
+}
+
+vigil::v1::BusMessage reading(std::uint32_t mdc, double value, bool drill, vigil::core::TimePoint at) {
+  vigil::v1::BusMessage m;
+  auto* o = m.mutable_observation();
+  o->set_bed("bed-1");
+  o->set_mdc_code(mdc);
+  o->set_value(value);
+  o->set_drill(drill);
+  set(o->mutable_received(), at);
+  return m;
+}
+
+vigil::v1::BusMessage raised(bool drill) {
+  vigil::v1::BusMessage m;
+  auto* e = m.mutable_alarm();
+  e->set_alarm_id("A-1");
+  e->set_condition("device_lost:ox");
+  e->set_kind(vigil::v1::TECHNICAL);
+  e->set_priority(vigil::v1::MEDIUM);
+  e->set_transition(vigil::v1::RAISED);
+  e->set_active(true);
+  e->set_drill(drill);
+  return m;
+}
+
+struct Fixture {
+  vigil::test::TempDir dir;
+  boost::asio::io_context io;
+  vigil::core::ManualClock clock{kT};
+  std::string patient;
+  vigil::v1::config::DaemonConfig config;
+
+  Fixture() {
+    config.set_equipment_eui64("0123456789ABCDEF");
+    config.set_hl7_outbox_path(dir.file("outbox.db"));
+    auto* emr = config.add_hl7_destination();
+    emr->set_name("emr");
+    emr->set_address("127.0.0.1:9");
+    emr->set_readings(true);
+    emr->set_alarms(true);
+    auto* test = config.add_hl7_destination();
+    test->set_name("test");
+    test->set_address("127.0.0.1:9");
+    test->set_readings(true);
+    test->set_drill(vigil::v1::config::DRILL_AS_TEST);
+    test->set_reading_period_s(60);
+  }
+  std::vector<std::string> queued(const std::string& destination) {
+    std::vector<std::string> out;
+    auto box = Outbox::open(dir.file("outbox.db"));
+    REQUIRE(box);
+    while (auto h = box.value()->head(destination)) {
+      out.push_back(h->text);
+      box.value()->delivered(h->id);
+    }
+    return out;
+  }
+};
+}  // namespace
+
+TEST_CASE("outbound: no readings without an admitted patient; alarms all the same, without PID-3") {
+  Fixture f;
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.on_bus_message(reading(150456, 97, false, kT), "bed-1");
+  out.on_bus_message(raised(false), "bed-1");
+  f.patient = "P1";
+  out.on_bus_message(reading(150456, 96, false, kT), "bed-1");
+  out.on_bus_message(reading(150448, 3.1, false, kT), "bed-1");  // perfusion index: no confirmed code
+  const auto emr = f.queued("emr");
+  REQUIRE(emr.size() == 2);
+  CHECK(segments(emr[0])[0][9] == "ORU^R40^ORU_R40");
+  CHECK(segments(emr[0])[1][3].empty());
+  CHECK(segments(emr[1])[0][9] == "ORU^R01^ORU_R01");
+  CHECK(segments(emr[1])[1][3] == "P1^^^^MR");
+  CHECK(segments(emr[1])[6][5] == "96");
+  CHECK(f.queued("test").empty());  // periodic, and takes no alarms
+}
+
+TEST_CASE("outbound: a drill reaches only the destination that takes it, as MSH-11 T") {
+  Fixture f;
+  f.patient = "P1";
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.start();
+  out.on_bus_message(reading(150456, 97, true, kT), "bed-1");
+  out.on_bus_message(raised(true), "bed-1");
+  CHECK(f.queued("emr").empty());
+  f.clock.advance(61s);
+  out.tick(f.clock.now());
+  const auto test = f.queued("test");
+  REQUIRE(test.size() == 1);
+  CHECK(segments(test[0])[0][11] == "T");
+}
+
+TEST_CASE("outbound: periodic cadence sends each period's median per metric, NIBP as it comes") {
+  Fixture f;
+  f.patient = "P1";
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.start();
+  for (double v : {95.0, 99.0, 90.0, 97.0, 96.0}) out.on_bus_message(reading(150456, v, false, kT), "bed-1");
+  out.on_bus_message(reading(149530, 70, false, kT), "bed-1");
+  out.on_bus_message(reading(150021, 120, false, kT), "bed-1");
+  auto test = f.queued("test");
+  REQUIRE(test.size() == 1);                                                // the NIBP at once
+  CHECK(segments(test[0])[7][3] == "150021^MDC_PRESS_BLD_NONINV_SYS^MDC");  // after the NIBP channel row
+  f.clock.advance(30s);
+  out.tick(f.clock.now());
+  CHECK(f.queued("test").empty());  // the period is not over
+  f.clock.advance(31s);
+  out.tick(f.clock.now());
+  test = f.queued("test");
+  REQUIRE(test.size() == 1);
+  const auto s = segments(test[0]);
+  REQUIRE(s.size() == 8);
+  CHECK(s[6][5] == "96");  // the median of 90 95 96 97 99
+  CHECK(s[7][3] == "149530^MDC_PULS_OXIM_PULS_RATE^MDC");
+  f.clock.advance(61s);
+  out.tick(f.clock.now());
+  CHECK(f.queued("test").empty());  // nothing new, nothing sent
+}
+
+TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepalive_s until it ends") {
+  Fixture f;
+  f.config.mutable_hl7_destination(0)->set_alarm_keepalive_s(30);
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.on_bus_message(raised(false), "bed-1");
+  CHECK(f.queued("emr").size() == 1);
+  f.clock.advance(29s);
+  out.tick(f.clock.now());
+  CHECK(f.queued("emr").empty());
+  f.clock.advance(1s);
+  out.tick(f.clock.now());
+  auto emr = f.queued("emr");
+  REQUIRE(emr.size() == 1);
+  auto s = segments(emr[0]);
+  CHECK(s[3][3] == "A-1^VIGIL^0123456789ABCDEF^EUI-64");
+  CHECK(s[6][5] == "continue");
+  CHECK(s[7][5] == "active");
+  auto cleared = raised(false);
+  cleared.mutable_alarm()->set_transition(vigil::v1::CLEARED);
+  cleared.mutable_alarm()->set_active(false);
+  out.on_bus_message(cleared, "bed-1");
+  emr = f.queued("emr");
+  REQUIRE(emr.size() == 1);
+  CHECK(segments(emr[0])[6][5] == "end");
+  f.clock.advance(60s);
+  out.tick(f.clock.now());
+  CHECK(f.queued("emr").empty());
+}
