@@ -25,7 +25,8 @@ bool BedAlarms::reconfigure(AlarmProfile profile) {
 void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now,
                            BedOutput& out) {
   context_.on_reading(r, now);
-  report(rules_.evaluate(r, device, now, context_.rule_context()), now, out);
+  rules_.evaluate(r, device, now, context_.rule_context(), reports_);
+  report(reports_, now, out);
 }
 
 void BedAlarms::on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,

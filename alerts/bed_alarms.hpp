@@ -108,6 +108,7 @@ class BedAlarms {
   AlarmEngine engine_;
   TechnicalConditions technical_;
   RhythmConditions rhythm_;
+  std::vector<ConditionReport> reports_;  // on_reading()'s, kept so their strings are reused
 };
 
 }  // namespace vigil::alerts
