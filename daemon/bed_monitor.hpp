@@ -84,6 +84,7 @@ class BedMonitor {
   std::map<std::string, DeviceClockAnchor> frame_clocks_;  // by device
   EcgBeatSource ecg_;
   EcgOutput ecg_out_;
+  vigil::v1::BusMessage reading_message_;  // on_reading()'s, reused
 };
 
 }  // namespace vigil::daemon
