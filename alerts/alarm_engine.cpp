@@ -76,6 +76,9 @@ void AlarmEngine::end_condition(Condition& c, core::TimePoint now, std::vector<A
 }
 
 void AlarmEngine::report(const ConditionReport& r, core::TimePoint now, std::vector<AlarmEvent>& out) {
+  // The common case, a reading within its limits on a condition the engine
+  // does not hold: nothing to do, and nothing to add and forget again.
+  if (!r.present && !conditions_.contains(r.condition)) return;
   auto [it, inserted] = conditions_.try_emplace(r.condition);
   Condition& c = it->second;
   const Priority before = c.last.priority;

@@ -28,7 +28,8 @@ void BedAlarms::on_reading(const std::string& device, const core::Reading& r, co
   const auto source = rate_source_.on_reading(device, r, now);
   if (!source.use) return;
   if (source.taken_from) rules_.hand_over(*source.taken_from, r.metric);
-  report(rules_.evaluate(r, device, now, context_.rule_context()), now, out);
+  rules_.evaluate(r, device, now, context_.rule_context(), reports_);
+  report(reports_, now, out);
 }
 
 void BedAlarms::on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,

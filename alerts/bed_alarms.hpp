@@ -111,7 +111,8 @@ class BedAlarms {
   AlarmEngine engine_;
   TechnicalConditions technical_;
   RhythmConditions rhythm_;
-  RateSource rate_source_;  // which heart or pulse rate the rate rules follow
+  RateSource rate_source_;                // which heart or pulse rate the rate rules follow
+  std::vector<ConditionReport> reports_;  // on_reading()'s, kept so their strings are reused
 };
 
 }  // namespace vigil::alerts

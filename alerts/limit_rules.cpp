@@ -170,12 +170,16 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   st.baseline = baseline;
 }
 
-ConditionReport LimitRules::report_for(const std::string& condition, core::Metric metric,
-                                       const std::string& device, core::TimePoint now) const {
-  ConditionReport rep;
+void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const std::string& device,
+                            core::TimePoint now, ConditionReport& rep) const {
+  const std::string& condition = rules_[first_rule].condition;
+  // Every field is set: `rep` may hold an earlier reading's report.
   rep.condition = condition;
   rep.kind = AlarmKind::physiological;
   rep.device = device;
+  rep.delay = {};
+  rep.since.reset();
+  rep.message.clear();
   // The condition's level now: the highest priority among the rules that
   // have been past their limit for their whole delay.
   const LimitRule* basis = nullptr;
@@ -216,23 +220,33 @@ ConditionReport LimitRules::report_for(const std::string& condition, core::Metri
   rep.limit = st.limit;
   rep.baseline = st.baseline;
   rep.limit_text = texts_[index];
-  return rep;
 }
 
 std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device,
                                                   core::TimePoint now, const RuleContext& ctx) {
   std::vector<ConditionReport> reports;
-  if (!r.usable()) return reports;
-  std::vector<std::string> touched;
+  evaluate(r, device, now, ctx, reports);
+  return reports;
+}
+
+void LimitRules::evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
+                          const RuleContext& ctx, std::vector<ConditionReport>& out) {
+  if (!r.usable()) {
+    out.clear();
+    return;
+  }
+  // The conditions touched, each by its first rule on this metric, in rule order.
+  touched_.clear();
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;
     update(i, r, now, ctx);
     bool seen = false;
-    for (const auto& c : touched) seen = seen || c == rules_[i].condition;
-    if (!seen) touched.push_back(rules_[i].condition);
+    for (const auto j : touched_) seen = seen || rules_[j].condition == rules_[i].condition;
+    if (!seen) touched_.push_back(i);
   }
-  for (const auto& c : touched) reports.push_back(report_for(c, r.metric, device, now));
-  return reports;
+  // Overwritten in place, not cleared: the reports keep their strings' room.
+  out.resize(touched_.size());
+  for (std::size_t k = 0; k < touched_.size(); ++k) report_for(touched_[k], r.metric, device, now, out[k]);
 }
 
 }  // namespace vigil::alerts

@@ -73,6 +73,10 @@ class LimitRules {
   // neither count toward a condition nor clear it, and its delay keeps running.
   std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device,
                                         core::TimePoint now, const RuleContext& ctx = {});
+  // The same into `out` (cleared first). A caller that keeps `out` between
+  // readings reuses its reports' strings: no allocation per reading.
+  void evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
+                const RuleContext& ctx, std::vector<ConditionReport>& out);
   // After a restart, for a condition whose alarm was active: its rules on the
   // alarm's metric count as past their limits, each for its whole delay, as
   // of the alarm's onset.
@@ -98,12 +102,13 @@ class LimitRules {
     double baseline = 0;
   };
   void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
-  ConditionReport report_for(const std::string& condition, core::Metric metric, const std::string& device,
-                             core::TimePoint now) const;
+  void report_for(std::size_t first_rule, core::Metric metric, const std::string& device, core::TimePoint now,
+                  ConditionReport& rep) const;
 
   std::vector<LimitRule> rules_;
   std::vector<RuleState> state_;
   std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
+  std::vector<std::size_t> touched_;                     // evaluate()'s scratch: a rule per condition
 };
 
 std::string describe_limit(const LimitRule& rule);

@@ -35,9 +35,25 @@ double quantile(std::vector<double>& v, double q) {
   return v[i];
 }
 
+// Buffers the features reuse, one set per thread: they run on every beat,
+// and allocating them anew each time cost more than the arithmetic.
+struct Scratch {
+  std::vector<double> lengths;
+  std::vector<double> diffs;
+  std::vector<unsigned char> usable;  // bytes, not std::vector<bool>'s bits: read in the O(n^2) loops
+  std::vector<unsigned char> drop;
+  std::vector<double> rr;  // assess()'s window, oldest first
+  std::vector<bool> rr_usable;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 struct Window {
   const std::vector<double>& rr;
-  const std::vector<bool>& usable;
+  const std::vector<unsigned char>& usable;
   double median;
   double noise;  // s
   double excess(double difference) const { return std::max(0.0, std::abs(difference) - noise); }
@@ -45,7 +61,7 @@ struct Window {
 
 double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
   double best = 1.0;
-  std::vector<double> diffs;
+  auto& diffs = scratch().diffs;
   for (std::size_t lag = 1; lag <= c.max_pattern_lag; ++lag) {
     diffs.clear();
     for (std::size_t j = lag; j < w.rr.size(); ++j) {
@@ -59,18 +75,20 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
 
 double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
   const std::size_t n = w.rr.size();
-  std::vector<bool> drop(n);
+  auto& drop = scratch().drop;
+  drop.assign(n, 0);
   for (std::size_t j = 0; j < n; ++j) {
     if (!w.usable[j]) {
-      drop[j] = true;
+      drop[j] = 1;
     } else if (w.rr[j] < c.premature_ratio * w.median) {
-      drop[j] = true;
-      if (j + 1 < n) drop[j + 1] = true;  // the compensatory or reset interval
+      drop[j] = 1;
+      if (j + 1 < n) drop[j + 1] = 1;  // the compensatory or reset interval
     } else if (w.rr[j] > c.missed_beat_ratio * w.median) {
-      drop[j] = true;
+      drop[j] = 1;
     }
   }
-  std::vector<double> diffs;
+  auto& diffs = scratch().diffs;
+  diffs.clear();
   for (std::size_t j = 1; j < n; ++j) {
     if (!drop[j] && !drop[j - 1]) diffs.push_back(w.excess(w.rr[j] - w.rr[j - 1]));
   }
@@ -182,12 +200,16 @@ void RrAfDetector::add(core::Duration rr, bool usable) {
 
 AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
                                   const AfDetectorConfig& config) {
-  std::vector<double> lengths;
+  auto& lengths = scratch().lengths;
+  auto& flags = scratch().usable;
+  lengths.clear();
+  flags.resize(usable.size());
   for (std::size_t j = 0; j < rr_seconds.size(); ++j) {
+    flags[j] = usable[j] ? 1 : 0;
     if (usable[j]) lengths.push_back(rr_seconds[j]);
   }
   if (lengths.size() < kMinDifferences) return {};
-  const Window w{rr_seconds, usable, quantile(lengths, 0.5),
+  const Window w{rr_seconds, flags, quantile(lengths, 0.5),
                  kNoiseWidth * core::to_seconds(config.timing_noise)};
   return {pattern_irregularity(w, config), residual_irregularity(w, config),
           unexplained_transitions(w, config), sample_entropy(w), predictability(w)};
@@ -206,8 +228,10 @@ void RrAfDetector::assess() {
   if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
     return;  // warming up
   const std::size_t n = count_;
-  std::vector<double> rr(n);
-  std::vector<bool> usable(n);
+  auto& rr = scratch().rr;
+  auto& usable = scratch().rr_usable;
+  rr.resize(n);
+  usable.resize(n);
   std::size_t good = 0;
   for (std::size_t k = 0; k < n; ++k) {  // oldest first
     const std::size_t at = (next_ + config_.window - n + k) % config_.window;

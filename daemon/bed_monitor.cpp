@@ -43,16 +43,18 @@ void BedMonitor::on_reading(const std::string& device, core::Reading r, core::Ti
                  std::chrono::duration_cast<std::chrono::seconds>(*r.device_time - now).count());
     r.device_time.reset();
   }
-  core::Observation o;
+  // The latest observation of the metric is updated in place, and the bus
+  // message is the bed's own, filled afresh each time: a reading allocates
+  // nothing here once each metric has been seen.
+  core::Observation& o = latest_[r.metric];
   o.bed = id_;
   o.device = device;
   o.reading = r;
   o.received = now;
-  vigil::v1::BusMessage m;
-  *m.mutable_observation() = to_proto(o, drill_);
-  o.seq = bus_.publish(m, id_);
-  journal_.queue(std::move(m));
-  latest_[r.metric] = o;
+  o.seq = 0;
+  wire::fill(*reading_message_.mutable_observation(), o, drill_);
+  o.seq = bus_.publish(reading_message_, id_);
+  journal_.queue(reading_message_.observation());
   alarms_.on_reading(device, r, now, out_);
   publish(now);
 }

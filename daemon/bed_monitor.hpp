@@ -91,6 +91,7 @@ class BedMonitor {
   // "<device>:ecg" (core/derived_device.hpp) on every tick that has one.
   alerts::EcgHeartRate ecg_rate_;
   std::string ecg_rate_device_;
+  vigil::v1::BusMessage reading_message_;  // on_reading()'s, reused
 };
 
 }  // namespace vigil::daemon

@@ -32,19 +32,29 @@ BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std
   }
 }
 
+BusPublisher::Stream& BusPublisher::stream(const std::string& bed) {
+  auto it = streams_.find(bed);
+  if (it == streams_.end()) it = streams_.try_emplace(bed).first;
+  return it->second;
+}
+
+const BusPublisher::Stream* BusPublisher::find(const std::string& bed) const {
+  auto it = streams_.find(bed);
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
 void BusPublisher::continue_after(const std::string& bed, std::uint64_t seq) {
-  auto& s = seq_[bed];
-  s = std::max(s, seq);
-  auto& r = reserved_[bed];
-  r = std::max(r, seq);
+  auto& s = stream(bed);
+  s.seq = std::max(s.seq, seq);
+  s.reserved = std::max(s.reserved, seq);
 }
 
 std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed) {
-  const std::uint64_t seq = ++seq_[bed];
-  auto& reserved = reserved_[bed];
-  if (seq > reserved) {
-    reserved = seq + kReserveBlock - 1;
-    if (reserve_) reserve_(bed, reserved);
+  auto& s = stream(bed);
+  const std::uint64_t seq = ++s.seq;
+  if (seq > s.reserved) {
+    s.reserved = seq + kReserveBlock - 1;
+    if (reserve_) reserve_(bed, s.reserved);
   }
   switch (m.body_case()) {
     case vigil::v1::BusMessage::kObservation:
@@ -66,10 +76,10 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
 }
 
 void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) {
-  send_frames(topic(topic_kind(m), bed), m);
-  auto& kept = recent_[bed];
-  kept.push_back(m);
-  if (kept.size() > kRecent) kept.pop_front();
+  // Serialized straight into the replay store's slot, and sent from there.
+  std::string& bytes = stream(bed).recent.next(seq_of(m));
+  m.SerializeToString(&bytes);
+  send_frames(topic_kind(m), bed, bytes);
   if (tap_) tap_(m, bed);
 }
 
@@ -88,46 +98,42 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   hb->set_daemon_id(daemon_id_);
   hb->set_interval_ms(interval_ms);
   hb->set_drill(drill_);
-  send_frames(topic("hb", bed), m);
+  m.SerializeToString(&buffer_);
+  send_frames("hb", bed, buffer_);
 }
 
 std::uint64_t BusPublisher::last_seq(const std::string& bed) const {
-  auto it = seq_.find(bed);
-  return it == seq_.end() ? 0 : it->second;
+  const auto* s = find(bed);
+  return s ? s->seq : 0;
 }
 
 std::uint64_t BusPublisher::reserved(const std::string& bed) const {
-  auto it = reserved_.find(bed);
-  return it == reserved_.end() ? 0 : it->second;
+  const auto* s = find(bed);
+  return s ? s->reserved : 0;
 }
 
 std::vector<std::string> BusPublisher::streams() const {
   std::vector<std::string> v;
-  for (const auto& [bed, seq] : seq_) v.push_back(bed);
+  for (const auto& [bed, s] : streams_) v.push_back(bed);
   return v;
 }
 
 std::vector<vigil::v1::BusMessage> BusPublisher::recent(const std::string& bed, std::uint64_t after,
                                                         std::size_t max) const {
-  std::vector<vigil::v1::BusMessage> v;
-  auto it = recent_.find(bed);
-  if (it == recent_.end()) return v;
-  const auto& kept = it->second;
-  auto first =
-      std::partition_point(kept.begin(), kept.end(), [&](const auto& m) { return seq_of(m) <= after; });
-  for (; first != kept.end() && v.size() < max; ++first) v.push_back(*first);
-  return v;
+  const auto* s = find(bed);
+  return s ? s->recent.after(after, max) : std::vector<vigil::v1::BusMessage>{};
 }
 
 std::uint64_t BusPublisher::oldest_recent(const std::string& bed) const {
-  auto it = recent_.find(bed);
-  return it == recent_.end() || it->second.empty() ? 0 : seq_of(it->second.front());
+  const auto* s = find(bed);
+  return s ? s->recent.oldest() : 0;
 }
 
-void BusPublisher::send_frames(const std::string& t, const vigil::v1::BusMessage& m) {
-  m.SerializeToString(&buffer_);
-  socket_.send(zmq::buffer(t), zmq::send_flags::sndmore);
-  socket_.send(zmq::buffer(buffer_), zmq::send_flags::none);
+void BusPublisher::send_frames(std::string_view kind, const std::string& bed, const std::string& body) {
+  // wire::topic()'s "<kind>/<bed>/", built in a string kept for it.
+  topic_.assign(kind).append("/").append(bed).append("/");
+  socket_.send(zmq::buffer(topic_), zmq::send_flags::sndmore);
+  socket_.send(zmq::buffer(body), zmq::send_flags::none);
 }
 
 }  // namespace vigil::daemon

@@ -8,7 +8,6 @@
 // published message has passed (the reservation). When a stream reaches it,
 // the next block is reserved through the `reserve` callback (a durable
 // write) before a message beyond it goes out; a restart continues above it.
-#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -16,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "core/time.hpp"
+#include "daemon/recent_messages.hpp"
 #include "vigil/v1/bus.pb.h"
 
 namespace vigil::daemon {
@@ -61,17 +61,24 @@ class BusPublisher {
   const std::string& daemon_id() const { return daemon_id_; }
 
  private:
-  void send_frames(const std::string& topic, const vigil::v1::BusMessage& m);
+  // One bed's stream: found once per message, not once per field.
+  struct Stream {
+    std::uint64_t seq = 0;
+    std::uint64_t reserved = 0;
+    RecentMessages recent{kRecent};
+  };
+  Stream& stream(const std::string& bed);
+  const Stream* find(const std::string& bed) const;
+  void send_frames(std::string_view kind, const std::string& bed, const std::string& body);
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;
   bool drill_;
-  std::map<std::string, std::uint64_t> seq_;
-  std::map<std::string, std::uint64_t> reserved_;
-  std::map<std::string, std::deque<vigil::v1::BusMessage>> recent_;
+  std::map<std::string, Stream, std::less<>> streams_;
   Reserve reserve_;
   Tap tap_;
-  std::string buffer_;
+  std::string buffer_;  // heartbeats' bytes
+  std::string topic_;   // the topic being sent, reused
 };
 
 }  // namespace vigil::daemon

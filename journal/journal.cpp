@@ -267,6 +267,11 @@ void Journal::queue(v1::BusMessage m) {
   if (writer_) writer_->write(std::move(m));
 }
 
+void Journal::queue(const v1::Observation& o) {
+  if (!std::isfinite(o.value())) return;  // as above
+  if (writer_) writer_->write(observation_row(o));
+}
+
 void Journal::prune(core::TimePoint now) {
   if (writer_) writer_->prune(now - options_.retention);
 }

@@ -62,6 +62,8 @@ class Journal {
 
   // Queued for the writer thread; never blocks the caller.
   void queue(vigil::v1::BusMessage m);
+  // An observation as published, handed over as its row (no copy of the message).
+  void queue(const vigil::v1::Observation& o);
   // Readings dropped at the writer's queue bound since open (benchmarks).
   std::uint64_t readings_shed() const { return writer_ ? writer_->shed() : 0; }
   // Retention: the writer deletes what is older, in the background.

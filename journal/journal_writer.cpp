@@ -49,19 +49,22 @@ struct BatchStatements {
   sqlite::Statement link;
 };
 
+void insert(BatchStatements& st, const ObservationRow& o) {
+  st.observation.bind(1, o.bed)
+      .bind(2, static_cast<std::int64_t>(o.seq))
+      .bind(3, o.device)
+      .bind(4, std::int64_t{o.mdc_code})
+      .bind(5, o.value)
+      .bind(6, o.quality)
+      .bind(7, o.device_time_us)
+      .bind(8, o.received_us)
+      .bind(9, std::int64_t{o.drill});
+  st.observation.run();
+}
+
 void insert(BatchStatements& st, const v1::BusMessage& m, std::string& buffer) {
   if (m.has_observation()) {
-    const auto& o = m.observation();
-    st.observation.bind(1, o.bed())
-        .bind(2, static_cast<std::int64_t>(o.seq()))
-        .bind(3, o.device())
-        .bind(4, std::int64_t{o.mdc_code()})
-        .bind(5, o.value())
-        .bind(6, quality_bits(o.quality()))
-        .bind(7, o.has_device_time() ? std::optional{micros(o.device_time())} : std::nullopt)
-        .bind(8, micros(o.received()))
-        .bind(9, std::int64_t{o.drill()});
-    st.observation.run();
+    insert(st, observation_row(m.observation()));
   } else if (m.has_link()) {
     const auto& l = m.link();
     m.SerializeToString(&buffer);
@@ -107,6 +110,18 @@ std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before) {
 
 }  // namespace
 
+ObservationRow observation_row(const v1::Observation& o) {
+  return {o.bed(),
+          o.seq(),
+          o.device(),
+          o.mdc_code(),
+          o.value(),
+          quality_bits(o.quality()),
+          o.has_device_time() ? std::optional{micros(o.device_time())} : std::nullopt,
+          micros(o.received()),
+          o.drill()};
+}
+
 JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
     : options_{std::move(options)}, report_{std::move(report)}, thread_{[this] { run(); }} {}
 
@@ -120,16 +135,25 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::write(v1::BusMessage m) {
+  // Link events are few and say when a device was lost or came back: kept.
+  const bool reading = !m.has_link();
+  push({std::move(m), std::chrono::steady_clock::now()}, reading);
+}
+
+void JournalWriter::write(ObservationRow row) {
+  push({std::move(row), std::chrono::steady_clock::now()}, true);
+}
+
+void JournalWriter::push(Item item, bool reading) {
   bool full = false;
   {
     std::lock_guard lock{mutex_};
-    // Link events are few and say when a device was lost or came back: kept.
-    if (queue_.size() >= options_.max_queue && !m.has_link()) {
+    if (queue_.size() >= options_.max_queue && reading) {
       ++dropped_;
       shed_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    queue_.push_back({std::move(m), std::chrono::steady_clock::now()});
+    queue_.push_back(std::move(item));
     full = queue_.size() == options_.batch_rows;
   }
   if (full) wake_.notify_one();
@@ -227,7 +251,12 @@ void JournalWriter::run() {
       while (written < batch.size()) {
         const auto end = std::min(batch.size(), written + kCommitRows);
         sqlite::Transaction t{*db};
-        for (auto i = written; i < end; ++i) insert(*st, batch[i].message, buffer);
+        for (auto i = written; i < end; ++i) {
+          if (const auto* row = std::get_if<ObservationRow>(&batch[i].what))
+            insert(*st, *row);
+          else
+            insert(*st, std::get<v1::BusMessage>(batch[i].what), buffer);
+        }
         t.commit();
         status.rows_written += end - written;
         written = end;

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "core/time.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -37,6 +38,22 @@ struct JournalWriterOptions {
   std::size_t batch_rows = 2048;  // a queue this long is written at once, not at the next interval
   std::int64_t max_pages = 0;     // PRAGMA max_page_count; 0 leaves SQLite's
 };
+
+// An observation as its row in the observations table: all the writer needs
+// of it, handed over without a message's strings and parts to allocate on
+// the core thread and free on this one.
+struct ObservationRow {
+  std::string bed;
+  std::uint64_t seq = 0;
+  std::string device;
+  std::uint32_t mdc_code = 0;
+  double value = 0;
+  std::int64_t quality = 0;  // bits: invalid 1, artifact 2, sensor off 4, low perfusion 8, questionable 16
+  std::optional<std::int64_t> device_time_us;
+  std::int64_t received_us = 0;
+  bool drill = false;
+};
+ObservationRow observation_row(const vigil::v1::Observation& o);
 
 struct JournalWriterReport {
   bool ok = true;
@@ -63,6 +80,7 @@ class JournalWriter {
   // An observation or link event as published (seq stamped). Never blocks
   // for longer than a queue push.
   void write(vigil::v1::BusMessage m);
+  void write(ObservationRow row);
   // Deletes rows older than `before` from every table but the bed states.
   void prune(core::TimePoint before);
   // Readings dropped at the queue's bound since the start, as of now.
@@ -72,9 +90,10 @@ class JournalWriter {
 
  private:
   struct Item {
-    vigil::v1::BusMessage message;
+    std::variant<ObservationRow, vigil::v1::BusMessage> what;
     std::chrono::steady_clock::time_point queued;
   };
+  void push(Item item, bool reading);
   void run();
   bool take(std::deque<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning);
   std::string sync_log();  // a problem, or ""

@@ -9,27 +9,38 @@ namespace vigil::wire {
 
 vigil::v1::Observation to_proto(const core::Observation& o, bool drill) {
   vigil::v1::Observation p;
+  fill(p, o, drill);
+  return p;
+}
+
+void fill(vigil::v1::Observation& p, const core::Observation& o, bool drill) {
   const auto& info = core::info(o.reading.metric);
-  p.set_bed(o.bed);
-  p.set_device(o.device);
+  // assign() into the message's own strings: set_x(string_view) would build
+  // a temporary std::string first.
+  p.mutable_bed()->assign(o.bed);
+  p.mutable_device()->assign(o.device);
   p.set_mdc_code(core::code(o.reading.metric));
-  p.set_mdc_ref(std::string{info.mdc_ref});
-  p.set_metric(std::string{info.name});
+  p.mutable_mdc_ref()->assign(info.mdc_ref);
+  p.mutable_metric()->assign(info.name);
   // The message has no presence for value: a reading without one goes out
   // as the field left unset (0) and flagged invalid, so a subscriber that
   // asks wire::usable() never takes it for a measurement.
   core::Quality quality = o.reading.quality;
-  if (o.reading.value)
+  if (o.reading.value) {
     p.set_value(*o.reading.value);
-  else
+  } else {
+    p.set_value(0);
     quality.set(core::QualityFlag::invalid);
-  p.set_unit(std::string{info.ucum_unit});
+  }
+  p.mutable_unit()->assign(info.ucum_unit);
   set_quality(p.mutable_quality(), quality);
-  if (o.reading.device_time) set_time(p.mutable_device_time(), *o.reading.device_time);
+  if (o.reading.device_time)
+    set_time(p.mutable_device_time(), *o.reading.device_time);
+  else
+    p.clear_device_time();
   set_time(p.mutable_received(), o.received);
   p.set_seq(o.seq);
   p.set_drill(drill);
-  return p;
 }
 
 }  // namespace vigil::wire

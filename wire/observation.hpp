@@ -7,5 +7,9 @@
 namespace vigil::wire {
 
 vigil::v1::Observation to_proto(const core::Observation& o, bool drill);
+// The same into a message that may hold an earlier observation: every field
+// is set (or cleared), so the bytes are to_proto's, and the message's strings
+// and parts are reused instead of allocated again.
+void fill(vigil::v1::Observation& p, const core::Observation& o, bool drill);
 
 }  // namespace vigil::wire

@@ -80,13 +80,9 @@ bool valid_segment_name(std::string_view name) {
 
 Hl7Segment split_segment(std::string_view text, const Hl7Delimiters& d) {
   Hl7Segment seg;
-  const auto parts = split(text, d.field);
-  seg.fields.reserve(parts.size() + 1);
-  const bool msh = parts.front() == "MSH";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    seg.fields.emplace_back(parts[i]);
-    if (msh && i == 0) seg.fields.emplace_back(1, d.field);
-  }
+  seg.fields = split(text, d.field);
+  // MSH-1, the field separator: the character after "MSH" in the text.
+  if (seg.fields.front() == "MSH") seg.fields.insert(seg.fields.begin() + 1, text.substr(3, 1));
   return seg;
 }
 
@@ -106,10 +102,17 @@ const Hl7Segment* Hl7Message::first(std::string_view name) const {
 }
 
 std::string Hl7Message::component(std::string_view field, std::size_t c) const {
-  const auto rep = first_part(field, delimiters.repetition);
-  const auto comps = split(rep, delimiters.component);
-  if (c == 0 || c > comps.size()) return {};
-  return hl7_unescape(comps[c - 1], delimiters);
+  if (c == 0) return {};
+  // Walked to, not split into a vector: this runs for every field of every row.
+  auto rest = first_part(field, delimiters.repetition);
+  for (; c > 1; --c) {
+    const auto sep = rest.find(delimiters.component);
+    if (sep == std::string_view::npos) return {};
+    rest.remove_prefix(sep + 1);
+  }
+  const auto comp = first_part(rest, delimiters.component);
+  if (comp.find(delimiters.escape) == std::string_view::npos) return std::string{comp};
+  return hl7_unescape(comp, delimiters);
 }
 
 std::vector<std::string> Hl7Message::repetitions(std::string_view field) const {
@@ -119,14 +122,17 @@ std::vector<std::string> Hl7Message::repetitions(std::string_view field) const {
   return out;
 }
 
-Hl7ParseResult parse_hl7(std::string_view text) {
+Hl7ParseResult parse_hl7(std::string_view original) {
   Hl7ParseResult result;
   Hl7Message msg;
-  if (!read_delimiters(text, msg.delimiters, result.error)) return result;
+  if (!read_delimiters(original, msg.delimiters, result.error)) return result;
+  msg.text = std::make_shared<const std::string>(original);
+  const std::string_view text = *msg.text;
   std::size_t start = 0;
   while (start < text.size()) {
-    auto end = text.find_first_of("\r\n", start);
-    if (end == std::string_view::npos) end = text.size();
+    // A loop, not find_first_of("\r\n"): that calls memchr on the set for every byte.
+    auto end = start;
+    while (end < text.size() && text[end] != '\r' && text[end] != '\n') ++end;
     const auto seg_text = text.substr(start, end - start);
     start = end + 1;
     if (seg_text.empty()) continue;
@@ -291,18 +297,46 @@ std::string reencode(const Hl7Message& m, std::string_view field) {
 std::string encode_ack(const AckRequest& r) {
   const Hl7Message* o = r.original;
   const Hl7Segment* msh = o ? o->first("MSH") : nullptr;
-  auto orig = [&](std::size_t n) { return msh ? reencode(*o, msh->field(n)) : std::string{}; };
-  const std::string time = r.time ? format_hl7_time(*r.time) : orig(7);
-  const std::string version = msh && !msh->field(12).empty() ? orig(12) : "2.6";
-  std::string out = "MSH|^~\\&|" + hl7_escape(r.application) + "||" + orig(3) + "|" + orig(4) + "|" + time +
-                    "||ACK^" + (msh ? hl7_escape(o->component(msh->field(9), 2)) : std::string{}) + "^ACK|" +
-                    hl7_escape(r.control_id) + "|P|" + version + "\r";
-  out += "MSA|" + std::string(ack_code_text(r.code)) + "|" + (msh ? orig(10) : std::string{});
+  // Appended piece by piece into one string: an ACK goes back for every
+  // message, and a chain of operator+ makes a temporary string per piece.
+  std::string out;
+  out.reserve(160);
+  auto orig = [&](std::size_t n) {
+    if (msh) out += reencode(*o, msh->field(n));
+  };
+  out += "MSH|^~\\&|";
+  out += hl7_escape(r.application);
+  out += "||";
+  orig(3);
+  out += '|';
+  orig(4);
+  out += '|';
+  if (r.time)
+    out += format_hl7_time(*r.time);
+  else
+    orig(7);
+  out += "||ACK^";
+  if (msh) out += hl7_escape(o->component(msh->field(9), 2));
+  out += "^ACK|";
+  out += hl7_escape(r.control_id);
+  out += "|P|";
+  if (msh && !msh->field(12).empty())
+    orig(12);
+  else
+    out += "2.6";
+  out += "\rMSA|";
+  out += ack_code_text(r.code);
+  out += '|';
+  orig(10);
   if (r.code != AckCode::accept) {
-    out += "|" + hl7_escape(r.text) + "\r";
-    out += "ERR|||" + std::to_string(r.error_code) + "^^HL70357|E||||" + hl7_escape(r.text);
+    out += '|';
+    out += hl7_escape(r.text);
+    out += "\rERR|||";
+    out += std::to_string(r.error_code);
+    out += "^^HL70357|E||||";
+    out += hl7_escape(r.text);
   }
-  out += "\r";
+  out += '\r';
   return out;
 }
 

@@ -21,6 +21,7 @@
 // Segments separated by LF or CR LF are accepted too: gateways differ.
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +42,8 @@ struct Hl7Delimiters {
 struct Hl7Segment {
   // fields[0] is the segment name. For MSH, fields[1] is the field separator
   // and fields[2] the encoding characters, so fields[n] is always MSH-n.
-  std::vector<std::string> fields;
+  // Views into the text of the message that holds the segment.
+  std::vector<std::string_view> fields;
 
   std::string_view name() const { return fields.empty() ? std::string_view{} : fields[0]; }
   std::string_view field(std::size_t n) const { return n < fields.size() ? fields[n] : std::string_view{}; }
@@ -50,6 +52,9 @@ struct Hl7Segment {
 struct Hl7Message {
   Hl7Delimiters delimiters;
   std::vector<Hl7Segment> segments;
+  // The text the segments' fields view: one copy of the message shared by
+  // the copies of it, instead of a string per field.
+  std::shared_ptr<const std::string> text;
 
   const Hl7Segment* first(std::string_view name) const;
   // Component c (1-based) of the first repetition of a field, unescaped;

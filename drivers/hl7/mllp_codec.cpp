@@ -19,7 +19,19 @@ void MllpDeframer::feed(std::span<const std::uint8_t> bytes,
                         const std::function<void(const std::string&)>& on_frame,
                         std::vector<std::string>& errors) {
   stats_.bytes += bytes.size();
-  for (const std::uint8_t b : bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (state_ == State::in_frame) {
+      // The body of a frame is copied a run at a time, up to the next start
+      // or end byte and no further than the size bound; those bytes take the
+      // byte-by-byte path below.
+      const std::size_t room = frame_.size() < kMaxFrame ? kMaxFrame - frame_.size() : 0;
+      std::size_t n = 0;
+      while (n < room && i + n < bytes.size() && bytes[i + n] != kMllpEnd && bytes[i + n] != kMllpStart) ++n;
+      frame_.append(reinterpret_cast<const char*>(bytes.data() + i), n);
+      i += n;
+      if (i == bytes.size()) break;
+    }
+    const std::uint8_t b = bytes[i];
     switch (state_) {
       case State::after_end:
         state_ = State::hunting;
