@@ -295,10 +295,15 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
       s.unavailable = Unavailable::none;
       s.rhythm = a.af ? Rhythm::irregular_af : Rhythm::sinus;
       if (t.p_waves.size() >= config_.p_wave_beats / 2) {
-        double sum = 0;
-        for (const double m : t.p_waves) sum += m;
+        const double cap = config_.p_wave_match_cap;
+        double sum = 0, capped = 0;
+        for (const double m : t.p_waves) {
+          sum += m;
+          capped += std::clamp(m, -cap, cap);
+        }
         s.p_wave_match = sum / static_cast<double>(t.p_waves.size());
-        if (*s.p_wave_match >= config_.p_wave_veto) s.rhythm = Rhythm::sinus;
+        s.p_wave_evidence = capped / static_cast<double>(t.p_waves.size());
+        if (*s.p_wave_evidence >= config_.p_wave_veto) s.rhythm = Rhythm::sinus;
       }
       s.af_evidence = a.probability;
       s.af_features = a.features;

@@ -46,17 +46,23 @@ struct RhythmConfig {
   double tachycardia_bpm = 120;
   double bradycardia_bpm = 50;
   std::size_t rate_intervals = 16;  // ventricular rate over the last N intervals
-  // Atrial activity (ECG beats with a P-wave match): when the mean P-wave
-  // match of the last `p_wave_beats` conducted beats that have one is at
-  // least `p_wave_veto`, the atria are organised and the rhythm is not
-  // called AF, however irregular the intervals. A P wave locked to its QRS
-  // matches its running average beat after beat (means of 0.8-1 in sinus
-  // rhythm); fibrillatory waves have no fixed phase against the QRS, so
-  // their matches scatter on both sides of 0 (means of 0-0.3). The mean
-  // rather than a count of good matches, because a small P wave in noise
-  // matches only moderately, but never in anti-phase. The default is fitted
-  // on annotated records (vigil-validate af --fit; docs/rhythm.md).
-  double p_wave_veto = 0.50;
+  // Atrial activity (ECG beats with a P-wave match): when the P-wave
+  // evidence of the last `p_wave_beats` conducted beats that have a match
+  // (RhythmState::p_wave_evidence) is at least `p_wave_veto`, the atria are
+  // organised and the rhythm is not called AF, however irregular the
+  // intervals. A P wave locked to its QRS matches its running average beat
+  // after beat (means of 0.8-1 in sinus rhythm); fibrillatory waves have no
+  // fixed phase against the QRS, so their matches scatter on both sides of 0
+  // (means of 0-0.3). The evidence is the mean of the matches, each first
+  // capped at +-`p_wave_match_cap`: a small P wave in noise matches only
+  // moderately (MIT-BIH 200: around 0.4) but never in anti-phase, and keeps
+  // its full weight, while a coarse fibrillatory wave that happens to fall
+  // in phase with the average (0.9 and more, as in MIT-BIH 219) weighs no
+  // more than one that falls against it (-0.6), so a few of them cannot
+  // outvote the rest. The default veto is fitted on annotated records
+  // (vigil-validate af --fit; docs/rhythm.md).
+  double p_wave_veto = 0.30;
+  double p_wave_match_cap = 0.5;
   std::size_t p_wave_beats = 32;
 };
 
@@ -126,6 +132,9 @@ struct RhythmState {
   // The mean P-wave match of the recent conducted ECG beats (-1..1); absent
   // without enough such beats (pulse or reported beats).
   std::optional<double> p_wave_match;
+  // What the P-wave veto weighs: the same beats' matches, each capped at
+  // +-RhythmConfig::p_wave_match_cap, averaged.
+  std::optional<double> p_wave_evidence;
 
   bool available() const { return unavailable == Unavailable::none; }
 };

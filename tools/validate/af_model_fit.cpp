@@ -45,7 +45,7 @@ LabelledFeatures collect_features(const AnnotatedRecord& record, const AfRunOpti
     if (label == nullptr) return;
     out.assessed.push_back(state.available());
     out.features.push_back(state.af_features);
-    out.p_wave_match.push_back(state.p_wave_match);
+    out.p_wave_evidence.push_back(state.p_wave_evidence);
     out.af.push_back(*label == "(AFIB");
   });
   return out;
@@ -98,8 +98,8 @@ double fit_p_wave_veto(const std::vector<const LabelledFeatures*>& training, con
                        const alerts::RhythmConfig& config) {
   // The AF calls before the veto: the detector's hysteresis on the
   // probability, with its predictability veto, reset where the analysis was
-  // unavailable (as RrAfDetector does). Of the AF beats called AF, the mean
-  // P-wave matches.
+  // unavailable (as RrAfDetector does). Of the AF beats called AF, the P-wave
+  // evidence.
   std::vector<double> af_matches;
   for (const auto* t : training) {
     bool was_af = false;
@@ -111,7 +111,7 @@ double fit_p_wave_veto(const std::vector<const LabelledFeatures*>& training, con
         if (t->features[n].predictability >= config.af.max_af_predictability) called = false;
       }
       was_af = called;
-      if (called && t->af[n] && t->p_wave_match[n]) af_matches.push_back(*t->p_wave_match[n]);
+      if (called && t->af[n] && t->p_wave_evidence[n]) af_matches.push_back(*t->p_wave_evidence[n]);
     }
   }
   if (af_matches.empty()) return config.p_wave_veto;

@@ -19,11 +19,11 @@ namespace vigil::validate {
 
 struct LabelledFeatures {
   // One per scored beat, in order: whether the analysis was available, the
-  // detector's features (when it was), the mean P-wave match (ECG beats
+  // detector's features (when it was), the P-wave evidence (ECG beats
   // only), and the reference label.
   std::vector<bool> assessed;
   std::vector<alerts::AfFeatures> features;
-  std::vector<std::optional<double>> p_wave_match;
+  std::vector<std::optional<double>> p_wave_evidence;
   std::vector<bool> af;
 };
 
@@ -33,15 +33,16 @@ LabelledFeatures collect_features(const AnnotatedRecord& record, const AfRunOpti
 
 alerts::AfModel fit_af_model(const std::vector<const LabelledFeatures*>& training);
 
-// The P-wave veto (RhythmConfig::p_wave_veto) fitted for `model`: the mean
-// P-wave match that kAtrialVetoKeeps of the training beats that are AF and
-// called AF stay below (rounded up to 0.05), i.e. atrial activity more
-// organised than in 95 % of the AF windows seen. It is set from the AF
-// beats alone, so a record of a new kind of non-AF rhythm left out of the
-// training does not move it, and the veto's cost in sensitivity stays known
-// (at most ~5 % of the AF calls on the training records). The calls are
-// replayed from the stored features with the detector's hysteresis and
-// predictability veto, so no record is run again.
+// The P-wave veto (RhythmConfig::p_wave_veto) fitted for `model`: the
+// P-wave evidence (RhythmState::p_wave_evidence) that kAtrialVetoKeeps of
+// the training beats that are AF and called AF stay below (rounded up to
+// 0.05), i.e. atrial activity more organised than in 95 % of the AF
+// windows seen. It is set from the AF beats alone, so a record of a new
+// kind of non-AF rhythm left out of the training does not move it, and the
+// veto's cost in sensitivity stays known (at most ~5 % of the AF calls on
+// the training records). The calls are replayed from the stored features
+// with the detector's hysteresis and predictability veto, so no record is
+// run again.
 inline constexpr double kAtrialVetoKeeps = 0.95;
 double fit_p_wave_veto(const std::vector<const LabelledFeatures*>& training, const alerts::AfModel& model,
                        const alerts::RhythmConfig& config);

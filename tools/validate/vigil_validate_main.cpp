@@ -63,7 +63,7 @@ int run_af(const AfArgs& args) {
     trace.open(args.trace);
     if (!trace) throw std::runtime_error("cannot write " + args.trace);
     trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_mean,pattern,residual,unexplained,entropy,"
-             "predictability,evidence,unavailable,call,qrs_correlation,qrs_width_ms\n";
+             "predictability,evidence,unavailable,call,qrs_correlation,qrs_width_ms,p_wave_evidence\n";
     options.trace = &trace;
   }
 
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
   af_cmd->add_option("--seed", af.seed, "seed of the jitter");
   af_cmd->add_option("--trace", af.trace,
                      "write one CSV line per scored beat (reference rhythm and beat type, shape, P-wave "
-                     "match, features, evidence, call) to this file");
+                     "match, features, evidence, call, P-wave evidence) to this file");
   const std::map<std::string, WfdbBeats> wfdb_beats{{"signal", WfdbBeats::signal},
                                                     {"reference", WfdbBeats::reference}};
   af_cmd

@@ -204,8 +204,8 @@ TEST_CASE("coarse AF: large fibrillatory waves before each QRS are not taken for
   const RhythmState st = stream(a, test::ecg_over_atria(beats, kFs, beats.back() + 1, f_waves));
   CHECK(st.available());
   CHECK(st.rhythm == Rhythm::irregular_af);
-  REQUIRE(st.p_wave_match);
-  CHECK(*st.p_wave_match < RhythmConfig{}.p_wave_veto);
+  REQUIRE(st.p_wave_evidence);
+  CHECK(*st.p_wave_evidence < RhythmConfig{}.p_wave_veto);
 }
 
 TEST_CASE("a narrow PVC whose QRS matches the normal template at 0.80-0.85 leaves the AF analysis") {

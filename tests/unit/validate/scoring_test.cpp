@@ -136,23 +136,24 @@ TEST_CASE("the JSON report's total holds sensitivity, specificity and ppv as fra
   CHECK(json_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
 }
 
-TEST_CASE("the P-wave veto is fitted on the AF beats called AF: 95 % of their mean matches stay below it") {
+TEST_CASE(
+    "the P-wave veto is fitted on the AF beats called AF: 95 % of their P-wave evidence stays below it") {
   LabelledFeatures f;
   vigil::alerts::AfFeatures irregular;  // AF-like: the default model calls it AF
   irregular.pattern_irregularity = 0.2;
   irregular.residual_irregularity = 0.2;
   irregular.unexplained_transitions = 0.6;
   irregular.entropy = 2.5;
-  for (int i = 0; i < 100; ++i) {  // AF beats with matches 0.00, 0.005, ... 0.495
+  for (int i = 0; i < 100; ++i) {  // AF beats with evidence 0.00, 0.005, ... 0.495
     f.assessed.push_back(true);
     f.features.push_back(irregular);
-    f.p_wave_match.push_back(i * 0.005);
+    f.p_wave_evidence.push_back(i * 0.005);
     f.af.push_back(true);
   }
-  for (int i = 0; i < 100; ++i) {  // sinus beats: their matches do not move the veto
+  for (int i = 0; i < 100; ++i) {  // sinus beats: their evidence does not move the veto
     f.assessed.push_back(true);
     f.features.push_back({});
-    f.p_wave_match.push_back(0.95);
+    f.p_wave_evidence.push_back(0.95);
     f.af.push_back(false);
   }
   const vigil::alerts::RhythmConfig config;
