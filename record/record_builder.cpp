@@ -4,7 +4,9 @@
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
 #include "record/command_log.hpp"
+#include "record/discharge_check.hpp"
 #include "record/drug_response.hpp"
+#include "record/infusion_course.hpp"
 #include "record/journal_span.hpp"
 #include "record/vital_signs.hpp"
 #include "wire/dose.hpp"
@@ -55,6 +57,13 @@ core::Result<T> with_journal(const std::string& path, F&& f) {
 
 core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
                                           const RecordOptions& o, core::TimePoint now) {
+  RecordConfig c;
+  c.defaults = o;
+  return build_record(db, session, c, now);
+}
+
+core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now) {
   daemon::JournalReader reader{db};
   const auto s = reader.session(session);
   if (!s)
@@ -84,7 +93,16 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   const auto j = read_span(reader, rec.bed, rec.from, rec.to + 1ms);
   rec.drill = j.drill;
 
-  if (const auto* c = first_context(j, "admitted", rec.from)) rec.admitted = step_of(*c);
+  if (const auto* c = first_context(j, "admitted", rec.from)) {
+    rec.admitted = step_of(*c);
+    rec.profile = c->new_value();
+    if (const auto cmd = find_command(db, rec.bed, "admit", rec.admitted->time, 5s)) {
+      rec.patient_name = cmd->request.admit().patient_name();
+      rec.birth_date = cmd->request.admit().birth_date();
+    }
+  }
+  rec.clinic = config.clinic;
+  const RecordOptions& o = config.for_profile(rec.profile);
   if (const auto* c = first_context(j, "infusion_started", s->started)) rec.started = step_of(*c);
   if (!rec.started) rec.started = SessionStep{s->started, s->started_by, s->details};
   if (s->ended) {
@@ -123,9 +141,12 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   rec.response = response_to_drug(rec, j, cuffs);
   rec.no_data = no_data(rec, j);
   rec.series = plotted(j);
-  if (rec.dose)
-    rec.cumulative_mg = rec.dose->given_mg((rec.stopped ? rec.stopped->time : rec.to) - rec.started->time);
+  const auto infusion_end = rec.stopped ? rec.stopped->time : rec.to;
+  rec.changes = infusion_changes(j, rec.started->time, infusion_end);
+  rec.entries = staff_entries(j, rec.from, rec.to);
+  if (rec.dose) rec.cumulative_mg = cumulative_mg(*rec.dose, rec.started->time, infusion_end, rec.changes);
   rec.monitored = (rec.discharged ? rec.discharged->time : rec.to) - rec.started->time;
+  rec.discharge_check = discharge_check(rec, j, cuffs, o);
   return rec;
 }
 
@@ -133,6 +154,12 @@ core::Result<InfusionRecord> build_record(const std::string& journal, std::int64
                                           const RecordOptions& options, core::TimePoint now) {
   return with_journal<InfusionRecord>(
       journal, [&](daemon::sqlite::Database& db) { return build_record(db, session, options, now); });
+}
+
+core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now) {
+  return with_journal<InfusionRecord>(
+      journal, [&](daemon::sqlite::Database& db) { return build_record(db, session, config, now); });
 }
 
 core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journal, const std::string& bed) {
