@@ -1,5 +1,7 @@
 #include "record/record_builder.hpp"
 
+#include <algorithm>
+
 #include "journal/journal_schema.hpp"
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
@@ -35,6 +37,14 @@ const v1::ContextEvent* first_context(const JournalSpan& j, const std::string& w
   for (const auto& c : j.context)
     if (c.what() == what && wire::from_proto(c.time()) >= at_or_after) return &c;
   return nullptr;
+}
+
+core::TimePoint latest(const JournalSpan& j) {
+  core::TimePoint t{};
+  if (!j.readings.empty()) t = std::max(t, j.readings.back().time);
+  for (const auto& a : j.alarms) t = std::max(t, wire::from_proto(a.time()));
+  for (const auto& c : j.context) t = std::max(t, wire::from_proto(c.time()));
+  return t;
 }
 
 SessionStep step_of(const v1::ContextEvent& c) {
@@ -87,10 +97,14 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   const auto admission = admission_around(reader, *s);
   if (admission) rec.admission_id = admission->id;
   rec.from = admission ? admission->started : s->started;
+  const bool open_end = !(admission && admission->ended) && !(!admission && s->ended);
   rec.to = admission && admission->ended ? *admission->ended : !admission && s->ended ? *s->ended : now;
   rec.provisional = !s->ended || !admission || !admission->ended;
-  // One millisecond past the end, so the discharge itself is read.
-  const auto j = read_span(reader, rec.bed, rec.from, rec.to + 1ms);
+  // One millisecond past the end, so the discharge itself is read. A
+  // drill's clock runs ahead of the wall clock: an open record reaches as
+  // far as the journal does.
+  const auto j = read_span(reader, rec.bed, rec.from, open_end ? now + 24h : rec.to + 1ms);
+  if (open_end) rec.to = std::max(now, latest(j));
   rec.drill = j.drill;
 
   if (const auto* c = first_context(j, "admitted", rec.from)) {

@@ -482,3 +482,13 @@ TEST_CASE("A config the record cannot use is refused with where and why") {
   CHECK(r.error().find("line 1") != std::string::npos);
   CHECK_FALSE(record::read_record_config(dir.file("missing.conf")).ok());
 }
+
+TEST_CASE(
+    "An open record reaches as far as the journal does, when a drill's clock runs ahead of the wall clock") {
+  Morning m{false};  // journalled up to 09:10, still admitted
+  const auto r = record::build_record(m.path, 2, record::RecordOptions{}, at(30)).value();
+  CHECK(r.provisional);
+  CHECK(r.to >= at(69));
+  REQUIRE(r.stopped);  // 09:00, after the wall clock's "now"
+  CHECK(r.stopped->time == at(60));
+}
