@@ -145,6 +145,18 @@ struct DischargeCheck {
   core::Duration stable{};
 };
 
+// One infusion session of the patient in the across-sessions view: the
+// dose against the response, so a clinician sees whether it did what was
+// expected.
+struct SessionResponse {
+  std::int64_t session_id = 0;
+  std::string bed;
+  core::TimePoint started{};
+  std::optional<double> dose_mg_per_kg;  // as entered; empty without a dose and weight
+  std::optional<Peak> systolic, diastolic, heart_rate;
+  bool this_session = false;
+};
+
 struct InfusionRecord {
   std::int64_t session_id = 0;
   std::int64_t admission_id = 0;  // the patient session around it; 0: none found
@@ -173,6 +185,9 @@ struct InfusionRecord {
   core::TimePoint from{}, to{};  // the span the record covers
   core::Duration monitored{};    // start of the infusion to discharge (or to `to` while open)
   std::optional<DischargeCheck> discharge_check;  // empty until discharged
+  // The patient's infusion sessions in the journal up to this one, oldest
+  // first, this one last (none without a patient id).
+  std::vector<SessionResponse> across_sessions;
   bool drill = false;
   bool provisional = false;  // the infusion or the admission is still open
   core::TimePoint generated{};

@@ -72,8 +72,10 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   return build_record(db, session, c, now);
 }
 
-core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
-                                          const RecordConfig& config, core::TimePoint now) {
+namespace {
+
+core::Result<InfusionRecord> build_one(daemon::sqlite::Database& db, std::int64_t session,
+                                       const RecordConfig& config, core::TimePoint now) {
   daemon::JournalReader reader{db};
   const auto s = reader.session(session);
   if (!s)
@@ -162,6 +164,41 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   rec.monitored = (rec.discharged ? rec.discharged->time : rec.to) - rec.started->time;
   rec.discharge_check = discharge_check(rec, j, cuffs, o);
   return rec;
+}
+
+SessionResponse response_of(const InfusionRecord& r) {
+  SessionResponse x;
+  x.session_id = r.session_id;
+  x.bed = r.bed;
+  x.started = r.started ? r.started->time : r.from;
+  if (r.dose && r.dose->unit == "mg/kg")
+    x.dose_mg_per_kg = r.dose->amount;
+  else if (r.dose && r.dose->weight_kg > 0)
+    x.dose_mg_per_kg = r.dose->total_mg() / r.dose->weight_kg;
+  x.systolic = r.response.systolic;
+  x.diastolic = r.response.diastolic;
+  x.heart_rate = r.response.heart_rate;
+  return x;
+}
+
+}  // namespace
+
+core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now) {
+  auto built = build_one(db, session, config, now);
+  if (!built || built->patient_id.empty()) return built;
+  InfusionRecord& rec = built.value();
+  daemon::JournalReader reader{db};
+  for (const auto& s : reader.sessions())
+    if (s.kind == "infusion" && s.patient_id == rec.patient_id && s.id != rec.session_id &&
+        s.started < rec.started->time)
+      if (auto earlier = build_one(db, s.id, config, now))
+        rec.across_sessions.push_back(response_of(*earlier));
+  std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),
+            [](const auto& a, const auto& b) { return a.started < b.started; });
+  rec.across_sessions.push_back(response_of(rec));
+  rec.across_sessions.back().this_session = true;
+  return built;
 }
 
 core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,

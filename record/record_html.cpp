@@ -130,6 +130,7 @@ std::string record_html(const InfusionRecord& r) {
        coord(width + 8) + " " + coord(height) + "\" width=\"" + coord(width + 8) + "\" height=\"" +
        coord(height) + "\">\n" + canvas.body + "</svg>\n";
   s += table_html(alarm_table(r));
+  s += table_html(across_sessions_table(r));
   s += table_html(no_data_table(r));
   s += table_html(vitals_table(r));
   for (const auto& m : record_marks(r)) s += "<div class=\"mark\">" + esc(m) + "</div>\n";

@@ -180,6 +180,17 @@ std::string record_json(const InfusionRecord& r) {
     s += "]}";
   }
   s += r.alarms.empty() ? "]" : "\n  ]";
+  s += ",\n  \"across_sessions\": [";
+  for (std::size_t i = 0; i < r.across_sessions.size(); ++i) {
+    const auto& a = r.across_sessions[i];
+    s += std::string{i ? "," : ""} + "\n    {\"session\": " + std::to_string(a.session_id) +
+         ", \"this_session\": " + (a.this_session ? "true" : "false") + ", \"bed\": " + json_string(a.bed) +
+         ", \"started\": " + time(a.started) +
+         ", \"dose\": " + (a.dose_mg_per_kg ? in(*a.dose_mg_per_kg, "mg/kg") : "null") +
+         ", \"systolic\": " + peak(a.systolic) + ", \"diastolic\": " + peak(a.diastolic) +
+         ", \"heart_rate\": " + peak(a.heart_rate) + "}";
+  }
+  s += r.across_sessions.empty() ? "]" : "\n  ]";
   s += ",\n  \"no_data\": [";
   for (std::size_t i = 0; i < r.no_data.size(); ++i) {
     const auto& i_ = core::info(r.no_data[i].metric);

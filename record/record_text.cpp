@@ -198,6 +198,26 @@ Table alarm_table(const InfusionRecord& r) {
   return t;
 }
 
+Table across_sessions_table(const InfusionRecord& r) {
+  Table t{"This patient's infusions (across sessions)",
+          {"Session", "Started", "Bed", "Dose (mg/kg)", "Peak systolic rise", "Peak diastolic rise",
+           "Peak heart-rate change"},
+          {},
+          "no patient id"};
+  auto rise = [](const std::optional<Peak>& p) {
+    if (!p) return std::string{"-"};
+    const std::string sign = p->rise() >= 0 ? "+" : "";
+    return sign + number_text(p->rise(), 0) + " " + unit_of(p->metric) + " (" + sign +
+           number_text(p->rise_percent(), 0) + " %)";
+  };
+  for (const auto& s : r.across_sessions)
+    t.rows.push_back({std::to_string(s.session_id) + (s.this_session ? " (this one)" : ""),
+                      local_time(s.started), s.bed,
+                      s.dose_mg_per_kg ? number_text(*s.dose_mg_per_kg, 2) : "not entered", rise(s.systolic),
+                      rise(s.diastolic), rise(s.heart_rate)});
+  return t;
+}
+
 Table no_data_table(const InfusionRecord& r) {
   Table t{"Time without data (from the start of the infusion)", {"Vital", "No data for"}, {}, "-"};
   for (const auto& n : r.no_data) t.rows.push_back({shown(n.metric), duration_text(n.total)});

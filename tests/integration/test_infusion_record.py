@@ -149,6 +149,8 @@ def main():
     check(r["drill"] and not r["provisional"], f"drill {r['drill']}, provisional {r['provisional']}")
     check((r["clinic"], r["patient_name"], r["birth_date"]) == ("Harbour Street Clinic", "Ana Test", "1980-02-14"),
           f"clinic and patient: {r['clinic']!r} {r['patient_name']!r} {r['birth_date']!r}")
+    check(len(r["across_sessions"]) == 1 and r["across_sessions"][0]["this_session"] and
+          r["across_sessions"][0]["dose"] == {"value": 0.5, "unit": "mg/kg"}, f"across sessions {r['across_sessions']}")
     check(r["discharge_check"] is not None and r["discharge_check"]["stable"] == {"value": 900, "unit": "s"},
           f"discharge check {r['discharge_check']}")
     check((r["patient_id"], r["bed"], r["drug"], r["regimen"]) == ("PAT-0042", "bed-1", "ketamine",

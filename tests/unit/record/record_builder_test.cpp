@@ -88,7 +88,7 @@ struct Writer {
     wire::set_time(a->mutable_time(), t);
     REQUIRE(j.write_bed("bed-1", {m}, state, t));
   }
-  void start_command(core::TimePoint t) {
+  void start_command(core::TimePoint t, double mg_per_kg = 0.5) {
     v1::CommandRequest r;
     r.set_actor("nurse Ana");
     r.set_station("station-1");
@@ -96,7 +96,7 @@ struct Writer {
     r.mutable_start_infusion()->set_drug("ketamine");
     r.mutable_start_infusion()->set_regimen("0.5 mg/kg over 40 min");
     auto* dose = r.mutable_start_infusion()->mutable_dose();
-    dose->set_amount(0.5);
+    dose->set_amount(mg_per_kg);
     dose->set_unit("mg/kg");
     dose->set_weight_kg(72);
     dose->set_duration_min(40);
@@ -116,21 +116,32 @@ struct Morning {
   // `course`: the infusion paused at 08:31 for the 220/120, resumed at 08:41,
   // its rate lowered to 0.5 mg/min at 08:45; oxygen given at 08:21, an
   // adverse event at 08:31 and a note at 08:50.
-  explicit Morning(bool discharge = true, bool course = false) {
+  // `second_visit`: the same patient back a week later, at 1 mg/kg (72 mg
+  // over 40 min), peaking at 160/95, discharged.
+  explicit Morning(bool discharge = true, bool course = false, bool second_visit = false) {
     daemon::JournalOptions o;
     o.path = path;
     o.flush_interval = 20ms;
     daemon::Journal j{o, [](const daemon::JournalWriterReport&) {}};
     REQUIRE(j.open("d", T0));
     Writer w{j};
-    w.context("admitted", at(0), "nurse Ana", "patient PAT-5 admitted to bed-1 by nurse Ana at station-1");
-    const std::map<int, std::pair<double, double>> cuff{{5, {128, 78}},  {20, {170, 100}}, {30, {220, 120}},
+    visit(w, {}, discharge, course, {220, 120});
+    if (second_visit) visit(w, std::chrono::hours{24 * 7}, true, false, {160, 95});
+    j.close(at(91) + (second_visit ? std::chrono::hours{24 * 7} : core::Duration{}));
+  }
+
+  static void visit(Writer& w, core::Duration shift, bool discharge, bool course,
+                    std::pair<double, double> peak) {
+    const bool first = shift == core::Duration{};
+    w.context("admitted", at(0) + shift, "nurse Ana",
+              "patient PAT-5 admitted to bed-1 by nurse Ana at station-1");
+    const std::map<int, std::pair<double, double>> cuff{{5, {128, 78}},  {20, {170, 100}}, {30, peak},
                                                         {40, {150, 90}}, {75, {135, 82}},  {88, {130, 80}}};
     const int end_minute = discharge ? 90 : 70;
     for (int s = 0; s < end_minute * 60; s += 5) {
-      const auto t = T0 + std::chrono::seconds{s};
+      const auto t = T0 + shift + std::chrono::seconds{s};
       if (s == 10 * 60) {
-        w.start_command(t);
+        w.start_command(t, first ? 0.5 : 1.0);
         w.context("infusion_started", t, "nurse Ana", "ketamine (0.5 mg/kg over 40 min) started on bed-1",
                   "ketamine");
         w.context("baseline", t, "nurse Ana",
@@ -138,9 +149,9 @@ struct Morning {
                   "SpO\u2082 97",
                   "NIBP sys 128, NIBP dia 78, Pulse 72, SpO\u2082 97");
       }
-      if (s == 30 * 60 + 5) w.alarm(v1::RAISED, t);
-      if (s == 30 * 60 + 50) w.alarm(v1::ACKNOWLEDGED, t, "nurse Ben at station-2");
-      if (s == 40 * 60 + 5) w.alarm(v1::CLEARED, t);
+      if (first && s == 30 * 60 + 5) w.alarm(v1::RAISED, t);
+      if (first && s == 30 * 60 + 50) w.alarm(v1::ACKNOWLEDGED, t, "nurse Ben at station-2");
+      if (first && s == 40 * 60 + 5) w.alarm(v1::CLEARED, t);
       if (s == 60 * 60) w.context("infusion_stopped", t, "nurse Cleo", "ketamine stopped on bed-1");
       if (course) add_course(w, s, t);
       w.reading(Metric::spo2, s >= 20 * 60 && s < 21 * 60 ? 86 : 97, t);
@@ -151,8 +162,8 @@ struct Morning {
         w.reading(Metric::nibp_diastolic, dia, t + 20s, t);
       }
     }
-    if (discharge) w.context("discharged", at(90), "nurse Dee", "patient PAT-5 discharged from bed-1");
-    j.close(at(91));
+    if (discharge)
+      w.context("discharged", at(90) + shift, "nurse Dee", "patient PAT-5 discharged from bed-1");
   }
   static void add_course(Writer& w, int s, core::TimePoint t) {
     if (s == 21 * 60)
@@ -491,4 +502,25 @@ TEST_CASE(
   CHECK(r.to >= at(69));
   REQUIRE(r.stopped);  // 09:00, after the wall clock's "now"
   CHECK(r.stopped->time == at(60));
+}
+
+TEST_CASE("Across sessions: the same patient's earlier infusion, dose against peak rise") {
+  Morning m{true, false, true};
+  const auto r = build(m, 4);
+  REQUIRE(r.across_sessions.size() == 2);
+  const auto& before = r.across_sessions[0];
+  CHECK(before.session_id == 2);
+  CHECK_FALSE(before.this_session);
+  CHECK(*before.dose_mg_per_kg == 0.5);
+  CHECK(before.systolic->rise() == 92);
+  CHECK(before.heart_rate->rise() == 18);
+  const auto& now = r.across_sessions[1];
+  CHECK(now.this_session);
+  CHECK(*now.dose_mg_per_kg == 1.0);
+  CHECK(now.systolic->rise() == 42);  // a double dose, a smaller rise
+  CHECK(record::across_sessions_table(r).rows[1][0] == "4 (this one)");
+  CHECK(record::record_json(r).find("\"across_sessions\": [\n    {\"session\": 2, \"this_session\": false") !=
+        std::string::npos);
+  // The earlier record knows only itself.
+  CHECK(build(m, 2).across_sessions.size() == 1);
 }
