@@ -16,6 +16,7 @@
 #include "daemon/bus_publisher.hpp"
 #include "daemon/device_clock_anchor.hpp"
 #include "daemon/ecg_beat_source.hpp"
+#include "daemon/infusion_course.hpp"
 #include "daemon/link_health.hpp"
 #include "daemon/profile_config.hpp"
 #include "journal/journal.hpp"
@@ -69,6 +70,7 @@ class BedMonitor {
   vigil::v1::BedStatus status(core::TimePoint now, const std::vector<LinkStatus>& links) const;
   const std::string& id() const { return id_; }
   const alerts::BedAlarms& alarms() const { return alarms_; }
+  InfusionCourse& infusion_course() { return infusion_course_; }
   bool drill() const { return drill_; }
 
  private:
@@ -83,6 +85,7 @@ class BedMonitor {
   Journal& journal_;
   alerts::BedAlarms alarms_;
   alerts::BedOutput out_;
+  InfusionCourse infusion_course_;
   std::map<core::Metric, core::Observation> latest_;
   std::map<std::string, DeviceClockAnchor> frame_clocks_;  // by device
   EcgBeatSource ecg_;

@@ -2,9 +2,12 @@
 // bed they name. Every request gets one reply; every error names its field.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdio>
 #include <functional>
 
 #include "alerts/alarm_settings.hpp"
+#include "daemon/staff_entry.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "journal/bus_messages.hpp"
 #include "wire/dose.hpp"
@@ -116,6 +119,26 @@ v1::CommandReply on_bed(const BedCommand& c, F&& f) {
   return from_result(c.req, command_name(c.req), result, std::move(reply));
 }
 
+std::optional<core::Error> check_identity(const v1::Admit& a) {
+  const auto& n = a.patient_name();
+  if (n.size() > 200) return core::Error::at("admit.patient_name", "is longer than 200 bytes");
+  for (char ch : n)
+    if (static_cast<unsigned char>(ch) < 0x20)
+      return core::Error::at("admit.patient_name", "holds control characters");
+  const auto& d = a.birth_date();
+  if (d.empty()) return std::nullopt;
+  int y = 0, m = 0, day = 0;
+  char tail = 0;
+  if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3 || d[4] != '-' ||
+      d[7] != '-' ||
+      !std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                   std::chrono::day{static_cast<unsigned>(day)}}
+           .ok() ||
+      y < 1900)
+    return core::Error::at("admit.birth_date", "'" + d + "' is not a date as YYYY-MM-DD");
+  return std::nullopt;
+}
+
 v1::CommandReply run_admit(const BedCommand& c) {
   const auto& a = c.req.admit();
   auto profile = c.admission_profile(a.profile());
@@ -130,6 +153,8 @@ v1::CommandReply run_admit(const BedCommand& c) {
   }
   std::map<Metric, double> baseline;
   if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(c.req, *e);
+  // Name and date of birth are journalled with the command, for the record.
+  if (auto e = check_identity(a)) return error_reply(c.req, *e);
   return on_bed(c, [&](auto& bed, auto& out) {
     return bed.admit(a.patient_id(), profile.value(), overrides, baseline, c.actor, c.now, out);
   });
@@ -162,6 +187,35 @@ v1::CommandReply run_start_infusion(const BedCommand& c) {
 
 v1::CommandReply run_stop_infusion(const BedCommand& c) {
   return on_bed(c, [&](auto& bed, auto& out) { return bed.stop_infusion(c.actor, c.now, out); });
+}
+
+v1::CommandReply run_pause_infusion(const BedCommand& c) {
+  return on_bed(c, [&](const auto& bed, auto& out) {
+    return c.bed.infusion_course().pause(bed, c.req.pause_infusion().reason(), c.actor, c.now, out.context);
+  });
+}
+
+v1::CommandReply run_resume_infusion(const BedCommand& c) {
+  return on_bed(c, [&](const auto& bed, auto& out) {
+    return c.bed.infusion_course().resume(bed, c.actor, c.now, out.context);
+  });
+}
+
+v1::CommandReply run_change_infusion_rate(const BedCommand& c) {
+  const auto& r = c.req.change_infusion_rate();
+  return on_bed(c, [&](const auto& bed, auto& out) {
+    return c.bed.infusion_course().change_rate(bed, r.rate_mg_per_min(), r.reason(), c.actor, out.context);
+  });
+}
+
+template <EntryType type>
+v1::CommandReply run_staff_entry(const BedCommand& c) {
+  const auto& e = type == EntryType::note           ? c.req.note()
+                  : type == EntryType::intervention ? c.req.intervention()
+                                                    : c.req.adverse_event();
+  return on_bed(c, [&](const auto& bed, auto& out) {
+    return enter(type, bed, e.kind(), e.text(), c.actor, out.context);
+  });
 }
 
 v1::CommandReply run_acknowledge(const BedCommand& c) {
@@ -229,6 +283,30 @@ constexpr CommandRow kCommands[] = {
      .role = Role::NURSE,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.reset().bed(); },
      .run = run_reset},
+    {.command = v1::CommandRequest::kPauseInfusion,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.pause_infusion().bed(); },
+     .run = run_pause_infusion},
+    {.command = v1::CommandRequest::kResumeInfusion,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.resume_infusion().bed(); },
+     .run = run_resume_infusion},
+    {.command = v1::CommandRequest::kChangeInfusionRate,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.change_infusion_rate().bed(); },
+     .run = run_change_infusion_rate},
+    {.command = v1::CommandRequest::kNote,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.note().bed(); },
+     .run = run_staff_entry<EntryType::note>},
+    {.command = v1::CommandRequest::kIntervention,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.intervention().bed(); },
+     .run = run_staff_entry<EntryType::intervention>},
+    {.command = v1::CommandRequest::kAdverseEvent,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.adverse_event().bed(); },
+     .run = run_staff_entry<EntryType::adverse_event>},
     {.command = v1::CommandRequest::kStatus,
      .role = Role::VIEWER,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.status().bed(); },

@@ -26,6 +26,26 @@ struct SessionStep {
   std::string message;
 };
 
+// A pause, a resume or a change of rate of the running infusion.
+struct InfusionChange {
+  enum class Kind { paused, resumed, rate_changed };
+  Kind kind{};
+  core::TimePoint time{};
+  std::optional<double> rate_mg_per_min;  // rate_changed: the new rate
+  std::string by;
+  std::string message;
+};
+
+// A note, an intervention or an adverse event, as staff entered it.
+struct StaffEntry {
+  enum class Type { note, intervention, adverse_event };
+  Type type{};
+  core::TimePoint time{};
+  std::string kind;  // "oxygen", "nausea"; empty for a note
+  std::string text;
+  std::string by;
+};
+
 struct Baseline {
   std::string source;  // "measured", "entered", "measured and entered", "unavailable", or "none"
   core::TimePoint time{};
@@ -114,18 +134,47 @@ struct Series {
   std::vector<std::pair<core::TimePoint, double>> points;
 };
 
+// Whether the patient was ready to go when discharged, by the profile's
+// criteria (record/record_options.hpp).
+struct DischargeCheck {
+  std::optional<core::Duration> min_monitored;  // as the profile asks; empty: no minimum
+  bool monitored_long_enough = true;
+  bool criteria_met = false;
+  std::vector<std::string> unmet;  // what was not, for people ("NIBP 150/90 mmHg at 09:20 CET: +17 %")
+  double bp_margin_percent = 0, heart_rate_margin_percent = 0, spo2_min = 0;
+  core::Duration stable{};
+};
+
+// One infusion session of the patient in the across-sessions view: the
+// dose against the response, so a clinician sees whether it did what was
+// expected.
+struct SessionResponse {
+  std::int64_t session_id = 0;
+  std::string bed;
+  core::TimePoint started{};
+  std::optional<double> dose_mg_per_kg;  // as entered; empty without a dose and weight
+  std::optional<Peak> systolic, diastolic, heart_rate;
+  bool this_session = false;
+};
+
 struct InfusionRecord {
   std::int64_t session_id = 0;
   std::int64_t admission_id = 0;  // the patient session around it; 0: none found
   std::string bed;
   std::string patient_id;
+  std::string patient_name, birth_date;  // when entered at admission
+  std::string clinic;                    // from vigild's config
+  std::string profile;                   // the alarm profile the patient was admitted with
   std::string drug;
   std::string regimen;                     // as entered
   std::optional<core::InfusionDose> dose;  // when entered as numbers
-  // What ran from the start to the stop (or to `to` while it runs), at the
-  // dose's even rate; empty without a dose.
+  // What ran from the start to the stop (or to `to` while it runs): the
+  // dose's even rate, none while paused, each new rate from its change on,
+  // never more than the dose's total; empty without a dose.
   std::optional<double> cumulative_mg;
   std::optional<SessionStep> admitted, started, stopped, discharged;
+  std::vector<InfusionChange> changes;  // between the start and the stop, in time order
+  std::vector<StaffEntry> entries;      // over the record's span, in time order
   std::optional<Baseline> baseline;
   std::vector<VitalsRow> vitals;
   std::vector<Checkpoint> checkpoints;
@@ -135,6 +184,10 @@ struct InfusionRecord {
   std::vector<Series> series;
   core::TimePoint from{}, to{};  // the span the record covers
   core::Duration monitored{};    // start of the infusion to discharge (or to `to` while open)
+  std::optional<DischargeCheck> discharge_check;  // empty until discharged
+  // The patient's infusion sessions in the journal up to this one, oldest
+  // first, this one last (none without a patient id).
+  std::vector<SessionResponse> across_sessions;
   bool drill = false;
   bool provisional = false;  // the infusion or the admission is still open
   core::TimePoint generated{};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "record/time_text.hpp"
 
@@ -12,6 +13,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr Color kInk{0.1, 0.1, 0.1}, kGrid{0.8, 0.8, 0.8}, kInfusion{0.55, 0.75, 0.95}, kAlarm{0.8, 0.1, 0.1};
+constexpr Color kIntervention{0.0, 0.5, 0.5}, kAdverse{0.7, 0.0, 0.6}, kPaused{1, 1, 1};
 constexpr Color kSpo2{0.1, 0.35, 0.8}, kPulse{0.1, 0.55, 0.2}, kHr{0.45, 0.2, 0.6}, kSys{0.75, 0.3, 0.05},
     kDia{0.95, 0.55, 0.1};
 constexpr double kLeft = 46, kAxis = 28, kTitle = 14;
@@ -56,6 +58,17 @@ void draw_panel(const InfusionRecord& r, const Panel& p, Canvas& c, double x0, d
   if (r.started) {
     const double a = px(r.started->time), b = px(r.stopped ? r.stopped->time : r.to);
     c.rect(a, top, std::max(1.0, b - a), height, kInfusion, 0.35);
+    // A pause takes the shade away until the resume (or the stop).
+    std::optional<core::TimePoint> paused;
+    auto unshade = [&](core::TimePoint until) {
+      if (paused) c.rect(px(*paused), top, std::max(1.0, px(until) - px(*paused)), height, kPaused, 0.8);
+      paused.reset();
+    };
+    for (const auto& ch : r.changes) {
+      if (ch.kind == InfusionChange::Kind::paused && !paused) paused = ch.time;
+      if (ch.kind == InfusionChange::Kind::resumed) unshade(ch.time);
+    }
+    unshade(r.stopped ? r.stopped->time : r.to);
   }
   const double step = (high - low) > 100 ? 40 : (high - low) > 40 ? 20 : 5;
   for (double v = std::ceil(low / step) * step; v <= high; v += step) {
@@ -66,6 +79,16 @@ void draw_panel(const InfusionRecord& r, const Panel& p, Canvas& c, double x0, d
   c.line(x0 + kLeft, top, x0 + kLeft, top + height, kInk, 0.8, false);
   for (const auto& a : r.alarms)
     if (a.raised && !a.technical) c.line(px(*a.raised), top, px(*a.raised), top + height, kAlarm, 0.8, true);
+  for (const auto& e : r.entries) {
+    const bool note = e.type == StaffEntry::Type::note;
+    const Color color = note ? kInk : e.type == StaffEntry::Type::intervention ? kIntervention : kAdverse;
+    c.line(px(e.time), top, px(e.time), note ? top + 6 : top + height, color, 0.8, !note);
+    c.text(px(e.time) + 2, top + 7,
+           note                                       ? "N"
+           : e.type == StaffEntry::Type::intervention ? "I"
+                                                      : "AE",
+           6, color, Canvas::Anchor::start);
+  }
   for (const auto& l : p.lines) {
     const auto* s = series_of(r, l.metric);
     if (!s) continue;
@@ -124,8 +147,11 @@ double draw_plots(const InfusionRecord& r, Canvas& c, double x, double y, double
     c.text(px, top + 8, hhmm(t), 7, kInk, Canvas::Anchor::middle);
   }
   const std::string zone = local_clock(r.from).substr(9);
-  c.text(x + width, top + 20, "time (" + zone + ")   shaded: infusion running   dashed red: alarm raised", 7,
-         kInk, Canvas::Anchor::end);
+  c.text(x + width, top + 20,
+         "time (" + zone +
+             ")   shaded: infusion running (white: paused)   dashed red: alarm raised   I: intervention   "
+             "AE: adverse event   N: note",
+         7, kInk, Canvas::Anchor::end);
   return top + kAxis - y;
 }
 

@@ -1,10 +1,14 @@
 #include "record/record_builder.hpp"
 
+#include <algorithm>
+
 #include "journal/journal_schema.hpp"
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
 #include "record/command_log.hpp"
+#include "record/discharge_check.hpp"
 #include "record/drug_response.hpp"
+#include "record/infusion_course.hpp"
 #include "record/journal_span.hpp"
 #include "record/vital_signs.hpp"
 #include "wire/dose.hpp"
@@ -35,6 +39,14 @@ const v1::ContextEvent* first_context(const JournalSpan& j, const std::string& w
   return nullptr;
 }
 
+core::TimePoint latest(const JournalSpan& j) {
+  core::TimePoint t{};
+  if (!j.readings.empty()) t = std::max(t, j.readings.back().time);
+  for (const auto& a : j.alarms) t = std::max(t, wire::from_proto(a.time()));
+  for (const auto& c : j.context) t = std::max(t, wire::from_proto(c.time()));
+  return t;
+}
+
 SessionStep step_of(const v1::ContextEvent& c) {
   return {wire::from_proto(c.time()), who(c), c.message()};
 }
@@ -55,6 +67,15 @@ core::Result<T> with_journal(const std::string& path, F&& f) {
 
 core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
                                           const RecordOptions& o, core::TimePoint now) {
+  RecordConfig c;
+  c.defaults = o;
+  return build_record(db, session, c, now);
+}
+
+namespace {
+
+core::Result<InfusionRecord> build_one(daemon::sqlite::Database& db, std::int64_t session,
+                                       const RecordConfig& config, core::TimePoint now) {
   daemon::JournalReader reader{db};
   const auto s = reader.session(session);
   if (!s)
@@ -78,13 +99,26 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   const auto admission = admission_around(reader, *s);
   if (admission) rec.admission_id = admission->id;
   rec.from = admission ? admission->started : s->started;
+  const bool open_end = !(admission && admission->ended) && !(!admission && s->ended);
   rec.to = admission && admission->ended ? *admission->ended : !admission && s->ended ? *s->ended : now;
   rec.provisional = !s->ended || !admission || !admission->ended;
-  // One millisecond past the end, so the discharge itself is read.
-  const auto j = read_span(reader, rec.bed, rec.from, rec.to + 1ms);
+  // One millisecond past the end, so the discharge itself is read. A
+  // drill's clock runs ahead of the wall clock: an open record reaches as
+  // far as the journal does.
+  const auto j = read_span(reader, rec.bed, rec.from, open_end ? now + 24h : rec.to + 1ms);
+  if (open_end) rec.to = std::max(now, latest(j));
   rec.drill = j.drill;
 
-  if (const auto* c = first_context(j, "admitted", rec.from)) rec.admitted = step_of(*c);
+  if (const auto* c = first_context(j, "admitted", rec.from)) {
+    rec.admitted = step_of(*c);
+    rec.profile = c->new_value();
+    if (const auto cmd = find_command(db, rec.bed, "admit", rec.admitted->time, 5s)) {
+      rec.patient_name = cmd->request.admit().patient_name();
+      rec.birth_date = cmd->request.admit().birth_date();
+    }
+  }
+  rec.clinic = config.clinic;
+  const RecordOptions& o = config.for_profile(rec.profile);
   if (const auto* c = first_context(j, "infusion_started", s->started)) rec.started = step_of(*c);
   if (!rec.started) rec.started = SessionStep{s->started, s->started_by, s->details};
   if (s->ended) {
@@ -123,16 +157,60 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
   rec.response = response_to_drug(rec, j, cuffs);
   rec.no_data = no_data(rec, j);
   rec.series = plotted(j);
-  if (rec.dose)
-    rec.cumulative_mg = rec.dose->given_mg((rec.stopped ? rec.stopped->time : rec.to) - rec.started->time);
+  const auto infusion_end = rec.stopped ? rec.stopped->time : rec.to;
+  rec.changes = infusion_changes(j, rec.started->time, infusion_end);
+  rec.entries = staff_entries(j, rec.from, rec.to);
+  if (rec.dose) rec.cumulative_mg = cumulative_mg(*rec.dose, rec.started->time, infusion_end, rec.changes);
   rec.monitored = (rec.discharged ? rec.discharged->time : rec.to) - rec.started->time;
+  rec.discharge_check = discharge_check(rec, j, cuffs, o);
   return rec;
+}
+
+SessionResponse response_of(const InfusionRecord& r) {
+  SessionResponse x;
+  x.session_id = r.session_id;
+  x.bed = r.bed;
+  x.started = r.started ? r.started->time : r.from;
+  if (r.dose && r.dose->unit == "mg/kg")
+    x.dose_mg_per_kg = r.dose->amount;
+  else if (r.dose && r.dose->weight_kg > 0)
+    x.dose_mg_per_kg = r.dose->total_mg() / r.dose->weight_kg;
+  x.systolic = r.response.systolic;
+  x.diastolic = r.response.diastolic;
+  x.heart_rate = r.response.heart_rate;
+  return x;
+}
+
+}  // namespace
+
+core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now) {
+  auto built = build_one(db, session, config, now);
+  if (!built || built->patient_id.empty()) return built;
+  InfusionRecord& rec = built.value();
+  daemon::JournalReader reader{db};
+  for (const auto& s : reader.sessions())
+    if (s.kind == "infusion" && s.patient_id == rec.patient_id && s.id != rec.session_id &&
+        s.started < rec.started->time)
+      if (auto earlier = build_one(db, s.id, config, now))
+        rec.across_sessions.push_back(response_of(*earlier));
+  std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),
+            [](const auto& a, const auto& b) { return a.started < b.started; });
+  rec.across_sessions.push_back(response_of(rec));
+  rec.across_sessions.back().this_session = true;
+  return built;
 }
 
 core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
                                           const RecordOptions& options, core::TimePoint now) {
   return with_journal<InfusionRecord>(
       journal, [&](daemon::sqlite::Database& db) { return build_record(db, session, options, now); });
+}
+
+core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now) {
+  return with_journal<InfusionRecord>(
+      journal, [&](daemon::sqlite::Database& db) { return build_record(db, session, config, now); });
 }
 
 core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journal, const std::string& bed) {

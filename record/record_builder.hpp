@@ -26,6 +26,10 @@ struct SessionSummary {
 core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
                                           const RecordOptions& options = {},
                                           core::TimePoint now = std::chrono::system_clock::now());
+// With each profile's options and the clinic from vigild's config.
+core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
+                                          const RecordConfig& config,
+                                          core::TimePoint now = std::chrono::system_clock::now());
 core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journal,
                                                         const std::string& bed = "");
 // The bed's most recent infusion session.
@@ -34,5 +38,7 @@ core::Result<std::int64_t> last_session(const std::string& journal, const std::s
 // The same on an open journal (tests, and the functions above).
 core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
                                           const RecordOptions& options, core::TimePoint now);
+core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now);
 
 }  // namespace vigil::record

@@ -122,12 +122,15 @@ std::string record_html(const InfusionRecord& r) {
   s += items_html(summary_items(r));
   s += "<h2>Response to the drug</h2>\n" + items_html(response_items(r));
   s += table_html(checkpoint_table(r));
+  s += table_html(course_table(r));
+  s += table_html(entry_table(r));
   s += "<h2>Over the session</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" font-family=\"DejaVu Sans, "
        "sans-serif\" "
        "viewBox=\"-4 0 " +
        coord(width + 8) + " " + coord(height) + "\" width=\"" + coord(width + 8) + "\" height=\"" +
        coord(height) + "\">\n" + canvas.body + "</svg>\n";
   s += table_html(alarm_table(r));
+  s += table_html(across_sessions_table(r));
   s += table_html(no_data_table(r));
   s += table_html(vitals_table(r));
   for (const auto& m : record_marks(r)) s += "<div class=\"mark\">" + esc(m) + "</div>\n";

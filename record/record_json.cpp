@@ -83,7 +83,10 @@ std::string record_json(const InfusionRecord& r) {
       ",\n  \"provisional\": " + (r.provisional ? "true" : "false") +
       ",\n  \"generated\": " + time(r.generated) + ",\n  \"from\": " + time(r.from) +
       ",\n  \"to\": " + time(r.to) + ",\n  \"bed\": " + json_string(r.bed) +
-      ",\n  \"patient_id\": " + json_string(r.patient_id) + ",\n  \"drug\": " + json_string(r.drug) +
+      ",\n  \"patient_id\": " + json_string(r.patient_id) +
+      ",\n  \"patient_name\": " + json_string(r.patient_name) +
+      ",\n  \"birth_date\": " + json_string(r.birth_date) + ",\n  \"clinic\": " + json_string(r.clinic) +
+      ",\n  \"profile\": " + json_string(r.profile) + ",\n  \"drug\": " + json_string(r.drug) +
       ",\n  \"regimen\": " + json_string(r.regimen) + ",\n  \"admitted\": " + step(r.admitted) +
       ",\n  \"infusion_started\": " + step(r.started) + ",\n  \"infusion_stopped\": " + step(r.stopped) +
       ",\n  \"discharged\": " + step(r.discharged) + ",\n  \"monitored\": " + seconds(r.monitored);
@@ -97,6 +100,28 @@ std::string record_json(const InfusionRecord& r) {
     s += ",\n  \"dose\": null";
   }
   s += ",\n  \"cumulative_dose\": " + (r.cumulative_mg ? in(*r.cumulative_mg, "mg") : "null");
+  s += ",\n  \"infusion_changes\": [";
+  for (std::size_t i = 0; i < r.changes.size(); ++i) {
+    const auto& c = r.changes[i];
+    const char* kind = c.kind == InfusionChange::Kind::paused    ? "paused"
+                       : c.kind == InfusionChange::Kind::resumed ? "resumed"
+                                                                 : "rate_changed";
+    s += std::string{i ? ", " : ""} + "{\"what\": \"" + kind + "\", \"time\": " + time(c.time) +
+         ", \"rate\": " + (c.rate_mg_per_min ? in(*c.rate_mg_per_min, "mg/min") : "null") +
+         ", \"by\": " + json_string(c.by) + ", \"message\": " + json_string(c.message) + "}";
+  }
+  s += "]";
+  s += ",\n  \"staff_entries\": [";
+  for (std::size_t i = 0; i < r.entries.size(); ++i) {
+    const auto& e = r.entries[i];
+    const char* type = e.type == StaffEntry::Type::note           ? "note"
+                       : e.type == StaffEntry::Type::intervention ? "intervention"
+                                                                  : "adverse_event";
+    s += std::string{i ? ", " : ""} + "{\"type\": \"" + type + "\", \"time\": " + time(e.time) +
+         ", \"kind\": " + json_string(e.kind) + ", \"text\": " + json_string(e.text) +
+         ", \"by\": " + json_string(e.by) + "}";
+  }
+  s += "]";
   if (r.baseline)
     s += ",\n  \"baseline\": {\"source\": " + json_string(r.baseline->source) +
          ", \"time\": " + time(r.baseline->time) + ", \"values\": " + values(r.baseline->values) +
@@ -112,6 +137,19 @@ std::string record_json(const InfusionRecord& r) {
        ", \"lowest_spo2\": " + (x.lowest_spo2 ? quantity(Metric::spo2, *x.lowest_spo2) : "null") +
        ", \"lowest_spo2_time\": " + (x.lowest_spo2_time ? time(*x.lowest_spo2_time) : "null") +
        ", \"spo2_below_90\": " + seconds(x.spo2_below_90) + "}";
+  if (r.discharge_check) {
+    const auto& d = *r.discharge_check;
+    s += ",\n  \"discharge_check\": {\"criteria_met\": " + std::string{d.criteria_met ? "true" : "false"} +
+         ", \"monitored_long_enough\": " + (d.monitored_long_enough ? "true" : "false") +
+         ", \"min_monitored\": " + (d.min_monitored ? seconds(*d.min_monitored) : "null") +
+         ", \"stable\": " + seconds(d.stable) + ", \"bp_margin\": " + percent(d.bp_margin_percent) +
+         ", \"heart_rate_margin\": " + percent(d.heart_rate_margin_percent) +
+         ", \"spo2_min\": " + quantity(Metric::spo2, d.spo2_min) + ", \"unmet\": [";
+    for (std::size_t i = 0; i < d.unmet.size(); ++i) s += (i ? ", " : "") + json_string(d.unmet[i]);
+    s += "]}";
+  } else {
+    s += ",\n  \"discharge_check\": null";
+  }
   s += ",\n  \"checkpoints\": [";
   for (std::size_t i = 0; i < r.checkpoints.size(); ++i) {
     const auto& c = r.checkpoints[i];
@@ -142,6 +180,17 @@ std::string record_json(const InfusionRecord& r) {
     s += "]}";
   }
   s += r.alarms.empty() ? "]" : "\n  ]";
+  s += ",\n  \"across_sessions\": [";
+  for (std::size_t i = 0; i < r.across_sessions.size(); ++i) {
+    const auto& a = r.across_sessions[i];
+    s += std::string{i ? "," : ""} + "\n    {\"session\": " + std::to_string(a.session_id) +
+         ", \"this_session\": " + (a.this_session ? "true" : "false") + ", \"bed\": " + json_string(a.bed) +
+         ", \"started\": " + time(a.started) +
+         ", \"dose\": " + (a.dose_mg_per_kg ? in(*a.dose_mg_per_kg, "mg/kg") : "null") +
+         ", \"systolic\": " + peak(a.systolic) + ", \"diastolic\": " + peak(a.diastolic) +
+         ", \"heart_rate\": " + peak(a.heart_rate) + "}";
+  }
+  s += r.across_sessions.empty() ? "]" : "\n  ]";
   s += ",\n  \"no_data\": [";
   for (std::size_t i = 0; i < r.no_data.size(); ++i) {
     const auto& i_ = core::info(r.no_data[i].metric);

@@ -273,8 +273,11 @@ core::Result<std::string> record_pdf(const InfusionRecord& r) {
     pages.heading("Response to the drug");
     pages.items(response_items(r));
     pages.table(checkpoint_table(r), {2, 1.2, 2, 1.2});
+    pages.table(course_table(r), {1, 1, 1.6, 3});
+    pages.table(entry_table(r), {1, 1.1, 1.1, 2.6, 1.6});
     pages.plots("Over the session");
     pages.table(alarm_table(r), {3, 1, 1.1, 1.1, 2, 1.1, 1.1, 1.6});
+    pages.table(across_sessions_table(r), {1, 1.6, 0.8, 0.9, 1.4, 1.4, 1.4});
     pages.table(no_data_table(r), {1, 1});
     pages.table(vitals_table(r), {1.2, 1.6});
     if (const auto status = cairo_status(cr.get()); status != CAIRO_STATUS_SUCCESS)

@@ -32,6 +32,26 @@ std::string peak_text(const InfusionRecord& r, const Peak& p) {
          since_start(r, p.time);
 }
 
+std::string monitored_text(const InfusionRecord& r) {
+  std::string s = duration_text(r.monitored) + (r.discharged ? "" : " so far");
+  if (r.discharge_check && r.discharge_check->min_monitored)
+    s += std::string{r.discharge_check->monitored_long_enough ? "; met" : "; NOT met"} +
+         " the profile's minimum of " + duration_text(*r.discharge_check->min_monitored);
+  return s;
+}
+
+std::string discharge_text(const InfusionRecord& r) {
+  if (!r.discharge_check) return "not discharged yet";
+  const auto& d = *r.discharge_check;
+  std::string s = std::string{d.criteria_met ? "met" : "NOT met"} + ": over the last " +
+                  duration_text(d.stable) + " before the discharge, NIBP within " +
+                  number_text(d.bp_margin_percent, 0) + " % of the baseline, heart rate within " +
+                  number_text(d.heart_rate_margin_percent, 0) + " %, " + shown(Metric::spo2) + " at least " +
+                  number_text(d.spo2_min, 0) + " %";
+  for (const auto& u : d.unmet) s += "; " + u;
+  return s;
+}
+
 }  // namespace
 
 std::string bp_text(double sys, double dia) {
@@ -51,7 +71,13 @@ std::vector<std::string> record_marks(const InfusionRecord& r) {
 }
 
 Items summary_items(const InfusionRecord& r) {
-  Items v{{"Patient", r.patient_id}, {"Bed", r.bed}};
+  Items v;
+  if (!r.clinic.empty()) v.emplace_back("Clinic", r.clinic);
+  v.emplace_back("Patient", r.patient_id);
+  if (!r.patient_name.empty()) v.emplace_back("Name", r.patient_name);
+  if (!r.birth_date.empty()) v.emplace_back("Date of birth", r.birth_date);
+  v.emplace_back("Bed", r.bed);
+  if (!r.profile.empty()) v.emplace_back("Alarm profile", r.profile);
   v.emplace_back("Drug", r.drug.empty() ? "not entered" : r.drug);
   v.emplace_back("Regimen (as entered)", r.regimen.empty() ? "not entered" : r.regimen);
   if (r.dose) {
@@ -62,10 +88,13 @@ Items summary_items(const InfusionRecord& r) {
   }
   v.emplace_back("Admitted", step_text(r.admitted, "no admission in the journal"));
   v.emplace_back("Infusion started", step_text(r.started, "-"));
-  v.emplace_back("Pauses and resumes", "none (vigild has no pause command yet)");
+  v.emplace_back(
+      "Pauses and rate changes",
+      r.changes.empty() ? "none" : std::to_string(r.changes.size()) + " (see the infusion's course)");
   v.emplace_back("Infusion stopped", step_text(r.stopped, "still running"));
   v.emplace_back("Discharged", step_text(r.discharged, "not yet"));
-  v.emplace_back("Monitored from the start", duration_text(r.monitored) + (r.discharged ? "" : " so far"));
+  v.emplace_back("Monitored from the start", monitored_text(r));
+  v.emplace_back("Discharge criteria", discharge_text(r));
   if (r.baseline) {
     std::string values;
     const auto& b = r.baseline->values;
@@ -122,6 +151,33 @@ Table checkpoint_table(const InfusionRecord& r) {
   return t;
 }
 
+Table course_table(const InfusionRecord& r) {
+  Table t{"The infusion's course", {"Time", "Step", "By", "Details"}, {}, "no infusion start"};
+  if (!r.started) return t;
+  t.rows.push_back({local_clock(r.started->time), "started", r.started->by,
+                    r.dose ? number_text(r.dose->rate_mg_per_min(), 2) + " mg/min" : ""});
+  for (const auto& c : r.changes) {
+    const char* step = c.kind == InfusionChange::Kind::paused    ? "paused"
+                       : c.kind == InfusionChange::Kind::resumed ? "resumed"
+                                                                 : "rate changed";
+    t.rows.push_back({local_clock(c.time), step, c.by, c.message});
+  }
+  if (r.stopped) t.rows.push_back({local_clock(r.stopped->time), "stopped", r.stopped->by, ""});
+  return t;
+}
+
+Table entry_table(const InfusionRecord& r) {
+  Table t{
+      "Notes, interventions and adverse events", {"Time", "Entry", "Kind", "What", "By"}, {}, "none entered"};
+  for (const auto& e : r.entries) {
+    const char* type = e.type == StaffEntry::Type::note           ? "note"
+                       : e.type == StaffEntry::Type::intervention ? "intervention"
+                                                                  : "adverse event";
+    t.rows.push_back({local_clock(e.time), type, e.kind, e.text, e.by});
+  }
+  return t;
+}
+
 Table alarm_table(const InfusionRecord& r) {
   Table t{"Alarms",
           {"Alarm", "Priority", "Onset", "Raised", "Acknowledged", "Time to acknowledge", "Cleared", "Also"},
@@ -139,6 +195,26 @@ Table alarm_table(const InfusionRecord& r) {
          a.acknowledged ? local_clock(*a.acknowledged) + " by " + a.acknowledged_by : "not acknowledged",
          ack ? duration_text(*ack) : "-", a.cleared ? local_clock(*a.cleared) : "not cleared", also});
   }
+  return t;
+}
+
+Table across_sessions_table(const InfusionRecord& r) {
+  Table t{"This patient's infusions (across sessions)",
+          {"Session", "Started", "Bed", "Dose (mg/kg)", "Peak systolic rise", "Peak diastolic rise",
+           "Peak heart-rate change"},
+          {},
+          "no patient id"};
+  auto rise = [](const std::optional<Peak>& p) {
+    if (!p) return std::string{"-"};
+    const std::string sign = p->rise() >= 0 ? "+" : "";
+    return sign + number_text(p->rise(), 0) + " " + unit_of(p->metric) + " (" + sign +
+           number_text(p->rise_percent(), 0) + " %)";
+  };
+  for (const auto& s : r.across_sessions)
+    t.rows.push_back({std::to_string(s.session_id) + (s.this_session ? " (this one)" : ""),
+                      local_time(s.started), s.bed,
+                      s.dose_mg_per_kg ? number_text(*s.dose_mg_per_kg, 2) : "not entered", rise(s.systolic),
+                      rise(s.diastolic), rise(s.heart_rate)});
   return t;
 }
 

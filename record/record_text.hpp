@@ -25,7 +25,10 @@ std::vector<std::string> record_marks(const InfusionRecord& r);
 Items summary_items(const InfusionRecord& r);   // who, where, drug, steps, baseline, duration
 Items response_items(const InfusionRecord& r);  // peak rises, time to peak, back within 10 %, HR, SpO₂
 Table checkpoint_table(const InfusionRecord& r);
+Table course_table(const InfusionRecord& r);  // start, pauses, resumes, rate changes, stop
+Table entry_table(const InfusionRecord& r);   // notes, interventions, adverse events
 Table alarm_table(const InfusionRecord& r);
+Table across_sessions_table(const InfusionRecord& r);  // dose (mg/kg) against peak BP and HR rise
 Table no_data_table(const InfusionRecord& r);
 Table vitals_table(const InfusionRecord& r);
 

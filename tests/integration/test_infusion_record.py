@@ -3,12 +3,15 @@ simulator's run 40 times faster than real time, so the 40-minute checkpoint
 comes in about a minute) watches a simulated bedside monitor over HL7; a
 nurse admits the patient through vigil-ctl, starts ketamine (0.5 mg/kg for
 72 kg over 40 min) once there is a baseline, acknowledges the hypertensive
-crisis when the blood pressure rises to 220/120, stops the infusion and
-discharges the patient. Then vigil-ctl lists the session and writes its
+crisis when the blood pressure rises to 220/120, pauses the infusion,
+gives oxygen, notes the adverse event, resumes it at a lower rate, stops
+it and discharges the patient (a note, intervention or adverse event that
+cannot be one is refused on the way). Then vigil-ctl lists the session and writes its
 record as PDF, HTML, JSON and CSV, read from the journal while vigild still
 runs: the PDF's text (pdftotext), the page as chromium shows it, the
 JSON's values and the CSV's header must hold the baseline, the peak rise and its time, the checkpoints, the
-alarm with who acknowledged it and how fast, the dose and the discharge.
+alarm with who acknowledged it and how fast, the dose, the pause, the new
+rate and the cumulative dose they give, the staff entries and the discharge.
 Bad requests are refused and write nothing."""
 import json
 import os
@@ -29,7 +32,7 @@ clock = os.path.join(d, "drill.clock")
 logs = [os.path.join(d, "vigild.log"), os.path.join(d, "sim.log"), os.path.join(d, "browser.log")]
 
 # Minutes of drill time at which the nurse acts.
-START, STOP, DISCHARGE = 2, 42, 46
+START, RESUME, STOP, DISCHARGE = 2, 12, 42, 46
 
 SCENARIO = """title: ketamine with a hypertensive crisis, for the infusion record
 duration: 50:00
@@ -44,6 +47,7 @@ at 16:00 lower blood pressure to 134/82 over 4 min and lower heart rate to 74 ov
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 drill: true
+clinic_name: "Harbour Street Clinic"
 journal_path: "{journal}"
 bed {{
   id: "bed-1"
@@ -61,7 +65,9 @@ def ctl(*args, ok=True):
 
 
 def record(*args):
-    return subprocess.run([VIGIL_CTL, *args, "--journal", journal], capture_output=True, text=True, timeout=60)
+    config = ["--config", os.path.join(d, "vigil.conf")] if args[0] == "record" else []
+    return subprocess.run([VIGIL_CTL, *args, "--journal", journal, *config], capture_output=True, text=True,
+                          timeout=60)
 
 
 def main():
@@ -86,7 +92,12 @@ def main():
         bus.wait_for(lambda t, m: m.WhichOneof("body") == "observation" and
                      m.observation.received.ToMicroseconds() >= target, 60, f"drill time {minute}:00")
 
-    ctl("admit", "bed-1", "PAT-0042")
+    # No patient yet: nothing can be entered for the bed.
+    p = ctl("note", "bed-1", "calm", ok=False)
+    check(p.returncode == 1 and "note.bed: no patient is admitted to bed-1" in p.stderr, f"note: {p.stderr}")
+    p = ctl("admit", "bed-1", "PAT-0042", "--dob", "1980-02-30", ok=False)
+    check(p.returncode == 1 and "admit.birth_date" in p.stderr, f"admit with a bad date: {p.stderr}")
+    ctl("admit", "bed-1", "PAT-0042", "--name", "Ana Test", "--dob", "1980-02-14")
     drill_minute(START)
     ctl("infusion", "start", "bed-1", "--drug", "ketamine", "--regimen", "0.5 mg/kg over 40 min", "--dose", "0.5",
         "--weight", "72", "--over", "40")
@@ -94,6 +105,20 @@ def main():
     check(raised.alarm.drill, "the alarm is marked as a drill")
     ctl("ack", "bed-1", raised.alarm.alarm_id)
     bus.wait_for(alarm("hypertension", "ACKNOWLEDGED"), 10, "the acknowledgement on the bus")
+    ctl("infusion", "pause", "bed-1", "--reason", "BP 220/120")
+    bus.wait_for(lambda t, m: m.WhichOneof("body") == "context" and m.context.what == "infusion_paused", 10,
+                 "the pause on the bus")
+    ctl("intervention", "bed-1", "oxygen", "nasal cannula 2 L/min")
+    ctl("adverse-event", "bed-1", "hypertension", "220/120, infusion paused")
+    for args, words in ((["intervention", "bed-1", "magic"], "intervention.kind: unknown kind 'magic'"),
+                        (["note", "bed-1", " "], "note.text: is empty"),
+                        (["infusion", "pause", "bed-1"], "already paused")):
+        p = ctl(*args, ok=False)
+        check(p.returncode == 1 and words in p.stderr, f"vigil-ctl {args}: exit {p.returncode}: {p.stderr}")
+    drill_minute(RESUME)
+    ctl("infusion", "resume", "bed-1")
+    ctl("infusion", "rate", "bed-1", "0.6", "--reason", "slower after the crisis")
+    ctl("note", "bed-1", "calm, talking")
     drill_minute(STOP)
     ctl("infusion", "stop", "bed-1")
     drill_minute(DISCHARGE)
@@ -122,11 +147,33 @@ def main():
     with open(os.path.join(out, "last.json")) as f:
         check(json.load(f)["session"] == r["session"], "--last names the same session")
     check(r["drill"] and not r["provisional"], f"drill {r['drill']}, provisional {r['provisional']}")
+    check((r["clinic"], r["patient_name"], r["birth_date"]) == ("Harbour Street Clinic", "Ana Test", "1980-02-14"),
+          f"clinic and patient: {r['clinic']!r} {r['patient_name']!r} {r['birth_date']!r}")
+    check(len(r["across_sessions"]) == 1 and r["across_sessions"][0]["this_session"] and
+          r["across_sessions"][0]["dose"] == {"value": 0.5, "unit": "mg/kg"}, f"across sessions {r['across_sessions']}")
+    check(r["discharge_check"] is not None and r["discharge_check"]["stable"] == {"value": 900, "unit": "s"},
+          f"discharge check {r['discharge_check']}")
     check((r["patient_id"], r["bed"], r["drug"], r["regimen"]) == ("PAT-0042", "bed-1", "ketamine",
                                                                     "0.5 mg/kg over 40 min"), str(r)[:300])
     check(r["dose"]["total"] == {"value": 36, "unit": "mg"} and r["dose"]["weight"]["unit"] == "kg",
           f"dose {r['dose']}")
-    check(34 <= r["cumulative_dose"]["value"] <= 36, f"cumulative dose {r['cumulative_dose']}")
+    # 0.9 mg/min from the start to the pause, none while paused, 0.6 mg/min from the new rate to the stop.
+    def t(iso):
+        from datetime import datetime
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    changes = r["infusion_changes"]
+    check([c["what"] for c in changes] == ["paused", "resumed", "rate_changed"], f"changes {changes}")
+    check(changes[2]["rate"] == {"value": 0.6, "unit": "mg/min"} and changes[0]["by"] == "nurse Test at station-T",
+          f"changes {changes}")
+    started, stopped = t(r["infusion_started"]["time"]), t(r["infusion_stopped"]["time"])
+    expected = (0.9 * (t(changes[0]["time"]) - started) + 0.9 * (t(changes[2]["time"]) - t(changes[1]["time"])) +
+                0.6 * (stopped - t(changes[2]["time"]))) / 60
+    check(abs(r["cumulative_dose"]["value"] - expected) < 0.05 and expected < 30,
+          f"cumulative dose {r['cumulative_dose']}, expected {expected:.2f} mg")
+    entries = [(e["type"], e["kind"], e["text"], e["by"]) for e in r["staff_entries"]]
+    check(entries == [("intervention", "oxygen", "nasal cannula 2 L/min", "nurse Test at station-T"),
+                      ("adverse_event", "hypertension", "220/120, infusion paused", "nurse Test at station-T"),
+                      ("note", "", "calm, talking", "nurse Test at station-T")], f"staff entries {entries}")
     for step in ("admitted", "infusion_started", "infusion_stopped", "discharged"):
         check(r[step]["by"] == "nurse Test at station-T", f"{step} by {r[step]['by']!r}")
     base = {v["mdc_code"]: v for v in r["baseline"]["values"]}
@@ -185,7 +232,9 @@ def main():
         peak = f"NIBP {sys_['peak']['value']:.0f}/"
         for words in ("DRILL", "PAT-0042", "SpO\u2082", "Baseline", "measured", "NIBP 128/78 mmHg", peak,
                       "BP 40 min after the start", "nurse Test at station-T", "Discharged", "UTC",
-                      "= 36 mg over 40 min", "Cumulative dose"):
+                      "= 36 mg over 40 min", "Cumulative dose", "The infusion's course", "paused",
+                      "rate changed", "nasal cannula 2 L/min", "adverse event", "calm, talking",
+                      "Harbour Street Clinic", "Ana Test", "1980-02-14", "Discharge criteria"):
             check(words in text, f"the PDF text does not say {words!r}:\n{text[:3000]}")
         fonts = subprocess.run(["pdffonts", os.path.join(out, "record.pdf")], capture_output=True, text=True).stdout
         check("DejaVuSans" in fonts, f"the PDF embeds DejaVu Sans: {fonts}")

@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
   admit->add_option("--override", overrides,
                     "condition:priority:threshold[:delay_s], e.g. desaturation:medium:88");
   admit->add_option("--baseline", baseline, "known baseline: sys=128,dia=78,hr=72,spo2=97");
+  std::string patient_name, birth_date;
+  admit->add_option("--name", patient_name, "the patient's name, for the infusion record");
+  admit->add_option("--dob", birth_date, "date of birth, YYYY-MM-DD, for the infusion record");
 
   auto* discharge = app.add_subcommand("discharge", "discharge the patient from a bed");
   discharge->add_option("bed", bed)->required();
@@ -113,6 +116,33 @@ int main(int argc, char** argv) {
   start->add_option("--over", duration, "minutes the dose runs over, e.g. 40");
   auto* stop = infusion->add_subcommand("stop", "stop the infusion");
   stop->add_option("bed", bed)->required();
+  auto* pause_infusion = infusion->add_subcommand(
+      "pause", "pause the infusion: the record counts no drug until it resumes (alarms go on)");
+  pause_infusion->add_option("bed", bed)->required();
+  pause_infusion->add_option("--reason", reason, "why, for the record: e.g. 'BP 220/120'");
+  auto* resume_infusion = infusion->add_subcommand("resume", "resume a paused infusion");
+  resume_infusion->add_option("bed", bed)->required();
+  double rate = 0;
+  auto* rate_infusion = infusion->add_subcommand(
+      "rate", "the pump's new rate in mg/min, from now on (the record's cumulative dose follows)");
+  rate_infusion->add_option("bed", bed)->required();
+  rate_infusion->add_option("mg_per_min", rate, "e.g. 0.6")->required();
+  rate_infusion->add_option("--reason", reason, "why, for the record");
+
+  std::string kind, entry_text;
+  auto* note = app.add_subcommand("note", "add a note to the bed's record");
+  note->add_option("bed", bed)->required();
+  note->add_option("text", entry_text, "what to note")->required();
+  auto* intervention = app.add_subcommand(
+      "intervention", "record what staff did: oxygen, medication, position, airway, fluids, other");
+  intervention->add_option("bed", bed)->required();
+  intervention->add_option("kind", kind, "oxygen, medication, position, airway, fluids or other")->required();
+  intervention->add_option("text", entry_text, "details: 'nasal cannula 2 L/min', 'metoprolol 5 mg IV'");
+  auto* adverse_event = app.add_subcommand("adverse-event", "record an adverse event seen on the bed");
+  adverse_event->add_option("bed", bed)->required();
+  adverse_event->add_option("kind", kind, "e.g. hypertension, desaturation, nausea, dissociation, other")
+      ->required();
+  adverse_event->add_option("text", entry_text, "details");
 
   auto* ack = app.add_subcommand("ack", "acknowledge an alarm (or every alarm on the bed)");
   ack->add_option("bed", bed)->required();
@@ -161,6 +191,8 @@ int main(int argc, char** argv) {
     a->set_profile(profile);
     for (const auto& o : overrides) *a->add_overrides() = must(tools::parse_override(o));
     if (!baseline.empty()) *a->mutable_baseline() = must(tools::parse_baseline(baseline));
+    a->set_patient_name(patient_name);
+    a->set_birth_date(birth_date);
   } else if (discharge->parsed()) {
     req.mutable_discharge()->set_bed(bed);
   } else if (limit->parsed()) {
@@ -187,6 +219,22 @@ int main(int argc, char** argv) {
     }
   } else if (stop->parsed()) {
     req.mutable_stop_infusion()->set_bed(bed);
+  } else if (pause_infusion->parsed()) {
+    req.mutable_pause_infusion()->set_bed(bed);
+    req.mutable_pause_infusion()->set_reason(reason);
+  } else if (resume_infusion->parsed()) {
+    req.mutable_resume_infusion()->set_bed(bed);
+  } else if (rate_infusion->parsed()) {
+    req.mutable_change_infusion_rate()->set_bed(bed);
+    req.mutable_change_infusion_rate()->set_rate_mg_per_min(rate);
+    req.mutable_change_infusion_rate()->set_reason(reason);
+  } else if (note->parsed() || intervention->parsed() || adverse_event->parsed()) {
+    auto* e = note->parsed()           ? req.mutable_note()
+              : intervention->parsed() ? req.mutable_intervention()
+                                       : req.mutable_adverse_event();
+    e->set_bed(bed);
+    e->set_kind(kind);
+    e->set_text(entry_text);
   } else if (ack->parsed()) {
     req.mutable_acknowledge()->set_bed(bed);
     req.mutable_acknowledge()->set_alarm_id(alarm_id);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "record/record_builder.hpp"
+#include "record/record_config.hpp"
 #include "record/record_formats.hpp"
 #include "record/time_text.hpp"
 
@@ -22,6 +23,10 @@ void RecordCommands::add(CLI::App& app) {
       ->check(CLI::IsMember({"pdf", "html", "json", "csv"}));
   record_->add_option("-o,--output", output_, "the file to write")->required();
   record_->add_option("--journal", journal_, "the journal (vigild's journal_path)")->capture_default_str();
+  record_->add_option(
+      "--config", config_,
+      "vigild's config: the clinic's name and each profile's checkpoints and discharge criteria "
+      "(default: the defaults, no clinic name)");
 }
 
 bool RecordCommands::parsed() const {
@@ -70,7 +75,13 @@ int RecordCommands::record() const {
     if (!last) return fail(last.error());
     session = last.value();
   }
-  auto rec = record::build_record(journal_, session);
+  record::RecordConfig config;
+  if (!config_.empty()) {
+    auto read = record::read_record_config(config_);
+    if (!read) return fail(read.error());
+    config = read.value();
+  }
+  auto rec = record::build_record(journal_, session, config);
   if (!rec) return fail(rec.error());
   auto written = record::write_record(rec.value(), *format, output_);
   if (!written) return fail(written.error());

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "journal/journal.hpp"
+#include "record/infusion_course.hpp"
+#include "record/record_config.hpp"
 #include "record/record_formats.hpp"
 #include "record/record_text.hpp"
 #include "record/time_text.hpp"
@@ -86,7 +88,7 @@ struct Writer {
     wire::set_time(a->mutable_time(), t);
     REQUIRE(j.write_bed("bed-1", {m}, state, t));
   }
-  void start_command(core::TimePoint t) {
+  void start_command(core::TimePoint t, double mg_per_kg = 0.5) {
     v1::CommandRequest r;
     r.set_actor("nurse Ana");
     r.set_station("station-1");
@@ -94,7 +96,7 @@ struct Writer {
     r.mutable_start_infusion()->set_drug("ketamine");
     r.mutable_start_infusion()->set_regimen("0.5 mg/kg over 40 min");
     auto* dose = r.mutable_start_infusion()->mutable_dose();
-    dose->set_amount(0.5);
+    dose->set_amount(mg_per_kg);
     dose->set_unit("mg/kg");
     dose->set_weight_kg(72);
     dose->set_duration_min(40);
@@ -111,21 +113,35 @@ struct Writer {
 struct Morning {
   test::TempDir dir;
   std::string path = dir.file("journal.db");
-  explicit Morning(bool discharge = true) {
+  // `course`: the infusion paused at 08:31 for the 220/120, resumed at 08:41,
+  // its rate lowered to 0.5 mg/min at 08:45; oxygen given at 08:21, an
+  // adverse event at 08:31 and a note at 08:50.
+  // `second_visit`: the same patient back a week later, at 1 mg/kg (72 mg
+  // over 40 min), peaking at 160/95, discharged.
+  explicit Morning(bool discharge = true, bool course = false, bool second_visit = false) {
     daemon::JournalOptions o;
     o.path = path;
     o.flush_interval = 20ms;
     daemon::Journal j{o, [](const daemon::JournalWriterReport&) {}};
     REQUIRE(j.open("d", T0));
     Writer w{j};
-    w.context("admitted", at(0), "nurse Ana", "patient PAT-5 admitted to bed-1 by nurse Ana at station-1");
-    const std::map<int, std::pair<double, double>> cuff{{5, {128, 78}},  {20, {170, 100}}, {30, {220, 120}},
+    visit(w, {}, discharge, course, {220, 120});
+    if (second_visit) visit(w, std::chrono::hours{24 * 7}, true, false, {160, 95});
+    j.close(at(91) + (second_visit ? std::chrono::hours{24 * 7} : core::Duration{}));
+  }
+
+  static void visit(Writer& w, core::Duration shift, bool discharge, bool course,
+                    std::pair<double, double> peak) {
+    const bool first = shift == core::Duration{};
+    w.context("admitted", at(0) + shift, "nurse Ana",
+              "patient PAT-5 admitted to bed-1 by nurse Ana at station-1");
+    const std::map<int, std::pair<double, double>> cuff{{5, {128, 78}},  {20, {170, 100}}, {30, peak},
                                                         {40, {150, 90}}, {75, {135, 82}},  {88, {130, 80}}};
     const int end_minute = discharge ? 90 : 70;
     for (int s = 0; s < end_minute * 60; s += 5) {
-      const auto t = T0 + std::chrono::seconds{s};
+      const auto t = T0 + shift + std::chrono::seconds{s};
       if (s == 10 * 60) {
-        w.start_command(t);
+        w.start_command(t, first ? 0.5 : 1.0);
         w.context("infusion_started", t, "nurse Ana", "ketamine (0.5 mg/kg over 40 min) started on bed-1",
                   "ketamine");
         w.context("baseline", t, "nurse Ana",
@@ -133,10 +149,11 @@ struct Morning {
                   "SpO\u2082 97",
                   "NIBP sys 128, NIBP dia 78, Pulse 72, SpO\u2082 97");
       }
-      if (s == 30 * 60 + 5) w.alarm(v1::RAISED, t);
-      if (s == 30 * 60 + 50) w.alarm(v1::ACKNOWLEDGED, t, "nurse Ben at station-2");
-      if (s == 40 * 60 + 5) w.alarm(v1::CLEARED, t);
+      if (first && s == 30 * 60 + 5) w.alarm(v1::RAISED, t);
+      if (first && s == 30 * 60 + 50) w.alarm(v1::ACKNOWLEDGED, t, "nurse Ben at station-2");
+      if (first && s == 40 * 60 + 5) w.alarm(v1::CLEARED, t);
       if (s == 60 * 60) w.context("infusion_stopped", t, "nurse Cleo", "ketamine stopped on bed-1");
+      if (course) add_course(w, s, t);
       w.reading(Metric::spo2, s >= 20 * 60 && s < 21 * 60 ? 86 : 97, t);
       w.reading(Metric::pulse_rate, s >= 25 * 60 && s < 45 * 60 ? 90 : 72, t);
       if (s % 60 == 0 && cuff.count(s / 60)) {
@@ -145,13 +162,31 @@ struct Morning {
         w.reading(Metric::nibp_diastolic, dia, t + 20s, t);
       }
     }
-    if (discharge) w.context("discharged", at(90), "nurse Dee", "patient PAT-5 discharged from bed-1");
-    j.close(at(91));
+    if (discharge)
+      w.context("discharged", at(90) + shift, "nurse Dee", "patient PAT-5 discharged from bed-1");
+  }
+  static void add_course(Writer& w, int s, core::TimePoint t) {
+    if (s == 21 * 60)
+      w.context("intervention", t, "nurse Ben",
+                "Intervention on bed-1 by nurse Ben: oxygen: nasal cannula 2 L/min",
+                "oxygen: nasal cannula 2 L/min");
+    if (s == 31 * 60) {
+      w.context("infusion_paused", t, "nurse Ben", "ketamine paused on bed-1 by nurse Ben: BP 220/120",
+                "BP 220/120");
+      w.context("adverse_event", t, "nurse Ben", "Adverse event on bed-1 by nurse Ben: hypertension",
+                "hypertension");
+    }
+    if (s == 41 * 60) w.context("infusion_resumed", t, "nurse Ben", "ketamine resumed on bed-1");
+    if (s == 45 * 60)
+      w.context("infusion_rate_changed", t, "nurse Ben", "ketamine rate on bed-1 set to 0.5 mg/min",
+                "0.5 mg/min");
+    if (s == 50 * 60)
+      w.context("note", t, "nurse Cleo", "Note on bed-1 by nurse Cleo: calm, talking", "calm, talking");
   }
 };
 
 record::InfusionRecord build(const Morning& m, std::int64_t session = 2) {
-  auto r = record::build_record(m.path, session, {}, at(120));
+  auto r = record::build_record(m.path, session, record::RecordOptions{}, at(120));
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error()));
   return r.value();
 }
@@ -325,4 +360,167 @@ TEST_CASE("An output that cannot be written is refused and nothing is left behin
   std::stringstream text;
   text << in.rdbuf();
   CHECK(text.str() == record::record_csv(r));
+}
+
+TEST_CASE("Pauses, resumes and a new rate shape the cumulative dose; staff entries are listed and plotted") {
+  Morning m{true, true};
+  const auto r = build(m);
+  REQUIRE(r.changes.size() == 3);
+  CHECK(r.changes[0].kind == record::InfusionChange::Kind::paused);
+  CHECK(r.changes[0].time == at(31));
+  CHECK(r.changes[0].by == "nurse Ben at station-1");
+  CHECK(r.changes[1].kind == record::InfusionChange::Kind::resumed);
+  REQUIRE(r.changes[2].rate_mg_per_min);
+  CHECK(*r.changes[2].rate_mg_per_min == 0.5);
+  // 21 min at 0.9, 10 min paused, 4 min at 0.9, 15 min at 0.5: 18.9 + 3.6 + 7.5
+  CHECK(*r.cumulative_mg == doctest::Approx(30.0));
+  REQUIRE(r.entries.size() == 3);
+  CHECK(r.entries[0].type == record::StaffEntry::Type::intervention);
+  CHECK(r.entries[0].kind == "oxygen");
+  CHECK(r.entries[0].text == "nasal cannula 2 L/min");
+  CHECK(r.entries[1].type == record::StaffEntry::Type::adverse_event);
+  CHECK(r.entries[1].kind == "hypertension");
+  CHECK(r.entries[1].text.empty());
+  CHECK(r.entries[2].type == record::StaffEntry::Type::note);
+  CHECK(r.entries[2].text == "calm, talking");
+
+  const auto course = record::course_table(r);
+  REQUIRE(course.rows.size() == 5);  // started, paused, resumed, rate changed, stopped
+  CHECK(course.rows[1][1] == "paused");
+  CHECK(course.rows[4][1] == "stopped");
+  const auto json = record::record_json(r);
+  CHECK(json.find("\"cumulative_dose\": {\"value\": 30, \"unit\": \"mg\"}") != std::string::npos);
+  CHECK(
+      json.find("{\"what\": \"rate_changed\", \"time\": \"2026-11-23T08:45:00Z\", \"rate\": {\"value\": 0.5, "
+                "\"unit\": \"mg/min\"}") != std::string::npos);
+  CHECK(json.find("{\"type\": \"intervention\", \"time\": \"2026-11-23T08:21:00Z\", \"kind\": \"oxygen\", "
+                  "\"text\": \"nasal cannula 2 L/min\", \"by\": \"nurse Ben at station-1\"}") !=
+        std::string::npos);
+  const auto html = record::record_html(r);
+  CHECK(html.find("<td>intervention</td><td>oxygen</td><td>nasal cannula 2 L/min</td>") != std::string::npos);
+  CHECK(html.find(">AE</text>") != std::string::npos);  // the adverse event marked on the plots
+}
+
+TEST_CASE("The cumulative dose: even rate without changes, nothing while paused, never above the total") {
+  core::InfusionDose dose{0.5, "mg/kg", 72, 40};  // 36 mg at 0.9 mg/min
+  using K = record::InfusionChange::Kind;
+  CHECK(record::cumulative_mg(dose, at(0), at(20), {}) == doctest::Approx(18));
+  CHECK(record::cumulative_mg(dose, at(0), at(60), {}) == doctest::Approx(36));
+  // Paused and never resumed: what ran before the pause.
+  CHECK(record::cumulative_mg(dose, at(0), at(60), {{K::paused, at(10), {}, "", ""}}) == doctest::Approx(9));
+  // A faster rate reaches the total sooner, and no more runs after it.
+  CHECK(record::cumulative_mg(dose, at(0), at(60), {{K::rate_changed, at(10), 3.0, "", ""}}) ==
+        doctest::Approx(36));
+  // A change after the end does not count.
+  CHECK(record::cumulative_mg(dose, at(0), at(10),
+                              {{K::paused, at(5), {}, "", ""}, {K::resumed, at(20), {}, "", ""}}) ==
+        doctest::Approx(4.5));
+  CHECK(record::parse_rate("0.5 mg/min") == 0.5);
+  CHECK_FALSE(record::parse_rate("fast"));
+  CHECK_FALSE(record::parse_rate("0 mg/min"));
+}
+
+TEST_CASE("The profile's checkpoints and discharge criteria, and the clinic, come from vigild's config") {
+  Morning m;
+  const auto conf = m.dir.file("vigil.conf");
+  std::ofstream{conf} << R"(clinic_name: "Harbour Street Clinic"
+profile {
+  name: "esketamine"
+  based_on: "ketamine-iv-adult"
+  record {
+    checkpoint { name: "BP before dosing" from: START offset_min: 0 }
+    checkpoint { name: "BP 20 min after the start" from: START offset_min: 20 }
+    checkpoint { name: "BP before discharge" from: DISCHARGE offset_min: 0 }
+    min_monitored_min: 120
+    bp_margin_percent: 10
+    stable_min: 10
+  }
+}
+profile { name: "esketamine-night" based_on: "esketamine" }
+)";
+  auto config = record::read_record_config(conf);
+  REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error()));
+  CHECK(config->clinic == "Harbour Street Clinic");
+  // A profile without its own settings takes those of the one it is based on.
+  CHECK(config->for_profile("esketamine-night").min_monitored == 120min);
+  CHECK(config->for_profile("ketamine-iv-adult").min_monitored == 0min);
+
+  record::RecordConfig c = config.value();
+  c.defaults = c.for_profile("esketamine");
+  auto built = record::build_record(m.path, 2, c, at(120));
+  REQUIRE(built.ok());
+  const auto& r = built.value();
+  CHECK(r.clinic == "Harbour Street Clinic");
+  REQUIRE(r.checkpoints.size() == 3);
+  CHECK(r.checkpoints[1].name == "BP 20 min after the start");
+  REQUIRE(r.checkpoints[1].measurement);
+  CHECK(r.checkpoints[1].measurement->systolic == 220);
+  // 80 min monitored where the profile asks 2 h; 130/80 at 09:28 is within 10 % of 128/78.
+  REQUIRE(r.discharge_check);
+  CHECK_FALSE(r.discharge_check->monitored_long_enough);
+  CHECK(r.discharge_check->criteria_met);
+  const auto items = record::summary_items(r);
+  auto item = [&](const std::string& key) {
+    for (const auto& [k, v] : items)
+      if (k == key) return v;
+    return std::string{"(none)"};
+  };
+  CHECK(item("Clinic") == "Harbour Street Clinic");
+  CHECK(item("Monitored from the start") == "1 h 20 min; NOT met the profile's minimum of 2 h 00 min");
+  CHECK(item("Discharge criteria").substr(0, 4) == "met:");
+
+  // Over the last 20 min the 09:15 reading of 135/82 counts too: 5 % up,
+  // more than a margin of 3 % allows (130/80 is within it).
+  c.defaults.discharge.stable = 20min;
+  c.defaults.discharge.bp_margin_percent = 3;
+  const auto strict = record::build_record(m.path, 2, c, at(120)).value();
+  CHECK_FALSE(strict.discharge_check->criteria_met);
+  REQUIRE(strict.discharge_check->unmet.size() == 1);
+  CHECK(strict.discharge_check->unmet[0].find("NIBP 135/82 mmHg") == 0);
+  CHECK(record::record_json(strict).find("\"criteria_met\": false") != std::string::npos);
+}
+
+TEST_CASE("A config the record cannot use is refused with where and why") {
+  test::TempDir dir;
+  const auto conf = dir.file("bad.conf");
+  std::ofstream{conf} << "profile { name: \"x\" record { spo2_min: 120 } }\n";
+  auto r = record::read_record_config(conf);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error() == "config " + conf + ": profile 'x': record.spo2_min: must be 0 to 100 (%)");
+  std::ofstream{conf} << "clinic_nam: \"typo\"\n";
+  r = record::read_record_config(conf);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find("line 1") != std::string::npos);
+  CHECK_FALSE(record::read_record_config(dir.file("missing.conf")).ok());
+}
+
+TEST_CASE(
+    "An open record reaches as far as the journal does, when a drill's clock runs ahead of the wall clock") {
+  Morning m{false};  // journalled up to 09:10, still admitted
+  const auto r = record::build_record(m.path, 2, record::RecordOptions{}, at(30)).value();
+  CHECK(r.provisional);
+  CHECK(r.to >= at(69));
+  REQUIRE(r.stopped);  // 09:00, after the wall clock's "now"
+  CHECK(r.stopped->time == at(60));
+}
+
+TEST_CASE("Across sessions: the same patient's earlier infusion, dose against peak rise") {
+  Morning m{true, false, true};
+  const auto r = build(m, 4);
+  REQUIRE(r.across_sessions.size() == 2);
+  const auto& before = r.across_sessions[0];
+  CHECK(before.session_id == 2);
+  CHECK_FALSE(before.this_session);
+  CHECK(*before.dose_mg_per_kg == 0.5);
+  CHECK(before.systolic->rise() == 92);
+  CHECK(before.heart_rate->rise() == 18);
+  const auto& now = r.across_sessions[1];
+  CHECK(now.this_session);
+  CHECK(*now.dose_mg_per_kg == 1.0);
+  CHECK(now.systolic->rise() == 42);  // a double dose, a smaller rise
+  CHECK(record::across_sessions_table(r).rows[1][0] == "4 (this one)");
+  CHECK(record::record_json(r).find("\"across_sessions\": [\n    {\"session\": 2, \"this_session\": false") !=
+        std::string::npos);
+  // The earlier record knows only itself.
+  CHECK(build(m, 2).across_sessions.size() == 1);
 }

@@ -1,0 +1,79 @@
+#include "daemon/infusion_course.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace vigil::daemon {
+
+std::string rate_text(double mg_per_min) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g mg/min", std::round(mg_per_min * 1000) / 1000);
+  return buf;
+}
+
+std::optional<core::Error> InfusionCourse::follow(const alerts::BedAlarms& bed) {
+  const auto& inf = bed.infusion();
+  if (!inf)
+    return core::Error::at("bed", "no infusion is running on " + bed.bed(), core::ErrorCode::conflict);
+  if (inf->started != infusion_started_) {
+    infusion_started_ = inf->started;
+    paused_since_.reset();
+    rate_mg_per_min_.reset();
+  }
+  return std::nullopt;
+}
+
+bool InfusionCourse::paused(const alerts::BedAlarms& bed) const {
+  return bed.infusion() && bed.infusion()->started == infusion_started_ && paused_since_.has_value();
+}
+
+core::Result<std::string> InfusionCourse::pause(const alerts::BedAlarms& bed, const std::string& reason,
+                                                const alerts::Actor& actor, core::TimePoint now,
+                                                std::vector<alerts::ContextChange>& out) {
+  if (auto e = follow(bed)) return *e;
+  if (paused_since_)
+    return core::Error::at(
+        "bed",
+        "the infusion on " + bed.bed() + " is already paused (since " +
+            std::to_string(std::chrono::duration_cast<std::chrono::minutes>(now - *paused_since_).count()) +
+            " min)",
+        core::ErrorCode::conflict);
+  paused_since_ = now;
+  const std::string message = bed.infusion()->drug + " paused on " + bed.bed() + " by " + alerts::who(actor) +
+                              (reason.empty() ? "" : ": " + reason);
+  out.push_back({"infusion_paused", message, "", reason, actor, bed.patient_id()});
+  return message;
+}
+
+core::Result<std::string> InfusionCourse::resume(const alerts::BedAlarms& bed, const alerts::Actor& actor,
+                                                 core::TimePoint now,
+                                                 std::vector<alerts::ContextChange>& out) {
+  if (auto e = follow(bed)) return *e;
+  if (!paused_since_)
+    return core::Error::at("bed", "the infusion on " + bed.bed() + " is not paused",
+                           core::ErrorCode::conflict);
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - *paused_since_).count();
+  paused_since_.reset();
+  const std::string message = bed.infusion()->drug + " resumed on " + bed.bed() + " by " +
+                              alerts::who(actor) + " after a pause of " + std::to_string(minutes) + " min";
+  out.push_back({"infusion_resumed", message, "", "", actor, bed.patient_id()});
+  return message;
+}
+
+core::Result<std::string> InfusionCourse::change_rate(const alerts::BedAlarms& bed, double rate_mg_per_min,
+                                                      const std::string& reason, const alerts::Actor& actor,
+                                                      std::vector<alerts::ContextChange>& out) {
+  if (auto e = follow(bed)) return *e;
+  if (!std::isfinite(rate_mg_per_min) || rate_mg_per_min <= 0 || rate_mg_per_min > kMaxRateMgPerMin)
+    return core::Error::at("rate_mg_per_min", "must be above 0 and at most " + rate_text(kMaxRateMgPerMin) +
+                                                  " (pause the infusion to stop it for a while)");
+  const std::string old = rate_mg_per_min_ ? rate_text(*rate_mg_per_min_) : "";
+  rate_mg_per_min_ = rate_mg_per_min;
+  const std::string message =
+      bed.infusion()->drug + " rate on " + bed.bed() + " set to " + rate_text(rate_mg_per_min) + " by " +
+      alerts::who(actor) + (paused_since_ ? " (still paused)" : "") + (reason.empty() ? "" : ": " + reason);
+  out.push_back({"infusion_rate_changed", message, old, rate_text(rate_mg_per_min), actor, bed.patient_id()});
+  return message;
+}
+
+}  // namespace vigil::daemon

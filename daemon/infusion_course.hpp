@@ -1,0 +1,49 @@
+#pragma once
+// A running infusion's pauses, resumes and rate changes: state commands,
+// not notes, since they change what the record counts as given. vigild
+// keeps whether the infusion it knows is paused and at what rate it runs;
+// each change goes out as an attributed context change (infusion_paused,
+// infusion_resumed, infusion_rate_changed) for the bus and the journal,
+// from which the record computes the cumulative dose. The alarms do not
+// change: the baseline and its rules stay in force while paused.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/bed_alarms.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace vigil::daemon {
+
+class InfusionCourse {
+ public:
+  static constexpr double kMaxRateMgPerMin = 1000;
+
+  // Errors name the field at fault: "bed" (no infusion, already paused,
+  // not paused), "rate_mg_per_min".
+  core::Result<std::string> pause(const alerts::BedAlarms& bed, const std::string& reason,
+                                  const alerts::Actor& actor, core::TimePoint now,
+                                  std::vector<alerts::ContextChange>& out);
+  core::Result<std::string> resume(const alerts::BedAlarms& bed, const alerts::Actor& actor,
+                                   core::TimePoint now, std::vector<alerts::ContextChange>& out);
+  core::Result<std::string> change_rate(const alerts::BedAlarms& bed, double rate_mg_per_min,
+                                        const std::string& reason, const alerts::Actor& actor,
+                                        std::vector<alerts::ContextChange>& out);
+
+  // Whether the bed's running infusion is paused now.
+  bool paused(const alerts::BedAlarms& bed) const;
+
+ private:
+  // Forgets what belonged to an earlier infusion; an error when none runs.
+  std::optional<core::Error> follow(const alerts::BedAlarms& bed);
+
+  core::TimePoint infusion_started_{};
+  std::optional<core::TimePoint> paused_since_;
+  std::optional<double> rate_mg_per_min_;  // the last one set; unknown until then
+};
+
+// "2.5 mg/min": the rate as the journal carries it and the record reads it back.
+std::string rate_text(double mg_per_min);
+
+}  // namespace vigil::daemon
