@@ -21,7 +21,7 @@ def main():
     for path in ["usr/local/lib/systemd/system/vigild.service", "usr/local/lib/udev/rules.d/60-vigil-monitors.rules",
                  "usr/local/lib/sysusers.d/vigil.conf", "usr/local/lib/tmpfiles.d/vigil.conf",
                  "usr/local/sbin/vigild", "usr/local/bin/vigil-ctl", "usr/local/bin/vigil-sim",
-                 "usr/local/bin/vigil-tail", "usr/local/share/doc/vigil/vigil.conf.example"]:
+                 "usr/local/bin/vigil-tail", "etc/vigil/vigil.conf.example"]:
         check(os.path.exists(os.path.join(dest, path)), f"not installed: {path}")
 
     unit = open(os.path.join(dest, "usr/local/lib/systemd/system/vigild.service")).read()
