@@ -441,7 +441,9 @@ void VigilDaemon::tick() {
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
   check_journal(now);
-  if (hl7_) hl7_->tick(now);
+  if (hl7_)
+    for (const auto& a : hl7_->tick(now))
+      for (auto& [id, b] : beds_) b->on_hl7_destination(a.destination, a.raised, a.text, now);
   if (now >= next_prune_) {
     journal_->prune(now);
     next_prune_ = now + kPruneEvery;

@@ -75,6 +75,8 @@ class VigilDaemon {
   void on_writer_report(const JournalWriterReport& r);
   vigil::v1::CommandReply run_command(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);
+  vigil::v1::CommandReply hl7_dead_letters(const vigil::v1::CommandRequest& request);
+  vigil::v1::CommandReply hl7_resend(const vigil::v1::CommandRequest& request);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;

@@ -41,6 +41,7 @@ void MllpSender::poke() {
 
 SenderStatus MllpSender::status() {
   status_.depth = outbox_.depth(name_);
+  status_.kept = outbox_.kept_count(name_);
   status_.connected = connected_;
   return status_;
 }
@@ -163,31 +164,48 @@ void MllpSender::on_message(const std::string& text) {
                                                 : "CR";
   status_.last_ack = std::string{code} + " " + sent;
   status_.last_ack_time = now;
+  // The verdict must reach the outbox, or the message would be taken from
+  // it again at once, forever (a full disk): then it is sent again after
+  // the backoff, like a lost ACK (at-least-once, same MSH-10).
+  bool recorded = true;
   switch (verdict) {
     case Verdict::delivered:
-      outbox_.delivered(current_->id);
-      status_.unreachable_since.reset();
-      status_.last_error.clear();
+      recorded = outbox_.delivered(current_->id);
+      if (recorded) {
+        status_.unreachable_since.reset();
+        status_.last_error.clear();
+      }
       break;
     case Verdict::rejected:
       spdlog::error("hl7 {}: {} rejected ({}): {}; kept, not retried", name_, sent, code, ack->text);
-      outbox_.rejected(current_->id, std::string{code} + " " + ack->text);
+      recorded = outbox_.rejected(current_->id, std::string{code} + " " + ack->text);
       break;
     case Verdict::dead_letter:
       spdlog::error("hl7 {}: {} refused with {} {} times: {}; moved to the dead letters", name_, sent, code,
                     delivery_.policy().max_ae, ack->text);
-      outbox_.dead_letter(current_->id, std::string{code} + " " + ack->text);
+      recorded =
+          outbox_.dead_letter(current_->id, delivery_.policy().max_ae, std::string{code} + " " + ack->text);
+      refused(now, sent + " dead-lettered after " + std::string{code} + " " + ack->text);
       break;
     case Verdict::retry:
       spdlog::warn("hl7 {}: {} answered {} ({} of {}): {}; retried", name_, sent, code, delivery_.ae_count(),
                    delivery_.policy().max_ae, ack->text);
       outbox_.record_ae(current_->id, delivery_.ae_count(), std::string{code} + " " + ack->text);
+      refused(now, sent + " answered " + std::string{code} + " " + ack->text);
       return wake_at(delivery_.retry_at());
     case Verdict::not_an_ack:
       return;
   }
   current_.reset();
+  if (!recorded) return fail("the outbox cannot record the reply to " + sent + ": " + outbox_.problem());
   asio::post(io_, [self = shared_from_this()] { self->step(); });
+}
+
+// A receiver that answers AE is reachable but is not taking the messages:
+// for the unreachable alarm that is failing all the same.
+void MllpSender::refused(core::TimePoint now, const std::string& why) {
+  status_.last_error = why;
+  if (!status_.unreachable_since) status_.unreachable_since = now;
 }
 
 void MllpSender::fail(const std::string& why) {

@@ -28,6 +28,8 @@ struct SenderStatus {
   std::optional<core::TimePoint> last_ack_time;
   std::optional<core::TimePoint> unreachable_since;  // since the first failure not yet followed by a delivery
   std::string last_error;
+  std::size_t kept = 0;  // dead letters and rejected messages
+  bool alarm = false;    // hl7_unreachable raised
 };
 
 class MllpSender : public std::enable_shared_from_this<MllpSender> {
@@ -39,6 +41,9 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   // Something new was queued.
   void poke();
   SenderStatus status();
+  // Since the first failure (no connection, no ACK, AE) not yet followed by a delivery.
+  std::optional<core::TimePoint> failing_since() const { return status_.unreachable_since; }
+  const std::string& last_error() const { return status_.last_error; }
 
  private:
   void step();
@@ -47,6 +52,7 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   void read();
   void on_message(const std::string& text);
   void fail(const std::string& why);
+  void refused(core::TimePoint now, const std::string& why);
   void wake_at(core::TimePoint when);
   void close();
 
