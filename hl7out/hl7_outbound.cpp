@@ -9,6 +9,7 @@
 #include "hl7out/destination_check.hpp"
 #include "hl7out/mdc_codes.hpp"
 #include "hl7out/pcd04_encoder.hpp"
+#include "hl7out/tls_context.hpp"
 
 namespace vigil::hl7out {
 namespace {
@@ -51,7 +52,19 @@ Hl7Outbound::Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
     p.backoff_max = ms_or(c.backoff_max_ms(), 60000);
     p.max_ae = c.max_ae() ? c.max_ae() : 3;
     d.alarm = UnreachableAlarm{std::chrono::seconds{c.unreachable_alarm_s() ? c.unreachable_alarm_s() : 300}};
-    d.sender = std::make_shared<MllpSender>(io_, clock_, *outbox_, c.name(), host, port, p);
+    TlsSetup tls;
+    if (c.has_tls()) {
+      tls.enabled = true;
+      tls.server_name = c.tls().server_name();
+      auto context = make_tls_context(c.tls());
+      if (context)
+        tls.context = std::move(context.value());
+      else
+        tls.problem = context.failure().text();
+      if (!tls.problem.empty())
+        spdlog::error("hl7 {}: {}; nothing is sent until it is fixed", c.name(), tls.problem);
+    }
+    d.sender = std::make_shared<MllpSender>(io_, clock_, *outbox_, c.name(), host, port, p, std::move(tls));
     destinations_.push_back(std::move(d));
   }
   spdlog::info("hl7: {} destination(s), outbox {}", destinations_.size(), path);
