@@ -9,7 +9,9 @@ dead-letters` lists both kept messages and `vigil-ctl hl7 resend` sends the
 dead letter again, same MSH-10. Then the listener goes away, messages queue up,
 the low technical alarm hl7_unreachable:emr is raised after
 unreachable_alarm_s and shown by `vigil-ctl status`,
-vigild is killed with -9 and started again: once the listener is back every
+vigild is killed with -9 and started again, the destination is moved to
+another port in the config and vigild told with SIGHUP: once the listener is
+back there every
 queued message arrives, in order, none lost (at-least-once: one whose ACK was
 lost may come twice, with the same MSH-10), MSH-10 numbers go on above
 those given before the kill, and the alarm clears once the queue has drained."""
@@ -27,7 +29,7 @@ from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, check, free
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 
 d = workdir()
-pub, cmd, hl7_port = free_port(), free_port(), free_port()
+pub, cmd, hl7_port, moved_port = free_port(), free_port(), free_port(), free_port()
 pty = os.path.join(d, "bed-1-ox")
 outbox = os.path.join(d, "hl7-outbox.db")
 logs = [os.path.join(d, n) for n in ("vigild-1.log", "vigild-2.log", "sim.log")]
@@ -62,12 +64,12 @@ class Listener:
     """An MLLP listener answering from a script: 'wrong' (MSA-2 of another
     message), 'garbage', 'silent', or an MSA-1 code; AA once the script is done."""
 
-    def __init__(self, script):
+    def __init__(self, script, port=hl7_port):
         self.script = list(script)
         self.received = []  # MSH-10 of every message, in arrival order
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", hl7_port))
+        self.sock.bind(("127.0.0.1", port))
         self.sock.listen(4)
         self.running = True
         threading.Thread(target=self.serve, daemon=True).start()
@@ -181,7 +183,14 @@ def main():
     queued_at_kill = [c for c, _ in rows("queued")]
     daemon = start([VIGILD, "--config", conf], logs[1])
     time.sleep(2)
-    rx2 = Listener([])
+    # The interface engine moves: the queue follows the reloaded config.
+    write(conf, CONFIG.replace(f"127.0.0.1:{hl7_port}", f"127.0.0.1:{moved_port}"))
+    daemon.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 5
+    while "HL7 senders restarted (emr), queues kept" not in open(logs[1]).read():
+        check(time.monotonic() < deadline, "the reload restarted the HL7 senders")
+        time.sleep(0.1)
+    rx2 = Listener([], moved_port)
     wait(lambda: queued_at_kill[-1] in rx2.received, 30, "the messages queued at the kill")
     unreachable = [a for b in Commands(f"tcp://127.0.0.1:{cmd}")("status").beds for a in b.alarms
                    if a.condition == "hl7_unreachable:emr"]
