@@ -51,6 +51,11 @@ void BedAlarms::on_journal(bool available, const std::string& reason, core::Time
   engine_.report(TechnicalConditions::journal(available, reason), now, out.alarms);
 }
 
+void BedAlarms::on_hl7_destination(const std::string& destination, bool failing, const std::string& text,
+                                   core::TimePoint now, BedOutput& out) {
+  engine_.report(TechnicalConditions::hl7_destination(destination, failing, text), now, out.alarms);
+}
+
 void BedAlarms::tick(core::TimePoint now, BedOutput& out) {
   report(rhythm_.check(context_.profile().rhythm, now), now, out);
   engine_.tick(now, out.alarms);

@@ -81,6 +81,9 @@ class BedAlarms {
   // The journal's side of the bed: an unavailable journal is a technical
   // alarm (alarms are still published, but would not survive a restart).
   void on_journal(bool available, const std::string& reason, core::TimePoint now, BedOutput& out);
+  // An HL7 destination failing for longer than it may (hl7out/unreachable_alarm.hpp).
+  void on_hl7_destination(const std::string& destination, bool failing, const std::string& text,
+                          core::TimePoint now, BedOutput& out);
 
   BedState state() const;
   // After a restart. `profile` is the one rebuilt from the state; `recent`

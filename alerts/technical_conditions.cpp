@@ -89,6 +89,17 @@ ConditionReport TechnicalConditions::journal(bool available, const std::string& 
   return r;
 }
 
+ConditionReport TechnicalConditions::hl7_destination(const std::string& destination, bool failing,
+                                                     const std::string& text) {
+  ConditionReport r;
+  r.condition = "hl7_unreachable:" + destination;
+  r.present = failing;
+  r.kind = AlarmKind::technical;
+  r.priority = Priority::low;
+  r.message = text;
+  return r;
+}
+
 std::optional<ConditionReport> TechnicalConditions::nibp_overdue(const std::optional<CuffWatch>& watch,
                                                                  bool signalled, core::TimePoint now) {
   if (!watch && !signalled) return std::nullopt;

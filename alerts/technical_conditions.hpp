@@ -43,6 +43,10 @@ class TechnicalConditions {
                                     const std::string& reason);
   static ConditionReport garbled(const std::string& device, bool garbled, const std::string& reason);
   static ConditionReport journal(bool available, const std::string& reason);
+  // A hospital system (HL7 destination) not taking vigil's messages: low,
+  // the bedside alarms are not affected.
+  static ConditionReport hl7_destination(const std::string& destination, bool failing,
+                                         const std::string& text);
   // No cuff reading for a cycle (low) or two (medium) of an infusion;
   // `watch` is empty without an infusion or a cuff cycle. Nothing to report
   // when there is neither a watch nor an alarm with a signal to clear.

@@ -38,6 +38,9 @@ vigil_require(doctest_FOUND "doctest" doctest-dev)
 find_package(CLI11 QUIET)
 vigil_require(CLI11_FOUND "CLI11" libcli11-dev)
 
+find_package(OpenSSL QUIET)
+vigil_require(OpenSSL_FOUND "OpenSSL (HL7 over TLS)" libssl-dev)
+
 find_package(SQLite3 QUIET)
 vigil_require(SQLite3_FOUND "SQLite3" libsqlite3-dev)
 

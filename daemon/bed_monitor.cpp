@@ -166,6 +166,12 @@ void BedMonitor::on_journal(bool available, const std::string& reason, core::Tim
   publish(now);
 }
 
+void BedMonitor::on_hl7_destination(const std::string& destination, bool failing, const std::string& text,
+                                    core::TimePoint now) {
+  alarms_.on_hl7_destination(destination, failing, text, now, out_);
+  publish(now);
+}
+
 void BedMonitor::restore(const alerts::BedState& s, alerts::AlarmProfile profile,
                          const std::vector<core::Observation>& recent,
                          std::optional<core::TimePoint> last_cuff, core::TimePoint now) {

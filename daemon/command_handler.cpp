@@ -320,6 +320,8 @@ constexpr CommandRow kCommands[] = {
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.replay().bed(); },
      .run = nullptr},
     {.command = v1::CommandRequest::kReload, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
+    {.command = v1::CommandRequest::kHl7DeadLetters, .role = Role::VIEWER, .bed = no_bed, .run = nullptr},
+    {.command = v1::CommandRequest::kHl7Resend, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
 };
 
 std::string command_names() {
@@ -385,6 +387,7 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
 // before the reply goes out.
 v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   if (req.has_replay()) return replay(req);
+  if (req.has_hl7_dead_letters()) return hl7_dead_letters(req);
   auto reply = run_command(req);
   if (req.has_status() || req.has_snapshot()) return reply;
   if (!journal_->write_command(req, reply, clock_.now()) && reply.ok())
@@ -473,6 +476,7 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
     spdlog::info("reload asked by {} ({})", req.actor(), req.station());
     return from_result(req, "reload", r, reply);
   }
+  if (req.has_hl7_resend()) return hl7_resend(req);
   if (bed_id.empty()) return error_reply(req, name + ".bed", "is required");
   BedMonitor* b = bed(bed_id);
   if (!b) {
@@ -504,6 +508,28 @@ core::Result<alerts::AlarmProfile> VigilDaemon::admission_profile(const std::str
       if (configured.id() == bed_id)
         if (auto with_overrides = profile_for(configured)) return with_overrides.value();
   return profiles_.at(wanted);
+}
+
+// The HL7 messages kept undelivered; a query, so not journalled.
+v1::CommandReply VigilDaemon::hl7_dead_letters(const v1::CommandRequest& req) {
+  if (!hl7_)
+    return error_reply(req, "hl7_dead_letters", "no hl7_destination is configured",
+                       core::ErrorCode::unavailable);
+  v1::CommandReply reply;
+  reply.set_request_id(req.request_id());
+  for (const auto& m : hl7_->kept(req.hl7_dead_letters().destination()))
+    *reply.add_hl7_kept() = hl7out::to_proto(m);
+  reply.set_ok(true);
+  reply.set_message(std::to_string(reply.hl7_kept_size()) + " kept HL7 message(s)");
+  return reply;
+}
+
+v1::CommandReply VigilDaemon::hl7_resend(const v1::CommandRequest& req) {
+  if (!hl7_)
+    return error_reply(req, "hl7_resend", "no hl7_destination is configured", core::ErrorCode::unavailable);
+  const auto r = hl7_->resend(static_cast<std::int64_t>(req.hl7_resend().id()));
+  if (r) spdlog::info("command hl7_resend by {}: {}", req.actor(), r.value());
+  return from_result(req, "hl7_resend", r, {});
 }
 
 }  // namespace vigil::daemon

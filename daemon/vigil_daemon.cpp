@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cmath>
 #include <random>
@@ -115,15 +116,7 @@ void VigilDaemon::start() {
       [this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
-  if (config_.hl7_destination_size()) {
-    hl7_ = std::make_unique<hl7out::Hl7Outbound>(io_, clock_, config_, [this](const std::string& bed) {
-      const auto* b = this->bed(bed);
-      return b ? b->alarms().patient_id() : std::string{};
-    });
-    bus_->set_tap(
-        [this](const vigil::v1::BusMessage& m, const std::string& bed) { hl7_->on_bus_message(m, bed); });
-    hl7_->start();
-  }
+  start_hl7();
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
@@ -208,14 +201,15 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
   if (next.retention_days() != config_.retention_days()) return restart("retention_days");
   if (next.journal_max_mb() != config_.journal_max_mb()) return restart("journal_max_mb");
   if (next.publish_hwm() != config_.publish_hwm()) return restart("publish_hwm");
-  // The senders and their queues are built at start (hot reload of the
-  // destinations is issue 20's later work): refuse rather than ignore.
+  // The queues live in the outbox file, so the senders can be rebuilt on
+  // another address or with other settings without losing a message.
+  if (next.hl7_outbox_path() != config_.hl7_outbox_path()) return restart("hl7_outbox_path");
   const auto hl7_of = [](const vigil::v1::config::DaemonConfig& c) {
-    std::string s = c.equipment_eui64() + "|" + c.hl7_outbox_path();
-    for (const auto& d : c.hl7_destination()) s += d.SerializeAsString();
+    std::string s = c.equipment_eui64();
+    for (const auto& d : c.hl7_destination()) s += "|" + d.SerializeAsString();
     return s;
   };
-  if (hl7_of(next) != hl7_of(config_)) return restart("hl7_destination, equipment_eui64 or hl7_outbox_path");
+  const bool hl7_changed = hl7_of(next) != hl7_of(config_);
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());
@@ -246,10 +240,53 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
     }
   }
   if (zap_) zap_->update(config_.security());
+  if (hl7_changed) done.push_back(reload_hl7(previous));
   std::string message = "reloaded " + path;
   for (const auto& d : done) message += "; " + d;
   spdlog::info("{}", message);
   return message;
+}
+
+// One sender per destination on the shared outbox; what the bus publishes
+// is handed to them.
+void VigilDaemon::start_hl7() {
+  if (!config_.hl7_destination_size()) {
+    bus_->set_tap(nullptr);
+    return;
+  }
+  hl7_ = std::make_unique<hl7out::Hl7Outbound>(io_, clock_, config_, [this](const std::string& bed) {
+    const auto* b = this->bed(bed);
+    return b ? b->alarms().patient_id() : std::string{};
+  });
+  bus_->set_tap(
+      [this](const vigil::v1::BusMessage& m, const std::string& bed) { hl7_->on_bus_message(m, bed); });
+  hl7_->start();
+}
+
+// The senders stop (a message in flight stays queued and goes again, same
+// MSH-10) and new ones start on the same outbox, so nothing queued is lost
+// and the order is kept. A destination that is gone takes its alarm along.
+std::string VigilDaemon::reload_hl7(const vigil::v1::config::DaemonConfig& previous) {
+  const auto now = clock_.now();
+  if (hl7_) hl7_->stop();
+  hl7_.reset();
+  for (const auto& old : previous.hl7_destination()) {
+    const auto& kept = config_.hl7_destination();
+    if (std::none_of(kept.begin(), kept.end(), [&](const auto& d) { return d.name() == old.name(); }))
+      for (auto& [id, b] : beds_)
+        b->on_hl7_destination(old.name(), false, "HL7 destination " + old.name() + " removed from the config",
+                              now);
+  }
+  try {
+    start_hl7();
+  } catch (const std::runtime_error& e) {
+    bus_->set_tap(nullptr);
+    spdlog::error("hl7: {}; nothing is sent to hospital systems", e.what());
+    return std::string{"HL7 senders not restarted: "} + e.what();
+  }
+  std::string names;
+  for (const auto& d : config_.hl7_destination()) names += (names.empty() ? "" : ", ") + d.name();
+  return "HL7 senders restarted (" + (names.empty() ? std::string{"none"} : names) + "), queues kept";
 }
 
 // Sequence numbers continue above whatever the journal says was used.
@@ -441,7 +478,9 @@ void VigilDaemon::tick() {
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
   check_journal(now);
-  if (hl7_) hl7_->tick(now);
+  if (hl7_)
+    for (const auto& a : hl7_->tick(now))
+      for (auto& [id, b] : beds_) b->on_hl7_destination(a.destination, a.raised, a.text, now);
   if (now >= next_prune_) {
     journal_->prune(now);
     next_prune_ = now + kPruneEvery;

@@ -73,8 +73,12 @@ class VigilDaemon {
   void go_live();
   void check_journal(core::TimePoint now);
   void on_writer_report(const JournalWriterReport& r);
+  void start_hl7();
+  std::string reload_hl7(const vigil::v1::config::DaemonConfig& previous);
   vigil::v1::CommandReply run_command(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);
+  vigil::v1::CommandReply hl7_dead_letters(const vigil::v1::CommandRequest& request);
+  vigil::v1::CommandReply hl7_resend(const vigil::v1::CommandRequest& request);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;

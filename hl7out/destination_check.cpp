@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "hl7out/tls_context.hpp"
+
 namespace vigil::hl7out {
 namespace {
 bool good_name(const std::string& s) {
@@ -59,11 +61,18 @@ std::vector<ConfigProblem> check_destinations(const vigil::v1::config::DaemonCon
     if (!split_address(d.address(), host, port))
       out.push_back({i, d.address().empty() ? "name" : "address",
                      "hl7_destination " + d.name() + ": address '" + d.address() + "' must be host:port"});
-    else if (!is_loopback(host) && !d.allow_plain_tcp())
-      out.push_back({i, "address",
-                     "hl7_destination " + d.name() + ": " + d.address() +
-                         " is not loopback and TLS is not available yet: set allow_plain_tcp: true to send "
-                         "readings unencrypted on purpose"});
+    else if (!is_loopback(host) && !d.allow_plain_tcp() && !d.has_tls())
+      out.push_back(
+          {i, "address",
+           "hl7_destination " + d.name() + ": " + d.address() +
+               " is not loopback: set tls { ca_file: ... } (or allow_plain_tcp: true to send patient "
+               "data unencrypted on purpose)"});
+    if (d.has_tls() && d.allow_plain_tcp())
+      out.push_back({i, "allow_plain_tcp",
+                     "hl7_destination " + d.name() + ": allow_plain_tcp and tls contradict each other"});
+    if (d.has_tls())
+      if (auto context = make_tls_context(d.tls()); !context)
+        out.push_back({i, "tls", "hl7_destination " + d.name() + ": " + context.failure().text()});
     if (!d.readings() && !d.alarms())
       out.push_back(
           {i, "name",

@@ -9,6 +9,7 @@
 #include "hl7out/destination_check.hpp"
 #include "hl7out/mdc_codes.hpp"
 #include "hl7out/pcd04_encoder.hpp"
+#include "hl7out/tls_context.hpp"
 
 namespace vigil::hl7out {
 namespace {
@@ -50,7 +51,20 @@ Hl7Outbound::Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
     p.backoff_initial = ms_or(c.backoff_initial_ms(), 1000);
     p.backoff_max = ms_or(c.backoff_max_ms(), 60000);
     p.max_ae = c.max_ae() ? c.max_ae() : 3;
-    d.sender = std::make_shared<MllpSender>(io_, clock_, *outbox_, c.name(), host, port, p);
+    d.alarm = UnreachableAlarm{std::chrono::seconds{c.unreachable_alarm_s() ? c.unreachable_alarm_s() : 300}};
+    TlsSetup tls;
+    if (c.has_tls()) {
+      tls.enabled = true;
+      tls.server_name = c.tls().server_name();
+      auto context = make_tls_context(c.tls());
+      if (context)
+        tls.context = std::move(context.value());
+      else
+        tls.problem = context.failure().text();
+      if (!tls.problem.empty())
+        spdlog::error("hl7 {}: {}; nothing is sent until it is fixed", c.name(), tls.problem);
+    }
+    d.sender = std::make_shared<MllpSender>(io_, clock_, *outbox_, c.name(), host, port, p, std::move(tls));
     destinations_.push_back(std::move(d));
   }
   spdlog::info("hl7: {} destination(s), outbox {}", destinations_.size(), path);
@@ -94,7 +108,12 @@ void Hl7Outbound::enqueue(Destination& d, const std::function<std::string(const 
         return encode(h);
       },
       now);
-  if (ok) d.sender->poke();
+  if (ok) {
+    d.write_failing_since.reset();
+    d.sender->poke();
+  } else if (!d.write_failing_since) {
+    d.write_failing_since = now;
+  }
 }
 
 void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::string& bed) {
@@ -171,21 +190,74 @@ void Hl7Outbound::keep_alive(Destination& d, core::TimePoint now) {
   }
 }
 
-void Hl7Outbound::tick(core::TimePoint now) {
+std::vector<Hl7Outbound::AlarmChange> Hl7Outbound::tick(core::TimePoint now) {
+  std::vector<AlarmChange> changes;
   for (auto& d : destinations_) {
     if (d.config.alarm_keepalive_s()) keep_alive(d, now);
-    if (!d.config.reading_period_s() || now < d.next_flush) continue;
-    flush(d, now);
-    d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};
+    if (d.config.reading_period_s() && now >= d.next_flush) {
+      flush(d, now);
+      d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};
+    }
+    if (auto c = check_alarm(d, now)) changes.push_back(std::move(*c));
   }
+  return changes;
+}
+
+std::optional<Hl7Outbound::AlarmChange> Hl7Outbound::check_alarm(Destination& d, core::TimePoint now) {
+  auto failing = d.sender->failing_since();
+  std::string why = d.sender->last_error();
+  if (d.write_failing_since && (!failing || *d.write_failing_since < *failing)) {
+    failing = d.write_failing_since;
+    why = "the outbox cannot be written, new messages are lost";
+  }
+  const std::string& name = d.config.name();
+  const bool was_known = d.alarm.known();
+  if (!d.alarm.update(
+          failing, [&] { return outbox_->depth(name); }, now))
+    return std::nullopt;
+  AlarmChange c{name, d.alarm.raised(), {}};
+  if (c.raised) {
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(now - *failing).count();
+    c.text = "HL7 to " + name + " failing for " + std::to_string(s) + " s: " + why;
+    spdlog::error("hl7 {}: failing for {} s ({}); technical alarm raised", name, s, why);
+  } else {
+    c.text = "HL7 to " + name + " delivering again, queue drained";
+    if (was_known) spdlog::info("hl7 {}: delivering again, queue drained", name);
+  }
+  return c;
+}
+
+namespace {
+void set(google::protobuf::Timestamp* t, core::TimePoint p) {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
+  t->set_seconds(ns / 1000000000);
+  t->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
+}
+
+// MSH-9 of a message vigil wrote itself ("MSH|^~\&|" then fields 3 to 9).
+std::string message_type(const std::string& text) {
+  std::size_t at = 0;
+  for (int bar = 0; bar < 8 && at != std::string::npos; ++bar) at = text.find('|', at == 0 ? 0 : at + 1);
+  if (at == std::string::npos) return {};
+  const auto end = text.find_first_of("|\r", at + 1);
+  return text.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+}
+}  // namespace
+
+vigil::v1::Hl7KeptMessage to_proto(const QueuedMessage& m) {
+  vigil::v1::Hl7KeptMessage p;
+  p.set_id(static_cast<std::uint64_t>(m.id));
+  p.set_destination(m.destination);
+  p.set_control_id(m.control_id);
+  p.set_message_type(message_type(m.text));
+  p.set_state(m.state);
+  p.set_reason(m.reason);
+  p.set_ae_count(m.ae_count);
+  set(p.mutable_queued(), m.queued);
+  return p;
 }
 
 vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s) {
-  const auto set = [](google::protobuf::Timestamp* t, core::TimePoint p) {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
-    t->set_seconds(ns / 1000000000);
-    t->set_nanos(static_cast<std::int32_t>(ns % 1000000000));
-  };
   vigil::v1::Hl7DestinationStatus p;
   p.set_name(s.destination);
   p.set_address(s.address);
@@ -195,12 +267,48 @@ vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s) {
   if (s.last_ack_time) set(p.mutable_last_ack_time(), *s.last_ack_time);
   if (s.unreachable_since) set(p.mutable_unreachable_since(), *s.unreachable_since);
   p.set_last_error(s.last_error);
+  p.set_kept(s.kept);
+  p.set_alarm(s.alarm);
   return p;
+}
+
+std::vector<QueuedMessage> Hl7Outbound::kept(const std::string& destination) {
+  return outbox_->kept(destination);
+}
+
+core::Result<std::string> Hl7Outbound::resend(std::int64_t id) {
+  const auto m = outbox_->find(id);
+  if (!m)
+    return core::Error::at("id", "no HL7 message " + std::to_string(id) + " in the outbox",
+                           core::ErrorCode::not_found);
+  if (m->state == "queued")
+    return core::Error::at("id",
+                           "HL7 message " + std::to_string(id) + " (" + m->control_id + ") is still queued",
+                           core::ErrorCode::conflict);
+  const auto d = std::find_if(destinations_.begin(), destinations_.end(),
+                              [&](const Destination& x) { return x.config.name() == m->destination; });
+  if (d == destinations_.end())
+    return core::Error::at("id",
+                           "HL7 message " + std::to_string(id) + " was for destination '" + m->destination +
+                               "', which is no longer configured",
+                           core::ErrorCode::not_found);
+  if (!outbox_->requeue(id))
+    return core::Error{
+        "the HL7 outbox could not be written; message " + std::to_string(id) + " is still kept",
+        {},
+        core::ErrorCode::unavailable};
+  spdlog::info("hl7 {}: {} ({}) queued again after {}", m->destination, id, m->control_id, m->reason);
+  d->sender->poke();
+  return "HL7 message " + std::to_string(id) + " (" + m->control_id + ", " + m->state +
+         ") queued again for " + m->destination;
 }
 
 std::vector<SenderStatus> Hl7Outbound::status() {
   std::vector<SenderStatus> out;
-  for (auto& d : destinations_) out.push_back(d.sender->status());
+  for (auto& d : destinations_) {
+    out.push_back(d.sender->status());
+    out.back().alarm = d.alarm.raised();
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "hl7out/mllp_sender.hpp"
 #include "hl7out/outbox.hpp"
 #include "hl7out/pcd01_encoder.hpp"
+#include "hl7out/unreachable_alarm.hpp"
 #include "vigil/v1/bus.pb.h"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/config.pb.h"
@@ -34,9 +35,20 @@ class Hl7Outbound {
   void start();
   void stop();
   void on_bus_message(const vigil::v1::BusMessage& m, const std::string& bed);
-  // Sends each periodic destination's medians when its period is over.
-  void tick(core::TimePoint now);
+  // A change of a destination's hl7_unreachable technical alarm.
+  struct AlarmChange {
+    std::string destination;
+    bool raised = false;
+    std::string text;
+  };
+  // Sends each periodic destination's medians when its period is over;
+  // says which destinations' alarms changed.
+  std::vector<AlarmChange> tick(core::TimePoint now);
   std::vector<SenderStatus> status();
+  // Dead letters and rejected messages of one destination (empty: all).
+  std::vector<QueuedMessage> kept(const std::string& destination);
+  // Queues a kept message again; the reply's text says which, or why not.
+  core::Result<std::string> resend(std::int64_t id);
   static std::string default_outbox_path(const std::string& journal_path);
 
  private:
@@ -53,6 +65,9 @@ class Hl7Outbound {
       core::TimePoint sent{};
     };
     std::map<std::string, Held> held;
+    UnreachableAlarm alarm{std::chrono::seconds{300}};
+    std::optional<core::TimePoint> write_failing_since;  // the outbox could not take its messages
+    std::string write_error;
     bool window_drill = false;  // a drill's values are in it (only where drills are taken)
     core::TimePoint next_flush{};
   };
@@ -61,6 +76,7 @@ class Hl7Outbound {
                core::TimePoint now);
   void flush(Destination& d, core::TimePoint now);
   void keep_alive(Destination& d, core::TimePoint now);
+  std::optional<AlarmChange> check_alarm(Destination& d, core::TimePoint now);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -71,5 +87,6 @@ class Hl7Outbound {
 };
 
 vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s);
+vigil::v1::Hl7KeptMessage to_proto(const QueuedMessage& m);
 
 }  // namespace vigil::hl7out

@@ -1,9 +1,11 @@
 #include "hl7out/mllp_sender.hpp"
 
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 
 namespace vigil::hl7out {
@@ -11,7 +13,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 MllpSender::MllpSender(asio::io_context& io, const core::Clock& clock, Outbox& outbox, std::string name,
-                       std::string host, std::string port, DeliveryPolicy policy)
+                       std::string host, std::string port, DeliveryPolicy policy, TlsSetup tls)
     : io_{io},
       clock_{clock},
       outbox_{outbox},
@@ -22,9 +24,11 @@ MllpSender::MllpSender(asio::io_context& io, const core::Clock& clock, Outbox& o
       resolver_{io},
       socket_{io},
       timer_{io},
-      connect_timer_{io} {
+      connect_timer_{io},
+      tls_setup_{std::move(tls)},
+      server_name_{tls_setup_.server_name.empty() ? host_ : tls_setup_.server_name} {
   status_.destination = name_;
-  status_.address = host_ + ":" + port_;
+  status_.address = host_ + ":" + port_ + (tls_setup_.enabled ? ", TLS to " + server_name_ : "");
 }
 
 void MllpSender::stop() {
@@ -41,6 +45,7 @@ void MllpSender::poke() {
 
 SenderStatus MllpSender::status() {
   status_.depth = outbox_.depth(name_);
+  status_.kept = outbox_.kept_count(name_);
   status_.connected = connected_;
   return status_;
 }
@@ -50,8 +55,8 @@ void MllpSender::close() {
   boost::system::error_code ignored;
   resolver_.cancel();
   connect_timer_.cancel();
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
   connected_ = connecting_ = writing_ = false;
   deframer_.clear();
 }
@@ -85,7 +90,9 @@ void MllpSender::step() {
 }
 
 void MllpSender::connect() {
+  if (tls_setup_.enabled && !tls_setup_.context) return fail("TLS is not set up: " + tls_setup_.problem);
   connecting_ = true;
+  if (tls_setup_.enabled) tls_ = std::make_shared<asio::ssl::stream<tcp::socket>>(io_, *tls_setup_.context);
   const unsigned gen = generation_;
   connect_timer_.expires_after(core::real_wait(delivery_.policy().connect_timeout, clock_));
   connect_timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
@@ -96,48 +103,88 @@ void MllpSender::connect() {
       [self = shared_from_this(), gen](const boost::system::error_code& ec, tcp::resolver::results_type r) {
         if (gen != self->generation_ || self->stopped_) return;
         if (ec) return self->fail("cannot resolve " + self->host_ + ": " + ec.message());
-        asio::async_connect(self->socket_, r,
-                            [self, gen](const boost::system::error_code& ec2, const tcp::endpoint&) {
-                              if (gen != self->generation_ || self->stopped_) return;
-                              if (ec2) return self->fail("cannot connect: " + ec2.message());
-                              self->connect_timer_.cancel();
-                              self->connecting_ = false;
-                              self->connected_ = true;
-                              boost::system::error_code ignored;
-                              self->socket_.set_option(tcp::no_delay{true}, ignored);
-                              spdlog::info("hl7 {}: connected to {}", self->name_, self->status_.address);
-                              self->read();
-                              self->step();
-                            });
+        asio::async_connect(
+            self->socket(), r,
+            [self, gen, keep = self->tls_](const boost::system::error_code& ec2, const tcp::endpoint&) {
+              if (gen != self->generation_ || self->stopped_) return;
+              if (ec2) return self->fail("cannot connect: " + ec2.message());
+              boost::system::error_code ignored;
+              self->socket().set_option(tcp::no_delay{true}, ignored);
+              if (self->tls_) return self->handshake();
+              self->connected();
+            });
       });
+}
+
+// The receiver must prove it is server_name with a certificate from the
+// configured CAs; anything else ends the connection before a byte of
+// patient data goes out.
+void MllpSender::handshake() {
+  // SNI (SSL_set_tlsext_host_name is a macro with a C cast).
+  SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+           const_cast<char*>(server_name_.c_str()));
+  verify_problem_.clear();
+  tls_->set_verify_callback([this, check = asio::ssl::host_name_verification(server_name_)](
+                                bool preverified, asio::ssl::verify_context& ctx) mutable {
+    X509_STORE_CTX* store = ctx.native_handle();
+    const bool ok = check(preverified, ctx);
+    if (!ok && verify_problem_.empty())
+      verify_problem_ = preverified ? "its certificate is not for " + server_name_
+                                    : std::string{"its certificate is refused: "} +
+                                          X509_verify_cert_error_string(X509_STORE_CTX_get_error(store));
+    return ok;
+  });
+  const unsigned gen = generation_;
+  tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), gen,
+                                                         keep = tls_](const boost::system::error_code& ec) {
+    if (gen != self->generation_ || self->stopped_) return;
+    if (ec)
+      return self->fail("TLS with " + self->server_name_ + " refused: " +
+                        (self->verify_problem_.empty() ? ec.message() : self->verify_problem_));
+    self->connected();
+  });
+}
+
+void MllpSender::connected() {
+  connect_timer_.cancel();
+  connecting_ = false;
+  connected_ = true;
+  spdlog::info("hl7 {}: connected to {}", name_, status_.address);
+  read();
+  step();
 }
 
 void MllpSender::send_head() {
   frame_ = mllp_frame(current_->text);
   writing_ = true;
   const unsigned gen = generation_;
-  asio::async_write(socket_, asio::buffer(frame_),
-                    [self = shared_from_this(), gen](const boost::system::error_code& ec, std::size_t) {
-                      if (gen != self->generation_ || self->stopped_) return;
-                      self->writing_ = false;
-                      if (ec) return self->fail("send failed: " + ec.message());
-                      self->delivery_.sent(self->clock_.now());
-                      self->wake_at(self->delivery_.ack_deadline());
-                    });
+  with_stream([&](auto& stream, auto keep) {
+    asio::async_write(
+        stream, asio::buffer(frame_),
+        [self = shared_from_this(), gen, keep](const boost::system::error_code& ec, std::size_t) {
+          if (gen != self->generation_ || self->stopped_) return;
+          self->writing_ = false;
+          if (ec) return self->fail("send failed: " + ec.message());
+          self->delivery_.sent(self->clock_.now());
+          self->wake_at(self->delivery_.ack_deadline());
+        });
+  });
 }
 
 void MllpSender::read() {
   const unsigned gen = generation_;
-  socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this(), gen](
-                                                     const boost::system::error_code& ec, std::size_t n) {
-    if (gen != self->generation_ || self->stopped_) return;
-    if (ec) return self->fail(ec == asio::error::eof ? "the receiver closed the connection" : ec.message());
-    self->deframer_.feed(std::string_view{self->buffer_.data(), n});
-    while (auto m = self->deframer_.next()) {
-      self->on_message(*m);
-      if (gen != self->generation_) return;
-    }
-    self->read();
+  with_stream([&](auto& stream, auto keep) {
+    stream.async_read_some(asio::buffer(buffer_), [self = shared_from_this(), gen, keep](
+                                                      const boost::system::error_code& ec, std::size_t n) {
+      if (gen != self->generation_ || self->stopped_) return;
+      if (ec) return self->fail(ec == asio::error::eof ? "the receiver closed the connection" : ec.message());
+      self->deframer_.feed(std::string_view{self->buffer_.data(), n});
+      while (auto m = self->deframer_.next()) {
+        self->on_message(*m);
+        if (gen != self->generation_) return;
+      }
+      self->read();
+    });
   });
 }
 
@@ -163,31 +210,48 @@ void MllpSender::on_message(const std::string& text) {
                                                 : "CR";
   status_.last_ack = std::string{code} + " " + sent;
   status_.last_ack_time = now;
+  // The verdict must reach the outbox, or the message would be taken from
+  // it again at once, forever (a full disk): then it is sent again after
+  // the backoff, like a lost ACK (at-least-once, same MSH-10).
+  bool recorded = true;
   switch (verdict) {
     case Verdict::delivered:
-      outbox_.delivered(current_->id);
-      status_.unreachable_since.reset();
-      status_.last_error.clear();
+      recorded = outbox_.delivered(current_->id);
+      if (recorded) {
+        status_.unreachable_since.reset();
+        status_.last_error.clear();
+      }
       break;
     case Verdict::rejected:
       spdlog::error("hl7 {}: {} rejected ({}): {}; kept, not retried", name_, sent, code, ack->text);
-      outbox_.rejected(current_->id, std::string{code} + " " + ack->text);
+      recorded = outbox_.rejected(current_->id, std::string{code} + " " + ack->text);
       break;
     case Verdict::dead_letter:
       spdlog::error("hl7 {}: {} refused with {} {} times: {}; moved to the dead letters", name_, sent, code,
                     delivery_.policy().max_ae, ack->text);
-      outbox_.dead_letter(current_->id, std::string{code} + " " + ack->text);
+      recorded =
+          outbox_.dead_letter(current_->id, delivery_.policy().max_ae, std::string{code} + " " + ack->text);
+      refused(now, sent + " dead-lettered after " + std::string{code} + " " + ack->text);
       break;
     case Verdict::retry:
       spdlog::warn("hl7 {}: {} answered {} ({} of {}): {}; retried", name_, sent, code, delivery_.ae_count(),
                    delivery_.policy().max_ae, ack->text);
       outbox_.record_ae(current_->id, delivery_.ae_count(), std::string{code} + " " + ack->text);
+      refused(now, sent + " answered " + std::string{code} + " " + ack->text);
       return wake_at(delivery_.retry_at());
     case Verdict::not_an_ack:
       return;
   }
   current_.reset();
+  if (!recorded) return fail("the outbox cannot record the reply to " + sent + ": " + outbox_.problem());
   asio::post(io_, [self = shared_from_this()] { self->step(); });
+}
+
+// A receiver that answers AE is reachable but is not taking the messages:
+// for the unreachable alarm that is failing all the same.
+void MllpSender::refused(core::TimePoint now, const std::string& why) {
+  status_.last_error = why;
+  if (!status_.unreachable_since) status_.unreachable_since = now;
 }
 
 void MllpSender::fail(const std::string& why) {

@@ -7,6 +7,8 @@
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
@@ -28,17 +30,32 @@ struct SenderStatus {
   std::optional<core::TimePoint> last_ack_time;
   std::optional<core::TimePoint> unreachable_since;  // since the first failure not yet followed by a delivery
   std::string last_error;
+  std::size_t kept = 0;  // dead letters and rejected messages
+  bool alarm = false;    // hl7_unreachable raised
+};
+
+// How a destination's connection is secured.
+struct TlsSetup {
+  bool enabled = false;  // else plain TCP
+  std::shared_ptr<boost::asio::ssl::context> context;
+  std::string server_name;  // empty: the host
+  // Why no context could be made (a file gone since --check-config): then
+  // nothing is sent, never in plain text instead.
+  std::string problem;
 };
 
 class MllpSender : public std::enable_shared_from_this<MllpSender> {
  public:
   MllpSender(boost::asio::io_context& io, const core::Clock& clock, Outbox& outbox, std::string name,
-             std::string host, std::string port, DeliveryPolicy policy);
+             std::string host, std::string port, DeliveryPolicy policy, TlsSetup tls = {});
   void start() { step(); }
   void stop();
   // Something new was queued.
   void poke();
   SenderStatus status();
+  // Since the first failure (no connection, no ACK, AE) not yet followed by a delivery.
+  std::optional<core::TimePoint> failing_since() const { return status_.unreachable_since; }
+  const std::string& last_error() const { return status_.last_error; }
 
  private:
   void step();
@@ -47,8 +64,21 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   void read();
   void on_message(const std::string& text);
   void fail(const std::string& why);
+  void refused(core::TimePoint now, const std::string& why);
   void wake_at(core::TimePoint when);
   void close();
+  void handshake();
+  void connected();
+  boost::asio::ip::tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
+  // The same code for both: `f(stream, keep)` with the TLS stream (kept
+  // alive by the handler) or the plain socket.
+  template <class F>
+  void with_stream(F&& f) {
+    if (tls_)
+      f(*tls_, tls_);
+    else
+      f(socket_, tls_);
+  }
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -56,9 +86,14 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   std::string name_, host_, port_;
   Delivery delivery_;
   boost::asio::ip::tcp::resolver resolver_;
-  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::tcp::socket socket_;  // plain TCP
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer connect_timer_;
+  TlsSetup tls_setup_;
+  std::string server_name_;
+  // A new one per connection; handlers of an old one keep it alive.
+  std::shared_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
+  std::string verify_problem_;  // why the receiver's certificate was refused
   std::optional<QueuedMessage> current_;
   MllpDeframer deframer_;
   std::array<char, 4096> buffer_{};

@@ -36,10 +36,11 @@ QueuedMessage row(const Statement& s) {
   m.ae_count = static_cast<unsigned>(sqlite3_column_int(s.get(), 4));
   m.state = s.text(5);
   m.reason = s.text(6);
+  m.queued = core::TimePoint{std::chrono::milliseconds{sqlite3_column_int64(s.get(), 7)}};
   return m;
 }
 
-constexpr const char* kColumns = "id, destination, control_id, message, ae_count, state, reason";
+constexpr const char* kColumns = "id, destination, control_id, message, ae_count, state, reason, queued_ms";
 }  // namespace
 
 core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path) {
@@ -68,6 +69,10 @@ core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path) {
 
 Outbox::~Outbox() {
   sqlite3_close(db_);
+}
+
+std::string Outbox::problem() const {
+  return sqlite3_errmsg(db_);
 }
 
 bool Outbox::exec(const char* sql) {
@@ -139,8 +144,13 @@ bool Outbox::rejected(std::int64_t id, const std::string& reason) {
   return set_state(id, "rejected", reason);
 }
 
-bool Outbox::dead_letter(std::int64_t id, const std::string& reason) {
-  return set_state(id, "dead", reason);
+bool Outbox::dead_letter(std::int64_t id, unsigned ae_count, const std::string& reason) {
+  Statement s{db_, "UPDATE hl7_outbox SET state = 'dead', ae_count = ?2, reason = ?3 WHERE id = ?1"};
+  if (!s) return false;
+  s.bind(1, id);
+  s.bind(2, static_cast<std::int64_t>(ae_count));
+  s.bind(3, reason);
+  return sqlite3_step(s.get()) == SQLITE_DONE;
 }
 
 std::size_t Outbox::depth(const std::string& destination) {
@@ -152,13 +162,39 @@ std::size_t Outbox::depth(const std::string& destination) {
 
 std::vector<QueuedMessage> Outbox::kept(const std::string& destination) {
   std::vector<QueuedMessage> out;
-  const std::string sql = std::string{"SELECT "} + kColumns +
-                          " FROM hl7_outbox WHERE destination = ?1 AND state != 'queued' ORDER BY id";
+  const std::string sql =
+      std::string{"SELECT "} + kColumns +
+      " FROM hl7_outbox WHERE (?1 = '' OR destination = ?1) AND state != 'queued' ORDER BY id";
   Statement s{db_, sql.c_str()};
   if (!s) return out;
   s.bind(1, destination);
   while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(row(s));
   return out;
+}
+
+std::size_t Outbox::kept_count(const std::string& destination) {
+  Statement s{db_, "SELECT count(*) FROM hl7_outbox WHERE destination = ?1 AND state != 'queued'"};
+  if (!s) return 0;
+  s.bind(1, destination);
+  return sqlite3_step(s.get()) == SQLITE_ROW ? static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0)) : 0;
+}
+
+std::optional<QueuedMessage> Outbox::find(std::int64_t id) {
+  const std::string sql = std::string{"SELECT "} + kColumns + " FROM hl7_outbox WHERE id = ?1";
+  Statement s{db_, sql.c_str()};
+  if (!s) return std::nullopt;
+  s.bind(1, id);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  return row(s);
+}
+
+bool Outbox::requeue(std::int64_t id) {
+  Statement s{db_,
+              "UPDATE hl7_outbox SET state = 'queued', ae_count = 0, reason = '' WHERE id = ?1 AND state != "
+              "'queued'"};
+  if (!s) return false;
+  s.bind(1, id);
+  return sqlite3_step(s.get()) == SQLITE_DONE && sqlite3_changes(db_) == 1;
 }
 
 }  // namespace vigil::hl7out

@@ -29,6 +29,7 @@ struct QueuedMessage {
   unsigned ae_count = 0;
   std::string state;   // queued, rejected, dead
   std::string reason;  // why rejected or dead
+  core::TimePoint queued{};
 };
 
 class Outbox {
@@ -47,9 +48,17 @@ class Outbox {
   bool delivered(std::int64_t id);
   bool record_ae(std::int64_t id, unsigned ae_count, const std::string& reason);
   bool rejected(std::int64_t id, const std::string& reason);
-  bool dead_letter(std::int64_t id, const std::string& reason);
+  bool dead_letter(std::int64_t id, unsigned ae_count, const std::string& reason);
   std::size_t depth(const std::string& destination);
-  std::vector<QueuedMessage> kept(const std::string& destination);  // rejected and dead, oldest first
+  // Rejected and dead, oldest first; an empty destination: every one.
+  std::vector<QueuedMessage> kept(const std::string& destination);
+  std::size_t kept_count(const std::string& destination);
+  std::optional<QueuedMessage> find(std::int64_t id);
+  // SQLite's message for the last failure.
+  std::string problem() const;
+  // A kept message back in the queue (its id, so its place, and its MSH-10
+  // unchanged; its AE count reset). False when it is not kept.
+  bool requeue(std::int64_t id);
 
  private:
   explicit Outbox(sqlite3* db) : db_{db} {}

@@ -10,12 +10,26 @@ every alarm transition arrives, parsed by position as the PCD TF places it,
 each once (but the AE'd one), in the order vigild queued them (MSH-10 V1,
 V2, ... without a gap). Readings from before the admission are never sent.
 vigil-ctl status shows the queue and the last ACK, and that the destination
-is failing while it is down."""
+is failing while it is down.
+
+The same alarms go over MLLP with TLS to a Python ssl listener whose
+certificates are made at test time with `openssl req` (no key is committed):
+vigil checks the listener's certificate and host name and shows its own client
+certificate; a second destination expects another host name from the same
+listener and is refused with the reason, sending nothing. That listener
+parses every message with Debian's python3-hl7 (a second HL7 parser that is
+not ours) and the desaturation's start and end are compared field by field,
+by position, with golden messages laid out as docs/hl7.md's PCD-04 sample."""
 import json
 import os
+import socket
 import sqlite3
+import ssl
 import subprocess
+import threading
 import time
+
+import hl7  # Debian's python3-hl7 (scripts/setup)
 
 from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
                      stop, workdir, write)
@@ -23,7 +37,7 @@ from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, ch
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 HERE = os.path.dirname(os.path.abspath(__file__))
 d = workdir()
-pub, cmd, hl7_port = free_port(), free_port(), free_port()
+pub, cmd, hl7_port, tls_port = free_port(), free_port(), free_port(), free_port()
 pty = os.path.join(d, "bed-1-ox")
 outbox = os.path.join(d, "hl7-outbox.db")
 logs = [os.path.join(d, n) for n in ("vigild.log", "sim.log", "receiver-1.log", "receiver-2.log")]
@@ -58,6 +72,23 @@ hl7_destination {{
   backoff_max_ms: 400
   max_ae: 3
 }}
+hl7_destination {{
+  name: "secure"
+  address: "localhost:{tls_port}"
+  alarms: true
+  backoff_initial_ms: 100
+  backoff_max_ms: 400
+  tls {{ ca_file: "{d}/ca.pem" cert_file: "{d}/client.pem" key_file: "{d}/client.key" }}
+}}
+hl7_destination {{
+  name: "impostor"
+  address: "127.0.0.1:{tls_port}"
+  alarms: true
+  backoff_initial_ms: 100
+  backoff_max_ms: 400
+  tls {{ ca_file: "{d}/ca.pem" server_name: "emr.other-hospital.example"
+         cert_file: "{d}/client.pem" key_file: "{d}/client.key" }}
+}}
 """
 
 SCENARIO = """title: a desaturation while the interface engine is down
@@ -68,6 +99,98 @@ oximeter delay 0 s averaging 0 s
 at 0:12 lower spo2 to 80
 at 0:16 raise spo2 to 97
 """
+
+
+# The desaturation's start over TLS, field by field ("*": differs per run).
+# The end is the same message with phase end and state inactive.
+GOLDEN_START = "\r".join([
+    f"MSH|^~\\&|VIGIL^{EUI}^EUI-64||||*||ORU^R40^ORU_R40|*|P|2.6|||AL|NE||UNICODE UTF-8|||"
+    "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO",
+    "PID|||PAT-0042^^^^MR",
+    "PV1||I|^^bed-1",
+    f"OBR|1||*|196616^MDC_EVT_ALARM^MDC|||*",
+    f"OBX|1|CWE|196616^MDC_EVT_ALARM^MDC|1.1.1.1.1|*|||L~PH~SP|||R|||*||||{EUI}^^{EUI}^EUI-64",
+    "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1.2|*|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|85-||||R|||*",
+    "OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.1.1.1.3|start||||||R",
+    "OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.1.1.1.4|active||||||R",
+    "OBX|5|ST|68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC|1.1.1.1.5|enabled||||||R",
+    "OBX|6|ST|68484^MDC_ATTR_ALARM_PRIORITY^MDC|1.1.1.1.6|PH||||||R",
+    "OBX|7|ST|68485^MDC_ATTR_ALERT_TYPE^MDC|1.1.1.1.7|SP||||||R",
+])
+
+
+def check_golden(got, golden):
+    """Every segment and field of `got` (parsed by python3-hl7) as in `golden`, by position."""
+    want = hl7.parse(golden)
+    check(len(got) == len(want), f"{len(got)} segments, golden has {len(want)}: {got}")
+    for g, w in zip(got, want):
+        check(str(g[0]) == str(w[0]) and len(g) == len(w), f"segment {g} against golden {w}")
+        for i in range(1, len(w)):
+            check(str(w[i]) == "*" or str(g[i]) == str(w[i]), f"{w[0]}-{i}: {str(g[i])!r}, golden {str(w[i])!r}")
+
+
+def make_certificates():
+    """A CA, the listener's certificate for localhost and vigil's client certificate (EC keys: fast)."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=20)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=vigil test CA", "-days", "1")
+    for name, cn, san in (("server", "localhost", "DNS:localhost,IP:127.0.0.1"), ("client", "bed-pc-1", "DNS:bed-pc-1")):
+        openssl("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}",
+                "-addext", f"subjectAltName={san}")
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", f"{name}.pem", "-days", "1", "-copy_extensions", "copy")
+
+
+class TlsListener:
+    """MLLP over TLS, AA to everything; asks for a client certificate."""
+
+    def __init__(self):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(os.path.join(d, "server.pem"), os.path.join(d, "server.key"))
+        self.ctx.load_verify_locations(os.path.join(d, "ca.pem"))
+        self.ctx.verify_mode = ssl.CERT_REQUIRED
+        self.received, self.parsed, self.clients, self.refused = [], [], [], []
+        self.sock = socket.create_server(("127.0.0.1", tls_port))
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
+
+    def talk(self, raw):
+        try:
+            conn = self.ctx.wrap_socket(raw, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            self.refused.append(str(e))
+            raw.close()
+            return
+        self.clients.append(dict(x[0] for x in conn.getpeercert()["subject"])["commonName"])
+        buf = b""
+        with conn:
+            while True:
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                buf += data
+                while b"\x1c\r" in buf:
+                    frame, buf = buf.split(b"\x1c\r", 1)
+                    msh = frame.lstrip(b"\x0b").split(b"\r")[0].decode().split("|")
+                    self.received.append(frame.lstrip(b"\x0b").decode())
+                    self.parsed.append(hl7.parse(self.received[-1]))
+                    reply = f"MSH|^~\\&|RX|HOSP|VIGIL|CLINIC|20261205||ACK^R40^ACK|T{len(self.received)}|P|2.6\r" \
+                            f"MSA|AA|{msh[9]}\r"
+                    conn.sendall(b"\x0b" + reply.encode() + b"\x1c\r")
+
+    def close(self):
+        self.sock.close()
 
 
 def receiver(log, codes=""):
@@ -82,7 +205,7 @@ def received(log):
 def queued():
     db = sqlite3.connect(f"file:{outbox}?mode=ro", uri=True)
     try:
-        return db.execute("SELECT count(*) FROM hl7_outbox WHERE state = 'queued'").fetchone()[0]
+        return db.execute("SELECT count(*) FROM hl7_outbox WHERE state = 'queued' AND destination = 'emr'").fetchone()[0]
     finally:
         db.close()
 
@@ -100,17 +223,22 @@ def check_config():
               for e in errors), errors)
     check(any(e.startswith(f"{path}:{line('10.1.2.3')}:3: hl7_destination emr: 10.1.2.3:2575 is not loopback")
               and "allow_plain_tcp" in e for e in errors), errors)
+    tls_line = line('name: "secure"') + 5
+    check(any(e.startswith(f"{path}:{tls_line}:3: hl7_destination secure: tls.ca_file: cannot load") for e in errors),
+          errors)
 
 
-def ctl_status():
-    """What vigil-ctl status says about the destination."""
+def ctl_status(name="emr"):
+    """What vigil-ctl status says about one destination."""
     out = subprocess.run([VIGIL_CTL, "--endpoint", f"tcp://127.0.0.1:{cmd}", "status"], capture_output=True,
                          text=True, timeout=10).stdout
-    return out[out.index("hl7 emr"):]
+    return out[out.index(f"hl7 {name} "):].split("\nhl7 ")[0]
 
 
 def main():
     check_config()
+    make_certificates()
+    secure = TlsListener()
     write(os.path.join(d, "vigil.conf"), CONFIG)
     write(os.path.join(d, "desat.scn"), SCENARIO)
     bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("obs/bed-1/", "alarm/bed-1/", "ctx/bed-1/", "hb/"))
@@ -148,8 +276,31 @@ def main():
     line = ctl_status()
     check(line.startswith(f"hl7 emr (127.0.0.1:{hl7_port}): 0 queued, connected, last ack AA V"), line)
     check("failing since" not in line, line)
+    wait_tls = time.monotonic() + 10
+    while sum("desaturation" in m.split("\r")[3] for m in secure.received) < 2 and time.monotonic() < wait_tls:
+        time.sleep(0.2)
+    status = ctl_status("impostor")
     stop(rx)
     stop(daemon)
+    secure.close()
+
+    # Over TLS: the listener's certificate and name checked, vigil's client certificate shown.
+    check(secure.clients and set(secure.clients) == {"bed-pc-1"}, f"client certificates: {secure.clients}")
+    tls_r40 = [m.split("\r") for m in secure.received]
+    check(all(s[0].split("|")[8] == "ORU^R40^ORU_R40" for s in tls_r40), [s[0] for s in tls_r40])
+    desat = [s for s in tls_r40 if s[3].split("|")[3].startswith(raised.alarm.alarm_id + "^")]
+    # Exactly start and end: the impostor destination (same alarms, same listener) sent nothing.
+    check([s[6].split("|")[5] for s in desat] == ["start", "end"], f"the desaturation over TLS: {desat}")
+    # Parsed by python3-hl7, against the golden message, field by field.
+    began, ended = [m for m in secure.parsed if str(m.segment("OBR")[3]).startswith(raised.alarm.alarm_id + "^")]
+    check_golden(began, GOLDEN_START)
+    check_golden(ended, GOLDEN_START.replace("|start|", "|end|").replace("|active|", "|inactive|"))
+    check(all(str(m.segment("MSH")[9]) == "ORU^R40^ORU_R40" for m in secure.parsed), "python3-hl7 read them all")
+    # The same listener under another expected name: refused, nothing sent, and said why.
+    why = "TLS with emr.other-hospital.example refused: its certificate is not for emr.other-hospital.example"
+    check(f"hl7 impostor (127.0.0.1:{tls_port}, TLS to emr.other-hospital.example): " in status and why in status,
+          status)
+    check(why in open(logs[0]).read(), "the refusal is in vigild's log")
 
     got = received(logs[2]) + received(logs[3])
     check(all("error" not in g for g in got), f"simple-hl7 could not parse: {[g for g in got if 'error' in g]}")
@@ -160,7 +311,15 @@ def main():
           f"AE then a retry with the same MSH-10: {[(g['code'], i) for g, i in zip(got[:3], ids)]}")
     delivered = got[1:]
     numbers = [int(msh(g)[10][1:]) for g in delivered]
-    check(numbers == list(range(1, len(numbers) + 1)), f"everything, once and in order: {numbers}")
+    # MSH-10 numbers are shared by the destinations: with those the TLS
+    # destinations took (or still hold), none is missing.
+    db = sqlite3.connect(f"file:{outbox}?mode=ro", uri=True)
+    others = {int(c[1:]) for (c,) in db.execute("SELECT control_id FROM hl7_outbox WHERE destination = 'impostor'")}
+    db.close()
+    others |= {int(m.split("\r")[0].split("|")[9][1:]) for m in secure.received}
+    check(numbers == sorted(set(numbers)), f"once and in order: {numbers}")
+    check(sorted(set(numbers) | others) == list(range(1, max(numbers + list(others)) + 1)),
+          f"none missing: {numbers} with {sorted(others)} for the TLS destinations")
 
     # Every reading published after the admission, as PCD-01.
     observations = [m.observation for _, m, _ in bus.messages[admitted_at:]

@@ -157,6 +157,15 @@ int main(int argc, char** argv) {
   status->add_flag("--limits", with_limits, "also list every alarm limit");
   auto* reload =
       app.add_subcommand("reload", "make vigild re-read its config file (refused, with the reason, if bad)");
+  auto* hl7 = app.add_subcommand("hl7", "the HL7 messages vigild could not deliver (docs/hl7.md)");
+  hl7->require_subcommand(1);
+  std::string hl7_destination;
+  std::uint64_t hl7_id = 0;
+  auto* dead_letters = hl7->add_subcommand(
+      "dead-letters", "list the messages kept undelivered: dead letters (AE) and rejected (AR)");
+  dead_letters->add_option("--destination", hl7_destination, "one destination (default: all)");
+  auto* resend = hl7->add_subcommand("resend", "queue a kept message again, same MSH-10 (admin)");
+  resend->add_option("id", hl7_id, "its id from hl7 dead-letters")->required();
   auto* ports = app.add_subcommand("ports", "list this machine's serial ports with their USB identity");
   std::string key_name, key_dir = ".";
   auto* keygen = app.add_subcommand("keygen", "write a CURVE key pair: NAME.key (secret, 0600) and NAME.pub");
@@ -247,6 +256,10 @@ int main(int argc, char** argv) {
     req.mutable_status()->set_bed(bed);
   } else if (reload->parsed()) {
     req.mutable_reload();
+  } else if (dead_letters->parsed()) {
+    req.mutable_hl7_dead_letters()->set_destination(hl7_destination);
+  } else if (resend->parsed()) {
+    req.mutable_hl7_resend()->set_id(hl7_id);
   }
 
   auto reply = client::send_command(endpoint, req, std::chrono::milliseconds{timeout_ms}, curve);
@@ -266,6 +279,10 @@ int main(int argc, char** argv) {
     const auto now = std::chrono::system_clock::now();
     for (const auto& b : reply->beds()) std::cout << tools::format_status(b, now, with_limits);
     for (const auto& h : reply->hl7_destinations()) std::cout << tools::format_hl7_status(h, now);
+  } else if (dead_letters->parsed()) {
+    const auto now = std::chrono::system_clock::now();
+    if (reply->hl7_kept().empty()) std::cout << "no kept HL7 messages\n";
+    for (const auto& m : reply->hl7_kept()) std::cout << tools::format_hl7_kept(m, now);
   } else {
     std::cout << "ok: " << reply->message() << "\n";
     for (const auto& a : reply->alarms())

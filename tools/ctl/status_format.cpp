@@ -84,7 +84,15 @@ std::string format_hl7_status(const vigil::v1::Hl7DestinationStatus& s, core::Ti
   if (s.has_unreachable_since())
     out +=
         "  failing since " + age(wire::from_proto(s.unreachable_since()), now) + ": " + s.last_error() + "\n";
+  if (s.kept()) out += "  " + std::to_string(s.kept()) + " kept undelivered (vigil-ctl hl7 dead-letters)\n";
+  if (s.alarm()) out += "  technical alarm hl7_unreachable:" + s.name() + " raised\n";
   return out;
+}
+
+std::string format_hl7_kept(const vigil::v1::Hl7KeptMessage& m, core::TimePoint now) {
+  return std::to_string(m.id()) + " " + m.destination() + " " + m.control_id() + " " + m.message_type() +
+         " " + m.state() + (m.ae_count() ? " after " + std::to_string(m.ae_count()) + " AE" : std::string{}) +
+         ", queued " + age(wire::from_proto(m.queued()), now) + ": " + m.reason() + "\n";
 }
 
 }  // namespace vigil::tools

@@ -165,3 +165,42 @@ TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepaliv
   out.tick(f.clock.now());
   CHECK(f.queued("emr").empty());
 }
+
+TEST_CASE("outbound: dead letters are listed with their type and re-sent only to a configured destination") {
+  Fixture f;
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.on_bus_message(raised(false), "bed-1");
+  {
+    auto box = Outbox::open(f.dir.file("outbox.db"));
+    REQUIRE(box);
+    auto& b = *box.value();
+    CHECK(b.dead_letter(b.head("emr")->id, 3, "AE unknown patient"));
+    CHECK(b.enqueue(
+        "gone", [](const std::string& id) { return "MSH|" + id; }, kT));
+    CHECK(b.rejected(b.head("gone")->id, "AR no"));
+  }
+  const auto kept = out.kept("emr");
+  REQUIRE(kept.size() == 1);
+  const auto p = to_proto(kept[0]);
+  CHECK(p.message_type() == "ORU^R40^ORU_R40");
+  CHECK(p.control_id() == "V1");
+  CHECK(p.state() == "dead");
+  CHECK(p.reason() == "AE unknown patient");
+  CHECK(out.kept("").size() == 2);
+  CHECK(out.status()[0].kept == 1);
+
+  const auto gone = out.resend(2);
+  REQUIRE(!gone);
+  CHECK(gone.failure().text().find("no longer configured") != std::string::npos);
+  CHECK(!out.resend(77));
+  const auto r = out.resend(1);
+  REQUIRE(r);
+  CHECK(r.value() == "HL7 message 1 (V1, dead) queued again for emr");
+  CHECK(out.kept("emr").empty());
+  const auto again = out.resend(1);
+  REQUIRE(!again);
+  CHECK(again.failure().text().find("still queued") != std::string::npos);
+  const auto emr = f.queued("emr");
+  REQUIRE(emr.size() == 1);
+  CHECK(segments(emr[0])[0][10] == "V1");
+}
