@@ -8,10 +8,13 @@
 // whole job runs on the one pinned core and nothing is left in another
 // thread's queue uncounted. Input is what the simulator's devices send for a
 // steady patient (bench/device_feed.hpp), replayed in a loop with simulated
-// time moving on. The core's 250 ms tick and the 1 s heartbeats are a cost
-// per second of real time, not per observation, so they run on the wall
-// clock (with the simulated time as their "now"), as they would in vigild.
-// Prints one JSON object on stdout.
+// time moving on. Two more cases show costs a steady patient does not have:
+// masimo-alarms (an alarm transition on nearly every line, no condition
+// delay) and hl7-ecg (ECG segments through the QRS detector and the rhythm
+// analysis). The core's 250 ms tick and the 1 s heartbeats are a cost per
+// second of real time, not per observation, so they run on the wall clock
+// (with the simulated time as their "now"), as they would in vigild. Prints
+// one JSON object on stdout.
 #include <sched.h>
 #include <spdlog/spdlog.h>
 #include <time.h>
@@ -27,6 +30,7 @@
 
 #include "alerts/alarm_profile.hpp"
 #include "bench/device_feed.hpp"
+#include "bench/ecg_hl7_feed.hpp"
 #include "daemon/bed_monitor.hpp"
 #include "daemon/bus_publisher.hpp"
 #include "drivers/device_session.hpp"
@@ -60,6 +64,7 @@ struct Sample {
   std::uint64_t published = 0;     // obs messages the subscriber should have had
   std::uint64_t journal_shed = 0;  // readings the journal's writer dropped at its queue bound
   std::uint64_t received = 0;      // obs messages it had
+  std::uint64_t alarms = 0;        // alarm transitions it had
 };
 
 // Times a loop over the recording until `budget` has passed; `pass()` starts
@@ -107,13 +112,12 @@ Sample run_decode(const Recording& rec, Clock::duration budget) {
 // The bed's path as VigilDaemon::on_output and VigilDaemon::tick drive it.
 class CorePath {
  public:
-  explicit CorePath(const std::string& protocol)
+  CorePath(const std::string& protocol, alerts::AlarmProfile profile)
       : journal_path_{journal_path()},
         journal_{journal_options(journal_path_), [](const daemon::JournalWriterReport&) {}},
         bus_{zmq_, "inproc://bench-core", "bench"},
         sub_{zmq_, zmq::socket_type::sub},
-        bed_{bed_config(), alerts::ketamine_iv_adult_profile(), std::chrono::minutes{10}, false, bus_,
-             journal_},
+        bed_{bed_config(), std::move(profile), std::chrono::minutes{10}, false, bus_, journal_},
         protocol_{protocol} {
     // The path includes the journal as vigild has it: readings queued for
     // the writer thread, which batches them to SQLite beside the core.
@@ -141,6 +145,8 @@ class CorePath {
     for (const auto& r : out_.readings) bed_.on_reading("dev", r, now);
     if (out_.conditions) bed_.on_device_conditions("dev", *out_.conditions, now);
     if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats("dev", out_, now);
+    if (!out_.waveforms.empty()) bed_.on_waveforms("dev", out_.waveforms, now);
+    journal_.hand_over();
     published_ += out_.readings.size();
     if (++chunks_since_drain_ >= kDrainEveryChunks) drain();
     return out_.readings.size();
@@ -151,12 +157,14 @@ class CorePath {
     zmq::message_t topic, body;
     while (sub_.recv(topic, zmq::recv_flags::dontwait)) {
       if (topic.to_string_view().starts_with("obs/")) ++received_;
+      if (topic.to_string_view().starts_with("alarm/")) ++alarms_;
       (void)sub_.recv(body, zmq::recv_flags::none);
     }
   }
   std::uint64_t published() const { return published_; }
   std::uint64_t journal_shed() const { return journal_.readings_shed(); }
   std::uint64_t received() const { return received_; }
+  std::uint64_t alarms() const { return alarms_; }
 
  private:
   static std::string journal_path() {
@@ -200,21 +208,37 @@ class CorePath {
   int chunks_since_drain_ = 0;
   std::uint64_t published_ = 0;
   std::uint64_t received_ = 0;
+  std::uint64_t alarms_ = 0;
 };
 
+// The shipped adult profile, or for the alarm case the same rules without
+// condition delays or latching, so every line past a limit raises at once
+// and every line back within it clears.
+alerts::AlarmProfile profile_for(const Recording& rec) {
+  auto profile = alerts::ketamine_iv_adult_profile();
+  if (rec.name != "masimo-alarms") return profile;
+  for (auto& rule : profile.rules) {
+    rule.delay = {};
+    rule.latching = false;
+  }
+  return profile;
+}
+
 Sample run_full(const Recording& rec, Clock::duration budget) {
-  CorePath path{rec.protocol};
+  CorePath path{rec.protocol, profile_for(rec)};
   auto pass = [&] { path.new_pass(); };
   auto chunk = [&](const Recording::Chunk& c, core::TimePoint now) { return path.chunk(c, now); };
   timed_replay(rec, budget / 10, pass, chunk);  // also lets the subscription reach the publisher
   path.drain();
   const auto published0 = path.published(), received0 = path.received();
   const auto shed0 = path.journal_shed();
+  const auto alarms0 = path.alarms();
   Sample s = timed_replay(rec, budget, pass, chunk);
   path.drain();
   s.published = path.published() - published0;
   s.received = path.received() - received0;
   s.journal_shed = path.journal_shed() - shed0;
+  s.alarms = path.alarms() - alarms0;
   return s;
 }
 
@@ -253,13 +277,14 @@ void print_json(const std::vector<Case>& cases, int cpu, double budget_s, int re
             << ", \"results\": [";
   const char* sep = "";
   for (const auto& c : cases) {
-    std::vector<double> wall, cpus, dev;
+    std::vector<double> wall, cpus, dev, alarms;
     std::uint64_t dropped = 0, shed = 0;
     for (const auto& s : c.samples) {
       shed += s.journal_shed;
       wall.push_back(static_cast<double>(s.obs) / s.wall_s);
       cpus.push_back(static_cast<double>(s.obs) / s.cpu_s);
       dev.push_back(s.device_s / s.cpu_s);
+      alarms.push_back(static_cast<double>(s.alarms) / s.cpu_s);
       dropped += s.published - s.received;
     }
     const double obs_per_device_s = static_cast<double>(c.rec->chunks.empty() ? 0 : c.samples[0].obs) /
@@ -269,8 +294,8 @@ void print_json(const std::vector<Case>& cases, int cpu, double budget_s, int re
               << ", \"device_s_per_cpu_s\": " << median(dev) << ", \"obs_per_device_s\": " << obs_per_device_s
               << ", \"bytes_per_device_s\": "
               << static_cast<double>(c.rec->bytes) / core::to_seconds(c.rec->length)
-              << ", \"dropped\": " << dropped << ", \"journal_shed\": " << shed
-              << ", \"samples_obs_per_s\": [";
+              << ", \"alarms_per_cpu_s\": " << median(alarms) << ", \"dropped\": " << dropped
+              << ", \"journal_shed\": " << shed << ", \"samples_obs_per_s\": [";
     for (std::size_t i = 0; i < wall.size(); ++i) std::cout << (i ? ", " : "") << wall[i];
     std::cout << "]}";
     sep = ",";
@@ -289,10 +314,12 @@ int main(int argc, char** argv) {
   double seconds = 1.0;
   int reps = 3;
   std::vector<std::string> protocols = all_protocols();
+  protocols.insert(protocols.end(), {"masimo-alarms", "hl7-ecg"});
   std::vector<std::string> stages{"decode", "full"};
   app.add_option("--seconds", seconds, "time per measurement");
   app.add_option("--reps", reps, "measurements per case (the median is reported)");
-  app.add_option("--protocol", protocols, "protocols to measure (default: every simulated one)");
+  app.add_option("--protocol", protocols,
+                 "protocols to measure (default: every simulated one, then masimo-alarms and hl7-ecg)");
   app.add_option("--stage", stages, "stages to measure: decode, full (default: both)")
       ->check(CLI::IsMember({"decode", "full"}));
   CLI11_PARSE(app, argc, argv);
@@ -304,10 +331,15 @@ int main(int argc, char** argv) {
   const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 
   std::vector<Recording> recs;
-  for (const auto& p : protocols) recs.push_back(record(p, std::chrono::minutes{10}));
+  for (const auto& p : protocols) {
+    constexpr std::chrono::minutes kLength{10};
+    recs.push_back(p == "masimo-alarms" ? record_alarm_swings(kLength)
+                   : p == "hl7-ecg"     ? record_ecg_hl7(kLength)
+                                        : record(p, kLength));
+  }
   std::vector<Case> cases;
   for (auto& r : recs)
-    for (const auto& stage : stages) cases.push_back({r.protocol, stage, &r, {}});
+    for (const auto& stage : stages) cases.push_back({r.name, stage, &r, {}});
   // Repetitions go round all cases, so a burst of load elsewhere on the
   // machine spreads over every case instead of spoiling one.
   for (int i = 0; i < reps; ++i)

@@ -54,6 +54,7 @@ Recording record(std::string_view protocol, core::Duration length, unsigned seed
   core::Duration next_tick{};
   Recording rec;
   rec.protocol = std::string{protocol};
+  rec.name = rec.protocol;
   rec.length = length;
   while (true) {
     feed.hear(host.to_send);
@@ -70,6 +71,28 @@ Recording record(std::string_view protocol, core::Duration length, unsigned seed
     if (bytes.empty()) continue;
     rec.bytes += bytes.size();
     rec.chunks.push_back({feed.time(), std::move(bytes)});
+  }
+  return rec;
+}
+
+Recording record_alarm_swings(core::Duration length) {
+  auto emitter = sim::make_emitter("masimo");
+  Recording rec;
+  rec.protocol = "masimo";
+  rec.name = "masimo-alarms";
+  rec.length = length;
+  std::mt19937 rng{1};
+  for (core::Duration t{}; t < length; t += emitter->interval()) {
+    const bool past = (t / emitter->interval()) % 2 == 1;
+    sim::DeviceState s;
+    s.t = t;
+    s.wall = kWallStart + t;
+    s.vitals.spo2 = past ? 80 : 98;
+    s.vitals.pulse_rate = s.vitals.heart_rate = past ? 135 : 75;
+    s.rng = &rng;
+    std::string bytes = emitter->frame(s);
+    rec.bytes += bytes.size();
+    rec.chunks.push_back({t, std::move(bytes)});
   }
   return rec;
 }

@@ -45,6 +45,7 @@ struct Recording {
     std::string bytes;
   };
   std::string protocol;
+  std::string name;  // what the benchmarks call it: the protocol, or what is special about it
   core::Duration length{};
   std::vector<Chunk> chunks;
   std::size_t bytes = 0;
@@ -53,5 +54,12 @@ struct Recording {
 // Records `length` of the device's output; the session's opening request (if
 // the protocol has one) is heard by the device first.
 Recording record(std::string_view protocol, core::Duration length, unsigned seed = 1);
+
+// A Masimo oximeter whose patient swings past the limits on every other
+// line: SpO2 98 and 80, pulse 75 and 135. With no condition delay (see
+// alarm_swing_profile) every line raises or clears alarms, so what is
+// measured is mostly alarm transitions: their messages, the journal's
+// commit before each is published, the publication.
+Recording record_alarm_swings(core::Duration length);
 
 }  // namespace vigil::bench

@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
     const auto m = reading(++seq, system_clock::now());
     const auto start = steady_clock::now();
     j.queue(m);
+    j.hand_over();  // one reading per device read, as vigild hands them over at this pace
     queue.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
   }
   queue.print("reading handed to the writer (core thread)");

@@ -162,7 +162,17 @@ def markdown(r):
         d, f = core.get((proto, "decode")), core.get((proto, "full"))
         out.append(f"| {proto} | {_si(d and d['obs_per_cpu_s'])} | {_si(f and f['obs_per_cpu_s'])} | "
                    f"{_si(f and f['obs_per_s'])} | {_si(f and f['device_s_per_cpu_s'])} |")
-    out += ["", "The full path includes handing each reading to the journal's writer thread (SQLite, batched).", ""]
+    out += ["", "The full path includes handing each reading to the journal's writer thread (SQLite, batched)."]
+    alarms, ecg = core.get(("masimo-alarms", "full")), core.get(("hl7-ecg", "full"))
+    if alarms:
+        out[-1] += (" masimo-alarms: the patient is past the SpO2 and pulse limits on every other line, with no "
+                    f"condition delay, so the path carries {_si(alarms.get('alarms_per_cpu_s'))} alarm transitions "
+                    "per CPU-second, each committed to the journal before it is published.")
+    if ecg:
+        out[-1] += (" hl7-ecg: one ORU^R01 a second with a second of ECG lead II at 250 samples/s beside heart "
+                    "rate and SpO2; its device-seconds per CPU-second include the QRS detector and rhythm "
+                    "analysis.")
+    out += [""]
 
     v, p, fl = r["peer"]["vigild"], r["peer"]["peer"], r["peer"]["floor"]
     vl, pl, fll = lat(v), lat(p), lat(fl)

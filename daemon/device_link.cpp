@@ -141,6 +141,7 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
   auto conn = std::make_unique<Connection>();
   conn->stream = std::move(stream);
   conn->session = protocol_->make_session();
+  conn->description = conn->stream->describe();
   Connection* c = conn.get();
   connections_.push_back(std::move(conn));
   std::weak_ptr<bool> alive = alive_;
@@ -151,7 +152,7 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
       [this, c, alive](const std::string& reason) {
         if (!alive.expired()) on_closed(c, reason);
       });
-  report(health_.opening("opened " + c->stream->describe() + ", waiting for data", clock_.now()));
+  report(health_.opening("opened " + c->description + ", waiting for data", clock_.now()));
   drivers::DecodeOutput out;
   c->session->on_open(out);
   deliver(*c, out);
@@ -160,12 +161,13 @@ void DeviceLink::adopt(std::unique_ptr<drivers::ByteStream> stream) {
 void DeviceLink::on_bytes(Connection& c, std::span<const std::uint8_t> bytes) {
   if (callbacks_.on_raw) callbacks_.on_raw(*this, false, bytes);
   const auto frames_before = c.session->stats().frames_ok;
-  drivers::DecodeOutput out;
+  drivers::DecodeOutput& out = c.out;
+  out.clear();
   c.session->on_bytes(bytes, out);
   const auto now = clock_.now();
   if (c.session->stats().frames_ok > frames_before) {
     backoff_ = std::chrono::milliseconds{500};
-    report(health_.frames_decoded(c.stream->describe(), now));
+    report(health_.frames_decoded(c.description, now));
   }
   note_errors(out, now);
   deliver(c, out);

@@ -59,6 +59,10 @@ class DeviceLink {
   struct Connection {
     std::unique_ptr<drivers::ByteStream> stream;
     std::unique_ptr<drivers::DeviceSession> session;
+    std::string description;  // the stream's, made once: the link names it when it comes up
+    // Each read's output, cleared and filled again: a read allocates nothing
+    // for it once the vectors have grown to a read's worth.
+    drivers::DecodeOutput out;
   };
 
   void open();

@@ -397,6 +397,7 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
   if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
   if (!out.beats.empty() || out.device_clock_end) b->on_beats(link.id(), out, now);
   if (!out.waveforms.empty()) b->on_waveforms(link.id(), out.waveforms, now);
+  journal_->hand_over();
 }
 
 void VigilDaemon::on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes) {
@@ -477,6 +478,7 @@ void VigilDaemon::tick() {
   }
   for (auto& link : links_) link->check(now);
   for (auto& [id, b] : beds_) b->tick(now);
+  journal_->hand_over();
   check_journal(now);
   if (hl7_)
     for (const auto& a : hl7_->tick(now))

@@ -60,10 +60,16 @@ class Journal {
                      core::TimePoint now);
   bool reserve_seq(const std::string& bed, std::uint64_t up_to);
 
-  // Queued for the writer thread; never blocks the caller.
+  // Queued for the writer thread; never blocks the caller. Readings are
+  // gathered on the caller's side until hand_over() (or until a few dozen
+  // are waiting); link events go at once.
   void queue(vigil::v1::BusMessage m);
   // An observation as published, handed over as its row (no copy of the message).
   void queue(const vigil::v1::Observation& o);
+  // The gathered readings to the writer: after each device read and tick.
+  void hand_over() {
+    if (writer_) writer_->hand_over();
+  }
   // Readings dropped at the writer's queue bound since open (benchmarks).
   std::uint64_t readings_shed() const { return writer_ ? writer_->shed() : 0; }
   // Retention: the writer deletes what is older, in the background.

@@ -126,6 +126,7 @@ JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
     : options_{std::move(options)}, report_{std::move(report)}, thread_{[this] { run(); }} {}
 
 JournalWriter::~JournalWriter() {
+  hand_over();
   {
     std::lock_guard lock{mutex_};
     stopping_ = true;
@@ -135,27 +136,42 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::write(v1::BusMessage m) {
-  // Link events are few and say when a device was lost or came back: kept.
-  const bool reading = !m.has_link();
-  push({std::move(m), std::chrono::steady_clock::now()}, reading);
+  // Link events are few and say when a device was lost or came back: kept,
+  // and handed over at once.
+  const bool link = m.has_link();
+  gather(std::move(m));
+  if (link || gathered_.size() >= kHandOverRows) hand_over();
 }
 
 void JournalWriter::write(ObservationRow row) {
-  push({std::move(row), std::chrono::steady_clock::now()}, true);
+  gather(std::move(row));
+  if (gathered_.size() >= kHandOverRows) hand_over();
 }
 
-void JournalWriter::push(Item item, bool reading) {
+void JournalWriter::gather(Item::What what) {
+  if (gathered_.empty()) gathered_since_ = std::chrono::steady_clock::now();
+  gathered_.push_back({std::move(what), gathered_since_});
+}
+
+void JournalWriter::hand_over() {
+  if (gathered_.empty()) return;
   bool full = false;
   {
     std::lock_guard lock{mutex_};
-    if (queue_.size() >= options_.max_queue && reading) {
-      ++dropped_;
-      shed_.fetch_add(1, std::memory_order_relaxed);
-      return;
+    const auto before = queue_.size();
+    for (auto& item : gathered_) {
+      const bool reading = !std::holds_alternative<v1::BusMessage>(item.what) ||
+                           !std::get<v1::BusMessage>(item.what).has_link();
+      if (reading && queue_.size() >= options_.max_queue) {
+        ++dropped_;
+        shed_.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      queue_.push_back(std::move(item));
     }
-    queue_.push_back(std::move(item));
-    full = queue_.size() == options_.batch_rows;
+    full = before < options_.batch_rows && queue_.size() >= options_.batch_rows;
   }
+  gathered_.clear();
   if (full) wake_.notify_one();
 }
 
@@ -167,7 +183,7 @@ void JournalWriter::prune(core::TimePoint before) {
   wake_.notify_one();
 }
 
-bool JournalWriter::take(std::deque<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning) {
+bool JournalWriter::take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning) {
   std::unique_lock lock{mutex_};
   // A prune in progress goes on at once, taking whatever readings arrived
   // meanwhile; otherwise readings gather for one flush interval.
@@ -217,8 +233,12 @@ void JournalWriter::run() {
     status.problem = problem;
   };
   bool running = true;
+  std::vector<Item> batch;
   while (running) {
-    std::deque<Item> batch;
+    // Emptied, not freed: it goes back to the core at the next take(). What
+    // a burst made it grow to beyond a few batches is given back.
+    batch.clear();
+    if (batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
     std::optional<std::int64_t> requested;
     running = take(batch, requested, pruning);
     if (requested) {

@@ -11,18 +11,21 @@
 // committed since, the writer fsyncs the log, off the alarm path.
 //
 // It owns its own SQLite connection; nothing but the queue is shared with
-// the core. It says how it is doing through a callback, called on its own
-// thread (the daemon posts it to the core's event loop).
+// the core. The core does not take the queue's lock for every reading: it
+// gathers them and hands them over together (hand_over(): at the end of each
+// device read, on every tick, and whenever kHandOverRows are waiting), so
+// the lock and the clock cost a read, not a reading. It says how it is doing through a callback, called on
+// its own thread (the daemon posts it to the core's event loop).
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "core/time.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -77,10 +80,16 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  // An observation or link event as published (seq stamped). Never blocks
-  // for longer than a queue push.
+  static constexpr std::size_t kHandOverRows = 64;
+
+  // An observation or link event as published (seq stamped), kept on the
+  // core's side until the next hand_over() (a link event is handed over at
+  // once). Never blocks for longer than a queue push.
   void write(vigil::v1::BusMessage m);
   void write(ObservationRow row);
+  // What the core gathered goes to the writer's queue; readings beyond the
+  // queue's bound are dropped and counted there.
+  void hand_over();
   // Deletes rows older than `before` from every table but the bed states.
   void prune(core::TimePoint before);
   // Readings dropped at the queue's bound since the start, as of now.
@@ -90,24 +99,32 @@ class JournalWriter {
 
  private:
   struct Item {
-    std::variant<ObservationRow, vigil::v1::BusMessage> what;
+    using What = std::variant<ObservationRow, vigil::v1::BusMessage>;
+    What what;
     std::chrono::steady_clock::time_point queued;
   };
-  void push(Item item, bool reading);
+  void gather(Item::What what);
   void run();
-  bool take(std::deque<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning);
+  bool take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning);
   std::string sync_log();  // a problem, or ""
 
   JournalWriterOptions options_;
   Report report_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Item> queue_;
+  // Two buffers take turns: the core fills this one while the writer
+  // writes the other, and each keeps its capacity, so a reading costs the
+  // core no allocation of the queue's own.
+  std::vector<Item> queue_;
   std::optional<std::int64_t> prune_before_us_;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
   std::atomic<bool> unsynced_{false};
   std::atomic<std::uint64_t> shed_{0};
+  // The core thread's own: gathered since the last hand_over(), and when the
+  // first of them came.
+  std::vector<Item> gathered_;
+  std::chrono::steady_clock::time_point gathered_since_;
   std::thread thread_;
 };
 

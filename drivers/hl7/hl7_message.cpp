@@ -102,6 +102,11 @@ const Hl7Segment* Hl7Message::first(std::string_view name) const {
 }
 
 std::string Hl7Message::component(std::string_view field, std::size_t c) const {
+  std::string scratch;
+  return std::string{component(field, c, scratch)};
+}
+
+std::string_view Hl7Message::component(std::string_view field, std::size_t c, std::string& scratch) const {
   if (c == 0) return {};
   // Walked to, not split into a vector: this runs for every field of every row.
   auto rest = first_part(field, delimiters.repetition);
@@ -111,8 +116,9 @@ std::string Hl7Message::component(std::string_view field, std::size_t c) const {
     rest.remove_prefix(sep + 1);
   }
   const auto comp = first_part(rest, delimiters.component);
-  if (comp.find(delimiters.escape) == std::string_view::npos) return std::string{comp};
-  return hl7_unescape(comp, delimiters);
+  if (comp.find(delimiters.escape) == std::string_view::npos) return comp;
+  scratch = hl7_unescape(comp, delimiters);
+  return scratch;
 }
 
 std::vector<std::string> Hl7Message::repetitions(std::string_view field) const {

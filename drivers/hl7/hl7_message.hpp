@@ -60,6 +60,10 @@ struct Hl7Message {
   // Component c (1-based) of the first repetition of a field, unescaped;
   // subcomponents stay joined.
   std::string component(std::string_view field, std::size_t c) const;
+  // The same as a view: into the message when the component holds no escape
+  // (nearly always), else into `scratch`, which must outlive the view. For
+  // the rows read once per reading, where a string each would be an allocation.
+  std::string_view component(std::string_view field, std::size_t c, std::string& scratch) const;
   // Every repetition of a field, unescaped, components joined.
   std::vector<std::string> repetitions(std::string_view field) const;
 };

@@ -132,8 +132,9 @@ struct MetricLookup {
 };
 
 MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
-  const auto code = parse_code(m.component(obx3, 1));
-  const auto ref = m.component(obx3, 2);
+  std::string scratch_code, scratch_ref;
+  const auto code = parse_code(m.component(obx3, 1, scratch_code));
+  const auto ref = m.component(obx3, 2, scratch_ref);
   std::optional<Metric> by_code, by_ref;
   for (const auto& a : kMetricAliases) {
     if (code && a.code == *code) by_code = a.metric;
@@ -141,13 +142,15 @@ MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
   }
   if (by_code && by_ref && *by_code != *by_ref) {
     return {std::nullopt, "OBX-3 code " + std::to_string(*code) + " is " + std::string(core::name(*by_code)) +
-                              " but its name " + ref + " is " + std::string(core::name(*by_ref))};
+                              " but its name " + std::string(ref) + " is " +
+                              std::string(core::name(*by_ref))};
   }
   return {by_code ? by_code : by_ref, {}};
 }
 
 UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
-  const auto first = m.component(obx6, 1), second = m.component(obx6, 2);
+  std::string scratch_first, scratch_second;
+  const auto first = m.component(obx6, 1, scratch_first), second = m.component(obx6, 2, scratch_second);
   if (trim(first).empty() && trim(second).empty()) return UnitKind::none;
   for (const auto& text : {first, second}) {
     for (const auto& a : kUnitAliases) {
@@ -175,7 +178,8 @@ constexpr int kInvalid = 1, kQuestionable = 2, kDemo = 4;
 
 int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
   int flags = 0;
-  const auto status = m.component(obx.field(11), 1);
+  std::string scratch;
+  const auto status = m.component(obx.field(11), 1, scratch);
   if (status == "X" || status == "N" || status == "W" || status == "D") flags |= kInvalid;
   constexpr std::string_view invalid[] = {"INV", "INVALID", "NI",  "NA",   "NAV",  "OFF",
                                           "MSK", "OTH",     "NAN", "PINF", "NINF", "NOT-AVAILABLE"};
@@ -200,8 +204,7 @@ struct RowTime {
   std::string problem;
 };
 
-RowTime row_time(std::string_view obx14, std::string_view obr7, const std::optional<Hl7Time>& msh7) {
-  const auto text = trim(obx14.empty() ? obr7 : obx14);
+RowTime row_time(std::string_view text, const std::optional<Hl7Time>& msh7) {
   if (text.empty()) return {};
   auto t = parse_hl7_time(text);
   if (!t) return {std::nullopt, "observation time '" + std::string(text) + "' is not an HL7 time"};
@@ -215,9 +218,8 @@ std::string describe_row(const Hl7Segment& obx) {
 
 class RowReader {
  public:
-  RowReader(const Hl7Message& m, OruContent& out) : m_(m), out_(out) {
-    if (const auto* msh = m.first("MSH")) msh7_ = parse_hl7_time(m.component(msh->field(7), 1));
-  }
+  RowReader(const Hl7Message& m, std::optional<Hl7Time> msh7, OruContent& out)
+      : m_(m), out_(out), msh7_(msh7) {}
 
   void read(const Hl7Segment& obx, std::string_view obr7) {
     const auto found = lookup_metric(m_, obx.field(3));
@@ -236,19 +238,21 @@ class RowReader {
     if ((flags & kDemo) != 0) ++out_.demo_or_test;
     core::Reading r{metric, 0, {}, std::nullopt};
     if ((flags & kQuestionable) != 0) r.quality.set(QualityFlag::questionable);
-    const auto raw = m_.component(obx.field(5), 1);
-    const auto type = m_.component(obx.field(2), 1);
+    std::string scratch_raw, scratch_type;
+    const auto raw = m_.component(obx.field(5), 1, scratch_raw);
+    const auto type = m_.component(obx.field(2), 1, scratch_type);
     std::optional<double> value;
     if (!trim(raw).empty() && (flags & kInvalid) == 0) {
-      if (type != "NM" && !type.empty()) return problem(obx, "value type " + type + " where NM was expected");
+      if (type != "NM" && !type.empty())
+        return problem(obx, "value type " + std::string(type) + " where NM was expected");
       value = parse_nm(raw);
-      if (!value) return problem(obx, "value '" + raw + "' is not a number");
+      if (!value) return problem(obx, "value '" + std::string(raw) + "' is not a number");
       if (!convert(metric, lookup_unit(m_, obx.field(6)), *value)) {
         return problem(obx, "unit '" + std::string(obx.field(6)) + "' cannot be read as " +
                                 std::string(core::info(metric).ucum_unit));
       }
     }
-    const auto time = row_time(obx.field(14), obr7, msh7_);
+    const auto& time = time_of(obx.field(14), obr7);
     if (!time.problem.empty()) problem(obx, time.problem);
     if (value && (*value < 0 || *value > plausible_max(metric))) value.reset();
     if (!value) r.quality.set(QualityFlag::invalid);
@@ -273,10 +277,22 @@ class RowReader {
     out_.problems.push_back(describe_row(obx) + ": " + what);
   }
 
+  // The rows of a message mostly carry one time: it is parsed once.
+  const RowTime& time_of(std::string_view obx14, std::string_view obr7) {
+    const auto text = trim(obx14.empty() ? obr7 : obx14);
+    if (!time_text_ || *time_text_ != text) {
+      time_ = row_time(text, msh7_);
+      time_text_ = text;
+    }
+    return time_;
+  }
+
   const Hl7Message& m_;
   OruContent& out_;
   std::optional<Hl7Time> msh7_;
   std::vector<Metric> seen_;
+  std::optional<std::string> time_text_;
+  RowTime time_;
 };
 
 std::string_view unit_field(Metric m) {
@@ -337,8 +353,11 @@ std::string encode_oru_r01(const OruR01& msg) {
 
 OruContent decode_oru_r01(const Hl7Message& msg) {
   OruContent out;
-  RowReader reader(msg, out);
-  Hl7WaveformReader waves(msg);
+  // MSH-7 gives its UTC offset to times without one; read once for both readers.
+  std::optional<Hl7Time> msh7;
+  if (const auto* msh = msg.first("MSH")) msh7 = parse_hl7_time(msg.component(msh->field(7), 1));
+  RowReader reader(msg, msh7, out);
+  Hl7WaveformReader waves(msg, msh7);
   std::string obr7;
   for (const auto& seg : msg.segments) {
     if (seg.name() == "OBR") {

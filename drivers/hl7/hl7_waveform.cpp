@@ -144,9 +144,7 @@ core::Result<std::vector<double>> parse_numeric_array(std::string_view value, ch
   return out;
 }
 
-Hl7WaveformReader::Hl7WaveformReader(const Hl7Message& m) : m_{m} {
-  if (const auto* msh = m.first("MSH")) msh7_ = parse_hl7_time(m.component(msh->field(7), 1));
-}
+Hl7WaveformReader::Hl7WaveformReader(const Hl7Message& m, std::optional<Hl7Time> msh7) : m_{m}, msh7_{msh7} {}
 
 bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time) {
   const std::string type = m_.component(obx.field(2), 1);

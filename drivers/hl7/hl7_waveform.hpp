@@ -82,7 +82,8 @@ core::Result<std::vector<double>> parse_numeric_array(std::string_view value, ch
 // reader hands it every OBX row first; rows it takes are not numerics.
 class Hl7WaveformReader {
  public:
-  explicit Hl7WaveformReader(const Hl7Message& m);
+  // `msh7`: the message's MSH-7, as read by the caller.
+  Hl7WaveformReader(const Hl7Message& m, std::optional<Hl7Time> msh7);
 
   // True when the row is a waveform row or a facet of the current one.
   // `group_time` is OBR-7 of the row's group.

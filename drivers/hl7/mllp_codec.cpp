@@ -144,7 +144,8 @@ class Hl7Session final : public DeviceSession {
 
   Verdict read(const Hl7Message& m, DecodeOutput& out) {
     const auto* msh = m.first("MSH");
-    const auto label = "hl7: message " + m.component(msh->field(10), 1) + ": ";
+    // Made only for a message that has something to say.
+    auto label = [&] { return "hl7: message " + m.component(msh->field(10), 1) + ": "; };
     const auto type = m.component(msh->field(9), 1), trigger = m.component(msh->field(9), 2);
     const auto processing = m.component(msh->field(11), 1);
     Verdict v;
@@ -156,15 +157,15 @@ class Hl7Session final : public DeviceSession {
            "processing id " + processing + " is not P (production): no patient data read"};
     }
     if (v.code != AckCode::accept) {
-      out.errors.push_back(label + v.text);
+      out.errors.push_back(label() + v.text);
       return v;
     }
     auto content = decode_oru_r01(m);
     out.readings.insert(out.readings.end(), content.readings.begin(), content.readings.end());
     for (auto& w : content.waveforms) out.waveforms.push_back(std::move(w));
-    for (const auto& p : content.problems) out.errors.push_back(label + p);
+    for (const auto& p : content.problems) out.errors.push_back(label() + p);
     if (content.demo_or_test > 0) {
-      out.errors.push_back(label + std::to_string(content.demo_or_test) +
+      out.errors.push_back(label() + std::to_string(content.demo_or_test) +
                            " rows marked demo or test data by the device, read as invalid");
     }
     if (content.problems.empty()) return v;

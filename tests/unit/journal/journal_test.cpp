@@ -144,6 +144,7 @@ TEST_CASE(
   REQUIRE(j.open("d1", T0));
   for (std::uint64_t i = 1; i <= 600; ++i)
     j.queue(observation("bed-1", i, 97, T0 + std::chrono::milliseconds(i)));
+  j.hand_over();  // as the daemon does after each device read
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 600; }));
   std::size_t batches = 0;
   for (const auto& r : reports.all) {
@@ -217,8 +218,44 @@ TEST_CASE("A full batch of readings is written at once, not at the next flush in
       {.path = dir.file("journal.db"), .flush_interval = 60s, .max_queue = 1000, .batch_rows = 300},
       reports.callback()};
   for (std::uint64_t i = 1; i <= 300; ++i) w.write(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
+  w.hand_over();
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 300; }, 30s));
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") == 300);
+}
+
+TEST_CASE(
+    "Readings are gathered on the core's side and handed over together: a few wait for hand_over(), a few "
+    "dozen go on their own, a link event takes the readings before it along, and none is lost at the stop") {
+  test::TempDir dir;
+  {
+    Journal created{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(created.open("d0", T0));
+    created.close(T0);
+  }
+  Reports reports;
+  {
+    JournalWriter w{{.path = dir.file("journal.db"), .flush_interval = 50ms}, reports.callback()};
+    std::uint64_t seq = 0;
+    for (std::size_t i = 0; i < JournalWriter::kHandOverRows; ++i)
+      w.write(observation("bed-1", ++seq, 97, T0 + std::chrono::seconds(seq)));
+    REQUIRE(reports.wait([](const auto& r) { return r.rows_written == JournalWriter::kHandOverRows; }));
+    w.write(observation("bed-1", ++seq, 97, T0 + std::chrono::seconds(seq)));
+    w.hand_over();
+    REQUIRE(reports.wait([](const auto& r) { return r.rows_written == JournalWriter::kHandOverRows + 1; }));
+    w.write(observation("bed-1", ++seq, 97, T0 + std::chrono::seconds(seq)));
+    v1::BusMessage link;
+    link.mutable_link()->set_bed("bed-1");
+    link.mutable_link()->set_device("ox");
+    link.mutable_link()->set_state(v1::DOWN);
+    link.mutable_link()->set_seq(++seq);
+    set_time(link.mutable_link()->mutable_time(), T0 + std::chrono::seconds(seq));
+    w.write(link);
+    REQUIRE(reports.wait([](const auto& r) { return r.rows_written == JournalWriter::kHandOverRows + 3; }));
+    w.write(observation("bed-1", ++seq, 97, T0 + std::chrono::seconds(seq)));
+  }  // gathered, never handed over: the stop takes it along
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") ==
+        static_cast<std::int64_t>(JournalWriter::kHandOverRows + 3));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
 }
 
 TEST_CASE("A reading without a value (the device says invalid) is not journalled and stops nothing") {
@@ -229,6 +266,7 @@ TEST_CASE("A reading without a value (the device says invalid) is not journalled
   j.queue(observation("bed-1", 1, 97, T0));
   j.queue(observation("bed-1", 2, std::numeric_limits<double>::quiet_NaN(), T0 + 1s));
   j.queue(observation("bed-1", 3, 96, T0 + 2s));
+  j.hand_over();
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 2; }));
   CHECK(j.available());
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 2);
@@ -343,6 +381,7 @@ TEST_CASE("Retention deletes readings, alarms and commands older than the cutoff
     j.queue(observation("bed-1", i, 97, old + std::chrono::seconds(i)));
   for (std::uint64_t i = 5001; i <= 5100; ++i)
     j.queue(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
+  j.hand_over();
   REQUIRE(j.write_bed("bed-1", {alarm("bed-1", 1, v1::RAISED, old)}, state("bed-1", "PAT-1"), old));
   REQUIRE(j.write_bed("bed-1", {alarm("bed-1", 5101, v1::CLEARED, T0)}, state("bed-1", "PAT-1"), T0));
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 5100; }));
