@@ -26,7 +26,7 @@ struct Fixture {
   std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("vigil-history-fuzz-" + std::to_string(getpid()) + ".db");
   std::unique_ptr<vigil::daemon::Journal> journal;
-  std::unique_ptr<vigil::sqlite::Database> db;
+  std::unique_ptr<vigil::daemon::sqlite::Database> db;
 
   void remove_journal() const {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -65,7 +65,8 @@ struct Fixture {
         if (!journal->write_bed(bed, {m}, state, at)) std::abort();
       }
     }
-    db = std::make_unique<vigil::sqlite::Database>(path.string(), vigil::sqlite::Database::Mode::read_only);
+    db = std::make_unique<vigil::daemon::sqlite::Database>(path.string(),
+                                                           vigil::daemon::sqlite::Database::Mode::read_only);
   }
   ~Fixture() {
     db.reset();
