@@ -81,12 +81,10 @@ bool matches(const v1::AlarmHistoryEntry& e, const v1::AlarmHistoryQuery& q) {
 }
 
 // The patient admitted to the bed at `t`, from the journal's sessions.
-std::string patient_at(sqlite::Database& db, const std::string& bed, std::int64_t t_us) {
-  auto s = db.prepare(
-      "SELECT patient_id FROM sessions WHERE bed = ?1 AND kind = 'patient' AND started_us <= ?2 "
-      "AND (ended_us IS NULL OR ended_us > ?2) ORDER BY started_us DESC LIMIT 1");
-  s.bind(1, bed).bind(2, t_us);
-  return s.step() ? s.text(0) : std::string{};
+std::string patient_at(sqlite::Statement& patients, const std::string& bed, std::int64_t t_us) {
+  patients.reset();
+  patients.bind(1, bed).bind(2, t_us);
+  return patients.step() ? patients.text(0) : std::string{};
 }
 
 }  // namespace
@@ -114,6 +112,9 @@ core::Result<v1::AlarmHistoryPage> alarm_history(sqlite::Database& db, const v1:
       .bind(5, after ? after->alarm_id : std::string{});
   auto transitions =
       db.prepare("SELECT event FROM alarm_transitions WHERE alarm_id = ?1 ORDER BY time_us, seq");
+  auto patients = db.prepare(
+      "SELECT patient_id FROM sessions WHERE bed = ?1 AND kind = 'patient' AND started_us <= ?2 "
+      "AND (ended_us IS NULL OR ended_us > ?2) ORDER BY started_us DESC LIMIT 1");
   v1::AlarmHistoryPage page;
   std::size_t scanned = 0;
   Cursor last;
@@ -135,7 +136,7 @@ core::Result<v1::AlarmHistoryPage> alarm_history(sqlite::Database& db, const v1:
     if (events.empty()) continue;
     auto e = entry_of(std::move(events));
     if (!matches(e, q)) continue;
-    e.set_patient_id(patient_at(db, e.bed(), last.first_us));
+    e.set_patient_id(patient_at(patients, e.bed(), last.first_us));
     *page.add_alarms() = std::move(e);
   }
   if (more) page.set_next_page(page_token(last));
