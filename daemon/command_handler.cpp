@@ -322,6 +322,10 @@ constexpr CommandRow kCommands[] = {
     {.command = v1::CommandRequest::kReload, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
     {.command = v1::CommandRequest::kHl7DeadLetters, .role = Role::VIEWER, .bed = no_bed, .run = nullptr},
     {.command = v1::CommandRequest::kHl7Resend, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
+    {.command = v1::CommandRequest::kAlarmHistory,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.alarm_history().bed(); },
+     .run = nullptr},
 };
 
 std::string command_names() {
@@ -383,11 +387,36 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
   return out;
 }
 
+bool VigilDaemon::defer_command(const std::string& bytes, const std::string& identity,
+                                CommandServer::Reply reply) {
+  v1::CommandRequest req;
+  if (!history_ || !req.ParseFromString(bytes) || !req.has_alarm_history()) return false;
+  if (zap_ && zap_->role_of(identity) < required_role(req)) return false;
+  const auto& bed_id = req.alarm_history().bed();
+  if (!bed_id.empty() && !bed(bed_id)) return false;
+  history_->submit(std::move(req), [this, reply = std::move(reply)](v1::CommandReply r) {
+    if (bus_) r.set_daemon_id(bus_->daemon_id());
+    if (!r.ok()) spdlog::warn("command refused: {}", r.error());
+    std::string out;
+    r.SerializeToString(&out);
+    reply(out);
+  });
+  return true;
+}
+
 // Every command but the queries is journalled with its author and result
 // before the reply goes out.
 v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   if (req.has_replay()) return replay(req);
   if (req.has_hl7_dead_letters()) return hl7_dead_letters(req);
+  if (req.has_alarm_history()) {
+    const auto& bed_id = req.alarm_history().bed();
+    if (!bed_id.empty() && !bed(bed_id))
+      return error_reply(req, "alarm_history.bed", "no bed '" + bed_id + "'", core::ErrorCode::not_found);
+    // Never on the core thread: only the command channel's history reader answers it.
+    return error_reply(req, "alarm_history", "answered through the command channel only",
+                       core::ErrorCode::unavailable);
+  }
   auto reply = run_command(req);
   if (req.has_status() || req.has_snapshot()) return reply;
   if (!journal_->write_command(req, reply, clock_.now()) && reply.ok())

@@ -46,7 +46,8 @@ void CommandServer::serve_one() {
     // No ZAP handler ran (plain loopback socket): no identity.
   }
   std::string reply;
-  if (body.size() > kMaxRequest) {
+  const bool oversized = body.size() > kMaxRequest;
+  if (oversized) {
     vigil::v1::CommandReply r;
     r.set_ok(false);
     r.set_error_field("request");
@@ -54,14 +55,25 @@ void CommandServer::serve_one() {
                 std::to_string(kMaxRequest) + " a command may be");
     r.SerializeToString(&reply);
     spdlog::warn("command channel: refused an oversized request ({} bytes)", body.size());
-  } else {
-    reply = handler_(body.to_string(), identity);
   }
   // Everything before the body is the envelope (routing id, and the empty
   // delimiter of a REQ client): it goes back as it came.
-  for (std::size_t i = 0; i + 1 < frames.size(); ++i)
-    socket_.send(zmq::buffer(frames[i].data(), frames[i].size()),
-                 zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  std::vector<std::string> envelope;
+  for (std::size_t i = 0; i + 1 < frames.size(); ++i) envelope.push_back(frames[i].to_string());
+  if (!oversized && deferred_) {
+    std::weak_ptr<CommandServer*> alive = self_;
+    auto later = [alive, envelope](const std::string& r) {
+      if (auto server = alive.lock()) (*server)->send_reply(envelope, r);
+    };
+    if (deferred_(body.to_string(), identity, later)) return;
+  }
+  if (!oversized) reply = handler_(body.to_string(), identity);
+  send_reply(envelope, reply);
+}
+
+void CommandServer::send_reply(const std::vector<std::string>& envelope, const std::string& reply) {
+  for (const auto& frame : envelope)
+    socket_.send(zmq::buffer(frame), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait);
 }
 

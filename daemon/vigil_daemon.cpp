@@ -120,6 +120,10 @@ void VigilDaemon::start() {
   commands_ = std::make_unique<CommandServer>(
       io_, zmq_, config_.command_endpoint(),
       [this](const std::string& r, const std::string& who) { return execute_bytes(r, who); }, curve_secret);
+  history_ = std::make_unique<HistoryReader>(io_, config_.journal_path());
+  commands_->defer_with([this](const std::string& r, const std::string& who, CommandServer::Reply reply) {
+    return defer_command(r, who, std::move(reply));
+  });
   spdlog::info("commands on {}", config_.command_endpoint());
   const core::Duration window =
       std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};

@@ -1,8 +1,8 @@
 #pragma once
 // vigild's wiring: config in, the journal, device links, bed monitors, the
 // bus and the command channel, all on one event loop thread with an injected
-// clock. The journal's writer is the only other thread; its news comes back
-// through the event loop.
+// clock. The journal's writer and the alarm history reader are the only
+// other threads; their news comes back through the event loop.
 //
 // On start the journal gives back each bed's patient, infusion, baseline and
 // alarms and the streams' sequence numbers; what was restored is published
@@ -22,6 +22,7 @@
 #include "daemon/capture_writer.hpp"
 #include "daemon/command_server.hpp"
 #include "daemon/device_link.hpp"
+#include "daemon/history_reader.hpp"
 #include "daemon/profile_config.hpp"
 #include "daemon/zap_authenticator.hpp"
 #include "hl7out/hl7_outbound.hpp"
@@ -54,6 +55,9 @@ class VigilDaemon {
   // One command, one reply (command_handler.cpp).
   vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
   std::string execute_bytes(const std::string& request, const std::string& identity = {});
+  // Takes an alarm history query off the core thread (to the HistoryReader);
+  // false for every other request, and for one it refuses (execute_bytes says why).
+  bool defer_command(const std::string& request, const std::string& identity, CommandServer::Reply reply);
 
  private:
   void on_output(DeviceLink& link, drivers::DecodeOutput& out);
@@ -89,6 +93,7 @@ class VigilDaemon {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
+  std::unique_ptr<HistoryReader> history_;    // after commands_: stopped before it
   std::unique_ptr<hl7out::Hl7Outbound> hl7_;  // hospital systems (docs/hl7.md); none configured: null
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
   std::map<std::string, std::string> bed_profiles_;  // configured profile per bed

@@ -8,6 +8,9 @@
 #include <sstream>
 #include <vector>
 
+#include "core/curve_keys.hpp"
+#include "station/web_server.hpp"
+
 namespace vigil::station {
 namespace pb = google::protobuf;
 using vigil::v1::station::StationConfig;
@@ -39,6 +42,16 @@ class Collector final : public pb::io::ErrorCollector {
   std::string path_;
   std::vector<std::string> errors_;
 };
+
+// A key file that cannot be used is said at --check-config, not found out at
+// the first connection.
+std::string key_file_problem(const std::string& path, bool needs_secret) {
+  auto keys = core::read_curve_key_file(path);
+  if (!keys) return keys.error();
+  if (needs_secret && keys->secret_key.empty())
+    return path + ": no 'secret:' line (key_file is the station's .key file, not its .pub)";
+  return "";
+}
 
 bool endpoint_ok(const std::string& e) {
   return e.starts_with("tcp://") || e.starts_with("ipc://");
@@ -74,7 +87,18 @@ void validate(const StationConfig& c, const pb::TextFormat::ParseInfoTree& tree,
          daemon.command_endpoint().empty() ? i : -1,
          "command_endpoint must be tcp://host:port (vigild's command_endpoint: snapshots and "
          "acknowledgements)");
+    if (!daemon.server_key_file().empty()) {
+      if (c.key_file().empty())
+        at(*t, dd, "server_key_file", -1,
+           "server_key_file needs the station's own key_file (vigil-ctl keygen) to connect with CURVE");
+      else if (const auto why = key_file_problem(daemon.server_key_file(), false); !why.empty())
+        at(*t, dd, "server_key_file", -1, why);
+    }
   }
+  if (!c.listen().empty())
+    if (const auto why = listen_problem(c.listen()); !why.empty()) at(tree, d, "listen", -1, why);
+  if (!c.key_file().empty())
+    if (const auto why = key_file_problem(c.key_file(), true); !why.empty()) at(tree, d, "key_file", -1, why);
 }
 
 }  // namespace

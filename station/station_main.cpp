@@ -11,6 +11,7 @@
 #include "station/station_config.hpp"
 #include "station/station_service.hpp"
 #include "station/terminal_view.hpp"
+#include "station/web_server.hpp"
 
 namespace {
 
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!listen.empty()) config->set_listen(listen);
+  if (const auto why = vigil::station::listen_problem(config->listen()); !no_web && !why.empty()) {
+    std::cerr << "vigil-station: " << why << "\n";
+    return 1;
+  }
 
   boost::asio::io_context io;
   vigil::core::SystemClock clock;

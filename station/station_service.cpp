@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <stdexcept>
 
+#include "client/curve_client.hpp"
 #include "client/vigild_replay.hpp"
 #include "display/bus_line_format.hpp"
 
@@ -49,6 +51,13 @@ void StationService::start() {
     o.command_endpoint = d.command_endpoint();
     o.beds.assign(d.bed().begin(), d.bed().end());
     o.replay = client::vigild_replay_protocol();
+    if (!d.server_key_file().empty()) {
+      const client::CurveClientFiles curve{config_.key_file(), d.server_key_file()};
+      o.secure_socket = [curve, name = d.name()](zmq::socket_t& socket) {
+        if (auto applied = client::apply_curve(socket, curve); !applied)
+          throw std::runtime_error("daemon '" + name + "': " + applied.error());
+      };
+    }
     Watched* self = w.get();
     client::ClientCallbacks cb;
     cb.snapshot = [this, self](const v1::BedStatus& s) {
@@ -152,7 +161,38 @@ void StationService::on_client_event(Watched& w, const client::ClientEvent& e) {
   changed(true);
 }
 
+void StationService::history(const v1::station::PageRequest& r, ReplyHandler done) {
+  auto it =
+      std::find_if(watched_.begin(), watched_.end(), [&](auto& w) { return w->config.name() == r.daemon(); });
+  if (it == watched_.end())
+    return done(page_reply(r.request_id(), false, "no daemon named '" + r.daemon() + "'"));
+  Watched& w = **it;
+  v1::CommandRequest cmd;
+  cmd.set_actor(trimmed(r.operator_name()));
+  cmd.set_station(config_.name());
+  *cmd.mutable_alarm_history() = r.alarm_history();
+  const std::string id = r.request_id(), daemon = r.daemon();
+  auto sent = w.client->send(
+      cmd,
+      [done, id, daemon](const v1::CommandReply& reply) {
+        auto answer = page_reply(id, reply.ok(), reply.ok() ? reply.message() : reply.error());
+        answer.set_daemon(daemon);
+        *answer.mutable_alarm_history() = reply.alarm_history();
+        done(answer);
+      },
+      std::chrono::steady_clock::now());
+  if (!sent) {
+    auto answer = page_reply(id, false, daemon + ": " + sent.error());
+    answer.set_daemon(daemon);
+    return done(answer);
+  }
+  boost::asio::post(io_, [this, &w] {
+    if (running_) process(w);
+  });
+}
+
 void StationService::request(const v1::station::PageRequest& r, ReplyHandler done) {
+  if (r.has_alarm_history()) return history(r, done);
   const std::string who = trimmed(r.operator_name());
   if (who.empty() || who.size() > 64)
     return done(page_reply(r.request_id(), false,
@@ -173,6 +213,7 @@ void StationService::request(const v1::station::PageRequest& r, ReplyHandler don
       bed = r.audio_pause().bed();
       what = "pause audio";
       break;
+    case v1::station::PageRequest::kAlarmHistory:  // answered by history() above
     case v1::station::PageRequest::ACTION_NOT_SET:
       return done(page_reply(r.request_id(), false, "no action: acknowledge or audio_pause"));
   }

@@ -36,7 +36,8 @@ class StationService {
   const v1::station::StationConfig& config() const { return config_; }
   core::TimePoint now() const { return clock_.now(); }
 
-  // An acknowledgement or audio pause from a page or the terminal.
+  // An acknowledgement or audio pause from a page or the terminal, or a
+  // look at a daemon's alarm history (its journal, through its command channel).
   void request(const v1::station::PageRequest& r, ReplyHandler done);
 
   // Told after every change; `urgent` for alarms and lost connections (show
@@ -55,6 +56,7 @@ class StationService {
     std::string health;       // what refresh_health saw last, to tell a change
   };
 
+  void history(const v1::station::PageRequest& r, ReplyHandler done);
   void watch(Watched& w, boost::asio::posix::stream_descriptor& fd);
   void schedule_tick();
   void process(Watched& w);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/derived_device.hpp"
+#include "display/metric_names.hpp"
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
 
@@ -233,6 +234,12 @@ v1::station::WardView Ward::view(core::TimePoint now) const {
   w.set_station(station_);
   wire::set_time(w.mutable_now(), now);
   w.set_trend_minutes(static_cast<std::uint32_t>(trend_span_.count()));
+  for (const auto& n : display::shown_names()) {
+    auto* mn = w.add_metric_names();
+    mn->set_metric(n.metric);
+    mn->set_label(n.label);
+    mn->set_unit(n.unit);
+  }
   for (const auto& [name, d] : daemons_) {
     auto* dv = w.add_daemons();
     dv->set_name(name);

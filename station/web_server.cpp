@@ -273,10 +273,24 @@ tcp::endpoint parse_listen(const std::string& listen) {
   beast::error_code ec;
   auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (ec) throw std::runtime_error("listen address '" + listen + "': '" + host + "' is not an IP address");
+  if (!address.is_loopback())
+    throw std::runtime_error("listen address '" + listen +
+                             "' is reachable from the network, and the dashboard has neither HTTPS nor a "
+                             "login yet: whoever reached it could acknowledge alarms under any name. Listen "
+                             "on 127.0.0.1 (or [::1]) and reach it from another PC through an SSH tunnel");
   return {address, static_cast<std::uint16_t>(port)};
 }
 
 }  // namespace
+
+std::string listen_problem(const std::string& listen) {
+  try {
+    (void)parse_listen(listen);
+    return "";
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+}
 
 class WebServer::Listener : public std::enable_shared_from_this<WebServer::Listener> {
  public:

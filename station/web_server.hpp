@@ -6,6 +6,7 @@
 // WebSocket handshakes from another origin's page (403), connections past a
 // limit, idle connections, and WebSocket messages over a few kilobytes. A bad
 // peer loses its own connection; the server and the other pages carry on.
+// It listens on loopback only (see listen_problem).
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
@@ -29,6 +30,10 @@ struct WebHandlers {
   // A page's message; `reply` answers that page only.
   std::function<void(const std::string& text, std::function<void(std::string)> reply)> request;
 };
+
+// Why the dashboard may not listen on "host:port" (empty when it may): it
+// must be an IP address and port, and loopback only.
+std::string listen_problem(const std::string& listen);
 
 class WebServer {
  public:

@@ -52,6 +52,8 @@ function durationText(sinceMs) {
 }
 
 const PRIORITY_RANK = { HIGH: 3, MEDIUM: 2, LOW: 1 };
+// Priority by shape as well as colour and word: a triangle, a diamond, a circle.
+const PRIORITY_SHAPE = { HIGH: "\u25b2", MEDIUM: "\u25c6", LOW: "\u25cf" };
 function rank(p) { return PRIORITY_RANK[p] || 0; }
 
 function number(v) { return Number.isInteger(v) ? String(v) : v.toFixed(1); }
@@ -72,6 +74,8 @@ function connect() {
       render();
     } else if (m.trend) {
       mergeTrend(m.trend);
+    } else if (m.reply && m.reply.requestId.startsWith("history-")) {
+      onHistoryReply(m.reply);
     } else if (m.reply) {
       toast(m.reply.ok ? `Done: ${m.reply.message}` : `Not done: ${m.reply.message}`, !m.reply.ok);
     }
@@ -87,6 +91,7 @@ function stationLost() {
   return !state.connected || Date.now() - state.lastMessageAt > STATION_SILENCE_MS;
 }
 
+// An action, sent with the operator's name (refused here without one).
 function send(request) {
   const operator = document.getElementById("operator").value.trim();
   if (!operator) {
@@ -94,13 +99,19 @@ function send(request) {
     document.getElementById("operator").focus();
     return;
   }
-  if (!state.ws || state.ws.readyState !== WebSocket.OPEN) {
-    toast("Not connected to the station: nothing was sent", true);
-    return;
-  }
   request.requestId = `page-${state.nextRequest++}`;
   request.operatorName = operator;
+  post(request);
+}
+
+// Any request to the station; false when it could not be sent.
+function post(request) {
+  if (!state.ws || state.ws.readyState !== WebSocket.OPEN) {
+    toast("Not connected to the station: nothing was sent", true);
+    return false;
+  }
   state.ws.send(JSON.stringify(request));
+  return true;
 }
 
 function acknowledge(daemon, alarm) {
@@ -109,6 +120,12 @@ function acknowledge(daemon, alarm) {
 
 function pauseAudio(daemon, bed) {
   send({ daemon, audioPause: { bed } });
+}
+
+// Read out once by screen readers when an alarm first shows; the list itself
+// is not a live region, its times change every second.
+function announce(text) {
+  document.getElementById("alarm-announcer").textContent = text;
 }
 
 function toast(text, bad) {
@@ -136,9 +153,9 @@ function mergeTrend(update) {
 }
 
 const TREND_LINES = [
-  { metrics: ["spo2"], label: "SpO\u2082", lo: 70, hi: 100, colour: "#4fc3f7" },
-  { metrics: ["hr", "pulse"], label: "HR", lo: 30, hi: 180, colour: "#81c784" },
-  { metrics: ["nibp_sys", "nibp_dia"], label: "NIBP", lo: 40, hi: 240, colour: "#ef9a9a" },
+  { metrics: ["spo2"], lo: 70, hi: 100, colour: "#4fc3f7" },
+  { metrics: ["hr", "pulse"], lo: 30, hi: 180, colour: "#81c784" },
+  { metrics: ["nibp_sys", "nibp_dia"], named: "nibp", lo: 40, hi: 240, colour: "#ef9a9a" },
 ];
 
 function drawTrend(canvas, key) {
@@ -153,11 +170,11 @@ function drawTrend(canvas, key) {
     const top = i * band;
     ctx.fillStyle = "#777";
     ctx.font = "10px sans-serif";
-    ctx.fillText(line.label, 2, top + 10);
+    const metric = bed ? line.metrics.find((m) => bed.has(m)) : undefined;
+    ctx.fillText(shownName(line.named || metric || line.metrics[0]).label, 2, top + 10);
     ctx.strokeStyle = "#333";
     ctx.beginPath(); ctx.moveTo(0, top + band - 0.5); ctx.lineTo(w, top + band - 0.5); ctx.stroke();
     if (!bed) return;
-    const metric = line.metrics.find((m) => bed.has(m));
     const all = line.metrics.filter((m) => bed.has(m));
     for (const m of all) {
       const s = bed.get(m);
@@ -188,10 +205,12 @@ function makeTile(key, bed) {
   const name = h("h3", "bed-name", bed.bed);
   const daemon = h("span", "daemon-name", bed.daemon);
   const drill = h("span", "drill-tag", "DRILL");
+  const alarmTag = h("span", "tile-alarm");
   const pause = h("button", "pause", "Pause audio 2 min");
   pause.type = "button";
   pause.addEventListener("click", () => pauseAudio(bed.daemon, bed.bed));
-  head.append(name, daemon, drill, pause);
+  pause.setAttribute("aria-label", `Pause audio 2 minutes on ${bed.bed}`);
+  head.append(name, daemon, drill, alarmTag, pause);
   const patient = h("div", "patient");
   const infusion = h("div", "infusion");
   const alarmsOff = h("ul", "alarms-off");
@@ -202,24 +221,34 @@ function makeTile(key, bed) {
   const offline = h("div", "offline-note");
   el.append(head, offline, patient, infusion, alarmsOff, values, canvas);
   document.getElementById("beds").append(el);
-  return { el, patient, infusion, alarmsOff, values, canvas, offline, drill };
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `${bed.bed}: trend of the last minutes`);
+  return { el, patient, infusion, alarmsOff, values, canvas, offline, drill, alarmTag };
 }
 
+// Which cells a tile has; their names and units come from the station (the
+// display library's), never from here. `named` is the name a cell shows.
 const VALUE_CELLS = [
-  { label: "HR", metrics: ["hr", "pulse"], unit: "/min", continuous: true },
-  { label: "SpO\u2082", metrics: ["spo2"], unit: "%", continuous: true },
-  { label: "NIBP", metrics: ["nibp_sys"], unit: "mmHg", continuous: false },
-  { label: "RR", metrics: ["resp"], unit: "/min", continuous: true },
-  { label: "PI", metrics: ["pi"], unit: "%", continuous: true },
+  { metrics: ["hr", "pulse"], continuous: true },
+  { metrics: ["spo2"], continuous: true },
+  { metrics: ["nibp_sys"], named: "nibp", continuous: false },
+  { metrics: ["resp"], continuous: true },
+  { metrics: ["pi"], continuous: true },
 ];
+
+function shownName(metric) {
+  const n = ((state.ward && state.ward.metricNames) || []).find((x) => x.metric === metric);
+  return n || { label: metric, unit: "" };
+}
 
 function valueCell(bed, spec) {
   const byMetric = new Map(bed.values.map((v) => [v.metric, v]));
   const v = spec.metrics.map((m) => byMetric.get(m)).find((x) => x);
   const cell = h("div", "value");
   cell.dataset.metric = v ? v.metric : spec.metrics[0];
-  const label = h("div", "label", v && v.metric === "pulse" ? "PR" : spec.label);
-  label.append(h("span", "unit", ` ${spec.unit}`));
+  const name = shownName(spec.named || (v ? v.metric : spec.metrics[0]));
+  const label = h("div", "label", name.label);
+  label.append(h("span", "unit", ` ${name.unit}`));
   const big = h("div", "number");
   const sub = h("div", "age");
   cell.append(label, big, sub);
@@ -240,7 +269,8 @@ function valueCell(bed, spec) {
   if (v.metric === "nibp_sys") {
     const dia = byMetric.get("nibp_dia"), mean = byMetric.get("nibp_mean");
     big.textContent = `${number(v.value)}/${dia && dia.usable ? number(dia.value) : "--"}`;
-    if (mean && mean.usable) big.append(h("span", "mean", ` (${number(mean.value)})`));
+    // The mean on a line of its own: "220/120 (160)" in one line does not fit a phone's tile.
+    if (mean && mean.usable) big.append(h("span", "mean", `mean ${number(mean.value)}`));
     sub.textContent = `measured ${clockText(when)}, ${ageText(when)}`;
     if (dia && dia.pastLimit) cell.classList.add("past");
   } else {
@@ -274,6 +304,9 @@ function renderTile(key, bed) {
   el.classList.remove("alarm-HIGH", "alarm-MEDIUM", "alarm-LOW");
   if (!offline && bed.highestAlarm !== "PRIORITY_UNSPECIFIED") el.classList.add(`alarm-${bed.highestAlarm}`);
   t.drill.hidden = !bed.drill;
+  const highest = offline ? "" : bed.highestAlarm;
+  t.alarmTag.textContent = PRIORITY_SHAPE[highest] ? `${PRIORITY_SHAPE[highest]} ${highest} ALARM` : "";
+  t.alarmTag.hidden = t.alarmTag.textContent === "";
   if (stationLost()) t.offline.textContent = "STATION CONNECTION LOST \u2014 values below are not current";
   else if (!bed.online) t.offline.textContent = `OFFLINE: ${bed.status}` + (bed.offlineSince ? ` since ${clockText(ms(bed.offlineSince))}` : "");
   else if (!bed.inStep) t.offline.textContent = `OUT OF STEP: ${bed.status}`;
@@ -297,6 +330,10 @@ function makeRow(view) {
   const el = h("li", "alarm");
   el.dataset.alarmId = view.alarm.alarmId;
   const prio = h("span", "prio");
+  const shape = h("span", "shape");
+  shape.setAttribute("aria-hidden", "true");
+  const word = h("span", "word");
+  prio.append(shape, word);
   const kind = h("span", "kind");
   const bed = h("span", "where");
   const msg = h("span", "msg");
@@ -305,7 +342,7 @@ function makeRow(view) {
   const button = h("button", "ack", "Acknowledge");
   button.type = "button";
   el.append(prio, kind, bed, msg, time, ack, button);
-  const row = { el, prio, kind, bed, msg, time, ack, button, view };
+  const row = { el, prio, shape, word, kind, bed, msg, time, ack, button, view };
   button.addEventListener("click", () => acknowledge(row.view.daemon, row.view.alarm));
   return row;
 }
@@ -320,14 +357,18 @@ function renderAlarms(views) {
     if (!row) {
       row = makeRow(view);
       state.rows.set(a.alarmId, row);
-      if (!state.shownAt.has(a.alarmId)) state.shownAt.set(a.alarmId, Date.now());
+      if (!state.shownAt.has(a.alarmId)) {
+        state.shownAt.set(a.alarmId, Date.now());
+        if (a.active && !a.acknowledged) announce(`${a.priority} priority alarm, ${a.bed}: ${a.message}`);
+      }
       row.el.dataset.shownAt = String(state.shownAt.get(a.alarmId));
     }
     row.view = view;
     const el = row.el;
     el.className = `alarm ${a.priority} ${a.kind === "TECHNICAL" ? "technical" : "physiological"}` +
       (a.acknowledged ? " acknowledged" : " unacknowledged") + (a.active ? "" : " ended");
-    row.prio.textContent = a.priority === "MEDIUM" ? "MED" : a.priority;
+    row.shape.textContent = PRIORITY_SHAPE[a.priority] || "";
+    row.word.textContent = a.priority;
     row.kind.textContent = a.kind === "TECHNICAL" ? "\u2699 TECHNICAL" : "\u2665";
     row.bed.textContent = a.bed;
     row.msg.textContent = a.message + (a.active ? "" : " (condition ended, latched)");
@@ -339,6 +380,7 @@ function renderAlarms(views) {
     row.ack.textContent = offline ? "bed offline: last known state" : a.acknowledged ? `acknowledged by ${a.actor}` :
       paused ? `audio paused by ${a.actor} until ${clockText(ms(a.audioPausedUntil))}` : "";
     row.button.hidden = a.acknowledged;
+    row.button.setAttribute("aria-label", `Acknowledge ${a.priority} alarm on ${a.bed}: ${a.message}`);
     row.button.disabled = offline;
     if (list.children[i] !== el) list.insertBefore(el, list.children[i] || null);
   });
@@ -415,63 +457,7 @@ function render() {
   document.getElementById("operator-hint").hidden = named;
 }
 
-// ---- sound (IEC 60601-1-8 style patterns, Web Audio) ----------------------------
-
-// Pulse start times in seconds within one burst, pulse length, pitch, and how
-// often the burst repeats. High: ten pulses, 3+2 then 3+2; medium: three;
-// low: two.
-const PATTERNS = {
-  HIGH: { pulses: [0, 0.25, 0.5, 1.0, 1.25, 2.0, 2.25, 2.5, 3.0, 3.25], length: 0.15, pitch: 880, every: 10 },
-  MEDIUM: { pulses: [0, 0.3, 0.6], length: 0.2, pitch: 660, every: 20 },
-  LOW: { pulses: [0, 0.4], length: 0.25, pitch: 520, every: 30 },
-};
-
-const sound = { ctx: null, current: null, nextAt: 0, played: [] };
-window.vigilSound = sound;  // what was sounded, for whoever checks the page
-
-function soundReady() { return sound.ctx !== null && sound.ctx.state === "running"; }
-
-function enableSound() {
-  if (!sound.ctx) {
-    sound.ctx = new AudioContext();
-    sound.ctx.onstatechange = updateSoundButton;
-  }
-  sound.ctx.resume().then(() => {
-    updateSoundButton();
-    pulse(sound.ctx.currentTime, 0.08, 440, 0.05);  // a short chirp says it works
-  });
-}
-
-function updateSoundButton() {
-  document.getElementById("enable-sound").hidden = soundReady();
-}
-
-function pulse(at, length, pitch, volume) {
-  const ctx = sound.ctx;
-  const osc = ctx.createOscillator();
-  const harmonic = ctx.createOscillator();
-  const gain = ctx.createGain();
-  osc.type = "square";
-  osc.frequency.value = pitch;
-  harmonic.type = "sine";
-  harmonic.frequency.value = pitch * 3;
-  gain.gain.setValueAtTime(0, at);
-  gain.gain.linearRampToValueAtTime(volume, at + 0.015);
-  gain.gain.setValueAtTime(volume, at + length - 0.02);
-  gain.gain.linearRampToValueAtTime(0, at + length);
-  osc.connect(gain); harmonic.connect(gain); gain.connect(ctx.destination);
-  osc.start(at); harmonic.start(at);
-  osc.stop(at + length); harmonic.stop(at + length);
-}
-
-function playBurst(priority) {
-  const p = PATTERNS[priority];
-  sound.played.push({ priority, at: Date.now() });
-  if (sound.played.length > 100) sound.played.shift();
-  if (!soundReady()) return;
-  const t0 = sound.ctx.currentTime + 0.05;
-  for (const offset of p.pulses) pulse(t0 + offset, p.length, p.pitch, 0.2);
-}
+// ---- what sounds when (the patterns and the Web Audio are in sound.js) ----------
 
 // The priority that should sound now: the highest unacknowledged alarm that
 // is not audio-paused, or a lost connection (medium, technical), unless paused here.
@@ -513,6 +499,7 @@ function soundTick() {
 // ---- start ---------------------------------------------------------------------
 
 document.getElementById("enable-sound").addEventListener("click", enableSound);
+document.getElementById("sound-check").addEventListener("click", soundCheck);
 const operatorInput = document.getElementById("operator");
 operatorInput.value = localStorage.getItem("vigil.operator") || "";
 operatorInput.addEventListener("input", () => {

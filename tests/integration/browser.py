@@ -19,8 +19,9 @@ def missing():
         return "node is not installed (scripts/setup installs it)"
     if not os.path.exists(os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")):
         return "chromium is not installed (scripts/setup installs Debian's chromium)"
-    if not os.path.isdir(os.path.join(HERE, "node_modules", "puppeteer-core")):
-        return "puppeteer-core is not installed (scripts/setup runs npm ci in tests/integration)"
+    for package in ("puppeteer-core", "axe-core"):
+        if not os.path.isdir(os.path.join(HERE, "node_modules", package)):
+            return f"{package} is not installed (scripts/setup runs npm ci in tests/integration)"
     return None
 
 

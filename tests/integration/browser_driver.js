@@ -3,7 +3,10 @@
 // Reads one JSON command per line on stdin and answers one JSON line each:
 //   {"do":"open","url":U,"width":W,"height":H}   {"do":"wait","js":EXPR,"timeout":MS}
 //   {"do":"eval","js":EXPR}   {"do":"click","selector":S}   {"do":"type","selector":S,"text":T}
-//   {"do":"screenshot","path":P}   {"do":"close"}
+//   {"do":"screenshot","path":P,"fullPage":B}   {"do":"close"}
+//   {"do":"viewport","width":W,"height":H}   {"do":"key","key":K} (a key press, e.g. "Tab", "Enter")
+//   {"do":"axe"} (axe-core's WCAG 2 A/AA rules on the page: the violations, each with its impact)
+// "open" may carry "init": a script run in the page before any of its own (a stubbed AudioContext).
 // Answers: {"ok":true,"value":V,"at":ms since epoch} or {"ok":false,"error":E}.
 "use strict";
 const fs = require("fs");
@@ -30,6 +33,7 @@ async function open(cmd) {
   page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
   await page.setViewport({ width: cmd.width || 1400, height: cmd.height || 900 });
+  if (cmd.init) await page.evaluateOnNewDocument(cmd.init);
   await page.goto(cmd.url, { waitUntil: "load" });
   return true;
 }
@@ -44,11 +48,22 @@ async function run(cmd) {
     case "eval": return page.evaluate(cmd.js);
     case "click": await page.click(cmd.selector); return true;
     case "type": await page.type(cmd.selector, cmd.text); return true;
-    case "screenshot": await page.screenshot({ path: cmd.path }); return cmd.path;
+    case "screenshot": await page.screenshot({ path: cmd.path, fullPage: !!cmd.fullPage }); return cmd.path;
+    case "viewport": await page.setViewport({ width: cmd.width, height: cmd.height }); return true;
+    case "key": await page.keyboard.press(cmd.key); return true;
+    case "axe": return axe();
     case "console": return consoleLines.splice(0);
     case "close": if (browser) await browser.close(); browser = null; return true;
     default: throw new Error(`unknown command ${cmd.do}`);
   }
+}
+
+async function axe() {
+  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  const result = await page.evaluate(`(() => { ${source}; return axe.run(document, { runOnly: { type: "tag",
+    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }); })()`);
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                                         nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
 }
 
 const rl = readline.createInterface({ input: process.stdin });

@@ -7,11 +7,23 @@ fed by vigil-sim, checked against the bus by python3-zmq:
     the page sounds the high-priority pattern;
   - the acknowledge button acknowledges it in the daemon, with the
     operator's name, and the page shows who did;
-  - killing a daemon shows the offline banner within 3 s.
-Screenshots of the normal, alarm and offline states go to the build folder
-(with VIGIL_UPDATE_DOCS=1 the alarm one also to docs/station-dashboard.png)."""
+  - killing a daemon shows the offline banner within 3 s;
+  - the sound check plays each priority's pattern with its timing (through a
+    stubbed AudioContext that records every tone);
+  - at 1280, 768 and 390 px every value fits its tile, the alarm list never
+    covers a tile (and comes first on a tablet or phone), the sound controls
+    are on screen, names read as staff say them, and axe-core finds no
+    serious accessibility violation;
+  - an alarm is acknowledged with the keyboard alone;
+  - after a restart of the station and a reload of the page, the alarm
+    history (read from vigild's journal) still shows the acknowledged alarm
+    with who acknowledged it, and its kind filter works.
+Screenshots of the normal, alarm and offline states and of each width go to
+the build folder (with VIGIL_UPDATE_DOCS=1 the alarm one also to
+docs/station-dashboard.png)."""
 import os
 import shutil
+import socket
 import time
 
 from browser import Browser, missing
@@ -22,7 +34,8 @@ d = workdir()
 shots = os.path.join(BUILD, "screenshots")
 pub_a, cmd_a, pub_b, cmd_b, hl7, http = (free_port() for _ in range(6))
 pty = os.path.join(d, "bed-1-ox")
-logs = [os.path.join(d, n) for n in ("vigild-a.log", "vigild-b.log", "station.log", "sim.log", "browser.log")]
+logs = [os.path.join(d, n) for n in ("vigild-a.log", "vigild-b.log", "station.log", "sim.log", "browser.log",
+                                                "station-2.log")]
 
 DAEMON = """publish_endpoint: "tcp://127.0.0.1:{pub}"
 journal_path: "{journal}"
@@ -56,6 +69,142 @@ variability: none
 nibp every 30 s
 at 0:02 raise systolic to 224 and diastolic to 122 over 1 s
 """
+
+
+# Records every tone instead of playing it, so the patterns' timing can be read back.
+AUDIO_STUB = """(() => {
+  const tones = [];
+  window.vigilTones = tones;
+  class Param { constructor() { this.value = 0; } setValueAtTime() {} linearRampToValueAtTime() {} }
+  class Node { connect() {} }
+  class Oscillator extends Node {
+    constructor() { super(); this.type = "sine"; this.frequency = new Param(); }
+    start(at) { this.tone = { type: this.type, pitch: this.frequency.value, start: at }; tones.push(this.tone); }
+    stop(at) { this.tone.stop = at; }
+  }
+  window.AudioContext = class {
+    constructor() { this.state = "suspended"; this.destination = new Node(); this.t0 = performance.now(); }
+    get currentTime() { return (performance.now() - this.t0) / 1000; }
+    resume() { this.state = "running"; if (this.onstatechange) this.onstatechange(); return Promise.resolve(); }
+    createOscillator() { return new Oscillator(); }
+    createGain() { const g = new Node(); g.gain = new Param(); return g; }
+  };
+})();"""
+
+# IEC 60601-1-8-like bursts: pulse starts (s, from the burst's first), pulse length (s), pitch (Hz),
+# and the sound check's burst starts (s, from its first), highest priority first.
+EXPECTED_BURSTS = [("HIGH", [0, 0.25, 0.5, 1.0, 1.25, 2.0, 2.25, 2.5, 3.0, 3.25], 0.15, 880, 0.0),
+                   ("MEDIUM", [0, 0.3, 0.6], 0.2, 660, 4.5),
+                   ("LOW", [0, 0.4], 0.25, 520, 6.5)]
+
+WIDTHS = [(1280, 800, "desktop"), (768, 1024, "tablet"), (390, 844, "phone")]
+
+# What does not fit, as a list of sentences (empty when all is well).
+LAYOUT_PROBLEMS = """(() => {
+  const out = [];
+  const r = (e) => e.getBoundingClientRect();
+  const name = (e) => (e.closest('[data-key]') ? e.closest('[data-key]').dataset.key + ' ' : '') +
+                      (e.dataset.metric || e.className);
+  for (const e of document.querySelectorAll('.value, .value .number, .value .label, .alarm .msg, .tile')) {
+    if (e.scrollWidth > e.clientWidth + 1) out.push(`${name(e)} overflows (${e.scrollWidth} > ${e.clientWidth})`);
+  }
+  for (const cell of document.querySelectorAll('.value')) {
+    const tile = cell.closest('.tile');
+    if (r(cell).right > r(tile).right || r(cell).left < r(tile).left) out.push(`${name(cell)} sticks out of its tile`);
+  }
+  const panel = r(document.getElementById('alarm-panel'));
+  for (const t of document.querySelectorAll('.tile')) {
+    const b = r(t);
+    if (b.left < panel.right && panel.left < b.right && b.top < panel.bottom && panel.top < b.bottom)
+      out.push(`the alarm list covers ${t.dataset.key}`);
+  }
+  for (const id of ['sound-check', 'operator']) {
+    const b = r(document.getElementById(id));
+    if (b.left < 0 || b.right > window.innerWidth) out.push(`#${id} is off screen (${b.left}..${b.right})`);
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth)
+    out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
+  return out;
+})()"""
+
+
+def check_sound_check(browser):
+    """The sound check's tones: each priority's burst, its pulses' timing, length and pitch."""
+    browser.call(**{"do": "eval", "js": "window.vigilTones.length = 0"})
+    browser.call(**{"do": "click", "selector": "#sound-check"})
+    browser.wait("document.getElementById('sound-check-status').textContent.includes('HIGH')", 2000,
+                 "the sound check saying it plays HIGH")
+    tones = browser.call(**{"do": "eval", "js": "window.vigilTones.filter(t => t.type === 'square')"})["value"]
+    # The sound check schedules its tones all at once, so they follow each other in the
+    # record even if an alarm sounds at the same moment.
+    wanted = [pitch for _, starts, _, pitch, _ in EXPECTED_BURSTS for _ in starts]
+    pitches = [t["pitch"] for t in tones]
+    first = next((i for i in range(len(pitches)) if pitches[i:i + len(wanted)] == wanted), None)
+    check(first is not None, f"the sound check's tones in order (high, medium, low), among {pitches}")
+    tones = tones[first:first + len(wanted)]
+    t0 = tones[0]["start"]
+    i = 0
+    for priority, starts, length, pitch, burst_at in EXPECTED_BURSTS:
+        for offset in starts:
+            t = tones[i]
+            i += 1
+            at = t["start"] - t0
+            check(t["pitch"] == pitch, f"{priority} pulse at {offset} s has pitch {t['pitch']} Hz, expected {pitch}")
+            check(abs(at - (burst_at + offset)) < 0.002,
+                  f"{priority} pulse expected at {burst_at + offset} s into the sound check, played at {at:.3f} s")
+            check(abs(t["stop"] - t["start"] - length) < 0.002,
+                  f"{priority} pulse lasts {t['stop'] - t['start']:.3f} s, expected {length}")
+    print("sound check: HIGH 10 pulses, MEDIUM 3, LOW 2, each at its time, length and pitch")
+
+
+def check_layouts(browser):
+    """Every width: values fit, the alarm list covers nothing, controls on screen; axe on each."""
+    for width, height, what in WIDTHS:
+        browser.call(**{"do": "viewport", "width": width, "height": height})
+        browser.wait("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))", 2000,
+                     "the page laid out again")
+        problems = browser.call(**{"do": "eval", "js": LAYOUT_PROBLEMS})["value"]
+        check(not problems, f"at {width} px ({what}): {problems}")
+        if width < 1100:
+            first = browser.call(**{"do": "eval", "js": "document.getElementById('alarm-panel').getBoundingClientRect()"
+                                                        ".bottom <= document.getElementById('beds')"
+                                                        ".getBoundingClientRect().top"})["value"]
+            check(first, f"at {width} px the alarm list comes before the beds")
+        nibp = browser.call(**{"do": "eval", "js": "document.querySelector('[data-key=\"room-2/bed-2\"] "
+                                                   ".value[data-metric=\"nibp_sys\"]').innerText"})["value"]
+        check("NIBP" in nibp and "mmHg" in nibp and "/" in nibp and "mean" in nibp,
+              f"at {width} px the NIBP tile reads {nibp!r}")
+        violations = browser.call(answer_within=60, **{"do": "axe"})["value"]
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        check(not serious, f"axe-core at {width} px: {serious}")
+        browser.call(**{"do": "screenshot", "path": os.path.join(shots, f"station-{width}.png"), "fullPage": True})
+        print(f"{width} px ({what}): values fit, alarm list clear of the tiles, "
+              f"axe-core: {len(violations)} minor/moderate, 0 serious")
+    labels = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('.value .label')]"
+                                                 ".map(e => e.textContent)"})["value"]
+    check(any(l.startswith("SpO\u2082 %") for l in labels) and any(l.startswith("NIBP mmHg") for l in labels),
+          f"value names {labels}")
+    texts = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('#alarms .msg')]"
+                                                ".map(e => e.textContent)"})["value"]
+    internal = [t for t in texts if any(w in t for w in ("spo2", "nibp_", "mm[Hg]", "pulse "))]
+    check(not internal, f"alarm texts with internal names: {internal}")
+    browser.call(**{"do": "viewport", "width": 1400, "height": 900})
+
+
+def acknowledge_by_keyboard(browser, alarm_id):
+    """From the top of the page, Tab to the alarm's button and press Enter: no mouse."""
+    browser.call(**{"do": "eval", "js": "document.activeElement && document.activeElement.blur(), true"})
+    target = f"document.activeElement && document.activeElement.matches('[data-alarm-id=\"{alarm_id}\"] button.ack')"
+    for presses in range(1, 41):
+        browser.call(**{"do": "key", "key": "Tab"})
+        if browser.call(**{"do": "eval", "js": target})["value"]:
+            break
+    else:
+        raise AssertionError("40 presses of Tab never reached the alarm's acknowledge button")
+    visible = browser.call(**{"do": "eval", "js": "getComputedStyle(document.activeElement).outlineStyle"})["value"]
+    check(visible != "none", "the focused button shows that it has the focus")
+    browser.call(**{"do": "key", "key": "Enter"})
+    print(f"acknowledged with the keyboard: {presses} Tab presses, then Enter")
 
 
 def value_shown(key, metric):
@@ -95,7 +244,8 @@ def main():
           logs[3])
 
     browser = Browser(logs[4])
-    browser.call(**{"do": "open", "url": f"http://127.0.0.1:{http}/", "width": 1400, "height": 900})
+    browser.call(**{"do": "open", "url": f"http://127.0.0.1:{http}/", "width": 1400, "height": 900,
+                    "init": AUDIO_STUB})
     browser.wait(f"({value_shown('room-1/bed-1', 'spo2')}) && ({value_shown('room-2/bed-2', 'hr')})", 15000,
                  "SpO2 of bed-1 and HR of bed-2")
     values = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('.value .number')]"
@@ -107,6 +257,7 @@ def main():
     browser.call(**{"do": "click", "selector": "#enable-sound"})
     browser.wait("document.getElementById('enable-sound').hidden", 3000, "sound enabled after the click")
     browser.call(**{"do": "type", "selector": "#operator", "text": "Nurse Test"})
+    check_sound_check(browser)
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-normal.png")})
 
     # An alarm is on the page within a second of being published.
@@ -137,8 +288,11 @@ def main():
     if os.environ.get("VIGIL_UPDATE_DOCS") == "1":
         shutil.copy(os.path.join(shots, "station-alarm.png"), os.path.join(SOURCE, "docs/station-dashboard.png"))
 
-    # The acknowledge button acknowledges it in the daemon, with the operator's name.
-    browser.call(**{"do": "click", "selector": f"[data-alarm-id=\"{alarm_id}\"] button.ack"})
+    check_layouts(browser)
+
+    # The acknowledge button, reached and pressed with the keyboard alone, acknowledges
+    # it in the daemon, with the operator's name.
+    acknowledge_by_keyboard(browser, alarm_id)
     _, acked, _ = bus_a.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == alarm_id
                                  and m.alarm.transition == bus_pb2.ACKNOWLEDGED, 5, "ACKNOWLEDGED on the bus")
     check("Nurse Test" in acked.alarm.actor, f"acknowledged by {acked.alarm.actor!r}")
@@ -160,9 +314,43 @@ def main():
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-offline.png")})
     errors = [l for l in browser.call(**{"do": "console"})["value"] if l.startswith(("error", "pageerror"))]
     check(not errors, f"the page logged errors: {errors}")
-    browser.close()
     check(station.poll() is None, "vigil-station is still running")
     check(stop(station) == 0, "vigil-station stops cleanly on SIGTERM")
+    check_history_after_restart(browser, alarm_id)
+    browser.close()
+
+
+def check_history_after_restart(browser, alarm_id):
+    """A new station process and a reloaded page: the history comes from vigild's journal."""
+    station = start([VIGIL_STATION, "--config", os.path.join(d, "station.conf")], logs[5])
+    deadline = time.monotonic() + 5
+    while True:  # reloaded before the new station listens, the page would be the browser's error page
+        try:
+            socket.create_connection(("127.0.0.1", http), timeout=1).close()
+            break
+        except OSError:
+            check(time.monotonic() < deadline, "the restarted station did not listen within 5 s")
+            time.sleep(0.05)
+    browser.call(**{"do": "eval", "js": "setTimeout(() => location.reload(), 0), true"})
+    # room-2 was killed above: the new station knows only room-1's bed.
+    browser.wait("!!document.querySelector('[data-key=\"room-1/bed-1\"]') && !document.getElementById('banner-station')",
+                 10000, "the page back with the restarted station")
+    browser.call(**{"do": "click", "selector": "#history-toggle"})
+    found = f"document.querySelector('#history-table tr[data-alarm-id=\"{alarm_id}\"]')"
+    browser.wait(f"{found} && {found}.querySelector('.acked') && "
+                 f"{found}.querySelector('.acked').textContent.includes('Nurse Test')", 5000,
+                 "the acknowledged desaturation in the history, with who acknowledged it")
+    row = browser.call(**{"do": "eval", "js": f"{found}.innerText"})["value"]
+    print(f"history after a station restart: {row!r}")
+    check("bed-1" in row and "HIGH" in row, f"history row {row!r}")
+    browser.call(**{"do": "eval", "js": "document.getElementById('history-kind').value = 'TECHNICAL', true"})
+    browser.call(**{"do": "click", "selector": "#history-filters button[type=submit]"})
+    browser.wait(f"!{found} && [...document.querySelectorAll('#history-table tbody tr')].length > 0 && "
+                 "[...document.querySelectorAll('#history-table tbody tr')].every(r => r.classList.contains('technical'))",
+                 5000, "only technical alarms with the kind filter")
+    time.sleep(0.2)
+    browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-history.png"), "fullPage": True})
+    check(stop(station) == 0, "the restarted vigil-station stops cleanly on SIGTERM")
 
 
 main.logs = logs

@@ -5,13 +5,16 @@ that are not HTTP, WebSocket handshakes from another origin (403) or to
 another path (404); on /ws, malformed frames (unmasked, reserved opcode,
 absurd length, invalid UTF-8, oversized message) close that connection
 only, and bad JSON gets an answer; 300 connections at once (more than the
-limit) leave an open page served and the server answering afterwards."""
+limit) leave an open page served and the server answering afterwards.
+The dashboard has no HTTPS and no login, so it refuses a network address,
+from the config or from --listen, and says why."""
 import base64
 import hashlib
 import json
 import os
 import socket
 import struct
+import subprocess
 import time
 
 from harness import VIGIL_STATION, VIGILD, check, free_port, run, start, stop, workdir, write
@@ -163,6 +166,11 @@ class Page:
 def main():
     write(os.path.join(d, "vigild.conf"), DAEMON)
     write(os.path.join(d, "station.conf"), STATION)
+    open_conf = write(os.path.join(d, "open.conf"), STATION.replace("127.0.0.1:", "0.0.0.0:", 1))
+    for args in ([os.path.join(d, "station.conf"), "--listen", f"10.0.3.5:{http}"], [open_conf, "--check-config"]):
+        r = subprocess.run([VIGIL_STATION, "--config", *args], capture_output=True, text=True, timeout=10)
+        check(r.returncode == 1 and "reachable from the network" in r.stderr and "login" in r.stderr,
+              f"vigil-station --config {' '.join(args)}: exit {r.returncode}, {r.stderr!r}")
     start([VIGILD, "--config", os.path.join(d, "vigild.conf")], logs[0])
     station = start([VIGIL_STATION, "--config", os.path.join(d, "station.conf")], logs[1])
     deadline = time.monotonic() + 10

@@ -1,5 +1,6 @@
-"""The service as systemd will run it: the installed unit passes
-`systemd-analyze verify`, its hardening exposure stays low, `cmake --install`
+"""The services as systemd will run them: the installed units (vigild's and
+vigil-station's) pass `systemd-analyze verify`, their hardening exposure
+stays at 2.0 or below, `cmake --install`
 puts the unit, udev rules, sysusers and tmpfiles snippets in place, and
 vigild really speaks sd_notify (READY=1, then WATCHDOG=1 from the core loop
 when a watchdog is set)."""
@@ -8,7 +9,7 @@ import re
 import socket
 import subprocess
 
-from harness import BUILD, VIGILD, check, free_port, run, start, stop, workdir, write
+from harness import BUILD, VIGIL_STATION, VIGILD, check, free_port, run, start, stop, workdir, write
 
 d = workdir()
 
@@ -18,25 +19,29 @@ def main():
     r = subprocess.run(["cmake", "--install", BUILD, "--prefix", "/usr/local"], env={**os.environ, "DESTDIR": dest},
                        capture_output=True, text=True)
     check(r.returncode == 0, f"cmake --install failed: {r.stderr}")
-    for path in ["usr/local/lib/systemd/system/vigild.service", "usr/local/lib/udev/rules.d/60-vigil-monitors.rules",
+    for path in ["usr/local/lib/systemd/system/vigild.service", "usr/local/lib/systemd/system/vigil-station.service",
+                 "usr/local/bin/vigil-station", "usr/local/lib/udev/rules.d/60-vigil-monitors.rules",
                  "usr/local/lib/sysusers.d/vigil.conf", "usr/local/lib/tmpfiles.d/vigil.conf",
                  "usr/local/sbin/vigild", "usr/local/bin/vigil-ctl", "usr/local/bin/vigil-sim",
                  "usr/local/bin/vigil-tail", "etc/vigil/vigil.conf.example"]:
         check(os.path.exists(os.path.join(dest, path)), f"not installed: {path}")
 
-    unit = open(os.path.join(dest, "usr/local/lib/systemd/system/vigild.service")).read()
-    check("ExecStart=/usr/local/sbin/vigild --config /etc/vigil/vigil.conf" in unit, "ExecStart names the installed vigild")
-    # verify wants the binaries where the unit says; point it at the build.
-    local = os.path.join(d, "vigild.service")
-    write(local, unit.replace("/usr/local/sbin/vigild", VIGILD))
-    r = subprocess.run(["systemd-analyze", "verify", local], capture_output=True, text=True)
-    check(r.returncode == 0 and "vigild.service" not in r.stderr, f"systemd-analyze verify: {r.stdout}{r.stderr}")
-    r = subprocess.run(["systemd-analyze", "security", "--offline=yes", local], capture_output=True, text=True)
-    m = re.search(r"Overall exposure level for vigild.service: ([0-9.]+)", r.stdout + r.stderr)
-    check(m is not None, f"no exposure level in: {r.stdout[-500:]}")
-    exposure = float(m.group(1))
-    print(f"systemd-analyze security exposure: {exposure}")
-    check(exposure <= 2.0, f"exposure {exposure} is higher than the 2.0 the README reports")
+    for name, installed, built, args in [
+            ("vigild.service", "/usr/local/sbin/vigild", VIGILD, "--config /etc/vigil/vigil.conf"),
+            ("vigil-station.service", "/usr/local/bin/vigil-station", VIGIL_STATION, "--config /etc/vigil/station.conf")]:
+        unit = open(os.path.join(dest, "usr/local/lib/systemd/system", name)).read()
+        check(f"ExecStart={installed} {args}\n" in unit, f"{name}: ExecStart names the installed program")
+        # verify wants the binaries where the unit says; point it at the build.
+        local = os.path.join(d, name)
+        write(local, unit.replace(installed, built))
+        r = subprocess.run(["systemd-analyze", "verify", local], capture_output=True, text=True)
+        check(r.returncode == 0 and name not in r.stderr, f"systemd-analyze verify {name}: {r.stdout}{r.stderr}")
+        r = subprocess.run(["systemd-analyze", "security", "--offline=yes", local], capture_output=True, text=True)
+        m = re.search(rf"Overall exposure level for {re.escape(name)}: ([0-9.]+)", r.stdout + r.stderr)
+        check(m is not None, f"no exposure level in: {r.stdout[-500:]}")
+        exposure = float(m.group(1))
+        print(f"{name}: systemd-analyze security exposure {exposure}")
+        check(exposure <= 2.0, f"{name}: exposure {exposure} is higher than the 2.0 the README reports")
 
     # sd_notify: READY=1 once the bus is bound, WATCHDOG=1 from the core loop.
     notify = os.path.join(d, "notify.sock")

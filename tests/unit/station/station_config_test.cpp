@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include "client/curve_client.hpp"
+#include "tests/unit/temp_dir.hpp"
+
 using vigil::station::parse_station_config;
 
 TEST_CASE("a station watching two bedside PCs gets the defaults for what it leaves out") {
@@ -56,4 +59,53 @@ TEST_CASE("the shipped example station config is valid") {
   INFO((c.ok() ? "" : c.error()));
   REQUIRE(c.ok());
   CHECK(c->daemon_size() == 2);
+}
+
+TEST_CASE("CURVE: a daemon's server key needs the station's own key pair, and both files must be usable") {
+  vigil::test::TempDir dir;
+  REQUIRE(vigil::client::write_key_pair(dir.path().string(), "station-1").ok());
+  REQUIRE(vigil::client::write_key_pair(dir.path().string(), "vigild").ok());
+  const auto daemon = [&](const std::string& server_key) {
+    return "daemon {\n  name: \"room-1\" publish_endpoint: \"tcp://10.0.3.21:5560\"\n"
+           "  command_endpoint: \"tcp://10.0.3.21:5561\"\n  server_key_file: \"" +
+           server_key + "\"\n}\n";
+  };
+  SUBCASE("both given: accepted") {
+    auto c = parse_station_config(
+        "key_file: \"" + dir.file("station-1.key") + "\"\n" + daemon(dir.file("vigild.pub")), "station.conf");
+    REQUIRE(c.ok());
+    CHECK(c->daemon(0).server_key_file() == dir.file("vigild.pub"));
+  }
+  SUBCASE("no key_file: refused at the server key") {
+    auto c = parse_station_config(daemon(dir.file("vigild.pub")), "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().starts_with("station.conf:4:"));
+    CHECK(c.error().find("needs the station's own key_file") != std::string::npos);
+  }
+  SUBCASE("the station's .pub instead of its .key: refused, saying so") {
+    auto c = parse_station_config(
+        "key_file: \"" + dir.file("station-1.pub") + "\"\n" + daemon(dir.file("vigild.pub")), "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().starts_with("station.conf:1:"));
+    CHECK(c.error().find("not its .pub") != std::string::npos);
+  }
+  SUBCASE("a server key file that is not there: refused with its path") {
+    auto c = parse_station_config(
+        "key_file: \"" + dir.file("station-1.key") + "\"\n" + daemon(dir.file("nope.pub")), "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().find(dir.file("nope.pub")) != std::string::npos);
+  }
+}
+
+TEST_CASE("the dashboard listens on loopback only: a network address is refused where it is written") {
+  const std::string daemon =
+      "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\" }\n";
+  for (const std::string listen : {"127.0.0.1:8080", "[::1]:8080", "localhost:8080"})
+    CHECK_MESSAGE(parse_station_config("listen: \"" + listen + "\"\n" + daemon, "station.conf").ok(), listen);
+  for (const std::string listen : {"0.0.0.0:8080", "10.0.3.5:8080", "[::]:8080"}) {
+    auto c = parse_station_config(daemon + "listen: \"" + listen + "\"\n", "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().starts_with("station.conf:2:"));
+    CHECK(c.error().find("reachable from the network") != std::string::npos);
+  }
 }

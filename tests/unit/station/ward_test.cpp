@@ -97,6 +97,18 @@ TEST_CASE("SpO2 88 % under a '< 90' limit is highlighted with the limit, 95 % is
   CHECK_FALSE(value_of(bed_of(fine, "bed-1"), "spo2")->past_limit());
 }
 
+TEST_CASE("the view names every metric as staff read it, and the cuff's pair as NIBP in mmHg") {
+  Ward ward{"station-1"};
+  std::map<std::string, std::pair<std::string, std::string>> names;
+  const auto view = ward.view(t0);
+  for (const auto& n : view.metric_names()) names[n.metric()] = {n.label(), n.unit()};
+  CHECK(names["spo2"] == std::pair<std::string, std::string>{"SpO\u2082", "%"});
+  CHECK(names["pulse"] == std::pair<std::string, std::string>{"Pulse", "/min"});
+  CHECK(names["hr"] == std::pair<std::string, std::string>{"HR", "/min"});
+  CHECK(names["nibp_sys"].second == "mmHg");
+  CHECK(names["nibp"] == std::pair<std::string, std::string>{"NIBP", "mmHg"});
+}
+
 TEST_CASE("a reading flagged sensor-off is shown as not usable, never as a number past a limit") {
   Ward ward{"station-1"};
   ward.add_daemon("room-1", "tcp://x:1", {});

@@ -1,0 +1,94 @@
+#include "daemon/history_reader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <memory>
+
+#include "journal/alarm_history.hpp"
+
+namespace vigil::daemon {
+namespace v1 = vigil::v1;
+
+namespace {
+
+v1::CommandReply refusal(const v1::CommandRequest& r, const std::string& field, const std::string& error,
+                         core::ErrorCode code) {
+  v1::CommandReply reply;
+  reply.set_request_id(r.request_id());
+  reply.set_ok(false);
+  reply.set_error_field(field);
+  reply.set_error(field + ": " + error);
+  reply.set_error_code(std::string{core::error_code_name(code)});
+  return reply;
+}
+
+}  // namespace
+
+HistoryReader::HistoryReader(boost::asio::io_context& io, std::string journal_path)
+    : io_{io}, path_{std::move(journal_path)}, thread_{[this] { run(); }} {}
+
+HistoryReader::~HistoryReader() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+    jobs_.clear();
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void HistoryReader::submit(v1::CommandRequest request, Done done) {
+  {
+    std::lock_guard lock{mutex_};
+    if (jobs_.size() < kMaxQueued) {
+      jobs_.push_back({std::move(request), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(refusal(request, "alarm_history",
+               std::to_string(kMaxQueued) + " history queries are waiting already; ask again shortly",
+               core::ErrorCode::unavailable));
+}
+
+void HistoryReader::run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    auto reply = answer(job.request);
+    boost::asio::post(
+        io_, [done = std::move(job.done), reply = std::move(reply)]() mutable { done(std::move(reply)); });
+  }
+}
+
+v1::CommandReply HistoryReader::answer(const v1::CommandRequest& request) {
+  // A connection per query: the journal may have been created, replaced or
+  // repaired since the last one, and a query a minute costs nothing to open.
+  try {
+    sqlite::Database db{path_, sqlite::Database::Mode::read_only};
+    auto page = alarm_history(db, request.alarm_history());
+    if (!page)
+      return refusal(request, "alarm_history." + page.failure().field, page.failure().message,
+                     page.failure().code);
+    v1::CommandReply reply;
+    reply.set_request_id(request.request_id());
+    reply.set_ok(true);
+    reply.set_message(std::to_string(page->alarms_size()) + " alarm(s)" +
+                      (page->next_page().empty() ? "" : ", more before them"));
+    *reply.mutable_alarm_history() = std::move(page.value());
+    return reply;
+  } catch (const std::exception& e) {
+    spdlog::warn("alarm history: the journal could not be read: {}", e.what());
+    return refusal(request, "alarm_history", std::string{"the journal could not be read: "} + e.what(),
+                   core::ErrorCode::unavailable);
+  }
+}
+
+}  // namespace vigil::daemon
