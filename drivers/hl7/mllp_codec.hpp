@@ -78,5 +78,7 @@ class MllpDeframer {
 };
 
 std::unique_ptr<DeviceSession> make_hl7_session();
+// The device as vigil-sim plays it (hl7_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_hl7_sim_device();
 
 }  // namespace vigil::drivers
