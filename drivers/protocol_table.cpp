@@ -3,10 +3,10 @@
 // lives in its own folder, drivers/<family>/. Outside that folder and its row,
 // vigil takes protocol names from this table (vigild --list-protocols --json
 // for programs and tests that are not C++), vigil-sim included: it plays
-// each protocol through the row's simulated-device factory. The exceptions still written
-// down are listed in docs/architecture.md, "Where the structure is known to
-// be thin". tests/unit/sim/protocol_conformance_test.cpp checks that every
-// row has a simulated device, golden captures that its session decodes as
+// each protocol through the row's simulated-device factory. The exceptions
+// still written down are listed in docs/architecture.md, "Where the
+// structure is known to be thin". tests/unit/drivers/protocol_conformance_test.cpp
+// checks that every row has a simulated device, golden captures that its session decodes as
 // they expect, a fuzz target with seeds, a docs page and its rows in the
 // README's device table and docs/fuzzing.md.
 #include <string>
