@@ -260,8 +260,8 @@ double median(std::vector<double> v) {
 
 std::vector<std::string> all_protocols() {
   std::vector<std::string> names;
-  std::stringstream in{sim::emitter_names()};
-  for (std::string name; std::getline(in >> std::ws, name, ',');) names.push_back(name);
+  for (const auto& p : drivers::protocols())
+    if (p.make_simulated_device) names.emplace_back(p.name);
   return names;
 }
 

@@ -17,15 +17,15 @@ constexpr auto kCuffCycle = std::chrono::minutes{5};
 }  // namespace
 
 DeviceFeed::DeviceFeed(std::string_view protocol, unsigned seed)
-    : emitter_{sim::make_emitter(protocol)}, model_{sim::Vitals{}, seed}, rng_{seed} {
+    : emitter_{drivers::make_simulated_device(protocol)}, model_{sim::Vitals{}, seed}, rng_{seed} {
   if (!emitter_)
     throw std::invalid_argument("no simulated device speaks '" + std::string{protocol} + "' (" +
-                                sim::emitter_names() + ")");
+                                drivers::simulated_device_names() + ")");
 }
 
 std::string DeviceFeed::next() {
   model_.advance(t_);
-  sim::DeviceState s;
+  drivers::DeviceState s;
   s.t = t_;
   s.wall = kWallStart + t_;
   s.vitals = model_.measured(t_, kNoise, rng_);
@@ -34,7 +34,7 @@ std::string DeviceFeed::next() {
   s.rng = &rng_;
   if (emitter_->measures_nibp() && t_ >= next_cuff_) {
     const auto& v = s.vitals;
-    s.cuff = sim::CuffReading{v.systolic, v.diastolic, std::round(v.mean()), s.wall, false};
+    s.cuff = drivers::CuffReading{v.systolic, v.diastolic, std::round(v.mean()), s.wall, false};
     next_cuff_ += kCuffCycle;
   }
   t_ += emitter_->interval();

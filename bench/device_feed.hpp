@@ -1,5 +1,5 @@
 #pragma once
-// What a real monitor would send, made by the simulator's emitters (so by the
+// What a real monitor would send, made by the simulated devices (so by the
 // codecs' own encoders): a steady patient, frames at the protocol's pace, and
 // for devices that wait to be asked (CMS50) the host's request answered first.
 // The benchmarks feed these bytes to vigild, to the peer script, or straight
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "sim/device_emitter.hpp"
+#include "drivers/simulated_device.hpp"
 #include "sim/physiology.hpp"
 
 namespace vigil::bench {
@@ -31,7 +31,7 @@ class DeviceFeed {
   void hear(std::span<const std::uint8_t> bytes) { emitter_->received(bytes); }
 
  private:
-  std::unique_ptr<sim::DeviceEmitter> emitter_;
+  std::unique_ptr<drivers::SimulatedDevice> emitter_;
   sim::PatientModel model_;
   std::mt19937 rng_;  // the device's own: measurement noise and motion artefact
   core::Duration t_{};

@@ -116,6 +116,8 @@ struct UsbHint {
   std::string_view note;  // why this bridge suggests the protocol, for people
 };
 
+class SimulatedDevice;  // simulated_device.hpp
+
 // One row of the protocol registry (protocol_table.cpp). Everything the rest
 // of vigil needs to know about a protocol is here, so that adding a protocol
 // edits one row; the fields are written with designated initializers.
@@ -140,11 +142,15 @@ struct Protocol {
   // True when the device stays silent until asked: auto-detection must not
   // pick it by listening alone.
   bool needs_request = false;
-  // The beats the codec flags (DecodeOutput::beats), if any: rhythm analysis
-  // has something to judge only on a bed with such a device.
+  // The beats vigild gets from the device, if any: flagged by the codec
+  // (DecodeOutput::beats) or found by vigild's QRS detector in the ECG the
+  // device streams (DecodeOutput::waveforms). Rhythm analysis has something
+  // to judge only on a bed with such a device.
   std::optional<BeatSource> beats = std::nullopt;
   std::optional<UsbHint> usb = std::nullopt;
   std::unique_ptr<DeviceSession> (*make_session)() = nullptr;
+  // The device as vigil-sim plays it (simulated_device.hpp), from the same folder.
+  std::unique_ptr<SimulatedDevice> (*make_simulated_device)() = nullptr;
 };
 
 std::string_view transport_name(Transport t);

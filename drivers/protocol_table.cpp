@@ -2,10 +2,11 @@
 // the rest of vigil needs to know about it (see Protocol). A protocol's code
 // lives in its own folder, drivers/<family>/. Outside that folder and its row,
 // vigil takes protocol names from this table (vigild --list-protocols --json
-// for programs and tests that are not C++); the exceptions still written
-// down are listed in docs/architecture.md, "Where the structure is known to
-// be thin". tests/unit/sim/protocol_conformance_test.cpp checks that every
-// row has a simulated device, golden captures that its session decodes as
+// for programs and tests that are not C++), vigil-sim included: it plays
+// each protocol through the row's simulated-device factory. The exceptions
+// still written down are listed in docs/architecture.md, "Where the
+// structure is known to be thin". tests/unit/drivers/protocol_conformance_test.cpp
+// checks that every row has a simulated device, golden captures that its session decodes as
 // they expect, a fuzz target with seeds, a docs page and its rows in the
 // README's device table and docs/fuzzing.md.
 #include <string>
@@ -19,6 +20,7 @@
 #include "drivers/intellivue/intellivue_session.hpp"
 #include "drivers/masimo/masimo_codec.hpp"
 #include "drivers/nonin/nonin_codec.hpp"
+#include "drivers/simulated_device.hpp"
 
 namespace vigil::drivers {
 namespace {
@@ -73,7 +75,8 @@ const std::vector<Protocol>& table() {
        .device = DeviceKind::pulse_oximeter,
        .default_baud = 9600,
        .expected_interval = seconds{1},
-       .make_session = &make_masimo_session},
+       .make_session = &make_masimo_session,
+       .make_simulated_device = &make_masimo_sim_device},
       // Gateways send PCD-01 results at a configured period; 5 s is what vigil
       // asks sites to configure (staleness is judged on it), not a standard.
       // The folder is hl7/ (the message parsers serve any HL7 link), the
@@ -85,7 +88,11 @@ const std::vector<Protocol>& table() {
        .transport = Transport::tcp_sender,
        .default_baud = 0,
        .expected_interval = seconds{5},
-       .make_session = &make_hl7_session},
+       // vigild's QRS detector finds them in the ECG the monitor streams
+       // (hl7_waveform.hpp); a gateway that sends numerics only gives none.
+       .beats = BeatSource::ecg,
+       .make_session = &make_hl7_session,
+       .make_simulated_device = &make_hl7_sim_device},
       {.name = "nonin-2",
        .title = "Nonin OEM III / Xpod / 9560 serial data format 2 (8-bit pleth, 75 frames/s)",
        .family = "nonin",
@@ -93,7 +100,8 @@ const std::vector<Protocol>& table() {
        .default_baud = 9600,
        .expected_interval = milliseconds{1000},
        .beats = BeatSource::pulse,
-       .make_session = &make_nonin2_session},
+       .make_session = &make_nonin2_session,
+       .make_simulated_device = &make_nonin2_sim_device},
       {.name = "nonin-7",
        .title = "Nonin OEM III / Xpod / 9560 serial data format 7 (16-bit pleth, 75 frames/s)",
        .family = "nonin",
@@ -101,14 +109,16 @@ const std::vector<Protocol>& table() {
        .default_baud = 9600,
        .expected_interval = milliseconds{1000},
        .beats = BeatSource::pulse,
-       .make_session = &make_nonin7_session},
+       .make_session = &make_nonin7_session,
+       .make_simulated_device = &make_nonin7_sim_device},
       {.name = "nonin-8",
        .title = "Nonin Xpod / 9560 serial data format 8 (one packet a second, no waveform)",
        .family = "nonin",
        .device = DeviceKind::pulse_oximeter,
        .default_baud = 9600,
        .expected_interval = milliseconds{1000},
-       .make_session = &make_nonin8_session},
+       .make_session = &make_nonin8_session,
+       .make_simulated_device = &make_nonin8_sim_device},
       // The CP210x bridge is the one inside the Contec CMS50D+/CMS50E.
       {.name = "cms50",
        .title = "Contec CMS50D+ / CMS50E USB live stream (V7.0 protocol; old 19200 8O1 stream too)",
@@ -119,7 +129,8 @@ const std::vector<Protocol>& table() {
        .needs_request = true,
        .beats = BeatSource::pulse,
        .usb = UsbHint{.vid = 0x10c4, .pid = 0xea60, .note = "CP210x bridge as in Contec CMS50D+/E"},
-       .make_session = &make_cms50_session},
+       .make_session = &make_cms50_session,
+       .make_simulated_device = &make_cms50_sim_device},
       // vigil polls once a second; 2 s leaves room for tick jitter.
       {.name = "intellivue",
        .title = "Philips IntelliVue MP/MX Data Export over the MIB/RS232 port",
@@ -128,7 +139,8 @@ const std::vector<Protocol>& table() {
        .default_baud = 115200,
        .expected_interval = seconds{2},
        .needs_request = true,
-       .make_session = &make_intellivue_session},
+       .make_session = &make_intellivue_session,
+       .make_simulated_device = &make_intellivue_sim_device},
       // vigil asks for displayed values every 5 s.
       // 8E1 with RTS/CTS, as GE's interface specification asks and every open
       // reader opens it.
@@ -141,7 +153,8 @@ const std::vector<Protocol>& table() {
        .rts_cts = true,
        .expected_interval = seconds{5},
        .needs_request = true,
-       .make_session = &make_datex_session},
+       .make_session = &make_datex_session,
+       .make_simulated_device = &make_datex_sim_device},
       // Last: it builds sessions of every protocol above that talks unasked.
       // Its title names them, from the rows above (see below).
       {.name = "auto",
@@ -167,6 +180,15 @@ const Protocol* find_protocol(std::string_view name) {
 
 std::string protocol_names(bool (*keep)(const Protocol&), std::string_view last) {
   return names_of(table(), keep, last);
+}
+
+std::unique_ptr<SimulatedDevice> make_simulated_device(std::string_view protocol) {
+  const auto* p = find_protocol(protocol);
+  return p && p->make_simulated_device ? p->make_simulated_device() : nullptr;
+}
+
+std::string simulated_device_names() {
+  return protocol_names([](const Protocol& p) { return p.make_simulated_device != nullptr; });
 }
 
 std::string_view device_kind_name(DeviceKind k) {

@@ -54,6 +54,14 @@ class SkipCounter {
   void flush(std::vector<std::string>& errors, std::string_view where) {
     if (run_ > 0) report(errors, where, "without finding a frame");
   }
+  // No skipped byte waits to be reported.
+  bool idle() const { return run_ == 0; }
+  // n bytes already counted as skipped but held back as harmless (MLLP's
+  // line endings between frames) turn out to begin a run of noise.
+  void join_run(std::size_t n, std::vector<std::string>& errors, std::string_view where) {
+    for (; n > 0; --n)
+      if (++run_ == kReportEvery) report(errors, where, "without finding a frame");
+  }
   void skip(CodecStats& stats, DecodeOutput& out, std::string_view where) { skip(stats, out.errors, where); }
   void frame_found(DecodeOutput& out, std::string_view where) { frame_found(out.errors, where); }
 

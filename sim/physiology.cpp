@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/ecg_wave.hpp"
 #include "sim/pleth_wave.hpp"
 
 namespace vigil::sim {
@@ -184,6 +185,15 @@ double PatientModel::pleth(core::Duration t) const {
   if (beat->kind == BeatKind::ectopic) amplitude *= 0.6;
   amplitude *= std::clamp(value(Param::perfusion_index, t) / 4.0, 0.05, 1.0);
   return amplitude * pulse_shape(t - beat->t);
+}
+
+std::optional<core::Duration> PatientModel::last_pulse(core::Duration t) const {
+  const auto beat = beats_.last_at_or_before(t, true);
+  return beat ? std::optional{beat->t} : std::nullopt;
+}
+
+double PatientModel::ecg_lead_ii(core::Duration t) const {
+  return ecg_sample(beats_, t, value(Param::resp_rate, t));
 }
 
 }  // namespace vigil::sim

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "drivers/simulated_device.hpp"
 #include "sim/heart_rhythm.hpp"
 
 namespace vigil::sim {
@@ -23,17 +24,8 @@ namespace vigil::sim {
 enum class Param { heart_rate, spo2, perfusion_index, systolic, diastolic, resp_rate };
 const char* param_name(Param p);
 
-struct Vitals {
-  double heart_rate = 75;
-  // The pulse rate an oximeter counts: the heart rate unless beats fail to
-  // reach the finger (a pulse deficit). Not a Param: it follows the beats.
-  double pulse_rate = 75;
-  double spo2 = 98;
-  double perfusion_index = 3.0;
-  double systolic = 120;
-  double diastolic = 80;
-  double resp_rate = 14;
-  double mean() const { return diastolic + (systolic - diastolic) / 3.0; }
+// The parameters the scenario moves, as a device would show them.
+struct Vitals : drivers::ShownVitals {
   double get(Param p) const;
   void set(Param p, double v);
 };
@@ -63,7 +55,7 @@ struct ApnoeaResponse {
   double rise_per_s = 0.5;  // % per second on recovery
 };
 
-class PatientModel {
+class PatientModel final : public drivers::SimulatedPatient {
  public:
   explicit PatientModel(Vitals baseline = {}, unsigned seed = 1, ModelSettings settings = {});
 
@@ -97,7 +89,11 @@ class PatientModel {
   // The pleth at a fingertip at t, 0 (foot) to about 1 (peak) scaled by
   // perfusion; weaker after a short interval (less filling), flat between
   // beats in a pause.
-  double pleth(core::Duration t) const;
+  double pleth(core::Duration t) const override;
+  std::optional<core::Duration> last_pulse(core::Duration t) const override;
+  // Lead II (sim/ecg_wave.hpp): a P wave before each conducted beat,
+  // fibrillatory waves instead in AF, a wide QRS for a ventricular beat.
+  double ecg_lead_ii(core::Duration t) const override;
   const ModelSettings& settings() const { return settings_; }
 
  private:

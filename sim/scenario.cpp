@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/device_emitter.hpp"
+#include "drivers/simulated_device.hpp"
 #include "sim/line_parser.hpp"
 
 namespace vigil::sim {
@@ -393,6 +393,11 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         // A young adult's respiratory sinus arrhythmia: the interval swings
         // +-15 % with each breath.
         if (v == "marked") s.model.breathing_depth = 0.15;
+      } else if (first == "waveforms:") {
+        const int col = p.column();
+        const std::string v = p.word();
+        if (v != "on" && v != "off") p.fail_at(col, "expected 'on' or 'off', found '" + v + "'");
+        s.waveforms = v == "on";
       } else if (first == "oximeter") {
         // "oximeter delay 10 s averaging 8 s", either part optional
         if (p.done()) p.fail("expected 'delay' or 'averaging' after 'oximeter'");
@@ -418,9 +423,9 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
           if (other.id == d.id) p.fail_at(tokens[1].column, "device '" + d.id + "' is named twice");
         const int col = p.column();
         d.protocol = p.word();
-        if (!make_emitter(d.protocol))
-          p.fail_at(col,
-                    "the simulator does not speak '" + d.protocol + "' (it speaks " + emitter_names() + ")");
+        if (!drivers::make_simulated_device(d.protocol))
+          p.fail_at(col, "the simulator does not speak '" + d.protocol + "' (it speaks " +
+                             drivers::simulated_device_names() + ")");
         s.devices.push_back(d);
       } else if (first == "nibp") {
         p.expect("every");
@@ -447,11 +452,12 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
         parse_expectation(p, x);
         s.expectations.push_back(x);
       } else {
-        LineParser{tokens, file, line_no, end_col}.fail(
-            "unknown line '" + first +
-            "' (title:, description:, duration:, seed:, noise:, patient:, variability:, oximeter, device, "
-            "nibp every, "
-            "at, expect)");
+        LineParser{tokens, file, line_no, end_col}.fail("unknown line '" + first +
+                                                        "' (title:, description:, duration:, seed:, noise:, "
+                                                        "patient:, variability:, waveforms:, oximeter, "
+                                                        "device, "
+                                                        "nibp every, "
+                                                        "at, expect)");
       }
       if (!p.done()) p.fail("unexpected words" + p.found());
     }

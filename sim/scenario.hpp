@@ -4,14 +4,15 @@
 //   title: Hypertensive crisis 220/120
 //   duration: 10:00
 //   patient: heart rate 76, systolic 128, diastolic 78, spo2 98
-//   device monitor hl7-mllp
-//   device oximeter masimo
+//   device monitor <protocol>
+//   device oximeter <protocol>
 //   nibp every 2 min taking 30 s
 //   at 2:00 start infusion
 //   at 3:00 raise systolic to 220 and diastolic to 120 over 90 s and raise heart rate to 120 over 60 s
 //   at 6:00 unplug oximeter for 20 s
 //   expect high hypertension between 4:00 and 5:30
 //
+// A device's protocol is a name from the registry (vigild --list-protocols).
 // Times are m:ss or h:mm:ss from the start, or "N s" / "N min" for spans.
 // Every error names file:line:column. docs/drills.md has the whole grammar.
 #include <optional>
@@ -93,6 +94,9 @@ struct Scenario {
   core::Duration nibp_cycle = std::chrono::minutes{5};
   core::Duration nibp_takes = std::chrono::seconds{30};  // inflation to result
   double noise = 0;
+  // Devices that can stream waveforms (an HL7 monitor's ECG) do so unless a
+  // scenario says "waveforms: off".
+  bool waveforms = true;
   std::vector<ScenarioDevice> devices;
   std::vector<ScenarioEvent> events;  // in time order
   std::vector<Expectation> expectations;

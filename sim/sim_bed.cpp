@@ -24,10 +24,10 @@ SimBed::SimBed(boost::asio::io_context& io, std::string bed, Scenario scenario, 
 void SimBed::add_device(const SimDeviceSpec& spec) {
   auto d = std::make_unique<Device>();
   d->spec = spec;
-  d->emitter = make_emitter(spec.protocol);
+  d->emitter = drivers::make_simulated_device(spec.protocol);
   if (!d->emitter)
-    throw std::runtime_error("no simulator for protocol '" + spec.protocol + "' (known: " + emitter_names() +
-                             ")");
+    throw std::runtime_error("no simulator for protocol '" + spec.protocol +
+                             "' (known: " + drivers::simulated_device_names() + ")");
   d->port = make_port(io_, spec.port);
   d->rng.seed(scenario_.seed + 7919 * static_cast<unsigned>(devices_.size() + 2));
   Device* raw = d.get();
@@ -128,7 +128,8 @@ void SimBed::run_cuff(core::Duration t) {
   if (cuff_running_since_ && t >= *cuff_running_since_ + scenario_.nibp_takes) {
     const auto done = *cuff_running_since_ + scenario_.nibp_takes;
     const Vitals v = model_.measured(done, scenario_.noise, cuff_rng_);
-    CuffReading r{v.systolic, v.diastolic, std::round(v.mean()), wall_start_ + done, cuff_fails_next_};
+    drivers::CuffReading r{v.systolic, v.diastolic, std::round(v.mean()), wall_start_ + done,
+                           cuff_fails_next_};
     cuff_fails_next_ = false;
     for (auto& d : devices_)
       if (d->emitter->measures_nibp()) d->pending_cuff = r;
@@ -148,7 +149,7 @@ void SimBed::emit(Device& d, core::Duration t) {
     say_(clock_text(t) + " " + bed_ + "/" + d.spec.id + ": cable back in, " + d.port->describe());
   }
   if (unplugged || t < d.silent_until) return;
-  DeviceState s;
+  drivers::DeviceState s;
   s.t = t;
   s.wall = wall_start_ + t;
   s.vitals = model_.measured(t, scenario_.noise, d.rng);
@@ -158,6 +159,7 @@ void SimBed::emit(Device& d, core::Duration t) {
   s.cuff = d.pending_cuff;
   s.patient = &model_;
   s.rng = &d.rng;
+  s.waveforms = scenario_.waveforms;
   if (s.motion) {
     // A moving finger: the oximeter's numbers wander (a false dip, a jumpy
     // rate); devices that can tell flag them, others cannot.

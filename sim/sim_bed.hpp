@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/device_emitter.hpp"
+#include "drivers/simulated_device.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sim_port.hpp"
 
@@ -48,12 +48,12 @@ class SimBed {
   struct Device {
     SimDeviceSpec spec;
     std::unique_ptr<SimPort> port;
-    std::unique_ptr<DeviceEmitter> emitter;
+    std::unique_ptr<drivers::SimulatedDevice> emitter;
     core::Duration next_frame{};
     core::Duration unplugged_until{-1}, silent_until{-1}, sensor_off_until{-1}, garble_until{-1},
         noisy_until{-1}, motion_until{-1}, booting_until{-1};
     bool plugged = true;
-    std::optional<CuffReading> pending_cuff;
+    std::optional<drivers::CuffReading> pending_cuff;
     std::mt19937 rng;  // per device, so devices interleaving differently cannot change each other's noise
   };
 

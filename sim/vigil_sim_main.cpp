@@ -16,7 +16,7 @@
 namespace {
 using namespace vigil;
 
-// "bed=bed-1,id=ox,protocol=masimo,pty=/run/vigil-sim/bed-1-ox"
+// "bed=bed-1,id=ox,protocol=NAME,pty=/run/vigil-sim/bed-1-ox"
 sim::SimDeviceSpec parse_device(const std::string& text) {
   sim::SimDeviceSpec spec;
   bool has_port = false;
@@ -142,8 +142,9 @@ int replay(const ReplayOptions& o) {
 int main(int argc, char** argv) {
   CLI::App app{
       "vigil-sim: simulated bedside monitors speaking real device protocols over a pty or TCP.\n"
-      "Example: vigil-sim --device bed=bed-1,id=ox,protocol=masimo,pty=/tmp/bed-1-ox --scenario "
-      "desaturation"};
+      "Example: vigil-sim --device bed=bed-1,id=ox,protocol=NAME,pty=/tmp/bed-1-ox --scenario "
+      "desaturation\nProtocols: " +
+      drivers::simulated_device_names()};
   std::vector<std::string> device_texts;
   std::string scenario_name = "steady";
   double speed = 1.0, noise = -1, garbage = 0;

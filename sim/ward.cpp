@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "drivers/device_session.hpp"
-#include "sim/device_emitter.hpp"
+#include "drivers/simulated_device.hpp"
 #include "sim/line_parser.hpp"
 #include "sim/scenario_library.hpp"
 
@@ -67,9 +67,9 @@ void parse_device(LineParser& p, int line, WardBed& bed) {
   if (!valid_id(d.id)) p.fail_at(id_col, "a device id is letters, digits, '-', '_' or '.'");
   const int proto_col = p.column();
   d.protocol = p.word();
-  if (!make_emitter(d.protocol))
-    p.fail_at(proto_col,
-              "the simulator does not speak '" + d.protocol + "' (it speaks " + emitter_names() + ")");
+  if (!drivers::make_simulated_device(d.protocol))
+    p.fail_at(proto_col, "the simulator does not speak '" + d.protocol + "' (it speaks " +
+                             drivers::simulated_device_names() + ")");
   d.via = default_via(d.protocol);
   if (p.accept("via")) {
     const int via_col = p.column();

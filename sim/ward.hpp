@@ -5,15 +5,16 @@
 //   title: Quarterly ketamine drill
 //   bed bed-1 runs hypertensive-crisis
 //   bed bed-2 runs desaturation for patient DRILL-0002
-//     device oximeter cms50
+//     device oximeter <protocol>
 //   bed bed-3 runs my-scenarios/af.scn
-//     device monitor hl7-mllp
-//     device oximeter nonin-7 via tcp
+//     device monitor <protocol>
+//     device oximeter <protocol> via tcp
 //
 // A bed takes its scenario's devices ("device <id> <protocol>" lines);
 // "device" lines under the bed add devices or change a protocol. Serial
 // devices reach vigild on a pseudo-terminal, or "via tcp" through a serial
-// device server; HL7 monitors connect to vigild over TCP.
+// device server; devices that send to vigild themselves (the registry row's
+// transport says so) connect to it over TCP.
 #include <optional>
 #include <string>
 #include <vector>

@@ -108,5 +108,7 @@ std::array<std::uint8_t, 9> encode_cms50_command(Cms50Command command);
 std::optional<std::uint8_t> decode_cms50_command(std::span<const std::uint8_t> packet);
 
 std::unique_ptr<DeviceSession> make_cms50_session();
+// The device as vigil-sim plays it (cms50_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_cms50_sim_device();
 
 }  // namespace vigil::drivers

@@ -63,4 +63,7 @@ DatexContinuous datex_continuous(const DatexBasic& basic);
 
 std::unique_ptr<DeviceSession> make_datex_session();
 
+// The device as vigil-sim plays it (datex_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_datex_sim_device();
+
 }  // namespace vigil::drivers

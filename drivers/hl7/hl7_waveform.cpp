@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace vigil::drivers {
 namespace {
@@ -113,6 +114,19 @@ std::string format_fixed(double v, int decimals) {
   }
   if (s == "-0") s = "0";
   return s;
+}
+
+// A segment's first sample needs a time finer than a second (at 250 /s a
+// sample is 4 ms): HL7's DTM allows a fraction (YYYYMMDDHHMMSS.SSSS+ZZZZ);
+// written to the millisecond.
+std::string format_sample_time(core::TimePoint t) {
+  const auto whole = std::chrono::floor<std::chrono::seconds>(t);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - whole).count();
+  std::string out = format_hl7_time(whole);
+  std::array<char, 8> fraction{};
+  std::snprintf(fraction.data(), fraction.size(), ".%03d", static_cast<int>(ms));
+  out.insert(out.size() - std::string_view{"+0000"}.size(), fraction.data());
+  return out;
 }
 
 }  // namespace
@@ -271,7 +285,7 @@ std::string encode_waveform_rows(const WaveformSegment& w, int& set_id, std::str
     if (i > 0) samples += '^';
     samples += format_fixed(w.samples[i], decimals);
   }
-  const std::string time = w.first_sample_time ? format_hl7_time(*w.first_sample_time) : "";
+  const std::string time = w.first_sample_time ? format_sample_time(*w.first_sample_time) : "";
   const std::string id(sub_id);
   std::string out = "OBX|" + std::to_string(++set_id) + "|NA|" + std::to_string(w.mdc_code) + "^" + name +
                     "^MDC|" + id + "|" + samples + "|266418^MDC_DIM_MILLI_VOLT^MDC|||||R|||" + time + "\r";

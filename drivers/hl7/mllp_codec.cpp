@@ -69,22 +69,26 @@ void MllpDeframer::feed(std::span<const std::uint8_t> bytes,
 
 void MllpDeframer::hunt(std::uint8_t b, std::vector<std::string>& errors) {
   if (b == kMllpStart) {
-    report_noise(errors);
+    slack_ = 0;
+    skips_.frame_found(errors, kWhere);
     state_ = State::in_frame;
     return;
   }
-  ++stats_.resyncs;
-  ++skipped_;
-  const bool whitespace = b == '\r' || b == '\n' || b == ' ' || b == '\t';
   // The rest of an oversized frame was reported already.
-  if (!whitespace && state_ == State::hunting) noise_ = true;
-  if (skipped_ >= kNoiseReport) report_noise(errors);
-}
-
-void MllpDeframer::report_noise(std::vector<std::string>& errors) {
-  if (noise_) errors.push_back("mllp: skipped " + std::to_string(skipped_) + " bytes outside a frame");
-  skipped_ = 0;
-  noise_ = false;
+  if (state_ == State::discarding) {
+    ++stats_.resyncs;
+    return;
+  }
+  const bool whitespace = b == '\r' || b == '\n' || b == ' ' || b == '\t';
+  if (whitespace && skips_.idle()) {
+    ++stats_.resyncs;
+    ++slack_;
+    return;
+  }
+  // Noise after line endings: the whole run is noise, counted from its start.
+  skips_.join_run(slack_, errors, kWhere);
+  slack_ = 0;
+  skips_.skip(stats_, errors, kWhere);
 }
 
 void MllpDeframer::reset(std::vector<std::string>& errors) {
@@ -92,7 +96,8 @@ void MllpDeframer::reset(std::vector<std::string>& errors) {
     ++stats_.frames_bad;
     errors.push_back("mllp: frame of " + std::to_string(frame_.size()) + " bytes cut short by the link");
   }
-  report_noise(errors);
+  slack_ = 0;
+  skips_.flush(errors, kWhere);
   frame_.clear();
   state_ = State::hunting;
 }

@@ -7,9 +7,13 @@
 // a serial line alike.
 //
 // Decisions (vigil's):
-//  - Bytes outside a frame are skipped and counted as resync bytes; a run
-//    holding anything but whitespace gets one error line (a sender that does
-//    not frame with MLLP shows up at once, not as silence).
+//  - Bytes outside a frame are skipped and counted as resync bytes, and
+//    reported as every codec reports noise (SkipCounter, resync_scanner.hpp):
+//    one line when the next frame starts, and every 512 bytes while it
+//    lasts, so a sender that does not frame with MLLP shows up at once, not
+//    as silence. Whitespace alone between frames (line endings some senders
+//    add after 0x1C 0x0D) is counted but is no noise; noise after it is
+//    reported from the run's start.
 //  - A frame cut short by a new 0x0B, or longer than kMaxFrame, is rejected
 //    and counted bad. 0x1C not followed by 0x0D still ends a frame.
 //  - Acknowledgement codes are AA / AE / AR (original mode, what PCD-01
@@ -37,6 +41,7 @@
 #include <vector>
 
 #include "drivers/device_session.hpp"
+#include "drivers/resync_scanner.hpp"
 
 namespace vigil::drivers {
 
@@ -50,7 +55,6 @@ std::string mllp_frame(std::string_view message);
 class MllpDeframer {
  public:
   static constexpr std::size_t kMaxFrame = 256 * 1024;
-  static constexpr std::size_t kNoiseReport = 4096;  // report long noise runs this often
 
   // Calls on_frame with each payload as soon as its end byte arrives, so its
   // errors interleave with framing errors in the order things happened.
@@ -63,16 +67,18 @@ class MllpDeframer {
 
  private:
   enum class State { hunting, in_frame, after_end, discarding };
+  static constexpr std::string_view kWhere = "mllp";
   void hunt(std::uint8_t b, std::vector<std::string>& errors);
-  void report_noise(std::vector<std::string>& errors);
 
   State state_ = State::hunting;
   std::string frame_;
-  std::size_t skipped_ = 0;
-  bool noise_ = false;
+  std::size_t slack_ = 0;  // whitespace since the last frame: skipped, not (yet) noise
+  SkipCounter skips_;
   CodecStats stats_;
 };
 
 std::unique_ptr<DeviceSession> make_hl7_session();
+// The device as vigil-sim plays it (hl7_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_hl7_sim_device();
 
 }  // namespace vigil::drivers

@@ -88,4 +88,7 @@ core::Quality intellivue_quality(std::uint16_t msmt_state);
 
 std::unique_ptr<DeviceSession> make_intellivue_session();
 
+// The device as vigil-sim plays it (intellivue_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_intellivue_sim_device();
+
 }  // namespace vigil::drivers

@@ -159,5 +159,7 @@ class MasimoLineDecoder {
 
 // Readings: spo2, pulse_rate, perfusion_index; conditions on every good line.
 std::unique_ptr<DeviceSession> make_masimo_session();
+// The device as vigil-sim plays it (masimo_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_masimo_sim_device();
 
 }  // namespace vigil::drivers

@@ -174,5 +174,9 @@ std::unique_ptr<DeviceSession> make_nonin_session(NoninFormat format);
 std::unique_ptr<DeviceSession> make_nonin2_session();
 std::unique_ptr<DeviceSession> make_nonin7_session();
 std::unique_ptr<DeviceSession> make_nonin8_session();
+// The device as vigil-sim plays it (nonin_sim_device.cpp).
+std::unique_ptr<SimulatedDevice> make_nonin2_sim_device();
+std::unique_ptr<SimulatedDevice> make_nonin7_sim_device();
+std::unique_ptr<SimulatedDevice> make_nonin8_sim_device();
 
 }  // namespace vigil::drivers

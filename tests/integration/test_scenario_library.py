@@ -7,6 +7,11 @@ A subscriber that is not ours (python3-zmq, python3-protobuf) watches the
 same bus and checks that the report tells what it saw: every alarm the
 report counts was published, every message is marked as a drill.
 
+Where the monitor streams its ECG (the HL7 beds), vigild's QRS detector runs
+in the drill: its derived heart rate (device "monitor:ecg") is on the bus,
+and the AF of af-ecg is named from the ECG ("AF with rapid ventricular
+response"), not only as an irregular pulse.
+
 A rhythm expectation on a bed whose devices give vigild no beat timing is
 reported as not judged (no beat source); the test prints those.
 
@@ -72,6 +77,18 @@ def main():
     marked = [getattr(m, m.WhichOneof("body")).drill for _, m, _ in bus.messages]
     check(marked and all(marked), f"{marked.count(False)} of {len(marked)} bus messages lack the drill mark")
     check(report["not_marked_drill"] == 0 and report["sequence_gaps"] == 0, "the runner saw every message, marked")
+    # The ECG path ran: derived rates on the ECG beds, and AF worded from the ECG.
+    for bed in report["beds"]:
+        if bed["scenario"] not in ("af-ecg", "sinus-arrhythmia"):
+            continue
+        rates = [m.observation for m in bus.of_kind("observation", bed["bed"])
+                 if m.observation.device == "monitor:ecg" and m.observation.mdc_code == 147842]
+        check(len(rates) > 10, f"{bed['scenario']}: vigild derived {len(rates)} heart rates from the ECG")
+        af = [a["message"] for a in bed["alarms"] if a["condition"] == "atrial_fibrillation"]
+        if bed["scenario"] == "af-ecg":
+            check(len(af) == 1 and af[0].startswith("AF with rapid ventricular response"),
+                  f"af-ecg: the AF alarm should be named from the ECG, once: {af}")
+
     print(f"{report['met']} of {report['expected']} expectations met over {len(report['beds'])} scenarios "
           f"at {speed}x; {report['not_judged']} not judged")
 

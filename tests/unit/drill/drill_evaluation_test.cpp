@@ -15,7 +15,7 @@ namespace {
 Ward crisis_ward() {
   auto s = parse_scenario(R"(title: Hypertensive crisis
 duration: 10:00
-device monitor hl7-mllp
+device probe masimo
 at 2:00 start infusion
 at 3:00 surge to 220/120 over 90 s
 at 8:00 start atrial fibrillation at 150/min
@@ -34,7 +34,7 @@ expect high atrial_fibrillation between 8:30 and 9:30
   bed.patient_id = "DRILL-bed-1";
   bed.scenario_ref = "crisis.scn";
   bed.scenario = *s;
-  bed.devices.push_back({"monitor", "hl7-mllp", WardDevice::Via::tcp, 0});
+  bed.devices.push_back({"probe", "masimo", WardDevice::Via::pty, 0});  // gives no beats
   ward.beds.push_back(bed);
   return ward;
 }
@@ -111,7 +111,7 @@ TEST_CASE("a crisis answered in time: alarms met, time to alarm and to acknowled
   // AF expectation is not judged, and says why.
   const auto& af = result(report, "high", "atrial_fibrillation");
   CHECK(af.verdict == Verdict::no_beat_source);
-  CHECK(af.note.find("none of this bed's devices (hl7-mllp) gives them") != std::string::npos);
+  CHECK(af.note.find("none of this bed's devices (masimo) gives them") != std::string::npos);
   CHECK(report.met_count() == 3);
   CHECK(report.skipped_count() == 1);
   CHECK(report.unexpected_count() == 0);
@@ -153,7 +153,7 @@ TEST_CASE("a pause needs ECG beats: pulse flags alone leave it not judged") {
   const auto report = evaluate(ward, base_record());
   const auto& pause = result(report, "high", "pause");
   CHECK(pause.verdict == Verdict::no_beat_source);
-  CHECK(pause.note.find("from ecg beats, and none of this bed's devices (hl7-mllp, cms50)") !=
+  CHECK(pause.note.find("from ecg beats, and none of this bed's devices (masimo, cms50)") !=
         std::string::npos);
   CHECK_FALSE(verdict_fails(Verdict::no_beat_source));
 }

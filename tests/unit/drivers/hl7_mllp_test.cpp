@@ -150,6 +150,22 @@ TEST_CASE("garbage before, between and after frames is skipped, counted and repo
   CHECK(later.errors[0].find("skipped 12 bytes") != std::string::npos);
 }
 
+TEST_CASE(
+    "noise is reported as every codec reports it: every 512 bytes while it lasts, then at the next frame") {
+  auto s = make_hl7_session();
+  const auto frame = mllp_frame(oru("C-10", kHrRow));
+  const auto out = feed(*s, std::string(2000, 'x') + frame + "\r\n\r\n" + frame);
+  CHECK(out.readings.size() == 2);
+  REQUIRE(out.errors.size() == 4);  // line endings alone between frames are no noise
+  for (int i = 0; i < 3; ++i) CHECK(out.errors[i] == "mllp: skipped 512 bytes without finding a frame");
+  CHECK(out.errors[3] == "mllp: skipped 464 bytes before the next frame");
+  CHECK(s->stats().resyncs == 2000 + 4);
+  // A run that starts with line endings and goes on with noise is reported whole.
+  const auto later = feed(*s, "\r\nnot hl7" + frame);
+  REQUIRE(later.errors.size() == 1);
+  CHECK(later.errors[0] == "mllp: skipped 9 bytes before the next frame");
+}
+
 TEST_CASE("a frame cut short by a new start byte is rejected and the next frame is read") {
   auto s = make_hl7_session();
   const auto frame = mllp_frame(oru("C-5", kHrRow));

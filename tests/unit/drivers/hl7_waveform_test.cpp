@@ -189,7 +189,8 @@ TEST_CASE("an encoded ORU^R01 with an ECG segment decodes back to the same sampl
   WaveformSegment w;
   w.mdc_code = 131330;
   w.sampling_hz = 360;
-  w.first_sample_time = utc(2024, 3, 5, 9, 15, 0);
+  // to the millisecond: at 250 /s or more, a second is far too coarse
+  w.first_sample_time = utc(2024, 3, 5, 9, 15, 0) + std::chrono::milliseconds{604};
   for (int k = 0; k < 360; ++k) w.samples.push_back(static_cast<float>(k % 7) * 0.125f - 0.4f);
   msg.waveforms.push_back(w);
   msg.observations.push_back({core::Metric::heart_rate, 75, std::nullopt});

@@ -7,7 +7,8 @@
 
 #include "drivers/cms50/cms50_codec.hpp"
 #include "drivers/device_session.hpp"
-#include "sim/device_emitter.hpp"
+#include "drivers/simulated_device.hpp"
+#include "sim/physiology.hpp"
 
 using namespace vigil;
 using namespace vigil::sim;
@@ -18,13 +19,14 @@ namespace {
 struct Decoded {
   std::vector<core::Reading> readings;
   std::size_t beats = 0;
+  std::size_t waveforms = 0;                         // ECG segments, in which vigild finds the beats
   std::optional<core::DeviceConditions> conditions;  // the latest
   std::size_t bad = 0;
 };
 
 struct Rig {
   explicit Rig(const std::string& protocol, Vitals v = {}, ModelSettings ms = {})
-      : emitter{make_emitter(protocol)},
+      : emitter{drivers::make_simulated_device(protocol)},
         session{drivers::find_protocol(protocol)->make_session()},
         model{v, 4, ms} {
     REQUIRE(emitter);
@@ -35,7 +37,7 @@ struct Rig {
     Decoded d;
     for (auto t = from + emitter->interval(); t <= to; t += emitter->interval()) {
       model.advance(t);
-      DeviceState s;
+      drivers::DeviceState s;
       s.t = t;
       s.vitals = model.measured(t, 0, rng);
       s.sensor_off = sensor_off;
@@ -48,13 +50,14 @@ struct Rig {
       if (!out.to_send.empty()) emitter->received(out.to_send);
       d.readings.insert(d.readings.end(), out.readings.begin(), out.readings.end());
       d.beats += out.beats.size();
+      d.waveforms += out.waveforms.size();
       if (out.conditions) d.conditions = out.conditions;
     }
     d.bad = session->stats().frames_bad;
     return d;
   }
 
-  std::unique_ptr<DeviceEmitter> emitter;
+  std::unique_ptr<drivers::SimulatedDevice> emitter;
   std::unique_ptr<drivers::DeviceSession> session;
   PatientModel model;
   std::mt19937 rng{1};
@@ -133,7 +136,7 @@ TEST_CASE("a CMS50 stays silent until vigild asks for live data, then beeps once
   v.spo2 = 95;
   v.perfusion_index = 2.5;
   Rig rig{"cms50", v};
-  DeviceState s;
+  drivers::DeviceState s;
   s.t = 1s;
   s.patient = &rig.model;
   rig.model.advance(1s);
@@ -193,7 +196,7 @@ TEST_CASE("the protocol table says which devices give vigild beat timing, as the
       rig.emitter->received(tick.to_send);
       const auto d = rig.run(t, t + slice);
       readings += d.readings.size();
-      beats += d.beats;
+      beats += d.beats + d.waveforms;
     }
     CHECK(readings > 0);
     CHECK((beats > 0) == p.beats.has_value());

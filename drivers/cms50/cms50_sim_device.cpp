@@ -6,16 +6,16 @@
 #include <vector>
 
 #include "drivers/cms50/cms50_codec.hpp"
-#include "sim/emitters.hpp"
+#include "drivers/simulated_device.hpp"
 
-namespace vigil::sim {
+namespace vigil::drivers {
 namespace {
 
 constexpr int kPacketsPerSecond = 60;
 constexpr auto kBeepLength = std::chrono::milliseconds{50};  // three packets
 constexpr auto kLiveFor = std::chrono::seconds{30};
 
-class Cms50Emitter final : public DeviceEmitter {
+class Cms50Device final : public SimulatedDevice {
  public:
   // One packet per call, at the device's own pace: vigild stamps a pulse
   // with the time its packet arrived.
@@ -33,7 +33,7 @@ class Cms50Emitter final : public DeviceEmitter {
       stopped_ = false;
     }
     if (!live_since_ || s.t - *live_since_ > kLiveFor) return {};
-    const auto packet = drivers::encode_cms50_live(sample(s, s.t));
+    const auto packet = encode_cms50_live(sample(s, s.t));
     return std::string(packet.begin(), packet.end());
   }
 
@@ -43,16 +43,16 @@ class Cms50Emitter final : public DeviceEmitter {
       const auto start = std::find(pending_.begin(), pending_.end(), std::uint8_t{0x7D});
       pending_.erase(pending_.begin(), start);
       if (pending_.size() < 9) break;
-      const auto code = drivers::decode_cms50_command(std::span(pending_.data(), 9));
+      const auto code = decode_cms50_command(std::span(pending_.data(), 9));
       pending_.erase(pending_.begin(), pending_.begin() + (code ? 9 : 1));
-      if (code == static_cast<std::uint8_t>(drivers::Cms50Command::start_live)) asked_ = true;
-      if (code == static_cast<std::uint8_t>(drivers::Cms50Command::stop_live)) stopped_ = true;
+      if (code == static_cast<std::uint8_t>(Cms50Command::start_live)) asked_ = true;
+      if (code == static_cast<std::uint8_t>(Cms50Command::stop_live)) stopped_ = true;
     }
   }
 
  private:
-  drivers::Cms50Sample sample(const DeviceState& s, core::Duration t) const {
-    drivers::Cms50Sample p;
+  Cms50Sample sample(const DeviceState& s, core::Duration t) const {
+    Cms50Sample p;
     if (s.sensor_off) {
       p.probe_error = true;
       p.spo2 = 0;
@@ -71,8 +71,8 @@ class Cms50Emitter final : public DeviceEmitter {
     p.signal_strength = static_cast<std::uint8_t>(std::clamp(s.vitals.perfusion_index * 2, 0.0, 8.0));
     p.bar_graph = static_cast<std::uint8_t>(std::clamp(wave * 15, 0.0, 15.0));
     p.pi_x100 = static_cast<std::uint16_t>(std::clamp(s.vitals.perfusion_index * 100, 0.0, 2200.0));
-    const auto beat = s.patient ? s.patient->beats().last_at_or_before(t, true) : std::nullopt;
-    p.beat = beat && t - beat->t < kBeepLength;
+    const auto pulse = s.patient ? s.patient->last_pulse(t) : std::nullopt;
+    p.beat = pulse && t - *pulse < kBeepLength;
     return p;
   }
 
@@ -83,8 +83,8 @@ class Cms50Emitter final : public DeviceEmitter {
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_cms50_emitter() {
-  return std::make_unique<Cms50Emitter>();
+std::unique_ptr<SimulatedDevice> make_cms50_sim_device() {
+  return std::make_unique<Cms50Device>();
 }
 
-}  // namespace vigil::sim
+}  // namespace vigil::drivers

@@ -6,23 +6,22 @@
 #include <cmath>
 
 #include "drivers/nonin/nonin_codec.hpp"
-#include "sim/emitters.hpp"
+#include "drivers/simulated_device.hpp"
 
-namespace vigil::sim {
+namespace vigil::drivers {
 namespace {
-using drivers::NoninFormat;
 
 constexpr int kFramesPerSecond = 75;
 constexpr int kPulseFrames = 12;  // perfusion bits stay set this many frames per pulse
 
-drivers::NoninPerfusion perfusion_class(double pi) {
-  if (pi < 0.5) return drivers::NoninPerfusion::red;
-  if (pi < 1.0) return drivers::NoninPerfusion::yellow;
-  return drivers::NoninPerfusion::green;
+NoninPerfusion perfusion_class(double pi) {
+  if (pi < 0.5) return NoninPerfusion::red;
+  if (pi < 1.0) return NoninPerfusion::yellow;
+  return NoninPerfusion::green;
 }
 
-drivers::NoninPacketValues packet_values(const DeviceState& s) {
-  drivers::NoninPacketValues v;
+NoninPacketValues packet_values(const DeviceState& s) {
+  NoninPacketValues v;
   v.firmware_revision = 0x41;
   if (s.booting || s.sensor_off) return v;  // missing: 511 / 127
   const auto hr = static_cast<std::uint16_t>(std::clamp(s.vitals.pulse_rate, 0.0, 321.0));
@@ -35,9 +34,9 @@ drivers::NoninPacketValues packet_values(const DeviceState& s) {
 // One frame per call, at the device's own 75 frames a second, as the real
 // oximeter sends them: vigild times a pulse by its frame's place on this
 // frame clock, so the beat intervals rhythm analysis reads are the patient's.
-class NoninWaveEmitter final : public DeviceEmitter {
+class NoninWaveDevice final : public SimulatedDevice {
  public:
-  explicit NoninWaveEmitter(NoninFormat format) : format_{format}, encoder_{format} {}
+  explicit NoninWaveDevice(NoninFormat format) : format_{format}, encoder_{format} {}
 
   core::Duration interval() const override {
     return std::chrono::duration_cast<core::Duration>(std::chrono::seconds{1}) / kFramesPerSecond;
@@ -56,8 +55,8 @@ class NoninWaveEmitter final : public DeviceEmitter {
   }
 
  private:
-  drivers::NoninFrameSample sample(const DeviceState& s) {
-    drivers::NoninFrameSample f;
+  NoninFrameSample sample(const DeviceState& s) {
+    NoninFrameSample f;
     const bool wide = format_ == NoninFormat::df7;
     const double mid = wide ? 32768 : 128, gain = wide ? 24000 : 110;
     if (s.sensor_off) {
@@ -70,8 +69,8 @@ class NoninWaveEmitter final : public DeviceEmitter {
     f.pleth =
         static_cast<std::uint16_t>(std::clamp(mid - gain / 2 + gain * wave, 0.0, wide ? 65535.0 : 255.0));
     if (s.booting || !s.patient) return f;
-    const auto beat = s.patient->beats().last_at_or_before(s.t, true);
-    if (beat && s.t - beat->t < kPulseFrames * interval()) {
+    const auto pulse = s.patient->last_pulse(s.t);
+    if (pulse && s.t - *pulse < kPulseFrames * interval()) {
       f.status.perfusion = perfusion_class(s.vitals.perfusion_index);
       f.status.artifact = s.motion;
     }
@@ -79,38 +78,38 @@ class NoninWaveEmitter final : public DeviceEmitter {
   }
 
   NoninFormat format_;
-  drivers::NoninFrameEncoder encoder_;
-  drivers::NoninPacketValues values_;
+  NoninFrameEncoder encoder_;
+  NoninPacketValues values_;
   std::uint16_t timer_ = 0;
 };
 
-class NoninDf8Emitter final : public DeviceEmitter {
+class NoninDf8Device final : public SimulatedDevice {
  public:
   core::Duration interval() const override { return std::chrono::seconds{1}; }
   std::string frame(const DeviceState& s) override {
     const auto v = packet_values(s);
-    drivers::NoninDf8Packet p;
+    NoninDf8Packet p;
     p.hr_d = v.hr_d;
     p.spo2_d = v.spo2_d;
     p.sensor_alarm = s.sensor_off;
     p.artifact = s.motion;
     p.low_perfusion = !s.sensor_off && s.vitals.perfusion_index < 0.5;
     p.marginal_perfusion = !s.sensor_off && !p.low_perfusion && s.vitals.perfusion_index < 1.0;
-    const auto bytes = drivers::encode_nonin_df8(p);
+    const auto bytes = encode_nonin_df8(p);
     return std::string(bytes.begin(), bytes.end());
   }
 };
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_nonin2_emitter() {
-  return std::make_unique<NoninWaveEmitter>(NoninFormat::df2);
+std::unique_ptr<SimulatedDevice> make_nonin2_sim_device() {
+  return std::make_unique<NoninWaveDevice>(NoninFormat::df2);
 }
-std::unique_ptr<DeviceEmitter> make_nonin7_emitter() {
-  return std::make_unique<NoninWaveEmitter>(NoninFormat::df7);
+std::unique_ptr<SimulatedDevice> make_nonin7_sim_device() {
+  return std::make_unique<NoninWaveDevice>(NoninFormat::df7);
 }
-std::unique_ptr<DeviceEmitter> make_nonin8_emitter() {
-  return std::make_unique<NoninDf8Emitter>();
+std::unique_ptr<SimulatedDevice> make_nonin8_sim_device() {
+  return std::make_unique<NoninDf8Device>();
 }
 
-}  // namespace vigil::sim
+}  // namespace vigil::drivers

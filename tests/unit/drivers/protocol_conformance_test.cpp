@@ -8,8 +8,8 @@
 // captures are also replayed through the row's own session: each must decode
 // to the readings its .expected file lists (metric and quality, in order),
 // and the protocol's captures together to at least one reading.
-// This suite lives with the sim tests because only it links both the
-// registry and the emitters (drivers must not depend on sim).
+// Every row names its simulated device's factory (drivers/<family>/
+// <family>_sim_device.cpp), which vigil-sim plays without naming a protocol.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -24,7 +24,7 @@
 
 #include "core/observation.hpp"
 #include "drivers/device_session.hpp"
-#include "sim/device_emitter.hpp"
+#include "drivers/simulated_device.hpp"
 
 using namespace vigil;
 namespace fs = std::filesystem;
@@ -173,8 +173,11 @@ TEST_CASE("every protocol in the registry has its folder, simulator, captures, f
     const std::string family{p.family};
     CHECK_MESSAGE(has_file_with_extension(kRoot / "drivers" / family, ".cpp"),
                   "no code in drivers/" << family << "/");
-    CHECK_MESSAGE(sim::make_emitter(p.name) != nullptr,
-                  "vigil-sim has no simulated device (sim/device_emitter.cpp) for " << p.name);
+    CHECK_MESSAGE(static_cast<bool>(p.make_simulated_device),
+                  "the row of " << p.name << " names no .make_simulated_device (drivers/" << family << "/"
+                                << family << "_sim_device.cpp)");
+    if (p.make_simulated_device)
+      CHECK_MESSAGE(p.make_simulated_device() != nullptr, "its factory made nothing");
     CHECK_MESSAGE(
         has_golden_capture(kRoot / "tests" / "captures" / std::string{p.name}),
         "no golden capture (NAME.bin or NAME.txt with NAME.expected) in tests/captures/" << p.name << "/");
@@ -207,20 +210,5 @@ TEST_CASE("the README's table of devices and docs/fuzzing.md name every protocol
     for (const auto& t : fuzz_targets(p.family))
       CHECK_MESSAGE(fuzzing.find("| `" + t + "_fuzz` |") != std::string::npos,
                     "docs/fuzzing.md: no row for fuzz target `" << t << "_fuzz`");
-  }
-}
-
-TEST_CASE("vigil-sim simulates no protocol the registry does not know") {
-  // sim keeps its own table of emitters (it cannot live in the registry:
-  // drivers must not depend on sim); it must not drift from the registry.
-  const std::string names = sim::emitter_names();
-  std::size_t start = 0;
-  while (start < names.size()) {
-    auto end = names.find(", ", start);
-    if (end == std::string::npos) end = names.size();
-    const auto name = names.substr(start, end - start);
-    CAPTURE(name);
-    CHECK(drivers::find_protocol(name) != nullptr);
-    start = end + 2;
   }
 }

@@ -1,18 +1,18 @@
-// Masimo Radical-family ASCII 1: one line per second.
+// Masimo Radical-family ASCII 1 as vigil-sim plays it: one line per second.
 #include "drivers/masimo/masimo_codec.hpp"
-#include "sim/emitters.hpp"
+#include "drivers/simulated_device.hpp"
 
-namespace vigil::sim {
+namespace vigil::drivers {
 namespace {
 
-class MasimoEmitter final : public DeviceEmitter {
+class MasimoDevice final : public SimulatedDevice {
  public:
   core::Duration interval() const override { return std::chrono::seconds{1}; }
   std::string frame(const DeviceState& s) override {
-    drivers::MasimoFrame f;
+    MasimoFrame f;
     f.serial = "0000012345";
     f.device_time = s.wall;
-    namespace exc = drivers::masimo_exc;
+    namespace exc = masimo_exc;
     f.exceptions = exc::masimo_set;
     if (s.sensor_off) f.exceptions |= exc::sensor_off;
     if (s.motion) f.exceptions |= exc::interference | exc::low_signal_iq;
@@ -21,14 +21,14 @@ class MasimoEmitter final : public DeviceEmitter {
       f.pulse = s.vitals.pulse_rate;
       f.pi = s.vitals.perfusion_index;
     }
-    return drivers::encode_masimo(f);
+    return encode_masimo(f);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<DeviceEmitter> make_masimo_emitter() {
-  return std::make_unique<MasimoEmitter>();
+std::unique_ptr<SimulatedDevice> make_masimo_sim_device() {
+  return std::make_unique<MasimoDevice>();
 }
 
-}  // namespace vigil::sim
+}  // namespace vigil::drivers

@@ -1,0 +1,90 @@
+#include "sim/ecg_wave.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+
+namespace vigil::sim {
+namespace {
+
+// One Gaussian wave of a beat: amplitude (mV), centre and width (s) relative
+// to the R peak.
+struct Wave {
+  double mv;
+  double at;
+  double width;
+};
+
+double gauss(double x, double width) {
+  return std::exp(-0.5 * (x / width) * (x / width));
+}
+
+// Amplitudes and timings of a healthy adult's lead II (P 0.15 mV, QRS about
+// 1 mV and 80-100 ms, T 0.3 mV).
+constexpr Wave kSinusP{0.15, -0.16, 0.025};
+constexpr Wave kAtrialPrematureP{0.09, -0.13, 0.02};
+constexpr Wave kNarrowQrs[] = {{-0.12, -0.025, 0.008}, {1.1, 0.0, 0.01}, {-0.25, 0.03, 0.01}};
+constexpr Wave kWideQrs[] = {{-0.35, -0.04, 0.02}, {1.3, 0.02, 0.03}, {-0.2, 0.09, 0.025}};
+constexpr double kNormalT = 0.3, kVentricularT = -0.45;
+
+// The T wave's place after the R peak shortens with the interval (Bazett:
+// the QT interval goes with the square root of RR).
+double t_wave_at(double rr_s) {
+  return 0.26 * std::sqrt(std::clamp(rr_s, 0.3, 2.0));
+}
+
+double beat_wave(const Beat& b, double dt) {
+  const double rr = b.rr.count() > 0 ? core::to_seconds(b.rr) : 0.8;
+  double v = 0;
+  if (b.kind == BeatKind::ectopic) {
+    for (const auto& w : kWideQrs) v += w.mv * gauss(dt - w.at, w.width);
+    return v + kVentricularT * gauss(dt - t_wave_at(rr) - 0.05, 0.07);
+  }
+  for (const auto& w : kNarrowQrs) v += w.mv * gauss(dt - w.at, w.width);
+  return v + kNormalT * gauss(dt - t_wave_at(rr), 0.045);
+}
+
+double p_wave(const Beat& b, double dt) {
+  const Wave& p = b.kind == BeatKind::atrial_premature ? kAtrialPrematureP : kSinusP;
+  return p.mv * gauss(dt - p.at, p.width);
+}
+
+// Fibrillatory waves: an irregular 5-8 Hz oscillation of the baseline.
+double fibrillation(double s) {
+  const double phase = 2 * std::numbers::pi * 6.2 * s + 1.8 * std::sin(2 * std::numbers::pi * 0.37 * s);
+  return 0.045 * std::sin(phase) + 0.02 * std::sin(2 * std::numbers::pi * 7.9 * s + 0.6);
+}
+
+// Amplifier noise, about 0.01 mV: uniform from a hash of the time, so that a
+// sample has the same value however the stream is cut into segments.
+double noise(core::Duration t) {
+  auto x = static_cast<std::uint64_t>(t.count()) * 0x9E3779B97F4A7C15ull;
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 29;
+  return 0.02 * (static_cast<double>(x % 10001) / 10000.0 - 0.5);
+}
+
+}  // namespace
+
+double ecg_sample(const BeatTrain& train, core::Duration t, double resp_rate) {
+  const double s = core::to_seconds(t);
+  double v = 0.08 * std::sin(2 * std::numbers::pi * resp_rate / 60 * s) + noise(t);
+  const bool af = train.rhythm_at(t) == Rhythm::atrial_fibrillation;
+  if (af) v += fibrillation(s);
+  const auto& beats = train.beats();
+  // Beats whose waves reach t: from 0.8 s before (a slow T wave) to 0.3 s after (a P wave).
+  auto it = std::lower_bound(beats.begin(), beats.end(), t - std::chrono::milliseconds{800},
+                             [](const Beat& b, core::Duration x) { return b.t < x; });
+  for (; it != beats.end() && it->t <= t + kEcgLookahead; ++it) {
+    const double dt = core::to_seconds(t - it->t);
+    v += beat_wave(*it, dt);
+    const bool conducted =
+        it->kind != BeatKind::ectopic && train.rhythm_at(it->t) != Rhythm::atrial_fibrillation;
+    if (conducted) v += p_wave(*it, dt);
+  }
+  return v;
+}
+
+}  // namespace vigil::sim

@@ -1,0 +1,28 @@
+#pragma once
+// Lead II of the ECG from the beat train, for monitors that stream it: each
+// beat drawn as a sum of Gaussian waves (the model of McSharry et al. 2003,
+// "A dynamical model for generating synthetic electrocardiogram signals",
+// reduced to its waveform), on a breathing-paced baseline with a little noise.
+//  - A conducted beat (sinus, premature atrial) has its P wave about 0.16 s
+//    before the QRS (a premature atrial beat's P is smaller and differently
+//    shaped, as it starts elsewhere in the atrium); a narrow QRS (~80 ms);
+//    a T wave that comes earlier at faster rates.
+//  - In atrial fibrillation there is no P wave: fibrillatory waves of about
+//    6 Hz and 0.05 mV run through the whole baseline instead.
+//  - A premature ventricular beat has no P wave, a wide (~140 ms)
+//    differently shaped QRS and a large T wave of the opposite direction.
+// Deterministic: the noise is a hash of the sample's time.
+#include "core/time.hpp"
+#include "drivers/simulated_device.hpp"
+#include "sim/heart_rhythm.hpp"
+
+namespace vigil::sim {
+
+// The ECG at t in mV. Needs the beats up to t + kEcgLookahead (a P wave
+// starts before its QRS); devices draw it drivers::kEcgDelay behind.
+double ecg_sample(const BeatTrain& beats, core::Duration t, double resp_rate);
+
+constexpr core::Duration kEcgLookahead = std::chrono::milliseconds{300};
+static_assert(kEcgLookahead <= drivers::kEcgDelay);
+
+}  // namespace vigil::sim
