@@ -76,7 +76,7 @@ Recording record(std::string_view protocol, core::Duration length, unsigned seed
 }
 
 Recording record_alarm_swings(core::Duration length) {
-  auto emitter = sim::make_emitter("masimo");
+  auto emitter = drivers::make_simulated_device("masimo");
   Recording rec;
   rec.protocol = "masimo";
   rec.name = "masimo-alarms";
@@ -84,7 +84,7 @@ Recording record_alarm_swings(core::Duration length) {
   std::mt19937 rng{1};
   for (core::Duration t{}; t < length; t += emitter->interval()) {
     const bool past = (t / emitter->interval()) % 2 == 1;
-    sim::DeviceState s;
+    drivers::DeviceState s;
     s.t = t;
     s.wall = kWallStart + t;
     s.vitals.spo2 = past ? 80 : 98;
