@@ -40,7 +40,7 @@ bool digits(std::string_view s) {
 }  // namespace
 
 std::string location_text(const Location& l) {
-  return l.point_of_care + "^" + l.room + "^" + l.bed;
+  return "'" + l.point_of_care + "' room '" + l.room + "' bed '" + l.bed + "'";
 }
 
 std::variant<AdtMessage, AdtRefusal> read_adt(const drivers::Hl7Message& m) {

@@ -38,7 +38,7 @@ struct Location {
   bool empty() const { return point_of_care.empty() && room.empty() && bed.empty(); }
   bool operator==(const Location&) const = default;
 };
-// "ICU^1^A", as the message wrote it.
+// "'ICU' room '1' bed 'A'": readable in an ACK, where '^' would be escaped.
 std::string location_text(const Location& l);
 
 struct AdtMessage {

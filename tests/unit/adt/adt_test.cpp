@@ -111,7 +111,8 @@ TEST_CASE("ADT: admit goes to the mapped bed; an occupied bed or unknown place i
 
   auto r = plan_refused(adt("A01", "PAT-7", "ICU^9^Z"), beds);
   CHECK(r.error_code == err::table_value_not_found);
-  CHECK(r.text.find("ICU^9^Z is not a bed vigil monitors (mapped: ICU^1^A, ICU^1^B)") != std::string::npos);
+  CHECK(r.text.find("location 'ICU' room '9' bed 'Z' is not a bed vigil monitors (mapped: 'ICU' room '1' bed "
+                    "'A', 'ICU' room '1' bed 'B')") != std::string::npos);
 
   beds["bed-1"].patient_id = "PAT-1";
   r = plan_refused(adt("A01", "PAT-7", "ICU^1^A"), beds);
