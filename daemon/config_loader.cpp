@@ -113,7 +113,9 @@ class Validator {
     if (a.allow_size() == 0) at(root_, root, "adt_listen", -1, "adt_listen needs at least one allow address");
     for (int i = 0; i < a.allow_size(); ++i)
       if (boost::asio::ip::make_address(a.allow(i), ec); ec)
-        at(t, d, "allow", i, "allow '" + a.allow(i) + "' is not an IP address");
+        // protobuf places the items of a [list] at the list's first one only.
+        at(t, d, "allow", t.GetLocation(d->FindFieldByName("allow"), i).line < 0 ? 0 : i,
+           "allow '" + a.allow(i) + "' is not an IP address");
     std::set<std::string> beds, places;
     for (const auto& b : c.bed()) beds.insert(b.id());
     if (a.location_size() == 0) at(root_, root, "adt_listen", -1, "adt_listen maps no location to a bed");
