@@ -3,6 +3,7 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -68,6 +69,7 @@ class Validator {
     }
     check_security(c);
     check_hl7(c);
+    if (c.has_adt_listen()) check_adt(c);
     if (!c.log_level().empty() && c.log_level() != "debug" && c.log_level() != "info" &&
         c.log_level() != "warn" && c.log_level() != "error")
       at(root_, d, "log_level", -1,
@@ -93,6 +95,43 @@ class Validator {
           const std::string& message) {
     const auto loc = tree.GetLocation(d->FindFieldByName(field), index);
     errors_.add(loc.line < 0 ? 0 : loc.line, loc.column < 0 ? 0 : loc.column, message);
+  }
+
+  void check_adt(const DaemonConfig& c) {
+    const auto* root = DaemonConfig::descriptor();
+    const auto* tree = root_.GetTreeForNested(root->FindFieldByName("adt_listen"), -1);
+    const auto& t = tree ? *tree : root_;
+    const auto* d = vigil::v1::config::AdtListen::descriptor();
+    const auto& a = c.adt_listen();
+    std::string host, port;
+    if (!hl7out::split_address(a.address(), host, port))
+      at(t, d, "address", -1, "adt_listen address '" + a.address() + "' is not host:port");
+    else if (!hl7out::is_loopback(host) && !a.allow_plain_tcp())
+      at(t, d, "address", -1,
+         "adt_listen on " + host + " is not loopback: set allow_plain_tcp: true (TLS for ADT is not built)");
+    boost::system::error_code ec;
+    if (a.allow_size() == 0) at(root_, root, "adt_listen", -1, "adt_listen needs at least one allow address");
+    for (int i = 0; i < a.allow_size(); ++i)
+      if (boost::asio::ip::make_address(a.allow(i), ec); ec)
+        // protobuf places the items of a [list] at the list's first one only.
+        at(t, d, "allow", t.GetLocation(d->FindFieldByName("allow"), i).line < 0 ? 0 : i,
+           "allow '" + a.allow(i) + "' is not an IP address");
+    std::set<std::string> beds, places;
+    for (const auto& b : c.bed()) beds.insert(b.id());
+    if (a.location_size() == 0) at(root_, root, "adt_listen", -1, "adt_listen maps no location to a bed");
+    const auto* ld = vigil::v1::config::AdtLocation::descriptor();
+    for (int i = 0; i < a.location_size(); ++i) {
+      const auto& l = a.location(i);
+      const auto* lt = t.GetTreeForNested(d->FindFieldByName("location"), i);
+      const auto& where = lt ? *lt : t;
+      const std::string place = l.point_of_care() + "^" + l.room() + "^" + l.bed();
+      if (!beds.count(l.bed_id()))
+        at(where, ld, "bed_id", -1, "location " + place + ": no bed '" + l.bed_id() + "' is configured");
+      if (l.point_of_care().empty() && l.room().empty() && l.bed().empty())
+        at(t, d, "location", i, "location needs point_of_care, room or bed");
+      else if (!places.insert(place).second)
+        at(t, d, "location", i, "location " + place + " is mapped twice");
+    }
   }
 
   static bool loopback_only(const std::string& endpoint) {

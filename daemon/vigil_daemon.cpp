@@ -125,6 +125,12 @@ void VigilDaemon::start() {
     return defer_command(r, who, std::move(reply));
   });
   spdlog::info("commands on {}", config_.command_endpoint());
+  if (config_.has_adt_listen()) {
+    adt_ = std::make_unique<AdtListener>(
+        io_, config_.adt_listen(),
+        [this](const std::string& m, const std::string& peer) { return on_adt(m, peer); });
+    spdlog::info("ADT admissions on {} (port {})", config_.adt_listen().address(), adt_->port());
+  }
   const core::Duration window =
       std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
   bool restored = false;
@@ -214,6 +220,13 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
     return s;
   };
   const bool hl7_changed = hl7_of(next) != hl7_of(config_);
+  // The location map is read per message and follows a reload; the port does not.
+  const auto adt_port = [](const vigil::v1::config::DaemonConfig& c) {
+    auto a = c.adt_listen();
+    a.clear_location();
+    return std::to_string(c.has_adt_listen()) + a.SerializeAsString();
+  };
+  if (adt_port(next) != adt_port(config_)) return restart("adt_listen address, allow or allow_plain_tcp");
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());
@@ -358,6 +371,7 @@ void VigilDaemon::go_live() {
   // the restored alarms, so their effects follow them on the bus and in
   // the journal, and a snapshot includes them.
   commands_->serve();
+  if (adt_) adt_->serve();
   for (auto& link : links_) start_link(*link);
   journal_->prune(now);
   next_prune_ = now + kPruneEvery;
@@ -371,6 +385,7 @@ void VigilDaemon::stop() {
   settle_timer_.cancel();
   for (auto& link : links_) link->stop();
   if (hl7_) hl7_->stop();
+  adt_.reset();
   commands_.reset();
   // A clean stop: the next start continues the numbers without a gap.
   for (const auto& bed : bus_->streams()) journal_->reserve_seq(bed, bus_->last_seq(bed));

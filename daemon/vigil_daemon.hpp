@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "core/time.hpp"
+#include "daemon/adt_listener.hpp"
 #include "daemon/bed_monitor.hpp"
 #include "daemon/bus_publisher.hpp"
 #include "daemon/capture_writer.hpp"
@@ -83,6 +84,8 @@ class VigilDaemon {
   vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply hl7_dead_letters(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply hl7_resend(const vigil::v1::CommandRequest& request);
+  // One ADT message from the listener, applied; the ACK text (adt_intake.cpp).
+  std::string on_adt(const std::string& text, const std::string& peer);
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -94,6 +97,8 @@ class VigilDaemon {
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::unique_ptr<HistoryReader> history_;    // after commands_: stopped before it
+  std::unique_ptr<AdtListener> adt_;  // admissions from the hospital (docs/hl7.md); none configured: null
+  std::uint64_t adt_acks_ = 0;
   std::unique_ptr<hl7out::Hl7Outbound> hl7_;  // hospital systems (docs/hl7.md); none configured: null
   std::map<std::string, std::unique_ptr<BedMonitor>> beds_;
   std::map<std::string, std::string> bed_profiles_;  // configured profile per bed

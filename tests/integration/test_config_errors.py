@@ -56,6 +56,19 @@ CASES = {
                                     "0-30 s"),
     "empty security block": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\nsecurity { }\n',
                              (2, 1), "security: server_key_file is required"),
+    # Issue 20: admissions in over ADT.
+    "ADT bed not configured": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                               'adt_listen { address: "127.0.0.1:2575" allow: ["127.0.0.1"]\n'
+                               '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "bed-9" } }\n', (3, 54),
+                               "no bed 'bed-9' is configured"),
+    "ADT allow not an address": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                 'adt_listen { address: "127.0.0.1:2575" allow: ["nope"]\n'
+                                 '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n', (2, 40),
+                                 "allow 'nope' is not an IP address"),
+    "ADT plain TCP off loopback": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                   'adt_listen { address: "10.1.2.3:2575" allow: ["10.0.0.5"]\n'
+                                   '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n', (2, 14),
+                                   "not loopback"),
 }
 
 GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'

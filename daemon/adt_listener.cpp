@@ -1,0 +1,175 @@
+#include "daemon/adt_listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
+
+#include "drivers/hl7/mllp_codec.hpp"
+#include "hl7out/destination_check.hpp"
+
+namespace vigil::daemon {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+asio::ip::address plain(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+tcp::endpoint endpoint_of(const std::string& address) {
+  std::string host, port;
+  if (!hl7out::split_address(address, host, port))
+    throw std::runtime_error("adt_listen address '" + address + "' is not host:port");
+  asio::io_context io;
+  tcp::resolver resolver{io};
+  boost::system::error_code ec;
+  auto found = resolver.resolve(host, port, ec);
+  if (ec || found.empty())
+    throw std::runtime_error("adt_listen address '" + address + "': " + (ec ? ec.message() : "not found"));
+  return found.begin()->endpoint();
+}
+
+}  // namespace
+
+// One sender's connection: bytes in, frames out in order, one ACK per frame.
+class AdtListener::Session : public std::enable_shared_from_this<AdtListener::Session> {
+ public:
+  static constexpr std::size_t kMaxWaiting = 64;  // frames read ahead of their ACKs
+
+  Session(tcp::socket socket, asio::io_context& core, std::weak_ptr<Handler> handler)
+      : socket_(std::move(socket)), core_(core), handler_(std::move(handler)) {
+    boost::system::error_code ec;
+    peer_ = socket_.remote_endpoint(ec).address().to_string();
+  }
+  void start() { read(); }
+
+ private:
+  void read() {
+    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](auto ec, std::size_t n) {
+      if (ec) return self->close(ec == asio::error::eof ? "" : ec.message());
+      std::vector<std::string> errors;
+      self->deframer_.feed(
+          std::span{self->buffer_.data(), n},
+          [&](const std::string& frame) { self->waiting_.push_back(frame); }, errors);
+      for (const auto& e : errors) spdlog::warn("ADT from {}: {}", self->peer_, e);
+      if (self->waiting_.size() > kMaxWaiting)
+        return self->close("more than " + std::to_string(kMaxWaiting) + " messages without waiting for ACKs");
+      self->next();
+      self->read();
+    });
+  }
+
+  // Hands the oldest frame to the core loop unless one is there already.
+  void next() {
+    if (busy_ || waiting_.empty() || !socket_.is_open()) return;
+    busy_ = true;
+    auto frame = std::move(waiting_.front());
+    waiting_.pop_front();
+    // Weak: a session the listener's thread has let go (its sender hung up,
+    // or vigild stops) is not kept alive by the core loop; its message got
+    // no ACK and is not applied.
+    asio::post(core_, [weak = weak_from_this(), frame = std::move(frame)] {
+      auto self = weak.lock();
+      auto handler = self ? self->handler_.lock() : nullptr;
+      if (!handler) return;
+      auto ack = drivers::mllp_frame((*handler)(frame, self->peer_));
+      asio::post(self->socket_.get_executor(),
+                 [self, ack = std::move(ack)]() mutable { self->reply(std::move(ack)); });
+    });
+  }
+
+  void reply(std::string ack) {
+    out_ = std::move(ack);
+    asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](auto ec, std::size_t) {
+      if (ec) return self->close(ec.message());
+      self->busy_ = false;
+      self->next();
+    });
+  }
+
+  void close(const std::string& why) {
+    if (!socket_.is_open()) return;
+    if (!why.empty()) spdlog::warn("ADT connection from {} closed: {}", peer_, why);
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+  tcp::socket socket_;
+  asio::io_context& core_;
+  std::weak_ptr<Handler> handler_;
+  std::string peer_;
+  std::array<std::uint8_t, 4096> buffer_{};
+  drivers::MllpDeframer deframer_;
+  std::deque<std::string> waiting_;
+  std::string out_;
+  bool busy_ = false;
+};
+
+AdtListener::AdtListener(asio::io_context& core, const vigil::v1::config::AdtListen& config, Handler handler)
+    : core_(core), acceptor_(io_), handler_(std::make_shared<Handler>(std::move(handler))) {
+  for (const auto& a : config.allow()) allow_.push_back(plain(asio::ip::make_address(a)));
+  const auto at = endpoint_of(config.address());
+  try {
+    acceptor_.open(at.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(at);
+    acceptor_.listen();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("adt_listen cannot listen on " + config.address() + ": " + e.code().message());
+  }
+}
+
+AdtListener::~AdtListener() {
+  stop();
+}
+
+void AdtListener::serve() {
+  if (thread_.joinable()) return;
+  accept();
+  thread_ = std::thread{[this] { io_.run(); }};
+}
+
+void AdtListener::stop() {
+  handler_.reset();
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+unsigned short AdtListener::port() const {
+  return acceptor_.local_endpoint().port();
+}
+
+bool AdtListener::allowed(const asio::ip::address& a) const {
+  for (const auto& ok : allow_)
+    if (ok == plain(a)) return true;
+  return false;
+}
+
+void AdtListener::accept() {
+  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      boost::system::error_code peer_ec;
+      const auto peer = socket.remote_endpoint(peer_ec);
+      if (peer_ec) {
+        spdlog::warn("ADT connection closed at once: {}", peer_ec.message());
+      } else if (!allowed(peer.address())) {
+        spdlog::warn("ADT connection from {} refused: not in adt_listen allow", peer.address().to_string());
+        socket.close(peer_ec);
+      } else {
+        spdlog::info("ADT connection from {}", peer.address().to_string());
+        std::make_shared<Session>(std::move(socket), core_, handler_)->start();
+      }
+    } else {
+      spdlog::warn("ADT accept failed: {}", ec.message());
+    }
+    accept();
+  });
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,124 @@
+"""ADT in with a sender that is not ours: simple-hl7 (npm) sends HL7 ADT
+over MLLP to vigild's ADT port. An A01 admits the patient to the bed the
+config maps PV1-3 to (seen in the status and on the bus as from "ADT"), an
+A02 moves them, an A03 discharges; an A03 while an infusion runs, an unknown
+bed, a missing PID-3 and an event vigil does not handle are refused with an
+ACK that says why, and nothing changes; a sender not on the allow-list is
+disconnected."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+
+from harness import Bus, Commands, SOURCE, VIGILD, check, free_port, heartbeat, run, start, stop, workdir, write
+
+d = workdir()
+port, cmd_port, adt_port = free_port(), free_port(), free_port()
+logs = [os.path.join(d, "vigild.log")]
+
+CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{port}"
+command_endpoint: "tcp://127.0.0.1:{cmd_port}"
+journal_path: "{d}/journal.db"
+bed {{
+  id: "bed-1"
+  device {{ id: "monitor" protocol: "hl7-mllp" tcp_listen: "127.0.0.1:{free_port()}" }}
+}}
+bed {{
+  id: "bed-2"
+  device {{ id: "monitor" protocol: "hl7-mllp" tcp_listen: "127.0.0.1:{free_port()}" }}
+}}
+adt_listen {{
+  address: "127.0.0.1:{adt_port}"
+  allow: ["127.0.0.1"]
+  location {{ point_of_care: "ICU" room: "1" bed: "A" bed_id: "bed-1" }}
+  location {{ point_of_care: "ICU" room: "1" bed: "B" bed_id: "bed-2" }}
+}}
+"""
+
+
+def send(node, messages):
+    sender = subprocess.run([node, os.path.join(SOURCE, "tests/integration/adt_send.js"), "127.0.0.1",
+                             str(adt_port), json.dumps(messages)], capture_output=True, text=True, timeout=20)
+    check(sender.returncode == 0, f"the ADT sender failed: {sender.stdout} {sender.stderr}")
+    acks = [json.loads(line) for line in sender.stdout.splitlines() if line.startswith("{")]
+    check(len(acks) == len(messages), f"expected {len(messages)} ACKs, got {acks}")
+    for m, a in zip(messages, acks):
+        check(a["acked"] == m["id"], f"MSA-2 {a['acked']} is not the MSH-10 sent, {m['id']}")
+    return acks
+
+
+def patients(commands):
+    reply = commands("status")
+    check(reply.ok, f"status: {reply.error}")
+    return {b.bed: (b.patient_id, b.infusion_running) for b in reply.beds}
+
+
+def main():
+    node = shutil.which("node") or shutil.which("nodejs")
+    check(node is not None, "node is not installed (scripts/setup installs Debian's nodejs)")
+    write(os.path.join(d, "vigil.conf"), CONFIG)
+    bus = Bus(f"tcp://127.0.0.1:{port}")
+    daemon = start([VIGILD, "--config", os.path.join(d, "vigil.conf")], logs[0])
+    bus.wait_for(heartbeat, 10, "a first heartbeat")
+    commands = Commands(f"tcp://127.0.0.1:{cmd_port}")
+    patients(commands)  # the command channel answers once vigild is live, and so does the ADT port
+
+    acks = send(node, [
+        {"id": "M1", "event": "A01", "pid3": "PAT-1", "pv1_3": "ICU^1^A"},
+        {"id": "M2", "event": "A01", "pid3": "PAT-9", "pv1_3": "ICU^9^Z"},
+        {"id": "M3", "event": "A01", "pid3": "", "pv1_3": "ICU^1^B"},
+        {"id": "M4", "event": "A01", "pid3": "PAT-2", "pv1_3": "ICU^1^A"},
+        {"id": "M5", "event": "A08", "pid3": "PAT-1", "pv1_3": "ICU^1^A"},
+    ])
+    check(acks[0]["code"] == "AA", f"A01: {acks[0]}")
+    check(acks[1]["code"] == "AE" and "'ICU' room '9' bed 'Z' is not a bed" in acks[1]["text"] and acks[1]["err"] == "103",
+          f"unknown bed: {acks[1]}")
+    check(acks[2]["code"] == "AE" and "PID-3" in acks[2]["text"] and acks[2]["err"] == "101",
+          f"missing PID-3: {acks[2]}")
+    check(acks[3]["code"] == "AE" and "occupied by patient PAT-1" in acks[3]["text"], f"occupied: {acks[3]}")
+    check(acks[4]["code"] == "AR" and "A08 is not handled" in acks[4]["text"], f"A08: {acks[4]}")
+    check(patients(commands) == {"bed-1": ("PAT-1", False), "bed-2": ("", False)}, "PAT-1 in bed-1 only")
+
+    reply = commands("start_infusion", bed="bed-1", drug="ketamine", regimen="0.5 mg/kg over 40 min")
+    check(reply.ok, f"start_infusion: {reply.error}")
+    acks = send(node, [{"id": "M6", "event": "A03", "pid3": "PAT-1", "pv1_3": "ICU^1^A"}])
+    check(acks[0]["code"] == "AE" and "an infusion runs on bed-1" in acks[0]["text"], f"A03 in infusion: {acks[0]}")
+    check(patients(commands)["bed-1"] == ("PAT-1", True), "the A03 refused changed nothing")
+    check(commands("stop_infusion", bed="bed-1").ok, "stop_infusion")
+
+    acks = send(node, [
+        {"id": "M7", "event": "A02", "pid3": "PAT-1", "pv1_3": "ICU^1^B", "pv1_6": "ICU^1^A"},
+        {"id": "M8", "event": "A03", "pid3": "PAT-1", "pv1_3": "ICU^1^B"},
+    ])
+    check([a["code"] for a in acks] == ["AA", "AA"], f"A02, A03: {acks}")
+    check(patients(commands) == {"bed-1": ("", False), "bed-2": ("", False)}, "both beds empty after A03")
+
+    bus.pump(0.3)
+    by_adt = [(m.context.bed, m.context.what) for m in bus.of_kind("context") if m.context.actor == "ADT"]
+    check(by_adt == [("bed-1", "admitted"), ("bed-1", "discharged"), ("bed-2", "admitted"), ("bed-2", "discharged")],
+          f"the changes on the bus as from ADT: {by_adt}")
+    station = [m.context.station for m in bus.of_kind("context") if m.context.actor == "ADT"][0]
+    check(station == "HL7 ADT^A01 from EPIC^HOSP (MSH-10 M1)", f"the sender in the record: {station}")
+
+    # A sender not on the allow-list: the connection is closed before any ACK.
+    s = socket.socket()
+    s.settimeout(5)
+    s.bind(("127.0.0.2", 0))
+    s.connect(("127.0.0.1", adt_port))
+    try:
+        s.sendall(b"\x0bMSH|^~\\&|X|Y|VIGIL|ICU|2026||ADT^A01|Z1|P|2.5.1\rPID|1||PAT-5\rPV1|1|I|ICU^1^B\r\x1c\r")
+        got = s.recv(4096)
+    except ConnectionResetError:
+        got = b""
+    s.close()
+    check(got == b"", f"a sender not allowed got an answer: {got!r}")
+    check(patients(commands)["bed-2"] == ("", False), "nothing from a sender not allowed")
+    with open(logs[0]) as f:
+        check("ADT connection from 127.0.0.2 refused: not in adt_listen allow" in f.read(), "the refusal is logged")
+    check(daemon.poll() is None, "vigild is still running")
+    stop(daemon)
+
+
+main.logs = logs
+run(main)
