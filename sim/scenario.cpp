@@ -157,6 +157,43 @@ void parse_rate_change(LineParser& p, ScenarioEvent& e, core::Duration default_o
   e.changes.push_back(c);
 }
 
+// The rest of the line as written (commas and capitals kept), for staff's free text.
+std::string rest_of_line(LineParser& p, const std::string& line) {
+  const int col = p.column();
+  while (!p.done()) p.raw_word();
+  std::string text = line.substr(std::min(line.size(), static_cast<std::size_t>(col - 1)));
+  if (const auto comment = text.find('#'); comment != std::string::npos) text.resize(comment);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  return text;
+}
+
+// After "start infusion": "[drug] <amount> mg/kg for <weight> kg over <span>" or "[drug] <amount> mg over
+// <span>".
+void parse_dose(LineParser& p, ScenarioEvent& e) {
+  ScriptedDose d;
+  if (!p.done() && !std::isdigit(static_cast<unsigned char>(p.peek()[0]))) d.drug = p.word();
+  const int amount_col = p.column();
+  d.amount = p.number();
+  if (d.amount <= 0) p.fail_at(amount_col, "a dose above 0 is expected");
+  const int unit_col = p.column();
+  d.unit = p.word();
+  if (d.unit != "mg/kg" && d.unit != "mg")
+    p.fail_at(unit_col, "expected 'mg/kg' or 'mg', found '" + d.unit + "'");
+  if (d.unit == "mg/kg") {
+    p.expect("for");
+    const int weight_col = p.column();
+    d.weight_kg = p.number();
+    if (d.weight_kg < 1 || d.weight_kg > 400) p.fail_at(weight_col, "a weight of 1-400 kg is expected");
+    p.expect("kg");
+  }
+  p.expect("over");
+  const int over_col = p.column();
+  const auto over = std::chrono::duration_cast<std::chrono::minutes>(p.span());
+  if (over.count() < 1 || over.count() > 1440) p.fail_at(over_col, "a duration of 1 min to 24 h is expected");
+  d.duration_min = static_cast<int>(over.count());
+  e.dose = d;
+}
+
 void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
   const int col = p.column();
   const std::string what = p.word();
@@ -199,6 +236,7 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     }
   } else if (what == "infusion") {
     e.infusion = start ? InfusionAction::start : InfusionAction::stop;
+    if (start && !p.done()) parse_dose(p, e);
   } else if (what == "breathing" && !start) {
     p.expect("for");
     e.apnoea = p.span();
@@ -232,6 +270,48 @@ void parse_fault(LineParser& p, ScenarioEvent& e, const std::string& verb) {
     p.fail("expected 'for <duration>'" + p.found());
 }
 
+void parse_staff_action(LineParser& p, ScenarioEvent& e, const std::string& verb) {
+  using Kind = StaffAction::Kind;
+  StaffAction a{};
+  if (verb == "admit") {
+    a.kind = Kind::admit;
+  } else if (verb == "acknowledge") {
+    a.kind = Kind::acknowledge;
+    a.what = p.word();
+  } else if (verb == "pause") {
+    a.kind = Kind::pause_infusion;
+    if (p.accept("reason")) a.text = rest_of_line(p, e.text);
+  } else if (verb == "resume") {
+    p.expect("infusion");
+    a.kind = Kind::resume_infusion;
+  } else if (verb == "change") {
+    // "change infusion rate to 0.6 mg/min [reason ...]"
+    p.expect("infusion");
+    p.expect("rate");
+    p.expect("to");
+    a.kind = Kind::change_rate;
+    const int col = p.column();
+    a.rate_mg_per_min = p.number();
+    if (a.rate_mg_per_min <= 0 || a.rate_mg_per_min > 1000)
+      p.fail_at(col, "a rate above 0, at most 1000 mg/min is expected");
+    p.expect("mg/min");
+    if (p.accept("reason")) a.text = rest_of_line(p, e.text);
+  } else if (verb == "note") {
+    a.kind = Kind::note;
+    if (p.done()) p.fail("expected the note's text");
+    a.text = rest_of_line(p, e.text);
+  } else if (verb == "intervention" || verb == "adverse") {
+    if (verb == "adverse") p.expect("event");
+    a.kind = verb == "adverse" ? Kind::adverse_event : Kind::intervention;
+    // vigild checks the kind, as it does vigil-ctl's, so the lists live in one place.
+    a.what = p.word();
+    a.text = rest_of_line(p, e.text);
+  } else {
+    a.kind = Kind::discharge;
+  }
+  e.staff = a;
+}
+
 void parse_event(LineParser& p, ScenarioEvent& e) {
   const int verb_col = p.column();
   const std::string verb = p.word();
@@ -245,6 +325,11 @@ void parse_event(LineParser& p, ScenarioEvent& e) {
     if (p.accept("over")) e.surge->over = p.span();
   } else if (verb == "start" || verb == "stop") {
     parse_start_stop(p, e, verb == "start");
+  } else if (verb == "pause" && p.accept("infusion")) {
+    parse_staff_action(p, e, verb);
+  } else if (verb == "admit" || verb == "acknowledge" || verb == "resume" || verb == "change" ||
+             verb == "note" || verb == "intervention" || verb == "adverse" || verb == "discharge") {
+    parse_staff_action(p, e, verb);
   } else if (verb == "pause") {
     p.expect("for");
     const int col = p.column();
@@ -261,10 +346,12 @@ void parse_event(LineParser& p, ScenarioEvent& e) {
     p.expect("nibp");
     e.measure_nibp = true;
   } else {
-    p.fail_at(verb_col,
-              "unknown action '" + verb +
-                  "' (raise, lower, set, surge, start, stop, pause, apnoea, unplug, sensor off, garble, "
-                  "line noise, motion, reboot, cuff failure, measure nibp)");
+    p.fail_at(
+        verb_col,
+        "unknown action '" + verb +
+            "' (raise, lower, set, surge, start, stop, pause, apnoea, unplug, sensor off, garble, "
+            "line noise, motion, reboot, cuff failure, measure nibp, admit, acknowledge, pause infusion, "
+            "resume infusion, change infusion rate, note, intervention, adverse event, discharge)");
   }
   if (!p.done()) p.fail("unexpected words at the end of the event" + p.found());
 }

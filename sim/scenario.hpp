@@ -7,7 +7,9 @@
 //   device monitor <protocol>
 //   device oximeter <protocol>
 //   nibp every 2 min taking 30 s
-//   at 2:00 start infusion
+//   at 2:00 start infusion ketamine 0.5 mg/kg for 72 kg over 40 min
+//   at 5:10 acknowledge hypertension
+//   at 5:20 intervention oxygen nasal cannula 2 L/min
 //   at 3:00 raise systolic to 220 and diastolic to 120 over 90 s and raise heart rate to 120 over 60 s
 //   at 6:00 unplug oximeter for 20 s
 //   expect high hypertension between 4:00 and 5:30
@@ -46,6 +48,37 @@ struct Surge {
 
 enum class InfusionAction { start, stop };
 
+// "start infusion ketamine 0.5 mg/kg for 72 kg over 40 min": the dose the
+// runner's StartInfusion carries (without it: ketamine, no dose).
+struct ScriptedDose {
+  std::string drug = "ketamine";
+  double amount = 0;
+  std::string unit;  // "mg/kg" or "mg"
+  double weight_kg = 0;
+  int duration_min = 0;
+};
+
+// What a nurse does besides starting and stopping the infusion, sent by the
+// drill runner through vigild's command channel as vigil-ctl would.
+struct StaffAction {
+  enum class Kind {
+    admit,  // the ward's patient again, after a discharge
+    acknowledge,
+    pause_infusion,
+    resume_infusion,
+    change_rate,
+    note,
+    intervention,
+    adverse_event,
+    discharge
+  };
+  Kind kind;
+  std::string what;  // acknowledge: the alarm's condition; intervention, adverse event: the kind
+  std::string
+      text;  // as written (a note's, an intervention's, an adverse event's; a pause's or rate's reason)
+  double rate_mg_per_min = 0;
+};
+
 // One "at m:ss ..." line. Most carry one kind of action; ramps may carry several.
 struct ScenarioEvent {
   core::Duration at{};
@@ -66,6 +99,8 @@ struct ScenarioEvent {
   bool measure_nibp = false;  // a STAT cuff reading
   // Done through vigild's command channel by the drill runner, as a nurse would.
   std::optional<InfusionAction> infusion;
+  std::optional<ScriptedDose> dose;  // with "start infusion"
+  std::optional<StaffAction> staff;
 };
 
 struct Expectation {

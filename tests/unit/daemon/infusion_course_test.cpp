@@ -197,3 +197,17 @@ TEST_CASE("notes, interventions and adverse events are journalled and published;
   CHECK(ctx[before + 2] == "adverse_event: hypertension");
   CHECK(ctx[before + 3] == "note: calm, talking");
 }
+
+TEST_CASE("an admission with a name and a date of birth that is not a date is refused and admits nobody") {
+  Ward w;
+  auto r = admit("bed-1");
+  r.mutable_admit()->set_patient_name("Ana Test");
+  r.mutable_admit()->set_birth_date("1980-02-30");
+  const auto reply = w.run(r);
+  CHECK(reply.error_field() == "admit.birth_date");
+  CHECK(reply.error() == "admit.birth_date: '1980-02-30' is not a date as YYYY-MM-DD");
+  CHECK(w.run(entry(Entry::note, "bed-1", "", "calm")).error_field() == "note.bed");
+  r.mutable_admit()->set_birth_date("1980-02-14");
+  CHECK(w.run(r).ok());
+  CHECK(w.run(entry(Entry::note, "bed-1", "", "calm")).ok());
+}

@@ -145,6 +145,61 @@ expect high atrial_fibrillation between 12:30 and 13:30
   CHECK(s->expectations[0].condition == "atrial_fibrillation");
 }
 
+TEST_CASE("the nurse's scripted actions keep their free text as written") {
+  auto s = parse_scenario(R"(at 2:00 start infusion ketamine 0.5 mg/kg for 72 kg over 40 min
+at 2:30 start infusion 36 mg over 1:00:00
+at 6:00 Acknowledge bp_surge
+at 7:00 pause infusion reason BP 220/120  # the cuff
+at 8:00 resume infusion
+at 8:10 change infusion rate to 0.6 mg/min reason slower, after the crisis
+at 9:00 note Calm, talking
+at 9:10 intervention oxygen nasal cannula 2 L/min
+at 9:20 adverse event hypertension 220/120, infusion paused
+at 9:30 discharge
+at 9:40 admit
+)",
+                          "nurse.scn");
+  REQUIRE_MESSAGE(s.ok(), s.error());
+  const auto& e = s->events;
+  REQUIRE(e.size() == 11);
+  REQUIRE(e[0].dose);
+  CHECK(e[0].infusion == InfusionAction::start);
+  CHECK((e[0].dose->drug == "ketamine" && e[0].dose->amount == 0.5 && e[0].dose->unit == "mg/kg"));
+  CHECK((e[0].dose->weight_kg == 72 && e[0].dose->duration_min == 40));
+  REQUIRE(e[1].dose);
+  CHECK((e[1].dose->unit == "mg" && e[1].dose->amount == 36 && e[1].dose->duration_min == 60));
+  using Kind = StaffAction::Kind;
+  CHECK((e[2].staff->kind == Kind::acknowledge && e[2].staff->what == "bp_surge"));
+  CHECK((e[3].staff->kind == Kind::pause_infusion && e[3].staff->text == "BP 220/120"));
+  CHECK(e[4].staff->kind == Kind::resume_infusion);
+  CHECK((e[5].staff->kind == Kind::change_rate && e[5].staff->rate_mg_per_min == 0.6));
+  CHECK(e[5].staff->text == "slower, after the crisis");
+  CHECK((e[6].staff->kind == Kind::note && e[6].staff->text == "Calm, talking"));
+  CHECK((e[7].staff->kind == Kind::intervention && e[7].staff->what == "oxygen"));
+  CHECK(e[7].staff->text == "nasal cannula 2 L/min");
+  CHECK((e[8].staff->kind == Kind::adverse_event && e[8].staff->what == "hypertension"));
+  CHECK(e[8].staff->text == "220/120, infusion paused");
+  CHECK(e[9].staff->kind == Kind::discharge);
+  CHECK(e[10].staff->kind == Kind::admit);
+  CHECK_FALSE(e[9].infusion);
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"at 1:00 start infusion ketamine 0.5 mg/kg over 40 min\n",
+       "nurse.scn:1:43: expected 'for', found 'over'"},
+      {"at 1:00 start infusion 0.5 ml over 40 min\n", "nurse.scn:1:28: expected 'mg/kg' or 'mg', found 'ml'"},
+      {"at 1:00 start infusion 0.5 mg/kg for 900 kg over 40 min\n", "nurse.scn:1:38: a weight of 1-400 kg"},
+      {"at 1:00 change infusion rate to 0 mg/min\n", "nurse.scn:1:33: a rate above 0"},
+      {"at 1:00 note\n", "nurse.scn:1:13: expected the note's text"},
+      {"at 1:00 resume\n", "nurse.scn:1:15: expected 'infusion'"},
+  };
+  for (const auto& [text, error] : bad) {
+    CAPTURE(text);
+    auto r = parse_scenario(text, "nurse.scn");
+    REQUIRE_FALSE(r.ok());
+    CHECK_MESSAGE(r.error().starts_with(error), r.error());
+  }
+}
+
 TEST_CASE("errors in the new lines name the line and column too") {
   struct Case {
     const char* text;
