@@ -96,7 +96,7 @@ class VigilDaemon {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
-  std::unique_ptr<HistoryReader> history_;    // after commands_: stopped before it
+  std::unique_ptr<HistoryReader> history_;  // after commands_: stopped before it
   std::unique_ptr<AdtListener> adt_;  // admissions from the hospital (docs/hl7.md); none configured: null
   std::uint64_t adt_acks_ = 0;
   std::unique_ptr<hl7out::Hl7Outbound> hl7_;  // hospital systems (docs/hl7.md); none configured: null
