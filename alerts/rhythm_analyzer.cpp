@@ -76,6 +76,7 @@ void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint en
   // Blocks longer than a second (a gateway that batches) must not read as
   // a stopped stream between two of them.
   ecg_.silence = (end - first) + std::chrono::seconds{1};
+  if (first - ecg_.next_expected > kBlockTolerance) ecg_.run_start = first;
   ecg_.next_expected = std::max(ecg_.next_expected, end);
   if (flat || quality < config_.min_beat_quality) {
     if (!ecg_.poor_since) ecg_.poor_since = first;
@@ -93,7 +94,17 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
     const core::Duration gap = beat.time - *t.last_beat;
     const core::Duration interval = beat.rr.value_or(gap);
     const bool usable = good && t.last_good;
-    if (beat.source == BeatSource::ecg && gap >= config_.pause) note_ecg_pause(*t.last_beat, beat.time);
+    // A gap that spans a hole in the streamed waveform (cable pulled, monitor
+    // rebooted) is missing data, not a heart that stopped; the link and
+    // rhythm-unavailable conditions say so. Silence counts from where the
+    // waveform resumed (an asystole after the reconnection is still a pause).
+    core::TimePoint silent_since = *t.last_beat;
+    if (present(ecg_) && ecg_.external && beat.time - ecg_.next_expected > ecg_.silence)
+      silent_since = beat.time;  // its own block, after a hole, is noted after its beats
+    else if (present(ecg_) && *t.last_beat < ecg_.run_start)
+      silent_since = ecg_.run_start;
+    if (beat.source == BeatSource::ecg && beat.time - silent_since >= config_.pause)
+      note_ecg_pause(silent_since, beat.time);
     if (gap > config_.source_timeout) t.rr.clear();  // the rate before a long silence is history
     feed_af(t, beat, good);
     const double s = core::to_seconds(interval);
@@ -163,6 +174,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
     ecg_.detector.emplace(sampling_hz);
     ecg_.external = false;
     ecg_.start = first;
+    ecg_.run_start = first;
   }
   std::vector<QrsDetection> found;
   ecg_.detector->add(samples, found);
@@ -212,7 +224,12 @@ core::TimePoint RhythmAnalyzer::ecg_seen_until(core::TimePoint now) const {
 std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   const Track& t = track(BeatSource::ecg);
   if (!t.last_beat) return std::nullopt;
-  const core::Duration open = now - *t.last_beat;
+  // Silence is counted only where the waveform shows it: after a hole in the
+  // stream (cable pulled, monitor rebooted) from where the stream resumed,
+  // so an asystole after the reconnection is still a pause, the hole is not.
+  const core::TimePoint since =
+      present(ecg_) && ecg_.run_start > *t.last_beat ? ecg_.run_start : *t.last_beat;
+  const core::Duration open = now - since;
   if (open < config_.pause) return std::nullopt;
   // A waveform that stopped means the lead or device is lost, not the heart,
   // unless the device went on flagging beats after it; without a live
@@ -223,10 +240,9 @@ std::optional<Pause> RhythmAnalyzer::ongoing_pause(core::TimePoint now) const {
   if (!waveform_live && open > kBeatOnlyPauseLimit) return std::nullopt;
   // An ECG analysed outside comes in blocks: the gap is only known up to what
   // the detector has seen, not up to now (a 1 s block arrives ~1 s late).
-  if (ecg_.external && waveform_live && ecg_seen_until(now) - *t.last_beat < config_.pause)
-    return std::nullopt;
-  const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= *t.last_beat);
-  return Pause{*t.last_beat, open, true, poor};
+  if (ecg_.external && waveform_live && ecg_seen_until(now) - since < config_.pause) return std::nullopt;
+  const bool poor = ecg_.poor_since.has_value() || (ecg_.poor_until && *ecg_.poor_until >= since);
+  return Pause{since, open, true, poor};
 }
 
 void RhythmAnalyzer::fill_rate(const Track& t, core::TimePoint now, RhythmState& s) const {

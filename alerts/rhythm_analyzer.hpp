@@ -176,10 +176,11 @@ class RhythmAnalyzer {
   template <typename Detector>
   struct Waveform {
     std::optional<Detector> detector;
-    bool external = false;     // samples analysed outside (note_ecg_coverage)
-    bool flat = false;         // as of the latest block
-    core::Duration silence{};  // how long without a block means the stream stopped
-    core::TimePoint start{};   // time of sample 0 of the detector
+    bool external = false;        // samples analysed outside (note_ecg_coverage)
+    bool flat = false;            // as of the latest block
+    core::Duration silence{};     // how long without a block means the stream stopped
+    core::TimePoint start{};      // time of sample 0 of the detector
+    core::TimePoint run_start{};  // where the latest unbroken stretch of blocks began
     core::TimePoint next_expected{};
     std::optional<core::TimePoint> poor_since;  // flat or poor quality now
     std::optional<core::TimePoint> poor_until;  // end of the latest poor stretch

@@ -263,3 +263,51 @@ TEST_CASE("ECG samples stopped earlier and the flagged ECG beats now stop too: a
   CHECK(s.pause->ongoing);
   CHECK(s.pause->start == at(last));
 }
+
+TEST_CASE("an ECG stream that stops and resumes (cable pulled, monitor rebooted) is not a pause") {
+  RhythmAnalyzer a;
+  const double fs = 250;
+  const auto beats = test::beat_times(test::sinus_rr(80, 0.8), 0.6);
+  const auto x = test::ecg(beats, fs, 60);
+  const auto send = [&](double from_s, double to_s) {
+    for (auto i = static_cast<std::size_t>(from_s * fs); i + 50 <= static_cast<std::size_t>(to_s * fs);
+         i += 50)
+      a.add_ecg_samples(at(static_cast<double>(i) / fs), fs, std::span<const float>(x).subspan(i, 50));
+  };
+  send(0, 15);
+  send(45, 60);  // 30 s without a sample, then the same sinus rhythm
+  const RhythmState s = a.state(at(59.5));
+  CHECK_FALSE(s.pause.has_value());
+  CHECK(s.rhythm == Rhythm::sinus);
+}
+
+TEST_CASE("an ECG analysed outside that stops and resumes is not a pause; silence after it is") {
+  RhythmAnalyzer a;
+  const auto block = [&](double from_s, std::vector<double> beats) {
+    for (double b : beats)
+      a.add_beat({at(b), BeatSource::ecg, std::nullopt, 0.9, BeatShape::unknown, std::nullopt});
+    a.note_ecg_coverage(at(from_s), at(from_s + 1), 0.9, false);
+  };
+  for (int k = 0; k < 15; ++k) block(k, {k + 0.3});
+  block(45, {});  // the stream resumes 30 s later; the detector learns before its first beat
+  block(46, {46.5});
+  CHECK_FALSE(a.state(at(47.2)).pause.has_value());
+  for (int k = 47; k < 52; ++k) block(k, {});  // then the ECG shows no beat for 5 s: a pause
+  const RhythmState s = a.state(at(52.2));
+  REQUIRE(s.pause.has_value());
+  CHECK(s.pause->start == at(46.5));
+}
+
+TEST_CASE("a streamed ECG that keeps arriving through 6 s without a beat is a pause") {
+  RhythmAnalyzer a;
+  const double fs = 250;
+  auto beats = test::beat_times(test::sinus_rr(20, 0.8), 0.6);
+  const double before = beats.back();
+  for (const double t : test::beat_times(test::sinus_rr(20, 0.8), before + 6.0)) beats.push_back(t);
+  const auto x = test::ecg(beats, fs, 40);
+  for (std::size_t i = 0; i + 50 <= x.size(); i += 50)
+    a.add_ecg_samples(at(static_cast<double>(i) / fs), fs, std::span<const float>(x).subspan(i, 50));
+  const RhythmState s = a.state(at(39.5));
+  REQUIRE(s.pause.has_value());
+  CHECK(s.pause->length >= std::chrono::seconds{5});
+}
