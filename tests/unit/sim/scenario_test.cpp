@@ -192,7 +192,9 @@ at 9:40 admit
       {"at 1:00 note\n", "nurse.scn:1:13: expected the note's text"},
       {"at 1:00 resume\n", "nurse.scn:1:15: expected 'infusion'"},
   };
-  for (const auto& [text, error] : bad) {
+  for (const auto& line : bad) {
+    const char* text = line.first;
+    const char* error = line.second;
     CAPTURE(text);
     auto r = parse_scenario(text, "nurse.scn");
     REQUIRE_FALSE(r.ok());
