@@ -1,5 +1,6 @@
 #include "wire/timestamp.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 
@@ -18,7 +19,12 @@ void set_time(google::protobuf::Timestamp* ts, core::TimePoint t) {
 }
 
 core::TimePoint from_proto(const google::protobuf::Timestamp& ts) {
-  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{ts.seconds()} +
+  // A Timestamp holds years 1 to 9999, a count of nanoseconds only about 1678
+  // to 2262: a time beyond is taken as the nearest one it can hold, so a bad
+  // or hostile message (a history query from the year 2358) cannot overflow.
+  constexpr std::int64_t kLimit = 9'000'000'000;  // s from the epoch: 1684 to 2255
+  const std::int64_t seconds = std::clamp<std::int64_t>(ts.seconds(), -kLimit, kLimit);
+  return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{seconds} +
                                                                     std::chrono::nanoseconds{ts.nanos()})};
 }
 
