@@ -41,6 +41,9 @@ vigil_require(CLI11_FOUND "CLI11" libcli11-dev)
 find_package(OpenSSL QUIET)
 vigil_require(OpenSSL_FOUND "OpenSSL (HL7 over TLS)" libssl-dev)
 
+pkg_check_modules(LIBSODIUM QUIET IMPORTED_TARGET libsodium)
+vigil_require(LIBSODIUM_FOUND "libsodium (the station's Argon2id password hashes)" libsodium-dev)
+
 find_package(SQLite3 QUIET)
 vigil_require(SQLite3_FOUND "SQLite3" libsqlite3-dev)
 

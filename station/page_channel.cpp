@@ -4,6 +4,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include "station/login_gate.hpp"
+#include "wire/timestamp.hpp"
+
 namespace vigil::station {
 namespace {
 constexpr std::chrono::milliseconds kGather{250};
@@ -19,26 +22,40 @@ std::string to_json(const google::protobuf::Message& m) {
 }
 
 PageChannel::PageChannel(boost::asio::io_context& io, StationService& service, const std::string& listen,
-                         WebLimits limits)
-    : io_{io}, service_{service}, timer_{io} {
+                         WebSecurity security, WebLimits limits)
+    : io_{io}, service_{service}, login_{security.login}, timer_{io} {
   WebHandlers h;
-  h.greeting = [this] { return greeting(); };
-  h.request = [this](const std::string& text, std::function<void(std::string)> reply) {
-    on_request(text, reply);
+  h.greeting = [this](const Viewer& viewer) { return greeting(viewer); };
+  h.request = [this](const std::string& text, const Viewer& viewer, std::function<void(std::string)> reply) {
+    on_request(text, viewer, reply);
   };
-  server_ = std::make_unique<WebServer>(io, listen, std::move(h), limits);
+  server_ = std::make_unique<WebServer>(io, listen, std::move(h), std::move(security), limits);
   service_.on_change([this](bool urgent) { on_change(urgent); });
   schedule();
 }
 
-std::vector<std::string> PageChannel::greeting() {
+std::vector<std::string> PageChannel::greeting(const Viewer& viewer) {
+  std::vector<std::string> out;
+  if (login_) {
+    v1::station::PageMessage session;
+    auto& s = *session.mutable_session();
+    s.set_login_required(true);
+    if (auto logged_in = login_->use(viewer.token)) {
+      s.set_user(logged_in->user);
+      wire::set_time(s.mutable_expires(), login_->expires(*logged_in));
+    }
+    out.push_back(to_json(session));
+  }
   v1::station::PageMessage ward, trend;
   *ward.mutable_ward() = service_.ward().view(service_.now());
   *trend.mutable_trend() = service_.ward().trends();
-  return {to_json(ward), to_json(trend)};
+  out.push_back(to_json(ward));
+  out.push_back(to_json(trend));
+  return out;
 }
 
-void PageChannel::on_request(const std::string& text, const std::function<void(std::string)>& reply) {
+void PageChannel::on_request(const std::string& text, const Viewer& viewer,
+                             const std::function<void(std::string)>& reply) {
   v1::station::PageRequest r;
   google::protobuf::util::JsonParseOptions o;
   o.ignore_unknown_fields = false;
@@ -48,6 +65,18 @@ void PageChannel::on_request(const std::string& text, const std::function<void(s
     m.mutable_reply()->set_ok(false);
     m.mutable_reply()->set_message("not a request the station understands: " + std::string{status.message()});
     return reply(to_json(m));
+  }
+  if (login_) {
+    const auto logged_in = login_->use(viewer.token);
+    if (!logged_in) {
+      v1::station::PageMessage m;
+      m.mutable_reply()->set_request_id(r.request_id());
+      m.mutable_reply()->set_ok(false);
+      m.mutable_reply()->set_login_needed(true);
+      m.mutable_reply()->set_message("your login has ended: log in again (nothing was sent)");
+      return reply(to_json(m));
+    }
+    r.set_operator_name(logged_in->user);
   }
   service_.request(r, [reply](const v1::station::PageReply& answer) {
     v1::station::PageMessage m;

@@ -3,12 +3,14 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
 
 #include "core/curve_keys.hpp"
+#include "station/https_context.hpp"
 #include "station/web_server.hpp"
 
 namespace vigil::station {
@@ -95,8 +97,19 @@ void validate(const StationConfig& c, const pb::TextFormat::ParseInfoTree& tree,
         at(*t, dd, "server_key_file", -1, why);
     }
   }
+  if (!c.users_file().empty() && !c.has_tls())
+    at(tree, d, "users_file", -1,
+       "a login needs HTTPS: add tls { cert_file: ... key_file: ... } (a password must not cross the network "
+       "in "
+       "clear)");
+  if (c.has_tls())
+    if (auto tls = make_https_context(c.tls()); !tls) at(tree, d, "tls", -1, tls.error());
+  if (c.session_hours() > 24 * 7) at(tree, d, "session_hours", -1, "session_hours is at most 168 (a week)");
+  if (c.idle_minutes() > std::max(c.session_hours(), 12u) * 60)
+    at(tree, d, "idle_minutes", -1, "idle_minutes is longer than a whole session (session_hours)");
   if (!c.listen().empty())
-    if (const auto why = listen_problem(c.listen()); !why.empty()) at(tree, d, "listen", -1, why);
+    if (const auto why = listen_problem(c.listen(), login_required(c)); !why.empty())
+      at(tree, d, "listen", -1, why);
   if (!c.key_file().empty())
     if (const auto why = key_file_problem(c.key_file(), true); !why.empty()) at(tree, d, "key_file", -1, why);
 }
@@ -116,7 +129,13 @@ core::Result<StationConfig> parse_station_config(const std::string& text, const 
   if (c.name().empty()) c.set_name("station");
   if (c.listen().empty()) c.set_listen("127.0.0.1:8080");
   if (c.trend_minutes() == 0) c.set_trend_minutes(30);
+  if (c.session_hours() == 0) c.set_session_hours(12);
+  if (c.idle_minutes() == 0) c.set_idle_minutes(60);
   return c;
+}
+
+bool login_required(const StationConfig& c) {
+  return !c.users_file().empty() && c.has_tls();
 }
 
 core::Result<StationConfig> load_station_config(const std::string& path) {

@@ -8,6 +8,10 @@
 
 namespace vigil::station {
 
+// Whether every page needs a login (users_file, which needs tls): then the
+// dashboard may listen on a network address.
+bool login_required(const vigil::v1::station::StationConfig& c);
+
 core::Result<vigil::v1::station::StationConfig> load_station_config(const std::string& path);
 core::Result<vigil::v1::station::StationConfig> parse_station_config(const std::string& text,
                                                                      const std::string& path_for_messages);

@@ -45,6 +45,8 @@ class StationService {
   void on_change(std::function<void(bool urgent)> f) { change_listeners_.push_back(std::move(f)); }
   // One line per event worth a log: alarms, links, context, losses, gaps, commands.
   void on_line(std::function<void(const std::string&)> f) { line_listeners_.push_back(std::move(f)); }
+  // Says `text` to every on_line listener (the station's log).
+  void line(const std::string& text);
 
  private:
   struct Watched {
@@ -62,7 +64,6 @@ class StationService {
   void process(Watched& w);
   void refresh_health(Watched& w);
   void changed(bool urgent);
-  void line(const std::string& text);
   void on_client_event(Watched& w, const client::ClientEvent& e);
   void on_client_update(Watched& w, const std::string& topic, const v1::BusMessage& m);
 

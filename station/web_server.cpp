@@ -1,14 +1,19 @@
 #include "station/web_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 #include <list>
 #include <optional>
 #include <stdexcept>
 
+#include "station/login_form.hpp"
+#include "station/login_gate.hpp"
 #include "station/web_assets.hpp"
 
 namespace vigil::station {
@@ -17,14 +22,21 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-class PageSession;
+// An open page's WebSocket, whichever stream it runs over.
+class Page {
+ public:
+  virtual ~Page() = default;
+  virtual void send(std::shared_ptr<const std::string> text) = 0;
+};
 
 struct WebServer::State {
   WebHandlers handlers;
+  WebSecurity security;
   WebLimits limits;
   std::size_t connections = 0;
-  std::list<std::weak_ptr<PageSession>> pages;
+  std::list<std::weak_ptr<Page>> pages;
   bool stopped = false;
 };
 
@@ -51,7 +63,54 @@ class Ticket {
 // Only the page's own files; no framework, nothing fetched from elsewhere.
 constexpr const char* kSecurityPolicy =
     "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+// What a browser may fetch before logging in: the login page and its looks.
+bool served_without_login(std::string_view path) {
+  return path == "/login.html" || path == "/style.css" || path == "/favicon.svg";
+}
+
+std::string html_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The login page, with what went wrong at the last try in it.
+std::string login_page(const std::string& message) {
+  std::string page{find_web_asset("/login.html")->body};
+  if (message.empty()) return page;
+  const std::string mark = "<!--message-->";
+  const auto at = page.find(mark);
+  if (at != std::string::npos)
+    page.replace(at, mark.size(),
+                 "<p class=\"login-error\" role=\"alert\">" + html_escaped(message) + "</p>");
+  return page;
+}
+
+template <class Stream>
+std::string peer_address(Stream& s) {
+  beast::error_code ec;
+  const auto endpoint = beast::get_lowest_layer(s).socket().remote_endpoint(ec);
+  return ec ? std::string{"?"} : endpoint.address().to_string();
+}
 
 std::string_view path_of(beast::string_view t) {
   const std::string_view target{t.data(), t.size()};
@@ -61,9 +120,13 @@ std::string_view path_of(beast::string_view t) {
 
 }  // namespace
 
-class PageSession : public std::enable_shared_from_this<PageSession> {
+namespace {
+
+template <class Stream>
+class PageSession : public Page, public std::enable_shared_from_this<PageSession<Stream>> {
  public:
-  PageSession(tcp::socket socket, Ticket ticket) : ws_{std::move(socket)}, ticket_{std::move(ticket)} {}
+  PageSession(Stream stream, Ticket ticket, Viewer viewer)
+      : ws_{std::move(stream)}, ticket_{std::move(ticket)}, viewer_{std::move(viewer)} {}
 
   void accept(http::request<http::string_body> req) {
     beast::get_lowest_layer(ws_).expires_never();
@@ -76,10 +139,10 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
     ws_.read_message_max(ticket_.state().limits.max_message);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "vigil-station"); }));
-    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+    ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
-  void send(std::shared_ptr<const std::string> text) {
+  void send(std::shared_ptr<const std::string> text) override {
     if (closed_) return;
     if (queue_.size() >= ticket_.state().limits.max_queued) {
       // A page that cannot keep up is dropped; it reconnects and starts afresh.
@@ -94,16 +157,16 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
  private:
   void on_accept(beast::error_code ec) {
     if (ec || ticket_.state().stopped) return;
-    ticket_.state().pages.push_back(weak_from_this());
+    ticket_.state().pages.push_back(this->weak_from_this());
     if (ticket_.state().handlers.greeting)
-      for (auto& m : ticket_.state().handlers.greeting())
+      for (auto& m : ticket_.state().handlers.greeting(viewer_))
         send(std::make_shared<const std::string>(std::move(m)));
     read_next();
   }
 
   void read_next() {
-    ws_.async_read(buffer_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read(
+        buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -119,8 +182,8 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
       send(std::make_shared<const std::string>(
           R"({"reply":{"ok":false,"message":"send text (JSON), not binary"}})"));
     } else if (ticket_.state().handlers.request) {
-      std::weak_ptr<PageSession> weak = weak_from_this();
-      ticket_.state().handlers.request(text, [weak](std::string reply) {
+      std::weak_ptr<PageSession> weak = this->weak_from_this();
+      ticket_.state().handlers.request(text, viewer_, [weak](std::string reply) {
         if (auto self = weak.lock()) self->send(std::make_shared<const std::string>(std::move(reply)));
       });
     }
@@ -131,7 +194,7 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
     writing_ = true;
     ws_.text(true);
     ws_.async_write(asio::buffer(*queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       if (ec) {
                         self->closed_ = true;
                         return;
@@ -144,30 +207,55 @@ class PageSession : public std::enable_shared_from_this<PageSession> {
                     });
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   Ticket ticket_;
+  Viewer viewer_;
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;
   bool closed_ = false;
 };
 
-namespace {
-
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(tcp::socket socket, Ticket ticket) : stream_{std::move(socket)}, ticket_{std::move(ticket)} {}
+  using Request = http::request<http::string_body>;
+  using Response = http::response<http::string_body>;
 
-  void start() { read_next(); }
+  HttpSession(Stream stream, Ticket ticket)
+      : stream_{std::move(stream)}, ticket_{std::move(ticket)}, address_{peer_address(stream_)} {}
+
+  void start() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(ticket_.state().limits.request_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();  // not TLS, or a certificate refused
+                                self->read_next();
+                              });
+    } else {
+      read_next();
+    }
+  }
 
  private:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  LoginGate* login() const { return ticket_.state().security.login; }
+
+  static std::string token_of(const Request& req) {
+    const auto cookie = req[http::field::cookie];
+    return session_token({cookie.data(), cookie.size()});
+  }
+
   void read_next() {
     parser_.emplace();
     parser_->header_limit(8 * 1024);
     parser_->body_limit(1024);
-    stream_.expires_after(ticket_.state().limits.request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    beast::get_lowest_layer(stream_).expires_after(ticket_.state().limits.request_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -178,49 +266,103 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (ec) return close();  // closed, timed out, or not HTTP: nothing to answer
     auto req = parser_->release();
     if (websocket::is_upgrade(req)) return upgrade(std::move(req));
+    std::string_view path = path_of(req.target());
+    if (login() && req.method() == http::verb::post && (path == "/login" || path == "/logout"))
+      return path == "/login" ? log_in(std::move(req)) : log_out(std::move(req));
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
-      http::response<http::string_body> res{http::status::method_not_allowed, req.version()};
-      res.set(http::field::allow, "GET, HEAD");
+      Response res{http::status::method_not_allowed, req.version()};
+      res.set(http::field::allow, login() ? "GET, HEAD, POST" : "GET, HEAD");
       return respond(std::move(res), req, "only GET and HEAD are served\n");
     }
-    std::string_view path = path_of(req.target());
     if (path == "/") path = "/index.html";
     const WebAsset* asset = find_web_asset(path);
     if (!asset) return respond({http::status::not_found, req.version()}, req, "not found\n");
-    http::response<http::string_body> res{http::status::ok, req.version()};
+    if (login() && !served_without_login(path) && !login()->use(token_of(req)))
+      return redirect(req, "/login.html");
+    Response res{http::status::ok, req.version()};
     res.set(http::field::content_type, std::string{asset->content_type});
     res.set(http::field::cache_control, "no-cache");
     const bool head = req.method() == http::verb::head;
     respond(std::move(res), req, std::string{asset->body}, head);
   }
 
-  void upgrade(http::request<http::string_body> req) {
-    if (path_of(req.target()) != "/ws")
-      return respond({http::status::not_found, req.version()}, req, "not found\n");
-    // A page from another site open in the same browser must not be able to
-    // acknowledge alarms: only this server's own page may connect.
+  // Only this server's own page may send what acts under someone's name: a
+  // page from another site open in the same browser must not.
+  bool from_own_page(const Request& req) const {
     const auto origin = req[http::field::origin];
-    const auto host = req[http::field::host];
-    if (!origin.empty() && origin != "http://" + std::string{host})
-      return respond({http::status::forbidden, req.version()}, req, "not from this station's page\n");
-    stream_.expires_never();
-    std::make_shared<PageSession>(stream_.release_socket(), std::move(ticket_))->accept(std::move(req));
+    return origin.empty() ||
+           origin == std::string{kTls ? "https://" : "http://"} + std::string{req[http::field::host]};
   }
 
-  void respond(http::response<http::string_body> res, const http::request<http::string_body>& req,
-               std::string body, bool head = false) {
+  void log_in(Request req) {
+    if (!from_own_page(req))
+      return respond({http::status::forbidden, req.version()}, req, "not from this station's page\n");
+    auto form = parse_login_form(req.body());
+    if (!form) return login_refused(req, http::status::bad_request, form.failure().message);
+    auto self = this->shared_from_this();
+    login()->log_in(std::move(form.value()), address_, [self, req = std::move(req)](LoginOutcome o) {
+      if (!o.ok)
+        return self->login_refused(req, o.busy ? http::status::too_many_requests : http::status::unauthorized,
+                                   o.message);
+      Response res{http::status::see_other, req.version()};
+      res.set(http::field::location, "/");
+      res.set(http::field::set_cookie, session_cookie(o.token, o.max_age));
+      self->respond(std::move(res), req, "logged in\n");
+    });
+  }
+
+  void login_refused(const Request& req, http::status status, const std::string& message) {
+    Response res{status, req.version()};
+    res.set(http::field::content_type, "text/html; charset=utf-8");
+    respond(std::move(res), req, login_page(message));
+  }
+
+  void log_out(Request req) {
+    if (!from_own_page(req))
+      return respond({http::status::forbidden, req.version()}, req, "not from this station's page\n");
+    login()->log_out(token_of(req), address_);
+    Response res{http::status::see_other, req.version()};
+    res.set(http::field::location, "/login.html");
+    res.set(http::field::set_cookie, session_cookie("", {}));
+    respond(std::move(res), req, "logged out\n");
+  }
+
+  void redirect(const Request& req, const char* where) {
+    Response res{http::status::see_other, req.version()};
+    res.set(http::field::location, where);
+    respond(std::move(res), req, "log in first\n");
+  }
+
+  void upgrade(Request req) {
+    if (path_of(req.target()) != "/ws")
+      return respond({http::status::not_found, req.version()}, req, "not found\n");
+    if (!from_own_page(req))
+      return respond({http::status::forbidden, req.version()}, req, "not from this station's page\n");
+    Viewer viewer{"", address_};
+    if (login()) {
+      viewer.token = token_of(req);
+      if (!login()->use(viewer.token))
+        return respond({http::status::unauthorized, req.version()}, req, "log in first\n");
+    }
+    beast::get_lowest_layer(stream_).expires_never();
+    std::make_shared<PageSession<Stream>>(std::move(stream_), std::move(ticket_), std::move(viewer))
+        ->accept(std::move(req));
+  }
+
+  void respond(Response res, const Request& req, std::string body, bool head = false) {
     res.set(http::field::server, "vigil-station");
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Content-Security-Policy", kSecurityPolicy);
     if (res.find(http::field::content_type) == res.end()) res.set(http::field::content_type, "text/plain");
-    res.keep_alive(req.keep_alive() && res.result() == http::status::ok);
+    res.keep_alive(req.keep_alive() &&
+                   (res.result() == http::status::ok || res.result() == http::status::see_other));
     res.content_length(body.size());
     if (!head) res.body() = std::move(body);
     write(std::move(res), head);
   }
 
   void reply_error(http::status status, std::string body) {
-    http::response<http::string_body> res{status, 11};
+    Response res{status, 11};
     res.set(http::field::server, "vigil-station");
     res.set(http::field::content_type, "text/plain");
     res.keep_alive(false);
@@ -229,10 +371,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     write(std::move(res), false);
   }
 
-  void write(http::response<http::string_body> res, bool head) {
-    auto shared = std::make_shared<http::response<http::string_body>>(std::move(res));
-    stream_.expires_after(ticket_.state().limits.request_timeout);
-    auto done = [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
+  void write(Response res, bool head) {
+    auto shared = std::make_shared<Response>(std::move(res));
+    beast::get_lowest_layer(stream_).expires_after(ticket_.state().limits.request_timeout);
+    auto done = [self = this->shared_from_this(), shared](beast::error_code ec, std::size_t) {
       if (ec || !shared->keep_alive()) return self->close();
       self->read_next();
     };
@@ -246,18 +388,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void close() {
+    // Over TLS without a close_notify: the page has had its answer, and a
+    // peer that stopped reading must not keep the connection open.
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream_).close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Ticket ticket_;
+  std::string address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
 
-tcp::endpoint parse_listen(const std::string& listen) {
+tcp::endpoint parse_listen(const std::string& listen, bool secured) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos)
     throw std::runtime_error("listen address '" + listen + "' is not host:port");
@@ -273,19 +418,20 @@ tcp::endpoint parse_listen(const std::string& listen) {
   beast::error_code ec;
   auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (ec) throw std::runtime_error("listen address '" + listen + "': '" + host + "' is not an IP address");
-  if (!address.is_loopback())
+  if (!address.is_loopback() && !secured)
     throw std::runtime_error("listen address '" + listen +
-                             "' is reachable from the network, and the dashboard has neither HTTPS nor a "
-                             "login yet: whoever reached it could acknowledge alarms under any name. Listen "
-                             "on 127.0.0.1 (or [::1]) and reach it from another PC through an SSH tunnel");
+                             "' is reachable from the network: there the dashboard needs HTTPS and a login, "
+                             "or whoever reached it could acknowledge alarms under any name. Set tls { "
+                             "cert_file key_file } and users_file (vigil-station --add-user NAME) in the "
+                             "config, or listen on 127.0.0.1 (or [::1])");
   return {address, static_cast<std::uint16_t>(port)};
 }
 
 }  // namespace
 
-std::string listen_problem(const std::string& listen) {
+std::string listen_problem(const std::string& listen, bool secured) {
   try {
-    (void)parse_listen(listen);
+    (void)parse_listen(listen, secured);
     return "";
   } catch (const std::runtime_error& e) {
     return e.what();
@@ -319,8 +465,15 @@ class WebServer::Listener : public std::enable_shared_from_this<WebServer::Liste
       if (ec == asio::error::operation_aborted || self->state_->stopped) return;
       // Too many connections: the newest is closed at once; the others, and
       // the pages already open, are not disturbed.
-      if (!ec && self->state_->connections < self->state_->limits.max_connections)
-        std::make_shared<HttpSession>(std::move(socket), Ticket{self->state_})->start();
+      if (!ec && self->state_->connections < self->state_->limits.max_connections) {
+        if (const auto& tls = self->state_->security.tls)
+          std::make_shared<HttpSession<TlsStream>>(TlsStream{std::move(socket), *tls}, Ticket{self->state_})
+              ->start();
+        else
+          std::make_shared<HttpSession<beast::tcp_stream>>(beast::tcp_stream{std::move(socket)},
+                                                           Ticket{self->state_})
+              ->start();
+      }
       self->accept_next();
     });
   }
@@ -329,11 +482,16 @@ class WebServer::Listener : public std::enable_shared_from_this<WebServer::Liste
   std::shared_ptr<WebServer::State> state_;
 };
 
-WebServer::WebServer(asio::io_context& io, const std::string& listen, WebHandlers handlers, WebLimits limits)
+WebServer::WebServer(asio::io_context& io, const std::string& listen, WebHandlers handlers,
+                     WebSecurity security, WebLimits limits)
     : state_{std::make_shared<State>()} {
+  if (security.login && !security.tls)
+    throw std::runtime_error("a login needs HTTPS: a password must not cross the network in clear");
   state_->handlers = std::move(handlers);
   state_->limits = limits;
-  listener_ = std::make_shared<Listener>(io, parse_listen(listen), state_);
+  const bool secured = security.tls && security.login;
+  state_->security = std::move(security);
+  listener_ = std::make_shared<Listener>(io, parse_listen(listen, secured), state_);
   listener_->start();
 }
 

@@ -6,8 +6,12 @@
 // WebSocket handshakes from another origin's page (403), connections past a
 // limit, idle connections, and WebSocket messages over a few kilobytes. A bad
 // peer loses its own connection; the server and the other pages carry on.
-// It listens on loopback only (see listen_problem).
+// On loopback it may serve plain HTTP with no login; on any other address
+// only HTTPS, and every page needs a login (see listen_problem): the login
+// page and its form (POST /login, POST /logout) are then the only things
+// served without a session, and each page's WebSocket knows its session.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -24,22 +28,37 @@ struct WebLimits {
   std::size_t max_queued = 256;  // messages waiting for a slow page before it is dropped
 };
 
+class LoginGate;
+
+// Who a page is: its session token (empty without a login) and address.
+struct Viewer {
+  std::string token;
+  std::string address;
+};
+
 struct WebHandlers {
   // What a page gets first on connecting (the ward, every trend point).
-  std::function<std::vector<std::string>()> greeting;
+  std::function<std::vector<std::string>(const Viewer&)> greeting;
   // A page's message; `reply` answers that page only.
-  std::function<void(const std::string& text, std::function<void(std::string)> reply)> request;
+  std::function<void(const std::string& text, const Viewer&, std::function<void(std::string)> reply)> request;
+};
+
+// HTTPS and the login: both absent on loopback by default.
+struct WebSecurity {
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  LoginGate* login = nullptr;  // set: every page needs a login (only with tls)
 };
 
 // Why the dashboard may not listen on "host:port" (empty when it may): it
-// must be an IP address and port, and loopback only.
-std::string listen_problem(const std::string& listen);
+// must be an IP address and port, and loopback only unless `secured` (HTTPS
+// and a login).
+std::string listen_problem(const std::string& listen, bool secured);
 
 class WebServer {
  public:
   // Listens on "host:port"; throws std::runtime_error naming the address.
   WebServer(boost::asio::io_context& io, const std::string& listen, WebHandlers handlers,
-            WebLimits limits = {});
+            WebSecurity security = {}, WebLimits limits = {});
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;

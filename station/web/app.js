@@ -18,6 +18,7 @@ const state = {
   shownAt: new Map(),     // alarm id -> when it was first drawn (ms since epoch)
   lossPausedUntil: 0,
   nextRequest: 1,
+  session: null,          // who this page acts as, when the station requires a login
 };
 
 // ---- helpers ---------------------------------------------------------------
@@ -61,14 +62,16 @@ function number(v) { return Number.isInteger(v) ? String(v) : v.toFixed(1); }
 // ---- the connection --------------------------------------------------------
 
 function connect() {
-  const ws = new WebSocket(`ws://${location.host}/ws`);
+  const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
   state.ws = ws;
   ws.onopen = () => { state.connected = true; };
   ws.onmessage = (ev) => {
     state.lastMessageAt = Date.now();
     let m;
     try { m = JSON.parse(ev.data); } catch (e) { return; }
-    if (m.ward) {
+    if (m.session) {
+      onSession(m.session);
+    } else if (m.ward) {
       state.ward = m.ward;
       state.offsetMs = ms(m.ward.now) - Date.now();
       render();
@@ -76,6 +79,9 @@ function connect() {
       mergeTrend(m.trend);
     } else if (m.reply && m.reply.requestId.startsWith("history-")) {
       onHistoryReply(m.reply);
+    } else if (m.reply && m.reply.loginNeeded) {
+      toast(`Not done: ${m.reply.message}`, true);
+      setTimeout(() => { location.href = "/login.html"; }, 2000);
     } else if (m.reply) {
       toast(m.reply.ok ? `Done: ${m.reply.message}` : `Not done: ${m.reply.message}`, !m.reply.ok);
     }
@@ -91,9 +97,20 @@ function stationLost() {
   return !state.connected || Date.now() - state.lastMessageAt > STATION_SILENCE_MS;
 }
 
-// An action, sent with the operator's name (refused here without one).
+// With a login the station records the logged-in name: the typed one goes away.
+function onSession(session) {
+  state.session = session;
+  document.querySelector(".operator").hidden = session.loginRequired;
+  document.getElementById("session").hidden = !session.loginRequired;
+  document.getElementById("session-user").textContent = session.user;
+  render();
+}
+
+// An action, sent with the operator's name (refused here without one, unless
+// the station knows who is logged in).
 function send(request) {
-  const operator = document.getElementById("operator").value.trim();
+  const operator = state.session && state.session.loginRequired ? state.session.user
+                                                                : document.getElementById("operator").value.trim();
   if (!operator) {
     toast("Enter your name first: every acknowledgement is recorded with it", true);
     document.getElementById("operator").focus();
@@ -453,7 +470,8 @@ function render() {
     if (!keys.has(key)) { t.el.remove(); state.tiles.delete(key); }
   }
   renderAlarms(w.alarms);
-  const named = document.getElementById("operator").value.trim() !== "";
+  const named = (state.session && state.session.loginRequired) ||
+                document.getElementById("operator").value.trim() !== "";
   document.getElementById("operator-hint").hidden = named;
 }
 

@@ -6,22 +6,29 @@ another path (404); on /ws, malformed frames (unmasked, reserved opcode,
 absurd length, invalid UTF-8, oversized message) close that connection
 only, and bad JSON gets an answer; 300 connections at once (more than the
 limit) leave an open page served and the server answering afterwards.
-The dashboard has no HTTPS and no login, so it refuses a network address,
-from the config or from --listen, and says why."""
+Without HTTPS and a login it refuses a network address, from the config or
+from --listen, and says why. With them (a certificate made here, a user
+added by --add-user), a second station on the same vigild listens on the
+network over HTTPS only: no page without a login, a wrong password refused
+and logged, the session cookie Secure/HttpOnly/SameSite=Strict, and an
+acknowledgement sent under another typed name recorded under the
+logged-in user; after logging out the cookie opens nothing."""
 import base64
 import hashlib
+import http.client as https_client
 import json
 import os
 import socket
+import ssl
 import struct
 import subprocess
 import time
 
-from harness import VIGIL_STATION, VIGILD, check, free_port, run, start, stop, workdir, write
+from harness import VIGIL_STATION, VIGILD, Bus, bus_pb2, check, free_port, run, start, stop, workdir, write
 
 d = workdir()
-pub, cmd, http = free_port(), free_port(), free_port()
-logs = [os.path.join(d, "vigild.log"), os.path.join(d, "station.log")]
+pub, cmd, http, https = free_port(), free_port(), free_port(), free_port()
+logs = [os.path.join(d, "vigild.log"), os.path.join(d, "station.log"), os.path.join(d, "station-login.log")]
 
 DAEMON = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
 journal_path: "{os.path.join(d, "journal.db")}"
@@ -75,13 +82,14 @@ def alive():
 class Page:
     """A WebSocket client written out by hand, so it can also send what a browser never would."""
 
-    def __init__(self, origin=None, path="/ws"):
-        self.sock = connect()
+    def __init__(self, origin=None, path="/ws", sock=None, port=None, cookie=None):
+        self.sock = sock or connect()
         key = base64.b64encode(os.urandom(16)).decode()
         origin_line = f"Origin: {origin}\r\n" if origin else ""
-        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{http}\r\nUpgrade: websocket\r\n"
+        cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port or http}\r\nUpgrade: websocket\r\n"
                            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                           f"{origin_line}\r\n").encode())
+                           f"{origin_line}{cookie_line}\r\n").encode())
         head = b""
         while b"\r\n\r\n" not in head:
             chunk = self.sock.recv(1)
@@ -261,6 +269,108 @@ def main():
         alive()
     check(station.poll() is None, "vigil-station is still running")
     check(stop(station) == 0, "vigil-station stops cleanly on SIGTERM")
+    check_login()
+
+
+def check_login():
+    """HTTPS and a login on a network address, against the same vigild."""
+    t0 = time.monotonic()
+    cert, key, users = (os.path.join(d, n) for n in ("station.pem", "station.key", "users"))
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=10)
+    conf = write(os.path.join(d, "login.conf"), STATION.replace(f"127.0.0.1:{http}", f"0.0.0.0:{https}", 1) +
+                 f'tls {{ cert_file: "{cert}" key_file: "{key}" }}\nusers_file: "{users}"\n')
+    r = subprocess.run([VIGIL_STATION, "--config", conf, "--check-config"], capture_output=True, text=True, timeout=10)
+    check(r.returncode == 1 and "cannot be read" in r.stderr, f"a login without a users file: {r.stderr!r}")
+    r = subprocess.run([VIGIL_STATION, "--config", conf, "--add-user", "Nurse Login"], input="correct horse\n",
+                       capture_output=True, text=True, timeout=10)
+    check(r.returncode == 0 and "added Nurse Login" in r.stdout, f"--add-user: {r.returncode} {r.stdout!r} {r.stderr!r}")
+    bus = Bus(f"tcp://127.0.0.1:{pub}")
+    station = start([VIGIL_STATION, "--config", conf], logs[2])
+    tls = ssl.create_default_context(cafile=cert)
+
+    def tls_socket():
+        return tls.wrap_socket(socket.create_connection(("127.0.0.1", https), timeout=5), server_hostname="127.0.0.1")
+
+    def request(method, path, body=None, cookie=None):
+        c = https_client.HTTPSConnection("127.0.0.1", https, context=tls, timeout=10)
+        headers = {"Origin": f"https://127.0.0.1:{https}"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if cookie:
+            headers["Cookie"] = cookie
+        c.request(method, path, body=body, headers=headers)
+        res = c.getresponse()
+        answer = (res.status, {k.lower(): v for k, v in res.getheaders()}, res.read().decode())
+        c.close()
+        return answer
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            code, headers, _ = request("GET", "/")
+            break
+        except (ConnectionRefusedError, ssl.SSLError, OSError):
+            check(time.monotonic() < deadline, "the HTTPS station did not start serving")
+            time.sleep(0.1)
+    check(code == 303 and headers["location"] == "/login.html", f"GET / without a login: {code} {headers}")
+    code, _, body = request("GET", "/login.html")
+    check(code == 200 and 'action="/login"' in body, f"the login page: {code}")
+    plain = socket.create_connection(("127.0.0.1", https), timeout=5)
+    plain.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        answer = plain.recv(100)
+    except (ConnectionResetError, socket.timeout):
+        answer = b""
+    plain.close()
+    check(not answer.startswith(b"HTTP/1.1 200"), f"plain HTTP on the HTTPS port got {answer!r}")
+    check(Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https).status == 401,
+          "a WebSocket without a login is refused")
+
+    code, _, body = request("POST", "/login", "name=Nurse+Login&password=wrong+horse")
+    check(code == 401 and "Wrong name or password" in body, f"a wrong password: {code} {body[:200]!r}")
+    code, headers, _ = request("POST", "/login", "name=Nurse+Login&password=correct+horse")
+    cookie_line = headers.get("set-cookie", "")
+    check(code == 303 and headers["location"] == "/" and all(
+        a in cookie_line for a in ("__Host-vigil-session=", "Secure", "HttpOnly", "SameSite=Strict", "Max-Age=43200")),
+        f"the login: {code} {headers}")
+    cookie = cookie_line.split(";")[0]
+    code, _, body = request("GET", "/", cookie=cookie)
+    check(code == 200 and 'id="session"' in body, f"the dashboard after the login: {code}")
+
+    page = Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https, cookie=cookie)
+    check(page.status == 101, f"the logged-in page's WebSocket: {page.status}")
+    session = json.loads(page.recv())["session"]
+    check(session["loginRequired"] and session["user"] == "Nurse Login", f"the page is told who it is: {session}")
+    alarm_id = None
+    while alarm_id is None:
+        m = json.loads(page.recv(timeout=5))
+        for a in m.get("ward", {}).get("alarms", []):
+            if a["alarm"]["condition"] == "device_lost:ox":
+                alarm_id = a["alarm"]["alarmId"]
+    page.send_text(json.dumps({"requestId": "r1", "daemon": "room-1", "operatorName": "Someone Else",
+                               "acknowledge": {"bed": "bed-1", "alarmId": alarm_id}}))
+    while "reply" not in (m := json.loads(page.recv(timeout=5))):
+        pass
+    check(m["reply"]["ok"], f"the acknowledgement: {m['reply']}")
+    _, acked, _ = bus.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == alarm_id
+                               and m.alarm.transition == bus_pb2.ACKNOWLEDGED, 5, "ACKNOWLEDGED on the bus")
+    check("Nurse Login" in acked.alarm.actor and "Someone Else" not in acked.alarm.actor,
+          f"acknowledged by {acked.alarm.actor!r}: the logged-in user, not the typed name")
+
+    code, headers, _ = request("POST", "/logout", "", cookie=cookie)
+    check(code == 303 and "Max-Age=0" in headers.get("set-cookie", ""), f"logout: {code} {headers}")
+    check(Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https, cookie=cookie).status == 401,
+          "the cookie of a logged-out session opens nothing")
+    with open(logs[2]) as f:
+        log = f.read()
+    for line in ("login FAILED for 'Nurse Login' from 127.0.0.1: wrong password", "login: Nurse Login from 127.0.0.1",
+                 "by Nurse Login at station-H", "logout: Nurse Login from 127.0.0.1"):
+        check(line in log, f"the station's log says {line!r}")
+    check(stop(station) == 0, "the HTTPS station stops cleanly on SIGTERM")
+    print(f"HTTPS and login: wrong password refused, ack recorded as {acked.alarm.actor!r}, "
+          f"{time.monotonic() - t0:.1f} s")
 
 
 main.logs = logs

@@ -97,7 +97,9 @@ TEST_CASE("CURVE: a daemon's server key needs the station's own key pair, and bo
   }
 }
 
-TEST_CASE("the dashboard listens on loopback only: a network address is refused where it is written") {
+TEST_CASE(
+    "without HTTPS and a login the dashboard listens on loopback only: a network address is refused "
+    "where it is written") {
   const std::string daemon =
       "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\" }\n";
   for (const std::string listen : {"127.0.0.1:8080", "[::1]:8080", "localhost:8080"})
@@ -108,4 +110,36 @@ TEST_CASE("the dashboard listens on loopback only: a network address is refused 
     CHECK(c.error().starts_with("station.conf:2:"));
     CHECK(c.error().find("reachable from the network") != std::string::npos);
   }
+}
+
+TEST_CASE("a login without HTTPS is refused: the password would cross the network in clear") {
+  auto c = parse_station_config(
+      "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\" }\n"
+      "users_file: \"/etc/vigil/station-users\"\n",
+      "station.conf");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().starts_with("station.conf:2:"));
+  CHECK(c.error().find("a login needs HTTPS") != std::string::npos);
+}
+
+TEST_CASE("HTTPS whose certificate cannot be read is refused at --check-config, naming the file") {
+  vigil::test::TempDir dir;
+  auto c = parse_station_config(
+      "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\" }\n"
+      "tls { cert_file: \"" +
+          dir.file("station.pem") + "\" key_file: \"" + dir.file("station.key") + "\" }\n",
+      "station.conf");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().find("tls.cert_file: cannot load " + dir.file("station.pem")) != std::string::npos);
+}
+
+TEST_CASE(
+    "a session lasts a shift and ends after an hour without a request unless the config says otherwise") {
+  auto c = parse_station_config(
+      "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\" }\n",
+      "station.conf");
+  REQUIRE(c.ok());
+  CHECK(c->session_hours() == 12);
+  CHECK(c->idle_minutes() == 60);
+  CHECK_FALSE(vigil::station::login_required(*c));
 }

@@ -1,0 +1,79 @@
+#include "station/login_gate.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "station/user_file.hpp"
+
+namespace vigil::station {
+
+LoginGate::LoginGate(boost::asio::io_context& io, std::string users_file, SessionRules rules,
+                     const core::Clock& clock, Log log)
+    : io_{io}, users_file_{std::move(users_file)}, clock_{clock}, log_{std::move(log)}, sessions_{rules} {}
+
+LoginGate::~LoginGate() {
+  *alive_ = false;
+  checker_.join();
+}
+
+void LoginGate::log_in(LoginForm form, const std::string& address, std::function<void(LoginOutcome)> done) {
+  const auto now = clock_.now();
+  const std::string by_name = "name:" + form.name, by_address = "address:" + address;
+  const auto wait = std::max(throttle_.wait(by_name, now), throttle_.wait(by_address, now));
+  if (wait.count() > 0 || waiting_ >= kMostWaiting) {
+    LoginOutcome o;
+    o.busy = true;
+    o.message = wait.count() > 0
+                    ? "Too many failed logins: try again in " + std::to_string(wait.count()) + " s"
+                    : "The station is checking other logins: try again in a moment";
+    log_("login REFUSED for '" + form.name + "' from " + address + ": " + o.message);
+    return done(o);
+  }
+  ++waiting_;
+  boost::asio::post(checker_, [this, alive = alive_, form = std::move(form), address, by_name, by_address,
+                               done = std::move(done)] {
+    auto users = read_users(users_file_);
+    std::string problem;
+    const bool unreadable = !users;
+    if (unreadable)
+      problem = users.error();
+    else if (auto it = users->find(form.name);
+             it == users->end() || !password_matches(it->second, form.password))
+      problem = it == users->end() ? "no such user" : "wrong password";
+    boost::asio::post(
+        io_, [this, alive, name = form.name, address, by_name, by_address, problem, unreadable, done] {
+          if (!*alive) return;
+          --waiting_;
+          LoginOutcome o;
+          const auto answered = clock_.now();
+          if (!problem.empty()) {
+            throttle_.failed(by_name, answered);
+            throttle_.failed(by_address, answered);
+            log_("login FAILED for '" + name + "' from " + address + ": " + problem);
+            // The page does not say which of the two was wrong: that would tell a guesser the names.
+            o.message = unreadable ? "The station cannot read its users file: ask the administrator"
+                                   : "Wrong name or password";
+            return done(o);
+          }
+          throttle_.succeeded(by_name);
+          throttle_.succeeded(by_address);
+          o.ok = true;
+          o.token = sessions_.open(name, answered);
+          o.max_age = std::chrono::duration_cast<std::chrono::seconds>(
+              sessions_.expires(*sessions_.use(o.token, answered)) - answered);
+          log_("login: " + name + " from " + address);
+          done(o);
+        });
+  });
+}
+
+void LoginGate::log_out(const std::string& token, const std::string& address) {
+  if (auto s = sessions_.use(token, clock_.now())) log_("logout: " + s->user + " from " + address);
+  sessions_.close(token);
+}
+
+std::optional<LoginSession> LoginGate::use(const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  return sessions_.use(token, clock_.now());
+}
+
+}  // namespace vigil::station

@@ -1,0 +1,61 @@
+#pragma once
+// The dashboard's login: checks a name and password against the users file
+// (read again at every attempt, so `--add-user` needs no restart), opens and
+// ends sessions, brakes guessing, and logs every login, failed login and
+// logout with the name and the address it came from. An Argon2id check takes
+// a few hundred milliseconds and 64 MiB: it runs on a thread of its own,
+// never on the loop that carries the alarms, and only a few wait at a time.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/time.hpp"
+#include "station/login_form.hpp"
+#include "station/login_sessions.hpp"
+
+namespace vigil::station {
+
+struct LoginOutcome {
+  bool ok = false;
+  std::string token;    // the new session's, when ok
+  std::string message;  // for the person at the login page, when not
+  bool busy = false;    // refused before checking: throttled or too many waiting
+  std::chrono::seconds max_age{0};
+};
+
+class LoginGate {
+ public:
+  using Log = std::function<void(const std::string&)>;
+
+  LoginGate(boost::asio::io_context& io, std::string users_file, SessionRules rules, const core::Clock& clock,
+            Log log);
+  ~LoginGate();
+  LoginGate(const LoginGate&) = delete;
+  LoginGate& operator=(const LoginGate&) = delete;
+
+  // `done` runs on the io_context's loop.
+  void log_in(LoginForm form, const std::string& address, std::function<void(LoginOutcome)> done);
+  void log_out(const std::string& token, const std::string& address);
+  // The session of `token`, which this request keeps alive; nullopt when none.
+  std::optional<LoginSession> use(const std::string& token);
+  core::TimePoint expires(const LoginSession& s) const { return sessions_.expires(s); }
+  core::TimePoint now() const { return clock_.now(); }
+
+ private:
+  static constexpr int kMostWaiting = 4;
+
+  boost::asio::io_context& io_;
+  std::string users_file_;
+  const core::Clock& clock_;
+  Log log_;
+  LoginSessions sessions_;
+  LoginThrottle throttle_;
+  int waiting_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  boost::asio::thread_pool checker_{1};  // last: joined before the rest goes
+};
+
+}  // namespace vigil::station

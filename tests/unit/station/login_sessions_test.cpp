@@ -1,0 +1,87 @@
+#include "station/login_sessions.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace std::chrono_literals;
+using vigil::core::ManualClock;
+using vigil::station::LoginSessions;
+using vigil::station::LoginThrottle;
+
+TEST_CASE("a login gives a 64-hex-digit token of its own that names the nurse") {
+  ManualClock clock;
+  LoginSessions sessions{{}};
+  const auto a = sessions.open("A. Diaz", clock.now());
+  const auto b = sessions.open("A. Diaz", clock.now());
+  CHECK(a.size() == 64);
+  CHECK(a != b);
+  REQUIRE(sessions.use(a, clock.now()));
+  CHECK(sessions.use(a, clock.now())->user == "A. Diaz");
+  CHECK_FALSE(sessions.use("not-a-token", clock.now()));
+}
+
+TEST_CASE("a session used every half hour still ends after the 12 hours of a shift") {
+  ManualClock clock;
+  LoginSessions sessions{{12h, 60min}};
+  const auto token = sessions.open("A. Diaz", clock.now());
+  for (int i = 0; i < 23; ++i) {
+    clock.advance(30min);
+    REQUIRE_MESSAGE(sessions.use(token, clock.now()), "after ", (i + 1) * 30, " min");
+  }
+  clock.advance(29min);
+  CHECK(sessions.use(token, clock.now()));
+  clock.advance(1min);
+  CHECK_FALSE(sessions.use(token, clock.now()));
+  CHECK(sessions.size() == 0);
+}
+
+TEST_CASE(
+    "a session nobody used for the idle time has ended; the page's own traffic does not keep it alive") {
+  ManualClock clock;
+  LoginSessions sessions{{12h, 60min}};
+  const auto token = sessions.open("B. Okafor", clock.now());
+  clock.advance(59min);
+  CHECK(sessions.peek(token, clock.now()));  // looking does not count as activity
+  clock.advance(1min);
+  CHECK_FALSE(sessions.peek(token, clock.now()));
+  CHECK_FALSE(sessions.use(token, clock.now()));
+}
+
+TEST_CASE("a logout ends the session at once") {
+  ManualClock clock;
+  LoginSessions sessions{{}};
+  const auto token = sessions.open("A. Diaz", clock.now());
+  sessions.close(token);
+  CHECK_FALSE(sessions.use(token, clock.now()));
+}
+
+TEST_CASE("five mistyped passwords are free; the sixth try waits a second, then 2, 4 ... up to a minute") {
+  ManualClock clock;
+  LoginThrottle throttle;
+  const std::string key = "address:10.0.3.7";
+  for (int i = 0; i < LoginThrottle::kFree - 1; ++i) {
+    throttle.failed(key, clock.now());
+    CHECK(throttle.wait(key, clock.now()) == 0s);
+  }
+  std::chrono::seconds expected{1};
+  for (int i = 0; i < 10; ++i) {
+    throttle.failed(key, clock.now());
+    CHECK(throttle.wait(key, clock.now()) == expected);
+    clock.advance(expected);
+    CHECK(throttle.wait(key, clock.now()) == 0s);
+    expected = std::min<std::chrono::seconds>(expected * 2, LoginThrottle::kLongest);
+  }
+  CHECK(throttle.wait("address:10.0.3.8", clock.now()) == 0s);
+}
+
+TEST_CASE("a good login, or a quarter of an hour without failures, clears the count") {
+  ManualClock clock;
+  LoginThrottle throttle;
+  for (int i = 0; i < LoginThrottle::kFree; ++i) throttle.failed("name:A. Diaz", clock.now());
+  CHECK(throttle.wait("name:A. Diaz", clock.now()) > 0s);
+  throttle.succeeded("name:A. Diaz");
+  CHECK(throttle.wait("name:A. Diaz", clock.now()) == 0s);
+  for (int i = 0; i < LoginThrottle::kFree - 1; ++i) throttle.failed("name:A. Diaz", clock.now());
+  clock.advance(LoginThrottle::kForget);
+  throttle.failed("name:A. Diaz", clock.now());  // the first of a new count: free
+  CHECK(throttle.wait("name:A. Diaz", clock.now()) == 0s);
+}
