@@ -1,0 +1,35 @@
+// What reaches the station's login from outside: the login form's body and
+// the Cookie header (from any browser on the network), and the users file
+// (written by hand by an administrator). Any bytes, never a crash; a form
+// that is accepted has a name and a password without NUL; a token is 64 hex
+// digits or nothing; every refused users line says which line.
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "station/login_form.hpp"
+#include "station/user_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text{reinterpret_cast<const char*>(data), size};
+  if (auto form = vigil::station::parse_login_form(text)) {
+    if (form->name.empty() || form->password.empty()) __builtin_trap();
+    if (form->name.find('\0') != std::string::npos || form->password.find('\0') != std::string::npos)
+      __builtin_trap();
+  }
+  const auto token = vigil::station::session_token(text);
+  if (!token.empty()) {
+    if (token.size() != 64) __builtin_trap();
+    for (char c : token)
+      if (!std::isxdigit(static_cast<unsigned char>(c))) __builtin_trap();
+  }
+  auto users = vigil::station::parse_users(std::string{text}, "users");
+  if (!users && !users.error().starts_with("users:")) __builtin_trap();
+  if (users)
+    for (const auto& [name, hash] : users.value())
+      if (!vigil::station::user_name_problem(name).empty() || !hash.starts_with("$argon2id$"))
+        __builtin_trap();
+  return 0;
+}
