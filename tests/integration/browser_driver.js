@@ -6,7 +6,8 @@
 //   {"do":"screenshot","path":P,"fullPage":B}   {"do":"close"}
 //   {"do":"viewport","width":W,"height":H}   {"do":"key","key":K} (a key press, e.g. "Tab", "Enter")
 //   {"do":"axe"} (axe-core's WCAG 2 A/AA rules on the page: the violations, each with its impact)
-// "open" may carry "init": a script run in the page before any of its own (a stubbed AudioContext).
+// "open" may carry "init": a script run in the page before any of its own (a stubbed AudioContext),
+// and "selfSignedCerts": true to accept a certificate made by the test (HTTPS pages).
 // Answers: {"ok":true,"value":V,"at":ms since epoch} or {"ok":false,"error":E}.
 "use strict";
 const fs = require("fs");
@@ -26,6 +27,7 @@ async function open(cmd) {
     executablePath: CHROMIUM,
     headless: true,
     userDataDir: profile,
+    acceptInsecureCerts: !!cmd.selfSignedCerts,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
            "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
   });

@@ -17,13 +17,17 @@ fed by vigil-sim, checked against the bus by python3-zmq:
   - an alarm is acknowledged with the keyboard alone;
   - after a restart of the station and a reload of the page, the alarm
     history (read from vigild's journal) still shows the acknowledged alarm
-    with who acknowledged it, and its kind filter works.
+    with who acknowledged it, and its kind filter works;
+  - a station with HTTPS and a login (certificate made here) sends the
+    browser to its login page, logs in through the form, shows who is
+    logged in instead of the Operator field, and logs out.
 Screenshots of the normal, alarm and offline states and of each width go to
 the build folder (with VIGIL_UPDATE_DOCS=1 the alarm one also to
 docs/station-dashboard.png)."""
 import os
 import shutil
 import socket
+import subprocess
 import time
 
 from browser import Browser, missing
@@ -32,10 +36,10 @@ from harness import (BUILD, SOURCE, VIGIL_SIM, VIGIL_STATION, VIGILD, Bus, alarm
 
 d = workdir()
 shots = os.path.join(BUILD, "screenshots")
-pub_a, cmd_a, pub_b, cmd_b, hl7, http = (free_port() for _ in range(6))
+pub_a, cmd_a, pub_b, cmd_b, hl7, http, https = (free_port() for _ in range(7))
 pty = os.path.join(d, "bed-1-ox")
 logs = [os.path.join(d, n) for n in ("vigild-a.log", "vigild-b.log", "station.log", "sim.log", "browser.log",
-                                                "station-2.log")]
+                                                "station-2.log", "station-login.log")]
 
 DAEMON = """publish_endpoint: "tcp://127.0.0.1:{pub}"
 journal_path: "{journal}"
@@ -245,7 +249,7 @@ def main():
 
     browser = Browser(logs[4])
     browser.call(**{"do": "open", "url": f"http://127.0.0.1:{http}/", "width": 1400, "height": 900,
-                    "init": AUDIO_STUB})
+                    "init": AUDIO_STUB, "selfSignedCerts": True})
     browser.wait(f"({value_shown('room-1/bed-1', 'spo2')}) && ({value_shown('room-2/bed-2', 'hr')})", 15000,
                  "SpO2 of bed-1 and HR of bed-2")
     values = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('.value .number')]"
@@ -317,7 +321,53 @@ def main():
     check(station.poll() is None, "vigil-station is still running")
     check(stop(station) == 0, "vigil-station stops cleanly on SIGTERM")
     check_history_after_restart(browser, alarm_id)
+    check_login_page(browser)
     browser.close()
+
+
+def check_login_page(browser):
+    """HTTPS and a login in the browser: the login page first, the form, who is logged in, logout."""
+    t0 = time.monotonic()
+    cert, key, users = (os.path.join(d, n) for n in ("station.pem", "station.key", "users"))
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=10)
+    conf = write(os.path.join(d, "login.conf"), STATION.replace(f"127.0.0.1:{http}", f"127.0.0.1:{https}", 1) +
+                 f'tls {{ cert_file: "{cert}" key_file: "{key}" }}\nusers_file: "{users}"\n')
+    subprocess.run([VIGIL_STATION, "--config", conf, "--add-user", "Nurse Browser"], input="long password\n",
+                   check=True, capture_output=True, text=True, timeout=10)
+    station = start([VIGIL_STATION, "--config", conf], logs[6])
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", https), timeout=1).close()
+            break
+        except OSError:
+            check(time.monotonic() < deadline, "the HTTPS station did not listen within 5 s")
+            time.sleep(0.05)
+    browser.call(**{"do": "eval", "js": f"setTimeout(() => location.href = 'https://127.0.0.1:{https}/', 0), true"})
+    browser.wait("location.pathname === '/login.html' && !!document.querySelector('input[name=password]')", 10000,
+                 "the login page instead of the dashboard")
+    browser.call(**{"do": "type", "selector": "input[name=name]", "text": "Nurse Browser"})
+    browser.call(**{"do": "type", "selector": "input[name=password]", "text": "long password"})
+    browser.call(**{"do": "eval", "js": "setTimeout(() => document.querySelector('form').submit(), 0), true"})
+    browser.wait("location.pathname === '/' && !!document.getElementById('session') && "
+                 "!document.getElementById('session').hidden && "
+                 "document.getElementById('session-user').textContent === 'Nurse Browser' && "
+                 "document.querySelector('.operator').hidden && "
+                 "!!document.querySelector('[data-key=\"room-1/bed-1\"]')", 10000,
+                 "the dashboard over HTTPS with who is logged in, and no Operator field")
+    check(browser.call(**{"do": "eval", "js": "document.cookie"})["value"] == "",
+          "the session cookie is not readable by the page's scripts")
+    browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-login.png")})
+    browser.call(**{"do": "eval", "js": "setTimeout(() => document.getElementById('logout').click(), 0), true"})
+    browser.wait("location.pathname === '/login.html'", 10000, "the login page after logging out")
+    with open(logs[6]) as f:
+        log = f.read()
+    check("login: Nurse Browser from 127.0.0.1" in log and "logout: Nurse Browser" in log,
+          f"the station logs the login and the logout: {log!r}")
+    check(stop(station) == 0, "the HTTPS vigil-station stops cleanly on SIGTERM")
+    print(f"login in the browser over HTTPS, then logout: {time.monotonic() - t0:.1f} s")
 
 
 def check_history_after_restart(browser, alarm_id):
