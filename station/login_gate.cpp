@@ -1,10 +1,28 @@
 #include "station/login_gate.hpp"
 
+#include <sodium.h>
+
 #include <boost/asio/post.hpp>
 
 #include "station/user_file.hpp"
 
 namespace vigil::station {
+namespace {
+
+// An unknown name is checked against a hash all the same, so the time an
+// answer takes does not tell a guesser which names exist.
+const std::string& unknown_user_hash() {
+  static const std::string hash = [] {
+    char out[crypto_pwhash_STRBYTES] = {};
+    if (sodium_init() < 0 || crypto_pwhash_str(out, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                               crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      return std::string{};
+    return std::string{out};
+  }();
+  return hash;
+}
+
+}  // namespace
 
 LoginGate::LoginGate(boost::asio::io_context& io, std::string users_file, SessionRules rules,
                      const core::Clock& clock, Log log)
@@ -34,11 +52,14 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
     auto users = read_users(users_file_);
     std::string problem;
     const bool unreadable = !users;
-    if (unreadable)
+    if (unreadable) {
       problem = users.error();
-    else if (auto it = users->find(form.name);
-             it == users->end() || !password_matches(it->second, form.password))
-      problem = it == users->end() ? "no such user" : "wrong password";
+    } else if (auto it = users->find(form.name); it == users->end()) {
+      password_matches(unknown_user_hash(), form.password);
+      problem = "no such user";
+    } else if (!password_matches(it->second, form.password)) {
+      problem = "wrong password";
+    }
     boost::asio::post(
         io_, [this, alive, name = form.name, address, by_name, by_address, problem, unreadable, done] {
           if (!*alive) return;

@@ -29,12 +29,6 @@ std::optional<LoginSession> LoginSessions::use(const std::string& token, core::T
   return it->second;
 }
 
-std::optional<LoginSession> LoginSessions::peek(const std::string& token, core::TimePoint now) const {
-  const auto it = sessions_.find(token);
-  if (it == sessions_.end() || ended(it->second, now)) return std::nullopt;
-  return it->second;
-}
-
 bool LoginSessions::ended(const LoginSession& s, core::TimePoint now) const {
   return now >= s.opened + rules_.lifetime || now >= s.last_used + rules_.idle;
 }

@@ -32,8 +32,6 @@ class LoginSessions {
   // The live session of `token`, its idle time restarted; nullopt when
   // unknown or ended (an ended one is forgotten).
   std::optional<LoginSession> use(const std::string& token, core::TimePoint now);
-  // The same without counting as activity: for the page's own traffic.
-  std::optional<LoginSession> peek(const std::string& token, core::TimePoint now) const;
   void close(const std::string& token) { sessions_.erase(token); }
   // When `s` ends at the latest, if its page stays busy.
   core::TimePoint expires(const LoginSession& s) const { return s.opened + rules_.lifetime; }
