@@ -34,8 +34,8 @@ std::string new_daemon_id() {
   return buf;
 }
 
-JournalOptions journal_options(const vigil::v1::config::DaemonConfig& c) {
-  JournalOptions o;
+journal::JournalOptions journal_options(const vigil::v1::config::DaemonConfig& c) {
+  journal::JournalOptions o;
   o.path = c.journal_path();
   o.retention = std::chrono::hours{24} * c.retention_days();
   o.max_bytes = static_cast<std::int64_t>(c.journal_max_mb()) * 1024 * 1024;
@@ -86,9 +86,10 @@ void VigilDaemon::start() {
   const auto now = clock_.now();
   const std::string daemon_id = new_daemon_id();
 
-  journal_ = std::make_unique<Journal>(journal_options(config_), [this](const JournalWriterReport& r) {
-    boost::asio::post(io_, [this, r] { on_writer_report(r); });
-  });
+  journal_ = std::make_unique<journal::Journal>(journal_options(config_),
+                                                [this](const journal::JournalWriterReport& r) {
+                                                  boost::asio::post(io_, [this, r] { on_writer_report(r); });
+                                                });
   if (journal_->open(daemon_id, now)) {
     spdlog::info("journal {} (readings kept {} days)", config_.journal_path(), config_.retention_days());
     if (const auto& prev = journal_->previous_run()) {
@@ -311,7 +312,7 @@ void VigilDaemon::resume_streams() {
   if (auto* r = journal_->reader()) {
     try {
       for (const auto& [bed, seq] : r->seq_reserved()) bus_->continue_after(bed, seq);
-    } catch (const sqlite::Error& e) {
+    } catch (const journal::sqlite::Error& e) {
       spdlog::error("journal: cannot read the streams' sequence numbers: {}", e.what());
     }
   }
@@ -323,7 +324,7 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
   try {
     const auto saved = reader->bed_state(bed.id());
     if (!saved) return false;
-    const alerts::BedState s = from_journal(*saved);
+    const alerts::BedState s = journal::from_journal(*saved);
     if (s.patient_id.empty() && !s.infusion && s.alarms.empty() && s.profile_changes.empty()) return false;
     auto configured = profile_for(bed);
     if (!configured) return false;  // validated at start; cannot happen
@@ -350,7 +351,7 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
                  s.patient_id.empty() ? "none" : s.patient_id,
                  s.infusion ? "infusion running" : "no infusion", s.alarms.size());
     return true;
-  } catch (const sqlite::Error& e) {
+  } catch (const journal::sqlite::Error& e) {
     spdlog::error("{}: cannot restore from the journal: {}", bed.id(), e.what());
     return false;
   }
@@ -433,7 +434,7 @@ void VigilDaemon::on_link_state(DeviceLink& link) {
   if (BedMonitor* b = bed(link.bed())) b->on_link_state(link.status(), clock_.now());
 }
 
-void VigilDaemon::on_writer_report(const JournalWriterReport& r) {
+void VigilDaemon::on_writer_report(const journal::JournalWriterReport& r) {
   if (!journal_) return;
   journal_->on_writer_report(r);
   if (r.batch_rows > 0)

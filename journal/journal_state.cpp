@@ -2,7 +2,7 @@
 
 #include "journal/bus_messages.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
@@ -146,4 +146,4 @@ alerts::BedState from_journal(const v1::journal::BedState& p) {
   return s;
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

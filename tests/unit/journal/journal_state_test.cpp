@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 using namespace vigil;
-using namespace vigil::daemon;
+using namespace vigil::journal;
 using namespace std::chrono_literals;
 using core::Metric;
 
