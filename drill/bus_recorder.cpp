@@ -6,7 +6,7 @@
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 namespace {
 
 std::string lower(std::string s) {
@@ -44,8 +44,8 @@ void BusRecorder::follow(const std::string& bed, std::uint64_t seq) {
   it->second = std::max(it->second, seq);
 }
 
-std::vector<sim::SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
-  std::vector<sim::SeenAlarm> alarms;
+std::vector<SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
+  std::vector<SeenAlarm> alarms;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     const auto left =
@@ -71,7 +71,7 @@ std::vector<sim::SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
   return alarms;
 }
 
-void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm>& alarms) {
+void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<SeenAlarm>& alarms) {
   using B = vigil::v1::BusMessage;
   switch (m.body_case()) {
     case B::kObservation: {
@@ -86,7 +86,7 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm
       const auto& a = m.alarm();
       follow(a.bed(), a.seq());
       record_.not_marked_drill += !a.drill();
-      sim::SeenAlarm s;
+      SeenAlarm s;
       s.t = since_zero(a.time());
       s.bed = a.bed();
       s.alarm_id = a.alarm_id();
@@ -134,4 +134,4 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm
   }
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill
