@@ -325,22 +325,23 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
     const auto saved = reader->bed_state(bed.id());
     if (!saved) return false;
     const alerts::BedState s = journal::from_journal(*saved);
-    if (s.patient_id.empty() && !s.infusion && s.alarms.empty() && s.profile_changes.empty()) return false;
+    const alerts::SavedContext& c = s.context;
+    if (c.patient_id.empty() && !c.infusion && s.alarms.empty() && c.profile_changes.empty()) return false;
     auto configured = profile_for(bed);
     if (!configured) return false;  // validated at start; cannot happen
     alerts::AlarmProfile profile = std::move(configured.value());
-    if (s.profile_from_admission) {
-      auto it = profiles_.find(s.profile);
+    if (c.profile_from_admission) {
+      auto it = profiles_.find(c.profile);
       if (it != profiles_.end())
         profile = it->second;
       else
-        spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
+        spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), c.profile,
                      profile.name);
-    } else if (s.profile != profile.name) {
-      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile,
+    } else if (c.profile != profile.name) {
+      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), c.profile,
                    profile.name);
     }
-    for (const auto& change : s.profile_changes)
+    for (const auto& change : c.profile_changes)
       if (auto r = alerts::apply_override(profile, change); !r)
         spdlog::warn("{}: a limit change made before the restart no longer applies: {}", bed.id(), r.error());
     const core::Duration window =
@@ -348,8 +349,8 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
     b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window),
               reader->last_cuff(bed.id()), now);
     spdlog::info("{}: restored from the journal: patient {}, {}, {} alarm(s) with a signal", bed.id(),
-                 s.patient_id.empty() ? "none" : s.patient_id,
-                 s.infusion ? "infusion running" : "no infusion", s.alarms.size());
+                 c.patient_id.empty() ? "none" : c.patient_id,
+                 c.infusion ? "infusion running" : "no infusion", s.alarms.size());
     return true;
   } catch (const journal::sqlite::Error& e) {
     spdlog::error("{}: cannot restore from the journal: {}", bed.id(), e.what());
