@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <vector>
+#include <zmq_addon.hpp>
 
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
@@ -55,12 +58,12 @@ std::vector<SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
     if (!(item.revents & ZMQ_POLLIN)) break;
     // Drain what is there without waiting again.
     for (;;) {
-      zmq::message_t topic, body;
-      if (!socket_.recv(topic, zmq::recv_flags::dontwait)) break;
-      if (!topic.more() || !socket_.recv(body)) continue;
+      std::vector<zmq::message_t> frames;
+      if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      if (frames.size() < 2) continue;  // a bus message is its topic, then its body
       vigil::v1::BusMessage m;
-      if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-        record_.problems.push_back("an undecodable bus message on " + topic.to_string());
+      if (!m.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+        record_.problems.push_back("an undecodable bus message on " + frames[0].to_string());
         continue;
       }
       ++record_.messages;
