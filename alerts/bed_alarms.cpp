@@ -130,16 +130,14 @@ core::Result<std::string> BedAlarms::reset(const std::string& alarm_id, const Ac
 }
 
 BedState BedAlarms::state() const {
-  BedState s;
-  context_.save(s);
-  s.device_conditions = technical_.reported();
-  s.alarms = engine_.alarm_states();
-  return s;
+  return {.context = context_.save(),
+          .device_conditions = technical_.reported(),
+          .alarms = engine_.alarm_states()};
 }
 
 void BedAlarms::restore(const BedState& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
                         std::optional<core::TimePoint> last_cuff, core::TimePoint now, BedOutput& out) {
-  context_.restore(s, std::move(profile), recent, last_cuff, now);
+  context_.restore(s.context, std::move(profile), recent, last_cuff, now);
   follow_profile();
   technical_.restore(s.device_conditions);
   engine_.restore(s.alarms, now, out.alarms);

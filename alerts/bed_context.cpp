@@ -128,17 +128,17 @@ core::Result<std::string> BedContext::stop_infusion(const Actor& actor, core::Ti
   return message;
 }
 
-void BedContext::save(BedState& s) const {
-  s.patient_id = patient_id_;
-  s.profile = profile_.name;
-  s.profile_from_admission = profile_from_admission_;
-  s.profile_changes = profile_changes_;
-  s.infusion = infusion_;
-  s.baseline = baseline_;
-  s.baseline_source = baseline_source_;
+SavedContext BedContext::save() const {
+  return {.patient_id = patient_id_,
+          .profile = profile_.name,
+          .profile_from_admission = profile_from_admission_,
+          .profile_changes = profile_changes_,
+          .infusion = infusion_,
+          .baseline = baseline_,
+          .baseline_source = baseline_source_};
 }
 
-void BedContext::restore(const BedState& s, AlarmProfile profile,
+void BedContext::restore(const SavedContext& s, AlarmProfile profile,
                          const std::vector<core::Observation>& recent,
                          std::optional<core::TimePoint> last_cuff, core::TimePoint now) {
   patient_id_ = s.patient_id;

@@ -10,7 +10,6 @@
 
 #include "alerts/alarm_profile.hpp"
 #include "alerts/baseline_window.hpp"
-#include "alerts/bed_state.hpp"
 #include "alerts/limit_rules.hpp"
 #include "alerts/technical_conditions.hpp"
 #include "core/observation.hpp"
@@ -33,6 +32,23 @@ struct ContextChange {
   std::string new_value;
   Actor actor;
   std::string patient_id;
+};
+
+struct Infusion {
+  core::TimePoint started{};
+  std::string drug;
+  std::string regimen;
+};
+
+// What of the context survives a restart of the daemon (its share of BedState).
+struct SavedContext {
+  std::string patient_id;
+  std::string profile;                        // the profile the changes apply to
+  bool profile_from_admission = false;        // chosen at admission; else the bed's configured one
+  std::vector<RuleOverride> profile_changes;  // in the order they were made
+  std::optional<Infusion> infusion;
+  std::map<core::Metric, double> baseline;
+  std::string baseline_source = "none";
 };
 
 class BedContext {
@@ -64,10 +80,10 @@ class BedContext {
   core::Result<std::string> stop_infusion(const Actor& actor, core::TimePoint now,
                                           std::vector<ContextChange>& out);
 
-  void save(BedState& s) const;
+  SavedContext save() const;
   // After a restart: `recent` are the readings of the last baseline window
   // and `last_cuff` the time of the last cuff reading, from the journal.
-  void restore(const BedState& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
+  void restore(const SavedContext& s, AlarmProfile profile, const std::vector<core::Observation>& recent,
                std::optional<core::TimePoint> last_cuff, core::TimePoint now);
   // What restore() brought back, for the "restored" context change.
   std::string restored_text(core::TimePoint now) const;

@@ -114,7 +114,7 @@ class CorePath {
  public:
   CorePath(const std::string& protocol, alerts::AlarmProfile profile)
       : journal_path_{journal_path()},
-        journal_{journal_options(journal_path_), [](const daemon::JournalWriterReport&) {}},
+        journal_{journal_options(journal_path_), [](const journal::JournalWriterReport&) {}},
         bus_{zmq_, "inproc://bench-core", "bench"},
         sub_{zmq_, zmq::socket_type::sub},
         bed_{bed_config(), std::move(profile), std::chrono::minutes{10}, false, bus_, journal_},
@@ -172,8 +172,8 @@ class CorePath {
     std::filesystem::remove_all(dir);
     return (dir / "journal.db").string();
   }
-  static daemon::JournalOptions journal_options(const std::string& path) {
-    daemon::JournalOptions o;
+  static journal::JournalOptions journal_options(const std::string& path) {
+    journal::JournalOptions o;
     o.path = path;
     return o;
   }
@@ -194,7 +194,7 @@ class CorePath {
   }
 
   std::string journal_path_;
-  daemon::Journal journal_;
+  journal::Journal journal_;
   zmq::context_t zmq_{1};
   daemon::BusPublisher bus_;
   zmq::socket_t sub_;

@@ -45,7 +45,7 @@ v1::BusMessage alarm(std::uint64_t seq, core::TimePoint t) {
   a->set_priority(v1::HIGH);
   a->set_message("Severe desaturation: spo2 83 % (limit spo2 < 85 % for 5 s)");
   a->set_seq(seq);
-  daemon::set_time(a->mutable_time(), t);
+  wire::set_time(a->mutable_time(), t);
   return m;
 }
 
@@ -57,7 +57,7 @@ v1::BusMessage reading(std::uint64_t seq, core::TimePoint t) {
   o.received = t;
   o.seq = seq;
   v1::BusMessage m;
-  *m.mutable_observation() = daemon::to_proto(o, false);
+  *m.mutable_observation() = wire::to_proto(o, false);
   return m;
 }
 
@@ -69,14 +69,14 @@ int main(int argc, char** argv) {
     char pattern[] = "/tmp/vigil-bench-XXXXXX";
     folder = mkdtemp(pattern);
   }
-  daemon::JournalOptions o;
+  journal::JournalOptions o;
   o.path = (std::filesystem::path{folder} / "bench-journal.db").string();
   std::mutex mutex;
-  std::vector<daemon::JournalWriterReport> reports;
-  daemon::Journal j{o, [&](const daemon::JournalWriterReport& r) {
-                      std::lock_guard lock{mutex};
-                      reports.push_back(r);
-                    }};
+  std::vector<journal::JournalWriterReport> reports;
+  journal::Journal j{o, [&](const journal::JournalWriterReport& r) {
+                       std::lock_guard lock{mutex};
+                       reports.push_back(r);
+                     }};
   if (!j.open("bench", system_clock::now())) {
     std::fprintf(stderr, "journal_bench: %s\n", j.problem().c_str());
     return 1;
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
 
   Stats replay;
   for (int i = 0; i < 20; ++i) {
-    daemon::MessageQuery q;
+    journal::MessageQuery q;
     q.bed = "bed-1";
     q.after_seq = 400 + static_cast<std::uint64_t>(i) * 100;
     q.max = 1000;

@@ -197,18 +197,12 @@ void CloneClient::apply(const std::string& bed, Bed& b, StreamStep step, SteadyT
 
 void CloneClient::read_replies(SteadyTime now) {
   while (dealer_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
-    zmq::message_t part;
-    std::string last;
-    bool got = false;
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(dealer_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
     // The envelope (an empty delimiter) comes back first; the reply is the last frame.
-    while (dealer_.recv(part, zmq::recv_flags::dontwait)) {
-      got = true;
-      last.assign(static_cast<const char*>(part.data()), part.size());
-      if (!part.more()) break;
-    }
-    if (!got) break;
     v1::CommandReply reply;
-    if (reply.ParseFromString(last)) on_reply(reply, now);
+    if (!frames.empty() && reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())))
+      on_reply(reply, now);
   }
 }
 

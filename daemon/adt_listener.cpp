@@ -7,7 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <deque>
 
-#include "drivers/hl7/mllp_codec.hpp"
+#include "drivers/hl7/mllp_framing.hpp"
 #include "hl7out/destination_check.hpp"
 
 namespace vigil::daemon {

@@ -30,7 +30,8 @@ const char* comparison(alerts::LimitKind k) {
 }  // namespace
 
 BedMonitor::BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile,
-                       core::Duration baseline_window, bool drill, BusPublisher& bus, Journal& journal)
+                       core::Duration baseline_window, bool drill, BusPublisher& bus,
+                       journal::Journal& journal)
     : id_{config.id()},
       drill_{drill},
       bus_{bus},
@@ -124,8 +125,8 @@ vigil::v1::DeviceStatus to_proto(const LinkStatus& link, bool drill, core::TimeP
   s.set_frames_ok(link.stats.frames_ok);
   s.set_frames_bad(link.stats.frames_bad);
   s.set_resyncs(link.stats.resyncs);
-  if (link.last_frame) set_time(s.mutable_last_frame(), *link.last_frame);
-  set_time(s.mutable_time(), now);
+  if (link.last_frame) wire::set_time(s.mutable_last_frame(), *link.last_frame);
+  wire::set_time(s.mutable_time(), now);
   s.set_drill(drill);
   return s;
 }
@@ -158,7 +159,7 @@ void BedMonitor::tick(core::TimePoint now) {
 }
 
 vigil::v1::AlarmEvent BedMonitor::to_proto_alarm(const alerts::AlarmEvent& e) const {
-  return to_proto(e, drill_);
+  return journal::to_proto(e, drill_);
 }
 
 void BedMonitor::on_journal(bool available, const std::string& reason, core::TimePoint now) {
@@ -179,7 +180,7 @@ void BedMonitor::restore(const alerts::BedState& s, alerts::AlarmProfile profile
 }
 
 bool BedMonitor::write_state(core::TimePoint now) {
-  return journal_.write_bed(id_, {}, to_journal(id_, alarms_.state(), drill_), now);
+  return journal_.write_bed(id_, {}, journal::to_journal(id_, alarms_.state(), drill_), now);
 }
 
 void BedMonitor::publish(core::TimePoint now) {
@@ -188,7 +189,7 @@ void BedMonitor::publish(core::TimePoint now) {
   messages.reserve(out_.alarms.size() + out_.context.size());
   for (const auto& e : out_.alarms) {
     auto& m = messages.emplace_back();
-    *m.mutable_alarm() = to_proto(e, drill_);
+    *m.mutable_alarm() = journal::to_proto(e, drill_);
     bus_.stamp(m, id_);
   }
   for (const auto& c : out_.context) {
@@ -203,12 +204,12 @@ void BedMonitor::publish(core::TimePoint now) {
     p->set_new_value(c.new_value);
     p->set_patient_id(c.patient_id);
     p->set_drill(drill_);
-    set_time(p->mutable_time(), now);
+    wire::set_time(p->mutable_time(), now);
     bus_.stamp(m, id_);
   }
   // On disk before anyone hears of it. A failed write is the journal's
   // alarm to raise; the transitions still go out.
-  journal_.write_bed(id_, messages, to_journal(id_, alarms_.state(), drill_), now);
+  journal_.write_bed(id_, messages, journal::to_journal(id_, alarms_.state(), drill_), now);
   for (const auto& m : messages) bus_.send(m, id_);
   for (const auto& e : out_.alarms) {
     const auto level = e.transition == alerts::Transition::raised && e.priority == alerts::Priority::high
@@ -230,7 +231,7 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<L
   s.set_drill(drill_);
   if (const auto& inf = alarms_.infusion()) {
     s.set_infusion_running(true);
-    set_time(s.mutable_infusion_started(), inf->started);
+    wire::set_time(s.mutable_infusion_started(), inf->started);
   }
   s.set_baseline_source(alarms_.baseline_source());
   auto* b = s.mutable_baseline();
@@ -256,13 +257,13 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<L
         break;
     }
   }
-  for (const auto& [metric, o] : latest_) *s.add_latest() = to_proto(o, drill_);
-  for (const auto& a : alarms_.engine().current(now)) *s.add_alarms() = to_proto(a, drill_);
+  for (const auto& [metric, o] : latest_) *s.add_latest() = wire::to_proto(o, drill_);
+  for (const auto& a : alarms_.engine().current(now)) *s.add_alarms() = journal::to_proto(a, drill_);
   for (const auto& l : links) *s.add_devices() = to_proto(l, drill_, now);
   for (const auto& r : alarms_.profile().rules) {
     auto* v = s.add_limits();
     v->set_condition(r.condition);
-    v->set_priority(to_proto(r.priority));
+    v->set_priority(journal::to_proto(r.priority));
     v->set_metric(std::string{core::name(r.metric)});
     v->set_rule(alerts::describe_limit(r));
     v->set_threshold(r.threshold);

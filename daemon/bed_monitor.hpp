@@ -28,7 +28,7 @@ namespace vigil::daemon {
 class BedMonitor {
  public:
   BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfile profile,
-             core::Duration baseline_window, bool drill, BusPublisher& bus, Journal& journal);
+             core::Duration baseline_window, bool drill, BusPublisher& bus, journal::Journal& journal);
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
@@ -84,7 +84,7 @@ class BedMonitor {
   std::string id_;
   bool drill_;
   BusPublisher& bus_;
-  Journal& journal_;
+  journal::Journal& journal_;
   alerts::BedAlarms alarms_;
   alerts::BedOutput out_;
   InfusionCourse infusion_course_;

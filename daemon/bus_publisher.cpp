@@ -77,9 +77,9 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
 
 void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) {
   // Serialized straight into the replay store's slot, and sent from there.
-  std::string& bytes = stream(bed).recent.next(seq_of(m));
+  std::string& bytes = stream(bed).recent.next(wire::seq_of(m));
   m.SerializeToString(&bytes);
-  send_frames(topic_kind(m), bed, bytes);
+  send_frames(wire::topic_kind(m), bed, bytes);
   if (tap_) tap_(m, bed);
 }
 
@@ -94,7 +94,7 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   auto* hb = m.mutable_heartbeat();
   hb->set_bed(bed);
   hb->set_last_seq(last_seq(bed));
-  set_time(hb->mutable_time(), now);
+  wire::set_time(hb->mutable_time(), now);
   hb->set_daemon_id(daemon_id_);
   hb->set_interval_ms(interval_ms);
   hb->set_drill(drill_);

@@ -429,7 +429,7 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
   if (q.bed().empty()) return error_reply(req, "replay.bed", "is required");
   if (!bed(q.bed()))
     return error_reply(req, "replay.bed", "no bed '" + q.bed() + "'", core::ErrorCode::not_found);
-  MessageQuery mq;
+  journal::MessageQuery mq;
   mq.bed = q.bed();
   mq.after_seq = q.after_seq();
   mq.max = q.max() == 0 ? 1000 : std::min<std::size_t>(q.max(), 10000);
@@ -452,7 +452,7 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
     if (auto* r = journal_->reader()) {
       try {
         for (auto& m : r->messages(mq)) *reply.add_messages() = std::move(m);
-      } catch (const sqlite::Error& e) {
+      } catch (const journal::sqlite::Error& e) {
         note = "; the journal could not be read: " + std::string{e.what()};
       }
     } else {
@@ -462,14 +462,14 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
   if (oldest != 0) {
     for (const auto& m : bus_->recent(mq.bed, mq.after_seq, BusPublisher::kRecent)) {
       if (static_cast<std::size_t>(reply.messages_size()) >= mq.max) break;
-      if (mq.kinds.empty() || mq.kinds.count(std::string{topic_kind(m)})) *reply.add_messages() = m;
+      if (mq.kinds.empty() || mq.kinds.count(std::string{wire::topic_kind(m)})) *reply.add_messages() = m;
     }
   }
   const auto n = reply.messages_size();
   reply.set_message(n == 0 ? "no messages after seq " + std::to_string(mq.after_seq) + note
                            : std::to_string(n) + " message(s), seq " +
-                                 std::to_string(seq_of(reply.messages(0))) + " to " +
-                                 std::to_string(seq_of(reply.messages(n - 1))) + note);
+                                 std::to_string(wire::seq_of(reply.messages(0))) + " to " +
+                                 std::to_string(wire::seq_of(reply.messages(n - 1))) + note);
   return reply;
 }
 

@@ -72,8 +72,8 @@ v1::CommandReply HistoryReader::answer(const v1::CommandRequest& request) {
   // A connection per query: the journal may have been created, replaced or
   // repaired since the last one, and a query a minute costs nothing to open.
   try {
-    sqlite::Database db{path_, sqlite::Database::Mode::read_only};
-    auto page = alarm_history(db, request.alarm_history());
+    journal::sqlite::Database db{path_, journal::sqlite::Database::Mode::read_only};
+    auto page = journal::alarm_history(db, request.alarm_history());
     if (!page)
       return refusal(request, "alarm_history." + page.failure().field, page.failure().message,
                      page.failure().code);

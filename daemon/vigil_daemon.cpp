@@ -34,8 +34,8 @@ std::string new_daemon_id() {
   return buf;
 }
 
-JournalOptions journal_options(const vigil::v1::config::DaemonConfig& c) {
-  JournalOptions o;
+journal::JournalOptions journal_options(const vigil::v1::config::DaemonConfig& c) {
+  journal::JournalOptions o;
   o.path = c.journal_path();
   o.retention = std::chrono::hours{24} * c.retention_days();
   o.max_bytes = static_cast<std::int64_t>(c.journal_max_mb()) * 1024 * 1024;
@@ -86,9 +86,10 @@ void VigilDaemon::start() {
   const auto now = clock_.now();
   const std::string daemon_id = new_daemon_id();
 
-  journal_ = std::make_unique<Journal>(journal_options(config_), [this](const JournalWriterReport& r) {
-    boost::asio::post(io_, [this, r] { on_writer_report(r); });
-  });
+  journal_ = std::make_unique<journal::Journal>(journal_options(config_),
+                                                [this](const journal::JournalWriterReport& r) {
+                                                  boost::asio::post(io_, [this, r] { on_writer_report(r); });
+                                                });
   if (journal_->open(daemon_id, now)) {
     spdlog::info("journal {} (readings kept {} days)", config_.journal_path(), config_.retention_days());
     if (const auto& prev = journal_->previous_run()) {
@@ -311,7 +312,7 @@ void VigilDaemon::resume_streams() {
   if (auto* r = journal_->reader()) {
     try {
       for (const auto& [bed, seq] : r->seq_reserved()) bus_->continue_after(bed, seq);
-    } catch (const sqlite::Error& e) {
+    } catch (const journal::sqlite::Error& e) {
       spdlog::error("journal: cannot read the streams' sequence numbers: {}", e.what());
     }
   }
@@ -323,23 +324,24 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
   try {
     const auto saved = reader->bed_state(bed.id());
     if (!saved) return false;
-    const alerts::BedState s = from_journal(*saved);
-    if (s.patient_id.empty() && !s.infusion && s.alarms.empty() && s.profile_changes.empty()) return false;
+    const alerts::BedState s = journal::from_journal(*saved);
+    const alerts::SavedContext& c = s.context;
+    if (c.patient_id.empty() && !c.infusion && s.alarms.empty() && c.profile_changes.empty()) return false;
     auto configured = profile_for(bed);
     if (!configured) return false;  // validated at start; cannot happen
     alerts::AlarmProfile profile = std::move(configured.value());
-    if (s.profile_from_admission) {
-      auto it = profiles_.find(s.profile);
+    if (c.profile_from_admission) {
+      auto it = profiles_.find(c.profile);
       if (it != profiles_.end())
         profile = it->second;
       else
-        spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), s.profile,
+        spdlog::warn("{}: profile {} of the admission is no longer configured; using {}", bed.id(), c.profile,
                      profile.name);
-    } else if (s.profile != profile.name) {
-      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), s.profile,
+    } else if (c.profile != profile.name) {
+      spdlog::warn("{}: the bed's profile changed from {} to {} in the config", bed.id(), c.profile,
                    profile.name);
     }
-    for (const auto& change : s.profile_changes)
+    for (const auto& change : c.profile_changes)
       if (auto r = alerts::apply_override(profile, change); !r)
         spdlog::warn("{}: a limit change made before the restart no longer applies: {}", bed.id(), r.error());
     const core::Duration window =
@@ -347,10 +349,10 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
     b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window),
               reader->last_cuff(bed.id()), now);
     spdlog::info("{}: restored from the journal: patient {}, {}, {} alarm(s) with a signal", bed.id(),
-                 s.patient_id.empty() ? "none" : s.patient_id,
-                 s.infusion ? "infusion running" : "no infusion", s.alarms.size());
+                 c.patient_id.empty() ? "none" : c.patient_id,
+                 c.infusion ? "infusion running" : "no infusion", s.alarms.size());
     return true;
-  } catch (const sqlite::Error& e) {
+  } catch (const journal::sqlite::Error& e) {
     spdlog::error("{}: cannot restore from the journal: {}", bed.id(), e.what());
     return false;
   }
@@ -433,7 +435,7 @@ void VigilDaemon::on_link_state(DeviceLink& link) {
   if (BedMonitor* b = bed(link.bed())) b->on_link_state(link.status(), clock_.now());
 }
 
-void VigilDaemon::on_writer_report(const JournalWriterReport& r) {
+void VigilDaemon::on_writer_report(const journal::JournalWriterReport& r) {
   if (!journal_) return;
   journal_->on_writer_report(r);
   if (r.batch_rows > 0)

@@ -51,7 +51,7 @@ class VigilDaemon {
   const std::string& config_path() const { return config_path_; }
   void set_config_path(std::string p) { config_path_ = std::move(p); }
   BedMonitor* bed(const std::string& id);
-  Journal& journal() { return *journal_; }
+  journal::Journal& journal() { return *journal_; }
 
   // One command, one reply (command_handler.cpp).
   vigil::v1::CommandReply execute(const vigil::v1::CommandRequest& request);
@@ -77,7 +77,7 @@ class VigilDaemon {
   void resume_streams();
   void go_live();
   void check_journal(core::TimePoint now);
-  void on_writer_report(const JournalWriterReport& r);
+  void on_writer_report(const journal::JournalWriterReport& r);
   void start_hl7();
   std::string reload_hl7(const vigil::v1::config::DaemonConfig& previous);
   vigil::v1::CommandReply run_command(const vigil::v1::CommandRequest& request);
@@ -93,7 +93,7 @@ class VigilDaemon {
   ProfileSet profiles_;
   zmq::context_t zmq_{1};
   std::unique_ptr<ZapAuthenticator> zap_;
-  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<journal::Journal> journal_;
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::unique_ptr<HistoryReader> history_;  // after commands_: stopped before it

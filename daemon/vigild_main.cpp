@@ -119,7 +119,7 @@ std::unique_ptr<vigil::core::Clock> make_clock(double rate, double anchor_ms, co
     return nullptr;
   }
   if (!file.empty()) {
-    auto c = vigil::drivers::DrillClock::open(file, rate);
+    auto c = vigil::drill::DrillClock::open(file, rate);
     if (!c) {
       std::cerr << "vigild: " << c.error() << "\n";
       return nullptr;

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <vector>
+#include <zmq_addon.hpp>
 
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 namespace {
 
 std::string lower(std::string s) {
@@ -44,8 +47,8 @@ void BusRecorder::follow(const std::string& bed, std::uint64_t seq) {
   it->second = std::max(it->second, seq);
 }
 
-std::vector<sim::SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
-  std::vector<sim::SeenAlarm> alarms;
+std::vector<SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
+  std::vector<SeenAlarm> alarms;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     const auto left =
@@ -55,12 +58,12 @@ std::vector<sim::SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
     if (!(item.revents & ZMQ_POLLIN)) break;
     // Drain what is there without waiting again.
     for (;;) {
-      zmq::message_t topic, body;
-      if (!socket_.recv(topic, zmq::recv_flags::dontwait)) break;
-      if (!topic.more() || !socket_.recv(body)) continue;
+      std::vector<zmq::message_t> frames;
+      if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      if (frames.size() < 2) continue;  // a bus message is its topic, then its body
       vigil::v1::BusMessage m;
-      if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-        record_.problems.push_back("an undecodable bus message on " + topic.to_string());
+      if (!m.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+        record_.problems.push_back("an undecodable bus message on " + frames[0].to_string());
         continue;
       }
       ++record_.messages;
@@ -71,7 +74,7 @@ std::vector<sim::SeenAlarm> BusRecorder::pump(std::chrono::milliseconds wait) {
   return alarms;
 }
 
-void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm>& alarms) {
+void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<SeenAlarm>& alarms) {
   using B = vigil::v1::BusMessage;
   switch (m.body_case()) {
     case B::kObservation: {
@@ -86,7 +89,7 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm
       const auto& a = m.alarm();
       follow(a.bed(), a.seq());
       record_.not_marked_drill += !a.drill();
-      sim::SeenAlarm s;
+      SeenAlarm s;
       s.t = since_zero(a.time());
       s.bed = a.bed();
       s.alarm_id = a.alarm_id();
@@ -134,4 +137,4 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm
   }
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

@@ -12,7 +12,7 @@
 #include "drill/drill_record.hpp"
 #include "vigil/v1/bus.pb.h"
 
-namespace vigil::tools {
+namespace vigil::drill {
 
 class BusRecorder {
  public:
@@ -20,20 +20,20 @@ class BusRecorder {
   BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core::TimePoint scenario_zero);
 
   // Records what arrives within `wait`; returns the alarm transitions among it.
-  std::vector<sim::SeenAlarm> pump(std::chrono::milliseconds wait);
+  std::vector<SeenAlarm> pump(std::chrono::milliseconds wait);
   bool heard_daemon() const { return heard_daemon_; }
-  sim::DrillRecord& record() { return record_; }
+  DrillRecord& record() { return record_; }
 
  private:
-  void add(const vigil::v1::BusMessage& m, std::vector<sim::SeenAlarm>& alarms);
+  void add(const vigil::v1::BusMessage& m, std::vector<SeenAlarm>& alarms);
   void follow(const std::string& bed, std::uint64_t seq);
   core::Duration since_zero(const google::protobuf::Timestamp& ts) const;
 
   zmq::socket_t socket_;
   core::TimePoint zero_;
-  sim::DrillRecord record_;
+  DrillRecord record_;
   std::map<std::string, std::uint64_t> last_seq_;
   bool heard_daemon_ = false;
 };
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

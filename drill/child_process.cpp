@@ -10,7 +10,7 @@
 #include <cstring>
 #include <thread>
 
-namespace vigil::tools {
+namespace vigil::drill {
 namespace {
 
 std::vector<char*> c_args(const std::vector<std::string>& argv) {
@@ -104,4 +104,4 @@ core::Result<std::string> run_and_read(const std::vector<std::string>& argv) {
   return out;
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

@@ -10,7 +10,7 @@
 
 #include "core/result.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 
 class ChildProcess {
  public:
@@ -37,4 +37,4 @@ class ChildProcess {
 // Runs a program to its end and returns what it printed on stdout.
 core::Result<std::string> run_and_read(const std::vector<std::string>& argv);
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

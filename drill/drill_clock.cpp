@@ -9,7 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace vigil::drivers {
+namespace vigil::drill {
 namespace {
 
 // The file: a magic word, the simulator's time, then how far vigild has
@@ -96,4 +96,4 @@ void DrillClock::caught_up(core::TimePoint t) const {
   store(ns_ + kDaemon, to_ns(t));
 }
 
-}  // namespace vigil::drivers
+}  // namespace vigil::drill

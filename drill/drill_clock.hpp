@@ -14,7 +14,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 
-namespace vigil::drivers {
+namespace vigil::drill {
 
 class DrillClockWriter {
  public:
@@ -48,4 +48,4 @@ class DrillClock final : public core::Clock {
   double rate_;
 };
 
-}  // namespace vigil::drivers
+}  // namespace vigil::drill

@@ -6,7 +6,7 @@
 
 #include "drivers/device_session.hpp"
 
-namespace vigil::sim {
+namespace vigil::drill {
 namespace {
 
 int rank(const std::string& priority) {
@@ -77,12 +77,12 @@ struct Matcher {
   std::vector<bool> used;
   core::Duration tolerance;
 
-  bool fits(const AlarmOccurrence& o, const Expectation& x) const {
+  bool fits(const AlarmOccurrence& o, const sim::Expectation& x) const {
     return stories[o.alarm].condition == x.condition && o.t >= x.from - tolerance && o.t <= x.to + tolerance;
   }
 
   // The earliest unused occurrence satisfying `ok`, or the nearest to the window.
-  std::optional<std::size_t> pick(const Expectation& x, auto ok) {
+  std::optional<std::size_t> pick(const sim::Expectation& x, auto ok) {
     std::optional<std::size_t> best;
     auto distance = [&](const AlarmOccurrence& o) {
       return o.t < x.from ? x.from - o.t : o.t > x.to ? o.t - x.to : core::Duration{};
@@ -95,21 +95,21 @@ struct Matcher {
   }
 };
 
-ExpectationResult judge_in_window(Matcher& m, const Expectation& x, core::Duration event_at) {
+ExpectationResult judge_in_window(Matcher& m, const sim::Expectation& x, core::Duration event_at) {
   ExpectationResult r{x, Verdict::missed, std::nullopt, ""};
   auto i = m.pick(x, [&](const AlarmOccurrence& o) { return m.fits(o, x) && o.priority == x.priority; });
   if (!i) return r;
   m.used[*i] = true;
   r.verdict = Verdict::met;
   r.occurrence = m.occurrences[*i];
-  r.note = "came at " + clock_text(r.occurrence->t) + ", " + seconds_text(r.occurrence->t - event_at) +
+  r.note = "came at " + sim::clock_text(r.occurrence->t) + ", " + seconds_text(r.occurrence->t - event_at) +
            " after the event";
   return r;
 }
 
 void judge_outside_window(Matcher& m, ExpectationResult& r, core::Duration event_at) {
   const auto& x = r.expected;
-  const auto window = clock_text(x.from) + "-" + clock_text(x.to);
+  const auto window = sim::clock_text(x.from) + "-" + sim::clock_text(x.to);
   auto same = m.pick(x, [&](const AlarmOccurrence& o) {
     return m.stories[o.alarm].condition == x.condition && o.priority == x.priority;
   });
@@ -117,7 +117,7 @@ void judge_outside_window(Matcher& m, ExpectationResult& r, core::Duration event
     m.used[*same] = true;
     r.occurrence = m.occurrences[*same];
     r.verdict = r.occurrence->t < x.from ? Verdict::early : Verdict::late;
-    r.note = "came at " + clock_text(r.occurrence->t) + " (" + seconds_text(r.occurrence->t - event_at) +
+    r.note = "came at " + sim::clock_text(r.occurrence->t) + " (" + seconds_text(r.occurrence->t - event_at) +
              " after the event), outside " + window;
     return;
   }
@@ -126,8 +126,8 @@ void judge_outside_window(Matcher& m, ExpectationResult& r, core::Duration event
     m.used[*other] = true;
     r.occurrence = m.occurrences[*other];
     r.verdict = Verdict::other_priority;
-    r.note =
-        "came at " + clock_text(r.occurrence->t) + " as " + r.occurrence->priority + ", not " + x.priority;
+    r.note = "came at " + sim::clock_text(r.occurrence->t) + " as " + r.occurrence->priority + ", not " +
+             x.priority;
     return;
   }
   r.note = "no " + x.priority + " " + x.condition + " alarm came (window " + window + ")";
@@ -136,7 +136,7 @@ void judge_outside_window(Matcher& m, ExpectationResult& r, core::Duration event
 // A rhythm condition vigild raises only from certain beats: none of the
 // bed's devices gives them (the protocol table says which codecs flag
 // beats), so no alarm could come. Returns the reason, or nothing.
-std::optional<std::string> missing_beats(const WardBed& bed, const DrillRecord& record,
+std::optional<std::string> missing_beats(const sim::WardBed& bed, const DrillRecord& record,
                                          const std::string& condition) {
   const auto it = record.rhythm_beats.find(condition);
   if (it == record.rhythm_beats.end()) return std::nullopt;
@@ -156,7 +156,7 @@ std::optional<std::string> missing_beats(const WardBed& bed, const DrillRecord& 
          ") gives them: rhythm analysis has nothing to judge";
 }
 
-BedReport evaluate_bed(const WardBed& bed, const DrillRecord& record, const EvaluationOptions& options) {
+BedReport evaluate_bed(const sim::WardBed& bed, const DrillRecord& record, const EvaluationOptions& options) {
   BedReport report;
   report.bed = bed.id;
   report.patient_id = bed.patient_id;
@@ -170,7 +170,7 @@ BedReport evaluate_bed(const WardBed& bed, const DrillRecord& record, const Eval
   report.timeline.push_back({std::nullopt, {}});
   for (const auto& e : bed.scenario.events) report.timeline.push_back({e, {}});
   // Each expectation belongs to the last event at or before its window opens.
-  auto home = [&](const Expectation& x) -> EventResult& {
+  auto home = [&](const sim::Expectation& x) -> EventResult& {
     for (auto it = report.timeline.rbegin(); it != report.timeline.rend(); ++it)
       if (!it->event || it->event->at <= x.from) return *it;
     return report.timeline.front();
@@ -303,7 +303,7 @@ bool DrillReport::as_scripted() const {
          problems.empty();
 }
 
-DrillReport evaluate(const Ward& ward, const DrillRecord& record, EvaluationOptions options) {
+DrillReport evaluate(const sim::Ward& ward, const DrillRecord& record, EvaluationOptions options) {
   DrillReport r;
   r.title = ward.title.empty() ? "Drill" : ward.title;
   r.ward_file = ward.file;
@@ -318,4 +318,4 @@ DrillReport evaluate(const Ward& ward, const DrillRecord& record, EvaluationOpti
   return r;
 }
 
-}  // namespace vigil::sim
+}  // namespace vigil::drill

@@ -10,7 +10,7 @@
 #include "drill/drill_record.hpp"
 #include "sim/ward.hpp"
 
-namespace vigil::sim {
+namespace vigil::drill {
 
 // One alarm's life on one bed, from its transitions.
 struct AlarmStory {
@@ -52,7 +52,7 @@ const char* verdict_name(Verdict v);
 bool verdict_fails(Verdict v);
 
 struct ExpectationResult {
-  Expectation expected;
+  sim::Expectation expected;
   Verdict verdict = Verdict::missed;
   std::optional<AlarmOccurrence> occurrence;  // what met it, or came nearest
   std::string note;                           // for people
@@ -62,7 +62,7 @@ struct ExpectationResult {
 // window opens after it and before the next event). The first entry, with
 // no event, is the drill's start.
 struct EventResult {
-  std::optional<ScenarioEvent> event;
+  std::optional<sim::ScenarioEvent> event;
   std::vector<ExpectationResult> expectations;
 };
 
@@ -105,7 +105,7 @@ struct EvaluationOptions {
   core::Duration tolerance = std::chrono::seconds{2};
 };
 
-DrillReport evaluate(const Ward& ward, const DrillRecord& record, EvaluationOptions options = {});
+DrillReport evaluate(const sim::Ward& ward, const DrillRecord& record, EvaluationOptions options = {});
 
 // Whether `condition` ("device_lost:oximeter") is one of vigild's listed
 // conditions ("device_lost:<device>"). An empty list knows everything.
@@ -115,4 +115,4 @@ bool vigild_can_raise(const std::vector<std::string>& conditions, const std::str
 // conditions and rhythm_beats.
 void read_condition_list(const std::string& listed, DrillRecord& record);
 
-}  // namespace vigil::sim
+}  // namespace vigil::drill

@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
   }
   if (*check_cmd) return check(*ward);
 
-  tools::RunOptions o;
+  drill::RunOptions o;
   o.speed = speed > 0 ? speed : ward->speed.value_or(1.0);
   o.vigild = vigild.empty() ? sibling("vigild", "daemon") : vigild;
   o.vigil_sim = vigil_sim.empty() ? sibling("vigil-sim", "sim") : vigil_sim;
@@ -163,21 +163,21 @@ int main(int argc, char** argv) {
     work_dir = tmpl;
   }
   o.work_dir = work_dir;
-  const tools::Say say = [&](const std::string& line) {
+  const drill::Say say = [&](const std::string& line) {
     if (!quiet) std::cout << line << std::endl;
   };
-  auto record = tools::run_drill(*ward, o, say);
+  auto record = drill::run_drill(*ward, o, say);
   if (!keep && work_dir.rfind("/tmp/vigil-drill.", 0) == 0 && record) std::filesystem::remove_all(work_dir);
   if (!record) {
     std::cerr << "vigil-drill: " << record.error() << "\n(work folder: " << work_dir << ")\n";
     return 1;
   }
-  const auto report = sim::evaluate(*ward, *record);
+  const auto report = drill::evaluate(*ward, *record);
   std::filesystem::create_directories(out_dir);
-  const bool written = write_file(out_dir + "/drill-report.txt", sim::report_text(report)) &&
-                       write_file(out_dir + "/drill-report.json", sim::report_json(report)) &&
-                       write_file(out_dir + "/drill-report.svg", sim::report_svg(report, *record));
-  std::cout << "\n" << sim::report_text(report);
+  const bool written = write_file(out_dir + "/drill-report.txt", drill::report_text(report)) &&
+                       write_file(out_dir + "/drill-report.json", drill::report_json(report)) &&
+                       write_file(out_dir + "/drill-report.svg", drill::report_svg(report, *record));
+  std::cout << "\n" << drill::report_text(report);
   if (!written) {
     std::cerr << "vigil-drill: cannot write the report to " << out_dir << "\n";
     return 1;

@@ -2,7 +2,7 @@
 
 #include "drivers/device_session.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 
 std::string local_endpoint(const std::string& bound) {
   for (const std::string any : {"tcp://0.0.0.0:", "tcp://*:"})
@@ -53,4 +53,4 @@ DrillPlan plan_drill(const sim::Ward& ward, const std::string& work_dir, const s
   return plan;
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

@@ -8,7 +8,7 @@
 
 #include "sim/ward.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 
 struct DrillPlan {
   std::string config_text;               // vigild's config
@@ -33,4 +33,4 @@ DrillPlan plan_drill(const sim::Ward& ward, const std::string& work_dir, const s
 // "tcp://0.0.0.0:5560" is bound on every interface; a local client connects to 127.0.0.1.
 std::string local_endpoint(const std::string& bound);
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

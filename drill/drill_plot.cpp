@@ -10,7 +10,7 @@
 
 #include "drill/drill_report.hpp"
 
-namespace vigil::sim {
+namespace vigil::drill {
 namespace {
 
 constexpr double kWidth = 1100, kLeft = 70, kRight = 30;
@@ -103,7 +103,8 @@ class Panel {
       const double yd = i < dia.size() ? y(kPressure, top, dia[i].second) : ys;
       o_ << "<line x1='" << num(px) << "' y1='" << num(ys) << "' x2='" << num(px) << "' y2='" << num(yd)
          << "' stroke='#333' stroke-width='3'><title>" << sys[i].second << "/"
-         << (i < dia.size() ? dia[i].second : 0) << " at " << clock_text(sys[i].first) << "</title></line>\n";
+         << (i < dia.size() ? dia[i].second : 0) << " at " << sim::clock_text(sys[i].first)
+         << "</title></line>\n";
     }
   }
 
@@ -149,7 +150,7 @@ void bed_panel(std::ostringstream& o, const BedReport& b, const DrillRecord& rec
       o << "<rect x='" << num(x0) << "' y='" << num(rate_top) << "' width='" << num(x1 - x0) << "' height='"
         << num(alarm_top - rate_top) << "' fill='" << (verdict_fails(x.verdict) ? "#f4c7c3" : "#cdeccd")
         << "' opacity='0.6'><title>expected " << x.expected.priority << " " << esc(x.expected.condition)
-        << " " << clock_text(x.expected.from) << "-" << clock_text(x.expected.to) << ": "
+        << " " << sim::clock_text(x.expected.from) << "-" << sim::clock_text(x.expected.to) << ": "
         << verdict_name(x.verdict) << "</title></rect>\n";
     }
   p.time_axis(rate_top, events_top + kEventsHeight - 14);
@@ -172,7 +173,7 @@ void bed_panel(std::ostringstream& o, const BedReport& b, const DrillRecord& rec
       << "' stroke='" << colour << "' stroke-width='1' stroke-dasharray='2,2'/>\n";
     o << "<rect x='" << num(x0) << "' y='" << num(lane + 1) << "' width='" << num(x1 - x0) << "' height='"
       << kAlarmLane - 3 << "' fill='" << colour << "'><title>" << esc(a.top_priority + " " + a.condition)
-      << " " << clock_text(a.raised) << (a.cleared ? "-" + clock_text(*a.cleared) : "") << ": "
+      << " " << sim::clock_text(a.raised) << (a.cleared ? "-" + sim::clock_text(*a.cleared) : "") << ": "
       << esc(a.message) << "</title></rect>\n";
     o << "<text x='" << num(x0 + 3) << "' y='" << num(lane + kAlarmLane - 4) << "' font-size='9' fill='#fff'>"
       << esc(shorten(a.condition, 24)) << "</text>\n";
@@ -180,7 +181,7 @@ void bed_panel(std::ostringstream& o, const BedReport& b, const DrillRecord& rec
       const double xa = p.x(*a.acknowledged);
       o << "<circle cx='" << num(xa) << "' cy='" << num(lane + kAlarmLane / 2 - 1)
         << "' r='4' fill='#fff' stroke='#222'>"
-        << "<title>acknowledged " << clock_text(*a.acknowledged) << " by " << esc(a.acknowledged_by)
+        << "<title>acknowledged " << sim::clock_text(*a.acknowledged) << " by " << esc(a.acknowledged_by)
         << "</title></circle>\n";
     }
   }
@@ -194,8 +195,8 @@ void bed_panel(std::ostringstream& o, const BedReport& b, const DrillRecord& rec
     o << "<line x1='" << num(px) << "' y1='" << num(rate_top) << "' x2='" << num(px) << "' y2='"
       << num(ty - 9) << "' stroke='#888' stroke-dasharray='4,3'/>\n";
     o << "<text x='" << num(px + 2) << "' y='" << num(ty) << "' font-size='10' fill='#444'><title>"
-      << esc(event_text(*er.event)) << "</title>" << clock_text(er.event->at) << " "
-      << esc(shorten(event_text(*er.event), 38)) << "</text>\n";
+      << esc(sim::event_text(*er.event)) << "</title>" << sim::clock_text(er.event->at) << " "
+      << esc(shorten(sim::event_text(*er.event), 38)) << "</text>\n";
   }
 }
 
@@ -221,4 +222,4 @@ std::string report_svg(const DrillReport& report, const DrillRecord& record) {
   return o.str();
 }
 
-}  // namespace vigil::sim
+}  // namespace vigil::drill

@@ -9,7 +9,7 @@
 
 #include "core/time.hpp"
 
-namespace vigil::sim {
+namespace vigil::drill {
 
 struct SeenAlarm {
   core::Duration t{};  // this transition
@@ -63,4 +63,4 @@ struct DrillRecord {
   std::vector<std::string> problems;   // the runner's own troubles, for the report
 };
 
-}  // namespace vigil::sim
+}  // namespace vigil::drill

@@ -5,7 +5,7 @@
 #include <ctime>
 #include <sstream>
 
-namespace vigil::sim {
+namespace vigil::drill {
 namespace {
 
 std::string upper(std::string s) {
@@ -37,16 +37,16 @@ std::string speed_text(double speed) {
 std::string response_text(const AlarmStory& a) {
   std::string s;
   if (a.acknowledged)
-    s += "acknowledged " + clock_text(*a.acknowledged) + " by " +
+    s += "acknowledged " + sim::clock_text(*a.acknowledged) + " by " +
          (a.acknowledged_by.empty() ? "?" : a.acknowledged_by) + ", " +
          seconds_text(*a.acknowledged - a.raised) + " after it sounded";
   else
     s += "not acknowledged";
-  if (a.audio_paused) s += "; audio paused " + clock_text(*a.audio_paused) + " by " + a.paused_by;
+  if (a.audio_paused) s += "; audio paused " + sim::clock_text(*a.audio_paused) + " by " + a.paused_by;
   if (a.unanswered)
-    s += "; escalated to HIGH at " + clock_text(*a.unanswered) + " because nobody acknowledged it";
-  if (a.escalated) s += "; worsened to " + upper(a.top_priority) + " at " + clock_text(*a.escalated);
-  s += a.cleared ? "; cleared " + clock_text(*a.cleared) : "; still active at the end";
+    s += "; escalated to HIGH at " + sim::clock_text(*a.unanswered) + " because nobody acknowledged it";
+  if (a.escalated) s += "; worsened to " + upper(a.top_priority) + " at " + sim::clock_text(*a.escalated);
+  s += a.cleared ? "; cleared " + sim::clock_text(*a.cleared) : "; still active at the end";
   return s;
 }
 
@@ -72,13 +72,15 @@ std::string verdict_tag(Verdict v) {
 
 void bed_text(std::ostringstream& o, const BedReport& b) {
   o << "\n== " << b.bed << " (patient " << b.patient_id << "): " << b.scenario_title << " [" << b.scenario_ref
-    << "], " << clock_text(b.duration) << "\n";
+    << "], " << sim::clock_text(b.duration) << "\n";
   for (const auto& er : b.timeline) {
-    o << "  " << (er.event ? clock_text(er.event->at) + "  " + event_text(*er.event) : "0:00  drill starts")
+    o << "  "
+      << (er.event ? sim::clock_text(er.event->at) + "  " + sim::event_text(*er.event) : "0:00  drill starts")
       << "\n";
     for (const auto& x : er.expectations) {
       o << "         " << verdict_tag(x.verdict) << " " << x.expected.priority << " " << x.expected.condition
-        << " (" << clock_text(x.expected.from) << "-" << clock_text(x.expected.to) << "): " << x.note << "\n";
+        << " (" << sim::clock_text(x.expected.from) << "-" << sim::clock_text(x.expected.to)
+        << "): " << x.note << "\n";
       if (x.occurrence) o << "                  " << response_text(b.alarms[x.occurrence->alarm]) << "\n";
     }
   }
@@ -86,8 +88,8 @@ void bed_text(std::ostringstream& o, const BedReport& b) {
     o << "  alarms nobody expected:\n";
     for (const auto& u : b.unexpected) {
       const auto& a = b.alarms[u.alarm];
-      o << "    " << clock_text(u.t) << "  " << upper(u.priority) << " " << a.condition << ": " << a.message
-        << "\n"
+      o << "    " << sim::clock_text(u.t) << "  " << upper(u.priority) << " " << a.condition << ": "
+        << a.message << "\n"
         << "           " << response_text(a) << "\n";
     }
   }
@@ -187,7 +189,7 @@ void bed_json(Json& j, const BedReport& b) {
   for (const auto& er : b.timeline) {
     j.open('{');
     j.key("at_s").seconds(er.event ? er.event->at : core::Duration{});
-    j.key("text").value(er.event ? event_text(*er.event) : std::string{"drill starts"});
+    j.key("text").value(er.event ? sim::event_text(*er.event) : std::string{"drill starts"});
     j.key("line").value(static_cast<double>(er.event ? er.event->line : 0));
     j.key("expectations").open('[');
     for (const auto& x : er.expectations) {
@@ -273,4 +275,4 @@ std::string report_json(const DrillReport& r) {
   return j.take();
 }
 
-}  // namespace vigil::sim
+}  // namespace vigil::drill

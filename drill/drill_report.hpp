@@ -7,11 +7,11 @@
 
 #include "drill/drill_evaluation.hpp"
 
-namespace vigil::sim {
+namespace vigil::drill {
 
 std::string report_text(const DrillReport& report);
 std::string report_json(const DrillReport& report);
 // The readings come from the record: the report keeps only what it judged.
 std::string report_svg(const DrillReport& report, const DrillRecord& record);
 
-}  // namespace vigil::sim
+}  // namespace vigil::drill

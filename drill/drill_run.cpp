@@ -19,7 +19,7 @@
 #include "drill/drill_evaluation.hpp"
 #include "drill/drill_plan.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 namespace {
 using namespace std::chrono_literals;
 
@@ -156,7 +156,7 @@ class Runner {
  public:
   Runner(const sim::Ward& ward, const RunOptions& o, const Say& say) : ward_{ward}, o_{o}, say_{say} {}
 
-  core::Result<sim::DrillRecord> run() {
+  core::Result<DrillRecord> run() {
     std::filesystem::create_directories(o_.work_dir);
     {
       PortPool ports{{port_of(o_.publish), port_of(o_.command)}};
@@ -176,7 +176,7 @@ class Runner {
     zero_ = core::TimePoint{std::chrono::milliseconds{anchor_ms}};
     zmq::context_t ctx{1};
     BusRecorder bus{ctx, plan_.subscribe, zero_};
-    sim::read_condition_list(*conditions, bus.record());
+    drill::read_condition_list(*conditions, bus.record());
     bus.record().speed = o_.speed;
 
     auto sim = start_sim(anchor_ms);
@@ -186,7 +186,7 @@ class Runner {
     if (!wait_for_ptys(*sim))
       return core::Error{"vigil-sim did not create its ports:\n" + tail_of(sim->log_path())};
     if (fast()) {
-      auto c = drivers::DrillClock::open(clock_file(), o_.speed);
+      auto c = drill::DrillClock::open(clock_file(), o_.speed);
       if (!c) return core::Error{c.error()};
       clock_ = std::move(c.value());
     }
@@ -383,7 +383,7 @@ class Runner {
     }
   }
 
-  void say_alarm(const sim::SeenAlarm& a) {
+  void say_alarm(const SeenAlarm& a) {
     if (a.transition != "RAISED" && a.transition != "ESCALATED" && a.transition != "ACKNOWLEDGED" &&
         a.transition != "CLEARED")
       return;
@@ -398,13 +398,13 @@ class Runner {
   const Say& say_;
   DrillPlan plan_;
   core::TimePoint zero_{};
-  std::unique_ptr<drivers::DrillClock> clock_;
+  std::unique_ptr<drill::DrillClock> clock_;
 };
 
 }  // namespace
 
-core::Result<sim::DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say) {
+core::Result<DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say) {
   return Runner{ward, options, say}.run();
 }
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

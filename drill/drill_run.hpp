@@ -12,7 +12,7 @@
 #include "drill/drill_record.hpp"
 #include "sim/ward.hpp"
 
-namespace vigil::tools {
+namespace vigil::drill {
 
 struct RunOptions {
   double speed = 1;
@@ -30,6 +30,6 @@ struct RunOptions {
 // A line for the person running the drill (progress, alarms as they come).
 using Say = std::function<void(const std::string&)>;
 
-core::Result<sim::DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say);
+core::Result<DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say);
 
-}  // namespace vigil::tools
+}  // namespace vigil::drill

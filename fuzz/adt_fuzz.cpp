@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "adt/adt_plan.hpp"
-#include "drivers/hl7/mllp_codec.hpp"
+#include "drivers/hl7/mllp_framing.hpp"
 
 namespace {
 void check(bool ok) {

@@ -18,15 +18,15 @@
 namespace {
 
 namespace v1 = vigil::v1;
-using vigil::daemon::alarm_history;
+using vigil::journal::alarm_history;
 
 const vigil::core::TimePoint kT0{std::chrono::seconds{1'800'000'000}};
 
 struct Fixture {
   std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("vigil-history-fuzz-" + std::to_string(getpid()) + ".db");
-  std::unique_ptr<vigil::daemon::Journal> journal;
-  std::unique_ptr<vigil::daemon::sqlite::Database> db;
+  std::unique_ptr<vigil::journal::Journal> journal;
+  std::unique_ptr<vigil::journal::sqlite::Database> db;
 
   void remove_journal() const {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -36,9 +36,9 @@ struct Fixture {
   }
   Fixture() {
     remove_journal();
-    vigil::daemon::JournalOptions o;
+    vigil::journal::JournalOptions o;
     o.path = path.string();
-    journal = std::make_unique<vigil::daemon::Journal>(o, [](const vigil::daemon::JournalWriterReport&) {});
+    journal = std::make_unique<vigil::journal::Journal>(o, [](const vigil::journal::JournalWriterReport&) {});
     if (!journal->open("fuzz", kT0)) std::abort();
     // Five alarms on two beds (few: every input reads them all), two raised in the same microsecond
     // (paging must still give each once), with acknowledgements and clears.
@@ -72,8 +72,8 @@ struct Fixture {
     // Read-write, as the journal's own connections are: a read-only one alone
     // on a WAL journal (its -shm gone with the writer) rereads the file at
     // every query, a hundred times slower than vigild's reader beside a writer.
-    db = std::make_unique<vigil::daemon::sqlite::Database>(
-        path.string(), vigil::daemon::sqlite::Database::Mode::read_write_create);
+    db = std::make_unique<vigil::journal::sqlite::Database>(
+        path.string(), vigil::journal::sqlite::Database::Mode::read_write_create);
   }
   ~Fixture() {
     db.reset();
@@ -83,7 +83,7 @@ struct Fixture {
 
 void check_page(const v1::AlarmHistoryQuery& q, const v1::AlarmHistoryPage& page) {
   const int max =
-      q.max() == 0 ? static_cast<int>(vigil::daemon::kHistoryPageDefault) : static_cast<int>(q.max());
+      q.max() == 0 ? static_cast<int>(vigil::journal::kHistoryPageDefault) : static_cast<int>(q.max());
   if (page.alarms_size() > max) std::abort();
   for (int i = 0; i < page.alarms_size(); ++i) {
     const auto& a = page.alarms(i);

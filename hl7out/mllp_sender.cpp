@@ -7,6 +7,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace vigil::hl7out {
 namespace asio = boost::asio;
@@ -58,7 +61,7 @@ void MllpSender::close() {
   socket().shutdown(tcp::socket::shutdown_both, ignored);
   socket().close(ignored);
   connected_ = connecting_ = writing_ = false;
-  deframer_.clear();
+  deframer_ = {};  // a partial reply of the old connection is no reply
 }
 
 void MllpSender::wake_at(core::TimePoint when) {
@@ -155,7 +158,7 @@ void MllpSender::connected() {
 }
 
 void MllpSender::send_head() {
-  frame_ = mllp_frame(current_->text);
+  frame_ = drivers::mllp_frame(current_->text);
   writing_ = true;
   const unsigned gen = generation_;
   with_stream([&](auto& stream, auto keep) {
@@ -178,9 +181,12 @@ void MllpSender::read() {
                                                       const boost::system::error_code& ec, std::size_t n) {
       if (gen != self->generation_ || self->stopped_) return;
       if (ec) return self->fail(ec == asio::error::eof ? "the receiver closed the connection" : ec.message());
-      self->deframer_.feed(std::string_view{self->buffer_.data(), n});
-      while (auto m = self->deframer_.next()) {
-        self->on_message(*m);
+      std::vector<std::string> replies, noise;
+      self->deframer_.feed(
+          std::span{self->buffer_.data(), n}, [&](const std::string& m) { replies.push_back(m); }, noise);
+      for (const auto& line : noise) spdlog::warn("hl7 {}: {}", self->name_, line);
+      for (const auto& m : replies) {
+        self->on_message(m);
         if (gen != self->generation_) return;
       }
       self->read();

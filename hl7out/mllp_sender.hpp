@@ -10,13 +10,14 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/time.hpp"
+#include "drivers/hl7/mllp_framing.hpp"
 #include "hl7out/delivery.hpp"
-#include "hl7out/mllp.hpp"
 #include "hl7out/outbox.hpp"
 
 namespace vigil::hl7out {
@@ -95,8 +96,8 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   std::shared_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
   std::string verify_problem_;  // why the receiver's certificate was refused
   std::optional<QueuedMessage> current_;
-  MllpDeframer deframer_;
-  std::array<char, 4096> buffer_{};
+  drivers::MllpDeframer deframer_;
+  std::array<std::uint8_t, 4096> buffer_{};
   std::string frame_;
   bool connected_ = false;
   bool connecting_ = false;

@@ -6,7 +6,7 @@
 #include "journal/journal_reader.hpp"
 #include "wire/timestamp.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
@@ -143,4 +143,4 @@ core::Result<v1::AlarmHistoryPage> alarm_history(sqlite::Database& db, const v1:
   return page;
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

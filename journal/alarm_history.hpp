@@ -10,7 +10,7 @@
 #include "journal/sqlite_database.hpp"
 #include "vigil/v1/command.pb.h"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 inline constexpr std::size_t kHistoryPageDefault = 50;
 inline constexpr std::size_t kHistoryPageMax = 500;
@@ -23,4 +23,4 @@ inline constexpr std::size_t kHistoryScanMax = 5000;
 core::Result<vigil::v1::AlarmHistoryPage> alarm_history(sqlite::Database& db,
                                                         const vigil::v1::AlarmHistoryQuery& q);
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

@@ -1,6 +1,6 @@
 #include "journal/bus_messages.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 vigil::v1::Priority to_proto(alerts::Priority p) {
   switch (p) {
@@ -42,4 +42,4 @@ vigil::v1::AlarmEvent to_proto(const alerts::AlarmEvent& e, bool drill) {
   return p;
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

@@ -13,7 +13,7 @@
 #include "journal/bus_messages.hpp"
 #include "journal/journal_schema.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
@@ -281,4 +281,4 @@ void Journal::on_writer_report(const JournalWriterReport& r) {
   writer_problem_ = r.problem;
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

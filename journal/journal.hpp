@@ -23,7 +23,7 @@
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/journal.pb.h"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 struct JournalOptions {
   std::string path = "/var/lib/vigil/journal.db";
@@ -100,4 +100,4 @@ class Journal {
   std::string buffer_;
 };
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

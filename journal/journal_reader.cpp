@@ -4,7 +4,7 @@
 
 #include "journal/bus_messages.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
@@ -191,4 +191,4 @@ std::optional<SessionRecord> JournalReader::session(std::int64_t id) {
   return session_from(s);
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

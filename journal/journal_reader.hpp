@@ -15,7 +15,7 @@
 #include "vigil/v1/bus.pb.h"
 #include "vigil/v1/journal.pb.h"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 // Which of a bed's journalled messages to read. Bounds are exclusive for
 // sequence numbers and half-open [from, to) for times; zero means unbounded.
@@ -74,4 +74,4 @@ class JournalReader {
 std::int64_t to_micros(core::TimePoint t);
 core::TimePoint from_micros(std::int64_t us);
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

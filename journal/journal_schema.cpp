@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace {
 
 // Never edit a migration that has shipped: add the next one.
@@ -242,4 +242,4 @@ int migrate_journal(sqlite::Database& db, int version) {
   return found;
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

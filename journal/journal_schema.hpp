@@ -11,7 +11,7 @@
 
 #include "journal/sqlite_database.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 struct JournalMigration {
   int version;
@@ -52,4 +52,4 @@ void configure_journal_connection(sqlite::Database& db, const JournalConnection&
 // What a person can do about a failure ("; free space on its disk ..."), or "".
 std::string journal_advice(const std::exception& e);
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

@@ -2,7 +2,7 @@
 
 #include "journal/bus_messages.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
@@ -110,40 +110,42 @@ alerts::RuleOverride from_proto_override(const v1::LimitOverride& p) {
 
 v1::journal::BedState to_journal(const std::string& bed, const alerts::BedState& s, bool drill) {
   v1::journal::BedState p;
+  const auto& c = s.context;
   p.set_bed(bed);
-  p.set_patient_id(s.patient_id);
-  p.set_profile(s.profile);
-  p.set_profile_from_admission(s.profile_from_admission);
-  for (const auto& o : s.profile_changes) *p.add_profile_changes() = to_proto(o);
-  if (s.infusion) {
+  p.set_patient_id(c.patient_id);
+  p.set_profile(c.profile);
+  p.set_profile_from_admission(c.profile_from_admission);
+  for (const auto& o : c.profile_changes) *p.add_profile_changes() = to_proto(o);
+  if (c.infusion) {
     auto* i = p.mutable_infusion();
-    set_time(i->mutable_started(), s.infusion->started);
-    i->set_drug(s.infusion->drug);
-    i->set_regimen(s.infusion->regimen);
+    set_time(i->mutable_started(), c.infusion->started);
+    i->set_drug(c.infusion->drug);
+    i->set_regimen(c.infusion->regimen);
   }
-  for (const auto& [metric, value] : s.baseline) (*p.mutable_baseline())[core::code(metric)] = value;
-  p.set_baseline_source(s.baseline_source);
-  for (const auto& [device, c] : s.device_conditions) (*p.mutable_device_conditions())[device] = c.bits;
+  for (const auto& [metric, value] : c.baseline) (*p.mutable_baseline())[core::code(metric)] = value;
+  p.set_baseline_source(c.baseline_source);
+  for (const auto& [device, d] : s.device_conditions) (*p.mutable_device_conditions())[device] = d.bits;
   for (const auto& a : s.alarms) *p.add_alarms() = to_journal(a, bed, drill);
   return p;
 }
 
 alerts::BedState from_journal(const v1::journal::BedState& p) {
   alerts::BedState s;
-  s.patient_id = p.patient_id();
-  s.profile = p.profile();
-  s.profile_from_admission = p.profile_from_admission();
-  for (const auto& o : p.profile_changes()) s.profile_changes.push_back(from_proto_override(o));
+  auto& c = s.context;
+  c.patient_id = p.patient_id();
+  c.profile = p.profile();
+  c.profile_from_admission = p.profile_from_admission();
+  for (const auto& o : p.profile_changes()) c.profile_changes.push_back(from_proto_override(o));
   if (p.has_infusion())
-    s.infusion =
+    c.infusion =
         alerts::Infusion{from_proto(p.infusion().started()), p.infusion().drug(), p.infusion().regimen()};
   for (const auto& [code, value] : p.baseline())
-    if (auto m = core::metric_from_code(code)) s.baseline[*m] = value;
-  s.baseline_source = p.baseline_source();
+    if (auto m = core::metric_from_code(code)) c.baseline[*m] = value;
+  c.baseline_source = p.baseline_source();
   for (const auto& [device, bits] : p.device_conditions())
     s.device_conditions[device] = core::DeviceConditions{bits};
   for (const auto& a : p.alarms()) s.alarms.push_back(from_journal(a));
   return s;
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

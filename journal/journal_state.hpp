@@ -7,7 +7,7 @@
 #include "alerts/bed_alarms.hpp"
 #include "vigil/v1/journal.pb.h"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 vigil::v1::journal::BedState to_journal(const std::string& bed, const alerts::BedState& s, bool drill);
 alerts::BedState from_journal(const vigil::v1::journal::BedState& s);
@@ -15,4 +15,4 @@ alerts::BedState from_journal(const vigil::v1::journal::BedState& s);
 vigil::v1::LimitOverride to_proto(const alerts::RuleOverride& o);
 alerts::RuleOverride from_proto_override(const vigil::v1::LimitOverride& o);
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

@@ -12,7 +12,7 @@
 #include "journal/bus_messages.hpp"
 #include "journal/journal_schema.hpp"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
@@ -322,4 +322,4 @@ void JournalWriter::run() {
   }
 }
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

@@ -30,7 +30,7 @@
 #include "core/time.hpp"
 #include "vigil/v1/bus.pb.h"
 
-namespace vigil::daemon {
+namespace vigil::journal {
 
 struct JournalWriterOptions {
   std::string path;
@@ -128,4 +128,4 @@ class JournalWriter {
   std::thread thread_;
 };
 
-}  // namespace vigil::daemon
+}  // namespace vigil::journal

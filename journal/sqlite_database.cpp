@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-namespace vigil::daemon::sqlite {
+namespace vigil::journal::sqlite {
 namespace {
 
 // SQLite's message, its generic text for the code when that says more, and
@@ -186,4 +186,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace vigil::daemon::sqlite
+}  // namespace vigil::journal::sqlite

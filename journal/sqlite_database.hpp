@@ -13,7 +13,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace vigil::daemon::sqlite {
+namespace vigil::journal::sqlite {
 
 class Error : public std::runtime_error {
  public:
@@ -102,4 +102,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace vigil::daemon::sqlite
+}  // namespace vigil::journal::sqlite

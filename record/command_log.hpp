@@ -19,7 +19,7 @@ struct LoggedCommand {
 
 // The successful command of that kind ("start_infusion") on the bed nearest
 // to `near`, within `within`; empty when there is none or it does not parse.
-std::optional<LoggedCommand> find_command(daemon::sqlite::Database& db, const std::string& bed,
+std::optional<LoggedCommand> find_command(journal::sqlite::Database& db, const std::string& bed,
                                           const std::string& command, core::TimePoint near,
                                           core::Duration within);
 

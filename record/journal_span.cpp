@@ -26,11 +26,11 @@ std::uint16_t quality_bits(const v1::Quality& q) {
 
 }  // namespace
 
-JournalSpan read_span(daemon::JournalReader& r, const std::string& bed, core::TimePoint from,
+JournalSpan read_span(journal::JournalReader& r, const std::string& bed, core::TimePoint from,
                       core::TimePoint to) {
   JournalSpan j;
   for (auto start = from; start < to; start += kWindow) {
-    daemon::MessageQuery q;
+    journal::MessageQuery q;
     q.bed = bed;
     q.from = start;
     q.to = std::min(start + kWindow, to);

@@ -32,7 +32,7 @@ struct JournalSpan {
   bool drill = false;  // anything in it carried the drill mark
 };
 
-JournalSpan read_span(daemon::JournalReader& r, const std::string& bed, core::TimePoint from,
+JournalSpan read_span(journal::JournalReader& r, const std::string& bed, core::TimePoint from,
                       core::TimePoint to);
 
 // The last usable reading of the metric in (t - kStale, t].

@@ -24,9 +24,9 @@ std::string who(const v1::ContextEvent& c) {
   return c.actor() + (c.station().empty() ? "" : " at " + c.station());
 }
 
-std::optional<daemon::SessionRecord> admission_around(daemon::JournalReader& r,
-                                                      const daemon::SessionRecord& s) {
-  std::optional<daemon::SessionRecord> found;
+std::optional<journal::SessionRecord> admission_around(journal::JournalReader& r,
+                                                       const journal::SessionRecord& s) {
+  std::optional<journal::SessionRecord> found;
   for (const auto& p : r.sessions(s.bed))
     if (p.kind == "patient" && p.started <= s.started && (!p.ended || *p.ended >= s.started)) found = p;
   return found;
@@ -54,18 +54,18 @@ SessionStep step_of(const v1::ContextEvent& c) {
 template <class T, class F>
 core::Result<T> with_journal(const std::string& path, F&& f) {
   try {
-    daemon::sqlite::Database db{path, daemon::sqlite::Database::Mode::read_only};
+    journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
     db.exec("PRAGMA busy_timeout = 5000");
-    if (daemon::journal_version(db) == 0) return core::Error{path + " is not a vigil journal"};
+    if (journal::journal_version(db) == 0) return core::Error{path + " is not a vigil journal"};
     return f(db);
-  } catch (const daemon::sqlite::Error& e) {
+  } catch (const journal::sqlite::Error& e) {
     return core::Error{"journal " + path + ": " + e.what(), "", core::ErrorCode::unavailable};
   }
 }
 
 }  // namespace
 
-core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordOptions& o, core::TimePoint now) {
   RecordConfig c;
   c.defaults = o;
@@ -74,9 +74,9 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
 
 namespace {
 
-core::Result<InfusionRecord> build_one(daemon::sqlite::Database& db, std::int64_t session,
+core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64_t session,
                                        const RecordConfig& config, core::TimePoint now) {
-  daemon::JournalReader reader{db};
+  journal::JournalReader reader{db};
   const auto s = reader.session(session);
   if (!s)
     return core::Error{"no session " + std::to_string(session) + " in the journal", "session",
@@ -183,12 +183,12 @@ SessionResponse response_of(const InfusionRecord& r) {
 
 }  // namespace
 
-core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordConfig& config, core::TimePoint now) {
   auto built = build_one(db, session, config, now);
   if (!built || built->patient_id.empty()) return built;
   InfusionRecord& rec = built.value();
-  daemon::JournalReader reader{db};
+  journal::JournalReader reader{db};
   for (const auto& s : reader.sessions())
     if (s.kind == "infusion" && s.patient_id == rec.patient_id && s.id != rec.session_id &&
         s.started < rec.started->time)
@@ -204,19 +204,19 @@ core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int
 core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
                                           const RecordOptions& options, core::TimePoint now) {
   return with_journal<InfusionRecord>(
-      journal, [&](daemon::sqlite::Database& db) { return build_record(db, session, options, now); });
+      journal, [&](journal::sqlite::Database& db) { return build_record(db, session, options, now); });
 }
 
 core::Result<InfusionRecord> build_record(const std::string& journal, std::int64_t session,
                                           const RecordConfig& config, core::TimePoint now) {
   return with_journal<InfusionRecord>(
-      journal, [&](daemon::sqlite::Database& db) { return build_record(db, session, config, now); });
+      journal, [&](journal::sqlite::Database& db) { return build_record(db, session, config, now); });
 }
 
 core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journal, const std::string& bed) {
   return with_journal<std::vector<SessionSummary>>(
-      journal, [&](daemon::sqlite::Database& db) -> core::Result<std::vector<SessionSummary>> {
-        daemon::JournalReader reader{db};
+      journal, [&](journal::sqlite::Database& db) -> core::Result<std::vector<SessionSummary>> {
+        journal::JournalReader reader{db};
         std::vector<SessionSummary> v;
         for (const auto& s : reader.sessions(bed))
           if (s.kind == "infusion") v.push_back({s, admission_around(reader, s)});

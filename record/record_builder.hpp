@@ -16,8 +16,8 @@ namespace vigil::record {
 
 // One line of `vigil-ctl sessions`: an infusion and the admission around it.
 struct SessionSummary {
-  daemon::SessionRecord infusion;
-  std::optional<daemon::SessionRecord> admission;
+  journal::SessionRecord infusion;
+  std::optional<journal::SessionRecord> admission;
 };
 
 // Errors say what is wrong: no such session, a session that is an
@@ -36,9 +36,9 @@ core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journ
 core::Result<std::int64_t> last_session(const std::string& journal, const std::string& bed);
 
 // The same on an open journal (tests, and the functions above).
-core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordOptions& options, core::TimePoint now);
-core::Result<InfusionRecord> build_record(daemon::sqlite::Database& db, std::int64_t session,
+core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordConfig& config, core::TimePoint now);
 
 }  // namespace vigil::record

@@ -209,10 +209,9 @@ int main(int argc, char** argv) {
                                               std::chrono::duration<double, std::milli>(anchor_ms))}
                                         : std::chrono::system_clock::now();
   // The clock file exists before any port: whoever waits for the ports finds it.
-  std::unique_ptr<drivers::DrillClockWriter> drill_clock;
+  std::unique_ptr<drill::DrillClockWriter> drill_clock;
   try {
-    if (!clock_file.empty())
-      drill_clock = std::make_unique<drivers::DrillClockWriter>(clock_file, wall_start);
+    if (!clock_file.empty()) drill_clock = std::make_unique<drill::DrillClockWriter>(clock_file, wall_start);
   } catch (const std::exception& e) {
     std::cerr << "vigil-sim: " << e.what() << "\n";
     return 1;

@@ -16,7 +16,7 @@
 namespace vigil::tools {
 namespace v1 = vigil::v1;
 using core::json_string;
-using daemon::MessageQuery;
+using journal::MessageQuery;
 
 namespace {
 
@@ -26,13 +26,13 @@ constexpr std::chrono::hours kWindow{1};
 core::TimePoint time_of(const v1::BusMessage& m) {
   switch (m.body_case()) {
     case v1::BusMessage::kObservation:
-      return daemon::from_proto(m.observation().received());
+      return wire::from_proto(m.observation().received());
     case v1::BusMessage::kAlarm:
-      return daemon::from_proto(m.alarm().time());
+      return wire::from_proto(m.alarm().time());
     case v1::BusMessage::kContext:
-      return daemon::from_proto(m.context().time());
+      return wire::from_proto(m.context().time());
     case v1::BusMessage::kLink:
-      return daemon::from_proto(m.link().time());
+      return wire::from_proto(m.link().time());
     default:
       return {};
   }
@@ -74,7 +74,7 @@ void write_csv_row(const v1::BusMessage& m, std::ostream& out) {
     const auto& o = m.observation();
     row += csv(o.bed()) + "," + std::to_string(o.seq()) + ",reading," + csv(o.device()) + "," + o.metric() +
            "," + number(o.value()) + "," + csv(o.unit()) + "," + quality_text(o.quality()) + "," +
-           (o.has_device_time() ? iso_time(daemon::from_proto(o.device_time())) : "") + ",,,,,,,,,,,";
+           (o.has_device_time() ? iso_time(wire::from_proto(o.device_time())) : "") + ",,,,,,,,,,,";
   } else if (m.has_alarm()) {
     const auto& a = m.alarm();
     row += csv(a.bed()) + "," + std::to_string(a.seq()) + ",alarm," + csv(a.device()) + "," + a.metric() +
@@ -107,7 +107,7 @@ std::string to_json(const google::protobuf::Message& m) {
   return text;
 }
 
-std::string session_json(const daemon::SessionRecord& s) {
+std::string session_json(const journal::SessionRecord& s) {
   return "{\"id\": " + std::to_string(s.id) + ", \"bed\": " + json_string(s.bed) +
          ", \"kind\": " + json_string(s.kind) + ", \"patient_id\": " + json_string(s.patient_id) +
          ", \"started\": " + json_string(iso_time(s.started)) +
@@ -121,12 +121,12 @@ struct Range {
   core::TimePoint from;
   core::TimePoint to;
   core::TimePoint walk_from;  // from, or the bed's first journalled message if later
-  std::optional<daemon::SessionRecord> session;
+  std::optional<journal::SessionRecord> session;
 };
 
 // Every message of the kinds asked for in the range, window by window, in stream order.
 template <class F>
-void for_each_message(daemon::JournalReader& r, const Range& range, std::set<std::string> kinds, F&& f) {
+void for_each_message(journal::JournalReader& r, const Range& range, std::set<std::string> kinds, F&& f) {
   for (auto start = range.walk_from; start < range.to; start += kWindow) {
     MessageQuery q;
     q.bed = range.bed;
@@ -138,7 +138,7 @@ void for_each_message(daemon::JournalReader& r, const Range& range, std::set<std
   }
 }
 
-core::Result<Range> resolve(daemon::JournalReader& r, const ExportRequest& req) {
+core::Result<Range> resolve(journal::JournalReader& r, const ExportRequest& req) {
   Range range;
   range.bed = req.bed;
   if (req.session) {
@@ -170,15 +170,15 @@ core::Result<Range> resolve(daemon::JournalReader& r, const ExportRequest& req) 
 }
 
 template <class F>
-auto with_journal(const std::string& path, F&& f) -> decltype(f(std::declval<daemon::JournalReader&>())) {
+auto with_journal(const std::string& path, F&& f) -> decltype(f(std::declval<journal::JournalReader&>())) {
   try {
-    daemon::sqlite::Database db{path, daemon::sqlite::Database::Mode::read_only};
+    journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
     db.exec("PRAGMA busy_timeout = 5000");
-    const int version = daemon::journal_version(db);
+    const int version = journal::journal_version(db);
     if (version == 0) return core::Error{path + " is not a vigil journal"};
-    daemon::JournalReader r{db};
+    journal::JournalReader r{db};
     return f(r);
-  } catch (const daemon::sqlite::Error& e) {
+  } catch (const journal::sqlite::Error& e) {
     return core::Error{"journal " + path + ": " + e.what()};
   }
 }
@@ -242,7 +242,7 @@ core::Result<core::TimePoint> parse_time(std::string_view text) {
 }
 
 core::Result<ExportSummary> export_journal(const ExportRequest& req, std::ostream& out) {
-  return with_journal(req.journal, [&](daemon::JournalReader& r) -> core::Result<ExportSummary> {
+  return with_journal(req.journal, [&](journal::JournalReader& r) -> core::Result<ExportSummary> {
     auto range = resolve(r, req);
     if (!range) return core::Error{range.error()};
     ExportSummary n;
@@ -281,15 +281,15 @@ core::Result<ExportSummary> export_journal(const ExportRequest& req, std::ostrea
   });
 }
 
-core::Result<std::vector<daemon::SessionRecord>> journal_sessions(const std::string& journal,
-                                                                  const std::string& bed) {
+core::Result<std::vector<journal::SessionRecord>> journal_sessions(const std::string& journal,
+                                                                   const std::string& bed) {
   return with_journal(journal,
-                      [&](daemon::JournalReader& r) -> core::Result<std::vector<daemon::SessionRecord>> {
+                      [&](journal::JournalReader& r) -> core::Result<std::vector<journal::SessionRecord>> {
                         return r.sessions(bed);
                       });
 }
 
-std::string format_sessions(const std::vector<daemon::SessionRecord>& sessions) {
+std::string format_sessions(const std::vector<journal::SessionRecord>& sessions) {
   std::string s;
   for (const auto& x : sessions) {
     s += std::to_string(x.id) + "  " + x.bed + "  " + x.kind + "  " +

@@ -35,9 +35,9 @@ struct ExportSummary {
 
 // Errors say what is wrong with the request or the journal.
 core::Result<ExportSummary> export_journal(const ExportRequest& request, std::ostream& out);
-core::Result<std::vector<daemon::SessionRecord>> journal_sessions(const std::string& journal,
-                                                                  const std::string& bed);
-std::string format_sessions(const std::vector<daemon::SessionRecord>& sessions);
+core::Result<std::vector<journal::SessionRecord>> journal_sessions(const std::string& journal,
+                                                                   const std::string& bed);
+std::string format_sessions(const std::vector<journal::SessionRecord>& sessions);
 
 // "2026-11-23T14:05:00Z", "...+01:00", or local time "2026-11-23 14:05[:00]", "2026-11-23".
 core::Result<core::TimePoint> parse_time(std::string_view text);

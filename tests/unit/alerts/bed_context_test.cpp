@@ -102,8 +102,7 @@ TEST_CASE("what is saved is restored, with the recent readings for a later basel
   REQUIRE(c.context.admit("p-1", ketamine_iv_adult_profile(), {}, {}, c.nurse, c.out));
   REQUIRE(c.context.start_infusion("ketamine", "0.5 mg/kg/h", {{Metric::spo2, 96}}, c.nurse, c.clock.now(),
                                    c.out));
-  BedState saved;
-  c.context.save(saved);
+  const SavedContext saved = c.context.save();
   BedContext restored{"bed-1", ketamine_iv_adult_profile(), 10min};
   c.clock.advance(7min);
   restored.restore(saved, ketamine_iv_adult_profile(), {}, std::nullopt, c.clock.now());

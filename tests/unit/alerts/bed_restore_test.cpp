@@ -41,7 +41,7 @@ BedAlarms restarted(const BedState& s, core::TimePoint now, BedOutput& out,
                     const std::vector<core::Observation>& recent = {}) {
   BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
   auto profile = ketamine_iv_adult_profile();
-  for (const auto& o : s.profile_changes) REQUIRE(apply_override(profile, o).ok());
+  for (const auto& o : s.context.profile_changes) REQUIRE(apply_override(profile, o).ok());
   bed.restore(s, profile, recent, std::nullopt, now, out);
   return bed;
 }

@@ -28,7 +28,7 @@ v1::BusMessage reading(std::uint64_t seq, double spo2, core::TimePoint t, bool a
   o.received = t;
   o.seq = seq;
   v1::BusMessage m;
-  *m.mutable_observation() = daemon::to_proto(o, false);
+  *m.mutable_observation() = wire::to_proto(o, false);
   return m;
 }
 
@@ -43,7 +43,7 @@ v1::BusMessage context(std::uint64_t seq, const std::string& what, const std::st
   c->set_patient_id("PAT-5");
   c->set_message(message);
   c->set_seq(seq);
-  daemon::set_time(c->mutable_time(), t);
+  wire::set_time(c->mutable_time(), t);
   return m;
 }
 
@@ -62,7 +62,7 @@ v1::BusMessage desaturation(std::uint64_t seq, v1::AlarmTransition tr, core::Tim
   a->set_active(tr == v1::RAISED);
   a->set_message("Severe desaturation: spo2 83 %, limit < 85");
   a->set_seq(seq);
-  daemon::set_time(a->mutable_time(), t);
+  wire::set_time(a->mutable_time(), t);
   return m;
 }
 
@@ -72,10 +72,10 @@ struct Morning {
   test::TempDir dir;
   std::string path = dir.file("journal.db");
   Morning() {
-    daemon::JournalOptions o;
+    journal::JournalOptions o;
     o.path = path;
     o.flush_interval = 20ms;
-    daemon::Journal j{o, [](const daemon::JournalWriterReport&) {}};
+    journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
     REQUIRE(j.open("d", T0));
     std::uint64_t seq = 0;
     v1::journal::BedState state;

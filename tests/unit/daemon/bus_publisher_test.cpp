@@ -67,8 +67,8 @@ TEST_CASE("The recent messages of a stream are kept for replay, the oldest dropp
   CHECK(bus.oldest_recent("bed-1") == 11);
   const auto after = bus.recent("bed-1", 100, 3);
   REQUIRE(after.size() == 3);
-  CHECK(seq_of(after[0]) == 101);
-  CHECK(seq_of(after[2]) == 103);
+  CHECK(wire::seq_of(after[0]) == 101);
+  CHECK(wire::seq_of(after[2]) == 103);
   CHECK(bus.recent("bed-1", BusPublisher::kRecent + 10, 5).empty());
   CHECK(bus.oldest_recent("bed-9") == 0);
 }

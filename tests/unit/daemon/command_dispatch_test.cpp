@@ -1,48 +1,23 @@
-// The daemon core driven in-process: a real VigilDaemon on inproc endpoints,
-// a journal in a temporary folder and the fake clock; commands go through
-// execute() as the command channel hands them over.
+// The command table of the daemon core, driven in-process (in_process_daemon.hpp).
 #include <doctest/doctest.h>
-#include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
 #include <cmath>
-#include <memory>
 #include <string>
 
-#include "daemon/config_loader.hpp"
-#include "daemon/vigil_daemon.hpp"
-#include "tests/unit/temp_dir.hpp"
+#include "tests/unit/daemon/in_process_daemon.hpp"
 
 using namespace vigil;
 namespace v1 = vigil::v1;
 
 namespace {
 
-struct Daemon {
-  test::TempDir dir;
-  boost::asio::io_context io;
-  core::ManualClock clock;
-  std::unique_ptr<daemon::VigilDaemon> vigild;
-
-  Daemon() {
-    spdlog::set_level(spdlog::level::off);
-    auto c = daemon::parse_config("journal_path: \"" + dir.file("journal.db") + "\"\n" +
-                                      R"(publish_endpoint: "inproc://dispatch-pub"
-command_endpoint: "inproc://dispatch-cmd"
-bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } }
+struct Daemon : test::InProcessDaemon {
+  Daemon()
+      : InProcessDaemon{
+            "dispatch",
+            R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } }
 bed { id: "bed-2" device { id: "mon" protocol: "hl7-mllp" path: "/nonexistent/vigil-unit-2" } })",
-                                  "unit.conf");
-    REQUIRE(c);
-    vigild = std::make_unique<daemon::VigilDaemon>(io, clock, c->config);
-    vigild->start();
-  }
-
-  v1::CommandReply run(v1::CommandRequest r, const std::string& actor = "nurse A") {
-    r.set_request_id("r-1");
-    r.set_actor(actor);
-    r.set_station("unit");
-    return vigild->execute(r);
-  }
+            "nurse A", "unit"} {}
 };
 
 v1::CommandRequest admit(const std::string& bed, const std::string& patient) {

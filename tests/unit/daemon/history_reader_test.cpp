@@ -41,9 +41,9 @@ void run_until(boost::asio::io_context& io, const std::optional<v1::CommandReply
 TEST_CASE("a history query is answered on the loop's thread, from the journal, with its request id") {
   test::TempDir dir;
   {
-    daemon::JournalOptions o;
+    journal::JournalOptions o;
     o.path = dir.file("journal.db");
-    daemon::Journal journal{o, [](const daemon::JournalWriterReport&) {}};
+    journal::Journal journal{o, [](const journal::JournalWriterReport&) {}};
     REQUIRE(journal.open("d1", T0));
     v1::BusMessage m;
     auto* a = m.mutable_alarm();

@@ -3,15 +3,11 @@
 // clock, the commands through execute(), what they said read back through
 // replay (the bus's own stream, as a station would see it).
 #include <doctest/doctest.h>
-#include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
-#include <memory>
 #include <string>
+#include <vector>
 
-#include "daemon/config_loader.hpp"
-#include "daemon/vigil_daemon.hpp"
-#include "tests/unit/temp_dir.hpp"
+#include "tests/unit/daemon/in_process_daemon.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;
@@ -19,31 +15,13 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-struct Ward {
-  test::TempDir dir;
-  boost::asio::io_context io;
-  core::ManualClock clock;
-  std::unique_ptr<daemon::VigilDaemon> vigild;
-
-  Ward() {
-    spdlog::set_level(spdlog::level::off);
-    auto c = daemon::parse_config("journal_path: \"" + dir.file("journal.db") + "\"\n" +
-                                      R"(publish_endpoint: "inproc://course-pub"
-command_endpoint: "inproc://course-cmd"
-bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } }
+struct Ward : test::InProcessDaemon {
+  Ward()
+      : InProcessDaemon{
+            "course",
+            R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } }
 bed { id: "bed-2" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit-2" } })",
-                                  "unit.conf");
-    REQUIRE(c);
-    vigild = std::make_unique<daemon::VigilDaemon>(io, clock, c->config);
-    vigild->start();
-  }
-
-  v1::CommandReply run(v1::CommandRequest r) {
-    r.set_request_id("r-1");
-    r.set_actor("nurse Ben");
-    r.set_station("station-2");
-    return vigild->execute(r);
-  }
+            "nurse Ben", "station-2"} {}
 
   // The context events on the bed's stream, as "what: new_value".
   std::vector<std::string> context(const std::string& bed) {

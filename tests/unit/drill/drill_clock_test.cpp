@@ -10,8 +10,8 @@ using namespace std::chrono_literals;
 TEST_CASE("a fast drill's time is the simulator's, and the simulator learns how far vigild has caught up") {
   const auto path = (std::filesystem::temp_directory_path() / "vigil-drill-clock-test").string();
   const core::TimePoint start{std::chrono::seconds{1'800'000'000}};
-  drivers::DrillClockWriter sim{path, start};
-  auto daemon = drivers::DrillClock::open(path, 20);
+  drill::DrillClockWriter sim{path, start};
+  auto daemon = drill::DrillClock::open(path, 20);
   REQUIRE_MESSAGE(daemon.ok(), (daemon.ok() ? "" : daemon.error()));
   auto& clock = **daemon;
   CHECK(clock.now() == start);
@@ -34,9 +34,9 @@ TEST_CASE("a file that is not a drill clock is refused") {
     std::fputs("hello, this is not a clock file", f);
     std::fclose(f);
   }
-  auto c = drivers::DrillClock::open(path, 20);
+  auto c = drill::DrillClock::open(path, 20);
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().find("is not a drill clock file") != std::string::npos);
-  CHECK_FALSE(drivers::DrillClock::open(path + ".missing", 20).ok());
+  CHECK_FALSE(drill::DrillClock::open(path + ".missing", 20).ok());
   std::filesystem::remove(path);
 }

@@ -8,6 +8,7 @@
 
 using namespace vigil;
 using namespace vigil::sim;
+using namespace vigil::drill;
 using namespace std::chrono_literals;
 
 namespace {

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 using namespace vigil;
-using namespace vigil::tools;
+using namespace vigil::drill;
 
 TEST_CASE("a ward becomes a drill config for vigild and matching devices for vigil-sim") {
   // "steady" brings an oximeter (masimo) and a monitor (hl7-mllp); bed-2's

@@ -2,8 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include "hl7out/mllp.hpp"
-
 using namespace vigil::hl7out;
 
 TEST_CASE("ACK: MSA-1 and MSA-2 are read; a reply without them is not an acknowledgement") {
@@ -27,19 +25,4 @@ TEST_CASE("ACK: MSA-1 and MSA-2 are read; a reply without them is not an acknowl
   CHECK(!parse_ack("MSH|^~\\&|A\rMSA|AA\r"));     // no MSA-2
   CHECK(!parse_ack("MSH||||\rMSA|AA|V1\r"));      // separators that make no sense
   CHECK(parse_ack("MSH|^~\\&|A\rMSA|AR|V1^x|why\r")->control_id == "V1");
-}
-
-TEST_CASE("MLLP: frames out and back, with noise and a split read") {
-  const std::string m = "MSH|^~\\&|A\rMSA|AA|V1\r";
-  const auto f = mllp_frame(m);
-  CHECK(f.front() == '\x0b');
-  CHECK(f.substr(f.size() - 2) == "\x1c\r");
-  MllpDeframer d;
-  d.feed("noise");
-  d.feed(f.substr(0, 5));
-  CHECK(!d.next());
-  d.feed(f.substr(5) + f);
-  CHECK(d.next() == m);
-  CHECK(d.next() == m);
-  CHECK(!d.next());
 }

@@ -8,7 +8,7 @@
 
 using namespace std::chrono_literals;
 using namespace vigil;
-using namespace vigil::daemon;
+using namespace vigil::journal;
 namespace v1 = vigil::v1;
 
 namespace {

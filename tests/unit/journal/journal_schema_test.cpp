@@ -7,7 +7,7 @@
 #include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
-using namespace vigil::daemon;
+using namespace vigil::journal;
 
 namespace {
 

@@ -5,23 +5,23 @@
 #include <doctest/doctest.h>
 
 using namespace vigil;
-using namespace vigil::daemon;
+using namespace vigil::journal;
 using namespace std::chrono_literals;
 using core::Metric;
 
 TEST_CASE("A bed state survives the trip through the journal's protobuf unchanged") {
   const core::TimePoint t{std::chrono::hours{24 * 365 * 56}};
   alerts::BedState s;
-  s.patient_id = "PAT-9";
-  s.profile = "ketamine-iv-adult";
-  s.profile_from_admission = true;
-  s.profile_changes.push_back(
+  s.context.patient_id = "PAT-9";
+  s.context.profile = "ketamine-iv-adult";
+  s.context.profile_from_admission = true;
+  s.context.profile_changes.push_back(
       {"desaturation", alerts::Priority::medium, 88.0, 20s, std::nullopt, "", "A. Diaz"});
-  s.profile_changes.push_back({"bp_surge", alerts::Priority::medium, std::nullopt, std::nullopt, false,
-                               "not for this patient", "A. Diaz"});
-  s.infusion = alerts::Infusion{t, "ketamine", "0.5 mg/kg over 40 min"};
-  s.baseline = {{Metric::nibp_systolic, 128}, {Metric::pulse_rate, 74}, {Metric::spo2, 97}};
-  s.baseline_source = "measured";
+  s.context.profile_changes.push_back({"bp_surge", alerts::Priority::medium, std::nullopt, std::nullopt,
+                                       false, "not for this patient", "A. Diaz"});
+  s.context.infusion = alerts::Infusion{t, "ketamine", "0.5 mg/kg over 40 min"};
+  s.context.baseline = {{Metric::nibp_systolic, 128}, {Metric::pulse_rate, 74}, {Metric::spo2, 97}};
+  s.context.baseline_source = "measured";
   core::DeviceConditions off;
   off.set(core::DeviceCondition::sensor_off);
   s.device_conditions["ox"] = off;
@@ -49,20 +49,20 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   s.alarms.push_back(a);
 
   const auto back = from_journal(to_journal("bed-1", s, true));
-  CHECK(back.patient_id == s.patient_id);
-  CHECK(back.profile == s.profile);
-  CHECK(back.profile_from_admission);
-  REQUIRE(back.profile_changes.size() == 2);
-  CHECK(back.profile_changes[0].threshold == 88.0);
-  CHECK(back.profile_changes[0].delay == core::Duration{20s});
-  CHECK(!back.profile_changes[0].enabled);
-  CHECK(back.profile_changes[1].enabled == false);
-  CHECK(!back.profile_changes[1].threshold);
-  REQUIRE(back.infusion);
-  CHECK(back.infusion->started == t);
-  CHECK(back.infusion->regimen == "0.5 mg/kg over 40 min");
-  CHECK(back.baseline == s.baseline);
-  CHECK(back.baseline_source == "measured");
+  CHECK(back.context.patient_id == s.context.patient_id);
+  CHECK(back.context.profile == s.context.profile);
+  CHECK(back.context.profile_from_admission);
+  REQUIRE(back.context.profile_changes.size() == 2);
+  CHECK(back.context.profile_changes[0].threshold == 88.0);
+  CHECK(back.context.profile_changes[0].delay == core::Duration{20s});
+  CHECK(!back.context.profile_changes[0].enabled);
+  CHECK(back.context.profile_changes[1].enabled == false);
+  CHECK(!back.context.profile_changes[1].threshold);
+  REQUIRE(back.context.infusion);
+  CHECK(back.context.infusion->started == t);
+  CHECK(back.context.infusion->regimen == "0.5 mg/kg over 40 min");
+  CHECK(back.context.baseline == s.context.baseline);
+  CHECK(back.context.baseline_source == "measured");
   CHECK(back.device_conditions.at("ox") == off);
   REQUIRE(back.alarms.size() == 1);
   const auto& b = back.alarms[0];

@@ -15,7 +15,7 @@
 #include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
-using namespace vigil::daemon;
+using namespace vigil::journal;
 using namespace std::chrono_literals;
 namespace v1 = vigil::v1;
 

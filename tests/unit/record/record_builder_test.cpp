@@ -33,7 +33,7 @@ core::TimePoint at(int minute, int second = 0) {
 }
 
 struct Writer {
-  daemon::Journal& j;
+  journal::Journal& j;
   std::uint64_t seq = 0;
   v1::journal::BedState state{};
 
@@ -119,10 +119,10 @@ struct Morning {
   // `second_visit`: the same patient back a week later, at 1 mg/kg (72 mg
   // over 40 min), peaking at 160/95, discharged.
   explicit Morning(bool discharge = true, bool course = false, bool second_visit = false) {
-    daemon::JournalOptions o;
+    journal::JournalOptions o;
     o.path = path;
     o.flush_interval = 20ms;
-    daemon::Journal j{o, [](const daemon::JournalWriterReport&) {}};
+    journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
     REQUIRE(j.open("d", T0));
     Writer w{j};
     visit(w, {}, discharge, course, {220, 120});
