@@ -99,7 +99,9 @@ double value_noise(core::Duration t, core::Duration knot, std::uint64_t seed, st
 // strength: how strong it is now comes in bursts of a few seconds.
 constexpr core::Duration kBurstKnot = std::chrono::milliseconds{1500};
 constexpr core::Duration kJerkKnot = std::chrono::milliseconds{50};  // electrode jerks, ~5-15 Hz
-constexpr double kWanderMv = 1.2, kJerkMv = 0.4, kMuscleMv = 0.2;
+// Electrode jerks as large as the R wave at the height of a burst, muscle
+// noise of +-0.4 mV: high-amplitude artefact, not a trace a nurse would trust.
+constexpr double kWanderMv = 1.2, kJerkMv = 0.8, kMuscleMv = 0.4;
 
 }  // namespace
 

@@ -236,12 +236,18 @@ TEST_CASE(
     loudest = std::max(loudest, largest(s, s + 1));
   }
   CHECK(loudest > 4 * quietest);
-  // Faded in: no step from one sample to the next at the onset beyond what the noise makes.
-  const auto onset = static_cast<std::size_t>(8.5 * 250);
-  for (std::size_t i = onset; i < onset + 250; ++i) {
-    CAPTURE(i);
-    CHECK(std::abs(artefact(i + 1) - artefact(i)) < 0.5);
-  }
+  // Faded in and out over half a second (125 samples): the patient's
+  // artefact times a level rising, then falling, in even steps.
+  auto faded = [&](std::size_t first, bool in) {
+    for (std::size_t k = 0; k < 150; ++k) {
+      CAPTURE(k);
+      const double step = std::min(1.0, static_cast<double>(k + 1) / 125);
+      const double level = in ? step : 1 - step;
+      CHECK(std::abs(artefact(first + k) - level * m.ecg_motion_artefact(k * 4ms + first * 4ms)) < 0.002);
+    }
+  };
+  faded(static_cast<std::size_t>(8.6 * 250), true);
+  faded(static_cast<std::size_t>(38.6 * 250), false);
   // Deterministic: the same patient and faults give the same samples.
   PatientModel again{Vitals{}, 4, regular()};
   CHECK(stream_hl7(again, 60s, 10s, 40s).mv == mv);
