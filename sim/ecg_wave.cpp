@@ -66,7 +66,7 @@ double flutter_wave(const FlutterWaves& w, core::Duration t) {
   return 0.15 - 0.3 * down;
 }
 
-// Uniform in [0, 1) from a hash of a number (a sample's time, a knot's
+// Uniform in [0, 1] from a hash of a number (a sample's time, a knot's
 // index), so that a sample has the same value however the stream is cut
 // into segments.
 double hashed_uniform(std::uint64_t n) {
@@ -74,7 +74,7 @@ double hashed_uniform(std::uint64_t n) {
   x ^= x >> 31;
   x *= 0xBF58476D1CE4E5B9ull;
   x ^= x >> 29;
-  return static_cast<double>(x % 10001) / 10001.0;
+  return static_cast<double>(x % 10001) / 10000.0;
 }
 
 // Amplifier noise, about 0.01 mV.
@@ -82,7 +82,7 @@ double noise(core::Duration t) {
   return 0.02 * (hashed_uniform(static_cast<std::uint64_t>(t.count())) - 0.5);
 }
 
-// A smooth random curve in [0, 1): uniform values at knots `knot` apart,
+// A smooth random curve in [0, 1]: uniform values at knots `knot` apart,
 // joined by cosine steps. `stream` keeps curves of one seed apart.
 double value_noise(core::Duration t, core::Duration knot, std::uint64_t seed, std::uint64_t stream) {
   const auto i = t / knot;

@@ -79,9 +79,11 @@ std::optional<FlutterWaves> BeatTrain::flutter_at(core::Duration t) const {
   return FlutterWaves{it->first, seconds(60.0 / std::clamp(it->second.atrial_rate, 200.0, 400.0))};
 }
 
-// The next conducted wave at least `ratio` waves after the beat before: on
-// the flutter's own grid, so that the waves keep their place before each QRS
-// (computed in whole ticks, so a long flutter does not drift off the grid).
+// The beat after `from`: the AV node passes the second (or, in variable
+// block, at random the fourth) flutter wave after the one it last passed.
+// On the flutter's own grid, so that the waves keep their place before each
+// QRS, also after a sinus beat; in whole ticks, so a long flutter does not
+// drift off it.
 core::Duration BeatTrain::flutter_beat(const Beat& from, const FlutterWaves& w) {
   const auto setting = in_force(flutter_changes_, from.t, Flutter{});
   const bool four =
