@@ -30,6 +30,10 @@ class SimulatedPatient {
   // is known only once the patient has lived kEcgDelay past t: devices draw it
   // that far behind their frame's time.
   virtual double ecg_lead_ii(core::Duration t) const = 0;
+  // What ECG electrodes pick up at t when the patient moves (baseline
+  // wander, electrode jerks, muscle noise), in mV: a device adds it to its
+  // ECG while its motion fault lasts.
+  virtual double ecg_motion_artefact(core::Duration t) const = 0;
 };
 
 constexpr core::Duration kEcgDelay = std::chrono::milliseconds{400};
@@ -66,6 +70,9 @@ struct DeviceState {
   bool booting = false;             // just restarted: no values yet
   std::optional<CuffReading> cuff;  // a cuff reading finished since the last frame
   bool waveforms = true;            // stream the waveforms the device can (ECG)
+  // Send the numbers the device shows; off, a device that streams a
+  // waveform sends it alone (an ECG without the monitor's own heart rate).
+  bool numerics = true;
   // For devices that stream a waveform or flag beats over the interval that
   // ends at t: the patient, and the device's own random generator, for
   // motion artefact on the waveform.

@@ -9,8 +9,15 @@
 //    a T wave that comes earlier at faster rates.
 //  - In atrial fibrillation there is no P wave: fibrillatory waves of about
 //    6 Hz and 0.05 mV run through the whole baseline instead.
+//  - In atrial flutter there is no P wave either: a sawtooth of flutter
+//    waves (negative in lead II, 0.3 mV) at the atrial rate, each QRS at the
+//    same place on it, since the AV node passes only whole waves.
 //  - A premature ventricular beat has no P wave, a wide (~140 ms)
 //    differently shaped QRS and a large T wave of the opposite direction.
+// Motion artefact (the patient moving, shivering) is drawn apart, for the
+// device whose electrodes move to add while they do: bursts of a few seconds
+// of baseline wander (up to about 1 mV, 0.4-1.7 Hz), electrode jerks (5-15 Hz,
+// the band a QRS detector listens to) and muscle noise.
 // Deterministic: the noise is a hash of the sample's time.
 #include "core/time.hpp"
 #include "drivers/simulated_device.hpp"
@@ -21,6 +28,9 @@ namespace vigil::sim {
 // The ECG at t in mV. Needs the beats up to t + kEcgLookahead (a P wave
 // starts before its QRS); devices draw it drivers::kEcgDelay behind.
 double ecg_sample(const BeatTrain& beats, core::Duration t, double resp_rate);
+
+// Motion artefact at t in mV, at full strength, for a patient's seed.
+double ecg_motion_artefact(core::Duration t, unsigned seed);
 
 constexpr core::Duration kEcgLookahead = std::chrono::milliseconds{300};
 static_assert(kEcgLookahead <= drivers::kEcgDelay);

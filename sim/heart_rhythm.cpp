@@ -42,6 +42,8 @@ const char* rhythm_name(Rhythm r) {
       return "sinus rhythm";
     case Rhythm::atrial_fibrillation:
       return "atrial fibrillation";
+    case Rhythm::atrial_flutter:
+      return "atrial flutter";
   }
   return "?";
 }
@@ -53,6 +55,7 @@ BeatTrain::BeatTrain(unsigned seed, double variability, double breathing_depth)
 
 void BeatTrain::set_rhythm(core::Duration at, Rhythm r) {
   rhythm_changes_[at] = r;
+  if (r == Rhythm::atrial_flutter) flutter_changes_.try_emplace(at);  // the typical flutter
 }
 void BeatTrain::set_ectopics(core::Duration at, double per_minute, Ectopy kind, bool pulse_deficit) {
   ectopic_changes_[at] = {per_minute, kind, pulse_deficit};
@@ -61,8 +64,35 @@ void BeatTrain::add_pause(core::Duration at, core::Duration length) {
   pauses_[at] = length;
 }
 
+void BeatTrain::set_flutter(core::Duration at, Flutter f) {
+  rhythm_changes_[at] = Rhythm::atrial_flutter;
+  flutter_changes_[at] = f;
+}
+
 Rhythm BeatTrain::rhythm_at(core::Duration t) const {
   return in_force(rhythm_changes_, t, Rhythm::sinus);
+}
+
+std::optional<FlutterWaves> BeatTrain::flutter_at(core::Duration t) const {
+  if (rhythm_at(t) != Rhythm::atrial_flutter) return std::nullopt;
+  const auto it = std::prev(flutter_changes_.upper_bound(t));
+  return FlutterWaves{it->first, seconds(60.0 / std::clamp(it->second.atrial_rate, 200.0, 400.0))};
+}
+
+// The beat after `from`: the AV node passes the second (or, in variable
+// block, at random the fourth) flutter wave after the one it last passed.
+// On the flutter's own grid, so that the waves keep their place before each
+// QRS, also after a sinus beat; in whole ticks, so a long flutter does not
+// drift off it.
+core::Duration BeatTrain::flutter_beat(const Beat& from, const FlutterWaves& w) {
+  const auto setting = in_force(flutter_changes_, from.t, Flutter{});
+  const bool four =
+      setting.block == FlutterBlock::variable && std::uniform_real_distribution<double>{0, 1}(rng_) < 0.5;
+  const auto earliest = from.t + (four ? 4 : 2) * w.cycle;
+  // earliest is past the first conducted wave: from.t is at or after the onset.
+  const auto first_qrs = w.onset + kFlutterConduction;
+  const auto waves = (earliest - first_qrs + w.cycle - core::Duration{1}) / w.cycle;
+  return first_qrs + waves * w.cycle;
 }
 
 double BeatTrain::sinus_interval(core::Duration at, double mean_s, double resp_rate) {
@@ -84,6 +114,11 @@ void BeatTrain::plan_next(const Beat& from, const Drive& d) {
   if (compensate_to_) {
     next_ = Beat{*compensate_to_, BeatKind::normal, *compensate_to_ - from.t};
     compensate_to_.reset();
+    return;
+  }
+  if (const auto flutter = flutter_at(from.t)) {
+    const auto t = flutter_beat(from, *flutter);
+    next_ = Beat{t, BeatKind::normal, t - from.t};
     return;
   }
   const double mean = 60.0 / std::clamp(d.heart_rate, 15.0, 300.0);

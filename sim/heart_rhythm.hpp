@@ -2,9 +2,9 @@
 // The heartbeat as a train of beat times: sinus rhythm with the beat-to-beat
 // variability of an adult at rest (breathing and slower waves, a little
 // jitter), atrial fibrillation with irregularly irregular intervals,
-// premature (ectopic) beats: ventricular ones with their compensatory pause,
-// at random or in strict bigeminy, and atrial ones that reset the sinus
-// node; and pauses.
+// atrial flutter (the ventricles follow every second flutter wave, or a
+// varying 2:1 / 4:1 share of them), premature (ectopic) beats: ventricular ones with their compensatory
+// pause, at random or in strict bigeminy, and atrial ones that reset the sinus node; and pauses.
 //
 // Deterministic from its seed, whatever the steps it is advanced by: every
 // beat is computed from the beat before it and from what was in force at
@@ -19,8 +19,27 @@
 
 namespace vigil::sim {
 
-enum class Rhythm { sinus, atrial_fibrillation };
+enum class Rhythm { sinus, atrial_fibrillation, atrial_flutter };
 const char* rhythm_name(Rhythm r);
+
+// Atrial flutter: one macro-reentrant circuit drives the atria at about
+// 300 /min, too fast for the AV node to pass every wave. With 2:1 block the
+// ventricles follow every second wave (a regular ~150 /min, the classic
+// flutter that hides as a sinus tachycardia); with variable block the node
+// passes every second or every fourth wave at random, so the intervals are
+// irregular, but always whole multiples of the flutter cycle.
+enum class FlutterBlock { two_to_one, variable };
+struct Flutter {
+  double atrial_rate = 300;  // /min
+  FlutterBlock block = FlutterBlock::two_to_one;
+};
+// Where the flutter waves in force fall: one every `cycle` from `onset` on.
+struct FlutterWaves {
+  core::Duration onset{};
+  core::Duration cycle{};
+};
+// From a flutter wave to the QRS it is conducted to.
+constexpr core::Duration kFlutterConduction = std::chrono::milliseconds{240};
 
 enum class BeatKind { normal, ectopic, atrial_premature };
 
@@ -55,7 +74,11 @@ class BeatTrain {
   // respiratory sinus arrhythmia).
   BeatTrain(unsigned seed, double variability, double breathing_depth = 0.035);
 
+  // Atrial flutter this way is Flutter{}'s: 300 /min, 2:1 block.
   void set_rhythm(core::Duration at, Rhythm r);
+  // Atrial flutter from `at` (another rhythm ends it). Ectopic beats are not
+  // drawn while it lasts.
+  void set_flutter(core::Duration at, Flutter f);
   // per_minute is ignored for bigeminy (every other beat) but for 0, which stops it.
   void set_ectopics(core::Duration at, double per_minute, Ectopy kind = Ectopy::ventricular,
                     bool pulse_deficit = false);
@@ -73,16 +96,19 @@ class BeatTrain {
   // (of the beats that reach the finger, for an oximeter's pulse rate).
   std::optional<double> shown_rate(core::Duration t, std::size_t n = 8, bool perfused_only = false) const;
   Rhythm rhythm_at(core::Duration t) const;
+  std::optional<FlutterWaves> flutter_at(core::Duration t) const;
 
  private:
   void plan_next(const Beat& from, const Drive& d);
   double sinus_interval(core::Duration at, double mean_s, double resp_rate);
   double af_interval(double mean_s);
+  core::Duration flutter_beat(const Beat& from, const FlutterWaves& w);
 
   std::mt19937 rng_;
   double variability_;
   double breathing_depth_;
   std::map<core::Duration, Rhythm> rhythm_changes_;
+  std::map<core::Duration, Flutter> flutter_changes_;
   struct EctopySetting {
     double per_minute = 0;
     Ectopy kind = Ectopy::ventricular;

@@ -83,6 +83,7 @@ void Vitals::set(Param p, double v) {
 
 PatientModel::PatientModel(Vitals baseline, unsigned seed, ModelSettings settings)
     : baseline_{baseline},
+      seed_{seed},
       settings_{settings},
       beats_{seed, settings.variability, settings.breathing_depth} {}
 
@@ -194,6 +195,10 @@ std::optional<core::Duration> PatientModel::last_pulse(core::Duration t) const {
 
 double PatientModel::ecg_lead_ii(core::Duration t) const {
   return ecg_sample(beats_, t, value(Param::resp_rate, t));
+}
+
+double PatientModel::ecg_motion_artefact(core::Duration t) const {
+  return sim::ecg_motion_artefact(t, seed_);
 }
 
 }  // namespace vigil::sim

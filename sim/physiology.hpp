@@ -68,6 +68,7 @@ class PatientModel final : public drivers::SimulatedPatient {
   // No breathing from `at` for `length`: SpO2 falls after the reserve, and recovers.
   void apnoea(core::Duration at, core::Duration length, ApnoeaResponse r = {});
   void set_rhythm(core::Duration at, Rhythm r) { beats_.set_rhythm(at, r); }
+  void set_flutter(core::Duration at, Flutter f) { beats_.set_flutter(at, f); }
   void set_ectopics(core::Duration at, double per_minute, Ectopy kind = Ectopy::ventricular,
                     bool pulse_deficit = false) {
     beats_.set_ectopics(at, per_minute, kind, pulse_deficit);
@@ -94,6 +95,7 @@ class PatientModel final : public drivers::SimulatedPatient {
   // Lead II (sim/ecg_wave.hpp): a P wave before each conducted beat,
   // fibrillatory waves instead in AF, a wide QRS for a ventricular beat.
   double ecg_lead_ii(core::Duration t) const override;
+  double ecg_motion_artefact(core::Duration t) const override;
   const ModelSettings& settings() const { return settings_; }
 
  private:
@@ -106,6 +108,7 @@ class PatientModel final : public drivers::SimulatedPatient {
   double value(Param p, core::Duration t) const;
 
   Vitals baseline_;
+  unsigned seed_;
   ModelSettings settings_;
   std::map<Param, std::vector<Ramp>> ramps_;
   BeatTrain beats_;

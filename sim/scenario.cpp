@@ -157,6 +157,24 @@ void parse_rate_change(LineParser& p, ScenarioEvent& e, core::Duration default_o
   e.changes.push_back(c);
 }
 
+// After "start atrial flutter": "[at 300/min] [with 2:1 block | with variable block]",
+// the rate being the flutter waves' (atrial) rate.
+void parse_flutter(LineParser& p, Flutter& f) {
+  if (p.accept("at")) {
+    const int col = p.column();
+    f.atrial_rate = p.number();
+    if (f.atrial_rate < 240 || f.atrial_rate > 350)
+      p.fail_at(col, "atrial flutter: an atrial (flutter wave) rate of 240-350 /min is expected");
+  }
+  if (!p.accept("with")) return;
+  const int col = p.column();
+  const std::string block = p.word();
+  if (block != "2:1" && block != "variable")
+    p.fail_at(col, "expected '2:1' or 'variable' (block), found '" + block + "'");
+  f.block = block == "2:1" ? FlutterBlock::two_to_one : FlutterBlock::variable;
+  p.expect("block");
+}
+
 // The rest of the line as written (commas and capitals kept), for staff's free text.
 std::string rest_of_line(LineParser& p, const std::string& line) {
   const int col = p.column();
@@ -197,7 +215,16 @@ void parse_dose(LineParser& p, ScenarioEvent& e) {
 void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
   const int col = p.column();
   const std::string what = p.word();
-  if (what == "atrial" || what == "af") {
+  if (what == "atrial" && p.peek() != "fibrillation" && p.peek() != "flutter")
+    p.fail("expected 'fibrillation' or 'flutter'" + p.found());
+  if (what == "atrial" && p.accept("flutter")) {
+    e.rhythm = start ? Rhythm::atrial_flutter : Rhythm::sinus;
+    if (start) {
+      parse_flutter(p, e.flutter);
+    } else {
+      parse_rate_change(p, e, std::chrono::seconds{30});
+    }
+  } else if (what == "atrial" || what == "af") {
     if (what == "atrial") p.expect("fibrillation");
     e.rhythm = start ? Rhythm::atrial_fibrillation : Rhythm::sinus;
     // AF sets in within a few beats; sinus rhythm returns more gradually.
@@ -242,7 +269,8 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     e.apnoea = p.span();
   } else {
     p.fail_at(col, std::string{"expected what to "} + (start ? "start" : "stop") +
-                       " (atrial fibrillation, ectopic beats, bigeminy, premature atrial beats, infusion" +
+                       " (atrial fibrillation, atrial flutter, ectopic beats, bigeminy, premature atrial "
+                       "beats, infusion" +
                        (start ? "" : ", breathing") + "), found '" + what + "'");
   }
 }
@@ -483,8 +511,10 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
       } else if (first == "waveforms:") {
         const int col = p.column();
         const std::string v = p.word();
-        if (v != "on" && v != "off") p.fail_at(col, "expected 'on' or 'off', found '" + v + "'");
-        s.waveforms = v == "on";
+        if (v != "on" && v != "off" && v != "only")
+          p.fail_at(col, "expected 'on', 'off' or 'only', found '" + v + "'");
+        s.waveforms = v != "off";
+        s.numerics = v != "only";
       } else if (first == "oximeter") {
         // "oximeter delay 10 s averaging 8 s", either part optional
         if (p.done()) p.fail("expected 'delay' or 'averaging' after 'oximeter'");

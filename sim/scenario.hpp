@@ -86,7 +86,8 @@ struct ScenarioEvent {
   std::string text;                  // the line as written, for reports
   std::vector<ParamChange> changes;  // vital-sign ramps
   std::optional<Surge> surge;
-  std::optional<Rhythm> rhythm;            // start or stop atrial fibrillation
+  std::optional<Rhythm> rhythm;            // start atrial fibrillation or flutter, or stop either
+  Flutter flutter;                         // with "start atrial flutter"
   std::optional<double> ectopics_per_min;  // 0 stops them
   Ectopy ectopy = Ectopy::ventricular;
   bool pulse_deficit = false;            // the premature ventricular beats give no pulse
@@ -132,6 +133,9 @@ struct Scenario {
   // Devices that can stream waveforms (an HL7 monitor's ECG) do so unless a
   // scenario says "waveforms: off".
   bool waveforms = true;
+  // "waveforms: only": those devices send the waveform alone, without their
+  // numbers, so the heart rate is only what vigild derives from the ECG.
+  bool numerics = true;
   std::vector<ScenarioDevice> devices;
   std::vector<ScenarioEvent> events;  // in time order
   std::vector<Expectation> expectations;

@@ -80,7 +80,10 @@ void SimBed::apply(const ScenarioEvent& e) {
     if (c.hold) model_.ramp(c.param, before, e.at + c.over + *c.hold, c.return_over);
   }
   if (e.surge) model_.surge(e.surge->systolic, e.surge->diastolic, e.at, e.surge->over);
-  if (e.rhythm) model_.set_rhythm(e.at, *e.rhythm);
+  if (e.rhythm == Rhythm::atrial_flutter)
+    model_.set_flutter(e.at, e.flutter);
+  else if (e.rhythm)
+    model_.set_rhythm(e.at, *e.rhythm);
   if (e.ectopics_per_min) model_.set_ectopics(e.at, *e.ectopics_per_min, e.ectopy, e.pulse_deficit);
   if (e.pause) model_.add_pause(e.at, *e.pause);
   if (e.apnoea) model_.apnoea(e.at, *e.apnoea);
@@ -160,6 +163,7 @@ void SimBed::emit(Device& d, core::Duration t) {
   s.patient = &model_;
   s.rng = &d.rng;
   s.waveforms = scenario_.waveforms;
+  s.numerics = scenario_.numerics;
   if (s.motion) {
     // A moving finger: the oximeter's numbers wander (a false dip, a jumpy
     // rate); devices that can tell flag them, others cannot.

@@ -5,7 +5,9 @@
 // 1 s segments at 250 /s, one message a second (the numerics ride in every
 // fifth). The ECG is drawn kEcgDelay behind the patient's time (as a gateway
 // buffers), stops while the monitor restarts, and after a silence resumes
-// with the last second rather than the whole gap.
+// with the last second rather than the whole gap. While its motion fault
+// lasts the ECG carries the patient's motion artefact, faded in and out over
+// half a second (electrodes do not start moving at a segment's edge).
 #include <algorithm>
 
 #include "drivers/hl7/hl7_message.hpp"
@@ -21,6 +23,7 @@ constexpr double kEcgRateHz = 250;
 constexpr core::Duration kSamplePeriod = std::chrono::milliseconds{4};  // 1 / 250 Hz
 constexpr core::Duration kSegment = std::chrono::seconds{1};
 constexpr std::uint32_t kEcgLeadII = 131330;  // MDC_ECG_ELEC_POTL_II
+constexpr double kMotionFadePerSample = 1 / (0.5 * kEcgRateHz);
 
 class Hl7Device final : public SimulatedDevice {
  public:
@@ -28,7 +31,7 @@ class Hl7Device final : public SimulatedDevice {
   bool measures_nibp() const override { return true; }
 
   std::string frame(const DeviceState& s) override {
-    const bool numerics = frames_++ % kNumericsEvery == 0;
+    const bool numerics = frames_++ % kNumericsEvery == 0 && s.numerics;
     if (s.cuff) cuff_ = s.cuff;  // goes out with the next numerics
     auto ecg = ecg_segment(s);
     if (!numerics && !ecg) return {};
@@ -69,8 +72,13 @@ class Hl7Device final : public SimulatedDevice {
     w.label = "ECG II";
     w.sampling_hz = kEcgRateHz;
     w.first_sample_time = s.wall - s.t + next_sample_;
-    for (; next_sample_ < until; next_sample_ += kSamplePeriod)
-      w.samples.push_back(static_cast<float>(s.patient->ecg_lead_ii(next_sample_)));
+    const double motion_target = s.motion ? 1 : 0;
+    for (; next_sample_ < until; next_sample_ += kSamplePeriod) {
+      motion_ += std::clamp(motion_target - motion_, -kMotionFadePerSample, kMotionFadePerSample);
+      double mv = s.patient->ecg_lead_ii(next_sample_);
+      if (motion_ > 0) mv += motion_ * s.patient->ecg_motion_artefact(next_sample_);
+      w.samples.push_back(static_cast<float>(mv));
+    }
     if (w.samples.empty()) return std::nullopt;
     return w;
   }
@@ -100,6 +108,7 @@ class Hl7Device final : public SimulatedDevice {
   unsigned frames_ = 0;
   std::optional<CuffReading> cuff_;
   core::Duration next_sample_{};  // patient time of the next ECG sample
+  double motion_ = 0;             // how much of the motion artefact the ECG carries, 0-1
   MllpDeframer deframer_;
   std::optional<std::string> warning_;
 };

@@ -10,7 +10,9 @@ report counts was published, every message is marked as a drill.
 Where the monitor streams its ECG (the HL7 beds), vigild's QRS detector runs
 in the drill: its derived heart rate (device "monitor:ecg") is on the bus,
 and the AF of af-ecg is named from the ECG ("AF with rapid ventricular
-response"), not only as an irregular pulse.
+response"), not only as an irregular pulse. In ecg-tachycardia the monitor
+sends no numbers of its own: the tachycardia alarm must come from that
+derived rate, and say so in its device.
 
 A rhythm expectation on a bed whose devices give vigild no beat timing is
 reported as not judged (no beat source); the test prints those.
@@ -78,12 +80,21 @@ def main():
     check(marked and all(marked), f"{marked.count(False)} of {len(marked)} bus messages lack the drill mark")
     check(report["not_marked_drill"] == 0 and report["sequence_gaps"] == 0, "the runner saw every message, marked")
     # The ECG path ran: derived rates on the ECG beds, and AF worded from the ECG.
+    ecg_beds = ("af-ecg", "sinus-arrhythmia", "atrial-flutter", "atrial-flutter-variable", "ecg-motion-artefact",
+                "ecg-tachycardia")
     for bed in report["beds"]:
-        if bed["scenario"] not in ("af-ecg", "sinus-arrhythmia"):
+        if bed["scenario"] not in ecg_beds:
             continue
         rates = [m.observation for m in bus.of_kind("observation", bed["bed"])
                  if m.observation.device == "monitor:ecg" and m.observation.mdc_code == 147842]
         check(len(rates) > 10, f"{bed['scenario']}: vigild derived {len(rates)} heart rates from the ECG")
+        if bed["scenario"] == "ecg-tachycardia":
+            own = [m.observation for m in bus.of_kind("observation", bed["bed"]) if m.observation.device == "monitor"]
+            check(not own, f"ecg-tachycardia: the monitor should send no numbers, it sent {len(own)}")
+            tachy = [m.alarm for m in bus.of_kind("alarm", bed["bed"]) if m.alarm.condition == "tachycardia"]
+            check(tachy and all(a.device == "monitor:ecg" for a in tachy),
+                  "ecg-tachycardia: the tachycardia alarm should come from the derived ECG rate (monitor:ecg): "
+                  + str([(a.device, a.message) for a in tachy]))
         af = [a["message"] for a in bed["alarms"] if a["condition"] == "atrial_fibrillation"]
         if bed["scenario"] == "af-ecg":
             check(len(af) == 1 and af[0].startswith("AF with rapid ventricular response"),

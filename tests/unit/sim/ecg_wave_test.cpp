@@ -166,3 +166,133 @@ TEST_CASE("the HL7 monitor streams lead II in contiguous 1 s segments at 250 /s,
   for (std::size_t k = 0; k < w.samples.size(); k += 25)
     CHECK(std::abs(w.samples[k] - m.ecg_lead_ii(t0 + k * 4ms)) < 0.001);  // written with 3 decimals
 }
+
+namespace {
+
+// Every sample the HL7 monitor streams from 0 to `until`, its motion fault on
+// over [motion_from, motion_to), against the patient's clean lead II.
+struct Streamed {
+  std::vector<double> mv, clean;  // one per 4 ms sample, from patient time 0
+};
+Streamed stream_hl7(PatientModel& m, core::Duration until, core::Duration motion_from,
+                    core::Duration motion_to, bool numerics = true, std::size_t* readings = nullptr) {
+  auto device = drivers::make_simulated_device("hl7-mllp");
+  auto session = drivers::find_protocol("hl7-mllp")->make_session();
+  std::mt19937 rng{1};
+  const core::TimePoint wall_start{std::chrono::seconds{1'700'000'000}};
+  Streamed out;
+  for (auto t = 0s; t <= until; t += 1s) {
+    m.advance(t);
+    drivers::DeviceState s;
+    s.t = t;
+    s.wall = wall_start + t;
+    s.vitals = m.measured(t, 0, rng);
+    s.patient = &m;
+    s.rng = &rng;
+    s.motion = t >= motion_from && t < motion_to;
+    s.numerics = numerics;
+    const std::string bytes = device->frame(s);
+    drivers::DecodeOutput decoded;
+    session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), decoded);
+    if (readings) *readings += decoded.readings.size();
+    for (const auto& w : decoded.waveforms) {
+      auto at = *w.first_sample_time - wall_start;
+      for (const float v : w.samples) {
+        out.mv.push_back(v);
+        out.clean.push_back(m.ecg_lead_ii(at));
+        at += 4ms;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "motion on the HL7 monitor puts bursts of wander and noise on its ECG, faded in and out, and "
+    "only while it lasts") {
+  PatientModel m{Vitals{}, 4, regular()};
+  // Motion from 10 s to 40 s of the monitor's frames: its ECG runs kEcgDelay behind.
+  const auto streamed = stream_hl7(m, 60s, 10s, 40s);
+  const auto& mv = streamed.mv;
+  REQUIRE(mv.size() > 250 * 55);
+  auto artefact = [&](std::size_t i) { return mv[i] - streamed.clean[i]; };
+  auto largest = [&](double from_s, double to_s) {
+    double big = 0;
+    for (auto i = static_cast<std::size_t>(from_s * 250); i < static_cast<std::size_t>(to_s * 250); ++i)
+      big = std::max(big, std::abs(artefact(i)));
+    return big;
+  };
+  // Sample i is the patient's ECG at i * 4 ms. A frame at t sends the second
+  // up to t - kEcgDelay, so the frames from 10 s to 39 s carry 8.6 s to 38.6 s.
+  CHECK(largest(0, 8.5) < 0.002);    // written with 3 decimals
+  CHECK(largest(39.2, 58) < 0.002);  // gone after the half-second fade
+  CHECK(largest(9, 38) > 0.8);       // bursts of up to a millivolt or more
+  // In bursts: within the fault some seconds are far quieter than others.
+  double quietest = 1e9, loudest = 0;
+  for (double s = 9; s < 38; s += 1) {
+    quietest = std::min(quietest, largest(s, s + 1));
+    loudest = std::max(loudest, largest(s, s + 1));
+  }
+  CHECK(loudest > 4 * quietest);
+  // Faded in and out over half a second (125 samples): the patient's
+  // artefact times a level rising, then falling, in even steps.
+  auto faded = [&](std::size_t first, bool in) {
+    for (std::size_t k = 0; k < 150; ++k) {
+      CAPTURE(k);
+      const double step = std::min(1.0, static_cast<double>(k + 1) / 125);
+      const double level = in ? step : 1 - step;
+      CHECK(std::abs(artefact(first + k) - level * m.ecg_motion_artefact(k * 4ms + first * 4ms)) < 0.002);
+    }
+  };
+  faded(static_cast<std::size_t>(8.6 * 250), true);
+  faded(static_cast<std::size_t>(38.6 * 250), false);
+  // Deterministic: the same patient and faults give the same samples.
+  PatientModel again{Vitals{}, 4, regular()};
+  CHECK(stream_hl7(again, 60s, 10s, 40s).mv == mv);
+}
+
+TEST_CASE("with 'waveforms: only' the HL7 monitor streams its ECG without a number of its own") {
+  PatientModel m{Vitals{}, 2, regular()};
+  std::size_t readings = 0;
+  const auto streamed = stream_hl7(m, 20s, 0s, 0s, false, &readings);
+  CHECK(readings == 0);
+  CHECK(streamed.mv.size() > 250 * 18);
+}
+
+TEST_CASE("atrial flutter draws a sawtooth at the atrial rate instead of P waves") {
+  PatientModel m{Vitals{}, 6, regular()};
+  m.set_flutter(30s, {300, FlutterBlock::variable});
+  m.advance(90s);
+  // 4:1 conduction leaves 0.8 s between beats: from 0.4 s after a beat (its
+  // T wave over) to 0.75 s (before the next QRS) only flutter waves, one
+  // every 0.2 s, on the breathing-paced baseline.
+  int long_intervals = 0;
+  double smallest_swing = 1e9;
+  for (const auto& b : m.beats().between(32s, 88s)) {
+    if (b.rr < 700ms) continue;
+    ++long_intervals;
+    const auto from = b.t - b.rr + 400ms;
+    double lo = 1e9, hi = -1e9;
+    for (auto t = from; t < from + 150ms; t += 4ms) {
+      CAPTURE(core::to_seconds(t));
+      lo = std::min(lo, m.ecg_lead_ii(t));
+      hi = std::max(hi, m.ecg_lead_ii(t));
+      CHECK(std::abs(m.ecg_lead_ii(t) - m.ecg_lead_ii(t + 200ms)) < 0.06);  // one wave per 0.2 s
+    }
+    smallest_swing = std::min(smallest_swing, hi - lo);
+  }
+  CHECK(long_intervals > 10);
+  CHECK(smallest_swing > 0.18);  // three quarters of a 0.3 mV wave
+  // In sinus rhythm the same quiet stretch is flat but for the breathing baseline.
+  for (const auto& b : m.beats().between(5s, 28s)) {
+    CHECK(bump(m, b, -0.2, -0.12) > 0.1);  // the P wave
+    double lo = 1e9, hi = -1e9;
+    for (auto t = b.t + 450ms; t < b.t + 550ms; t += 4ms) {
+      lo = std::min(lo, m.ecg_lead_ii(t));
+      hi = std::max(hi, m.ecg_lead_ii(t));
+    }
+    CHECK(hi - lo < 0.06);
+  }
+}

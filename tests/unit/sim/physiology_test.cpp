@@ -288,3 +288,51 @@ TEST_CASE("premature atrial beats come at 70 % of the interval and the sinus nod
   CHECK(premature < 90);
   CHECK(m.shown(300s).pulse_rate == m.shown(300s).heart_rate);  // every beat reaches the finger
 }
+
+TEST_CASE("atrial flutter with 2:1 block: a regular ventricular rate of half the atrial rate") {
+  PatientModel m{Vitals{}, 3};
+  m.set_flutter(60s, {310, FlutterBlock::two_to_one});
+  m.set_rhythm(180s, Rhythm::sinus);
+  m.advance(200s);
+  CHECK(m.beats().rhythm_at(61s) == Rhythm::atrial_flutter);
+  CHECK(m.beats().rhythm_at(181s) == Rhythm::sinus);
+  const auto cycle = std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(60.0 / 310));
+  const auto beats = m.beats().between(62s, 178s);
+  REQUIRE(beats.size() > 280);
+  for (const auto& b : beats) {
+    CAPTURE(core::to_seconds(b.t));
+    CHECK(b.rr == 2 * cycle);
+    CHECK(b.kind == BeatKind::normal);
+  }
+  CHECK(m.shown(120s).heart_rate == doctest::Approx(155).epsilon(0.001));
+}
+
+TEST_CASE(
+    "atrial flutter with variable block: 2:1 and 4:1 at random, every beat on the flutter waves' grid") {
+  PatientModel m{Vitals{}, 3};
+  m.set_flutter(60s, {300, FlutterBlock::variable});
+  m.advance(300s);
+  const auto waves = m.beats().flutter_at(100s);
+  REQUIRE(waves);
+  CHECK(waves->onset == 60s);
+  CHECK(waves->cycle == 200ms);
+  int two = 0, four = 0;
+  for (const auto& b : m.beats().between(62s, 300s)) {
+    CAPTURE(core::to_seconds(b.t));
+    CHECK((b.t - waves->onset - kFlutterConduction) % waves->cycle == core::Duration{});
+    two += b.rr == 400ms;
+    four += b.rr == 800ms;
+  }
+  CHECK(two > 100);
+  CHECK(four > 100);
+  const auto rate = m.shown(200s).heart_rate;
+  CHECK(rate > 60);
+  CHECK(rate < 150);
+}
+
+TEST_CASE("atrial flutter set as a plain rhythm is the typical one: 300 /min with 2:1 block") {
+  PatientModel m{Vitals{}, 3};
+  m.set_rhythm(30s, Rhythm::atrial_flutter);
+  m.advance(90s);
+  for (const auto& b : m.beats().between(32s, 90s)) CHECK(b.rr == 400ms);
+}

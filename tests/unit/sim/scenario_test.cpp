@@ -145,6 +145,40 @@ expect high atrial_fibrillation between 12:30 and 13:30
   CHECK(s->expectations[0].condition == "atrial_fibrillation");
 }
 
+TEST_CASE("atrial flutter, motion on the ECG and an ECG without numbers read as written") {
+  auto s = parse_scenario(R"(waveforms: only
+device monitor hl7-mllp
+at 1:00 start atrial flutter at 310/min with 2:1 block
+at 2:00 stop atrial flutter at 80/min over 30 s
+at 3:00 start atrial flutter with variable block
+at 3:30 Start Atrial Flutter
+at 4:00 motion monitor for 45 s
+)",
+                          "flutter.scn");
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
+  CHECK(s->waveforms);
+  CHECK_FALSE(s->numerics);
+  REQUIRE(s->events.size() == 5);
+  const auto& e = s->events;
+  CHECK(e[0].rhythm == Rhythm::atrial_flutter);
+  CHECK(e[0].flutter.atrial_rate == 310);
+  CHECK(e[0].flutter.block == FlutterBlock::two_to_one);
+  CHECK(e[0].changes.empty());  // the flutter waves set the rate
+  CHECK(e[1].rhythm == Rhythm::sinus);
+  REQUIRE(e[1].changes.size() == 1);
+  CHECK(e[1].changes[0].target == 80);
+  CHECK(e[1].changes[0].over == 30s);
+  CHECK(e[2].flutter.block == FlutterBlock::variable);
+  CHECK(e[2].flutter.atrial_rate == 300);
+  CHECK(e[3].flutter.block == FlutterBlock::two_to_one);  // the default
+  CHECK(e[4].fault == FaultKind::motion);
+  CHECK(e[4].device == "monitor");
+  CHECK(e[4].fault_for == 45s);
+  auto plain = parse_scenario("waveforms: on\n", "plain.scn");
+  REQUIRE(plain.ok());
+  CHECK(plain->numerics);
+}
+
 TEST_CASE("the nurse's scripted actions keep their free text as written") {
   auto s = parse_scenario(R"(at 2:00 start infusion ketamine 0.5 mg/kg for 72 kg over 40 min
 at 2:30 start infusion 36 mg over 1:00:00
@@ -210,7 +244,13 @@ TEST_CASE("errors in the new lines name the line and column too") {
   const Case cases[] = {
       {"at 1:00 surge to 220\n", "drill.scn:1:18: expected a blood pressure like 220/120, found '220'"},
       {"at 1:00 surge to 120/220\n", "drill.scn:1:18: blood pressure 120/220 is not plausible"},
-      {"at 1:00 start atrial flutter\n", "drill.scn:1:22: expected 'fibrillation', found 'flutter'"},
+      {"at 1:00 start atrial flicker\n",
+       "drill.scn:1:22: expected 'fibrillation' or 'flutter', found 'flicker'"},
+      {"at 1:00 start atrial flutter with 3:1 block\n",
+       "drill.scn:1:35: expected '2:1' or 'variable' (block)"},
+      {"at 1:00 start atrial flutter at 150/min\n",
+       "drill.scn:1:33: atrial flutter: an atrial (flutter wave) rate"},
+      {"waveforms: sometimes\n", "drill.scn:1:12: expected 'on', 'off' or 'only', found 'sometimes'"},
       {"at 1:00 start af at 400/min\n", "drill.scn:1:21: a heart rate of 20-250 /min is expected"},
       {"at 1:00 start dancing\n", "drill.scn:1:15: expected what to start"},
       {"at 1:00 pause for 2 min\n", "drill.scn:1:19: a pause of 1-30 s is expected"},
