@@ -27,6 +27,17 @@ std::string values_text(const std::map<Metric, double>& values) {
 }
 
 void BaselineWindow::add(Metric metric, double value, core::TimePoint time) {
+  // A device flooding its line (a fault, or a bench) would otherwise grow the
+  // window by every reading of ten minutes: 100 000 a second made vigild
+  // grow by megabytes a second. Five values a second per metric is more than
+  // any monitor streams (1 Hz; a Nonin three a second), so a normal stream
+  // keeps every value and a flood's median is taken over a thinned sample of
+  // it. A clock that stepped back keeps its values.
+  auto [last, fresh] = last_kept_.try_emplace(metric, time);
+  if (!fresh) {
+    if (time >= last->second && time - last->second < kMinSpacing) return;
+    last->second = time;
+  }
   samples_.push_back({metric, value, time});
   while (!samples_.empty() && time - samples_.front().time > window_) samples_.pop_front();
 }

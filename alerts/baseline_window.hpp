@@ -22,9 +22,14 @@ class BaselineWindow {
  public:
   explicit BaselineWindow(core::Duration window) : window_{window} {}
 
-  // Values must come in time order; those older than the window go.
+  // Values must come in time order; those older than the window go. Of one
+  // metric, at most one value per kMinSpacing is kept (see add()).
   void add(core::Metric metric, double value, core::TimePoint time);
-  void clear() { samples_.clear(); }
+  void clear() {
+    samples_.clear();
+    last_kept_.clear();
+  }
+  std::size_t size() const { return samples_.size(); }
   Baseline take(core::TimePoint start, const std::map<core::Metric, double>& entered) const;
   core::Duration window() const { return window_; }
 
@@ -34,8 +39,10 @@ class BaselineWindow {
     double value;
     core::TimePoint time;
   };
+  static constexpr core::Duration kMinSpacing = std::chrono::milliseconds{200};
   core::Duration window_;
   std::deque<Sample> samples_;
+  std::map<core::Metric, core::TimePoint> last_kept_;
 };
 
 // "Pulse 72, SpO₂ 97", or "none".

@@ -77,9 +77,7 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
 
 void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) {
   // Serialized straight into the replay store's slot, and sent from there.
-  std::string& bytes = stream(bed).recent.next(wire::seq_of(m));
-  m.SerializeToString(&bytes);
-  send_frames(wire::topic_kind(m), bed, bytes);
+  send_frames(wire::topic_kind(m), bed, stream(bed).recent.keep(wire::seq_of(m), m));
   if (tap_) tap_(m, bed);
 }
 

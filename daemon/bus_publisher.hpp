@@ -24,7 +24,10 @@ class BusPublisher {
  public:
   using Reserve = std::function<void(const std::string& bed, std::uint64_t up_to)>;
   static constexpr std::uint64_t kReserveBlock = 1000;
-  static constexpr std::size_t kRecent = 2000;  // messages per bed kept for replay
+  // What each bed's replay store may hold (docs/journal.md, bounds table):
+  // at 128 beds about 4 MB; at a Masimo and a Nonin per bed, tens of seconds,
+  // well beyond the second a reading takes to reach the journal.
+  static constexpr std::size_t kRecentBytes = 32 * 1024;
 
   // Binds the PUB socket; throws std::runtime_error naming the endpoint.
   // `hwm`: messages held for one slow subscriber before it loses some.
@@ -65,7 +68,7 @@ class BusPublisher {
   struct Stream {
     std::uint64_t seq = 0;
     std::uint64_t reserved = 0;
-    RecentMessages recent{kRecent};
+    RecentMessages recent{kRecentBytes};
   };
   Stream& stream(const std::string& bed);
   const Stream* find(const std::string& bed) const;

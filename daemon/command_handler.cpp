@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <limits>
 
 #include "alerts/alarm_settings.hpp"
 #include "daemon/staff_entry.hpp"
@@ -460,7 +461,8 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
     }
   }
   if (oldest != 0) {
-    for (const auto& m : bus_->recent(mq.bed, mq.after_seq, BusPublisher::kRecent)) {
+    // All that is kept (the store is small): the kinds are filtered here.
+    for (const auto& m : bus_->recent(mq.bed, mq.after_seq, std::numeric_limits<std::size_t>::max())) {
       if (static_cast<std::size_t>(reply.messages_size()) >= mq.max) break;
       if (mq.kinds.empty() || mq.kinds.count(std::string{wire::topic_kind(m)})) *reply.add_messages() = m;
     }

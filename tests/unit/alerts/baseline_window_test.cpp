@@ -55,3 +55,31 @@ TEST_CASE("readings older than the window, or after the start, do not count") {
   CHECK(b.source == "unavailable");
   CHECK(values_text(b.values) == "none");
 }
+
+TEST_CASE(
+    "a device flooding its line costs the window at most five values a second per metric, and the "
+    "baseline is still the flood's median") {
+  Window w;
+  // Ten minutes of SpO2 at 1000 readings a second, 90 to 99 evenly: the
+  // median of all of them is 94.5.
+  for (int ms = 0; ms <= 600'000; ++ms) {
+    w.window.add(Metric::spo2, 90 + (ms / 7) % 10, w.clock.now());
+    w.clock.advance(1ms);
+  }
+  CHECK(w.window.size() <= 10 * 60 * 5 + 1);
+  const double median = w.window.take(w.clock.now(), {}).values.at(Metric::spo2);
+  CHECK(median >= 94);
+  CHECK(median <= 95);
+}
+
+TEST_CASE("a Nonin's three readings a second are all kept, and a clock that stepped back loses none") {
+  Window w;
+  for (int i = 0; i < 300; ++i) {
+    w.window.add(Metric::spo2, 97, w.clock.now());
+    w.clock.advance(333ms);
+  }
+  CHECK(w.window.size() == 300);
+  w.clock.set(w.clock.now() - 30s);  // NTP stepped the clock back
+  w.window.add(Metric::spo2, 90, w.clock.now());
+  CHECK(w.window.size() == 301);
+}

@@ -5,7 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include "core/time.hpp"
 #include "journal/bus_messages.hpp"
+#include "wire/timestamp.hpp"
 
 using namespace vigil;
 using namespace vigil::daemon;
@@ -63,12 +65,80 @@ TEST_CASE("The recent messages of a stream are kept for replay, the oldest dropp
   zmq::context_t ctx;
   BusPublisher bus{ctx, "inproc://seq-3", "d3"};
   auto m = reading();
-  for (std::size_t i = 0; i < BusPublisher::kRecent + 10; ++i) bus.publish(m, "bed-1");
-  CHECK(bus.oldest_recent("bed-1") == 11);
-  const auto after = bus.recent("bed-1", 100, 3);
+  const std::size_t n = 5000;  // far more than the store holds
+  for (std::size_t i = 0; i < n; ++i) bus.publish(m, "bed-1");
+  const auto oldest = bus.oldest_recent("bed-1");
+  CHECK(oldest > 1);
+  const auto after = bus.recent("bed-1", oldest + 99, 3);
   REQUIRE(after.size() == 3);
-  CHECK(wire::seq_of(after[0]) == 101);
-  CHECK(wire::seq_of(after[2]) == 103);
-  CHECK(bus.recent("bed-1", BusPublisher::kRecent + 10, 5).empty());
+  CHECK(wire::seq_of(after[0]) == oldest + 100);
+  CHECK(wire::seq_of(after[2]) == oldest + 102);
+  CHECK(wire::seq_of(bus.recent("bed-1", n - 1, 5).at(0)) == n);
+  CHECK(bus.recent("bed-1", n, 5).empty());
   CHECK(bus.oldest_recent("bed-9") == 0);
+}
+
+namespace {
+
+// What a bed publishes in one second: a Masimo line (SpO2, pulse, perfusion
+// index) and a Nonin's SpO2 and pulse, stamped with the clock's time.
+void one_second_of_a_bed(RecentMessages& store, std::uint64_t& seq, core::TimePoint now) {
+  const std::pair<const char*, double> readings[] = {
+      {"spo2", 97}, {"pulse", 72}, {"pi", 2.4}, {"spo2", 96}, {"pulse", 73}};
+  for (const auto& [metric, value] : readings) {
+    vigil::v1::BusMessage m;
+    auto* o = m.mutable_observation();
+    o->set_bed("bed-12");
+    o->set_device("masimo-radical7-bed-12");
+    o->set_mdc_code(150456);
+    o->set_mdc_ref("MDC_PULS_OXIM_SAT_O2");
+    o->set_metric(metric);
+    o->set_value(value);
+    o->set_unit("%");
+    wire::set_time(o->mutable_device_time(), now);
+    wire::set_time(o->mutable_received(), now);
+    o->set_seq(++seq);
+    store.keep(seq, m);
+  }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "A bed's replay store stays within its bytes for an hour, and still holds the last seconds the journal "
+    "may not have yet") {
+  core::ManualClock clock;
+  RecentMessages store{BusPublisher::kRecentBytes};
+  std::uint64_t seq = 0;
+  std::size_t most = 0;
+  for (int s = 0; s < 3600; ++s) {
+    one_second_of_a_bed(store, seq, clock.now());
+    most = std::max(most, store.bytes());
+    clock.advance(std::chrono::seconds{1});
+  }
+  CHECK(most <= BusPublisher::kRecentBytes);
+  CHECK(store.bytes() > BusPublisher::kRecentBytes * 3 / 4);  // filled, not emptied
+  // Readings reach the journal about a second after they are published: the
+  // store must reach further back than that.
+  const auto kept = store.after(0, store.size());
+  REQUIRE(kept.size() == store.size());
+  CHECK(wire::seq_of(kept.back()) == seq);
+  const auto oldest = wire::from_proto(kept.front().observation().received());
+  CHECK(clock.now() - oldest >= std::chrono::seconds{20});
+}
+
+TEST_CASE("One message larger than the whole bound is still kept (the newest always is), alone") {
+  RecentMessages store{1024};
+  vigil::v1::BusMessage small = reading();
+  for (std::uint64_t i = 1; i <= 10; ++i) store.keep(i, small);
+  vigil::v1::BusMessage big;
+  big.mutable_alarm()->set_message(std::string(4000, 'x'));
+  store.keep(11, big);
+  CHECK(store.size() == 1);
+  CHECK(store.oldest() == 11);
+  // And the small ones that follow push it out again, reusing the slots.
+  for (std::uint64_t i = 12; i <= 40; ++i) store.keep(i, small);
+  CHECK(store.oldest() > 11);
+  CHECK(store.size() > 10);
+  CHECK(store.bytes() <= 1024);
 }
