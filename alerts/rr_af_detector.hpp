@@ -128,13 +128,19 @@ class RrAfDetector {
   void reset();
 
   // Feature extraction on one window of usable flags and lengths (seconds),
-  // exposed for the model fitting in vigil-validate. Needs >= 8 usable intervals.
+  // from scratch. Needs >= 8 usable intervals. The detector itself gets the
+  // same features, bit for bit, from the orders it keeps as intervals come
+  // and go (rr_af_detector_test.cpp compares the two).
   static AfFeatures features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
                              const AfDetectorConfig& config);
   static double probability(const AfFeatures& f, const AfModel& m);
 
  private:
   void assess();
+  // Slot of the k-th interval back from the newest (0: newest), k < count_.
+  std::size_t back(std::size_t k) const { return (next_ + config_.window - 1 - k) % config_.window; }
+  void enter_orders();
+  void leave_orders();
 
   AfDetectorConfig config_;
   std::vector<double> rr_;  // ring buffer, seconds
@@ -142,6 +148,13 @@ class RrAfDetector {
   std::size_t next_ = 0;
   std::size_t count_ = 0;
   AfAssessment assessment_;
+  // The window's usable lengths, and for each pattern lag the excess
+  // differences of its usable pairs, each kept sorted as intervals enter
+  // and leave: the median and the pattern quantiles are then read, not
+  // selected anew on every beat (they were a fifth of the core thread on
+  // an oximeter feed).
+  std::vector<double> sorted_lengths_;
+  std::vector<std::vector<double>> sorted_differences_;  // [lag - 1]
 };
 
 }  // namespace vigil::alerts
