@@ -12,7 +12,7 @@ namespace vigil::alerts {
 // cross-validation of this procedure is what docs/rhythm.md reports.
 // Order: pattern, residual, unexplained, bias, entropy.
 AfModel default_af_model() {
-  return {0.492098, 0.231979, 5.374123, -2.293929, 2.958263};
+  return {0.496176, 0.233625, 5.372453, -2.264042, 2.948907};
 }
 
 }  // namespace vigil::alerts
