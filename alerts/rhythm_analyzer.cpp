@@ -319,7 +319,13 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
         }
         s.p_wave_match = sum / static_cast<double>(t.p_waves.size());
         s.p_wave_evidence = capped / static_cast<double>(t.p_waves.size());
-        if (*s.p_wave_evidence >= config_.p_wave_veto) s.rhythm = Rhythm::sinus;
+        const std::size_t recent = std::min(t.p_waves.size(), config_.p_wave_recent_beats);
+        double recent_capped = 0;
+        for (std::size_t k = t.p_waves.size() - recent; k < t.p_waves.size(); ++k)
+          recent_capped += std::clamp(t.p_waves[k], -cap, cap);
+        s.p_wave_recent_evidence = recent_capped / static_cast<double>(recent);
+        if (*s.p_wave_evidence >= config_.p_wave_veto && *s.p_wave_recent_evidence >= config_.p_wave_veto)
+          s.rhythm = Rhythm::sinus;
       }
       s.af_evidence = a.probability;
       s.af_features = a.features;

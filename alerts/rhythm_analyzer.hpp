@@ -64,6 +64,14 @@ struct RhythmConfig {
   double p_wave_veto = 0.30;
   double p_wave_match_cap = 0.5;
   std::size_t p_wave_beats = 32;
+  // The veto also needs the evidence of the last `p_wave_recent_beats` of
+  // those beats at the threshold: P waves now, not only in the window's
+  // older half. At an AF onset the window still holds the sinus beats
+  // before it, whose P waves kept vetoing the new AF for up to 32 beats
+  // (MIT-BIH 219, 201). A trade, not a free gain: small, noisy P waves in
+  // ventricular bigeminy (MIT-BIH 200, 106) fall below the threshold over
+  // 16 beats more often than over 32 (docs/rhythm.md has the figures).
+  std::size_t p_wave_recent_beats = 16;
 };
 
 // Rhythm as RR intervals can tell it: `sinus` means no AF-like irregularity
@@ -135,6 +143,8 @@ struct RhythmState {
   // What the P-wave veto weighs: the same beats' matches, each capped at
   // +-RhythmConfig::p_wave_match_cap, averaged.
   std::optional<double> p_wave_evidence;
+  // The same over the last RhythmConfig::p_wave_recent_beats of them.
+  std::optional<double> p_wave_recent_evidence;
 
   bool available() const { return unavailable == Unavailable::none; }
 };

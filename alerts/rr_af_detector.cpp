@@ -29,10 +29,33 @@ constexpr double kEntropyPrior = 0.2;
 // (docs/rhythm.md); a full sd or more removed too much of AF's irregularity.
 constexpr double kNoiseWidth = 0.5;
 
+std::size_t quantile_rank(std::size_t size, double q) {
+  return std::min(size - 1, static_cast<std::size_t>(q * static_cast<double>(size)));
+}
+
 double quantile(std::vector<double>& v, double q) {
-  const auto i = std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())));
+  const auto i = quantile_rank(v.size(), q);
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
   return v[i];
+}
+
+double sorted_quantile(const std::vector<double>& sorted, double q) {
+  return sorted[quantile_rank(sorted.size(), q)];
+}
+
+void insert_sorted(std::vector<double>& sorted, double x) {
+  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), x), x);
+}
+
+// x is a value inserted before, computed by the same expression, so it is
+// found exactly.
+void erase_sorted(std::vector<double>& sorted, double x) {
+  const auto at = std::lower_bound(sorted.begin(), sorted.end(), x);
+  if (at != sorted.end() && *at == x) sorted.erase(at);
+}
+
+double excess_difference(double newer, double older, double noise) {
+  return std::max(0.0, std::abs(newer - older) - noise);
 }
 
 // Buffers the features reuse, one set per thread: they run on every beat,
@@ -42,8 +65,8 @@ struct Scratch {
   std::vector<double> diffs;
   std::vector<unsigned char> usable;  // bytes, not std::vector<bool>'s bits: read in the O(n^2) loops
   std::vector<unsigned char> drop;
-  std::vector<double> rr;  // assess()'s window, oldest first
-  std::vector<bool> rr_usable;
+  std::vector<double> rr;            // assess()'s window, oldest first
+  std::vector<unsigned char> alike;  // sample_entropy: intervals i and i + 1 both usable
 };
 
 Scratch& scratch() {
@@ -56,8 +79,14 @@ struct Window {
   const std::vector<unsigned char>& usable;
   double median;
   double noise;  // s
-  double excess(double difference) const { return std::max(0.0, std::abs(difference) - noise); }
+  double excess(std::size_t newer, std::size_t older) const {
+    return excess_difference(rr[newer], rr[older], noise);
+  }
 };
+
+double noise_allowance(const AfDetectorConfig& c) {
+  return kNoiseWidth * core::to_seconds(c.timing_noise);
+}
 
 double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
   double best = 1.0;
@@ -65,7 +94,7 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
   for (std::size_t lag = 1; lag <= c.max_pattern_lag; ++lag) {
     diffs.clear();
     for (std::size_t j = lag; j < w.rr.size(); ++j) {
-      if (w.usable[j] && w.usable[j - lag]) diffs.push_back(w.excess(w.rr[j] - w.rr[j - lag]));
+      if (w.usable[j] && w.usable[j - lag]) diffs.push_back(w.excess(j, j - lag));
     }
     if (diffs.size() >= kMinDifferences)
       best = std::min(best, quantile(diffs, c.pattern_quantile) / w.median);
@@ -90,7 +119,7 @@ double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
   auto& diffs = scratch().diffs;
   diffs.clear();
   for (std::size_t j = 1; j < n; ++j) {
-    if (!drop[j] && !drop[j - 1]) diffs.push_back(w.excess(w.rr[j] - w.rr[j - 1]));
+    if (!drop[j] && !drop[j - 1]) diffs.push_back(w.excess(j, j - 1));
   }
   if (diffs.size() < kMinResidualPairs) return kResidualWhenNoneLeft;
   return quantile(diffs, 0.5) / w.median;
@@ -129,17 +158,21 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
 double sample_entropy(const Window& w) {
   const double r = kEntropyTolerance * w.median + w.noise;
   const std::size_t n = w.rr.size();
-  double a = 0, b = 0;
+  if (n < 2) return -std::log(kEntropyPrior);
+  auto& pair = scratch().alike;
+  pair.resize(n - 1);
+  for (std::size_t i = 0; i + 1 < n; ++i) pair[i] = w.usable[i] & w.usable[i + 1];
+  // Counted without branches: about 500 pairs on every beat.
+  std::size_t a = 0, b = 0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (!w.usable[i] || !w.usable[i + 1]) continue;
+    if (!pair[i]) continue;
     for (std::size_t j = i + 1; j + 1 < n; ++j) {
-      if (!w.usable[j] || !w.usable[j + 1]) continue;
-      if (std::abs(w.rr[i] - w.rr[j]) > r) continue;
-      b += 1;
-      if (std::abs(w.rr[i + 1] - w.rr[j + 1]) <= r) a += 1;
+      const unsigned both = pair[j] & static_cast<unsigned>(std::abs(w.rr[i] - w.rr[j]) <= r);
+      b += both;
+      a += both & static_cast<unsigned>(std::abs(w.rr[i + 1] - w.rr[j + 1]) <= r);
     }
   }
-  return -std::log((a + kEntropyPrior) / (b + 1));
+  return -std::log((static_cast<double>(a) + kEntropyPrior) / (static_cast<double>(b) + 1));
 }
 
 // R^2 of the least-squares prediction x[i] ~ a1 x[i-1] + a2 x[i-2] over the
@@ -174,6 +207,11 @@ double predictability(const Window& w) {
   return std::clamp(explained / syy, 0.0, 1.0);
 }
 
+AfFeatures window_features(const Window& w, double pattern, const AfDetectorConfig& c) {
+  return {pattern, residual_irregularity(w, c), unexplained_transitions(w, c), sample_entropy(w),
+          predictability(w)};
+}
+
 }  // namespace
 
 RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
@@ -187,15 +225,45 @@ void RrAfDetector::reset() {
   next_ = 0;
   count_ = 0;
   assessment_ = {};
+  sorted_lengths_.clear();
+  sorted_lengths_.reserve(config_.window);
+  sorted_differences_.assign(config_.max_pattern_lag, {});
+  for (auto& d : sorted_differences_) d.reserve(config_.window);
 }
 
 void RrAfDetector::add(core::Duration rr, bool usable) {
+  if (count_ == config_.window) leave_orders();  // the oldest interval is overwritten now
   const double seconds = core::to_seconds(rr);
   rr_[next_] = seconds;
   usable_[next_] = usable && seconds >= kShortestRr && seconds <= kLongestRr;
   next_ = (next_ + 1) % config_.window;
   count_ = std::min(count_ + 1, config_.window);
+  enter_orders();
   assess();
+}
+
+void RrAfDetector::enter_orders() {
+  const std::size_t newest = back(0);
+  if (!usable_[newest]) return;
+  insert_sorted(sorted_lengths_, rr_[newest]);
+  const double noise = noise_allowance(config_);
+  for (std::size_t lag = 1; lag <= config_.max_pattern_lag && lag < count_; ++lag) {
+    const std::size_t older = back(lag);
+    if (usable_[older])
+      insert_sorted(sorted_differences_[lag - 1], excess_difference(rr_[newest], rr_[older], noise));
+  }
+}
+
+void RrAfDetector::leave_orders() {
+  const std::size_t oldest = back(count_ - 1);
+  if (!usable_[oldest]) return;
+  erase_sorted(sorted_lengths_, rr_[oldest]);
+  const double noise = noise_allowance(config_);
+  for (std::size_t lag = 1; lag <= config_.max_pattern_lag && lag < count_; ++lag) {
+    const std::size_t newer = back(count_ - 1 - lag);
+    if (usable_[newer])
+      erase_sorted(sorted_differences_[lag - 1], excess_difference(rr_[newer], rr_[oldest], noise));
+  }
 }
 
 AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
@@ -209,10 +277,8 @@ AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const s
     if (usable[j]) lengths.push_back(rr_seconds[j]);
   }
   if (lengths.size() < kMinDifferences) return {};
-  const Window w{rr_seconds, flags, quantile(lengths, 0.5),
-                 kNoiseWidth * core::to_seconds(config.timing_noise)};
-  return {pattern_irregularity(w, config), residual_irregularity(w, config),
-          unexplained_transitions(w, config), sample_entropy(w), predictability(w)};
+  const Window w{rr_seconds, flags, quantile(lengths, 0.5), noise_allowance(config)};
+  return window_features(w, pattern_irregularity(w, config), config);
 }
 
 double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
@@ -229,23 +295,28 @@ void RrAfDetector::assess() {
     return;  // warming up
   const std::size_t n = count_;
   auto& rr = scratch().rr;
-  auto& usable = scratch().rr_usable;
+  auto& usable = scratch().usable;
   rr.resize(n);
   usable.resize(n);
-  std::size_t good = 0;
   for (std::size_t k = 0; k < n; ++k) {  // oldest first
-    const std::size_t at = (next_ + config_.window - n + k) % config_.window;
+    const std::size_t at = back(n - 1 - k);
     rr[k] = rr_[at];
-    usable[k] = usable_[at];
-    good += usable[k] ? 1 : 0;
+    usable[k] = usable_[at] ? 1 : 0;
   }
+  const std::size_t good = sorted_lengths_.size();
   assessment_.usable_fraction = static_cast<double>(good) / static_cast<double>(n);
   if (assessment_.usable_fraction < config_.min_usable_fraction || good < kMinDifferences) {
     assessment_.status = AfStatus::poor_signal;
     return;
   }
   assessment_.status = AfStatus::assessed;
-  assessment_.features = features(rr, usable, config_);
+  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_)};
+  double pattern = 1.0;
+  for (const auto& differences : sorted_differences_) {
+    if (differences.size() >= kMinDifferences)
+      pattern = std::min(pattern, sorted_quantile(differences, config_.pattern_quantile) / w.median);
+  }
+  assessment_.features = window_features(w, pattern, config_);
   assessment_.probability = probability(assessment_.features, config_.model);
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;

@@ -41,7 +41,7 @@
 //    to keep specificity. At 60-150 /min, 32 beats are 13-32 s, well inside
 //    the 30-60 s the alarm profile waits before announcing AF.
 //  - Quality gate: each interval carries a usable flag (both beats of good
-//    quality and a physiological length); a window with fewer than 75 %
+//    quality and a physiological length); a window with fewer than 60 %
 //    usable intervals yields no assessment ("rhythm analysis unavailable"),
 //    never an AF call.
 #include <array>
@@ -90,7 +90,12 @@ struct AfDetectorConfig {
   double premature_ratio = 0.85;       // of the median RR
   double missed_beat_ratio = 1.6;      // of the median RR
   double transition_tolerance = 0.08;  // of the median RR
-  double min_usable_fraction = 0.75;
+  // Below this share of usable intervals the window is not assessed. The
+  // features are quantiles and fractions over the usable intervals only, so
+  // 60 % (19 of 32) leaves more to judge by than the 16 of the first
+  // assessment. It was 75 %, which left AF in noise (MIT-BIH 203: 170 AF
+  // beats) unanalysed; docs/rhythm.md has the figures.
+  double min_usable_fraction = 0.6;
   // Expected jitter of one beat time (standard deviation). 0 for QRS
   // fiducials; pulse onsets need ~0.02 s. Half of it is taken off every
   // interval difference before it counts as irregularity.
@@ -128,13 +133,19 @@ class RrAfDetector {
   void reset();
 
   // Feature extraction on one window of usable flags and lengths (seconds),
-  // exposed for the model fitting in vigil-validate. Needs >= 8 usable intervals.
+  // from scratch. Needs >= 8 usable intervals. The detector itself gets the
+  // same features, bit for bit, from the orders it keeps as intervals come
+  // and go (rr_af_detector_test.cpp compares the two).
   static AfFeatures features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
                              const AfDetectorConfig& config);
   static double probability(const AfFeatures& f, const AfModel& m);
 
  private:
   void assess();
+  // Slot of the k-th interval back from the newest (0: newest), k < count_.
+  std::size_t back(std::size_t k) const { return (next_ + config_.window - 1 - k) % config_.window; }
+  void enter_orders();
+  void leave_orders();
 
   AfDetectorConfig config_;
   std::vector<double> rr_;  // ring buffer, seconds
@@ -142,6 +153,13 @@ class RrAfDetector {
   std::size_t next_ = 0;
   std::size_t count_ = 0;
   AfAssessment assessment_;
+  // The window's usable lengths, and for each pattern lag the excess
+  // differences of its usable pairs, each kept sorted as intervals enter
+  // and leave: the median and the pattern quantiles are then read, not
+  // selected anew on every beat (they were a fifth of the core thread on
+  // an oximeter feed).
+  std::vector<double> sorted_lengths_;
+  std::vector<std::vector<double>> sorted_differences_;  // [lag - 1]
 };
 
 }  // namespace vigil::alerts

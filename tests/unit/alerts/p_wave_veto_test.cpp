@@ -68,3 +68,27 @@ TEST_CASE("a clear P wave on every beat gives evidence at the cap: the mean matc
   CHECK(*s.p_wave_match > 0.9);
   CHECK(s.rhythm == Rhythm::sinus);
 }
+
+TEST_CASE("at an AF onset the sinus P waves still in the window do not veto the new AF for long") {
+  // 60 irregular beats with clear P waves (match 0.9: organised atria, e.g.
+  // atrial ectopy), then AF: irregular beats whose f waves match around 0.
+  // Over the whole 32-beat window the old P waves veto the first 12 AF
+  // beats; with the recent 16 required too, AF is called at the 6th.
+  auto first_af_call = [](std::size_t recent_beats) {
+    RhythmConfig config;
+    config.p_wave_recent_beats = recent_beats;
+    RhythmAnalyzer a{config};
+    const std::vector<double> times = test::beat_times(test::af_rr(160, 0.75, 9));
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      Beat b{at(times[i]), BeatSource::ecg, std::nullopt, 1.0, BeatShape::normal};
+      b.p_wave = i < 60 ? 0.9 : (i % 2 ? 0.05 : -0.05);
+      a.add_beat(b);
+      if (i >= 60 && a.state(at(times[i])).rhythm == Rhythm::irregular_af) return i - 60;
+    }
+    return times.size();
+  };
+  const std::size_t with_recent = first_af_call(16), window_only = first_af_call(32);
+  CHECK(with_recent <= 8);
+  CHECK(window_only >= 11);
+  CHECK(with_recent < window_only);
+}

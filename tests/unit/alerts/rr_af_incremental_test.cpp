@@ -1,0 +1,90 @@
+// The detector keeps its window's median and pattern quantiles in sorted
+// orders updated as intervals enter and leave; RrAfDetector::features
+// computes them from scratch. Both must agree bit for bit, or the validated
+// figures no longer describe what runs.
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <random>
+
+#include "alerts/rr_af_detector.hpp"
+#include "synthetic_signals.hpp"
+
+using namespace vigil::alerts;
+
+namespace {
+
+vigil::core::Duration secs(double s) {
+  return std::chrono::duration_cast<vigil::core::Duration>(std::chrono::duration<double>(s));
+}
+
+// Sinus, AF, ectopy, poor-quality beats, implausible intervals and
+// repeated values (ties in the orders), in stretches.
+std::vector<std::pair<double, bool>> mixed_series(unsigned seed) {
+  std::mt19937 rng{seed};
+  std::uniform_int_distribution<int> kind{0, 5};
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+  std::vector<std::pair<double, bool>> out;
+  for (int stretch = 0; stretch < 30; ++stretch) {
+    const int k = kind(rng);
+    const auto sinus = test::sinus_rr(40, 0.6 + 0.4 * unit(rng), seed + static_cast<unsigned>(stretch));
+    const auto af = test::af_rr(40, 0.5 + 0.3 * unit(rng), seed + 100 + static_cast<unsigned>(stretch));
+    for (std::size_t i = 0; i < 40; ++i) {
+      double rr = k == 1 ? af[i] : sinus[i];
+      if (k == 2 && i % 3 == 1) rr *= 0.65;            // premature beats
+      if (k == 3) rr = i % 2 ? 0.5 : 1.1;              // bigeminy: exact ties
+      if (k == 4 && unit(rng) < 0.1) rr = 0.1;         // extra detections
+      if (k == 4 && unit(rng) < 0.05) rr = 3.5;        // a long gap
+      const bool good = !(k == 5 && unit(rng) < 0.3);  // poor-quality beats
+      out.emplace_back(rr, good);
+    }
+  }
+  return out;
+}
+
+void check_agreement(const AfDetectorConfig& config, unsigned seed) {
+  RrAfDetector detector{config};
+  const std::size_t window = detector.config().window;
+  std::deque<std::pair<double, bool>> mirror;
+  std::size_t assessed = 0;
+  for (const auto& [rr, good] : mixed_series(seed)) {
+    detector.add(secs(rr), good);
+    const double seconds = vigil::core::to_seconds(secs(rr));
+    mirror.emplace_back(seconds, good && seconds >= 0.2 && seconds <= 3.0);
+    if (mirror.size() > window) mirror.pop_front();
+    if (detector.assessment().status != AfStatus::assessed) continue;
+    ++assessed;
+    std::vector<double> lengths;
+    std::vector<bool> usable;
+    for (const auto& [s, u] : mirror) {
+      lengths.push_back(s);
+      usable.push_back(u);
+    }
+    const AfFeatures expected = RrAfDetector::features(lengths, usable, config);
+    const AfFeatures& got = detector.assessment().features;
+    REQUIRE(got.pattern_irregularity == expected.pattern_irregularity);
+    REQUIRE(got.residual_irregularity == expected.residual_irregularity);
+    REQUIRE(got.unexplained_transitions == expected.unexplained_transitions);
+    REQUIRE(got.entropy == expected.entropy);
+    REQUIRE(got.predictability == expected.predictability);
+  }
+  CHECK(assessed > 600);
+}
+
+}  // namespace
+
+TEST_CASE("the detector's running orders give exactly the features computed from scratch") {
+  for (const unsigned seed : {1u, 2u}) {
+    CAPTURE(seed);
+    check_agreement({}, seed);
+    AfDetectorConfig pulse;  // jitter allowance in every difference
+    pulse.timing_noise = std::chrono::milliseconds{20};
+    check_agreement(pulse, seed);
+    AfDetectorConfig small;  // the window grows to its minimum; other lags and quantile
+    small.window = 8;
+    small.first_assessment = 8;
+    small.max_pattern_lag = 3;
+    small.pattern_quantile = 0.5;
+    check_agreement(small, seed);
+  }
+}
