@@ -283,7 +283,7 @@ std::optional<Hl7Outbound::AlarmChange> Hl7Outbound::check_alarm(Destination& d,
   const std::string& name = d.config.name();
   const bool was_known = d.alarm.known();
   if (!d.alarm.update(
-          failing, [&] { return outbox_->depth(name); }, now))
+          failing, [&] { return outbox_->depth(name) + writer_->waiting(name); }, now))
     return std::nullopt;
   AlarmChange c{name, d.alarm.raised(), {}};
   if (c.raised) {
@@ -378,6 +378,7 @@ std::vector<SenderStatus> Hl7Outbound::status() {
   std::vector<SenderStatus> out;
   for (auto& d : destinations_) {
     out.push_back(d.sender->status());
+    out.back().depth += writer_->waiting(d.config.name());  // queued, if not yet on disk
     out.back().alarm = d.alarm.raised();
   }
   return out;

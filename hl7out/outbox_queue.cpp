@@ -26,6 +26,11 @@ std::vector<OutboxRow> OutboxQueue::take(std::size_t limit) {
   return batch;
 }
 
+std::size_t OutboxQueue::waiting(const std::string& destination) const {
+  return static_cast<std::size_t>(std::count_if(
+      rows_.begin(), rows_.end(), [&](const OutboxRow& r) { return r.destination == destination; }));
+}
+
 void OutboxQueue::put_back(std::vector<OutboxRow> batch) {
   for (const auto& r : batch) readings_ += r.reading ? 1 : 0;
   rows_.insert(rows_.begin(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));

@@ -9,6 +9,7 @@
 // No lock of its own: the writer holds one around it.
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "hl7out/outbox.hpp"
@@ -27,6 +28,8 @@ class OutboxQueue {
   bool empty() const { return rows_.empty(); }
   std::size_t size() const { return rows_.size(); }
   std::size_t readings() const { return readings_; }
+  // Rows waiting for one destination.
+  std::size_t waiting(const std::string& destination) const;
   std::uint64_t shed() const { return shed_; }
 
  private:

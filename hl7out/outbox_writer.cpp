@@ -53,6 +53,11 @@ std::uint64_t OutboxWriter::shed() {
   return queue_.shed();
 }
 
+std::size_t OutboxWriter::waiting(const std::string& destination) {
+  std::lock_guard lock{mutex_};
+  return queue_.waiting(destination);
+}
+
 std::uint64_t OutboxWriter::pruned() {
   std::lock_guard lock{mutex_};
   return pruned_;

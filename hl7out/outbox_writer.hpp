@@ -52,6 +52,8 @@ class OutboxWriter {
   // Why the last write failed, while writes fail; empty when they work.
   std::string problem();
   std::uint64_t shed();
+  // Messages for the destination handed over and not yet written.
+  std::size_t waiting(const std::string& destination);
   std::uint64_t pruned();
 
  private:

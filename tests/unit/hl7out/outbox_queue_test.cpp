@@ -26,6 +26,8 @@ TEST_CASE("outbox queue: past its bound readings are shed and counted, an alarm 
   CHECK(!q.push(row(6, true)));
   CHECK(q.shed() == 2);
   CHECK(q.readings() == 2);
+  CHECK(q.waiting("emr") == 4);  // counted in vigil-ctl status as queued
+  CHECK(q.waiting("alerts") == 0);
   CHECK(ids(q.take(10)) == std::vector<std::int64_t>{1, 2, 3, 5});
   CHECK(q.readings() == 0);
   CHECK(q.push(row(7, true)));  // room again
