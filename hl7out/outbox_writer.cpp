@@ -95,9 +95,8 @@ bool OutboxWriter::write_batch(std::unique_lock<std::mutex>& lock) {
     queue_.put_back(std::move(batch));
     if (problem_.empty())
       spdlog::error(
-          "hl7 outbox: cannot write: {}; {} message(s) wait in memory and are tried again every {} ms "
-          "(alarms "
-          "are kept; readings beyond {} waiting are shed); free space on its disk",
+          "hl7 outbox: cannot write: {}; {} message(s) wait in memory, tried again every {} ms "
+          "(alarms are kept, readings beyond {} waiting are shed); free space on its disk",
           why, queue_.size(), options_.retry.count(), options_.max_readings);
     problem_ = why.empty() ? "unknown error" : why;
   } else if (!problem_.empty()) {
