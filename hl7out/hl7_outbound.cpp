@@ -53,6 +53,7 @@ Hl7Outbound::Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
     auto box = Outbox::open(path, clock_);
     if (!box) throw std::runtime_error(box.error());
     outbox_ = std::move(box.value());
+    outbox_->leave_checkpoints_to_others();
     auto writing = Outbox::open(path, clock_);
     if (!writing) throw std::runtime_error(writing.error());
     self_ = std::make_shared<Hl7Outbound*>(this);

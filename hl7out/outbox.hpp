@@ -74,6 +74,9 @@ class Outbox {
   std::vector<QueuedMessage> kept(const std::string& destination);
   std::size_t kept_count(const std::string& destination);
   std::optional<QueuedMessage> find(std::int64_t id);
+  // This connection never checkpoints the write-ahead log (which may fsync):
+  // for the core's, so the writer thread's commits do it instead.
+  bool leave_checkpoints_to_others() { return exec("PRAGMA wal_autocheckpoint=0"); }
   // SQLite's message for the last failure.
   std::string problem() const;
   // A kept message back in the queue (its id, so its place, and its MSH-10
