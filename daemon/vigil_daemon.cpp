@@ -267,27 +267,42 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
 
 // One sender per destination on the shared outbox; what the bus publishes
 // is handed to them.
-void VigilDaemon::start_hl7() {
+void VigilDaemon::start_hl7(std::unique_ptr<hl7out::Hl7Outbound> previous) {
   if (!config_.hl7_destination_size()) {
     bus_->set_tap(nullptr);
     return;
   }
-  hl7_ = std::make_unique<hl7out::Hl7Outbound>(io_, clock_, config_, [this](const std::string& bed) {
-    const auto* b = this->bed(bed);
-    return b ? b->alarms().patient_id() : std::string{};
-  });
+  hl7_ = std::make_unique<hl7out::Hl7Outbound>(
+      io_, clock_, config_,
+      [this](const std::string& bed) {
+        const auto* b = this->bed(bed);
+        return b ? b->alarms().patient_id() : std::string{};
+      },
+      std::move(previous));
   bus_->set_tap(
       [this](const vigil::v1::BusMessage& m, const std::string& bed) { hl7_->on_bus_message(m, bed); });
   hl7_->start();
 }
 
 // The senders stop (a message in flight stays queued and goes again, same
-// MSH-10) and new ones start on the same outbox, so nothing queued is lost
-// and the order is kept. A destination that is gone takes its alarm along.
+// MSH-10) and new ones start on the same outbox and writer, so nothing
+// queued or waiting to be written is lost and the order is kept; a periodic
+// destination's window and the held alarms go on. A destination that is
+// gone takes its alarm along.
 std::string VigilDaemon::reload_hl7(const vigil::v1::config::DaemonConfig& previous) {
   const auto now = clock_.now();
-  if (hl7_) hl7_->stop();
-  hl7_.reset();
+  auto running = std::move(hl7_);
+  bus_->set_tap(nullptr);
+  if (running && !config_.hl7_destination_size()) running.reset();  // nothing left to send to
+  std::string failed;
+  try {
+    start_hl7(std::move(running));
+  } catch (const std::runtime_error& e) {
+    bus_->set_tap(nullptr);
+    spdlog::error("hl7: {}; nothing is sent to hospital systems", e.what());
+    failed = std::string{"HL7 senders not restarted: "} + e.what();
+  }
+  // After the restart, so the destinations kept hear of the alarm's end.
   for (const auto& old : previous.hl7_destination()) {
     const auto& kept = config_.hl7_destination();
     if (std::none_of(kept.begin(), kept.end(), [&](const auto& d) { return d.name() == old.name(); }))
@@ -295,13 +310,7 @@ std::string VigilDaemon::reload_hl7(const vigil::v1::config::DaemonConfig& previ
         b->on_hl7_destination(old.name(), false, "HL7 destination " + old.name() + " removed from the config",
                               now);
   }
-  try {
-    start_hl7();
-  } catch (const std::runtime_error& e) {
-    bus_->set_tap(nullptr);
-    spdlog::error("hl7: {}; nothing is sent to hospital systems", e.what());
-    return std::string{"HL7 senders not restarted: "} + e.what();
-  }
+  if (!failed.empty()) return failed;
   std::string names;
   for (const auto& d : config_.hl7_destination()) names += (names.empty() ? "" : ", ") + d.name();
   return "HL7 senders restarted (" + (names.empty() ? std::string{"none"} : names) + "), queues kept";

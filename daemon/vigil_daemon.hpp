@@ -78,7 +78,7 @@ class VigilDaemon {
   void go_live();
   void check_journal(core::TimePoint now);
   void on_writer_report(const journal::JournalWriterReport& r);
-  void start_hl7();
+  void start_hl7(std::unique_ptr<hl7out::Hl7Outbound> previous = nullptr);
   std::string reload_hl7(const vigil::v1::config::DaemonConfig& previous);
   vigil::v1::CommandReply run_command(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);

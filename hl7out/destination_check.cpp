@@ -48,6 +48,10 @@ std::vector<ConfigProblem> check_destinations(const vigil::v1::config::DaemonCon
     out.push_back({-1, c.equipment_eui64().empty() ? "hl7_destination" : "equipment_eui64",
                    "equipment_eui64 must be 16 hex digits (this vigild's EUI-64, sent as the equipment "
                    "identifier) when an hl7_destination is set"});
+  if (c.hl7_retention_days() > 3650)
+    out.push_back(
+        {-1, "hl7_retention_days",
+         "hl7_retention_days " + std::to_string(c.hl7_retention_days()) + " is over 3650 (ten years)"});
   std::set<std::string> names;
   for (int i = 0; i < c.hl7_destination_size(); ++i) {
     const auto& d = c.hl7_destination(i);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <stdexcept>
 
 #include "hl7out/alarm_mapping.hpp"
@@ -33,13 +34,36 @@ std::string Hl7Outbound::default_outbox_path(const std::string& journal_path) {
 }
 
 Hl7Outbound::Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
-                         const vigil::v1::config::DaemonConfig& config, PatientOf patient_of)
-    : io_{io}, clock_{clock}, eui64_{config.equipment_eui64()}, patient_of_{std::move(patient_of)} {
+                         const vigil::v1::config::DaemonConfig& config, PatientOf patient_of,
+                         std::unique_ptr<Hl7Outbound> previous)
+    : io_{io},
+      clock_{clock},
+      eui64_{config.equipment_eui64()},
+      patient_of_{std::move(patient_of)},
+      retention_{std::chrono::days{config.hl7_retention_days() ? config.hl7_retention_days() : 7}} {
   const std::string path = config.hl7_outbox_path().empty() ? default_outbox_path(config.journal_path())
                                                             : config.hl7_outbox_path();
-  auto box = Outbox::open(path);
-  if (!box) throw std::runtime_error(box.error());
-  outbox_ = std::move(box.value());
+  if (previous) {
+    previous->stop();
+    outbox_ = std::move(previous->outbox_);
+    writer_ = std::move(previous->writer_);
+    self_ = std::move(previous->self_);
+    *self_ = this;
+  } else {
+    auto box = Outbox::open(path, clock_);
+    if (!box) throw std::runtime_error(box.error());
+    outbox_ = std::move(box.value());
+    outbox_->leave_checkpoints_to_others();
+    auto writing = Outbox::open(path, clock_);
+    if (!writing) throw std::runtime_error(writing.error());
+    self_ = std::make_shared<Hl7Outbound*>(this);
+    writer_ = std::make_unique<OutboxWriter>(std::move(writing.value()), OutboxWriterOptions{},
+                                             [&io, self = self_] {
+                                               boost::asio::post(io, [self] {
+                                                 if (*self) (*self)->poke_all();
+                                               });
+                                             });
+  }
   for (const auto& c : config.hl7_destination()) {
     Destination d;
     d.config = c;
@@ -67,17 +91,43 @@ Hl7Outbound::Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
     d.sender = std::make_shared<MllpSender>(io_, clock_, *outbox_, c.name(), host, port, p, std::move(tls));
     destinations_.push_back(std::move(d));
   }
+  if (previous) take_over(*previous);
   spdlog::info("hl7: {} destination(s), outbox {}", destinations_.size(), path);
+}
+
+// What a destination of the same name was gathering goes on: a period's
+// values are sent at the end of the period, under the new settings.
+void Hl7Outbound::take_over(Hl7Outbound& previous) {
+  for (auto& d : destinations_) {
+    const auto old = std::find_if(previous.destinations_.begin(), previous.destinations_.end(),
+                                  [&](const Destination& x) { return x.config.name() == d.config.name(); });
+    if (old == previous.destinations_.end()) continue;
+    if (d.config.readings()) {
+      d.window = std::move(old->window);
+      d.window_drill = old->window_drill;
+      if (d.config.reading_period_s() == old->config.reading_period_s()) d.next_flush = old->next_flush;
+    }
+    if (d.config.alarms() && d.config.alarm_keepalive_s()) d.held = std::move(old->held);
+  }
+  next_prune_ = previous.next_prune_;
+  shed_reported_ = previous.shed_reported_;
 }
 
 Hl7Outbound::~Hl7Outbound() {
   stop();
+  if (self_) *self_ = nullptr;
+}
+
+void Hl7Outbound::poke_all() {
+  for (auto& d : destinations_) d.sender->poke();
 }
 
 void Hl7Outbound::start() {
   const auto now = clock_.now();
   for (auto& d : destinations_) {
-    if (d.config.reading_period_s()) d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};
+    if (!d.config.reading_period_s() && !d.window.empty()) flush(d, now);  // now sends every reading
+    if (d.config.reading_period_s() && d.next_flush == core::TimePoint{})
+      d.next_flush = now + std::chrono::seconds{d.config.reading_period_s()};
     d.sender->start();
   }
 }
@@ -98,22 +148,14 @@ MessageHeader Hl7Outbound::header(const Destination& d, bool drill, core::TimePo
   return h;
 }
 
+// The MSH-10 is given here, so the order of the queue is the order of the
+// bus; the writer thread puts the message on disk and then wakes the sender.
 void Hl7Outbound::enqueue(Destination& d, const std::function<std::string(const MessageHeader&)>& encode,
-                          bool drill, core::TimePoint now) {
+                          bool drill, core::TimePoint now, bool reading) {
   MessageHeader h = header(d, drill, now);
-  const bool ok = outbox_->enqueue(
-      d.config.name(),
-      [&](const std::string& control_id) {
-        h.control_id = control_id;
-        return encode(h);
-      },
-      now);
-  if (ok) {
-    d.write_failing_since.reset();
-    d.sender->poke();
-  } else if (!d.write_failing_since) {
-    d.write_failing_since = now;
-  }
+  const auto id = outbox_->reserve_id();
+  h.control_id = Outbox::control_id(id);
+  writer_->submit({id, d.config.name(), encode(h), now, reading});
 }
 
 void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::string& bed) {
@@ -136,7 +178,7 @@ void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::stri
       }
       const BedContext ctx{bed, patient};
       enqueue(
-          d, [&](const MessageHeader& h) { return encode_oru_r01(h, ctx, {v}); }, o.drill(), now);
+          d, [&](const MessageHeader& h) { return encode_oru_r01(h, ctx, {v}); }, o.drill(), now, true);
     }
   } else if (m.has_alarm()) {
     const auto& e = m.alarm();
@@ -145,7 +187,7 @@ void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::stri
       if (!d.config.alarms() || (e.drill() && d.config.drill() != vigil::v1::config::DRILL_AS_TEST)) continue;
       const BedContext ctx{bed, patient_of_(bed)};
       enqueue(
-          d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, e.drill(), now);
+          d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, e.drill(), now, false);
       if (!d.config.alarm_keepalive_s()) continue;
       if (report.phase == AlertPhase::end)
         d.held.erase(e.alarm_id());
@@ -170,7 +212,8 @@ void Hl7Outbound::flush(Destination& d, core::TimePoint now) {
     if (patient.empty() || medians.empty()) continue;
     const BedContext ctx{bed, patient};
     enqueue(
-        d, [&](const MessageHeader& h) { return encode_oru_r01(h, ctx, medians); }, d.window_drill, now);
+        d, [&](const MessageHeader& h) { return encode_oru_r01(h, ctx, medians); }, d.window_drill, now,
+        true);
   }
   d.window.clear();
   d.window_drill = false;
@@ -185,13 +228,40 @@ void Hl7Outbound::keep_alive(Destination& d, core::TimePoint now) {
     report.time = now;
     const BedContext ctx{held.bed, patient_of_(held.bed)};
     enqueue(
-        d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, held.last.drill(), now);
+        d, [&](const MessageHeader& h) { return encode_oru_r40(h, ctx, report); }, held.last.drill(), now,
+        false);
     held.sent = now;
   }
 }
 
+// A writer that cannot write makes every destination fail (its alarm after
+// unreachable_alarm_s); readings it shed are said once per tick.
+void Hl7Outbound::check_writer(core::TimePoint now) {
+  const std::string problem = writer_->problem();
+  for (auto& d : destinations_) {
+    if (problem.empty()) {
+      d.write_failing_since.reset();
+      continue;
+    }
+    if (!d.write_failing_since) d.write_failing_since = now;
+    d.write_error = problem;
+  }
+  const auto shed = writer_->shed();
+  if (shed > shed_reported_)
+    spdlog::error(
+        "hl7 outbox: {} reading message(s) not queued for hospital systems ({} in all): the outbox "
+        "writer is behind (alarms are never shed)",
+        shed - shed_reported_, shed);
+  shed_reported_ = shed;
+}
+
 std::vector<Hl7Outbound::AlarmChange> Hl7Outbound::tick(core::TimePoint now) {
   std::vector<AlarmChange> changes;
+  check_writer(now);
+  if (now >= next_prune_) {
+    writer_->prune(now - retention_);
+    next_prune_ = now + kPruneEvery;
+  }
   for (auto& d : destinations_) {
     if (d.config.alarm_keepalive_s()) keep_alive(d, now);
     if (d.config.reading_period_s() && now >= d.next_flush) {
@@ -208,12 +278,13 @@ std::optional<Hl7Outbound::AlarmChange> Hl7Outbound::check_alarm(Destination& d,
   std::string why = d.sender->last_error();
   if (d.write_failing_since && (!failing || *d.write_failing_since < *failing)) {
     failing = d.write_failing_since;
-    why = "the outbox cannot be written, new messages are lost";
+    why = "the outbox cannot be written (" + d.write_error +
+          "); alarms wait in memory, readings beyond the bound are shed";
   }
   const std::string& name = d.config.name();
   const bool was_known = d.alarm.known();
   if (!d.alarm.update(
-          failing, [&] { return outbox_->depth(name); }, now))
+          failing, [&] { return outbox_->depth(name) + writer_->waiting(name); }, now))
     return std::nullopt;
   AlarmChange c{name, d.alarm.raised(), {}};
   if (c.raised) {
@@ -281,9 +352,10 @@ core::Result<std::string> Hl7Outbound::resend(std::int64_t id) {
   if (!m)
     return core::Error::at("id", "no HL7 message " + std::to_string(id) + " in the outbox",
                            core::ErrorCode::not_found);
-  if (m->state == "queued")
+  if (m->state == "queued" || m->state == "delivered")
     return core::Error::at("id",
-                           "HL7 message " + std::to_string(id) + " (" + m->control_id + ") is still queued",
+                           "HL7 message " + std::to_string(id) + " (" + m->control_id + ") is " +
+                               (m->state == "queued" ? "still queued" : "delivered already"),
                            core::ErrorCode::conflict);
   const auto d = std::find_if(destinations_.begin(), destinations_.end(),
                               [&](const Destination& x) { return x.config.name() == m->destination; });
@@ -307,6 +379,7 @@ std::vector<SenderStatus> Hl7Outbound::status() {
   std::vector<SenderStatus> out;
   for (auto& d : destinations_) {
     out.push_back(d.sender->status());
+    out.back().depth += writer_->waiting(d.config.name());  // queued, if not yet on disk
     out.back().alarm = d.alarm.raised();
   }
   return out;

@@ -7,6 +7,10 @@
 //   - alarms always (PID empty when nobody is admitted);
 //   - readings every one, or each period's median per metric (NIBP as it comes);
 //   - an active or latched alarm's state again every alarm_keepalive_s (phase continue).
+// The core makes each message and hands it to the outbox writer's thread
+// (outbox_writer.hpp), which puts it on disk and then wakes the senders; a
+// reload keeps the outbox, its writer and each destination's window and
+// held alarms (by destination name).
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <map>
@@ -17,6 +21,7 @@
 #include "core/time.hpp"
 #include "hl7out/mllp_sender.hpp"
 #include "hl7out/outbox.hpp"
+#include "hl7out/outbox_writer.hpp"
 #include "hl7out/pcd01_encoder.hpp"
 #include "hl7out/unreachable_alarm.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -28,9 +33,12 @@ namespace vigil::hl7out {
 class Hl7Outbound {
  public:
   using PatientOf = std::function<std::string(const std::string& bed)>;
-  // Opens the outbox (throws std::runtime_error with the reason).
+  // Opens the outbox (throws std::runtime_error with the reason), or, on a
+  // reload, takes over `previous`'s outbox, writer, periodic windows and
+  // held alarms (`previous` stopped first).
   Hl7Outbound(boost::asio::io_context& io, const core::Clock& clock,
-              const vigil::v1::config::DaemonConfig& config, PatientOf patient_of);
+              const vigil::v1::config::DaemonConfig& config, PatientOf patient_of,
+              std::unique_ptr<Hl7Outbound> previous = nullptr);
   ~Hl7Outbound();
   void start();
   void stop();
@@ -50,6 +58,9 @@ class Hl7Outbound {
   // Queues a kept message again; the reply's text says which, or why not.
   core::Result<std::string> resend(std::int64_t id);
   static std::string default_outbox_path(const std::string& journal_path);
+  // Waits until every message made so far is on disk (or a write failed).
+  void sync() { writer_->sync(); }
+  static constexpr std::chrono::hours kPruneEvery{1};
 
  private:
   struct Destination {
@@ -73,7 +84,10 @@ class Hl7Outbound {
   };
   MessageHeader header(const Destination& d, bool drill, core::TimePoint now) const;
   void enqueue(Destination& d, const std::function<std::string(const MessageHeader&)>& encode, bool drill,
-               core::TimePoint now);
+               core::TimePoint now, bool reading);
+  void take_over(Hl7Outbound& previous);
+  void poke_all();
+  void check_writer(core::TimePoint now);
   void flush(Destination& d, core::TimePoint now);
   void keep_alive(Destination& d, core::TimePoint now);
   std::optional<AlarmChange> check_alarm(Destination& d, core::TimePoint now);
@@ -82,8 +96,15 @@ class Hl7Outbound {
   const core::Clock& clock_;
   std::string eui64_;
   PatientOf patient_of_;
-  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<Outbox> outbox_;  // the core's connection: ids, the senders' reads and replies
+  std::unique_ptr<OutboxWriter> writer_;
+  // The Hl7Outbound the writer's "written" wakes (posted to the core): this
+  // one, its successor after a reload, none once gone.
+  std::shared_ptr<Hl7Outbound*> self_;
   std::vector<Destination> destinations_;
+  core::Duration retention_;
+  core::TimePoint next_prune_{};
+  std::uint64_t shed_reported_ = 0;
 };
 
 vigil::v1::Hl7DestinationStatus to_proto(const SenderStatus& s);

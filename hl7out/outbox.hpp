@@ -1,12 +1,17 @@
 #pragma once
 // The durable queue of what is still to be delivered, per destination, in
-// a SQLite file of its own (WAL): a message is on disk before it counts as
-// sent, so neither a receiver that is down nor a kill -9 of vigild loses it
-// or changes the order. Delivered messages are deleted; rejected (AR) and
-// dead-lettered (max_ae AE replies) ones are kept and listed.
+// a SQLite file of its own (WAL): a message is on disk before a sender can
+// take it, so neither a receiver that is down nor a kill -9 of vigild loses
+// it or changes the order. Delivered, rejected (AR) and dead-lettered
+// (max_ae AE replies) messages stay as a record of what went where, with
+// the time they were done, until prune() removes them after the retention;
+// a queued message is never pruned. Rejected and dead ones are listed.
 //
-// The MSH-10 of a message is fixed when it is queued (V<row id>, from an
-// AUTOINCREMENT key that never reuses a number), so a retry keeps it.
+// The MSH-10 of a message is fixed when its id is reserved (V<row id>; the
+// highest id ever given is kept by AUTOINCREMENT, so none is reused), so a
+// retry keeps it. vigild writes rows from the outbox writer's thread
+// (outbox_writer.hpp) on a connection of its own; the core's connection
+// reads the queue and records the replies.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,20 +32,35 @@ struct QueuedMessage {
   std::string control_id;
   std::string text;
   unsigned ae_count = 0;
-  std::string state;   // queued, rejected, dead
+  std::string state;   // queued, delivered, rejected, dead
   std::string reason;  // why rejected or dead
   core::TimePoint queued{};
 };
 
+// A message as the writer stores it, its id reserved on the core.
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::string destination;
+  std::string text;  // MSH-10 is "V<id>"
+  core::TimePoint queued{};
+  bool reading = false;  // PCD-01: may be shed at the writer's bound; an alarm never is
+};
+
 class Outbox {
  public:
-  static core::Result<std::unique_ptr<Outbox>> open(const std::string& path);
+  // `clock` stamps when a message was done with (delivered, rejected, dead).
+  static core::Result<std::unique_ptr<Outbox>> open(const std::string& path, const core::Clock& clock);
   ~Outbox();
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  // Queues the message `build(control_id)` makes; false (logged) when the
-  // write failed.
+  static std::string control_id(std::int64_t id) { return "V" + std::to_string(id); }
+  // The next id (and so MSH-10); never given again, written or not.
+  std::int64_t reserve_id() { return ++last_id_; }
+  // The rows in one transaction, in order; false (nothing written, `why`
+  // set) when it failed.
+  bool insert(const std::vector<OutboxRow>& rows, std::string* why = nullptr);
+  // Reserves an id and writes `build(control_id)` at once; false (logged) when the write failed.
   bool enqueue(const std::string& destination, const std::function<std::string(const std::string&)>& build,
                core::TimePoint now);
   // The oldest message still queued for the destination.
@@ -54,17 +74,25 @@ class Outbox {
   std::vector<QueuedMessage> kept(const std::string& destination);
   std::size_t kept_count(const std::string& destination);
   std::optional<QueuedMessage> find(std::int64_t id);
+  // This connection never checkpoints the write-ahead log (which may fsync):
+  // for the core's, so the writer thread's commits do it instead.
+  bool leave_checkpoints_to_others() { return exec("PRAGMA wal_autocheckpoint=0"); }
   // SQLite's message for the last failure.
   std::string problem() const;
   // A kept message back in the queue (its id, so its place, and its MSH-10
   // unchanged; its AE count reset). False when it is not kept.
   bool requeue(std::int64_t id);
+  // Deletes at most `limit` messages done with (delivered, rejected, dead)
+  // before `before`; how many, or nothing when the delete failed.
+  std::optional<std::size_t> prune(core::TimePoint before, std::size_t limit);
 
  private:
-  explicit Outbox(sqlite3* db) : db_{db} {}
+  Outbox(sqlite3* db, const core::Clock& clock) : db_{db}, clock_{clock} {}
   bool exec(const char* sql);
-  bool set_state(std::int64_t id, const char* state, const std::string& reason);
+  bool migrate();
+  bool done(std::int64_t id, const char* state, std::optional<unsigned> ae_count, const std::string& reason);
   sqlite3* db_;
+  const core::Clock& clock_;
   std::int64_t last_id_ = 0;
 };
 

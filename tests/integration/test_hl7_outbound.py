@@ -9,6 +9,9 @@ ends, and started again: every reading published after the admission and
 every alarm transition arrives, parsed by position as the PCD TF places it,
 each once (but the AE'd one), in the order vigild queued them (MSH-10 V1,
 V2, ... without a gap). Readings from before the admission are never sent.
+The readings counted are those after the admission's own place on the bus
+up to the oximeter's removal: its device_lost alarm is queued after the
+last reading, so once the receiver has it, every reading was delivered.
 vigil-ctl status shows the queue and the last ACK, and that the destination
 is failing while it is down.
 
@@ -228,6 +231,11 @@ def check_config():
           errors)
 
 
+def index_of(bus, message):
+    """Where a message wait_for returned is in bus.messages."""
+    return next(i for i, (_, m, _) in enumerate(bus.messages) if m is message)
+
+
 def ctl_status(name="emr"):
     """What vigil-ctl status says about one destination."""
     out = subprocess.run([VIGIL_CTL, "--endpoint", f"tcp://127.0.0.1:{cmd}", "status"], capture_output=True,
@@ -245,33 +253,42 @@ def main():
     rx = receiver(logs[2], "AE")
     daemon = start([VIGILD, "--config", os.path.join(d, "vigil.conf")], logs[0])
     bus.wait_for(heartbeat, 10, "a first heartbeat")
-    start([VIGIL_SIM, "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty}",
-           "--scenario", os.path.join(d, "desat.scn")], logs[1])
+    sim = start([VIGIL_SIM, "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty}",
+                 "--scenario", os.path.join(d, "desat.scn")], logs[1])
     # Readings before anyone is admitted are for no chart.
     bus.wait_for(lambda t, m: m.WhichOneof("body") == "observation", 10, "a first reading")
     bus.pump(1.5)
     reply = Commands(f"tcp://127.0.0.1:{cmd}")("admit", bed="bed-1", patient_id="PAT-0042")
     check(reply.ok, reply.error)
-    _, _, _ = bus.wait_for(lambda t, m: m.WhichOneof("body") == "context" and m.context.what == "admitted", 5,
-                           "the admission on the bus")
-    admitted_at = len(bus.messages)
+    _, admission, _ = bus.wait_for(lambda t, m: m.WhichOneof("body") == "context" and m.context.what == "admitted",
+                                   5, "the admission on the bus")
+    # Counted from the admission itself: wait_for pumps on past the message
+    # it finds, so the length of the list would leave out readings that came
+    # just after it (and were sent).
+    admitted_at = index_of(bus, admission) + 1
     bus.pump(3)
     stop(rx)  # the interface engine goes down before the desaturation
     _, raised, _ = bus.wait_for(alarm("desaturation", "RAISED"), 20, "the desaturation")
     _, cleared, _ = bus.wait_for(alarm("desaturation", "CLEARED"), 15, "its end")
-    bus.pump(1)
+    # The readings end at the source: the oximeter goes away and vigild
+    # raises device_lost, queued after the last reading (the bus and each
+    # queue keep vigild's order), so once it is delivered every reading is.
+    stop(sim)
+    _, lost, _ = bus.wait_for(alarm("device_lost:ox", "RAISED"), 10, "device_lost once the oximeter is gone",
+                              since=index_of(bus, cleared))
     check(queued() > 0, "messages wait in the outbox while the receiver is down")
     line = ctl_status()
     check(" queued, not connected, last ack AA V" in line and "failing since" in line, line)
     rx = receiver(logs[3])
     deadline = time.monotonic() + 30
-    while queued() and time.monotonic() < deadline:
+    while not any(g["segments"][0][9] == "ORU^R40^ORU_R40" and g["segments"][3][3].startswith(lost.alarm.alarm_id)
+                  for g in received(logs[3]) if "segments" in g):
+        check(time.monotonic() < deadline, "device_lost (queued after the last reading) delivered within 30 s")
         bus.pump(0.2)
-    # Stop the readings at the source, then let the last ones drain.
-    bus.pump(8)
-    deadline = time.monotonic() + 10
+    # Its ACK recorded in the outbox.
+    deadline = time.monotonic() + 5
     while queued() and time.monotonic() < deadline:
-        bus.pump(0.2)
+        bus.pump(0.1)
     check(queued() == 0, f"{queued()} messages still queued")
     line = ctl_status()
     check(line.startswith(f"hl7 emr (127.0.0.1:{hl7_port}): 0 queued, connected, last ack AA V"), line)

@@ -52,3 +52,11 @@ TEST_CASE("destination check: plain TCP off loopback only when asked for; TLS ne
   CHECK(problems(tls).find("tls: hl7_destination emr: tls.cert_file: cannot load " +
                            dir.file("client.pem")) == 0);
 }
+
+TEST_CASE("destination check: hl7_retention_days up to ten years (0 is the default, 7)") {
+  auto c = with("127.0.0.1:2575");
+  c.set_hl7_retention_days(3650);
+  CHECK(problems(c).empty());
+  c.set_hl7_retention_days(4000000000u);  // a typo that would take the cutoff out of the clock's range
+  CHECK(problems(c) == "hl7_retention_days: hl7_retention_days 4000000000 is over 3650 (ten years)\n");
+}

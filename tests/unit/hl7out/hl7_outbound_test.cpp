@@ -64,9 +64,11 @@ struct Fixture {
     test->set_drill(vigil::v1::config::DRILL_AS_TEST);
     test->set_reading_period_s(60);
   }
-  std::vector<std::string> queued(const std::string& destination) {
+  // What is queued, once the writer has written what it was handed.
+  std::vector<std::string> queued(Hl7Outbound& outbound, const std::string& destination) {
+    outbound.sync();
     std::vector<std::string> out;
-    auto box = Outbox::open(dir.file("outbox.db"));
+    auto box = Outbox::open(dir.file("outbox.db"), clock);
     REQUIRE(box);
     while (auto h = box.value()->head(destination)) {
       out.push_back(h->text);
@@ -85,14 +87,14 @@ TEST_CASE("outbound: no readings without an admitted patient; alarms all the sam
   f.patient = "P1";
   out.on_bus_message(reading(150456, 96, false, kT), "bed-1");
   out.on_bus_message(reading(150448, 3.1, false, kT), "bed-1");  // perfusion index: no confirmed code
-  const auto emr = f.queued("emr");
+  const auto emr = f.queued(out, "emr");
   REQUIRE(emr.size() == 2);
   CHECK(segments(emr[0])[0][9] == "ORU^R40^ORU_R40");
   CHECK(segments(emr[0])[1][3].empty());
   CHECK(segments(emr[1])[0][9] == "ORU^R01^ORU_R01");
   CHECK(segments(emr[1])[1][3] == "P1^^^^MR");
   CHECK(segments(emr[1])[6][5] == "96");
-  CHECK(f.queued("test").empty());  // periodic, and takes no alarms
+  CHECK(f.queued(out, "test").empty());  // periodic, and takes no alarms
 }
 
 TEST_CASE("outbound: a drill reaches only the destination that takes it, as MSH-11 T") {
@@ -102,10 +104,10 @@ TEST_CASE("outbound: a drill reaches only the destination that takes it, as MSH-
   out.start();
   out.on_bus_message(reading(150456, 97, true, kT), "bed-1");
   out.on_bus_message(raised(true), "bed-1");
-  CHECK(f.queued("emr").empty());
+  CHECK(f.queued(out, "emr").empty());
   f.clock.advance(61s);
   out.tick(f.clock.now());
-  const auto test = f.queued("test");
+  const auto test = f.queued(out, "test");
   REQUIRE(test.size() == 1);
   CHECK(segments(test[0])[0][11] == "T");
 }
@@ -118,15 +120,15 @@ TEST_CASE("outbound: periodic cadence sends each period's median per metric, NIB
   for (double v : {95.0, 99.0, 90.0, 97.0, 96.0}) out.on_bus_message(reading(150456, v, false, kT), "bed-1");
   out.on_bus_message(reading(149530, 70, false, kT), "bed-1");
   out.on_bus_message(reading(150021, 120, false, kT), "bed-1");
-  auto test = f.queued("test");
+  auto test = f.queued(out, "test");
   REQUIRE(test.size() == 1);                                                // the NIBP at once
   CHECK(segments(test[0])[7][3] == "150021^MDC_PRESS_BLD_NONINV_SYS^MDC");  // after the NIBP channel row
   f.clock.advance(30s);
   out.tick(f.clock.now());
-  CHECK(f.queued("test").empty());  // the period is not over
+  CHECK(f.queued(out, "test").empty());  // the period is not over
   f.clock.advance(31s);
   out.tick(f.clock.now());
-  test = f.queued("test");
+  test = f.queued(out, "test");
   REQUIRE(test.size() == 1);
   const auto s = segments(test[0]);
   REQUIRE(s.size() == 8);
@@ -134,7 +136,7 @@ TEST_CASE("outbound: periodic cadence sends each period's median per metric, NIB
   CHECK(s[7][3] == "149530^MDC_PULS_OXIM_PULS_RATE^MDC");
   f.clock.advance(61s);
   out.tick(f.clock.now());
-  CHECK(f.queued("test").empty());  // nothing new, nothing sent
+  CHECK(f.queued(out, "test").empty());  // nothing new, nothing sent
 }
 
 TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepalive_s until it ends") {
@@ -142,13 +144,13 @@ TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepaliv
   f.config.mutable_hl7_destination(0)->set_alarm_keepalive_s(30);
   Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
   out.on_bus_message(raised(false), "bed-1");
-  CHECK(f.queued("emr").size() == 1);
+  CHECK(f.queued(out, "emr").size() == 1);
   f.clock.advance(29s);
   out.tick(f.clock.now());
-  CHECK(f.queued("emr").empty());
+  CHECK(f.queued(out, "emr").empty());
   f.clock.advance(1s);
   out.tick(f.clock.now());
-  auto emr = f.queued("emr");
+  auto emr = f.queued(out, "emr");
   REQUIRE(emr.size() == 1);
   auto s = segments(emr[0]);
   CHECK(s[3][3] == "A-1^VIGIL^0123456789ABCDEF^EUI-64");
@@ -158,20 +160,21 @@ TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepaliv
   cleared.mutable_alarm()->set_transition(vigil::v1::CLEARED);
   cleared.mutable_alarm()->set_active(false);
   out.on_bus_message(cleared, "bed-1");
-  emr = f.queued("emr");
+  emr = f.queued(out, "emr");
   REQUIRE(emr.size() == 1);
   CHECK(segments(emr[0])[6][5] == "end");
   f.clock.advance(60s);
   out.tick(f.clock.now());
-  CHECK(f.queued("emr").empty());
+  CHECK(f.queued(out, "emr").empty());
 }
 
 TEST_CASE("outbound: dead letters are listed with their type and re-sent only to a configured destination") {
   Fixture f;
   Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
   out.on_bus_message(raised(false), "bed-1");
+  out.sync();
   {
-    auto box = Outbox::open(f.dir.file("outbox.db"));
+    auto box = Outbox::open(f.dir.file("outbox.db"), f.clock);
     REQUIRE(box);
     auto& b = *box.value();
     CHECK(b.dead_letter(b.head("emr")->id, 3, "AE unknown patient"));
@@ -200,7 +203,65 @@ TEST_CASE("outbound: dead letters are listed with their type and re-sent only to
   const auto again = out.resend(1);
   REQUIRE(!again);
   CHECK(again.failure().text().find("still queued") != std::string::npos);
-  const auto emr = f.queued("emr");
+  const auto emr = f.queued(out, "emr");
   REQUIRE(emr.size() == 1);
   CHECK(segments(emr[0])[0][10] == "V1");
+}
+
+TEST_CASE("outbound: a reload keeps a periodic destination's window and the alarms held for keep-alive") {
+  Fixture f;
+  f.patient = "P1";
+  f.config.mutable_hl7_destination(0)->set_alarm_keepalive_s(30);
+  auto before =
+      std::make_unique<Hl7Outbound>(f.io, f.clock, f.config, [&](const std::string&) { return f.patient; });
+  before->start();
+  for (double v : {95.0, 99.0, 90.0}) before->on_bus_message(reading(150456, v, false, kT), "bed-1");
+  before->on_bus_message(raised(false), "bed-1");
+  CHECK(f.queued(*before, "emr").size() == 4);  // three readings and the alarm, each as it came
+  f.clock.advance(20s);
+  // SIGHUP: the destination "emr" gets another address; nothing else changes.
+  f.config.mutable_hl7_destination(0)->set_address("127.0.0.1:10");
+  Hl7Outbound after{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; },
+                    std::move(before)};
+  after.start();
+  for (double v : {97.0, 96.0}) after.on_bus_message(reading(150456, v, false, kT), "bed-1");
+  CHECK(f.queued(after, "emr").size() == 2);
+  f.clock.advance(10s);  // 30 s since the alarm went out: its keep-alive is due
+  after.tick(f.clock.now());
+  auto emr = f.queued(after, "emr");
+  REQUIRE(emr.size() == 1);
+  CHECK(segments(emr[0])[6][5] == "continue");
+  f.clock.advance(31s);  // the period that began before the reload ends
+  after.tick(f.clock.now());
+  const auto test = f.queued(after, "test");
+  REQUIRE(test.size() == 1);
+  CHECK(segments(test[0])[6][5] == "96");  // the median of 90 95 96 97 99: values from both sides of it
+}
+
+TEST_CASE("outbound: messages done with are pruned hourly once older than hl7_retention_days; queued never") {
+  Fixture f;
+  f.config.set_hl7_retention_days(2);
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.on_bus_message(raised(false), "bed-1");  // V1, delivered below
+  CHECK(f.queued(out, "emr").size() == 1);
+  const auto delivered_at = f.clock.now();
+  f.clock.advance(1s);
+  out.on_bus_message(raised(false), "bed-1");  // V2, never delivered
+  out.tick(f.clock.now());                     // the first tick prunes (nothing old yet)
+  out.sync();
+  auto box = Outbox::open(f.dir.file("outbox.db"), f.clock);
+  REQUIRE(box);
+  f.clock.set(delivered_at + days{2} - 1s);
+  out.tick(f.clock.now());  // within the hour: no prune yet
+  out.sync();
+  CHECK(box.value()->find(1));
+  f.clock.set(delivered_at + days{2} + 1h);
+  out.tick(f.clock.now());
+  out.sync();
+  CHECK(!box.value()->find(1));
+  CHECK(box.value()->find(2)->state == "queued");
+  f.clock.advance(days{365});
+  out.tick(f.clock.now());
+  out.sync();
+  CHECK(box.value()->head("emr")->control_id == "V2");
 }
