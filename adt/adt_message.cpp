@@ -24,7 +24,7 @@ constexpr std::array<Trigger, 7> kTriggers{{
 }};
 
 AdtRefusal refuse(AckCode code, int error_code, std::string text) {
-  return {code, error_code, std::move(text)};
+  return {code, error_code, std::move(text), {}};
 }
 
 Location location_of(const drivers::Hl7Message& m, std::string_view field) {
@@ -38,6 +38,24 @@ bool digits(std::string_view s) {
 }
 
 }  // namespace
+
+const char* event_text(AdtEvent e) {
+  switch (e) {
+    case AdtEvent::admit:
+      return "admission";
+    case AdtEvent::transfer:
+      return "transfer";
+    case AdtEvent::discharge:
+      return "discharge";
+    case AdtEvent::cancel_admit:
+      return "cancel of the admission";
+    case AdtEvent::cancel_transfer:
+      return "cancel of the transfer";
+    case AdtEvent::cancel_discharge:
+      return "cancel of the discharge";
+  }
+  return "event";
+}
 
 std::string location_text(const Location& l) {
   return "'" + l.point_of_care + "' room '" + l.room + "' bed '" + l.bed + "'";

@@ -29,6 +29,9 @@ enum class AdtEvent {
   cancel_discharge,  // A13
 };
 
+// "discharge", "transfer", ...: what the event does, for staff.
+const char* event_text(AdtEvent e);
+
 // PV1-3 / PV1-6: point of care^room^bed (PL components 1-3).
 struct Location {
   std::string point_of_care;
@@ -59,6 +62,9 @@ struct AdtRefusal {
   drivers::AckCode code = drivers::AckCode::error;
   int error_code = drivers::hl7_error::application_internal_error;  // HL7 table 0357
   std::string text;
+  // The bed whose running infusion refused a discharge, cancel or transfer
+  // (the ADT system now believes the patient left it); empty otherwise.
+  std::string infusion_bed;
 };
 
 // AR: not ADT, an event vigil does not handle, or not a production

@@ -10,7 +10,7 @@ namespace err = drivers::hl7_error;
 namespace v1 = vigil::v1;
 
 AdtRefusal refuse(int error_code, std::string text) {
-  return {AckCode::error, error_code, std::move(text)};
+  return {AckCode::error, error_code, std::move(text), {}};
 }
 
 class Planner {
@@ -71,10 +71,12 @@ class Planner {
   }
   std::optional<AdtRefusal> infusion_on(const std::string& bed, const std::string& what) const {
     if (!beds_.at(bed).infusion_running) return std::nullopt;
-    return refuse(err::application_internal_error, "an infusion runs on " + bed + " (patient " +
-                                                       m_.patient_id + "): " + what +
-                                                       " refused until staff stop it at the bedside; nothing "
-                                                       "changed");
+    auto r = refuse(err::application_internal_error,
+                    "an infusion runs on " + bed + " (patient " + m_.patient_id + "): " + what +
+                        " refused until staff stop it at the bedside; nothing "
+                        "changed");
+    r.infusion_bed = bed;
+    return r;
   }
 
   std::variant<AdtPlan, AdtRefusal> admit() const {

@@ -85,6 +85,11 @@ class BedAlarms {
   void on_hl7_destination(const std::string& destination, bool failing, const std::string& text,
                           core::TimePoint now, BedOutput& out);
 
+  // An ADT discharge, cancel or transfer of this bed's patient refused
+  // because an infusion runs (TechnicalConditions::adt_refused); it ends when
+  // the patient is discharged or the infusion stops.
+  void on_adt_refused(const std::string& text, core::TimePoint now, BedOutput& out);
+
   BedState state() const;
   // After a restart. `profile` is the one rebuilt from the state; `recent`
   // are the usable readings of the last baseline window and `last_cuff` the
@@ -108,6 +113,7 @@ class BedAlarms {
   void follow_profile();
   void report(const std::vector<ConditionReport>& reports, core::TimePoint now, BedOutput& out);
   void check_nibp_overdue(core::TimePoint now, BedOutput& out);
+  void end_adt_refused(const std::string& why, core::TimePoint now, BedOutput& out);
 
   BedContext context_;
   LimitRules rules_;

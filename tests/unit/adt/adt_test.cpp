@@ -134,10 +134,15 @@ TEST_CASE("ADT: discharge and cancel of an admission are refused while an infusi
   auto r = plan_refused(adt("A03", "PAT-7", "ICU^1^A"), beds);
   CHECK(r.code == AckCode::error);
   CHECK(r.text.find("an infusion runs on bed-1") != std::string::npos);
+  // The bed whose staff must learn that the hospital record says the patient left.
+  CHECK(r.infusion_bed == "bed-1");
   CHECK(plan_refused(adt("A11", "PAT-7", "ICU^1^A"), beds).text.find("cancel of the admission") !=
         std::string::npos);
-  CHECK(plan_refused(adt("A02", "PAT-7", "ICU^1^B"), beds).text.find("transfer refused") !=
-        std::string::npos);
+  r = plan_refused(adt("A02", "PAT-7", "ICU^1^B"), beds);
+  CHECK(r.text.find("transfer refused") != std::string::npos);
+  CHECK(r.infusion_bed == "bed-1");
+  // A refusal that has nothing to do with an infusion names no bed.
+  CHECK(plan_refused(adt("A03", "PAT-8", "ICU^1^A"), beds).infusion_bed.empty());
 
   beds["bed-1"].infusion_running = false;
   auto p = plan_ok(adt("A03", "PAT-7", "ICU^1^A"), beds);
