@@ -4,14 +4,22 @@ config maps PV1-3 to (seen in the status and on the bus as from "ADT"), an
 A02 moves them, an A03 discharges; an A03 while an infusion runs, an unknown
 bed, a missing PID-3 and an event vigil does not handle are refused with an
 ACK that says why, and nothing changes; a sender not on the allow-list is
-disconnected."""
+disconnected.
+
+The port speaks TLS and requires a client certificate from the test's CA
+(certificates made at test time): simple-hl7's messages go over Node's tls;
+a client without a certificate and a plain-TCP sender get no ACK and change
+nothing. The A03 refused under the infusion raises the low technical alarm
+adt_discharge_refused on the bed, which stopping the infusion clears."""
 import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 
-from harness import Bus, Commands, SOURCE, VIGILD, check, free_port, heartbeat, run, start, stop, workdir, write
+from harness import (Bus, Commands, SOURCE, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, make_certificates, run,
+                     start, stop, workdir, write)
 
 d = workdir()
 port, cmd_port, adt_port = free_port(), free_port(), free_port()
@@ -31,6 +39,7 @@ bed {{
 adt_listen {{
   address: "127.0.0.1:{adt_port}"
   allow: ["127.0.0.1"]
+  tls {{ cert_file: "{d}/server.pem" key_file: "{d}/server.key" client_ca_file: "{d}/ca.pem" }}
   location {{ point_of_care: "ICU" room: "1" bed: "A" bed_id: "bed-1" }}
   location {{ point_of_care: "ICU" room: "1" bed: "B" bed_id: "bed-2" }}
 }}
@@ -38,8 +47,10 @@ adt_listen {{
 
 
 def send(node, messages):
+    tls_files = {"ca": f"{d}/ca.pem", "cert": f"{d}/client.pem", "key": f"{d}/client.key"}
     sender = subprocess.run([node, os.path.join(SOURCE, "tests/integration/adt_send.js"), "127.0.0.1",
-                             str(adt_port), json.dumps(messages)], capture_output=True, text=True, timeout=20)
+                             str(adt_port), json.dumps(messages), json.dumps(tls_files)],
+                            capture_output=True, text=True, timeout=20)
     check(sender.returncode == 0, f"the ADT sender failed: {sender.stdout} {sender.stderr}")
     acks = [json.loads(line) for line in sender.stdout.splitlines() if line.startswith("{")]
     check(len(acks) == len(messages), f"expected {len(messages)} ACKs, got {acks}")
@@ -57,6 +68,7 @@ def patients(commands):
 def main():
     node = shutil.which("node") or shutil.which("nodejs")
     check(node is not None, "node is not installed (scripts/setup installs Debian's nodejs)")
+    make_certificates(d)
     write(os.path.join(d, "vigil.conf"), CONFIG)
     bus = Bus(f"tcp://127.0.0.1:{port}")
     daemon = start([VIGILD, "--config", os.path.join(d, "vigil.conf")], logs[0])
@@ -85,7 +97,12 @@ def main():
     acks = send(node, [{"id": "M6", "event": "A03", "pid3": "PAT-1", "pv1_3": "ICU^1^A"}])
     check(acks[0]["code"] == "AE" and "an infusion runs on bed-1" in acks[0]["text"], f"A03 in infusion: {acks[0]}")
     check(patients(commands)["bed-1"] == ("PAT-1", True), "the A03 refused changed nothing")
+    _, raised, _ = bus.wait_for(alarm("adt_discharge_refused", "RAISED"), 5, "the ADT refusal's technical alarm")
+    check(raised.alarm.bed == "bed-1" and raised.alarm.priority == bus_pb2.LOW
+          and raised.alarm.kind == bus_pb2.TECHNICAL and "ADT^A03 M6 from EPIC^HOSP (discharge of patient PAT-1)"
+          in raised.alarm.message, f"a low technical alarm on bed-1 naming the message: {raised.alarm}")
     check(commands("stop_infusion", bed="bed-1").ok, "stop_infusion")
+    bus.wait_for(alarm("adt_discharge_refused", "CLEARED"), 5, "the ADT refusal's alarm cleared by the stop")
 
     acks = send(node, [
         {"id": "M7", "event": "A02", "pid3": "PAT-1", "pv1_3": "ICU^1^B", "pv1_6": "ICU^1^A"},
@@ -116,8 +133,35 @@ def main():
     check(patients(commands)["bed-2"] == ("", False), "nothing from a sender not allowed")
     with open(logs[0]) as f:
         check("ADT connection from 127.0.0.2 refused: not in adt_listen allow" in f.read(), "the refusal is logged")
+    refused_without_certificate(commands)
     check(daemon.poll() is None, "vigild is still running")
     stop(daemon)
+
+
+def refused_without_certificate(commands):
+    """TLS without a client certificate, and plain MLLP, get no ACK; nothing changes."""
+    a01 = b"\x0bMSH|^~\\&|X|Y|VIGIL|ICU|2026||ADT^A01|Z2|P|2.5.1\rPID|1||PAT-6\rPV1|1|I|ICU^1^B\r\x1c\r"
+    ctx = ssl.create_default_context(cafile=f"{d}/ca.pem")
+    got = b""
+    try:
+        with ctx.wrap_socket(socket.create_connection(("127.0.0.1", adt_port), timeout=5),
+                             server_hostname="localhost") as s:
+            s.sendall(a01)
+            got = s.recv(4096)
+    except (ssl.SSLError, ConnectionResetError):
+        pass
+    check(got == b"", f"a TLS sender without a certificate got an answer: {got!r}")
+    with socket.create_connection(("127.0.0.1", adt_port), timeout=5) as s:
+        s.sendall(a01)
+        try:
+            got = s.recv(4096)
+        except ConnectionResetError:
+            got = b""
+    check(not got.startswith(b"\x0b"), f"a plain-TCP sender got an ACK: {got!r}")
+    check(patients(commands)["bed-2"] == ("", False), "nothing from a sender without a certificate")
+    with open(logs[0]) as f:
+        log = f.read()
+    check(log.count("closed: TLS handshake failed") >= 2, "both refusals are logged")
 
 
 main.logs = logs

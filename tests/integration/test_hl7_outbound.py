@@ -31,8 +31,8 @@ import time
 
 import hl7  # Debian's python3-hl7 (scripts/setup)
 
-from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
-                     stop, workdir, write)
+from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat,
+                     make_certificates, run, start, stop, workdir, write)
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -127,19 +127,6 @@ def check_golden(got, golden):
         check(str(g[0]) == str(w[0]) and len(g) == len(w), f"segment {g} against golden {w}")
         for i in range(1, len(w)):
             check(str(w[i]) == "*" or str(g[i]) == str(w[i]), f"{w[0]}-{i}: {str(g[i])!r}, golden {str(w[i])!r}")
-
-
-def make_certificates():
-    """A CA, the listener's certificate for localhost and vigil's client certificate (EC keys: fast)."""
-    def openssl(*args):
-        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=20)
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=vigil test CA", "-days", "1")
-    for name, cn, san in (("server", "localhost", "DNS:localhost,IP:127.0.0.1"), ("client", "bed-pc-1", "DNS:bed-pc-1")):
-        openssl("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}",
-                "-addext", f"subjectAltName={san}")
-        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", f"{name}.pem", "-days", "1", "-copy_extensions", "copy")
 
 
 class TlsListener:
@@ -237,7 +224,7 @@ def ctl_status(name="emr"):
 
 def main():
     check_config()
-    make_certificates()
+    make_certificates(d)
     secure = TlsListener()
     write(os.path.join(d, "vigil.conf"), CONFIG)
     write(os.path.join(d, "desat.scn"), SCENARIO)
