@@ -65,6 +65,11 @@ class BedAlarms {
                                   const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
                                   core::TimePoint now, BedOutput& out);
   core::Result<std::string> discharge(const Actor& actor, core::TimePoint now, BedOutput& out);
+  core::Result<std::string> update_patient(const std::string& patient_id, const std::string& new_patient_id,
+                                           const std::string& also, const Actor& actor, core::TimePoint,
+                                           BedOutput& out) {
+    return context_.update_patient(patient_id, new_patient_id, also, actor, out.context);
+  }
   core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint now,
                                       BedOutput& out);
   core::Result<std::string> start_infusion(const std::string& drug, const std::string& regimen,

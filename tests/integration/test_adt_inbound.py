@@ -1,10 +1,11 @@
 """ADT in with a sender that is not ours: simple-hl7 (npm) sends HL7 ADT
 over MLLP to vigild's ADT port. An A01 admits the patient to the bed the
 config maps PV1-3 to (seen in the status and on the bus as from "ADT"), an
-A02 moves them, an A03 discharges; an A03 while an infusion runs, an unknown
-bed, a missing PID-3 and an event vigil does not handle are refused with an
-ACK that says why, and nothing changes; a sender not on the allow-list is
-disconnected.
+A08 updates their name and date of birth, an A02 moves them, an A40 merges
+their id into another, an A03 discharges; an A03 while an infusion runs, an
+unknown bed, a missing PID-3, an A08 or A40 of a patient vigil does not have
+are refused with an ACK that says why, and nothing changes; a sender not on
+the allow-list is disconnected.
 
 The port speaks TLS and requires a client certificate from the test's CA
 (certificates made at test time): simple-hl7's messages go over Node's tls;
@@ -82,6 +83,7 @@ def main():
         {"id": "M3", "event": "A01", "pid3": "", "pv1_3": "ICU^1^B"},
         {"id": "M4", "event": "A01", "pid3": "PAT-2", "pv1_3": "ICU^1^A"},
         {"id": "M5", "event": "A08", "pid3": "PAT-1", "pv1_3": "ICU^1^A"},
+        {"id": "M5b", "event": "A08", "pid3": "PAT-404", "pv1_3": "ICU^1^B"},
     ])
     check(acks[0]["code"] == "AA", f"A01: {acks[0]}")
     check(acks[1]["code"] == "AE" and "'ICU' room '9' bed 'Z' is not a bed" in acks[1]["text"] and acks[1]["err"] == "103",
@@ -89,7 +91,9 @@ def main():
     check(acks[2]["code"] == "AE" and "PID-3" in acks[2]["text"] and acks[2]["err"] == "101",
           f"missing PID-3: {acks[2]}")
     check(acks[3]["code"] == "AE" and "occupied by patient PAT-1" in acks[3]["text"], f"occupied: {acks[3]}")
-    check(acks[4]["code"] == "AR" and "A08 is not handled" in acks[4]["text"], f"A08: {acks[4]}")
+    check(acks[4]["code"] == "AA", f"A08: {acks[4]}")
+    check(acks[5]["code"] == "AR" and acks[5]["err"] == "204"
+          and "patient PAT-404 is in no bed of this vigil" in acks[5]["text"], f"A08 of an unknown patient: {acks[5]}")
     check(patients(commands) == {"bed-1": ("PAT-1", False), "bed-2": ("", False)}, "PAT-1 in bed-1 only")
 
     reply = commands("start_infusion", bed="bed-1", drug="ketamine", regimen="0.5 mg/kg over 40 min")
@@ -106,15 +110,25 @@ def main():
 
     acks = send(node, [
         {"id": "M7", "event": "A02", "pid3": "PAT-1", "pv1_3": "ICU^1^B", "pv1_6": "ICU^1^A"},
-        {"id": "M8", "event": "A03", "pid3": "PAT-1", "pv1_3": "ICU^1^B"},
+        {"id": "M7b", "event": "A40", "pid3": "PAT-1M", "mrg1": "PAT-1"},
+        {"id": "M7c", "event": "A40", "pid3": "PAT-2M", "mrg1": "PAT-2"},
     ])
-    check([a["code"] for a in acks] == ["AA", "AA"], f"A02, A03: {acks}")
+    check([a["code"] for a in acks] == ["AA", "AA", "AR"], f"A02, A40, A40 of an unknown patient: {acks}")
+    check(patients(commands)["bed-2"] == ("PAT-1M", False), "after A40 bed-2 holds PAT-1 as PAT-1M")
+    acks = send(node, [{"id": "M8", "event": "A03", "pid3": "PAT-1M", "pv1_3": "ICU^1^B"}])
+    check([a["code"] for a in acks] == ["AA"], f"A03 under the merged id: {acks}")
     check(patients(commands) == {"bed-1": ("", False), "bed-2": ("", False)}, "both beds empty after A03")
 
     bus.pump(0.3)
     by_adt = [(m.context.bed, m.context.what) for m in bus.of_kind("context") if m.context.actor == "ADT"]
-    check(by_adt == [("bed-1", "admitted"), ("bed-1", "discharged"), ("bed-2", "admitted"), ("bed-2", "discharged")],
+    check(by_adt == [("bed-1", "admitted"), ("bed-1", "patient_updated"), ("bed-1", "discharged"),
+                     ("bed-2", "admitted"), ("bed-2", "patient_updated"), ("bed-2", "discharged")],
           f"the changes on the bus as from ADT: {by_adt}")
+    updates = [m.context.message for m in bus.of_kind("context") if m.context.what == "patient_updated"]
+    check(updates == ["patient PAT-1 on bed-1 updated by ADT at HL7 ADT^A08 from EPIC^HOSP (MSH-10 M5): "
+                      "name, date of birth",
+                      "patient PAT-1 on bed-2 updated by ADT at HL7 ADT^A40 from EPIC^HOSP (MSH-10 M7b): "
+                      "id PAT-1 -> PAT-1M, name, date of birth"], f"what A08 and A40 changed: {updates}")
     station = [m.context.station for m in bus.of_kind("context") if m.context.actor == "ADT"][0]
     check(station == "HL7 ADT^A01 from EPIC^HOSP (MSH-10 M1)", f"the sender in the record: {station}")
 
