@@ -75,6 +75,7 @@ hl7_destination {{
 hl7_destination {{
   name: "secure"
   address: "localhost:{tls_port}"
+  readings: true
   alarms: true
   backoff_initial_ms: 100
   backoff_max_ms: 400
@@ -116,6 +117,21 @@ GOLDEN_START = "\r".join([
     "OBX|5|ST|68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC|1.1.1.1.5|enabled||||||R",
     "OBX|6|ST|68484^MDC_ATTR_ALARM_PRIORITY^MDC|1.1.1.1.6|PH||||||R",
     "OBX|7|ST|68485^MDC_ATTR_ALERT_TYPE^MDC|1.1.1.1.7|SP||||||R",
+])
+
+
+# One SpO2 reading (PCD-01) to the TLS listener, laid out as docs/hl7.md's
+# PCD-01 sample; this destination names no sending_facility.
+GOLDEN_SPO2 = "\r".join([
+    f"MSH|^~\\&|VIGIL^{EUI}^EUI-64||||*||ORU^R01^ORU_R01|*|P|2.6|||AL|NE||UNICODE UTF-8|||"
+    "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO",
+    "PID|||PAT-0042^^^^MR",
+    "PV1||I|^^bed-1",
+    "OBR|1|*|*|182777000^monitoring of patient^SCT|||*",
+    f"OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||{EUI}^^{EUI}^EUI-64",
+    "OBX|2||69642^MDC_DEV_ANALY_SAT_O2_VMD^MDC|1.1.0.0|||||||X",
+    "OBX|3|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|*|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|||||R|||*|||"
+    f"AMEAS^auto-measurement^MDC|{EUI}^^{EUI}^EUI-64",
 ])
 
 
@@ -210,7 +226,8 @@ def check_config():
               for e in errors), errors)
     check(any(e.startswith(f"{path}:{line('10.1.2.3')}:3: hl7_destination emr: 10.1.2.3:2575 is not loopback")
               and "allow_plain_tcp" in e for e in errors), errors)
-    tls_line = line('name: "secure"') + 5
+    tls_line = next(i for i in range(line('name: "secure"'), len(bad.splitlines()) + 1)
+                    if bad.splitlines()[i - 1].strip().startswith("tls {"))
     check(any(e.startswith(f"{path}:{tls_line}:3: hl7_destination secure: tls.ca_file: cannot load") for e in errors),
           errors)
 
@@ -273,8 +290,7 @@ def main():
 
     # Over TLS: the listener's certificate and name checked, vigil's client certificate shown.
     check(secure.clients and set(secure.clients) == {"bed-pc-1"}, f"client certificates: {secure.clients}")
-    tls_r40 = [m.split("\r") for m in secure.received]
-    check(all(s[0].split("|")[8] == "ORU^R40^ORU_R40" for s in tls_r40), [s[0] for s in tls_r40])
+    tls_r40 = [m.split("\r") for m in secure.received if m.split("\r")[0].split("|")[8] == "ORU^R40^ORU_R40"]
     desat = [s for s in tls_r40 if s[3].split("|")[3].startswith(raised.alarm.alarm_id + "^")]
     # Exactly start and end: the impostor destination (same alarms, same listener) sent nothing.
     check([s[6].split("|")[5] for s in desat] == ["start", "end"], f"the desaturation over TLS: {desat}")
@@ -282,7 +298,17 @@ def main():
     began, ended = [m for m in secure.parsed if str(m.segment("OBR")[3]).startswith(raised.alarm.alarm_id + "^")]
     check_golden(began, GOLDEN_START)
     check_golden(ended, GOLDEN_START.replace("|start|", "|end|").replace("|active|", "|inactive|"))
-    check(all(str(m.segment("MSH")[9]) == "ORU^R40^ORU_R40" for m in secure.parsed), "python3-hl7 read them all")
+    check(all(str(m.segment("MSH")[9]) in ("ORU^R40^ORU_R40", "ORU^R01^ORU_R01") for m in secure.parsed),
+          "python3-hl7 read them all")
+    # Readings (PCD-01) parsed by python3-hl7 too: every SpO2 reading by
+    # position against the golden, the value as the bus published it.
+    spo2 = [m for m in secure.parsed if str(m.segment("MSH")[9]) == "ORU^R01^ORU_R01"
+            and str(m.segments("OBX")[-1][3]).startswith("150456^")]
+    check(len(spo2) >= 5, f"{len(spo2)} SpO2 readings over TLS")
+    published = {o.observation.value for _, o, _ in bus.messages if o.WhichOneof("body") == "observation"}
+    for m in spo2:
+        check_golden(m, GOLDEN_SPO2)
+        check(float(str(m.segments("OBX")[-1][5])) in published, f"an SpO2 value the bus never had: {m}")
     # The same listener under another expected name: refused, nothing sent, and said why.
     why = "TLS with emr.other-hospital.example refused: its certificate is not for emr.other-hospital.example"
     check(f"hl7 impostor (127.0.0.1:{tls_port}, TLS to emr.other-hospital.example): " in status and why in status,
