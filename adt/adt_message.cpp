@@ -13,7 +13,7 @@ struct Trigger {
   std::string_view code;
   AdtEvent event;
 };
-constexpr std::array<Trigger, 7> kTriggers{{
+constexpr std::array<Trigger, 9> kTriggers{{
     {"A01", AdtEvent::admit},
     {"A04", AdtEvent::admit},
     {"A02", AdtEvent::transfer},
@@ -21,10 +21,12 @@ constexpr std::array<Trigger, 7> kTriggers{{
     {"A11", AdtEvent::cancel_admit},
     {"A12", AdtEvent::cancel_transfer},
     {"A13", AdtEvent::cancel_discharge},
+    {"A08", AdtEvent::update},
+    {"A40", AdtEvent::merge},
 }};
 
 AdtRefusal refuse(AckCode code, int error_code, std::string text) {
-  return {code, error_code, std::move(text)};
+  return {code, error_code, std::move(text), {}};
 }
 
 Location location_of(const drivers::Hl7Message& m, std::string_view field) {
@@ -38,6 +40,28 @@ bool digits(std::string_view s) {
 }
 
 }  // namespace
+
+const char* event_text(AdtEvent e) {
+  switch (e) {
+    case AdtEvent::admit:
+      return "admission";
+    case AdtEvent::transfer:
+      return "transfer";
+    case AdtEvent::discharge:
+      return "discharge";
+    case AdtEvent::cancel_admit:
+      return "cancel of the admission";
+    case AdtEvent::cancel_transfer:
+      return "cancel of the transfer";
+    case AdtEvent::cancel_discharge:
+      return "cancel of the discharge";
+    case AdtEvent::update:
+      return "update";
+    case AdtEvent::merge:
+      return "merge";
+  }
+  return "event";
+}
 
 std::string location_text(const Location& l) {
   return "'" + l.point_of_care + "' room '" + l.room + "' bed '" + l.bed + "'";
@@ -63,11 +87,8 @@ std::variant<AdtMessage, AdtRefusal> read_adt(const drivers::Hl7Message& m) {
   if (!trigger) {
     std::string known;
     for (const auto& t : kTriggers) known += (known.empty() ? "" : ", ") + std::string{t.code};
-    const std::string why = a.trigger == "A08"   ? " (vigil keeps no demographics to update yet)"
-                            : a.trigger == "A40" ? " (merging patient ids is not supported yet)"
-                                                 : "";
     return refuse(AckCode::reject, err::unsupported_message_type,
-                  "ADT^" + a.trigger + " is not handled" + why + "; vigil acts on " + known);
+                  "ADT^" + a.trigger + " is not handled; vigil acts on " + known);
   }
   a.event = trigger->event;
   // A training or debugging message must not move a real patient.
@@ -87,7 +108,17 @@ std::variant<AdtMessage, AdtRefusal> read_adt(const drivers::Hl7Message& m) {
     return refuse(AckCode::error, err::data_type_error,
                   "PID-7 (date of birth) '" + a.birth_date + "' is not YYYYMMDD");
 
+  if (a.event == AdtEvent::merge) {
+    const auto* mrg = m.first("MRG");
+    a.prior_patient_id = mrg ? m.component(mrg->field(1), 1) : "";
+    if (a.prior_patient_id.empty())
+      return refuse(AckCode::error, err::required_field_missing,
+                    "MRG-1 (the prior patient identifier to merge) is missing");
+  }
+  // An update or merge finds the patient by id; where they lie is not asked.
+  const bool by_id = a.event == AdtEvent::update || a.event == AdtEvent::merge;
   const auto* pv1 = m.first("PV1");
+  if (by_id && (!pv1 || pv1->field(3).empty())) return a;
   if (!pv1) return refuse(AckCode::error, err::required_field_missing, "no PV1 segment");
   a.location = location_of(m, pv1->field(3));
   a.prior_location = location_of(m, pv1->field(6));

@@ -8,11 +8,9 @@
 // component 1), PID-5 patient name (family^given), PID-7 date of birth
 // (read and checked, journalled with the message; not kept on the bed yet);
 // PV1-3 assigned patient location (point of care^room^bed), PV1-6 prior
-// patient location.
-//
-// A08 (update) and A40 (merge) are refused with AR for now: vigil keeps no
-// name or date of birth to update, and has no command that renames a bed's
-// patient without discharging them.
+// patient location; for A40 (ADT_A39 structure) MRG-1 prior patient
+// identifier list (first repetition, ID in component 1): the id merged into
+// PID-3. A08 and A40 do not need PV1 (vigil finds the patient by id).
 #include <string>
 #include <variant>
 
@@ -27,7 +25,12 @@ enum class AdtEvent {
   cancel_admit,      // A11
   cancel_transfer,   // A12
   cancel_discharge,  // A13
+  update,            // A08: name, date of birth
+  merge,             // A40: MRG-1 becomes PID-3
 };
+
+// "discharge", "transfer", ...: what the event does, for staff.
+const char* event_text(AdtEvent e);
 
 // PV1-3 / PV1-6: point of care^room^bed (PL components 1-3).
 struct Location {
@@ -49,9 +52,10 @@ struct AdtMessage {
   std::string patient_id;  // PID-3.1
   std::string family_name;
   std::string given_name;
-  std::string birth_date;   // PID-7 as written (YYYYMMDD...)
-  Location location;        // PV1-3
-  Location prior_location;  // PV1-6
+  std::string birth_date;        // PID-7 as written (YYYYMMDD...)
+  std::string prior_patient_id;  // MRG-1.1 (A40)
+  Location location;             // PV1-3
+  Location prior_location;       // PV1-6
 };
 
 // Why a message is not acted on: the acknowledgement to send.
@@ -59,6 +63,9 @@ struct AdtRefusal {
   drivers::AckCode code = drivers::AckCode::error;
   int error_code = drivers::hl7_error::application_internal_error;  // HL7 table 0357
   std::string text;
+  // The bed whose running infusion refused a discharge, cancel or transfer
+  // (the ADT system now believes the patient left it); empty otherwise.
+  std::string infusion_bed;
 };
 
 // AR: not ADT, an event vigil does not handle, or not a production

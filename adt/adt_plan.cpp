@@ -10,7 +10,7 @@ namespace err = drivers::hl7_error;
 namespace v1 = vigil::v1;
 
 AdtRefusal refuse(int error_code, std::string text) {
-  return {AckCode::error, error_code, std::move(text)};
+  return {AckCode::error, error_code, std::move(text), {}};
 }
 
 class Planner {
@@ -30,6 +30,10 @@ class Planner {
       case AdtEvent::discharge:
       case AdtEvent::cancel_admit:
         return discharge();
+      case AdtEvent::update:
+        return update();
+      case AdtEvent::merge:
+        return merge();
     }
     return refuse(err::application_internal_error, "event not handled");
   }
@@ -45,10 +49,37 @@ class Planner {
                                                   (known.empty() ? "none" : known) + "); nothing changed");
   }
 
-  std::optional<std::string> bed_of_patient() const {
+  std::optional<std::string> bed_of_patient(const std::string& patient_id) const {
     for (const auto& [id, b] : beds_)
-      if (b.patient_id == m_.patient_id) return id;
+      if (b.patient_id == patient_id) return id;
     return std::nullopt;
+  }
+  std::optional<std::string> bed_of_patient() const { return bed_of_patient(m_.patient_id); }
+
+  // An update or merge of someone vigil does not monitor: resending cannot
+  // help, so AR (an engine that sends every patient's A08 to vigil learns to
+  // route only its beds' patients).
+  AdtRefusal unknown(const std::string& patient_id) const {
+    return {AckCode::reject,
+            err::unknown_key_identifier,
+            "patient " + patient_id + " is in no bed of this vigil; nothing changed",
+            {}};
+  }
+
+  // PID-5 and PID-7 as vigil-ctl admit --name --dob writes them.
+  v1::CommandRequest update_of(const std::string& bed, const std::string& patient_id) const {
+    auto r = request(1);
+    auto* u = r.mutable_update_patient();
+    u->set_bed(bed);
+    u->set_patient_id(patient_id);
+    if (!m_.family_name.empty() || !m_.given_name.empty())
+      u->set_patient_name(m_.given_name.empty()    ? m_.family_name
+                          : m_.family_name.empty() ? m_.given_name
+                                                   : m_.family_name + ", " + m_.given_name);
+    if (m_.birth_date.size() >= 8)
+      u->set_birth_date(m_.birth_date.substr(0, 4) + "-" + m_.birth_date.substr(4, 2) + "-" +
+                        m_.birth_date.substr(6, 2));
+    return r;
   }
 
   v1::CommandRequest request(std::size_t n) const {
@@ -71,10 +102,12 @@ class Planner {
   }
   std::optional<AdtRefusal> infusion_on(const std::string& bed, const std::string& what) const {
     if (!beds_.at(bed).infusion_running) return std::nullopt;
-    return refuse(err::application_internal_error, "an infusion runs on " + bed + " (patient " +
-                                                       m_.patient_id + "): " + what +
-                                                       " refused until staff stop it at the bedside; nothing "
-                                                       "changed");
+    auto r = refuse(err::application_internal_error,
+                    "an infusion runs on " + bed + " (patient " + m_.patient_id + "): " + what +
+                        " refused until staff stop it at the bedside; nothing "
+                        "changed");
+    r.infusion_bed = bed;
+    return r;
   }
 
   std::variant<AdtPlan, AdtRefusal> admit() const {
@@ -126,6 +159,34 @@ class Planner {
                                                          "; nothing changed");
     if (auto r = infusion_on(*from, "transfer")) return *r;
     return AdtPlan{{discharge_from(*from, 1), admit_to(target, 2)}, {}};
+  }
+
+  std::variant<AdtPlan, AdtRefusal> update() const {
+    const auto bed = bed_of_patient();
+    if (!bed) return unknown(m_.patient_id);
+    auto r = update_of(*bed, m_.patient_id);
+    if (r.update_patient().patient_name().empty() && r.update_patient().birth_date().empty())
+      return AdtPlan{{}, "PID-5 and PID-7 are empty: nothing to update for patient " + m_.patient_id};
+    return AdtPlan{{std::move(r)}, {}};
+  }
+
+  // A40: the patient vigil knows as MRG-1 is from now on PID-3.
+  std::variant<AdtPlan, AdtRefusal> merge() const {
+    const auto prior = bed_of_patient(m_.prior_patient_id);
+    const auto surviving = bed_of_patient();
+    if (!prior) {
+      if (surviving) return AdtPlan{{}, "patient " + m_.patient_id + " is already in " + *surviving};
+      return unknown(m_.prior_patient_id);
+    }
+    if (surviving)
+      return refuse(err::application_internal_error,
+                    "patient " + m_.prior_patient_id + " (" + *prior + ") and patient " + m_.patient_id +
+                        " (" + *surviving +
+                        ") are both in beds: one person cannot lie in two; discharge the wrong "
+                        "admission first; nothing changed");
+    auto r = update_of(*prior, m_.prior_patient_id);
+    r.mutable_update_patient()->set_new_patient_id(m_.patient_id);
+    return AdtPlan{{std::move(r)}, {}};
   }
 
   const AdtMessage& m_;

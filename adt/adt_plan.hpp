@@ -17,6 +17,11 @@
 //  - A02 and A12 move the patient from the bed vigil has them in to the bed
 //    PV1-3 names (for A12, the bed before the transfer being cancelled);
 //    the new bed gets its own configured profile.
+//  - A08 updates the name and date of birth of the patient PID-3 names,
+//    wherever vigil has them; A40 gives the patient vigil has as MRG-1 the
+//    id PID-3. Both are refused with AR for a patient in none of vigil's
+//    beds, and A40 with AE when both ids lie in beds. The location is not
+//    checked: the patient's id says who, and neither moves anyone.
 #include <map>
 #include <string>
 #include <variant>

@@ -56,6 +56,10 @@ void BedAlarms::on_hl7_destination(const std::string& destination, bool failing,
   engine_.report(TechnicalConditions::hl7_destination(destination, failing, text), now, out.alarms);
 }
 
+void BedAlarms::on_adt_refused(const std::string& text, core::TimePoint now, BedOutput& out) {
+  engine_.report(TechnicalConditions::adt_refused(true, text), now, out.alarms);
+}
+
 void BedAlarms::tick(core::TimePoint now, BedOutput& out) {
   report(rhythm_.check(context_.profile().rhythm, now), now, out);
   engine_.tick(now, out.alarms);
@@ -79,7 +83,9 @@ core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmP
 
 core::Result<std::string> BedAlarms::discharge(const Actor& actor, core::TimePoint now, BedOutput& out) {
   if (!context_.patient_id().empty() && context_.infusion()) (void)stop_infusion(actor, now, out);
-  return context_.discharge(actor, out.context);
+  auto r = context_.discharge(actor, out.context);
+  if (r) end_adt_refused("discharged by " + who(actor), now, out);
+  return r;
 }
 
 core::Result<std::string> BedAlarms::set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint,
@@ -97,8 +103,16 @@ core::Result<std::string> BedAlarms::start_infusion(const std::string& drug, con
 
 core::Result<std::string> BedAlarms::stop_infusion(const Actor& actor, core::TimePoint now, BedOutput& out) {
   auto r = context_.stop_infusion(actor, now, out.context);
-  if (r) check_nibp_overdue(now, out);
+  if (r) {
+    check_nibp_overdue(now, out);
+    end_adt_refused("infusion stopped by " + who(actor) + "; the ADT system may send the discharge again",
+                    now, out);
+  }
   return r;
+}
+
+void BedAlarms::end_adt_refused(const std::string& why, core::TimePoint now, BedOutput& out) {
+  engine_.report(TechnicalConditions::adt_refused(false, why), now, out.alarms);
 }
 
 core::Result<std::string> BedAlarms::acknowledge(const std::string& alarm_id, const Actor& actor,

@@ -65,6 +65,11 @@ class BedAlarms {
                                   const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
                                   core::TimePoint now, BedOutput& out);
   core::Result<std::string> discharge(const Actor& actor, core::TimePoint now, BedOutput& out);
+  core::Result<std::string> update_patient(const std::string& patient_id, const std::string& new_patient_id,
+                                           const std::string& also, const Actor& actor, core::TimePoint,
+                                           BedOutput& out) {
+    return context_.update_patient(patient_id, new_patient_id, also, actor, out.context);
+  }
   core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint now,
                                       BedOutput& out);
   core::Result<std::string> start_infusion(const std::string& drug, const std::string& regimen,
@@ -84,6 +89,11 @@ class BedAlarms {
   // An HL7 destination failing for longer than it may (hl7out/unreachable_alarm.hpp).
   void on_hl7_destination(const std::string& destination, bool failing, const std::string& text,
                           core::TimePoint now, BedOutput& out);
+
+  // An ADT discharge, cancel or transfer of this bed's patient refused
+  // because an infusion runs (TechnicalConditions::adt_refused); it ends when
+  // the patient is discharged or the infusion stops.
+  void on_adt_refused(const std::string& text, core::TimePoint now, BedOutput& out);
 
   BedState state() const;
   // After a restart. `profile` is the one rebuilt from the state; `recent`
@@ -108,6 +118,7 @@ class BedAlarms {
   void follow_profile();
   void report(const std::vector<ConditionReport>& reports, core::TimePoint now, BedOutput& out);
   void check_nibp_overdue(core::TimePoint now, BedOutput& out);
+  void end_adt_refused(const std::string& why, core::TimePoint now, BedOutput& out);
 
   BedContext context_;
   LimitRules rules_;

@@ -84,6 +84,28 @@ core::Result<std::string> BedContext::discharge(const Actor& actor, std::vector<
   return message;
 }
 
+core::Result<std::string> BedContext::update_patient(const std::string& patient_id,
+                                                     const std::string& new_patient_id,
+                                                     const std::string& also, const Actor& actor,
+                                                     std::vector<ContextChange>& out) {
+  if (patient_id_.empty())
+    return core::Error::at("bed", bed_ + " has no patient to update", core::ErrorCode::conflict);
+  if (patient_id != patient_id_)
+    return core::Error::at(
+        "patient_id", bed_ + " holds patient " + patient_id_ + ", not " + patient_id + "; nothing changed",
+        core::ErrorCode::conflict);
+  const bool renamed = !new_patient_id.empty() && new_patient_id != patient_id_;
+  if (!renamed && also.empty()) return core::Error::at("patient_id", "nothing to update");
+  std::string changed = renamed ? "id " + patient_id_ + " -> " + new_patient_id : "";
+  if (!also.empty()) changed += (changed.empty() ? "" : ", ") + also;
+  const std::string message =
+      "patient " + patient_id_ + " on " + bed_ + " updated by " + who(actor) + ": " + changed;
+  const std::string before = patient_id_;
+  if (renamed) patient_id_ = new_patient_id;
+  out.push_back({"patient_updated", message, before, patient_id_, actor, patient_id_});
+  return message;
+}
+
 core::Result<std::string> BedContext::set_limit(const RuleOverride& o, const Actor& actor,
                                                 std::vector<ContextChange>& out) {
   AlarmProfile changed = profile_;

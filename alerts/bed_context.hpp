@@ -71,6 +71,13 @@ class BedContext {
                                   const std::map<core::Metric, double>& entered_baseline, const Actor& actor,
                                   std::vector<ContextChange>& out);
   core::Result<std::string> discharge(const Actor& actor, std::vector<ContextChange>& out);
+  // The admitted patient's identity: refused unless the bed holds
+  // `patient_id`; `new_patient_id` (may be empty: unchanged) is the id from
+  // now on; `also` names what else changed ("name, date of birth"), which the
+  // caller keeps (the journal holds it with the command).
+  core::Result<std::string> update_patient(const std::string& patient_id, const std::string& new_patient_id,
+                                           const std::string& also, const Actor& actor,
+                                           std::vector<ContextChange>& out);
   core::Result<std::string> set_limit(const RuleOverride& o, const Actor& actor,
                                       std::vector<ContextChange>& out);
   core::Result<std::string> start_infusion(const std::string& drug, const std::string& regimen,

@@ -100,6 +100,16 @@ ConditionReport TechnicalConditions::hl7_destination(const std::string& destinat
   return r;
 }
 
+ConditionReport TechnicalConditions::adt_refused(bool refused, const std::string& text) {
+  ConditionReport r;
+  r.condition = "adt_discharge_refused";
+  r.present = refused;
+  r.kind = AlarmKind::technical;
+  r.priority = Priority::low;
+  r.message = text;
+  return r;
+}
+
 std::optional<ConditionReport> TechnicalConditions::nibp_overdue(const std::optional<CuffWatch>& watch,
                                                                  bool signalled, core::TimePoint now) {
   if (!watch && !signalled) return std::nullopt;

@@ -47,6 +47,11 @@ class TechnicalConditions {
   // the bedside alarms are not affected.
   static ConditionReport hl7_destination(const std::string& destination, bool failing,
                                          const std::string& text);
+  // The hospital's ADT system discharged or moved the bed's patient and vigil
+  // refused because an infusion runs: the chart and the bedside disagree
+  // until staff discharge or stop the infusion. Low: the patient is still
+  // monitored; staff must learn the EHR thinks they left.
+  static ConditionReport adt_refused(bool refused, const std::string& text);
   // No cuff reading for a cycle (low) or two (medium) of an infusion;
   // `watch` is empty without an infusion or a cuff cycle. Nothing to report
   // when there is neither a watch nor an alarm with a signal to clear.

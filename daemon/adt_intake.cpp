@@ -54,7 +54,18 @@ std::string VigilDaemon::on_adt(const std::string& text, const std::string& peer
   std::map<std::string, adt::BedView> beds;
   for (const auto& [id, b] : beds_) beds[id] = {b->alarms().patient_id(), b->alarms().infusion().has_value()};
   const auto plan = adt::plan_adt(m, adt_places(config_.adt_listen()), beds);
-  if (const auto* r = std::get_if<adt::AdtRefusal>(&plan)) return refuse(*r, what);
+  if (const auto* r = std::get_if<adt::AdtRefusal>(&plan)) {
+    // The chart now says the patient left while vigil still monitors the
+    // infusion: staff must hear of it, not only the sender's log.
+    if (!r->infusion_bed.empty())
+      beds_.at(r->infusion_bed)
+          ->on_adt_refused(what + " from " + m.sender + " (" + adt::event_text(m.event) + " of patient " +
+                               m.patient_id +
+                               ") refused while the infusion runs: the hospital record shows the patient "
+                               "gone; stop the infusion and discharge, or have the record corrected",
+                           now);
+    return refuse(*r, what);
+  }
   const auto& p = std::get<adt::AdtPlan>(plan);
   if (p.commands.empty()) {
     spdlog::info("{} from {}: nothing to do: {}", what, peer, p.note);
@@ -68,7 +79,7 @@ std::string VigilDaemon::on_adt(const std::string& text, const std::string& peer
     if (!reply.ok()) {
       const std::string why =
           reply.error() + (done.empty() ? "; nothing changed" : "; done before it: " + done);
-      return refuse({AckCode::error, drivers::hl7_error::application_internal_error, why}, what);
+      return refuse({AckCode::error, drivers::hl7_error::application_internal_error, why, {}}, what);
     }
     done += (done.empty() ? "" : "; ") + reply.message();
   }

@@ -4,11 +4,15 @@
 
 #include <array>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
+#include <type_traits>
 
 #include "drivers/hl7/mllp_framing.hpp"
 #include "hl7out/destination_check.hpp"
+#include "hl7out/tls_context.hpp"
 
 namespace vigil::daemon {
 namespace asio = boost::asio;
@@ -34,24 +38,36 @@ tcp::endpoint endpoint_of(const std::string& address) {
   return found.begin()->endpoint();
 }
 
-}  // namespace
+using TlsStream = asio::ssl::stream<tcp::socket>;
 
 // One sender's connection: bytes in, frames out in order, one ACK per frame.
-class AdtListener::Session : public std::enable_shared_from_this<AdtListener::Session> {
+// Stream is a TCP socket or a TLS stream over one.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
+  using Handler = AdtListener::Handler;
   static constexpr std::size_t kMaxWaiting = 64;  // frames read ahead of their ACKs
 
-  Session(tcp::socket socket, asio::io_context& core, std::weak_ptr<Handler> handler)
-      : socket_(std::move(socket)), core_(core), handler_(std::move(handler)) {
-    boost::system::error_code ec;
-    peer_ = socket_.remote_endpoint(ec).address().to_string();
+  Session(Stream stream, std::string peer, asio::io_context& core, std::weak_ptr<Handler> handler)
+      : stream_(std::move(stream)), peer_(std::move(peer)), core_(core), handler_(std::move(handler)) {}
+
+  void start() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
+        if (ec) return self->close("TLS handshake failed: " + ec.message());
+        self->read();
+      });
+    } else {
+      read();
+    }
   }
-  void start() { read(); }
 
  private:
   void read() {
-    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](auto ec, std::size_t n) {
-      if (ec) return self->close(ec == asio::error::eof ? "" : ec.message());
+    stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](auto ec, std::size_t n) {
+      if (ec)
+        return self->close(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ? ""
+                                                                                              : ec.message());
       std::vector<std::string> errors;
       self->deframer_.feed(
           std::span{self->buffer_.data(), n},
@@ -66,26 +82,26 @@ class AdtListener::Session : public std::enable_shared_from_this<AdtListener::Se
 
   // Hands the oldest frame to the core loop unless one is there already.
   void next() {
-    if (busy_ || waiting_.empty() || !socket_.is_open()) return;
+    if (busy_ || waiting_.empty() || !stream_.lowest_layer().is_open()) return;
     busy_ = true;
     auto frame = std::move(waiting_.front());
     waiting_.pop_front();
     // Weak: a session the listener's thread has let go (its sender hung up,
     // or vigild stops) is not kept alive by the core loop; its message got
     // no ACK and is not applied.
-    asio::post(core_, [weak = weak_from_this(), frame = std::move(frame)] {
+    asio::post(core_, [weak = this->weak_from_this(), frame = std::move(frame)] {
       auto self = weak.lock();
       auto handler = self ? self->handler_.lock() : nullptr;
       if (!handler) return;
       auto ack = drivers::mllp_frame((*handler)(frame, self->peer_));
-      asio::post(self->socket_.get_executor(),
+      asio::post(self->stream_.get_executor(),
                  [self, ack = std::move(ack)]() mutable { self->reply(std::move(ack)); });
     });
   }
 
   void reply(std::string ack) {
     out_ = std::move(ack);
-    asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](auto ec, std::size_t) {
+    asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](auto ec, std::size_t) {
       if (ec) return self->close(ec.message());
       self->busy_ = false;
       self->next();
@@ -93,16 +109,17 @@ class AdtListener::Session : public std::enable_shared_from_this<AdtListener::Se
   }
 
   void close(const std::string& why) {
-    if (!socket_.is_open()) return;
+    auto& socket = stream_.lowest_layer();
+    if (!socket.is_open()) return;
     if (!why.empty()) spdlog::warn("ADT connection from {} closed: {}", peer_, why);
     boost::system::error_code ignored;
-    socket_.close(ignored);
+    socket.close(ignored);
   }
 
-  tcp::socket socket_;
+  Stream stream_;
+  std::string peer_;
   asio::io_context& core_;
   std::weak_ptr<Handler> handler_;
-  std::string peer_;
   std::array<std::uint8_t, 4096> buffer_{};
   drivers::MllpDeframer deframer_;
   std::deque<std::string> waiting_;
@@ -110,9 +127,16 @@ class AdtListener::Session : public std::enable_shared_from_this<AdtListener::Se
   bool busy_ = false;
 };
 
+}  // namespace
+
 AdtListener::AdtListener(asio::io_context& core, const vigil::v1::config::AdtListen& config, Handler handler)
     : core_(core), acceptor_(io_), handler_(std::make_shared<Handler>(std::move(handler))) {
   for (const auto& a : config.allow()) allow_.push_back(plain(asio::ip::make_address(a)));
+  if (config.has_tls()) {
+    auto context = hl7out::make_tls_server_context(config.tls());
+    if (!context) throw std::runtime_error("adt_listen " + context.error());
+    tls_ = context.value();
+  }
   const auto at = endpoint_of(config.address());
   try {
     acceptor_.open(at.protocol());
@@ -162,8 +186,13 @@ void AdtListener::accept() {
         spdlog::warn("ADT connection from {} refused: not in adt_listen allow", peer.address().to_string());
         socket.close(peer_ec);
       } else {
-        spdlog::info("ADT connection from {}", peer.address().to_string());
-        std::make_shared<Session>(std::move(socket), core_, handler_)->start();
+        const auto from = peer.address().to_string();
+        spdlog::info("ADT connection from {}{}", from, tls_ ? " (TLS)" : "");
+        if (tls_)
+          std::make_shared<Session<TlsStream>>(TlsStream{std::move(socket), *tls_}, from, core_, handler_)
+              ->start();
+        else
+          std::make_shared<Session<tcp::socket>>(std::move(socket), from, core_, handler_)->start();
       }
     } else {
       spdlog::warn("ADT accept failed: {}", ec.message());

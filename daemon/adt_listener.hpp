@@ -7,9 +7,12 @@
 // Messages of one connection are answered in order, one at a time.
 //
 // A connection from an address that is not on the allow-list is closed at
-// once and logged. Plain TCP; TLS for ADT is not built yet.
+// once and logged. With `tls` the sender must complete a TLS 1.2+ handshake
+// (and show a client certificate that chains to client_ca_file when one is
+// named) before a byte of its messages is read; plain TCP otherwise.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,7 +28,8 @@ class AdtListener {
   // Runs on the core event loop: one HL7 message in, the ACK text out.
   using Handler = std::function<std::string(const std::string& message, const std::string& peer)>;
 
-  // Binds at once (throws with a readable reason); accepts after serve().
+  // Binds and loads the TLS files at once (throws with a readable reason);
+  // accepts after serve().
   AdtListener(boost::asio::io_context& core, const vigil::v1::config::AdtListen& config, Handler handler);
   ~AdtListener();
   AdtListener(const AdtListener&) = delete;
@@ -38,7 +42,6 @@ class AdtListener {
   unsigned short port() const;
 
  private:
-  class Session;
   void accept();
   bool allowed(const boost::asio::ip::address& a) const;
 
@@ -46,6 +49,7 @@ class AdtListener {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<boost::asio::ip::address> allow_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain TCP
   // Shared with the work posted to the core loop, which skips it once stop()
   // has cleared it.
   std::shared_ptr<Handler> handler_;

@@ -173,6 +173,11 @@ void BedMonitor::on_hl7_destination(const std::string& destination, bool failing
   publish(now);
 }
 
+void BedMonitor::on_adt_refused(const std::string& text, core::TimePoint now) {
+  alarms_.on_adt_refused(text, now, out_);
+  publish(now);
+}
+
 void BedMonitor::restore(const alerts::BedState& s, alerts::AlarmProfile profile,
                          const std::vector<core::Observation>& recent,
                          std::optional<core::TimePoint> last_cuff, core::TimePoint now) {

@@ -44,6 +44,7 @@ class BedMonitor {
   void on_link_garbled(const LinkStatus& link, core::TimePoint now);
   void tick(core::TimePoint now);
   void on_journal(bool available, const std::string& reason, core::TimePoint now);
+  void on_adt_refused(const std::string& text, core::TimePoint now);
   void on_hl7_destination(const std::string& destination, bool failing, const std::string& text,
                           core::TimePoint now);
 

@@ -120,12 +120,14 @@ v1::CommandReply on_bed(const BedCommand& c, F&& f) {
   return from_result(c.req, command_name(c.req), result, std::move(reply));
 }
 
-std::optional<core::Error> check_identity(const v1::Admit& a) {
+// Name and date of birth of admit / update_patient (`command` names which).
+template <class Identity>
+std::optional<core::Error> check_identity(const Identity& a, const std::string& command) {
   const auto& n = a.patient_name();
-  if (n.size() > 200) return core::Error::at("admit.patient_name", "is longer than 200 bytes");
+  if (n.size() > 200) return core::Error::at(command + ".patient_name", "is longer than 200 bytes");
   for (char ch : n)
     if (static_cast<unsigned char>(ch) < 0x20)
-      return core::Error::at("admit.patient_name", "holds control characters");
+      return core::Error::at(command + ".patient_name", "holds control characters");
   const auto& d = a.birth_date();
   if (d.empty()) return std::nullopt;
   int y = 0, m = 0, day = 0;
@@ -136,7 +138,7 @@ std::optional<core::Error> check_identity(const v1::Admit& a) {
                                    std::chrono::day{static_cast<unsigned>(day)}}
            .ok() ||
       y < 1900)
-    return core::Error::at("admit.birth_date", "'" + d + "' is not a date as YYYY-MM-DD");
+    return core::Error::at(command + ".birth_date", "'" + d + "' is not a date as YYYY-MM-DD");
   return std::nullopt;
 }
 
@@ -155,7 +157,7 @@ v1::CommandReply run_admit(const BedCommand& c) {
   std::map<Metric, double> baseline;
   if (auto e = baseline_from(a.baseline(), "admit.baseline", baseline)) return error_reply(c.req, *e);
   // Name and date of birth are journalled with the command, for the record.
-  if (auto e = check_identity(a)) return error_reply(c.req, *e);
+  if (auto e = check_identity(a, "admit")) return error_reply(c.req, *e);
   return on_bed(c, [&](auto& bed, auto& out) {
     return bed.admit(a.patient_id(), profile.value(), overrides, baseline, c.actor, c.now, out);
   });
@@ -163,6 +165,20 @@ v1::CommandReply run_admit(const BedCommand& c) {
 
 v1::CommandReply run_discharge(const BedCommand& c) {
   return on_bed(c, [&](auto& bed, auto& out) { return bed.discharge(c.actor, c.now, out); });
+}
+
+v1::CommandReply run_update_patient(const BedCommand& c) {
+  const auto& u = c.req.update_patient();
+  if (u.patient_id().empty())
+    return error_reply(c.req,
+                       core::Error::at("update_patient.patient_id", "the patient the bed holds is required"));
+  // Name and date of birth are journalled with the command, for the record.
+  if (auto e = check_identity(u, "update_patient")) return error_reply(c.req, *e);
+  std::string also = u.patient_name().empty() ? "" : "name";
+  if (!u.birth_date().empty()) also += (also.empty() ? "" : ", ") + std::string{"date of birth"};
+  return on_bed(c, [&](auto& bed, auto& out) {
+    return bed.update_patient(u.patient_id(), u.new_patient_id(), also, c.actor, c.now, out);
+  });
 }
 
 v1::CommandReply run_set_limit(const BedCommand& c) {
@@ -260,6 +276,10 @@ constexpr CommandRow kCommands[] = {
      .role = Role::ADMIN,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.discharge().bed(); },
      .run = run_discharge},
+    {.command = v1::CommandRequest::kUpdatePatient,
+     .role = Role::ADMIN,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.update_patient().bed(); },
+     .run = run_update_patient},
     {.command = v1::CommandRequest::kSetLimit,
      .role = Role::ADMIN,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.set_limit().bed(); },

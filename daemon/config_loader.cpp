@@ -13,6 +13,7 @@
 #include "drivers/device_session.hpp"
 #include "drivers/transport/stream.hpp"
 #include "hl7out/destination_check.hpp"
+#include "hl7out/tls_context.hpp"
 
 namespace vigil::daemon {
 namespace pb = google::protobuf;
@@ -106,9 +107,16 @@ class Validator {
     std::string host, port;
     if (!hl7out::split_address(a.address(), host, port))
       at(t, d, "address", -1, "adt_listen address '" + a.address() + "' is not host:port");
-    else if (!hl7out::is_loopback(host) && !a.allow_plain_tcp())
+    else if (!hl7out::is_loopback(host) && !a.allow_plain_tcp() && !a.has_tls())
       at(t, d, "address", -1,
-         "adt_listen on " + host + " is not loopback: set allow_plain_tcp: true (TLS for ADT is not built)");
+         "adt_listen on " + host +
+             " is not loopback: set tls { cert_file: ... key_file: ... } (or allow_plain_tcp: true to take "
+             "patient data unencrypted on purpose)");
+    if (a.has_tls() && a.allow_plain_tcp())
+      at(t, d, "allow_plain_tcp", -1, "adt_listen: allow_plain_tcp and tls contradict each other");
+    if (a.has_tls())
+      if (auto context = hl7out::make_tls_server_context(a.tls()); !context)
+        at(t, d, "tls", -1, "adt_listen " + context.failure().text());
     boost::system::error_code ec;
     if (a.allow_size() == 0) at(root_, root, "adt_listen", -1, "adt_listen needs at least one allow address");
     for (int i = 0; i < a.allow_size(); ++i)

@@ -227,7 +227,8 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
     a.clear_location();
     return std::to_string(c.has_adt_listen()) + a.SerializeAsString();
   };
-  if (adt_port(next) != adt_port(config_)) return restart("adt_listen address, allow or allow_plain_tcp");
+  if (adt_port(next) != adt_port(config_))
+    return restart("adt_listen address, allow, allow_plain_tcp or tls");
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());

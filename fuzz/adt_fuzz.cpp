@@ -2,8 +2,9 @@
 // parser, the ADT reader and the planner, against two mapped beds, one of
 // them with an infusion running. No crash; every refusal says why; a plan
 // never admits to an occupied bed, never discharges or moves the patient of
-// the bed with the infusion, and every command is from "ADT"; the ACK sent
-// back reads as an acknowledgement.
+// the bed with the infusion, updates (A08, A40) only the patient a bed holds
+// and never merges into an id another bed holds, and every command is from
+// "ADT"; the ACK sent back reads as an acknowledgement.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -49,7 +50,15 @@ void one(const std::string& text) {
         check(c.actor() == "ADT");
         if (c.has_admit()) check(kBeds.at(c.admit().bed()).patient_id.empty());
         if (c.has_discharge()) check(!kBeds.at(c.discharge().bed()).infusion_running);
-        check(c.has_admit() || c.has_discharge());
+        // An update lands only on the patient the bed holds; a merge never
+        // gives one person two beds.
+        if (c.has_update_patient()) {
+          const auto& u = c.update_patient();
+          check(kBeds.at(u.bed()).patient_id == u.patient_id() && !u.patient_id().empty());
+          for (const auto& [id, b] : kBeds)
+            check(u.new_patient_id().empty() || b.patient_id != u.new_patient_id());
+        }
+        check(c.has_admit() || c.has_discharge() || c.has_update_patient());
       }
     }
   }

@@ -1,8 +1,14 @@
 #pragma once
-// The TLS side of a destination (Asio SSL over OpenSSL): the receiver's
-// certificate must chain to the configured CAs (or the system's) and carry
-// the host name vigil connects to (or `server_name`); an optional client
-// certificate proves who vigil is. TLS 1.2 or later.
+// The TLS contexts of vigil's MLLP links (Asio SSL over OpenSSL), TLS 1.2 or
+// later. As a client (to a destination): the receiver's certificate must
+// chain to the configured CAs (or the system's) and carry the host name vigil
+// connects to (or `server_name`); an optional client certificate proves who
+// vigil is. As a server (the ADT port): vigil's certificate and key, and,
+// when a client CA is named, a client certificate that chains to it is
+// required.
+//
+// Every file is read through core::read_bounded_file: a config naming
+// /dev/zero or a FIFO gets an error, never a hang.
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
@@ -16,5 +22,10 @@ namespace vigil::hl7out {
 // field at fault named: "tls.ca_file", "tls.cert_file", "tls.key_file").
 core::Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
     const vigil::v1::config::Hl7Tls& tls);
+
+// The ADT port's context ("tls.cert_file", "tls.key_file",
+// "tls.client_ca_file" at fault).
+core::Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_server_context(
+    const vigil::v1::config::AdtTls& tls);
 
 }  // namespace vigil::hl7out

@@ -112,7 +112,9 @@ void Ward::on_alarm(Bed& b, const v1::AlarmEvent& a) {
 
 void Ward::on_context(Bed& b, const v1::ContextEvent& c) {
   b.drill = b.drill || c.drill();
-  if (c.what() == "admitted") {
+  // An ADT merge (A40) renames the bed's patient: the tile must not keep
+  // showing the id the hospital no longer uses.
+  if (c.what() == "admitted" || c.what() == "patient_updated") {
     b.patient_id = c.patient_id();
   } else if (c.what() == "discharged") {
     b.patient_id.clear();

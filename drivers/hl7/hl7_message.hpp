@@ -104,6 +104,7 @@ constexpr int data_type_error = 102;
 constexpr int table_value_not_found = 103;
 constexpr int unsupported_message_type = 200;
 constexpr int unsupported_processing_id = 202;
+constexpr int unknown_key_identifier = 204;
 constexpr int application_internal_error = 207;
 }  // namespace hl7_error
 

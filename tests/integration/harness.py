@@ -104,6 +104,21 @@ def write(path, text):
     return path
 
 
+def make_certificates(d):
+    """A CA and two certificates it signed, made in `d` at test time (no key
+    is committed; EC keys: fast): server.pem/.key for localhost and 127.0.0.1,
+    client.pem/.key for "bed-pc-1"."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=20)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=vigil test CA", "-days", "1")
+    for name, cn, san in (("server", "localhost", "DNS:localhost,IP:127.0.0.1"), ("client", "bed-pc-1", "DNS:bed-pc-1")):
+        openssl("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}",
+                "-addext", f"subjectAltName={san}")
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", f"{name}.pem", "-days", "1", "-copy_extensions", "copy")
+
+
 def show_logs(*paths):
     for path in paths:
         print(f"---- {path}")

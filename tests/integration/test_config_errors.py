@@ -69,6 +69,22 @@ CASES = {
                                    'adt_listen { address: "10.1.2.3:2575" allow: ["10.0.0.5"]\n'
                                    '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n', (2, 14),
                                    "not loopback"),
+    # A TLS file that is not a regular file is refused at once, never read
+    # (a FIFO would block the open, /dev/zero never end).
+    "ADT TLS certificate is dev zero": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                         'adt_listen { address: "127.0.0.1:2575" allow: ["127.0.0.1"]\n'
+                                         '  tls { cert_file: "/dev/zero" key_file: "/dev/zero" }\n'
+                                         '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n',
+                                         (3, 3), "tls.cert_file: cannot load /dev/zero: not a regular file"),
+    "ADT TLS key is a FIFO": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                              'adt_listen { address: "127.0.0.1:2575" allow: ["127.0.0.1"]\n'
+                              f'  tls {{ cert_file: "{d}/fifo.pem" key_file: "{d}/fifo.pem" }}\n'
+                              '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n',
+                              (3, 3), "fifo.pem: not a regular file (a FIFO)"),
+    "destination CA is a FIFO": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                 'equipment_eui64: "0123456789ABCDEF"\n'
+                                 'hl7_destination { name: "emr" address: "10.1.2.3:2575" alarms: true\n'
+                                 f'  tls {{ ca_file: "{d}/fifo.pem" }} }}\n', (4, 3), "not a regular file (a FIFO)"),
 }
 
 GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'
@@ -77,6 +93,7 @@ GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/de
 
 
 def main():
+    os.mkfifo(os.path.join(d, "fifo.pem"))
     for name, (text, where, words) in CASES.items():
         path = write(os.path.join(d, name.replace(" ", "_") + ".conf"), text)
         r = subprocess.run([VIGILD, "--check-config", path], capture_output=True, text=True, timeout=10)

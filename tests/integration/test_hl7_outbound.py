@@ -34,8 +34,8 @@ import time
 
 import hl7  # Debian's python3-hl7 (scripts/setup)
 
-from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
-                     stop, workdir, write)
+from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat,
+                     make_certificates, run, start, stop, workdir, write)
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -78,6 +78,7 @@ hl7_destination {{
 hl7_destination {{
   name: "secure"
   address: "localhost:{tls_port}"
+  readings: true
   alarms: true
   backoff_initial_ms: 100
   backoff_max_ms: 400
@@ -122,6 +123,21 @@ GOLDEN_START = "\r".join([
 ])
 
 
+# One SpO2 reading (PCD-01) to the TLS listener, laid out as docs/hl7.md's
+# PCD-01 sample; this destination names no sending_facility.
+GOLDEN_SPO2 = "\r".join([
+    f"MSH|^~\\&|VIGIL^{EUI}^EUI-64||||*||ORU^R01^ORU_R01|*|P|2.6|||AL|NE||UNICODE UTF-8|||"
+    "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO",
+    "PID|||PAT-0042^^^^MR",
+    "PV1||I|^^bed-1",
+    "OBR|1|*|*|182777000^monitoring of patient^SCT|||*",
+    f"OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||{EUI}^^{EUI}^EUI-64",
+    "OBX|2||69642^MDC_DEV_ANALY_SAT_O2_VMD^MDC|1.1.0.0|||||||X",
+    "OBX|3|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|*|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|||||R|||*|||"
+    f"AMEAS^auto-measurement^MDC|{EUI}^^{EUI}^EUI-64",
+])
+
+
 def check_golden(got, golden):
     """Every segment and field of `got` (parsed by python3-hl7) as in `golden`, by position."""
     want = hl7.parse(golden)
@@ -130,19 +146,6 @@ def check_golden(got, golden):
         check(str(g[0]) == str(w[0]) and len(g) == len(w), f"segment {g} against golden {w}")
         for i in range(1, len(w)):
             check(str(w[i]) == "*" or str(g[i]) == str(w[i]), f"{w[0]}-{i}: {str(g[i])!r}, golden {str(w[i])!r}")
-
-
-def make_certificates():
-    """A CA, the listener's certificate for localhost and vigil's client certificate (EC keys: fast)."""
-    def openssl(*args):
-        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=20)
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=vigil test CA", "-days", "1")
-    for name, cn, san in (("server", "localhost", "DNS:localhost,IP:127.0.0.1"), ("client", "bed-pc-1", "DNS:bed-pc-1")):
-        openssl("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}",
-                "-addext", f"subjectAltName={san}")
-        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", f"{name}.pem", "-days", "1", "-copy_extensions", "copy")
 
 
 class TlsListener:
@@ -226,7 +229,8 @@ def check_config():
               for e in errors), errors)
     check(any(e.startswith(f"{path}:{line('10.1.2.3')}:3: hl7_destination emr: 10.1.2.3:2575 is not loopback")
               and "allow_plain_tcp" in e for e in errors), errors)
-    tls_line = line('name: "secure"') + 5
+    tls_line = next(i for i in range(line('name: "secure"'), len(bad.splitlines()) + 1)
+                    if bad.splitlines()[i - 1].strip().startswith("tls {"))
     check(any(e.startswith(f"{path}:{tls_line}:3: hl7_destination secure: tls.ca_file: cannot load") for e in errors),
           errors)
 
@@ -245,7 +249,7 @@ def ctl_status(name="emr"):
 
 def main():
     check_config()
-    make_certificates()
+    make_certificates(d)
     secure = TlsListener()
     write(os.path.join(d, "vigil.conf"), CONFIG)
     write(os.path.join(d, "desat.scn"), SCENARIO)
@@ -303,8 +307,7 @@ def main():
 
     # Over TLS: the listener's certificate and name checked, vigil's client certificate shown.
     check(secure.clients and set(secure.clients) == {"bed-pc-1"}, f"client certificates: {secure.clients}")
-    tls_r40 = [m.split("\r") for m in secure.received]
-    check(all(s[0].split("|")[8] == "ORU^R40^ORU_R40" for s in tls_r40), [s[0] for s in tls_r40])
+    tls_r40 = [m.split("\r") for m in secure.received if m.split("\r")[0].split("|")[8] == "ORU^R40^ORU_R40"]
     desat = [s for s in tls_r40 if s[3].split("|")[3].startswith(raised.alarm.alarm_id + "^")]
     # Exactly start and end: the impostor destination (same alarms, same listener) sent nothing.
     check([s[6].split("|")[5] for s in desat] == ["start", "end"], f"the desaturation over TLS: {desat}")
@@ -312,7 +315,17 @@ def main():
     began, ended = [m for m in secure.parsed if str(m.segment("OBR")[3]).startswith(raised.alarm.alarm_id + "^")]
     check_golden(began, GOLDEN_START)
     check_golden(ended, GOLDEN_START.replace("|start|", "|end|").replace("|active|", "|inactive|"))
-    check(all(str(m.segment("MSH")[9]) == "ORU^R40^ORU_R40" for m in secure.parsed), "python3-hl7 read them all")
+    check(all(str(m.segment("MSH")[9]) in ("ORU^R40^ORU_R40", "ORU^R01^ORU_R01") for m in secure.parsed),
+          "python3-hl7 read them all")
+    # Readings (PCD-01) parsed by python3-hl7 too: every SpO2 reading by
+    # position against the golden, the value as the bus published it.
+    spo2 = [m for m in secure.parsed if str(m.segment("MSH")[9]) == "ORU^R01^ORU_R01"
+            and str(m.segments("OBX")[-1][3]).startswith("150456^")]
+    check(len(spo2) >= 5, f"{len(spo2)} SpO2 readings over TLS")
+    published = {o.observation.value for _, o, _ in bus.messages if o.WhichOneof("body") == "observation"}
+    for m in spo2:
+        check_golden(m, GOLDEN_SPO2)
+        check(float(str(m.segments("OBX")[-1][5])) in published, f"an SpO2 value the bus never had: {m}")
     # The same listener under another expected name: refused, nothing sent, and said why.
     why = "TLS with emr.other-hospital.example refused: its certificate is not for emr.other-hospital.example"
     check(f"hl7 impostor (127.0.0.1:{tls_port}, TLS to emr.other-hospital.example): " in status and why in status,

@@ -80,10 +80,10 @@ TEST_CASE("ADT: a message vigil cannot act on is refused with a reason") {
   CHECK(r.code == AckCode::error);
   CHECK(r.text.find("PV1-3") != std::string::npos);
 
-  r = refused(adt("A08", "PAT-7", "ICU^1^A"));
+  r = refused(adt("A31", "PAT-7", "ICU^1^A"));
   CHECK(r.code == AckCode::reject);
   CHECK(r.error_code == err::unsupported_message_type);
-  CHECK(r.text.find("A08 is not handled") != std::string::npos);
+  CHECK(r.text.find("A31 is not handled") != std::string::npos);
 
   r = refused(adt("A01", "PAT-7", "ICU^1^A", "T"));
   CHECK(r.code == AckCode::reject);
@@ -134,10 +134,15 @@ TEST_CASE("ADT: discharge and cancel of an admission are refused while an infusi
   auto r = plan_refused(adt("A03", "PAT-7", "ICU^1^A"), beds);
   CHECK(r.code == AckCode::error);
   CHECK(r.text.find("an infusion runs on bed-1") != std::string::npos);
+  // The bed whose staff must learn that the hospital record says the patient left.
+  CHECK(r.infusion_bed == "bed-1");
   CHECK(plan_refused(adt("A11", "PAT-7", "ICU^1^A"), beds).text.find("cancel of the admission") !=
         std::string::npos);
-  CHECK(plan_refused(adt("A02", "PAT-7", "ICU^1^B"), beds).text.find("transfer refused") !=
-        std::string::npos);
+  r = plan_refused(adt("A02", "PAT-7", "ICU^1^B"), beds);
+  CHECK(r.text.find("transfer refused") != std::string::npos);
+  CHECK(r.infusion_bed == "bed-1");
+  // A refusal that has nothing to do with an infusion names no bed.
+  CHECK(plan_refused(adt("A03", "PAT-8", "ICU^1^A"), beds).infusion_bed.empty());
 
   beds["bed-1"].infusion_running = false;
   auto p = plan_ok(adt("A03", "PAT-7", "ICU^1^A"), beds);
@@ -182,4 +187,89 @@ TEST_CASE("ADT: transfer and its cancel move the patient; cancel of a discharge 
 TEST_CASE("ADT: a mapped location whose bed is not configured is not a bed") {
   std::map<std::string, BedView> beds{{"bed-2", {}}};
   CHECK(plan_refused(adt("A01", "PAT-7", "ICU^1^A"), beds).error_code == err::table_value_not_found);
+}
+
+namespace {
+// ADT_A39 (A40): MSH, EVN, PID (the surviving id), MRG (the prior id); PV1 optional.
+std::string a40(const std::string& pid3, const std::string& mrg1) {
+  return "MSH|^~\\&|EPIC|HOSP|VIGIL|ICU|20261205031500||ADT^A40^ADT_A39|MSGA40|P|2.5.1\rEVN|A40|"
+         "20261205031500\r"
+         "PID|1||" +
+         pid3 + "^^^HOSP^MR||DOE^JANE||19700412|F\rMRG|" + mrg1 + "^^^HOSP^MR\r";
+}
+}  // namespace
+
+TEST_CASE("ADT: an A08 updates the name and date of birth of the patient where vigil has them") {
+  std::map<std::string, BedView> beds{{"bed-1", {}}, {"bed-2", {"PAT-7", true}}};
+  // PV1-3 says ICU^1^A, but the patient's id decides: the update goes to bed-2.
+  auto p = plan_ok(adt("A08", "PAT-7", "ICU^1^A"), beds);
+  REQUIRE(p.commands.size() == 1);
+  const auto& u = p.commands[0].update_patient();
+  CHECK(u.bed() == "bed-2");
+  CHECK(u.patient_id() == "PAT-7");
+  CHECK(u.new_patient_id().empty());
+  CHECK(u.patient_name() == "DOE, JANE");
+  CHECK(u.birth_date() == "1970-04-12");
+  CHECK(p.commands[0].actor() == "ADT");
+  CHECK(p.commands[0].station() == "HL7 ADT^A08 from EPIC^HOSP (MSH-10 MSGA08)");
+
+  // No PV1 at all is fine for an update.
+  CHECK(
+      plan_ok("MSH|^~\\&|EPIC|HOSP|VIGIL|ICU|2026||ADT^A08|X|P|2.5\rPID|1||PAT-7||ROE^ANN||19700413\r", beds)
+          .commands.at(0)
+          .update_patient()
+          .birth_date() == "1970-04-13");
+  // Nothing to update.
+  p = plan_ok("MSH|^~\\&|EPIC|HOSP|VIGIL|ICU|2026||ADT^A08|X|P|2.5\rPID|1||PAT-7\r", beds);
+  CHECK(p.commands.empty());
+  CHECK(p.note == "PID-5 and PID-7 are empty: nothing to update for patient PAT-7");
+}
+
+TEST_CASE(
+    "ADT: an A08 for a patient in none of vigil's beds is rejected (AR 204), since resending cannot help") {
+  std::map<std::string, BedView> beds{{"bed-1", {"PAT-1", false}}, {"bed-2", {}}};
+  const auto r = plan_refused(adt("A08", "PAT-7", "ICU^1^A"), beds);
+  CHECK(r.code == AckCode::reject);
+  CHECK(r.error_code == err::unknown_key_identifier);
+  CHECK(r.text == "patient PAT-7 is in no bed of this vigil; nothing changed");
+}
+
+TEST_CASE("ADT: an A40 gives the patient vigil has under MRG-1 the id in PID-3") {
+  const auto m = read_ok(a40("PAT-NEW", "PAT-OLD"));
+  CHECK(m.event == AdtEvent::merge);
+  CHECK(m.prior_patient_id == "PAT-OLD");
+
+  std::map<std::string, BedView> beds{{"bed-1", {"PAT-OLD", true}}, {"bed-2", {}}};
+  auto p = plan_ok(a40("PAT-NEW", "PAT-OLD"), beds);
+  REQUIRE(p.commands.size() == 1);
+  const auto& u = p.commands[0].update_patient();
+  CHECK(u.bed() == "bed-1");
+  CHECK(u.patient_id() == "PAT-OLD");
+  CHECK(u.new_patient_id() == "PAT-NEW");
+  CHECK(u.patient_name() == "DOE, JANE");
+
+  // Sent again after the merge took effect: nothing to do.
+  beds["bed-1"].patient_id = "PAT-NEW";
+  p = plan_ok(a40("PAT-NEW", "PAT-OLD"), beds);
+  CHECK(p.commands.empty());
+  CHECK(p.note == "patient PAT-NEW is already in bed-1");
+}
+
+TEST_CASE("ADT: an A40 is refused without MRG-1, for an unknown patient, and when both ids lie in beds") {
+  auto r = refused("MSH|^~\\&|EPIC|HOSP|VIGIL|ICU|2026||ADT^A40|X|P|2.5\rPID|1||PAT-NEW\r");
+  CHECK(r.code == AckCode::error);
+  CHECK(r.error_code == err::required_field_missing);
+  CHECK(r.text == "MRG-1 (the prior patient identifier to merge) is missing");
+
+  std::map<std::string, BedView> beds{{"bed-1", {}}, {"bed-2", {}}};
+  r = plan_refused(a40("PAT-NEW", "PAT-OLD"), beds);
+  CHECK(r.code == AckCode::reject);
+  CHECK(r.error_code == err::unknown_key_identifier);
+  CHECK(r.text == "patient PAT-OLD is in no bed of this vigil; nothing changed");
+
+  beds = {{"bed-1", {"PAT-OLD", false}}, {"bed-2", {"PAT-NEW", false}}};
+  r = plan_refused(a40("PAT-NEW", "PAT-OLD"), beds);
+  CHECK(r.code == AckCode::error);
+  CHECK(r.error_code == err::application_internal_error);
+  CHECK(r.text.find("patient PAT-OLD (bed-1) and patient PAT-NEW (bed-2) are both in beds") == 0);
 }

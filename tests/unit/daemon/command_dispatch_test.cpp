@@ -125,3 +125,38 @@ TEST_CASE("commands act on the bed they name and status shows the result") {
   status.mutable_status()->clear_bed();
   CHECK(d.run(status).beds_size() == 2);
 }
+
+TEST_CASE("update_patient corrects the admitted patient's identity and never another patient's") {
+  Daemon d;
+  REQUIRE(d.run(admit("bed-1", "P-OLD")).ok());
+  v1::CommandRequest u;
+  u.mutable_update_patient()->set_bed("bed-1");
+  u.mutable_update_patient()->set_patient_id("P-OTHER");
+  u.mutable_update_patient()->set_new_patient_id("P-NEW");
+  auto reply = d.run(u, "ADT");
+  CHECK(reply.error() ==
+        "update_patient.patient_id: bed-1 holds patient P-OLD, not P-OTHER; nothing changed");
+  CHECK(d.vigild->bed("bed-1")->alarms().patient_id() == "P-OLD");
+
+  u.mutable_update_patient()->set_patient_id("P-OLD");
+  u.mutable_update_patient()->set_birth_date("1970-02-30");
+  CHECK(d.run(u, "ADT").error() == "update_patient.birth_date: '1970-02-30' is not a date as YYYY-MM-DD");
+  CHECK(d.vigild->bed("bed-1")->alarms().patient_id() == "P-OLD");
+
+  u.mutable_update_patient()->set_birth_date("1970-04-12");
+  u.mutable_update_patient()->set_patient_name("DOE, JANE");
+  reply = d.run(u, "ADT");
+  REQUIRE(reply.ok());
+  CHECK(reply.message() ==
+        "patient P-OLD on bed-1 updated by ADT at unit: id P-OLD -> P-NEW, name, date of birth");
+  CHECK(d.vigild->bed("bed-1")->alarms().patient_id() == "P-NEW");
+
+  // Nothing left to change, and a bed with no patient.
+  v1::CommandRequest same;
+  same.mutable_update_patient()->set_bed("bed-1");
+  same.mutable_update_patient()->set_patient_id("P-NEW");
+  CHECK(d.run(same, "ADT").error() == "update_patient.patient_id: nothing to update");
+  same.mutable_update_patient()->set_bed("bed-2");
+  same.mutable_update_patient()->set_patient_name("ROE, ANN");
+  CHECK(d.run(same, "ADT").error() == "update_patient.bed: bed-2 has no patient to update");
+}

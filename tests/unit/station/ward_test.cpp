@@ -214,6 +214,14 @@ TEST_CASE("admission, infusion start and discharge on the bus change the tile at
   CHECK(b.infusion_running());
   CHECK(b.infusion_drug() == "ketamine");
   CHECK(b.infusion_started().seconds() == 1'800'000'000);
+  // An ADT merge renames the patient the tile shows.
+  v1::BusMessage merged;
+  merged.mutable_context()->set_bed("bed-3");
+  merged.mutable_context()->set_what("patient_updated");
+  merged.mutable_context()->set_patient_id("PAT-9M");
+  stamp(merged.mutable_context()->mutable_time(), t0);
+  ward.on_update("room-1", merged);
+  CHECK(bed_of(ward.view(t0 + 12min), "bed-3").patient_id() == "PAT-9M");
   ctx("discharged", "");
   b = bed_of(ward.view(t0 + 13min), "bed-3");
   CHECK(b.patient_id().empty());
