@@ -69,6 +69,13 @@ CASES = {
                                    'adt_listen { address: "10.1.2.3:2575" allow: ["10.0.0.5"]\n'
                                    '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n', (2, 14),
                                    "not loopback"),
+    # Issue 19: the infusion record's settings, refused at load as vigil-ctl record --config refuses them.
+    "record setting out of range": ('profile { name: "esk" based_on: "ketamine-iv-adult"\n'
+                                    '  record { spo2_min: 120 } }\n'
+                                    'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n', (1, 1),
+                                    "profile 'esk': record.spo2_min: must be 0 to 100"),
+    "record retention too long": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                  'record_retention_years: 500\n', (2, 1), "record_retention_years 500"),
 }
 
 GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'
