@@ -343,6 +343,9 @@ constexpr CommandRow kCommands[] = {
     {.command = v1::CommandRequest::kReload, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
     {.command = v1::CommandRequest::kHl7DeadLetters, .role = Role::VIEWER, .bed = no_bed, .run = nullptr},
     {.command = v1::CommandRequest::kHl7Resend, .role = Role::ADMIN, .bed = no_bed, .run = nullptr},
+    // Nurses and physicians sign the record they kept; the role is the key's.
+    {.command = v1::CommandRequest::kSignRecord, .role = Role::NURSE, .bed = no_bed, .run = nullptr},
+    {.command = v1::CommandRequest::kAmendRecord, .role = Role::NURSE, .bed = no_bed, .run = nullptr},
     {.command = v1::CommandRequest::kAlarmHistory,
      .role = Role::VIEWER,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.alarm_history().bed(); },
@@ -411,8 +414,16 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
 bool VigilDaemon::defer_command(const std::string& bytes, const std::string& identity,
                                 CommandServer::Reply reply) {
   v1::CommandRequest req;
-  if (!history_ || !req.ParseFromString(bytes) || !req.has_alarm_history()) return false;
+  if (!history_ || !req.ParseFromString(bytes) || !(req.has_alarm_history() || req.has_sign_record()))
+    return false;
   if (zap_ && zap_->role_of(identity) < required_role(req)) return false;
+  if (req.has_sign_record()) {
+    // Signed by the name given, with the role of the key it came with.
+    if (zap_) req.set_station(req.station() + " [key " + identity + "]");
+    return defer_signing(std::move(req),
+                         zap_ ? role_text(zap_->role_of(identity)) : "local client, no CURVE key",
+                         std::move(reply));
+  }
   const auto& bed_id = req.alarm_history().bed();
   if (!bed_id.empty() && !bed(bed_id)) return false;
   history_->submit(std::move(req), [this, reply = std::move(reply)](v1::CommandReply r) {
@@ -438,6 +449,9 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
     return error_reply(req, "alarm_history", "answered through the command channel only",
                        core::ErrorCode::unavailable);
   }
+  if (req.has_sign_record())
+    return error_reply(req, "sign_record", "answered through the command channel only",
+                       core::ErrorCode::unavailable);
   auto reply = run_command(req);
   if (req.has_status() || req.has_snapshot()) return reply;
   if (!journal_->write_command(req, reply, clock_.now()) && reply.ok())
@@ -528,6 +542,7 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
     return from_result(req, "reload", r, reply);
   }
   if (req.has_hl7_resend()) return hl7_resend(req);
+  if (req.has_amend_record()) return amend_record(req);
   if (bed_id.empty()) return error_reply(req, name + ".bed", "is required");
   BedMonitor* b = bed(bed_id);
   if (!b) {

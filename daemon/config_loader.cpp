@@ -14,6 +14,7 @@
 #include "drivers/transport/stream.hpp"
 #include "hl7out/destination_check.hpp"
 #include "hl7out/tls_context.hpp"
+#include "record/record_config.hpp"
 
 namespace vigil::daemon {
 namespace pb = google::protobuf;
@@ -75,6 +76,7 @@ class Validator {
         c.log_level() != "warn" && c.log_level() != "error")
       at(root_, d, "log_level", -1,
          "log_level must be debug, info, warn or error, not '" + c.log_level() + "'");
+    check_record(c);
     if (c.retention_days() > 3650)
       at(root_, d, "retention_days", -1,
          "retention_days " + std::to_string(c.retention_days()) + " is over 10 years");
@@ -96,6 +98,23 @@ class Validator {
           const std::string& message) {
     const auto loc = tree.GetLocation(d->FindFieldByName(field), index);
     errors_.add(loc.line < 0 ? 0 : loc.line, loc.column < 0 ? 0 : loc.column, message);
+  }
+
+  // The infusion record's settings, as `vigil-ctl record --config` reads
+  // them: refused here too, so a bad one is found at --check-config and at
+  // start rather than when a record is written or signed.
+  void check_record(const DaemonConfig& c) {
+    const auto* d = DaemonConfig::descriptor();
+    if (auto rc = record::record_config(c); !rc) {
+      int index = -1;
+      for (int i = 0; i < c.profile_size(); ++i)
+        if (rc.error().starts_with("profile '" + c.profile(i).name() + "'")) index = i;
+      at(root_, d, "profile", index, rc.error());
+    }
+    if (c.record_retention_years() > 100)
+      at(root_, d, "record_retention_years", -1,
+         "record_retention_years " + std::to_string(c.record_retention_years()) +
+             " is over 100 years (0: the default, 10)");
   }
 
   void check_adt(const DaemonConfig& c) {
@@ -302,6 +321,7 @@ void apply_defaults(DaemonConfig& c) {
   if (c.log_level().empty()) c.set_log_level("info");
   if (c.journal_path().empty()) c.set_journal_path("/var/lib/vigil/journal.db");
   if (c.retention_days() == 0) c.set_retention_days(30);
+  if (c.record_retention_years() == 0) c.set_record_retention_years(10);
   if (c.publish_hwm() == 0) c.set_publish_hwm(10000);
 }
 

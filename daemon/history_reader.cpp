@@ -38,18 +38,26 @@ HistoryReader::~HistoryReader() {
   thread_.join();
 }
 
+bool HistoryReader::submit_task(Task task) {
+  std::lock_guard lock{mutex_};
+  if (jobs_.size() >= kMaxQueued) return false;
+  jobs_.push_back({std::move(task)});
+  wake_.notify_one();
+  return true;
+}
+
 void HistoryReader::submit(v1::CommandRequest request, Done done) {
-  {
-    std::lock_guard lock{mutex_};
-    if (jobs_.size() < kMaxQueued) {
-      jobs_.push_back({std::move(request), std::move(done)});
-      wake_.notify_one();
-      return;
-    }
-  }
-  done(refusal(request, "alarm_history",
-               std::to_string(kMaxQueued) + " history queries are waiting already; ask again shortly",
-               core::ErrorCode::unavailable));
+  // Shared: a refused task is dropped, and `done` is called here instead.
+  auto shared = std::make_shared<std::pair<v1::CommandRequest, Done>>(std::move(request), std::move(done));
+  const bool queued = submit_task([this, shared]() -> std::function<void()> {
+    auto reply = answer(shared->first);
+    return [shared, reply = std::move(reply)]() mutable { shared->second(std::move(reply)); };
+  });
+  if (queued) return;
+  shared->second(
+      refusal(shared->first, "alarm_history",
+              std::to_string(kMaxQueued) + " history queries are waiting already; ask again shortly",
+              core::ErrorCode::unavailable));
 }
 
 void HistoryReader::run() {
@@ -62,9 +70,7 @@ void HistoryReader::run() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    auto reply = answer(job.request);
-    boost::asio::post(
-        io_, [done = std::move(job.done), reply = std::move(reply)]() mutable { done(std::move(reply)); });
+    boost::asio::post(io_, job.task());
   }
 }
 

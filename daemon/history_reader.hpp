@@ -2,7 +2,8 @@
 // Alarm history queries, answered on a thread of their own with a read-only
 // connection to the journal, so that a station looking back over a shift
 // never holds up the core thread (and its alarms). The core hands a query
-// over and gets the reply back through its Asio loop.
+// over and gets the reply back through its Asio loop. Other long reads of
+// the journal (an infusion record read to be signed) go the same way.
 #include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <deque>
@@ -27,13 +28,16 @@ class HistoryReader {
 
   // Queues the request (its alarm_history); a full queue is refused at once.
   void submit(vigil::v1::CommandRequest request, Done done);
+  // Any other read: `task` runs on the reader's thread and returns what then
+  // runs on the core thread. False when the queue is full (nothing runs).
+  using Task = std::function<std::function<void()>()>;
+  bool submit_task(Task task);
 
   static constexpr std::size_t kMaxQueued = 16;
 
  private:
   struct Job {
-    vigil::v1::CommandRequest request;
-    Done done;
+    Task task;
   };
   void run();
   vigil::v1::CommandReply answer(const vigil::v1::CommandRequest& request);

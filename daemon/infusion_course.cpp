@@ -1,7 +1,10 @@
 #include "daemon/infusion_course.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+
+#include "wire/timestamp.hpp"
 
 namespace vigil::daemon {
 
@@ -21,6 +24,28 @@ std::optional<core::Error> InfusionCourse::follow(const alerts::BedAlarms& bed) 
     rate_mg_per_min_.reset();
   }
   return std::nullopt;
+}
+
+void InfusionCourse::restore(core::TimePoint infusion_started,
+                             const std::vector<vigil::v1::ContextEvent>& events) {
+  infusion_started_ = infusion_started;
+  paused_since_.reset();
+  rate_mg_per_min_.reset();
+  for (const auto& e : events) {
+    const auto time = wire::from_proto(e.time());
+    if (time < infusion_started) continue;
+    if (e.what() == "infusion_paused") {
+      paused_since_ = time;
+    } else if (e.what() == "infusion_resumed") {
+      paused_since_.reset();
+    } else if (e.what() == "infusion_rate_changed") {
+      // As rate_text wrote it: "0.6 mg/min".
+      double rate = 0;
+      const auto& v = e.new_value();
+      if (std::from_chars(v.data(), v.data() + v.size(), rate).ec == std::errc{} && rate > 0)
+        rate_mg_per_min_ = rate;
+    }
+  }
 }
 
 bool InfusionCourse::paused(const alerts::BedAlarms& bed) const {

@@ -13,6 +13,7 @@
 #include "alerts/bed_alarms.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "vigil/v1/bus.pb.h"
 
 namespace vigil::daemon {
 
@@ -33,6 +34,12 @@ class InfusionCourse {
 
   // Whether the bed's running infusion is paused now.
   bool paused(const alerts::BedAlarms& bed) const;
+
+  // After a restart: the course of the infusion that started at
+  // `infusion_started`, from its context events as journalled (oldest
+  // first; other events are passed over), so a paused infusion is still
+  // paused and its last rate known.
+  void restore(core::TimePoint infusion_started, const std::vector<vigil::v1::ContextEvent>& events);
 
  private:
   // Forgets what belonged to an earlier infusion; an error when none runs.

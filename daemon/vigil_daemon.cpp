@@ -358,6 +358,20 @@ bool VigilDaemon::restore(BedMonitor& b, const vigil::v1::config::Bed& bed, core
         std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
     b.restore(s, std::move(profile), reader->readings_since(bed.id(), now - window),
               reader->last_cuff(bed.id()), now);
+    if (c.infusion) {
+      // The pauses and rate changes of the running infusion are in the journal's context events.
+      journal::MessageQuery q;
+      q.bed = bed.id();
+      q.from = c.infusion->started;
+      q.kinds = {"ctx"};
+      q.max = 100000;
+      std::vector<vigil::v1::ContextEvent> events;
+      for (const auto& m : reader->messages(q))
+        if (m.has_context()) events.push_back(m.context());
+      b.infusion_course().restore(c.infusion->started, events);
+      if (b.infusion_course().paused(b.alarms()))
+        spdlog::info("{}: the infusion was paused before the restart and stays paused", bed.id());
+    }
     spdlog::info("{}: restored from the journal: patient {}, {}, {} alarm(s) with a signal", bed.id(),
                  c.patient_id.empty() ? "none" : c.patient_id,
                  c.infusion ? "infusion running" : "no infusion", s.alarms.size());

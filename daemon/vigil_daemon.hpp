@@ -84,6 +84,10 @@ class VigilDaemon {
   vigil::v1::CommandReply replay(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply hl7_dead_letters(const vigil::v1::CommandRequest& request);
   vigil::v1::CommandReply hl7_resend(const vigil::v1::CommandRequest& request);
+  // Signing and amending infusion records (record_signing.cpp). The record
+  // is read for signing on the history reader's thread, then signed here.
+  bool defer_signing(vigil::v1::CommandRequest request, const std::string& role, CommandServer::Reply reply);
+  vigil::v1::CommandReply amend_record(const vigil::v1::CommandRequest& request);
   // One ADT message from the listener, applied; the ACK text (adt_intake.cpp).
   std::string on_adt(const std::string& text, const std::string& peer);
 

@@ -40,8 +40,16 @@ core::Result<sim::Ward> ward_from(const std::string& ref, const std::vector<std:
   if (!ref.empty()) return sim::load_ward(ref);
   std::vector<std::string> names = scenarios;
   if (all)
-    for (const auto& b : sim::builtin_scenarios())
-      if (!scripts_staff(b)) names.push_back(b.name);
+    for (const auto& b : sim::builtin_scenarios()) {
+      if (!scripts_staff(b)) {
+        names.push_back(b.name);
+        continue;
+      }
+      // Said, so a reader of the run knows the library's run does not cover it.
+      std::cerr
+          << "vigil-drill: --all-scenarios leaves scenario " << b.name
+          << " to its ward: its nurse acknowledges, which would hide the escalations the library checks\n";
+    }
   if (names.empty()) return core::Error{"give a ward (file or built-in name), --scenario or --all-scenarios"};
   std::string text = all ? "title: every shipped scenario\n" : "title: scenario drill\n";
   for (std::size_t i = 0; i < names.size(); ++i)

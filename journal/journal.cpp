@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -258,6 +259,44 @@ bool Journal::reserve_seq(const std::string& bed, std::uint64_t up_to) {
   }
 }
 
+core::Result<std::int64_t> Journal::write_signature(const RecordSignature& s,
+                                                    const std::vector<std::int64_t>& kept) {
+  if (!db_) return core::Error{"the journal is not open: " + problem(), "", core::ErrorCode::unavailable};
+  try {
+    insert_signature(*db_, s, kept);
+    committed();
+    return db_->scalar("SELECT last_insert_rowid()");
+  } catch (const sqlite::Error& e) {
+    if (e.code() == SQLITE_CONSTRAINT)
+      return core::Error{"signed already (a record or amendment is signed once)", "",
+                         core::ErrorCode::conflict};
+    fail("writing a record's signature", e);
+    return core::Error{"the journal could not be written: " + problem(), "", core::ErrorCode::unavailable};
+  }
+}
+
+core::Result<std::int64_t> Journal::write_amendment(const RecordAmendment& a) {
+  if (!db_) return core::Error{"the journal is not open: " + problem(), "", core::ErrorCode::unavailable};
+  try {
+    const auto id = insert_amendment(*db_, a);
+    committed();
+    return id;
+  } catch (const sqlite::Error& e) {
+    fail("writing a record's amendment", e);
+    return core::Error{"the journal could not be written: " + problem(), "", core::ErrorCode::unavailable};
+  }
+}
+
+core::Result<std::optional<RecordSignature>> Journal::record_signature(std::int64_t session) {
+  if (!db_) return core::Error{"the journal is not open: " + problem(), "", core::ErrorCode::unavailable};
+  try {
+    return journal::record_signature(*db_, session);
+  } catch (const sqlite::Error& e) {
+    return core::Error{std::string{"the journal could not be read: "} + e.what(), "",
+                       core::ErrorCode::unavailable};
+  }
+}
+
 void Journal::queue(v1::BusMessage m) {
   // A NaN or infinite value is published but not journalled: the column
   // holds numbers only, and one such row would fail the writer's whole
@@ -273,7 +312,7 @@ void Journal::queue(const v1::Observation& o) {
 }
 
 void Journal::prune(core::TimePoint now) {
-  if (writer_) writer_->prune(now - options_.retention);
+  if (writer_) writer_->prune(now - options_.retention, now);
 }
 
 void Journal::on_writer_report(const JournalWriterReport& r) {

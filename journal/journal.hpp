@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "core/result.hpp"
 #include "core/time.hpp"
 #include "journal/journal_reader.hpp"
 #include "journal/journal_writer.hpp"
+#include "journal/signed_records.hpp"
 #include "journal/sqlite_database.hpp"
 #include "vigil/v1/command.pb.h"
 #include "vigil/v1/journal.pb.h"
@@ -59,6 +61,13 @@ class Journal {
   bool write_command(const vigil::v1::CommandRequest& request, const vigil::v1::CommandReply& reply,
                      core::TimePoint now);
   bool reserve_seq(const std::string& bed, std::uint64_t up_to);
+  // A signed record and its amendments (journal/signed_records.hpp),
+  // committed before they return. A second signature of the same record or
+  // amendment is refused as a conflict.
+  core::Result<std::int64_t> write_signature(const RecordSignature& s, const std::vector<std::int64_t>& kept);
+  core::Result<std::int64_t> write_amendment(const RecordAmendment& a);
+  // The record's own signature, if signed; an error when the journal cannot be read.
+  core::Result<std::optional<RecordSignature>> record_signature(std::int64_t session);
 
   // Queued for the writer thread; never blocks the caller. Readings are
   // gathered on the caller's side until hand_over() (or until a few dozen

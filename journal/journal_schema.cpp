@@ -139,6 +139,41 @@ CREATE TABLE runs (
   stopped_us INTEGER
 );
 )sql"},
+    {3, "signed infusion records and their amendments, kept for a retention of their own", R"sql(
+-- A signature of an infusion session's record (amendment 0) or of one of
+-- its amendments: the content as signed (the record's canonical JSON, or
+-- the amendment's), its SHA-256 and who signed when. Never updated.
+CREATE TABLE record_signatures (
+  id INTEGER PRIMARY KEY,
+  session INTEGER NOT NULL,        -- sessions.id of the infusion
+  amendment INTEGER NOT NULL,      -- record_amendments.id; 0: the record itself
+  signed_us INTEGER NOT NULL,
+  signer TEXT NOT NULL,            -- the command's actor
+  role TEXT NOT NULL,              -- the signing key's role ("nurse", "admin"), or how it came in
+  station TEXT NOT NULL,
+  content TEXT NOT NULL,
+  sha256 TEXT NOT NULL,            -- of content, lower-case hex
+  keep_until_us INTEGER NOT NULL,  -- the signed record's retention ends here
+  UNIQUE (session, amendment)
+);
+
+-- Corrections to a signed record, appended; the record itself is not changed.
+CREATE TABLE record_amendments (
+  id INTEGER PRIMARY KEY,
+  session INTEGER NOT NULL,
+  time_us INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  station TEXT NOT NULL,
+  what TEXT NOT NULL,
+  why TEXT NOT NULL,
+  keep_until_us INTEGER NOT NULL   -- as its record's
+);
+CREATE INDEX record_amendments_by_session ON record_amendments (session);
+
+-- A signed session's rows (the infusion and the admission around it) are
+-- kept until then, whatever retention_days says.
+ALTER TABLE sessions ADD COLUMN keep_until_us INTEGER;
+)sql"},
 };
 
 bool table_exists(sqlite::Database& db, const char* name) {

@@ -80,7 +80,7 @@ void insert(BatchStatements& st, const v1::BusMessage& m, std::string& buffer) {
 }
 
 // Deletes one chunk of rows older than `before` from each table; returns how many.
-std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before) {
+std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before, std::int64_t now) {
   struct Table {
     const char* name;
     const char* time;
@@ -101,9 +101,18 @@ std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before) {
     s.bind(1, before).run();
     n += static_cast<std::uint64_t>(db.scalar("SELECT changes()"));
   }
-  auto s = db.prepare("DELETE FROM sessions WHERE ended_us IS NOT NULL AND ended_us < ?1");
-  s.bind(1, before).run();
+  // A signed record's session rows, signatures and amendments go only when
+  // its own retention (record_retention_years) has ended; few rows, no chunks.
+  auto s = db.prepare(
+      "DELETE FROM sessions WHERE ended_us IS NOT NULL AND ended_us < ?1 "
+      "AND (keep_until_us IS NULL OR keep_until_us < ?2)");
+  s.bind(1, before).bind(2, now).run();
   n += static_cast<std::uint64_t>(db.scalar("SELECT changes()"));
+  for (const char* table : {"record_signatures", "record_amendments"}) {
+    auto d = db.prepare(std::string{"DELETE FROM "} + table + " WHERE keep_until_us < ?1");
+    d.bind(1, now).run();
+    n += static_cast<std::uint64_t>(db.scalar("SELECT changes()"));
+  }
   t.commit();
   return n;
 }
@@ -175,15 +184,17 @@ void JournalWriter::hand_over() {
   if (full) wake_.notify_one();
 }
 
-void JournalWriter::prune(core::TimePoint before) {
+void JournalWriter::prune(core::TimePoint before, core::TimePoint now) {
   {
     std::lock_guard lock{mutex_};
     prune_before_us_ = micros(before);
+    prune_now_us_ = micros(now);
   }
   wake_.notify_one();
 }
 
-bool JournalWriter::take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning) {
+bool JournalWriter::take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before,
+                         std::int64_t& prune_now, bool pruning) {
   std::unique_lock lock{mutex_};
   // A prune in progress goes on at once, taking whatever readings arrived
   // meanwhile; otherwise readings gather for one flush interval.
@@ -192,7 +203,10 @@ bool JournalWriter::take(std::vector<Item>& batch, std::optional<std::int64_t>& 
       return stopping_ || prune_before_us_.has_value() || queue_.size() >= options_.batch_rows;
     });
   batch.swap(queue_);
-  if (prune_before_us_) prune_before = prune_before_us_;
+  if (prune_before_us_) {
+    prune_before = prune_before_us_;
+    prune_now = prune_now_us_;
+  }
   prune_before_us_.reset();
   return !stopping_;
 }
@@ -221,7 +235,7 @@ void JournalWriter::run() {
   std::string buffer;
   // Not a std::optional: GCC 12 cannot see that it is set before use.
   bool pruning = false;
-  std::int64_t prune_before = 0;
+  std::int64_t prune_before = 0, prune_now = 0;
   // Rows this thread committed since the last fsync of the log.
   bool unsynced_rows = false;
   std::string sync_problem;  // until an fsync of the log works again
@@ -240,7 +254,7 @@ void JournalWriter::run() {
     batch.clear();
     if (batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
     std::optional<std::int64_t> requested;
-    running = take(batch, requested, pruning);
+    running = take(batch, requested, prune_now, pruning);
     if (requested) {
       pruning = true;
       prune_before = *requested;
@@ -290,7 +304,7 @@ void JournalWriter::run() {
             std::chrono::duration_cast<std::chrono::microseconds>(end - batch.front().queued);
       }
       if (pruning) {
-        const auto n = prune_chunk(*db, prune_before);
+        const auto n = prune_chunk(*db, prune_before, prune_now);
         status.rows_pruned += n;
         pruning = n > 0;
       }

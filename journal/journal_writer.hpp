@@ -90,8 +90,9 @@ class JournalWriter {
   // What the core gathered goes to the writer's queue; readings beyond the
   // queue's bound are dropped and counted there.
   void hand_over();
-  // Deletes rows older than `before` from every table but the bed states.
-  void prune(core::TimePoint before);
+  // Deletes rows older than `before` from every table but the bed states;
+  // a signed record's rows only once their own retention has ended at `now`.
+  void prune(core::TimePoint before, core::TimePoint now);
   // Readings dropped at the queue's bound since the start, as of now.
   std::uint64_t shed() const { return shed_.load(std::memory_order_relaxed); }
   // Another connection committed to the journal: fsync the log within a flush interval.
@@ -105,7 +106,8 @@ class JournalWriter {
   };
   void gather(Item::What what);
   void run();
-  bool take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before, bool pruning);
+  bool take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before, std::int64_t& prune_now,
+            bool pruning);
   std::string sync_log();  // a problem, or ""
 
   JournalWriterOptions options_;
@@ -117,6 +119,7 @@ class JournalWriter {
   // core no allocation of the queue's own.
   std::vector<Item> queue_;
   std::optional<std::int64_t> prune_before_us_;
+  std::int64_t prune_now_us_ = 0;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
   std::atomic<bool> unsynced_{false};

@@ -15,6 +15,7 @@
 #include "core/infusion_dose.hpp"
 #include "core/metric.hpp"
 #include "core/time.hpp"
+#include "journal/signed_records.hpp"
 
 namespace vigil::record {
 
@@ -191,6 +192,12 @@ struct InfusionRecord {
   bool drill = false;
   bool provisional = false;  // the infusion or the admission is still open
   core::TimePoint generated{};
+  // Signing (record/record_signing.hpp): the signatures of the record and of
+  // its amendments, oldest first, and whether the content read now is still
+  // what was signed (false once the journal's readings were pruned, say).
+  std::vector<journal::RecordSignature> signatures;
+  std::vector<journal::RecordAmendment> amendments;
+  bool content_matches_signature = false;
 };
 
 }  // namespace vigil::record

@@ -10,6 +10,7 @@
 #include "record/drug_response.hpp"
 #include "record/infusion_course.hpp"
 #include "record/journal_span.hpp"
+#include "record/record_signing.hpp"
 #include "record/vital_signs.hpp"
 #include "wire/dose.hpp"
 #include "wire/timestamp.hpp"
@@ -186,8 +187,14 @@ SessionResponse response_of(const InfusionRecord& r) {
 core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordConfig& config, core::TimePoint now) {
   auto built = build_one(db, session, config, now);
-  if (!built || built->patient_id.empty()) return built;
+  if (!built) return built;
   InfusionRecord& rec = built.value();
+  rec.signatures = journal::signatures_of(db, session);
+  rec.amendments = journal::amendments_of(db, session);
+  if (rec.patient_id.empty()) {
+    rec.content_matches_signature = still_as_signed(rec);
+    return built;
+  }
   journal::JournalReader reader{db};
   for (const auto& s : reader.sessions())
     if (s.kind == "infusion" && s.patient_id == rec.patient_id && s.id != rec.session_id &&
@@ -198,6 +205,7 @@ core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::in
             [](const auto& a, const auto& b) { return a.started < b.started; });
   rec.across_sessions.push_back(response_of(rec));
   rec.across_sessions.back().this_session = true;
+  rec.content_matches_signature = still_as_signed(rec);
   return built;
 }
 

@@ -38,6 +38,10 @@ core::Result<std::size_t> write_record(const InfusionRecord& r, Format format, c
       break;
     }
   }
+  return write_file(path, bytes);
+}
+
+core::Result<std::size_t> write_file(const std::string& path, const std::string& bytes) {
   const auto cannot = [&](const std::string& why) {
     return core::Error{"cannot write " + path + ": " + why, "output", core::ErrorCode::unavailable};
   };

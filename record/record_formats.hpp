@@ -16,6 +16,9 @@ enum class Format { json, csv, html, pdf };
 std::optional<Format> format_from_name(std::string_view name);
 
 std::string record_json(const InfusionRecord& r);
+// What a signature covers: the JSON without when it was written and
+// without its signatures and amendments (record/record_signing.hpp).
+std::string record_content(const InfusionRecord& r);
 std::string record_csv(const InfusionRecord& r);
 std::string record_html(const InfusionRecord& r);
 // The PDF document's bytes; an error when cairo fails or the font is missing.
@@ -24,5 +27,7 @@ core::Result<std::string> record_pdf(const InfusionRecord& r);
 // Renders, then writes `path` whole or not at all: through a temporary file
 // beside it, renamed over it when complete, so a failure changes nothing.
 core::Result<std::size_t> write_record(const InfusionRecord& r, Format format, const std::string& path);
+// The same for bytes already rendered (a signed record's content as stored).
+core::Result<std::size_t> write_file(const std::string& path, const std::string& bytes);
 
 }  // namespace vigil::record

@@ -120,6 +120,8 @@ std::string record_html(const InfusionRecord& r) {
        " from vigild's journal; it covers " + esc(local_time(r.from)) + " to " + esc(local_time(r.to)) +
        ".</p>\n";
   s += items_html(summary_items(r));
+  s += "<h2>Signature</h2>\n" + items_html(signature_items(r));
+  s += table_html(amendment_table(r));
   s += "<h2>Response to the drug</h2>\n" + items_html(response_items(r));
   s += table_html(checkpoint_table(r));
   s += table_html(course_table(r));

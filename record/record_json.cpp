@@ -73,15 +73,40 @@ std::string optional_or_null(const std::optional<T>& v, std::string (*f)(T)) {
   return v ? f(*v) : "null";
 }
 
-}  // namespace
+std::string signed_json(const InfusionRecord& r) {
+  std::string s = ",\n  \"signatures\": [";
+  for (std::size_t i = 0; i < r.signatures.size(); ++i) {
+    const auto& g = r.signatures[i];
+    s += std::string{i ? "," : ""} +
+         "\n    {\"amendment\": " + (g.amendment ? std::to_string(g.amendment) : "null") +
+         ", \"signed\": " + time(g.time) + ", \"signer\": " + json_string(g.signer) +
+         ", \"role\": " + json_string(g.role) + ", \"station\": " + json_string(g.station) +
+         ", \"sha256\": " + json_string(g.sha256) + ", \"keep_until\": " + time(g.keep_until) + "}";
+  }
+  s += r.signatures.empty() ? "]" : "\n  ]";
+  s += ",\n  \"signature_matches\": " + std::string{r.signatures.empty()          ? "null"
+                                                    : r.content_matches_signature ? "true"
+                                                                                  : "false"};
+  s += ",\n  \"amendments\": [";
+  for (std::size_t i = 0; i < r.amendments.size(); ++i) {
+    const auto& a = r.amendments[i];
+    s += std::string{i ? "," : ""} + "\n    {\"id\": " + std::to_string(a.id) +
+         ", \"time\": " + time(a.time) + ", \"by\": " + json_string(a.author) +
+         ", \"station\": " + json_string(a.station) + ", \"what\": " + json_string(a.what) +
+         ", \"why\": " + json_string(a.why) + "}";
+  }
+  return s + (r.amendments.empty() ? "]" : "\n  ]");
+}
 
-std::string record_json(const InfusionRecord& r) {
+// The record's content; `full` adds when it was written and its
+// signatures and amendments, which are not part of what is signed.
+std::string body(const InfusionRecord& r, bool full) {
   std::string s =
       "{\n  \"record\": \"infusion\",\n  \"session\": " + std::to_string(r.session_id) +
       ",\n  \"admission_session\": " + std::to_string(r.admission_id) +
       ",\n  \"drill\": " + (r.drill ? "true" : "false") +
       ",\n  \"provisional\": " + (r.provisional ? "true" : "false") +
-      ",\n  \"generated\": " + time(r.generated) + ",\n  \"from\": " + time(r.from) +
+      (full ? ",\n  \"generated\": " + time(r.generated) : std::string{}) + ",\n  \"from\": " + time(r.from) +
       ",\n  \"to\": " + time(r.to) + ",\n  \"bed\": " + json_string(r.bed) +
       ",\n  \"patient_id\": " + json_string(r.patient_id) +
       ",\n  \"patient_name\": " + json_string(r.patient_name) +
@@ -206,7 +231,18 @@ std::string record_json(const InfusionRecord& r) {
          ", \"reason\": " + json_string(row.reason) + ", \"values\": " + values(row.values) + "}";
   }
   s += r.vitals.empty() ? "]" : "\n  ]";
+  if (full) s += signed_json(r);
   return s + "\n}\n";
+}
+
+}  // namespace
+
+std::string record_json(const InfusionRecord& r) {
+  return body(r, true);
+}
+
+std::string record_content(const InfusionRecord& r) {
+  return body(r, false);
 }
 
 }  // namespace vigil::record

@@ -270,6 +270,9 @@ core::Result<std::string> record_pdf(const InfusionRecord& r) {
     pages.note("Written " + local_time(r.generated) + " from vigild's journal; it covers " +
                local_time(r.from) + " to " + local_time(r.to) + ".");
     pages.items(summary_items(r));
+    pages.heading("Signature");
+    pages.items(signature_items(r));
+    pages.table(amendment_table(r), {0.5, 1.6, 1.2, 2.4, 1.6, 2.6});
     pages.heading("Response to the drug");
     pages.items(response_items(r));
     pages.table(checkpoint_table(r), {2, 1.2, 2, 1.2});

@@ -178,6 +178,39 @@ Table entry_table(const InfusionRecord& r) {
   return t;
 }
 
+namespace {
+
+std::string signature_text(const journal::RecordSignature& s) {
+  return "Signed by " + s.signer + " (" + s.role + ") at " + local_time(s.time) + ", SHA-256 " + s.sha256;
+}
+
+}  // namespace
+
+Items signature_items(const InfusionRecord& r) {
+  for (const auto& s : r.signatures) {
+    if (s.amendment != 0) continue;
+    return {
+        {"Signed", signature_text(s)},
+        {"Content", r.content_matches_signature
+                        ? "as signed: final; corrections are amendments, below"
+                        : "the journal no longer gives the content that was signed (its readings pruned, or "
+                          "changed); the signed content is kept in the journal: vigil-ctl record verify"},
+        {"Kept until", local_time(s.keep_until)}};
+  }
+  return {{"Signed", r.provisional ? "not signed (provisional)" : "not signed"}};
+}
+
+Table amendment_table(const InfusionRecord& r) {
+  Table t{"Amendments", {"No.", "Time", "By", "What", "Why", "Signed"}, {}, "none"};
+  for (const auto& a : r.amendments) {
+    std::string signed_text = "not signed";
+    for (const auto& s : r.signatures)
+      if (s.amendment == a.id) signed_text = signature_text(s);
+    t.rows.push_back({std::to_string(a.id), local_time(a.time), a.author, a.what, a.why, signed_text});
+  }
+  return t;
+}
+
 Table alarm_table(const InfusionRecord& r) {
   Table t{"Alarms",
           {"Alarm", "Priority", "Onset", "Raised", "Acknowledged", "Time to acknowledge", "Cleared", "Also"},

@@ -27,6 +27,10 @@ Items response_items(const InfusionRecord& r);  // peak rises, time to peak, bac
 Table checkpoint_table(const InfusionRecord& r);
 Table course_table(const InfusionRecord& r);  // start, pauses, resumes, rate changes, stop
 Table entry_table(const InfusionRecord& r);   // notes, interventions, adverse events
+// "Signed by Dr Lee (nurse) at 2026-11-23 14:05:00 CET, SHA-256 …", and
+// whether the journal still gives what was signed; "not signed".
+Items signature_items(const InfusionRecord& r);
+Table amendment_table(const InfusionRecord& r);  // after signing: who, when, what, why, its signature
 Table alarm_table(const InfusionRecord& r);
 Table across_sessions_table(const InfusionRecord& r);  // dose (mg/kg) against peak BP and HR rise
 Table no_data_table(const InfusionRecord& r);

@@ -85,6 +85,13 @@ CASES = {
                                  'equipment_eui64: "0123456789ABCDEF"\n'
                                  'hl7_destination { name: "emr" address: "10.1.2.3:2575" alarms: true\n'
                                  f'  tls {{ ca_file: "{d}/fifo.pem" }} }}\n', (4, 3), "not a regular file (a FIFO)"),
+    # Issue 19: the infusion record's settings, refused at load as vigil-ctl record --config refuses them.
+    "record setting out of range": ('profile { name: "esk" based_on: "ketamine-iv-adult"\n'
+                                    '  record { spo2_min: 120 } }\n'
+                                    'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n', (1, 1),
+                                    "profile 'esk': record.spo2_min: must be 0 to 100"),
+    "record retention too long": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                  'record_retention_years: 500\n', (2, 1), "record_retention_years 500"),
 }
 
 GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'

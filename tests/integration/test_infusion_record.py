@@ -16,7 +16,14 @@ the baseline, the peak rise and its time, the checkpoints, the alarm with
 who acknowledged it and how fast, the dose, the pause, the new rate and the
 cumulative dose they give, the staff entries and the discharge; the second
 session's record shows both sessions side by side. Bad requests are
-refused and write nothing. (vigild's refusals of bad notes, interventions
+refused and write nothing.
+
+Then a short-lived vigild on the same journal (another bed, whose device
+port nobody serves, so nothing it journals falls in the record) takes the signature of the first
+session's record, refuses a second one, takes an amendment and its
+signature, all through vigil-ctl; after it stops, `vigil-ctl record
+verify` finds the journal as signed and the PDF and JSON show the
+signature and the amendment beside the original. (vigild's refusals of bad notes, interventions
 and admissions are unit tests: tests/unit/daemon/infusion_course_test.cpp.)"""
 import json
 import os
@@ -25,7 +32,9 @@ import subprocess
 from datetime import datetime
 
 from browser import Browser, missing
-from harness import BUILD, check, run, workdir, write
+import time
+
+from harness import BUILD, VIGILD, check, free_port, run, start, stop, workdir, write
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 VIGIL_DRILL = os.path.join(BUILD, "drill/vigil-drill")
@@ -33,7 +42,7 @@ d = workdir()
 work = os.path.join(d, "work")
 journal = os.path.join(work, "journal.db")
 logs = [os.path.join(d, "drill.log"), os.path.join(work, "vigild.log"), os.path.join(work, "vigil-sim.log"),
-        os.path.join(d, "browser.log")]
+        os.path.join(d, "browser.log"), os.path.join(d, "vigild-sign.log")]
 NURSE = "vigil-drill (scripted) at drill runner"
 
 def drill(ward, log):
@@ -186,6 +195,69 @@ def main():
     check(p.returncode == 1 and "missing.db" in p.stderr, f"a journal that is not there: {p.stderr}")
     check(sorted(os.listdir(out)) == before and not os.path.exists(os.path.join(d, "missing.db")),
           f"a refused request wrote something: {sorted(os.listdir(out))}")
+
+    sign(first, second)
+
+
+def sign(first, second):
+    cmd, pub = free_port(), free_port()
+    conf = write(os.path.join(d, "sign.conf"), f"""clinic_name: "Harbour Street Clinic"
+journal_path: "{journal}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+publish_endpoint: "tcp://127.0.0.1:{pub}"
+bed {{ id: "bed-9" device {{ id: "mon" protocol: "masimo" tcp_connect: "127.0.0.1:{free_port()}" }} }}
+""")
+    daemon = start([VIGILD, "--config", conf], logs[4])
+    ctl = [VIGIL_CTL, "-e", f"tcp://127.0.0.1:{cmd}", "--timeout-ms", "5000"]
+
+    def vigil_ctl(*args):
+        return subprocess.run([*ctl, *args], capture_output=True, text=True, timeout=30)
+
+    deadline = time.monotonic() + 10
+    while vigil_ctl("status").returncode != 0:
+        check(time.monotonic() < deadline and daemon.poll() is None, "vigild on the drill's journal did not answer")
+        time.sleep(0.1)
+    signed = vigil_ctl("record", "sign", "--session", first, "--as", "Dr A. Lee")
+    check(signed.returncode == 0 and "signed by Dr A. Lee" in signed.stdout, f"sign: {signed.stdout}{signed.stderr}")
+    digest = signed.stdout.split("SHA-256 ")[1].split()[0]
+    again = vigil_ctl("record", "sign", "--session", first, "--as", "Dr B. Kim")
+    check(again.returncode == 1 and "correct it with an amendment" in again.stderr, f"signed twice: {again.stderr}")
+    amended = vigil_ctl("record", "amend", "--session", first, "--as", "Dr A. Lee", "--what",
+                        "oxygen was 3 L/min, not 2", "--why", "the flowmeter read after signing")
+    check(amended.returncode == 0 and "amendment " in amended.stdout, f"amend: {amended.stdout}{amended.stderr}")
+    amendment = amended.stdout.split("amendment ")[1].split()[0]
+    signed2 = vigil_ctl("record", "sign", "--session", first, "--amendment", amendment, "--as", "Dr A. Lee")
+    check(signed2.returncode == 0, f"sign the amendment: {signed2.stdout}{signed2.stderr}")
+    open_one = vigil_ctl("record", "amend", "--session", second, "--as", "Dr A. Lee", "--what", "x", "--why", "y")
+    check(open_one.returncode == 1 and "is not signed" in open_one.stderr, f"unsigned amended: {open_one.stderr}")
+    check(stop(daemon) == 0, "vigild stopped cleanly")
+
+    def ctl_journal(*args):
+        return subprocess.run([VIGIL_CTL, *args, "--journal", journal, "--config", conf], capture_output=True,
+                              text=True, timeout=60)
+
+    verified = ctl_journal("record", "verify", "--session", first)
+    check(verified.returncode == 0 and "verified" in verified.stdout and digest in verified.stdout,
+          f"verify: {verified.stdout}{verified.stderr}")
+    unsigned = ctl_journal("record", "verify", "--session", second)
+    check(unsigned.returncode == 1 and "not signed" in unsigned.stdout, f"verify unsigned: {unsigned.stdout}")
+    out = os.path.join(d, "signed")
+    os.makedirs(out)
+    for fmt in ("json", "pdf"):
+        p = ctl_journal("record", first, "-o", os.path.join(out, f"record.{fmt}"))
+        check(p.returncode == 0, f"the signed record as {fmt}: {p.stderr}")
+    with open(os.path.join(out, "record.json")) as f:
+        r = json.load(f)
+    check([(g["signer"], g["amendment"] is None) for g in r["signatures"]] == [("Dr A. Lee", True), ("Dr A. Lee", False)]
+          and r["signatures"][0]["sha256"] == digest and r["signature_matches"], f"signatures {r['signatures']}")
+    check([a["what"] for a in r["amendments"]] == ["oxygen was 3 L/min, not 2"], f"amendments {r['amendments']}")
+    check(r["staff_entries"][1]["text"] == "nasal cannula 2 L/min", "the original stays as it was recorded")
+    if shutil.which("pdftotext") is not None:
+        flat = " ".join(subprocess.run(["pdftotext", os.path.join(out, "record.pdf"), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split())
+        for words in ("Signed by Dr A. Lee", "Amendments", "oxygen was 3 L/min, not 2", "nasal cannula 2 L/min"):
+            check(words in flat, f"the signed PDF does not say {words!r}")
+        check(digest[:32] in flat.replace(" ", ""), "the signed PDF shows the SHA-256")
 
 
 main.logs = logs

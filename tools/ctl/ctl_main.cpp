@@ -193,7 +193,9 @@ int main(int argc, char** argv) {
 
   req.set_actor(actor);
   req.set_station(station);
-  if (admit->parsed()) {
+  if (record_commands.sends_command()) {
+    record_commands.fill(req);  // the signer (--as) is the actor
+  } else if (admit->parsed()) {
     auto* a = req.mutable_admit();
     a->set_bed(bed);
     a->set_patient_id(patient);

@@ -6,6 +6,7 @@
 #include "record/record_builder.hpp"
 #include "record/record_config.hpp"
 #include "record/record_formats.hpp"
+#include "record/record_signing.hpp"
 #include "record/time_text.hpp"
 
 namespace vigil::tools {
@@ -21,20 +22,82 @@ void RecordCommands::add(CLI::App& app) {
   record_->add_flag("--last", last_, "the bed's most recent infusion session");
   record_->add_option("--format", format_, "pdf, html, json or csv (default: from the file name)")
       ->check(CLI::IsMember({"pdf", "html", "json", "csv"}));
-  record_->add_option("-o,--output", output_, "the file to write")->required();
+  record_->add_option("-o,--output", output_, "the file to write");
   record_->add_option("--journal", journal_, "the journal (vigild's journal_path)")->capture_default_str();
   record_->add_option(
       "--config", config_,
       "vigild's config: the clinic's name and each profile's checkpoints and discharge criteria "
       "(default: the defaults, no clinic name)");
+
+  sign_ = record_->add_subcommand(
+      "sign", "sign a closed session's record (or one of its amendments) through vigild: it becomes final");
+  sign_->add_option("--session", session_, "the infusion session")->required();
+  sign_->add_option("--as", signer_, "who signs, by name: 'Dr A. Lee'")->required();
+  sign_->add_option("--amendment", amendment_, "sign this amendment of the record instead");
+  amend_ = record_->add_subcommand("amend", "append a correction to a signed record through vigild");
+  amend_->add_option("--session", session_, "the infusion session")->required();
+  amend_->add_option("--as", signer_, "who corrects, by name")->required();
+  amend_->add_option("--what", what_, "the correction")->required();
+  amend_->add_option("--why", why_, "the reason for it")->required();
+  verify_ = record_->add_subcommand(
+      "verify", "check a signed record: its stored content against its digest, and against the journal now");
+  verify_->add_option("--session", session_, "the infusion session")->required();
+  verify_->add_option("--journal", journal_, "the journal (vigild's journal_path)")->capture_default_str();
+  verify_->add_option("--config", config_, "vigild's config, as the record was built with it when signed");
+  verify_->add_option("-o,--output", output_, "also write the record's content as signed (JSON) here");
 }
 
 bool RecordCommands::parsed() const {
-  return (sessions_ && sessions_->parsed()) || (record_ && record_->parsed());
+  return (sessions_ && sessions_->parsed()) || (record_ && record_->parsed() && !sends_command());
+}
+
+bool RecordCommands::sends_command() const {
+  return (sign_ && sign_->parsed()) || (amend_ && amend_->parsed());
+}
+
+void RecordCommands::fill(vigil::v1::CommandRequest& request) const {
+  request.set_actor(signer_);
+  if (sign_->parsed()) {
+    request.mutable_sign_record()->set_session(session_);
+    request.mutable_sign_record()->set_amendment(amendment_);
+  } else {
+    request.mutable_amend_record()->set_session(session_);
+    request.mutable_amend_record()->set_what(what_);
+    request.mutable_amend_record()->set_why(why_);
+  }
 }
 
 int RecordCommands::run() const {
-  return sessions_->parsed() ? sessions() : record();
+  if (sessions_->parsed()) return sessions();
+  return verify_->parsed() ? verify() : record();
+}
+
+int RecordCommands::verify() const {
+  auto fail = [](const std::string& message) {
+    std::cerr << "vigil-ctl record verify: " << message << "\n";
+    return 1;
+  };
+  record::RecordConfig config;
+  if (!config_.empty()) {
+    auto read = record::read_record_config(config_);
+    if (!read) return fail(read.error());
+    config = read.value();
+  }
+  auto checked = record::verify_record(journal_, session_, config);
+  if (!checked) return fail(checked.error());
+  const auto& v = checked.value();
+  for (const auto& line : v.lines) std::cout << line << "\n";
+  if (!output_.empty() && v.is_signed) {
+    auto written = record::write_file(output_, v.signed_content);
+    if (!written) return fail(written.error());
+    std::cout << "wrote the content as signed to " << output_ << "\n";
+  }
+  const bool good = v.is_signed && v.intact && v.matches;
+  std::cout << (good           ? "verified: the journal matches the signature\n"
+                : !v.is_signed ? "not verified: the record is not signed\n"
+                : !v.intact    ? "NOT VERIFIED: a signed content was altered\n"
+                               : "NOT VERIFIED: the journal no longer gives the record that was signed\n");
+  return good ? 0 : 1;
 }
 
 int RecordCommands::sessions() const {
@@ -61,6 +124,7 @@ int RecordCommands::record() const {
     return 1;
   };
   if (last_ == (session_ > 0)) return fail("name a session, or a bed with --bed BED --last");
+  if (output_.empty()) return fail("say where to write it (-o FILE)");
   if (last_ && bed_.empty()) return fail("--last needs --bed BED");
   auto name = format_;
   if (name.empty()) {

@@ -160,3 +160,28 @@ TEST_CASE("update_patient corrects the admitted patient's identity and never ano
   same.mutable_update_patient()->set_patient_name("ROE, ANN");
   CHECK(d.run(same, "ADT").error() == "update_patient.bed: bed-2 has no patient to update");
 }
+
+TEST_CASE("an amendment needs a signed record, a correction and its reason; a refused one changes nothing") {
+  Daemon d;
+  v1::CommandRequest r;
+  auto* a = r.mutable_amend_record();
+  auto reply = d.run(r);
+  CHECK(reply.error_field() == "amend_record.session");
+  a->set_session(2);
+  a->set_what("  ");
+  a->set_why("pump log");
+  CHECK(d.run(r).error_field() == "amend_record.what");
+  a->set_what("the pause was at 10:40");
+  a->set_why("line one\nline two");
+  CHECK(d.run(r).error() == "amend_record.why: holds control characters (one line of text)");
+  a->set_why("pump log");
+  reply = d.run(r);
+  CHECK(reply.error_field() == "amend_record.session");
+  CHECK(reply.error_code() == "conflict");
+  CHECK(reply.error().find("is not signed") != std::string::npos);
+  CHECK(reply.amendment_id() == 0);
+  // Signing reads the record off the core thread: only the command channel takes it.
+  v1::CommandRequest sign;
+  sign.mutable_sign_record()->set_session(2);
+  CHECK(d.run(sign).error_code() == "unavailable");
+}

@@ -24,6 +24,7 @@ struct InProcessDaemon {
   std::unique_ptr<daemon::VigilDaemon> vigild;
   std::string actor;    // who sends every command, unless run() names another
   std::string station;  // where from
+  vigil::v1::config::DaemonConfig config;
 
   // `suite` names the inproc endpoints, which are per process, so that two
   // suites' daemons never share one; `beds` is the config's bed blocks.
@@ -36,8 +37,15 @@ struct InProcessDaemon {
                                       "command_endpoint: \"inproc://" + suite + "-cmd\"\n" + beds,
                                   "unit.conf");
     REQUIRE(c);
-    vigild = std::make_unique<daemon::VigilDaemon>(io, clock, c->config);
-    vigild->start();
+    config = c->config;
+    open();
+  }
+
+  // A stop and a start of vigild on the same journal and config.
+  void restart() {
+    vigild->stop();
+    vigild.reset();
+    open();
   }
 
   vigil::v1::CommandReply run(vigil::v1::CommandRequest r) { return run(std::move(r), actor); }
@@ -47,6 +55,12 @@ struct InProcessDaemon {
     r.set_actor(by);
     r.set_station(station);
     return vigild->execute(r);
+  }
+
+ private:
+  void open() {
+    vigild = std::make_unique<daemon::VigilDaemon>(io, clock, config);
+    vigild->start();
   }
 };
 

@@ -139,6 +139,37 @@ TEST_CASE(
   CHECK(w.run(resume()).error() == "resume_infusion.bed: the infusion on bed-1 is not paused");
 }
 
+TEST_CASE("an infusion paused before vigild restarts is still paused after it, since the same time") {
+  Ward w;
+  REQUIRE(w.run(admit("bed-1")).ok());
+  REQUIRE(w.run(start("bed-1")).ok());
+  w.clock.advance(10min);
+  REQUIRE(w.run(rate(0.6)).ok());
+  w.clock.advance(5min);
+  REQUIRE(w.run(pause_infusion("BP 220/120")).ok());
+  w.clock.advance(3min);
+  w.restart();
+  const auto& bed = *w.vigild->bed("bed-1");
+  CHECK(bed.alarms().infusion().has_value());
+  CHECK(w.vigild->bed("bed-1")->infusion_course().paused(bed.alarms()));
+  CHECK(w.run(pause_infusion()).error() ==
+        "pause_infusion.bed: the infusion on bed-1 is already paused (since 3 min)");
+  w.clock.advance(2min);
+  auto reply = w.run(resume());
+  REQUIRE(reply.ok());
+  CHECK(reply.message() == "ketamine resumed on bed-1 by nurse Ben at station-2 after a pause of 5 min");
+
+  // Resumed before the restart: running after it.
+  w.restart();
+  CHECK_FALSE(w.vigild->bed("bed-1")->infusion_course().paused(w.vigild->bed("bed-1")->alarms()));
+  CHECK(w.run(resume()).error() == "resume_infusion.bed: the infusion on bed-1 is not paused");
+  // The rate set before the restarts is the one a change replaces.
+  REQUIRE(w.run(rate(0.5)).ok());
+  const auto ctx = w.context("bed-1");
+  REQUIRE_FALSE(ctx.empty());
+  CHECK(ctx.back() == "infusion_rate_changed: 0.5 mg/min");
+}
+
 TEST_CASE("notes, interventions and adverse events are journalled and published; bad ones change nothing") {
   Ward w;
   REQUIRE(w.run(admit("bed-1")).ok());
