@@ -326,6 +326,10 @@ constexpr CommandRow kCommands[] = {
      .role = Role::VIEWER,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.alarm_history().bed(); },
      .run = nullptr},
+    {.command = v1::CommandRequest::kTrend,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.trend().bed(); },
+     .run = nullptr},
 };
 
 std::string command_names() {
@@ -390,10 +394,11 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
 bool VigilDaemon::defer_command(const std::string& bytes, const std::string& identity,
                                 CommandServer::Reply reply) {
   v1::CommandRequest req;
-  if (!history_ || !req.ParseFromString(bytes) || !req.has_alarm_history()) return false;
+  if (!history_ || !req.ParseFromString(bytes) || !(req.has_alarm_history() || req.has_trend())) return false;
   if (zap_ && zap_->role_of(identity) < required_role(req)) return false;
-  const auto& bed_id = req.alarm_history().bed();
-  if (!bed_id.empty() && !bed(bed_id)) return false;
+  const auto& bed_id = bed_of(req);
+  // An unknown bed (and a trend without one) is refused by execute(), on the core thread.
+  if (req.has_trend() ? !bed(bed_id) : !bed_id.empty() && !bed(bed_id)) return false;
   history_->submit(std::move(req), [this, reply = std::move(reply)](v1::CommandReply r) {
     if (bus_) r.set_daemon_id(bus_->daemon_id());
     if (!r.ok()) spdlog::warn("command refused: {}", r.error());
@@ -415,6 +420,14 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
       return error_reply(req, "alarm_history.bed", "no bed '" + bed_id + "'", core::ErrorCode::not_found);
     // Never on the core thread: only the command channel's history reader answers it.
     return error_reply(req, "alarm_history", "answered through the command channel only",
+                       core::ErrorCode::unavailable);
+  }
+  if (req.has_trend()) {
+    const auto& bed_id = req.trend().bed();
+    if (bed_id.empty()) return error_reply(req, "trend.bed", "is required");
+    if (!bed(bed_id))
+      return error_reply(req, "trend.bed", "no bed '" + bed_id + "'", core::ErrorCode::not_found);
+    return error_reply(req, "trend", "answered through the command channel only",
                        core::ErrorCode::unavailable);
   }
   auto reply = run_command(req);
