@@ -350,6 +350,10 @@ constexpr CommandRow kCommands[] = {
      .role = Role::VIEWER,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.alarm_history().bed(); },
      .run = nullptr},
+    {.command = v1::CommandRequest::kTrend,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.trend().bed(); },
+     .run = nullptr},
 };
 
 std::string command_names() {
@@ -414,7 +418,8 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
 bool VigilDaemon::defer_command(const std::string& bytes, const std::string& identity,
                                 CommandServer::Reply reply) {
   v1::CommandRequest req;
-  if (!history_ || !req.ParseFromString(bytes) || !(req.has_alarm_history() || req.has_sign_record()))
+  if (!history_ || !req.ParseFromString(bytes) ||
+      !(req.has_alarm_history() || req.has_trend() || req.has_sign_record()))
     return false;
   if (zap_ && zap_->role_of(identity) < required_role(req)) return false;
   if (req.has_sign_record()) {
@@ -424,8 +429,9 @@ bool VigilDaemon::defer_command(const std::string& bytes, const std::string& ide
                          zap_ ? role_text(zap_->role_of(identity)) : "local client, no CURVE key",
                          std::move(reply));
   }
-  const auto& bed_id = req.alarm_history().bed();
-  if (!bed_id.empty() && !bed(bed_id)) return false;
+  const auto& bed_id = bed_of(req);
+  // An unknown bed (and a trend without one) is refused by execute(), on the core thread.
+  if (req.has_trend() ? !bed(bed_id) : !bed_id.empty() && !bed(bed_id)) return false;
   history_->submit(std::move(req), [this, reply = std::move(reply)](v1::CommandReply r) {
     if (bus_) r.set_daemon_id(bus_->daemon_id());
     if (!r.ok()) spdlog::warn("command refused: {}", r.error());
@@ -452,6 +458,14 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   if (req.has_sign_record())
     return error_reply(req, "sign_record", "answered through the command channel only",
                        core::ErrorCode::unavailable);
+  if (req.has_trend()) {
+    const auto& bed_id = req.trend().bed();
+    if (bed_id.empty()) return error_reply(req, "trend.bed", "is required");
+    if (!bed(bed_id))
+      return error_reply(req, "trend.bed", "no bed '" + bed_id + "'", core::ErrorCode::not_found);
+    return error_reply(req, "trend", "answered through the command channel only",
+                       core::ErrorCode::unavailable);
+  }
   auto reply = run_command(req);
   if (req.has_status() || req.has_snapshot()) return reply;
   if (!journal_->write_command(req, reply, clock_.now()) && reply.ok())

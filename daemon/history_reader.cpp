@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "journal/alarm_history.hpp"
+#include "journal/trend_query.hpp"
 
 namespace vigil::daemon {
 namespace v1 = vigil::v1;
@@ -20,6 +21,37 @@ v1::CommandReply refusal(const v1::CommandRequest& r, const std::string& field, 
   reply.set_error_field(field);
   reply.set_error(field + ": " + error);
   reply.set_error_code(std::string{core::error_code_name(code)});
+  return reply;
+}
+
+// The query's own field in the request: where its refusals point.
+std::string field_of(const v1::CommandRequest& r) {
+  return r.has_trend() ? "trend" : "alarm_history";
+}
+
+v1::CommandReply alarms_reply(const v1::CommandRequest& request, journal::sqlite::Database& db) {
+  auto page = journal::alarm_history(db, request.alarm_history());
+  if (!page)
+    return refusal(request, "alarm_history." + page.failure().field, page.failure().message,
+                   page.failure().code);
+  v1::CommandReply reply;
+  reply.set_request_id(request.request_id());
+  reply.set_ok(true);
+  reply.set_message(std::to_string(page->alarms_size()) + " alarm(s)" +
+                    (page->next_page().empty() ? "" : ", more before them"));
+  *reply.mutable_alarm_history() = std::move(page.value());
+  return reply;
+}
+
+v1::CommandReply trend_reply(const v1::CommandRequest& request, journal::sqlite::Database& db) {
+  auto page = journal::trend(db, request.trend());
+  if (!page)
+    return refusal(request, "trend." + page.failure().field, page.failure().message, page.failure().code);
+  v1::CommandReply reply;
+  reply.set_request_id(request.request_id());
+  reply.set_ok(true);
+  reply.set_message(std::to_string(page->series_size()) + " metric(s) of " + page->bed());
+  *reply.mutable_trend() = std::move(page.value());
   return reply;
 }
 
@@ -55,7 +87,7 @@ void HistoryReader::submit(v1::CommandRequest request, Done done) {
   });
   if (queued) return;
   shared->second(
-      refusal(shared->first, "alarm_history",
+      refusal(shared->first, field_of(shared->first),
               std::to_string(kMaxQueued) + " history queries are waiting already; ask again shortly",
               core::ErrorCode::unavailable));
 }
@@ -79,20 +111,10 @@ v1::CommandReply HistoryReader::answer(const v1::CommandRequest& request) {
   // repaired since the last one, and a query a minute costs nothing to open.
   try {
     journal::sqlite::Database db{path_, journal::sqlite::Database::Mode::read_only};
-    auto page = journal::alarm_history(db, request.alarm_history());
-    if (!page)
-      return refusal(request, "alarm_history." + page.failure().field, page.failure().message,
-                     page.failure().code);
-    v1::CommandReply reply;
-    reply.set_request_id(request.request_id());
-    reply.set_ok(true);
-    reply.set_message(std::to_string(page->alarms_size()) + " alarm(s)" +
-                      (page->next_page().empty() ? "" : ", more before them"));
-    *reply.mutable_alarm_history() = std::move(page.value());
-    return reply;
+    return request.has_trend() ? trend_reply(request, db) : alarms_reply(request, db);
   } catch (const std::exception& e) {
-    spdlog::warn("alarm history: the journal could not be read: {}", e.what());
-    return refusal(request, "alarm_history", std::string{"the journal could not be read: "} + e.what(),
+    spdlog::warn("{}: the journal could not be read: {}", field_of(request), e.what());
+    return refusal(request, field_of(request), std::string{"the journal could not be read: "} + e.what(),
                    core::ErrorCode::unavailable);
   }
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Alarm history queries, answered on a thread of their own with a read-only
+// Alarm history and trend queries, answered on a thread of their own with a read-only
 // connection to the journal, so that a station looking back over a shift
 // never holds up the core thread (and its alarms). The core hands a query
 // over and gets the reply back through its Asio loop. Other long reads of
@@ -26,7 +26,8 @@ class HistoryReader {
   HistoryReader(const HistoryReader&) = delete;
   HistoryReader& operator=(const HistoryReader&) = delete;
 
-  // Queues the request (its alarm_history); a full queue is refused at once.
+  // Queues the request (its alarm_history or trend); a full queue is
+  // refused at once.
   void submit(vigil::v1::CommandRequest request, Done done);
   // Any other read: `task` runs on the reader's thread and returns what then
   // runs on the core thread. False when the queue is full (nothing runs).

@@ -170,14 +170,18 @@ void StationService::history(const v1::station::PageRequest& r, ReplyHandler don
   v1::CommandRequest cmd;
   cmd.set_actor(trimmed(r.operator_name()));
   cmd.set_station(config_.name());
-  *cmd.mutable_alarm_history() = r.alarm_history();
+  if (r.has_trend())
+    *cmd.mutable_trend() = r.trend();
+  else
+    *cmd.mutable_alarm_history() = r.alarm_history();
   const std::string id = r.request_id(), daemon = r.daemon();
   auto sent = w.client->send(
       cmd,
       [done, id, daemon](const v1::CommandReply& reply) {
         auto answer = page_reply(id, reply.ok(), reply.ok() ? reply.message() : reply.error());
         answer.set_daemon(daemon);
-        *answer.mutable_alarm_history() = reply.alarm_history();
+        if (reply.has_trend()) *answer.mutable_trend() = reply.trend();
+        if (reply.has_alarm_history()) *answer.mutable_alarm_history() = reply.alarm_history();
         done(answer);
       },
       std::chrono::steady_clock::now());
@@ -192,7 +196,7 @@ void StationService::history(const v1::station::PageRequest& r, ReplyHandler don
 }
 
 void StationService::request(const v1::station::PageRequest& r, ReplyHandler done) {
-  if (r.has_alarm_history()) return history(r, done);
+  if (r.has_alarm_history() || r.has_trend()) return history(r, done);
   const std::string who = trimmed(r.operator_name());
   if (who.empty() || who.size() > 64)
     return done(page_reply(r.request_id(), false,
@@ -214,6 +218,7 @@ void StationService::request(const v1::station::PageRequest& r, ReplyHandler don
       what = "pause audio";
       break;
     case v1::station::PageRequest::kAlarmHistory:  // answered by history() above
+    case v1::station::PageRequest::kTrend:
     case v1::station::PageRequest::ACTION_NOT_SET:
       return done(page_reply(r.request_id(), false, "no action: acknowledge or audio_pause"));
   }

@@ -37,7 +37,8 @@ class StationService {
   core::TimePoint now() const { return clock_.now(); }
 
   // An acknowledgement or audio pause from a page or the terminal, or a
-  // look at a daemon's alarm history (its journal, through its command channel).
+  // look at a daemon's alarm history or a bed's trend (its journal, through
+  // its command channel).
   void request(const v1::station::PageRequest& r, ReplyHandler done);
 
   // Told after every change; `urgent` for alarms and lost connections (show
@@ -58,6 +59,7 @@ class StationService {
     std::string health;       // what refresh_health saw last, to tell a change
   };
 
+  // alarm_history and trend: forwarded to the daemon's journal reader.
   void history(const v1::station::PageRequest& r, ReplyHandler done);
   void watch(Watched& w, boost::asio::posix::stream_descriptor& fd);
   void schedule_tick();

@@ -79,6 +79,8 @@ function connect() {
       mergeTrend(m.trend);
     } else if (m.reply && m.reply.requestId.startsWith("history-")) {
       onHistoryReply(m.reply);
+    } else if (m.reply && m.reply.requestId.startsWith("trend-")) {
+      onTrendReply(m.reply);
     } else if (m.reply && m.reply.loginNeeded) {
       toast(`Not done: ${m.reply.message}`, true);
       setTimeout(() => { location.href = "/login.html"; }, 2000);
@@ -227,7 +229,11 @@ function makeTile(key, bed) {
   pause.type = "button";
   pause.addEventListener("click", () => pauseAudio(bed.daemon, bed.bed));
   pause.setAttribute("aria-label", `Pause audio 2 minutes on ${bed.bed}`);
-  head.append(name, daemon, drill, alarmTag, pause);
+  const trend = h("button", "open-trend", "Trend");
+  trend.type = "button";
+  trend.addEventListener("click", () => openTrend(bed.daemon, bed.bed));
+  trend.setAttribute("aria-label", `Trend of ${bed.bed} over hours`);
+  head.append(name, daemon, drill, alarmTag, pause, trend);
   const patient = h("div", "patient");
   const infusion = h("div", "infusion");
   const alarmsOff = h("ul", "alarms-off");

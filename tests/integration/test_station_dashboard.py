@@ -17,7 +17,9 @@ fed by vigil-sim, checked against the bus by python3-zmq:
   - an alarm is acknowledged with the keyboard alone;
   - after a restart of the station and a reload of the page, the alarm
     history (read from vigild's journal) still shows the acknowledged alarm
-    with who acknowledged it, and its kind filter works;
+    with who acknowledged it, and its kind filter works; bed-1's trend over
+    an hour shows its SpO₂ and pulse with the desaturation marked, and the
+    cursor at that alarm reads the SpO₂ and its time;
   - a station with HTTPS and a login (certificate made here) sends the
     browser to its login page, logs in through the form, shows who is
     logged in instead of the Operator field, and logs out.
@@ -25,6 +27,7 @@ Screenshots of the normal, alarm and offline states and of each width go to
 the build folder (with VIGIL_UPDATE_DOCS=1 the alarm one also to
 docs/station-dashboard.png)."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -400,7 +403,38 @@ def check_history_after_restart(browser, alarm_id):
                  5000, "only technical alarms with the kind filter")
     time.sleep(0.2)
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-history.png"), "fullPage": True})
+    check_trend(browser, alarm_id)
     check(stop(station) == 0, "the restarted vigil-station stops cleanly on SIGTERM")
+
+
+def check_trend(browser, alarm_id):
+    """bed-1's trend from vigild's journal: zoomed to an hour, its SpO₂ from 97 down to the scenario's 82 and
+    its pulse at 72, the desaturation marked, and the cursor at the alarm reading the SpO₂ below its limit."""
+    t0 = time.monotonic()
+    browser.call(**{"do": "click", "selector": "[data-key=\"room-1/bed-1\"] .open-trend"})
+    browser.call(**{"do": "click", "selector": "#trend-ranges button[data-hours=\"1\"]"})
+    spo2 = "document.querySelector('#trend-summary li[data-metric=\"spo2\"]')"
+    mark = f"document.querySelector('#trend-alarms li[data-alarm-id=\"{alarm_id}\"] button')"
+    browser.wait(f"{spo2} && {mark} && document.querySelector('#trend-ranges button[aria-pressed=true]')"
+                 f".dataset.hours === '1' && document.getElementById('trend-status').textContent"
+                 f".includes('one point per 10 s')", 5000, "bed-1's hour of trend in 10-second points, its alarm marked")
+    summary = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('#trend-summary li')].map(e => "
+                                                  "[e.dataset.metric, e.dataset.min, e.dataset.max, e.textContent])"})
+    summary = {m: (float(lo), float(hi), text) for m, lo, hi, text in summary["value"]}
+    print(f"trend summary: {[v[2] for v in summary.values()]}")
+    check(summary["spo2"][:2] == (82.0, 97.0) and summary["spo2"][2].startswith("SpO\u2082 82\u201397 %"),
+          f"SpO\u2082 over the hour {summary.get('spo2')}")
+    check(summary["pulse"][:2] == (72.0, 72.0) and summary["pulse"][2].startswith("Pulse 72 /min"),
+          f"pulse over the hour {summary.get('pulse')}")
+    browser.call(**{"do": "click", "selector": f"#trend-alarms li[data-alarm-id=\"{alarm_id}\"] button"})
+    readout = browser.call(**{"do": "eval", "js": "document.getElementById('trend-readout').textContent"})["value"]
+    print(f"trend cursor at the alarm: {readout!r}")
+    found = re.search("SpO\u2082 ([0-9.]+)(?:\u2013([0-9.]+))? % \\(", readout)
+    check(found and float(found.group(1)) <= 85 and re.match("at [0-9-]+ [0-9:]{8}", readout),
+          f"the cursor at the desaturation alarm reads its time and a SpO\u2082 below the limit: {readout!r}")
+    browser.call(**{"do": "key", "key": "Tab"})
+    browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-trend.png"), "fullPage": True})
+    print(f"trend review: {time.monotonic() - t0:.1f} s")
 
 
 main.logs = logs

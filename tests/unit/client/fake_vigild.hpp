@@ -18,20 +18,22 @@
 
 namespace vigil::testing {
 
-// The replay command as the fake daemon speaks it: request field 90 (bed)
-// and 91 (after_seq); the reply carries each message in field 90.
+// The replay command as the fake daemon speaks it: request field 9000 (bed)
+// and 9001 (after_seq); the reply carries each message in field 9000. Far
+// above the numbers command.proto uses (the trend took 90, where this fake
+// used to be), so the build never knows them.
 inline client::ReplayProtocol fake_replay_protocol() {
   client::ReplayProtocol p;
   p.ask = [](vigil::v1::CommandRequest& r, const std::string& bed, std::uint64_t after) {
     auto* u = r.GetReflection()->MutableUnknownFields(&r);
-    u->AddLengthDelimited(90, bed);
-    u->AddVarint(91, after);
+    u->AddLengthDelimited(9000, bed);
+    u->AddVarint(9001, after);
   };
   p.messages = [](const vigil::v1::CommandReply& reply) {
     std::vector<vigil::v1::BusMessage> v;
     const auto& u = reply.GetReflection()->GetUnknownFields(reply);
     for (int i = 0; i < u.field_count(); ++i) {
-      if (u.field(i).number() != 90) continue;
+      if (u.field(i).number() != 9000) continue;
       vigil::v1::BusMessage m;
       if (m.ParseFromString(u.field(i).length_delimited())) v.push_back(m);
     }
@@ -170,8 +172,8 @@ class FakeVigild {
     std::string bed;
     std::uint64_t after = 0;
     for (int i = 0; i < u.field_count(); ++i) {
-      if (u.field(i).number() == 90) bed = u.field(i).length_delimited();
-      if (u.field(i).number() == 91) after = u.field(i).varint();
+      if (u.field(i).number() == 9000) bed = u.field(i).length_delimited();
+      if (u.field(i).number() == 9001) after = u.field(i).varint();
     }
     vigil::v1::CommandReply reply;
     reply.set_ok(true);
@@ -179,7 +181,7 @@ class FakeVigild {
     const std::size_t from = j.size() > journal_keeps ? j.size() - journal_keeps : 0;
     auto* out = reply.GetReflection()->MutableUnknownFields(&reply);
     for (std::size_t i = from; i < j.size(); ++i)
-      if (j[i].observation().seq() > after) out->AddLengthDelimited(90, j[i].SerializeAsString());
+      if (j[i].observation().seq() > after) out->AddLengthDelimited(9000, j[i].SerializeAsString());
     return reply;
   }
 

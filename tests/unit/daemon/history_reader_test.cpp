@@ -109,3 +109,49 @@ TEST_CASE("more queries than the reader holds are refused at once, not queued wi
   }
   CHECK(answered == static_cast<int>(3 * HistoryReader::kMaxQueued));  // every query gets exactly one answer
 }
+
+TEST_CASE("a trend query goes through the same reader: a bed's readings, or a refusal naming trend's field") {
+  test::TempDir dir;
+  {
+    journal::JournalOptions o;
+    o.path = dir.file("journal.db");
+    journal::Journal journal{o, [](const journal::JournalWriterReport&) {}};
+    REQUIRE(journal.open("d1", T0));
+    for (int s = 0; s < 30; ++s) {
+      v1::Observation r;
+      r.set_bed("bed-1");
+      r.set_mdc_code(150456);  // SpO₂
+      r.set_value(s < 20 ? 97 : 83);
+      r.set_seq(static_cast<std::uint64_t>(s + 1));
+      wire::set_time(r.mutable_received(), T0 + std::chrono::seconds{s});
+      journal.queue(r);
+    }
+    journal.close(T0 + 1min);
+  }
+  boost::asio::io_context io;
+  HistoryReader reader{io, dir.file("journal.db")};
+  v1::CommandRequest r;
+  r.set_request_id("t-1");
+  r.mutable_trend()->set_bed("bed-1");
+  wire::set_time(r.mutable_trend()->mutable_from(), T0);
+  wire::set_time(r.mutable_trend()->mutable_to(), T0 + 1min);
+  r.mutable_trend()->set_points(2);
+  std::optional<v1::CommandReply> reply;
+  reader.submit(r, [&](v1::CommandReply answer) { reply = std::move(answer); });
+  run_until(io, reply);
+  REQUIRE(reply);
+  REQUIRE(reply->ok());
+  CHECK(reply->request_id() == "t-1");
+  REQUIRE(reply->trend().series_size() == 1);
+  REQUIRE(reply->trend().series(0).buckets_size() == 1);  // 30 s of readings in the first of two 30 s buckets
+  CHECK(reply->trend().series(0).buckets(0).min() == 83);
+  CHECK(reply->trend().series(0).buckets(0).max() == 97);
+
+  r.mutable_trend()->set_points(5000);
+  reply.reset();
+  reader.submit(r, [&](v1::CommandReply answer) { reply = std::move(answer); });
+  run_until(io, reply);
+  REQUIRE(reply);
+  CHECK_FALSE(reply->ok());
+  CHECK(reply->error_field() == "trend.points");
+}

@@ -46,21 +46,21 @@ struct Signing {
 
   // What vigild does: seal on a read-only connection, then write the signature.
   core::Result<journal::RecordSignature> sign(const std::string& path, std::int64_t session,
-                                             std::int64_t amendment, const std::string& who,
-                                             core::TimePoint now) {
+                                              std::int64_t amendment, const std::string& who,
+                                              core::TimePoint now) {
     journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
     auto sealed = record::seal(db, session, amendment, {}, now);
     if (!sealed) return sealed.failure();
     journal::RecordSignature s{0,
-                              session,
-                              amendment,
-                              now,
-                              who,
-                              "nurse",
-                              "station-1",
-                              sealed->content,
-                              sealed->sha256,
-                              now + kTenYears};
+                               session,
+                               amendment,
+                               now,
+                               who,
+                               "nurse",
+                               "station-1",
+                               sealed->content,
+                               sealed->sha256,
+                               now + kTenYears};
     auto written = journal.write_signature(s, sealed->kept);
     if (!written) return written.failure();
     s.id = written.value();
@@ -128,13 +128,13 @@ TEST_CASE("A signed record is final: signed once, corrected by amendments that l
   CHECK(again.error().find("amendment") != std::string::npos);
 
   journal::RecordAmendment a{0,
-                            2,
-                            at(102),
-                            "Dr A. Lee",
-                            "station-1",
-                            "the pause was at 08:33, not 08:31",
-                            "the pump's log, read after signing",
-                            signature->keep_until};
+                             2,
+                             at(102),
+                             "Dr A. Lee",
+                             "station-1",
+                             "the pause was at 08:33, not 08:31",
+                             "the pump's log, read after signing",
+                             signature->keep_until};
   auto id = s.journal.write_amendment(a);
   REQUIRE(id.ok());
   auto unsigned_amendment = record::build_record(m.path, 2, record::RecordOptions{}, at(103));

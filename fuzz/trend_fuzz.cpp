@@ -1,0 +1,114 @@
+// The trend query (the command channel's trend, answered by vigild's history
+// reader beside alarm_history) on arbitrary query bytes, against a journal of
+// a few minutes of one bed: every query is answered or refused with the field
+// at fault; a streamed series holds at most the points asked, in time order,
+// each bucket's min at most its max and both times inside the range; a cuff
+// series holds samples only, in time order.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/metric.hpp"
+#include "journal/journal.hpp"
+#include "journal/trend_query.hpp"
+#include "wire/timestamp.hpp"
+
+namespace {
+
+namespace v1 = vigil::v1;
+using vigil::core::Metric;
+
+const vigil::core::TimePoint kT0{std::chrono::seconds{1'800'000'000}};
+
+struct Fixture {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("vigil-trend-fuzz-" + std::to_string(getpid()) + ".db");
+  std::unique_ptr<vigil::journal::sqlite::Database> db;
+
+  void remove_journal() const {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::error_code ignored;
+      std::filesystem::remove(path.string() + suffix, ignored);
+    }
+  }
+  static v1::Observation reading(const std::string& bed, Metric m, double value, int second,
+                                 std::uint64_t seq) {
+    v1::Observation o;
+    o.set_bed(bed);
+    o.set_mdc_code(vigil::core::code(m));
+    o.set_value(value);
+    o.set_seq(seq);
+    vigil::wire::set_time(o.mutable_received(), kT0 + std::chrono::seconds{second});
+    return o;
+  }
+  Fixture() {
+    remove_journal();
+    vigil::journal::JournalOptions o;
+    o.path = path.string();
+    vigil::journal::Journal journal{o, [](const vigil::journal::JournalWriterReport&) {}};
+    if (!journal.open("fuzz", kT0)) std::abort();
+    // Five minutes of SpO₂ and pulse on bed-1 (few: every input reads them
+    // all), some flagged, a gap, two at one instant, a cuff measurement each
+    // minute; a little of bed-2.
+    std::uint64_t seq = 0;
+    for (int s = 0; s < 300; s += 2) {
+      if (s >= 120 && s < 150) continue;
+      auto spo2 = reading("bed-1", Metric::spo2, 90 + s % 9, s, ++seq);
+      if (s % 50 == 0) spo2.mutable_quality()->set_artifact(true);
+      journal.queue(spo2);
+      journal.queue(reading("bed-1", Metric::pulse_rate, 60 + s % 40, s, ++seq));
+      if (s % 60 == 0) journal.queue(reading("bed-1", Metric::nibp_systolic, 100 + s / 10, s, ++seq));
+      if (s % 30 == 0) journal.queue(reading("bed-2", Metric::heart_rate, 70, s, ++seq));
+    }
+    journal.hand_over();
+    // Closed before fuzzing: its writer thread would make runs part ways (see alarm_history_fuzz).
+    journal.close(kT0 + std::chrono::hours{1});
+    db = std::make_unique<vigil::journal::sqlite::Database>(
+        path.string(), vigil::journal::sqlite::Database::Mode::read_write_create);
+  }
+  ~Fixture() {
+    db.reset();
+    remove_journal();
+  }
+};
+
+void check_series(const v1::TrendQuery& q, const v1::TrendPage& page, const v1::TrendSeries& s) {
+  const auto from = vigil::wire::from_proto(q.from()), to = vigil::wire::from_proto(q.to());
+  const int points =
+      q.points() == 0 ? static_cast<int>(vigil::journal::kTrendPointsDefault) : static_cast<int>(q.points());
+  if (s.buckets_size() > points) std::abort();
+  if (s.episodic() && s.buckets_size() > 0) std::abort();
+  if (!s.episodic() && s.samples_size() > 0) std::abort();
+  if (page.bucket_ms() == 0) std::abort();
+  for (int i = 0; i < s.buckets_size(); ++i) {
+    const auto& b = s.buckets(i);
+    if (b.min() > b.max() || b.count() == 0) std::abort();
+    for (const auto* t : {&b.min_time(), &b.max_time()})
+      if (vigil::wire::from_proto(*t) < from || vigil::wire::from_proto(*t) >= to) std::abort();
+    if (i > 0 && vigil::wire::from_proto(b.start()) <= vigil::wire::from_proto(s.buckets(i - 1).start()))
+      std::abort();
+  }
+  for (int i = 1; i < s.samples_size(); ++i)
+    if (vigil::wire::from_proto(s.samples(i).time()) < vigil::wire::from_proto(s.samples(i - 1).time()))
+      std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static Fixture f;
+  v1::TrendQuery q;
+  if (!q.ParseFromArray(data, static_cast<int>(size))) return 0;
+  auto page = vigil::journal::trend(*f.db, q);
+  if (!page) {
+    if (page.failure().field.empty() || page.failure().message.empty())
+      std::abort();  // says which field and why
+    return 0;
+  }
+  for (const auto& s : page->series()) check_series(q, page.value(), s);
+  return 0;
+}

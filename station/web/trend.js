@@ -1,0 +1,258 @@
+// vigil station: a bed's trend review over hours, read from its vigild's
+// journal through the station (the tiles keep their 30-minute live trend).
+// vigild sends each streamed metric as buckets with their lowest and highest
+// reading, so a short desaturation shows at every zoom; each cuff reading
+// as taken. A bucket without a reading is a gap in the line, never a value
+// carried over. Loaded after app.js (uses its state, h(), clockText(),
+// shownName(), TREND_LINES and the WebSocket) and history.js.
+"use strict";
+
+const TREND_RANGES_H = [1, 4, 8, 12, 24];
+const TREND_POINTS = 360;
+
+const trendView = {
+  daemon: "", bed: "",
+  hours: 4,
+  from: 0, to: 0,       // the range shown (ms since epoch)
+  page: null,           // the TrendPage, as JSON
+  alarms: [],           // AlarmHistoryEntry of the bed in the range
+  pending: new Set(),   // request ids still unanswered
+  cursor: null,         // ms since epoch, or null
+};
+
+function openTrend(daemon, bed) {
+  trendView.daemon = daemon;
+  trendView.bed = bed;
+  trendView.cursor = null;
+  const section = document.getElementById("trend");
+  section.hidden = false;
+  document.getElementById("trend-bed").textContent = `${bed} (${daemon})`;
+  askTrend(trendView.hours);
+  document.getElementById("trend-heading").focus();
+}
+
+function closeTrend() {
+  document.getElementById("trend").hidden = true;
+  trendView.pending.clear();
+}
+
+function askTrend(hours) {
+  trendView.hours = hours;
+  for (const b of document.querySelectorAll("#trend-ranges button"))
+    b.setAttribute("aria-pressed", String(Number(b.dataset.hours) === hours));
+  trendView.to = stationNow();
+  trendView.from = trendView.to - hours * 3600000;
+  trendView.page = null;
+  trendView.alarms = [];
+  trendView.pending.clear();
+  const from = new Date(trendView.from).toISOString(), to = new Date(trendView.to).toISOString();
+  const { daemon, bed } = trendView;
+  const ask = (what) => {
+    const id = `trend-${state.nextRequest++}`;
+    trendView.pending.add(id);
+    if (!post({ requestId: id, daemon, ...what })) trendView.pending.delete(id);
+  };
+  ask({ trend: { bed, from, to, points: TREND_POINTS, metric: TREND_LINES.flatMap((l) => l.metrics) } });
+  ask({ alarmHistory: { bed, from, to, max: 500 } });
+  renderTrend();
+}
+
+function onTrendReply(reply) {
+  if (!trendView.pending.has(reply.requestId)) return;  // an answer to a look since replaced
+  trendView.pending.delete(reply.requestId);
+  if (!reply.ok) toast(`Trend of ${trendView.bed}: ${reply.message}`, true);
+  else if (reply.trend) trendView.page = reply.trend;
+  else if (reply.alarmHistory) trendView.alarms = reply.alarmHistory.alarms || [];
+  renderTrend();
+}
+
+function trendSeries(metric) {
+  return ((trendView.page && trendView.page.series) || []).find((s) => s.metric === metric);
+}
+
+// The bucket holding t, or undefined in a gap.
+function bucketAt(series, t) {
+  const width = Number(trendView.page.bucketMs);
+  return (series.buckets || []).find((b) => ms(b.start) <= t && t < ms(b.start) + width);
+}
+
+function lastSampleBefore(series, t) {
+  let found;
+  for (const s of (series && series.samples) || []) if (ms(s.time) <= t) found = s;
+  return found;
+}
+
+function rangeText(lo, hi, unit) {
+  return lo === hi ? `${number(lo)} ${unit}` : `${number(lo)}\u2013${number(hi)} ${unit}`;
+}
+
+// What the cursor reads, one line per metric, with the times of the readings.
+function cursorLines(t) {
+  const lines = [`at ${dateTimeText(t)}`];
+  for (const line of TREND_LINES) {
+    if (line.named === "nibp") {
+      const sys = lastSampleBefore(trendSeries("nibp_sys"), t);
+      if (!sys) continue;
+      const dia = lastSampleBefore(trendSeries("nibp_dia"), t);
+      const name = shownName("nibp");
+      const value = dia && dia.time === sys.time ? `${number(sys.value)}/${number(dia.value)}` : number(sys.value);
+      lines.push(`${name.label} ${value} ${name.unit} measured ${clockText(ms(sys.time))}`);
+      continue;
+    }
+    for (const metric of line.metrics) {
+      const s = trendSeries(metric);
+      if (!s) continue;
+      const name = shownName(metric);
+      const b = bucketAt(s, t);
+      if (!b) { lines.push(`${name.label} no reading`); continue; }
+      const when = b.min === b.max ? clockText(ms(b.minTime))
+                                   : `lowest ${clockText(ms(b.minTime))}, highest ${clockText(ms(b.maxTime))}`;
+      lines.push(`${name.label} ${rangeText(b.min, b.max, name.unit)} (${when})`);
+    }
+  }
+  return lines;
+}
+
+// Lowest and highest of each metric over the whole range shown.
+function summaryItems() {
+  const items = [];
+  for (const s of (trendView.page && trendView.page.series) || []) {
+    const values = (s.buckets || []).flatMap((b) => [b.min, b.max]).concat((s.samples || []).map((x) => x.value));
+    if (values.length === 0) continue;
+    const name = shownName(s.metric);
+    const li = h("li", null, `${name.label} ${rangeText(Math.min(...values), Math.max(...values), name.unit)}`);
+    li.dataset.metric = s.metric;
+    li.dataset.min = String(Math.min(...values));
+    li.dataset.max = String(Math.max(...values));
+    if (s.excluded) li.append(h("span", "dim", ` (${s.excluded} flagged reading(s) left out)`));
+    items.push(li);
+  }
+  return items;
+}
+
+function trendX(t, w) { return 40 + ((t - trendView.from) / (trendView.to - trendView.from)) * (w - 44); }
+
+function trendY(v, line, top, band) {
+  return top + band - 3 - ((Math.min(Math.max(v, line.lo), line.hi) - line.lo) / (line.hi - line.lo)) * (band - 16);
+}
+
+function drawBuckets(ctx, s, line, top, band, w) {
+  const width = Number(trendView.page.bucketMs);
+  let previous = null;
+  for (const b of s.buckets || []) {
+    const start = ms(b.start);
+    const x = trendX(start + width / 2, w);
+    const yLo = trendY(b.min, line, top, band), yHi = trendY(b.max, line, top, band);
+    ctx.fillRect(x - 1, yHi - 1, 2, Math.max(2, yLo - yHi + 2));  // the bucket's whole span
+    if (previous && start - previous.start <= width) {           // no line across a gap
+      ctx.beginPath();
+      ctx.moveTo(previous.x, previous.y);
+      ctx.lineTo(x, (yLo + yHi) / 2);
+      ctx.stroke();
+    }
+    previous = { start, x, y: (yLo + yHi) / 2 };
+  }
+}
+
+function drawTrendReview() {
+  const canvas = document.getElementById("trend-canvas");
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width, hgt = canvas.height, band = hgt / TREND_LINES.length;
+  ctx.clearRect(0, 0, w, hgt);
+  ctx.font = "11px sans-serif";
+  TREND_LINES.forEach((line, i) => {
+    const top = i * band;
+    ctx.fillStyle = "#aab";
+    ctx.fillText(shownName(line.named || line.metrics.find((m) => trendSeries(m)) || line.metrics[0]).label, 2, top + 11);
+    ctx.fillText(String(line.hi), 2, top + 24);
+    ctx.fillText(String(line.lo), 2, top + band - 4);
+    ctx.strokeStyle = "#333";
+    ctx.beginPath(); ctx.moveTo(0, top + band - 0.5); ctx.lineTo(w, top + band - 0.5); ctx.stroke();
+    ctx.strokeStyle = line.colour;
+    ctx.fillStyle = line.colour;
+    for (const metric of line.metrics) {
+      const s = trendSeries(metric);
+      if (!s) continue;
+      if (!s.episodic) { drawBuckets(ctx, s, line, top, band, w); continue; }
+      for (const x of s.samples || []) {
+        const px = trendX(ms(x.time), w), py = trendY(x.value, line, top, band);
+        ctx.fillRect(px - 3, py - 1, 6, 3);  // a cuff reading: a mark, never joined by a line
+      }
+    }
+  });
+  for (const a of trendView.alarms) {  // alarm marks: a line and the priority's shape
+    const x = trendX(ms(a.raised), w);
+    ctx.strokeStyle = ctx.fillStyle = a.priority === "HIGH" ? "#ff8a80" : a.priority === "MEDIUM" ? "#ffd54f" : "#81d4fa";
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, hgt); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillText(PRIORITY_SHAPE[a.priority] || "", x - 4, 10);
+  }
+  if (trendView.cursor !== null) {
+    const x = trendX(trendView.cursor, w);
+    ctx.strokeStyle = "#fff";
+    ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, hgt); ctx.stroke();
+  }
+}
+
+function renderTrend() {
+  if (document.getElementById("trend").hidden) return;
+  const waiting = trendView.pending.size > 0;
+  document.getElementById("trend-status").textContent = waiting ? "Reading the journal\u2026" :
+    `${dateTimeText(trendView.from)} to ${dateTimeText(trendView.to)}` +
+    (trendView.page ? `, one point per ${secondsText(Number(trendView.page.bucketMs) / 1000)}` : "");
+  document.getElementById("trend-summary").replaceChildren(...summaryItems());
+  // Each alarm a button: it puts the cursor where the alarm was raised.
+  const marks = trendView.alarms.map((a) => {
+    const li = h("li", `trend-alarm ${a.priority}`);
+    li.dataset.alarmId = a.alarmId;
+    const b = h("button", null, `${PRIORITY_SHAPE[a.priority] || ""} ${a.priority} ${clockText(ms(a.raised))} ${a.message}`);
+    b.type = "button";
+    b.addEventListener("click", () => moveCursor(ms(a.raised)));
+    li.append(b);
+    return li;
+  });
+  document.getElementById("trend-alarms").replaceChildren(...marks);
+  renderCursor();
+}
+
+// Only the readout and the drawing: the alarm buttons keep their focus.
+function renderCursor() {
+  document.getElementById("trend-readout").textContent =
+    trendView.cursor === null ? "Move over the trend, or use the arrow keys, for exact values" :
+    cursorLines(trendView.cursor).join(" \u00b7 ");
+  drawTrendReview();
+}
+
+// The cursor: the pointer, or the arrow keys one point at a time (Home, End).
+function moveCursor(t) {
+  trendView.cursor = Math.min(Math.max(t, trendView.from), trendView.to - 1);
+  renderCursor();
+}
+
+function onTrendKey(ev) {
+  if (!trendView.page) return;
+  const step = Number(trendView.page.bucketMs);
+  const at = trendView.cursor === null ? trendView.to - 1 : trendView.cursor;
+  const to = { ArrowLeft: at - step, ArrowRight: at + step, Home: trendView.from, End: trendView.to - 1 }[ev.key];
+  if (to === undefined) return;
+  ev.preventDefault();
+  moveCursor(to);
+}
+
+function onTrendPointer(ev) {
+  const canvas = ev.currentTarget;
+  const x = ((ev.clientX - canvas.getBoundingClientRect().left) / canvas.clientWidth) * canvas.width;
+  moveCursor(trendView.from + ((x - 40) / (canvas.width - 44)) * (trendView.to - trendView.from));
+}
+
+for (const hours of TREND_RANGES_H) {
+  const b = h("button", null, `${hours} h`);
+  b.type = "button";
+  b.dataset.hours = String(hours);
+  b.addEventListener("click", () => askTrend(hours));
+  document.getElementById("trend-ranges").append(b);
+}
+document.getElementById("trend-close").addEventListener("click", closeTrend);
+document.getElementById("trend-canvas").addEventListener("keydown", onTrendKey);
+document.getElementById("trend-canvas").addEventListener("pointermove", onTrendPointer);
