@@ -124,6 +124,9 @@ void QrsDetector::classify(const Peak& p, std::vector<QrsDetection>& out) {
     return;
   }
   noise_level_ = 0.125 * p.value + 0.875 * noise_level_;
+  ++quality_noise_peaks_;
+  const double weight = std::max(0.125, 1.0 / static_cast<double>(quality_noise_peaks_));
+  quality_noise_level_ = weight * energy_since_qrs(p) + (1 - weight) * quality_noise_level_;
   if (p.value > 0.5 * thr) noise_times_.push_back(p.index);
   if (!in_refractory && (!best_noise_since_qrs_ || p.value > best_noise_since_qrs_->value)) {
     best_noise_since_qrs_ = p;
@@ -172,6 +175,14 @@ void QrsDetector::search_back(std::vector<QrsDetection>& out) {
   }
 }
 
+double QrsDetector::energy_since_qrs(const Peak& p) const {
+  if (!last_qrs_ || p.index - window_ >= last_qrs_->index) return p.value;
+  double sum = 0;
+  for (std::int64_t k = last_qrs_->index + 1; k <= p.index; ++k)
+    sum += history(slope_, k) * history(slope_, k);
+  return sum / static_cast<double>(window_);
+}
+
 double QrsDetector::mean_rr() const {
   if (recent_rr_.empty()) return fs_;  // 1 s until two beats are known
   double sum = 0;
@@ -214,7 +225,7 @@ bool QrsDetector::flat() const {
 
 double QrsDetector::signal_quality() const {
   if (flat() || !learning_done_) return 0.0;
-  const double ratio = noise_level_ > 0 ? signal_level_ / noise_level_ : 8.0;
+  const double ratio = quality_noise_level_ > 0 ? signal_level_ / quality_noise_level_ : 8.0;
   const double separation = std::clamp((ratio - 2.5) / (8.0 - 2.5), 0.0, 1.0);
   const auto beats = static_cast<double>(qrs_times_.size());
   const auto extra = static_cast<double>(noise_times_.size());

@@ -23,7 +23,11 @@
 //  - 0 while the signal is flat (a disconnected lead or a saturated amplifier
 //    gives exactly repeating values);
 //  - otherwise the smaller of two scores: the separation of QRS peaks from
-//    noise peaks (signal level / noise level: 1 at >= 8, 0 at <= 2.5), and
+//    noise peaks (signal level / noise level: 1 at >= 8, 0 at <= 2.5; a
+//    noise peak whose 150 ms window still holds the end of the QRS before it
+//    counts only the energy after that QRS: at fast rates the T wave rides
+//    on the QRS's own tail, and counting the tail as noise made the index
+//    fall with the rate, to 0.5 at 160/min on a clean ECG), and
 //    how many extra peaks the integral shows per detected beat over the last
 //    5 s (clean ECG shows the QRS and at most a T and a P wave peak: up to
 //    2 extra per beat scores 1, 5 or more scores 0);
@@ -78,6 +82,7 @@ class QrsDetector {
   void search_back(std::vector<QrsDetection>& out);
   void hand_out_classified(std::vector<QrsDetection>& out);
   double max_slope(std::int64_t from, std::int64_t to) const;
+  double energy_since_qrs(const Peak& p) const;  // of a noise peak, in the integral's units
   std::int64_t locate_r_wave(std::int64_t mwi_peak) const;
   double history(const std::vector<double>& ring, std::int64_t index) const;
   double threshold() const { return noise_level_ + 0.25 * (signal_level_ - noise_level_); }
@@ -103,6 +108,12 @@ class QrsDetector {
   double learn_max_ = 0, learn_sum_ = 0;
   std::vector<Peak> learning_peaks_;
   double signal_level_ = 0, noise_level_ = 0;
+  // The noise level the quality index judges by: noise_level_ (which sets the
+  // detection threshold, as published) counts the QRS's tail under a peak
+  // close behind it; this one does not. Averaged from the first noise peak
+  // on, not from the learning period's mean, which at fast rates is mostly QRS.
+  double quality_noise_level_ = 0;
+  std::int64_t quality_noise_peaks_ = 0;
   std::optional<Peak> last_qrs_;
   std::optional<Peak> best_noise_since_qrs_;
   std::deque<std::int64_t> recent_rr_;
