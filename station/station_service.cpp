@@ -7,6 +7,7 @@
 #include "client/curve_client.hpp"
 #include "client/vigild_replay.hpp"
 #include "display/bus_line_format.hpp"
+#include "station/page_command.hpp"
 
 namespace vigil::station {
 namespace {
@@ -197,31 +198,13 @@ void StationService::history(const v1::station::PageRequest& r, ReplyHandler don
 
 void StationService::request(const v1::station::PageRequest& r, ReplyHandler done) {
   if (r.has_alarm_history() || r.has_trend()) return history(r, done);
-  const std::string who = trimmed(r.operator_name());
-  if (who.empty() || who.size() > 64)
-    return done(page_reply(r.request_id(), false,
-                           "enter your name first: every acknowledgement is recorded with it"));
-  v1::CommandRequest cmd;
-  cmd.set_actor(who);
+  auto command = page_command(r);
+  if (!command) return done(page_reply(r.request_id(), false, command.failure().message));
+  v1::CommandRequest& cmd = command->command;
   cmd.set_station(config_.name());
-  std::string bed, what;
-  switch (r.action_case()) {
-    case v1::station::PageRequest::kAcknowledge:
-      *cmd.mutable_acknowledge() = r.acknowledge();
-      bed = r.acknowledge().bed();
-      what =
-          "acknowledge " + (r.acknowledge().alarm_id().empty() ? "all alarms" : r.acknowledge().alarm_id());
-      break;
-    case v1::station::PageRequest::kAudioPause:
-      *cmd.mutable_audio_pause() = r.audio_pause();
-      bed = r.audio_pause().bed();
-      what = "pause audio";
-      break;
-    case v1::station::PageRequest::kAlarmHistory:  // answered by history() above
-    case v1::station::PageRequest::kTrend:
-    case v1::station::PageRequest::ACTION_NOT_SET:
-      return done(page_reply(r.request_id(), false, "no action: acknowledge or audio_pause"));
-  }
+  const std::string& bed = command->bed;
+  const std::string& who = cmd.actor();
+  const std::string& what = command->what;
   std::string daemon = r.daemon();
   if (daemon.empty() && r.has_acknowledge()) daemon = ward_.daemon_of_alarm(r.acknowledge().alarm_id());
   auto it =

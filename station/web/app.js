@@ -1,7 +1,8 @@
 // vigil station dashboard. Plain JavaScript, no framework, nothing fetched
 // from anywhere but this station. The station sends the whole ward on every
 // change and at least every second; this page draws it, sounds the alarms,
-// and sends acknowledgements and audio pauses with the operator's name.
+// and sends acknowledgements, audio pauses and staff entries (notes,
+// interventions, adverse events) with the operator's name.
 "use strict";
 
 const STATION_SILENCE_MS = 3000;  // no word from the station for this long: it is lost
@@ -109,18 +110,18 @@ function onSession(session) {
 }
 
 // An action, sent with the operator's name (refused here without one, unless
-// the station knows who is logged in).
+// the station knows who is logged in); false when nothing was sent.
 function send(request) {
   const operator = state.session && state.session.loginRequired ? state.session.user
                                                                 : document.getElementById("operator").value.trim();
   if (!operator) {
-    toast("Enter your name first: every acknowledgement is recorded with it", true);
+    toast("Enter your name first: everything done here is recorded with it", true);
     document.getElementById("operator").focus();
-    return;
+    return false;
   }
   request.requestId = `page-${state.nextRequest++}`;
   request.operatorName = operator;
-  post(request);
+  return post(request);
 }
 
 // Any request to the station; false when it could not be sent.
@@ -139,6 +140,45 @@ function acknowledge(daemon, alarm) {
 
 function pauseAudio(daemon, bed) {
   send({ daemon, audioPause: { bed } });
+}
+
+// The kinds vigild accepts (daemon/staff_entry.cpp, entry_kinds): it refuses
+// any other, and its refusal is shown, so a list gone stale loses nothing.
+const ENTRY_KINDS = {
+  note: [""],
+  intervention: ["oxygen", "medication", "position", "airway", "fluids", "other"],
+  adverseEvent: ["hypertension", "hypotension", "desaturation", "arrhythmia", "bradycardia", "tachycardia",
+                 "nausea", "vomiting", "dissociation", "sedation", "agitation", "other"],
+};
+const ENTRY_NAMES = { note: "Note", intervention: "Intervention", adverseEvent: "Adverse event" };
+
+// A note, an intervention or an adverse event for the bed's record.
+function makeEntryForm(bed) {
+  const form = h("form", "entry");
+  form.setAttribute("aria-label", `Record entry for ${bed.bed}`);
+  const type = h("select", "entry-type");
+  for (const [value, name] of Object.entries(ENTRY_NAMES)) type.append(new Option(name, value));
+  const kind = h("select", "entry-kind");
+  const text = h("input", "entry-text");
+  text.maxLength = 1000;
+  text.placeholder = "what was done or seen";
+  const submit = h("button", "entry-send", "Record");
+  submit.type = "submit";
+  const fillKinds = () => {
+    kind.replaceChildren(...ENTRY_KINDS[type.value].map((k) => new Option(k || "(no kind)", k)));
+    kind.hidden = type.value === "note";
+  };
+  type.addEventListener("change", fillKinds);
+  fillKinds();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const entry = { bed: bed.bed, kind: kind.value, text: text.value.trim() };
+    if (type.value === "note") delete entry.kind;
+    // Kept when nothing went out, so nothing typed is lost; vigild's refusal shows as a toast.
+    if (send({ daemon: bed.daemon, [type.value]: entry })) text.value = "";
+  });
+  form.append(type, kind, text, submit);
+  return form;
 }
 
 // Read out once by screen readers when an alarm first shows; the list itself
@@ -242,7 +282,7 @@ function makeTile(key, bed) {
   canvas.width = 420;
   canvas.height = 96;
   const offline = h("div", "offline-note");
-  el.append(head, offline, patient, infusion, alarmsOff, values, canvas);
+  el.append(head, offline, patient, infusion, alarmsOff, values, canvas, makeEntryForm(bed));
   document.getElementById("beds").append(el);
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", `${bed.bed}: trend of the last minutes`);

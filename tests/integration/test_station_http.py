@@ -11,8 +11,9 @@ from --listen, and says why. With them (a certificate made here, a user
 added by --add-user), a second station on the same vigild listens on the
 network over HTTPS only: no page without a login, a wrong password refused
 and logged, the session cookie Secure/HttpOnly/SameSite=Strict, and an
-acknowledgement sent under another typed name recorded under the
-logged-in user; after logging out the cookie opens nothing."""
+acknowledgement and an intervention sent under another typed name recorded
+under the logged-in user (an unknown kind refused by vigild, the refusal
+shown); after logging out the cookie opens nothing."""
 import base64
 import hashlib
 import http.client as https_client
@@ -24,7 +25,7 @@ import struct
 import subprocess
 import time
 
-from harness import VIGIL_STATION, VIGILD, Bus, bus_pb2, check, free_port, run, start, stop, workdir, write
+from harness import VIGIL_STATION, VIGILD, Bus, Commands, bus_pb2, check, free_port, run, start, stop, workdir, write
 
 d = workdir()
 pub, cmd, http, https = free_port(), free_port(), free_port(), free_port()
@@ -359,6 +360,26 @@ def check_login():
     check("Nurse Login" in acked.alarm.actor and "Someone Else" not in acked.alarm.actor,
           f"acknowledged by {acked.alarm.actor!r}: the logged-in user, not the typed name")
 
+    # A staff entry from the page: forwarded as vigild's command under the
+    # logged-in name, and vigild's refusal of an unknown kind shown word for word.
+    check(Commands(f"tcp://127.0.0.1:{cmd}")("admit", bed="bed-1", patient_id="PAT-19").ok, "admit")
+
+    def entry(kind):
+        page.send_text(json.dumps({"requestId": f"entry-{kind}", "daemon": "room-1", "operatorName": "Someone Else",
+                                   "intervention": {"bed": "bed-1", "kind": kind, "text": "nasal cannula 2 L/min"}}))
+        while "reply" not in (m := json.loads(page.recv(timeout=5))):
+            pass
+        return m["reply"]
+
+    refused = entry("nitrous")
+    check(not refused["ok"] and "unknown kind 'nitrous'" in refused["message"], f"an unknown kind: {refused}")
+    done = entry("oxygen")
+    check(done["ok"], f"the intervention: {done}")
+    _, noted, _ = bus.wait_for(lambda t, m: m.WhichOneof("body") == "context" and m.context.what == "intervention",
+                               5, "the intervention on the bus")
+    check(noted.context.new_value == "oxygen: nasal cannula 2 L/min" and "Nurse Login" in noted.context.actor
+          and noted.context.station == "station-H", f"the intervention on the bus: {noted.context}")
+
     code, headers, _ = request("POST", "/logout", "", cookie=cookie)
     check(code == 303 and "Max-Age=0" in headers.get("set-cookie", ""), f"logout: {code} {headers}")
     check(Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https, cookie=cookie).status == 401,
@@ -366,7 +387,8 @@ def check_login():
     with open(logs[2]) as f:
         log = f.read()
     for line in ("login FAILED for 'Nurse Login' from 127.0.0.1: wrong password", "login: Nurse Login from 127.0.0.1",
-                 "by Nurse Login at station-H", "logout: Nurse Login from 127.0.0.1"):
+                 "by Nurse Login at station-H", "intervention oxygen by Nurse Login",
+                 "REFUSED: ", "unknown kind 'nitrous'", "logout: Nurse Login from 127.0.0.1"):
         check(line in log, f"the station's log says {line!r}")
     check(stop(station) == 0, "the HTTPS station stops cleanly on SIGTERM")
     print(f"HTTPS and login: wrong password refused, ack recorded as {acked.alarm.actor!r}, "

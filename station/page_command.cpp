@@ -1,0 +1,63 @@
+#include "station/page_command.hpp"
+
+namespace vigil::station {
+namespace {
+
+constexpr std::size_t kMaxName = 64;
+
+std::string trimmed(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+std::string entry_what(const char* type, const v1::StaffEntry& e) {
+  return e.kind().empty() ? std::string{type} : std::string{type} + " " + e.kind();
+}
+
+}  // namespace
+
+core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
+  PageCommand out;
+  const std::string who = trimmed(r.operator_name());
+  if (who.empty() || who.size() > kMaxName)
+    return core::Error::at("operator_name",
+                           "enter your name first: everything done here is recorded with it");
+  out.command.set_actor(who);
+  switch (r.action_case()) {
+    case v1::station::PageRequest::kAcknowledge:
+      *out.command.mutable_acknowledge() = r.acknowledge();
+      out.bed = r.acknowledge().bed();
+      out.what =
+          "acknowledge " + (r.acknowledge().alarm_id().empty() ? "all alarms" : r.acknowledge().alarm_id());
+      break;
+    case v1::station::PageRequest::kAudioPause:
+      *out.command.mutable_audio_pause() = r.audio_pause();
+      out.bed = r.audio_pause().bed();
+      out.what = "pause audio";
+      break;
+    case v1::station::PageRequest::kNote:
+      *out.command.mutable_note() = r.note();
+      out.bed = r.note().bed();
+      out.what = "note";
+      break;
+    case v1::station::PageRequest::kIntervention:
+      *out.command.mutable_intervention() = r.intervention();
+      out.bed = r.intervention().bed();
+      out.what = entry_what("intervention", r.intervention());
+      break;
+    case v1::station::PageRequest::kAdverseEvent:
+      *out.command.mutable_adverse_event() = r.adverse_event();
+      out.bed = r.adverse_event().bed();
+      out.what = entry_what("adverse event", r.adverse_event());
+      break;
+    case v1::station::PageRequest::kAlarmHistory:  // only looks: no actor needed, not a bed's command
+    case v1::station::PageRequest::kTrend:
+    case v1::station::PageRequest::ACTION_NOT_SET:
+      return core::Error{"no action: acknowledge, audio_pause, note, intervention or adverse_event"};
+  }
+  if (out.bed.empty()) return core::Error::at("bed", "is required: which bed this is for");
+  return out;
+}
+
+}  // namespace vigil::station

@@ -1,0 +1,25 @@
+#pragma once
+// What a page asks a bed's daemon to do (acknowledge, pause audio, or enter a
+// note, an intervention or an adverse event), as the command the station
+// forwards, under the operator's name. The station checks only what it must
+// to address and attribute the command; vigild judges the rest (the kinds it
+// accepts, the text) and its refusal goes back to the page word for word.
+#include <string>
+
+#include "core/result.hpp"
+#include "vigil/v1/command.pb.h"
+#include "vigil/v1/station.pb.h"
+
+namespace vigil::station {
+
+struct PageCommand {
+  v1::CommandRequest command;  // actor and action; the caller adds the station's name
+  std::string bed;
+  std::string what;  // for the station's log: "acknowledge all alarms", "intervention oxygen"
+};
+
+// Refuses a request without an operator name (or one over 64 bytes), without
+// an acting action, or without a bed.
+core::Result<PageCommand> page_command(const v1::station::PageRequest& r);
+
+}  // namespace vigil::station
