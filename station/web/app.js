@@ -157,11 +157,14 @@ function makeEntryForm(bed) {
   const form = h("form", "entry");
   form.setAttribute("aria-label", `Record entry for ${bed.bed}`);
   const type = h("select", "entry-type");
+  type.setAttribute("aria-label", `Entry type for ${bed.bed}`);
   for (const [value, name] of Object.entries(ENTRY_NAMES)) type.append(new Option(name, value));
   const kind = h("select", "entry-kind");
+  kind.setAttribute("aria-label", `Kind for ${bed.bed}`);
   const text = h("input", "entry-text");
   text.maxLength = 1000;
   text.placeholder = "what was done or seen";
+  text.setAttribute("aria-label", `What was done or seen, ${bed.bed}`);
   const submit = h("button", "entry-send", "Record");
   submit.type = "submit";
   const fillKinds = () => {
