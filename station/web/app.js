@@ -20,6 +20,7 @@ const state = {
   lossPausedUntil: 0,
   nextRequest: 1,
   session: null,          // who this page acts as, when the station requires a login
+  entryFields: new Map(), // request id -> the staff entry's text field, emptied only once vigild took it
 };
 
 // ---- helpers ---------------------------------------------------------------
@@ -87,6 +88,9 @@ function connect() {
       setTimeout(() => { location.href = "/login.html"; }, 2000);
     } else if (m.reply) {
       toast(m.reply.ok ? `Done: ${m.reply.message}` : `Not done: ${m.reply.message}`, !m.reply.ok);
+      const field = state.entryFields.get(m.reply.requestId);
+      state.entryFields.delete(m.reply.requestId);
+      if (field && m.reply.ok) field.value = "";
     }
   };
   ws.onclose = () => {
@@ -110,7 +114,7 @@ function onSession(session) {
 }
 
 // An action, sent with the operator's name (refused here without one, unless
-// the station knows who is logged in); false when nothing was sent.
+// the station knows who is logged in); its request id, or false when nothing was sent.
 function send(request) {
   const operator = state.session && state.session.loginRequired ? state.session.user
                                                                 : document.getElementById("operator").value.trim();
@@ -121,7 +125,7 @@ function send(request) {
   }
   request.requestId = `page-${state.nextRequest++}`;
   request.operatorName = operator;
-  return post(request);
+  return post(request) && request.requestId;
 }
 
 // Any request to the station; false when it could not be sent.
@@ -177,8 +181,9 @@ function makeEntryForm(bed) {
     event.preventDefault();
     const entry = { bed: bed.bed, kind: kind.value, text: text.value.trim() };
     if (type.value === "note") delete entry.kind;
-    // Kept when nothing went out, so nothing typed is lost; vigild's refusal shows as a toast.
-    if (send({ daemon: bed.daemon, [type.value]: entry })) text.value = "";
+    // Kept until vigild has taken it, so nothing typed is lost to a refusal.
+    const id = send({ daemon: bed.daemon, [type.value]: entry });
+    if (id) state.entryFields.set(id, text);
   });
   form.append(type, kind, text, submit);
   return form;
