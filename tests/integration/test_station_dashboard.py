@@ -417,7 +417,7 @@ def check_trend(browser, alarm_id):
     mark = f"document.querySelector('#trend-alarms li[data-alarm-id=\"{alarm_id}\"] button')"
     browser.wait(f"{spo2} && {mark} && document.querySelector('#trend-ranges button[aria-pressed=true]')"
                  f".dataset.hours === '1' && document.getElementById('trend-status').textContent"
-                 f".includes('one point per 10 s')", 5000, "bed-1's hour of trend in 10-second points, its alarm marked")
+                 f".includes('one point per 10 s')", 15000, "bed-1's hour of trend in 10-second points, its alarm marked")
     summary = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('#trend-summary li')].map(e => "
                                                   "[e.dataset.metric, e.dataset.min, e.dataset.max, e.textContent])"})
     summary = {m: (float(lo), float(hi), text) for m, lo, hi, text in summary["value"]}
