@@ -3,14 +3,12 @@
 // few alarms: every query is answered or refused with the field at fault; a
 // page holds at most what was asked, newest first, each alarm with its
 // transitions; and a next_page the reader gave is always taken back.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 
+#include "fuzz/fuzz_journal.hpp"
 #include "journal/alarm_history.hpp"
 #include "journal/journal.hpp"
 #include "wire/timestamp.hpp"
@@ -23,22 +21,12 @@ using vigil::journal::alarm_history;
 const vigil::core::TimePoint kT0{std::chrono::seconds{1'800'000'000}};
 
 struct Fixture {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("vigil-history-fuzz-" + std::to_string(getpid()) + ".db");
+  vigil::fuzz::FuzzJournal file{"history"};
   std::unique_ptr<vigil::journal::Journal> journal;
-  std::unique_ptr<vigil::journal::sqlite::Database> db;
 
-  void remove_journal() const {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::error_code ignored;
-      std::filesystem::remove(path.string() + suffix, ignored);
-    }
-  }
   Fixture() {
-    remove_journal();
-    vigil::journal::JournalOptions o;
-    o.path = path.string();
-    journal = std::make_unique<vigil::journal::Journal>(o, [](const vigil::journal::JournalWriterReport&) {});
+    journal = std::make_unique<vigil::journal::Journal>(file.options(),
+                                                        [](const vigil::journal::JournalWriterReport&) {});
     if (!journal->open("fuzz", kT0)) std::abort();
     // Five alarms on two beds (few: every input reads them all), two raised in the same microsecond
     // (paging must still give each once), with acknowledgements and clears.
@@ -65,19 +53,9 @@ struct Fixture {
         if (!journal->write_bed(bed, {m}, state, at)) std::abort();
       }
     }
-    // Closed before fuzzing: the journal's writer thread, left running, would
-    // make two runs from one seed part ways (see command_fuzz in scripts/fuzz).
     journal->close(kT0 + std::chrono::hours{1});
     journal.reset();
-    // Read-write, as the journal's own connections are: a read-only one alone
-    // on a WAL journal (its -shm gone with the writer) rereads the file at
-    // every query, a hundred times slower than vigild's reader beside a writer.
-    db = std::make_unique<vigil::journal::sqlite::Database>(
-        path.string(), vigil::journal::sqlite::Database::Mode::read_write_create);
-  }
-  ~Fixture() {
-    db.reset();
-    remove_journal();
+    file.open_for_queries();
   }
 };
 
@@ -100,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static Fixture f;
   v1::AlarmHistoryQuery q;
   if (!q.ParseFromArray(data, static_cast<int>(size))) return 0;
-  auto page = alarm_history(*f.db, q);
+  auto page = alarm_history(f.file.db(), q);
   if (!page) {
     if (page.failure().field.empty() || page.failure().message.empty())
       std::abort();  // says which field and why
@@ -109,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_page(q, page.value());
   if (!page->next_page().empty()) {
     q.set_page(page->next_page());
-    auto next = alarm_history(*f.db, q);
+    auto next = alarm_history(f.file.db(), q);
     if (!next) std::abort();  // a token it gave is always taken back
     check_page(q, next.value());
   }

@@ -4,15 +4,12 @@
 // at fault; a streamed series holds at most the points asked, in time order,
 // each bucket's min at most its max and both times inside the range; a cuff
 // series holds samples only, in time order.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
-#include <memory>
 #include <string>
 
 #include "core/metric.hpp"
+#include "fuzz/fuzz_journal.hpp"
 #include "journal/journal.hpp"
 #include "journal/trend_query.hpp"
 #include "wire/timestamp.hpp"
@@ -24,32 +21,21 @@ using vigil::core::Metric;
 
 const vigil::core::TimePoint kT0{std::chrono::seconds{1'800'000'000}};
 
-struct Fixture {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("vigil-trend-fuzz-" + std::to_string(getpid()) + ".db");
-  std::unique_ptr<vigil::journal::sqlite::Database> db;
+v1::Observation reading(const std::string& bed, Metric m, double value, int second, std::uint64_t seq) {
+  v1::Observation o;
+  o.set_bed(bed);
+  o.set_mdc_code(vigil::core::code(m));
+  o.set_value(value);
+  o.set_seq(seq);
+  vigil::wire::set_time(o.mutable_received(), kT0 + std::chrono::seconds{second});
+  return o;
+}
 
-  void remove_journal() const {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::error_code ignored;
-      std::filesystem::remove(path.string() + suffix, ignored);
-    }
-  }
-  static v1::Observation reading(const std::string& bed, Metric m, double value, int second,
-                                 std::uint64_t seq) {
-    v1::Observation o;
-    o.set_bed(bed);
-    o.set_mdc_code(vigil::core::code(m));
-    o.set_value(value);
-    o.set_seq(seq);
-    vigil::wire::set_time(o.mutable_received(), kT0 + std::chrono::seconds{second});
-    return o;
-  }
+struct Fixture {
+  vigil::fuzz::FuzzJournal file{"trend"};
+
   Fixture() {
-    remove_journal();
-    vigil::journal::JournalOptions o;
-    o.path = path.string();
-    vigil::journal::Journal journal{o, [](const vigil::journal::JournalWriterReport&) {}};
+    vigil::journal::Journal journal{file.options(), [](const vigil::journal::JournalWriterReport&) {}};
     if (!journal.open("fuzz", kT0)) std::abort();
     // Five minutes of SpO₂ and pulse on bed-1 (few: every input reads them
     // all), some flagged, a gap, two at one instant, a cuff measurement each
@@ -65,14 +51,8 @@ struct Fixture {
       if (s % 30 == 0) journal.queue(reading("bed-2", Metric::heart_rate, 70, s, ++seq));
     }
     journal.hand_over();
-    // Closed before fuzzing: its writer thread would make runs part ways (see alarm_history_fuzz).
     journal.close(kT0 + std::chrono::hours{1});
-    db = std::make_unique<vigil::journal::sqlite::Database>(
-        path.string(), vigil::journal::sqlite::Database::Mode::read_write_create);
-  }
-  ~Fixture() {
-    db.reset();
-    remove_journal();
+    file.open_for_queries();
   }
 };
 
@@ -103,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static Fixture f;
   v1::TrendQuery q;
   if (!q.ParseFromArray(data, static_cast<int>(size))) return 0;
-  auto page = vigil::journal::trend(*f.db, q);
+  auto page = vigil::journal::trend(f.file.db(), q);
   if (!page) {
     if (page.failure().field.empty() || page.failure().message.empty())
       std::abort();  // says which field and why

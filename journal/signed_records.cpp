@@ -55,6 +55,16 @@ RecordSignature signature_row(const sqlite::Statement& q) {
           q.text(6),    q.text(7),    q.text(8),    from_micros(q.integer(9))};
 }
 
+// Rows of one session's signed records, ?1 being the session; nothing on a
+// journal older than the tables (a read-only reader cannot migrate it).
+std::optional<sqlite::Statement> session_rows(sqlite::Database& db, const std::string& sql,
+                                              std::int64_t session) {
+  if (!has_signed_records(db)) return std::nullopt;
+  auto q = db.prepare(sql);
+  q.bind(1, session);
+  return q;
+}
+
 constexpr const char* kSignatureColumns =
     "SELECT id, session, amendment, signed_us, signer, role, station, content, sha256, keep_until_us "
     "FROM record_signatures ";
@@ -63,31 +73,26 @@ constexpr const char* kSignatureColumns =
 
 std::vector<RecordSignature> signatures_of(sqlite::Database& db, std::int64_t session) {
   std::vector<RecordSignature> out;
-  if (!has_signed_records(db)) return out;
-  auto q = db.prepare(std::string{kSignatureColumns} + "WHERE session = ?1 ORDER BY id");
-  q.bind(1, session);
-  while (q.step()) out.push_back(signature_row(q));
+  auto q = session_rows(db, std::string{kSignatureColumns} + "WHERE session = ?1 ORDER BY id", session);
+  while (q && q->step()) out.push_back(signature_row(*q));
   return out;
 }
 
 std::optional<RecordSignature> record_signature(sqlite::Database& db, std::int64_t session) {
-  if (!has_signed_records(db)) return std::nullopt;
-  auto q = db.prepare(std::string{kSignatureColumns} + "WHERE session = ?1 AND amendment = 0");
-  q.bind(1, session);
-  if (!q.step()) return std::nullopt;
-  return signature_row(q);
+  auto q = session_rows(db, std::string{kSignatureColumns} + "WHERE session = ?1 AND amendment = 0", session);
+  if (!q || !q->step()) return std::nullopt;
+  return signature_row(*q);
 }
 
 std::vector<RecordAmendment> amendments_of(sqlite::Database& db, std::int64_t session) {
   std::vector<RecordAmendment> out;
-  if (!has_signed_records(db)) return out;
-  auto q = db.prepare(
-      "SELECT id, session, time_us, author, station, what, why, keep_until_us FROM record_amendments "
-      "WHERE session = ?1 ORDER BY id");
-  q.bind(1, session);
-  while (q.step())
-    out.push_back({q.integer(0), q.integer(1), from_micros(q.integer(2)), q.text(3), q.text(4), q.text(5),
-                   q.text(6), from_micros(q.integer(7))});
+  auto q = session_rows(db,
+                        "SELECT id, session, time_us, author, station, what, why, keep_until_us FROM "
+                        "record_amendments WHERE session = ?1 ORDER BY id",
+                        session);
+  while (q && q->step())
+    out.push_back({q->integer(0), q->integer(1), from_micros(q->integer(2)), q->text(3), q->text(4),
+                   q->text(5), q->text(6), from_micros(q->integer(7))});
   return out;
 }
 

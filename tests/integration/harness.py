@@ -104,6 +104,16 @@ def write(path, text):
     return path
 
 
+def fill_disk(path, chunk=4096):
+    """Writes zeros to `path` until its file system is full (a small tmpfs a test mounted)."""
+    with open(path, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * chunk)
+        except OSError:
+            pass  # the disk is full
+
+
 def make_certificates(d):
     """A CA and two certificates it signed, made in `d` at test time (no key
     is committed; EC keys: fast): server.pem/.key for localhost and 127.0.0.1,

@@ -25,17 +25,16 @@ not ours) and the desaturation's start and end are compared field by field,
 by position, with golden messages laid out as docs/hl7.md's PCD-04 sample."""
 import json
 import os
-import socket
 import sqlite3
 import ssl
 import subprocess
-import threading
 import time
 
 import hl7  # Debian's python3-hl7 (scripts/setup)
 
 from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat,
                      make_certificates, run, start, stop, workdir, write)
+from mllp_listener import MllpListener, ack
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -148,7 +147,7 @@ def check_golden(got, golden):
             check(str(w[i]) == "*" or str(g[i]) == str(w[i]), f"{w[0]}-{i}: {str(g[i])!r}, golden {str(w[i])!r}")
 
 
-class TlsListener:
+class TlsListener(MllpListener):
     """MLLP over TLS, AA to everything; asks for a client certificate."""
 
     def __init__(self):
@@ -157,46 +156,22 @@ class TlsListener:
         self.ctx.load_verify_locations(os.path.join(d, "ca.pem"))
         self.ctx.verify_mode = ssl.CERT_REQUIRED
         self.received, self.parsed, self.clients, self.refused = [], [], [], []
-        self.sock = socket.create_server(("127.0.0.1", tls_port))
-        threading.Thread(target=self.serve, daemon=True).start()
+        super().__init__(tls_port)
 
-    def serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
-
-    def talk(self, raw):
+    def connected(self, raw):
         try:
             conn = self.ctx.wrap_socket(raw, server_side=True)
         except (ssl.SSLError, OSError) as e:
             self.refused.append(str(e))
             raw.close()
-            return
+            return None
         self.clients.append(dict(x[0] for x in conn.getpeercert()["subject"])["commonName"])
-        buf = b""
-        with conn:
-            while True:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    return
-                if not data:
-                    return
-                buf += data
-                while b"\x1c\r" in buf:
-                    frame, buf = buf.split(b"\x1c\r", 1)
-                    msh = frame.lstrip(b"\x0b").split(b"\r")[0].decode().split("|")
-                    self.received.append(frame.lstrip(b"\x0b").decode())
-                    self.parsed.append(hl7.parse(self.received[-1]))
-                    reply = f"MSH|^~\\&|RX|HOSP|VIGIL|CLINIC|20261205||ACK^R40^ACK|T{len(self.received)}|P|2.6\r" \
-                            f"MSA|AA|{msh[9]}\r"
-                    conn.sendall(b"\x0b" + reply.encode() + b"\x1c\r")
+        return conn
 
-    def close(self):
-        self.sock.close()
+    def answer(self, message):
+        self.received.append(message)
+        self.parsed.append(hl7.parse(message))
+        return ack(message.split("\r")[0].split("|")[9], number=len(self.received), event="R40", prefix="T")
 
 
 def receiver(log, codes=""):

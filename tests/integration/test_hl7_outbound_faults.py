@@ -17,14 +17,13 @@ lost may come twice, with the same MSH-10), MSH-10 numbers go on above
 those given before the kill, and the alarm clears once the queue has drained."""
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
-import threading
 import time
 
 from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, check, free_port, heartbeat, run, start, stop,
                      workdir, write)
+from mllp_listener import MllpListener, ack
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 
@@ -60,61 +59,29 @@ oximeter delay 0 s averaging 0 s
 """
 
 
-class Listener:
-    """An MLLP listener answering from a script: 'wrong' (MSA-2 of another
-    message), 'garbage', 'silent', or an MSA-1 code; AA once the script is done."""
+class Listener(MllpListener):
+    """Answers from a script: 'wrong' (MSA-2 of another message), 'garbage',
+    'silent', or an MSA-1 code; AA once the script is done."""
 
     def __init__(self, script, port=hl7_port):
         self.script = list(script)
         self.received = []  # MSH-10 of every message, in arrival order
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
-        self.sock.listen(4)
-        self.running = True
-        threading.Thread(target=self.serve, daemon=True).start()
+        super().__init__(port)
 
-    def serve(self):
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
-
-    def talk(self, conn):
-        buf = b""
-        with conn:
-            while self.running:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    return
-                if not data:
-                    return
-                buf += data
-                while b"\x1c\r" in buf:
-                    frame, buf = buf.split(b"\x1c\r", 1)
-                    msh = frame.lstrip(b"\x0b").split(b"\r")[0].decode().split("|")
-                    control_id = msh[9]
-                    self.received.append(control_id)
-                    what = self.script.pop(0) if self.script else "AA"
-                    if what == "silent":
-                        continue
-                    if what == "garbage":
-                        reply = "hello, this is not HL7"
-                    else:
-                        code, acked = ("AA", "V999999") if what == "wrong" else (what, control_id)
-                        reply = f"MSH|^~\\&|RX|HOSP|VIGIL|CLINIC|20261205||ACK^R01^ACK|A{len(self.received)}|P|2.6\r" \
-                                f"MSA|{code}|{acked}\r"
-                    try:
-                        conn.sendall(b"\x0b" + reply.encode() + b"\x1c\r")
-                    except OSError:
-                        return
+    def answer(self, message):
+        control_id = message.split("\r")[0].split("|")[9]
+        self.received.append(control_id)
+        what = self.script.pop(0) if self.script else "AA"
+        if what == "silent":
+            return None
+        if what == "garbage":
+            return "hello, this is not HL7"
+        code, acked = ("AA", "V999999") if what == "wrong" else (what, control_id)
+        return ack(acked, code, len(self.received))
 
     def close(self):
         self.running = False
-        self.sock.close()
+        super().close()
 
 
 def rows(state=None):

@@ -11,13 +11,13 @@ on the full disk comes again, same MSH-10), every reading published after the
 admission and the device_lost alarm. Needs root to mount the tmpfs; says
 SKIPPED why otherwise (the journal's own full disk is test_journal_faults)."""
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 
-from harness import Bus, Commands, VIGIL_SIM, VIGILD, alarm, check, free_port, heartbeat, run, start, stop, workdir, write
+from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, check, fill_disk, free_port, heartbeat, run, start,
+                     stop, workdir, write)
+from mllp_listener import MllpListener, ack
 
 d = workdir()
 pub, cmd, hl7_port = free_port(), free_port(), free_port()
@@ -54,56 +54,21 @@ oximeter delay 0 s averaging 0 s
 """
 
 
-class Receiver:
-    """An MLLP listener that answers AA and keeps (MSH-9, MSH-10, OBR-3) of each message."""
+class Receiver(MllpListener):
+    """Answers AA and keeps (MSH-9, MSH-10, OBR-3) of each message."""
 
     def __init__(self):
         self.received = []
-        self.sock = socket.create_server(("127.0.0.1", hl7_port))
-        threading.Thread(target=self.serve, daemon=True).start()
+        super().__init__(hl7_port)
 
-    def serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
-
-    def talk(self, conn):
-        buf = b""
-        with conn:
-            while True:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    return
-                if not data:
-                    return
-                buf += data
-                while b"\x1c\r" in buf:
-                    frame, buf = buf.split(b"\x1c\r", 1)
-                    segments = [s.split("|") for s in frame.lstrip(b"\x0b").decode().split("\r") if s]
-                    self.received.append((segments[0][8], segments[0][9], segments[3][3]))
-                    reply = f"MSH|^~\\&|RX|HOSP|VIGIL|CLINIC|20261205||ACK^R01^ACK|A{len(self.received)}|P|2.6\r" \
-                            f"MSA|AA|{segments[0][9]}\r"
-                    try:
-                        conn.sendall(b"\x0b" + reply.encode() + b"\x1c\r")
-                    except OSError:
-                        return
+    def answer(self, message):
+        segments = [s.split("|") for s in message.split("\r") if s]
+        self.received.append((segments[0][8], segments[0][9], segments[3][3]))
+        return ack(segments[0][9], number=len(self.received))
 
 
 def hl7_alarm(transition):
     return alarm("hl7_unreachable:emr", transition)
-
-
-def fill():
-    with open(filler, "wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-        except OSError:
-            pass  # the disk is full
 
 
 def wait(predicate, timeout, what, bus):
@@ -131,7 +96,7 @@ def main():
                                    5, "the admission on the bus")
     wait(lambda: sum(r[0].startswith("ORU^R01") for r in rx.received) >= 2, 5, "readings at the receiver", bus)
 
-    fill()
+    fill_disk(filler, chunk=65536)
     full_at = len(bus.messages)
     _, raised, _ = bus.wait_for(hl7_alarm("RAISED"), 5, "hl7_unreachable:emr on the full disk", since=full_at)
     check("the outbox cannot be written" in raised.alarm.message and "full" in raised.alarm.message,
@@ -153,7 +118,7 @@ def main():
     wait(lambda: any(r[2].startswith(lost.alarm.alarm_id) for r in rx.received), 5, "device_lost delivered", bus)
     check("hl7 outbox: writing again" in open(logs[0]).read(), "the log says the outbox writes again")
     stop(daemon)
-    rx.sock.close()
+    rx.close()
 
     # Nothing lost: every MSH-10 given arrived, in order (a repeat keeps its number).
     ids = [int(r[1][1:]) for r in rx.received]

@@ -14,8 +14,8 @@ import os
 import sqlite3
 import subprocess
 
-from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start,
-                     stop, workdir, write)
+from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, fill_disk, free_port, heartbeat, run,
+                     start, stop, workdir, write)
 
 d = workdir()
 logs = []
@@ -159,16 +159,9 @@ def main():
         check(mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", small), "tmpfs")
         filler = os.path.join(small, "filler")
 
-        def fill():
-            with open(filler, "wb", buffering=0) as f:
-                try:
-                    while True:
-                        f.write(b"\0" * 4096)
-                except OSError:
-                    pass  # the disk is full
-
         try:
-            disk_full("disk full", f'journal_path: "{small}/journal.db"', fill, lambda: os.remove(filler))
+            disk_full("disk full", f'journal_path: "{small}/journal.db"', lambda: fill_disk(filler),
+                      lambda: os.remove(filler))
         finally:
             subprocess.run(["umount", "-l", small])
     else:

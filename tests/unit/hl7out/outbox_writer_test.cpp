@@ -3,21 +3,37 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <memory>
 
 #include "tests/unit/temp_dir.hpp"
 
 using namespace vigil::hl7out;
 
-TEST_CASE("outbox writer: what the core hands over is written in order, then the senders are woken") {
+namespace {
+
+// One outbox file opened twice, as vigild does: the core's connection and the
+// writer thread's.
+struct Sides {
   vigil::test::TempDir dir;
   vigil::core::ManualClock clock;
-  auto core_side = Outbox::open(dir.file("outbox.db"), clock);
-  auto writing = Outbox::open(dir.file("outbox.db"), clock);
-  REQUIRE(core_side);
-  REQUIRE(writing);
-  auto& box = *core_side.value();
+  std::unique_ptr<Outbox> core_side = open();
+  std::unique_ptr<Outbox> writing = open();
+
+  std::unique_ptr<Outbox> open() {
+    auto box = Outbox::open(dir.file("outbox.db"), clock);
+    REQUIRE(box);
+    return std::move(box.value());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("outbox writer: what the core hands over is written in order, then the senders are woken") {
+  Sides sides;
+  auto& clock = sides.clock;
+  auto& box = *sides.core_side;
   std::atomic<int> woken{0};
-  OutboxWriter writer{std::move(writing.value()), {}, [&] { ++woken; }};
+  OutboxWriter writer{std::move(sides.writing), {}, [&] { ++woken; }};
   for (int i = 0; i < 300; ++i) {
     const auto id = box.reserve_id();
     CHECK(writer.submit(
@@ -40,16 +56,12 @@ TEST_CASE("outbox writer: what the core hands over is written in order, then the
 }
 
 TEST_CASE("outbox writer: prunes on its own thread what was done with before the cutoff, in chunks") {
-  vigil::test::TempDir dir;
-  vigil::core::ManualClock clock;
-  auto core_side = Outbox::open(dir.file("outbox.db"), clock);
-  auto writing = Outbox::open(dir.file("outbox.db"), clock);
-  REQUIRE(core_side);
-  REQUIRE(writing);
-  auto& box = *core_side.value();
+  Sides sides;
+  auto& clock = sides.clock;
+  auto& box = *sides.core_side;
   OutboxWriterOptions options;
   options.prune_rows = 7;  // several chunks
-  OutboxWriter writer{std::move(writing.value()), options, {}};
+  OutboxWriter writer{std::move(sides.writing), options, {}};
   for (int i = 0; i < 40; ++i)
     CHECK(box.enqueue(
         "emr", [](const std::string& id) { return id; }, clock.now()));

@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <random>
+#include <span>
+#include <string>
 
 #include "drivers/device_session.hpp"
 #include "drivers/simulated_device.hpp"
@@ -37,6 +40,25 @@ double bump(const PatientModel& m, const Beat& b, double from, double to) {
   double peak = -1e9;
   for (double x = from; x <= to; x += 0.004) peak = std::max(peak, m.ecg_lead_ii(b.t + at_s(x)));
   return peak - baseline;
+}
+
+const core::TimePoint kWallStart{std::chrono::seconds{1'700'000'000}};
+
+// The HL7 monitor's state at patient time t, as vigil-sim fills it each second.
+drivers::DeviceState monitor_state(PatientModel& m, core::Duration t, std::mt19937& rng) {
+  drivers::DeviceState s;
+  s.t = t;
+  s.wall = kWallStart + t;
+  s.vitals = m.measured(t, 0, rng);
+  s.patient = &m;
+  s.rng = &rng;
+  return s;
+}
+
+drivers::DecodeOutput decode(drivers::DeviceSession& session, const std::string& bytes) {
+  drivers::DecodeOutput out;
+  session.on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), out);
+  return out;
 }
 
 // Time the ECG stays above half the R peak around a beat: the QRS's width.
@@ -120,21 +142,13 @@ TEST_CASE("the HL7 monitor streams lead II in contiguous 1 s segments at 250 /s,
   auto session = drivers::find_protocol("hl7-mllp")->make_session();
   REQUIRE(device);
   std::mt19937 rng{1};
-  const core::TimePoint wall_start{std::chrono::seconds{1'700'000'000}};
   std::vector<drivers::WaveformSegment> segments;
   std::size_t heart_rates = 0;
   for (auto t = 0s; t <= 20s; t += 1s) {
     m.advance(t);
-    drivers::DeviceState s;
-    s.t = t;
-    s.wall = wall_start + t;
-    s.vitals = m.measured(t, 0, rng);
-    s.patient = &m;
-    s.rng = &rng;
+    auto s = monitor_state(m, t, rng);
     s.booting = t >= 10s && t < 13s;  // a restart: no waveform while it boots
-    const std::string bytes = device->frame(s);
-    drivers::DecodeOutput out;
-    session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), out);
+    const auto out = decode(*session, device->frame(s));
     CHECK(out.errors.empty());
     for (const auto& r : out.readings) heart_rates += r.metric == core::Metric::heart_rate;
     segments.insert(segments.end(), out.waveforms.begin(), out.waveforms.end());
@@ -156,13 +170,13 @@ TEST_CASE("the HL7 monitor streams lead II in contiguous 1 s segments at 250 /s,
     // Contiguous, except after the restart: the stream resumes with the last second.
     if (*w.first_sample_time != end_before) {
       ++resumed;
-      CHECK(*w.first_sample_time == wall_start + 13s - drivers::kEcgDelay - 1s);
+      CHECK(*w.first_sample_time == kWallStart + 13s - drivers::kEcgDelay - 1s);
     }
   }
   CHECK(resumed == 1);
   // The samples are the patient's ECG at their times.
   const auto& w = segments[5];
-  const auto t0 = *w.first_sample_time - wall_start;
+  const auto t0 = *w.first_sample_time - kWallStart;
   for (std::size_t k = 0; k < w.samples.size(); k += 25)
     CHECK(std::abs(w.samples[k] - m.ecg_lead_ii(t0 + k * 4ms)) < 0.001);  // written with 3 decimals
 }
@@ -179,24 +193,16 @@ Streamed stream_hl7(PatientModel& m, core::Duration until, core::Duration motion
   auto device = drivers::make_simulated_device("hl7-mllp");
   auto session = drivers::find_protocol("hl7-mllp")->make_session();
   std::mt19937 rng{1};
-  const core::TimePoint wall_start{std::chrono::seconds{1'700'000'000}};
   Streamed out;
   for (auto t = 0s; t <= until; t += 1s) {
     m.advance(t);
-    drivers::DeviceState s;
-    s.t = t;
-    s.wall = wall_start + t;
-    s.vitals = m.measured(t, 0, rng);
-    s.patient = &m;
-    s.rng = &rng;
+    auto s = monitor_state(m, t, rng);
     s.motion = t >= motion_from && t < motion_to;
     s.numerics = numerics;
-    const std::string bytes = device->frame(s);
-    drivers::DecodeOutput decoded;
-    session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), decoded);
+    const auto decoded = decode(*session, device->frame(s));
     if (readings) *readings += decoded.readings.size();
     for (const auto& w : decoded.waveforms) {
-      auto at = *w.first_sample_time - wall_start;
+      auto at = *w.first_sample_time - kWallStart;
       for (const float v : w.samples) {
         out.mv.push_back(v);
         out.clean.push_back(m.ecg_lead_ii(at));
