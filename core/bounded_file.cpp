@@ -38,7 +38,7 @@ Result<std::string> read_bounded_file(const std::string& path, std::size_t max_b
   if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file (" + kind_of(st.st_mode) + ")"};
   if (static_cast<std::size_t>(st.st_size) > max_bytes)
     return Error{path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
-                 std::to_string(max_bytes) + " a certificate or key file may have"};
+                 std::to_string(max_bytes) + " allowed for a file a config names"};
   // Read to the end, but never past the bound: the file may grow meanwhile.
   std::string text(max_bytes + 1, '\0');
   std::size_t got = 0;

@@ -1,6 +1,8 @@
 #include "core/curve_keys.hpp"
 
-#include <fstream>
+#include <sstream>
+
+#include "core/bounded_file.hpp"
 
 namespace vigil::core {
 
@@ -14,8 +16,10 @@ bool is_z85_key(const std::string& key) {
 }
 
 Result<CurveKeyPair> read_curve_key_file(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) return Error{path + ": cannot read the key file"};
+  // A key file is 100-odd bytes; 4 KiB leaves room for comments.
+  auto text = read_bounded_file(path, 4096);
+  if (!text) return Error{"cannot read the key file " + text.error()};
+  std::istringstream in{text.value()};
   CurveKeyPair keys;
   std::string line;
   int n = 0;

@@ -4,10 +4,10 @@
 #include <google/protobuf/text_format.h>
 
 #include <boost/asio/ip/address.hpp>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "core/bounded_file.hpp"
 #include "core/curve_keys.hpp"
 #include "daemon/profile_config.hpp"
 #include "drivers/device_session.hpp"
@@ -344,11 +344,9 @@ core::Result<LoadedConfig> parse_config(const std::string& text, const std::stri
 }
 
 core::Result<LoadedConfig> load_config(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) return core::Error{path + ":1:1: cannot read the config file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path);
+  auto text = core::read_bounded_file(path);
+  if (!text) return core::Error{path + ":1:1: cannot read the config file: " + text.error()};
+  return parse_config(text.value(), path);
 }
 
 }  // namespace vigil::daemon

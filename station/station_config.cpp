@@ -4,11 +4,11 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "core/bounded_file.hpp"
 #include "core/curve_keys.hpp"
 #include "station/https_context.hpp"
 #include "station/web_server.hpp"
@@ -139,11 +139,9 @@ bool login_required(const StationConfig& c) {
 }
 
 core::Result<StationConfig> load_station_config(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) return core::Error{path + ": cannot be read"};
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_station_config(text.str(), path);
+  auto text = core::read_bounded_file(path);
+  if (!text) return core::Error{"the config cannot be read: " + text.error()};
+  return parse_station_config(text.value(), path);
 }
 
 }  // namespace vigil::station

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/bounded_file.hpp"
+
 namespace vigil::station {
 namespace {
 
@@ -61,12 +63,11 @@ core::Result<UserHashes> parse_users(const std::string& text, const std::string&
 }
 
 core::Result<UserHashes> read_users(const std::string& path) {
-  std::ifstream in{path};
-  if (!in)
-    return core::Error{path + ": cannot be read (users_file; vigil-station --add-user NAME writes it)"};
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_users(text.str(), path);
+  auto text = core::read_bounded_file(path);
+  if (!text)
+    return core::Error{"users_file cannot be read: " + text.error() +
+                       " (vigil-station --add-user NAME writes it)"};
+  return parse_users(text.value(), path);
 }
 
 bool password_matches(const std::string& hash, const std::string& password) {

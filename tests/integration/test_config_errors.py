@@ -85,6 +85,13 @@ CASES = {
                                  'equipment_eui64: "0123456789ABCDEF"\n'
                                  'hl7_destination { name: "emr" address: "10.1.2.3:2575" alarms: true\n'
                                  f'  tls {{ ca_file: "{d}/fifo.pem" }} }}\n', (4, 3), "not a regular file (a FIFO)"),
+    # The CURVE key file the same way.
+    "CURVE key is a FIFO": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                            f'security {{ server_key_file: "{d}/fifo.pem" }}\n', (2, 12),
+                            "fifo.pem: not a regular file (a FIFO)"),
+    "CURVE key is dev zero": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                              'security { server_key_file: "/dev/zero" }\n', (2, 12),
+                              "/dev/zero: not a regular file (a character device)"),
     # Issue 19: the infusion record's settings, refused at load as vigil-ctl record --config refuses them.
     "record setting out of range": ('profile { name: "esk" based_on: "ketamine-iv-adult"\n'
                                     '  record { spo2_min: 120 } }\n'
@@ -121,6 +128,9 @@ def main():
     check(r.returncode == 0, f"a good config was refused: {r.stderr}")
     missing = subprocess.run([VIGILD, "--check-config", os.path.join(d, "nope.conf")], capture_output=True, text=True)
     check(missing.returncode != 0 and "cannot read" in missing.stderr, "a missing file is a clear error")
+    for path, kind in (("/dev/zero", "a character device"), (os.path.join(d, "fifo.pem"), "a FIFO")):
+        r = subprocess.run([VIGILD, "--check-config", path], capture_output=True, text=True, timeout=10)
+        check(r.returncode != 0 and f"not a regular file ({kind})" in r.stderr, f"a config that is {kind}: {r.stderr!r}")
 
 
 run(main)

@@ -41,6 +41,6 @@ TEST_CASE("a directory, a missing file and a file over the bound are refused wit
         dir.file("missing.pem") + ": cannot open: No such file or directory");
   std::ofstream{dir.file("big.pem")} << std::string(2000, 'x');
   CHECK(read_bounded_file(dir.file("big.pem"), 1000).error() ==
-        dir.file("big.pem") + ": 2000 bytes, more than the 1000 a certificate or key file may have");
+        dir.file("big.pem") + ": 2000 bytes, more than the 1000 allowed for a file a config names");
   CHECK(read_bounded_file(dir.file("big.pem"), 2000).ok());
 }

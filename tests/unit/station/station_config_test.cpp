@@ -1,6 +1,7 @@
 #include "station/station_config.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include "client/curve_client.hpp"
 #include "tests/unit/temp_dir.hpp"
@@ -142,4 +143,38 @@ TEST_CASE(
   CHECK(c->session_hours() == 12);
   CHECK(c->idle_minutes() == 60);
   CHECK_FALSE(vigil::station::login_required(*c));
+}
+
+TEST_CASE("a key, certificate or config that is a FIFO or /dev/zero is refused at once, never read") {
+  vigil::test::TempDir dir;
+  REQUIRE(mkfifo(dir.file("fifo").c_str(), 0600) == 0);
+  REQUIRE(vigil::client::write_key_pair(dir.path().string(), "station-1").ok());
+  const std::string daemon =
+      "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\"\n"
+      "  server_key_file: \"/dev/zero\" }\n";
+  SUBCASE("the station's key file is a FIFO") {
+    auto c = parse_station_config("key_file: \"" + dir.file("fifo") + "\"\n" + daemon, "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().find(dir.file("fifo") + ": not a regular file (a FIFO)") != std::string::npos);
+  }
+  SUBCASE("a daemon's server key is /dev/zero") {
+    auto c =
+        parse_station_config("key_file: \"" + dir.file("station-1.key") + "\"\n" + daemon, "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().find("/dev/zero: not a regular file (a character device)") != std::string::npos);
+  }
+  SUBCASE("the HTTPS certificate is /dev/zero and its key a FIFO") {
+    auto c = parse_station_config(
+        "daemon { name: \"room-1\" publish_endpoint: \"tcp://a:1\" command_endpoint: \"tcp://a:2\" }\n"
+        "tls { cert_file: \"/dev/zero\" key_file: \"" +
+            dir.file("fifo") + "\" }\n",
+        "station.conf");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().find("tls.cert_file: cannot load /dev/zero: not a regular file") != std::string::npos);
+  }
+  SUBCASE("the config itself") {
+    auto c = vigil::station::load_station_config(dir.file("fifo"));
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error() == "the config cannot be read: " + dir.file("fifo") + ": not a regular file (a FIFO)");
+  }
 }

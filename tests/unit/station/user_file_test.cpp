@@ -73,3 +73,17 @@ TEST_CASE("a users file line that is not name:hash is refused with its line numb
   REQUIRE_FALSE(twice.ok());
   CHECK(twice.error() == "users:2: 'A. Diaz' is listed twice");
 }
+
+TEST_CASE("a users file that is a FIFO or /dev/zero is refused at once instead of hanging the station") {
+  vigil::test::TempDir dir;
+  REQUIRE(mkfifo(dir.file("users").c_str(), 0600) == 0);
+  auto fifo = vigil::station::read_users(dir.file("users"));
+  REQUIRE_FALSE(fifo.ok());
+  CHECK(fifo.error() == "users_file cannot be read: " + dir.file("users") +
+                            ": not a regular file (a FIFO) (vigil-station --add-user NAME writes it)");
+  // --add-user reads the file before it writes: it must refuse too, leaving the FIFO alone.
+  CHECK_FALSE(set_user_password(dir.file("users"), "A. Diaz", "correct horse").ok());
+  auto zero = vigil::station::read_users("/dev/zero");
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.error().find("/dev/zero: not a regular file (a character device)") != std::string::npos);
+}
