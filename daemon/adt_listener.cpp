@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
 #include <type_traits>
@@ -48,10 +50,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   using Handler = AdtListener::Handler;
   static constexpr std::size_t kMaxWaiting = 64;  // frames read ahead of their ACKs
 
-  Session(Stream stream, std::string peer, asio::io_context& core, std::weak_ptr<Handler> handler)
-      : stream_(std::move(stream)), peer_(std::move(peer)), core_(core), handler_(std::move(handler)) {}
+  Session(Stream stream, std::string peer, asio::io_context& core, std::weak_ptr<Handler> handler,
+          std::chrono::seconds idle_timeout, std::shared_ptr<std::atomic<std::size_t>> open)
+      : stream_(std::move(stream)),
+        peer_(std::move(peer)),
+        core_(core),
+        handler_(std::move(handler)),
+        idle_timer_(stream_.get_executor()),
+        idle_timeout_(idle_timeout),
+        open_(std::move(open)) {
+    ++*open_;
+  }
+  ~Session() { --*open_; }
 
   void start() {
+    arm_idle_timer();
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
         if (ec) return self->close("TLS handshake failed: " + ec.message());
@@ -68,6 +81,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (ec)
         return self->close(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ? ""
                                                                                               : ec.message());
+      self->arm_idle_timer();
       std::vector<std::string> errors;
       self->deframer_.feed(
           std::span{self->buffer_.data(), n},
@@ -104,7 +118,22 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](auto ec, std::size_t) {
       if (ec) return self->close(ec.message());
       self->busy_ = false;
+      self->arm_idle_timer();
       self->next();
+    });
+  }
+
+  // A sender that connects and says nothing (or stops halfway through a
+  // handshake or a message) would hold its connection, and one of the
+  // listener's few slots, for ever. Time spent waiting for vigild's own ACK
+  // is not the sender's silence, so it does not count.
+  void arm_idle_timer() {
+    idle_timer_.expires_after(idle_timeout_);
+    idle_timer_.async_wait([self = this->shared_from_this()](auto ec) {
+      if (ec) return;  // re-armed by activity, or cancelled by close()
+      if (self->busy_ || !self->waiting_.empty()) return self->arm_idle_timer();
+      self->close("nothing received for " + std::to_string(self->idle_timeout_.count()) +
+                  " s (adt_listen idle_timeout_s)");
     });
   }
 
@@ -114,12 +143,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!why.empty()) spdlog::warn("ADT connection from {} closed: {}", peer_, why);
     boost::system::error_code ignored;
     socket.close(ignored);
+    // The timer's wait holds the session: end it, so the slot is free now.
+    idle_timer_.cancel();
   }
 
   Stream stream_;
   std::string peer_;
   asio::io_context& core_;
   std::weak_ptr<Handler> handler_;
+  asio::steady_timer idle_timer_;
+  std::chrono::seconds idle_timeout_;
+  std::shared_ptr<std::atomic<std::size_t>> open_;  // the listener's count of open connections
   std::array<std::uint8_t, 4096> buffer_{};
   drivers::MllpDeframer deframer_;
   std::deque<std::string> waiting_;
@@ -130,7 +164,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 AdtListener::AdtListener(asio::io_context& core, const vigil::v1::config::AdtListen& config, Handler handler)
-    : core_(core), acceptor_(io_), handler_(std::make_shared<Handler>(std::move(handler))) {
+    : core_(core),
+      acceptor_(io_),
+      idle_timeout_(config.idle_timeout_s()),
+      max_connections_(config.max_connections()),
+      handler_(std::make_shared<Handler>(std::move(handler))) {
   for (const auto& a : config.allow()) allow_.push_back(plain(asio::ip::make_address(a)));
   if (config.has_tls()) {
     auto context = hl7out::make_tls_server_context(config.tls());
@@ -185,14 +223,21 @@ void AdtListener::accept() {
       } else if (!allowed(peer.address())) {
         spdlog::warn("ADT connection from {} refused: not in adt_listen allow", peer.address().to_string());
         socket.close(peer_ec);
+      } else if (open_->load() >= max_connections_) {
+        spdlog::warn("ADT connection from {} refused: {} connections are open, adt_listen max_connections",
+                     peer.address().to_string(), open_->load());
+        socket.close(peer_ec);
       } else {
         const auto from = peer.address().to_string();
         spdlog::info("ADT connection from {}{}", from, tls_ ? " (TLS)" : "");
         if (tls_)
-          std::make_shared<Session<TlsStream>>(TlsStream{std::move(socket), *tls_}, from, core_, handler_)
+          std::make_shared<Session<TlsStream>>(TlsStream{std::move(socket), *tls_}, from, core_, handler_,
+                                               idle_timeout_, open_)
               ->start();
         else
-          std::make_shared<Session<tcp::socket>>(std::move(socket), from, core_, handler_)->start();
+          std::make_shared<Session<tcp::socket>>(std::move(socket), from, core_, handler_, idle_timeout_,
+                                                 open_)
+              ->start();
       }
     } else {
       spdlog::warn("ADT accept failed: {}", ec.message());

@@ -10,9 +10,16 @@
 // once and logged. With `tls` the sender must complete a TLS 1.2+ handshake
 // (and show a client certificate that chains to client_ca_file when one is
 // named) before a byte of its messages is read; plain TCP otherwise.
+//
+// At most `max_connections` are open at once (a further one is closed at
+// once and logged), and one that sends nothing for `idle_timeout_s` is
+// closed and logged: an interface engine reconnects when it next has a
+// message, so a lost or stuck sender frees its slot.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,6 +57,10 @@ class AdtListener {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<boost::asio::ip::address> allow_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain TCP
+  std::chrono::seconds idle_timeout_;
+  std::size_t max_connections_;
+  // Shared with the sessions, which count themselves in and out.
+  std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
   // Shared with the work posted to the core loop, which skips it once stop()
   // has cleared it.
   std::shared_ptr<Handler> handler_;

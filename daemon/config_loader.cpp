@@ -131,6 +131,13 @@ class Validator {
          "adt_listen on " + host +
              " is not loopback: set tls { cert_file: ... key_file: ... } (or allow_plain_tcp: true to take "
              "patient data unencrypted on purpose)");
+    if (a.idle_timeout_s() > 3600)
+      at(t, d, "idle_timeout_s", -1,
+         "adt_listen idle_timeout_s " + std::to_string(a.idle_timeout_s()) +
+             ": at most 3600 (an hour); a silent sender holds its connection that long");
+    if (a.max_connections() > 64)
+      at(t, d, "max_connections", -1,
+         "adt_listen max_connections " + std::to_string(a.max_connections()) + ": at most 64");
     if (a.has_tls() && a.allow_plain_tcp())
       at(t, d, "allow_plain_tcp", -1, "adt_listen: allow_plain_tcp and tls contradict each other");
     if (a.has_tls())
@@ -323,6 +330,11 @@ void apply_defaults(DaemonConfig& c) {
   if (c.retention_days() == 0) c.set_retention_days(30);
   if (c.record_retention_years() == 0) c.set_record_retention_years(10);
   if (c.publish_hwm() == 0) c.set_publish_hwm(10000);
+  if (c.has_adt_listen()) {
+    auto& a = *c.mutable_adt_listen();
+    if (a.idle_timeout_s() == 0) a.set_idle_timeout_s(300);
+    if (a.max_connections() == 0) a.set_max_connections(8);
+  }
 }
 
 core::Result<LoadedConfig> parse_config(const std::string& text, const std::string& path) {

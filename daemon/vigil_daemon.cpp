@@ -228,7 +228,7 @@ core::Result<std::string> VigilDaemon::reload(const std::string& path) {
     return std::to_string(c.has_adt_listen()) + a.SerializeAsString();
   };
   if (adt_port(next) != adt_port(config_))
-    return restart("adt_listen address, allow, allow_plain_tcp or tls");
+    return restart("adt_listen address, allow, allow_plain_tcp, tls, idle_timeout_s or max_connections");
   std::vector<std::string> old_beds, new_beds;
   for (const auto& b : config_.bed()) old_beds.push_back(b.id());
   for (const auto& b : next.bed()) new_beds.push_back(b.id());

@@ -5,7 +5,9 @@ A08 updates their name and date of birth, an A02 moves them, an A40 merges
 their id into another, an A03 discharges; an A03 while an infusion runs, an
 unknown bed, a missing PID-3, an A08 or A40 of a patient vigil does not have
 are refused with an ACK that says why, and nothing changes; a sender not on
-the allow-list is disconnected.
+the allow-list is disconnected. At most max_connections (3 here) are open at
+once, and a connection that says nothing for idle_timeout_s (2 s here) is
+closed, so silent senders cannot hold the port.
 
 The port speaks TLS and requires a client certificate from the test's CA
 (certificates made at test time): simple-hl7's messages go over Node's tls;
@@ -18,6 +20,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import time
 
 from harness import (Bus, Commands, SOURCE, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, make_certificates, run,
                      start, stop, workdir, write)
@@ -41,6 +44,8 @@ adt_listen {{
   address: "127.0.0.1:{adt_port}"
   allow: ["127.0.0.1"]
   tls {{ cert_file: "{d}/server.pem" key_file: "{d}/server.key" client_ca_file: "{d}/ca.pem" }}
+  idle_timeout_s: 2
+  max_connections: 3
   location {{ point_of_care: "ICU" room: "1" bed: "A" bed_id: "bed-1" }}
   location {{ point_of_care: "ICU" room: "1" bed: "B" bed_id: "bed-2" }}
 }}
@@ -147,9 +152,37 @@ def main():
     check(patients(commands)["bed-2"] == ("", False), "nothing from a sender not allowed")
     with open(logs[0]) as f:
         check("ADT connection from 127.0.0.2 refused: not in adt_listen allow" in f.read(), "the refusal is logged")
-    refused_without_certificate(commands)
+    silent_senders()
+    refused_without_certificate(commands)  # after silent_senders: their slots must be free again
     check(daemon.poll() is None, "vigild is still running")
     stop(daemon)
+
+
+def silent_senders():
+    """Three connections that say nothing fill the port's slots: a fourth is
+    closed at once; the three are closed after the idle timeout, not before."""
+    opened = time.monotonic()
+    silent = [socket.create_connection(("127.0.0.1", adt_port), timeout=6) for _ in range(3)]
+    with socket.create_connection(("127.0.0.1", adt_port), timeout=6) as fourth:
+        try:
+            check(fourth.recv(64) == b"", "a fourth connection was closed at once")
+        except ConnectionResetError:
+            pass
+    check(time.monotonic() - opened < 1.5, "the fourth connection was refused before any idle timeout")
+    for s in silent:
+        try:
+            check(s.recv(64) == b"", "a silent connection is closed, unanswered")
+        except ConnectionResetError:
+            pass
+        s.close()
+    waited = time.monotonic() - opened
+    check(1.8 <= waited < 6, f"the silent connections were closed after {waited:.1f} s, want the 2 s idle timeout")
+    with open(logs[0]) as f:
+        log = f.read()
+    check("ADT connection from 127.0.0.1 refused: 3 connections are open, adt_listen max_connections" in log,
+          "the refusal at the bound is logged")
+    check(log.count("closed: nothing received for 2 s (adt_listen idle_timeout_s)") == 3,
+          "each idle connection's closing is logged")
 
 
 def refused_without_certificate(commands):

@@ -69,6 +69,11 @@ CASES = {
                                    'adt_listen { address: "10.1.2.3:2575" allow: ["10.0.0.5"]\n'
                                    '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n', (2, 14),
                                    "not loopback"),
+    "ADT idle timeout over an hour": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                                      'adt_listen { address: "127.0.0.1:2575" allow: ["127.0.0.1"]\n'
+                                      '  idle_timeout_s: 7200\n'
+                                      '  location { point_of_care: "ICU" room: "1" bed: "A" bed_id: "b" } }\n',
+                                      (3, 3), "idle_timeout_s 7200: at most 3600"),
     # A TLS file that is not a regular file is refused at once, never read
     # (a FIFO would block the open, /dev/zero never end).
     "ADT TLS certificate is dev zero": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
