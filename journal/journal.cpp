@@ -45,8 +45,10 @@ struct Journal::Statements {
             "INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
             "result, error_field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")},
         reserve{db.prepare("INSERT INTO streams (bed, seq_reserved) VALUES (?1, ?2) "
-                           "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")} {}
-  sqlite::Statement alarm, context, session_start, session_end, state, command, reserve;
+                           "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")},
+        merge{db.prepare("INSERT INTO patient_merges (time_us, bed, old_id, new_id, actor, station) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")} {}
+  sqlite::Statement alarm, context, session_start, session_end, state, command, reserve, merge;
 };
 
 Journal::Journal(JournalOptions options, JournalWriter::Report on_writer)
@@ -190,6 +192,18 @@ bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage
           // A new admission of the same bed (the same patient, admitted again) ends the one before.
           st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
           st_->session_end.run();
+        }
+        // A new id for the patient (ADT^A40): the sessions keep the id they
+        // were opened under, and readers follow this row to the new one.
+        if (c.what() == "patient_updated" && !c.old_value().empty() && !c.new_value().empty() &&
+            c.old_value() != c.new_value()) {
+          st_->merge.bind(1, time)
+              .bind(2, bed)
+              .bind(3, c.old_value())
+              .bind(4, c.new_value())
+              .bind(5, c.actor())
+              .bind(6, c.station());
+          st_->merge.run();
         }
         if (starts) {
           st_->session_start.bind(1, bed)

@@ -174,6 +174,22 @@ CREATE INDEX record_amendments_by_session ON record_amendments (session);
 -- kept until then, whatever retention_days says.
 ALTER TABLE sessions ADD COLUMN keep_until_us INTEGER;
 )sql"},
+    {4, "patient id merges (ADT^A40), which readers follow from a session's id to the current one", R"sql(
+-- A patient's id replaced by another, written in the transaction of the
+-- patient_updated context event. Sessions keep the id they were opened
+-- under; readers follow old_id to new_id. Never updated, never pruned (a
+-- row per merge; a chain cut by pruning would split a patient's sessions).
+CREATE TABLE patient_merges (
+  id INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  bed TEXT NOT NULL,
+  old_id TEXT NOT NULL,
+  new_id TEXT NOT NULL,
+  actor TEXT NOT NULL,             -- "ADT", or the staff member's name
+  station TEXT NOT NULL            -- "HL7 ADT^A40 from EPIC^HOSP (MSH-10 M7b)"
+);
+CREATE INDEX patient_merges_by_old ON patient_merges (old_id);
+)sql"},
 };
 
 bool table_exists(sqlite::Database& db, const char* name) {

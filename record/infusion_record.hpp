@@ -162,7 +162,8 @@ struct InfusionRecord {
   std::int64_t session_id = 0;
   std::int64_t admission_id = 0;  // the patient session around it; 0: none found
   std::string bed;
-  std::string patient_id;
+  std::string patient_id;                // now: followed through merges (ADT^A40)
+  std::string admitted_as;               // the id the session was opened under, when a merge changed it
   std::string patient_name, birth_date;  // when entered at admission
   std::string clinic;                    // from vigild's config
   std::string profile;                   // the alarm profile the patient was admitted with

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "journal/journal_schema.hpp"
+#include "journal/patient_merges.hpp"
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
 #include "record/command_log.hpp"
@@ -95,7 +96,9 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
   InfusionRecord rec;
   rec.session_id = s->id;
   rec.bed = s->bed;
-  rec.patient_id = s->patient_id;
+  // The patient's id now, through any merge (ADT^A40) since the session began.
+  rec.patient_id = journal::PatientMerges::read(db).current(s->patient_id, s->started);
+  if (rec.patient_id != s->patient_id) rec.admitted_as = s->patient_id;
   rec.generated = now;
   const auto admission = admission_around(reader, *s);
   if (admission) rec.admission_id = admission->id;
@@ -196,9 +199,10 @@ core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::in
     return built;
   }
   journal::JournalReader reader{db};
+  const auto merges = journal::PatientMerges::read(db);
   for (const auto& s : reader.sessions())
-    if (s.kind == "infusion" && s.patient_id == rec.patient_id && s.id != rec.session_id &&
-        s.started < rec.started->time)
+    if (s.kind == "infusion" && merges.current(s.patient_id, s.started) == rec.patient_id &&
+        s.id != rec.session_id && s.started < rec.started->time)
       if (auto earlier = build_one(db, s.id, config, now))
         rec.across_sessions.push_back(response_of(*earlier));
   std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),

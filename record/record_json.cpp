@@ -109,6 +109,9 @@ std::string body(const InfusionRecord& r, bool full) {
       (full ? ",\n  \"generated\": " + time(r.generated) : std::string{}) + ",\n  \"from\": " + time(r.from) +
       ",\n  \"to\": " + time(r.to) + ",\n  \"bed\": " + json_string(r.bed) +
       ",\n  \"patient_id\": " + json_string(r.patient_id) +
+      // Only when a merge changed the id: a record signed before this field
+      // existed must still read back exactly as signed.
+      (r.admitted_as.empty() ? std::string{} : ",\n  \"admitted_as\": " + json_string(r.admitted_as)) +
       ",\n  \"patient_name\": " + json_string(r.patient_name) +
       ",\n  \"birth_date\": " + json_string(r.birth_date) + ",\n  \"clinic\": " + json_string(r.clinic) +
       ",\n  \"profile\": " + json_string(r.profile) + ",\n  \"drug\": " + json_string(r.drug) +

@@ -73,7 +73,8 @@ std::vector<std::string> record_marks(const InfusionRecord& r) {
 Items summary_items(const InfusionRecord& r) {
   Items v;
   if (!r.clinic.empty()) v.emplace_back("Clinic", r.clinic);
-  v.emplace_back("Patient", r.patient_id);
+  v.emplace_back("Patient",
+                 r.patient_id + (r.admitted_as.empty() ? "" : " (admitted as " + r.admitted_as + ")"));
   if (!r.patient_name.empty()) v.emplace_back("Name", r.patient_name);
   if (!r.birth_date.empty()) v.emplace_back("Date of birth", r.birth_date);
   v.emplace_back("Bed", r.bed);

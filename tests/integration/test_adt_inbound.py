@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import time
@@ -120,6 +121,9 @@ def main():
     ])
     check([a["code"] for a in acks] == ["AA", "AA", "AR"], f"A02, A40, A40 of an unknown patient: {acks}")
     check(patients(commands)["bed-2"] == ("PAT-1M", False), "after A40 bed-2 holds PAT-1 as PAT-1M")
+    with sqlite3.connect(f"file:{d}/journal.db?mode=ro", uri=True) as journal:
+        merges = journal.execute("SELECT old_id, new_id, actor FROM patient_merges").fetchall()
+    check(merges == [("PAT-1", "PAT-1M", "ADT")], f"the A40 journalled as a merge the record follows: {merges}")
     acks = send(node, [{"id": "M8", "event": "A03", "pid3": "PAT-1M", "pv1_3": "ICU^1^B"}])
     check([a["code"] for a in acks] == ["AA"], f"A03 under the merged id: {acks}")
     check(patients(commands) == {"bed-1": ("", False), "bed-2": ("", False)}, "both beds empty after A03")

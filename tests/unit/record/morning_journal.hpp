@@ -30,6 +30,7 @@ struct Writer {
   journal::Journal& j;
   std::uint64_t seq = 0;
   v1::journal::BedState state{};
+  std::string patient = "PAT-5";  // the id the bed's patient has
 
   void reading(Metric m, double value, core::TimePoint t, std::optional<core::TimePoint> measured = {}) {
     v1::BusMessage msg;
@@ -53,12 +54,43 @@ struct Writer {
     c->set_what(what);
     c->set_actor(actor);
     c->set_station("station-1");
-    c->set_patient_id("PAT-5");
+    c->set_patient_id(patient);
     c->set_message(message);
     c->set_new_value(new_value);
     c->set_seq(++seq);
     wire::set_time(c->mutable_time(), t);
     REQUIRE(j.write_bed("bed-1", {m}, state, t));
+  }
+  // An ADT A08 or A40 as vigild journals it: the command from "ADT", then
+  // the context event with the id before and after.
+  void patient_updated(core::TimePoint t, const std::string& new_id, const std::string& name,
+                       const std::string& what) {
+    v1::CommandRequest r;
+    r.set_actor("ADT");
+    r.set_station(new_id.empty() ? "HL7 ADT^A08 from EPIC^HOSP (MSH-10 M5)"
+                                 : "HL7 ADT^A40 from EPIC^HOSP (MSH-10 M7)");
+    auto* u = r.mutable_update_patient();
+    u->set_bed("bed-1");
+    u->set_patient_id(patient);
+    u->set_new_patient_id(new_id);
+    u->set_patient_name(name);
+    v1::CommandReply ok;
+    ok.set_ok(true);
+    REQUIRE(j.write_command(r, ok, t));
+    v1::BusMessage m;
+    auto* c = m.mutable_context();
+    c->set_bed("bed-1");
+    c->set_what("patient_updated");
+    c->set_actor("ADT");
+    c->set_station(r.station());
+    c->set_patient_id(new_id.empty() ? patient : new_id);
+    c->set_message("patient " + patient + " on bed-1 updated by ADT at " + r.station() + ": " + what);
+    c->set_old_value(patient);
+    c->set_new_value(c->patient_id());
+    c->set_seq(++seq);
+    wire::set_time(c->mutable_time(), t);
+    REQUIRE(j.write_bed("bed-1", {m}, state, t));
+    patient = c->patient_id();
   }
   void alarm(v1::AlarmTransition tr, core::TimePoint t, const std::string& actor = "") {
     v1::BusMessage m;

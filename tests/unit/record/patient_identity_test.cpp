@@ -1,0 +1,94 @@
+// The record follows the patient's identity as ADT changed it: an A40 merge
+// of a temporary id into the hospital's id, made during the first visit,
+// reaches that visit's record and the second visit's across-sessions view.
+#include <doctest/doctest.h>
+
+#include "journal/journal.hpp"
+#include "journal/patient_merges.hpp"
+#include "record/record_builder.hpp"
+#include "record/record_formats.hpp"
+#include "record/record_text.hpp"
+#include "tests/unit/record/morning_journal.hpp"
+
+using namespace vigil;
+using namespace std::chrono_literals;
+using test::at;
+
+namespace {
+
+const auto kWeek = std::chrono::hours{24 * 7};
+
+// Visit 1 (sessions 1, 2) admitted as TMP-77, merged into PAT-5 by an A40 at
+// 08:50; visit 2 (sessions 3, 4) a week later admitted as PAT-5.
+struct MergedVisits {
+  test::TempDir dir;
+  std::string path = dir.file("journal.db");
+  MergedVisits() {
+    journal::JournalOptions o;
+    o.path = path;
+    o.flush_interval = 20ms;
+    journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
+    REQUIRE(j.open("d", test::T0));
+    test::Writer w{j};
+    w.patient = "TMP-77";
+    test::Morning::visit(w, {}, true, false, {220, 120});
+    w.patient_updated(at(50), "PAT-5", "", "id TMP-77 -> PAT-5");
+    test::Morning::visit(w, kWeek, true, false, {160, 95});
+    j.close(at(91) + kWeek);
+  }
+  record::InfusionRecord build(std::int64_t session) const {
+    auto r = record::build_record(path, session, record::RecordOptions{}, at(120) + kWeek);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error()));
+    return r.value();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("A40: the record of a session opened under the merged id shows the id the patient has now") {
+  MergedVisits m;
+  const auto r = m.build(2);
+  CHECK(r.patient_id == "PAT-5");
+  CHECK(r.admitted_as == "TMP-77");
+  CHECK(record::summary_items(r)[0] ==
+        std::pair<std::string, std::string>{"Patient", "PAT-5 (admitted as TMP-77)"});
+  const auto json = record::record_json(r);
+  CHECK(json.find("\"patient_id\": \"PAT-5\",\n  \"admitted_as\": \"TMP-77\"") != std::string::npos);
+}
+
+TEST_CASE("A40: the across-sessions view of the new id includes the sessions under the merged one") {
+  MergedVisits m;
+  const auto r = m.build(4);
+  CHECK(r.patient_id == "PAT-5");
+  CHECK(r.admitted_as.empty());
+  REQUIRE(r.across_sessions.size() == 2);
+  CHECK(r.across_sessions[0].session_id == 2);
+  CHECK(r.across_sessions[0].systolic->rise() == 92);
+  CHECK(r.across_sessions[1].this_session);
+  // A record without a merge has no admitted_as: what was signed before it existed reads back the same.
+  CHECK(record::record_json(r).find("admitted_as") == std::string::npos);
+}
+
+TEST_CASE("Merges are followed forward in time only, so a merge back ends where the last one left") {
+  test::TempDir dir;
+  journal::JournalOptions o;
+  o.path = dir.file("journal.db");
+  {
+    journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
+    REQUIRE(j.open("d", test::T0));
+    test::Writer w{j};
+    w.patient = "A";
+    w.context("admitted", at(0), "nurse Ana", "patient A admitted to bed-1");
+    w.patient_updated(at(10), "B", "", "id A -> B");
+    w.patient_updated(at(20), "A", "", "id B -> A");
+    w.patient_updated(at(30), "C", "", "id A -> C");
+    j.close(at(40));
+  }
+  journal::sqlite::Database db{o.path, journal::sqlite::Database::Mode::read_only};
+  const auto merges = journal::PatientMerges::read(db);
+  CHECK(merges.current("A", at(0)) == "C");
+  CHECK(merges.current("B", at(15)) == "C");
+  CHECK(merges.current("A", at(25)) == "C");
+  CHECK(merges.current("A", at(35)) == "A");  // an id used again after its merge is another patient
+  CHECK(merges.current("Z", at(0)) == "Z");
+}
