@@ -164,9 +164,12 @@ struct InfusionRecord {
   std::string bed;
   std::string patient_id;                // now: followed through merges (ADT^A40)
   std::string admitted_as;               // the id the session was opened under, when a merge changed it
-  std::string patient_name, birth_date;  // when entered at admission
-  std::string clinic;                    // from vigild's config
-  std::string profile;                   // the alarm profile the patient was admitted with
+  std::string patient_name, birth_date;  // as entered at admission, or as ADT last changed them
+  // Each change of the patient's identity over the record's span (ADT^A08,
+  // ^A40, or a staff update_patient): when, by whom, what changed.
+  std::vector<SessionStep> identity_changes;
+  std::string clinic;   // from vigild's config
+  std::string profile;  // the alarm profile the patient was admitted with
   std::string drug;
   std::string regimen;                     // as entered
   std::optional<core::InfusionDose> dose;  // when entered as numbers

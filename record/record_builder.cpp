@@ -121,6 +121,17 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
       rec.birth_date = cmd->request.admit().birth_date();
     }
   }
+  // A08 and A40 change the name, the date of birth or the id after the
+  // admission; the record shows them as they are now and lists each change.
+  for (const auto& c : j.context) {
+    if (c.what() != "patient_updated") continue;
+    rec.identity_changes.push_back(step_of(c));
+    if (const auto cmd = find_command(db, rec.bed, "update_patient", wire::from_proto(c.time()), 1s)) {
+      const auto& u = cmd->request.update_patient();
+      if (!u.patient_name().empty()) rec.patient_name = u.patient_name();
+      if (!u.birth_date().empty()) rec.birth_date = u.birth_date();
+    }
+  }
   rec.clinic = config.clinic;
   const RecordOptions& o = config.for_profile(rec.profile);
   if (const auto* c = first_context(j, "infusion_started", s->started)) rec.started = step_of(*c);

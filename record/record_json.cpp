@@ -127,6 +127,14 @@ std::string body(const InfusionRecord& r, bool full) {
   } else {
     s += ",\n  \"dose\": null";
   }
+  // Only when there were any: a record signed before this field existed
+  // must still read back exactly as signed.
+  if (!r.identity_changes.empty()) {
+    s += ",\n  \"identity_changes\": [";
+    for (std::size_t i = 0; i < r.identity_changes.size(); ++i)
+      s += std::string{i ? ", " : ""} + step(r.identity_changes[i]);
+    s += "]";
+  }
   s += ",\n  \"cumulative_dose\": " + (r.cumulative_mg ? in(*r.cumulative_mg, "mg") : "null");
   s += ",\n  \"infusion_changes\": [";
   for (std::size_t i = 0; i < r.changes.size(); ++i) {

@@ -77,6 +77,12 @@ Items summary_items(const InfusionRecord& r) {
                  r.patient_id + (r.admitted_as.empty() ? "" : " (admitted as " + r.admitted_as + ")"));
   if (!r.patient_name.empty()) v.emplace_back("Name", r.patient_name);
   if (!r.birth_date.empty()) v.emplace_back("Date of birth", r.birth_date);
+  if (!r.identity_changes.empty()) {
+    std::string changes;
+    for (const auto& c : r.identity_changes)
+      changes += (changes.empty() ? "" : "; ") + local_time(c.time) + ": " + c.message;
+    v.emplace_back("Identity changed", changes);
+  }
   v.emplace_back("Bed", r.bed);
   if (!r.profile.empty()) v.emplace_back("Alarm profile", r.profile);
   v.emplace_back("Drug", r.drug.empty() ? "not entered" : r.drug);

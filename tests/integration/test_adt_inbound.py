@@ -23,9 +23,10 @@ import ssl
 import subprocess
 import time
 
-from harness import (Bus, Commands, SOURCE, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, make_certificates, run,
-                     start, stop, workdir, write)
+from harness import (BUILD, Bus, Commands, SOURCE, VIGILD, alarm, bus_pb2, check, free_port, heartbeat,
+                     make_certificates, run, start, stop, workdir, write)
 
+VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
 d = workdir()
 port, cmd_port, adt_port = free_port(), free_port(), free_port()
 logs = [os.path.join(d, "vigild.log")]
@@ -158,8 +159,25 @@ def main():
         check("ADT connection from 127.0.0.2 refused: not in adt_listen allow" in f.read(), "the refusal is logged")
     silent_senders()
     refused_without_certificate(commands)  # after silent_senders: their slots must be free again
+    record_follows_identity()
     check(daemon.poll() is None, "vigild is still running")
     stop(daemon)
+
+
+def record_follows_identity():
+    """The infusion record of bed-1 (PAT-1, merged into PAT-1M on bed-2
+    after its transfer) shows the id now, the id admitted under, and the A08
+    made while on bed-1."""
+    out = os.path.join(d, "bed-1.json")
+    r = subprocess.run([VIGIL_CTL, "record", "--bed", "bed-1", "--last", "--format", "json", "-o", out, "--journal",
+                        f"{d}/journal.db"], capture_output=True, text=True, timeout=20)
+    check(r.returncode == 0, f"vigil-ctl record: {r.stderr}")
+    with open(out) as f:
+        rec = json.load(f)
+    check((rec["patient_id"], rec.get("admitted_as")) == ("PAT-1M", "PAT-1"), f"the id now and at admission: {rec}")
+    check([(c["by"], c["message"].split(": ")[-1]) for c in rec.get("identity_changes", [])]
+          == [("ADT at HL7 ADT^A08 from EPIC^HOSP (MSH-10 M5)", "name, date of birth")],
+          f"the A08 listed in the record: {rec.get('identity_changes')}")
 
 
 def silent_senders():

@@ -1,6 +1,7 @@
-// The record follows the patient's identity as ADT changed it: an A40 merge
-// of a temporary id into the hospital's id, made during the first visit,
-// reaches that visit's record and the second visit's across-sessions view.
+// The record follows the patient's identity as ADT changed it: an A08 that
+// names the patient and an A40 merge of a temporary id into the hospital's
+// id, made during the first visit, reach that visit's record (listed as
+// changes) and the second visit's across-sessions view.
 #include <doctest/doctest.h>
 
 #include "journal/journal.hpp"
@@ -18,8 +19,9 @@ namespace {
 
 const auto kWeek = std::chrono::hours{24 * 7};
 
-// Visit 1 (sessions 1, 2) admitted as TMP-77, merged into PAT-5 by an A40 at
-// 08:50; visit 2 (sessions 3, 4) a week later admitted as PAT-5.
+// Visit 1 (sessions 1, 2) admitted as TMP-77 without a name, named by an
+// A08 at 08:45 and merged into PAT-5 by an A40 at 08:50; visit 2 (sessions
+// 3, 4) a week later admitted as PAT-5.
 struct MergedVisits {
   test::TempDir dir;
   std::string path = dir.file("journal.db");
@@ -32,6 +34,7 @@ struct MergedVisits {
     test::Writer w{j};
     w.patient = "TMP-77";
     test::Morning::visit(w, {}, true, false, {220, 120});
+    w.patient_updated(at(45), "", "Ana Diaz", "name");
     w.patient_updated(at(50), "PAT-5", "", "id TMP-77 -> PAT-5");
     test::Morning::visit(w, kWeek, true, false, {160, 95});
     j.close(at(91) + kWeek);
@@ -91,4 +94,32 @@ TEST_CASE("Merges are followed forward in time only, so a merge back ends where 
   CHECK(merges.current("A", at(25)) == "C");
   CHECK(merges.current("A", at(35)) == "A");  // an id used again after its merge is another patient
   CHECK(merges.current("Z", at(0)) == "Z");
+}
+
+TEST_CASE(
+    "A08 and A40: the record shows the name as ADT last gave it and lists each change, when and from whom") {
+  MergedVisits m;
+  const auto r = m.build(2);
+  CHECK(r.patient_name == "Ana Diaz");
+  REQUIRE(r.identity_changes.size() == 2);
+  CHECK(r.identity_changes[0].time == at(45));
+  CHECK(r.identity_changes[0].by == "ADT at HL7 ADT^A08 from EPIC^HOSP (MSH-10 M5)");
+  CHECK(
+      r.identity_changes[1].message ==
+      "patient TMP-77 on bed-1 updated by ADT at HL7 ADT^A40 from EPIC^HOSP (MSH-10 M7): id TMP-77 -> PAT-5");
+  std::string shown;
+  for (const auto& [name, value] : record::summary_items(r))
+    if (name == "Identity changed") shown = value;
+  CHECK(shown.find(
+            ": patient TMP-77 on bed-1 updated by ADT at HL7 ADT^A08 from EPIC^HOSP (MSH-10 M5): name; ") !=
+        std::string::npos);
+  CHECK(shown.find("(MSH-10 M7): id TMP-77 -> PAT-5") != std::string::npos);
+  const auto json = record::record_json(r);
+  CHECK(json.find("\"patient_name\": \"Ana Diaz\"") != std::string::npos);
+  CHECK(json.find("\"identity_changes\": [{\"time\": ") != std::string::npos);
+  CHECK(json.find("\"by\": \"ADT at HL7 ADT^A40 from EPIC^HOSP (MSH-10 M7)\"") != std::string::npos);
+  // The second visit had no change of identity: nothing listed, no field added to what is signed.
+  const auto later = m.build(4);
+  CHECK(later.identity_changes.empty());
+  CHECK(record::record_json(later).find("identity_changes") == std::string::npos);
 }
