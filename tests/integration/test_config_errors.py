@@ -135,7 +135,8 @@ def main():
     check(missing.returncode != 0 and "cannot read" in missing.stderr, "a missing file is a clear error")
     for path, kind in (("/dev/zero", "a character device"), (os.path.join(d, "fifo.pem"), "a FIFO")):
         r = subprocess.run([VIGILD, "--check-config", path], capture_output=True, text=True, timeout=10)
-        check(r.returncode != 0 and f"not a regular file ({kind})" in r.stderr, f"a config that is {kind}: {r.stderr!r}")
+        check(r.returncode != 0 and f"not a regular file ({kind})" in r.stderr,
+              f"a config that is {kind}: {r.stderr!r}")
 
 
 run(main)
