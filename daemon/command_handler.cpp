@@ -354,6 +354,12 @@ constexpr CommandRow kCommands[] = {
      .role = Role::VIEWER,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.trend().bed(); },
      .run = nullptr},
+    // A record is read like the trend: anyone who may watch the bed.
+    {.command = v1::CommandRequest::kRecord, .role = Role::VIEWER, .bed = no_bed, .run = nullptr},
+    {.command = v1::CommandRequest::kSessions,
+     .role = Role::VIEWER,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.sessions().bed(); },
+     .run = nullptr},
 };
 
 std::string command_names() {
@@ -419,9 +425,12 @@ bool VigilDaemon::defer_command(const std::string& bytes, const std::string& ide
                                 CommandServer::Reply reply) {
   v1::CommandRequest req;
   if (!history_ || !req.ParseFromString(bytes) ||
-      !(req.has_alarm_history() || req.has_trend() || req.has_sign_record()))
+      !(req.has_alarm_history() || req.has_trend() || req.has_sign_record() || req.has_record() ||
+        req.has_sessions()))
     return false;
   if (zap_ && zap_->role_of(identity) < required_role(req)) return false;
+  // Sessions of a bed no longer configured are still in the journal: no bed check.
+  if (req.has_record() || req.has_sessions()) return defer_record_view(req, std::move(reply));
   if (req.has_sign_record()) {
     // Signed by the name given, with the role of the key it came with.
     if (zap_) req.set_station(req.station() + " [key " + identity + "]");
@@ -458,6 +467,9 @@ v1::CommandReply VigilDaemon::execute(const v1::CommandRequest& req) {
   if (req.has_sign_record())
     return error_reply(req, "sign_record", "answered through the command channel only",
                        core::ErrorCode::unavailable);
+  if (req.has_record() || req.has_sessions())
+    return error_reply(req, req.has_record() ? "record" : "sessions",
+                       "answered through the command channel only", core::ErrorCode::unavailable);
   if (req.has_trend()) {
     const auto& bed_id = req.trend().bed();
     if (bed_id.empty()) return error_reply(req, "trend.bed", "is required");

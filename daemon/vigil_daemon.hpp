@@ -88,6 +88,9 @@ class VigilDaemon {
   // is read for signing on the history reader's thread, then signed here.
   bool defer_signing(vigil::v1::CommandRequest request, const std::string& role, CommandServer::Reply reply);
   vigil::v1::CommandReply amend_record(const vigil::v1::CommandRequest& request);
+  // The station's record view: a session's record or a list of sessions,
+  // answered on the history reader's thread (record_view.cpp).
+  bool defer_record_view(const vigil::v1::CommandRequest& request, CommandServer::Reply reply);
   // One ADT message from the listener, applied; the ACK text (adt_intake.cpp).
   std::string on_adt(const std::string& text, const std::string& peer);
 

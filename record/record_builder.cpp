@@ -236,14 +236,18 @@ core::Result<InfusionRecord> build_record(const std::string& journal, std::int64
       journal, [&](journal::sqlite::Database& db) { return build_record(db, session, config, now); });
 }
 
+std::vector<SessionSummary> list_sessions(journal::sqlite::Database& db, const std::string& bed) {
+  journal::JournalReader reader{db};
+  std::vector<SessionSummary> v;
+  for (const auto& s : reader.sessions(bed))
+    if (s.kind == "infusion") v.push_back({s, admission_around(reader, s)});
+  return v;
+}
+
 core::Result<std::vector<SessionSummary>> list_sessions(const std::string& journal, const std::string& bed) {
   return with_journal<std::vector<SessionSummary>>(
       journal, [&](journal::sqlite::Database& db) -> core::Result<std::vector<SessionSummary>> {
-        journal::JournalReader reader{db};
-        std::vector<SessionSummary> v;
-        for (const auto& s : reader.sessions(bed))
-          if (s.kind == "infusion") v.push_back({s, admission_around(reader, s)});
-        return v;
+        return list_sessions(db, bed);
       });
 }
 

@@ -40,5 +40,6 @@ core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::in
                                           const RecordOptions& options, core::TimePoint now);
 core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordConfig& config, core::TimePoint now);
+std::vector<SessionSummary> list_sessions(journal::sqlite::Database& db, const std::string& bed = "");
 
 }  // namespace vigil::record

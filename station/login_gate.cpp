@@ -92,9 +92,9 @@ void LoginGate::log_out(const std::string& token, const std::string& address) {
   sessions_.close(token);
 }
 
-std::optional<LoginSession> LoginGate::use(const std::string& token) {
+std::optional<LoginSession> LoginGate::use(const std::string& token, bool keep_alive) {
   if (token.empty()) return std::nullopt;
-  return sessions_.use(token, clock_.now());
+  return sessions_.use(token, clock_.now(), keep_alive);
 }
 
 }  // namespace vigil::station

@@ -39,8 +39,9 @@ class LoginGate {
   // `done` runs on the io_context's loop.
   void log_in(LoginForm form, const std::string& address, std::function<void(LoginOutcome)> done);
   void log_out(const std::string& token, const std::string& address);
-  // The session of `token`, which this request keeps alive; nullopt when none.
-  std::optional<LoginSession> use(const std::string& token);
+  // The session of `token`, which this request keeps alive (unless
+  // `keep_alive` is false: a view refreshing itself); nullopt when none.
+  std::optional<LoginSession> use(const std::string& token, bool keep_alive = true);
   core::TimePoint expires(const LoginSession& s) const { return sessions_.expires(s); }
   core::TimePoint now() const { return clock_.now(); }
 

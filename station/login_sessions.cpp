@@ -18,14 +18,15 @@ std::string LoginSessions::open(const std::string& user, core::TimePoint now) {
   return hex;
 }
 
-std::optional<LoginSession> LoginSessions::use(const std::string& token, core::TimePoint now) {
+std::optional<LoginSession> LoginSessions::use(const std::string& token, core::TimePoint now,
+                                               bool keep_alive) {
   const auto it = sessions_.find(token);
   if (it == sessions_.end()) return std::nullopt;
   if (ended(it->second, now)) {
     sessions_.erase(it);
     return std::nullopt;
   }
-  it->second.last_used = std::max(it->second.last_used, now);
+  if (keep_alive) it->second.last_used = std::max(it->second.last_used, now);
   return it->second;
 }
 

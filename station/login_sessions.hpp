@@ -29,9 +29,10 @@ class LoginSessions {
 
   // A new session for `user`: its token (32 random bytes, hex).
   std::string open(const std::string& user, core::TimePoint now);
-  // The live session of `token`, its idle time restarted; nullopt when
-  // unknown or ended (an ended one is forgotten).
-  std::optional<LoginSession> use(const std::string& token, core::TimePoint now);
+  // The live session of `token`, its idle time restarted unless `keep_alive`
+  // is false (a view refreshing itself is not someone at the station);
+  // nullopt when unknown or ended (an ended one is forgotten).
+  std::optional<LoginSession> use(const std::string& token, core::TimePoint now, bool keep_alive = true);
   void close(const std::string& token) { sessions_.erase(token); }
   // When `s` ends at the latest, if its page stays busy.
   core::TimePoint expires(const LoginSession& s) const { return s.opened + rules_.lifetime; }

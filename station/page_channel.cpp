@@ -67,7 +67,9 @@ void PageChannel::on_request(const std::string& text, const Viewer& viewer,
     return reply(to_json(m));
   }
   if (login_) {
-    const auto logged_in = login_->use(viewer.token);
+    // An open record view asking again every 30 s must not keep an
+    // unattended station's login from idling out.
+    const auto logged_in = login_->use(viewer.token, !r.refresh());
     if (!logged_in) {
       v1::station::PageMessage m;
       m.mutable_reply()->set_request_id(r.request_id());

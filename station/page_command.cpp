@@ -53,6 +53,8 @@ core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
       break;
     case v1::station::PageRequest::kAlarmHistory:  // only looks: no actor needed, not a bed's command
     case v1::station::PageRequest::kTrend:
+    case v1::station::PageRequest::kRecord:
+    case v1::station::PageRequest::kSessions:
     case v1::station::PageRequest::ACTION_NOT_SET:
       return core::Error{"no action: acknowledge, audio_pause, note, intervention or adverse_event"};
   }

@@ -162,7 +162,7 @@ void StationService::on_client_event(Watched& w, const client::ClientEvent& e) {
   changed(true);
 }
 
-void StationService::history(const v1::station::PageRequest& r, ReplyHandler done) {
+void StationService::journal_query(const v1::station::PageRequest& r, ReplyHandler done) {
   auto it =
       std::find_if(watched_.begin(), watched_.end(), [&](auto& w) { return w->config.name() == r.daemon(); });
   if (it == watched_.end())
@@ -173,16 +173,30 @@ void StationService::history(const v1::station::PageRequest& r, ReplyHandler don
   cmd.set_station(config_.name());
   if (r.has_trend())
     *cmd.mutable_trend() = r.trend();
+  else if (r.has_record())
+    *cmd.mutable_record() = r.record();
+  else if (r.has_sessions())
+    *cmd.mutable_sessions() = r.sessions();
   else
     *cmd.mutable_alarm_history() = r.alarm_history();
-  const std::string id = r.request_id(), daemon = r.daemon();
+  // A record holds a patient's name and course: who opened which is logged
+  // (once per view; an open view asks again every 30 s as a refresh).
+  const bool logged = r.has_record() && !r.refresh();
+  const std::string who = cmd.actor().empty() ? "(no name given)" : cmd.actor();
+  const std::string id = r.request_id(), daemon = r.daemon(), session = std::to_string(r.record().session());
   auto sent = w.client->send(
       cmd,
-      [done, id, daemon](const v1::CommandReply& reply) {
+      [this, done, id, daemon, session, who, logged](const v1::CommandReply& reply) {
+        if (logged)
+          line((reply.has_record() ? reply.record().bed() + " (" + daemon + ")" : daemon) +
+               ": record of session " + session + (reply.ok() ? " opened" : " REFUSED") + " by " + who +
+               " at " + config_.name() + (reply.ok() ? "" : ": " + reply.error()));
         auto answer = page_reply(id, reply.ok(), reply.ok() ? reply.message() : reply.error());
         answer.set_daemon(daemon);
         if (reply.has_trend()) *answer.mutable_trend() = reply.trend();
         if (reply.has_alarm_history()) *answer.mutable_alarm_history() = reply.alarm_history();
+        if (reply.has_record()) *answer.mutable_record() = reply.record();
+        if (reply.has_sessions()) *answer.mutable_sessions() = reply.sessions();
         done(answer);
       },
       std::chrono::steady_clock::now());
@@ -197,7 +211,8 @@ void StationService::history(const v1::station::PageRequest& r, ReplyHandler don
 }
 
 void StationService::request(const v1::station::PageRequest& r, ReplyHandler done) {
-  if (r.has_alarm_history() || r.has_trend()) return history(r, done);
+  if (r.has_alarm_history() || r.has_trend() || r.has_record() || r.has_sessions())
+    return journal_query(r, done);
   auto command = page_command(r);
   if (!command) return done(page_reply(r.request_id(), false, command.failure().message));
   v1::CommandRequest& cmd = command->command;

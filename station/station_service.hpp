@@ -59,8 +59,9 @@ class StationService {
     std::string health;       // what refresh_health saw last, to tell a change
   };
 
-  // alarm_history and trend: forwarded to the daemon's journal reader.
-  void history(const v1::station::PageRequest& r, ReplyHandler done);
+  // alarm_history, trend, record and sessions: forwarded to the daemon's
+  // journal reader; who opened which record is logged.
+  void journal_query(const v1::station::PageRequest& r, ReplyHandler done);
   void watch(Watched& w, boost::asio::posix::stream_descriptor& fd);
   void schedule_tick();
   void process(Watched& w);

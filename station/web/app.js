@@ -83,6 +83,8 @@ function connect() {
       onHistoryReply(m.reply);
     } else if (m.reply && m.reply.requestId.startsWith("trend-")) {
       onTrendReply(m.reply);
+    } else if (m.reply && m.reply.requestId.startsWith("record-")) {
+      onRecordReply(m.reply);
     } else if (m.reply && m.reply.loginNeeded) {
       toast(`Not done: ${m.reply.message}`, true);
       setTimeout(() => { location.href = "/login.html"; }, 2000);
@@ -281,7 +283,11 @@ function makeTile(key, bed) {
   trend.type = "button";
   trend.addEventListener("click", () => openTrend(bed.daemon, bed.bed));
   trend.setAttribute("aria-label", `Trend of ${bed.bed} over hours`);
-  head.append(name, daemon, drill, alarmTag, pause, trend);
+  const record = h("button", "open-record", "Record");
+  record.type = "button";
+  record.addEventListener("click", () => openRecord(bed.daemon, bed.bed));
+  record.setAttribute("aria-label", `Infusion record of ${bed.bed}`);
+  head.append(name, daemon, drill, alarmTag, pause, trend, record);
   const patient = h("div", "patient");
   const infusion = h("div", "infusion");
   const alarmsOff = h("ul", "alarms-off");

@@ -5,6 +5,7 @@
 //   {"do":"eval","js":EXPR}   {"do":"click","selector":S}   {"do":"type","selector":S,"text":T}
 //   {"do":"screenshot","path":P,"fullPage":B}   {"do":"close"}
 //   {"do":"viewport","width":W,"height":H}   {"do":"key","key":K} (a key press, e.g. "Tab", "Enter")
+//   {"do":"media","type":"print"} (the page as printed; "screen" or null: as shown again)
 //   {"do":"axe"} (axe-core's WCAG 2 A/AA rules on the page: the violations, each with its impact)
 // "open" may carry "init": a script run in the page before any of its own (a stubbed AudioContext),
 // and "selfSignedCerts": true to accept a certificate made by the test (HTTPS pages).
@@ -53,6 +54,7 @@ async function run(cmd) {
     case "screenshot": await page.screenshot({ path: cmd.path, fullPage: !!cmd.fullPage }); return cmd.path;
     case "viewport": await page.setViewport({ width: cmd.width, height: cmd.height }); return true;
     case "key": await page.keyboard.press(cmd.key); return true;
+    case "media": await page.emulateMediaType(cmd.type || null); return true;
     case "axe": return axe();
     case "console": return consoleLines.splice(0);
     case "close": if (browser) await browser.close(); browser = null; return true;

@@ -19,7 +19,11 @@ fed by vigil-sim, checked against the bus by python3-zmq:
     history (read from vigild's journal) still shows the acknowledged alarm
     with who acknowledged it, and its kind filter works; bed-1's trend over
     an hour shows its SpO₂ and pulse with the desaturation marked, and the
-    cursor at that alarm reads the SpO₂ and its time;
+    cursor at that alarm reads the SpO₂ and its time; bed-1's infusion record
+    (its patient admitted at the start, the infusion started then) shows the
+    entered baseline and the desaturation with who acknowledged it, an
+    unknown session is refused in words, and printed the record stands alone
+    without the page's controls;
   - a station with HTTPS and a login (certificate made here) sends the
     browser to its login page, logs in through the form, shows who is
     logged in instead of the Operator field, and logs out.
@@ -34,8 +38,8 @@ import subprocess
 import time
 
 from browser import Browser, missing
-from harness import (BUILD, SOURCE, VIGIL_SIM, VIGIL_STATION, VIGILD, Bus, alarm, bus_pb2, check, free_port,
-                     heartbeat, run, start, stop, workdir, write)
+from harness import (BUILD, SOURCE, VIGIL_SIM, VIGIL_STATION, VIGILD, Bus, Commands, alarm, bus_pb2, check,
+                     command_pb2, free_port, heartbeat, run, start, stop, workdir, write)
 
 d = workdir()
 shots = os.path.join(BUILD, "screenshots")
@@ -245,6 +249,9 @@ def main():
     daemon_b = start([VIGILD, "--config", os.path.join(d, "b.conf")], logs[1])
     bus_a.wait_for(heartbeat, 10, "vigild A")
     bus_b.wait_for(heartbeat, 10, "vigild B")
+    # Admitted now, so that the record's span (the admission) holds the desaturation to come.
+    admitted = Commands(f"tcp://127.0.0.1:{cmd_a}")("admit", bed="bed-1", patient_id="PAT-REC")
+    check(admitted.ok, f"admit bed-1's patient: {admitted.error}")
     station = start([VIGIL_STATION, "--config", os.path.join(d, "station.conf")], logs[2])
     start([VIGIL_SIM, "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty},scenario={d}/bed-1.scn",
            "--device", f"bed=bed-2,id=monitor,protocol=hl7-mllp,tcp-connect=127.0.0.1:{hl7},scenario={d}/bed-2.scn"],
@@ -404,7 +411,12 @@ def check_history_after_restart(browser, alarm_id):
     time.sleep(0.2)
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-history.png"), "fullPage": True})
     check_trend(browser, alarm_id)
+    check_record(browser)
     check(stop(station) == 0, "the restarted vigil-station stops cleanly on SIGTERM")
+    with open(logs[5]) as f:
+        log = f.read()
+    check(len(re.findall(r"bed-1 \(room-1\): record of session [0-9]+ opened by Nurse Test at station-T", log)) == 1 and
+          "record of session 999999 REFUSED by Nurse Test" in log, f"the station logs who opened which record, once (not its refresh): {log!r}")
 
 
 def check_trend(browser, alarm_id):
@@ -435,6 +447,47 @@ def check_trend(browser, alarm_id):
     browser.call(**{"do": "key", "key": "Tab"})
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-trend.png"), "fullPage": True})
     print(f"trend review: {time.monotonic() - t0:.1f} s")
+
+
+def check_record(browser):
+    """bed-1's infusion record, as vigild renders it from its journal: the baseline entered at the start and the
+    desaturation acknowledged by Nurse Test; an unknown session refused in words; printed, the record alone."""
+    t0 = time.monotonic()
+    started = Commands(f"tcp://127.0.0.1:{cmd_a}")(
+        "start_infusion", bed="bed-1", drug="ketamine", regimen="0.5 mg/kg over 40 min",
+        baseline=command_pb2.Baseline(spo2=97, heart_rate=72, nibp_sys=120, nibp_dia=80))
+    check(started.ok, f"start_infusion on bed-1: {started.error}")
+    browser.call(**{"do": "click", "selector": "[data-key=\"room-1/bed-1\"] .open-record"})
+    doc, status = "document.getElementById('record-doc')", "document.getElementById('record-status').textContent"
+    browser.wait(f"{doc}.querySelector('h1') && {status}.includes('open: shown as it stands')", 10000,
+                 "bed-1's open record in the record view")
+    text = browser.call(**{"do": "eval", "js": f"{doc}.innerText"})["value"]
+    baseline = re.search(r"Baseline\s+(measured and )?entered, at [^\n]*SpO₂ 97 %", text)
+    check(baseline, f"the record shows the entered baseline: {text[:1500]!r}")
+    alarms = text[text.find("\nAlarms\n"):] if "\nAlarms\n" in text else ""
+    check(re.search(r"(?i)desaturation", alarms) and "Nurse Test" in alarms,
+          f"the record lists the desaturation acknowledged by Nurse Test: {alarms[:800]!r}")
+    check(browser.call(**{"do": "eval", "js": "document.querySelectorAll('#record-session option').length"})["value"] == 1,
+          "the picker offers bed-1's one infusion session")
+    # Printed: the record alone; every control, tile and alarm of the page stays off the paper.
+    browser.call(**{"do": "media", "type": "print"})
+    shown = browser.call(**{"do": "eval", "js": "['#top', '#record-controls', '#record-print', '#alarm-panel', '#beds', "
+                                                "'.open-record', '#record-doc', '#record-doc svg'].map(s => "
+                                                "[s, document.querySelector(s).getClientRects().length > 0])"})["value"]
+    check([s for s, on in shown if on] == ["#record-doc", "#record-doc svg"],
+          f"printed, only the record and its plots show: {shown}")
+    browser.call(**{"do": "media", "type": None})
+    browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-record.png")})
+    # What the 30-second timer does, at once: the record read again, and not logged again.
+    read = browser.call(**{"do": "eval", "js": "recordView.read"})["value"]
+    browser.call(**{"do": "eval", "js": "askRecord(recordView.session, true), true"})
+    browser.wait(f"recordView.read > {read} && {status}.includes('open: shown as it stands')", 5000,
+                 "the open record read again")
+    browser.call(**{"do": "eval", "js": "askRecord('999999', false), true"})
+    browser.wait(f"{status}.includes('Not shown: record.session: no session 999999 in the journal')", 5000,
+                 "an unknown session refused in words")
+    browser.call(**{"do": "click", "selector": "#record-close"})
+    print(f"record view: {time.monotonic() - t0:.1f} s")
 
 
 main.logs = logs

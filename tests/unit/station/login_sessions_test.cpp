@@ -47,6 +47,18 @@ TEST_CASE("a session nobody used for the idle time has ended; one used 59 minute
   CHECK(sessions.use(busy, clock.now()));
 }
 
+TEST_CASE("an open record view refreshing itself every 30 s does not keep an unattended login alive") {
+  ManualClock clock;
+  LoginSessions sessions{{12h, 60min}};
+  const auto token = sessions.open("A. Diaz", clock.now());
+  for (int i = 0; i < 119; ++i) {
+    clock.advance(30s);
+    REQUIRE_MESSAGE(sessions.use(token, clock.now(), false), "after ", (i + 1) * 30, " s");
+  }
+  clock.advance(30s);
+  CHECK_FALSE(sessions.use(token, clock.now(), false));
+}
+
 TEST_CASE("a logout ends the session at once") {
   ManualClock clock;
   LoginSessions sessions{{}};
