@@ -267,8 +267,7 @@ core::Result<std::string> record_pdf(const InfusionRecord& r) {
     std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr{cairo_create(surface.get()), &cairo_destroy};
     Pages pages{cr.get(), r};
     pages.heading(record_title(r));
-    pages.note("Written " + local_time(r.generated) + " from vigild's journal; it covers " +
-               local_time(r.from) + " to " + local_time(r.to) + ".");
+    pages.note(record_source(r));
     pages.items(summary_items(r));
     pages.heading("Signature");
     pages.items(signature_items(r));
