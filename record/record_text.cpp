@@ -74,6 +74,10 @@ std::vector<std::string> record_marks(const InfusionRecord& r) {
 
 namespace {
 
+constexpr const char* kNoLongerGiven =
+    "the journal no longer gives what was signed (its readings pruned or changed, or read with another "
+    "config than vigild's)";
+
 const journal::RecordSignature* record_signature(const InfusionRecord& r) {
   for (const auto& s : r.signatures)
     if (s.amendment == 0) return &s;
@@ -95,9 +99,8 @@ std::string record_source(const InfusionRecord& r) {
                       "missing below."
                 : "");
   return "Written " + local_time(r.generated) + ", drawn from the signed content of " + local_time(s->time) +
-         ", SHA-256 " + s->sha256 +
-         ", because the journal no longer gives what was signed (its readings pruned, or changed); " +
-         covers + " The plots show the signed vital-signs table.";
+         ", SHA-256 " + s->sha256 + ", because " + kNoLongerGiven + "; " + covers +
+         " The plots show the signed vital-signs table.";
 }
 
 Items summary_items(const InfusionRecord& r) {
@@ -224,8 +227,7 @@ Items signature_items(const InfusionRecord& r) {
         {"Content", r.content_matches_signature ? "as signed: final; corrections are amendments, below"
                     : r.from_signed_content
                         ? "drawn from the signed content of " + local_time(s.time) + ", SHA-256 " + s.sha256 +
-                              ": the journal no longer gives it (its readings pruned, or changed); final; "
-                              "corrections are amendments, below"
+                              ": " + kNoLongerGiven + "; final; corrections are amendments, below"
                         : "the journal no longer gives the content that was signed (its readings pruned, or "
                           "changed); the signed content is kept in the journal: vigil-ctl record verify"},
         {"Kept until", local_time(s.keep_until)}};

@@ -89,7 +89,8 @@ core::TimePoint time_from(const std::string& t, const char* name) {
                       digits(8, 2, d) && digits(11, 2, h) && digits(14, 2, mi) && digits(17, 2, sec);
   const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
-  if (!shaped || !day.ok() || h > 23 || mi > 59 || sec > 59)
+  // Years a nanosecond clock holds with room for a record's durations.
+  if (!shaped || !day.ok() || y < 1970 || y > 2199 || h > 23 || mi > 59 || sec > 59)
     throw Bad{std::string{"\""} + name + "\" is not a UTC time (2026-11-23T13:05:00Z)"};
   return std::chrono::sys_days{day} + std::chrono::hours{h} + std::chrono::minutes{mi} +
          std::chrono::seconds{sec};
@@ -104,9 +105,10 @@ std::optional<core::TimePoint> maybe_time(const Struct& s, const char* name) {
   return time(s, name);
 }
 
-// {"value": 12.5, "unit": "s"}
+// {"value": 12.5, "unit": "s"}, at most about 30 years.
 core::Duration seconds(const Struct& s, const char* name) {
   const double v = number(object(s, name), "value");
+  if (std::abs(v) > 1e9) throw Bad{std::string{"\""} + name + "\" is not a duration a record holds"};
   return std::chrono::round<core::Duration>(std::chrono::duration<double>{v});
 }
 
@@ -192,6 +194,8 @@ void read_drug(const Struct& c, InfusionRecord& r) {
     dose.unit = text(object(d, "amount"), "unit");
     dose.weight_kg = maybe_amount(d, "weight").value_or(0);
     dose.duration_min = static_cast<int>(std::lround(core::to_seconds(seconds(d, "duration")) / 60));
+    if (const auto problem = dose.problem())
+      throw Bad{"the dose's " + problem->first + ": " + problem->second};
     r.dose = dose;
   }
   r.cumulative_mg = maybe_amount(c, "cumulative_dose");
