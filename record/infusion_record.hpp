@@ -202,6 +202,14 @@ struct InfusionRecord {
   std::vector<journal::RecordSignature> signatures;
   std::vector<journal::RecordAmendment> amendments;
   bool content_matches_signature = false;
+  // Drawn from the content as signed (record/signed_content.hpp), because
+  // the journal no longer gives it; the signatures and amendments are the
+  // journal's.
+  bool from_signed_content = false;
+  // The journal's retention has pruned the start of this record: nothing
+  // journalled before this time is left (the patient's name and the dose
+  // as entered, readings, alarms and events). Not part of what is signed.
+  std::optional<core::TimePoint> pruned_before;
 };
 
 }  // namespace vigil::record

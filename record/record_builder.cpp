@@ -12,6 +12,7 @@
 #include "record/infusion_course.hpp"
 #include "record/journal_span.hpp"
 #include "record/record_signing.hpp"
+#include "record/signed_content.hpp"
 #include "record/vital_signs.hpp"
 #include "wire/dose.hpp"
 #include "wire/timestamp.hpp"
@@ -47,6 +48,19 @@ core::TimePoint latest(const JournalSpan& j) {
   for (const auto& a : j.alarms) t = std::max(t, wire::from_proto(a.time()));
   for (const auto& c : j.context) t = std::max(t, wire::from_proto(c.time()));
   return t;
+}
+
+// When the bed's oldest context event in the journal is later than `from`,
+// retention has pruned the record's start: the event that opened its
+// session is gone.
+std::optional<core::TimePoint> pruned_before(journal::sqlite::Database& db, const std::string& bed,
+                                             core::TimePoint from, core::TimePoint to) {
+  auto q = db.prepare("SELECT MIN(time_us) FROM context_events WHERE bed = ?1");
+  q.bind(1, bed);
+  if (!q.step() || q.is_null(0)) return to;
+  const auto oldest = journal::from_micros(q.integer(0));
+  if (oldest > from) return oldest;
+  return std::nullopt;
 }
 
 SessionStep step_of(const v1::ContextEvent& c) {
@@ -112,6 +126,7 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
   const auto j = read_span(reader, rec.bed, rec.from, open_end ? now + 24h : rec.to + 1ms);
   if (open_end) rec.to = std::max(now, latest(j));
   rec.drill = j.drill;
+  rec.pruned_before = pruned_before(db, rec.bed, rec.from, rec.to);
 
   if (const auto* c = first_context(j, "admitted", rec.from)) {
     rec.admitted = step_of(*c);
@@ -196,10 +211,21 @@ SessionResponse response_of(const InfusionRecord& r) {
   return x;
 }
 
+// An earlier session in the across-sessions view: as signed when it was
+// (a signed record is final, and its content outlives the readings), else
+// as the journal gives it.
+std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, std::int64_t session,
+                                                const RecordConfig& config, core::TimePoint now) {
+  if (const auto s = journal::record_signature(db, session); s && sha256_hex(s->content) == s->sha256)
+    if (const auto signed_record = record_from_content(s->content)) return response_of(signed_record.value());
+  if (const auto earlier = build_one(db, session, config, now)) return response_of(earlier.value());
+  return std::nullopt;
+}
+
 }  // namespace
 
-core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
-                                          const RecordConfig& config, core::TimePoint now) {
+core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, std::int64_t session,
+                                                 const RecordConfig& config, core::TimePoint now) {
   auto built = build_one(db, session, config, now);
   if (!built) return built;
   InfusionRecord& rec = built.value();
@@ -214,13 +240,31 @@ core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::in
   for (const auto& s : reader.sessions())
     if (s.kind == "infusion" && merges.current(s.patient_id, s.started) == rec.patient_id &&
         s.id != rec.session_id && s.started < rec.started->time)
-      if (auto earlier = build_one(db, s.id, config, now))
-        rec.across_sessions.push_back(response_of(*earlier));
+      if (auto earlier = earlier_response(db, s.id, config, now)) rec.across_sessions.push_back(*earlier);
   std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),
             [](const auto& a, const auto& b) { return a.started < b.started; });
   rec.across_sessions.push_back(response_of(rec));
   rec.across_sessions.back().this_session = true;
   rec.content_matches_signature = still_as_signed(rec);
+  return built;
+}
+
+core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
+                                          const RecordConfig& config, core::TimePoint now) {
+  auto built = record_from_journal(db, session, config, now);
+  if (!built || built->content_matches_signature) return built;
+  for (const auto& s : built->signatures) {
+    // An altered stored content is not drawn: the page says the journal no
+    // longer matches, and verify says the content no longer hashes.
+    if (s.amendment != 0 || sha256_hex(s.content) != s.sha256) continue;
+    auto drawn = record_from_content(s.content);
+    if (!drawn) break;
+    drawn->generated = now;
+    drawn->signatures = std::move(built->signatures);
+    drawn->amendments = std::move(built->amendments);
+    drawn->from_signed_content = true;
+    return drawn;
+  }
   return built;
 }
 

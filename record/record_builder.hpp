@@ -38,8 +38,14 @@ core::Result<std::int64_t> last_session(const std::string& journal, const std::s
 // The same on an open journal (tests, and the functions above).
 core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordOptions& options, core::TimePoint now);
+// A signed record whose content the journal no longer gives (its readings
+// pruned, say) is drawn from the content as signed (from_signed_content).
 core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::int64_t session,
                                           const RecordConfig& config, core::TimePoint now);
 std::vector<SessionSummary> list_sessions(journal::sqlite::Database& db, const std::string& bed = "");
+// The record as the journal gives it now, never drawn from a signature:
+// what vigild seals and what verification compares with the signed content.
+core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, std::int64_t session,
+                                                 const RecordConfig& config, core::TimePoint now);
 
 }  // namespace vigil::record

@@ -116,9 +116,7 @@ std::string record_html(const InfusionRecord& r) {
   std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
                   esc(record_title(r)) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
   for (const auto& m : record_marks(r)) s += "<div class=\"mark\">" + esc(m) + "</div>\n";
-  s += "<h1>" + esc(record_title(r)) + "</h1>\n<p class=\"meta\">Written " + esc(local_time(r.generated)) +
-       " from vigild's journal; it covers " + esc(local_time(r.from)) + " to " + esc(local_time(r.to)) +
-       ".</p>\n";
+  s += "<h1>" + esc(record_title(r)) + "</h1>\n<p class=\"meta\">" + esc(record_source(r)) + "</p>\n";
   s += items_html(summary_items(r));
   s += "<h2>Signature</h2>\n" + items_html(signature_items(r));
   s += table_html(amendment_table(r));

@@ -95,7 +95,10 @@ std::string signed_json(const InfusionRecord& r) {
          ", \"station\": " + json_string(a.station) + ", \"what\": " + json_string(a.what) +
          ", \"why\": " + json_string(a.why) + "}";
   }
-  return s + (r.amendments.empty() ? "]" : "\n  ]");
+  s += r.amendments.empty() ? "]" : "\n  ]";
+  // Not part of what is signed: they say where this copy came from.
+  s += ",\n  \"drawn_from_signed_content\": " + std::string{r.from_signed_content ? "true" : "false"};
+  return s + ",\n  \"pruned_before\": " + (r.pruned_before ? time(*r.pruned_before) : "null");
 }
 
 // The record's content; `full` adds when it was written and its

@@ -200,14 +200,35 @@ class Pages {
     cairo_text_extents(cr_, s.c_str(), &e);
     return e.x_advance;
   }
-  // Breaks at spaces; a word wider than the line stands on its own.
+  // How many bytes of `word` fit in `width`: whole UTF-8 characters, at least one.
+  std::size_t fitting(const std::string& word, double width) {
+    auto next = [&](std::size_t at) {
+      do ++at;
+      while (at < word.size() && (static_cast<unsigned char>(word[at]) & 0xC0) == 0x80);
+      return at;
+    };
+    std::size_t n = next(0);
+    while (n < word.size() && width_of(word.substr(0, next(n))) <= width) n = next(n);
+    return n;
+  }
+  // Breaks at spaces, and inside a word wider than the line.
   std::vector<std::string> wrap(const std::string& s, double width) {
     std::vector<std::string> lines;
     std::string line;
     std::size_t i = 0;
     while (i <= s.size()) {
       const auto space = std::min(s.find(' ', i), s.size());
-      const auto word = s.substr(i, space - i);
+      auto word = s.substr(i, space - i);
+      // A word wider than the column (a SHA-256) is broken where it must be,
+      // never drawn past the column and the page's edge.
+      while (width_of(word) > width) {
+        const auto n = fitting(word, width);
+        if (n >= word.size()) break;
+        if (!line.empty()) lines.push_back(line);
+        lines.push_back(word.substr(0, n));
+        line.clear();
+        word = word.substr(n);
+      }
       const auto tried = line.empty() ? word : line + " " + word;
       if (!line.empty() && width_of(tried) > width) {
         lines.push_back(line);
@@ -267,8 +288,7 @@ core::Result<std::string> record_pdf(const InfusionRecord& r) {
     std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr{cairo_create(surface.get()), &cairo_destroy};
     Pages pages{cr.get(), r};
     pages.heading(record_title(r));
-    pages.note("Written " + local_time(r.generated) + " from vigild's journal; it covers " +
-               local_time(r.from) + " to " + local_time(r.to) + ".");
+    pages.note(record_source(r));
     pages.items(summary_items(r));
     pages.heading("Signature");
     pages.items(signature_items(r));

@@ -61,7 +61,7 @@ std::string signed_by(const journal::RecordSignature& s) {
 
 core::Result<Seal> seal(journal::sqlite::Database& db, std::int64_t session, std::int64_t amendment,
                         const RecordConfig& config, core::TimePoint now) {
-  auto rec = build_record(db, session, config, now);
+  auto rec = record_from_journal(db, session, config, now);
   if (!rec) return rec.failure();
   const auto signature = journal::record_signature(db, session);
   Seal seal{session, amendment, {}, {}, {rec->session_id}};
@@ -134,11 +134,11 @@ core::Result<Verification> verify(journal::sqlite::Database& db, std::int64_t se
   }
   if (!v.is_signed) {
     // Not signed: still say whether the session exists at all.
-    if (auto rec = build_record(db, session, config, now); !rec) return rec.failure();
+    if (auto rec = record_from_journal(db, session, config, now); !rec) return rec.failure();
     v.lines.push_back("session " + std::to_string(session) + "'s record is not signed");
     return v;
   }
-  auto rec = build_record(db, session, config, now);
+  auto rec = record_from_journal(db, session, config, now);
   if (!rec) {
     v.lines.push_back("the record cannot be read from the journal now: " + rec.error());
     return v;

@@ -67,7 +67,40 @@ std::vector<std::string> record_marks(const InfusionRecord& r) {
   std::vector<std::string> v;
   if (r.drill) v.push_back("DRILL \u2014 simulated, not a patient");
   if (r.provisional) v.push_back("PROVISIONAL \u2014 the session is still open");
+  if (r.pruned_before)
+    v.push_back("PART PRUNED \u2014 the journal holds nothing before " + local_time(*r.pruned_before));
   return v;
+}
+
+namespace {
+
+constexpr const char* kNoLongerGiven =
+    "the journal no longer gives what was signed (its readings pruned or changed, or read with another "
+    "config than vigild's)";
+
+const journal::RecordSignature* record_signature(const InfusionRecord& r) {
+  for (const auto& s : r.signatures)
+    if (s.amendment == 0) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string record_source(const InfusionRecord& r) {
+  const std::string covers = "it covers " + local_time(r.from) + " to " + local_time(r.to) + ".";
+  const auto* s = record_signature(r);
+  if (!r.from_signed_content || !s)
+    return "Written " + local_time(r.generated) + " from vigild's journal; " + covers +
+           (r.pruned_before
+                ? " The journal's retention (retention_days) has pruned what was journalled before " +
+                      local_time(*r.pruned_before) +
+                      ": the patient's name and date of birth and the dose as entered (journalled "
+                      "with the commands), and the readings, alarms and events before then, are "
+                      "missing below."
+                : "");
+  return "Written " + local_time(r.generated) + ", drawn from the signed content of " + local_time(s->time) +
+         ", SHA-256 " + s->sha256 + ", because " + kNoLongerGiven + "; " + covers +
+         " The plots show the signed vital-signs table.";
 }
 
 Items summary_items(const InfusionRecord& r) {
@@ -198,8 +231,10 @@ Items signature_items(const InfusionRecord& r) {
     if (s.amendment != 0) continue;
     return {
         {"Signed", signature_text(s)},
-        {"Content", r.content_matches_signature
-                        ? "as signed: final; corrections are amendments, below"
+        {"Content", r.content_matches_signature ? "as signed: final; corrections are amendments, below"
+                    : r.from_signed_content
+                        ? "drawn from the signed content of " + local_time(s.time) + ", SHA-256 " + s.sha256 +
+                              ": " + kNoLongerGiven + "; final; corrections are amendments, below"
                         : "the journal no longer gives the content that was signed (its readings pruned, or "
                           "changed); the signed content is kept in the journal: vigil-ctl record verify"},
         {"Kept until", local_time(s.keep_until)}};

@@ -20,8 +20,12 @@ struct Table {
 using Items = std::vector<std::pair<std::string, std::string>>;
 
 std::string record_title(const InfusionRecord& r);  // "Infusion record: PAT-5, bed-1, session 12"
-// What marks every page: "DRILL — not a patient", "PROVISIONAL — the session is still open".
+// What marks every page: "DRILL — not a patient", "PROVISIONAL — the session is still open",
+// "PART PRUNED — …" when the journal's retention removed the record's start.
 std::vector<std::string> record_marks(const InfusionRecord& r);
+// "Written … from vigild's journal; it covers …", or that it was drawn
+// from the signed content of <time>, SHA-256 …
+std::string record_source(const InfusionRecord& r);
 Items summary_items(const InfusionRecord& r);   // who, where, drug, steps, baseline, duration
 Items response_items(const InfusionRecord& r);  // peak rises, time to peak, back within 10 %, HR, SpO₂
 Table checkpoint_table(const InfusionRecord& r);

@@ -23,7 +23,8 @@ port nobody serves, so nothing it journals falls in the record) takes the signat
 session's record, refuses a second one, takes an amendment and its
 signature, all through vigil-ctl; after it stops, `vigil-ctl record
 verify` finds the journal as signed and the PDF and JSON show the
-signature and the amendment beside the original. (vigild's refusals of bad notes, interventions
+signature and the amendment beside the original; without vigild's config
+(whose clinic name was signed) the record is drawn from its signed content. (vigild's refusals of bad notes, interventions
 and admissions are unit tests: tests/unit/daemon/infusion_course_test.cpp.)"""
 import json
 import os
@@ -258,6 +259,15 @@ bed {{ id: "bed-9" device {{ id: "mon" protocol: "masimo" tcp_connect: "127.0.0.
         for words in ("Signed by Dr A. Lee", "Amendments", "oxygen was 3 L/min, not 2", "nasal cannula 2 L/min"):
             check(words in flat, f"the signed PDF does not say {words!r}")
         check(digest[:32] in flat.replace(" ", ""), "the signed PDF shows the SHA-256")
+    # Without vigild's config the journal no longer gives what was signed (the
+    # clinic's name is part of it): the record is drawn from the signed content.
+    p = subprocess.run([VIGIL_CTL, "record", first, "--journal", journal, "-o", os.path.join(out, "drawn.json")],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0 and "drawn from its signed content" in p.stderr, f"drawn: {p.stderr}")
+    with open(os.path.join(out, "drawn.json")) as f:
+        drawn = json.load(f)
+    check(drawn["drawn_from_signed_content"] and drawn["clinic"] == "Harbour Street Clinic"
+          and drawn["response"] == r["response"] and len(drawn["amendments"]) == 1, f"drawn: {drawn['clinic']}")
 
 
 main.logs = logs

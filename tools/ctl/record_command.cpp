@@ -150,8 +150,9 @@ int RecordCommands::record() const {
   auto written = record::write_record(rec.value(), *format, output_);
   if (!written) return fail(written.error());
   std::cerr << "vigil-ctl record: session " << session << " (" << rec->patient_id << ", " << rec->bed << ")"
-            << (rec->drill ? ", DRILL" : "") << (rec->provisional ? ", provisional" : "") << ": wrote "
-            << output_ << " (" << written.value() << " bytes)\n";
+            << (rec->drill ? ", DRILL" : "") << (rec->provisional ? ", provisional" : "")
+            << (rec->from_signed_content ? ", drawn from its signed content" : "") << ": wrote " << output_
+            << " (" << written.value() << " bytes)\n";
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "record/record_builder.hpp"
 #include "record/record_formats.hpp"
 #include "record/record_text.hpp"
+#include "record/signed_content.hpp"
 #include "tests/unit/record/morning_journal.hpp"
 
 using namespace vigil;
@@ -122,4 +123,15 @@ TEST_CASE(
   const auto later = m.build(4);
   CHECK(later.identity_changes.empty());
   CHECK(record::record_json(later).find("identity_changes") == std::string::npos);
+}
+
+TEST_CASE("A record whose identity ADT changed reads back from its signed content exactly as signed") {
+  MergedVisits m;
+  const auto r = m.build(2);
+  const auto content = record::record_content(r);
+  auto back = record::record_from_content(content);
+  REQUIRE_MESSAGE(back.ok(), (back.ok() ? "" : back.error()));
+  CHECK(back->admitted_as == "TMP-77");
+  CHECK(back->identity_changes.size() == 2);
+  CHECK(record::record_content(*back) == content);
 }
