@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 
+#include "drivers/transport/read_pacer.hpp"
 #include "drivers/transport/stream.hpp"
 
 namespace vigil::drivers {
@@ -15,7 +16,9 @@ class AsioByteStream final : public ByteStream,
                              public std::enable_shared_from_this<AsioByteStream<AsioStream>> {
  public:
   AsioByteStream(AsioStream stream, std::string description)
-      : stream_{std::move(stream)}, description_{std::move(description)} {}
+      : stream_{std::move(stream)},
+        description_{std::move(description)},
+        pacer_{ReadPacer::of(static_cast<boost::asio::io_context&>(stream_.get_executor().context()))} {}
 
   void start(DataHandler on_data, ClosedHandler on_closed) override {
     on_data_ = std::move(on_data);
@@ -56,7 +59,12 @@ class AsioByteStream final : public ByteStream,
       return fail(ec == boost::asio::error::eof ? "end of stream (peer closed or device gone)"
                                                 : "read error: " + ec.message());
     on_data_(std::span<const std::uint8_t>(buffer_.data(), n));
-    if (open_) read();
+    if (!open_) return;
+    if (!cadence_.pace_after(n, buffer_.size(), std::chrono::steady_clock::now(), pacer_.period()))
+      return read();
+    pacer_.defer([weak = this->weak_from_this()] {
+      if (auto self = weak.lock(); self && self->open_) self->read();
+    });
   }
 
   void write_next() {
@@ -82,6 +90,8 @@ class AsioByteStream final : public ByteStream,
 
   AsioStream stream_;
   std::string description_;
+  ReadPacer& pacer_;
+  ReadCadence cadence_;
   std::array<std::uint8_t, 4096> buffer_{};
   std::deque<std::vector<std::uint8_t>> queue_;
   DataHandler on_data_;

@@ -1,0 +1,126 @@
+// Which links are read on the pacer's beat, and that a paced link still
+// loses no byte and keeps its order.
+#include "drivers/transport/read_pacer.hpp"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <string>
+
+#include "drivers/transport/stream.hpp"
+
+using namespace vigil::drivers;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr std::size_t kBuffer = 4096;
+constexpr auto kPeriod = 40ms;
+
+struct Link {
+  ReadCadence cadence;
+  ReadCadence::Time now{std::chrono::steady_clock::now()};
+  // Reads of `bytes`, `gap` apart; whether each one after them waits.
+  std::vector<bool> reads(int n, std::size_t bytes, std::chrono::nanoseconds gap) {
+    std::vector<bool> paced;
+    for (int i = 0; i < n; ++i) {
+      now += gap;
+      paced.push_back(cadence.pace_after(bytes, kBuffer, now, kPeriod));
+    }
+    return paced;
+  }
+};
+}  // namespace
+
+TEST_CASE("a line a second is always read at once, so its alarm is never held back") {
+  Link masimo;
+  for (bool paced : masimo.reads(60, 80, 1s)) CHECK_FALSE(paced);
+}
+
+TEST_CASE("a 75 Hz pleth stream is read on the beat from its fourth small read on") {
+  Link nonin;
+  const auto paced = nonin.reads(10, 5, 13333us);
+  CHECK(paced == std::vector<bool>{false, false, false, true, true, true, true, true, true, true});
+  // Read on the beat, three frames at a time, it stays paced.
+  for (bool p : nonin.reads(10, 15, kPeriod)) CHECK(p);
+}
+
+TEST_CASE("a line and the answer to it, in quick succession, are not a stream") {
+  Link masimo;
+  CHECK(masimo.reads(3, 80, 2ms) == std::vector<bool>{false, false, false});
+  CHECK(masimo.reads(1, 80, 1s) == std::vector<bool>{false});
+}
+
+TEST_CASE(
+    "a read that filled the buffer is followed at once (a flood is read flat out), and a pause ends a "
+    "stream") {
+  Link flood;
+  flood.reads(6, 5, 10ms);
+  CHECK(flood.reads(3, kBuffer, 1ms) == std::vector<bool>{false, false, false});
+  Link paused;
+  CHECK(paused.reads(6, 5, 10ms).back());
+  CHECK(paused.reads(1, 5, 2 * kPeriod) == std::vector<bool>{false});
+}
+
+TEST_CASE("without a period nothing is paced") {
+  ReadCadence c;
+  auto now = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) CHECK_FALSE(c.pace_after(5, kBuffer, now += 1ms, 0ns));
+}
+
+TEST_CASE("the pacer runs every waiting read together at its next beat, not before") {
+  boost::asio::io_context io;
+  auto& pacer = ReadPacer::of(io);
+  CHECK(&pacer == &ReadPacer::of(io));
+  int ran = 0;
+  pacer.defer([&] { ++ran; });
+  CHECK(ran == 1);  // no period: at once
+  pacer.set_period(kPeriod);
+  const auto start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point first;
+  bool second = false;
+  pacer.defer([&] { first = std::chrono::steady_clock::now(); });
+  pacer.defer([&] { second = true; });
+  CHECK(io.run_one_for(2s) == 1);  // one wake-up, the beat, for both
+  CHECK(first - start >= kPeriod);
+  CHECK(second);
+}
+
+TEST_CASE("a paced pty stream delivers every byte in order, a flood included") {
+  boost::asio::io_context io;
+  ReadPacer::of(io).set_period(5ms);
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(master >= 0);
+  REQUIRE(::grantpt(master) == 0);
+  REQUIRE(::unlockpt(master) == 0);
+  const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(slave >= 0);
+  ::fcntl(slave, F_SETFL, O_NONBLOCK);
+  auto stream = make_byte_stream_from_fd(io, master, "pty");
+  std::string got;
+  stream->start([&](std::span<const std::uint8_t> b) { got.append(b.begin(), b.end()); },
+                [](const std::string&) {});
+  // Small frames, 1 ms apart (a stream), then 64 kB at once (a flood).
+  std::string sent;
+  for (int i = 0; i < 40; ++i) {
+    const std::string frame = "f" + std::to_string(100 + i) + ";";
+    REQUIRE(::write(slave, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size()));
+    sent += frame;
+    io.run_for(1ms);
+  }
+  std::string flood(64 * 1024, 'x');
+  for (std::size_t i = 0; i < flood.size(); ++i) flood[i] = static_cast<char>('a' + i % 26);
+  std::size_t written = 0;
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (written < flood.size() && std::chrono::steady_clock::now() < give_up) {
+    const auto n = ::write(slave, flood.data() + written, flood.size() - written);
+    if (n > 0) written += static_cast<std::size_t>(n);
+    io.run_for(1ms);
+  }
+  sent += flood;
+  while (got.size() < sent.size() && std::chrono::steady_clock::now() < give_up) io.run_for(5ms);
+  CHECK(got == sent);
+  stream->close();
+  ::close(slave);
+}
