@@ -7,7 +7,9 @@
 // 128 beds. A link that has kept sending small pieces (a streak of reads,
 // each soon after the one before) is read again at the pacer's next beat,
 // with every other such link, instead of at once: a few frames per read,
-// one wake-up for the ward. What a link streams is timed by the device's own
+// one wake-up for the ward. Meanwhile a serial line leaves the reactor, so
+// its frames do not wake the core either (asio_stream.hpp); a TCP link is
+// never paced. What a link streams is timed by the device's own
 // clock where it has one (`daemon/device_clock_anchor.hpp`), so pacing moves
 // no beat; its readings reach the rules up to one period later.
 //

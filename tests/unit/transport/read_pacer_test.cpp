@@ -4,9 +4,12 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <memory>
 #include <string>
 
 #include "drivers/transport/stream.hpp"
@@ -87,40 +90,108 @@ TEST_CASE("the pacer runs every waiting read together at its next beat, not befo
   CHECK(second);
 }
 
-TEST_CASE("a paced pty stream delivers every byte in order, a flood included") {
+namespace {
+// A pty pair: the stream reads the master, the test plays the device on the
+// other end.
+struct PtyLink {
   boost::asio::io_context io;
-  ReadPacer::of(io).set_period(5ms);
-  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  REQUIRE(master >= 0);
-  REQUIRE(::grantpt(master) == 0);
-  REQUIRE(::unlockpt(master) == 0);
-  const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-  REQUIRE(slave >= 0);
-  ::fcntl(slave, F_SETFL, O_NONBLOCK);
-  auto stream = make_byte_stream_from_fd(io, master, "pty");
+  int device = -1;
+  std::unique_ptr<ByteStream> stream;
   std::string got;
-  stream->start([&](std::span<const std::uint8_t> b) { got.append(b.begin(), b.end()); },
-                [](const std::string&) {});
-  // Small frames, 1 ms apart (a stream), then 64 kB at once (a flood).
-  std::string sent;
-  for (int i = 0; i < 40; ++i) {
-    const std::string frame = "f" + std::to_string(100 + i) + ";";
-    REQUIRE(::write(slave, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size()));
-    sent += frame;
-    io.run_for(1ms);
+  std::string closed;
+  bool acknowledge = false;  // answers every read, as a polled protocol does
+  explicit PtyLink(std::chrono::nanoseconds period) {
+    ReadPacer::of(io).set_period(period);
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    REQUIRE(master >= 0);
+    REQUIRE(::grantpt(master) == 0);
+    REQUIRE(::unlockpt(master) == 0);
+    device = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+    REQUIRE(device >= 0);
+    termios raw{};
+    REQUIRE(::tcgetattr(device, &raw) == 0);
+    ::cfmakeraw(&raw);
+    REQUIRE(::tcsetattr(device, TCSANOW, &raw) == 0);
+    stream = make_byte_stream_from_fd(io, master, "pty");
+    stream->start(
+        [&](std::span<const std::uint8_t> b) {
+          got.append(b.begin(), b.end());
+          if (acknowledge) stream->write({'k'});
+        },
+        [&](const std::string& why) { closed = why; });
   }
+  ~PtyLink() {
+    stream->close();
+    if (device >= 0) ::close(device);
+  }
+  // Small frames 1 ms apart: a stream the pacer takes.
+  std::string stream_frames(int n) {
+    std::string sent;
+    for (int i = 0; i < n; ++i) {
+      const std::string frame = "f" + std::to_string(100 + i) + ";";
+      REQUIRE(::write(device, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size()));
+      sent += frame;
+      io.run_for(1ms);
+    }
+    return sent;
+  }
+  template <class Done>
+  void run_until(Done done) {
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < give_up) io.run_for(2ms);
+  }
+};
+}  // namespace
+
+TEST_CASE("a paced pty stream delivers every byte in order, a flood included") {
+  PtyLink link{5ms};
+  std::string sent = link.stream_frames(40);
   std::string flood(64 * 1024, 'x');
   for (std::size_t i = 0; i < flood.size(); ++i) flood[i] = static_cast<char>('a' + i % 26);
   std::size_t written = 0;
   const auto give_up = std::chrono::steady_clock::now() + 10s;
   while (written < flood.size() && std::chrono::steady_clock::now() < give_up) {
-    const auto n = ::write(slave, flood.data() + written, flood.size() - written);
+    const auto n = ::write(link.device, flood.data() + written, flood.size() - written);
     if (n > 0) written += static_cast<std::size_t>(n);
-    io.run_for(1ms);
+    link.io.run_for(1ms);
   }
   sent += flood;
-  while (got.size() < sent.size() && std::chrono::steady_clock::now() < give_up) io.run_for(5ms);
-  CHECK(got == sent);
-  stream->close();
-  ::close(slave);
+  link.run_until([&] { return link.got.size() >= sent.size(); });
+  CHECK(link.got == sent);
+  CHECK(link.closed.empty());
+}
+
+TEST_CASE("a paced stream still writes to its device, and still reports that the device went away") {
+  PtyLink link{5ms};
+  const std::string sent = link.stream_frames(20);
+  link.stream->write({'p', 'o', 'l', 'l'});
+  std::string answer;
+  link.run_until([&] {
+    char buf[16];
+    const auto n = ::read(link.device, buf, sizeof buf);
+    if (n > 0) answer.append(buf, static_cast<std::size_t>(n));
+    return answer.size() >= 4;
+  });
+  CHECK(answer == "poll");
+  const std::string more = link.stream_frames(20);
+  link.run_until([&] { return link.got.size() >= sent.size() + more.size(); });
+  CHECK(link.got == sent + more);
+  ::close(link.device);
+  link.device = -1;
+  link.run_until([&] { return !link.closed.empty(); });
+  CHECK_FALSE(link.closed.empty());
+}
+
+TEST_CASE("a link that answers every read it is given loses no byte while paced") {
+  PtyLink link{5ms};
+  link.acknowledge = true;
+  const std::string sent = link.stream_frames(60);
+  link.run_until([&] { return link.got.size() >= sent.size(); });
+  CHECK(link.got == sent);
+  char buf[256];
+  const auto acks = ::read(link.device, buf, sizeof buf);
+  CHECK(acks > 0);
+  CHECK(std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(acks, 0))).find_first_not_of('k') ==
+        std::string::npos);
+  CHECK(link.closed.empty());
 }
