@@ -81,7 +81,7 @@ class AsioByteStream final : public ByteStream,
                                                 : "read error: " + ec.message());
     on_data_(std::span<const std::uint8_t>(buffer_.data(), n));
     if (!open_) return;
-    if (!cadence_.pace_after(n, buffer_.size(), std::chrono::steady_clock::now(), pacer_.period()))
+    if (!cadence_.pace_after(n, std::chrono::steady_clock::now(), pacer_.period()))
       return paced_fd_ < 0 || back_to_reactor() ? read() : void();
     // Leaving the reactor would cancel a read or write under way.
     if (paced_fd_ < 0 && (reading_ || !queue_.empty() || !leave_reactor())) return read();

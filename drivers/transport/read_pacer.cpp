@@ -2,11 +2,10 @@
 
 namespace vigil::drivers {
 
-bool ReadCadence::pace_after(std::size_t bytes, std::size_t capacity, Time now,
-                             std::chrono::nanoseconds period) {
+bool ReadCadence::pace_after(std::size_t bytes, Time now, std::chrono::nanoseconds period) {
   const bool soon = last_ != Time{} && now - last_ < 2 * period;
   last_ = now;
-  if (period <= std::chrono::nanoseconds::zero() || bytes >= capacity) {
+  if (period <= std::chrono::nanoseconds::zero() || bytes > kSmall) {
     streak_ = 0;
     return false;
   }

@@ -15,8 +15,9 @@
 //
 // A link that speaks once a second (a Masimo line, an HL7 message) never
 // builds a streak, so its reads, and the alarms they carry, are never
-// delayed; nor is a read that filled the buffer (more is waiting: a flood is
-// read flat out). With no period set (the default) every read is at once.
+// delayed; nor is a read of more than a few frames (data coming faster than
+// any pleth stream sends it: a flood is read flat out, as before). With no
+// period set (the default) every read is at once.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -35,8 +36,11 @@ class ReadCadence {
   // link a streaming one: more than a line and its answer, fewer than a
   // pleth stream sends in a tenth of a second.
   static constexpr int kStreak = 4;
+  // A read of more bytes ends a streak: a 75 Hz oximeter's 40 ms is 15
+  // bytes, a 9600-baud line's 40 bytes; a flood brings kilobytes a read.
+  static constexpr std::size_t kSmall = 256;
 
-  bool pace_after(std::size_t bytes, std::size_t capacity, Time now, std::chrono::nanoseconds period);
+  bool pace_after(std::size_t bytes, Time now, std::chrono::nanoseconds period);
 
  private:
   Time last_{};

@@ -18,7 +18,6 @@ using namespace vigil::drivers;
 using namespace std::chrono_literals;
 
 namespace {
-constexpr std::size_t kBuffer = 4096;
 constexpr auto kPeriod = 40ms;
 
 struct Link {
@@ -29,7 +28,7 @@ struct Link {
     std::vector<bool> paced;
     for (int i = 0; i < n; ++i) {
       now += gap;
-      paced.push_back(cadence.pace_after(bytes, kBuffer, now, kPeriod));
+      paced.push_back(cadence.pace_after(bytes, now, kPeriod));
     }
     return paced;
   }
@@ -56,11 +55,12 @@ TEST_CASE("a line and the answer to it, in quick succession, are not a stream") 
 }
 
 TEST_CASE(
-    "a read that filled the buffer is followed at once (a flood is read flat out), and a pause ends a "
+    "a read of more than a few frames is followed at once (a flood is read flat out), and a pause ends a "
     "stream") {
   Link flood;
-  flood.reads(6, 5, 10ms);
-  CHECK(flood.reads(3, kBuffer, 1ms) == std::vector<bool>{false, false, false});
+  CHECK(flood.reads(6, 5, 10ms).back());
+  CHECK(flood.reads(3, 1000, 1ms) == std::vector<bool>{false, false, false});
+  CHECK(flood.reads(1, ReadCadence::kSmall + 1, 1ms) == std::vector<bool>{false});
   Link paused;
   CHECK(paused.reads(6, 5, 10ms).back());
   CHECK(paused.reads(1, 5, 2 * kPeriod) == std::vector<bool>{false});
@@ -69,7 +69,7 @@ TEST_CASE(
 TEST_CASE("without a period nothing is paced") {
   ReadCadence c;
   auto now = std::chrono::steady_clock::now();
-  for (int i = 0; i < 20; ++i) CHECK_FALSE(c.pace_after(5, kBuffer, now += 1ms, 0ns));
+  for (int i = 0; i < 20; ++i) CHECK_FALSE(c.pace_after(5, now += 1ms, 0ns));
 }
 
 TEST_CASE("the pacer runs every waiting read together at its next beat, not before") {
