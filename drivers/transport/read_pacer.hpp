@@ -15,8 +15,8 @@
 //
 // A link that speaks once a second (a Masimo line, an HL7 message) never
 // builds a streak, so its reads, and the alarms they carry, are never
-// delayed; nor is a read of more than a few frames (data coming faster than
-// any pleth stream sends it: a flood is read flat out, as before). With no
+// delayed, nor are whole lines sent in quick succession; nor is a read of
+// more than a few frames (a flood is read flat out, as before). With no
 // period set (the default) every read is at once.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,8 +37,10 @@ class ReadCadence {
   // pleth stream sends in a tenth of a second.
   static constexpr int kStreak = 4;
   // A read of more bytes ends a streak: a 75 Hz oximeter's 40 ms is 15
-  // bytes, a 9600-baud line's 40 bytes; a flood brings kilobytes a read.
-  static constexpr std::size_t kSmall = 256;
+  // bytes, while a line-based monitor's shortest line (a Masimo's, 65 bytes)
+  // is more, so such a monitor sending lines in quick succession is still
+  // read at once; a flood brings kilobytes a read.
+  static constexpr std::size_t kSmall = 48;
 
   bool pace_after(std::size_t bytes, Time now, std::chrono::nanoseconds period);
 
