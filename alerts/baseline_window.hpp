@@ -3,6 +3,7 @@
 // the last window before the infusion starts (one cuff reading, or a minute
 // of a streamed value, is enough for a metric), with any values staff
 // entered over them. Rise rules compare with it.
+#include <array>
 #include <deque>
 #include <map>
 #include <string>
@@ -20,29 +21,30 @@ struct Baseline {
 
 class BaselineWindow {
  public:
+  // The metrics a baseline is taken of; the window keeps no other.
+  static constexpr std::array kMetrics{core::Metric::nibp_systolic, core::Metric::nibp_diastolic,
+                                       core::Metric::nibp_mean,     core::Metric::heart_rate,
+                                       core::Metric::pulse_rate,    core::Metric::spo2};
+
   explicit BaselineWindow(core::Duration window) : window_{window} {}
 
   // Values must come in time order; those older than the window go. Of one
-  // metric, at most one value per kMinSpacing is kept (see add()).
+  // metric, at most one value per second of the clock is kept (see add()).
   void add(core::Metric metric, double value, core::TimePoint time);
   void clear() {
-    samples_.clear();
-    last_kept_.clear();
+    for (auto& s : series_) s.clear();
   }
-  std::size_t size() const { return samples_.size(); }
+  std::size_t size() const;
   Baseline take(core::TimePoint start, const std::map<core::Metric, double>& entered) const;
   core::Duration window() const { return window_; }
 
  private:
   struct Sample {
-    core::Metric metric;
     double value;
     core::TimePoint time;
   };
-  static constexpr core::Duration kMinSpacing = std::chrono::milliseconds{200};
   core::Duration window_;
-  std::deque<Sample> samples_;
-  std::map<core::Metric, core::TimePoint> last_kept_;
+  std::array<std::deque<Sample>, kMetrics.size()> series_;  // in kMetrics' order
 };
 
 // "Pulse 72, SpO₂ 97", or "none".

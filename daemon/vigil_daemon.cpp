@@ -11,6 +11,7 @@
 
 #include "core/curve_keys.hpp"
 #include "daemon/config_loader.hpp"
+#include "drivers/transport/read_pacer.hpp"
 #include "journal/journal_state.hpp"
 
 namespace vigil::daemon {
@@ -19,6 +20,10 @@ namespace {
 // clock ticks as often per simulated second); well under every condition
 // delay and staleness limit it serves.
 constexpr std::chrono::milliseconds kTick{250};
+// A link that streams small pieces is read on one ward-wide beat this often
+// (on the clock, like the tick): a 75 Hz pleth stream three frames a read,
+// and at most this much later than it came (drivers/transport/read_pacer.hpp).
+constexpr std::chrono::milliseconds kReadPace{40};
 // After a restart, what was restored waits this long before it is published:
 // ZeroMQ subscribers reconnect every 100 ms, so those connected before the
 // restart are back and hear the RESTORED alarms as they go out.
@@ -134,6 +139,7 @@ void VigilDaemon::start() {
   }
   const core::Duration window =
       std::chrono::seconds{config_.baseline_window_s() ? config_.baseline_window_s() : 600};
+  drivers::ReadPacer::of(io_).set_period(core::real_wait(kReadPace, clock_));
   bool restored = false;
   for (const auto& bed : config_.bed()) {
     auto profile = profile_for(bed);

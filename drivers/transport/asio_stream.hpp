@@ -1,11 +1,18 @@
 #pragma once
-// One read loop for every Asio stream type (serial_port, stream_descriptor,
-// tcp::socket), so the transports differ only in how they open.
+// One read loop for every Asio stream type (stream_descriptor for serial
+// lines, tcp::socket), so the transports differ only in how they open.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <deque>
 #include <memory>
+#include <type_traits>
 
+#include "drivers/transport/read_pacer.hpp"
 #include "drivers/transport/stream.hpp"
 
 namespace vigil::drivers {
@@ -15,7 +22,9 @@ class AsioByteStream final : public ByteStream,
                              public std::enable_shared_from_this<AsioByteStream<AsioStream>> {
  public:
   AsioByteStream(AsioStream stream, std::string description)
-      : stream_{std::move(stream)}, description_{std::move(description)} {}
+      : stream_{std::move(stream)},
+        description_{std::move(description)},
+        pacer_{ReadPacer::of(static_cast<boost::asio::io_context&>(stream_.get_executor().context()))} {}
 
   void start(DataHandler on_data, ClosedHandler on_closed) override {
     on_data_ = std::move(on_data);
@@ -25,6 +34,12 @@ class AsioByteStream final : public ByteStream,
 
   void write(std::vector<std::uint8_t> bytes) override {
     if (!open_ || bytes.empty()) return;
+    // A paced link that is written to (a poll) goes back to being read as
+    // its data comes, for the answer; a streak paces it again.
+    if (paced_fd_ >= 0) {
+      if (!back_to_reactor()) return;
+      read();
+    }
     queue_.push_back(std::move(bytes));
     if (queue_.size() == 1) write_next();
   }
@@ -34,6 +49,8 @@ class AsioByteStream final : public ByteStream,
     open_ = false;
     boost::system::error_code ignored;
     stream_.close(ignored);
+    if (paced_fd_ >= 0) ::close(paced_fd_);
+    paced_fd_ = -1;
   }
 
   std::string describe() const override { return description_; }
@@ -42,11 +59,18 @@ class AsioByteStream final : public ByteStream,
  private:
   // The handlers hold a weak reference: a stream closed and destroyed by its
   // owner must not call back into it.
+  // At most one read is under way: a write to a paced link may already have
+  // started the next.
   void read() {
+    if (reading_) return;
+    reading_ = true;
     auto weak = this->weak_from_this();
     stream_.async_read_some(boost::asio::buffer(buffer_),
                             [weak](boost::system::error_code ec, std::size_t n) {
-                              if (auto self = weak.lock()) self->on_read(ec, n);
+                              if (auto self = weak.lock()) {
+                                self->reading_ = false;
+                                self->on_read(ec, n);
+                              }
                             });
   }
 
@@ -56,7 +80,63 @@ class AsioByteStream final : public ByteStream,
       return fail(ec == boost::asio::error::eof ? "end of stream (peer closed or device gone)"
                                                 : "read error: " + ec.message());
     on_data_(std::span<const std::uint8_t>(buffer_.data(), n));
-    if (open_) read();
+    if (!open_) return;
+    if (!cadence_.pace_after(n, std::chrono::steady_clock::now(), pacer_.period()))
+      return paced_fd_ < 0 || back_to_reactor() ? read() : void();
+    // Leaving the reactor would cancel a read or write under way.
+    if (paced_fd_ < 0 && (reading_ || !queue_.empty() || !leave_reactor())) return read();
+    read_on_beat();
+  }
+
+  // A paced link is taken out of the reactor: left in, every frame that
+  // arrives would still wake the core, though nothing reads it until the
+  // beat. Only a descriptor (a serial line, a pty) is; a TCP link stays
+  // with the reactor and is read as it comes.
+  bool leave_reactor() {
+    if constexpr (std::is_same_v<AsioStream, boost::asio::posix::stream_descriptor>) {
+      const int fd = stream_.release();
+      if (fd < 0) return false;
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+      paced_fd_ = fd;
+      return true;
+    } else {
+      return false;
+    }
+  }
+
+  bool back_to_reactor() {
+    if constexpr (std::is_same_v<AsioStream, boost::asio::posix::stream_descriptor>) {
+      boost::system::error_code ec;
+      stream_.assign(paced_fd_, ec);
+      if (ec) ::close(paced_fd_);
+      paced_fd_ = -1;
+      empty_beats_ = 0;
+      if (ec) fail("cannot watch the line again: " + ec.message());
+      return !ec;
+    } else {
+      return true;
+    }
+  }
+
+  void read_on_beat() {
+    pacer_.defer([weak = this->weak_from_this()] {
+      if (auto self = weak.lock(); self && self->open_ && self->paced_fd_ >= 0) self->paced_read();
+    });
+  }
+
+  // On the beat, what has come since is read at once. A link with nothing
+  // new waits one more beat, as its next frame is due within it; twice
+  // nothing, and it goes back to waiting for its data in the reactor, like
+  // a quiet link. The end of the stream and errors are left to the
+  // reactor's read, which reports them as always.
+  void paced_read() {
+    const auto n = ::read(paced_fd_, buffer_.data(), buffer_.size());
+    if (n > 0) {
+      empty_beats_ = 0;
+      return on_read({}, static_cast<std::size_t>(n));
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && ++empty_beats_ < 2) return read_on_beat();
+    if (back_to_reactor()) read();
   }
 
   void write_next() {
@@ -82,6 +162,11 @@ class AsioByteStream final : public ByteStream,
 
   AsioStream stream_;
   std::string description_;
+  ReadPacer& pacer_;
+  ReadCadence cadence_;
+  bool reading_ = false;
+  int paced_fd_ = -1;  // taken from the reactor while the link is paced
+  int empty_beats_ = 0;
   std::array<std::uint8_t, 4096> buffer_{};
   std::deque<std::vector<std::uint8_t>> queue_;
   DataHandler on_data_;

@@ -48,7 +48,11 @@ core::Result<std::unique_ptr<ByteStream>> open_with_asio(asio::io_context& io, c
   port.set_option(base::stop_bits(base::stop_bits::one), ec);
   port.set_option(
       base::flow_control(settings.rts_cts ? base::flow_control::hardware : base::flow_control::none), ec);
-  return make_byte_stream(std::move(port), path);
+  // Read as a descriptor, as a libserialport port is, so that a paced line
+  // can leave the reactor (asio_stream.hpp).
+  const int dup_fd = fcntl(port.native_handle(), F_DUPFD_CLOEXEC, 0);
+  if (dup_fd < 0) return core::Error{"cannot duplicate the descriptor of " + path};
+  return make_byte_stream(asio::posix::stream_descriptor{io, dup_fd}, path);
 }
 
 // libserialport configures the port; Asio then reads a duplicate of its file
