@@ -8,13 +8,17 @@ namespace vigil::validate {
 
 namespace {
 
-constexpr std::size_t kParams = 5;
+constexpr std::size_t kParams = 6;
 using Vector = std::array<double, kParams>;
 using Matrix = std::array<Vector, kParams>;
 
 Vector inputs(const alerts::AfFeatures& f) {
-  return {std::log(std::max(f.pattern_irregularity, 1e-3)), std::log(std::max(f.residual_irregularity, 1e-3)),
-          f.unexplained_transitions, 1.0, f.entropy};
+  return {std::log(std::max(f.pattern_irregularity, 1e-3)),
+          std::log(std::max(f.residual_irregularity, 1e-3)),
+          f.unexplained_transitions,
+          1.0,
+          f.entropy,
+          f.memory};
 }
 
 // Solves a x = b for the small symmetric positive definite system.
@@ -91,7 +95,7 @@ alerts::AfModel fit_af_model(const std::vector<const LabelledFeatures*>& trainin
     }
     if (change < 1e-6) break;
   }
-  return {beta[0], beta[1], beta[2], beta[3], beta[4]};
+  return {beta[0], beta[1], beta[2], beta[3], beta[4], beta[5]};
 }
 
 double fit_p_wave_veto(const std::vector<const LabelledFeatures*>& training, const alerts::AfModel& model,
