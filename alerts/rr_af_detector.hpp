@@ -34,9 +34,9 @@
 //       by alike ones (the entropy's chance) than any two intervals of the
 //       window are alike at all; 0 when not more often. AF's intervals are
 //       independent of their predecessors, so the two chances agree (0); a
-//       rhythm with memory (atrial ectopy with its fixed coupling, bigeminy,
-//       a breathing swing) makes like follow like more often than the
-//       spread of its intervals explains. The entropy alone cannot tell:
+//       rhythm with memory (atrial ectopy with its fixed coupling,
+//       bigeminy) makes like follow like more often than the spread of its
+//       intervals explains. The entropy alone cannot tell:
 //       a widely spread window has few alike pairs of any kind.
 //  - The features are combined by a logistic model whose six weights are
 //    fitted on the MIT-BIH AF database records and reported with
