@@ -66,7 +66,7 @@ struct Scratch {
   std::vector<unsigned char> usable;  // bytes, not std::vector<bool>'s bits: read in the O(n^2) loops
   std::vector<unsigned char> drop;
   std::vector<double> rr;            // assess()'s window, oldest first
-  std::vector<unsigned char> alike;  // recurrence: intervals i and i + 1 both usable
+  std::vector<unsigned char> alike;  // sample_entropy: intervals i and i + 1 both usable
 };
 
 Scratch& scratch() {
@@ -145,11 +145,6 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
   return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
 }
 
-struct Recurrence {
-  double entropy;
-  double memory;
-};
-
 // Sample entropy (m = 1; Richman & Moorman 2000, as used for AF by Lake &
 // Moorman 2011) of the window: -ln of the chance that two intervals alike
 // (within kEntropyTolerance of the median, plus the timing noise) are
@@ -160,20 +155,14 @@ struct Recurrence {
 // estimated as (a + kEntropyPrior) / (b + 1), so that a window where no two
 // intervals are alike (b = 0: as irregular as it gets) scores like AF
 // instead of an undefined 0/0.
-// The entropy alone mixes memory with spread: a window of widely spread
-// intervals has few alike pairs, so alike ones rarely follow alike ones even
-// if every interval depends on the one before. Memory compares the
-// conditional chance with the unconditional one (the share of all pairs of
-// usable intervals that are alike, estimated the same way): for intervals
-// independent of their predecessors (AF) the two agree and memory is 0.
-Recurrence recurrence(const Window& w) {
+double sample_entropy(const Window& w) {
   const double r = kEntropyTolerance * w.median + w.noise;
   const std::size_t n = w.rr.size();
-  if (n < 2) return {-std::log(kEntropyPrior), 0.0};
+  if (n < 2) return -std::log(kEntropyPrior);
   auto& pair = scratch().alike;
   pair.resize(n - 1);
   for (std::size_t i = 0; i + 1 < n; ++i) pair[i] = w.usable[i] & w.usable[i + 1];
-  // Counted without branches: about 1000 pairs on every beat.
+  // Counted without branches: about 500 pairs on every beat.
   std::size_t a = 0, b = 0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
     if (!pair[i]) continue;
@@ -183,19 +172,7 @@ Recurrence recurrence(const Window& w) {
       a += both & static_cast<unsigned>(std::abs(w.rr[i + 1] - w.rr[j + 1]) <= r);
     }
   }
-  std::size_t alike = 0, compared = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!w.usable[i]) continue;
-    for (std::size_t j = i + 1; j < n; ++j) {
-      compared += w.usable[j];
-      alike += w.usable[j] & static_cast<unsigned>(std::abs(w.rr[i] - w.rr[j]) <= r);
-    }
-  }
-  auto chance = [](std::size_t hits, std::size_t tries) {
-    return (static_cast<double>(hits) + kEntropyPrior) / (static_cast<double>(tries) + 1);
-  };
-  const double conditional = chance(a, b), unconditional = chance(alike, compared);
-  return {-std::log(conditional), std::max(0.0, std::log(conditional / unconditional))};
+  return -std::log((static_cast<double>(a) + kEntropyPrior) / (static_cast<double>(b) + 1));
 }
 
 // R^2 of the least-squares prediction x[i] ~ a1 x[i-1] + a2 x[i-2] over the
@@ -231,15 +208,8 @@ double predictability(const Window& w) {
 }
 
 AfFeatures window_features(const Window& w, double pattern, const AfDetectorConfig& c) {
-  const Recurrence rec = recurrence(w);
-  AfFeatures f;
-  f.pattern_irregularity = pattern;
-  f.residual_irregularity = residual_irregularity(w, c);
-  f.unexplained_transitions = unexplained_transitions(w, c);
-  f.entropy = rec.entropy;
-  f.memory = rec.memory;
-  f.predictability = predictability(w);
-  return f;
+  return {pattern, residual_irregularity(w, c), unexplained_transitions(w, c), sample_entropy(w),
+          predictability(w)};
 }
 
 }  // namespace
@@ -314,7 +284,7 @@ AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const s
 double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
   const double z = m.bias + m.pattern * std::log(std::max(f.pattern_irregularity, kLogFloor)) +
                    m.residual * std::log(std::max(f.residual_irregularity, kLogFloor)) +
-                   m.unexplained * f.unexplained_transitions + m.entropy * f.entropy + m.memory * f.memory;
+                   m.unexplained * f.unexplained_transitions + m.entropy * f.entropy;
   return 1.0 / (1.0 + std::exp(-z));
 }
 

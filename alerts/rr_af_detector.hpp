@@ -7,7 +7,7 @@
 //  - AF is an irregularly irregular ventricular response; sinus rhythm with
 //    ectopic beats is irregular in a *patterned* way (short-long pairs,
 //    bigeminy, trigeminy, repeating couplets) around one dominant interval.
-//    Five window features tell them apart:
+//    Four window features tell them apart:
 //    1. pattern irregularity: for lags 1..6, the 30th percentile of
 //       |RR[i] - RR[i-lag]| over the window, divided by the median RR; the
 //       smallest over the lags. Any rhythm that repeats with a period up to 6
@@ -30,15 +30,7 @@
 //       intervals do not (Lake & Moorman 2011's COSEn, on a 16-beat window).
 //       It took a third of the false AF episodes off the AF database (297 ->
 //       204) at the same sensitivity, leave-one-record-out.
-//    5. memory: ln of how much more often two alike intervals are followed
-//       by alike ones (the entropy's chance) than any two intervals of the
-//       window are alike at all; 0 when not more often. AF's intervals are
-//       independent of their predecessors, so the two chances agree (0); a
-//       rhythm with memory (atrial ectopy with its fixed coupling,
-//       bigeminy) makes like follow like more often than the spread of its
-//       intervals explains. The entropy alone cannot tell:
-//       a widely spread window has few alike pairs of any kind.
-//  - The features are combined by a logistic model whose six weights are
+//  - The features are combined by a logistic model whose five weights are
 //    fitted on the MIT-BIH AF database records and reported with
 //    leave-one-record-out cross-validation (`vigil-validate af
 //    --cross-validate`); the probability is the "AF evidence".
@@ -65,7 +57,6 @@ struct AfFeatures {
   double residual_irregularity = 0;    // feature 2, fraction of the median RR
   double unexplained_transitions = 0;  // feature 3, fraction of successive pairs
   double entropy = 0;                  // feature 4, sample entropy of the intervals
-  double memory = 0;                   // feature 5, ln(conditional / unconditional chance) >= 0
   // How much of the window's RR variance a two-beat linear prediction
   // explains (R^2 of an AR(2) fit, 0-1). Breathing-paced sinus arrhythmia
   // is a sampled sine wave, which AR(2) predicts exactly; bigeminy and other
@@ -76,14 +67,13 @@ struct AfFeatures {
 };
 
 // Logistic weights on the natural logarithms of features 1 and 2 and on
-// features 3, 4 and 5 (see rr_af_model.cpp for the provenance of the defaults).
+// features 3 and 4 (see rr_af_model.cpp for the provenance of the defaults).
 struct AfModel {
   double pattern = 0;
   double residual = 0;
   double unexplained = 0;
   double bias = 0;
   double entropy = 0;
-  double memory = 0;
 };
 AfModel default_af_model();
 

@@ -10,9 +10,9 @@ namespace vigil::alerts {
 // (class-balanced logistic regression; docs/rhythm.md), which ends by saying
 // whether its weights are these. Leave-one-record-out
 // cross-validation of this procedure is what docs/rhythm.md reports.
-// Order: pattern, residual, unexplained, bias, entropy, memory.
+// Order: pattern, residual, unexplained, bias, entropy.
 AfModel default_af_model() {
-  return {0.728184, 0.222293, 6.824475, -0.641457, 2.274377, -1.251125};
+  return {0.496176, 0.233625, 5.372453, -2.264042, 2.948907};
 }
 
 }  // namespace vigil::alerts

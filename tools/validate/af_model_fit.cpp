@@ -8,17 +8,13 @@ namespace vigil::validate {
 
 namespace {
 
-constexpr std::size_t kParams = 6;
+constexpr std::size_t kParams = 5;
 using Vector = std::array<double, kParams>;
 using Matrix = std::array<Vector, kParams>;
 
 Vector inputs(const alerts::AfFeatures& f) {
-  return {std::log(std::max(f.pattern_irregularity, 1e-3)),
-          std::log(std::max(f.residual_irregularity, 1e-3)),
-          f.unexplained_transitions,
-          1.0,
-          f.entropy,
-          f.memory};
+  return {std::log(std::max(f.pattern_irregularity, 1e-3)), std::log(std::max(f.residual_irregularity, 1e-3)),
+          f.unexplained_transitions, 1.0, f.entropy};
 }
 
 // Solves a x = b for the small symmetric positive definite system.
@@ -95,7 +91,7 @@ alerts::AfModel fit_af_model(const std::vector<const LabelledFeatures*>& trainin
     }
     if (change < 1e-6) break;
   }
-  return {beta[0], beta[1], beta[2], beta[3], beta[4], beta[5]};
+  return {beta[0], beta[1], beta[2], beta[3], beta[4]};
 }
 
 double fit_p_wave_veto(const std::vector<const LabelledFeatures*>& training, const alerts::AfModel& model,

@@ -1,5 +1,5 @@
 #pragma once
-// Fitting the AF detector's six logistic weights on annotated records, and
+// Fitting the AF detector's five logistic weights on annotated records, and
 // the leave-one-record-out cross-validation that reports how the detector
 // does on a record it was not fitted on.
 //

@@ -161,7 +161,7 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
                      << static_cast<int>(state.unavailable) << ',' << call << ','
                      << (i < record.qrs_correlation.size() ? record.qrs_correlation[i] : -9) << ','
                      << (i < record.qrs_width_ms.size() ? record.qrs_width_ms[i] : -9) << ','
-                     << state.p_wave_evidence.value_or(-9) << ',' << f.memory << '\n';
+                     << state.p_wave_evidence.value_or(-9) << '\n';
     }
     if (!state.available()) ++score.unavailable;
     if (positive) {

@@ -49,8 +49,8 @@ std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems, Wfd
 }
 
 void print_model(const alerts::AfModel& m, const char* label) {
-  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f  entropy %.6f  memory %.6f\n",
-              label, m.pattern, m.residual, m.unexplained, m.bias, m.entropy, m.memory);
+  std::printf("%s: pattern %.6f  residual %.6f  unexplained %.6f  bias %.6f  entropy %.6f\n", label,
+              m.pattern, m.residual, m.unexplained, m.bias, m.entropy);
 }
 
 // The weights ship as printed (six decimals).
@@ -58,7 +58,7 @@ bool ships_as_printed(const alerts::AfModel& fitted, const alerts::AfModel& ship
   auto same = [](double a, double b) { return std::abs(a - b) < 5e-7; };
   return same(fitted.pattern, shipped.pattern) && same(fitted.residual, shipped.residual) &&
          same(fitted.unexplained, shipped.unexplained) && same(fitted.bias, shipped.bias) &&
-         same(fitted.entropy, shipped.entropy) && same(fitted.memory, shipped.memory);
+         same(fitted.entropy, shipped.entropy);
 }
 
 int run_af(const AfArgs& args) {
@@ -72,7 +72,7 @@ int run_af(const AfArgs& args) {
     trace.open(args.trace);
     if (!trace) throw std::runtime_error("cannot write " + args.trace);
     trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_mean,pattern,residual,unexplained,entropy,"
-             "predictability,evidence,unavailable,call,qrs_correlation,qrs_width_ms,p_wave_evidence,memory\n";
+             "predictability,evidence,unavailable,call,qrs_correlation,qrs_width_ms,p_wave_evidence\n";
     options.trace = &trace;
   }
 
