@@ -6,6 +6,7 @@
 #include <functional>
 #include <ostream>
 #include <random>
+#include <string>
 
 namespace vigil::validate {
 
@@ -148,7 +149,10 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
           record.reference_beat_samples[ref_beat] <= sample + match)
         type = record.reference_beat_types[ref_beat];
       const auto& f = state.af_features;
-      *options.trace << record.name << ',' << t << ',' << *label << ',' << type << ','
+      // Fixed, to the microsecond: the stream's six significant digits left
+      // a 10-hour record's beat times to 0.1 s, too coarse to rebuild its
+      // intervals from the trace.
+      *options.trace << record.name << ',' << std::to_string(t) << ',' << *label << ',' << type << ','
                      << (i < record.shapes.size() ? static_cast<int>(record.shapes[i]) : -1) << ','
                      << (i < record.p_wave.size() && record.p_wave[i] ? *record.p_wave[i] : -9) << ','
                      << state.p_wave_match.value_or(-9) << ',' << f.pattern_irregularity << ','
