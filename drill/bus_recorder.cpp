@@ -120,7 +120,9 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<SeenAlarm>& al
       const auto& h = m.heartbeat();
       heard_daemon_ = true;
       record_.not_marked_drill += !h.drill();
-      if (h.bed() != "*") {
+      if (h.bed() == "*") {
+        record_.daemon_time = since_zero(h.time());
+      } else {
         // The clone pattern: a heartbeat names the last sequence number sent.
         auto it = last_seq_.find(h.bed());
         if (it == last_seq_.end())

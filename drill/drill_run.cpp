@@ -18,6 +18,7 @@
 #include "drill/drill_clock.hpp"
 #include "drill/drill_evaluation.hpp"
 #include "drill/drill_plan.hpp"
+#include "drill/nurse_script.hpp"
 
 namespace vigil::drill {
 namespace {
@@ -109,40 +110,6 @@ std::string number(double v) {
   std::ostringstream o;
   o << v;
   return o.str();
-}
-
-// Scripted staff commands (infusion, acknowledgements, entries, discharge), in scenario time order.
-struct Scripted {
-  core::Duration at;
-  std::string bed;
-  std::string patient_id;
-  const sim::ScenarioEvent* event;
-};
-
-std::vector<Scripted> scripted_commands(const sim::Ward& ward) {
-  std::vector<Scripted> v;
-  for (const auto& b : ward.beds)
-    for (const auto& e : b.scenario.events)
-      if (e.infusion || e.staff) v.push_back({e.at, b.id, b.patient_id, &e});
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
-  return v;
-}
-
-void fill_start(vigil::v1::StartInfusion& s, const std::optional<sim::ScriptedDose>& dose) {
-  if (!dose) {
-    s.set_drug("ketamine");
-    s.set_regimen("drill");
-    return;
-  }
-  s.set_drug(dose->drug);
-  auto& d = *s.mutable_dose();
-  d.set_amount(dose->amount);
-  d.set_unit(dose->unit);
-  d.set_weight_kg(dose->weight_kg);
-  d.set_duration_min(static_cast<std::uint32_t>(dose->duration_min));
-  std::ostringstream regimen;
-  regimen << dose->amount << " " << dose->unit << " over " << dose->duration_min << " min";
-  s.set_regimen(regimen.str());
 }
 
 vigil::v1::CommandRequest request(const std::string& actor) {
@@ -268,94 +235,29 @@ class Runner {
     }
   }
 
-  void run_script(BusRecorder& bus, const Scripted& s) {
-    const std::string what = sim::clock_text(s.at) + " " + s.bed + " " + sim::event_text(*s.event);
-    auto r = request("vigil-drill (scripted)");
-    if (s.event->infusion == sim::InfusionAction::start) {
-      r.mutable_start_infusion()->set_bed(s.bed);
-      fill_start(*r.mutable_start_infusion(), s.event->dose);
-    } else if (s.event->infusion == sim::InfusionAction::stop) {
-      r.mutable_stop_infusion()->set_bed(s.bed);
-    } else if (!staff_request(bus, s, *s.event->staff, r, what)) {
+  void run_script(BusRecorder& bus, const ScriptedAction& a) {
+    const auto what = action_text(a);
+    auto r = scripted_request(a, bus.record());
+    if (!r) {
+      bus.record().problems.push_back(what + ": " + r.error());
       return;
     }
-    command(bus, r, what);
-  }
-
-  // The command vigil-ctl would send for the action; false (with a problem
-  // recorded) when there is nothing to send it about.
-  bool staff_request(BusRecorder& bus, const Scripted& s, const sim::StaffAction& a,
-                     vigil::v1::CommandRequest& r, const std::string& what) {
-    using Kind = sim::StaffAction::Kind;
-    const std::string& bed = s.bed;
-    switch (a.kind) {
-      case Kind::admit:
-        r.mutable_admit()->set_bed(bed);
-        r.mutable_admit()->set_patient_id(s.patient_id);
-        return true;
-      case Kind::acknowledge: {
-        const auto id = sounding_alarm(bus, bed, a.what);
-        if (id.empty()) {
-          bus.record().problems.push_back(what + ": no " + a.what + " alarm is sounding on " + bed);
-          return false;
-        }
-        r.mutable_acknowledge()->set_bed(bed);
-        r.mutable_acknowledge()->set_alarm_id(id);
-        return true;
-      }
-      case Kind::pause_infusion:
-        r.mutable_pause_infusion()->set_bed(bed);
-        r.mutable_pause_infusion()->set_reason(a.text);
-        return true;
-      case Kind::resume_infusion:
-        r.mutable_resume_infusion()->set_bed(bed);
-        return true;
-      case Kind::change_rate:
-        r.mutable_change_infusion_rate()->set_bed(bed);
-        r.mutable_change_infusion_rate()->set_rate_mg_per_min(a.rate_mg_per_min);
-        r.mutable_change_infusion_rate()->set_reason(a.text);
-        return true;
-      case Kind::note:
-      case Kind::intervention:
-      case Kind::adverse_event: {
-        auto* entry = a.kind == Kind::note           ? r.mutable_note()
-                      : a.kind == Kind::intervention ? r.mutable_intervention()
-                                                     : r.mutable_adverse_event();
-        entry->set_bed(bed);
-        entry->set_kind(a.what);
-        entry->set_text(a.text);
-        return true;
-      }
-      case Kind::discharge:
-        r.mutable_discharge()->set_bed(bed);
-        return true;
-    }
-    return false;
-  }
-
-  // The id of the bed's latest alarm of the condition that is raised and not yet cleared, or "".
-  static std::string sounding_alarm(BusRecorder& bus, const std::string& bed, const std::string& condition) {
-    std::string id;
-    for (const auto& a : bus.record().alarms) {
-      if (a.bed != bed || a.condition != condition) continue;
-      if (a.transition == "RAISED") id = a.alarm_id;
-      if (a.transition == "CLEARED" && a.alarm_id == id) id.clear();
-    }
-    return id;
+    command(bus, std::move(r.value()), what);
   }
 
   bool fast() const { return o_.speed != 1; }
   std::string clock_file() const { return o_.work_dir + "/drill.clock"; }
 
-  // Where the drill is: the simulator's time when it runs fast, else the wall clock's.
+  // Where the drill is: the simulator's time when it runs fast, else the wall
+  // clock's. It says when the drill ends; the scripted nurse acts by vigild's
+  // time as heard on the bus instead (drill/nurse_script.hpp).
   core::Duration scenario_now() const {
     if (clock_) return clock_->now() - zero_;
     return std::chrono::system_clock::now() - std::chrono::system_clock::time_point{zero_};
   }
 
   void follow(BusRecorder& bus, ChildProcess& sim, ChildProcess& daemon) {
-    const auto script = scripted_commands(ward_);
-    std::size_t next = 0;
+    NurseScript script{ward_};
     const auto end = ward_.duration() + o_.tail;
     // A drill whose time falls far behind the asked speed (a machine too busy
     // to keep up) ends with a problem instead of running on.
@@ -369,7 +271,7 @@ class Runner {
         return;
       }
       for (const auto& a : bus.pump(20ms)) say_alarm(a);
-      while (next < script.size() && scenario_now() >= script[next].at) run_script(bus, script[next++]);
+      for (const auto& a : script.due(bus.record())) run_script(bus, a);
       if (!daemon.running()) {
         bus.record().problems.push_back("vigild stopped during the drill (exit " +
                                         std::to_string(daemon.exit_status().value_or(-1)) + "):\n" +
