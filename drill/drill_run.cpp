@@ -9,14 +9,17 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <zmq.hpp>
 
 #include "client/command_client.hpp"
+#include "core/loopback_endpoint.hpp"
 #include "drill/bus_recorder.hpp"
 #include "drill/child_process.hpp"
 #include "drill/drill_clock.hpp"
 #include "drill/drill_evaluation.hpp"
+#include "drill/drill_keys.hpp"
 #include "drill/drill_plan.hpp"
 #include "drill/nurse_script.hpp"
 
@@ -130,11 +133,20 @@ class Runner {
       plan_ = plan_drill(
           ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); }, o_.serial_over_tcp);
     }
+    if (wants_curve()) {
+      auto keys = prepare_drill_keys(o_.keys_dir.empty() ? o_.work_dir + "/keys" : o_.keys_dir);
+      if (!keys) return core::Error{"CURVE keys: " + keys.error()};
+      keys_ = std::move(keys.value());
+      plan_.config_text += security_config(*keys_);
+      curve_ = keys_->runner();
+    }
     const auto config = o_.work_dir + "/vigil.conf";
     std::ofstream{config} << plan_.config_text;
+    // vigild's own words when it refuses the config (a network endpoint
+    // without CURVE, a bad key): the person running the drill can act on them.
     auto conditions = run_and_read({o_.vigild, "--list-conditions", "--config", config});
     if (!conditions)
-      return core::Error{"vigild --list-conditions failed: is " + o_.vigild + " a vigild? (" + config + ")"};
+      return core::Error{o_.vigild + " refused the drill's config " + config + ":\n" + conditions.error()};
 
     // Scenario time 0: far enough ahead for both programs to be ready.
     const auto anchor_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -142,7 +154,7 @@ class Runner {
                                .count();
     zero_ = core::TimePoint{std::chrono::milliseconds{anchor_ms}};
     zmq::context_t ctx{1};
-    BusRecorder bus{ctx, plan_.subscribe, zero_};
+    BusRecorder bus{ctx, plan_.subscribe, zero_, curve_};
     drill::read_condition_list(*conditions, bus.record());
     bus.record().speed = o_.speed;
 
@@ -161,6 +173,10 @@ class Runner {
     auto daemon = start_vigild(config);
     if (!daemon) return core::Error{daemon.error()};
     say_("vigil-drill: vigild publishes on " + plan_.publish + ", takes commands on " + plan_.command);
+    if (keys_)
+      say_("vigil-drill: CURVE on: a station joins with vigild's public key " + keys_->dir + "/vigild.pub (" +
+           keys_->server_public + ") and a key vigild lets in: " + keys_->dir +
+           "/station.key, or its own NAME.pub put in " + keys_->dir + " before the drill");
     const auto heard_by = std::chrono::steady_clock::now() + 10s;
     while (!bus.heard_daemon()) {
       bus.pump(50ms);
@@ -217,7 +233,7 @@ class Runner {
   }
 
   void command(BusRecorder& bus, vigil::v1::CommandRequest r, const std::string& what) {
-    auto reply = client::send_command(plan_.command_client, std::move(r), 5000ms);
+    auto reply = client::send_command(plan_.command_client, std::move(r), 5000ms, curve_);
     if (!reply)
       bus.record().problems.push_back(what + ": " + reply.error());
     else if (!reply->ok())
@@ -246,6 +262,11 @@ class Runner {
   }
 
   bool fast() const { return o_.speed != 1; }
+  bool wants_curve() const {
+    using Curve = RunOptions::Curve;
+    if (o_.curve != Curve::automatic) return o_.curve == Curve::on;
+    return !o_.keys_dir.empty() || !core::loopback_only(plan_.publish) || !core::loopback_only(plan_.command);
+  }
   std::string clock_file() const { return o_.work_dir + "/drill.clock"; }
 
   // Where the drill is: the simulator's time when it runs fast, else the wall
@@ -301,12 +322,18 @@ class Runner {
   DrillPlan plan_;
   core::TimePoint zero_{};
   std::unique_ptr<drill::DrillClock> clock_;
+  std::optional<DrillKeys> keys_;
+  client::CurveClientFiles curve_;  // the runner's own, when CURVE is on
 };
 
 }  // namespace
 
 core::Result<DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say) {
-  return Runner{ward, options, say}.run();
+  try {
+    return Runner{ward, options, say}.run();
+  } catch (const std::runtime_error& e) {
+    return core::Error{e.what()};
+  }
 }
 
 }  // namespace vigil::drill
