@@ -31,10 +31,12 @@ client::CurveClientFiles DrillKeys::runner() const {
   return {(fs::path{dir} / "vigil-drill.key").string(), (fs::path{dir} / "vigild.pub").string()};
 }
 
-core::Result<DrillKeys> prepare_drill_keys(const std::string& dir) {
+core::Result<DrillKeys> prepare_drill_keys(const std::string& folder) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return core::Error{"cannot create the key folder " + dir + ": " + ec.message()};
+  fs::create_directories(folder, ec);
+  if (ec) return core::Error{"cannot create the key folder " + folder + ": " + ec.message()};
+  // vigild reads its key by the path in its config, whatever its working folder.
+  const auto dir = fs::absolute(folder).lexically_normal().string();
   DrillKeys keys;
   keys.dir = dir;
   keys.server_key_file = (fs::path{dir} / "vigild.key").string();
