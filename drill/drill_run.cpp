@@ -146,7 +146,8 @@ class Runner {
     // without CURVE, a bad key): the person running the drill can act on them.
     auto conditions = run_and_read({o_.vigild, "--list-conditions", "--config", config});
     if (!conditions)
-      return core::Error{o_.vigild + " refused the drill's config " + config + ":\n" + conditions.error()};
+      return core::Error{o_.vigild + " --list-conditions --config " + config + " failed:\n" +
+                         conditions.error()};
 
     // Scenario time 0: far enough ahead for both programs to be ready.
     const auto anchor_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
