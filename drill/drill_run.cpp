@@ -270,9 +270,7 @@ class Runner {
   }
   std::string clock_file() const { return o_.work_dir + "/drill.clock"; }
 
-  // Where the drill is: the simulator's time when it runs fast, else the wall
-  // clock's. It says when the drill ends; the scripted nurse acts by vigild's
-  // time as heard on the bus instead (drill/nurse_script.hpp).
+  // Where the drill is: the simulator's time when it runs fast, else the wall clock's.
   core::Duration scenario_now() const {
     if (clock_) return clock_->now() - zero_;
     return std::chrono::system_clock::now() - std::chrono::system_clock::time_point{zero_};
@@ -286,14 +284,15 @@ class Runner {
     const auto give_up = std::chrono::steady_clock::now() + 30s +
                          3 * std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::duration<double>(core::to_seconds(end) / o_.speed));
-    while (scenario_now() < end) {
+    // An acknowledgement waiting for the bus at the end is still played.
+    while (scenario_now() < end || !script.done()) {
       if (std::chrono::steady_clock::now() > give_up) {
         bus.record().problems.push_back("the drill fell far behind its speed; the machine is too busy for " +
                                         number(o_.speed) + "x");
         return;
       }
       for (const auto& a : bus.pump(20ms)) say_alarm(a);
-      for (const auto& a : script.due(bus.record())) run_script(bus, a);
+      for (const auto& a : script.due(scenario_now(), bus.record())) run_script(bus, a);
       if (!daemon.running()) {
         bus.record().problems.push_back("vigild stopped during the drill (exit " +
                                         std::to_string(daemon.exit_status().value_or(-1)) + "):\n" +

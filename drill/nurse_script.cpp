@@ -91,10 +91,18 @@ NurseScript::NurseScript(const sim::Ward& ward) {
                    [](const auto& a, const auto& b) { return a.at < b.at; });
 }
 
-std::vector<ScriptedAction> NurseScript::due(const DrillRecord& seen) {
+std::vector<ScriptedAction> NurseScript::due(core::Duration simulator_time, const DrillRecord& seen) {
   std::vector<ScriptedAction> v;
-  if (!seen.daemon_time) return v;
-  while (next_ < actions_.size() && *seen.daemon_time >= actions_[next_].at) v.push_back(actions_[next_++]);
+  for (; next_ < actions_.size(); ++next_) {
+    const auto& a = actions_[next_];
+    if (simulator_time < a.at) break;
+    const auto& staff = a.event->staff;
+    const bool waits_for_bus = staff && staff->kind == sim::StaffAction::Kind::acknowledge &&
+                               sounding_alarm(seen, a.bed, staff->what).empty() &&
+                               !(seen.daemon_time && *seen.daemon_time >= a.at);
+    if (waits_for_bus) break;
+    v.push_back(a);
+  }
   return v;
 }
 

@@ -3,15 +3,19 @@
 // infusions, acknowledging, pausing, entries, discharge), played by the
 // drill runner through vigild's command channel as vigil-ctl would send them.
 //
-// An action falls due when vigild's own time, as its bus has carried it to
-// the runner (the daemon-wide heartbeat), reaches the action's time, not
-// when the simulator's clock does. The simulator runs up to half a second of
-// drill time ahead of vigild, and the bus takes a moment more; at 100x on a
-// busy machine that gap is many seconds of drill, and an acknowledgement
-// played by the simulator's clock found no alarm yet heard though vigild had
-// raised it 20 s (of drill time) before. vigild publishes its heartbeat after
-// everything it did up to that moment, and the bus keeps order, so an action
-// played by the heartbeat acts on the state vigild was in at that time.
+// An action falls due at its time on the simulator's clock, so vigild gets
+// it at that moment of the drill (at 100x, a wait for the bus's round trip
+// would start an infusion seconds of drill late). An acknowledgement acts
+// on the alarm it names, so it also waits until that alarm is heard on the
+// bus, or until vigild's own time, as the bus has carried it (its
+// daemon-wide heartbeat), has reached the action's time, whichever comes
+// first. The simulator runs up to half a second of drill time ahead of
+// vigild and the bus takes a moment more: at 100x on a busy machine, the
+// acknowledgement in infusion-record at 21:00 by the simulator's clock alone
+// once found no desaturation heard, though vigild had raised it at 20:40.
+// vigild publishes its heartbeat after everything it did up to that moment
+// and the bus keeps order, so by then the alarm has been heard if vigild
+// raised it in time.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -36,9 +40,11 @@ class NurseScript {
   // Every bed's infusion and staff events, in time order. `ward` must outlive the script.
   explicit NurseScript(const sim::Ward& ward);
 
-  // The actions due now that the bus has carried vigild's time to
-  // `seen.daemon_time`, each returned once, in time order.
-  std::vector<ScriptedAction> due(const DrillRecord& seen);
+  // The actions due when the simulator's clock says `simulator_time` (from
+  // the drill's start) and the bus has shown `seen`, each returned once, in
+  // time order: one that must wait holds back those after it.
+  std::vector<ScriptedAction> due(core::Duration simulator_time, const DrillRecord& seen);
+  bool done() const { return next_ == actions_.size(); }
 
  private:
   std::vector<ScriptedAction> actions_;

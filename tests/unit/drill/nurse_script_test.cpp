@@ -1,8 +1,8 @@
-// The scripted nurse of the built-in ward infusion-record acts on what vigild
-// has said on its bus by the action's time, never on the simulator's clock,
-// which runs ahead of vigild: at 100x the desaturation vigild raised at 20:40
-// was once not yet heard when the simulator's clock said 21:00, and the
-// scripted acknowledgement found nothing to acknowledge.
+// The scripted nurse of the built-in ward infusion-record, on a fake clock
+// for the simulator: actions go at their time on the simulator's clock, but
+// an acknowledgement acts on the alarm it names. At 100x the simulator's
+// clock once said 21:00 before the desaturation vigild raised at 20:40 had
+// been heard on the bus, and the acknowledgement found nothing to acknowledge.
 #include "drill/nurse_script.hpp"
 
 #include <doctest/doctest.h>
@@ -38,28 +38,38 @@ std::vector<std::string> texts(const std::vector<ScriptedAction>& v) {
   return t;
 }
 
+// The simulator's clock, and the drill's start on it.
+struct Drill {
+  core::ManualClock simulator;
+  core::TimePoint zero = simulator.now();
+  core::Duration now() const { return simulator.now() - zero; }
+  void at(core::Duration t) { simulator.set(zero + t); }
+};
+
+const std::string kAck = "21:00 bed-1 acknowledge desaturation";
+
 }  // namespace
 
-TEST_CASE("the 21:00 acknowledgement waits for vigild's 21:00 on the bus, and then finds the desaturation") {
+TEST_CASE(
+    "the 21:00 acknowledgement waits for the desaturation to be heard, though the simulator is past 21:00") {
   const auto ward = infusion_record();
   NurseScript script{ward};
-  // The simulator's clock is at 21:00.4; the last heartbeat heard from
-  // vigild says 20:59.6, and the desaturation it raised at 20:40 is still
-  // on its way (a busy machine held up the bus).
-  core::ManualClock simulator{core::TimePoint{21min + 400ms}};
+  Drill drill;
+  // vigild raised the desaturation at 20:40; on a busy machine the bus has
+  // carried vigild's time only to 20:59.6, and the alarm is still on its way.
+  drill.at(21min + 400ms);
   DrillRecord seen;
   seen.daemon_time = 20min + 59s + 600ms;
-  REQUIRE(simulator.now().time_since_epoch() >= 21min);
-  const auto before = texts(script.due(seen));
+  const auto before = texts(script.due(drill.now(), seen));
   REQUIRE(!before.empty());
   CHECK(before.back() == "16:10 bed-1 change infusion rate to 0.6 mg/min reason slower after the crisis");
-  CHECK(script.due(seen).empty());
+  drill.at(21min + 500ms);
+  CHECK(script.due(drill.now(), seen).empty());
 
   // The bus keeps order: the alarm comes before the heartbeat that passes 21:00.
   seen.alarms.push_back(desaturation("RAISED", 20min + 40s));
-  seen.daemon_time = 21min;
-  const auto now = script.due(seen);
-  REQUIRE(texts(now) == std::vector<std::string>{"21:00 bed-1 acknowledge desaturation"});
+  const auto now = script.due(drill.now(), seen);
+  REQUIRE(texts(now) == std::vector<std::string>{kAck});
   auto r = scripted_request(now.front(), seen);
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error()));
   CHECK(r->acknowledge().bed() == "bed-1");
@@ -68,28 +78,58 @@ TEST_CASE("the 21:00 acknowledgement waits for vigild's 21:00 on the bus, and th
   CHECK(r->station() == "drill runner");
 }
 
-TEST_CASE("nothing is played before vigild has been heard, however far the simulator's clock has run") {
+TEST_CASE("an acknowledgement of an alarm already heard goes at its time, without waiting for the bus") {
   const auto ward = infusion_record();
   NurseScript script{ward};
+  Drill drill;
   DrillRecord seen;
-  CHECK(script.due(seen).empty());
-  seen.daemon_time = 1min + 59s;
-  CHECK(script.due(seen).empty());
-  seen.daemon_time = 2min;
-  CHECK(texts(script.due(seen)) ==
+  seen.alarms.push_back(desaturation("RAISED", 20min + 40s));
+  seen.daemon_time = 20min + 59s + 600ms;
+  drill.at(20min + 59s + 900ms);
+  CHECK(texts(script.due(drill.now(), seen)).back() != kAck);
+  drill.at(21min);
+  CHECK(texts(script.due(drill.now(), seen)) == std::vector<std::string>{kAck});
+}
+
+TEST_CASE("an infusion starts at 2:00 on the simulator's clock, however far behind the bus is") {
+  const auto ward = infusion_record();
+  NurseScript script{ward};
+  Drill drill;
+  DrillRecord seen;  // nothing heard from vigild yet
+  drill.at(1min + 59s + 990ms);
+  CHECK(script.due(drill.now(), seen).empty());
+  drill.at(2min);
+  CHECK(texts(script.due(drill.now(), seen)) ==
         std::vector<std::string>{"2:00 bed-1 start infusion ketamine 0.5 mg/kg for 72 kg over 40 min"});
 }
 
-TEST_CASE(
-    "an acknowledgement of an alarm vigild has not raised, or has cleared, is refused with the reason") {
+TEST_CASE("the actions after a waiting acknowledgement wait behind it, in order") {
   const auto ward = infusion_record();
   NurseScript script{ward};
+  Drill drill;
+  DrillRecord seen;
+  seen.daemon_time = 20min + 59s;
+  drill.at(21min + 6s);
+  CHECK(texts(script.due(drill.now(), seen)).back() != kAck);
+  CHECK(!script.done());
+  seen.daemon_time = 21min + 1s;
+  CHECK(texts(script.due(drill.now(), seen)) ==
+        std::vector<std::string>{kAck, "21:05 bed-1 intervention oxygen nasal cannula 2 L/min"});
+}
+
+TEST_CASE(
+    "an acknowledgement of an alarm vigild had not raised by its time, or had cleared, is refused with "
+    "the reason") {
+  const auto ward = infusion_record();
+  NurseScript script{ward};
+  Drill drill;
   DrillRecord seen;
   seen.daemon_time = 21min;
-  const auto due = script.due(seen);
+  drill.at(21min);
+  const auto due = script.due(drill.now(), seen);
   REQUIRE(!due.empty());
   const auto& ack = due.back();
-  REQUIRE(action_text(ack) == "21:00 bed-1 acknowledge desaturation");
+  REQUIRE(action_text(ack) == kAck);
 
   auto r = scripted_request(ack, seen);
   REQUIRE(!r.ok());
@@ -105,11 +145,11 @@ TEST_CASE(
 TEST_CASE("the scripted start names the dose, and the regimen says it as staff do") {
   const auto ward = infusion_record();
   NurseScript script{ward};
-  DrillRecord seen;
-  seen.daemon_time = 2min;
-  const auto due = script.due(seen);
+  Drill drill;
+  drill.at(2min);
+  const auto due = script.due(drill.now(), DrillRecord{});
   REQUIRE(due.size() == 1);
-  auto r = scripted_request(due.front(), seen);
+  auto r = scripted_request(due.front(), DrillRecord{});
   REQUIRE(r.ok());
   const auto& s = r->start_infusion();
   CHECK(s.bed() == "bed-1");
