@@ -92,7 +92,11 @@ core::Result<std::string> run_and_read(const std::vector<std::string>& argv) {
   }
   auto args = c_args(argv);
   const pid_t pid = fork();
-  if (pid < 0) return core::Error{std::string{"cannot start "} + argv[0] + ": " + std::strerror(errno)};
+  if (pid < 0) {
+    const std::string why = std::strerror(errno);
+    for (int fd : {out_fds[0], out_fds[1], err_fds[0], err_fds[1]}) close(fd);
+    return core::Error{"cannot start " + argv[0] + ": " + why};
+  }
   if (pid == 0) {
     dup2(out_fds[1], STDOUT_FILENO);
     dup2(err_fds[1], STDERR_FILENO);
