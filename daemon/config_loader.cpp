@@ -9,6 +9,7 @@
 
 #include "core/bounded_file.hpp"
 #include "core/curve_keys.hpp"
+#include "core/loopback_endpoint.hpp"
 #include "daemon/profile_config.hpp"
 #include "drivers/device_session.hpp"
 #include "drivers/transport/stream.hpp"
@@ -168,12 +169,6 @@ class Validator {
     }
   }
 
-  static bool loopback_only(const std::string& endpoint) {
-    return endpoint.empty() || endpoint.starts_with("ipc://") || endpoint.starts_with("inproc://") ||
-           endpoint.starts_with("tcp://127.") || endpoint.starts_with("tcp://localhost:") ||
-           endpoint.starts_with("tcp://[::1]:");
-  }
-
   void check_hl7(const DaemonConfig& c) {
     const auto* d = DaemonConfig::descriptor();
     for (const auto& p : hl7out::check_destinations(c)) {
@@ -192,7 +187,7 @@ class Validator {
     const auto* d = DaemonConfig::descriptor();
     for (const char* field : {"publish_endpoint", "command_endpoint"}) {
       const auto& ep = field[0] == 'p' ? c.publish_endpoint() : c.command_endpoint();
-      if (!loopback_only(ep) && !c.has_security())
+      if (!core::loopback_only(ep) && !c.has_security())
         at(root_, d, field, -1,
            std::string{field} + " '" + ep +
                "' is reachable from the network: configure 'security' with CURVE keys "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
+#include <stdexcept>
 #include <vector>
 #include <zmq_addon.hpp>
 
@@ -26,8 +27,10 @@ bool escalated_unanswered(const vigil::v1::AlarmEvent& a) {
 
 }  // namespace
 
-BusRecorder::BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core::TimePoint scenario_zero)
+BusRecorder::BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core::TimePoint scenario_zero,
+                         const client::CurveClientFiles& curve)
     : socket_{ctx, zmq::socket_type::sub}, zero_{scenario_zero} {
+  if (auto c = client::apply_curve(socket_, curve); !c) throw std::runtime_error{c.error()};
   // Reconnect quickly: the runner subscribes before vigild binds.
   socket_.set(zmq::sockopt::reconnect_ivl, 10);
   socket_.set(zmq::sockopt::rcvhwm, 0);
@@ -120,7 +123,9 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<SeenAlarm>& al
       const auto& h = m.heartbeat();
       heard_daemon_ = true;
       record_.not_marked_drill += !h.drill();
-      if (h.bed() != "*") {
+      if (h.bed() == "*") {
+        record_.daemon_time = since_zero(h.time());
+      } else {
         // The clone pattern: a heartbeat names the last sequence number sent.
         auto it = last_seq_.find(h.bed());
         if (it == last_seq_.end())

@@ -9,6 +9,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "client/curve_client.hpp"
 #include "drill/drill_record.hpp"
 #include "vigil/v1/bus.pb.h"
 
@@ -16,8 +17,11 @@ namespace vigil::drill {
 
 class BusRecorder {
  public:
-  // Subscribes to everything at `endpoint`; times are taken from `scenario_zero`.
-  BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core::TimePoint scenario_zero);
+  // Subscribes to everything at `endpoint` (with CURVE when `curve` names
+  // keys; throws std::runtime_error when they are wrong); times are taken
+  // from `scenario_zero`.
+  BusRecorder(zmq::context_t& ctx, const std::string& endpoint, core::TimePoint scenario_zero,
+              const client::CurveClientFiles& curve = {});
 
   // Records what arrives within `wait`; returns the alarm transitions among it.
   std::vector<SeenAlarm> pump(std::chrono::milliseconds wait);

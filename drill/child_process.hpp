@@ -34,7 +34,8 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
-// Runs a program to its end and returns what it printed on stdout.
+// Runs a program to its end and returns what it printed on stdout; when it
+// fails, the error is what it printed on stderr, word for word.
 core::Result<std::string> run_and_read(const std::vector<std::string>& argv);
 
 }  // namespace vigil::drill

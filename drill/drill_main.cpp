@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   std::string ward_ref, out_dir = ".", work_dir, publish, command, capture, vigild, vigil_sim;
   std::vector<std::string> scenarios;
   bool all = false, quiet = false, keep = false;
-  std::string serial_via = "auto";
+  std::string serial_via = "auto", curve = "auto", keys_dir;
   double speed = 0;
 
   auto* run = app.add_subcommand("run", "run a drill and write its report");
@@ -133,6 +133,17 @@ int main(int argc, char** argv) {
          "magnifies the lag into silence)")
       ->check(CLI::IsMember({"auto", "pty", "tcp"}))
       ->capture_default_str();
+  run->add_option(
+         "--curve", curve,
+         "CURVE on vigild's bus and command channel: on, off, or auto: on when --publish or --command "
+         "is reachable from the network (vigild refuses such an endpoint without it) or --keys is given")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
+  run->add_option(
+      "--keys", keys_dir,
+      "the CURVE key folder: vigild.key is vigild's (e.g. the ward's own), every other NAME.pub a "
+      "station let in as a nurse; missing vigild, vigil-drill and station keys are made there "
+      "(default: WORK/keys)");
   run->add_option("--work", work_dir,
                   "folder for the ptys, vigild's config and the logs (default: a new temporary one)");
   run->add_flag("--keep", keep, "keep the work folder afterwards");
@@ -162,6 +173,10 @@ int main(int argc, char** argv) {
   o.command = command;
   o.capture = capture;
   o.serial_over_tcp = serial_via == "tcp" || (serial_via == "auto" && o.speed != 1);
+  o.curve = curve == "on"    ? drill::RunOptions::Curve::on
+            : curve == "off" ? drill::RunOptions::Curve::off
+                             : drill::RunOptions::Curve::automatic;
+  o.keys_dir = keys_dir;
   if (work_dir.empty()) {
     char tmpl[] = "/tmp/vigil-drill.XXXXXX";
     if (!mkdtemp(tmpl)) {

@@ -4,6 +4,7 @@
 // on these, without ZeroMQ or protobuf, so they are tested with values alone.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct DrillRecord {
   std::vector<SeenAlarm> alarms;
   std::vector<SeenReading> readings;
   std::vector<SeenContext> context;
+  // vigild's time in its latest daemon-wide heartbeat: the bus has carried
+  // everything vigild did up to it (the scripted nurse acts by it).
+  std::optional<core::Duration> daemon_time;
   std::vector<std::string> conditions;  // what vigild can raise (vigild --list-conditions)
   // Of those, the ones rhythm analysis raises, with the beats it raises each
   // from ("atrial_fibrillation": ecg, reported, pulse; "pause": ecg).

@@ -9,15 +9,19 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <zmq.hpp>
 
 #include "client/command_client.hpp"
+#include "core/loopback_endpoint.hpp"
 #include "drill/bus_recorder.hpp"
 #include "drill/child_process.hpp"
 #include "drill/drill_clock.hpp"
 #include "drill/drill_evaluation.hpp"
+#include "drill/drill_keys.hpp"
 #include "drill/drill_plan.hpp"
+#include "drill/nurse_script.hpp"
 
 namespace vigil::drill {
 namespace {
@@ -111,40 +115,6 @@ std::string number(double v) {
   return o.str();
 }
 
-// Scripted staff commands (infusion, acknowledgements, entries, discharge), in scenario time order.
-struct Scripted {
-  core::Duration at;
-  std::string bed;
-  std::string patient_id;
-  const sim::ScenarioEvent* event;
-};
-
-std::vector<Scripted> scripted_commands(const sim::Ward& ward) {
-  std::vector<Scripted> v;
-  for (const auto& b : ward.beds)
-    for (const auto& e : b.scenario.events)
-      if (e.infusion || e.staff) v.push_back({e.at, b.id, b.patient_id, &e});
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
-  return v;
-}
-
-void fill_start(vigil::v1::StartInfusion& s, const std::optional<sim::ScriptedDose>& dose) {
-  if (!dose) {
-    s.set_drug("ketamine");
-    s.set_regimen("drill");
-    return;
-  }
-  s.set_drug(dose->drug);
-  auto& d = *s.mutable_dose();
-  d.set_amount(dose->amount);
-  d.set_unit(dose->unit);
-  d.set_weight_kg(dose->weight_kg);
-  d.set_duration_min(static_cast<std::uint32_t>(dose->duration_min));
-  std::ostringstream regimen;
-  regimen << dose->amount << " " << dose->unit << " over " << dose->duration_min << " min";
-  s.set_regimen(regimen.str());
-}
-
 vigil::v1::CommandRequest request(const std::string& actor) {
   vigil::v1::CommandRequest r;
   r.set_actor(actor);
@@ -163,11 +133,21 @@ class Runner {
       plan_ = plan_drill(
           ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); }, o_.serial_over_tcp);
     }
+    if (wants_curve()) {
+      auto keys = prepare_drill_keys(o_.keys_dir.empty() ? o_.work_dir + "/keys" : o_.keys_dir);
+      if (!keys) return core::Error{"CURVE keys: " + keys.error()};
+      keys_ = std::move(keys.value());
+      plan_.config_text += security_config(*keys_);
+      curve_ = keys_->runner();
+    }
     const auto config = o_.work_dir + "/vigil.conf";
     std::ofstream{config} << plan_.config_text;
+    // vigild's own words when it refuses the config (a network endpoint
+    // without CURVE, a bad key): the person running the drill can act on them.
     auto conditions = run_and_read({o_.vigild, "--list-conditions", "--config", config});
     if (!conditions)
-      return core::Error{"vigild --list-conditions failed: is " + o_.vigild + " a vigild? (" + config + ")"};
+      return core::Error{o_.vigild + " --list-conditions --config " + config + " failed:\n" +
+                         conditions.error()};
 
     // Scenario time 0: far enough ahead for both programs to be ready.
     const auto anchor_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -175,7 +155,7 @@ class Runner {
                                .count();
     zero_ = core::TimePoint{std::chrono::milliseconds{anchor_ms}};
     zmq::context_t ctx{1};
-    BusRecorder bus{ctx, plan_.subscribe, zero_};
+    BusRecorder bus{ctx, plan_.subscribe, zero_, curve_};
     drill::read_condition_list(*conditions, bus.record());
     bus.record().speed = o_.speed;
 
@@ -194,6 +174,10 @@ class Runner {
     auto daemon = start_vigild(config);
     if (!daemon) return core::Error{daemon.error()};
     say_("vigil-drill: vigild publishes on " + plan_.publish + ", takes commands on " + plan_.command);
+    if (keys_)
+      say_("vigil-drill: CURVE on: a station joins with vigild's public key " + keys_->dir + "/vigild.pub (" +
+           keys_->server_public + ") and a key vigild lets in: " + keys_->dir +
+           "/station.key, or its own NAME.pub put in " + keys_->dir + " before the drill");
     const auto heard_by = std::chrono::steady_clock::now() + 10s;
     while (!bus.heard_daemon()) {
       bus.pump(50ms);
@@ -250,7 +234,7 @@ class Runner {
   }
 
   void command(BusRecorder& bus, vigil::v1::CommandRequest r, const std::string& what) {
-    auto reply = client::send_command(plan_.command_client, std::move(r), 5000ms);
+    auto reply = client::send_command(plan_.command_client, std::move(r), 5000ms, curve_);
     if (!reply)
       bus.record().problems.push_back(what + ": " + reply.error());
     else if (!reply->ok())
@@ -268,83 +252,22 @@ class Runner {
     }
   }
 
-  void run_script(BusRecorder& bus, const Scripted& s) {
-    const std::string what = sim::clock_text(s.at) + " " + s.bed + " " + sim::event_text(*s.event);
-    auto r = request("vigil-drill (scripted)");
-    if (s.event->infusion == sim::InfusionAction::start) {
-      r.mutable_start_infusion()->set_bed(s.bed);
-      fill_start(*r.mutable_start_infusion(), s.event->dose);
-    } else if (s.event->infusion == sim::InfusionAction::stop) {
-      r.mutable_stop_infusion()->set_bed(s.bed);
-    } else if (!staff_request(bus, s, *s.event->staff, r, what)) {
+  void run_script(BusRecorder& bus, const ScriptedAction& a) {
+    const auto what = action_text(a);
+    auto r = scripted_request(a, bus.record());
+    if (!r) {
+      bus.record().problems.push_back(what + ": " + r.error());
       return;
     }
-    command(bus, r, what);
-  }
-
-  // The command vigil-ctl would send for the action; false (with a problem
-  // recorded) when there is nothing to send it about.
-  bool staff_request(BusRecorder& bus, const Scripted& s, const sim::StaffAction& a,
-                     vigil::v1::CommandRequest& r, const std::string& what) {
-    using Kind = sim::StaffAction::Kind;
-    const std::string& bed = s.bed;
-    switch (a.kind) {
-      case Kind::admit:
-        r.mutable_admit()->set_bed(bed);
-        r.mutable_admit()->set_patient_id(s.patient_id);
-        return true;
-      case Kind::acknowledge: {
-        const auto id = sounding_alarm(bus, bed, a.what);
-        if (id.empty()) {
-          bus.record().problems.push_back(what + ": no " + a.what + " alarm is sounding on " + bed);
-          return false;
-        }
-        r.mutable_acknowledge()->set_bed(bed);
-        r.mutable_acknowledge()->set_alarm_id(id);
-        return true;
-      }
-      case Kind::pause_infusion:
-        r.mutable_pause_infusion()->set_bed(bed);
-        r.mutable_pause_infusion()->set_reason(a.text);
-        return true;
-      case Kind::resume_infusion:
-        r.mutable_resume_infusion()->set_bed(bed);
-        return true;
-      case Kind::change_rate:
-        r.mutable_change_infusion_rate()->set_bed(bed);
-        r.mutable_change_infusion_rate()->set_rate_mg_per_min(a.rate_mg_per_min);
-        r.mutable_change_infusion_rate()->set_reason(a.text);
-        return true;
-      case Kind::note:
-      case Kind::intervention:
-      case Kind::adverse_event: {
-        auto* entry = a.kind == Kind::note           ? r.mutable_note()
-                      : a.kind == Kind::intervention ? r.mutable_intervention()
-                                                     : r.mutable_adverse_event();
-        entry->set_bed(bed);
-        entry->set_kind(a.what);
-        entry->set_text(a.text);
-        return true;
-      }
-      case Kind::discharge:
-        r.mutable_discharge()->set_bed(bed);
-        return true;
-    }
-    return false;
-  }
-
-  // The id of the bed's latest alarm of the condition that is raised and not yet cleared, or "".
-  static std::string sounding_alarm(BusRecorder& bus, const std::string& bed, const std::string& condition) {
-    std::string id;
-    for (const auto& a : bus.record().alarms) {
-      if (a.bed != bed || a.condition != condition) continue;
-      if (a.transition == "RAISED") id = a.alarm_id;
-      if (a.transition == "CLEARED" && a.alarm_id == id) id.clear();
-    }
-    return id;
+    command(bus, std::move(r.value()), what);
   }
 
   bool fast() const { return o_.speed != 1; }
+  bool wants_curve() const {
+    using Curve = RunOptions::Curve;
+    if (o_.curve != Curve::automatic) return o_.curve == Curve::on;
+    return !o_.keys_dir.empty() || !core::loopback_only(plan_.publish) || !core::loopback_only(plan_.command);
+  }
   std::string clock_file() const { return o_.work_dir + "/drill.clock"; }
 
   // Where the drill is: the simulator's time when it runs fast, else the wall clock's.
@@ -354,22 +277,22 @@ class Runner {
   }
 
   void follow(BusRecorder& bus, ChildProcess& sim, ChildProcess& daemon) {
-    const auto script = scripted_commands(ward_);
-    std::size_t next = 0;
+    NurseScript script{ward_};
     const auto end = ward_.duration() + o_.tail;
     // A drill whose time falls far behind the asked speed (a machine too busy
     // to keep up) ends with a problem instead of running on.
     const auto give_up = std::chrono::steady_clock::now() + 30s +
                          3 * std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::duration<double>(core::to_seconds(end) / o_.speed));
-    while (scenario_now() < end) {
+    // An acknowledgement waiting for the bus at the end is still played.
+    while (scenario_now() < end || !script.done()) {
       if (std::chrono::steady_clock::now() > give_up) {
         bus.record().problems.push_back("the drill fell far behind its speed; the machine is too busy for " +
                                         number(o_.speed) + "x");
         return;
       }
       for (const auto& a : bus.pump(20ms)) say_alarm(a);
-      while (next < script.size() && scenario_now() >= script[next].at) run_script(bus, script[next++]);
+      for (const auto& a : script.due(scenario_now(), bus.record())) run_script(bus, a);
       if (!daemon.running()) {
         bus.record().problems.push_back("vigild stopped during the drill (exit " +
                                         std::to_string(daemon.exit_status().value_or(-1)) + "):\n" +
@@ -399,12 +322,18 @@ class Runner {
   DrillPlan plan_;
   core::TimePoint zero_{};
   std::unique_ptr<drill::DrillClock> clock_;
+  std::optional<DrillKeys> keys_;
+  client::CurveClientFiles curve_;  // the runner's own, when CURVE is on
 };
 
 }  // namespace
 
 core::Result<DrillRecord> run_drill(const sim::Ward& ward, const RunOptions& options, const Say& say) {
-  return Runner{ward, options, say}.run();
+  try {
+    return Runner{ward, options, say}.run();
+  } catch (const std::runtime_error& e) {
+    return core::Error{e.what()};
+  }
 }
 
 }  // namespace vigil::drill

@@ -23,6 +23,10 @@ struct RunOptions {
   std::string command;
   std::string capture;           // vigild --capture, when set
   bool serial_over_tcp = false;  // every serial device through TCP (see plan_drill)
+  // CURVE for vigild's bus and command channel (drill/drill_keys.hpp): the
+  // keys in `keys_dir` (made there when missing), else in WORK/keys.
+  enum class Curve { automatic, on, off } curve = Curve::automatic;  // automatic: on for a network endpoint
+  std::string keys_dir;
   // Scenario time recorded after the longest scenario ends.
   core::Duration tail = std::chrono::seconds{3};
 };
