@@ -120,6 +120,7 @@ void replay_record(
     if (i < record.shapes.size() && options.source == alerts::BeatSource::ecg) {
       beat.shape = record.shapes[i];
       beat.p_wave = record.p_wave[i];
+      beat.atrial = record.atrial[i];
     }
     analyzer.add_beat(beat);
     each(sample, t, analyzer.state(when));
@@ -148,6 +149,7 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
           record.reference_beat_samples[ref_beat] <= sample + match)
         type = record.reference_beat_types[ref_beat];
       const auto& f = state.af_features;
+      const auto atrial = i < record.atrial.size() ? record.atrial[i] : std::nullopt;
       *options.trace << record.name << ',' << t << ',' << *label << ',' << type << ','
                      << (i < record.shapes.size() ? static_cast<int>(record.shapes[i]) : -1) << ','
                      << (i < record.p_wave.size() && record.p_wave[i] ? *record.p_wave[i] : -9) << ','
@@ -157,7 +159,8 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
                      << static_cast<int>(state.unavailable) << ',' << call << ','
                      << (i < record.qrs_correlation.size() ? record.qrs_correlation[i] : -9) << ','
                      << (i < record.qrs_width_ms.size() ? record.qrs_width_ms[i] : -9) << ','
-                     << state.p_wave_evidence.value_or(-9) << '\n';
+                     << state.p_wave_evidence.value_or(-9) << ',' << (atrial ? atrial->cycle_s : -9) << ','
+                     << (atrial ? atrial->regularity : -9) << '\n';
     }
     if (!state.available()) ++score.unavailable;
     if (positive) {
