@@ -160,7 +160,8 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
                      << (i < record.qrs_correlation.size() ? record.qrs_correlation[i] : -9) << ','
                      << (i < record.qrs_width_ms.size() ? record.qrs_width_ms[i] : -9) << ','
                      << state.p_wave_evidence.value_or(-9) << ',' << (atrial ? atrial->cycle_s : -9) << ','
-                     << (atrial ? atrial->regularity : -9) << '\n';
+                     << (atrial ? atrial->regularity : -9) << ',' << alerts::rhythm_name(state.rhythm)
+                     << '\n';
     }
     if (!state.available()) ++score.unavailable;
     if (positive) {
