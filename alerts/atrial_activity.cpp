@@ -92,7 +92,8 @@ std::optional<AtrialWaves> AtrialActivity::beat(std::int64_t previous_r, bool pr
         }
       }
       // Lags this stretch cannot judge keep their pooled value, but lose
-      // weight: a cycle must show in most recent stretches, not in one.
+      // weight: a cycle must show in a share of the recent stretches, not in
+      // one long stretch after a pause.
       const bool judged = e1 > 0 && e2 > 0;
       coverage_[i] += kNewStretchWeight * ((judged ? 1.0 : 0.0) - coverage_[i]);
       if (!judged) continue;

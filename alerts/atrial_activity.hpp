@@ -27,11 +27,13 @@
 //  - Measure: the autocorrelation of the stretch at lags of 0.12-0.30 s,
 //    pooled over stretches (sums of products and energies per lag, each new
 //    stretch weighing 1/8), its highest local peak: `regularity` (0-1) at
-//    `cycle`. A stretch must be one atrial cycle plus 0.1 s long to count at
-//    that lag, and a lag counts only when at least half of the recent
+//    `cycle`. A stretch counts at a lag when it overlaps itself by at least
+//    0.1 s and three quarters of the lag (shorter overlaps correlate by
+//    chance), and a lag counts only while at least a quarter of the recent
 //    stretches (pooled the same way) were long enough for it: otherwise one
 //    long stretch after a pause speaks alone (MIT-BIH 208, where most
-//    stretches are short).
+//    stretches are short). With variable 2:1-4:1 block only the 4:1
+//    stretches are long enough, hence a quarter and not a half.
 #include <cstdint>
 #include <optional>
 #include <vector>
