@@ -29,6 +29,15 @@ constexpr bool outside_normal_conduction(BeatShape s) {
   return s == BeatShape::ventricular || s == BeatShape::unlike_normal;
 }
 
+// Atrial activity between beats (alerts/atrial_activity.hpp): the atrial
+// cycle the baseline repeats itself after, and how closely it does (0-1).
+// Flutter waves repeat at one cycle of 0.17-0.25 s; fibrillatory waves do
+// not repeat, and a sinus baseline holds no repeating wave.
+struct AtrialWaves {
+  double cycle_s = 0;
+  double regularity = 0;
+};
+
 struct Beat {
   core::TimePoint time{};
   BeatSource source = BeatSource::ecg;
@@ -45,6 +54,9 @@ struct Beat {
   // QRS (high); fibrillatory waves do not (low). ECG beats from vigil's own
   // detector only.
   std::optional<double> p_wave{};
+  // The atrial activity between the beats up to this one; ECG beats from
+  // vigil's own detector only, once enough stretches have been seen.
+  std::optional<AtrialWaves> atrial{};
 };
 
 }  // namespace vigil::alerts

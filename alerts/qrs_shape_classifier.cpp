@@ -69,7 +69,8 @@ QrsShapeClassifier::QrsShapeClassifier(double sampling_hz)
       p_clear_{samples_in(kPClearOfEctopicSeconds, sampling_hz)},
       high_pass_{Biquad::high_pass(0.5, sampling_hz)},
       low_pass_{Biquad::low_pass(std::min(40.0, 0.4 * sampling_hz), sampling_hz)},
-      p_low_pass_{Biquad::low_pass(std::min(kPWaveLowPassHz, 0.4 * sampling_hz), sampling_hz)} {
+      p_low_pass_{Biquad::low_pass(std::min(kPWaveLowPassHz, 0.4 * sampling_hz), sampling_hz)},
+      atrial_{sampling_hz} {
   ring_.assign(static_cast<std::size_t>(ring_size_), 0.0);
   p_ring_.assign(static_cast<std::size_t>(ring_size_), 0.0);
 }
@@ -79,6 +80,7 @@ void QrsShapeClassifier::add(double x) {
   const double y = low_pass_.step(high_pass_.step(x));
   ring_[static_cast<std::size_t>(n_ % ring_size_)] = y;
   p_ring_[static_cast<std::size_t>(n_ % ring_size_)] = p_low_pass_.step(y);
+  atrial_.add(y);
   ++n_;
 }
 
@@ -185,6 +187,7 @@ QrsShape QrsShapeClassifier::classify(std::int64_t r_sample) {
     // After an ectopic beat the stretch may hold that beat's T wave.
     if (previous_normal_ || (previous_r_ && r_sample - p_from_ - *previous_r_ >= p_clear_))
       out.p_wave = p_wave_match(r_sample);
+    if (previous_r_) out.atrial = atrial_.beat(*previous_r_, !previous_normal_, r_sample);
   } else {
     out.shape = wider ? BeatShape::ventricular : BeatShape::unlike_normal;
   }

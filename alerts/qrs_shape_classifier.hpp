@@ -48,6 +48,7 @@
 #include <optional>
 #include <vector>
 
+#include "alerts/atrial_activity.hpp"
 #include "alerts/beat.hpp"
 #include "alerts/biquad_filter.hpp"
 
@@ -60,6 +61,9 @@ struct QrsShape {
   // Normal beats: correlation of the stretch 300-70 ms before the R wave with
   // the running average of that stretch over normal beats (the P wave).
   std::optional<double> p_wave;
+  // Normal beats: the atrial activity between the beats so far
+  // (alerts/atrial_activity.hpp).
+  std::optional<AtrialWaves> atrial;
 };
 
 class QrsShapeClassifier {
@@ -90,6 +94,7 @@ class QrsShapeClassifier {
 
   std::optional<double> p_wave_match(std::int64_t r_sample);
 
+  AtrialActivity atrial_;
   std::vector<double> p_template_;
   int p_beats_ = 0;
   bool previous_normal_ = false;

@@ -120,6 +120,11 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
     if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.pop_front();
   }
   if (!outside_normal_conduction(beat.shape)) {
+    t.atrial = beat.atrial;
+    if (beat.source == BeatSource::ecg) {
+      t.flutter_votes.push_back(flutter_waves(beat.atrial));
+      if (t.flutter_votes.size() > config_.flutter_beats) t.flutter_votes.pop_front();
+    }
     t.last_conducted = beat.time;
     t.last_conducted_good = good;
     t.ventricular_since = 0;
@@ -154,6 +159,18 @@ void RhythmAnalyzer::feed_af(Track& t, const Beat& beat, bool good) {
   t.af.add(seconds(span / n), good && t.last_conducted_good);
 }
 
+bool RhythmAnalyzer::flutter_waves(const std::optional<AtrialWaves>& atrial) const {
+  return atrial && atrial->regularity >= config_.flutter_regularity &&
+         atrial->cycle_s >= config_.flutter_shortest_cycle_s &&
+         atrial->cycle_s <= config_.flutter_longest_cycle_s;
+}
+
+bool RhythmAnalyzer::flutter(const Track& t) const {
+  return t.flutter_votes.size() >= config_.flutter_beats &&
+         static_cast<std::size_t>(std::count(t.flutter_votes.begin(), t.flutter_votes.end(), true)) >=
+             config_.flutter_votes;
+}
+
 void RhythmAnalyzer::note_ecg_pause(core::TimePoint previous, core::TimePoint now) {
   Pause p{previous, now - previous, false, false};
   p.poor_signal = (ecg_.poor_until && *ecg_.poor_until >= previous) || ecg_.poor_since.has_value();
@@ -180,7 +197,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   ecg_.detector->add(samples, found);
   for (const auto& q : found) {
     accept_beat({ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz), BeatSource::ecg,
-                 std::nullopt, q.quality, q.shape.shape, q.shape.p_wave});
+                 std::nullopt, q.quality, q.shape.shape, q.shape.p_wave, q.shape.atrial});
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;
@@ -327,6 +344,8 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
         if (*s.p_wave_evidence >= config_.p_wave_veto && *s.p_wave_recent_evidence >= config_.p_wave_veto)
           s.rhythm = Rhythm::sinus;
       }
+      s.atrial = t.atrial;
+      if (s.rhythm == Rhythm::irregular_af && flutter(t)) s.rhythm = Rhythm::atrial_flutter;
       s.af_evidence = a.probability;
       s.af_features = a.features;
       break;

@@ -72,12 +72,31 @@ struct RhythmConfig {
   // ventricular bigeminy (MIT-BIH 200, 106) fall below the threshold over
   // 16 beats more often than over 32 (docs/rhythm.md has the figures).
   std::size_t p_wave_recent_beats = 16;
+  // Atrial flutter (ECG beats with atrial activity, RhythmState::atrial):
+  // a window that would be called AF is called flutter instead when, on at
+  // least `flutter_votes` of the last `flutter_beats` conducted beats, the
+  // baseline between the beats repeated itself after one atrial cycle of
+  // 60/350 to 60/240 s (flutter's 240-350/min) with a pooled autocorrelation
+  // of at least `flutter_regularity`. Flutter is a sustained circuit; coarse
+  // AF organises for a few beats at a time (MIT-BIH 201: 6 beats in a row).
+  // Only an irregular window is relabelled:
+  // a sinus baseline with a T-wave tail and a P wave a flutter cycle apart
+  // also repeats once (MIT-BIH 100, 112, 118: up to 0.84), and a regular
+  // rhythm is not AF anyway. Set from the synthetic flutter and AF signals,
+  // not fitted (docs/rhythm.md).
+  double flutter_regularity = 0.6;
+  double flutter_shortest_cycle_s = 60.0 / 350;
+  double flutter_longest_cycle_s = 60.0 / 240;
+  std::size_t flutter_beats = 16;
+  std::size_t flutter_votes = 12;
 };
 
 // Rhythm as RR intervals can tell it: `sinus` means no AF-like irregularity
 // (sinus rhythm, possibly with ectopic beats, or another organised rhythm:
-// RR intervals cannot see P waves or flutter waves).
-enum class Rhythm { unknown, sinus, irregular_af };
+// RR intervals cannot see P waves or flutter waves). `atrial_flutter`: an
+// irregular ventricular response over regular flutter waves (ECG only;
+// flutter with fixed conduction is regular and stays `sinus`).
+enum class Rhythm { unknown, sinus, irregular_af, atrial_flutter };
 
 // Why rhythm analysis is unavailable (a technical condition, not a rhythm).
 enum class Unavailable {
@@ -96,6 +115,8 @@ constexpr std::string_view rhythm_name(Rhythm r) {
       return "sinus";
     case Rhythm::irregular_af:
       return "irregular_af";
+    case Rhythm::atrial_flutter:
+      return "atrial_flutter";
   }
   return "unknown";
 }
@@ -145,6 +166,9 @@ struct RhythmState {
   std::optional<double> p_wave_evidence;
   // The same over the last RhythmConfig::p_wave_recent_beats of them.
   std::optional<double> p_wave_recent_evidence;
+  // The atrial activity between the latest conducted ECG beats (cycle and
+  // regularity); absent for other sources and while it builds up.
+  std::optional<AtrialWaves> atrial;
 
   bool available() const { return unavailable == Unavailable::none; }
 };
@@ -181,7 +205,9 @@ class RhythmAnalyzer {
     std::optional<core::TimePoint> last_conducted;
     bool last_conducted_good = false;
     int ventricular_since = 0;
-    std::deque<double> p_waves;  // conducted beats with a P-wave match: the match
+    std::deque<double> p_waves;         // conducted beats with a P-wave match: the match
+    std::optional<AtrialWaves> atrial;  // as of the latest conducted beat
+    std::deque<bool> flutter_votes;     // recent conducted beats: flutter waves as of each
   };
   template <typename Detector>
   struct Waveform {
@@ -200,6 +226,8 @@ class RhythmAnalyzer {
   const Track& track(BeatSource s) const { return tracks_[static_cast<std::size_t>(s)]; }
   void accept_beat(const Beat& beat);
   void feed_af(Track& t, const Beat& beat, bool good);
+  bool flutter_waves(const std::optional<AtrialWaves>& atrial) const;
+  bool flutter(const Track& t) const;
   void note_ecg_pause(core::TimePoint previous, core::TimePoint now);
   template <typename Detector>
   bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;

@@ -1,5 +1,7 @@
 #include "alerts/rhythm_conditions.hpp"
 
+#include <cmath>
+#include <optional>
 #include <string>
 
 #include "alerts/limit_rules.hpp"
@@ -8,12 +10,15 @@ namespace vigil::alerts {
 
 namespace {
 
-// Only an ECG (beat shapes and atrial activity) lets vigil name AF; from
-// pulse or device-reported beats the wording says what was seen.
+// Only an ECG (beat shapes and atrial activity) lets vigil name AF, or
+// flutter (`flutter_rate`: the atrial rate of the flutter waves); from pulse
+// or device-reported beats the wording says what was seen.
 std::string af_message(bool rvr, BeatSource source, const std::string& rate_text, double evidence,
-                       bool current, bool present, core::Duration hold) {
+                       bool current, bool present, core::Duration hold, std::optional<double> flutter_rate) {
   std::string m;
-  if (source == BeatSource::ecg) {
+  if (flutter_rate) {
+    m = rvr ? "Atrial flutter, fast variable conduction: " : "Atrial flutter, variable conduction: ";
+  } else if (source == BeatSource::ecg) {
     m = rvr ? "AF with rapid ventricular response: " : "Irregular rhythm, AF suspected: ";
   } else if (source == BeatSource::pulse) {
     m = rvr ? "Fast irregular pulse: " : "Irregular pulse: ";
@@ -21,7 +26,10 @@ std::string af_message(bool rvr, BeatSource source, const std::string& rate_text
     m = rvr ? "Fast irregular rhythm: " : "Irregular rhythm: ";
   }
   m += rate_text;
-  if (current) {
+  if (current && flutter_rate) {
+    m += " (flutter waves " + format_number(std::round(*flutter_rate)) +
+         "/min between irregular ecg intervals)";
+  } else if (current) {
     m += " (AF evidence " + format_number(evidence * 100) + " % from " + std::string{source_name(source)} +
          " intervals" + (source == BeatSource::ecg ? ")" : "; no ECG to confirm AF)");
   } else if (present) {
@@ -68,11 +76,16 @@ std::vector<ConditionReport> RhythmConditions::check(const RhythmRules& rules, c
 ConditionReport RhythmConditions::atrial_fibrillation(const RhythmRules& rules, const RhythmState& s,
                                                       core::TimePoint now) {
   const double rate = s.ventricular_rate_bpm.value_or(0);
-  const bool called = s.available() && s.rhythm == Rhythm::irregular_af;
+  // Flutter with variable conduction is as irregular at the ventricles and
+  // as urgent at a fast rate: the same condition, worded as what it is.
+  const bool called =
+      s.available() && (s.rhythm == Rhythm::irregular_af || s.rhythm == Rhythm::atrial_flutter);
   if (called) {
     af_last_called_ = now;
     af_last_rate_ = rate;
     af_last_source_ = s.source;
+    af_last_flutter_rate_.reset();
+    if (s.rhythm == Rhythm::atrial_flutter && s.atrial) af_last_flutter_rate_ = 60.0 / s.atrial->cycle_s;
   }
   ConditionReport af;
   af.condition = "atrial_fibrillation";
@@ -86,9 +99,9 @@ ConditionReport RhythmConditions::atrial_fibrillation(const RhythmRules& rules, 
   af.priority = rvr ? Priority::high : Priority::medium;
   af.delay = rvr ? rules.af_rvr_delay : rules.irregular_delay;
   af.latching = rvr;
-  af.message =
-      af_message(rvr, af_last_source_.value_or(BeatSource::reported), format_number(af_rate) + "/min",
-                 called ? s.af_evidence : 0.0, called, af.present, rules.af_episode_hold);
+  af.message = af_message(rvr, af_last_source_.value_or(BeatSource::reported),
+                          format_number(af_rate) + "/min", called ? s.af_evidence : 0.0, called, af.present,
+                          rules.af_episode_hold, af_last_flutter_rate_);
   return af;
 }
 

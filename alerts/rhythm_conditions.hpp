@@ -1,6 +1,7 @@
 #pragma once
 // A bed's rhythm conditions: atrial fibrillation (worded as an irregular
-// pulse or rhythm when no ECG can confirm it), pauses, and rhythm analysis
+// pulse or rhythm when no ECG can confirm it, and as atrial flutter when the
+// ECG shows flutter waves between irregular beats), pauses, and rhythm analysis
 // that cannot judge its beats. It owns the bed's rhythm analysis and turns
 // its state into condition reports for the alarm engine on every tick.
 #include <optional>
@@ -38,6 +39,7 @@ class RhythmConditions {
   std::optional<core::TimePoint> af_last_called_;
   double af_last_rate_ = 0;
   std::optional<BeatSource> af_last_source_;
+  std::optional<double> af_last_flutter_rate_;  // atrial rate when the last call was flutter
 };
 
 }  // namespace vigil::alerts

@@ -121,6 +121,7 @@ void replay_record(
     if (i < record.shapes.size() && options.source == alerts::BeatSource::ecg) {
       beat.shape = record.shapes[i];
       beat.p_wave = record.p_wave[i];
+      beat.atrial = record.atrial[i];
     }
     analyzer.add_beat(beat);
     each(sample, t, analyzer.state(when));
@@ -149,6 +150,7 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
           record.reference_beat_samples[ref_beat] <= sample + match)
         type = record.reference_beat_types[ref_beat];
       const auto& f = state.af_features;
+      const auto atrial = i < record.atrial.size() ? record.atrial[i] : std::nullopt;
       // Fixed, to the microsecond: the stream's six significant digits left
       // a 10-hour record's beat times to 0.1 s, too coarse to rebuild its
       // intervals from the trace.
@@ -161,7 +163,9 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
                      << static_cast<int>(state.unavailable) << ',' << call << ','
                      << (i < record.qrs_correlation.size() ? record.qrs_correlation[i] : -9) << ','
                      << (i < record.qrs_width_ms.size() ? record.qrs_width_ms[i] : -9) << ','
-                     << state.p_wave_evidence.value_or(-9) << '\n';
+                     << state.p_wave_evidence.value_or(-9) << ',' << (atrial ? atrial->cycle_s : -9) << ','
+                     << (atrial ? atrial->regularity : -9) << ',' << alerts::rhythm_name(state.rhythm)
+                     << '\n';
     }
     if (!state.available()) ++score.unavailable;
     if (positive) {

@@ -74,6 +74,7 @@ void detect_beats(const std::filesystem::path& stem, AnnotatedRecord& r) {
     r.quality.push_back(f.quality);
     r.shapes.push_back(f.shape.shape);
     r.p_wave.push_back(f.shape.p_wave);
+    r.atrial.push_back(f.shape.atrial);
     r.qrs_correlation.push_back(f.shape.correlation);
     r.qrs_width_ms.push_back(f.shape.width_ms);
   }

@@ -26,6 +26,7 @@ struct AnnotatedRecord {
   std::vector<double> quality;
   std::vector<alerts::BeatShape> shapes;
   std::vector<std::optional<double>> p_wave;
+  std::vector<std::optional<alerts::AtrialWaves>> atrial;
   std::vector<double> qrs_correlation;  // with the normal template (0 while learning)
   std::vector<double> qrs_width_ms;
   // WFDB records: the annotated beats and their mnemonics ('N', 'V', 'A',

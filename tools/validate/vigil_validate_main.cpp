@@ -72,7 +72,9 @@ int run_af(const AfArgs& args) {
     trace.open(args.trace);
     if (!trace) throw std::runtime_error("cannot write " + args.trace);
     trace << "record,t,rhythm,ref_beat,shape,p_wave,p_wave_mean,pattern,residual,unexplained,entropy,"
-             "predictability,evidence,unavailable,call,qrs_correlation,qrs_width_ms,p_wave_evidence\n";
+             "predictability,evidence,unavailable,call,qrs_correlation,qrs_width_ms,p_wave_evidence,atrial_"
+             "cycle_s,"
+             "atrial_regularity,rhythm_call\n";
     options.trace = &trace;
   }
 
