@@ -150,7 +150,9 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
           record.reference_beat_samples[ref_beat] <= sample + match)
         type = record.reference_beat_types[ref_beat];
       const auto& f = state.af_features;
-      const auto atrial = i < record.atrial.size() ? record.atrial[i] : std::nullopt;
+      const bool has_atrial = i < record.atrial.size() && record.atrial[i].has_value();
+      const double atrial_cycle = has_atrial ? record.atrial[i]->cycle_s : -9;
+      const double atrial_regularity = has_atrial ? record.atrial[i]->regularity : -9;
       // Fixed, to the microsecond: the stream's six significant digits left
       // a 10-hour record's beat times to 0.1 s, too coarse to rebuild its
       // intervals from the trace.
@@ -163,9 +165,8 @@ AfScore score_af(const AnnotatedRecord& record, const AfRunOptions& options) {
                      << static_cast<int>(state.unavailable) << ',' << call << ','
                      << (i < record.qrs_correlation.size() ? record.qrs_correlation[i] : -9) << ','
                      << (i < record.qrs_width_ms.size() ? record.qrs_width_ms[i] : -9) << ','
-                     << state.p_wave_evidence.value_or(-9) << ',' << (atrial ? atrial->cycle_s : -9) << ','
-                     << (atrial ? atrial->regularity : -9) << ',' << alerts::rhythm_name(state.rhythm)
-                     << '\n';
+                     << state.p_wave_evidence.value_or(-9) << ',' << atrial_cycle << ',' << atrial_regularity
+                     << ',' << alerts::rhythm_name(state.rhythm) << '\n';
     }
     if (!state.available()) ++score.unavailable;
     if (positive) {
