@@ -3,12 +3,21 @@
 // vigild sends each streamed metric as buckets with their lowest and highest
 // reading, so a short desaturation shows at every zoom; each cuff reading
 // as taken. A bucket without a reading is a gap in the line, never a value
-// carried over. Loaded after app.js (uses its state, h(), clockText(),
+// carried over. What was done and noted at the bed (staff entries, the
+// infusion's course) is marked on it with its journalled text; a drill's
+// readings are said to be a drill's. Loaded after app.js (uses its state, h(), clockText(),
 // shownName(), TREND_LINES and the WebSocket) and history.js.
 "use strict";
 
 const TREND_RANGES_H = [1, 4, 8, 12, 24];
 const TREND_POINTS = 360;
+// What each kind of event is called and the mark drawn for it on the trend.
+const TREND_EVENTS = {
+  note: ["Note", "N"], intervention: ["Intervention", "+"], adverse_event: ["Adverse event", "!"],
+  infusion_started: ["Infusion started", "\u25b6"], infusion_paused: ["Infusion paused", "\u2016"],
+  infusion_resumed: ["Infusion resumed", "\u25b6"], infusion_rate_changed: ["Infusion rate", "\u21c5"],
+  infusion_stopped: ["Infusion stopped", "\u25a0"], admitted: ["Admitted", "A"], discharged: ["Discharged", "D"],
+};
 
 const trendView = {
   daemon: "", bed: "",
@@ -66,6 +75,12 @@ function onTrendReply(reply) {
   renderTrend();
 }
 
+function trendEvents() { return (trendView.page && trendView.page.events) || []; }
+
+function eventText(e) {
+  return `${e.drill ? "DRILL " : ""}${(TREND_EVENTS[e.what] || [e.what])[0]} ${clockText(ms(e.time))}: ${e.text}`;
+}
+
 function trendSeries(metric) {
   return ((trendView.page && trendView.page.series) || []).find((s) => s.metric === metric);
 }
@@ -96,7 +111,7 @@ function cursorLines(t) {
       const dia = lastSampleBefore(trendSeries("nibp_dia"), t);
       const name = shownName("nibp");
       const value = dia && dia.time === sys.time ? `${number(sys.value)}/${number(dia.value)}` : number(sys.value);
-      lines.push(`${name.label} ${value} ${name.unit} measured ${clockText(ms(sys.time))}`);
+      lines.push(`${name.label} ${value} ${name.unit} measured ${clockText(ms(sys.time))}${sys.drill ? " (DRILL)" : ""}`);
       continue;
     }
     for (const metric of line.metrics) {
@@ -107,9 +122,12 @@ function cursorLines(t) {
       if (!b) { lines.push(`${name.label} no reading`); continue; }
       const when = b.min === b.max ? clockText(ms(b.minTime))
                                    : `lowest ${clockText(ms(b.minTime))}, highest ${clockText(ms(b.maxTime))}`;
-      lines.push(`${name.label} ${rangeText(b.min, b.max, name.unit)} (${when})`);
+      lines.push(`${name.label} ${rangeText(b.min, b.max, name.unit)} (${when})${b.drill ? " (DRILL)" : ""}`);
     }
   }
+  // Events within half a point of the cursor, in the words they were journalled with.
+  const half = trendView.page ? Number(trendView.page.bucketMs) / 2 : 0;
+  for (const e of trendEvents()) if (Math.abs(ms(e.time) - t) <= half) lines.push(eventText(e));
   return lines;
 }
 
@@ -188,6 +206,20 @@ function drawTrendReview() {
     ctx.setLineDash([]);
     ctx.fillText(PRIORITY_SHAPE[a.priority] || "", x - 4, 10);
   }
+  ctx.strokeStyle = ctx.fillStyle = "#c5e1a5";  // event marks: a dotted line and the kind's mark at the foot
+  for (const e of trendEvents()) {
+    const x = trendX(ms(e.time), w);
+    ctx.setLineDash([1, 3]);
+    ctx.beginPath(); ctx.moveTo(x, 14); ctx.lineTo(x, hgt - 12); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillText((TREND_EVENTS[e.what] || ["", "?"])[1], x - 3, hgt - 2);
+  }
+  if (trendView.page && Number(trendView.page.drillReadings) > 0) {
+    ctx.fillStyle = "#b39ddb";
+    ctx.font = "bold 13px sans-serif";
+    ctx.fillText("DRILL \u2014 simulated readings, not a patient", w / 2 - 150, 12);
+    ctx.font = "11px sans-serif";
+  }
   if (trendView.cursor !== null) {
     const x = trendX(trendView.cursor, w);
     ctx.strokeStyle = "#fff";
@@ -202,17 +234,37 @@ function renderTrend() {
     `${dateTimeText(trendView.from)} to ${dateTimeText(trendView.to)}` +
     (trendView.page ? `, one point per ${secondsText(Number(trendView.page.bucketMs) / 1000)}` : "");
   document.getElementById("trend-summary").replaceChildren(...summaryItems());
+  const drill = document.getElementById("trend-drill");
+  drill.hidden = !(trendView.page && Number(trendView.page.drillReadings) > 0);
+  drill.textContent = drill.hidden ? "" :
+    `DRILL \u2014 ${trendView.page.drillReadings} reading(s) in this range are simulated, not a patient's`;
   // Each alarm a button: it puts the cursor where the alarm was raised.
   const marks = trendView.alarms.map((a) => {
     const li = h("li", `trend-alarm ${a.priority}`);
     li.dataset.alarmId = a.alarmId;
-    const b = h("button", null, `${PRIORITY_SHAPE[a.priority] || ""} ${a.priority} ${clockText(ms(a.raised))} ${a.message}`);
+    const b = h("button", null,
+                `${a.drill ? "DRILL " : ""}${PRIORITY_SHAPE[a.priority] || ""} ${a.priority} ${clockText(ms(a.raised))} ${a.message}`);
     b.type = "button";
     b.addEventListener("click", () => moveCursor(ms(a.raised)));
     li.append(b);
     return li;
   });
   document.getElementById("trend-alarms").replaceChildren(...marks);
+  // Each event a button too: focus or a click puts the cursor on it, and the
+  // readout then says its whole text.
+  const events = trendEvents().map((e) => {
+    const li = h("li", `trend-event ${e.what}`);
+    li.dataset.what = e.what;
+    const b = h("button", null, eventText(e));
+    b.type = "button";
+    b.addEventListener("click", () => moveCursor(ms(e.time)));
+    b.addEventListener("focus", () => moveCursor(ms(e.time)));
+    li.append(b);
+    return li;
+  });
+  if (trendView.page && trendView.page.eventsCut)
+    events.unshift(h("li", "dim", "More events than a page holds: the newest 500 are shown"));
+  document.getElementById("trend-events").replaceChildren(...events);
   renderCursor();
 }
 

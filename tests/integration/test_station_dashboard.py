@@ -19,7 +19,9 @@ fed by vigil-sim, checked against the bus by python3-zmq:
     history (read from vigild's journal) still shows the acknowledged alarm
     with who acknowledged it, and its kind filter works; bed-1's trend over
     an hour shows its SpO₂ and pulse with the desaturation marked, and the
-    cursor at that alarm reads the SpO₂ and its time;
+    cursor at that alarm reads the SpO₂ and its time; the oxygen given is
+    marked with its journalled text, and the drill's readings are said to be
+    a drill's;
   - a station with HTTPS and a login (certificate made here) sends the
     browser to its login page, logs in through the form, shows who is
     logged in instead of the Operator field, and logs out.
@@ -34,8 +36,8 @@ import subprocess
 import time
 
 from browser import Browser, missing
-from harness import (BUILD, SOURCE, VIGIL_SIM, VIGIL_STATION, VIGILD, Bus, alarm, bus_pb2, check, free_port,
-                     heartbeat, run, start, stop, workdir, write)
+from harness import (BUILD, SOURCE, VIGIL_SIM, VIGIL_STATION, VIGILD, Bus, Commands, alarm, bus_pb2, check,
+                     free_port, heartbeat, run, start, stop, workdir, write)
 
 d = workdir()
 shots = os.path.join(BUILD, "screenshots")
@@ -409,8 +411,13 @@ def check_history_after_restart(browser, alarm_id):
 
 def check_trend(browser, alarm_id):
     """bed-1's trend from vigild's journal: zoomed to an hour, its SpO₂ from 97 down to the scenario's 82 and
-    its pulse at 72, the desaturation marked, and the cursor at the alarm reading the SpO₂ below its limit."""
+    its pulse at 72, the desaturation marked, and the cursor at the alarm reading the SpO₂ below its limit;
+    the oxygen given marked with the text vigild journalled, and the drill's readings said to be a drill's."""
     t0 = time.monotonic()
+    commands = Commands(f"tcp://127.0.0.1:{cmd_a}")
+    check(commands("admit", bed="bed-1", patient_id="PAT-21").ok, "admit bed-1")
+    oxygen = commands("intervention", bed="bed-1", kind="oxygen", text="nasal cannula 2 L/min")
+    check(oxygen.ok, f"the intervention: {oxygen.message}")
     browser.call(**{"do": "click", "selector": "[data-key=\"room-1/bed-1\"] .open-trend"})
     browser.call(**{"do": "click", "selector": "#trend-ranges button[data-hours=\"1\"]"})
     spo2 = "document.querySelector('#trend-summary li[data-metric=\"spo2\"]')"
@@ -432,6 +439,16 @@ def check_trend(browser, alarm_id):
     found = re.search("SpO\u2082 ([0-9.]+)(?:\u2013([0-9.]+))? % \\(", readout)
     check(found and float(found.group(1)) <= 85 and re.match("at [0-9-]+ [0-9:]{8}", readout),
           f"the cursor at the desaturation alarm reads its time and a SpO\u2082 below the limit: {readout!r}")
+    event = "document.querySelector('#trend-events li[data-what=\"intervention\"] button')"
+    check(browser.call(**{"do": "eval", "js": f"!!{event}"})["value"], "the intervention listed with the trend")
+    browser.call(**{"do": "eval", "js": f"{event}.focus(), true"})
+    readout = browser.call(**{"do": "eval", "js": "document.getElementById('trend-readout').textContent"})["value"]
+    print(f"trend cursor on the intervention: {readout!r}")
+    check("Intervention " in readout and oxygen.message in readout and "DRILL" in readout,
+          f"the cursor on the intervention reads vigild's text {oxygen.message!r}, marked as a drill's: {readout!r}")
+    drill = browser.call(**{"do": "eval", "js": "document.getElementById('trend-drill').hidden ? '' : "
+                                                "document.getElementById('trend-drill').textContent"})["value"]
+    check(drill.startswith("DRILL"), f"the trend says its readings are a drill's: {drill!r}")
     browser.call(**{"do": "key", "key": "Tab"})
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-trend.png"), "fullPage": True})
     print(f"trend review: {time.monotonic() - t0:.1f} s")
