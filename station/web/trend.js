@@ -23,6 +23,7 @@ const trendView = {
   daemon: "", bed: "",
   hours: 4,
   from: 0, to: 0,       // the range shown (ms since epoch)
+  latest: true,         // the range ends now (not paged back)
   page: null,           // the TrendPage, as JSON
   alarms: [],           // AlarmHistoryEntry of the bed in the range
   pending: new Set(),   // request ids still unanswered
@@ -36,7 +37,7 @@ function openTrend(daemon, bed) {
   const section = document.getElementById("trend");
   section.hidden = false;
   document.getElementById("trend-bed").textContent = `${bed} (${daemon})`;
-  askTrend(trendView.hours);
+  askTrend(trendView.hours, null);
   document.getElementById("trend-heading").focus();
 }
 
@@ -45,12 +46,18 @@ function closeTrend() {
   trendView.pending.clear();
 }
 
-function askTrend(hours) {
+// `hours` ending at `end` (ms since epoch), or ending now when `end` is null
+// or not in the past. Each look is one query of at most a day, as vigild
+// bounds it; paging asks the next one.
+function askTrend(hours, end) {
   trendView.hours = hours;
   for (const b of document.querySelectorAll("#trend-ranges button"))
     b.setAttribute("aria-pressed", String(Number(b.dataset.hours) === hours));
-  trendView.to = stationNow();
+  const now = stationNow();
+  trendView.latest = end === null || end >= now;
+  trendView.to = trendView.latest ? now : end;
   trendView.from = trendView.to - hours * 3600000;
+  renderPaging();
   trendView.page = null;
   trendView.alarms = [];
   trendView.pending.clear();
@@ -64,6 +71,22 @@ function askTrend(hours) {
   ask({ trend: { bed, from, to, points: TREND_POINTS, metric: TREND_LINES.flatMap((l) => l.metrics) } });
   ask({ alarmHistory: { bed, from, to, max: 500 } });
   renderTrend();
+}
+
+// Paging: the range moves back or forward by its own length, with no gap and
+// no overlap (vigild takes readings at or after `from` and before `to`).
+function pageTrend(direction) {
+  askTrend(trendView.hours, trendView.to + direction * trendView.hours * 3600000);
+}
+
+function renderPaging() {
+  const hours = `${trendView.hours} h`;
+  document.getElementById("trend-earlier").textContent = `\u25c0 ${hours} earlier`;
+  document.getElementById("trend-later").textContent = `${hours} later \u25b6`;
+  document.getElementById("trend-later").disabled = trendView.latest;
+  document.getElementById("trend-latest").disabled = trendView.latest;
+  // Later and Now go disabled on reaching now: the keyboard keeps its place.
+  if (document.activeElement && document.activeElement.disabled) document.getElementById("trend-earlier").focus();
 }
 
 function onTrendReply(reply) {
@@ -230,9 +253,11 @@ function drawTrendReview() {
 function renderTrend() {
   if (document.getElementById("trend").hidden) return;
   const waiting = trendView.pending.size > 0;
+  const empty = trendView.page && !(trendView.page.series || []).length && !trendEvents().length;
   document.getElementById("trend-status").textContent = waiting ? "Reading the journal\u2026" :
-    `${dateTimeText(trendView.from)} to ${dateTimeText(trendView.to)}` +
-    (trendView.page ? `, one point per ${secondsText(Number(trendView.page.bucketMs) / 1000)}` : "");
+    `${dateTimeText(trendView.from)} to ${dateTimeText(trendView.to)}${trendView.latest ? " (now)" : ""}` +
+    (trendView.page ? `, one point per ${secondsText(Number(trendView.page.bucketMs) / 1000)}` : "") +
+    (empty ? ": no readings in the journal" : "");
   document.getElementById("trend-summary").replaceChildren(...summaryItems());
   const drill = document.getElementById("trend-drill");
   drill.hidden = !(trendView.page && Number(trendView.page.drillReadings) > 0);
@@ -283,6 +308,12 @@ function moveCursor(t) {
 }
 
 function onTrendKey(ev) {
+  if (ev.key === "PageUp" || ev.key === "PageDown") {
+    ev.preventDefault();
+    if (ev.key === "PageUp") pageTrend(-1);
+    else if (!trendView.latest) pageTrend(1);
+    return;
+  }
   if (!trendView.page) return;
   const step = Number(trendView.page.bucketMs);
   const at = trendView.cursor === null ? trendView.to - 1 : trendView.cursor;
@@ -302,9 +333,13 @@ for (const hours of TREND_RANGES_H) {
   const b = h("button", null, `${hours} h`);
   b.type = "button";
   b.dataset.hours = String(hours);
-  b.addEventListener("click", () => askTrend(hours));
+  // A new range ends where the one shown ends: zooming keeps the look back.
+  b.addEventListener("click", () => askTrend(hours, trendView.latest ? null : trendView.to));
   document.getElementById("trend-ranges").append(b);
 }
 document.getElementById("trend-close").addEventListener("click", closeTrend);
+document.getElementById("trend-earlier").addEventListener("click", () => pageTrend(-1));
+document.getElementById("trend-later").addEventListener("click", () => pageTrend(1));
+document.getElementById("trend-latest").addEventListener("click", () => askTrend(trendView.hours, null));
 document.getElementById("trend-canvas").addEventListener("keydown", onTrendKey);
 document.getElementById("trend-canvas").addEventListener("pointermove", onTrendPointer);

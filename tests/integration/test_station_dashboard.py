@@ -409,6 +409,26 @@ def check_history_after_restart(browser, alarm_id):
     check(stop(station) == 0, "the restarted vigil-station stops cleanly on SIGTERM")
 
 
+def page_trend(browser):
+    """With the keyboard: Earlier moves the hour back by its length (before this test's journal: no readings),
+    Page Down on the trend moves it forward again to the hour first shown."""
+    start, end = browser.call(**{"do": "eval", "js": "[trendView.from, trendView.to]"})["value"]
+    browser.call(**{"do": "eval", "js": "document.getElementById('trend-earlier').focus(), true"})
+    browser.call(**{"do": "key", "key": "Enter"})
+    browser.wait(f"!trendView.latest && trendView.pending.size === 0 && trendView.to === {start} && "
+                 f"trendView.from === {start - 3600000} && "
+                 "document.getElementById('trend-status').textContent.includes('no readings') && "
+                 "!document.getElementById('trend-later').disabled", 5000, "the hour before, with no readings")
+    browser.call(**{"do": "eval", "js": "document.getElementById('trend-canvas').focus(), true"})
+    browser.call(**{"do": "key", "key": "PageDown"})
+    # The same hour as first shown, to the millisecond; now has moved on, so Later stays on.
+    browser.wait(f"!trendView.latest && trendView.pending.size === 0 && trendView.from === {start} && "
+                 f"trendView.to === {end} && !document.getElementById('trend-later').disabled && "
+                 "!!document.querySelector('#trend-summary li[data-metric=\"spo2\"]')", 5000,
+                 "the hour first shown again after Page Down")
+    print("trend paged an hour back with Earlier, and an hour forward with Page Down")
+
+
 def check_trend(browser, alarm_id):
     """bed-1's trend from vigild's journal: zoomed to an hour, its SpO₂ from 97 down to the scenario's 82 and
     its pulse at 72, the desaturation marked, and the cursor at the alarm reading the SpO₂ below its limit;
@@ -449,7 +469,7 @@ def check_trend(browser, alarm_id):
     drill = browser.call(**{"do": "eval", "js": "document.getElementById('trend-drill').hidden ? '' : "
                                                 "document.getElementById('trend-drill').textContent"})["value"]
     check(drill.startswith("DRILL"), f"the trend says its readings are a drill's: {drill!r}")
-    browser.call(**{"do": "key", "key": "Tab"})
+    page_trend(browser)
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-trend.png"), "fullPage": True})
     print(f"trend review: {time.monotonic() - t0:.1f} s")
 

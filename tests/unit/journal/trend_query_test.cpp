@@ -339,3 +339,38 @@ TEST_CASE("at most 500 events a page: the newest are kept and the cut is said") 
   CHECK(r.value().events(0).text() == "note 1");
   CHECK(r.value().events(499).text() == "note 500");
 }
+
+TEST_CASE("paging back an hour at a time: adjoining pages take each reading and event once, none twice") {
+  auto& bed = journalled();
+  std::uint32_t whole = 0, paged = 0;
+  int events = 0;
+  const auto whole_page = bed.page(two_hours(60));
+  for (const auto& s : whole_page.series())
+    if (s.metric() == "spo2")
+      for (const auto& b : s.buckets()) whole += b.count();
+  // The page's own range, then the one before it, as the station's Earlier asks.
+  for (const auto from : {T0 + 1h, T0}) {
+    v1::TrendQuery q = two_hours(60);
+    wire::set_time(q.mutable_from(), from);
+    wire::set_time(q.mutable_to(), from + 1h);
+    const auto p = bed.page(q);
+    for (const auto& s : p.series())
+      if (s.metric() == "spo2")
+        for (const auto& b : s.buckets()) paged += b.count();
+    events += p.events_size();
+  }
+  CHECK(whole == 6600);  // two hours of 1 Hz less the ten minutes of probe off
+  CHECK(paged == whole);
+  CHECK(events == 5);
+}
+
+TEST_CASE("a page far back in the journal, before its first reading, is empty, not refused") {
+  auto& bed = journalled();
+  v1::TrendQuery q = two_hours(60);
+  wire::set_time(q.mutable_from(), T0 - 240h);
+  wire::set_time(q.mutable_to(), T0 - 216h);
+  const auto p = bed.page(q);
+  CHECK(p.series_size() == 0);
+  CHECK(p.events_size() == 0);
+  CHECK(p.drill_readings() == 0);
+}
