@@ -3,7 +3,8 @@
 // a few minutes of one bed: every query is answered or refused with the field
 // at fault; a streamed series holds at most the points asked, in time order,
 // each bucket's min at most its max and both times inside the range; a cuff
-// series holds samples only, in time order.
+// series holds samples only, in time order; the events are the range's,
+// oldest first, never a limit change or another bed's.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -51,6 +52,26 @@ struct Fixture {
       if (s % 30 == 0) journal.queue(reading("bed-2", Metric::heart_rate, 70, s, ++seq));
     }
     journal.hand_over();
+    struct Event {
+      const char* bed;
+      const char* what;
+      int second;
+    };
+    const Event events[] = {
+        {"bed-1", "note", 10},          {"bed-1", "limit_changed", 20}, {"bed-1", "infusion_paused", 130},
+        {"bed-1", "intervention", 130}, {"bed-2", "note", 140},         {"bed-1", "adverse_event", 299}};
+    for (const auto& e : events) {
+      v1::BusMessage m;
+      auto* c = m.mutable_context();
+      c->set_bed(e.bed);
+      c->set_what(e.what);
+      c->set_message(std::string{e.what} + " at " + std::to_string(e.second));
+      c->set_seq(++seq);
+      c->set_drill(e.second == 299);
+      vigil::wire::set_time(c->mutable_time(), kT0 + std::chrono::seconds{e.second});
+      if (!journal.write_bed(e.bed, {m}, v1::journal::BedState{}, kT0 + std::chrono::minutes{5}))
+        std::abort();
+    }
     journal.close(kT0 + std::chrono::hours{1});
     file.open_for_queries();
   }
@@ -90,5 +111,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   for (const auto& s : page->series()) check_series(q, page.value(), s);
+  const auto from = vigil::wire::from_proto(q.from()), to = vigil::wire::from_proto(q.to());
+  if (page->events_size() > static_cast<int>(vigil::journal::kTrendEventsMax)) std::abort();
+  for (int i = 0; i < page->events_size(); ++i) {
+    const auto& e = page->events(i);
+    const auto t = vigil::wire::from_proto(e.time());
+    if (t < from || t >= to || e.what() == "limit_changed" || e.text().empty()) std::abort();
+    if (q.bed() == "bed-1" && e.text() == "note at 140") std::abort();  // bed-2's
+    if (i > 0 && t < vigil::wire::from_proto(page->events(i - 1).time())) std::abort();
+  }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "core/metric.hpp"
 #include "core/observation.hpp"
 #include "journal/journal_reader.hpp"
+#include "vigil/v1/bus.pb.h"
 #include "wire/timestamp.hpp"
 
 namespace vigil::journal {
@@ -24,11 +25,12 @@ void set_micros(google::protobuf::Timestamp* ts, std::int64_t us) {
 // One metric's readings on their way into a series.
 struct Gathered {
   v1::TrendSeries series;
-  std::optional<std::int64_t> bucket_index;             // of the series' last bucket
-  std::deque<std::pair<std::int64_t, double>> samples;  // episodic: the newest kTrendSamplesMax
+  std::optional<std::int64_t> bucket_index;  // of the series' last bucket
+  std::deque<v1::TrendSample> samples;       // episodic: the newest kTrendSamplesMax
 };
 
-void add_to_bucket(Gathered& g, std::int64_t from_us, std::int64_t width_us, std::int64_t t_us, double v) {
+void add_to_bucket(Gathered& g, std::int64_t from_us, std::int64_t width_us, std::int64_t t_us, double v,
+                   bool drill) {
   const std::int64_t index = (t_us - from_us) / width_us;
   if (g.bucket_index != index) {
     g.bucket_index = index;
@@ -39,9 +41,11 @@ void add_to_bucket(Gathered& g, std::int64_t from_us, std::int64_t width_us, std
     set_micros(b->mutable_min_time(), t_us);
     set_micros(b->mutable_max_time(), t_us);
     b->set_count(1);
+    b->set_drill(drill);
     return;
   }
   auto* b = g.series.mutable_buckets(g.series.buckets_size() - 1);
+  if (drill) b->set_drill(true);
   // Strict comparisons: the first reading at a level marks its time, where a
   // desaturation reached its depth.
   if (v < b->min()) {
@@ -55,12 +59,46 @@ void add_to_bucket(Gathered& g, std::int64_t from_us, std::int64_t width_us, std
   b->set_count(b->count() + 1);
 }
 
-void add_sample(Gathered& g, std::int64_t t_us, double v) {
+void add_sample(Gathered& g, v1::TrendSample s) {
   if (g.samples.size() == kTrendSamplesMax) {
     g.samples.pop_front();
     g.series.set_samples_cut(true);
   }
-  g.samples.emplace_back(t_us, v);
+  g.samples.push_back(std::move(s));
+}
+
+// The context events a reviewer reads beside the readings. Limit and
+// baseline changes are left out: the alarms they cause are marked already.
+constexpr const char* kEventKinds =
+    "'admitted', 'discharged', 'infusion_started', 'infusion_paused', 'infusion_resumed', "
+    "'infusion_rate_changed', 'infusion_stopped', 'note', 'intervention', 'adverse_event'";
+
+// The newest kTrendEventsMax, oldest first.
+void add_events(sqlite::Database& db, const std::string& bed, std::int64_t from_us, std::int64_t to_us,
+                v1::TrendPage& page) {
+  auto rows = db.prepare(std::string{"SELECT time_us, what, message, actor, station, event "
+                                     "FROM context_events WHERE bed = ?1 AND time_us >= ?2 AND time_us < ?3 "
+                                     "AND what IN ("} +
+                         kEventKinds + ") ORDER BY time_us DESC, seq DESC LIMIT ?4");
+  rows.bind(1, bed).bind(2, from_us).bind(3, to_us).bind(4, static_cast<std::int64_t>(kTrendEventsMax + 1));
+  std::vector<v1::TrendEvent> newest_first;
+  while (rows.step()) {
+    if (newest_first.size() == kTrendEventsMax) {
+      page.set_events_cut(true);
+      break;
+    }
+    v1::TrendEvent e;
+    set_micros(e.mutable_time(), rows.integer(0));
+    e.set_what(rows.text(1));
+    e.set_text(rows.text(2));
+    e.set_actor(rows.text(3));
+    e.set_station(rows.text(4));
+    // The drill flag lives only in the event as published.
+    v1::BusMessage m;
+    e.set_drill(m.ParseFromString(rows.blob(5)) && m.context().drill());
+    newest_first.push_back(std::move(e));
+  }
+  for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) *page.add_events() = std::move(*it);
 }
 
 core::Result<std::vector<std::uint32_t>> wanted_codes(const v1::TrendQuery& q) {
@@ -112,9 +150,10 @@ core::Result<v1::TrendPage> trend(sqlite::Database& db, const v1::TrendQuery& q)
     s.set_episodic(core::info(*m).episodic);
   }
   auto rows = db.prepare(
-      "SELECT mdc_code, value, quality, received_us FROM observations "
+      "SELECT mdc_code, value, quality, received_us, drill FROM observations "
       "WHERE bed = ?1 AND received_us >= ?2 AND received_us < ?3 ORDER BY received_us, seq");
   rows.bind(1, q.bed()).bind(2, from_us).bind(3, to_us);
+  std::uint64_t drill_readings = 0;
   while (rows.step()) {
     auto it = gathered.find(static_cast<std::uint32_t>(rows.integer(0)));
     if (it == gathered.end()) continue;
@@ -125,10 +164,17 @@ core::Result<v1::TrendPage> trend(sqlite::Database& db, const v1::TrendQuery& q)
       g.series.set_excluded(g.series.excluded() + 1);
       continue;
     }
-    if (g.series.episodic())
-      add_sample(g, rows.integer(3), rows.real(1));
-    else
-      add_to_bucket(g, from_us, width_us, rows.integer(3), rows.real(1));
+    const bool drill = rows.integer(4) != 0;
+    drill_readings += drill ? 1 : 0;
+    if (g.series.episodic()) {
+      v1::TrendSample s;
+      set_micros(s.mutable_time(), rows.integer(3));
+      s.set_value(rows.real(1));
+      s.set_drill(drill);
+      add_sample(g, std::move(s));
+    } else {
+      add_to_bucket(g, from_us, width_us, rows.integer(3), rows.real(1), drill);
+    }
   }
 
   v1::TrendPage page;
@@ -140,14 +186,12 @@ core::Result<v1::TrendPage> trend(sqlite::Database& db, const v1::TrendQuery& q)
     auto it = gathered.find(core::code(info.metric));
     if (it == gathered.end()) continue;
     Gathered& g = it->second;
-    for (const auto& [t_us, v] : g.samples) {
-      auto* s = g.series.add_samples();
-      set_micros(s->mutable_time(), t_us);
-      s->set_value(v);
-    }
+    for (auto& s : g.samples) *g.series.add_samples() = std::move(s);
     if (g.series.buckets_size() + g.series.samples_size() + static_cast<int>(g.series.excluded()) > 0)
       *page.add_series() = std::move(g.series);
   }
+  page.set_drill_readings(drill_readings);
+  add_events(db, q.bed(), from_us, to_us, page);
   return page;
 }
 

@@ -7,6 +7,11 @@
 // still drawn at its depth, where an average would flatten it. A cuff
 // measurement (NIBP) is kept as taken. Works on any connection; vigild runs
 // it on its history thread's read-only one, as alarm_history.
+//
+// Beside the readings, what was done and noted at the bed in the range
+// (staff entries, the infusion's course, admission and discharge), so a
+// review reads a dip next to the oxygen given for it. A drill's readings and
+// entries are marked as such: a drill journal must never pass for a patient's.
 #include <chrono>
 #include <cstddef>
 
@@ -24,6 +29,9 @@ inline constexpr std::chrono::hours kTrendRangeMax{24};
 // Cuff measurements kept per metric in one page; a cuff cycling every
 // minute for a day takes 1440.
 inline constexpr std::size_t kTrendSamplesMax = 1500;
+// Events in one page; a busy shift's entries and infusion changes are a few
+// dozen.
+inline constexpr std::size_t kTrendEventsMax = 500;
 
 // Refuses what it cannot serve (no bed, no or reversed range, a range over a
 // day, too many points, an unknown metric) with the field at fault, relative

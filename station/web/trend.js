@@ -3,17 +3,27 @@
 // vigild sends each streamed metric as buckets with their lowest and highest
 // reading, so a short desaturation shows at every zoom; each cuff reading
 // as taken. A bucket without a reading is a gap in the line, never a value
-// carried over. Loaded after app.js (uses its state, h(), clockText(),
+// carried over. What was done and noted at the bed (staff entries, the
+// infusion's course) is marked on it with its journalled text; a drill's
+// readings are said to be a drill's. Loaded after app.js (uses its state, h(), clockText(),
 // shownName(), TREND_LINES and the WebSocket) and history.js.
 "use strict";
 
 const TREND_RANGES_H = [1, 4, 8, 12, 24];
 const TREND_POINTS = 360;
+// What each kind of event is called and the mark drawn for it on the trend.
+const TREND_EVENTS = {
+  note: ["Note", "N"], intervention: ["Intervention", "+"], adverse_event: ["Adverse event", "!"],
+  infusion_started: ["Infusion started", "\u25b6"], infusion_paused: ["Infusion paused", "\u2016"],
+  infusion_resumed: ["Infusion resumed", "\u25b6"], infusion_rate_changed: ["Infusion rate", "\u21c5"],
+  infusion_stopped: ["Infusion stopped", "\u25a0"], admitted: ["Admitted", "A"], discharged: ["Discharged", "D"],
+};
 
 const trendView = {
   daemon: "", bed: "",
   hours: 4,
   from: 0, to: 0,       // the range shown (ms since epoch)
+  latest: true,         // the range ends now (not paged back)
   page: null,           // the TrendPage, as JSON
   alarms: [],           // AlarmHistoryEntry of the bed in the range
   pending: new Set(),   // request ids still unanswered
@@ -27,7 +37,7 @@ function openTrend(daemon, bed) {
   const section = document.getElementById("trend");
   section.hidden = false;
   document.getElementById("trend-bed").textContent = `${bed} (${daemon})`;
-  askTrend(trendView.hours);
+  askTrend(trendView.hours, null);
   document.getElementById("trend-heading").focus();
 }
 
@@ -36,12 +46,18 @@ function closeTrend() {
   trendView.pending.clear();
 }
 
-function askTrend(hours) {
+// `hours` ending at `end` (ms since epoch), or ending now when `end` is null
+// or not in the past. Each look is one query of at most a day, as vigild
+// bounds it; paging asks the next one.
+function askTrend(hours, end) {
   trendView.hours = hours;
   for (const b of document.querySelectorAll("#trend-ranges button"))
     b.setAttribute("aria-pressed", String(Number(b.dataset.hours) === hours));
-  trendView.to = stationNow();
+  const now = stationNow();
+  trendView.latest = end === null || end >= now;
+  trendView.to = trendView.latest ? now : end;
   trendView.from = trendView.to - hours * 3600000;
+  renderPaging();
   trendView.page = null;
   trendView.alarms = [];
   trendView.pending.clear();
@@ -57,6 +73,22 @@ function askTrend(hours) {
   renderTrend();
 }
 
+// Paging: the range moves back or forward by its own length, with no gap and
+// no overlap (vigild takes readings at or after `from` and before `to`).
+function pageTrend(direction) {
+  askTrend(trendView.hours, trendView.to + direction * trendView.hours * 3600000);
+}
+
+function renderPaging() {
+  const hours = `${trendView.hours} h`;
+  document.getElementById("trend-earlier").textContent = `\u25c0 ${hours} earlier`;
+  document.getElementById("trend-later").textContent = `${hours} later \u25b6`;
+  document.getElementById("trend-later").disabled = trendView.latest;
+  document.getElementById("trend-latest").disabled = trendView.latest;
+  // Later and Now go disabled on reaching now: the keyboard keeps its place.
+  if (document.activeElement && document.activeElement.disabled) document.getElementById("trend-earlier").focus();
+}
+
 function onTrendReply(reply) {
   if (!trendView.pending.has(reply.requestId)) return;  // an answer to a look since replaced
   trendView.pending.delete(reply.requestId);
@@ -64,6 +96,12 @@ function onTrendReply(reply) {
   else if (reply.trend) trendView.page = reply.trend;
   else if (reply.alarmHistory) trendView.alarms = reply.alarmHistory.alarms || [];
   renderTrend();
+}
+
+function trendEvents() { return (trendView.page && trendView.page.events) || []; }
+
+function eventText(e) {
+  return `${e.drill ? "DRILL " : ""}${(TREND_EVENTS[e.what] || [e.what])[0]} ${clockText(ms(e.time))}: ${e.text}`;
 }
 
 function trendSeries(metric) {
@@ -96,7 +134,7 @@ function cursorLines(t) {
       const dia = lastSampleBefore(trendSeries("nibp_dia"), t);
       const name = shownName("nibp");
       const value = dia && dia.time === sys.time ? `${number(sys.value)}/${number(dia.value)}` : number(sys.value);
-      lines.push(`${name.label} ${value} ${name.unit} measured ${clockText(ms(sys.time))}`);
+      lines.push(`${name.label} ${value} ${name.unit} measured ${clockText(ms(sys.time))}${sys.drill ? " (DRILL)" : ""}`);
       continue;
     }
     for (const metric of line.metrics) {
@@ -107,9 +145,12 @@ function cursorLines(t) {
       if (!b) { lines.push(`${name.label} no reading`); continue; }
       const when = b.min === b.max ? clockText(ms(b.minTime))
                                    : `lowest ${clockText(ms(b.minTime))}, highest ${clockText(ms(b.maxTime))}`;
-      lines.push(`${name.label} ${rangeText(b.min, b.max, name.unit)} (${when})`);
+      lines.push(`${name.label} ${rangeText(b.min, b.max, name.unit)} (${when})${b.drill ? " (DRILL)" : ""}`);
     }
   }
+  // Events within half a point of the cursor, in the words they were journalled with.
+  const half = trendView.page ? Number(trendView.page.bucketMs) / 2 : 0;
+  for (const e of trendEvents()) if (Math.abs(ms(e.time) - t) <= half) lines.push(eventText(e));
   return lines;
 }
 
@@ -188,6 +229,20 @@ function drawTrendReview() {
     ctx.setLineDash([]);
     ctx.fillText(PRIORITY_SHAPE[a.priority] || "", x - 4, 10);
   }
+  ctx.strokeStyle = ctx.fillStyle = "#c5e1a5";  // event marks: a dotted line and the kind's mark at the foot
+  for (const e of trendEvents()) {
+    const x = trendX(ms(e.time), w);
+    ctx.setLineDash([1, 3]);
+    ctx.beginPath(); ctx.moveTo(x, 14); ctx.lineTo(x, hgt - 12); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillText((TREND_EVENTS[e.what] || ["", "?"])[1], x - 3, hgt - 2);
+  }
+  if (trendView.page && Number(trendView.page.drillReadings) > 0) {
+    ctx.fillStyle = "#b39ddb";
+    ctx.font = "bold 13px sans-serif";
+    ctx.fillText("DRILL \u2014 simulated readings, not a patient", w / 2 - 150, 12);
+    ctx.font = "11px sans-serif";
+  }
   if (trendView.cursor !== null) {
     const x = trendX(trendView.cursor, w);
     ctx.strokeStyle = "#fff";
@@ -198,21 +253,43 @@ function drawTrendReview() {
 function renderTrend() {
   if (document.getElementById("trend").hidden) return;
   const waiting = trendView.pending.size > 0;
+  const empty = trendView.page && !(trendView.page.series || []).length && !trendEvents().length;
   document.getElementById("trend-status").textContent = waiting ? "Reading the journal\u2026" :
-    `${dateTimeText(trendView.from)} to ${dateTimeText(trendView.to)}` +
-    (trendView.page ? `, one point per ${secondsText(Number(trendView.page.bucketMs) / 1000)}` : "");
+    `${dateTimeText(trendView.from)} to ${dateTimeText(trendView.to)}${trendView.latest ? " (now)" : ""}` +
+    (trendView.page ? `, one point per ${secondsText(Number(trendView.page.bucketMs) / 1000)}` : "") +
+    (empty ? ": no readings in the journal" : "");
   document.getElementById("trend-summary").replaceChildren(...summaryItems());
+  const drill = document.getElementById("trend-drill");
+  drill.hidden = !(trendView.page && Number(trendView.page.drillReadings) > 0);
+  drill.textContent = drill.hidden ? "" :
+    `DRILL \u2014 ${trendView.page.drillReadings} reading(s) in this range are simulated, not a patient's`;
   // Each alarm a button: it puts the cursor where the alarm was raised.
   const marks = trendView.alarms.map((a) => {
     const li = h("li", `trend-alarm ${a.priority}`);
     li.dataset.alarmId = a.alarmId;
-    const b = h("button", null, `${PRIORITY_SHAPE[a.priority] || ""} ${a.priority} ${clockText(ms(a.raised))} ${a.message}`);
+    const b = h("button", null,
+                `${a.drill ? "DRILL " : ""}${PRIORITY_SHAPE[a.priority] || ""} ${a.priority} ${clockText(ms(a.raised))} ${a.message}`);
     b.type = "button";
     b.addEventListener("click", () => moveCursor(ms(a.raised)));
     li.append(b);
     return li;
   });
   document.getElementById("trend-alarms").replaceChildren(...marks);
+  // Each event a button too: focus or a click puts the cursor on it, and the
+  // readout then says its whole text.
+  const events = trendEvents().map((e) => {
+    const li = h("li", `trend-event ${e.what}`);
+    li.dataset.what = e.what;
+    const b = h("button", null, eventText(e));
+    b.type = "button";
+    b.addEventListener("click", () => moveCursor(ms(e.time)));
+    b.addEventListener("focus", () => moveCursor(ms(e.time)));
+    li.append(b);
+    return li;
+  });
+  if (trendView.page && trendView.page.eventsCut)
+    events.unshift(h("li", "dim", "More events than a page holds: the newest 500 are shown"));
+  document.getElementById("trend-events").replaceChildren(...events);
   renderCursor();
 }
 
@@ -231,6 +308,12 @@ function moveCursor(t) {
 }
 
 function onTrendKey(ev) {
+  if (ev.key === "PageUp" || ev.key === "PageDown") {
+    ev.preventDefault();
+    if (ev.key === "PageUp") pageTrend(-1);
+    else if (!trendView.latest) pageTrend(1);
+    return;
+  }
   if (!trendView.page) return;
   const step = Number(trendView.page.bucketMs);
   const at = trendView.cursor === null ? trendView.to - 1 : trendView.cursor;
@@ -250,9 +333,13 @@ for (const hours of TREND_RANGES_H) {
   const b = h("button", null, `${hours} h`);
   b.type = "button";
   b.dataset.hours = String(hours);
-  b.addEventListener("click", () => askTrend(hours));
+  // A new range ends where the one shown ends: zooming keeps the look back.
+  b.addEventListener("click", () => askTrend(hours, trendView.latest ? null : trendView.to));
   document.getElementById("trend-ranges").append(b);
 }
 document.getElementById("trend-close").addEventListener("click", closeTrend);
+document.getElementById("trend-earlier").addEventListener("click", () => pageTrend(-1));
+document.getElementById("trend-later").addEventListener("click", () => pageTrend(1));
+document.getElementById("trend-latest").addEventListener("click", () => askTrend(trendView.hours, null));
 document.getElementById("trend-canvas").addEventListener("keydown", onTrendKey);
 document.getElementById("trend-canvas").addEventListener("pointermove", onTrendPointer);

@@ -29,10 +29,30 @@ v1::Observation reading(core::Metric m, double value, core::TimePoint received) 
   return o;
 }
 
+v1::BusMessage context(const std::string& bed, const std::string& what, const std::string& message,
+                       core::TimePoint time, bool drill = false) {
+  static std::uint64_t seq = 0;
+  v1::BusMessage m;
+  auto* c = m.mutable_context();
+  c->set_bed(bed);
+  c->set_what(what);
+  c->set_message(message);
+  c->set_actor("A. Diaz");
+  c->set_station("station-1");
+  c->set_patient_id("PAT-7");
+  c->set_seq(++seq);
+  c->set_drill(drill);
+  wire::set_time(c->mutable_time(), time);
+  return m;
+}
+
 // Two hours of bed-1 written by the journal's own writer: SpO₂ and pulse
 // each second, 97 % and 80 /min; at 1 h a 40-second desaturation to 84 %;
 // from 1h30 ten minutes with the probe off (readings flagged, then none);
-// a cuff measurement every 15 minutes; bed-2 beside it.
+// a cuff measurement every 15 minutes; bed-2 beside it. Its context: an
+// infusion started at 0h05, a limit changed at 0h30, oxygen given at
+// 1h00m10, the infusion paused at 1h00m20, resumed and stopped in the
+// second hour; a note on bed-2.
 struct TwoHours {
   test::TempDir dir;
   TwoHours() {
@@ -44,6 +64,7 @@ struct TwoHours {
       Journal j{o, [](const JournalWriterReport&) {}};
       REQUIRE(j.open("d1", T0 + std::chrono::hours{hour}));
       write_hour(j, hour);
+      write_context(j, hour);
       REQUIRE(j.readings_shed() == 0);
       j.close(T0 + std::chrono::hours{hour + 1});
     }
@@ -72,6 +93,29 @@ struct TwoHours {
       }
       j.hand_over();
     }
+  }
+  static void write_context(Journal& j, int hour) {
+    const auto at = [](auto d) { return T0 + d; };
+    const v1::journal::BedState state;
+    if (hour == 0) {
+      REQUIRE(
+          j.write_bed("bed-1",
+                      {context("bed-1", "infusion_started", "ketamine started on bed-1 by A. Diaz", at(5min)),
+                       context("bed-1", "limit_changed", "desaturation limit set to 88", at(30min))},
+                      state, at(30min)));
+      return;
+    }
+    REQUIRE(j.write_bed(
+        "bed-1",
+        {context("bed-1", "intervention",
+                 "Intervention on bed-1 by A. Diaz at station-1: oxygen: nasal cannula 2 L/min",
+                 at(1h + 10s)),
+         context("bed-1", "infusion_paused", "ketamine paused on bed-1 by A. Diaz: SpO2 84", at(1h + 20s)),
+         context("bed-1", "infusion_resumed", "ketamine resumed on bed-1 by A. Diaz", at(70min)),
+         context("bed-1", "infusion_stopped", "ketamine stopped on bed-1 by A. Diaz", at(110min))},
+        state, at(110min)));
+    REQUIRE(j.write_bed("bed-2", {context("bed-2", "note", "Note on bed-2 by A. Diaz: asleep", at(1h + 15s))},
+                        state, at(110min)));
   }
   core::Result<v1::TrendPage> query(const v1::TrendQuery& q) {
     sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_only};
@@ -198,4 +242,135 @@ TEST_CASE("a query it cannot serve is refused with the field at fault") {
   q = two_hours(10);
   *q.mutable_to() = q.from();
   CHECK(bed.query(q).failure().field == "to");
+}
+
+TEST_CASE(
+    "the infusion's course and the oxygen given come with the trend, oldest first, in their own words") {
+  auto& bed = journalled();
+  const auto p = bed.page(two_hours(60));
+  std::vector<std::string> what;
+  for (const auto& e : p.events()) what.push_back(e.what());
+  // Not the limit change (its alarms are marked already), not bed-2's note.
+  CHECK(what == std::vector<std::string>{"infusion_started", "intervention", "infusion_paused",
+                                         "infusion_resumed", "infusion_stopped"});
+  REQUIRE(p.events_size() == 5);
+  const auto& oxygen = p.events(1);
+  CHECK(wire::from_proto(oxygen.time()) == T0 + 1h + 10s);
+  CHECK(oxygen.text() == "Intervention on bed-1 by A. Diaz at station-1: oxygen: nasal cannula 2 L/min");
+  CHECK(oxygen.actor() == "A. Diaz");
+  CHECK(oxygen.station() == "station-1");
+  CHECK_FALSE(oxygen.drill());
+  CHECK_FALSE(p.events_cut());
+  // A patient's journal: nothing in it reads as a drill.
+  CHECK(p.drill_readings() == 0);
+  for (const auto& s : p.series()) {
+    for (const auto& b : s.buckets()) CHECK_FALSE(b.drill());
+    for (const auto& x : s.samples()) CHECK_FALSE(x.drill());
+  }
+
+  auto q = two_hours(60);  // the first hour only: the events after it stay out
+  wire::set_time(q.mutable_to(), T0 + 1h + 10s);
+  CHECK(bed.page(q).events_size() == 1);
+}
+
+TEST_CASE("a drill's readings and entries are marked as a drill's, never a patient's") {
+  test::TempDir dir;
+  JournalOptions o;
+  o.path = dir.file("drill.db");
+  {
+    Journal j{o, [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("drill", T0));
+    for (int s = 0; s < 120; ++s) {
+      auto spo2 = reading(core::Metric::spo2, s < 60 ? 97 : 82, T0 + std::chrono::seconds{s});
+      spo2.set_drill(s >= 60);  // a drill's second minute beside a patient's first
+      j.queue(spo2);
+    }
+    auto cuff = reading(core::Metric::nibp_systolic, 224, T0 + 90s);
+    cuff.set_drill(true);
+    j.queue(cuff);
+    j.hand_over();
+    REQUIRE(j.write_bed("bed-1",
+                        {context("bed-1", "note", "Note on bed-1 by A. Diaz: drill started", T0 + 61s, true)},
+                        v1::journal::BedState{}, T0 + 61s));
+    j.close(T0 + 2min);
+  }
+  sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
+  v1::TrendQuery q;
+  q.set_bed("bed-1");
+  wire::set_time(q.mutable_from(), T0);
+  wire::set_time(q.mutable_to(), T0 + 2min);
+  q.set_points(2);
+  auto r = trend(db, q);
+  REQUIRE(r.ok());
+  const auto& p = r.value();
+  CHECK(p.drill_readings() == 61);
+  const auto& spo2 = series(p, "spo2");
+  REQUIRE(spo2.buckets_size() == 2);
+  CHECK_FALSE(spo2.buckets(0).drill());
+  CHECK(spo2.buckets(1).drill());
+  REQUIRE(series(p, "nibp_sys").samples_size() == 1);
+  CHECK(series(p, "nibp_sys").samples(0).drill());
+  REQUIRE(p.events_size() == 1);
+  CHECK(p.events(0).drill());
+}
+
+TEST_CASE("at most 500 events a page: the newest are kept and the cut is said") {
+  test::TempDir dir;
+  JournalOptions o;
+  o.path = dir.file("busy.db");
+  {
+    Journal j{o, [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d1", T0));
+    std::vector<v1::BusMessage> notes;
+    for (int i = 0; i < 501; ++i)
+      notes.push_back(context("bed-1", "note", "note " + std::to_string(i), T0 + std::chrono::seconds{i}));
+    REQUIRE(j.write_bed("bed-1", notes, v1::journal::BedState{}, T0 + 10min));
+    j.close(T0 + 10min);
+  }
+  sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
+  v1::TrendQuery q;
+  q.set_bed("bed-1");
+  wire::set_time(q.mutable_from(), T0);
+  wire::set_time(q.mutable_to(), T0 + 1h);
+  auto r = trend(db, q);
+  REQUIRE(r.ok());
+  REQUIRE(r.value().events_size() == static_cast<int>(kTrendEventsMax));
+  CHECK(r.value().events_cut());
+  CHECK(r.value().events(0).text() == "note 1");
+  CHECK(r.value().events(499).text() == "note 500");
+}
+
+TEST_CASE("paging back an hour at a time: adjoining pages take each reading and event once, none twice") {
+  auto& bed = journalled();
+  std::uint32_t whole = 0, paged = 0;
+  int events = 0;
+  const auto whole_page = bed.page(two_hours(60));
+  for (const auto& s : whole_page.series())
+    if (s.metric() == "spo2")
+      for (const auto& b : s.buckets()) whole += b.count();
+  // The page's own range, then the one before it, as the station's Earlier asks.
+  for (const auto from : {T0 + 1h, T0}) {
+    v1::TrendQuery q = two_hours(60);
+    wire::set_time(q.mutable_from(), from);
+    wire::set_time(q.mutable_to(), from + 1h);
+    const auto p = bed.page(q);
+    for (const auto& s : p.series())
+      if (s.metric() == "spo2")
+        for (const auto& b : s.buckets()) paged += b.count();
+    events += p.events_size();
+  }
+  CHECK(whole == 6600);  // two hours of 1 Hz less the ten minutes of probe off
+  CHECK(paged == whole);
+  CHECK(events == 5);
+}
+
+TEST_CASE("a page far back in the journal, before its first reading, is empty, not refused") {
+  auto& bed = journalled();
+  v1::TrendQuery q = two_hours(60);
+  wire::set_time(q.mutable_from(), T0 - 240h);
+  wire::set_time(q.mutable_to(), T0 - 216h);
+  const auto p = bed.page(q);
+  CHECK(p.series_size() == 0);
+  CHECK(p.events_size() == 0);
+  CHECK(p.drill_readings() == 0);
 }
