@@ -84,6 +84,12 @@ std::string ConditionReport::text() const {
 LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {
   texts_.reserve(rules_.size());
   for (const auto& rule : rules_) texts_.push_back(std::make_shared<const LimitText>(limit_text(rule)));
+  condition_of_.reserve(rules_.size());
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    std::size_t first = 0;
+    while (rules_[first].condition != rules_[i].condition) ++first;
+    condition_of_.push_back(first);
+  }
 }
 
 void LimitRules::resume(const std::string& condition, core::Metric metric, core::TimePoint onset) {
@@ -173,6 +179,7 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
 void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const std::string& device,
                             core::TimePoint now, ConditionReport& rep) const {
   const std::string& condition = rules_[first_rule].condition;
+  const std::size_t group = condition_of_[first_rule];
   // Every field is set: `rep` may hold an earlier reading's report.
   rep.condition = condition;
   rep.kind = AlarmKind::physiological;
@@ -190,7 +197,7 @@ void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const s
   for (std::size_t j = 0; j < rules_.size(); ++j) {
     const auto& rule = rules_[j];
     const auto& st = state_[j];
-    if (rule.condition != condition || !rule.enabled) continue;
+    if (condition_of_[j] != group || !rule.enabled) continue;
     // With nothing past its limit, the report speaks of the reading at hand
     // (a pulse rate, not the ECG heart rate that never came).
     const bool better =
@@ -241,7 +248,7 @@ void LimitRules::evaluate(const core::Reading& r, const std::string& device, cor
     if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;
     update(i, r, now, ctx);
     bool seen = false;
-    for (const auto j : touched_) seen = seen || rules_[j].condition == rules_[i].condition;
+    for (const auto j : touched_) seen = seen || condition_of_[j] == condition_of_[i];
     if (!seen) touched_.push_back(i);
   }
   // Overwritten in place, not cleared: the reports keep their strings' room.

@@ -107,6 +107,9 @@ class LimitRules {
 
   std::vector<LimitRule> rules_;
   std::vector<RuleState> state_;
+  // Per rule, the index of the first rule of its condition: every reading
+  // groups rules by condition, and comparing indices spares comparing names.
+  std::vector<std::size_t> condition_of_;
   std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
   std::vector<std::size_t> touched_;                     // evaluate()'s scratch: a rule per condition
 };

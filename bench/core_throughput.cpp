@@ -144,7 +144,7 @@ class CorePath {
                        out_);
     for (const auto& r : out_.readings) bed_.on_reading("dev", r, now);
     if (out_.conditions) bed_.on_device_conditions("dev", *out_.conditions, now);
-    if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats("dev", out_, now);
+    if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats("dev", frame_clock_, out_, now);
     if (!out_.waveforms.empty()) bed_.on_waveforms("dev", out_.waveforms, now);
     journal_.hand_over();
     published_ += out_.readings.size();
@@ -199,6 +199,7 @@ class CorePath {
   daemon::BusPublisher bus_;
   zmq::socket_t sub_;
   daemon::BedMonitor bed_;
+  daemon::DeviceClockAnchor& frame_clock_{bed_.frame_clock("dev")};  // once, as a link has it
   std::string protocol_;
   std::unique_ptr<drivers::DeviceSession> session_;
   drivers::DecodeOutput out_;

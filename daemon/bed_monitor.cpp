@@ -66,11 +66,12 @@ void BedMonitor::on_device_conditions(const std::string& device, core::DeviceCon
   publish(now);
 }
 
-void BedMonitor::on_beats(const std::string& device, const drivers::DecodeOutput& out, core::TimePoint now) {
+void BedMonitor::on_beats(const std::string& device, DeviceClockAnchor& frame_clock,
+                          const drivers::DecodeOutput& out, core::TimePoint now) {
   DeviceClockAnchor* clock = nullptr;
   if (out.device_clock_end) {
     const auto end = std::chrono::duration_cast<core::Duration>(*out.device_clock_end);
-    clock = &frame_clocks_[device];
+    clock = &frame_clock;
     const std::string why = clock->restart_reason(end, now);
     if (!why.empty()) {
       spdlog::info("{}/{}: beat timing starts afresh: {}", id_, device, why);
@@ -141,7 +142,8 @@ void BedMonitor::on_link_state(const LinkStatus& link, core::TimePoint now) {
   if (link.state == vigil::v1::CONNECTING) return;
   if (link.lost()) {
     ecg_.forget(link.device);
-    frame_clocks_.erase(link.device);
+    // Reset, not erased: the device's link holds a reference to its clock.
+    if (auto it = frame_clocks_.find(link.device); it != frame_clocks_.end()) it->second.reset();
   }
   alarms_.on_link(link.device, link.protocol, link.lost(), link.reason, now, out_);
   publish(now);

@@ -34,8 +34,13 @@ class BedMonitor {
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
   // Beats the device flagged in one read, timed on its frame clock when it
   // has one (placed on ours by a DeviceClockAnchor per device); called for
-  // every read that moves that clock, with beats or without.
-  void on_beats(const std::string& device, const drivers::DecodeOutput& out, core::TimePoint now);
+  // every read that moves that clock, with beats or without. `clock` is
+  // frame_clock(device), which the caller looks up once (when its link is
+  // made), not on every read.
+  void on_beats(const std::string& device, DeviceClockAnchor& clock, const drivers::DecodeOutput& out,
+                core::TimePoint now);
+  // The device's frame clock; the reference stays valid as long as the bed.
+  DeviceClockAnchor& frame_clock(const std::string& device) { return frame_clocks_[device]; }
   // ECG waveform segments: the QRS detector's beats and coverage go to the
   // bed's rhythm analysis (ecg_beat_source.hpp) and its heart rate.
   void on_waveforms(const std::string& device, std::span<const drivers::WaveformSegment> segments,
@@ -90,7 +95,8 @@ class BedMonitor {
   alerts::BedOutput out_;
   InfusionCourse infusion_course_;
   std::map<core::Metric, core::Observation> latest_;
-  std::map<std::string, DeviceClockAnchor> frame_clocks_;  // by device
+  // By device; entries are never erased (links hold references to them).
+  std::map<std::string, DeviceClockAnchor> frame_clocks_;
   EcgBeatSource ecg_;
   EcgOutput ecg_out_;
   // vigild's heart rate from the stream in use, published as a reading of

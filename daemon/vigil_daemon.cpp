@@ -180,10 +180,16 @@ core::Result<alerts::AlarmProfile> VigilDaemon::profile_for(const vigil::v1::con
 // is published before the first new reading can change it.
 void VigilDaemon::add_links(const vigil::v1::config::Bed& bed) {
   bed_profiles_[bed.id()] = bed.profile().empty() ? default_profile_name(config_) : bed.profile();
+  // Beds live as long as the daemon (a reload cannot change the list), so
+  // each link's bed and frame clock are looked up here, once, not per read.
+  BedMonitor& monitor = *beds_.at(bed.id());
   for (const auto& dev : bed.device()) {
+    DeviceClockAnchor& frame_clock = monitor.frame_clock(dev.id());
     auto& link = links_.emplace_back(std::make_unique<DeviceLink>(
         io_, clock_, bed.id(), dev,
-        DeviceLink::Callbacks{[this](DeviceLink& l, drivers::DecodeOutput& o) { on_output(l, o); },
+        DeviceLink::Callbacks{[this, &monitor, &frame_clock](DeviceLink& l, drivers::DecodeOutput& o) {
+                                on_output(monitor, frame_clock, l, o);
+                              },
                               [this](DeviceLink& l) { on_link_state(l); },
                               [this](DeviceLink& l, bool sent, std::span<const std::uint8_t> bytes) {
                                 on_raw_bytes(l, sent, bytes);
@@ -431,8 +437,8 @@ std::vector<LinkStatus> VigilDaemon::links_of(const std::string& bed) const {
   return v;
 }
 
-void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
-  BedMonitor* b = bed(link.bed());
+void VigilDaemon::on_output(BedMonitor& monitor, DeviceClockAnchor& frame_clock, DeviceLink& link,
+                            drivers::DecodeOutput& out) {
   const auto now = clock_.now();
   for (const auto& r : out.readings) {
     // A device's "no number" is a reading without a value; a NaN or infinity
@@ -443,11 +449,11 @@ void VigilDaemon::on_output(DeviceLink& link, drivers::DecodeOutput& out) {
                     link.bed(), link.id(), core::name(r.metric), link.protocol().name);
       continue;
     }
-    b->on_reading(link.id(), r, now);
+    monitor.on_reading(link.id(), r, now);
   }
-  if (out.conditions) b->on_device_conditions(link.id(), *out.conditions, now);
-  if (!out.beats.empty() || out.device_clock_end) b->on_beats(link.id(), out, now);
-  if (!out.waveforms.empty()) b->on_waveforms(link.id(), out.waveforms, now);
+  if (out.conditions) monitor.on_device_conditions(link.id(), *out.conditions, now);
+  if (!out.beats.empty() || out.device_clock_end) monitor.on_beats(link.id(), frame_clock, out, now);
+  if (!out.waveforms.empty()) monitor.on_waveforms(link.id(), out.waveforms, now);
   journal_->hand_over();
 }
 

@@ -61,7 +61,8 @@ class VigilDaemon {
   bool defer_command(const std::string& request, const std::string& identity, CommandServer::Reply reply);
 
  private:
-  void on_output(DeviceLink& link, drivers::DecodeOutput& out);
+  void on_output(BedMonitor& monitor, DeviceClockAnchor& frame_clock, DeviceLink& link,
+                 drivers::DecodeOutput& out);
   void on_link_state(DeviceLink& link);
   void on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes);
   void schedule_tick();
