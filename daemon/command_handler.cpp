@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "alerts/alarm_settings.hpp"
+#include "daemon/command_refusal.hpp"
 #include "daemon/staff_entry.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "journal/bus_messages.hpp"
@@ -19,16 +20,9 @@ using core::Metric;
 
 namespace {
 
-// `e.field` is the full path in the request ("set_limit.limit.threshold").
 v1::CommandReply error_reply(const v1::CommandRequest& req, const core::Error& e,
                              std::string_view code = {}) {
-  v1::CommandReply r;
-  r.set_request_id(req.request_id());
-  r.set_ok(false);
-  r.set_error_field(e.field);
-  r.set_error(e.text());
-  r.set_error_code(code.empty() ? std::string{core::error_code_name(e.code)} : std::string{code});
-  return r;
+  return refused(req, e, code);
 }
 
 v1::CommandReply error_reply(const v1::CommandRequest& req, const std::string& field,

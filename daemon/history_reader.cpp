@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <memory>
 
+#include "daemon/command_refusal.hpp"
 #include "journal/alarm_history.hpp"
 #include "journal/trend_query.hpp"
 
@@ -15,13 +16,7 @@ namespace {
 
 v1::CommandReply refusal(const v1::CommandRequest& r, const std::string& field, const std::string& error,
                          core::ErrorCode code) {
-  v1::CommandReply reply;
-  reply.set_request_id(r.request_id());
-  reply.set_ok(false);
-  reply.set_error_field(field);
-  reply.set_error(field + ": " + error);
-  reply.set_error_code(std::string{core::error_code_name(code)});
-  return reply;
+  return refused(r, core::Error::at(field, error, code));
 }
 
 // The query's own field in the request: where its refusals point.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "daemon/command_refusal.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "record/record_config.hpp"
 
@@ -19,16 +20,6 @@ namespace {
 
 // Long enough for a correction and its reason; a record is not a document store.
 constexpr std::size_t kMaxAmendment = 2000;
-
-v1::CommandReply refused(const v1::CommandRequest& req, const core::Error& e) {
-  v1::CommandReply r;
-  r.set_request_id(req.request_id());
-  r.set_ok(false);
-  r.set_error_field(e.field);
-  r.set_error(e.text());
-  r.set_error_code(std::string{core::error_code_name(e.code)});
-  return r;
-}
 
 std::optional<core::Error> check_text(const std::string& text, const std::string& field) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; }))

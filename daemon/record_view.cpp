@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/command_refusal.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "record/record_config.hpp"
 
@@ -13,16 +14,6 @@ namespace vigil::daemon {
 namespace v1 = vigil::v1;
 
 namespace {
-
-v1::CommandReply refused(const v1::CommandRequest& req, const core::Error& e) {
-  v1::CommandReply r;
-  r.set_request_id(req.request_id());
-  r.set_ok(false);
-  r.set_error_field(e.field);
-  r.set_error(e.text());
-  r.set_error_code(std::string{core::error_code_name(e.code)});
-  return r;
-}
 
 const char* field_of(const v1::CommandRequest& req) {
   return req.has_record() ? "record" : "sessions";
