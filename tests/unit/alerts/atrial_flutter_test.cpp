@@ -13,6 +13,7 @@
 #include "alerts/rhythm_analyzer.hpp"
 #include "alerts/rhythm_conditions.hpp"
 #include "core/time.hpp"
+#include "ecg_feed.hpp"
 #include "synthetic_signals.hpp"
 
 using namespace vigil;
@@ -24,17 +25,11 @@ constexpr double kFs = 250.0;
 constexpr double kFlutterCycle = 0.2;  // 300/min
 
 core::TimePoint at(double seconds) {
-  return core::TimePoint{} +
-         std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(seconds));
+  return test::seconds_in(seconds);
 }
 
 RhythmState stream(RhythmAnalyzer& a, const std::vector<float>& x) {
-  for (std::size_t at_sample = 0; at_sample < x.size(); at_sample += 250) {
-    a.add_ecg_samples(
-        at(static_cast<double>(at_sample) / kFs), kFs,
-        std::span<const float>(x).subspan(at_sample, std::min<std::size_t>(250, x.size() - at_sample)));
-  }
-  return a.state(at(static_cast<double>(x.size()) / kFs));
+  return test::stream(a, x, kFs);
 }
 
 // Each QRS 0.28 s after the start of a flutter wave (a fixed FR interval),

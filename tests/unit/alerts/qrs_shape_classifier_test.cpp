@@ -5,6 +5,7 @@
 #include "alerts/qrs_detector.hpp"
 #include "alerts/rhythm_analyzer.hpp"
 #include "core/time.hpp"
+#include "ecg_feed.hpp"
 #include "synthetic_signals.hpp"
 
 using namespace vigil;
@@ -52,18 +53,8 @@ std::vector<QrsShape> shapes_of(const Series& s, const std::vector<QrsDetection>
   return out;
 }
 
-core::TimePoint at(double seconds) {
-  return core::TimePoint{} +
-         std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(seconds));
-}
-
 RhythmState stream(RhythmAnalyzer& a, const std::vector<float>& x) {
-  for (std::size_t at_sample = 0; at_sample < x.size(); at_sample += 250) {
-    a.add_ecg_samples(
-        at(static_cast<double>(at_sample) / kFs), kFs,
-        std::span<const float>(x).subspan(at_sample, std::min<std::size_t>(250, x.size() - at_sample)));
-  }
-  return a.state(at(static_cast<double>(x.size()) / kFs));
+  return test::stream(a, x, kFs);
 }
 
 }  // namespace

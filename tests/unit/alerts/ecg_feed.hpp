@@ -1,0 +1,28 @@
+// A synthetic ECG fed to the rhythm analyzer a second at a time, as the HL7
+// waveform path delivers it.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <span>
+#include <vector>
+
+#include "alerts/rhythm_analyzer.hpp"
+#include "core/time.hpp"
+
+namespace vigil::alerts::test {
+
+inline core::TimePoint seconds_in(double seconds) {
+  return core::TimePoint{} +
+         std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(seconds));
+}
+
+inline RhythmState stream(RhythmAnalyzer& a, const std::vector<float>& x, double fs) {
+  const auto second = static_cast<std::size_t>(fs);
+  for (std::size_t at_sample = 0; at_sample < x.size(); at_sample += second)
+    a.add_ecg_samples(seconds_in(static_cast<double>(at_sample) / fs), fs,
+                      std::span<const float>(x).subspan(at_sample, std::min(second, x.size() - at_sample)));
+  return a.state(seconds_in(static_cast<double>(x.size()) / fs));
+}
+
+}  // namespace vigil::alerts::test
