@@ -3,6 +3,7 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <cstdint>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -58,6 +59,20 @@ core::Result<RecordOptions> options_from(const cfg::RecordSettings& s) {
   if (s.spo2_min() > 0) o.discharge.spo2_min = s.spo2_min();
   if (s.stable_min() > 24 * 60) return core::Error::at("record.stable_min", "must be at most 1440");
   if (s.stable_min() > 0) o.discharge.stable = std::chrono::minutes{s.stable_min()};
+  // An hour apart is already coarse for a record of an infusion; 0 would
+  // be a table without rows between the cuff readings.
+  auto cadence = [](bool set, std::uint32_t v, const char* field,
+                    core::Duration& out) -> std::optional<core::Error> {
+    if (!set) return std::nullopt;
+    if (v < 1 || v > 60) return core::Error::at(std::string{"record."} + field, "must be 1 to 60 (minutes)");
+    out = std::chrono::minutes{v};
+    return std::nullopt;
+  };
+  if (auto e = cadence(s.has_vitals_every_min(), s.vitals_every_min(), "vitals_every_min", o.during_cadence))
+    return *e;
+  if (auto e = cadence(s.has_vitals_every_min_after(), s.vitals_every_min_after(), "vitals_every_min_after",
+                       o.after_cadence))
+    return *e;
   return o;
 }
 

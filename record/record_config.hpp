@@ -2,8 +2,9 @@
 // The record's settings read from vigild's config file (the text format
 // vigild reads, docs/config.md): the clinic's name and each alarm profile's
 // `record` settings (checkpoints, their tolerance, the minimum monitored
-// time, the discharge criteria). A profile without its own takes those of
-// the profile it is `based_on`, then the defaults.
+// time, the discharge criteria, the vitals table's cadence). A profile
+// without its own takes those of the profile it is `based_on`, then the
+// defaults.
 #include <string>
 
 #include "core/result.hpp"

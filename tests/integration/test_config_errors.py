@@ -102,6 +102,10 @@ CASES = {
                                     '  record { spo2_min: 120 } }\n'
                                     'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n', (1, 1),
                                     "profile 'esk': record.spo2_min: must be 0 to 100"),
+    "record table cadence out of range": ('profile { name: "esk" based_on: "ketamine-iv-adult"\n'
+                                          '  record { vitals_every_min_after: 0 } }\n'
+                                          'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n',
+                                          (1, 1), "profile 'esk': record.vitals_every_min_after: must be 1 to 60"),
     "record retention too long": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
                                   'record_retention_years: 500\n', (2, 1), "record_retention_years 500"),
 }

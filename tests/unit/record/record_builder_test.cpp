@@ -326,6 +326,41 @@ profile { name: "esketamine-night" based_on: "esketamine" }
   CHECK(record::record_json(strict).find("\"criteria_met\": false") != std::string::npos);
 }
 
+TEST_CASE("The vitals table's cadence comes from the profile") {
+  Morning m;
+  const auto conf = m.dir.file("vigil.conf");
+  std::ofstream{conf} << R"(profile {
+  name: "esketamine"
+  based_on: "ketamine-iv-adult"
+  record { vitals_every_min: 10 vitals_every_min_after: 30 }
+}
+)";
+  auto config = record::read_record_config(conf);
+  REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error()));
+  CHECK(config->for_profile("esketamine").during_cadence == 10min);
+  CHECK(config->for_profile("esketamine").after_cadence == 30min);
+  // Unset: as before.
+  CHECK(config->for_profile("ketamine-iv-adult").during_cadence == 5min);
+  CHECK(config->for_profile("ketamine-iv-adult").after_cadence == 15min);
+
+  record::RecordConfig c = config.value();
+  c.defaults = c.for_profile("esketamine");
+  const auto r = record::build_record(m.path, 2, c, at(120)).value();
+  auto reason_at = [&](int minute) -> std::string {
+    for (const auto& row : r.vitals)
+      if (row.time == at(minute)) return row.reason;
+    return "(no row)";
+  };
+  // Started at 08:10, stopped at 09:00, discharged at 09:30.
+  for (int minute : {10, 50}) CHECK_MESSAGE(reason_at(minute) == "every 10 min", minute);
+  for (int minute : {20, 30, 40}) CHECK_MESSAGE(reason_at(minute) == "every 10 min; NIBP", minute);
+  CHECK(reason_at(15) == "(no row)");
+  CHECK(reason_at(55) == "(no row)");
+  CHECK(reason_at(60) == "every 30 min");
+  CHECK(reason_at(90) == "every 30 min");
+  CHECK(reason_at(75) == "NIBP");
+}
+
 TEST_CASE("A config the record cannot use is refused with where and why") {
   test::TempDir dir;
   const auto conf = dir.file("bad.conf");
@@ -333,6 +368,15 @@ TEST_CASE("A config the record cannot use is refused with where and why") {
   auto r = record::read_record_config(conf);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error() == "config " + conf + ": profile 'x': record.spo2_min: must be 0 to 100 (%)");
+  // 0 would leave the table without rows between the cuff readings; set, it is refused, not taken as the
+  // default.
+  for (const char* cadence : {"vitals_every_min: 0", "vitals_every_min_after: 61"}) {
+    std::ofstream{conf} << "profile { name: \"x\" record { " << cadence << " } }\n";
+    r = record::read_record_config(conf);
+    REQUIRE_FALSE(r.ok());
+    const std::string field{cadence, std::string_view{cadence}.find(':')};
+    CHECK(r.error() == "config " + conf + ": profile 'x': record." + field + ": must be 1 to 60 (minutes)");
+  }
   std::ofstream{conf} << "clinic_nam: \"typo\"\n";
   r = record::read_record_config(conf);
   REQUIRE_FALSE(r.ok());
