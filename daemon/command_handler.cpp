@@ -408,11 +408,19 @@ std::string VigilDaemon::execute_bytes(const std::string& bytes, const std::stri
     if (zap_) req.set_station(req.station() + " [key " + identity + "]");
     reply = execute(req);
   }
+  return reply_bytes(std::move(reply));
+}
+
+std::string VigilDaemon::reply_bytes(v1::CommandReply reply) {
   if (bus_) reply.set_daemon_id(bus_->daemon_id());
   if (!reply.ok()) spdlog::warn("command refused: {}", reply.error());
   std::string out;
   reply.SerializeToString(&out);
   return out;
+}
+
+std::function<void(v1::CommandReply)> VigilDaemon::sender(CommandServer::Reply reply) {
+  return [this, reply = std::move(reply)](v1::CommandReply r) { reply(reply_bytes(std::move(r))); };
 }
 
 bool VigilDaemon::defer_command(const std::string& bytes, const std::string& identity,
@@ -435,13 +443,7 @@ bool VigilDaemon::defer_command(const std::string& bytes, const std::string& ide
   const auto& bed_id = bed_of(req);
   // An unknown bed (and a trend without one) is refused by execute(), on the core thread.
   if (req.has_trend() ? !bed(bed_id) : !bed_id.empty() && !bed(bed_id)) return false;
-  history_->submit(std::move(req), [this, reply = std::move(reply)](v1::CommandReply r) {
-    if (bus_) r.set_daemon_id(bus_->daemon_id());
-    if (!r.ok()) spdlog::warn("command refused: {}", r.error());
-    std::string out;
-    r.SerializeToString(&out);
-    reply(out);
-  });
+  history_->submit(std::move(req), sender(std::move(reply)));
   return true;
 }
 

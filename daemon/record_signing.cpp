@@ -42,13 +42,7 @@ core::Duration retention_of(const v1::config::DaemonConfig& c) {
 }  // namespace
 
 bool VigilDaemon::defer_signing(v1::CommandRequest req, const std::string& role, CommandServer::Reply reply) {
-  auto send = [this, reply](v1::CommandReply r) {
-    if (bus_) r.set_daemon_id(bus_->daemon_id());
-    if (!r.ok()) spdlog::warn("command refused: {}", r.error());
-    std::string out;
-    r.SerializeToString(&out);
-    reply(out);
-  };
+  auto send = sender(reply);
   if (req.actor().empty()) {
     send(refused(req, core::Error::at("actor", "say who signs (--as NAME), for the record")));
     return true;

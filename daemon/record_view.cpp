@@ -42,13 +42,7 @@ v1::CommandReply answer(const v1::CommandRequest& req, journal::sqlite::Database
 }  // namespace
 
 bool VigilDaemon::defer_record_view(const v1::CommandRequest& req, CommandServer::Reply reply) {
-  auto send = [this, reply](v1::CommandReply r) {
-    if (bus_) r.set_daemon_id(bus_->daemon_id());
-    if (!r.ok()) spdlog::warn("command refused: {}", r.error());
-    std::string out;
-    r.SerializeToString(&out);
-    reply(out);
-  };
+  auto send = sender(reply);
   // Validated at load, so this reads; a copy, for the reader's thread.
   auto config = record::record_config(config_);
   if (!config) {

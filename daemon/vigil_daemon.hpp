@@ -12,6 +12,7 @@
 // bound at once but answers only after that (heartbeats go out throughout).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <zmq.hpp>
@@ -92,6 +93,10 @@ class VigilDaemon {
   // The station's record view: a session's record or a list of sessions,
   // answered on the history reader's thread (record_view.cpp).
   bool defer_record_view(const vigil::v1::CommandRequest& request, CommandServer::Reply reply);
+  // A reply as it leaves on the command channel: this run's id on it, a
+  // refusal logged. `sender` does the same for a reply answered later.
+  std::string reply_bytes(vigil::v1::CommandReply reply);
+  std::function<void(vigil::v1::CommandReply)> sender(CommandServer::Reply reply);
   // One ADT message from the listener, applied; the ACK text (adt_intake.cpp).
   std::string on_adt(const std::string& text, const std::string& peer);
 
