@@ -45,6 +45,7 @@ def _cleanup():
             p.wait(timeout=5)
         except subprocess.TimeoutExpired:
             p.kill()
+    _release_ports()
 
 
 atexit.register(_cleanup)
@@ -58,17 +59,20 @@ def free_port():
     """A TCP port nobody listens on, from below the kernel's ephemeral range:
     a port that bind(0) chose and we released could be taken as the source
     port of any outgoing connection (other tests run side by side) before the
-    program under test listens on it. Which free port is chosen changes
-    nothing a test checks."""
+    program under test listens on it. The lower half of that stretch is the
+    tests'; vigil-drill picks its own ports from the upper half. Which free
+    port is chosen changes nothing a test checks."""
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
             low = int(f.read().split()[0])
     except (OSError, ValueError, IndexError):
         low = 32768
+    if low <= 2048:
+        low = 32768
     rng = random.SystemRandom()
     for _ in range(500):
-        port = rng.randrange(max(1024, low - 12000), low)
-        if port in _ports_given:
+        port = rng.randrange(max(1024, low - 12000), max(1025, low - 6000))
+        if port in _ports_given or not _reserve(port):
             continue
         with socket.socket() as s:
             try:
@@ -83,6 +87,51 @@ def free_port():
 
 
 _ports_given = set()
+# Tests run side by side, each choosing ports: two that both chose a port
+# before either daemon bound it once made a vigild fail with "Address already
+# in use". A port is a test's once it created this file; the file goes when
+# that test ends. A file left by a killed run only keeps its port unused.
+_PORTS_DIR = os.path.join(tempfile.gettempdir(), "vigil-test-ports")
+_ports_reserved = []
+
+
+def _reserve(port):
+    os.makedirs(_PORTS_DIR, exist_ok=True)
+    path = os.path.join(_PORTS_DIR, str(port))
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        _forget_if_stale(path)
+        return False
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    _ports_reserved.append(path)
+    return True
+
+
+def _forget_if_stale(path):
+    """A file over an hour old whose test is gone was left by a killed run."""
+    try:
+        if time.time() - os.stat(path).st_mtime < 3600:
+            return
+        with open(path) as f:
+            os.kill(int(f.read()), 0)
+    except ProcessLookupError:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    except (OSError, ValueError):
+        pass
+
+
+def _release_ports():
+    for path in _ports_reserved:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
 
 
 def start(args, log_path):
