@@ -1,5 +1,7 @@
 #include "alerts/bed_alarms.hpp"
 
+#include "alerts/limits_in_force.hpp"
+
 namespace vigil::alerts {
 
 BedAlarms::BedAlarms(std::string bed, AlarmProfile profile, core::Duration baseline_window)
@@ -10,6 +12,13 @@ BedAlarms::BedAlarms(std::string bed, AlarmProfile profile, core::Duration basel
 void BedAlarms::follow_profile() {
   rules_ = LimitRules{context_.profile().rules};
   engine_.set_settings(context_.profile().engine);
+}
+
+void BedAlarms::say_limits(const Actor& actor, BedOutput& out) const {
+  const auto& p = context_.profile();
+  const std::string message = "limits in force for patient " + patient_id() + " on " + bed() + ": profile " +
+                              p.name + ", " + std::to_string(p.rules.size()) + " rule(s)";
+  out.context.push_back({"limits_in_force", message, "", limits_text(p.rules), actor, patient_id()});
 }
 
 void BedAlarms::report(const std::vector<ConditionReport>& reports, core::TimePoint now, BedOutput& out) {
@@ -77,7 +86,10 @@ core::Result<std::string> BedAlarms::admit(const std::string& patient_id, AlarmP
                                            const std::map<core::Metric, double>& entered_baseline,
                                            const Actor& actor, core::TimePoint, BedOutput& out) {
   auto r = context_.admit(patient_id, std::move(profile), overrides, entered_baseline, actor, out.context);
-  if (r) follow_profile();
+  if (r) {
+    follow_profile();
+    say_limits(actor, out);
+  }
   return r;
 }
 
@@ -91,7 +103,10 @@ core::Result<std::string> BedAlarms::discharge(const Actor& actor, core::TimePoi
 core::Result<std::string> BedAlarms::set_limit(const RuleOverride& o, const Actor& actor, core::TimePoint,
                                                BedOutput& out) {
   auto r = context_.set_limit(o, actor, out.context);
-  if (r) follow_profile();
+  if (r) {
+    follow_profile();
+    say_limits(actor, out);
+  }
   return r;
 }
 
@@ -161,6 +176,8 @@ void BedAlarms::restore(const BedState& s, AlarmProfile profile, const std::vect
   const std::string message = "vigild restarted; restored on " + bed() + ": " + context_.restored_text(now) +
                               ", " + std::to_string(s.alarms.size()) + " alarm(s) with a signal";
   out.context.push_back({"restored", message, "", patient_id(), Actor{"vigild", ""}, patient_id()});
+  // The config read at this start may define the profile anew.
+  if (!patient_id().empty()) say_limits(Actor{"vigild", ""}, out);
 }
 
 }  // namespace vigil::alerts

@@ -116,6 +116,8 @@ class BedAlarms {
   // The rules and the engine follow the context's profile; rule states
   // restart, so a limit that moved is judged afresh on the next reading.
   void follow_profile();
+  // The rules in force, whole, for the journal (alerts/limits_in_force.hpp).
+  void say_limits(const Actor& actor, BedOutput& out) const;
   void report(const std::vector<ConditionReport>& reports, core::TimePoint now, BedOutput& out);
   void check_nibp_overdue(core::TimePoint now, BedOutput& out);
   void end_adt_refused(const std::string& why, core::TimePoint now, BedOutput& out);

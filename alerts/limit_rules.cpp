@@ -62,6 +62,36 @@ std::string describe_limit(const LimitRule& rule) {
   return text;
 }
 
+double limit_of(const LimitRule& rule, double baseline) {
+  switch (rule.kind) {
+    case LimitKind::rise_percent:
+      return baseline * (1 + rule.threshold / 100);
+    case LimitKind::rise_absolute:
+      return baseline + rule.threshold;
+    default:
+      return rule.threshold;
+  }
+}
+
+bool past_limit(LimitKind kind, double value, double limit, double hysteresis) {
+  const double h = hysteresis;
+  switch (kind) {
+    case LimitKind::above:
+      return h > 0 ? value >= limit - h : value > limit;
+    case LimitKind::below:
+      return h > 0 ? value <= limit + h : value < limit;
+    case LimitKind::at_or_below:
+      return value <= limit + h;
+    default:
+      return value >= limit - h;
+  }
+}
+
+bool meets_floor(const LimitRule& rule, std::optional<double> floor_value) {
+  if (!rule.baseline_relative() || rule.floor <= 0) return true;
+  return floor_value && *floor_value >= rule.floor;
+}
+
 LimitText limit_text(const LimitRule& rule) {
   LimitText t;
   t.head = (rule.label.empty() ? rule.condition : rule.label) + ": " + metric_name(rule.metric) + " ";
@@ -125,7 +155,6 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   const LimitRule& rule = rules_[i];
   RuleState& st = state_[i];
   const double value = *r.value;  // evaluate() passes usable readings only
-  double limit = rule.threshold;
   double baseline = 0;
   if (rule.baseline_relative()) {
     const double* b = lookup(ctx.baseline, rule.metric);
@@ -135,38 +164,18 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
       return;
     }
     baseline = *b;
-    limit = rule.kind == LimitKind::rise_percent ? baseline * (1 + rule.threshold / 100)
-                                                 : baseline + rule.threshold;
   }
+  const double limit = limit_of(rule, baseline);
   // Once present, the value must come back past the limit by the hysteresis.
-  const double h = st.present ? rule.hysteresis : 0;
-  bool crossed;
-  switch (rule.kind) {
-    case LimitKind::above:
-      crossed = h > 0 ? value >= limit - h : value > limit;
-      break;
-    case LimitKind::below:
-      crossed = h > 0 ? value <= limit + h : value < limit;
-      break;
-    case LimitKind::at_or_below:
-      crossed = value <= limit + h;
-      break;
-    default:
-      crossed = value >= limit - h;
-      break;
-  }
+  bool crossed = past_limit(rule.kind, value, limit, st.present ? rule.hysteresis : 0);
   if (crossed && rule.baseline_relative() && rule.floor > 0) {
     const auto fm = rule.floor_metric.value_or(rule.metric);
-    double floor_value = value;
+    std::optional<double> floor_value = value;
     if (fm != rule.metric) {
       const core::Reading* other = lookup(ctx.latest, fm);
-      if (!other || !other->value) {
-        crossed = false;
-      } else {
-        floor_value = *other->value;
-      }
+      floor_value = other ? other->value : std::nullopt;
     }
-    crossed = crossed && floor_value >= rule.floor;
+    crossed = meets_floor(rule, floor_value);
   }
   if (crossed && !st.present) st.since = now;
   if (!crossed) st.since.reset();

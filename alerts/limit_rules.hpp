@@ -47,6 +47,16 @@ struct LimitRule {
   }
 };
 
+// The rule engine's judgement of one value, for whoever must judge a value
+// the way the rules do (the infusion record): the limit a value is compared
+// with (the threshold, or for a baseline-relative rule the baseline raised
+// by it: 30 % over 140 is 182), whether a value is past it (`hysteresis`
+// once the rule is past already), and whether a rise rule's floor is met
+// (`floor_value`: the floor metric's latest value; empty when unknown).
+double limit_of(const LimitRule& rule, double baseline);
+bool past_limit(LimitKind kind, double value, double limit, double hysteresis = 0);
+bool meets_floor(const LimitRule& rule, std::optional<double> floor_value);
+
 // The words of a limit rule's alarm message that do not change with the
 // value, made once per rule: "Severe desaturation: SpO₂ ", " %",
 // " (limit SpO₂ < 85 %)".

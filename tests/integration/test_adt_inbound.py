@@ -131,8 +131,9 @@ def main():
 
     bus.pump(0.3)
     by_adt = [(m.context.bed, m.context.what) for m in bus.of_kind("context") if m.context.actor == "ADT"]
-    check(by_adt == [("bed-1", "admitted"), ("bed-1", "patient_updated"), ("bed-1", "discharged"),
-                     ("bed-2", "admitted"), ("bed-2", "patient_updated"), ("bed-2", "discharged")],
+    check(by_adt == [("bed-1", "admitted"), ("bed-1", "limits_in_force"), ("bed-1", "patient_updated"),
+                     ("bed-1", "discharged"), ("bed-2", "admitted"), ("bed-2", "limits_in_force"),
+                     ("bed-2", "patient_updated"), ("bed-2", "discharged")],
           f"the changes on the bus as from ADT: {by_adt}")
     updates = [m.context.message for m in bus.of_kind("context") if m.context.what == "patient_updated"]
     check(updates == ["patient PAT-1 on bed-1 updated by ADT at HL7 ADT^A08 from EPIC^HOSP (MSH-10 M5): "

@@ -75,8 +75,11 @@ def main():
     bus.pump(0.3)
     ctx = [m.context for m in bus.of_kind("context", "bed-4")]
     whats = [c.what for c in ctx]
-    check(whats == ["admitted", "infusion_started", "baseline", "limit_changed"], f"context events {whats}")
-    change = ctx[-1]
+    # The rules in force are journalled whole after the admission and after each change, for the record.
+    check(whats == ["admitted", "limits_in_force", "infusion_started", "baseline", "limit_changed",
+                    "limits_in_force"], f"context events {whats}")
+    check("desaturation\tmedium\tspo2\tbelow\t88\t" in ctx[-1].new_value, f"limits in force {ctx[-1].new_value!r}")
+    change = ctx[-2]
     check((change.actor, change.station) == ("nurse Test", "station-T"), "the limit change is attributed")
     check(change.old_value.endswith("SpO₂ < 90 % for 15 s") and change.new_value == "SpO₂ < 88 % for 15 s",
           f"old {change.old_value!r} new {change.new_value!r}")

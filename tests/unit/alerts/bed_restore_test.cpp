@@ -99,8 +99,10 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
       CHECK(a.actor == "nurse Ana at station-1");
     }
   }
-  REQUIRE(out.context.size() == 1);
+  // What was restored, then the rules in force as this start's config made them.
+  REQUIRE(out.context.size() == 2);
   CHECK(out.context[0].what == "restored");
+  CHECK(out.context[1].what == "limits_in_force");
   CHECK(out.context[0].message.find("patient PAT-7") != std::string::npos);
   CHECK(out.context[0].message.find("ketamine infusion running") != std::string::npos);
 

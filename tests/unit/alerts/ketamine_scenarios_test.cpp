@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "alerts/bed_alarms.hpp"
+#include "alerts/limits_in_force.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -273,8 +274,17 @@ TEST_CASE("a limit change is attributed with old and new values; a bad one names
   RuleOverride o{"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt, "", "nurse Ana"};
   auto r = b.bed.set_limit(o, b.nurse, b.clock.now(), b.out);
   REQUIRE(r.ok());
-  REQUIRE(b.out.context.size() == 1);
+  // The change, then the rules now in force whole, for the journal.
+  REQUIRE(b.out.context.size() == 2);
   CHECK(b.out.context[0].what == "limit_changed");
+  CHECK(b.out.context[1].what == "limits_in_force");
+  const auto in_force = parse_limits_text(b.out.context[1].new_value);
+  REQUIRE(in_force.ok());
+  int desaturation_88 = 0;
+  for (const auto& rule : in_force.value())
+    desaturation_88 +=
+        rule.condition == "desaturation" && rule.priority == Priority::medium && rule.threshold == 88;
+  CHECK(desaturation_88 == 1);
   CHECK(b.out.context[0].old_value == "desaturation medium: SpO₂ < 90 % for 15 s");
   CHECK(b.out.context[0].new_value == "SpO₂ < 88 % for 15 s");
   CHECK(b.out.context[0].actor.who == "nurse Ana");
