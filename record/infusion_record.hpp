@@ -98,6 +98,48 @@ struct Response {
   core::Duration spo2_below_90{};
 };
 
+// A blood-pressure limit in force when the value peaked, judged the rule
+// engine's way (alerts/limit_rules.hpp): the value the peak was compared
+// with (a baseline-relative rule's: the baseline raised by it) and whether
+// the peak was past it (and past the rule's floor).
+struct LimitAtPeak {
+  core::Metric metric{};
+  std::string condition;        // "hypertension", "bp_surge"
+  std::string priority;         // LOW, MEDIUM, HIGH
+  std::string rule;             // as the alarm words it: "NIBP sys >= baseline + 30 % and NIBP sys >= 160"
+  bool on = true;               // false: the level was turned off, so it judged nothing
+  std::optional<double> limit;  // empty: a baseline-relative rule without a baseline judges nothing
+  double peak = 0;
+  core::TimePoint peak_time{};
+  bool exceeded = false;
+  core::TimePoint in_force_since{};  // when vigild journalled the limits this rule is from
+};
+
+// A blood-pressure alarm raised between the start and discharge.
+struct LimitAlarm {
+  std::string condition;
+  std::string priority;  // the highest it reached
+  core::TimePoint raised{};
+};
+
+// Whether the rise stayed inside the patient's limits: the limits in force
+// at each peak (systolic, diastolic, and mean when a rule judges it), as
+// vigild journalled them (`limits_in_force`), never as a config read now
+// defines them; the limit changes over the record's span; the BP alarms.
+struct BpLimits {
+  std::string unknown;  // why the limits at a peak are not known from the journal; empty: known
+  std::vector<LimitAtPeak> limits;
+  std::vector<SessionStep> changes;  // `limit_changed`, admission to discharge
+  std::vector<LimitAlarm> raised;
+  // No when a peak was past a limit; unknown when a limit is not known.
+  std::optional<bool> inside() const {
+    for (const auto& l : limits)
+      if (l.exceeded) return false;
+    if (!unknown.empty()) return std::nullopt;
+    return true;
+  }
+};
+
 struct AlarmStep {
   core::TimePoint time{};
   std::string what;  // "audio paused", "escalated to HIGH"
@@ -184,6 +226,10 @@ struct InfusionRecord {
   std::vector<VitalsRow> vitals;
   std::vector<Checkpoint> checkpoints;
   Response response;
+  // Empty when the journal holds no limits in force for the span (vigild
+  // journals them since this field exists): not knowable, and left out of
+  // the JSON so that records signed before still read back as signed.
+  std::optional<BpLimits> bp_limits;
   std::vector<AlarmStory> alarms;
   std::vector<NoData> no_data;  // from the start of the infusion to discharge (or now)
   std::vector<Series> series;

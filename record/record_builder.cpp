@@ -6,6 +6,7 @@
 #include "journal/patient_merges.hpp"
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
+#include "record/bp_limits.hpp"
 #include "record/command_log.hpp"
 #include "record/discharge_check.hpp"
 #include "record/drug_response.hpp"
@@ -185,6 +186,7 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
   rec.vitals = vitals_table(rec, j, cuffs, o);
   rec.checkpoints = checkpoints(rec, cuffs, o);
   rec.response = response_to_drug(rec, j, cuffs);
+  rec.bp_limits = bp_limits(rec, j);
   rec.no_data = no_data(rec, j);
   rec.series = plotted(j);
   const auto infusion_end = rec.stopped ? rec.stopped->time : rec.to;

@@ -121,6 +121,7 @@ std::string record_html(const InfusionRecord& r) {
   s += "<h2>Signature</h2>\n" + items_html(signature_items(r));
   s += table_html(amendment_table(r));
   s += "<h2>Response to the drug</h2>\n" + items_html(response_items(r));
+  s += table_html(limits_table(r));
   s += table_html(checkpoint_table(r));
   s += table_html(course_table(r));
   s += table_html(entry_table(r));

@@ -73,6 +73,34 @@ std::string optional_or_null(const std::optional<T>& v, std::string (*f)(T)) {
   return v ? f(*v) : "null";
 }
 
+std::string limits_json(const BpLimits& b) {
+  const auto inside = b.inside();
+  std::string s = "{\"inside\": " +
+                  std::string{!inside   ? "null"
+                              : *inside ? "true"
+                                        : "false"} +
+                  ", \"unknown\": " + (b.unknown.empty() ? "null" : json_string(b.unknown)) +
+                  ", \"limits\": [";
+  for (std::size_t i = 0; i < b.limits.size(); ++i) {
+    const auto& l = b.limits[i];
+    s += std::string{i ? ", " : ""} + "{\"condition\": " + json_string(l.condition) +
+         ", \"priority\": " + json_string(l.priority) + ", \"rule\": " + json_string(l.rule) +
+         ", \"on\": " + (l.on ? "true" : "false") +
+         ", \"limit\": " + (l.limit ? quantity(l.metric, *l.limit) : "null") +
+         ", \"peak\": " + quantity(l.metric, l.peak) + ", \"peak_time\": " + time(l.peak_time) +
+         ", \"exceeded\": " + (l.exceeded ? "true" : "false") +
+         ", \"in_force_since\": " + time(l.in_force_since) + "}";
+  }
+  s += "], \"changes\": [";
+  for (std::size_t i = 0; i < b.changes.size(); ++i) s += std::string{i ? ", " : ""} + step(b.changes[i]);
+  s += "], \"alarms_raised\": [";
+  for (std::size_t i = 0; i < b.raised.size(); ++i)
+    s += std::string{i ? ", " : ""} + "{\"condition\": " + json_string(b.raised[i].condition) +
+         ", \"priority\": " + json_string(b.raised[i].priority) +
+         ", \"raised\": " + time(b.raised[i].raised) + "}";
+  return s + "]}";
+}
+
 std::string signed_json(const InfusionRecord& r) {
   std::string s = ",\n  \"signatures\": [";
   for (std::size_t i = 0; i < r.signatures.size(); ++i) {
@@ -176,6 +204,9 @@ std::string body(const InfusionRecord& r, bool full) {
        ", \"lowest_spo2\": " + (x.lowest_spo2 ? quantity(Metric::spo2, *x.lowest_spo2) : "null") +
        ", \"lowest_spo2_time\": " + (x.lowest_spo2_time ? time(*x.lowest_spo2_time) : "null") +
        ", \"spo2_below_90\": " + seconds(x.spo2_below_90) + "}";
+  // Only when the journal held limits in force: a record signed before this
+  // field existed must still read back exactly as signed.
+  if (r.bp_limits) s += ",\n  \"bp_limits\": " + limits_json(*r.bp_limits);
   if (r.discharge_check) {
     const auto& d = *r.discharge_check;
     s += ",\n  \"discharge_check\": {\"criteria_met\": " + std::string{d.criteria_met ? "true" : "false"} +

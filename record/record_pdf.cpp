@@ -295,6 +295,7 @@ core::Result<std::string> record_pdf(const InfusionRecord& r) {
     pages.table(amendment_table(r), {0.5, 1.6, 1.2, 2.4, 1.6, 2.6});
     pages.heading("Response to the drug");
     pages.items(response_items(r));
+    pages.table(limits_table(r), {2, 1.6, 3, 1.2, 0.7, 1.2});
     pages.table(checkpoint_table(r), {2, 1.2, 2, 1.2});
     pages.table(course_table(r), {1, 1, 1.6, 3});
     pages.table(entry_table(r), {1, 1.1, 1.1, 2.6, 1.6});

@@ -1,5 +1,7 @@
 #include "record/record_text.hpp"
 
+#include <cmath>
+
 #include "record/time_text.hpp"
 
 namespace vigil::record {
@@ -13,6 +15,11 @@ std::string shown(Metric m) {
 
 std::string unit_of(Metric m) {
   return std::string{core::display_unit(m)};
+}
+
+// A limit as the engine compares with it: 30 % over 128 is 166.4, not 166.
+std::string limit_number(double v) {
+  return number_text(v, v == std::round(v) ? 0 : 1);
 }
 
 std::string step_text(const std::optional<SessionStep>& s, const char* missing) {
@@ -173,7 +180,63 @@ Items response_items(const InfusionRecord& r) {
                  x.lowest_spo2 ? number_text(*x.lowest_spo2, 0) + " % at " + local_clock(*x.lowest_spo2_time)
                                : "no reading");
   v.emplace_back("Time with " + shown(Metric::spo2) + " below 90 %", duration_text(x.spo2_below_90));
+  for (auto& item : limits_items(r)) v.push_back(std::move(item));
   return v;
+}
+
+Items limits_items(const InfusionRecord& r) {
+  Items v;
+  if (!r.bp_limits) {
+    v.emplace_back("Inside the patient's limits",
+                   "not knowable from the journal: it holds no limits in force for this session "
+                   "(vigild journals them since after it); the profile read now may not be what judged it");
+    return v;
+  }
+  const auto& b = *r.bp_limits;
+  // One clause a peak: "NIBP sys 220 mmHg at 10:32:00 CET past hypertension HIGH (200 mmHg), …".
+  std::string answer;
+  const LimitAtPeak* clause = nullptr;
+  for (const auto& l : b.limits) {
+    if (!l.exceeded) continue;
+    const bool same_peak = clause && clause->metric == l.metric && clause->peak_time == l.peak_time;
+    answer += same_peak ? ", "
+                        : (answer.empty() ? "NO: " : "; ") + shown(l.metric) + " " + number_text(l.peak, 0) +
+                              " " + unit_of(l.metric) + " at " + local_clock(l.peak_time) + " past ";
+    answer += l.condition + " " + l.priority + " (" + limit_number(*l.limit) + " " + unit_of(l.metric) + ")";
+    clause = &l;
+  }
+  if (!b.unknown.empty())
+    answer +=
+        (answer.empty() ? "not knowable from the journal: " : "; not knowable for the rest: ") + b.unknown;
+  if (answer.empty())
+    answer = b.limits.empty() ? "no cuff reading after the start to judge"
+                              : "yes: no peak past a limit in force at its time";
+  v.emplace_back("Inside the patient's limits", answer);
+  std::string raised;
+  for (const auto& a : b.raised)
+    raised += (raised.empty() ? "" : "; ") + a.condition + " " + a.priority + " at " + local_clock(a.raised);
+  v.emplace_back("Blood-pressure alarms raised",
+                 raised.empty() ? "none from the start to discharge" : raised);
+  std::string changes;
+  for (const auto& c : b.changes)
+    changes += (changes.empty() ? "" : "; ") + local_clock(c.time) + ": " + c.message;
+  v.emplace_back("Limits changed", changes.empty() ? "not during the record" : changes);
+  return v;
+}
+
+Table limits_table(const InfusionRecord& r) {
+  Table t{"Blood-pressure limits at each peak",
+          {"Peak", "Condition", "Limit in force", "At the peak", "Past it", "In force since"},
+          {},
+          r.bp_limits ? "no cuff reading after the start" : "not knowable from the journal"};
+  if (!r.bp_limits) return t;
+  for (const auto& l : r.bp_limits->limits)
+    t.rows.push_back({shown(l.metric) + " " + number_text(l.peak, 0) + " " + unit_of(l.metric) + " at " +
+                          local_clock(l.peak_time),
+                      l.condition + " " + l.priority, l.rule + (l.on ? "" : " (level off)"),
+                      l.limit ? limit_number(*l.limit) + " " + unit_of(l.metric) : "no baseline: not judged",
+                      l.exceeded ? "YES" : "no", local_clock(l.in_force_since)});
+  return t;
 }
 
 Table checkpoint_table(const InfusionRecord& r) {

@@ -28,6 +28,10 @@ std::vector<std::string> record_marks(const InfusionRecord& r);
 std::string record_source(const InfusionRecord& r);
 Items summary_items(const InfusionRecord& r);   // who, where, drug, steps, baseline, duration
 Items response_items(const InfusionRecord& r);  // peak rises, time to peak, back within 10 %, HR, SpO₂
+// Whether the rise stayed inside the patient's limits, the BP alarms raised
+// and the limit changes (part of response_items); the limits at each peak.
+Items limits_items(const InfusionRecord& r);
+Table limits_table(const InfusionRecord& r);
 Table checkpoint_table(const InfusionRecord& r);
 Table course_table(const InfusionRecord& r);  // start, pauses, resumes, rate changes, stop
 Table entry_table(const InfusionRecord& r);   // notes, interventions, adverse events

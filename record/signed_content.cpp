@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <tuple>
 
 namespace vigil::record {
 namespace {
@@ -235,6 +236,35 @@ void read_drug(const Struct& c, InfusionRecord& r) {
   });
 }
 
+// Written only when the journal held the limits in force; "inside" follows
+// from the limits and is not read.
+void read_limits(const Struct& c, InfusionRecord& r) {
+  if (!c.fields().count("bp_limits")) return;
+  const auto& o = object(c, "bp_limits");
+  BpLimits b;
+  if (!is_null(o, "unknown")) b.unknown = text(o, "unknown");
+  each(o, "limits", [&](const Struct& x) {
+    LimitAtPeak l;
+    l.condition = text(x, "condition");
+    l.priority = text(x, "priority");
+    l.rule = text(x, "rule");
+    l.on = flag(x, "on");
+    std::tie(l.metric, l.peak) = quantity(x, "peak");
+    if (!is_null(x, "limit")) l.limit = quantity(x, "limit").second;
+    l.peak_time = time(x, "peak_time");
+    l.exceeded = flag(x, "exceeded");
+    l.in_force_since = time(x, "in_force_since");
+    b.limits.push_back(l);
+  });
+  each(o, "changes", [&](const Struct& x) {
+    b.changes.push_back({time(x, "time"), text(x, "by"), text(x, "message")});
+  });
+  each(o, "alarms_raised", [&](const Struct& x) {
+    b.raised.push_back({text(x, "condition"), text(x, "priority"), time(x, "raised")});
+  });
+  r.bp_limits = b;
+}
+
 void read_response(const Struct& c, InfusionRecord& r) {
   if (!is_null(c, "baseline")) {
     const auto& o = object(c, "baseline");
@@ -250,6 +280,7 @@ void read_response(const Struct& c, InfusionRecord& r) {
   if (!is_null(x, "lowest_spo2")) r.response.lowest_spo2 = quantity(x, "lowest_spo2").second;
   r.response.lowest_spo2_time = maybe_time(x, "lowest_spo2_time");
   r.response.spo2_below_90 = seconds(x, "spo2_below_90");
+  read_limits(c, r);
   if (!is_null(c, "discharge_check")) {
     const auto& o = object(c, "discharge_check");
     DischargeCheck d;

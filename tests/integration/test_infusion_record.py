@@ -138,6 +138,12 @@ def main():
         ack = a["time_to_acknowledge"]["value"]
         check(0 < ack < 60 and (by_s is None or abs(ack - by_s) <= 8), f"{condition}: acknowledged after {ack} s")
     check(abs(r["monitored"]["value"] - 46 * 60) <= 5, f"monitored {r['monitored']}")
+    # The 220/120 against the limits vigild journalled at the admission: past hypertension HIGH, whose alarm sounded.
+    limits = r["bp_limits"]
+    passed = {(l["condition"], l["priority"], l["peak"]["mdc_code"]) for l in limits["limits"] if l["exceeded"]}
+    check(limits["inside"] is False and ("hypertension", "HIGH", 150021) in passed and limits["unknown"] is None,
+          f"inside the limits: {limits}")
+    check("hypertension" in [a["condition"] for a in limits["alarms_raised"]], f"BP alarms raised: {limits}")
 
     with open(os.path.join(out, "record.csv"), encoding="utf-8") as f:
         header = f.readline().strip().split(",")
@@ -161,7 +167,7 @@ def main():
         check(page["lines"] >= 4 and page["width"] > 600,
               f"the plots in chromium: {page['lines']} lines, {page['width']} wide")
         for words in ("DRILL", "NIBP 220/120 mmHg", "SpO₂", "BP 40 min after the start", NURSE, "UTC",
-                      "nasal cannula 2 L/min", "Harbour Street Clinic"):
+                      "nasal cannula 2 L/min", "Harbour Street Clinic", "Blood-pressure limits at each peak"):
             check(words in page["text"], f"chromium shows no {words!r}")
 
     with open(os.path.join(out, "record.pdf"), "rb") as f:
@@ -178,7 +184,8 @@ def main():
                       "BP 40 min after the start", "BP before discharge", "Discharged", "UTC",
                       "= 36 mg over 40 min", "Cumulative dose", "The infusion's course", "paused",
                       "rate changed", "intervention", "oxygen", "nasal cannula 2 L/min", "adverse event",
-                      "calm, talking", "Harbour Street Clinic", "Discharge criteria"):
+                      "calm, talking", "Harbour Street Clinic", "Discharge criteria",
+                      "Inside the patient's limits NO: NIBP sys 220 mmHg", "Blood-pressure limits at each peak"):
             check(words in flat, f"the PDF text does not say {words!r}:\n{text[:3000]}")
         check(flat.count(NURSE) >= 3, f"the PDF names the scripted nurse: {text[:3000]}")
         fonts = subprocess.run(["pdffonts", os.path.join(out, "record.pdf")], capture_output=True, text=True).stdout
