@@ -63,7 +63,13 @@ void CommandServer::serve_one() {
   if (!oversized && deferred_) {
     std::weak_ptr<CommandServer*> alive = self_;
     auto later = [alive, envelope](const std::string& r) {
-      if (auto server = alive.lock()) (*server)->send_reply(envelope, r);
+      auto server = alive.lock();
+      if (!server) return;
+      (*server)->send_reply(envelope, r);
+      // A query answered later is sent outside the watcher's reading: a
+      // request that came meanwhile (a station asks a trend and its alarms
+      // together) would otherwise wait unread for the next one's edge.
+      if ((*server)->watcher_) (*server)->watcher_->sent();
     };
     if (deferred_(body.to_string(), identity, later)) return;
   }

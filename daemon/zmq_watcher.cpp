@@ -9,10 +9,22 @@ ZmqWatcher::ZmqWatcher(boost::asio::io_context& io, zmq::socket_t& socket, std::
   notify_.assign(socket_.get(zmq::sockopt::fd));
   wait();
   // Messages that arrived before the watch began raise no new edge.
-  boost::asio::post(io, [this, alive = std::weak_ptr<bool>(alive_)] {
-    if (alive.expired()) return;
-    while (socket_.get(zmq::sockopt::events) & ZMQ_POLLIN) on_readable_();
+  drain_soon();
+}
+
+void ZmqWatcher::sent() {
+  drain_soon();
+}
+
+void ZmqWatcher::drain_soon() {
+  // Posted: the caller may be in the middle of its own work on the core thread.
+  boost::asio::post(notify_.get_executor(), [this, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired()) drain();
   });
+}
+
+void ZmqWatcher::drain() {
+  while (!stopped_ && (socket_.get(zmq::sockopt::events) & ZMQ_POLLIN)) on_readable_();
 }
 
 ZmqWatcher::~ZmqWatcher() {
@@ -26,7 +38,7 @@ ZmqWatcher::~ZmqWatcher() {
 void ZmqWatcher::wait() {
   notify_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
     if (ec || stopped_) return;
-    while (!stopped_ && (socket_.get(zmq::sockopt::events) & ZMQ_POLLIN)) on_readable_();
+    drain();
     if (!stopped_) wait();
   });
 }

@@ -21,6 +21,7 @@ const state = {
   nextRequest: 1,
   session: null,          // who this page acts as, when the station requires a login
   entryFields: new Map(), // request id -> the staff entry's text field, emptied only once vigild took it
+  unanswered: new Map(),  // request id -> the request, sent and not yet answered
 };
 
 // ---- helpers ---------------------------------------------------------------
@@ -66,11 +67,15 @@ function number(v) { return Number.isInteger(v) ? String(v) : v.toFixed(1); }
 function connect() {
   const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
   state.ws = ws;
-  ws.onopen = () => { state.connected = true; };
+  ws.onopen = () => {
+    state.connected = true;
+    answerAfterReconnect();
+  };
   ws.onmessage = (ev) => {
     state.lastMessageAt = Date.now();
     let m;
     try { m = JSON.parse(ev.data); } catch (e) { return; }
+    if (m.reply && m.reply.requestId) state.unanswered.delete(m.reply.requestId);
     if (m.session) {
       onSession(m.session);
     } else if (m.ward) {
@@ -100,6 +105,33 @@ function connect() {
     render();
     setTimeout(connect, 1000);
   };
+}
+
+// What was asked on a connection that then dropped (the station drops a
+// page that cannot keep up, or restarts): its answer went with the old
+// connection. A look at the journal (trend, alarm history, record) is asked
+// again under its id, so the view waiting for it is answered; an action
+// (acknowledgement, pause, entry) is not sent twice, as it may have been
+// done: the nurse is told no answer came.
+function answerAfterReconnect() {
+  const asked = [...state.unanswered.values()];
+  state.unanswered.clear();
+  let actions = 0;
+  for (const request of asked) {
+    if (isJournalLook(request)) {
+      post(request);
+    } else {
+      actions++;
+      state.entryFields.delete(request.requestId);  // the text stays in its field
+    }
+  }
+  if (actions)
+    toast(`No answer to ${actions} action(s): the connection to the station dropped. ` +
+          "Check whether it was done before doing it again", true);
+}
+
+function isJournalLook(request) {
+  return "trend" in request || "alarmHistory" in request || "record" in request || "sessions" in request;
 }
 
 function stationLost() {
@@ -137,6 +169,7 @@ function post(request) {
     return false;
   }
   state.ws.send(JSON.stringify(request));
+  if (request.requestId) state.unanswered.set(request.requestId, request);
   return true;
 }
 
