@@ -136,7 +136,13 @@ def main():
         a = alarms.get(condition)
         check(a is not None and a["acknowledged_by"] == NURSE, f"the {condition} alarm: {r['alarms']}")
         ack = a["time_to_acknowledge"]["value"]
-        check(0 < ack < 60 and (by_s is None or abs(ack - by_s) <= 8), f"{condition}: acknowledged after {ack} s")
+        # The drill runs at 100x: a second of drill time is 10 ms of real time, so a runner or vigild
+        # scheduled late on a busy machine moves the raise and the acknowledgement by several drill
+        # seconds (once: raised 3 s late, acknowledged 12 s late). The scripted nurse never
+        # acknowledges early. The record's times are whole seconds, its time to acknowledge exact.
+        check(0 < ack < 60 and (by_s is None or by_s - 15 <= ack <= by_s + 25), f"{condition}: acknowledged after {ack} s")
+        gap = t(a["acknowledged"]) - t(a["raised"])
+        check(abs(ack - gap) < 1, f"{condition}: {ack} s to acknowledge, {gap} s from raise to acknowledgement")
     check(abs(r["monitored"]["value"] - 46 * 60) <= 5, f"monitored {r['monitored']}")
     # The 220/120 against the limits vigild journalled at the admission: past hypertension HIGH, whose alarm sounded.
     limits = r["bp_limits"]
