@@ -27,6 +27,14 @@ struct Fd {
   }
 };
 
+// "4 KiB", "256 MiB", "1000 bytes": the bound as a person reads it.
+std::string size_text(std::size_t bytes) {
+  constexpr std::size_t kib = 1024, mib = kib * kib;
+  if (bytes >= mib && bytes % mib == 0) return std::to_string(bytes / mib) + " MiB";
+  if (bytes >= kib && bytes % kib == 0) return std::to_string(bytes / kib) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 }  // namespace
 
 Result<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes) {
@@ -37,8 +45,8 @@ Result<std::string> read_bounded_file(const std::string& path, std::size_t max_b
   if (::fstat(f.fd, &st) != 0) return Error{path + ": cannot stat: " + std::strerror(errno)};
   if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file (" + kind_of(st.st_mode) + ")"};
   if (static_cast<std::size_t>(st.st_size) > max_bytes)
-    return Error{path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
-                 std::to_string(max_bytes) + " allowed for a file a config names"};
+    return Error{path + ": " + std::to_string(st.st_size) + " bytes, more than the " + size_text(max_bytes) +
+                 " allowed"};
   // Read to the end, but never past the bound: the file may grow meanwhile.
   std::string text(max_bytes + 1, '\0');
   std::size_t got = 0;
@@ -49,9 +57,15 @@ Result<std::string> read_bounded_file(const std::string& path, std::size_t max_b
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
-  if (got > max_bytes) return Error{path + ": grew past " + std::to_string(max_bytes) + " bytes while read"};
+  if (got > max_bytes) return Error{path + ": grew past the " + size_text(max_bytes) + " allowed while read"};
   text.resize(got);
   return text;
+}
+
+std::string special_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return {};
+  return path + ": not a regular file (" + kind_of(st.st_mode) + ")";
 }
 
 }  // namespace vigil::core

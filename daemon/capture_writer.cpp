@@ -6,9 +6,14 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/bounded_file.hpp"
+
 namespace vigil::daemon {
 
 CaptureWriter::CaptureWriter(const std::string& path, core::TimePoint now) : path_{path} {
+  // Opening a FIFO to append would wait for a reader: vigild would hang at start.
+  if (const auto why = core::special_file(path); !why.empty())
+    throw std::runtime_error("cannot open the capture file " + why);
   file_ = std::fopen(path.c_str(), "a");
   if (!file_) throw std::runtime_error("cannot open the capture file " + path + ": " + std::strerror(errno));
   write(drivers::capture_header(now));

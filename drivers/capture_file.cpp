@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/bounded_file.hpp"
 #include "core/id.hpp"
 
 namespace vigil::drivers {
@@ -180,6 +181,12 @@ core::Result<Capture> parse_capture(std::string_view text, const std::string& fi
     c.records.push_back(std::move(r));
   }
   return c;
+}
+
+core::Result<Capture> read_capture(const std::string& path) {
+  auto text = core::read_bounded_file(path, kMaxCaptureFileBytes);
+  if (!text) return core::Error{"cannot read the capture file " + text.error()};
+  return parse_capture(text.value(), path);
 }
 
 }  // namespace vigil::drivers

@@ -58,4 +58,10 @@ std::string capture_line(const CaptureRecord& r);
 // Every error is "file:line:column: message".
 core::Result<Capture> parse_capture(std::string_view text, const std::string& file_for_messages);
 
+// A night of one bed's devices is tens of MB of text; replay holds the whole
+// file in memory, and a bound keeps /dev/zero or a FIFO from hanging it.
+inline constexpr std::size_t kMaxCaptureFileBytes = std::size_t{256} << 20;
+// The file read (through core/bounded_file) and parsed.
+core::Result<Capture> read_capture(const std::string& path);
+
 }  // namespace vigil::drivers

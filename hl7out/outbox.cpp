@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "core/bounded_file.hpp"
+
 namespace vigil::hl7out {
 namespace {
 // A prepared statement finalized on every path.
@@ -52,6 +54,9 @@ constexpr const char* kColumns = "id, destination, control_id, message, ae_count
 }  // namespace
 
 core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, const core::Clock& clock) {
+  // SQLite's open of a FIFO would wait for a writer, hanging vigild's start.
+  if (const auto why = core::special_file(path); !why.empty())
+    return core::Error{"cannot open the HL7 outbox " + why};
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     std::string why = db ? sqlite3_errmsg(db) : "out of memory";

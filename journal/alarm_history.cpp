@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "journal/journal_reader.hpp"
+#include "journal/patient_merges.hpp"
 #include "wire/timestamp.hpp"
 
 namespace vigil::journal {
@@ -80,11 +81,15 @@ bool matches(const v1::AlarmHistoryEntry& e, const v1::AlarmHistoryQuery& q) {
   return true;
 }
 
-// The patient admitted to the bed at `t`, from the journal's sessions.
-std::string patient_at(sqlite::Statement& patients, const std::string& bed, std::int64_t t_us) {
+// The patient admitted to the bed at `t`, from the journal's sessions: the
+// id the admission was opened under, and the id that patient has now.
+void set_patient(v1::AlarmHistoryEntry& e, sqlite::Statement& patients, const PatientMerges& merges,
+                 std::int64_t t_us) {
   patients.reset();
-  patients.bind(1, bed).bind(2, t_us);
-  return patients.step() ? patients.text(0) : std::string{};
+  patients.bind(1, e.bed()).bind(2, t_us);
+  if (!patients.step()) return;
+  e.set_patient_id(patients.text(0));
+  e.set_patient_id_now(merges.current(patients.text(0), from_micros(patients.integer(1))));
 }
 
 }  // namespace
@@ -113,8 +118,9 @@ core::Result<v1::AlarmHistoryPage> alarm_history(sqlite::Database& db, const v1:
   auto transitions =
       db.prepare("SELECT event FROM alarm_transitions WHERE alarm_id = ?1 ORDER BY time_us, seq");
   auto patients = db.prepare(
-      "SELECT patient_id FROM sessions WHERE bed = ?1 AND kind = 'patient' AND started_us <= ?2 "
+      "SELECT patient_id, started_us FROM sessions WHERE bed = ?1 AND kind = 'patient' AND started_us <= ?2 "
       "AND (ended_us IS NULL OR ended_us > ?2) ORDER BY started_us DESC LIMIT 1");
+  const auto merges = PatientMerges::read(db);
   v1::AlarmHistoryPage page;
   std::size_t scanned = 0;
   Cursor last;
@@ -136,7 +142,7 @@ core::Result<v1::AlarmHistoryPage> alarm_history(sqlite::Database& db, const v1:
     if (events.empty()) continue;
     auto e = entry_of(std::move(events));
     if (!matches(e, q)) continue;
-    e.set_patient_id(patient_at(patients, e.bed(), last.first_us));
+    set_patient(e, patients, merges, last.first_us);
     *page.add_alarms() = std::move(e);
   }
   if (more) page.set_next_page(page_token(last));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "journal/bus_messages.hpp"
+#include "journal/patient_merges.hpp"
 
 namespace vigil::journal {
 namespace v1 = vigil::v1;
@@ -180,7 +181,11 @@ std::vector<SessionRecord> JournalReader::sessions(const std::string& bed) {
   auto s = db_.prepare(std::string{kSessionColumns} + "WHERE ?1 = '' OR bed = ?1 ORDER BY started_us, id");
   s.bind(1, bed);
   std::vector<SessionRecord> v;
-  while (s.step()) v.push_back(session_from(s));
+  const auto merges = PatientMerges::read(db_);
+  while (s.step()) {
+    v.push_back(session_from(s));
+    v.back().patient_now = merges.current(v.back().patient_id, v.back().started);
+  }
   return v;
 }
 
@@ -188,7 +193,9 @@ std::optional<SessionRecord> JournalReader::session(std::int64_t id) {
   auto s = db_.prepare(std::string{kSessionColumns} + "WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  return session_from(s);
+  auto r = session_from(s);
+  r.patient_now = PatientMerges::read(db_).current(r.patient_id, r.started);
+  return r;
 }
 
 }  // namespace vigil::journal

@@ -39,8 +39,11 @@ struct RunRecord {
 struct SessionRecord {
   std::int64_t id = 0;
   std::string bed;
-  std::string kind;  // patient, infusion
-  std::string patient_id;
+  std::string kind;        // patient, infusion
+  std::string patient_id;  // as the session was opened: rows keep the id they were written under
+  // The id the patient has now, through every merge (ADT^A40) of it since the
+  // session began (PatientMerges::current); patient_id when none.
+  std::string patient_now;
   core::TimePoint started{};
   std::string started_by;
   std::optional<core::TimePoint> ended;

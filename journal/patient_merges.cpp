@@ -13,6 +13,11 @@ PatientMerges PatientMerges::read(sqlite::Database& db) {
   return m;
 }
 
+std::string patient_text(const std::string& opened_as, const std::string& now) {
+  if (now.empty() || now == opened_as) return opened_as;
+  return now + " (admitted as " + opened_as + ")";
+}
+
 std::string PatientMerges::current(const std::string& id, core::TimePoint since) const {
   std::string now = id;
   auto after = since;

@@ -30,4 +30,9 @@ class PatientMerges {
   std::map<std::string, std::vector<Merge>> from_;  // by old id, oldest first
 };
 
+// The patient as a person reads it: "PAT-5 (admitted as TMP-77)" when a
+// merge changed the id the session was opened under, else the id alone.
+// Machine-readable output keeps both ids in their own fields instead.
+std::string patient_text(const std::string& opened_as, const std::string& now);
+
 }  // namespace vigil::journal

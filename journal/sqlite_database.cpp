@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/bounded_file.hpp"
+
 namespace vigil::journal::sqlite {
 namespace {
 
@@ -126,6 +128,8 @@ std::string Statement::blob(int col) const {
 }
 
 Database::Database(const std::string& path, Mode mode) : path_{path} {
+  // SQLite's open of a FIFO would wait for a writer: vigil-ctl or vigild hung.
+  if (const auto why = core::special_file(path); !why.empty()) throw Error{SQLITE_CANTOPEN, why};
   const int flags =
       mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "journal/journal_schema.hpp"
-#include "journal/patient_merges.hpp"
 #include "record/alarm_history.hpp"
 #include "record/baseline_text.hpp"
 #include "record/bp_limits.hpp"
@@ -112,7 +111,7 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
   rec.session_id = s->id;
   rec.bed = s->bed;
   // The patient's id now, through any merge (ADT^A40) since the session began.
-  rec.patient_id = journal::PatientMerges::read(db).current(s->patient_id, s->started);
+  rec.patient_id = s->patient_now;
   if (rec.patient_id != s->patient_id) rec.admitted_as = s->patient_id;
   rec.generated = now;
   const auto admission = admission_around(reader, *s);
@@ -238,10 +237,9 @@ core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, 
     return built;
   }
   journal::JournalReader reader{db};
-  const auto merges = journal::PatientMerges::read(db);
   for (const auto& s : reader.sessions())
-    if (s.kind == "infusion" && merges.current(s.patient_id, s.started) == rec.patient_id &&
-        s.id != rec.session_id && s.started < rec.started->time)
+    if (s.kind == "infusion" && s.patient_now == rec.patient_id && s.id != rec.session_id &&
+        s.started < rec.started->time)
       if (auto earlier = earlier_response(db, s.id, config, now)) rec.across_sessions.push_back(*earlier);
   std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),
             [](const auto& a, const auto& b) { return a.started < b.started; });

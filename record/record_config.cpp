@@ -4,9 +4,9 @@
 #include <google/protobuf/text_format.h>
 
 #include <cstdint>
-#include <fstream>
 #include <optional>
-#include <sstream>
+
+#include "core/bounded_file.hpp"
 
 namespace vigil::record {
 namespace cfg = vigil::v1::config;
@@ -100,15 +100,14 @@ core::Result<RecordConfig> record_config(const cfg::DaemonConfig& config) {
 }
 
 core::Result<RecordConfig> read_record_config(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) return core::Error{"config " + path + ": cannot be read", "config", core::ErrorCode::unavailable};
-  std::stringstream text;
-  text << in.rdbuf();
+  // The same bound vigild reads its config with.
+  auto text = core::read_bounded_file(path);
+  if (!text) return core::Error{"config " + text.error(), "config", core::ErrorCode::unavailable};
   cfg::DaemonConfig config;
   google::protobuf::TextFormat::Parser parser;
   Collector errors;
   parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &config))
+  if (!parser.ParseFromString(text.value(), &config))
     return core::Error{"config " + path + ": " + errors.first};
   auto rc = record_config(config);
   if (!rc) return core::Error{"config " + path + ": " + rc.error()};

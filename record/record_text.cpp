@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "journal/patient_merges.hpp"
 #include "record/time_text.hpp"
 
 namespace vigil::record {
@@ -114,7 +115,7 @@ Items summary_items(const InfusionRecord& r) {
   Items v;
   if (!r.clinic.empty()) v.emplace_back("Clinic", r.clinic);
   v.emplace_back("Patient",
-                 r.patient_id + (r.admitted_as.empty() ? "" : " (admitted as " + r.admitted_as + ")"));
+                 journal::patient_text(r.admitted_as.empty() ? r.patient_id : r.admitted_as, r.patient_id));
   if (!r.patient_name.empty()) v.emplace_back("Name", r.patient_name);
   if (!r.birth_date.empty()) v.emplace_back("Date of birth", r.birth_date);
   if (!r.identity_changes.empty()) {

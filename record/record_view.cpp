@@ -41,11 +41,13 @@ core::Result<v1::SessionList> session_list(journal::sqlite::Database& db, const 
   const auto sessions = list_sessions(db, q.bed());
   for (auto it = sessions.rbegin(); it != sessions.rend(); ++it) {
     const auto& i = it->infusion;
-    if (!q.patient_id().empty() && i.patient_id != q.patient_id()) continue;
+    if (!q.patient_id().empty() && i.patient_id != q.patient_id() && i.patient_now != q.patient_id())
+      continue;
     auto& s = *list.add_sessions();
     s.set_session(i.id);
     s.set_bed(i.bed);
     s.set_patient_id(i.patient_id);
+    s.set_patient_id_now(i.patient_now);
     wire::set_time(s.mutable_started(), i.started);
     if (i.ended) wire::set_time(s.mutable_stopped(), *i.ended);
     s.set_started_by(i.started_by);

@@ -4,9 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
+#include "core/bounded_file.hpp"
 #include "drivers/simulated_device.hpp"
 #include "sim/line_parser.hpp"
 
@@ -599,11 +599,9 @@ core::Result<Scenario> parse_scenario(const std::string& text, const std::string
 }
 
 core::Result<Scenario> load_scenario(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) return core::Error{path + ":1:1: cannot read the scenario file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  auto text = core::read_bounded_file(path, kMaxScenarioFileBytes);
+  if (!text) return core::Error{"cannot read the scenario file " + text.error()};
+  return parse_scenario(text.value(), path);
 }
 
 }  // namespace vigil::sim

@@ -142,6 +142,9 @@ struct Scenario {
 };
 
 core::Result<Scenario> parse_scenario(const std::string& text, const std::string& file_for_messages);
+// A scenario or ward file is a page or two of text (the largest shipped is
+// under 8 kB); a bound keeps /dev/zero or a FIFO from hanging the simulator.
+inline constexpr std::size_t kMaxScenarioFileBytes = std::size_t{1} << 20;
 core::Result<Scenario> load_scenario(const std::string& path);
 
 // The event as written, without its leading "at m:ss".

@@ -1,9 +1,8 @@
 #include "sim/scenario_library.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "core/bounded_file.hpp"
 #include "sim/builtin_scenarios.hpp"
 
 namespace vigil::sim {
@@ -44,13 +43,11 @@ core::Result<std::string> find_ward_text(const std::string& ref, std::string& fi
     for (const auto& b : builtin_wards()) known += (known.empty() ? "" : ", ") + std::string{b.name};
     return core::Error{"no built-in ward '" + ref + "' (built in: " + known + "); or give a file path"};
   }
-  std::ifstream in{ref};
-  if (!in) return core::Error{ref + ":1:1: cannot read the ward file"};
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = core::read_bounded_file(ref, kMaxScenarioFileBytes);
+  if (!text) return core::Error{"cannot read the ward file " + text.error()};
   file = ref;
   base_dir = std::filesystem::path{ref}.parent_path().string();
-  return text.str();
+  return text;
 }
 
 }  // namespace vigil::sim

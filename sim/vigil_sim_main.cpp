@@ -2,10 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 
 #include "drill/drill_clock.hpp"
 #include "sim/builtin_scenarios.hpp"
@@ -84,14 +82,7 @@ struct ReplayOptions {
 };
 
 int replay(const ReplayOptions& o) {
-  std::ifstream in{o.file};
-  if (!in) {
-    std::cerr << o.file << ":1:1: cannot read the capture file\n";
-    return 1;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto capture = drivers::parse_capture(text.str(), o.file);
+  auto capture = drivers::read_capture(o.file);
   if (!capture) {
     std::cerr << capture.error() << "\n";
     return 1;

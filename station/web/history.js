@@ -108,6 +108,14 @@ function dateTimeText(t) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${clockText(t)}`;
 }
 
+// As vigil-ctl and the record say it (journal::patient_text): the id the
+// patient has now, and the id the admission was opened under when an ADT^A40
+// merge changed it.
+function patientText(openedAs, now) {
+  if (!openedAs) return "";
+  return now && now !== openedAs ? `${now} (admitted as ${openedAs})` : openedAs;
+}
+
 function secondsText(s) {
   return s < 120 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
@@ -131,7 +139,8 @@ function historyRow(entry) {
     : "not acknowledged";
   const ackCell = h("td", a.acknowledged ? "acked" : "unacked", ack);
   const ended = h("td", "ended", a.ended ? dateTimeText(ms(a.ended)) : "still on");
-  tr.append(h("td", "when", dateTimeText(raised)), h("td", "bed", a.bed), h("td", "patient", a.patientId || "\u2014"),
+  const patient = patientText(a.patientId, a.patientIdNow) || "\u2014";
+  tr.append(h("td", "when", dateTimeText(raised)), h("td", "bed", a.bed), h("td", "patient", patient),
             prio, what, ackCell, ended);
   return tr;
 }

@@ -84,7 +84,8 @@ function onRecordReply(reply) {
 
 function sessionText(s) {
   const span = `${dateTimeText(ms(s.started))} \u2013 ${s.stopped ? clockText(ms(s.stopped)) : "running"}`;
-  return `${s.session}: ${s.patientId || "no patient id"}, ${span}${s.open ? " (open)" : ""}`;
+  const patient = patientText(s.patientId, s.patientIdNow) || "no patient id";
+  return `${s.session}: ${patient}, ${span}${s.open ? " (open)" : ""}`;
 }
 
 function showSessions(sessions) {

@@ -125,6 +125,11 @@ def main():
     with sqlite3.connect(f"file:{d}/journal.db?mode=ro", uri=True) as journal:
         merges = journal.execute("SELECT old_id, new_id, actor FROM patient_merges").fetchall()
     check(merges == [("PAT-1", "PAT-1M", "ADT")], f"the A40 journalled as a merge the record follows: {merges}")
+    # vigil-ctl's list of sessions, read from the live journal, follows the merge too.
+    r = subprocess.run([VIGIL_CTL, "export", "--sessions", "--bed", "bed-2", "--journal", f"{d}/journal.db"],
+                       capture_output=True, text=True, timeout=10)
+    check(r.returncode == 0 and "patient  PAT-1M (admitted as PAT-1)  " in r.stdout,
+          f"export --sessions after the A40: {r.stdout!r} {r.stderr!r}")
     acks = send(node, [{"id": "M8", "event": "A03", "pid3": "PAT-1M", "pv1_3": "ICU^1^B"}])
     check([a["code"] for a in acks] == ["AA"], f"A03 under the merged id: {acks}")
     check(patients(commands) == {"bed-1": ("", False), "bed-2": ("", False)}, "both beds empty after A03")

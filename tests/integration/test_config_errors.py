@@ -4,7 +4,10 @@ import os
 import re
 import subprocess
 
-from harness import VIGILD, check, run, workdir, write
+from harness import BUILD, VIGIL_SIM, VIGILD, check, run, workdir, write
+
+VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
+VIGIL_DRILL = os.path.join(BUILD, "drill/vigil-drill")
 
 d = workdir()
 
@@ -141,6 +144,40 @@ def main():
         r = subprocess.run([VIGILD, "--check-config", path], capture_output=True, text=True, timeout=10)
         check(r.returncode != 0 and f"not a regular file ({kind})" in r.stderr,
               f"a config that is {kind}: {r.stderr!r}")
+
+    tools_refuse_what_would_hang_them(good)
+
+
+def tools_refuse_what_would_hang_them(good):
+    """Every file a tool is told to read is a regular file within a bound:
+    with the old readers a FIFO waited for a writer and /dev/zero never
+    ended, so each of these hit the timeout."""
+    fifo = os.path.join(d, "fifo.pem")
+    ward = write(os.path.join(d, "fifo-scenario.ward"), f"title: a FIFO for a scenario\nbed bed-1 runs {fifo}\n")
+    device = f"bed=bed-1,id=ox,protocol=masimo,pty={d}/bed-1-ox"
+    for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a character device")):
+        for argv in ([VIGIL_CTL, "record", "1", "-o", os.path.join(d, "r.json"), "--config", path],
+                     [VIGIL_CTL, "record", "verify", "--session", "1", "--config", path],
+                     [VIGIL_CTL, "sessions", "--journal", path],
+                     [VIGIL_CTL, "export", "--sessions", "--journal", path],
+                     [VIGIL_CTL, "export", "--bed", "bed-1", "--journal", path],
+                     [VIGIL_SIM, "replay", path],
+                     [VIGIL_SIM, "--scenario", path, "--device", device],
+                     [VIGIL_DRILL, "check", path],
+                     [VIGILD, "--config", good, "--capture", path]):
+            if path == "/dev/zero" and argv[-1] == "--capture":
+                continue  # appending to /dev/zero ends; only a FIFO waited for a reader
+            what = " ".join(os.path.basename(a) if a.startswith(BUILD) else a for a in argv)
+            try:
+                r = subprocess.run(argv, capture_output=True, text=True, timeout=5)
+            except subprocess.TimeoutExpired:
+                check(False, f"{what}: still running after 5 s")
+                continue
+            check(r.returncode != 0 and f"{path}: not a regular file ({kind})" in r.stderr,
+                  f"{what}: exit {r.returncode}, {r.stderr.strip()!r}")
+    r = subprocess.run([VIGIL_DRILL, "check", ward], capture_output=True, text=True, timeout=5)
+    check(r.returncode != 0 and f"cannot read the scenario file {fifo}: not a regular file (a FIFO)" in r.stderr,
+          f"a ward naming a FIFO for a scenario: {r.stderr.strip()!r}")
 
 
 run(main)

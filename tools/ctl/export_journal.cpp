@@ -12,6 +12,7 @@
 #include "core/json_string.hpp"
 #include "journal/bus_messages.hpp"
 #include "journal/journal_schema.hpp"
+#include "journal/patient_merges.hpp"
 
 namespace vigil::tools {
 namespace v1 = vigil::v1;
@@ -110,6 +111,7 @@ std::string to_json(const google::protobuf::Message& m) {
 std::string session_json(const journal::SessionRecord& s) {
   return "{\"id\": " + std::to_string(s.id) + ", \"bed\": " + json_string(s.bed) +
          ", \"kind\": " + json_string(s.kind) + ", \"patient_id\": " + json_string(s.patient_id) +
+         ", \"patient_id_now\": " + json_string(s.patient_now) +
          ", \"started\": " + json_string(iso_time(s.started)) +
          ", \"started_by\": " + json_string(s.started_by) +
          ", \"ended\": " + (s.ended ? json_string(iso_time(*s.ended)) : std::string{"null"}) +
@@ -293,8 +295,9 @@ std::string format_sessions(const std::vector<journal::SessionRecord>& sessions)
   std::string s;
   for (const auto& x : sessions) {
     s += std::to_string(x.id) + "  " + x.bed + "  " + x.kind + "  " +
-         (x.patient_id.empty() ? "-" : x.patient_id) + "  " + iso_time(x.started) + " - " +
-         (x.ended ? iso_time(*x.ended) : std::string{"(open)"}) + "  by " + x.started_by + "\n";
+         (x.patient_id.empty() ? "-" : journal::patient_text(x.patient_id, x.patient_now)) + "  " +
+         iso_time(x.started) + " - " + (x.ended ? iso_time(*x.ended) : std::string{"(open)"}) + "  by " +
+         x.started_by + "\n";
   }
   return s.empty() ? "no sessions\n" : s;
 }

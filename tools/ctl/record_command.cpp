@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "journal/patient_merges.hpp"
 #include "record/record_builder.hpp"
 #include "record/record_config.hpp"
 #include "record/record_formats.hpp"
@@ -110,7 +111,8 @@ int RecordCommands::sessions() const {
   for (const auto& s : *list) {
     const auto& i = s.infusion;
     const bool open = !i.ended || !s.admission || !s.admission->ended;
-    std::cout << i.id << "  " << i.bed << "  " << (i.patient_id.empty() ? "-" : i.patient_id) << "  "
+    std::cout << i.id << "  " << i.bed << "  "
+              << (i.patient_id.empty() ? "-" : journal::patient_text(i.patient_id, i.patient_now)) << "  "
               << record::local_time(i.started) << " - "
               << (i.ended ? record::local_time(*i.ended) : std::string{"(running)"}) << "  started by "
               << i.started_by << (open ? "  (open: its record is provisional)" : "") << "\n";

@@ -2,6 +2,7 @@
 // Reading whole files for the validation readers, and the one error they all
 // throw: a message naming the file and the byte or line that was wrong, so a
 // person can open the file and look.
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -15,7 +16,13 @@ class FormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Throws FormatError when the file cannot be opened or read.
+// The largest PhysioNet file read (an AF Database signal, 10 h of two
+// channels) is about 27 MB; a bound keeps /dev/zero or a FIFO from hanging
+// a validation run.
+inline constexpr std::size_t kMaxRecordingFileBytes = std::size_t{256} << 20;
+
+// Throws FormatError when the file cannot be opened or read, or is not a
+// regular file within the bound.
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path);
 std::string read_file_text(const std::filesystem::path& path);
 

@@ -41,6 +41,20 @@ TEST_CASE("a directory, a missing file and a file over the bound are refused wit
         dir.file("missing.pem") + ": cannot open: No such file or directory");
   std::ofstream{dir.file("big.pem")} << std::string(2000, 'x');
   CHECK(read_bounded_file(dir.file("big.pem"), 1000).error() ==
-        dir.file("big.pem") + ": 2000 bytes, more than the 1000 allowed for a file a config names");
+        dir.file("big.pem") + ": 2000 bytes, more than the 1000 bytes allowed");
   CHECK(read_bounded_file(dir.file("big.pem"), 2000).ok());
+  CHECK(read_bounded_file(dir.file("big.pem"), 1024).error() ==
+        dir.file("big.pem") + ": 2000 bytes, more than the 1 KiB allowed");
+}
+
+TEST_CASE("special_file names a FIFO or a device, and passes a regular file, a folder or a missing path") {
+  vigil::test::TempDir dir;
+  REQUIRE(mkfifo(dir.file("journal.db").c_str(), 0600) == 0);
+  CHECK(vigil::core::special_file(dir.file("journal.db")) ==
+        dir.file("journal.db") + ": not a regular file (a FIFO)");
+  CHECK(vigil::core::special_file("/dev/zero") == "/dev/zero: not a regular file (a character device)");
+  std::ofstream{dir.file("plain.db")} << "x";
+  CHECK(vigil::core::special_file(dir.file("plain.db")).empty());
+  CHECK(vigil::core::special_file(dir.file("missing.db")).empty());
+  CHECK(vigil::core::special_file(dir.path().string()).empty());
 }

@@ -4,13 +4,18 @@
 // changes) and the second visit's across-sessions view.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
+#include "journal/alarm_history.hpp"
 #include "journal/journal.hpp"
 #include "journal/patient_merges.hpp"
 #include "record/record_builder.hpp"
 #include "record/record_formats.hpp"
 #include "record/record_text.hpp"
+#include "record/record_view.hpp"
 #include "record/signed_content.hpp"
 #include "tests/unit/record/morning_journal.hpp"
+#include "tools/ctl/export_journal.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;
@@ -95,6 +100,60 @@ TEST_CASE("Merges are followed forward in time only, so a merge back ends where 
   CHECK(merges.current("A", at(25)) == "C");
   CHECK(merges.current("A", at(35)) == "A");  // an id used again after its merge is another patient
   CHECK(merges.current("Z", at(0)) == "Z");
+}
+
+TEST_CASE("A40: every list of sessions shows the id the patient has now beside the id it was opened under") {
+  MergedVisits m;
+  // vigil-ctl sessions (the infusions, each with its admission).
+  auto infusions = record::list_sessions(m.path, "");
+  REQUIRE(infusions.ok());
+  REQUIRE(infusions->size() == 2);
+  CHECK(infusions->at(0).infusion.patient_id == "TMP-77");
+  CHECK(infusions->at(0).infusion.patient_now == "PAT-5");
+  CHECK(infusions->at(0).admission->patient_now == "PAT-5");
+  CHECK(infusions->at(1).infusion.patient_id == "PAT-5");
+  CHECK(infusions->at(1).infusion.patient_now == "PAT-5");
+  CHECK(journal::patient_text("TMP-77", "PAT-5") == "PAT-5 (admitted as TMP-77)");
+  CHECK(journal::patient_text("PAT-5", "PAT-5") == "PAT-5");
+
+  // vigil-ctl export --sessions, and a session's export as JSON: both ids side by side.
+  const auto all = tools::journal_sessions(m.path, "");
+  REQUIRE(all.ok());
+  const auto listed = tools::format_sessions(all.value());
+  CHECK(listed.find("1  bed-1  patient  PAT-5 (admitted as TMP-77)  ") != std::string::npos);
+  CHECK(listed.find("2  bed-1  infusion  PAT-5 (admitted as TMP-77)  ") != std::string::npos);
+  CHECK(listed.find("3  bed-1  patient  PAT-5  ") != std::string::npos);
+  tools::ExportRequest req;
+  req.journal = m.path;
+  req.session = 2;
+  req.format = tools::ExportFormat::json;
+  std::ostringstream exported;
+  REQUIRE(tools::export_journal(req, exported).ok());
+  CHECK(exported.str().find("\"patient_id\": \"TMP-77\", \"patient_id_now\": \"PAT-5\"") !=
+        std::string::npos);
+
+  // The station's session list: asked for PAT-5 it finds the visit opened as TMP-77 too.
+  journal::sqlite::Database db{m.path, journal::sqlite::Database::Mode::read_only};
+  v1::SessionListQuery q;
+  q.set_patient_id("PAT-5");
+  auto sessions = record::session_list(db, q);
+  REQUIRE(sessions.ok());
+  REQUIRE(sessions->sessions_size() == 2);
+  CHECK(sessions->sessions(1).session() == 2);
+  CHECK(sessions->sessions(1).patient_id() == "TMP-77");
+  CHECK(sessions->sessions(1).patient_id_now() == "PAT-5");
+  CHECK(sessions->sessions(0).patient_id_now() == "PAT-5");
+  q.set_patient_id("TMP-77");
+  sessions = record::session_list(db, q);
+  REQUIRE(sessions.ok());
+  CHECK(sessions->sessions_size() == 1);
+
+  // The alarm history: the 08:30 alarm, raised before the merge at 08:50.
+  auto history = journal::alarm_history(db, v1::AlarmHistoryQuery{});
+  REQUIRE(history.ok());
+  REQUIRE(history->alarms_size() == 1);
+  CHECK(history->alarms(0).patient_id() == "TMP-77");
+  CHECK(history->alarms(0).patient_id_now() == "PAT-5");
 }
 
 TEST_CASE(
