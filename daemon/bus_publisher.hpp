@@ -25,9 +25,9 @@ class BusPublisher {
   using Reserve = std::function<void(const std::string& bed, std::uint64_t up_to)>;
   static constexpr std::uint64_t kReserveBlock = 1000;
   // What each bed's replay store may hold (docs/journal.md, bounds table):
-  // at 128 beds about 4 MB; at a Masimo and a Nonin per bed, tens of seconds,
-  // well beyond the second a reading takes to reach the journal.
-  static constexpr std::size_t kRecentBytes = 32 * 1024;
+  // at 128 beds about 2 MB; at a Masimo and a Nonin per bed, ten seconds or
+  // more, well beyond the second a reading takes to reach the journal.
+  static constexpr std::size_t kRecentBytes = 16 * 1024;
 
   // Binds the PUB socket; throws std::runtime_error naming the endpoint.
   // `hwm`: messages held for one slow subscriber before it loses some.

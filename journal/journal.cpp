@@ -96,9 +96,16 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
         options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;
     // No fsync per commit: a commit is a write to the log, which a crash of
     // vigild cannot undo; the writer thread fsyncs the log once per flush
-    // interval (docs/journal.md, "What survives what").
-    configure_journal_connection(
-        *db, {.synchronous_full = false, .checkpoints = false, .max_pages = max_pages, .prompt_retry = true});
+    // interval (docs/journal.md, "What survives what"). A small page cache:
+    // this connection writes a few pages per alarm, and SQLite empties its
+    // cache whenever the writer thread has committed (every flush interval),
+    // so a larger one would hold memory and save little (docs/journal.md,
+    // "Memory").
+    configure_journal_connection(*db, {.synchronous_full = false,
+                                       .checkpoints = false,
+                                       .max_pages = max_pages,
+                                       .cache_kib = 256,
+                                       .prompt_retry = true});
     const int found = migrate_journal(*db);
     if (found == 0)
       spdlog::info("journal {}: created (schema version {})", options_.path, journal_schema_version());

@@ -40,6 +40,7 @@ struct JournalConnection {
   bool synchronous_full = true;
   bool checkpoints = true;     // this connection folds the WAL back into the file
   std::int64_t max_pages = 0;  // cap on the file's size in pages; 0: none
+  std::int64_t cache_kib = 0;  // bound on this connection's page cache; 0: SQLite's (2 MB)
   std::chrono::milliseconds busy_timeout{5000};
   // For a connection on the alarm path: a busy write lock (another
   // connection's commit, a few hundred microseconds) is tried again every

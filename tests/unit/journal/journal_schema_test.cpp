@@ -75,3 +75,13 @@ TEST_CASE("A file of garbage is reported as corrupt") {
     CHECK(std::string{e.what()}.find("not a database") != std::string::npos);
   }
 }
+
+TEST_CASE("A connection given a page cache bound keeps to it; without one it has SQLite's 2 MB") {
+  test::TempDir dir;
+  sqlite::Database bounded{dir.file("journal.db"), sqlite::Database::Mode::read_write_create};
+  configure_journal_connection(bounded, {.synchronous_full = false, .cache_kib = 256});
+  CHECK(bounded.scalar("PRAGMA cache_size") == -256);
+  sqlite::Database plain{dir.file("journal.db"), sqlite::Database::Mode::read_write_create};
+  configure_journal_connection(plain, {.synchronous_full = false});
+  CHECK(plain.scalar("PRAGMA cache_size") == -2000);
+}
