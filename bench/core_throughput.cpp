@@ -152,10 +152,10 @@ class CorePath {
     out_.clear();
     session_->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(c.bytes.data()), c.bytes.size()),
                        out_);
-    for (const auto& r : out_.readings) bed_.on_reading("dev", r, now);
-    if (out_.conditions) bed_.on_device_conditions("dev", *out_.conditions, now);
-    if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats("dev", frame_clock_, out_, now);
-    if (!out_.waveforms.empty()) bed_.on_waveforms("dev", out_.waveforms, now);
+    for (const auto& r : out_.readings) bed_.on_reading(device_, r, now);
+    if (out_.conditions) bed_.on_device_conditions(device_, *out_.conditions, now);
+    if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats(device_, frame_clock_, out_, now);
+    if (!out_.waveforms.empty()) bed_.on_waveforms(device_, out_.waveforms, now);
     journal_.hand_over();
     published_ += out_.readings.size();
     readings_since_drain_ += out_.readings.size();
@@ -214,7 +214,10 @@ class CorePath {
   daemon::BusPublisher bus_;
   zmq::socket_t sub_;
   daemon::BedMonitor bed_;
-  daemon::DeviceClockAnchor& frame_clock_{bed_.frame_clock("dev")};  // once, as a link has it
+  // The device's name is the link's, made once as vigild's is: a string
+  // literal made a std::string on every call, a cost vigild does not have.
+  const std::string device_{"dev"};
+  daemon::DeviceClockAnchor& frame_clock_{bed_.frame_clock(device_)};  // once, as a link has it
   std::string protocol_;
   std::unique_ptr<drivers::DeviceSession> session_;
   drivers::DecodeOutput out_;
