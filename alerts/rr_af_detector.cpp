@@ -1,7 +1,10 @@
 #include "alerts/rr_af_detector.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <numeric>
 
 namespace vigil::alerts {
 
@@ -65,8 +68,13 @@ struct Scratch {
   std::vector<double> diffs;
   std::vector<unsigned char> usable;  // bytes, not std::vector<bool>'s bits: read in the O(n^2) loops
   std::vector<unsigned char> drop;
-  std::vector<double> rr;            // assess()'s window, oldest first
-  std::vector<unsigned char> alike;  // sample_entropy: intervals i and i + 1 both usable
+  std::vector<double> rr;  // assess()'s window, oldest first
+  // sample_entropy's bit sets, `words` 64-bit words each (see there)
+  std::vector<std::size_t> order;
+  std::vector<std::size_t> by_length;  // assess(): the window's positions in length order
+  std::vector<std::uint64_t> shortest;
+  std::vector<std::uint64_t> alike;
+  std::vector<std::uint64_t> starts;
 };
 
 Scratch& scratch() {
@@ -79,6 +87,9 @@ struct Window {
   const std::vector<unsigned char>& usable;
   double median;
   double noise;  // s
+  // The intervals' positions in length order, when the caller keeps them
+  // (the detector does); sample_entropy sorts them itself otherwise.
+  const std::vector<std::size_t>* by_length = nullptr;
   double excess(std::size_t newer, std::size_t older) const {
     return excess_difference(rr[newer], rr[older], noise);
   }
@@ -151,25 +162,65 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
 // followed by two intervals alike too. Any rhythm with structure (regular,
 // bigeminal, trigeminal, a sinus swing) makes like follow like; AF's
 // intervals do not remember their predecessors. Counted over all pairs of
-// the window (about 500 for 32 intervals: cheap per beat). The chance is
-// estimated as (a + kEntropyPrior) / (b + 1), so that a window where no two
-// intervals are alike (b = 0: as irregular as it gets) scores like AF
-// instead of an undefined 0/0.
+// the window. The chance is estimated as (a + kEntropyPrior) / (b + 1), so
+// that a window where no two intervals are alike (b = 0: as irregular as it
+// gets) scores like AF instead of an undefined 0/0.
+//
+// b counts the pairs i < j, each starting two usable intervals, with
+// intervals i and j alike; a those of them whose next intervals, i + 1 and
+// j + 1, are alike too. This runs on every beat, and comparing the ~500
+// pairs one by one was most of the rhythm's cost. Instead each interval's
+// alike ones are found as a set of bits: in length order they are one run
+// (|x - y| <= r is monotone in y, rounding included), so the set is the
+// intervals up to the run's end less those before its start, two prefix
+// sets XORed; the runs' ends move only forward. The counts are then a
+// population count per word, and the same, pair for pair, as comparing.
 double sample_entropy(const Window& w) {
   const double r = kEntropyTolerance * w.median + w.noise;
   const std::size_t n = w.rr.size();
   if (n < 2) return -std::log(kEntropyPrior);
-  auto& pair = scratch().alike;
-  pair.resize(n - 1);
-  for (std::size_t i = 0; i + 1 < n; ++i) pair[i] = w.usable[i] & w.usable[i + 1];
-  // Counted without branches: about 500 pairs on every beat.
-  std::size_t a = 0, b = 0;
+  const std::size_t words = (n + 63) / 64;
+  auto bit = [](std::size_t j) { return std::uint64_t{1} << (j % 64); };
+  auto& s = scratch();
+  if (!w.by_length) {
+    s.order.resize(n);
+    std::iota(s.order.begin(), s.order.end(), std::size_t{0});
+    std::sort(s.order.begin(), s.order.end(),
+              [&](std::size_t x, std::size_t y) { return w.rr[x] < w.rr[y]; });
+  }
+  const std::vector<std::size_t>& order = w.by_length ? *w.by_length : s.order;
+  // shortest[k]: the k shortest intervals.
+  s.shortest.assign((n + 1) * words, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::copy_n(&s.shortest[k * words], words, &s.shortest[(k + 1) * words]);
+    s.shortest[(k + 1) * words + order[k] / 64] |= bit(order[k]);
+  }
+  // alike[i]: the intervals alike interval i, itself included.
+  s.alike.resize(n * words);
+  std::size_t first = 0, last = 0;  // the run alike the current interval, in length order
+  for (std::size_t p = 0; p < n; ++p) {
+    const double x = w.rr[order[p]];
+    while (std::abs(x - w.rr[order[first]]) > r) ++first;
+    last = std::max(last, p);
+    while (last + 1 < n && std::abs(x - w.rr[order[last + 1]]) <= r) ++last;
+    for (std::size_t k = 0; k < words; ++k)
+      s.alike[order[p] * words + k] = s.shortest[(last + 1) * words + k] ^ s.shortest[first * words + k];
+  }
+  s.starts.assign(words, 0);
+  for (std::size_t j = 0; j + 1 < n; ++j)
+    if (w.usable[j] && w.usable[j + 1]) s.starts[j / 64] |= bit(j);
+  std::uint64_t a = 0, b = 0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (!pair[i]) continue;
-    for (std::size_t j = i + 1; j + 1 < n; ++j) {
-      const unsigned both = pair[j] & static_cast<unsigned>(std::abs(w.rr[i] - w.rr[j]) <= r);
-      b += both;
-      a += both & static_cast<unsigned>(std::abs(w.rr[i + 1] - w.rr[j + 1]) <= r);
+    if (!(s.starts[i / 64] & bit(i))) continue;
+    const std::uint64_t* row = &s.alike[i * words];
+    const std::uint64_t* next = &s.alike[(i + 1) * words];
+    for (std::size_t k = i / 64; k < words; ++k) {
+      const std::uint64_t later = k == i / 64 ? ~std::uint64_t{0} << (i % 64) << 1 : ~std::uint64_t{0};
+      // Bit j of `following`: intervals i + 1 and j + 1 alike.
+      const std::uint64_t following = (next[k] >> 1) | (k + 1 < words ? next[k + 1] << 63 : 0);
+      const std::uint64_t both = row[k] & s.starts[k] & later;
+      b += static_cast<std::uint64_t>(std::popcount(both));
+      a += static_cast<std::uint64_t>(std::popcount(both & following));
     }
   }
   return -std::log((static_cast<double>(a) + kEntropyPrior) / (static_cast<double>(b) + 1));
@@ -227,6 +278,8 @@ void RrAfDetector::reset() {
   assessment_ = {};
   sorted_lengths_.clear();
   sorted_lengths_.reserve(config_.window);
+  slots_by_length_.clear();
+  slots_by_length_.reserve(config_.window);
   sorted_differences_.assign(config_.max_pattern_lag, {});
   for (auto& d : sorted_differences_) d.reserve(config_.window);
 }
@@ -234,6 +287,11 @@ void RrAfDetector::reset() {
 void RrAfDetector::add(core::Duration rr, bool usable) {
   if (count_ == config_.window) leave_orders();  // the oldest interval is overwritten now
   const double seconds = core::to_seconds(rr);
+  if (count_ == config_.window)
+    slots_by_length_.erase(std::find(slots_by_length_.begin(), slots_by_length_.end(), next_));
+  slots_by_length_.insert(std::upper_bound(slots_by_length_.begin(), slots_by_length_.end(), seconds,
+                                           [&](double x, std::size_t slot) { return x < rr_[slot]; }),
+                          next_);
   rr_[next_] = seconds;
   usable_[next_] = usable && seconds >= kShortestRr && seconds <= kLongestRr;
   next_ = (next_ + 1) % config_.window;
@@ -310,7 +368,12 @@ void RrAfDetector::assess() {
     return;
   }
   assessment_.status = AfStatus::assessed;
-  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_)};
+  // Positions oldest first, as rr above: the k-th back from the newest is at n - 1 - k.
+  auto& by_length = scratch().by_length;
+  by_length.resize(n);
+  for (std::size_t p = 0; p < n; ++p)
+    by_length[p] = n - 1 - (next_ + config_.window - 1 - slots_by_length_[p]) % config_.window;
+  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_), &by_length};
   double pattern = 1.0;
   for (const auto& differences : sorted_differences_) {
     if (differences.size() >= kMinDifferences)

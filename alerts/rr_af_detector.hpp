@@ -160,6 +160,10 @@ class RrAfDetector {
   // an oximeter feed).
   std::vector<double> sorted_lengths_;
   std::vector<std::vector<double>> sorted_differences_;  // [lag - 1]
+  // The window's slots in rr_, usable or not, in length order (ties in any
+  // order): sample_entropy's order, kept as intervals come and go instead
+  // of sorted on every beat.
+  std::vector<std::size_t> slots_by_length_;
 };
 
 }  // namespace vigil::alerts

@@ -154,7 +154,7 @@ def markdown(r):
 
     out += ["**1. Core throughput** (one pinned core; observations per CPU-second; a steady patient; "
             "full = decode + rules + rhythm + alarm engine + protobuf + ZeroMQ PUB to a subscriber that "
-            "receives every message)", "",
+            "receives every message; the subscriber's own CPU is not counted)", "",
             "| protocol | decode only | full path | full path, wall clock | device-seconds per CPU-second "
             "(beds one core could serve) |", "|---|---:|---:|---:|---:|"]
     core = {(x["protocol"], x["stage"]): x for x in r["core"]["results"]}

@@ -4,6 +4,8 @@
 // figures no longer describe what runs.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <deque>
 #include <random>
 
@@ -87,4 +89,61 @@ TEST_CASE("the detector's running orders give exactly the features computed from
     small.pattern_quantile = 0.5;
     check_agreement(small, seed);
   }
+}
+
+namespace {
+
+// Sample entropy as defined (m = 1), pair by pair: the counts the detector
+// takes a word of bits at a time. Median and tolerance as the detector
+// takes them (the lower median of the usable lengths; 4 % of it plus half a
+// jitter sd).
+double entropy_by_pairs(const std::vector<double>& rr, const std::vector<bool>& usable, double noise_s) {
+  std::vector<double> lengths;
+  for (std::size_t j = 0; j < rr.size(); ++j)
+    if (usable[j]) lengths.push_back(rr[j]);
+  std::sort(lengths.begin(), lengths.end());
+  const double r = 0.04 * lengths[lengths.size() / 2] + 0.5 * noise_s;
+  std::size_t a = 0, b = 0;
+  for (std::size_t i = 0; i + 1 < rr.size(); ++i) {
+    for (std::size_t j = i + 1; j + 1 < rr.size(); ++j) {
+      if (!usable[i] || !usable[i + 1] || !usable[j] || !usable[j + 1]) continue;
+      if (std::abs(rr[i] - rr[j]) > r) continue;
+      ++b;
+      if (std::abs(rr[i + 1] - rr[j + 1]) <= r) ++a;
+    }
+  }
+  return -std::log((static_cast<double>(a) + 0.2) / (static_cast<double>(b) + 1));
+}
+
+}  // namespace
+
+TEST_CASE("sample entropy counts every pair as its definition does, in windows of 8 to 150 intervals") {
+  // Windows past 64 and 128 intervals cross the words the likeness rows are
+  // kept in; the series mixes AF, sinus, exact ties and unusable intervals.
+  const auto series = mixed_series(3);
+  std::size_t compared = 0, nonzero = 0;
+  for (const std::size_t n : {8u, 9u, 31u, 32u, 33u, 63u, 64u, 65u, 66u, 127u, 128u, 129u, 150u}) {
+    for (int start = 0; start + n <= series.size() && start < 1000; start += 37) {
+      std::vector<double> rr;
+      std::vector<bool> usable;
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto& [s, good] = series[static_cast<std::size_t>(start) + k];
+        rr.push_back(s);
+        usable.push_back(good && s >= 0.2 && s <= 3.0);
+      }
+      if (std::count(usable.begin(), usable.end(), true) < 8) continue;
+      for (const int noise_ms : {0, 20}) {
+        AfDetectorConfig c;
+        c.timing_noise = std::chrono::milliseconds{noise_ms};
+        CAPTURE(n);
+        CAPTURE(start);
+        const double expected = entropy_by_pairs(rr, usable, noise_ms / 1000.0);
+        REQUIRE(RrAfDetector::features(rr, usable, c).entropy == expected);
+        ++compared;
+        nonzero += expected != -std::log(0.2) ? 1 : 0;
+      }
+    }
+  }
+  CHECK(compared > 250);
+  CHECK(nonzero > compared / 2);  // most windows have alike pairs to count
 }

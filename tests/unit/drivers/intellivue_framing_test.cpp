@@ -78,6 +78,33 @@ TEST_CASE("the FCS is CRC-16/X.25: check value 0x906E for \"123456789\", good re
   CHECK(intellivue_fcs_update(intellivue_wire::kFcsInitial, with_fcs) == intellivue_wire::kFcsGood);
 }
 
+TEST_CASE("the FCS, four bytes at a time, equals the CRC computed bit by bit for any length and start") {
+  // Reflected CRC-16/CCITT (polynomial 0x8408), one bit at a time.
+  const auto by_bits = [](std::uint16_t crc, std::span<const std::uint8_t> bytes) {
+    for (const std::uint8_t b : bytes) {
+      crc ^= b;
+      for (int bit = 0; bit < 8; ++bit) crc = (crc & 1u) != 0 ? (crc >> 1) ^ 0x8408u : crc >> 1;
+    }
+    return crc;
+  };
+  Bytes data;
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 70; ++i) {
+    x = x * 1103515245u + 12345u;
+    data.push_back(static_cast<std::uint8_t>(x >> 16));
+  }
+  for (std::size_t from = 0; from < 4; ++from) {
+    for (std::size_t length = 0; from + length <= data.size(); ++length) {
+      const std::span<const std::uint8_t> part{data.data() + from, length};
+      for (const std::uint16_t start : {std::uint16_t{0xFFFF}, std::uint16_t{0}, std::uint16_t{0x1D0F}}) {
+        CAPTURE(from);
+        CAPTURE(length);
+        REQUIRE(intellivue_fcs_update(start, part) == by_bits(start, part));
+      }
+    }
+  }
+}
+
 TEST_CASE("FCS values match OpenICE's TestFCSOutputStream: 3A 71 -> 9B 26, 3A 91 -> 95 C1") {
   CHECK(intellivue_fcs(hex("3A 71")) == 0x269B);
   CHECK(intellivue_fcs(hex("3A 91")) == 0xC195);
@@ -235,6 +262,20 @@ TEST_CASE("an endless frame is dropped at the size limit and memory stays bounde
   CHECK(f.errors[0].find("longer than 8192 bytes") != std::string::npos);
   CHECK(f.frames.size() == 1);
   CHECK(d.stats().frames_bad == 1);
+  // Every byte of the dropped frame and its end flag is a resync, whether
+  // the bytes come at once or in pieces that cross the limit anywhere.
+  CHECK(d.stats().resyncs == IntellivueDeframer::kMaxUserData + 100 + 1);
+  for (const std::size_t step : {1u, 7u, 1000u, 8197u}) {
+    IntellivueDeframer pieces;
+    std::vector<std::string> errors;
+    for (std::size_t at = 0; at < endless.size(); at += step) {
+      const std::span<const std::uint8_t> part{endless.data() + at, std::min(step, endless.size() - at)};
+      pieces.feed(
+          part, [](std::span<const std::uint8_t>) {}, errors);
+    }
+    CHECK(errors == f.errors);
+    CHECK(pieces.stats().resyncs == d.stats().resyncs);
+  }
 }
 
 TEST_CASE("bytes split anywhere decode to the same frames and errors") {
