@@ -311,11 +311,12 @@ void CloneClient::check_deadlines(SteadyTime now) {
     const std::string id = it->first;
     it = pending_.erase(it);
     const std::string why =
-        "no reply from " + options_.command_endpoint + " within " + seconds_text(options_.request_timeout);
+        "no reply from " + options_.command_endpoint + " within " + seconds_text(p.timeout);
     if (p.kind == RequestKind::command) {
       v1::CommandReply r;
       r.set_request_id(id);
       r.set_ok(false);
+      r.set_error_code("timeout");
       r.set_error(why + "; the command may or may not have been carried out");
       if (p.done) p.done(r);
       continue;
@@ -375,7 +376,7 @@ void CloneClient::request_all(SteadyTime now) {
   }
   need_all_ = false;
   all_request_ = *id;
-  Pending p{RequestKind::snapshot, {}, true, now + options_.request_timeout, {}};
+  Pending p{RequestKind::snapshot, {}, true, now + options_.request_timeout, {}, options_.request_timeout};
   for (auto& [bed, b] : beds_) {
     b.request_id = *id;
     b.stream.begin_sync();
@@ -399,8 +400,12 @@ void CloneClient::request_sync(const std::string& bed, Bed& b, SteadyTime now) {
   }
   b.request_id = *id;
   b.stream.begin_sync();
-  pending_[*id] = Pending{
-      replay ? RequestKind::replay : RequestKind::snapshot, {bed}, false, now + options_.request_timeout, {}};
+  pending_[*id] = Pending{replay ? RequestKind::replay : RequestKind::snapshot,
+                          {bed},
+                          false,
+                          now + options_.request_timeout,
+                          {},
+                          options_.request_timeout};
 }
 
 std::optional<std::string> CloneClient::send_request(v1::CommandRequest& request, SteadyTime now) {
@@ -424,11 +429,13 @@ std::optional<std::string> CloneClient::send_request(v1::CommandRequest& request
   return request.request_id();
 }
 
-core::Result<std::string> CloneClient::send(v1::CommandRequest request, ReplyHandler done, SteadyTime now) {
+core::Result<std::string> CloneClient::send(v1::CommandRequest request, ReplyHandler done, SteadyTime now,
+                                            std::optional<std::chrono::milliseconds> timeout) {
   if (!recoverable()) return core::Error{options_.name + " has no command channel configured"};
   auto id = send_request(request, now);
   if (!id) return core::Error{"not connected to the command channel " + options_.command_endpoint};
-  pending_[*id] = Pending{RequestKind::command, {}, false, now + options_.request_timeout, std::move(done)};
+  const auto wait = timeout.value_or(options_.request_timeout);
+  pending_[*id] = Pending{RequestKind::command, {}, false, now + wait, std::move(done), wait};
   return *id;
 }
 

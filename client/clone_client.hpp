@@ -94,11 +94,14 @@ class CloneClient {
   // when one is readable call process(), which reads until nothing is left.
   std::vector<int> descriptors();
 
-  // Sends a command. `done` gets the reply, or one with ok false and the
-  // reason when none came within the request timeout. Returns the request id,
-  // or an error when the channel has no connection (nothing was sent, so a
-  // command is never carried out late, after its sender gave up).
-  core::Result<std::string> send(vigil::v1::CommandRequest request, ReplyHandler done, SteadyTime now);
+  // Sends a command. `done` gets the reply, or one with ok false, error_code
+  // "timeout" and the reason when none came within `timeout` (default the
+  // options' request_timeout; a journal query may take longer than a live
+  // command). Returns the request id, or an error when the channel has no
+  // connection (nothing was sent, so a command is never carried out late,
+  // after its sender gave up).
+  core::Result<std::string> send(vigil::v1::CommandRequest request, ReplyHandler done, SteadyTime now,
+                                 std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   // Asks for a fresh snapshot of a bed (its limits or patient changed).
   void refresh(const std::string& bed);
 
@@ -126,6 +129,7 @@ class CloneClient {
     bool all_beds = false;
     SteadyTime deadline{};
     ReplyHandler done;
+    std::chrono::milliseconds timeout{};  // what the deadline was, for the words when it passes
   };
 
   bool recoverable() const { return !options_.command_endpoint.empty(); }

@@ -1,8 +1,11 @@
 // What reaches the station's login from outside: the login form's body and
 // the Cookie header (from any browser on the network), and the users file
-// (written by hand by an administrator). Any bytes, never a crash; a form
-// that is accepted has a name and a password without NUL; a token is 64 hex
-// digits or nothing; every refused users line says which line.
+// (written by hand by an administrator), and the sessions file kept across
+// a restart (read back after a crash or a power cut). Any bytes, never a
+// crash; a form that is accepted has a name and a password without NUL; a
+// token is 64 hex digits or nothing; every refused users line says which
+// line; a sessions file that is accepted has a 32-byte token hash, a user
+// name that could log in and both times in every session.
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +13,7 @@
 #include <string_view>
 
 #include "station/login_form.hpp"
+#include "station/login_session_file.hpp"
 #include "station/user_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,6 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (users)
     for (const auto& [name, hash] : users.value())
       if (!vigil::station::user_name_problem(name).empty() || !hash.starts_with("$argon2id$"))
+        __builtin_trap();
+  if (auto sessions = vigil::station::parse_sessions_file(text))
+    for (const auto& s : sessions->session())
+      if (s.token_hash().size() != 32 || !vigil::station::user_name_problem(s.user()).empty() ||
+          !s.has_opened() || !s.has_last_used())
         __builtin_trap();
   return 0;
 }

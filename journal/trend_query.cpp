@@ -13,6 +13,7 @@
 #include "journal/journal_reader.hpp"
 #include "vigil/v1/bus.pb.h"
 #include "wire/timestamp.hpp"
+#include "wire/trend_event_kinds.hpp"
 
 namespace vigil::journal {
 namespace v1 = vigil::v1;
@@ -67,11 +68,17 @@ void add_sample(Gathered& g, v1::TrendSample s) {
   g.samples.push_back(std::move(s));
 }
 
-// The context events a reviewer reads beside the readings. Limit and
-// baseline changes are left out: the alarms they cause are marked already.
-constexpr const char* kEventKinds =
-    "'admitted', 'discharged', 'infusion_started', 'infusion_paused', 'infusion_resumed', "
-    "'infusion_rate_changed', 'infusion_stopped', 'note', 'intervention', 'adverse_event'";
+// The context events a reviewer reads beside the readings, as an SQL list
+// ("'note', 'intervention', ..."); the kinds are plain words, never quoted.
+const std::string& event_kinds_sql() {
+  static const std::string list = [] {
+    std::string out;
+    for (const auto& k : wire::kTrendEventKinds)
+      out += (out.empty() ? "'" : ", '") + std::string{k.what} + "'";
+    return out;
+  }();
+  return list;
+}
 
 // The newest kTrendEventsMax, oldest first.
 void add_events(sqlite::Database& db, const std::string& bed, std::int64_t from_us, std::int64_t to_us,
@@ -79,7 +86,7 @@ void add_events(sqlite::Database& db, const std::string& bed, std::int64_t from_
   auto rows = db.prepare(std::string{"SELECT time_us, what, message, actor, station, event "
                                      "FROM context_events WHERE bed = ?1 AND time_us >= ?2 AND time_us < ?3 "
                                      "AND what IN ("} +
-                         kEventKinds + ") ORDER BY time_us DESC, seq DESC LIMIT ?4");
+                         event_kinds_sql() + ") ORDER BY time_us DESC, seq DESC LIMIT ?4");
   rows.bind(1, bed).bind(2, from_us).bind(3, to_us).bind(4, static_cast<std::int64_t>(kTrendEventsMax + 1));
   std::vector<v1::TrendEvent> newest_first;
   while (rows.step()) {

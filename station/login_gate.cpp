@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "station/login_session_file.hpp"
 #include "station/user_file.hpp"
 
 namespace vigil::station {
@@ -24,9 +25,37 @@ const std::string& unknown_user_hash() {
 
 }  // namespace
 
-LoginGate::LoginGate(boost::asio::io_context& io, std::string users_file, SessionRules rules,
-                     const core::Clock& clock, Log log)
-    : io_{io}, users_file_{std::move(users_file)}, clock_{clock}, log_{std::move(log)}, sessions_{rules} {}
+LoginGate::LoginGate(boost::asio::io_context& io, std::string users_file, std::string sessions_file,
+                     SessionRules rules, const core::Clock& clock, Log log)
+    : io_{io},
+      users_file_{std::move(users_file)},
+      sessions_file_{std::move(sessions_file)},
+      clock_{clock},
+      log_{std::move(log)},
+      sessions_{rules} {}
+
+void LoginGate::restore_sessions() {
+  auto users = read_users(users_file_);
+  RestoredSessions restored;
+  if (users)
+    restored = load_sessions_file(sessions_file_, users.value(), sessions_, clock_.now());
+  else
+    restored.problem = "the users cannot be checked: " + users.error();
+  log_(restored.describe(sessions_file_));
+  // What was dropped (or a corrupt file) is not left on disk to be read again.
+  keep_sessions(restored.dropped_any());
+}
+
+void LoginGate::keep_sessions(bool even_unchanged) {
+  const bool changed = sessions_.take_changed();
+  if (!changed && !even_unchanged) return;
+  auto saved = save_sessions_file(sessions_file_, sessions_);
+  if (saved && keeping_failed_) log_("login sessions: kept in " + sessions_file_ + " again");
+  if (!saved && !keeping_failed_)
+    log_("login sessions NOT KEPT: " + saved.error() +
+         ": a restart of the station will log everyone out (sessions_file says where they go)");
+  keeping_failed_ = !saved;
+}
 
 LoginGate::~LoginGate() {
   *alive_ = false;
@@ -50,7 +79,7 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
   boost::asio::post(checker_, [this, alive = alive_, form = std::move(form), address, by_name, by_address,
                                done = std::move(done)] {
     auto users = read_users(users_file_);
-    std::string problem;
+    std::string problem, tag;
     const bool unreadable = !users;
     if (unreadable) {
       problem = users.error();
@@ -59,9 +88,11 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
       problem = "no such user";
     } else if (!password_matches(it->second, form.password)) {
       problem = "wrong password";
+    } else {
+      tag = password_tag(it->second);
     }
     boost::asio::post(
-        io_, [this, alive, name = form.name, address, by_name, by_address, problem, unreadable, done] {
+        io_, [this, alive, name = form.name, address, by_name, by_address, problem, tag, unreadable, done] {
           if (!*alive) return;
           --waiting_;
           LoginOutcome o;
@@ -78,10 +109,11 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
           throttle_.succeeded(by_name);
           throttle_.succeeded(by_address);
           o.ok = true;
-          o.token = sessions_.open(name, answered);
+          o.token = sessions_.open(name, answered, tag);
           o.max_age = std::chrono::duration_cast<std::chrono::seconds>(
               sessions_.expires(*sessions_.use(o.token, answered)) - answered);
           log_("login: " + name + " from " + address);
+          keep_sessions();
           done(o);
         });
   });
@@ -90,11 +122,14 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
 void LoginGate::log_out(const std::string& token, const std::string& address) {
   if (auto s = sessions_.use(token, clock_.now())) log_("logout: " + s->user + " from " + address);
   sessions_.close(token);
+  keep_sessions();
 }
 
 std::optional<LoginSession> LoginGate::use(const std::string& token, bool keep_alive) {
   if (token.empty()) return std::nullopt;
-  return sessions_.use(token, clock_.now(), keep_alive);
+  auto s = sessions_.use(token, clock_.now(), keep_alive);
+  keep_sessions();
+  return s;
 }
 
 }  // namespace vigil::station

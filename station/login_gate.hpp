@@ -5,6 +5,8 @@
 // logout with the name and the address it came from. An Argon2id check takes
 // a few hundred milliseconds and 64 MiB: it runs on a thread of its own,
 // never on the loop that carries the alarms, and only a few wait at a time.
+// Sessions are kept in `sessions_file` (login_session_file.hpp) after every
+// change, so a restart of the station logs nobody out.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
@@ -30,8 +32,8 @@ class LoginGate {
  public:
   using Log = std::function<void(const std::string&)>;
 
-  LoginGate(boost::asio::io_context& io, std::string users_file, SessionRules rules, const core::Clock& clock,
-            Log log);
+  LoginGate(boost::asio::io_context& io, std::string users_file, std::string sessions_file,
+            SessionRules rules, const core::Clock& clock, Log log);
   ~LoginGate();
   LoginGate(const LoginGate&) = delete;
   LoginGate& operator=(const LoginGate&) = delete;
@@ -44,12 +46,21 @@ class LoginGate {
   std::optional<LoginSession> use(const std::string& token, bool keep_alive = true);
   core::TimePoint expires(const LoginSession& s) const { return sessions_.expires(s); }
   core::TimePoint now() const { return clock_.now(); }
+  // Takes back the sessions of sessions_file that are still valid, and says
+  // in the log how many and why the others were dropped. Once, at start,
+  // after the log has its listeners.
+  void restore_sessions();
 
  private:
+  // Writes the sessions when they changed; a failure is logged once, not at every request.
+  void keep_sessions(bool even_unchanged = false);
+
   static constexpr int kMostWaiting = 4;
 
   boost::asio::io_context& io_;
   std::string users_file_;
+  std::string sessions_file_;
+  bool keeping_failed_ = false;
   const core::Clock& clock_;
   Log log_;
   LoginSessions sessions_;

@@ -6,28 +6,59 @@
 #include <stdexcept>
 
 namespace vigil::station {
+namespace {
 
-std::string LoginSessions::open(const std::string& user, core::TimePoint now) {
+std::string blake2b_256(const std::string& text) {
+  static const bool ready = sodium_init() >= 0;  // picks the fastest implementation; harmless twice
+  (void)ready;
+  unsigned char out[crypto_generichash_BYTES];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                     nullptr, 0);
+  return std::string{reinterpret_cast<const char*>(out), sizeof out};
+}
+
+}  // namespace
+
+std::string token_hash(const std::string& token) {
+  return blake2b_256(token);
+}
+
+std::string password_tag(const std::string& argon2_hash) {
+  return blake2b_256(argon2_hash);
+}
+
+std::string LoginSessions::open(const std::string& user, core::TimePoint now, std::string password_tag) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
   forget_ended(now);
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
   char hex[sizeof bytes * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  sessions_[hex] = LoginSession{user, now, now};
+  sessions_[token_hash(hex)] = LoginSession{user, now, now, std::move(password_tag)};
+  changed_ = true;
   return hex;
 }
 
 std::optional<LoginSession> LoginSessions::use(const std::string& token, core::TimePoint now,
                                                bool keep_alive) {
-  const auto it = sessions_.find(token);
+  const auto it = sessions_.find(token_hash(token));
   if (it == sessions_.end()) return std::nullopt;
   if (ended(it->second, now)) {
     sessions_.erase(it);
+    changed_ = true;
     return std::nullopt;
   }
-  if (keep_alive) it->second.last_used = std::max(it->second.last_used, now);
+  auto& last = it->second.last_used;
+  if (keep_alive && now > last) {
+    using std::chrono::floor, std::chrono::minutes;
+    if (floor<minutes>(now) != floor<minutes>(last)) changed_ = true;
+    last = now;
+  }
   return it->second;
+}
+
+void LoginSessions::close(const std::string& token) {
+  if (sessions_.erase(token_hash(token)) > 0) changed_ = true;
 }
 
 bool LoginSessions::ended(const LoginSession& s, core::TimePoint now) const {
@@ -35,7 +66,8 @@ bool LoginSessions::ended(const LoginSession& s, core::TimePoint now) const {
 }
 
 void LoginSessions::forget_ended(core::TimePoint now) {
-  std::erase_if(sessions_, [&](const auto& entry) { return ended(entry.second, now); });
+  if (std::erase_if(sessions_, [&](const auto& entry) { return ended(entry.second, now); }) > 0)
+    changed_ = true;
 }
 
 std::chrono::seconds LoginThrottle::wait(const std::string& key, core::TimePoint now) const {

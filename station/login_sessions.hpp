@@ -3,10 +3,13 @@
 // cookie), which ends after the shift's length or after a time without any
 // request from its page, whichever comes first; and the brake on guessing
 // passwords. Pure logic on injected times, so both are tested on a manual clock.
+// Sessions are found by a hash of their token, never by the token itself, so
+// what is kept across a restart (login_session_file.hpp) opens nothing.
 #include <chrono>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/time.hpp"
 
@@ -21,29 +24,50 @@ struct LoginSession {
   std::string user;
   core::TimePoint opened;
   core::TimePoint last_used;
+  std::string password_tag;  // password_tag() of the user's hash at login
 };
+
+// BLAKE2b-256 of a session token (32 raw bytes). A token is 32 random bytes,
+// so a fast hash is as good as a slow one: nobody can search for it.
+std::string token_hash(const std::string& token);
+// BLAKE2b-256 of a user's Argon2id hash string: tells a changed password
+// without keeping the hash itself beside the sessions.
+std::string password_tag(const std::string& argon2_hash);
 
 class LoginSessions {
  public:
   explicit LoginSessions(SessionRules rules) : rules_{rules} {}
 
   // A new session for `user`: its token (32 random bytes, hex).
-  std::string open(const std::string& user, core::TimePoint now);
+  std::string open(const std::string& user, core::TimePoint now, std::string password_tag = {});
   // The live session of `token`, its idle time restarted unless `keep_alive`
   // is false (a view refreshing itself is not someone at the station);
   // nullopt when unknown or ended (an ended one is forgotten).
   std::optional<LoginSession> use(const std::string& token, core::TimePoint now, bool keep_alive = true);
-  void close(const std::string& token) { sessions_.erase(token); }
+  void close(const std::string& token);
   // When `s` ends at the latest, if its page stays busy.
   core::TimePoint expires(const LoginSession& s) const { return s.opened + rules_.lifetime; }
+  bool ended(const LoginSession& s, core::TimePoint now) const;
   std::size_t size() const { return sessions_.size(); }
 
+  // Every session by its token's hash: what is kept across a restart.
+  const std::map<std::string, LoginSession>& by_token_hash() const { return sessions_; }
+  // A session kept from before a restart (the caller judged it still valid).
+  void restore(std::string hash, LoginSession s) {
+    sessions_.insert_or_assign(std::move(hash), std::move(s));
+  }
+  // Whether what would be kept changed since the last call: a session opened,
+  // closed or ended, or a page's last request moved to a new minute (so a
+  // busy page costs one write a minute, and a restart shortens an idle time
+  // by at most that minute).
+  bool take_changed() { return std::exchange(changed_, false); }
+
  private:
-  bool ended(const LoginSession& s, core::TimePoint now) const;
   void forget_ended(core::TimePoint now);
 
   SessionRules rules_;
-  std::map<std::string, LoginSession> sessions_;
+  std::map<std::string, LoginSession> sessions_;  // by token_hash()
+  bool changed_ = false;
 };
 
 // Failed logins: the first few are free (a nurse mistypes), then each

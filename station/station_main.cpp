@@ -7,11 +7,13 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
 #include "station/https_context.hpp"
 #include "station/login_gate.hpp"
+#include "station/login_session_file.hpp"
 #include "station/page_channel.hpp"
 #include "station/station_config.hpp"
 #include "station/station_service.hpp"
@@ -134,8 +136,11 @@ int main(int argc, char** argv) {
       security.tls = tls.value();
     }
     if (vigil::station::login_required(*config)) {
+      const char* state_directory = std::getenv("STATE_DIRECTORY");  // systemd's StateDirectory=
       login = std::make_unique<vigil::station::LoginGate>(
           io, config->users_file(),
+          config->sessions_file().empty() ? vigil::station::default_sessions_file(state_directory)
+                                          : config->sessions_file(),
           vigil::station::SessionRules{std::chrono::hours{config->session_hours()},
                                        std::chrono::minutes{config->idle_minutes()}},
           clock, [&service](const std::string& line) { service.line(line); });
@@ -159,6 +164,7 @@ int main(int argc, char** argv) {
                 << "/" << (login ? " (login required)" : "");
     std::cout << std::endl;
   }
+  if (login) login->restore_sessions();  // says in the log what it kept, so after the listeners
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code, int) {
     service.stop();

@@ -8,6 +8,7 @@
 #include "client/vigild_replay.hpp"
 #include "display/bus_line_format.hpp"
 #include "station/page_command.hpp"
+#include "station/reply_timeouts.hpp"
 
 namespace vigil::station {
 namespace {
@@ -184,14 +185,16 @@ void StationService::journal_query(const v1::station::PageRequest& r, ReplyHandl
   const bool logged = r.has_record() && !r.refresh();
   const std::string who = cmd.actor().empty() ? "(no name given)" : cmd.actor();
   const std::string id = r.request_id(), daemon = r.daemon(), session = std::to_string(r.record().session());
+  const std::string no_answer = no_answer_words(r, daemon);
   auto sent = w.client->send(
       cmd,
-      [this, done, id, daemon, session, who, logged](const v1::CommandReply& reply) {
+      [this, done, id, daemon, session, who, logged, no_answer](const v1::CommandReply& reply) {
+        const std::string why = reply.error_code() == "timeout" ? no_answer : reply.error();
         if (logged)
           line((reply.has_record() ? reply.record().bed() + " (" + daemon + ")" : daemon) +
                ": record of session " + session + (reply.ok() ? " opened" : " REFUSED") + " by " + who +
-               " at " + config_.name() + (reply.ok() ? "" : ": " + reply.error()));
-        auto answer = page_reply(id, reply.ok(), reply.ok() ? reply.message() : reply.error());
+               " at " + config_.name() + (reply.ok() ? "" : ": " + why));
+        auto answer = page_reply(id, reply.ok(), reply.ok() ? reply.message() : why);
         answer.set_daemon(daemon);
         if (reply.has_trend()) *answer.mutable_trend() = reply.trend();
         if (reply.has_alarm_history()) *answer.mutable_alarm_history() = reply.alarm_history();
@@ -199,7 +202,7 @@ void StationService::journal_query(const v1::station::PageRequest& r, ReplyHandl
         if (reply.has_sessions()) *answer.mutable_sessions() = reply.sessions();
         done(answer);
       },
-      std::chrono::steady_clock::now());
+      std::chrono::steady_clock::now(), reply_timeout(r));
   if (!sent) {
     auto answer = page_reply(id, false, daemon + ": " + sent.error());
     answer.set_daemon(daemon);
@@ -230,14 +233,16 @@ void StationService::request(const v1::station::PageRequest& r, ReplyHandler don
   const std::string where = bed + " (" + daemon + ")";
   line(where + ": " + what + " by " + who + " at " + config_.name());
   const std::string id = r.request_id();
+  const std::string no_answer = no_answer_words(r, daemon);
   auto sent = w.client->send(
       cmd,
-      [this, done, id, where](const v1::CommandReply& reply) {
-        const std::string text = reply.ok() ? reply.message() : reply.error();
-        line(where + ": " + (reply.ok() ? "done: " : "REFUSED: ") + text);
+      [this, done, id, where, no_answer](const v1::CommandReply& reply) {
+        const bool timed_out = reply.error_code() == "timeout";
+        const std::string text = reply.ok() ? reply.message() : timed_out ? no_answer : reply.error();
+        line(where + ": " + (reply.ok() ? "done: " : timed_out ? "NO ANSWER: " : "REFUSED: ") + text);
         done(page_reply(id, reply.ok(), text));
       },
-      std::chrono::steady_clock::now());
+      std::chrono::steady_clock::now(), reply_timeout(r));
   if (!sent) {
     line(where + ": NOT SENT: " + sent.error());
     return done(page_reply(id, false, sent.error()));

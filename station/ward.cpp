@@ -6,6 +6,7 @@
 #include "display/metric_names.hpp"
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
+#include "wire/trend_event_kinds.hpp"
 
 namespace vigil::station {
 namespace {
@@ -241,6 +242,12 @@ v1::station::WardView Ward::view(core::TimePoint now) const {
     mn->set_metric(n.metric);
     mn->set_label(n.label);
     mn->set_unit(n.unit);
+  }
+  for (const auto& k : wire::kTrendEventKinds) {
+    auto* en = w.add_trend_event_names();
+    en->set_what(std::string{k.what});
+    en->set_label(std::string{k.label});
+    en->set_mark(std::string{k.mark});
   }
   for (const auto& [name, d] : daemons_) {
     auto* dv = w.add_daemons();

@@ -11,13 +11,14 @@
 
 const TREND_RANGES_H = [1, 4, 8, 12, 24];
 const TREND_POINTS = 360;
-// What each kind of event is called and the mark drawn for it on the trend.
-const TREND_EVENTS = {
-  note: ["Note", "N"], intervention: ["Intervention", "+"], adverse_event: ["Adverse event", "!"],
-  infusion_started: ["Infusion started", "\u25b6"], infusion_paused: ["Infusion paused", "\u2016"],
-  infusion_resumed: ["Infusion resumed", "\u25b6"], infusion_rate_changed: ["Infusion rate", "\u21c5"],
-  infusion_stopped: ["Infusion stopped", "\u25a0"], admitted: ["Admitted", "A"], discharged: ["Discharged", "D"],
-};
+
+// What each kind of event is called and the mark drawn for it: the station
+// sends the one list vigild's trend query uses (wire/trend_event_kinds.hpp);
+// the page lists no kind itself.
+function trendEventName(what) {
+  const n = ((state.ward && state.ward.trendEventNames) || []).find((x) => x.what === what);
+  return n || { what, label: what, mark: "?" };
+}
 
 const trendView = {
   daemon: "", bed: "",
@@ -101,7 +102,7 @@ function onTrendReply(reply) {
 function trendEvents() { return (trendView.page && trendView.page.events) || []; }
 
 function eventText(e) {
-  return `${e.drill ? "DRILL " : ""}${(TREND_EVENTS[e.what] || [e.what])[0]} ${clockText(ms(e.time))}: ${e.text}`;
+  return `${e.drill ? "DRILL " : ""}${trendEventName(e.what).label} ${clockText(ms(e.time))}: ${e.text}`;
 }
 
 function trendSeries(metric) {
@@ -235,7 +236,7 @@ function drawTrendReview() {
     ctx.setLineDash([1, 3]);
     ctx.beginPath(); ctx.moveTo(x, 14); ctx.lineTo(x, hgt - 12); ctx.stroke();
     ctx.setLineDash([]);
-    ctx.fillText((TREND_EVENTS[e.what] || ["", "?"])[1], x - 3, hgt - 2);
+    ctx.fillText(trendEventName(e.what).mark, x - 3, hgt - 2);
   }
   if (trendView.page && Number(trendView.page.drillReadings) > 0) {
     ctx.fillStyle = "#b39ddb";

@@ -13,7 +13,9 @@ network over HTTPS only: no page without a login, a wrong password refused
 and logged, the session cookie Secure/HttpOnly/SameSite=Strict, and an
 acknowledgement and an intervention sent under another typed name recorded
 under the logged-in user (an unknown kind refused by vigild, the refusal
-shown); after logging out the cookie opens nothing."""
+shown); a restart of that station keeps the login (the cookie opens the
+dashboard and its WebSocket, the sessions file is 0600 and holds no token);
+after logging out the cookie opens nothing."""
 import base64
 import hashlib
 import http.client as https_client
@@ -29,7 +31,8 @@ from harness import VIGIL_STATION, VIGILD, Bus, Commands, bus_pb2, check, free_p
 
 d = workdir()
 pub, cmd, http, https = free_port(), free_port(), free_port(), free_port()
-logs = [os.path.join(d, "vigild.log"), os.path.join(d, "station.log"), os.path.join(d, "station-login.log")]
+logs = [os.path.join(d, "vigild.log"), os.path.join(d, "station.log"), os.path.join(d, "station-login.log"),
+        os.path.join(d, "station-login-restarted.log")]
 
 DAEMON = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
 journal_path: "{os.path.join(d, "journal.db")}"
@@ -281,7 +284,8 @@ def check_login():
                     "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=10)
     conf = write(os.path.join(d, "login.conf"), STATION.replace(f"127.0.0.1:{http}", f"0.0.0.0:{https}", 1) +
-                 f'tls {{ cert_file: "{cert}" key_file: "{key}" }}\nusers_file: "{users}"\n')
+                 f'tls {{ cert_file: "{cert}" key_file: "{key}" }}\nusers_file: "{users}"\n'
+                 f'sessions_file: "{os.path.join(d, "login-sessions")}"\n')
     r = subprocess.run([VIGIL_STATION, "--config", conf, "--check-config"], capture_output=True, text=True, timeout=10)
     check(r.returncode == 1 and "cannot be read" in r.stderr, f"a login without a users file: {r.stderr!r}")
     r = subprocess.run([VIGIL_STATION, "--config", conf, "--add-user", "Nurse Login"], input="correct horse\n",
@@ -307,14 +311,16 @@ def check_login():
         c.close()
         return answer
 
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            code, headers, _ = request("GET", "/")
-            break
-        except (ConnectionRefusedError, ssl.SSLError, OSError):
-            check(time.monotonic() < deadline, "the HTTPS station did not start serving")
-            time.sleep(0.1)
+    def first_answer(cookie=None):
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return request("GET", "/", cookie=cookie)
+            except (ConnectionRefusedError, ssl.SSLError, OSError):
+                check(time.monotonic() < deadline, "the HTTPS station did not start serving")
+                time.sleep(0.1)
+
+    code, headers, _ = first_answer()
     check(code == 303 and headers["location"] == "/login.html", f"GET / without a login: {code} {headers}")
     code, _, body = request("GET", "/login.html")
     check(code == 200 and 'action="/login"' in body, f"the login page: {code}")
@@ -380,12 +386,33 @@ def check_login():
     check(noted.context.new_value == "oxygen: nasal cannula 2 L/min" and "Nurse Login" in noted.context.actor
           and noted.context.station == "station-H", f"the intervention on the bus: {noted.context}")
 
+    # A restart of the station (an upgrade, a crash) logs nobody out: the
+    # page's cookie opens the dashboard and its WebSocket without a login.
+    t_restart = time.monotonic()
+    check(stop(station) == 0, "the HTTPS station stops cleanly on SIGTERM before its restart")
+    check(oct(os.stat(os.path.join(d, "login-sessions")).st_mode & 0o777) == "0o600"
+          and cookie.split("=", 1)[1].encode() not in open(os.path.join(d, "login-sessions"), "rb").read(),
+          "the sessions file is mode 0600 and holds no token")
+    station = start([VIGIL_STATION, "--config", conf], logs[3])
+    code, headers, body = first_answer(cookie)
+    check(code == 200 and 'id="session"' in body, f"the dashboard after the station's restart, no login: {code} {headers}")
+    page = Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https, cookie=cookie)
+    check(page.status == 101, f"the page's WebSocket after the station's restart: {page.status}")
+    session = json.loads(page.recv())["session"]
+    check(session["user"] == "Nurse Login", f"the page is still the logged-in user's after the restart: {session}")
+    with open(logs[3]) as f:
+        restored = f.read()
+    check("login sessions: 1 kept from " in restored, f"the restarted station says what it kept: {restored!r}")
+    print(f"station restart with a login open: the page kept its session, {time.monotonic() - t_restart:.1f} s")
+
     code, headers, _ = request("POST", "/logout", "", cookie=cookie)
     check(code == 303 and "Max-Age=0" in headers.get("set-cookie", ""), f"logout: {code} {headers}")
     check(Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https, cookie=cookie).status == 401,
           "the cookie of a logged-out session opens nothing")
-    with open(logs[2]) as f:
-        log = f.read()
+    log = ""
+    for path in logs[2:4]:
+        with open(path) as f:
+            log += f.read()
     for line in ("login FAILED for 'Nurse Login' from 127.0.0.1: wrong password", "login: Nurse Login from 127.0.0.1",
                  "by Nurse Login at station-H", "intervention oxygen by Nurse Login",
                  "REFUSED: ", "unknown kind 'nitrous'", "logout: Nurse Login from 127.0.0.1"):

@@ -307,6 +307,32 @@ TEST_CASE(
   rig.settle();
 }
 
+TEST_CASE(
+    "a journal query given 20 s is still waited for after the 2 s of a live command, and then given up") {
+  Rig rig;
+  rig.daemon.answers = false;
+  REQUIRE(rig.run_until([&] {
+    rig.daemon.heartbeat("*");
+    return rig.client->publisher_online() && !rig.daemon.requests.empty();
+  }));
+  vigil::v1::CommandRequest look;
+  look.mutable_record()->set_session(12);
+  std::optional<vigil::v1::CommandReply> reply;
+  REQUIRE(rig.client
+              ->send(
+                  look, [&](const auto& r) { reply = r; }, rig.now(), 20s)
+              .ok());
+  rig.jump(2100ms, {"*"});
+  CHECK_FALSE(reply);
+  rig.jump(17800ms, {"*"});
+  CHECK_FALSE(reply);
+  rig.jump(200ms, {"*"});
+  REQUIRE(reply);
+  CHECK_FALSE(reply->ok());
+  CHECK(reply->error_code() == "timeout");
+  CHECK(reply->error().starts_with("no reply from " + rig.daemon.command_endpoint + " within 20.0 s"));
+}
+
 TEST_CASE("a command is refused at once when the channel has no connection, so it can never run late") {
   Rig rig{[](ClientOptions& o) { o.command_endpoint = "tcp://127.0.0.1:1"; }};
   vigil::v1::CommandRequest pause;

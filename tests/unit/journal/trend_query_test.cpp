@@ -6,6 +6,7 @@
 #include "journal/journal.hpp"
 #include "tests/unit/temp_dir.hpp"
 #include "wire/timestamp.hpp"
+#include "wire/trend_event_kinds.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
@@ -373,4 +374,35 @@ TEST_CASE("a page far back in the journal, before its first reading, is empty, n
   CHECK(p.series_size() == 0);
   CHECK(p.events_size() == 0);
   CHECK(p.drill_readings() == 0);
+}
+
+TEST_CASE("every kind of the one list of trend events comes with the trend, and no kind that is not in it") {
+  test::TempDir dir;
+  JournalOptions o;
+  o.path = dir.file("kinds.db");
+  std::vector<std::string> listed;
+  {
+    Journal j{o, [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d1", T0));
+    std::vector<v1::BusMessage> events;
+    auto at = T0;
+    for (const auto& k : wire::kTrendEventKinds) {
+      listed.emplace_back(k.what);
+      events.push_back(context("bed-1", std::string{k.what}, std::string{k.label}, at += 1s));
+    }
+    for (const char* other : {"limit_changed", "baseline_set", "profile_changed"})
+      events.push_back(context("bed-1", other, other, at += 1s));
+    REQUIRE(j.write_bed("bed-1", events, v1::journal::BedState{}, at));
+    j.close(at + 1s);
+  }
+  sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
+  v1::TrendQuery q;
+  q.set_bed("bed-1");
+  wire::set_time(q.mutable_from(), T0);
+  wire::set_time(q.mutable_to(), T0 + 1h);
+  auto r = trend(db, q);
+  REQUIRE(r.ok());
+  std::vector<std::string> sent;
+  for (const auto& e : r.value().events()) sent.push_back(e.what());
+  CHECK(sent == listed);
 }

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "wire/trend_event_kinds.hpp"
+
 using namespace std::chrono_literals;
 using vigil::core::TimePoint;
 using vigil::station::Ward;
@@ -107,6 +109,20 @@ TEST_CASE("the view names every metric as staff read it, and the cuff's pair as 
   CHECK(names["hr"] == std::pair<std::string, std::string>{"HR", "/min"});
   CHECK(names["nibp_sys"].second == "mmHg");
   CHECK(names["nibp"] == std::pair<std::string, std::string>{"NIBP", "mmHg"});
+}
+
+TEST_CASE("the view names every kind of trend event vigild sends, with its mark, for the page to show") {
+  Ward ward{"station-1"};
+  const auto view = ward.view(t0);
+  REQUIRE(view.trend_event_names_size() == static_cast<int>(vigil::wire::kTrendEventKinds.size()));
+  std::map<std::string, std::pair<std::string, std::string>> names;
+  for (const auto& n : view.trend_event_names()) names[n.what()] = {n.label(), n.mark()};
+  CHECK(names["infusion_paused"] == std::pair<std::string, std::string>{"Infusion paused", "\u2016"});
+  CHECK(names["intervention"] == std::pair<std::string, std::string>{"Intervention", "+"});
+  for (const auto& k : vigil::wire::kTrendEventKinds) {
+    CHECK(names[std::string{k.what}].first == k.label);
+    CHECK_FALSE(names[std::string{k.what}].second.empty());
+  }
 }
 
 TEST_CASE("a reading flagged sensor-off is shown as not usable, never as a number past a limit") {
