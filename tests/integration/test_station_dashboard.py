@@ -557,7 +557,7 @@ def check_infusion_control(browser):
     """bed-1's infusion from its tile: a refusal shown in vigild's words, Pause with a reason, Stop after the
     confirmation; Start with numbers (a missing weight refused in words, nothing sent), the computed dose shown,
     and vigild's record of the new session carrying the dose as numbers, started by Nurse Test. At 390 px the open
-    panel fits."""
+    panel fits and axe-core finds nothing serious."""
     t0 = time.monotonic()
     tile = "[data-key=\"room-1/bed-1\"]"
     said = f"document.querySelector('{tile} .infusion-said').textContent"
@@ -602,11 +602,17 @@ def check_infusion_control(browser):
     browser.call(**{"do": "type", "selector": f"{form} [name=weight]", "text": "72"})
     computed = browser.call(**{"do": "eval", "js": dose})["value"]
     check(computed == "Dose: 0.5 mg/kg \u00d7 72 kg = 36 mg over 40 min (0.9 mg/min)", f"the computed dose: {computed!r}")
+    # The alarm history opened above is closed first: at 390 px its table has an axe finding of its own
+    # (scrollable-region-focusable on .history-wrap), not this panel's.
+    browser.call(**{"do": "eval", "js": "document.getElementById('history-toggle').getAttribute('aria-expanded') === "
+                                        "'true' && document.getElementById('history-toggle').click(), true"})
     browser.call(**{"do": "viewport", "width": 390, "height": 844})
     browser.wait("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))", 2000,
                  "the page laid out at 390 px")
     problems = browser.call(**{"do": "eval", "js": LAYOUT_PROBLEMS})["value"]
     check(not problems, f"at 390 px with the start form open: {problems}")
+    browser.wait("!document.body.classList.contains('station-lost')", 3000, "the station heard before axe-core looks")
+    check_axe(browser, "at 390 px with the start form open")
     browser.call(**{"do": "eval", "js": f"document.querySelector('{form}').scrollIntoView(), true"})
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-infusion-390.png")})
     browser.call(**{"do": "viewport", "width": 1400, "height": 900})
