@@ -1,5 +1,7 @@
 #include "station/page_command.hpp"
 
+#include "wire/dose.hpp"
+
 namespace vigil::station {
 namespace {
 
@@ -13,6 +15,16 @@ std::string trimmed(const std::string& s) {
 
 std::string entry_what(const char* type, const v1::StaffEntry& e) {
   return e.kind().empty() ? std::string{type} : std::string{type} + " " + e.kind();
+}
+
+// The station's log names the drug and the dose as sent; vigild judges them
+// (a dose it refuses is logged as it came, and the refusal follows).
+std::string start_what(const v1::StartInfusion& s) {
+  std::string what = "start infusion";
+  if (!s.drug().empty()) what += " " + s.drug();
+  if (!s.has_dose()) return what;
+  const auto dose = wire::from_proto(s.dose());
+  return what + " " + (dose.problem() ? "(a dose vigild will refuse)" : dose.text());
 }
 
 }  // namespace
@@ -51,12 +63,34 @@ core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
       out.bed = r.adverse_event().bed();
       out.what = entry_what("adverse event", r.adverse_event());
       break;
+    case v1::station::PageRequest::kStartInfusion:
+      *out.command.mutable_start_infusion() = r.start_infusion();
+      out.bed = r.start_infusion().bed();
+      out.what = start_what(r.start_infusion());
+      break;
+    case v1::station::PageRequest::kPauseInfusion:
+      *out.command.mutable_pause_infusion() = r.pause_infusion();
+      out.bed = r.pause_infusion().bed();
+      out.what = "pause infusion";
+      break;
+    case v1::station::PageRequest::kResumeInfusion:
+      *out.command.mutable_resume_infusion() = r.resume_infusion();
+      out.bed = r.resume_infusion().bed();
+      out.what = "resume infusion";
+      break;
+    case v1::station::PageRequest::kStopInfusion:
+      *out.command.mutable_stop_infusion() = r.stop_infusion();
+      out.bed = r.stop_infusion().bed();
+      out.what = "stop infusion";
+      break;
     case v1::station::PageRequest::kAlarmHistory:  // only looks: no actor needed, not a bed's command
     case v1::station::PageRequest::kTrend:
     case v1::station::PageRequest::kRecord:
     case v1::station::PageRequest::kSessions:
     case v1::station::PageRequest::ACTION_NOT_SET:
-      return core::Error{"no action: acknowledge, audio_pause, note, intervention or adverse_event"};
+      return core::Error{
+          "no action: acknowledge, audio_pause, note, intervention, adverse_event, start_infusion, "
+          "pause_infusion, resume_infusion or stop_infusion"};
   }
   if (out.bed.empty()) return core::Error::at("bed", "is required: which bed this is for");
   return out;

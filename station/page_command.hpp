@@ -1,9 +1,10 @@
 #pragma once
-// What a page asks a bed's daemon to do (acknowledge, pause audio, or enter a
-// note, an intervention or an adverse event), as the command the station
-// forwards, under the operator's name. The station checks only what it must
-// to address and attribute the command; vigild judges the rest (the kinds it
-// accepts, the text) and its refusal goes back to the page word for word.
+// What a page asks a bed's daemon to do (acknowledge, pause audio, enter a
+// note, an intervention or an adverse event, or start, pause, resume or stop
+// the infusion), as the command the station forwards, under the operator's
+// name. The station checks only what it must to address and attribute the
+// command; vigild judges the rest (the kinds it accepts, the text, the dose)
+// and its refusal goes back to the page word for word.
 #include <string>
 
 #include "core/result.hpp"

@@ -1,8 +1,9 @@
 // vigil station dashboard. Plain JavaScript, no framework, nothing fetched
 // from anywhere but this station. The station sends the whole ward on every
 // change and at least every second; this page draws it, sounds the alarms,
-// and sends acknowledgements, audio pauses and staff entries (notes,
-// interventions, adverse events) with the operator's name.
+// and sends acknowledgements, audio pauses, staff entries (notes,
+// interventions, adverse events) and infusion commands (infusion.js) with the
+// operator's name.
 "use strict";
 
 const STATION_SILENCE_MS = 3000;  // no word from the station for this long: it is lost
@@ -20,8 +21,8 @@ const state = {
   lossPausedUntil: 0,
   nextRequest: 1,
   session: null,          // who this page acts as, when the station requires a login
-  entryFields: new Map(), // request id -> the staff entry's text field, emptied only once vigild took it
   unanswered: new Map(),  // request id -> the request, sent and not yet answered
+  afterReply: new Map(),  // request id -> what to do with vigild's answer (empty a field it took, show it)
 };
 
 // ---- helpers ---------------------------------------------------------------
@@ -95,9 +96,9 @@ function connect() {
       setTimeout(() => { location.href = "/login.html"; }, 2000);
     } else if (m.reply) {
       toast(m.reply.ok ? `Done: ${m.reply.message}` : `Not done: ${m.reply.message}`, !m.reply.ok);
-      const field = state.entryFields.get(m.reply.requestId);
-      state.entryFields.delete(m.reply.requestId);
-      if (field && m.reply.ok) field.value = "";
+      const after = state.afterReply.get(m.reply.requestId);
+      state.afterReply.delete(m.reply.requestId);
+      if (after) after(m.reply);
     }
   };
   ws.onclose = () => {
@@ -122,7 +123,7 @@ function answerAfterReconnect() {
       post(request);
     } else {
       actions++;
-      state.entryFields.delete(request.requestId);  // the text stays in its field
+      state.afterReply.delete(request.requestId);  // a staff entry's text stays in its field
     }
   }
   if (actions)
@@ -218,7 +219,7 @@ function makeEntryForm(bed) {
     if (type.value === "note") delete entry.kind;
     // Kept until vigild has taken it, so nothing typed is lost to a refusal.
     const id = send({ daemon: bed.daemon, [type.value]: entry });
-    if (id) state.entryFields.set(id, text);
+    if (id) state.afterReply.set(id, (reply) => { if (reply.ok) text.value = ""; });
   });
   form.append(type, kind, text, submit);
   return form;
@@ -320,7 +321,8 @@ function makeTile(key, bed) {
   record.type = "button";
   record.addEventListener("click", () => openRecord(bed.daemon, bed.bed));
   record.setAttribute("aria-label", `Infusion record of ${bed.bed}`);
-  head.append(name, daemon, drill, alarmTag, pause, trend, record);
+  const infusionControl = makeInfusionControl(bed);
+  head.append(name, daemon, drill, alarmTag, pause, trend, record, infusionControl.toggle);
   const patient = h("div", "patient");
   const infusion = h("div", "infusion");
   const alarmsOff = h("ul", "alarms-off");
@@ -329,11 +331,11 @@ function makeTile(key, bed) {
   canvas.width = 420;
   canvas.height = 96;
   const offline = h("div", "offline-note");
-  el.append(head, offline, patient, infusion, alarmsOff, values, canvas, makeEntryForm(bed));
+  el.append(head, offline, patient, infusion, infusionControl.panel, alarmsOff, values, canvas, makeEntryForm(bed));
   document.getElementById("beds").append(el);
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", `${bed.bed}: trend of the last minutes`);
-  return { el, patient, infusion, alarmsOff, values, canvas, offline, drill, alarmTag };
+  return { el, patient, infusion, infusionControl, alarmsOff, values, canvas, offline, drill, alarmTag };
 }
 
 // Which cells a tile has; their names and units come from the station (the
@@ -427,6 +429,7 @@ function renderTile(key, bed) {
     ? `${bed.infusionDrug || "Infusion"} running ${durationText(ms(bed.infusionStarted))} (since ${clockText(ms(bed.infusionStarted))})`
     : "No infusion running";
   t.infusion.classList.toggle("running", bed.infusionRunning);
+  t.infusionControl.update(bed);
   // A condition turned off on purpose stays in sight until it is turned on.
   t.alarmsOff.replaceChildren(...(bed.alarmsOff || []).map((text) => h("li", "alarm-off", text)));
   t.alarmsOff.hidden = t.alarmsOff.childElementCount === 0;

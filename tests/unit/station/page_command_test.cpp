@@ -69,6 +69,68 @@ TEST_CASE("acknowledgements and audio pauses are forwarded as before") {
   CHECK(p->command.command_case() == CommandRequest::kAudioPause);
 }
 
+TEST_CASE("the infusion's start, pause, resume and stop become the bed's commands, the dose as numbers") {
+  PageRequest start;
+  start.set_operator_name(" A. Diaz");
+  auto& s = *start.mutable_start_infusion();
+  s.set_bed("bed-1");
+  s.set_drug("ketamine");
+  s.set_regimen("0.5 mg/kg over 40 min");
+  s.mutable_dose()->set_amount(0.5);
+  s.mutable_dose()->set_unit("mg/kg");
+  s.mutable_dose()->set_weight_kg(72);
+  s.mutable_dose()->set_duration_min(40);
+  auto c = page_command(start);
+  REQUIRE(c.ok());
+  CHECK(c->command.actor() == "A. Diaz");
+  REQUIRE(c->command.command_case() == CommandRequest::kStartInfusion);
+  CHECK(c->command.start_infusion().regimen() == "0.5 mg/kg over 40 min");
+  CHECK(c->command.start_infusion().dose().weight_kg() == 72);
+  CHECK(c->command.start_infusion().dose().duration_min() == 40);
+  CHECK(c->bed == "bed-1");
+  CHECK(c->what == "start infusion ketamine 0.5 mg/kg \u00d7 72 kg = 36 mg over 40 min (0.9 mg/min)");
+
+  // A dose vigild will refuse is still sent, for vigild to refuse in its own words.
+  s.mutable_dose()->set_weight_kg(0);
+  auto bad = page_command(start);
+  REQUIRE(bad.ok());
+  CHECK(bad->command.start_infusion().dose().unit() == "mg/kg");
+  CHECK(bad->what == "start infusion ketamine (a dose vigild will refuse)");
+
+  PageRequest pause;
+  pause.set_operator_name("A. Diaz");
+  pause.mutable_pause_infusion()->set_bed("bed-1");
+  pause.mutable_pause_infusion()->set_reason("BP 220/120");
+  auto p = page_command(pause);
+  REQUIRE(p.ok());
+  REQUIRE(p->command.command_case() == CommandRequest::kPauseInfusion);
+  CHECK(p->command.pause_infusion().reason() == "BP 220/120");
+  CHECK(p->what == "pause infusion");
+
+  PageRequest resume;
+  resume.set_operator_name("A. Diaz");
+  resume.mutable_resume_infusion()->set_bed("bed-1");
+  auto r = page_command(resume);
+  REQUIRE(r.ok());
+  CHECK(r->command.command_case() == CommandRequest::kResumeInfusion);
+  CHECK(r->what == "resume infusion");
+
+  PageRequest stop;
+  stop.set_operator_name("A. Diaz");
+  stop.mutable_stop_infusion()->set_bed("bed-1");
+  auto t = page_command(stop);
+  REQUIRE(t.ok());
+  CHECK(t->command.command_case() == CommandRequest::kStopInfusion);
+  CHECK(t->what == "stop infusion");
+
+  PageRequest nameless = stop;
+  nameless.clear_operator_name();
+  CHECK(page_command(nameless).failure().field == "operator_name");
+  PageRequest bedless = start;
+  bedless.mutable_start_infusion()->clear_bed();
+  CHECK(page_command(bedless).error() == "bed: is required: which bed this is for");
+}
+
 TEST_CASE("a request without a name, a bed or an action is refused before anything is sent") {
   CHECK(page_command(intervention("  ", "bed-1")).failure().message.starts_with("enter your name first"));
   CHECK(page_command(intervention(std::string(65, 'x'), "bed-1")).failure().field == "operator_name");
