@@ -32,6 +32,14 @@ std::string asked(const v1::station::PageRequest& r) {
       return "intervention";
     case A::kAdverseEvent:
       return "adverse event";
+    case A::kStartInfusion:
+      return "start of the infusion";
+    case A::kPauseInfusion:
+      return "pause of the infusion";
+    case A::kResumeInfusion:
+      return "resumption of the infusion";
+    case A::kStopInfusion:
+      return "stop of the infusion";
     case A::ACTION_NOT_SET:
       break;
   }
