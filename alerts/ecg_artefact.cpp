@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace vigil::alerts {
 
@@ -28,7 +29,11 @@ EcgArtefact::EcgArtefact(double sampling_hz)
 void EcgArtefact::add(double x) {
   if (high_pass_) {
     if (n_ == 0) high_pass_->settle(x);
-    stretch_magnitudes_.push_back(std::abs(high_pass_->step(x)));
+    // A NaN (a filter overflowed by absurd samples) would break the
+    // ordering nth_element relies on; count it as the largest noise.
+    const double magnitude = std::abs(high_pass_->step(x));
+    stretch_magnitudes_.push_back(std::isnan(magnitude) ? std::numeric_limits<double>::infinity()
+                                                        : magnitude);
   }
   ++n_;
   if (n_ % stretch_ == 0) end_stretch();
