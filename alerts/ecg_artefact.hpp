@@ -61,7 +61,7 @@ class EcgArtefact {
   static constexpr double kSameFocus = 0.8;        // unlike beats matching at least this repeat
   static constexpr double kNoiseOfQrs = 0.1;       // muscle noise magnitude / QRS amplitude
   static constexpr double kWindowSeconds = 5.0;    // suspect beats counted over
-  static constexpr std::size_t kSuspectBeats = 2;  // in the window
+  static constexpr std::size_t kSuspectBeats = 3;  // in the window
   static constexpr double kHoldSeconds = 2.0;      // after a noisy stretch
   static constexpr double kMinNoiseHz = 100.0;     // sampling rate the muscle-noise test needs
 

@@ -4,6 +4,7 @@
 // so the tachycardia alarm can come from it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -97,8 +98,12 @@ TEST_CASE("motion artefact as a moving patient's: every derived heart rate far o
   // The drill's motion artefact (ecg-motion-artefact) at 78/min, throughout,
   // for six patients: electrode jerks as large as the R wave, muscle noise
   // and baseline wander in bursts. Before EcgArtefact, 78 of 96 readings
-  // more than 10/min off were left usable, 13 of them above 150.
+  // more than 10/min off were left usable, 13 of them above 150. With 3
+  // suspect beats in 5 s (a burst's first two suspects do not flag it; 2
+  // left none usable but cost MIT-BIH's AF sensitivity, docs/rhythm.md),
+  // 9 are left usable, each at 94-101/min: under every tachycardia limit.
   std::size_t off = 0, off_usable = 0, usable = 0, readings = 0;
+  double highest_off_usable = 0;
   for (unsigned seed = 1; seed <= 6; ++seed) {
     sim::Vitals v;
     v.heart_rate = 78;
@@ -110,10 +115,12 @@ TEST_CASE("motion artefact as a moving patient's: every derived heart rate far o
       const bool far = std::abs(*r.value - 78) > 10;
       off += far ? 1 : 0;
       off_usable += far && r.usable() ? 1 : 0;
+      if (far && r.usable()) highest_off_usable = std::max(highest_off_usable, *r.value);
       usable += r.usable() ? 1 : 0;
     }
   }
-  MESSAGE(off << " readings far off, " << off_usable << " of them usable; " << usable << " of " << readings
-              << " usable");
-  CHECK(off_usable == 0);
+  MESSAGE(off << " readings far off, " << off_usable << " of them usable (highest " << highest_off_usable
+              << "); " << usable << " of " << readings << " usable");
+  CHECK(off_usable <= 9);
+  CHECK(highest_off_usable < 120);  // the adult profiles' tachycardia limit
 }
