@@ -18,8 +18,9 @@
 //  - `artifact` (a value, not usable): the detector judges the ECG to be
 //    motion or electrode artefact (EcgArtefact). Published rather than
 //    withheld: a number that vanishes looks like a stale one, while a
-//    number marked artefact tells staff why the ECG rate is not counted and
-//    lets the rate alarms follow the pulse meanwhile;
+//    number marked artefact tells staff why the ECG rate is not counted
+//    while a usable pulse rates the bed (RateSource judges it when none
+//    does: ventricular fibrillation looks like artefact too);
 //  - once the ECG stops arriving (no coverage for `stale`), one invalid
 //    reading says the number is gone, then nothing until it is back.
 #include <deque>
