@@ -37,7 +37,8 @@ void BedAlarms::on_reading(const std::string& device, const core::Reading& r, co
   const auto source = rate_source_.on_reading(device, r, now);
   if (!source.use) return;
   if (source.taken_from) rules_.hand_over(*source.taken_from, r.metric);
-  rules_.evaluate(r, device, now, context_.rule_context(), reports_);
+  rules_.evaluate(source.despite_artefact ? RateSource::without_artefact(r) : r, device, now,
+                  context_.rule_context(), reports_);
   report(reports_, now, out);
 }
 

@@ -49,8 +49,9 @@ class BedAlarms {
   void on_garbled(const std::string& device, bool garbled, const std::string& reason, core::TimePoint now,
                   BedOutput& out);
   void on_beat(const Beat& beat) { rhythm_.on_beat(beat); }
-  void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
-    rhythm_.on_ecg_coverage(first, end, quality, flat);
+  void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat,
+                       bool artefact = false) {
+    rhythm_.on_ecg_coverage(first, end, quality, flat, artefact);
   }
   void tick(core::TimePoint now, BedOutput& out);
 

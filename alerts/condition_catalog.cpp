@@ -35,6 +35,8 @@ std::vector<ConditionInfo> known_conditions(const AlarmProfile& profile) {
         BeatSource::ecg, BeatSource::reported, BeatSource::pulse};
     add("pause", AlarmKind::physiological, Priority::high, "no ECG beat for 3 s").beats = {BeatSource::ecg};
     add("rhythm_unavailable", AlarmKind::technical, Priority::low, "rhythm analysis cannot judge its beats");
+    add("ecg_artefact", AlarmKind::technical, Priority::low,
+        "ECG artefact — check electrodes (the streamed ECG is motion or electrode noise)");
   }
   add("device_lost:<device>", AlarmKind::technical, Priority::medium, "device silent, unplugged or garbled");
   add("garbled_stream:<device>", AlarmKind::technical, Priority::low, "many bad frames among the good ones");

@@ -20,10 +20,11 @@ void EcgHeartRate::on_beat(const Beat& beat) {
   while (beats_.size() > 1 && beat.time - beats_.front().time > config_.window) beats_.pop_front();
 }
 
-void EcgHeartRate::on_coverage(core::TimePoint end, double quality, bool flat) {
+void EcgHeartRate::on_coverage(core::TimePoint end, double quality, bool flat, bool artefact) {
   if (!covered_until_ || end > *covered_until_) covered_until_ = end;
   quality_ = quality;
   flat_ = flat;
+  artefact_ = artefact;
 }
 
 void EcgHeartRate::restart() {
@@ -31,6 +32,7 @@ void EcgHeartRate::restart() {
   covered_until_.reset();
   quality_ = 0;
   flat_ = false;
+  artefact_ = false;
 }
 
 std::optional<core::Reading> EcgHeartRate::reading(core::TimePoint now) {
@@ -69,8 +71,11 @@ core::Reading EcgHeartRate::judge(core::TimePoint now) const {
   core::Reading r;
   r.metric = core::Metric::heart_rate;
   r.value = std::round(60.0 / median);
-  if (quality_ < config_.min_quality || 3 * poor >= counted || too_short)
+  if (artefact_) {
+    r.quality.set(core::QualityFlag::artifact);
+  } else if (quality_ < config_.min_quality || 3 * poor >= counted || too_short) {
     r.quality.set(core::QualityFlag::questionable);
+  }
   return r;
 }
 

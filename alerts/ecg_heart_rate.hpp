@@ -15,6 +15,12 @@
 //    index is below `min_quality`, a third or more of the window's beats are
 //    below it, or intervals shorter than `min_interval` (noise taken for
 //    beats) are in the window;
+//  - `artifact` (a value, not usable): the detector judges the ECG to be
+//    motion or electrode artefact (EcgArtefact). Published rather than
+//    withheld: a number that vanishes looks like a stale one, while a
+//    number marked artefact tells staff why the ECG rate is not counted
+//    while a usable pulse rates the bed (RateSource judges it when none
+//    does: ventricular fibrillation looks like artefact too);
 //  - once the ECG stops arriving (no coverage for `stale`), one invalid
 //    reading says the number is gone, then nothing until it is back.
 #include <deque>
@@ -42,7 +48,7 @@ class EcgHeartRate {
   // Beats of the one stream in use, in time order.
   void on_beat(const Beat& beat);
   // The stretch of that stream the detector has analysed.
-  void on_coverage(core::TimePoint end, double quality, bool flat);
+  void on_coverage(core::TimePoint end, double quality, bool flat, bool artefact = false);
   // Another stream takes over: its beats are not intervals of this one's.
   void restart();
   // The reading to publish now, at most one per period; none between them
@@ -59,6 +65,7 @@ class EcgHeartRate {
   std::optional<core::TimePoint> covered_until_;
   double quality_ = 0;
   bool flat_ = false;
+  bool artefact_ = false;
   std::optional<core::TimePoint> last_sent_;
   bool gone_said_ = true;  // the number is gone and the invalid reading went out
 };

@@ -13,6 +13,7 @@ std::int64_t samples_in(double seconds, double fs) {
 
 constexpr double kQualityWindowSeconds = 5.0;
 constexpr double kSearchBackQualityCap = 0.7;
+constexpr double kArtefactQualityCap = 0.2;
 
 }  // namespace
 
@@ -25,7 +26,8 @@ QrsDetector::QrsDetector(double sampling_hz)
       high_pass_{Biquad::high_pass(5.0, sampling_hz)},
       low_pass_{Biquad::low_pass(15.0, sampling_hz)},
       ring_size_{samples_in(3.0, sampling_hz)},
-      shapes_{sampling_hz} {
+      shapes_{sampling_hz},
+      artefact_{sampling_hz} {
   raw_.assign(static_cast<std::size_t>(ring_size_), 0.0);
   band_ = raw_;
   slope_ = raw_;
@@ -50,6 +52,7 @@ void QrsDetector::step(double x, std::vector<QrsDetection>& out) {
   raw_[at] = x;
   band_[at] = band;
   shapes_.add(x);
+  artefact_.add(x);
   n_ = i + 1;  // history() now sees sample i
   const double derivative =
       (2 * band + history(band_, i - 1) - history(band_, i - 3) - 2 * history(band_, i - 4)) * fs_ / 8.0;
@@ -157,6 +160,10 @@ void QrsDetector::hand_out_classified(std::vector<QrsDetection>& out) {
     QrsDetection beat = unclassified_.front();
     unclassified_.pop_front();
     beat.shape = shapes_.classify(beat.sample);
+    if (artefact_.on_beat(beat.sample, beat.shape, amplitude_around(beat.sample))) {
+      beat.artefact = artefact_.reason();
+      beat.quality = std::min(beat.quality, kArtefactQualityCap);
+    }
     out.push_back(beat);
   }
 }
@@ -181,6 +188,16 @@ double QrsDetector::energy_since_qrs(const Peak& p) const {
   for (std::int64_t k = last_qrs_->index + 1; k <= p.index; ++k)
     sum += history(slope_, k) * history(slope_, k);
   return sum / static_cast<double>(window_);
+}
+
+double QrsDetector::amplitude_around(std::int64_t sample) const {
+  const std::int64_t reach = samples_in(0.06, fs_);
+  double low = history(raw_, sample), high = low;
+  for (std::int64_t k = sample - reach; k <= sample + reach; ++k) {
+    low = std::min(low, history(raw_, k));
+    high = std::max(high, history(raw_, k));
+  }
+  return high - low;
 }
 
 double QrsDetector::mean_rr() const {
@@ -231,7 +248,8 @@ double QrsDetector::signal_quality() const {
   const auto extra = static_cast<double>(noise_times_.size());
   const double per_beat = beats > 0 ? extra / beats : (extra > 3 ? 5.0 : 0.0);
   const double cleanliness = std::clamp((5.0 - per_beat) / 3.0, 0.0, 1.0);
-  return std::min(separation, cleanliness);
+  const double quality = std::min(separation, cleanliness);
+  return artefact_.artefact() ? std::min(quality, kArtefactQualityCap) : quality;
 }
 
 }  // namespace vigil::alerts

@@ -31,7 +31,12 @@
 //    how many extra peaks the integral shows per detected beat over the last
 //    5 s (clean ECG shows the QRS and at most a T and a P wave peak: up to
 //    2 extra per beat scores 1, 5 or more scores 0);
-//  - a beat found by search-back scores at most 0.7.
+//  - a beat found by search-back scores at most 0.7;
+//  - while the ECG is motion or electrode artefact (EcgArtefact: beats too
+//    close, shapes that do not repeat, muscle noise), at most 0.2, and so do
+//    the beats found meanwhile: below every user's 0.5 gate, so the rate is
+//    flagged, the AF analysis leaves their intervals out and a better lead
+//    takes over.
 //
 // Each beat also carries its shape (QrsShapeClassifier: normal or
 // ventricular), which needs 120 ms of signal after the R wave; a beat is
@@ -43,6 +48,7 @@
 #include <vector>
 
 #include "alerts/biquad_filter.hpp"
+#include "alerts/ecg_artefact.hpp"
 #include "alerts/qrs_shape_classifier.hpp"
 
 namespace vigil::alerts {
@@ -51,6 +57,8 @@ struct QrsDetection {
   std::int64_t sample = 0;  // index of the R wave, counted from the first sample fed
   double quality = 0;       // signal-quality index when the beat was found
   QrsShape shape{};         // normal or ventricular against the patient's template
+  // Found while the ECG was artefact (EcgArtefact), and the latest reason.
+  ArtefactReason artefact = ArtefactReason::none;
 };
 
 class QrsDetector {
@@ -66,6 +74,9 @@ class QrsDetector {
   // The index as of the latest sample.
   double signal_quality() const;
   bool flat() const;
+  // Motion or electrode artefact as of the latest sample, and why.
+  bool artefact() const { return artefact_.artefact(); }
+  ArtefactReason artefact_reason() const { return artefact_.reason(); }
 
  private:
   struct Peak {
@@ -85,6 +96,7 @@ class QrsDetector {
   double energy_since_qrs(const Peak& p) const;  // of a noise peak, in the integral's units
   std::int64_t locate_r_wave(std::int64_t mwi_peak) const;
   double history(const std::vector<double>& ring, std::int64_t index) const;
+  double amplitude_around(std::int64_t sample) const;  // peak to peak of the raw signal, mV
   double threshold() const { return noise_level_ + 0.25 * (signal_level_ - noise_level_); }
   double mean_rr() const;
 
@@ -119,6 +131,7 @@ class QrsDetector {
   std::deque<std::int64_t> recent_rr_;
 
   QrsShapeClassifier shapes_;
+  EcgArtefact artefact_;
   std::deque<QrsDetection> unclassified_;  // decided on, waiting for the samples their shape needs
 
   // Quality bookkeeping.

@@ -19,6 +19,7 @@ constexpr double kWiderRatio = 1.25;    // of the template's width
 constexpr double kWiderMinMs = 20.0;
 constexpr int kRelearnAfter = 12;  // beats in a row that match nothing
 constexpr double kTemplateUpdate = 0.1;
+constexpr std::size_t kRecentUnlike = 4;  // unlike-normal beats an unlike beat is compared with
 constexpr double kPWaveFromSeconds = 0.250, kPWaveToSeconds = 0.090;  // before the R wave
 constexpr double kPTemplateUpdate = 0.1;
 // P waves are slow (most of their energy below 10 Hz); the P stretch is read
@@ -144,6 +145,19 @@ void QrsShapeClassifier::learn(const std::vector<double>& wide, double width) {
   unmatched_run_ = 0;
 }
 
+std::optional<double> QrsShapeClassifier::match_recent_unlike(const std::vector<double>& wide) {
+  std::optional<double> best;
+  const std::vector<double> centre(wide.begin() + max_shift_, wide.end() - max_shift_);
+  for (const auto& other : recent_unlike_) {
+    // `other` is a centre: shift this beat's wide segment against it.
+    for (std::int64_t s = 0; s <= 2 * max_shift_; ++s)
+      best = std::max(best.value_or(-1), correlation(other, wide, static_cast<std::size_t>(s)));
+  }
+  recent_unlike_.push_back(centre);
+  if (recent_unlike_.size() > kRecentUnlike) recent_unlike_.erase(recent_unlike_.begin());
+  return best;
+}
+
 std::optional<double> QrsShapeClassifier::p_wave_match(std::int64_t r_sample) {
   const std::int64_t from = r_sample - p_from_, to = r_sample - p_to_;
   if (from < 0 || n_ - from > ring_size_) return std::nullopt;
@@ -190,6 +204,7 @@ QrsShape QrsShapeClassifier::classify(std::int64_t r_sample) {
     if (previous_r_) out.atrial = atrial_.beat(*previous_r_, !previous_normal_, r_sample);
   } else {
     out.shape = wider ? BeatShape::ventricular : BeatShape::unlike_normal;
+    out.unlike_match = match_recent_unlike(wide);
   }
   previous_normal_ = out.shape == BeatShape::normal;
   previous_r_ = r_sample;

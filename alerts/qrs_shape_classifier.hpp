@@ -64,6 +64,12 @@ struct QrsShape {
   // Normal beats: the atrial activity between the beats so far
   // (alerts/atrial_activity.hpp).
   std::optional<AtrialWaves> atrial;
+  // Beats unlike normal: the best correlation with the last few such beats
+  // (absent when there were none). A ventricular focus fires the same
+  // complex each time, so its beats match one another as a normal beat
+  // matches the template; electrode jerks taken for beats are each a
+  // different shape (alerts/ecg_artefact.hpp).
+  std::optional<double> unlike_match;
 };
 
 class QrsShapeClassifier {
@@ -93,6 +99,7 @@ class QrsShapeClassifier {
   std::int64_t n_ = 0;
 
   std::optional<double> p_wave_match(std::int64_t r_sample);
+  std::optional<double> match_recent_unlike(const std::vector<double>& wide);
 
   AtrialActivity atrial_;
   std::vector<double> p_template_;
@@ -104,6 +111,7 @@ class QrsShapeClassifier {
   std::vector<std::vector<double>> learning_;
   std::vector<double> learning_widths_;
   int unmatched_run_ = 0;
+  std::vector<std::vector<double>> recent_unlike_;  // centres of the last beats unlike normal
 };
 
 }  // namespace vigil::alerts

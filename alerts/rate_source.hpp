@@ -12,6 +12,12 @@
 // went unusable or silent. When the kind changes, the caller hands the
 // rules' states over (LimitRules::hand_over), so an active alarm neither
 // drops nor sounds again because the number now comes from another sensor.
+//
+// An ECG heart rate flagged artifact (and nothing else wrong with it) is the
+// last resort: worse than a usable pulse, but judged when no usable rate is
+// fresh. Ventricular fibrillation or a very fast tachycardia looks like
+// artefact on the ECG (beats under 250 ms apart, shapes that do not repeat)
+// and leaves no usable pulse; a false rate alarm then is better than none.
 // Pure: the time comes in as an argument.
 #include <map>
 #include <optional>
@@ -29,11 +35,14 @@ class RateSource {
   struct Decision {
     bool use = true;                         // let the rules evaluate this reading
     std::optional<core::Metric> taken_from;  // the kind this reading takes over from
+    bool despite_artefact = false;           // judge its value although flagged artifact
   };
   static bool is_rate(core::Metric m) {
     return m == core::Metric::heart_rate || m == core::Metric::pulse_rate;
   }
 
+  // The reading the rules judge when `despite_artefact`.
+  static core::Reading without_artefact(core::Reading r);
   Decision on_reading(const std::string& device, const core::Reading& r, core::TimePoint now);
   // "monitor:ecg hr", empty before the first usable rate reading.
   std::string in_use() const;
@@ -42,9 +51,15 @@ class RateSource {
   using Key = std::pair<std::string, core::Metric>;  // device, metric
   struct Seen {
     core::TimePoint time{};
-    bool usable = false;
+    std::optional<int> rank;  // lower is better; none: no rate to judge
   };
+  // Usable ECG 0, usable pulse 1 (the ECG times the heartbeat itself, the
+  // pulse only its arrival at a finger, which motion fakes and a weak beat
+  // misses), ECG flagged artifact only 2.
+  static std::optional<int> rank(const core::Reading& r);
+  static bool judged_despite_artefact(const core::Reading& r);
   bool good(const Key& k, core::TimePoint now) const;
+  bool better_good(const Key& than, int than_rank, core::TimePoint now) const;
 
   std::map<Key, Seen> seen_;
   std::optional<Key> current_;

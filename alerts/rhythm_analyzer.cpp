@@ -67,8 +67,8 @@ bool RhythmAnalyzer::streaming(const Waveform<Detector>& w, core::TimePoint now)
   return present(w) && now - w.next_expected <= std::max(kStreamSilence, w.silence);
 }
 
-void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality,
-                                       bool flat) {
+void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat,
+                                       bool artefact) {
   if (end <= first) return;
   ecg_.detector.reset();
   ecg_.external = true;
@@ -78,6 +78,7 @@ void RhythmAnalyzer::note_ecg_coverage(core::TimePoint first, core::TimePoint en
   ecg_.silence = (end - first) + std::chrono::seconds{1};
   if (first - ecg_.next_expected > kBlockTolerance) ecg_.run_start = first;
   ecg_.next_expected = std::max(ecg_.next_expected, end);
+  if (artefact) ecg_.artefact_until = end;
   if (flat || quality < config_.min_beat_quality) {
     if (!ecg_.poor_since) ecg_.poor_since = first;
     ecg_.poor_until = end;
@@ -202,6 +203,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;
   ecg_.flat = ecg_.detector->flat();
+  if (ecg_.detector->artefact()) ecg_.artefact_until = end;
   if (ecg_.detector->flat() || ecg_.detector->signal_quality() < config_.min_beat_quality) {
     if (!ecg_.poor_since) ecg_.poor_since = first;
     ecg_.poor_until = end;
@@ -291,6 +293,8 @@ RhythmState RhythmAnalyzer::state(core::TimePoint now) const {
     return !(t.last_beat && *t.last_beat > waveform.next_expected);
   };
   const bool ecg_lost = lost(ecg_, BeatSource::ecg);
+  s.ecg_artefact =
+      present(ecg_) && !ecg_lost && ecg_.artefact_until && now - *ecg_.artefact_until < config_.artefact_hold;
   const bool pleth_lost = lost(pleth_, BeatSource::pulse);
   auto fresh = [&](BeatSource src) {
     if (src == BeatSource::ecg && ecg_lost) return false;

@@ -89,6 +89,11 @@ struct RhythmConfig {
   double flutter_longest_cycle_s = 60.0 / 240;
   std::size_t flutter_beats = 16;
   std::size_t flutter_votes = 12;
+  // The ECG counts as artefact (RhythmState::ecg_artefact) until this long
+  // after the last stretch its detector judged artefact: motion comes in
+  // bursts of a few seconds, and the condition staff see must not flicker
+  // between them.
+  core::Duration artefact_hold = std::chrono::seconds{5};
 };
 
 // Rhythm as RR intervals can tell it: `sinus` means no AF-like irregularity
@@ -169,6 +174,11 @@ struct RhythmState {
   // The atrial activity between the latest conducted ECG beats (cycle and
   // regularity); absent for other sources and while it builds up.
   std::optional<AtrialWaves> atrial;
+  // The streamed ECG is motion or electrode artefact now or was within
+  // RhythmConfig::artefact_hold (alerts/ecg_artefact.hpp); its beats
+  // meanwhile carry a quality below the gate, so the AF analysis leaves
+  // their intervals out.
+  bool ecg_artefact = false;
 
   bool available() const { return unavailable == Unavailable::none; }
 };
@@ -189,7 +199,8 @@ class RhythmAnalyzer {
   // the stretch of waveform it has looked at and how that looked. The ECG
   // then counts as streaming, so when it stops the state says signal_lost
   // instead of a pause, and a pause over a flat or poor stretch says so.
-  void note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat);
+  void note_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat,
+                         bool artefact = false);
 
   RhythmState state(core::TimePoint now) const;
 
@@ -218,8 +229,9 @@ class RhythmAnalyzer {
     core::TimePoint start{};      // time of sample 0 of the detector
     core::TimePoint run_start{};  // where the latest unbroken stretch of blocks began
     core::TimePoint next_expected{};
-    std::optional<core::TimePoint> poor_since;  // flat or poor quality now
-    std::optional<core::TimePoint> poor_until;  // end of the latest poor stretch
+    std::optional<core::TimePoint> poor_since;      // flat or poor quality now
+    std::optional<core::TimePoint> poor_until;      // end of the latest poor stretch
+    std::optional<core::TimePoint> artefact_until;  // end of the latest stretch judged artefact
   };
 
   Track& track(BeatSource s) { return tracks_[static_cast<std::size_t>(s)]; }

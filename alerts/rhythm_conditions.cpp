@@ -47,10 +47,25 @@ ConditionReport rhythm_unavailable(const RhythmRules& rules, const RhythmState& 
   u.kind = AlarmKind::technical;
   u.priority = Priority::low;
   u.delay = rules.unavailable_delay;
-  u.present = s.unavailable == Unavailable::poor_signal || s.unavailable == Unavailable::signal_lost;
+  // An ECG in artefact says so itself (ecg_artefact, with what to do);
+  // a second technical alarm for the same cause would only add noise.
+  u.present = (s.unavailable == Unavailable::poor_signal || s.unavailable == Unavailable::signal_lost) &&
+              !(s.ecg_artefact && s.source == BeatSource::ecg);
   u.message = std::string{"rhythm analysis unavailable: "} + std::string{unavailable_name(s.unavailable)} +
               " (" + source + ")";
   return u;
+}
+
+// Staff can fix this one: electrodes that move, dry or lift make the noise.
+ConditionReport ecg_artefact(const RhythmRules& rules, const RhythmState& s) {
+  ConditionReport a;
+  a.condition = "ecg_artefact";
+  a.kind = AlarmKind::technical;
+  a.priority = Priority::low;
+  a.delay = rules.unavailable_delay;
+  a.present = s.ecg_artefact;
+  a.message = "ECG artefact — check electrodes (heart rate and rhythm from the ECG not counted meanwhile)";
+  return a;
 }
 
 }  // namespace
@@ -67,6 +82,7 @@ std::vector<ConditionReport> RhythmConditions::check(const RhythmRules& rules, c
   out.push_back(atrial_fibrillation(rules, s, now));
   add_pause(s, out);
   out.push_back(rhythm_unavailable(rules, s));
+  out.push_back(ecg_artefact(rules, s));
   return out;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // A bed's rhythm conditions: atrial fibrillation (worded as an irregular
 // pulse or rhythm when no ECG can confirm it, and as atrial flutter when the
-// ECG shows flutter waves between irregular beats), pauses, and rhythm analysis
-// that cannot judge its beats. It owns the bed's rhythm analysis and turns
+// ECG shows flutter waves between irregular beats), pauses, rhythm analysis
+// that cannot judge its beats, and a streamed ECG that is motion or electrode
+// artefact (ecg_artefact: low, after the unavailable delay). It owns the bed's rhythm analysis and turns
 // its state into condition reports for the alarm engine on every tick.
 #include <optional>
 #include <vector>
@@ -18,8 +19,9 @@ class RhythmConditions {
   void on_beat(const Beat& beat);
   // The stretch of ECG waveform the daemon's QRS detector has looked at (see
   // RhythmAnalyzer::note_ecg_coverage); its beats come through on_beat.
-  void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat) {
-    analyzer_.note_ecg_coverage(first, end, quality, flat);
+  void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat,
+                       bool artefact = false) {
+    analyzer_.note_ecg_coverage(first, end, quality, flat, artefact);
   }
   // The reports to give the engine now, in order. None while the rules are
   // off or before the first beat: a bed whose devices give no beat timing

@@ -102,8 +102,8 @@ void BedMonitor::on_waveforms(const std::string& device, std::span<const drivers
     ecg_rate_.on_beat(beat);
   }
   for (const auto& c : ecg_out_.coverage) {
-    alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat);
-    ecg_rate_.on_coverage(c.end, c.quality, c.flat);
+    alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat, c.artefact);
+    ecg_rate_.on_coverage(c.end, c.quality, c.flat, c.artefact);
   }
 }
 

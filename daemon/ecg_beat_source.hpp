@@ -51,6 +51,7 @@ struct EcgCoverage {
   core::TimePoint end{};
   double quality = 0;  // the detector's index as of the segment's end
   bool flat = false;
+  bool artefact = false;  // motion or electrode artefact (alerts/ecg_artefact.hpp)
 };
 
 struct EcgOutput {

@@ -80,8 +80,10 @@ QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t chan
   alerts::QrsDetector detector{fs};
   std::vector<alerts::QrsDetection> found;
   const auto chunk = static_cast<std::size_t>(std::max(1.0, 0.25 * fs));
+  std::size_t artefact_chunks = 0;
   for (std::size_t at = 0; at < mv.size(); at += chunk) {
     detector.add(std::span<const float>(mv).subspan(at, std::min(chunk, mv.size() - at)), found);
+    artefact_chunks += detector.artefact() ? 1 : 0;
   }
 
   std::vector<std::int64_t> reference;
@@ -101,16 +103,22 @@ QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t chan
   const auto window =
       static_cast<std::int64_t>(std::llround(std::chrono::duration<double>(kMatchWindow).count() * fs));
   result.score = match_beats(reference, detected, window);
+  result.artefact_seconds = static_cast<double>(artefact_chunks * chunk) / fs;
   result.mean_quality = detected.empty() ? 0.0 : quality_sum / static_cast<double>(detected.size());
   // Timing error over matched pairs, by the same forward scan.
   double error_sum = 0;
   std::size_t matched = 0, r = 0;
-  for (const auto d : detected) {
+  for (std::size_t k = 0; k < detected.size(); ++k) {
+    const auto d = detected[k];
+    const bool artefact = found[k].artefact != alerts::ArtefactReason::none;
+    result.artefact_beats += artefact ? 1 : 0;
     while (r < reference.size() && reference[r] < d - window) ++r;
     if (r < reference.size() && std::llabs(reference[r] - d) <= window) {
       error_sum += static_cast<double>(std::llabs(reference[r] - d));
       ++matched;
       ++r;
+    } else {
+      result.artefact_unmatched += artefact ? 1 : 0;
     }
   }
   result.timing_error_ms = matched == 0 ? 0.0 : 1000.0 * error_sum / static_cast<double>(matched) / fs;

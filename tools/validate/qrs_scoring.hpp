@@ -31,6 +31,12 @@ struct QrsRecordResult {
   DetectionScore score;
   double mean_quality = 0;     // mean signal-quality index of the detections
   double timing_error_ms = 0;  // mean |detection - reference| of matched beats
+  // Motion or electrode artefact (alerts/ecg_artefact.hpp): detections found
+  // while the detector judged the ECG artefact, how many of them match no
+  // reference beat, and the signal time judged artefact.
+  std::size_t artefact_beats = 0;
+  std::size_t artefact_unmatched = 0;
+  double artefact_seconds = 0;
 };
 
 inline constexpr std::chrono::milliseconds kMatchWindow{150};

@@ -124,26 +124,33 @@ void print_af_json(std::ostream& out, const std::vector<AfRecordRow>& rows, cons
 }
 
 void print_qrs_table(std::ostream& out, const std::vector<QrsRecordResult>& rows) {
-  out << "record   ref beats  detected     TP    FP    FN    Se %   +P %  timing ms  mean SQI\n";
+  out << "record   ref beats  detected     TP    FP    FN    Se %   +P %  timing ms  mean SQI  artefact "
+         "beats "
+         "(FP)  artefact s\n";
   DetectionScore total;
   std::size_t reference = 0, detected = 0;
   auto row = [&](const std::string& name, const DetectionScore& s, std::size_t ref, std::size_t det,
-                 const std::string& timing, const std::string& sqi) {
+                 const std::string& timing, const std::string& sqi, const std::string& artefact) {
     char line[256];
-    std::snprintf(line, sizeof line, "%-8s %9zu %9zu %6zu %5zu %5zu %7s %6s %10s %9s\n", name.c_str(), ref,
+    std::snprintf(line, sizeof line, "%-8s %9zu %9zu %6zu %5zu %5zu %7s %6s %10s %9s %s\n", name.c_str(), ref,
                   det, s.true_positive, s.false_positive, s.false_negative, percent(s.sensitivity()).c_str(),
-                  percent(s.positive_predictivity()).c_str(), timing.c_str(), sqi.c_str());
-    out << line;
+                  percent(s.positive_predictivity()).c_str(), timing.c_str(), sqi.c_str(), artefact.c_str());
+    std::string text = line;
+    text.erase(text.find_last_not_of(" \n") + 1);  // the total row leaves its last columns empty
+    out << text << '\n';
   };
   for (const auto& r : rows) {
     const std::size_t ref = r.score.true_positive + r.score.false_negative;
     const std::size_t det = r.score.true_positive + r.score.false_positive;
-    row(r.record, r.score, ref, det, fixed(r.timing_error_ms, 1), fixed(r.mean_quality, 2));
+    char artefact[64];
+    std::snprintf(artefact, sizeof artefact, "%9zu %5zu %11.0f", r.artefact_beats, r.artefact_unmatched,
+                  r.artefact_seconds);
+    row(r.record, r.score, ref, det, fixed(r.timing_error_ms, 1), fixed(r.mean_quality, 2), artefact);
     total += r.score;
     reference += ref;
     detected += det;
   }
-  row("total", total, reference, detected, "", "");
+  row("total", total, reference, detected, "", "", "");
 }
 
 void print_qrs_json(std::ostream& out, const std::vector<QrsRecordResult>& rows) {
@@ -158,7 +165,9 @@ void print_qrs_json(std::ostream& out, const std::vector<QrsRecordResult>& rows)
         << ",\"sensitivity\":" << fixed(r.score.sensitivity(), 6)
         << ",\"positive_predictivity\":" << fixed(r.score.positive_predictivity(), 6)
         << ",\"mean_timing_error_ms\":" << fixed(r.timing_error_ms, 2)
-        << ",\"mean_quality\":" << fixed(r.mean_quality, 4) << "}";
+        << ",\"mean_quality\":" << fixed(r.mean_quality, 4) << ",\"artefact_beats\":" << r.artefact_beats
+        << ",\"artefact_unmatched_beats\":" << r.artefact_unmatched
+        << ",\"artefact_seconds\":" << fixed(r.artefact_seconds, 2) << "}";
   }
   out << "],\"total\":{\"true_positive\":" << total.true_positive
       << ",\"false_positive\":" << total.false_positive << ",\"false_negative\":" << total.false_negative

@@ -127,3 +127,19 @@ TEST_CASE("restart: another stream's beats start the intervals afresh") {
   REQUIRE(r);
   CHECK_FALSE(r->value);
 }
+
+TEST_CASE("while the detector judges the ECG artefact the rate is published, flagged artifact, not usable") {
+  Stream s;
+  s.seconds(10, 800ms);
+  REQUIRE(s.last);
+  CHECK(s.last->usable());
+  s.rate.on_coverage(s.now + 1s, 0.2, false, true);
+  s.now += 1s;
+  const auto r = s.rate.reading(s.now);
+  REQUIRE(r);
+  REQUIRE(r->value);  // a number staff can see is not counted, rather than one that vanishes
+  CHECK(r->quality.has(QualityFlag::artifact));
+  CHECK_FALSE(r->usable());
+  s.seconds(1, 800ms);
+  CHECK(s.last->usable());  // clean again: usable at once
+}

@@ -152,3 +152,113 @@ TEST_CASE("a stale pulse past its limit cannot hold tachycardia once the ECG tak
   b.seconds(5, rate(Metric::heart_rate, 80), std::nullopt);
   CHECK(b.of("tachycardia") == std::vector{Transition::raised, Transition::cleared});
 }
+
+namespace {
+
+// vigild's ECG rate while the ECG is judged artefact: the value kept,
+// flagged artifact (EcgArtefact; a VF looks like this too).
+core::Reading artefact_rate(double v) {
+  core::Reading r{Metric::heart_rate, v, {}, {}};
+  r.quality.set(QualityFlag::artifact);
+  return r;
+}
+
+core::Reading pulse_off() {
+  core::Reading r{Metric::pulse_rate, std::nullopt, {}, {}};
+  r.quality.set(QualityFlag::sensor_off);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("RateSource: an artefact ECG rate is the last resort, behind a usable pulse") {
+  RateSource s;
+  CHECK(s.on_reading("monitor:ecg", rate(Metric::heart_rate, 80), t0).use);
+  CHECK_FALSE(s.on_reading("oximeter", rate(Metric::pulse_rate, 80), t0).use);
+  // The ECG turns artefact while the pulse is good: the pulse takes over.
+  CHECK_FALSE(s.on_reading("monitor:ecg", artefact_rate(230), t0 + 1s).use);
+  auto d = s.on_reading("oximeter", rate(Metric::pulse_rate, 80), t0 + 1s);
+  CHECK(d.use);
+  CHECK(d.taken_from == Metric::heart_rate);
+  CHECK_FALSE(s.on_reading("monitor:ecg", artefact_rate(230), t0 + 2s).use);
+  // The pulse's sensor comes off: the artefact ECG rate is judged at once.
+  CHECK(s.on_reading("oximeter", pulse_off(), t0 + 3s).use);  // judges nothing: no value
+  d = s.on_reading("monitor:ecg", artefact_rate(300), t0 + 3s);
+  CHECK(d.use);
+  CHECK(d.despite_artefact);
+  CHECK(d.taken_from == Metric::pulse_rate);
+  CHECK(s.in_use() == "monitor:ecg hr");
+  // A usable pulse back takes over again; the flagged ECG waits.
+  d = s.on_reading("oximeter", rate(Metric::pulse_rate, 82), t0 + 4s);
+  CHECK(d.use);
+  CHECK_FALSE(d.despite_artefact);
+  CHECK_FALSE(s.on_reading("monitor:ecg", artefact_rate(300), t0 + 4s).use);
+  // A usable ECG rate beats both.
+  d = s.on_reading("monitor:ecg", rate(Metric::heart_rate, 81), t0 + 5s);
+  CHECK(d.use);
+  CHECK_FALSE(d.despite_artefact);
+  CHECK(s.in_use() == "monitor:ecg hr");
+}
+
+TEST_CASE("RateSource: only the artifact flag is overlooked, and only on a heart rate") {
+  RateSource s;
+  auto off = artefact_rate(300);
+  off.quality.set(QualityFlag::sensor_off);
+  CHECK_FALSE(s.on_reading("monitor:ecg", off, t0).use);
+  auto pulse = rate(Metric::pulse_rate, 300);
+  pulse.quality.set(QualityFlag::artifact);
+  CHECK_FALSE(s.on_reading("oximeter", pulse, t0).use);
+  CHECK(s.in_use().empty());
+  CHECK(RateSource::without_artefact(artefact_rate(300)).usable());
+}
+
+TEST_CASE("artefact ECG with a usable pulse: the rate alarms follow the pulse, the ECG rate is ignored") {
+  Bed b;
+  b.seconds(60, artefact_rate(230), rate(Metric::pulse_rate, 80));
+  CHECK(b.of("tachycardia").empty());
+  // And a real tachycardia on the pulse still raises it, from the pulse.
+  b.seconds(40, artefact_rate(60), rate(Metric::pulse_rate, 135));
+  CHECK(b.of("tachycardia") == std::vector{Transition::raised});
+  CHECK(b.of("bradycardia").empty());
+}
+
+TEST_CASE("artefact ECG with no pulse source: a flagged rate of 300/min still raises tachycardia") {
+  Bed b;
+  b.seconds(9, artefact_rate(300), std::nullopt);
+  CHECK(b.of("tachycardia").empty());  // the high rule's 10 s delay runs on the clock
+  b.seconds(2, artefact_rate(300), std::nullopt);
+  CHECK(b.of("tachycardia") == std::vector{Transition::raised});
+  REQUIRE(b.last("tachycardia"));
+  CHECK(b.last("tachycardia")->priority == Priority::high);
+  CHECK(b.last("tachycardia")->message.find("300") != std::string::npos);
+}
+
+TEST_CASE("artefact ECG with no pulse source: a flagged slow rate raises bradycardia") {
+  Bed b;
+  b.seconds(20, artefact_rate(35), std::nullopt);
+  CHECK(b.of("bradycardia") == std::vector{Transition::raised});
+}
+
+TEST_CASE("artefact ECG, the pulse present but unusable: the flagged ECG rate is judged") {
+  SUBCASE("sensor off") {
+    Bed b;
+    b.seconds(20, artefact_rate(300), pulse_off());
+    CHECK(b.of("tachycardia") == std::vector{Transition::raised});
+  }
+  SUBCASE("low signal quality") {
+    Bed b;
+    b.seconds(20, artefact_rate(300), rate(Metric::pulse_rate, 80, false));
+    CHECK(b.of("tachycardia") == std::vector{Transition::raised});
+  }
+  SUBCASE("the pulse lost mid-way: tachycardia from the ECG after the high rule's delay") {
+    Bed b;
+    b.seconds(30, artefact_rate(300), rate(Metric::pulse_rate, 80));
+    REQUIRE(b.of("tachycardia").empty());
+    // The ECG reading of the second the sensor comes off still meets a
+    // usable pulse; from the next one the ECG rate is judged, for 10 s.
+    b.seconds(11, artefact_rate(300), pulse_off());
+    CHECK(b.of("tachycardia").empty());
+    b.seconds(1, artefact_rate(300), pulse_off());
+    CHECK(b.of("tachycardia") == std::vector{Transition::raised});
+  }
+}
