@@ -126,8 +126,12 @@ def main():
     sys_ = r["response"]["systolic"]
     check(sys_["peak"]["value"] == 220 and sys_["peak"]["mdc_code"] == 150021, f"peak {sys_['peak']}")
     check(sys_["rise"]["value"] == 92 and abs(sys_["rise_percent"]["value"] - 71.875) < 0.01, str(sys_))
+    # Scripted times are checked loosely: at 100x a drill second is 10 ms of real time, and on a busy
+    # machine the start (once a baseline is heard) came 15 drill seconds late. The record's own
+    # arithmetic is checked exactly against the times it gives.
     to_peak = r["response"]["time_to_peak"]["value"]
-    check(abs(to_peak - (10 * 60 + 32 - 2 * 60)) <= 5, f"time to peak {to_peak} s")
+    check(abs(to_peak - (t(sys_["time"]) - started)) < 1, f"time to peak {to_peak} s, peak at {sys_['time']}")
+    check(abs(to_peak - (10 * 60 + 32 - 2 * 60)) <= 30, f"time to peak {to_peak} s")
     check(r["response"]["back_within_10_percent"] is not None, "back within 10 % of the baseline")
     checkpoints = {c["name"]: c for c in r["checkpoints"]}
     check(len(checkpoints) == 3 and all(c["measured"] for c in checkpoints.values()), f"checkpoints {checkpoints}")
@@ -136,14 +140,14 @@ def main():
         a = alarms.get(condition)
         check(a is not None and a["acknowledged_by"] == NURSE, f"the {condition} alarm: {r['alarms']}")
         ack = a["time_to_acknowledge"]["value"]
-        # The drill runs at 100x: a second of drill time is 10 ms of real time, so a runner or vigild
-        # scheduled late on a busy machine moves the raise and the acknowledgement by several drill
-        # seconds (once: raised 3 s late, acknowledged 12 s late). The scripted nurse never
+        # Loosely, as above (once: raised 3 s late, acknowledged 12 s late); the scripted nurse never
         # acknowledges early. The record's times are whole seconds, its time to acknowledge exact.
         check(0 < ack < 60 and (by_s is None or by_s - 15 <= ack <= by_s + 25), f"{condition}: acknowledged after {ack} s")
         gap = t(a["acknowledged"]) - t(a["raised"])
         check(abs(ack - gap) < 1, f"{condition}: {ack} s to acknowledge, {gap} s from raise to acknowledgement")
-    check(abs(r["monitored"]["value"] - 46 * 60) <= 5, f"monitored {r['monitored']}")
+    monitored = r["monitored"]["value"]
+    check(abs(monitored - (t(r["discharged"]["time"]) - started)) < 1, f"monitored {monitored} s")
+    check(abs(monitored - 46 * 60) <= 30, f"monitored {r['monitored']}")
     # The 220/120 against the limits vigild journalled at the admission: past hypertension HIGH, whose alarm sounded.
     limits = r["bp_limits"]
     passed = {(l["condition"], l["priority"], l["peak"]["mdc_code"]) for l in limits["limits"] if l["exceeded"]}
