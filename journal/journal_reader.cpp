@@ -16,10 +16,19 @@ core::Quality quality_from(std::int64_t bits) {
 }
 
 // The WHERE clause shared by every table's part of a MessageQuery; ?1 bed,
-// ?2/?3 sequence bounds, ?4/?5 time bounds.
-std::string where(const char* time_column) {
+// ?2/?3 sequence bounds, ?4/?5 time bounds, and any condition of the table's own.
+std::string where(const char* time_column, const std::string& also = "") {
   return std::string{" WHERE bed = ?1 AND seq > ?2 AND (?3 = 0 OR seq < ?3) AND (?4 IS NULL OR "} +
-         time_column + " >= ?4) AND (?5 IS NULL OR " + time_column + " < ?5) ORDER BY seq LIMIT ?6";
+         time_column + " >= ?4) AND (?5 IS NULL OR " + time_column + " < ?5)" + also +
+         " ORDER BY seq LIMIT ?6";
+}
+
+// The codes are numbers, written into the statement: no text of a caller's reaches it.
+std::string metric_condition(const std::set<std::uint32_t>& codes) {
+  if (codes.empty()) return "";
+  std::string in;
+  for (const auto c : codes) in += (in.empty() ? "" : ", ") + std::to_string(c);
+  return " AND mdc_code IN (" + in + ")";
 }
 
 void bind_query(sqlite::Statement& s, const MessageQuery& q) {
@@ -40,7 +49,7 @@ void for_each_observation(sqlite::Database& db, const MessageQuery& q, F&& f) {
   auto s = db.prepare(
       "SELECT seq, device, mdc_code, value, quality, device_time_us, received_us, drill "
       "FROM observations" +
-      where("received_us"));
+      where("received_us", metric_condition(q.mdc_codes)));
   bind_query(s, q);
   while (s.step()) {
     const auto metric = core::metric_from_code(static_cast<std::uint32_t>(s.integer(2)));
