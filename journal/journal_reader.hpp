@@ -26,7 +26,8 @@ struct MessageQuery {
   std::optional<core::TimePoint> from{};
   std::optional<core::TimePoint> to{};
   std::size_t max = 1000;
-  std::set<std::string> kinds{};  // topic kinds: obs, alarm, ctx, link; empty: all
+  std::set<std::string> kinds{};        // topic kinds: obs, alarm, ctx, link; empty: all
+  std::set<std::uint32_t> mdc_codes{};  // readings of these metrics only; empty: all
 };
 
 struct RunRecord {

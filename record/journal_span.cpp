@@ -27,7 +27,9 @@ std::uint16_t quality_bits(const v1::Quality& q) {
 }  // namespace
 
 JournalSpan read_span(journal::JournalReader& r, const std::string& bed, core::TimePoint from,
-                      core::TimePoint to) {
+                      core::TimePoint to, const SpanContent& content) {
+  std::set<std::uint32_t> codes;
+  for (const auto m : content.metrics) codes.insert(core::code(m));
   JournalSpan j;
   for (auto start = from; start < to; start += kWindow) {
     journal::MessageQuery q;
@@ -35,7 +37,9 @@ JournalSpan read_span(journal::JournalReader& r, const std::string& bed, core::T
     q.from = start;
     q.to = std::min(start + kWindow, to);
     q.max = std::numeric_limits<std::int32_t>::max();
-    q.kinds = {"obs", "alarm", "ctx"};
+    q.kinds =
+        content.alarms ? std::set<std::string>{"obs", "alarm", "ctx"} : std::set<std::string>{"obs", "ctx"};
+    q.mdc_codes = codes;
     for (const auto& m : r.messages(q)) {
       if (m.has_observation()) {
         const auto& o = m.observation();

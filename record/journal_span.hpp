@@ -3,6 +3,7 @@
 // ones, each at the time it was measured), alarm transitions and context
 // events over a span, read through the journal's own reader.
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,15 @@ struct JournalSpan {
   bool drill = false;  // anything in it carried the drill mark
 };
 
+// What of the span to read. The across-sessions view of an earlier session
+// needs no alarms and only the readings its response is taken from.
+struct SpanContent {
+  std::set<core::Metric> metrics{};  // empty: every metric
+  bool alarms = true;
+};
+
 JournalSpan read_span(journal::JournalReader& r, const std::string& bed, core::TimePoint from,
-                      core::TimePoint to);
+                      core::TimePoint to, const SpanContent& content = {});
 
 // The last usable reading of the metric in (t - kStale, t].
 std::optional<double> value_at(const std::vector<Reading>& readings, core::Metric m, core::TimePoint t);

@@ -90,8 +90,17 @@ core::Result<InfusionRecord> build_record(journal::sqlite::Database& db, std::in
 
 namespace {
 
-core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64_t session,
-                                       const RecordConfig& config, core::TimePoint now) {
+// A session's record as far as both the whole record and the across-sessions
+// view need it: its span and steps (admission, start, stop, discharge), the
+// drug as entered and the baseline; with the span it was read from.
+struct Opened {
+  InfusionRecord rec;
+  JournalSpan j;
+  std::optional<journal::SessionRecord> admission;
+};
+
+core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t session, core::TimePoint now,
+                                  const SpanContent& content) {
   journal::JournalReader reader{db};
   const auto s = reader.session(session);
   if (!s)
@@ -107,14 +116,15 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
                            (infusions.empty() ? "it has no infusion" : "its infusion sessions: " + infusions),
                        "session", core::ErrorCode::not_found};
   }
-  InfusionRecord rec;
+  Opened opened;
+  InfusionRecord& rec = opened.rec;
   rec.session_id = s->id;
   rec.bed = s->bed;
   // The patient's id now, through any merge (ADT^A40) since the session began.
   rec.patient_id = s->patient_now;
   if (rec.patient_id != s->patient_id) rec.admitted_as = s->patient_id;
   rec.generated = now;
-  const auto admission = admission_around(reader, *s);
+  const auto& admission = opened.admission = admission_around(reader, *s);
   if (admission) rec.admission_id = admission->id;
   rec.from = admission ? admission->started : s->started;
   const bool open_end = !(admission && admission->ended) && !(!admission && s->ended);
@@ -123,32 +133,10 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
   // One millisecond past the end, so the discharge itself is read. A
   // drill's clock runs ahead of the wall clock: an open record reaches as
   // far as the journal does.
-  const auto j = read_span(reader, rec.bed, rec.from, open_end ? now + 24h : rec.to + 1ms);
+  const auto& j = opened.j =
+      read_span(reader, rec.bed, rec.from, open_end ? now + 24h : rec.to + 1ms, content);
   if (open_end) rec.to = std::max(now, latest(j));
-  rec.drill = j.drill;
-  rec.pruned_before = pruned_before(db, rec.bed, rec.from, rec.to);
 
-  if (const auto* c = first_context(j, "admitted", rec.from)) {
-    rec.admitted = step_of(*c);
-    rec.profile = c->new_value();
-    if (const auto cmd = find_command(db, rec.bed, "admit", rec.admitted->time, 5s)) {
-      rec.patient_name = cmd->request.admit().patient_name();
-      rec.birth_date = cmd->request.admit().birth_date();
-    }
-  }
-  // A08 and A40 change the name, the date of birth or the id after the
-  // admission; the record shows them as they are now and lists each change.
-  for (const auto& c : j.context) {
-    if (c.what() != "patient_updated") continue;
-    rec.identity_changes.push_back(step_of(c));
-    if (const auto cmd = find_command(db, rec.bed, "update_patient", wire::from_proto(c.time()), 1s)) {
-      const auto& u = cmd->request.update_patient();
-      if (!u.patient_name().empty()) rec.patient_name = u.patient_name();
-      if (!u.birth_date().empty()) rec.birth_date = u.birth_date();
-    }
-  }
-  rec.clinic = config.clinic;
-  const RecordOptions& o = config.for_profile(rec.profile);
   if (const auto* c = first_context(j, "infusion_started", s->started)) rec.started = step_of(*c);
   if (!rec.started) rec.started = SessionStep{s->started, s->started_by, s->details};
   if (s->ended) {
@@ -179,6 +167,39 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
     if (b.values.empty()) b.source = "unavailable";
     rec.baseline = b;
   }
+  return opened;
+}
+
+core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64_t session,
+                                       const RecordConfig& config, core::TimePoint now) {
+  auto opened = open_session(db, session, now, {});
+  if (!opened) return opened.failure();
+  InfusionRecord& rec = opened->rec;
+  const JournalSpan& j = opened->j;
+  rec.drill = j.drill;
+  rec.pruned_before = pruned_before(db, rec.bed, rec.from, rec.to);
+
+  if (const auto* c = first_context(j, "admitted", rec.from)) {
+    rec.admitted = step_of(*c);
+    rec.profile = c->new_value();
+    if (const auto cmd = find_command(db, rec.bed, "admit", rec.admitted->time, 5s)) {
+      rec.patient_name = cmd->request.admit().patient_name();
+      rec.birth_date = cmd->request.admit().birth_date();
+    }
+  }
+  // A08 and A40 change the name, the date of birth or the id after the
+  // admission; the record shows them as they are now and lists each change.
+  for (const auto& c : j.context) {
+    if (c.what() != "patient_updated") continue;
+    rec.identity_changes.push_back(step_of(c));
+    if (const auto cmd = find_command(db, rec.bed, "update_patient", wire::from_proto(c.time()), 1s)) {
+      const auto& u = cmd->request.update_patient();
+      if (!u.patient_name().empty()) rec.patient_name = u.patient_name();
+      if (!u.birth_date().empty()) rec.birth_date = u.birth_date();
+    }
+  }
+  rec.clinic = config.clinic;
+  const RecordOptions& o = config.for_profile(rec.profile);
 
   const auto cuffs = cuff_readings(j.readings);
   rec.alarms = alarm_stories(j);
@@ -194,8 +215,10 @@ core::Result<InfusionRecord> build_one(journal::sqlite::Database& db, std::int64
   if (rec.dose) rec.cumulative_mg = cumulative_mg(*rec.dose, rec.started->time, infusion_end, rec.changes);
   rec.monitored = (rec.discharged ? rec.discharged->time : rec.to) - rec.started->time;
   rec.discharge_check = discharge_check(rec, j, cuffs, o);
-  return rec;
+  return std::move(opened->rec);
 }
+
+}  // namespace
 
 SessionResponse response_of(const InfusionRecord& r) {
   SessionResponse x;
@@ -214,16 +237,23 @@ SessionResponse response_of(const InfusionRecord& r) {
 
 // An earlier session in the across-sessions view: as signed when it was
 // (a signed record is final, and its content outlives the readings), else
-// as the journal gives it.
+// from the journal, reading only what its row shows: the steps, the dose, the
+// baseline and the readings of the peaks (the same open_session and
+// response_to_drug as the whole record). Without alarms and other metrics an
+// open session's end may come out earlier than the whole record's, but never
+// before any reading read, so its peaks are the same.
 std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, std::int64_t session,
-                                                const RecordConfig& config, core::TimePoint now) {
+                                                core::TimePoint now) {
   if (const auto s = journal::record_signature(db, session); s && sha256_hex(s->content) == s->sha256)
     if (const auto signed_record = record_from_content(s->content)) return response_of(signed_record.value());
-  if (const auto earlier = build_one(db, session, config, now)) return response_of(earlier.value());
-  return std::nullopt;
+  using core::Metric;
+  const SpanContent peaks{
+      {Metric::nibp_systolic, Metric::nibp_diastolic, Metric::heart_rate, Metric::pulse_rate}, false};
+  auto opened = open_session(db, session, now, peaks);
+  if (!opened) return std::nullopt;
+  opened->rec.response = response_to_drug(opened->rec, opened->j, cuff_readings(opened->j.readings));
+  return response_of(opened->rec);
 }
-
-}  // namespace
 
 core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, std::int64_t session,
                                                  const RecordConfig& config, core::TimePoint now) {
@@ -240,7 +270,7 @@ core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, 
   for (const auto& s : reader.sessions())
     if (s.kind == "infusion" && s.patient_now == rec.patient_id && s.id != rec.session_id &&
         s.started < rec.started->time)
-      if (auto earlier = earlier_response(db, s.id, config, now)) rec.across_sessions.push_back(*earlier);
+      if (auto earlier = earlier_response(db, s.id, now)) rec.across_sessions.push_back(*earlier);
   std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),
             [](const auto& a, const auto& b) { return a.started < b.started; });
   rec.across_sessions.push_back(response_of(rec));

@@ -47,5 +47,11 @@ std::vector<SessionSummary> list_sessions(journal::sqlite::Database& db, const s
 // what vigild seals and what verification compares with the signed content.
 core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, std::int64_t session,
                                                  const RecordConfig& config, core::TimePoint now);
+// A record's row in the across-sessions view.
+SessionResponse response_of(const InfusionRecord& r);
+// The row of an earlier session: as signed, else built from the journal
+// reading only what the row shows. Empty when the session gives none.
+std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, std::int64_t session,
+                                                core::TimePoint now);
 
 }  // namespace vigil::record

@@ -4,11 +4,11 @@
 // acknowledgement, an audio pause, a staff entry) is answered at once by a
 // working vigild: 2 s. A look into the journal runs on vigild's history
 // reader, behind up to 15 other looks: the alarm history and a trend (a day
-// at most) get 10 s. A record reads the patient's earlier visits too: 50
-// visits took 1.6 s of CPU and 4-5.5 s of wall time on the shared test
-// machine (tests/unit/record/record_view_timing_test.cpp), so a record and a
-// session list get 20 s, still below the 30 s after which an open record
-// view asks again.
+// at most) get 10 s. A record reads the patient's earlier visits too: on the
+// shared test machine 50 visits take 0.1 s of CPU, 1000 visits 3.4-3.9 s of
+// CPU and 6 s of wall time (tests/unit/record/record_view_timing_test.cpp,
+// its kVisits set to 1000), so a record and a session list get 20 s, still
+// below the 30 s after which an open record view asks again.
 #include <chrono>
 #include <string>
 

@@ -1,6 +1,6 @@
 // How long vigild's history reader takes to answer the station's record view
 // for a patient with many earlier visits: the station's reply timeout for a
-// record (station/page_timeouts.hpp) is chosen from it. A measurement, not a
+// record (station/reply_timeouts.hpp) is chosen from it. A measurement, not a
 // check of speed, so it is skipped in CI; run it with
 //   build/tests/test_record -tc='*50 visits*' --no-skip
 #include <doctest/doctest.h>
