@@ -2,7 +2,7 @@
 // driven through puppeteer-core (which never downloads a browser of its own).
 // Reads one JSON command per line on stdin and answers one JSON line each:
 //   {"do":"open","url":U,"width":W,"height":H}   {"do":"wait","js":EXPR,"timeout":MS}
-//   {"do":"eval","js":EXPR}   {"do":"click","selector":S}   {"do":"type","selector":S,"text":T}
+//   {"do":"eval","js":EXPR}   {"do":"click","selector":S[,"timeout":MS]}   {"do":"type","selector":S,"text":T}
 //   {"do":"screenshot","path":P,"fullPage":B}   {"do":"close"}
 //   {"do":"viewport","width":W,"height":H}   {"do":"key","key":K} (a key press, e.g. "Tab", "Enter")
 //   {"do":"media","type":"print"} (the page as printed; "screen" or null: as shown again)
@@ -49,7 +49,7 @@ async function run(cmd) {
       return handle.jsonValue();
     }
     case "eval": return page.evaluate(cmd.js);
-    case "click": await page.click(cmd.selector); return true;
+    case "click": return click(cmd);
     case "type": await page.type(cmd.selector, cmd.text); return true;
     case "screenshot": await page.screenshot({ path: cmd.path, fullPage: !!cmd.fullPage }); return cmd.path;
     case "viewport": await page.setViewport({ width: cmd.width, height: cmd.height }); return true;
@@ -60,6 +60,44 @@ async function run(cmd) {
     case "close": if (browser) await browser.close(); browser = null; return true;
     default: throw new Error(`unknown command ${cmd.do}`);
   }
+}
+
+// A click as a nurse's lands: on the element where it is drawn, once it has
+// stopped moving. The page redraws tiles every second and grows as answers
+// come, so the element is first waited for: present, enabled, not covered,
+// in the same place over two frames. An element swapped for a new one
+// between that look and the click ("not clickable", "detached") was never
+// clicked, so it is looked for again.
+async function click(cmd) {
+  const until = Date.now() + (cmd.timeout || 10000);
+  for (;;) {
+    try {
+      await page.waitForFunction(settled, { timeout: Math.max(1, until - Date.now()), polling: "raf" },
+                                 cmd.selector);
+      await page.click(cmd.selector);
+      return true;
+    } catch (e) {
+      const gone = /not clickable|detached|no node found/i.test(String(e && e.message));
+      if (!gone || Date.now() >= until) throw new Error(`click ${cmd.selector}: ${e && e.message ? e.message : e}`);
+    }
+  }
+}
+
+// Runs in the page, once per frame: true when the element can be clicked
+// where it was drawn the frame before.
+function settled(selector) {
+  const el = document.querySelector(selector);
+  const last = window.__vigilClickBox;
+  window.__vigilClickBox = null;
+  if (!el || el.disabled || !el.isConnected) return false;
+  el.scrollIntoView({ block: "nearest", inline: "nearest" });
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) return false;
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  if (!top || !(top === el || el.contains(top))) return false;
+  const box = { el, x: r.left, y: r.top, w: r.width, h: r.height };
+  window.__vigilClickBox = box;
+  return !!last && last.el === el && last.x === box.x && last.y === box.y && last.w === box.w && last.h === box.h;
 }
 
 async function axe() {

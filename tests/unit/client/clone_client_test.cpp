@@ -1,10 +1,13 @@
 // The clone client against a stand-in vigild on loopback sockets. Time for
-// silence and deadlines is the steady clock plus a skew the test moves, so
-// "3 s of silence" takes no 3 s.
+// silence and deadlines is the test's own clock: each turn of the loop is
+// 2 ms of it and jumps move it, so "3 s of silence" takes no 3 s and a
+// loaded machine, however slow, never moves a deadline.
 #include "client/clone_client.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -22,8 +25,11 @@ namespace {
 struct Rig {
   FakeVigild daemon;
   zmq::context_t ctx{1};
-  std::chrono::milliseconds skew{0};
-  std::vector<std::string> log;  // what the owner was told, in order
+  vigil::client::SteadyTime clock = std::chrono::steady_clock::now();
+  static constexpr std::uint32_t kMarker = 999;  // a heartbeat interval vigild never sends
+  bool marker_heard = false;
+  std::map<std::string, int> beats_heard;  // heartbeats the client handed on, by bed
+  std::vector<std::string> log;            // what the owner was told, in order
   std::vector<ClientEvent> events;
   std::vector<std::uint64_t> obs_seqs;
   std::unique_ptr<CloneClient> client;
@@ -41,6 +47,10 @@ struct Rig {
       log.push_back("snapshot " + s.bed() + " @" + std::to_string(s.last_seq()));
     };
     cb.update = [this](const std::string& topic, const vigil::v1::BusMessage& m) {
+      if (m.has_heartbeat()) {
+        ++beats_heard[m.heartbeat().bed()];
+        if (m.heartbeat().interval_ms() == kMarker) marker_heard = true;
+      }
       if (!m.has_observation()) return;
       log.push_back(topic + "#" + std::to_string(m.observation().seq()));
       if (m.observation().bed() == "bed-1") obs_seqs.push_back(m.observation().seq());
@@ -53,17 +63,22 @@ struct Rig {
     client->start(now());
   }
 
-  vigil::client::SteadyTime now() const { return std::chrono::steady_clock::now() + skew; }
+  vigil::client::SteadyTime now() const { return clock; }
 
+  // One turn of the loop: 2 ms of the test's clock. The real pause only lets
+  // ZeroMQ's I/O thread carry messages; no rule waits on it.
   void step() {
     daemon.serve();
+    clock += 2ms;
     client->process(now());
-    std::this_thread::sleep_for(2ms);
+    std::this_thread::sleep_for(1ms);
   }
 
-  // Runs the loop until `done` holds; false after 2 s of real time.
+  // Runs the loop until `done` holds. The real-time bound only stops a test
+  // that would otherwise hang: loopback sockets on a loaded machine can take
+  // seconds, so it is generous.
   bool run_until(const std::function<bool()>& done) {
-    const auto limit = std::chrono::steady_clock::now() + 2s;
+    const auto limit = std::chrono::steady_clock::now() + 20s;
     while (!done()) {
       if (std::chrono::steady_clock::now() > limit) return false;
       step();
@@ -72,8 +87,7 @@ struct Rig {
   }
 
   void run_for(std::chrono::milliseconds d) {
-    const auto until = std::chrono::steady_clock::now() + d;
-    while (std::chrono::steady_clock::now() < until) step();
+    for (auto t = 0ms; t < d; t += 2ms) step();
   }
 
   // Until the subscription carries messages (ZeroMQ's slow joiner) and the
@@ -84,15 +98,60 @@ struct Rig {
       daemon.heartbeat(bed);
       return client->publisher_online() && client->health(bed).in_step;
     }));
-    run_for(30ms);
+    drain();
   }
 
-  // Lets the test's clock jump, with these heartbeats sent (and on the wire) just before.
+  // Reads every message already published, the clock held still: one
+  // connection keeps order, so when a marked heartbeat sent last is read,
+  // nothing older is left on its way to arrive later, at a moved clock.
+  void drain() {
+    marker_heard = false;
+    daemon.heartbeat("*", kMarker);
+    const auto limit = std::chrono::steady_clock::now() + 20s;
+    while (!marker_heard) {
+      REQUIRE(std::chrono::steady_clock::now() < limit);
+      daemon.serve();
+      client->process(now());
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+
+  // Sends these heartbeats and reads until the client has each of them, the
+  // clock held still, so they arrive at exactly this moment. Sent again while
+  // missing: a subscription still being set up drops messages.
+  void deliver(const std::vector<std::string>& beats) {
+    if (beats.empty()) return;
+    const auto before = beats_heard;
+    const auto limit = std::chrono::steady_clock::now() + 20s;
+    const auto missing = [&] {
+      return std::any_of(beats.begin(), beats.end(), [&](const auto& bed) {
+        const auto it = before.find(bed);
+        return beats_heard[bed] == (it == before.end() ? 0 : it->second);
+      });
+    };
+    while (missing()) {
+      REQUIRE(std::chrono::steady_clock::now() < limit);
+      for (const auto& bed : beats) daemon.heartbeat(bed);
+      for (int i = 0; i < 20 && missing(); ++i) {
+        daemon.serve();
+        client->process(now());
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+    drain();  // a copy sent again must not arrive later
+  }
+
+  // Moves the test's clock on by `d`. These beds ("*" for the publisher
+  // itself) send a heartbeat at the start of every second of it, as vigild
+  // does; everything else stays silent.
   void jump(std::chrono::milliseconds d, const std::vector<std::string>& beats = {}) {
-    for (const auto& bed : beats) daemon.heartbeat(bed);
-    std::this_thread::sleep_for(30ms);
-    skew += d;
-    client->process(now());
+    while (d > 0ms) {
+      deliver(beats);
+      const auto part = std::min<std::chrono::milliseconds>(d, 1s);
+      clock += part;
+      client->process(now());
+      d -= part;
+    }
   }
 
   int count(EventKind k) const {

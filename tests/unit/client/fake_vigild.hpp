@@ -77,13 +77,14 @@ class FakeVigild {
     return o->seq();
   }
 
-  void heartbeat(const std::string& bed) {
+  // `interval_ms` other than vigild's 1000 lets a test tell one heartbeat from the rest.
+  void heartbeat(const std::string& bed, std::uint32_t interval_ms = 1000) {
     vigil::v1::BusMessage m;
     auto* hb = m.mutable_heartbeat();
     hb->set_bed(bed);
     hb->set_last_seq(seq_[bed]);
     hb->set_daemon_id(daemon_id);
-    hb->set_interval_ms(1000);
+    hb->set_interval_ms(interval_ms);
     send("hb/" + bed + "/", m);
   }
 
