@@ -1,5 +1,4 @@
 // vigild: the bedside monitoring daemon.
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
@@ -137,14 +136,6 @@ std::unique_ptr<vigil::core::Clock> make_clock(double rate, double anchor_ms, co
 }  // namespace
 
 int main(int argc, char** argv) {
-  // One malloc arena for every thread, set before any thread starts. glibc
-  // gives each thread that allocates an arena of its own (the journal's
-  // writer, its reader, ZeroMQ's), which keeps what that thread freed for
-  // that thread only: about a megabyte and a half at 128 beds for nothing
-  // (docs/journal.md, "Memory"). The cost, a lock shared with those threads
-  // when a thread's own cache of small blocks is empty, is not measurable
-  // on the alarm path.
-  mallopt(M_ARENA_MAX, 1);
   CLI::App app{
       "vigild: bedside vital-signs monitoring daemon.\n"
       "Reads the monitors at the bed, checks every reading against the patient's limits,\n"
