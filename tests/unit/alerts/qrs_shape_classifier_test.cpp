@@ -16,11 +16,7 @@ namespace {
 constexpr double kFs = 250.0;
 
 std::vector<QrsDetection> detect(const std::vector<float>& x) {
-  QrsDetector d{kFs};
-  std::vector<QrsDetection> out;
-  for (std::size_t at = 0; at < x.size(); at += 250)
-    d.add(std::span<const float>(x).subspan(at, std::min<std::size_t>(250, x.size() - at)), out);
-  return out;
+  return test::detect_qrs(x, kFs);
 }
 
 // Sinus at `rr` with every `every`-th beat a PVC (coupling 60 %, full compensatory pause).
