@@ -70,9 +70,9 @@ struct Sample {
   std::uint64_t obs = 0;  // readings decoded (each one observation on the bus)
   std::uint64_t bytes = 0;
   double device_s = 0;             // seconds of device output processed
-  std::uint64_t published = 0;     // obs messages the subscriber should have had
+  std::uint64_t published = 0;     // messages of the bed's stream the subscriber should have had
   std::uint64_t journal_shed = 0;  // readings the journal's writer dropped at its queue bound
-  std::uint64_t received = 0;      // obs messages it had
+  std::uint64_t received = 0;      // messages of the bed's stream it had
   std::uint64_t alarms = 0;        // alarm transitions it had
   double subscriber_cpu_s = 0;     // the subscriber's receiving, not in cpu_s
 };
@@ -157,7 +157,6 @@ class CorePath {
     if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats(device_, frame_clock_, out_, now);
     if (!out_.waveforms.empty()) bed_.on_waveforms(device_, out_.waveforms, now);
     journal_.hand_over();
-    published_ += out_.readings.size();
     readings_since_drain_ += out_.readings.size();
     if (++chunks_since_drain_ >= kDrainEveryChunks || readings_since_drain_ >= kDrainEveryReadings) drain();
     return out_.readings.size();
@@ -169,14 +168,18 @@ class CorePath {
     const double cpu0 = thread_cpu_seconds();
     zmq::message_t topic, body;
     while (sub_.recv(topic, zmq::recv_flags::dontwait)) {
-      if (topic.to_string_view().starts_with("obs/")) ++received_;
+      // Every sequenced message of the bed counts, derived readings (the
+      // ECG heart rate from an HL7 waveform) and alarms too: counting only
+      // the device's own readings made the difference wrap below zero.
+      if (topic.to_string_view().ends_with("/bed-1/") && !topic.to_string_view().starts_with("hb/"))
+        ++received_;
       if (topic.to_string_view().starts_with("alarm/")) ++alarms_;
       (void)sub_.recv(body, zmq::recv_flags::none);
     }
     subscriber_cpu_s_ += thread_cpu_seconds() - cpu0;
   }
   double subscriber_cpu_s() const { return subscriber_cpu_s_; }
-  std::uint64_t published() const { return published_; }
+  std::uint64_t published() const { return bus_.last_seq("bed-1"); }
   std::uint64_t journal_shed() const { return journal_.readings_shed(); }
   std::uint64_t received() const { return received_; }
   std::uint64_t alarms() const { return alarms_; }
@@ -226,7 +229,6 @@ class CorePath {
   std::uint64_t ticks_ = 0;
   int chunks_since_drain_ = 0;
   std::size_t readings_since_drain_ = 0;
-  std::uint64_t published_ = 0;
   std::uint64_t received_ = 0;
   std::uint64_t alarms_ = 0;
   double subscriber_cpu_s_ = 0;
