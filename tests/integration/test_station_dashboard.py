@@ -706,6 +706,15 @@ def check_infusion_control(browser):
     type_into(f"{form} [name=nibpSys]", "130")
     text = browser.call(**{"do": "eval", "js": dose})["value"]
     check(text == "Dose: 0.5 mg/kg \u00d7 72 kg = 36 mg over 40 min (0.9 mg/min)", f"the computed dose: {text!r}")
+    browser.call(**{"do": "viewport", "width": 390, "height": 844})
+    browser.wait("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))", 2000,
+                 "the page laid out at 390 px")
+    problems = browser.call(**{"do": "eval", "js": LAYOUT_PROBLEMS})["value"]
+    check(not problems, f"at 390 px with the start form and its entered baseline open: {problems}")
+    check_axe(browser, "at 390 px with the start form and its entered baseline open")
+    browser.call(**{"do": "eval", "js": f"document.querySelector('{form}').scrollIntoView(), true"})
+    browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-infusion-390.png")})
+    browser.call(**{"do": "viewport", "width": 1400, "height": 900})
     shown = press(".infusion-send", "the start")
     check(shown.startswith("Done: ") and "ketamine" in shown, f"started: {shown!r}")
     sessions = commands("sessions", bed="bed-1")
