@@ -1,6 +1,7 @@
 #include "core/infusion_dose.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -39,6 +40,22 @@ std::string InfusionDose::text() const {
   std::string s = number(amount) + " " + unit;
   if (unit == "mg/kg") s += " \u00d7 " + number(weight_kg) + " kg = " + number(total_mg()) + " mg";
   return s + " over " + std::to_string(duration_min) + " min (" + number(rate_mg_per_min()) + " mg/min)";
+}
+
+std::string infusion_rate_text(double mg_per_min) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g mg/min", std::round(mg_per_min * 1000) / 1000);
+  return buf;
+}
+
+std::optional<double> parse_infusion_rate(std::string_view text) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} ||
+      std::string_view{end, static_cast<std::size_t>(text.data() + text.size() - end)} != " mg/min")
+    return std::nullopt;
+  if (!std::isfinite(v) || v <= 0) return std::nullopt;
+  return v;
 }
 
 }  // namespace vigil::core

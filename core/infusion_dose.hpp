@@ -4,6 +4,7 @@
 // the rate, and the cumulative dose when the infusion stopped early).
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/time.hpp"
 
@@ -24,5 +25,11 @@ struct InfusionDose {
   // "0.5 mg/kg × 72 kg = 36 mg over 40 min (0.9 mg/min)"
   std::string text() const;
 };
+
+// A pump's rate as vigild journals it in an infusion_rate_changed event and
+// every reader takes it back: "0.6 mg/min" (at most 3 decimals).
+std::string infusion_rate_text(double mg_per_min);
+// The rate in such a text; nothing for any other text or a rate not above 0.
+std::optional<double> parse_infusion_rate(std::string_view text);
 
 }  // namespace vigil::core

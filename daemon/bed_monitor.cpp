@@ -239,6 +239,12 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<L
   if (const auto& inf = alarms_.infusion()) {
     s.set_infusion_running(true);
     wire::set_time(s.mutable_infusion_started(), inf->started);
+    if (const auto pause = infusion_course_.pause_now(alarms_)) {
+      wire::set_time(s.mutable_infusion_paused_since(), pause->since);
+      s.set_infusion_pause_reason(pause->reason);
+      s.set_infusion_paused_by(pause->by);
+    }
+    if (const auto rate = infusion_course_.rate_now(alarms_)) s.set_infusion_rate_mg_per_min(*rate);
   }
   s.set_baseline_source(alarms_.baseline_source());
   auto* b = s.mutable_baseline();

@@ -1,18 +1,11 @@
 #include "daemon/infusion_course.hpp"
 
-#include <charconv>
 #include <cmath>
-#include <cstdio>
 
+#include "core/infusion_dose.hpp"
 #include "wire/timestamp.hpp"
 
 namespace vigil::daemon {
-
-std::string rate_text(double mg_per_min) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g mg/min", std::round(mg_per_min * 1000) / 1000);
-  return buf;
-}
 
 std::optional<core::Error> InfusionCourse::follow(const alerts::BedAlarms& bed) {
   const auto& inf = bed.infusion();
@@ -20,7 +13,7 @@ std::optional<core::Error> InfusionCourse::follow(const alerts::BedAlarms& bed) 
     return core::Error::at("bed", "no infusion is running on " + bed.bed(), core::ErrorCode::conflict);
   if (inf->started != infusion_started_) {
     infusion_started_ = inf->started;
-    paused_since_.reset();
+    pause_.reset();
     rate_mg_per_min_.reset();
   }
   return std::nullopt;
@@ -29,41 +22,47 @@ std::optional<core::Error> InfusionCourse::follow(const alerts::BedAlarms& bed) 
 void InfusionCourse::restore(core::TimePoint infusion_started,
                              const std::vector<vigil::v1::ContextEvent>& events) {
   infusion_started_ = infusion_started;
-  paused_since_.reset();
+  pause_.reset();
   rate_mg_per_min_.reset();
   for (const auto& e : events) {
     const auto time = wire::from_proto(e.time());
     if (time < infusion_started) continue;
     if (e.what() == "infusion_paused") {
-      paused_since_ = time;
+      pause_ = Pause{time, e.new_value(), alerts::who({e.actor(), e.station()})};
     } else if (e.what() == "infusion_resumed") {
-      paused_since_.reset();
+      pause_.reset();
     } else if (e.what() == "infusion_rate_changed") {
-      // As rate_text wrote it: "0.6 mg/min".
-      double rate = 0;
-      const auto& v = e.new_value();
-      if (std::from_chars(v.data(), v.data() + v.size(), rate).ec == std::errc{} && rate > 0)
-        rate_mg_per_min_ = rate;
+      if (const auto rate = core::parse_infusion_rate(e.new_value())) rate_mg_per_min_ = rate;
     }
   }
 }
 
 bool InfusionCourse::paused(const alerts::BedAlarms& bed) const {
-  return bed.infusion() && bed.infusion()->started == infusion_started_ && paused_since_.has_value();
+  return pause_now(bed).has_value();
+}
+
+std::optional<InfusionCourse::Pause> InfusionCourse::pause_now(const alerts::BedAlarms& bed) const {
+  if (!bed.infusion() || bed.infusion()->started != infusion_started_) return std::nullopt;
+  return pause_;
+}
+
+std::optional<double> InfusionCourse::rate_now(const alerts::BedAlarms& bed) const {
+  if (!bed.infusion() || bed.infusion()->started != infusion_started_) return std::nullopt;
+  return rate_mg_per_min_;
 }
 
 core::Result<std::string> InfusionCourse::pause(const alerts::BedAlarms& bed, const std::string& reason,
                                                 const alerts::Actor& actor, core::TimePoint now,
                                                 std::vector<alerts::ContextChange>& out) {
   if (auto e = follow(bed)) return *e;
-  if (paused_since_)
+  if (pause_)
     return core::Error::at(
         "bed",
         "the infusion on " + bed.bed() + " is already paused (since " +
-            std::to_string(std::chrono::duration_cast<std::chrono::minutes>(now - *paused_since_).count()) +
+            std::to_string(std::chrono::duration_cast<std::chrono::minutes>(now - pause_->since).count()) +
             " min)",
         core::ErrorCode::conflict);
-  paused_since_ = now;
+  pause_ = Pause{now, reason, alerts::who(actor)};
   const std::string message = bed.infusion()->drug + " paused on " + bed.bed() + " by " + alerts::who(actor) +
                               (reason.empty() ? "" : ": " + reason);
   out.push_back({"infusion_paused", message, "", reason, actor, bed.patient_id()});
@@ -74,11 +73,11 @@ core::Result<std::string> InfusionCourse::resume(const alerts::BedAlarms& bed, c
                                                  core::TimePoint now,
                                                  std::vector<alerts::ContextChange>& out) {
   if (auto e = follow(bed)) return *e;
-  if (!paused_since_)
+  if (!pause_)
     return core::Error::at("bed", "the infusion on " + bed.bed() + " is not paused",
                            core::ErrorCode::conflict);
-  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - *paused_since_).count();
-  paused_since_.reset();
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - pause_->since).count();
+  pause_.reset();
   const std::string message = bed.infusion()->drug + " resumed on " + bed.bed() + " by " +
                               alerts::who(actor) + " after a pause of " + std::to_string(minutes) + " min";
   out.push_back({"infusion_resumed", message, "", "", actor, bed.patient_id()});
@@ -90,14 +89,16 @@ core::Result<std::string> InfusionCourse::change_rate(const alerts::BedAlarms& b
                                                       std::vector<alerts::ContextChange>& out) {
   if (auto e = follow(bed)) return *e;
   if (!std::isfinite(rate_mg_per_min) || rate_mg_per_min <= 0 || rate_mg_per_min > kMaxRateMgPerMin)
-    return core::Error::at("rate_mg_per_min", "must be above 0 and at most " + rate_text(kMaxRateMgPerMin) +
+    return core::Error::at("rate_mg_per_min", "must be above 0 and at most " +
+                                                  core::infusion_rate_text(kMaxRateMgPerMin) +
                                                   " (pause the infusion to stop it for a while)");
-  const std::string old = rate_mg_per_min_ ? rate_text(*rate_mg_per_min_) : "";
+  const std::string old = rate_mg_per_min_ ? core::infusion_rate_text(*rate_mg_per_min_) : "";
   rate_mg_per_min_ = rate_mg_per_min;
-  const std::string message =
-      bed.infusion()->drug + " rate on " + bed.bed() + " set to " + rate_text(rate_mg_per_min) + " by " +
-      alerts::who(actor) + (paused_since_ ? " (still paused)" : "") + (reason.empty() ? "" : ": " + reason);
-  out.push_back({"infusion_rate_changed", message, old, rate_text(rate_mg_per_min), actor, bed.patient_id()});
+  const std::string message = bed.infusion()->drug + " rate on " + bed.bed() + " set to " +
+                              core::infusion_rate_text(rate_mg_per_min) + " by " + alerts::who(actor) +
+                              (pause_ ? " (still paused)" : "") + (reason.empty() ? "" : ": " + reason);
+  out.push_back({"infusion_rate_changed", message, old, core::infusion_rate_text(rate_mg_per_min), actor,
+                 bed.patient_id()});
   return message;
 }
 

@@ -35,6 +35,17 @@ class InfusionCourse {
   // Whether the bed's running infusion is paused now.
   bool paused(const alerts::BedAlarms& bed) const;
 
+  // The pause in force, for the bed's status: a station that starts
+  // mid-pause shows it from this, not from events it never saw.
+  struct Pause {
+    core::TimePoint since;
+    std::string reason;  // as entered; empty when none was given
+    std::string by;      // "A. Diaz at station-1"
+  };
+  std::optional<Pause> pause_now(const alerts::BedAlarms& bed) const;
+  // The last rate set for the bed's running infusion, when one was.
+  std::optional<double> rate_now(const alerts::BedAlarms& bed) const;
+
   // After a restart: the course of the infusion that started at
   // `infusion_started`, from its context events as journalled (oldest
   // first; other events are passed over), so a paused infusion is still
@@ -46,11 +57,8 @@ class InfusionCourse {
   std::optional<core::Error> follow(const alerts::BedAlarms& bed);
 
   core::TimePoint infusion_started_{};
-  std::optional<core::TimePoint> paused_since_;
+  std::optional<Pause> pause_;
   std::optional<double> rate_mg_per_min_;  // the last one set; unknown until then
 };
-
-// "2.5 mg/min": the rate as the journal carries it and the record reads it back.
-std::string rate_text(double mg_per_min);
 
 }  // namespace vigil::daemon

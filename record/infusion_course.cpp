@@ -1,9 +1,9 @@
 #include "record/infusion_course.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
+#include "core/infusion_dose.hpp"
 #include "wire/timestamp.hpp"
 
 namespace vigil::record {
@@ -21,13 +21,7 @@ double minutes(core::Duration d) {
 }  // namespace
 
 std::optional<double> parse_rate(const std::string& text) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} ||
-      std::string_view{end, static_cast<std::size_t>(text.data() + text.size() - end)} != " mg/min")
-    return std::nullopt;
-  if (!std::isfinite(v) || v <= 0) return std::nullopt;
-  return v;
+  return core::parse_infusion_rate(text);
 }
 
 std::vector<InfusionChange> infusion_changes(const JournalSpan& j, core::TimePoint started,

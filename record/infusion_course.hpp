@@ -23,7 +23,7 @@ std::vector<StaffEntry> staff_entries(const JournalSpan& j, core::TimePoint from
 double cumulative_mg(const core::InfusionDose& dose, core::TimePoint started, core::TimePoint end,
                      const std::vector<InfusionChange>& changes);
 
-// "2.5 mg/min" back to 2.5; empty when it does not start with a rate.
+// "2.5 mg/min" back to 2.5; empty for any other text (core::parse_infusion_rate).
 std::optional<double> parse_rate(const std::string& text);
 
 }  // namespace vigil::record

@@ -1,5 +1,6 @@
 #include "station/page_command.hpp"
 
+#include "core/infusion_dose.hpp"
 #include "wire/dose.hpp"
 
 namespace vigil::station {
@@ -83,6 +84,12 @@ core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
       out.bed = r.stop_infusion().bed();
       out.what = "stop infusion";
       break;
+    case v1::station::PageRequest::kChangeInfusionRate:
+      *out.command.mutable_change_infusion_rate() = r.change_infusion_rate();
+      out.bed = r.change_infusion_rate().bed();
+      out.what =
+          "change infusion rate to " + core::infusion_rate_text(r.change_infusion_rate().rate_mg_per_min());
+      break;
     case v1::station::PageRequest::kAlarmHistory:  // only looks: no actor needed, not a bed's command
     case v1::station::PageRequest::kTrend:
     case v1::station::PageRequest::kRecord:
@@ -90,7 +97,7 @@ core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
     case v1::station::PageRequest::ACTION_NOT_SET:
       return core::Error{
           "no action: acknowledge, audio_pause, note, intervention, adverse_event, start_infusion, "
-          "pause_infusion, resume_infusion or stop_infusion"};
+          "pause_infusion, resume_infusion, stop_infusion or change_infusion_rate"};
   }
   if (out.bed.empty()) return core::Error::at("bed", "is required: which bed this is for");
   return out;

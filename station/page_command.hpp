@@ -1,7 +1,7 @@
 #pragma once
 // What a page asks a bed's daemon to do (acknowledge, pause audio, enter a
-// note, an intervention or an adverse event, or start, pause, resume or stop
-// the infusion), as the command the station forwards, under the operator's
+// note, an intervention or an adverse event, or start, pause, resume, stop
+// or re-rate the infusion), as the command the station forwards, under the operator's
 // name. The station checks only what it must to address and attribute the
 // command; vigild judges the rest (the kinds it accepts, the text, the dose)
 // and its refusal goes back to the page word for word.

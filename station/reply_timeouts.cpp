@@ -40,6 +40,8 @@ std::string asked(const v1::station::PageRequest& r) {
       return "resumption of the infusion";
     case A::kStopInfusion:
       return "stop of the infusion";
+    case A::kChangeInfusionRate:
+      return "rate change of the infusion";
     case A::ACTION_NOT_SET:
       break;
   }

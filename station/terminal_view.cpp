@@ -87,7 +87,10 @@ std::string bed_line(const v1::station::BedView& b, std::int64_t now, bool colou
   }
   line += pad(b.patient_id().empty() ? "-" : b.patient_id(), 11);
   std::string infusion = "-";
-  if (b.infusion_running())
+  if (b.infusion_running() && b.has_infusion_paused_since())  // the word first: a narrow column cuts the drug
+    infusion = "PAUSED " + clock_text(b.infusion_paused_since().seconds()).substr(0, 5) + " " +
+               (b.infusion_drug().empty() ? "infusion" : b.infusion_drug());
+  else if (b.infusion_running())
     infusion = (b.infusion_drug().empty() ? "infusion" : b.infusion_drug()) + " " +
                age_text(now - b.infusion_started().seconds());
   line += pad(infusion, 16);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/derived_device.hpp"
+#include "core/infusion_dose.hpp"
 #include "display/metric_names.hpp"
 #include "wire/quality.hpp"
 #include "wire/timestamp.hpp"
@@ -66,6 +67,10 @@ void Ward::on_snapshot(const std::string& daemon, const v1::BedStatus& s) {
   b.infusion_running = s.infusion_running();
   b.infusion_started = s.infusion_started();
   if (!b.infusion_running) b.infusion_drug.clear();
+  b.infusion_paused_since = s.infusion_paused_since();
+  b.infusion_pause_reason = s.infusion_pause_reason();
+  b.infusion_paused_by = s.infusion_paused_by();
+  b.infusion_rate_mg_per_min = s.infusion_rate_mg_per_min();
   b.drill = s.drill();
   b.latest.clear();
   for (const auto& o : s.latest()) {
@@ -121,14 +126,37 @@ void Ward::on_context(Bed& b, const v1::ContextEvent& c) {
     b.patient_id.clear();
     b.infusion_running = false;
     b.infusion_drug.clear();
+    clear_infusion_course(b);
   } else if (c.what() == "infusion_started") {
     b.infusion_running = true;
     b.infusion_started = c.time();
     b.infusion_drug = c.new_value();
+    clear_infusion_course(b);
   } else if (c.what() == "infusion_stopped") {
     b.infusion_running = false;
     b.infusion_drug.clear();
+    clear_infusion_course(b);
+  } else if (c.what() == "infusion_paused") {
+    // As vigild's InfusionCourse keeps it: the reason in new_value, the actor and station apart.
+    b.infusion_paused_since = c.time();
+    b.infusion_pause_reason = c.new_value();
+    b.infusion_paused_by = c.actor().empty()     ? "(unnamed)"
+                           : c.station().empty() ? c.actor()
+                                                 : c.actor() + " at " + c.station();
+  } else if (c.what() == "infusion_resumed") {
+    b.infusion_paused_since.Clear();
+    b.infusion_pause_reason.clear();
+    b.infusion_paused_by.clear();
+  } else if (c.what() == "infusion_rate_changed") {
+    if (const auto rate = core::parse_infusion_rate(c.new_value())) b.infusion_rate_mg_per_min = *rate;
   }
+}
+
+void Ward::clear_infusion_course(Bed& b) {
+  b.infusion_paused_since.Clear();
+  b.infusion_pause_reason.clear();
+  b.infusion_paused_by.clear();
+  b.infusion_rate_mg_per_min = 0;
 }
 
 void Ward::add_trend_point(Bed& b, const v1::Observation& o) {
@@ -213,6 +241,12 @@ v1::station::BedView Ward::bed_view(const Bed& b) const {
   v.set_infusion_running(b.infusion_running);
   if (b.infusion_running) *v.mutable_infusion_started() = b.infusion_started;
   v.set_infusion_drug(b.infusion_drug);
+  if (b.infusion_running && b.infusion_paused_since.seconds() != 0) {
+    *v.mutable_infusion_paused_since() = b.infusion_paused_since;
+    v.set_infusion_pause_reason(b.infusion_pause_reason);
+    v.set_infusion_paused_by(b.infusion_paused_by);
+  }
+  if (b.infusion_running) v.set_infusion_rate_mg_per_min(b.infusion_rate_mg_per_min);
   v.set_drill(b.drill);
   std::vector<const v1::Observation*> values;
   for (const auto& [metric, o] : b.latest) values.push_back(&o);

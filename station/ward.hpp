@@ -68,6 +68,11 @@ class Ward {
     bool infusion_running = false;
     google::protobuf::Timestamp infusion_started;
     std::string infusion_drug;
+    // While the infusion is paused: since when (unset when running), why, by whom.
+    google::protobuf::Timestamp infusion_paused_since;
+    std::string infusion_pause_reason;
+    std::string infusion_paused_by;
+    double infusion_rate_mg_per_min = 0;  // the last rate set; 0 when none was set since the start
     bool drill = false;
     std::map<std::string, v1::Observation> latest;    // by metric
     std::map<std::string, v1::DeviceStatus> devices;  // by device
@@ -86,6 +91,7 @@ class Ward {
   Bed& bed(const std::string& daemon, const std::string& id);
   void on_alarm(Bed& b, const v1::AlarmEvent& a);
   void on_context(Bed& b, const v1::ContextEvent& c);
+  static void clear_infusion_course(Bed& b);
   void add_trend_point(Bed& b, const v1::Observation& o);
   v1::station::BedView bed_view(const Bed& b) const;
   v1::station::ValueView value_view(const Bed& b, const v1::Observation& o) const;

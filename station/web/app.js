@@ -425,10 +425,7 @@ function renderTile(key, bed) {
   else t.offline.textContent = "";
   t.offline.hidden = t.offline.textContent === "";
   t.patient.textContent = bed.patientId ? `Patient ${bed.patientId}` : "No patient admitted";
-  t.infusion.textContent = bed.infusionRunning
-    ? `${bed.infusionDrug || "Infusion"} running ${durationText(ms(bed.infusionStarted))} (since ${clockText(ms(bed.infusionStarted))})`
-    : "No infusion running";
-  t.infusion.classList.toggle("running", bed.infusionRunning);
+  showInfusionLine(t.infusion, bed);
   t.infusionControl.update(bed);
   // A condition turned off on purpose stays in sight until it is turned on.
   t.alarmsOff.replaceChildren(...(bed.alarmsOff || []).map((text) => h("li", "alarm-off", text)));

@@ -1,13 +1,26 @@
 // A bed's infusion from the station: Start with the dose as numbers (shown
-// computed before anything is sent), Pause with an optional reason, Resume,
-// and Stop after a confirmation. Sent with the operator's name as vigil-ctl
-// would send them; vigild's refusal is shown word for word. Loaded before
-// app.js, whose helpers (h, send, state) it uses once the page runs.
+// computed before anything is sent) and the baseline measured by vigild or
+// entered, Pause with an optional reason, Resume, a new rate (its arithmetic
+// shown), and Stop after a confirmation. Sent with the operator's name as
+// vigil-ctl would send them; vigild's refusal is shown word for word. The
+// tile's infusion line (running, or PAUSED since when and why) is drawn here
+// too, from the ward vigild's snapshot and events fill. Loaded before app.js,
+// whose helpers (h, send, state, clockText) it uses once the page runs.
 "use strict";
 
 // vigild's bounds for a dose (core/infusion_dose.cpp): a slip is caught here
 // in words before sending, and vigild refuses anything that passes here anyway.
 const DOSE_BOUNDS = { amountMax: 5000, weightMin: 1, weightMax: 400, durationMax: 24 * 60 };
+
+// vigild's bounds for a rate change (daemon/infusion_course.hpp) and for an
+// entered baseline value (alerts/alarm_settings.cpp's metric ranges).
+const RATE_MAX_MG_PER_MIN = 1000;
+const BASELINE_FIELDS = [
+  { name: "nibpSys", label: "NIBP sys (mmHg)", lowest: 40, highest: 300 },
+  { name: "nibpDia", label: "NIBP dia (mmHg)", lowest: 20, highest: 200 },
+  { name: "heartRate", label: "Pulse/HR (/min)", lowest: 20, highest: 300 },
+  { name: "spo2", label: "SpO\u2082 (%)", lowest: 50, highest: 100 },
+];
 
 // As vigild prints a dose (printf's %.4g): "0.5", "36", "0.9".
 function doseNumber(v) { return String(Number(v.toPrecision(4))); }
@@ -32,6 +45,66 @@ function readDose(f) {
   const perKg = unit === "mg/kg" ? ` \u00d7 ${doseNumber(weight)} kg = ${doseNumber(total)} mg` : "";
   const text = `${doseNumber(amount)} ${unit}${perKg} over ${duration} min (${doseNumber(total / duration)} mg/min)`;
   return { drug, dose, text };
+}
+
+// The entered baseline ({} when vigild is to measure it), or what is wrong with it, in words.
+function readBaseline(f) {
+  if (f.baselineFrom.value !== "entered") return { baseline: {} };
+  const baseline = {};
+  for (const b of BASELINE_FIELDS) {
+    const input = f[b.name];
+    if (input.value === "" && !input.validity.badInput) continue;
+    const v = input.valueAsNumber;
+    if (!(v >= b.lowest && v <= b.highest))
+      return { problem: `The baseline ${b.label.replace(/ \(.*/, "")} must be ${b.lowest} to ${b.highest}.` };
+    baseline[b.name] = v;
+  }
+  if (Object.keys(baseline).length === 0)
+    return { problem: "Enter at least one baseline value, or let vigild measure it." };
+  if (("nibpSys" in baseline) !== ("nibpDia" in baseline))
+    return { problem: "Enter the baseline blood pressure as both systolic and diastolic." };
+  if (baseline.nibpSys <= baseline.nibpDia)
+    return { problem: "The baseline systolic must be above the diastolic." };
+  return { baseline };
+}
+
+// The new rate the form holds, in mg/min, with its arithmetic; or the first thing wrong, in words.
+function readRate(f, bed) {
+  const amount = f.rate.valueAsNumber, unit = f.rateUnit.value, weight = f.rateWeight.valueAsNumber;
+  if (!(amount > 0)) return { problem: "Enter the new rate: a number above 0." };
+  const weightGiven = f.rateWeight.value !== "" || f.rateWeight.validity.badInput;
+  if (unit === "mg/kg/h" && !weightGiven) return { problem: "A rate in mg/kg/h needs the patient's weight in kg." };
+  if (weightGiven && !(weight >= DOSE_BOUNDS.weightMin && weight <= DOSE_BOUNDS.weightMax))
+    return { problem: `The weight must be ${DOSE_BOUNDS.weightMin} to ${DOSE_BOUNDS.weightMax} kg.` };
+  const mgPerH = unit === "mg/kg/h" ? amount * weight : unit === "mg/h" ? amount : amount * 60;
+  const mgPerMin = mgPerH / 60;
+  if (mgPerMin > RATE_MAX_MG_PER_MIN)
+    return { problem: `That is ${doseNumber(mgPerMin)} mg/min: vigild takes at most ${RATE_MAX_MG_PER_MIN} mg/min.` };
+  const steps = unit === "mg/kg/h" ? [`${doseNumber(amount)} mg/kg/h \u00d7 ${doseNumber(weight)} kg`, `${doseNumber(mgPerH)} mg/h`]
+    : unit === "mg/h" ? [`${doseNumber(amount)} mg/h`] : [];
+  const now = bed.infusionRateMgPerMin ? ` (now ${doseNumber(bed.infusionRateMgPerMin)} mg/min)` : "";
+  const text = [...steps, `${doseNumber(mgPerMin)} mg/min`].join(" = ") + now;
+  return { mgPerMin, text };
+}
+
+// The tile's infusion line: running (and its rate when one was set), or paused with
+// since when, why and by whom, marked by the pause sign and a dashed box, not by colour alone.
+function showInfusionLine(line, bed) {
+  const paused = bed.infusionRunning && !!bed.infusionPausedSince;
+  const drug = bed.infusionDrug || "Infusion";
+  if (!bed.infusionRunning) {
+    line.textContent = "No infusion running";
+  } else if (paused) {
+    const reason = bed.infusionPauseReason ? ` (${bed.infusionPauseReason})` : "";
+    line.textContent = `\u2016 ${drug} PAUSED since ${clockText(ms(bed.infusionPausedSince))}${reason}` +
+      (bed.infusionPausedBy ? ` by ${bed.infusionPausedBy}` : "");
+  } else {
+    const rate = bed.infusionRateMgPerMin ? ` at ${doseNumber(bed.infusionRateMgPerMin)} mg/min` : "";
+    line.textContent = `${drug} running ${durationText(ms(bed.infusionStarted))} ` +
+      `(since ${clockText(ms(bed.infusionStarted))})${rate}`;
+  }
+  line.classList.toggle("running", bed.infusionRunning && !paused);
+  line.classList.toggle("paused", paused);
 }
 
 function labelled(text, input) {
@@ -81,12 +154,21 @@ function makeStartForm(bed, said) {
   computed.setAttribute("aria-live", "polite");
   const start = h("button", "infusion-send", "Start infusion");
   start.type = "submit";
+  const baseline = makeBaselineFields(bed);
   f.append(labelled("Drug", drug), labelled("Amount", numberInput("amount", "any", "0")), labelled("Unit", unit),
            labelled("Weight (kg)", numberInput("weight", "any", "1")),
            labelled("Duration (min)", numberInput("duration", "1", "1")), labelled("Regimen", regimen),
-           computed, start);
-  const show = () => {
+           baseline, computed, start);
+  // The first problem of the dose or of the baseline; the dose as vigild will print it otherwise.
+  const read = () => {
     const d = readDose(f);
+    if (d.problem) return d;
+    const b = readBaseline(f);
+    return b.problem ? b : { ...d, baseline: b.baseline };
+  };
+  const show = () => {
+    const d = read();
+    baseline.querySelector(".infusion-baseline-values").hidden = f.baselineFrom.value !== "entered";
     computed.textContent = d.problem ? d.problem : `Dose: ${d.text}`;
     computed.classList.toggle("bad", !!d.problem);
     if (said.textContent.startsWith("Not sent: ")) said.textContent = "";  // said of what is no longer there
@@ -96,19 +178,91 @@ function makeStartForm(bed, said) {
   show();
   f.addEventListener("submit", (event) => {
     event.preventDefault();
-    const d = readDose(f);
+    const d = read();
     show();
     if (d.problem) {
       said.textContent = `Not sent: ${d.problem}`;
       said.classList.add("bad");
       return;
     }
-    sendInfusion(bed, "startInfusion", { drug: d.drug, regimen: regimen.value.trim(), dose: d.dose }, said, () => {
+    const body = { drug: d.drug, regimen: regimen.value.trim(), dose: d.dose };
+    if (Object.keys(d.baseline).length) body.baseline = d.baseline;
+    sendInfusion(bed, "startInfusion", body, said, () => {
       f.reset();
       show();
     });
   });
   return f;
+}
+
+// The baseline: measured by vigild at the start (the median of its last minutes
+// of readings), or entered by staff (each value overrides the measured one).
+function makeBaselineFields(bed) {
+  const box = h("fieldset", "infusion-baseline");
+  box.append(h("legend", "", "Baseline"));
+  const choice = (value, text, checked) => {
+    const l = h("label", "infusion-choice");
+    const r = h("input");
+    r.type = "radio";
+    r.name = "baselineFrom";
+    r.value = value;
+    r.checked = checked;
+    l.append(r, ` ${text}`);
+    return l;
+  };
+  const values = h("div", "infusion-baseline-values");
+  for (const b of BASELINE_FIELDS) values.append(labelled(b.label, numberInput(b.name, "any", String(b.lowest))));
+  values.hidden = true;
+  box.append(choice("measured", "measured by vigild at the start", true), choice("entered", "entered:", false),
+             values);
+  box.setAttribute("aria-label", `Baseline for the infusion on ${bed.bed}`);
+  return box;
+}
+
+// A new rate for the running infusion: in mg/min, mg/h or mg/kg/h (with the
+// weight), sent as mg/min with the arithmetic shown before anything is sent.
+function makeRateForm(bed, said, currentBed) {
+  const f = h("form", "infusion-rate");
+  f.setAttribute("aria-label", `Change the rate of the infusion on ${bed.bed}`);
+  f.noValidate = true;
+  const unit = h("select");
+  unit.name = "rateUnit";
+  unit.append(new Option("mg/min", "mg/min"), new Option("mg/h", "mg/h"), new Option("mg/kg/h", "mg/kg/h"));
+  const reason = h("input");
+  reason.name = "rateReason";
+  reason.maxLength = 200;
+  reason.placeholder = "optional";
+  const computed = h("p", "infusion-rate-computed");
+  computed.setAttribute("aria-live", "polite");
+  const submit = h("button", "infusion-rate-send", "Change rate");
+  submit.type = "submit";
+  f.append(labelled("New rate", numberInput("rate", "any", "0")), labelled("Rate unit", unit),
+           labelled("Weight (kg)", numberInput("rateWeight", "any", "1")), labelled("Rate reason", reason),
+           computed, submit);
+  const show = () => {
+    const r = readRate(f, currentBed());
+    computed.textContent = r.problem ? r.problem : `New rate: ${r.text}`;
+    computed.classList.toggle("bad", !!r.problem);
+    if (said.textContent.startsWith("Not sent: ")) said.textContent = "";
+  };
+  f.addEventListener("input", show);
+  f.addEventListener("change", show);
+  show();
+  f.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const r = readRate(f, currentBed());
+    show();
+    if (r.problem) {
+      said.textContent = `Not sent: ${r.problem}`;
+      said.classList.add("bad");
+      return;
+    }
+    sendInfusion(bed, "changeInfusionRate", { rateMgPerMin: r.mgPerMin, reason: reason.value.trim() }, said, () => {
+      f.reset();
+      show();
+    });
+  });
+  return { form: f, show };
 }
 
 function makeRunningControls(bed, said) {
@@ -141,8 +295,15 @@ function makeRunningControls(bed, said) {
     confirm.hidden = true;
     sendInfusion(bed, "stopInfusion", {}, said);
   });
-  box.append(labelled("Pause reason", reason), pause, resume, stop, confirm);
-  return box;
+  const reasonField = labelled("Pause reason", reason);
+  box.append(reasonField, pause, resume, stop, confirm);
+  // Only what applies: Pause while running, Resume while paused, Stop for either.
+  const update = (paused) => {
+    reasonField.hidden = paused;
+    pause.hidden = paused;
+    resume.hidden = !paused;
+  };
+  return { box, update };
 }
 
 // The tile's Infusion button and its panel (closed until opened). The panel
@@ -156,7 +317,7 @@ function makeInfusionControl(bed) {
   toggle.type = "button";
   toggle.setAttribute("aria-expanded", "false");
   toggle.setAttribute("aria-controls", panel.id);
-  toggle.setAttribute("aria-label", `Infusion on ${bed.bed}: start, pause, resume or stop`);
+  toggle.setAttribute("aria-label", `Infusion on ${bed.bed}: start, pause, resume, change the rate or stop`);
   toggle.addEventListener("click", () => {
     panel.hidden = !panel.hidden;
     toggle.setAttribute("aria-expanded", String(!panel.hidden));
@@ -165,11 +326,19 @@ function makeInfusionControl(bed) {
   said.setAttribute("role", "status");
   const start = makeStartForm(bed, said);
   const running = makeRunningControls(bed, said);
-  panel.append(start, running, said);
-  // Which half shows follows the ward: the start form while nothing runs.
+  let current = bed;
+  const rate = makeRateForm(bed, said, () => current);
+  panel.append(start, running.box, rate.form, said);
+  // What shows follows the ward (vigild's state, not the page's): the start form while
+  // nothing runs; Pause or Resume as the infusion runs or is paused.
   const update = (b) => {
+    const rateBefore = current.infusionRateMgPerMin;
+    current = b;
     start.hidden = b.infusionRunning;
-    running.hidden = !b.infusionRunning;
+    running.box.hidden = !b.infusionRunning;
+    rate.form.hidden = !b.infusionRunning;
+    running.update(b.infusionRunning && !!b.infusionPausedSince);
+    if (b.infusionRateMgPerMin !== rateBefore) rate.show();
   };
   return { toggle, panel, update };
 }

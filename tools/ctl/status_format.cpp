@@ -29,7 +29,15 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
                     (s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id()) +
                     ", profile " + s.profile() + "\n";
   if (s.infusion_running())
-    out += "  infusion running since " + age(wire::from_proto(s.infusion_started()), now) + "\n";
+    out += "  infusion running since " + age(wire::from_proto(s.infusion_started()), now) +
+           (s.infusion_rate_mg_per_min() > 0
+                ? ", last rate set " + number(s.infusion_rate_mg_per_min()) + " mg/min"
+                : "") +
+           "\n";
+  if (s.infusion_running() && s.has_infusion_paused_since())
+    out += "  PAUSED since " + age(wire::from_proto(s.infusion_paused_since()), now) +
+           (s.infusion_pause_reason().empty() ? "" : " (" + s.infusion_pause_reason() + ")") + " by " +
+           s.infusion_paused_by() + "\n";
   out += "  baseline: " + s.baseline_source();
   const auto& b = s.baseline();
   if (b.nibp_sys() > 0) out += ", sys " + number(b.nibp_sys()) + " dia " + number(b.nibp_dia());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/unit/daemon/in_process_daemon.hpp"
+#include "wire/timestamp.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;
@@ -168,6 +169,41 @@ TEST_CASE("an infusion paused before vigild restarts is still paused after it, s
   const auto ctx = w.context("bed-1");
   REQUIRE_FALSE(ctx.empty());
   CHECK(ctx.back() == "infusion_rate_changed: 0.5 mg/min");
+}
+
+TEST_CASE(
+    "the bed's status says since when, why and by whom its infusion is paused, before and after vigild "
+    "restarts, and its last rate; resumed, it no longer says paused") {
+  Ward w;
+  REQUIRE(w.run(admit("bed-1")).ok());
+  REQUIRE(w.run(start("bed-1")).ok());
+  const auto status = [&] {
+    v1::CommandRequest r;
+    r.mutable_snapshot()->set_bed("bed-1");
+    const auto reply = w.run(r);
+    REQUIRE(reply.beds_size() == 1);
+    return reply.beds(0);
+  };
+  CHECK_FALSE(status().has_infusion_paused_since());
+  CHECK(status().infusion_rate_mg_per_min() == 0);  // none set since the start
+  w.clock.advance(10min);
+  REQUIRE(w.run(rate(0.6)).ok());
+  const auto paused_at = w.clock.now();
+  REQUIRE(w.run(pause_infusion("BP 220/120")).ok());
+  for (int restarted = 0; restarted < 2; ++restarted) {
+    CAPTURE(restarted);
+    const auto s = status();
+    REQUIRE(s.has_infusion_paused_since());
+    CHECK(wire::from_proto(s.infusion_paused_since()) == paused_at);
+    CHECK(s.infusion_pause_reason() == "BP 220/120");
+    CHECK(s.infusion_paused_by() == "nurse Ben at station-2");
+    CHECK(s.infusion_rate_mg_per_min() == doctest::Approx(0.6));
+    w.clock.advance(3min);
+    w.restart();
+  }
+  REQUIRE(w.run(resume()).ok());
+  CHECK_FALSE(status().has_infusion_paused_since());
+  CHECK(status().infusion_pause_reason().empty());
 }
 
 TEST_CASE("notes, interventions and adverse events are journalled and published; bad ones change nothing") {

@@ -69,7 +69,9 @@ TEST_CASE("acknowledgements and audio pauses are forwarded as before") {
   CHECK(p->command.command_case() == CommandRequest::kAudioPause);
 }
 
-TEST_CASE("the infusion's start, pause, resume and stop become the bed's commands, the dose as numbers") {
+TEST_CASE(
+    "the infusion's start, pause, resume, stop and rate change become the bed's commands, the dose as "
+    "numbers") {
   PageRequest start;
   start.set_operator_name(" A. Diaz");
   auto& s = *start.mutable_start_infusion();
@@ -122,6 +124,22 @@ TEST_CASE("the infusion's start, pause, resume and stop become the bed's command
   REQUIRE(t.ok());
   CHECK(t->command.command_case() == CommandRequest::kStopInfusion);
   CHECK(t->what == "stop infusion");
+
+  PageRequest rate;
+  rate.set_operator_name("A. Diaz");
+  rate.mutable_change_infusion_rate()->set_bed("bed-1");
+  rate.mutable_change_infusion_rate()->set_rate_mg_per_min(0.6);
+  rate.mutable_change_infusion_rate()->set_reason("BP settled");
+  auto n = page_command(rate);
+  REQUIRE(n.ok());
+  REQUIRE(n->command.command_case() == CommandRequest::kChangeInfusionRate);
+  CHECK(n->command.change_infusion_rate().rate_mg_per_min() == 0.6);
+  CHECK(n->command.change_infusion_rate().reason() == "BP settled");
+  CHECK(n->bed == "bed-1");
+  CHECK(n->what == "change infusion rate to 0.6 mg/min");
+  // A rate vigild will refuse is still sent, for vigild to refuse in its own words.
+  rate.mutable_change_infusion_rate()->set_rate_mg_per_min(-1);
+  CHECK(page_command(rate).ok());
 
   PageRequest nameless = stop;
   nameless.clear_operator_name();

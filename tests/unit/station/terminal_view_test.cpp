@@ -51,3 +51,23 @@ TEST_CASE(
   const auto coloured = vigil::station::render_terminal(ward.view(t0 + 5s), "", true);
   CHECK(coloured.find("\x1b[1;97;41m") != std::string::npos);
 }
+
+TEST_CASE("a paused infusion reads PAUSED and since when in the terminal view, the word first") {
+  vigil::station::Ward ward{"station-1"};
+  ward.add_daemon("room-1", "tcp://x:1", {});
+  ward.set_bed_health("room-1", "bed-1", true, true, "", t0);
+  ward.set_daemon_online("room-1", true, "", t0);
+  v1::BedStatus s;
+  s.set_bed("bed-1");
+  s.set_patient_id("PAT-7");
+  s.set_infusion_running(true);
+  s.mutable_infusion_started()->set_seconds(1'800'000'000);
+  s.mutable_infusion_paused_since()->set_seconds(1'800'000'000 + 20 * 60);
+  ward.on_snapshot("room-1", s);
+  const auto text = vigil::station::render_terminal(ward.view(t0 + 25min), "", false);
+  const auto at = text.find("PAT-7      PAUSED ");
+  REQUIRE(at != std::string::npos);
+  // Local time, as the rest of the view: only its shape is checked.
+  const auto clock = text.substr(at + 18, 5);
+  CHECK((clock.size() == 5 && clock[2] == ':'));
+}

@@ -244,6 +244,72 @@ TEST_CASE("admission, infusion start and discharge on the bus change the tile at
   CHECK_FALSE(b.infusion_running());
 }
 
+TEST_CASE(
+    "a pause on the bus shows on the tile with its time, reason and nurse; a resume ends it; a new infusion "
+    "starts unpaused") {
+  Ward ward{"station-1"};
+  ward.add_daemon("room-1", "tcp://x:1", {});
+  auto ctx = [&](const std::string& what, const std::string& value, TimePoint at) {
+    v1::BusMessage m;
+    auto* c = m.mutable_context();
+    c->set_bed("bed-1");
+    c->set_what(what);
+    c->set_new_value(value);
+    c->set_actor("A. Diaz");
+    c->set_station("station-1");
+    stamp(c->mutable_time(), at);
+    ward.on_update("room-1", m);
+  };
+  ctx("infusion_started", "ketamine", t0);
+  ctx("infusion_rate_changed", "0.6 mg/min", t0 + 5min);
+  ctx("infusion_paused", "BP 220/120", t0 + 20min);
+  auto b = bed_of(ward.view(t0 + 21min), "bed-1");
+  CHECK(b.infusion_paused_since().seconds() == 1'800'000'000 + 20 * 60);
+  CHECK(b.infusion_pause_reason() == "BP 220/120");
+  CHECK(b.infusion_paused_by() == "A. Diaz at station-1");
+  CHECK(b.infusion_rate_mg_per_min() == doctest::Approx(0.6));
+  ctx("infusion_resumed", "", t0 + 30min);
+  b = bed_of(ward.view(t0 + 31min), "bed-1");
+  CHECK_FALSE(b.has_infusion_paused_since());
+  CHECK(b.infusion_pause_reason().empty());
+  CHECK(b.infusion_running());
+  // Paused when stopped: the next infusion is not paused, and has no rate set yet.
+  ctx("infusion_paused", "", t0 + 32min);
+  ctx("infusion_stopped", "", t0 + 33min);
+  ctx("infusion_started", "ketamine", t0 + 40min);
+  b = bed_of(ward.view(t0 + 41min), "bed-1");
+  CHECK_FALSE(b.has_infusion_paused_since());
+  CHECK(b.infusion_rate_mg_per_min() == 0);
+}
+
+TEST_CASE(
+    "a station that starts mid-pause shows the pause from vigild's snapshot; a snapshot without one ends "
+    "it") {
+  Ward ward{"station-1"};
+  ward.add_daemon("room-1", "tcp://x:1", {});
+  auto s = status("bed-1");
+  s.set_infusion_running(true);
+  stamp(s.mutable_infusion_started(), t0);
+  stamp(s.mutable_infusion_paused_since(), t0 + 20min);
+  s.set_infusion_pause_reason("nausea");
+  s.set_infusion_paused_by("B. Okafor at station-2");
+  s.set_infusion_rate_mg_per_min(0.9);
+  ward.on_snapshot("room-1", s);
+  auto b = bed_of(ward.view(t0 + 25min), "bed-1");
+  CHECK(b.infusion_paused_since().seconds() == 1'800'000'000 + 20 * 60);
+  CHECK(b.infusion_pause_reason() == "nausea");
+  CHECK(b.infusion_paused_by() == "B. Okafor at station-2");
+  CHECK(b.infusion_rate_mg_per_min() == doctest::Approx(0.9));
+  // Resumed while the stream was lost: the next snapshot has no pause, and neither has the tile.
+  s.clear_infusion_paused_since();
+  s.clear_infusion_pause_reason();
+  s.clear_infusion_paused_by();
+  ward.on_snapshot("room-1", s);
+  b = bed_of(ward.view(t0 + 30min), "bed-1");
+  CHECK_FALSE(b.has_infusion_paused_since());
+  CHECK(b.infusion_paused_by().empty());
+}
+
 TEST_CASE("the trend keeps one point per 10 s and only the last 30 minutes") {
   Ward ward{"station-1"};
   ward.add_daemon("room-1", "tcp://x:1", {});
