@@ -28,7 +28,8 @@ fed by vigil-sim, checked against the bus by python3-zmq:
     words, and printed the record stands alone without the page's controls;
   - a station with HTTPS and a login (certificate made here) sends the
     browser to its login page, logs in through the form, shows who is
-    logged in instead of the Operator field, and logs out.
+    logged in instead of the Operator field, says so when the station ends
+    the login (its user changed), and logs out.
 Screenshots of the normal, alarm and offline states and of each width go to
 the build folder (with VIGIL_UPDATE_DOCS=1 the alarm one also to
 docs/station-dashboard.png)."""
@@ -392,6 +393,14 @@ def check_login_page(browser):
     check(browser.call(**{"do": "eval", "js": "document.cookie"})["value"] == "",
           "the session cookie is not readable by the page's scripts")
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-login.png")})
+    # A login the station ends because its user was removed or given a new password (its close frame is checked
+    # in test_station_http.py): the page says why and offers the login page, instead of reconnecting.
+    browser.call(**{"do": "eval", "js": "state.ws.onclose({code: 4001, reason: 'your account was changed; log in "
+                                        "again'}), true"})
+    browser.wait("!!document.getElementById('banner-station') && document.getElementById('banner-station')"
+                 ".textContent.startsWith('LOGGED OUT: your account was changed; log in again') && "
+                 "!!document.querySelector('#banner-station a[href=\"/login.html\"]')", 3000,
+                 "the page saying the login was ended, with a link to log in again")
     browser.call(**{"do": "eval", "js": "setTimeout(() => document.getElementById('logout').click(), 0), true"})
     browser.wait("location.pathname === '/login.html'", 10000, "the login page after logging out")
     with open(logs[6]) as f:
