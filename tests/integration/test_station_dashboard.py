@@ -692,6 +692,10 @@ def check_infusion_control(browser):
                  "the page laid out at 390 px")
     problems = browser.call(**{"do": "eval", "js": LAYOUT_PROBLEMS})["value"]
     check(not problems, f"at 390 px with the start form open: {problems}")
+    order = browser.call(**{"do": "eval", "js": "['alarm-panel', 'history', 'trend', 'beds'].map(id => "
+                                                "Math.round(document.getElementById(id).getBoundingClientRect().top))"})
+    check(order["value"] == sorted(order["value"]),
+          f"at 390 px the alarm list comes first, then the open history and trend, then the beds: tops {order['value']}")
     check_history_scrolls_by_keyboard(browser)
     browser.wait("!document.body.classList.contains('station-lost')", 3000, "the station heard before axe-core looks")
     check_axe(browser, "at 390 px with the alarm history, the trend and the start form open")
