@@ -117,7 +117,8 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
   boost::asio::post(checker_, [this, alive = alive_, form = std::move(form), address, by_name, by_address,
                                known = users_.users(), done = std::move(done)] {
     auto read = read_users(users_file_);
-    const UserHashes& users = read ? read.value() : known;
+    const bool usable = read && !read->empty();  // else UsersFileWatch says in the log why not
+    const UserHashes& users = usable ? read.value() : known;
     std::string problem, tag;
     const bool unreadable = users.empty();
     if (unreadable) {

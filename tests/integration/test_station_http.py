@@ -17,7 +17,7 @@ shown); a restart of that station keeps the login (the cookie opens the
 dashboard and its WebSocket, the sessions file is 0600 and holds no token);
 the users file changed while it runs (a user added, the logged-in one
 removed) closes her open page with the reason, her cookie opens nothing and
-the new user logs in; after logging out the cookie opens nothing."""
+the new user logs in, even while the file is emptied by mistake; after logging out the cookie opens nothing."""
 import base64
 import hashlib
 import http.client as https_client
@@ -431,6 +431,13 @@ def check_login():
     code, headers, _ = request("POST", "/login", "name=Nurse+Two&password=second+horse")
     check(code == 303, f"Nurse Two, added while the station runs, logs in: {code} {headers}")
     cookie = headers.get("set-cookie", "").split(";")[0]
+    # Emptied by mistake: a login is still checked against the users read before (nobody locked out).
+    with open(users) as f:
+        listed = f.read()
+    write(users, "# emptied by mistake\n")
+    code, _, _ = request("POST", "/login", "name=Nurse+Two&password=second+horse")
+    write(users, listed)
+    check(code == 303, f"a login while users_file lists nobody, against the users read before: {code}")
     with open(logs[3]) as f:
         log = f.read()
     # One reload, or two when a poll fell between --add-user and the edit.
