@@ -23,6 +23,12 @@ const std::string& unknown_user_hash() {
   return hash;
 }
 
+// The users at start (the station refuses to start without them).
+UserHashes readable_users(const std::string& path) {
+  auto users = read_users(path);
+  return users ? std::move(users.value()) : UserHashes{};
+}
+
 }  // namespace
 
 LoginGate::LoginGate(boost::asio::io_context& io, std::string users_file, std::string sessions_file,
@@ -32,7 +38,37 @@ LoginGate::LoginGate(boost::asio::io_context& io, std::string users_file, std::s
       sessions_file_{std::move(sessions_file)},
       clock_{clock},
       log_{std::move(log)},
-      sessions_{rules} {}
+      sessions_{rules},
+      users_{users_file_, readable_users(users_file_), clock.now()},
+      poll_timer_{io} {}
+
+void LoginGate::follow_users_file() {
+  schedule_poll();
+}
+
+void LoginGate::schedule_poll() {
+  poll_timer_.expires_after(core::real_wait(UsersFileWatch::kEvery, clock_));
+  poll_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (ec || !*alive) return;
+    poll_users();
+    schedule_poll();
+  });
+}
+
+void LoginGate::poll_users() {
+  const auto news = users_.poll(clock_.now());
+  if (!news.problem.empty()) log_(news.problem);
+  if (!news.reloaded) return;
+  log_("users_file " + users_.path() + " read again: " + news.summary);
+  std::set<std::string> ended;
+  for (const auto& e : sessions_.end_not_standing(users_.users())) {
+    log_("login session of " + e.session.user + " ENDED: " +
+         (e.why == SessionStanding::user_gone ? "no longer in users_file" : "a new password was set"));
+    ended.insert(e.token_hash);
+  }
+  keep_sessions();
+  if (!ended.empty() && sessions_ended_) sessions_ended_(ended);
+}
 
 void LoginGate::restore_sessions() {
   auto users = read_users(users_file_);
@@ -76,14 +112,18 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
     return done(o);
   }
   ++waiting_;
+  // The file as it is now, so a user just added logs in at once; while it
+  // cannot be used, the users read before (a typo locks nobody out).
   boost::asio::post(checker_, [this, alive = alive_, form = std::move(form), address, by_name, by_address,
-                               done = std::move(done)] {
-    auto users = read_users(users_file_);
+                               known = users_.users(), done = std::move(done)] {
+    auto read = read_users(users_file_);
+    const bool usable = read && !read->empty();  // else UsersFileWatch says in the log why not
+    const UserHashes& users = usable ? read.value() : known;
     std::string problem, tag;
-    const bool unreadable = !users;
+    const bool unreadable = users.empty();
     if (unreadable) {
-      problem = users.error();
-    } else if (auto it = users->find(form.name); it == users->end()) {
+      problem = read ? "no users in users_file" : read.error();
+    } else if (auto it = users.find(form.name); it == users.end()) {
       password_matches(unknown_user_hash(), form.password);
       problem = "no such user";
     } else if (!password_matches(it->second, form.password)) {

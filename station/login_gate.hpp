@@ -6,17 +6,22 @@
 // a few hundred milliseconds and 64 MiB: it runs on a thread of its own,
 // never on the loop that carries the alarms, and only a few wait at a time.
 // Sessions are kept in `sessions_file` (login_session_file.hpp) after every
-// change, so a restart of the station logs nobody out.
+// change, so a restart of the station logs nobody out. The users file is
+// followed while the station runs (users_file_watch.hpp): a user removed or
+// given a new password loses every session at once, open pages included.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/time.hpp"
 #include "station/login_form.hpp"
 #include "station/login_sessions.hpp"
+#include "station/users_file_watch.hpp"
 
 namespace vigil::station {
 
@@ -50,10 +55,19 @@ class LoginGate {
   // in the log how many and why the others were dropped. Once, at start,
   // after the log has its listeners.
   void restore_sessions();
+  // Reads users_file again every UsersFileWatch::kEvery from now on; once, at start.
+  void follow_users_file();
+  // Told the token hashes of the sessions ended by a change of users_file, so
+  // that their open pages are closed.
+  void on_sessions_ended(std::function<void(const std::set<std::string>&)> f) {
+    sessions_ended_ = std::move(f);
+  }
 
  private:
   // Writes the sessions when they changed; a failure is logged once, not at every request.
   void keep_sessions(bool even_unchanged = false);
+  void poll_users();
+  void schedule_poll();
 
   static constexpr int kMostWaiting = 4;
 
@@ -65,6 +79,9 @@ class LoginGate {
   Log log_;
   LoginSessions sessions_;
   LoginThrottle throttle_;
+  UsersFileWatch users_;
+  boost::asio::steady_timer poll_timer_;
+  std::function<void(const std::set<std::string>&)> sessions_ended_;
   int waiting_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::thread_pool checker_{1};  // last: joined before the rest goes

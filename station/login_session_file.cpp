@@ -86,12 +86,12 @@ RestoredSessions load_sessions_file(const std::string& path, const UserHashes& u
   for (const auto& s : stored->session()) {
     LoginSession session{s.user(), wire::from_proto(s.opened()), wire::from_proto(s.last_used()),
                          s.password_tag()};
-    const auto user = users.find(s.user());
+    const auto why = standing(session, users);
     if (sessions.ended(session, now) || session.opened > now || session.last_used > now)
       ++r.ended;
-    else if (user == users.end())
+    else if (why == SessionStanding::user_gone)
       ++r.user_gone;
-    else if (password_tag(user->second) != session.password_tag)
+    else if (why == SessionStanding::password_changed)
       ++r.password_changed;
     else {
       sessions.restore(s.token_hash(), std::move(session));

@@ -61,6 +61,27 @@ void LoginSessions::close(const std::string& token) {
   if (sessions_.erase(token_hash(token)) > 0) changed_ = true;
 }
 
+SessionStanding standing(const LoginSession& s, const UserHashes& users) {
+  const auto user = users.find(s.user);
+  if (user == users.end()) return SessionStanding::user_gone;
+  if (password_tag(user->second) != s.password_tag) return SessionStanding::password_changed;
+  return SessionStanding::stands;
+}
+
+std::vector<EndedSession> LoginSessions::end_not_standing(const UserHashes& users) {
+  std::vector<EndedSession> out;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (const auto why = standing(it->second, users); why != SessionStanding::stands) {
+      out.push_back({it->first, std::move(it->second), why});
+      it = sessions_.erase(it);
+      changed_ = true;
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
+
 bool LoginSessions::ended(const LoginSession& s, core::TimePoint now) const {
   return now >= s.opened + rules_.lifetime || now >= s.last_used + rules_.idle;
 }

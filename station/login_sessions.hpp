@@ -10,8 +10,10 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/time.hpp"
+#include "station/user_file.hpp"
 
 namespace vigil::station {
 
@@ -34,6 +36,17 @@ std::string token_hash(const std::string& token);
 // without keeping the hash itself beside the sessions.
 std::string password_tag(const std::string& argon2_hash);
 
+// Whether a session still stands for the users as users_file now lists
+// them: its user removed, or given a new password since the login, ends it.
+enum class SessionStanding { stands, user_gone, password_changed };
+SessionStanding standing(const LoginSession& s, const UserHashes& users);
+
+struct EndedSession {
+  std::string token_hash;
+  LoginSession session;
+  SessionStanding why;
+};
+
 class LoginSessions {
  public:
   explicit LoginSessions(SessionRules rules) : rules_{rules} {}
@@ -48,6 +61,8 @@ class LoginSessions {
   // When `s` ends at the latest, if its page stays busy.
   core::TimePoint expires(const LoginSession& s) const { return s.opened + rules_.lifetime; }
   bool ended(const LoginSession& s, core::TimePoint now) const;
+  // Ends every session that no longer stands for `users`; says which and why.
+  std::vector<EndedSession> end_not_standing(const UserHashes& users);
   std::size_t size() const { return sessions_.size(); }
 
   // Every session by its token's hash: what is kept across a restart.

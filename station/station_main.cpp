@@ -164,7 +164,10 @@ int main(int argc, char** argv) {
                 << "/" << (login ? " (login required)" : "");
     std::cout << std::endl;
   }
-  if (login) login->restore_sessions();  // says in the log what it kept, so after the listeners
+  if (login) {
+    login->restore_sessions();  // says in the log what it kept, so after the listeners
+    login->follow_users_file();
+  }
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code, int) {
     service.stop();

@@ -10,6 +10,7 @@
 #include <deque>
 #include <list>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "station/login_form.hpp"
@@ -29,6 +30,9 @@ class Page {
  public:
   virtual ~Page() = default;
   virtual void send(std::shared_ptr<const std::string> text) = 0;
+  // Closes the page's WebSocket with `why` in its close frame, for the page to show.
+  virtual void close(websocket::close_reason why) = 0;
+  virtual const Viewer& viewer() const = 0;
 };
 
 struct WebServer::State {
@@ -154,6 +158,20 @@ class PageSession : public Page, public std::enable_shared_from_this<PageSession
     if (!writing_) write_next();
   }
 
+  void close(websocket::close_reason why) override {
+    if (closed_) return;
+    closed_ = true;
+    closing_ = std::move(why);
+    // What waits is not sent; a message being written is finished first, as
+    // a close frame cannot cut into it.
+    if (writing_)
+      queue_.erase(queue_.begin() + 1, queue_.end());
+    else
+      send_close();
+  }
+
+  const Viewer& viewer() const override { return viewer_; }
+
  private:
   void on_accept(beast::error_code ec) {
     if (ec || ticket_.state().stopped) return;
@@ -200,11 +218,17 @@ class PageSession : public Page, public std::enable_shared_from_this<PageSession
                         return;
                       }
                       self->queue_.pop_front();
-                      if (self->queue_.empty())
+                      if (self->queue_.empty() || self->closing_) {
                         self->writing_ = false;
-                      else
+                        if (self->closing_) self->send_close();
+                      } else {
                         self->write_next();
+                      }
                     });
+  }
+
+  void send_close() {
+    ws_.async_close(*closing_, [self = this->shared_from_this()](beast::error_code) {});
   }
 
   websocket::stream<Stream> ws_;
@@ -214,6 +238,7 @@ class PageSession : public Page, public std::enable_shared_from_this<PageSession
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;
   bool closed_ = false;
+  std::optional<websocket::close_reason> closing_;
 };
 
 template <class Stream>
@@ -402,6 +427,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
 };
 
+// The pages of sessions ended because their user was removed or given a new
+// password: they would otherwise go on showing the ward to whoever holds
+// them. The page shows the reason, with a way to log in again. Code 4001 (an
+// application's own, RFC 6455 7.4.2) tells it from a station going away.
+void close_pages_of(WebServer::State& state, const std::set<std::string>& token_hashes) {
+  websocket::close_reason why{static_cast<websocket::close_code>(kAccountChangedCode),
+                              "your account was changed; log in again"};
+  for (const auto& weak : state.pages)
+    if (auto page = weak.lock();
+        page && !page->viewer().token.empty() && token_hashes.contains(token_hash(page->viewer().token)))
+      page->close(why);
+}
+
 tcp::endpoint parse_listen(const std::string& listen, bool secured) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos)
@@ -493,6 +531,11 @@ WebServer::WebServer(asio::io_context& io, const std::string& listen, WebHandler
   state_->security = std::move(security);
   listener_ = std::make_shared<Listener>(io, parse_listen(listen, secured), state_);
   listener_->start();
+  if (state_->security.login)
+    state_->security.login->on_sessions_ended(
+        [weak = std::weak_ptr<State>{state_}](const std::set<std::string>& token_hashes) {
+          if (auto state = weak.lock()) close_pages_of(*state, token_hashes);
+        });
 }
 
 WebServer::~WebServer() {

@@ -30,6 +30,10 @@ struct WebLimits {
 
 class LoginGate;
 
+// The WebSocket close code of a page whose session ended because its user
+// was removed from users_file or given a new password.
+inline constexpr std::uint16_t kAccountChangedCode = 4001;
+
 // Who a page is: its session token (empty without a login) and address.
 struct Viewer {
   std::string token;

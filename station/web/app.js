@@ -21,6 +21,7 @@ const state = {
   lossPausedUntil: 0,
   nextRequest: 1,
   session: null,          // who this page acts as, when the station requires a login
+  loggedOut: "",          // why the station closed this page's login (its user changed): no reconnecting
   unanswered: new Map(),  // request id -> the request, sent and not yet answered
   afterReply: new Map(),  // request id -> what to do with vigild's answer (empty a field it took, show it)
 };
@@ -55,6 +56,9 @@ function durationText(sinceMs) {
   const p = (n) => String(n).padStart(2, "0");
   return s >= 3600 ? `${Math.floor(s / 3600)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}` : `${Math.floor(s / 60)}:${p(s % 60)}`;
 }
+
+// The WebSocket close code of a login ended by a change of the users file (web_server.hpp).
+const ACCOUNT_CHANGED_CODE = 4001;
 
 const PRIORITY_RANK = { HIGH: 3, MEDIUM: 2, LOW: 1 };
 // Priority by shape as well as colour and word: a triangle, a diamond, a circle.
@@ -101,10 +105,13 @@ function connect() {
       if (after) after(m.reply);
     }
   };
-  ws.onclose = () => {
+  ws.onclose = (ev) => {
     state.connected = false;
+    // The station ended this login (the user was removed or given a new
+    // password): reconnecting would be refused, so the page says why instead.
+    if (ev.code === ACCOUNT_CHANGED_CODE) state.loggedOut = ev.reason || "your account was changed; log in again";
     render();
-    setTimeout(connect, 1000);
+    if (!state.loggedOut) setTimeout(connect, 1000);
   };
 }
 
@@ -511,7 +518,14 @@ function banner(id, cls, text) {
 function renderBanners() {
   const out = [];
   const w = state.ward;
-  if (stationLost()) {
+  if (state.loggedOut) {
+    const e = banner("banner-station", "lost",
+      `LOGGED OUT: ${state.loggedOut} \u2014 nothing on this screen is current. `);
+    const link = h("a", null, "Log in again");
+    link.href = "/login.html";
+    e.append(link);
+    out.push(e);
+  } else if (stationLost()) {
     out.push(banner("banner-station", "lost",
       "CONNECTION TO THE STATION LOST \u2014 nothing on this screen is current. Reconnecting\u2026"));
   }

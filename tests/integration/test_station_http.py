@@ -15,7 +15,9 @@ acknowledgement and an intervention sent under another typed name recorded
 under the logged-in user (an unknown kind refused by vigild, the refusal
 shown); a restart of that station keeps the login (the cookie opens the
 dashboard and its WebSocket, the sessions file is 0600 and holds no token);
-after logging out the cookie opens nothing."""
+the users file changed while it runs (a user added, the logged-in one
+removed) closes her open page with the reason, her cookie opens nothing and
+the new user logs in, even while the file is emptied by mistake; after logging out the cookie opens nothing."""
 import base64
 import hashlib
 import http.client as https_client
@@ -106,6 +108,7 @@ class Page:
                                       .digest()).decode()
             check(accept.encode() in head, "the handshake answer does not match the key")
         self.buffer = b""
+        self.close_payload = None  # the close frame's code and reason, once the server closed
 
     def frame(self, payload, opcode=1, masked=True, fin=True, length=None):
         n = len(payload) if length is None else length
@@ -148,6 +151,7 @@ class Page:
                     payload, self.buffer = self.buffer[off:off + n], self.buffer[off + n:]
                     opcode = b1 & 0x0F
                     if opcode == 8:
+                        self.close_payload = payload
                         return None
                     if opcode == 1:
                         return payload.decode()
@@ -405,6 +409,42 @@ def check_login():
     check("login sessions: 1 kept from " in restored, f"the restarted station says what it kept: {restored!r}")
     print(f"station restart with a login open: the page kept its session, {time.monotonic() - t_restart:.1f} s")
 
+    # users_file changed while the station runs: Nurse Two added (--add-user), Nurse Login removed by hand.
+    # Within about two seconds Nurse Login's open page is closed with the reason, her cookie opens nothing,
+    # and Nurse Two logs in.
+    t_users = time.monotonic()
+    r = subprocess.run([VIGIL_STATION, "--config", conf, "--add-user", "Nurse Two"], input="second horse\n",
+                       capture_output=True, text=True, timeout=10)
+    check(r.returncode == 0, f"--add-user Nurse Two: {r.stderr!r}")
+    with open(users) as f:
+        kept = [line for line in f.read().splitlines() if not line.startswith("Nurse Login:")]
+    write(users, "\n".join(kept) + "\n")
+    deadline = time.monotonic() + 6
+    while page.recv(timeout=6) is not None:
+        check(time.monotonic() < deadline, "Nurse Login's page was not closed within 6 s of her removal")
+    closed = page.close_payload or b""
+    check(closed[:2] == struct.pack(">H", 4001) and closed[2:] == b"your account was changed; log in again",
+          f"the page closed with code 4001 and the reason it shows: {closed!r}")
+    print(f"users_file changed: the removed user's page closed {time.monotonic() - t_users:.1f} s after --add-user")
+    code, headers, _ = request("GET", "/", cookie=cookie)
+    check(code == 303 and headers["location"] == "/login.html", f"the removed user's cookie: {code} {headers}")
+    code, headers, _ = request("POST", "/login", "name=Nurse+Two&password=second+horse")
+    check(code == 303, f"Nurse Two, added while the station runs, logs in: {code} {headers}")
+    cookie = headers.get("set-cookie", "").split(";")[0]
+    # Emptied by mistake: a login is still checked against the users read before (nobody locked out).
+    with open(users) as f:
+        listed = f.read()
+    write(users, "# emptied by mistake\n")
+    code, _, _ = request("POST", "/login", "name=Nurse+Two&password=second+horse")
+    write(users, listed)
+    check(code == 303, f"a login while users_file lists nobody, against the users read before: {code}")
+    with open(logs[3]) as f:
+        log = f.read()
+    # One reload, or two when a poll fell between --add-user and the edit.
+    check(f"users_file {users} read again: " in log and "added Nurse Two" in log and "removed Nurse Login" in log and
+          "login session of Nurse Login ENDED: no longer in users_file" in log,
+          f"the station logs the new users file and the session it ended: {log!r}")
+
     code, headers, _ = request("POST", "/logout", "", cookie=cookie)
     check(code == 303 and "Max-Age=0" in headers.get("set-cookie", ""), f"logout: {code} {headers}")
     check(Page(origin=f"https://127.0.0.1:{https}", sock=tls_socket(), port=https, cookie=cookie).status == 401,
@@ -415,7 +455,7 @@ def check_login():
             log += f.read()
     for line in ("login FAILED for 'Nurse Login' from 127.0.0.1: wrong password", "login: Nurse Login from 127.0.0.1",
                  "by Nurse Login at station-H", "intervention oxygen by Nurse Login",
-                 "REFUSED: ", "unknown kind 'nitrous'", "logout: Nurse Login from 127.0.0.1"):
+                 "REFUSED: ", "unknown kind 'nitrous'", "logout: Nurse Two from 127.0.0.1"):
         check(line in log, f"the station's log says {line!r}")
     check(stop(station) == 0, "the HTTPS station stops cleanly on SIGTERM")
     print(f"HTTPS and login: wrong password refused, ack recorded as {acked.alarm.actor!r}, "
