@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "core/bounded_file.hpp"
 
 namespace vigil::hl7out {
@@ -179,7 +181,8 @@ bool Outbox::insert(const std::vector<OutboxRow>& rows, std::string* why) {
     if (r.parts) {
       const auto context = context_id(r.parts->context, r.id);
       if (!context) return failed();
-      last_ids[*context] = r.id;
+      auto& last_id = last_ids[*context];
+      last_id = std::max(last_id, r.id);
       s.bind(4, std::string{});
       s.bind(6, *context);
       s.bind(7, static_cast<std::int64_t>(r.parts->value.mdc_code));
