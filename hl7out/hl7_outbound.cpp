@@ -158,8 +158,8 @@ void Hl7Outbound::enqueue(Destination& d, const std::function<std::string(const 
   writer_->submit({id, d.config.name(), encode(h), now, reading, std::nullopt});
 }
 
-// The same for one reading, as its parts: a tenth of the text's bytes on
-// disk and in the writer's queue, and no text built on the core until it is sent.
+// The same for one reading, as its parts: an eighth of the text's bytes on
+// disk (bench/hl7_outbox_bench), and no text built until it is sent.
 void Hl7Outbound::enqueue_reading(Destination& d, const BedContext& bed, const ReportedValue& v, bool drill,
                                   core::TimePoint now) {
   const auto id = outbox_->reserve_id();

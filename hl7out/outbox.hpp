@@ -10,12 +10,12 @@
 // The MSH-10 of a message is fixed when its id is reserved (V<row id>; the
 // highest id ever given is kept by AUTOINCREMENT, so none is reused), so a
 // retry keeps it. A message of one reading is stored as its parts
-// (reading_parts.hpp: the value and a reference to a send context stored
-// once for the many readings that share it) and its text built when read,
-// about a tenth of the bytes of its text; a send context goes when no row
-// is left that may refer to it. vigild writes rows from the outbox writer's thread
-// (outbox_writer.hpp) on a connection of its own; the core's connection
-// reads the queue and records the replies.
+// (reading_parts.hpp: the value, and a reference to a send context stored
+// once for the many readings that share it), an eighth of the bytes of its
+// text, and its text built when read; a send context goes once no row is
+// left that may refer to it. vigild writes rows from the outbox writer's
+// thread (outbox_writer.hpp) on a connection of its own; the core's
+// connection reads the queue and records the replies.
 #include <cstdint>
 #include <functional>
 #include <map>
