@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "core/bounded_file.hpp"
 
 namespace vigil::hl7out {
@@ -20,6 +22,7 @@ class Statement {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
   void bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void bind(int i, double v) { sqlite3_bind_double(s_, i, v); }
   void reset() {
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
@@ -33,6 +36,11 @@ class Statement {
   sqlite3_stmt* s_ = nullptr;
 };
 
+core::TimePoint from_ms(std::int64_t ms) {
+  return core::TimePoint{std::chrono::milliseconds{ms}};
+}
+
+// A row of kColumns: a reading's message is built from its parts.
 QueuedMessage row(const Statement& s) {
   QueuedMessage m;
   m.id = sqlite3_column_int64(s.get(), 0);
@@ -42,15 +50,32 @@ QueuedMessage row(const Statement& s) {
   m.ae_count = static_cast<unsigned>(sqlite3_column_int(s.get(), 4));
   m.state = s.text(5);
   m.reason = s.text(6);
-  m.queued = core::TimePoint{std::chrono::milliseconds{sqlite3_column_int64(s.get(), 7)}};
+  m.queued = from_ms(sqlite3_column_int64(s.get(), 7));
+  // A context is never pruned while a row may refer to it (prune()), so the
+  // join finds it; were it missing, the row's text stays empty.
+  if (sqlite3_column_type(s.get(), 8) != SQLITE_NULL && sqlite3_column_type(s.get(), 12) != SQLITE_NULL) {
+    ReadingParts p;
+    p.value.mdc_code = static_cast<std::uint32_t>(sqlite3_column_int64(s.get(), 9));
+    p.value.value = sqlite3_column_double(s.get(), 10);
+    p.value.measured = from_ms(sqlite3_column_int64(s.get(), 11));
+    p.context = {s.text(12), s.text(13), s.text(14),
+                 s.text(15), s.text(16), sqlite3_column_int(s.get(), 17) != 0,
+                 s.text(18), s.text(19)};
+    m.text = reading_text(p, m.id, m.queued);
+  }
   return m;
 }
 
+// Floored, as HL7's timestamps are (hl7_text.hpp), so a text built again from them is the same.
 std::int64_t ms(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  return std::chrono::floor<std::chrono::milliseconds>(t).time_since_epoch().count();
 }
 
-constexpr const char* kColumns = "id, destination, control_id, message, ae_count, state, reason, queued_ms";
+constexpr const char* kColumns =
+    "o.id, o.destination, o.control_id, o.message, o.ae_count, o.state, o.reason, o.queued_ms, o.context,"
+    " o.mdc_code, o.value, o.measured_ms, c.sending_application, c.sending_facility, c.receiving_application,"
+    " c.receiving_facility, c.equipment_eui64, c.test, c.bed, c.patient_id"
+    " FROM hl7_outbox o LEFT JOIN hl7_send_contexts c ON c.id = o.context";
 }  // namespace
 
 core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, const core::Clock& clock) {
@@ -85,15 +110,31 @@ core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, cons
 // they were done, for pruning after the retention. An outbox of version 0
 // deleted delivered rows; its rejected and dead ones count as done when
 // they were queued.
+// Version 2: a reading's message as its parts (reading_parts.hpp): the value
+// in the row, the rest in a send context stored once; `message` empty. `last_id` is the highest row id that
+// refers to the context, so prune() can tell one no row refers to any more from the lowest id left, without
+// an index on the rows.
 bool Outbox::migrate() {
   Statement v{db_, "PRAGMA user_version"};
   if (!v || sqlite3_step(v.get()) != SQLITE_ROW) return false;
-  if (sqlite3_column_int(v.get(), 0) >= 1) return true;
+  const int version = sqlite3_column_int(v.get(), 0);
+  if (version >= 2) return true;
   if (!exec("BEGIN IMMEDIATE")) return false;
-  if (exec("ALTER TABLE hl7_outbox ADD COLUMN done_ms INTEGER") &&
-      exec("UPDATE hl7_outbox SET done_ms = queued_ms WHERE state != 'queued'") &&
-      exec("CREATE INDEX hl7_outbox_done ON hl7_outbox (done_ms) WHERE state != 'queued'") &&
-      exec("PRAGMA user_version = 1") && exec("COMMIT"))
+  if ((version >= 1 ||
+       (exec("ALTER TABLE hl7_outbox ADD COLUMN done_ms INTEGER") &&
+        exec("UPDATE hl7_outbox SET done_ms = queued_ms WHERE state != 'queued'") &&
+        exec("CREATE INDEX hl7_outbox_done ON hl7_outbox (done_ms) WHERE state != 'queued'"))) &&
+      exec("ALTER TABLE hl7_outbox ADD COLUMN context INTEGER") &&
+      exec("ALTER TABLE hl7_outbox ADD COLUMN mdc_code INTEGER") &&
+      exec("ALTER TABLE hl7_outbox ADD COLUMN value REAL") &&
+      exec("ALTER TABLE hl7_outbox ADD COLUMN measured_ms INTEGER") &&
+      exec("CREATE TABLE hl7_send_contexts (id INTEGER PRIMARY KEY, sending_application TEXT NOT NULL,"
+           " sending_facility TEXT NOT NULL, receiving_application TEXT NOT NULL,"
+           " receiving_facility TEXT NOT NULL, equipment_eui64 TEXT NOT NULL, test INTEGER NOT NULL,"
+           " bed TEXT NOT NULL, patient_id TEXT NOT NULL, last_id INTEGER NOT NULL,"
+           " UNIQUE (sending_application, sending_facility, receiving_application, receiving_facility,"
+           " equipment_eui64, test, bed, patient_id))") &&
+      exec("PRAGMA user_version = 2") && exec("COMMIT"))
     return true;
   exec("ROLLBACK");
   return false;
@@ -120,36 +161,87 @@ bool Outbox::insert(const std::vector<OutboxRow>& rows, std::string* why) {
   const auto failed = [&] {
     if (why) *why = sqlite3_errmsg(db_);
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    contexts_.clear();  // those stored in this transaction are gone
     return false;
   };
   Statement s{
       db_,
-      "INSERT INTO hl7_outbox (id, destination, control_id, message, queued_ms) VALUES (?1, ?2, ?3, ?4, ?5)"};
-  if (!s || sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return failed();
+      "INSERT INTO hl7_outbox (id, destination, control_id, message, queued_ms, context, mdc_code, value,"
+      " measured_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
+  Statement last{db_, "UPDATE hl7_send_contexts SET last_id = max(last_id, ?2) WHERE id = ?1"};
+  if (!s || !last || sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return failed();
+  std::map<std::int64_t, std::int64_t> last_ids;  // per context used: its highest row id in this batch
   for (const auto& r : rows) {
     s.reset();
     s.bind(1, r.id);
     s.bind(2, r.destination);
-    s.bind(3, control_id(r.id));
-    s.bind(4, r.text);
+    s.bind(3, control_id(r.id));  // stored for whoever reads the file (a test, a person with sqlite3)
     s.bind(5, ms(r.queued));
+    if (r.parts) {
+      const auto context = context_id(r.parts->context, r.id);
+      if (!context) return failed();
+      auto& last_id = last_ids[*context];
+      last_id = std::max(last_id, r.id);
+      s.bind(4, std::string{});
+      s.bind(6, *context);
+      s.bind(7, static_cast<std::int64_t>(r.parts->value.mdc_code));
+      s.bind(8, r.parts->value.value);
+      s.bind(9, ms(r.parts->value.measured));
+    } else {
+      s.bind(4, r.text);
+    }
     if (sqlite3_step(s.get()) != SQLITE_DONE) return failed();
   }
+  for (const auto& [context, id] : last_ids) {
+    last.reset();
+    last.bind(1, context);
+    last.bind(2, id);
+    if (sqlite3_step(last.get()) != SQLITE_DONE) return failed();
+  }
   return sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK || failed();
+}
+
+std::optional<std::int64_t> Outbox::context_id(const SendContext& c, std::int64_t row_id) {
+  if (const auto known = contexts_.find(c); known != contexts_.end()) return known->second;
+  // Stored by an earlier run, or new.
+  Statement s{
+      db_,
+      "INSERT INTO hl7_send_contexts (sending_application, sending_facility, receiving_application,"
+      " receiving_facility, equipment_eui64, test, bed, patient_id, last_id)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET last_id = max(last_id, ?9)"
+      " RETURNING id"};
+  if (!s) return std::nullopt;
+  s.bind(1, c.sending_application);
+  s.bind(2, c.sending_facility);
+  s.bind(3, c.receiving_application);
+  s.bind(4, c.receiving_facility);
+  s.bind(5, c.equipment_eui64);
+  s.bind(6, std::int64_t{c.test ? 1 : 0});
+  s.bind(7, c.bed);
+  s.bind(8, c.patient_id);
+  s.bind(9, row_id);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  const auto id = sqlite3_column_int64(s.get(), 0);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) return std::nullopt;
+  // A handful per admission and destination; the bound only guards against a flood of distinct ones.
+  if (contexts_.size() >= 1024) contexts_.clear();
+  contexts_.emplace(c, id);
+  return id;
 }
 
 bool Outbox::enqueue(const std::string& destination,
                      const std::function<std::string(const std::string&)>& build, core::TimePoint now) {
   const std::int64_t id = reserve_id();
   std::string why;
-  if (insert({{id, destination, build(control_id(id)), now, false}}, &why)) return true;
+  if (insert({{id, destination, build(control_id(id)), now, false, std::nullopt}}, &why)) return true;
   spdlog::error("hl7 outbox: cannot queue a message for {}: {}", destination, why);
   return false;
 }
 
 std::optional<QueuedMessage> Outbox::head(const std::string& destination) {
   const std::string sql = std::string{"SELECT "} + kColumns +
-                          " FROM hl7_outbox WHERE destination = ?1 AND state = 'queued' ORDER BY id LIMIT 1";
+                          " WHERE o.destination = ?1 AND o.state = 'queued' ORDER BY o.id LIMIT 1";
   Statement s{db_, sql.c_str()};
   if (!s) return std::nullopt;
   s.bind(1, destination);
@@ -203,7 +295,7 @@ std::vector<QueuedMessage> Outbox::kept(const std::string& destination) {
   std::vector<QueuedMessage> out;
   const std::string sql =
       std::string{"SELECT "} + kColumns +
-      " FROM hl7_outbox WHERE (?1 = '' OR destination = ?1) AND state IN ('rejected', 'dead') ORDER BY id";
+      " WHERE (?1 = '' OR o.destination = ?1) AND o.state IN ('rejected', 'dead') ORDER BY o.id";
   Statement s{db_, sql.c_str()};
   if (!s) return out;
   s.bind(1, destination);
@@ -220,7 +312,7 @@ std::size_t Outbox::kept_count(const std::string& destination) {
 }
 
 std::optional<QueuedMessage> Outbox::find(std::int64_t id) {
-  const std::string sql = std::string{"SELECT "} + kColumns + " FROM hl7_outbox WHERE id = ?1";
+  const std::string sql = std::string{"SELECT "} + kColumns + " WHERE o.id = ?1";
   Statement s{db_, sql.c_str()};
   if (!s) return std::nullopt;
   s.bind(1, id);
@@ -245,7 +337,16 @@ std::optional<std::size_t> Outbox::prune(core::TimePoint before, std::size_t lim
   s.bind(1, ms(before));
   s.bind(2, static_cast<std::int64_t>(limit));
   if (sqlite3_step(s.get()) != SQLITE_DONE) return std::nullopt;
-  return static_cast<std::size_t>(sqlite3_changes(db_));
+  const auto pruned = static_cast<std::size_t>(sqlite3_changes(db_));
+  // Every row that refers to a context has an id up to its last_id, so one
+  // whose last_id is below the lowest id left has none (rows are only added
+  // above it: ids only grow).
+  Statement unused{db_,
+                   "DELETE FROM hl7_send_contexts WHERE last_id <"
+                   " (SELECT coalesce(min(id), 9223372036854775807) FROM hl7_outbox)"};
+  if (!unused || sqlite3_step(unused.get()) != SQLITE_DONE) return std::nullopt;
+  if (sqlite3_changes(db_) > 0) contexts_.clear();
+  return pruned;
 }
 
 }  // namespace vigil::hl7out

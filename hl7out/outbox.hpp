@@ -9,11 +9,16 @@
 //
 // The MSH-10 of a message is fixed when its id is reserved (V<row id>; the
 // highest id ever given is kept by AUTOINCREMENT, so none is reused), so a
-// retry keeps it. vigild writes rows from the outbox writer's thread
-// (outbox_writer.hpp) on a connection of its own; the core's connection
-// reads the queue and records the replies.
+// retry keeps it. A message of one reading is stored as its parts
+// (reading_parts.hpp: the value, and a reference to a send context stored
+// once for the many readings that share it), an eighth of the bytes of its
+// text, and its text built when read; a send context goes once no row is
+// left that may refer to it. vigild writes rows from the outbox writer's
+// thread (outbox_writer.hpp) on a connection of its own; the core's
+// connection reads the queue and records the replies.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +26,7 @@
 
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "hl7out/reading_parts.hpp"
 
 struct sqlite3;
 
@@ -44,6 +50,8 @@ struct OutboxRow {
   std::string text;  // MSH-10 is "V<id>"
   core::TimePoint queued{};
   bool reading = false;  // PCD-01: may be shed at the writer's bound; an alarm never is
+  // One reading's message as its parts, `text` then empty.
+  std::optional<ReadingParts> parts;
 };
 
 class Outbox {
@@ -83,7 +91,8 @@ class Outbox {
   // unchanged; its AE count reset). False when it is not kept.
   bool requeue(std::int64_t id);
   // Deletes at most `limit` messages done with (delivered, rejected, dead)
-  // before `before`; how many, or nothing when the delete failed.
+  // before `before`, and the send contexts no row is left to refer to; how
+  // many messages, or nothing when the delete failed.
   std::optional<std::size_t> prune(core::TimePoint before, std::size_t limit);
 
  private:
@@ -91,9 +100,14 @@ class Outbox {
   bool exec(const char* sql);
   bool migrate();
   bool done(std::int64_t id, const char* state, std::optional<unsigned> ae_count, const std::string& reason);
+  // The id of the stored context, stored now if new; nothing when that failed.
+  std::optional<std::int64_t> context_id(const SendContext& c, std::int64_t row_id);
   sqlite3* db_;
   const core::Clock& clock_;
   std::int64_t last_id_ = 0;
+  // The contexts this connection stored or found, by id; emptied when a
+  // transaction that may have added one fails and when prune() deletes any.
+  std::map<SendContext, std::int64_t> contexts_;
 };
 
 }  // namespace vigil::hl7out

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/bounded_file.hpp"
+
 namespace vigil::record {
 
 std::optional<Format> format_from_name(std::string_view name) {
@@ -47,6 +49,10 @@ core::Result<std::size_t> write_file(const std::string& path, const std::string&
   };
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return cannot("it is a folder");
+  // The rename below would put a regular file in place of a FIFO, a device
+  // node (/dev/null, as root) or a socket, and whoever reads from it would wait on.
+  if (const auto why = core::special_file(path); !why.empty())
+    return core::Error{"cannot write " + why, "output", core::ErrorCode::unavailable};
   const auto folder = std::filesystem::path{path}.parent_path();
   std::string temp = (folder.empty() ? std::string{"."} : folder.string()) + "/.vigil-record-XXXXXX";
   const int fd = mkstemp(temp.data());

@@ -2,6 +2,7 @@
 good one passes --check-config."""
 import os
 import re
+import stat
 import subprocess
 
 from harness import BUILD, VIGIL_SIM, VIGILD, check, run, workdir, write
@@ -151,7 +152,9 @@ def main():
 def tools_refuse_what_would_hang_them(good):
     """Every file a tool is told to read is a regular file within a bound:
     with the old readers a FIFO waited for a writer and /dev/zero never
-    ended, so each of these hit the timeout."""
+    ended, so each of these hit the timeout. A file a tool is told to write
+    (-o) must not be a FIFO or a device either: export's open waited for a
+    reader, and record's rename put a regular file in the FIFO's place."""
     fifo = os.path.join(d, "fifo.pem")
     ward = write(os.path.join(d, "fifo-scenario.ward"), f"title: a FIFO for a scenario\nbed bed-1 runs {fifo}\n")
     device = f"bed=bed-1,id=ox,protocol=masimo,pty={d}/bed-1-ox"
@@ -161,6 +164,9 @@ def tools_refuse_what_would_hang_them(good):
                      [VIGIL_CTL, "sessions", "--journal", path],
                      [VIGIL_CTL, "export", "--sessions", "--journal", path],
                      [VIGIL_CTL, "export", "--bed", "bed-1", "--journal", path],
+                     [VIGIL_CTL, "record", "1", "--format", "json", "-o", path],
+                     [VIGIL_CTL, "record", "verify", "--session", "1", "-o", path],
+                     [VIGIL_CTL, "export", "--bed", "bed-1", "-o", path],
                      [VIGIL_SIM, "replay", path],
                      [VIGIL_SIM, "--scenario", path, "--device", device],
                      [VIGIL_DRILL, "check", path],
@@ -175,6 +181,7 @@ def tools_refuse_what_would_hang_them(good):
                 continue
             check(r.returncode != 0 and f"{path}: not a regular file ({kind})" in r.stderr,
                   f"{what}: exit {r.returncode}, {r.stderr.strip()!r}")
+    check(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO given to -o is no longer a FIFO")
     r = subprocess.run([VIGIL_DRILL, "check", ward], capture_output=True, text=True, timeout=5)
     check(r.returncode != 0 and f"cannot read the scenario file {fifo}: not a regular file (a FIFO)" in r.stderr,
           f"a ward naming a FIFO for a scenario: {r.stderr.strip()!r}")

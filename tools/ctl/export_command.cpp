@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "core/bounded_file.hpp"
+
 namespace vigil::tools {
 
 CLI::App* ExportCommand::add(CLI::App& app) {
@@ -45,6 +47,9 @@ int ExportCommand::run() const {
   }
   std::ofstream file;
   if (!output_.empty()) {
+    // Opening a FIFO for writing waits for a reader, forever if none comes.
+    if (const auto why = core::special_file(output_); !why.empty())
+      return fail("cannot write " + why + "; leave out -o to write to standard output");
     file.open(output_);
     if (!file) return fail("cannot write " + output_);
   }

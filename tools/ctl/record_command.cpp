@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/bounded_file.hpp"
 #include "journal/patient_merges.hpp"
 #include "record/record_builder.hpp"
 #include "record/record_config.hpp"
@@ -70,6 +71,12 @@ void RecordCommands::fill(vigil::v1::CommandRequest& request) const {
 
 int RecordCommands::run() const {
   if (sessions_->parsed()) return sessions();
+  // Refused before the record is built, not after: record::write_file would refuse it anyway.
+  if (const auto why = output_.empty() ? std::string{} : core::special_file(output_); !why.empty()) {
+    std::cerr << "vigil-ctl record" << (verify_->parsed() ? " verify" : "") << ": cannot write " << why
+              << "\n";
+    return 1;
+  }
   return verify_->parsed() ? verify() : record();
 }
 

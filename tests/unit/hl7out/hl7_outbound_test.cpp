@@ -238,6 +238,30 @@ TEST_CASE("outbound: a reload keeps a periodic destination's window and the alar
   CHECK(segments(test[0])[6][5] == "96");  // the median of 90 95 96 97 99: values from both sides of it
 }
 
+TEST_CASE("outbound: a reading queued before a reload and a new admission goes out as it was queued") {
+  Fixture f;
+  f.patient = "P1";
+  f.config.mutable_hl7_destination(0)->set_receiving_application("MIRTH");
+  auto before =
+      std::make_unique<Hl7Outbound>(f.io, f.clock, f.config, [&](const std::string&) { return f.patient; });
+  before->on_bus_message(reading(150456, 95, false, kT), "bed-1");
+  before->sync();
+  // The receiver was down: the reading is still queued when the bed gets
+  // another patient and a reload gives the destination another MSH-5.
+  f.patient = "P2";
+  f.config.mutable_hl7_destination(0)->set_receiving_application("OIE");
+  Hl7Outbound after{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; },
+                    std::move(before)};
+  after.on_bus_message(reading(150456, 94, false, kT), "bed-1");
+  const auto emr = f.queued(after, "emr");
+  REQUIRE(emr.size() == 2);
+  CHECK(segments(emr[0])[0][5] == "MIRTH");
+  CHECK(segments(emr[0])[1][3] == "P1^^^^MR");
+  CHECK(segments(emr[0])[6][5] == "95");
+  CHECK(segments(emr[1])[0][5] == "OIE");
+  CHECK(segments(emr[1])[1][3] == "P2^^^^MR");
+}
+
 TEST_CASE("outbound: messages done with are pruned hourly once older than hl7_retention_days; queued never") {
   Fixture f;
   f.config.set_hl7_retention_days(2);

@@ -6,7 +6,7 @@ using namespace vigil::hl7out;
 
 namespace {
 OutboxRow row(std::int64_t id, bool reading) {
-  return {id, "emr", "MSH|V" + std::to_string(id), {}, reading};
+  return {id, "emr", "MSH|V" + std::to_string(id), {}, reading, std::nullopt};
 }
 
 std::vector<std::int64_t> ids(const std::vector<OutboxRow>& rows) {

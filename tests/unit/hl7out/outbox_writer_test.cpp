@@ -36,8 +36,8 @@ TEST_CASE("outbox writer: what the core hands over is written in order, then the
   OutboxWriter writer{std::move(sides.writing), {}, [&] { ++woken; }};
   for (int i = 0; i < 300; ++i) {
     const auto id = box.reserve_id();
-    CHECK(writer.submit(
-        {id, i % 3 ? "emr" : "alerts", "MSH|" + Outbox::control_id(id), clock.now(), i % 3 != 0}));
+    CHECK(writer.submit({id, i % 3 ? "emr" : "alerts", "MSH|" + Outbox::control_id(id), clock.now(),
+                         i % 3 != 0, std::nullopt}));
   }
   writer.sync();
   CHECK(writer.problem().empty());

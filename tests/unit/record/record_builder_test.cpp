@@ -4,6 +4,7 @@
 #include "record/record_builder.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -199,6 +200,15 @@ TEST_CASE("An output that cannot be written is refused and nothing is left behin
   std::filesystem::create_directory(folder);
   CHECK_FALSE(record::write_record(r, record::Format::json, folder).ok());  // a folder
   CHECK_FALSE(record::write_record(r, record::Format::json, m.dir.file("no/such/folder/r.json")).ok());
+  CHECK(std::filesystem::is_empty(folder));
+  // A FIFO keeps its place (a rename would have put a regular file there), nothing is left beside it.
+  const auto fifo = folder + "/fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto refused = record::write_record(r, record::Format::json, fifo);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error() == "output: cannot write " + fifo + ": not a regular file (a FIFO)");
+  CHECK(std::filesystem::is_fifo(fifo));
+  std::filesystem::remove(fifo);
   CHECK(std::filesystem::is_empty(folder));
   const auto file = folder + "/r.csv";
   REQUIRE(record::write_record(r, record::Format::csv, file).ok());
