@@ -54,6 +54,9 @@ struct ConditionReport {
   // third of the bed path, and only a transition says it (text()).
   std::shared_ptr<const LimitText> limit_text;
   std::string device;
+  // Said after the message when where the value came from matters to staff:
+  // a rate judged although its source flagged it (rate_source.hpp).
+  std::string_view source_note;
 
   // The message, formatted from `limit_text`, `value` and `baseline` when
   // the report came from a limit rule.

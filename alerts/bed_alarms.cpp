@@ -39,6 +39,7 @@ void BedAlarms::on_reading(const std::string& device, const core::Reading& r, co
   if (source.taken_from) rules_.hand_over(*source.taken_from, r.metric);
   rules_.evaluate(source.despite_artefact ? RateSource::without_artefact(r) : r, device, now,
                   context_.rule_context(), reports_);
+  for (auto& report : reports_) report.source_note = source.despite_artefact ? RateSource::kArtefactNote : "";
   report(reports_, now, out);
 }
 

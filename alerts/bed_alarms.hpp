@@ -50,8 +50,8 @@ class BedAlarms {
                   BedOutput& out);
   void on_beat(const Beat& beat) { rhythm_.on_beat(beat); }
   void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat,
-                       bool artefact = false) {
-    rhythm_.on_ecg_coverage(first, end, quality, flat, artefact);
+                       bool artefact = false, bool vf_like = false) {
+    rhythm_.on_ecg_coverage(first, end, quality, flat, artefact, vf_like);
   }
   void tick(core::TimePoint now, BedOutput& out);
 

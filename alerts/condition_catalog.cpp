@@ -35,6 +35,9 @@ std::vector<ConditionInfo> known_conditions(const AlarmProfile& profile) {
         BeatSource::ecg, BeatSource::reported, BeatSource::pulse};
     add("pause", AlarmKind::physiological, Priority::high, "no ECG beat for 3 s").beats = {BeatSource::ecg};
     add("rhythm_unavailable", AlarmKind::technical, Priority::low, "rhythm analysis cannot judge its beats");
+    add("ventricular_fibrillation", AlarmKind::physiological, Priority::high,
+        "VF/VT suspected — check patient (the streamed ECG swings like VF or a coarse fast VT)")
+        .beats = {BeatSource::ecg};
     add("ecg_artefact", AlarmKind::technical, Priority::low,
         "ECG artefact — check electrodes (the streamed ECG is motion or electrode noise)");
   }

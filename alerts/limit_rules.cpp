@@ -102,13 +102,13 @@ LimitText limit_text(const LimitRule& rule) {
 }
 
 std::string ConditionReport::text() const {
-  if (!limit_text) return message;
+  if (!limit_text) return message + std::string{source_note};
   std::string text = limit_text->head + format_number(value) + limit_text->unit;
   if (limit_text->baseline_relative && baseline > 0) {
     const double pct = (value - baseline) / baseline * 100;
     text += ", " + format_number(pct) + " % above baseline " + format_number(baseline);
   }
-  return text + limit_text->tail;
+  return text + limit_text->tail + std::string{source_note};
 }
 
 LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {

@@ -27,7 +27,8 @@ QrsDetector::QrsDetector(double sampling_hz)
       low_pass_{Biquad::low_pass(15.0, sampling_hz)},
       ring_size_{samples_in(3.0, sampling_hz)},
       shapes_{sampling_hz},
-      artefact_{sampling_hz} {
+      artefact_{sampling_hz},
+      vf_{sampling_hz} {
   raw_.assign(static_cast<std::size_t>(ring_size_), 0.0);
   band_ = raw_;
   slope_ = raw_;
@@ -53,6 +54,7 @@ void QrsDetector::step(double x, std::vector<QrsDetection>& out) {
   band_[at] = band;
   shapes_.add(x);
   artefact_.add(x);
+  vf_.add(x);
   n_ = i + 1;  // history() now sees sample i
   const double derivative =
       (2 * band + history(band_, i - 1) - history(band_, i - 3) - 2 * history(band_, i - 4)) * fs_ / 8.0;

@@ -38,6 +38,9 @@
 //    flagged, the AF analysis leaves their intervals out and a better lead
 //    takes over.
 //
+// Alongside, on the same samples: whether the ECG looks like ventricular
+// fibrillation (VfDetector), which a QRS detector cannot tell from artefact.
+//
 // Each beat also carries its shape (QrsShapeClassifier: normal or
 // ventricular), which needs 120 ms of signal after the R wave; a beat is
 // handed out once those samples are in.
@@ -50,6 +53,7 @@
 #include "alerts/biquad_filter.hpp"
 #include "alerts/ecg_artefact.hpp"
 #include "alerts/qrs_shape_classifier.hpp"
+#include "alerts/vf_detector.hpp"
 
 namespace vigil::alerts {
 
@@ -77,6 +81,10 @@ class QrsDetector {
   // Motion or electrode artefact as of the latest sample, and why.
   bool artefact() const { return artefact_.artefact(); }
   ArtefactReason artefact_reason() const { return artefact_.reason(); }
+  // Whether the last seconds look like VF or a coarse fast VT (VfDetector),
+  // as of the latest judgement; independent of the artefact judgement.
+  bool vf_like() const { return vf_.vf_like(); }
+  const std::optional<VfJudgement>& vf_judgement() const { return vf_.judgement(); }
 
  private:
   struct Peak {
@@ -132,6 +140,7 @@ class QrsDetector {
 
   QrsShapeClassifier shapes_;
   EcgArtefact artefact_;
+  VfDetector vf_;
   std::deque<QrsDetection> unclassified_;  // decided on, waiting for the samples their shape needs
 
   // Quality bookkeeping.

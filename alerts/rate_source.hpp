@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/observation.hpp"
@@ -31,6 +32,9 @@ namespace vigil::alerts {
 class RateSource {
  public:
   static constexpr core::Duration kFresh = std::chrono::seconds{10};
+  // What an alarm judged from a flagged ECG rate says after its text: staff
+  // must know the number may be the detector counting noise (or VF).
+  static constexpr std::string_view kArtefactNote = " (ECG rate, signal flagged as artefact)";
 
   struct Decision {
     bool use = true;                         // let the rules evaluate this reading

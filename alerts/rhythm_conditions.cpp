@@ -77,7 +77,10 @@ void RhythmConditions::on_beat(const Beat& beat) {
 
 std::vector<ConditionReport> RhythmConditions::check(const RhythmRules& rules, core::TimePoint now) {
   std::vector<ConditionReport> out;
-  if (!rules.enabled || !last_beat_) return out;
+  if (!rules.enabled) return out;
+  // VF may leave the QRS detector without a single beat to hand out.
+  if (vf_.judged()) out.push_back(vf_.report());
+  if (!last_beat_) return out;
   const RhythmState s = analyzer_.state(now);
   out.push_back(atrial_fibrillation(rules, s, now));
   add_pause(s, out);

@@ -3,14 +3,18 @@
 // pulse or rhythm when no ECG can confirm it, and as atrial flutter when the
 // ECG shows flutter waves between irregular beats), pauses, rhythm analysis
 // that cannot judge its beats, and a streamed ECG that is motion or electrode
-// artefact (ecg_artefact: low, after the unavailable delay). It owns the bed's rhythm analysis and turns
-// its state into condition reports for the alarm engine on every tick.
+// artefact (ecg_artefact: low, after the unavailable delay), and ventricular
+// fibrillation judged from the ECG waveform (ventricular_fibrillation: high,
+// vf_episode.hpp; whatever the artefact judgement says). It owns the bed's
+// rhythm analysis and turns its state into condition reports for the alarm
+// engine on every tick.
 #include <optional>
 #include <vector>
 
 #include "alerts/alarm.hpp"
 #include "alerts/alarm_profile.hpp"
 #include "alerts/rhythm_analyzer.hpp"
+#include "alerts/vf_episode.hpp"
 
 namespace vigil::alerts {
 
@@ -20,8 +24,9 @@ class RhythmConditions {
   // The stretch of ECG waveform the daemon's QRS detector has looked at (see
   // RhythmAnalyzer::note_ecg_coverage); its beats come through on_beat.
   void on_ecg_coverage(core::TimePoint first, core::TimePoint end, double quality, bool flat,
-                       bool artefact = false) {
+                       bool artefact = false, bool vf_like = false) {
     analyzer_.note_ecg_coverage(first, end, quality, flat, artefact);
+    vf_.on_coverage(first, end, vf_like, flat);
   }
   // The reports to give the engine now, in order. None while the rules are
   // off or before the first beat: a bed whose devices give no beat timing
@@ -34,6 +39,7 @@ class RhythmConditions {
   void add_pause(const RhythmState& s, std::vector<ConditionReport>& out);
 
   RhythmAnalyzer analyzer_;
+  VfEpisode vf_;
   std::optional<core::TimePoint> last_beat_;
   std::optional<core::TimePoint> reported_pause_;  // the start of the last pause that ended
   // The AF episode: when the rhythm was last called AF, at what rate and

@@ -102,7 +102,7 @@ void BedMonitor::on_waveforms(const std::string& device, std::span<const drivers
     ecg_rate_.on_beat(beat);
   }
   for (const auto& c : ecg_out_.coverage) {
-    alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat, c.artefact);
+    alarms_.on_ecg_coverage(c.first, c.end, c.quality, c.flat, c.artefact, c.vf_like);
     ecg_rate_.on_coverage(c.end, c.quality, c.flat, c.artefact);
   }
 }

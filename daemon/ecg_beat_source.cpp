@@ -130,8 +130,8 @@ void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core
     out.beats.push_back({time_of(q.sample), alerts::BeatSource::ecg, std::nullopt, q.quality, q.shape.shape,
                          q.shape.p_wave, q.shape.atrial});
   const std::int64_t end = s.detector.samples_seen();
-  out.coverage.push_back(
-      {time_of(first), time_of(end), s.detector.signal_quality(), s.detector.flat(), s.detector.artefact()});
+  out.coverage.push_back({time_of(first), time_of(end), s.detector.signal_quality(), s.detector.flat(),
+                          s.detector.artefact(), s.detector.vf_like()});
 }
 
 }  // namespace vigil::daemon

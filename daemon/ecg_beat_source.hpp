@@ -52,6 +52,7 @@ struct EcgCoverage {
   double quality = 0;  // the detector's index as of the segment's end
   bool flat = false;
   bool artefact = false;  // motion or electrode artefact (alerts/ecg_artefact.hpp)
+  bool vf_like = false;   // looks like VF or a coarse fast VT (alerts/vf_detector.hpp)
 };
 
 struct EcgOutput {

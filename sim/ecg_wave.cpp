@@ -56,6 +56,20 @@ double fibrillation(double s) {
   return 0.045 * std::sin(phase) + 0.02 * std::sin(2 * std::numbers::pi * 7.9 * s + 0.6);
 }
 
+// Coarse ventricular fibrillation: an irregular swing of the whole trace,
+// no QRS and no isoelectric line, its frequency wandering over about
+// 4-8 Hz and its amplitude over about 0.2-0.8 mV (waxing and waning), as
+// in recordings of early VF (dominant frequency 4-7 Hz; fine VF below
+// 0.2 mV comes later, untreated).
+double ventricular_fibrillation(double s) {
+  const double phase = 2 * std::numbers::pi * 5.6 * s + 4.0 * std::sin(2 * std::numbers::pi * 0.29 * s) +
+                       6.0 * std::sin(2 * std::numbers::pi * 0.13 * s + 1.0);
+  const double amplitude = 0.5 * (1 + 0.4 * std::sin(2 * std::numbers::pi * 0.23 * s) +
+                                  0.2 * std::sin(2 * std::numbers::pi * 0.61 * s));
+  return amplitude *
+         (std::sin(phase) + 0.25 * std::sin(2 * phase + 0.7 + std::sin(2 * std::numbers::pi * 0.41 * s)));
+}
+
 // Flutter waves in lead II (typical, counter-clockwise flutter): a negative
 // sawtooth with no flat baseline between waves, a slow descent over three
 // quarters of the cycle and a quicker return, 0.3 mV from peak to trough.
@@ -126,6 +140,7 @@ double ecg_sample(const BeatTrain& train, core::Duration t, double resp_rate) {
   const bool af = train.rhythm_at(t) == Rhythm::atrial_fibrillation;
   if (af) v += fibrillation(s);
   if (const auto flutter = train.flutter_at(t)) v += flutter_wave(*flutter, t);
+  if (train.rhythm_at(t) == Rhythm::ventricular_fibrillation) v += ventricular_fibrillation(s);
   const auto& beats = train.beats();
   // Beats whose waves reach t: from 0.8 s before (a slow T wave) to 0.3 s after (a P wave).
   auto it = std::lower_bound(beats.begin(), beats.end(), t - std::chrono::milliseconds{800},

@@ -44,6 +44,8 @@ const char* rhythm_name(Rhythm r) {
       return "atrial fibrillation";
     case Rhythm::atrial_flutter:
       return "atrial flutter";
+    case Rhythm::ventricular_fibrillation:
+      return "ventricular fibrillation";
   }
   return "?";
 }
@@ -150,6 +152,16 @@ void BeatTrain::advance(core::Duration t, const DriveAt& drive) {
     next_ = Beat{seconds(first), BeatKind::normal, {}};
   }
   while (next_->t <= t) {
+    // No beat while the ventricles fibrillate: the next one is the first of
+    // the rhythm that ends it (none yet: wait, it may be set later).
+    if (rhythm_at(next_->t) == Rhythm::ventricular_fibrillation) {
+      const auto end = rhythm_changes_.upper_bound(next_->t);
+      if (end == rhythm_changes_.end()) break;
+      const auto since = beats_.empty() ? core::Duration{} : beats_.back().t;
+      next_ = Beat{end->first, BeatKind::normal, beats_.empty() ? core::Duration{} : end->first - since};
+      compensate_to_.reset();
+      continue;
+    }
     if (!beats_.empty()) {
       // A pause that starts inside the running interval stretches it.
       auto pause = pauses_.upper_bound(beats_.back().t);

@@ -4,7 +4,8 @@
 // jitter), atrial fibrillation with irregularly irregular intervals,
 // atrial flutter (the ventricles follow every second flutter wave, or a
 // varying 2:1 / 4:1 share of them), premature (ectopic) beats: ventricular ones with their compensatory
-// pause, at random or in strict bigeminy, and atrial ones that reset the sinus node; and pauses.
+// pause, at random or in strict bigeminy, and atrial ones that reset the sinus node; pauses;
+// and ventricular fibrillation, which has no beats at all until another rhythm ends it.
 //
 // Deterministic from its seed, whatever the steps it is advanced by: every
 // beat is computed from the beat before it and from what was in force at
@@ -19,7 +20,9 @@
 
 namespace vigil::sim {
 
-enum class Rhythm { sinus, atrial_fibrillation, atrial_flutter };
+// Ventricular fibrillation: the ventricles quiver without a beat; no QRS
+// on the ECG (ecg_wave.hpp draws the fibrillation), no pulse at the finger.
+enum class Rhythm { sinus, atrial_fibrillation, atrial_flutter, ventricular_fibrillation };
 const char* rhythm_name(Rhythm r);
 
 // Atrial flutter: one macro-reentrant circuit drives the atria at about

@@ -229,6 +229,11 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     e.rhythm = start ? Rhythm::atrial_fibrillation : Rhythm::sinus;
     // AF sets in within a few beats; sinus rhythm returns more gradually.
     parse_rate_change(p, e, start ? std::chrono::seconds{10} : std::chrono::seconds{30});
+  } else if (what == "ventricular") {
+    p.expect("fibrillation");
+    e.rhythm = start ? Rhythm::ventricular_fibrillation : Rhythm::sinus;
+    // Defibrillation restores a rhythm at once.
+    if (!start) parse_rate_change(p, e, std::chrono::seconds{5});
   } else if (what == "ectopic") {
     p.expect("beats");
     e.ectopics_per_min = 0;
@@ -269,8 +274,8 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     e.apnoea = p.span();
   } else {
     p.fail_at(col, std::string{"expected what to "} + (start ? "start" : "stop") +
-                       " (atrial fibrillation, atrial flutter, ectopic beats, bigeminy, premature atrial "
-                       "beats, infusion" +
+                       " (atrial fibrillation, atrial flutter, ventricular fibrillation, ectopic beats, "
+                       "bigeminy, premature atrial beats, infusion" +
                        (start ? "" : ", breathing") + "), found '" + what + "'");
   }
 }

@@ -86,7 +86,7 @@ struct ScenarioEvent {
   std::string text;                  // the line as written, for reports
   std::vector<ParamChange> changes;  // vital-sign ramps
   std::optional<Surge> surge;
-  std::optional<Rhythm> rhythm;            // start atrial fibrillation or flutter, or stop either
+  std::optional<Rhythm> rhythm;            // start atrial fibrillation, flutter or VF, or stop one
   Flutter flutter;                         // with "start atrial flutter"
   std::optional<double> ectopics_per_min;  // 0 stops them
   Ectopy ectopy = Ectopy::ventricular;

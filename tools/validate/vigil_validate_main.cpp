@@ -2,6 +2,7 @@
 //   vigil-validate af  [--json] [--cross-validate | --fit] [--beats signal|reference] [--source S]
 //                      [--jitter-ms J] DIR/RECORD...
 //   vigil-validate qrs [--json] [--channel N] [--noise-mv S] DIR/RECORD...
+//   vigil-validate vf  [--json] [--channel N] DIR/RECORD...
 // Exit status: 0 done, 2 unreadable or malformed input, CLI11's codes (non-zero) for a bad command line.
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -17,6 +18,7 @@
 #include "tools/validate/annotated_record.hpp"
 #include "tools/validate/qrs_scoring.hpp"
 #include "tools/validate/validation_report.hpp"
+#include "tools/validate/vf_scoring.hpp"
 
 namespace {
 
@@ -40,6 +42,12 @@ struct QrsArgs {
   bool json = false;
   std::size_t channel = 0;
   double noise_mv = 0;
+};
+
+struct VfArgs {
+  std::vector<std::string> records;
+  bool json = false;
+  std::size_t channel = 0;
 };
 
 std::vector<AnnotatedRecord> load_all(const std::vector<std::string>& stems, WfdbBeats wfdb) {
@@ -143,6 +151,18 @@ int run_qrs(const QrsArgs& args) {
   return 0;
 }
 
+int run_vf(const VfArgs& args) {
+  std::vector<VfRecordResult> rows;
+  for (const auto& stem : args.records) rows.push_back(validate_vf(stem, args.channel));
+  if (args.json) {
+    print_vf_json(std::cout, rows);
+  } else {
+    std::cout << "VF calls (signal " << args.channel << "; judged once a second over 4 s)\n";
+    print_vf_table(std::cout, rows);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -190,9 +210,18 @@ int main(int argc, char** argv) {
   qrs_cmd->add_option("--noise-mv", qrs.noise_mv, "add white Gaussian noise of this standard deviation (mV)")
       ->check(CLI::Range(0.0, 10.0));
 
+  VfArgs vf;
+  auto* vf_cmd = app.add_subcommand(
+      "vf",
+      "VF/VT calls from the ECG signal through the live path (records without VF: every call is false)");
+  vf_cmd->add_option("records", vf.records, "DIR/RECORD: RECORD.hea, RECORD.dat (format 212)")->required();
+  vf_cmd->add_flag("--json", vf.json, "print one JSON object");
+  vf_cmd->add_option("--channel", vf.channel, "signal number (default 0)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*af_cmd) return run_af(af);
+    if (*vf_cmd) return run_vf(vf);
     return run_qrs(qrs);
   } catch (const std::exception& e) {
     std::cerr << "vigil-validate: " << e.what() << "\n";

@@ -231,12 +231,21 @@ TEST_CASE("artefact ECG with no pulse source: a flagged rate of 300/min still ra
   REQUIRE(b.last("tachycardia"));
   CHECK(b.last("tachycardia")->priority == Priority::high);
   CHECK(b.last("tachycardia")->message.find("300") != std::string::npos);
+  CHECK(b.last("tachycardia")->message.ends_with(" (ECG rate, signal flagged as artefact)"));
+}
+
+TEST_CASE("a rate alarm from a usable ECG or pulse does not say artefact") {
+  Bed b;
+  b.seconds(40, rate(Metric::heart_rate, 135), rate(Metric::pulse_rate, 95));
+  REQUIRE(b.last("tachycardia"));
+  CHECK(b.last("tachycardia")->message.find("artefact") == std::string::npos);
 }
 
 TEST_CASE("artefact ECG with no pulse source: a flagged slow rate raises bradycardia") {
   Bed b;
   b.seconds(20, artefact_rate(35), std::nullopt);
   CHECK(b.of("bradycardia") == std::vector{Transition::raised});
+  CHECK(b.last("bradycardia")->message.ends_with(" (ECG rate, signal flagged as artefact)"));
 }
 
 TEST_CASE("artefact ECG, the pulse present but unusable: the flagged ECG rate is judged") {
