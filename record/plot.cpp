@@ -10,7 +10,6 @@
 
 namespace vigil::record {
 using core::Metric;
-using namespace std::chrono_literals;
 
 namespace {
 
