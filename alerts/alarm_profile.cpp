@@ -38,11 +38,17 @@ core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverri
   AlarmProfile changed = profile;
   std::string before, after;
   bool found = false;
-  bool condition_known = false;
+  bool condition_known = false, level_known = false;
+  std::string level_metrics;
   for (auto& r : changed.rules) {
     if (r.condition != o.condition) continue;
     condition_known = true;
     if (r.priority != o.priority) continue;
+    level_known = true;
+    const std::string metric{core::name(r.metric)};
+    if (level_metrics.find(metric) == std::string::npos)
+      level_metrics += (level_metrics.empty() ? "" : ", ") + metric;
+    if (!o.metric.empty() && metric != o.metric) continue;
     found = true;
     before += (before.empty() ? "" : " or ") + rule_text(r);
     if (o.threshold) r.threshold = *o.threshold;
@@ -63,6 +69,12 @@ core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverri
         "profile " + profile.name + " has no condition '" + o.condition + "' (it has " + known + ")",
         core::ErrorCode::not_found);
   }
+  if (level_known && !found)
+    return core::Error::at("metric",
+                           "condition '" + o.condition + "' " + std::string{to_string(o.priority)} +
+                               " has no rule on '" + o.metric + "' in profile " + profile.name + " (it has " +
+                               level_metrics + ")",
+                           core::ErrorCode::not_found);
   if (!found)
     return core::Error::at("priority",
                            "condition '" + o.condition + "' has no " + std::string{to_string(o.priority)} +
@@ -70,6 +82,8 @@ core::Result<std::string> apply_override(AlarmProfile& profile, const RuleOverri
                            core::ErrorCode::not_found);
   if (auto problem = check_profile(changed)) return *problem;
   profile = std::move(changed);
+  // The rules' own words name the metric: "hypertension medium: NIBP sys >= 180 mmHg -> NIBP sys >= 170
+  // mmHg".
   std::string record =
       o.condition + " " + std::string{to_string(o.priority)} + ": " + before + " -> " + after;
   if (!o.reason.empty()) record += " (reason: " + o.reason + ")";

@@ -47,9 +47,14 @@ struct RuleOverride {
   std::optional<bool> enabled;
   std::string reason;  // why; required to turn a level off
   std::string by;      // who made the change ("config" for the config file)
+  // The one metric's rule of that level to change, by its short name
+  // ("nibp_sys"): hypertension's levels each hold a systolic and a diastolic
+  // rule, and one number cannot serve both. Empty: every rule of the level.
+  std::string metric{};
 };
 
-// Applies an override to every rule of that condition and priority, if the
+// Applies an override to every rule of that condition and priority (of
+// that metric only, when it names one), if the
 // profile it makes passes check_profile() (alarm_settings.hpp); otherwise the
 // profile is left as it was. Returns "old -> new" for the record, or an error
 // naming the field.

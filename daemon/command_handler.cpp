@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "alerts/alarm_settings.hpp"
+#include "core/metric.hpp"
 #include "daemon/command_refusal.hpp"
 #include "daemon/staff_entry.hpp"
 #include "daemon/vigil_daemon.hpp"
@@ -76,8 +77,12 @@ std::optional<core::Error> override_from(const v1::LimitOverride& o, const std::
   if (!priority) return core::Error::at(field + ".priority", priority_problem(o.priority()));
   if (!o.has_threshold() && !o.has_delay_s() && !o.has_enabled())
     return core::Error::at(field, "change at least one of threshold, delay_s, enabled");
+  if (!o.metric().empty() && !core::metric_from_name(o.metric()))
+    return core::Error::at(field + ".metric",
+                           "'" + o.metric() + "' is not a metric (e.g. nibp_sys, nibp_dia)");
   out.condition = o.condition();
   out.priority = *priority;
+  out.metric = o.metric();
   if (o.has_threshold()) out.threshold = o.threshold();
   if (o.has_delay_s()) out.delay = std::chrono::seconds{o.delay_s()};
   if (o.has_enabled()) out.enabled = o.enabled();

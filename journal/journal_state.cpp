@@ -93,6 +93,7 @@ v1::LimitOverride to_proto(const alerts::RuleOverride& o) {
   if (o.enabled) p.set_enabled(*o.enabled);
   p.set_reason(o.reason);
   p.set_set_by(o.by);
+  p.set_metric(o.metric);
   return p;
 }
 
@@ -105,6 +106,7 @@ alerts::RuleOverride from_proto_override(const v1::LimitOverride& p) {
   if (p.has_enabled()) o.enabled = p.enabled();
   o.reason = p.reason();
   o.by = p.set_by();
+  o.metric = p.metric();
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chart/time_plot.hpp"
 #include "core/metric.hpp"
 #include "core/time.hpp"
 #include "journal/journal_reader.hpp"
@@ -18,7 +19,7 @@ namespace vigil::record {
 // A streamed value older than this is no value for a table row, and a
 // silence longer than this is time without data.
 constexpr core::Duration kStale = std::chrono::seconds{30};
-constexpr core::Duration kGap = std::chrono::seconds{10};
+constexpr core::Duration kGap = chart::kStreamGap;
 
 struct Reading {
   core::Metric metric;

@@ -4,11 +4,12 @@
 #include <cmath>
 #include <optional>
 
+#include "chart/time_plot.hpp"
+#include "record/journal_span.hpp"
 #include "record/time_text.hpp"
 
 namespace vigil::record {
 using core::Metric;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -42,26 +43,24 @@ std::string hhmm(core::TimePoint t) {
 
 void draw_panel(const InfusionRecord& r, const Panel& p, Canvas& c, double x0, double y0, double width,
                 double height) {
-  const double w = width - kLeft, top = y0 + kTitle;
-  const double span = std::max(1.0, core::to_seconds(r.to - r.from));
-  auto px = [&](core::TimePoint t) { return x0 + kLeft + w * core::to_seconds(t - r.from) / span; };
-  double low = p.low, high = p.high;
+  chart::PlotBox box{x0 + kLeft, y0 + kTitle, width - kLeft, height, r.from, r.to, p.low, p.high};
   for (const auto& l : p.lines)
     if (const auto* s = series_of(r, l.metric))
       for (const auto& [t, v] : s->points) {
-        low = std::min(low, std::floor(v / 10) * 10);
-        high = std::max(high, std::ceil(v / 10) * 10);
+        box.low = std::min(box.low, std::floor(v / 10) * 10);
+        box.high = std::max(box.high, std::ceil(v / 10) * 10);
       }
-  auto py = [&](double v) { return top + height - height * (v - low) / (high - low); };
+  const double top = box.y;
+  auto px = [&](core::TimePoint t) { return box.x_at(t); };
+  auto py = [&](double v) { return box.y_at(v); };
 
   c.text(x0, y0 + 10, p.title, 9, kInk, Canvas::Anchor::start);
   if (r.started) {
-    const double a = px(r.started->time), b = px(r.stopped ? r.stopped->time : r.to);
-    c.rect(a, top, std::max(1.0, b - a), height, kInfusion, 0.35);
+    chart::shade(c, box, r.started->time, r.stopped ? r.stopped->time : r.to, kInfusion, 0.35);
     // A pause takes the shade away until the resume (or the stop).
     std::optional<core::TimePoint> paused;
     auto unshade = [&](core::TimePoint until) {
-      if (paused) c.rect(px(*paused), top, std::max(1.0, px(until) - px(*paused)), height, kPaused, 0.8);
+      if (paused) chart::shade(c, box, *paused, until, kPaused, 0.8);
       paused.reset();
     };
     for (const auto& ch : r.changes) {
@@ -70,6 +69,7 @@ void draw_panel(const InfusionRecord& r, const Panel& p, Canvas& c, double x0, d
     }
     unshade(r.stopped ? r.stopped->time : r.to);
   }
+  const double low = box.low, high = box.high;
   const double step = (high - low) > 100 ? 40 : (high - low) > 40 ? 20 : 5;
   for (double v = std::ceil(low / step) * step; v <= high; v += step) {
     c.line(x0 + kLeft, py(v), x0 + width, py(v), kGrid, 0.5, false);
@@ -92,18 +92,16 @@ void draw_panel(const InfusionRecord& r, const Panel& p, Canvas& c, double x0, d
   for (const auto& l : p.lines) {
     const auto* s = series_of(r, l.metric);
     if (!s) continue;
-    std::vector<std::pair<double, double>> points;
-    double last_x = -1e9;
-    for (const auto& [t, v] : s->points) {
-      const double x = px(t);
-      // One point per half unit of width is all a plot can show.
-      if (!l.cuff && x - last_x < 0.5) continue;
-      last_x = x;
-      points.emplace_back(x, py(v));
+    if (!l.cuff) {
+      chart::draw_series(c, box, s->points, l.color, 1.0, kGap);
+      continue;
     }
-    c.polyline(points, l.color, l.cuff ? 0.6 : 1.0);
-    if (l.cuff)
-      for (const auto& [x, y] : points) c.dot(x, y, 1.8, l.color);
+    // Each cuff point is a measurement, joined by a thin line to the next
+    // however far apart: between cuff readings there is no reading to miss.
+    std::vector<std::pair<double, double>> points;
+    for (const auto& [t, v] : s->points) points.emplace_back(px(t), py(v));
+    c.polyline(points, l.color, 0.6);
+    for (const auto& [x, y] : points) c.dot(x, y, 1.8, l.color);
   }
   // Legend, right-aligned in the title row.
   double lx = x0 + width;
@@ -131,21 +129,9 @@ double draw_plots(const InfusionRecord& r, Canvas& c, double x, double y, double
     draw_panel(r, p, c, x, top, width, panel_height);
     top += kTitle + panel_height + 6;
   }
-  // The time axis, under the last panel: ticks every 5, 15 or 30 min.
-  const double w = width - kLeft;
-  const double span = std::max(1.0, core::to_seconds(r.to - r.from));
-  const auto tick = span > 4 * 3600   ? std::chrono::minutes{60}
-                    : span > 2 * 3600 ? std::chrono::minutes{30}
-                    : span > 3600     ? std::chrono::minutes{15}
-                                      : std::chrono::minutes{5};
-  auto t = std::chrono::ceil<std::chrono::minutes>(r.from);
-  while (std::chrono::duration_cast<std::chrono::minutes>(t.time_since_epoch()).count() % tick.count())
-    t += 1min;
-  for (; t <= r.to; t += tick) {
-    const double px = x + kLeft + w * core::to_seconds(t - r.from) / span;
-    c.line(px, top - 6, px, top - 2, kInk, 0.8, false);
-    c.text(px, top + 8, hhmm(t), 7, kInk, Canvas::Anchor::middle);
-  }
+  // The time axis, under the last panel, in the ward's clock.
+  const chart::PlotBox axis_box{x + kLeft, y, width - kLeft, top - 2 - y, r.from, r.to};
+  chart::draw_time_axis(c, axis_box, {.origin = core::TimePoint{}, .label = hhmm, .ink = kInk}, top + 8);
   const std::string zone = local_clock(r.from).substr(9);
   c.text(x + width, top + 20,
          "time (" + zone +

@@ -1,6 +1,7 @@
 #include "record/record_builder.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "journal/journal_schema.hpp"
 #include "record/alarm_history.hpp"
@@ -12,6 +13,7 @@
 #include "record/infusion_course.hpp"
 #include "record/journal_span.hpp"
 #include "record/record_signing.hpp"
+#include "record/session_admissions.hpp"
 #include "record/signed_content.hpp"
 #include "record/vital_signs.hpp"
 #include "wire/dose.hpp"
@@ -25,14 +27,6 @@ namespace {
 
 std::string who(const v1::ContextEvent& c) {
   return c.actor() + (c.station().empty() ? "" : " at " + c.station());
-}
-
-std::optional<journal::SessionRecord> admission_around(journal::JournalReader& r,
-                                                       const journal::SessionRecord& s) {
-  std::optional<journal::SessionRecord> found;
-  for (const auto& p : r.sessions(s.bed))
-    if (p.kind == "patient" && p.started <= s.started && (!p.ended || *p.ended >= s.started)) found = p;
-  return found;
 }
 
 const v1::ContextEvent* first_context(const JournalSpan& j, const std::string& what,
@@ -124,7 +118,7 @@ core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t se
   rec.patient_id = s->patient_now;
   if (rec.patient_id != s->patient_id) rec.admitted_as = s->patient_id;
   rec.generated = now;
-  const auto& admission = opened.admission = admission_around(reader, *s);
+  const auto& admission = opened.admission = admission_around(reader.sessions(s->bed), *s);
   if (admission) rec.admission_id = admission->id;
   rec.from = admission ? admission->started : s->started;
   const bool open_end = !(admission && admission->ended) && !(!admission && s->ended);
@@ -311,10 +305,19 @@ core::Result<InfusionRecord> build_record(const std::string& journal, std::int64
 }
 
 std::vector<SessionSummary> list_sessions(journal::sqlite::Database& db, const std::string& bed) {
-  journal::JournalReader reader{db};
+  const auto sessions = journal::JournalReader{db}.sessions(bed);
+  std::map<std::string, std::vector<journal::SessionRecord>> admissions;
+  for (const auto& s : sessions)
+    if (s.kind == "patient") admissions[s.bed].push_back(s);
+  std::map<std::string, AdmissionSweep> sweeps;
+  for (auto& [b, a] : admissions) sweeps.emplace(b, std::move(a));
+  // Oldest first, so each bed's sweep is asked in start order.
   std::vector<SessionSummary> v;
-  for (const auto& s : reader.sessions(bed))
-    if (s.kind == "infusion") v.push_back({s, admission_around(reader, s)});
+  for (const auto& s : sessions) {
+    if (s.kind != "infusion") continue;
+    const auto sweep = sweeps.find(s.bed);
+    v.push_back({s, sweep == sweeps.end() ? std::nullopt : sweep->second.around(s.started)});
+  }
   return v;
 }
 

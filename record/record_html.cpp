@@ -1,7 +1,7 @@
 // The record as one self-contained HTML page (no script, no external file):
 // print-friendly, the plots inline as SVG.
-#include <cstdio>
-
+#include "chart/html_text.hpp"
+#include "chart/svg_canvas.hpp"
 #include "record/plot.hpp"
 #include "record/record_formats.hpp"
 #include "record/record_text.hpp"
@@ -11,70 +11,8 @@ namespace vigil::record {
 namespace {
 
 std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
+  return chart::html_escape(s);
 }
-
-std::string coord(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-std::string rgb(Color c) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(c.r * 255), static_cast<int>(c.g * 255),
-                static_cast<int>(c.b * 255));
-  return buf;
-}
-
-class SvgCanvas final : public Canvas {
- public:
-  std::string body;
-  void rect(double x, double y, double w, double h, Color fill, double opacity) override {
-    body += "<rect x=\"" + coord(x) + "\" y=\"" + coord(y) + "\" width=\"" + coord(w) + "\" height=\"" +
-            coord(h) + "\" fill=\"" + rgb(fill) + "\" fill-opacity=\"" + coord(opacity) + "\"/>\n";
-  }
-  void line(double x1, double y1, double x2, double y2, Color c, double width, bool dashed) override {
-    body += "<line x1=\"" + coord(x1) + "\" y1=\"" + coord(y1) + "\" x2=\"" + coord(x2) + "\" y2=\"" +
-            coord(y2) + "\" stroke=\"" + rgb(c) + "\" stroke-width=\"" + coord(width) + "\"" +
-            (dashed ? " stroke-dasharray=\"3 2\"" : "") + "/>\n";
-  }
-  void polyline(const std::vector<std::pair<double, double>>& points, Color c, double width) override {
-    if (points.empty()) return;
-    body +=
-        "<polyline fill=\"none\" stroke=\"" + rgb(c) + "\" stroke-width=\"" + coord(width) + "\" points=\"";
-    for (const auto& [x, y] : points) body += coord(x) + "," + coord(y) + " ";
-    body += "\"/>\n";
-  }
-  void dot(double x, double y, double radius, Color c) override {
-    body += "<circle cx=\"" + coord(x) + "\" cy=\"" + coord(y) + "\" r=\"" + coord(radius) + "\" fill=\"" +
-            rgb(c) + "\"/>\n";
-  }
-  void text(double x, double y, const std::string& s, double size, Color c, Anchor a) override {
-    const char* anchor = a == Anchor::start ? "start" : a == Anchor::middle ? "middle" : "end";
-    body += "<text x=\"" + coord(x) + "\" y=\"" + coord(y) + "\" font-size=\"" + coord(size) + "\" fill=\"" +
-            rgb(c) + "\" text-anchor=\"" + anchor + "\">" + esc(s) + "</text>\n";
-  }
-};
 
 std::string items_html(const Items& items) {
   std::string s = "<table class=\"items\">\n";
@@ -111,7 +49,7 @@ table { border-collapse: collapse; } .items th { text-align: left; padding: 0.15
 
 std::string record_html(const InfusionRecord& r) {
   const double width = 720, panel = 110;
-  SvgCanvas canvas;
+  chart::SvgCanvas canvas;
   const double height = draw_plots(r, canvas, 0, 0, width, panel);
   std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
                   esc(record_title(r)) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
@@ -128,8 +66,8 @@ std::string record_html(const InfusionRecord& r) {
   s += "<h2>Over the session</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" font-family=\"DejaVu Sans, "
        "sans-serif\" "
        "viewBox=\"-4 0 " +
-       coord(width + 8) + " " + coord(height) + "\" width=\"" + coord(width + 8) + "\" height=\"" +
-       coord(height) + "\">\n" + canvas.body + "</svg>\n";
+       chart::coord(width + 8) + " " + chart::coord(height) + "\" width=\"" + chart::coord(width + 8) +
+       "\" height=\"" + chart::coord(height) + "\">\n" + canvas.body + "</svg>\n";
   s += table_html(alarm_table(r));
   s += table_html(across_sessions_table(r));
   s += table_html(no_data_table(r));

@@ -81,7 +81,12 @@ class CairoCanvas final : public Canvas {
     cairo_arc(cr_, x, y, radius, 0, 6.2832);
     cairo_fill(cr_);
   }
-  void text(double x, double y, const std::string& s, double size, Color c, Anchor a) override {
+
+ private:
+  void draw_text(double x, double y, const std::string& s, double size, Color c, Anchor a,
+                 Weight w) override {
+    cairo_select_font_face(cr_, kFont, CAIRO_FONT_SLANT_NORMAL,
+                           w == Weight::bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr_, size);
     cairo_text_extents_t e;
     cairo_text_extents(cr_, s.c_str(), &e);
@@ -90,8 +95,6 @@ class CairoCanvas final : public Canvas {
     cairo_move_to(cr_, x - dx, y);
     cairo_show_text(cr_, s.c_str());
   }
-
- private:
   void stroke_color(Color c, double width) {
     cairo_set_source_rgb(cr_, c.r, c.g, c.b);
     cairo_set_line_width(cr_, width);

@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
   app.add_option("--server-key", curve.server_key_file, "vigild's public key file (.pub)");
 
   v1::CommandRequest req;
-  std::string bed, patient, profile, alarm_id, condition, priority, baseline, drug = "ketamine", regimen,
-                                                                              reason;
+  std::string bed, patient, profile, alarm_id, condition, priority, limit_metric, baseline, drug = "ketamine",
+                                                                                            regimen, reason;
   std::vector<std::string> overrides;
   double threshold = -1;
   int delay = -1;
@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
   limit->add_option("bed", bed)->required();
   limit->add_option("condition", condition, "e.g. desaturation, hypertension, tachycardia")->required();
   limit->add_option("priority", priority, "the level: low, medium or high")->required();
+  limit->add_option(
+      "--metric", limit_metric,
+      "only this metric's rule of the level, e.g. nibp_sys or nibp_dia (hypertension has both)");
   limit->add_option("--threshold", threshold, "new limit");
   limit->add_option("--delay", delay, "new condition delay in seconds");
   limit->add_flag("--enable", enable, "turn the level on");
@@ -212,6 +215,7 @@ int main(int argc, char** argv) {
     auto* o = l->mutable_limit();
     o->set_condition(condition);
     o->set_priority(must(tools::parse_priority(priority)));
+    o->set_metric(limit_metric);
     if (threshold >= 0) o->set_threshold(threshold);
     if (delay >= 0) o->set_delay_s(static_cast<std::uint32_t>(delay));
     if (enable || disable) o->set_enabled(enable);

@@ -2,6 +2,8 @@
 // logic with a fake clock: every test asserts the exact alarm transitions.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "alerts/bed_alarms.hpp"
 #include "alerts/limits_in_force.hpp"
 
@@ -301,6 +303,50 @@ TEST_CASE("a limit change is attributed with old and new values; a bad one names
       b.bed.set_limit({"desaturation", Priority::medium, -5.0, {}, {}, "", ""}, b.nurse, b.clock.now(), b.out)
           .error()
           .starts_with("limit.threshold:"));
+}
+
+TEST_CASE(
+    "a systolic-only hypertension limit of 170: 172/90 raises medium hypertension, the 110 diastolic "
+    "limit stays, and 170 for both rules of the level is refused") {
+  Bed b;
+  RuleOverride both{"hypertension", Priority::medium, 170.0, {}, {}, "", "Dr. Lee"};
+  // 170 would also go to the diastolic rule, above its own high level (120).
+  CHECK(b.bed.set_limit(both, b.nurse, b.clock.now(), b.out).error().starts_with("limit.threshold:"));
+  RuleOverride systolic = both;
+  systolic.metric = "nibp_sys";
+  auto r = b.bed.set_limit(systolic, b.nurse, b.clock.now(), b.out);
+  REQUIRE(r.ok());
+  CHECK(b.out.context[0].old_value == "hypertension medium: NIBP sys >= 180 mmHg");
+  CHECK(b.out.context[0].new_value == "NIBP sys >= 170 mmHg");
+  const auto in_force = parse_limits_text(b.out.context[1].new_value);
+  REQUIRE(in_force.ok());
+  std::map<std::pair<Metric, Priority>, double> hypertension;
+  for (const auto& rule : in_force.value())
+    if (rule.condition == "hypertension") hypertension[{rule.metric, rule.priority}] = rule.threshold;
+  CHECK(hypertension ==
+        std::map<std::pair<Metric, Priority>, double>{{{Metric::nibp_systolic, Priority::medium}, 170},
+                                                      {{Metric::nibp_diastolic, Priority::medium}, 110},
+                                                      {{Metric::nibp_systolic, Priority::high}, 200},
+                                                      {{Metric::nibp_diastolic, Priority::high}, 120}});
+  b.cuff(165, 105);
+  b.wait(60s);
+  CHECK(b.log() == Log{});
+  b.cuff(150, 112);  // the diastolic rule is unchanged
+  b.wait(60s);
+  b.cuff(130, 80);
+  b.wait(60s);
+  b.cuff(172, 90);
+  CHECK(b.log() ==
+        Log{"raised medium hypertension", "cleared medium hypertension", "raised medium hypertension"});
+  CHECK(b.out.alarms.back().limit == 170);
+
+  systolic.metric = "spo2";
+  const auto wrong = b.bed.set_limit(systolic, b.nurse, b.clock.now(), b.out);
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(
+      wrong.error() ==
+      "limit.metric: condition 'hypertension' medium has no rule on 'spo2' in profile ketamine-iv-adult (it "
+      "has nibp_sys, nibp_dia)");
 }
 
 namespace {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "tests/unit/daemon/in_process_daemon.hpp"
@@ -184,4 +185,36 @@ TEST_CASE("an amendment needs a signed record, a correction and its reason; a re
   v1::CommandRequest sign;
   sign.mutable_sign_record()->set_session(2);
   CHECK(d.run(sign).error_code() == "unavailable");
+}
+
+TEST_CASE(
+    "a systolic-only hypertension limit set by command is in force for that rule alone, and a metric that "
+    "is not one is refused at its field") {
+  Daemon d;
+  REQUIRE(d.run(admit("bed-1", "P-1")).ok());
+  v1::CommandRequest limit;
+  limit.mutable_set_limit()->set_bed("bed-1");
+  auto* o = limit.mutable_set_limit()->mutable_limit();
+  o->set_condition("hypertension");
+  o->set_priority(v1::MEDIUM);
+  o->set_threshold(170);
+  // Without a metric the number goes to the diastolic rule too, above its high level.
+  auto reply = d.run(limit);
+  CHECK(reply.error_field() == "set_limit.limit.threshold");
+  o->set_metric("nibp_sistolic");
+  reply = d.run(limit);
+  CHECK(reply.error_field() == "set_limit.limit.metric");
+  CHECK(reply.error() == "set_limit.limit.metric: 'nibp_sistolic' is not a metric (e.g. nibp_sys, nibp_dia)");
+  o->set_metric("nibp_sys");
+  reply = d.run(limit);
+  REQUIRE(reply.ok());
+
+  v1::CommandRequest status;
+  status.mutable_status()->set_bed("bed-1");
+  reply = d.run(status);
+  REQUIRE(reply.beds_size() == 1);
+  std::map<std::string, double> medium;
+  for (const auto& l : reply.beds(0).limits())
+    if (l.condition() == "hypertension" && l.priority() == v1::MEDIUM) medium[l.metric()] = l.threshold();
+  CHECK(medium == std::map<std::string, double>{{"nibp_sys", 170}, {"nibp_dia", 110}});
 }

@@ -19,6 +19,8 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
       {"desaturation", alerts::Priority::medium, 88.0, 20s, std::nullopt, "", "A. Diaz"});
   s.context.profile_changes.push_back({"bp_surge", alerts::Priority::medium, std::nullopt, std::nullopt,
                                        false, "not for this patient", "A. Diaz"});
+  s.context.profile_changes.push_back({"hypertension", alerts::Priority::medium, 170.0, std::nullopt,
+                                       std::nullopt, "", "A. Diaz", "nibp_sys"});
   s.context.infusion = alerts::Infusion{t, "ketamine", "0.5 mg/kg over 40 min"};
   s.context.baseline = {{Metric::nibp_systolic, 128}, {Metric::pulse_rate, 74}, {Metric::spo2, 97}};
   s.context.baseline_source = "measured";
@@ -52,7 +54,9 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   CHECK(back.context.patient_id == s.context.patient_id);
   CHECK(back.context.profile == s.context.profile);
   CHECK(back.context.profile_from_admission);
-  REQUIRE(back.context.profile_changes.size() == 2);
+  REQUIRE(back.context.profile_changes.size() == 3);
+  CHECK(back.context.profile_changes[0].metric.empty());
+  CHECK(back.context.profile_changes[2].metric == "nibp_sys");
   CHECK(back.context.profile_changes[0].threshold == 88.0);
   CHECK(back.context.profile_changes[0].delay == core::Duration{20s});
   CHECK(!back.context.profile_changes[0].enabled);

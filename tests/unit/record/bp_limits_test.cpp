@@ -162,6 +162,31 @@ TEST_CASE("a surge limit lowered at 08:15 is the one in force at the 08:30 peak,
   CHECK_FALSE(unchanged.limit(Metric::nibp_systolic, "bp_surge", "MEDIUM").exceeded);
 }
 
+TEST_CASE(
+    "a systolic-only hypertension limit of 170 set at 08:15: the 172/100 peak is past it, the diastolic "
+    "limit in force is still 110") {
+  auto profile = alerts::ketamine_iv_adult_profile();
+  alerts::RuleOverride systolic{"hypertension", alerts::Priority::medium, 170.0, {}, {}, "", "Dr. Lee"};
+  systolic.metric = "nibp_sys";
+  const auto changed = alerts::apply_override(profile, systolic);
+  REQUIRE(changed.ok());
+  const Session s{{172, 100}, shipped_limits(), [&](test::Writer& w) {
+                    w.context("limit_changed", at(15), "Dr. Lee",
+                              "limit changed on bed-1 by Dr. Lee at station-1: " + changed.value());
+                    w.context("limits_in_force", at(15), "Dr. Lee", "limits in force",
+                              alerts::limits_text(profile.rules));
+                  }};
+  const auto& sys = s.limit(Metric::nibp_systolic, "hypertension", "MEDIUM");
+  CHECK(sys.limit == 170);
+  CHECK(sys.exceeded);
+  CHECK(sys.in_force_since == at(15));
+  const auto& dia = s.limit(Metric::nibp_diastolic, "hypertension", "MEDIUM");
+  CHECK(dia.limit == 110);
+  CHECK_FALSE(dia.exceeded);
+  CHECK(s.rec.bp_limits->inside() == false);
+  CHECK(s.answer().find("past hypertension MEDIUM (170 mmHg)") != std::string::npos);
+}
+
 TEST_CASE("limits journalled only after the peak are not guessed: the record says they are not knowable") {
   // A journal from before vigild journalled its limits: the JSON leaves the field out.
   const Session old{{175, 95}, ""};

@@ -11,6 +11,7 @@
 
 #include "record/record_view.hpp"
 #include "tests/unit/record/morning_journal.hpp"
+#include "tests/unit/record/ward_sessions.hpp"
 
 using namespace vigil;
 using test::at;
@@ -75,4 +76,34 @@ TEST_CASE("the record and the session list of a patient back for 50 visits, time
             bytes, " bytes");
   }
   MESSAGE("the patient's ", listed, " sessions listed: ", list_ms, " ms");
+}
+
+// The session list of a ward's journal after a year: `vigil-ctl sessions`
+// and the station's list over every bed. A measurement, skipped in CI; run
+//   build/tests/test_record -tc='*ward*year*' --no-skip
+TEST_CASE("the session list of 8 beds after a year of visits, timed" * doctest::skip()) {
+  constexpr int kBeds = 8, kVisits = 365;
+  test::TempDir dir;
+  const auto path = dir.file("journal.db");
+  {
+    journal::JournalOptions o;
+    o.path = path;
+    journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
+    REQUIRE(j.open("d", test::T0));
+    test::WardSessions{j}.visits(kBeds, kVisits);
+    j.close(test::T0 + std::chrono::hours{3 * kVisits + 1});
+  }
+  journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
+  for (const std::string bed : {"", "bed-3"}) {
+    std::size_t listed = 0;
+    const auto start = std::chrono::steady_clock::now();
+    v1::SessionListQuery q;
+    q.set_bed(bed);
+    auto list = record::session_list(db, q);
+    REQUIRE(list.ok());
+    listed = static_cast<std::size_t>(list->sessions_size());
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    MESSAGE((bed.empty() ? std::string{"every bed"} : bed), ": ", listed, " sessions listed in ", ms, " ms");
+  }
 }
