@@ -252,10 +252,14 @@ bool Journal::log_bed(const std::string& bed, const std::vector<v1::BusMessage>&
   record_.clear();
   encode_intent(bed, to_micros(now), messages, state, record_);
   if (!intents_->append(record_)) {
-    spdlog::error("journal {}: {}; committing to SQLite before publishing instead", options_.path,
-                  intents_->problem());
+    // Once per problem, not once per transition while a disk stays full.
+    if (!std::exchange(intents_failing_, true))
+      spdlog::error("journal {}: {}; committing to SQLite before publishing instead, until it works again",
+                    options_.path, intents_->problem());
     return false;
   }
+  if (std::exchange(intents_failing_, false))
+    spdlog::info("journal {}: the intent log {} is writing again", options_.path, intents_->path());
   if (writer_) writer_->committed();
   logged_ = true;
   return true;

@@ -119,7 +119,8 @@ class Journal {
   // emptied until a replay has put them in.
   std::size_t unreplayed_ = 0;
   bool logged_ = false;  // log_bed() wrote the record write_bed() now commits
-  std::string record_;   // the intent record being written, reused
+  bool intents_failing_ = false;
+  std::string record_;  // the intent record being written, reused
   std::optional<RunRecord> previous_run_;
   std::int64_t run_id_ = 0;
   bool core_ok_ = true;
