@@ -214,10 +214,15 @@ void BedMonitor::publish(core::TimePoint now) {
     wire::set_time(p->mutable_time(), now);
     bus_.stamp(m, id_);
   }
-  // On disk before anyone hears of it. A failed write is the journal's
-  // alarm to raise; the transitions still go out.
-  journal_.write_bed(id_, messages, journal::to_journal(id_, alarms_.state(), drill_), now);
+  // In the kernel's hands before anyone hears of it: one write() to the
+  // intent log, and the SQLite transaction once it is out; without the log,
+  // the transaction first. A failed write is the journal's alarm to raise;
+  // the transitions still go out.
+  const auto state = journal::to_journal(id_, alarms_.state(), drill_);
+  const bool logged = journal_.log_bed(id_, messages, state, now);
+  if (!logged) journal_.write_bed(id_, messages, state, now);
   for (const auto& m : messages) bus_.send(m, id_);
+  if (logged) journal_.write_bed(id_, messages, state, now);
   for (const auto& e : out_.alarms) {
     const auto level = e.transition == alerts::Transition::raised && e.priority == alerts::Priority::high
                            ? spdlog::level::err

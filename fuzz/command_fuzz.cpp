@@ -24,7 +24,7 @@ struct Fixture {
   std::filesystem::path journal =
       std::filesystem::temp_directory_path() / ("vigil-command-fuzz-" + std::to_string(getpid()) + ".db");
   void remove_journal() const {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", "-intent"}) {
       std::error_code ignored;
       std::filesystem::remove(journal.string() + suffix, ignored);
     }

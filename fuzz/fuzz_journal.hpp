@@ -46,7 +46,7 @@ class FuzzJournal {
 
  private:
   void remove_files() const {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", "-intent"}) {
       std::error_code ignored;
       std::filesystem::remove(path_.string() + suffix, ignored);
     }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "journal/bus_messages.hpp"
 #include "journal/journal_schema.hpp"
@@ -17,6 +18,14 @@
 namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
+
+// The intent log is emptied at the first commit beyond this size, when
+// SQLite holds every record in it: a few dozen records to look up at the
+// next start.
+constexpr std::size_t kIntentLogRotateBytes = 64 * 1024;
+// While SQLite fails, records pile up in the log to this bound (thousands
+// of transitions).
+constexpr std::size_t kIntentLogMaxBytes = 16 * 1024 * 1024;
 
 std::string who(const v1::ContextEvent& c) {
   return c.actor() + (c.station().empty() ? "" : " at " + c.station());
@@ -119,6 +128,9 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     run.bind(1, daemon_id).bind(2, to_micros(now)).run();
     run_id_ = db->last_insert_rowid();
     db_ = std::move(db);
+    // Before anything is restored from the journal or published: what was
+    // published and not yet committed when vigild last stopped.
+    replay_intents();
     writer_ = std::make_unique<JournalWriter>(
         JournalWriterOptions{
             .path = options_.path, .flush_interval = options_.flush_interval, .max_pages = max_pages},
@@ -129,6 +141,7 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     writer_problem_.clear();
     return true;
   } catch (const std::exception& e) {
+    intents_.reset();
     st_.reset();
     reader_.reset();
     db_.reset();
@@ -143,94 +156,192 @@ void Journal::close(core::TimePoint now) {
     auto s = db_->prepare("UPDATE runs SET stopped_us = ?2 WHERE id = ?1");
     s.bind(1, run_id_).bind(2, to_micros(now)).run();
     db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    // SQLite holds it all, on disk (a checkpoint syncs the file).
+    if (intents_ && unreplayed_ == 0 && !intents_->truncate())
+      spdlog::warn("journal {}: closing: {}", options_.path, intents_->problem());
   } catch (const sqlite::Error& e) {
     spdlog::warn("journal {}: closing: {}", options_.path, e.what());
   }
+  intents_.reset();
   st_.reset();
   reader_.reset();
   db_.reset();
 }
 
+void Journal::insert_message(const std::string& bed, const v1::BusMessage& m) {
+  m.SerializeToString(&buffer_);
+  if (m.has_alarm()) {
+    const auto& a = m.alarm();
+    st_->alarm.bind(1, bed)
+        .bind(2, static_cast<std::int64_t>(a.seq()))
+        .bind(3, to_micros(from_proto(a.time())))
+        .bind(4, a.alarm_id())
+        .bind(5, a.condition())
+        .bind(6, v1::AlarmTransition_Name(a.transition()))
+        .bind(7, v1::Priority_Name(a.priority()))
+        .bind(8, v1::AlarmKind_Name(a.kind()))
+        .bind(9, std::int64_t{a.active()})
+        .bind(10, std::int64_t{a.latched()})
+        .bind(11, std::int64_t{a.acknowledged()})
+        .bind(12, a.actor())
+        .bind(13, a.value())
+        .bind(14, a.limit())
+        .bind(15, a.message())
+        .bind_blob(16, buffer_);
+    st_->alarm.run();
+  } else if (m.has_context()) {
+    const auto& c = m.context();
+    const auto time = to_micros(from_proto(c.time()));
+    st_->context.bind(1, bed)
+        .bind(2, static_cast<std::int64_t>(c.seq()))
+        .bind(3, time)
+        .bind(4, c.what())
+        .bind(5, c.patient_id())
+        .bind(6, c.actor())
+        .bind(7, c.station())
+        .bind(8, c.message())
+        .bind(9, c.old_value())
+        .bind(10, c.new_value())
+        .bind_blob(11, buffer_);
+    st_->context.run();
+    const bool starts = c.what() == "admitted" || c.what() == "infusion_started";
+    const bool ends = c.what() == "discharged" || c.what() == "infusion_stopped";
+    const char* kind = c.what() == "admitted" || c.what() == "discharged" ? "patient" : "infusion";
+    if (starts || ends) {
+      // A new admission of the same bed (the same patient, admitted again) ends the one before.
+      st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
+      st_->session_end.run();
+    }
+    // A new id for the patient (ADT^A40): the sessions keep the id they
+    // were opened under, and readers follow this row to the new one.
+    if (c.what() == "patient_updated" && !c.old_value().empty() && !c.new_value().empty() &&
+        c.old_value() != c.new_value()) {
+      st_->merge.bind(1, time)
+          .bind(2, bed)
+          .bind(3, c.old_value())
+          .bind(4, c.new_value())
+          .bind(5, c.actor())
+          .bind(6, c.station());
+      st_->merge.run();
+    }
+    if (starts) {
+      st_->session_start.bind(1, bed)
+          .bind(2, kind)
+          .bind(3, c.patient_id())
+          .bind(4, time)
+          .bind(5, who(c))
+          .bind(6, c.message());
+      st_->session_start.run();
+    }
+  }
+}
+
+void Journal::insert_state(const std::string& bed, const v1::journal::BedState& state, std::int64_t time_us) {
+  state.SerializeToString(&buffer_);
+  st_->state.bind(1, bed).bind(2, time_us).bind_blob(3, buffer_);
+  st_->state.run();
+}
+
+bool Journal::log_bed(const std::string& bed, const std::vector<v1::BusMessage>& messages,
+                      const v1::journal::BedState& state, core::TimePoint now) {
+  logged_ = false;
+  // While SQLite fails, the log keeps what it could not take, up to a bound;
+  // beyond it a transition goes the way of the journal's failure (published,
+  // not recorded), never the log without limit.
+  if (!intents_ || intents_->size() >= kIntentLogMaxBytes) return false;
+  record_.clear();
+  encode_intent(bed, to_micros(now), messages, state, record_);
+  if (!intents_->append(record_)) {
+    // Once per problem, not once per transition while a disk stays full.
+    if (!std::exchange(intents_failing_, true))
+      spdlog::error("journal {}: {}; committing to SQLite before publishing instead, until it works again",
+                    options_.path, intents_->problem());
+    return false;
+  }
+  if (std::exchange(intents_failing_, false))
+    spdlog::info("journal {}: the intent log {} is writing again", options_.path, intents_->path());
+  if (writer_) writer_->committed();
+  logged_ = true;
+  return true;
+}
+
 bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage>& messages,
                         const v1::journal::BedState& state, core::TimePoint now) {
+  const bool logged = std::exchange(logged_, false);
   if (!db_) return false;
   try {
     sqlite::Transaction t{*db_};
-    for (const auto& m : messages) {
-      m.SerializeToString(&buffer_);
-      if (m.has_alarm()) {
-        const auto& a = m.alarm();
-        st_->alarm.bind(1, bed)
-            .bind(2, static_cast<std::int64_t>(a.seq()))
-            .bind(3, to_micros(from_proto(a.time())))
-            .bind(4, a.alarm_id())
-            .bind(5, a.condition())
-            .bind(6, v1::AlarmTransition_Name(a.transition()))
-            .bind(7, v1::Priority_Name(a.priority()))
-            .bind(8, v1::AlarmKind_Name(a.kind()))
-            .bind(9, std::int64_t{a.active()})
-            .bind(10, std::int64_t{a.latched()})
-            .bind(11, std::int64_t{a.acknowledged()})
-            .bind(12, a.actor())
-            .bind(13, a.value())
-            .bind(14, a.limit())
-            .bind(15, a.message())
-            .bind_blob(16, buffer_);
-        st_->alarm.run();
-      } else if (m.has_context()) {
-        const auto& c = m.context();
-        const auto time = to_micros(from_proto(c.time()));
-        st_->context.bind(1, bed)
-            .bind(2, static_cast<std::int64_t>(c.seq()))
-            .bind(3, time)
-            .bind(4, c.what())
-            .bind(5, c.patient_id())
-            .bind(6, c.actor())
-            .bind(7, c.station())
-            .bind(8, c.message())
-            .bind(9, c.old_value())
-            .bind(10, c.new_value())
-            .bind_blob(11, buffer_);
-        st_->context.run();
-        const bool starts = c.what() == "admitted" || c.what() == "infusion_started";
-        const bool ends = c.what() == "discharged" || c.what() == "infusion_stopped";
-        const char* kind = c.what() == "admitted" || c.what() == "discharged" ? "patient" : "infusion";
-        if (starts || ends) {
-          // A new admission of the same bed (the same patient, admitted again) ends the one before.
-          st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
-          st_->session_end.run();
-        }
-        // A new id for the patient (ADT^A40): the sessions keep the id they
-        // were opened under, and readers follow this row to the new one.
-        if (c.what() == "patient_updated" && !c.old_value().empty() && !c.new_value().empty() &&
-            c.old_value() != c.new_value()) {
-          st_->merge.bind(1, time)
-              .bind(2, bed)
-              .bind(3, c.old_value())
-              .bind(4, c.new_value())
-              .bind(5, c.actor())
-              .bind(6, c.station());
-          st_->merge.run();
-        }
-        if (starts) {
-          st_->session_start.bind(1, bed)
-              .bind(2, kind)
-              .bind(3, c.patient_id())
-              .bind(4, time)
-              .bind(5, who(c))
-              .bind(6, c.message());
-          st_->session_start.run();
-        }
-      }
-    }
-    state.SerializeToString(&buffer_);
-    st_->state.bind(1, bed).bind(2, to_micros(now)).bind_blob(3, buffer_);
-    st_->state.run();
+    for (const auto& m : messages) insert_message(bed, m);
+    insert_state(bed, state, to_micros(now));
     t.commit();
-    committed();
-    return true;
   } catch (const sqlite::Error& e) {
+    // Kept in the intent log until SQLite takes it (bound_intents()).
+    if (logged) ++unreplayed_;
     return fail("writing " + bed + "'s alarms and state", e);
+  }
+  committed();
+  bound_intents();
+  return true;
+}
+
+void Journal::bound_intents() {
+  if (!intents_) return;
+  try {
+    // SQLite works again after failing: what it missed meanwhile goes in first.
+    if (unreplayed_ > 0) replay_intents();
+    if (intents_->size() >= kIntentLogRotateBytes && !intents_->truncate())
+      spdlog::error("journal {}: {}", options_.path, intents_->problem());
+  } catch (const std::exception& e) {
+    fail("writing what the intent log holds to SQLite", e);
+  }
+}
+
+void Journal::replay_intents() {
+  const auto path = IntentLog::path_for(options_.path);
+  const auto contents = read_intent_log(read_intent_file(path));
+  if (!contents.problem.empty())
+    spdlog::warn(
+        "journal {}: intent log {}: {}; what follows it is dropped (a write cut short by a crash or "
+        "a power cut, never published)",
+        options_.path, path, contents.problem);
+  auto has = db_->prepare(
+      "SELECT 1 FROM alarm_transitions WHERE bed = ?1 AND seq = ?2 "
+      "UNION ALL SELECT 1 FROM context_events WHERE bed = ?1 AND seq = ?2");
+  auto state_time = db_->prepare("SELECT updated_us FROM bed_state WHERE bed = ?1");
+  std::size_t replayed = 0;
+  if (!contents.records.empty()) {
+    sqlite::Transaction t{*db_};
+    for (const auto& r : contents.records) {
+      // A record is committed whole or not at all: its first message says which.
+      if (!r.messages().empty()) {
+        const auto& m = r.messages(0);
+        const auto seq = m.has_alarm() ? m.alarm().seq() : m.context().seq();
+        has.bind(1, r.bed()).bind(2, static_cast<std::int64_t>(seq));
+        const bool there = has.step();
+        has.reset();
+        if (there) continue;
+      }
+      for (const auto& m : r.messages()) insert_message(r.bed(), m);
+      // A state SQLite took later (a bed's state rewritten when the journal
+      // came back) is newer than the record's and stays.
+      state_time.bind(1, r.bed());
+      const bool newer = !state_time.step() || state_time.integer(0) <= r.time_us();
+      state_time.reset();
+      if (newer) insert_state(r.bed(), r.state(), r.time_us());
+      ++replayed;
+    }
+    t.commit();
+  }
+  if (replayed > 0)
+    spdlog::warn(
+        "journal {}: {} alarm transition(s) or context change(s) published but not yet in SQLite were "
+        "taken from the intent log",
+        options_.path, replayed);
+  unreplayed_ = 0;
+  if (intents_) {
+    if (!intents_->truncate()) spdlog::error("journal {}: {}", options_.path, intents_->problem());
+  } else {
+    intents_ = std::make_unique<IntentLog>(path, 0);
   }
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// vigild's journal: SQLite in WAL mode. On the core thread, alarm
-// transitions, context changes (with the bed's state after them) and
-// commands are committed before they are published or answered: written to
-// the log, so a crash of vigild cannot lose them, and fsync'd by the writer
-// thread within a flush interval, so a power cut loses at most about the
-// last second. Readings and link events go to the writer thread's queue and
-// are written in batches, at most about a second behind.
+// vigild's journal: SQLite in WAL mode. On the core thread, an alarm
+// transition or context change (with the bed's state after it) is appended
+// to the intent log before it is published and committed to SQLite after;
+// commands are committed before they are answered. Both logs are written
+// with write() only, so a crash of vigild cannot lose them, and fsync'd by
+// the writer thread within a flush interval, so a power cut loses at most
+// about the last second. Readings and link events go to the writer thread's
+// queue and are written in batches, at most about a second behind.
 //
 // The journal can fail (no such folder, read-only, disk full, corrupt file)
 // without stopping anything else: every write says whether it succeeded,
@@ -18,6 +19,7 @@
 
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "journal/intent_log.hpp"
 #include "journal/journal_reader.hpp"
 #include "journal/journal_writer.hpp"
 #include "journal/signed_records.hpp"
@@ -54,6 +56,12 @@ class Journal {
   // The run before this one, as found at open.
   const std::optional<RunRecord>& previous_run() const { return previous_run_; }
 
+  // An alarm transition or context change is made durable in two steps
+  // around its publication: log_bed() before (one write() to the intent log;
+  // false when the log cannot take it, and then write_bed() goes first, as
+  // the only step), write_bed() after, with the same arguments.
+  bool log_bed(const std::string& bed, const std::vector<vigil::v1::BusMessage>& messages,
+               const vigil::v1::journal::BedState& state, core::TimePoint now);
   // Committed before they return (safe from a crash of vigild; from a power
   // cut once the writer's next fsync is done). False when the write failed.
   bool write_bed(const std::string& bed, const std::vector<vigil::v1::BusMessage>& messages,
@@ -93,6 +101,12 @@ class Journal {
   struct Statements;
   bool fail(const std::string& what, const std::exception& e);
   void committed();
+  void insert_message(const std::string& bed, const vigil::v1::BusMessage& m);
+  void insert_state(const std::string& bed, const vigil::v1::journal::BedState& state, std::int64_t time_us);
+  // Puts into SQLite what the intent log holds and SQLite lacks, then empties it.
+  void replay_intents();
+  // After a commit: the intent log is emptied once it is large and SQLite has all of it.
+  void bound_intents();
 
   JournalOptions options_;
   JournalWriter::Report on_writer_;
@@ -100,6 +114,13 @@ class Journal {
   std::unique_ptr<Statements> st_;
   std::unique_ptr<JournalReader> reader_;
   std::unique_ptr<JournalWriter> writer_;
+  std::unique_ptr<IntentLog> intents_;
+  // Records in the intent log whose commit to SQLite failed: the log is not
+  // emptied until a replay has put them in.
+  std::size_t unreplayed_ = 0;
+  bool logged_ = false;  // log_bed() wrote the record write_bed() now commits
+  bool intents_failing_ = false;
+  std::string record_;  // the intent record being written, reused
   std::optional<RunRecord> previous_run_;
   std::int64_t run_id_ = 0;
   bool core_ok_ = true;

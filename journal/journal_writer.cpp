@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "journal/bus_messages.hpp"
+#include "journal/intent_log.hpp"
 #include "journal/journal_schema.hpp"
 
 namespace vigil::journal {
@@ -213,18 +214,21 @@ bool JournalWriter::take(std::vector<Item>& batch, std::optional<std::int64_t>& 
 
 std::string JournalWriter::sync_log() {
   // Every commit to the journal, this thread's and the core's, is a write to
-  // the log without an fsync; one fsync of the log makes them all durable.
-  const std::string log = options_.path + "-wal";
-  const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    // No log: a clean close checkpointed it into the file, and synced that.
-    if (errno == ENOENT) return "";
-    return "opening " + log + " to sync it: " + std::strerror(errno);
+  // SQLite's log without an fsync, and every record of the intent log a
+  // write() of the core's; one fsync of each makes them all durable.
+  for (const auto& log : {options_.path + "-wal", IntentLog::path_for(options_.path)}) {
+    const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      // No log: a clean close checkpointed SQLite's into the file, and synced
+      // that; or the intent log was never needed.
+      if (errno == ENOENT) continue;
+      return "opening " + log + " to sync it: " + std::strerror(errno);
+    }
+    const int rc = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    if (rc != 0) return "syncing " + log + ": " + std::strerror(error);
   }
-  const int rc = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  if (rc != 0) return "syncing " + log + ": " + std::strerror(error);
   return "";
 }
 

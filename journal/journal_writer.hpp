@@ -6,9 +6,10 @@
 // at a time, so a large prune never holds a batch back for long.
 //
 // It is also what makes the core's writes survive a power cut: those commit
-// without an fsync (a write to the write-ahead log, which a crash of vigild
-// cannot take back), and once per flush interval, when anything was
-// committed since, the writer fsyncs the log, off the alarm path.
+// without an fsync (a write to the write-ahead log, or a record of the
+// intent log, which a crash of vigild cannot take back), and once per flush
+// interval, when anything was written since, the writer fsyncs both logs,
+// off the alarm path.
 //
 // It owns its own SQLite connection; nothing but the queue is shared with
 // the core. The core does not take the queue's lock for every reading: it

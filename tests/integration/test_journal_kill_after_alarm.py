@@ -1,14 +1,16 @@
 """vigild killed with SIGKILL the moment a subscriber has an alarm (issue 17):
 whatever a subscriber has seen is in the journal. The journal's durable
-writes no longer wait for an fsync (docs/journal.md), so this holds only
-because each alarm transition is committed (written to the write-ahead log)
-before it is published. Six times over one journal, the test plays a Masimo
-oximeter on a pty, sends SpO2 80 (no condition delay), kills vigild as soon
-as the RAISED arrives (well under a millisecond later, from this process),
-and checks: every alarm transition seen on the bus, with its alarm id and
-sequence number, is in the killed daemon's journal; the file passes
-PRAGMA integrity_check; and the restarted vigild re-publishes the alarm as
-RESTORED with the same id."""
+writes wait for no fsync and no SQLite transaction (docs/journal.md), so this
+holds only because each alarm transition is appended to the intent log (one
+write()) before it is published, and a restart puts into SQLite whatever the
+log holds and SQLite lacks. Six times over one journal, the test plays a
+Masimo oximeter on a pty, sends SpO2 80 (no condition delay), kills vigild
+as soon as the RAISED arrives (well under a millisecond later, from this
+process), and checks once vigild is back (its first heartbeat comes after
+the replay): every alarm transition seen on the bus, with its alarm id and
+sequence number, is in the journal; the file passes PRAGMA integrity_check;
+and the restarted vigild re-publishes the alarm as RESTORED with the same
+id."""
 import errno
 import os
 import signal
@@ -48,14 +50,17 @@ def masimo(spo2):
             "ALARM=0000 EXC=000800\r\n").encode()
 
 
-def next_raised(bus, timeout, what):
+def next_raised(bus, timeout, what, resend):
     """Receives until a RAISED arrives and returns it at once, with its arrival
-    time (Bus.wait_for would go on pumping for up to 200 ms)."""
+    time (Bus.wait_for would go on pumping for up to 200 ms). The line that
+    raises it is sent again every 200 ms until then: on a loaded machine the
+    pty's buffer, filled while no vigild read it, may refuse it."""
     deadline = time.monotonic() + timeout
     while True:
         left = deadline - time.monotonic()
         check(left > 0, f"timed out after {timeout} s waiting for {what}")
-        if not bus.sock.poll(int(left * 1000) + 1):
+        if not bus.sock.poll(int(min(left, 0.2) * 1000) + 1):
+            resend()
             continue
         topic, body = bus.sock.recv_multipart()
         arrived = time.monotonic()
@@ -93,11 +98,19 @@ def main():
 
     bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("alarm/bed-1/", "hb/bed-1/", "obs/bed-1/"))
     previous = None  # the RAISED of the round before, restored by this run
+    seen = set()  # the alarm transitions the killed run published
     kill_delays = []
+
+    def all_journalled(n):
+        missing = seen - journalled()
+        check(not missing, f"run {n}: seen on the bus, not in the journal after SIGKILL and restart: "
+                           f"{sorted(missing)}")
+
     for n in range(ROUNDS):
         since = len(bus.messages)
         daemon = start([VIGILD, "--config", conf], logs[n])
         bus.wait_for(heartbeat, 10, f"run {n + 1}: a first heartbeat", since=since)
+        all_journalled(n)
         if previous:
             bus.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == previous
                          and m.alarm.transition == bus_pb2.RESTORED, 10,
@@ -115,7 +128,7 @@ def main():
                 break
             check(time.monotonic() < deadline, f"run {n + 1}: no reading (or no clearing) within 15 s")
         send(80)
-        raised, arrived = next_raised(bus, 10, f"run {n + 1}: the RAISED")
+        raised, arrived = next_raised(bus, 10, f"run {n + 1}: the RAISED", lambda: send(80))
         os.kill(daemon.pid, signal.SIGKILL)
         kill_delays.append(time.monotonic() - arrived)
         daemon.wait(timeout=10)
@@ -125,8 +138,6 @@ def main():
                 # RESTORED re-publishes what the journal already holds; it is not a transition of its own.
                 and m.alarm.transition != bus_pb2.RESTORED}
         check(any(t == "RAISED" and a == raised.alarm.alarm_id for a, t, _ in seen), "the RAISED is among those seen")
-        missing = seen - journalled()
-        check(not missing, f"run {n + 1}: seen on the bus, not in the journal after SIGKILL: {sorted(missing)}")
         previous = raised.alarm.alarm_id
 
     # The last run's alarm comes back too, then a clean stop.
@@ -134,10 +145,15 @@ def main():
     daemon = start([VIGILD, "--config", conf], logs[ROUNDS])
     bus.wait_for(lambda t, m: m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == previous
                  and m.alarm.transition == bus_pb2.RESTORED, 10, "the last alarm RESTORED", since=since)
+    all_journalled(ROUNDS)
     check(stop(daemon) == 0, "vigild did not stop cleanly")
     os.close(master)
     os.close(slave)
-    print(f"{ROUNDS} kills, {max(kill_delays) * 1e3:.2f} ms at most after the RAISED reached the subscriber")
+    # How often a kill came between publishing and committing (the intent log
+    # then held what SQLite did not): timing decides, so it is reported, not asserted.
+    replays = sum("taken from the intent log" in open(log).read() for log in logs)
+    print(f"{ROUNDS} kills, {max(kill_delays) * 1e3:.2f} ms at most after the RAISED reached the subscriber; "
+          f"{replays} restart(s) took transitions from the intent log")
 
 
 main.logs = logs

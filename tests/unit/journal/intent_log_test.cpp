@@ -1,0 +1,285 @@
+// The intent log on a real file: a record read back as written, a record cut
+// short or damaged at the end (what a crash or a power cut leaves), and the
+// journal putting into SQLite what the log holds and SQLite lacks, once,
+// before anything is restored, with the log kept small.
+#include "journal/intent_log.hpp"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "journal/bus_messages.hpp"
+#include "journal/journal.hpp"
+#include "tests/unit/temp_dir.hpp"
+
+using namespace vigil;
+using namespace vigil::journal;
+using namespace std::chrono_literals;
+namespace v1 = vigil::v1;
+
+namespace {
+
+const core::TimePoint T0 = core::TimePoint{std::chrono::hours{24 * 365 * 56}};
+
+v1::BusMessage raised(const std::string& bed, std::uint64_t seq, core::TimePoint time) {
+  v1::BusMessage m;
+  auto* a = m.mutable_alarm();
+  a->set_bed(bed);
+  a->set_alarm_id(bed + ":desaturation:" + std::to_string(seq));
+  a->set_condition("desaturation");
+  a->set_transition(v1::RAISED);
+  a->set_priority(v1::HIGH);
+  a->set_kind(v1::PHYSIOLOGICAL);
+  a->set_active(true);
+  a->set_message("Severe desaturation: SpO₂ 80 % (limit < 85 %)");
+  a->set_seq(seq);
+  set_time(a->mutable_time(), time);
+  return m;
+}
+
+v1::BusMessage admitted(const std::string& bed, std::uint64_t seq, core::TimePoint time) {
+  v1::BusMessage m;
+  auto* c = m.mutable_context();
+  c->set_bed(bed);
+  c->set_what("admitted");
+  c->set_patient_id("PAT-1");
+  c->set_actor("nurse Ana");
+  c->set_seq(seq);
+  set_time(c->mutable_time(), time);
+  return m;
+}
+
+v1::journal::BedState state(const std::string& bed, const std::string& patient) {
+  v1::journal::BedState s;
+  s.set_bed(bed);
+  s.set_patient_id(patient);
+  return s;
+}
+
+std::string payload(const std::string& bed, std::uint64_t seq, const std::string& patient) {
+  std::string out;
+  encode_intent(bed, to_micros(T0) + static_cast<std::int64_t>(seq), {raised(bed, seq, T0)},
+                state(bed, patient), out);
+  return out;
+}
+
+std::string file_bytes(const std::string& path) {
+  return read_intent_file(path);
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream{path, std::ios::binary | std::ios::trunc} << bytes;
+}
+
+std::int64_t count(const std::string& path, const std::string& sql) {
+  sqlite::Database db{path, sqlite::Database::Mode::read_only};
+  return db.scalar(sql);
+}
+
+JournalOptions options(const test::TempDir& dir) {
+  JournalOptions o;
+  o.path = dir.file("journal.db");
+  o.flush_interval = 50ms;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("An alarm transition with an admission and the bed's state is read back from the log as written") {
+  test::TempDir dir;
+  const auto path = dir.file("journal.db-intent");
+  {
+    IntentLog log{path, 0};
+    std::string first;
+    encode_intent("bed-1", 1234, {admitted("bed-1", 4, T0), raised("bed-1", 5, T0)}, state("bed-1", "PAT-1"),
+                  first);
+    REQUIRE(log.append(first));
+    REQUIRE(log.append(payload("bed-2", 9, "PAT-2")));
+    CHECK(log.size() == file_bytes(path).size());
+  }
+  const auto c = read_intent_log(file_bytes(path));
+  CHECK(c.problem.empty());
+  CHECK(c.whole_bytes == file_bytes(path).size());
+  REQUIRE(c.records.size() == 2);
+  const auto& r = c.records[0];
+  CHECK(r.bed() == "bed-1");
+  CHECK(r.time_us() == 1234);
+  REQUIRE(r.messages_size() == 2);
+  CHECK(r.messages(0).context().what() == "admitted");
+  CHECK(r.messages(1).alarm().seq() == 5);
+  CHECK(r.messages(1).alarm().message() == "Severe desaturation: SpO₂ 80 % (limit < 85 %)");
+  CHECK(r.state().patient_id() == "PAT-1");
+  CHECK(c.records[1].messages(0).alarm().seq() == 9);
+  CHECK(c.records[1].state().patient_id() == "PAT-2");
+}
+
+TEST_CASE(
+    "A record cut short at the end (a crash in the middle of its write) is dropped with a reason, and the "
+    "next "
+    "record follows the last whole one") {
+  test::TempDir dir;
+  const auto path = dir.file("journal.db-intent");
+  std::size_t whole = 0;
+  {
+    IntentLog log{path, 0};
+    REQUIRE(log.append(payload("bed-1", 1, "PAT-1")));
+    whole = log.size();
+    REQUIRE(log.append(payload("bed-1", 2, "PAT-1")));
+  }
+  const auto bytes = file_bytes(path);
+  for (std::size_t cut : {whole + 3, whole + kIntentHeader + 5, bytes.size() - 1}) {
+    CAPTURE(cut);
+    const auto c = read_intent_log(std::string_view{bytes}.substr(0, cut));
+    REQUIRE(c.records.size() == 1);
+    CHECK(c.records[0].messages(0).alarm().seq() == 1);
+    CHECK(c.whole_bytes == whole);
+    CHECK(c.problem.find("cut short at byte " + std::to_string(whole)) != std::string::npos);
+  }
+  write_file(path, bytes.substr(0, bytes.size() - 1));
+  {
+    IntentLog log{path, whole};  // as the journal opens it after reading: the torn tail goes
+    REQUIRE(log.append(payload("bed-1", 3, "PAT-1")));
+  }
+  const auto c = read_intent_log(file_bytes(path));
+  CHECK(c.problem.empty());
+  REQUIRE(c.records.size() == 2);
+  CHECK(c.records[1].messages(0).alarm().seq() == 3);
+}
+
+TEST_CASE("A record whose checksum does not match ends the reading there, and says where") {
+  test::TempDir dir;
+  const auto path = dir.file("journal.db-intent");
+  std::size_t whole = 0;
+  {
+    IntentLog log{path, 0};
+    REQUIRE(log.append(payload("bed-1", 1, "PAT-1")));
+    whole = log.size();
+    REQUIRE(log.append(payload("bed-1", 2, "PAT-1")));
+    REQUIRE(log.append(payload("bed-1", 3, "PAT-1")));
+  }
+  auto bytes = file_bytes(path);
+  bytes[whole + kIntentHeader + 10] ^= 0x20;
+  const auto c = read_intent_log(bytes);
+  REQUIRE(c.records.size() == 1);
+  CHECK(c.whole_bytes == whole);
+  CHECK(c.problem == "a record at byte " + std::to_string(whole) + " fails its checksum");
+  // A length no record can have is not read as one.
+  std::string huge(kIntentHeader + 4, '\xff');
+  CHECK(read_intent_log(huge).records.empty());
+  CHECK(read_intent_log(huge).problem.find("more than a record can be") != std::string::npos);
+}
+
+TEST_CASE(
+    "An alarm published and killed before its commit is in SQLite after the restart, once, with the bed's "
+    "state, before anything is read back; a second restart adds nothing") {
+  test::TempDir dir;
+  {
+    Journal j{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d1", T0));
+    REQUIRE(j.log_bed("bed-1", {admitted("bed-1", 6, T0)}, state("bed-1", "PAT-1"), T0));
+    REQUIRE(j.write_bed("bed-1", {admitted("bed-1", 6, T0)}, state("bed-1", "PAT-1"), T0));
+    REQUIRE(
+        j.log_bed("bed-1", {raised("bed-1", 7, T0 + 1s)}, state("bed-1", "PAT-1 with an alarm"), T0 + 1s));
+    // vigild killed here: published, never committed (no close()).
+  }
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 0);
+  for (const char* run : {"d2", "d3"}) {
+    CAPTURE(run);
+    Journal j{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(j.open(run, T0 + 2s));
+    REQUIRE(j.reader());
+    const auto restored = j.reader()->bed_state("bed-1");
+    REQUIRE(restored);
+    CHECK(restored->patient_id() == "PAT-1 with an alarm");
+    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM context_events WHERE seq = 6") == 1);
+    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM sessions WHERE kind = 'patient'") == 1);
+    CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
+  }
+}
+
+TEST_CASE("A replayed record leaves a newer bed state in SQLite as it is") {
+  test::TempDir dir;
+  {
+    Journal j{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d1", T0));
+    REQUIRE(j.log_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "older"), T0));
+    // Its commit failed (not written); the bed's state was rewritten later.
+    REQUIRE(j.write_bed("bed-1", {}, state("bed-1", "newer"), T0 + 5s));
+  }
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d2", T0 + 10s));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+  CHECK(j.reader()->bed_state("bed-1")->patient_id() == "newer");
+}
+
+TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and at a clean stop") {
+  test::TempDir dir;
+  const auto log = IntentLog::path_for(dir.file("journal.db"));
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d1", T0));
+  auto big = state("bed-1", "PAT-1");
+  for (int i = 0; i < 10; ++i) *big.add_alarms()->mutable_alarm() = raised("bed-1", 1, T0).alarm();
+  std::size_t largest = 0;
+  for (std::uint64_t seq = 1; seq <= 500; ++seq) {
+    const auto at = T0 + std::chrono::seconds(seq);
+    REQUIRE(j.log_bed("bed-1", {raised("bed-1", seq, at)}, big, at));
+    REQUIRE(j.write_bed("bed-1", {raised("bed-1", seq, at)}, big, at));
+    largest = std::max<std::size_t>(largest, std::filesystem::file_size(log));
+  }
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 500);
+  CHECK(largest > 500 * 100);  // it was emptied, not never filled
+  CHECK(largest < 80 * 1024);
+  j.close(T0 + 1000s);
+  CHECK(std::filesystem::file_size(log) == 0);
+}
+
+TEST_CASE(
+    "Alarms published while SQLite is full stay in the intent log, and are in SQLite as soon as it has room "
+    "again") {
+  test::TempDir dir;
+  std::mutex mutex;
+  bool pruned = false;
+  std::condition_variable cv;
+  auto o = options(dir);
+  o.max_bytes = 256 * 1024;
+  Journal j{o, [&](const JournalWriterReport& r) {
+              std::lock_guard lock{mutex};
+              pruned = pruned || (r.rows_pruned > 0 && r.ok);
+              cv.notify_all();
+            }};
+  REQUIRE(j.open("d1", T0));
+  const std::string big(4000, 'x');
+  // Two months old: retention frees their room.
+  std::uint64_t seq = 0;
+  for (bool full = false; !full && seq < 200;) {
+    auto m = raised("bed-1", ++seq, T0 - std::chrono::hours{24 * 60});
+    m.mutable_alarm()->set_message(big);
+    full = !j.write_bed("bed-1", {m}, state("bed-1", ""), T0);
+  }
+  std::vector<std::uint64_t> not_committed;
+  for (int i = 0; i < 3; ++i) {
+    auto m = raised("bed-1", ++seq, T0);
+    m.mutable_alarm()->set_message(big);
+    REQUIRE(j.log_bed("bed-1", {m}, state("bed-1", ""), T0));
+    if (!j.write_bed("bed-1", {m}, state("bed-1", ""), T0)) not_committed.push_back(seq);
+  }
+  REQUIRE(not_committed.size() == 3);
+  CHECK(!j.available());
+  j.prune(T0);
+  {
+    std::unique_lock lock{mutex};
+    REQUIRE(cv.wait_for(lock, 5s, [&] { return pruned; }));
+  }
+  REQUIRE(j.write_bed("bed-1", {}, state("bed-1", "room again"), T0 + 1s));
+  CHECK(j.available());
+  for (const auto n : not_committed)
+    CHECK(count(dir.file("journal.db"),
+                "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 1);
+  CHECK(j.reader()->bed_state("bed-1")->patient_id() == "room again");
+  CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
+}
