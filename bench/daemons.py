@@ -99,9 +99,12 @@ class Probe:
         self.log_path = log_path
         self.pending = b""
 
-    def line(self, timeout):
+    def line(self, timeout, quiet_ok=False):
+        """The next line; None after timeout seconds of silence if quiet_ok."""
         while b"\n" not in self.pending:
             ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+            if not ready and quiet_ok:
+                return None
             if not ready:
                 raise RuntimeError(f"the probe said nothing for {timeout} s (log: {self.log_path})")
             chunk = os.read(self.proc.stdout.fileno(), 65536)

@@ -216,6 +216,7 @@ def markdown(r):
         slope_rss = (sc[-1]["rss_mb"] - sc[0]["rss_mb"]) / (sc[-1]["beds"] - sc[0]["beds"]) * 1024
         out += ["", f"Cost of one more bed (from {sc[0]['beds']} to {sc[-1]['beds']} beds): "
                 f"{slope_cpu:.3f} % of a core and {slope_rss:.0f} kB of RSS."]
+    out += _steady_state_note(sc)
     out.append("")
 
     rs = r["restart"]
@@ -232,6 +233,22 @@ def markdown(r):
             "device's next reading comes first; systemd adds its RestartSec (2 s in systemd/vigild.service) "
             "before the spawn.", ""]
     return "\n".join(out)
+
+
+def _steady_state_note(scale):
+    """Which RSS the scale table shows: early on, or at the steady state."""
+    long = [s for s in scale if "rss_at_mb" in s]
+    # Results written before the bench recorded steady_s streamed 10 s.
+    short = sorted({f"{s.get('steady_s', 10):g}" for s in scale if "rss_at_mb" not in s})
+    if not long:
+        return ["", f"RSS is read after {'/'.join(short)} s of streaming, before every bed's replay store and "
+                "baseline window are full; `bench/run --readme` streams the largest case until they are."]
+    return ["", " ".join(
+        f"The {s['beds']}-bed row streams {s['steady_s']:g} s, " +
+        ("until every bed's baseline window and replay store have been full for a minute (vigild's steady "
+         "state), " if s["steady_state"] else "(too short for the steady state), ") + "and shows its RSS then; " +
+        ", ".join(f"{t} s in it read {mb:.1f} MB" for t, mb in s["rss_at_mb"].items()) + "." for s in long) +
+        f" The other rows show RSS after {'/'.join(short)} s."]
 
 
 def caption(r):

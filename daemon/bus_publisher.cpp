@@ -76,7 +76,7 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
 }
 
 void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) {
-  // Serialized straight into the replay store's slot, and sent from there.
+  // Serialized straight into the replay store, and sent from there.
   send_frames(wire::topic_kind(m), bed, stream(bed).recent.keep(wire::seq_of(m), m));
   if (tap_) tap_(m, bed);
 }
@@ -127,7 +127,7 @@ std::uint64_t BusPublisher::oldest_recent(const std::string& bed) const {
   return s ? s->recent.oldest() : 0;
 }
 
-void BusPublisher::send_frames(std::string_view kind, const std::string& bed, const std::string& body) {
+void BusPublisher::send_frames(std::string_view kind, const std::string& bed, std::string_view body) {
   // wire::topic()'s "<kind>/<bed>/", built in a string kept for it.
   topic_.assign(kind).append("/").append(bed).append("/");
   socket_.send(zmq::buffer(topic_), zmq::send_flags::sndmore);

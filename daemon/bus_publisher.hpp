@@ -72,7 +72,7 @@ class BusPublisher {
   };
   Stream& stream(const std::string& bed);
   const Stream* find(const std::string& bed) const;
-  void send_frames(std::string_view kind, const std::string& bed, const std::string& body);
+  void send_frames(std::string_view kind, const std::string& bed, std::string_view body);
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "core/time.hpp"
 #include "journal/bus_messages.hpp"
 #include "wire/timestamp.hpp"
@@ -141,4 +143,43 @@ TEST_CASE("One message larger than the whole bound is still kept (the newest alw
   CHECK(store.oldest() > 11);
   CHECK(store.size() > 10);
   CHECK(store.bytes() <= 1024);
+}
+
+TEST_CASE(
+    "A replay store's messages of every size wrap round its one buffer and come back whole and in order, the "
+    "newest always among them") {
+  RecentMessages store{2048};
+  std::uint64_t seq = 0;
+  std::uint32_t lengths = 7;  // a fixed sequence of lengths, 0 to 300 characters
+  for (int i = 0; i < 2000; ++i) {
+    lengths = lengths * 1103515245 + 12345;
+    vigil::v1::BusMessage m;
+    m.mutable_alarm()->set_seq(++seq);
+    m.mutable_alarm()->set_message(std::string(lengths % 301, static_cast<char>('a' + seq % 26)));
+    const auto sent = store.keep(seq, m);
+    REQUIRE(sent == m.SerializeAsString());
+    REQUIRE(store.bytes() <= 2048);
+    const auto kept = store.after(0, store.size());
+    REQUIRE(kept.size() == store.size());
+    REQUIRE(store.oldest() == kept.front().alarm().seq());
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      const auto& a = kept[k].alarm();
+      REQUIRE(a.seq() == store.oldest() + k);  // no gap: only the oldest are dropped
+      REQUIRE(a.message().find_first_not_of(static_cast<char>('a' + a.seq() % 26)) == std::string::npos);
+    }
+    REQUIRE(kept.back().alarm().seq() == seq);
+  }
+  CHECK(store.after(seq - 2, 10).size() == 2);
+}
+
+TEST_CASE("A bed's replay store takes no more memory than its bound and the index of what it holds") {
+  core::ManualClock clock;
+  RecentMessages store{BusPublisher::kRecentBytes};
+  std::uint64_t seq = 0;
+  for (int s = 0; s < 600; ++s) {
+    one_second_of_a_bed(store, seq, clock.now());
+    clock.advance(std::chrono::seconds{1});
+  }
+  CHECK(store.footprint() <= BusPublisher::kRecentBytes + 16 * store.size());
+  CHECK(store.footprint() <= BusPublisher::kRecentBytes * 5 / 4);
 }
