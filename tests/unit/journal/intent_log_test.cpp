@@ -14,16 +14,16 @@
 
 #include "journal/bus_messages.hpp"
 #include "journal/journal.hpp"
+#include "tests/unit/journal/journal_fixture.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
 using namespace vigil::journal;
+using namespace vigil::test::journal_fixture;
 using namespace std::chrono_literals;
 namespace v1 = vigil::v1;
 
 namespace {
-
-const core::TimePoint T0 = core::TimePoint{std::chrono::hours{24 * 365 * 56}};
 
 v1::BusMessage raised(const std::string& bed, std::uint64_t seq, core::TimePoint time) {
   v1::BusMessage m;
@@ -53,13 +53,6 @@ v1::BusMessage admitted(const std::string& bed, std::uint64_t seq, core::TimePoi
   return m;
 }
 
-v1::journal::BedState state(const std::string& bed, const std::string& patient) {
-  v1::journal::BedState s;
-  s.set_bed(bed);
-  s.set_patient_id(patient);
-  return s;
-}
-
 std::string payload(const std::string& bed, std::uint64_t seq, const std::string& patient) {
   std::string out;
   encode_intent(bed, to_micros(T0) + static_cast<std::int64_t>(seq), {raised(bed, seq, T0)},
@@ -78,13 +71,6 @@ void write_file(const std::string& path, const std::string& bytes) {
 std::int64_t count(const std::string& path, const std::string& sql) {
   sqlite::Database db{path, sqlite::Database::Mode::read_only};
   return db.scalar(sql);
-}
-
-JournalOptions options(const test::TempDir& dir) {
-  JournalOptions o;
-  o.path = dir.file("journal.db");
-  o.flush_interval = 50ms;
-  return o;
 }
 
 }  // namespace
@@ -119,8 +105,7 @@ TEST_CASE("An alarm transition with an admission and the bed's state is read bac
 
 TEST_CASE(
     "A record cut short at the end (a crash in the middle of its write) is dropped with a reason, and the "
-    "next "
-    "record follows the last whole one") {
+    "next record follows the last whole one") {
   test::TempDir dir;
   const auto path = dir.file("journal.db-intent");
   std::size_t whole = 0;

@@ -12,16 +12,16 @@
 
 #include "journal/bus_messages.hpp"
 #include "journal/journal_schema.hpp"
+#include "tests/unit/journal/journal_fixture.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 using namespace vigil;
 using namespace vigil::journal;
+using namespace vigil::test::journal_fixture;
 using namespace std::chrono_literals;
 namespace v1 = vigil::v1;
 
 namespace {
-
-const core::TimePoint T0 = core::TimePoint{std::chrono::hours{24 * 365 * 56}};
 
 // Collects the writer thread's reports so a test can wait for one.
 struct Reports {
@@ -42,13 +42,6 @@ struct Reports {
     return cv.wait_for(lock, timeout, [&] { return !all.empty() && predicate(all.back()); });
   }
 };
-
-JournalOptions options(const test::TempDir& dir) {
-  JournalOptions o;
-  o.path = dir.file("journal.db");
-  o.flush_interval = 50ms;
-  return o;
-}
 
 v1::BusMessage observation(const std::string& bed, std::uint64_t seq, double value, core::TimePoint t) {
   core::Observation o;
@@ -90,13 +83,6 @@ v1::BusMessage context(const std::string& bed, std::uint64_t seq, const std::str
   c->set_seq(seq);
   set_time(c->mutable_time(), time);
   return m;
-}
-
-v1::journal::BedState state(const std::string& bed, const std::string& patient) {
-  v1::journal::BedState s;
-  s.set_bed(bed);
-  s.set_patient_id(patient);
-  return s;
 }
 
 std::vector<std::uint64_t> seqs(const std::vector<v1::BusMessage>& messages) {

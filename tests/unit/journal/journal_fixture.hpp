@@ -1,0 +1,31 @@
+// What the journal's tests share: a fixed start time, a journal in a temp
+// folder flushed often (so a test waits milliseconds, not the real 500 ms),
+// and a bed's saved state with only what the journal itself looks at.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "journal/journal.hpp"
+#include "tests/unit/temp_dir.hpp"
+#include "vigil/v1/journal.pb.h"
+
+namespace vigil::test::journal_fixture {
+
+inline const core::TimePoint T0 = core::TimePoint{std::chrono::hours{24 * 365 * 56}};
+
+inline journal::JournalOptions options(const TempDir& dir) {
+  journal::JournalOptions o;
+  o.path = dir.file("journal.db");
+  o.flush_interval = std::chrono::milliseconds{50};
+  return o;
+}
+
+inline v1::journal::BedState state(const std::string& bed, const std::string& patient) {
+  v1::journal::BedState s;
+  s.set_bed(bed);
+  s.set_patient_id(patient);
+  return s;
+}
+
+}  // namespace vigil::test::journal_fixture
