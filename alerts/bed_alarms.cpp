@@ -43,6 +43,16 @@ void BedAlarms::on_reading(const std::string& device, const core::Reading& r, co
   report(reports_, now, out);
 }
 
+void BedAlarms::on_measurement(const std::string& device, std::span<const core::Reading> measurement,
+                               core::TimePoint now, BedOutput& out) {
+  if (measurement.size() == 1) return on_reading(device, measurement.front(), now, out);
+  // A cuff measurement: no rate among its readings, so RateSource has no say.
+  for (const auto& r : measurement) context_.on_reading(r, now);
+  rules_.evaluate(measurement, device, now, context_.rule_context(), reports_);
+  for (auto& report : reports_) report.source_note = "";
+  report(reports_, now, out);
+}
+
 void BedAlarms::on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,
                                      BedOutput& out) {
   report(technical_.device_conditions(device, c), now, out);

@@ -7,6 +7,7 @@
 // it with a fake clock.
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ class BedAlarms {
   // Rate readings (heart rate, pulse rate) reach the rules only from the
   // best source now (rate_source.hpp); every reading counts for the context.
   void on_reading(const std::string& device, const core::Reading& r, core::TimePoint now, BedOutput& out);
+  // The readings of one measurement (alerts/cuff_measurement.hpp: a cuff's
+  // systolic, diastolic and mean, or a single reading), judged together.
+  void on_measurement(const std::string& device, std::span<const core::Reading> measurement,
+                      core::TimePoint now, BedOutput& out);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,
                             BedOutput& out);
   void on_link(const std::string& device, const std::string& protocol, bool lost, const std::string& reason,

@@ -247,22 +247,29 @@ std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const 
 
 void LimitRules::evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
                           const RuleContext& ctx, std::vector<ConditionReport>& out) {
-  if (!r.usable()) {
-    out.clear();
-    return;
-  }
-  // The conditions touched, each by its first rule on this metric, in rule order.
+  evaluate(std::span{&r, 1}, device, now, ctx, out);
+}
+
+void LimitRules::evaluate(std::span<const core::Reading> measurement, const std::string& device,
+                          core::TimePoint now, const RuleContext& ctx, std::vector<ConditionReport>& out) {
+  // Every value of the measurement is in the rules' states before any
+  // condition is judged. The conditions touched, each by its first rule on
+  // one of these metrics, in rule order.
   touched_.clear();
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;
-    update(i, r, now, ctx);
-    bool seen = false;
-    for (const auto j : touched_) seen = seen || condition_of_[j] == condition_of_[i];
-    if (!seen) touched_.push_back(i);
+  for (const auto& r : measurement) {
+    if (!r.usable()) continue;
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+      if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;
+      update(i, r, now, ctx);
+      bool seen = false;
+      for (const auto j : touched_) seen = seen || condition_of_[j] == condition_of_[i];
+      if (!seen) touched_.push_back(i);
+    }
   }
   // Overwritten in place, not cleared: the reports keep their strings' room.
   out.resize(touched_.size());
-  for (std::size_t k = 0; k < touched_.size(); ++k) report_for(touched_[k], r.metric, device, now, out[k]);
+  for (std::size_t k = 0; k < touched_.size(); ++k)
+    report_for(touched_[k], rules_[touched_[k]].metric, device, now, out[k]);
 }
 
 }  // namespace vigil::alerts

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,10 @@ class LimitRules {
   // The same into `out` (cleared first). A caller that keeps `out` between
   // readings reuses its reports' strings: no allocation per reading.
   void evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
+                const RuleContext& ctx, std::vector<ConditionReport>& out);
+  // The readings of one measurement (alerts/cuff_measurement.hpp), judged
+  // together: one report per condition touched, on all of its values.
+  void evaluate(std::span<const core::Reading> measurement, const std::string& device, core::TimePoint now,
                 const RuleContext& ctx, std::vector<ConditionReport>& out);
   // After a restart, for a condition whose alarm was active: its rules on the
   // alarm's metric count as past their limits, each for its whole delay, as

@@ -152,7 +152,7 @@ class CorePath {
     out_.clear();
     session_->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(c.bytes.data()), c.bytes.size()),
                        out_);
-    for (const auto& r : out_.readings) bed_.on_reading(device_, r, now);
+    bed_.on_readings(device_, out_.readings, now);
     if (out_.conditions) bed_.on_device_conditions(device_, *out_.conditions, now);
     if (!out_.beats.empty() || out_.device_clock_end) bed_.on_beats(device_, frame_clock_, out_, now);
     if (!out_.waveforms.empty()) bed_.on_waveforms(device_, out_.waveforms, now);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "alerts/cuff_measurement.hpp"
 #include "core/derived_device.hpp"
 #include "journal/bus_messages.hpp"
 #include "journal/journal_state.hpp"
@@ -39,6 +40,23 @@ BedMonitor::BedMonitor(const vigil::v1::config::Bed& config, alerts::AlarmProfil
       alarms_{config.id(), std::move(profile), baseline_window} {}
 
 void BedMonitor::on_reading(const std::string& device, core::Reading r, core::TimePoint now) {
+  on_readings(device, std::span{&r, 1}, now);
+}
+
+void BedMonitor::on_readings(const std::string& device, std::span<const core::Reading> read,
+                             core::TimePoint now) {
+  for (std::size_t first = 0; first < read.size();) {
+    const std::size_t end = alerts::measurement_end(read, first);
+    measurement_.clear();
+    for (std::size_t k = first; k < end; ++k) measurement_.push_back(publish_reading(device, read[k], now));
+    alarms_.on_measurement(device, measurement_, now, out_);
+    publish(now);
+    first = end;
+  }
+}
+
+const core::Reading& BedMonitor::publish_reading(const std::string& device, core::Reading r,
+                                                 core::TimePoint now) {
   if (r.device_time && *r.device_time > now + kFutureTolerance) {
     spdlog::warn("{}/{}: device time is {} s in the future; using the receive time", id_, device,
                  std::chrono::duration_cast<std::chrono::seconds>(*r.device_time - now).count());
@@ -56,8 +74,7 @@ void BedMonitor::on_reading(const std::string& device, core::Reading r, core::Ti
   wire::fill(*reading_message_.mutable_observation(), o, drill_);
   o.seq = bus_.publish(reading_message_, id_);
   journal_.queue(reading_message_.observation());
-  alarms_.on_reading(device, r, now, out_);
-  publish(now);
+  return o.reading;
 }
 
 void BedMonitor::on_device_conditions(const std::string& device, core::DeviceConditions c,

@@ -6,6 +6,7 @@
 // after them, before they are published; readings are queued for the
 // journal's writer after they are published.
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ class BedMonitor {
              core::Duration baseline_window, bool drill, BusPublisher& bus, journal::Journal& journal);
 
   void on_reading(const std::string& device, core::Reading r, core::TimePoint now);
+  // The readings of one device read, each published as it comes; a cuff
+  // measurement's readings are judged together (alerts/cuff_measurement.hpp),
+  // every other reading on its own, in order.
+  void on_readings(const std::string& device, std::span<const core::Reading> read, core::TimePoint now);
   void on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now);
   // Beats the device flagged in one read, timed on its frame clock when it
   // has one (placed on ours by a DeviceClockAnchor per device); called for
@@ -83,6 +88,9 @@ class BedMonitor {
 
  private:
   void publish(core::TimePoint now);
+  // On the bus and queued for the journal; returns the reading as judged
+  // (a device time in the future replaced by ours).
+  const core::Reading& publish_reading(const std::string& device, core::Reading r, core::TimePoint now);
   vigil::v1::AlarmEvent to_proto_alarm(const alerts::AlarmEvent& e) const;
   // Another ECG stream is in use: its beats start the heart rate afresh.
   void switch_ecg_rate(core::TimePoint now);
@@ -103,7 +111,8 @@ class BedMonitor {
   // "<device>:ecg" (core/derived_device.hpp) on every tick that has one.
   alerts::EcgHeartRate ecg_rate_;
   std::string ecg_rate_device_;
-  vigil::v1::BusMessage reading_message_;  // on_reading()'s, reused
+  vigil::v1::BusMessage reading_message_;   // on_readings()'s, reused
+  std::vector<core::Reading> measurement_;  // on_readings()'s, reused
 };
 
 }  // namespace vigil::daemon

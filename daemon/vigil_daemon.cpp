@@ -440,17 +440,16 @@ std::vector<LinkStatus> VigilDaemon::links_of(const std::string& bed) const {
 void VigilDaemon::on_output(BedMonitor& monitor, DeviceClockAnchor& frame_clock, DeviceLink& link,
                             drivers::DecodeOutput& out) {
   const auto now = clock_.now();
-  for (const auto& r : out.readings) {
-    // A device's "no number" is a reading without a value; a NaN or infinity
-    // is a codec bug, dropped here with a line naming it before rules, bus or
-    // journal see it.
-    if (r.value && !std::isfinite(*r.value)) {
-      spdlog::error("{}/{}: {} reading with a value that is not finite dropped (a bug of the {} codec)",
-                    link.bed(), link.id(), core::name(r.metric), link.protocol().name);
-      continue;
-    }
-    monitor.on_reading(link.id(), r, now);
-  }
+  // A device's "no number" is a reading without a value; a NaN or infinity
+  // is a codec bug, dropped here with a line naming it before rules, bus or
+  // journal see it.
+  std::erase_if(out.readings, [&](const core::Reading& r) {
+    if (!r.value || std::isfinite(*r.value)) return false;
+    spdlog::error("{}/{}: {} reading with a value that is not finite dropped (a bug of the {} codec)",
+                  link.bed(), link.id(), core::name(r.metric), link.protocol().name);
+    return true;
+  });
+  monitor.on_readings(link.id(), out.readings, now);
   if (out.conditions) monitor.on_device_conditions(link.id(), *out.conditions, now);
   if (!out.beats.empty() || out.device_clock_end) monitor.on_beats(link.id(), frame_clock, out, now);
   if (!out.waveforms.empty()) monitor.on_waveforms(link.id(), out.waveforms, now);
