@@ -167,7 +167,8 @@ def markdown(r):
     if alarms:
         out[-1] += (" masimo-alarms: the patient is past the SpO2 and pulse limits on every other line, with no "
                     f"condition delay, so the path carries {_si(alarms.get('alarms_per_cpu_s'))} alarm transitions "
-                    "per CPU-second, each committed to the journal before it is published.")
+                    "per CPU-second, each written to the journal's intent log before it is published and "
+                    "committed to SQLite after.")
     if ecg:
         out[-1] += (" hl7-ecg: one ORU^R01 a second with a second of ECG lead II at 250 samples/s beside heart "
                     "rate and SpO2; its device-seconds per CPU-second include the QRS detector and rhythm "
