@@ -44,7 +44,8 @@ TEST_CASE(
   const auto text = vigil::station::render_terminal(ward.view(t0 + 5s), "", false);
   CHECK(text.find("!! vigild room-2 LOST: nothing from tcp://y:1 for 2.5 s") != std::string::npos);
   CHECK(text.find("bed-1     room-1    -          -               -     97") != std::string::npos);
-  // Staff's names, and the 97 under SpO₂: the header's columns line up with the values' although ₂ is 3 bytes.
+  // Staff's names, and the 97 under SpO₂: the header's columns line up with the values' although ₂ is 3
+  // bytes.
   CHECK(text.find("\nBED       DAEMON    PATIENT    INFUSION        HR    SpO₂  NIBP            RESP\n") !=
         std::string::npos);
   CHECK(text.find("bed-2     room-2    OFFLINE: vigild room-2 lost") != std::string::npos);
