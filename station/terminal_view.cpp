@@ -138,8 +138,7 @@ std::string render_terminal(const v1::station::WardView& w, const std::string& n
     const std::string text = "!! vigild " + d.name() + " LOST: " + d.detail();
     s += (colour ? "\x1b[1;97;41m" + pad(text, width) + kReset : text) + "\n";
   }
-  // Staff read SpO₂; its ₂ is 3 bytes in UTF-8 and one column, so its byte width is 2 more than its 6
-  // columns.
+  // Staff read SpO₂; its ₂ is 3 bytes in UTF-8 but one column, so 8 bytes fill the column's 6.
   s += "\n" + pad("BED", 10) + pad("DAEMON", 10) + pad("PATIENT", 11) + pad("INFUSION", 16) + pad("HR", 6) +
        pad("SpO₂", 8) + pad("NIBP", 16) + "RESP\n";
   for (const auto& b : w.beds()) {
