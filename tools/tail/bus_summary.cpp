@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/metric.hpp"
+
 namespace vigil::tools {
 
 void BusSummary::add(const vigil::v1::BusMessage& m) {
@@ -16,9 +18,11 @@ void BusSummary::add(const vigil::v1::BusMessage& m) {
       auto& b = beds_[bed];
       ++b.readings;
       b.drill = b.drill || o.drill();
-      char v[48];
-      std::snprintf(v, sizeof v, "%g %s", o.value(), o.unit().c_str());
-      b.last[o.metric()] = v;
+      char v[32];
+      std::snprintf(v, sizeof v, "%g", o.value());
+      // Read by a drill lead at the end of a demo: staff's names (SpO₂ 96 %, NIBP sys 126 mmHg).
+      b.last[o.metric()] =
+          std::string{core::label(o.metric())} + " " + v + " " + std::string{core::display_unit(o.unit())};
       break;
     }
     case B::kAlarm: {
@@ -35,6 +39,10 @@ void BusSummary::add(const vigil::v1::BusMessage& m) {
       seq = m.link().seq();
       beds_[bed].links[m.link().device()] = vigil::v1::LinkState_Name(m.link().state());
       break;
+    case B::kContext:  // admissions, infusions: they take a number of the bed's sequence too
+      bed = m.context().bed();
+      seq = m.context().seq();
+      break;
     default:
       return;
   }
@@ -47,7 +55,7 @@ std::string BusSummary::text() const {
   std::string s = "== summary\n";
   for (const auto& [id, b] : beds_) {
     s += id + (b.drill ? " (DRILL)" : "") + ": " + std::to_string(b.readings) + " readings; last";
-    for (const auto& [metric, value] : b.last) s += " " + metric + " " + value + ",";
+    for (const auto& [metric, value] : b.last) s += " " + value + ",";
     if (!b.last.empty()) s.pop_back();
     s += "\n  alarms raised: ";
     if (b.raised.empty()) s += "none";

@@ -18,7 +18,7 @@ class BusSummary {
  private:
   struct Bed {
     std::size_t readings = 0;
-    std::map<std::string, std::string> last;   // metric -> "97 %"
+    std::map<std::string, std::string> last;   // metric -> "SpO₂ 97 %"
     std::vector<std::string> raised;           // "HIGH hypertensive_crisis"
     std::map<std::string, std::string> links;  // device -> state
     bool drill = false;
