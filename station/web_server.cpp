@@ -13,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "html/html_text.hpp"
 #include "station/login_form.hpp"
 #include "station/login_gate.hpp"
 #include "station/web_assets.hpp"
@@ -74,29 +75,6 @@ bool served_without_login(std::string_view path) {
   return path == "/login.html" || path == "/style.css" || path == "/favicon.svg";
 }
 
-std::string html_escaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The login page, with what went wrong at the last try in it.
 std::string login_page(const std::string& message) {
   std::string page{find_web_asset("/login.html")->body};
@@ -105,7 +83,7 @@ std::string login_page(const std::string& message) {
   const auto at = page.find(mark);
   if (at != std::string::npos)
     page.replace(at, mark.size(),
-                 "<p class=\"login-error\" role=\"alert\">" + html_escaped(message) + "</p>");
+                 "<p class=\"login-error\" role=\"alert\">" + html::html_escape(message) + "</p>");
   return page;
 }
 
