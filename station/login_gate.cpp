@@ -196,6 +196,44 @@ LoginOutcome LoginGate::open_session(const std::string& name, const std::string&
   return o;
 }
 
+void LoginGate::log_in_certificate(const ClientCertificate& certificate, const std::string& address,
+                                   std::function<void(LoginOutcome)> done) {
+  const std::string by_address = "address:" + address;
+  if (throttle_.wait(by_address, clock_.now()).count() > 0 || waiting_ >= kMostWaiting) {
+    LoginOutcome o;
+    o.busy = true;
+    o.message = "Too many failed logins: try again in a moment";
+    return done(o);
+  }
+  ++waiting_;
+  // The file is read off the loop, as for a password, so a slow disk never holds up the alarms.
+  boost::asio::post(
+      checker_, [this, alive = alive_, certificate, address, by_address, done = std::move(done)] {
+        auto users = read_users_file(users_file_);
+        core::Result<std::string> user =
+            users ? certificate_user(certificate, users.value()) : core::Result<std::string>{users.failure()};
+        const std::string tag = user && users ? password_tag(users->passwords.at(user.value())) : "";
+        boost::asio::post(io_, [this, alive, certificate, address, by_address, user, tag, done] {
+          if (!*alive) return;
+          --waiting_;
+          if (!user) {
+            throttle_.failed(by_address, clock_.now());
+            log_("certificate login REFUSED from " + address + ": " + user.error());
+            event(v1::StationLogin::LOGIN_FAILED,
+                  certificate.common_name.empty() ? "(certificate without a CN)" : certificate.common_name,
+                  address, "client certificate: " + user.error());
+            LoginOutcome o;
+            o.message = "Your certificate was not accepted (" + user.error() +
+                        "): log in with your name and password";
+            return done(o);
+          }
+          throttle_.succeeded(by_address);
+          done(open_session(user.value(), address, tag,
+                            "client certificate sha256:" + certificate.sha256.substr(0, 16)));
+        });
+      });
+}
+
 void LoginGate::log_out(const std::string& token, const std::string& address) {
   if (auto s = sessions_.use(token, clock_.now())) {
     log_("logout: " + s->user + " from " + address);

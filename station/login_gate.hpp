@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/time.hpp"
+#include "station/client_certificate.hpp"
 #include "station/login_form.hpp"
 #include "station/login_sessions.hpp"
 #include "station/users_file_watch.hpp"
@@ -46,6 +47,11 @@ class LoginGate {
 
   // `done` runs on the io_context's loop.
   void log_in(LoginForm form, const std::string& address, std::function<void(LoginOutcome)> done);
+  // A login with a client certificate (tls client_ca_file): the user it
+  // maps to in users_file (read again, as for a password) gets a session; a
+  // refusal is logged and counts as a failed login from that address.
+  void log_in_certificate(const ClientCertificate& certificate, const std::string& address,
+                          std::function<void(LoginOutcome)> done);
   void log_out(const std::string& token, const std::string& address);
   // The session of `token`, which this request keeps alive (unless
   // `keep_alive` is false: a view refreshing itself); nullopt when none.

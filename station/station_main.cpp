@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
       // Each login event goes to every vigild's journal too (docs/station.md).
       login->on_event([&service](vigil::v1::StationLogin e) { service.journal_login(std::move(e)); });
       security.login = login.get();
+      security.client_certificates = !config->tls().client_ca_file().empty();
     }
     if (!no_web)
       pages =
