@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "chart/html_text.hpp"
+#include "html/html_text.hpp"
 
 namespace vigil::chart {
 
@@ -27,7 +27,7 @@ void SvgCanvas::close(const char* tag, const std::string& content) {
     return;
   }
   body += ">";
-  if (hint_) body += "<title>" + html_escape(*hint_) + "</title>";
+  if (hint_) body += "<title>" + html::html_escape(*hint_) + "</title>";
   hint_.reset();
   body += content + "</" + tag + ">\n";
 }
@@ -64,7 +64,7 @@ void SvgCanvas::draw_text(double x, double y, const std::string& s, double size,
   const char* anchor = a == Anchor::start ? "start" : a == Anchor::middle ? "middle" : "end";
   body += "<text x='" + coord(x) + "' y='" + coord(y) + "' font-size='" + coord(size) + "' fill='" +
           svg_color(c) + "' text-anchor='" + anchor + "'" + (w == Weight::bold ? " font-weight='bold'" : "");
-  close("text", html_escape(s));
+  close("text", html::html_escape(s));
 }
 
 }  // namespace vigil::chart

@@ -11,6 +11,7 @@
 #include "core/metric.hpp"
 #include "daemon/command_refusal.hpp"
 #include "daemon/staff_entry.hpp"
+#include "daemon/station_login.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "journal/bus_messages.hpp"
 #include "wire/dose.hpp"
@@ -359,6 +360,8 @@ constexpr CommandRow kCommands[] = {
      .role = Role::VIEWER,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.sessions().bed(); },
      .run = nullptr},
+    // A station's logins, journalled: the key a station acknowledges alarms with.
+    {.command = v1::CommandRequest::kStationLogin, .role = Role::NURSE, .bed = no_bed, .run = nullptr},
 };
 
 std::string command_names() {
@@ -570,6 +573,11 @@ v1::CommandReply VigilDaemon::run_command(const v1::CommandRequest& req) {
   }
   if (req.has_hl7_resend()) return hl7_resend(req);
   if (req.has_amend_record()) return amend_record(req);
+  if (req.has_station_login()) {
+    auto reply = station_login_reply(req);
+    if (reply.ok()) spdlog::info("{}", reply.message());
+    return reply;
+  }
   if (bed_id.empty()) return error_reply(req, name + ".bed", "is required");
   BedMonitor* b = bed(bed_id);
   if (!b) {

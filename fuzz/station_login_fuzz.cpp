@@ -4,7 +4,8 @@
 // a restart (read back after a crash or a power cut). Any bytes, never a
 // crash; a form that is accepted has a name and a password without NUL; a
 // token is 64 hex digits or nothing; every refused users line says which
-// line; a sessions file that is accepted has a 32-byte token hash, a user
+// line, and every accepted client certificate line is a 64-hex-digit
+// fingerprint of a user with a password; a sessions file that is accepted has a 32-byte token hash, a user
 // name that could log in and both times in every session.
 #include <cctype>
 #include <cstddef>
@@ -29,12 +30,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (char c : token)
       if (!std::isxdigit(static_cast<unsigned char>(c))) __builtin_trap();
   }
-  auto users = vigil::station::parse_users(std::string{text}, "users");
+  auto users = vigil::station::parse_users_file(std::string{text}, "users");
   if (!users && !users.error().starts_with("users:")) __builtin_trap();
-  if (users)
-    for (const auto& [name, hash] : users.value())
+  if (users) {
+    for (const auto& [name, hash] : users->passwords)
       if (!vigil::station::user_name_problem(name).empty() || !hash.starts_with("$argon2id$"))
         __builtin_trap();
+    for (const auto& [fingerprint, name] : users->certificates)
+      if (vigil::station::fingerprint_hex(fingerprint) != fingerprint || !users->passwords.count(name))
+        __builtin_trap();
+  }
   if (auto sessions = vigil::station::parse_sessions_file(text))
     for (const auto& s : sessions->session())
       if (s.token_hash().size() != 32 || !vigil::station::user_name_problem(s.user()).empty() ||

@@ -1,7 +1,7 @@
 // The record as one self-contained HTML page (no script, no external file):
 // print-friendly, the plots inline as SVG.
-#include "chart/html_text.hpp"
 #include "chart/svg_canvas.hpp"
+#include "html/html_text.hpp"
 #include "record/plot.hpp"
 #include "record/record_formats.hpp"
 #include "record/record_text.hpp"
@@ -11,7 +11,7 @@ namespace vigil::record {
 namespace {
 
 std::string esc(const std::string& s) {
-  return chart::html_escape(s);
+  return html::html_escape(s);
 }
 
 std::string items_html(const Items& items) {

@@ -6,6 +6,7 @@
 
 #include "station/login_session_file.hpp"
 #include "station/user_file.hpp"
+#include "wire/timestamp.hpp"
 
 namespace vigil::station {
 namespace {
@@ -55,15 +56,41 @@ void LoginGate::schedule_poll() {
   });
 }
 
+void LoginGate::event(v1::StationLogin::Kind kind, const std::string& user, const std::string& address,
+                      const std::string& detail) {
+  if (!event_) return;
+  v1::StationLogin e;
+  e.set_kind(kind);
+  e.set_operator_name(user);
+  e.set_address(address);
+  e.set_detail(detail);
+  wire::set_time(e.mutable_at(), clock_.now());
+  event_(std::move(e));
+}
+
+void LoginGate::report_expired() {
+  for (const auto& e : sessions_.take_expired()) {
+    log_("login session of " + e.session.user + " EXPIRED: " + e.why);
+    event(v1::StationLogin::SESSION_EXPIRED, e.session.user, "", e.why);
+  }
+}
+
 void LoginGate::poll_users() {
+  // A session that ran out is said within a poll, not only when its page next asks.
+  sessions_.end_expired(clock_.now());
+  report_expired();
+  keep_sessions();
   const auto news = users_.poll(clock_.now());
   if (!news.problem.empty()) log_(news.problem);
   if (!news.reloaded) return;
   log_("users_file " + users_.path() + " read again: " + news.summary);
+  event(v1::StationLogin::USERS_FILE_READ, "", "", news.summary);
   std::set<std::string> ended;
   for (const auto& e : sessions_.end_not_standing(users_.users())) {
-    log_("login session of " + e.session.user + " ENDED: " +
-         (e.why == SessionStanding::user_gone ? "no longer in users_file" : "a new password was set"));
+    const std::string why =
+        e.why == SessionStanding::user_gone ? "no longer in users_file" : "a new password was set";
+    log_("login session of " + e.session.user + " ENDED: " + why);
+    event(v1::StationLogin::SESSION_ENDED, e.session.user, "", why);
     ended.insert(e.token_hash);
   }
   keep_sessions();
@@ -136,11 +163,12 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
           if (!*alive) return;
           --waiting_;
           LoginOutcome o;
-          const auto answered = clock_.now();
           if (!problem.empty()) {
+            const auto answered = clock_.now();
             throttle_.failed(by_name, answered);
             throttle_.failed(by_address, answered);
             log_("login FAILED for '" + name + "' from " + address + ": " + problem);
+            event(v1::StationLogin::LOGIN_FAILED, name, address, problem);
             // The page does not say which of the two was wrong: that would tell a guesser the names.
             o.message = unreadable ? "The station cannot read its users file: ask the administrator"
                                    : "Wrong name or password";
@@ -148,19 +176,70 @@ void LoginGate::log_in(LoginForm form, const std::string& address, std::function
           }
           throttle_.succeeded(by_name);
           throttle_.succeeded(by_address);
-          o.ok = true;
-          o.token = sessions_.open(name, answered, tag);
-          o.max_age = std::chrono::duration_cast<std::chrono::seconds>(
-              sessions_.expires(*sessions_.use(o.token, answered)) - answered);
-          log_("login: " + name + " from " + address);
-          keep_sessions();
-          done(o);
+          done(open_session(name, address, tag, "password"));
         });
   });
 }
 
+LoginOutcome LoginGate::open_session(const std::string& name, const std::string& address,
+                                     const std::string& tag, const std::string& how) {
+  const auto now = clock_.now();
+  LoginOutcome o;
+  o.ok = true;
+  o.token = sessions_.open(name, now, tag);
+  report_expired();
+  o.max_age =
+      std::chrono::duration_cast<std::chrono::seconds>(sessions_.expires(*sessions_.use(o.token, now)) - now);
+  log_("login: " + name + " from " + address + (how == "password" ? "" : " (" + how + ")"));
+  event(v1::StationLogin::LOGIN, name, address, how);
+  keep_sessions();
+  return o;
+}
+
+void LoginGate::log_in_certificate(const ClientCertificate& certificate, const std::string& address,
+                                   std::function<void(LoginOutcome)> done) {
+  const std::string by_address = "address:" + address;
+  if (throttle_.wait(by_address, clock_.now()).count() > 0 || waiting_ >= kMostWaiting) {
+    LoginOutcome o;
+    o.busy = true;
+    o.message = "Too many failed logins: try again in a moment";
+    return done(o);
+  }
+  ++waiting_;
+  // The file is read off the loop, as for a password, so a slow disk never holds up the alarms.
+  boost::asio::post(
+      checker_, [this, alive = alive_, certificate, address, by_address, done = std::move(done)] {
+        auto users = read_users_file(users_file_);
+        core::Result<std::string> user =
+            users ? certificate_user(certificate, users.value()) : core::Result<std::string>{users.failure()};
+        const std::string tag = user && users ? password_tag(users->passwords.at(user.value())) : "";
+        boost::asio::post(io_, [this, alive, certificate, address, by_address, user, tag, done] {
+          if (!*alive) return;
+          --waiting_;
+          if (!user) {
+            throttle_.failed(by_address, clock_.now());
+            log_("certificate login REFUSED from " + address + ": " + user.error());
+            event(v1::StationLogin::LOGIN_FAILED,
+                  certificate.common_name.empty() ? "(certificate without a CN)" : certificate.common_name,
+                  address, "client certificate: " + user.error());
+            LoginOutcome o;
+            o.message = "Your certificate was not accepted (" + user.error() +
+                        "): log in with your name and password";
+            return done(o);
+          }
+          throttle_.succeeded(by_address);
+          done(open_session(user.value(), address, tag,
+                            "client certificate sha256:" + certificate.sha256.substr(0, 16)));
+        });
+      });
+}
+
 void LoginGate::log_out(const std::string& token, const std::string& address) {
-  if (auto s = sessions_.use(token, clock_.now())) log_("logout: " + s->user + " from " + address);
+  if (auto s = sessions_.use(token, clock_.now())) {
+    log_("logout: " + s->user + " from " + address);
+    event(v1::StationLogin::LOGOUT, s->user, address, "");
+  }
+  report_expired();
   sessions_.close(token);
   keep_sessions();
 }
@@ -168,6 +247,7 @@ void LoginGate::log_out(const std::string& token, const std::string& address) {
 std::optional<LoginSession> LoginGate::use(const std::string& token, bool keep_alive) {
   if (token.empty()) return std::nullopt;
   auto s = sessions_.use(token, clock_.now(), keep_alive);
+  report_expired();
   keep_sessions();
   return s;
 }

@@ -19,9 +19,11 @@
 #include <string>
 
 #include "core/time.hpp"
+#include "station/client_certificate.hpp"
 #include "station/login_form.hpp"
 #include "station/login_sessions.hpp"
 #include "station/users_file_watch.hpp"
+#include "vigil/v1/command.pb.h"
 
 namespace vigil::station {
 
@@ -45,6 +47,11 @@ class LoginGate {
 
   // `done` runs on the io_context's loop.
   void log_in(LoginForm form, const std::string& address, std::function<void(LoginOutcome)> done);
+  // A login with a client certificate (tls client_ca_file): the user it
+  // maps to in users_file (read again, as for a password) gets a session; a
+  // refusal is logged and counts as a failed login from that address.
+  void log_in_certificate(const ClientCertificate& certificate, const std::string& address,
+                          std::function<void(LoginOutcome)> done);
   void log_out(const std::string& token, const std::string& address);
   // The session of `token`, which this request keeps alive (unless
   // `keep_alive` is false: a view refreshing itself); nullopt when none.
@@ -57,6 +64,10 @@ class LoginGate {
   void restore_sessions();
   // Reads users_file again every UsersFileWatch::kEvery from now on; once, at start.
   void follow_users_file();
+  // Told every login, failed login (checked against a password: a try
+  // refused unchecked by the brake on guessing is only logged), logout,
+  // session ended or expired, and users_file read again: for vigild's journal.
+  void on_event(std::function<void(v1::StationLogin)> f) { event_ = std::move(f); }
   // Told the token hashes of the sessions ended by a change of users_file, so
   // that their open pages are closed.
   void on_sessions_ended(std::function<void(const std::set<std::string>&)> f) {
@@ -68,6 +79,13 @@ class LoginGate {
   void keep_sessions(bool even_unchanged = false);
   void poll_users();
   void schedule_poll();
+  void event(v1::StationLogin::Kind kind, const std::string& user, const std::string& address,
+             const std::string& detail);
+  // Logs and tells on_event of the sessions that ran out.
+  void report_expired();
+  // Opens `name`'s session on the loop, logs and tells on_event: the end of every successful login.
+  LoginOutcome open_session(const std::string& name, const std::string& address, const std::string& tag,
+                            const std::string& how);
 
   static constexpr int kMostWaiting = 4;
 
@@ -82,6 +100,7 @@ class LoginGate {
   UsersFileWatch users_;
   boost::asio::steady_timer poll_timer_;
   std::function<void(const std::set<std::string>&)> sessions_ended_;
+  std::function<void(v1::StationLogin)> event_;
   int waiting_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::thread_pool checker_{1};  // last: joined before the rest goes

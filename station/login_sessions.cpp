@@ -29,7 +29,7 @@ std::string password_tag(const std::string& argon2_hash) {
 
 std::string LoginSessions::open(const std::string& user, core::TimePoint now, std::string password_tag) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-  forget_ended(now);
+  end_expired(now);
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
   char hex[sizeof bytes * 2 + 1];
@@ -44,6 +44,7 @@ std::optional<LoginSession> LoginSessions::use(const std::string& token, core::T
   const auto it = sessions_.find(token_hash(token));
   if (it == sessions_.end()) return std::nullopt;
   if (ended(it->second, now)) {
+    expire(it->second, now);
     sessions_.erase(it);
     changed_ = true;
     return std::nullopt;
@@ -86,9 +87,22 @@ bool LoginSessions::ended(const LoginSession& s, core::TimePoint now) const {
   return now >= s.opened + rules_.lifetime || now >= s.last_used + rules_.idle;
 }
 
-void LoginSessions::forget_ended(core::TimePoint now) {
-  if (std::erase_if(sessions_, [&](const auto& entry) { return ended(entry.second, now); }) > 0)
-    changed_ = true;
+void LoginSessions::end_expired(core::TimePoint now) {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (ended(it->second, now)) {
+      expire(it->second, now);
+      it = sessions_.erase(it);
+      changed_ = true;
+    } else {
+      ++it;
+    }
+  }
+}
+
+void LoginSessions::expire(const LoginSession& s, core::TimePoint now) {
+  const bool shift_over = now >= s.opened + rules_.lifetime;
+  expired_.push_back({s, shift_over ? "open for " + std::to_string(rules_.lifetime.count()) + " h"
+                                    : "idle for " + std::to_string(rules_.idle.count()) + " min"});
 }
 
 std::chrono::seconds LoginThrottle::wait(const std::string& key, core::TimePoint now) const {

@@ -47,6 +47,12 @@ struct EndedSession {
   SessionStanding why;
 };
 
+// A session that ran out: its shift's length passed, or its page was idle too long.
+struct ExpiredSession {
+  LoginSession session;
+  std::string why;  // "idle for 60 min", "open for 12 h"
+};
+
 class LoginSessions {
  public:
   explicit LoginSessions(SessionRules rules) : rules_{rules} {}
@@ -63,6 +69,10 @@ class LoginSessions {
   bool ended(const LoginSession& s, core::TimePoint now) const;
   // Ends every session that no longer stands for `users`; says which and why.
   std::vector<EndedSession> end_not_standing(const UserHashes& users);
+  // Ends every session that ran out by `now` (use() and open() end those they meet).
+  void end_expired(core::TimePoint now);
+  // The sessions that ran out since the last call, oldest first: for the log and the journal.
+  std::vector<ExpiredSession> take_expired() { return std::exchange(expired_, {}); }
   std::size_t size() const { return sessions_.size(); }
 
   // Every session by its token's hash: what is kept across a restart.
@@ -78,10 +88,11 @@ class LoginSessions {
   bool take_changed() { return std::exchange(changed_, false); }
 
  private:
-  void forget_ended(core::TimePoint now);
+  void expire(const LoginSession& s, core::TimePoint now);
 
   SessionRules rules_;
   std::map<std::string, LoginSession> sessions_;  // by token_hash()
+  std::vector<ExpiredSession> expired_;
   bool changed_ = false;
 };
 

@@ -104,6 +104,10 @@ void validate(const StationConfig& c, const pb::TextFormat::ParseInfoTree& tree,
        "clear)");
   if (c.has_tls())
     if (auto tls = make_https_context(c.tls()); !tls) at(tree, d, "tls", -1, tls.error());
+  if (!c.tls().client_ca_file().empty() && c.users_file().empty())
+    at(tree, d, "tls", -1,
+       "client_ca_file needs users_file: it says whom each client certificate logs in as (its CN is a "
+       "user's name, or its fingerprint is listed)");
   if (c.session_hours() > 24 * 7) at(tree, d, "session_hours", -1, "session_hours is at most 168 (a week)");
   if (c.idle_minutes() > std::max(c.session_hours(), 12u) * 60)
     at(tree, d, "idle_minutes", -1, "idle_minutes is longer than a whole session (session_hours)");

@@ -144,7 +144,10 @@ int main(int argc, char** argv) {
           vigil::station::SessionRules{std::chrono::hours{config->session_hours()},
                                        std::chrono::minutes{config->idle_minutes()}},
           clock, [&service](const std::string& line) { service.line(line); });
+      // Each login event goes to every vigild's journal too (docs/station.md).
+      login->on_event([&service](vigil::v1::StationLogin e) { service.journal_login(std::move(e)); });
       security.login = login.get();
+      security.client_certificates = !config->tls().client_ca_file().empty();
     }
     if (!no_web)
       pages =

@@ -9,6 +9,8 @@
 #include "display/bus_line_format.hpp"
 #include "station/page_command.hpp"
 #include "station/reply_timeouts.hpp"
+#include "wire/station_login.hpp"
+#include "wire/timestamp.hpp"
 
 namespace vigil::station {
 namespace {
@@ -107,7 +109,10 @@ void StationService::schedule_tick() {
   tick_.expires_after(client::CloneClient::kTick);
   tick_.async_wait([this](boost::system::error_code ec) {
     if (ec || !running_) return;
-    for (auto& w : watched_) process(*w);
+    for (auto& w : watched_) {
+      process(*w);
+      send_login(*w);
+    }
     schedule_tick();
   });
 }
@@ -248,6 +253,64 @@ void StationService::request(const v1::station::PageRequest& r, ReplyHandler don
     return done(page_reply(id, false, sent.error()));
   }
   // ZeroMQ's descriptor may not signal a reply that follows a send: look soon.
+  boost::asio::post(io_, [this, &w] {
+    if (running_) process(w);
+  });
+}
+
+void StationService::journal_login(v1::StationLogin e) {
+  // A typed name may be anything: it goes as vigild takes it, never to be refused.
+  for (auto* text : {e.mutable_operator_name(), e.mutable_address(), e.mutable_detail()})
+    *text = wire::station_login_text(std::move(*text));
+  e.set_station_id(wire::station_login_text(config_.name()));
+  if (!e.has_at()) wire::set_time(e.mutable_at(), clock_.now());
+  // Unique for this station (with its name): its time and its number since the station started.
+  e.set_event_id(std::to_string(wire::from_proto(e.at()).time_since_epoch().count()) + "-" +
+                 std::to_string(++login_events_));
+  for (auto& w : watched_) {
+    if (w->config.command_endpoint().empty()) continue;  // nowhere to send it
+    if (!w->logins.add(e) && !w->logins_dropping) {
+      w->logins_dropping = true;
+      line("login events for vigild " + w->config.name() + ": " + std::to_string(w->logins.waiting()) +
+           " wait to be journalled; the oldest are DROPPED from now on (the journal will say how many)");
+    }
+    send_login(*w);
+  }
+}
+
+void StationService::send_login(Watched& w) {
+  if (!running_ || !w.client->publisher_online()) return;
+  auto e = w.logins.due(clock_.now());
+  if (!e) return;
+  using Kind = v1::StationLogin;
+  const bool someones = e->kind() != Kind::LOGIN_FAILED && e->kind() != Kind::USERS_FILE_READ;
+  v1::CommandRequest cmd;
+  // A failed login's name is only what was typed: the station is the actor.
+  cmd.set_actor(someones ? e->operator_name() : config_.name());
+  cmd.set_station(config_.name());
+  *cmd.mutable_station_login() = std::move(*e);
+  const std::string daemon = w.config.name();
+  const auto unanswered = [this, &w, daemon](const std::string& why) {
+    w.logins.unanswered(clock_.now());
+    if (std::exchange(w.logins_unanswered, true)) return;
+    line("login events NOT YET JOURNALLED on vigild " + daemon + ": " + why + "; " +
+         std::to_string(w.logins.waiting()) + " kept and sent again");
+  };
+  auto sent = w.client->send(
+      cmd,
+      [this, &w, daemon, unanswered](const v1::CommandReply& reply) {
+        if (reply.error_code() == "timeout") return unanswered("no answer");
+        w.logins.answered();
+        if (std::exchange(w.logins_unanswered, false))
+          line("login events: vigild " + daemon + " answers again; " + std::to_string(w.logins.waiting()) +
+               " more to send");
+        if (w.logins.dropped() == 0) w.logins_dropping = false;
+        if (!reply.ok())
+          line("login event REFUSED by vigild " + daemon + " (not sent again): " + reply.error());
+        boost::asio::post(io_, [this, &w] { send_login(w); });
+      },
+      std::chrono::steady_clock::now(), kLiveCommandTimeout);
+  if (!sent) return unanswered(sent.error());
   boost::asio::post(io_, [this, &w] {
     if (running_) process(w);
   });

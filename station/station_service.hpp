@@ -14,6 +14,7 @@
 #include <zmq.hpp>
 
 #include "client/clone_client.hpp"
+#include "station/login_event_outbox.hpp"
 #include "station/ward.hpp"
 #include "vigil/v1/station.pb.h"
 
@@ -41,6 +42,12 @@ class StationService {
   // its command channel).
   void request(const v1::station::PageRequest& r, ReplyHandler done);
 
+  // A login event (login, failed login, logout, a session ended, users_file
+  // read again): sent to every watched vigild with a command channel, to be
+  // journalled; kept and sent again while one does not answer
+  // (login_event_outbox.hpp). Fills in the station and the event's id.
+  void journal_login(v1::StationLogin e);
+
   // Told after every change; `urgent` for alarms and lost connections (show
   // at once), not for readings (may be gathered for a moment).
   void on_change(std::function<void(bool urgent)> f) { change_listeners_.push_back(std::move(f)); }
@@ -57,11 +64,16 @@ class StationService {
     std::string lost_detail;
     std::string sync_detail;  // why the last snapshot or replay failed
     std::string health;       // what refresh_health saw last, to tell a change
+    LoginEventOutbox logins;
+    bool logins_unanswered = false;  // said in the log, once per outage
+    bool logins_dropping = false;    // said in the log, once until the buffer drains
   };
 
   // alarm_history, trend, record and sessions: forwarded to the daemon's
   // journal reader; who opened which record is logged.
   void journal_query(const v1::station::PageRequest& r, ReplyHandler done);
+  // Sends w's next login event when one is due.
+  void send_login(Watched& w);
   void watch(Watched& w, boost::asio::posix::stream_descriptor& fd);
   void schedule_tick();
   void process(Watched& w);
@@ -78,6 +90,7 @@ class StationService {
   std::vector<std::unique_ptr<Watched>> watched_;
   boost::asio::steady_timer tick_;
   bool running_ = false;
+  std::uint64_t login_events_ = 0;  // for each event's id
   std::vector<std::function<void(bool)>> change_listeners_;
   std::vector<std::function<void(const std::string&)>> line_listeners_;
 };

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "core/bounded_file.hpp"
 
@@ -21,13 +23,17 @@ bool sodium_ready() {
   return ready;
 }
 
-std::string file_text(const UserHashes& users) {
+std::string file_text(const UsersFile& users) {
   std::string out =
       "# vigil-station users: name:Argon2id hash (written by vigil-station --add-user; do not edit the "
       "hashes)\n";
-  for (const auto& [name, hash] : users) out += name + ":" + hash + "\n";
+  for (const auto& [name, hash] : users.passwords) out += name + ":" + hash + "\n";
+  if (!users.certificates.empty()) out += "# client certificates: name:sha256:fingerprint\n";
+  for (const auto& [fingerprint, name] : users.certificates) out += name + ":sha256:" + fingerprint + "\n";
   return out;
 }
+
+constexpr std::string_view kFingerprintMark = "sha256:";
 
 }  // namespace
 
@@ -41,8 +47,19 @@ std::string user_name_problem(const std::string& name) {
   return "";
 }
 
-core::Result<UserHashes> parse_users(const std::string& text, const std::string& path) {
-  UserHashes users;
+std::string fingerprint_hex(const std::string& text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
+    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return hex.size() == 64 ? hex : "";
+}
+
+core::Result<UsersFile> parse_users_file(const std::string& text, const std::string& path) {
+  UsersFile users;
+  std::map<std::string, int> certificate_lines;  // name -> line, checked for a password once all is read
   std::istringstream in{text};
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -50,24 +67,54 @@ core::Result<UserHashes> parse_users(const std::string& text, const std::string&
     if (line.empty() || line.front() == '#') continue;
     const auto where = path + ":" + std::to_string(number) + ": ";
     const auto colon = line.find(':');
+    const std::string name = line.substr(0, colon),
+                      hash = colon == std::string::npos ? "" : line.substr(colon + 1);
+    if (hash.starts_with(kFingerprintMark)) {
+      if (const auto why = user_name_problem(name); !why.empty()) return core::Error{where + why};
+      const auto fingerprint = fingerprint_hex(hash.substr(kFingerprintMark.size()));
+      if (fingerprint.empty())
+        return core::Error{
+            where + "the certificate of '" + name +
+            "' is not a SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256 -in FILE)"};
+      if (!users.certificates.emplace(fingerprint, name).second)
+        return core::Error{where + "that certificate is listed twice"};
+      certificate_lines.emplace(name, number);
+      continue;
+    }
     if (colon == std::string::npos || line.find('$') == std::string::npos)
       return core::Error{where + "not 'name:hash' (write users with vigil-station --add-user NAME)"};
-    const std::string name = line.substr(0, colon), hash = line.substr(colon + 1);
     if (const auto why = user_name_problem(name); !why.empty()) return core::Error{where + why};
     if (!hash.starts_with("$argon2id$") || hash.size() >= crypto_pwhash_STRBYTES)
       return core::Error{where + "the hash of '" + name +
                          "' is not an Argon2id hash from vigil-station --add-user"};
-    if (!users.emplace(name, hash).second) return core::Error{where + "'" + name + "' is listed twice"};
+    if (!users.passwords.emplace(name, hash).second)
+      return core::Error{where + "'" + name + "' is listed twice"};
   }
+  for (const auto& [name, number] : certificate_lines)
+    if (!users.passwords.count(name))
+      return core::Error{path + ":" + std::to_string(number) + ": '" + name +
+                         "' has a certificate but no password: add one with vigil-station --add-user"};
   return users;
 }
 
-core::Result<UserHashes> read_users(const std::string& path) {
+core::Result<UsersFile> read_users_file(const std::string& path) {
   auto text = core::read_bounded_file(path);
   if (!text)
     return core::Error{"users_file cannot be read: " + text.error() +
                        " (vigil-station --add-user NAME writes it)"};
-  return parse_users(text.value(), path);
+  return parse_users_file(text.value(), path);
+}
+
+core::Result<UserHashes> parse_users(const std::string& text, const std::string& path) {
+  auto users = parse_users_file(text, path);
+  if (!users) return users.failure();
+  return std::move(users->passwords);
+}
+
+core::Result<UserHashes> read_users(const std::string& path) {
+  auto users = read_users_file(path);
+  if (!users) return users.failure();
+  return std::move(users->passwords);
 }
 
 bool password_matches(const std::string& hash, const std::string& password) {
@@ -86,11 +133,11 @@ core::Result<bool> set_user_password(const std::string& path, const std::string&
                            "a password has at most " + std::to_string(kMaxPassword) + " characters");
   if (!sodium_ready())
     return core::Error{"libsodium could not be initialised", "", core::ErrorCode::unavailable};
-  UserHashes users;
+  UsersFile users;
   struct stat st {};
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (exists) {
-    auto read = read_users(path);
+    auto read = read_users_file(path);
     if (!read) return read.failure();
     users = std::move(read.value());
   }
@@ -100,7 +147,7 @@ core::Result<bool> set_user_password(const std::string& path, const std::string&
   if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
     return core::Error{"not enough memory to hash the password", "", core::ErrorCode::unavailable};
-  const bool added = users.insert_or_assign(name, hash).second;
+  const bool added = users.passwords.insert_or_assign(name, hash).second;
   const std::string temporary = path + ".new";
   {
     std::ofstream out{temporary, std::ios::trunc};

@@ -4,6 +4,11 @@
 // stolen file gives no password without an Argon2id search per guess).
 // Names are what the journal records as the actor of every acknowledgement:
 // "A. Diaz". Blank lines and lines starting with '#' are ignored.
+// A line "name:sha256:HEX" lets the client certificate with that SHA-256
+// fingerprint (hex, colons allowed, as `openssl x509 -fingerprint -sha256`
+// prints it) log that user in without a password; the user needs a password
+// line too, whose change or removal ends their sessions as it does for a
+// password login.
 #include <map>
 #include <string>
 
@@ -11,15 +16,27 @@
 
 namespace vigil::station {
 
-using UserHashes = std::map<std::string, std::string>;  // name -> Argon2id hash string
+using UserHashes = std::map<std::string, std::string>;        // name -> Argon2id hash string
+using CertificateUsers = std::map<std::string, std::string>;  // SHA-256 fingerprint (64 hex) -> name
+
+struct UsersFile {
+  UserHashes passwords;
+  CertificateUsers certificates;
+};
 
 // Why `name` cannot be a user's name (empty when it can): 1-64 characters,
 // no ':' (the file's separator), no control characters, not blank.
 std::string user_name_problem(const std::string& name);
 
 // The users in `text`; a bad line is refused as "path:line: message".
+core::Result<UsersFile> parse_users_file(const std::string& text, const std::string& path_for_messages);
+core::Result<UsersFile> read_users_file(const std::string& path);
+// Their passwords only.
 core::Result<UserHashes> parse_users(const std::string& text, const std::string& path_for_messages);
 core::Result<UserHashes> read_users(const std::string& path);
+
+// "B1:D1:32:..." or "b1d132..." as 64 lowercase hex digits; empty when it is not a SHA-256 fingerprint.
+std::string fingerprint_hex(const std::string& text);
 
 // Whether `password` is the one `hash` was made from.
 bool password_matches(const std::string& hash, const std::string& password);

@@ -13,6 +13,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "html/html_text.hpp"
+#include "station/client_certificate.hpp"
 #include "station/login_form.hpp"
 #include "station/login_gate.hpp"
 #include "station/web_assets.hpp"
@@ -74,29 +76,6 @@ bool served_without_login(std::string_view path) {
   return path == "/login.html" || path == "/style.css" || path == "/favicon.svg";
 }
 
-std::string html_escaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The login page, with what went wrong at the last try in it.
 std::string login_page(const std::string& message) {
   std::string page{find_web_asset("/login.html")->body};
@@ -105,7 +84,7 @@ std::string login_page(const std::string& message) {
   const auto at = page.find(mark);
   if (at != std::string::npos)
     page.replace(at, mark.size(),
-                 "<p class=\"login-error\" role=\"alert\">" + html_escaped(message) + "</p>");
+                 "<p class=\"login-error\" role=\"alert\">" + html::html_escape(message) + "</p>");
   return page;
 }
 
@@ -302,8 +281,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (path == "/") path = "/index.html";
     const WebAsset* asset = find_web_asset(path);
     if (!asset) return respond({http::status::not_found, req.version()}, req, "not found\n");
-    if (login() && !served_without_login(path) && !login()->use(token_of(req)))
+    if (login() && !served_without_login(path) && !login()->use(token_of(req))) {
+      if constexpr (kTls)
+        if (ticket_.state().security.client_certificates && !certificate_tried_)
+          return log_in_by_certificate(std::move(req));
       return redirect(req, "/login.html");
+    }
     Response res{http::status::ok, req.version()};
     res.set(http::field::content_type, std::string{asset->content_type});
     res.set(http::field::cache_control, "no-cache");
@@ -325,15 +308,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto form = parse_login_form(req.body());
     if (!form) return login_refused(req, http::status::bad_request, form.failure().message);
     auto self = this->shared_from_this();
-    login()->log_in(std::move(form.value()), address_, [self, req = std::move(req)](LoginOutcome o) {
-      if (!o.ok)
-        return self->login_refused(req, o.busy ? http::status::too_many_requests : http::status::unauthorized,
-                                   o.message);
-      Response res{http::status::see_other, req.version()};
-      res.set(http::field::location, "/");
-      res.set(http::field::set_cookie, session_cookie(o.token, o.max_age));
-      self->respond(std::move(res), req, "logged in\n");
-    });
+    login()->log_in(std::move(form.value()), address_,
+                    [self, req = std::move(req)](LoginOutcome o) { self->answer_login(req, o); });
+  }
+
+  // Once per connection: a refused certificate shows the login page with
+  // the reason, and the connection's next requests go the password's way.
+  void log_in_by_certificate(Request req) {
+    certificate_tried_ = true;
+    auto certificate = peer_certificate(stream_.native_handle());
+    if (!certificate) return redirect(req, "/login.html");
+    auto self = this->shared_from_this();
+    login()->log_in_certificate(*certificate, address_,
+                                [self, req = std::move(req)](LoginOutcome o) { self->answer_login(req, o); });
+  }
+
+  // The session's cookie and the dashboard, or the login page saying why not.
+  void answer_login(const Request& req, const LoginOutcome& o) {
+    if (!o.ok)
+      return login_refused(req, o.busy ? http::status::too_many_requests : http::status::unauthorized,
+                           o.message);
+    Response res{http::status::see_other, req.version()};
+    res.set(http::field::location, "/");
+    res.set(http::field::set_cookie, session_cookie(o.token, o.max_age));
+    respond(std::move(res), req, "logged in\n");
   }
 
   void login_refused(const Request& req, http::status status, const std::string& message) {
@@ -425,6 +423,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::string address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  bool certificate_tried_ = false;
 };
 
 // The pages of sessions ended because their user was removed or given a new

@@ -51,6 +51,9 @@ struct WebHandlers {
 struct WebSecurity {
   std::shared_ptr<boost::asio::ssl::context> tls;
   LoginGate* login = nullptr;  // set: every page needs a login (only with tls)
+  // tls asks for client certificates (client_ca_file): a page without a
+  // session is logged in by its certificate, if it presents one that maps to a user.
+  bool client_certificates = false;
 };
 
 // Why the dashboard may not listen on "host:port" (empty when it may): it

@@ -178,6 +178,32 @@ def make_certificates(d):
                 "-out", f"{name}.pem", "-days", "1", "-copy_extensions", "copy")
 
 
+def https_request(port, tls, method, path, body=None, cookie=None, wait=0.0):
+    """One request to the station's HTTPS on 127.0.0.1:`port` through the ssl context `tls`, as its own page
+    sends it (its Origin; a form body): (status, headers with lower-case names, body text). With `wait`, a
+    station not yet listening is asked again for that many seconds."""
+    import http.client
+    import ssl
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            c = http.client.HTTPSConnection("127.0.0.1", port, context=tls, timeout=10)
+            headers = {"Origin": f"https://127.0.0.1:{port}"}
+            if body is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if cookie:
+                headers["Cookie"] = cookie
+            c.request(method, path, body=body, headers=headers)
+            res = c.getresponse()
+            answer = (res.status, {k.lower(): v for k, v in res.getheaders()}, res.read().decode())
+            c.close()
+            return answer
+        except (ConnectionRefusedError, ssl.SSLError):
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
+
+
 def show_logs(*paths):
     for path in paths:
         print(f"---- {path}")

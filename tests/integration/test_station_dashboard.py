@@ -20,7 +20,9 @@ fed by vigil-sim, checked against the bus by python3-zmq:
   - an alarm is acknowledged with the keyboard alone;
   - after a restart of the station and a reload of the page, the alarm
     history (read from vigild's journal) still shows the acknowledged alarm
-    with who acknowledged it, and its kind filter works; bed-1's trend over
+    with who acknowledged it, and each of its filters (bed, priority, kind,
+    unacknowledged) shows only the alarms that match, with room-2's vigild
+    back on its journal for a second bed; bed-1's trend over
     an hour shows its SpO₂ and pulse with the desaturation marked, and the
     cursor at that alarm reads the SpO₂ and its time; the oxygen given is
     marked with its journalled text, and the drill's readings are said to be
@@ -51,7 +53,7 @@ shots = os.path.join(BUILD, "screenshots")
 pub_a, cmd_a, pub_b, cmd_b, hl7, http, https = (free_port() for _ in range(7))
 pty = os.path.join(d, "bed-1-ox")
 logs = [os.path.join(d, n) for n in ("vigild-a.log", "vigild-b.log", "station.log", "sim.log", "browser.log",
-                                                "station-2.log", "station-login.log")]
+                                                "station-2.log", "station-login.log", "vigild-b-2.log")]
 
 DAEMON = """publish_endpoint: "tcp://127.0.0.1:{pub}"
 journal_path: "{journal}"
@@ -437,6 +439,8 @@ def check_history_after_restart(browser, alarm_id):
     commands = Commands(f"tcp://127.0.0.1:{cmd_a}")
     oxygen = commands("intervention", bed="bed-1", kind="oxygen", text="nasal cannula 2 L/min")
     check(oxygen.ok, f"the intervention: {oxygen.message}")
+    # room-2, killed above, back on its journal: the history then holds two beds' alarms to filter.
+    start([VIGILD, "--config", os.path.join(d, "b.conf")], logs[7])
     station = start([VIGIL_STATION, "--config", os.path.join(d, "station.conf")], logs[5])
     deadline = time.monotonic() + 5
     while True:  # reloaded before the new station listens, the page would be the browser's error page
@@ -447,9 +451,9 @@ def check_history_after_restart(browser, alarm_id):
             check(time.monotonic() < deadline, "the restarted station did not listen within 5 s")
             time.sleep(0.05)
     browser.call(**{"do": "eval", "js": "setTimeout(() => location.reload(), 0), true"})
-    # room-2 was killed above: the new station knows only room-1's bed.
-    browser.wait("!!document.querySelector('[data-key=\"room-1/bed-1\"]') && !document.getElementById('banner-station')",
-                 10000, "the page back with the restarted station")
+    browser.wait("!!document.querySelector('[data-key=\"room-1/bed-1\"]') && "
+                 "!!document.querySelector('[data-key=\"room-2/bed-2\"]') && !document.getElementById('banner-station')",
+                 10000, "the page back with the restarted station and room-2's vigild")
     browser.call(**{"do": "click", "selector": "#history-toggle"})
     found = f"document.querySelector('#history-table tr[data-alarm-id=\"{alarm_id}\"]')"
     browser.wait(f"{found} && {found}.querySelector('.acked') && "
@@ -465,6 +469,7 @@ def check_history_after_restart(browser, alarm_id):
                  15000, "only technical alarms with the kind filter")
     time.sleep(0.2)
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-history.png"), "fullPage": True})
+    check_history_filters(browser, alarm_id)
     check_trend(browser, alarm_id, oxygen)
     check_record(browser)
     check_infusion_control(browser)
@@ -476,6 +481,53 @@ def check_history_after_restart(browser, alarm_id):
     starts = re.findall(r"bed-1 \(room-1\): start infusion .*", log)
     check(starts == ["bed-1 (room-1): start infusion ketamine 0.5 mg/kg \u00d7 72 kg = 36 mg over 40 min (0.9 mg/min) "
                      "by Nurse Test at station-T"], f"one start sent from the page, with its dose: {starts}")
+
+
+def check_history_filters(browser, desaturation):
+    """Each of the history's filters, set in the page as a nurse would, on the two journals' real alarms:
+    bed-1's acknowledged HIGH desaturation and MEDIUM technical device_lost, bed-2's unacknowledged HIGH
+    hypertension. Every row shown matches the filter, and the alarms that should be there are."""
+    t0 = time.monotonic()
+    rows = "[...document.querySelectorAll('#history-table tbody tr')]"
+
+    def every(test):
+        return f"{rows}.every(r => {test})"
+
+    def on_bed(bed):
+        return f"r.querySelector('.bed').textContent === '{bed}'"
+
+    desat = f"{rows}.some(r => r.dataset.alarmId === '{desaturation}')"
+    crisis = f"{rows}.some(r => r.dataset.alarmId.includes('hypertension') && {on_bed('bed-2')})"
+    cases = [
+        ("bed-2 alone", {"bed": "room-2/bed-2"}, f"{every(on_bed('bed-2'))} && {crisis} && !{desat}"),
+        ("bed-1 alone", {"bed": "room-1/bed-1"}, f"{every(on_bed('bed-1'))} && {desat} && !{crisis}"),
+        ("MEDIUM only", {"priorities": ["MEDIUM"]},
+         f"{rows}.length > 0 && {every('r.classList.contains(`MEDIUM`)')} && !{desat} && !{crisis}"),
+        ("HIGH only", {"priorities": ["HIGH"]}, f"{every('r.classList.contains(`HIGH`)')} && {desat} && {crisis}"),
+        ("physiological", {"kind": "PHYSIOLOGICAL"},
+         f"{every('r.classList.contains(`physiological`)')} && {desat} && {crisis}"),
+        ("unacknowledged", {"unacked": True}, f"{every('!!r.querySelector(`.unacked`)')} && {crisis} && !{desat}"),
+    ]
+    for what, choice, shown in cases:
+        setup = (f"document.getElementById('history-bed').value = {choice.get('bed', '')!r}; "
+                 f"document.getElementById('history-kind').value = {choice.get('kind', '')!r}; "
+                 f"document.getElementById('history-unacked').checked = {'true' if choice.get('unacked') else 'false'}; "
+                 f"for (const c of document.querySelectorAll('#history-filters input[name=priority]')) "
+                 f"c.checked = {choice.get('priorities', ['HIGH', 'MEDIUM', 'LOW'])!r}.includes(c.value); true")
+        browser.call(**{"do": "eval", "js": setup})
+        browser.call(**{"do": "click", "selector": "#history-filters button[type=submit]"})
+        try:
+            browser.wait(f"alarmHistory.pending.size === 0 && {shown}", 10000, f"the history filtered to {what}")
+        except AssertionError:
+            shown_rows = browser.call(**{"do": "eval", "js": f"{rows}.map(r => r.dataset.alarmId + ' ' + r.className + ' ' "
+                                                             f"+ r.querySelector('.bed').textContent)"})["value"]
+            raise AssertionError(f"the history filtered to {what} shows {shown_rows}")
+    # Back to every alarm, as the rest of the test (and a nurse opening it) finds it.
+    browser.call(**{"do": "eval", "js": "document.getElementById('history-unacked').checked = false; "
+                                        "document.getElementById('history-bed').value = ''; true"})
+    browser.call(**{"do": "click", "selector": "#history-filters button[type=submit]"})
+    browser.wait(f"alarmHistory.pending.size === 0 && {desat} && {crisis}", 10000, "the whole history again")
+    print(f"alarm history filters (bed, priority, kind, unacknowledged) on two journals: {time.monotonic() - t0:.1f} s")
 
 
 def page_trend(browser):

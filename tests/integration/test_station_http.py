@@ -20,7 +20,6 @@ removed) closes her open page with the reason, her cookie opens nothing and
 the new user logs in, even while the file is emptied by mistake; after logging out the cookie opens nothing."""
 import base64
 import hashlib
-import http.client as https_client
 import json
 import os
 import socket
@@ -29,7 +28,8 @@ import struct
 import subprocess
 import time
 
-from harness import VIGIL_STATION, VIGILD, Bus, Commands, bus_pb2, check, free_port, run, start, stop, workdir, write
+from harness import (VIGIL_STATION, VIGILD, Bus, Commands, bus_pb2, check, free_port, https_request, run, start,
+                     stop, workdir, write)
 
 d = workdir()
 pub, cmd, http, https = free_port(), free_port(), free_port(), free_port()
@@ -303,17 +303,7 @@ def check_login():
         return tls.wrap_socket(socket.create_connection(("127.0.0.1", https), timeout=5), server_hostname="127.0.0.1")
 
     def request(method, path, body=None, cookie=None):
-        c = https_client.HTTPSConnection("127.0.0.1", https, context=tls, timeout=10)
-        headers = {"Origin": f"https://127.0.0.1:{https}"}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if cookie:
-            headers["Cookie"] = cookie
-        c.request(method, path, body=body, headers=headers)
-        res = c.getresponse()
-        answer = (res.status, {k.lower(): v for k, v in res.getheaders()}, res.read().decode())
-        c.close()
-        return answer
+        return https_request(https, tls, method, path, body, cookie)
 
     def first_answer(cookie=None):
         deadline = time.monotonic() + 10

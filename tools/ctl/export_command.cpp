@@ -22,6 +22,9 @@ CLI::App* ExportCommand::add(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", output_, "file to write (default: standard output)");
   cmd->add_flag("--sessions", list_sessions_, "list the journal's patient and infusion sessions instead");
+  cmd->add_flag(
+      "--logins", logins_,
+      "the nurse stations' logins, failed logins, logouts and ended sessions instead (--from, --to)");
   return cmd;
 }
 
@@ -52,6 +55,12 @@ int ExportCommand::run() const {
       return fail("cannot write " + why + "; leave out -o to write to standard output");
     file.open(output_);
     if (!file) return fail("cannot write " + output_);
+  }
+  if (logins_) {
+    auto events = export_logins(req, output_.empty() ? std::cout : file);
+    if (!events) return fail(events.error());
+    std::cerr << "vigil-ctl export: " << events.value() << " login event(s)\n";
+    return 0;
   }
   auto done = export_journal(req, output_.empty() ? std::cout : file);
   if (!done) return fail(done.error());

@@ -3,6 +3,7 @@
 //   vigil-ctl export --bed bed-1 --from 2026-11-23T08:00 --to 2026-11-23T12:00 --format csv -o bed-1.csv
 //   vigil-ctl export --session 12 --format json
 //   vigil-ctl export --sessions [--bed bed-1]
+//   vigil-ctl export --logins [--from 2026-11-23T07:00] [--format json]
 #include <CLI/CLI.hpp>
 #include <string>
 
@@ -22,6 +23,7 @@ class ExportCommand {
   std::string from_, to_, format_ = "csv", output_;
   std::int64_t session_ = 0;
   bool list_sessions_ = false;
+  bool logins_ = false;
 };
 
 }  // namespace vigil::tools

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <limits>
@@ -172,17 +173,35 @@ core::Result<Range> resolve(journal::JournalReader& r, const ExportRequest& req)
 }
 
 template <class F>
-auto with_journal(const std::string& path, F&& f) -> decltype(f(std::declval<journal::JournalReader&>())) {
+auto with_database(const std::string& path, F&& f)
+    -> decltype(f(std::declval<journal::sqlite::Database&>())) {
   try {
     journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
     db.exec("PRAGMA busy_timeout = 5000");
     const int version = journal::journal_version(db);
     if (version == 0) return core::Error{path + " is not a vigil journal"};
-    journal::JournalReader r{db};
-    return f(r);
+    return f(db);
   } catch (const journal::sqlite::Error& e) {
     return core::Error{"journal " + path + ": " + e.what()};
   }
+}
+
+template <class F>
+auto with_journal(const std::string& path, F&& f) -> decltype(f(std::declval<journal::JournalReader&>())) {
+  return with_database(path, [&](journal::sqlite::Database& db) {
+    journal::JournalReader r{db};
+    return f(r);
+  });
+}
+
+constexpr const char* kLoginsCsvHeader =
+    "time,station,event,operator,address,detail,dropped_before,journalled\n";
+
+std::string event_name(v1::StationLogin::Kind k) {
+  std::string s = v1::StationLogin::Kind_Name(k);
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
 }
 
 }  // namespace
@@ -279,6 +298,36 @@ core::Result<ExportSummary> export_journal(const ExportRequest& req, std::ostrea
       out << (first ? "]" : "\n  ]");
     }
     out << "\n}\n";
+    return n;
+  });
+}
+
+core::Result<std::size_t> export_logins(const ExportRequest& req, std::ostream& out) {
+  return with_database(req.journal, [&](journal::sqlite::Database& db) -> core::Result<std::size_t> {
+    auto rows = db.prepare(
+        "SELECT time_us, request FROM commands WHERE command = 'station_login' AND ok = 1 ORDER BY id");
+    std::set<std::string> seen;  // an event sent again after a lost answer is journalled again
+    std::size_t n = 0;
+    const bool csv_rows = req.format == ExportFormat::csv;
+    out << (csv_rows ? kLoginsCsvHeader : "[");
+    while (rows.step()) {
+      v1::CommandRequest request;
+      if (!google::protobuf::util::JsonStringToMessage(rows.text(1), &request).ok()) continue;
+      const auto& e = request.station_login();
+      const auto at = wire::from_proto(e.at());
+      if ((req.from && at < *req.from) || (req.to && at >= *req.to)) continue;
+      if (!e.event_id().empty() && !seen.insert(e.station_id() + "\n" + e.event_id()).second) continue;
+      const auto journalled = iso_time(journal::from_micros(rows.integer(0)));
+      if (csv_rows)
+        out << iso_time(at) << "," << csv(e.station_id()) << "," << event_name(e.kind()) << ","
+            << csv(e.operator_name()) << "," << csv(e.address()) << "," << csv(e.detail()) << ","
+            << e.dropped_before() << "," << journalled << "\n";
+      else
+        out << (n == 0 ? "\n  " : ",\n  ") << "{\"journalled\": " << json_string(journalled)
+            << ", \"event\": " << to_json(e) << "}";
+      ++n;
+    }
+    if (!csv_rows) out << (n == 0 ? "]\n" : "\n]\n");
     return n;
   });
 }

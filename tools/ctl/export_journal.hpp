@@ -35,6 +35,12 @@ struct ExportSummary {
 
 // Errors say what is wrong with the request or the journal.
 core::Result<ExportSummary> export_journal(const ExportRequest& request, std::ostream& out);
+// The nurse stations' login events that vigild journalled (station_login):
+// logins, failed logins, logouts, sessions ended or expired, users_file read
+// again; each once (a repeat sent after a lost answer has the same
+// event_id), by the station's time within `from` and `to`. CSV columns:
+// time,station,event,operator,address,detail,dropped_before,journalled.
+core::Result<std::size_t> export_logins(const ExportRequest& request, std::ostream& out);
 core::Result<std::vector<journal::SessionRecord>> journal_sessions(const std::string& journal,
                                                                    const std::string& bed);
 std::string format_sessions(const std::vector<journal::SessionRecord>& sessions);

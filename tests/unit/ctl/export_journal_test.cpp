@@ -191,3 +191,54 @@ TEST_CASE("Export refuses what it cannot do with a reason") {
   r.journal = m.dir.file("missing.db");
   CHECK(export_journal(r, out).error().find("journal " + r.journal) == 0);
 }
+
+TEST_CASE("vigil-ctl export --logins lists each station login event once, by the station's time") {
+  test::TempDir dir;
+  const auto path = dir.file("journal.db");
+  {
+    journal::JournalOptions o;
+    o.path = path;
+    journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
+    REQUIRE(j.open("d", T0));
+    auto event = [&](v1::StationLogin::Kind kind, const std::string& who, const std::string& id,
+                     core::TimePoint at, core::TimePoint journalled) {
+      v1::CommandRequest r;
+      r.set_actor(who.empty() ? "station-1" : who);
+      r.set_station("station-1");
+      auto* e = r.mutable_station_login();
+      e->set_kind(kind);
+      e->set_operator_name(who);
+      e->set_station_id("station-1");
+      e->set_address("10.0.3.7");
+      e->set_detail(kind == v1::StationLogin::LOGIN_FAILED ? "wrong password, twice" : "");
+      e->set_event_id(id);
+      wire::set_time(e->mutable_at(), at);
+      v1::CommandReply ok;
+      ok.set_ok(true);
+      REQUIRE(j.write_command(r, ok, journalled));
+    };
+    event(v1::StationLogin::LOGIN_FAILED, "Ana", "1-1", T0, T0 + 1s);
+    event(v1::StationLogin::LOGIN, "Ana", "1-2", T0 + 5s, T0 + 6s);
+    event(v1::StationLogin::LOGIN, "Ana", "1-2", T0 + 5s, T0 + 9s);  // sent again: its answer was lost
+    event(v1::StationLogin::LOGOUT, "Ana", "1-3", T0 + 2h, T0 + 2h);
+    j.close(T0 + 3h);
+  }
+  ExportRequest req;
+  req.journal = path;
+  req.to = T0 + 1h;
+  std::ostringstream out;
+  auto n = export_logins(req, out);
+  REQUIRE(n.ok());
+  CHECK(n.value() == 2);
+  CHECK(lines(out.str()) ==
+        std::vector<std::string>{
+            "time,station,event,operator,address,detail,dropped_before,journalled",
+            "2026-11-23T08:00:00.000Z,station-1,login_failed,Ana,10.0.3.7,\"wrong password, twice\",0,"
+            "2026-11-23T08:00:01.000Z",
+            "2026-11-23T08:00:05.000Z,station-1,login,Ana,10.0.3.7,,0,2026-11-23T08:00:06.000Z"});
+  req.format = ExportFormat::json;
+  req.to.reset();
+  std::ostringstream json;
+  REQUIRE(export_logins(req, json).value() == 3);
+  CHECK(json.str().find("\"kind\":\"LOGOUT\"") != std::string::npos);
+}

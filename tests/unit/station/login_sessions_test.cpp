@@ -98,3 +98,31 @@ TEST_CASE("a good login, or a quarter of an hour without failures, clears the co
   throttle.failed("name:A. Diaz", clock.now());  // the first of a new count: free
   CHECK(throttle.wait("name:A. Diaz", clock.now()) == 0s);
 }
+
+TEST_CASE(
+    "sessions that ran out are told once each, idle and end of shift apart, for the log and the journal") {
+  ManualClock clock;
+  LoginSessions sessions{{12h, 60min}};
+  sessions.open("B. Okafor", clock.now());
+  const auto busy = sessions.open("A. Diaz", clock.now());
+  for (int i = 0; i < 12; ++i) {
+    clock.advance(59min);
+    REQUIRE(sessions.use(busy, clock.now()));
+    if (i == 1) {
+      sessions.end_expired(clock.now());
+      const auto idle = sessions.take_expired();
+      REQUIRE(idle.size() == 1);
+      CHECK(idle[0].session.user == "B. Okafor");
+      CHECK(idle[0].why == "idle for 60 min");
+      CHECK(sessions.take_expired().empty());
+    }
+  }
+  clock.advance(12min);  // 12 h since the login
+  sessions.end_expired(clock.now());
+  const auto shift = sessions.take_expired();
+  REQUIRE(shift.size() == 1);
+  CHECK(shift[0].session.user == "A. Diaz");
+  CHECK(shift[0].why == "open for 12 h");
+  CHECK_FALSE(sessions.use(busy, clock.now()));
+  CHECK(sessions.take_expired().empty());
+}

@@ -1,6 +1,6 @@
-#include "chart/html_text.hpp"
+#include "html/html_text.hpp"
 
-namespace vigil::chart {
+namespace vigil::html {
 
 std::string html_escape(const std::string& s) {
   std::string o;
@@ -26,4 +26,4 @@ std::string html_escape(const std::string& s) {
   return o;
 }
 
-}  // namespace vigil::chart
+}  // namespace vigil::html

@@ -3,8 +3,8 @@
 // reads: &, <, > and " escaped.
 #include <string>
 
-namespace vigil::chart {
+namespace vigil::html {
 
 std::string html_escape(const std::string& s);
 
-}  // namespace vigil::chart
+}  // namespace vigil::html
