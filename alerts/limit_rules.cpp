@@ -111,7 +111,8 @@ std::string ConditionReport::text() const {
   return text + limit_text->tail + std::string{source_note};
 }
 
-LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {
+LimitRules::LimitRules(std::vector<LimitRule> rules)
+    : rules_{std::move(rules)}, state_(rules_.size()), present_(rules_.size(), 0) {
   texts_.reserve(rules_.size());
   for (const auto& rule : rules_) texts_.push_back(std::make_shared<const LimitText>(limit_text(rule)));
   condition_of_.reserve(rules_.size());
@@ -127,6 +128,7 @@ void LimitRules::resume(const std::string& condition, core::Metric metric, core:
     if (rules_[i].condition != condition || rules_[i].metric != metric) continue;
     state_[i].present = true;
     state_[i].since = onset - rules_[i].delay;
+    present_[condition_of_[i]] = 1;
   }
 }
 
@@ -186,7 +188,7 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
 }
 
 void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const std::string& device,
-                            core::TimePoint now, ConditionReport& rep) const {
+                            core::TimePoint now, ConditionReport& rep) {
   const std::string& condition = rules_[first_rule].condition;
   const std::size_t group = condition_of_[first_rule];
   // Every field is set: `rep` may hold an earlier reading's report.
@@ -225,6 +227,24 @@ void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const s
       basis_index = j;
     }
   }
+  // A delay confirms that a condition has begun, not each level of it: once
+  // present, the condition goes on while a reading is past any of its limits,
+  // though that level's own delay has not run out. A high tachycardia whose
+  // rate falls to 146 is still a tachycardia (over 120), and must not read as
+  // ended until the medium level's 30 s have passed since it crossed 120.
+  // The lowest such level speaks for it: the engine keeps the alarm at its
+  // worst, and a level that has not waited out its delay never escalates.
+  if (!basis && present_[group]) {
+    for (std::size_t j = 0; j < rules_.size(); ++j) {
+      const auto& st = state_[j];
+      if (condition_of_[j] != group || !rules_[j].enabled || !st.present || !st.since) continue;
+      if (!basis || rules_[j].priority < basis->priority) {
+        basis = &rules_[j];
+        basis_index = j;
+      }
+    }
+  }
+  present_[group] = basis != nullptr;
   const std::size_t index = basis ? basis_index : any_index;
   const LimitRule& rule = rules_[index];
   const RuleState& st = state_[index];

@@ -118,7 +118,7 @@ class LimitRules {
   };
   void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
   void report_for(std::size_t first_rule, core::Metric metric, const std::string& device, core::TimePoint now,
-                  ConditionReport& rep) const;
+                  ConditionReport& rep);
 
   std::vector<LimitRule> rules_;
   std::vector<RuleState> state_;
@@ -127,6 +127,9 @@ class LimitRules {
   std::vector<std::size_t> condition_of_;
   std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
   std::vector<std::size_t> touched_;                     // evaluate()'s scratch: a rule per condition
+  // Per condition (indexed by its first rule), whether its last report said
+  // present: a present condition goes on while any of its limits is crossed.
+  std::vector<char> present_;
 };
 
 std::string describe_limit(const LimitRule& rule);

@@ -104,6 +104,7 @@ void BusRecorder::add(const vigil::v1::BusMessage& m, std::vector<SeenAlarm>& al
       s.message = a.message();
       s.unanswered = escalated_unanswered(a);
       s.drill = a.drill();
+      s.latched = a.latched();
       record_.alarms.push_back(s);
       alarms.push_back(s);
       break;

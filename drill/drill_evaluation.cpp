@@ -53,6 +53,9 @@ std::vector<AlarmStory> stories_of(const std::string& bed, const std::vector<See
       s.paused_by = a.actor;
     } else if (a.transition == "CLEARED" && !s.cleared) {
       s.cleared = a.t;
+    } else if (a.transition == "UPDATED" && s.cleared) {
+      // A latched alarm whose condition came back: it did not end then.
+      s.cleared.reset();
     }
   }
   return stories;

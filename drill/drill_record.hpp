@@ -26,6 +26,9 @@ struct SeenAlarm {
   // because the patient got worse.
   bool unanswered = false;
   bool drill = false;
+  // CLEARED with the signal kept until someone acknowledges it: the
+  // condition is over but the alarm is not.
+  bool latched = false;
 };
 
 struct SeenReading {

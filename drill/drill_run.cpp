@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -310,14 +311,21 @@ class Runner {
   }
 
   void say_alarm(const SeenAlarm& a) {
+    // A latched alarm's condition that comes back is only an UPDATED on the
+    // bus; said as such, the feed would show the alarm over while it is not.
+    const bool again = a.transition == "UPDATED" && ended_latched_.erase(a.alarm_id) > 0;
+    if (a.transition == "CLEARED" && a.latched) ended_latched_.insert(a.alarm_id);
+    if (a.transition == "ACKNOWLEDGED" || a.transition == "RESET") ended_latched_.erase(a.alarm_id);
     if (a.transition != "RAISED" && a.transition != "ESCALATED" && a.transition != "ACKNOWLEDGED" &&
-        a.transition != "CLEARED")
+        a.transition != "CLEARED" && !again)
       return;
-    std::string line =
-        sim::clock_text(a.t) + " " + a.bed + " " + a.transition + " " + a.priority + " " + a.condition;
+    std::string line = sim::clock_text(a.t) + " " + a.bed + " " + (again ? "ACTIVE AGAIN" : a.transition) +
+                       " " + a.priority + " " + a.condition;
+    if (a.transition == "CLEARED" && a.latched) line += " (latched until acknowledged)";
     if (!a.actor.empty() && a.transition == "ACKNOWLEDGED") line += " by " + a.actor;
     say_(line);
   }
+  std::set<std::string> ended_latched_;  // alarm ids: condition over, signal latched
 
   const sim::Ward& ward_;
   const RunOptions& o_;

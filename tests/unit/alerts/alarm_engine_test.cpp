@@ -239,3 +239,48 @@ TEST_CASE("limit rules: each level keeps its own delay") {
   CHECK(r.present);
   CHECK(r.priority == Priority::high);
 }
+
+TEST_CASE("limit rules: a present condition goes on at a lower level whose own delay has not run out") {
+  // The shipped tachycardia: medium above 120 for 30 s, high above 150 for
+  // 10 s. In AF the rate jumps about: high after 10 s above 150, then 146.
+  LimitRules rules{{
+      limit("tachycardia", core::Metric::heart_rate, LimitKind::above, 120, Priority::medium, 30s, 5),
+      limit("tachycardia", core::Metric::heart_rate, LimitKind::above, 150, Priority::high, 10s, 5),
+  }};
+  auto at = [&](double v, core::Duration t) {
+    return rules.evaluate(reading(core::Metric::heart_rate, v), "ecg", t0 + t).at(0);
+  };
+  CHECK_FALSE(at(130, 0s).present);
+  CHECK_FALSE(at(160, 4s).present);
+  auto high = at(170, 14s);
+  CHECK(high.present);
+  CHECK(high.priority == Priority::high);
+  auto lower = at(140, 16s);  // over 120 for 16 s only, but the condition has begun
+  CHECK(lower.present);
+  CHECK(lower.priority == Priority::medium);
+  CHECK(at(146, 20s).present);
+  CHECK_FALSE(at(114, 22s).present);  // back under 120 by the hysteresis: over
+  // Begun afresh, each level waits out its delay again.
+  CHECK_FALSE(at(140, 24s).present);
+  CHECK_FALSE(at(140, 50s).present);
+  CHECK(at(140, 54s).present);
+}
+
+TEST_CASE("limit rules: a fall into a lower level neither starts nor ends a desaturation early") {
+  LimitRules rules{{
+      limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 15s, 1),
+      limit("desaturation", core::Metric::spo2, LimitKind::below, 85, Priority::high, 5s, 1),
+  }};
+  auto at = [&](double v, core::Duration t) {
+    return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0 + t).at(0);
+  };
+  CHECK_FALSE(at(84, 0s).present);
+  CHECK_FALSE(at(88, 3s).present);  // high's 5 s never ran out: nothing has begun
+  CHECK_FALSE(at(95, 4s).present);
+  CHECK_FALSE(at(84, 10s).present);
+  CHECK(at(84, 15s).present);
+  auto lower = at(88, 17s);  // below 90 for 7 s of medium's 15, and still a desaturation
+  CHECK(lower.present);
+  CHECK(lower.priority == Priority::medium);
+  CHECK_FALSE(at(92, 18s).present);
+}

@@ -272,3 +272,19 @@ TEST_CASE("an alarm raised at medium on its way to the expected high is not a su
   CHECK(report.beds[0].unexpected[0].priority == "high");
   CHECK(report.beds[0].alarms[report.beds[0].unexpected[0].alarm].condition == "tachycardia");
 }
+
+TEST_CASE("a latched alarm whose condition comes back has not ended at its first clearing") {
+  auto record = base_record();
+  auto ended = seen(8min + 34s, "t1", "tachycardia", "high", "CLEARED");
+  ended.latched = true;
+  record.alarms = {
+      seen(8min + 31s, "t1", "tachycardia", "high", "RAISED"),
+      ended,
+      seen(8min + 48s, "t1", "tachycardia", "high", "UPDATED"),
+      seen(9min + 55s, "t1", "tachycardia", "high", "CLEARED"),
+  };
+  const auto report = evaluate(crisis_ward(), record);
+  const auto& tachycardia = result(report, "medium", "tachycardia");
+  REQUIRE(tachycardia.occurrence);
+  CHECK(report.beds[0].alarms[tachycardia.occurrence->alarm].cleared == 9min + 55s);
+}
