@@ -1,5 +1,6 @@
 // What a reading costs on its way to hospital systems, every-reading cadence:
-//   hl7_outbox_bench [folder]     (default: a new folder under /tmp)
+//   hl7_outbox_bench [folder]     (default: a new folder under /tmp, removed
+//                                   at the end; a folder given keeps the files)
 // Run once with one destination and once with two (an EMR and a second
 // system taking the same readings), each time:
 // - the core thread's CPU time to queue one reading for every destination
@@ -108,6 +109,6 @@ int main(int argc, char** argv) {
                : std::filesystem::temp_directory_path() / ("hl7-outbox-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(folder);
   const int failed = run(folder, 1) || run(folder, 2);
-  std::filesystem::remove_all(folder);
+  if (argc <= 1) std::filesystem::remove_all(folder);
   return failed;
 }
