@@ -254,3 +254,52 @@ TEST_CASE("an ORU^R01 written by the simulator reads back to the same observatio
     CHECK(c.readings[i].device_time.has_value() == core::info(want.metric).episodic);
   }
 }
+
+TEST_CASE(
+    "NIBP systolic, diastolic and mean with other rows between them come out together, so the cuff "
+    "measurement is judged whole") {
+  const auto c = decode(
+      "OBX|1|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.3.1.150021|192|266016^MDC_DIM_MMHG^MDC|||||R|||"
+      "20240305101412+0100\r"
+      "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.2.1.147842|88|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r"
+      "OBX|3|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.3.1.150022|104|266016^MDC_DIM_MMHG^MDC|||||R|||"
+      "20240305101412+0100\r"
+      "OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.150456|96|262688^MDC_DIM_PERCENT^MDC|||||R\r"
+      "OBX|5|NM|150023^MDC_PRESS_BLD_NONINV_MEAN^MDC|1.3.1.150023|133|266016^MDC_DIM_MMHG^MDC|||||R|||"
+      "20240305101412+0100\r");
+  REQUIRE(c.readings.size() == 5);
+  // alerts::measurement_end takes the cuff parts that follow each other: here all three.
+  CHECK(c.readings[0].metric == Metric::nibp_systolic);
+  CHECK(c.readings[1].metric == Metric::nibp_diastolic);
+  CHECK(c.readings[2].metric == Metric::nibp_mean);
+  CHECK(c.readings[1].value == 104);
+  CHECK(c.readings[2].device_time == c.readings[0].device_time);
+  CHECK(c.readings[3].metric == Metric::heart_rate);
+  CHECK(c.readings[4].metric == Metric::spo2);
+  CHECK(c.problems.empty());
+}
+
+TEST_CASE("NIBP parts of another channel, another OBR or another measured time are not joined") {
+  const auto c = decode(
+      "OBX|1|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.3.1.150021|192|266016^MDC_DIM_MMHG^MDC|||||R|||"
+      "20240305101412+0100\r"
+      "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.2.1.147842|88|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r"
+      "OBX|3|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.3.2.150022|104|266016^MDC_DIM_MMHG^MDC|||||R|||"
+      "20240305101412+0100\r"
+      "OBX|4|NM|150023^MDC_PRESS_BLD_NONINV_MEAN^MDC|1.3.1.150023|133|266016^MDC_DIM_MMHG^MDC|||||R|||"
+      "20240305100912+0100\r"
+      "OBR|2|C1^GW|C1^GW|182777000^monitoring of patient^SCT|||20240305101400+0100\r"
+      "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.150456|96|262688^MDC_DIM_PERCENT^MDC|||||R\r");
+  REQUIRE(c.readings.size() == 5);
+  CHECK(c.readings[0].metric == Metric::nibp_systolic);
+  CHECK(c.readings[1].metric == Metric::heart_rate);
+  CHECK(c.readings[2].metric == Metric::nibp_diastolic);  // channel 2
+  CHECK(c.readings[3].metric == Metric::nibp_mean);       // five minutes earlier
+  const auto other_obr = decode(
+      "OBX|1|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.3.1.150021|192|266016^MDC_DIM_MMHG^MDC|||||R\r"
+      "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.2.1.147842|88|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r"
+      "OBR|2|C1^GW|C1^GW|182777000^monitoring of patient^SCT|||20240305101400+0100\r"
+      "OBX|1|NM|150022^MDC_PRESS_BLD_NONINV_DIA^MDC|1.3.1.150022|104|266016^MDC_DIM_MMHG^MDC|||||R\r");
+  REQUIRE(other_obr.readings.size() == 3);
+  CHECK(other_obr.readings[1].metric == Metric::heart_rate);
+}
