@@ -46,16 +46,21 @@ Reading reading(Outbox& box, const std::string& patient, double value, TimePoint
           encode_oru_r01(h, bed, {v})};
 }
 
-std::int64_t contexts(const std::string& path) {
+// One number a query of the outbox file gives.
+std::int64_t count(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM hl7_send_contexts", -1, &s, nullptr);
+  sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
   REQUIRE(sqlite3_step(s) == SQLITE_ROW);
   const auto n = sqlite3_column_int64(s, 0);
   sqlite3_finalize(s);
   sqlite3_close(db);
   return n;
+}
+
+std::int64_t contexts(const std::string& path) {
+  return count(path, "SELECT count(*) FROM hl7_send_contexts");
 }
 
 }  // namespace
@@ -225,18 +230,6 @@ SharedRow reading_for_two(Outbox& box, double value, TimePoint now) {
     (name == std::string{"emr"} ? out.emr : out.research) = encode_oru_r01(h, bed, {v});
   }
   return out;
-}
-
-std::int64_t count(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
-  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  const auto n = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return n;
 }
 
 }  // namespace
