@@ -159,12 +159,13 @@ void Hl7Outbound::enqueue(Destination& d, const std::function<std::string(const 
 }
 
 // The same for one reading, as its parts: an eighth of the text's bytes on
-// disk (bench/hl7_outbox_bench), and no text built until it is sent.
-void Hl7Outbound::enqueue_reading(Destination& d, const BedContext& bed, const ReportedValue& v, bool drill,
-                                  core::TimePoint now) {
-  const auto id = outbox_->reserve_id();
-  writer_->submit(
-      {id, d.config.name(), {}, now, true, ReadingParts{send_context(header(d, drill, now), bed), v}});
+// disk (bench/hl7_outbox_bench), and no text built until it is sent. Its
+// value is stored once for every destination that takes it, each of which
+// gets a copy with its own MSH-10 and context.
+void Hl7Outbound::add_copy(SharedReading& reading, const Destination& d, const BedContext& bed, bool drill,
+                           core::TimePoint now) {
+  reading.copies.push_back(
+      {outbox_->reserve_id(), d.config.name(), send_context(header(d, drill, now), bed)});
 }
 
 void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::string& bed) {
@@ -175,6 +176,7 @@ void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::stri
     // A value the device says is no measurement is not reported.
     if (q.invalid() || q.sensor_off() || !placement(o.mdc_code())) return;
     ReportedValue v{o.mdc_code(), o.value(), to_time(o.has_device_time() ? o.device_time() : o.received())};
+    SharedReading reading{v, {}};
     for (auto& d : destinations_) {
       if (!d.config.readings() || (o.drill() && d.config.drill() != vigil::v1::config::DRILL_AS_TEST))
         continue;
@@ -185,8 +187,9 @@ void Hl7Outbound::on_bus_message(const vigil::v1::BusMessage& m, const std::stri
         d.window_drill = d.window_drill || o.drill();
         continue;
       }
-      enqueue_reading(d, {bed, patient}, v, o.drill(), now);
+      add_copy(reading, d, {bed, patient}, o.drill(), now);
     }
+    if (!reading.copies.empty()) writer_->submit({0, {}, {}, now, true, std::move(reading)});
   } else if (m.has_alarm()) {
     const auto& e = m.alarm();
     const AlertReport report = to_alert_report(e);

@@ -85,8 +85,8 @@ class Hl7Outbound {
   MessageHeader header(const Destination& d, bool drill, core::TimePoint now) const;
   void enqueue(Destination& d, const std::function<std::string(const MessageHeader&)>& encode, bool drill,
                core::TimePoint now, bool reading);
-  void enqueue_reading(Destination& d, const BedContext& bed, const ReportedValue& v, bool drill,
-                       core::TimePoint now);
+  void add_copy(SharedReading& reading, const Destination& d, const BedContext& bed, bool drill,
+                core::TimePoint now);
   void take_over(Hl7Outbound& previous);
   void poke_all();
   void check_writer(core::TimePoint now);

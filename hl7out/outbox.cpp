@@ -51,9 +51,11 @@ QueuedMessage row(const Statement& s) {
   m.state = s.text(5);
   m.reason = s.text(6);
   m.queued = from_ms(sqlite3_column_int64(s.get(), 7));
-  // A context is never pruned while a row may refer to it (prune()), so the
-  // join finds it; were it missing, the row's text stays empty.
-  if (sqlite3_column_type(s.get(), 8) != SQLITE_NULL && sqlite3_column_type(s.get(), 12) != SQLITE_NULL) {
+  // Neither a context nor a shared reading is pruned while a row may refer
+  // to it (prune()), so the joins find them; were one missing, the row's
+  // text stays empty.
+  if (sqlite3_column_type(s.get(), 8) != SQLITE_NULL && sqlite3_column_type(s.get(), 9) != SQLITE_NULL &&
+      sqlite3_column_type(s.get(), 12) != SQLITE_NULL) {
     ReadingParts p;
     p.value.mdc_code = static_cast<std::uint32_t>(sqlite3_column_int64(s.get(), 9));
     p.value.value = sqlite3_column_double(s.get(), 10);
@@ -71,11 +73,21 @@ std::int64_t ms(core::TimePoint t) {
   return std::chrono::floor<std::chrono::milliseconds>(t).time_since_epoch().count();
 }
 
+// A reading's value is in its row (layout 2) or shared by its copies (layout 3).
 constexpr const char* kColumns =
     "o.id, o.destination, o.control_id, o.message, o.ae_count, o.state, o.reason, o.queued_ms, o.context,"
-    " o.mdc_code, o.value, o.measured_ms, c.sending_application, c.sending_facility, c.receiving_application,"
+    " coalesce(o.mdc_code, r.mdc_code), coalesce(o.value, r.value), coalesce(o.measured_ms, r.measured_ms),"
+    " c.sending_application, c.sending_facility, c.receiving_application,"
     " c.receiving_facility, c.equipment_eui64, c.test, c.bed, c.patient_id"
-    " FROM hl7_outbox o LEFT JOIN hl7_send_contexts c ON c.id = o.context";
+    " FROM hl7_outbox o %s LEFT JOIN hl7_send_contexts c ON c.id = o.context"
+    " LEFT JOIN hl7_readings r ON r.id = o.reading";
+
+// SELECT kColumns, the outbox read through `index` if one is named, then `where`.
+std::string select_rows(const std::string& where, const std::string& index = {}) {
+  std::string sql = std::string{"SELECT "} + kColumns + " " + where;
+  sql.replace(sql.find("%s"), 2, index.empty() ? std::string{} : "INDEXED BY " + index);
+  return sql;
+}
 }  // namespace
 
 core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, const core::Clock& clock) {
@@ -97,7 +109,6 @@ core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, cons
                  " id INTEGER PRIMARY KEY AUTOINCREMENT, destination TEXT NOT NULL, control_id TEXT NOT NULL,"
                  " message TEXT NOT NULL, queued_ms INTEGER NOT NULL, ae_count INTEGER NOT NULL DEFAULT 0,"
                  " state TEXT NOT NULL DEFAULT 'queued', reason TEXT NOT NULL DEFAULT '')") ||
-      !box->exec("CREATE INDEX IF NOT EXISTS hl7_outbox_queue ON hl7_outbox (destination, state, id)") ||
       !box->migrate())
     return core::Error{"cannot set up the HL7 outbox " + path + ": " + sqlite3_errmsg(db)};
   // The highest id ever given, even if its row is gone: MSH-10 is never reused.
@@ -114,27 +125,48 @@ core::Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, cons
 // in the row, the rest in a send context stored once; `message` empty. `last_id` is the highest row id that
 // refers to the context, so prune() can tell one no row refers to any more from the lowest id left, without
 // an index on the rows.
+// Version 3: a reading for several destinations is stored once, in hl7_readings, with the number of its
+// copies (rows of hl7_outbox whose `reading` is its id) not yet pruned; a copy's own mdc_code, value and
+// measured_ms are NULL (a reading for one destination keeps them in its row, as in version 2: a shared row
+// would cost more than it saves). A count, not the lowest id left as for contexts: a destination's copies
+// may be kept (queued, dead) long after the others' are pruned, and the readings are many. The queue's
+// index holds only queued rows, and one of its own the kept ones (rejected, dead): delivered rows, nearly
+// all of the outbox, are in neither (a quarter of a delivered row's bytes was its entry in the queue's
+// index).
 bool Outbox::migrate() {
-  Statement v{db_, "PRAGMA user_version"};
-  if (!v || sqlite3_step(v.get()) != SQLITE_ROW) return false;
-  const int version = sqlite3_column_int(v.get(), 0);
-  if (version >= 2) return true;
+  int version = 0;
+  {
+    // Finalized before the steps: DROP INDEX fails while a statement is pending.
+    Statement v{db_, "PRAGMA user_version"};
+    if (!v || sqlite3_step(v.get()) != SQLITE_ROW) return false;
+    version = sqlite3_column_int(v.get(), 0);
+  }
+  if (version >= 3) return true;
   if (!exec("BEGIN IMMEDIATE")) return false;
   if ((version >= 1 ||
        (exec("ALTER TABLE hl7_outbox ADD COLUMN done_ms INTEGER") &&
         exec("UPDATE hl7_outbox SET done_ms = queued_ms WHERE state != 'queued'") &&
         exec("CREATE INDEX hl7_outbox_done ON hl7_outbox (done_ms) WHERE state != 'queued'"))) &&
-      exec("ALTER TABLE hl7_outbox ADD COLUMN context INTEGER") &&
-      exec("ALTER TABLE hl7_outbox ADD COLUMN mdc_code INTEGER") &&
-      exec("ALTER TABLE hl7_outbox ADD COLUMN value REAL") &&
-      exec("ALTER TABLE hl7_outbox ADD COLUMN measured_ms INTEGER") &&
-      exec("CREATE TABLE hl7_send_contexts (id INTEGER PRIMARY KEY, sending_application TEXT NOT NULL,"
-           " sending_facility TEXT NOT NULL, receiving_application TEXT NOT NULL,"
-           " receiving_facility TEXT NOT NULL, equipment_eui64 TEXT NOT NULL, test INTEGER NOT NULL,"
-           " bed TEXT NOT NULL, patient_id TEXT NOT NULL, last_id INTEGER NOT NULL,"
-           " UNIQUE (sending_application, sending_facility, receiving_application, receiving_facility,"
-           " equipment_eui64, test, bed, patient_id))") &&
-      exec("PRAGMA user_version = 2") && exec("COMMIT"))
+      (version >= 2 ||
+       (exec("ALTER TABLE hl7_outbox ADD COLUMN context INTEGER") &&
+        exec("ALTER TABLE hl7_outbox ADD COLUMN mdc_code INTEGER") &&
+        exec("ALTER TABLE hl7_outbox ADD COLUMN value REAL") &&
+        exec("ALTER TABLE hl7_outbox ADD COLUMN measured_ms INTEGER") &&
+        exec("CREATE TABLE hl7_send_contexts (id INTEGER PRIMARY KEY, sending_application TEXT NOT NULL,"
+             " sending_facility TEXT NOT NULL, receiving_application TEXT NOT NULL,"
+             " receiving_facility TEXT NOT NULL, equipment_eui64 TEXT NOT NULL, test INTEGER NOT NULL,"
+             " bed TEXT NOT NULL, patient_id TEXT NOT NULL, last_id INTEGER NOT NULL,"
+             " UNIQUE (sending_application, sending_facility, receiving_application, receiving_facility,"
+             " equipment_eui64, test, bed, patient_id))"))) &&
+      exec("DROP INDEX IF EXISTS hl7_outbox_queue") &&
+      exec("CREATE INDEX hl7_outbox_queue ON hl7_outbox (destination, id) WHERE state = 'queued'") &&
+      exec("CREATE INDEX hl7_outbox_kept ON hl7_outbox (destination, id) WHERE state IN ('rejected', "
+           "'dead')") &&
+      exec("ALTER TABLE hl7_outbox ADD COLUMN reading INTEGER") &&
+      exec(
+          "CREATE TABLE hl7_readings (id INTEGER PRIMARY KEY, mdc_code INTEGER NOT NULL, value REAL NOT NULL,"
+          " measured_ms INTEGER NOT NULL, copies INTEGER NOT NULL)") &&
+      exec("PRAGMA user_version = 3") && exec("COMMIT"))
     return true;
   exec("ROLLBACK");
   return false;
@@ -145,7 +177,7 @@ Outbox::~Outbox() {
 }
 
 std::string Outbox::problem() const {
-  return sqlite3_errmsg(db_);
+  return prune_failure_.empty() ? sqlite3_errmsg(db_) : prune_failure_;
 }
 
 bool Outbox::exec(const char* sql) {
@@ -166,32 +198,59 @@ bool Outbox::insert(const std::vector<OutboxRow>& rows, std::string* why) {
   };
   Statement s{
       db_,
-      "INSERT INTO hl7_outbox (id, destination, control_id, message, queued_ms, context, mdc_code, value,"
-      " measured_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
+      "INSERT INTO hl7_outbox (id, destination, control_id, message, queued_ms, context, reading, mdc_code,"
+      " value, measured_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"};
+  Statement shared{db_,
+                   "INSERT INTO hl7_readings (mdc_code, value, measured_ms, copies) VALUES (?1, ?2, ?3, ?4)"};
   Statement last{db_, "UPDATE hl7_send_contexts SET last_id = max(last_id, ?2) WHERE id = ?1"};
-  if (!s || !last || sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+  if (!s || !shared || !last || sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
     return failed();
   std::map<std::int64_t, std::int64_t> last_ids;  // per context used: its highest row id in this batch
-  for (const auto& r : rows) {
+  // One row of the queue: a message's text, or a reading's copy with its
+  // value in the row (`value`, its only copy) or shared (`reading`).
+  const auto queue = [&](std::int64_t id, const std::string& destination, const std::string& text,
+                         core::TimePoint queued, std::optional<std::int64_t> context,
+                         std::optional<std::int64_t> reading, const ReportedValue* value) {
     s.reset();
-    s.bind(1, r.id);
-    s.bind(2, r.destination);
-    s.bind(3, control_id(r.id));  // stored for whoever reads the file (a test, a person with sqlite3)
-    s.bind(5, ms(r.queued));
-    if (r.parts) {
-      const auto context = context_id(r.parts->context, r.id);
+    s.bind(1, id);
+    s.bind(2, destination);
+    s.bind(3, control_id(id));  // stored for whoever reads the file (a test, a person with sqlite3)
+    s.bind(4, text);
+    s.bind(5, ms(queued));
+    if (context) s.bind(6, *context);
+    if (reading) s.bind(7, *reading);
+    if (value) {
+      s.bind(8, static_cast<std::int64_t>(value->mdc_code));
+      s.bind(9, value->value);
+      s.bind(10, ms(value->measured));
+    }
+    return sqlite3_step(s.get()) == SQLITE_DONE;
+  };
+  for (const auto& r : rows) {
+    if (!r.parts) {
+      if (!queue(r.id, r.destination, r.text, r.queued, std::nullopt, std::nullopt, nullptr)) return failed();
+      continue;
+    }
+    const auto& value = r.parts->value;
+    const auto& copies = r.parts->copies;
+    std::optional<std::int64_t> reading;
+    if (copies.size() > 1) {
+      shared.reset();
+      shared.bind(1, static_cast<std::int64_t>(value.mdc_code));
+      shared.bind(2, value.value);
+      shared.bind(3, ms(value.measured));
+      shared.bind(4, static_cast<std::int64_t>(copies.size()));
+      if (sqlite3_step(shared.get()) != SQLITE_DONE) return failed();
+      reading = sqlite3_last_insert_rowid(db_);
+    }
+    for (const auto& copy : copies) {
+      const auto context = context_id(copy.context, copy.id);
       if (!context) return failed();
       auto& last_id = last_ids[*context];
-      last_id = std::max(last_id, r.id);
-      s.bind(4, std::string{});
-      s.bind(6, *context);
-      s.bind(7, static_cast<std::int64_t>(r.parts->value.mdc_code));
-      s.bind(8, r.parts->value.value);
-      s.bind(9, ms(r.parts->value.measured));
-    } else {
-      s.bind(4, r.text);
+      last_id = std::max(last_id, copy.id);
+      if (!queue(copy.id, copy.destination, {}, r.queued, context, reading, reading ? nullptr : &value))
+        return failed();
     }
-    if (sqlite3_step(s.get()) != SQLITE_DONE) return failed();
   }
   for (const auto& [context, id] : last_ids) {
     last.reset();
@@ -240,8 +299,8 @@ bool Outbox::enqueue(const std::string& destination,
 }
 
 std::optional<QueuedMessage> Outbox::head(const std::string& destination) {
-  const std::string sql = std::string{"SELECT "} + kColumns +
-                          " WHERE o.destination = ?1 AND o.state = 'queued' ORDER BY o.id LIMIT 1";
+  const std::string sql =
+      select_rows("WHERE o.destination = ?1 AND o.state = 'queued' ORDER BY o.id LIMIT 1");
   Statement s{db_, sql.c_str()};
   if (!s) return std::nullopt;
   s.bind(1, destination);
@@ -293,9 +352,11 @@ std::size_t Outbox::depth(const std::string& destination) {
 
 std::vector<QueuedMessage> Outbox::kept(const std::string& destination) {
   std::vector<QueuedMessage> out;
+  // The planner knows no sizes and would rather scan the whole outbox in id
+  // order than sort the few kept rows its index holds.
   const std::string sql =
-      std::string{"SELECT "} + kColumns +
-      " WHERE (?1 = '' OR o.destination = ?1) AND o.state IN ('rejected', 'dead') ORDER BY o.id";
+      select_rows("WHERE (?1 = '' OR o.destination = ?1) AND o.state IN ('rejected', 'dead') ORDER BY o.id",
+                  "hl7_outbox_kept");
   Statement s{db_, sql.c_str()};
   if (!s) return out;
   s.bind(1, destination);
@@ -312,7 +373,7 @@ std::size_t Outbox::kept_count(const std::string& destination) {
 }
 
 std::optional<QueuedMessage> Outbox::find(std::int64_t id) {
-  const std::string sql = std::string{"SELECT "} + kColumns + " WHERE o.id = ?1";
+  const std::string sql = select_rows("WHERE o.id = ?1");
   Statement s{db_, sql.c_str()};
   if (!s) return std::nullopt;
   s.bind(1, id);
@@ -330,23 +391,66 @@ bool Outbox::requeue(std::int64_t id) {
 }
 
 std::optional<std::size_t> Outbox::prune(core::TimePoint before, std::size_t limit) {
+  // One transaction: a reading's count of copies goes down with its copies.
+  prune_failure_.clear();
+  const auto failed = [&]() -> std::optional<std::size_t> {
+    prune_failure_ = sqlite3_errmsg(db_);  // before the rollback resets it
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return std::nullopt;
+  };
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return failed();
   Statement s{db_,
               "DELETE FROM hl7_outbox WHERE id IN (SELECT id FROM hl7_outbox"
-              " WHERE state != 'queued' AND done_ms < ?1 ORDER BY done_ms LIMIT ?2)"};
-  if (!s) return std::nullopt;
+              " WHERE state != 'queued' AND done_ms < ?1 ORDER BY done_ms LIMIT ?2) RETURNING reading"};
+  if (!s) return failed();
   s.bind(1, ms(before));
   s.bind(2, static_cast<std::int64_t>(limit));
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return std::nullopt;
-  const auto pruned = static_cast<std::size_t>(sqlite3_changes(db_));
+  std::size_t pruned = 0;
+  std::map<std::int64_t, std::int64_t> copies;  // per shared reading: its copies pruned now
+  int step = 0;
+  while ((step = sqlite3_step(s.get())) == SQLITE_ROW) {
+    ++pruned;
+    if (sqlite3_column_type(s.get(), 0) != SQLITE_NULL) ++copies[sqlite3_column_int64(s.get(), 0)];
+  }
+  if (step != SQLITE_DONE || !release_readings(copies)) return failed();
   // Every row that refers to a context has an id up to its last_id, so one
   // whose last_id is below the lowest id left has none (rows are only added
   // above it: ids only grow).
   Statement unused{db_,
                    "DELETE FROM hl7_send_contexts WHERE last_id <"
                    " (SELECT coalesce(min(id), 9223372036854775807) FROM hl7_outbox)"};
-  if (!unused || sqlite3_step(unused.get()) != SQLITE_DONE) return std::nullopt;
-  if (sqlite3_changes(db_) > 0) contexts_.clear();
+  if (!unused || sqlite3_step(unused.get()) != SQLITE_DONE) return failed();
+  const bool contexts_gone = sqlite3_changes(db_) > 0;
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return failed();
+  if (contexts_gone) contexts_.clear();
   return pruned;
+}
+
+bool Outbox::release_readings(const std::map<std::int64_t, std::int64_t>& copies) {
+  Statement fewer{db_, "UPDATE hl7_readings SET copies = copies - ?2 WHERE id = ?1 RETURNING copies"};
+  Statement gone{db_, "DELETE FROM hl7_readings WHERE id = ?1"};
+  if (!fewer || !gone) return false;
+  for (const auto& [reading, n] : copies) {
+    fewer.reset();
+    fewer.bind(1, reading);
+    fewer.bind(2, n);
+    const int step = sqlite3_step(fewer.get());
+    if (step == SQLITE_DONE) continue;  // not there: nothing to release
+    if (step != SQLITE_ROW) return false;
+    const auto left = sqlite3_column_int64(fewer.get(), 0);
+    if (sqlite3_step(fewer.get()) != SQLITE_DONE) return false;
+    if (left > 0) continue;
+    gone.reset();
+    gone.bind(1, reading);
+    if (sqlite3_step(gone.get()) != SQLITE_DONE) return false;
+  }
+  return true;
+}
+
+std::size_t OutboxRow::messages_for(const std::string& name) const {
+  if (!parts) return destination == name ? 1 : 0;
+  return static_cast<std::size_t>(std::count_if(parts->copies.begin(), parts->copies.end(),
+                                                [&](const ReadingCopy& c) { return c.destination == name; }));
 }
 
 }  // namespace vigil::hl7out

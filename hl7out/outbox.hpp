@@ -13,9 +13,12 @@
 // (reading_parts.hpp: the value, and a reference to a send context stored
 // once for the many readings that share it), an eighth of the bytes of its
 // text, and its text built when read; a send context goes once no row is
-// left that may refer to it. vigild writes rows from the outbox writer's
-// thread (outbox_writer.hpp) on a connection of its own; the core's
-// connection reads the queue and records the replies.
+// left that may refer to it. A reading for several destinations is stored
+// once (hl7_readings) and each destination's copy is a row of its own in the
+// queue (its id, state, AE count), counting how many copies are left, so
+// each destination delivers, dead-letters and prunes its copy on its own. vigild writes rows from the outbox
+// writer's thread (outbox_writer.hpp) on a connection of its own; the core's connection reads the queue and
+// records the replies.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,8 +53,12 @@ struct OutboxRow {
   std::string text;  // MSH-10 is "V<id>"
   core::TimePoint queued{};
   bool reading = false;  // PCD-01: may be shed at the writer's bound; an alarm never is
-  // One reading's message as its parts, `text` then empty.
-  std::optional<ReadingParts> parts;
+  // One reading for one or more destinations as its parts: a message per
+  // copy, each with its own id; `id`, `destination` and `text` unused then.
+  std::optional<SharedReading> parts;
+
+  // How many messages the row holds for the destination.
+  std::size_t messages_for(const std::string& name) const;
 };
 
 class Outbox {
@@ -102,12 +109,15 @@ class Outbox {
   bool done(std::int64_t id, const char* state, std::optional<unsigned> ae_count, const std::string& reason);
   // The id of the stored context, stored now if new; nothing when that failed.
   std::optional<std::int64_t> context_id(const SendContext& c, std::int64_t row_id);
+  // Forgets `copies` pruned copies of each reading, and a reading with none left.
+  bool release_readings(const std::map<std::int64_t, std::int64_t>& copies);
   sqlite3* db_;
   const core::Clock& clock_;
   std::int64_t last_id_ = 0;
   // The contexts this connection stored or found, by id; emptied when a
   // transaction that may have added one fails and when prune() deletes any.
   std::map<SendContext, std::int64_t> contexts_;
+  std::string prune_failure_;  // why the last prune() failed (its rollback clears SQLite's message)
 };
 
 }  // namespace vigil::hl7out

@@ -27,8 +27,9 @@ std::vector<OutboxRow> OutboxQueue::take(std::size_t limit) {
 }
 
 std::size_t OutboxQueue::waiting(const std::string& destination) const {
-  return static_cast<std::size_t>(std::count_if(
-      rows_.begin(), rows_.end(), [&](const OutboxRow& r) { return r.destination == destination; }));
+  std::size_t n = 0;
+  for (const auto& r : rows_) n += r.messages_for(destination);
+  return n;
 }
 
 void OutboxQueue::put_back(std::vector<OutboxRow> batch) {

@@ -2,7 +2,8 @@
 // The hand-off from vigild's core to the outbox writer: the messages the
 // core made, in the order their MSH-10 were given, waiting to be written.
 // Bounded for readings only: past `max_readings` waiting (a disk that is
-// full or stalls), a further PCD-01 message is shed and counted, so a flood
+// full or stalls; a reading for several destinations counts once), a
+// further PCD-01 message is shed and counted, so a flood
 // costs a fixed amount of memory; an alarm (PCD-04) is always kept, since
 // alarms come a few a minute and a hospital must never miss one. A batch
 // that could not be written goes back in front, so order survives a retry.
@@ -28,7 +29,7 @@ class OutboxQueue {
   bool empty() const { return rows_.empty(); }
   std::size_t size() const { return rows_.size(); }
   std::size_t readings() const { return readings_; }
-  // Rows waiting for one destination.
+  // Messages waiting for one destination (a reading's copy for it counts).
   std::size_t waiting(const std::string& destination) const;
   std::uint64_t shed() const { return shed_; }
 

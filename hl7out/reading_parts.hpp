@@ -4,12 +4,15 @@
 // that is everything else the message says (the MSH ids, the drill flag, the
 // bed and patient) as they were when the reading came, so a reload or a
 // discharge never changes a queued message. Many readings share one context,
-// so the outbox stores each context once (outbox.hpp). The text is built
-// again each time the row is read, the same each time: MSH-10 from the row's
-// id, MSH-7 from when it was queued, times to the millisecond as HL7 has them.
+// so the outbox stores each context once (outbox.hpp); a reading that goes to
+// several destinations is stored once too, with a copy (its own MSH-10 and
+// context) per destination. The text is built again each time a copy is
+// read, the same each time: MSH-10 from the copy's id, MSH-7 from when it
+// was queued, times to the millisecond as HL7 has them.
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "core/time.hpp"
 #include "hl7out/message_header.hpp"
@@ -38,6 +41,20 @@ struct SendContext {
 struct ReadingParts {
   SendContext context;
   ReportedValue value;
+};
+
+// One destination's copy of a reading: its id (its MSH-10, and its place in
+// that destination's queue) and its context.
+struct ReadingCopy {
+  std::int64_t id = 0;
+  std::string destination;
+  SendContext context;
+};
+
+// A reading for every destination that takes it, its value stored once.
+struct SharedReading {
+  ReportedValue value;
+  std::vector<ReadingCopy> copies;  // ids ascending
 };
 
 // The context of a message made with this header for this bed.

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <string_view>
+#include <tuple>
 
 namespace vigil::drivers {
 namespace {
@@ -216,12 +217,58 @@ std::string describe_row(const Hl7Segment& obx) {
   return "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
 }
 
+// Where a reading's row was: its OBR group and the channel of its OBX-4
+// (mds.vmd.chan, without the metric), which together with the measured time
+// say which cuff measurement a pressure belongs to.
+struct RowPlace {
+  std::size_t obr = 0;
+  std::string channel;
+  auto key() const { return std::tie(obr, channel); }
+};
+
+std::string channel_of(std::string_view sub_id) {
+  std::size_t from = 0;
+  for (int dot = 0; dot < 3; ++dot) {
+    const auto at = sub_id.find('.', from);
+    if (at == std::string_view::npos) return std::string{sub_id};
+    from = at + 1;
+  }
+  return std::string{sub_id.substr(0, from - 1)};
+}
+
+// A cuff measurement is judged whole only when its parts come together in a
+// read (alerts/cuff_measurement.hpp); a device may send other rows between
+// its systolic, diastolic and mean (e.g. the heart rate the cuff counted).
+// Each later part of the same measurement (same OBR, same OBX-4 channel, same
+// measured time) moves up to follow the parts before it; every other reading
+// keeps its place.
+void group_cuff_parts(std::vector<core::Reading>& readings, const std::vector<RowPlace>& places) {
+  std::vector<core::Reading> out;
+  out.reserve(readings.size());
+  std::vector<bool> taken(readings.size(), false);
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    if (taken[i]) continue;
+    out.push_back(readings[i]);
+    if (!core::info(readings[i].metric).episodic) continue;
+    for (std::size_t j = i + 1; j < readings.size(); ++j) {
+      if (taken[j] || !core::info(readings[j].metric).episodic) continue;
+      if (places[j].key() != places[i].key() || readings[j].device_time != readings[i].device_time) continue;
+      out.push_back(readings[j]);
+      taken[j] = true;
+    }
+  }
+  readings = std::move(out);
+}
+
 class RowReader {
  public:
   RowReader(const Hl7Message& m, std::optional<Hl7Time> msh7, OruContent& out)
       : m_(m), out_(out), msh7_(msh7) {}
 
-  void read(const Hl7Segment& obx, std::string_view obr7) {
+  // Where each of out.readings was.
+  std::vector<RowPlace> places;
+
+  void read(const Hl7Segment& obx, std::string_view obr7, std::size_t obr) {
     const auto found = lookup_metric(m_, obx.field(3));
     if (!found.conflict.empty()) return problem(obx, found.conflict);
     if (!found.metric) {
@@ -259,6 +306,7 @@ class RowReader {
     r.value = value;
     if (core::info(metric).episodic) r.device_time = time.instant;
     out_.readings.push_back(r);
+    places.push_back({obr, channel_of(trim(obx.field(4)))});
     if (value) out_.observations.push_back({metric, *value, time.instant});
   }
 
@@ -359,14 +407,17 @@ OruContent decode_oru_r01(const Hl7Message& msg) {
   RowReader reader(msg, msh7, out);
   Hl7WaveformReader waves(msg, msh7);
   std::string obr7;
+  std::size_t obr = 0;
   for (const auto& seg : msg.segments) {
     if (seg.name() == "OBR") {
       waves.finish();
       obr7 = msg.component(seg.field(7), 1);
+      ++obr;
     }
-    if (seg.name() == "OBX" && !waves.take(seg, obr7)) reader.read(seg, obr7);
+    if (seg.name() == "OBX" && !waves.take(seg, obr7)) reader.read(seg, obr7, obr);
   }
   waves.finish();
+  group_cuff_parts(out.readings, reader.places);
   out.waveforms = std::move(waves.segments);
   out.problems.insert(out.problems.end(), waves.problems.begin(), waves.problems.end());
   out.skipped_unknown += waves.skipped;

@@ -44,6 +44,10 @@
 //  - A time without a UTC offset takes MSH-7's offset; with neither, it is no
 //    instant and is dropped. Only episodic metrics (NIBP) carry the device
 //    time on their Reading (the age of a cuff value counts from the cuff).
+//  - The NIBP parts of one measurement (same OBR, same OBX-4 channel
+//    mds.vmd.chan, same measured time) come out together in `readings`, at
+//    the place of the first, even when other rows stand between them, so the
+//    measurement is judged whole (alerts/cuff_measurement.hpp).
 #include <cstddef>
 #include <optional>
 #include <string>

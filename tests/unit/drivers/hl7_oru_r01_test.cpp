@@ -254,3 +254,53 @@ TEST_CASE("an ORU^R01 written by the simulator reads back to the same observatio
     CHECK(c.readings[i].device_time.has_value() == core::info(want.metric).episodic);
   }
 }
+
+namespace {
+// An NIBP measurement's rows (channel 1.3.<chan>) and two rows that may stand between them.
+std::string nibp_row(int row, const char* code, const std::string& chan, int value, const std::string& time) {
+  return "OBX|" + std::to_string(row) + "|NM|" + code + "|1.3." + chan + "." +
+         std::string{code}.substr(0, 6) + "|" + std::to_string(value) + "|266016^MDC_DIM_MMHG^MDC|||||R|||" +
+         time + "\r";
+}
+constexpr const char* kSys = "150021^MDC_PRESS_BLD_NONINV_SYS^MDC";
+constexpr const char* kDia = "150022^MDC_PRESS_BLD_NONINV_DIA^MDC";
+constexpr const char* kMean = "150023^MDC_PRESS_BLD_NONINV_MEAN^MDC";
+const std::string kHrRow =
+    "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.2.1.147842|88|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r";
+const std::string kSpo2Row =
+    "OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.150456|96|262688^MDC_DIM_PERCENT^MDC|||||R\r";
+const std::string kOtherObr = "OBR|2|C1^GW|C1^GW|182777000^monitoring of patient^SCT|||20240305101400+0100\r";
+const std::string kT = "20240305101412+0100";
+}  // namespace
+
+TEST_CASE(
+    "NIBP systolic, diastolic and mean with other rows between them come out together, so the cuff "
+    "measurement is judged whole") {
+  const auto c = decode(nibp_row(1, kSys, "1", 192, kT) + kHrRow + nibp_row(3, kDia, "1", 104, kT) +
+                        kSpo2Row + nibp_row(5, kMean, "1", 133, kT));
+  REQUIRE(c.readings.size() == 5);
+  // alerts::measurement_end takes the cuff parts that follow each other: here all three.
+  CHECK(c.readings[0].metric == Metric::nibp_systolic);
+  CHECK(c.readings[1].metric == Metric::nibp_diastolic);
+  CHECK(c.readings[2].metric == Metric::nibp_mean);
+  CHECK(c.readings[1].value == 104);
+  CHECK(c.readings[2].device_time == c.readings[0].device_time);
+  CHECK(c.readings[3].metric == Metric::heart_rate);
+  CHECK(c.readings[4].metric == Metric::spo2);
+  CHECK(c.problems.empty());
+}
+
+TEST_CASE("NIBP parts of another channel, another OBR or another measured time are not joined") {
+  const auto c = decode(nibp_row(1, kSys, "1", 192, kT) + kHrRow + nibp_row(3, kDia, "2", 104, kT) +
+                        nibp_row(4, kMean, "1", 133, "20240305100912+0100") + kOtherObr + kSpo2Row);
+  REQUIRE(c.readings.size() == 5);
+  CHECK(c.readings[0].metric == Metric::nibp_systolic);
+  CHECK(c.readings[1].metric == Metric::heart_rate);
+  CHECK(c.readings[2].metric == Metric::nibp_diastolic);  // channel 2
+  CHECK(c.readings[3].metric == Metric::nibp_mean);       // five minutes earlier
+  // Without OBX-14 both OBRs give the same time (OBR-7): only the OBR differs.
+  const auto other_obr =
+      decode(nibp_row(1, kSys, "1", 192, "") + kHrRow + kOtherObr + nibp_row(1, kDia, "1", 104, ""));
+  REQUIRE(other_obr.readings.size() == 3);
+  CHECK(other_obr.readings[1].metric == Metric::heart_rate);
+}

@@ -1,6 +1,7 @@
 #include "hl7out/hl7_outbound.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "hl7_fields.hpp"
 #include "tests/unit/temp_dir.hpp"
@@ -95,6 +96,41 @@ TEST_CASE("outbound: no readings without an admitted patient; alarms all the sam
   CHECK(segments(emr[1])[1][3] == "P1^^^^MR");
   CHECK(segments(emr[1])[6][5] == "96");
   CHECK(f.queued(out, "test").empty());  // periodic, and takes no alarms
+}
+
+TEST_CASE("outbound: a reading for two every-reading destinations is stored once, a message for each") {
+  Fixture f;
+  f.patient = "P1";
+  auto* research = f.config.add_hl7_destination();
+  research->set_name("research");
+  research->set_address("127.0.0.1:9");
+  research->set_readings(true);
+  research->set_receiving_application("RESEARCH");
+  Hl7Outbound out{f.io, f.clock, f.config, [&](const std::string&) { return f.patient; }};
+  out.on_bus_message(reading(150456, 96, false, kT), "bed-1");
+  out.on_bus_message(reading(150456, 95, false, kT + 1s), "bed-1");
+  out.sync();
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(f.dir.file("outbox.db").c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM hl7_readings), (SELECT count(*) FROM hl7_outbox)", -1,
+                     &s, nullptr);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == 2);
+  CHECK(sqlite3_column_int(s, 1) == 4);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  const auto emr = f.queued(out, "emr");
+  const auto other = f.queued(out, "research");
+  REQUIRE(emr.size() == 2);
+  REQUIRE(other.size() == 2);
+  // Each its own MSH-10 (in bus order: V1 and V2 for the first reading) and its own MSH-5.
+  CHECK(segments(emr[0])[0][10] == "V1");
+  CHECK(segments(other[0])[0][10] == "V2");
+  CHECK(segments(emr[1])[0][10] == "V3");
+  CHECK(segments(other[1])[0][5] == "RESEARCH");
+  CHECK(segments(emr[1])[6][5] == "95");
+  CHECK(segments(other[1])[6][5] == "95");
 }
 
 TEST_CASE("outbound: a drill reaches only the destination that takes it, as MSH-11 T") {

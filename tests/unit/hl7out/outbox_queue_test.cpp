@@ -46,3 +46,21 @@ TEST_CASE("outbox queue: a batch that could not be written goes back in front, o
   CHECK(ids(q.take(100)) == std::vector<std::int64_t>{1, 2, 3, 4, 5, 7});
   CHECK(q.empty());
 }
+
+TEST_CASE("outbox queue: a reading for two destinations counts once against the bound, once in each queue") {
+  OutboxQueue q{2};
+  const auto shared = [](std::int64_t first) {
+    OutboxRow r{0, {}, {}, {}, true, SharedReading{{150456, 97, {}}, {}}};
+    r.parts->copies.push_back({first, "emr", {}});
+    r.parts->copies.push_back({first + 1, "research", {}});
+    return r;
+  };
+  CHECK(q.push(shared(1)));
+  CHECK(q.push(shared(3)));
+  CHECK(!q.push(shared(5)));  // two readings wait, four messages: the bound is in readings
+  CHECK(q.push(row(7, false)));
+  CHECK(q.readings() == 2);
+  CHECK(q.waiting("emr") == 3);
+  CHECK(q.waiting("research") == 2);
+  CHECK(q.shed() == 1);
+}
