@@ -57,6 +57,13 @@ struct Beat {
   // The atrial activity between the beats up to this one; ECG beats from
   // vigil's own detector only, once enough stretches have been seen.
   std::optional<AtrialWaves> atrial{};
+  // The QRS width (ms) the shape classifier measured, and for a beat unlike
+  // normal its best match with the last beats unlike normal (a ventricular
+  // focus repeats its complex, electrode jerks do not): what the ventricular
+  // tachycardia condition reads (alerts/vt_episode.hpp). ECG beats from
+  // vigil's own detector only.
+  std::optional<double> qrs_width_ms{};
+  std::optional<double> repeat_match{};
 };
 
 }  // namespace vigil::alerts

@@ -1,8 +1,11 @@
 #include "alerts/condition_catalog.hpp"
 
 #include <algorithm>
+#include <string>
 
+#include "alerts/limit_rules.hpp"
 #include "alerts/technical_conditions.hpp"
+#include "alerts/vt_episode.hpp"
 
 namespace vigil::alerts {
 using namespace std::chrono_literals;
@@ -37,6 +40,11 @@ std::vector<ConditionInfo> known_conditions(const AlarmProfile& profile) {
     add("rhythm_unavailable", AlarmKind::technical, Priority::low, "rhythm analysis cannot judge its beats");
     add("ventricular_fibrillation", AlarmKind::physiological, Priority::high,
         "VF/VT suspected — check patient (the streamed ECG swings like VF or a coarse fast VT)")
+        .beats = {BeatSource::ecg};
+    add("ventricular_tachycardia", AlarmKind::physiological, Priority::high,
+        "VT — check patient (" + std::to_string(VtEpisode::kRunBeats) +
+            " wide ventricular beats in a row at " + format_number(VtEpisode::kRateBpm) +
+            "/min or more on the streamed ECG)")
         .beats = {BeatSource::ecg};
     add("ecg_artefact", AlarmKind::technical, Priority::low,
         "ECG artefact — check electrodes (the streamed ECG is motion or electrode noise)");

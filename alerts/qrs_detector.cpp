@@ -17,6 +17,13 @@ constexpr double kArtefactQualityCap = 0.2;
 
 }  // namespace
 
+Beat ecg_beat(const QrsDetection& q, core::TimePoint time) {
+  Beat b{time, BeatSource::ecg, std::nullopt, q.quality, q.shape.shape, q.shape.p_wave, q.shape.atrial};
+  if (q.shape.width_ms > 0) b.qrs_width_ms = q.shape.width_ms;
+  b.repeat_match = q.shape.unlike_match;
+  return b;
+}
+
 QrsDetector::QrsDetector(double sampling_hz)
     : fs_{sampling_hz},
       window_{samples_in(0.150, sampling_hz)},

@@ -65,6 +65,10 @@ struct QrsDetection {
   ArtefactReason artefact = ArtefactReason::none;
 };
 
+// The beat rhythm analysis gets for a detection whose R wave was at `time`:
+// its quality, shape, P-wave match, atrial waves, width and repeat match.
+Beat ecg_beat(const QrsDetection& q, core::TimePoint time);
+
 class QrsDetector {
  public:
   explicit QrsDetector(double sampling_hz);

@@ -60,6 +60,10 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b, s
 
 }  // namespace
 
+bool wider_than_normal(double width_ms, double normal_width_ms) {
+  return width_ms >= std::max(kWiderRatio * normal_width_ms, normal_width_ms + kWiderMinMs);
+}
+
 QrsShapeClassifier::QrsShapeClassifier(double sampling_hz)
     : fs_{sampling_hz},
       half_{samples_in(kHalfSegmentSeconds, sampling_hz)},
@@ -194,8 +198,7 @@ QrsShape QrsShapeClassifier::classify(std::int64_t r_sample) {
     }
   }
   out.correlation = best;
-  const bool wider =
-      out.width_ms >= std::max(kWiderRatio * template_width_ms_, template_width_ms_ + kWiderMinMs);
+  const bool wider = wider_than_normal(out.width_ms, template_width_ms_);
   if (best >= kNormalShape) {
     out.shape = BeatShape::normal;
     // After an ectopic beat the stretch may hold that beat's T wave.

@@ -72,6 +72,10 @@ struct QrsShape {
   std::optional<double> unlike_match;
 };
 
+// Whether a complex of `width_ms` is as much wider than the normal width as
+// a ventricular beat's is: by a quarter, and at least 20 ms.
+bool wider_than_normal(double width_ms, double normal_width_ms);
+
 class QrsShapeClassifier {
  public:
   explicit QrsShapeClassifier(double sampling_hz);

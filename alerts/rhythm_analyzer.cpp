@@ -197,8 +197,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
   std::vector<QrsDetection> found;
   ecg_.detector->add(samples, found);
   for (const auto& q : found) {
-    accept_beat({ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz), BeatSource::ecg,
-                 std::nullopt, q.quality, q.shape.shape, q.shape.p_wave, q.shape.atrial});
+    accept_beat(ecg_beat(q, ecg_.start + seconds(static_cast<double>(q.sample) / sampling_hz)));
   }
   const core::TimePoint end = first + seconds(static_cast<double>(samples.size()) / sampling_hz);
   ecg_.next_expected = end;

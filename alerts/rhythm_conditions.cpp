@@ -72,6 +72,7 @@ ConditionReport ecg_artefact(const RhythmRules& rules, const RhythmState& s) {
 
 void RhythmConditions::on_beat(const Beat& beat) {
   analyzer_.add_beat(beat);
+  vt_.on_beat(beat);
   last_beat_ = beat.time;
 }
 
@@ -80,6 +81,7 @@ std::vector<ConditionReport> RhythmConditions::check(const RhythmRules& rules, c
   if (!rules.enabled) return out;
   // VF may leave the QRS detector without a single beat to hand out.
   if (vf_.judged()) out.push_back(vf_.report());
+  if (vt_.judged()) out.push_back(vt_.report());
   if (!last_beat_) return out;
   const RhythmState s = analyzer_.state(now);
   out.push_back(atrial_fibrillation(rules, s, now));

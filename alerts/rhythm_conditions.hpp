@@ -5,7 +5,9 @@
 // that cannot judge its beats, and a streamed ECG that is motion or electrode
 // artefact (ecg_artefact: low, after the unavailable delay), and ventricular
 // fibrillation judged from the ECG waveform (ventricular_fibrillation: high,
-// vf_episode.hpp; whatever the artefact judgement says). It owns the bed's
+// vf_episode.hpp; whatever the artefact judgement says), and ventricular
+// tachycardia judged from the shapes of the ECG beats
+// (ventricular_tachycardia: high, vt_episode.hpp). It owns the bed's
 // rhythm analysis and turns its state into condition reports for the alarm
 // engine on every tick.
 #include <optional>
@@ -15,6 +17,7 @@
 #include "alerts/alarm_profile.hpp"
 #include "alerts/rhythm_analyzer.hpp"
 #include "alerts/vf_episode.hpp"
+#include "alerts/vt_episode.hpp"
 
 namespace vigil::alerts {
 
@@ -40,6 +43,7 @@ class RhythmConditions {
 
   RhythmAnalyzer analyzer_;
   VfEpisode vf_;
+  VtEpisode vt_;
   std::optional<core::TimePoint> last_beat_;
   std::optional<core::TimePoint> reported_pause_;  // the start of the last pause that ended
   // The AF episode: when the rhythm was last called AF, at what rate and

@@ -126,9 +126,7 @@ void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core
   s.last_length = length;
   s.label = w.label;
   if (!active_ || *active_ != key) return;
-  for (const auto& q : found_)
-    out.beats.push_back({time_of(q.sample), alerts::BeatSource::ecg, std::nullopt, q.quality, q.shape.shape,
-                         q.shape.p_wave, q.shape.atrial});
+  for (const auto& q : found_) out.beats.push_back(alerts::ecg_beat(q, time_of(q.sample)));
   const std::int64_t end = s.detector.samples_seen();
   out.coverage.push_back({time_of(first), time_of(end), s.detector.signal_quality(), s.detector.flat(),
                           s.detector.artefact(), s.detector.vf_like()});

@@ -14,6 +14,8 @@
 //    same place on it, since the AV node passes only whole waves.
 //  - A premature ventricular beat has no P wave, a wide (~140 ms)
 //    differently shaped QRS and a large T wave of the opposite direction.
+//  - In ventricular tachycardia every beat is such a ventricular complex
+//    (the same shape each time: one focus), regular, with no P wave.
 //  - In ventricular fibrillation there are no beats: an irregular 4-8 Hz
 //    swing of 0.2-0.8 mV runs through the whole trace.
 // Motion artefact (the patient moving, shivering) is drawn apart, for the

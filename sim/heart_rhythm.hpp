@@ -5,7 +5,9 @@
 // atrial flutter (the ventricles follow every second flutter wave, or a
 // varying 2:1 / 4:1 share of them), premature (ectopic) beats: ventricular ones with their compensatory
 // pause, at random or in strict bigeminy, and atrial ones that reset the sinus node; pauses;
-// and ventricular fibrillation, which has no beats at all until another rhythm ends it.
+// ventricular tachycardia (regular wide beats from one ventricular focus at the
+// rate set, no P waves); and ventricular fibrillation, which has no beats at
+// all until another rhythm ends it.
 //
 // Deterministic from its seed, whatever the steps it is advanced by: every
 // beat is computed from the beat before it and from what was in force at
@@ -22,7 +24,16 @@ namespace vigil::sim {
 
 // Ventricular fibrillation: the ventricles quiver without a beat; no QRS
 // on the ECG (ecg_wave.hpp draws the fibrillation), no pulse at the finger.
-enum class Rhythm { sinus, atrial_fibrillation, atrial_flutter, ventricular_fibrillation };
+// Ventricular tachycardia: every beat a ventricular one (BeatKind::ectopic:
+// wide QRS, no P wave), regular, at the heart rate driven; each still
+// ejects, weakly at a fast rate (physiology.cpp's pleth).
+enum class Rhythm {
+  sinus,
+  atrial_fibrillation,
+  atrial_flutter,
+  ventricular_fibrillation,
+  ventricular_tachycardia
+};
 const char* rhythm_name(Rhythm r);
 
 // Atrial flutter: one macro-reentrant circuit drives the atria at about

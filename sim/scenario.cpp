@@ -229,8 +229,12 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     e.rhythm = start ? Rhythm::atrial_fibrillation : Rhythm::sinus;
     // AF sets in within a few beats; sinus rhythm returns more gradually.
     parse_rate_change(p, e, start ? std::chrono::seconds{10} : std::chrono::seconds{30});
+  } else if (what == "ventricular" && p.accept("tachycardia")) {
+    e.rhythm = start ? Rhythm::ventricular_tachycardia : Rhythm::sinus;
+    // VT starts and stops abruptly (a re-entrant circuit set off or broken).
+    parse_rate_change(p, e, std::chrono::seconds{2});
   } else if (what == "ventricular") {
-    p.expect("fibrillation");
+    if (!p.accept("fibrillation")) p.fail("expected 'fibrillation' or 'tachycardia'" + p.found());
     e.rhythm = start ? Rhythm::ventricular_fibrillation : Rhythm::sinus;
     // Defibrillation restores a rhythm at once.
     if (!start) parse_rate_change(p, e, std::chrono::seconds{5});
@@ -274,7 +278,8 @@ void parse_start_stop(LineParser& p, ScenarioEvent& e, bool start) {
     e.apnoea = p.span();
   } else {
     p.fail_at(col, std::string{"expected what to "} + (start ? "start" : "stop") +
-                       " (atrial fibrillation, atrial flutter, ventricular fibrillation, ectopic beats, "
+                       " (atrial fibrillation, atrial flutter, ventricular fibrillation or tachycardia, "
+                       "ectopic beats, "
                        "bigeminy, premature atrial beats, infusion" +
                        (start ? "" : ", breathing") + "), found '" + what + "'");
   }

@@ -8,18 +8,11 @@
 #include "alerts/qrs_detector.hpp"
 #include "alerts/vf_episode.hpp"
 #include "core/json_string.hpp"
-#include "tools/validate/file_input.hpp"
-#include "tools/validate/wfdb_header.hpp"
-#include "tools/validate/wfdb_signal.hpp"
+#include "tools/validate/ecg_record.hpp"
 
 namespace vigil::validate {
 
 namespace {
-
-core::TimePoint at_sample(std::size_t n, double fs) {
-  return core::TimePoint{} + std::chrono::duration_cast<core::Duration>(
-                                 std::chrono::duration<double>(static_cast<double>(n) / fs));
-}
 
 std::string fixed(double v, int decimals) {
   char buf[32];
@@ -39,18 +32,12 @@ void count_judgement(const alerts::VfJudgement& j, VfRecordResult& r) {
 }  // namespace
 
 VfRecordResult validate_vf(const std::filesystem::path& stem, std::size_t channel) {
-  const WfdbHeader header = read_wfdb_header(std::filesystem::path(stem.string() + ".hea"));
-  if (channel >= header.signals.size())
-    throw FormatError(stem.string() + ": no signal " + std::to_string(channel));
-  const WfdbSignals signals = read_wfdb_signals(header, stem.parent_path());
-  const double fs = header.sampling_frequency;
-  std::vector<float> mv;
-  mv.reserve(signals.adu[channel].size());
-  for (const auto adu : signals.adu[channel])
-    mv.push_back(static_cast<float>(to_physical(adu, header.signals[channel])));
+  const EcgRecord ecg = read_ecg_record(stem, channel);
+  const double fs = ecg.sampling_frequency;
+  const std::vector<float>& mv = ecg.mv;
 
   VfRecordResult r;
-  r.record = stem.filename().string();
+  r.record = ecg.name;
   r.seconds = static_cast<double>(mv.size()) / fs;
   alerts::QrsDetector detector{fs};
   alerts::VfEpisode episode;
@@ -66,7 +53,9 @@ VfRecordResult validate_vf(const std::filesystem::path& stem, std::size_t channe
     if (j && j->end_sample != last) count_judgement(*j, r);
     if (j) last = j->end_sample;
     const bool before = episode.present();
-    episode.on_coverage(at_sample(at, fs), at_sample(at + n, fs), detector.vf_like(), detector.flat());
+    const auto from = static_cast<std::int64_t>(at);
+    episode.on_coverage(at_sample(from, fs), at_sample(from + static_cast<std::int64_t>(n), fs),
+                        detector.vf_like(), detector.flat());
     if (episode.present() && !before) ++r.episodes;
     if (episode.present()) r.episode_seconds += static_cast<double>(n) / fs;
   }

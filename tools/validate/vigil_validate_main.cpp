@@ -3,6 +3,7 @@
 //                      [--jitter-ms J] DIR/RECORD...
 //   vigil-validate qrs [--json] [--channel N] [--noise-mv S] DIR/RECORD...
 //   vigil-validate vf  [--json] [--channel N] DIR/RECORD...
+//   vigil-validate vt  [--json] [--channel N] DIR/RECORD...
 // Exit status: 0 done, 2 unreadable or malformed input, CLI11's codes (non-zero) for a bad command line.
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "tools/validate/qrs_scoring.hpp"
 #include "tools/validate/validation_report.hpp"
 #include "tools/validate/vf_scoring.hpp"
+#include "tools/validate/vt_scoring.hpp"
 
 namespace {
 
@@ -44,7 +46,8 @@ struct QrsArgs {
   double noise_mv = 0;
 };
 
-struct VfArgs {
+// vf and vt: a record's signal through the live path.
+struct SignalArgs {
   std::vector<std::string> records;
   bool json = false;
   std::size_t channel = 0;
@@ -151,7 +154,7 @@ int run_qrs(const QrsArgs& args) {
   return 0;
 }
 
-int run_vf(const VfArgs& args) {
+int run_vf(const SignalArgs& args) {
   std::vector<VfRecordResult> rows;
   for (const auto& stem : args.records) rows.push_back(validate_vf(stem, args.channel));
   if (args.json) {
@@ -159,6 +162,20 @@ int run_vf(const VfArgs& args) {
   } else {
     std::cout << "VF calls (signal " << args.channel << "; judged once a second over 4 s)\n";
     print_vf_table(std::cout, rows);
+  }
+  return 0;
+}
+
+int run_vt(const SignalArgs& args) {
+  std::vector<VtRecordResult> rows;
+  for (const auto& stem : args.records) rows.push_back(validate_vt(stem, args.channel));
+  if (args.json) {
+    print_vt_json(std::cout, rows);
+  } else {
+    std::cout << "VT calls (signal " << args.channel
+              << ") against runs of annotated V beats at 100/min or more, found/all by run length, and (VT "
+                 "episodes; delay: s from a 6+ beat run's first beat to the call\n";
+    print_vt_table(std::cout, rows);
   }
   return 0;
 }
@@ -210,7 +227,7 @@ int main(int argc, char** argv) {
   qrs_cmd->add_option("--noise-mv", qrs.noise_mv, "add white Gaussian noise of this standard deviation (mV)")
       ->check(CLI::Range(0.0, 10.0));
 
-  VfArgs vf;
+  SignalArgs vf;
   auto* vf_cmd = app.add_subcommand(
       "vf",
       "VF/VT calls from the ECG signal through the live path (records without VF: every call is false)");
@@ -218,10 +235,20 @@ int main(int argc, char** argv) {
   vf_cmd->add_flag("--json", vf.json, "print one JSON object");
   vf_cmd->add_option("--channel", vf.channel, "signal number (default 0)");
 
+  SignalArgs vt;
+  auto* vt_cmd = app.add_subcommand(
+      "vt",
+      "VT calls from the ECG signal through the live path against the annotated V runs and (VT episodes");
+  vt_cmd->add_option("records", vt.records, "DIR/RECORD: RECORD.hea, RECORD.dat (format 212), RECORD.atr")
+      ->required();
+  vt_cmd->add_flag("--json", vt.json, "print one JSON object");
+  vt_cmd->add_option("--channel", vt.channel, "signal number (default 0)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*af_cmd) return run_af(af);
     if (*vf_cmd) return run_vf(vf);
+    if (*vt_cmd) return run_vt(vt);
     return run_qrs(qrs);
   } catch (const std::exception& e) {
     std::cerr << "vigil-validate: " << e.what() << "\n";

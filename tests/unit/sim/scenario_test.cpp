@@ -179,6 +179,29 @@ at 4:00 motion monitor for 45 s
   CHECK(plain->numerics);
 }
 
+TEST_CASE("ventricular tachycardia starts and stops at the rate written, within 2 s") {
+  auto s = parse_scenario(R"(at 1:00 start ventricular tachycardia at 180/min
+at 2:00 stop ventricular tachycardia at 80/min
+at 3:00 start ventricular fibrillation
+)",
+                          "vt.scn");
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
+  REQUIRE(s->events.size() == 3);
+  const auto& e = s->events;
+  CHECK(e[0].rhythm == Rhythm::ventricular_tachycardia);
+  REQUIRE(e[0].changes.size() == 1);
+  CHECK(e[0].changes[0].target == 180);
+  CHECK(e[0].changes[0].over == 2s);
+  CHECK(e[1].rhythm == Rhythm::sinus);
+  CHECK(e[1].changes[0].target == 80);
+  CHECK(e[2].rhythm == Rhythm::ventricular_fibrillation);
+  auto wrong = parse_scenario("at 1:00 start ventricular flutter\n", "vt.scn");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK_MESSAGE(
+      wrong.error().starts_with("vt.scn:1:27: expected 'fibrillation' or 'tachycardia', found 'flutter'"),
+      wrong.error());
+}
+
 TEST_CASE("the nurse's scripted actions keep their free text as written") {
   auto s = parse_scenario(R"(at 2:00 start infusion ketamine 0.5 mg/kg for 72 kg over 40 min
 at 2:30 start infusion 36 mg over 1:00:00

@@ -8,73 +8,17 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <optional>
-#include <vector>
 
-#include "alerts/alarm_profile.hpp"
-#include "alerts/bed_alarms.hpp"
-#include "alerts/qrs_detector.hpp"
-#include "sim/physiology.hpp"
+#include "tests/unit/sim/ecg_alarm_run.hpp"
 
 using namespace vigil;
+using namespace vigil::sim_test;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr double kFs = 250;
-const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
-
-struct Run {
-  std::vector<alerts::AlarmEvent> events;
-  std::optional<core::Duration> raised_at;   // of ventricular_fibrillation, from the start
-  std::optional<core::Duration> cleared_at;  // its condition ending
-  int artefact_seconds = 0;                  // the QRS detector judged the ECG artefact
-};
-
-// `seconds` of lead II (plus `motion` times the patient's motion artefact).
-Run run(sim::PatientModel& m, int seconds, double motion = 0) {
-  m.advance(std::chrono::seconds{seconds + 1});
-  alerts::QrsDetector detector{kFs};
-  alerts::BedAlarms bed{"bed-1", alerts::ketamine_iv_adult_profile()};
-  alerts::BedOutput out;
-  std::vector<alerts::QrsDetection> found;
-  Run r;
-  for (int s = 0; s < seconds; ++s) {
-    std::vector<float> x;
-    for (int k = 0; k < static_cast<int>(kFs); ++k) {
-      const auto t = (s * static_cast<int>(kFs) + k) * 4ms;
-      x.push_back(static_cast<float>(m.ecg_lead_ii(t) + motion * m.ecg_motion_artefact(t)));
-    }
-    found.clear();
-    detector.add(x, found);
-    for (const auto& q : found)
-      bed.on_beat({t0 + q.sample * 4ms, alerts::BeatSource::ecg, std::nullopt, q.quality, q.shape.shape});
-    const auto now = t0 + std::chrono::seconds{s + 1};
-    bed.on_ecg_coverage(now - 1s, now, detector.signal_quality(), detector.flat(), detector.artefact(),
-                        detector.vf_like());
-    r.artefact_seconds += detector.artefact() ? 1 : 0;
-    out.clear();
-    bed.tick(now, out);
-    for (const auto& e : out.alarms) {
-      r.events.push_back(e);
-      if (e.condition != "ventricular_fibrillation") continue;
-      if (e.transition == alerts::Transition::raised && !r.raised_at) r.raised_at = now - t0;
-      if (e.transition == alerts::Transition::cleared && !r.cleared_at) r.cleared_at = now - t0;
-    }
-  }
-  return r;
-}
-
-std::size_t raised(const Run& r, const std::string& condition) {
-  return static_cast<std::size_t>(std::count_if(r.events.begin(), r.events.end(), [&](const auto& e) {
-    return e.condition == condition && e.transition == alerts::Transition::raised;
-  }));
-}
-
-sim::PatientModel patient(double heart_rate, unsigned seed = 3) {
-  sim::Vitals v;
-  v.heart_rate = heart_rate;
-  return sim::PatientModel{v, seed, sim::ModelSettings{}};
+EcgAlarmRun run(sim::PatientModel& m, int seconds, double motion = 0) {
+  return run_ecg_alarms(m, seconds, "ventricular_fibrillation", motion);
 }
 
 }  // namespace
