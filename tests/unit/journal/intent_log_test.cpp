@@ -76,18 +76,30 @@ struct PruneWatch {
   }
 };
 
-// Fills a journal capped at o.max_bytes with alarms two months old (so
-// retention frees their room), until SQLite refuses one.
-std::uint64_t fill(Journal& j) {
-  const std::string big(4000, 'x');
+// A journal capped at 256 kB, open, and filled with alarms two months old
+// (so retention frees their room) until SQLite refused one; seq is the last.
+struct FullJournal {
+  test::TempDir dir;
+  PruneWatch watch;
+  JournalOptions o = capped(dir);
+  Journal j{o, watch.callback()};
   std::uint64_t seq = 0;
-  for (bool full = false; !full && seq < 200;) {
-    auto m = raised("bed-1", ++seq, T0 - std::chrono::hours{24 * 60});
-    m.mutable_alarm()->set_message(big);
-    full = !j.write_bed("bed-1", {m}, state("bed-1", ""), T0);
+
+  FullJournal() {
+    REQUIRE(j.open("d1", T0));
+    const std::string big(4000, 'x');
+    for (bool full = false; !full && seq < 200;) {
+      auto m = raised("bed-1", ++seq, T0 - std::chrono::hours{24 * 60});
+      m.mutable_alarm()->set_message(big);
+      full = !j.write_bed("bed-1", {m}, state("bed-1", ""), T0);
+    }
   }
-  return seq;
-}
+  static JournalOptions capped(const test::TempDir& dir) {
+    auto o = options(dir);
+    o.max_bytes = 256 * 1024;
+    return o;
+  }
+};
 
 std::string payload(const std::string& bed, std::uint64_t seq, const std::string& patient) {
   std::string out;
@@ -264,13 +276,8 @@ TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and 
 TEST_CASE(
     "Alarms published while SQLite is full stay in the intent log, and are in SQLite as soon as it has room "
     "again") {
-  test::TempDir dir;
-  PruneWatch watch;
-  auto o = options(dir);
-  o.max_bytes = 256 * 1024;
-  Journal j{o, watch.callback()};
-  REQUIRE(j.open("d1", T0));
-  auto seq = fill(j);
+  FullJournal full;
+  auto& [dir, watch, o, j, seq] = full;
   const std::string big(4000, 'x');
   // Handed to the writer, which cannot commit them: it keeps them, in order.
   std::vector<std::uint64_t> not_committed;
@@ -301,13 +308,8 @@ TEST_CASE(
 TEST_CASE(
     "After SQLite was full for a while, a patient admitted, discharged and admitted again meanwhile has "
     "their sessions in the order they happened") {
-  test::TempDir dir;
-  PruneWatch watch;
-  auto o = options(dir);
-  o.max_bytes = 256 * 1024;
-  Journal j{o, watch.callback()};
-  REQUIRE(j.open("d1", T0));
-  auto seq = fill(j);
+  FullJournal full;
+  auto& [dir, watch, o, j, seq] = full;
   const std::pair<const char*, const char*> story[] = {
       {"admitted", "PAT-1"}, {"discharged", "PAT-1"}, {"admitted", "PAT-2"}};
   for (int i = 0; i < 3; ++i) {
@@ -332,12 +334,8 @@ TEST_CASE(
 }
 
 TEST_CASE("journal_max_mb bounds the journal and its intent log together, while SQLite is full") {
-  test::TempDir dir;
-  auto o = options(dir);
-  o.max_bytes = 256 * 1024;
-  Journal j{o, [](const JournalWriterReport&) {}};
-  REQUIRE(j.open("d1", T0));
-  auto seq = fill(j);
+  FullJournal full;
+  auto& [dir, watch, o, j, seq] = full;
   const std::string big(4000, 'x');
   // Published all the same; the log stops taking them at its share of the cap.
   bool refused = false;
