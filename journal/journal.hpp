@@ -1,8 +1,9 @@
 #pragma once
 // vigild's journal: SQLite in WAL mode. On the core thread, an alarm
 // transition or context change (with the bed's state after it) is appended
-// to the intent log before it is published and committed to SQLite after;
-// commands are committed before they are answered. Both logs are written
+// to the intent log before it is published, and handed to the writer
+// thread after, which commits it to SQLite off the alarm path; commands
+// are committed on the core thread before they are answered. Both logs are written
 // with write() only, so a crash of vigild cannot lose them, and fsync'd by
 // the writer thread within a flush interval, so a power cut loses at most
 // about the last second. Readings and link events go to the writer thread's
