@@ -265,7 +265,19 @@ void Journal::replay_intents() {
         has.reset();
         if (there) continue;
       }
-      for (const auto& m : r.messages()) st.insert_message(r.bed(), m);
+      for (const auto& m : r.messages()) {
+        // A message SQLite refuses as it is would be refused at every
+        // start, and keep the journal from opening: left out, said once.
+        // SQLite undoes the refused statement only, not the transaction.
+        try {
+          st.insert_message(r.bed(), m);
+        } catch (const sqlite::Error& e) {
+          if (!e.refused()) throw;
+          spdlog::error(
+              "journal {}: {}'s message seq {} in the intent log cannot be written and is left out: {}",
+              options_.path, r.bed(), wire::seq_of(m), e.what());
+        }
+      }
       // A state SQLite took later (a bed's state rewritten when the journal
       // came back) is newer than the record's and stays.
       state_time.bind(1, r.bed());

@@ -120,6 +120,38 @@ std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before, std::int64_
   return n;
 }
 
+// Commits the bed writes, all in one transaction, and removes them. If
+// SQLite refuses one of them as it is (refused(): it would be refused at
+// every try, and hold back every write behind it), each goes on its own and
+// a refused one is dropped with an error line. Throws when SQLite cannot be
+// written at all, leaving in `beds` what is not yet committed.
+void commit_beds(sqlite::Database& db, BedStatements& st, std::vector<BedWrite>& beds) {
+  try {
+    sqlite::Transaction t{db};
+    for (const auto& w : beds) st.insert(w);
+    t.commit();
+    beds.clear();
+    return;
+  } catch (const sqlite::Error& e) {
+    if (!e.refused()) throw;
+  }
+  while (!beds.empty()) {
+    const auto& w = beds.front();
+    sqlite::Transaction t{db};
+    try {
+      st.insert(w);
+      t.commit();
+    } catch (const sqlite::Error& e) {
+      if (!e.refused()) throw;
+      spdlog::error(
+          "journal {}: {}'s alarm transition or context change at {} us cannot be written and is "
+          "left out of the journal (it was published): {}",
+          db.path(), w.bed, w.time_us, e.what());
+    }
+    beds.erase(beds.begin());
+  }
+}
+
 }  // namespace
 
 ObservationRow observation_row(const v1::Observation& o) {
@@ -349,19 +381,18 @@ void JournalWriter::run() {
     if (!beds.empty()) {
       // First, in one transaction: they are few, and the alarms among them
       // are what a restart restores.
+      const auto taken = beds.size();
       try {
         open();
-        sqlite::Transaction t{*db};
-        for (const auto& w : beds) bed_st->insert(w);
-        t.commit();
+        commit_beds(*db, *bed_st, beds);
         unsynced_rows = true;
         bed_problem.clear();
-        beds_done(beds.size(), 0, "");
-        beds.clear();
+        beds_done(taken, 0, "");
       } catch (const sqlite::Error& e) {
         bed_problem = "writing " + beds.front().bed + "'s alarms and state: " + e.what() + journal_advice(e);
         fail(bed_problem);
-        beds_done(0, beds.size(), bed_problem);
+        beds_done(taken - beds.size(), beds.size(), bed_problem);
+        unsynced_rows = unsynced_rows || taken > beds.size();
       }
     }
     std::size_t written = 0;

@@ -114,7 +114,8 @@ class JournalWriter {
   // and failed (false; it is tried again later), at most `timeout`.
   bool wait_bed(std::uint64_t ticket, std::chrono::milliseconds timeout);
   std::uint64_t beds_handed() const { return beds_handed_; }
-  // How many of them are in SQLite: all of them when equal to beds_handed().
+  // How many of them are in SQLite (or dropped as refused by SQLite as they
+  // are, with an error line): all of them when equal to beds_handed().
   std::uint64_t beds_committed();
   // Why the last try of a bed write failed ("" since one succeeded).
   std::string bed_problem();

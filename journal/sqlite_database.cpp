@@ -29,6 +29,10 @@ std::string describe(sqlite3* db, int rc) {
 bool Error::disk_full() const {
   return code() == SQLITE_FULL;
 }
+bool Error::refused() const {
+  return code() == SQLITE_CONSTRAINT || code() == SQLITE_MISMATCH || code() == SQLITE_TOOBIG ||
+         code() == SQLITE_RANGE;
+}
 bool Error::corrupt() const {
   return code() == SQLITE_CORRUPT || code() == SQLITE_NOTADB;
 }

@@ -23,6 +23,9 @@ class Error : public std::runtime_error {
   int code() const { return code_ & 0xff; }
   bool disk_full() const;
   bool corrupt() const;
+  // The statement's own values are refused (a NOT NULL column given a NaN,
+  // a value too big): trying again cannot help, unlike a full disk.
+  bool refused() const;
 
  private:
   int code_;

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 
 #include "journal/bus_messages.hpp"
@@ -380,4 +381,41 @@ TEST_CASE(
   j.close(T0 + 3s);
   CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 1);
   CHECK(file_bytes(IntentLog::path_for(o.path)).empty());
+}
+
+TEST_CASE(
+    "A transition SQLite refuses as it is (a NaN where a number must be) is left out with an error, and "
+    "holds back none behind it") {
+  test::TempDir dir;
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d1", T0));
+  auto bad = raised("bed-1", 7, T0);
+  bad.mutable_alarm()->set_value(std::numeric_limits<double>::quiet_NaN());
+  const auto good = raised("bed-1", 8, T0 + 1s);
+  REQUIRE(j.log_bed("bed-1", {bad}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.write_bed("bed-1", {bad}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.log_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
+  REQUIRE(j.write_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
+  REQUIRE(j.wait_bed_writes(5s));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+  CHECK(j.available());
+}
+
+TEST_CASE(
+    "A record of the intent log that SQLite refuses is left out at the restart, and the journal opens") {
+  test::TempDir dir;
+  auto bad = raised("bed-1", 7, T0);
+  bad.mutable_alarm()->set_value(std::numeric_limits<double>::quiet_NaN());
+  {
+    Journal j{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d1", T0));
+    REQUIRE(j.log_bed("bed-1", {bad}, state("bed-1", "PAT-1"), T0));
+    REQUIRE(j.log_bed("bed-1", {raised("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
+    // Killed before either was committed.
+  }
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d2", T0 + 2s));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
 }
