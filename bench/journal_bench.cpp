@@ -1,16 +1,21 @@
 // What the journal costs, measured on the disk it is pointed at:
 //   journal_bench [folder]     (default: a new folder under /tmp)
 // - an alarm transition and the bed's state, as the core thread pays it:
-//   the intent log's record before publishing (one write()), and the SQLite
-//   transaction after it; then the SQLite transaction alone, as it was paid
-//   before publishing until the intent log came (and still is when the log
-//   cannot be written): percentiles of 300 writes each;
+//   the intent log's record before publishing (one write()), and handing
+//   the SQLite transaction to the writer after it; then the transaction
+//   committed by the writer while the core waits, as when the log cannot be
+//   written: percentiles of 300 writes each;
 // - a command record, likewise;
 // - the core thread's cost of handing a reading to the writer;
 // - the writer's batches under 1000 readings a second for 5 s: rows per
 //   batch, transaction time, and how long a reading waited to be written;
-// - a replay of 1000 messages from the journal.
+// - a replay of 1000 messages from the journal;
+// - a flood: 200 000 readings handed over as fast as the core can, and the
+//   process's CPU time until the writer has written them all (CPU-us per
+//   reading, almost all of it the writer's inserts).
 // Numbers only, no pass/fail: tests never assert timings.
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -100,12 +105,13 @@ int main(int argc, char** argv) {
     const auto start = steady_clock::now();
     j.log_bed("bed-1", {m}, state, now);
     const auto published = steady_clock::now();
-    j.write_bed("bed-1", {m}, state, now);
+    j.write_bed("bed-1", {m}, state, now);  // handed to the writer
     logged.us.push_back(duration<double, std::micro>(published - start).count());
     after.us.push_back(duration<double, std::micro>(steady_clock::now() - published).count());
   }
   logged.print("alarm + bed state: intent log (before publish)");
-  after.print("alarm + bed state: SQLite (after publish)");
+  after.print("alarm + bed state: to the writer (after)");
+  j.wait_bed_writes(seconds{5});
   Stats durable;
   for (int i = 0; i < 300; ++i) {
     const auto m = alarm(++seq, system_clock::now());
@@ -113,7 +119,7 @@ int main(int argc, char** argv) {
     j.write_bed("bed-1", {m}, state, system_clock::now());
     durable.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
   }
-  durable.print("alarm + bed state: SQLite alone (committed)");
+  durable.print("alarm + bed state: writer's commit, waited for");
 
   Stats command;
   v1::CommandRequest req;
@@ -170,6 +176,56 @@ int main(int argc, char** argv) {
     if (messages.size() != 1000) std::fprintf(stderr, "replay returned %zu\n", messages.size());
   }
   replay.print("replay of 1000 messages from the journal");
+
+  // The flood, after a pause so the writer starts from an empty queue.
+  std::this_thread::sleep_for(seconds{1});
+  constexpr std::uint64_t kFlood = 200000;
+  std::uint64_t written_before = 0;
+  {
+    std::lock_guard lock{mutex};
+    written_before = reports.back().rows_written;
+  }
+  const auto cpu = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const auto cpu_start = cpu();
+  const auto wall_start = steady_clock::now();
+  std::uint64_t handed = 0;
+  auto flood = reading(0, system_clock::now());
+  while (handed < kFlood) {
+    // Within the queue's bound (20 000), so nothing is shed: at most 10 000 waiting.
+    std::uint64_t written = 0;
+    {
+      std::lock_guard lock{mutex};
+      written = reports.back().rows_written - written_before;
+    }
+    if (handed - written >= 10000) {
+      std::this_thread::sleep_for(microseconds{200});
+      continue;
+    }
+    for (int i = 0; i < 1000; ++i, ++handed) {
+      flood.mutable_observation()->set_seq(++seq);
+      j.queue(flood.observation());
+    }
+    j.hand_over();
+  }
+  std::uint64_t dropped = 0;
+  for (;;) {
+    {
+      std::lock_guard lock{mutex};
+      const auto& r = reports.back();
+      dropped = r.rows_dropped;
+      if (r.rows_written + r.rows_dropped >= written_before + kFlood) break;
+    }
+    std::this_thread::sleep_for(milliseconds{5});
+  }
+  const auto wall = duration<double>(steady_clock::now() - wall_start).count();
+  const auto cpu_s = cpu() - cpu_start;
+  std::printf("flood: %llu readings, %.2f CPU-us each (process), %.0f readings/s written, %llu dropped\n",
+              static_cast<unsigned long long>(kFlood), cpu_s * 1e6 / static_cast<double>(kFlood),
+              static_cast<double>(kFlood) / wall, static_cast<unsigned long long>(dropped));
   j.close(system_clock::now());
   if (argc <= 1) std::filesystem::remove_all(folder);
   return 0;

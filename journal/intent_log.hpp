@@ -3,8 +3,9 @@
 // published without waiting for SQLite. The core thread appends each alarm
 // transition or context change, with the bed's state after it, as one
 // record in ONE write() (the kernel's page cache: nothing a crash of vigild
-// can undo), publishes it, and then commits it to SQLite. The writer thread
-// fsyncs this file with SQLite's own log, once per flush interval. At start,
+// can undo), publishes it, and then hands it to the writer thread, which
+// commits it to SQLite and fsyncs this file with SQLite's own log, once per
+// flush interval. At start,
 // before anything is restored or published, the journal puts into SQLite
 // whatever a record holds and SQLite lacks, then empties the file.
 //

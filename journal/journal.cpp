@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -24,40 +25,32 @@ namespace {
 // next start.
 constexpr std::size_t kIntentLogRotateBytes = 64 * 1024;
 // While SQLite fails, records pile up in the log to this bound (thousands
-// of transitions).
+// of transitions); under a journal_max_mb cap, to this share of it, and
+// SQLite's file gets the rest, so the two together stay within the cap.
 constexpr std::size_t kIntentLogMaxBytes = 16 * 1024 * 1024;
+constexpr std::int64_t kIntentLogShareOfCap = 8;
 
-std::string who(const v1::ContextEvent& c) {
-  return c.actor() + (c.station().empty() ? "" : " at " + c.station());
+std::size_t intent_log_bound(std::int64_t max_bytes) {
+  if (max_bytes <= 0) return kIntentLogMaxBytes;
+  return std::min(kIntentLogMaxBytes, static_cast<std::size_t>(max_bytes / kIntentLogShareOfCap));
 }
+
+// A transition handed to the writer without the intent log is committed
+// before it is published: the core waits this long at most for the writer.
+constexpr std::chrono::seconds kUnloggedWait{1};
 
 }  // namespace
 
 struct Journal::Statements {
   explicit Statements(sqlite::Database& db)
-      : alarm{db.prepare(
-            "INSERT INTO alarm_transitions (bed, seq, time_us, alarm_id, condition, transition, "
-            "priority, kind, active, latched, acknowledged, actor, value, limit_value, message, event) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")},
-        context{db.prepare(
-            "INSERT INTO context_events (bed, seq, time_us, what, patient_id, actor, station, message, "
-            "old_value, new_value, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")},
-        session_start{
-            db.prepare("INSERT INTO sessions (bed, kind, patient_id, started_us, started_by, details) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")},
-        session_end{db.prepare("UPDATE sessions SET ended_us = ?3, ended_by = ?4 "
-                               "WHERE bed = ?1 AND kind = ?2 AND ended_us IS NULL")},
-        state{db.prepare(
-            "INSERT INTO bed_state (bed, updated_us, state) VALUES (?1, ?2, ?3) "
-            "ON CONFLICT (bed) DO UPDATE SET updated_us = excluded.updated_us, state = excluded.state")},
+      : bed{db},
         command{db.prepare(
             "INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
             "result, error_field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")},
         reserve{db.prepare("INSERT INTO streams (bed, seq_reserved) VALUES (?1, ?2) "
-                           "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")},
-        merge{db.prepare("INSERT INTO patient_merges (time_us, bed, old_id, new_id, actor, station) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")} {}
-  sqlite::Statement alarm, context, session_start, session_end, state, command, reserve, merge;
+                           "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")} {}
+  BedStatements bed;  // the intent log's replay
+  sqlite::Statement command, reserve;
 };
 
 Journal::Journal(JournalOptions options, JournalWriter::Report on_writer)
@@ -88,6 +81,9 @@ void Journal::committed() {
 }
 
 bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
+  // A writer of an earlier open first writes what it holds: the intent
+  // log's replay below must not be followed by its older writes.
+  writer_.reset();
   try {
     const auto folder = std::filesystem::path{options_.path}.parent_path();
     std::error_code ec;
@@ -101,8 +97,12 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
       throw std::runtime_error{"cannot write " + target + ": " + std::strerror(errno)};
     auto db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
     const auto page = db->scalar("PRAGMA page_size");
+    intents_max_ = intent_log_bound(options_.max_bytes);
     const std::int64_t max_pages =
-        options_.max_bytes > 0 ? std::max<std::int64_t>(options_.max_bytes / page, 16) : 0;
+        options_.max_bytes > 0
+            ? std::max<std::int64_t>((options_.max_bytes - static_cast<std::int64_t>(intents_max_)) / page,
+                                     16)
+            : 0;
     // No fsync per commit: a commit is a write to the log, which a crash of
     // vigild cannot undo; the writer thread fsyncs the log once per flush
     // interval (docs/journal.md, "What survives what"). A small page cache:
@@ -131,10 +131,11 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     // Before anything is restored from the journal or published: what was
     // published and not yet committed when vigild last stopped.
     replay_intents();
-    writer_ = std::make_unique<JournalWriter>(
-        JournalWriterOptions{
-            .path = options_.path, .flush_interval = options_.flush_interval, .max_pages = max_pages},
-        on_writer_);
+    writer_ = std::make_unique<JournalWriter>(JournalWriterOptions{.path = options_.path,
+                                                                   .flush_interval = options_.flush_interval,
+                                                                   .max_pages = max_pages,
+                                                                   .bed_delay = options_.bed_delay},
+                                              on_writer_);
     writer_->committed();  // this run's record
     core_ok_ = writer_ok_ = true;
     core_problem_.clear();
@@ -150,6 +151,13 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
 }
 
 void Journal::close(core::TimePoint now) {
+  // Everything the writer was handed, committed (or, if SQLite failed, left
+  // in the intent log for the next start).
+  bool all_in = true;
+  if (writer_) {
+    writer_->stop();
+    all_in = writer_->beds_committed() == writer_->beds_handed();
+  }
   writer_.reset();
   if (!db_) return;
   try {
@@ -157,7 +165,7 @@ void Journal::close(core::TimePoint now) {
     s.bind(1, run_id_).bind(2, to_micros(now)).run();
     db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     // SQLite holds it all, on disk (a checkpoint syncs the file).
-    if (intents_ && unreplayed_ == 0 && !intents_->truncate())
+    if (intents_ && all_in && !intents_->truncate())
       spdlog::warn("journal {}: closing: {}", options_.path, intents_->problem());
   } catch (const sqlite::Error& e) {
     spdlog::warn("journal {}: closing: {}", options_.path, e.what());
@@ -168,89 +176,17 @@ void Journal::close(core::TimePoint now) {
   db_.reset();
 }
 
-void Journal::insert_message(const std::string& bed, const v1::BusMessage& m) {
-  m.SerializeToString(&buffer_);
-  if (m.has_alarm()) {
-    const auto& a = m.alarm();
-    st_->alarm.bind(1, bed)
-        .bind(2, static_cast<std::int64_t>(a.seq()))
-        .bind(3, to_micros(from_proto(a.time())))
-        .bind(4, a.alarm_id())
-        .bind(5, a.condition())
-        .bind(6, v1::AlarmTransition_Name(a.transition()))
-        .bind(7, v1::Priority_Name(a.priority()))
-        .bind(8, v1::AlarmKind_Name(a.kind()))
-        .bind(9, std::int64_t{a.active()})
-        .bind(10, std::int64_t{a.latched()})
-        .bind(11, std::int64_t{a.acknowledged()})
-        .bind(12, a.actor())
-        .bind(13, a.value())
-        .bind(14, a.limit())
-        .bind(15, a.message())
-        .bind_blob(16, buffer_);
-    st_->alarm.run();
-  } else if (m.has_context()) {
-    const auto& c = m.context();
-    const auto time = to_micros(from_proto(c.time()));
-    st_->context.bind(1, bed)
-        .bind(2, static_cast<std::int64_t>(c.seq()))
-        .bind(3, time)
-        .bind(4, c.what())
-        .bind(5, c.patient_id())
-        .bind(6, c.actor())
-        .bind(7, c.station())
-        .bind(8, c.message())
-        .bind(9, c.old_value())
-        .bind(10, c.new_value())
-        .bind_blob(11, buffer_);
-    st_->context.run();
-    const bool starts = c.what() == "admitted" || c.what() == "infusion_started";
-    const bool ends = c.what() == "discharged" || c.what() == "infusion_stopped";
-    const char* kind = c.what() == "admitted" || c.what() == "discharged" ? "patient" : "infusion";
-    if (starts || ends) {
-      // A new admission of the same bed (the same patient, admitted again) ends the one before.
-      st_->session_end.bind(1, bed).bind(2, kind).bind(3, time).bind(4, who(c));
-      st_->session_end.run();
-    }
-    // A new id for the patient (ADT^A40): the sessions keep the id they
-    // were opened under, and readers follow this row to the new one.
-    if (c.what() == "patient_updated" && !c.old_value().empty() && !c.new_value().empty() &&
-        c.old_value() != c.new_value()) {
-      st_->merge.bind(1, time)
-          .bind(2, bed)
-          .bind(3, c.old_value())
-          .bind(4, c.new_value())
-          .bind(5, c.actor())
-          .bind(6, c.station());
-      st_->merge.run();
-    }
-    if (starts) {
-      st_->session_start.bind(1, bed)
-          .bind(2, kind)
-          .bind(3, c.patient_id())
-          .bind(4, time)
-          .bind(5, who(c))
-          .bind(6, c.message());
-      st_->session_start.run();
-    }
-  }
-}
-
-void Journal::insert_state(const std::string& bed, const v1::journal::BedState& state, std::int64_t time_us) {
-  state.SerializeToString(&buffer_);
-  st_->state.bind(1, bed).bind(2, time_us).bind_blob(3, buffer_);
-  st_->state.run();
-}
-
 bool Journal::log_bed(const std::string& bed, const std::vector<v1::BusMessage>& messages,
                       const v1::journal::BedState& state, core::TimePoint now) {
   logged_ = false;
   // While SQLite fails, the log keeps what it could not take, up to a bound;
   // beyond it a transition goes the way of the journal's failure (published,
   // not recorded), never the log without limit.
-  if (!intents_ || intents_->size() >= kIntentLogMaxBytes) return false;
+  if (!intents_) return false;
+  bound_intents();
   record_.clear();
   encode_intent(bed, to_micros(now), messages, state, record_);
+  if (intents_->size() + kIntentHeader + record_.size() > intents_max_) return false;
   if (!intents_->append(record_)) {
     // Once per problem, not once per transition while a disk stays full.
     if (!std::exchange(intents_failing_, true))
@@ -268,32 +204,39 @@ bool Journal::log_bed(const std::string& bed, const std::vector<v1::BusMessage>&
 bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage>& messages,
                         const v1::journal::BedState& state, core::TimePoint now) {
   const bool logged = std::exchange(logged_, false);
-  if (!db_) return false;
-  try {
-    sqlite::Transaction t{*db_};
-    for (const auto& m : messages) insert_message(bed, m);
-    insert_state(bed, state, to_micros(now));
-    t.commit();
-  } catch (const sqlite::Error& e) {
-    // Kept in the intent log until SQLite takes it (bound_intents()).
-    if (logged) ++unreplayed_;
-    return fail("writing " + bed + "'s alarms and state", e);
+  if (!db_ || !writer_) return false;
+  // A context change (an admission, an infusion) goes at once: a station
+  // reads its session back right after. So does a write behind a large
+  // intent log, which is emptied only once SQLite holds all of it.
+  const bool context =
+      std::any_of(messages.begin(), messages.end(), [](const auto& m) { return m.has_context(); });
+  const bool now_due = !logged || context || intents_->size() >= kIntentLogRotateBytes;
+  const auto ticket = writer_->write_bed({bed, messages, state, to_micros(now)}, now_due);
+  if (logged) return true;
+  // Not in the intent log: committed before it is published, as before the
+  // log existed; in the writer's order, so no older write of the bed lands after it.
+  if (!writer_->wait_bed(ticket, kUnloggedWait)) {
+    const auto why = writer_->bed_problem();
+    core_ok_ = false;
+    core_problem_ =
+        why.empty() ? "writing " + bed + "'s alarms and state: the writer did not commit them" : why;
+    return false;
   }
   committed();
-  bound_intents();
   return true;
 }
 
+bool Journal::wait_bed_writes(std::chrono::milliseconds timeout) {
+  return writer_ && writer_->wait_bed(writer_->beds_handed(), timeout);
+}
+
 void Journal::bound_intents() {
-  if (!intents_) return;
-  try {
-    // SQLite works again after failing: what it missed meanwhile goes in first.
-    if (unreplayed_ > 0) replay_intents();
-    if (intents_->size() >= kIntentLogRotateBytes && !intents_->truncate())
-      spdlog::error("journal {}: {}", options_.path, intents_->problem());
-  } catch (const std::exception& e) {
-    fail("writing what the intent log holds to SQLite", e);
-  }
+  // Emptied only when SQLite holds every record in it; checked before a
+  // record is added, since the one just handed over is not committed yet.
+  if (intents_->size() < kIntentLogRotateBytes || !writer_ ||
+      writer_->beds_committed() != writer_->beds_handed())
+    return;
+  if (!intents_->truncate()) spdlog::error("journal {}: {}", options_.path, intents_->problem());
 }
 
 void Journal::replay_intents() {
@@ -304,6 +247,7 @@ void Journal::replay_intents() {
         "journal {}: intent log {}: {}; what follows it is dropped (a write cut short by a crash or "
         "a power cut, never published)",
         options_.path, path, contents.problem);
+  auto& st = st_->bed;
   auto has = db_->prepare(
       "SELECT 1 FROM alarm_transitions WHERE bed = ?1 AND seq = ?2 "
       "UNION ALL SELECT 1 FROM context_events WHERE bed = ?1 AND seq = ?2");
@@ -321,13 +265,25 @@ void Journal::replay_intents() {
         has.reset();
         if (there) continue;
       }
-      for (const auto& m : r.messages()) insert_message(r.bed(), m);
+      for (const auto& m : r.messages()) {
+        // A message SQLite refuses as it is would be refused at every
+        // start, and keep the journal from opening: left out, said once.
+        // SQLite undoes the refused statement only, not the transaction.
+        try {
+          st.insert_message(r.bed(), m);
+        } catch (const sqlite::Error& e) {
+          if (!e.refused()) throw;
+          spdlog::error(
+              "journal {}: {}'s message seq {} in the intent log cannot be written and is left out: {}",
+              options_.path, r.bed(), wire::seq_of(m), e.what());
+        }
+      }
       // A state SQLite took later (a bed's state rewritten when the journal
       // came back) is newer than the record's and stays.
       state_time.bind(1, r.bed());
       const bool newer = !state_time.step() || state_time.integer(0) <= r.time_us();
       state_time.reset();
-      if (newer) insert_state(r.bed(), r.state(), r.time_us());
+      if (newer) st.insert_state(r.bed(), r.state(), r.time_us());
       ++replayed;
     }
     t.commit();
@@ -337,7 +293,6 @@ void Journal::replay_intents() {
         "journal {}: {} alarm transition(s) or context change(s) published but not yet in SQLite were "
         "taken from the intent log",
         options_.path, replayed);
-  unreplayed_ = 0;
   if (intents_) {
     if (!intents_->truncate()) spdlog::error("journal {}: {}", options_.path, intents_->problem());
   } else {

@@ -1,8 +1,9 @@
 #pragma once
 // vigild's journal: SQLite in WAL mode. On the core thread, an alarm
 // transition or context change (with the bed's state after it) is appended
-// to the intent log before it is published and committed to SQLite after;
-// commands are committed before they are answered. Both logs are written
+// to the intent log before it is published, and handed to the writer
+// thread after, which commits it to SQLite off the alarm path; commands
+// are committed on the core thread before they are answered. Both logs are written
 // with write() only, so a crash of vigild cannot lose them, and fsync'd by
 // the writer thread within a flush interval, so a power cut loses at most
 // about the last second. Readings and link events go to the writer thread's
@@ -34,6 +35,9 @@ struct JournalOptions {
   core::Duration retention = std::chrono::hours{24 * 30};
   std::int64_t max_bytes = 0;  // cap on the journal's size; 0: none
   std::chrono::milliseconds flush_interval{500};
+  // How long after an alarm transition's publication its SQLite commit
+  // follows, on the writer thread (JournalWriterOptions::bed_delay).
+  std::chrono::milliseconds bed_delay{20};
 };
 
 class Journal {
@@ -64,8 +68,15 @@ class Journal {
                const vigil::v1::journal::BedState& state, core::TimePoint now);
   // Committed before they return (safe from a crash of vigild; from a power
   // cut once the writer's next fsync is done). False when the write failed.
+  // After log_bed(), write_bed() hands the SQLite transaction to the writer
+  // thread and returns at once (true); the intent log already holds it.
+  // Without log_bed() (the log failed, or a bed's state alone), it waits for
+  // the writer's commit (false when that failed; it is tried again later).
   bool write_bed(const std::string& bed, const std::vector<vigil::v1::BusMessage>& messages,
                  const vigil::v1::journal::BedState& state, core::TimePoint now);
+  // Waits until every write_bed() so far is in SQLite (true), or the writer
+  // tried and failed, at most `timeout`.
+  bool wait_bed_writes(std::chrono::milliseconds timeout);
   bool write_command(const vigil::v1::CommandRequest& request, const vigil::v1::CommandReply& reply,
                      core::TimePoint now);
   bool reserve_seq(const std::string& bed, std::uint64_t up_to);
@@ -101,11 +112,9 @@ class Journal {
   struct Statements;
   bool fail(const std::string& what, const std::exception& e);
   void committed();
-  void insert_message(const std::string& bed, const vigil::v1::BusMessage& m);
-  void insert_state(const std::string& bed, const vigil::v1::journal::BedState& state, std::int64_t time_us);
   // Puts into SQLite what the intent log holds and SQLite lacks, then empties it.
   void replay_intents();
-  // After a commit: the intent log is emptied once it is large and SQLite has all of it.
+  // Before a record is added: the intent log is emptied once it is large and SQLite has all of it.
   void bound_intents();
 
   JournalOptions options_;
@@ -115,10 +124,8 @@ class Journal {
   std::unique_ptr<JournalReader> reader_;
   std::unique_ptr<JournalWriter> writer_;
   std::unique_ptr<IntentLog> intents_;
-  // Records in the intent log whose commit to SQLite failed: the log is not
-  // emptied until a replay has put them in.
-  std::size_t unreplayed_ = 0;
-  bool logged_ = false;  // log_bed() wrote the record write_bed() now commits
+  bool logged_ = false;          // log_bed() wrote the record write_bed() now commits
+  std::size_t intents_max_ = 0;  // the intent log's bound (journal_max_mb's share)
   bool intents_failing_ = false;
   std::string record_;  // the intent record being written, reused
   std::optional<RunRecord> previous_run_;
@@ -127,7 +134,6 @@ class Journal {
   bool writer_ok_ = true;
   std::string core_problem_;
   std::string writer_problem_;
-  std::string buffer_;
 };
 
 }  // namespace vigil::journal

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include "journal/bus_messages.hpp"
@@ -51,9 +52,10 @@ struct BatchStatements {
 };
 
 void insert(BatchStatements& st, const ObservationRow& o) {
-  st.observation.bind(1, o.bed)
+  // The row outlives the statement's run: SQLite need not copy its strings.
+  st.observation.bind_unchanged(1, o.bed)
       .bind(2, static_cast<std::int64_t>(o.seq))
-      .bind(3, o.device)
+      .bind_unchanged(3, o.device)
       .bind(4, std::int64_t{o.mdc_code})
       .bind(5, o.value)
       .bind(6, o.quality)
@@ -118,6 +120,38 @@ std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before, std::int64_
   return n;
 }
 
+// Commits the bed writes, all in one transaction, and removes them. If
+// SQLite refuses one of them as it is (refused(): it would be refused at
+// every try, and hold back every write behind it), each goes on its own and
+// a refused one is dropped with an error line. Throws when SQLite cannot be
+// written at all, leaving in `beds` what is not yet committed.
+void commit_beds(sqlite::Database& db, BedStatements& st, std::vector<BedWrite>& beds) {
+  try {
+    sqlite::Transaction t{db};
+    for (const auto& w : beds) st.insert(w);
+    t.commit();
+    beds.clear();
+    return;
+  } catch (const sqlite::Error& e) {
+    if (!e.refused()) throw;
+  }
+  while (!beds.empty()) {
+    const auto& w = beds.front();
+    sqlite::Transaction t{db};
+    try {
+      st.insert(w);
+      t.commit();
+    } catch (const sqlite::Error& e) {
+      if (!e.refused()) throw;
+      spdlog::error(
+          "journal {}: {}'s alarm transition or context change at {} us cannot be written and is "
+          "left out of the journal (it was published): {}",
+          db.path(), w.bed, w.time_us, e.what());
+    }
+    beds.erase(beds.begin());
+  }
+}
+
 }  // namespace
 
 ObservationRow observation_row(const v1::Observation& o) {
@@ -136,6 +170,11 @@ JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
     : options_{std::move(options)}, report_{std::move(report)}, thread_{[this] { run(); }} {}
 
 JournalWriter::~JournalWriter() {
+  stop();
+}
+
+void JournalWriter::stop() {
+  if (!thread_.joinable()) return;
   hand_over();
   {
     std::lock_guard lock{mutex_};
@@ -143,6 +182,48 @@ JournalWriter::~JournalWriter() {
   }
   wake_.notify_one();
   thread_.join();
+}
+
+std::uint64_t JournalWriter::write_bed(BedWrite w, bool now) {
+  bool wake = now;
+  {
+    std::lock_guard lock{mutex_};
+    // The first one waiting sets when the writer wakes for it.
+    if (beds_.empty()) {
+      beds_since_ = std::chrono::steady_clock::now();
+      wake = true;
+    }
+    beds_.push_back(std::move(w));
+    beds_now_ = beds_now_ || now;
+  }
+  if (wake) wake_.notify_one();
+  return ++beds_handed_;
+}
+
+bool JournalWriter::wait_bed(std::uint64_t ticket, std::chrono::milliseconds timeout) {
+  std::unique_lock lock{mutex_};
+  beds_progress_.wait_for(lock, timeout, [&] { return beds_tried_ >= ticket || !thread_.joinable(); });
+  return beds_committed_ >= ticket;
+}
+
+std::uint64_t JournalWriter::beds_committed() {
+  std::lock_guard lock{mutex_};
+  return beds_committed_;
+}
+
+std::string JournalWriter::bed_problem() {
+  std::lock_guard lock{mutex_};
+  return bed_problem_;
+}
+
+void JournalWriter::beds_done(std::size_t committed, std::size_t tried, const std::string& problem) {
+  {
+    std::lock_guard lock{mutex_};
+    beds_committed_ += committed;
+    beds_tried_ = std::max(beds_tried_, beds_committed_ + tried);
+    bed_problem_ = problem;
+  }
+  beds_progress_.notify_all();
 }
 
 void JournalWriter::write(v1::BusMessage m) {
@@ -194,16 +275,24 @@ void JournalWriter::prune(core::TimePoint before, core::TimePoint now) {
   wake_.notify_one();
 }
 
-bool JournalWriter::take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before,
-                         std::int64_t& prune_now, bool pruning) {
+bool JournalWriter::take(std::vector<Item>& batch, std::vector<BedWrite>& beds,
+                         std::optional<std::int64_t>& prune_before, std::int64_t& prune_now, bool pruning) {
   std::unique_lock lock{mutex_};
   // A prune in progress goes on at once, taking whatever readings arrived
-  // meanwhile; otherwise readings gather for one flush interval.
-  if (!pruning)
-    wake_.wait_for(lock, options_.flush_interval, [&] {
-      return stopping_ || prune_before_us_.has_value() || queue_.size() >= options_.batch_rows;
-    });
+  // meanwhile; otherwise readings gather for one flush interval, and bed
+  // writes for bed_delay. Failed bed writes waiting to be tried again
+  // (`beds` not empty) wait for the interval.
+  const auto interval_end = std::chrono::steady_clock::now() + options_.flush_interval;
+  while (!pruning && !stopping_ && !prune_before_us_ && queue_.size() < options_.batch_rows && !beds_now_) {
+    auto until = interval_end;
+    if (!beds_.empty()) until = std::min(until, beds_since_ + options_.bed_delay);
+    if (std::chrono::steady_clock::now() >= until) break;
+    wake_.wait_until(lock, until);
+  }
   batch.swap(queue_);
+  std::move(beds_.begin(), beds_.end(), std::back_inserter(beds));
+  beds_.clear();
+  beds_now_ = false;
   if (prune_before_us_) {
     prune_before = prune_before_us_;
     prune_now = prune_now_us_;
@@ -244,9 +333,22 @@ void JournalWriter::run() {
   bool unsynced_rows = false;
   std::string sync_problem;  // until an fsync of the log works again
   auto last_sync = std::chrono::steady_clock::now();
+  std::unique_ptr<BedStatements> bed_st;
+  // Bed writes taken and not yet committed (a failure keeps them, in order).
+  std::vector<BedWrite> beds;
+  std::string bed_problem;
+  auto open = [&] {
+    if (db) return;
+    db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
+    configure_journal_connection(
+        *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
+    st = std::make_unique<BatchStatements>(*db);
+    bed_st = std::make_unique<BedStatements>(*db);
+  };
   auto fail = [&](const std::string& problem) {
     db.reset();
     st.reset();
+    bed_st.reset();
     status.ok = false;
     status.problem = problem;
   };
@@ -258,7 +360,7 @@ void JournalWriter::run() {
     batch.clear();
     if (batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
     std::optional<std::int64_t> requested;
-    running = take(batch, requested, prune_now, pruning);
+    running = take(batch, beds, requested, prune_now, pruning);
     if (requested) {
       pruning = true;
       prune_before = *requested;
@@ -275,17 +377,27 @@ void JournalWriter::run() {
     // At most one fsync per flush interval, and one when stopping.
     const bool sync_due = !running || start - last_sync >= options_.flush_interval;
     const bool must_sync = sync_due && (unsynced_rows || unsynced_.load(std::memory_order_acquire));
-    if (batch.empty() && !pruning && !must_sync) continue;
+    if (batch.empty() && beds.empty() && !pruning && !must_sync) continue;
+    if (!beds.empty()) {
+      // First, in one transaction: they are few, and the alarms among them
+      // are what a restart restores.
+      const auto taken = beds.size();
+      try {
+        open();
+        commit_beds(*db, *bed_st, beds);
+        unsynced_rows = true;
+        bed_problem.clear();
+        beds_done(taken, 0, "");
+      } catch (const sqlite::Error& e) {
+        bed_problem = "writing " + beds.front().bed + "'s alarms and state: " + e.what() + journal_advice(e);
+        fail(bed_problem);
+        beds_done(taken - beds.size(), beds.size(), bed_problem);
+        unsynced_rows = unsynced_rows || taken > beds.size();
+      }
+    }
     std::size_t written = 0;
     try {
-      if (!batch.empty() || pruning) {
-        if (!db) {
-          db = std::make_unique<sqlite::Database>(options_.path, sqlite::Database::Mode::read_write_create);
-          configure_journal_connection(
-              *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
-          st = std::make_unique<BatchStatements>(*db);
-        }
-      }
+      if (!batch.empty() || pruning) open();
       while (written < batch.size()) {
         const auto end = std::min(batch.size(), written + kCommitRows);
         sqlite::Transaction t{*db};
@@ -331,6 +443,10 @@ void JournalWriter::run() {
         // Not durable yet: again at the next interval.
         unsynced_rows = !sync_problem.empty();
       }
+    }
+    if (!bed_problem.empty()) {
+      status.ok = false;
+      status.problem = bed_problem;
     }
     if (!sync_problem.empty()) {
       status.ok = false;

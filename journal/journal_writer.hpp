@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "journal/bed_writes.hpp"
 #include "vigil/v1/bus.pb.h"
 
 namespace vigil::journal {
@@ -41,6 +42,11 @@ struct JournalWriterOptions {
   std::size_t max_queue = 20000;
   std::size_t batch_rows = 2048;  // a queue this long is written at once, not at the next interval
   std::int64_t max_pages = 0;     // PRAGMA max_page_count; 0 leaves SQLite's
+  // An alarm transition handed over (already durable in the intent log) is
+  // committed this long after it, with whatever else came meanwhile: well
+  // after its publication has reached the subscribers, so the commit does
+  // not compete with it for a core. A context change goes at once.
+  std::chrono::milliseconds bed_delay{20};
 };
 
 // An observation as its row in the observations table: all the writer needs
@@ -99,6 +105,23 @@ class JournalWriter {
   // Another connection committed to the journal: fsync the log within a flush interval.
   void committed() { unsynced_.store(true, std::memory_order_release); }
 
+  // An alarm transition or context change with the bed's state, committed on
+  // this thread in the order handed over; one that fails is tried again at
+  // each wake until it goes in. `now`: commit it without waiting bed_delay.
+  // Returns its ticket (1, 2, ...).
+  std::uint64_t write_bed(BedWrite w, bool now);
+  // Waits until the write with this ticket is committed (true), or was tried
+  // and failed (false; it is tried again later), at most `timeout`.
+  bool wait_bed(std::uint64_t ticket, std::chrono::milliseconds timeout);
+  std::uint64_t beds_handed() const { return beds_handed_; }
+  // How many of them are in SQLite (or dropped as refused by SQLite as they
+  // are, with an error line): all of them when equal to beds_handed().
+  std::uint64_t beds_committed();
+  // Why the last try of a bed write failed ("" since one succeeded).
+  std::string bed_problem();
+  // Writes what is queued and stops the thread; then nothing more is written.
+  void stop();
+
  private:
   struct Item {
     using What = std::variant<ObservationRow, vigil::v1::BusMessage>;
@@ -107,8 +130,10 @@ class JournalWriter {
   };
   void gather(Item::What what);
   void run();
-  bool take(std::vector<Item>& batch, std::optional<std::int64_t>& prune_before, std::int64_t& prune_now,
-            bool pruning);
+  bool take(std::vector<Item>& batch, std::vector<BedWrite>& beds, std::optional<std::int64_t>& prune_before,
+            std::int64_t& prune_now, bool pruning);
+  // The bed writes taken were committed (or tried, and failed).
+  void beds_done(std::size_t committed, std::size_t tried, const std::string& problem);
   std::string sync_log();  // a problem, or ""
 
   JournalWriterOptions options_;
@@ -123,6 +148,15 @@ class JournalWriter {
   std::int64_t prune_now_us_ = 0;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
+  // Bed writes waiting for this thread, since when, and whether one is due now.
+  std::vector<BedWrite> beds_;
+  std::chrono::steady_clock::time_point beds_since_;
+  bool beds_now_ = false;
+  std::uint64_t beds_committed_ = 0;
+  std::uint64_t beds_tried_ = 0;
+  std::string bed_problem_;
+  std::condition_variable beds_progress_;
+  std::uint64_t beds_handed_ = 0;  // the core's
   std::atomic<bool> unsynced_{false};
   std::atomic<std::uint64_t> shed_{0};
   // The core thread's own: gathered since the last hand_over(), and when the

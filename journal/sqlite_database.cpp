@@ -29,6 +29,10 @@ std::string describe(sqlite3* db, int rc) {
 bool Error::disk_full() const {
   return code() == SQLITE_FULL;
 }
+bool Error::refused() const {
+  return code() == SQLITE_CONSTRAINT || code() == SQLITE_MISMATCH || code() == SQLITE_TOOBIG ||
+         code() == SQLITE_RANGE;
+}
 bool Error::corrupt() const {
   return code() == SQLITE_CORRUPT || code() == SQLITE_NOTADB;
 }
@@ -77,6 +81,11 @@ Statement& Statement::bind(int i, std::string_view text) {
 
 Statement& Statement::bind(int i, std::optional<std::int64_t> v) {
   check(v ? sqlite3_bind_int64(stmt_, i, *v) : sqlite3_bind_null(stmt_, i));
+  return *this;
+}
+
+Statement& Statement::bind_unchanged(int i, std::string_view text) {
+  check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
   return *this;
 }
 
@@ -142,8 +151,20 @@ Database::Database(const std::string& path, Mode mode) : path_{path} {
   sqlite3_extended_result_codes(db_, 1);
 }
 
+struct Database::TransactionStatements {
+  explicit TransactionStatements(sqlite3* db)
+      : begin{db, "BEGIN IMMEDIATE"}, commit{db, "COMMIT"}, rollback{db, "ROLLBACK"} {}
+  Statement begin, commit, rollback;
+};
+
 Database::~Database() {
+  transaction_.reset();
   sqlite3_close_v2(db_);
+}
+
+Database::TransactionStatements& Database::transaction_statements() {
+  if (!transaction_) transaction_ = std::make_unique<TransactionStatements>(db_);
+  return *transaction_;
 }
 
 void Database::exec(std::string_view sql) {
@@ -173,20 +194,20 @@ std::int64_t Database::last_insert_rowid() const {
 }
 
 Transaction::Transaction(Database& db) : db_{db} {
-  db_.exec("BEGIN IMMEDIATE");
+  db_.transaction_statements().begin.run();
 }
 
 Transaction::~Transaction() {
   if (!open_) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.transaction_statements().rollback.run();
   } catch (const Error&) {
     // A failed COMMIT may already have rolled back; nothing is left to undo.
   }
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.transaction_statements().commit.run();
   open_ = false;
 }
 

@@ -5,6 +5,7 @@
 // and message, so the journal's edge can tell a full disk from a corrupt file
 // and say which in a line a person can act on.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,9 @@ class Error : public std::runtime_error {
   int code() const { return code_ & 0xff; }
   bool disk_full() const;
   bool corrupt() const;
+  // The statement's own values are refused (a NOT NULL column given a NaN,
+  // a value too big): trying again cannot help, unlike a full disk.
+  bool refused() const;
 
  private:
   int code_;
@@ -44,6 +48,8 @@ class Statement {
   Statement& bind(int i, const std::string& text) { return bind(i, std::string_view{text}); }
   Statement& bind(int i, std::optional<std::int64_t> v);
   Statement& bind_blob(int i, std::string_view bytes);
+  // Without SQLite's copy: `text` must stay as it is until run() or reset().
+  Statement& bind_unchanged(int i, std::string_view text);
 
   // Runs one step: true when a row is ready to read, false when done.
   bool step();
@@ -83,8 +89,15 @@ class Database {
   sqlite3* handle() const { return db_; }
 
  private:
+  friend class Transaction;
+  // Prepared at the first transaction and kept: the writer runs hundreds a
+  // second in a flood, and exec() would parse each again.
+  struct TransactionStatements;
+  TransactionStatements& transaction_statements();
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<TransactionStatements> transaction_;
 };
 
 // BEGIN IMMEDIATE takes the write lock at once, so two connections never

@@ -3,7 +3,7 @@ whatever a subscriber has seen is in the journal. The journal's durable
 writes wait for no fsync and no SQLite transaction (docs/journal.md), so this
 holds only because each alarm transition is appended to the intent log (one
 write()) before it is published, and a restart puts into SQLite whatever the
-log holds and SQLite lacks. Six times over one journal, the test plays a
+log holds and SQLite lacks. Twenty times over one journal, the test plays a
 Masimo oximeter on a pty, sends SpO2 80 (no condition delay), kills vigild
 as soon as the RAISED arrives (well under a millisecond later, from this
 process), and checks once vigild is back (its first heartbeat comes after
@@ -20,7 +20,7 @@ import tty
 
 from harness import (Bus, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start, stop, workdir, write)
 
-ROUNDS = 6
+ROUNDS = 20
 d = workdir()
 pub, cmd = free_port(), free_port()
 pty_link = os.path.join(d, "bed-1-ox")

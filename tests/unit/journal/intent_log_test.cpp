@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 
 #include "journal/bus_messages.hpp"
@@ -41,17 +42,65 @@ v1::BusMessage raised(const std::string& bed, std::uint64_t seq, core::TimePoint
   return m;
 }
 
-v1::BusMessage admitted(const std::string& bed, std::uint64_t seq, core::TimePoint time) {
+v1::BusMessage context(const std::string& bed, std::uint64_t seq, const std::string& what,
+                       const std::string& patient, core::TimePoint time) {
   v1::BusMessage m;
   auto* c = m.mutable_context();
   c->set_bed(bed);
-  c->set_what("admitted");
-  c->set_patient_id("PAT-1");
+  c->set_what(what);
+  c->set_patient_id(patient);
   c->set_actor("nurse Ana");
   c->set_seq(seq);
   set_time(c->mutable_time(), time);
   return m;
 }
+
+v1::BusMessage admitted(const std::string& bed, std::uint64_t seq, core::TimePoint time) {
+  return context(bed, seq, "admitted", "PAT-1", time);
+}
+
+// Says when the writer has pruned and written again (retention freed room).
+struct PruneWatch {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool pruned = false;
+  JournalWriter::Report callback() {
+    return [this](const JournalWriterReport& r) {
+      std::lock_guard lock{mutex};
+      pruned = pruned || (r.rows_pruned > 0 && r.ok);
+      cv.notify_all();
+    };
+  }
+  bool wait() {
+    std::unique_lock lock{mutex};
+    return cv.wait_for(lock, 5s, [&] { return pruned; });
+  }
+};
+
+// A journal capped at 256 kB, open, and filled with alarms two months old
+// (so retention frees their room) until SQLite refused one; seq is the last.
+struct FullJournal {
+  test::TempDir dir;
+  PruneWatch watch;
+  JournalOptions o = capped(dir);
+  Journal j{o, watch.callback()};
+  std::uint64_t seq = 0;
+
+  FullJournal() {
+    REQUIRE(j.open("d1", T0));
+    const std::string big(4000, 'x');
+    for (bool full = false; !full && seq < 200;) {
+      auto m = raised("bed-1", ++seq, T0 - std::chrono::hours{24 * 60});
+      m.mutable_alarm()->set_message(big);
+      full = !j.write_bed("bed-1", {m}, state("bed-1", ""), T0);
+    }
+  }
+  static JournalOptions capped(const test::TempDir& dir) {
+    auto o = options(dir);
+    o.max_bytes = 256 * 1024;
+    return o;
+  }
+};
 
 std::string payload(const std::string& bed, std::uint64_t seq, const std::string& patient) {
   std::string out;
@@ -214,6 +263,8 @@ TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and 
     const auto at = T0 + std::chrono::seconds(seq);
     REQUIRE(j.log_bed("bed-1", {raised("bed-1", seq, at)}, big, at));
     REQUIRE(j.write_bed("bed-1", {raised("bed-1", seq, at)}, big, at));
+    // The writer commits it meanwhile, as it does between a ward's alarms.
+    REQUIRE(j.wait_bed_writes(5s));
     largest = std::max<std::size_t>(largest, std::filesystem::file_size(log));
   }
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 500);
@@ -226,45 +277,145 @@ TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and 
 TEST_CASE(
     "Alarms published while SQLite is full stay in the intent log, and are in SQLite as soon as it has room "
     "again") {
-  test::TempDir dir;
-  std::mutex mutex;
-  bool pruned = false;
-  std::condition_variable cv;
-  auto o = options(dir);
-  o.max_bytes = 256 * 1024;
-  Journal j{o, [&](const JournalWriterReport& r) {
-              std::lock_guard lock{mutex};
-              pruned = pruned || (r.rows_pruned > 0 && r.ok);
-              cv.notify_all();
-            }};
-  REQUIRE(j.open("d1", T0));
+  FullJournal full;
+  auto& [dir, watch, o, j, seq] = full;
   const std::string big(4000, 'x');
-  // Two months old: retention frees their room.
-  std::uint64_t seq = 0;
-  for (bool full = false; !full && seq < 200;) {
-    auto m = raised("bed-1", ++seq, T0 - std::chrono::hours{24 * 60});
-    m.mutable_alarm()->set_message(big);
-    full = !j.write_bed("bed-1", {m}, state("bed-1", ""), T0);
-  }
+  // Handed to the writer, which cannot commit them: it keeps them, in order.
   std::vector<std::uint64_t> not_committed;
   for (int i = 0; i < 3; ++i) {
     auto m = raised("bed-1", ++seq, T0);
     m.mutable_alarm()->set_message(big);
     REQUIRE(j.log_bed("bed-1", {m}, state("bed-1", ""), T0));
-    if (!j.write_bed("bed-1", {m}, state("bed-1", ""), T0)) not_committed.push_back(seq);
+    REQUIRE(j.write_bed("bed-1", {m}, state("bed-1", ""), T0));
+    not_committed.push_back(seq);
   }
-  REQUIRE(not_committed.size() == 3);
+  CHECK(!j.wait_bed_writes(5s));
+  for (const auto n : not_committed)
+    CHECK(count(dir.file("journal.db"),
+                "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 0);
   CHECK(!j.available());
   j.prune(T0);
-  {
-    std::unique_lock lock{mutex};
-    REQUIRE(cv.wait_for(lock, 5s, [&] { return pruned; }));
-  }
+  REQUIRE(watch.wait());
   REQUIRE(j.write_bed("bed-1", {}, state("bed-1", "room again"), T0 + 1s));
   CHECK(j.available());
   for (const auto n : not_committed)
     CHECK(count(dir.file("journal.db"),
                 "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 1);
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "room again");
+  j.close(T0 + 2s);
   CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
+}
+
+TEST_CASE(
+    "After SQLite was full for a while, a patient admitted, discharged and admitted again meanwhile has "
+    "their sessions in the order they happened") {
+  FullJournal full;
+  auto& [dir, watch, o, j, seq] = full;
+  const std::pair<const char*, const char*> story[] = {
+      {"admitted", "PAT-1"}, {"discharged", "PAT-1"}, {"admitted", "PAT-2"}};
+  for (int i = 0; i < 3; ++i) {
+    const auto at = T0 + std::chrono::seconds(i);
+    const auto m = context("bed-1", ++seq, story[i].first, story[i].second, at);
+    const auto s = state("bed-1", story[i].second);
+    REQUIRE(j.log_bed("bed-1", {m}, s, at));
+    REQUIRE(j.write_bed("bed-1", {m}, s, at));
+    // Each one tried, and refused, before the next: as a ward's changes come.
+    CHECK(!j.wait_bed_writes(5s));
+  }
+  j.prune(T0);
+  REQUIRE(watch.wait());
+  // With the first write after retention freed room, if not before: the three, in order.
+  REQUIRE(j.write_bed("bed-1", {}, state("bed-1", "PAT-2"), T0 + 3s));
+  const auto sessions = j.reader()->sessions("bed-1");
+  REQUIRE(sessions.size() == 2);
+  CHECK(sessions[0].patient_id == "PAT-1");
+  CHECK(sessions[0].ended == T0 + 1s);
+  CHECK(sessions[1].patient_id == "PAT-2");
+  CHECK(!sessions[1].ended);
+}
+
+TEST_CASE("journal_max_mb bounds the journal and its intent log together, while SQLite is full") {
+  FullJournal full;
+  auto& [dir, watch, o, j, seq] = full;
+  const std::string big(4000, 'x');
+  // Published all the same; the log stops taking them at its share of the cap.
+  bool refused = false;
+  for (int i = 0; i < 200 && !refused; ++i) {
+    auto m = raised("bed-1", ++seq, T0);
+    m.mutable_alarm()->set_message(big);
+    refused = !j.log_bed("bed-1", {m}, state("bed-1", ""), T0);
+    if (!refused) j.write_bed("bed-1", {m}, state("bed-1", ""), T0);
+  }
+  CHECK(refused);
+  const auto log = std::filesystem::file_size(IntentLog::path_for(o.path));
+  CHECK(log > 0);
+  sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
+  const auto sqlite_bytes = db.scalar("PRAGMA page_count") * db.scalar("PRAGMA page_size");
+  CHECK(sqlite_bytes + static_cast<std::int64_t>(log) <= o.max_bytes);
+}
+
+TEST_CASE(
+    "An alarm in the intent log is committed by the writer thread, not by the core: later, with what came "
+    "meanwhile, and at the latest at a clean stop") {
+  test::TempDir dir;
+  auto o = options(dir);
+  // Nothing would wake the writer for an alarm before the stop.
+  o.flush_interval = std::chrono::hours{1};
+  o.bed_delay = std::chrono::hours{1};
+  Journal j{o, [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d1", T0));
+  REQUIRE(j.log_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.write_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
+  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions") == 0);
+  CHECK(!file_bytes(IntentLog::path_for(o.path)).empty());
+  // A context change goes at once (a station reads its session right
+  // after), and the alarm before it with it, in order.
+  REQUIRE(j.log_bed("bed-1", {admitted("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
+  REQUIRE(j.write_bed("bed-1", {admitted("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
+  REQUIRE(j.wait_bed_writes(5s));
+  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+  CHECK(count(o.path, "SELECT COUNT(*) FROM sessions WHERE patient_id = 'PAT-1'") == 1);
+  REQUIRE(j.log_bed("bed-1", {raised("bed-1", 9, T0 + 2s)}, state("bed-1", "PAT-1"), T0 + 2s));
+  REQUIRE(j.write_bed("bed-1", {raised("bed-1", 9, T0 + 2s)}, state("bed-1", "PAT-1"), T0 + 2s));
+  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 0);
+  j.close(T0 + 3s);
+  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 1);
+  CHECK(file_bytes(IntentLog::path_for(o.path)).empty());
+}
+
+TEST_CASE(
+    "A transition SQLite refuses as it is (a NaN where a number must be) is left out with an error, and "
+    "holds back none behind it") {
+  test::TempDir dir;
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d1", T0));
+  auto bad = raised("bed-1", 7, T0);
+  bad.mutable_alarm()->set_value(std::numeric_limits<double>::quiet_NaN());
+  const auto good = raised("bed-1", 8, T0 + 1s);
+  REQUIRE(j.log_bed("bed-1", {bad}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.write_bed("bed-1", {bad}, state("bed-1", "PAT-1"), T0));
+  REQUIRE(j.log_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
+  REQUIRE(j.write_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
+  REQUIRE(j.wait_bed_writes(5s));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+  CHECK(j.available());
+}
+
+TEST_CASE(
+    "A record of the intent log that SQLite refuses is left out at the restart, and the journal opens") {
+  test::TempDir dir;
+  auto bad = raised("bed-1", 7, T0);
+  bad.mutable_alarm()->set_value(std::numeric_limits<double>::quiet_NaN());
+  {
+    Journal j{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d1", T0));
+    REQUIRE(j.log_bed("bed-1", {bad}, state("bed-1", "PAT-1"), T0));
+    REQUIRE(j.log_bed("bed-1", {raised("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
+    // Killed before either was committed.
+  }
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d2", T0 + 2s));
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
 }
