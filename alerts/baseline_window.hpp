@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/metric.hpp"
@@ -35,7 +36,7 @@ class BaselineWindow {
   // seven significant digits) and its time to the millisecond.
   void add(core::Metric metric, double value, core::TimePoint time);
   void clear() {
-    for (auto& s : series_) s.clear();
+    for (auto& s : series_) s.reset();
   }
   std::size_t size() const;
   Baseline take(core::TimePoint start, const std::map<core::Metric, double>& entered) const;
@@ -59,7 +60,9 @@ class BaselineWindow {
   core::Duration window_;
   core::TimePoint epoch_{};
   bool has_epoch_ = false;
-  std::array<std::deque<Sample>, kMetrics.size()> series_;  // in kMetrics' order
+  // In kMetrics' order; none until the metric's first value: an empty deque
+  // holds 576 bytes of heap, and most beds never see four of the six.
+  std::array<std::optional<std::deque<Sample>>, kMetrics.size()> series_;
 };
 
 // "Pulse 72, SpO₂ 97", or "none".
