@@ -1,6 +1,7 @@
 #include "alerts/baseline_window.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "alerts/limit_rules.hpp"
@@ -30,23 +31,51 @@ void BaselineWindow::add(Metric metric, double value, core::TimePoint time) {
   const auto* slot = std::find(kMetrics.begin(), kMetrics.end(), metric);
   if (slot == kMetrics.end()) return;
   auto& series = series_[static_cast<std::size_t>(slot - kMetrics.begin())];
+  if (!series) series.emplace();
   // One value per second of the clock: a 10-minute median over 600 values
   // means what one over every reading means, and 128 beds of a Masimo and a
-  // 75 Hz Nonin (nine readings a second each) then hold about 3 MB rather
-  // than 16 MB. A device flooding its line costs no more. Further values of
+  // 75 Hz Nonin (nine readings a second each) then hold about 1.5 MB rather
+  // than 8 MB. A device flooding its line costs no more. Further values of
   // the second are left out of the baseline only; every rule still judges
   // them. A clock that stepped back keeps its values.
-  if (!series.empty() && std::chrono::floor<std::chrono::seconds>(time) ==
-                             std::chrono::floor<std::chrono::seconds>(series.back().time))
+  if (!series->empty() && std::chrono::floor<std::chrono::seconds>(time) ==
+                              std::chrono::floor<std::chrono::seconds>(time_of(series->back())))
     return;
-  series.push_back({value, time});
+  series->push_back({static_cast<float>(value), offset(time)});
   for (auto& s : series_)
-    while (!s.empty() && time - s.front().time > window_) s.pop_front();
+    while (s && !s->empty() && time - time_of(s->front()) > window_) s->pop_front();
+}
+
+std::int32_t BaselineWindow::offset(core::TimePoint time) {
+  using Limits = std::numeric_limits<std::int32_t>;
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(time);
+  if (!has_epoch_ || ms - epoch_ > std::chrono::milliseconds{Limits::max()} ||
+      ms - epoch_ < std::chrono::milliseconds{Limits::min()})
+    rebase(ms);
+  return static_cast<std::int32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(ms - epoch_).count());
+}
+
+void BaselineWindow::rebase(core::TimePoint epoch) {
+  using Limits = std::numeric_limits<std::int32_t>;
+  for (auto& series : series_) {
+    if (!series) continue;
+    // Values more than 24 days from the new epoch are beyond any window.
+    std::erase_if(*series, [&](const Sample& s) {
+      const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(time_of(s) - epoch);
+      return d > std::chrono::milliseconds{Limits::max()} || d < std::chrono::milliseconds{Limits::min()};
+    });
+    for (auto& s : *series)
+      s.ms = static_cast<std::int32_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(time_of(s) - epoch).count());
+  }
+  epoch_ = epoch;
+  has_epoch_ = true;
 }
 
 std::size_t BaselineWindow::size() const {
   std::size_t n = 0;
-  for (const auto& s : series_) n += s.size();
+  for (const auto& s : series_) n += s ? s->size() : 0;
   return n;
 }
 
@@ -54,12 +83,14 @@ Baseline BaselineWindow::take(core::TimePoint start, const std::map<Metric, doub
   Baseline b;
   bool measured = false;
   for (std::size_t i = 0; i < kMetrics.size(); ++i) {
+    if (!series_[i]) continue;
     std::vector<double> values;
     core::TimePoint first{}, last{};
-    for (const auto& s : series_[i]) {
-      if (s.time > start || start - s.time > window_) continue;
-      if (values.empty()) first = s.time;
-      last = s.time;
+    for (const auto& s : *series_[i]) {
+      const core::TimePoint time = time_of(s);
+      if (time > start || start - time > window_) continue;
+      if (values.empty()) first = time;
+      last = time;
       values.push_back(s.value);
     }
     if (values.empty()) continue;

@@ -50,7 +50,10 @@ void BusPublisher::continue_after(const std::string& bed, std::uint64_t seq) {
 }
 
 std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed) {
-  auto& s = stream(bed);
+  return stamp(m, bed, stream(bed));
+}
+
+std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
   const std::uint64_t seq = ++s.seq;
   if (seq > s.reserved) {
     s.reserved = seq + kReserveBlock - 1;
@@ -76,14 +79,20 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
 }
 
 void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) {
+  send(m, bed, stream(bed));
+}
+
+void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
   // Serialized straight into the replay store, and sent from there.
-  send_frames(wire::topic_kind(m), bed, stream(bed).recent.keep(wire::seq_of(m), m));
+  send_frames(wire::topic_kind(m), bed, s.recent.keep(wire::seq_of(m), m));
   if (tap_) tap_(m, bed);
 }
 
 std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string& bed) {
-  const auto seq = stamp(m, bed);
-  send(m, bed);
+  // The bed's stream found once for both halves: every reading comes here.
+  auto& s = stream(bed);
+  const auto seq = stamp(m, bed, s);
+  send(m, bed, s);
   return seq;
 }
 

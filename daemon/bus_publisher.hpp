@@ -71,6 +71,8 @@ class BusPublisher {
     RecentMessages recent{kRecentBytes};
   };
   Stream& stream(const std::string& bed);
+  std::uint64_t stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s);
+  void send(const vigil::v1::BusMessage& m, const std::string& bed, Stream& s);
   const Stream* find(const std::string& bed) const;
   void send_frames(std::string_view kind, const std::string& bed, std::string_view body);
   zmq::socket_t socket_;

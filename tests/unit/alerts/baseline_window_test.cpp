@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace vigil;
 using namespace vigil::alerts;
 using namespace std::chrono_literals;
@@ -90,6 +92,19 @@ TEST_CASE(
   w.clock.set(w.clock.now() - 30s);  // NTP stepped the clock back
   w.window.add(Metric::spo2, 90, w.clock.now());
   CHECK(w.window.size() == 201);
+}
+
+TEST_CASE(
+    "after 24 days of uptime the window's times move to a new epoch and the values of the last minutes still "
+    "count") {
+  Window w;
+  w.window.add(Metric::nibp_systolic, 120, w.clock.now());  // the epoch: times are kept as 32-bit ms from it
+  w.clock.advance(std::chrono::milliseconds{std::numeric_limits<std::int32_t>::max()} - 3min);
+  w.stream(Metric::spo2, 90, 4min);  // past 2^31 ms a minute in
+  w.stream(Metric::spo2, 99, 1min);
+  CHECK(w.window.size() == 241 + 61);
+  const auto b = w.window.take(w.clock.now(), {});
+  CHECK(b.values == std::map<Metric, double>{{Metric::spo2, 90}});
 }
 
 TEST_CASE("the window keeps only the metrics a baseline is taken of") {
