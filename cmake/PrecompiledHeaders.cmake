@@ -25,9 +25,12 @@
 # that uses a precompiled header (without settings of its own), and for the
 # rebuilds it serves a cache beats a precompiled header. A clean build with
 # no cache, as CI's, is what this is for.
+# (cmake/UnityBuild.cmake asks the same.)
 if(CMAKE_CXX_COMPILER_LAUNCHER OR NOT "$ENV{CMAKE_CXX_COMPILER_LAUNCHER}" STREQUAL "")
+  set(vigil_under_launcher ON)
   set(vigil_pch_default OFF)
 else()
+  set(vigil_under_launcher OFF)
   set(vigil_pch_default ON)
 endif()
 option(VIGIL_PCH "Precompile the standard and outside headers (faster clean builds)" ${vigil_pch_default})

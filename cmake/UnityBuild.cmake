@@ -1,0 +1,124 @@
+# Unity builds: a target's sources are compiled a batch at a time, one
+# compiler run per batch (CMake's UNITY_BUILD), so the headers they share
+# (ours, the standard library's, Boost.Asio, spdlog, the generated protobuf
+# headers) are parsed, and their inline functions and templates generated,
+# once per batch instead of once per file. CI builds both flavours from a
+# clean clone on two cores, and the builds are most of its time
+# (docs/architecture.md has the numbers).
+#
+#   TESTS  the unit test suites only: the release build's default. What is
+#          shipped (libraries and programs, built by this flavour for the
+#          .deb) is compiled file by file, as every person's build compiles
+#          it: in a batch, a call can silently pick another file's
+#          file-local overload, and GCC's inlining-dependent warnings
+#          (-Warray-bounds) change with what one compile sees.
+#   ALL    every library, program and suite of ours: the ASan+UBSan build's
+#          default. It is tested, never shipped, and the more expensive of
+#          the two (clang, sanitizers, coverage for libFuzzer). Its tests and
+#          fuzz runs exercise the batched code; the release tests the
+#          shipped one.
+#   OFF    the default under a compiler launcher, like the precompiled
+#          headers: editing one file would recompile its whole batch, and
+#          ccache already makes rebuilds cheap. A name that clashes inside a
+#          batch therefore shows first in CI; -DVIGIL_UNITY=ALL (or TESTS)
+#          builds as CI does.
+#
+# Generated protobuf code is never batched: it is not ours, and protoc gives
+# every .pb.cc the same file-local names.
+if(vigil_under_launcher) # (cmake/PrecompiledHeaders.cmake)
+  set(vigil_unity_default OFF)
+elseif(VIGIL_SANITIZE)
+  set(vigil_unity_default ALL)
+else()
+  set(vigil_unity_default TESTS)
+endif()
+set(VIGIL_UNITY ${vigil_unity_default} CACHE STRING "Compile sources in batches: OFF, TESTS (the unit suites) or ALL")
+set_property(CACHE VIGIL_UNITY PROPERTY STRINGS OFF TESTS ALL)
+if(NOT VIGIL_UNITY MATCHES "^(OFF|TESTS|ALL)$")
+  message(FATAL_ERROR "VIGIL_UNITY is '${VIGIL_UNITY}': OFF, TESTS or ALL")
+endif()
+
+# Files compiled on their own: each uses a name that another file of its
+# target defines at file scope (in an anonymous namespace, as a static or an
+# alias) for something else, which one batch cannot hold or, as -Wshadow and
+# -Wunused-function say, holds with another meaning. Renaming such a helper
+# after what it does (`kStart` -> `kEcgStart`) takes its file off the list.
+set(VIGIL_UNITY_APART
+  alerts/pulse_onset_detector.cpp
+  alerts/qrs_detector.cpp
+  alerts/qrs_shape_classifier.cpp
+  alerts/rr_af_detector.cpp
+  drill/drill_plot.cpp
+  drill/drill_report.cpp
+  drivers/hl7/hl7_waveform.cpp
+  drivers/intellivue/intellivue_session.cpp
+  hl7out/hl7_outbound.cpp
+  hl7out/pcd04_encoder.cpp
+  record/record_pdf.cpp
+  sim/physiology.cpp
+  tests/unit/alerts/bed_restore_test.cpp
+  tests/unit/alerts/cuff_measurement_test.cpp
+  tests/unit/alerts/ecg_artefact_test.cpp
+  tests/unit/alerts/ecg_heart_rate_test.cpp
+  tests/unit/alerts/ketamine_scenarios_test.cpp
+  tests/unit/alerts/qrs_shape_classifier_test.cpp
+  tests/unit/alerts/rate_source_test.cpp
+  tests/unit/alerts/rhythm_analyzer_test.cpp
+  tests/unit/alerts/rhythm_external_ecg_test.cpp
+  tests/unit/alerts/rr_af_incremental_test.cpp
+  tests/unit/daemon/ecg_beat_source_test.cpp
+  tests/unit/daemon/link_health_test.cpp
+  tests/unit/drivers/datex_framing_test.cpp
+  tests/unit/drivers/datex_records_test.cpp
+  tests/unit/drivers/datex_session_test.cpp
+  tests/unit/drivers/hl7_mllp_test.cpp
+  tests/unit/drivers/hl7_oru_r01_test.cpp
+  tests/unit/drivers/hl7_waveform_test.cpp
+  tests/unit/drivers/intellivue_framing_test.cpp
+  tests/unit/drivers/intellivue_messages_test.cpp
+  tests/unit/drivers/intellivue_session_test.cpp
+  tests/unit/hl7out/outbox_writer_test.cpp
+  tests/unit/hl7out/pcd01_encoder_test.cpp
+  tests/unit/hl7out/pcd04_encoder_test.cpp
+  tests/unit/journal/intent_log_test.cpp
+  tests/unit/journal/journal_test.cpp
+  tests/unit/journal/trend_query_test.cpp
+  tests/unit/record/patient_identity_test.cpp
+  tests/unit/sim/flutter_rhythm_test.cpp
+  tests/unit/sim/ventricular_fibrillation_test.cpp
+  tests/unit/station/ward_test.cpp
+  tools/validate/qrs_scoring.cpp
+  tools/validate/vf_scoring.cpp
+)
+
+# Sets UNITY_BUILD on the targets VIGIL_UNITY names; runs once, after every
+# target is defined.
+function(vigil_unity_build)
+  if(VIGIL_UNITY STREQUAL "OFF")
+    return()
+  endif()
+  vigil_targets_below(${PROJECT_SOURCE_DIR} targets)
+  foreach(target ${targets})
+    get_target_property(type ${target} TYPE)
+    if(NOT type MATCHES "^(EXECUTABLE|STATIC_LIBRARY)$" OR target STREQUAL "vigil_proto")
+      continue()
+    endif()
+    get_target_property(is_test ${target} VIGIL_TEST_SUITE)
+    if(VIGIL_UNITY STREQUAL "TESTS" AND NOT is_test)
+      continue()
+    endif()
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON)
+    get_target_property(sources ${target} SOURCES)
+    get_target_property(dir ${target} SOURCE_DIR)
+    foreach(source ${sources})
+      if(source MATCHES "^\\$<") # $<TARGET_OBJECTS:...>
+        continue()
+      endif()
+      cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${dir})
+      file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR} ${source})
+      if(relative IN_LIST VIGIL_UNITY_APART)
+        set_source_files_properties(${source} TARGET_DIRECTORY ${target} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
