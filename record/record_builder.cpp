@@ -57,6 +57,23 @@ std::optional<core::TimePoint> pruned_before(journal::sqlite::Database& db, cons
   return std::nullopt;
 }
 
+// A `baseline` context event: its source is the first word in its text's
+// brackets ("baseline (entered, set by ...): ...").
+Baseline baseline_of(const v1::ContextEvent& c) {
+  Baseline b;
+  b.time = wire::from_proto(c.time());
+  b.text = c.message();
+  b.by = who(c);
+  b.values = parse_baseline_values(c.new_value());
+  const auto open = b.text.find('(');
+  const auto close = b.text.find(',', open);
+  b.source = open != std::string::npos && close != std::string::npos
+                 ? b.text.substr(open + 1, close - open - 1)
+                 : "measured";
+  if (b.values.empty()) b.source = "unavailable";
+  return b;
+}
+
 SessionStep step_of(const v1::ContextEvent& c) {
   return {wire::from_proto(c.time()), who(c), c.message()};
 }
@@ -148,18 +165,13 @@ core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t se
       if (!dose.problem()) rec.dose = dose;  // vigild refused any other; one edited in the file is left out
     }
   }
-  if (const auto* c = first_context(j, "baseline", rec.started->time)) {
-    Baseline b;
-    b.time = wire::from_proto(c->time());
-    b.text = c->message();
-    b.values = parse_baseline_values(c->new_value());
-    const auto open = b.text.find('(');
-    const auto close = b.text.find(',', open);
-    b.source = open != std::string::npos && close != std::string::npos
-                   ? b.text.substr(open + 1, close - open - 1)
-                   : "measured";
-    if (b.values.empty()) b.source = "unavailable";
-    rec.baseline = b;
+  // The start's baseline, then each one staff set since, replacing it.
+  for (const auto& c : j.context) {
+    const auto t = wire::from_proto(c.time());
+    if (c.what() == "infusion_started" && t > rec.started->time) break;  // the admission's next infusion
+    if (c.what() != "baseline" || t < rec.started->time) continue;
+    if (rec.baseline) rec.replaced_baselines.push_back(*rec.baseline);
+    rec.baseline = baseline_of(c);
   }
   return opened;
 }
