@@ -82,6 +82,12 @@ class BedAlarms {
                                            const std::map<core::Metric, double>& entered_baseline,
                                            const Actor& actor, core::TimePoint now, BedOutput& out);
   core::Result<std::string> stop_infusion(const Actor& actor, core::TimePoint now, BedOutput& out);
+  // The rise rules read the baseline at each reading (rule_context()): the
+  // next reading is judged by the new one, none before it again.
+  core::Result<std::string> set_baseline(const std::map<core::Metric, double>& entered, const Actor& actor,
+                                         core::TimePoint now, BedOutput& out) {
+    return context_.set_baseline(entered, actor, now, out.context);
+  }
   // Empty alarm_id: every alarm with a signal on this bed.
   core::Result<std::string> acknowledge(const std::string& alarm_id, const Actor& actor, core::TimePoint now,
                                         BedOutput& out);

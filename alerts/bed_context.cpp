@@ -1,5 +1,7 @@
 #include "alerts/bed_context.hpp"
 
+#include <algorithm>
+
 namespace vigil::alerts {
 using namespace std::chrono_literals;
 using core::Metric;
@@ -61,6 +63,7 @@ core::Result<std::string> BedContext::admit(const std::string& patient_id, Alarm
   profile_changes_ = overrides;
   baseline_.clear();
   baseline_source_ = "none";
+  baseline_set_.reset();
   if (!entered_baseline.empty()) {
     baseline_ = entered_baseline;
     baseline_source_ = "entered";
@@ -81,6 +84,7 @@ core::Result<std::string> BedContext::discharge(const Actor& actor, std::vector<
   patient_id_.clear();
   baseline_.clear();
   baseline_source_ = "none";
+  baseline_set_.reset();
   return message;
 }
 
@@ -128,7 +132,8 @@ core::Result<std::string> BedContext::start_infusion(const std::string& drug, co
     return core::Error::at("bed", "an infusion is already running on " + bed_ + "; stop it first",
                            core::ErrorCode::conflict);
   infusion_ = Infusion{now, drug.empty() ? "infusion" : drug, regimen};
-  const Baseline baseline = window_.take(now, entered_baseline);
+  const Baseline baseline = start_baseline(now, entered_baseline);
+  baseline_set_.reset();
   baseline_ = baseline.values;
   baseline_source_ = baseline.source;
   const std::string message = infusion_->drug + (regimen.empty() ? "" : " (" + regimen + ")") +
@@ -136,6 +141,81 @@ core::Result<std::string> BedContext::start_infusion(const std::string& drug, co
   out.push_back({"infusion_started", message, "", infusion_->drug, actor, patient_id_});
   out.push_back({"baseline", baseline.text, "", values_text(baseline_), actor, patient_id_});
   return message;
+}
+
+// A baseline staff set before the start counts as entered at the start: its
+// values go over those measured then, and values entered with the start over both.
+Baseline BedContext::start_baseline(core::TimePoint now, const std::map<Metric, double>& entered) const {
+  if (!baseline_set_) return window_.take(now, entered);
+  auto over = baseline_;
+  for (const auto& [m, v] : entered) over[m] = v;
+  Baseline b = window_.take(now, over);
+  b.text += "; the values set by " + baseline_set_->by + " before the start go over the measured ones";
+  return b;
+}
+
+// "entered" when the values entered are all there is; else some were measured.
+std::string BedContext::entered_source(const std::map<Metric, double>& entered) const {
+  const bool measured_left = baseline_source_.starts_with("measured") &&
+                             std::any_of(baseline_.begin(), baseline_.end(),
+                                         [&](const auto& kv) { return !entered.count(kv.first); });
+  return measured_left ? "measured and entered" : "entered";
+}
+
+core::Result<std::string> BedContext::set_baseline(const std::map<Metric, double>& entered,
+                                                   const Actor& actor, core::TimePoint now,
+                                                   std::vector<ContextChange>& out) {
+  if (patient_id_.empty())
+    return core::Error::at("bed", bed_ + " has no patient: admit one first", core::ErrorCode::conflict);
+  Baseline b;
+  if (entered.empty()) {
+    b = window_.take(now, {});
+    if (const auto lost = lost_by(b.values); !lost.empty())
+      return core::Error::at(
+          "measure",
+          "the last " + window_text() + " of readings on " + bed_ + " give no " + lost +
+              (baseline_.empty() ? "" : "; the baseline in force (" + values_text(baseline_) + ") stays") +
+              ": take a reading first, or enter the values",
+          core::ErrorCode::conflict);
+  } else {
+    b.values = baseline_;
+    for (const auto& [m, v] : entered) b.values[m] = v;
+    b.source = entered_source(entered);
+  }
+  const std::string when = infusion_ ? "while the infusion runs" : "before the start";
+  const std::string was =
+      baseline_.empty() ? "" : "; replaces (" + baseline_source_ + ") " + values_text(baseline_);
+  b.text = "baseline (" + b.source + ", set by " + who(actor) + " " + when + "): " + values_text(b.values);
+  const std::string old = baseline_.empty() ? "" : values_text(baseline_);
+  baseline_ = b.values;
+  baseline_source_ = b.source;
+  if (!infusion_) baseline_set_ = BaselineSetting{now, who(actor)};
+  out.push_back({"baseline", b.text + was, old, values_text(baseline_), actor, patient_id_});
+  return "baseline on " + bed_ + " " + b.source + " by " + who(actor) + ": " + values_text(baseline_) + was;
+}
+
+// What a measured baseline would lose of the one in force, in words ("" when nothing):
+// the rules of a value left out would stop judging.
+std::string BedContext::lost_by(const std::map<Metric, double>& measured) const {
+  struct Group {
+    Metric first, second;
+    std::string label;
+  };
+  const Group groups[] = {{Metric::nibp_systolic, Metric::nibp_diastolic, "NIBP"},
+                          {Metric::heart_rate, Metric::pulse_rate, "Pulse/HR"},
+                          {Metric::spo2, Metric::spo2, std::string{core::label(Metric::spo2)}}};
+  const auto has = [](const std::map<Metric, double>& v, const Group& g) {
+    return v.count(g.first) > 0 || v.count(g.second) > 0;
+  };
+  std::string lost;
+  for (const auto& g : groups)
+    if (has(baseline_, g) && !has(measured, g)) lost += (lost.empty() ? "" : ", ") + g.label;
+  if (measured.empty() && lost.empty()) lost = "value at all";
+  return lost;
+}
+
+std::string BedContext::window_text() const {
+  return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(window_.window()).count()) + " min";
 }
 
 core::Result<std::string> BedContext::stop_infusion(const Actor& actor, core::TimePoint now,
@@ -157,7 +237,8 @@ SavedContext BedContext::save() const {
           .profile_changes = profile_changes_,
           .infusion = infusion_,
           .baseline = baseline_,
-          .baseline_source = baseline_source_};
+          .baseline_source = baseline_source_,
+          .baseline_set = baseline_set_};
 }
 
 void BedContext::restore(const SavedContext& s, AlarmProfile profile,
@@ -170,6 +251,7 @@ void BedContext::restore(const SavedContext& s, AlarmProfile profile,
   infusion_ = s.infusion;
   baseline_ = s.baseline;
   baseline_source_ = s.baseline_source;
+  baseline_set_ = s.baseline_set;
   window_.clear();
   for (const auto& o : recent)
     if (o.reading.usable() && now - o.received <= window_.window())

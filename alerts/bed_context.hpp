@@ -34,6 +34,12 @@ struct ContextChange {
   std::string patient_id;
 };
 
+// Who set the baseline by hand and when, "A. Diaz at station-1".
+struct BaselineSetting {
+  core::TimePoint time{};
+  std::string by;
+};
+
 struct Infusion {
   core::TimePoint started{};
   std::string drug;
@@ -49,6 +55,8 @@ struct SavedContext {
   std::optional<Infusion> infusion;
   std::map<core::Metric, double> baseline;
   std::string baseline_source = "none";
+  // Set by staff (set_baseline) before the infusion: the start keeps it.
+  std::optional<BaselineSetting> baseline_set;
 };
 
 class BedContext {
@@ -86,6 +94,15 @@ class BedContext {
                                            std::vector<ContextChange>& out);
   core::Result<std::string> stop_infusion(const Actor& actor, core::TimePoint now,
                                           std::vector<ContextChange>& out);
+  // Staff set the admitted patient's baseline, before or while the infusion
+  // runs: the values entered go over those in force; with none entered the
+  // baseline is measured again from the last window, and refused (nothing
+  // changed) when that would lose a value in force. The rules judge by it
+  // from now on; what they judged before stays judged. One set before the
+  // start is kept at the start, over what is measured then (values entered
+  // with the start go over both).
+  core::Result<std::string> set_baseline(const std::map<core::Metric, double>& entered, const Actor& actor,
+                                         core::TimePoint now, std::vector<ContextChange>& out);
 
   SavedContext save() const;
   // After a restart: `recent` are the readings of the last baseline window
@@ -103,6 +120,11 @@ class BedContext {
   const std::string& baseline_source() const { return baseline_source_; }
 
  private:
+  Baseline start_baseline(core::TimePoint now, const std::map<core::Metric, double>& entered) const;
+  std::string entered_source(const std::map<core::Metric, double>& entered) const;
+  std::string lost_by(const std::map<core::Metric, double>& measured) const;
+  std::string window_text() const;
+
   std::string bed_;
   AlarmProfile profile_;
   bool profile_from_admission_ = false;
@@ -111,6 +133,7 @@ class BedContext {
   std::optional<Infusion> infusion_;
   std::map<core::Metric, double> baseline_;
   std::string baseline_source_ = "none";
+  std::optional<BaselineSetting> baseline_set_;
   BaselineWindow window_;  // usable readings of the last baseline window
   std::map<core::Metric, core::Reading> latest_;
   std::optional<core::TimePoint> last_cuff_;

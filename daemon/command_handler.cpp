@@ -202,6 +202,17 @@ v1::CommandReply run_start_infusion(const BedCommand& c) {
   });
 }
 
+v1::CommandReply run_set_baseline(const BedCommand& c) {
+  const auto& s = c.req.set_baseline();
+  std::map<Metric, double> entered;
+  if (auto e = baseline_from(s.baseline(), "set_baseline.baseline", entered)) return error_reply(c.req, *e);
+  if (s.measure() == !entered.empty())
+    return error_reply(c.req, s.measure() ? "set_baseline.measure" : "set_baseline.baseline",
+                       s.measure() ? "enter values or ask vigild to measure, not both"
+                                   : "enter at least one value, or ask vigild to measure");
+  return on_bed(c, [&](auto& bed, auto& out) { return bed.set_baseline(entered, c.actor, c.now, out); });
+}
+
 v1::CommandReply run_stop_infusion(const BedCommand& c) {
   return on_bed(c, [&](auto& bed, auto& out) { return bed.stop_infusion(c.actor, c.now, out); });
 }
@@ -292,6 +303,10 @@ constexpr CommandRow kCommands[] = {
      .role = Role::NURSE,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.stop_infusion().bed(); },
      .run = run_stop_infusion},
+    {.command = v1::CommandRequest::kSetBaseline,
+     .role = Role::NURSE,
+     .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.set_baseline().bed(); },
+     .run = run_set_baseline},
     {.command = v1::CommandRequest::kAcknowledge,
      .role = Role::NURSE,
      .bed = [](const v1::CommandRequest& r) -> const std::string& { return r.acknowledge().bed(); },

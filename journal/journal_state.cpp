@@ -126,6 +126,10 @@ v1::journal::BedState to_journal(const std::string& bed, const alerts::BedState&
   }
   for (const auto& [metric, value] : c.baseline) (*p.mutable_baseline())[core::code(metric)] = value;
   p.set_baseline_source(c.baseline_source);
+  if (c.baseline_set) {
+    set_time(p.mutable_baseline_set(), c.baseline_set->time);
+    p.set_baseline_set_by(c.baseline_set->by);
+  }
   for (const auto& [device, d] : s.device_conditions) (*p.mutable_device_conditions())[device] = d.bits;
   for (const auto& a : s.alarms) *p.add_alarms() = to_journal(a, bed, drill);
   return p;
@@ -144,6 +148,8 @@ alerts::BedState from_journal(const v1::journal::BedState& p) {
   for (const auto& [code, value] : p.baseline())
     if (auto m = core::metric_from_code(code)) c.baseline[*m] = value;
   c.baseline_source = p.baseline_source();
+  if (p.has_baseline_set())
+    c.baseline_set = alerts::BaselineSetting{from_proto(p.baseline_set()), p.baseline_set_by()};
   for (const auto& [device, bits] : p.device_conditions())
     s.device_conditions[device] = core::DeviceConditions{bits};
   for (const auto& a : p.alarms()) s.alarms.push_back(from_journal(a));

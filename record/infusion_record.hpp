@@ -52,6 +52,7 @@ struct Baseline {
   core::TimePoint time{};
   std::map<core::Metric, double> values;
   std::string text;  // the journal's words: how it was taken, what was missing
+  std::string by;    // who set it: the start's author when taken at the start
 };
 
 // One row of the vital-signs table. Streamed values are the last usable
@@ -222,7 +223,12 @@ struct InfusionRecord {
   std::optional<SessionStep> admitted, started, stopped, discharged;
   std::vector<InfusionChange> changes;  // between the start and the stop, in time order
   std::vector<StaffEntry> entries;      // over the record's span, in time order
+  // The baseline in force at the end of the span: the response to the drug
+  // and the discharge criteria compare with it.
   std::optional<Baseline> baseline;
+  // The baselines it replaced (staff entered or re-measured one after the
+  // start), oldest first: each was replaced by the next, the last by `baseline`.
+  std::vector<Baseline> replaced_baselines;
   std::vector<VitalsRow> vitals;
   std::vector<Checkpoint> checkpoints;
   Response response;

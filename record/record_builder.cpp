@@ -57,6 +57,23 @@ std::optional<core::TimePoint> pruned_before(journal::sqlite::Database& db, cons
   return std::nullopt;
 }
 
+// A `baseline` context event: its source is the first word in its text's
+// brackets ("baseline (entered, set by ...): ...").
+Baseline baseline_of(const v1::ContextEvent& c) {
+  Baseline b;
+  b.time = wire::from_proto(c.time());
+  b.text = c.message();
+  b.by = who(c);
+  b.values = parse_baseline_values(c.new_value());
+  const auto open = b.text.find('(');
+  const auto close = b.text.find(',', open);
+  b.source = open != std::string::npos && close != std::string::npos
+                 ? b.text.substr(open + 1, close - open - 1)
+                 : "measured";
+  if (b.values.empty()) b.source = "unavailable";
+  return b;
+}
+
 SessionStep step_of(const v1::ContextEvent& c) {
   return {wire::from_proto(c.time()), who(c), c.message()};
 }
@@ -93,6 +110,9 @@ struct Opened {
   std::optional<journal::SessionRecord> admission;
 };
 
+Opened open_infusion(journal::sqlite::Database& db, const SessionSummary& summary, core::TimePoint now,
+                     const SpanContent& content);
+
 core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t session, core::TimePoint now,
                                   const SpanContent& content) {
   journal::JournalReader reader{db};
@@ -110,6 +130,15 @@ core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t se
                            (infusions.empty() ? "it has no infusion" : "its infusion sessions: " + infusions),
                        "session", core::ErrorCode::not_found};
   }
+  return open_infusion(db, {*s, admission_around(reader.sessions(s->bed), *s)}, now, content);
+}
+
+// An infusion session whose admission is known (list_sessions sweeps a
+// bed's admissions once for all its infusions).
+Opened open_infusion(journal::sqlite::Database& db, const SessionSummary& summary, core::TimePoint now,
+                     const SpanContent& content) {
+  journal::JournalReader reader{db};
+  const auto* s = &summary.infusion;
   Opened opened;
   InfusionRecord& rec = opened.rec;
   rec.session_id = s->id;
@@ -118,7 +147,7 @@ core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t se
   rec.patient_id = s->patient_now;
   if (rec.patient_id != s->patient_id) rec.admitted_as = s->patient_id;
   rec.generated = now;
-  const auto& admission = opened.admission = admission_around(reader.sessions(s->bed), *s);
+  const auto& admission = opened.admission = summary.admission;
   if (admission) rec.admission_id = admission->id;
   rec.from = admission ? admission->started : s->started;
   const bool open_end = !(admission && admission->ended) && !(!admission && s->ended);
@@ -148,18 +177,13 @@ core::Result<Opened> open_session(journal::sqlite::Database& db, std::int64_t se
       if (!dose.problem()) rec.dose = dose;  // vigild refused any other; one edited in the file is left out
     }
   }
-  if (const auto* c = first_context(j, "baseline", rec.started->time)) {
-    Baseline b;
-    b.time = wire::from_proto(c->time());
-    b.text = c->message();
-    b.values = parse_baseline_values(c->new_value());
-    const auto open = b.text.find('(');
-    const auto close = b.text.find(',', open);
-    b.source = open != std::string::npos && close != std::string::npos
-                   ? b.text.substr(open + 1, close - open - 1)
-                   : "measured";
-    if (b.values.empty()) b.source = "unavailable";
-    rec.baseline = b;
+  // The start's baseline, then each one staff set since, replacing it.
+  for (const auto& c : j.context) {
+    const auto t = wire::from_proto(c.time());
+    if (c.what() == "infusion_started" && t > rec.started->time) break;  // the admission's next infusion
+    if (c.what() != "baseline" || t < rec.started->time) continue;
+    if (rec.baseline) rec.replaced_baselines.push_back(*rec.baseline);
+    rec.baseline = baseline_of(c);
   }
   return opened;
 }
@@ -236,17 +260,36 @@ SessionResponse response_of(const InfusionRecord& r) {
 // response_to_drug as the whole record). Without alarms and other metrics an
 // open session's end may come out earlier than the whole record's, but never
 // before any reading read, so its peaks are the same.
-std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, std::int64_t session,
+std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, const SessionSummary& session,
                                                 core::TimePoint now) {
-  if (const auto s = journal::record_signature(db, session); s && sha256_hex(s->content) == s->sha256)
+  const auto id = session.infusion.id;
+  if (const auto s = journal::record_signature(db, id); s && sha256_hex(s->content) == s->sha256)
     if (const auto signed_record = record_from_content(s->content)) return response_of(signed_record.value());
   using core::Metric;
   const SpanContent peaks{
       {Metric::nibp_systolic, Metric::nibp_diastolic, Metric::heart_rate, Metric::pulse_rate}, false};
-  auto opened = open_session(db, session, now, peaks);
-  if (!opened) return std::nullopt;
-  opened->rec.response = response_to_drug(opened->rec, opened->j, cuff_readings(opened->j.readings));
-  return response_of(opened->rec);
+  auto opened = open_infusion(db, session, now, peaks);
+  opened.rec.response = response_to_drug(opened.rec, opened.j, cuff_readings(opened.j.readings));
+  return response_of(opened.rec);
+}
+
+std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, std::int64_t session,
+                                                core::TimePoint now) {
+  journal::JournalReader reader{db};
+  const auto s = reader.session(session);
+  if (!s || s->kind != "infusion") return std::nullopt;
+  return earlier_response(db, {*s, admission_around(reader.sessions(s->bed), *s)}, now);
+}
+
+std::vector<SessionResponse> earlier_responses(journal::sqlite::Database& db, const InfusionRecord& rec,
+                                               core::TimePoint now) {
+  std::vector<SessionResponse> rows;
+  // The journal's sessions read once, each bed's admissions swept once.
+  for (const auto& s : list_sessions(db))
+    if (s.infusion.patient_now == rec.patient_id && s.infusion.id != rec.session_id &&
+        s.infusion.started < rec.started->time)
+      if (auto row = earlier_response(db, s, now)) rows.push_back(*row);
+  return rows;
 }
 
 core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, std::int64_t session,
@@ -260,11 +303,7 @@ core::Result<InfusionRecord> record_from_journal(journal::sqlite::Database& db, 
     rec.content_matches_signature = still_as_signed(rec);
     return built;
   }
-  journal::JournalReader reader{db};
-  for (const auto& s : reader.sessions())
-    if (s.kind == "infusion" && s.patient_now == rec.patient_id && s.id != rec.session_id &&
-        s.started < rec.started->time)
-      if (auto earlier = earlier_response(db, s.id, now)) rec.across_sessions.push_back(*earlier);
+  rec.across_sessions = earlier_responses(db, rec, now);
   std::sort(rec.across_sessions.begin(), rec.across_sessions.end(),
             [](const auto& a, const auto& b) { return a.started < b.started; });
   rec.across_sessions.push_back(response_of(rec));

@@ -53,5 +53,11 @@ SessionResponse response_of(const InfusionRecord& r);
 // reading only what the row shows. Empty when the session gives none.
 std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, std::int64_t session,
                                                 core::TimePoint now);
+std::optional<SessionResponse> earlier_response(journal::sqlite::Database& db, const SessionSummary& session,
+                                                core::TimePoint now);
+// The rows of the patient's sessions before `rec`, in one sweep of the
+// journal's sessions (list_sessions), not one read of them per session.
+std::vector<SessionResponse> earlier_responses(journal::sqlite::Database& db, const InfusionRecord& rec,
+                                               core::TimePoint now);
 
 }  // namespace vigil::record

@@ -73,6 +73,21 @@ std::string optional_or_null(const std::optional<T>& v, std::string (*f)(T)) {
   return v ? f(*v) : "null";
 }
 
+// Who set it and what it replaced appear only when staff replaced one, so a
+// record signed before they existed still reads back exactly as signed.
+std::string baseline_json(const Baseline& b, const std::vector<Baseline>& replaced, bool with_by = false) {
+  std::string s = "{\"source\": " + json_string(b.source) + ", \"time\": " + time(b.time) +
+                  ", \"values\": " + values(b.values) + ", \"message\": " + json_string(b.text);
+  if (with_by || !replaced.empty()) s += ", \"by\": " + json_string(b.by);
+  if (!replaced.empty()) {
+    s += ", \"replaced\": [";
+    for (std::size_t i = 0; i < replaced.size(); ++i)
+      s += (i ? ", " : "") + baseline_json(replaced[i], {}, true);
+    s += "]";
+  }
+  return s + "}";
+}
+
 std::string limits_json(const BpLimits& b) {
   const auto inside = b.inside();
   std::string s = "{\"inside\": " +
@@ -190,9 +205,7 @@ std::string body(const InfusionRecord& r, bool full) {
   }
   s += "]";
   if (r.baseline)
-    s += ",\n  \"baseline\": {\"source\": " + json_string(r.baseline->source) +
-         ", \"time\": " + time(r.baseline->time) + ", \"values\": " + values(r.baseline->values) +
-         ", \"message\": " + json_string(r.baseline->text) + "}";
+    s += ",\n  \"baseline\": " + baseline_json(*r.baseline, r.replaced_baselines);
   else
     s += ",\n  \"baseline\": null";
   const auto& x = r.response;

@@ -111,6 +111,23 @@ std::string record_source(const InfusionRecord& r) {
          " The plots show the signed vital-signs table.";
 }
 
+namespace {
+
+// "measured, at 2026-11-23 09:00:00 CET: NIBP 128/78 mmHg, HR 72 /min; set by A. Diaz at station-1"
+std::string baseline_line(const Baseline& x) {
+  std::string values;
+  const auto& b = x.values;
+  if (b.count(Metric::nibp_systolic) && b.count(Metric::nibp_diastolic))
+    values = bp_text(b.at(Metric::nibp_systolic), b.at(Metric::nibp_diastolic));
+  for (Metric m : {Metric::heart_rate, Metric::pulse_rate, Metric::spo2, Metric::resp_rate})
+    if (b.count(m))
+      values += (values.empty() ? "" : ", ") + shown(m) + " " + number_text(b.at(m), 0) + " " + unit_of(m);
+  return x.source + ", at " + local_time(x.time) + ": " + (values.empty() ? "no values" : values) +
+         (x.by.empty() ? "" : "; set by " + x.by);
+}
+
+}  // namespace
+
 Items summary_items(const InfusionRecord& r) {
   Items v;
   if (!r.clinic.empty()) v.emplace_back("Clinic", r.clinic);
@@ -144,15 +161,13 @@ Items summary_items(const InfusionRecord& r) {
   v.emplace_back("Monitored from the start", monitored_text(r));
   v.emplace_back("Discharge criteria", discharge_text(r));
   if (r.baseline) {
-    std::string values;
-    const auto& b = r.baseline->values;
-    if (b.count(Metric::nibp_systolic) && b.count(Metric::nibp_diastolic))
-      values = bp_text(b.at(Metric::nibp_systolic), b.at(Metric::nibp_diastolic));
-    for (Metric m : {Metric::heart_rate, Metric::pulse_rate, Metric::spo2, Metric::resp_rate})
-      if (b.count(m))
-        values += (values.empty() ? "" : ", ") + shown(m) + " " + number_text(b.at(m), 0) + " " + unit_of(m);
-    v.emplace_back("Baseline", r.baseline->source + ", at " + local_time(r.baseline->time) + ": " +
-                                   (values.empty() ? "no values" : values));
+    v.emplace_back("Baseline", baseline_line(*r.baseline));
+    // Each replaced one as it was, and who replaced it when: the next one's setter.
+    for (std::size_t i = 0; i < r.replaced_baselines.size(); ++i) {
+      const auto& next = i + 1 < r.replaced_baselines.size() ? r.replaced_baselines[i + 1] : *r.baseline;
+      v.emplace_back("Baseline replaced", baseline_line(r.replaced_baselines[i]) + "; replaced at " +
+                                              local_time(next.time) + " by " + next.by);
+    }
   } else {
     v.emplace_back("Baseline", "none in the journal");
   }

@@ -182,6 +182,10 @@ std::optional<BloodPressure> maybe_blood_pressure(const Struct& s, const char* n
   return blood_pressure(object(s, name));
 }
 
+Baseline baseline_from(const Struct& o) {
+  return Baseline{text(o, "source"), time(o, "time"), values(o, "values"), text(o, "message"), ""};
+}
+
 template <class F>
 void each(const Struct& s, const char* name, F&& f) {
   for (const auto& v : list(s, name).values()) f(object(v, name));
@@ -268,7 +272,14 @@ void read_limits(const Struct& c, InfusionRecord& r) {
 void read_response(const Struct& c, InfusionRecord& r) {
   if (!is_null(c, "baseline")) {
     const auto& o = object(c, "baseline");
-    r.baseline = Baseline{text(o, "source"), time(o, "time"), values(o, "values"), text(o, "message")};
+    r.baseline = baseline_from(o);
+    if (o.fields().count("replaced")) {
+      r.baseline->by = text(o, "by");
+      each(o, "replaced", [&](const Struct& x) {
+        r.replaced_baselines.push_back(baseline_from(x));
+        r.replaced_baselines.back().by = text(x, "by");
+      });
+    }
   }
   const auto& x = object(c, "response");
   r.response.highest = maybe_blood_pressure(x, "highest");

@@ -90,6 +90,11 @@ core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
       out.what =
           "change infusion rate to " + core::infusion_rate_text(r.change_infusion_rate().rate_mg_per_min());
       break;
+    case v1::station::PageRequest::kSetBaseline:
+      *out.command.mutable_set_baseline() = r.set_baseline();
+      out.bed = r.set_baseline().bed();
+      out.what = r.set_baseline().measure() ? "measure the baseline again" : "enter the baseline";
+      break;
     case v1::station::PageRequest::kAlarmHistory:  // only looks: no actor needed, not a bed's command
     case v1::station::PageRequest::kTrend:
     case v1::station::PageRequest::kRecord:
@@ -97,7 +102,7 @@ core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
     case v1::station::PageRequest::ACTION_NOT_SET:
       return core::Error{
           "no action: acknowledge, audio_pause, note, intervention, adverse_event, start_infusion, "
-          "pause_infusion, resume_infusion, stop_infusion or change_infusion_rate"};
+          "pause_infusion, resume_infusion, stop_infusion, change_infusion_rate or set_baseline"};
   }
   if (out.bed.empty()) return core::Error::at("bed", "is required: which bed this is for");
   return out;

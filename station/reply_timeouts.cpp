@@ -42,6 +42,8 @@ std::string asked(const v1::station::PageRequest& r) {
       return "stop of the infusion";
     case A::kChangeInfusionRate:
       return "rate change of the infusion";
+    case A::kSetBaseline:
+      return "baseline";
     case A::ACTION_NOT_SET:
       break;
   }

@@ -1,7 +1,8 @@
 // A bed's infusion from the station: Start with the dose as numbers (shown
 // computed before anything is sent) and the baseline measured by vigild or
 // entered, Pause with an optional reason, Resume, a new rate (its arithmetic
-// shown), and Stop after a confirmation. Sent with the operator's name as
+// shown), Stop after a confirmation, and the baseline set again (entered or
+// measured anew) before or while the infusion runs. Sent with the operator's name as
 // vigil-ctl would send them; vigild's refusal is shown word for word. The
 // tile's infusion line (running, or PAUSED since when and why) is drawn here
 // too, from the ward vigild's snapshot and events fill. Loaded before app.js,
@@ -135,10 +136,52 @@ function sendInfusion(bed, action, body, said, after) {
   });
 }
 
-function makeStartForm(bed, said) {
-  const f = h("form", "infusion-start");
-  f.setAttribute("aria-label", `Start an infusion on ${bed.bed}`);
+// A form that says in words, as it is typed, what it will send or the first
+// thing wrong, and sends only what is right: the start, the rate and the
+// baseline forms. `read(f)` gives {problem} or what `describe` and `body` take;
+// its words go in `<className>-computed`, and `<className>-send` sends it.
+function makeCheckedForm(bed, said, o) {
+  const f = h("form", o.className);
+  f.setAttribute("aria-label", o.label);
   f.noValidate = true;  // the problems are said in words below, not by the browser's bubbles
+  const computed = h("p", `${o.className}-computed`);
+  computed.setAttribute("aria-live", "polite");
+  const submit = h("button", `${o.className}-send`, o.sendText);
+  submit.type = "submit";
+  f.append(...o.fields, computed, submit);
+  const show = () => {
+    const r = o.read(f);
+    if (o.onShow) o.onShow(f);
+    computed.textContent = r.problem ? r.problem : o.describe(r);
+    computed.classList.toggle("bad", !!r.problem);
+    if (said.textContent.startsWith("Not sent: ")) said.textContent = "";  // said of what is no longer there
+  };
+  f.addEventListener("input", show);
+  f.addEventListener("change", show);
+  show();
+  f.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const r = o.read(f);
+    show();
+    if (r.problem) {
+      said.textContent = `Not sent: ${r.problem}`;
+      said.classList.add("bad");
+      return;
+    }
+    sendInfusion(bed, o.action, o.body(r), said, () => {
+      f.reset();
+      show();
+    });
+  });
+  return { form: f, show };
+}
+
+// Hides the entered values unless "entered" is chosen.
+function showBaselineValues(f) {
+  f.querySelector(".infusion-baseline-values").hidden = f.baselineFrom.value !== "entered";
+}
+
+function makeStartForm(bed, said) {
   const drug = h("input");
   drug.name = "drug";
   drug.maxLength = 100;
@@ -150,56 +193,55 @@ function makeStartForm(bed, said) {
   regimen.name = "regimen";
   regimen.maxLength = 200;
   regimen.placeholder = "as in the protocol";
-  const computed = h("p", "infusion-dose");
-  computed.setAttribute("aria-live", "polite");
-  const start = h("button", "infusion-send", "Start infusion");
-  start.type = "submit";
-  const baseline = makeBaselineFields(bed);
-  f.append(labelled("Drug", drug), labelled("Amount", numberInput("amount", "any", "0")), labelled("Unit", unit),
-           labelled("Weight (kg)", numberInput("weight", "any", "1")),
-           labelled("Duration (min)", numberInput("duration", "1", "1")), labelled("Regimen", regimen),
-           baseline, computed, start);
-  // The first problem of the dose or of the baseline; the dose as vigild will print it otherwise.
-  const read = () => {
-    const d = readDose(f);
-    if (d.problem) return d;
-    const b = readBaseline(f);
-    return b.problem ? b : { ...d, baseline: b.baseline };
-  };
-  const show = () => {
-    const d = read();
-    baseline.querySelector(".infusion-baseline-values").hidden = f.baselineFrom.value !== "entered";
-    computed.textContent = d.problem ? d.problem : `Dose: ${d.text}`;
-    computed.classList.toggle("bad", !!d.problem);
-    if (said.textContent.startsWith("Not sent: ")) said.textContent = "";  // said of what is no longer there
-  };
-  f.addEventListener("input", show);
-  f.addEventListener("change", show);
-  show();
-  f.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const d = read();
-    show();
-    if (d.problem) {
-      said.textContent = `Not sent: ${d.problem}`;
-      said.classList.add("bad");
-      return;
-    }
-    const body = { drug: d.drug, regimen: regimen.value.trim(), dose: d.dose };
-    if (Object.keys(d.baseline).length) body.baseline = d.baseline;
-    sendInfusion(bed, "startInfusion", body, said, () => {
-      f.reset();
-      show();
-    });
+  const baseline = makeBaselineFields(bed, "measured by vigild at the start, or as set before it");
+  return makeCheckedForm(bed, said, {
+    className: "infusion-start",
+    label: `Start an infusion on ${bed.bed}`,
+    sendText: "Start infusion",
+    fields: [labelled("Drug", drug), labelled("Amount", numberInput("amount", "any", "0")), labelled("Unit", unit),
+             labelled("Weight (kg)", numberInput("weight", "any", "1")),
+             labelled("Duration (min)", numberInput("duration", "1", "1")), labelled("Regimen", regimen), baseline],
+    // The first problem of the dose or of the baseline; the dose as vigild will print it otherwise.
+    read: (f) => {
+      const d = readDose(f);
+      if (d.problem) return d;
+      const b = readBaseline(f);
+      return b.problem ? b : { ...d, baseline: b.baseline };
+    },
+    onShow: showBaselineValues,
+    describe: (d) => `Dose: ${d.text}`,
+    action: "startInfusion",
+    body: (d) => {
+      const body = { drug: d.drug, regimen: regimen.value.trim(), dose: d.dose };
+      if (Object.keys(d.baseline).length) body.baseline = d.baseline;
+      return body;
+    },
+  }).form;
+}
+
+// The admitted patient's baseline, before or while the infusion runs: entered,
+// or measured again by vigild from its last minutes of readings. The alarms
+// judge by it from then on.
+function makeSetBaselineForm(bed, said) {
+  return makeCheckedForm(bed, said, {
+    className: "infusion-set-baseline",
+    label: `Set the baseline on ${bed.bed}`,
+    sendText: "Set baseline",
+    fields: [makeBaselineFields(bed, "measured again by vigild now", "Set the baseline")],
+    read: readBaseline,
+    onShow: showBaselineValues,
+    describe: (b) => Object.keys(b.baseline).length ? "The values entered replace those in force; the alarms use them from now on."
+      : "vigild measures it from its last minutes of readings; the alarms use it from now on.",
+    action: "setBaseline",
+    body: (b) => Object.keys(b.baseline).length ? { baseline: b.baseline } : { measure: true },
   });
-  return f;
 }
 
 // The baseline: measured by vigild at the start (the median of its last minutes
 // of readings), or entered by staff (each value overrides the measured one).
-function makeBaselineFields(bed) {
+function makeBaselineFields(bed, measuredText, legend = "Baseline") {
   const box = h("fieldset", "infusion-baseline");
-  box.append(h("legend", "", "Baseline"));
+  box.append(h("legend", "", legend));
   const choice = (value, text, checked) => {
     const l = h("label", "infusion-choice");
     const r = h("input");
@@ -213,18 +255,14 @@ function makeBaselineFields(bed) {
   const values = h("div", "infusion-baseline-values");
   for (const b of BASELINE_FIELDS) values.append(labelled(b.label, numberInput(b.name, "any", String(b.lowest))));
   values.hidden = true;
-  box.append(choice("measured", "measured by vigild at the start", true), choice("entered", "entered:", false),
-             values);
-  box.setAttribute("aria-label", `Baseline for the infusion on ${bed.bed}`);
+  box.append(choice("measured", measuredText, true), choice("entered", "entered:", false), values);
+  box.setAttribute("aria-label", `${legend} on ${bed.bed}`);
   return box;
 }
 
 // A new rate for the running infusion: in mg/min, mg/h or mg/kg/h (with the
 // weight), sent as mg/min with the arithmetic shown before anything is sent.
 function makeRateForm(bed, said, currentBed) {
-  const f = h("form", "infusion-rate");
-  f.setAttribute("aria-label", `Change the rate of the infusion on ${bed.bed}`);
-  f.noValidate = true;
   const unit = h("select");
   unit.name = "rateUnit";
   unit.append(new Option("mg/min", "mg/min"), new Option("mg/h", "mg/h"), new Option("mg/kg/h", "mg/kg/h"));
@@ -232,37 +270,17 @@ function makeRateForm(bed, said, currentBed) {
   reason.name = "rateReason";
   reason.maxLength = 200;
   reason.placeholder = "optional";
-  const computed = h("p", "infusion-rate-computed");
-  computed.setAttribute("aria-live", "polite");
-  const submit = h("button", "infusion-rate-send", "Change rate");
-  submit.type = "submit";
-  f.append(labelled("New rate", numberInput("rate", "any", "0")), labelled("Rate unit", unit),
-           labelled("Weight (kg)", numberInput("rateWeight", "any", "1")), labelled("Rate reason", reason),
-           computed, submit);
-  const show = () => {
-    const r = readRate(f, currentBed());
-    computed.textContent = r.problem ? r.problem : `New rate: ${r.text}`;
-    computed.classList.toggle("bad", !!r.problem);
-    if (said.textContent.startsWith("Not sent: ")) said.textContent = "";
-  };
-  f.addEventListener("input", show);
-  f.addEventListener("change", show);
-  show();
-  f.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const r = readRate(f, currentBed());
-    show();
-    if (r.problem) {
-      said.textContent = `Not sent: ${r.problem}`;
-      said.classList.add("bad");
-      return;
-    }
-    sendInfusion(bed, "changeInfusionRate", { rateMgPerMin: r.mgPerMin, reason: reason.value.trim() }, said, () => {
-      f.reset();
-      show();
-    });
+  return makeCheckedForm(bed, said, {
+    className: "infusion-rate",
+    label: `Change the rate of the infusion on ${bed.bed}`,
+    sendText: "Change rate",
+    fields: [labelled("New rate", numberInput("rate", "any", "0")), labelled("Rate unit", unit),
+             labelled("Weight (kg)", numberInput("rateWeight", "any", "1")), labelled("Rate reason", reason)],
+    read: (f) => readRate(f, currentBed()),
+    describe: (r) => `New rate: ${r.text}`,
+    action: "changeInfusionRate",
+    body: (r) => ({ rateMgPerMin: r.mgPerMin, reason: reason.value.trim() }),
   });
-  return { form: f, show };
 }
 
 function makeRunningControls(bed, said) {
@@ -317,7 +335,8 @@ function makeInfusionControl(bed) {
   toggle.type = "button";
   toggle.setAttribute("aria-expanded", "false");
   toggle.setAttribute("aria-controls", panel.id);
-  toggle.setAttribute("aria-label", `Infusion on ${bed.bed}: start, pause, resume, change the rate or stop`);
+  toggle.setAttribute("aria-label",
+                      `Infusion on ${bed.bed}: start, pause, resume, change the rate, stop or set the baseline`);
   toggle.addEventListener("click", () => {
     panel.hidden = !panel.hidden;
     toggle.setAttribute("aria-expanded", String(!panel.hidden));
@@ -328,7 +347,8 @@ function makeInfusionControl(bed) {
   const running = makeRunningControls(bed, said);
   let current = bed;
   const rate = makeRateForm(bed, said, () => current);
-  panel.append(start, running.box, rate.form, said);
+  const baseline = makeSetBaselineForm(bed, said);
+  panel.append(start, running.box, rate.form, baseline.form, said);
   // What shows follows the ward (vigild's state, not the page's): the start form while
   // nothing runs; Pause or Resume as the infusion runs or is paused.
   const update = (b) => {
@@ -337,6 +357,7 @@ function makeInfusionControl(bed) {
     start.hidden = b.infusionRunning;
     running.box.hidden = !b.infusionRunning;
     rate.form.hidden = !b.infusionRunning;
+    baseline.form.hidden = !b.patientId;  // a baseline is the admitted patient's
     running.update(b.infusionRunning && !!b.infusionPausedSince);
     if (b.infusionRateMgPerMin !== rateBefore) rate.show();
   };

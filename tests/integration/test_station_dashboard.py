@@ -794,12 +794,12 @@ def check_infusion_control(browser):
                  "the start form once the ward shows the infusion stopped")
 
     form = f"{tile} .infusion-start"
-    dose = f"document.querySelector('{form} .infusion-dose').textContent"
+    dose = f"document.querySelector('{form} .infusion-start-computed').textContent"
     for field, text in (("drug", "ketamine"), ("amount", "0.5"), ("duration", "40"), ("regimen", "0.5 mg/kg over 40 min")):
         browser.call(**{"do": "type", "selector": f"{form} [name={field}]", "text": text})
     check(browser.call(**{"do": "eval", "js": dose})["value"] == "A dose in mg/kg needs the patient's weight in kg.",
           "a missing weight said in words")
-    browser.call(**{"do": "click", "selector": f"{form} .infusion-send"})
+    browser.call(**{"do": "click", "selector": f"{form} .infusion-start-send"})
     check(browser.call(**{"do": "eval", "js": said})["value"] == "Not sent: A dose in mg/kg needs the patient's weight in kg.",
           "the start refused in words without the weight")
     browser.call(**{"do": "type", "selector": f"{form} [name=weight]", "text": "72"})
@@ -821,7 +821,7 @@ def check_infusion_control(browser):
     browser.call(**{"do": "eval", "js": f"document.querySelector('{form}').scrollIntoView(), true"})
     browser.call(**{"do": "screenshot", "path": os.path.join(shots, "station-infusion-390.png")})
     browser.call(**{"do": "viewport", "width": 1400, "height": 900})
-    shown = press(".infusion-send", "the start")
+    shown = press(".infusion-start-send", "the start")
     check(shown.startswith("Done: ") and "ketamine" in shown, f"started: {shown!r}")
     sessions = commands("sessions", bed="bed-1")
     check(sessions.ok and len(sessions.sessions.sessions) == 2, f"bed-1's two sessions: {sessions}")
@@ -836,6 +836,19 @@ def check_infusion_control(browser):
     record = commands("record", session=earlier.session)
     check(record.ok and "set to 0.6 mg/min by Nurse Test at station-T" in record.record.html,
           "vigild's record of the earlier session holds the rate change sent from the station")
+    # The baseline entered again while the new infusion runs: the record shows the one it replaced, and by whom.
+    again = f"{tile} .infusion-set-baseline"
+    browser.call(**{"do": "click", "selector": f"{again} [name=baselineFrom][value=entered]"})
+    for field, text in (("nibpSys", "125"), ("nibpDia", "80")):
+        browser.call(**{"do": "type", "selector": f"{again} [name={field}]", "text": text})
+    shown = press(".infusion-set-baseline-send", "the baseline set again")
+    check(re.match(r"Done: baseline on bed-1 (measured and )?entered by Nurse Test at station-T: .*NIBP sys 125, "
+                   r"NIBP dia 80.*; replaces \(", shown), f"the baseline set again: {shown!r}")
+    record = commands("record", session=newest.session)
+    check(record.ok and re.search(r"Baseline replaced.*NIBP 130/85 mmHg.*replaced at [^<]* by Nurse Test at station-T",
+                                  record.record.html, re.S),
+          f"vigild's record shows the baseline replaced from the station: "
+          f"{re.findall(r'.{0,80}replaced.{0,160}', record.record.html)}")
     print(f"infusion control: {time.monotonic() - t0:.1f} s")
 
 

@@ -132,6 +132,15 @@ int main(int argc, char** argv) {
   rate_infusion->add_option("mg_per_min", rate, "e.g. 0.6")->required();
   rate_infusion->add_option("--reason", reason, "why, for the record");
 
+  auto* set_baseline = app.add_subcommand(
+      "baseline", "set the patient's baseline, before or while the infusion runs (rules use it from now on)");
+  set_baseline->add_option("bed", bed)->required();
+  bool measure = false;
+  auto* entered =
+      set_baseline->add_option("--enter", baseline, "the values entered: sys=128,dia=78,hr=72,spo2=97");
+  set_baseline->add_flag("--measure", measure, "vigild measures it again from its last readings")
+      ->excludes(entered);
+
   std::string kind, entry_text;
   auto* note = app.add_subcommand("note", "add a note to the bed's record");
   note->add_option("bed", bed)->required();
@@ -234,6 +243,11 @@ int main(int argc, char** argv) {
     }
   } else if (stop->parsed()) {
     req.mutable_stop_infusion()->set_bed(bed);
+  } else if (set_baseline->parsed()) {
+    req.mutable_set_baseline()->set_bed(bed);
+    req.mutable_set_baseline()->set_measure(measure);
+    if (!baseline.empty())
+      *req.mutable_set_baseline()->mutable_baseline() = must(tools::parse_baseline(baseline));
   } else if (pause_infusion->parsed()) {
     req.mutable_pause_infusion()->set_bed(bed);
     req.mutable_pause_infusion()->set_reason(reason);

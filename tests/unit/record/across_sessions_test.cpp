@@ -92,3 +92,42 @@ TEST_CASE("An earlier session's row read lean: signed, and pruned by the journal
   CHECK_FALSE(pruned.systolic.has_value());  // no baseline left to rise over
   same_row(m.path, 4, now);
 }
+
+TEST_CASE("The across-sessions view read in one sweep gives the rows each session read alone gives") {
+  // Four visits a week apart, each on its own run of the journal as vigild's restarts would write it;
+  // the third is never discharged.
+  test::TempDir dir;
+  const auto path = dir.file("journal.db");
+  constexpr int kVisits = 4;
+  std::uint64_t seq = 0;
+  for (int v = 0; v < kVisits; ++v)
+    seq = test::journal_run(
+        path, T0 + v * kWeek, at(91) + v * kWeek,
+        [&](test::Writer& w) {
+          Morning::visit(w, v * kWeek, v != 2, v == 1, {180.0 + 10 * v, 95});
+        },
+        seq);
+  journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
+  const auto sessions = record::list_sessions(db);
+  REQUIRE(sessions.size() == kVisits);
+  const auto now = at(120) + kVisits * kWeek;
+  const auto last = record::build_record(db, sessions.back().infusion.id, record::RecordConfig{}, now);
+  REQUIRE(last.ok());
+  const auto& rows = last.value().across_sessions;
+  REQUIRE(rows.size() == kVisits);
+  for (int v = 0; v + 1 < kVisits; ++v) {
+    CAPTURE(v);
+    const auto alone = record::earlier_response(db, sessions[static_cast<std::size_t>(v)].infusion.id, now);
+    REQUIRE(alone);
+    const auto& swept = rows[static_cast<std::size_t>(v)];
+    CHECK(swept.session_id == alone->session_id);
+    CHECK(swept.started == alone->started);
+    CHECK(swept.dose_mg_per_kg == alone->dose_mg_per_kg);
+    same_peak(swept.systolic, alone->systolic);
+    same_peak(swept.diastolic, alone->diastolic);
+    same_peak(swept.heart_rate, alone->heart_rate);
+    REQUIRE(swept.systolic);
+    CHECK(swept.systolic->value == 180.0 + 10 * v);
+  }
+  CHECK(rows.back().this_session);
+}

@@ -132,6 +132,23 @@ struct Writer {
   }
 };
 
+// One run of the journal at `path`, opened at `open` and closed at `close`
+// (its close writes every queued message), written by `write(Writer&)` with
+// sequence numbers going on from `seq`; returns the last one written.
+template <class F>
+std::uint64_t journal_run(const std::string& path, core::TimePoint open, core::TimePoint close, F&& write,
+                          std::uint64_t seq = 0) {
+  journal::JournalOptions o;
+  o.path = path;
+  o.flush_interval = 20ms;
+  journal::Journal j{o, [](const journal::JournalWriterReport&) {}};
+  REQUIRE(j.open("d", open));
+  Writer w{j, seq};
+  write(w);
+  j.close(close);
+  return w.seq;
+}
+
 // 08:00 admitted, 08:10 ketamine started (baseline 128/78 measured at 08:05),
 // the cuff every few minutes, 08:30 the peak 220/120 and a hypertension alarm
 // acknowledged 45 s after it sounded, SpO₂ 86 % from 08:20 for a minute,

@@ -161,3 +161,21 @@ TEST_CASE("a request without a name, a bed or an action is refused before anythi
   look.mutable_trend()->set_bed("bed-1");
   CHECK_FALSE(page_command(look).ok());
 }
+
+TEST_CASE("the baseline set from the panel goes to vigild as set_baseline, logged as entered or measured") {
+  PageRequest entered;
+  entered.set_operator_name("A. Diaz");
+  entered.mutable_set_baseline()->set_bed("bed-1");
+  entered.mutable_set_baseline()->mutable_baseline()->set_nibp_sys(124);
+  auto e = page_command(entered);
+  REQUIRE(e.ok());
+  REQUIRE(e->command.command_case() == CommandRequest::kSetBaseline);
+  CHECK(e->command.actor() == "A. Diaz");
+  CHECK(e->command.set_baseline().baseline().nibp_sys() == 124);
+  CHECK(e->bed == "bed-1");
+  CHECK(e->what == "enter the baseline");
+  PageRequest measure = entered;
+  measure.mutable_set_baseline()->clear_baseline();
+  measure.mutable_set_baseline()->set_measure(true);
+  CHECK(page_command(measure)->what == "measure the baseline again");
+}
