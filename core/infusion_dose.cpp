@@ -17,17 +17,19 @@ std::string number(double v) {
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> InfusionDose::problem() const {
-  // Bounds far outside any ketamine protocol: they catch a slip (a weight in
-  // grams, a dose in micrograms), not a clinical judgement.
-  if (!std::isfinite(amount) || amount <= 0 || amount > 5000)
-    return std::pair{"amount", "must be a number above 0 and at most 5000"};
+  using B = DoseBounds;
+  const auto weight_ok =
+      std::isfinite(weight_kg) && weight_kg >= B::weight_min_kg && weight_kg <= B::weight_max_kg;
+  const std::string weights = number(B::weight_min_kg) + " to " + number(B::weight_max_kg);
+  if (!std::isfinite(amount) || amount <= 0 || amount > B::amount_max)
+    return std::pair{"amount", "must be a number above 0 and at most " + number(B::amount_max)};
   if (unit != "mg/kg" && unit != "mg") return std::pair{"unit", "must be mg/kg or mg, not '" + unit + "'"};
-  if (unit == "mg/kg" && (!std::isfinite(weight_kg) || weight_kg < 1 || weight_kg > 400))
-    return std::pair{"weight_kg", "a dose in mg/kg needs the weight in kg (1 to 400)"};
-  if (unit == "mg" && weight_kg != 0 && (!std::isfinite(weight_kg) || weight_kg < 1 || weight_kg > 400))
-    return std::pair{"weight_kg", "must be 1 to 400 kg when given"};
-  if (duration_min < 1 || duration_min > 24 * 60)
-    return std::pair{"duration_min", "must be 1 to 1440 minutes"};
+  if (unit == "mg/kg" && !weight_ok)
+    return std::pair{"weight_kg", "a dose in mg/kg needs the weight in kg (" + weights + ")"};
+  if (unit == "mg" && weight_kg != 0 && !weight_ok)
+    return std::pair{"weight_kg", "must be " + weights + " kg when given"};
+  if (duration_min < 1 || duration_min > B::duration_min_max)
+    return std::pair{"duration_min", "must be 1 to " + std::to_string(B::duration_min_max) + " minutes"};
   return std::nullopt;
 }
 

@@ -10,6 +10,17 @@
 
 namespace vigil::core {
 
+// What vigild accepts in a dose: bounds far outside any ketamine protocol,
+// to catch a slip (a weight in grams, a dose in micrograms), not a clinical
+// judgement. vigild states them in every bed's status (InfusionBounds) and
+// the station's form checks with what it states.
+struct DoseBounds {
+  static constexpr double amount_max = 5000;
+  static constexpr double weight_min_kg = 1;
+  static constexpr double weight_max_kg = 400;
+  static constexpr int duration_min_max = 24 * 60;
+};
+
 struct InfusionDose {
   double amount = 0;
   std::string unit;  // "mg/kg" or "mg"

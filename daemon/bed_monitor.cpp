@@ -4,6 +4,7 @@
 
 #include "alerts/cuff_measurement.hpp"
 #include "core/derived_device.hpp"
+#include "daemon/infusion_bounds.hpp"
 #include "journal/bus_messages.hpp"
 #include "journal/journal_state.hpp"
 
@@ -309,6 +310,7 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<L
     v->set_off_reason(r.off_reason);
     v->set_off_by(r.off_by);
   }
+  *s.mutable_infusion_bounds() = infusion_bounds();
   s.set_last_seq(bus_.last_seq(id_));
   return s;
 }

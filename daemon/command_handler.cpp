@@ -10,6 +10,7 @@
 #include "alerts/alarm_settings.hpp"
 #include "core/metric.hpp"
 #include "daemon/command_refusal.hpp"
+#include "daemon/infusion_bounds.hpp"
 #include "daemon/staff_entry.hpp"
 #include "daemon/station_login.hpp"
 #include "daemon/vigil_daemon.hpp"
@@ -49,24 +50,13 @@ v1::CommandReply from_result(const v1::CommandRequest& req, const std::string& c
 
 std::optional<core::Error> baseline_from(const v1::Baseline& b, const std::string& field,
                                          std::map<Metric, double>& out) {
-  struct Entry {
-    double value;
-    Metric metric;
-    const char* name;
-  };
-  const Entry entries[] = {
-      {b.nibp_sys(), Metric::nibp_systolic, "nibp_sys"},
-      {b.nibp_dia(), Metric::nibp_diastolic, "nibp_dia"},
-      {b.nibp_mean(), Metric::nibp_mean, "nibp_mean"},
-      {b.heart_rate(), Metric::heart_rate, "heart_rate"},
-      {b.spo2(), Metric::spo2, "spo2"},
-  };
-  for (const auto& e : entries) {
-    if (e.value == 0) continue;  // not entered (proto3's default)
-    if (auto problem = alerts::check_baseline_value(e.metric, e.value))
-      return core::Error::at(field + "." + e.name, *problem);
-    out[e.metric] = e.value;
-    if (e.metric == Metric::heart_rate) out[Metric::pulse_rate] = e.value;
+  for (const auto& f : baseline_fields()) {
+    const double value = (b.*f.value)();
+    if (value == 0) continue;  // not entered (proto3's default)
+    if (auto problem = alerts::check_baseline_value(f.metric, value))
+      return core::Error::at(field + "." + std::string{f.name}, *problem);
+    out[f.metric] = value;
+    if (f.metric == Metric::heart_rate) out[Metric::pulse_rate] = value;
   }
   return std::nullopt;
 }

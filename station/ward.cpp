@@ -62,6 +62,7 @@ bool Ward::has_bed(const std::string& daemon, const std::string& id) const {
 }
 
 void Ward::on_snapshot(const std::string& daemon, const v1::BedStatus& s) {
+  if (s.has_infusion_bounds()) daemons_[daemon].infusion_bounds = s.infusion_bounds();
   Bed& b = bed(daemon, s.bed());
   b.patient_id = s.patient_id();
   b.infusion_running = s.infusion_running();
@@ -289,6 +290,7 @@ v1::station::WardView Ward::view(core::TimePoint now) const {
     dv->set_online(d.online);
     dv->set_detail(d.detail);
     dv->set_publish_endpoint(d.publish_endpoint);
+    if (d.infusion_bounds.ByteSizeLong() != 0) *dv->mutable_infusion_bounds() = d.infusion_bounds;
     if (!d.online && d.offline_since != core::TimePoint{})
       wire::set_time(dv->mutable_offline_since(), d.offline_since);
   }

@@ -85,6 +85,7 @@ class Ward {
     bool online = false;
     std::string detail = "not heard from yet";
     core::TimePoint offline_since{};
+    v1::InfusionBounds infusion_bounds;  // from its snapshot: what it accepts
   };
   using Key = std::pair<std::string, std::string>;  // daemon, bed
 

@@ -9,37 +9,42 @@
 // whose helpers (h, send, state, clockText) it uses once the page runs.
 "use strict";
 
-// vigild's bounds for a dose (core/infusion_dose.cpp): a slip is caught here
-// in words before sending, and vigild refuses anything that passes here anyway.
-const DOSE_BOUNDS = { amountMax: 5000, weightMin: 1, weightMax: 400, durationMax: 24 * 60 };
+// What vigild accepts in the infusion commands (InfusionBounds, from its
+// snapshot through the station's ward): a slip is caught here in words before
+// sending, with vigild's own numbers, and vigild refuses anything that passes
+// here anyway. Null until the bed's vigild is heard.
+function infusionBounds(bed) {
+  const d = ((state.ward && state.ward.daemons) || []).find((x) => x.name === bed.daemon);
+  return (d && d.infusionBounds) || null;
+}
+const NO_BOUNDS = "Waiting for vigild to say what it accepts.";
 
-// vigild's bounds for a rate change (daemon/infusion_course.hpp) and for an
-// entered baseline value (alerts/alarm_settings.cpp's metric ranges).
-const RATE_MAX_MG_PER_MIN = 1000;
+// The values of an entered baseline: the page's field, vigild's name for it, what staff read.
 const BASELINE_FIELDS = [
-  { name: "nibpSys", label: "NIBP sys (mmHg)", lowest: 40, highest: 300 },
-  { name: "nibpDia", label: "NIBP dia (mmHg)", lowest: 20, highest: 200 },
-  { name: "heartRate", label: "Pulse/HR (/min)", lowest: 20, highest: 300 },
-  { name: "spo2", label: "SpO\u2082 (%)", lowest: 50, highest: 100 },
+  { name: "nibpSys", field: "nibp_sys", label: "NIBP sys (mmHg)" },
+  { name: "nibpDia", field: "nibp_dia", label: "NIBP dia (mmHg)" },
+  { name: "heartRate", field: "heart_rate", label: "Pulse/HR (/min)" },
+  { name: "spo2", field: "spo2", label: "SpO\u2082 (%)" },
 ];
 
 // As vigild prints a dose (printf's %.4g): "0.5", "36", "0.9".
 function doseNumber(v) { return String(Number(v.toPrecision(4))); }
 
 // The dose the form holds, or the first thing wrong with it, in words.
-function readDose(f) {
+function readDose(f, bounds) {
+  if (!bounds) return { problem: NO_BOUNDS };
   const drug = f.drug.value.trim();
   const amount = f.amount.valueAsNumber, weight = f.weight.valueAsNumber, duration = f.duration.valueAsNumber;
   const unit = f.unit.value;
   if (!drug) return { problem: "Enter the drug." };
   if (!(amount > 0)) return { problem: "Enter the amount: a number above 0." };
-  if (amount > DOSE_BOUNDS.amountMax) return { problem: `The amount must be at most ${DOSE_BOUNDS.amountMax} ${unit}.` };
+  if (amount > bounds.doseAmountMax) return { problem: `The amount must be at most ${bounds.doseAmountMax} ${unit}.` };
   const weightGiven = f.weight.value !== "" || f.weight.validity.badInput;
   if (unit === "mg/kg" && !weightGiven) return { problem: "A dose in mg/kg needs the patient's weight in kg." };
-  if (weightGiven && !(weight >= DOSE_BOUNDS.weightMin && weight <= DOSE_BOUNDS.weightMax))
-    return { problem: `The weight must be ${DOSE_BOUNDS.weightMin} to ${DOSE_BOUNDS.weightMax} kg.` };
-  if (!Number.isInteger(duration) || duration < 1 || duration > DOSE_BOUNDS.durationMax)
-    return { problem: `Enter the duration in whole minutes, 1 to ${DOSE_BOUNDS.durationMax}.` };
+  if (weightGiven && !(weight >= bounds.weightMinKg && weight <= bounds.weightMaxKg))
+    return { problem: `The weight must be ${bounds.weightMinKg} to ${bounds.weightMaxKg} kg.` };
+  if (!Number.isInteger(duration) || duration < 1 || duration > bounds.durationMinMax)
+    return { problem: `Enter the duration in whole minutes, 1 to ${bounds.durationMinMax}.` };
   const dose = { amount, unit, durationMin: duration };
   if (weightGiven) dose.weightKg = weight;
   const total = unit === "mg/kg" ? amount * weight : amount;
@@ -49,15 +54,18 @@ function readDose(f) {
 }
 
 // The entered baseline ({} when vigild is to measure it), or what is wrong with it, in words.
-function readBaseline(f) {
+function readBaseline(f, bounds) {
   if (f.baselineFrom.value !== "entered") return { baseline: {} };
+  if (!bounds) return { problem: NO_BOUNDS };
   const baseline = {};
   for (const b of BASELINE_FIELDS) {
     const input = f[b.name];
     if (input.value === "" && !input.validity.badInput) continue;
     const v = input.valueAsNumber;
-    if (!(v >= b.lowest && v <= b.highest))
-      return { problem: `The baseline ${b.label.replace(/ \(.*/, "")} must be ${b.lowest} to ${b.highest}.` };
+    const range = (bounds.baseline || []).find((x) => x.field === b.field);
+    const lowest = (range && range.lowest) || 0, highest = (range && range.highest) || 0;
+    if (!range || !(v >= lowest && v <= highest))
+      return { problem: `The baseline ${b.label.replace(/ \(.*/, "")} must be ${lowest} to ${highest}.` };
     baseline[b.name] = v;
   }
   if (Object.keys(baseline).length === 0)
@@ -70,17 +78,18 @@ function readBaseline(f) {
 }
 
 // The new rate the form holds, in mg/min, with its arithmetic; or the first thing wrong, in words.
-function readRate(f, bed) {
+function readRate(f, bed, bounds) {
+  if (!bounds) return { problem: NO_BOUNDS };
   const amount = f.rate.valueAsNumber, unit = f.rateUnit.value, weight = f.rateWeight.valueAsNumber;
   if (!(amount > 0)) return { problem: "Enter the new rate: a number above 0." };
   const weightGiven = f.rateWeight.value !== "" || f.rateWeight.validity.badInput;
   if (unit === "mg/kg/h" && !weightGiven) return { problem: "A rate in mg/kg/h needs the patient's weight in kg." };
-  if (weightGiven && !(weight >= DOSE_BOUNDS.weightMin && weight <= DOSE_BOUNDS.weightMax))
-    return { problem: `The weight must be ${DOSE_BOUNDS.weightMin} to ${DOSE_BOUNDS.weightMax} kg.` };
+  if (weightGiven && !(weight >= bounds.weightMinKg && weight <= bounds.weightMaxKg))
+    return { problem: `The weight must be ${bounds.weightMinKg} to ${bounds.weightMaxKg} kg.` };
   const mgPerH = unit === "mg/kg/h" ? amount * weight : unit === "mg/h" ? amount : amount * 60;
   const mgPerMin = mgPerH / 60;
-  if (mgPerMin > RATE_MAX_MG_PER_MIN)
-    return { problem: `That is ${doseNumber(mgPerMin)} mg/min: vigild takes at most ${RATE_MAX_MG_PER_MIN} mg/min.` };
+  if (mgPerMin > bounds.rateMaxMgPerMin)
+    return { problem: `That is ${doseNumber(mgPerMin)} mg/min: vigild takes at most ${bounds.rateMaxMgPerMin} mg/min.` };
   const steps = unit === "mg/kg/h" ? [`${doseNumber(amount)} mg/kg/h \u00d7 ${doseNumber(weight)} kg`, `${doseNumber(mgPerH)} mg/h`]
     : unit === "mg/h" ? [`${doseNumber(amount)} mg/h`] : [];
   const now = bed.infusionRateMgPerMin ? ` (now ${doseNumber(bed.infusionRateMgPerMin)} mg/min)` : "";
@@ -203,9 +212,9 @@ function makeStartForm(bed, said) {
              labelled("Duration (min)", numberInput("duration", "1", "1")), labelled("Regimen", regimen), baseline],
     // The first problem of the dose or of the baseline; the dose as vigild will print it otherwise.
     read: (f) => {
-      const d = readDose(f);
+      const d = readDose(f, infusionBounds(bed));
       if (d.problem) return d;
-      const b = readBaseline(f);
+      const b = readBaseline(f, infusionBounds(bed));
       return b.problem ? b : { ...d, baseline: b.baseline };
     },
     onShow: showBaselineValues,
@@ -216,7 +225,7 @@ function makeStartForm(bed, said) {
       if (Object.keys(d.baseline).length) body.baseline = d.baseline;
       return body;
     },
-  }).form;
+  });
 }
 
 // The admitted patient's baseline, before or while the infusion runs: entered,
@@ -228,7 +237,7 @@ function makeSetBaselineForm(bed, said) {
     label: `Set the baseline on ${bed.bed}`,
     sendText: "Set baseline",
     fields: [makeBaselineFields(bed, "measured again by vigild now", "Set the baseline")],
-    read: readBaseline,
+    read: (f) => readBaseline(f, infusionBounds(bed)),
     onShow: showBaselineValues,
     describe: (b) => Object.keys(b.baseline).length ? "The values entered replace those in force; the alarms use them from now on."
       : "vigild measures it from its last minutes of readings; the alarms use it from now on.",
@@ -253,7 +262,7 @@ function makeBaselineFields(bed, measuredText, legend = "Baseline") {
     return l;
   };
   const values = h("div", "infusion-baseline-values");
-  for (const b of BASELINE_FIELDS) values.append(labelled(b.label, numberInput(b.name, "any", String(b.lowest))));
+  for (const b of BASELINE_FIELDS) values.append(labelled(b.label, numberInput(b.name, "any", "0")));
   values.hidden = true;
   box.append(choice("measured", measuredText, true), choice("entered", "entered:", false), values);
   box.setAttribute("aria-label", `${legend} on ${bed.bed}`);
@@ -276,7 +285,7 @@ function makeRateForm(bed, said, currentBed) {
     sendText: "Change rate",
     fields: [labelled("New rate", numberInput("rate", "any", "0")), labelled("Rate unit", unit),
              labelled("Weight (kg)", numberInput("rateWeight", "any", "1")), labelled("Rate reason", reason)],
-    read: (f) => readRate(f, currentBed()),
+    read: (f) => readRate(f, currentBed(), infusionBounds(bed)),
     describe: (r) => `New rate: ${r.text}`,
     action: "changeInfusionRate",
     body: (r) => ({ rateMgPerMin: r.mgPerMin, reason: reason.value.trim() }),
@@ -346,20 +355,25 @@ function makeInfusionControl(bed) {
   const start = makeStartForm(bed, said);
   const running = makeRunningControls(bed, said);
   let current = bed;
+  let boundsBefore = JSON.stringify(infusionBounds(bed));
   const rate = makeRateForm(bed, said, () => current);
   const baseline = makeSetBaselineForm(bed, said);
-  panel.append(start, running.box, rate.form, baseline.form, said);
+  panel.append(start.form, running.box, rate.form, baseline.form, said);
   // What shows follows the ward (vigild's state, not the page's): the start form while
   // nothing runs; Pause or Resume as the infusion runs or is paused.
   const update = (b) => {
     const rateBefore = current.infusionRateMgPerMin;
     current = b;
-    start.hidden = b.infusionRunning;
+    start.form.hidden = b.infusionRunning;
     running.box.hidden = !b.infusionRunning;
     rate.form.hidden = !b.infusionRunning;
     baseline.form.hidden = !b.patientId;  // a baseline is the admitted patient's
     running.update(b.infusionRunning && !!b.infusionPausedSince);
     if (b.infusionRateMgPerMin !== rateBefore) rate.show();
+    // vigild's bounds arrive with its snapshot, perhaps after the panel was built: said again then.
+    const bounds = JSON.stringify(infusionBounds(b));
+    if (bounds !== boundsBefore) [start, rate, baseline].forEach((form) => form.show());
+    boundsBefore = bounds;
   };
   return { toggle, panel, update };
 }

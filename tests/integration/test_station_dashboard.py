@@ -37,6 +37,7 @@ fed by vigil-sim, checked against the bus by python3-zmq:
 Screenshots of the normal, alarm and offline states and of each width go to
 the build folder (with VIGIL_UPDATE_DOCS=1 the alarm one also to
 docs/station-dashboard.png)."""
+from google.protobuf.json_format import MessageToDict
 import os
 import re
 import shutil
@@ -795,6 +796,17 @@ def check_infusion_control(browser):
 
     form = f"{tile} .infusion-start"
     dose = f"document.querySelector('{form} .infusion-start-computed').textContent"
+    # The page checks with the bounds vigild states, not copies: the same numbers, and past them refused.
+    stated = MessageToDict(commands("status", bed="bed-1").beds[0].infusion_bounds)
+    used = browser.call(**{"do": "eval", "js": "infusionBounds({daemon: 'room-1'})"})["value"]
+    check(used == stated and stated["doseAmountMax"] > 0 and len(stated["baseline"]) >= 4,
+          f"the page's bounds {used} are vigild's {stated}")
+    too_much = stated["doseAmountMax"] + 1
+    browser.call(**{"do": "type", "selector": f"{form} [name=drug]", "text": "ketamine"})
+    browser.call(**{"do": "type", "selector": f"{form} [name=amount]", "text": str(too_much)})
+    check(browser.call(**{"do": "eval", "js": dose})["value"] ==
+          f"The amount must be at most {stated['doseAmountMax']:g} mg/kg.", "an amount past vigild's bound refused")
+    browser.call(**{"do": "eval", "js": f"document.querySelector('{form}').reset(), true"})
     for field, text in (("drug", "ketamine"), ("amount", "0.5"), ("duration", "40"), ("regimen", "0.5 mg/kg over 40 min")):
         browser.call(**{"do": "type", "selector": f"{form} [name={field}]", "text": text})
     check(browser.call(**{"do": "eval", "js": dose})["value"] == "A dose in mg/kg needs the patient's weight in kg.",

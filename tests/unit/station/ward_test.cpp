@@ -381,3 +381,20 @@ TEST_CASE(
   const auto on_again = ward.view(t0);
   CHECK(bed_of(on_again, "bed-1").alarms_off_size() == 0);
 }
+
+TEST_CASE("the infusion panel gets what each vigild accepts from its snapshot, unset until it is heard") {
+  Ward ward{"station-1"};
+  ward.add_daemon("room-1", "tcp://x:1", {"bed-1"});
+  CHECK_FALSE(ward.view(t0).daemons(0).has_infusion_bounds());
+  auto s = status("bed-1");
+  s.mutable_infusion_bounds()->set_dose_amount_max(5000);
+  s.mutable_infusion_bounds()->set_rate_max_mg_per_min(1000);
+  auto* spo2 = s.mutable_infusion_bounds()->add_baseline();
+  spo2->set_field("spo2");
+  spo2->set_lowest(50);
+  spo2->set_highest(100);
+  ward.on_snapshot("room-1", s);
+  const auto w = ward.view(t0);
+  REQUIRE(w.daemons(0).has_infusion_bounds());
+  CHECK(w.daemons(0).infusion_bounds().SerializeAsString() == s.infusion_bounds().SerializeAsString());
+}
