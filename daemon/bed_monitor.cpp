@@ -262,6 +262,8 @@ vigil::v1::BedStatus BedMonitor::status(core::TimePoint now, const std::vector<L
   if (const auto& inf = alarms_.infusion()) {
     s.set_infusion_running(true);
     wire::set_time(s.mutable_infusion_started(), inf->started);
+    s.set_infusion_drug(inf->drug);
+    s.set_infusion_regimen(inf->regimen);
     if (const auto pause = infusion_course_.pause_now(alarms_)) {
       wire::set_time(s.mutable_infusion_paused_since(), pause->since);
       s.set_infusion_pause_reason(pause->reason);

@@ -67,7 +67,8 @@ void Ward::on_snapshot(const std::string& daemon, const v1::BedStatus& s) {
   b.patient_id = s.patient_id();
   b.infusion_running = s.infusion_running();
   b.infusion_started = s.infusion_started();
-  if (!b.infusion_running) b.infusion_drug.clear();
+  // A vigild from before the snapshot carried the drug says nothing of it: what the bus said stays.
+  if (!b.infusion_running || !s.infusion_drug().empty()) b.infusion_drug = s.infusion_drug();
   b.infusion_paused_since = s.infusion_paused_since();
   b.infusion_pause_reason = s.infusion_pause_reason();
   b.infusion_paused_by = s.infusion_paused_by();

@@ -28,8 +28,12 @@ std::string format_status(const vigil::v1::BedStatus& s, core::TimePoint now, bo
   std::string out = s.bed() + (s.drill() ? " (DRILL)" : "") + ": " +
                     (s.patient_id().empty() ? "no patient admitted" : "patient " + s.patient_id()) +
                     ", profile " + s.profile() + "\n";
+  const std::string what =
+      s.infusion_drug().empty()
+          ? "infusion"
+          : s.infusion_drug() + (s.infusion_regimen().empty() ? "" : " (" + s.infusion_regimen() + ")");
   if (s.infusion_running())
-    out += "  infusion running since " + age(wire::from_proto(s.infusion_started()), now) +
+    out += "  " + what + " running since " + age(wire::from_proto(s.infusion_started()), now) +
            (s.infusion_rate_mg_per_min() > 0
                 ? ", last rate set " + number(s.infusion_rate_mg_per_min()) + " mg/min"
                 : "") +

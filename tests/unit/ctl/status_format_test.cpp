@@ -28,3 +28,15 @@ TEST_CASE("a paused infusion's status says since when, why and by whom, and the 
   const auto paused = vigil::tools::format_status(s, now, false);
   CHECK(paused.find("  PAUSED since 5 min ago (BP 220/120) by A. Diaz at station-1\n") != std::string::npos);
 }
+
+TEST_CASE("a running infusion's status names its drug and regimen as entered") {
+  const vigil::core::TimePoint now{std::chrono::seconds{1'800'000'000}};
+  v1::BedStatus s;
+  s.set_bed("bed-1");
+  s.set_infusion_running(true);
+  vigil::wire::set_time(s.mutable_infusion_started(), now - 12min);
+  s.set_infusion_drug("ketamine");
+  s.set_infusion_regimen("0.5 mg/kg over 40 min");
+  CHECK(vigil::tools::format_status(s, now, false)
+            .find("  ketamine (0.5 mg/kg over 40 min) running since 12 min ago\n") != std::string::npos);
+}

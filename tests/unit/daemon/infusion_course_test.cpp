@@ -256,3 +256,22 @@ TEST_CASE("an admission with a name and a date of birth that is not a date is re
   CHECK(w.run(r).ok());
   CHECK(w.run(entry(Entry::note, "bed-1", "", "calm")).ok());
 }
+
+TEST_CASE(
+    "the bed's snapshot names the running infusion's drug and regimen, before and after vigild restarts") {
+  Ward w;
+  REQUIRE(w.run(admit("bed-1")).ok());
+  auto s = start("bed-1");
+  s.mutable_start_infusion()->set_regimen("0.5 mg/kg over 40 min");
+  REQUIRE(w.run(s).ok());
+  for (int restarted = 0; restarted < 2; ++restarted) {
+    CAPTURE(restarted);
+    v1::CommandRequest r;
+    r.mutable_snapshot()->set_bed("bed-1");
+    const auto reply = w.run(r);
+    REQUIRE(reply.beds_size() == 1);
+    CHECK(reply.beds(0).infusion_drug() == "ketamine");
+    CHECK(reply.beds(0).infusion_regimen() == "0.5 mg/kg over 40 min");
+    w.restart();
+  }
+}

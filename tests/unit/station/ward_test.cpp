@@ -398,3 +398,31 @@ TEST_CASE("the infusion panel gets what each vigild accepts from its snapshot, u
   REQUIRE(w.daemons(0).has_infusion_bounds());
   CHECK(w.daemons(0).infusion_bounds().SerializeAsString() == s.infusion_bounds().SerializeAsString());
 }
+
+TEST_CASE(
+    "a station started while an infusion runs names its drug from the snapshot, as one that saw the start") {
+  auto s = status("bed-1");
+  s.set_infusion_running(true);
+  stamp(s.mutable_infusion_started(), t0);
+  s.set_infusion_drug("ketamine");
+  s.set_infusion_regimen("0.5 mg/kg over 40 min");
+  Ward restarted{"station-1"};
+  restarted.add_daemon("room-1", "tcp://x:1", {"bed-1"});
+  restarted.on_snapshot("room-1", s);
+  const auto b = bed_of(restarted.view(t0 + 5min), "bed-1");
+  CHECK(b.infusion_running());
+  CHECK(b.infusion_drug() == "ketamine");
+  // A vigild from before the snapshot carried the drug: what the bus said stays, and a stop clears it.
+  v1::BusMessage started;
+  started.mutable_context()->set_bed("bed-1");
+  started.mutable_context()->set_what("infusion_started");
+  started.mutable_context()->set_new_value("esketamine");
+  stamp(started.mutable_context()->mutable_time(), t0);
+  restarted.on_update("room-1", started);
+  s.clear_infusion_drug();
+  restarted.on_snapshot("room-1", s);
+  CHECK(bed_of(restarted.view(t0 + 5min), "bed-1").infusion_drug() == "esketamine");
+  s.set_infusion_running(false);
+  restarted.on_snapshot("room-1", s);
+  CHECK(bed_of(restarted.view(t0 + 5min), "bed-1").infusion_drug().empty());
+}
