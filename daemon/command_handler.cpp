@@ -68,9 +68,7 @@ std::optional<core::Error> override_from(const v1::LimitOverride& o, const std::
   if (!priority) return core::Error::at(field + ".priority", priority_problem(o.priority()));
   if (!o.has_threshold() && !o.has_delay_s() && !o.has_enabled())
     return core::Error::at(field, "change at least one of threshold, delay_s, enabled");
-  if (!o.metric().empty() && !core::metric_from_name(o.metric()))
-    return core::Error::at(field + ".metric",
-                           "'" + o.metric() + "' is not a metric (e.g. nibp_sys, nibp_dia)");
+  if (auto problem = metric_problem(o.metric())) return core::Error::at(field + ".metric", *problem);
   out.condition = o.condition();
   out.priority = *priority;
   out.metric = o.metric();

@@ -1,6 +1,7 @@
 #include "daemon/profile_config.hpp"
 
 #include "alerts/alarm_settings.hpp"
+#include "core/metric.hpp"
 
 namespace vigil::daemon {
 namespace cfg = vigil::v1::config;
@@ -24,12 +25,19 @@ std::string priority_problem(vigil::v1::Priority p) {
   return std::to_string(static_cast<int>(p)) + " is not a priority (LOW, MEDIUM, HIGH)";
 }
 
+std::optional<std::string> metric_problem(const std::string& metric) {
+  if (metric.empty() || core::metric_from_name(metric)) return std::nullopt;
+  return "'" + metric + "' is not a metric (e.g. nibp_sys, nibp_dia)";
+}
+
 core::Result<alerts::RuleOverride> from_proto(const cfg::RuleOverride& o) {
   alerts::RuleOverride r;
   r.condition = o.condition();
   const auto priority = priority_of(o.priority());
   if (!priority) return core::Error{"priority: " + priority_problem(o.priority())};
   r.priority = *priority;
+  if (auto problem = metric_problem(o.metric())) return core::Error{"metric: " + *problem};
+  r.metric = o.metric();
   if (o.has_threshold()) r.threshold = o.threshold();
   if (o.has_delay_s()) r.delay = std::chrono::seconds{o.delay_s()};
   if (o.has_enabled()) r.enabled = o.enabled();

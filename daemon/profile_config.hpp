@@ -19,6 +19,9 @@ core::Result<ProfileSet> build_profiles(const vigil::v1::config::DaemonConfig& c
 // error, never a silent MEDIUM.
 std::optional<alerts::Priority> priority_of(vigil::v1::Priority p);
 std::string priority_problem(vigil::v1::Priority p);
+// An override's metric, by vigil's short name: what is wrong with it (empty
+// names every rule of the level), for the config and the command alike.
+std::optional<std::string> metric_problem(const std::string& metric);
 core::Result<alerts::RuleOverride> from_proto(const vigil::v1::config::RuleOverride& o);
 // A bed's override from the config, checked like every other change.
 core::Result<std::string> apply_config_override(alerts::AlarmProfile& profile,

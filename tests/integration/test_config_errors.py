@@ -31,6 +31,13 @@ CASES = {
     "bad override": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
                      '  override { condition: "desat" priority: MEDIUM threshold: 88 } }\n', (2, 3),
                      "no condition 'desat'"),
+    # The config's override names a metric as vigil-ctl limit --metric does, checked the same way.
+    "override naming no metric": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                                  '  override { condition: "hypertension" priority: MEDIUM metric: "nibp_foo" threshold: 170 } }\n',
+                                  (2, 3), "override: metric: 'nibp_foo' is not a metric (e.g. nibp_sys, nibp_dia)"),
+    "override metric not in the level": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
+                                         '  override { condition: "hypertension" priority: MEDIUM metric: "spo2" threshold: 170 } }\n',
+                                         (2, 3), "has no rule on 'spo2'"),
     "bad priority": ('bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" }\n'
                      '  override { condition: "desaturation" priority: URGENT } }\n', (2, 57), "URGENT"),
     # Issue 15: no number, enum or contradiction may switch an alarm off.
@@ -116,7 +123,8 @@ CASES = {
 
 GOOD = ('bed {\n  id: "bed-1"\n  device { id: "ox" protocol: "masimo" path: "/dev/ttyUSB0" }\n'
         '  override { condition: "desaturation" priority: MEDIUM threshold: 88 }\n'
-        '  override { condition: "bp_surge" priority: MEDIUM enabled: false reason: "chronic hypertension" }\n}\n')
+        '  override { condition: "bp_surge" priority: MEDIUM enabled: false reason: "chronic hypertension" }\n'
+        '  override { condition: "hypertension" priority: MEDIUM metric: "nibp_dia" threshold: 105 }\n}\n')
 
 
 def main():
