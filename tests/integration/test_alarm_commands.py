@@ -67,7 +67,7 @@ def main():
     check(acked.alarm.alarm_id == a.alarm_id, "the same alarm")
 
     code, out = ctl("status", "bed-4")
-    check(code == 0 and "patient PAT-0042" in out and "infusion running" in out, out)
+    check(code == 0 and "patient PAT-0042" in out and "ketamine (0.5 mg/kg over 40 min) running since" in out, out)
     check(f"HIGH hypertension [{a.alarm_id}] active, acknowledged by nurse Test at station-T" in out, out)
 
     code, out = ctl("limit", "bed-4", "desaturation", "medium", "--threshold", "88")
