@@ -56,6 +56,7 @@ set(VIGIL_UNITY_APART
   hl7out/pcd04_encoder.cpp
   record/record_pdf.cpp
   sim/physiology.cpp
+  station/station_service.cpp
   tests/unit/alerts/bed_restore_test.cpp
   tests/unit/alerts/cuff_measurement_test.cpp
   tests/unit/alerts/ecg_artefact_test.cpp
@@ -66,7 +67,10 @@ set(VIGIL_UNITY_APART
   tests/unit/alerts/rhythm_analyzer_test.cpp
   tests/unit/alerts/rhythm_external_ecg_test.cpp
   tests/unit/alerts/rr_af_incremental_test.cpp
+  tests/unit/alerts/vt_episode_test.cpp
+  tests/unit/daemon/config_override_metric_test.cpp
   tests/unit/daemon/ecg_beat_source_test.cpp
+  tests/unit/daemon/infusion_bounds_test.cpp
   tests/unit/daemon/link_health_test.cpp
   tests/unit/drivers/datex_framing_test.cpp
   tests/unit/drivers/datex_records_test.cpp
@@ -89,6 +93,7 @@ set(VIGIL_UNITY_APART
   tests/unit/station/ward_test.cpp
   tools/validate/qrs_scoring.cpp
   tools/validate/vf_scoring.cpp
+  tools/validate/vt_scoring.cpp
 )
 
 # Sets UNITY_BUILD on the targets VIGIL_UNITY names; runs once, after every
