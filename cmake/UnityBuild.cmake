@@ -68,9 +68,7 @@ set(VIGIL_UNITY_APART
   tests/unit/alerts/rhythm_external_ecg_test.cpp
   tests/unit/alerts/rr_af_incremental_test.cpp
   tests/unit/alerts/vt_episode_test.cpp
-  tests/unit/daemon/config_override_metric_test.cpp
   tests/unit/daemon/ecg_beat_source_test.cpp
-  tests/unit/daemon/infusion_bounds_test.cpp
   tests/unit/daemon/link_health_test.cpp
   tests/unit/drivers/datex_framing_test.cpp
   tests/unit/drivers/datex_records_test.cpp

@@ -12,9 +12,6 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const char* kBed =
-    R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } })";
-
 v1::BedStatus status(test::InProcessDaemon& w) {
   v1::CommandRequest r;
   r.mutable_status()->set_bed("bed-1");
@@ -49,7 +46,7 @@ v1::CommandRequest measure() {
 }  // namespace
 
 TEST_CASE("a baseline that is not one is refused naming its field, and nothing changes") {
-  test::InProcessDaemon w{"baseline-refused", kBed, "nurse Ben", "station-2"};
+  test::InProcessDaemon w{"baseline-refused", test::kOneBedConfig, "nurse Ben", "station-2"};
   CHECK(w.run(set_baseline(124, 76)).error() == "set_baseline.bed: bed-1 has no patient: admit one first");
   v1::CommandRequest admit;
   admit.mutable_admit()->set_bed("bed-1");
@@ -70,7 +67,7 @@ TEST_CASE("a baseline that is not one is refused naming its field, and nothing c
 TEST_CASE(
     "a baseline entered while the infusion runs is the bed's from then on, says what it replaced, and "
     "outlives a restart") {
-  test::InProcessDaemon w{"baseline-entered", kBed, "nurse Ben", "station-2"};
+  test::InProcessDaemon w{"baseline-entered", test::kOneBedConfig, "nurse Ben", "station-2"};
   v1::CommandRequest admit;
   admit.mutable_admit()->set_bed("bed-1");
   admit.mutable_admit()->set_patient_id("PAT-5");

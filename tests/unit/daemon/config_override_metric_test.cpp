@@ -11,7 +11,7 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const char* kBed = R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" }
+const char* kOverrideBed = R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" }
   override { condition: "hypertension" priority: MEDIUM metric: "nibp_dia" threshold: 105 } })";
 
 std::string refusal(const std::string& metric) {
@@ -27,7 +27,7 @@ std::string refusal(const std::string& metric) {
 }  // namespace
 
 TEST_CASE("a config override naming nibp_dia lowers the diastolic hypertension limit only") {
-  test::InProcessDaemon w{"override-metric", kBed, "nurse Ben", "station-2"};
+  test::InProcessDaemon w{"override-metric", kOverrideBed, "nurse Ben", "station-2"};
   v1::CommandRequest r;
   r.mutable_status()->set_bed("bed-1");
   const auto reply = w.run(r);
@@ -42,7 +42,7 @@ TEST_CASE("a config override's metric is refused as the command refuses it") {
   CHECK(refusal("nibp_foo") ==
         "unit.conf:2:3: override: metric: 'nibp_foo' is not a metric (e.g. nibp_sys, nibp_dia)");
   // The same words as set_limit's, after its field.
-  test::InProcessDaemon w{"override-metric-cmd", kBed, "admin Ada", "station-2"};
+  test::InProcessDaemon w{"override-metric-cmd", kOverrideBed, "admin Ada", "station-2"};
   v1::CommandRequest r;
   r.mutable_set_limit()->set_bed("bed-1");
   r.mutable_set_limit()->mutable_limit()->set_condition("hypertension");

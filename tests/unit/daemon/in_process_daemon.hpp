@@ -17,6 +17,10 @@
 
 namespace vigil::test {
 
+// One bed whose oximeter never connects: all a command test needs.
+inline constexpr const char* kOneBedConfig =
+    R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } })";
+
 struct InProcessDaemon {
   TempDir dir;
   boost::asio::io_context io;

@@ -14,9 +14,6 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const char* kBed =
-    R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } })";
-
 v1::InfusionBounds stated(test::InProcessDaemon& w) {
   v1::CommandRequest r;
   r.mutable_snapshot()->set_bed("bed-1");
@@ -58,7 +55,7 @@ core::InfusionDose dose(double amount, double weight, int minutes) {
 }  // namespace
 
 TEST_CASE("each baseline value is taken at the bounds vigild states, and refused just past them") {
-  test::InProcessDaemon w{"bounds-baseline", kBed, "nurse Ben", "station-2"};
+  test::InProcessDaemon w{"bounds-baseline", test::kOneBedConfig, "nurse Ben", "station-2"};
   REQUIRE(admit(w).ok());
   const auto b = stated(w);
   REQUIRE(b.baseline_size() == static_cast<int>(daemon::baseline_fields().size()));
@@ -75,7 +72,7 @@ TEST_CASE("each baseline value is taken at the bounds vigild states, and refused
 }
 
 TEST_CASE("a dose and a rate are taken at the bounds vigild states, and refused just past them") {
-  test::InProcessDaemon w{"bounds-dose", kBed, "nurse Ben", "station-2"};
+  test::InProcessDaemon w{"bounds-dose", test::kOneBedConfig, "nurse Ben", "station-2"};
   const auto b = stated(w);
   CHECK_FALSE(dose(b.dose_amount_max(), b.weight_max_kg(), static_cast<int>(b.duration_min_max())).problem());
   CHECK_FALSE(dose(0.5, b.weight_min_kg(), 1).problem());

@@ -12,9 +12,6 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const char* const kBed =
-    R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" } })";
-
 v1::CommandRequest event(v1::StationLogin::Kind kind, const std::string& who, core::TimePoint at) {
   v1::CommandRequest r;
   auto* e = r.mutable_station_login();
@@ -31,7 +28,7 @@ v1::CommandRequest event(v1::StationLogin::Kind kind, const std::string& who, co
 
 TEST_CASE(
     "a login at the nurse station is journalled with the nurse, the station, the address and the time") {
-  test::InProcessDaemon d{"stationlogin", kBed, "A. Diaz", "station-1"};
+  test::InProcessDaemon d{"stationlogin", test::kOneBedConfig, "A. Diaz", "station-1"};
   const auto at = d.clock.now() - std::chrono::seconds{3};  // it waited at the station while vigild was down
   auto reply = d.run(event(v1::StationLogin::LOGIN, "A. Diaz", at));
   REQUIRE(reply.ok());
@@ -62,7 +59,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a login event without a kind, a time or a name, or with a second line, is refused at its field") {
-  test::InProcessDaemon d{"stationlogin", kBed, "A. Diaz", "station-1"};
+  test::InProcessDaemon d{"stationlogin", test::kOneBedConfig, "A. Diaz", "station-1"};
   const auto at = d.clock.now();
   auto no_kind = event(v1::StationLogin::KIND_UNSPECIFIED, "A. Diaz", at);
   CHECK(d.run(no_kind).error_field() == "station_login.kind");
