@@ -11,7 +11,8 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const char* kOverrideBed = R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" }
+const char* kOverrideBed =
+    R"(bed { id: "bed-1" device { id: "ox" protocol: "masimo" path: "/nonexistent/vigil-unit" }
   override { condition: "hypertension" priority: MEDIUM metric: "nibp_dia" threshold: 105 } })";
 
 std::string refusal(const std::string& metric) {
