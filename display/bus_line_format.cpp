@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -78,8 +79,15 @@ std::string format_line(const vigil::v1::BusMessage& m) {
     }
     case vigil::v1::BusMessage::kContext: {
       const auto& c = m.context();
-      return clock_time(c.time()) + " " + (c.drill() ? drill_tag : "") + c.bed() + " " + c.what() + ": " +
-             c.message();
+      // The message is already written for staff ("limits in force for
+      // patient ... on bed-1"); `what` is the wire's key ("limits_in_force")
+      // and reads as staff's words only when there is nothing better.
+      std::string text = c.message();
+      if (text.empty()) {
+        text = c.what();
+        std::replace(text.begin(), text.end(), '_', ' ');
+      }
+      return clock_time(c.time()) + " " + (c.drill() ? drill_tag : "") + c.bed() + " " + text;
     }
     case vigil::v1::BusMessage::kHeartbeat: {
       const auto& h = m.heartbeat();
