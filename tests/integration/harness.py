@@ -424,6 +424,21 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def in_parallel(*calls):
+    """Runs each call in a thread of its own and waits for all of them: for
+    checks that share nothing (each its own vigild, ports and folder) and
+    mostly wait on real time. Every failure is printed; the first is raised."""
+    import concurrent.futures
+    import traceback
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(c) for c in calls]
+    failures = [f.exception() for f in futures if f.exception() is not None]
+    for e in failures[1:]:
+        traceback.print_exception(e)
+    if failures:
+        raise failures[0]
+
+
 def run(main):
     """Runs a test body; on failure prints the logs it names and exits 1."""
     try:

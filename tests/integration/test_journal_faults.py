@@ -9,13 +9,18 @@ noticed while vigild runs and the alarm clears.
 Read-only and disk-full use a bind mount and a small tmpfs when this machine
 lets us mount (root in most CI containers may not); otherwise the full disk
 is a journal at its journal_max_mb cap, and the read-only case is skipped
-with a note (root ignores file permissions, so chmod would prove nothing)."""
+with a note (root ignores file permissions, so chmod would prove nothing).
+
+Each fault has a vigild of its own (its own folder, ports and journal), so
+the faults are tried side by side (harness.in_parallel): each mostly waits
+on the desaturation's delay or the journal's 10 s retry, and one after the
+other they took 45 s."""
 import os
 import sqlite3
 import subprocess
 
-from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, fill_disk, free_port, heartbeat, run,
-                     start, stop, workdir, write)
+from harness import (Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, fill_disk, free_port, heartbeat,
+                     in_parallel, run, start, stop, workdir, write)
 
 d = workdir()
 logs = []
@@ -57,7 +62,7 @@ bed {{ id: "bed-2" device {{ id: "ox" protocol: "masimo" path: "{self.dir}/not-p
         self.bus = Bus(f"tcp://127.0.0.1:{self.pub}")
         self.ctl = Commands(f"tcp://127.0.0.1:{self.cmd}")
         self.proc = start([VIGILD, "--config", conf], self.log)
-        self.bus.wait_for(heartbeat, 10, f"{name}: a first heartbeat")
+        self.bus.wait_for(heartbeat, 20, f"{name}: a first heartbeat")
         self.sim = start([VIGIL_SIM, "--speed", str(speed), "--device", f"bed=bed-1,id=ox,protocol=masimo,pty={pty}",
                           "--scenario", scn], os.path.join(self.dir, "sim.log"))
 
@@ -73,7 +78,7 @@ bed {{ id: "bed-2" device {{ id: "ox" protocol: "masimo" path: "{self.dir}/not-p
 
     def keeps_publishing(self, name):
         """Readings still flow and the desaturation is still raised on the bus."""
-        _, m, _ = self.bus.wait_for(alarm("desaturation", "RAISED"), 20, f"{name}: the desaturation on the bus")
+        _, m, _ = self.bus.wait_for(alarm("desaturation", "RAISED"), 30, f"{name}: the desaturation on the bus")
         check(m.alarm.priority == bus_pb2.HIGH, f"{name}: desaturation priority")
         readings = self.bus.of_kind("observation", "bed-1")
         check(len(readings) >= 10, f"{name}: only {len(readings)} readings published")
@@ -130,64 +135,78 @@ def disk_full(name, journal_lines, fill, make_room, speed=1):
 def main():
     folder = os.path.join(d, "a-folder")
     os.makedirs(folder)
-    unavailable_from_the_start("folder", f'journal_path: "{folder}"', "cannot open the journal", "Is a directory")
-    unavailable_from_the_start("proc", 'journal_path: "/proc/vigil-test/journal.db"', "cannot create the folder",
-                               "/proc/vigil-test")
     corrupt = os.path.join(d, "corrupt.db")
     with open(corrupt, "wb") as f:
         f.write(b"\x13\x37 not an SQLite file " * 4000)
-    unavailable_from_the_start("corrupt", f'journal_path: "{corrupt}"', "file is not a database",
-                               "move the file aside", fix=lambda: os.rename(corrupt, corrupt + ".bad"))
-    check(os.path.exists(corrupt), "vigild started a new journal where the corrupt one was")
 
-    can_mount = mount("-t", "tmpfs", "-o", "size=4k", "tmpfs", os.path.join(d, "a-folder"))
+    def corrupt_file():
+        unavailable_from_the_start("corrupt", f'journal_path: "{corrupt}"', "file is not a database",
+                                   "move the file aside", fix=lambda: os.rename(corrupt, corrupt + ".bad"))
+        check(os.path.exists(corrupt), "vigild started a new journal where the corrupt one was")
+
+    probe = os.path.join(d, "mount-probe")
+    os.makedirs(probe)
+    can_mount = mount("-t", "tmpfs", "-o", "size=4k", "tmpfs", probe)
     if can_mount:
-        mount_point = os.path.join(d, "a-folder")
-        subprocess.run(["umount", mount_point], check=True)
-        src, ro = os.path.join(d, "rw"), os.path.join(d, "ro")
-        os.makedirs(src)
-        os.makedirs(ro)
-        check(mount("--bind", src, ro) and mount("-o", "remount,ro,bind", ro), "read-only bind mount")
-        try:
-            unavailable_from_the_start("read-only", f'journal_path: "{ro}/journal.db"', "cannot open the journal",
-                                       "Read-only file system")
-        finally:
-            subprocess.run(["umount", "-l", ro])
-
-        small = os.path.join(d, "small")
-        os.makedirs(small)
-        check(mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", small), "tmpfs")
-        filler = os.path.join(small, "filler")
-
-        try:
-            disk_full("disk full", f'journal_path: "{small}/journal.db"', lambda: fill_disk(filler),
-                      lambda: os.remove(filler))
-        finally:
-            subprocess.run(["umount", "-l", small])
+        subprocess.run(["umount", probe], check=True)
+        write_faults = [read_only, full_disk]
     else:
         print("read-only: skipped, this machine does not let us mount")
-        capped = os.path.join(d, "capped.db")
-        # A journal vigild made, then filled past 1 MB with recent commands while vigild runs; the
-        # simulator runs twenty times faster so the readings need a new page every second or so
-        # (SQLite fills the pages it has first).
-        Daemon("cap-setup", f'journal_path: "{capped}"').stop()
+        write_faults = [journal_at_its_cap]
+    in_parallel(lambda: unavailable_from_the_start("folder", f'journal_path: "{folder}"', "cannot open the journal",
+                                                   "Is a directory"),
+                lambda: unavailable_from_the_start("proc", 'journal_path: "/proc/vigil-test/journal.db"',
+                                                   "cannot create the folder", "/proc/vigil-test"),
+                corrupt_file, *write_faults)
 
-        def fill():
-            db = sqlite3.connect(capped)
-            with db:
-                for i in range(300):
-                    db.execute("INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
-                               "result, error_field) VALUES (strftime('%s','now') * 1000000, ?, 'filler', '', "
-                               "'none', '', ?, 1, '', '')", (f"fill-{i}", "x" * 4000))
-            db.close()
 
-        def make_room():
-            db = sqlite3.connect(capped)
-            with db:
-                db.execute("DELETE FROM commands WHERE actor = 'filler'")
-            db.close()
+def read_only():
+    src, ro = os.path.join(d, "rw"), os.path.join(d, "ro")
+    os.makedirs(src)
+    os.makedirs(ro)
+    check(mount("--bind", src, ro) and mount("-o", "remount,ro,bind", ro), "read-only bind mount")
+    try:
+        unavailable_from_the_start("read-only", f'journal_path: "{ro}/journal.db"', "cannot open the journal",
+                                   "Read-only file system")
+    finally:
+        subprocess.run(["umount", "-l", ro])
 
-        disk_full("journal at its cap", f'journal_path: "{capped}"\njournal_max_mb: 1', fill, make_room, speed=20)
+
+def full_disk():
+    small = os.path.join(d, "small")
+    os.makedirs(small)
+    check(mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", small), "tmpfs")
+    filler = os.path.join(small, "filler")
+    try:
+        disk_full("disk full", f'journal_path: "{small}/journal.db"', lambda: fill_disk(filler),
+                  lambda: os.remove(filler))
+    finally:
+        subprocess.run(["umount", "-l", small])
+
+
+def journal_at_its_cap():
+    capped = os.path.join(d, "capped.db")
+    # A journal vigild made, then filled past 1 MB with recent commands while vigild runs; the
+    # simulator runs twenty times faster so the readings need a new page every second or so
+    # (SQLite fills the pages it has first).
+    Daemon("cap-setup", f'journal_path: "{capped}"').stop()
+
+    def fill():
+        db = sqlite3.connect(capped)
+        with db:
+            for i in range(300):
+                db.execute("INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
+                           "result, error_field) VALUES (strftime('%s','now') * 1000000, ?, 'filler', '', "
+                           "'none', '', ?, 1, '', '')", (f"fill-{i}", "x" * 4000))
+        db.close()
+
+    def make_room():
+        db = sqlite3.connect(capped)
+        with db:
+            db.execute("DELETE FROM commands WHERE actor = 'filler'")
+        db.close()
+
+    disk_full("journal at its cap", f'journal_path: "{capped}"\njournal_max_mb: 1', fill, make_room, speed=20)
 
 
 main.logs = logs
