@@ -228,14 +228,19 @@ class Bus:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            if self.sock.poll(int(left * 1000) + 1):
-                topic, body = self.sock.recv_multipart()
-                m = bus_pb2.BusMessage()
-                m.ParseFromString(body)
-                self.messages.append((topic.decode(), m, time.monotonic()))
+            self._receive(left)
+
+    def _receive(self, seconds):
+        """Keeps the next message if one arrives within `seconds`."""
+        if self.sock.poll(int(seconds * 1000) + 1):
+            topic, body = self.sock.recv_multipart()
+            m = bus_pb2.BusMessage()
+            m.ParseFromString(body)
+            self.messages.append((topic.decode(), m, time.monotonic()))
 
     def wait_for(self, predicate, timeout, what, since=0):
-        """Pumps until predicate(topic, msg) holds for a message kept at index `since` or later; returns it."""
+        """Pumps until predicate(topic, msg) holds for a message kept at index `since` or later; returns it
+        as soon as it arrives (a test waits for what it needs, not for a polling period)."""
         deadline = time.monotonic() + timeout
         seen = since
         while True:
@@ -246,7 +251,7 @@ class Bus:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-            self.pump(min(left, 0.2))
+            self._receive(left)
 
     def of_kind(self, kind, bed=None):
         return [m for topic, m, _ in self.messages

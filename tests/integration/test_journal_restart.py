@@ -31,9 +31,9 @@ duration: 1:30
 patient: heart rate 78, spo2 97, perfusion index 2.5
 # The tests time alarms from the scripted change: no probe delay.
 oximeter delay 0 s averaging 0 s
-at 0:04 lower spo2 to 83
-at 0:12 raise spo2 to 97
-at 0:13 raise heart rate to 160
+at 0:02 lower spo2 to 83
+at 0:10 raise spo2 to 97
+at 0:11 raise heart rate to 160
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
@@ -42,6 +42,9 @@ journal_path: "{journal}"
 bed {{
   id: "bed-1"
   device {{ id: "ox" protocol: "masimo" path: "{pty}" }}
+  # 3 s instead of the profile's 10: sooner to the kill, and a second tachycardia after the restart (a
+  # restored alarm that is not the same alarm) would be raised while the test still watches for one.
+  override {{ condition: "tachycardia" priority: HIGH delay_s: 3 }}
 }}
 """
 

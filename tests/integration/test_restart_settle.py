@@ -27,13 +27,18 @@ duration: 1:00
 patient: heart rate 78, spo2 97, perfusion index 2.5
 oximeter delay 0 s averaging 0 s
 at 0:02 raise heart rate to 160
-at 0:22 lower heart rate to 80
+at 0:10 lower heart rate to 80
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 journal_path: "{journal}"
-bed {{ id: "bed-2" device {{ id: "ox" protocol: "masimo" path: "{pty}" }} }}
+bed {{
+  id: "bed-2"
+  device {{ id: "ox" protocol: "masimo" path: "{pty}" }}
+  # 3 s instead of the profile's 10: what is tested starts once the alarm has latched.
+  override {{ condition: "tachycardia" priority: HIGH delay_s: 3 }}
+}}
 """
 
 
