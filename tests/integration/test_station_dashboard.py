@@ -78,14 +78,15 @@ patient: heart rate 72, spo2 97, perfusion index 3.1
 variability: none
 oximeter delay 0 s averaging 0 s
 at 0:12 lower spo2 to 82
-at 0:33 unplug ox for 90 s
+at 0:25 unplug ox for 90 s
 """
 
 BED_2 = """title: station test, bed-2: the first cuff reading is a crisis
 duration: 3:00
 patient: heart rate 84, spo2 98, systolic 130, diastolic 80
 variability: none
-nibp every 30 s
+# The first reading at 0:22, after bed-1's desaturation (0:17) and before its cable is pulled.
+nibp every 30 s taking 20 s
 at 0:02 raise systolic to 224 and diastolic to 122 over 1 s
 """
 
