@@ -10,8 +10,8 @@ import os
 import signal
 import time
 
-from harness import (Bus, CloneClient, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, heartbeat, run,
-                     seq_of, start, stop, workdir, write)
+from harness import (Bus, CloneClient, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, heartbeat, in_parallel,
+                     run, seq_of, start, stop, workdir, write)
 
 d = workdir()
 # Unix-domain sockets: the kernel holds only the sender's buffer, so the forced
@@ -52,7 +52,10 @@ def contiguous(client, bed, after):
 def main():
     conf = write(os.path.join(d, "vigil.conf"), CONFIG)
     write(os.path.join(d, "fast.scn"), SCENARIO)
-    reference = Bus(PUB)
+    # The reference's queue has no limit (RCVHWM 0): ZeroMQ's own thread drains the socket into it however
+    # late this process reads, so the reference keeps up on a machine shared with other tests, and only
+    # vigild's publish_hwm below, the same for every subscriber, decides who loses messages.
+    reference = Bus(PUB, rcvhwm=0)
     daemon = start([VIGILD, "--config", conf], logs[0])
     reference.wait_for(heartbeat, 10, "a first heartbeat")
     reply = Commands(CMD)("admit", bed="bed-1", patient_id="PAT-77")
@@ -63,8 +66,8 @@ def main():
     # the lossy one stops reading for about 14 s (some 1700 messages) and so
     # loses the desaturation's end and the pulled cable, while the reference,
     # whose ZeroMQ thread drains into its own queue even between pumps, would
-    # have to be starved of CPU for over 3 s to lose anything (with 20 it lost
-    # messages once on a loaded 2-core machine).
+    # need that thread starved of CPU for over 3 s to lose anything (with 20 it
+    # lost messages once on a loaded 2-core machine).
     lossy = CloneClient(PUB, CMD, rcvhwm=1)
     lossy.pump(0.5)
     lossy_from = lossy.sync().beds[0].last_seq
@@ -146,13 +149,14 @@ def main():
     ref_seqs = [seq_of(m) for t, m, _ in reference.messages if t.split("/")[1] == "bed-1" and seq_of(m)]
     check(ref_seqs == list(range(ref_seqs[0], ref_seqs[0] + len(ref_seqs))), "the reference subscriber lost messages")
 
-    # Pulling the daemon: reported lost within 3 s.
+    # Pulling the daemon: each client, reading side by side as two stations would, reports it lost within 3 s.
     killed = time.monotonic()
     stop(daemon, signal.SIGKILL)
+    in_parallel(lambda: lossy.pump(3.5), lambda: late.pump(3.5))
     for client in (lossy, late):
-        client.pump(3.5)
         check(client.lost_at is not None, "the publisher was never reported lost")
-        check(client.lost_at - killed <= 3.0, f"publisher lost reported {client.lost_at - killed:.2f} s after the kill")
+        check(killed <= client.lost_at <= killed + 3.0,
+              f"publisher lost reported {client.lost_at - killed:.2f} s after the kill")
     stop(sim)
 
 
