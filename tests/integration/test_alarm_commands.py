@@ -18,8 +18,10 @@ SCENARIO = """title: spike after the infusion starts
 duration: 1:30
 patient: heart rate 74, spo2 98, systolic 128, diastolic 78
 nibp every 30 s taking 3 s
-at 0:12 raise systolic to 220 and diastolic to 120 over 1 s
-at 0:13 measure nibp
+# The first cuff reading (0:05) is the baseline; the infusion starts at once,
+# well before the next one (0:12) reads the crisis.
+at 0:08 raise systolic to 220 and diastolic to 120 over 1 s
+at 0:09 measure nibp
 """
 
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
