@@ -1,0 +1,97 @@
+"""A station that asks for the alarm history the moment it sees an alarm gets
+a history with that alarm in it (issue 17). An alarm transition reaches the
+journal's SQLite about 20 ms after its publication (docs/journal.md, "The
+alarm history"); vigild holds a history query back until the journal's writer
+has committed every transition published before the query came. Fifteen
+times over, the test plays a Masimo oximeter on a pty, sends SpO2 80 (no
+condition delay, not latching), and as soon as the RAISED reaches this
+subscriber sends alarm_history for the bed: the alarm is in the reply, still
+on. Then SpO2 97 and, as soon as the CLEARED arrives, the same: the alarm
+has ended. Before the hold, most of these queries came back without the
+alarm, or with it still on."""
+import os
+import time
+import tty
+
+from harness import (Bus, Commands, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start, stop, workdir,
+                     write)
+
+ROUNDS = 15
+d = workdir()
+pub, cmd = free_port(), free_port()
+pty_link = os.path.join(d, "bed-1-ox")
+log = os.path.join(d, "vigild.log")
+
+CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+journal_path: "{os.path.join(d, "journal.db")}"
+profile {{
+  name: "no-delay"
+  rule {{ condition: "desaturation" priority: HIGH metric: SPO2 below: 85 delay_s: 0 hysteresis: 1
+         latching: false label: "Severe desaturation" }}
+  rule {{ condition: "tachycardia" priority: MEDIUM metric: PULSE_RATE above: 120 delay_s: 0 hysteresis: 3 }}
+  rule {{ condition: "bradycardia" priority: MEDIUM metric: PULSE_RATE below: 50 delay_s: 0 hysteresis: 3 }}
+  rule {{ condition: "hypertension" priority: MEDIUM metric: NIBP_SYS at_or_above: 180 }}
+  rule {{ condition: "hypotension" priority: MEDIUM metric: NIBP_SYS below: 90 }}
+}}
+default_profile: "no-delay"
+bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty_link}" }} }}
+"""
+
+
+def masimo(spo2):
+    return (f"SN=0000012345 SPO2={spo2:03d}% BPM=075 PI=03.10% SPCO=--.-% SPMET=--.-% DESAT=-- PIDELTA=+-- "
+            "ALARM=0000 EXC=000800\r\n").encode()
+
+
+def main():
+    conf = write(os.path.join(d, "vigil.conf"), CONFIG)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    os.symlink(os.ttyname(slave), pty_link)
+    bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("alarm/bed-1/", "hb/bed-1/"))
+    daemon = start([VIGILD, "--config", conf], log)
+    bus.wait_for(heartbeat, 10, "a first heartbeat")
+    commands = Commands(f"tcp://127.0.0.1:{cmd}")
+
+    def until(transition, spo2):
+        """Sends the reading every 100 ms until the transition arrives; returns its alarm id at once."""
+        wanted = alarm("desaturation", transition)
+        deadline = time.monotonic() + 10
+        while True:
+            check(time.monotonic() < deadline, f"no {transition} within 10 s of SpO2 {spo2}")
+            os.write(master, masimo(spo2))
+            if not bus.sock.poll(100):
+                continue
+            while bus.sock.poll(0):
+                topic, body = bus.sock.recv_multipart()
+                m = bus_pb2.BusMessage()
+                m.ParseFromString(body)
+                if wanted(topic, m):
+                    return m.alarm.alarm_id
+
+    def history_of(alarm_id):
+        reply = commands("alarm_history", bed="bed-1", max=500)
+        check(reply.ok, f"alarm_history refused: {reply.error}")
+        found = [a for a in reply.alarm_history.alarms if a.alarm_id == alarm_id]
+        return found[0] if found else None
+
+    for n in range(ROUNDS):
+        raised = until("RAISED", 80)
+        entry = history_of(raised)
+        check(entry is not None, f"round {n + 1}: the alarm history asked for at its RAISED lacks {raised}")
+        check(not entry.HasField("ended"), f"round {n + 1}: {raised} ended already in the history: {entry}")
+        cleared = until("CLEARED", 97)
+        check(cleared == raised, f"round {n + 1}: cleared {cleared}, raised {raised}")
+        entry = history_of(raised)
+        check(entry is not None and entry.HasField("ended"),
+              f"round {n + 1}: the alarm history asked for at its CLEARED does not have {raised} ended: {entry}")
+
+    check(stop(daemon) == 0, "vigild did not stop cleanly")
+    os.close(master)
+    os.close(slave)
+    print(f"{ROUNDS} alarms, each in the history asked for at its RAISED and ended in the one at its CLEARED")
+
+
+main.logs = [log]
+run(main)
