@@ -13,8 +13,8 @@ import os
 import time
 import tty
 
-from harness import (Bus, Commands, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, run, start, stop, workdir,
-                     write)
+from harness import (Bus, Commands, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, masimo_line,
+                     no_delay_profile, run, start, stop, workdir, write)
 
 ROUNDS = 15
 d = workdir()
@@ -25,23 +25,8 @@ log = os.path.join(d, "vigild.log")
 CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
 command_endpoint: "tcp://127.0.0.1:{cmd}"
 journal_path: "{os.path.join(d, "journal.db")}"
-profile {{
-  name: "no-delay"
-  rule {{ condition: "desaturation" priority: HIGH metric: SPO2 below: 85 delay_s: 0 hysteresis: 1
-         latching: false label: "Severe desaturation" }}
-  rule {{ condition: "tachycardia" priority: MEDIUM metric: PULSE_RATE above: 120 delay_s: 0 hysteresis: 3 }}
-  rule {{ condition: "bradycardia" priority: MEDIUM metric: PULSE_RATE below: 50 delay_s: 0 hysteresis: 3 }}
-  rule {{ condition: "hypertension" priority: MEDIUM metric: NIBP_SYS at_or_above: 180 }}
-  rule {{ condition: "hypotension" priority: MEDIUM metric: NIBP_SYS below: 90 }}
-}}
-default_profile: "no-delay"
 bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty_link}" }} }}
-"""
-
-
-def masimo(spo2):
-    return (f"SN=0000012345 SPO2={spo2:03d}% BPM=075 PI=03.10% SPCO=--.-% SPMET=--.-% DESAT=-- PIDELTA=+-- "
-            "ALARM=0000 EXC=000800\r\n").encode()
+""" + no_delay_profile()
 
 
 def main():
@@ -60,7 +45,7 @@ def main():
         deadline = time.monotonic() + 10
         while True:
             check(time.monotonic() < deadline, f"no {transition} within 10 s of SpO2 {spo2}")
-            os.write(master, masimo(spo2))
+            os.write(master, masimo_line(spo2))
             if not bus.sock.poll(100):
                 continue
             while bus.sock.poll(0):

@@ -120,6 +120,14 @@ void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream{path, std::ios::binary | std::ios::trunc} << bytes;
 }
 
+// A writer that commits nothing until the stop: no interval, no bed delay ends within a test.
+JournalOptions writer_asleep_options(const test::TempDir& dir) {
+  auto o = options(dir);
+  o.flush_interval = std::chrono::hours{1};
+  o.bed_delay = std::chrono::hours{1};
+  return o;
+}
+
 std::int64_t count(const std::string& path, const std::string& sql) {
   sqlite::Database db{path, sqlite::Database::Mode::read_only};
   return db.scalar(sql);
@@ -361,10 +369,8 @@ TEST_CASE(
     "An alarm in the intent log is committed by the writer thread, not by the core: later, with what came "
     "meanwhile, and at the latest at a clean stop") {
   test::TempDir dir;
-  auto o = options(dir);
   // Nothing would wake the writer for an alarm before the stop.
-  o.flush_interval = std::chrono::hours{1};
-  o.bed_delay = std::chrono::hours{1};
+  const auto o = writer_asleep_options(dir);
   Journal j{o, [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d1", T0));
   REQUIRE(j.log_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
@@ -427,11 +433,9 @@ TEST_CASE(
     "A command answered and a sequence reservation made, then vigild killed before the writer committed "
     "them: both are in SQLite after the restart, once, and a reservation never goes back") {
   test::TempDir dir;
-  // A real SIGKILL in a child process: the writer commits nothing for an
-  // hour, so only the intent log can bring them back.
-  auto slow = options(dir);
-  slow.flush_interval = std::chrono::hours{1};
-  slow.bed_delay = std::chrono::hours{1};
+  // A real SIGKILL in a child process whose writer commits nothing before
+  // it: only the intent log can bring them back.
+  const auto slow = writer_asleep_options(dir);
   v1::CommandRequest req;
   req.set_request_id("r-9");
   req.set_actor("nurse Ana");
