@@ -7,8 +7,8 @@ times over, the test plays a Masimo oximeter on a pty, sends SpO2 80 (no
 condition delay, not latching), and as soon as the RAISED reaches this
 subscriber sends alarm_history for the bed: the alarm is in the reply, still
 on. Then SpO2 97 and, as soon as the CLEARED arrives, the same: the alarm
-has ended. Before the hold, most of these queries came back without the
-alarm, or with it still on."""
+has ended. vigild without the hold (5c854ba) failed the first round: the
+history came back without the alarm."""
 import os
 import time
 import tty
