@@ -17,18 +17,14 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/thread_cpu.hpp"
 #include "hl7out/hl7_outbound.hpp"
 #include "hl7out/outbox.hpp"
 
 using namespace vigil;
+using bench::thread_cpu_us;
 
 namespace {
-
-double thread_cpu_us() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
 
 void add_destination(v1::config::DaemonConfig& config, const std::string& name, const std::string& receiver) {
   auto* d = config.add_hl7_destination();

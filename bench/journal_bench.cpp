@@ -5,7 +5,9 @@
 //   the SQLite transaction to the writer after it; then the transaction
 //   committed by the writer while the core waits, as when the log cannot be
 //   written: percentiles of 300 writes each;
-// - a command record, likewise;
+// - a command record and a sequence reservation, as the core thread pays
+//   them: wall time each, and the core thread's CPU time per write (the
+//   writer's commit comes after, on its own thread);
 // - the core thread's cost of handing a reading to the writer;
 // - the writer's batches under 1000 readings a second for 5 s: rows per
 //   batch, transaction time, and how long a reading waited to be written;
@@ -23,10 +25,12 @@
 #include <thread>
 #include <vector>
 
+#include "bench/thread_cpu.hpp"
 #include "journal/bus_messages.hpp"
 #include "journal/journal.hpp"
 
 using namespace vigil;
+using bench::thread_cpu_us;
 using namespace std::chrono;
 namespace v1 = vigil::v1;
 
@@ -127,12 +131,32 @@ int main(int argc, char** argv) {
   req.mutable_acknowledge()->set_bed("bed-1");
   v1::CommandReply reply;
   reply.set_ok(true);
+  // Paced like staff at a station (one every 2 ms), so the writer's
+  // commits come between them rather than piling up.
+  double command_cpu = 0;
   for (int i = 0; i < 300; ++i) {
+    const auto cpu_before = thread_cpu_us();
     const auto start = steady_clock::now();
     j.write_command(req, reply, system_clock::now());
     command.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
+    command_cpu += thread_cpu_us() - cpu_before;
+    std::this_thread::sleep_for(milliseconds{2});
   }
-  command.print("command record (committed)");
+  command.print("command record (durable, core thread)");
+  std::printf("%-44s %.1f us of the core thread's CPU each\n", "command record", command_cpu / 300);
+  Stats reserve;
+  double reserve_cpu = 0;
+  for (int i = 0; i < 300; ++i) {
+    const auto cpu_before = thread_cpu_us();
+    const auto start = steady_clock::now();
+    j.reserve_seq("bed-1", 1000 * static_cast<std::uint64_t>(i + 1));
+    reserve.us.push_back(duration<double, std::micro>(steady_clock::now() - start).count());
+    reserve_cpu += thread_cpu_us() - cpu_before;
+    std::this_thread::sleep_for(milliseconds{2});
+  }
+  reserve.print("sequence reservation (durable, core thread)");
+  std::printf("%-44s %.1f us of the core thread's CPU each\n", "sequence reservation", reserve_cpu / 300);
+  j.wait_bed_writes(seconds{5});
 
   // 1000 readings a second for 5 s, as ten busy beds would send them.
   Stats queue;

@@ -454,8 +454,30 @@ bool VigilDaemon::defer_command(const std::string& bytes, const std::string& ide
   const auto& bed_id = bed_of(req);
   // An unknown bed (and a trend without one) is refused by execute(), on the core thread.
   if (req.has_trend() ? !bed(bed_id) : !bed_id.empty() && !bed(bed_id)) return false;
-  history_->submit(std::move(req), sender(std::move(reply)));
+  after_journal_writes([this, req = std::move(req), done = sender(std::move(reply))]() mutable {
+    history_->submit(std::move(req), std::move(done));
+  });
   return true;
+}
+
+void VigilDaemon::after_journal_writes(std::function<void()> query) {
+  // An alarm transition reaches SQLite bed_delay (20 ms) after its
+  // publication; a station asking right after it has seen the alarm would
+  // get a history without it. The writer commits what it holds at once.
+  const auto ticket = journal_->core_writes_ticket();
+  if (journal_->core_writes_done(ticket)) return query();
+  journal_->flush_core_writes();
+  waiting_queries_.push_back({ticket, clock_.now() + kHistoryWait, std::move(query)});
+}
+
+void VigilDaemon::release_history_queries(core::TimePoint now) {
+  // In the order they came: a later query never overtakes an earlier one.
+  while (!waiting_queries_.empty() && (journal_->core_writes_done(waiting_queries_.front().ticket) ||
+                                       now >= waiting_queries_.front().until)) {
+    auto run = std::move(waiting_queries_.front().run);
+    waiting_queries_.pop_front();
+    run();
+  }
 }
 
 // Every command but the queries is journalled with its author and result

@@ -424,6 +424,7 @@ void VigilDaemon::stop() {
   for (auto& link : links_) link->stop();
   if (hl7_) hl7_->stop();
   adt_.reset();
+  waiting_queries_.clear();  // their replies would go through the command channel
   commands_.reset();
   // A clean stop: the next start continues the numbers without a gap.
   for (const auto& bed : bus_->streams()) journal_->reserve_seq(bed, bus_->last_seq(bed));
@@ -473,6 +474,7 @@ void VigilDaemon::on_link_state(DeviceLink& link) {
 void VigilDaemon::on_writer_report(const journal::JournalWriterReport& r) {
   if (!journal_) return;
   journal_->on_writer_report(r);
+  release_history_queries(clock_.now());
   if (r.batch_rows > 0)
     spdlog::debug("journal: {} rows in {} us, first queued {} ms before", r.batch_rows, r.batch_time.count(),
                   r.oldest_wait.count() / 1000);
@@ -522,6 +524,7 @@ void VigilDaemon::heartbeat(core::TimePoint now) {
 
 void VigilDaemon::tick() {
   const auto now = clock_.now();
+  release_history_queries(now);
   if (!live_) {
     // Settling after a restart: nothing but heartbeats until the restored
     // alarms are out (a bed's tick could publish them early). One every

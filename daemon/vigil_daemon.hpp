@@ -12,6 +12,7 @@
 // bound at once but answers only after that (heartbeats go out throughout).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -93,6 +94,11 @@ class VigilDaemon {
   // The station's record view: a session's record or a list of sessions,
   // answered on the history reader's thread (record_view.cpp).
   bool defer_record_view(const vigil::v1::CommandRequest& request, CommandServer::Reply reply);
+  // A history query sees every alarm transition published before it came:
+  // it goes to the history reader once the journal's writer has committed
+  // them (at once when it has), at most kHistoryWait later (command_handler.cpp).
+  void after_journal_writes(std::function<void()> query);
+  void release_history_queries(core::TimePoint now);
   // A reply as it leaves on the command channel: this run's id on it, a
   // refusal logged. `sender` does the same for a reply answered later.
   std::string reply_bytes(vigil::v1::CommandReply reply);
@@ -110,6 +116,13 @@ class VigilDaemon {
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<CommandServer> commands_;
   std::unique_ptr<HistoryReader> history_;  // after commands_: stopped before it
+  static constexpr std::chrono::seconds kHistoryWait{1};
+  struct WaitingQuery {
+    std::uint64_t ticket;  // the journal's last core write when it came
+    core::TimePoint until;
+    std::function<void()> run;
+  };
+  std::deque<WaitingQuery> waiting_queries_;
   std::unique_ptr<AdtListener> adt_;  // admissions from the hospital (docs/hl7.md); none configured: null
   std::uint64_t adt_acks_ = 0;
   std::unique_ptr<hl7out::Hl7Outbound> hl7_;  // hospital systems (docs/hl7.md); none configured: null

@@ -1,6 +1,5 @@
 #include "journal/journal.hpp"
 
-#include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -42,15 +41,8 @@ constexpr std::chrono::seconds kUnloggedWait{1};
 }  // namespace
 
 struct Journal::Statements {
-  explicit Statements(sqlite::Database& db)
-      : bed{db},
-        command{db.prepare(
-            "INSERT INTO commands (time_us, request_id, actor, station, command, bed, request, ok, "
-            "result, error_field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")},
-        reserve{db.prepare("INSERT INTO streams (bed, seq_reserved) VALUES (?1, ?2) "
-                           "ON CONFLICT (bed) DO UPDATE SET seq_reserved = excluded.seq_reserved")} {}
-  BedStatements bed;  // the intent log's replay
-  sqlite::Statement command, reserve;
+  explicit Statements(sqlite::Database& db) : core{db} {}
+  CoreWriteStatements core;  // the intent log's replay
 };
 
 Journal::Journal(JournalOptions options, JournalWriter::Report on_writer)
@@ -83,6 +75,7 @@ void Journal::committed() {
 bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
   // A writer of an earlier open first writes what it holds: the intent
   // log's replay below must not be followed by its older writes.
+  if (writer_) tickets_before_ += writer_->beds_handed();
   writer_.reset();
   try {
     const auto folder = std::filesystem::path{options_.path}.parent_path();
@@ -157,6 +150,7 @@ void Journal::close(core::TimePoint now) {
   if (writer_) {
     writer_->stop();
     all_in = writer_->beds_committed() == writer_->beds_handed();
+    tickets_before_ += writer_->beds_handed();
   }
   writer_.reset();
   if (!db_) return;
@@ -179,13 +173,19 @@ void Journal::close(core::TimePoint now) {
 bool Journal::log_bed(const std::string& bed, const std::vector<v1::BusMessage>& messages,
                       const v1::journal::BedState& state, core::TimePoint now) {
   logged_ = false;
-  // While SQLite fails, the log keeps what it could not take, up to a bound;
-  // beyond it a transition goes the way of the journal's failure (published,
-  // not recorded), never the log without limit.
   if (!intents_) return false;
-  bound_intents();
   record_.clear();
   encode_intent(bed, to_micros(now), messages, state, record_);
+  logged_ = log_record();
+  return logged_;
+}
+
+bool Journal::log_record() {
+  if (!intents_) return false;
+  bound_intents();
+  // While SQLite fails, the log keeps what it could not take, up to a bound;
+  // beyond it a write goes the way of the journal's failure (an alarm
+  // published, not recorded), never the log without limit.
   if (intents_->size() + kIntentHeader + record_.size() > intents_max_) return false;
   if (!intents_->append(record_)) {
     // Once per problem, not once per transition while a disk stays full.
@@ -197,7 +197,6 @@ bool Journal::log_bed(const std::string& bed, const std::vector<v1::BusMessage>&
   if (std::exchange(intents_failing_, false))
     spdlog::info("journal {}: the intent log {} is writing again", options_.path, intents_->path());
   if (writer_) writer_->committed();
-  logged_ = true;
   return true;
 }
 
@@ -211,19 +210,44 @@ bool Journal::write_bed(const std::string& bed, const std::vector<v1::BusMessage
   const bool context =
       std::any_of(messages.begin(), messages.end(), [](const auto& m) { return m.has_context(); });
   const bool now_due = !logged || context || intents_->size() >= kIntentLogRotateBytes;
-  const auto ticket = writer_->write_bed({bed, messages, state, to_micros(now)}, now_due);
+  const auto ticket = writer_->write_core(BedWrite{bed, messages, state, to_micros(now)}, now_due);
   if (logged) return true;
   // Not in the intent log: committed before it is published, as before the
   // log existed; in the writer's order, so no older write of the bed lands after it.
+  return wait_unlogged(ticket, "writing " + bed + "'s alarms and state");
+}
+
+bool Journal::wait_unlogged(std::uint64_t ticket, const std::string& what) {
   if (!writer_->wait_bed(ticket, kUnloggedWait)) {
     const auto why = writer_->bed_problem();
     core_ok_ = false;
-    core_problem_ =
-        why.empty() ? "writing " + bed + "'s alarms and state: the writer did not commit them" : why;
+    core_problem_ = why.empty() ? what + ": the writer did not commit it" : why;
     return false;
   }
   committed();
   return true;
+}
+
+bool Journal::write_durably(CoreWrite w, const std::string& what) {
+  if (!db_ || !writer_) return false;
+  if (const auto* c = std::get_if<CommandWrite>(&w))
+    encode_intent(*c, record_);
+  else
+    encode_intent(std::get<SeqReservation>(w), record_);
+  const bool logged = log_record();
+  const auto ticket = writer_->write_core(std::move(w), !logged || intents_->size() >= kIntentLogRotateBytes);
+  // Neither the log nor SQLite taking writes (a full disk): the core does
+  // not wait a second for each, holding alarms back; the write stays queued
+  // and the journal's technical alarm is on.
+  return logged || (available() && wait_unlogged(ticket, what));
+}
+
+std::uint64_t Journal::core_writes_ticket() const {
+  return tickets_before_ + (writer_ ? writer_->beds_handed() : 0);
+}
+
+bool Journal::core_writes_done(std::uint64_t ticket) {
+  return !writer_ || ticket <= tickets_before_ + writer_->beds_tried();
 }
 
 bool Journal::wait_bed_writes(std::chrono::milliseconds timeout) {
@@ -247,15 +271,27 @@ void Journal::replay_intents() {
         "journal {}: intent log {}: {}; what follows it is dropped (a write cut short by a crash or "
         "a power cut, never published)",
         options_.path, path, contents.problem);
-  auto& st = st_->bed;
+  auto& st = st_->core.bed();
   auto has = db_->prepare(
       "SELECT 1 FROM alarm_transitions WHERE bed = ?1 AND seq = ?2 "
       "UNION ALL SELECT 1 FROM context_events WHERE bed = ?1 AND seq = ?2");
   auto state_time = db_->prepare("SELECT updated_us FROM bed_state WHERE bed = ?1");
-  std::size_t replayed = 0;
+  std::size_t replayed = 0, commands = 0;
   if (!contents.records.empty()) {
     sqlite::Transaction t{*db_};
     for (const auto& r : contents.records) {
+      if (r.has_seq_reserved()) {
+        st_->core.reserve_at_least({r.bed(), r.seq_reserved()});
+        continue;
+      }
+      if (r.has_command()) {
+        const CommandWrite c{r.command().request(), r.command().reply(), r.time_us()};
+        if (!st_->core.holds(c)) {
+          st_->core.insert(c);
+          ++commands;
+        }
+        continue;
+      }
       // A record is committed whole or not at all: its first message says which.
       if (!r.messages().empty()) {
         const auto& m = r.messages(0);
@@ -293,6 +329,9 @@ void Journal::replay_intents() {
         "journal {}: {} alarm transition(s) or context change(s) published but not yet in SQLite were "
         "taken from the intent log",
         options_.path, replayed);
+  if (commands > 0)
+    spdlog::warn("journal {}: {} command(s) answered but not yet in SQLite were taken from the intent log",
+                 options_.path, commands);
   if (intents_) {
     if (!intents_->truncate()) spdlog::error("journal {}: {}", options_.path, intents_->problem());
   } else {
@@ -302,48 +341,11 @@ void Journal::replay_intents() {
 
 bool Journal::write_command(const v1::CommandRequest& request, const v1::CommandReply& reply,
                             core::TimePoint now) {
-  if (!db_) return false;
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(request, &json, options);
-  const auto* field =
-      v1::CommandRequest::descriptor()->FindFieldByNumber(static_cast<int>(request.command_case()));
-  std::string bed;
-  if (field) {
-    const auto& body = request.GetReflection()->GetMessage(request, field);
-    if (const auto* b = body.GetDescriptor()->FindFieldByName("bed"))
-      bed = body.GetReflection()->GetString(body, b);
-  }
-  try {
-    st_->command.bind(1, to_micros(now))
-        .bind(2, request.request_id())
-        .bind(3, request.actor())
-        .bind(4, request.station())
-        .bind(5, field ? std::string{field->name()} : std::string{"none"})
-        .bind(6, bed)
-        .bind(7, json)
-        .bind(8, std::int64_t{reply.ok()})
-        .bind(9, reply.ok() ? reply.message() : reply.error())
-        .bind(10, reply.error_field());
-    st_->command.run();
-    committed();
-    return true;
-  } catch (const sqlite::Error& e) {
-    return fail("writing a command", e);
-  }
+  return write_durably(CommandWrite{request, reply, to_micros(now)}, "writing a command");
 }
 
 bool Journal::reserve_seq(const std::string& bed, std::uint64_t up_to) {
-  if (!db_) return false;
-  try {
-    st_->reserve.bind(1, bed).bind(2, static_cast<std::int64_t>(up_to));
-    st_->reserve.run();
-    committed();
-    return true;
-  } catch (const sqlite::Error& e) {
-    return fail("reserving sequence numbers for " + bed, e);
-  }
+  return write_durably(SeqReservation{bed, up_to}, "reserving sequence numbers for " + bed);
 }
 
 core::Result<std::int64_t> Journal::write_signature(const RecordSignature& s,

@@ -3,7 +3,8 @@
 // transition or context change (with the bed's state after it) is appended
 // to the intent log before it is published, and handed to the writer
 // thread after, which commits it to SQLite off the alarm path; commands
-// are committed on the core thread before they are answered. Both logs are written
+// (before they are answered) and sequence reservations go the same way, a
+// record of the intent log on the core and the commit on the writer. Both logs are written
 // with write() only, so a crash of vigild cannot lose them, and fsync'd by
 // the writer thread within a flush interval, so a power cut loses at most
 // about the last second. Readings and link events go to the writer thread's
@@ -74,12 +75,28 @@ class Journal {
   // the writer's commit (false when that failed; it is tried again later).
   bool write_bed(const std::string& bed, const std::vector<vigil::v1::BusMessage>& messages,
                  const vigil::v1::journal::BedState& state, core::TimePoint now);
-  // Waits until every write_bed() so far is in SQLite (true), or the writer
+  // Waits until every write handed to the writer so far (write_bed(),
+  // write_command(), reserve_seq()) is in SQLite (true), or the writer
   // tried and failed, at most `timeout`.
   bool wait_bed_writes(std::chrono::milliseconds timeout);
+  // A command with its author and result, and a bed's sequence reservation:
+  // durable when they return (one record of the intent log, as log_bed());
+  // the writer thread commits them to SQLite bed_delay later. When the log
+  // cannot take them, they wait for the writer's commit instead. False when
+  // they could not be made durable.
   bool write_command(const vigil::v1::CommandRequest& request, const vigil::v1::CommandReply& reply,
                      core::TimePoint now);
   bool reserve_seq(const std::string& bed, std::uint64_t up_to);
+  // For a query that must see every durable write made before it (an alarm
+  // history asked for right after an alarm): the ticket of the last write
+  // handed to the writer, and whether the writer has committed (or tried
+  // and failed) every write up to a ticket. flush_core_writes() has the
+  // writer commit what it holds at once rather than bed_delay later.
+  std::uint64_t core_writes_ticket() const;
+  bool core_writes_done(std::uint64_t ticket);
+  void flush_core_writes() {
+    if (writer_) writer_->commit_now();
+  }
   // A signed record and its amendments (journal/signed_records.hpp),
   // committed before they return. A second signature of the same record or
   // amendment is refused as a conflict.
@@ -116,6 +133,12 @@ class Journal {
   void replay_intents();
   // Before a record is added: the intent log is emptied once it is large and SQLite has all of it.
   void bound_intents();
+  // Appends record_ to the intent log: false when the log cannot take it.
+  bool log_record();
+  // A durable write other than a bed's: logged, then handed to the writer.
+  bool write_durably(CoreWrite w, const std::string& what);
+  // A write handed over without the intent log: waits for the writer's commit.
+  bool wait_unlogged(std::uint64_t ticket, const std::string& what);
 
   JournalOptions options_;
   JournalWriter::Report on_writer_;
@@ -128,6 +151,9 @@ class Journal {
   std::size_t intents_max_ = 0;  // the intent log's bound (journal_max_mb's share)
   bool intents_failing_ = false;
   std::string record_;  // the intent record being written, reused
+  // Writes handed to writers closed since the start (all committed or
+  // left in the intent log): tickets go on rising across a reopening.
+  std::uint64_t tickets_before_ = 0;
   std::optional<RunRecord> previous_run_;
   std::int64_t run_id_ = 0;
   bool core_ok_ = true;

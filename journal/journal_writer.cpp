@@ -125,7 +125,7 @@ std::uint64_t prune_chunk(sqlite::Database& db, std::int64_t before, std::int64_
 // every try, and hold back every write behind it), each goes on its own and
 // a refused one is dropped with an error line. Throws when SQLite cannot be
 // written at all, leaving in `beds` what is not yet committed.
-void commit_beds(sqlite::Database& db, BedStatements& st, std::vector<BedWrite>& beds) {
+void commit_beds(sqlite::Database& db, CoreWriteStatements& st, std::vector<CoreWrite>& beds) {
   try {
     sqlite::Transaction t{db};
     for (const auto& w : beds) st.insert(w);
@@ -143,10 +143,8 @@ void commit_beds(sqlite::Database& db, BedStatements& st, std::vector<BedWrite>&
       t.commit();
     } catch (const sqlite::Error& e) {
       if (!e.refused()) throw;
-      spdlog::error(
-          "journal {}: {}'s alarm transition or context change at {} us cannot be written and is "
-          "left out of the journal (it was published): {}",
-          db.path(), w.bed, w.time_us, e.what());
+      spdlog::error("journal {}: {} cannot be written and is left out of the journal (it was published): {}",
+                    db.path(), describe(w), e.what());
     }
     beds.erase(beds.begin());
   }
@@ -184,7 +182,7 @@ void JournalWriter::stop() {
   thread_.join();
 }
 
-std::uint64_t JournalWriter::write_bed(BedWrite w, bool now) {
+std::uint64_t JournalWriter::write_core(CoreWrite w, bool now) {
   bool wake = now;
   {
     std::lock_guard lock{mutex_};
@@ -209,6 +207,20 @@ bool JournalWriter::wait_bed(std::uint64_t ticket, std::chrono::milliseconds tim
 std::uint64_t JournalWriter::beds_committed() {
   std::lock_guard lock{mutex_};
   return beds_committed_;
+}
+
+std::uint64_t JournalWriter::beds_tried() {
+  std::lock_guard lock{mutex_};
+  return beds_tried_;
+}
+
+void JournalWriter::commit_now() {
+  {
+    std::lock_guard lock{mutex_};
+    if (beds_.empty()) return;
+    beds_now_ = true;
+  }
+  wake_.notify_one();
 }
 
 std::string JournalWriter::bed_problem() {
@@ -275,7 +287,7 @@ void JournalWriter::prune(core::TimePoint before, core::TimePoint now) {
   wake_.notify_one();
 }
 
-bool JournalWriter::take(std::vector<Item>& batch, std::vector<BedWrite>& beds,
+bool JournalWriter::take(std::vector<Item>& batch, std::vector<CoreWrite>& beds,
                          std::optional<std::int64_t>& prune_before, std::int64_t& prune_now, bool pruning) {
   std::unique_lock lock{mutex_};
   // A prune in progress goes on at once, taking whatever readings arrived
@@ -333,9 +345,9 @@ void JournalWriter::run() {
   bool unsynced_rows = false;
   std::string sync_problem;  // until an fsync of the log works again
   auto last_sync = std::chrono::steady_clock::now();
-  std::unique_ptr<BedStatements> bed_st;
-  // Bed writes taken and not yet committed (a failure keeps them, in order).
-  std::vector<BedWrite> beds;
+  std::unique_ptr<CoreWriteStatements> bed_st;
+  // The core's writes taken and not yet committed (a failure keeps them, in order).
+  std::vector<CoreWrite> beds;
   std::string bed_problem;
   auto open = [&] {
     if (db) return;
@@ -343,7 +355,7 @@ void JournalWriter::run() {
     configure_journal_connection(
         *db, {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages});
     st = std::make_unique<BatchStatements>(*db);
-    bed_st = std::make_unique<BedStatements>(*db);
+    bed_st = std::make_unique<CoreWriteStatements>(*db);
   };
   auto fail = [&](const std::string& problem) {
     db.reset();
@@ -389,7 +401,7 @@ void JournalWriter::run() {
         bed_problem.clear();
         beds_done(taken, 0, "");
       } catch (const sqlite::Error& e) {
-        bed_problem = "writing " + beds.front().bed + "'s alarms and state: " + e.what() + journal_advice(e);
+        bed_problem = "writing " + describe(beds.front()) + ": " + e.what() + journal_advice(e);
         fail(bed_problem);
         beds_done(taken - beds.size(), beds.size(), bed_problem);
         unsynced_rows = unsynced_rows || taken > beds.size();

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "journal/bed_writes.hpp"
+#include "journal/core_writes.hpp"
 #include "vigil/v1/bus.pb.h"
 
 namespace vigil::journal {
@@ -105,11 +105,15 @@ class JournalWriter {
   // Another connection committed to the journal: fsync the log within a flush interval.
   void committed() { unsynced_.store(true, std::memory_order_release); }
 
-  // An alarm transition or context change with the bed's state, committed on
+  // One of the core's durable writes (an alarm transition or context change
+  // with the bed's state, a command, a sequence reservation), committed on
   // this thread in the order handed over; one that fails is tried again at
   // each wake until it goes in. `now`: commit it without waiting bed_delay.
   // Returns its ticket (1, 2, ...).
-  std::uint64_t write_bed(BedWrite w, bool now);
+  std::uint64_t write_core(CoreWrite w, bool now);
+  // Commits what the core handed over at once rather than after bed_delay
+  // (a history query waits for it).
+  void commit_now();
   // Waits until the write with this ticket is committed (true), or was tried
   // and failed (false; it is tried again later), at most `timeout`.
   bool wait_bed(std::uint64_t ticket, std::chrono::milliseconds timeout);
@@ -117,7 +121,9 @@ class JournalWriter {
   // How many of them are in SQLite (or dropped as refused by SQLite as they
   // are, with an error line): all of them when equal to beds_handed().
   std::uint64_t beds_committed();
-  // Why the last try of a bed write failed ("" since one succeeded).
+  // How many of them were committed or tried and failed.
+  std::uint64_t beds_tried();
+  // Why the last try of a core write failed ("" since one succeeded).
   std::string bed_problem();
   // Writes what is queued and stops the thread; then nothing more is written.
   void stop();
@@ -130,7 +136,7 @@ class JournalWriter {
   };
   void gather(Item::What what);
   void run();
-  bool take(std::vector<Item>& batch, std::vector<BedWrite>& beds, std::optional<std::int64_t>& prune_before,
+  bool take(std::vector<Item>& batch, std::vector<CoreWrite>& beds, std::optional<std::int64_t>& prune_before,
             std::int64_t& prune_now, bool pruning);
   // The bed writes taken were committed (or tried, and failed).
   void beds_done(std::size_t committed, std::size_t tried, const std::string& problem);
@@ -148,8 +154,8 @@ class JournalWriter {
   std::int64_t prune_now_us_ = 0;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
-  // Bed writes waiting for this thread, since when, and whether one is due now.
-  std::vector<BedWrite> beds_;
+  // The core's writes waiting for this thread, since when, and whether one is due now.
+  std::vector<CoreWrite> beds_;
   std::chrono::steady_clock::time_point beds_since_;
   bool beds_now_ = false;
   std::uint64_t beds_committed_ = 0;

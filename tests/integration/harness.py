@@ -278,6 +278,19 @@ def command(port, fill, actor="test"):
     return reply
 
 
+def no_delay_profile():
+    """The benchmark's alarm profile as config text (bench/no-delay-profile.conf), made the default: no
+    condition delay and a desaturation that does not latch, so SpO2 80 raises at once and 97 clears."""
+    with open(os.path.join(SOURCE, "bench", "no-delay-profile.conf")) as f:
+        return f.read()
+
+
+def masimo_line(spo2):
+    """One line of a Masimo oximeter's serial output with this SpO2 and a pulse of 75."""
+    return (f"SN=0000012345 SPO2={spo2:03d}% BPM=075 PI=03.10% SPCO=--.-% SPMET=--.-% DESAT=-- PIDELTA=+-- "
+            "ALARM=0000 EXC=000800\r\n").encode()
+
+
 def alarm(condition, transition):
     name = bus_pb2.AlarmTransition.Value(transition)
     return lambda topic, m: (m.WhichOneof("body") == "alarm" and m.alarm.condition == condition

@@ -42,6 +42,8 @@ TEST_CASE(
         "login FAILED for 'A. Diax' at station-1 from 10.0.3.7: no such user (4 earlier login event(s) were "
         "dropped by the station: its buffer was full)");
 
+  // Durable in the intent log when the reply went; in SQLite once the writer has committed it.
+  REQUIRE(d.vigild->journal().wait_bed_writes(std::chrono::seconds{5}));
   journal::sqlite::Database db{d.dir.file("journal.db"), journal::sqlite::Database::Mode::read_only};
   auto s = db.prepare("SELECT actor, station, command, bed, ok, result, request FROM commands ORDER BY id");
   REQUIRE(s.step());

@@ -5,15 +5,18 @@
 #include "journal/intent_log.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <condition_variable>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <mutex>
 
 #include "journal/bus_messages.hpp"
+#include "journal/core_writes.hpp"
 #include "journal/journal.hpp"
 #include "tests/unit/journal/journal_fixture.hpp"
 #include "tests/unit/temp_dir.hpp"
@@ -115,6 +118,14 @@ std::string file_bytes(const std::string& path) {
 
 void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream{path, std::ios::binary | std::ios::trunc} << bytes;
+}
+
+// A writer that commits nothing until the stop: no interval, no bed delay ends within a test.
+JournalOptions writer_asleep_options(const test::TempDir& dir) {
+  auto o = options(dir);
+  o.flush_interval = std::chrono::hours{1};
+  o.bed_delay = std::chrono::hours{1};
+  return o;
 }
 
 std::int64_t count(const std::string& path, const std::string& sql) {
@@ -358,10 +369,8 @@ TEST_CASE(
     "An alarm in the intent log is committed by the writer thread, not by the core: later, with what came "
     "meanwhile, and at the latest at a clean stop") {
   test::TempDir dir;
-  auto o = options(dir);
   // Nothing would wake the writer for an alarm before the stop.
-  o.flush_interval = std::chrono::hours{1};
-  o.bed_delay = std::chrono::hours{1};
+  const auto o = writer_asleep_options(dir);
   Journal j{o, [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d1", T0));
   REQUIRE(j.log_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
@@ -418,4 +427,62 @@ TEST_CASE(
   REQUIRE(j.open("d2", T0 + 2s));
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
   CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+}
+
+TEST_CASE(
+    "A command answered and a sequence reservation made, then vigild killed before the writer committed "
+    "them: both are in SQLite after the restart, once, and a reservation never goes back") {
+  test::TempDir dir;
+  // A real SIGKILL in a child process whose writer commits nothing before
+  // it: only the intent log can bring them back.
+  const auto slow = writer_asleep_options(dir);
+  v1::CommandRequest req;
+  req.set_request_id("r-9");
+  req.set_actor("nurse Ana");
+  req.mutable_acknowledge()->set_bed("bed-1");
+  v1::CommandReply ok;
+  ok.set_ok(true);
+  ok.set_message("acknowledged");
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    Journal j{slow, [](const JournalWriterReport&) {}};
+    const bool durable = j.open("d1", T0) && j.reserve_seq("bed-1", 1000) && j.write_command(req, ok, T0) &&
+                         j.reserve_seq("bed-1", 2000);
+    if (!durable) ::_exit(3);
+    ::kill(::getpid(), SIGKILL);  // where vigild would send the reply
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
+  const auto db = dir.file("journal.db");
+  REQUIRE(count(db, "SELECT COUNT(*) FROM commands") == 0);
+  REQUIRE(count(db, "SELECT COUNT(*) FROM streams") == 0);
+  for (const char* run : {"d2", "d3"}) {
+    CAPTURE(run);
+    Journal j{options(dir), [](const JournalWriterReport&) {}};
+    REQUIRE(j.open(run, T0 + 2s));
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM commands WHERE request_id = 'r-9' AND actor = 'nurse Ana' AND "
+                "command = 'acknowledge' AND ok = 1 AND result = 'acknowledged'") == 1);
+    CHECK(count(db, "SELECT seq_reserved FROM streams WHERE bed = 'bed-1'") == 2000);
+  }
+  // A reservation SQLite took without the log (while the log failed) is
+  // newer than any record: a replay of an older one leaves it as it is.
+  {
+    Journal j{slow, [](const JournalWriterReport&) {}};
+    REQUIRE(j.open("d4", T0 + 3s));
+    REQUIRE(j.reserve_seq("bed-1", 3000));
+  }
+  sqlite::Database{db, sqlite::Database::Mode::read_write_create}.exec(
+      "UPDATE streams SET seq_reserved = 5000 WHERE bed = 'bed-1'");
+  write_file(IntentLog::path_for(db), [] {
+    std::string payload, framed;
+    encode_intent(SeqReservation{"bed-1", 4000}, payload);
+    frame_intent(payload, framed);
+    return framed;
+  }());
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d5", T0 + 4s));
+  CHECK(count(db, "SELECT seq_reserved FROM streams WHERE bed = 'bed-1'") == 5000);
 }

@@ -317,6 +317,8 @@ TEST_CASE("Every command is journalled with its author, the request and the resu
   refused.set_error_field("reset.alarm_id");
   req.mutable_reset()->set_bed("bed-1");
   REQUIRE(j.write_command(req, refused, T0 + 1s));
+  // Durable in the intent log when write_command() returns; in SQLite once the writer has committed it.
+  REQUIRE(j.wait_bed_writes(5s));
   sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_only};
   auto s = db.prepare("SELECT actor, station, command, bed, ok, result, request FROM commands ORDER BY id");
   REQUIRE(s.step());
