@@ -44,7 +44,7 @@
 // no narrow beat first: kRunBeats beats in a row that match the template
 // (one repeating shape, not artefact) and are wide in absolute terms (QRS
 // 120 ms or more: kWideComplexMs on the classifier's scale), at kRateBpm or
-// more. A regular wide-complex tachycardia is treated as VT until shown
+// more. A wide-complex tachycardia is treated as VT until shown
 // otherwise (the P-wave stretch cannot show it: at these rates it holds the
 // previous beat's T wave, which repeats as a P wave would). Shown otherwise
 // means: the same wide template has been seen at a rate below kRateBpm (a
