@@ -14,7 +14,8 @@ constexpr double kNormalWidthUpdate = 0.1;  // as the classifier's template foll
 }
 
 bool VtEpisode::ventricular(const Beat& beat) const {
-  return beat.shape == BeatShape::ventricular || wide_like_before(beat);
+  return beat.shape == BeatShape::ventricular || wide_like_before(beat) ||
+         (!wide_conducted_ && wide_complex(beat));
 }
 
 bool VtEpisode::wide_like_before(const Beat& beat) const {
@@ -48,10 +49,15 @@ void VtEpisode::on_beat(const Beat& beat) {
     ++run_;
   }
   const double rate = run_rate(kRunBeats);
+  wide_run_ = beat.shape == BeatShape::normal && wide_complex(beat) ? wide_run_ + 1 : 0;
+  if (wide_run_ >= kRunBeats && rate < kRateBpm) wide_conducted_ = true;
+  if (normal_width_ms_ > 0 && normal_width_ms_ < kWideComplexMs) wide_conducted_ = false;
   if (!episode_) {
-    if (run_ >= kRunBeats && rate >= kRateBpm) {
+    const bool wide_tachycardia = wide_run_ >= kRunBeats && !wide_conducted_;
+    if ((run_ >= kRunBeats || wide_tachycardia) && rate >= kRateBpm) {
       episode_ = recent_.front();
       rate_bpm_ = rate;
+      wide_tachycardia_ = run_ < kRunBeats;
     }
     return;
   }
@@ -80,7 +86,10 @@ ConditionReport VtEpisode::report() const {
   r.since = episode_;
   r.value = std::round(rate_bpm_);
   if (r.present) {
-    r.message = "VT — check patient: wide ventricular beats in a row at " + format_number(r.value) + "/min";
+    r.message = wide_tachycardia_ ? "VT — check patient: wide-complex tachycardia at " +
+                                        format_number(r.value) + "/min, no narrow beats seen"
+                                  : "VT — check patient: wide ventricular beats in a row at " +
+                                        format_number(r.value) + "/min";
   } else {
     r.message = "VT — ended: no run of ventricular beats at " + format_number(kRateBpm) +
                 "/min or more for " + format_number(core::to_seconds(kClear)) + " s";

@@ -37,6 +37,20 @@
 // the first such beat; beats that stop altogether keep it (asystole or a
 // lost lead after VT is no recovery: the pause alarm speaks). Latching, as
 // `ventricular_fibrillation`.
+//
+// A patient connected while already in VT (or whose lead is attached during
+// one) gives the classifier the VT complex as its first template: every beat
+// is then `normal` and no run above starts. So a second way in, which needs
+// no narrow beat first: kRunBeats beats in a row that match the template
+// (one repeating shape, not artefact) and are wide in absolute terms (QRS
+// 120 ms or more: kWideComplexMs on the classifier's scale), at kRateBpm or
+// more. A wide-complex tachycardia is treated as VT until shown
+// otherwise (the P-wave stretch cannot show it: at these rates it holds the
+// previous beat's T wave, which repeats as a P wave would). Shown otherwise
+// means: the same wide template has been seen at a rate below kRateBpm (a
+// bundle branch block's own conducted beats), and the way is closed until the
+// normal beats are narrow again (docs/rhythm.md says what such a patient gets
+// when first seen in sinus tachycardia). Such beats also keep an episode.
 #include <deque>
 #include <optional>
 
@@ -52,6 +66,11 @@ class VtEpisode {
   static constexpr double kRateBpm = 100;
   static constexpr double kSameFocus = 0.8;  // EcgArtefact::kSameFocus: a focus's beats repeat
   static constexpr core::Duration kClear = std::chrono::seconds{10};
+  // QRS 120 ms, the width of a ventricular or bundle-branch-block complex, as
+  // the classifier measures widths (the span of the middle 80 % of the slope
+  // energy, shorter than onset to offset): the simulator's narrow and wide
+  // complexes drawn 120 ms long measure 52 and 80 (docs/rhythm.md).
+  static constexpr double kWideComplexMs = 64;
 
   // Every ECG beat from vigil's own detector (beats without a shape are
   // ignored: pulse and device-reported beats cannot show a QRS).
@@ -64,6 +83,7 @@ class VtEpisode {
  private:
   bool ventricular(const Beat& beat) const;
   bool wide_like_before(const Beat& beat) const;
+  bool wide_complex(const Beat& beat) const { return *beat.qrs_width_ms >= kWideComplexMs; }
   // Mean rate (/min) over the last `beats` beats.
   double run_rate(int beats) const;
 
@@ -71,6 +91,9 @@ class VtEpisode {
   double normal_width_ms_ = 0;                  // running width of normal beats outside an episode
   std::deque<core::TimePoint> recent_;          // times of the last kRunBeats beats
   int run_ = 0;                                 // consecutive ventricular beats up to the latest
+  int wide_run_ = 0;                            // consecutive normal beats, wide in absolute terms
+  bool wide_conducted_ = false;                 // the wide template was seen below kRateBpm
+  bool wide_tachycardia_ = false;               // the episode came by the wide template
   std::optional<core::TimePoint> episode_;      // onset of the episode going on
   std::optional<core::TimePoint> other_since_;  // first beat since that was not VT-like
   double rate_bpm_ = 0;                         // over the last beats, when last VT-like

@@ -4,7 +4,10 @@
 // 5, a slower run, bigeminy or wide beats that do not repeat (artefact) do
 // not; it holds while the beats stay as wide as before, also once the shape
 // classifier has learnt the VT complex as its new normal, and through
-// silence; 10 s of other beats ends it.
+// silence; 10 s of other beats ends it. Without any narrow beat first (a
+// patient connected in VT: the VT complex is the template, every beat
+// `normal`), 6 wide normal beats at 100/min or more start it, unless that
+// wide template was seen slower (a bundle branch block).
 #include "alerts/vt_episode.hpp"
 
 #include <doctest/doctest.h>
@@ -23,7 +26,9 @@ using namespace std::chrono_literals;
 namespace {
 
 const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
-constexpr double kNarrowMs = 80, kWideMs = 150;
+// On the classifier's width scale (alerts/vt_episode.hpp, kWideComplexMs):
+// a narrow conducted complex and a 140 ms ventricular one.
+constexpr double kNarrowMs = 36, kWideMs = 92;
 
 struct Beats {
   VtEpisode v;
@@ -152,6 +157,38 @@ TEST_CASE("10 s of narrow beats, or of wide beats below 100/min, end the conditi
   slower.ventricular(20, 170);
   slower.ventricular(20, 80);  // 15 s; the first 3 still count the VT's last intervals
   CHECK_FALSE(slower.v.present());
+}
+
+TEST_CASE("a wide template at 100/min or more from the first beats (connected in VT) starts it") {
+  Beats b;
+  b.add(9, 150, BeatShape::unknown, kWideMs, std::nullopt);  // the classifier learning
+  b.normal(5, 150, kWideMs);
+  CHECK_FALSE(b.v.present());
+  b.normal(1, 150, kWideMs);
+  REQUIRE(b.v.present());
+  CHECK(b.v.report().message.starts_with("VT — check patient: wide-complex tachycardia at 150/min"));
+  b.normal(200, 150, kWideMs);  // held by the width
+  CHECK(b.v.present());
+
+  Beats slow_vt;  // at 110/min
+  slow_vt.normal(6, 110, kWideMs);
+  CHECK(slow_vt.v.present());
+
+  Beats narrow;  // a narrow sinus tachycardia from the first beat
+  narrow.normal(100, 150);
+  CHECK_FALSE(narrow.v.present());
+}
+
+TEST_CASE("a bundle branch block seen at 80/min and then at 115/min raises nothing; narrow beats re-arm") {
+  Beats b;
+  b.normal(30, 80, kWideMs);
+  b.normal(100, 115, kWideMs);
+  CHECK_FALSE(b.v.present());
+  // The template relearnt on narrow beats (the block gone, a new lead): a
+  // later wide template at a VT rate is news again.
+  b.normal(60, 80);
+  b.normal(6, 150, kWideMs);
+  CHECK(b.v.present());
 }
 
 TEST_CASE("pulse and device-reported beats, which show no QRS, are not judged") {

@@ -4,31 +4,12 @@
 // between the beats at the atrial rate (alerts/atrial_activity.hpp).
 #include <doctest/doctest.h>
 
-#include <vector>
-
-#include "alerts/rhythm_analyzer.hpp"
-#include "sim/physiology.hpp"
+#include "tests/unit/sim/ecg_rhythm_run.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr double kFs = 250;
-
-// Lead II from 0 to `seconds`, one second at a time, into the analyzer.
-alerts::RhythmState analyse(sim::PatientModel& m, int seconds) {
-  m.advance(std::chrono::seconds{seconds + 1});
-  alerts::RhythmAnalyzer rhythm;
-  const core::TimePoint t0{};
-  for (int s = 0; s < seconds; ++s) {
-    std::vector<float> x;
-    for (int k = 0; k < static_cast<int>(kFs); ++k)
-      x.push_back(static_cast<float>(m.ecg_lead_ii((s * static_cast<int>(kFs) + k) * 4ms)));
-    rhythm.add_ecg_samples(t0 + std::chrono::seconds{s}, kFs, x);
-  }
-  return rhythm.state(t0 + std::chrono::seconds{seconds});
-}
 
 sim::ModelSettings steady() {
   sim::ModelSettings s;
@@ -41,7 +22,7 @@ sim::ModelSettings steady() {
 TEST_CASE("simulated flutter at 310/min with 2:1 block: 155/min, tachycardia, not AF") {
   sim::PatientModel m{sim::Vitals{}, 3, steady()};
   m.set_flutter(5s, {310, sim::FlutterBlock::two_to_one});
-  const alerts::RhythmState s = analyse(m, 120);
+  const alerts::RhythmState s = sim_test::analyse_lead_ii(m, 120);
   CHECK(s.available());
   CHECK(s.rhythm != alerts::Rhythm::irregular_af);
   REQUIRE(s.ventricular_rate_bpm);
@@ -53,7 +34,7 @@ TEST_CASE(
     "simulated flutter at 300/min with variable block: not AF, flutter waves every 0.2 s between beats") {
   sim::PatientModel m{sim::Vitals{}, 6, steady()};
   m.set_flutter(5s, {300, sim::FlutterBlock::variable});
-  const alerts::RhythmState s = analyse(m, 150);
+  const alerts::RhythmState s = sim_test::analyse_lead_ii(m, 150);
   CHECK(s.available());
   CHECK(s.rhythm != alerts::Rhythm::irregular_af);
   REQUIRE(s.atrial);
