@@ -12,7 +12,8 @@ void RecentMessages::drop_oldest() {
 }
 
 std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMessage& m) {
-  const std::size_t n = wire::bus_message_size(m);
+  const wire::BusMessageBytes encoded{m};
+  const std::size_t n = encoded.size();
   // A message larger than the whole bound is kept alone, in a buffer of its
   // own size, given back with the next message (which pushes it out anyway).
   // No bus message comes near: the largest, an alarm, is a few hundred bytes.
@@ -31,7 +32,7 @@ std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMes
   }
   while (!index_.empty() && index_.front().offset >= at && index_.front().offset < at + n) drop_oldest();
   while (!index_.empty() && bytes_ + n + sizeof(Entry) > max_bytes_) drop_oldest();
-  wire::write_bus_message(m, n, reinterpret_cast<std::uint8_t*>(buffer_.data() + at));
+  encoded.write(reinterpret_cast<std::uint8_t*>(buffer_.data() + at));
   index_.push_back({seq, static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(n)});
   bytes_ += n + sizeof(Entry);
   return bytes_of(index_.back());

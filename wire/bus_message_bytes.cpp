@@ -138,20 +138,21 @@ bool written_by_hand(const vigil::v1::BusMessage& m) {
 
 }  // namespace
 
-std::size_t bus_message_size(const vigil::v1::BusMessage& m) {
-  if (!written_by_hand(m)) return m.ByteSizeLong();
-  return submessage_size(observation_size(m.observation()));
+BusMessageBytes::BusMessageBytes(const vigil::v1::BusMessage& m) : m_{m}, by_hand_{written_by_hand(m)} {
+  // protobuf's own path caches the sizes here that its writing reads.
+  if (!by_hand_) {
+    size_ = m.ByteSizeLong();
+    return;
+  }
+  body_size_ = observation_size(m.observation());
+  size_ = submessage_size(body_size_);
 }
 
-std::uint8_t* write_bus_message(const vigil::v1::BusMessage& m, std::size_t size, std::uint8_t* out) {
-  if (!written_by_hand(m)) return m.SerializeWithCachedSizesToArray(out);
-  // size is the key, the observation's length as a varint, and that many
-  // bytes: the one length whose varint fills the rest.
-  std::size_t length = size - 2;
-  while (1 + varint_size(length) + length != size) --length;
+std::uint8_t* BusMessageBytes::write(std::uint8_t* out) const {
+  if (!by_hand_) return m_.SerializeWithCachedSizesToArray(out);
   *out++ = key(1, length_delimited);  // BusMessage.observation
-  out = put_varint(length, out);
-  return put_observation(m.observation(), out);
+  out = put_varint(body_size_, out);
+  return put_observation(m_.observation(), out);
 }
 
 }  // namespace vigil::wire

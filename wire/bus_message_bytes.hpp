@@ -18,11 +18,20 @@
 
 namespace vigil::wire {
 
-// The size of m's bytes; call before write_bus_message (protobuf's path
-// caches sizes here that its writing reads).
-std::size_t bus_message_size(const vigil::v1::BusMessage& m);
-// Writes m's bytes at out; `size` is what bus_message_size(m) returned, so
-// nothing is measured twice. Returns their end.
-std::uint8_t* write_bus_message(const vigil::v1::BusMessage& m, std::size_t size, std::uint8_t* out);
+// Measures a message once, then writes its bytes: the replay store needs
+// the size first, to make room, and the bytes then.
+class BusMessageBytes {
+ public:
+  explicit BusMessageBytes(const vigil::v1::BusMessage& m);
+  std::size_t size() const { return size_; }
+  // Writes size() bytes at out; returns their end. m must not have changed.
+  std::uint8_t* write(std::uint8_t* out) const;
+
+ private:
+  const vigil::v1::BusMessage& m_;
+  bool by_hand_;
+  std::size_t body_size_ = 0;  // the observation's, when written by hand
+  std::size_t size_;
+};
 
 }  // namespace vigil::wire

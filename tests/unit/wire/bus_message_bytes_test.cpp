@@ -16,9 +16,10 @@ using namespace vigil;
 namespace {
 
 std::string hand_written(const v1::BusMessage& m) {
-  std::string bytes(wire::bus_message_size(m), '\0');
+  const wire::BusMessageBytes measured{m};
+  std::string bytes(measured.size(), '\0');
   auto* begin = reinterpret_cast<std::uint8_t*>(bytes.data());
-  const auto* end = wire::write_bus_message(m, bytes.size(), begin);
+  const auto* end = measured.write(begin);
   REQUIRE(static_cast<std::size_t>(end - begin) == bytes.size());
   return bytes;
 }
