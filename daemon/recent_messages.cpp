@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wire/bus_message_bytes.hpp"
+
 namespace vigil::daemon {
 
 void RecentMessages::drop_oldest() {
@@ -10,7 +12,8 @@ void RecentMessages::drop_oldest() {
 }
 
 std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMessage& m) {
-  const std::size_t n = m.ByteSizeLong();
+  const wire::BusMessageBytes encoded{m};
+  const std::size_t n = encoded.size();
   // A message larger than the whole bound is kept alone, in a buffer of its
   // own size, given back with the next message (which pushes it out anyway).
   // No bus message comes near: the largest, an alarm, is a few hundred bytes.
@@ -29,7 +32,7 @@ std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMes
   }
   while (!index_.empty() && index_.front().offset >= at && index_.front().offset < at + n) drop_oldest();
   while (!index_.empty() && bytes_ + n + sizeof(Entry) > max_bytes_) drop_oldest();
-  m.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(buffer_.data() + at));
+  encoded.write(reinterpret_cast<std::uint8_t*>(buffer_.data() + at));
   index_.push_back({seq, static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(n)});
   bytes_ += n + sizeof(Entry);
   return bytes_of(index_.back());

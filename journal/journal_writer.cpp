@@ -368,9 +368,15 @@ void JournalWriter::run() {
   std::vector<Item> batch;
   while (running) {
     // Emptied, not freed: it goes back to the core at the next take(). What
-    // a burst made it grow to beyond a few batches is given back.
+    // a burst made it grow to beyond a few batches is given back once the
+    // burst is over (a batch came in no larger than batch_rows): given back
+    // after every batch while the burst lasted, the core grew it again page
+    // by page each time, 2-4 % of a reading's cost on the core thread in a
+    // flood (docs/architecture-notes.md). Both buffers are back within two
+    // flush intervals of the burst's end.
+    const bool burst_over = batch.size() <= options_.batch_rows;
     batch.clear();
-    if (batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
+    if (burst_over && batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
     std::optional<std::int64_t> requested;
     running = take(batch, beds, requested, prune_now, pruning);
     if (requested) {

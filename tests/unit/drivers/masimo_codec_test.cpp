@@ -323,3 +323,29 @@ TEST_CASE("the protocol table offers masimo at 9600 baud, one line a second, no 
   auto s = p->make_session();
   CHECK(feed(*s, std::string(kRad8Line) + "\r\n").readings.size() == 3);
 }
+
+TEST_CASE("a 512-byte line is read and a 513-byte one dropped whole, however the bytes arrive") {
+  const auto padded = [](std::size_t size) {
+    std::string line(kRad8Line);
+    line.resize(size, ' ');  // trailing spaces are no field
+    return line + "\r\n";
+  };
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{100}, std::size_t{10000}}) {
+    CAPTURE(chunk);
+    auto s = make_masimo_session();
+    std::size_t readings = 0;
+    std::vector<std::string> errors;
+    const std::string stream = padded(512) + padded(513) + std::string(kRad8Line) + "\r\n";
+    for (std::size_t at = 0; at < stream.size(); at += chunk) {
+      const auto out = feed(*s, std::string_view(stream).substr(at, chunk));
+      readings += out.readings.size();
+      errors.insert(errors.end(), out.errors.begin(), out.errors.end());
+    }
+    CHECK(readings == 6);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("longer than 512") != std::string::npos);
+    CHECK(s->stats().frames_ok == 2);
+    CHECK(s->stats().frames_bad == 1);
+    CHECK(s->stats().resyncs == 513);
+  }
+}
