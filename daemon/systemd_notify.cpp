@@ -13,7 +13,7 @@ namespace vigil::daemon {
 
 namespace {
 
-std::optional<std::int64_t> systemd_environment_number(const char* name) {
+std::optional<std::int64_t> environment_number(const char* name) {
   const char* text = std::getenv(name);
   if (text == nullptr) return std::nullopt;
   const std::string_view s{text};
@@ -50,11 +50,11 @@ std::optional<std::string> notify_systemd(std::string_view state) {
 }
 
 std::optional<std::chrono::microseconds> systemd_watchdog_interval() {
-  const auto usec = systemd_environment_number("WATCHDOG_USEC");
+  const auto usec = environment_number("WATCHDOG_USEC");
   if (!usec || *usec <= 0) return std::nullopt;
   // A child the service started inherits the variables; only the process
   // systemd named is watched.
-  if (std::getenv("WATCHDOG_PID") != nullptr && systemd_environment_number("WATCHDOG_PID") != ::getpid())
+  if (std::getenv("WATCHDOG_PID") != nullptr && environment_number("WATCHDOG_PID") != ::getpid())
     return std::nullopt;
   return std::chrono::microseconds{*usec};
 }

@@ -62,15 +62,14 @@ class FakeSystemdSocket {
   int fd_;
 };
 
-std::string notify_socket_name(const char* what) {
+std::string unique_name(const char* what) {
   return std::string{what} + "-" + std::to_string(::getpid());
 }
 
 }  // namespace
 
 TEST_CASE("READY=1 reaches systemd's socket at the path NOTIFY_SOCKET names") {
-  const auto path =
-      (std::filesystem::temp_directory_path() / notify_socket_name("vigil-notify-test")).string();
+  const auto path = (std::filesystem::temp_directory_path() / unique_name("vigil-notify-test")).string();
   std::filesystem::remove(path);
   FakeSystemdSocket systemd{path};
   ScopedEnvironment socket{"NOTIFY_SOCKET", path};
@@ -80,7 +79,7 @@ TEST_CASE("READY=1 reaches systemd's socket at the path NOTIFY_SOCKET names") {
 }
 
 TEST_CASE("an abstract NOTIFY_SOCKET (@name) is reached too, as systemd hands it to containers") {
-  const auto name = "@" + notify_socket_name("vigil-notify-test");
+  const auto name = "@" + unique_name("vigil-notify-test");
   FakeSystemdSocket systemd{name};
   ScopedEnvironment socket{"NOTIFY_SOCKET", name};
   CHECK_FALSE(notify_systemd("WATCHDOG=1").has_value());
