@@ -1,6 +1,7 @@
 #include "daemon/vigil_daemon.hpp"
 
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -10,7 +11,6 @@
 
 #include "core/curve_keys.hpp"
 #include "daemon/config_loader.hpp"
-#include "daemon/systemd_notify.hpp"
 #include "drivers/transport/read_pacer.hpp"
 #include "journal/journal_state.hpp"
 
@@ -150,9 +150,9 @@ void VigilDaemon::start() {
     restored = restore(*b, bed, now) || restored;
     add_links(bed);
   }
-  const auto watchdog = systemd_watchdog_interval();
-  watchdog_ = watchdog.has_value();
-  if (watchdog_) spdlog::info("systemd watchdog every {} ms", watchdog->count() / 1000);
+  std::uint64_t watchdog_usec = 0;
+  watchdog_ = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  if (watchdog_) spdlog::info("systemd watchdog every {} ms", watchdog_usec / 1000);
   running_ = true;
   // Heartbeats from the first moment: a restart is not a second of silence.
   heartbeat(now);
@@ -522,14 +522,6 @@ void VigilDaemon::heartbeat(core::TimePoint now) {
   bus_->heartbeat("*", now, config_.heartbeat_ms());
 }
 
-void VigilDaemon::feed_watchdog() {
-  if (!watchdog_) return;
-  const auto problem = notify_systemd("WATCHDOG=1");
-  // Logged when it starts failing, not at every tick (four a second).
-  if (problem && !watchdog_unheard_) spdlog::error("systemd watchdog: {}", *problem);
-  watchdog_unheard_ = problem.has_value();
-}
-
 void VigilDaemon::tick() {
   const auto now = clock_.now();
   release_history_queries(now);
@@ -538,7 +530,7 @@ void VigilDaemon::tick() {
     // alarms are out (a bed's tick could publish them early). One every
     // tick, so subscribers reconnecting to the new run hear at once that
     // the daemon is back rather than a second of silence.
-    feed_watchdog();
+    if (watchdog_) sd_notify(0, "WATCHDOG=1");
     heartbeat(now);
     clock_.caught_up(now);
     return schedule_tick();
@@ -556,7 +548,7 @@ void VigilDaemon::tick() {
   }
   // systemd's watchdog is fed from here, so only a live core keeps the
   // service from being restarted.
-  feed_watchdog();
+  if (watchdog_) sd_notify(0, "WATCHDOG=1");
   if (now - last_heartbeat_ >= std::chrono::milliseconds{config_.heartbeat_ms()}) heartbeat(now);
   clock_.caught_up(now);
   schedule_tick();

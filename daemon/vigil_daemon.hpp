@@ -69,7 +69,6 @@ class VigilDaemon {
   void on_raw_bytes(DeviceLink& link, bool sent, std::span<const std::uint8_t> bytes);
   void schedule_tick();
   void tick();
-  void feed_watchdog();  // systemd's, from the core loop only
   void heartbeat(core::TimePoint now);
   std::vector<LinkStatus> links_of(const std::string& bed) const;
   void add_links(const vigil::v1::config::Bed& bed);
@@ -141,7 +140,6 @@ class VigilDaemon {
   std::uint64_t writer_dropped_ = 0;
   bool running_ = false;
   bool watchdog_ = false;
-  bool watchdog_unheard_ = false;  // the last WATCHDOG=1 could not be sent
   std::string config_path_;
   bool live_ = false;
 };

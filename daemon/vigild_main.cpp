@@ -1,5 +1,6 @@
 // vigild: the bedside monitoring daemon.
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -14,7 +15,6 @@
 #include "daemon/config_loader.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/profile_config.hpp"
-#include "daemon/systemd_notify.hpp"
 #include "daemon/vigil_daemon.hpp"
 #include "drill/drill_clock.hpp"
 #include "drivers/device_session.hpp"
@@ -23,10 +23,6 @@
 #include "drivers/udev_rules.hpp"
 
 namespace {
-
-void tell_systemd(std::string_view state) {
-  if (const auto problem = vigil::daemon::notify_systemd(state)) spdlog::error("systemd: {}", *problem);
-}
 
 int list_ports() {
   std::cout << vigil::drivers::describe_ports(vigil::drivers::list_serial_ports());
@@ -225,10 +221,10 @@ int main(int argc, char** argv) {
   std::function<void()> wait_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
-      tell_systemd("RELOADING=1");
+      sd_notify(0, "RELOADING=1");
       auto r = daemon.reload(config_path);
       if (!r) spdlog::error("reload refused, the running config stays in force: {}", r.error());
-      tell_systemd("READY=1");
+      sd_notify(0, "READY=1");
       wait_hangup();
     });
   };
@@ -236,12 +232,12 @@ int main(int argc, char** argv) {
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code, int sig) {
     spdlog::info("signal {}: stopping", sig);
-    tell_systemd("STOPPING=1");
+    sd_notify(0, "STOPPING=1");
     daemon.stop();
     hangup.cancel();
     io.stop();
   });
-  tell_systemd("READY=1");
+  sd_notify(0, "READY=1");
   spdlog::info("vigild ready ({} beds)", loaded->config.bed_size());
   io.run();
   return 0;
