@@ -53,40 +53,34 @@ const std::string kTfOcclusionEnd =
 // 2012-01-11 15:04:57 at -0600.
 const vigil::core::TimePoint kTfAlarmTime = sys_days{year{2012} / 1 / 11} + 21h + 4min + 57s;
 
-MessageHeader tf_gateway_header() {
-  MessageHeader h;
-  h.sending_application = "MINDRAY_EGATEWAY";
-  h.equipment_eui64 = "00A037EB2175780F";
-  h.sending_facility = "MINDRAY";
-  h.receiving_application = "AM_PHILIPS_IEM";
-  h.receiving_facility = "PHILIPS";
-  h.control_id = "1";
-  h.time = kTfAlarmTime;
-  return h;
-}
+// The gateway of E.3.1 as vigil's sender, and its alarm as vigil's report.
+const MessageHeader kTfGateway{.sending_application = "MINDRAY_EGATEWAY",
+                               .sending_facility = "MINDRAY",
+                               .receiving_application = "AM_PHILIPS_IEM",
+                               .receiving_facility = "PHILIPS",
+                               .equipment_eui64 = "00A037EB2175780F",
+                               .control_id = "1",
+                               .time = kTfAlarmTime};
 
-AlertReport tf_low_spo2() {
-  AlertReport a;
-  a.alert_id = "1";
-  a.condition = "desaturation";
-  a.text = "Low SpO2";
-  a.priority = AlertPriority::medium;
-  a.mdc_code = 150456;
-  a.value = 88;
-  a.limit = 90;
-  a.below = true;
-  a.time = kTfAlarmTime;
-  return a;
-}
+const AlertReport kTfLowSpo2{.alert_id = "1",
+                             .condition = "desaturation",
+                             .text = "Low SpO2",
+                             .priority = AlertPriority::medium,
+                             .mdc_code = 150456,
+                             .value = 88,
+                             .limit = 90,
+                             .below = true,
+                             .source = {},
+                             .time = kTfAlarmTime};
 
-std::size_t depth(const std::string& sub_id) {
+std::size_t sub_id_depth(const std::string& sub_id) {
   return split_on(sub_id, '.').size();
 }
 
 }  // namespace
 
 TEST_CASE("PCD-04 for the IHE example's low SpO2 alarm, field by field against the TF's E.3.1") {
-  const auto ours = segments(encode_oru_r40(tf_gateway_header(), {"1", "HO2009001"}, tf_low_spo2()));
+  const auto ours = segments(encode_oru_r40(kTfGateway, {"1", "HO2009001"}, kTfLowSpo2));
   const auto ihe = segments(kTfLowSpo2Start);
   REQUIRE(ours.size() == 11);  // MSH PID PV1 OBR and facets .1 to .7
   REQUIRE(ihe.size() == 9);    // the example has facets .1 to .5
@@ -131,7 +125,7 @@ TEST_CASE("PCD-04 for the IHE example's low SpO2 alarm, field by field against t
   for (std::size_t i = 4; i < 9; ++i) {
     CAPTURE(ihe[i][3]);
     CHECK(ours[i][1] == ihe[i][1]);
-    CHECK(depth(ours[i][4]) == depth(ihe[i][4]));
+    CHECK(sub_id_depth(ours[i][4]) == sub_id_depth(ihe[i][4]));
     CHECK(split_on(ours[i][4], '.').back() == split_on(ihe[i][4], '.').back());
     CHECK(ours[i][11] == "F");
     CHECK((ihe[i][11] == "F" || (i == 8 && ihe[i][10] == "F")));
@@ -179,16 +173,15 @@ TEST_CASE("PCD-04 for the IHE example's low SpO2 alarm, field by field against t
 }
 
 TEST_CASE("a technical alarm's end, field by field against the TF's E.3.2 occlusion end") {
-  AlertReport a;
-  a.alert_id = "E0001_27";
-  a.condition = "device_lost:pump";
-  a.text = "pump lost";
-  a.technical = true;
-  a.phase = AlertPhase::end;
-  a.state = AlertState::inactive;
-  a.source = "pump";
-  a.time = kTfAlarmTime;
-  auto h = tf_gateway_header();
+  const AlertReport a{.alert_id = "E0001_27",
+                      .condition = "device_lost:pump",
+                      .text = "pump lost",
+                      .technical = true,
+                      .phase = AlertPhase::end,
+                      .state = AlertState::inactive,
+                      .source = "pump",
+                      .time = kTfAlarmTime};
+  auto h = kTfGateway;
   h.sending_application = "PAT_DEVICE_BBRAUN";
   h.equipment_eui64 = "0012211839000001";
   h.control_id = "6346172846620706282";
