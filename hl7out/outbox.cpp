@@ -204,8 +204,8 @@ Outbox::~Outbox() {
   sqlite3_close(db_);
 }
 
-sqlite3_stmt* Outbox::prepared(sqlite3_stmt*& slot, const std::string& sql) {
-  if (!slot) sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr);
+sqlite3_stmt* Outbox::prepared(sqlite3_stmt*& slot, const char* sql) {
+  if (!slot) sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr);
   return slot;
 }
 
@@ -334,7 +334,7 @@ bool Outbox::enqueue(const std::string& destination,
 std::optional<QueuedMessage> Outbox::head(const std::string& destination) {
   static const std::string sql =
       select_rows("WHERE o.destination = ?1 AND o.state = 'queued' ORDER BY o.id LIMIT 1");
-  Statement s{prepared(prepared_->head, sql)};
+  Statement s{prepared(prepared_->head, sql.c_str())};
   if (!s) return std::nullopt;
   s.bind(1, destination);
   if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;

@@ -107,7 +107,7 @@ class Outbox {
   struct Prepared;
   Outbox(sqlite3* db, const core::Clock& clock);
   // `slot`, prepared from `sql` the first time; null when that failed.
-  sqlite3_stmt* prepared(sqlite3_stmt*& slot, const std::string& sql);
+  sqlite3_stmt* prepared(sqlite3_stmt*& slot, const char* sql);
   bool exec(const char* sql);
   bool migrate();
   bool done(std::int64_t id, const char* state, std::optional<unsigned> ae_count, const std::string& reason);
