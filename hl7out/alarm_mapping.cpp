@@ -48,7 +48,6 @@ AlertReport to_alert_report(const vigil::v1::AlarmEvent& e) {
   a.limit = e.limit();
   a.below = e.value() < e.limit();
   a.source = e.device();
-  a.onset = to_time(e.onset());
   a.time = to_time(e.time());
   return a;
 }

@@ -28,7 +28,8 @@ struct MetricPlacement {
 
 inline constexpr MdcCode kMds{69965, "MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS"};
 inline constexpr MdcCode kEvtAlarm{196616, "MDC_EVT_ALARM"};
-inline constexpr MdcCode kEvtLoValLtLim{196674, "MDC_EVT_LO_VAL_LT_LIM"};
+inline constexpr MdcCode kEvtLoLtLim{196672, "MDC_EVT_LO_LT_LIM"};
+inline constexpr MdcCode kEvtHiGtLim{196650, "MDC_EVT_HI_GT_LIM"};
 inline constexpr MdcCode kAttrAlertSource{68480, "MDC_ATTR_ALERT_SOURCE"};
 inline constexpr MdcCode kAttrEventPhase{68481, "MDC_ATTR_EVENT_PHASE"};
 inline constexpr MdcCode kAttrAlarmState{68482, "MDC_ATTR_ALARM_STATE"};
@@ -37,7 +38,7 @@ inline constexpr MdcCode kAttrAlarmPriority{68484, "MDC_ATTR_ALARM_PRIORITY"};
 inline constexpr MdcCode kAttrAlertType{68485, "MDC_ATTR_ALERT_TYPE"};
 
 inline constexpr std::string_view kProfilePcd01 = "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO";
-inline constexpr std::string_view kProfilePcd04 = "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO";
+inline constexpr std::string_view kProfilePcd04 = "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO";
 
 // The placement of an observation's MDC code, or none.
 const MetricPlacement* placement(std::uint32_t mdc_code);

@@ -9,11 +9,19 @@
 
 namespace vigil::hl7out {
 namespace {
-// A prepared statement finalized on every path.
+// A prepared statement finalized on every path, or one of the connection's
+// kept ones (Outbox::Prepared) for one use: reset, with its bindings cleared,
+// on every path, so it holds no read transaction open.
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Statement() { sqlite3_finalize(s_); }
+  explicit Statement(sqlite3_stmt* kept) : s_{kept}, kept_{true} {}
+  ~Statement() {
+    if (!kept_)
+      sqlite3_finalize(s_);
+    else if (s_)
+      reset();
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   explicit operator bool() const { return s_ != nullptr; }
@@ -34,6 +42,7 @@ class Statement {
 
  private:
   sqlite3_stmt* s_ = nullptr;
+  bool kept_ = false;
 };
 
 core::TimePoint from_ms(std::int64_t ms) {
@@ -172,8 +181,32 @@ bool Outbox::migrate() {
   return false;
 }
 
+// The two statements of every message delivered (the head's read, the
+// record of its reply), prepared once: preparing the head's join of three
+// tables cost more CPU than running it.
+struct Outbox::Prepared {
+  sqlite3_stmt* head = nullptr;
+  sqlite3_stmt* done = nullptr;
+  Prepared() = default;
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+  ~Prepared() {
+    sqlite3_finalize(head);
+    sqlite3_finalize(done);
+  }
+};
+
+Outbox::Outbox(sqlite3* db, const core::Clock& clock)
+    : db_{db}, clock_{clock}, prepared_{std::make_unique<Prepared>()} {}
+
 Outbox::~Outbox() {
+  prepared_.reset();  // a connection with statements left is not closed
   sqlite3_close(db_);
+}
+
+sqlite3_stmt* Outbox::prepared(sqlite3_stmt*& slot, const char* sql) {
+  if (!slot) sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr);
+  return slot;
 }
 
 std::string Outbox::problem() const {
@@ -299,9 +332,9 @@ bool Outbox::enqueue(const std::string& destination,
 }
 
 std::optional<QueuedMessage> Outbox::head(const std::string& destination) {
-  const std::string sql =
+  static const std::string sql =
       select_rows("WHERE o.destination = ?1 AND o.state = 'queued' ORDER BY o.id LIMIT 1");
-  Statement s{db_, sql.c_str()};
+  Statement s{prepared(prepared_->head, sql.c_str())};
   if (!s) return std::nullopt;
   s.bind(1, destination);
   if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
@@ -310,9 +343,9 @@ std::optional<QueuedMessage> Outbox::head(const std::string& destination) {
 
 bool Outbox::done(std::int64_t id, const char* state, std::optional<unsigned> ae_count,
                   const std::string& reason) {
-  Statement s{db_,
-              "UPDATE hl7_outbox SET state = ?2, ae_count = coalesce(?3, ae_count), reason = ?4, done_ms = ?5"
-              " WHERE id = ?1"};
+  Statement s{prepared(prepared_->done,
+                       "UPDATE hl7_outbox SET state = ?2, ae_count = coalesce(?3, ae_count), reason = ?4,"
+                       " done_ms = ?5 WHERE id = ?1")};
   if (!s) return false;
   s.bind(1, id);
   s.bind(2, std::string{state});

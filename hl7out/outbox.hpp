@@ -32,6 +32,7 @@
 #include "hl7out/reading_parts.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace vigil::hl7out {
 
@@ -103,7 +104,10 @@ class Outbox {
   std::optional<std::size_t> prune(core::TimePoint before, std::size_t limit);
 
  private:
-  Outbox(sqlite3* db, const core::Clock& clock) : db_{db}, clock_{clock} {}
+  struct Prepared;
+  Outbox(sqlite3* db, const core::Clock& clock);
+  // `slot`, prepared from `sql` the first time; null when that failed.
+  sqlite3_stmt* prepared(sqlite3_stmt*& slot, const char* sql);
   bool exec(const char* sql);
   bool migrate();
   bool done(std::int64_t id, const char* state, std::optional<unsigned> ae_count, const std::string& reason);
@@ -118,6 +122,7 @@ class Outbox {
   // transaction that may have added one fails and when prune() deletes any.
   std::map<SendContext, std::int64_t> contexts_;
   std::string prune_failure_;  // why the last prune() failed (its rollback clears SQLite's message)
+  std::unique_ptr<Prepared> prepared_;
 };
 
 }  // namespace vigil::hl7out

@@ -33,7 +33,7 @@ std::string_view to_string(AlertPhase p) {
     case AlertPhase::escalate:
       return "escalate";
     case AlertPhase::de_escalate:
-      return "de-escalate";
+      return "deescalate";
   }
   return "continue";
 }
@@ -67,10 +67,15 @@ std::string_view to_string(AlertInactivation i) {
 std::string encode_oru_r40(const MessageHeader& h, const BedContext& bed, const AlertReport& a) {
   std::string m = msh(h, "ORU^R40^ORU_R40", kProfilePcd04.data());
   m += pid_pv1(bed, h);
-  // OBR-3: the alert's identifier, the same in every message of its life;
-  // OBR-7: its onset.
-  m += "OBR|1||" + escape(a.alert_id) + "^" + escape(h.sending_application) + "^" + h.equipment_eui64 +
-       "^EUI-64|" + cwe(kEvtAlarm) + "|||" + timestamp(a.onset) + "\r";
+  // OBR-3 names this report, OBR-29.2 the alert, the same in every report
+  // of its life; the start's OBR-3 is the alert's own id, as in the IHE PCD
+  // TF-2 example E.3.1 (docs/hl7.md: where the TF's texts differ). OBR-7 is
+  // when the report was made; the alert's own time is facet .1's OBX-14.
+  const std::string namespace_id = escape(h.sending_application);
+  const std::string report = a.phase == AlertPhase::start ? a.alert_id : a.alert_id + ":" + h.control_id;
+  m += "OBR|1||" + escape(report) + "^" + namespace_id + "^" + h.equipment_eui64 + "^EUI-64|" +
+       cwe(kEvtAlarm) + "|||" + timestamp(h.time) + std::string(22, '|') + "^" + escape(a.alert_id) + "&" +
+       namespace_id + "&" + h.equipment_eui64 + "&EUI-64\r";
 
   const MetricPlacement* p = a.mdc_code ? placement(a.mdc_code) : nullptr;
   // The facets hang below the metric the alert is about, or below the MDS.
@@ -79,37 +84,39 @@ std::string encode_oru_r40(const MessageHeader& h, const BedContext& bed, const 
   const std::string type = a.technical ? "ST" : "SP";
   const std::string priority{priority_code(a.priority)};
   int n = 0;
+  // OBX-11 is F on every row: a report once sent is final (TF-2 B.8.6).
   auto row = [&](const std::string& value_type, const std::string& id, int facet, const std::string& value,
-                 const std::string& tail) {
+                 const std::string& obx6_to_8, const std::string& from_obx12 = {}) {
     m += "OBX|" + std::to_string(++n) + "|" + value_type + "|" + id + "|" + base + "." +
-         std::to_string(facet) + "|" + value + tail + "\r";
+         std::to_string(facet) + "|" + value + "|" + obx6_to_8 + "|||F" + from_obx12 + "\r";
   };
-  // .1 what happened: a low limit crossed has its MDC event code; anything
-  // else (codes not confirmed, docs/hl7.md) is sent in vigil's local coding
-  // system 99VIGIL. OBX-8: abnormality (L/H, physiological only), priority, type.
-  std::string event;
-  if (p && !a.technical && a.below)
-    event = cwe(kEvtLoValLtLim) + "^" + escape(a.condition) + "^" + escape(a.text) + "^99VIGIL";
-  else
-    event = escape(a.condition) + "^" + escape(a.text) + "^99VIGIL";
+  // .1 what happened. A physiological limit alarm is identified by its MDC
+  // event code in OBX-3 (TF-2 table B.8.5-1), repeated in OBX-5 with vigil's
+  // condition and text; anything else is 196616 MDC_EVT_ALARM with the event
+  // in vigil's local coding system 99VIGIL. OBX-8: abnormality (L/H,
+  // physiological only), priority, type.
+  const MdcCode* limit_event = p && !a.technical ? (a.below ? &kEvtLoLtLim : &kEvtHiGtLim) : nullptr;
+  const std::string local = escape(a.condition) + "^" + escape(a.text) + "^99VIGIL";
   std::string flags = a.technical ? "" : (a.below ? "L~" : "H~");
   flags += priority + "~" + type;
-  row("CWE", cwe(kEvtAlarm), 1, event, "|||" + flags + "|||R|||" + timestamp(a.time) + "||||" + equipment(h));
+  row("CWE", cwe(limit_event ? *limit_event : kEvtAlarm), 1,
+      limit_event ? cwe(*limit_event) + "^" + local : local, "||" + flags,
+      "|||" + timestamp(a.time) + "||||" + equipment(h));
   // .2 the source: the measurement with the limit it crossed (OBX-7
   // "low-" or "-high"), or the device behind a technical alert.
-  if (p && !a.technical) {
+  if (limit_event) {
     const std::string range = a.below ? number(a.limit) + "-" : "-" + number(a.limit);
     row("NM", cwe(p->metric_code), 2, number(a.value),
-        "|" + cwe(p->unit) + "^" + std::string{p->ucum} + "^" + std::string{p->ucum} + "^UCUM|" + range +
-            "||||R|||" + timestamp(a.time));
+        cwe(p->unit) + "^" + std::string{p->ucum} + "^" + std::string{p->ucum} + "^UCUM|" + range + "|",
+        "|||" + timestamp(a.time));
   } else {
-    row("ST", cwe(kAttrAlertSource), 2, escape(a.source.empty() ? bed.bed : a.source), "||||||R");
+    row("ST", cwe(kAttrAlertSource), 2, escape(a.source.empty() ? bed.bed : a.source), "||");
   }
-  row("ST", cwe(kAttrEventPhase), 3, std::string{to_string(a.phase)}, "||||||R");
-  row("ST", cwe(kAttrAlarmState), 4, std::string{to_string(a.state)}, "||||||R");
-  row("ST", cwe(kAttrInactivationState), 5, std::string{to_string(a.inactivation)}, "||||||R");
-  row("ST", cwe(kAttrAlarmPriority), 6, priority, "||||||R");
-  row("ST", cwe(kAttrAlertType), 7, type, "||||||R");
+  row("ST", cwe(kAttrEventPhase), 3, std::string{to_string(a.phase)}, "||");
+  row("ST", cwe(kAttrAlarmState), 4, std::string{to_string(a.state)}, "||");
+  row("ST", cwe(kAttrInactivationState), 5, std::string{to_string(a.inactivation)}, "||");
+  row("ST", cwe(kAttrAlarmPriority), 6, priority, "||");
+  row("ST", cwe(kAttrAlertType), 7, type, "||");
   return m;
 }
 

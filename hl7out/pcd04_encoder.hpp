@@ -1,10 +1,11 @@
 #pragma once
 // IHE PCD-04 (Report Alert): one alert's state as ORU^R40 from an Alert
-// Reporter. The OBR names the alert (196616 MDC_EVT_ALARM) with an
-// identifier stable across its life; the OBX facets under it, OBX-4
-// <MDS>.<VMD>.<CHAN>.<METRIC>.<facet>, are .1 what happened, .2 the source
-// measurement and its limit, .3 phase, .4 state, .5 inactivation state,
-// .6 priority and .7 type.
+// Reporter, laid out as IHE PCD TF-2 (Rev. 8.0/9.0) appendix B and its
+// example E.3.1 lay it out (docs/hl7.md): the OBR (196616 MDC_EVT_ALARM)
+// names this report in OBR-3 and the alert, stable across its life, in
+// OBR-29.2; the OBX facets under it, OBX-4 <MDS>.<VMD>.<CHAN>.<METRIC>.<facet>,
+// are .1 what happened, .2 the source measurement and its limit, .3 phase,
+// .4 state, .5 inactivation state, .6 priority and .7 type, each final (F).
 #include <cstdint>
 #include <string>
 
@@ -33,8 +34,7 @@ struct AlertReport {
   double value = 0;
   double limit = 0;
   bool below = false;
-  std::string source;  // the device behind a technical alert
-  core::TimePoint onset{};
+  std::string source;      // the device behind a technical alert
   core::TimePoint time{};  // this transition
 };
 

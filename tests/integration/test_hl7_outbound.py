@@ -22,7 +22,8 @@ certificate; a second destination expects another host name from the same
 listener and is refused with the reason, sending nothing. That listener
 parses every message with Debian's python3-hl7 (a second HL7 parser that is
 not ours) and the desaturation's start and end are compared field by field,
-by position, with golden messages laid out as docs/hl7.md's PCD-04 sample."""
+by position, with golden messages laid out as the IHE PCD TF-2 example E.3.1
+(docs/hl7.md, "Against the IHE PCD TF's examples")."""
 import json
 import os
 import sqlite3
@@ -108,17 +109,17 @@ at 0:16 raise spo2 to 97
 # The end is the same message with phase end and state inactive.
 GOLDEN_START = "\r".join([
     f"MSH|^~\\&|VIGIL^{EUI}^EUI-64||||*||ORU^R40^ORU_R40|*|P|2.6|||AL|NE||UNICODE UTF-8|||"
-    "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO",
+    "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO",
     "PID|||PAT-0042^^^^MR",
     "PV1||I|^^bed-1",
-    f"OBR|1||*|196616^MDC_EVT_ALARM^MDC|||*",
-    f"OBX|1|CWE|196616^MDC_EVT_ALARM^MDC|1.1.1.1.1|*|||L~PH~SP|||R|||*||||{EUI}^^{EUI}^EUI-64",
-    "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1.2|*|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|85-||||R|||*",
-    "OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.1.1.1.3|start||||||R",
-    "OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.1.1.1.4|active||||||R",
-    "OBX|5|ST|68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC|1.1.1.1.5|enabled||||||R",
-    "OBX|6|ST|68484^MDC_ATTR_ALARM_PRIORITY^MDC|1.1.1.1.6|PH||||||R",
-    "OBX|7|ST|68485^MDC_ATTR_ALERT_TYPE^MDC|1.1.1.1.7|SP||||||R",
+    "OBR|1||*|196616^MDC_EVT_ALARM^MDC|||*" + "|" * 22 + "*",
+    f"OBX|1|CWE|196672^MDC_EVT_LO_LT_LIM^MDC|1.1.1.1.1|*|||L~PH~SP|||F|||*||||{EUI}^^{EUI}^EUI-64",
+    "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1.2|*|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|85-||||F|||*",
+    "OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.1.1.1.3|start||||||F",
+    "OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.1.1.1.4|active||||||F",
+    "OBX|5|ST|68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC|1.1.1.1.5|enabled||||||F",
+    "OBX|6|ST|68484^MDC_ATTR_ALARM_PRIORITY^MDC|1.1.1.1.6|PH||||||F",
+    "OBX|7|ST|68485^MDC_ATTR_ALERT_TYPE^MDC|1.1.1.1.7|SP||||||F",
 ])
 
 
@@ -283,11 +284,12 @@ def main():
     # Over TLS: the listener's certificate and name checked, vigil's client certificate shown.
     check(secure.clients and set(secure.clients) == {"bed-pc-1"}, f"client certificates: {secure.clients}")
     tls_r40 = [m.split("\r") for m in secure.received if m.split("\r")[0].split("|")[8] == "ORU^R40^ORU_R40"]
-    desat = [s for s in tls_r40 if s[3].split("|")[3].startswith(raised.alarm.alarm_id + "^")]
+    parent = f"^{raised.alarm.alarm_id}&VIGIL&{EUI}&EUI-64"  # OBR-29: the alert, in each of its reports
+    desat = [s for s in tls_r40 if s[3].split("|")[29:30] == [parent]]
     # Exactly start and end: the impostor destination (same alarms, same listener) sent nothing.
     check([s[6].split("|")[5] for s in desat] == ["start", "end"], f"the desaturation over TLS: {desat}")
     # Parsed by python3-hl7, against the golden message, field by field.
-    began, ended = [m for m in secure.parsed if str(m.segment("OBR")[3]).startswith(raised.alarm.alarm_id + "^")]
+    began, ended = [m for m in secure.parsed if len(m.segment("OBR")) > 29 and str(m.segment("OBR")[29]) == parent]
     check_golden(began, GOLDEN_START)
     check_golden(ended, GOLDEN_START.replace("|start|", "|end|").replace("|active|", "|inactive|"))
     check(all(str(m.segment("MSH")[9]) in ("ORU^R40^ORU_R40", "ORU^R01^ORU_R01") for m in secure.parsed),
@@ -361,8 +363,8 @@ def main():
     check(lost[5][3] == "68480^MDC_ATTR_ALERT_SOURCE^MDC" and lost[5][5] == "ox", lost[5])
 
     # The desaturation's life as PCD-04: start, then end, under one alert id.
-    alert = f"{raised.alarm.alarm_id}^VIGIL^{EUI}^EUI-64"
-    r40 = [g for g in delivered if msh(g)[9] == "ORU^R40^ORU_R40" and g["segments"][3][3] == alert]
+    alert = f"^{raised.alarm.alarm_id}&VIGIL&{EUI}&EUI-64"
+    r40 = [g for g in delivered if msh(g)[9] == "ORU^R40^ORU_R40" and g["segments"][3][29:30] == [alert]]
     transitions = [m.alarm for _, m, _ in bus.messages
                    if m.WhichOneof("body") == "alarm" and m.alarm.alarm_id == raised.alarm.alarm_id]
     check(len(r40) == len(transitions) == 2, f"{len(r40)} ORU^R40 for {len(transitions)} alarm transitions")
@@ -370,12 +372,13 @@ def main():
     for g in r40:
         seg = {s[0]: s for s in g["segments"]}
         obx = [s for s in g["segments"] if s[0] == "OBX"]
-        check(msh(g)[21] == "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO", msh(g)[21])
+        check(msh(g)[21] == "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO", msh(g)[21])
         check(seg["OBR"][4] == "196616^MDC_EVT_ALARM^MDC", seg["OBR"])
         check(seg["PID"][3] == "PAT-0042^^^CLINIC^MR", seg["PID"])
         check([s[4] for s in obx] == [f"1.1.1.1.{i}" for i in range(1, 8)], [s[4] for s in obx])
-        check(obx[0][3] == "196616^MDC_EVT_ALARM^MDC" and obx[0][5].startswith("196674^MDC_EVT_LO_VAL_LT_LIM^MDC^"),
+        check(obx[0][3] == "196672^MDC_EVT_LO_LT_LIM^MDC" and obx[0][5].startswith("196672^MDC_EVT_LO_LT_LIM^MDC^"),
               obx[0])
+        check(all(s[11] == "F" for s in obx), [s[11] for s in obx])
         check(obx[0][8] == "L~PH~SP", obx[0][8])
         check(obx[1][3] == "150456^MDC_PULS_OXIM_SAT_O2^MDC" and obx[1][7] == "85-", obx[1])
         check([s[3].split("^")[0] for s in obx[2:]] == ["68481", "68482", "68483", "68484", "68485"], obx[2:])

@@ -16,6 +16,12 @@ inline std::vector<std::string> split_on(const std::string& s, char sep) {
   return out;
 }
 
+// Component n (from 1) of a field, empty when it has fewer.
+inline std::string component(const std::string& field, std::size_t n) {
+  const auto c = split_on(field, '^');
+  return n - 1 < c.size() ? c[n - 1] : std::string{};
+}
+
 struct Segment {
   std::vector<std::string> fields;  // fields[0] is the segment id
   std::string operator[](std::size_t i) const {

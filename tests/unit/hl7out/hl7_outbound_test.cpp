@@ -189,7 +189,7 @@ TEST_CASE("outbound: an active alarm's state goes out again every alarm_keepaliv
   auto emr = f.queued(out, "emr");
   REQUIRE(emr.size() == 1);
   auto s = segments(emr[0]);
-  CHECK(s[3][3] == "A-1^VIGIL^0123456789ABCDEF^EUI-64");
+  CHECK(s[3][29] == "^A-1&VIGIL&0123456789ABCDEF&EUI-64");
   CHECK(s[6][5] == "continue");
   CHECK(s[7][5] == "active");
   auto cleared = raised(false);

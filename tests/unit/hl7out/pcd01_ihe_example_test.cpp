@@ -12,6 +12,7 @@
 
 using namespace vigil::hl7out;
 using namespace std::chrono;
+using vigil::test::component;
 using vigil::test::segments;
 using vigil::test::split_on;
 
@@ -32,11 +33,6 @@ const std::string kIheExample =
     "OBX|5|NM|150023^MDC_PRESS_BLD_NONINV_MEAN^MDC|1.0.1.3|100|266016^MDC_DIM_MMHG^MDC|||||R\r";
 
 const vigil::core::TimePoint kMeasured = sys_days{year{2009} / 8 / 13} + 9h + 57min + 15s;
-
-std::string component(const std::string& field, std::size_t n) {
-  const auto c = split_on(field, '^');
-  return n - 1 < c.size() ? c[n - 1] : std::string{};
-}
 
 }  // namespace
 

@@ -51,35 +51,42 @@ TEST_CASE("PCD-04: a desaturation's start, the whole message against its golden 
   const std::string expected =
       "MSH|^~\\&|VIGIL^0123456789ABCDEF^EUI-64|CLINIC|ALERTS||20261205001500.000+0000||ORU^R40^ORU_R40|V9|P|"
       "2.6|||AL|"
-      "NE||UNICODE UTF-8|||IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO\r"
+      "NE||UNICODE UTF-8|||IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO\r"
       "PID|||PAT-0042^^^CLINIC^MR\r"
       "PV1||I|^^bed-2\r"
-      "OBR|1||A-17^VIGIL^0123456789ABCDEF^EUI-64|196616^MDC_EVT_ALARM^MDC|||20261205001455.000+0000\r"
-      "OBX|1|CWE|196616^MDC_EVT_ALARM^MDC|1.1.1.1.1|196674^MDC_EVT_LO_VAL_LT_LIM^MDC^desaturation^SpO2 80 < "
-      "85^99VIGIL|||L~PH~SP|||R|||20261205001500.000+0000||||0123456789ABCDEF^^0123456789ABCDEF^EUI-64\r"
-      "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1.2|80|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|85-||||R|||"
+      "OBR|1||A-17^VIGIL^0123456789ABCDEF^EUI-64|196616^MDC_EVT_ALARM^MDC|||20261205001500.000+0000"
+      "||||||||||||||||||||||^A-17&VIGIL&0123456789ABCDEF&EUI-64\r"
+      "OBX|1|CWE|196672^MDC_EVT_LO_LT_LIM^MDC|1.1.1.1.1|196672^MDC_EVT_LO_LT_LIM^MDC^desaturation^SpO2 80 < "
+      "85^99VIGIL|||L~PH~SP|||F|||20261205001500.000+0000||||0123456789ABCDEF^^0123456789ABCDEF^EUI-64\r"
+      "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1.2|80|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|85-||||F|||"
       "20261205001500.000+0000\r"
-      "OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.1.1.1.3|start||||||R\r"
-      "OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.1.1.1.4|active||||||R\r"
-      "OBX|5|ST|68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC|1.1.1.1.5|enabled||||||R\r"
-      "OBX|6|ST|68484^MDC_ATTR_ALARM_PRIORITY^MDC|1.1.1.1.6|PH||||||R\r"
-      "OBX|7|ST|68485^MDC_ATTR_ALERT_TYPE^MDC|1.1.1.1.7|SP||||||R\r";
+      "OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.1.1.1.3|start||||||F\r"
+      "OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.1.1.1.4|active||||||F\r"
+      "OBX|5|ST|68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC|1.1.1.1.5|enabled||||||F\r"
+      "OBX|6|ST|68484^MDC_ATTR_ALARM_PRIORITY^MDC|1.1.1.1.6|PH||||||F\r"
+      "OBX|7|ST|68485^MDC_ATTR_ALERT_TYPE^MDC|1.1.1.1.7|SP||||||F\r";
   const auto m =
       encode_oru_r40(header(), {"bed-2", "PAT-0042"}, to_alert_report(desaturation(vigil::v1::RAISED)));
   CHECK(m == expected);
   const auto s = segments(m);
   REQUIRE(s.size() == 11);
   CHECK(s[0][9] == "ORU^R40^ORU_R40");
-  CHECK(s[0][21] == "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO");
+  CHECK(s[0][21] == "IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO");
   CHECK(s[3][3] == "A-17^VIGIL^0123456789ABCDEF^EUI-64");
   CHECK(s[3][4] == "196616^MDC_EVT_ALARM^MDC");
+  CHECK(s[3][7] == "20261205001500.000+0000");
+  CHECK(s[3][29] == "^A-17&VIGIL&0123456789ABCDEF&EUI-64");
+  CHECK(s[4][3] == "196672^MDC_EVT_LO_LT_LIM^MDC");
   CHECK(s[4][8] == "L~PH~SP");
   CHECK(s[4][14] == "20261205001500.000+0000");
   CHECK(s[5][7] == "85-");
-  for (int facet = 1; facet <= 7; ++facet) CHECK(s[3 + facet][4] == "1.1.1.1." + std::to_string(facet));
+  for (int facet = 1; facet <= 7; ++facet) {
+    CHECK(s[3 + facet][4] == "1.1.1.1." + std::to_string(facet));
+    CHECK(s[3 + facet][11] == "F");
+  }
 }
 
-TEST_CASE("PCD-04: the facets follow the alarm from start to end with the same alert id") {
+TEST_CASE("PCD-04: the facets follow the alarm from start to end with the same alert id in OBR-29") {
   struct Step {
     vigil::v1::AlarmTransition t;
     bool active, latched, acknowledged;
@@ -92,14 +99,20 @@ TEST_CASE("PCD-04: the facets follow the alarm from start to end with the same a
       {vigil::v1::CLEARED, false, true, true, "continue", "latched", "alert-acknowledged"},
       {vigil::v1::RESET, false, false, true, "end", "inactive", "alert-acknowledged"},
   };
+  int report = 0;
   for (const auto& st : steps) {
     auto e = desaturation(st.t);
+    auto h = header();
+    h.control_id = "V" + std::to_string(++report);
     e.set_active(st.active);
     e.set_latched(st.latched);
     e.set_acknowledged(st.acknowledged);
-    const auto s = segments(encode_oru_r40(header(), {"bed-2", "P"}, to_alert_report(e)));
+    const auto s = segments(encode_oru_r40(h, {"bed-2", "P"}, to_alert_report(e)));
     CAPTURE(st.phase);
-    CHECK(s[3][3] == "A-17^VIGIL^0123456789ABCDEF^EUI-64");
+    // This report: the start is named as the alert, each later one on its own.
+    CHECK(s[3][3] == (st.t == vigil::v1::RAISED ? std::string{"A-17"} : "A-17:" + h.control_id) +
+                         "^VIGIL^0123456789ABCDEF^EUI-64");
+    CHECK(s[3][29] == "^A-17&VIGIL&0123456789ABCDEF&EUI-64");  // the alert
     CHECK(s[6][5] == st.phase);
     CHECK(s[7][5] == st.state);
     CHECK(s[8][5] == st.inactivation);
@@ -125,6 +138,7 @@ TEST_CASE("PCD-04: a technical alarm is ST with its device as the source, and go
   set(e.mutable_time(), kT);
   const auto s = segments(encode_oru_r40(header(), {"bed-2", ""}, to_alert_report(e)));
   CHECK(s[1][3].empty());
+  CHECK(s[4][3] == "196616^MDC_EVT_ALARM^MDC");
   CHECK(s[4][4] == "1.0.0.0.1");
   CHECK(s[4][5] == "device_lost:ox^ox lost^99VIGIL");
   CHECK(s[4][8] == "PM~ST");
@@ -133,7 +147,7 @@ TEST_CASE("PCD-04: a technical alarm is ST with its device as the source, and go
   CHECK(s[10][5] == "ST");
 }
 
-TEST_CASE("PCD-04: a high limit has no confirmed MDC event code and goes in the local coding system") {
+TEST_CASE("PCD-04: a systolic above its high limit is MDC_EVT_HI_GT_LIM on the NIBP systolic") {
   auto e = desaturation(vigil::v1::RAISED);
   e.set_condition("hypertension");
   e.set_mdc_code(150021);
@@ -141,8 +155,10 @@ TEST_CASE("PCD-04: a high limit has no confirmed MDC event code and goes in the 
   e.set_limit(180);
   e.set_message("SBP 212 >= 180");
   const auto s = segments(encode_oru_r40(header(), {"bed-2", "P"}, to_alert_report(e)));
-  CHECK(s[4][5] == "hypertension^SBP 212 >= 180^99VIGIL");
+  CHECK(s[4][3] == "196650^MDC_EVT_HI_GT_LIM^MDC");
+  CHECK(s[4][5] == "196650^MDC_EVT_HI_GT_LIM^MDC^hypertension^SBP 212 >= 180^99VIGIL");
   CHECK(s[4][8] == "H~PH~SP");
   CHECK(s[5][7] == "-180");
   CHECK(s[4][4] == "1.3.1.1.1");
+  CHECK(s[5][3] == "150021^MDC_PRESS_BLD_NONINV_SYS^MDC");
 }
