@@ -72,7 +72,7 @@ ConditionReport ecg_artefact(const RhythmRules& rules, const RhythmState& s) {
 
 void RhythmConditions::on_beat(const Beat& beat) {
   analyzer_.add_beat(beat);
-  vt_.on_beat(beat);
+  vt_.on_beat(beat, vf_.present());
   last_beat_ = beat.time;
 }
 

@@ -29,7 +29,7 @@ double VtEpisode::run_rate(int beats) const {
   return span > 0 ? 60.0 * static_cast<double>(n - 1) / span : 0;
 }
 
-void VtEpisode::on_beat(const Beat& beat) {
+void VtEpisode::on_beat(const Beat& beat, bool in_vf) {
   if (beat.source != BeatSource::ecg || !beat.qrs_width_ms) return;
   judged_ = true;
   recent_.push_back(beat.time);
@@ -49,7 +49,7 @@ void VtEpisode::on_beat(const Beat& beat) {
     ++run_;
   }
   const double rate = run_rate(kRunBeats);
-  wide_run_ = beat.shape == BeatShape::normal && wide_complex(beat) ? wide_run_ + 1 : 0;
+  wide_run_ = !in_vf && beat.shape == BeatShape::normal && wide_complex(beat) ? wide_run_ + 1 : 0;
   if (wide_run_ >= kRunBeats && rate < kRateBpm) wide_conducted_ = true;
   if (normal_width_ms_ > 0 && normal_width_ms_ < kWideComplexMs) wide_conducted_ = false;
   if (!episode_) {

@@ -74,7 +74,12 @@ class VtEpisode {
 
   // Every ECG beat from vigil's own detector (beats without a shape are
   // ignored: pulse and device-reported beats cannot show a QRS).
-  void on_beat(const Beat& beat);
+  // `in_vf`: the VF detector holds the ECG to be fibrillating. The
+  // classifier then relearns its template on the fibrillation's deflections,
+  // which are wide and fast too; they are no wide-complex tachycardia, and
+  // the VF alarm already says "VF/VT suspected", so they start no episode
+  // by the wide template.
+  void on_beat(const Beat& beat, bool in_vf = false);
   bool present() const { return episode_.has_value(); }
   // Whether any classified ECG beat came (no ECG, no VT to judge).
   bool judged() const { return judged_; }

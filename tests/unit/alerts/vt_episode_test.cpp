@@ -33,6 +33,7 @@ constexpr double kNarrowMs = 36, kWideMs = 92;
 struct Beats {
   VtEpisode v;
   core::TimePoint t = t0;
+  bool in_vf = false;  // what the VF detector holds of the ECG meanwhile
   // `count` beats at `rate` /min of one kind.
   void normal(int count, double rate, double width = kNarrowMs) {
     add(count, rate, BeatShape::normal, width, std::nullopt);
@@ -46,7 +47,7 @@ struct Beats {
       Beat b{t, BeatSource::ecg, std::nullopt, 1.0, shape};
       b.qrs_width_ms = width;
       b.repeat_match = repeat;
-      v.on_beat(b);
+      v.on_beat(b, in_vf);
     }
   }
 };
@@ -177,6 +178,17 @@ TEST_CASE("a wide template at 100/min or more from the first beats (connected in
   Beats narrow;  // a narrow sinus tachycardia from the first beat
   narrow.normal(100, 150);
   CHECK_FALSE(narrow.v.present());
+}
+
+TEST_CASE("while the ECG is held to be VF, a wide template relearnt on its deflections starts nothing") {
+  Beats b;
+  b.normal(60, 80);
+  b.in_vf = true;  // the classifier took the fibrillation's deflections as its template
+  b.normal(40, 150, kWideMs);
+  CHECK_FALSE(b.v.present());
+  b.in_vf = false;  // organised again, and still a wide complex at a VT rate
+  b.normal(6, 150, kWideMs);
+  CHECK(b.v.present());
 }
 
 TEST_CASE("a bundle branch block seen at 80/min and then at 115/min raises nothing; narrow beats re-arm") {
