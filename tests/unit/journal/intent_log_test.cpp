@@ -117,11 +117,6 @@ void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream{path, std::ios::binary | std::ios::trunc} << bytes;
 }
 
-std::int64_t count(const std::string& path, const std::string& sql) {
-  sqlite::Database db{path, sqlite::Database::Mode::read_only};
-  return db.scalar(sql);
-}
-
 }  // namespace
 
 TEST_CASE("An alarm transition with an admission and the bed's state is read back from the log as written") {
@@ -220,7 +215,7 @@ TEST_CASE(
         j.log_bed("bed-1", {raised("bed-1", 7, T0 + 1s)}, state("bed-1", "PAT-1 with an alarm"), T0 + 1s));
     // vigild killed here: published, never committed (no close()).
   }
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 0);
   for (const char* run : {"d2", "d3"}) {
     CAPTURE(run);
     Journal j{options(dir), [](const JournalWriterReport&) {}};
@@ -229,9 +224,11 @@ TEST_CASE(
     const auto restored = j.reader()->bed_state("bed-1");
     REQUIRE(restored);
     CHECK(restored->patient_id() == "PAT-1 with an alarm");
-    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
-    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM context_events WHERE seq = 6") == 1);
-    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM sessions WHERE kind = 'patient'") == 1);
+    CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") ==
+          1);
+    CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM context_events WHERE seq = 6") == 1);
+    CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM sessions WHERE kind = 'patient'") ==
+          1);
     CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
   }
 }
@@ -247,7 +244,7 @@ TEST_CASE("A replayed record leaves a newer bed state in SQLite as it is") {
   }
   Journal j{options(dir), [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d2", T0 + 10s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "newer");
 }
 
@@ -267,7 +264,7 @@ TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and 
     REQUIRE(j.wait_bed_writes(5s));
     largest = std::max<std::size_t>(largest, std::filesystem::file_size(log));
   }
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 500);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 500);
   CHECK(largest > 500 * 100);  // it was emptied, not never filled
   CHECK(largest < 80 * 1024);
   j.close(T0 + 1000s);
@@ -291,16 +288,16 @@ TEST_CASE(
   }
   CHECK(!j.wait_bed_writes(5s));
   for (const auto n : not_committed)
-    CHECK(count(dir.file("journal.db"),
-                "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 0);
+    CHECK(journal_scalar(dir.file("journal.db"),
+                         "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 0);
   CHECK(!j.available());
   j.prune(T0);
   REQUIRE(watch.wait());
   REQUIRE(j.write_bed("bed-1", {}, state("bed-1", "room again"), T0 + 1s));
   CHECK(j.available());
   for (const auto n : not_committed)
-    CHECK(count(dir.file("journal.db"),
-                "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 1);
+    CHECK(journal_scalar(dir.file("journal.db"),
+                         "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 1);
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "room again");
   j.close(T0 + 2s);
   CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
@@ -366,20 +363,20 @@ TEST_CASE(
   REQUIRE(j.open("d1", T0));
   REQUIRE(j.log_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
   REQUIRE(j.write_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions") == 0);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions") == 0);
   CHECK(!file_bytes(IntentLog::path_for(o.path)).empty());
   // A context change goes at once (a station reads its session right
   // after), and the alarm before it with it, in order.
   REQUIRE(j.log_bed("bed-1", {admitted("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.write_bed("bed-1", {admitted("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.wait_bed_writes(5s));
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
-  CHECK(count(o.path, "SELECT COUNT(*) FROM sessions WHERE patient_id = 'PAT-1'") == 1);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM sessions WHERE patient_id = 'PAT-1'") == 1);
   REQUIRE(j.log_bed("bed-1", {raised("bed-1", 9, T0 + 2s)}, state("bed-1", "PAT-1"), T0 + 2s));
   REQUIRE(j.write_bed("bed-1", {raised("bed-1", 9, T0 + 2s)}, state("bed-1", "PAT-1"), T0 + 2s));
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 0);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 0);
   j.close(T0 + 3s);
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 1);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 1);
   CHECK(file_bytes(IntentLog::path_for(o.path)).empty());
 }
 
@@ -397,8 +394,8 @@ TEST_CASE(
   REQUIRE(j.log_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.write_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.wait_bed_writes(5s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
   CHECK(j.available());
 }
 
@@ -416,6 +413,6 @@ TEST_CASE(
   }
   Journal j{options(dir), [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d2", T0 + 2s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
 }
