@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "alerts/sample_count.hpp"
+
 namespace vigil::alerts {
 
 namespace {
@@ -17,10 +19,6 @@ constexpr double kLongestStretch = 1.0;        // the last second before the QRS
 constexpr double kNewStretchWeight = 1.0 / 8;
 constexpr int kMinStretches = 6;
 constexpr double kMinCoverage = 0.25;  // share (weighted) of recent stretches long enough for a lag
-
-std::int64_t samples_in(double seconds, double fs) {
-  return std::max<std::int64_t>(1, std::llround(seconds * fs));
-}
 
 // Takes the least-squares line out of the stretch: what is left of the
 // T wave's tail and the baseline's drift, not a wave that repeats. Done on

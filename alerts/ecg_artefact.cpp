@@ -4,16 +4,14 @@
 #include <cmath>
 #include <limits>
 
+#include "alerts/sample_count.hpp"
+
 namespace vigil::alerts {
 
 namespace {
 
 constexpr double kMuscleBandHz = 40.0;
 constexpr double kAmplitudeUpdate = 0.1;
-
-std::int64_t samples_in(double seconds, double fs) {
-  return std::max<std::int64_t>(1, std::llround(seconds * fs));
-}
 
 }  // namespace
 

@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "alerts/sample_count.hpp"
+
 namespace vigil::alerts {
 
 namespace {
-
-std::int64_t samples_in(double seconds, double fs) {
-  return std::max<std::int64_t>(1, std::llround(seconds * fs));
-}
 
 double ramp(double x, double zero_at, double one_at) {
   return std::clamp((x - zero_at) / (one_at - zero_at), 0.0, 1.0);

@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "alerts/sample_count.hpp"
+
 namespace vigil::alerts {
 
 namespace {
-
-std::int64_t samples_in(double seconds, double fs) {
-  return std::max<std::int64_t>(1, std::llround(seconds * fs));
-}
 
 constexpr double kQualityWindowSeconds = 5.0;
 constexpr double kSearchBackQualityCap = 0.7;

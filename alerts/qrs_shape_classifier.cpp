@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "alerts/sample_count.hpp"
+
 namespace vigil::alerts {
 
 namespace {
@@ -32,10 +34,6 @@ constexpr int kPTemplateBeats = 8;  // normal beats averaged before P-wave match
 // ventricular bigeminy every conducted beat follows an ectopic one, and
 // without this its P waves would never be seen.
 constexpr double kPClearOfEctopicSeconds = 0.45;
-
-std::int64_t samples_in(double seconds, double fs) {
-  return std::max<std::int64_t>(1, std::llround(seconds * fs));
-}
 
 // Pearson correlation of `a` with `b` starting at offset `from`.
 double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t from) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "alerts/sample_count.hpp"
+
 namespace vigil::alerts {
 
 namespace {
@@ -12,10 +14,6 @@ constexpr double kDriftHz = 1.0;
 constexpr double kNoiseHz = 30.0;
 constexpr double kTaperSeconds = 0.25;
 constexpr double kCrossing = 0.2;  // TCSC's threshold, of the largest magnitude
-
-std::int64_t samples_in(double seconds, double fs) {
-  return std::max<std::int64_t>(1, std::llround(seconds * fs));
-}
 
 double leakage(const std::vector<double>& x) {
   double magnitude = 0, slope = 0;

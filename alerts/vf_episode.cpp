@@ -3,6 +3,7 @@
 #include <string>
 
 #include "alerts/limit_rules.hpp"
+#include "alerts/ventricular_report.hpp"
 
 namespace vigil::alerts {
 
@@ -29,13 +30,7 @@ void VfEpisode::on_coverage(core::TimePoint first, core::TimePoint end, bool vf_
 }
 
 ConditionReport VfEpisode::report() const {
-  ConditionReport r;
-  r.condition = "ventricular_fibrillation";
-  r.kind = AlarmKind::physiological;
-  r.priority = Priority::high;
-  r.latching = true;
-  r.present = episode_.has_value();
-  r.since = episode_;
+  ConditionReport r = ventricular_report("ventricular_fibrillation", episode_);
   if (r.present) {
     r.value = core::to_seconds(last_end_ - *episode_);
     r.message =

@@ -6,6 +6,7 @@
 
 #include "alerts/limit_rules.hpp"
 #include "alerts/qrs_shape_classifier.hpp"
+#include "alerts/ventricular_report.hpp"
 
 namespace vigil::alerts {
 
@@ -75,15 +76,9 @@ void VtEpisode::on_beat(const Beat& beat, bool in_vf) {
 }
 
 ConditionReport VtEpisode::report() const {
-  ConditionReport r;
-  r.condition = "ventricular_tachycardia";
-  r.kind = AlarmKind::physiological;
-  r.priority = Priority::high;
-  r.latching = true;
+  ConditionReport r = ventricular_report("ventricular_tachycardia", episode_);
   r.metric = core::Metric::heart_rate;
   r.limit = kRateBpm;
-  r.present = episode_.has_value();
-  r.since = episode_;
   r.value = std::round(rate_bpm_);
   if (r.present) {
     r.message = wide_tachycardia_ ? "VT — check patient: wide-complex tachycardia at " +

@@ -13,10 +13,6 @@ int rank(const std::string& priority) {
   return priority == "high" ? 3 : priority == "medium" ? 2 : 1;
 }
 
-std::string seconds_text(core::Duration d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
-}
-
 std::vector<AlarmStory> stories_of(const std::string& bed, const std::vector<SeenAlarm>& seen) {
   std::vector<AlarmStory> stories;
   std::map<std::string, std::size_t> by_id;
@@ -214,6 +210,10 @@ BedReport evaluate_bed(const sim::WardBed& bed, const DrillRecord& record, const
 }
 
 }  // namespace
+
+std::string seconds_text(core::Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
 
 const char* verdict_name(Verdict v) {
   switch (v) {

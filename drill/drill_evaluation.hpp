@@ -115,4 +115,7 @@ bool vigild_can_raise(const std::vector<std::string>& conditions, const std::str
 // conditions and rhythm_beats.
 void read_condition_list(const std::string& listed, DrillRecord& record);
 
+// A delay as the evaluation's notes and the report say it: whole seconds, "12 s".
+std::string seconds_text(core::Duration d);
+
 }  // namespace vigil::drill

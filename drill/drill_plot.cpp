@@ -47,7 +47,7 @@ core::TimePoint at(core::Duration t) {
   return core::TimePoint{} + t;
 }
 
-std::string number(double v) {
+std::string axis_number(double v) {
   std::string s = chart::coord(v);
   return s.ends_with(".0") ? s.substr(0, s.size() - 2) : s;
 }
@@ -69,8 +69,8 @@ class Panel {
     c_.line(kLeft, top + s.height, kLeft + kPlotWidth, top + s.height, edge, 1, false);
     c_.line(kLeft, top, kLeft, top + s.height, edge, 1, false);
     c_.line(kLeft + kPlotWidth, top, kLeft + kPlotWidth, top + s.height, edge, 1, false);
-    c_.text(kLeft - 6, top + 12, number(s.hi), 10, kText, Canvas::Anchor::end);
-    c_.text(kLeft - 6, top + s.height, number(s.lo), 10, kText, Canvas::Anchor::end);
+    c_.text(kLeft - 6, top + 12, axis_number(s.hi), 10, kText, Canvas::Anchor::end);
+    c_.text(kLeft - 6, top + s.height, axis_number(s.lo), 10, kText, Canvas::Anchor::end);
     c_.text(kLeft + 4, top + 12, s.label, 11, kMuted, Canvas::Anchor::start);
   }
 
@@ -80,7 +80,7 @@ class Panel {
       const double px = b.x_at(sys[i].first);
       const double ys = b.y_at(sys[i].second);
       const double yd = i < dia.size() ? b.y_at(dia[i].second) : ys;
-      c_.hint(number(sys[i].second) + "/" + number(i < dia.size() ? dia[i].second : 0) + " at " +
+      c_.hint(axis_number(sys[i].second) + "/" + axis_number(i < dia.size() ? dia[i].second : 0) + " at " +
               sim::clock_text(sys[i].first - core::TimePoint{}));
       c_.line(px, ys, px, yd, hex(0x333333), 3, false);
     }

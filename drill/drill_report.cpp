@@ -13,10 +13,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-std::string seconds_text(core::Duration d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
-}
-
 std::string utc_text(core::TimePoint t) {
   const std::time_t secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};

@@ -9,27 +9,10 @@
 #include <span>
 
 #include "drivers/cms50/cms50_codec.hpp"
+#include "fuzz/decode_output_checks.hpp"
 
 namespace {
 using vigil::drivers::DecodeOutput;
-
-void append(DecodeOutput& total, const DecodeOutput& part) {
-  total.readings.insert(total.readings.end(), part.readings.begin(), part.readings.end());
-  total.beats.insert(total.beats.end(), part.beats.begin(), part.beats.end());
-  total.errors.insert(total.errors.end(), part.errors.begin(), part.errors.end());
-  if (part.conditions) total.conditions = part.conditions;
-}
-
-bool same(const DecodeOutput& a, const DecodeOutput& b) {
-  if (a.readings.size() != b.readings.size() || a.beats.size() != b.beats.size() || a.errors != b.errors ||
-      a.conditions != b.conditions)
-    return false;
-  for (std::size_t i = 0; i < a.readings.size(); ++i) {
-    const auto &x = a.readings[i], &y = b.readings[i];
-    if (x.metric != y.metric || x.value != y.value || x.quality.bits != y.quality.bits) return false;
-  }
-  return true;
-}
 
 bool plausible(const vigil::core::Reading& r) {
   using vigil::core::Metric;
@@ -69,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0; at < stream.size(); at += chunk) {
     part.clear();
     chunked->on_bytes(stream.subspan(at, std::min(chunk, stream.size() - at)), part);
-    append(b, part);
+    vigil::fuzz::append_output(b, part);
     if (++chunks % tick_every == 0) {
       // The fuzzer's bytes also drive the clock, backwards included.
       now += std::chrono::milliseconds{(stream[at] % 4 == 0 ? -1 : 1) * 1000 * (1 + stream[at] % 7)};
@@ -78,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto& s = whole->stats();
   const auto& t = chunked->stats();
-  if (!same(a, b)) __builtin_trap();
+  if (!vigil::fuzz::same_output(a, b)) __builtin_trap();
   if (s.bytes != stream.size() || t.bytes != s.bytes || s.frames_ok != t.frames_ok ||
       s.frames_bad != t.frames_bad || s.resyncs != t.resyncs)
     __builtin_trap();

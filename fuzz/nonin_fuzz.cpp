@@ -7,28 +7,10 @@
 #include <span>
 
 #include "drivers/nonin/nonin_codec.hpp"
+#include "fuzz/decode_output_checks.hpp"
 
 namespace {
 using vigil::drivers::DecodeOutput;
-
-void append(DecodeOutput& total, const DecodeOutput& part) {
-  total.readings.insert(total.readings.end(), part.readings.begin(), part.readings.end());
-  total.beats.insert(total.beats.end(), part.beats.begin(), part.beats.end());
-  total.errors.insert(total.errors.end(), part.errors.begin(), part.errors.end());
-  total.to_send.insert(total.to_send.end(), part.to_send.begin(), part.to_send.end());
-  if (part.conditions) total.conditions = part.conditions;
-}
-
-bool same(const DecodeOutput& a, const DecodeOutput& b) {
-  if (a.readings.size() != b.readings.size() || a.beats.size() != b.beats.size() || a.errors != b.errors ||
-      a.conditions != b.conditions)
-    return false;
-  for (std::size_t i = 0; i < a.readings.size(); ++i) {
-    const auto &x = a.readings[i], &y = b.readings[i];
-    if (x.metric != y.metric || x.value != y.value || x.quality.bits != y.quality.bits) return false;
-  }
-  return true;
-}
 
 bool plausible(const vigil::core::Reading& r) {
   using vigil::core::Metric;
@@ -57,11 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0; at < stream.size(); at += chunk) {
     part.clear();
     chunked->on_bytes(stream.subspan(at, std::min(chunk, stream.size() - at)), part);
-    append(b, part);
+    vigil::fuzz::append_output(b, part);
   }
   const auto& s = whole->stats();
   const auto& t = chunked->stats();
-  if (!same(a, b)) __builtin_trap();
+  if (!vigil::fuzz::same_output(a, b)) __builtin_trap();
   if (s.bytes != stream.size() || t.bytes != s.bytes || s.frames_ok != t.frames_ok ||
       s.frames_bad != t.frames_bad || s.resyncs != t.resyncs)
     __builtin_trap();

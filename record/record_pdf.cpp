@@ -18,7 +18,7 @@ namespace {
 
 constexpr double kPageW = 595.28, kPageH = 841.89, kMargin = 42;
 constexpr const char* kFont = "DejaVu Sans";
-constexpr Color kInk{0.07, 0.07, 0.07}, kMark{0.7, 0.0, 0.0}, kRule{0.6, 0.6, 0.6};
+constexpr Color kTextInk{0.07, 0.07, 0.07}, kMark{0.7, 0.0, 0.0}, kRule{0.6, 0.6, 0.6};
 
 // fontconfig must find DejaVu Sans itself (not a substitute) with every
 // character the record prints beyond ASCII; cairo then embeds it.
@@ -111,7 +111,7 @@ class Pages {
     need(30);
     y_ += 8;
     font(11, true);
-    show(kMargin, y_ + 11, s, kInk);
+    show(kMargin, y_ + 11, s, kTextInk);
     y_ += 17;
   }
   void items(const Items& items) {
@@ -121,10 +121,10 @@ class Pages {
       const auto lines = wrap(v, kPageW - 2 * kMargin - key_w);
       need(11.0 * static_cast<double>(lines.size()) + 2);
       font(8.5, true);
-      show(kMargin, y_ + 9, k, kInk);
+      show(kMargin, y_ + 9, k, kTextInk);
       font(8.5, false);
       for (const auto& l : lines) {
-        show(kMargin + key_w, y_ + 9, l, kInk);
+        show(kMargin + key_w, y_ + 9, l, kTextInk);
         y_ += 11;
       }
       y_ += 2;
@@ -134,7 +134,7 @@ class Pages {
     heading(t.title);
     if (t.rows.empty()) {
       font(8.5, false);
-      show(kMargin, y_ + 9, t.empty, kInk);
+      show(kMargin, y_ + 9, t.empty, kTextInk);
       y_ += 13;
       return;
     }
@@ -259,7 +259,7 @@ class Pages {
     for (std::size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
       double ly = y_ + 8.5;
       for (const auto& l : wrap(cells[i], widths[i] - 4)) {
-        show(x + 2, ly, l, kInk);
+        show(x + 2, ly, l, kTextInk);
         ly += 9.5;
       }
       x += widths[i];

@@ -9,7 +9,7 @@
 namespace vigil::sim {
 namespace {
 
-core::Duration seconds(double s) {
+core::Duration seconds_as_duration(double s) {
   return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(s));
 }
 
@@ -111,8 +111,8 @@ void PatientModel::apnoea(core::Duration at_time, core::Duration length, ApnoeaR
   if (length <= r.reserve) return;
   const double fall = std::min(spo2_0 - r.floor, r.fall_per_s * core::to_seconds(length - r.reserve));
   if (fall <= 0) return;
-  ramp(Param::spo2, spo2_0 - fall, at_time + r.reserve, seconds(fall / r.fall_per_s));
-  ramp(Param::spo2, spo2_0, at_time + length + r.recovery_delay, seconds(fall / r.rise_per_s));
+  ramp(Param::spo2, spo2_0 - fall, at_time + r.reserve, seconds_as_duration(fall / r.fall_per_s));
+  ramp(Param::spo2, spo2_0, at_time + length + r.recovery_delay, seconds_as_duration(fall / r.rise_per_s));
 }
 
 double PatientModel::value(Param p, core::Duration t) const {

@@ -8,12 +8,6 @@ namespace {
 
 constexpr std::size_t kMaxName = 64;
 
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 std::string entry_what(const char* type, const v1::StaffEntry& e) {
   return e.kind().empty() ? std::string{type} : std::string{type} + " " + e.kind();
 }
@@ -30,9 +24,16 @@ std::string start_what(const v1::StartInfusion& s) {
 
 }  // namespace
 
+std::string operator_name(const v1::station::PageRequest& r) {
+  const std::string& s = r.operator_name();
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
 core::Result<PageCommand> page_command(const v1::station::PageRequest& r) {
   PageCommand out;
-  const std::string who = trimmed(r.operator_name());
+  const std::string who = operator_name(r);
   if (who.empty() || who.size() > kMaxName)
     return core::Error::at("operator_name",
                            "enter your name first: everything done here is recorded with it");

@@ -19,6 +19,10 @@ struct PageCommand {
   std::string what;  // for the station's log: "acknowledge all alarms", "intervention oxygen"
 };
 
+// The name a page's operator gave, without the white space around it: the
+// name a command or a journal query is recorded under.
+std::string operator_name(const v1::station::PageRequest& r);
+
 // Refuses a request without an operator name (or one over 64 bytes), without
 // an acting action, or without a bed.
 core::Result<PageCommand> page_command(const v1::station::PageRequest& r);

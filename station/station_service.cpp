@@ -15,12 +15,6 @@
 namespace vigil::station {
 namespace {
 
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 v1::station::PageReply page_reply(const std::string& id, bool ok, const std::string& message) {
   v1::station::PageReply r;
   r.set_request_id(id);
@@ -175,7 +169,7 @@ void StationService::journal_query(const v1::station::PageRequest& r, ReplyHandl
     return done(page_reply(r.request_id(), false, "no daemon named '" + r.daemon() + "'"));
   Watched& w = **it;
   v1::CommandRequest cmd;
-  cmd.set_actor(trimmed(r.operator_name()));
+  cmd.set_actor(operator_name(r));
   cmd.set_station(config_.name());
   if (r.has_trend())
     *cmd.mutable_trend() = r.trend();

@@ -1,6 +1,7 @@
 #include "drivers/hl7/hl7_message.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstdio>
 
 namespace vigil::drivers {
@@ -99,6 +100,14 @@ const Hl7Segment* Hl7Message::first(std::string_view name) const {
     if (s.name() == name) return &s;
   }
   return nullptr;
+}
+
+std::optional<std::uint32_t> hl7_code_number(std::string_view s) {
+  std::uint32_t v = 0;
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 std::string Hl7Message::component(std::string_view field, std::size_t c) const {

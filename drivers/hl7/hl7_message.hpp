@@ -21,6 +21,7 @@
 // Segments separated by LF or CR LF are accepted too: gateways differ.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,16 @@ Hl7ParseResult parse_hl7(std::string_view text);
 
 std::string hl7_escape(std::string_view text, const Hl7Delimiters& d = {});
 std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d = {});
+
+// A field or component without the spaces some senders pad it with.
+inline std::string_view hl7_trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+// A coded element's identifier as a number (an MDC code, "150456"): digits
+// only, at most 9 of them, nothing around them (hl7_trim first if spaces may be).
+std::optional<std::uint32_t> hl7_code_number(std::string_view s);
 
 // An HL7 DTM value. `wall` holds the written fields as if they were UTC;
 // instant() applies the offset when the value carries one.

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "drivers/pressure_units.hpp"
+
 namespace vigil::drivers {
 namespace {
 
@@ -72,19 +74,11 @@ constexpr std::array kUnitAliases{
     UnitAlias{"ms", UnitKind::millisecond},
 };
 
-constexpr double kMmHgPerKPa = 7.500615758;
-
 bool iequal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
            return lower(x) == lower(y);
          });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
 }
 
 UnitKind canonical_unit(Metric m) {
@@ -119,14 +113,6 @@ double plausible_max(Metric m) {
   }
 }
 
-std::optional<std::uint32_t> parse_code(std::string_view s) {
-  std::uint32_t v = 0;
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 struct MetricLookup {
   std::optional<Metric> metric;
   std::string conflict;  // set when code and reference name disagree
@@ -134,7 +120,7 @@ struct MetricLookup {
 
 MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
   std::string scratch_code, scratch_ref;
-  const auto code = parse_code(m.component(obx3, 1, scratch_code));
+  const auto code = hl7_code_number(m.component(obx3, 1, scratch_code));
   const auto ref = m.component(obx3, 2, scratch_ref);
   std::optional<Metric> by_code, by_ref;
   for (const auto& a : kMetricAliases) {
@@ -152,10 +138,10 @@ MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
 UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
   std::string scratch_first, scratch_second;
   const auto first = m.component(obx6, 1, scratch_first), second = m.component(obx6, 2, scratch_second);
-  if (trim(first).empty() && trim(second).empty()) return UnitKind::none;
+  if (hl7_trim(first).empty() && hl7_trim(second).empty()) return UnitKind::none;
   for (const auto& text : {first, second}) {
     for (const auto& a : kUnitAliases) {
-      if (iequal(a.name, trim(text))) return a.kind;
+      if (iequal(a.name, hl7_trim(text))) return a.kind;
     }
   }
   return UnitKind::other;
@@ -163,7 +149,7 @@ UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
 
 // HL7 NM: optional sign, digits, optional decimal point. No exponent.
 std::optional<double> parse_nm(std::string_view s) {
-  s = trim(s);
+  s = hl7_trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos) {
     return std::nullopt;
@@ -192,7 +178,7 @@ int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
   };
   for (const auto& rep : m.repetitions(obx.field(8))) {
     const std::string first = rep.substr(0, rep.find(m.delimiters.component));
-    const auto token = trim(first);
+    const auto token = hl7_trim(first);
     if (in(token, invalid)) flags |= kInvalid;
     if (in(token, questionable)) flags |= kQuestionable;
     if (in(token, demo)) flags |= kDemo | kInvalid;
@@ -289,7 +275,7 @@ class RowReader {
     const auto raw = m_.component(obx.field(5), 1, scratch_raw);
     const auto type = m_.component(obx.field(2), 1, scratch_type);
     std::optional<double> value;
-    if (!trim(raw).empty() && (flags & kInvalid) == 0) {
+    if (!hl7_trim(raw).empty() && (flags & kInvalid) == 0) {
       if (type != "NM" && !type.empty())
         return problem(obx, "value type " + std::string(type) + " where NM was expected");
       value = parse_nm(raw);
@@ -306,7 +292,7 @@ class RowReader {
     r.value = value;
     if (core::info(metric).episodic) r.device_time = time.instant;
     out_.readings.push_back(r);
-    places.push_back({obr, channel_of(trim(obx.field(4)))});
+    places.push_back({obr, channel_of(hl7_trim(obx.field(4)))});
     if (value) out_.observations.push_back({metric, *value, time.instant});
   }
 
@@ -327,7 +313,7 @@ class RowReader {
 
   // The rows of a message mostly carry one time: it is parsed once.
   const RowTime& time_of(std::string_view obx14, std::string_view obr7) {
-    const auto text = trim(obx14.empty() ? obr7 : obx14);
+    const auto text = hl7_trim(obx14.empty() ? obr7 : obx14);
     if (!time_text_ || *time_text_ != text) {
       time_ = row_time(text, msh7_);
       time_text_ = text;

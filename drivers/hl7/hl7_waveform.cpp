@@ -31,21 +31,6 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-std::optional<std::uint32_t> parse_code(std::string_view s) {
-  s = trim(s);
-  std::uint32_t v = 0;
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 // A sample as waveforms send them ("-0.53714565", "1024"): sign, at most 15
 // digits, at most one point. The digits as an integer and the power of ten
 // are both exact doubles, so their quotient is one correctly rounded
@@ -78,7 +63,7 @@ std::optional<double> short_decimal(std::string_view s) {
 
 // HL7 NM: optional sign, digits, at most one decimal point, no exponent.
 std::optional<double> parse_number(std::string_view s) {
-  s = trim(s);
+  s = hl7_trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (auto v = short_decimal(s)) return v;
   if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos)
@@ -90,7 +75,7 @@ std::optional<double> parse_number(std::string_view s) {
 }
 
 const Lead* lead_by_name(std::string_view ref) {
-  const std::string u = upper(trim(ref));
+  const std::string u = upper(hl7_trim(ref));
   std::string_view tail;
   if (u.starts_with(kPotentialPrefix))
     tail = std::string_view(u).substr(kPotentialPrefix.size());
@@ -111,7 +96,7 @@ const Lead* lead_by_code(std::uint32_t code) {
 
 // The scale from a unit to mV; empty when the unit is not a voltage vigil knows.
 std::optional<double> millivolts_per_unit(std::string_view code, std::string_view name) {
-  for (const auto text : {trim(code), trim(name)}) {
+  for (const auto text : {hl7_trim(code), hl7_trim(name)}) {
     const std::string u = upper(text);
     if (u == "266418" || u == "MDC_DIM_MILLI_VOLT" || u == "MV") return 1.0;
     if (u == "266419" || u == "MDC_DIM_MICRO_VOLT" || u == "UV" || text == "µV") return 0.001;
@@ -120,13 +105,13 @@ std::optional<double> millivolts_per_unit(std::string_view code, std::string_vie
 }
 
 bool is_rate_unit(std::string_view code, std::string_view name) {
-  for (const auto text : {trim(code), trim(name)}) {
+  for (const auto text : {hl7_trim(code), hl7_trim(name)}) {
     const std::string u = upper(text);
     if (u == "264608" || u == "MDC_DIM_PER_SEC" || u == "264640" || u == "MDC_DIM_HZ" || u == "HZ" ||
         u == "/S")
       return true;
   }
-  return trim(code).empty() && trim(name).empty();  // no unit: the facet's own
+  return hl7_trim(code).empty() && hl7_trim(name).empty();  // no unit: the facet's own
 }
 
 bool row_not_valid(std::string_view status) {
@@ -180,7 +165,7 @@ core::Result<std::vector<double>> parse_numeric_array(std::string_view value, ch
     if (!v) {
       const std::string shown(item.substr(0, 20));
       return core::Error{"sample " + std::to_string(out.size() + 1) +
-                         (trim(item).empty() ? " is empty" : " '" + shown + "' is not a number")};
+                         (hl7_trim(item).empty() ? " is empty" : " '" + shown + "' is not a number")};
     }
     out.push_back(*v);
     if (end == std::string_view::npos) break;
@@ -194,7 +179,7 @@ Hl7WaveformReader::Hl7WaveformReader(const Hl7Message& m, std::optional<Hl7Time>
 bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time) {
   const std::string type = m_.component(obx.field(2), 1);
   const std::string name = m_.component(obx.field(3), 2);
-  const std::string sub_id = std::string(trim(obx.field(4)));
+  const std::string sub_id = std::string(hl7_trim(obx.field(4)));
   const bool facet = upper(name).starts_with("MDC_ATTR_");
   if (facet) {
     if (pending_ &&
@@ -209,7 +194,7 @@ bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time)
   finish();
   skipped_sub_id_.clear();
 
-  const auto code = parse_code(m_.component(obx.field(3), 1));
+  const auto code = hl7_code_number(hl7_trim(m_.component(obx.field(3), 1)));
   const Lead* by_code = code ? lead_by_code(*code) : nullptr;
   const Lead* by_name = lead_by_name(name);
   const std::string describe =
@@ -298,7 +283,7 @@ void Hl7WaveformReader::finish() {
 std::optional<core::TimePoint> Hl7WaveformReader::first_sample_time(std::string_view obx14,
                                                                     std::string_view obr7) {
   const std::string own = m_.component(obx14, 1);
-  const auto text = trim(own.empty() ? obr7 : std::string_view(own));
+  const auto text = hl7_trim(own.empty() ? obr7 : std::string_view(own));
   if (text.empty()) return std::nullopt;
   auto t = parse_hl7_time(text);
   if (!t) return std::nullopt;

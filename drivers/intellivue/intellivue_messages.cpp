@@ -342,13 +342,6 @@ struct Fail {
   std::string what;
 };
 
-std::string hex4(std::uint16_t v) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out = "0x";
-  for (int shift = 12; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 0xF];
-  return out;
-}
-
 bool bcd_byte(std::uint8_t b, int& out) {
   if ((b >> 4) > 9 || (b & 0x0F) > 9) return false;
   out = (b >> 4) * 10 + (b & 0x0F);
@@ -439,7 +432,7 @@ void numeric_attribute(std::uint16_t id, Reader v, IntellivueNumeric& n) {
       return;  // attributes vigil does not use
   }
   if (!v.done())
-    throw Fail{"attribute " + hex4(id) + " of numeric handle " + std::to_string(n.handle) +
+    throw Fail{"attribute " + iv::hex4(id) + " of numeric handle " + std::to_string(n.handle) +
                " has the wrong size"};
 }
 
@@ -656,6 +649,13 @@ IntellivueMessage parse_association(Reader& r) {
 }  // namespace
 
 // ------------------------------------------------------------ public API
+
+std::string intellivue::hex4(std::uint16_t v) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  for (int shift = 12; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 0xF];
+  return out;
+}
 
 std::optional<core::TimePoint> IntellivueAbsTime::naive() const {
   std::array<int, 8> v{};

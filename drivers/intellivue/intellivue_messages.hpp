@@ -224,6 +224,9 @@ constexpr std::uint16_t sensor_replace = 61894;
 
 // Relative time counts 1/8 ms.
 constexpr auto kRelativeTick = std::chrono::microseconds{125};
+// A code as the logs name it, "0x0F20": an attribute id, a unit, a physio id.
+std::string hex4(std::uint16_t v);
+
 }  // namespace intellivue
 
 // The monitor's absolute time: BCD century, year, month, day, hour, minute,

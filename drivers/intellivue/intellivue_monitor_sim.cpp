@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "drivers/intellivue/intellivue_session.hpp"
+#include "drivers/pressure_units.hpp"
 
 namespace vigil::drivers {
 namespace {
@@ -12,7 +13,7 @@ namespace iv = intellivue;
 // Remote error values the simulator answers with (CMIP error codes).
 constexpr std::uint16_t kErrorNoSuchAction = 9;
 constexpr std::uint16_t kErrorAccessDenied = 2;
-constexpr double kKPaPerMmHg = 1.0 / 7.500615758;
+constexpr double kKPaPerMmHg = 1.0 / kMmHgPerKPa;
 // The monitor had been running this long before the first client spoke.
 constexpr auto kUptimeAtStart = std::chrono::hours{1};
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "drivers/intellivue/intellivue_framing.hpp"
+#include "drivers/pressure_units.hpp"
 
 namespace vigil::drivers {
 namespace {
@@ -20,7 +21,6 @@ using core::Metric;
 using core::QualityFlag;
 using Bytes = std::vector<std::uint8_t>;
 
-constexpr double kMmHgPerKPa = 7.500615758;
 constexpr std::uint16_t kDemoOrTest = iv::msmt::demo_data | iv::msmt::test_data;
 constexpr std::uint16_t kValidityBits = iv::msmt::invalid | iv::msmt::unavailable | iv::msmt::questionable |
                                         iv::msmt::calibration_ongoing | kDemoOrTest;
@@ -55,12 +55,6 @@ bool is_nibp(std::uint16_t physio_id) {
 
 bool is_spo2_source(std::uint16_t source) {
   return source == iv::kPhysioSpo2 || source == iv::kPhysioPleth || source == iv::kPhysioPlethPulseRate;
-}
-
-std::string hex4(unsigned v) {
-  char buf[12];
-  std::snprintf(buf, sizeof buf, "0x%04X", v & 0xFFFFu);
-  return buf;
 }
 
 std::optional<DeviceCondition> condition_by_code(const IntellivueAlarm& a) {
@@ -364,7 +358,7 @@ class IntellivueSession final : public DeviceSession {
           scale = kMmHgPerKPa;
         } else {
           out.errors.push_back("intellivue: " + std::string(core::name(spec->metric)) + " in unit code " +
-                               hex4(v.unit) + ", not " + hex4(spec->unit) + ": not read");
+                               iv::hex4(v.unit) + ", not " + iv::hex4(spec->unit) + ": not read");
           continue;
         }
       }

@@ -8,13 +8,11 @@
 #include <random>
 #include <string>
 
+#include "tools/validate/score_ratio.hpp"
+
 namespace vigil::validate {
 
 namespace {
-
-double ratio(std::size_t num, std::size_t den) {
-  return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
-}
 
 // Follows reference episodes and runs of AF calls along the beats.
 class EpisodeTracker {
@@ -55,13 +53,13 @@ class EpisodeTracker {
 }  // namespace
 
 double AfScore::sensitivity() const {
-  return ratio(true_positive, true_positive + false_negative);
+  return score_ratio(true_positive, true_positive + false_negative);
 }
 double AfScore::specificity() const {
-  return ratio(true_negative, true_negative + false_positive);
+  return score_ratio(true_negative, true_negative + false_positive);
 }
 double AfScore::positive_predictivity() const {
-  return ratio(true_positive, true_positive + false_positive);
+  return score_ratio(true_positive, true_positive + false_positive);
 }
 
 std::optional<double> AfScore::median_delay() const {

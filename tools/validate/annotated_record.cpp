@@ -12,20 +12,16 @@ namespace vigil::validate {
 
 namespace {
 
-std::filesystem::path with_suffix(const std::filesystem::path& stem, const char* suffix) {
-  return std::filesystem::path(stem.string() + suffix);
-}
-
 AnnotatedRecord load_text_dumps(const std::filesystem::path& stem) {
   AnnotatedRecord r;
   r.name = stem.filename().string();
-  RhythmDump dump = read_rhythm_dump(with_suffix(stem, ".rhythm.txt"));
+  RhythmDump dump = read_rhythm_dump(record_file(stem, ".rhythm.txt"));
   if (dump.sampling_frequency <= 0)
     throw FormatError(stem.string() +
                       ".rhythm.txt: cannot derive the sampling rate (no annotation after time 0)");
   r.sampling_frequency = dump.sampling_frequency;
   r.rhythm = std::move(dump.changes);
-  r.beats = read_rr_dump(with_suffix(stem, ".rr.txt"));
+  r.beats = read_rr_dump(record_file(stem, ".rr.txt"));
   r.beat_source = "rr.txt";
   r.path = "interval";
   return r;
@@ -34,8 +30,8 @@ AnnotatedRecord load_text_dumps(const std::filesystem::path& stem) {
 AnnotatedRecord load_wfdb(const std::filesystem::path& stem) {
   AnnotatedRecord r;
   r.name = stem.filename().string();
-  r.sampling_frequency = read_wfdb_header(with_suffix(stem, ".hea")).sampling_frequency;
-  const auto reference = read_wfdb_annotations(with_suffix(stem, ".atr"));
+  r.sampling_frequency = read_wfdb_header(record_file(stem, ".hea")).sampling_frequency;
+  const auto reference = read_wfdb_annotations(record_file(stem, ".atr"));
   for (const auto& a : reference) {
     if (a.code == annotation_code::rhythm_change && !a.aux.empty()) r.rhythm.push_back({a.sample, a.aux});
     if (is_beat_annotation(a.code)) {
@@ -43,7 +39,7 @@ AnnotatedRecord load_wfdb(const std::filesystem::path& stem) {
       r.reference_beat_types.push_back(annotation_mnemonic(a.code));
     }
   }
-  const auto qrs_path = with_suffix(stem, ".qrs");
+  const auto qrs_path = record_file(stem, ".qrs");
   const bool separate_beats = std::filesystem::exists(qrs_path);
   const auto beat_annotations = separate_beats ? read_wfdb_annotations(qrs_path) : reference;
   for (const auto& a : beat_annotations) {
@@ -58,7 +54,7 @@ AnnotatedRecord load_wfdb(const std::filesystem::path& stem) {
 
 // Beats as vigil finds them on the first signal: the live path.
 void detect_beats(const std::filesystem::path& stem, AnnotatedRecord& r) {
-  const WfdbHeader header = read_wfdb_header(with_suffix(stem, ".hea"));
+  const WfdbHeader header = read_wfdb_header(record_file(stem, ".hea"));
   const WfdbSignals signals = read_wfdb_signals(header, stem.parent_path());
   std::vector<float> mv;
   mv.reserve(signals.adu[0].size());
@@ -85,13 +81,13 @@ void detect_beats(const std::filesystem::path& stem, AnnotatedRecord& r) {
 }  // namespace
 
 AnnotatedRecord load_annotated_record(const std::filesystem::path& stem, WfdbBeats wfdb) {
-  if (std::filesystem::exists(with_suffix(stem, ".rr.txt")) &&
-      std::filesystem::exists(with_suffix(stem, ".rhythm.txt")))
+  if (std::filesystem::exists(record_file(stem, ".rr.txt")) &&
+      std::filesystem::exists(record_file(stem, ".rhythm.txt")))
     return load_text_dumps(stem);
-  if (std::filesystem::exists(with_suffix(stem, ".atr")) &&
-      std::filesystem::exists(with_suffix(stem, ".hea"))) {
+  if (std::filesystem::exists(record_file(stem, ".atr")) &&
+      std::filesystem::exists(record_file(stem, ".hea"))) {
     AnnotatedRecord r = load_wfdb(stem);
-    if (wfdb == WfdbBeats::signal && std::filesystem::exists(with_suffix(stem, ".dat")))
+    if (wfdb == WfdbBeats::signal && std::filesystem::exists(record_file(stem, ".dat")))
       detect_beats(stem, r);
     return r;
   }

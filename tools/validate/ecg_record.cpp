@@ -9,7 +9,7 @@
 namespace vigil::validate {
 
 EcgRecord read_ecg_record(const std::filesystem::path& stem, std::size_t channel) {
-  const WfdbHeader header = read_wfdb_header(std::filesystem::path(stem.string() + ".hea"));
+  const WfdbHeader header = read_wfdb_header(record_file(stem, ".hea"));
   if (channel >= header.signals.size())
     throw FormatError(stem.string() + ": no signal " + std::to_string(channel));
   const WfdbSignals signals = read_wfdb_signals(header, stem.parent_path());

@@ -15,4 +15,8 @@ std::string read_file_text(const std::filesystem::path& path) {
   return std::move(text.value());
 }
 
+std::filesystem::path record_file(const std::filesystem::path& stem, const char* suffix) {
+  return std::filesystem::path(stem.string() + suffix);
+}
+
 }  // namespace vigil::validate

@@ -26,4 +26,7 @@ inline constexpr std::size_t kMaxRecordingFileBytes = std::size_t{256} << 20;
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path);
 std::string read_file_text(const std::filesystem::path& path);
 
+// One file of the record at `stem` (DIR/RECORD): record_file(stem, ".hea").
+std::filesystem::path record_file(const std::filesystem::path& stem, const char* suffix);
+
 }  // namespace vigil::validate

@@ -6,29 +6,18 @@
 
 #include "alerts/qrs_detector.hpp"
 #include "tools/validate/file_input.hpp"
+#include "tools/validate/score_ratio.hpp"
 #include "tools/validate/wfdb_annotation.hpp"
 #include "tools/validate/wfdb_header.hpp"
 #include "tools/validate/wfdb_signal.hpp"
 
 namespace vigil::validate {
 
-namespace {
-
-double ratio(std::size_t num, std::size_t den) {
-  return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
-}
-
-std::filesystem::path with_suffix(const std::filesystem::path& stem, const char* suffix) {
-  return std::filesystem::path(stem.string() + suffix);
-}
-
-}  // namespace
-
 double DetectionScore::sensitivity() const {
-  return ratio(true_positive, true_positive + false_negative);
+  return score_ratio(true_positive, true_positive + false_negative);
 }
 double DetectionScore::positive_predictivity() const {
-  return ratio(true_positive, true_positive + false_positive);
+  return score_ratio(true_positive, true_positive + false_positive);
 }
 
 DetectionScore& DetectionScore::operator+=(const DetectionScore& o) {
@@ -62,7 +51,7 @@ DetectionScore match_beats(const std::vector<std::int64_t>& reference,
 }
 
 QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t channel, double noise_mv) {
-  const WfdbHeader header = read_wfdb_header(with_suffix(stem, ".hea"));
+  const WfdbHeader header = read_wfdb_header(record_file(stem, ".hea"));
   if (channel >= header.signals.size())
     throw FormatError(stem.string() + ": no signal " + std::to_string(channel));
   const WfdbSignals signals = read_wfdb_signals(header, stem.parent_path());
@@ -87,7 +76,7 @@ QrsRecordResult validate_qrs(const std::filesystem::path& stem, std::size_t chan
   }
 
   std::vector<std::int64_t> reference;
-  for (const auto& a : read_wfdb_annotations(with_suffix(stem, ".atr"))) {
+  for (const auto& a : read_wfdb_annotations(record_file(stem, ".atr"))) {
     if (is_beat_annotation(a.code)) reference.push_back(a.sample);
   }
   std::vector<std::int64_t> detected;

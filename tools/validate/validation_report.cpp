@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "tools/validate/fixed_decimals.hpp"
+
 namespace vigil::validate {
 
 namespace {
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
 
 std::string percent(double fraction) {
   return fixed(100.0 * fraction, 2);

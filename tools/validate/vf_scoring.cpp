@@ -9,16 +9,11 @@
 #include "alerts/vf_episode.hpp"
 #include "core/json_string.hpp"
 #include "tools/validate/ecg_record.hpp"
+#include "tools/validate/fixed_decimals.hpp"
 
 namespace vigil::validate {
 
 namespace {
-
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
 
 void count_judgement(const alerts::VfJudgement& j, VfRecordResult& r) {
   ++r.judgements;

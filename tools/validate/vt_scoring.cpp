@@ -11,6 +11,7 @@
 #include "alerts/vt_episode.hpp"
 #include "core/json_string.hpp"
 #include "tools/validate/ecg_record.hpp"
+#include "tools/validate/fixed_decimals.hpp"
 #include "tools/validate/wfdb_annotation.hpp"
 
 namespace vigil::validate {
@@ -88,12 +89,6 @@ bool near_any(const std::vector<Span>& spans, std::int64_t sample, double fs) {
                      [&](const Span& s) { return sample >= s.first - slack && sample <= s.last + slack; });
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 }  // namespace
 
 VtRecordResult validate_vt(const std::filesystem::path& stem, std::size_t channel) {
@@ -163,7 +158,7 @@ VtRecordResult add_up(const std::vector<VtRecordResult>& rows) {
   return t;
 }
 
-std::string ratio(std::size_t found, std::size_t all) {
+std::string found_of(std::size_t found, std::size_t all) {
   return all ? std::to_string(found) + "/" + std::to_string(all) : "-";
 }
 
@@ -179,8 +174,8 @@ void print_row(std::ostream& out, const VtRecordResult& r) {
   char line[240];
   const double hours = r.seconds / 3600;
   std::snprintf(line, sizeof line, "%-8s %6.2f %9s %9s %9s %9s %6zu %6zu %8.2f %7s %7s\n", r.record.c_str(),
-                hours, ratio(r.found[0], r.runs[0]).c_str(), ratio(r.found[1], r.runs[1]).c_str(),
-                ratio(r.found[2], r.runs[2]).c_str(), ratio(r.vt_episodes_found, r.vt_episodes).c_str(),
+                hours, found_of(r.found[0], r.runs[0]).c_str(), found_of(r.found[1], r.runs[1]).c_str(),
+                found_of(r.found[2], r.runs[2]).c_str(), found_of(r.vt_episodes_found, r.vt_episodes).c_str(),
                 r.calls, r.false_calls, hours > 0 ? static_cast<double>(r.false_calls) / hours : 0.0,
                 percentile(r.delays_s, 0.5).c_str(), percentile(r.delays_s, 0.9).c_str());
   out << line;

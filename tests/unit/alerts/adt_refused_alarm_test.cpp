@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "alerts/bed_alarms.hpp"
+#include "tests/unit/alerts/ketamine_bed.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -11,13 +12,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Bed {
-  core::ManualClock clock;
-  BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
-  BedOutput out;
-  Actor nurse{"nurse Ana", "station-1"};
-
-  Bed() {
+struct AdtBed : test::KetamineBed {
+  AdtBed() {
     REQUIRE(bed.admit("PAT-1", ketamine_iv_adult_profile(), {}, {}, nurse, clock.now(), out).ok());
     REQUIRE(bed.start_infusion("ketamine", "0.5 mg/kg over 40 min", {}, nurse, clock.now(), out).ok());
     out.clear();
@@ -26,12 +22,6 @@ struct Bed {
     bed.on_adt_refused(
         "ADT^A03 M6 from EPIC^HOSP (discharge of patient PAT-1) refused while the infusion runs", clock.now(),
         out);
-  }
-  void wait(core::Duration d) {
-    for (auto t = 0s; t < d; t += 1s) {
-      bed.tick(clock.now(), out);
-      clock.advance(1s);
-    }
   }
   std::vector<std::string> log() const {
     std::vector<std::string> lines;
@@ -49,7 +39,7 @@ using Log = std::vector<std::string>;
 
 TEST_CASE(
     "an A03 refused under an infusion raises a low technical alarm at once, kept while the infusion runs") {
-  Bed b;
+  AdtBed b;
   b.refused();
   REQUIRE(b.log() == Log{"raised low technical"});
   CHECK(b.out.alarms.back().message.find("discharge of patient PAT-1") != std::string::npos);
@@ -62,7 +52,7 @@ TEST_CASE(
 }
 
 TEST_CASE("staff stopping the infusion clears the ADT refusal alarm") {
-  Bed b;
+  AdtBed b;
   b.refused();
   b.clock.advance(5min);
   REQUIRE(b.bed.stop_infusion(b.nurse, b.clock.now(), b.out).ok());
@@ -72,7 +62,7 @@ TEST_CASE("staff stopping the infusion clears the ADT refusal alarm") {
 }
 
 TEST_CASE("a discharge at the bedside (infusion still running) clears the ADT refusal alarm") {
-  Bed b;
+  AdtBed b;
   b.refused();
   b.clock.advance(2min);
   REQUIRE(b.bed.discharge(b.nurse, b.clock.now(), b.out).ok());
@@ -81,7 +71,7 @@ TEST_CASE("a discharge at the bedside (infusion still running) clears the ADT re
 }
 
 TEST_CASE("stopping an infusion with no refused ADT message raises or clears nothing") {
-  Bed b;
+  AdtBed b;
   REQUIRE(b.bed.stop_infusion(b.nurse, b.clock.now(), b.out).ok());
   CHECK(b.log() == Log{});
 }

@@ -186,15 +186,15 @@ LimitRule limit(std::string condition, core::Metric m, LimitKind k, double thres
 core::Reading reading(core::Metric m, double v) {
   return core::Reading{m, v, {}, {}};
 }
-const core::TimePoint t0{std::chrono::hours{1}};
+const core::TimePoint kEngineStart{std::chrono::hours{1}};
 }  // namespace
 
 TEST_CASE("limit rules: artifact-flagged values never alarm and never clear") {
   LimitRules rules{{limit("desaturation", core::Metric::spo2, LimitKind::below, 90)}};
   auto r = reading(core::Metric::spo2, 70);
   r.quality.set(core::QualityFlag::artifact);
-  CHECK(rules.evaluate(r, "ox", t0).empty());
-  auto reports = rules.evaluate(reading(core::Metric::spo2, 70), "ox", t0);
+  CHECK(rules.evaluate(r, "ox", kEngineStart).empty());
+  auto reports = rules.evaluate(reading(core::Metric::spo2, 70), "ox", kEngineStart);
   REQUIRE(reports.size() == 1);
   CHECK(reports[0].present);
   CHECK(reports[0].text() == "SpO2 low: SpO₂ 70 % (limit SpO₂ < 90 %)");
@@ -203,7 +203,9 @@ TEST_CASE("limit rules: artifact-flagged values never alarm and never clear") {
 TEST_CASE("limit rules: hysteresis keeps a value hovering at the limit from flapping") {
   LimitRules rules{
       {limit("desaturation", core::Metric::spo2, LimitKind::below, 90, Priority::medium, 0s, 1)}};
-  auto at = [&](double v) { return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0).at(0).present; };
+  auto at = [&](double v) {
+    return rules.evaluate(reading(core::Metric::spo2, v), "ox", kEngineStart).at(0).present;
+  };
   CHECK_FALSE(at(90));
   CHECK(at(89));
   CHECK(at(90));  // not yet back past 90 + 1
@@ -216,13 +218,13 @@ TEST_CASE("limit rules: two rules on one condition (SBP or DBP) make one conditi
       limit("hypertension", core::Metric::nibp_systolic, LimitKind::at_or_above, 180),
       limit("hypertension", core::Metric::nibp_diastolic, LimitKind::at_or_above, 110),
   }};
-  CHECK_FALSE(rules.evaluate(reading(core::Metric::nibp_systolic, 150), "cuff", t0).at(0).present);
-  auto dia = rules.evaluate(reading(core::Metric::nibp_diastolic, 115), "cuff", t0);
+  CHECK_FALSE(rules.evaluate(reading(core::Metric::nibp_systolic, 150), "cuff", kEngineStart).at(0).present);
+  auto dia = rules.evaluate(reading(core::Metric::nibp_diastolic, 115), "cuff", kEngineStart);
   REQUIRE(dia.size() == 1);
   CHECK(dia[0].present);
   CHECK(dia[0].value == 115);
   // The systolic is fine but the condition stays present through the diastolic.
-  CHECK(rules.evaluate(reading(core::Metric::nibp_systolic, 150), "cuff", t0).at(0).present);
+  CHECK(rules.evaluate(reading(core::Metric::nibp_systolic, 150), "cuff", kEngineStart).at(0).present);
 }
 
 TEST_CASE("limit rules: each level keeps its own delay") {
@@ -231,7 +233,7 @@ TEST_CASE("limit rules: each level keeps its own delay") {
       limit("desaturation", core::Metric::spo2, LimitKind::below, 85, Priority::high, 5s, 1),
   }};
   auto at = [&](double v, core::Duration t) {
-    return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0 + t).at(0);
+    return rules.evaluate(reading(core::Metric::spo2, v), "ox", kEngineStart + t).at(0);
   };
   CHECK_FALSE(at(88, 0s).present);
   CHECK_FALSE(at(82, 10s).present);  // below 85 only since 10 s: the high level waits 5 s more
@@ -248,7 +250,7 @@ TEST_CASE("limit rules: a present condition goes on at a lower level whose own d
       limit("tachycardia", core::Metric::heart_rate, LimitKind::above, 150, Priority::high, 10s, 5),
   }};
   auto at = [&](double v, core::Duration t) {
-    return rules.evaluate(reading(core::Metric::heart_rate, v), "ecg", t0 + t).at(0);
+    return rules.evaluate(reading(core::Metric::heart_rate, v), "ecg", kEngineStart + t).at(0);
   };
   CHECK_FALSE(at(130, 0s).present);
   CHECK_FALSE(at(160, 4s).present);
@@ -272,7 +274,7 @@ TEST_CASE("limit rules: a fall into a lower level neither starts nor ends a desa
       limit("desaturation", core::Metric::spo2, LimitKind::below, 85, Priority::high, 5s, 1),
   }};
   auto at = [&](double v, core::Duration t) {
-    return rules.evaluate(reading(core::Metric::spo2, v), "ox", t0 + t).at(0);
+    return rules.evaluate(reading(core::Metric::spo2, v), "ox", kEngineStart + t).at(0);
   };
   CHECK_FALSE(at(84, 0s).present);
   CHECK_FALSE(at(88, 3s).present);  // high's 5 s never ran out: nothing has begun

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "alerts/bed_alarms.hpp"
+#include "tests/unit/alerts/ketamine_bed.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -12,12 +13,7 @@ using core::Metric;
 
 namespace {
 
-struct Bed {
-  core::ManualClock clock;
-  BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
-  BedOutput out;
-  Actor nurse{"nurse Ana", "station-1"};
-
+struct RestoringBed : test::KetamineBed {
   void reading(Metric m, double v, const std::string& device = "monitor") {
     bed.on_reading(device, core::Reading{m, v, {}, {}}, clock.now(), out);
   }
@@ -49,7 +45,7 @@ BedAlarms restarted(const BedState& s, core::TimePoint now, BedOutput& out,
 }  // namespace
 
 TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline and every alarm are back") {
-  Bed b;
+  RestoringBed b;
   REQUIRE(b.bed
               .admit("PAT-7", ketamine_iv_adult_profile(), {}, {{Metric::nibp_systolic, 130}}, b.nurse,
                      b.clock.now(), b.out)
@@ -123,7 +119,7 @@ TEST_CASE("After a restart mid-infusion the patient, limits, infusion, baseline 
 
 TEST_CASE(
     "A restored extreme tachycardia stays while the pulse is still past its limit, at its worst level") {
-  Bed b;
+  RestoringBed b;
   b.stream(Metric::pulse_rate, 160, 12);  // high: > 150 for 10 s
   const auto* raised = b.find("tachycardia", Transition::raised);
   REQUIRE(raised);
@@ -149,7 +145,7 @@ TEST_CASE(
 }
 
 TEST_CASE("A restored unacknowledged medium alarm still escalates two minutes after it was first raised") {
-  Bed b;
+  RestoringBed b;
   b.stream(Metric::spo2, 89, 20);  // medium desaturation after 15 s
   const auto* raised = b.find("desaturation", Transition::raised);
   REQUIRE(raised);
@@ -171,7 +167,7 @@ TEST_CASE("A restored unacknowledged medium alarm still escalates two minutes af
 TEST_CASE(
     "A restored sensor-off alarm clears when the device's first frame after the restart says the probe is "
     "on") {
-  Bed b;
+  RestoringBed b;
   core::DeviceConditions off;
   off.set(core::DeviceCondition::sensor_off);
   for (int i = 0; i < 12; ++i) {
@@ -193,7 +189,7 @@ TEST_CASE(
 TEST_CASE(
     "Readings journalled before the restart still count toward the baseline of an infusion started after "
     "it") {
-  Bed b;
+  RestoringBed b;
   REQUIRE(b.bed.admit("PAT-8", ketamine_iv_adult_profile(), {}, {}, b.nurse, b.clock.now(), b.out).ok());
   std::vector<core::Observation> recent;
   for (int i = 0; i < 120; ++i) {
@@ -221,7 +217,7 @@ TEST_CASE(
 
 TEST_CASE(
     "An unavailable journal is a medium technical alarm on the bed at once, cleared when it writes again") {
-  Bed b;
+  RestoringBed b;
   b.bed.on_journal(false, "database or disk is full", b.clock.now(), b.out);
   REQUIRE(b.out.alarms.size() == 1);
   const auto& a = b.out.alarms[0];
@@ -236,7 +232,7 @@ TEST_CASE(
 }
 
 TEST_CASE("A tachycardia raised from the pulse and restored clears when the ECG, arriving first, says 80") {
-  Bed b;
+  RestoringBed b;
   b.stream(Metric::pulse_rate, 130, 40);
   REQUIRE(b.find("tachycardia", Transition::raised));
   b.out.clear();
@@ -258,7 +254,7 @@ TEST_CASE("A tachycardia raised from the pulse and restored clears when the ECG,
 }
 
 TEST_CASE("A restored tachycardia stays raised when the pulse comes first, then the ECG, both still fast") {
-  Bed b;
+  RestoringBed b;
   b.stream(Metric::heart_rate, 130, 40);
   REQUIRE(b.find("tachycardia", Transition::raised));
   BedOutput out;

@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "alerts/bed_alarms.hpp"
+#include "tests/unit/alerts/ketamine_bed.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -18,37 +18,15 @@ using core::Metric;
 
 namespace {
 
-core::Reading reading(Metric m, double v, std::optional<core::TimePoint> measured = std::nullopt) {
+core::Reading measured_reading(Metric m, double v, std::optional<core::TimePoint> measured = std::nullopt) {
   return core::Reading{m, v, {}, measured};
 }
 
-struct Bed {
-  core::ManualClock clock;
-  BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
-  BedOutput out;
-  Actor nurse{"nurse Ana", "station-1"};
-
-  // One device read, split into measurements the way the daemon splits it.
-  void read(const std::vector<core::Reading>& rs) {
-    for (std::size_t first = 0; first < rs.size();) {
-      const std::size_t end = measurement_end(rs, first);
-      bed.on_measurement("monitor", std::span{rs}.subspan(first, end - first), clock.now(), out);
-      first = end;
-    }
-  }
+struct CuffBed : test::MeasurementBed {
   void cuff(double sys, double dia, double mean) {
-    read({reading(Metric::nibp_systolic, sys, clock.now()), reading(Metric::nibp_diastolic, dia, clock.now()),
-          reading(Metric::nibp_mean, mean, clock.now())});
-  }
-  int count(const std::string& condition, Transition t) const {
-    int n = 0;
-    for (const auto& a : out.alarms) n += a.condition == condition && a.transition == t;
-    return n;
-  }
-  std::optional<AlarmEvent> hypertension() const {
-    for (const auto& a : bed.engine().current(clock.now()))
-      if (a.condition == "hypertension") return a;
-    return std::nullopt;
+    read({measured_reading(Metric::nibp_systolic, sys, clock.now()),
+          measured_reading(Metric::nibp_diastolic, dia, clock.now()),
+          measured_reading(Metric::nibp_mean, mean, clock.now())});
   }
 };
 
@@ -57,14 +35,14 @@ struct Bed {
 TEST_CASE("measurement_end: a cuff measurement's readings of one measured time, a streamed reading alone") {
   const core::TimePoint t{std::chrono::seconds{1000}};
   const std::vector<core::Reading> read{
-      reading(Metric::spo2, 97),
-      reading(Metric::nibp_systolic, 150, t),
-      reading(Metric::nibp_diastolic, 112, t),
-      reading(Metric::nibp_mean, 125, t),
-      reading(Metric::nibp_systolic, 140, t),  // the same metric again: the next measurement
-      reading(Metric::nibp_diastolic, 90, t + 30s),
-      reading(Metric::pulse_rate, 80),
-      reading(Metric::spo2, 96),
+      measured_reading(Metric::spo2, 97),
+      measured_reading(Metric::nibp_systolic, 150, t),
+      measured_reading(Metric::nibp_diastolic, 112, t),
+      measured_reading(Metric::nibp_mean, 125, t),
+      measured_reading(Metric::nibp_systolic, 140, t),  // the same metric again: the next measurement
+      measured_reading(Metric::nibp_diastolic, 90, t + 30s),
+      measured_reading(Metric::pulse_rate, 80),
+      measured_reading(Metric::spo2, 96),
   };
   CHECK(measurement_end(read, 0) == 1);
   CHECK(measurement_end(read, 1) == 4);
@@ -73,15 +51,16 @@ TEST_CASE("measurement_end: a cuff measurement's readings of one measured time, 
   CHECK(measurement_end(read, 6) == 7);
   CHECK(measurement_end(read, 7) == 8);
   // Without a device time, the readings of one read are one measurement.
-  const std::vector<core::Reading> untimed{reading(Metric::nibp_systolic, 150),
-                                           reading(Metric::nibp_diastolic, 112), reading(Metric::spo2, 97)};
+  const std::vector<core::Reading> untimed{measured_reading(Metric::nibp_systolic, 150),
+                                           measured_reading(Metric::nibp_diastolic, 112),
+                                           measured_reading(Metric::spo2, 97)};
   CHECK(measurement_end(untimed, 0) == 2);
 }
 
 TEST_CASE(
     "Hypertension raised by 172/90 (systolic limit 170) goes on through 150/112, acknowledged, and clears on "
     "150/90") {
-  Bed b;
+  CuffBed b;
   REQUIRE(b.bed
               .set_limit({"hypertension", Priority::medium, 170.0, std::nullopt, std::nullopt, "", "nurse",
                           "nibp_sys"},
@@ -111,7 +90,7 @@ TEST_CASE(
 }
 
 TEST_CASE("With the shipped limits, 185/95 then 150/112 is one continuing hypertension alarm") {
-  Bed b;
+  CuffBed b;
   b.cuff(185, 95, 125);
   REQUIRE(b.count("hypertension", Transition::raised) == 1);
   const std::string id = b.hypertension()->alarm_id;
@@ -125,31 +104,31 @@ TEST_CASE("With the shipped limits, 185/95 then 150/112 is one continuing hypert
 }
 
 TEST_CASE("A lone systolic is judged in the read it came in") {
-  Bed b;
-  b.read({reading(Metric::nibp_systolic, 185, b.clock.now())});
+  CuffBed b;
+  b.read({measured_reading(Metric::nibp_systolic, 185, b.clock.now())});
   CHECK(b.count("hypertension", Transition::raised) == 1);
   b.clock.advance(5min);
   b.out.clear();
-  b.read({reading(Metric::nibp_systolic, 150, b.clock.now())});
+  b.read({measured_reading(Metric::nibp_systolic, 150, b.clock.now())});
   CHECK(b.count("hypertension", Transition::cleared) == 1);
 }
 
 TEST_CASE("A garbled diastolic (no value) leaves the measurement judged on what came") {
-  Bed b;
+  CuffBed b;
   core::Reading garbled{Metric::nibp_diastolic, std::nullopt, {}, b.clock.now()};
   garbled.quality.set(core::QualityFlag::invalid);
-  b.read({reading(Metric::nibp_systolic, 185, b.clock.now()), garbled});
+  b.read({measured_reading(Metric::nibp_systolic, 185, b.clock.now()), garbled});
   CHECK(b.count("hypertension", Transition::raised) == 1);
 }
 
 TEST_CASE("Streamed readings in one read are judged one at a time: a dip inside the read is not missed") {
-  Bed b;
+  CuffBed b;
   REQUIRE(b.bed
               .set_limit({"desaturation", Priority::medium, std::nullopt, 0s, std::nullopt, "", "nurse"},
                          b.nurse, b.clock.now(), b.out)
               .ok());
   b.out.clear();
-  b.read({reading(Metric::spo2, 85), reading(Metric::spo2, 97)});
+  b.read({measured_reading(Metric::spo2, 85), measured_reading(Metric::spo2, 97)});
   CHECK(b.count("desaturation", Transition::raised) == 1);
   CHECK(b.count("desaturation", Transition::cleared) == 1);
 }

@@ -22,15 +22,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr double kFs = 250.0;
+constexpr double kArtefactTestFs = 250.0;
 
-std::vector<QrsDetection> detect(const std::vector<float>& x) {
-  return test::detect_qrs(x, kFs);
+std::vector<QrsDetection> detect_beats(const std::vector<float>& x) {
+  return test::detect_qrs(x, kArtefactTestFs);
 }
 
 std::size_t flagged(const std::vector<QrsDetection>& found, double from_s, double to_s) {
   return static_cast<std::size_t>(std::count_if(found.begin(), found.end(), [&](const QrsDetection& q) {
-    const double t = static_cast<double>(q.sample) / kFs;
+    const double t = static_cast<double>(q.sample) / kArtefactTestFs;
     return t >= from_s && t < to_s && q.artefact != ArtefactReason::none;
   }));
 }
@@ -42,10 +42,10 @@ void add_motion(std::vector<float>& x, double from_s, double to_s, double jerk_m
                 unsigned seed = 11) {
   std::mt19937 rng{seed};
   std::uniform_real_distribution<double> u{-1.0, 1.0};
-  const auto knot = static_cast<std::size_t>(0.05 * kFs);
+  const auto knot = static_cast<std::size_t>(0.05 * kArtefactTestFs);
   double a = 0, b = u(rng);
-  for (auto i = static_cast<std::size_t>(from_s * kFs);
-       i < static_cast<std::size_t>(to_s * kFs) && i < x.size(); ++i) {
+  for (auto i = static_cast<std::size_t>(from_s * kArtefactTestFs);
+       i < static_cast<std::size_t>(to_s * kArtefactTestFs) && i < x.size(); ++i) {
     if (i % knot == 0) {
       a = b;
       b = u(rng);
@@ -59,7 +59,7 @@ void add_motion(std::vector<float>& x, double from_s, double to_s, double jerk_m
 
 TEST_CASE("a clean sinus ECG is never artefact") {
   const auto times = test::beat_times(test::sinus_rr(300, 0.8));
-  const auto found = detect(test::ecg(times, kFs, times.back() + 1));
+  const auto found = detect_beats(test::ecg(times, kArtefactTestFs, times.back() + 1));
   REQUIRE(found.size() >= 295);
   CHECK(flagged(found, 0, 1e9) == 0);
 }
@@ -80,10 +80,10 @@ TEST_CASE("ventricular bigeminy and a ventricular tachycardia repeat their shape
     times.push_back(t + 0.4);
     ventricular.push_back(true);
   }
-  const auto x = test::ecg_with_kinds(times, ventricular, kFs, times.back() + 1);
-  CHECK(flagged(detect(x), 0, 1e9) == 0);
+  const auto x = test::ecg_with_kinds(times, ventricular, kArtefactTestFs, times.back() + 1);
+  CHECK(flagged(detect_beats(x), 0, 1e9) == 0);
   RhythmAnalyzer a;
-  const RhythmState s = test::stream(a, x, kFs);
+  const RhythmState s = test::stream(a, x, kArtefactTestFs);
   CHECK_FALSE(s.ecg_artefact);
   REQUIRE(s.ventricular_rate_bpm);
   CHECK(*s.ventricular_rate_bpm == doctest::Approx(150).epsilon(0.05));
@@ -93,31 +93,31 @@ TEST_CASE("ventricular bigeminy and a ventricular tachycardia repeat their shape
 TEST_CASE(
     "electrode jerks and muscle noise on sinus rhythm: flagged, out of the AF analysis, no false rate") {
   const auto times = test::beat_times(test::sinus_rr(240, 0.8));
-  auto x = test::ecg(times, kFs, 180);
+  auto x = test::ecg(times, kArtefactTestFs, 180);
   add_motion(x, 60, 100, 0.8, 0.4);
-  const auto found = detect(x);
+  const auto found = detect_beats(x);
   CHECK(flagged(found, 0, 60) == 0);
   CHECK(flagged(found, 62, 100) >= 25);  // most detections in it (a burst's first two suspects open it)
   CHECK(flagged(found, 110, 180) == 0);  // clean again once the burst is over
 
   RhythmAnalyzer a;
-  std::vector<float> first(x.begin(), x.begin() + static_cast<long>(95 * kFs));
-  RhythmState s = test::stream(a, first, kFs);
+  std::vector<float> first(x.begin(), x.begin() + static_cast<long>(95 * kArtefactTestFs));
+  RhythmState s = test::stream(a, first, kArtefactTestFs);
   CHECK(s.ecg_artefact);
   CHECK(s.rhythm != Rhythm::irregular_af);
   CHECK(s.unavailable == Unavailable::poor_signal);  // its beats' intervals are not used
   CHECK_FALSE(s.tachycardia);
   RhythmAnalyzer b;
-  s = test::stream(b, x, kFs);
+  s = test::stream(b, x, kArtefactTestFs);
   CHECK_FALSE(s.ecg_artefact);
   CHECK(s.rhythm == Rhythm::sinus);
 }
 
 TEST_CASE("muscle noise alone, broadband above 40 Hz, is artefact") {
   const auto times = test::beat_times(test::sinus_rr(150, 0.8));
-  auto x = test::ecg(times, kFs, 120);
+  auto x = test::ecg(times, kArtefactTestFs, 120);
   add_motion(x, 60, 90, 0.0, 0.5);
-  const auto found = detect(x);
+  const auto found = detect_beats(x);
   CHECK(flagged(found, 0, 60) == 0);
   CHECK(flagged(found, 61, 90) >= 20);  // of about 36 beats
   std::size_t muscle = 0;

@@ -4,14 +4,15 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/alerts/clock_start.hpp"
+
 using namespace vigil;
 using namespace vigil::alerts;
 using namespace std::chrono_literals;
 using core::QualityFlag;
+using vigil::alerts::test::t0;
 
 namespace {
-
-const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
 
 // An ECG stream analysed one second at a time, beats every `rr`, the reading
 // asked for at the end of each second as the daemon's tick does.

@@ -6,6 +6,7 @@
 
 #include "alerts/bed_alarms.hpp"
 #include "alerts/limits_in_force.hpp"
+#include "tests/unit/alerts/ketamine_bed.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -14,12 +15,7 @@ using core::Metric;
 
 namespace {
 
-struct Bed {
-  core::ManualClock clock;
-  BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
-  BedOutput out;
-  Actor nurse{"nurse Ana", "station-1"};
-
+struct ScenarioBed : test::KetamineBed {
   void reading(Metric m, double v, core::Quality q = {}) {
     bed.on_reading("monitor", core::Reading{m, v, q, {}}, clock.now(), out);
   }
@@ -32,12 +28,6 @@ struct Bed {
   void stream(Metric m, double v, int seconds, core::Quality q = {}) {
     for (int i = 0; i < seconds; ++i) {
       reading(m, v, q);
-      bed.tick(clock.now(), out);
-      clock.advance(1s);
-    }
-  }
-  void wait(core::Duration d) {
-    for (auto t = 0s; t < d; t += 1s) {
       bed.tick(clock.now(), out);
       clock.advance(1s);
     }
@@ -66,7 +56,7 @@ using Log = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("the expected ketamine rise (+15 % systolic) raises nothing") {
-  Bed b;
+  ScenarioBed b;
   b.calm_before_infusion(128, 78);
   REQUIRE(b.bed.start_infusion("ketamine", "0.5 mg/kg over 40 min", {}, b.nurse, b.clock.now(), b.out).ok());
   CHECK(b.bed.baseline().at(Metric::nibp_systolic) == 128);
@@ -78,7 +68,7 @@ TEST_CASE("the expected ketamine rise (+15 % systolic) raises nothing") {
 }
 
 TEST_CASE("a 220/120 spike raises a high-priority hypertensive crisis at once, latched until acknowledged") {
-  Bed b;
+  ScenarioBed b;
   b.cuff(220, 120);
   REQUIRE(b.log() == Log{"raised high hypertension"});
   CHECK(b.out.alarms[0].message.find("Hypertensive crisis: NIBP sys 220") == 0);
@@ -96,7 +86,7 @@ TEST_CASE("a 220/120 spike raises a high-priority hypertensive crisis at once, l
 }
 
 TEST_CASE("a 185 systolic is medium hypertension; a later 205 escalates the same alarm to high") {
-  Bed b;
+  ScenarioBed b;
   b.cuff(185, 95);
   b.wait(60s);
   b.cuff(205, 100);
@@ -105,7 +95,7 @@ TEST_CASE("a 185 systolic is medium hypertension; a later 205 escalates the same
 }
 
 TEST_CASE("a surge 30 % above the patient's own baseline alarms with both values in the text") {
-  Bed b;
+  ScenarioBed b;
   b.calm_before_infusion(128, 78);
   REQUIRE(b.bed.start_infusion("ketamine", "", {}, b.nurse, b.clock.now(), b.out).ok());
   b.wait(200s);
@@ -118,7 +108,7 @@ TEST_CASE("a surge 30 % above the patient's own baseline alarms with both values
 }
 
 TEST_CASE("without enough pre-infusion data the baseline says so and absolute limits stay") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::spo2, 97, 20);  // twenty seconds, no cuff
   auto r = b.bed.start_infusion("ketamine", "", {}, b.nurse, b.clock.now(), b.out);
   REQUIRE(r.ok());
@@ -133,7 +123,7 @@ TEST_CASE("without enough pre-infusion data the baseline says so and absolute li
 }
 
 TEST_CASE("a baseline entered by staff is used when the data is missing") {
-  Bed b;
+  ScenarioBed b;
   REQUIRE(b.bed.start_infusion("ketamine", "", {{Metric::nibp_systolic, 120}}, b.nurse, b.clock.now(), b.out)
               .ok());
   CHECK(b.bed.baseline_source() == "entered");
@@ -142,7 +132,7 @@ TEST_CASE("a baseline entered by staff is used when the data is missing") {
 }
 
 TEST_CASE("SpO2 88 % for 20 s raises medium desaturation after the 15 s delay") {
-  Bed b;
+  ScenarioBed b;
   const auto start = b.clock.now();
   b.stream(Metric::spo2, 88, 20);
   REQUIRE(b.log() == Log{"raised medium desaturation"});
@@ -152,7 +142,7 @@ TEST_CASE("SpO2 88 % for 20 s raises medium desaturation after the 15 s delay") 
 TEST_CASE(
     "SpO2 88 % from t: medium desaturation is raised at t + 15 s, and its onset (and id) is t, when the "
     "desaturation began") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::spo2, 97, 60);
   const auto t = b.clock.now();
   b.stream(Metric::spo2, 88, 20);
@@ -165,7 +155,7 @@ TEST_CASE(
 }
 
 TEST_CASE("SpO2 88 % from t, 83 % from t + 20 s: the high level escalates the same alarm, onset still t") {
-  Bed b;
+  ScenarioBed b;
   const auto t = b.clock.now();
   b.stream(Metric::spo2, 88, 20);
   b.stream(Metric::spo2, 83, 10);
@@ -176,7 +166,7 @@ TEST_CASE("SpO2 88 % from t, 83 % from t + 20 s: the high level escalates the sa
 }
 
 TEST_CASE("SpO2 82 % from t raises high at t + 5 s with its onset at t") {
-  Bed b;
+  ScenarioBed b;
   const auto t = b.clock.now();
   b.stream(Metric::spo2, 82, 8);
   REQUIRE(b.log() == Log{"raised high desaturation"});
@@ -185,14 +175,14 @@ TEST_CASE("SpO2 82 % from t raises high at t + 5 s with its onset at t") {
 }
 
 TEST_CASE("SpO2 88 % for 10 s raises nothing") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::spo2, 88, 10);
   b.stream(Metric::spo2, 96, 60);
   CHECK(b.log() == Log{});
 }
 
 TEST_CASE("SpO2 82 % raises high after 5 s") {
-  Bed b;
+  ScenarioBed b;
   const auto start = b.clock.now();
   b.stream(Metric::spo2, 82, 8);
   REQUIRE(b.log() == Log{"raised high desaturation"});
@@ -200,7 +190,7 @@ TEST_CASE("SpO2 82 % raises high after 5 s") {
 }
 
 TEST_CASE("artifact-flagged values never alarm, and a gap does not silently restart the delay") {
-  Bed b;
+  ScenarioBed b;
   core::Quality motion;
   motion.set(core::QualityFlag::artifact);
   b.stream(Metric::spo2, 70, 60, motion);
@@ -213,7 +203,7 @@ TEST_CASE("artifact-flagged values never alarm, and a gap does not silently rest
 }
 
 TEST_CASE("tachycardia needs 30 s above 120; above 150 for 10 s is high") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::pulse_rate, 128, 29);
   CHECK(b.log() == Log{});
   b.stream(Metric::pulse_rate, 128, 2);
@@ -223,7 +213,7 @@ TEST_CASE("tachycardia needs 30 s above 120; above 150 for 10 s is high") {
 }
 
 TEST_CASE("audio pause lasts 2 minutes, then re-announces an alarm still present") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::spo2, 82, 6);
   REQUIRE(b.bed.audio_pause(b.nurse, b.clock.now(), b.out).ok());
   b.stream(Metric::spo2, 82, 119);
@@ -234,7 +224,7 @@ TEST_CASE("audio pause lasts 2 minutes, then re-announces an alarm still present
 }
 
 TEST_CASE("an unacknowledged medium alarm escalates to high 120 s after it was raised") {
-  Bed b;
+  ScenarioBed b;
   const auto t = b.clock.now();
   b.stream(Metric::spo2, 88, 15 + 121);
   REQUIRE(b.log() == Log{"raised medium desaturation", "escalated high desaturation"});
@@ -244,7 +234,7 @@ TEST_CASE("an unacknowledged medium alarm escalates to high 120 s after it was r
 }
 
 TEST_CASE("sensor off is a medium technical alarm after 10 s and clears when the sensor is back") {
-  Bed b;
+  ScenarioBed b;
   core::DeviceConditions off;
   off.set(core::DeviceCondition::sensor_off);
   for (int i = 0; i < 12; ++i) {
@@ -257,7 +247,7 @@ TEST_CASE("sensor off is a medium technical alarm after 10 s and clears when the
 }
 
 TEST_CASE("no cuff reading for a cycle plus grace during the infusion is low, after two cycles medium") {
-  Bed b;
+  ScenarioBed b;
   b.calm_before_infusion();
   REQUIRE(b.bed.start_infusion("ketamine", "", {}, b.nurse, b.clock.now(), b.out).ok());
   b.wait(360s);
@@ -272,7 +262,7 @@ TEST_CASE("no cuff reading for a cycle plus grace during the infusion is low, af
 }
 
 TEST_CASE("a limit change is attributed with old and new values; a bad one names the field") {
-  Bed b;
+  ScenarioBed b;
   RuleOverride o{"desaturation", Priority::medium, 88.0, std::nullopt, std::nullopt, "", "nurse Ana"};
   auto r = b.bed.set_limit(o, b.nurse, b.clock.now(), b.out);
   REQUIRE(r.ok());
@@ -308,7 +298,7 @@ TEST_CASE("a limit change is attributed with old and new values; a bad one names
 TEST_CASE(
     "a systolic-only hypertension limit of 170: 172/90 raises medium hypertension, the 110 diastolic "
     "limit stays, and 170 for both rules of the level is refused") {
-  Bed b;
+  ScenarioBed b;
   RuleOverride both{"hypertension", Priority::medium, 170.0, {}, {}, "", "Dr. Lee"};
   // 170 would also go to the diastolic rule, above its own high level (120).
   CHECK(b.bed.set_limit(both, b.nurse, b.clock.now(), b.out).error().starts_with("limit.threshold:"));
@@ -351,7 +341,7 @@ TEST_CASE(
 
 namespace {
 // Beats at the given intervals (ms), from a pulse oximeter, ticking as the daemon does.
-void beats(Bed& b, const std::vector<int>& rr_ms) {
+void beats(ScenarioBed& b, const std::vector<int>& rr_ms) {
   for (int rr : rr_ms) {
     const auto step = std::chrono::milliseconds{rr};
     for (auto t = std::chrono::milliseconds{0}; t < step; t += std::chrono::milliseconds{250}) {
@@ -380,7 +370,7 @@ std::vector<int> fibrillation(int n, int mean_rr, unsigned seed) {
 }  // namespace
 
 TEST_CASE("sinus rhythm with normal variability raises no rhythm alarm") {
-  Bed b;
+  ScenarioBed b;
   beats(b, sinus(400, 820));
   CHECK(b.log() == Log{});
 }
@@ -388,7 +378,7 @@ TEST_CASE("sinus rhythm with normal variability raises no rhythm alarm") {
 TEST_CASE(
     "an irregular pulse near 140 from an oximeter is high priority after 30 s, worded as an irregular "
     "pulse") {
-  Bed b;
+  ScenarioBed b;
   beats(b, sinus(60, 800));
   beats(b, fibrillation(200, 430, 7));
   REQUIRE_FALSE(b.out.alarms.empty());
@@ -400,7 +390,7 @@ TEST_CASE(
 }
 
 TEST_CASE("AF at a controlled rate is a medium irregular-rhythm alarm after 60 s") {
-  Bed b;
+  ScenarioBed b;
   beats(b, sinus(60, 800));
   const auto start = b.clock.now();
   beats(b, fibrillation(150, 700, 11));
@@ -410,7 +400,7 @@ TEST_CASE("AF at a controlled rate is a medium irregular-rhythm alarm after 60 s
 }
 
 TEST_CASE("a bed without beat timing never reports rhythm conditions") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::pulse_rate, 72, 300);
   for (const auto& a : b.out.alarms) CHECK(a.condition.find("rhythm") == std::string::npos);
   CHECK(b.log() == Log{});
@@ -418,7 +408,7 @@ TEST_CASE("a bed without beat timing never reports rhythm conditions") {
 
 TEST_CASE(
     "a latched tachycardia keeps the pulse and limit that raised it through clear, acknowledge and reset") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::pulse_rate, 160, 40);
   b.stream(Metric::pulse_rate, 80, 5);
   REQUIRE(b.log() == Log{"raised high tachycardia", "cleared high tachycardia"});
@@ -434,7 +424,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a severe desaturation that recovers through the medium band clears with the 84 % that raised it") {
-  Bed b;
+  ScenarioBed b;
   b.stream(Metric::spo2, 84, 20);
   b.stream(Metric::spo2, 88, 20);
   b.stream(Metric::spo2, 96, 2);
@@ -448,7 +438,7 @@ TEST_CASE("a severe desaturation that recovers through the medium band clears wi
 }
 
 TEST_CASE("tachycardia raised from the ECG heart rate keeps it while the pulse rate goes on past the limit") {
-  Bed b;
+  ScenarioBed b;
   for (int i = 0; i < 35; ++i) {
     b.reading(Metric::heart_rate, 126);
     b.reading(Metric::pulse_rate, 121);

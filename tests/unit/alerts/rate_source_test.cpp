@@ -9,16 +9,16 @@
 #include <algorithm>
 
 #include "alerts/bed_alarms.hpp"
+#include "tests/unit/alerts/clock_start.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
 using namespace std::chrono_literals;
 using core::Metric;
 using core::QualityFlag;
+using vigil::alerts::test::t0;
 
 namespace {
-
-const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
 
 core::Reading rate(Metric m, double v, bool usable = true) {
   core::Reading r{m, v, {}, {}};
@@ -28,7 +28,7 @@ core::Reading rate(Metric m, double v, bool usable = true) {
 
 // A bed fed an ECG heart rate (vigild's, from the monitor's ECG) and an
 // oximeter's pulse rate every second, ticking as the daemon does.
-struct Bed {
+struct TwoSourceBed {
   core::ManualClock clock{t0};
   BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
   BedOutput out;
@@ -104,7 +104,7 @@ TEST_CASE("RateSource: of two ECG heart rates the one in use stays while it is g
 }
 
 TEST_CASE("a pulse deficit: the ECG says 135, the pulse 95; tachycardia follows the ECG") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(40, rate(Metric::heart_rate, 135), rate(Metric::pulse_rate, 95));
   CHECK(b.of("tachycardia") == std::vector{Transition::raised});
   REQUIRE(b.last("tachycardia"));
@@ -112,13 +112,13 @@ TEST_CASE("a pulse deficit: the ECG says 135, the pulse 95; tachycardia follows 
 }
 
 TEST_CASE("an oximeter counting motion as pulses raises no tachycardia while the ECG is good") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(60, rate(Metric::heart_rate, 80), rate(Metric::pulse_rate, 160));
   CHECK(b.of("tachycardia").empty());
 }
 
 TEST_CASE("the ECG becomes unusable during tachycardia: the pulse carries it on, no clear, no raise") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(40, rate(Metric::heart_rate, 135), rate(Metric::pulse_rate, 134));
   REQUIRE(b.of("tachycardia") == std::vector{Transition::raised});
   b.seconds(40, rate(Metric::heart_rate, 135, false), rate(Metric::pulse_rate, 134));
@@ -136,7 +136,7 @@ TEST_CASE("the ECG becomes unusable during tachycardia: the pulse carries it on,
 }
 
 TEST_CASE("the condition delay runs on across a change of source") {
-  Bed b;
+  TwoSourceBed b;
   // 20 s above 120 on the ECG, then 15 s on the pulse: 35 s past the limit
   // in all, past the 30 s delay, so the alarm comes from the pulse.
   b.seconds(20, rate(Metric::heart_rate, 130), rate(Metric::pulse_rate, 130));
@@ -146,7 +146,7 @@ TEST_CASE("the condition delay runs on across a change of source") {
 }
 
 TEST_CASE("a stale pulse past its limit cannot hold tachycardia once the ECG takes over") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(40, std::nullopt, rate(Metric::pulse_rate, 130));
   REQUIRE(b.of("tachycardia") == std::vector{Transition::raised});
   b.seconds(5, rate(Metric::heart_rate, 80), std::nullopt);
@@ -213,7 +213,7 @@ TEST_CASE("RateSource: only the artifact flag is overlooked, and only on a heart
 }
 
 TEST_CASE("artefact ECG with a usable pulse: the rate alarms follow the pulse, the ECG rate is ignored") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(60, artefact_rate(230), rate(Metric::pulse_rate, 80));
   CHECK(b.of("tachycardia").empty());
   // And a real tachycardia on the pulse still raises it, from the pulse.
@@ -223,7 +223,7 @@ TEST_CASE("artefact ECG with a usable pulse: the rate alarms follow the pulse, t
 }
 
 TEST_CASE("artefact ECG with no pulse source: a flagged rate of 300/min still raises tachycardia") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(9, artefact_rate(300), std::nullopt);
   CHECK(b.of("tachycardia").empty());  // the high rule's 10 s delay runs on the clock
   b.seconds(2, artefact_rate(300), std::nullopt);
@@ -235,14 +235,14 @@ TEST_CASE("artefact ECG with no pulse source: a flagged rate of 300/min still ra
 }
 
 TEST_CASE("a rate alarm from a usable ECG or pulse does not say artefact") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(40, rate(Metric::heart_rate, 135), rate(Metric::pulse_rate, 95));
   REQUIRE(b.last("tachycardia"));
   CHECK(b.last("tachycardia")->message.find("artefact") == std::string::npos);
 }
 
 TEST_CASE("artefact ECG with no pulse source: a flagged slow rate raises bradycardia") {
-  Bed b;
+  TwoSourceBed b;
   b.seconds(20, artefact_rate(35), std::nullopt);
   CHECK(b.of("bradycardia") == std::vector{Transition::raised});
   CHECK(b.last("bradycardia")->message.ends_with(" (ECG rate, signal flagged as artefact)"));
@@ -250,17 +250,17 @@ TEST_CASE("artefact ECG with no pulse source: a flagged slow rate raises bradyca
 
 TEST_CASE("artefact ECG, the pulse present but unusable: the flagged ECG rate is judged") {
   SUBCASE("sensor off") {
-    Bed b;
+    TwoSourceBed b;
     b.seconds(20, artefact_rate(300), pulse_off());
     CHECK(b.of("tachycardia") == std::vector{Transition::raised});
   }
   SUBCASE("low signal quality") {
-    Bed b;
+    TwoSourceBed b;
     b.seconds(20, artefact_rate(300), rate(Metric::pulse_rate, 80, false));
     CHECK(b.of("tachycardia") == std::vector{Transition::raised});
   }
   SUBCASE("the pulse lost mid-way: tachycardia from the ECG after the high rule's delay") {
-    Bed b;
+    TwoSourceBed b;
     b.seconds(30, artefact_rate(300), rate(Metric::pulse_rate, 80));
     REQUIRE(b.of("tachycardia").empty());
     // The ECG reading of the second the sensor comes off still meets a

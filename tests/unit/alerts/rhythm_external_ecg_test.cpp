@@ -3,14 +3,14 @@
 #include <chrono>
 
 #include "alerts/rhythm_analyzer.hpp"
+#include "tests/unit/alerts/clock_start.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
 using namespace std::chrono_literals;
+using vigil::alerts::test::t0;
 
 namespace {
-
-const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
 
 // One second of an ECG analysed outside: its coverage, and a beat at 75 /min
 // (every 0.8 s) when `beating`.

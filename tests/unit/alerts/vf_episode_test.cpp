@@ -12,14 +12,14 @@
 #include "alerts/alarm_engine.hpp"
 #include "alerts/alarm_profile.hpp"
 #include "alerts/rhythm_conditions.hpp"
+#include "tests/unit/alerts/clock_start.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
 using namespace std::chrono_literals;
+using vigil::alerts::test::t0;
 
 namespace {
-
-const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
 
 enum class Ecg { vf, organised, flat };
 

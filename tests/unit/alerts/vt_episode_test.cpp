@@ -18,19 +18,20 @@
 #include "alerts/alarm_engine.hpp"
 #include "alerts/alarm_profile.hpp"
 #include "alerts/rhythm_conditions.hpp"
+#include "tests/unit/alerts/clock_start.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
 using namespace std::chrono_literals;
+using vigil::alerts::test::t0;
 
 namespace {
 
-const core::TimePoint t0{std::chrono::hours{24 * 365 * 50}};
 // On the classifier's width scale (alerts/vt_episode.hpp, kWideComplexMs):
 // a narrow conducted complex and a 140 ms ventricular one.
 constexpr double kNarrowMs = 36, kWideMs = 92;
 
-struct Beats {
+struct VtBeats {
   VtEpisode v;
   core::TimePoint t = t0;
   bool in_vf = false;  // what the VF detector holds of the ECG meanwhile
@@ -56,7 +57,7 @@ struct Beats {
 
 TEST_CASE(
     "6 repeating ventricular beats at 180/min start the condition, high and latching, onset at the first") {
-  Beats b;
+  VtBeats b;
   b.normal(20, 78);
   b.ventricular(5, 180);
   CHECK_FALSE(b.v.present());
@@ -75,34 +76,34 @@ TEST_CASE(
 }
 
 TEST_CASE("a run of beats unlike normal that are not wider in this lead starts it too, if they repeat") {
-  Beats b;
+  VtBeats b;
   b.normal(20, 78);
   b.add(6, 150, BeatShape::unlike_normal, kNarrowMs, 0.92);
   CHECK(b.v.present());
-  Beats jerks;
+  VtBeats jerks;
   jerks.normal(20, 78);
   jerks.add(30, 150, BeatShape::unlike_normal, kNarrowMs, 0.5);
   CHECK_FALSE(jerks.v.present());
 }
 
 TEST_CASE("salvos of 5, a run at 90/min, bigeminy and couplets raise nothing") {
-  Beats salvos;
+  VtBeats salvos;
   for (int k = 0; k < 10; ++k) {
     salvos.normal(8, 78);
     salvos.ventricular(5, 200);
   }
   CHECK_FALSE(salvos.v.present());
-  Beats slow;  // an accelerated idioventricular rhythm, not VT
+  VtBeats slow;  // an accelerated idioventricular rhythm, not VT
   slow.normal(20, 78);
   slow.ventricular(30, 90);
   CHECK_FALSE(slow.v.present());
-  Beats bigeminy;
+  VtBeats bigeminy;
   for (int k = 0; k < 40; ++k) {
     bigeminy.normal(1, 78);
     bigeminy.ventricular(1, 130);
   }
   CHECK_FALSE(bigeminy.v.present());
-  Beats couplets;
+  VtBeats couplets;
   for (int k = 0; k < 20; ++k) {
     couplets.normal(3, 78);
     couplets.ventricular(2, 150);
@@ -111,12 +112,12 @@ TEST_CASE("salvos of 5, a run at 90/min, bigeminy and couplets raise nothing") {
 }
 
 TEST_CASE("wide beats whose shapes do not repeat one another (electrode jerks) raise nothing") {
-  Beats b;
+  VtBeats b;
   b.normal(20, 78);
   b.ventricular(30, 200, /*repeat=*/0.4);
   CHECK_FALSE(b.v.present());
   // One beat of another shape inside a run starts the count again.
-  Beats c;
+  VtBeats c;
   c.normal(20, 78);
   c.ventricular(4, 180);
   c.ventricular(1, 180, 0.5);
@@ -127,7 +128,7 @@ TEST_CASE("wide beats whose shapes do not repeat one another (electrode jerks) r
 }
 
 TEST_CASE("the episode holds when the classifier takes the VT complex as normal, and while beats stop") {
-  Beats b;
+  VtBeats b;
   b.normal(30, 78);
   b.ventricular(12, 170);
   REQUIRE(b.v.present());
@@ -143,7 +144,7 @@ TEST_CASE("the episode holds when the classifier takes the VT complex as normal,
 }
 
 TEST_CASE("10 s of narrow beats, or of wide beats below 100/min, end the condition") {
-  Beats b;
+  VtBeats b;
   b.normal(30, 78);
   b.ventricular(20, 170);
   REQUIRE(b.v.present());
@@ -153,7 +154,7 @@ TEST_CASE("10 s of narrow beats, or of wide beats below 100/min, end the conditi
   CHECK_FALSE(b.v.present());
   CHECK(b.v.report().message.starts_with("VT — ended"));
 
-  Beats slower;
+  VtBeats slower;
   slower.normal(30, 78);
   slower.ventricular(20, 170);
   slower.ventricular(20, 80);  // 15 s; the first 3 still count the VT's last intervals
@@ -161,7 +162,7 @@ TEST_CASE("10 s of narrow beats, or of wide beats below 100/min, end the conditi
 }
 
 TEST_CASE("a wide template at 100/min or more from the first beats (connected in VT) starts it") {
-  Beats b;
+  VtBeats b;
   b.add(9, 150, BeatShape::unknown, kWideMs, std::nullopt);  // the classifier learning
   b.normal(5, 150, kWideMs);
   CHECK_FALSE(b.v.present());
@@ -171,17 +172,17 @@ TEST_CASE("a wide template at 100/min or more from the first beats (connected in
   b.normal(200, 150, kWideMs);  // held by the width
   CHECK(b.v.present());
 
-  Beats slow_vt;  // at 110/min
+  VtBeats slow_vt;  // at 110/min
   slow_vt.normal(6, 110, kWideMs);
   CHECK(slow_vt.v.present());
 
-  Beats narrow;  // a narrow sinus tachycardia from the first beat
+  VtBeats narrow;  // a narrow sinus tachycardia from the first beat
   narrow.normal(100, 150);
   CHECK_FALSE(narrow.v.present());
 }
 
 TEST_CASE("while the ECG is held to be VF, a wide template relearnt on its deflections starts nothing") {
-  Beats b;
+  VtBeats b;
   b.normal(60, 80);
   b.in_vf = true;  // the classifier took the fibrillation's deflections as its template
   b.normal(40, 150, kWideMs);
@@ -192,7 +193,7 @@ TEST_CASE("while the ECG is held to be VF, a wide template relearnt on its defle
 }
 
 TEST_CASE("a bundle branch block seen at 80/min and then at 115/min raises nothing; narrow beats re-arm") {
-  Beats b;
+  VtBeats b;
   b.normal(30, 80, kWideMs);
   b.normal(100, 115, kWideMs);
   CHECK_FALSE(b.v.present());

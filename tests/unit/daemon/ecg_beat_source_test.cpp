@@ -27,9 +27,9 @@ using drivers::WaveformSegment;
 
 namespace {
 
-const core::TimePoint kStart{std::chrono::hours{24 * 365 * 50}};
+const core::TimePoint kStreamStart{std::chrono::hours{24 * 365 * 50}};
 // A device clock eight minutes off ours: only its differences may count.
-const core::TimePoint kDeviceStart = kStart - 8min;
+const core::TimePoint kDeviceStart = kStreamStart - 8min;
 
 WaveformSegment segment(const std::vector<float>& ecg, double fs, std::size_t second,
                         std::uint32_t lead = 131330, bool with_time = true) {
@@ -46,17 +46,17 @@ WaveformSegment segment(const std::vector<float>& ecg, double fs, std::size_t se
 }
 
 double seconds_since_start(core::TimePoint t) {
-  return core::to_seconds(t - kStart);
+  return core::to_seconds(t - kStreamStart);
 }
 
-// The beat nearest to `t` (seconds since kStart), in seconds; a large number when none.
+// The beat nearest to `t` (seconds since kStreamStart), in seconds; a large number when none.
 double nearest(const std::vector<alerts::Beat>& beats, double t) {
   double best = 1e9;
   for (const auto& b : beats) best = std::min(best, std::abs(seconds_since_start(b.time) - t));
   return best;
 }
 
-// Whether `t` (seconds since kStart) is within 10 ms of a true R wave.
+// Whether `t` (seconds since kStreamStart) is within 10 ms of a true R wave.
 bool on_a_real_beat(const std::vector<double>& truth, double t) {
   for (const double r : truth)
     if (std::abs(r - t) < 0.01) return true;
@@ -74,9 +74,10 @@ TEST_CASE("ECG beats are timed on the waveform's sample clock, not on when the s
   for (std::size_t s = 0; s < 30; ++s) {
     const auto w = segment(ecg, fs, s);
     // Segments arrive late by a varying 50-450 ms: the beat times must not move with it.
-    const auto now = kStart + std::chrono::seconds{s + 1} + std::chrono::milliseconds{50 + 100 * (s % 5)};
+    const auto now =
+        kStreamStart + std::chrono::seconds{s + 1} + std::chrono::milliseconds{50 + 100 * (s % 5)};
     if (s == 0) {
-      source.on_segments("mon", std::span(&w, 1), kStart + 1s, out);
+      source.on_segments("mon", std::span(&w, 1), kStreamStart + 1s, out);
     } else {
       source.on_segments("mon", std::span(&w, 1), now, out);
     }
@@ -110,7 +111,7 @@ TEST_CASE("a missing segment restarts the detector instead of inventing or shift
   for (std::size_t s = 0; s < 30; ++s) {
     if (s >= 10 && s < 13) continue;  // three segments lost on the way
     const auto w = segment(ecg, fs, s);
-    source.on_segments("mon", std::span(&w, 1), kStart + std::chrono::seconds{s + 1}, out);
+    source.on_segments("mon", std::span(&w, 1), kStreamStart + std::chrono::seconds{s + 1}, out);
   }
   REQUIRE(out.notes.size() == 2);
   CHECK(out.notes[1] == "mon ECG II: QRS detector restarted: device time jumps by 3.00 s between segments");
@@ -131,7 +132,7 @@ TEST_CASE("without device times a stalled link restarts the detector and re-anch
   for (std::size_t s = 0; s < 20; ++s) {
     const auto w = segment(ecg, fs, s, 131330, false);
     // Seconds 10-19 arrive 5 s late (a stalled gateway), as if they were new.
-    const auto now = kStart + std::chrono::seconds{s + 1} + (s >= 10 ? 5s : 0s);
+    const auto now = kStreamStart + std::chrono::seconds{s + 1} + (s >= 10 ? 5s : 0s);
     source.on_segments("mon", std::span(&w, 1), now, out);
   }
   REQUIRE(out.notes.size() == 2);
@@ -148,7 +149,7 @@ TEST_CASE("of two leads of one monitor only lead II gives beats; lead I takes ov
   for (std::size_t s = 0; s < 25; ++s) {
     std::vector<WaveformSegment> segs{segment(ecg, fs, s, 131329)};
     if (s < 12) segs.push_back(segment(ecg, fs, s, 131330));
-    source.on_segments("mon", segs, kStart + std::chrono::seconds{s + 1}, out);
+    source.on_segments("mon", segs, kStreamStart + std::chrono::seconds{s + 1}, out);
     if (s == 11) CHECK(source.active() == "mon/1.1.1.2");
   }
   CHECK(source.active() == "mon/1.1.1.1");
@@ -190,7 +191,7 @@ TEST_CASE(
     decoded.clear();
     session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), decoded);
     errors += decoded.errors.size();
-    source.on_segments("mon", decoded.waveforms, kStart + std::chrono::seconds{segments + 1}, out);
+    source.on_segments("mon", decoded.waveforms, kStreamStart + std::chrono::seconds{segments + 1}, out);
   }
   CHECK(errors == 0);
   std::vector<std::int64_t> detected;
@@ -227,7 +228,7 @@ TEST_CASE(
     for (std::size_t s = 0; s < 20; ++s) {
       const auto w = segment(ecg, fs, s, 131330, with_time);
       const auto late = s == 0 ? 400ms : 0ms;
-      source.on_segments("mon", std::span(&w, 1), kStart + std::chrono::seconds{s + 1} + late, out);
+      source.on_segments("mon", std::span(&w, 1), kStreamStart + std::chrono::seconds{s + 1} + late, out);
     }
     CHECK(out.notes.size() == 1);  // moved, not restarted
     for (const auto& b : out.beats)
@@ -250,7 +251,7 @@ TEST_CASE("the lead with clearly better signal takes over while the one in use s
     out.clear();
     const auto& lead_ii = s < 15 ? clean : noisy;
     std::vector<WaveformSegment> segs{segment(clean, fs, s, 131329), segment(lead_ii, fs, s, 131330)};
-    source.on_segments("mon", segs, kStart + std::chrono::seconds{s + 1}, out);
+    source.on_segments("mon", segs, kStreamStart + std::chrono::seconds{s + 1}, out);
     if (s < 15) CHECK(source.active() == "mon/1.1.1.2");
     if (!switched_at && source.active() == "mon/1.1.1.1") switched_at = s;
     if (s >= 35) late.insert(late.end(), out.beats.begin(), out.beats.end());

@@ -5,13 +5,10 @@
 // against the old diastolic only to rise again on the new diastolic.
 #include <doctest/doctest.h>
 
-#include <optional>
-#include <span>
 #include <string>
 
-#include "alerts/bed_alarms.hpp"
-#include "alerts/cuff_measurement.hpp"
 #include "drivers/hl7/hl7_oru_r01.hpp"
+#include "tests/unit/alerts/ketamine_bed.hpp"
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -35,10 +32,9 @@ std::string oru(int sys, int dia, int mean, const std::string& measured) {
          nibp("150023^MDC_PRESS_BLD_NONINV_MEAN^MDC", 5, mean);
 }
 
-struct Bed {
-  core::ManualClock clock{core::TimePoint{std::chrono::seconds{1'733'400'000}}};
-  BedAlarms bed{"bed-1", ketamine_iv_adult_profile()};
-  BedOutput out;
+// The clock at the messages' measured time (2024-12-05 12:00 UTC).
+struct Bed : alerts::test::MeasurementBed {
+  Bed() { clock.set(core::TimePoint{std::chrono::seconds{1'733'400'000}}); }
 
   // One message, split into measurements the way vigild splits a device read.
   void receive(const std::string& text) {
@@ -46,22 +42,7 @@ struct Bed {
     REQUIRE_MESSAGE(parsed.message.has_value(), parsed.error);
     const auto content = drivers::decode_oru_r01(*parsed.message);
     REQUIRE(content.problems.empty());
-    const std::span<const core::Reading> read{content.readings};
-    for (std::size_t first = 0; first < read.size();) {
-      const std::size_t end = measurement_end(read, first);
-      bed.on_measurement("monitor", read.subspan(first, end - first), clock.now(), out);
-      first = end;
-    }
-  }
-  int count(Transition t) const {
-    int n = 0;
-    for (const auto& a : out.alarms) n += a.condition == "hypertension" && a.transition == t;
-    return n;
-  }
-  std::optional<AlarmEvent> hypertension() const {
-    for (const auto& a : bed.engine().current(clock.now()))
-      if (a.condition == "hypertension") return a;
-    return std::nullopt;
+    read(content.readings);
   }
 };
 
@@ -72,7 +53,7 @@ TEST_CASE(
     "hypertension alarm") {
   Bed b;
   b.receive(oru(185, 95, 125, "20241205120000+0000"));
-  REQUIRE(b.count(Transition::raised) == 1);
+  REQUIRE(b.count("hypertension", Transition::raised) == 1);
   REQUIRE(b.hypertension());
   const std::string id = b.hypertension()->alarm_id;
   b.clock.advance(5min);
@@ -80,8 +61,8 @@ TEST_CASE(
   // Judged part by part, the systolic 150 against the old diastolic 95 would clear it, and the diastolic 112
   // raise it again.
   b.receive(oru(150, 112, 125, "20241205120500+0000"));
-  CHECK(b.count(Transition::cleared) == 0);
-  CHECK(b.count(Transition::raised) == 0);
+  CHECK(b.count("hypertension", Transition::cleared) == 0);
+  CHECK(b.count("hypertension", Transition::raised) == 0);
   REQUIRE(b.hypertension());
   CHECK(b.hypertension()->alarm_id == id);
 }

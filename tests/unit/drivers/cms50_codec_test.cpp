@@ -17,10 +17,9 @@ using namespace std::chrono_literals;
 using core::DeviceCondition;
 using core::Metric;
 using core::QualityFlag;
+using Bytes = std::vector<std::uint8_t>;
 
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
 
 // titinho11/CMS50E-raw-ppg-data, file "data": a CMS50E at 115200 with a finger in.
 const Bytes kTitinhoPacket = {0x01, 0xe0, 0x84, 0x93, 0x92, 0xbc, 0xe3, 0xff, 0xff};

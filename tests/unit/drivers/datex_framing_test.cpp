@@ -7,28 +7,24 @@
 #include <vector>
 
 #include "drivers/datex/datex_records.hpp"
+#include "tests/unit/drivers/frame_bytes.hpp"
 
 using namespace vigil::drivers;
 using Bytes = std::vector<std::uint8_t>;
+using vigil::test::cat;
 
 namespace {
 
-struct Fed {
+struct FedRecords {
   std::vector<Bytes> records;
   std::vector<std::string> errors;
 };
 
-Fed feed(DatexDeframer& d, const Bytes& bytes) {
-  Fed f;
+FedRecords feed_records(DatexDeframer& d, const Bytes& bytes) {
+  FedRecords f;
   d.feed(
       bytes, [&](std::span<const std::uint8_t> r) { f.records.emplace_back(r.begin(), r.end()); }, f.errors);
   return f;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
 }
 
 // What VSCapture's RequestTransfer(DRI_PH_DISPL, interval, level) writes
@@ -72,7 +68,7 @@ TEST_CASE("0x7E and 0x7D are sent with bit 5 cleared after 0x7D, the checksum in
   const Bytes record{0x7E, 0x01, 0x7D, 0x82};  // sums to 0x7E
   CHECK(datex_frame(record) == Bytes{0x7E, 0x7D, 0x5E, 0x01, 0x7D, 0x5D, 0x82, 0x7D, 0x5E, 0x7E});
   DatexDeframer d;
-  const auto f = feed(d, datex_frame(record));
+  const auto f = feed_records(d, datex_frame(record));
   REQUIRE(f.records.size() == 1);
   CHECK(f.records[0] == record);
   CHECK(f.errors.empty());
@@ -85,7 +81,7 @@ TEST_CASE("a flag both ends one frame and starts the next; double flags are no f
   Bytes shared = fa;
   shared.insert(shared.end(), fb.begin() + 1, fb.end());  // one flag between the two
   DatexDeframer d;
-  auto f = feed(d, cat({shared, fa, fb}));
+  auto f = feed_records(d, cat({shared, fa, fb}));
   CHECK(f.records == std::vector<Bytes>{a, b, a, b});
   CHECK(f.errors.empty());
   CHECK(d.stats().frames_ok == 4);
@@ -93,12 +89,12 @@ TEST_CASE("a flag both ends one frame and starts the next; double flags are no f
 
 TEST_CASE("noise before the first flag is skipped and reported once; noise between frames is a bad frame") {
   DatexDeframer d;
-  auto f = feed(d, cat({Bytes{0x55, 0x66, 0x77}, datex_frame(Bytes{0x10})}));
+  auto f = feed_records(d, cat({Bytes{0x55, 0x66, 0x77}, datex_frame(Bytes{0x10})}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0] == "datex: skipped 3 bytes before the next frame");
   CHECK(d.stats().resyncs == 3);
   CHECK(f.records.size() == 1);
-  f = feed(d, cat({Bytes{0x12, 0x13, 0x7E}, datex_frame(Bytes{0x20})}));
+  f = feed_records(d, cat({Bytes{0x12, 0x13, 0x7E}, datex_frame(Bytes{0x20})}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("checksum mismatch") != std::string::npos);
   CHECK(f.records.size() == 1);
@@ -108,7 +104,7 @@ TEST_CASE("a corrupted byte fails the checksum; the next frame still decodes") {
   auto bad = datex_frame(Bytes{0x01, 0x02, 0x03});
   bad[2] ^= 0x04;
   DatexDeframer d;
-  const auto f = feed(d, cat({bad, datex_frame(Bytes{0x09})}));
+  const auto f = feed_records(d, cat({bad, datex_frame(Bytes{0x09})}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0] == "datex: checksum mismatch in a frame of 4 bytes (sum 10, frame says 6)");
   CHECK(f.records.size() == 1);
@@ -117,10 +113,10 @@ TEST_CASE("a corrupted byte fails the checksum; the next frame still decodes") {
 
 TEST_CASE("a frame that ends inside an escape or holds only a checksum is rejected") {
   DatexDeframer d;
-  auto f = feed(d, Bytes{0x7E, 0x01, 0x7D, 0x7E});
+  auto f = feed_records(d, Bytes{0x7E, 0x01, 0x7D, 0x7E});
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("middle of an escape") != std::string::npos);
-  f = feed(d, Bytes{0x05, 0x7E});
+  f = feed_records(d, Bytes{0x05, 0x7E});
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("too short") != std::string::npos);
 }
@@ -129,7 +125,7 @@ TEST_CASE("a frame longer than the largest record is dropped up to the next flag
   Bytes endless{0x7E};
   endless.insert(endless.end(), datex_wire::kMaxRecord + 50, 0x01);
   DatexDeframer d;
-  const auto f = feed(d, cat({endless, datex_frame(Bytes{0x33})}));
+  const auto f = feed_records(d, cat({endless, datex_frame(Bytes{0x33})}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("longer than the largest record") != std::string::npos);
   CHECK(f.records == std::vector<Bytes>{Bytes{0x33}});
@@ -139,14 +135,14 @@ TEST_CASE("bytes split anywhere decode to the same records and errors") {
   const auto stream = cat({Bytes{0x41, 0x42}, datex_frame(Bytes{0x7E, 0x7D, 0x01}), Bytes{0x99, 0x7E},
                            datex_frame(encode_datex_phdb_request({}))});
   DatexDeframer whole;
-  const auto once = feed(whole, stream);
+  const auto once = feed_records(whole, stream);
   for (std::size_t step = 1; step <= 5; ++step) {
     DatexDeframer pieces;
-    Fed all;
+    FedRecords all;
     for (std::size_t at = 0; at < stream.size(); at += step) {
       const Bytes part(stream.begin() + static_cast<std::ptrdiff_t>(at),
                        stream.begin() + static_cast<std::ptrdiff_t>(std::min(at + step, stream.size())));
-      auto f = feed(pieces, part);
+      auto f = feed_records(pieces, part);
       all.records.insert(all.records.end(), f.records.begin(), f.records.end());
       all.errors.insert(all.errors.end(), f.errors.begin(), f.errors.end());
     }
@@ -159,11 +155,11 @@ TEST_CASE("bytes split anywhere decode to the same records and errors") {
 
 TEST_CASE("a link reset reports a partial frame but not the idle state between frames") {
   DatexDeframer d;
-  feed(d, datex_frame(Bytes{0x01}));
+  feed_records(d, datex_frame(Bytes{0x01}));
   std::vector<std::string> errors;
   d.reset(errors);
   CHECK(errors.empty());
-  feed(d, Bytes{0x7E, 0x01, 0x02});
+  feed_records(d, Bytes{0x7E, 0x01, 0x02});
   d.reset(errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "datex: frame of 2 bytes cut short by the link");

@@ -10,6 +10,8 @@
 #include "drivers/datex/datex_framing.hpp"
 #include "drivers/datex/datex_monitor_sim.hpp"
 #include "drivers/datex/datex_records.hpp"
+#include "tests/unit/drivers/calendar_time.hpp"
+#include "tests/unit/drivers/readings_of.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;
@@ -19,13 +21,10 @@ using core::DeviceCondition;
 using core::Metric;
 using core::QualityFlag;
 using Bytes = std::vector<std::uint8_t>;
+using vigil::test::readings_of;
+using vigil::test::utc;
 
 namespace {
-
-core::TimePoint at(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
 
 std::vector<DatexRecord> records_in(const Bytes& bytes) {
   std::vector<DatexRecord> out;
@@ -44,16 +43,16 @@ std::vector<DatexRecord> records_in(const Bytes& bytes) {
 }
 
 // A vigil session and a simulated S/5 wired together in memory.
-struct Bench {
+struct DatexBench {
   std::unique_ptr<DeviceSession> session = make_datex_session();
   DatexMonitorSim monitor;
   DatexMonitorState state;
-  core::TimePoint now = at(2024, 3, 5, 10, 0, 0);
+  core::TimePoint now = utc(2024, 3, 5, 10, 0, 0);
   bool cable = true;
   DecodeOutput out;
   std::vector<Bytes> from_vigil;
 
-  Bench() {
+  DatexBench() {
     state.clock = now;
     state.heart_rate = 72;
     state.spo2 = 98;
@@ -101,17 +100,10 @@ struct Bench {
   }
 };
 
-std::vector<core::Reading> of(const std::vector<core::Reading>& rs, Metric m) {
-  std::vector<core::Reading> found;
-  std::copy_if(rs.begin(), rs.end(), std::back_inserter(found),
-               [m](const core::Reading& r) { return r.metric == m; });
-  return found;
-}
-
 }  // namespace
 
 TEST_CASE("opening the link asks for basic displayed values every 5 s at five DRI levels") {
-  Bench b;
+  DatexBench b;
   b.open();
   REQUIRE(b.from_vigil.size() == 1);
   const auto requests = records_in(b.from_vigil[0]);
@@ -132,23 +124,23 @@ TEST_CASE("opening the link asks for basic displayed values every 5 s at five DR
 }
 
 TEST_CASE("a full conversation: a record every 5 s with HR, SpO2, pulse; NIBP once") {
-  Bench b;
+  DatexBench b;
   b.open();
   b.run(20s);
   const auto o = b.take();
   CHECK(o.errors.empty());
   CHECK(b.monitor.records_sent() == 4);
-  const auto hr = of(o.readings, Metric::heart_rate);
+  const auto hr = readings_of(o.readings, Metric::heart_rate);
   REQUIRE(hr.size() == 4);
   CHECK(hr[0].value == 72);
   CHECK(hr[0].quality.usable());
-  CHECK(of(o.readings, Metric::spo2)[0].value == 98);
-  CHECK(of(o.readings, Metric::pulse_rate)[0].value == 71);
-  const auto sys = of(o.readings, Metric::nibp_systolic);
+  CHECK(readings_of(o.readings, Metric::spo2)[0].value == 98);
+  CHECK(readings_of(o.readings, Metric::pulse_rate)[0].value == 71);
+  const auto sys = readings_of(o.readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].value == 121);
-  CHECK(of(o.readings, Metric::nibp_diastolic)[0].value == 79);
-  CHECK(of(o.readings, Metric::nibp_mean)[0].value == 93);
+  CHECK(readings_of(o.readings, Metric::nibp_diastolic)[0].value == 79);
+  CHECK(readings_of(o.readings, Metric::nibp_mean)[0].value == 93);
   CHECK(sys[0].quality.usable());
   CHECK_FALSE(sys[0].device_time.has_value());
   REQUIRE(o.conditions.has_value());
@@ -158,53 +150,53 @@ TEST_CASE("a full conversation: a record every 5 s with HR, SpO2, pulse; NIBP on
 }
 
 TEST_CASE("a new cuff measurement is reported when the measuring bit clears, even with the same numbers") {
-  Bench b;
+  DatexBench b;
   b.open();
   b.run(5s);
-  CHECK(of(b.take().readings, Metric::nibp_systolic).size() == 1);
+  CHECK(readings_of(b.take().readings, Metric::nibp_systolic).size() == 1);
   b.state.nibp_measuring = true;
   b.run(20s);
-  CHECK(of(b.take().readings, Metric::nibp_systolic).empty());
+  CHECK(readings_of(b.take().readings, Metric::nibp_systolic).empty());
   b.state.nibp_measuring = false;
   b.state.nibp->measured = b.now;
   b.run(5s);
-  CHECK(of(b.take().readings, Metric::nibp_systolic).size() == 1);
+  CHECK(readings_of(b.take().readings, Metric::nibp_systolic).size() == 1);
   b.run(30s);
-  CHECK(of(b.take().readings, Metric::nibp_systolic).empty());
+  CHECK(readings_of(b.take().readings, Metric::nibp_systolic).empty());
   b.state.nibp = DatexMonitorState::Nibp{188, 110, 136, b.now};
   b.run(5s);
-  const auto sys = of(b.take().readings, Metric::nibp_systolic);
+  const auto sys = readings_of(b.take().readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].value == 188);
 }
 
 TEST_CASE("the first NIBP marked older than 60 s is questionable: its age is unknown") {
-  Bench b;
+  DatexBench b;
   b.state.nibp->measured = b.now - 2h;
   b.open();
   b.run(5s);
-  const auto sys = of(b.take().readings, Metric::nibp_systolic);
+  const auto sys = readings_of(b.take().readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].quality.has(QualityFlag::questionable));
 }
 
 TEST_CASE("no NIBP module: no NIBP readings at all") {
-  Bench b;
+  DatexBench b;
   b.state.has_nibp = false;
   b.open();
   b.run(10s);
   const auto o = b.take();
-  CHECK(of(o.readings, Metric::nibp_systolic).empty());
-  CHECK(of(o.readings, Metric::heart_rate).size() == 2);
+  CHECK(readings_of(o.readings, Metric::nibp_systolic).empty());
+  CHECK(readings_of(o.readings, Metric::heart_rate).size() == 2);
 }
 
 TEST_CASE("ECG noise and artifact flag HR and set the artifact condition") {
-  Bench b;
+  DatexBench b;
   b.state.ecg_noise = true;
   b.open();
   b.run(5s);
   auto o = b.take();
-  const auto hr = of(o.readings, Metric::heart_rate);
+  const auto hr = readings_of(o.readings, Metric::heart_rate);
   REQUIRE(hr.size() == 1);
   CHECK(hr[0].quality.has(QualityFlag::artifact));
   CHECK_FALSE(hr[0].quality.usable());
@@ -213,12 +205,12 @@ TEST_CASE("ECG noise and artifact flag HR and set the artifact condition") {
 }
 
 TEST_CASE("all ECG leads off: HR invalid and sensor off, the sensor_off condition set") {
-  Bench b;
+  DatexBench b;
   b.state.leads_off = true;
   b.open();
   b.run(5s);
   const auto o = b.take();
-  const auto hr = of(o.readings, Metric::heart_rate);
+  const auto hr = readings_of(o.readings, Metric::heart_rate);
   REQUIRE(hr.size() == 1);
   CHECK(hr[0].quality.has(QualityFlag::invalid));
   CHECK(hr[0].quality.has(QualityFlag::sensor_off));
@@ -227,13 +219,13 @@ TEST_CASE("all ECG leads off: HR invalid and sensor off, the sensor_off conditio
 }
 
 TEST_CASE("with SpO2 as the heart rate source the ECG HR field is not an ECG heart rate") {
-  Bench b;
+  DatexBench b;
   b.state.hr_source = dx::hr_source::spo2;
   b.open();
   b.run(5s);
   const auto o = b.take();
-  CHECK(of(o.readings, Metric::heart_rate).empty());
-  CHECK(of(o.readings, Metric::pulse_rate).size() == 1);
+  CHECK(readings_of(o.readings, Metric::heart_rate).empty());
+  CHECK(readings_of(o.readings, Metric::pulse_rate).size() == 1);
 }
 
 TEST_CASE("special values give invalid readings with value 0") {
@@ -275,7 +267,7 @@ TEST_CASE("one ECG channel of three off sets sensor_off but leaves HR usable") {
 }
 
 TEST_CASE("a monitor that stops sending is asked again after 15 s, with one error line") {
-  Bench b;
+  DatexBench b;
   b.open();
   b.run(10s);
   b.take();
@@ -290,11 +282,11 @@ TEST_CASE("a monitor that stops sending is asked again after 15 s, with one erro
   b.run(10s);
   o = b.take();
   CHECK(o.errors.empty());
-  CHECK_FALSE(of(o.readings, Metric::heart_rate).empty());
+  CHECK_FALSE(readings_of(o.readings, Metric::heart_rate).empty());
 }
 
 TEST_CASE("a silent monitor gets the requests every 15 s and one error line") {
-  Bench b;
+  DatexBench b;
   b.cable = false;
   b.open();
   b.run(60s);
@@ -304,7 +296,7 @@ TEST_CASE("a silent monitor gets the requests every 15 s and one error line") {
 }
 
 TEST_CASE("the session never sends anything but displayed-values requests") {
-  Bench b;
+  DatexBench b;
   b.open();
   b.run(10min);
   for (const auto& chunk : b.from_vigil) {
@@ -319,7 +311,7 @@ TEST_CASE("the session never sends anything but displayed-values requests") {
 
 TEST_CASE("the session's output is the same whether bytes arrive whole or one at a time") {
   DatexMonitorState state;
-  state.clock = at(2024, 3, 5, 10, 0, 0);
+  state.clock = utc(2024, 3, 5, 10, 0, 0);
   state.heart_rate = 90;
   state.spo2 = 93;
   state.pulse_rate = 91;

@@ -5,15 +5,13 @@
 #include <chrono>
 #include <string>
 
+#include "tests/unit/drivers/calendar_time.hpp"
+
 using namespace vigil;
 using namespace vigil::drivers;
+using vigil::test::utc;
 
 namespace {
-
-core::TimePoint utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
 
 // Philips Efficia CM data export guide, ORU^R01 alarm example (MSH-10 rejoined).
 constexpr std::string_view kEfficia =

@@ -8,17 +8,14 @@
 #include "drivers/hl7/hl7_message.hpp"
 #include "drivers/hl7/hl7_oru_r01.hpp"
 #include "drivers/hl7/mllp_codec.hpp"
+#include "tests/unit/drivers/calendar_time.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;
 using core::Metric;
+using vigil::test::utc;
 
 namespace {
-
-core::TimePoint utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
 
 std::string oru(const std::string& control_id, const std::string& rows,
                 const std::string& msh_tail = "|P|2.6") {
@@ -26,10 +23,10 @@ std::string oru(const std::string& control_id, const std::string& rows,
          "\rPID|||P1^^^^PI\rOBR|1|||182777000^monitoring of patient^SCT|||20240305101400+0100\r" + rows;
 }
 
-const std::string kHrRow =
+const std::string kMllpHrRow =
     "OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC|1.5.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R\r";
 
-DecodeOutput feed(DeviceSession& s, const std::string& bytes) {
+DecodeOutput feed_mllp(DeviceSession& s, const std::string& bytes) {
   DecodeOutput out;
   s.on_bytes(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), out);
   return out;
@@ -59,7 +56,7 @@ TEST_CASE("MLLP frames a message with 0x0B before and 0x1C 0x0D after") {
 
 TEST_CASE("a good ORU^R01 is read and answered with MSA|AA and its control id") {
   auto s = make_hl7_session();
-  const auto out = feed(*s, mllp_frame(oru("C-17", kHrRow)));
+  const auto out = feed_mllp(*s, mllp_frame(oru("C-17", kMllpHrRow)));
   REQUIRE(out.readings.size() == 1);
   CHECK(out.readings[0].metric == Metric::heart_rate);
   CHECK(out.readings[0].value == 80);
@@ -77,16 +74,16 @@ TEST_CASE("the ACK is stamped with the time of the last tick") {
   auto s = make_hl7_session();
   DecodeOutput tick;
   s->on_tick(utc(2024, 3, 5, 9, 15, 1), tick);
-  const auto out = feed(*s, mllp_frame(oru("C-1", kHrRow)));
+  const auto out = feed_mllp(*s, mllp_frame(oru("C-1", kMllpHrRow)));
   const std::string ack(out.to_send.begin(), out.to_send.end());
   CHECK(ack.find("|20240305091501+0000||ACK^R01^ACK|1|P|2.6\r") != std::string::npos);
 }
 
 TEST_CASE("a message with an unusable row is answered AE with the reason; its good rows are still read") {
   auto s = make_hl7_session();
-  const auto out = feed(
-      *s,
-      mllp_frame(oru("C-2", kHrRow + "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|ninety|%|||||F\r")));
+  const auto out = feed_mllp(
+      *s, mllp_frame(
+              oru("C-2", kMllpHrRow + "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|ninety|%|||||F\r")));
   REQUIRE(out.readings.size() == 1);
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].find("C-2") != std::string::npos);
@@ -111,12 +108,12 @@ TEST_CASE("messages vigil cannot use are rejected AR: not ORU^R01, training data
        hl7_error::unsupported_message_type, "A-1"},
       {mllp_frame("MSH|^~\\&|GW|C|||20240101||ORU^R40^ORU_R40|A-2|P|2.6\r"),
        hl7_error::unsupported_message_type, "A-2"},
-      {mllp_frame(oru("A-3", kHrRow, "|T|2.6")), hl7_error::unsupported_processing_id, "A-3"},
+      {mllp_frame(oru("A-3", kMllpHrRow, "|T|2.6")), hl7_error::unsupported_processing_id, "A-3"},
       {mllp_frame("hello, this is not HL7"), hl7_error::data_type_error, ""},
   };
   for (const auto& c : cases) {
     auto s = make_hl7_session();
-    const auto out = feed(*s, c.frame);
+    const auto out = feed_mllp(*s, c.frame);
     CHECK(out.readings.empty());
     CHECK(out.errors.size() == 1);
     const auto a = acks(out);
@@ -130,7 +127,7 @@ TEST_CASE("messages vigil cannot use are rejected AR: not ORU^R01, training data
 
 TEST_CASE("no ACK is sent when the sender asks for none (MSH-15 and MSH-16 both NE)") {
   auto s = make_hl7_session();
-  const auto out = feed(*s, mllp_frame(oru("C-3", kHrRow, "|P|2.6|||NE|NE")));
+  const auto out = feed_mllp(*s, mllp_frame(oru("C-3", kMllpHrRow, "|P|2.6|||NE|NE")));
   CHECK(out.readings.size() == 1);
   CHECK(out.to_send.empty());
   CHECK(s->stats().frames_ok == 1);
@@ -138,14 +135,14 @@ TEST_CASE("no ACK is sent when the sender asks for none (MSH-15 and MSH-16 both 
 
 TEST_CASE("garbage before, between and after frames is skipped, counted and reported once per run") {
   auto s = make_hl7_session();
-  const auto frame = mllp_frame(oru("C-4", kHrRow));
-  const auto out = feed(*s, "noise" + frame + "\r\n" + frame + "more noise\x1c\r");
+  const auto frame = mllp_frame(oru("C-4", kMllpHrRow));
+  const auto out = feed_mllp(*s, "noise" + frame + "\r\n" + frame + "more noise\x1c\r");
   CHECK(out.readings.size() == 2);
   CHECK(acks(out).size() == 2);
   CHECK(s->stats().resyncs == 5 + 2 + 12);
   REQUIRE(out.errors.size() == 1);  // the trailing run is reported when the next frame starts
   CHECK(out.errors[0].find("skipped 5 bytes") != std::string::npos);
-  const auto later = feed(*s, frame);
+  const auto later = feed_mllp(*s, frame);
   REQUIRE(later.errors.size() == 1);
   CHECK(later.errors[0].find("skipped 12 bytes") != std::string::npos);
 }
@@ -153,23 +150,23 @@ TEST_CASE("garbage before, between and after frames is skipped, counted and repo
 TEST_CASE(
     "noise is reported as every codec reports it: every 512 bytes while it lasts, then at the next frame") {
   auto s = make_hl7_session();
-  const auto frame = mllp_frame(oru("C-10", kHrRow));
-  const auto out = feed(*s, std::string(2000, 'x') + frame + "\r\n\r\n" + frame);
+  const auto frame = mllp_frame(oru("C-10", kMllpHrRow));
+  const auto out = feed_mllp(*s, std::string(2000, 'x') + frame + "\r\n\r\n" + frame);
   CHECK(out.readings.size() == 2);
   REQUIRE(out.errors.size() == 4);  // line endings alone between frames are no noise
   for (int i = 0; i < 3; ++i) CHECK(out.errors[i] == "mllp: skipped 512 bytes without finding a frame");
   CHECK(out.errors[3] == "mllp: skipped 464 bytes before the next frame");
   CHECK(s->stats().resyncs == 2000 + 4);
   // A run that starts with line endings and goes on with noise is reported whole.
-  const auto later = feed(*s, "\r\nnot hl7" + frame);
+  const auto later = feed_mllp(*s, "\r\nnot hl7" + frame);
   REQUIRE(later.errors.size() == 1);
   CHECK(later.errors[0] == "mllp: skipped 9 bytes before the next frame");
 }
 
 TEST_CASE("a frame cut short by a new start byte is rejected and the next frame is read") {
   auto s = make_hl7_session();
-  const auto frame = mllp_frame(oru("C-5", kHrRow));
-  const auto out = feed(*s, frame.substr(0, 50) + frame);
+  const auto frame = mllp_frame(oru("C-5", kMllpHrRow));
+  const auto out = feed_mllp(*s, frame.substr(0, 50) + frame);
   CHECK(out.readings.size() == 1);
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].find("cut short") != std::string::npos);
@@ -179,12 +176,12 @@ TEST_CASE("a frame cut short by a new start byte is rejected and the next frame 
 
 TEST_CASE("a partial frame left when the link drops is discarded on reopen") {
   auto s = make_hl7_session();
-  const auto frame = mllp_frame(oru("C-6", kHrRow));
-  feed(*s, frame.substr(0, 80));
+  const auto frame = mllp_frame(oru("C-6", kMllpHrRow));
+  feed_mllp(*s, frame.substr(0, 80));
   DecodeOutput reopened;
   s->on_open(reopened);
   REQUIRE(reopened.errors.size() == 1);
-  const auto out = feed(*s, frame.substr(80) + frame);
+  const auto out = feed_mllp(*s, frame.substr(80) + frame);
   CHECK(out.readings.size() == 1);  // the tail of the old frame is noise now
   CHECK(s->stats().frames_bad == 1);
 }
@@ -193,15 +190,15 @@ TEST_CASE("a stream fed one byte at a time decodes exactly as when fed whole, er
   // Found by the fuzzer: message errors must not be listed after framing
   // errors that happened later in the stream.
   const auto bad_row = "OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|9x|%|||||F\r";
-  const auto cut = mllp_frame(oru("C-9", kHrRow)).substr(0, 40);
-  const auto stream =
-      mllp_frame(oru("C-7", kHrRow + bad_row)) + "noise" + cut + mllp_frame(oru("C-8", kHrRow, "|T|2.6"));
+  const auto cut = mllp_frame(oru("C-9", kMllpHrRow)).substr(0, 40);
+  const auto stream = mllp_frame(oru("C-7", kMllpHrRow + bad_row)) + "noise" + cut +
+                      mllp_frame(oru("C-8", kMllpHrRow, "|T|2.6"));
   auto whole = make_hl7_session();
-  const auto once = feed(*whole, stream);
+  const auto once = feed_mllp(*whole, stream);
   auto split = make_hl7_session();
   DecodeOutput all;
   for (char c : stream) {
-    const auto out = feed(*split, std::string(1, c));
+    const auto out = feed_mllp(*split, std::string(1, c));
     all.readings.insert(all.readings.end(), out.readings.begin(), out.readings.end());
     all.errors.insert(all.errors.end(), out.errors.begin(), out.errors.end());
     all.to_send.insert(all.to_send.end(), out.to_send.begin(), out.to_send.end());
@@ -221,10 +218,10 @@ TEST_CASE("an overlong frame is dropped without holding more than the cap in mem
   auto s = make_hl7_session();
   std::string huge = "\x0b" + oru("C-9", "");
   huge += std::string(MllpDeframer::kMaxFrame + 10, 'Z');
-  auto out = feed(*s, huge);
+  auto out = feed_mllp(*s, huge);
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].find("longer than") != std::string::npos);
-  out = feed(*s, std::string(1000, 'Z') + "\x1c\r" + mllp_frame(oru("C-10", kHrRow)));
+  out = feed_mllp(*s, std::string(1000, 'Z') + "\x1c\r" + mllp_frame(oru("C-10", kMllpHrRow)));
   CHECK(out.readings.size() == 1);
   CHECK(out.errors.empty());  // the rest of the dropped frame is not reported again
   CHECK(s->stats().frames_bad == 1);
@@ -232,7 +229,8 @@ TEST_CASE("an overlong frame is dropped without holding more than the cap in mem
 
 TEST_CASE("a frame ended by 0x1C alone is still read") {
   auto s = make_hl7_session();
-  const auto out = feed(*s, "\x0b" + oru("C-11", kHrRow) + "\x1c" + mllp_frame(oru("C-12", kHrRow)));
+  const auto out =
+      feed_mllp(*s, "\x0b" + oru("C-11", kMllpHrRow) + "\x1c" + mllp_frame(oru("C-12", kMllpHrRow)));
   CHECK(out.readings.size() == 2);
   CHECK(out.errors.empty());
 }
@@ -245,7 +243,7 @@ TEST_CASE("the simulator's ORU^R01 goes through the session and its ACK reads ba
   msg.observations = {{Metric::spo2, 88, std::nullopt},
                       {Metric::nibp_systolic, 205, utc(2024, 3, 5, 9, 14, 0)}};
   auto s = make_hl7_session();
-  const auto out = feed(*s, mllp_frame(encode_oru_r01(msg)));
+  const auto out = feed_mllp(*s, mllp_frame(encode_oru_r01(msg)));
   REQUIRE(out.readings.size() == 2);
   CHECK(out.readings[1].device_time == utc(2024, 3, 5, 9, 14, 0));
   const auto a = acks(out);

@@ -5,17 +5,15 @@
 #include <chrono>
 #include <string>
 
+#include "tests/unit/drivers/calendar_time.hpp"
+
 using namespace vigil;
 using namespace vigil::drivers;
 using core::Metric;
 using core::QualityFlag;
+using vigil::test::utc;
 
 namespace {
-
-core::TimePoint utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
 
 // A PCD-01 header with a +0100 message time; rows are appended per test.
 const std::string kHeader =

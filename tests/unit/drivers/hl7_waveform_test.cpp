@@ -12,25 +12,22 @@
 
 #include "drivers/hl7/hl7_oru_r01.hpp"
 #include "drivers/hl7/mllp_codec.hpp"
+#include "tests/unit/drivers/calendar_time.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;
+using vigil::test::utc;
 
 namespace {
 
-core::TimePoint utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
-
-const std::string kHeader =
+const std::string kWaveformHeader =
     "MSH|^~\\&|GW|CLINIC|||20150617120001+0000||ORU^R01^ORU_R01|W1|P|2.6|||AL|NE\r"
     "PID|||P1^^^^PI\r"
     "PV1||I|bed-1\r"
     "OBR|2||W1^GW|0^WAVEFORM|||20150617120000.000+0000|20150617120001.000+0000\r";
 
-OruContent decode(const std::string& rows) {
-  const auto parsed = parse_hl7(kHeader + rows);
+OruContent decode_waveform(const std::string& rows) {
+  const auto parsed = parse_hl7(kWaveformHeader + rows);
   REQUIRE_MESSAGE(parsed.message.has_value(), parsed.error);
   return decode_oru_r01(*parsed.message);
 }
@@ -99,7 +96,7 @@ TEST_CASE("a numeric array with an empty, garbled or excess sample is an error n
 
 TEST_CASE("the T5 gateway's lead I and II rows read as two ECG segments in mV at 150 /s from OBX-14") {
   // The rows of the example ORU^R01 in the T5 gateway's WaveformScannerProcessorTest.
-  const auto c = decode(
+  const auto c = decode_waveform(
       "OBX|1000||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0||x^x^x||F|||F|||||||ABC123\r"
       "OBX|1001|NA|131329^MDC_ECG_LEAD_I^MDC|1.1.1.1001|-0.53714565^-0.54203324^-0.53128055|"
       "266418^MDC_DIM_MILLI_VOLT^MDC|||||F|||20150617120000.000\r"
@@ -130,7 +127,7 @@ TEST_CASE("the T5 gateway's lead I and II rows read as two ECG segments in mV at
 
 TEST_CASE(
     "counts scaled by MDC_ATTR_NU_MSMT_RES, as a Mindray gateway sends them, read as mV; time from OBR-7") {
-  const auto c = decode(
+  const auto c = decode_waveform(
       "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.7.6.131330|80^-88^0^1000|262656^MDC_DIM_DIMLESS^MDC\r"
       "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.7.6.131330.1|500|264640^MDC_DIM_HZ^MDC\r"
       "OBX|3|NM|2327^MDC_ATTR_NU_MSMT_RES^MDC|1.7.6.131330.2|0.001221|266418^MDC_DIM_MILLI_VOLT^MDC\r"
@@ -150,7 +147,7 @@ TEST_CASE(
 }
 
 TEST_CASE("micro-volt samples are converted to mV") {
-  const auto c = decode(
+  const auto c = decode_waveform(
       "OBX|1|NA|131329^MDC_ECG_ELEC_POTL_I^MDC|1.1.1.1|1500^-250|266419^MDC_DIM_MICRO_VOLT^MDC\r"
       "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|250|264608^MDC_DIM_PER_SEC^MDC\r");
   REQUIRE(c.waveforms.size() == 1);
@@ -159,7 +156,7 @@ TEST_CASE("micro-volt samples are converted to mV") {
 }
 
 TEST_CASE("a garbled ECG row is rejected whole with the reason; the other rows are still read") {
-  const auto c = decode(
+  const auto c = decode_waveform(
       "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2^garbage^0.3|266418^MDC_DIM_MILLI_VOLT^MDC\r"
       "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|250|264608^MDC_DIM_PER_SEC^MDC\r"
       "OBX|3|NA|131329^MDC_ECG_ELEC_POTL_I^MDC|1.1.1.2|0.1^0.2|266418^MDC_DIM_MILLI_VOLT^MDC\r"
@@ -172,42 +169,43 @@ TEST_CASE("a garbled ECG row is rejected whole with the reason; the other rows a
 
 TEST_CASE("ECG rows that cannot be trusted are errors: no rate, an absurd rate, a wrong unit, out of range") {
   const std::string rate = "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|250|264608^MDC_DIM_PER_SEC^MDC\r";
-  CHECK(
-      one_problem(
-          decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2|266418^MDC_DIM_MILLI_VOLT^MDC\r"))
-          .ends_with("no MDC_ATTR_SAMP_RATE row gives its sampling rate"));
   CHECK(one_problem(
-            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
-                   "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|5|264608^MDC_DIM_PER_SEC^MDC\r"))
+            decode_waveform(
+                "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2|266418^MDC_DIM_MILLI_VOLT^MDC\r"))
+            .ends_with("no MDC_ATTR_SAMP_RATE row gives its sampling rate"));
+  CHECK(one_problem(decode_waveform(
+                        "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
+                        "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|5|264608^MDC_DIM_PER_SEC^MDC\r"))
             .ends_with("sampling rate 5 /s is outside 50-5000"));
   CHECK(one_problem(
-            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266016^MDC_DIM_MMHG^MDC\r" + rate))
+            decode_waveform("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266016^MDC_DIM_MMHG^MDC\r" +
+                            rate))
             .ends_with("is not mV or uV"));
-  CHECK(one_problem(decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|\r" + rate))
+  CHECK(one_problem(decode_waveform("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|\r" + rate))
             .ends_with("is not mV or uV"));
+  CHECK(one_problem(
+            decode_waveform(
+                "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^1200|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
+                rate))
+            .ends_with("sample 2 is 1200 mV, beyond ±50 mV: a scale or unit error"));
   CHECK(
       one_problem(
-          decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^1200|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
-                 rate))
-          .ends_with("sample 2 is 1200 mV, beyond ±50 mV: a scale or unit error"));
-  CHECK(
-      one_problem(
-          decode(
+          decode_waveform(
               "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1^0.2~0.3|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
               rate))
           .ends_with("samples in more than one row; one lead has one row"));
   CHECK(one_problem(
-            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_I^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r" +
-                   rate))
+            decode_waveform(
+                "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_I^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r" + rate))
             .ends_with("OBX-3 code 131330 is lead II but its name says MDC_ECG_ELEC_POTL_I"));
-  CHECK(one_problem(
-            decode("OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
-                   "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|fast|264608^MDC_DIM_PER_SEC^MDC\r"))
+  CHECK(one_problem(decode_waveform(
+                        "OBX|1|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0.1|266418^MDC_DIM_MILLI_VOLT^MDC\r"
+                        "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.1.1.1.1|fast|264608^MDC_DIM_PER_SEC^MDC\r"))
             .ends_with("sampling rate 'fast' in '264608^MDC_DIM_PER_SEC^MDC' is not samples per second"));
 }
 
 TEST_CASE("other waveforms and rows marked not valid are skipped without a problem, facets and all") {
-  const auto c = decode(
+  const auto c = decode_waveform(
       "OBX|1|NA|150452^MDC_PULS_OXIM_PLETH^MDC|1.2.1.1|1^2^3|262656^MDC_DIM_DIMLESS^MDC\r"
       "OBX|2|NM|0^MDC_ATTR_SAMP_RATE^MDC|1.2.1.1.1|125|264608^MDC_DIM_PER_SEC^MDC\r"
       "OBX|3|NA|131330^MDC_ECG_ELEC_POTL_II^MDC|1.1.1.1|0^0|266418^MDC_DIM_MILLI_VOLT^MDC|||||X\r"

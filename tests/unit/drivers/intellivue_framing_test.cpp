@@ -6,30 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/unit/drivers/frame_bytes.hpp"
+
 using namespace vigil::drivers;
 using Bytes = std::vector<std::uint8_t>;
+using vigil::test::cat;
+using vigil::test::hex;
 
 namespace {
-
-Bytes hex(std::string_view text) {
-  Bytes out;
-  unsigned v = 0;
-  int digits = 0;
-  for (char c : text) {
-    const int d = c >= '0' && c <= '9'   ? c - '0'
-                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                         : -1;
-    if (d < 0) continue;
-    v = v * 16 + static_cast<unsigned>(d);
-    if (++digits == 2) {
-      out.push_back(static_cast<std::uint8_t>(v));
-      v = 0;
-      digits = 0;
-    }
-  }
-  return out;
-}
 
 // A single-poll result for the patient demographics object from a monitor:
 // mindleaving/patient-monitor-datalogger, DataExploration.cs
@@ -48,22 +32,16 @@ const Bytes kRecordedUnescaped =
         "00 00 00 F9 E9 00 02 F1 0B F3 8A 00 04 00 00 00 00 F2 E2 00 04 80 75 20 95 F2 E3 00 04 80 8B 0D 99"
         "82 65 C1");
 
-struct Fed {
+struct FedFrames {
   std::vector<Bytes> frames;
   std::vector<std::string> errors;
 };
 
-Fed feed(IntellivueDeframer& d, const Bytes& bytes) {
-  Fed f;
+FedFrames feed_frames(IntellivueDeframer& d, const Bytes& bytes) {
+  FedFrames f;
   d.feed(
       bytes, [&](std::span<const std::uint8_t> m) { f.frames.emplace_back(m.begin(), m.end()); }, f.errors);
   return f;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
 }
 
 }  // namespace
@@ -126,7 +104,7 @@ TEST_CASE("a frame escapes 0xC0, 0xC1 and 0x7D in header, data and FCS alike") {
     CHECK(frame[i] != 0xC1);
   }
   IntellivueDeframer d;
-  const auto f = feed(d, frame);
+  const auto f = feed_frames(d, frame);
   REQUIRE(f.frames.size() == 1);
   CHECK(f.frames[0] == data);
   CHECK(f.errors.empty());
@@ -137,7 +115,7 @@ TEST_CASE("an FCS byte that needs escaping is escaped (OpenICE's 3A 91 example)"
   for (unsigned n = 0; n < 64; ++n) {
     const Bytes data{static_cast<std::uint8_t>(n), 0x91, 0x3A};
     IntellivueDeframer d;
-    const auto f = feed(d, intellivue_frame(data));
+    const auto f = feed_frames(d, intellivue_frame(data));
     REQUIRE(f.frames.size() == 1);
     CHECK(f.frames[0] == data);
   }
@@ -167,7 +145,7 @@ TEST_CASE("a frame recorded from a monitor has a good FCS, and vigil frames its 
   CHECK(intellivue_frame(user_data) == recorded_wire());
 
   IntellivueDeframer d;
-  const auto f = feed(d, recorded_wire());
+  const auto f = feed_frames(d, recorded_wire());
   CHECK(f.errors.empty());
   REQUIRE(f.frames.size() == 1);
   CHECK(f.frames[0] == user_data);
@@ -177,7 +155,7 @@ TEST_CASE("a frame recorded from a monitor has a good FCS, and vigil frames its 
 
 TEST_CASE("the recorded frame sent without its escapes is cut short at the raw 0xC0 inside it") {
   IntellivueDeframer d;
-  const auto f = feed(d, kRecordedUnescaped);
+  const auto f = feed_frames(d, kRecordedUnescaped);
   CHECK(f.frames.empty());
   CHECK_FALSE(f.errors.empty());
   CHECK(f.errors[0].find("cut short by a new frame start") != std::string::npos);
@@ -185,7 +163,7 @@ TEST_CASE("the recorded frame sent without its escapes is cut short at the raw 0
 
 TEST_CASE("noise before a frame is skipped, counted and reported once") {
   IntellivueDeframer d;
-  const auto f = feed(d, cat({hex("00 FF 31 32 7D"), intellivue_frame(hex("E1 00"))}));
+  const auto f = feed_frames(d, cat({hex("00 FF 31 32 7D"), intellivue_frame(hex("E1 00"))}));
   REQUIRE(f.frames.size() == 1);
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0] == "intellivue: skipped 5 bytes before the next frame");
@@ -196,7 +174,7 @@ TEST_CASE("a corrupted byte fails the FCS; the next frame still decodes") {
   auto bad = intellivue_frame(hex("E1 00 00 02 01 02 03"));
   bad[8] ^= 0x01;
   IntellivueDeframer d;
-  const auto f = feed(d, cat({bad, intellivue_frame(hex("E1 00 00 02"))}));
+  const auto f = feed_frames(d, cat({bad, intellivue_frame(hex("E1 00 00 02"))}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("FCS mismatch") != std::string::npos);
   CHECK(f.frames.size() == 1);
@@ -226,7 +204,7 @@ TEST_CASE("frame header and length field are checked after the FCS") {
     framed.insert(framed.end(), c.raw.begin(), c.raw.end());
     framed.push_back(0xC1);
     IntellivueDeframer d;
-    const auto f = feed(d, framed);
+    const auto f = feed_frames(d, framed);
     CHECK(f.frames.empty());
     REQUIRE(f.errors.size() == 1);
     CHECK(f.errors[0].find(c.error) != std::string::npos);
@@ -238,7 +216,7 @@ TEST_CASE("a frame cut short by a new BOF is rejected and the new frame decodes"
   const auto good = intellivue_frame(hex("E1 00 00 02"));
   const Bytes cut(good.begin(), good.begin() + 5);
   IntellivueDeframer d;
-  const auto f = feed(d, cat({cut, good}));
+  const auto f = feed_frames(d, cat({cut, good}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0] == "intellivue: frame cut short by a new frame start after 4 bytes");
   CHECK(f.frames.size() == 1);
@@ -246,7 +224,7 @@ TEST_CASE("a frame cut short by a new BOF is rejected and the new frame decodes"
 
 TEST_CASE("0x7D 0xC1 aborts a frame") {
   IntellivueDeframer d;
-  const auto f = feed(d, cat({hex("C0 11 01 00 02 E1 7D C1"), intellivue_frame(hex("E1 00"))}));
+  const auto f = feed_frames(d, cat({hex("C0 11 01 00 02 E1 7D C1"), intellivue_frame(hex("E1 00"))}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("aborted by the sender") != std::string::npos);
   CHECK(f.frames.size() == 1);
@@ -257,7 +235,7 @@ TEST_CASE("an endless frame is dropped at the size limit and memory stays bounde
   endless.insert(endless.end(), IntellivueDeframer::kMaxUserData + 100, 0x42);
   endless.push_back(0xC1);
   IntellivueDeframer d;
-  const auto f = feed(d, cat({endless, intellivue_frame(hex("E1 00"))}));
+  const auto f = feed_frames(d, cat({endless, intellivue_frame(hex("E1 00"))}));
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].find("longer than 8192 bytes") != std::string::npos);
   CHECK(f.frames.size() == 1);
@@ -282,14 +260,14 @@ TEST_CASE("bytes split anywhere decode to the same frames and errors") {
   const auto stream =
       cat({hex("55 AA"), recorded_wire(), hex("C0 11 01 00 01 7D C1"), intellivue_frame(hex("E1 00 7D C0"))});
   IntellivueDeframer whole;
-  const auto once = feed(whole, stream);
+  const auto once = feed_frames(whole, stream);
   for (std::size_t step = 1; step <= 7; ++step) {
     IntellivueDeframer pieces;
-    Fed all;
+    FedFrames all;
     for (std::size_t at = 0; at < stream.size(); at += step) {
       const Bytes part(stream.begin() + static_cast<std::ptrdiff_t>(at),
                        stream.begin() + static_cast<std::ptrdiff_t>(std::min(at + step, stream.size())));
-      auto f = feed(pieces, part);
+      auto f = feed_frames(pieces, part);
       all.frames.insert(all.frames.end(), f.frames.begin(), f.frames.end());
       all.errors.insert(all.errors.end(), f.errors.begin(), f.errors.end());
     }
@@ -303,7 +281,7 @@ TEST_CASE("bytes split anywhere decode to the same frames and errors") {
 
 TEST_CASE("a link reset reports the partial frame it throws away") {
   IntellivueDeframer d;
-  feed(d, hex("C0 11 01 00"));
+  feed_frames(d, hex("C0 11 01 00"));
   std::vector<std::string> errors;
   d.reset(errors);
   REQUIRE(errors.size() == 1);

@@ -8,30 +8,17 @@
 #include <vector>
 
 #include "drivers/intellivue/intellivue_framing.hpp"
+#include "tests/unit/drivers/calendar_time.hpp"
+#include "tests/unit/drivers/frame_bytes.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;
 namespace iv = vigil::drivers::intellivue;
 using Bytes = std::vector<std::uint8_t>;
+using vigil::test::hex;
+using vigil::test::utc;
 
 namespace {
-
-Bytes hex(std::string_view text) {
-  Bytes out;
-  unsigned v = 0;
-  int digits = 0;
-  for (char c : text) {
-    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    if (d < 0) continue;
-    v = v * 16 + static_cast<unsigned>(d);
-    if (++digits == 2) {
-      out.push_back(static_cast<std::uint8_t>(v));
-      v = 0;
-      digits = 0;
-    }
-  }
-  return out;
-}
 
 // Messages from xeonfusion/VSCaptureMP Class2.cs (DataConstants), which that
 // reader sends to real monitors.
@@ -61,11 +48,6 @@ const Bytes kVsAbort =
     hex("19 2E 11 01 03 C1 29 A0 80 A0 80 30 80 02 01 01 06 02 51 01 00 00 00 00 61 80 30 80 02 01 01 A0 "
         "80 64 80 80 01 01 00 00 00 00 00 00 00 00 00 00 ");
 
-core::TimePoint at(int y, unsigned mo, unsigned d, int h, int mi, int s, int ms = 0) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms};
-}
-
 IntellivueMessage parsed(const Bytes& b) {
   const auto p = parse_intellivue_message(b);
   INFO(p.error);
@@ -78,7 +60,7 @@ IntellivuePollResult numeric_result() {
   r.poll_number = 7;
   r.sequence = 3;
   r.rel_time = 0x01020304;
-  r.abs_time = IntellivueAbsTime::from_naive(at(2024, 3, 5, 10, 15, 30, 500));
+  r.abs_time = IntellivueAbsTime::from_naive(utc(2024, 3, 5, 10, 15, 30, 500));
   r.object_class = iv::kClassNumeric;
   IntellivueNumeric hr;
   hr.handle = 1;
@@ -89,7 +71,7 @@ IntellivuePollResult numeric_result() {
   nibp.values = {{iv::kPhysioNibpSys, 0, iv::kUnitMmHg, intellivue_float(120, 0)},
                  {iv::kPhysioNibpDia, 0, iv::kUnitMmHg, intellivue_float(80, 0)},
                  {iv::kPhysioNibpMean, iv::msmt::questionable, iv::kUnitMmHg, intellivue_float(93.3, 1)}};
-  nibp.abs_stamp = IntellivueAbsTime::from_naive(at(2024, 3, 5, 10, 13, 0));
+  nibp.abs_stamp = IntellivueAbsTime::from_naive(utc(2024, 3, 5, 10, 13, 0));
   nibp.rel_stamp = 0x01000000;
   r.numerics = {hr, nibp};
   return r;
@@ -139,7 +121,7 @@ TEST_CASE("association accept, refuse and release response are told apart by the
 
 TEST_CASE("the MDS Create Event Report carries its invoke id and event time") {
   const auto m = parsed(encode_intellivue_mds_create_event(
-      9, 0x00123456, IntellivueAbsTime::from_naive(at(2024, 1, 2, 3, 4, 5))));
+      9, 0x00123456, IntellivueAbsTime::from_naive(utc(2024, 1, 2, 3, 4, 5))));
   CHECK(m.kind == IntellivueMessageKind::mds_create_event);
   CHECK(m.invoke_id == 9);
   CHECK(m.event_time == 0x00123456);
@@ -165,8 +147,8 @@ TEST_CASE("absolute time is BCD; all 0xFF and non-BCD digits mean no time") {
   IntellivueAbsTime t;
   t.bcd = {0x20, 0x24, 0x03, 0x05, 0x10, 0x15, 0x30, 0x50};
   REQUIRE(t.naive().has_value());
-  CHECK(*t.naive() == at(2024, 3, 5, 10, 15, 30, 500));
-  CHECK(IntellivueAbsTime::from_naive(at(2024, 3, 5, 10, 15, 30, 500)) == t);
+  CHECK(*t.naive() == utc(2024, 3, 5, 10, 15, 30, 500));
+  CHECK(IntellivueAbsTime::from_naive(utc(2024, 3, 5, 10, 15, 30, 500)) == t);
   CHECK_FALSE(IntellivueAbsTime{}.naive().has_value());
   t.bcd[2] = 0x1A;
   CHECK_FALSE(t.naive().has_value());

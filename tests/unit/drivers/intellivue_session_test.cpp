@@ -10,6 +10,8 @@
 #include "drivers/intellivue/intellivue_framing.hpp"
 #include "drivers/intellivue/intellivue_messages.hpp"
 #include "drivers/intellivue/intellivue_monitor_sim.hpp"
+#include "tests/unit/drivers/calendar_time.hpp"
+#include "tests/unit/drivers/readings_of.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;
@@ -19,13 +21,10 @@ using core::DeviceCondition;
 using core::Metric;
 using core::QualityFlag;
 using Bytes = std::vector<std::uint8_t>;
+using vigil::test::readings_of;
+using vigil::test::utc;
 
 namespace {
-
-core::TimePoint at(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
 
 // The frames one side sent, as parsed messages.
 std::vector<IntellivueMessage> messages_in(const Bytes& bytes) {
@@ -47,17 +46,17 @@ std::vector<IntellivueMessage> messages_in(const Bytes& bytes) {
 // A vigil session and a simulated monitor wired together in memory. The
 // monitor's clock runs `monitor_offset` ahead of the daemon's (another time
 // zone, or just wrong).
-struct Bench {
+struct IntellivueBench {
   std::unique_ptr<DeviceSession> session = make_intellivue_session();
   IntellivueMonitorSim monitor;
   IntellivueMonitorState state;
-  core::TimePoint now = at(2024, 3, 5, 10, 0, 0);
+  core::TimePoint now = utc(2024, 3, 5, 10, 0, 0);
   core::Duration monitor_offset{};
   bool cable = true;
   DecodeOutput out;               // everything the session put out since the last take()
   std::vector<Bytes> from_vigil;  // every chunk vigil sent
 
-  Bench() {
+  IntellivueBench() {
     state.heart_rate = 72;
     state.spo2 = 97;
     state.pulse_rate = 71;
@@ -119,13 +118,6 @@ struct Bench {
   }
 };
 
-std::vector<core::Reading> of(const std::vector<core::Reading>& rs, Metric m) {
-  std::vector<core::Reading> found;
-  std::copy_if(rs.begin(), rs.end(), std::back_inserter(found),
-               [m](const core::Reading& r) { return r.metric == m; });
-  return found;
-}
-
 std::size_t count_polls(const std::vector<Bytes>& chunks) {
   std::size_t n = 0;
   for (const auto& c : chunks)
@@ -136,7 +128,7 @@ std::size_t count_polls(const std::vector<Bytes>& chunks) {
 }  // namespace
 
 TEST_CASE("a full conversation: association, MDS create, polls, then heart rate, SpO2, pulse, RR and NIBP") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   REQUIRE(b.from_vigil.size() == 2);
   CHECK(messages_in(b.from_vigil[0])[0].kind == IntellivueMessageKind::association_request);
@@ -149,18 +141,18 @@ TEST_CASE("a full conversation: association, MDS create, polls, then heart rate,
   b.tick();
   const auto o = b.take();
   CHECK(o.errors.empty());
-  REQUIRE(of(o.readings, Metric::heart_rate).size() == 1);
-  CHECK(of(o.readings, Metric::heart_rate)[0].value == 72);
-  CHECK(of(o.readings, Metric::heart_rate)[0].quality.usable());
-  CHECK_FALSE(of(o.readings, Metric::heart_rate)[0].device_time.has_value());
-  CHECK(of(o.readings, Metric::spo2)[0].value == 97);
-  CHECK(of(o.readings, Metric::pulse_rate)[0].value == 71);
-  CHECK(of(o.readings, Metric::resp_rate)[0].value == 14);
-  const auto sys = of(o.readings, Metric::nibp_systolic);
+  REQUIRE(readings_of(o.readings, Metric::heart_rate).size() == 1);
+  CHECK(readings_of(o.readings, Metric::heart_rate)[0].value == 72);
+  CHECK(readings_of(o.readings, Metric::heart_rate)[0].quality.usable());
+  CHECK_FALSE(readings_of(o.readings, Metric::heart_rate)[0].device_time.has_value());
+  CHECK(readings_of(o.readings, Metric::spo2)[0].value == 97);
+  CHECK(readings_of(o.readings, Metric::pulse_rate)[0].value == 71);
+  CHECK(readings_of(o.readings, Metric::resp_rate)[0].value == 14);
+  const auto sys = readings_of(o.readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].value == 120);
-  CHECK(of(o.readings, Metric::nibp_diastolic)[0].value == 80);
-  CHECK(of(o.readings, Metric::nibp_mean)[0].value == 93);
+  CHECK(readings_of(o.readings, Metric::nibp_diastolic)[0].value == 80);
+  CHECK(readings_of(o.readings, Metric::nibp_mean)[0].value == 93);
   CHECK(sys[0].quality.usable());
   REQUIRE(sys[0].device_time.has_value());
   CHECK(*sys[0].device_time == b.state.nibp->measured);  // 91 s before this tick
@@ -171,13 +163,13 @@ TEST_CASE("a full conversation: association, MDS create, polls, then heart rate,
 }
 
 TEST_CASE("the NIBP measurement time survives a monitor clock five hours off") {
-  Bench b;
+  IntellivueBench b;
   b.monitor_offset = 5h + 17s;
   b.state.clock = b.now + b.monitor_offset;
   b.state.nibp->measured = b.state.clock - 4min;
   b.open();
   b.tick();
-  const auto sys = of(b.take().readings, Metric::nibp_systolic);
+  const auto sys = readings_of(b.take().readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   REQUIRE(sys[0].device_time.has_value());
   CHECK(*sys[0].device_time == b.state.nibp->measured - b.monitor_offset);
@@ -185,7 +177,7 @@ TEST_CASE("the NIBP measurement time survives a monitor clock five hours off") {
 }
 
 TEST_CASE("polls go out once a second, keep the association up for an hour and never ask for a setting") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   b.run(1h);
   CHECK(b.monitor.associated());
@@ -205,7 +197,7 @@ TEST_CASE("polls go out once a second, keep the association up for an hour and n
 }
 
 TEST_CASE("ticks a little early still poll each second; ticks twice a second poll once a second") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   b.from_vigil.clear();
   b.run(10s, 900ms);  // 12 ticks
@@ -216,7 +208,7 @@ TEST_CASE("ticks a little early still poll each second; ticks twice a second pol
 }
 
 TEST_CASE("when vigil stops polling the monitor drops the association after its time-out") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   b.tick();
   for (int i = 0; i < 9; ++i) b.monitor.tick(b.state.clock + std::chrono::seconds{i + 1});
@@ -226,7 +218,7 @@ TEST_CASE("when vigil stops polling the monitor drops the association after its 
 }
 
 TEST_CASE("a monitor that goes quiet: one error after 10 s, a new association, values again") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   b.run(3s);
   b.take();
@@ -246,12 +238,13 @@ TEST_CASE("a monitor that goes quiet: one error after 10 s, a new association, v
   CHECK(b.monitor.associated());
   CHECK(b.monitor.associations() == 2);
   o = b.take();
-  CHECK_FALSE(of(o.readings, Metric::heart_rate).empty());
-  CHECK(of(o.readings, Metric::nibp_systolic).size() == 1);  // reported again after the new association
+  CHECK_FALSE(readings_of(o.readings, Metric::heart_rate).empty());
+  CHECK(readings_of(o.readings, Metric::nibp_systolic).size() ==
+        1);  // reported again after the new association
 }
 
 TEST_CASE("an unanswered association request is repeated every 5 s with one error line") {
-  Bench b;
+  IntellivueBench b;
   b.cable = false;
   b.open();
   b.run(5s);  // the request counts from the first tick
@@ -265,7 +258,7 @@ TEST_CASE("an unanswered association request is repeated every 5 s with one erro
 }
 
 TEST_CASE("an association aborted by the monitor is requested again after 5 s") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   b.run(2s);
   b.take();
@@ -281,7 +274,7 @@ TEST_CASE("an association aborted by the monitor is requested again after 5 s") 
 }
 
 TEST_CASE("a release request from the monitor is answered with a release response") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   DecodeOutput o;
   b.session->on_bytes(intellivue_frame(encode_intellivue_release_request()), o);
@@ -293,56 +286,56 @@ TEST_CASE("a release request from the monitor is answered with a release respons
 }
 
 TEST_CASE("NIBP is reported once per measurement, with the new measurement's time") {
-  Bench b;
+  IntellivueBench b;
   b.open();
   b.tick();
-  CHECK(of(b.take().readings, Metric::nibp_systolic).size() == 1);
+  CHECK(readings_of(b.take().readings, Metric::nibp_systolic).size() == 1);
   b.run(30s);
   auto o = b.take();
-  CHECK(of(o.readings, Metric::nibp_systolic).empty());
-  CHECK(of(o.readings, Metric::heart_rate).size() == 30);
+  CHECK(readings_of(o.readings, Metric::nibp_systolic).empty());
+  CHECK(readings_of(o.readings, Metric::heart_rate).size() == 30);
   b.state.nibp = IntellivueMonitorState::Nibp{182, 104, 130, b.state.clock - 10s};
   b.tick();
   o = b.take();
-  const auto sys = of(o.readings, Metric::nibp_systolic);
+  const auto sys = readings_of(o.readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].value == 182);
   CHECK(*sys[0].device_time == b.now - 11s);
   // The same numbers measured again are a new measurement too.
   b.state.nibp->measured = b.state.clock;
   b.tick();
-  CHECK(of(b.take().readings, Metric::nibp_systolic).size() == 1);
+  CHECK(readings_of(b.take().readings, Metric::nibp_systolic).size() == 1);
 }
 
 TEST_CASE("NIBP in kPa is converted to mmHg") {
-  Bench b;
+  IntellivueBench b;
   b.state.nibp_in_kpa = true;
   b.open();
   b.tick();
   const auto o = b.take();
   CHECK(o.errors.empty());
-  CHECK(of(o.readings, Metric::nibp_systolic)[0].value == doctest::Approx(120).epsilon(0.005));
-  CHECK(of(o.readings, Metric::nibp_diastolic)[0].value == doctest::Approx(80).epsilon(0.005));
+  CHECK(readings_of(o.readings, Metric::nibp_systolic)[0].value == doctest::Approx(120).epsilon(0.005));
+  CHECK(readings_of(o.readings, Metric::nibp_diastolic)[0].value == doctest::Approx(80).epsilon(0.005));
 }
 
 TEST_CASE("values the monitor has not got are invalid readings, not numbers") {
-  Bench b;
+  IntellivueBench b;
   b.state.heart_rate.reset();
   b.state.nibp.reset();
   b.open();
   b.tick();
   const auto o = b.take();
-  const auto hr = of(o.readings, Metric::heart_rate);
+  const auto hr = readings_of(o.readings, Metric::heart_rate);
   REQUIRE(hr.size() == 1);
   CHECK(hr[0].quality.has(QualityFlag::invalid));
   CHECK_FALSE(hr[0].value);
-  const auto sys = of(o.readings, Metric::nibp_systolic);
+  const auto sys = readings_of(o.readings, Metric::nibp_systolic);
   REQUIRE(sys.size() == 1);
   CHECK(sys[0].quality.has(QualityFlag::invalid));
 }
 
 TEST_CASE("a monitor in demo mode: every value invalid and one error line per poll result") {
-  Bench b;
+  IntellivueBench b;
   b.state.demo = true;
   b.open();
   b.tick();
@@ -354,7 +347,7 @@ TEST_CASE("a monitor in demo mode: every value invalid and one error line per po
 }
 
 TEST_CASE("INOPs become conditions: LEADS OFF, SpO2 NO SENSOR, battery low") {
-  Bench b;
+  IntellivueBench b;
   b.state.inops = {{iv::kPhysioEcg, iv::evt::leads_off, 0, 0, "LEADS OFF"},
                    {iv::kPhysioSpo2, iv::evt::sensor_disconnected, 0, 0, "SpO2 NO SENSOR"},
                    {0, iv::evt::battery_low, 0, 0, "BATTERY LOW"}};
@@ -440,7 +433,7 @@ TEST_CASE("a value in an unexpected unit is not read and says why") {
 TEST_CASE("without a clock reference the first NIBP of an association is marked questionable") {
   IntellivuePollResult r;
   r.object_class = iv::kClassNumeric;
-  r.abs_time = IntellivueAbsTime::from_naive(at(2024, 3, 5, 10, 0, 0));
+  r.abs_time = IntellivueAbsTime::from_naive(utc(2024, 3, 5, 10, 0, 0));
   IntellivueNumeric n;
   n.handle = 5;
   n.compound = true;
@@ -484,7 +477,7 @@ TEST_CASE("the monitor simulator refuses a SET and counts it") {
 TEST_CASE("the session's output is the same whether the monitor's bytes arrive whole or one at a time") {
   IntellivueMonitorSim monitor;
   IntellivueMonitorState state;
-  state.clock = at(2024, 3, 5, 10, 0, 0);
+  state.clock = utc(2024, 3, 5, 10, 0, 0);
   state.heart_rate = 64;
   state.spo2 = 95;
   state.inops = {{iv::kPhysioSpo2, iv::evt::noisy, 0, 0, "SpO2 NOISY SIGNAL"}};

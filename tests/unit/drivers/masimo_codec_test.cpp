@@ -8,12 +8,14 @@
 
 #include "capture_replay.hpp"
 #include "drivers/device_session.hpp"
+#include "tests/unit/drivers/calendar_time.hpp"
 
 using namespace vigil;
 using namespace vigil::drivers;
 using core::DeviceCondition;
 using core::Metric;
 using core::QualityFlag;
+using vigil::test::utc;
 
 namespace {
 
@@ -49,11 +51,6 @@ std::string describe_one_by_one(std::string_view text) {
   return described + test::describe_stats(session->stats());
 }
 
-core::TimePoint at(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  using namespace std::chrono;
-  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
-}
-
 }  // namespace
 
 TEST_CASE("a Rad-8 line from a real capture decodes to SpO2 98 %, pulse 97 /min and PI 3.6 %") {
@@ -65,7 +62,7 @@ TEST_CASE("a Rad-8 line from a real capture decodes to SpO2 98 %, pulse 97 /min 
   CHECK(r.frame->serial == "0000056661");
   CHECK(r.frame->alarm == 0);
   CHECK(r.frame->exceptions == masimo_exc::masimo_set);
-  CHECK(r.frame->device_time == at(2016, 2, 22, 22, 47, 45));
+  CHECK(r.frame->device_time == utc(2016, 2, 22, 22, 47, 45));
 }
 
 TEST_CASE("the encoder writes the Rad-8 layout byte for byte") {
@@ -75,7 +72,7 @@ TEST_CASE("the encoder writes the Rad-8 layout byte for byte") {
   f.pi = 3.6;
   f.serial = "0000056661";
   f.exceptions = masimo_exc::masimo_set;
-  f.device_time = at(2016, 2, 22, 22, 47, 45);
+  f.device_time = utc(2016, 2, 22, 22, 47, 45);
   CHECK(encode_masimo(f) == std::string(kRad8Line) + "\r\n");
 }
 
@@ -90,7 +87,7 @@ TEST_CASE("Radical-7 and Radical-5 layouts decode by key, extra fields ignored a
   CHECK(r5.frame->serial.empty());
   CHECK(r5.frame->spo2 == 97);
   CHECK(r5.frame->alarm == masimo_alarm::alarm_silenced);
-  CHECK(r5.frame->device_time == at(2010, 9, 15, 15, 10, 29));
+  CHECK(r5.frame->device_time == utc(2010, 9, 15, 15, 10, 29));
 }
 
 TEST_CASE("dashes mean no value: the session flags the reading invalid instead of reporting 0 %") {
@@ -194,7 +191,7 @@ TEST_CASE("frames round-trip through encoder and decoder") {
   frames[0].pulse = 25;
   frames[0].pi = 0.02;
   frames[0].serial = "0000182948";
-  frames[0].device_time = at(2024, 12, 31, 23, 59, 59);
+  frames[0].device_time = utc(2024, 12, 31, 23, 59, 59);
   frames[1].exceptions = masimo_exc::sensor_off | masimo_exc::pulse_search | masimo_exc::masimo_set;
   frames[1].alarm = masimo_alarm::alarm_active | masimo_alarm::spo2_low;
   frames[2].spo2 = 88;
@@ -204,7 +201,7 @@ TEST_CASE("frames round-trip through encoder and decoder") {
   frames[2].alarm = 0x3FFF;
   frames[3].spo2 = 0;
   frames[3].pulse = 0;
-  frames[3].device_time = at(2000, 1, 1, 0, 0, 0);
+  frames[3].device_time = utc(2000, 1, 1, 0, 0, 0);
   for (const auto& f : frames) {
     const auto line = encode_masimo(f);
     INFO(line);

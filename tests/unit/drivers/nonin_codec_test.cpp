@@ -17,10 +17,9 @@ using namespace vigil::drivers;
 using core::DeviceCondition;
 using core::Metric;
 using core::QualityFlag;
+using Bytes = std::vector<std::uint8_t>;
 
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
 
 // The OEM III packet of Pufferfish's "Validate the valid first Packet":
 // HR 72, SpO2 97, firmware revision 48 in every HR/SpO2 slot, pleth 1, no flags.

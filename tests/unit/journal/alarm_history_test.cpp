@@ -13,7 +13,7 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const core::TimePoint T0{std::chrono::seconds{1'800'000'000}};
+const core::TimePoint kHistoryStart{std::chrono::seconds{1'800'000'000}};
 
 struct Step {
   v1::AlarmTransition transition;
@@ -76,19 +76,20 @@ struct Shift {
                   }(),
                   [](const JournalWriterReport&) {}};
   Shift() {
-    REQUIRE(journal.open("d1", T0));
+    REQUIRE(journal.open("d1", kHistoryStart));
     v1::journal::BedState state;
     state.set_bed("bed-1");
     state.set_patient_id("PAT-1");
-    REQUIRE(journal.write_bed("bed-1", {admitted("bed-1", "PAT-1", T0 - 1h)}, state, T0 - 1h));
-    journal_alarm(journal, "bed-1", "bed-1:desat:1", v1::PHYSIOLOGICAL, T0,
+    REQUIRE(journal.write_bed("bed-1", {admitted("bed-1", "PAT-1", kHistoryStart - 1h)}, state,
+                              kHistoryStart - 1h));
+    journal_alarm(journal, "bed-1", "bed-1:desat:1", v1::PHYSIOLOGICAL, kHistoryStart,
                   {{v1::RAISED, 0s, v1::MEDIUM, ""},
                    {v1::ESCALATED, 10s, v1::HIGH, ""},
                    {v1::ACKNOWLEDGED, 42s, v1::HIGH, "A. Diaz at station-1"},
                    {v1::CLEARED, 90s, v1::HIGH, ""}});
-    journal_alarm(journal, "bed-1", "bed-1:lost:2", v1::TECHNICAL, T0 + 10min,
+    journal_alarm(journal, "bed-1", "bed-1:lost:2", v1::TECHNICAL, kHistoryStart + 10min,
                   {{v1::RAISED, 0s, v1::MEDIUM, ""}, {v1::CLEARED, 60s, v1::MEDIUM, ""}});
-    journal_alarm(journal, "bed-2", "bed-2:brady:3", v1::PHYSIOLOGICAL, T0 + 20min,
+    journal_alarm(journal, "bed-2", "bed-2:brady:3", v1::PHYSIOLOGICAL, kHistoryStart + 20min,
                   {{v1::RAISED, 0s, v1::MEDIUM, ""}});
   }
   v1::AlarmHistoryPage query(const v1::AlarmHistoryQuery& q) {
@@ -112,7 +113,7 @@ TEST_CASE(
   CHECK(desat.patient_id() == "PAT-1");
   CHECK(desat.acknowledged_by() == "A. Diaz at station-1");
   CHECK(wire::from_proto(desat.acknowledged()) - wire::from_proto(desat.raised()) == 42s);
-  CHECK(wire::from_proto(desat.ended()) == T0 + 90s);
+  CHECK(wire::from_proto(desat.ended()) == kHistoryStart + 90s);
   CHECK(desat.transitions_size() == 4);
   CHECK(desat.message() == "SpO\u2082 84 % (limit SpO\u2082 < 85 %)");
   CHECK_FALSE(page.alarms(0).has_ended());
@@ -134,8 +135,8 @@ TEST_CASE("history filters: bed, priority reached, kind, unacknowledged, time ra
   q.set_unacknowledged(true);
   CHECK(ids(shift.query(q)) == std::vector<std::string>{"bed-2:brady:3", "bed-1:lost:2"});
   q.Clear();
-  wire::set_time(q.mutable_from(), T0 + 5min);
-  wire::set_time(q.mutable_to(), T0 + 15min);
+  wire::set_time(q.mutable_from(), kHistoryStart + 5min);
+  wire::set_time(q.mutable_to(), kHistoryStart + 15min);
   CHECK(ids(shift.query(q)) == std::vector<std::string>{"bed-1:lost:2"});
 }
 

@@ -128,11 +128,6 @@ JournalOptions writer_asleep_options(const test::TempDir& dir) {
   return o;
 }
 
-std::int64_t count(const std::string& path, const std::string& sql) {
-  sqlite::Database db{path, sqlite::Database::Mode::read_only};
-  return db.scalar(sql);
-}
-
 }  // namespace
 
 TEST_CASE("An alarm transition with an admission and the bed's state is read back from the log as written") {
@@ -231,7 +226,7 @@ TEST_CASE(
         j.log_bed("bed-1", {raised("bed-1", 7, T0 + 1s)}, state("bed-1", "PAT-1 with an alarm"), T0 + 1s));
     // vigild killed here: published, never committed (no close()).
   }
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 0);
   for (const char* run : {"d2", "d3"}) {
     CAPTURE(run);
     Journal j{options(dir), [](const JournalWriterReport&) {}};
@@ -240,9 +235,11 @@ TEST_CASE(
     const auto restored = j.reader()->bed_state("bed-1");
     REQUIRE(restored);
     CHECK(restored->patient_id() == "PAT-1 with an alarm");
-    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
-    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM context_events WHERE seq = 6") == 1);
-    CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM sessions WHERE kind = 'patient'") == 1);
+    CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") ==
+          1);
+    CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM context_events WHERE seq = 6") == 1);
+    CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM sessions WHERE kind = 'patient'") ==
+          1);
     CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
   }
 }
@@ -258,7 +255,7 @@ TEST_CASE("A replayed record leaves a newer bed state in SQLite as it is") {
   }
   Journal j{options(dir), [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d2", T0 + 10s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "newer");
 }
 
@@ -278,7 +275,7 @@ TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and 
     REQUIRE(j.wait_bed_writes(5s));
     largest = std::max<std::size_t>(largest, std::filesystem::file_size(log));
   }
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 500);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 500);
   CHECK(largest > 500 * 100);  // it was emptied, not never filled
   CHECK(largest < 80 * 1024);
   j.close(T0 + 1000s);
@@ -302,16 +299,16 @@ TEST_CASE(
   }
   CHECK(!j.wait_bed_writes(5s));
   for (const auto n : not_committed)
-    CHECK(count(dir.file("journal.db"),
-                "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 0);
+    CHECK(journal_scalar(dir.file("journal.db"),
+                         "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 0);
   CHECK(!j.available());
   j.prune(T0);
   REQUIRE(watch.wait());
   REQUIRE(j.write_bed("bed-1", {}, state("bed-1", "room again"), T0 + 1s));
   CHECK(j.available());
   for (const auto n : not_committed)
-    CHECK(count(dir.file("journal.db"),
-                "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 1);
+    CHECK(journal_scalar(dir.file("journal.db"),
+                         "SELECT COUNT(*) FROM alarm_transitions WHERE seq = " + std::to_string(n)) == 1);
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "room again");
   j.close(T0 + 2s);
   CHECK(file_bytes(IntentLog::path_for(dir.file("journal.db"))).empty());
@@ -375,20 +372,20 @@ TEST_CASE(
   REQUIRE(j.open("d1", T0));
   REQUIRE(j.log_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
   REQUIRE(j.write_bed("bed-1", {raised("bed-1", 7, T0)}, state("bed-1", "PAT-1"), T0));
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions") == 0);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions") == 0);
   CHECK(!file_bytes(IntentLog::path_for(o.path)).empty());
   // A context change goes at once (a station reads its session right
   // after), and the alarm before it with it, in order.
   REQUIRE(j.log_bed("bed-1", {admitted("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.write_bed("bed-1", {admitted("bed-1", 8, T0 + 1s)}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.wait_bed_writes(5s));
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
-  CHECK(count(o.path, "SELECT COUNT(*) FROM sessions WHERE patient_id = 'PAT-1'") == 1);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 1);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM sessions WHERE patient_id = 'PAT-1'") == 1);
   REQUIRE(j.log_bed("bed-1", {raised("bed-1", 9, T0 + 2s)}, state("bed-1", "PAT-1"), T0 + 2s));
   REQUIRE(j.write_bed("bed-1", {raised("bed-1", 9, T0 + 2s)}, state("bed-1", "PAT-1"), T0 + 2s));
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 0);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 0);
   j.close(T0 + 3s);
-  CHECK(count(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 1);
+  CHECK(journal_scalar(o.path, "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 9") == 1);
   CHECK(file_bytes(IntentLog::path_for(o.path)).empty());
 }
 
@@ -406,8 +403,8 @@ TEST_CASE(
   REQUIRE(j.log_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.write_bed("bed-1", {good}, state("bed-1", "PAT-1"), T0 + 1s));
   REQUIRE(j.wait_bed_writes(5s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
   CHECK(j.available());
 }
 
@@ -425,8 +422,8 @@ TEST_CASE(
   }
   Journal j{options(dir), [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d2", T0 + 2s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 8") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions WHERE seq = 7") == 0);
 }
 
 TEST_CASE(
@@ -456,16 +453,16 @@ TEST_CASE(
   REQUIRE(::waitpid(child, &status, 0) == child);
   REQUIRE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
   const auto db = dir.file("journal.db");
-  REQUIRE(count(db, "SELECT COUNT(*) FROM commands") == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM streams") == 0);
+  REQUIRE(journal_scalar(db, "SELECT COUNT(*) FROM commands") == 0);
+  REQUIRE(journal_scalar(db, "SELECT COUNT(*) FROM streams") == 0);
   for (const char* run : {"d2", "d3"}) {
     CAPTURE(run);
     Journal j{options(dir), [](const JournalWriterReport&) {}};
     REQUIRE(j.open(run, T0 + 2s));
-    CHECK(count(db,
-                "SELECT COUNT(*) FROM commands WHERE request_id = 'r-9' AND actor = 'nurse Ana' AND "
-                "command = 'acknowledge' AND ok = 1 AND result = 'acknowledged'") == 1);
-    CHECK(count(db, "SELECT seq_reserved FROM streams WHERE bed = 'bed-1'") == 2000);
+    CHECK(journal_scalar(db,
+                         "SELECT COUNT(*) FROM commands WHERE request_id = 'r-9' AND actor = 'nurse Ana' AND "
+                         "command = 'acknowledge' AND ok = 1 AND result = 'acknowledged'") == 1);
+    CHECK(journal_scalar(db, "SELECT seq_reserved FROM streams WHERE bed = 'bed-1'") == 2000);
   }
   // A reservation SQLite took without the log (while the log failed) is
   // newer than any record: a replay of an older one leaves it as it is.
@@ -484,5 +481,5 @@ TEST_CASE(
   }());
   Journal j{options(dir), [](const JournalWriterReport&) {}};
   REQUIRE(j.open("d5", T0 + 4s));
-  CHECK(count(db, "SELECT seq_reserved FROM streams WHERE bed = 'bed-1'") == 5000);
+  CHECK(journal_scalar(db, "SELECT seq_reserved FROM streams WHERE bed = 'bed-1'") == 5000);
 }

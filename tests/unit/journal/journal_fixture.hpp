@@ -1,13 +1,16 @@
 // What the journal's tests share: a fixed start time, a journal in a temp
 // folder flushed often and committing alarm transitions at once (so a test
 // waits milliseconds, not the real 500 ms and 20 ms),
-// and a bed's saved state with only what the journal itself looks at.
+// a bed's saved state with only what the journal itself looks at, and a
+// number read back from the journal's file.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "journal/journal.hpp"
+#include "journal/sqlite_database.hpp"
 #include "tests/unit/temp_dir.hpp"
 #include "vigil/v1/journal.pb.h"
 
@@ -28,6 +31,13 @@ inline v1::journal::BedState state(const std::string& bed, const std::string& pa
   s.set_bed(bed);
   s.set_patient_id(patient);
   return s;
+}
+
+// One number the journal file at `path` answers to `sql`, read as another
+// process reads it (its own read-only connection).
+inline std::int64_t journal_scalar(const std::string& path, const std::string& sql) {
+  journal::sqlite::Database db{path, journal::sqlite::Database::Mode::read_only};
+  return db.scalar(sql);
 }
 
 }  // namespace vigil::test::journal_fixture

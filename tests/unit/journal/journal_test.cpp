@@ -96,11 +96,6 @@ std::vector<std::uint64_t> seqs(const std::vector<v1::BusMessage>& messages) {
   return v;
 }
 
-std::int64_t count(const std::string& path, const std::string& sql) {
-  sqlite::Database db{path, sqlite::Database::Mode::read_only};
-  return db.scalar(sql);
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -139,7 +134,8 @@ TEST_CASE(
     CHECK(r.oldest_wait < 1s);
   }
   CHECK(batches <= 3);  // 600 readings queued at once: not 600 transactions
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 600);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") ==
+        600);
 }
 
 TEST_CASE(
@@ -188,8 +184,8 @@ TEST_CASE(
   REQUIRE(!reports.all.empty());
   CHECK(reports.all.back().rows_written == 11);
   CHECK(reports.all.back().rows_dropped == 5);
-  CHECK(count(dir.file("journal.db"), "SELECT MAX(seq) FROM observations") == 10);
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT MAX(seq) FROM observations") == 10);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
 }
 
 TEST_CASE("A full batch of readings is written at once, not at the next flush interval") {
@@ -206,7 +202,7 @@ TEST_CASE("A full batch of readings is written at once, not at the next flush in
   for (std::uint64_t i = 1; i <= 300; ++i) w.write(observation("bed-1", i, 97, T0 + std::chrono::seconds(i)));
   w.hand_over();
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 300; }, 30s));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") == 300);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") == 300);
 }
 
 TEST_CASE(
@@ -239,9 +235,9 @@ TEST_CASE(
     REQUIRE(reports.wait([](const auto& r) { return r.rows_written == JournalWriter::kHandOverRows + 3; }));
     w.write(observation("bed-1", ++seq, 97, T0 + std::chrono::seconds(seq)));
   }  // gathered, never handed over: the stop takes it along
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") ==
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") ==
         static_cast<std::int64_t>(JournalWriter::kHandOverRows + 3));
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
 }
 
 TEST_CASE("A reading without a value (the device says invalid) is not journalled and stops nothing") {
@@ -255,7 +251,7 @@ TEST_CASE("A reading without a value (the device says invalid) is not journalled
   j.hand_over();
   REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 2; }));
   CHECK(j.available());
-  CHECK(count(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 2);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM observations WHERE bed = 'bed-1'") == 2);
   CHECK(seqs(j.reader()->messages({.bed = "bed-1"})) == std::vector<std::uint64_t>{1, 3});
 }
 
@@ -378,10 +374,10 @@ TEST_CASE("Retention deletes readings, alarms and commands older than the cutoff
   REQUIRE(reports.wait([](const auto& r) { return r.rows_pruned == 5001; }));
   j.close(T0);
   const auto path = dir.file("journal.db");
-  CHECK(count(path, "SELECT COUNT(*) FROM observations") == 100);
-  CHECK(count(path, "SELECT MIN(seq) FROM observations") == 5001);
-  CHECK(count(path, "SELECT COUNT(*) FROM alarm_transitions") == 1);
-  CHECK(count(path, "SELECT COUNT(*) FROM bed_state") == 1);
+  CHECK(journal_scalar(path, "SELECT COUNT(*) FROM observations") == 100);
+  CHECK(journal_scalar(path, "SELECT MIN(seq) FROM observations") == 5001);
+  CHECK(journal_scalar(path, "SELECT COUNT(*) FROM alarm_transitions") == 1);
+  CHECK(journal_scalar(path, "SELECT COUNT(*) FROM bed_state") == 1);
 }
 
 TEST_CASE("A journal of schema version 1 is migrated on open and keeps every row") {

@@ -15,7 +15,7 @@ namespace v1 = vigil::v1;
 
 namespace {
 
-const core::TimePoint T0{std::chrono::seconds{1'800'000'000}};
+const core::TimePoint kTrendStart{std::chrono::seconds{1'800'000'000}};
 
 v1::Observation reading(core::Metric m, double value, core::TimePoint received) {
   static std::uint64_t seq = 0;
@@ -63,16 +63,16 @@ struct TwoHours {
     // sheds readings beyond its bound) never fills however slow the disk.
     for (int hour = 0; hour < 2; ++hour) {
       Journal j{o, [](const JournalWriterReport&) {}};
-      REQUIRE(j.open("d1", T0 + std::chrono::hours{hour}));
+      REQUIRE(j.open("d1", kTrendStart + std::chrono::hours{hour}));
       write_hour(j, hour);
       write_context(j, hour);
       REQUIRE(j.readings_shed() == 0);
-      j.close(T0 + std::chrono::hours{hour + 1});
+      j.close(kTrendStart + std::chrono::hours{hour + 1});
     }
   }
   static void write_hour(Journal& j, int hour) {
     for (int s = hour * 3600; s < (hour + 1) * 3600; ++s) {
-      const auto t = T0 + std::chrono::seconds{s};
+      const auto t = kTrendStart + std::chrono::seconds{s};
       const bool probe_off = s >= 5400 && s < 6000;
       if (probe_off && s < 5410) {
         auto off = reading(core::Metric::spo2, 0, t);
@@ -96,7 +96,7 @@ struct TwoHours {
     }
   }
   static void write_context(Journal& j, int hour) {
-    const auto at = [](auto d) { return T0 + d; };
+    const auto at = [](auto d) { return kTrendStart + d; };
     const v1::journal::BedState state;
     if (hour == 0) {
       REQUIRE(
@@ -139,8 +139,8 @@ TwoHours& journalled() {
 v1::TrendQuery two_hours(std::uint32_t points) {
   v1::TrendQuery q;
   q.set_bed("bed-1");
-  wire::set_time(q.mutable_from(), T0);
-  wire::set_time(q.mutable_to(), T0 + 2h);
+  wire::set_time(q.mutable_from(), kTrendStart);
+  wire::set_time(q.mutable_to(), kTrendStart + 2h);
   q.set_points(points);
   return q;
 }
@@ -165,9 +165,9 @@ TEST_CASE(
   // 60 buckets less the five the probe-off gap leaves empty (1h30 to 1h40).
   CHECK(spo2.buckets_size() == 55);
   const auto& dip = spo2.buckets(30);  // 1h00 to 1h02
-  CHECK(wire::from_proto(dip.start()) == T0 + 1h);
+  CHECK(wire::from_proto(dip.start()) == kTrendStart + 1h);
   CHECK(dip.min() == 84);
-  CHECK(wire::from_proto(dip.min_time()) == T0 + 1h);
+  CHECK(wire::from_proto(dip.min_time()) == kTrendStart + 1h);
   CHECK(dip.max() == 97);
   CHECK(dip.count() == 120);
   CHECK(spo2.buckets(29).min() == 97);
@@ -179,8 +179,8 @@ TEST_CASE("no reading is carried over a gap: the buckets of the probe-off minute
   const auto p = bed.page(two_hours(60));
   const auto& pulse = series(p, "pulse");
   REQUIRE(pulse.buckets_size() == 55);
-  CHECK(wire::from_proto(pulse.buckets(44).start()) == T0 + 88min);
-  CHECK(wire::from_proto(pulse.buckets(45).start()) == T0 + 100min);
+  CHECK(wire::from_proto(pulse.buckets(44).start()) == kTrendStart + 88min);
+  CHECK(wire::from_proto(pulse.buckets(45).start()) == kTrendStart + 100min);
   CHECK(pulse.excluded() == 0);
 }
 
@@ -194,7 +194,7 @@ TEST_CASE("every cuff measurement is kept as taken, whatever the number of point
   REQUIRE(sys.samples_size() == 8);
   CHECK(sys.samples(0).value() == 120);
   CHECK(sys.samples(7).value() == 127);
-  CHECK(wire::from_proto(sys.samples(7).time()) == T0 + 105min);
+  CHECK(wire::from_proto(sys.samples(7).time()) == kTrendStart + 105min);
   CHECK_FALSE(sys.samples_cut());
   CHECK(series(p, "nibp_dia").samples_size() == 8);
   CHECK(series(p, "spo2").buckets_size() <= 4);
@@ -217,7 +217,7 @@ TEST_CASE("only the asked metrics, only the asked bed; metrics without readings 
 TEST_CASE("a query it cannot serve is refused with the field at fault") {
   auto& bed = journalled();
   auto q = two_hours(10);
-  wire::set_time(q.mutable_to(), T0 + 25h);
+  wire::set_time(q.mutable_to(), kTrendStart + 25h);
   auto r = bed.query(q);
   REQUIRE_FALSE(r.ok());
   CHECK(r.failure().field == "to");
@@ -256,7 +256,7 @@ TEST_CASE(
                                          "infusion_resumed", "infusion_stopped"});
   REQUIRE(p.events_size() == 5);
   const auto& oxygen = p.events(1);
-  CHECK(wire::from_proto(oxygen.time()) == T0 + 1h + 10s);
+  CHECK(wire::from_proto(oxygen.time()) == kTrendStart + 1h + 10s);
   CHECK(oxygen.text() == "Intervention on bed-1 by A. Diaz at station-1: oxygen: nasal cannula 2 L/min");
   CHECK(oxygen.actor() == "A. Diaz");
   CHECK(oxygen.station() == "station-1");
@@ -270,7 +270,7 @@ TEST_CASE(
   }
 
   auto q = two_hours(60);  // the first hour only: the events after it stay out
-  wire::set_time(q.mutable_to(), T0 + 1h + 10s);
+  wire::set_time(q.mutable_to(), kTrendStart + 1h + 10s);
   CHECK(bed.page(q).events_size() == 1);
 }
 
@@ -280,26 +280,27 @@ TEST_CASE("a drill's readings and entries are marked as a drill's, never a patie
   o.path = dir.file("drill.db");
   {
     Journal j{o, [](const JournalWriterReport&) {}};
-    REQUIRE(j.open("drill", T0));
+    REQUIRE(j.open("drill", kTrendStart));
     for (int s = 0; s < 120; ++s) {
-      auto spo2 = reading(core::Metric::spo2, s < 60 ? 97 : 82, T0 + std::chrono::seconds{s});
+      auto spo2 = reading(core::Metric::spo2, s < 60 ? 97 : 82, kTrendStart + std::chrono::seconds{s});
       spo2.set_drill(s >= 60);  // a drill's second minute beside a patient's first
       j.queue(spo2);
     }
-    auto cuff = reading(core::Metric::nibp_systolic, 224, T0 + 90s);
+    auto cuff = reading(core::Metric::nibp_systolic, 224, kTrendStart + 90s);
     cuff.set_drill(true);
     j.queue(cuff);
     j.hand_over();
-    REQUIRE(j.write_bed("bed-1",
-                        {context("bed-1", "note", "Note on bed-1 by A. Diaz: drill started", T0 + 61s, true)},
-                        v1::journal::BedState{}, T0 + 61s));
-    j.close(T0 + 2min);
+    REQUIRE(j.write_bed(
+        "bed-1",
+        {context("bed-1", "note", "Note on bed-1 by A. Diaz: drill started", kTrendStart + 61s, true)},
+        v1::journal::BedState{}, kTrendStart + 61s));
+    j.close(kTrendStart + 2min);
   }
   sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
   v1::TrendQuery q;
   q.set_bed("bed-1");
-  wire::set_time(q.mutable_from(), T0);
-  wire::set_time(q.mutable_to(), T0 + 2min);
+  wire::set_time(q.mutable_from(), kTrendStart);
+  wire::set_time(q.mutable_to(), kTrendStart + 2min);
   q.set_points(2);
   auto r = trend(db, q);
   REQUIRE(r.ok());
@@ -321,18 +322,19 @@ TEST_CASE("at most 500 events a page: the newest are kept and the cut is said") 
   o.path = dir.file("busy.db");
   {
     Journal j{o, [](const JournalWriterReport&) {}};
-    REQUIRE(j.open("d1", T0));
+    REQUIRE(j.open("d1", kTrendStart));
     std::vector<v1::BusMessage> notes;
     for (int i = 0; i < 501; ++i)
-      notes.push_back(context("bed-1", "note", "note " + std::to_string(i), T0 + std::chrono::seconds{i}));
-    REQUIRE(j.write_bed("bed-1", notes, v1::journal::BedState{}, T0 + 10min));
-    j.close(T0 + 10min);
+      notes.push_back(
+          context("bed-1", "note", "note " + std::to_string(i), kTrendStart + std::chrono::seconds{i}));
+    REQUIRE(j.write_bed("bed-1", notes, v1::journal::BedState{}, kTrendStart + 10min));
+    j.close(kTrendStart + 10min);
   }
   sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
   v1::TrendQuery q;
   q.set_bed("bed-1");
-  wire::set_time(q.mutable_from(), T0);
-  wire::set_time(q.mutable_to(), T0 + 1h);
+  wire::set_time(q.mutable_from(), kTrendStart);
+  wire::set_time(q.mutable_to(), kTrendStart + 1h);
   auto r = trend(db, q);
   REQUIRE(r.ok());
   REQUIRE(r.value().events_size() == static_cast<int>(kTrendEventsMax));
@@ -350,7 +352,7 @@ TEST_CASE("paging back an hour at a time: adjoining pages take each reading and 
     if (s.metric() == "spo2")
       for (const auto& b : s.buckets()) whole += b.count();
   // The page's own range, then the one before it, as the station's Earlier asks.
-  for (const auto from : {T0 + 1h, T0}) {
+  for (const auto from : {kTrendStart + 1h, kTrendStart}) {
     v1::TrendQuery q = two_hours(60);
     wire::set_time(q.mutable_from(), from);
     wire::set_time(q.mutable_to(), from + 1h);
@@ -368,8 +370,8 @@ TEST_CASE("paging back an hour at a time: adjoining pages take each reading and 
 TEST_CASE("a page far back in the journal, before its first reading, is empty, not refused") {
   auto& bed = journalled();
   v1::TrendQuery q = two_hours(60);
-  wire::set_time(q.mutable_from(), T0 - 240h);
-  wire::set_time(q.mutable_to(), T0 - 216h);
+  wire::set_time(q.mutable_from(), kTrendStart - 240h);
+  wire::set_time(q.mutable_to(), kTrendStart - 216h);
   const auto p = bed.page(q);
   CHECK(p.series_size() == 0);
   CHECK(p.events_size() == 0);
@@ -383,9 +385,9 @@ TEST_CASE("every kind of the one list of trend events comes with the trend, and 
   std::vector<std::string> listed;
   {
     Journal j{o, [](const JournalWriterReport&) {}};
-    REQUIRE(j.open("d1", T0));
+    REQUIRE(j.open("d1", kTrendStart));
     std::vector<v1::BusMessage> events;
-    auto at = T0;
+    auto at = kTrendStart;
     for (const auto& k : wire::kTrendEventKinds) {
       listed.emplace_back(k.what);
       events.push_back(context("bed-1", std::string{k.what}, std::string{k.label}, at += 1s));
@@ -398,8 +400,8 @@ TEST_CASE("every kind of the one list of trend events comes with the trend, and 
   sqlite::Database db{o.path, sqlite::Database::Mode::read_only};
   v1::TrendQuery q;
   q.set_bed("bed-1");
-  wire::set_time(q.mutable_from(), T0);
-  wire::set_time(q.mutable_to(), T0 + 1h);
+  wire::set_time(q.mutable_from(), kTrendStart);
+  wire::set_time(q.mutable_to(), kTrendStart + 1h);
   auto r = trend(db, q);
   REQUIRE(r.ok());
   std::vector<std::string> sent;

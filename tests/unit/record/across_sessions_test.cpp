@@ -10,14 +10,13 @@
 using namespace vigil;
 using namespace std::chrono_literals;
 using test::at;
+using test::kWeek;
 using test::Morning;
 using test::Signing;
 using test::T0;
 using test::wait_for;
 
 namespace {
-
-const auto kWeek = std::chrono::hours{24 * 7};
 
 void same_peak(const std::optional<record::Peak>& lean, const std::optional<record::Peak>& whole) {
   REQUIRE(lean.has_value() == whole.has_value());

@@ -25,6 +25,8 @@ inline const core::TimePoint T0 = *tools::parse_time("2026-11-23T08:00:00Z");
 inline core::TimePoint at(int minute, int second = 0) {
   return T0 + std::chrono::minutes{minute} + std::chrono::seconds{second};
 }
+// The same morning a week on: a patient's next visit.
+inline constexpr std::chrono::hours kWeek{24 * 7};
 
 struct Writer {
   journal::Journal& j;

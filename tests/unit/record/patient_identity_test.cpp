@@ -20,10 +20,9 @@
 using namespace vigil;
 using namespace std::chrono_literals;
 using test::at;
+using test::kWeek;
 
 namespace {
-
-const auto kWeek = std::chrono::hours{24 * 7};
 
 // Visit 1 (sessions 1, 2) admitted as TMP-77 without a name, named by an
 // A08 at 08:45 and merged into PAT-5 by an A40 at 08:50; visit 2 (sessions

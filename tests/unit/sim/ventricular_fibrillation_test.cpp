@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-EcgAlarmRun run(sim::PatientModel& m, int seconds, double motion = 0) {
+EcgAlarmRun run_vf(sim::PatientModel& m, int seconds, double motion = 0) {
   return run_ecg_alarms(m, seconds, "ventricular_fibrillation", motion);
 }
 
@@ -28,7 +28,7 @@ TEST_CASE(
     "artefact") {
   auto m = patient(78);
   m.set_rhythm(60s, sim::Rhythm::ventricular_fibrillation);
-  const auto r = run(m, 100);
+  const auto r = run_vf(m, 100);
   REQUIRE(r.raised_at);
   MESSAGE("VF alarm " << core::to_seconds(*r.raised_at - 60s) << " s after onset");
   CHECK(*r.raised_at > 60s + alerts::VfEpisode::kOnset);
@@ -49,7 +49,7 @@ TEST_CASE(
   auto m = patient(78);
   m.set_rhythm(30s, sim::Rhythm::ventricular_fibrillation);
   m.set_rhythm(60s, sim::Rhythm::sinus);
-  const auto r = run(m, 110);
+  const auto r = run_vf(m, 110);
   REQUIRE(r.raised_at);
   REQUIRE(r.cleared_at);
   CHECK(*r.cleared_at >= 60s + alerts::VfEpisode::kClear);
@@ -64,7 +64,7 @@ TEST_CASE("bursts of electrode motion on sinus rhythm raise no VF alarm") {
   for (const unsigned seed : {3u, 7u}) {
     CAPTURE(seed);
     auto m = patient(78, seed);
-    const auto r = run(m, 150, 1.0);
+    const auto r = run_vf(m, 150, 1.0);
     CHECK(r.artefact_seconds > 0);  // the motion is there and judged artefact
     CHECK(raised(r, "ventricular_fibrillation") == 0);
   }
@@ -72,6 +72,6 @@ TEST_CASE("bursts of electrode motion on sinus rhythm raise no VF alarm") {
 
 TEST_CASE("a clean sinus tachycardia at 170/min raises no VF alarm") {
   auto m = patient(170);
-  const auto r = run(m, 120);
+  const auto r = run_vf(m, 120);
   CHECK(raised(r, "ventricular_fibrillation") == 0);
 }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+using vigil::station::operator_name;
 using vigil::station::page_command;
 using vigil::v1::CommandRequest;
 using vigil::v1::station::PageRequest;
@@ -178,4 +179,13 @@ TEST_CASE("the baseline set from the panel goes to vigild as set_baseline, logge
   measure.mutable_set_baseline()->clear_baseline();
   measure.mutable_set_baseline()->set_measure(true);
   CHECK(page_command(measure)->what == "measure the baseline again");
+}
+
+TEST_CASE("a journal query is asked under the operator's name without the white space around it") {
+  PageRequest r;
+  r.set_operator_name("\t A. Diaz \r\n");
+  r.mutable_trend()->set_bed("bed-1");
+  CHECK(operator_name(r) == "A. Diaz");
+  r.set_operator_name(" \t ");
+  CHECK(operator_name(r).empty());
 }

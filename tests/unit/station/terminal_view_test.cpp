@@ -8,7 +8,7 @@ using namespace std::chrono_literals;
 namespace v1 = vigil::v1;
 
 namespace {
-const vigil::core::TimePoint t0{std::chrono::seconds{1'800'000'000}};
+const vigil::core::TimePoint kShownAt{std::chrono::seconds{1'800'000'000}};
 }
 
 TEST_CASE(
@@ -24,10 +24,10 @@ TEST_CASE(
   o->set_value(97);
   o->mutable_received()->set_seconds(1'800'000'000);
   ward.on_update("room-1", m);
-  ward.set_bed_health("room-1", "bed-1", true, true, "", t0);
-  ward.set_daemon_online("room-1", true, "", t0);
-  ward.set_daemon_online("room-2", false, "nothing from tcp://y:1 for 2.5 s", t0);
-  ward.set_bed_health("room-2", "bed-2", false, false, "vigild room-2 lost", t0);
+  ward.set_bed_health("room-1", "bed-1", true, true, "", kShownAt);
+  ward.set_daemon_online("room-1", true, "", kShownAt);
+  ward.set_daemon_online("room-2", false, "nothing from tcp://y:1 for 2.5 s", kShownAt);
+  ward.set_bed_health("room-2", "bed-2", false, false, "vigild room-2 lost", kShownAt);
   v1::BusMessage a;
   auto* e = a.mutable_alarm();
   e->set_bed("bed-1");
@@ -41,7 +41,7 @@ TEST_CASE(
   e->set_message("ox (masimo): end of stream");
   ward.on_update("room-1", a);
 
-  const auto text = vigil::station::render_terminal(ward.view(t0 + 5s), "", false);
+  const auto text = vigil::station::render_terminal(ward.view(kShownAt + 5s), "", false);
   CHECK(text.find("!! vigild room-2 LOST: nothing from tcp://y:1 for 2.5 s") != std::string::npos);
   CHECK(text.find("bed-1     room-1    -          -               -     97") != std::string::npos);
   // Staff's names, and the 97 under SpO₂: the header's columns line up with the values' although ₂ is 3
@@ -52,15 +52,15 @@ TEST_CASE(
   CHECK(text.find("1 MED  bed-1   TECHNICAL ox (masimo): end of stream  ack by nurse A at station-1") !=
         std::string::npos);
   CHECK(text.find("\x1b[") == std::string::npos);  // no colour codes when asked for none
-  const auto coloured = vigil::station::render_terminal(ward.view(t0 + 5s), "", true);
+  const auto coloured = vigil::station::render_terminal(ward.view(kShownAt + 5s), "", true);
   CHECK(coloured.find("\x1b[1;97;41m") != std::string::npos);
 }
 
 TEST_CASE("a paused infusion reads PAUSED and since when in the terminal view, the word first") {
   vigil::station::Ward ward{"station-1"};
   ward.add_daemon("room-1", "tcp://x:1", {});
-  ward.set_bed_health("room-1", "bed-1", true, true, "", t0);
-  ward.set_daemon_online("room-1", true, "", t0);
+  ward.set_bed_health("room-1", "bed-1", true, true, "", kShownAt);
+  ward.set_daemon_online("room-1", true, "", kShownAt);
   v1::BedStatus s;
   s.set_bed("bed-1");
   s.set_patient_id("PAT-7");
@@ -68,7 +68,7 @@ TEST_CASE("a paused infusion reads PAUSED and since when in the terminal view, t
   s.mutable_infusion_started()->set_seconds(1'800'000'000);
   s.mutable_infusion_paused_since()->set_seconds(1'800'000'000 + 20 * 60);
   ward.on_snapshot("room-1", s);
-  const auto text = vigil::station::render_terminal(ward.view(t0 + 25min), "", false);
+  const auto text = vigil::station::render_terminal(ward.view(kShownAt + 25min), "", false);
   const auto at = text.find("PAT-7      PAUSED ");
   REQUIRE(at != std::string::npos);
   // Local time, as the rest of the view: only its shape is checked.

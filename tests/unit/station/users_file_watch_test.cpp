@@ -36,18 +36,18 @@ vigil::station::UsersFileNews polls(UsersFileWatch& watch, ManualClock& clock, i
   return last;
 }
 
-struct Ward {
+struct StationUsers {
   vigil::test::TempDir dir;
   std::string path = dir.file("station-users");
   ManualClock clock;
   UsersFileWatch watch{path, {{"A. Diaz", kDiaz}}, clock.now()};
-  Ward() { write(path, "A. Diaz:" + kDiaz + "\n"); }
+  StationUsers() { write(path, "A. Diaz:" + kDiaz + "\n"); }
 };
 
 }  // namespace
 
 TEST_CASE("a user added to users_file is taken within two seconds, once the file reads the same twice") {
-  Ward w;
+  StationUsers w;
   CHECK_FALSE(polls(w.watch, w.clock, 3).reloaded);  // the file as the station started: nothing new
   write(w.path, "A. Diaz:" + kDiaz + "\nB. Okafor:" + kOkafor + "\n");
   w.clock.advance(1s);
@@ -63,7 +63,7 @@ TEST_CASE("a user added to users_file is taken within two seconds, once the file
 }
 
 TEST_CASE("a file caught half-written and then finished is taken as finished, never half") {
-  Ward w;
+  StationUsers w;
   write(w.path, "A. Diaz:" + kDiaz + "\nB. Okafor:" + kOkafor + "\n");
   polls(w.watch, w.clock, 3);
   write(w.path, "# rewritten\n");  // the editor truncated the file and wrote its first line
@@ -80,7 +80,7 @@ TEST_CASE("a file caught half-written and then finished is taken as finished, ne
 
 TEST_CASE(
     "a typo in users_file is said once with its file and line, and the users read before stay in force") {
-  Ward w;
+  StationUsers w;
   write(w.path, "A. Diaz:" + kDiaz + "\nB. Okafor " + kOkafor + "\n");
   const auto news = polls(w.watch, w.clock, 2);
   CHECK_FALSE(news.reloaded);
@@ -94,7 +94,7 @@ TEST_CASE(
 }
 
 TEST_CASE("an emptied or deleted users_file locks nobody out") {
-  Ward w;
+  StationUsers w;
   write(w.path, "# everyone removed by mistake\n");
   auto news = polls(w.watch, w.clock, 2);
   CHECK(news.problem.find("NOT USED: it lists nobody; the 1 user(s) read before stay in force") !=
