@@ -7,8 +7,6 @@
 
 namespace vigil::bench {
 namespace {
-// A monitor's clock; any fixed instant keeps recordings identical run to run.
-const core::TimePoint kWallStart{std::chrono::hours{24 * 365 * 55}};
 // Measurement noise as the simulator's scenarios use it: values wander by a
 // unit or so, as real displays do.
 constexpr double kNoise = 0.5;
@@ -27,7 +25,7 @@ std::string DeviceFeed::next() {
   model_.advance(t_);
   drivers::DeviceState s;
   s.t = t_;
-  s.wall = kWallStart + t_;
+  s.wall = kFeedWallStart + t_;
   s.vitals = model_.measured(t_, kNoise, rng_);
   // Beat-flagging devices (Nonin 2/7, CMS50) time their pulses and pleth from the patient.
   s.patient = &model_;
@@ -64,7 +62,7 @@ Recording record(std::string_view protocol, core::Duration length, unsigned seed
     if (session) {
       session->on_bytes(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), host);
       if (feed.time() >= next_tick) {
-        session->on_tick(kWallStart + feed.time(), host);
+        session->on_tick(kFeedWallStart + feed.time(), host);
         next_tick += std::chrono::seconds{1};
       }
     }
@@ -86,7 +84,7 @@ Recording record_alarm_swings(core::Duration length) {
     const bool past = (t / emitter->interval()) % 2 == 1;
     drivers::DeviceState s;
     s.t = t;
-    s.wall = kWallStart + t;
+    s.wall = kFeedWallStart + t;
     s.vitals.spo2 = past ? 80 : 98;
     s.vitals.pulse_rate = s.vitals.heart_rate = past ? 135 : 75;
     s.rng = &rng;

@@ -17,6 +17,10 @@
 
 namespace vigil::bench {
 
+// The simulated monitors' clock (device_feed.cpp, ecg_hl7_feed.cpp); any
+// fixed instant keeps recordings identical run to run.
+inline const core::TimePoint kFeedWallStart{std::chrono::hours{24 * 365 * 55}};
+
 class DeviceFeed {
  public:
   // Throws std::invalid_argument for a protocol the simulator does not speak.

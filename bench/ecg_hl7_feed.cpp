@@ -10,7 +10,6 @@
 namespace vigil::bench {
 namespace {
 
-const core::TimePoint kWallStart{std::chrono::hours{24 * 365 * 55}};
 constexpr int kSamplesPerSecond = 250;
 constexpr std::uint32_t kLeadII = 131330;  // MDC_ECG_ELEC_POTL_II
 
@@ -57,7 +56,7 @@ Recording record_ecg_hl7(core::Duration length) {
   const auto beats = beat_times(seconds);
   std::mt19937 rng{7};
   for (int k = 0; k < seconds; ++k) {
-    const auto start = kWallStart + std::chrono::seconds{k};
+    const auto start = kFeedWallStart + std::chrono::seconds{k};
     drivers::OruR01 msg;
     msg.sending_application = "ECGGW";
     msg.control_id = "E" + std::to_string(k);

@@ -45,7 +45,10 @@ set(VIGIL_PCH_proto <vigil/v1/bus.pb.h> <vigil/v1/command.pb.h> <vigil/v1/config
 
 # The targets a target's compile line takes usage requirements from: what it
 # links, and what those pass on (not their private $<LINK_ONLY:> links).
+# With LINKED, every target whose code ends up linked in, the private links
+# of static libraries too (fuzz/CMakeLists.txt).
 function(vigil_compile_closure target out)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "LINKED" "" "")
   set(seen)
   get_target_property(queue ${target} LINK_LIBRARIES)
   while(queue)
@@ -56,7 +59,11 @@ function(vigil_compile_closure target out)
     list(APPEND seen ${dep})
     get_target_property(passed ${dep} INTERFACE_LINK_LIBRARIES)
     if(passed)
-      list(FILTER passed EXCLUDE REGEX "^\\$<LINK_ONLY:")
+      if(arg_LINKED)
+        list(TRANSFORM passed REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1")
+      else()
+        list(FILTER passed EXCLUDE REGEX "^\\$<LINK_ONLY:")
+      endif()
       list(APPEND queue ${passed})
     endif()
   endwhile()

@@ -6,17 +6,18 @@
 # clean clone on two cores, and the builds are most of its time
 # (docs/architecture.md has the numbers).
 #
-#   TESTS  the unit test suites only: the release build's default. What is
-#          shipped (libraries and programs, built by this flavour for the
-#          .deb) is compiled file by file, as every person's build compiles
-#          it: in a batch, a call can silently pick another file's
-#          file-local overload, and GCC's inlining-dependent warnings
-#          (-Warray-bounds) change with what one compile sees.
-#   ALL    every library, program and suite of ours: the ASan+UBSan build's
-#          default. It is tested, never shipped, and the more expensive of
-#          the two (clang, sanitizers, coverage for libFuzzer). Its tests and
-#          fuzz runs exercise the batched code; the release tests the
-#          shipped one.
+#   ALL    every library, program and suite of ours: the default of both
+#          flavours without a compiler launcher. The release tests therefore
+#          test the batched code, which is also what the .deb ships (it is
+#          built by this flavour), and the ASan+UBSan tests and fuzz runs
+#          exercise the batched code as well. What a batch can change: a
+#          call could pick another file's file-local overload, which a
+#          file compiled alone would not see (a name defined twice fails to
+#          compile instead, hence the list below), and GCC's
+#          inlining-dependent warnings (-Warray-bounds) see more at once.
+#          The tests run on exactly what is built and shipped, so such a
+#          change would be tested, not only compiled.
+#   TESTS  the unit test suites only (libraries and programs file by file).
 #   OFF    the default under a compiler launcher, like the precompiled
 #          headers: editing one file would recompile its whole batch, and
 #          ccache already makes rebuilds cheap. A name that clashes inside a
@@ -27,10 +28,8 @@
 # every .pb.cc the same file-local names.
 if(vigil_under_launcher) # (cmake/PrecompiledHeaders.cmake)
   set(vigil_unity_default OFF)
-elseif(VIGIL_SANITIZE)
-  set(vigil_unity_default ALL)
 else()
-  set(vigil_unity_default TESTS)
+  set(vigil_unity_default ALL)
 endif()
 set(VIGIL_UNITY ${vigil_unity_default} CACHE STRING "Compile sources in batches: OFF, TESTS (the unit suites) or ALL")
 set_property(CACHE VIGIL_UNITY PROPERTY STRINGS OFF TESTS ALL)
