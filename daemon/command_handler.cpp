@@ -442,14 +442,25 @@ bool VigilDaemon::defer_command(const std::string& bytes, const std::string& ide
         req.has_sessions()))
     return false;
   if (zap_ && zap_->role_of(identity) < required_role(req)) return false;
-  // Sessions of a bed no longer configured are still in the journal: no bed check.
-  if (req.has_record() || req.has_sessions()) return defer_record_view(req, std::move(reply));
+  // A record, the sessions and a signature read what the commands and
+  // context changes before them wrote (an infusion started, then its record
+  // asked for at once): those reach SQLite through the writer, so these wait
+  // for it as the history does. Sessions of a bed no longer configured are
+  // still in the journal: no bed check.
+  if (req.has_record() || req.has_sessions()) {
+    after_journal_writes([this, req = std::move(req), reply = std::move(reply)]() mutable {
+      defer_record_view(req, std::move(reply));
+    });
+    return true;
+  }
   if (req.has_sign_record()) {
     // Signed by the name given, with the role of the key it came with.
     if (zap_) req.set_station(req.station() + " [key " + identity + "]");
-    return defer_signing(std::move(req),
-                         zap_ ? role_text(zap_->role_of(identity)) : "local client, no CURVE key",
-                         std::move(reply));
+    after_journal_writes(
+        [this, req = std::move(req),
+         role = zap_ ? role_text(zap_->role_of(identity)) : std::string{"local client, no CURVE key"},
+         reply = std::move(reply)]() mutable { defer_signing(std::move(req), role, std::move(reply)); });
+    return true;
   }
   const auto& bed_id = bed_of(req);
   // An unknown bed (and a trend without one) is refused by execute(), on the core thread.
