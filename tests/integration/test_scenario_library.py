@@ -22,7 +22,8 @@ limit alarms' drill times exact at any speed, but rhythm analysis times
 pulses by when vigild reads them, and a millisecond of scheduling delay is
 40 ms of drill time at 40x; at 100x under ASan it called AF on sinus
 rhythm, and at 40x under ASan with the fuzz runs beside it once did too
-(26 beds, 2 cores), so scripts/test runs the ASan build's library at 20x;
+(26 beds, 2 cores), and at 20x so once more with six tests side by side,
+so scripts/test runs the ASan build's library at 10x;
 VIGIL_SCENARIOS (a comma
 separated list) runs only those scenarios, for slow builds (sanitizers)."""
 import json
