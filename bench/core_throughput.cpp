@@ -10,15 +10,17 @@
 // the path's CPU: in a ward the subscriber is another process (the station,
 // a relay), and counting its work as vigild's cost understated the path by
 // about a sixth on an oximeter feed. "subscriber_cpu_share" reports what was
-// taken off. Input is what the simulator's devices send for a
-// steady patient (bench/device_feed.hpp), replayed in a loop with simulated
-// time moving on. Two more cases show costs a steady patient does not have:
-// masimo-alarms (an alarm transition on nearly every line, no condition
-// delay) and hl7-ecg (ECG segments through the QRS detector and the rhythm
-// analysis). The core's 250 ms tick and the 1 s heartbeats are a cost per
-// second of real time, not per observation, so they run on the wall clock
-// (with the simulated time as their "now"), as they would in vigild. Prints
-// one JSON object on stdout.
+// taken off. Input is what the simulator's devices send for a steady patient
+// (bench/device_feed.hpp), replayed in a loop with simulated time moving on;
+// the HL7 monitor's ECG stream is off (Waveforms::off), so hl7-mllp is a
+// vitals-only HL7 monitor: an ORU^R01 every 5 s with heart rate, SpO2 and
+// pulse, and NIBP every 5 min. Two more cases show costs a steady vitals
+// feed does not have: masimo-alarms (an alarm transition on nearly every
+// line, no condition delay) and hl7-ecg (an ECG segment a second through the
+// QRS detector and the rhythm analysis). The core's 250 ms tick and the 1 s
+// heartbeats are a cost per second of real time, not per observation, so
+// they run on the wall clock (with the simulated time as their "now"), as
+// they would in vigild. Prints one JSON object on stdout.
 #include <sched.h>
 #include <spdlog/spdlog.h>
 #include <time.h>
@@ -363,7 +365,7 @@ int main(int argc, char** argv) {
     constexpr std::chrono::minutes kLength{10};
     recs.push_back(p == "masimo-alarms" ? record_alarm_swings(kLength)
                    : p == "hl7-ecg"     ? record_ecg_hl7(kLength)
-                                        : record(p, kLength));
+                                        : record(p, kLength, 1, Waveforms::off));
   }
   std::vector<Case> cases;
   for (auto& r : recs)

@@ -14,8 +14,11 @@ constexpr double kNoise = 0.5;
 constexpr auto kCuffCycle = std::chrono::minutes{5};
 }  // namespace
 
-DeviceFeed::DeviceFeed(std::string_view protocol, unsigned seed)
-    : emitter_{drivers::make_simulated_device(protocol)}, model_{sim::Vitals{}, seed}, rng_{seed} {
+DeviceFeed::DeviceFeed(std::string_view protocol, unsigned seed, Waveforms waveforms)
+    : emitter_{drivers::make_simulated_device(protocol)},
+      model_{sim::Vitals{}, seed},
+      rng_{seed},
+      waveforms_{waveforms} {
   if (!emitter_)
     throw std::invalid_argument("no simulated device speaks '" + std::string{protocol} + "' (" +
                                 drivers::simulated_device_names() + ")");
@@ -30,6 +33,7 @@ std::string DeviceFeed::next() {
   // Beat-flagging devices (Nonin 2/7, CMS50) time their pulses and pleth from the patient.
   s.patient = &model_;
   s.rng = &rng_;
+  s.waveforms = waveforms_ == Waveforms::streamed;
   if (emitter_->measures_nibp() && t_ >= next_cuff_) {
     const auto& v = s.vitals;
     s.cuff = drivers::CuffReading{v.systolic, v.diastolic, std::round(v.mean()), s.wall, false};
@@ -39,8 +43,8 @@ std::string DeviceFeed::next() {
   return emitter_->frame(s);
 }
 
-Recording record(std::string_view protocol, core::Duration length, unsigned seed) {
-  DeviceFeed feed{protocol, seed};
+Recording record(std::string_view protocol, core::Duration length, unsigned seed, Waveforms waveforms) {
+  DeviceFeed feed{protocol, seed, waveforms};
   // The device talks with a session as it would with vigild: the session's
   // opening request, its answers to what the device sent (an IntelliVue
   // association, then polls) and its keep-alives once a second (a CMS50

@@ -21,10 +21,16 @@ namespace vigil::bench {
 // fixed instant keeps recordings identical run to run.
 inline const core::TimePoint kFeedWallStart{std::chrono::hours{24 * 365 * 55}};
 
+// Whether a device that can stream a waveform (the HL7 monitor's ECG lead
+// II, one 1 s segment a message) does, as a scenario's "waveforms:" says.
+// Off, the HL7 monitor is a vitals-only one: an ORU^R01 every 5 s with its
+// numerics alone.
+enum class Waveforms { streamed, off };
+
 class DeviceFeed {
  public:
   // Throws std::invalid_argument for a protocol the simulator does not speak.
-  DeviceFeed(std::string_view protocol, unsigned seed);
+  DeviceFeed(std::string_view protocol, unsigned seed, Waveforms waveforms = Waveforms::streamed);
 
   // The bytes of the next frame (one interval later than the last one).
   std::string next();
@@ -38,6 +44,7 @@ class DeviceFeed {
   std::unique_ptr<drivers::SimulatedDevice> emitter_;
   sim::PatientModel model_;
   std::mt19937 rng_;  // the device's own: measurement noise and motion artefact
+  Waveforms waveforms_;
   core::Duration t_{};
   core::Duration next_cuff_{std::chrono::seconds{2}};
 };
@@ -57,7 +64,8 @@ struct Recording {
 
 // Records `length` of the device's output; the session's opening request (if
 // the protocol has one) is heard by the device first.
-Recording record(std::string_view protocol, core::Duration length, unsigned seed = 1);
+Recording record(std::string_view protocol, core::Duration length, unsigned seed = 1,
+                 Waveforms waveforms = Waveforms::streamed);
 
 // A Masimo oximeter whose patient swings past the limits on every other
 // line: SpO2 98 and 80, pulse 75 and 135. With no condition delay (see

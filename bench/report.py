@@ -164,6 +164,9 @@ def markdown(r):
                    f"{_si(f and f['obs_per_s'])} | {_si(f and f['device_s_per_cpu_s'])} |")
     out += ["", "The full path includes handing each reading to the journal's writer thread (SQLite, batched)."]
     alarms, ecg = core.get(("masimo-alarms", "full")), core.get(("hl7-ecg", "full"))
+    if core.get(("hl7-mllp", "full")):
+        out[-1] += (" hl7-mllp: a vitals-only HL7 monitor, one ORU^R01 every 5 s with heart rate, SpO2 and pulse "
+                    "(NIBP every 5 min), no waveform.")
     if alarms:
         out[-1] += (" masimo-alarms: the patient is past the SpO2 and pulse limits on every other line, with no "
                     f"condition delay, so the path carries {_si(alarms.get('alarms_per_cpu_s'))} alarm transitions "
