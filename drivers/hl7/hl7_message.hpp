@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,19 +44,30 @@ struct Hl7Delimiters {
 struct Hl7Segment {
   // fields[0] is the segment name. For MSH, fields[1] is the field separator
   // and fields[2] the encoding characters, so fields[n] is always MSH-n.
-  // Views into the text of the message that holds the segment.
-  std::vector<std::string_view> fields;
+  // Views into the text of the message, held in the message's field list.
+  std::span<const std::string_view> fields;
 
   std::string_view name() const { return fields.empty() ? std::string_view{} : fields[0]; }
   std::string_view field(std::size_t n) const { return n < fields.size() ? fields[n] : std::string_view{}; }
 };
 
+// Moved, never copied: its segments view its own field list.
 struct Hl7Message {
   Hl7Delimiters delimiters;
   std::vector<Hl7Segment> segments;
-  // The text the segments' fields view: one copy of the message shared by
-  // the copies of it, instead of a string per field.
+  // The text the fields view when parse_hl7 made the message (one copy of
+  // it, instead of a string per field); null when Hl7Parser did, which
+  // views the caller's text.
   std::shared_ptr<const std::string> text;
+  // Every segment's fields, one list for the message rather than a vector
+  // per segment.
+  std::vector<std::string_view> field_list;
+
+  Hl7Message() = default;
+  Hl7Message(Hl7Message&&) = default;
+  Hl7Message& operator=(Hl7Message&&) = default;
+  Hl7Message(const Hl7Message&) = delete;
+  Hl7Message& operator=(const Hl7Message&) = delete;
 
   const Hl7Segment* first(std::string_view name) const;
   // Component c (1-based) of the first repetition of a field, unescaped;
@@ -78,6 +90,22 @@ struct Hl7ParseResult {
 // 0x20 other than segment separators, or has a segment without a name.
 Hl7ParseResult parse_hl7(std::string_view text);
 
+// parse_hl7 for a session reading message after message: the message views
+// the text in place (the caller keeps it while it uses the message) and
+// keeps its lists' capacity from one message to the next, so reading one
+// allocates nothing.
+class Hl7Parser {
+ public:
+  // The message, valid until the next parse; null when the text is refused,
+  // with error() saying why (parse_hl7's words).
+  const Hl7Message* parse(std::string_view text);
+  const std::string& error() const { return error_; }
+
+ private:
+  Hl7Message message_;
+  std::string error_;
+};
+
 std::string hl7_escape(std::string_view text, const Hl7Delimiters& d = {});
 std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d = {});
 
@@ -86,6 +114,18 @@ inline std::string_view hl7_trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
+}
+// An HL7 NM value (a numeric row's value, a waveform sample): optional sign,
+// digits, at most one decimal point, no exponent, spaces around allowed.
+std::optional<double> hl7_number(std::string_view s);
+// ASCII letters compared without case (MDC names, units: senders differ).
+inline bool hl7_iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
 }
 // A coded element's identifier as a number (an MDC code, "150456"): digits
 // only, at most 9 of them, nothing around them (hl7_trim first if spaces may be).
@@ -133,6 +173,8 @@ struct AckRequest {
 
 // The ACK message text, segments ended by CR, not framed.
 std::string encode_ack(const AckRequest& request);
+// The same appended to `out` (a session's reply, built where it is sent).
+void append_ack(const AckRequest& request, std::string& out);
 
 struct AckInfo {
   std::string code;        // "AA", "AE", "AR" (or "CA", "CE", "CR")

@@ -74,13 +74,6 @@ constexpr std::array kUnitAliases{
     UnitAlias{"ms", UnitKind::millisecond},
 };
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
-}
-
 UnitKind canonical_unit(Metric m) {
   switch (m) {
     case Metric::spo2:
@@ -123,9 +116,18 @@ MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
   const auto code = hl7_code_number(m.component(obx3, 1, scratch_code));
   const auto ref = m.component(obx3, 2, scratch_ref);
   std::optional<Metric> by_code, by_ref;
-  for (const auto& a : kMetricAliases) {
-    if (code && a.code == *code) by_code = a.metric;
-    if (!ref.empty() && iequal(a.ref, ref)) by_ref = a.metric;
+  if (code) {
+    for (const auto& a : kMetricAliases) {
+      if (a.code != *code) continue;
+      by_code = a.metric;
+      // The name written as the table writes it (nearly every row): no
+      // case-blind search of every name needed.
+      if (a.ref == ref) by_ref = a.metric;
+    }
+  }
+  if (!by_ref && !ref.empty()) {
+    for (const auto& a : kMetricAliases)
+      if (hl7_iequal(a.ref, ref)) by_ref = a.metric;
   }
   if (by_code && by_ref && *by_code != *by_ref) {
     return {std::nullopt, "OBX-3 code " + std::to_string(*code) + " is " + std::string(core::name(*by_code)) +
@@ -141,23 +143,10 @@ UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
   if (hl7_trim(first).empty() && hl7_trim(second).empty()) return UnitKind::none;
   for (const auto& text : {first, second}) {
     for (const auto& a : kUnitAliases) {
-      if (iequal(a.name, hl7_trim(text))) return a.kind;
+      if (hl7_iequal(a.name, hl7_trim(text))) return a.kind;
     }
   }
   return UnitKind::other;
-}
-
-// HL7 NM: optional sign, digits, optional decimal point. No exponent.
-std::optional<double> parse_nm(std::string_view s) {
-  s = hl7_trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::fixed);
-  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 // Bits of what OBX-8 and OBX-11 say about a row.
@@ -174,7 +163,7 @@ int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
   constexpr std::string_view demo[] = {"DEMO", "DEMO-DATA", "TEST", "TEST-DATA"};
   auto in = [](std::string_view token, auto& list) {
     return std::any_of(std::begin(list), std::end(list),
-                       [&](std::string_view x) { return iequal(x, token); });
+                       [&](std::string_view x) { return hl7_iequal(x, token); });
   };
   for (const auto& rep : m.repetitions(obx.field(8))) {
     const std::string first = rep.substr(0, rep.find(m.delimiters.component));
@@ -203,23 +192,24 @@ std::string describe_row(const Hl7Segment& obx) {
   return "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
 }
 
-// Where a reading's row was: its OBR group and the channel of its OBX-4
+// Where a cuff reading's row was: its OBR group and the channel of its OBX-4
 // (mds.vmd.chan, without the metric), which together with the measured time
 // say which cuff measurement a pressure belongs to.
-struct RowPlace {
+struct CuffPlace {
+  std::size_t reading = 0;  // its index in the readings
   std::size_t obr = 0;
-  std::string channel;
+  std::string_view channel;
   auto key() const { return std::tie(obr, channel); }
 };
 
-std::string channel_of(std::string_view sub_id) {
+std::string_view channel_of(std::string_view sub_id) {
   std::size_t from = 0;
   for (int dot = 0; dot < 3; ++dot) {
     const auto at = sub_id.find('.', from);
-    if (at == std::string_view::npos) return std::string{sub_id};
+    if (at == std::string_view::npos) return sub_id;
     from = at + 1;
   }
-  return std::string{sub_id.substr(0, from - 1)};
+  return sub_id.substr(0, from - 1);
 }
 
 // A cuff measurement is judged whole only when its parts come together in a
@@ -227,18 +217,23 @@ std::string channel_of(std::string_view sub_id) {
 // its systolic, diastolic and mean (e.g. the heart rate the cuff counted).
 // Each later part of the same measurement (same OBR, same OBX-4 channel, same
 // measured time) moves up to follow the parts before it; every other reading
-// keeps its place.
-void group_cuff_parts(std::vector<core::Reading>& readings, const std::vector<RowPlace>& places) {
+// keeps its place. `cuffs`: the places of the episodic readings, in order.
+void group_cuff_parts(std::vector<core::Reading>& readings, const std::vector<CuffPlace>& cuffs) {
+  if (cuffs.size() < 2) return;  // nothing to bring together (every message without NIBP)
   std::vector<core::Reading> out;
   out.reserve(readings.size());
   std::vector<bool> taken(readings.size(), false);
+  std::size_t next_cuff = 0;
   for (std::size_t i = 0; i < readings.size(); ++i) {
     if (taken[i]) continue;
     out.push_back(readings[i]);
-    if (!core::info(readings[i].metric).episodic) continue;
-    for (std::size_t j = i + 1; j < readings.size(); ++j) {
-      if (taken[j] || !core::info(readings[j].metric).episodic) continue;
-      if (places[j].key() != places[i].key() || readings[j].device_time != readings[i].device_time) continue;
+    while (next_cuff < cuffs.size() && cuffs[next_cuff].reading < i) ++next_cuff;
+    if (next_cuff == cuffs.size() || cuffs[next_cuff].reading != i) continue;
+    const CuffPlace& here = cuffs[next_cuff];
+    for (std::size_t k = next_cuff + 1; k < cuffs.size(); ++k) {
+      const std::size_t j = cuffs[k].reading;
+      if (taken[j]) continue;
+      if (cuffs[k].key() != here.key() || readings[j].device_time != readings[i].device_time) continue;
       out.push_back(readings[j]);
       taken[j] = true;
     }
@@ -251,8 +246,8 @@ class RowReader {
   RowReader(const Hl7Message& m, std::optional<Hl7Time> msh7, OruContent& out)
       : m_(m), out_(out), msh7_(msh7) {}
 
-  // Where each of out.readings was.
-  std::vector<RowPlace> places;
+  // Where each episodic (cuff) reading of out.readings was.
+  std::vector<CuffPlace> cuff_places;
 
   void read(const Hl7Segment& obx, std::string_view obr7, std::size_t obr) {
     const auto found = lookup_metric(m_, obx.field(3));
@@ -262,11 +257,12 @@ class RowReader {
       return;
     }
     const Metric metric = *found.metric;
-    if (std::find(seen_.begin(), seen_.end(), metric) != seen_.end()) {
+    const auto seen_end = seen_.begin() + static_cast<std::ptrdiff_t>(seen_count_);
+    if (std::find(seen_.begin(), seen_end, metric) != seen_end) {
       ++out_.skipped_duplicate;
       return;
     }
-    seen_.push_back(metric);
+    seen_[seen_count_++] = metric;
     const int flags = status_flags(m_, obx);
     if ((flags & kDemo) != 0) ++out_.demo_or_test;
     core::Reading r{metric, 0, {}, std::nullopt};
@@ -278,7 +274,7 @@ class RowReader {
     if (!hl7_trim(raw).empty() && (flags & kInvalid) == 0) {
       if (type != "NM" && !type.empty())
         return problem(obx, "value type " + std::string(type) + " where NM was expected");
-      value = parse_nm(raw);
+      value = hl7_number(raw);
       if (!value) return problem(obx, "value '" + std::string(raw) + "' is not a number");
       if (!convert(metric, lookup_unit(m_, obx.field(6)), *value)) {
         return problem(obx, "unit '" + std::string(obx.field(6)) + "' cannot be read as " +
@@ -290,9 +286,11 @@ class RowReader {
     if (value && (*value < 0 || *value > plausible_max(metric))) value.reset();
     if (!value) r.quality.set(QualityFlag::invalid);
     r.value = value;
-    if (core::info(metric).episodic) r.device_time = time.instant;
+    if (core::info(metric).episodic) {
+      r.device_time = time.instant;
+      cuff_places.push_back({out_.readings.size(), obr, channel_of(hl7_trim(obx.field(4)))});
+    }
     out_.readings.push_back(r);
-    places.push_back({obr, channel_of(hl7_trim(obx.field(4)))});
     if (value) out_.observations.push_back({metric, *value, time.instant});
   }
 
@@ -311,21 +309,28 @@ class RowReader {
     out_.problems.push_back(describe_row(obx) + ": " + what);
   }
 
-  // The rows of a message mostly carry one time: it is parsed once.
+  // The rows of a message mostly carry one time: it is parsed once. The
+  // text is kept in a buffer of its own (a time that fits), not a string:
+  // a string of a time's length is an allocation per message.
   const RowTime& time_of(std::string_view obx14, std::string_view obr7) {
     const auto text = hl7_trim(obx14.empty() ? obr7 : obx14);
-    if (!time_text_ || *time_text_ != text) {
-      time_ = row_time(text, msh7_);
-      time_text_ = text;
-    }
+    if (time_parsed_ && std::string_view(time_text_.data(), time_length_) == text) return time_;
+    time_ = row_time(text, msh7_);
+    time_parsed_ = text.size() <= time_text_.size();
+    time_length_ = std::min(text.size(), time_text_.size());
+    std::copy_n(text.begin(), time_length_, time_text_.begin());
     return time_;
   }
 
   const Hl7Message& m_;
   OruContent& out_;
   std::optional<Hl7Time> msh7_;
-  std::vector<Metric> seen_;
-  std::optional<std::string> time_text_;
+  // The metrics read so far: at most one row each, so no more than there are aliases.
+  std::array<Metric, kMetricAliases.size()> seen_{};
+  std::size_t seen_count_ = 0;
+  std::array<char, 40> time_text_{};  // the text time_ was read from, when time_parsed_
+  std::size_t time_length_ = 0;
+  bool time_parsed_ = false;
   RowTime time_;
 };
 
@@ -385,28 +390,39 @@ std::string encode_oru_r01(const OruR01& msg) {
   return out;
 }
 
-OruContent decode_oru_r01(const Hl7Message& msg) {
-  OruContent out;
+void decode_oru_r01(const Hl7Message& msg, OruContent& out) {
+  out.readings.clear();
+  out.observations.clear();
+  out.waveforms.clear();
+  out.problems.clear();
+  out.skipped_unknown = out.skipped_duplicate = out.demo_or_test = 0;
   // MSH-7 gives its UTC offset to times without one; read once for both readers.
   std::optional<Hl7Time> msh7;
   if (const auto* msh = msg.first("MSH")) msh7 = parse_hl7_time(msg.component(msh->field(7), 1));
   RowReader reader(msg, msh7, out);
   Hl7WaveformReader waves(msg, msh7);
-  std::string obr7;
+  std::string obr7_scratch;
+  std::string_view obr7;
   std::size_t obr = 0;
   for (const auto& seg : msg.segments) {
-    if (seg.name() == "OBR") {
+    const auto name = seg.name();
+    if (name == "OBR") {
       waves.finish();
-      obr7 = msg.component(seg.field(7), 1);
+      obr7 = msg.component(seg.field(7), 1, obr7_scratch);
       ++obr;
     }
-    if (seg.name() == "OBX" && !waves.take(seg, obr7)) reader.read(seg, obr7, obr);
+    if (name == "OBX" && !waves.take(seg, obr7)) reader.read(seg, obr7, obr);
   }
   waves.finish();
-  group_cuff_parts(out.readings, reader.places);
+  group_cuff_parts(out.readings, reader.cuff_places);
   out.waveforms = std::move(waves.segments);
   out.problems.insert(out.problems.end(), waves.problems.begin(), waves.problems.end());
   out.skipped_unknown += waves.skipped;
+}
+
+OruContent decode_oru_r01(const Hl7Message& msg) {
+  OruContent out;
+  decode_oru_r01(msg, out);
   return out;
 }
 

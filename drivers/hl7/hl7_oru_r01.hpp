@@ -98,5 +98,8 @@ struct OruContent {
 // Reads the OBX rows of a parsed ORU^R01 (the caller checks MSH-9). NA rows
 // and their facets go to the waveform reader.
 OruContent decode_oru_r01(const Hl7Message& msg);
+// The same into `out`, whose lists keep their capacity: for a session, which
+// reads message after message.
+void decode_oru_r01(const Hl7Message& msg, OruContent& out);
 
 }  // namespace vigil::drivers

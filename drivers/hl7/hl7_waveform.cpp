@@ -24,67 +24,20 @@ constexpr std::array kLeads{
 constexpr std::string_view kPotentialPrefix = "MDC_ECG_ELEC_POTL_";
 constexpr std::string_view kOldLeadPrefix = "MDC_ECG_LEAD_";
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
-
-// A sample as waveforms send them ("-0.53714565", "1024"): sign, at most 15
-// digits, at most one point. The digits as an integer and the power of ten
-// are both exact doubles, so their quotient is one correctly rounded
-// operation (Clinger's fast path): the very double std::from_chars gives, at
-// a fraction of its cost. Anything else: nullopt, and the caller asks
-// from_chars.
-std::optional<double> short_decimal(std::string_view s) {
-  static constexpr std::array<double, 16> kPow10{1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const bool negative = !s.empty() && s.front() == '-';
-  if (negative) s.remove_prefix(1);
-  std::uint64_t digits = 0;
-  int count = 0, decimals = -1;
-  for (const char c : s) {
-    if (c == '.') {
-      if (decimals >= 0) return std::nullopt;
-      decimals = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (++count > 15) return std::nullopt;
-      digits = digits * 10 + static_cast<std::uint64_t>(c - '0');
-      if (decimals >= 0) ++decimals;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (count == 0) return std::nullopt;
-  const double v = static_cast<double>(digits) / kPow10[static_cast<std::size_t>(std::max(decimals, 0))];
-  return negative ? -v : v;
-}
-
-// HL7 NM: optional sign, digits, at most one decimal point, no exponent.
-std::optional<double> parse_number(std::string_view s) {
-  s = hl7_trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (auto v = short_decimal(s)) return v;
-  if (s.empty() || s.size() > 32 || s.find_first_not_of("-0123456789.") != std::string_view::npos)
-    return std::nullopt;
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::fixed);
-  if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+constexpr std::string_view kFacetPrefix = "MDC_ATTR_";
 
 const Lead* lead_by_name(std::string_view ref) {
-  const std::string u = upper(hl7_trim(ref));
+  const auto name = hl7_trim(ref);
   std::string_view tail;
-  if (u.starts_with(kPotentialPrefix))
-    tail = std::string_view(u).substr(kPotentialPrefix.size());
-  else if (u.starts_with(kOldLeadPrefix))
-    tail = std::string_view(u).substr(kOldLeadPrefix.size());
-  else
-    return nullptr;
+  for (const auto prefix : {kPotentialPrefix, kOldLeadPrefix}) {
+    if (hl7_iequal(name.substr(0, prefix.size()), prefix)) {
+      tail = name.substr(prefix.size());
+      break;
+    }
+  }
+  if (tail.empty()) return nullptr;
   for (const auto& l : kLeads)
-    if (l.name == tail) return &l;
+    if (hl7_iequal(l.name, tail)) return &l;
   return nullptr;
 }
 
@@ -97,19 +50,19 @@ const Lead* lead_by_code(std::uint32_t code) {
 // The scale from a unit to mV; empty when the unit is not a voltage vigil knows.
 std::optional<double> millivolts_per_unit(std::string_view code, std::string_view name) {
   for (const auto text : {hl7_trim(code), hl7_trim(name)}) {
-    const std::string u = upper(text);
-    if (u == "266418" || u == "MDC_DIM_MILLI_VOLT" || u == "MV") return 1.0;
-    if (u == "266419" || u == "MDC_DIM_MICRO_VOLT" || u == "UV" || text == "µV") return 0.001;
+    for (const auto mv : {"266418", "MDC_DIM_MILLI_VOLT", "MV"})
+      if (hl7_iequal(text, mv)) return 1.0;
+    for (const auto uv : {"266419", "MDC_DIM_MICRO_VOLT", "UV"})
+      if (hl7_iequal(text, uv)) return 0.001;
+    if (text == "µV") return 0.001;
   }
   return std::nullopt;
 }
 
 bool is_rate_unit(std::string_view code, std::string_view name) {
   for (const auto text : {hl7_trim(code), hl7_trim(name)}) {
-    const std::string u = upper(text);
-    if (u == "264608" || u == "MDC_DIM_PER_SEC" || u == "264640" || u == "MDC_DIM_HZ" || u == "HZ" ||
-        u == "/S")
-      return true;
+    for (const auto rate : {"264608", "MDC_DIM_PER_SEC", "264640", "MDC_DIM_HZ", "HZ", "/S"})
+      if (hl7_iequal(text, rate)) return true;
   }
   return hl7_trim(code).empty() && hl7_trim(name).empty();  // no unit: the facet's own
 }
@@ -145,7 +98,41 @@ std::string format_sample_time(core::TimePoint t) {
   return out;
 }
 
+// The numbers of an NA value, each handed to `take` in order; the first
+// problem (too many, an empty or bad sample) in parse_numeric_array's words.
+// One pass, no vector: an ECG segment's samples go straight into it.
+template <class Take>
+std::optional<std::string> for_each_number(std::string_view value, char separator, std::size_t max_count,
+                                           Take&& take) {
+  std::size_t start = 0, count = 0;
+  while (true) {
+    if (count >= max_count) return "more than " + std::to_string(max_count) + " samples";
+    // A loop, not find(): a call into memchr per sample costs more than the few bytes it scans.
+    std::size_t end = start;
+    while (end < value.size() && value[end] != separator) ++end;
+    const std::string_view item = value.substr(start, end - start);
+    const auto v = hl7_number(item);
+    if (!v) {
+      const std::string shown(item.substr(0, 20));
+      return "sample " + std::to_string(count + 1) +
+             (hl7_trim(item).empty() ? " is empty" : " '" + shown + "' is not a number");
+    }
+    take(*v);
+    ++count;
+    if (end >= value.size()) return std::nullopt;
+    start = end + 1;
+  }
+}
+
+bool sub_id_extends(std::string_view sub_id, std::string_view parent) {
+  return sub_id.size() > parent.size() && sub_id.starts_with(parent) && sub_id[parent.size()] == '.';
+}
+
 }  // namespace
+
+std::string Hl7WaveformReader::describe(const Hl7Segment& obx) {
+  return "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
+}
 
 std::string_view ecg_lead_label(std::uint32_t mdc_code) {
   const Lead* l = lead_by_code(mdc_code);
@@ -155,53 +142,39 @@ std::string_view ecg_lead_label(std::uint32_t mdc_code) {
 core::Result<std::vector<double>> parse_numeric_array(std::string_view value, char separator,
                                                       std::size_t max_count) {
   std::vector<double> out;
-  std::size_t start = 0;
-  while (true) {
-    if (out.size() >= max_count) return core::Error{"more than " + std::to_string(max_count) + " samples"};
-    const std::size_t end = value.find(separator, start);
-    const std::string_view item =
-        value.substr(start, end == std::string_view::npos ? value.npos : end - start);
-    const auto v = parse_number(item);
-    if (!v) {
-      const std::string shown(item.substr(0, 20));
-      return core::Error{"sample " + std::to_string(out.size() + 1) +
-                         (hl7_trim(item).empty() ? " is empty" : " '" + shown + "' is not a number")};
-    }
-    out.push_back(*v);
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
+  if (auto error = for_each_number(value, separator, max_count, [&](double v) { out.push_back(v); }))
+    return core::Error{std::move(*error)};
   return out;
 }
 
 Hl7WaveformReader::Hl7WaveformReader(const Hl7Message& m, std::optional<Hl7Time> msh7) : m_{m}, msh7_{msh7} {}
 
 bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time) {
-  const std::string type = m_.component(obx.field(2), 1);
-  const std::string name = m_.component(obx.field(3), 2);
-  const std::string sub_id = std::string(hl7_trim(obx.field(4)));
-  const bool facet = upper(name).starts_with("MDC_ATTR_");
+  // Views, not strings: every OBX row of a message comes here first.
+  std::string scratch_type, scratch_name;
+  const auto type = m_.component(obx.field(2), 1, scratch_type);
+  const auto name = m_.component(obx.field(3), 2, scratch_name);
+  const auto sub_id = hl7_trim(obx.field(4));
+  const bool facet = hl7_iequal(name.substr(0, kFacetPrefix.size()), kFacetPrefix);
   if (facet) {
     if (pending_ &&
-        (sub_id.empty() || pending_->sub_id.empty() || sub_id.starts_with(pending_->sub_id + "."))) {
-      take_facet(obx, upper(name));
+        (sub_id.empty() || pending_->sub_id.empty() || sub_id_extends(sub_id, pending_->sub_id))) {
+      take_facet(obx, name);
       return true;
     }
-    if (!skipped_sub_id_.empty() && sub_id.starts_with(skipped_sub_id_ + ".")) return true;
+    if (!skipped_sub_id_.empty() && sub_id_extends(sub_id, skipped_sub_id_)) return true;
     return false;
   }
   if (type != "NA") return false;
   finish();
-  skipped_sub_id_.clear();
+  skipped_sub_id_ = {};
 
   const auto code = hl7_code_number(hl7_trim(m_.component(obx.field(3), 1)));
   const Lead* by_code = code ? lead_by_code(*code) : nullptr;
   const Lead* by_name = lead_by_name(name);
-  const std::string describe =
-      "OBX " + std::string(obx.field(1)) + " (" + std::string(obx.field(3)).substr(0, 60) + ")";
   if (by_code && by_name && by_code != by_name) {
-    problems.push_back(describe + ": OBX-3 code " + std::to_string(*code) + " is lead " +
-                       std::string(by_code->name) + " but its name says " + name);
+    problems.push_back(describe(obx) + ": OBX-3 code " + std::to_string(*code) + " is lead " +
+                       std::string(by_code->name) + " but its name says " + std::string(name));
     skipped_sub_id_ = sub_id.empty() ? "-" : sub_id;
     return true;
   }
@@ -212,7 +185,7 @@ bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time)
     return true;
   }
   Pending p;
-  p.describe = describe;
+  p.row = &obx;
   p.sub_id = sub_id;
   p.unit = obx.field(6);
   p.values = obx.field(5);
@@ -228,16 +201,16 @@ void Hl7WaveformReader::take_facet(const Hl7Segment& obx, std::string_view name)
   Pending& p = *pending_;
   const std::string raw = m_.component(obx.field(5), 1);
   const auto unit_code = m_.component(obx.field(6), 1), unit_name = m_.component(obx.field(6), 2);
-  if (name == "MDC_ATTR_SAMP_RATE") {
-    const auto v = parse_number(raw);
+  if (hl7_iequal(name, "MDC_ATTR_SAMP_RATE")) {
+    const auto v = hl7_number(raw);
     if (!v || !is_rate_unit(unit_code, unit_name)) {
       p.problem = "sampling rate '" + raw.substr(0, 20) + "' in '" + std::string(obx.field(6)).substr(0, 40) +
                   "' is not samples per second";
       return;
     }
     p.rate = *v;
-  } else if (name == "MDC_ATTR_NU_MSMT_RES") {
-    const auto v = parse_number(raw);
+  } else if (hl7_iequal(name, "MDC_ATTR_NU_MSMT_RES")) {
+    const auto v = hl7_number(raw);
     if (!v || *v <= 0) {
       p.problem = "resolution '" + raw.substr(0, 20) + "' is not a positive number";
       return;
@@ -251,32 +224,41 @@ void Hl7WaveformReader::finish() {
   if (!pending_) return;
   Pending p = std::move(*pending_);
   pending_.reset();
-  auto reject = [&](const std::string& why) { problems.push_back(p.describe + ": " + why); };
+  auto reject = [&](const std::string& why) { problems.push_back(describe(*p.row) + ": " + why); };
   if (!p.problem.empty()) return reject(p.problem);
   if (!p.rate) return reject("no MDC_ATTR_SAMP_RATE row gives its sampling rate");
   if (!(*p.rate >= kMinWaveformRateHz && *p.rate <= kMaxWaveformRateHz))
     return reject("sampling rate " + format_fixed(*p.rate, 3) + " /s is outside " +
                   format_fixed(kMinWaveformRateHz, 0) + "-" + format_fixed(kMaxWaveformRateHz, 0));
   // The unit of a count is the resolution's; the row's unit is then often dimensionless.
-  const std::string& unit_field = p.resolution ? p.resolution_unit : p.unit;
+  const std::string_view unit_field = p.resolution ? p.resolution_unit : p.unit;
   const auto mv_per_unit = millivolts_per_unit(m_.component(unit_field, 1), m_.component(unit_field, 2));
-  if (!mv_per_unit) return reject("unit '" + unit_field.substr(0, 40) + "' is not mV or uV");
+  if (!mv_per_unit) return reject("unit '" + std::string(unit_field.substr(0, 40)) + "' is not mV or uV");
   // Raw, not unescaped: an escape sequence is no number, and unescaping one
   // could make a separator out of it.
-  if (p.values.find(m_.delimiters.repetition) != std::string::npos)
+  if (p.values.find(m_.delimiters.repetition) != std::string_view::npos)
     return reject("samples in more than one row; one lead has one row");
-  auto numbers = parse_numeric_array(p.values, m_.delimiters.component);
-  if (!numbers) return reject(numbers.error());
   const double scale = p.resolution.value_or(1.0) * *mv_per_unit;
   p.segment.sampling_hz = *p.rate;
-  p.segment.samples.reserve(numbers->size());
-  for (std::size_t i = 0; i < numbers->size(); ++i) {
-    const double mv = (*numbers)[i] * scale;
-    if (!(std::fabs(mv) <= kMaxEcgMillivolts))
-      return reject("sample " + std::to_string(i + 1) + " is " + format_fixed(mv, 3) + " mV, beyond ±" +
-                    format_fixed(kMaxEcgMillivolts, 0) + " mV: a scale or unit error");
+  // Scaled as they are read; a sample out of range is reported only when
+  // every sample is a number, as a bad number is the first thing said.
+  p.segment.samples.reserve(std::min<std::size_t>(
+      std::count(p.values.begin(), p.values.end(), m_.delimiters.component) + 1, kMaxWaveformSamples));
+  std::optional<std::size_t> beyond;  // the first sample out of range
+  double beyond_mv = 0;
+  auto take = [&](double v) {
+    const double mv = v * scale;
+    if (!beyond && !(std::fabs(mv) <= kMaxEcgMillivolts)) {
+      beyond = p.segment.samples.size();
+      beyond_mv = mv;
+    }
     p.segment.samples.push_back(static_cast<float>(mv));
-  }
+  };
+  if (auto error = for_each_number(p.values, m_.delimiters.component, kMaxWaveformSamples, take))
+    return reject(*error);
+  if (beyond)
+    return reject("sample " + std::to_string(*beyond + 1) + " is " + format_fixed(beyond_mv, 3) +
+                  " mV, beyond ±" + format_fixed(kMaxEcgMillivolts, 0) + " mV: a scale or unit error");
   segments.push_back(std::move(p.segment));
 }
 

@@ -96,24 +96,27 @@ class Hl7WaveformReader {
   std::size_t skipped = 0;            // waveforms that are not ECG, or marked not valid
 
  private:
+  // Views into the message, which outlives the reader.
   struct Pending {
-    std::string describe;  // "OBX 5 (131330^MDC_ECG_ELEC_POTL_II^MDC)" for problems
-    std::string sub_id;
-    std::string unit;
-    std::string values;
+    const Hl7Segment* row = nullptr;  // the NA row, named in problems
+    std::string_view sub_id;
+    std::string_view unit;
+    std::string_view values;
     std::optional<double> rate;
     std::optional<double> resolution;
-    std::string resolution_unit;
+    std::string_view resolution_unit;
     std::string problem;  // set once something is wrong
     WaveformSegment segment;
   };
+  // "OBX 5 (131330^MDC_ECG_ELEC_POTL_II^MDC)", for problems.
+  static std::string describe(const Hl7Segment& obx);
   void take_facet(const Hl7Segment& obx, std::string_view name);
   std::optional<core::TimePoint> first_sample_time(std::string_view obx14, std::string_view obr7);
 
   const Hl7Message& m_;
   std::optional<Hl7Time> msh7_;
   std::optional<Pending> pending_;
-  std::string skipped_sub_id_;  // facets of a skipped waveform are skipped too
+  std::string_view skipped_sub_id_;  // facets of a skipped waveform are skipped too
 };
 
 // The rows of one waveform segment for an ORU^R01 (samples in mV, written

@@ -41,14 +41,16 @@ class Hl7Session final : public DeviceSession {
 
  private:
   void handle(const std::string& text, DecodeOutput& out) {
-    const auto parsed = parse_hl7(text);
-    if (!parsed.message) {
-      out.errors.push_back("hl7: message rejected: " + parsed.error);
+    // The message views the deframer's frame, which stays as it is until
+    // this returns.
+    const auto* parsed = parser_.parse(text);
+    if (!parsed) {
+      out.errors.push_back("hl7: message rejected: " + parser_.error());
       ++bad_;
-      answer(nullptr, {AckCode::reject, hl7_error::data_type_error, parsed.error}, out);
+      answer(nullptr, {AckCode::reject, hl7_error::data_type_error, parser_.error()}, out);
       return;
     }
-    const auto& m = *parsed.message;
+    const auto& m = *parsed;
     const auto verdict = read(m, out);
     (verdict.code == AckCode::accept ? ok_ : bad_) += 1;
     if (ack_wanted(m)) answer(&m, verdict, out);
@@ -72,7 +74,8 @@ class Hl7Session final : public DeviceSession {
       out.errors.push_back(label() + v.text);
       return v;
     }
-    auto content = decode_oru_r01(m);
+    auto& content = content_;
+    decode_oru_r01(m, content);
     out.readings.insert(out.readings.end(), content.readings.begin(), content.readings.end());
     for (auto& w : content.waveforms) out.waveforms.push_back(std::move(w));
     for (const auto& p : content.problems) out.errors.push_back(label() + p);
@@ -95,8 +98,10 @@ class Hl7Session final : public DeviceSession {
     req.text = v.text;
     req.control_id = std::to_string(++ack_seq_);
     req.time = last_tick_;
-    const auto ack = mllp_frame(encode_ack(req));
-    out.to_send.insert(out.to_send.end(), ack.begin(), ack.end());
+    // Framed in a buffer kept from one message to the next.
+    ack_.clear();
+    append_mllp_frame(ack_, [&](std::string& body) { append_ack(req, body); });
+    out.to_send.insert(out.to_send.end(), ack_.begin(), ack_.end());
   }
 
   void sync_stats() {
@@ -106,6 +111,11 @@ class Hl7Session final : public DeviceSession {
   }
 
   MllpDeframer deframer_;
+  // Kept from one message to the next, so a message's reading allocates
+  // little beyond what it hands on.
+  Hl7Parser parser_;
+  OruContent content_;
+  std::string ack_;
   std::optional<core::TimePoint> last_tick_;
   std::uint64_t ack_seq_ = 0;
   std::uint64_t ok_ = 0, bad_ = 0;

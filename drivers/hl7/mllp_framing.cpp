@@ -1,14 +1,14 @@
 #include "drivers/hl7/mllp_framing.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace vigil::drivers {
 
 std::string mllp_frame(std::string_view message) {
   std::string out;
   out.reserve(message.size() + 3);
-  out += static_cast<char>(kMllpStart);
-  out += message;
-  out += static_cast<char>(kMllpEnd);
-  out += static_cast<char>(kMllpCarriageReturn);
+  append_mllp_frame(out, [&](std::string& body) { body += message; });
   return out;
 }
 
@@ -21,9 +21,14 @@ void MllpDeframer::feed(std::span<const std::uint8_t> bytes,
       // The body of a frame is copied a run at a time, up to the next start
       // or end byte and no further than the size bound; those bytes take the
       // byte-by-byte path below.
+      // memchr, not a loop: it looks at many bytes at a time.
       const std::size_t room = frame_.size() < kMaxFrame ? kMaxFrame - frame_.size() : 0;
-      std::size_t n = 0;
-      while (n < room && i + n < bytes.size() && bytes[i + n] != kMllpEnd && bytes[i + n] != kMllpStart) ++n;
+      const auto* run = bytes.data() + i;
+      std::size_t n = std::min(room, bytes.size() - i);
+      if (const void* end = std::memchr(run, kMllpEnd, n))
+        n = static_cast<std::size_t>(static_cast<const std::uint8_t*>(end) - run);
+      if (const void* start = std::memchr(run, kMllpStart, n))
+        n = static_cast<std::size_t>(static_cast<const std::uint8_t*>(start) - run);
       frame_.append(reinterpret_cast<const char*>(bytes.data() + i), n);
       i += n;
       if (i == bytes.size()) break;

@@ -33,6 +33,15 @@ constexpr std::uint8_t kMllpEnd = 0x1C;
 constexpr std::uint8_t kMllpCarriageReturn = 0x0D;
 
 std::string mllp_frame(std::string_view message);
+// Appends to `out` the frame around what `body(out)` appends: a reply framed
+// where it is written, without a copy.
+template <class Body>
+void append_mllp_frame(std::string& out, Body&& body) {
+  out += static_cast<char>(kMllpStart);
+  body(out);
+  out += static_cast<char>(kMllpEnd);
+  out += static_cast<char>(kMllpCarriageReturn);
+}
 
 // Splits a byte stream into MLLP frame payloads, with bounded memory.
 class MllpDeframer {
