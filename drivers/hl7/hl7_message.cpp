@@ -405,6 +405,12 @@ std::optional<Hl7Time> parse_hl7_time(std::string_view s) {
 }
 
 std::string format_hl7_time(core::TimePoint t) {
+  std::string out;
+  append_hl7_time(t, out);
+  return out;
+}
+
+void append_hl7_time(core::TimePoint t, std::string& out) {
   using namespace std::chrono;
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
@@ -414,7 +420,7 @@ std::string format_hl7_time(core::TimePoint t) {
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
                 static_cast<int>(tod.seconds().count()));
-  return buf.data();
+  out += buf.data();
 }
 
 std::string_view ack_code_text(AckCode code) {
@@ -478,7 +484,7 @@ void append_ack(const AckRequest& r, std::string& out) {
   orig(4);
   out += '|';
   if (r.time)
-    out += format_hl7_time(*r.time);
+    append_hl7_time(*r.time, out);
   else
     orig(7);
   out += "||ACK^";

@@ -144,6 +144,7 @@ struct Hl7Time {
 std::optional<Hl7Time> parse_hl7_time(std::string_view dtm);
 // YYYYMMDDHHMMSS+0000 (UTC), the form IHE PCD asks for.
 std::string format_hl7_time(core::TimePoint t);
+void append_hl7_time(core::TimePoint t, std::string& out);  // the same, appended
 
 enum class AckCode { accept, error, reject };  // AA, AE, AR
 std::string_view ack_code_text(AckCode code);

@@ -398,7 +398,8 @@ void decode_oru_r01(const Hl7Message& msg, OruContent& out) {
   out.skipped_unknown = out.skipped_duplicate = out.demo_or_test = 0;
   // MSH-7 gives its UTC offset to times without one; read once for both readers.
   std::optional<Hl7Time> msh7;
-  if (const auto* msh = msg.first("MSH")) msh7 = parse_hl7_time(msg.component(msh->field(7), 1));
+  std::string scratch;
+  if (const auto* msh = msg.first("MSH")) msh7 = parse_hl7_time(msg.component(msh->field(7), 1, scratch));
   RowReader reader(msg, msh7, out);
   Hl7WaveformReader waves(msg, msh7);
   std::string obr7_scratch;
