@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -57,6 +58,33 @@ TEST_CASE("a message declaring other delimiters is split with its own delimiters
   const auto* obx = m.first("OBX");
   CHECK(m.component(obx->field(3), 2) == "MDC_PULS_OXIM_SAT_O2");
   CHECK(m.repetitions(obx->field(5)) == std::vector<std::string>{"9@7", "8"});
+}
+
+TEST_CASE("a session's parser reads each message as parse_hl7 does, whatever it read before") {
+  // The parser keeps its lists from one message to the next, and they grow
+  // while it reads its first messages: every segment must still view its own
+  // fields, never a list that has moved or a longer message's leftovers.
+  const std::string_view small = "MSH|^~\\&|A|B|||20240101000000||ORU^R01|1|P|2.6\rPID|||X\r";
+  const std::string_view refused = "MSH|^~\\&|A\rPID|||X\r\x01\r";
+  Hl7Parser parser;
+  for (int round = 0; round < 2; ++round) {
+    CAPTURE(round);
+    for (const auto text : {kEfficia, small}) {
+      const auto* m = parser.parse(text);
+      const auto whole = parse_hl7(text);
+      REQUIRE(m != nullptr);
+      REQUIRE(whole.message.has_value());
+      REQUIRE(m->segments.size() == whole.message->segments.size());
+      for (std::size_t i = 0; i < m->segments.size(); ++i) {
+        const auto& got = m->segments[i].fields;
+        const auto& want = whole.message->segments[i].fields;
+        CHECK(std::equal(got.begin(), got.end(), want.begin(), want.end()));
+      }
+    }
+    CHECK(parser.parse(refused) == nullptr);
+    CHECK(parser.error() == parse_hl7(refused).error);
+    CHECK(parser.error() == "segment holds control byte 1");
+  }
 }
 
 TEST_CASE("segments separated by LF or CR LF parse like CR-separated ones") {
