@@ -56,44 +56,34 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
 // counting, not by binary search: over a window's few dozen elements a
 // count has no branch to mispredict, and the searches' branches were most
 // of the orders' cost.
-template <typename T, typename Less>
-std::size_t count_below(const std::vector<T>& sorted, const T& x, Less less) {
-  std::size_t below = 0;
-  for (const T& y : sorted) below += less(y, x) ? 1 : 0;
-  return below;
-}
-
-template <typename T, typename Less>
-std::size_t count_not_above(const std::vector<T>& sorted, const T& x, Less less) {
-  std::size_t not_above = 0;
-  for (const T& y : sorted) not_above += less(x, y) ? 0 : 1;
-  return not_above;
-}
-
 template <typename T, typename Less, typename Same>
 void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, const std::optional<T>& entering,
                    Less less, Same same) {
+  // Both places in one pass: how many are below the leaving element, how many not above the entering one.
+  const T gone = leaving.value_or(T{}), come = entering.value_or(T{});
+  std::size_t below = 0, not_above = 0;
+  for (const T& y : sorted) {
+    below += less(y, gone) ? 1 : 0;
+    not_above += less(come, y) ? 0 : 1;
+  }
   auto at = sorted.end();
   if (leaving) {
-    at = sorted.begin() + static_cast<std::ptrdiff_t>(count_below(sorted, *leaving, less));
-    while (at != sorted.end() && !less(*leaving, *at) && !same(*at, *leaving)) ++at;
-    if (at != sorted.end() && less(*leaving, *at)) at = sorted.end();
+    at = sorted.begin() + static_cast<std::ptrdiff_t>(below);
+    while (at != sorted.end() && !less(gone, *at) && !same(*at, gone)) ++at;
+    if (at != sorted.end() && less(gone, *at)) at = sorted.end();
   }
-  auto place = [&](const T& x) {
-    return sorted.begin() + static_cast<std::ptrdiff_t>(count_not_above(sorted, x, less));
-  };
+  const auto place = sorted.begin() + static_cast<std::ptrdiff_t>(not_above);
   if (at == sorted.end()) {
-    if (entering) sorted.insert(place(*entering), *entering);
+    if (entering) sorted.insert(place, come);
   } else if (!entering) {
     sorted.erase(at);
-  } else if (less(*at, *entering)) {
-    const auto to = place(*entering);  // past `at`: the leaving element is below the entering one
-    std::move(at + 1, to, at);
-    *(to - 1) = *entering;
+  } else if (less(*at, come)) {  // the entering element goes past the leaving one
+    std::move(at + 1, place, at);
+    *(place - 1) = come;
   } else {
-    const auto to = std::min(place(*entering), at);  // `at` itself when the two are equal
+    const auto to = std::min(place, at);  // `at` itself when the two are equal
     std::move_backward(to, at, at + 1);
-    *to = *entering;
+    *to = come;
   }
 }
 
@@ -356,7 +346,7 @@ RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
 
 void RrAfDetector::reset() {
   rr_.assign(config_.window, 0.0);
-  usable_.assign(config_.window, false);
+  usable_.assign(config_.window, 0);
   next_ = 0;
   count_ = 0;
   assessment_ = {};
@@ -381,7 +371,7 @@ void RrAfDetector::add(core::Duration rr, bool usable) {
                           next_);
   update_orders(seconds, good);
   rr_[next_] = seconds;
-  usable_[next_] = good;
+  usable_[next_] = good ? 1 : 0;
   next_ = next_ + 1 == config_.window ? 0 : next_ + 1;
   count_ = std::min(count_ + 1, config_.window);
   assess();
@@ -474,15 +464,17 @@ void RrAfDetector::assess() {
   assessment_.status = AfStatus::assessed;
   // The window oldest first: from the oldest slot to the ring's end, then from its start.
   const std::size_t oldest = back(n - 1);
+  const auto from = static_cast<std::ptrdiff_t>(oldest),
+             tail = static_cast<std::ptrdiff_t>(std::min(n, config_.window - oldest)),
+             head = static_cast<std::ptrdiff_t>(n) - tail;
+  auto unroll = [&](const auto& ring, auto& window) {
+    window.assign(ring.begin() + from, ring.begin() + from + tail);
+    window.insert(window.end(), ring.begin(), ring.begin() + head);
+  };
   auto& rr = scratch().rr;
   auto& usable = scratch().usable;
-  rr.resize(n);
-  usable.resize(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t at = oldest + k < config_.window ? oldest + k : oldest + k - config_.window;
-    rr[k] = rr_[at];
-    usable[k] = usable_[at] ? 1 : 0;
-  }
+  unroll(rr_, rr);
+  unroll(usable_, usable);
   auto& by_length = scratch().by_length;
   by_length.resize(n);
   for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);

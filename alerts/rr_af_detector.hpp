@@ -158,8 +158,8 @@ class RrAfDetector {
   double residual_from_orders(const std::vector<unsigned char>& drop, double median) const;
 
   AfDetectorConfig config_;
-  std::vector<double> rr_;  // ring buffer, seconds
-  std::vector<bool> usable_;
+  std::vector<double> rr_;             // ring buffer, seconds
+  std::vector<unsigned char> usable_;  // bytes: copied into the window on every beat
   std::size_t next_ = 0;
   std::size_t count_ = 0;
   AfAssessment assessment_;
