@@ -111,6 +111,8 @@ struct Scratch {
   std::vector<std::uint64_t> alike;
   std::vector<std::uint64_t> starts;
   std::vector<std::uint64_t> starts_before;
+  std::vector<std::size_t> run_first;
+  std::vector<std::size_t> run_last;
 };
 
 Scratch& scratch() {
@@ -261,18 +263,28 @@ AlikePairs count_alike_pairs(const Window& w, const std::vector<std::size_t>& or
     s.shortest[(k + 1) * words + order[k] / 64] |= bit(order[k]);
     s.starts_before[k + 1] = s.starts_before[k] + (is_start(order[k]) ? 1 : 0);
   }
+  // The run alike the p-th shortest interval starts at run_first[p]. Where
+  // it ends needs no second search: likeness is symmetric, so q <= last(p)
+  // exactly when run_first[q] <= p, and the ends are counts of the starts.
+  s.run_first.resize(n);
+  s.run_last.assign(n, 0);
+  for (std::size_t p = 0, first = 0; p < n; ++p) {
+    while (std::abs(w.rr[order[p]] - w.rr[order[first]]) > r) ++first;
+    s.run_first[p] = first;
+    ++s.run_last[first];  // for now: how many runs start here
+  }
+  for (std::size_t p = 0, runs = 0; p < n; ++p) {
+    runs += s.run_last[p];
+    s.run_last[p] = runs - 1;
+  }
   // alike[i]: the intervals alike interval i, itself included.
   s.alike.resize(n * words);
-  std::uint64_t b = 0;              // ordered pairs of starts alike, each start with itself included
-  std::size_t first = 0, last = 0;  // the run alike the current interval, in length order
+  std::uint64_t b = 0;  // ordered pairs of starts alike, each start with itself included
   for (std::size_t p = 0; p < n; ++p) {
-    const double x = w.rr[order[p]];
-    while (std::abs(x - w.rr[order[first]]) > r) ++first;
-    last = std::max(last, p);
-    while (last + 1 < n && std::abs(x - w.rr[order[last + 1]]) <= r) ++last;
+    const std::size_t first = s.run_first[p], end = s.run_last[p] + 1;
     for (std::size_t k = 0; k < words; ++k)
-      s.alike[order[p] * words + k] = s.shortest[(last + 1) * words + k] ^ s.shortest[first * words + k];
-    if (is_start(order[p])) b += s.starts_before[last + 1] - s.starts_before[first];
+      s.alike[order[p] * words + k] = s.shortest[end * words + k] ^ s.shortest[first * words + k];
+    if (is_start(order[p])) b += s.starts_before[end] - s.starts_before[first];
   }
   std::uint64_t a = 0;  // the same for the pairs whose next intervals are alike too
   for (std::size_t i = 0; i + 1 < n; ++i) {
