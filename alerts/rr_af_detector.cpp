@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
+#include <type_traits>
 
 namespace vigil::alerts {
 
@@ -46,15 +48,48 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
   return sorted[quantile_rank(sorted.size(), q)];
 }
 
-void insert_sorted(std::vector<double>& sorted, double x) {
-  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), x), x);
+// One sorted order's change as an interval leaves the window and another
+// enters: the element that goes (if any) replaced by the one that comes (if
+// any), moving only the elements between their places. `leaving` was
+// inserted before, computed by the same expression, so it is found exactly;
+// `same` picks it out among elements of equal rank. Places are found by
+// counting, not by binary search: over a window's few dozen elements a
+// count has no branch to mispredict, and the searches' branches were most
+// of the orders' cost.
+template <typename T, typename Less, typename Same>
+void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, const std::optional<T>& entering,
+                   Less less, Same same) {
+  // Both places in one pass: how many are below the leaving element, how many not above the entering one.
+  const T gone = leaving.value_or(T{}), come = entering.value_or(T{});
+  std::size_t below = 0, not_above = 0;
+  for (const T& y : sorted) {
+    below += less(y, gone) ? 1 : 0;
+    not_above += less(come, y) ? 0 : 1;
+  }
+  auto at = sorted.end();
+  if (leaving) {
+    at = sorted.begin() + static_cast<std::ptrdiff_t>(below);
+    while (at != sorted.end() && !less(gone, *at) && !same(*at, gone)) ++at;
+    if (at != sorted.end() && less(gone, *at)) at = sorted.end();
+  }
+  const auto place = sorted.begin() + static_cast<std::ptrdiff_t>(not_above);
+  if (at == sorted.end()) {
+    if (entering) sorted.insert(place, come);
+  } else if (!entering) {
+    sorted.erase(at);
+  } else if (less(*at, come)) {  // the entering element goes past the leaving one
+    std::move(at + 1, place, at);
+    *(place - 1) = come;
+  } else {
+    const auto to = std::min(place, at);  // `at` itself when the two are equal
+    std::move_backward(to, at, at + 1);
+    *to = come;
+  }
 }
 
-// x is a value inserted before, computed by the same expression, so it is
-// found exactly.
-void erase_sorted(std::vector<double>& sorted, double x) {
-  const auto at = std::lower_bound(sorted.begin(), sorted.end(), x);
-  if (at != sorted.end() && *at == x) sorted.erase(at);
+void update_sorted(std::vector<double>& sorted, std::optional<double> leaving,
+                   std::optional<double> entering) {
+  update_sorted(sorted, leaving, entering, std::less<double>{}, [](double, double) { return true; });
 }
 
 double excess_difference(double newer, double older, double noise) {
@@ -75,6 +110,9 @@ struct Scratch {
   std::vector<std::uint64_t> shortest;
   std::vector<std::uint64_t> alike;
   std::vector<std::uint64_t> starts;
+  std::vector<std::uint64_t> starts_before;
+  std::vector<std::size_t> run_first;
+  std::vector<std::size_t> run_last;
 };
 
 Scratch& scratch() {
@@ -113,7 +151,9 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
   return best;
 }
 
-double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
+// Feature 2's dropped intervals: unusable, premature (with the interval
+// after it) or a missed beat's, relative to the window's median.
+const std::vector<unsigned char>& residual_drops(const Window& w, const AfDetectorConfig& c) {
   const std::size_t n = w.rr.size();
   auto& drop = scratch().drop;
   drop.assign(n, 0);
@@ -127,9 +167,21 @@ double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
       drop[j] = 1;
     }
   }
+  return drop;
+}
+
+std::size_t residual_pairs(const std::vector<unsigned char>& drop) {
+  std::size_t pairs = 0;
+  for (std::size_t j = 1; j < drop.size(); ++j) pairs += !drop[j] && !drop[j - 1] ? 1 : 0;
+  return pairs;
+}
+
+// From scratch: the kept successive differences gathered and their median selected.
+double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
+  const auto& drop = residual_drops(w, c);
   auto& diffs = scratch().diffs;
   diffs.clear();
-  for (std::size_t j = 1; j < n; ++j) {
+  for (std::size_t j = 1; j < w.rr.size(); ++j) {
     if (!drop[j] && !drop[j - 1]) diffs.push_back(w.excess(j, j - 1));
   }
   if (diffs.size() < kMinResidualPairs) return kResidualWhenNoneLeft;
@@ -170,17 +222,88 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
 // intervals i and j alike; a those of them whose next intervals, i + 1 and
 // j + 1, are alike too. This runs on every beat, and comparing the ~500
 // pairs one by one was most of the rhythm's cost. Instead each interval's
-// alike ones are found as a set of bits: in length order they are one run
-// (|x - y| <= r is monotone in y, rounding included), so the set is the
-// intervals up to the run's end less those before its start, two prefix
-// sets XORed; the runs' ends move only forward. The counts are then a
-// population count per word, and the same, pair for pair, as comparing.
+// alike ones are found as a run in length order (|x - y| <= r is monotone
+// in y, rounding included; the runs' ends move only forward). b is then
+// read off the runs: how many starts each start's run holds, from a count
+// of starts kept along the length order. For a, each run is also a set of
+// bits (the intervals up to the run's end less those before its start, two
+// prefix sets XORed) and each start's count a population count per word.
+// Likeness is symmetric and every interval is alike itself, so the ordered
+// pairs counted this way are each pair twice plus each start once: the
+// same counts, pair for pair, as comparing.
+struct AlikePairs {
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+};
+
+// sample_entropy's counts, with the intervals' positions in length order.
+// `Words`: a window of up to 64 intervals is one word of bits, known at
+// compile time, so the per-word loops and copies disappear.
+template <typename Words>
+AlikePairs count_alike_pairs(const Window& w, const std::vector<std::size_t>& order, double r,
+                             Words word_count) {
+  const std::size_t n = w.rr.size(), words = word_count;
+  auto bit = [](std::size_t j) { return std::uint64_t{1} << (j % 64); };
+  auto& s = scratch();
+  s.starts.assign(words, 0);
+  std::uint64_t starts = 0;
+  for (std::size_t j = 0; j + 1 < n; ++j) {
+    if (w.usable[j] && w.usable[j + 1]) {
+      s.starts[j / 64] |= bit(j);
+      ++starts;
+    }
+  }
+  auto is_start = [&](std::size_t j) { return (s.starts[j / 64] & bit(j)) != 0; };
+  // shortest[k]: the k shortest intervals; starts_before[k]: how many of them are starts.
+  s.shortest.assign((n + 1) * words, 0);
+  s.starts_before.resize(n + 1);
+  s.starts_before[0] = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    std::copy_n(&s.shortest[k * words], words, &s.shortest[(k + 1) * words]);
+    s.shortest[(k + 1) * words + order[k] / 64] |= bit(order[k]);
+    s.starts_before[k + 1] = s.starts_before[k] + (is_start(order[k]) ? 1 : 0);
+  }
+  // The run alike the p-th shortest interval starts at run_first[p]. Where
+  // it ends needs no second search: likeness is symmetric, so q <= last(p)
+  // exactly when run_first[q] <= p, and the ends are counts of the starts.
+  s.run_first.resize(n);
+  s.run_last.assign(n, 0);
+  for (std::size_t p = 0, first = 0; p < n; ++p) {
+    while (std::abs(w.rr[order[p]] - w.rr[order[first]]) > r) ++first;
+    s.run_first[p] = first;
+    ++s.run_last[first];  // for now: how many runs start here
+  }
+  for (std::size_t p = 0, runs = 0; p < n; ++p) {
+    runs += s.run_last[p];
+    s.run_last[p] = runs - 1;
+  }
+  // alike[i]: the intervals alike interval i, itself included.
+  s.alike.resize(n * words);
+  std::uint64_t b = 0;  // ordered pairs of starts alike, each start with itself included
+  for (std::size_t p = 0; p < n; ++p) {
+    const std::size_t first = s.run_first[p], end = s.run_last[p] + 1;
+    for (std::size_t k = 0; k < words; ++k)
+      s.alike[order[p] * words + k] = s.shortest[end * words + k] ^ s.shortest[first * words + k];
+    if (is_start(order[p])) b += s.starts_before[end] - s.starts_before[first];
+  }
+  std::uint64_t a = 0;  // the same for the pairs whose next intervals are alike too
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (!is_start(i)) continue;
+    const std::uint64_t* row = &s.alike[i * words];
+    const std::uint64_t* next = &s.alike[(i + 1) * words];
+    for (std::size_t k = 0; k < words; ++k) {
+      // Bit j of `following`: intervals i + 1 and j + 1 alike.
+      const std::uint64_t following = (next[k] >> 1) | (k + 1 < words ? next[k + 1] << 63 : 0);
+      a += static_cast<std::uint64_t>(std::popcount(row[k] & s.starts[k] & following));
+    }
+  }
+  return {(a - starts) / 2, (b - starts) / 2};
+}
+
 double sample_entropy(const Window& w) {
   const double r = kEntropyTolerance * w.median + w.noise;
   const std::size_t n = w.rr.size();
   if (n < 2) return -std::log(kEntropyPrior);
-  const std::size_t words = (n + 63) / 64;
-  auto bit = [](std::size_t j) { return std::uint64_t{1} << (j % 64); };
   auto& s = scratch();
   if (!w.by_length) {
     s.order.resize(n);
@@ -189,41 +312,9 @@ double sample_entropy(const Window& w) {
               [&](std::size_t x, std::size_t y) { return w.rr[x] < w.rr[y]; });
   }
   const std::vector<std::size_t>& order = w.by_length ? *w.by_length : s.order;
-  // shortest[k]: the k shortest intervals.
-  s.shortest.assign((n + 1) * words, 0);
-  for (std::size_t k = 0; k < n; ++k) {
-    std::copy_n(&s.shortest[k * words], words, &s.shortest[(k + 1) * words]);
-    s.shortest[(k + 1) * words + order[k] / 64] |= bit(order[k]);
-  }
-  // alike[i]: the intervals alike interval i, itself included.
-  s.alike.resize(n * words);
-  std::size_t first = 0, last = 0;  // the run alike the current interval, in length order
-  for (std::size_t p = 0; p < n; ++p) {
-    const double x = w.rr[order[p]];
-    while (std::abs(x - w.rr[order[first]]) > r) ++first;
-    last = std::max(last, p);
-    while (last + 1 < n && std::abs(x - w.rr[order[last + 1]]) <= r) ++last;
-    for (std::size_t k = 0; k < words; ++k)
-      s.alike[order[p] * words + k] = s.shortest[(last + 1) * words + k] ^ s.shortest[first * words + k];
-  }
-  s.starts.assign(words, 0);
-  for (std::size_t j = 0; j + 1 < n; ++j)
-    if (w.usable[j] && w.usable[j + 1]) s.starts[j / 64] |= bit(j);
-  std::uint64_t a = 0, b = 0;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (!(s.starts[i / 64] & bit(i))) continue;
-    const std::uint64_t* row = &s.alike[i * words];
-    const std::uint64_t* next = &s.alike[(i + 1) * words];
-    for (std::size_t k = i / 64; k < words; ++k) {
-      const std::uint64_t later = k == i / 64 ? ~std::uint64_t{0} << (i % 64) << 1 : ~std::uint64_t{0};
-      // Bit j of `following`: intervals i + 1 and j + 1 alike.
-      const std::uint64_t following = (next[k] >> 1) | (k + 1 < words ? next[k + 1] << 63 : 0);
-      const std::uint64_t both = row[k] & s.starts[k] & later;
-      b += static_cast<std::uint64_t>(std::popcount(both));
-      a += static_cast<std::uint64_t>(std::popcount(both & following));
-    }
-  }
-  return -std::log((static_cast<double>(a) + kEntropyPrior) / (static_cast<double>(b) + 1));
+  const AlikePairs alike = n <= 64 ? count_alike_pairs(w, order, r, std::integral_constant<std::size_t, 1>{})
+                                   : count_alike_pairs(w, order, r, (n + 63) / 64);
+  return -std::log((static_cast<double>(alike.a) + kEntropyPrior) / (static_cast<double>(alike.b) + 1));
 }
 
 // R^2 of the least-squares prediction x[i] ~ a1 x[i-1] + a2 x[i-2] over the
@@ -258,11 +349,6 @@ double predictability(const Window& w) {
   return std::clamp(explained / syy, 0.0, 1.0);
 }
 
-AfFeatures window_features(const Window& w, double pattern, const AfDetectorConfig& c) {
-  return {pattern, residual_irregularity(w, c), unexplained_transitions(w, c), sample_entropy(w),
-          predictability(w)};
-}
-
 }  // namespace
 
 RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
@@ -272,7 +358,7 @@ RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
 
 void RrAfDetector::reset() {
   rr_.assign(config_.window, 0.0);
-  usable_.assign(config_.window, false);
+  usable_.assign(config_.window, 0);
   next_ = 0;
   count_ = 0;
   assessment_ = {};
@@ -282,51 +368,62 @@ void RrAfDetector::reset() {
   // the idle ones held about 0.6 MB at 128 beds.
   sorted_lengths_.clear();
   slots_by_length_.clear();
-  sorted_differences_.assign(config_.max_pattern_lag, {});
+  successive_differences_.clear();
+  sorted_differences_.assign(std::max<std::size_t>(config_.max_pattern_lag, 1) - 1, {});
 }
 
 void RrAfDetector::add(core::Duration rr, bool usable) {
-  if (count_ == config_.window) leave_orders();  // the oldest interval is overwritten now
   const double seconds = core::to_seconds(rr);
+  const bool good = usable && seconds >= kShortestRr && seconds <= kLongestRr;
+  // The new interval goes into slot next_, where the oldest was when the window is full.
   if (count_ == config_.window)
     slots_by_length_.erase(std::find(slots_by_length_.begin(), slots_by_length_.end(), next_));
   slots_by_length_.insert(std::upper_bound(slots_by_length_.begin(), slots_by_length_.end(), seconds,
                                            [&](double x, std::size_t slot) { return x < rr_[slot]; }),
                           next_);
+  update_orders(seconds, good);
   rr_[next_] = seconds;
-  usable_[next_] = usable && seconds >= kShortestRr && seconds <= kLongestRr;
-  next_ = (next_ + 1) % config_.window;
+  usable_[next_] = good ? 1 : 0;
+  next_ = next_ + 1 == config_.window ? 0 : next_ + 1;
   count_ = std::min(count_ + 1, config_.window);
-  enter_orders();
   assess();
 }
 
-void RrAfDetector::enter_orders() {
-  const std::size_t newest = back(0);
-  if (!usable_[newest]) return;
-  insert_sorted(sorted_lengths_, rr_[newest]);
+// Before the new interval is stored: the oldest, leaving when the window is
+// full, is in slot next_, the interval `lag` after it in next_ + lag; the
+// new one's predecessor by `lag` is back(lag - 1).
+void RrAfDetector::update_orders(double seconds, bool good) {
+  const std::size_t slot = next_, window = config_.window;
+  const bool leaves = count_ == window && usable_[slot];
+  const std::size_t entered = std::min(count_ + 1, window);  // the window's size after
+  auto later = [&](std::size_t lag) { return slot + lag < window ? slot + lag : slot + lag - window; };
   const double noise = noise_allowance(config_);
-  for (std::size_t lag = 1; lag <= config_.max_pattern_lag && lag < count_; ++lag) {
-    const std::size_t older = back(lag);
-    if (usable_[older])
-      insert_sorted(sorted_differences_[lag - 1], excess_difference(rr_[newest], rr_[older], noise));
+  update_sorted(sorted_lengths_, leaves ? std::optional{rr_[slot]} : std::nullopt,
+                good ? std::optional{seconds} : std::nullopt);
+  std::optional<SuccessiveDifference> leaving, entering;
+  if (leaves && usable_[later(1)])
+    leaving = SuccessiveDifference{excess_difference(rr_[later(1)], rr_[slot], noise), later(1)};
+  if (good && entered > 1 && usable_[back(0)])
+    entering = SuccessiveDifference{excess_difference(seconds, rr_[back(0)], noise), slot};
+  update_sorted(
+      successive_differences_, leaving, entering,
+      [](const SuccessiveDifference& x, const SuccessiveDifference& y) { return x.excess < y.excess; },
+      [](const SuccessiveDifference& x, const SuccessiveDifference& y) {
+        return x.later_slot == y.later_slot;
+      });
+  for (std::size_t lag = 2; lag <= config_.max_pattern_lag && lag < window; ++lag) {
+    const bool pair_leaves = leaves && usable_[later(lag)];
+    const bool pair_enters = good && lag < entered && usable_[back(lag - 1)];
+    update_sorted(
+        sorted_differences_[lag - 2],
+        pair_leaves ? std::optional{excess_difference(rr_[later(lag)], rr_[slot], noise)} : std::nullopt,
+        pair_enters ? std::optional{excess_difference(seconds, rr_[back(lag - 1)], noise)} : std::nullopt);
   }
 }
 
-void RrAfDetector::leave_orders() {
-  const std::size_t oldest = back(count_ - 1);
-  if (!usable_[oldest]) return;
-  erase_sorted(sorted_lengths_, rr_[oldest]);
-  const double noise = noise_allowance(config_);
-  for (std::size_t lag = 1; lag <= config_.max_pattern_lag && lag < count_; ++lag) {
-    const std::size_t newer = back(count_ - 1 - lag);
-    if (usable_[newer])
-      erase_sorted(sorted_differences_[lag - 1], excess_difference(rr_[newer], rr_[oldest], noise));
-  }
-}
-
-AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
-                                  const AfDetectorConfig& config) {
+AfFeatures RrAfDetector::features_from_scratch(const std::vector<double>& rr_seconds,
+                                               const std::vector<bool>& usable,
+                                               const AfDetectorConfig& config) {
   auto& lengths = scratch().lengths;
   auto& flags = scratch().usable;
   lengths.clear();
@@ -337,7 +434,8 @@ AfFeatures RrAfDetector::features(const std::vector<double>& rr_seconds, const s
   }
   if (lengths.size() < kMinDifferences) return {};
   const Window w{rr_seconds, flags, quantile(lengths, 0.5), noise_allowance(config)};
-  return window_features(w, pattern_irregularity(w, config), config);
+  return {pattern_irregularity(w, config), residual_irregularity(w, config),
+          unexplained_transitions(w, config), sample_entropy(w), predictability(w)};
 }
 
 double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
@@ -347,21 +445,28 @@ double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+// Feature 2 as residual_irregularity has it: the median of the kept pairs'
+// differences is the one at that rank among them in the sorted lag-1 order.
+double RrAfDetector::residual_from_orders(const std::vector<unsigned char>& drop, double median) const {
+  const std::size_t kept = residual_pairs(drop);
+  if (kept < kMinResidualPairs) return kResidualWhenNoneLeft;
+  const std::size_t oldest = back(count_ - 1);
+  std::size_t rank = quantile_rank(kept, 0.5);
+  for (const SuccessiveDifference& d : successive_differences_) {
+    const std::size_t later = position(d.later_slot, oldest);
+    if (drop[later] || drop[later - 1]) continue;
+    if (rank == 0) return d.excess / median;
+    --rank;
+  }
+  return kResidualWhenNoneLeft;  // not reached: every kept pair is in the order
+}
+
 void RrAfDetector::assess() {
   const bool was_af = assessment_.af;
   assessment_ = {};
   if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
     return;  // warming up
   const std::size_t n = count_;
-  auto& rr = scratch().rr;
-  auto& usable = scratch().usable;
-  rr.resize(n);
-  usable.resize(n);
-  for (std::size_t k = 0; k < n; ++k) {  // oldest first
-    const std::size_t at = back(n - 1 - k);
-    rr[k] = rr_[at];
-    usable[k] = usable_[at] ? 1 : 0;
-  }
   const std::size_t good = sorted_lengths_.size();
   assessment_.usable_fraction = static_cast<double>(good) / static_cast<double>(n);
   if (assessment_.usable_fraction < config_.min_usable_fraction || good < kMinDifferences) {
@@ -369,18 +474,34 @@ void RrAfDetector::assess() {
     return;
   }
   assessment_.status = AfStatus::assessed;
-  // Positions oldest first, as rr above: the k-th back from the newest is at n - 1 - k.
+  // The window oldest first: from the oldest slot to the ring's end, then from its start.
+  const std::size_t oldest = back(n - 1);
+  const auto from = static_cast<std::ptrdiff_t>(oldest),
+             tail = static_cast<std::ptrdiff_t>(std::min(n, config_.window - oldest)),
+             head = static_cast<std::ptrdiff_t>(n) - tail;
+  auto unroll = [&](const auto& ring, auto& window) {
+    window.assign(ring.begin() + from, ring.begin() + from + tail);
+    window.insert(window.end(), ring.begin(), ring.begin() + head);
+  };
+  auto& rr = scratch().rr;
+  auto& usable = scratch().usable;
+  unroll(rr_, rr);
+  unroll(usable_, usable);
   auto& by_length = scratch().by_length;
   by_length.resize(n);
-  for (std::size_t p = 0; p < n; ++p)
-    by_length[p] = n - 1 - (next_ + config_.window - 1 - slots_by_length_[p]) % config_.window;
+  for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
   const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_), &by_length};
   double pattern = 1.0;
+  if (config_.max_pattern_lag >= 1 && successive_differences_.size() >= kMinDifferences) {
+    const auto rank = quantile_rank(successive_differences_.size(), config_.pattern_quantile);
+    pattern = std::min(pattern, successive_differences_[rank].excess / w.median);
+  }
   for (const auto& differences : sorted_differences_) {
     if (differences.size() >= kMinDifferences)
       pattern = std::min(pattern, sorted_quantile(differences, config_.pattern_quantile) / w.median);
   }
-  assessment_.features = window_features(w, pattern, config_);
+  assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
+                          unexplained_transitions(w, config_), sample_entropy(w), predictability(w)};
   assessment_.probability = probability(assessment_.features, config_.model);
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;

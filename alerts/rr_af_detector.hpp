@@ -133,23 +133,33 @@ class RrAfDetector {
   void reset();
 
   // Feature extraction on one window of usable flags and lengths (seconds),
-  // from scratch. Needs >= 8 usable intervals. The detector itself gets the
-  // same features, bit for bit, from the orders it keeps as intervals come
-  // and go (rr_af_detector_test.cpp compares the two).
-  static AfFeatures features(const std::vector<double>& rr_seconds, const std::vector<bool>& usable,
-                             const AfDetectorConfig& config);
+  // from scratch: medians and quantiles selected anew, the length order
+  // sorted anew. Needs >= 8 usable intervals. The reference the tests hold
+  // the detector to: it gets the same features, bit for bit, from the
+  // orders it keeps as intervals come and go (rr_af_incremental_test.cpp
+  // compares the two on every beat).
+  static AfFeatures features_from_scratch(const std::vector<double>& rr_seconds,
+                                          const std::vector<bool>& usable, const AfDetectorConfig& config);
   static double probability(const AfFeatures& f, const AfModel& m);
 
  private:
   void assess();
   // Slot of the k-th interval back from the newest (0: newest), k < count_.
-  std::size_t back(std::size_t k) const { return (next_ + config_.window - 1 - k) % config_.window; }
-  void enter_orders();
-  void leave_orders();
+  // No division: this runs a few dozen times a beat.
+  std::size_t back(std::size_t k) const {
+    const std::size_t i = next_ + config_.window - 1 - k;
+    return i >= config_.window ? i - config_.window : i;
+  }
+  // Where a slot's interval is in the window, oldest first.
+  std::size_t position(std::size_t slot, std::size_t oldest) const {
+    return slot >= oldest ? slot - oldest : slot + config_.window - oldest;
+  }
+  void update_orders(double seconds, bool good);
+  double residual_from_orders(const std::vector<unsigned char>& drop, double median) const;
 
   AfDetectorConfig config_;
-  std::vector<double> rr_;  // ring buffer, seconds
-  std::vector<bool> usable_;
+  std::vector<double> rr_;             // ring buffer, seconds
+  std::vector<unsigned char> usable_;  // bytes: copied into the window on every beat
   std::size_t next_ = 0;
   std::size_t count_ = 0;
   AfAssessment assessment_;
@@ -159,7 +169,15 @@ class RrAfDetector {
   // selected anew on every beat (they were a fifth of the core thread on
   // an oximeter feed).
   std::vector<double> sorted_lengths_;
-  std::vector<std::vector<double>> sorted_differences_;  // [lag - 1]
+  // Lag 1's differences carry the slot of their later interval, so that
+  // the residual irregularity (feature 2) can read its median off them,
+  // skipping the pairs it drops, instead of selecting it anew.
+  struct SuccessiveDifference {
+    double excess;
+    std::size_t later_slot;
+  };
+  std::vector<SuccessiveDifference> successive_differences_;
+  std::vector<std::vector<double>> sorted_differences_;  // [lag - 2], lags 2 and up
   // The window's slots in rr_, usable or not, in length order (ties in any
   // order): sample_entropy's order, kept as intervals come and go instead
   // of sorted on every beat.

@@ -157,12 +157,12 @@ TEST_CASE("intervals shorter than 200 ms or longer than 3 s are not used as rhyt
 
 TEST_CASE("features of an exactly regular window are zero and of AF clearly positive") {
   const std::vector<bool> usable(32, true);
-  const AfFeatures regular = RrAfDetector::features(std::vector<double>(32, 0.75), usable, {});
+  const AfFeatures regular = RrAfDetector::features_from_scratch(std::vector<double>(32, 0.75), usable, {});
   CHECK(regular.pattern_irregularity == 0.0);
   CHECK(regular.residual_irregularity == 0.0);
   CHECK(regular.unexplained_transitions == 0.0);
   const auto af = test::af_rr(32);
-  const AfFeatures irregular = RrAfDetector::features(af, usable, {});
+  const AfFeatures irregular = RrAfDetector::features_from_scratch(af, usable, {});
   CHECK(irregular.pattern_irregularity > 0.04);
   CHECK(irregular.unexplained_transitions > 0.2);
   CHECK(RrAfDetector::probability(irregular, default_af_model()) > 0.9);
@@ -215,14 +215,14 @@ TEST_CASE(
   std::vector<double> rsa;
   for (int i = 0; i < 32; ++i) rsa.push_back(1.0 + 0.2 * std::sin(2 * std::numbers::pi * i / 4.5));
   const std::vector<bool> all(32, true);
-  CHECK(RrAfDetector::features(rsa, all, {}).predictability > 0.95);
-  CHECK(RrAfDetector::features(test::af_rr(32, 0.7), all, {}).predictability < 0.3);
+  CHECK(RrAfDetector::features_from_scratch(rsa, all, {}).predictability > 0.95);
+  CHECK(RrAfDetector::features_from_scratch(test::af_rr(32, 0.7), all, {}).predictability < 0.3);
 }
 
 TEST_CASE(
     "sample entropy: low when intervals repeat themselves (sinus, bigeminy, a breathing swing), high in AF") {
   const auto entropy = [](const std::vector<double>& rr) {
-    return RrAfDetector::features(rr, std::vector<bool>(rr.size(), true), {}).entropy;
+    return RrAfDetector::features_from_scratch(rr, std::vector<bool>(rr.size(), true), {}).entropy;
   };
   std::vector<double> bigeminy, swing;
   for (int i = 0; i < 32; ++i) {
