@@ -118,13 +118,13 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
   t.last_good = good;
   if (beat.p_wave && !outside_normal_conduction(beat.shape)) {
     t.p_waves.push_back(*beat.p_wave);
-    if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.pop_front();
+    if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.erase(t.p_waves.begin());
   }
   if (!outside_normal_conduction(beat.shape)) {
     t.atrial = beat.atrial;
     if (beat.source == BeatSource::ecg) {
       t.flutter_votes.push_back(flutter_waves(beat.atrial));
-      if (t.flutter_votes.size() > config_.flutter_beats) t.flutter_votes.pop_front();
+      if (t.flutter_votes.size() > config_.flutter_beats) t.flutter_votes.erase(t.flutter_votes.begin());
     }
     t.last_conducted = beat.time;
     t.last_conducted_good = good;

@@ -23,7 +23,6 @@
 // resume, so a poller cannot miss one; the alarm engine tells pauses apart by
 // their start time.
 #include <array>
-#include <deque>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -216,9 +215,12 @@ class RhythmAnalyzer {
     std::optional<core::TimePoint> last_conducted;
     bool last_conducted_good = false;
     int ventricular_since = 0;
-    std::deque<double> p_waves;         // conducted beats with a P-wave match: the match
+    // Vectors, not deques: a bed has three tracks and most get no conducted
+    // ECG beats, and an empty deque takes 576 bytes (docs/journal.md,
+    // "Memory at 128 beds, fourth round"); the windows are a few dozen.
+    std::vector<double> p_waves;        // conducted beats with a P-wave match: the match
     std::optional<AtrialWaves> atrial;  // as of the latest conducted beat
-    std::deque<bool> flutter_votes;     // recent conducted beats: flutter waves as of each
+    std::vector<bool> flutter_votes;    // recent conducted beats: flutter waves as of each
   };
   template <typename Detector>
   struct Waveform {
