@@ -189,7 +189,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
                                      std::span<const float> samples) {
   if (!(sampling_hz > 0)) return;
   if (restart_needed(ecg_, first, sampling_hz)) {
-    ecg_.detector.emplace(sampling_hz);
+    ecg_.detector = std::make_unique<QrsDetector>(sampling_hz);
     ecg_.external = false;
     ecg_.start = first;
     ecg_.run_start = first;
@@ -215,7 +215,7 @@ void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz
                                        std::span<const float> samples) {
   if (!(sampling_hz > 0)) return;
   if (restart_needed(pleth_, first, sampling_hz)) {
-    pleth_.detector.emplace(sampling_hz);
+    pleth_.detector = std::make_unique<PulseOnsetDetector>(sampling_hz);
     pleth_.start = first;
   }
   std::vector<PulseOnset> found;

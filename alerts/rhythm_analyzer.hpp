@@ -23,6 +23,7 @@
 // resume, so a poller cannot miss one; the alarm engine tells pauses apart by
 // their start time.
 #include <array>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -224,7 +225,10 @@ class RhythmAnalyzer {
   };
   template <typename Detector>
   struct Waveform {
-    std::optional<Detector> detector;
+    // On the heap, made with the waveform's first block: held inline, the
+    // QRS detector took 2 kB of every bed, and vigild runs its ECG
+    // detectors outside (note_ecg_coverage).
+    std::unique_ptr<Detector> detector;
     bool external = false;        // samples analysed outside (note_ecg_coverage)
     bool flat = false;            // as of the latest block
     core::Duration silence{};     // how long without a block means the stream stopped
@@ -247,7 +251,7 @@ class RhythmAnalyzer {
   bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;
   template <typename Detector>
   static bool present(const Waveform<Detector>& w) {
-    return w.detector.has_value() || w.external;
+    return w.detector != nullptr || w.external;
   }
   std::optional<Pause> ongoing_pause(core::TimePoint now) const;
   core::TimePoint ecg_seen_until(core::TimePoint now) const;
