@@ -82,7 +82,9 @@ class AsioByteStream final : public ByteStream,
                                                 : "read error: " + ec.message());
     on_data_(std::span<const std::uint8_t>(buffer_.data(), n));
     if (!open_) return;
-    buffer_.after_read(n);
+    // Not while a read is under way (a write from on_data_ to a paced link
+    // starts one): that read is filling this buffer.
+    if (!reading_) buffer_.after_read(n);
     if (!cadence_.pace_after(n, std::chrono::steady_clock::now(), pacer_.period()))
       return paced_fd_ < 0 || back_to_reactor() ? read() : void();
     // Leaving the reactor would cancel a read or write under way.
