@@ -17,7 +17,9 @@ void EcgHeartRate::on_beat(const Beat& beat) {
   if (!beats_.empty() && beat.time <= beats_.back().time) return;
   beats_.push_back(beat);
   // Beats older than the window are never looked at again.
-  while (beats_.size() > 1 && beat.time - beats_.front().time > config_.window) beats_.pop_front();
+  const auto in_window = std::find_if(beats_.begin(), beats_.end() - 1,
+                                      [&](const Beat& b) { return beat.time - b.time <= config_.window; });
+  beats_.erase(beats_.begin(), in_window);
 }
 
 void EcgHeartRate::on_coverage(core::TimePoint end, double quality, bool flat, bool artefact) {

@@ -23,8 +23,8 @@
 //    does: ventricular fibrillation looks like artefact too);
 //  - once the ECG stops arriving (no coverage for `stale`), one invalid
 //    reading says the number is gone, then nothing until it is back.
-#include <deque>
 #include <optional>
+#include <vector>
 
 #include "alerts/beat.hpp"
 #include "core/observation.hpp"
@@ -61,7 +61,9 @@ class EcgHeartRate {
   core::Reading judge(core::TimePoint now) const;
 
   EcgRateConfig config_;
-  std::deque<Beat> beats_;
+  // A vector: every bed has one, most stream no ECG, and an empty deque
+  // takes 576 bytes (docs/journal.md, "Memory at 128 beds, fourth round").
+  std::vector<Beat> beats_;
   std::optional<core::TimePoint> covered_until_;
   double quality_ = 0;
   bool flat_ = false;

@@ -118,13 +118,13 @@ void RhythmAnalyzer::accept_beat(const Beat& beat) {
   t.last_good = good;
   if (beat.p_wave && !outside_normal_conduction(beat.shape)) {
     t.p_waves.push_back(*beat.p_wave);
-    if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.pop_front();
+    if (t.p_waves.size() > config_.p_wave_beats) t.p_waves.erase(t.p_waves.begin());
   }
   if (!outside_normal_conduction(beat.shape)) {
     t.atrial = beat.atrial;
     if (beat.source == BeatSource::ecg) {
       t.flutter_votes.push_back(flutter_waves(beat.atrial));
-      if (t.flutter_votes.size() > config_.flutter_beats) t.flutter_votes.pop_front();
+      if (t.flutter_votes.size() > config_.flutter_beats) t.flutter_votes.erase(t.flutter_votes.begin());
     }
     t.last_conducted = beat.time;
     t.last_conducted_good = good;
@@ -189,7 +189,7 @@ void RhythmAnalyzer::add_ecg_samples(core::TimePoint first, double sampling_hz,
                                      std::span<const float> samples) {
   if (!(sampling_hz > 0)) return;
   if (restart_needed(ecg_, first, sampling_hz)) {
-    ecg_.detector.emplace(sampling_hz);
+    ecg_.detector = std::make_unique<QrsDetector>(sampling_hz);
     ecg_.external = false;
     ecg_.start = first;
     ecg_.run_start = first;
@@ -215,7 +215,7 @@ void RhythmAnalyzer::add_pleth_samples(core::TimePoint first, double sampling_hz
                                        std::span<const float> samples) {
   if (!(sampling_hz > 0)) return;
   if (restart_needed(pleth_, first, sampling_hz)) {
-    pleth_.detector.emplace(sampling_hz);
+    pleth_.detector = std::make_unique<PulseOnsetDetector>(sampling_hz);
     pleth_.start = first;
   }
   std::vector<PulseOnset> found;

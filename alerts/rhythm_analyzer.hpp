@@ -23,7 +23,7 @@
 // resume, so a poller cannot miss one; the alarm engine tells pauses apart by
 // their start time.
 #include <array>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -216,13 +216,19 @@ class RhythmAnalyzer {
     std::optional<core::TimePoint> last_conducted;
     bool last_conducted_good = false;
     int ventricular_since = 0;
-    std::deque<double> p_waves;         // conducted beats with a P-wave match: the match
+    // Vectors, not deques: a bed has three tracks and most get no conducted
+    // ECG beats, and an empty deque takes 576 bytes (docs/journal.md,
+    // "Memory at 128 beds, fourth round"); the windows are a few dozen.
+    std::vector<double> p_waves;        // conducted beats with a P-wave match: the match
     std::optional<AtrialWaves> atrial;  // as of the latest conducted beat
-    std::deque<bool> flutter_votes;     // recent conducted beats: flutter waves as of each
+    std::vector<bool> flutter_votes;    // recent conducted beats: flutter waves as of each
   };
   template <typename Detector>
   struct Waveform {
-    std::optional<Detector> detector;
+    // On the heap, made with the waveform's first block: held inline, the
+    // QRS detector took 2 kB of every bed, and vigild runs its ECG
+    // detectors outside (note_ecg_coverage).
+    std::unique_ptr<Detector> detector;
     bool external = false;        // samples analysed outside (note_ecg_coverage)
     bool flat = false;            // as of the latest block
     core::Duration silence{};     // how long without a block means the stream stopped
@@ -245,7 +251,7 @@ class RhythmAnalyzer {
   bool streaming(const Waveform<Detector>& w, core::TimePoint now) const;
   template <typename Detector>
   static bool present(const Waveform<Detector>& w) {
-    return w.detector.has_value() || w.external;
+    return w.detector != nullptr || w.external;
   }
   std::optional<Pause> ongoing_pause(core::TimePoint now) const;
   core::TimePoint ecg_seen_until(core::TimePoint now) const;

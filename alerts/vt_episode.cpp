@@ -34,7 +34,7 @@ void VtEpisode::on_beat(const Beat& beat, bool in_vf) {
   if (beat.source != BeatSource::ecg || !beat.qrs_width_ms) return;
   judged_ = true;
   recent_.push_back(beat.time);
-  if (recent_.size() > static_cast<std::size_t>(kRunBeats)) recent_.pop_front();
+  if (recent_.size() > static_cast<std::size_t>(kRunBeats)) recent_.erase(recent_.begin());
   if (beat.shape == BeatShape::normal && !episode_) {
     normal_width_ms_ = normal_width_ms_ > 0
                            ? normal_width_ms_ + kNormalWidthUpdate * (*beat.qrs_width_ms - normal_width_ms_)

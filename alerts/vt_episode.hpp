@@ -51,8 +51,8 @@
 // bundle branch block's own conducted beats), and the way is closed until the
 // normal beats are narrow again (docs/rhythm.md says what such a patient gets
 // when first seen in sinus tachycardia). Such beats also keep an episode.
-#include <deque>
 #include <optional>
+#include <vector>
 
 #include "alerts/alarm.hpp"
 #include "alerts/beat.hpp"
@@ -93,8 +93,10 @@ class VtEpisode {
   double run_rate(int beats) const;
 
   bool judged_ = false;
-  double normal_width_ms_ = 0;                  // running width of normal beats outside an episode
-  std::deque<core::TimePoint> recent_;          // times of the last kRunBeats beats
+  double normal_width_ms_ = 0;  // running width of normal beats outside an episode
+  // A vector: every bed has one, most never see an ECG beat, and an empty
+  // deque takes 576 bytes (docs/journal.md, "Memory at 128 beds, fourth round").
+  std::vector<core::TimePoint> recent_;         // times of the last kRunBeats beats
   int run_ = 0;                                 // consecutive ventricular beats up to the latest
   int wide_run_ = 0;                            // consecutive normal beats, wide in absolute terms
   bool wide_conducted_ = false;                 // the wide template was seen below kRateBpm

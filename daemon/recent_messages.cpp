@@ -1,58 +1,88 @@
 #include "daemon/recent_messages.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "wire/bus_message_bytes.hpp"
 
 namespace vigil::daemon {
 
+RecentMessages::Record RecentMessages::record_at(std::size_t offset) const {
+  Record r{};
+  std::uint32_t size = 0;
+  std::memcpy(&r.seq, buffer_.data() + offset, sizeof r.seq);
+  std::memcpy(&size, buffer_.data() + offset + sizeof r.seq, sizeof size);
+  r.size = size;
+  return r;
+}
+
+std::size_t RecentMessages::next_of(std::size_t offset) const {
+  const std::size_t next = offset + kHeader + record_at(offset).size;
+  return wrapped_ && offset >= head_ && next == wrap_end_ ? 0 : next;
+}
+
 void RecentMessages::drop_oldest() {
-  bytes_ -= index_.front().size + sizeof(Entry);
-  index_.pop_front();
+  bytes_ -= kHeader + record_at(head_).size;
+  const std::size_t next = next_of(head_);
+  if (--count_ == 0) wrapped_ = false;
+  if (wrapped_ && next == 0) wrapped_ = false;
+  head_ = next;
 }
 
 std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMessage& m) {
   const wire::BusMessageBytes encoded{m};
   const std::size_t n = encoded.size();
+  const std::size_t need = kHeader + n;
   // A message larger than the whole bound is kept alone, in a buffer of its
   // own size, given back with the next message (which pushes it out anyway).
   // No bus message comes near: the largest, an alarm, is a few hundred bytes.
-  if (const auto size = std::max(n, max_bytes_); buffer_.size() != size) {
-    index_.clear();
-    bytes_ = 0;
+  if (const auto size = std::max(need, max_bytes_); buffer_.size() != size) {
+    head_ = tail_ = wrap_end_ = count_ = bytes_ = 0;
+    wrapped_ = false;
     buffer_ = std::string(size, '\0');
   }
   // Where it goes: after the newest, or at the start when it does not fit
-  // there; the oldest messages in the way are dropped (they are the front of
-  // the index, in order: first those past the newest, then those at the start).
-  std::size_t at = index_.empty() ? 0 : index_.back().offset + index_.back().size;
-  if (at + n > buffer_.size()) {
-    while (!index_.empty() && index_.front().offset >= at) drop_oldest();
+  // there; the oldest messages in the way are dropped (in order: first
+  // those past the newest, then those at the start).
+  std::size_t at = count_ == 0 ? 0 : tail_;
+  if (at + need > buffer_.size()) {
+    while (count_ > 0 && wrapped_) drop_oldest();
+    wrapped_ = count_ > 0;
+    wrap_end_ = tail_;
     at = 0;
   }
-  while (!index_.empty() && index_.front().offset >= at && index_.front().offset < at + n) drop_oldest();
-  while (!index_.empty() && bytes_ + n + sizeof(Entry) > max_bytes_) drop_oldest();
-  encoded.write(reinterpret_cast<std::uint8_t*>(buffer_.data() + at));
-  index_.push_back({seq, static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(n)});
-  bytes_ += n + sizeof(Entry);
-  return bytes_of(index_.back());
+  while (count_ > 0 && wrapped_ && head_ >= at && head_ < at + need) drop_oldest();
+  while (count_ > 0 && bytes_ + need > max_bytes_) drop_oldest();
+  if (count_ == 0) {
+    head_ = at;
+    wrapped_ = false;
+  }
+  const std::uint32_t size32 = static_cast<std::uint32_t>(n);
+  std::memcpy(buffer_.data() + at, &seq, sizeof seq);
+  std::memcpy(buffer_.data() + at + sizeof seq, &size32, sizeof size32);
+  encoded.write(reinterpret_cast<std::uint8_t*>(buffer_.data() + at + kHeader));
+  tail_ = at + need;
+  ++count_;
+  bytes_ += need;
+  return {buffer_.data() + at + kHeader, n};
 }
 
 std::vector<vigil::v1::BusMessage> RecentMessages::after(std::uint64_t after, std::size_t max) const {
   std::vector<vigil::v1::BusMessage> v;
-  // Sequence numbers ascend through the index: a binary search.
-  auto it = std::upper_bound(index_.begin(), index_.end(), after,
-                             [](std::uint64_t s, const Entry& e) { return s < e.seq; });
-  for (; it != index_.end() && v.size() < max; ++it) {
+  // Oldest first; a replay is rare and a bed's store holds a hundred or so.
+  std::size_t offset = head_;
+  for (std::size_t k = 0; k < count_ && v.size() < max; ++k, offset = next_of(offset)) {
+    const Record r = record_at(offset);
+    if (r.seq <= after) continue;
     // Bytes this process serialized: they parse.
-    const auto b = bytes_of(*it);
-    if (!v.emplace_back().ParseFromArray(b.data(), static_cast<int>(b.size()))) v.pop_back();
+    if (!v.emplace_back().ParseFromArray(buffer_.data() + offset + kHeader, static_cast<int>(r.size)))
+      v.pop_back();
   }
   return v;
 }
 
 std::uint64_t RecentMessages::oldest() const {
-  return index_.empty() ? 0 : index_.front().seq;
+  return count_ == 0 ? 0 : record_at(head_).seq;
 }
 
 }  // namespace vigil::daemon

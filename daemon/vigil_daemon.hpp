@@ -135,6 +135,7 @@ class VigilDaemon {
   boost::asio::steady_timer settle_timer_;
   core::TimePoint last_heartbeat_{};
   core::TimePoint next_prune_{};
+  core::TimePoint next_heap_trim_{};
   core::TimePoint next_journal_probe_{};
   bool journal_reported_ok_ = true;
   std::uint64_t writer_dropped_ = 0;

@@ -7,11 +7,12 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
-#include <deque>
+#include <list>
 #include <memory>
 #include <type_traits>
 #include <vector>
 
+#include "drivers/transport/read_buffer.hpp"
 #include "drivers/transport/read_pacer.hpp"
 #include "drivers/transport/stream.hpp"
 
@@ -65,7 +66,7 @@ class AsioByteStream final : public ByteStream,
     if (reading_) return;
     reading_ = true;
     auto weak = this->weak_from_this();
-    stream_.async_read_some(boost::asio::buffer(buffer_),
+    stream_.async_read_some(boost::asio::buffer(buffer_.data(), buffer_.size()),
                             [weak](boost::system::error_code ec, std::size_t n) {
                               if (auto self = weak.lock()) {
                                 self->reading_ = false;
@@ -81,9 +82,9 @@ class AsioByteStream final : public ByteStream,
                                                 : "read error: " + ec.message());
     on_data_(std::span<const std::uint8_t>(buffer_.data(), n));
     if (!open_) return;
-    // A read that filled the buffer left more behind: a flood, or a device
-    // that sends large messages (HL7). Read it in large pieces from now on.
-    if (n == buffer_.size() && n < kLargeRead) buffer_.resize(kLargeRead);
+    // Not while a read is under way (a write from on_data_ to a paced link
+    // starts one): that read is filling this buffer.
+    if (!reading_) buffer_.after_read(n);
     if (!cadence_.pace_after(n, std::chrono::steady_clock::now(), pacer_.period()))
       return paced_fd_ < 0 || back_to_reactor() ? read() : void();
     // Leaving the reactor would cancel a read or write under way.
@@ -170,12 +171,11 @@ class AsioByteStream final : public ByteStream,
   bool reading_ = false;
   int paced_fd_ = -1;  // taken from the reactor while the link is paced
   int empty_beats_ = 0;
-  // Small until a read fills it: a line or a frame a second, or a paced
-  // link's 40 ms, is far below 512 bytes, and 256 device links at 4 kB each
-  // held a megabyte (docs/journal.md, "Memory at 128 beds").
-  static constexpr std::size_t kSmallRead = 512, kLargeRead = 4096;
-  std::vector<std::uint8_t> buffer_ = std::vector<std::uint8_t>(kSmallRead);
-  std::deque<std::vector<std::uint8_t>> queue_;
+  ReadBuffer buffer_;
+  // A list, not a deque: most links never write, and an empty deque takes
+  // 576 bytes (256 links at 128 beds); a list's nodes stay put while the
+  // front one is being written.
+  std::list<std::vector<std::uint8_t>> queue_;
   DataHandler on_data_;
   ClosedHandler on_closed_;
   bool open_ = true;

@@ -172,6 +172,29 @@ TEST_CASE(
   CHECK(store.after(seq - 2, 10).size() == 2);
 }
 
+TEST_CASE(
+    "A replay store given messages up to larger than its bound, mixed with small ones, keeps the newest and "
+    "an unbroken run before it") {
+  RecentMessages store{1024};
+  std::uint64_t seq = 0;
+  std::uint32_t lengths = 11;  // a fixed sequence: mostly small, some near or beyond the bound
+  for (int i = 0; i < 3000; ++i) {
+    lengths = lengths * 1103515245 + 12345;
+    const std::size_t length = (lengths >> 8) % 8 == 0 ? (lengths >> 12) % 1400 : (lengths >> 12) % 120;
+    vigil::v1::BusMessage m;
+    m.mutable_alarm()->set_seq(++seq);
+    m.mutable_alarm()->set_message(std::string(length, 'm'));
+    const auto sent = store.keep(seq, m);
+    REQUIRE(sent == m.SerializeAsString());
+    REQUIRE(store.bytes() <= std::max<std::size_t>(1024, sent.size() + RecentMessages::kHeader));
+    const auto kept = store.after(0, store.size());
+    REQUIRE(kept.size() == store.size());
+    REQUIRE(kept.back().alarm().seq() == seq);
+    for (std::size_t k = 0; k < kept.size(); ++k) REQUIRE(kept[k].alarm().seq() == store.oldest() + k);
+    REQUIRE(store.after(seq - 1, 5).size() == 1);
+  }
+}
+
 TEST_CASE("A bed's replay store takes no more memory than its bound and the index of what it holds") {
   core::ManualClock clock;
   RecentMessages store{BusPublisher::kRecentBytes};
