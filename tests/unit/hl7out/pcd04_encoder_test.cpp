@@ -35,6 +35,7 @@ vigil::v1::AlarmEvent desaturation(vigil::v1::AlarmTransition transition) {
   e.set_condition("desaturation");
   e.set_priority(vigil::v1::HIGH);
   e.set_kind(vigil::v1::PHYSIOLOGICAL);
+  e.set_rule(vigil::v1::LIMIT_RULE);
   e.set_transition(transition);
   e.set_message("SpO2 80 < 85");
   e.set_mdc_code(150456);
@@ -130,6 +131,7 @@ TEST_CASE("PCD-04: a technical alarm is ST with its device as the source, and go
   e.set_condition("device_lost:ox");
   e.set_priority(vigil::v1::MEDIUM);
   e.set_kind(vigil::v1::TECHNICAL);
+  e.set_rule(vigil::v1::TECHNICAL_CHECK);
   e.set_transition(vigil::v1::RAISED);
   e.set_message("ox lost");
   e.set_device("ox");
