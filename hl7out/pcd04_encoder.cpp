@@ -96,10 +96,10 @@ std::string encode_oru_r40(const MessageHeader& h, const BedContext& bed, const 
   // analysis's names the rhythm. Anything else is 196616 MDC_EVT_ALARM with
   // the event in vigil's local coding system 99VIGIL. OBX-8: abnormality
   // (L/H past a limit, A for a rhythm; physiological only), priority, type.
+  const bool limit = !a.technical && a.origin == AlertOrigin::limit_rule;
   const MdcCode* event = nullptr;
-  if (!a.technical && a.origin == AlertOrigin::limit_rule && p) event = a.below ? &kEvtLoLtLim : &kEvtHiGtLim;
+  if (limit && p) event = a.below ? &kEvtLoLtLim : &kEvtHiGtLim;
   if (!a.technical && a.origin == AlertOrigin::rhythm_analysis) event = &rhythm_event(a.condition);
-  const bool limit = event && a.origin == AlertOrigin::limit_rule;
   const std::string local = escape(a.condition) + "^" + escape(a.text) + "^99VIGIL";
   std::string flags = a.technical ? "" : limit ? (a.below ? "L~" : "H~") : "A~";
   flags += priority + "~" + type;

@@ -164,3 +164,18 @@ TEST_CASE("PCD-04: a systolic above its high limit is MDC_EVT_HI_GT_LIM on the N
   CHECK(s[4][4] == "1.3.1.1.1");
   CHECK(s[5][3] == "150021^MDC_PRESS_BLD_NONINV_SYS^MDC");
 }
+
+TEST_CASE("PCD-04: a limit alarm on a metric with no confirmed code is MDC_EVT_ALARM, still high or low") {
+  auto e = desaturation(vigil::v1::RAISED);
+  e.set_condition("resp_high");
+  e.set_mdc_code(151562);  // respiration rate: placement not confirmed (docs/hl7.md)
+  e.set_value(32);
+  e.set_limit(28);
+  e.set_message("RR 32 > 28");
+  const auto s = segments(encode_oru_r40(header(), {"bed-2", "P"}, to_alert_report(e)));
+  CHECK(s[4][3] == "196616^MDC_EVT_ALARM^MDC");
+  CHECK(s[4][4] == "1.0.0.0.1");
+  CHECK(s[4][5] == "resp_high^RR 32 > 28^99VIGIL");
+  CHECK(s[4][8] == "H~PH~SP");
+  CHECK(s[5][3] == "68480^MDC_ATTR_ALERT_SOURCE^MDC");
+}
