@@ -15,6 +15,11 @@ namespace vigil::alerts {
 
 enum class Priority : std::uint8_t { low = 1, medium = 2, high = 3 };
 enum class AlarmKind : std::uint8_t { physiological = 1, technical = 2 };
+// Which kind of rule raised a condition. Only a limit rule's alarm crossed
+// the limit it carries; an AF alarm carries a rate and the rate above which
+// it is high, and a receiver must not read that as a heart-rate limit
+// (hl7out's PCD-04 codes each differently).
+enum class AlarmRule : std::uint8_t { unspecified = 0, limit = 1, rhythm = 2, technical = 3 };
 enum class Transition : std::uint8_t {
   raised = 1,
   updated = 2,
@@ -39,6 +44,7 @@ struct ConditionReport {
   bool present = false;
   Priority priority = Priority::medium;
   AlarmKind kind = AlarmKind::physiological;
+  AlarmRule rule = AlarmRule::unspecified;
   core::Duration delay{};  // alarm condition delay
   // When the condition was first seen, if the rule waited out a delay of
   // its own before saying it is present (limit rules do): the alarm's onset.
@@ -69,6 +75,7 @@ struct AlarmEvent {
   std::string condition;
   Priority priority = Priority::medium;
   AlarmKind kind = AlarmKind::physiological;
+  AlarmRule rule = AlarmRule::unspecified;
   Transition transition = Transition::raised;
   std::string message;
   std::optional<core::Metric> metric;

@@ -14,6 +14,7 @@ AlarmEvent AlarmEngine::event(const Condition& c, Transition t, core::TimePoint 
   e.condition = c.last.condition;
   e.priority = c.priority;
   e.kind = c.last.kind;
+  e.rule = c.last.rule;
   e.transition = t;
   e.message = c.last.text();
   e.metric = c.last.metric;

@@ -194,6 +194,7 @@ void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const s
   // Every field is set: `rep` may hold an earlier reading's report.
   rep.condition = condition;
   rep.kind = AlarmKind::physiological;
+  rep.rule = AlarmRule::limit;
   rep.device = device;
   rep.delay = {};
   rep.since.reset();

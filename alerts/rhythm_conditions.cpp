@@ -45,6 +45,7 @@ ConditionReport rhythm_unavailable(const RhythmRules& rules, const RhythmState& 
   ConditionReport u;
   u.condition = "rhythm_unavailable";
   u.kind = AlarmKind::technical;
+  u.rule = AlarmRule::rhythm;
   u.priority = Priority::low;
   u.delay = rules.unavailable_delay;
   // An ECG in artefact says so itself (ecg_artefact, with what to do);
@@ -61,6 +62,7 @@ ConditionReport ecg_artefact(const RhythmRules& rules, const RhythmState& s) {
   ConditionReport a;
   a.condition = "ecg_artefact";
   a.kind = AlarmKind::technical;
+  a.rule = AlarmRule::rhythm;
   a.priority = Priority::low;
   a.delay = rules.unavailable_delay;
   a.present = s.ecg_artefact;
@@ -110,11 +112,13 @@ ConditionReport RhythmConditions::atrial_fibrillation(const RhythmRules& rules, 
   }
   ConditionReport af;
   af.condition = "atrial_fibrillation";
+  af.rule = AlarmRule::rhythm;
   af.present = called || (af_last_called_ && now - *af_last_called_ < rules.af_episode_hold);
   const double af_rate = called ? rate : af_last_rate_;
   af.value = af_rate;
   af.limit = rules.af_rvr_rate;
-  af.metric = core::Metric::heart_rate;
+  // The rate of the beats it was judged on: from an oximeter's, a pulse rate.
+  af.metric = af_last_source_ == BeatSource::pulse ? core::Metric::pulse_rate : core::Metric::heart_rate;
   // A fast irregular rhythm is high priority whatever the beats could tell.
   const bool rvr = af_rate > rules.af_rvr_rate;
   af.priority = rvr ? Priority::high : Priority::medium;
@@ -130,6 +134,7 @@ void RhythmConditions::add_pause(const RhythmState& s, std::vector<ConditionRepo
   if (!s.pause || (reported_pause_ && *reported_pause_ == s.pause->start)) return;
   ConditionReport p;
   p.condition = "pause";
+  p.rule = AlarmRule::rhythm;
   p.priority = Priority::high;
   p.latching = true;
   p.present = s.pause->ongoing;

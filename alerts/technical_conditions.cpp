@@ -40,6 +40,7 @@ std::vector<ConditionReport> TechnicalConditions::device_conditions(const std::s
     r.condition = std::string{core::condition_name(condition)} + ":" + device;
     r.present = present;
     r.kind = AlarmKind::technical;
+    r.rule = AlarmRule::technical;
     r.priority = spec.priority;
     r.delay = spec.delay;
     r.device = device;
@@ -56,6 +57,7 @@ std::vector<ConditionReport> TechnicalConditions::link(const std::string& device
   r.condition = "device_lost:" + device;
   r.present = lost;
   r.kind = AlarmKind::technical;
+  r.rule = AlarmRule::technical;
   r.priority = Priority::medium;
   r.device = device;
   r.message = device + " (" + protocol + "): " + (lost ? reason : "receiving again");
@@ -71,6 +73,7 @@ ConditionReport TechnicalConditions::garbled(const std::string& device, bool gar
   r.condition = "garbled_stream:" + device;
   r.present = garbled;
   r.kind = AlarmKind::technical;
+  r.rule = AlarmRule::technical;
   r.priority = Priority::low;
   r.device = device;
   r.message = device + ": " + reason;
@@ -82,6 +85,7 @@ ConditionReport TechnicalConditions::journal(bool available, const std::string& 
   r.condition = "journal_unavailable";
   r.present = !available;
   r.kind = AlarmKind::technical;
+  r.rule = AlarmRule::technical;
   r.priority = Priority::medium;
   r.message = available ? "journal writing again"
                         : "journal unavailable: " + reason +
@@ -95,6 +99,7 @@ ConditionReport TechnicalConditions::hl7_destination(const std::string& destinat
   r.condition = "hl7_unreachable:" + destination;
   r.present = failing;
   r.kind = AlarmKind::technical;
+  r.rule = AlarmRule::technical;
   r.priority = Priority::low;
   r.message = text;
   return r;
@@ -105,6 +110,7 @@ ConditionReport TechnicalConditions::adt_refused(bool refused, const std::string
   r.condition = "adt_discharge_refused";
   r.present = refused;
   r.kind = AlarmKind::technical;
+  r.rule = AlarmRule::technical;
   r.priority = Priority::low;
   r.message = text;
   return r;
@@ -116,6 +122,7 @@ std::optional<ConditionReport> TechnicalConditions::nibp_overdue(const std::opti
   ConditionReport r;
   r.condition = "nibp_overdue";
   r.kind = AlarmKind::technical;
+  r.rule = AlarmRule::technical;
   r.metric = core::Metric::nibp_systolic;
   r.present = false;
   if (watch) {

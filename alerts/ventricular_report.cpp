@@ -8,6 +8,7 @@ ConditionReport ventricular_report(std::string condition, const std::optional<co
   ConditionReport r;
   r.condition = std::move(condition);
   r.kind = AlarmKind::physiological;
+  r.rule = AlarmRule::rhythm;
   r.priority = Priority::high;
   r.latching = true;
   r.present = onset.has_value();

@@ -6,6 +6,19 @@ core::TimePoint to_time(const google::protobuf::Timestamp& t) {
   return core::TimePoint{std::chrono::duration_cast<core::Duration>(std::chrono::seconds{t.seconds()} +
                                                                     std::chrono::nanoseconds{t.nanos()})};
 }
+
+AlertOrigin origin_of(vigil::v1::AlarmRule r) {
+  switch (r) {
+    case vigil::v1::LIMIT_RULE:
+      return AlertOrigin::limit_rule;
+    case vigil::v1::RHYTHM_ANALYSIS:
+      return AlertOrigin::rhythm_analysis;
+    case vigil::v1::TECHNICAL_CHECK:
+      return AlertOrigin::technical_check;
+    default:
+      return AlertOrigin::unknown;
+  }
+}
 }  // namespace
 
 AlertReport to_alert_report(const vigil::v1::AlarmEvent& e) {
@@ -14,6 +27,7 @@ AlertReport to_alert_report(const vigil::v1::AlarmEvent& e) {
   a.condition = e.condition();
   a.text = e.message();
   a.technical = e.kind() == vigil::v1::TECHNICAL;
+  a.origin = origin_of(e.rule());
   a.priority = e.priority() == vigil::v1::HIGH  ? AlertPriority::high
                : e.priority() == vigil::v1::LOW ? AlertPriority::low
                                                 : AlertPriority::medium;

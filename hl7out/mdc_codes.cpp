@@ -32,4 +32,12 @@ const MetricPlacement* placement(std::uint32_t mdc_code) {
   return nullptr;
 }
 
+// AF, flutter with variable conduction and an irregular pulse are each an
+// irregular beat rate, which is what vigil measures (its text says which);
+// VT, VF and a pause are arrhythmias whose own codes were not confirmed by
+// two sources (docs/hl7.md, "Codes and where they were confirmed").
+const MdcCode& rhythm_event(std::string_view condition) {
+  return condition == "atrial_fibrillation" ? kEvtBeatRateIrregular : kEvtArrhythmia;
+}
+
 }  // namespace vigil::hl7out

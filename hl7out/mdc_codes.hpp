@@ -30,6 +30,9 @@ inline constexpr MdcCode kMds{69965, "MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS"};
 inline constexpr MdcCode kEvtAlarm{196616, "MDC_EVT_ALARM"};
 inline constexpr MdcCode kEvtLoLtLim{196672, "MDC_EVT_LO_LT_LIM"};
 inline constexpr MdcCode kEvtHiGtLim{196650, "MDC_EVT_HI_GT_LIM"};
+// Rhythm events: partition 3 (196608) + 3158 and 3266.
+inline constexpr MdcCode kEvtBeatRateIrregular{199766, "MDC_EVT_ECG_CARD_BEAT_RATE_IRREG"};
+inline constexpr MdcCode kEvtArrhythmia{199874, "MDC_EVT_ECG_ARRHY"};
 inline constexpr MdcCode kAttrAlertSource{68480, "MDC_ATTR_ALERT_SOURCE"};
 inline constexpr MdcCode kAttrEventPhase{68481, "MDC_ATTR_EVENT_PHASE"};
 inline constexpr MdcCode kAttrAlarmState{68482, "MDC_ATTR_ALARM_STATE"};
@@ -42,5 +45,8 @@ inline constexpr std::string_view kProfilePcd04 = "IHE_PCD_ACM_001^IHE PCD^1.3.6
 
 // The placement of an observation's MDC code, or none.
 const MetricPlacement* placement(std::uint32_t mdc_code);
+
+// The event code of an alarm from rhythm analysis, by vigil's condition.
+const MdcCode& rhythm_event(std::string_view condition);
 
 }  // namespace vigil::hl7out

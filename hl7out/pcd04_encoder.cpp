@@ -90,22 +90,26 @@ std::string encode_oru_r40(const MessageHeader& h, const BedContext& bed, const 
     m += "OBX|" + std::to_string(++n) + "|" + value_type + "|" + id + "|" + base + "." +
          std::to_string(facet) + "|" + value + "|" + obx6_to_8 + "|||F" + from_obx12 + "\r";
   };
-  // .1 what happened. A physiological limit alarm is identified by its MDC
-  // event code in OBX-3 (TF-2 table B.8.5-1), repeated in OBX-5 with vigil's
-  // condition and text; anything else is 196616 MDC_EVT_ALARM with the event
-  // in vigil's local coding system 99VIGIL. OBX-8: abnormality (L/H,
-  // physiological only), priority, type.
-  const MdcCode* limit_event = p && !a.technical ? (a.below ? &kEvtLoLtLim : &kEvtHiGtLim) : nullptr;
+  // .1 what happened: a physiological alarm's MDC event code in OBX-3 (TF-2
+  // table B.8.5-1), repeated in OBX-5 with vigil's condition and text: a
+  // limit rule's is "below/above the limit" of its metric, rhythm
+  // analysis's names the rhythm. Anything else is 196616 MDC_EVT_ALARM with
+  // the event in vigil's local coding system 99VIGIL. OBX-8: abnormality
+  // (L/H past a limit, A for a rhythm; physiological only), priority, type.
+  const bool limit = !a.technical && a.origin == AlertOrigin::limit_rule;
+  const MdcCode* event = nullptr;
+  if (limit && p) event = a.below ? &kEvtLoLtLim : &kEvtHiGtLim;
+  if (!a.technical && a.origin == AlertOrigin::rhythm_analysis) event = &rhythm_event(a.condition);
   const std::string local = escape(a.condition) + "^" + escape(a.text) + "^99VIGIL";
-  std::string flags = a.technical ? "" : (a.below ? "L~" : "H~");
+  std::string flags = a.technical ? "" : limit ? (a.below ? "L~" : "H~") : "A~";
   flags += priority + "~" + type;
-  row("CWE", cwe(limit_event ? *limit_event : kEvtAlarm), 1,
-      limit_event ? cwe(*limit_event) + "^" + local : local, "||" + flags,
+  row("CWE", cwe(event ? *event : kEvtAlarm), 1, event ? cwe(*event) + "^" + local : local, "||" + flags,
       "|||" + timestamp(a.time) + "||||" + equipment(h));
-  // .2 the source: the measurement with the limit it crossed (OBX-7
-  // "low-" or "-high"), or the device behind a technical alert.
-  if (limit_event) {
-    const std::string range = a.below ? number(a.limit) + "-" : "-" + number(a.limit);
+  // .2 the source: the measurement behind a physiological alarm, with the
+  // limit it crossed (OBX-7 "low-" or "-high") if a limit rule raised it (a
+  // rhythm's rate threshold is no limit), or the device behind the alert.
+  if (p && !a.technical) {
+    const std::string range = !limit ? "" : a.below ? number(a.limit) + "-" : "-" + number(a.limit);
     row("NM", cwe(p->metric_code), 2, number(a.value),
         cwe(p->unit) + "^" + std::string{p->ucum} + "^" + std::string{p->ucum} + "^UCUM|" + range + "|",
         "|||" + timestamp(a.time));

@@ -18,12 +18,18 @@ enum class AlertPhase { start, continue_, end, escalate, de_escalate };
 enum class AlertState { active, latched, inactive };
 enum class AlertInactivation { enabled, audio_paused, alarm_off, acknowledged };
 enum class AlertPriority { high, medium, low };
+// What kind of rule raised the alert: it decides facet .1's event code. A
+// limit alert crossed the limit it carries; a rhythm alert carries a rate
+// and a threshold but names a rhythm; unknown (an alarm journalled before
+// the bus said) claims neither and goes as MDC_EVT_ALARM with its text.
+enum class AlertOrigin { unknown, limit_rule, rhythm_analysis, technical_check };
 
 struct AlertReport {
   std::string alert_id;   // stable for the alert's life (vigil's alarm id)
   std::string condition;  // vigil's condition, e.g. "desaturation"
   std::string text;       // for people
   bool technical = false;
+  AlertOrigin origin = AlertOrigin::unknown;
   AlertPhase phase = AlertPhase::start;
   AlertState state = AlertState::active;
   AlertInactivation inactivation = AlertInactivation::enabled;

@@ -14,6 +14,33 @@ vigil::v1::Priority to_proto(alerts::Priority p) {
   return vigil::v1::PRIORITY_UNSPECIFIED;
 }
 
+vigil::v1::AlarmRule to_proto(alerts::AlarmRule r) {
+  switch (r) {
+    case alerts::AlarmRule::limit:
+      return vigil::v1::LIMIT_RULE;
+    case alerts::AlarmRule::rhythm:
+      return vigil::v1::RHYTHM_ANALYSIS;
+    case alerts::AlarmRule::technical:
+      return vigil::v1::TECHNICAL_CHECK;
+    case alerts::AlarmRule::unspecified:
+      break;
+  }
+  return vigil::v1::ALARM_RULE_UNSPECIFIED;
+}
+
+alerts::AlarmRule rule_from(vigil::v1::AlarmRule r) {
+  switch (r) {
+    case vigil::v1::LIMIT_RULE:
+      return alerts::AlarmRule::limit;
+    case vigil::v1::RHYTHM_ANALYSIS:
+      return alerts::AlarmRule::rhythm;
+    case vigil::v1::TECHNICAL_CHECK:
+      return alerts::AlarmRule::technical;
+    default:
+      return alerts::AlarmRule::unspecified;
+  }
+}
+
 vigil::v1::AlarmEvent to_proto(const alerts::AlarmEvent& e, bool drill) {
   vigil::v1::AlarmEvent p;
   p.set_alarm_id(e.alarm_id);
@@ -21,6 +48,7 @@ vigil::v1::AlarmEvent to_proto(const alerts::AlarmEvent& e, bool drill) {
   p.set_condition(e.condition);
   p.set_priority(to_proto(e.priority));
   p.set_kind(e.kind == alerts::AlarmKind::technical ? vigil::v1::TECHNICAL : vigil::v1::PHYSIOLOGICAL);
+  p.set_rule(to_proto(e.rule));
   p.set_transition(static_cast<vigil::v1::AlarmTransition>(static_cast<int>(e.transition)));
   p.set_message(e.message);
   if (e.metric) {

@@ -19,5 +19,8 @@ using wire::topic_kind;
 
 vigil::v1::AlarmEvent to_proto(const alerts::AlarmEvent& e, bool drill);
 vigil::v1::Priority to_proto(alerts::Priority p);
+vigil::v1::AlarmRule to_proto(alerts::AlarmRule r);
+// An unknown value (from a newer sender) is unspecified: never a limit rule.
+alerts::AlarmRule rule_from(vigil::v1::AlarmRule r);
 
 }  // namespace vigil::journal

@@ -28,6 +28,7 @@ v1::journal::AlarmState to_journal(const alerts::AlarmState& a, const std::strin
   e.condition = a.last.condition;
   e.priority = a.priority;
   e.kind = a.last.kind;
+  e.rule = a.last.rule;
   e.transition = alerts::Transition::restored;
   e.message = a.last.text();
   e.metric = a.last.metric;
@@ -59,6 +60,7 @@ alerts::AlarmState from_journal(const v1::journal::AlarmState& p) {
   a.last.present = e.active();
   a.last.priority = priority_from(p.reported_priority());
   a.last.kind = e.kind() == v1::TECHNICAL ? alerts::AlarmKind::technical : alerts::AlarmKind::physiological;
+  a.last.rule = rule_from(e.rule());
   a.last.delay = std::chrono::milliseconds{p.delay_ms()};
   a.last.latching = p.reported_latching();
   a.last.metric = core::metric_from_code(e.mdc_code());

@@ -35,6 +35,7 @@ import hl7  # Debian's python3-hl7 (scripts/setup)
 
 from harness import (BUILD, Bus, Commands, VIGIL_SIM, VIGILD, alarm, bus_pb2, check, free_port, heartbeat,
                      make_certificates, run, start, stop, workdir, write)
+from hl7_golden import check_golden
 from mllp_listener import MllpListener, ack
 
 VIGIL_CTL = os.path.join(BUILD, "tools/ctl/vigil-ctl")
@@ -136,16 +137,6 @@ GOLDEN_SPO2 = "\r".join([
     "OBX|3|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|*|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|||||R|||*|||"
     f"AMEAS^auto-measurement^MDC|{EUI}^^{EUI}^EUI-64",
 ])
-
-
-def check_golden(got, golden):
-    """Every segment and field of `got` (parsed by python3-hl7) as in `golden`, by position."""
-    want = hl7.parse(golden)
-    check(len(got) == len(want), f"{len(got)} segments, golden has {len(want)}: {got}")
-    for g, w in zip(got, want):
-        check(str(g[0]) == str(w[0]) and len(g) == len(w), f"segment {g} against golden {w}")
-        for i in range(1, len(w)):
-            check(str(w[i]) == "*" or str(g[i]) == str(w[i]), f"{w[0]}-{i}: {str(g[i])!r}, golden {str(w[i])!r}")
 
 
 class TlsListener(MllpListener):

@@ -74,6 +74,7 @@ TEST_CASE("a 220/120 spike raises a high-priority hypertensive crisis at once, l
   CHECK(b.out.alarms[0].message.find("Hypertensive crisis: NIBP sys 220") == 0);
   CHECK(b.out.alarms[0].value == 220);
   CHECK(b.out.alarms[0].limit == 200);
+  CHECK(b.out.alarms[0].rule == AlarmRule::limit);  // a receiver may call it "above the limit"
   b.wait(300s);
   b.cuff(150, 90);
   CHECK(b.log() == Log{"raised high hypertension", "cleared high hypertension"});

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <random>
 
 using namespace vigil;
 using namespace vigil::alerts;
@@ -94,4 +95,28 @@ TEST_CASE("pulse beats never make a pause: a missing pulse is as often the probe
   r.beats(30, 800ms, BeatSource::pulse);
   r.beats(1, 5s, BeatSource::pulse);
   CHECK(of(r.check(), "pause").empty());
+}
+
+TEST_CASE("every rhythm report says rhythm analysis raised it; AF on pulse beats carries the pulse rate") {
+  Beats ecg;
+  ecg.beats(30, 800ms);
+  ecg.clock.advance(4s);
+  const auto reports = ecg.check();
+  REQUIRE(of(reports, "pause").size() == 1);
+  CHECK(
+      std::all_of(reports.begin(), reports.end(), [](const auto& r) { return r.rule == AlarmRule::rhythm; }));
+  CHECK(of(reports, "atrial_fibrillation")[0].metric == core::Metric::heart_rate);
+
+  // An irregular pulse (intervals 450-1100 ms from a fixed seed) is judged
+  // on the oximeter's pulse: its rate is a pulse rate, not an ECG heart rate.
+  Beats pulse;
+  std::mt19937 seed{20};
+  std::uniform_int_distribution<int> rr_ms{450, 1100};
+  for (int i = 0; i < 150; ++i) pulse.beats(1, std::chrono::milliseconds{rr_ms(seed)}, BeatSource::pulse);
+  const auto af = of(pulse.check(), "atrial_fibrillation");
+  REQUIRE(af.size() == 1);
+  CHECK(af[0].present);
+  CHECK(af[0].rule == AlarmRule::rhythm);
+  CHECK(af[0].metric == core::Metric::pulse_rate);
+  CHECK(af[0].message.rfind("Irregular pulse", 0) == 0);
 }

@@ -44,6 +44,7 @@ TEST_CASE("a device lost is medium; coming back ends the conditions it had repor
   CHECK(r[0].present);
   CHECK(r[0].priority == Priority::medium);
   CHECK(r[0].message == "oxi (masimo): silent for 10 s");
+  CHECK(r[0].rule == AlarmRule::technical);
   r = t.link("oxi", "masimo", false, "");
   REQUIRE(r.size() == 2);
   CHECK_FALSE(r[0].present);

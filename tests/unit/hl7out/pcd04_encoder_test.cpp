@@ -35,6 +35,7 @@ vigil::v1::AlarmEvent desaturation(vigil::v1::AlarmTransition transition) {
   e.set_condition("desaturation");
   e.set_priority(vigil::v1::HIGH);
   e.set_kind(vigil::v1::PHYSIOLOGICAL);
+  e.set_rule(vigil::v1::LIMIT_RULE);
   e.set_transition(transition);
   e.set_message("SpO2 80 < 85");
   e.set_mdc_code(150456);
@@ -130,6 +131,7 @@ TEST_CASE("PCD-04: a technical alarm is ST with its device as the source, and go
   e.set_condition("device_lost:ox");
   e.set_priority(vigil::v1::MEDIUM);
   e.set_kind(vigil::v1::TECHNICAL);
+  e.set_rule(vigil::v1::TECHNICAL_CHECK);
   e.set_transition(vigil::v1::RAISED);
   e.set_message("ox lost");
   e.set_device("ox");
@@ -161,4 +163,19 @@ TEST_CASE("PCD-04: a systolic above its high limit is MDC_EVT_HI_GT_LIM on the N
   CHECK(s[5][7] == "-180");
   CHECK(s[4][4] == "1.3.1.1.1");
   CHECK(s[5][3] == "150021^MDC_PRESS_BLD_NONINV_SYS^MDC");
+}
+
+TEST_CASE("PCD-04: a limit alarm on a metric with no confirmed code is MDC_EVT_ALARM, still high or low") {
+  auto e = desaturation(vigil::v1::RAISED);
+  e.set_condition("resp_high");
+  e.set_mdc_code(151562);  // respiration rate: placement not confirmed (docs/hl7.md)
+  e.set_value(32);
+  e.set_limit(28);
+  e.set_message("RR 32 > 28");
+  const auto s = segments(encode_oru_r40(header(), {"bed-2", "P"}, to_alert_report(e)));
+  CHECK(s[4][3] == "196616^MDC_EVT_ALARM^MDC");
+  CHECK(s[4][4] == "1.0.0.0.1");
+  CHECK(s[4][5] == "resp_high^RR 32 > 28^99VIGIL");
+  CHECK(s[4][8] == "H~PH~SP");
+  CHECK(s[5][3] == "68480^MDC_ATTR_ALERT_SOURCE^MDC");
 }

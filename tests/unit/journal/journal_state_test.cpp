@@ -33,6 +33,7 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   a.last.priority = alerts::Priority::medium;
   a.last.delay = 30s;
   a.last.latching = false;
+  a.last.rule = alerts::AlarmRule::limit;
   a.last.metric = Metric::pulse_rate;
   a.last.value = 131;
   a.last.limit = 120;
@@ -74,9 +75,35 @@ TEST_CASE("A bed state survives the trip through the journal's protobuf unchange
   CHECK((b.last.condition == "tachycardia" && b.last.present && b.last.delay == core::Duration{30s}));
   CHECK((b.last.priority == alerts::Priority::medium && b.last.metric == Metric::pulse_rate));
   CHECK((b.last.value == 131 && b.last.limit == 120 && b.last.device == "ox"));
+  CHECK(b.last.rule == alerts::AlarmRule::limit);
   CHECK(b.last.message == a.last.message);
   CHECK((b.onset == a.onset && b.raised == a.raised && b.priority == alerts::Priority::high));
   CHECK((b.active && b.acknowledged && b.escalated && b.latching));
   CHECK(b.actor == a.actor);
   CHECK(b.paused_until == a.paused_until);
+}
+
+TEST_CASE(
+    "A restored AF alarm still says rhythm analysis raised it; one journalled before the bus said, nothing") {
+  alerts::BedState s;
+  alerts::AlarmState a;
+  a.last.condition = "atrial_fibrillation";
+  a.last.present = true;
+  a.last.priority = alerts::Priority::high;
+  a.last.rule = alerts::AlarmRule::rhythm;
+  a.last.metric = Metric::heart_rate;
+  a.last.value = 128;
+  a.last.limit = 110;
+  a.alarm_id = "bed-1:atrial_fibrillation:1";
+  a.active = true;
+  s.alarms.push_back(a);
+  auto stored = to_journal("bed-1", s, false);
+  // What the restart publishes (RESTORED) and hl7out sends on.
+  CHECK(stored.alarms(0).alarm().rule() == vigil::v1::RHYTHM_ANALYSIS);
+  CHECK(from_journal(stored).alarms[0].last.rule == alerts::AlarmRule::rhythm);
+  stored.mutable_alarms(0)->mutable_alarm()->clear_rule();
+  CHECK(from_journal(stored).alarms[0].last.rule == alerts::AlarmRule::unspecified);
+  // A value from a newer sender is no limit rule either.
+  stored.mutable_alarms(0)->mutable_alarm()->set_rule(static_cast<vigil::v1::AlarmRule>(9));
+  CHECK(from_journal(stored).alarms[0].last.rule == alerts::AlarmRule::unspecified);
 }
