@@ -73,7 +73,7 @@ class Hl7Session final : public DeviceSession {
       return v;
     }
     auto content = decode_oru_r01(m);
-    out.add_readings(content.readings);
+    out.readings.insert(out.readings.end(), content.readings.begin(), content.readings.end());
     for (auto& w : content.waveforms) out.waveforms.push_back(std::move(w));
     for (const auto& p : content.problems) out.errors.push_back(label() + p);
     if (content.demo_or_test > 0) {
@@ -96,7 +96,7 @@ class Hl7Session final : public DeviceSession {
     req.control_id = std::to_string(++ack_seq_);
     req.time = last_tick_;
     const auto ack = mllp_frame(encode_ack(req));
-    out.send(ack);
+    out.to_send.insert(out.to_send.end(), ack.begin(), ack.end());
   }
 
   void sync_stats() {
