@@ -69,6 +69,13 @@ inline double to_seconds(Duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+// A time in seconds as a number (a beat's interval, a sample's offset at a
+// sampling rate, a scenario's "at 12.5 s") as a Duration, cut to whole
+// clock ticks (nanoseconds) toward zero.
+inline Duration from_seconds(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
 // How long a real timer must wait for `d` to pass on `clock`.
 inline std::chrono::nanoseconds real_wait(Duration d, const Clock& clock) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -473,18 +473,19 @@ bool VigilDaemon::defer_command(const std::string& bytes, const std::string& ide
 
 void VigilDaemon::after_journal_writes(std::function<void()> query) {
   // An alarm transition reaches SQLite bed_delay (20 ms) after its
-  // publication; a station asking right after it has seen the alarm would
-  // get a history without it. The writer commits what it holds at once.
-  const auto ticket = journal_->core_writes_ticket();
-  if (journal_->core_writes_done(ticket)) return query();
-  journal_->flush_core_writes();
+  // publication, a reading up to a flush interval (500 ms) after; a station
+  // asking right after it has seen them would get a history or trend
+  // without them. The writer commits what it holds at once.
+  const auto ticket = journal_->writes_ticket();
+  if (journal_->writes_done(ticket)) return query();
+  journal_->flush_writes();
   waiting_queries_.push_back({ticket, clock_.now() + kHistoryWait, std::move(query)});
 }
 
 void VigilDaemon::release_history_queries(core::TimePoint now) {
   // In the order they came: a later query never overtakes an earlier one.
-  while (!waiting_queries_.empty() && (journal_->core_writes_done(waiting_queries_.front().ticket) ||
-                                       now >= waiting_queries_.front().until)) {
+  while (!waiting_queries_.empty() &&
+         (journal_->writes_done(waiting_queries_.front().ticket) || now >= waiting_queries_.front().until)) {
     auto run = std::move(waiting_queries_.front().run);
     waiting_queries_.pop_front();
     run();

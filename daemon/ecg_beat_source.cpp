@@ -11,10 +11,6 @@ constexpr std::uint32_t kLeadII = 131330;  // MDC_ECG_ELEC_POTL_II
 // A stream silent this long (or one segment length and a second) has stopped.
 constexpr core::Duration kSilence = std::chrono::seconds{2};
 
-core::Duration seconds(double s) {
-  return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(s));
-}
-
 std::string format_seconds(core::Duration d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", core::to_seconds(d));
@@ -96,13 +92,13 @@ std::string EcgBeatSource::reset_reason(const Stream& s, const drivers::Waveform
 core::Duration EcgBeatSource::sample_clock(const Stream& s, const drivers::WaveformSegment& w) {
   const auto end =
       static_cast<double>(s.detector.samples_seen() + static_cast<std::int64_t>(w.samples.size()));
-  return seconds(end / s.detector.sampling_hz());
+  return core::from_seconds(end / s.detector.sampling_hz());
 }
 
 void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core::TimePoint now,
                          EcgOutput& out) {
   if (!(w.sampling_hz > 0) || w.samples.empty()) return;
-  const core::Duration length = seconds(static_cast<double>(w.samples.size()) / w.sampling_hz);
+  const core::Duration length = core::from_seconds(static_cast<double>(w.samples.size()) / w.sampling_hz);
   auto it = streams_.find(key);
   bool fresh = it == streams_.end();
   if (!fresh) {
@@ -117,7 +113,9 @@ void EcgBeatSource::feed(const Key& key, const drivers::WaveformSegment& w, core
   Stream& s = it->second;
   s.clock.settle(sample_clock(s, w), now);
   const double fs = w.sampling_hz;
-  auto time_of = [&](std::int64_t sample) { return s.clock.at(seconds(static_cast<double>(sample) / fs)); };
+  auto time_of = [&](std::int64_t sample) {
+    return s.clock.at(core::from_seconds(static_cast<double>(sample) / fs));
+  };
   const std::int64_t first = s.detector.samples_seen();
   found_.clear();
   s.detector.add(w.samples, found_);

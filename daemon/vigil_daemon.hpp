@@ -94,9 +94,10 @@ class VigilDaemon {
   // The station's record view: a session's record or a list of sessions,
   // answered on the history reader's thread (record_view.cpp).
   bool defer_record_view(const vigil::v1::CommandRequest& request, CommandServer::Reply reply);
-  // A history query sees every alarm transition published before it came:
-  // it goes to the history reader once the journal's writer has committed
-  // them (at once when it has), at most kHistoryWait later (command_handler.cpp).
+  // A history query sees every alarm transition and reading published
+  // before it came: it goes to the history reader once the journal's writer
+  // has committed them (at once when it has), at most kHistoryWait later
+  // (command_handler.cpp).
   void after_journal_writes(std::function<void()> query);
   void release_history_queries(core::TimePoint now);
   // A reply as it leaves on the command channel: this run's id on it, a
@@ -118,7 +119,7 @@ class VigilDaemon {
   std::unique_ptr<HistoryReader> history_;  // after commands_: stopped before it
   static constexpr std::chrono::seconds kHistoryWait{1};
   struct WaitingQuery {
-    std::uint64_t ticket;  // the journal's last core write when it came
+    journal::Journal::WritesTicket ticket;  // the journal's last write and reading when it came
     core::TimePoint until;
     std::function<void()> run;
   };

@@ -62,6 +62,17 @@ struct DecodeOutput {
   std::vector<std::string> errors;    // one readable line per rejected frame
   std::vector<std::string> notes;     // things worth a log line that are not errors
 
+  // Bytes for the device (a framed poll, an acknowledgement), after those
+  // already waiting; a byte array, vector or string.
+  template <class Bytes>
+  void send(const Bytes& bytes) {
+    to_send.insert(to_send.end(), bytes.begin(), bytes.end());
+  }
+  // A frame's or message's readings, decoded on their own, after these.
+  void add_readings(const std::vector<core::Reading>& more) {
+    readings.insert(readings.end(), more.begin(), more.end());
+  }
+
   void clear() {
     readings.clear();
     beats.clear();

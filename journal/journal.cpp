@@ -75,7 +75,11 @@ void Journal::committed() {
 bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
   // A writer of an earlier open first writes what it holds: the intent
   // log's replay below must not be followed by its older writes.
-  if (writer_) tickets_before_ += writer_->beds_handed();
+  if (writer_) {
+    writer_->stop();
+    tickets_before_ += writer_->beds_handed();
+    readings_before_ += writer_->readings_handed();
+  }
   writer_.reset();
   try {
     const auto folder = std::filesystem::path{options_.path}.parent_path();
@@ -151,6 +155,7 @@ void Journal::close(core::TimePoint now) {
     writer_->stop();
     all_in = writer_->beds_committed() == writer_->beds_handed();
     tickets_before_ += writer_->beds_handed();
+    readings_before_ += writer_->readings_handed();
   }
   writer_.reset();
   if (!db_) return;
@@ -242,12 +247,15 @@ bool Journal::write_durably(CoreWrite w, const std::string& what) {
   return logged || (available() && wait_unlogged(ticket, what));
 }
 
-std::uint64_t Journal::core_writes_ticket() const {
-  return tickets_before_ + (writer_ ? writer_->beds_handed() : 0);
+Journal::WritesTicket Journal::writes_ticket() {
+  if (!writer_) return {tickets_before_, readings_before_};
+  writer_->hand_over();
+  return {tickets_before_ + writer_->beds_handed(), readings_before_ + writer_->readings_handed()};
 }
 
-bool Journal::core_writes_done(std::uint64_t ticket) {
-  return !writer_ || ticket <= tickets_before_ + writer_->beds_tried();
+bool Journal::writes_done(const WritesTicket& ticket) {
+  return !writer_ || (ticket.core <= tickets_before_ + writer_->beds_tried() &&
+                      ticket.readings <= readings_before_ + writer_->readings_tried());
 }
 
 bool Journal::wait_bed_writes(std::chrono::milliseconds timeout) {

@@ -87,14 +87,20 @@ class Journal {
   bool write_command(const vigil::v1::CommandRequest& request, const vigil::v1::CommandReply& reply,
                      core::TimePoint now);
   bool reserve_seq(const std::string& bed, std::uint64_t up_to);
-  // For a query that must see every durable write made before it (an alarm
-  // history asked for right after an alarm): the ticket of the last write
-  // handed to the writer, and whether the writer has committed (or tried
-  // and failed) every write up to a ticket. flush_core_writes() has the
-  // writer commit what it holds at once rather than bed_delay later.
-  std::uint64_t core_writes_ticket() const;
-  bool core_writes_done(std::uint64_t ticket);
-  void flush_core_writes() {
+  // For a query that must see everything published before it (an alarm
+  // history asked for right after an alarm, a trend right after a reading):
+  // writes_ticket() hands the gathered readings over and notes the last
+  // core write and reading handed to the writer; writes_done() says whether
+  // the writer has committed (or tried and failed) everything up to a
+  // ticket. flush_writes() has the writer commit what it holds at once
+  // rather than bed_delay or a flush interval later.
+  struct WritesTicket {
+    std::uint64_t core = 0;
+    std::uint64_t readings = 0;
+  };
+  WritesTicket writes_ticket();
+  bool writes_done(const WritesTicket& ticket);
+  void flush_writes() {
     if (writer_) writer_->commit_now();
   }
   // A signed record and its amendments (journal/signed_records.hpp),
@@ -154,6 +160,7 @@ class Journal {
   // Writes handed to writers closed since the start (all committed or
   // left in the intent log): tickets go on rising across a reopening.
   std::uint64_t tickets_before_ = 0;
+  std::uint64_t readings_before_ = 0;  // the same for readings
   std::optional<RunRecord> previous_run_;
   std::int64_t run_id_ = 0;
   bool core_ok_ = true;

@@ -192,7 +192,7 @@ std::uint64_t JournalWriter::write_core(CoreWrite w, bool now) {
       wake = true;
     }
     beds_.push_back(std::move(w));
-    beds_now_ = beds_now_ || now;
+    commit_now_ = commit_now_ || now;
   }
   if (wake) wake_.notify_one();
   return ++beds_handed_;
@@ -217,8 +217,8 @@ std::uint64_t JournalWriter::beds_tried() {
 void JournalWriter::commit_now() {
   {
     std::lock_guard lock{mutex_};
-    if (beds_.empty()) return;
-    beds_now_ = true;
+    if (beds_.empty() && queue_.empty()) return;
+    commit_now_ = true;
   }
   wake_.notify_one();
 }
@@ -226,6 +226,16 @@ void JournalWriter::commit_now() {
 std::string JournalWriter::bed_problem() {
   std::lock_guard lock{mutex_};
   return bed_problem_;
+}
+
+std::uint64_t JournalWriter::readings_handed() {
+  std::lock_guard lock{mutex_};
+  return readings_taken_ + queue_.size();
+}
+
+std::uint64_t JournalWriter::readings_tried() {
+  std::lock_guard lock{mutex_};
+  return readings_tried_;
 }
 
 void JournalWriter::beds_done(std::size_t committed, std::size_t tried, const std::string& problem) {
@@ -295,16 +305,17 @@ bool JournalWriter::take(std::vector<Item>& batch, std::vector<CoreWrite>& beds,
   // writes for bed_delay. Failed bed writes waiting to be tried again
   // (`beds` not empty) wait for the interval.
   const auto interval_end = std::chrono::steady_clock::now() + options_.flush_interval;
-  while (!pruning && !stopping_ && !prune_before_us_ && queue_.size() < options_.batch_rows && !beds_now_) {
+  while (!pruning && !stopping_ && !prune_before_us_ && queue_.size() < options_.batch_rows && !commit_now_) {
     auto until = interval_end;
     if (!beds_.empty()) until = std::min(until, beds_since_ + options_.bed_delay);
     if (std::chrono::steady_clock::now() >= until) break;
     wake_.wait_until(lock, until);
   }
   batch.swap(queue_);
+  readings_taken_ += batch.size();
   std::move(beds_.begin(), beds_.end(), std::back_inserter(beds));
   beds_.clear();
-  beds_now_ = false;
+  commit_now_ = false;
   if (prune_before_us_) {
     prune_before = prune_before_us_;
     prune_now = prune_now_us_;
@@ -456,6 +467,10 @@ void JournalWriter::run() {
       status.rows_dropped += batch.size() - written;
       pruning = false;
       fail(std::string{"writing readings: "} + e.what() + journal_advice(e));
+    }
+    if (!batch.empty()) {
+      std::lock_guard lock{mutex_};
+      readings_tried_ += batch.size();
     }
     if (sync_due) {
       // Taken before the fsync: a commit that comes meanwhile waits for the next one.

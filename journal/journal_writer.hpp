@@ -111,8 +111,9 @@ class JournalWriter {
   // each wake until it goes in. `now`: commit it without waiting bed_delay.
   // Returns its ticket (1, 2, ...).
   std::uint64_t write_core(CoreWrite w, bool now);
-  // Commits what the core handed over at once rather than after bed_delay
-  // (a history query waits for it).
+  // Commits what the core handed over, its writes and the readings queued,
+  // at once rather than after bed_delay or the flush interval (a query
+  // waits for it).
   void commit_now();
   // Waits until the write with this ticket is committed (true), or was tried
   // and failed (false; it is tried again later), at most `timeout`.
@@ -125,6 +126,11 @@ class JournalWriter {
   std::uint64_t beds_tried();
   // Why the last try of a core write failed ("" since one succeeded).
   std::string bed_problem();
+  // Readings and link events handed over so far (those dropped at the
+  // queue's bound not counted), and how many of them were committed or
+  // tried and failed: all of them when equal.
+  std::uint64_t readings_handed();
+  std::uint64_t readings_tried();
   // Writes what is queued and stops the thread; then nothing more is written.
   void stop();
 
@@ -154,10 +160,13 @@ class JournalWriter {
   std::int64_t prune_now_us_ = 0;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
-  // The core's writes waiting for this thread, since when, and whether one is due now.
+  // The core's writes waiting for this thread, since when, and whether they
+  // and the queued readings are due now.
   std::vector<CoreWrite> beds_;
   std::chrono::steady_clock::time_point beds_since_;
-  bool beds_now_ = false;
+  bool commit_now_ = false;
+  std::uint64_t readings_taken_ = 0;  // by this thread from queue_, since the start
+  std::uint64_t readings_tried_ = 0;
   std::uint64_t beds_committed_ = 0;
   std::uint64_t beds_tried_ = 0;
   std::string bed_problem_;

@@ -7,10 +7,6 @@
 namespace vigil::sim {
 namespace {
 
-core::Duration seconds(double s) {
-  return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(s));
-}
-
 template <class V>
 V in_force(const std::map<core::Duration, V>& changes, core::Duration t, V fallback) {
   auto it = changes.upper_bound(t);
@@ -83,7 +79,7 @@ Rhythm BeatTrain::rhythm_at(core::Duration t) const {
 std::optional<FlutterWaves> BeatTrain::flutter_at(core::Duration t) const {
   if (rhythm_at(t) != Rhythm::atrial_flutter) return std::nullopt;
   const auto it = std::prev(flutter_changes_.upper_bound(t));
-  return FlutterWaves{it->first, seconds(60.0 / std::clamp(it->second.atrial_rate, 200.0, 400.0))};
+  return FlutterWaves{it->first, core::from_seconds(60.0 / std::clamp(it->second.atrial_rate, 200.0, 400.0))};
 }
 
 // The beat after `from`: the AV node passes the second (or, in variable
@@ -131,7 +127,7 @@ void BeatTrain::plan_next(const Beat& from, const Drive& d) {
   const double mean = 60.0 / std::clamp(d.heart_rate, 15.0, 300.0);
   if (rhythm_at(from.t) == Rhythm::ventricular_tachycardia) {
     const double rr = mean * (1 + variability_ * kVtJitter * std::normal_distribution<double>{0, 1}(rng_));
-    next_ = Beat{from.t + seconds(rr), BeatKind::ectopic, seconds(rr)};
+    next_ = Beat{from.t + core::from_seconds(rr), BeatKind::ectopic, core::from_seconds(rr)};
     return;
   }
   const bool af = rhythm_at(from.t) == Rhythm::atrial_fibrillation;
@@ -143,23 +139,23 @@ void BeatTrain::plan_next(const Beat& from, const Drive& d) {
       (ectopy.kind == Ectopy::bigeminy ? from.kind == BeatKind::normal
                                        : chance < ectopy.per_minute / std::max(d.heart_rate, 1.0));
   if (premature && ectopy.kind == Ectopy::atrial) {
-    next_ = Beat{from.t + seconds(kAtrialPrematurity * rr), BeatKind::atrial_premature,
-                 seconds(kAtrialPrematurity * rr)};
+    next_ = Beat{from.t + core::from_seconds(kAtrialPrematurity * rr), BeatKind::atrial_premature,
+                 core::from_seconds(kAtrialPrematurity * rr)};
     return;
   }
   if (premature) {
-    next_ = Beat{from.t + seconds(kPrematurity * rr), BeatKind::ectopic, seconds(kPrematurity * rr),
-                 !ectopy.pulse_deficit};
-    if (!af) compensate_to_ = from.t + seconds(2 * rr);
+    next_ = Beat{from.t + core::from_seconds(kPrematurity * rr), BeatKind::ectopic,
+                 core::from_seconds(kPrematurity * rr), !ectopy.pulse_deficit};
+    if (!af) compensate_to_ = from.t + core::from_seconds(2 * rr);
     return;
   }
-  next_ = Beat{from.t + seconds(rr), BeatKind::normal, seconds(rr)};
+  next_ = Beat{from.t + core::from_seconds(rr), BeatKind::normal, core::from_seconds(rr)};
 }
 
 void BeatTrain::advance(core::Duration t, const DriveAt& drive) {
   if (!next_) {
     const double first = 0.5 * 60.0 / std::clamp(drive(core::Duration{}).heart_rate, 15.0, 300.0);
-    next_ = Beat{seconds(first), BeatKind::normal, {}};
+    next_ = Beat{core::from_seconds(first), BeatKind::normal, {}};
   }
   while (next_->t <= t) {
     // No beat while the ventricles fibrillate: the next one is the first of

@@ -110,7 +110,7 @@ core::Duration LineParser::span() {
   }
   const double seconds = mins ? v * 60 : v;
   if (seconds > kLongest) fail_at(col, "a drill lasts at most 24 hours");
-  return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(seconds));
+  return core::from_seconds(seconds);
 }
 
 void LineParser::fail_at(int col, const std::string& message) const {

@@ -9,10 +9,6 @@
 namespace vigil::sim {
 namespace {
 
-core::Duration seconds_as_duration(double s) {
-  return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(s));
-}
-
 // Ketamine's sympathetic surge: heart rate rises about a third as much, in
 // percent, as systolic pressure.
 constexpr double kRateFollowsPressure = 0.3;
@@ -111,8 +107,8 @@ void PatientModel::apnoea(core::Duration at_time, core::Duration length, ApnoeaR
   if (length <= r.reserve) return;
   const double fall = std::min(spo2_0 - r.floor, r.fall_per_s * core::to_seconds(length - r.reserve));
   if (fall <= 0) return;
-  ramp(Param::spo2, spo2_0 - fall, at_time + r.reserve, seconds_as_duration(fall / r.fall_per_s));
-  ramp(Param::spo2, spo2_0, at_time + length + r.recovery_delay, seconds_as_duration(fall / r.rise_per_s));
+  ramp(Param::spo2, spo2_0 - fall, at_time + r.reserve, core::from_seconds(fall / r.fall_per_s));
+  ramp(Param::spo2, spo2_0, at_time + length + r.recovery_delay, core::from_seconds(fall / r.rise_per_s));
 }
 
 double PatientModel::value(Param p, core::Duration t) const {

@@ -227,9 +227,7 @@ int main(int argc, char** argv) {
     }
     for (auto& [id, bed] : beds) {
       if (disconnect_at >= 0)
-        bed->unplug_all(
-            std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(disconnect_at)),
-            std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(disconnect_for)));
+        bed->unplug_all(core::from_seconds(disconnect_at), core::from_seconds(disconnect_for));
       bed->start();
       std::cout << "vigil-sim: " << id << " scenario: " << bed->scenario().title << "\n";
       for (const auto& line : bed->describe_ports()) std::cout << "vigil-sim: " << line << "\n";
@@ -258,8 +256,7 @@ int main(int argc, char** argv) {
       });
       return;
     }
-    const auto target =
-        std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(real) * speed);
+    const auto target = core::from_seconds(core::to_seconds(real) * speed);
     core::Duration due = core::Duration::max();
     bool held = false;  // waiting for vigild
     for (auto& [id, bed] : beds) due = std::min(due, bed->next_due());

@@ -143,7 +143,7 @@ class Cms50Session final : public DeviceSession {
  private:
   static void send(Cms50Command c, DecodeOutput& out) {
     const auto bytes = encode_cms50_command(c);
-    out.to_send.insert(out.to_send.end(), bytes.begin(), bytes.end());
+    out.send(bytes);
   }
 
   // Looks at the packet that may start at the front of the window. Returns

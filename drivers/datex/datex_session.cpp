@@ -92,7 +92,7 @@ class DatexSession final : public DeviceSession {
                                static_cast<std::int16_t>(datex_timing::kInterval.count()),
                                dx::kRequestBasicOnly};
       const auto framed = datex_frame(encode_datex_phdb_request(q));
-      out.to_send.insert(out.to_send.end(), framed.begin(), framed.end());
+      out.send(framed);
     }
     active();
   }
@@ -117,7 +117,7 @@ class DatexSession final : public DeviceSession {
       out.errors.push_back("datex: record " + std::to_string(rec.number) + ": " + why);
     for (const auto& disp : rec.displayed) {
       auto c = datex_continuous(disp.basic);
-      out.readings.insert(out.readings.end(), c.readings.begin(), c.readings.end());
+      out.add_readings(c.readings);
       if (c.conditions) out.conditions = c.conditions;
       read_nibp(disp.basic, out);
       active();

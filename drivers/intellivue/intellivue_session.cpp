@@ -220,7 +220,7 @@ class IntellivueSession final : public DeviceSession {
 
   void send(const Bytes& message, DecodeOutput& out) {
     const auto framed = intellivue_frame(message);
-    out.to_send.insert(out.to_send.end(), framed.begin(), framed.end());
+    out.send(framed);
     stamp(last_sent_, sent_unstamped_);
   }
 

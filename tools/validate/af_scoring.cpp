@@ -112,8 +112,7 @@ void replay_record(
     const std::int64_t sample = record.beats[i];
     double t = static_cast<double>(sample) / record.sampling_frequency;
     if (jittered) t += jitter(random);
-    const core::TimePoint when =
-        epoch + std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(t));
+    const core::TimePoint when = epoch + core::from_seconds(t);
     alerts::Beat beat{when, options.source, std::nullopt, std::nullopt, alerts::BeatShape::unknown};
     if (i < record.quality.size()) beat.quality = record.quality[i];
     if (i < record.shapes.size() && options.source == alerts::BeatSource::ecg) {

@@ -240,6 +240,27 @@ TEST_CASE(
   CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM link_events") == 1);
 }
 
+TEST_CASE(
+    "A trend asked for right after a reading waits for it: the query's ticket covers the readings gathered "
+    "before it, and the writer commits them at once, not at the next flush interval") {
+  test::TempDir dir;
+  Reports reports;
+  auto o = options(dir);
+  o.flush_interval = 60s;
+  Journal j{o, reports.callback()};
+  REQUIRE(j.open("d1", T0));
+  for (std::uint64_t seq = 1; seq <= 3; ++seq)
+    j.queue(observation("bed-1", seq, 97, T0 + std::chrono::seconds(seq)).observation());
+  const auto ticket = j.writes_ticket();
+  CHECK_FALSE(j.writes_done(ticket));
+  j.flush_writes();
+  REQUIRE(reports.wait([](const auto& r) { return r.rows_written == 3; }));
+  CHECK(j.writes_done(ticket));
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM observations") == 3);
+  // Nothing handed over since: a new ticket is done at once.
+  CHECK(j.writes_done(j.writes_ticket()));
+}
+
 TEST_CASE("A reading without a value (the device says invalid) is not journalled and stops nothing") {
   test::TempDir dir;
   Reports reports;

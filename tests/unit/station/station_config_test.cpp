@@ -30,6 +30,14 @@ TEST_CASE("a typo in a field name is reported with file, line and column") {
 }
 
 TEST_CASE(
+    "a station config cut short says the file ended where a closing brace was missing, as vigild's does") {
+  auto c = parse_station_config("daemon {\n  name: \"room-1\"\n", "station.conf");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().starts_with("station.conf:3:"));
+  CHECK(c.error().ends_with("end of file (is a closing '}' missing?)"));
+}
+
+TEST_CASE(
     "a daemon without a command endpoint is refused where it is written: no snapshots, no acks without it") {
   auto c = parse_station_config(
       "name: \"s\"\ndaemon {\n  name: \"room-1\"\n  publish_endpoint: \"tcp://a:1\"\n}\n", "station.conf");
