@@ -76,7 +76,7 @@ class Hl7Session final : public DeviceSession {
     }
     auto& content = content_;
     decode_oru_r01(m, content);
-    out.readings.insert(out.readings.end(), content.readings.begin(), content.readings.end());
+    out.add_readings(content.readings);
     for (auto& w : content.waveforms) out.waveforms.push_back(std::move(w));
     for (const auto& p : content.problems) out.errors.push_back(label() + p);
     if (content.demo_or_test > 0) {
@@ -101,7 +101,7 @@ class Hl7Session final : public DeviceSession {
     // Framed in a buffer kept from one message to the next.
     ack_.clear();
     append_mllp_frame(ack_, [&](std::string& body) { append_ack(req, body); });
-    out.to_send.insert(out.to_send.end(), ack_.begin(), ack_.end());
+    out.send(ack_);
   }
 
   void sync_stats() {
