@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "journal/bus_messages.hpp"
+#include "wire/observation.hpp"
 
 namespace vigil::daemon {
 
@@ -53,12 +54,17 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
   return stamp(m, bed, stream(bed));
 }
 
-std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
+std::uint64_t BusPublisher::next_seq(const std::string& bed, Stream& s) {
   const std::uint64_t seq = ++s.seq;
   if (seq > s.reserved) {
     s.reserved = seq + kReserveBlock - 1;
     if (reserve_) reserve_(bed, s.reserved);
   }
+  return seq;
+}
+
+std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
+  const std::uint64_t seq = next_seq(bed, s);
   switch (m.body_case()) {
     case vigil::v1::BusMessage::kObservation:
       m.mutable_observation()->set_seq(seq);
@@ -94,6 +100,17 @@ std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string&
   const auto seq = stamp(m, bed, s);
   send(m, bed, s);
   return seq;
+}
+
+std::uint64_t BusPublisher::publish(core::Observation& o, bool drill) {
+  auto& s = stream(o.bed);
+  o.seq = next_seq(o.bed, s);
+  send_frames(wire::kObservationKind, o.bed, s.recent.keep(o.seq, wire::BusMessageBytes{o, drill}));
+  if (tap_) {
+    wire::fill(*tapped_.mutable_observation(), o, drill);
+    tap_(tapped_, o.bed);
+  }
+  return o.seq;
 }
 
 void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::uint32_t interval_ms) {

@@ -164,6 +164,20 @@ ObservationRow observation_row(const v1::Observation& o) {
           o.drill()};
 }
 
+ObservationRow observation_row(const core::Observation& o, bool drill) {
+  // Times as a reader of the message gets them back: to the microsecond.
+  const auto on_wire = [](core::TimePoint t) { return micros(wire::from_wire(wire::wire_time(t))); };
+  return {o.bed,
+          o.seq,
+          o.device,
+          core::code(o.reading.metric),
+          wire::value_on_wire(o.reading),
+          wire::quality_on_wire(o.reading).bits,
+          o.reading.device_time ? std::optional{on_wire(*o.reading.device_time)} : std::nullopt,
+          on_wire(o.received),
+          drill};
+}
+
 JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
     : options_{std::move(options)}, report_{std::move(report)}, thread_{[this] { run(); }} {}
 

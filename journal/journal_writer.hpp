@@ -28,6 +28,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/observation.hpp"
 #include "core/time.hpp"
 #include "journal/core_writes.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -64,6 +65,8 @@ struct ObservationRow {
   bool drill = false;
 };
 ObservationRow observation_row(const vigil::v1::Observation& o);
+// The same row for the message wire::to_proto(o, drill) would make.
+ObservationRow observation_row(const core::Observation& o, bool drill);
 
 struct JournalWriterReport {
   bool ok = true;
