@@ -252,6 +252,12 @@ void JournalWriter::beds_done(std::size_t committed, std::size_t tried, const st
   beds_progress_.notify_all();
 }
 
+template <class T>
+void JournalWriter::gather(T&& what) {
+  if (gathered_.empty()) gathered_since_ = std::chrono::steady_clock::now();
+  gathered_.emplace_back(std::forward<T>(what), gathered_since_);
+}
+
 void JournalWriter::write(v1::BusMessage m) {
   // Link events are few and say when a device was lost or came back: kept,
   // and handed over at once.
@@ -265,29 +271,33 @@ void JournalWriter::write(ObservationRow row) {
   if (gathered_.size() >= kHandOverRows) hand_over();
 }
 
-void JournalWriter::gather(Item::What what) {
-  if (gathered_.empty()) gathered_since_ = std::chrono::steady_clock::now();
-  gathered_.push_back({std::move(what), gathered_since_});
-}
-
 void JournalWriter::hand_over() {
   if (gathered_.empty()) return;
   bool full = false;
+  std::uint64_t shed = 0;
   {
     std::lock_guard lock{mutex_};
     const auto before = queue_.size();
-    for (auto& item : gathered_) {
-      const bool reading = !std::holds_alternative<v1::BusMessage>(item.what) ||
-                           !std::get<v1::BusMessage>(item.what).has_link();
-      if (reading && queue_.size() >= options_.max_queue) {
-        ++dropped_;
-        shed_.fetch_add(1, std::memory_order_relaxed);
-        continue;
+    if (before + gathered_.size() <= options_.max_queue) {
+      // All of them fit, as they do unless the disk falls behind a flood.
+      queue_.insert(queue_.end(), std::make_move_iterator(gathered_.begin()),
+                    std::make_move_iterator(gathered_.end()));
+    } else {
+      for (auto& item : gathered_) {
+        const bool reading = !std::holds_alternative<v1::BusMessage>(item.what) ||
+                             !std::get<v1::BusMessage>(item.what).has_link();
+        if (reading && queue_.size() >= options_.max_queue) {
+          ++shed;
+          continue;
+        }
+        queue_.push_back(std::move(item));
       }
-      queue_.push_back(std::move(item));
+      dropped_ += shed;
     }
     full = before < options_.batch_rows && queue_.size() >= options_.batch_rows;
   }
+  // One atomic add per hand-over, not one per reading shed.
+  if (shed > 0) shed_.fetch_add(shed, std::memory_order_relaxed);
   gathered_.clear();
   if (full) wake_.notify_one();
 }

@@ -134,10 +134,14 @@ class JournalWriter {
  private:
   struct Item {
     using What = std::variant<ObservationRow, vigil::v1::BusMessage>;
+    // Made in place in the core's buffer: moved once, into the queue.
+    template <class T>
+    Item(T&& w, std::chrono::steady_clock::time_point when) : what{std::forward<T>(w)}, queued{when} {}
     What what;
     std::chrono::steady_clock::time_point queued;
   };
-  void gather(Item::What what);
+  template <class T>
+  void gather(T&& what);
   void run();
   bool take(std::vector<Item>& batch, std::vector<CoreWrite>& beds, std::optional<std::int64_t>& prune_before,
             std::int64_t& prune_now, bool pruning);
