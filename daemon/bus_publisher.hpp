@@ -74,6 +74,7 @@ class BusPublisher {
     std::uint64_t seq = 0;
     std::uint64_t reserved = 0;
     RecentMessages recent{kRecentBytes};
+    std::string reading_topic;  // "obs/<bed>/", made once: every reading goes on it
   };
   Stream& stream(const std::string& bed);
   std::uint64_t next_seq(const std::string& bed, Stream& s);
@@ -81,6 +82,7 @@ class BusPublisher {
   void send(const vigil::v1::BusMessage& m, const std::string& bed, Stream& s);
   const Stream* find(const std::string& bed) const;
   void send_frames(std::string_view kind, const std::string& bed, std::string_view body);
+  void send_frames(std::string_view topic, std::string_view body);
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;
