@@ -29,13 +29,12 @@ void check_as_from_the_message(const core::Observation& o, bool drill) {
 }  // namespace
 
 TEST_CASE("a reading's journal row is the row of the message published for it") {
-  core::Observation o;
-  o.bed = "bed-1";
-  o.device = "masimo";
-  o.reading.metric = core::Metric::spo2;
-  o.reading.value = 97;
-  o.received = core::TimePoint{std::chrono::hours{24 * 365 * 56} + std::chrono::nanoseconds{123456789}};
-  o.seq = 41;
+  core::Observation o{
+      .bed = "bed-1",
+      .device = "masimo",
+      .reading = {.metric = core::Metric::spo2, .value = 97, .quality = {}, .device_time = {}},
+      .received = core::TimePoint{std::chrono::hours{24 * 365 * 56} + std::chrono::nanoseconds{123456789}},
+      .seq = 41};
   check_as_from_the_message(o, false);
   o.reading.value.reset();  // no value: 0, flagged invalid
   o.reading.quality.set(core::QualityFlag::sensor_off);

@@ -16,7 +16,7 @@ using namespace vigil;
 
 namespace {
 
-std::string written(const wire::BusMessageBytes& measured) {
+std::string written_bytes(const wire::BusMessageBytes& measured) {
   std::string bytes(measured.size(), '\0');
   auto* begin = reinterpret_cast<std::uint8_t*>(bytes.data());
   const auto* end = measured.write(begin);
@@ -27,10 +27,10 @@ std::string written(const wire::BusMessageBytes& measured) {
 void check_as_protobuf_writes_it(const core::Observation& o, bool drill) {
   v1::BusMessage m;
   *m.mutable_observation() = wire::to_proto(o, drill);
-  CHECK(written(wire::BusMessageBytes{o, drill}) == m.SerializeAsString());
+  CHECK(written_bytes(wire::BusMessageBytes{o, drill}) == m.SerializeAsString());
 }
 
-core::TimePoint at(std::int64_t us) {
+core::TimePoint micros_from_epoch(std::int64_t us) {
   return core::TimePoint{std::chrono::microseconds{us}};
 }
 
@@ -61,8 +61,9 @@ TEST_CASE("every field at its default, at its edges and at every length class is
   check_as_protobuf_writes_it(o, false);
   o.reading.value = 0.0;  // a zero value is left out, and not flagged
   o.reading.quality.bits = 0x1F;
-  o.reading.device_time = at(-62135596800LL * 1000000);  // 0001-01-01: a ten-byte varint
-  o.received = at(-1);                                   // before the epoch: nanos still positive
+  o.reading.device_time = micros_from_epoch(
+      -9'000'000'000'000'000);         // 1684, about the earliest a TimePoint holds: a ten-byte varint
+  o.received = micros_from_epoch(-1);  // before the epoch: nanos still positive
   o.seq = std::numeric_limits<std::uint64_t>::max();
   o.bed = std::string(127, 'b');
   o.device = std::string(128, 'd');  // a two-byte length
@@ -105,11 +106,11 @@ TEST_CASE("other messages are written by protobuf itself") {
   v1::BusMessage hb;
   hb.mutable_heartbeat()->set_bed("bed-1");
   hb.mutable_heartbeat()->set_last_seq(7);
-  CHECK(written(wire::BusMessageBytes{hb}) == hb.SerializeAsString());
+  CHECK(written_bytes(wire::BusMessageBytes{hb}) == hb.SerializeAsString());
   // An observation message (a replayed one, parsed back) as well, unknown fields and all.
   v1::BusMessage newer;
   newer.mutable_observation()->set_bed("bed-1");
   std::string bytes = newer.SerializeAsString() + std::string{"\xc0\x0c\x01", 3};  // field 200 = 1, varint
   REQUIRE(newer.ParseFromString(bytes));
-  CHECK(written(wire::BusMessageBytes{newer}) == bytes);
+  CHECK(written_bytes(wire::BusMessageBytes{newer}) == bytes);
 }
