@@ -63,18 +63,16 @@ const core::Reading& BedMonitor::publish_reading(const std::string& device, core
                  std::chrono::duration_cast<std::chrono::seconds>(*r.device_time - now).count());
     r.device_time.reset();
   }
-  // The latest observation of the metric is updated in place, and the bus
-  // message is the bed's own, filled afresh each time: a reading allocates
-  // nothing here once each metric has been seen.
+  // The latest observation of the metric is updated in place and published
+  // as it is, no message built for it: a reading allocates nothing here once
+  // each metric has been seen.
   core::Observation& o = latest_[r.metric];
   o.bed = id_;
   o.device = device;
   o.reading = r;
   o.received = now;
-  o.seq = 0;
-  wire::fill(*reading_message_.mutable_observation(), o, drill_);
-  o.seq = bus_.publish(reading_message_, id_);
-  journal_.queue(reading_message_.observation());
+  bus_.publish(o, drill_);
+  journal_.queue(o, drill_);
   return o.reading;
 }
 

@@ -111,7 +111,6 @@ class BedMonitor {
   // "<device>:ecg" (core/derived_device.hpp) on every tick that has one.
   alerts::EcgHeartRate ecg_rate_;
   std::string ecg_rate_device_;
-  vigil::v1::BusMessage reading_message_;   // on_readings()'s, reused
   std::vector<core::Reading> measurement_;  // on_readings()'s, reused
 };
 

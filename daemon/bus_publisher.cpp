@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "journal/bus_messages.hpp"
+#include "wire/observation.hpp"
 
 namespace vigil::daemon {
 
@@ -34,7 +35,10 @@ BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std
 
 BusPublisher::Stream& BusPublisher::stream(const std::string& bed) {
   auto it = streams_.find(bed);
-  if (it == streams_.end()) it = streams_.try_emplace(bed).first;
+  if (it == streams_.end()) {
+    it = streams_.try_emplace(bed).first;
+    it->second.reading_topic = wire::topic(wire::kObservationKind, bed);
+  }
   return it->second;
 }
 
@@ -53,12 +57,17 @@ std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& b
   return stamp(m, bed, stream(bed));
 }
 
-std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
+std::uint64_t BusPublisher::next_seq(const std::string& bed, Stream& s) {
   const std::uint64_t seq = ++s.seq;
   if (seq > s.reserved) {
     s.reserved = seq + kReserveBlock - 1;
     if (reserve_) reserve_(bed, s.reserved);
   }
+  return seq;
+}
+
+std::uint64_t BusPublisher::stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
+  const std::uint64_t seq = next_seq(bed, s);
   switch (m.body_case()) {
     case vigil::v1::BusMessage::kObservation:
       m.mutable_observation()->set_seq(seq);
@@ -94,6 +103,17 @@ std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string&
   const auto seq = stamp(m, bed, s);
   send(m, bed, s);
   return seq;
+}
+
+std::uint64_t BusPublisher::publish(core::Observation& o, bool drill) {
+  auto& s = stream(o.bed);
+  o.seq = next_seq(o.bed, s);
+  send_frames(s.reading_topic, s.recent.keep(o.seq, wire::BusMessageBytes{o, drill}));
+  if (tap_) {
+    wire::fill(*tapped_.mutable_observation(), o, drill);
+    tap_(tapped_, o.bed);
+  }
+  return o.seq;
 }
 
 void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::uint32_t interval_ms) {
@@ -139,7 +159,11 @@ std::uint64_t BusPublisher::oldest_recent(const std::string& bed) const {
 void BusPublisher::send_frames(std::string_view kind, const std::string& bed, std::string_view body) {
   // wire::topic()'s "<kind>/<bed>/", built in a string kept for it.
   topic_.assign(kind).append("/").append(bed).append("/");
-  socket_.send(zmq::buffer(topic_), zmq::send_flags::sndmore);
+  send_frames(topic_, body);
+}
+
+void BusPublisher::send_frames(std::string_view topic, std::string_view body) {
+  socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
   socket_.send(zmq::buffer(body), zmq::send_flags::none);
 }
 

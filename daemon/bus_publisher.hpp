@@ -14,6 +14,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "core/observation.hpp"
 #include "core/time.hpp"
 #include "daemon/recent_messages.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -50,6 +51,10 @@ class BusPublisher {
   void send(const vigil::v1::BusMessage& m, const std::string& bed);
   // Both at once, for messages that need nothing written first.
   std::uint64_t publish(vigil::v1::BusMessage& m, const std::string& bed);
+  // A reading, on its bed's stream (o.bed): stamped (o.seq), sent and kept,
+  // its bytes written from the observation without a message built for it
+  // (wire/bus_message_bytes.hpp); the tap, if any, gets wire::to_proto(o).
+  std::uint64_t publish(core::Observation& o, bool drill);
   void heartbeat(const std::string& bed, core::TimePoint now, std::uint32_t interval_ms);
 
   std::uint64_t last_seq(const std::string& bed) const;
@@ -69,12 +74,15 @@ class BusPublisher {
     std::uint64_t seq = 0;
     std::uint64_t reserved = 0;
     RecentMessages recent{kRecentBytes};
+    std::string reading_topic;  // "obs/<bed>/", made once: every reading goes on it
   };
   Stream& stream(const std::string& bed);
+  std::uint64_t next_seq(const std::string& bed, Stream& s);
   std::uint64_t stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s);
   void send(const vigil::v1::BusMessage& m, const std::string& bed, Stream& s);
   const Stream* find(const std::string& bed) const;
   void send_frames(std::string_view kind, const std::string& bed, std::string_view body);
+  void send_frames(std::string_view topic, std::string_view body);
   zmq::socket_t socket_;
   std::string endpoint_;
   std::string daemon_id_;
@@ -82,8 +90,9 @@ class BusPublisher {
   std::map<std::string, Stream, std::less<>> streams_;
   Reserve reserve_;
   Tap tap_;
-  std::string buffer_;  // heartbeats' bytes
-  std::string topic_;   // the topic being sent, reused
+  vigil::v1::BusMessage tapped_;  // a reading for the tap, reused
+  std::string buffer_;            // heartbeats' bytes
+  std::string topic_;             // the topic being sent, reused
 };
 
 }  // namespace vigil::daemon

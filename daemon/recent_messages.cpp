@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "wire/bus_message_bytes.hpp"
-
 namespace vigil::daemon {
 
 RecentMessages::Record RecentMessages::record_at(std::size_t offset) const {
@@ -30,7 +28,10 @@ void RecentMessages::drop_oldest() {
 }
 
 std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMessage& m) {
-  const wire::BusMessageBytes encoded{m};
+  return keep(seq, wire::BusMessageBytes{m});
+}
+
+std::string_view RecentMessages::keep(std::uint64_t seq, const wire::BusMessageBytes& encoded) {
   const std::size_t n = encoded.size();
   const std::size_t need = kHeader + n;
   // A message larger than the whole bound is kept alone, in a buffer of its

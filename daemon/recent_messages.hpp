@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "vigil/v1/bus.pb.h"
+#include "wire/bus_message_bytes.hpp"
 
 namespace vigil::daemon {
 
@@ -40,6 +41,8 @@ class RecentMessages {
   // returns its bytes (valid until the next keep), dropping the oldest
   // messages until it fits.
   std::string_view keep(std::uint64_t seq, const vigil::v1::BusMessage& m);
+  // The same for bytes measured already (a reading, written from its observation).
+  std::string_view keep(std::uint64_t seq, const wire::BusMessageBytes& encoded);
   // Kept messages with seq > after, oldest first, at most max.
   std::vector<vigil::v1::BusMessage> after(std::uint64_t after, std::size_t max) const;
   // The oldest sequence number kept (0: none).

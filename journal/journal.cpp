@@ -408,6 +408,11 @@ void Journal::queue(const v1::Observation& o) {
   if (writer_) writer_->write(observation_row(o));
 }
 
+void Journal::queue(const core::Observation& o, bool drill) {
+  if (o.reading.value && !std::isfinite(*o.reading.value)) return;  // as above
+  if (writer_) writer_->write(observation_row(o, drill));
+}
+
 void Journal::prune(core::TimePoint now) {
   if (writer_) writer_->prune(now - options_.retention, now);
 }

@@ -117,6 +117,8 @@ class Journal {
   void queue(vigil::v1::BusMessage m);
   // An observation as published, handed over as its row (no copy of the message).
   void queue(const vigil::v1::Observation& o);
+  // A reading as published (o.seq stamped), as the row of wire::to_proto(o, drill).
+  void queue(const core::Observation& o, bool drill);
   // The gathered readings to the writer: after each device read and tick.
   void hand_over() {
     if (writer_) writer_->hand_over();

@@ -164,6 +164,20 @@ ObservationRow observation_row(const v1::Observation& o) {
           o.drill()};
 }
 
+ObservationRow observation_row(const core::Observation& o, bool drill) {
+  // Times as a reader of the message gets them back: to the microsecond.
+  const auto on_wire = [](core::TimePoint t) { return micros(wire::from_wire(wire::wire_time(t))); };
+  return {o.bed,
+          o.seq,
+          o.device,
+          core::code(o.reading.metric),
+          wire::value_on_wire(o.reading),
+          wire::quality_on_wire(o.reading).bits,
+          o.reading.device_time ? std::optional{on_wire(*o.reading.device_time)} : std::nullopt,
+          on_wire(o.received),
+          drill};
+}
+
 JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
     : options_{std::move(options)}, report_{std::move(report)}, thread_{[this] { run(); }} {}
 
@@ -248,6 +262,12 @@ void JournalWriter::beds_done(std::size_t committed, std::size_t tried, const st
   beds_progress_.notify_all();
 }
 
+template <class T>
+void JournalWriter::gather(T&& what) {
+  if (gathered_.empty()) gathered_since_ = std::chrono::steady_clock::now();
+  gathered_.emplace_back(std::forward<T>(what), gathered_since_);
+}
+
 void JournalWriter::write(v1::BusMessage m) {
   // Link events are few and say when a device was lost or came back: kept,
   // and handed over at once.
@@ -261,29 +281,33 @@ void JournalWriter::write(ObservationRow row) {
   if (gathered_.size() >= kHandOverRows) hand_over();
 }
 
-void JournalWriter::gather(Item::What what) {
-  if (gathered_.empty()) gathered_since_ = std::chrono::steady_clock::now();
-  gathered_.push_back({std::move(what), gathered_since_});
-}
-
 void JournalWriter::hand_over() {
   if (gathered_.empty()) return;
   bool full = false;
+  std::uint64_t shed = 0;
   {
     std::lock_guard lock{mutex_};
     const auto before = queue_.size();
-    for (auto& item : gathered_) {
-      const bool reading = !std::holds_alternative<v1::BusMessage>(item.what) ||
-                           !std::get<v1::BusMessage>(item.what).has_link();
-      if (reading && queue_.size() >= options_.max_queue) {
-        ++dropped_;
-        shed_.fetch_add(1, std::memory_order_relaxed);
-        continue;
+    if (before + gathered_.size() <= options_.max_queue) {
+      // All of them fit, as they do unless the disk falls behind a flood.
+      queue_.insert(queue_.end(), std::make_move_iterator(gathered_.begin()),
+                    std::make_move_iterator(gathered_.end()));
+    } else {
+      for (auto& item : gathered_) {
+        const bool reading = !std::holds_alternative<v1::BusMessage>(item.what) ||
+                             !std::get<v1::BusMessage>(item.what).has_link();
+        if (reading && queue_.size() >= options_.max_queue) {
+          ++shed;
+          continue;
+        }
+        queue_.push_back(std::move(item));
       }
-      queue_.push_back(std::move(item));
+      dropped_ += shed;
     }
     full = before < options_.batch_rows && queue_.size() >= options_.batch_rows;
   }
+  // One atomic add per hand-over, not one per reading shed.
+  if (shed > 0) shed_.fetch_add(shed, std::memory_order_relaxed);
   gathered_.clear();
   if (full) wake_.notify_one();
 }

@@ -28,6 +28,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/observation.hpp"
 #include "core/time.hpp"
 #include "journal/core_writes.hpp"
 #include "vigil/v1/bus.pb.h"
@@ -64,6 +65,8 @@ struct ObservationRow {
   bool drill = false;
 };
 ObservationRow observation_row(const vigil::v1::Observation& o);
+// The same row for the message wire::to_proto(o, drill) would make.
+ObservationRow observation_row(const core::Observation& o, bool drill);
 
 struct JournalWriterReport {
   bool ok = true;
@@ -137,10 +140,14 @@ class JournalWriter {
  private:
   struct Item {
     using What = std::variant<ObservationRow, vigil::v1::BusMessage>;
+    // Made in place in the core's buffer: moved once, into the queue.
+    template <class T>
+    Item(T&& w, std::chrono::steady_clock::time_point when) : what{std::forward<T>(w)}, queued{when} {}
     What what;
     std::chrono::steady_clock::time_point queued;
   };
-  void gather(Item::What what);
+  template <class T>
+  void gather(T&& what);
   void run();
   bool take(std::vector<Item>& batch, std::vector<CoreWrite>& beds, std::optional<std::int64_t>& prune_before,
             std::int64_t& prune_now, bool pruning);

@@ -1,20 +1,24 @@
 #pragma once
-// A bus message's bytes, the same bytes as protobuf's SerializeToString,
-// with an observation written by hand. Every reading is serialized once on
-// the core thread, and protobuf's generic path (sizes cached field by field,
-// then each proto3 string checked for UTF-8 again) was about a tenth of an
-// oximeter reading's cost. An observation's strings are the bed's and the
-// device's names, from the configuration (checked for UTF-8 when protobuf
-// parsed it), and the metric's names and unit from core's table (ASCII), so
-// the check cannot find anything. Any other body, or a message carrying
-// unknown fields, goes through protobuf as before.
+// A bus message's bytes, the same bytes as protobuf's SerializeToString. A
+// reading's are written by hand, straight from the core::Observation: every
+// reading is published once on the core thread, and building a protobuf
+// message for it (its strings assigned field by field) and then measuring
+// and writing it through protobuf's generic path was about a seventh of an
+// oximeter reading's cost on the full path (docs/architecture.md, issue 17).
+// The strings written are the bed's and the device's names, from the
+// configuration (checked for UTF-8 when protobuf parsed it), and the
+// metric's names and unit from core's table (ASCII), as protobuf would
+// write them. Every other message goes through protobuf.
 //
 // The bytes are the subscribers' contract: tests/unit/wire compares them with
-// protobuf's own, field by field and at every length class.
+// protobuf's own for wire::to_proto(), at every length class.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
+#include "core/observation.hpp"
 #include "vigil/v1/bus.pb.h"
+#include "wire/timestamp.hpp"
 
 namespace vigil::wire {
 
@@ -22,14 +26,31 @@ namespace vigil::wire {
 // the size first, to make room, and the bytes then.
 class BusMessageBytes {
  public:
+  // Any message, through protobuf.
   explicit BusMessageBytes(const vigil::v1::BusMessage& m);
+  // A reading: the bytes of a BusMessage holding wire::to_proto(o, drill).
+  BusMessageBytes(const core::Observation& o, bool drill);
   std::size_t size() const { return size_; }
-  // Writes size() bytes at out; returns their end. m must not have changed.
+  // Writes size() bytes at out; returns their end. What was measured must
+  // not have changed.
   std::uint8_t* write(std::uint8_t* out) const;
 
  private:
-  const vigil::v1::BusMessage& m_;
-  bool by_hand_;
+  // A reading's fields as they go out, worked out once for both steps.
+  struct Reading {
+    const core::Observation& o;
+    const core::MetricInfo& info;
+    double value;
+    std::uint16_t quality;
+    std::optional<WireTime> device_time;
+    WireTime received;
+    bool drill;
+  };
+  std::size_t reading_size() const;
+  std::uint8_t* write_reading(std::uint8_t* out) const;
+
+  const vigil::v1::BusMessage* m_ = nullptr;
+  std::optional<Reading> r_;
   std::size_t body_size_ = 0;  // the observation's, when written by hand
   std::size_t size_;
 };

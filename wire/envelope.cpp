@@ -12,7 +12,7 @@ std::string topic(std::string_view kind, std::string_view bed) {
 std::string_view topic_kind(const vigil::v1::BusMessage& m) {
   switch (m.body_case()) {
     case vigil::v1::BusMessage::kObservation:
-      return "obs";
+      return kObservationKind;
     case vigil::v1::BusMessage::kAlarm:
       return "alarm";
     case vigil::v1::BusMessage::kLink:

@@ -13,6 +13,7 @@ namespace vigil::wire {
 // from matching "bed-10".
 std::string topic(std::string_view kind, std::string_view bed);
 // "obs", "alarm", "link", "hb", "ctx"; "unknown" for a message without a body.
+inline constexpr std::string_view kObservationKind = "obs";
 std::string_view topic_kind(const vigil::v1::BusMessage& m);
 const std::string& bed_of(const vigil::v1::BusMessage& m);
 // The bed stream's sequence number of a message (0 for heartbeats).

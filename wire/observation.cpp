@@ -7,6 +7,16 @@
 
 namespace vigil::wire {
 
+double value_on_wire(const core::Reading& r) {
+  return r.value.value_or(0);
+}
+
+core::Quality quality_on_wire(const core::Reading& r) {
+  core::Quality q = r.quality;
+  if (!r.value) q.set(core::QualityFlag::invalid);
+  return q;
+}
+
 vigil::v1::Observation to_proto(const core::Observation& o, bool drill) {
   vigil::v1::Observation p;
   fill(p, o, drill);
@@ -22,18 +32,9 @@ void fill(vigil::v1::Observation& p, const core::Observation& o, bool drill) {
   p.set_mdc_code(core::code(o.reading.metric));
   p.mutable_mdc_ref()->assign(info.mdc_ref);
   p.mutable_metric()->assign(info.name);
-  // The message has no presence for value: a reading without one goes out
-  // as the field left unset (0) and flagged invalid, so a subscriber that
-  // asks wire::usable() never takes it for a measurement.
-  core::Quality quality = o.reading.quality;
-  if (o.reading.value) {
-    p.set_value(*o.reading.value);
-  } else {
-    p.set_value(0);
-    quality.set(core::QualityFlag::invalid);
-  }
+  p.set_value(value_on_wire(o.reading));
   p.mutable_unit()->assign(info.ucum_unit);
-  set_quality(p.mutable_quality(), quality);
+  set_quality(p.mutable_quality(), quality_on_wire(o.reading));
   if (o.reading.device_time)
     set_time(p.mutable_device_time(), *o.reading.device_time);
   else

@@ -6,6 +6,13 @@
 
 namespace vigil::wire {
 
+// The message has no presence for value: a reading without one goes out as
+// the field left unset (0) and flagged invalid, so a subscriber that asks
+// wire::usable() never takes it for a measurement. What fill() and the
+// hand-written bytes (wire/bus_message_bytes.hpp) both send:
+double value_on_wire(const core::Reading& r);
+core::Quality quality_on_wire(const core::Reading& r);
+
 vigil::v1::Observation to_proto(const core::Observation& o, bool drill);
 // The same into a message that may hold an earlier observation: every field
 // is set (or cleared), so the bytes are to_proto's, and the message's strings

@@ -223,6 +223,7 @@ class Bus:
             self.sock.setsockopt_string(zmq.SUBSCRIBE, p)
         self.sock.connect(endpoint)
         self.messages = []  # (topic, BusMessage, arrival monotonic time)
+        self.frames = []  # (topic, body) as they came, for checks of the bytes themselves
 
     def pump(self, seconds):
         deadline = time.monotonic() + seconds
@@ -236,6 +237,7 @@ class Bus:
         """Keeps the next message if one arrives within `seconds`."""
         if self.sock.poll(int(seconds * 1000) + 1):
             topic, body = self.sock.recv_multipart()
+            self.frames.append((topic, body))
             m = bus_pb2.BusMessage()
             m.ParseFromString(body)
             self.messages.append((topic.decode(), m, time.monotonic()))

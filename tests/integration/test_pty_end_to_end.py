@@ -61,6 +61,15 @@ def main():
     for o in obs:
         check(o.bed == "bed-1" and o.device == "ox", f"reading from {o.bed}/{o.device}")
         check(not o.drill, "a reading marked as drill in a non-drill config")
+    # vigild writes a reading's bytes by hand: they must be protobuf's own, on a two-frame message whose
+    # topic is obs/<bed>/ (docs/bus-protocol.md), as python3-protobuf writes the message back.
+    readings = [(t, b) for t, b in bus.frames if t.startswith(b"obs/")]
+    check(len(readings) == len(obs), f"{len(readings)} reading frames for {len(obs)} readings")
+    for topic, body in readings:
+        m = bus_pb2.BusMessage()
+        m.ParseFromString(body)
+        check(topic == b"obs/bed-1/" and m.SerializeToString() == body,
+              f"reading on {topic} is not protobuf's bytes: {body.hex()} against {m.SerializeToString().hex()}")
     first = next(o for o in obs if o.metric == "spo2")
     check((first.mdc_code, first.mdc_ref, first.unit) == (150456, "MDC_PULS_OXIM_SAT_O2", "%"),
           f"SpO2 identity {first.mdc_code} {first.mdc_ref} {first.unit}")
