@@ -11,7 +11,6 @@
 #include "tests/unit/alerts/ketamine_bed.hpp"
 
 using namespace vigil;
-using namespace vigil::alerts;
 using namespace std::chrono_literals;
 
 namespace {
@@ -53,7 +52,7 @@ TEST_CASE(
     "hypertension alarm") {
   Bed b;
   b.receive(oru(185, 95, 125, "20241205120000+0000"));
-  REQUIRE(b.count("hypertension", Transition::raised) == 1);
+  REQUIRE(b.count("hypertension", alerts::Transition::raised) == 1);
   REQUIRE(b.hypertension());
   const std::string id = b.hypertension()->alarm_id;
   b.clock.advance(5min);
@@ -61,8 +60,8 @@ TEST_CASE(
   // Judged part by part, the systolic 150 against the old diastolic 95 would clear it, and the diastolic 112
   // raise it again.
   b.receive(oru(150, 112, 125, "20241205120500+0000"));
-  CHECK(b.count("hypertension", Transition::cleared) == 0);
-  CHECK(b.count("hypertension", Transition::raised) == 0);
+  CHECK(b.count("hypertension", alerts::Transition::cleared) == 0);
+  CHECK(b.count("hypertension", alerts::Transition::raised) == 0);
   REQUIRE(b.hypertension());
   CHECK(b.hypertension()->alarm_id == id);
 }
