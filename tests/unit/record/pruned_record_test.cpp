@@ -90,6 +90,10 @@ TEST_CASE("An altered signed content is not drawn; the record says the journal n
   REQUIRE(wait_for(m.path, "SELECT COUNT(*) FROM observations", 0));
   {
     journal::sqlite::Database db{m.path, journal::sqlite::Database::Mode::read_write_create};
+    // The journal's writer may still hold SQLite's write lock after the
+    // prune (its checkpoint): this second writer waits for it, as any tool
+    // writing to a live journal must.
+    db.exec("PRAGMA busy_timeout = 10000");
     db.exec("UPDATE record_signatures SET content = replace(content, '220', '140')");
   }
   auto r = record::build_record(m.path, 2, record::RecordOptions{}, T0 + 40 * kDay);
