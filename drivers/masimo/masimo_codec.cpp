@@ -235,11 +235,28 @@ std::size_t find_date(std::string_view line, std::size_t from) {
   return std::string_view::npos;
 }
 
+// Whether every byte is printable ASCII, eight bytes at a time: GCC at -O2
+// does not vectorize a loop over the bytes, and that loop was a sixth of
+// decoding a line (perf, vigil-bench-core --stage decode). Each 64-bit word
+// goes through the two tests of Bit Twiddling Hacks (S. E. Anderson),
+// "hasless" (a byte below 0x20) and "hasmore" (a byte above 0x7E), both
+// exact for whether any byte of the word is such.
+bool all_printable(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101, kHighBits = 0x8080808080808080;
+  std::uint64_t outside = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    outside |= ((x - kOnes * 0x20) & ~x) | ((x + kOnes * (0x7F - 0x7E)) | x);
+  }
+  bool printable = (outside & kHighBits) == 0;
+  for (; i < s.size(); ++i) printable &= is_printable(static_cast<unsigned char>(s[i]));
+  return printable;
+}
+
 MasimoLineResult parse_printable_line(std::string_view line) {
-  // Every byte is looked at, without a branch for each.
-  bool printable = true;
-  for (const char c : line) printable &= is_printable(static_cast<unsigned char>(c));
-  if (printable) return parse_masimo_line(line);
+  if (all_printable(line)) return parse_masimo_line(line);
   return MasimoLineResult{std::nullopt, "line holds bytes that are not printable ASCII"};
 }
 
