@@ -151,6 +151,7 @@ class MasimoLineDecoder {
 
  private:
   void finish_line(std::vector<MasimoFrame>& frames, std::vector<std::string>& errors);
+  void decode_line(std::string_view line, std::vector<MasimoFrame>& frames, std::vector<std::string>& errors);
 
   std::string line_;
   bool overlong_ = false;

@@ -250,6 +250,30 @@ TEST_CASE("a corrupted byte inside a line rejects the whole line with one error"
   CHECK(s->stats().frames_ok == 1);
 }
 
+TEST_CASE(
+    "a control or non-ASCII byte rejects the line wherever it sits, in a line fed whole or byte by byte") {
+  // Every position: the printable check reads eight bytes at a time, then
+  // the last few one by one.
+  for (std::size_t at = 0; at < kRad8Line.size(); ++at) {
+    for (const char b : {'\x00', '\x1f', '\x7f', '\x80', '\xff'}) {
+      std::string bad(kRad8Line);
+      bad[at] = b;
+      auto s = make_masimo_session();
+      const auto out = feed(*s, bad + "\r\n");
+      CAPTURE(at);
+      CAPTURE(static_cast<int>(static_cast<unsigned char>(b)));
+      CHECK(out.readings.empty());
+      REQUIRE(out.errors.size() == 1);
+      CHECK(out.errors[0] == "masimo: line holds bytes that are not printable ASCII");
+      CHECK(describe_one_by_one(bad + "\r\n") == [&] {
+        std::string whole;
+        test::describe(out, whole);
+        return whole + test::describe_stats(s->stats());
+      }());
+    }
+  }
+}
+
 TEST_CASE("values that cannot be measurements reject the line") {
   const std::string_view bad[] = {
       "02/22/16 22:47:45 SN=1 SPO2=101% BPM=097 PI=03.60% ALARM=0000 EXC=000800",  // SpO2 over 100
