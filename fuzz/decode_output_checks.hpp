@@ -2,7 +2,8 @@
 // What the serial-oximeter fuzzers check of a decoder's output: fed the
 // same stream whole and in chunks, a session must decode the same readings
 // (metric, value, quality), beats, errors and device condition. A chunked
-// run's outputs are appended into one to compare with the whole run's.
+// run's outputs are appended into one to compare with the whole run's, and
+// both runs must have counted the same bytes, frames and resyncs.
 #include <cstddef>
 
 #include "drivers/device_session.hpp"
@@ -26,6 +27,11 @@ inline bool same_output(const drivers::DecodeOutput& a, const drivers::DecodeOut
     if (x.metric != y.metric || x.value != y.value || x.quality.bits != y.quality.bits) return false;
   }
   return true;
+}
+
+inline bool same_counts(const drivers::CodecStats& a, const drivers::CodecStats& b) {
+  return a.bytes == b.bytes && a.frames_ok == b.frames_ok && a.frames_bad == b.frames_bad &&
+         a.resyncs == b.resyncs;
 }
 
 }  // namespace vigil::fuzz

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "drivers/masimo/masimo_codec.hpp"
+#include "fuzz/decode_output_checks.hpp"
 
 namespace {
 
@@ -53,13 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0; at < size; at += step) {
     out.clear();
     pieces->on_bytes(bytes.subspan(at, std::min(step, size - at)), out);
-    merged.readings.insert(merged.readings.end(), out.readings.begin(), out.readings.end());
-    merged.errors.insert(merged.errors.end(), out.errors.begin(), out.errors.end());
+    vigil::fuzz::append_output(merged, out);
   }
   check(flatten(merged) == flatten(all_at_once));
-  check(pieces->stats().frames_ok == whole->stats().frames_ok);
-  check(pieces->stats().frames_bad == whole->stats().frames_bad);
-  check(pieces->stats().resyncs == whole->stats().resyncs);
+  check(vigil::fuzz::same_counts(pieces->stats(), whole->stats()));
 
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::size_t start = 0;

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tty
 
 BUILD = os.environ.get("VIGIL_BUILD", os.path.join(os.path.dirname(__file__), "../../build"))
 SOURCE = os.environ.get("VIGIL_SOURCE", os.path.join(os.path.dirname(__file__), "../.."))
@@ -291,6 +292,32 @@ def masimo_line(spo2):
     """One line of a Masimo oximeter's serial output with this SpO2 and a pulse of 75."""
     return (f"SN=0000012345 SPO2={spo2:03d}% BPM=075 PI=03.10% SPCO=--.-% SPMET=--.-% DESAT=-- PIDELTA=+-- "
             "ALARM=0000 EXC=000800\r\n").encode()
+
+
+class OximeterLine:
+    """A Masimo oximeter's serial line on a raw pty: vigild opens the slave end
+    through the symlink `link`, the test writes lines to the master."""
+
+    def __init__(self, link):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)  # no echo piling up in the master while no vigild reads
+        os.symlink(os.ttyname(self.slave), link)
+
+    def send(self, spo2):
+        os.write(self.master, masimo_line(spo2))
+
+    def close(self):
+        os.close(self.master)
+        os.close(self.slave)
+
+
+def one_oximeter_config(pub, cmd, journal, link, profile=""):
+    """Config text for vigild with one bed, bed-1, whose Masimo oximeter "ox" is on `link`."""
+    return f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
+command_endpoint: "tcp://127.0.0.1:{cmd}"
+journal_path: "{journal}"
+bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{link}" }} }}
+""" + profile
 
 
 def alarm(condition, transition):

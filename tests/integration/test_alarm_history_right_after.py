@@ -11,10 +11,9 @@ has ended. vigild without the hold (5c854ba) failed the first round: the
 history came back without the alarm."""
 import os
 import time
-import tty
 
-from harness import (Bus, Commands, VIGILD, alarm, bus_pb2, check, free_port, heartbeat, masimo_line,
-                     no_delay_profile, run, start, stop, workdir, write)
+from harness import (Bus, Commands, OximeterLine, VIGILD, alarm, bus_pb2, check, free_port, heartbeat,
+                     no_delay_profile, one_oximeter_config, run, start, stop, workdir, write)
 
 ROUNDS = 15
 d = workdir()
@@ -22,18 +21,12 @@ pub, cmd = free_port(), free_port()
 pty_link = os.path.join(d, "bed-1-ox")
 log = os.path.join(d, "vigild.log")
 
-CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
-command_endpoint: "tcp://127.0.0.1:{cmd}"
-journal_path: "{os.path.join(d, "journal.db")}"
-bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty_link}" }} }}
-""" + no_delay_profile()
+CONFIG = one_oximeter_config(pub, cmd, os.path.join(d, "journal.db"), pty_link, no_delay_profile())
 
 
 def main():
     conf = write(os.path.join(d, "vigil.conf"), CONFIG)
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    os.symlink(os.ttyname(slave), pty_link)
+    line = OximeterLine(pty_link)
     bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("alarm/bed-1/", "hb/bed-1/"))
     daemon = start([VIGILD, "--config", conf], log)
     bus.wait_for(heartbeat, 10, "a first heartbeat")
@@ -45,7 +38,7 @@ def main():
         deadline = time.monotonic() + 10
         while True:
             check(time.monotonic() < deadline, f"no {transition} within 10 s of SpO2 {spo2}")
-            os.write(master, masimo_line(spo2))
+            line.send(spo2)
             if not bus.sock.poll(100):
                 continue
             while bus.sock.poll(0):
@@ -77,8 +70,7 @@ def main():
               f"round {n + 1}: the alarm history asked for at its CLEARED does not have {raised} ended: {entry}")
 
     check(stop(daemon) == 0, "vigild did not stop cleanly")
-    os.close(master)
-    os.close(slave)
+    line.close()
     print(f"{ROUNDS} alarms, each in the history asked for at its RAISED and ended in the one at its CLEARED; "
           f"replies within {sorted(waits)[len(waits) // 2] * 1e3:.1f} ms (median), {max(waits) * 1e3:.1f} ms at most")
 

@@ -16,9 +16,9 @@ import os
 import signal
 import sqlite3
 import time
-import tty
 
-from harness import (Bus, VIGILD, alarm, bus_pb2, check, free_port, run, start, stop, workdir, write)
+from harness import (Bus, OximeterLine, VIGILD, alarm, bus_pb2, check, free_port, no_delay_profile,
+                     one_oximeter_config, run, start, stop, workdir, write)
 
 ROUNDS = 20
 d = workdir()
@@ -28,26 +28,7 @@ journal = os.path.join(d, "journal.db")
 logs = [os.path.join(d, f"vigild-{i}.log") for i in range(1, ROUNDS + 2)]
 
 # The benchmark's profile: no condition delay, so the RAISED follows the line at once.
-CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
-command_endpoint: "tcp://127.0.0.1:{cmd}"
-journal_path: "{journal}"
-profile {{
-  name: "no-delay"
-  rule {{ condition: "desaturation" priority: HIGH metric: SPO2 below: 85 delay_s: 0 hysteresis: 1
-         latching: false label: "Severe desaturation" }}
-  rule {{ condition: "tachycardia" priority: MEDIUM metric: PULSE_RATE above: 120 delay_s: 0 hysteresis: 3 }}
-  rule {{ condition: "bradycardia" priority: MEDIUM metric: PULSE_RATE below: 50 delay_s: 0 hysteresis: 3 }}
-  rule {{ condition: "hypertension" priority: MEDIUM metric: NIBP_SYS at_or_above: 180 }}
-  rule {{ condition: "hypotension" priority: MEDIUM metric: NIBP_SYS below: 90 }}
-}}
-default_profile: "no-delay"
-bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty_link}" }} }}
-"""
-
-
-def masimo(spo2):
-    return (f"SN=0000012345 SPO2={spo2:03d}% BPM=075 PI=03.10% SPCO=--.-% SPMET=--.-% DESAT=-- PIDELTA=+-- "
-            "ALARM=0000 EXC=000800\r\n").encode()
+CONFIG = one_oximeter_config(pub, cmd, journal, pty_link, no_delay_profile())
 
 
 def next_raised(bus, timeout, what, resend):
@@ -84,14 +65,12 @@ def journalled():
 
 def main():
     conf = write(os.path.join(d, "vigil.conf"), CONFIG)
-    master, slave = os.openpty()
-    tty.setraw(slave)  # no echo piling up in the master while no vigild reads
-    os.set_blocking(master, False)
-    os.symlink(os.ttyname(slave), pty_link)
+    line = OximeterLine(pty_link)
+    os.set_blocking(line.master, False)
 
     def send(spo2):
         try:
-            os.write(master, masimo(spo2))
+            line.send(spo2)
         except OSError as e:  # while no vigild reads, the line's buffer may be full: a missed line is fine
             if e.errno != errno.EAGAIN:
                 raise
@@ -153,8 +132,7 @@ def main():
                  and m.alarm.transition == bus_pb2.RESTORED, 10, "the last alarm RESTORED", since=since)
     all_journalled(ROUNDS)
     check(stop(daemon) == 0, "vigild did not stop cleanly")
-    os.close(master)
-    os.close(slave)
+    line.close()
     # How often a kill came between publishing and committing (the intent log
     # then held what SQLite did not): timing decides, so it is reported, not asserted.
     replays = sum("taken from the intent log" in open(log).read() for log in logs)

@@ -10,10 +10,9 @@ without the wait for readings (24ade24) failed the second round in each of
 four runs: the trend came back without the reading just published."""
 import os
 import time
-import tty
 
-from harness import (Bus, Commands, VIGILD, bus_pb2, check, free_port, heartbeat, masimo_line, run, start,
-                     stop, workdir, write)
+from harness import (Bus, Commands, OximeterLine, VIGILD, bus_pb2, check, free_port, heartbeat,
+                     one_oximeter_config, run, start, stop, workdir, write)
 from google.protobuf import timestamp_pb2
 
 ROUNDS = 30
@@ -22,11 +21,7 @@ pub, cmd = free_port(), free_port()
 pty_link = os.path.join(d, "bed-1-ox")
 log = os.path.join(d, "vigild.log")
 
-CONFIG = f"""publish_endpoint: "tcp://127.0.0.1:{pub}"
-command_endpoint: "tcp://127.0.0.1:{cmd}"
-journal_path: "{os.path.join(d, "journal.db")}"
-bed {{ id: "bed-1" device {{ id: "ox" protocol: "masimo" path: "{pty_link}" }} }}
-"""
+CONFIG = one_oximeter_config(pub, cmd, os.path.join(d, "journal.db"), pty_link)
 
 
 def stamp(seconds):
@@ -37,9 +32,7 @@ def stamp(seconds):
 
 def main():
     conf = write(os.path.join(d, "vigil.conf"), CONFIG)
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    os.symlink(os.ttyname(slave), pty_link)
+    line = OximeterLine(pty_link)
     bus = Bus(f"tcp://127.0.0.1:{pub}", prefixes=("obs/bed-1/", "hb/bed-1/"))
     daemon = start([VIGILD, "--config", conf], log)
     bus.wait_for(heartbeat, 10, "a first heartbeat")
@@ -51,7 +44,7 @@ def main():
     def next_spo2(spo2):
         """Sends one line; returns once its SpO2 reading arrives."""
         nonlocal published
-        os.write(master, masimo_line(spo2))
+        line.send(spo2)
         deadline = time.monotonic() + 10
         while True:
             check(time.monotonic() < deadline, f"no SpO2 {spo2} reading within 10 s of its line")
@@ -78,8 +71,7 @@ def main():
               f"round {n + 1}: the trend asked for at once counts {counted} SpO2 reading(s), {published} published")
 
     check(stop(daemon) == 0, "vigild did not stop cleanly")
-    os.close(master)
-    os.close(slave)
+    line.close()
     print(f"{ROUNDS} readings, each in the trend asked for the moment it was published; replies within "
           f"{sorted(waits)[len(waits) // 2] * 1e3:.1f} ms (median), {max(waits) * 1e3:.1f} ms at most")
 
