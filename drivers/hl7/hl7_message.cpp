@@ -311,7 +311,22 @@ const Hl7Message* Hl7Parser::parse(std::string_view text) {
 
 std::string hl7_escape(std::string_view text, const Hl7Delimiters& d) {
   std::string out;
-  out.reserve(text.size());
+  append_hl7_escaped(text, out, d);
+  return out;
+}
+
+void append_hl7_escaped(std::string_view text, std::string& out, const Hl7Delimiters& d) {
+  auto special = [&](char c) {
+    return c == d.field || c == d.component || c == d.subcomponent || c == d.repetition || c == d.escape ||
+           c == '\r' || c == '\n';
+  };
+  // Nearly every text (an application name, a control id) has nothing to
+  // escape: appended whole, not a byte at a time.
+  if (std::none_of(text.begin(), text.end(), special)) {
+    out += text;
+    return;
+  }
+  out.reserve(out.size() + text.size());
   for (char c : text) {
     char code = 0;
     if (c == d.field)
@@ -334,7 +349,6 @@ std::string hl7_escape(std::string_view text, const Hl7Delimiters& d) {
       out += c;
     }
   }
-  return out;
 }
 
 std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d) {
@@ -455,7 +469,7 @@ void append_reencoded(const Hl7Message& m, std::string_view field, std::string& 
   const auto comps = split(rep, m.delimiters.component);
   for (std::size_t i = 0; i < comps.size(); ++i) {
     if (i > 0) out += '^';
-    out += hl7_escape(hl7_unescape(comps[i], m.delimiters));
+    append_hl7_escaped(hl7_unescape(comps[i], m.delimiters), out);
   }
 }
 
@@ -477,7 +491,7 @@ void append_ack(const AckRequest& r, std::string& out) {
     if (msh) append_reencoded(*o, msh->field(n), out);
   };
   out += "MSH|^~\\&|";
-  out += hl7_escape(r.application);
+  append_hl7_escaped(r.application, out);
   out += "||";
   orig(3);
   out += '|';
@@ -490,10 +504,10 @@ void append_ack(const AckRequest& r, std::string& out) {
   out += "||ACK^";
   if (msh) {
     std::string scratch;
-    out += hl7_escape(o->component(msh->field(9), 2, scratch));
+    append_hl7_escaped(o->component(msh->field(9), 2, scratch), out);
   }
   out += "^ACK|";
-  out += hl7_escape(r.control_id);
+  append_hl7_escaped(r.control_id, out);
   out += "|P|";
   if (msh && !msh->field(12).empty())
     orig(12);
@@ -505,11 +519,11 @@ void append_ack(const AckRequest& r, std::string& out) {
   orig(10);
   if (r.code != AckCode::accept) {
     out += '|';
-    out += hl7_escape(r.text);
+    append_hl7_escaped(r.text, out);
     out += "\rERR|||";
     out += std::to_string(r.error_code);
     out += "^^HL70357|E||||";
-    out += hl7_escape(r.text);
+    append_hl7_escaped(r.text, out);
   }
   out += '\r';
 }

@@ -107,6 +107,8 @@ class Hl7Parser {
 };
 
 std::string hl7_escape(std::string_view text, const Hl7Delimiters& d = {});
+// The same appended to `out`, without a string of its own.
+void append_hl7_escaped(std::string_view text, std::string& out, const Hl7Delimiters& d = {});
 std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d = {});
 
 // A field or component without the spaces some senders pad it with.
