@@ -212,16 +212,6 @@ const Hl7Segment* Hl7Message::first(std::string_view name) const {
   return nullptr;
 }
 
-std::optional<std::uint32_t> hl7_code_number(std::string_view s) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  std::uint32_t v = 0;
-  for (const char c : s) {
-    if (!is_digit(c)) return std::nullopt;
-    v = v * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return v;
-}
-
 namespace {
 
 // A number as senders write them ("98", "-0.53714565", "1024"): sign, at
@@ -273,24 +263,8 @@ std::string Hl7Message::component(std::string_view field, std::size_t c) const {
   return std::string{component(field, c, scratch)};
 }
 
-std::string_view Hl7Message::component(std::string_view field, std::size_t c, std::string& scratch) const {
-  if (c == 0) return {};
-  // Walked byte by byte, not split into a vector nor searched with find:
-  // this runs for several short fields of every row.
-  const char comp = delimiters.component, rep = delimiters.repetition;
-  std::size_t i = 0;
-  for (; c > 1; --c) {
-    while (i < field.size() && field[i] != comp && field[i] != rep) ++i;
-    if (i == field.size() || field[i] == rep) return {};
-    ++i;
-  }
-  const std::size_t start = i;
-  bool escaped = false;
-  for (; i < field.size() && field[i] != comp && field[i] != rep; ++i)
-    escaped |= field[i] == delimiters.escape;
-  const auto view = field.substr(start, i - start);
-  if (!escaped) return view;
-  scratch = hl7_unescape(view, delimiters);
+std::string_view Hl7Message::unescaped(std::string_view escaped, std::string& scratch) const {
+  scratch = hl7_unescape(escaped, delimiters);
   return scratch;
 }
 
