@@ -82,7 +82,9 @@ struct Hl7Message {
     if (c == 0) return {};
     // Walked byte by byte, not split into a vector nor searched with find:
     // the fields are short.
-    const char comp = delimiters.component, rep = delimiters.repetition;
+    // Held in locals: a byte of the field might be the delimiters as far as
+    // the compiler knows, which read them again for every byte.
+    const char comp = delimiters.component, rep = delimiters.repetition, esc = delimiters.escape;
     std::size_t i = 0;
     for (; c > 1; --c) {
       while (i < field.size() && field[i] != comp && field[i] != rep) ++i;
@@ -91,8 +93,7 @@ struct Hl7Message {
     }
     const std::size_t start = i;
     bool escaped = false;
-    for (; i < field.size() && field[i] != comp && field[i] != rep; ++i)
-      escaped |= field[i] == delimiters.escape;
+    for (; i < field.size() && field[i] != comp && field[i] != rep; ++i) escaped |= field[i] == esc;
     const auto view = field.substr(start, i - start);
     return escaped ? unescaped(view, scratch) : view;
   }

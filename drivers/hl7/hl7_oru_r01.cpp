@@ -152,16 +152,22 @@ MetricLookup lookup_metric(const ObxCoding& row) {
   return {by_code ? by_code : by_ref, {}};
 }
 
+std::optional<UnitKind> unit_alias(std::string_view text) {
+  for (const auto& a : kUnitAliases) {
+    if (hl7_iequal(a.name, hl7_trim(text))) return a.kind;
+  }
+  return std::nullopt;
+}
+
+// OBX-6's identifier, else its text; the text is read only when the
+// identifier is empty or unknown (it is nearly always a known code).
 UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
   std::string scratch_first, scratch_second;
-  const auto first = m.component(obx6, 1, scratch_first), second = m.component(obx6, 2, scratch_second);
+  const auto first = m.component(obx6, 1, scratch_first);
+  if (const auto kind = unit_alias(first)) return *kind;
+  const auto second = m.component(obx6, 2, scratch_second);
   if (hl7_trim(first).empty() && hl7_trim(second).empty()) return UnitKind::none;
-  for (const auto& text : {first, second}) {
-    for (const auto& a : kUnitAliases) {
-      if (hl7_iequal(a.name, hl7_trim(text))) return a.kind;
-    }
-  }
-  return UnitKind::other;
+  return unit_alias(second).value_or(UnitKind::other);
 }
 
 // Bits of what OBX-8 and OBX-11 say about a row.
