@@ -76,6 +76,11 @@ bool read_delimiters(std::string_view msh, Hl7Delimiters& d, std::string& error)
   return true;
 }
 
+// A segment's name, compared without a call to memcmp: every segment's first field is asked.
+bool is_msh(std::string_view name) {
+  return name.size() == 3 && name[0] == 'M' && name[1] == 'S' && name[2] == 'H';
+}
+
 bool valid_segment_name(std::string_view name) {
   if (name.size() != 3) return false;
   for (char c : name) {
@@ -157,7 +162,7 @@ bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) 
     if (c == sep) {
       msg.field_list.push_back(text.substr(field_start, i - field_start));
       // MSH-1, the field separator: the character after "MSH" in the text.
-      if (msg.field_list.size() == first_field + 1 && msg.field_list.back() == "MSH")
+      if (msg.field_list.size() == first_field + 1 && is_msh(msg.field_list.back()))
         msg.field_list.push_back(text.substr(i, 1));
       field_start = i + 1;
       continue;
@@ -169,14 +174,14 @@ bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) 
     const auto segment = text.substr(segment_start, i - segment_start);
     if (!segment.empty()) {
       msg.field_list.push_back(text.substr(field_start, i - field_start));
-      if (msg.field_list.size() == first_field + 1 && msg.field_list.back() == "MSH")
+      if (msg.field_list.size() == first_field + 1 && is_msh(msg.field_list.back()))
         msg.field_list.push_back(segment.substr(3, 1));
       const Hl7Segment seg{std::span(msg.field_list).subspan(first_field)};
       if (!valid_segment_name(seg.name())) {
         error = "segment without a valid name: '" + std::string(segment.substr(0, 20)) + "'";
         return false;
       }
-      if (msg.segments.empty() != (seg.name() == "MSH")) {
+      if (msg.segments.empty() != is_msh(seg.name())) {
         error = "MSH must be the first segment and appear once";
         return false;
       }
