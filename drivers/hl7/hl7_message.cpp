@@ -76,6 +76,11 @@ bool read_delimiters(std::string_view msh, Hl7Delimiters& d, std::string& error)
   return true;
 }
 
+// A segment's name, compared without a call to memcmp: every segment's first field is asked.
+bool is_msh(std::string_view name) {
+  return name.size() == 3 && name[0] == 'M' && name[1] == 'S' && name[2] == 'H';
+}
+
 bool valid_segment_name(std::string_view name) {
   if (name.size() != 3) return false;
   for (char c : name) {
@@ -84,30 +89,30 @@ bool valid_segment_name(std::string_view name) {
   return true;
 }
 
-// Finds the bytes where splitting stops: the field separator, segment ends
-// and other control bytes (all below 0x20 but tab). With SSE2 (every x86-64)
-// sixteen bytes are judged at once and the stops among them taken from a
-// bit mask; byte by byte, the split was a third of reading a message.
+// Finds the bytes where splitting stops, in order: the field separator,
+// segment ends and other control bytes (all below 0x20 but tab). With SSE2
+// (every x86-64) sixteen bytes are judged at once and the stops among them
+// walked as the bits of a mask, with no further look at the bytes between
+// them; byte by byte, the split was a third of reading a message.
 class StopScanner {
  public:
   StopScanner(std::string_view text, char sep) : text_{text}, sep_{sep} {}
 
-  // The first stop at or after `from`, or the text's size.
-  std::size_t next(std::size_t from) {
+  // The next stop, or the text's size when there is none.
+  std::size_t next() {
 #if defined(__SSE2__)
-    while (from < text_.size()) {
-      if (from < block_ || from >= block_ + kBlock) {
-        if (from + kBlock > text_.size()) break;
-        block_ = from;
-        mask_ = block_mask(from);
-      }
-      const unsigned ahead = mask_ >> (from - block_);
-      if (ahead != 0) return from + static_cast<std::size_t>(__builtin_ctz(ahead));
-      from = block_ + kBlock;
+    while (mask_ == 0) {
+      if (next_block_ + kBlock > text_.size()) return next_in_tail();
+      block_ = next_block_;
+      next_block_ += kBlock;
+      mask_ = block_mask(block_);
     }
+    const std::size_t at = block_ + static_cast<std::size_t>(__builtin_ctz(mask_));
+    mask_ &= mask_ - 1;
+    return at;
+#else
+    return next_in_tail();
 #endif
-    while (from < text_.size() && !stops(text_[from])) ++from;
-    return from;
   }
 
  private:
@@ -123,14 +128,22 @@ class StopScanner {
   }
 #endif
 
+  // The bytes after the last whole block, one at a time.
+  std::size_t next_in_tail() {
+    std::size_t& i = next_block_;
+    while (i < text_.size() && !stops(text_[i])) ++i;
+    return i < text_.size() ? i++ : text_.size();
+  }
+
   bool stops(char c) const {
     return c == sep_ || (static_cast<unsigned char>(c) < 0x20 && c != '\t');
   }
 
   std::string_view text_;
   char sep_;
-  std::size_t block_ = std::string_view::npos - kBlock;  // no block judged yet
-  unsigned mask_ = 0;
+  std::size_t block_ = 0;       // where the block of mask_ starts
+  std::size_t next_block_ = 0;  // the first byte not yet judged
+  unsigned mask_ = 0;           // the stops of the block not yet returned
 };
 
 // Splits `text` into msg's segments and fields in one pass over its bytes,
@@ -143,13 +156,13 @@ bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) 
   const char sep = msg.delimiters.field;
   StopScanner scan{text, sep};
   std::size_t segment_start = 0, field_start = 0, first_field = 0;
-  for (std::size_t i = 0;; ++i) {
-    i = scan.next(i);
+  while (true) {
+    const std::size_t i = scan.next();
     const char c = i < text.size() ? text[i] : '\r';
     if (c == sep) {
       msg.field_list.push_back(text.substr(field_start, i - field_start));
       // MSH-1, the field separator: the character after "MSH" in the text.
-      if (msg.field_list.size() == first_field + 1 && msg.field_list.back() == "MSH")
+      if (msg.field_list.size() == first_field + 1 && is_msh(msg.field_list.back()))
         msg.field_list.push_back(text.substr(i, 1));
       field_start = i + 1;
       continue;
@@ -161,14 +174,14 @@ bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) 
     const auto segment = text.substr(segment_start, i - segment_start);
     if (!segment.empty()) {
       msg.field_list.push_back(text.substr(field_start, i - field_start));
-      if (msg.field_list.size() == first_field + 1 && msg.field_list.back() == "MSH")
+      if (msg.field_list.size() == first_field + 1 && is_msh(msg.field_list.back()))
         msg.field_list.push_back(segment.substr(3, 1));
       const Hl7Segment seg{std::span(msg.field_list).subspan(first_field)};
       if (!valid_segment_name(seg.name())) {
         error = "segment without a valid name: '" + std::string(segment.substr(0, 20)) + "'";
         return false;
       }
-      if (msg.segments.empty() != (seg.name() == "MSH")) {
+      if (msg.segments.empty() != is_msh(seg.name())) {
         error = "MSH must be the first segment and appear once";
         return false;
       }
@@ -202,16 +215,6 @@ const Hl7Segment* Hl7Message::first(std::string_view name) const {
     if (s.name() == name) return &s;
   }
   return nullptr;
-}
-
-std::optional<std::uint32_t> hl7_code_number(std::string_view s) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  std::uint32_t v = 0;
-  for (const char c : s) {
-    if (!is_digit(c)) return std::nullopt;
-    v = v * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return v;
 }
 
 namespace {
@@ -265,24 +268,8 @@ std::string Hl7Message::component(std::string_view field, std::size_t c) const {
   return std::string{component(field, c, scratch)};
 }
 
-std::string_view Hl7Message::component(std::string_view field, std::size_t c, std::string& scratch) const {
-  if (c == 0) return {};
-  // Walked byte by byte, not split into a vector nor searched with find:
-  // this runs for several short fields of every row.
-  const char comp = delimiters.component, rep = delimiters.repetition;
-  std::size_t i = 0;
-  for (; c > 1; --c) {
-    while (i < field.size() && field[i] != comp && field[i] != rep) ++i;
-    if (i == field.size() || field[i] == rep) return {};
-    ++i;
-  }
-  const std::size_t start = i;
-  bool escaped = false;
-  for (; i < field.size() && field[i] != comp && field[i] != rep; ++i)
-    escaped |= field[i] == delimiters.escape;
-  const auto view = field.substr(start, i - start);
-  if (!escaped) return view;
-  scratch = hl7_unescape(view, delimiters);
+std::string_view Hl7Message::unescaped(std::string_view escaped, std::string& scratch) const {
+  scratch = hl7_unescape(escaped, delimiters);
   return scratch;
 }
 
@@ -311,7 +298,22 @@ const Hl7Message* Hl7Parser::parse(std::string_view text) {
 
 std::string hl7_escape(std::string_view text, const Hl7Delimiters& d) {
   std::string out;
-  out.reserve(text.size());
+  append_hl7_escaped(text, out, d);
+  return out;
+}
+
+void append_hl7_escaped(std::string_view text, std::string& out, const Hl7Delimiters& d) {
+  auto special = [&](char c) {
+    return c == d.field || c == d.component || c == d.subcomponent || c == d.repetition || c == d.escape ||
+           c == '\r' || c == '\n';
+  };
+  // Nearly every text (an application name, a control id) has nothing to
+  // escape: appended whole, not a byte at a time.
+  if (std::none_of(text.begin(), text.end(), special)) {
+    out += text;
+    return;
+  }
+  out.reserve(out.size() + text.size());
   for (char c : text) {
     char code = 0;
     if (c == d.field)
@@ -334,7 +336,6 @@ std::string hl7_escape(std::string_view text, const Hl7Delimiters& d) {
       out += c;
     }
   }
-  return out;
 }
 
 std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d) {
@@ -455,7 +456,7 @@ void append_reencoded(const Hl7Message& m, std::string_view field, std::string& 
   const auto comps = split(rep, m.delimiters.component);
   for (std::size_t i = 0; i < comps.size(); ++i) {
     if (i > 0) out += '^';
-    out += hl7_escape(hl7_unescape(comps[i], m.delimiters));
+    append_hl7_escaped(hl7_unescape(comps[i], m.delimiters), out);
   }
 }
 
@@ -477,7 +478,7 @@ void append_ack(const AckRequest& r, std::string& out) {
     if (msh) append_reencoded(*o, msh->field(n), out);
   };
   out += "MSH|^~\\&|";
-  out += hl7_escape(r.application);
+  append_hl7_escaped(r.application, out);
   out += "||";
   orig(3);
   out += '|';
@@ -490,10 +491,10 @@ void append_ack(const AckRequest& r, std::string& out) {
   out += "||ACK^";
   if (msh) {
     std::string scratch;
-    out += hl7_escape(o->component(msh->field(9), 2, scratch));
+    append_hl7_escaped(o->component(msh->field(9), 2, scratch), out);
   }
   out += "^ACK|";
-  out += hl7_escape(r.control_id);
+  append_hl7_escaped(r.control_id, out);
   out += "|P|";
   if (msh && !msh->field(12).empty())
     orig(12);
@@ -505,11 +506,11 @@ void append_ack(const AckRequest& r, std::string& out) {
   orig(10);
   if (r.code != AckCode::accept) {
     out += '|';
-    out += hl7_escape(r.text);
+    append_hl7_escaped(r.text, out);
     out += "\rERR|||";
     out += std::to_string(r.error_code);
     out += "^^HL70357|E||||";
-    out += hl7_escape(r.text);
+    append_hl7_escaped(r.text, out);
   }
   out += '\r';
 }

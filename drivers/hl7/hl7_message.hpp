@@ -75,10 +75,34 @@ struct Hl7Message {
   std::string component(std::string_view field, std::size_t c) const;
   // The same as a view: into the message when the component holds no escape
   // (nearly always), else into `scratch`, which must outlive the view. For
-  // the rows read once per reading, where a string each would be an allocation.
-  std::string_view component(std::string_view field, std::size_t c, std::string& scratch) const;
+  // the rows read once per reading, where a string each would be an
+  // allocation; inline, as a message's rows ask for some thirty components
+  // and the call was a good part of each.
+  std::string_view component(std::string_view field, std::size_t c, std::string& scratch) const {
+    if (c == 0) return {};
+    // Walked byte by byte, not split into a vector nor searched with find:
+    // the fields are short.
+    // Held in locals: a byte of the field might be the delimiters as far as
+    // the compiler knows, which read them again for every byte.
+    const char comp = delimiters.component, rep = delimiters.repetition, esc = delimiters.escape;
+    std::size_t i = 0;
+    for (; c > 1; --c) {
+      while (i < field.size() && field[i] != comp && field[i] != rep) ++i;
+      if (i == field.size() || field[i] == rep) return {};
+      ++i;
+    }
+    const std::size_t start = i;
+    bool escaped = false;
+    for (; i < field.size() && field[i] != comp && field[i] != rep; ++i) escaped |= field[i] == esc;
+    const auto view = field.substr(start, i - start);
+    return escaped ? unescaped(view, scratch) : view;
+  }
   // Every repetition of a field, unescaped, components joined.
   std::vector<std::string> repetitions(std::string_view field) const;
+
+ private:
+  // `escaped` unescaped into `scratch`, which it returns.
+  std::string_view unescaped(std::string_view escaped, std::string& scratch) const;
 };
 
 struct Hl7ParseResult {
@@ -107,6 +131,8 @@ class Hl7Parser {
 };
 
 std::string hl7_escape(std::string_view text, const Hl7Delimiters& d = {});
+// The same appended to `out`, without a string of its own.
+void append_hl7_escaped(std::string_view text, std::string& out, const Hl7Delimiters& d = {});
 std::string hl7_unescape(std::string_view text, const Hl7Delimiters& d = {});
 
 // A field or component without the spaces some senders pad it with.
@@ -129,7 +155,15 @@ inline bool hl7_iequal(std::string_view a, std::string_view b) {
 }
 // A coded element's identifier as a number (an MDC code, "150456"): digits
 // only, at most 9 of them, nothing around them (hl7_trim first if spaces may be).
-std::optional<std::uint32_t> hl7_code_number(std::string_view s);
+inline std::optional<std::uint32_t> hl7_code_number(std::string_view s) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  std::uint32_t v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return v;
+}
 
 // An HL7 DTM value. `wall` holds the written fields as if they were UTC;
 // instant() applies the offset when the value carries one.

@@ -111,10 +111,25 @@ struct MetricLookup {
   std::string conflict;  // set when code and reference name disagree
 };
 
-MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
-  std::string scratch_code, scratch_ref;
-  const auto code = hl7_code_number(m.component(obx3, 1, scratch_code));
-  const auto ref = m.component(obx3, 2, scratch_ref);
+// The coded parts of an OBX row that both readers look at, each read once
+// from the row (views into the message, or into the scratch strings when a
+// part holds an escape).
+struct ObxCoding {
+  std::string_view type;  // OBX-2.1
+  std::string_view code;  // OBX-3.1
+  std::string_view name;  // OBX-3.2
+  std::string scratch_type, scratch_code, scratch_name;
+
+  void read(const Hl7Message& m, const Hl7Segment& obx) {
+    type = m.component(obx.field(2), 1, scratch_type);
+    code = m.component(obx.field(3), 1, scratch_code);
+    name = m.component(obx.field(3), 2, scratch_name);
+  }
+};
+
+MetricLookup lookup_metric(const ObxCoding& row) {
+  const auto code = hl7_code_number(row.code);
+  const auto ref = row.name;
   std::optional<Metric> by_code, by_ref;
   if (code) {
     for (const auto& a : kMetricAliases) {
@@ -137,16 +152,22 @@ MetricLookup lookup_metric(const Hl7Message& m, std::string_view obx3) {
   return {by_code ? by_code : by_ref, {}};
 }
 
+std::optional<UnitKind> unit_alias(std::string_view text) {
+  for (const auto& a : kUnitAliases) {
+    if (hl7_iequal(a.name, hl7_trim(text))) return a.kind;
+  }
+  return std::nullopt;
+}
+
+// OBX-6's identifier, else its text; the text is read only when the
+// identifier is empty or unknown (it is nearly always a known code).
 UnitKind lookup_unit(const Hl7Message& m, std::string_view obx6) {
   std::string scratch_first, scratch_second;
-  const auto first = m.component(obx6, 1, scratch_first), second = m.component(obx6, 2, scratch_second);
+  const auto first = m.component(obx6, 1, scratch_first);
+  if (const auto kind = unit_alias(first)) return *kind;
+  const auto second = m.component(obx6, 2, scratch_second);
   if (hl7_trim(first).empty() && hl7_trim(second).empty()) return UnitKind::none;
-  for (const auto& text : {first, second}) {
-    for (const auto& a : kUnitAliases) {
-      if (hl7_iequal(a.name, hl7_trim(text))) return a.kind;
-    }
-  }
-  return UnitKind::other;
+  return unit_alias(second).value_or(UnitKind::other);
 }
 
 // Bits of what OBX-8 and OBX-11 say about a row.
@@ -243,14 +264,18 @@ void group_cuff_parts(std::vector<core::Reading>& readings, const std::vector<Cu
 
 class RowReader {
  public:
-  RowReader(const Hl7Message& m, std::optional<Hl7Time> msh7, OruContent& out)
-      : m_(m), out_(out), msh7_(msh7) {}
+  // `msh7_text`: the MSH-7 that `msh7` was read from. Rows mostly carry
+  // the message's own time, so it is the time known before the first row.
+  RowReader(const Hl7Message& m, std::string_view msh7_text, std::optional<Hl7Time> msh7, OruContent& out)
+      : m_(m), out_(out), msh7_(msh7) {
+    if (msh7 && msh7_text.size() <= time_text_.size()) remember_time(msh7_text, {msh7->instant(), {}});
+  }
 
   // Where each episodic (cuff) reading of out.readings was.
   std::vector<CuffPlace> cuff_places;
 
-  void read(const Hl7Segment& obx, std::string_view obr7, std::size_t obr) {
-    const auto found = lookup_metric(m_, obx.field(3));
+  void read(const Hl7Segment& obx, const ObxCoding& coding, std::string_view obr7, std::size_t obr) {
+    const auto found = lookup_metric(coding);
     if (!found.conflict.empty()) return problem(obx, found.conflict);
     if (!found.metric) {
       ++out_.skipped_unknown;
@@ -267,9 +292,9 @@ class RowReader {
     if ((flags & kDemo) != 0) ++out_.demo_or_test;
     core::Reading r{metric, 0, {}, std::nullopt};
     if ((flags & kQuestionable) != 0) r.quality.set(QualityFlag::questionable);
-    std::string scratch_raw, scratch_type;
+    std::string scratch_raw;
     const auto raw = m_.component(obx.field(5), 1, scratch_raw);
-    const auto type = m_.component(obx.field(2), 1, scratch_type);
+    const auto type = coding.type;
     std::optional<double> value;
     if (!hl7_trim(raw).empty() && (flags & kInvalid) == 0) {
       if (type != "NM" && !type.empty())
@@ -315,11 +340,15 @@ class RowReader {
   const RowTime& time_of(std::string_view obx14, std::string_view obr7) {
     const auto text = hl7_trim(obx14.empty() ? obr7 : obx14);
     if (time_parsed_ && std::string_view(time_text_.data(), time_length_) == text) return time_;
-    time_ = row_time(text, msh7_);
+    remember_time(text, row_time(text, msh7_));
+    return time_;
+  }
+
+  void remember_time(std::string_view text, RowTime time) {
+    time_ = std::move(time);
     time_parsed_ = text.size() <= time_text_.size();
     time_length_ = std::min(text.size(), time_text_.size());
     std::copy_n(text.begin(), time_length_, time_text_.begin());
-    return time_;
   }
 
   const Hl7Message& m_;
@@ -399,12 +428,17 @@ void decode_oru_r01(const Hl7Message& msg, OruContent& out) {
   // MSH-7 gives its UTC offset to times without one; read once for both readers.
   std::optional<Hl7Time> msh7;
   std::string scratch;
-  if (const auto* msh = msg.first("MSH")) msh7 = parse_hl7_time(msg.component(msh->field(7), 1, scratch));
-  RowReader reader(msg, msh7, out);
+  std::string_view msh7_text;
+  if (const auto* msh = msg.first("MSH")) {
+    msh7_text = msg.component(msh->field(7), 1, scratch);
+    msh7 = parse_hl7_time(msh7_text);
+  }
+  RowReader reader(msg, msh7_text, msh7, out);
   Hl7WaveformReader waves(msg, msh7);
   std::string obr7_scratch;
   std::string_view obr7;
   std::size_t obr = 0;
+  ObxCoding coding;
   for (const auto& seg : msg.segments) {
     const auto name = seg.name();
     if (name == "OBR") {
@@ -412,7 +446,9 @@ void decode_oru_r01(const Hl7Message& msg, OruContent& out) {
       obr7 = msg.component(seg.field(7), 1, obr7_scratch);
       ++obr;
     }
-    if (name == "OBX" && !waves.take(seg, obr7)) reader.read(seg, obr7, obr);
+    if (name != "OBX") continue;
+    coding.read(msg, seg);
+    if (!waves.take(seg, coding.type, coding.name, obr7)) reader.read(seg, coding, obr7, obr);
   }
   waves.finish();
   group_cuff_parts(out.readings, reader.cuff_places);

@@ -149,11 +149,8 @@ core::Result<std::vector<double>> parse_numeric_array(std::string_view value, ch
 
 Hl7WaveformReader::Hl7WaveformReader(const Hl7Message& m, std::optional<Hl7Time> msh7) : m_{m}, msh7_{msh7} {}
 
-bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view group_time) {
-  // Views, not strings: every OBX row of a message comes here first.
-  std::string scratch_type, scratch_name;
-  const auto type = m_.component(obx.field(2), 1, scratch_type);
-  const auto name = m_.component(obx.field(3), 2, scratch_name);
+bool Hl7WaveformReader::take(const Hl7Segment& obx, std::string_view type, std::string_view name,
+                             std::string_view group_time) {
   const auto sub_id = hl7_trim(obx.field(4));
   const bool facet = hl7_iequal(name.substr(0, kFacetPrefix.size()), kFacetPrefix);
   if (facet) {

@@ -86,8 +86,9 @@ class Hl7WaveformReader {
   Hl7WaveformReader(const Hl7Message& m, std::optional<Hl7Time> msh7);
 
   // True when the row is a waveform row or a facet of the current one.
-  // `group_time` is OBR-7 of the row's group.
-  bool take(const Hl7Segment& obx, std::string_view group_time);
+  // `type` and `name` are the row's OBX-2.1 and OBX-3.2 as the caller read
+  // them (once for both readers); `group_time` is OBR-7 of the row's group.
+  bool take(const Hl7Segment& obx, std::string_view type, std::string_view name, std::string_view group_time);
   // Ends the current waveform: a new OBR, or the end of the message.
   void finish();
 

@@ -19,7 +19,9 @@ struct Verdict {
 
 bool ack_wanted(const Hl7Message& m) {
   const auto* msh = m.first("MSH");
-  return !(m.component(msh->field(15), 1) == "NE" && m.component(msh->field(16), 1) == "NE");
+  std::string scratch_accept, scratch_application;
+  return !(m.component(msh->field(15), 1, scratch_accept) == "NE" &&
+           m.component(msh->field(16), 1, scratch_application) == "NE");
 }
 
 class Hl7Session final : public DeviceSession {
@@ -60,15 +62,18 @@ class Hl7Session final : public DeviceSession {
     const auto* msh = m.first("MSH");
     // Made only for a message that has something to say.
     auto label = [&] { return "hl7: message " + m.component(msh->field(10), 1) + ": "; };
-    const auto type = m.component(msh->field(9), 1), trigger = m.component(msh->field(9), 2);
-    const auto processing = m.component(msh->field(11), 1);
+    // Views, not strings: these are read for every message.
+    std::string scratch_type, scratch_trigger, scratch_processing;
+    const auto type = m.component(msh->field(9), 1, scratch_type);
+    const auto trigger = m.component(msh->field(9), 2, scratch_trigger);
+    const auto processing = m.component(msh->field(11), 1, scratch_processing);
     Verdict v;
     if (type != "ORU" || trigger != "R01") {
       v = {AckCode::reject, hl7_error::unsupported_message_type,
-           "message type " + type + "^" + trigger + " is not ORU^R01"};
+           "message type " + std::string(type) + "^" + std::string(trigger) + " is not ORU^R01"};
     } else if (!processing.empty() && processing != "P") {
       v = {AckCode::reject, hl7_error::unsupported_processing_id,
-           "processing id " + processing + " is not P (production): no patient data read"};
+           "processing id " + std::string(processing) + " is not P (production): no patient data read"};
     }
     if (v.code != AckCode::accept) {
       out.errors.push_back(label() + v.text);
