@@ -13,9 +13,4 @@ std::string DeviceClockAnchor::restart_reason(core::Duration end, core::TimePoin
   return buf;
 }
 
-void DeviceClockAnchor::settle(core::Duration end, core::TimePoint now) {
-  if (!anchor_ || at(end) > now) anchor_ = now - end;
-  last_end_ = end;
-}
-
 }  // namespace vigil::daemon

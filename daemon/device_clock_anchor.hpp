@@ -37,7 +37,10 @@ class DeviceClockAnchor {
   std::string restart_reason(core::Duration end, core::TimePoint now) const;
   // Takes the delivery into account: sets the anchor when there is none and
   // moves it back when this delivery came sooner than any before.
-  void settle(core::Duration end, core::TimePoint now);
+  void settle(core::Duration end, core::TimePoint now) {
+    if (!anchor_ || at(end) > now) anchor_ = now - end;
+    last_end_ = end;
+  }
   void reset() { anchor_.reset(); }
   bool placed() const { return anchor_.has_value(); }
   // Our time of device time `t`; only once placed().
