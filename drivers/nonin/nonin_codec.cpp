@@ -150,7 +150,7 @@ class NoninFrameSession final : public DeviceSession {
   // frame straddles two reads. Both ways see the same frames, so the output
   // does not depend on how the bytes were chunked. At 75 frames a second,
   // pushing every byte through the window was a third of the oximeter's
-  // core-thread path (docs/performance.md).
+  // core-thread path (docs/architecture-notes.md, issue 17).
   void on_bytes(std::span<const std::uint8_t> bytes, DecodeOutput& out) override {
     const std::uint8_t* p = bytes.data();
     const std::uint8_t* const end = p + bytes.size();
