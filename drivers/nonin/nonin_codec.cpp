@@ -149,8 +149,8 @@ class NoninFrameSession final : public DeviceSession {
   // input itself; the window gathers bytes only while out of step or when a
   // frame straddles two reads. Both ways see the same frames, so the output
   // does not depend on how the bytes were chunked. At 75 frames a second,
-  // pushing every byte through the window was a third of the oximeter's
-  // core-thread path (docs/architecture-notes.md, issue 17).
+  // pushing every byte through the window made decoding a sixth of the
+  // oximeter's core-thread path (docs/architecture-notes.md, issue 17).
   void on_bytes(std::span<const std::uint8_t> bytes, DecodeOutput& out) override {
     const std::uint8_t* p = bytes.data();
     const std::uint8_t* const end = p + bytes.size();
