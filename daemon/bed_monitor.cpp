@@ -88,9 +88,8 @@ void BedMonitor::on_beats(const std::string& device, DeviceClockAnchor& frame_cl
   if (out.device_clock_end) {
     const auto end = std::chrono::duration_cast<core::Duration>(*out.device_clock_end);
     clock = &frame_clock;
-    const std::string why = clock->restart_reason(end, now);
-    if (!why.empty()) {
-      spdlog::info("{}/{}: beat timing starts afresh: {}", id_, device, why);
+    if (clock->needs_restart(end, now)) {
+      spdlog::info("{}/{}: beat timing starts afresh: {}", id_, device, clock->restart_reason(end, now));
       clock->reset();
     }
     clock->settle(end, now);

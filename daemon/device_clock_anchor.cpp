@@ -5,21 +5,12 @@
 namespace vigil::daemon {
 
 std::string DeviceClockAnchor::restart_reason(core::Duration end, core::TimePoint now) const {
-  if (!anchor_) return {};
+  if (!needs_restart(end, now)) return {};
   if (end < last_end_) return "the device clock went back (the device or its decoder restarted)";
-  const core::Duration late = now - at(end);
-  if (late > kLag) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "data are %.2f s late (some missing, or the link stalled)",
-                  core::to_seconds(late));
-    return buf;
-  }
-  return {};
-}
-
-void DeviceClockAnchor::settle(core::Duration end, core::TimePoint now) {
-  if (!anchor_ || at(end) > now) anchor_ = now - end;
-  last_end_ = end;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "data are %.2f s late (some missing, or the link stalled)",
+                core::to_seconds(now - at(end)));
+  return buf;
 }
 
 }  // namespace vigil::daemon

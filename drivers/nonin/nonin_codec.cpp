@@ -124,13 +124,14 @@ core::Quality quality_of(const StatusSummary& s) {
 }
 
 void append_reading(DecodeOutput& out, Metric metric, unsigned raw, unsigned missing, unsigned max,
-                    core::Quality q, const std::string& where) {
+                    core::Quality q, std::string_view where) {
   if (raw == missing) {
     q.set(QualityFlag::invalid);
     out.readings.push_back({metric, std::nullopt, q, std::nullopt});
   } else if (raw > max) {
-    out.errors.push_back(where + ": " + std::string(core::name(metric)) + " " + std::to_string(raw) +
-                         " is outside 0-" + std::to_string(max) + ", value not reported");
+    out.errors.push_back(std::string(where) + ": " + std::string(core::name(metric)) + " " +
+                         std::to_string(raw) + " is outside 0-" + std::to_string(max) +
+                         ", value not reported");
   } else {
     out.readings.push_back({metric, static_cast<double>(raw), q, std::nullopt});
   }
@@ -144,10 +145,24 @@ class NoninFrameSession final : public DeviceSession {
   explicit NoninFrameSession(NoninFormat format)
       : format_{format}, where_{format == NoninFormat::df2 ? "nonin format 2" : "nonin format 7"} {}
 
+  // In step, a whole good frame at the front of the input is taken from the
+  // input itself; the window gathers bytes only while out of step or when a
+  // frame straddles two reads. Both ways see the same frames, so the output
+  // does not depend on how the bytes were chunked. At 75 frames a second,
+  // pushing every byte through the window made decoding a sixth of the
+  // oximeter's core-thread path (docs/architecture-notes.md, issue 17).
   void on_bytes(std::span<const std::uint8_t> bytes, DecodeOutput& out) override {
-    for (const auto b : bytes) {
+    const std::uint8_t* p = bytes.data();
+    const std::uint8_t* const end = p + bytes.size();
+    while (p != end) {
+      if (locked_ && window_.empty() && end - p >= static_cast<std::ptrdiff_t>(kFrame) && in_step(p)) {
+        stats_.bytes += kFrame;
+        take(parse(p), out);
+        p += kFrame;
+        continue;
+      }
       ++stats_.bytes;
-      window_.push(b);
+      window_.push(*p++);
       while (window_.size() >= (locked_ ? kFrame : 2 * kFrame)) examine(out);
     }
     out.device_clock_end = frame_clock();
@@ -156,6 +171,7 @@ class NoninFrameSession final : public DeviceSession {
 
  private:
   static constexpr std::size_t kFrame = 5;
+  using FrameBytes = std::array<std::uint8_t, kFrame>;
   // 75 frames a second.
   std::chrono::microseconds frame_clock() const {
     return std::chrono::microseconds{static_cast<std::int64_t>(stats_.frames_ok * 40000 / 3)};
@@ -168,35 +184,51 @@ class NoninFrameSession final : public DeviceSession {
     std::uint8_t float_byte = 0;
   };
 
-  // Why the five bytes at `at` are not a frame, or empty when they are one.
-  std::string structure_error(std::size_t at = 0) const {
-    const auto w = [&](std::size_t i) { return window_[at + i]; };
-    const bool df2 = format_ == NoninFormat::df2;
-    const std::uint8_t status = df2 ? w(1) : w(0);
-    if (df2 && w(0) != 0x01) return "start byte " + hex(w(0)) + ", expected 0x01";
-    if ((status & kStatusAlways) == 0) return "status byte " + hex(status) + " lacks bit 7";
-    const auto sum = static_cast<std::uint8_t>(w(0) + w(1) + w(2) + w(3));
-    if (sum != w(4)) return "checksum " + hex(w(4)) + ", computed " + hex(sum);
-    return {};
+  FrameBytes window_frame(std::size_t at) const {
+    FrameBytes f;
+    for (std::size_t i = 0; i < kFrame; ++i) f[i] = window_[at + i];
+    return f;
   }
 
-  Frame parse(std::size_t at = 0) const {
-    const auto w = [&](std::size_t i) { return window_[at + i]; };
+  std::uint8_t status_of(const std::uint8_t* w) const { return format_ == NoninFormat::df2 ? w[1] : w[0]; }
+
+  bool well_formed(const std::uint8_t* w) const {
+    return (format_ != NoninFormat::df2 || w[0] == 0x01) && (status_of(w) & kStatusAlways) != 0 &&
+           static_cast<std::uint8_t>(w[0] + w[1] + w[2] + w[3]) == w[4];
+  }
+
+  // A frame examine() would accept in step as it is: well formed, and SYNC
+  // where the packet needs it (a SYNC too early is accepted, with an error).
+  bool in_step(const std::uint8_t* w) const {
+    return well_formed(w) && (next_index_ != 0 || (status_of(w) & kSync) != 0);
+  }
+
+  // Why the five bytes at `w` are not a frame; only when !well_formed(w).
+  std::string structure_error(const std::uint8_t* w) const {
+    const std::uint8_t status = status_of(w);
+    if (format_ == NoninFormat::df2 && w[0] != 0x01) return "start byte " + hex(w[0]) + ", expected 0x01";
+    if ((status & kStatusAlways) == 0) return "status byte " + hex(status) + " lacks bit 7";
+    const auto sum = static_cast<std::uint8_t>(w[0] + w[1] + w[2] + w[3]);
+    return "checksum " + hex(w[4]) + ", computed " + hex(sum);
+  }
+
+  Frame parse(const std::uint8_t* w) const {
     const bool df2 = format_ == NoninFormat::df2;
-    const std::uint8_t status = df2 ? w(1) : w(0);
+    const std::uint8_t status = status_of(w);
     Frame f;
     f.status = status_from(status);
     f.sync = (status & kSync) != 0;
-    f.pleth = df2 ? w(2) : static_cast<std::uint16_t>((w(1) << 8) | w(2));
-    f.float_byte = w(3);
+    f.pleth = df2 ? w[2] : static_cast<std::uint16_t>((w[1] << 8) | w[2]);
+    f.float_byte = w[3];
     return f;
   }
 
   // Out of step, a packet start is a SYNC frame followed by a frame without
   // SYNC, both with good checksums: one checksum alone passes in noise too often.
   bool packet_start_here() const {
-    return structure_error(0).empty() && parse(0).sync && structure_error(kFrame).empty() &&
-           !parse(kFrame).sync;
+    const FrameBytes first = window_frame(0), second = window_frame(kFrame);
+    return well_formed(first.data()) && parse(first.data()).sync && well_formed(second.data()) &&
+           !parse(second.data()).sync;
   }
 
   void examine(DecodeOutput& out) {
@@ -206,19 +238,13 @@ class NoninFrameSession final : public DeviceSession {
       locked_ = true;
       in_pulse_ = true;  // unknown: a pulse in progress must not count as a new beat
       next_index_ = 0;
-      return accept(parse(), out);
+      return accept(out);
     }
-    const std::string error = structure_error();
-    if (!error.empty()) return reject(error, out);
-    const Frame f = parse();
-    if (f.sync && next_index_ != 0) {
-      out.errors.push_back(std::string(where_) + ": packet cut short, SYNC came at frame " +
-                           std::to_string(next_index_ + 1) + " of 25; partial packet dropped");
-      start_packet();
-    } else if (!f.sync && next_index_ == 0) {
+    const FrameBytes w = window_frame(0);
+    if (!well_formed(w.data())) return reject(structure_error(w.data()), out);
+    if (!parse(w.data()).sync && next_index_ == 0)
       return reject("frame 1 of the packet lacks the SYNC bit", out);
-    }
-    accept(f, out);
+    accept(out);
   }
 
   void skip_one(DecodeOutput& out) {
@@ -240,9 +266,20 @@ class NoninFrameSession final : public DeviceSession {
     packet_flags_ = StatusSummary{};
   }
 
-  void accept(const Frame& f, DecodeOutput& out) {
-    ++stats_.frames_ok;
+  // The frame at the front of the window.
+  void accept(DecodeOutput& out) {
+    const FrameBytes w = window_frame(0);
     window_.drop_front(kFrame);
+    take(parse(w.data()), out);
+  }
+
+  void take(const Frame& f, DecodeOutput& out) {
+    if (f.sync && next_index_ != 0) {
+      out.errors.push_back(std::string(where_) + ": packet cut short, SYNC came at frame " +
+                           std::to_string(next_index_ + 1) + " of 25; partial packet dropped");
+      start_packet();
+    }
+    ++stats_.frames_ok;
     track_pulse(f.status, out);
     floats_[next_index_] = f.float_byte;
     packet_flags_.sensor_disconnect |= f.status.sensor_disconnect;

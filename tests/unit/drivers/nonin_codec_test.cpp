@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -426,6 +427,72 @@ TEST_CASE("byte-at-a-time delivery decodes exactly like one chunk") {
     CHECK(whole.beats.size() == bytewise.beats.size());
     CHECK(whole.errors == bytewise.errors);
     CHECK(whole.conditions == bytewise.conditions);
+    CHECK(a->stats().frames_ok == b->stats().frames_ok);
+    CHECK(a->stats().frames_bad == b->stats().frames_bad);
+    CHECK(a->stats().resyncs == b->stats().resyncs);
+    CHECK(a->stats().bytes == stream.size());
+  }
+}
+
+// In step, a whole frame in one read is decoded straight from the read and
+// anything else goes through the window (on_bytes): this holds the two ways
+// to one result, through every fault a frame can have.
+TEST_CASE("reads cut anywhere, through every kind of bad frame, decode exactly like byte-at-a-time") {
+  std::mt19937 rng(20261206);
+  for (const auto f : {NoninFormat::df2, NoninFormat::df7}) {
+    CAPTURE(static_cast<int>(f));
+    Bytes stream = {0x42, 0x99, 0x01};
+    for (int i = 0; i < 40; ++i) {
+      auto p = packet(static_cast<std::uint8_t>(90 + i % 8), static_cast<std::uint16_t>(60 + i));
+      add_pulse(p, static_cast<std::size_t>(i % 13),
+                i % 5 == 2 ? NoninPerfusion::red : NoninPerfusion::green);
+      auto b = encode_nonin_packet(f, p);
+      switch (i % 6) {
+        case 0:  // noise before the packet
+          b.insert(b.begin(), {0x13, 0x80, 0x01, 0x81});
+          break;
+        case 1:  // frame 1 without SYNC, checksum fixed
+          b[f == NoninFormat::df2 ? 1 : 0] &= 0xFE;
+          b[4] = static_cast<std::uint8_t>(b[0] + b[1] + b[2] + b[3]);
+          break;
+        case 3:  // a lost frame: the next packet's SYNC comes early
+          b.erase(b.begin() + 50, b.begin() + 55);
+          break;
+        case 5:  // a checksum error
+          b[33] ^= 0x10;
+          break;
+      }
+      stream.insert(stream.end(), b.begin(), b.end());
+    }
+    const auto a = make_nonin_session(f);
+    const auto b = make_nonin_session(f);
+    DecodeOutput cut, part;
+    std::uniform_int_distribution<std::size_t> length(1, 17);
+    for (std::size_t at = 0; at < stream.size();) {
+      const std::size_t n = std::min(length(rng), stream.size() - at);
+      part.clear();
+      a->on_bytes(std::span<const std::uint8_t>(stream.data() + at, n), part);
+      append(cut, part);
+      at += n;
+    }
+    const auto bytewise = decode_bytewise(*b, stream);
+    REQUIRE(cut.readings.size() == bytewise.readings.size());
+    CHECK(cut.readings.size() >= 40);  // half the packets: the faults spoil the others
+    for (std::size_t i = 0; i < cut.readings.size(); ++i) {
+      CHECK(cut.readings[i].metric == bytewise.readings[i].metric);
+      CHECK(cut.readings[i].value == bytewise.readings[i].value);
+      CHECK(cut.readings[i].quality.bits == bytewise.readings[i].quality.bits);
+    }
+    REQUIRE(cut.beats.size() == bytewise.beats.size());
+    for (std::size_t i = 0; i < cut.beats.size(); ++i)
+      CHECK(cut.beats[i].device_clock == bytewise.beats[i].device_clock);
+    CHECK(cut.errors == bytewise.errors);
+    for (const char* fault : {"checksum", "SYNC came at frame", "lacks the SYNC bit", "skipped"}) {
+      CAPTURE(fault);
+      CHECK(std::any_of(cut.errors.begin(), cut.errors.end(),
+                        [&](const std::string& e) { return e.find(fault) != std::string::npos; }));
+    }
+    CHECK(cut.conditions == bytewise.conditions);
     CHECK(a->stats().frames_ok == b->stats().frames_ok);
     CHECK(a->stats().frames_bad == b->stats().frames_bad);
     CHECK(a->stats().resyncs == b->stats().resyncs);
