@@ -193,12 +193,11 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   bool crossed = past_limit(rule.kind, value, limit, st.present ? rule.hysteresis : 0);
   if (crossed && rule.baseline_relative() && rule.floor > 0) {
     const auto fm = rule.floor_metric.value_or(rule.metric);
-    std::optional<double> floor_value = value;
-    if (fm != rule.metric) {
-      const core::Reading* other = lookup(ctx.latest, fm);
-      floor_value = other ? other->value : std::nullopt;
-    }
-    crossed = meets_floor(rule, floor_value);
+    const auto other = std::find_if(ctx.latest.begin(), ctx.latest.end(),
+                                    [&](const core::Reading& l) { return l.metric == fm; });
+    crossed = meets_floor(rule, fm == rule.metric           ? std::optional<double>{value}
+                                : other != ctx.latest.end() ? other->value
+                                                            : std::nullopt);
   }
   if (crossed && !st.present) st.since = now;
   if (!crossed) st.since.reset();

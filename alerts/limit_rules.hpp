@@ -71,8 +71,11 @@ LimitText limit_text(const LimitRule& rule);
 
 // What the rules may look at besides the reading itself.
 struct RuleContext {
-  const std::map<core::Metric, double>* baseline = nullptr;       // pre-infusion values, when known
-  const std::map<core::Metric, core::Reading>* latest = nullptr;  // latest usable reading per metric
+  const std::map<core::Metric, double>* baseline = nullptr;  // pre-infusion values, when known
+  // The latest usable reading of each metric seen, one each, in no order:
+  // a bed sees a few metrics, and a list costs its every reading less than
+  // a map's insertion.
+  std::span<const core::Reading> latest;
 };
 
 class LimitRules {
