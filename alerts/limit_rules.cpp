@@ -1,15 +1,18 @@
 #include "alerts/limit_rules.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace vigil::alerts {
 
+// printf's "%g" (six significant digits), which std::to_chars gives without
+// the locale and the format string: every alarm's words are made here.
 std::string format_number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", std::round(v * 10) / 10);
-  return buf;
+  const auto end =
+      std::to_chars(buf, buf + sizeof buf, std::round(v * 10) / 10, std::chars_format::general, 6);
+  return std::string(buf, end.ptr);
 }
 
 namespace {

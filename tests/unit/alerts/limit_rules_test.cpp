@@ -7,6 +7,9 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
+#include <cstdio>
+#include <random>
 
 #include "alerts/bed_alarms.hpp"
 #include "tests/unit/alerts/clock_start.hpp"
@@ -128,4 +131,21 @@ TEST_CASE(
   CHECK(raised[0].transition == Transition::raised);
   CHECK(raised[0].limit == 92);
   CHECK(raised[0].message == "SpO2 low: SpO₂ 91 % (limit SpO₂ < 92 % for 15 s)");
+}
+
+TEST_CASE("an alarm's numbers read as printf's %g of the value to a tenth, for any value") {
+  auto printf_g = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", std::round(v * 10) / 10);
+    return std::string{buf};
+  };
+  std::mt19937_64 rng{17};
+  std::uniform_real_distribution<double> any{-1e7, 1e7};
+  std::uniform_int_distribution<int> tenths{-3000, 3000};
+  for (int i = 0; i < 20000; ++i) {
+    const double v = i % 2 ? any(rng) : tenths(rng) / 10.0;
+    REQUIRE(format_number(v) == printf_g(v));
+  }
+  for (const double v : {0.0, -0.0, -0.04, 0.05, 97.25, 1e-7, 123456.7, 999999.96, 1e300, -1e-300})
+    CHECK(format_number(v) == printf_g(v));
 }
