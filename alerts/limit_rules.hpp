@@ -145,7 +145,7 @@ class LimitRules {
   std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
   std::vector<ConditionRules> conditions_;               // in the order of their first rules
   std::vector<MetricRules> by_metric_;
-  std::vector<std::size_t> touched_;      // evaluate()'s scratch: conditions in rule order
+  std::vector<std::size_t> touched_;      // evaluate()'s scratch: per condition, the rule that touched it
   std::vector<ConditionReport*> output_;  // evaluate()'s answer
 };
 
