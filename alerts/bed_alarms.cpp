@@ -37,10 +37,12 @@ void BedAlarms::on_reading(const std::string& device, const core::Reading& r, co
   const auto source = rate_source_.on_reading(device, r, now);
   if (!source.use) return;
   if (source.taken_from) rules_.hand_over(*source.taken_from, r.metric);
-  rules_.evaluate(source.despite_artefact ? RateSource::without_artefact(r) : r, device, now,
-                  context_.rule_context(), reports_);
-  for (auto& report : reports_) report.source_note = source.despite_artefact ? RateSource::kArtefactNote : "";
-  report(reports_, now, out);
+  const core::Reading judged = source.despite_artefact ? RateSource::without_artefact(r) : r;
+  const auto reports = rules_.evaluate(std::span{&judged, 1}, device, now, context_.rule_context());
+  for (ConditionReport* report : reports) {
+    if (source.despite_artefact) report->source_note = RateSource::kArtefactNote;
+    engine_.report(*report, now, out.alarms);
+  }
 }
 
 void BedAlarms::on_measurement(const std::string& device, std::span<const core::Reading> measurement,
@@ -48,9 +50,8 @@ void BedAlarms::on_measurement(const std::string& device, std::span<const core::
   if (measurement.size() == 1) return on_reading(device, measurement.front(), now, out);
   // A cuff measurement: no rate among its readings, so RateSource has no say.
   for (const auto& r : measurement) context_.on_reading(r, now);
-  rules_.evaluate(measurement, device, now, context_.rule_context(), reports_);
-  for (auto& report : reports_) report.source_note = "";
-  report(reports_, now, out);
+  for (const ConditionReport* report : rules_.evaluate(measurement, device, now, context_.rule_context()))
+    engine_.report(*report, now, out.alarms);
 }
 
 void BedAlarms::on_device_conditions(const std::string& device, core::DeviceConditions c, core::TimePoint now,

@@ -139,8 +139,7 @@ class BedAlarms {
   AlarmEngine engine_;
   TechnicalConditions technical_;
   RhythmConditions rhythm_;
-  RateSource rate_source_;                // which heart or pulse rate the rate rules follow
-  std::vector<ConditionReport> reports_;  // on_reading()'s, kept so their strings are reused
+  RateSource rate_source_;  // which heart or pulse rate the rate rules follow
 };
 
 }  // namespace vigil::alerts

@@ -23,13 +23,18 @@ BedContext::BedContext(std::string bed, AlarmProfile profile, core::Duration bas
 
 void BedContext::on_reading(const core::Reading& r, core::TimePoint now) {
   if (!r.usable()) return;
-  latest_[r.metric] = r;
+  const auto latest = std::find_if(latest_.begin(), latest_.end(),
+                                   [&](const core::Reading& l) { return l.metric == r.metric; });
+  if (latest != latest_.end())
+    *latest = r;
+  else
+    latest_.push_back(r);
   window_.add(r.metric, *r.value, now);
   if (is_cuff(r.metric)) last_cuff_ = r.device_time.value_or(now);
 }
 
 RuleContext BedContext::rule_context() const {
-  return {baseline_.empty() ? nullptr : &baseline_, &latest_};
+  return {baseline_.empty() ? nullptr : &baseline_, latest_};
 }
 
 std::optional<CuffWatch> BedContext::cuff_watch() const {

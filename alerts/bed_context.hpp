@@ -134,8 +134,8 @@ class BedContext {
   std::map<core::Metric, double> baseline_;
   std::string baseline_source_ = "none";
   std::optional<BaselineSetting> baseline_set_;
-  BaselineWindow window_;  // usable readings of the last baseline window
-  std::map<core::Metric, core::Reading> latest_;
+  BaselineWindow window_;              // usable readings of the last baseline window
+  std::vector<core::Reading> latest_;  // RuleContext::latest
   std::optional<core::TimePoint> last_cuff_;
 };
 

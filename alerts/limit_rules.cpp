@@ -1,14 +1,18 @@
 #include "alerts/limit_rules.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace vigil::alerts {
 
+// printf's "%g" (six significant digits), which std::to_chars gives without
+// the locale and the format string: every alarm's words are made here.
 std::string format_number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", std::round(v * 10) / 10);
-  return buf;
+  const auto end =
+      std::to_chars(buf, buf + sizeof buf, std::round(v * 10) / 10, std::chars_format::general, 6);
+  return std::string(buf, end.ptr);
 }
 
 namespace {
@@ -111,16 +115,36 @@ std::string ConditionReport::text() const {
   return text + limit_text->tail + std::string{source_note};
 }
 
-LimitRules::LimitRules(std::vector<LimitRule> rules)
-    : rules_{std::move(rules)}, state_(rules_.size()), present_(rules_.size(), 0) {
+LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {
   texts_.reserve(rules_.size());
   for (const auto& rule : rules_) texts_.push_back(std::make_shared<const LimitText>(limit_text(rule)));
+  // The rules are fixed for the object's life (a changed profile makes new
+  // LimitRules), so who judges what is worked out once, here.
   condition_of_.reserve(rules_.size());
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     std::size_t first = 0;
     while (rules_[first].condition != rules_[i].condition) ++first;
-    condition_of_.push_back(first);
+    if (first == i) {
+      auto& c = conditions_.emplace_back();
+      // What a report of the condition always says.
+      c.report.condition = rules_[i].condition;
+      c.report.kind = AlarmKind::physiological;
+      c.report.rule = AlarmRule::limit;
+    }
+    condition_of_.push_back(first == i ? conditions_.size() - 1 : condition_of_[first]);
+    if (!rules_[i].enabled) continue;
+    conditions_[condition_of_[i]].rules.push_back(i);
+    auto on = std::find_if(by_metric_.begin(), by_metric_.end(),
+                           [&](const MetricRules& m) { return m.metric == rules_[i].metric; });
+    if (on == by_metric_.end()) on = by_metric_.insert(on, MetricRules{rules_[i].metric, {}});
+    on->rules.push_back(i);
   }
+}
+
+const LimitRules::MetricRules* LimitRules::rules_on(core::Metric metric) const {
+  for (const auto& m : by_metric_)
+    if (m.metric == metric) return &m;
+  return nullptr;
 }
 
 void LimitRules::resume(const std::string& condition, core::Metric metric, core::TimePoint onset) {
@@ -128,7 +152,7 @@ void LimitRules::resume(const std::string& condition, core::Metric metric, core:
     if (rules_[i].condition != condition || rules_[i].metric != metric) continue;
     state_[i].present = true;
     state_[i].since = onset - rules_[i].delay;
-    present_[condition_of_[i]] = 1;
+    conditions_[condition_of_[i]].present = true;
   }
 }
 
@@ -172,12 +196,11 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   bool crossed = past_limit(rule.kind, value, limit, st.present ? rule.hysteresis : 0);
   if (crossed && rule.baseline_relative() && rule.floor > 0) {
     const auto fm = rule.floor_metric.value_or(rule.metric);
-    std::optional<double> floor_value = value;
-    if (fm != rule.metric) {
-      const core::Reading* other = lookup(ctx.latest, fm);
-      floor_value = other ? other->value : std::nullopt;
-    }
-    crossed = meets_floor(rule, floor_value);
+    const auto other = std::find_if(ctx.latest.begin(), ctx.latest.end(),
+                                    [&](const core::Reading& l) { return l.metric == fm; });
+    crossed = meets_floor(rule, fm == rule.metric           ? std::optional<double>{value}
+                                : other != ctx.latest.end() ? other->value
+                                                            : std::nullopt);
   }
   if (crossed && !st.present) st.since = now;
   if (!crossed) st.since.reset();
@@ -187,18 +210,14 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   st.baseline = baseline;
 }
 
-void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const std::string& device,
-                            core::TimePoint now, ConditionReport& rep) {
-  const std::string& condition = rules_[first_rule].condition;
-  const std::size_t group = condition_of_[first_rule];
-  // Every field is set: `rep` may hold an earlier reading's report.
-  rep.condition = condition;
-  rep.kind = AlarmKind::physiological;
-  rep.rule = AlarmRule::limit;
-  rep.device = device;
-  rep.delay = {};
+void LimitRules::report_for(ConditionRules& group, core::Metric metric, const std::string& device,
+                            core::TimePoint now) {
+  ConditionReport& rep = group.report;
+  // Every field but the constant ones (set when the rules were made) is set
+  // anew: the report still holds the previous reading's.
+  if (rep.device != device) rep.device = device;
   rep.since.reset();
-  rep.message.clear();
+  rep.source_note = {};
   // The condition's level now: the highest priority among the rules that
   // have been past their limit for their whole delay.
   const LimitRule* basis = nullptr;
@@ -206,10 +225,9 @@ void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const s
   const LimitRule* any = nullptr;
   const RuleState* any_state = nullptr;
   std::size_t any_index = 0;
-  for (std::size_t j = 0; j < rules_.size(); ++j) {
+  for (const std::size_t j : group.rules) {
     const auto& rule = rules_[j];
     const auto& st = state_[j];
-    if (condition_of_[j] != group || !rule.enabled) continue;
     // With nothing past its limit, the report speaks of the reading at hand
     // (a pulse rate, not the ECG heart rate that never came).
     const bool better =
@@ -235,17 +253,17 @@ void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const s
   // ended until the medium level's 30 s have passed since it crossed 120.
   // The lowest such level speaks for it: the engine keeps the alarm at its
   // worst, and a level that has not waited out its delay never escalates.
-  if (!basis && present_[group]) {
-    for (std::size_t j = 0; j < rules_.size(); ++j) {
+  if (!basis && group.present) {
+    for (const std::size_t j : group.rules) {
       const auto& st = state_[j];
-      if (condition_of_[j] != group || !rules_[j].enabled || !st.present || !st.since) continue;
+      if (!st.present || !st.since) continue;
       if (!basis || rules_[j].priority < basis->priority) {
         basis = &rules_[j];
         basis_index = j;
       }
     }
   }
-  present_[group] = basis != nullptr;
+  group.present = basis != nullptr;
   const std::size_t index = basis ? basis_index : any_index;
   const LimitRule& rule = rules_[index];
   const RuleState& st = state_[index];
@@ -256,41 +274,42 @@ void LimitRules::report_for(std::size_t first_rule, core::Metric metric, const s
   rep.value = st.value;
   rep.limit = st.limit;
   rep.baseline = st.baseline;
-  rep.limit_text = texts_[index];
+  // Compared first: a copy of a shared_ptr is two atomic operations.
+  if (rep.limit_text != texts_[index]) rep.limit_text = texts_[index];
 }
 
 std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device,
                                                   core::TimePoint now, const RuleContext& ctx) {
   std::vector<ConditionReport> reports;
-  evaluate(r, device, now, ctx, reports);
+  for (const ConditionReport* rep : evaluate(std::span{&r, 1}, device, now, ctx)) reports.push_back(*rep);
   return reports;
 }
 
-void LimitRules::evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
-                          const RuleContext& ctx, std::vector<ConditionReport>& out) {
-  evaluate(std::span{&r, 1}, device, now, ctx, out);
-}
-
-void LimitRules::evaluate(std::span<const core::Reading> measurement, const std::string& device,
-                          core::TimePoint now, const RuleContext& ctx, std::vector<ConditionReport>& out) {
+std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Reading> measurement,
+                                                       const std::string& device, core::TimePoint now,
+                                                       const RuleContext& ctx) {
   // Every value of the measurement is in the rules' states before any
   // condition is judged. The conditions touched, each by its first rule on
   // one of these metrics, in rule order.
   touched_.clear();
   for (const auto& r : measurement) {
     if (!r.usable()) continue;
-    for (std::size_t i = 0; i < rules_.size(); ++i) {
-      if (rules_[i].metric != r.metric || !rules_[i].enabled) continue;
+    const MetricRules* on = rules_on(r.metric);
+    if (!on) continue;
+    for (const std::size_t i : on->rules) {
       update(i, r, now, ctx);
       bool seen = false;
       for (const auto j : touched_) seen = seen || condition_of_[j] == condition_of_[i];
       if (!seen) touched_.push_back(i);
     }
   }
-  // Overwritten in place, not cleared: the reports keep their strings' room.
-  out.resize(touched_.size());
-  for (std::size_t k = 0; k < touched_.size(); ++k)
-    report_for(touched_[k], rules_[touched_[k]].metric, device, now, out[k]);
+  output_.clear();
+  for (const std::size_t i : touched_) {
+    ConditionRules& group = conditions_[condition_of_[i]];
+    report_for(group, rules_[i].metric, device, now);
+    output_.push_back(&group.report);
+  }
+  return output_;
 }
 
 }  // namespace vigil::alerts

@@ -71,8 +71,11 @@ LimitText limit_text(const LimitRule& rule);
 
 // What the rules may look at besides the reading itself.
 struct RuleContext {
-  const std::map<core::Metric, double>* baseline = nullptr;       // pre-infusion values, when known
-  const std::map<core::Metric, core::Reading>* latest = nullptr;  // latest usable reading per metric
+  const std::map<core::Metric, double>* baseline = nullptr;  // pre-infusion values, when known
+  // The latest usable reading of each metric seen, one each, in no order:
+  // a bed sees a few metrics, and a list costs its every reading less than
+  // a map's insertion.
+  std::span<const core::Reading> latest;
 };
 
 class LimitRules {
@@ -84,14 +87,15 @@ class LimitRules {
   // neither count toward a condition nor clear it, and its delay keeps running.
   std::vector<ConditionReport> evaluate(const core::Reading& r, const std::string& device,
                                         core::TimePoint now, const RuleContext& ctx = {});
-  // The same into `out` (cleared first). A caller that keeps `out` between
-  // readings reuses its reports' strings: no allocation per reading.
-  void evaluate(const core::Reading& r, const std::string& device, core::TimePoint now,
-                const RuleContext& ctx, std::vector<ConditionReport>& out);
   // The readings of one measurement (alerts/cuff_measurement.hpp), judged
-  // together: one report per condition touched, on all of its values.
-  void evaluate(std::span<const core::Reading> measurement, const std::string& device, core::TimePoint now,
-                const RuleContext& ctx, std::vector<ConditionReport>& out);
+  // together: one report per condition touched, on all of its values, in
+  // rule order. The reports are the rules' own, one kept per condition and
+  // rewritten whole by each call (their strings keep their room: no
+  // allocation per reading); they stay valid until the next call, and the
+  // caller may set their `source_note`.
+  std::span<ConditionReport* const> evaluate(std::span<const core::Reading> measurement,
+                                             const std::string& device, core::TimePoint now,
+                                             const RuleContext& ctx);
   // After a restart, for a condition whose alarm was active: its rules on the
   // alarm's metric count as past their limits, each for its whole delay, as
   // of the alarm's onset.
@@ -116,20 +120,33 @@ class LimitRules {
     double limit = 0;
     double baseline = 0;
   };
+  // The enabled rules on one metric, in rule order: a reading visits these,
+  // not every rule of the profile.
+  struct MetricRules {
+    core::Metric metric{};
+    std::vector<std::size_t> rules;
+  };
+  // One condition: its enabled rules in rule order, and the report it gives.
+  struct ConditionRules {
+    std::vector<std::size_t> rules;
+    ConditionReport report;
+    // Whether its last report said present: a present condition goes on
+    // while any of its limits is crossed.
+    bool present = false;
+  };
   void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
-  void report_for(std::size_t first_rule, core::Metric metric, const std::string& device, core::TimePoint now,
-                  ConditionReport& rep);
+  void report_for(ConditionRules& group, core::Metric metric, const std::string& device, core::TimePoint now);
+  const MetricRules* rules_on(core::Metric metric) const;
 
   std::vector<LimitRule> rules_;
   std::vector<RuleState> state_;
-  // Per rule, the index of the first rule of its condition: every reading
-  // groups rules by condition, and comparing indices spares comparing names.
+  // Per rule, the index of its condition in conditions_.
   std::vector<std::size_t> condition_of_;
   std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
-  std::vector<std::size_t> touched_;                     // evaluate()'s scratch: a rule per condition
-  // Per condition (indexed by its first rule), whether its last report said
-  // present: a present condition goes on while any of its limits is crossed.
-  std::vector<char> present_;
+  std::vector<ConditionRules> conditions_;               // in the order of their first rules
+  std::vector<MetricRules> by_metric_;
+  std::vector<std::size_t> touched_;      // evaluate()'s scratch: per condition, the rule that touched it
+  std::vector<ConditionReport*> output_;  // evaluate()'s answer
 };
 
 std::string describe_limit(const LimitRule& rule);

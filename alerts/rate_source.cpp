@@ -19,23 +19,26 @@ bool RateSource::judged_despite_artefact(const core::Reading& r) {
          without_artefact(r).usable();
 }
 
-bool RateSource::good(const Key& k, core::TimePoint now) const {
-  const auto it = seen_.find(k);
-  return it != seen_.end() && it->second.rank && now - it->second.time <= kFresh;
+std::size_t RateSource::source(const std::string& device, core::Metric metric) {
+  for (std::size_t i = 0; i < seen_.size(); ++i)
+    if (seen_[i].metric == metric && seen_[i].device == device) return i;
+  seen_.push_back({device, metric, {}, std::nullopt});
+  return seen_.size() - 1;
 }
 
-bool RateSource::better_good(const Key& than, int than_rank, core::TimePoint now) const {
-  for (const auto& [k, s] : seen_)
-    if (k != than && s.rank && *s.rank < than_rank && good(k, now)) return true;
+bool RateSource::better_good(std::size_t than, int than_rank, core::TimePoint now) const {
+  for (std::size_t i = 0; i < seen_.size(); ++i)
+    if (i != than && seen_[i].rank && *seen_[i].rank < than_rank && good(seen_[i], now)) return true;
   return false;
 }
 
 RateSource::Decision RateSource::on_reading(const std::string& device, const core::Reading& r,
                                             core::TimePoint now) {
   if (!is_rate(r.metric)) return {};
-  const Key key{device, r.metric};
+  const std::size_t key = source(device, r.metric);
   const auto r_rank = rank(r);
-  seen_[key] = {now, r_rank};
+  seen_[key].time = now;
+  seen_[key].rank = r_rank;
   if (current_ == key) {
     // An artefact ECG rate in use gives way to a better source that is good
     // now; otherwise it is the best the bed has and is judged.
@@ -43,11 +46,11 @@ RateSource::Decision RateSource::on_reading(const std::string& device, const cor
     return {true, std::nullopt, r_rank == 2};
   }
   if (!r_rank) return {false, std::nullopt};
-  const bool better = current_ && seen_.at(*current_).rank && *r_rank < *seen_.at(*current_).rank;
-  if (current_ && good(*current_, now) && !better) return {false, std::nullopt};
+  const bool better = current_ && seen_[*current_].rank && *r_rank < *seen_[*current_].rank;
+  if (current_ && good(seen_[*current_], now) && !better) return {false, std::nullopt};
   Decision d;
   d.despite_artefact = r_rank == 2;
-  if (current_ && current_->second != r.metric) d.taken_from = current_->second;
+  if (current_ && seen_[*current_].metric != r.metric) d.taken_from = seen_[*current_].metric;
   // The first source takes over from the other kind too: after a restart
   // the rules of an active alarm's metric were resumed, and rules no
   // reading judges any more must not hold the alarm for ever.
@@ -58,7 +61,8 @@ RateSource::Decision RateSource::on_reading(const std::string& device, const cor
 }
 
 std::string RateSource::in_use() const {
-  return current_ ? current_->first + " " + std::string{core::name(current_->second)} : std::string{};
+  return current_ ? seen_[*current_].device + " " + std::string{core::name(seen_[*current_].metric)}
+                  : std::string{};
 }
 
 }  // namespace vigil::alerts

@@ -23,7 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
+#include <vector>
 
 #include "core/observation.hpp"
 
@@ -52,8 +52,10 @@ class RateSource {
   std::string in_use() const;
 
  private:
-  using Key = std::pair<std::string, core::Metric>;  // device, metric
-  struct Seen {
+  // One device's stream of one rate metric, as last seen.
+  struct Source {
+    std::string device;
+    core::Metric metric{};
     core::TimePoint time{};
     std::optional<int> rank;  // lower is better; none: no rate to judge
   };
@@ -62,11 +64,15 @@ class RateSource {
   // misses), ECG flagged artifact only 2.
   static std::optional<int> rank(const core::Reading& r);
   static bool judged_despite_artefact(const core::Reading& r);
-  bool good(const Key& k, core::TimePoint now) const;
-  bool better_good(const Key& than, int than_rank, core::TimePoint now) const;
+  static bool good(const Source& s, core::TimePoint now) { return s.rank && now - s.time <= kFresh; }
+  bool better_good(std::size_t than, int than_rank, core::TimePoint now) const;
+  // The index of the source in seen_, added when new.
+  std::size_t source(const std::string& device, core::Metric metric);
 
-  std::map<Key, Seen> seen_;
-  std::optional<Key> current_;
+  // A bed has a few rate sources, so a list searched in order is the
+  // cheapest map: a rate reading of a fresh oximeter costs no allocation.
+  std::vector<Source> seen_;
+  std::optional<std::size_t> current_;  // in seen_
 };
 
 }  // namespace vigil::alerts

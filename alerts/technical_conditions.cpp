@@ -32,6 +32,8 @@ std::vector<ConditionReport> TechnicalConditions::device_conditions(const std::s
                                                                     core::DeviceConditions c) {
   std::vector<ConditionReport> out;
   auto& previous = reported_[device];
+  // The usual frame: nothing wrong now or before, nothing to say.
+  if ((c.bits | previous.bits) == 0) return out;
   for (auto condition : core::kAllDeviceConditions) {
     const bool present = c.has(condition);
     if (!present && !previous.has(condition)) continue;
