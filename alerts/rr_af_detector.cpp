@@ -1,12 +1,13 @@
 #include "alerts/rr_af_detector.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
 #include <optional>
 #include <type_traits>
+
+#include "core/bit_count.hpp"
 
 namespace vigil::alerts {
 
@@ -236,18 +237,6 @@ struct AlikePairs {
   std::uint64_t b = 0;
 };
 
-// std::popcount, without the POPCNT instruction: the x86-64 baseline the
-// release is built for lacks it, and std::popcount became a call into
-// libgcc's byte-table loop for each start of every window, every beat.
-constexpr std::uint64_t set_bits_of_word(std::uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555u;
-  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-  return (x * 0x0101010101010101u) >> 56;
-}
-static_assert(set_bits_of_word(0) == 0 && set_bits_of_word(~std::uint64_t{0}) == 64 &&
-              set_bits_of_word(0x8000000000000001u) == 2 && set_bits_of_word(0x00F0F0F0F0F0F0F0u) == 28);
-
 // sample_entropy's counts, with the intervals' positions in length order.
 // `Words`: a window of up to 64 intervals is one word of bits, known at
 // compile time, so the per-word loops and copies disappear.
@@ -306,7 +295,7 @@ AlikePairs count_alike_pairs(const Window& w, const std::vector<std::size_t>& or
     for (std::size_t k = 0; k < words; ++k) {
       // Bit j of `following`: intervals i + 1 and j + 1 alike.
       const std::uint64_t following = (next[k] >> 1) | (k + 1 < words ? next[k + 1] << 63 : 0);
-      a += set_bits_of_word(row[k] & s.starts[k] & following);
+      a += core::bit_count(row[k] & s.starts[k] & following);
     }
   }
   return {(a - starts) / 2, (b - starts) / 2};
