@@ -108,7 +108,7 @@ std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string&
 std::uint64_t BusPublisher::publish(core::Observation& o, bool drill) {
   auto& s = stream(o.bed);
   o.seq = next_seq(o.bed, s);
-  send_frames(s.reading_topic, s.recent.keep(o.seq, wire::BusMessageBytes{o, drill}));
+  send_frames(s.reading_topic, s.recent.keep(o.seq, reading_bytes_.write(o, drill)));
   if (tap_) {
     wire::fill(*tapped_.mutable_observation(), o, drill);
     tap_(tapped_, o.bed);

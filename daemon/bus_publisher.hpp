@@ -18,6 +18,7 @@
 #include "core/time.hpp"
 #include "daemon/recent_messages.hpp"
 #include "vigil/v1/bus.pb.h"
+#include "wire/bus_message_bytes.hpp"
 
 namespace vigil::daemon {
 
@@ -90,9 +91,10 @@ class BusPublisher {
   std::map<std::string, Stream, std::less<>> streams_;
   Reserve reserve_;
   Tap tap_;
-  vigil::v1::BusMessage tapped_;  // a reading for the tap, reused
-  std::string buffer_;            // heartbeats' bytes
-  std::string topic_;             // the topic being sent, reused
+  vigil::v1::BusMessage tapped_;      // a reading for the tap, reused
+  wire::ReadingBytes reading_bytes_;  // a reading's bytes, before they are kept and sent
+  std::string buffer_;                // heartbeats' bytes
+  std::string topic_;                 // the topic being sent, reused
 };
 
 }  // namespace vigil::daemon

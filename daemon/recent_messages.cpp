@@ -32,7 +32,18 @@ std::string_view RecentMessages::keep(std::uint64_t seq, const vigil::v1::BusMes
 }
 
 std::string_view RecentMessages::keep(std::uint64_t seq, const wire::BusMessageBytes& encoded) {
-  const std::size_t n = encoded.size();
+  char* at = make_room(seq, encoded.size());
+  encoded.write(reinterpret_cast<std::uint8_t*>(at));
+  return {at, encoded.size()};
+}
+
+std::string_view RecentMessages::keep(std::uint64_t seq, std::string_view bytes) {
+  char* at = make_room(seq, bytes.size());
+  std::memcpy(at, bytes.data(), bytes.size());
+  return {at, bytes.size()};
+}
+
+char* RecentMessages::make_room(std::uint64_t seq, std::size_t n) {
   const std::size_t need = kHeader + n;
   // A message larger than the whole bound is kept alone, in a buffer of its
   // own size, given back with the next message (which pushes it out anyway).
@@ -61,11 +72,10 @@ std::string_view RecentMessages::keep(std::uint64_t seq, const wire::BusMessageB
   const std::uint32_t size32 = static_cast<std::uint32_t>(n);
   std::memcpy(buffer_.data() + at, &seq, sizeof seq);
   std::memcpy(buffer_.data() + at + sizeof seq, &size32, sizeof size32);
-  encoded.write(reinterpret_cast<std::uint8_t*>(buffer_.data() + at + kHeader));
   tail_ = at + need;
   ++count_;
   bytes_ += need;
-  return {buffer_.data() + at + kHeader, n};
+  return buffer_.data() + at + kHeader;
 }
 
 std::vector<vigil::v1::BusMessage> RecentMessages::after(std::uint64_t after, std::size_t max) const {

@@ -41,8 +41,10 @@ class RecentMessages {
   // returns its bytes (valid until the next keep), dropping the oldest
   // messages until it fits.
   std::string_view keep(std::uint64_t seq, const vigil::v1::BusMessage& m);
-  // The same for bytes measured already (a reading, written from its observation).
+  // The same for bytes measured already, or written already (a reading,
+  // written from its observation: wire::ReadingBytes).
   std::string_view keep(std::uint64_t seq, const wire::BusMessageBytes& encoded);
+  std::string_view keep(std::uint64_t seq, std::string_view bytes);
   // Kept messages with seq > after, oldest first, at most max.
   std::vector<vigil::v1::BusMessage> after(std::uint64_t after, std::size_t max) const;
   // The oldest sequence number kept (0: none).
@@ -62,6 +64,9 @@ class RecentMessages {
   // Where the record after the one at `offset` starts.
   std::size_t next_of(std::size_t offset) const;
   void drop_oldest();
+  // Makes room for a message of n bytes with sequence number seq, its header
+  // written; returns where its bytes go.
+  char* make_room(std::uint64_t seq, std::size_t n);
 
   std::size_t max_bytes_;
   std::string buffer_;  // max_bytes, from the first keep

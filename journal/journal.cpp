@@ -410,7 +410,7 @@ void Journal::queue(const v1::Observation& o) {
 
 void Journal::queue(const core::Observation& o, bool drill) {
   if (o.reading.value && !std::isfinite(*o.reading.value)) return;  // as above
-  if (writer_) writer_->write(observation_row(o, drill));
+  if (writer_) writer_->write(o, drill);
 }
 
 void Journal::prune(core::TimePoint now) {

@@ -165,17 +165,23 @@ ObservationRow observation_row(const v1::Observation& o) {
 }
 
 ObservationRow observation_row(const core::Observation& o, bool drill) {
+  ObservationRow row;
+  fill_observation_row(row, o, drill);
+  return row;
+}
+
+void fill_observation_row(ObservationRow& row, const core::Observation& o, bool drill) {
   // Times as a reader of the message gets them back: to the microsecond.
   const auto on_wire = [](core::TimePoint t) { return micros(wire::from_wire(wire::wire_time(t))); };
-  return {o.bed,
-          o.seq,
-          o.device,
-          core::code(o.reading.metric),
-          wire::value_on_wire(o.reading),
-          wire::quality_on_wire(o.reading).bits,
-          o.reading.device_time ? std::optional{on_wire(*o.reading.device_time)} : std::nullopt,
-          on_wire(o.received),
-          drill};
+  row.bed = o.bed;
+  row.seq = o.seq;
+  row.device = o.device;
+  row.mdc_code = core::code(o.reading.metric);
+  row.value = wire::value_on_wire(o.reading);
+  row.quality = wire::quality_on_wire(o.reading).bits;
+  row.device_time_us = o.reading.device_time ? std::optional{on_wire(*o.reading.device_time)} : std::nullopt;
+  row.received_us = on_wire(o.received);
+  row.drill = drill;
 }
 
 JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
@@ -278,6 +284,14 @@ void JournalWriter::write(v1::BusMessage m) {
 
 void JournalWriter::write(ObservationRow row) {
   gather(std::move(row));
+  if (gathered_.size() >= kHandOverRows) hand_over();
+}
+
+void JournalWriter::write(const core::Observation& o, bool drill) {
+  // An empty row made in the buffer and filled there: a row made first and
+  // then moved in cost a move of its two names and its destruction.
+  gather(std::in_place_type<ObservationRow>);
+  fill_observation_row(std::get<ObservationRow>(gathered_.back().what), o, drill);
   if (gathered_.size() >= kHandOverRows) hand_over();
 }
 

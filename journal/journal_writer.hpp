@@ -67,6 +67,8 @@ struct ObservationRow {
 ObservationRow observation_row(const vigil::v1::Observation& o);
 // The same row for the message wire::to_proto(o, drill) would make.
 ObservationRow observation_row(const core::Observation& o, bool drill);
+// The same, written over a row that may hold an earlier reading.
+void fill_observation_row(ObservationRow& row, const core::Observation& o, bool drill);
 
 struct JournalWriterReport {
   bool ok = true;
@@ -97,6 +99,9 @@ class JournalWriter {
   // once). Never blocks for longer than a queue push.
   void write(vigil::v1::BusMessage m);
   void write(ObservationRow row);
+  // A reading: its row (observation_row(o, drill)) made in place, where the
+  // writer's queue takes it from.
+  void write(const core::Observation& o, bool drill);
   // What the core gathered goes to the writer's queue; readings beyond the
   // queue's bound are dropped and counted there.
   void hand_over();

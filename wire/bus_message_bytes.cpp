@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "wire/observation.hpp"
+#include "wire/timestamp.hpp"
 
 namespace vigil::wire {
 
@@ -40,10 +41,6 @@ std::uint64_t as_varint(std::int64_t v) {
 }
 
 // proto3 leaves a field at its default out: an empty string, a zero number.
-std::size_t string_field_size(std::string_view s) {
-  return s.empty() ? 0 : 1 + varint_size(s.size()) + s.size();
-}
-
 std::uint8_t* put_string_field(int field, std::string_view s, std::uint8_t* out) {
   if (s.empty()) return out;
   *out++ = key(field, length_delimited);
@@ -52,48 +49,50 @@ std::uint8_t* put_string_field(int field, std::string_view s, std::uint8_t* out)
   return out + s.size();
 }
 
-std::size_t varint_field_size(std::uint64_t v) {
-  return v == 0 ? 0 : 1 + varint_size(v);
-}
-
 std::uint8_t* put_varint_field(int field, std::uint64_t v, std::uint8_t* out) {
   if (v == 0) return out;
   *out++ = key(field, varint);
   return put_varint(v, out);
 }
 
-std::size_t timestamp_body_size(WireTime t) {
-  return varint_field_size(as_varint(t.seconds)) + varint_field_size(as_varint(t.nanos));
-}
-
 // Quality's five flags are fields 1 to 5, in core::QualityFlag's bit order.
 constexpr unsigned kQualityFlags = 5;
-constexpr std::uint16_t kQualityBits = (1u << kQualityFlags) - 1;
 
-std::size_t quality_body_size(std::uint16_t bits) {
-  return 2 * static_cast<std::size_t>(std::popcount(static_cast<unsigned>(bits & kQualityBits)));
+// A nested message whose body is shorter than 128 bytes (a Timestamp's is 22
+// at most, a Quality's 10) has a one-byte length: the key and a byte kept
+// for it are written first, the length put there once the body is.
+std::uint8_t* open_short_message(int field, std::uint8_t* out) {
+  *out = key(field, length_delimited);
+  return out + 2;
+}
+std::uint8_t* close_short_message(std::uint8_t* body, std::uint8_t* end) {
+  body[-1] = static_cast<std::uint8_t>(end - body);
+  return end;
 }
 
 // A set submessage is written even when all its fields are defaults (a key
 // and a zero length), as protobuf does: its presence is part of the message.
-std::size_t submessage_size(std::size_t body) {
-  return 1 + varint_size(body) + body;
-}
-
-std::uint8_t* put_timestamp(int field, WireTime t, std::uint8_t* out) {
-  *out++ = key(field, length_delimited);
-  out = put_varint(timestamp_body_size(t), out);
-  out = put_varint_field(1, as_varint(t.seconds), out);
-  return put_varint_field(2, as_varint(t.nanos), out);
+std::uint8_t* put_timestamp(int field, core::TimePoint t, std::uint8_t* out) {
+  const WireTime w = wire_time(t);
+  std::uint8_t* body = open_short_message(field, out);
+  std::uint8_t* end = put_varint_field(1, as_varint(w.seconds), body);
+  end = put_varint_field(2, as_varint(w.nanos), end);
+  return close_short_message(body, end);
 }
 
 std::uint8_t* put_quality(int field, std::uint16_t bits, std::uint8_t* out) {
-  *out++ = key(field, length_delimited);
-  out = put_varint(quality_body_size(bits), out);
+  std::uint8_t* body = open_short_message(field, out);
+  std::uint8_t* end = body;
   for (unsigned f = 0; f < kQualityFlags; ++f)
-    out = put_varint_field(static_cast<int>(f) + 1, bits >> f & 1u, out);
-  return out;
+    end = put_varint_field(static_cast<int>(f) + 1, bits >> f & 1u, end);
+  return close_short_message(body, end);
 }
+
+// Room for the outer key and length (a varint of up to ten bytes), before
+// the body, which is written first.
+constexpr std::size_t kOuterRoom = 11;
+// Everything but the strings' bytes: each field's key and longest varint.
+constexpr std::size_t kMostBesideStrings = 192;
 
 }  // namespace
 
@@ -102,52 +101,41 @@ BusMessageBytes::BusMessageBytes(const vigil::v1::BusMessage& m) : m_{&m}, size_
 }
 
 BusMessageBytes::BusMessageBytes(const core::Observation& o, bool drill)
-    : r_{Reading{.o = o,
-                 .info = core::info(o.reading.metric),
-                 .value = value_on_wire(o.reading),
-                 .quality = quality_on_wire(o.reading).bits,
-                 .device_time =
-                     o.reading.device_time ? std::optional{wire_time(*o.reading.device_time)} : std::nullopt,
-                 .received = wire_time(o.received),
-                 .drill = drill}},
-      body_size_{reading_size()},
-      size_{submessage_size(body_size_)} {}
+    : reading_{ReadingBytes{}.write(o, drill)}, size_{reading_.size()} {}
 
-std::size_t BusMessageBytes::reading_size() const {
-  const Reading& r = *r_;
-  std::size_t n = string_field_size(r.o.bed) + string_field_size(r.o.device) +
-                  varint_field_size(core::code(r.o.reading.metric)) + string_field_size(r.info.mdc_ref) +
-                  string_field_size(r.info.name) + (std::bit_cast<std::uint64_t>(r.value) == 0 ? 0 : 9) +
-                  string_field_size(r.info.ucum_unit) + submessage_size(quality_body_size(r.quality)) +
-                  submessage_size(timestamp_body_size(r.received)) + varint_field_size(r.o.seq) +
-                  (r.drill ? 2 : 0);
-  if (r.device_time) n += submessage_size(timestamp_body_size(*r.device_time));
-  return n;
+std::uint8_t* BusMessageBytes::write(std::uint8_t* out) const {
+  if (m_) return m_->SerializeWithCachedSizesToArray(out);
+  std::memcpy(out, reading_.data(), size_);
+  return out + size_;
 }
 
-std::uint8_t* BusMessageBytes::write_reading(std::uint8_t* out) const {
-  const Reading& r = *r_;
-  *out++ = key(1, length_delimited);  // BusMessage.observation
-  out = put_varint(body_size_, out);
-  out = put_string_field(1, r.o.bed, out);
-  out = put_string_field(2, r.o.device, out);
-  out = put_varint_field(3, core::code(r.o.reading.metric), out);
-  out = put_string_field(4, r.info.mdc_ref, out);
-  out = put_string_field(5, r.info.name, out);
-  if (const auto bits = std::bit_cast<std::uint64_t>(r.value); bits != 0) {
+std::string_view ReadingBytes::write(const core::Observation& o, bool drill) {
+  const core::MetricInfo& info = core::info(o.reading.metric);
+  const std::size_t most = kOuterRoom + kMostBesideStrings + o.bed.size() + o.device.size() +
+                           info.mdc_ref.size() + info.name.size() + info.ucum_unit.size();
+  if (buffer_.size() < most) buffer_.resize(most);
+  auto* const body = reinterpret_cast<std::uint8_t*>(buffer_.data()) + kOuterRoom;
+  std::uint8_t* out = put_string_field(1, o.bed, body);
+  out = put_string_field(2, o.device, out);
+  out = put_varint_field(3, core::code(o.reading.metric), out);
+  out = put_string_field(4, info.mdc_ref, out);
+  out = put_string_field(5, info.name, out);
+  if (const auto bits = std::bit_cast<std::uint64_t>(value_on_wire(o.reading)); bits != 0) {
     *out++ = key(6, fixed64);
     for (int b = 0; b < 8; ++b) *out++ = static_cast<std::uint8_t>(bits >> (8 * b));  // little-endian
   }
-  out = put_string_field(7, r.info.ucum_unit, out);
-  out = put_quality(8, r.quality, out);
-  if (r.device_time) out = put_timestamp(9, *r.device_time, out);
-  out = put_timestamp(10, r.received, out);
-  out = put_varint_field(11, r.o.seq, out);
-  return put_varint_field(12, r.drill, out);
-}
-
-std::uint8_t* BusMessageBytes::write(std::uint8_t* out) const {
-  return r_ ? write_reading(out) : m_->SerializeWithCachedSizesToArray(out);
+  out = put_string_field(7, info.ucum_unit, out);
+  out = put_quality(8, quality_on_wire(o.reading).bits, out);
+  if (o.reading.device_time) out = put_timestamp(9, *o.reading.device_time, out);
+  out = put_timestamp(10, o.received, out);
+  out = put_varint_field(11, o.seq, out);
+  out = put_varint_field(12, drill, out);
+  // BusMessage.observation's key and length, just before the body.
+  const auto body_size = static_cast<std::size_t>(out - body);
+  std::uint8_t* start = body - 1 - varint_size(body_size);
+  *start = key(1, length_delimited);
+  put_varint(body_size, start + 1);
+  return {reinterpret_cast<const char*>(start), static_cast<std::size_t>(out - start)};
 }
 
 }  // namespace vigil::wire

@@ -14,11 +14,11 @@
 // protobuf's own for wire::to_proto(), at every length class.
 #include <cstddef>
 #include <cstdint>
-#include <optional>
+#include <string>
+#include <string_view>
 
 #include "core/observation.hpp"
 #include "vigil/v1/bus.pb.h"
-#include "wire/timestamp.hpp"
 
 namespace vigil::wire {
 
@@ -28,7 +28,8 @@ class BusMessageBytes {
  public:
   // Any message, through protobuf.
   explicit BusMessageBytes(const vigil::v1::BusMessage& m);
-  // A reading: the bytes of a BusMessage holding wire::to_proto(o, drill).
+  // A reading: the bytes of a BusMessage holding wire::to_proto(o, drill),
+  // written at once (ReadingBytes below) and kept here.
   BusMessageBytes(const core::Observation& o, bool drill);
   std::size_t size() const { return size_; }
   // Writes size() bytes at out; returns their end. What was measured must
@@ -36,23 +37,24 @@ class BusMessageBytes {
   std::uint8_t* write(std::uint8_t* out) const;
 
  private:
-  // A reading's fields as they go out, worked out once for both steps.
-  struct Reading {
-    const core::Observation& o;
-    const core::MetricInfo& info;
-    double value;
-    std::uint16_t quality;
-    std::optional<WireTime> device_time;
-    WireTime received;
-    bool drill;
-  };
-  std::size_t reading_size() const;
-  std::uint8_t* write_reading(std::uint8_t* out) const;
-
   const vigil::v1::BusMessage* m_ = nullptr;
-  std::optional<Reading> r_;
-  std::size_t body_size_ = 0;  // the observation's, when written by hand
+  std::string reading_;
   std::size_t size_;
+};
+
+// A reading's bytes, written in one pass into a buffer kept from one reading
+// to the next (the publisher keeps one): each nested message's length is
+// filled in once its fields are written, instead of every field being sized
+// in a first pass and written in a second, and nothing is allocated once the
+// buffer has grown to the bed's names.
+class ReadingBytes {
+ public:
+  // The bytes of a BusMessage holding wire::to_proto(o, drill), valid until
+  // the next call.
+  std::string_view write(const core::Observation& o, bool drill);
+
+ private:
+  std::string buffer_;
 };
 
 }  // namespace vigil::wire

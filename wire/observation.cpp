@@ -7,16 +7,6 @@
 
 namespace vigil::wire {
 
-double value_on_wire(const core::Reading& r) {
-  return r.value.value_or(0);
-}
-
-core::Quality quality_on_wire(const core::Reading& r) {
-  core::Quality q = r.quality;
-  if (!r.value) q.set(core::QualityFlag::invalid);
-  return q;
-}
-
 vigil::v1::Observation to_proto(const core::Observation& o, bool drill) {
   vigil::v1::Observation p;
   fill(p, o, drill);

@@ -9,9 +9,16 @@ namespace vigil::wire {
 // The message has no presence for value: a reading without one goes out as
 // the field left unset (0) and flagged invalid, so a subscriber that asks
 // wire::usable() never takes it for a measurement. What fill() and the
-// hand-written bytes (wire/bus_message_bytes.hpp) both send:
-double value_on_wire(const core::Reading& r);
-core::Quality quality_on_wire(const core::Reading& r);
+// hand-written bytes (wire/bus_message_bytes.hpp) both send, inline for
+// the bytes and the journal row written for every reading:
+inline double value_on_wire(const core::Reading& r) {
+  return r.value.value_or(0);
+}
+inline core::Quality quality_on_wire(const core::Reading& r) {
+  core::Quality q = r.quality;
+  if (!r.value) q.set(core::QualityFlag::invalid);
+  return q;
+}
 
 vigil::v1::Observation to_proto(const core::Observation& o, bool drill);
 // The same into a message that may hold an earlier observation: every field
