@@ -34,13 +34,19 @@ bool BedAlarms::reconfigure(AlarmProfile profile) {
 void BedAlarms::on_reading(const std::string& device, const core::Reading& r, core::TimePoint now,
                            BedOutput& out) {
   context_.on_reading(r, now);
+  // Most readings are not rates: RateSource has a say only on those.
+  if (!RateSource::is_rate(r.metric)) return judge(device, r, {}, now, out);
   const auto source = rate_source_.on_reading(device, r, now);
   if (!source.use) return;
   if (source.taken_from) rules_.hand_over(*source.taken_from, r.metric);
-  const core::Reading judged = source.despite_artefact ? RateSource::without_artefact(r) : r;
-  const auto reports = rules_.evaluate(std::span{&judged, 1}, device, now, context_.rule_context());
-  for (ConditionReport* report : reports) {
-    if (source.despite_artefact) report->source_note = RateSource::kArtefactNote;
+  if (!source.despite_artefact) return judge(device, r, {}, now, out);
+  judge(device, RateSource::without_artefact(r), RateSource::kArtefactNote, now, out);
+}
+
+void BedAlarms::judge(const std::string& device, const core::Reading& r, std::string_view note,
+                      core::TimePoint now, BedOutput& out) {
+  for (ConditionReport* report : rules_.evaluate(std::span{&r, 1}, device, now, context_.rule_context())) {
+    if (!note.empty()) report->source_note = note;
     engine_.report(*report, now, out.alarms);
   }
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alerts/alarm_engine.hpp"
@@ -131,6 +132,9 @@ class BedAlarms {
   // The rules in force, whole, for the journal (alerts/limits_in_force.hpp).
   void say_limits(const Actor& actor, BedOutput& out) const;
   void report(const std::vector<ConditionReport>& reports, core::TimePoint now, BedOutput& out);
+  // One reading through the rules to the engine; `note` follows each report's text.
+  void judge(const std::string& device, const core::Reading& r, std::string_view note, core::TimePoint now,
+             BedOutput& out);
   void check_nibp_overdue(core::TimePoint now, BedOutput& out);
   void end_adt_refused(const std::string& why, core::TimePoint now, BedOutput& out);
 

@@ -25,12 +25,15 @@ void BedContext::on_reading(const core::Reading& r, core::TimePoint now) {
   if (!r.usable()) return;
   const auto latest = std::find_if(latest_.begin(), latest_.end(),
                                    [&](const core::Reading& l) { return l.metric == r.metric; });
-  if (latest != latest_.end())
+  const auto slot = static_cast<std::size_t>(latest - latest_.begin());
+  if (latest != latest_.end()) {
     *latest = r;
-  else
+  } else {
     latest_.push_back(r);
+    if (is_cuff(r.metric)) cuff_slots_ |= std::uint64_t{1} << slot;
+  }
   window_.add(r.metric, *r.value, now);
-  if (is_cuff(r.metric)) last_cuff_ = r.device_time.value_or(now);
+  if (cuff_slots_ >> slot & 1) last_cuff_ = r.device_time.value_or(now);
 }
 
 RuleContext BedContext::rule_context() const {

@@ -3,6 +3,7 @@
 // changes made to it, the infusion and the pre-infusion baseline taken from
 // the readings of the last baseline window. Commands change it and say so as
 // attributed context changes for the bus and the journal.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -136,6 +137,9 @@ class BedContext {
   std::optional<BaselineSetting> baseline_set_;
   BaselineWindow window_;              // usable readings of the last baseline window
   std::vector<core::Reading> latest_;  // RuleContext::latest
+  // Bit k: latest_[k] is a cuff metric's, worked out when its metric was
+  // first seen rather than looked up in core's table on every reading.
+  std::uint64_t cuff_slots_ = 0;
   std::optional<core::TimePoint> last_cuff_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <mutex>
 
 namespace vigil::alerts {
 
@@ -115,54 +116,105 @@ std::string ConditionReport::text() const {
   return text + limit_text->tail + std::string{source_note};
 }
 
-LimitRules::LimitRules(std::vector<LimitRule> rules) : rules_{std::move(rules)}, state_(rules_.size()) {
-  texts_.reserve(rules_.size());
-  for (const auto& rule : rules_) texts_.push_back(std::make_shared<const LimitText>(limit_text(rule)));
-  // The rules are fixed for the object's life (a changed profile makes new
-  // LimitRules), so who judges what is worked out once, here.
-  condition_of_.reserve(rules_.size());
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
+struct LimitRules::Book {
+  // The enabled rules on one metric, in rule order, and the conditions they
+  // touch, each once, in the order of its first rule among them: what a
+  // reading of the metric visits and reports, not every rule of the profile.
+  struct MetricRules {
+    core::Metric metric{};
+    std::vector<std::size_t> rules;
+    std::vector<std::size_t> conditions;
+  };
+  // One condition: its name and its enabled rules in rule order.
+  struct Condition {
+    std::string name;
+    std::vector<std::size_t> rules;
+  };
+
+  explicit Book(std::vector<LimitRule> r);
+  const MetricRules* rules_on(core::Metric metric) const {
+    for (const auto& m : by_metric)
+      if (m.metric == metric) return &m;
+    return nullptr;
+  }
+
+  std::vector<LimitRule> rules;
+  std::vector<std::shared_ptr<const LimitText>> texts;  // one per rule
+  std::vector<std::size_t> condition_of;                // per rule, its index in conditions
+  std::vector<Condition> conditions;                    // in the order of their first rules
+  std::vector<MetricRules> by_metric;
+};
+
+LimitRules::Book::Book(std::vector<LimitRule> r) : rules{std::move(r)} {
+  texts.reserve(rules.size());
+  for (const auto& rule : rules) texts.push_back(std::make_shared<const LimitText>(limit_text(rule)));
+  condition_of.reserve(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
     std::size_t first = 0;
-    while (rules_[first].condition != rules_[i].condition) ++first;
-    if (first == i) {
-      auto& c = conditions_.emplace_back();
-      // What a report of the condition always says.
-      c.report.condition = rules_[i].condition;
-      c.report.kind = AlarmKind::physiological;
-      c.report.rule = AlarmRule::limit;
-    }
-    condition_of_.push_back(first == i ? conditions_.size() - 1 : condition_of_[first]);
-    if (!rules_[i].enabled) continue;
-    conditions_[condition_of_[i]].rules.push_back(i);
-    auto on = std::find_if(by_metric_.begin(), by_metric_.end(),
-                           [&](const MetricRules& m) { return m.metric == rules_[i].metric; });
-    if (on == by_metric_.end()) on = by_metric_.insert(on, MetricRules{rules_[i].metric, {}});
+    while (rules[first].condition != rules[i].condition) ++first;
+    if (first == i) conditions.push_back({rules[i].condition, {}});
+    condition_of.push_back(first == i ? conditions.size() - 1 : condition_of[first]);
+    if (!rules[i].enabled) continue;
+    conditions[condition_of[i]].rules.push_back(i);
+    auto on = std::find_if(by_metric.begin(), by_metric.end(),
+                           [&](const MetricRules& m) { return m.metric == rules[i].metric; });
+    if (on == by_metric.end()) on = by_metric.insert(on, MetricRules{rules[i].metric, {}, {}});
     on->rules.push_back(i);
+    if (std::find(on->conditions.begin(), on->conditions.end(), condition_of[i]) == on->conditions.end())
+      on->conditions.push_back(condition_of[i]);
   }
 }
 
-const LimitRules::MetricRules* LimitRules::rules_on(core::Metric metric) const {
-  for (const auto& m : by_metric_)
-    if (m.metric == metric) return &m;
-  return nullptr;
+std::shared_ptr<const LimitRules::Book> LimitRules::book_for(std::vector<LimitRule> rules) {
+  // Beds are made on the core thread, but tests and tools make rules on
+  // others too.
+  static std::mutex mutex;
+  static std::vector<std::weak_ptr<const Book>> books;
+  const std::lock_guard lock{mutex};
+  std::erase_if(books, [](const std::weak_ptr<const Book>& b) { return b.expired(); });
+  for (const auto& weak : books)
+    if (auto book = weak.lock(); book && book->rules == rules) return book;
+  auto book = std::make_shared<const Book>(std::move(rules));
+  books.push_back(book);
+  return book;
+}
+
+LimitRules::LimitRules(std::vector<LimitRule> rules) : book_{book_for(std::move(rules))} {
+  // The rules are fixed for the object's life (a changed profile makes new
+  // LimitRules), so who judges what is in the book.
+  state_.resize(book_->rules.size());
+  conditions_.resize(book_->conditions.size());
+  for (std::size_t c = 0; c < conditions_.size(); ++c) {
+    // What a report of the condition always says.
+    ConditionReport& report = conditions_[c].report;
+    report.condition = book_->conditions[c].name;
+    report.kind = AlarmKind::physiological;
+    report.rule = AlarmRule::limit;
+  }
+}
+
+const std::vector<LimitRule>& LimitRules::rules() const {
+  return book_->rules;
 }
 
 void LimitRules::resume(const std::string& condition, core::Metric metric, core::TimePoint onset) {
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].condition != condition || rules_[i].metric != metric) continue;
+  const auto& rules = book_->rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].condition != condition || rules[i].metric != metric) continue;
     state_[i].present = true;
-    state_[i].since = onset - rules_[i].delay;
-    conditions_[condition_of_[i]].present = true;
+    state_[i].since = onset - rules[i].delay;
+    conditions_[book_->condition_of[i]].present = true;
   }
 }
 
 void LimitRules::hand_over(core::Metric from, core::Metric to) {
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].metric != to) continue;
-    for (std::size_t j = 0; j < rules_.size(); ++j) {
-      const auto& a = rules_[j];
-      if (a.metric != from || a.condition != rules_[i].condition || a.priority != rules_[i].priority ||
-          a.kind != rules_[i].kind)
+  const auto& rules = book_->rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].metric != to) continue;
+    for (std::size_t j = 0; j < rules.size(); ++j) {
+      const auto& a = rules[j];
+      if (a.metric != from || a.condition != rules[i].condition || a.priority != rules[i].priority ||
+          a.kind != rules[i].kind)
         continue;
       // The earlier of two conditions past the limit: after a restart the
       // rules of the alarm's metric were resumed (resume()) and a source
@@ -178,7 +230,7 @@ void LimitRules::hand_over(core::Metric from, core::Metric to) {
 }
 
 void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx) {
-  const LimitRule& rule = rules_[i];
+  const LimitRule& rule = book_->rules[i];
   RuleState& st = state_[i];
   const double value = *r.value;  // evaluate() passes usable readings only
   double baseline = 0;
@@ -210,12 +262,17 @@ void LimitRules::update(std::size_t i, const core::Reading& r, core::TimePoint n
   st.baseline = baseline;
 }
 
-void LimitRules::report_for(ConditionRules& group, core::Metric metric, const std::string& device,
-                            core::TimePoint now) {
+void LimitRules::report_for(std::size_t condition, core::Metric metric, core::TimePoint now) {
+  ConditionState& group = conditions_[condition];
+  const auto& rules = book_->rules;
+  const auto& group_rules = book_->conditions[condition].rules;
   ConditionReport& rep = group.report;
   // Every field but the constant ones (set when the rules were made) is set
   // anew: the report still holds the previous reading's.
-  if (rep.device != device) rep.device = device;
+  if (group.device_generation != device_generation_) {
+    rep.device = device_;
+    group.device_generation = device_generation_;
+  }
   rep.since.reset();
   rep.source_note = {};
   // The condition's level now: the highest priority among the rules that
@@ -225,8 +282,8 @@ void LimitRules::report_for(ConditionRules& group, core::Metric metric, const st
   const LimitRule* any = nullptr;
   const RuleState* any_state = nullptr;
   std::size_t any_index = 0;
-  for (const std::size_t j : group.rules) {
-    const auto& rule = rules_[j];
+  for (const std::size_t j : group_rules) {
+    const auto& rule = rules[j];
     const auto& st = state_[j];
     // With nothing past its limit, the report speaks of the reading at hand
     // (a pulse rate, not the ECG heart rate that never came).
@@ -254,18 +311,18 @@ void LimitRules::report_for(ConditionRules& group, core::Metric metric, const st
   // The lowest such level speaks for it: the engine keeps the alarm at its
   // worst, and a level that has not waited out its delay never escalates.
   if (!basis && group.present) {
-    for (const std::size_t j : group.rules) {
+    for (const std::size_t j : group_rules) {
       const auto& st = state_[j];
       if (!st.present || !st.since) continue;
-      if (!basis || rules_[j].priority < basis->priority) {
-        basis = &rules_[j];
+      if (!basis || rules[j].priority < basis->priority) {
+        basis = &rules[j];
         basis_index = j;
       }
     }
   }
   group.present = basis != nullptr;
   const std::size_t index = basis ? basis_index : any_index;
-  const LimitRule& rule = rules_[index];
+  const LimitRule& rule = rules[index];
   const RuleState& st = state_[index];
   rep.present = basis != nullptr;
   rep.priority = rule.priority;
@@ -275,7 +332,7 @@ void LimitRules::report_for(ConditionRules& group, core::Metric metric, const st
   rep.limit = st.limit;
   rep.baseline = st.baseline;
   // Compared first: a copy of a shared_ptr is two atomic operations.
-  if (rep.limit_text != texts_[index]) rep.limit_text = texts_[index];
+  if (rep.limit_text != book_->texts[index]) rep.limit_text = book_->texts[index];
 }
 
 std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device,
@@ -285,29 +342,48 @@ std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const 
   return reports;
 }
 
+void LimitRules::note_device(const std::string& device) {
+  if (device_generation_ != 0 && device == device_) return;
+  device_ = device;
+  ++device_generation_;
+}
+
 std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Reading> measurement,
                                                        const std::string& device, core::TimePoint now,
                                                        const RuleContext& ctx) {
+  output_.clear();
+  note_device(device);
+  if (measurement.size() == 1) {
+    // A streamed value, the usual reading: its metric's conditions are known.
+    const core::Reading& r = measurement.front();
+    const Book::MetricRules* on = r.usable() ? book_->rules_on(r.metric) : nullptr;
+    if (!on) return output_;
+    for (const std::size_t i : on->rules) update(i, r, now, ctx);
+    for (const std::size_t c : on->conditions) {
+      report_for(c, r.metric, now);
+      output_.push_back(&conditions_[c].report);
+    }
+    return output_;
+  }
   // Every value of the measurement is in the rules' states before any
   // condition is judged. The conditions touched, each by its first rule on
   // one of these metrics, in rule order.
+  const auto& condition_of = book_->condition_of;
   touched_.clear();
   for (const auto& r : measurement) {
     if (!r.usable()) continue;
-    const MetricRules* on = rules_on(r.metric);
+    const Book::MetricRules* on = book_->rules_on(r.metric);
     if (!on) continue;
     for (const std::size_t i : on->rules) {
       update(i, r, now, ctx);
       bool seen = false;
-      for (const auto j : touched_) seen = seen || condition_of_[j] == condition_of_[i];
+      for (const auto j : touched_) seen = seen || condition_of[j] == condition_of[i];
       if (!seen) touched_.push_back(i);
     }
   }
-  output_.clear();
   for (const std::size_t i : touched_) {
-    ConditionRules& group = conditions_[condition_of_[i]];
-    report_for(group, rules_[i].metric, device, now);
-    output_.push_back(&group.report);
+    report_for(condition_of[i], book_->rules[i].metric, now);
+    output_.push_back(&conditions_[condition_of[i]].report);
   }
   return output_;
 }

@@ -10,6 +10,7 @@
 // value has been past the limit for that long, measured on usable readings.
 // A rule clears once its value is back past the limit by its hysteresis, so
 // a value hovering at the limit does not flap.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +44,7 @@ struct LimitRule {
   std::string off_by;
   std::string label;  // for people: "SpO2 low", "Hypertensive crisis"
 
+  bool operator==(const LimitRule&) const = default;
   bool baseline_relative() const {
     return kind == LimitKind::rise_percent || kind == LimitKind::rise_absolute;
   }
@@ -110,7 +112,7 @@ class LimitRules {
   // past its limit stays so, its onset and delay unchanged, until a reading
   // of `to` says otherwise; a silent `from` cannot hold it.
   void hand_over(core::Metric from, core::Metric to);
-  const std::vector<LimitRule>& rules() const { return rules_; }
+  const std::vector<LimitRule>& rules() const;
 
  private:
   struct RuleState {
@@ -120,31 +122,33 @@ class LimitRules {
     double limit = 0;
     double baseline = 0;
   };
-  // The enabled rules on one metric, in rule order: a reading visits these,
-  // not every rule of the profile.
-  struct MetricRules {
-    core::Metric metric{};
-    std::vector<std::size_t> rules;
-  };
-  // One condition: its enabled rules in rule order, and the report it gives.
-  struct ConditionRules {
-    std::vector<std::size_t> rules;
+  // What a profile's rules make, worked out once and never changed: which
+  // rules a reading of each metric visits, each condition's rules, each
+  // rule's words. Beds with the same rules share one (book_for()): at 128
+  // beds, a copy each was 128 copies of the same rules and words.
+  struct Book;
+  // One condition of this bed: the report it gives and whether it said present.
+  struct ConditionState {
     ConditionReport report;
     // Whether its last report said present: a present condition goes on
     // while any of its limits is crossed.
     bool present = false;
+    // The device_generation_ in which report.device was last written.
+    std::uint64_t device_generation = 0;
   };
+  static std::shared_ptr<const Book> book_for(std::vector<LimitRule> rules);
   void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
-  void report_for(ConditionRules& group, core::Metric metric, const std::string& device, core::TimePoint now);
-  const MetricRules* rules_on(core::Metric metric) const;
+  void report_for(std::size_t condition, core::Metric metric, core::TimePoint now);
+  void note_device(const std::string& device);
 
-  std::vector<LimitRule> rules_;
-  std::vector<RuleState> state_;
-  // Per rule, the index of its condition in conditions_.
-  std::vector<std::size_t> condition_of_;
-  std::vector<std::shared_ptr<const LimitText>> texts_;  // one per rule
-  std::vector<ConditionRules> conditions_;               // in the order of their first rules
-  std::vector<MetricRules> by_metric_;
+  std::shared_ptr<const Book> book_;
+  std::vector<RuleState> state_;            // one per rule
+  std::vector<ConditionState> conditions_;  // one per condition of the book
+  // The device of the last evaluate() and a count of its changes: a report
+  // written in the current generation names it already, so a reading costs
+  // one comparison of device names, not one per condition it touches.
+  std::string device_;
+  std::uint64_t device_generation_ = 0;
   std::vector<std::size_t> touched_;      // evaluate()'s scratch: per condition, the rule that touched it
   std::vector<ConditionReport*> output_;  // evaluate()'s answer
 };

@@ -1,7 +1,7 @@
 // How LimitRules finds the rules a reading touches (only those on its
 // metric, only those turned on) and how it keeps one report per condition,
 // rewritten whole by every reading; and a bed whose limit is changed while
-// its readings stream in.
+// its readings stream in; beds with the same rules sharing one copy.
 #include "alerts/limit_rules.hpp"
 
 #include <doctest/doctest.h>
@@ -148,4 +148,45 @@ TEST_CASE("an alarm's numbers read as printf's %g of the value to a tenth, for a
   }
   for (const double v : {0.0, -0.0, -0.04, 0.05, 97.25, 1e-7, 123456.7, 999999.96, 1e300, -1e-300})
     CHECK(format_number(v) == printf_g(v));
+}
+
+TEST_CASE("each condition's report names the device of the reading that judged it, as devices take turns") {
+  LimitRules rules{
+      {level("desaturation", Metric::spo2, LimitKind::below, 90, Priority::medium, "SpO2 low"),
+       level("tachycardia", Metric::pulse_rate, LimitKind::above, 120, Priority::medium, "Tachycardia")}};
+  auto device_of = [&](Metric m, const std::string& device) {
+    const auto r = value_of(m, m == Metric::spo2 ? 97 : 72);
+    const auto reports = rules.evaluate(std::span{&r, 1}, device, t0, {});
+    REQUIRE(reports.size() == 1);
+    return reports[0]->device;
+  };
+  CHECK(device_of(Metric::spo2, "oximeter") == "oximeter");
+  CHECK(device_of(Metric::pulse_rate, "monitor") == "monitor");
+  CHECK(device_of(Metric::pulse_rate, "monitor") == "monitor");
+  CHECK(device_of(Metric::spo2, "monitor") == "monitor");
+  CHECK(device_of(Metric::pulse_rate, "oximeter") == "oximeter");
+  CHECK(device_of(Metric::spo2, "oximeter") == "oximeter");
+  CHECK(device_of(Metric::spo2, "oximeter") == "oximeter");
+}
+
+TEST_CASE("beds with the same rules share one copy of them and judge apart; changed rules get their own") {
+  const auto profile = ketamine_iv_adult_profile();
+  LimitRules bed1{profile.rules}, bed2{profile.rules};
+  CHECK(&bed1.rules() == &bed2.rules());
+  const auto low = value_of(Metric::spo2, 80);
+  const auto fine = value_of(Metric::spo2, 97);
+  (void)bed1.evaluate(std::span{&low, 1}, "oximeter", t0, {});
+  const auto on1 = bed1.evaluate(std::span{&low, 1}, "oximeter", t0 + 20s, {});
+  const auto on2 = bed2.evaluate(std::span{&fine, 1}, "oximeter", t0 + 20s, {});
+  REQUIRE(on1.size() == 1);
+  REQUIRE(on2.size() == 1);
+  CHECK(on1[0]->present);
+  CHECK(on1[0]->since == t0);
+  CHECK_FALSE(on2[0]->present);
+  auto changed = profile.rules;
+  changed.front().threshold += 5;
+  LimitRules bed3{changed};
+  CHECK(&bed3.rules() != &bed1.rules());
+  CHECK(bed3.rules() == changed);
+  CHECK(bed1.rules() == profile.rules);
 }
