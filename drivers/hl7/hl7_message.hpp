@@ -19,6 +19,7 @@
 // ACK builder) and node-hl7-client (Bugs5382).
 //
 // Segments separated by LF or CR LF are accepted too: gateways differ.
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -210,6 +211,35 @@ struct AckRequest {
 std::string encode_ack(const AckRequest& request);
 // The same appended to `out` (a session's reply, built where it is sent).
 void append_ack(const AckRequest& request, std::string& out);
+
+// append_ack for a session answering message after message: the pieces
+// that hang on the sender alone (its MSH-3, -4, -9 and -12, its delimiters)
+// and the time text are made once and copied while they stay the same, as
+// they do for every message of one monitor. The same bytes as append_ack.
+class Hl7AckWriter {
+ public:
+  void append(const AckRequest& request, std::string& out);
+
+ private:
+  // What the kept pieces were made from.
+  struct Key {
+    std::string application;
+    bool original = false;
+    std::array<char, 5> delimiters{};
+    bool msh = false;
+    std::string msh3, msh4, msh9, msh12;
+  };
+  static Key key_of(const AckRequest& request);
+  bool same_key(const AckRequest& request) const;
+
+  bool kept_ = false;
+  Key key_;
+  std::string sender_;                          // MSH up to MSH-7
+  std::string type_;                            // MSH-8 up to MSH-10
+  std::string version_;                         // MSH-11 up to MSA-1
+  std::optional<core::TimePoint> time_second_;  // the second time_text_ writes
+  std::string time_text_;
+};
 
 struct AckInfo {
   std::string code;        // "AA", "AE", "AR" (or "CA", "CE", "CR")
