@@ -212,7 +212,13 @@ int digits(std::string_view s, std::size_t at, std::size_t n) {
 
 const Hl7Segment* Hl7Message::first(std::string_view name) const {
   for (const auto& s : segments) {
-    if (s.name() == name) return &s;
+    // A name's few bytes compared in place: a call to memcmp for each was
+    // most of this, asked for MSH four times a message.
+    const auto here = s.name();
+    if (here.size() != name.size()) continue;
+    std::size_t i = 0;
+    while (i < name.size() && here[i] == name[i]) ++i;
+    if (i == name.size()) return &s;
   }
   return nullptr;
 }
@@ -468,42 +474,55 @@ std::string encode_ack(const AckRequest& r) {
   return out;
 }
 
-void append_ack(const AckRequest& r, std::string& out) {
-  const Hl7Message* o = r.original;
-  const Hl7Segment* msh = o ? o->first("MSH") : nullptr;
-  // Appended piece by piece into one string: an ACK goes back for every
-  // message, and a chain of operator+ makes a temporary string per piece.
-  out.reserve(out.size() + 160);
-  auto orig = [&](std::size_t n) {
-    if (msh) append_reencoded(*o, msh->field(n), out);
-  };
+namespace {
+
+// The pieces of an ACK, in order: its MSH up to MSH-7, MSH-7, MSH-8 up to
+// MSH-10, MSH-10, from MSH-11 to MSA-1, and MSA-1 to its end. The first,
+// third and fifth depend only on the original's MSH-3, -4, -9, -12, its
+// delimiters and our application name, so a sender's ACKs share them
+// (Hl7AckWriter keeps them).
+struct AckOriginal {
+  const Hl7Message* message = nullptr;
+  const Hl7Segment* msh = nullptr;
+
+  explicit AckOriginal(const Hl7Message* m) : message{m}, msh{m ? m->first("MSH") : nullptr} {}
+  void append(std::size_t n, std::string& out) const {
+    if (msh) append_reencoded(*message, msh->field(n), out);
+  }
+};
+
+void append_ack_sender(const AckRequest& r, const AckOriginal& o, std::string& out) {
   out += "MSH|^~\\&|";
   append_hl7_escaped(r.application, out);
   out += "||";
-  orig(3);
+  o.append(3, out);
   out += '|';
-  orig(4);
+  o.append(4, out);
   out += '|';
-  if (r.time)
-    append_hl7_time(*r.time, out);
-  else
-    orig(7);
+}
+
+void append_ack_type(const AckOriginal& o, std::string& out) {
   out += "||ACK^";
-  if (msh) {
+  if (o.msh) {
     std::string scratch;
-    append_hl7_escaped(o->component(msh->field(9), 2, scratch), out);
+    append_hl7_escaped(o.message->component(o.msh->field(9), 2, scratch), out);
   }
   out += "^ACK|";
-  append_hl7_escaped(r.control_id, out);
+}
+
+void append_ack_version(const AckOriginal& o, std::string& out) {
   out += "|P|";
-  if (msh && !msh->field(12).empty())
-    orig(12);
+  if (o.msh && !o.msh->field(12).empty())
+    o.append(12, out);
   else
     out += "2.6";
   out += "\rMSA|";
+}
+
+void append_ack_answer(const AckRequest& r, const AckOriginal& o, std::string& out) {
   out += ack_code_text(r.code);
   out += '|';
-  orig(10);
+  o.append(10, out);
   if (r.code != AckCode::accept) {
     out += '|';
     append_hl7_escaped(r.text, out);
@@ -513,6 +532,86 @@ void append_ack(const AckRequest& r, std::string& out) {
     append_hl7_escaped(r.text, out);
   }
   out += '\r';
+}
+
+}  // namespace
+
+void append_ack(const AckRequest& r, std::string& out) {
+  const AckOriginal o{r.original};
+  // Appended piece by piece into one string: an ACK goes back for every
+  // message, and a chain of operator+ makes a temporary string per piece.
+  out.reserve(out.size() + 160);
+  append_ack_sender(r, o, out);
+  if (r.time)
+    append_hl7_time(*r.time, out);
+  else
+    o.append(7, out);
+  append_ack_type(o, out);
+  append_hl7_escaped(r.control_id, out);
+  append_ack_version(o, out);
+  append_ack_answer(r, o, out);
+}
+
+Hl7AckWriter::Key Hl7AckWriter::key_of(const AckRequest& r) {
+  Key k;
+  k.application = r.application;
+  if (const auto* m = r.original; m) {
+    k.original = true;
+    const Hl7Delimiters& d = m->delimiters;
+    k.delimiters = {d.field, d.component, d.repetition, d.escape, d.subcomponent};
+    if (const auto* msh = m->first("MSH")) {
+      k.msh = true;
+      k.msh3 = msh->field(3);
+      k.msh4 = msh->field(4);
+      k.msh9 = msh->field(9);
+      k.msh12 = msh->field(12);
+    }
+  }
+  return k;
+}
+
+bool Hl7AckWriter::same_key(const AckRequest& r) const {
+  if (!kept_ || r.application != key_.application || (r.original != nullptr) != key_.original) return false;
+  if (!r.original) return true;
+  const Hl7Delimiters& d = r.original->delimiters;
+  if (std::array{d.field, d.component, d.repetition, d.escape, d.subcomponent} != key_.delimiters)
+    return false;
+  const auto* msh = r.original->first("MSH");
+  if ((msh != nullptr) != key_.msh) return false;
+  return !msh || (msh->field(3) == key_.msh3 && msh->field(4) == key_.msh4 && msh->field(9) == key_.msh9 &&
+                  msh->field(12) == key_.msh12);
+}
+
+void Hl7AckWriter::append(const AckRequest& r, std::string& out) {
+  const AckOriginal o{r.original};
+  if (!same_key(r)) {
+    key_ = key_of(r);
+    kept_ = true;
+    sender_.clear();
+    type_.clear();
+    version_.clear();
+    append_ack_sender(r, o, sender_);
+    append_ack_type(o, type_);
+    append_ack_version(o, version_);
+  }
+  out.reserve(out.size() + 160);
+  out += sender_;
+  if (r.time) {
+    // The time is written to the second, and ticks come four times a second.
+    const auto second = std::chrono::floor<std::chrono::seconds>(*r.time);
+    if (second != time_second_) {
+      time_second_ = second;
+      time_text_.clear();
+      append_hl7_time(second, time_text_);
+    }
+    out += time_text_;
+  } else {
+    o.append(7, out);
+  }
+  out += type_;
+  append_hl7_escaped(r.control_id, out);
+  out += version_;
+  append_ack_answer(r, o, out);
 }
 
 std::optional<AckInfo> parse_ack(std::string_view hl7) {

@@ -42,18 +42,27 @@ constexpr std::array kMetricAliases{
 
 enum class UnitKind { none, percent, per_minute, mmhg, kpa, millisecond, other };
 
+// A unit named by its MDC code (nearly every row).
+struct UnitCode {
+  std::uint32_t code;
+  UnitKind kind;
+};
+
+constexpr std::array kUnitCodes{
+    UnitCode{262688, UnitKind::percent},    UnitCode{264864, UnitKind::per_minute},
+    UnitCode{264928, UnitKind::per_minute}, UnitCode{266016, UnitKind::mmhg},
+    UnitCode{265987, UnitKind::kpa},
+};
+
 struct UnitAlias {
-  std::string_view name;  // an MDC code or reference, or a UCUM or plain spelling
+  std::string_view name;  // an MDC reference, or a UCUM or plain spelling
   UnitKind kind;
 };
 
 constexpr std::array kUnitAliases{
-    UnitAlias{"262688", UnitKind::percent},
     UnitAlias{"MDC_DIM_PERCENT", UnitKind::percent},
     UnitAlias{"%", UnitKind::percent},
-    UnitAlias{"264864", UnitKind::per_minute},
     UnitAlias{"MDC_DIM_BEAT_PER_MIN", UnitKind::per_minute},
-    UnitAlias{"264928", UnitKind::per_minute},
     UnitAlias{"MDC_DIM_RESP_PER_MIN", UnitKind::per_minute},
     UnitAlias{"/min", UnitKind::per_minute},
     UnitAlias{"1/min", UnitKind::per_minute},
@@ -64,11 +73,9 @@ constexpr std::array kUnitAliases{
     UnitAlias{"{resp}/min", UnitKind::per_minute},
     UnitAlias{"bpm", UnitKind::per_minute},
     UnitAlias{"rpm", UnitKind::per_minute},
-    UnitAlias{"266016", UnitKind::mmhg},
     UnitAlias{"MDC_DIM_MMHG", UnitKind::mmhg},
     UnitAlias{"mm[Hg]", UnitKind::mmhg},
     UnitAlias{"mmHg", UnitKind::mmhg},
-    UnitAlias{"265987", UnitKind::kpa},
     UnitAlias{"MDC_DIM_KILO_PASCAL", UnitKind::kpa},
     UnitAlias{"kPa", UnitKind::kpa},
     UnitAlias{"ms", UnitKind::millisecond},
@@ -153,8 +160,17 @@ MetricLookup lookup_metric(const ObxCoding& row) {
 }
 
 std::optional<UnitKind> unit_alias(std::string_view text) {
+  const auto name = hl7_trim(text);
+  // Digits are a code, matched as the number they write ("0262688" is no
+  // code vigil knows); no spelling is digits alone.
+  if (const auto code = hl7_code_number(name)) {
+    if (name.front() == '0') return std::nullopt;
+    for (const auto& c : kUnitCodes)
+      if (c.code == *code) return c.kind;
+    return std::nullopt;
+  }
   for (const auto& a : kUnitAliases) {
-    if (hl7_iequal(a.name, hl7_trim(text))) return a.kind;
+    if (hl7_iequal(a.name, name)) return a.kind;
   }
   return std::nullopt;
 }

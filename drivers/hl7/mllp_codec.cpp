@@ -105,7 +105,7 @@ class Hl7Session final : public DeviceSession {
     req.time = last_tick_;
     // Framed in a buffer kept from one message to the next.
     ack_.clear();
-    append_mllp_frame(ack_, [&](std::string& body) { append_ack(req, body); });
+    append_mllp_frame(ack_, [&](std::string& body) { ack_writer_.append(req, body); });
     out.send(ack_);
   }
 
@@ -121,6 +121,7 @@ class Hl7Session final : public DeviceSession {
   Hl7Parser parser_;
   OruContent content_;
   std::string ack_;
+  Hl7AckWriter ack_writer_;
   std::optional<core::TimePoint> last_tick_;
   std::uint64_t ack_seq_ = 0;
   std::uint64_t ok_ = 0, bad_ = 0;

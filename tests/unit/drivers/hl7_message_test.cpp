@@ -208,3 +208,37 @@ TEST_CASE("an HL7 time beyond what the clock can hold is no time, not an overflo
   CHECK_FALSE(vigil::drivers::parse_hl7_time("18991231235959").has_value());
   CHECK(vigil::drivers::parse_hl7_time("20261123101500+0000").has_value());
 }
+
+TEST_CASE(
+    "a session's ACK writer answers each message with append_ack's bytes as the sender, time and "
+    "delimiters change") {
+  // Two senders in turn, one with its own delimiters and an escape in MSH-3,
+  // answered with and without a clock, accepted, in error and rejected.
+  const auto efficia = parse_hl7(kEfficia);
+  const auto other = parse_hl7("MSH#*$!@#A!E$B#FAC##20240101120000+0100##ORU*R01#C-1#P#2.6\rOBX#1\r");
+  const auto same_text_later =
+      parse_hl7("MSH|^~\\&|^EfficiaCM||||20140510124505||ORU^R01^ORU_R01|MONITORABC000000002E|P|2.4\r");
+  REQUIRE(efficia.message);
+  REQUIRE(other.message);
+  REQUIRE(same_text_later.message);
+  const Hl7Message* originals[] = {&*efficia.message, &*other.message,           nullptr,
+                                   &*efficia.message, &*same_text_later.message, &*efficia.message};
+  Hl7AckWriter writer;
+  int n = 0;
+  for (const auto* original : originals) {
+    for (const auto code : {AckCode::accept, AckCode::error, AckCode::reject}) {
+      for (const bool clock : {false, true, true}) {
+        AckRequest req;
+        req.original = original;
+        req.code = code;
+        req.error_code = hl7_error::data_type_error;
+        req.text = "row 2|3 unusable";
+        req.control_id = std::to_string(++n);
+        if (clock) req.time = utc(2024, 3, 5, 9, 14, 12) + std::chrono::milliseconds{n * 400};
+        std::string written = "kept";
+        writer.append(req, written);
+        CHECK(written == "kept" + encode_ack(req));
+      }
+    }
+  }
+}
