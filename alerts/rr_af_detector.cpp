@@ -231,10 +231,7 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
 // Likeness is symmetric and every interval is alike itself, so the ordered
 // pairs counted this way are each pair twice plus each start once: the
 // same counts, pair for pair, as comparing.
-struct AlikePairs {
-  std::uint64_t a = 0;
-  std::uint64_t b = 0;
-};
+using AlikePairs = SampleEntropyPairs;
 
 // std::popcount, without the POPCNT instruction: the x86-64 baseline the
 // release is built for lacks it, and std::popcount became a call into
@@ -312,10 +309,12 @@ AlikePairs count_alike_pairs(const Window& w, const std::vector<std::size_t>& or
   return {(a - starts) / 2, (b - starts) / 2};
 }
 
-double sample_entropy(const Window& w) {
-  const double r = kEntropyTolerance * w.median + w.noise;
+double entropy_tolerance(const Window& w) {
+  return kEntropyTolerance * w.median + w.noise;
+}
+
+AlikePairs alike_pairs(const Window& w, double r) {
   const std::size_t n = w.rr.size();
-  if (n < 2) return -std::log(kEntropyPrior);
   auto& s = scratch();
   if (!w.by_length) {
     s.order.resize(n);
@@ -324,9 +323,47 @@ double sample_entropy(const Window& w) {
               [&](std::size_t x, std::size_t y) { return w.rr[x] < w.rr[y]; });
   }
   const std::vector<std::size_t>& order = w.by_length ? *w.by_length : s.order;
-  const AlikePairs alike = n <= 64 ? count_alike_pairs(w, order, r, std::integral_constant<std::size_t, 1>{})
-                                   : count_alike_pairs(w, order, r, (n + 63) / 64);
+  return n <= 64 ? count_alike_pairs(w, order, r, std::integral_constant<std::size_t, 1>{})
+                 : count_alike_pairs(w, order, r, (n + 63) / 64);
+}
+
+// The counts of the window one interval before, moved on to `w`, with the
+// same tolerance: the pairs of the interval that left (`left`, when the
+// window was full) taken off, those of the interval before the newest,
+// which has just become a start, added. Each pair is judged by the very
+// comparison the full count's runs make (|x - y| <= r), so the integers are
+// the full count's, at O(n) instead of its sets.
+AlikePairs alike_pairs_moved_on(AlikePairs c, const Window& w, double r, std::optional<double> left,
+                                bool left_usable) {
+  const std::size_t n = w.rr.size();
+  if (n < 2) return c;
+  auto alike = [r](double x, double y) { return std::abs(x - y) <= r; };
+  auto start = [&](std::size_t k) { return w.usable[k] && w.usable[k + 1]; };
+  // The starts both windows share: all but the newest start, n - 2.
+  if (left && left_usable && w.usable[0]) {
+    for (std::size_t k = 0; k + 2 < n; ++k) {
+      if (!start(k) || !alike(*left, w.rr[k])) continue;
+      --c.b;
+      if (alike(w.rr[0], w.rr[k + 1])) --c.a;
+    }
+  }
+  if (start(n - 2)) {
+    for (std::size_t k = 0; k + 2 < n; ++k) {
+      if (!start(k) || !alike(w.rr[n - 2], w.rr[k])) continue;
+      ++c.b;
+      if (alike(w.rr[n - 1], w.rr[k + 1])) ++c.a;
+    }
+  }
+  return c;
+}
+
+double entropy_of(const AlikePairs& alike) {
   return -std::log((static_cast<double>(alike.a) + kEntropyPrior) / (static_cast<double>(alike.b) + 1));
+}
+
+double sample_entropy(const Window& w) {
+  if (w.rr.size() < 2) return -std::log(kEntropyPrior);
+  return entropy_of(alike_pairs(w, entropy_tolerance(w)));
 }
 
 // R^2 of the least-squares prediction x[i] ~ a1 x[i-1] + a2 x[i-2] over the
@@ -382,12 +419,16 @@ void RrAfDetector::reset() {
   slots_by_length_.clear();
   successive_differences_.clear();
   sorted_differences_.assign(std::max<std::size_t>(config_.max_pattern_lag, 1) - 1, {});
+  entropy_pairs_ = {};
+  left_.reset();
 }
 
 void RrAfDetector::add(core::Duration rr, bool usable) {
   const double seconds = core::to_seconds(rr);
   const bool good = usable && seconds >= kShortestRr && seconds <= kLongestRr;
   // The new interval goes into slot next_, where the oldest was when the window is full.
+  left_ = count_ == config_.window ? std::optional{rr_[next_]} : std::nullopt;
+  left_usable_ = left_ && usable_[next_];
   if (count_ == config_.window)
     slots_by_length_.erase(std::find(slots_by_length_.begin(), slots_by_length_.end(), next_));
   slots_by_length_.insert(std::upper_bound(slots_by_length_.begin(), slots_by_length_.end(), seconds,
@@ -476,6 +517,8 @@ double RrAfDetector::residual_from_orders(const std::vector<unsigned char>& drop
 void RrAfDetector::assess() {
   const bool was_af = assessment_.af;
   assessment_ = {};
+  const EntropyPairs before = entropy_pairs_;
+  entropy_pairs_.valid = false;  // unless this window is assessed below
   if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
     return;  // warming up
   const std::size_t n = count_;
@@ -512,8 +555,15 @@ void RrAfDetector::assess() {
     if (differences.size() >= kMinDifferences)
       pattern = std::min(pattern, sorted_quantile(differences, config_.pattern_quantile) / w.median);
   }
+  // Sample entropy's pairs are moved on from the previous window's when
+  // that one was assessed and the tolerance (4 % of the median) is the same.
+  const double r = entropy_tolerance(w);
+  const AlikePairs pairs = before.valid && before.tolerance == r
+                               ? alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_)
+                               : alike_pairs(w, r);
+  entropy_pairs_ = {r, pairs, true};
   assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
-                          unexplained_transitions(w, config_), sample_entropy(w), predictability(w)};
+                          unexplained_transitions(w, config_), entropy_of(pairs), predictability(w)};
   assessment_.probability = probability(assessment_.features, config_.model);
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;
