@@ -7,6 +7,9 @@
 #include <numeric>
 #include <optional>
 #include <type_traits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace vigil::alerts {
 
@@ -56,16 +59,59 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
 // counting, not by binary search: over a window's few dozen elements a
 // count has no branch to mispredict, and the searches' branches were most
 // of the orders' cost.
+// How many elements of an order are below `gone`, and how many not above
+// `come`: where update_sorted finds the two places.
+struct OrderPlaces {
+  std::size_t below = 0;
+  std::size_t not_above = 0;
+};
+
+template <typename T, typename Less>
+OrderPlaces order_places(const std::vector<T>& sorted, const T& gone, const T& come, Less less) {
+  OrderPlaces p;
+  for (const T& y : sorted) {
+    p.below += less(y, gone) ? 1 : 0;
+    p.not_above += less(come, y) ? 0 : 1;
+  }
+  return p;
+}
+
+#if defined(__SSE2__)
+// The orders of lengths and lag differences, two at a time: the count was
+// most of an order's update one by one. Comparisons on no NaN, so "not
+// above" is "at most", and each lane's all-ones mask subtracted counts one.
+OrderPlaces order_places(const std::vector<double>& sorted, double gone, double come, std::less<double>) {
+  const double* y = sorted.data();
+  const std::size_t n = sorted.size(), pairs = n / 2 * 2;
+  const __m128d g = _mm_set1_pd(gone), c = _mm_set1_pd(come);
+  __m128i below = _mm_setzero_si128(), not_above = _mm_setzero_si128();
+  for (std::size_t i = 0; i < pairs; i += 2) {
+    const __m128d v = _mm_loadu_pd(y + i);
+    below = _mm_sub_epi64(below, _mm_castpd_si128(_mm_cmplt_pd(v, g)));
+    not_above = _mm_sub_epi64(not_above, _mm_castpd_si128(_mm_cmple_pd(v, c)));
+  }
+  alignas(16) std::uint64_t b[2], a[2];
+  _mm_store_si128(reinterpret_cast<__m128i*>(b), below);
+  _mm_store_si128(reinterpret_cast<__m128i*>(a), not_above);
+  OrderPlaces p{b[0] + b[1], a[0] + a[1]};
+  if (pairs < n) {
+    p.below += y[pairs] < gone ? 1 : 0;
+    p.not_above += come < y[pairs] ? 0 : 1;
+  }
+  return p;
+}
+#endif
+
 template <typename T, typename Less, typename Same>
 void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, const std::optional<T>& entering,
                    Less less, Same same) {
   // Both places in one pass: how many are below the leaving element, how many not above the entering one.
   const T gone = leaving.value_or(T{}), come = entering.value_or(T{});
-  std::size_t below = 0, not_above = 0;
-  for (const T& y : sorted) {
-    below += less(y, gone) ? 1 : 0;
-    not_above += less(come, y) ? 0 : 1;
-  }
+  // The same element out and in leaves the order as it is (equal values are
+  // the same bits here: no -0 among lengths and excess differences). On a
+  // frame clock's intervals (a 75 Hz oximeter's) many of a beat's changes are.
+  if (leaving && entering && same(come, gone) && !less(gone, come) && !less(come, gone)) return;
+  const auto [below, not_above] = order_places(sorted, gone, come, less);
   auto at = sorted.end();
   if (leaving) {
     at = sorted.begin() + static_cast<std::ptrdiff_t>(below);
@@ -337,23 +383,25 @@ AlikePairs alike_pairs_moved_on(AlikePairs c, const Window& w, double r, std::op
                                 bool left_usable) {
   const std::size_t n = w.rr.size();
   if (n < 2) return c;
-  auto alike = [r](double x, double y) { return std::abs(x - y) <= r; };
-  auto start = [&](std::size_t k) { return w.usable[k] && w.usable[k + 1]; };
-  // The starts both windows share: all but the newest start, n - 2.
-  if (left && left_usable && w.usable[0]) {
-    for (std::size_t k = 0; k + 2 < n; ++k) {
-      if (!start(k) || !alike(*left, w.rr[k])) continue;
-      --c.b;
-      if (alike(w.rr[0], w.rr[k + 1])) --c.a;
-    }
+  // Summed as 0s and 1s, not branched on: which pairs are alike is as good
+  // as random, and mispredicted branches were most of the cost.
+  auto alike = [r](double x, double y) -> std::uint64_t { return std::abs(x - y) <= r ? 1 : 0; };
+  const double gone = left.value_or(0.0), newest = w.rr[n - 1], before_newest = w.rr[n - 2];
+  const std::uint64_t gone_start = left && left_usable && w.usable[0] ? 1 : 0;
+  const std::uint64_t new_start = w.usable[n - 2] && w.usable[n - 1] ? 1 : 0;
+  std::uint64_t a_gone = 0, b_gone = 0, a_new = 0, b_new = 0;
+  // Over the starts both windows share: all but the newest start, n - 2.
+  for (std::size_t k = 0; k + 2 < n; ++k) {
+    const std::uint64_t start = w.usable[k] & w.usable[k + 1];
+    const std::uint64_t gone_alike = start & alike(gone, w.rr[k]);
+    b_gone += gone_alike;
+    a_gone += gone_alike & alike(w.rr[0], w.rr[k + 1]);
+    const std::uint64_t new_alike = start & alike(before_newest, w.rr[k]);
+    b_new += new_alike;
+    a_new += new_alike & alike(newest, w.rr[k + 1]);
   }
-  if (start(n - 2)) {
-    for (std::size_t k = 0; k + 2 < n; ++k) {
-      if (!start(k) || !alike(w.rr[n - 2], w.rr[k])) continue;
-      ++c.b;
-      if (alike(w.rr[n - 1], w.rr[k + 1])) ++c.a;
-    }
-  }
+  c.a = c.a - gone_start * a_gone + new_start * a_new;
+  c.b = c.b - gone_start * b_gone + new_start * b_new;
   return c;
 }
 
@@ -542,10 +590,7 @@ void RrAfDetector::assess() {
   auto& usable = scratch().usable;
   unroll(rr_, rr);
   unroll(usable_, usable);
-  auto& by_length = scratch().by_length;
-  by_length.resize(n);
-  for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
-  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_), &by_length};
+  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_)};
   double pattern = 1.0;
   if (config_.max_pattern_lag >= 1 && successive_differences_.size() >= kMinDifferences) {
     const auto rank = quantile_rank(successive_differences_.size(), config_.pattern_quantile);
@@ -558,9 +603,15 @@ void RrAfDetector::assess() {
   // Sample entropy's pairs are moved on from the previous window's when
   // that one was assessed and the tolerance (4 % of the median) is the same.
   const double r = entropy_tolerance(w);
-  const AlikePairs pairs = before.valid && before.tolerance == r
-                               ? alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_)
-                               : alike_pairs(w, r);
+  AlikePairs pairs;
+  if (before.valid && before.tolerance == r) {
+    pairs = alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_);
+  } else {
+    auto& by_length = scratch().by_length;
+    by_length.resize(n);
+    for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
+    pairs = alike_pairs(Window{rr, usable, w.median, w.noise, &by_length}, r);
+  }
   entropy_pairs_ = {r, pairs, true};
   assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
                           unexplained_transitions(w, config_), entropy_of(pairs), predictability(w)};
