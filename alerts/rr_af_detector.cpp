@@ -51,67 +51,58 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
   return sorted[quantile_rank(sorted.size(), q)];
 }
 
-// One sorted order's change as an interval leaves the window and another
-// enters: the element that goes (if any) replaced by the one that comes (if
-// any), moving only the elements between their places. `leaving` was
-// inserted before, computed by the same expression, so it is found exactly;
-// `same` picks it out among elements of equal rank. Places are found by
-// counting, not by binary search: over a window's few dozen elements a
-// count has no branch to mispredict, and the searches' branches were most
-// of the orders' cost.
-// How many elements of an order are below `gone`, and how many not above
-// `come`: where update_sorted finds the two places.
+// How many elements of an order have a key below `gone`, and how many a
+// key not above `come`: the two places update_sorted needs. Counted two
+// keys at a time (SSE2, in the x86-64 baseline): one by one, the count was
+// most of an order's update. Keys are never NaN, so "not above" is "at most",
+// and each lane's all-ones mask subtracted counts one.
 struct OrderPlaces {
   std::size_t below = 0;
   std::size_t not_above = 0;
 };
 
-template <typename T, typename Less>
-OrderPlaces order_places(const std::vector<T>& sorted, const T& gone, const T& come, Less less) {
+template <typename T, typename Key>
+OrderPlaces order_places(const std::vector<T>& sorted, double gone, double come, Key key) {
   OrderPlaces p;
-  for (const T& y : sorted) {
-    p.below += less(y, gone) ? 1 : 0;
-    p.not_above += less(come, y) ? 0 : 1;
-  }
-  return p;
-}
-
+  std::size_t i = 0;
 #if defined(__SSE2__)
-// The orders of lengths and lag differences, two at a time: the count was
-// most of an order's update one by one. Comparisons on no NaN, so "not
-// above" is "at most", and each lane's all-ones mask subtracted counts one.
-OrderPlaces order_places(const std::vector<double>& sorted, double gone, double come, std::less<double>) {
-  const double* y = sorted.data();
-  const std::size_t n = sorted.size(), pairs = n / 2 * 2;
   const __m128d g = _mm_set1_pd(gone), c = _mm_set1_pd(come);
   __m128i below = _mm_setzero_si128(), not_above = _mm_setzero_si128();
-  for (std::size_t i = 0; i < pairs; i += 2) {
-    const __m128d v = _mm_loadu_pd(y + i);
+  for (; i + 2 <= sorted.size(); i += 2) {
+    const __m128d v = _mm_loadh_pd(_mm_load_sd(&key(sorted[i])), &key(sorted[i + 1]));
     below = _mm_sub_epi64(below, _mm_castpd_si128(_mm_cmplt_pd(v, g)));
     not_above = _mm_sub_epi64(not_above, _mm_castpd_si128(_mm_cmple_pd(v, c)));
   }
   alignas(16) std::uint64_t b[2], a[2];
   _mm_store_si128(reinterpret_cast<__m128i*>(b), below);
   _mm_store_si128(reinterpret_cast<__m128i*>(a), not_above);
-  OrderPlaces p{b[0] + b[1], a[0] + a[1]};
-  if (pairs < n) {
-    p.below += y[pairs] < gone ? 1 : 0;
-    p.not_above += come < y[pairs] ? 0 : 1;
+  p = {b[0] + b[1], a[0] + a[1]};
+#endif
+  for (; i < sorted.size(); ++i) {
+    p.below += key(sorted[i]) < gone ? 1 : 0;
+    p.not_above += come < key(sorted[i]) ? 0 : 1;
   }
   return p;
 }
-#endif
 
-template <typename T, typename Less, typename Same>
+// One sorted order's change as an interval leaves the window and another
+// enters: the element that goes (if any) replaced by the one that comes (if
+// any), moving only the elements between their places. Elements are ordered
+// by `key`. `leaving` was inserted before, computed by the same expression,
+// so it is found exactly; `same` picks it out among elements of equal key.
+// Places are found by counting, not by binary search: over a window's few
+// dozen elements a count has no branch to mispredict, and the searches'
+// branches were most of the orders' cost.
+template <typename T, typename Key, typename Same>
 void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, const std::optional<T>& entering,
-                   Less less, Same same) {
-  // Both places in one pass: how many are below the leaving element, how many not above the entering one.
+                   Key key, Same same) {
   const T gone = leaving.value_or(T{}), come = entering.value_or(T{});
+  auto less = [&](const T& x, const T& y) { return key(x) < key(y); };
   // The same element out and in leaves the order as it is (equal values are
   // the same bits here: no -0 among lengths and excess differences). On a
   // frame clock's intervals (a 75 Hz oximeter's) many of a beat's changes are.
-  if (leaving && entering && same(come, gone) && !less(gone, come) && !less(come, gone)) return;
-  const auto [below, not_above] = order_places(sorted, gone, come, less);
+  if (leaving && entering && same(come, gone) && key(come) == key(gone)) return;
+  const auto [below, not_above] = order_places(sorted, key(gone), key(come), key);
   auto at = sorted.end();
   if (leaving) {
     at = sorted.begin() + static_cast<std::ptrdiff_t>(below);
@@ -135,7 +126,9 @@ void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, cons
 
 void update_sorted(std::vector<double>& sorted, std::optional<double> leaving,
                    std::optional<double> entering) {
-  update_sorted(sorted, leaving, entering, std::less<double>{}, [](double, double) { return true; });
+  update_sorted(
+      sorted, leaving, entering, [](const double& x) -> const double& { return x; },
+      [](double, double) { return true; });
 }
 
 double excess_difference(double newer, double older, double noise) {
@@ -508,7 +501,7 @@ void RrAfDetector::update_orders(double seconds, bool good) {
     entering = SuccessiveDifference{excess_difference(seconds, rr_[back(0)], noise), slot};
   update_sorted(
       successive_differences_, leaving, entering,
-      [](const SuccessiveDifference& x, const SuccessiveDifference& y) { return x.excess < y.excess; },
+      [](const SuccessiveDifference& x) -> const double& { return x.excess; },
       [](const SuccessiveDifference& x, const SuccessiveDifference& y) {
         return x.later_slot == y.later_slot;
       });
