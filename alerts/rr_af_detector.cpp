@@ -6,6 +6,9 @@
 #include <numeric>
 #include <optional>
 #include <type_traits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/bit_count.hpp"
 
@@ -49,24 +52,58 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
   return sorted[quantile_rank(sorted.size(), q)];
 }
 
+// How many elements of an order have a key below `gone`, and how many a
+// key not above `come`: the two places update_sorted needs. Counted two
+// keys at a time (SSE2, in the x86-64 baseline): one by one, the count was
+// most of an order's update. Keys are never NaN, so "not above" is "at most",
+// and each lane's all-ones mask subtracted counts one.
+struct OrderPlaces {
+  std::size_t below = 0;
+  std::size_t not_above = 0;
+};
+
+template <typename T, typename Key>
+OrderPlaces order_places(const std::vector<T>& sorted, double gone, double come, Key key) {
+  OrderPlaces p;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128d g = _mm_set1_pd(gone), c = _mm_set1_pd(come);
+  __m128i below = _mm_setzero_si128(), not_above = _mm_setzero_si128();
+  for (; i + 2 <= sorted.size(); i += 2) {
+    const __m128d v = _mm_loadh_pd(_mm_load_sd(&key(sorted[i])), &key(sorted[i + 1]));
+    below = _mm_sub_epi64(below, _mm_castpd_si128(_mm_cmplt_pd(v, g)));
+    not_above = _mm_sub_epi64(not_above, _mm_castpd_si128(_mm_cmple_pd(v, c)));
+  }
+  alignas(16) std::uint64_t b[2], a[2];
+  _mm_store_si128(reinterpret_cast<__m128i*>(b), below);
+  _mm_store_si128(reinterpret_cast<__m128i*>(a), not_above);
+  p = {b[0] + b[1], a[0] + a[1]};
+#endif
+  for (; i < sorted.size(); ++i) {
+    p.below += key(sorted[i]) < gone ? 1 : 0;
+    p.not_above += come < key(sorted[i]) ? 0 : 1;
+  }
+  return p;
+}
+
 // One sorted order's change as an interval leaves the window and another
 // enters: the element that goes (if any) replaced by the one that comes (if
-// any), moving only the elements between their places. `leaving` was
-// inserted before, computed by the same expression, so it is found exactly;
-// `same` picks it out among elements of equal rank. Places are found by
-// counting, not by binary search: over a window's few dozen elements a
-// count has no branch to mispredict, and the searches' branches were most
-// of the orders' cost.
-template <typename T, typename Less, typename Same>
+// any), moving only the elements between their places. Elements are ordered
+// by `key`. `leaving` was inserted before, computed by the same expression,
+// so it is found exactly; `same` picks it out among elements of equal key.
+// Places are found by counting, not by binary search: over a window's few
+// dozen elements a count has no branch to mispredict, and the searches'
+// branches were most of the orders' cost.
+template <typename T, typename Key, typename Same>
 void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, const std::optional<T>& entering,
-                   Less less, Same same) {
-  // Both places in one pass: how many are below the leaving element, how many not above the entering one.
+                   Key key, Same same) {
   const T gone = leaving.value_or(T{}), come = entering.value_or(T{});
-  std::size_t below = 0, not_above = 0;
-  for (const T& y : sorted) {
-    below += less(y, gone) ? 1 : 0;
-    not_above += less(come, y) ? 0 : 1;
-  }
+  auto less = [&](const T& x, const T& y) { return key(x) < key(y); };
+  // The same element out and in leaves the order as it is (equal values are
+  // the same bits here: no -0 among lengths and excess differences). On a
+  // frame clock's intervals (a 75 Hz oximeter's) many of a beat's changes are.
+  if (leaving && entering && same(come, gone) && key(come) == key(gone)) return;
+  const auto [below, not_above] = order_places(sorted, key(gone), key(come), key);
   auto at = sorted.end();
   if (leaving) {
     at = sorted.begin() + static_cast<std::ptrdiff_t>(below);
@@ -90,7 +127,9 @@ void update_sorted(std::vector<T>& sorted, const std::optional<T>& leaving, cons
 
 void update_sorted(std::vector<double>& sorted, std::optional<double> leaving,
                    std::optional<double> entering) {
-  update_sorted(sorted, leaving, entering, std::less<double>{}, [](double, double) { return true; });
+  update_sorted(
+      sorted, leaving, entering, [](const double& x) -> const double& { return x; },
+      [](double, double) { return true; });
 }
 
 double excess_difference(double newer, double older, double noise) {
@@ -232,10 +271,7 @@ double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
 // Likeness is symmetric and every interval is alike itself, so the ordered
 // pairs counted this way are each pair twice plus each start once: the
 // same counts, pair for pair, as comparing.
-struct AlikePairs {
-  std::uint64_t a = 0;
-  std::uint64_t b = 0;
-};
+using AlikePairs = SampleEntropyPairs;
 
 // sample_entropy's counts, with the intervals' positions in length order.
 // `Words`: a window of up to 64 intervals is one word of bits, known at
@@ -301,10 +337,12 @@ AlikePairs count_alike_pairs(const Window& w, const std::vector<std::size_t>& or
   return {(a - starts) / 2, (b - starts) / 2};
 }
 
-double sample_entropy(const Window& w) {
-  const double r = kEntropyTolerance * w.median + w.noise;
+double entropy_tolerance(const Window& w) {
+  return kEntropyTolerance * w.median + w.noise;
+}
+
+AlikePairs alike_pairs(const Window& w, double r) {
   const std::size_t n = w.rr.size();
-  if (n < 2) return -std::log(kEntropyPrior);
   auto& s = scratch();
   if (!w.by_length) {
     s.order.resize(n);
@@ -313,9 +351,49 @@ double sample_entropy(const Window& w) {
               [&](std::size_t x, std::size_t y) { return w.rr[x] < w.rr[y]; });
   }
   const std::vector<std::size_t>& order = w.by_length ? *w.by_length : s.order;
-  const AlikePairs alike = n <= 64 ? count_alike_pairs(w, order, r, std::integral_constant<std::size_t, 1>{})
-                                   : count_alike_pairs(w, order, r, (n + 63) / 64);
+  return n <= 64 ? count_alike_pairs(w, order, r, std::integral_constant<std::size_t, 1>{})
+                 : count_alike_pairs(w, order, r, (n + 63) / 64);
+}
+
+// The counts of the window one interval before, moved on to `w`, with the
+// same tolerance: the pairs of the interval that left (`left`, when the
+// window was full) taken off, those of the interval before the newest,
+// which has just become a start, added. Each pair is judged by the very
+// comparison the full count's runs make (|x - y| <= r), so the integers are
+// the full count's, at O(n) instead of its sets.
+AlikePairs alike_pairs_moved_on(AlikePairs c, const Window& w, double r, std::optional<double> left,
+                                bool left_usable) {
+  const std::size_t n = w.rr.size();
+  if (n < 2) return c;
+  // Summed as 0s and 1s, not branched on: which pairs are alike is as good
+  // as random, and mispredicted branches were most of the cost.
+  auto alike = [r](double x, double y) -> std::uint64_t { return std::abs(x - y) <= r ? 1 : 0; };
+  const double gone = left.value_or(0.0), newest = w.rr[n - 1], before_newest = w.rr[n - 2];
+  const std::uint64_t gone_start = left && left_usable && w.usable[0] ? 1 : 0;
+  const std::uint64_t new_start = w.usable[n - 2] && w.usable[n - 1] ? 1 : 0;
+  std::uint64_t a_gone = 0, b_gone = 0, a_new = 0, b_new = 0;
+  // Over the starts both windows share: all but the newest start, n - 2.
+  for (std::size_t k = 0; k + 2 < n; ++k) {
+    const std::uint64_t start = w.usable[k] & w.usable[k + 1];
+    const std::uint64_t gone_alike = start & alike(gone, w.rr[k]);
+    b_gone += gone_alike;
+    a_gone += gone_alike & alike(w.rr[0], w.rr[k + 1]);
+    const std::uint64_t new_alike = start & alike(before_newest, w.rr[k]);
+    b_new += new_alike;
+    a_new += new_alike & alike(newest, w.rr[k + 1]);
+  }
+  c.a = c.a - gone_start * a_gone + new_start * a_new;
+  c.b = c.b - gone_start * b_gone + new_start * b_new;
+  return c;
+}
+
+double entropy_of(const AlikePairs& alike) {
   return -std::log((static_cast<double>(alike.a) + kEntropyPrior) / (static_cast<double>(alike.b) + 1));
+}
+
+double sample_entropy(const Window& w) {
+  if (w.rr.size() < 2) return -std::log(kEntropyPrior);
+  return entropy_of(alike_pairs(w, entropy_tolerance(w)));
 }
 
 // R^2 of the least-squares prediction x[i] ~ a1 x[i-1] + a2 x[i-2] over the
@@ -371,12 +449,16 @@ void RrAfDetector::reset() {
   slots_by_length_.clear();
   successive_differences_.clear();
   sorted_differences_.assign(std::max<std::size_t>(config_.max_pattern_lag, 1) - 1, {});
+  entropy_pairs_ = {};
+  left_.reset();
 }
 
 void RrAfDetector::add(core::Duration rr, bool usable) {
   const double seconds = core::to_seconds(rr);
   const bool good = usable && seconds >= kShortestRr && seconds <= kLongestRr;
   // The new interval goes into slot next_, where the oldest was when the window is full.
+  left_ = count_ == config_.window ? std::optional{rr_[next_]} : std::nullopt;
+  left_usable_ = left_ && usable_[next_];
   if (count_ == config_.window)
     slots_by_length_.erase(std::find(slots_by_length_.begin(), slots_by_length_.end(), next_));
   slots_by_length_.insert(std::upper_bound(slots_by_length_.begin(), slots_by_length_.end(), seconds,
@@ -408,7 +490,7 @@ void RrAfDetector::update_orders(double seconds, bool good) {
     entering = SuccessiveDifference{excess_difference(seconds, rr_[back(0)], noise), slot};
   update_sorted(
       successive_differences_, leaving, entering,
-      [](const SuccessiveDifference& x, const SuccessiveDifference& y) { return x.excess < y.excess; },
+      [](const SuccessiveDifference& x) -> const double& { return x.excess; },
       [](const SuccessiveDifference& x, const SuccessiveDifference& y) {
         return x.later_slot == y.later_slot;
       });
@@ -465,6 +547,8 @@ double RrAfDetector::residual_from_orders(const std::vector<unsigned char>& drop
 void RrAfDetector::assess() {
   const bool was_af = assessment_.af;
   assessment_ = {};
+  const EntropyPairs before = entropy_pairs_;
+  entropy_pairs_.valid = false;  // unless this window is assessed below
   if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
     return;  // warming up
   const std::size_t n = count_;
@@ -488,10 +572,7 @@ void RrAfDetector::assess() {
   auto& usable = scratch().usable;
   unroll(rr_, rr);
   unroll(usable_, usable);
-  auto& by_length = scratch().by_length;
-  by_length.resize(n);
-  for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
-  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_), &by_length};
+  const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_)};
   double pattern = 1.0;
   if (config_.max_pattern_lag >= 1 && successive_differences_.size() >= kMinDifferences) {
     const auto rank = quantile_rank(successive_differences_.size(), config_.pattern_quantile);
@@ -501,8 +582,21 @@ void RrAfDetector::assess() {
     if (differences.size() >= kMinDifferences)
       pattern = std::min(pattern, sorted_quantile(differences, config_.pattern_quantile) / w.median);
   }
+  // Sample entropy's pairs are moved on from the previous window's when
+  // that one was assessed and the tolerance (4 % of the median) is the same.
+  const double r = entropy_tolerance(w);
+  AlikePairs pairs;
+  if (before.valid && before.tolerance == r) {
+    pairs = alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_);
+  } else {
+    auto& by_length = scratch().by_length;
+    by_length.resize(n);
+    for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
+    pairs = alike_pairs(Window{rr, usable, w.median, w.noise, &by_length}, r);
+  }
+  entropy_pairs_ = {r, pairs, true};
   assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
-                          unexplained_transitions(w, config_), sample_entropy(w), predictability(w)};
+                          unexplained_transitions(w, config_), entropy_of(pairs), predictability(w)};
   assessment_.probability = probability(assessment_.features, config_.model);
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;

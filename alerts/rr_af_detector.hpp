@@ -46,6 +46,8 @@
 //    never an AF call.
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/time.hpp"
@@ -109,6 +111,14 @@ struct AfDetectorConfig {
   // Hysteresis on the AF probability so the call does not flicker.
   double enter_probability = 0.7;
   double leave_probability = 0.3;
+};
+
+// Sample entropy's counts over a window: pairs of starts (usable intervals
+// followed by a usable one) alike (b), and of those, the pairs whose next
+// intervals are alike too (a).
+struct SampleEntropyPairs {
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
 };
 
 enum class AfStatus { warming_up, poor_signal, assessed };
@@ -182,6 +192,19 @@ class RrAfDetector {
   // order): sample_entropy's order, kept as intervals come and go instead
   // of sorted on every beat.
   std::vector<std::size_t> slots_by_length_;
+  // Sample entropy's counts for the window last assessed, with the
+  // tolerance they were counted at (it moves with the median). While the
+  // next window keeps that tolerance, its counts follow from the pairs of
+  // the interval that left and of the one that became a start: O(n)
+  // comparisons instead of the full count's bit sets, the same integers.
+  struct EntropyPairs {
+    double tolerance = 0;
+    SampleEntropyPairs pairs{};
+    bool valid = false;  // false unless the latest add() was assessed
+  };
+  EntropyPairs entropy_pairs_;
+  std::optional<double> left_;  // the interval the latest add() pushed out of a full window
+  bool left_usable_ = false;
 };
 
 }  // namespace vigil::alerts

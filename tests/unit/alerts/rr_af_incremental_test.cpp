@@ -69,6 +69,47 @@ TEST_CASE("the detector's running orders give exactly the features computed from
 
 namespace {
 
+// Pulse beats as a Nonin oximeter flags them: in one of its 75 frames a
+// second, timed by its frame clock in whole microseconds, so intervals fall
+// on a few values and the window's median (sample entropy's tolerance)
+// often stays from one beat to the next, when the detector moves its pair
+// counts on instead of counting afresh. Sinus with breathing, AF, and
+// beats of poor quality, in stretches.
+std::vector<std::pair<double, bool>> frame_clock_series(unsigned seed) {
+  std::mt19937 rng{seed};
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+  std::vector<std::pair<double, bool>> out;
+  long frame = 0;
+  auto clock_us = [](long f) { return f * 1'000'000 / 75; };
+  for (int stretch = 0; stretch < 20; ++stretch) {
+    const bool af = stretch % 3 == 1, noisy = stretch % 4 == 3;
+    for (int i = 0; i < 60; ++i) {
+      const double rr = af ? 0.45 + 0.5 * unit(rng) : 0.8 + 0.05 * std::sin(i * 0.8) + 0.02 * unit(rng);
+      const long next = frame + std::lround(rr * 75);
+      out.emplace_back(static_cast<double>(clock_us(next) - clock_us(frame)) / 1e6,
+                       !(noisy && unit(rng) < 0.2));
+      frame = next;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("on a 75 Hz frame clock's intervals the running counts give exactly the features from scratch") {
+  for (const unsigned seed : {1u, 2u, 3u}) {
+    CAPTURE(seed);
+    AfDetectorConfig pulse;
+    pulse.timing_noise = std::chrono::milliseconds{20};
+    const auto seen = test::check_features_agree(pulse, frame_clock_series(seed));
+    CHECK(seen.assessed > 1000);
+    CHECK(seen.af_called > 100);
+    CHECK(test::check_features_agree({}, frame_clock_series(seed)).assessed > 1000);
+  }
+}
+
+namespace {
+
 // Sample entropy as defined (m = 1), pair by pair: the counts the detector
 // takes a word of bits at a time. Median and tolerance as the detector
 // takes them (the lower median of the usable lengths; 4 % of it plus half a
