@@ -8,8 +8,8 @@
 // that does not (another fraction, a gap over 65 s, a clock that stepped
 // back) takes 12 bytes, the value as the float it would be anyway and its
 // time in full. A value comes back as exactly the float a plain float would
-// have kept. At 128 beds of a Masimo and a Nonin, the windows' SpO2 and
-// Pulse (600 values each) held 1.5 MB at 8 bytes a value; half of that now.
+// have kept. 128 beds' windows of SpO2 and Pulse (600 values each, in a
+// deque's 512-byte blocks) held 1.5 MB at 8 bytes a value, 0.9 MB now.
 #include <bit>
 #include <cstdint>
 #include <deque>
