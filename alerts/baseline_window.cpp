@@ -39,11 +39,12 @@ void BaselineWindow::add(Metric metric, double value, core::TimePoint time) {
   // the second are left out of the baseline only; every rule still judges
   // them. A clock that stepped back keeps its values.
   if (!series->empty() && std::chrono::floor<std::chrono::seconds>(time) ==
-                              std::chrono::floor<std::chrono::seconds>(time_of(series->back())))
+                              std::chrono::floor<std::chrono::seconds>(time_of(series->back_ms())))
     return;
-  series->push_back({static_cast<float>(value), offset(time)});
+  const std::int32_t ms = offset(time);
+  series->push_back(static_cast<float>(value), ms);
   for (auto& s : series_)
-    while (s && !s->empty() && time - time_of(s->front()) > window_) s->pop_front();
+    while (s && !s->empty() && time - time_of(s->front_ms()) > window_) s->pop_front();
 }
 
 std::int32_t BaselineWindow::offset(core::TimePoint time) {
@@ -61,13 +62,13 @@ void BaselineWindow::rebase(core::TimePoint epoch) {
   for (auto& series : series_) {
     if (!series) continue;
     // Values more than 24 days from the new epoch are beyond any window.
-    std::erase_if(*series, [&](const Sample& s) {
-      const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(time_of(s) - epoch);
-      return d > std::chrono::milliseconds{Limits::max()} || d < std::chrono::milliseconds{Limits::min()};
+    BaselineSeries moved;
+    series->for_each([&](float value, std::int32_t ms) {
+      const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(time_of(ms) - epoch);
+      if (d <= std::chrono::milliseconds{Limits::max()} && d >= std::chrono::milliseconds{Limits::min()})
+        moved.push_back(value, static_cast<std::int32_t>(d.count()));
     });
-    for (auto& s : *series)
-      s.ms = static_cast<std::int32_t>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(time_of(s) - epoch).count());
+    *series = std::move(moved);
   }
   epoch_ = epoch;
   has_epoch_ = true;
@@ -86,13 +87,13 @@ Baseline BaselineWindow::take(core::TimePoint start, const std::map<Metric, doub
     if (!series_[i]) continue;
     std::vector<double> values;
     core::TimePoint first{}, last{};
-    for (const auto& s : *series_[i]) {
-      const core::TimePoint time = time_of(s);
-      if (time > start || start - time > window_) continue;
+    series_[i]->for_each([&](float value, std::int32_t ms) {
+      const core::TimePoint time = time_of(ms);
+      if (time > start || start - time > window_) return;
       if (values.empty()) first = time;
       last = time;
-      values.push_back(s.value);
-    }
+      values.push_back(value);
+    });
     if (values.empty()) continue;
     measured = true;
     const Metric m = kMetrics[i];

@@ -5,11 +5,11 @@
 // entered over them. Rise rules compare with it.
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "alerts/baseline_series.hpp"
 #include "core/metric.hpp"
 #include "core/time.hpp"
 
@@ -43,16 +43,11 @@ class BaselineWindow {
   core::Duration window() const { return window_; }
 
  private:
-  // 8 bytes, not the 16 of a double and a time point: at 128 beds of a
-  // Masimo and a Nonin the windows' SpO2 and Pulse held 2.4 MB at steady
-  // state. Times are milliseconds from epoch_, which moves on (rebase()) when
-  // 32 bits no longer reach: every 24 days of uptime, or when the clock
-  // stepped that far. A window longer than that is cut to it.
-  struct Sample {
-    float value;
-    std::int32_t ms;  // since epoch_
-  };
-  core::TimePoint time_of(const Sample& s) const { return epoch_ + std::chrono::milliseconds{s.ms}; }
+  // Times are milliseconds from epoch_ (BaselineSeries keeps them in 4 bytes
+  // with the value), which moves on (rebase()) when 32 bits no longer reach:
+  // every 24 days of uptime, or when the clock stepped that far. A window
+  // longer than that is cut to it.
+  core::TimePoint time_of(std::int32_t ms) const { return epoch_ + std::chrono::milliseconds{ms}; }
   // Milliseconds from epoch_ to `time`, once the epoch is where they fit.
   std::int32_t offset(core::TimePoint time);
   void rebase(core::TimePoint epoch);
@@ -60,9 +55,9 @@ class BaselineWindow {
   core::Duration window_;
   core::TimePoint epoch_{};
   bool has_epoch_ = false;
-  // In kMetrics' order; none until the metric's first value: an empty deque
-  // holds 576 bytes of heap, and most beds never see four of the six.
-  std::array<std::optional<std::deque<Sample>>, kMetrics.size()> series_;
+  // In kMetrics' order; none until the metric's first value: an empty series
+  // (a deque) holds 576 bytes of heap, and most beds never see four of the six.
+  std::array<std::optional<BaselineSeries>, kMetrics.size()> series_;
 };
 
 // "Pulse 72, SpO₂ 97", or "none".
