@@ -243,7 +243,7 @@ void configure_journal_connection(sqlite::Database& db, const JournalConnection&
     throw sqlite::Error{SQLITE_CANTOPEN,
                         db.path() + ": cannot use write-ahead logging (journal mode " + mode + ")"};
   db.exec(c.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(c.checkpoints ? c.checkpoint_pages : 0));
+  db.exec(c.checkpoints ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0");
   if (c.max_pages > 0) db.exec("PRAGMA max_page_count = " + std::to_string(c.max_pages));
   if (c.cache_kib > 0) db.exec("PRAGMA cache_size = -" + std::to_string(c.cache_kib));
   if (c.prompt_retry) {

@@ -38,9 +38,7 @@ int journal_version(sqlite::Database& db);
 // that once per flush interval).
 struct JournalConnection {
   bool synchronous_full = true;
-  bool checkpoints = true;  // this connection folds the WAL back into the file
-  // With checkpoints: once the WAL holds this many pages (SQLite's default 1000).
-  std::int64_t checkpoint_pages = 1000;
+  bool checkpoints = true;     // this connection folds the WAL back into the file
   std::int64_t max_pages = 0;  // cap on the file's size in pages; 0: none
   std::int64_t cache_kib = 0;  // bound on this connection's page cache; 0: SQLite's (2 MB)
   std::chrono::milliseconds busy_timeout{5000};

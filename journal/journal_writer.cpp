@@ -403,17 +403,9 @@ void JournalWriter::run() {
     // indexes); pages beyond the cache are read back from the kernel's
     // page cache, which cost the writer about 0.05 % of a core more
     // (docs/journal.md, "Memory at 128 beds, third round").
-    //
-    // A checkpoint once the log holds 4000 pages (16 MB), not SQLite's
-    // 1000: at 128 beds a batch rewrites the same few hundred index leaves,
-    // so a checkpoint copies about as many pages into the file whether the
-    // log holds one second of batches or six, and fsyncs both files each
-    // time (docs/journal.md, "CPU at 128 beds").
-    configure_journal_connection(*db, {.synchronous_full = false,
-                                       .checkpoints = true,
-                                       .checkpoint_pages = 4000,
-                                       .max_pages = options_.max_pages,
-                                       .cache_kib = 1024});
+    configure_journal_connection(
+        *db,
+        {.synchronous_full = false, .checkpoints = true, .max_pages = options_.max_pages, .cache_kib = 1024});
     st = std::make_unique<BatchStatements>(*db);
     bed_st = std::make_unique<CoreWriteStatements>(*db);
   };
