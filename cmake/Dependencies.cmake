@@ -71,12 +71,13 @@ vigil_require(spdlog_FOUND "spdlog" libspdlog-dev)
 find_package(fmt QUIET)
 vigil_require(fmt_FOUND "fmt" libfmt-dev)
 
-# spdlog and fmt compiled into each program (their header-only forms, which
-# Debian's packages ship beside the shared libraries), not linked as
-# libspdlog and libfmt: a program carries the part it calls, and at 128 beds
-# the two libraries' mapped pages were about 0.55 MB of vigild's RSS, of
-# which it used a few dozen kB (docs/journal.md, "Memory at 128 beds", sixth
-# round). spdlog's own header-only target would still link the shared libfmt.
-add_library(vigil_spdlog INTERFACE)
-target_compile_definitions(vigil_spdlog INTERFACE SPDLOG_FMT_EXTERNAL)
-target_link_libraries(vigil_spdlog INTERFACE fmt::fmt-header-only Threads::Threads)
+# spdlog and fmt compiled into the programs, not linked as libspdlog and
+# libfmt: a program carries the part it calls, and at 128 beds the two
+# libraries' mapped pages were about 0.55 MB of vigild's RSS, of which it used
+# a few dozen kB (docs/journal.md, "Memory at 128 beds", sixth round). Debian
+# ships them only as shared libraries and headers, so their compiled half is
+# built here once (spdlog_compiled.cpp) rather than in every file that logs.
+add_library(vigil_spdlog STATIC ${CMAKE_CURRENT_LIST_DIR}/spdlog_compiled.cpp)
+target_compile_definitions(vigil_spdlog PUBLIC SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL)
+target_include_directories(vigil_spdlog SYSTEM PUBLIC $<TARGET_PROPERTY:fmt::fmt-header-only,INTERFACE_INCLUDE_DIRECTORIES>)
+target_link_libraries(vigil_spdlog PUBLIC Threads::Threads)
