@@ -229,7 +229,11 @@ bool Journal::wait_unlogged(std::uint64_t ticket, const std::string& what) {
     core_problem_ = why.empty() ? what + ": the writer did not commit it" : why;
     return false;
   }
-  committed();
+  // Not committed(): the writer made this commit on its own connection and
+  // fsyncs the log for it; told again, it fsynced a second time whenever its
+  // interval fell between its commit and this line.
+  core_ok_ = true;
+  core_problem_.clear();
   return true;
 }
 
