@@ -485,7 +485,8 @@ void JournalWriter::run() {
     // a bed's rows go to its own last leaf of each of the readings' two
     // indexes: in the order they came, every transaction of a 128-bed batch
     // touched nearly every bed's leaves, and wrote them again; bed by bed,
-    // a batch writes each about once (docs/journal.md, "CPU at 128 beds").
+    // a batch writes each about once (docs/journal.md, "The writer's page
+    // writes at 128 beds").
     // A bed's rows stay in their order, and the journal holds a prefix of
     // each bed's stream after a crash between two transactions.
     insert_order.resize(batch.size());
