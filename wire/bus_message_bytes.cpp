@@ -100,13 +100,8 @@ BusMessageBytes::BusMessageBytes(const vigil::v1::BusMessage& m) : m_{&m}, size_
   // ByteSizeLong() caches the sizes that SerializeWithCachedSizesToArray reads.
 }
 
-BusMessageBytes::BusMessageBytes(const core::Observation& o, bool drill)
-    : reading_{ReadingBytes{}.write(o, drill)}, size_{reading_.size()} {}
-
 std::uint8_t* BusMessageBytes::write(std::uint8_t* out) const {
-  if (m_) return m_->SerializeWithCachedSizesToArray(out);
-  std::memcpy(out, reading_.data(), size_);
-  return out + size_;
+  return m_->SerializeWithCachedSizesToArray(out);
 }
 
 std::string_view ReadingBytes::write(const core::Observation& o, bool drill) {

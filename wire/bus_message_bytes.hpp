@@ -23,22 +23,19 @@
 namespace vigil::wire {
 
 // Measures a message once, then writes its bytes: the replay store needs
-// the size first, to make room, and the bytes then.
+// the size first, to make room, and the bytes then. (A reading's bytes are
+// ReadingBytes' below.)
 class BusMessageBytes {
  public:
   // Any message, through protobuf.
   explicit BusMessageBytes(const vigil::v1::BusMessage& m);
-  // A reading: the bytes of a BusMessage holding wire::to_proto(o, drill),
-  // written at once (ReadingBytes below) and kept here.
-  BusMessageBytes(const core::Observation& o, bool drill);
   std::size_t size() const { return size_; }
   // Writes size() bytes at out; returns their end. What was measured must
   // not have changed.
   std::uint8_t* write(std::uint8_t* out) const;
 
  private:
-  const vigil::v1::BusMessage* m_ = nullptr;
-  std::string reading_;
+  const vigil::v1::BusMessage* m_;
   std::size_t size_;
 };
 

@@ -27,7 +27,7 @@ std::string written_bytes(const wire::BusMessageBytes& measured) {
 void check_as_protobuf_writes_it(const core::Observation& o, bool drill) {
   v1::BusMessage m;
   *m.mutable_observation() = wire::to_proto(o, drill);
-  CHECK(written_bytes(wire::BusMessageBytes{o, drill}) == m.SerializeAsString());
+  CHECK(wire::ReadingBytes{}.write(o, drill) == m.SerializeAsString());
 }
 
 core::TimePoint micros_from_epoch(std::int64_t us) {
