@@ -1,13 +1,7 @@
 #include "drill/drill_run.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -23,76 +17,11 @@
 #include "drill/drill_keys.hpp"
 #include "drill/drill_plan.hpp"
 #include "drill/nurse_script.hpp"
+#include "drill/port_pool.hpp"
 
 namespace vigil::drill {
 namespace {
 using namespace std::chrono_literals;
-
-// Free TCP ports on 127.0.0.1. Each stays bound until the pool goes, so the
-// system cannot hand out the same one twice while a drill is being planned.
-// They come from below the kernel's ephemeral range: a port bind(0) chose
-// and we released could otherwise be taken as the source port of any
-// outgoing connection on the machine before vigild listens on it ("Address
-// already in use", seen with tests running side by side).
-class PortPool {
- public:
-  // `taken`: ports already promised to someone (the endpoints given on the command line).
-  explicit PortPool(std::vector<int> taken) : taken_{std::move(taken)} {}
-  ~PortPool() {
-    for (int s : held_) close(s);
-  }
-  int take() {
-    const int low = ephemeral_low();
-    // Which free port is chosen changes nothing a drill reports. The upper
-    // half of the stretch below the ephemeral range: the integration tests
-    // choose theirs from the lower half, so a drill they start never takes
-    // a port a test chose and has not yet bound.
-    std::uniform_int_distribution<int> pick{std::max(1024, low - 6000), low - 1};
-    for (int tries = 0; tries < 500; ++tries) {
-      const int port = pick(rng_);
-      if (std::find(taken_.begin(), taken_.end(), port) != taken_.end()) continue;
-      if (hold(port)) return port;
-    }
-    return hold_any();
-  }
-
- private:
-  static int ephemeral_low() {
-    std::ifstream in{"/proc/sys/net/ipv4/ip_local_port_range"};
-    int low = 32768;
-    in >> low;
-    return low > 2048 ? low : 32768;
-  }
-  bool hold(int port) {
-    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      close(s);
-      return false;
-    }
-    held_.push_back(s);
-    taken_.push_back(port);
-    return true;
-  }
-  int hold_any() {
-    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    held_.push_back(s);
-    return ntohs(a.sin_port);
-  }
-
-  std::vector<int> taken_;
-  std::vector<int> held_;
-  std::mt19937 rng_{std::random_device{}()};
-};
 
 // The port of "tcp://host:port", or 0.
 int port_of(const std::string& endpoint) {
@@ -128,15 +57,13 @@ vigil::v1::CommandRequest request(const std::string& actor) {
 
 class Runner {
  public:
-  Runner(const sim::Ward& ward, const RunOptions& o, const Say& say) : ward_{ward}, o_{o}, say_{say} {}
+  Runner(const sim::Ward& ward, const RunOptions& o, const Say& say)
+      : ward_{ward}, o_{o}, say_{say}, ports_{{port_of(o.publish), port_of(o.command)}} {}
 
   core::Result<DrillRecord> run() {
     std::filesystem::create_directories(o_.work_dir);
-    {
-      PortPool ports{{port_of(o_.publish), port_of(o_.command)}};
-      plan_ = plan_drill(
-          ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports.take(); }, o_.serial_over_tcp);
-    }
+    plan_ = plan_drill(
+        ward_, o_.work_dir, o_.publish, o_.command, [&] { return ports_.take(); }, o_.serial_over_tcp);
     if (wants_curve()) {
       auto keys = prepare_drill_keys(o_.keys_dir.empty() ? o_.work_dir + "/keys" : o_.keys_dir);
       if (!keys) return core::Error{"CURVE keys: " + keys.error()};
@@ -330,6 +257,7 @@ class Runner {
   const sim::Ward& ward_;
   const RunOptions& o_;
   const Say& say_;
+  PortPool ports_;  // held for the whole drill: its vigild binds them late
   DrillPlan plan_;
   core::TimePoint zero_{};
   std::unique_ptr<drill::DrillClock> clock_;

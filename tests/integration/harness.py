@@ -92,12 +92,18 @@ _ports_given = set()
 # before either daemon bound it once made a vigild fail with "Address already
 # in use". A port is a test's once it created this file; the file goes when
 # that test ends. A file left by a killed run only keeps its port unused.
-_PORTS_DIR = os.path.join(tempfile.gettempdir(), "vigil-test-ports")
+# vigil-drill reserves its ports in the same folder, the same way
+# (drill/port_pool.hpp).
+_PORTS_DIR = os.path.join(tempfile.gettempdir(), "vigil-ports")
 _ports_reserved = []
 
 
 def _reserve(port):
-    os.makedirs(_PORTS_DIR, exist_ok=True)
+    try:
+        os.mkdir(_PORTS_DIR, 0o1777)
+        os.chmod(_PORTS_DIR, 0o1777)
+    except FileExistsError:
+        pass
     path = os.path.join(_PORTS_DIR, str(port))
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
