@@ -503,9 +503,15 @@ namespace {
 void add_reading(core::Metric metric, bool present, const std::optional<double>& value, core::Quality quality,
                  std::vector<core::Reading>& readings) {
   if (!present) return;
-  core::Reading r{metric, value, quality, std::nullopt};
-  if (!value) r.quality.set(QualityFlag::invalid);
-  readings.push_back(r);
+  // Written in the vector's element, not made on the stack and copied in:
+  // GCC made it with stores of 2 to 16 bytes at odd offsets and copied it
+  // with 16-byte loads, which cannot take their bytes from those stores
+  // still in the store buffer (the stall was a tenth of decoding).
+  core::Reading& r = readings.emplace_back();
+  r.metric = metric;
+  r.value = value;
+  if (!value) quality.set(QualityFlag::invalid);
+  r.quality = quality;
 }
 
 class MasimoSession final : public DeviceSession {
