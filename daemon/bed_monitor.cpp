@@ -66,12 +66,16 @@ const core::Reading& BedMonitor::publish_reading(const std::string& device, core
   // The latest observation of the metric is updated in place and published
   // as it is, no message built for it: a reading allocates nothing here once
   // each metric has been seen.
-  core::Observation& o = latest_[r.metric];
-  o.bed = id_;
+  auto [latest, first] = latest_.try_emplace(r.metric);
+  core::Observation& o = latest->second;
+  if (first) o.bed = id_;
   o.device = device;
   o.reading = r;
   o.received = now;
-  bus_.publish(o, drill_);
+  // The bed's stream found at its first reading and kept (a look-up by the
+  // bed's name was 1 % of a reading's path).
+  if (!stream_) stream_ = &bus_.stream(id_);
+  bus_.publish(*stream_, o, drill_);
   journal_.queue(o, drill_);
   return o.reading;
 }

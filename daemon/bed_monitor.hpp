@@ -98,6 +98,7 @@ class BedMonitor {
   std::string id_;
   bool drill_;
   BusPublisher& bus_;
+  BusPublisher::Stream* stream_ = nullptr;  // the bed's, from its first reading
   journal::Journal& journal_;
   alerts::BedAlarms alarms_;
   alerts::BedOutput out_;

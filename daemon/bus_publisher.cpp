@@ -106,7 +106,10 @@ std::uint64_t BusPublisher::publish(vigil::v1::BusMessage& m, const std::string&
 }
 
 std::uint64_t BusPublisher::publish(core::Observation& o, bool drill) {
-  auto& s = stream(o.bed);
+  return publish(stream(o.bed), o, drill);
+}
+
+std::uint64_t BusPublisher::publish(Stream& s, core::Observation& o, bool drill) {
   o.seq = next_seq(o.bed, s);
   send_frames(s.reading_topic, s.recent.keep(o.seq, reading_bytes_.write(o, drill)));
   if (tap_) {

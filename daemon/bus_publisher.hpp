@@ -52,10 +52,25 @@ class BusPublisher {
   void send(const vigil::v1::BusMessage& m, const std::string& bed);
   // Both at once, for messages that need nothing written first.
   std::uint64_t publish(vigil::v1::BusMessage& m, const std::string& bed);
+  // One bed's stream: its sequence numbers and recent messages. Made on the
+  // first message of the bed and never erased, so a reference to it stays
+  // good; its fields are the publisher's own.
+  struct Stream {
+    std::uint64_t seq = 0;
+    std::uint64_t reserved = 0;
+    RecentMessages recent{kRecentBytes};
+    std::string reading_topic;  // "obs/<bed>/", made once: every reading goes on it
+  };
+  // The bed's stream, made if it is new: a caller that publishes the bed's
+  // readings keeps it, so a reading costs no look-up of its bed.
+  Stream& stream(const std::string& bed);
+
   // A reading, on its bed's stream (o.bed): stamped (o.seq), sent and kept,
   // its bytes written from the observation without a message built for it
   // (wire/bus_message_bytes.hpp); the tap, if any, gets wire::to_proto(o).
   std::uint64_t publish(core::Observation& o, bool drill);
+  // The same on the bed's stream found before (stream(o.bed)).
+  std::uint64_t publish(Stream& s, core::Observation& o, bool drill);
   void heartbeat(const std::string& bed, core::TimePoint now, std::uint32_t interval_ms);
 
   std::uint64_t last_seq(const std::string& bed) const;
@@ -70,14 +85,6 @@ class BusPublisher {
   const std::string& daemon_id() const { return daemon_id_; }
 
  private:
-  // One bed's stream: found once per message, not once per field.
-  struct Stream {
-    std::uint64_t seq = 0;
-    std::uint64_t reserved = 0;
-    RecentMessages recent{kRecentBytes};
-    std::string reading_topic;  // "obs/<bed>/", made once: every reading goes on it
-  };
-  Stream& stream(const std::string& bed);
   std::uint64_t next_seq(const std::string& bed, Stream& s);
   std::uint64_t stamp(vigil::v1::BusMessage& m, const std::string& bed, Stream& s);
   void send(const vigil::v1::BusMessage& m, const std::string& bed, Stream& s);

@@ -281,8 +281,7 @@ void JournalWriter::beds_done(std::size_t committed, std::size_t tried, const st
 
 template <class T>
 void JournalWriter::gather(T&& what) {
-  if (gathered_.empty()) gathered_since_ = std::chrono::steady_clock::now();
-  gathered_.emplace_back(std::forward<T>(what), gathered_since_);
+  gathered_.emplace_back(std::forward<T>(what));
 }
 
 void JournalWriter::write(v1::BusMessage m) {
@@ -329,6 +328,7 @@ void JournalWriter::hand_over() {
       }
       dropped_ += shed;
     }
+    if (before == 0 && !queue_.empty()) queue_since_ = std::chrono::steady_clock::now();
     full = before < options_.batch_rows && queue_.size() >= options_.batch_rows;
   }
   // One atomic add per hand-over, not one per reading shed.
@@ -346,8 +346,9 @@ void JournalWriter::prune(core::TimePoint before, core::TimePoint now) {
   wake_.notify_one();
 }
 
-bool JournalWriter::take(std::vector<Item>& batch, std::vector<CoreWrite>& beds,
-                         std::optional<std::int64_t>& prune_before, std::int64_t& prune_now, bool pruning) {
+bool JournalWriter::take(std::vector<Item>& batch, std::chrono::steady_clock::time_point& batch_since,
+                         std::vector<CoreWrite>& beds, std::optional<std::int64_t>& prune_before,
+                         std::int64_t& prune_now, bool pruning) {
   std::unique_lock lock{mutex_};
   // A prune in progress goes on at once, taking whatever readings arrived
   // meanwhile; otherwise readings gather for one flush interval, and bed
@@ -361,6 +362,7 @@ bool JournalWriter::take(std::vector<Item>& batch, std::vector<CoreWrite>& beds,
     wake_.wait_until(lock, until);
   }
   batch.swap(queue_);
+  batch_since = queue_since_;
   readings_taken_ += batch.size();
   std::move(beds_.begin(), beds_.end(), std::back_inserter(beds));
   beds_.clear();
@@ -432,7 +434,8 @@ void JournalWriter::run() {
   };
   bool running = true;
   std::vector<Item> batch;
-  std::vector<std::size_t> insert_order;  // of batch's items
+  std::chrono::steady_clock::time_point batch_since;  // when its first row was handed over
+  std::vector<std::size_t> insert_order;              // of batch's items
   while (running) {
     // Emptied, not freed: it goes back to the core at the next take(). What
     // a burst made it grow to beyond a few batches is given back once the
@@ -445,7 +448,7 @@ void JournalWriter::run() {
     batch.clear();
     if (burst_over && batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
     std::optional<std::int64_t> requested;
-    running = take(batch, beds, requested, prune_now, pruning);
+    running = take(batch, batch_since, beds, requested, prune_now, pruning);
     if (requested) {
       pruning = true;
       prune_before = *requested;
@@ -516,8 +519,7 @@ void JournalWriter::run() {
         const auto end = std::chrono::steady_clock::now();
         status.batch_rows = batch.size();
         status.batch_time = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
-        status.oldest_wait =
-            std::chrono::duration_cast<std::chrono::microseconds>(end - batch.front().queued);
+        status.oldest_wait = std::chrono::duration_cast<std::chrono::microseconds>(end - batch_since);
       }
       if (pruning) {
         const auto n = prune_chunk(*db, prune_before, prune_now);
