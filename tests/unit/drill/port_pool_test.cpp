@@ -16,7 +16,9 @@ using namespace vigil::drill;
 
 namespace {
 
-void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream{p} << text; }
+void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream{p} << text;
+}
 
 pid_t dead_pid() {
   const pid_t child = fork();
