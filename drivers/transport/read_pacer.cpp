@@ -1,5 +1,7 @@
 #include "drivers/transport/read_pacer.hpp"
 
+#include <boost/asio/defer.hpp>
+
 namespace vigil::drivers {
 
 bool ReadCadence::pace_after(std::size_t bytes, Time now, std::chrono::nanoseconds period) {
@@ -15,7 +17,8 @@ bool ReadCadence::pace_after(std::size_t bytes, Time now, std::chrono::nanosecon
 
 boost::asio::io_context::id ReadPacer::id;
 
-ReadPacer::ReadPacer(boost::asio::io_context& io) : boost::asio::io_context::service{io}, timer_{io} {}
+ReadPacer::ReadPacer(boost::asio::io_context& io)
+    : boost::asio::io_context::service{io}, io_{io}, timer_{io} {}
 
 ReadPacer& ReadPacer::of(boost::asio::io_context& io) {
   return boost::asio::use_service<ReadPacer>(io);
@@ -36,14 +39,40 @@ void ReadPacer::defer(std::function<void()> resume) {
 void ReadPacer::beat() {
   // A resumed read may defer again at once (its data was already there); it
   // waits for the next beat, not this one.
-  running_.swap(waiting_);
-  for (auto& resume : running_) resume();
+  if (next_ < running_.size()) {
+    // The last beat's slices are still under way (the core fell a whole
+    // period behind): this beat's reads follow them, in the same slices.
+    running_.insert(running_.end(), std::make_move_iterator(waiting_.begin()),
+                    std::make_move_iterator(waiting_.end()));
+    waiting_.clear();
+    return;
+  }
   running_.clear();
+  running_.swap(waiting_);
+  next_ = 0;
+  run_slice();
+}
+
+void ReadPacer::run_slice() {
+  const auto until = std::chrono::steady_clock::now() + kSlice;
+  while (next_ < running_.size()) {
+    running_[next_++]();
+    if (next_ < running_.size() && std::chrono::steady_clock::now() >= until) {
+      // A continuation of this handler (Asio's defer): queued behind what
+      // the reactor finds ready meanwhile, with no wake-up of its own.
+      boost::asio::defer(io_, [this] { run_slice(); });
+      return;
+    }
+  }
+  running_.clear();
+  next_ = 0;
 }
 
 void ReadPacer::shutdown() {
   timer_.cancel();
   waiting_.clear();
+  running_.clear();
+  next_ = 0;
 }
 
 }  // namespace vigil::drivers

@@ -89,6 +89,39 @@ TEST_CASE("the pacer runs every waiting read together at its next beat, not befo
   CHECK(second);
 }
 
+TEST_CASE("a line that comes during a long beat is read between its slices, not after the whole beat") {
+  // A ward's worth of paced reads, 4 ms of the core's time in all; the
+  // first one's device is joined by a line on another link (a Masimo's
+  // alarm), read as it comes.
+  boost::asio::io_context io;
+  auto& pacer = ReadPacer::of(io);
+  pacer.set_period(1ms);
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
+  const int line_end = fds[1];
+  auto line = make_byte_stream_from_fd(io, fds[0], "line");
+  constexpr int kReads = 100;
+  int reads_done = 0, reads_before_line = -1;
+  line->start([&](std::span<const std::uint8_t>) { reads_before_line = reads_done; },
+              [](const std::string&) {});
+  for (int i = 0; i < kReads; ++i)
+    pacer.defer([&, i] {
+      if (i == 0) REQUIRE(::write(line_end, "L", 1) == 1);
+      const auto busy_until = std::chrono::steady_clock::now() + 40us;
+      while (std::chrono::steady_clock::now() < busy_until) {
+      }
+      ++reads_done;
+    });
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (reads_done < kReads && std::chrono::steady_clock::now() < give_up) io.run_one_for(100ms);
+  CHECK(reads_done == kReads);
+  // Let in after the slice it came in and at most one more, never last.
+  CHECK(reads_before_line > 0);
+  CHECK(reads_before_line <= 2 * static_cast<int>(ReadPacer::kSlice / 40us) + 2);
+  line->close();
+  ::close(line_end);
+}
+
 namespace {
 // A pty pair: the stream reads the master, the test plays the device on the
 // other end.
