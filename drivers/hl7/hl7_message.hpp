@@ -62,9 +62,12 @@ struct Hl7Message {
   // it, instead of a string per field); null when Hl7Parser did, which
   // views the caller's text.
   std::shared_ptr<const std::string> text;
-  // Every segment's fields, one list for the message rather than a vector
-  // per segment.
-  std::vector<std::string_view> field_list;
+  // Every segment's fields, one array for the message rather than a vector
+  // per segment; grown as a message needs, never shrunk, so a session's
+  // messages reuse it. Not a vector: its push_back stored the list's end
+  // back to memory for every field, a good part of the split.
+  std::unique_ptr<std::string_view[]> field_store;
+  std::size_t field_capacity = 0;
 
   Hl7Message() = default;
   Hl7Message(Hl7Message&&) = default;
