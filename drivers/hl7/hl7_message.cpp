@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -158,17 +159,20 @@ bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) 
       // No stop is a letter (read_delimiters refuses them).
       std::array<char, kBlock> tail;
       tail.fill('A');
-      std::copy(text.begin() + static_cast<std::ptrdiff_t>(block), text.end(), tail.begin());
+      std::memcpy(tail.data(), text.data() + block, size - block);
       mask = stop_mask(tail.data(), sep) | 1u << (size - block);  // the end closes the last segment
     }
     for (; mask != 0; mask &= mask - 1) {
       const std::size_t i = block + static_cast<std::size_t>(__builtin_ctz(mask));
       const char c = i < size ? text[i] : '\r';
-      const bool first = static_cast<std::size_t>(out - base) == first_index;
+      // Views made from the bounds the loop knows, not with substr, which
+      // checks them again.
+      const std::string_view field{text.data() + field_start, i - field_start};
       if (c == sep) {
-        push(text.substr(field_start, i - field_start));
+        push(field);
         // MSH-1, the field separator: the character after "MSH" in the text.
-        if (first && is_msh(out[-1])) push(text.substr(i, 1));
+        if (static_cast<std::size_t>(out - base) == first_index + 1 && is_msh(field))
+          push(std::string_view{text.data() + i, 1});
         field_start = i + 1;
         continue;
       }
@@ -178,8 +182,9 @@ bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) 
       }
       const auto segment = text.substr(segment_start, i - segment_start);
       if (!segment.empty()) {
-        push(text.substr(field_start, i - field_start));
-        if (first && is_msh(out[-1])) push(segment.substr(3, 1));
+        push(field);
+        if (static_cast<std::size_t>(out - base) == first_index + 1 && is_msh(field))
+          push(segment.substr(3, 1));
         const Hl7Segment seg{std::span<const std::string_view>(base + first_index, out)};
         if (!valid_segment_name(seg.name())) {
           error = "segment without a valid name: '" + std::string(segment.substr(0, 20)) + "'";
