@@ -47,14 +47,14 @@ struct Hl7Delimiters {
 struct Hl7Segment {
   // fields[0] is the segment name. For MSH, fields[1] is the field separator
   // and fields[2] the encoding characters, so fields[n] is always MSH-n.
-  // Views into the text of the message, held in the message's field list.
+  // Views into the text of the message, held in the message's field store.
   std::span<const std::string_view> fields;
 
   std::string_view name() const { return fields.empty() ? std::string_view{} : fields[0]; }
   std::string_view field(std::size_t n) const { return n < fields.size() ? fields[n] : std::string_view{}; }
 };
 
-// Moved, never copied: its segments view its own field list.
+// Moved, never copied: its segments view its own field store.
 struct Hl7Message {
   Hl7Delimiters delimiters;
   std::vector<Hl7Segment> segments;
