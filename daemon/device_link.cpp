@@ -177,7 +177,7 @@ void DeviceLink::deliver(Connection& c, drivers::DecodeOutput& out) {
   for (const auto& note : out.notes) spdlog::info("{}/{}: {}", bed_, id(), note);
   if (!out.to_send.empty()) {
     if (callbacks_.on_raw) callbacks_.on_raw(*this, true, out.to_send);
-    c.stream->write(std::move(out.to_send));
+    c.stream->write(out.to_send);
   }
   out.to_send.clear();
   callbacks_.on_output(*this, out);

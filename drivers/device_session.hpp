@@ -5,6 +5,8 @@
 // touches a socket, a clock or a global, so it is tested with values alone.
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <span>
@@ -66,7 +68,13 @@ struct DecodeOutput {
   // already waiting; a byte array, vector or string.
   template <class Bytes>
   void send(const Bytes& bytes) {
-    to_send.insert(to_send.end(), bytes.begin(), bytes.end());
+    // Copied as bytes: inserted from chars, they were converted one by one
+    // (an HL7 ACK's 150 bytes, a loop per message).
+    static_assert(sizeof(*std::data(bytes)) == 1);
+    if (std::size(bytes) == 0) return;
+    const auto at = to_send.size();
+    to_send.resize(at + std::size(bytes));
+    std::memcpy(to_send.data() + at, std::data(bytes), std::size(bytes));
   }
   // A frame's or message's readings, decoded on their own, after these.
   void add_readings(const std::vector<core::Reading>& more) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -89,114 +90,122 @@ bool valid_segment_name(std::string_view name) {
   return true;
 }
 
-// Finds the bytes where splitting stops, in order: the field separator,
-// segment ends and other control bytes (all below 0x20 but tab). With SSE2
-// (every x86-64) sixteen bytes are judged at once and the stops among them
-// walked as the bits of a mask, with no further look at the bytes between
-// them; byte by byte, the split was a third of reading a message.
-class StopScanner {
- public:
-  StopScanner(std::string_view text, char sep) : text_{text}, sep_{sep} {}
-
-  // The next stop, or the text's size when there is none.
-  std::size_t next() {
+// The stops among sixteen bytes from `at`, as the bits of a mask: the field
+// separator, segment ends and other control bytes (all below 0x20 but tab).
+// With SSE2 (every x86-64) the sixteen are judged at once: byte by byte, the
+// split was a third of reading a message.
+unsigned stop_mask(const char* at, char sep) {
 #if defined(__SSE2__)
-    while (mask_ == 0) {
-      if (next_block_ + kBlock > text_.size()) return next_in_tail();
-      block_ = next_block_;
-      next_block_ += kBlock;
-      mask_ = block_mask(block_);
-    }
-    const std::size_t at = block_ + static_cast<std::size_t>(__builtin_ctz(mask_));
-    mask_ &= mask_ - 1;
-    return at;
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  const __m128i separator = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(sep));
+  // Unsigned bytes up to 0x1F: those the minimum with 0x1F leaves as they are.
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1F)), bytes);
+  const __m128i tab = _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(separator, _mm_andnot_si128(tab, control))));
 #else
-    return next_in_tail();
+  unsigned mask = 0;
+  for (unsigned k = 0; k < 16; ++k) {
+    const char c = at[k];
+    if (c == sep || (static_cast<unsigned char>(c) < 0x20 && c != '\t')) mask |= 1u << k;
+  }
+  return mask;
 #endif
-  }
+}
 
- private:
-  static constexpr std::size_t kBlock = 16;
-#if defined(__SSE2__)
-  unsigned block_mask(std::size_t at) const {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text_.data() + at));
-    const __m128i separator = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(sep_));
-    // Unsigned bytes up to 0x1F: those the minimum with 0x1F leaves as they are.
-    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1F)), bytes);
-    const __m128i tab = _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t'));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(separator, _mm_andnot_si128(tab, control))));
-  }
-#endif
-
-  // The bytes after the last whole block, one at a time.
-  std::size_t next_in_tail() {
-    std::size_t& i = next_block_;
-    while (i < text_.size() && !stops(text_[i])) ++i;
-    return i < text_.size() ? i++ : text_.size();
-  }
-
-  bool stops(char c) const {
-    return c == sep_ || (static_cast<unsigned char>(c) < 0x20 && c != '\t');
-  }
-
-  std::string_view text_;
-  char sep_;
-  std::size_t block_ = 0;       // where the block of mask_ starts
-  std::size_t next_block_ = 0;  // the first byte not yet judged
-  unsigned mask_ = 0;           // the stops of the block not yet returned
-};
+// Room for at least one more field after `used`: the store doubled, its
+// fields moved over. Out of line, as a session's store soon stops growing.
+[[gnu::noinline]] std::string_view* grow_field_store(Hl7Message& msg, std::size_t used) {
+  const std::size_t capacity = std::max<std::size_t>(64, msg.field_capacity * 2);
+  auto store = std::make_unique<std::string_view[]>(capacity);
+  std::copy_n(msg.field_store.get(), used, store.get());
+  msg.field_store = std::move(store);
+  msg.field_capacity = capacity;
+  return msg.field_store.get();
+}
 
 // Splits `text` into msg's segments and fields in one pass over its bytes,
 // checking each segment as its end is reached: control bytes first, then
-// its name, then MSH's place. Reuses msg's lists.
+// its name, then MSH's place. Reuses msg's lists. The text is judged
+// sixteen bytes at a time and each block's stops handled as its mask is
+// walked (the last, short block from a padded copy, the text's end a stop
+// of its own), in one loop with its state in locals and the fields written
+// through a pointer: a scanner object and the list's push_back kept their
+// state in memory, stored and loaded again at every field.
 bool split_segments(std::string_view text, Hl7Message& msg, std::string& error) {
   msg.segments.clear();
-  msg.field_list.clear();
   if (!read_delimiters(text, msg.delimiters, error)) return false;
   const char sep = msg.delimiters.field;
-  StopScanner scan{text, sep};
-  std::size_t segment_start = 0, field_start = 0, first_field = 0;
-  while (true) {
-    const std::size_t i = scan.next();
-    const char c = i < text.size() ? text[i] : '\r';
-    if (c == sep) {
-      msg.field_list.push_back(text.substr(field_start, i - field_start));
-      // MSH-1, the field separator: the character after "MSH" in the text.
-      if (msg.field_list.size() == first_field + 1 && is_msh(msg.field_list.back()))
-        msg.field_list.push_back(text.substr(i, 1));
-      field_start = i + 1;
-      continue;
+  const std::size_t size = text.size();
+  std::string_view* base = msg.field_store.get();
+  std::string_view* out = base;
+  std::string_view* limit = base + msg.field_capacity;
+  const auto push = [&](std::string_view field) {
+    if (out == limit) {
+      const auto used = static_cast<std::size_t>(out - base);
+      base = grow_field_store(msg, used);
+      out = base + used;
+      limit = base + msg.field_capacity;
     }
-    if (c != '\r' && c != '\n') {
-      error = "segment holds control byte " + std::to_string(static_cast<unsigned char>(c));
-      return false;
+    *out++ = field;
+  };
+  std::size_t segment_start = 0, field_start = 0;
+  std::size_t first_index = 0;  // where the segment's fields start in the store
+  constexpr std::size_t kBlock = 16;
+  for (std::size_t block = 0; block <= size; block += kBlock) {
+    unsigned mask;
+    if (size - block >= kBlock) {
+      mask = stop_mask(text.data() + block, sep);
+    } else {
+      // No stop is a letter (read_delimiters refuses them).
+      std::array<char, kBlock> tail;
+      tail.fill('A');
+      std::memcpy(tail.data(), text.data() + block, size - block);
+      mask = stop_mask(tail.data(), sep) | 1u << (size - block);  // the end closes the last segment
     }
-    const auto segment = text.substr(segment_start, i - segment_start);
-    if (!segment.empty()) {
-      msg.field_list.push_back(text.substr(field_start, i - field_start));
-      if (msg.field_list.size() == first_field + 1 && is_msh(msg.field_list.back()))
-        msg.field_list.push_back(segment.substr(3, 1));
-      const Hl7Segment seg{std::span(msg.field_list).subspan(first_field)};
-      if (!valid_segment_name(seg.name())) {
-        error = "segment without a valid name: '" + std::string(segment.substr(0, 20)) + "'";
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t i = block + static_cast<std::size_t>(__builtin_ctz(mask));
+      const char c = i < size ? text[i] : '\r';
+      // Views made from the bounds the loop knows, not with substr, which
+      // checks them again.
+      const std::string_view field{text.data() + field_start, i - field_start};
+      if (c == sep) {
+        push(field);
+        // MSH-1, the field separator: the character after "MSH" in the text.
+        if (static_cast<std::size_t>(out - base) == first_index + 1 && is_msh(field))
+          push(std::string_view{text.data() + i, 1});
+        field_start = i + 1;
+        continue;
+      }
+      if (c != '\r' && c != '\n') {
+        error = "segment holds control byte " + std::to_string(static_cast<unsigned char>(c));
         return false;
       }
-      if (msg.segments.empty() != is_msh(seg.name())) {
-        error = "MSH must be the first segment and appear once";
-        return false;
+      const auto segment = text.substr(segment_start, i - segment_start);
+      if (!segment.empty()) {
+        push(field);
+        if (static_cast<std::size_t>(out - base) == first_index + 1 && is_msh(field))
+          push(segment.substr(3, 1));
+        const Hl7Segment seg{std::span<const std::string_view>(base + first_index, out)};
+        if (!valid_segment_name(seg.name())) {
+          error = "segment without a valid name: '" + std::string(segment.substr(0, 20)) + "'";
+          return false;
+        }
+        if (msg.segments.empty() != is_msh(seg.name())) {
+          error = "MSH must be the first segment and appear once";
+          return false;
+        }
+        msg.segments.push_back(seg);
       }
-      msg.segments.push_back(seg);
+      segment_start = field_start = i + 1;
+      first_index = static_cast<std::size_t>(out - base);
     }
-    if (i >= text.size()) break;
-    segment_start = field_start = i + 1;
-    first_field = msg.field_list.size();
   }
-  // The list may have moved as it grew (counting the fields first, to
-  // reserve them, cost as much as the split): the spans taken as each
-  // segment ended are taken again from where it is now.
+  // The store may have moved as it grew (counting the fields first, to
+  // size it, cost as much as the split): the spans taken as each segment
+  // ended are taken again from where it is now.
   std::size_t at = 0;
   for (auto& seg : msg.segments) {
-    seg.fields = std::span(msg.field_list).subspan(at, seg.fields.size());
+    seg.fields = std::span<const std::string_view>(base + at, seg.fields.size());
     at += seg.fields.size();
   }
   return true;

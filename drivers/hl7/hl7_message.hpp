@@ -47,14 +47,14 @@ struct Hl7Delimiters {
 struct Hl7Segment {
   // fields[0] is the segment name. For MSH, fields[1] is the field separator
   // and fields[2] the encoding characters, so fields[n] is always MSH-n.
-  // Views into the text of the message, held in the message's field list.
+  // Views into the text of the message, held in the message's field store.
   std::span<const std::string_view> fields;
 
   std::string_view name() const { return fields.empty() ? std::string_view{} : fields[0]; }
   std::string_view field(std::size_t n) const { return n < fields.size() ? fields[n] : std::string_view{}; }
 };
 
-// Moved, never copied: its segments view its own field list.
+// Moved, never copied: its segments view its own field store.
 struct Hl7Message {
   Hl7Delimiters delimiters;
   std::vector<Hl7Segment> segments;
@@ -62,9 +62,12 @@ struct Hl7Message {
   // it, instead of a string per field); null when Hl7Parser did, which
   // views the caller's text.
   std::shared_ptr<const std::string> text;
-  // Every segment's fields, one list for the message rather than a vector
-  // per segment.
-  std::vector<std::string_view> field_list;
+  // Every segment's fields, one array for the message rather than a vector
+  // per segment; grown as a message needs, never shrunk, so a session's
+  // messages reuse it. Not a vector: its push_back stored the list's end
+  // back to memory for every field, a good part of the split.
+  std::unique_ptr<std::string_view[]> field_store;
+  std::size_t field_capacity = 0;
 
   Hl7Message() = default;
   Hl7Message(Hl7Message&&) = default;

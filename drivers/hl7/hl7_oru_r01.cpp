@@ -194,14 +194,16 @@ int status_flags(const Hl7Message& m, const Hl7Segment& obx) {
   std::string scratch;
   const auto status = m.component(obx.field(11), 1, scratch);
   if (status == "X" || status == "N" || status == "W" || status == "D") flags |= kInvalid;
-  constexpr std::string_view invalid[] = {"INV", "INVALID", "NI",  "NA",   "NAV",  "OFF",
-                                          "MSK", "OTH",     "NAN", "PINF", "NINF", "NOT-AVAILABLE"};
-  constexpr std::string_view questionable[] = {"QUES", "QUESTIONABLE", "CAL", "CALIBRATION-ONGOING"};
-  constexpr std::string_view demo[] = {"DEMO", "DEMO-DATA", "TEST", "TEST-DATA"};
+  // Static: as locals, the lists were built on the stack at every row.
+  static constexpr std::string_view invalid[] = {"INV", "INVALID", "NI",  "NA",   "NAV",  "OFF",
+                                                 "MSK", "OTH",     "NAN", "PINF", "NINF", "NOT-AVAILABLE"};
+  static constexpr std::string_view questionable[] = {"QUES", "QUESTIONABLE", "CAL", "CALIBRATION-ONGOING"};
+  static constexpr std::string_view demo[] = {"DEMO", "DEMO-DATA", "TEST", "TEST-DATA"};
   auto in = [](std::string_view token, auto& list) {
     return std::any_of(std::begin(list), std::end(list),
                        [&](std::string_view x) { return hl7_iequal(x, token); });
   };
+  if (obx.field(8).empty()) return flags;  // nearly every row: no vector to make and free
   for (const auto& rep : m.repetitions(obx.field(8))) {
     const std::string first = rep.substr(0, rep.find(m.delimiters.component));
     const auto token = hl7_trim(first);

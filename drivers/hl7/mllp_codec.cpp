@@ -1,5 +1,7 @@
 #include "drivers/hl7/mllp_codec.hpp"
 
+#include <array>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -96,12 +98,16 @@ class Hl7Session final : public DeviceSession {
   }
 
   void answer(const Hl7Message* m, const Verdict& v, DecodeOutput& out) {
-    AckRequest req;
+    // One request kept from one message to the next, its strings assigned
+    // in place: a fresh one made and freed four strings per ACK.
+    AckRequest& req = ack_request_;
     req.original = m;
     req.code = v.code;
     req.error_code = v.error_code;
     req.text = v.text;
-    req.control_id = std::to_string(++ack_seq_);
+    std::array<char, 24> id{};
+    const auto written = std::to_chars(id.data(), id.data() + id.size(), ++ack_seq_).ptr;
+    req.control_id.assign(id.data(), written);
     req.time = last_tick_;
     // Framed in a buffer kept from one message to the next.
     ack_.clear();
@@ -121,6 +127,7 @@ class Hl7Session final : public DeviceSession {
   Hl7Parser parser_;
   OruContent content_;
   std::string ack_;
+  AckRequest ack_request_;
   Hl7AckWriter ack_writer_;
   std::optional<core::TimePoint> last_tick_;
   std::uint64_t ack_seq_ = 0;

@@ -33,7 +33,7 @@ class AsioByteStream final : public ByteStream,
     read();
   }
 
-  void write(std::vector<std::uint8_t> bytes) override {
+  void write(std::span<const std::uint8_t> bytes) override {
     if (!open_ || bytes.empty()) return;
     // A paced link that is written to (a poll) goes back to being read as
     // its data comes, for the answer; a streak paces it again.
@@ -41,7 +41,9 @@ class AsioByteStream final : public ByteStream,
       if (!back_to_reactor()) return;
       read();
     }
-    queue_.push_back(std::move(bytes));
+    if (spare_.empty()) spare_.emplace_back();
+    queue_.splice(queue_.end(), spare_, spare_.begin());
+    queue_.back().assign(bytes.begin(), bytes.end());
     if (queue_.size() == 1) write_next();
   }
 
@@ -150,7 +152,12 @@ class AsioByteStream final : public ByteStream,
                                auto self = weak.lock();
                                if (!self || !self->open_) return;
                                if (ec) return self->fail("write error: " + ec.message());
-                               self->queue_.pop_front();
+                               // Kept for the next write; one spare is enough, as a
+                               // link mostly has one write under way at a time.
+                               if (self->spare_.empty())
+                                 self->spare_.splice(self->spare_.end(), self->queue_, self->queue_.begin());
+                               else
+                                 self->queue_.pop_front();
                                if (!self->queue_.empty()) self->write_next();
                              });
   }
@@ -176,6 +183,7 @@ class AsioByteStream final : public ByteStream,
   // 576 bytes (256 links at 128 beds); a list's nodes stay put while the
   // front one is being written.
   std::list<std::vector<std::uint8_t>> queue_;
+  std::list<std::vector<std::uint8_t>> spare_;  // a node and buffer written before, for the next write
   DataHandler on_data_;
   ClosedHandler on_closed_;
   bool open_ = true;
@@ -189,7 +197,7 @@ class SharedStreamHandle final : public ByteStream {
   explicit SharedStreamHandle(std::shared_ptr<AsioByteStream<AsioStream>> s) : s_{std::move(s)} {}
   ~SharedStreamHandle() override { s_->close(); }
   void start(DataHandler d, ClosedHandler c) override { s_->start(std::move(d), std::move(c)); }
-  void write(std::vector<std::uint8_t> b) override { s_->write(std::move(b)); }
+  void write(std::span<const std::uint8_t> b) override { s_->write(b); }
   void close() override { s_->close(); }
   std::string describe() const override { return s_->describe(); }
 

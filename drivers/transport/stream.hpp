@@ -24,7 +24,10 @@ class ByteStream {
   // on, when the peer goes away or an error ends the stream; close() calls it
   // not.
   virtual void start(DataHandler on_data, ClosedHandler on_closed) = 0;
-  virtual void write(std::vector<std::uint8_t> bytes) = 0;
+  // The bytes are copied: a link that writes (an HL7 link acknowledges every
+  // message) keeps its buffer, where handing a vector over was an
+  // allocation per write.
+  virtual void write(std::span<const std::uint8_t> bytes) = 0;
   virtual void close() = 0;
   virtual std::string describe() const = 0;
 };

@@ -148,7 +148,7 @@ struct PtyLink {
     stream->start(
         [&](std::span<const std::uint8_t> b) {
           got.append(b.begin(), b.end());
-          if (acknowledge) stream->write({'k'});
+          if (acknowledge) stream->write(std::vector<std::uint8_t>{'k'});
         },
         [&](const std::string& why) { closed = why; });
   }
@@ -196,7 +196,7 @@ TEST_CASE("a paced pty stream delivers every byte in order, a flood included") {
 TEST_CASE("a paced stream still writes to its device, and still reports that the device went away") {
   PtyLink link{5ms};
   const std::string sent = link.stream_frames(20);
-  link.stream->write({'p', 'o', 'l', 'l'});
+  link.stream->write(std::vector<std::uint8_t>{'p', 'o', 'l', 'l'});
   std::string answer;
   link.run_until([&] {
     char buf[16];
