@@ -253,17 +253,23 @@ class NoninFrameSession final : public DeviceSession {
     take(parse(w.data()), out);
   }
 
+  // Runs for every frame: kept small enough to inline into on_bytes, with
+  // the once-a-packet and the rare work out of line (inlined, their text
+  // and strings made this a call with a large frame to set up each time).
   void take(const Frame& f, DecodeOutput& out) {
-    if (f.sync() && next_index_ != 0) {
-      out.errors.push_back(std::string(where_) + ": packet cut short, SYNC came at frame " +
-                           std::to_string(next_index_ + 1) + " of 25; partial packet dropped");
-      start_packet();
-    }
+    if (f.sync() && next_index_ != 0) [[unlikely]]
+      drop_cut_short_packet(out);
     ++stats_.frames_ok;
     track_pulse(f.status, out);
     floats_[next_index_] = f.float_byte;
     packet_status_ |= f.status;
     if (++next_index_ == kNoninFramesPerPacket) finish_packet(out);
+  }
+
+  [[gnu::noinline]] void drop_cut_short_packet(DecodeOutput& out) {
+    out.errors.push_back(std::string(where_) + ": packet cut short, SYNC came at frame " +
+                         std::to_string(next_index_ + 1) + " of 25; partial packet dropped");
+    start_packet();
   }
 
   // Perfusion and artifact bits describe a pulse and are set only while it
@@ -281,7 +287,7 @@ class NoninFrameSession final : public DeviceSession {
     in_pulse_ = perfusion != 0;
   }
 
-  void finish_packet(DecodeOutput& out) {
+  [[gnu::noinline]] void finish_packet(DecodeOutput& out) {
     const NoninPacketValues v = values_from(floats_);
     StatusSummary s;
     s.sensor_disconnect = (packet_status_ & kSnsd) != 0;
