@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <numeric>
 #include <optional>
+#include <span>
 #include <type_traits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -143,7 +144,6 @@ struct Scratch {
   std::vector<double> diffs;
   std::vector<unsigned char> usable;  // bytes, not std::vector<bool>'s bits: read in the O(n^2) loops
   std::vector<unsigned char> drop;
-  std::vector<double> rr;  // assess()'s window, oldest first
   // sample_entropy's bit sets, `words` 64-bit words each (see there)
   std::vector<std::size_t> order;
   std::vector<std::size_t> by_length;  // assess(): the window's positions in length order
@@ -161,8 +161,8 @@ Scratch& scratch() {
 }
 
 struct Window {
-  const std::vector<double>& rr;
-  const std::vector<unsigned char>& usable;
+  std::span<const double> rr;
+  std::span<const unsigned char> usable;
   double median;
   double noise;  // s
   // The intervals' positions in length order, when the caller keeps them
@@ -192,27 +192,28 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
 }
 
 // Feature 2's dropped intervals: unusable, premature (with the interval
-// after it) or a missed beat's, relative to the window's median.
+// after it) or a missed beat's, relative to the window's median. Flags
+// combined, not branched on: which intervals are premature is as good as
+// random in AF, and the mispredicted branches were most of the cost.
 const std::vector<unsigned char>& residual_drops(const Window& w, const AfDetectorConfig& c) {
   const std::size_t n = w.rr.size();
+  const double premature = c.premature_ratio * w.median, missed = c.missed_beat_ratio * w.median;
   auto& drop = scratch().drop;
-  drop.assign(n, 0);
+  drop.resize(n);
+  unsigned char after_premature = 0;  // the compensatory or reset interval
   for (std::size_t j = 0; j < n; ++j) {
-    if (!w.usable[j]) {
-      drop[j] = 1;
-    } else if (w.rr[j] < c.premature_ratio * w.median) {
-      drop[j] = 1;
-      if (j + 1 < n) drop[j + 1] = 1;  // the compensatory or reset interval
-    } else if (w.rr[j] > c.missed_beat_ratio * w.median) {
-      drop[j] = 1;
-    }
+    const unsigned char usable = w.usable[j] != 0 ? 1 : 0;
+    const unsigned char early = usable & (w.rr[j] < premature ? 1 : 0);
+    const unsigned char late = w.rr[j] > missed ? 1 : 0;
+    drop[j] = static_cast<unsigned char>((usable ^ 1) | early | late | after_premature);
+    after_premature = early;
   }
   return drop;
 }
 
 std::size_t residual_pairs(const std::vector<unsigned char>& drop) {
   std::size_t pairs = 0;
-  for (std::size_t j = 1; j < drop.size(); ++j) pairs += !drop[j] && !drop[j - 1] ? 1 : 0;
+  for (std::size_t j = 1; j < drop.size(); ++j) pairs += (drop[j] | drop[j - 1]) ^ 1;
   return pairs;
 }
 
@@ -228,22 +229,26 @@ double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
   return quantile(diffs, 0.5) / w.median;
 }
 
+// Each interval's class (short, normal, long) is computed once, and each
+// pair's verdict read from a table: branching on classes that AF makes as
+// good as random mispredicted most of the time.
 double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
   const double tolerance = c.transition_tolerance + w.noise / w.median;
-  enum Class { short_rr, normal_rr, long_rr };
-  auto classify = [&](double rr) {
-    if (rr < (1 - tolerance) * w.median) return short_rr;
-    if (rr > (1 + tolerance) * w.median) return long_rr;
-    return normal_rr;
+  const double shortest_normal = (1 - tolerance) * w.median, longest_normal = (1 + tolerance) * w.median;
+  // [earlier][later], classes 0 short, 1 normal, 2 long: ectopy explains
+  // short-long, short-normal and whatever returns to normal.
+  static constexpr unsigned char kUnexplained[3][3] = {{1, 0, 0}, {0, 0, 1}, {1, 0, 1}};
+  auto classify = [&](double rr) -> unsigned {
+    return 1u + (rr > longest_normal ? 1u : 0u) - (rr < shortest_normal ? 1u : 0u);
   };
   std::size_t pairs = 0, unexplained = 0;
+  unsigned before = w.rr.empty() ? 1u : classify(w.rr[0]);
   for (std::size_t j = 1; j < w.rr.size(); ++j) {
-    if (!w.usable[j] || !w.usable[j - 1]) continue;
-    const Class a = classify(w.rr[j - 1]), b = classify(w.rr[j]);
-    ++pairs;
-    if ((a == long_rr && b != normal_rr) || (a == short_rr && b == short_rr) ||
-        (a == normal_rr && b == long_rr))
-      ++unexplained;
+    const unsigned now = classify(w.rr[j]);
+    const std::size_t pair = (w.usable[j] != 0 && w.usable[j - 1] != 0) ? 1 : 0;
+    pairs += pair;
+    unexplained += pair & kUnexplained[before][now];
+    before = now;
   }
   return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
 }
@@ -436,8 +441,8 @@ RrAfDetector::RrAfDetector(AfDetectorConfig config) : config_{config} {
 }
 
 void RrAfDetector::reset() {
-  rr_.assign(config_.window, 0.0);
-  usable_.assign(config_.window, 0);
+  rr_.assign(2 * config_.window, 0.0);
+  usable_.assign(2 * config_.window, 0);
   next_ = 0;
   count_ = 0;
   assessment_ = {};
@@ -465,8 +470,8 @@ void RrAfDetector::add(core::Duration rr, bool usable) {
                                            [&](double x, std::size_t slot) { return x < rr_[slot]; }),
                           next_);
   update_orders(seconds, good);
-  rr_[next_] = seconds;
-  usable_[next_] = good ? 1 : 0;
+  rr_[next_] = rr_[next_ + config_.window] = seconds;
+  usable_[next_] = usable_[next_ + config_.window] = good ? 1 : 0;
   next_ = next_ + 1 == config_.window ? 0 : next_ + 1;
   count_ = std::min(count_ + 1, config_.window);
   assess();
@@ -559,19 +564,10 @@ void RrAfDetector::assess() {
     return;
   }
   assessment_.status = AfStatus::assessed;
-  // The window oldest first: from the oldest slot to the ring's end, then from its start.
+  // The window oldest first, read where the ring's second copy makes it one run.
   const std::size_t oldest = back(n - 1);
-  const auto from = static_cast<std::ptrdiff_t>(oldest),
-             tail = static_cast<std::ptrdiff_t>(std::min(n, config_.window - oldest)),
-             head = static_cast<std::ptrdiff_t>(n) - tail;
-  auto unroll = [&](const auto& ring, auto& window) {
-    window.assign(ring.begin() + from, ring.begin() + from + tail);
-    window.insert(window.end(), ring.begin(), ring.begin() + head);
-  };
-  auto& rr = scratch().rr;
-  auto& usable = scratch().usable;
-  unroll(rr_, rr);
-  unroll(usable_, usable);
+  const std::span<const double> rr{rr_.data() + oldest, n};
+  const std::span<const unsigned char> usable{usable_.data() + oldest, n};
   const Window w{rr, usable, sorted_quantile(sorted_lengths_, 0.5), noise_allowance(config_)};
   double pattern = 1.0;
   if (config_.max_pattern_lag >= 1 && successive_differences_.size() >= kMinDifferences) {

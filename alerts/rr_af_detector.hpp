@@ -168,8 +168,12 @@ class RrAfDetector {
   double residual_from_orders(const std::vector<unsigned char>& drop, double median) const;
 
   AfDetectorConfig config_;
-  std::vector<double> rr_;             // ring buffer, seconds
-  std::vector<unsigned char> usable_;  // bytes: copied into the window on every beat
+  // Ring buffers of the window's intervals (seconds) and usable flags
+  // (bytes), each slot written twice, at slot and slot + window: any
+  // window's intervals oldest first are then one run, read where they
+  // are instead of copied out on every beat.
+  std::vector<double> rr_;
+  std::vector<unsigned char> usable_;
   std::size_t next_ = 0;
   std::size_t count_ = 0;
   AfAssessment assessment_;

@@ -86,19 +86,17 @@ void BedMonitor::on_device_conditions(const std::string& device, core::DeviceCon
   publish(now);
 }
 
-void BedMonitor::on_beats(const std::string& device, DeviceClockAnchor& frame_clock,
-                          const drivers::DecodeOutput& out, core::TimePoint now) {
-  DeviceClockAnchor* clock = nullptr;
-  if (out.device_clock_end) {
-    const auto end = std::chrono::duration_cast<core::Duration>(*out.device_clock_end);
-    clock = &frame_clock;
-    if (clock->needs_restart(end, now)) {
-      spdlog::info("{}/{}: beat timing starts afresh: {}", id_, device, clock->restart_reason(end, now));
-      clock->reset();
-    }
-    clock->settle(end, now);
-  }
-  for (const auto& mark : out.beats) {
+void BedMonitor::restart_frame_clock(const std::string& device, DeviceClockAnchor& clock, core::Duration end,
+                                     core::TimePoint now) {
+  spdlog::info("{}/{}: beat timing starts afresh: {}", id_, device, clock.restart_reason(end, now));
+  clock.reset();
+}
+
+// `clock`: the device's frame clock, settled on this read; null when the
+// read did not move it (the beats are then timed by their arrival).
+void BedMonitor::place_beats(const DeviceClockAnchor* clock, std::span<const drivers::BeatMark> marks,
+                             core::TimePoint now) {
+  for (const auto& mark : marks) {
     alerts::Beat beat;
     beat.time = clock && mark.device_clock
                     ? clock->at(std::chrono::duration_cast<core::Duration>(*mark.device_clock))

@@ -58,20 +58,6 @@ std::uint8_t status_byte(const NoninFrameStatus& s, bool sync) {
   return b;
 }
 
-NoninFrameStatus status_from(std::uint8_t b) {
-  NoninFrameStatus s;
-  s.sensor_disconnect = (b & kSnsd) != 0;
-  s.artifact = (b & kArtf) != 0;
-  s.out_of_track = (b & kOot) != 0;
-  s.sensor_alarm = (b & kSnsa) != 0;
-  const bool red = (b & kRprf) != 0, green = (b & kGprf) != 0;
-  s.perfusion = red && green ? NoninPerfusion::yellow
-                : red        ? NoninPerfusion::red
-                : green      ? NoninPerfusion::green
-                             : NoninPerfusion::none;
-  return s;
-}
-
 NoninPacketValues values_from(const std::array<std::uint8_t, kNoninFramesPerPacket>& f) {
   NoninPacketValues v;
   v.hr = hr_from(f[slot::hr], f[slot::hr + 1]);
@@ -177,11 +163,14 @@ class NoninFrameSession final : public DeviceSession {
     return std::chrono::microseconds{static_cast<std::int64_t>(stats_.frames_ok * 40000 / 3)};
   }
 
+  // What the decoder keeps of a frame: its STATUS bits as sent (read bit
+  // by bit where they are used, not unpacked on every one of the 75 frames
+  // a second) and its share of the packet values. The pleth is not kept
+  // (DecodeOutput has no waveform channel).
   struct Frame {
-    NoninFrameStatus status;
-    bool sync = false;
-    std::uint16_t pleth = 0;
+    std::uint8_t status = 0;
     std::uint8_t float_byte = 0;
+    bool sync() const { return (status & kSync) != 0; }
   };
 
   FrameBytes window_frame(std::size_t at) const {
@@ -212,23 +201,14 @@ class NoninFrameSession final : public DeviceSession {
     return "checksum " + hex(w[4]) + ", computed " + hex(sum);
   }
 
-  Frame parse(const std::uint8_t* w) const {
-    const bool df2 = format_ == NoninFormat::df2;
-    const std::uint8_t status = status_of(w);
-    Frame f;
-    f.status = status_from(status);
-    f.sync = (status & kSync) != 0;
-    f.pleth = df2 ? w[2] : static_cast<std::uint16_t>((w[1] << 8) | w[2]);
-    f.float_byte = w[3];
-    return f;
-  }
+  Frame parse(const std::uint8_t* w) const { return Frame{status_of(w), w[3]}; }
 
   // Out of step, a packet start is a SYNC frame followed by a frame without
   // SYNC, both with good checksums: one checksum alone passes in noise too often.
   bool packet_start_here() const {
     const FrameBytes first = window_frame(0), second = window_frame(kFrame);
-    return well_formed(first.data()) && parse(first.data()).sync && well_formed(second.data()) &&
-           !parse(second.data()).sync;
+    return well_formed(first.data()) && parse(first.data()).sync() && well_formed(second.data()) &&
+           !parse(second.data()).sync();
   }
 
   void examine(DecodeOutput& out) {
@@ -242,7 +222,7 @@ class NoninFrameSession final : public DeviceSession {
     }
     const FrameBytes w = window_frame(0);
     if (!well_formed(w.data())) return reject(structure_error(w.data()), out);
-    if (!parse(w.data()).sync && next_index_ == 0)
+    if (!parse(w.data()).sync() && next_index_ == 0)
       return reject("frame 1 of the packet lacks the SYNC bit", out);
     accept(out);
   }
@@ -263,7 +243,7 @@ class NoninFrameSession final : public DeviceSession {
 
   void start_packet() {
     next_index_ = 0;
-    packet_flags_ = StatusSummary{};
+    packet_status_ = 0;
   }
 
   // The frame at the front of the window.
@@ -273,46 +253,53 @@ class NoninFrameSession final : public DeviceSession {
     take(parse(w.data()), out);
   }
 
+  // Runs for every frame: kept small enough to inline into on_bytes, with
+  // the once-a-packet and the rare work out of line (inlined, their text
+  // and strings made this a call with a large frame to set up each time).
   void take(const Frame& f, DecodeOutput& out) {
-    if (f.sync && next_index_ != 0) {
-      out.errors.push_back(std::string(where_) + ": packet cut short, SYNC came at frame " +
-                           std::to_string(next_index_ + 1) + " of 25; partial packet dropped");
-      start_packet();
-    }
+    if (f.sync() && next_index_ != 0) [[unlikely]]
+      drop_cut_short_packet(out);
     ++stats_.frames_ok;
     track_pulse(f.status, out);
     floats_[next_index_] = f.float_byte;
-    packet_flags_.sensor_disconnect |= f.status.sensor_disconnect;
-    packet_flags_.sensor_alarm |= f.status.sensor_alarm;
-    packet_flags_.out_of_track |= f.status.out_of_track;
-    packet_flags_.artifact |= f.status.artifact;
+    packet_status_ |= f.status;
     if (++next_index_ == kNoninFramesPerPacket) finish_packet(out);
+  }
+
+  [[gnu::noinline]] void drop_cut_short_packet(DecodeOutput& out) {
+    out.errors.push_back(std::string(where_) + ": packet cut short, SYNC came at frame " +
+                         std::to_string(next_index_ + 1) + " of 25; partial packet dropped");
+    start_packet();
   }
 
   // Perfusion and artifact bits describe a pulse and are set only while it
   // lasts; they are kept until the next pulse so the packet report is steady.
-  void track_pulse(const NoninFrameStatus& s, DecodeOutput& out) {
-    const bool flagged = s.perfusion != NoninPerfusion::none;
-    if (flagged && !in_pulse_) {
+  void track_pulse(std::uint8_t status, DecodeOutput& out) {
+    const auto perfusion = static_cast<std::uint8_t>(status & (kRprf | kGprf));
+    if (perfusion != 0 && !in_pulse_) {
       out.beats.push_back(BeatMark{BeatSource::pulse, std::nullopt, frame_clock()});
       pulse_artifact_ = false;
     }
-    if (flagged) {
-      pulse_perfusion_ = s.perfusion;
-      pulse_artifact_ |= s.artifact;
+    if (perfusion != 0) {
+      pulse_perfusion_ = perfusion;
+      pulse_artifact_ |= (status & kArtf) != 0;
     }
-    in_pulse_ = flagged;
+    in_pulse_ = perfusion != 0;
   }
 
-  void finish_packet(DecodeOutput& out) {
+  [[gnu::noinline]] void finish_packet(DecodeOutput& out) {
     const NoninPacketValues v = values_from(floats_);
-    StatusSummary s = packet_flags_;
+    StatusSummary s;
+    s.sensor_disconnect = (packet_status_ & kSnsd) != 0;
+    s.sensor_alarm = (packet_status_ & kSnsa) != 0;
+    s.out_of_track = (packet_status_ & kOot) != 0;
+    s.artifact = (packet_status_ & kArtf) != 0;
     if (s.sensor_disconnect || s.sensor_alarm) {
-      pulse_perfusion_ = NoninPerfusion::none;  // the last pulse no longer describes anything
+      pulse_perfusion_ = 0;  // the last pulse no longer describes anything
       pulse_artifact_ = false;
     }
     s.artifact |= pulse_artifact_;
-    s.low_perfusion = pulse_perfusion_ == NoninPerfusion::red || pulse_perfusion_ == NoninPerfusion::yellow;
+    s.low_perfusion = (pulse_perfusion_ & kRprf) != 0;  // red (RPRF) or yellow (RPRF and GPRF)
     s.low_battery = v.low_battery;
     const bool missing = v.spo2_d == kNoninMissingSpo2 || v.hr_d == kNoninMissingHr;
     out.conditions = conditions_of(s, missing);
@@ -330,9 +317,9 @@ class NoninFrameSession final : public DeviceSession {
   bool locked_ = false;
   std::size_t next_index_ = 0;
   std::array<std::uint8_t, kNoninFramesPerPacket> floats_{};
-  StatusSummary packet_flags_;
+  std::uint8_t packet_status_ = 0;  // the packet's frames' STATUS bytes ORed
   bool in_pulse_ = true;
-  NoninPerfusion pulse_perfusion_ = NoninPerfusion::none;
+  std::uint8_t pulse_perfusion_ = 0;  // the last pulse's RPRF and GPRF bits
   bool pulse_artifact_ = false;
 };
 
