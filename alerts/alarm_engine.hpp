@@ -17,6 +17,7 @@ struct EngineSettings {
   // An unacknowledged medium physiological alarm becomes high this long after
   // it was raised.
   core::Duration escalate_medium_after = std::chrono::seconds{120};
+  bool operator==(const EngineSettings&) const = default;
 };
 
 // One alarm with a signal, as much of it as must survive a restart of the

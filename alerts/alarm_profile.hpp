@@ -26,6 +26,7 @@ struct RhythmRules {
   core::Duration af_episode_hold = std::chrono::seconds{120};
   // Rhythm analysis that cannot judge its beats is a low technical alarm.
   core::Duration unavailable_delay = std::chrono::seconds{10};
+  bool operator==(const RhythmRules&) const = default;
 };
 
 struct AlarmProfile {
@@ -37,6 +38,7 @@ struct AlarmProfile {
   core::Duration nibp_cycle = std::chrono::minutes{5};
   core::Duration nibp_grace = std::chrono::seconds{60};
   RhythmRules rhythm;
+  bool operator==(const AlarmProfile&) const = default;
 };
 
 struct RuleOverride {

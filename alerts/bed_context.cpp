@@ -1,6 +1,7 @@
 #include "alerts/bed_context.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 namespace vigil::alerts {
 using namespace std::chrono_literals;
@@ -12,6 +13,22 @@ bool is_cuff(Metric m) {
   return core::info(m).episodic;
 }
 
+// One copy of each distinct profile for all beds (about 5 kB each, most of
+// it the rules), as LimitRules::book_for does for the rules' book.
+std::shared_ptr<const AlarmProfile> shared_bed_profile(AlarmProfile profile) {
+  // Beds are made on the core thread, but tests and tools make them on
+  // others too.
+  static std::mutex mutex;
+  static std::vector<std::weak_ptr<const AlarmProfile>> profiles;
+  const std::lock_guard lock{mutex};
+  std::erase_if(profiles, [](const std::weak_ptr<const AlarmProfile>& p) { return p.expired(); });
+  for (const auto& weak : profiles)
+    if (auto shared = weak.lock(); shared && *shared == profile) return shared;
+  auto shared = std::make_shared<const AlarmProfile>(std::move(profile));
+  profiles.push_back(shared);
+  return shared;
+}
+
 }  // namespace
 
 std::string who(const Actor& a) {
@@ -19,7 +36,7 @@ std::string who(const Actor& a) {
 }
 
 BedContext::BedContext(std::string bed, AlarmProfile profile, core::Duration baseline_window)
-    : bed_{std::move(bed)}, profile_{std::move(profile)}, window_{baseline_window} {}
+    : bed_{std::move(bed)}, profile_{shared_bed_profile(std::move(profile))}, window_{baseline_window} {}
 
 void BedContext::on_reading(const core::Reading& r, core::TimePoint now) {
   if (!r.usable()) return;
@@ -41,13 +58,13 @@ RuleContext BedContext::rule_context() const {
 }
 
 std::optional<CuffWatch> BedContext::cuff_watch() const {
-  if (!infusion_ || profile_.nibp_cycle <= 0s) return std::nullopt;
-  return CuffWatch{infusion_->started, last_cuff_, profile_.nibp_cycle, profile_.nibp_grace};
+  if (!infusion_ || profile_->nibp_cycle <= 0s) return std::nullopt;
+  return CuffWatch{infusion_->started, last_cuff_, profile_->nibp_cycle, profile_->nibp_grace};
 }
 
 bool BedContext::reconfigure(AlarmProfile profile) {
   if (!patient_id_.empty()) return false;
-  profile_ = std::move(profile);
+  profile_ = shared_bed_profile(std::move(profile));
   return true;
 }
 
@@ -66,7 +83,7 @@ core::Result<std::string> BedContext::admit(const std::string& patient_id, Alarm
     changes.push_back(r.value());
   }
   patient_id_ = patient_id;
-  profile_ = std::move(profile);
+  profile_ = shared_bed_profile(std::move(profile));
   profile_from_admission_ = true;
   profile_changes_ = overrides;
   baseline_.clear();
@@ -76,11 +93,11 @@ core::Result<std::string> BedContext::admit(const std::string& patient_id, Alarm
     baseline_ = entered_baseline;
     baseline_source_ = "entered";
   }
-  std::string message = "patient " + patient_id + " admitted to " + bed_ + " with profile " + profile_.name +
+  std::string message = "patient " + patient_id + " admitted to " + bed_ + " with profile " + profile_->name +
                         " by " + who(actor);
   for (const auto& c : changes) message += "; " + c;
   if (!entered_baseline.empty()) message += "; baseline entered: " + values_text(baseline_);
-  out.push_back({"admitted", message, "", profile_.name, actor, patient_id_});
+  out.push_back({"admitted", message, "", profile_->name, actor, patient_id_});
   return message;
 }
 
@@ -120,10 +137,10 @@ core::Result<std::string> BedContext::update_patient(const std::string& patient_
 
 core::Result<std::string> BedContext::set_limit(const RuleOverride& o, const Actor& actor,
                                                 std::vector<ContextChange>& out) {
-  AlarmProfile changed = profile_;
+  AlarmProfile changed = *profile_;
   auto r = apply_override(changed, o);
   if (!r) return r.failure().within("limit");
-  profile_ = std::move(changed);
+  profile_ = shared_bed_profile(std::move(changed));
   profile_changes_.push_back(o);
   const auto arrow = r.value().find(" -> ");
   const std::string message = "limit changed on " + bed_ + " by " + who(actor) + ": " + r.value();
@@ -240,7 +257,7 @@ core::Result<std::string> BedContext::stop_infusion(const Actor& actor, core::Ti
 
 SavedContext BedContext::save() const {
   return {.patient_id = patient_id_,
-          .profile = profile_.name,
+          .profile = profile_->name,
           .profile_from_admission = profile_from_admission_,
           .profile_changes = profile_changes_,
           .infusion = infusion_,
@@ -253,7 +270,7 @@ void BedContext::restore(const SavedContext& s, AlarmProfile profile,
                          const std::vector<core::Observation>& recent,
                          std::optional<core::TimePoint> last_cuff, core::TimePoint now) {
   patient_id_ = s.patient_id;
-  profile_ = std::move(profile);
+  profile_ = shared_bed_profile(std::move(profile));
   profile_from_admission_ = s.profile_from_admission;
   profile_changes_ = s.profile_changes;
   infusion_ = s.infusion;
@@ -269,7 +286,7 @@ void BedContext::restore(const SavedContext& s, AlarmProfile profile,
 
 std::string BedContext::restored_text(core::TimePoint now) const {
   std::string text = patient_id_.empty() ? "no patient" : "patient " + patient_id_;
-  text += ", profile " + profile_.name;
+  text += ", profile " + profile_->name;
   if (!profile_changes_.empty()) text += " with " + std::to_string(profile_changes_.size()) + " change(s)";
   if (infusion_) {
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - infusion_->started).count();

@@ -5,6 +5,7 @@
 // attributed context changes for the bus and the journal.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -115,7 +116,7 @@ class BedContext {
 
   const std::string& bed() const { return bed_; }
   const std::string& patient_id() const { return patient_id_; }
-  const AlarmProfile& profile() const { return profile_; }
+  const AlarmProfile& profile() const { return *profile_; }
   const std::optional<Infusion>& infusion() const { return infusion_; }
   const std::map<core::Metric, double>& baseline() const { return baseline_; }
   const std::string& baseline_source() const { return baseline_source_; }
@@ -127,7 +128,9 @@ class BedContext {
   std::string window_text() const;
 
   std::string bed_;
-  AlarmProfile profile_;
+  // Immutable and shared by every bed whose profile is equal (most beds of a
+  // ward run the same one unchanged): a change makes a new one.
+  std::shared_ptr<const AlarmProfile> profile_;
   bool profile_from_admission_ = false;
   std::vector<RuleOverride> profile_changes_;
   std::string patient_id_;

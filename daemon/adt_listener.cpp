@@ -5,8 +5,6 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
@@ -40,10 +38,35 @@ tcp::endpoint endpoint_of(const std::string& address) {
   return found.begin()->endpoint();
 }
 
-using TlsStream = asio::ssl::stream<tcp::socket>;
+// An ADT connection over TLS (the TLS module's stream) with the calls
+// Session makes of a socket.
+class AdtTlsConnection {
+ public:
+  explicit AdtTlsConnection(std::shared_ptr<hl7out::TlsStream> tls) : tls_{std::move(tls)} {}
+  tcp::socket& lowest_layer() { return tls_->socket(); }
+  auto get_executor() { return tls_->socket().get_executor(); }
+  void async_handshake(hl7out::TlsStream::Done done) { tls_->async_handshake(std::move(done)); }
+  void async_read_some(asio::mutable_buffer into, hl7out::TlsStream::Transferred done) {
+    tls_->async_read_some(into, std::move(done));
+  }
+  void async_write(asio::const_buffer bytes, hl7out::TlsStream::Transferred done) {
+    tls_->async_write(bytes, std::move(done));
+  }
+
+ private:
+  std::shared_ptr<hl7out::TlsStream> tls_;
+};
+
+// The sender hung up (with TLS, with or without ending it first): nothing to log.
+bool adt_sender_hung_up(const boost::system::error_code& ec) {
+  return ec == asio::error::eof;
+}
+bool adt_sender_hung_up(const hl7out::TlsOutcome& outcome) {
+  return outcome.closed || outcome.truncated;
+}
 
 // One sender's connection: bytes in, frames out in order, one ACK per frame.
-// Stream is a TCP socket or a TLS stream over one.
+// Stream is a TCP socket or a TLS connection over one.
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -65,8 +88,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void start() {
     arm_idle_timer();
-    if constexpr (std::is_same_v<Stream, TlsStream>) {
-      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
+    if constexpr (std::is_same_v<Stream, AdtTlsConnection>) {
+      stream_.async_handshake([self = this->shared_from_this()](const auto& ec) {
         if (ec) return self->close("TLS handshake failed: " + ec.message());
         self->read();
       });
@@ -77,10 +100,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   void read() {
-    stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](auto ec, std::size_t n) {
-      if (ec)
-        return self->close(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ? ""
-                                                                                              : ec.message());
+    stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](const auto& ec,
+                                                                                     std::size_t n) {
+      if (ec) return self->close(adt_sender_hung_up(ec) ? "" : ec.message());
       self->arm_idle_timer();
       std::vector<std::string> errors;
       self->deframer_.feed(
@@ -115,12 +137,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void reply(std::string ack) {
     out_ = std::move(ack);
-    asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](auto ec, std::size_t) {
+    auto sent = [self = this->shared_from_this()](const auto& ec, std::size_t) {
       if (ec) return self->close(ec.message());
       self->busy_ = false;
       self->arm_idle_timer();
       self->next();
-    });
+    };
+    if constexpr (std::is_same_v<Stream, AdtTlsConnection>)
+      stream_.async_write(asio::buffer(out_), std::move(sent));
+    else
+      asio::async_write(stream_, asio::buffer(out_), std::move(sent));
   }
 
   // A sender that connects and says nothing (or stops halfway through a
@@ -231,8 +257,8 @@ void AdtListener::accept() {
         const auto from = peer.address().to_string();
         spdlog::info("ADT connection from {}{}", from, tls_ ? " (TLS)" : "");
         if (tls_)
-          std::make_shared<Session<TlsStream>>(TlsStream{std::move(socket), *tls_}, from, core_, handler_,
-                                               idle_timeout_, open_)
+          std::make_shared<Session<AdtTlsConnection>>(AdtTlsConnection{tls_->server(std::move(socket))}, from,
+                                                      core_, handler_, idle_timeout_, open_)
               ->start();
         else
           std::make_shared<Session<tcp::socket>>(std::move(socket), from, core_, handler_, idle_timeout_,

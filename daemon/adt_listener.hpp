@@ -18,7 +18,6 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -26,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "hl7out/tls_stream.hpp"
 #include "vigil/v1/config.pb.h"
 
 namespace vigil::daemon {
@@ -56,7 +56,7 @@ class AdtListener {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<boost::asio::ip::address> allow_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain TCP
+  std::shared_ptr<hl7out::TlsContext> tls_;  // null: plain TCP
   std::chrono::seconds idle_timeout_;
   std::size_t max_connections_;
   // Shared with the sessions, which count themselves in and out.

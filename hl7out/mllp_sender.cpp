@@ -1,11 +1,9 @@
 #include "hl7out/mllp_sender.hpp"
 
-#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <span>
 #include <string>
@@ -14,6 +12,17 @@
 namespace vigil::hl7out {
 namespace asio = boost::asio;
 using asio::ip::tcp;
+
+namespace {
+// The receiver ended the connection in order (TCP's end; with TLS, its
+// close_notify), rather than it failing.
+bool receiver_closed(const boost::system::error_code& ec) {
+  return ec == asio::error::eof;
+}
+bool receiver_closed(const TlsOutcome& outcome) {
+  return outcome.closed;
+}
+}  // namespace
 
 MllpSender::MllpSender(asio::io_context& io, const core::Clock& clock, Outbox& outbox, std::string name,
                        std::string host, std::string port, DeliveryPolicy policy, TlsSetup tls)
@@ -95,7 +104,7 @@ void MllpSender::step() {
 void MllpSender::connect() {
   if (tls_setup_.enabled && !tls_setup_.context) return fail("TLS is not set up: " + tls_setup_.problem);
   connecting_ = true;
-  if (tls_setup_.enabled) tls_ = std::make_shared<asio::ssl::stream<tcp::socket>>(io_, *tls_setup_.context);
+  if (tls_setup_.enabled) tls_ = tls_setup_.context->client(io_, server_name_);
   const unsigned gen = generation_;
   connect_timer_.expires_after(core::real_wait(delivery_.policy().connect_timeout, clock_));
   connect_timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
@@ -121,29 +130,12 @@ void MllpSender::connect() {
 
 // The receiver must prove it is server_name with a certificate from the
 // configured CAs; anything else ends the connection before a byte of
-// patient data goes out.
+// patient data goes out (the TLS module checks, and says what it refused).
 void MllpSender::handshake() {
-  // SNI (SSL_set_tlsext_host_name is a macro with a C cast).
-  SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-           const_cast<char*>(server_name_.c_str()));
-  verify_problem_.clear();
-  tls_->set_verify_callback([this, check = asio::ssl::host_name_verification(server_name_)](
-                                bool preverified, asio::ssl::verify_context& ctx) mutable {
-    X509_STORE_CTX* store = ctx.native_handle();
-    const bool ok = check(preverified, ctx);
-    if (!ok && verify_problem_.empty())
-      verify_problem_ = preverified ? "its certificate is not for " + server_name_
-                                    : std::string{"its certificate is refused: "} +
-                                          X509_verify_cert_error_string(X509_STORE_CTX_get_error(store));
-    return ok;
-  });
   const unsigned gen = generation_;
-  tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), gen,
-                                                         keep = tls_](const boost::system::error_code& ec) {
+  tls_->async_handshake([self = shared_from_this(), gen](const TlsOutcome& outcome) {
     if (gen != self->generation_ || self->stopped_) return;
-    if (ec)
-      return self->fail("TLS with " + self->server_name_ + " refused: " +
-                        (self->verify_problem_.empty() ? ec.message() : self->verify_problem_));
+    if (outcome) return self->fail("TLS with " + self->server_name_ + " refused: " + outcome.error);
     self->connected();
   });
 }
@@ -161,37 +153,38 @@ void MllpSender::send_head() {
   frame_ = drivers::mllp_frame(current_->text);
   writing_ = true;
   const unsigned gen = generation_;
-  with_stream([&](auto& stream, auto keep) {
-    asio::async_write(
-        stream, asio::buffer(frame_),
-        [self = shared_from_this(), gen, keep](const boost::system::error_code& ec, std::size_t) {
-          if (gen != self->generation_ || self->stopped_) return;
-          self->writing_ = false;
-          if (ec) return self->fail("send failed: " + ec.message());
-          self->delivery_.sent(self->clock_.now());
-          self->wake_at(self->delivery_.ack_deadline());
-        });
-  });
+  auto sent = [self = shared_from_this(), gen](const auto& ec, std::size_t) {
+    if (gen != self->generation_ || self->stopped_) return;
+    self->writing_ = false;
+    if (ec) return self->fail("send failed: " + ec.message());
+    self->delivery_.sent(self->clock_.now());
+    self->wake_at(self->delivery_.ack_deadline());
+  };
+  if (tls_)
+    tls_->async_write(asio::buffer(frame_), std::move(sent));
+  else
+    asio::async_write(socket_, asio::buffer(frame_), std::move(sent));
 }
 
 void MllpSender::read() {
   const unsigned gen = generation_;
-  with_stream([&](auto& stream, auto keep) {
-    stream.async_read_some(asio::buffer(buffer_), [self = shared_from_this(), gen, keep](
-                                                      const boost::system::error_code& ec, std::size_t n) {
-      if (gen != self->generation_ || self->stopped_) return;
-      if (ec) return self->fail(ec == asio::error::eof ? "the receiver closed the connection" : ec.message());
-      std::vector<std::string> replies, noise;
-      self->deframer_.feed(
-          std::span{self->buffer_.data(), n}, [&](const std::string& m) { replies.push_back(m); }, noise);
-      for (const auto& line : noise) spdlog::warn("hl7 {}: {}", self->name_, line);
-      for (const auto& m : replies) {
-        self->on_message(m);
-        if (gen != self->generation_) return;
-      }
-      self->read();
-    });
-  });
+  auto received = [self = shared_from_this(), gen](const auto& ec, std::size_t n) {
+    if (gen != self->generation_ || self->stopped_) return;
+    if (ec) return self->fail(receiver_closed(ec) ? "the receiver closed the connection" : ec.message());
+    std::vector<std::string> replies, noise;
+    self->deframer_.feed(
+        std::span{self->buffer_.data(), n}, [&](const std::string& m) { replies.push_back(m); }, noise);
+    for (const auto& line : noise) spdlog::warn("hl7 {}: {}", self->name_, line);
+    for (const auto& m : replies) {
+      self->on_message(m);
+      if (gen != self->generation_) return;
+    }
+    self->read();
+  };
+  if (tls_)
+    tls_->async_read_some(asio::buffer(buffer_), std::move(received));
+  else
+    socket_.async_read_some(asio::buffer(buffer_), std::move(received));
 }
 
 void MllpSender::on_message(const std::string& text) {

@@ -7,8 +7,6 @@
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
@@ -19,6 +17,7 @@
 #include "drivers/hl7/mllp_framing.hpp"
 #include "hl7out/delivery.hpp"
 #include "hl7out/outbox.hpp"
+#include "hl7out/tls_stream.hpp"
 
 namespace vigil::hl7out {
 
@@ -38,7 +37,7 @@ struct SenderStatus {
 // How a destination's connection is secured.
 struct TlsSetup {
   bool enabled = false;  // else plain TCP
-  std::shared_ptr<boost::asio::ssl::context> context;
+  std::shared_ptr<TlsContext> context;
   std::string server_name;  // empty: the host
   // Why no context could be made (a file gone since --check-config): then
   // nothing is sent, never in plain text instead.
@@ -70,16 +69,7 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   void close();
   void handshake();
   void connected();
-  boost::asio::ip::tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
-  // The same code for both: `f(stream, keep)` with the TLS stream (kept
-  // alive by the handler) or the plain socket.
-  template <class F>
-  void with_stream(F&& f) {
-    if (tls_)
-      f(*tls_, tls_);
-    else
-      f(socket_, tls_);
-  }
+  boost::asio::ip::tcp::socket& socket() { return tls_ ? tls_->socket() : socket_; }
 
   boost::asio::io_context& io_;
   const core::Clock& clock_;
@@ -93,8 +83,7 @@ class MllpSender : public std::enable_shared_from_this<MllpSender> {
   TlsSetup tls_setup_;
   std::string server_name_;
   // A new one per connection; handlers of an old one keep it alive.
-  std::shared_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
-  std::string verify_problem_;  // why the receiver's certificate was refused
+  std::shared_ptr<TlsStream> tls_;
   std::optional<QueuedMessage> current_;
   drivers::MllpDeframer deframer_;
   std::array<std::uint8_t, 4096> buffer_{};

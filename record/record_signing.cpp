@@ -1,6 +1,6 @@
 #include "record/record_signing.hpp"
 
-#include <openssl/evp.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <array>
@@ -15,16 +15,17 @@
 namespace vigil::record {
 
 std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int n = 0;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &n) != 1)
-    throw std::runtime_error{"OpenSSL could not compute a SHA-256"};
+  // libsodium rather than OpenSSL: ZeroMQ maps it in vigild anyway, and
+  // libcrypto stays out of a vigild that has no TLS to speak
+  // (hl7out/tls_stream.hpp).
+  static const bool ready = sodium_init() >= 0;
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  if (!ready || crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                                   bytes.size()) != 0)
+    throw std::runtime_error{"libsodium could not compute a SHA-256"};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (unsigned int i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < digest.size(); ++i) {
     hex += kHex[digest[i] >> 4];
     hex += kHex[digest[i] & 0xf];
   }

@@ -2,6 +2,7 @@
 good one passes --check-config."""
 import os
 import re
+import shutil
 import stat
 import subprocess
 
@@ -155,6 +156,28 @@ def main():
               f"a config that is {kind}: {r.stderr!r}")
 
     tools_refuse_what_would_hang_them(good)
+    tls_without_its_module(good)
+
+
+def tls_without_its_module(good):
+    """OpenSSL is in a module of its own that vigild loads only for a config
+    with TLS: a vigild whose module is missing still runs a config without
+    TLS, and refuses one with TLS, saying which file is missing."""
+    lone = os.path.join(d, "alone", "sbin", "vigild")
+    os.makedirs(os.path.dirname(lone))
+    shutil.copy2(VIGILD, lone)
+    r = subprocess.run([lone, "--check-config", good], capture_output=True, text=True, timeout=10)
+    check(r.returncode == 0, f"without the TLS module a config without TLS was refused: {r.stderr}")
+    path = write(os.path.join(d, "tls-no-module.conf"),
+                 'bed { id: "b" device { id: "x" protocol: "masimo" path: "/p" } }\n'
+                 'equipment_eui64: "0123456789ABCDEF"\n'
+                 'hl7_destination { name: "emr" address: "10.1.2.3:2575" alarms: true\n'
+                 '  tls { server_name: "emr.hospital.example" } }\n')
+    r = subprocess.run([lone, "--check-config", path], capture_output=True, text=True, timeout=10)
+    first = r.stderr.strip().splitlines()[0] if r.stderr.strip() else ""
+    check(r.returncode != 0 and first.startswith(f"{path}:4:3: hl7_destination emr: TLS is unavailable: ")
+          and "vigil-tls.so: cannot open shared object file" in first and "reinstall the vigil package" in first,
+          f"TLS without the module: exit {r.returncode}, {first!r}")
 
 
 def tools_refuse_what_would_hang_them(good):
