@@ -1,7 +1,8 @@
 #include "alerts/bed_context.hpp"
 
 #include <algorithm>
-#include <mutex>
+
+#include "core/shared_copies.hpp"
 
 namespace vigil::alerts {
 using namespace std::chrono_literals;
@@ -16,17 +17,8 @@ bool is_cuff(Metric m) {
 // One copy of each distinct profile for all beds (about 5 kB each, most of
 // it the rules), as LimitRules::book_for does for the rules' book.
 std::shared_ptr<const AlarmProfile> shared_bed_profile(AlarmProfile profile) {
-  // Beds are made on the core thread, but tests and tools make them on
-  // others too.
-  static std::mutex mutex;
-  static std::vector<std::weak_ptr<const AlarmProfile>> profiles;
-  const std::lock_guard lock{mutex};
-  std::erase_if(profiles, [](const std::weak_ptr<const AlarmProfile>& p) { return p.expired(); });
-  for (const auto& weak : profiles)
-    if (auto shared = weak.lock(); shared && *shared == profile) return shared;
-  auto shared = std::make_shared<const AlarmProfile>(std::move(profile));
-  profiles.push_back(shared);
-  return shared;
+  static core::SharedCopies<AlarmProfile> profiles;
+  return profiles.find_or_make(std::move(profile), [&](const AlarmProfile& p) { return p == profile; });
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <mutex>
+
+#include "core/shared_copies.hpp"
 
 namespace vigil::alerts {
 
@@ -166,17 +167,8 @@ LimitRules::Book::Book(std::vector<LimitRule> r) : rules{std::move(r)} {
 }
 
 std::shared_ptr<const LimitRules::Book> LimitRules::book_for(std::vector<LimitRule> rules) {
-  // Beds are made on the core thread, but tests and tools make rules on
-  // others too.
-  static std::mutex mutex;
-  static std::vector<std::weak_ptr<const Book>> books;
-  const std::lock_guard lock{mutex};
-  std::erase_if(books, [](const std::weak_ptr<const Book>& b) { return b.expired(); });
-  for (const auto& weak : books)
-    if (auto book = weak.lock(); book && book->rules == rules) return book;
-  auto book = std::make_shared<const Book>(std::move(rules));
-  books.push_back(book);
-  return book;
+  static core::SharedCopies<Book> books;
+  return books.find_or_make(std::move(rules), [&](const Book& b) { return b.rules == rules; });
 }
 
 LimitRules::LimitRules(std::vector<LimitRule> rules) : book_{book_for(std::move(rules))} {
