@@ -259,6 +259,28 @@ TEST_CASE("A replayed record leaves a newer bed state in SQLite as it is") {
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "newer");
 }
 
+TEST_CASE(
+    "A rotated intent log is empty at its path at once, and the old file is left to whoever closes it") {
+  test::TempDir dir;
+  const auto path = dir.file("journal.db-intent");
+  IntentLog log{path, 0};
+  REQUIRE(log.append(payload("bed-1", 1, "PAT-1")));
+  const auto before = file_bytes(path);
+  const int old = log.rotate();
+  REQUIRE(old >= 0);
+  CHECK(log.size() == 0);
+  CHECK(file_bytes(path).empty());
+  CHECK(!std::filesystem::exists(path + "-next"));
+  // The old file, its name gone, still holds its record until it is closed.
+  CHECK(file_bytes("/proc/self/fd/" + std::to_string(old)) == before);
+  ::close(old);
+  REQUIRE(log.append(payload("bed-1", 2, "PAT-1")));
+  const auto c = read_intent_log(file_bytes(path));
+  CHECK(c.problem.empty());
+  REQUIRE(c.records.size() == 1);
+  CHECK(c.records[0].messages(0).alarm().seq() == 2);
+}
+
 TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and at a clean stop") {
   test::TempDir dir;
   const auto log = IntentLog::path_for(dir.file("journal.db"));
