@@ -1,7 +1,6 @@
 #include "daemon/vigil_daemon.hpp"
 
 #include <malloc.h>
-#include <sched.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
@@ -80,11 +79,6 @@ BedMonitor* VigilDaemon::bed(const std::string& id) {
 }
 
 void VigilDaemon::start() {
-  // ZeroMQ's threads (set before its first socket starts them) never take
-  // the core thread's CPU at the moment the core hands them a message: each
-  // reading published before an alarm did, and the alarm waited for the
-  // core to come back (docs/journal.md, "The alarm path's waits").
-  zmq_.set(zmq::ctxopt::thread_sched_policy, SCHED_BATCH);
   auto profiles = build_profiles(config_);
   if (!profiles) throw std::runtime_error(profiles.error());
   profiles_ = std::move(profiles.value());
