@@ -1,8 +1,6 @@
 #include "journal/journal_writer.hpp"
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -415,15 +413,6 @@ std::string JournalWriter::sync_log(bool folder_too) {
 }
 
 void JournalWriter::run() {
-  // Never ahead of the core thread when the core wakes this one (a bed write
-  // handed over, a full batch): SCHED_BATCH is the same time sharing without
-  // preemption at wake-up, so the core finishes what it is doing first (the
-  // next reading, the alarm after it) instead of waiting for a core while
-  // this thread runs on its own (docs/journal.md, "The alarm path's waits").
-  const sched_param no_priority{};
-  if (const int rc = ::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &no_priority); rc != 0)
-    spdlog::warn("journal {}: the writer thread keeps the default scheduling, not SCHED_BATCH: {}",
-                 options_.path, std::strerror(rc));
   std::unique_ptr<sqlite::Database> db;
   std::unique_ptr<BatchStatements> st;
   JournalWriterReport status;
