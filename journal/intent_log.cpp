@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace vigil::journal {
 namespace v1 = vigil::v1;
@@ -130,6 +131,8 @@ IntentLog::IntentLog(std::string path, std::size_t whole_bytes) : path_{std::mov
     throw std::runtime_error{problem};
   }
   size_ = whole_bytes;
+  // A file rotate() made and a crash kept from taking the log's name.
+  ::unlink(next_path().c_str());
 }
 
 IntentLog::~IntentLog() {
@@ -161,6 +164,23 @@ bool IntentLog::truncate() {
   }
   size_ = 0;
   return true;
+}
+
+int IntentLog::rotate() {
+  const auto next = next_path();
+  const int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    problem_ = system_error("cannot start a new intent log", next);
+    return -1;
+  }
+  if (::rename(next.c_str(), path_.c_str()) != 0) {
+    problem_ = system_error("cannot put a new intent log in the place of", path_);
+    ::close(fd);
+    ::unlink(next.c_str());
+    return -1;
+  }
+  size_ = 0;
+  return std::exchange(fd_, fd);
 }
 
 std::string read_intent_file(const std::string& path) {

@@ -19,10 +19,6 @@ namespace vigil::journal {
 namespace v1 = vigil::v1;
 namespace {
 
-// The intent log is emptied at the first commit beyond this size, when
-// SQLite holds every record in it: a few dozen records to look up at the
-// next start.
-constexpr std::size_t kIntentLogRotateBytes = 64 * 1024;
 // While SQLite fails, records pile up in the log to this bound (thousands
 // of transitions); under a journal_max_mb cap, to this share of it, and
 // SQLite's file gets the rest, so the two together stay within the cap.
@@ -268,11 +264,18 @@ bool Journal::wait_bed_writes(std::chrono::milliseconds timeout) {
 
 void Journal::bound_intents() {
   // Emptied only when SQLite holds every record in it; checked before a
-  // record is added, since the one just handed over is not committed yet.
-  if (intents_->size() < kIntentLogRotateBytes || !writer_ ||
+  // record is added, since the one just handed over is not committed yet,
+  // and after each device read (hand_over()), so that a record rarely waits
+  // for it.
+  if (!intents_ || intents_->size() < kIntentLogRotateBytes || !writer_ ||
       writer_->beds_committed() != writer_->beds_handed())
     return;
-  if (!intents_->truncate()) spdlog::error("journal {}: {}", options_.path, intents_->problem());
+  // Not truncate(): the core would wait for the disk to free the blocks.
+  const int old = intents_->rotate();
+  if (old < 0)
+    spdlog::error("journal {}: {}", options_.path, intents_->problem());
+  else
+    writer_->close_rotated(old);
 }
 
 void Journal::replay_intents() {

@@ -119,9 +119,12 @@ class Journal {
   void queue(const vigil::v1::Observation& o);
   // A reading as published (o.seq stamped), as the row of wire::to_proto(o, drill).
   void queue(const core::Observation& o, bool drill);
-  // The gathered readings to the writer: after each device read and tick.
+  // The gathered readings to the writer: after each device read and tick;
+  // the intent log emptied then if due, rather than before the next record.
   void hand_over() {
-    if (writer_) writer_->hand_over();
+    if (!writer_) return;
+    writer_->hand_over();
+    if (intents_ && intents_->size() >= kIntentLogRotateBytes) bound_intents();
   }
   // Readings dropped at the writer's queue bound since open (benchmarks).
   std::uint64_t readings_shed() const { return writer_ ? writer_->shed() : 0; }
@@ -139,7 +142,8 @@ class Journal {
   void committed();
   // Puts into SQLite what the intent log holds and SQLite lacks, then empties it.
   void replay_intents();
-  // Before a record is added: the intent log is emptied once it is large and SQLite has all of it.
+  // Before a record is added and after each device read: the intent log is
+  // emptied once it is large and SQLite has all of it.
   void bound_intents();
   // Appends record_ to the intent log: false when the log cannot take it.
   bool log_record();

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <memory>
 #include <numeric>
+#include <span>
 #include <string_view>
 
 #include "journal/bus_messages.hpp"
@@ -211,6 +213,9 @@ void JournalWriter::stop() {
   }
   wake_.notify_one();
   thread_.join();
+  // Rotated after the thread's last wake.
+  for (const int fd : rotated_) ::close(fd);
+  rotated_.clear();
 }
 
 std::uint64_t JournalWriter::write_core(CoreWrite w, bool now) {
@@ -375,11 +380,23 @@ bool JournalWriter::take(std::vector<Item>& batch, std::chrono::steady_clock::ti
   return !stopping_;
 }
 
-std::string JournalWriter::sync_log() {
+void JournalWriter::close_rotated(int fd) {
+  {
+    std::lock_guard lock{mutex_};
+    rotated_.push_back(fd);
+  }
+  committed();
+}
+
+std::string JournalWriter::sync_log(bool folder_too) {
   // Every commit to the journal, this thread's and the core's, is a write to
   // SQLite's log without an fsync, and every record of the intent log a
-  // write() of the core's; one fsync of each makes them all durable.
-  for (const auto& log : {options_.path + "-wal", IntentLog::path_for(options_.path)}) {
+  // write() of the core's; one fsync of each makes them all durable. The
+  // folder's after a rotation of the intent log: its new file's name.
+  auto folder = std::filesystem::path{options_.path}.parent_path().string();
+  if (folder.empty()) folder = ".";
+  const std::string logs[] = {options_.path + "-wal", IntentLog::path_for(options_.path), folder};
+  for (const auto& log : std::span{logs}.first(folder_too ? 3 : 2)) {
     const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       // No log: a clean close checkpointed SQLite's into the file, and synced
@@ -436,6 +453,8 @@ void JournalWriter::run() {
   std::vector<Item> batch;
   std::chrono::steady_clock::time_point batch_since;  // when its first row was handed over
   std::vector<std::size_t> insert_order;              // of batch's items
+  std::vector<int> rotated;                           // old intent log files, taken from the core
+  bool folder_unsynced = false;  // the intent log was rotated since the last fsync of the folder
   while (running) {
     // Emptied, not freed: it goes back to the core at the next take(). What
     // a burst made it grow to beyond a few batches is given back once the
@@ -460,7 +479,11 @@ void JournalWriter::run() {
       std::lock_guard lock{mutex_};
       status.rows_dropped += dropped_;
       dropped_ = 0;
+      rotated.swap(rotated_);
     }
+    for (const int fd : rotated) ::close(fd);
+    folder_unsynced = folder_unsynced || !rotated.empty();
+    rotated.clear();
     const auto start = std::chrono::steady_clock::now();
     // At most one fsync per flush interval, and one when stopping.
     const bool sync_due = !running || start - last_sync >= options_.flush_interval;
@@ -544,8 +567,9 @@ void JournalWriter::run() {
       const bool core_commits = unsynced_.exchange(false, std::memory_order_acq_rel);
       if (unsynced_rows || core_commits) {
         last_sync = std::chrono::steady_clock::now();
-        sync_problem = sync_log();
+        sync_problem = sync_log(folder_unsynced);
         if (sync_problem.empty()) ++status.log_syncs;
+        folder_unsynced = folder_unsynced && !sync_problem.empty();
         // Not durable yet: again at the next interval.
         unsynced_rows = !sync_problem.empty();
       }

@@ -112,6 +112,11 @@ class JournalWriter {
   std::uint64_t shed() const { return shed_.load(std::memory_order_relaxed); }
   // Another connection committed to the journal: fsync the log within a flush interval.
   void committed() { unsynced_.store(true, std::memory_order_release); }
+  // The intent log's old file after IntentLog::rotate(): closed on this
+  // thread (which frees its blocks, a wait for the disk the core must not
+  // have), and the folder fsync'd with the logs, so the new file's name
+  // survives a power cut.
+  void close_rotated(int fd);
 
   // One of the core's durable writes (an alarm transition or context change
   // with the bed's state, a command, a sequence reservation), committed on
@@ -158,7 +163,7 @@ class JournalWriter {
             bool pruning);
   // The bed writes taken were committed (or tried, and failed).
   void beds_done(std::size_t committed, std::size_t tried, const std::string& problem);
-  std::string sync_log();  // a problem, or ""
+  std::string sync_log(bool folder_too);  // a problem, or ""
 
   JournalWriterOptions options_;
   Report report_;
@@ -190,6 +195,7 @@ class JournalWriter {
   std::condition_variable beds_progress_;
   std::uint64_t beds_handed_ = 0;  // the core's
   std::atomic<bool> unsynced_{false};
+  std::vector<int> rotated_;  // old intent log files to close
   std::atomic<std::uint64_t> shed_{0};
   // The core thread's own: gathered since the last hand_over().
   std::vector<Item> gathered_;

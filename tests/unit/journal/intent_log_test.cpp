@@ -259,6 +259,28 @@ TEST_CASE("A replayed record leaves a newer bed state in SQLite as it is") {
   CHECK(j.reader()->bed_state("bed-1")->patient_id() == "newer");
 }
 
+TEST_CASE(
+    "A rotated intent log is empty at its path at once, and the old file is left to whoever closes it") {
+  test::TempDir dir;
+  const auto path = dir.file("journal.db-intent");
+  IntentLog log{path, 0};
+  REQUIRE(log.append(payload("bed-1", 1, "PAT-1")));
+  const auto before = file_bytes(path);
+  const int old = log.rotate();
+  REQUIRE(old >= 0);
+  CHECK(log.size() == 0);
+  CHECK(file_bytes(path).empty());
+  CHECK(!std::filesystem::exists(path + "-next"));
+  // The old file, its name gone, still holds its record until it is closed.
+  CHECK(file_bytes("/proc/self/fd/" + std::to_string(old)) == before);
+  ::close(old);
+  REQUIRE(log.append(payload("bed-1", 2, "PAT-1")));
+  const auto c = read_intent_log(file_bytes(path));
+  CHECK(c.problem.empty());
+  REQUIRE(c.records.size() == 1);
+  CHECK(c.records[0].messages(0).alarm().seq() == 2);
+}
+
 TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and at a clean stop") {
   test::TempDir dir;
   const auto log = IntentLog::path_for(dir.file("journal.db"));
@@ -280,6 +302,40 @@ TEST_CASE("The intent log stays small: emptied once SQLite holds all of it, and 
   CHECK(largest < 80 * 1024);
   j.close(T0 + 1000s);
   CHECK(std::filesystem::file_size(log) == 0);
+}
+
+TEST_CASE("The intent log's old files, renamed over while alarms came, are all closed by the writer") {
+  test::TempDir dir;
+  const auto log = IntentLog::path_for(dir.file("journal.db"));
+  // Descriptors of this test's intent log files whose name is gone.
+  const auto open_old_files = [&] {
+    int n = 0;
+    for (const auto& fd : std::filesystem::directory_iterator{"/proc/self/fd"}) {
+      std::error_code ec;
+      const auto target = std::filesystem::read_symlink(fd.path(), ec).string();
+      n += !ec && target.starts_with(log) && target.ends_with(" (deleted)");
+    }
+    return n;
+  };
+  Journal j{options(dir), [](const JournalWriterReport&) {}};
+  REQUIRE(j.open("d1", T0));
+  auto big = state("bed-1", "PAT-1");
+  for (int i = 0; i < 10; ++i) *big.add_alarms()->mutable_alarm() = raised("bed-1", 1, T0).alarm();
+  int rotations = 0;
+  for (std::uint64_t seq = 1; seq <= 300; ++seq) {
+    const auto at = T0 + std::chrono::seconds(seq);
+    const auto before = std::filesystem::file_size(log);
+    REQUIRE(j.log_bed("bed-1", {raised("bed-1", seq, at)}, big, at));
+    REQUIRE(j.write_bed("bed-1", {raised("bed-1", seq, at)}, big, at));
+    rotations += std::filesystem::file_size(log) < before;
+    REQUIRE(j.wait_bed_writes(5s));
+  }
+  CHECK(rotations >= 2);
+  // Each closed at the writer's next wake, before it commits what woke it.
+  CHECK(open_old_files() == 0);
+  j.close(T0 + 1000s);
+  CHECK(open_old_files() == 0);
+  CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 300);
 }
 
 TEST_CASE(
