@@ -232,25 +232,62 @@ double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
 // Each interval's class (short, normal, long) is computed once, and each
 // pair's verdict read from a table: branching on classes that AF makes as
 // good as random mispredicted most of the time.
-double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
-  const double tolerance = c.transition_tolerance + w.noise / w.median;
-  const double shortest_normal = (1 - tolerance) * w.median, longest_normal = (1 + tolerance) * w.median;
+class TransitionClasses {
+ public:
+  TransitionClasses(const Window& w, const AfDetectorConfig& c)
+      : shortest_normal_{(1 - tolerance(w, c)) * w.median},
+        longest_normal_{(1 + tolerance(w, c)) * w.median} {}
+  unsigned of(double rr) const {
+    return 1u + (rr > longest_normal_ ? 1u : 0u) - (rr < shortest_normal_ ? 1u : 0u);
+  }
+  std::uint64_t unexplained(unsigned earlier, unsigned later) const { return kUnexplained[earlier][later]; }
+
+ private:
+  static double tolerance(const Window& w, const AfDetectorConfig& c) {
+    return c.transition_tolerance + w.noise / w.median;
+  }
   // [earlier][later], classes 0 short, 1 normal, 2 long: ectopy explains
   // short-long, short-normal and whatever returns to normal.
   static constexpr unsigned char kUnexplained[3][3] = {{1, 0, 0}, {0, 0, 1}, {1, 0, 1}};
-  auto classify = [&](double rr) -> unsigned {
-    return 1u + (rr > longest_normal ? 1u : 0u) - (rr < shortest_normal ? 1u : 0u);
-  };
-  std::size_t pairs = 0, unexplained = 0;
-  unsigned before = w.rr.empty() ? 1u : classify(w.rr[0]);
+  double shortest_normal_, longest_normal_;
+};
+
+TransitionCounts count_transitions(const Window& w, const TransitionClasses& classes) {
+  TransitionCounts t;
+  unsigned before = w.rr.empty() ? 1u : classes.of(w.rr[0]);
   for (std::size_t j = 1; j < w.rr.size(); ++j) {
-    const unsigned now = classify(w.rr[j]);
-    const std::size_t pair = (w.usable[j] != 0 && w.usable[j - 1] != 0) ? 1 : 0;
-    pairs += pair;
-    unexplained += pair & kUnexplained[before][now];
+    const unsigned now = classes.of(w.rr[j]);
+    const std::uint64_t pair = (w.usable[j] != 0 && w.usable[j - 1] != 0) ? 1 : 0;
+    t.pairs += pair;
+    t.unexplained += pair & classes.unexplained(before, now);
     before = now;
   }
-  return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
+  return t;
+}
+
+// The counts of the window one interval before, with the same classes,
+// moved on to `w`: the pair of the interval that left (when the window was
+// full) and the window's oldest taken off, the newest pair added.
+TransitionCounts transitions_moved_on(TransitionCounts t, const Window& w, const TransitionClasses& classes,
+                                      std::optional<double> left, bool left_usable) {
+  const std::size_t n = w.rr.size();
+  if (left && left_usable && w.usable[0]) {
+    --t.pairs;
+    t.unexplained -= classes.unexplained(classes.of(*left), classes.of(w.rr[0]));
+  }
+  if (n >= 2 && w.usable[n - 2] && w.usable[n - 1]) {
+    ++t.pairs;
+    t.unexplained += classes.unexplained(classes.of(w.rr[n - 2]), classes.of(w.rr[n - 1]));
+  }
+  return t;
+}
+
+double transition_fraction(const TransitionCounts& t) {
+  return t.pairs == 0 ? 0.0 : static_cast<double>(t.unexplained) / static_cast<double>(t.pairs);
+}
+
+double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
+  return transition_fraction(count_transitions(w, TransitionClasses{w, c}));
 }
 
 // Sample entropy (m = 1; Richman & Moorman 2000, as used for AF by Lake &
@@ -366,10 +403,64 @@ AlikePairs alike_pairs(const Window& w, double r) {
 // which has just become a start, added. Each pair is judged by the very
 // comparison the full count's runs make (|x - y| <= r), so the integers are
 // the full count's, at O(n) instead of its sets.
+// Bit j set where |x - rr[j]| <= r, for a window of at most 64 intervals:
+// two comparisons an instruction (SSE2, in the x86-64 baseline), each the
+// very comparison alike() makes (a difference's sign does not change its
+// magnitude, rounding included).
+struct AlikeBits {
+  std::uint64_t gone = 0, oldest = 0, before_newest = 0, newest = 0;
+};
+
+AlikeBits alike_bits(std::span<const double> rr, double r, double gone, double oldest, double before_newest,
+                     double newest) {
+  AlikeBits bits;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  const __m128d tolerance = _mm_set1_pd(r), sign = _mm_set1_pd(-0.0);
+  auto mask = [&](__m128d v, double x) {
+    const __m128d distance = _mm_andnot_pd(sign, _mm_sub_pd(v, _mm_set1_pd(x)));
+    return static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmple_pd(distance, tolerance)));
+  };
+  for (; j + 2 <= rr.size(); j += 2) {
+    const __m128d v = _mm_loadu_pd(&rr[j]);
+    bits.gone |= mask(v, gone) << j;
+    bits.oldest |= mask(v, oldest) << j;
+    bits.before_newest |= mask(v, before_newest) << j;
+    bits.newest |= mask(v, newest) << j;
+  }
+#endif
+  for (; j < rr.size(); ++j) {
+    auto bit = [&](double x) -> std::uint64_t {
+      return (std::abs(x - rr[j]) <= r ? std::uint64_t{1} : 0) << j;
+    };
+    bits.gone |= bit(gone);
+    bits.oldest |= bit(oldest);
+    bits.before_newest |= bit(before_newest);
+    bits.newest |= bit(newest);
+  }
+  return bits;
+}
+
+// `usable`: the window's usable flags as bits (oldest in bit 0), when the
+// detector keeps them (windows of at most 64 intervals).
 AlikePairs alike_pairs_moved_on(AlikePairs c, const Window& w, double r, std::optional<double> left,
-                                bool left_usable) {
+                                bool left_usable, std::optional<std::uint64_t> usable) {
   const std::size_t n = w.rr.size();
   if (n < 2) return c;
+  if (usable) {
+    // The same counts as the loop below, over bit sets: bit k of `shared`
+    // is a start both windows have (all but the newest start, k < n - 2).
+    const double gone = left.value_or(0.0);
+    const AlikeBits alike = alike_bits(w.rr, r, gone, w.rr[0], w.rr[n - 2], w.rr[n - 1]);
+    const std::uint64_t shared = *usable & (*usable >> 1) & ((std::uint64_t{1} << (n - 2)) - 1);
+    const std::uint64_t gone_alike = shared & alike.gone, new_alike = shared & alike.before_newest;
+    const std::uint64_t gone_start = left && left_usable && w.usable[0] ? 1 : 0;
+    const std::uint64_t new_start = w.usable[n - 2] && w.usable[n - 1] ? 1 : 0;
+    c.a = c.a - gone_start * core::bit_count(gone_alike & (alike.oldest >> 1)) +
+          new_start * core::bit_count(new_alike & (alike.newest >> 1));
+    c.b = c.b - gone_start * core::bit_count(gone_alike) + new_start * core::bit_count(new_alike);
+    return c;
+  }
   // Summed as 0s and 1s, not branched on: which pairs are alike is as good
   // as random, and mispredicted branches were most of the cost.
   auto alike = [r](double x, double y) -> std::uint64_t { return std::abs(x - y) <= r ? 1 : 0; };
@@ -454,8 +545,9 @@ void RrAfDetector::reset() {
   slots_by_length_.clear();
   successive_differences_.clear();
   sorted_differences_.assign(std::max<std::size_t>(config_.max_pattern_lag, 1) - 1, {});
-  entropy_pairs_ = {};
+  moved_on_ = {};
   left_.reset();
+  usable_bits_ = 0;
 }
 
 void RrAfDetector::add(core::Duration rr, bool usable) {
@@ -464,12 +556,17 @@ void RrAfDetector::add(core::Duration rr, bool usable) {
   // The new interval goes into slot next_, where the oldest was when the window is full.
   left_ = count_ == config_.window ? std::optional{rr_[next_]} : std::nullopt;
   left_usable_ = left_ && usable_[next_];
-  if (count_ == config_.window)
-    slots_by_length_.erase(std::find(slots_by_length_.begin(), slots_by_length_.end(), next_));
-  slots_by_length_.insert(std::upper_bound(slots_by_length_.begin(), slots_by_length_.end(), seconds,
-                                           [&](double x, std::size_t slot) { return x < rr_[slot]; }),
-                          next_);
+  update_sorted(
+      slots_by_length_, left_ ? std::optional{SlotLength{*left_, next_}} : std::nullopt,
+      std::optional{SlotLength{seconds, next_}},
+      [](const SlotLength& x) -> const double& { return x.seconds; },
+      [](const SlotLength& x, const SlotLength& y) { return x.slot == y.slot; });
   update_orders(seconds, good);
+  if (config_.window <= 64) {
+    const std::uint64_t bit = good ? 1 : 0;
+    usable_bits_ = count_ == config_.window ? (usable_bits_ >> 1) | (bit << (config_.window - 1))
+                                            : usable_bits_ | (bit << count_);
+  }
   rr_[next_] = rr_[next_ + config_.window] = seconds;
   usable_[next_] = usable_[next_ + config_.window] = good ? 1 : 0;
   next_ = next_ + 1 == config_.window ? 0 : next_ + 1;
@@ -526,11 +623,28 @@ AfFeatures RrAfDetector::features_from_scratch(const std::vector<double>& rr_sec
           unexplained_transitions(w, config), sample_entropy(w), predictability(w)};
 }
 
-double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
-  const double z = m.bias + m.pattern * std::log(std::max(f.pattern_irregularity, kLogFloor)) +
-                   m.residual * std::log(std::max(f.residual_irregularity, kLogFloor)) +
+namespace {
+
+double log_of_feature(double feature) {
+  return std::log(std::max(feature, kLogFloor));
+}
+
+// The model on the features, with the logarithms of features 1 and 2 given.
+double logistic(const AfFeatures& f, const AfModel& m, double log_pattern, double log_residual) {
+  const double z = m.bias + m.pattern * log_pattern + m.residual * log_residual +
                    m.unexplained * f.unexplained_transitions + m.entropy * f.entropy;
   return 1.0 / (1.0 + std::exp(-z));
+}
+
+}  // namespace
+
+double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
+  return logistic(f, m, log_of_feature(f.pattern_irregularity), log_of_feature(f.residual_irregularity));
+}
+
+double RrAfDetector::feature_log(double feature, LastLog& last) {
+  if (feature != last.feature) last = {feature, log_of_feature(feature)};
+  return last.log;
 }
 
 // Feature 2 as residual_irregularity has it: the median of the kept pairs'
@@ -552,8 +666,8 @@ double RrAfDetector::residual_from_orders(const std::vector<unsigned char>& drop
 void RrAfDetector::assess() {
   const bool was_af = assessment_.af;
   assessment_ = {};
-  const EntropyPairs before = entropy_pairs_;
-  entropy_pairs_.valid = false;  // unless this window is assessed below
+  const MovedOnCounts before = moved_on_;
+  moved_on_.valid = false;  // unless this window is assessed below
   if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
     return;  // warming up
   const std::size_t n = count_;
@@ -583,17 +697,25 @@ void RrAfDetector::assess() {
   const double r = entropy_tolerance(w);
   AlikePairs pairs;
   if (before.valid && before.tolerance == r) {
-    pairs = alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_);
+    pairs = alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_,
+                                 config_.window <= 64 ? std::optional{usable_bits_} : std::nullopt);
   } else {
     auto& by_length = scratch().by_length;
     by_length.resize(n);
-    for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
+    for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p].slot, oldest);
     pairs = alike_pairs(Window{rr, usable, w.median, w.noise, &by_length}, r);
   }
-  entropy_pairs_ = {r, pairs, true};
+  const TransitionClasses classes{w, config_};
+  const TransitionCounts transitions =
+      before.valid && before.median == w.median
+          ? transitions_moved_on(before.transitions, w, classes, left_, left_usable_)
+          : count_transitions(w, classes);
+  moved_on_ = {r, pairs, w.median, transitions, true};
   assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
-                          unexplained_transitions(w, config_), entropy_of(pairs), predictability(w)};
-  assessment_.probability = probability(assessment_.features, config_.model);
+                          transition_fraction(transitions), entropy_of(pairs), predictability(w)};
+  assessment_.probability = logistic(assessment_.features, config_.model,
+                                     feature_log(assessment_.features.pattern_irregularity, pattern_log_),
+                                     feature_log(assessment_.features.residual_irregularity, residual_log_));
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;
   if (assessment_.features.predictability >= config_.max_af_predictability) assessment_.af = false;
