@@ -195,9 +195,15 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
 // after it) or a missed beat's, relative to the window's median. Flags
 // combined, not branched on: which intervals are premature is as good as
 // random in AF, and the mispredicted branches were most of the cost.
+struct DropThresholds {
+  DropThresholds(const Window& w, const AfDetectorConfig& c)
+      : premature{c.premature_ratio * w.median}, missed{c.missed_beat_ratio * w.median} {}
+  double premature, missed;
+};
+
 const std::vector<unsigned char>& residual_drops(const Window& w, const AfDetectorConfig& c) {
   const std::size_t n = w.rr.size();
-  const double premature = c.premature_ratio * w.median, missed = c.missed_beat_ratio * w.median;
+  const auto [premature, missed] = DropThresholds{w, c};
   auto& drop = scratch().drop;
   drop.resize(n);
   unsigned char after_premature = 0;  // the compensatory or reset interval
@@ -209,6 +215,31 @@ const std::vector<unsigned char>& residual_drops(const Window& w, const AfDetect
     after_premature = early;
   }
   return drop;
+}
+
+// The same drops as bits (interval j in bit j), for a window of at most 64
+// intervals whose usable flags are bits too: the comparisons two at a time
+// (SSE2), each the one residual_drops makes.
+std::uint64_t residual_drop_bits(const Window& w, const AfDetectorConfig& c, std::uint64_t usable) {
+  const std::size_t n = w.rr.size();
+  const auto [premature, missed] = DropThresholds{w, c};
+  std::uint64_t short_bits = 0, long_bits = 0;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  const __m128d p = _mm_set1_pd(premature), m = _mm_set1_pd(missed);
+  for (; j + 2 <= n; j += 2) {
+    const __m128d v = _mm_loadu_pd(&w.rr[j]);
+    short_bits |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmplt_pd(v, p))) << j;
+    long_bits |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmpgt_pd(v, m))) << j;
+  }
+#endif
+  for (; j < n; ++j) {
+    short_bits |= static_cast<std::uint64_t>(w.rr[j] < premature ? 1 : 0) << j;
+    long_bits |= static_cast<std::uint64_t>(w.rr[j] > missed ? 1 : 0) << j;
+  }
+  const std::uint64_t early = usable & short_bits;
+  const std::uint64_t window = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+  return (~usable | early | long_bits | (early << 1)) & window;
 }
 
 std::size_t residual_pairs(const std::vector<unsigned char>& drop) {
@@ -506,16 +537,29 @@ double predictability(const Window& w) {
   mean /= count;
   double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0, syy = 0;
   std::size_t rows = 0;
+  if (w.rr.size() < 3) return 0;
+  // Row j's products x1 * x1, x2 * x2 and x1 * x2 are rows j - 1's and
+  // j - 2's y * y and y * x1: each product is taken once, for every
+  // interval, and carried on (the same values bit for bit; products
+  // commute exactly), half the multiplications of taking each row's anew.
+  double x1 = w.rr[1] - mean, x2 = w.rr[0] - mean;
+  double x1x1 = x1 * x1, x2x2 = x2 * x2, x1x2 = x1 * x2;
   for (std::size_t j = 2; j < w.rr.size(); ++j) {
-    if (!w.usable[j] || !w.usable[j - 1] || !w.usable[j - 2]) continue;
-    const double y = w.rr[j] - mean, x1 = w.rr[j - 1] - mean, x2 = w.rr[j - 2] - mean;
-    s11 += x1 * x1;
-    s12 += x1 * x2;
-    s22 += x2 * x2;
-    s1y += x1 * y;
-    s2y += x2 * y;
-    syy += y * y;
-    ++rows;
+    const double y = w.rr[j] - mean, yy = y * y, yx1 = y * x1, yx2 = y * x2;
+    if (w.usable[j] && w.usable[j - 1] && w.usable[j - 2]) {
+      s11 += x1x1;
+      s12 += x1x2;
+      s22 += x2x2;
+      s1y += yx1;
+      s2y += yx2;
+      syy += yy;
+      ++rows;
+    }
+    x2 = x1;
+    x1 = y;
+    x2x2 = x1x1;
+    x1x1 = yy;
+    x1x2 = yx1;
   }
   const double det = s11 * s22 - s12 * s12;
   if (rows < kMinDifferences || syy <= 0 || det <= 1e-12 * s11 * s22) return 0;
@@ -649,18 +693,35 @@ double RrAfDetector::feature_log(double feature, LastLog& last) {
 
 // Feature 2 as residual_irregularity has it: the median of the kept pairs'
 // differences is the one at that rank among them in the sorted lag-1 order.
-double RrAfDetector::residual_from_orders(const std::vector<unsigned char>& drop, double median) const {
-  const std::size_t kept = residual_pairs(drop);
+template <typename KeptAt>
+double RrAfDetector::residual_from_orders(std::size_t kept, KeptAt kept_at, double median) const {
   if (kept < kMinResidualPairs) return kResidualWhenNoneLeft;
   const std::size_t oldest = back(count_ - 1);
   std::size_t rank = quantile_rank(kept, 0.5);
   for (const SuccessiveDifference& d : successive_differences_) {
-    const std::size_t later = position(d.later_slot, oldest);
-    if (drop[later] || drop[later - 1]) continue;
+    if (!kept_at(position(d.later_slot, oldest))) continue;
     if (rank == 0) return d.excess / median;
     --rank;
   }
   return kResidualWhenNoneLeft;  // not reached: every kept pair is in the order
+}
+
+double RrAfDetector::residual_from_orders(std::span<const double> rr, std::span<const unsigned char> usable,
+                                          double median) const {
+  const Window w{rr, usable, median, 0.0};  // the drops need no timing noise
+  if (config_.window <= 64) {
+    // Bit j: the pair of intervals j - 1 and j is kept.
+    const std::uint64_t drop = residual_drop_bits(w, config_, usable_bits_);
+    const std::uint64_t kept =
+        ~drop & ~(drop << 1) & ~std::uint64_t{1} &
+        (w.rr.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << w.rr.size()) - 1);
+    return residual_from_orders(
+        core::bit_count(kept), [kept](std::size_t later) { return ((kept >> later) & 1) != 0; }, w.median);
+  }
+  const auto& drop = residual_drops(w, config_);
+  return residual_from_orders(
+      residual_pairs(drop), [&drop](std::size_t later) { return !drop[later] && !drop[later - 1]; },
+      w.median);
 }
 
 void RrAfDetector::assess() {
@@ -711,7 +772,7 @@ void RrAfDetector::assess() {
           ? transitions_moved_on(before.transitions, w, classes, left_, left_usable_)
           : count_transitions(w, classes);
   moved_on_ = {r, pairs, w.median, transitions, true};
-  assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
+  assessment_.features = {pattern, residual_from_orders(rr, usable, w.median),
                           transition_fraction(transitions), entropy_of(pairs), predictability(w)};
   assessment_.probability = logistic(assessment_.features, config_.model,
                                      feature_log(assessment_.features.pattern_irregularity, pattern_log_),

@@ -48,6 +48,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/time.hpp"
@@ -172,7 +173,13 @@ class RrAfDetector {
     return slot >= oldest ? slot - oldest : slot + config_.window - oldest;
   }
   void update_orders(double seconds, bool good);
-  double residual_from_orders(const std::vector<unsigned char>& drop, double median) const;
+  // Feature 2 of the window (oldest first) with its median, read off the
+  // lag-1 order: the median of the kept pairs' differences is the one at
+  // that rank among them.
+  double residual_from_orders(std::span<const double> rr, std::span<const unsigned char> usable,
+                              double median) const;
+  template <typename KeptAt>
+  double residual_from_orders(std::size_t kept, KeptAt kept_at, double median) const;
 
   AfDetectorConfig config_;
   // Ring buffers of the window's intervals (seconds) and usable flags
