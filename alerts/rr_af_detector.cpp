@@ -674,7 +674,8 @@ double log_of_feature(double feature) {
 }
 
 // The model on the features, with the logarithms of features 1 and 2 given.
-double logistic(const AfFeatures& f, const AfModel& m, double log_pattern, double log_residual) {
+double af_probability_from_logs(const AfFeatures& f, const AfModel& m, double log_pattern,
+                                double log_residual) {
   const double z = m.bias + m.pattern * log_pattern + m.residual * log_residual +
                    m.unexplained * f.unexplained_transitions + m.entropy * f.entropy;
   return 1.0 / (1.0 + std::exp(-z));
@@ -683,7 +684,8 @@ double logistic(const AfFeatures& f, const AfModel& m, double log_pattern, doubl
 }  // namespace
 
 double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
-  return logistic(f, m, log_of_feature(f.pattern_irregularity), log_of_feature(f.residual_irregularity));
+  return af_probability_from_logs(f, m, log_of_feature(f.pattern_irregularity),
+                                  log_of_feature(f.residual_irregularity));
 }
 
 double RrAfDetector::feature_log(double feature, LastLog& last) {
@@ -774,9 +776,10 @@ void RrAfDetector::assess() {
   moved_on_ = {r, pairs, w.median, transitions, true};
   assessment_.features = {pattern, residual_from_orders(rr, usable, w.median),
                           transition_fraction(transitions), entropy_of(pairs), predictability(w)};
-  assessment_.probability = logistic(assessment_.features, config_.model,
-                                     feature_log(assessment_.features.pattern_irregularity, pattern_log_),
-                                     feature_log(assessment_.features.residual_irregularity, residual_log_));
+  assessment_.probability =
+      af_probability_from_logs(assessment_.features, config_.model,
+                               feature_log(assessment_.features.pattern_irregularity, pattern_log_),
+                               feature_log(assessment_.features.residual_irregularity, residual_log_));
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;
   if (assessment_.features.predictability >= config_.max_af_predictability) assessment_.af = false;
