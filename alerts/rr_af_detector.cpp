@@ -70,11 +70,19 @@ OrderPlaces order_places(const std::vector<T>& sorted, double gone, double come,
 #if defined(__SSE2__)
   const __m128d g = _mm_set1_pd(gone), c = _mm_set1_pd(come);
   __m128i below = _mm_setzero_si128(), not_above = _mm_setzero_si128();
-  for (; i + 2 <= sorted.size(); i += 2) {
-    const __m128d v = _mm_loadh_pd(_mm_load_sd(&key(sorted[i])), &key(sorted[i + 1]));
+  auto count = [&](__m128d v) {
     below = _mm_sub_epi64(below, _mm_castpd_si128(_mm_cmplt_pd(v, g)));
     not_above = _mm_sub_epi64(not_above, _mm_castpd_si128(_mm_cmple_pd(v, c)));
+  };
+  if constexpr (std::is_same_v<T, double>) {
+    // Keys side by side: two at a load, four an iteration.
+    for (; i + 4 <= sorted.size(); i += 4) {
+      count(_mm_loadu_pd(&sorted[i]));
+      count(_mm_loadu_pd(&sorted[i + 2]));
+    }
   }
+  for (; i + 2 <= sorted.size(); i += 2)
+    count(_mm_loadh_pd(_mm_load_sd(&key(sorted[i])), &key(sorted[i + 1])));
   alignas(16) std::uint64_t b[2], a[2];
   _mm_store_si128(reinterpret_cast<__m128i*>(b), below);
   _mm_store_si128(reinterpret_cast<__m128i*>(a), not_above);
@@ -195,9 +203,15 @@ double pattern_irregularity(const Window& w, const AfDetectorConfig& c) {
 // after it) or a missed beat's, relative to the window's median. Flags
 // combined, not branched on: which intervals are premature is as good as
 // random in AF, and the mispredicted branches were most of the cost.
+struct DropThresholds {
+  DropThresholds(const Window& w, const AfDetectorConfig& c)
+      : premature{c.premature_ratio * w.median}, missed{c.missed_beat_ratio * w.median} {}
+  double premature, missed;
+};
+
 const std::vector<unsigned char>& residual_drops(const Window& w, const AfDetectorConfig& c) {
   const std::size_t n = w.rr.size();
-  const double premature = c.premature_ratio * w.median, missed = c.missed_beat_ratio * w.median;
+  const auto [premature, missed] = DropThresholds{w, c};
   auto& drop = scratch().drop;
   drop.resize(n);
   unsigned char after_premature = 0;  // the compensatory or reset interval
@@ -209,6 +223,31 @@ const std::vector<unsigned char>& residual_drops(const Window& w, const AfDetect
     after_premature = early;
   }
   return drop;
+}
+
+// The same drops as bits (interval j in bit j), for a window of at most 64
+// intervals whose usable flags are bits too: the comparisons two at a time
+// (SSE2), each the one residual_drops makes.
+std::uint64_t residual_drop_bits(const Window& w, const AfDetectorConfig& c, std::uint64_t usable) {
+  const std::size_t n = w.rr.size();
+  const auto [premature, missed] = DropThresholds{w, c};
+  std::uint64_t short_bits = 0, long_bits = 0;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  const __m128d p = _mm_set1_pd(premature), m = _mm_set1_pd(missed);
+  for (; j + 2 <= n; j += 2) {
+    const __m128d v = _mm_loadu_pd(&w.rr[j]);
+    short_bits |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmplt_pd(v, p))) << j;
+    long_bits |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmpgt_pd(v, m))) << j;
+  }
+#endif
+  for (; j < n; ++j) {
+    short_bits |= static_cast<std::uint64_t>(w.rr[j] < premature ? 1 : 0) << j;
+    long_bits |= static_cast<std::uint64_t>(w.rr[j] > missed ? 1 : 0) << j;
+  }
+  const std::uint64_t early = usable & short_bits;
+  const std::uint64_t window = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+  return (~usable | early | long_bits | (early << 1)) & window;
 }
 
 std::size_t residual_pairs(const std::vector<unsigned char>& drop) {
@@ -232,25 +271,62 @@ double residual_irregularity(const Window& w, const AfDetectorConfig& c) {
 // Each interval's class (short, normal, long) is computed once, and each
 // pair's verdict read from a table: branching on classes that AF makes as
 // good as random mispredicted most of the time.
-double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
-  const double tolerance = c.transition_tolerance + w.noise / w.median;
-  const double shortest_normal = (1 - tolerance) * w.median, longest_normal = (1 + tolerance) * w.median;
+class TransitionClasses {
+ public:
+  TransitionClasses(const Window& w, const AfDetectorConfig& c)
+      : shortest_normal_{(1 - tolerance(w, c)) * w.median},
+        longest_normal_{(1 + tolerance(w, c)) * w.median} {}
+  unsigned of(double rr) const {
+    return 1u + (rr > longest_normal_ ? 1u : 0u) - (rr < shortest_normal_ ? 1u : 0u);
+  }
+  std::uint64_t unexplained(unsigned earlier, unsigned later) const { return kUnexplained[earlier][later]; }
+
+ private:
+  static double tolerance(const Window& w, const AfDetectorConfig& c) {
+    return c.transition_tolerance + w.noise / w.median;
+  }
   // [earlier][later], classes 0 short, 1 normal, 2 long: ectopy explains
   // short-long, short-normal and whatever returns to normal.
   static constexpr unsigned char kUnexplained[3][3] = {{1, 0, 0}, {0, 0, 1}, {1, 0, 1}};
-  auto classify = [&](double rr) -> unsigned {
-    return 1u + (rr > longest_normal ? 1u : 0u) - (rr < shortest_normal ? 1u : 0u);
-  };
-  std::size_t pairs = 0, unexplained = 0;
-  unsigned before = w.rr.empty() ? 1u : classify(w.rr[0]);
+  double shortest_normal_, longest_normal_;
+};
+
+TransitionCounts count_transitions(const Window& w, const TransitionClasses& classes) {
+  TransitionCounts t;
+  unsigned before = w.rr.empty() ? 1u : classes.of(w.rr[0]);
   for (std::size_t j = 1; j < w.rr.size(); ++j) {
-    const unsigned now = classify(w.rr[j]);
-    const std::size_t pair = (w.usable[j] != 0 && w.usable[j - 1] != 0) ? 1 : 0;
-    pairs += pair;
-    unexplained += pair & kUnexplained[before][now];
+    const unsigned now = classes.of(w.rr[j]);
+    const std::uint64_t pair = (w.usable[j] != 0 && w.usable[j - 1] != 0) ? 1 : 0;
+    t.pairs += pair;
+    t.unexplained += pair & classes.unexplained(before, now);
     before = now;
   }
-  return pairs == 0 ? 0.0 : static_cast<double>(unexplained) / static_cast<double>(pairs);
+  return t;
+}
+
+// The counts of the window one interval before, with the same classes,
+// moved on to `w`: the pair of the interval that left (when the window was
+// full) and the window's oldest taken off, the newest pair added.
+TransitionCounts transitions_moved_on(TransitionCounts t, const Window& w, const TransitionClasses& classes,
+                                      std::optional<double> left, bool left_usable) {
+  const std::size_t n = w.rr.size();
+  if (left && left_usable && w.usable[0]) {
+    --t.pairs;
+    t.unexplained -= classes.unexplained(classes.of(*left), classes.of(w.rr[0]));
+  }
+  if (n >= 2 && w.usable[n - 2] && w.usable[n - 1]) {
+    ++t.pairs;
+    t.unexplained += classes.unexplained(classes.of(w.rr[n - 2]), classes.of(w.rr[n - 1]));
+  }
+  return t;
+}
+
+double transition_fraction(const TransitionCounts& t) {
+  return t.pairs == 0 ? 0.0 : static_cast<double>(t.unexplained) / static_cast<double>(t.pairs);
+}
+
+double unexplained_transitions(const Window& w, const AfDetectorConfig& c) {
+  return transition_fraction(count_transitions(w, TransitionClasses{w, c}));
 }
 
 // Sample entropy (m = 1; Richman & Moorman 2000, as used for AF by Lake &
@@ -366,10 +442,64 @@ AlikePairs alike_pairs(const Window& w, double r) {
 // which has just become a start, added. Each pair is judged by the very
 // comparison the full count's runs make (|x - y| <= r), so the integers are
 // the full count's, at O(n) instead of its sets.
+// Bit j set where |x - rr[j]| <= r, for a window of at most 64 intervals:
+// two comparisons an instruction (SSE2, in the x86-64 baseline), each the
+// very comparison alike() makes (a difference's sign does not change its
+// magnitude, rounding included).
+struct AlikeBits {
+  std::uint64_t gone = 0, oldest = 0, before_newest = 0, newest = 0;
+};
+
+AlikeBits alike_bits(std::span<const double> rr, double r, double gone, double oldest, double before_newest,
+                     double newest) {
+  AlikeBits bits;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  const __m128d tolerance = _mm_set1_pd(r), sign = _mm_set1_pd(-0.0);
+  auto mask = [&](__m128d v, double x) {
+    const __m128d distance = _mm_andnot_pd(sign, _mm_sub_pd(v, _mm_set1_pd(x)));
+    return static_cast<std::uint64_t>(_mm_movemask_pd(_mm_cmple_pd(distance, tolerance)));
+  };
+  for (; j + 2 <= rr.size(); j += 2) {
+    const __m128d v = _mm_loadu_pd(&rr[j]);
+    bits.gone |= mask(v, gone) << j;
+    bits.oldest |= mask(v, oldest) << j;
+    bits.before_newest |= mask(v, before_newest) << j;
+    bits.newest |= mask(v, newest) << j;
+  }
+#endif
+  for (; j < rr.size(); ++j) {
+    auto bit = [&](double x) -> std::uint64_t {
+      return (std::abs(x - rr[j]) <= r ? std::uint64_t{1} : 0) << j;
+    };
+    bits.gone |= bit(gone);
+    bits.oldest |= bit(oldest);
+    bits.before_newest |= bit(before_newest);
+    bits.newest |= bit(newest);
+  }
+  return bits;
+}
+
+// `usable`: the window's usable flags as bits (oldest in bit 0), when the
+// detector keeps them (windows of at most 64 intervals).
 AlikePairs alike_pairs_moved_on(AlikePairs c, const Window& w, double r, std::optional<double> left,
-                                bool left_usable) {
+                                bool left_usable, std::optional<std::uint64_t> usable) {
   const std::size_t n = w.rr.size();
   if (n < 2) return c;
+  if (usable) {
+    // The same counts as the loop below, over bit sets: bit k of `shared`
+    // is a start both windows have (all but the newest start, k < n - 2).
+    const double gone = left.value_or(0.0);
+    const AlikeBits alike = alike_bits(w.rr, r, gone, w.rr[0], w.rr[n - 2], w.rr[n - 1]);
+    const std::uint64_t shared = *usable & (*usable >> 1) & ((std::uint64_t{1} << (n - 2)) - 1);
+    const std::uint64_t gone_alike = shared & alike.gone, new_alike = shared & alike.before_newest;
+    const std::uint64_t gone_start = left && left_usable && w.usable[0] ? 1 : 0;
+    const std::uint64_t new_start = w.usable[n - 2] && w.usable[n - 1] ? 1 : 0;
+    c.a = c.a - gone_start * core::bit_count(gone_alike & (alike.oldest >> 1)) +
+          new_start * core::bit_count(new_alike & (alike.newest >> 1));
+    c.b = c.b - gone_start * core::bit_count(gone_alike) + new_start * core::bit_count(new_alike);
+    return c;
+  }
   // Summed as 0s and 1s, not branched on: which pairs are alike is as good
   // as random, and mispredicted branches were most of the cost.
   auto alike = [r](double x, double y) -> std::uint64_t { return std::abs(x - y) <= r ? 1 : 0; };
@@ -415,16 +545,29 @@ double predictability(const Window& w) {
   mean /= count;
   double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0, syy = 0;
   std::size_t rows = 0;
+  if (w.rr.size() < 3) return 0;
+  // Row j's products x1 * x1, x2 * x2 and x1 * x2 are rows j - 1's and
+  // j - 2's y * y and y * x1: each product is taken once, for every
+  // interval, and carried on (the same values bit for bit; products
+  // commute exactly), half the multiplications of taking each row's anew.
+  double x1 = w.rr[1] - mean, x2 = w.rr[0] - mean;
+  double x1x1 = x1 * x1, x2x2 = x2 * x2, x1x2 = x1 * x2;
   for (std::size_t j = 2; j < w.rr.size(); ++j) {
-    if (!w.usable[j] || !w.usable[j - 1] || !w.usable[j - 2]) continue;
-    const double y = w.rr[j] - mean, x1 = w.rr[j - 1] - mean, x2 = w.rr[j - 2] - mean;
-    s11 += x1 * x1;
-    s12 += x1 * x2;
-    s22 += x2 * x2;
-    s1y += x1 * y;
-    s2y += x2 * y;
-    syy += y * y;
-    ++rows;
+    const double y = w.rr[j] - mean, yy = y * y, yx1 = y * x1, yx2 = y * x2;
+    if (w.usable[j] && w.usable[j - 1] && w.usable[j - 2]) {
+      s11 += x1x1;
+      s12 += x1x2;
+      s22 += x2x2;
+      s1y += yx1;
+      s2y += yx2;
+      syy += yy;
+      ++rows;
+    }
+    x2 = x1;
+    x1 = y;
+    x2x2 = x1x1;
+    x1x1 = yy;
+    x1x2 = yx1;
   }
   const double det = s11 * s22 - s12 * s12;
   if (rows < kMinDifferences || syy <= 0 || det <= 1e-12 * s11 * s22) return 0;
@@ -454,8 +597,9 @@ void RrAfDetector::reset() {
   slots_by_length_.clear();
   successive_differences_.clear();
   sorted_differences_.assign(std::max<std::size_t>(config_.max_pattern_lag, 1) - 1, {});
-  entropy_pairs_ = {};
+  moved_on_ = {};
   left_.reset();
+  usable_bits_ = 0;
 }
 
 void RrAfDetector::add(core::Duration rr, bool usable) {
@@ -464,12 +608,17 @@ void RrAfDetector::add(core::Duration rr, bool usable) {
   // The new interval goes into slot next_, where the oldest was when the window is full.
   left_ = count_ == config_.window ? std::optional{rr_[next_]} : std::nullopt;
   left_usable_ = left_ && usable_[next_];
-  if (count_ == config_.window)
-    slots_by_length_.erase(std::find(slots_by_length_.begin(), slots_by_length_.end(), next_));
-  slots_by_length_.insert(std::upper_bound(slots_by_length_.begin(), slots_by_length_.end(), seconds,
-                                           [&](double x, std::size_t slot) { return x < rr_[slot]; }),
-                          next_);
+  update_sorted(
+      slots_by_length_, left_ ? std::optional{SlotLength{*left_, next_}} : std::nullopt,
+      std::optional{SlotLength{seconds, next_}},
+      [](const SlotLength& x) -> const double& { return x.seconds; },
+      [](const SlotLength& x, const SlotLength& y) { return x.slot == y.slot; });
   update_orders(seconds, good);
+  if (config_.window <= 64) {
+    const std::uint64_t bit = good ? 1 : 0;
+    usable_bits_ = count_ == config_.window ? (usable_bits_ >> 1) | (bit << (config_.window - 1))
+                                            : usable_bits_ | (bit << count_);
+  }
   rr_[next_] = rr_[next_ + config_.window] = seconds;
   usable_[next_] = usable_[next_ + config_.window] = good ? 1 : 0;
   next_ = next_ + 1 == config_.window ? 0 : next_ + 1;
@@ -526,34 +675,70 @@ AfFeatures RrAfDetector::features_from_scratch(const std::vector<double>& rr_sec
           unexplained_transitions(w, config), sample_entropy(w), predictability(w)};
 }
 
-double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
-  const double z = m.bias + m.pattern * std::log(std::max(f.pattern_irregularity, kLogFloor)) +
-                   m.residual * std::log(std::max(f.residual_irregularity, kLogFloor)) +
+namespace {
+
+double log_of_feature(double feature) {
+  return std::log(std::max(feature, kLogFloor));
+}
+
+// The model on the features, with the logarithms of features 1 and 2 given.
+double af_probability_from_logs(const AfFeatures& f, const AfModel& m, double log_pattern,
+                                double log_residual) {
+  const double z = m.bias + m.pattern * log_pattern + m.residual * log_residual +
                    m.unexplained * f.unexplained_transitions + m.entropy * f.entropy;
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+}  // namespace
+
+double RrAfDetector::probability(const AfFeatures& f, const AfModel& m) {
+  return af_probability_from_logs(f, m, log_of_feature(f.pattern_irregularity),
+                                  log_of_feature(f.residual_irregularity));
+}
+
+double RrAfDetector::feature_log(double feature, LastLog& last) {
+  if (feature != last.feature) last = {feature, log_of_feature(feature)};
+  return last.log;
+}
+
 // Feature 2 as residual_irregularity has it: the median of the kept pairs'
 // differences is the one at that rank among them in the sorted lag-1 order.
-double RrAfDetector::residual_from_orders(const std::vector<unsigned char>& drop, double median) const {
-  const std::size_t kept = residual_pairs(drop);
+template <typename KeptAt>
+double RrAfDetector::residual_from_orders(std::size_t kept, KeptAt kept_at, double median) const {
   if (kept < kMinResidualPairs) return kResidualWhenNoneLeft;
   const std::size_t oldest = back(count_ - 1);
   std::size_t rank = quantile_rank(kept, 0.5);
   for (const SuccessiveDifference& d : successive_differences_) {
-    const std::size_t later = position(d.later_slot, oldest);
-    if (drop[later] || drop[later - 1]) continue;
+    if (!kept_at(position(d.later_slot, oldest))) continue;
     if (rank == 0) return d.excess / median;
     --rank;
   }
   return kResidualWhenNoneLeft;  // not reached: every kept pair is in the order
 }
 
+double RrAfDetector::residual_from_orders(std::span<const double> rr, std::span<const unsigned char> usable,
+                                          double median) const {
+  const Window w{rr, usable, median, 0.0};  // the drops need no timing noise
+  if (config_.window <= 64) {
+    // Bit j: the pair of intervals j - 1 and j is kept.
+    const std::uint64_t drop = residual_drop_bits(w, config_, usable_bits_);
+    const std::uint64_t kept =
+        ~drop & ~(drop << 1) & ~std::uint64_t{1} &
+        (w.rr.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << w.rr.size()) - 1);
+    return residual_from_orders(
+        core::bit_count(kept), [kept](std::size_t later) { return ((kept >> later) & 1) != 0; }, w.median);
+  }
+  const auto& drop = residual_drops(w, config_);
+  return residual_from_orders(
+      residual_pairs(drop), [&drop](std::size_t later) { return !drop[later] && !drop[later - 1]; },
+      w.median);
+}
+
 void RrAfDetector::assess() {
   const bool was_af = assessment_.af;
   assessment_ = {};
-  const EntropyPairs before = entropy_pairs_;
-  entropy_pairs_.valid = false;  // unless this window is assessed below
+  const MovedOnCounts before = moved_on_;
+  moved_on_.valid = false;  // unless this window is assessed below
   if (count_ < std::max(config_.first_assessment, kMinDifferences + config_.max_pattern_lag))
     return;  // warming up
   const std::size_t n = count_;
@@ -583,17 +768,26 @@ void RrAfDetector::assess() {
   const double r = entropy_tolerance(w);
   AlikePairs pairs;
   if (before.valid && before.tolerance == r) {
-    pairs = alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_);
+    pairs = alike_pairs_moved_on(before.pairs, w, r, left_, left_usable_,
+                                 config_.window <= 64 ? std::optional{usable_bits_} : std::nullopt);
   } else {
     auto& by_length = scratch().by_length;
     by_length.resize(n);
-    for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p], oldest);
+    for (std::size_t p = 0; p < n; ++p) by_length[p] = position(slots_by_length_[p].slot, oldest);
     pairs = alike_pairs(Window{rr, usable, w.median, w.noise, &by_length}, r);
   }
-  entropy_pairs_ = {r, pairs, true};
-  assessment_.features = {pattern, residual_from_orders(residual_drops(w, config_), w.median),
-                          unexplained_transitions(w, config_), entropy_of(pairs), predictability(w)};
-  assessment_.probability = probability(assessment_.features, config_.model);
+  const TransitionClasses classes{w, config_};
+  const TransitionCounts transitions =
+      before.valid && before.median == w.median
+          ? transitions_moved_on(before.transitions, w, classes, left_, left_usable_)
+          : count_transitions(w, classes);
+  moved_on_ = {r, pairs, w.median, transitions, true};
+  assessment_.features = {pattern, residual_from_orders(rr, usable, w.median),
+                          transition_fraction(transitions), entropy_of(pairs), predictability(w)};
+  assessment_.probability =
+      af_probability_from_logs(assessment_.features, config_.model,
+                               feature_log(assessment_.features.pattern_irregularity, pattern_log_),
+                               feature_log(assessment_.features.residual_irregularity, residual_log_));
   assessment_.af = was_af ? assessment_.probability >= config_.leave_probability
                           : assessment_.probability > config_.enter_probability;
   if (assessment_.features.predictability >= config_.max_af_predictability) assessment_.af = false;

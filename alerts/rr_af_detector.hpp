@@ -48,6 +48,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/time.hpp"
@@ -121,6 +122,13 @@ struct SampleEntropyPairs {
   std::uint64_t b = 0;
 };
 
+// Feature 3's counts over a window: successive pairs of usable intervals,
+// and of those, the pairs no ectopic pattern explains.
+struct TransitionCounts {
+  std::uint64_t pairs = 0;
+  std::uint64_t unexplained = 0;
+};
+
 enum class AfStatus { warming_up, poor_signal, assessed };
 
 struct AfAssessment {
@@ -165,7 +173,13 @@ class RrAfDetector {
     return slot >= oldest ? slot - oldest : slot + config_.window - oldest;
   }
   void update_orders(double seconds, bool good);
-  double residual_from_orders(const std::vector<unsigned char>& drop, double median) const;
+  // Feature 2 of the window (oldest first) with its median, read off the
+  // lag-1 order: the median of the kept pairs' differences is the one at
+  // that rank among them.
+  double residual_from_orders(std::span<const double> rr, std::span<const unsigned char> usable,
+                              double median) const;
+  template <typename KeptAt>
+  double residual_from_orders(std::size_t kept, KeptAt kept_at, double median) const;
 
   AfDetectorConfig config_;
   // Ring buffers of the window's intervals (seconds) and usable flags
@@ -194,21 +208,46 @@ class RrAfDetector {
   std::vector<std::vector<double>> sorted_differences_;  // [lag - 2], lags 2 and up
   // The window's slots in rr_, usable or not, in length order (ties in any
   // order): sample_entropy's order, kept as intervals come and go instead
-  // of sorted on every beat.
-  std::vector<std::size_t> slots_by_length_;
+  // of sorted on every beat. Each with its length, so the order is updated
+  // like the others (counted places, and left as it is when the interval
+  // that enters its slot is as long as the one that left it).
+  struct SlotLength {
+    double seconds;
+    std::size_t slot;
+  };
+  std::vector<SlotLength> slots_by_length_;
   // Sample entropy's counts for the window last assessed, with the
   // tolerance they were counted at (it moves with the median). While the
   // next window keeps that tolerance, its counts follow from the pairs of
   // the interval that left and of the one that became a start: O(n)
   // comparisons instead of the full count's bit sets, the same integers.
-  struct EntropyPairs {
+  // Feature 3's counts likewise, while the median stays (it sets the
+  // classes): the pair that left taken off, the newest pair added.
+  struct MovedOnCounts {
     double tolerance = 0;
     SampleEntropyPairs pairs{};
+    double median = 0;
+    TransitionCounts transitions{};
     bool valid = false;  // false unless the latest add() was assessed
   };
-  EntropyPairs entropy_pairs_;
+  MovedOnCounts moved_on_;
   std::optional<double> left_;  // the interval the latest add() pushed out of a full window
   bool left_usable_ = false;
+  // The window's usable flags, oldest in bit 0, kept as intervals come and
+  // go while the window is at most 64 intervals (sample entropy's moved-on
+  // counts read them as a set; gathering them byte by byte was a fifth of
+  // assess()).
+  std::uint64_t usable_bits_ = 0;
+  // The logarithms probability() takes of features 1 and 2, as last taken:
+  // on a frame clock's intervals each feature stays from one beat to the
+  // next more often than not (three beats in four on a 75 Hz oximeter's),
+  // and a logarithm costs as much as a feature.
+  struct LastLog {
+    double feature = -1;  // no feature is negative: taken afresh the first time
+    double log = 0;
+  };
+  LastLog pattern_log_, residual_log_;
+  static double feature_log(double feature, LastLog& last);
 };
 
 }  // namespace vigil::alerts
