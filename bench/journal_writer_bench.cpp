@@ -1,9 +1,12 @@
 // What the journal's writer thread costs per reading it commits:
-//   journal_writer_bench [--beds N] [--readings N] [folder]
-// Readings go to a JournalWriter as vigild's core hands them over (rows of
-// 64, the beds taking turns, each bed's sequence numbers rising), as fast
-// as the writer takes them but never beyond half its queue's bound, so
-// nothing is shed and every reading is committed. Reports readings committed
+//   journal_writer_bench [--beds N] [--readings N] [--rate N] [folder]
+// Readings go to a JournalWriter as vigild's core hands them over (the beds
+// taking turns, each bed's sequence numbers rising): without --rate, in
+// rows of 64, as fast as the writer takes them but never beyond half its
+// queue's bound, so nothing is shed and every reading is committed; with
+// --rate, that many readings a second in all, handed over every 10 ms, as
+// vigild's beds send them (128 beds of a Masimo and a 75 Hz Nonin: about
+// 1200 a second, so `--beds 128 --rate 1200 --readings 24000`). Reports readings committed
 // per CPU-second of the writer thread (the process's CPU less this thread's)
 // and per second of wall time. One bed is the full-path bench's flood
 // (`vigil-bench-core --stage full`); 128 is vigild's scale case, whose
@@ -11,6 +14,7 @@
 // Numbers only, no pass/fail: tests never assert timings.
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -46,12 +50,12 @@ bool parse_count(std::string_view text, std::uint64_t& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::uint64_t beds = 1, readings = 400000;
+  std::uint64_t beds = 1, readings = 400000, rate = 0;
   std::string folder;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if ((arg == "--beds" || arg == "--readings") && i + 1 < argc) {
-      if (!parse_count(argv[++i], arg == "--beds" ? beds : readings)) {
+    if ((arg == "--beds" || arg == "--readings" || arg == "--rate") && i + 1 < argc) {
+      if (!parse_count(argv[++i], arg == "--beds" ? beds : arg == "--readings" ? readings : rate)) {
         std::fprintf(stderr, "journal_writer_bench: %s wants a whole number above 0, not '%s'\n", arg.data(),
                      argv[i]);
         return 2;
@@ -59,7 +63,7 @@ int main(int argc, char** argv) {
     } else if (!arg.starts_with("-") && folder.empty()) {
       folder = arg;
     } else {
-      std::fprintf(stderr, "usage: journal_writer_bench [--beds N] [--readings N] [folder]\n");
+      std::fprintf(stderr, "usage: journal_writer_bench [--beds N] [--readings N] [--rate N] [folder]\n");
       return 2;
     }
   }
@@ -96,12 +100,21 @@ int main(int argc, char** argv) {
   const auto wall_start = steady_clock::now();
   const auto bound = options.max_queue / 2;
   std::uint64_t handed = 0;
+  constexpr auto kPace = milliseconds{10};
   while (handed < readings) {
-    if (handed - written.load(std::memory_order_acquire) >= bound) {
+    std::uint64_t due = journal::JournalWriter::kHandOverRows;
+    if (rate > 0) {
+      const auto ticks = static_cast<std::uint64_t>((steady_clock::now() - wall_start) / kPace) + 1;
+      due = std::min(readings, ticks * rate * kPace.count() / 1000) - handed;
+      if (due == 0) {
+        std::this_thread::sleep_until(wall_start + kPace * ticks);
+        continue;
+      }
+    } else if (handed - written.load(std::memory_order_acquire) >= bound) {
       std::this_thread::sleep_for(microseconds{200});
       continue;
     }
-    for (std::size_t i = 0; i < journal::JournalWriter::kHandOverRows && handed < readings; ++i, ++handed) {
+    for (std::uint64_t i = 0; i < due && handed < readings; ++i, ++handed) {
       auto& row = rows[handed % beds];
       ++row.seq;
       row.value = 90 + static_cast<double>(row.seq % 10);
@@ -111,7 +124,7 @@ int main(int argc, char** argv) {
     }
     writer.hand_over();
   }
-  writer.commit_now();
+  if (rate == 0) writer.commit_now();
   while (written.load(std::memory_order_acquire) + dropped.load(std::memory_order_acquire) < readings)
     std::this_thread::sleep_for(microseconds{500});
   const double wall_s = duration<double>(steady_clock::now() - wall_start).count();

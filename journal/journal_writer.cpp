@@ -50,35 +50,84 @@ std::string_view batch_row_bed(const std::variant<ObservationRow, v1::BusMessage
   return {};
 }
 
+// Readings are inserted this many to a statement. Each run of a statement
+// opens and closes a cursor on the readings' table and on each of its two
+// indexes, and frees the buffers it built the rows' records in: one reading
+// to a statement, that cost as much as the reading's own inserts.
+constexpr std::size_t kRowsPerInsert = 32;
+constexpr int kObservationColumns = 9;
+
+std::string observation_insert_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, received_us, "
+      "drill) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?)";
+  return sql;
+}
+
+// Readings on their way into the observations table, kRowsPerInsert to a
+// statement, in the order added.
+class ObservationInserts {
+ public:
+  explicit ObservationInserts(sqlite::Database& db)
+      : many_{db.prepare(observation_insert_sql(kRowsPerInsert))},
+        one_{db.prepare(observation_insert_sql(1))} {
+    pending_.reserve(kRowsPerInsert);
+  }
+  // The row must stay as it is until flush(): SQLite does not copy its strings.
+  void add(const ObservationRow& row) {
+    pending_.push_back(&row);
+    if (pending_.size() == kRowsPerInsert) flush();
+  }
+  // Inserts every row added and not yet inserted.
+  void flush() {
+    if (pending_.size() == kRowsPerInsert) {
+      for (std::size_t r = 0; r < pending_.size(); ++r)
+        bind(many_, static_cast<int>(r) * kObservationColumns, *pending_[r]);
+      pending_.clear();
+      many_.run();
+      return;
+    }
+    for (const auto* row : pending_) {
+      bind(one_, 0, *row);
+      one_.run();
+    }
+    pending_.clear();
+  }
+
+ private:
+  static void bind(sqlite::Statement& s, int before, const ObservationRow& o) {
+    s.bind_unchanged(before + 1, o.bed)
+        .bind(before + 2, static_cast<std::int64_t>(o.seq))
+        .bind_unchanged(before + 3, o.device)
+        .bind(before + 4, std::int64_t{o.mdc_code})
+        .bind(before + 5, o.value)
+        .bind(before + 6, o.quality)
+        .bind(before + 7, o.device_time_us)
+        .bind(before + 8, o.received_us)
+        .bind(before + 9, std::int64_t{o.drill});
+  }
+  sqlite::Statement many_, one_;
+  std::vector<const ObservationRow*> pending_;
+};
+
 // Prepared once per connection.
 struct BatchStatements {
   explicit BatchStatements(sqlite::Database& db)
-      : observation{db.prepare(
-            "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, "
-            "received_us, drill) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")},
+      : observations{db},
         link{db.prepare("INSERT INTO link_events (bed, seq, time_us, device, state, reason, event) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")} {}
-  sqlite::Statement observation;
+  ObservationInserts observations;
   sqlite::Statement link;
 };
 
-void insert(BatchStatements& st, const ObservationRow& o) {
-  // The row outlives the statement's run: SQLite need not copy its strings.
-  st.observation.bind_unchanged(1, o.bed)
-      .bind(2, static_cast<std::int64_t>(o.seq))
-      .bind_unchanged(3, o.device)
-      .bind(4, std::int64_t{o.mdc_code})
-      .bind(5, o.value)
-      .bind(6, o.quality)
-      .bind(7, o.device_time_us)
-      .bind(8, o.received_us)
-      .bind(9, std::int64_t{o.drill});
-  st.observation.run();
-}
-
 void insert(BatchStatements& st, const v1::BusMessage& m, std::string& buffer) {
+  // After the readings before it, in their order.
+  st.observations.flush();
   if (m.has_observation()) {
-    insert(st, observation_row(m.observation()));
+    const auto row = observation_row(m.observation());
+    st.observations.add(row);
+    st.observations.flush();
   } else if (m.has_link()) {
     const auto& l = m.link();
     m.SerializeToString(&buffer);
@@ -506,10 +555,11 @@ void JournalWriter::run() {
         for (auto i = written; i < end; ++i) {
           const auto& what = batch[insert_order[i]].what;
           if (const auto* row = std::get_if<ObservationRow>(&what))
-            insert(*st, *row);
+            st->observations.add(*row);
           else
             insert(*st, std::get<v1::BusMessage>(what), buffer);
         }
+        st->observations.flush();
         t.commit();
         status.rows_written += end - written;
         written = end;
