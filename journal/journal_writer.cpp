@@ -72,10 +72,17 @@ std::size_t readings_transaction_end(const Batch& batch, const std::vector<std::
   return last;
 }
 
-// Readings are inserted this many to a statement. Each run of a statement
-// opens and closes a cursor on the readings' table and on each of its two
-// indexes, and frees the buffers it built the rows' records in: one reading
-// to a statement, that cost as much as the reading's own inserts.
+// A bed's readings are inserted this many to a statement when that many
+// come one after the other. Each run of a statement opens and closes a
+// cursor on the readings' table and on each of its two indexes, searches
+// each index from its root, and frees the buffers it built the rows'
+// records in: one reading to a statement, that cost as much as the
+// reading's own inserts. Within one statement a bed's next row goes beside
+// the one before, which SQLite finds without a search. Rows of many beds, a
+// few each (vigild's 128 beds, about five a bed a batch), go one to a
+// statement as before: many to a statement, they cost vigild's writer
+// about 10 % more CPU at 128 beds (docs/journal.md, "The writer's cost per
+// reading").
 constexpr std::size_t kRowsPerInsert = 32;
 constexpr int kObservationColumns = 9;
 
@@ -87,8 +94,8 @@ std::string observation_insert_sql(std::size_t rows) {
   return sql;
 }
 
-// Readings on their way into the observations table, kRowsPerInsert to a
-// statement, in the order added.
+// Readings on their way into the observations table, in the order added:
+// kRowsPerInsert of one bed to a statement, others one to a statement.
 class ObservationInserts {
  public:
   explicit ObservationInserts(sqlite::Database& db)
@@ -98,6 +105,7 @@ class ObservationInserts {
   }
   // The row must stay as it is until flush(): SQLite does not copy its strings.
   void add(const ObservationRow& row) {
+    if (!pending_.empty() && pending_.front()->bed != row.bed) flush();
     pending_.push_back(&row);
     if (pending_.size() == kRowsPerInsert) flush();
   }
