@@ -25,10 +25,17 @@ namespace {
 // A prune deletes at most this many rows of a table per transaction, so a
 // batch of readings never waits long behind it.
 constexpr int kPruneChunk = 2000;
-// Readings are committed this many at a time: the core's alarm writes wait
-// for the write lock while a transaction of this thread holds it, so none
-// may hold it for long (256 rows: a few hundred microseconds).
-constexpr std::size_t kCommitRows = 256;
+// Readings are committed at most this many at a time, and at most this
+// many beds' at a time. The core's own commits (this run's record, a
+// record's signature, an alarm transition the intent log could not take)
+// wait for the write lock while a transaction of this thread holds it, so
+// none may hold it for long: 512 rows take about what 256 did before they
+// went 32 to a statement (well under a millisecond). Each bed's rows change
+// its own leaf of each of the readings' two indexes: 64 beds keep a 128-bed
+// batch's changed pages (about two a bed) within the writer's 1 MB page
+// cache, which SQLite would otherwise spill to the log and write again.
+constexpr std::size_t kCommitRows = 512;
+constexpr std::size_t kCommitBeds = 64;
 
 std::int64_t micros(core::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -52,35 +59,107 @@ std::string_view batch_row_bed(const std::variant<ObservationRow, v1::BusMessage
   return {};
 }
 
+// Where the transaction of a batch's rows (in insert_order, sorted by bed)
+// that starts at `from` ends: after kCommitRows rows or kCommitBeds beds.
+template <class Batch>
+std::size_t readings_transaction_end(const Batch& batch, const std::vector<std::size_t>& order,
+                                     std::size_t from) {
+  const auto last = std::min(batch.size(), from + kCommitRows);
+  std::size_t beds = 1;
+  for (auto i = from + 1; i < last; ++i) {
+    if (batch_row_bed(batch[order[i]].what) != batch_row_bed(batch[order[i - 1]].what) &&
+        ++beds > kCommitBeds)
+      return i;
+  }
+  return last;
+}
+
+// A bed's readings are inserted this many to a statement when that many
+// come one after the other. Each run of a statement opens and closes a
+// cursor on the readings' table and on each of its two indexes, searches
+// each index from its root, and frees the buffers it built the rows'
+// records in: one reading to a statement, that cost as much as the
+// reading's own inserts. Within one statement a bed's next row goes beside
+// the one before, which SQLite finds without a search. Rows of many beds, a
+// few each (vigild's 128 beds, about five a bed a batch), go one to a
+// statement as before: many to a statement, they cost vigild's writer
+// about 10 % more CPU at 128 beds (docs/journal.md, "The writer's cost per
+// reading").
+constexpr std::size_t kRowsPerInsert = 32;
+constexpr int kObservationColumns = 9;
+
+std::string observation_insert_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, received_us, "
+      "drill) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?)";
+  return sql;
+}
+
+// Readings on their way into the observations table, in the order added:
+// kRowsPerInsert of one bed to a statement, others one to a statement.
+class ObservationInserts {
+ public:
+  explicit ObservationInserts(sqlite::Database& db)
+      : many_{db.prepare(observation_insert_sql(kRowsPerInsert))},
+        one_{db.prepare(observation_insert_sql(1))} {
+    pending_.reserve(kRowsPerInsert);
+  }
+  // The row must stay as it is until flush(): SQLite does not copy its strings.
+  void add(const ObservationRow& row) {
+    if (!pending_.empty() && pending_.front()->bed != row.bed) flush();
+    pending_.push_back(&row);
+    if (pending_.size() == kRowsPerInsert) flush();
+  }
+  // Inserts every row added and not yet inserted.
+  void flush() {
+    if (pending_.size() == kRowsPerInsert) {
+      for (std::size_t r = 0; r < pending_.size(); ++r)
+        bind(many_, static_cast<int>(r) * kObservationColumns, *pending_[r]);
+      pending_.clear();
+      many_.run();
+      return;
+    }
+    for (const auto* row : pending_) {
+      bind(one_, 0, *row);
+      one_.run();
+    }
+    pending_.clear();
+  }
+
+ private:
+  static void bind(sqlite::Statement& s, int before, const ObservationRow& o) {
+    s.bind_unchanged(before + 1, o.bed)
+        .bind(before + 2, static_cast<std::int64_t>(o.seq))
+        .bind_unchanged(before + 3, o.device)
+        .bind(before + 4, std::int64_t{o.mdc_code})
+        .bind(before + 5, o.value)
+        .bind(before + 6, o.quality)
+        .bind(before + 7, o.device_time_us)
+        .bind(before + 8, o.received_us)
+        .bind(before + 9, std::int64_t{o.drill});
+  }
+  sqlite::Statement many_, one_;
+  std::vector<const ObservationRow*> pending_;
+};
+
 // Prepared once per connection.
 struct BatchStatements {
   explicit BatchStatements(sqlite::Database& db)
-      : observation{db.prepare(
-            "INSERT INTO observations (bed, seq, device, mdc_code, value, quality, device_time_us, "
-            "received_us, drill) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")},
+      : observations{db},
         link{db.prepare("INSERT INTO link_events (bed, seq, time_us, device, state, reason, event) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")} {}
-  sqlite::Statement observation;
+  ObservationInserts observations;
   sqlite::Statement link;
 };
 
-void insert(BatchStatements& st, const ObservationRow& o) {
-  // The row outlives the statement's run: SQLite need not copy its strings.
-  st.observation.bind_unchanged(1, o.bed)
-      .bind(2, static_cast<std::int64_t>(o.seq))
-      .bind_unchanged(3, o.device)
-      .bind(4, std::int64_t{o.mdc_code})
-      .bind(5, o.value)
-      .bind(6, o.quality)
-      .bind(7, o.device_time_us)
-      .bind(8, o.received_us)
-      .bind(9, std::int64_t{o.drill});
-  st.observation.run();
-}
-
 void insert(BatchStatements& st, const v1::BusMessage& m, std::string& buffer) {
+  // After the readings before it, in their order.
+  st.observations.flush();
   if (m.has_observation()) {
-    insert(st, observation_row(m.observation()));
+    const auto row = observation_row(m.observation());
+    st.observations.add(row);
+    st.observations.flush();
   } else if (m.has_link()) {
     const auto& l = m.link();
     m.SerializeToString(&buffer);
@@ -524,15 +603,16 @@ void JournalWriter::run() {
     try {
       if (!batch.empty() || pruning) open();
       while (written < batch.size()) {
-        const auto end = std::min(batch.size(), written + kCommitRows);
+        const auto end = readings_transaction_end(batch, insert_order, written);
         sqlite::Transaction t{*db};
         for (auto i = written; i < end; ++i) {
           const auto& what = batch[insert_order[i]].what;
           if (const auto* row = std::get_if<ObservationRow>(&what))
-            insert(*st, *row);
+            st->observations.add(*row);
           else
             insert(*st, std::get<v1::BusMessage>(what), buffer);
         }
+        st->observations.flush();
         t.commit();
         status.rows_written += end - written;
         written = end;

@@ -231,6 +231,53 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "Readings inserted many to a statement are each the row they were handed over as, in their order, with "
+    "a link event between them in its place") {
+  test::TempDir dir;
+  create_journal(dir);
+  // Not a whole number of statements' rows, and a link event inside the second statement's rows.
+  constexpr std::uint64_t kReadings = 75, kLinkAfter = 40;
+  {
+    JournalWriter w{{.path = dir.file("journal.db"), .flush_interval = 60s, .batch_rows = 5000},
+                    [](const auto&) {}};
+    std::uint64_t seq = 0;
+    for (std::uint64_t i = 1; i <= kReadings; ++i) {
+      ObservationRow row;
+      row.bed = "bed-1";
+      row.seq = ++seq;
+      row.device = i % 2 == 0 ? "ox" : "cuff";
+      row.mdc_code = 150000 + static_cast<std::uint32_t>(i);
+      row.value = static_cast<double>(i) + 0.25;
+      row.quality = static_cast<std::int64_t>(i % 32);
+      if (i % 3 == 0) row.device_time_us = 1000 * static_cast<std::int64_t>(i);
+      row.received_us = 2000 * static_cast<std::int64_t>(i);
+      row.drill = i % 5 == 0;
+      w.write(std::move(row));
+      if (i == kLinkAfter) {
+        v1::BusMessage link;
+        link.mutable_link()->set_bed("bed-1");
+        link.mutable_link()->set_device("ox");
+        link.mutable_link()->set_state(v1::DOWN);
+        link.mutable_link()->set_seq(++seq);
+        set_time(link.mutable_link()->mutable_time(), T0);
+        w.write(link);
+      }
+    }
+  }  // written at the stop, in one batch
+  const auto db = dir.file("journal.db");
+  CHECK(journal_scalar(db, "SELECT COUNT(*) FROM observations") == kReadings);
+  CHECK(journal_scalar(db, "SELECT seq FROM link_events") == kLinkAfter + 1);
+  // Each row as made above, from the reading's place among the readings (i); ids follow it.
+  CHECK(journal_scalar(
+            db,
+            "SELECT COUNT(*) FROM (SELECT *, row_number() OVER (ORDER BY id) AS i FROM observations) "
+            "WHERE bed = 'bed-1' AND seq = i + (i > 40) AND device = iif(i % 2 = 0, 'ox', 'cuff') "
+            "AND mdc_code = 150000 + i AND value = i + 0.25 AND quality = i % 32 "
+            "AND device_time_us IS iif(i % 3 = 0, 1000 * i, NULL) AND received_us = 2000 * i "
+            "AND drill = (i % 5 = 0)") == kReadings);
+}
+
+TEST_CASE(
     "Readings are gathered on the core's side and handed over together: a few wait for hand_over(), a few "
     "dozen go on their own, a link event takes the readings before it along, and none is lost at the stop") {
   test::TempDir dir;
