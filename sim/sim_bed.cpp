@@ -214,6 +214,10 @@ void SimBed::advance(core::Duration t) {
   }
 }
 
+bool SimBed::connecting() const {
+  return std::any_of(devices_.begin(), devices_.end(), [](const auto& d) { return d->port->connecting(); });
+}
+
 core::Duration SimBed::next_due() const {
   core::Duration due = core::Duration::max();
   for (const auto& d : devices_) due = std::min(due, d->next_frame);

@@ -43,6 +43,8 @@ class SimBed {
   const Scenario& scenario() const { return scenario_; }
   const std::string& id() const { return bed_; }
   std::vector<std::string> describe_ports() const;
+  // A device's connection to vigild is on its way: its frames would be lost.
+  bool connecting() const;
 
  private:
   struct Device {

@@ -157,6 +157,7 @@ class TcpClientPort final : public SimPort {
     stream_.reset();
   }
   bool listening() const override { return stream_ != nullptr && !closed_; }
+  bool connecting() const override { return connecting_; }
   void send(const std::string& bytes) override {
     if (closed_) {
       stream_.reset();

@@ -26,6 +26,8 @@ class SimPort {
   // loses what is sent, and so does this.
   virtual void send(const std::string& bytes) = 0;
   virtual bool listening() const = 0;
+  // A connection on its way (a TCP client's connect not yet answered).
+  virtual bool connecting() const { return false; }
   // Reads whatever the receiver sent, for ports without an event loop of their own.
   virtual void service() {}
   virtual std::string describe() const = 0;

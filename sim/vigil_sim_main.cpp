@@ -1,9 +1,12 @@
 // vigil-sim: simulated bedside monitors for drills, demos and tests.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "drill/drill_clock.hpp"
 #include "sim/builtin_scenarios.hpp"
@@ -245,6 +248,25 @@ int main(int argc, char** argv) {
   // ahead of how far vigild has caught up.
   constexpr core::Duration kMaxStep = std::chrono::milliseconds{200};
   constexpr core::Duration kLead = std::chrono::milliseconds{500};
+  // With a drill clock, time also waits, for at most kConnectHold of real
+  // time, while a device's TCP connection to vigild is on its way: on a busy
+  // machine its answer can come many drill seconds later, every frame
+  // meanwhile would be lost, and vigild would call a device that is only
+  // slow to connect silent.
+  constexpr auto kConnectHold = std::chrono::seconds{2};
+  std::optional<std::chrono::steady_clock::time_point> connecting_since;
+  const auto waiting_for_connect = [&] {
+    if (!drill_clock) return false;
+    const bool connecting =
+        std::any_of(beds.begin(), beds.end(), [](const auto& b) { return b.second->connecting(); });
+    const auto now = std::chrono::steady_clock::now();
+    if (!connecting) {
+      connecting_since.reset();
+      return false;
+    }
+    if (!connecting_since) connecting_since = now;
+    return now - *connecting_since < kConnectHold;
+  };
   core::Duration t{};
   boost::asio::steady_timer timer{io};
   std::function<void()> step = [&] {
@@ -261,6 +283,10 @@ int main(int argc, char** argv) {
     bool held = false;  // waiting for vigild
     for (auto& [id, bed] : beds) due = std::min(due, bed->next_due());
     while (t < target) {
+      if (waiting_for_connect()) {
+        held = true;
+        break;
+      }
       auto limit = target;
       if (const auto daemon = drill_clock ? drill_clock->daemon_time() : std::nullopt)
         limit = std::min(limit, *daemon - wall_start + kLead);
@@ -282,7 +308,7 @@ int main(int argc, char** argv) {
       return;
     }
     // Wake when the next frame is due, so frames leave on time at any speed;
-    // soon, when vigild is to catch up first.
+    // soon, when vigild is to catch up or a connection to be made first.
     const auto wait =
         held ? std::chrono::duration<double>(0) : std::chrono::duration<double>(due - t) / speed;
     timer.expires_after(std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(wait),
