@@ -16,7 +16,6 @@
 //   process's CPU time until the writer has written them all (CPU-us per
 //   reading, almost all of it the writer's inserts).
 // Numbers only, no pass/fail: tests never assert timings.
-#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -209,12 +208,7 @@ int main(int argc, char** argv) {
     std::lock_guard lock{mutex};
     written_before = reports.back().rows_written;
   }
-  const auto cpu = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-  };
-  const auto cpu_start = cpu();
+  const auto cpu_start = bench::process_cpu_us() / 1e6;
   const auto wall_start = steady_clock::now();
   std::uint64_t handed = 0;
   auto flood = reading(0, system_clock::now());
@@ -246,7 +240,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(milliseconds{5});
   }
   const auto wall = duration<double>(steady_clock::now() - wall_start).count();
-  const auto cpu_s = cpu() - cpu_start;
+  const auto cpu_s = bench::process_cpu_us() / 1e6 - cpu_start;
   std::printf("flood: %llu readings, %.2f CPU-us each (process), %.0f readings/s written, %llu dropped\n",
               static_cast<unsigned long long>(kFlood), cpu_s * 1e6 / static_cast<double>(kFlood),
               static_cast<double>(kFlood) / wall, static_cast<unsigned long long>(dropped));

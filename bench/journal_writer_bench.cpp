@@ -12,7 +12,6 @@
 // (`vigil-bench-core --stage full`); 128 is vigild's scale case, whose
 // batches touch every bed's leaves of the readings' indexes.
 // Numbers only, no pass/fail: tests never assert timings.
-#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -35,12 +34,6 @@ using namespace vigil;
 using namespace std::chrono;
 
 namespace {
-
-double process_cpu_us() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
 
 bool parse_count(std::string_view text, std::uint64_t& out) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -96,7 +89,7 @@ int main(int argc, char** argv) {
   }
   const auto started_us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 
-  const double cpu_start = process_cpu_us(), feeder_start = bench::thread_cpu_us();
+  const double cpu_start = bench::process_cpu_us(), feeder_start = bench::thread_cpu_us();
   const auto wall_start = steady_clock::now();
   const auto bound = options.max_queue / 2;
   std::uint64_t handed = 0;
@@ -128,7 +121,8 @@ int main(int argc, char** argv) {
   while (written.load(std::memory_order_acquire) + dropped.load(std::memory_order_acquire) < readings)
     std::this_thread::sleep_for(microseconds{500});
   const double wall_s = duration<double>(steady_clock::now() - wall_start).count();
-  const double writer_cpu_s = (process_cpu_us() - cpu_start - (bench::thread_cpu_us() - feeder_start)) / 1e6;
+  const double writer_cpu_s =
+      (bench::process_cpu_us() - cpu_start - (bench::thread_cpu_us() - feeder_start)) / 1e6;
   writer.stop();
 
   std::printf(
