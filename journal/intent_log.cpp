@@ -166,13 +166,17 @@ bool IntentLog::truncate() {
   return true;
 }
 
-int IntentLog::rotate() {
-  const auto next = next_path();
+int open_next_intent_file(const std::string& log_path, std::string& problem) {
+  const auto next = IntentLog::next_path_for(log_path);
   const int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    problem_ = system_error("cannot start a new intent log", next);
-    return -1;
-  }
+  if (fd < 0) problem = system_error("cannot start a new intent log", next);
+  return fd;
+}
+
+int IntentLog::rotate(int next_fd) {
+  const auto next = next_path();
+  const int fd = next_fd >= 0 ? next_fd : open_next_intent_file(path_, problem_);
+  if (fd < 0) return -1;
   if (::rename(next.c_str(), path_.c_str()) != 0) {
     problem_ = system_error("cannot put a new intent log in the place of", path_);
     ::close(fd);

@@ -74,22 +74,32 @@ class IntentLog {
   // discard, for the discard: 1.9 ms on average, 9.8 ms at worst, measured
   // on the core thread; docs/journal.md, "The alarm path's waits"); the
   // close of the last descriptor of a renamed-over file does that instead.
+  // `next`: the empty file to take the log's name, made ahead by
+  // open_next_intent_file() on another thread (the open() of a new file
+  // waited 100-200 us for ext4 on the core thread); -1 to make it here. It
+  // is closed, and its name removed, when the rotation fails.
   // -1 with problem() on failure, the log unchanged.
-  int rotate();
+  int rotate(int next = -1);
   std::size_t size() const { return size_; }
   const std::string& path() const { return path_; }
   const std::string& problem() const { return problem_; }
 
   static std::string path_for(const std::string& journal_path) { return journal_path + "-intent"; }
+  // Where the file that takes the log's name at rotate() is made.
+  static std::string next_path_for(const std::string& log_path) { return log_path + "-next"; }
 
  private:
-  std::string next_path() const { return path_ + "-next"; }
+  std::string next_path() const { return next_path_for(path_); }
   std::string path_;
   int fd_ = -1;
   std::size_t size_ = 0;
   std::string frame_;  // the record being written, reused
   std::string problem_;
 };
+
+// An empty file at IntentLog::next_path_for(log_path), for IntentLog::rotate():
+// its descriptor, or -1 with `problem` set.
+int open_next_intent_file(const std::string& log_path, std::string& problem);
 
 // The whole file's bytes ("" when there is none); throws std::runtime_error
 // when it exists and cannot be read.

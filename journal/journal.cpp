@@ -127,7 +127,8 @@ bool Journal::open(const std::string& daemon_id, core::TimePoint now) {
     writer_ = std::make_unique<JournalWriter>(JournalWriterOptions{.path = options_.path,
                                                                    .flush_interval = options_.flush_interval,
                                                                    .max_pages = max_pages,
-                                                                   .bed_delay = options_.bed_delay},
+                                                                   .bed_delay = options_.bed_delay,
+                                                                   .intent_log = true},
                                               on_writer_);
     writer_->committed();  // this run's record
     core_ok_ = writer_ok_ = true;
@@ -271,11 +272,12 @@ void Journal::bound_intents() {
       writer_->beds_committed() != writer_->beds_handed())
     return;
   // Not truncate(): the core would wait for the disk to free the blocks.
-  const int old = intents_->rotate();
-  if (old < 0)
-    spdlog::error("journal {}: {}", options_.path, intents_->problem());
-  else
-    writer_->close_rotated(old);
+  // Nor a file made here: its open() waited for ext4 too.
+  const int next = writer_->take_next_intent_file();
+  if (next < 0) return;
+  const int old = intents_->rotate(next);
+  if (old < 0) spdlog::error("journal {}: {}", options_.path, intents_->problem());
+  writer_->close_rotated(old);
 }
 
 void Journal::replay_intents() {

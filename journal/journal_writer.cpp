@@ -295,6 +295,11 @@ void JournalWriter::stop() {
   // Rotated after the thread's last wake.
   for (const int fd : rotated_) ::close(fd);
   rotated_.clear();
+  // Not left beside the journal (a start removes it anyway).
+  if (next_intent_ >= 0) {
+    ::close(std::exchange(next_intent_, -1));
+    ::unlink(IntentLog::next_path_for(IntentLog::path_for(options_.path)).c_str());
+  }
 }
 
 std::uint64_t JournalWriter::write_core(CoreWrite w, bool now) {
@@ -459,12 +464,44 @@ bool JournalWriter::take(std::vector<Item>& batch, std::chrono::steady_clock::ti
   return !stopping_;
 }
 
+int JournalWriter::take_next_intent_file() {
+  std::lock_guard lock{mutex_};
+  if (next_intent_ < 0) return -1;
+  rotating_ = true;
+  return std::exchange(next_intent_, -1);
+}
+
 void JournalWriter::close_rotated(int fd) {
   {
     std::lock_guard lock{mutex_};
-    rotated_.push_back(fd);
+    if (fd >= 0) rotated_.push_back(fd);
+    rotating_ = false;
   }
   committed();
+}
+
+void JournalWriter::make_next_intent_file() {
+  if (!options_.intent_log) return;
+  {
+    std::lock_guard lock{mutex_};
+    if (next_intent_ >= 0 || rotating_) return;
+  }
+  // Outside the lock: the core takes no file meanwhile (there is none), so
+  // none can be renamed while this one is made.
+  std::string problem;
+  const int fd = open_next_intent_file(IntentLog::path_for(options_.path), problem);
+  if (fd < 0) {
+    // Said once while it lasts: the log is then not emptied, and past its
+    // bound alarms are committed before they are published (docs/journal.md).
+    if (problem != next_intent_problem_) spdlog::warn("journal {}: {}", options_.path, problem);
+    next_intent_problem_ = problem;
+    return;
+  }
+  if (!next_intent_problem_.empty())
+    spdlog::info("journal {}: the intent log's next file is made again", options_.path);
+  next_intent_problem_.clear();
+  std::lock_guard lock{mutex_};
+  next_intent_ = fd;
 }
 
 std::string JournalWriter::sync_log(bool folder_too) {
@@ -529,6 +566,7 @@ void JournalWriter::run() {
     status.problem = problem;
   };
   bool running = true;
+  make_next_intent_file();  // ready for the first rotation
   std::vector<Item> batch;
   std::chrono::steady_clock::time_point batch_since;  // when its first row was handed over
   std::vector<std::size_t> insert_order;              // of batch's items
@@ -563,6 +601,7 @@ void JournalWriter::run() {
     for (const int fd : rotated) ::close(fd);
     folder_unsynced = folder_unsynced || !rotated.empty();
     rotated.clear();
+    make_next_intent_file();
     const auto start = std::chrono::steady_clock::now();
     // At most one fsync per flush interval, and one when stopping.
     const bool sync_due = !running || start - last_sync >= options_.flush_interval;

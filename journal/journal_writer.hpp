@@ -48,6 +48,9 @@ struct JournalWriterOptions {
   // after its publication has reached the subscribers, so the commit does
   // not compete with it for a core. A context change goes at once.
   std::chrono::milliseconds bed_delay{20};
+  // The journal has an intent log (IntentLog::path_for(path)): its next
+  // file is made on this thread (take_next_intent_file()).
+  bool intent_log = false;
 };
 
 // An observation as its row in the observations table: all the writer needs
@@ -112,10 +115,17 @@ class JournalWriter {
   std::uint64_t shed() const { return shed_.load(std::memory_order_relaxed); }
   // Another connection committed to the journal: fsync the log within a flush interval.
   void committed() { unsynced_.store(true, std::memory_order_release); }
-  // The intent log's old file after IntentLog::rotate(): closed on this
-  // thread (which frees its blocks, a wait for the disk the core must not
-  // have), and the folder fsync'd with the logs, so the new file's name
-  // survives a power cut.
+  // An empty file for IntentLog::rotate() to put in the intent log's place,
+  // made on this thread ahead of the rotation; -1 when none is ready (the
+  // log is then rotated at a later chance). Until close_rotated(), no other
+  // is made: one made while the core renames the one it took would be the
+  // same file as the new log.
+  int take_next_intent_file();
+  // The intent log's old file after IntentLog::rotate() (-1 when the
+  // rotation failed): closed on this thread (which frees its blocks, a wait
+  // for the disk the core must not have), and the folder fsync'd with the
+  // logs, so the new file's name survives a power cut. The next file is
+  // made at this thread's next wake.
   void close_rotated(int fd);
 
   // One of the core's durable writes (an alarm transition or context change
@@ -164,6 +174,7 @@ class JournalWriter {
   // The bed writes taken were committed (or tried, and failed).
   void beds_done(std::size_t committed, std::size_t tried, const std::string& problem);
   std::string sync_log(bool folder_too);  // a problem, or ""
+  void make_next_intent_file();
 
   JournalWriterOptions options_;
   Report report_;
@@ -195,7 +206,10 @@ class JournalWriter {
   std::condition_variable beds_progress_;
   std::uint64_t beds_handed_ = 0;  // the core's
   std::atomic<bool> unsynced_{false};
-  std::vector<int> rotated_;  // old intent log files to close
+  std::vector<int> rotated_;         // old intent log files to close
+  int next_intent_ = -1;             // the intent log's next file, ready for the core
+  bool rotating_ = false;            // the core took it and has not called close_rotated() yet
+  std::string next_intent_problem_;  // this thread's: why the last one could not be made
   std::atomic<std::uint64_t> shed_{0};
   // The core thread's own: gathered since the last hand_over().
   std::vector<Item> gathered_;

@@ -5,6 +5,7 @@
 #include "journal/intent_log.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,10 +15,12 @@
 #include <fstream>
 #include <limits>
 #include <mutex>
+#include <thread>
 
 #include "journal/bus_messages.hpp"
 #include "journal/core_writes.hpp"
 #include "journal/journal.hpp"
+#include "journal/journal_writer.hpp"
 #include "tests/unit/journal/journal_fixture.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -336,6 +339,63 @@ TEST_CASE("The intent log's old files, renamed over while alarms came, are all c
   j.close(T0 + 1000s);
   CHECK(open_old_files() == 0);
   CHECK(journal_scalar(dir.file("journal.db"), "SELECT COUNT(*) FROM alarm_transitions") == 300);
+}
+
+TEST_CASE(
+    "The writer makes the intent log's next file ahead, so a rotation on the core is a rename; none is "
+    "made while the core renames one, and none is left at a stop") {
+  test::TempDir dir;
+  const auto db = dir.file("journal.db");
+  const auto log = IntentLog::path_for(db);
+  const auto next = IntentLog::next_path_for(log);
+  IntentLog intents{log, 0};
+  JournalWriter w{{.path = db, .flush_interval = 20ms, .intent_log = true},
+                  [](const JournalWriterReport&) {}};
+  // The writer's thread makes it when it starts, and again at the first
+  // wake after each rotation; these polls wait for that thread, not a clock.
+  const auto take_ready = [&] {
+    for (int i = 0; i < 500; ++i) {
+      if (const int fd = w.take_next_intent_file(); fd >= 0) return fd;
+      std::this_thread::sleep_for(10ms);
+    }
+    return -1;
+  };
+  const int first = take_ready();
+  REQUIRE(first >= 0);
+  CHECK(std::filesystem::exists(next));
+  CHECK(std::filesystem::file_size(next) == 0);
+  REQUIRE(intents.append(payload("bed-1", 1, "PAT-1")));
+  const auto before = file_bytes(log);
+  // Between the take and close_rotated() the writer wakes (its interval is
+  // 20 ms) and makes none: one made then would be the file being renamed.
+  std::this_thread::sleep_for(100ms);
+  CHECK(w.take_next_intent_file() == -1);
+  const int old = intents.rotate(first);
+  REQUIRE(old >= 0);
+  CHECK(!std::filesystem::exists(next));
+  CHECK(file_bytes(log).empty());
+  CHECK(file_bytes("/proc/self/fd/" + std::to_string(old)) == before);
+  w.close_rotated(old);
+  REQUIRE(intents.append(payload("bed-1", 2, "PAT-1")));
+  const int second = take_ready();
+  REQUIRE(second >= 0);
+  CHECK(std::filesystem::file_size(next) == 0);
+  // The new log is not the file made for the next rotation.
+  struct stat a {
+  }, b{};
+  REQUIRE(::fstat(second, &a) == 0);
+  REQUIRE(::stat(log.c_str(), &b) == 0);
+  CHECK(a.st_ino != b.st_ino);
+  CHECK(read_intent_log(file_bytes(log)).records.size() == 1);
+  // A rotation that fails (which removes the file) tells the writer so: it makes another.
+  ::close(second);
+  ::unlink(next.c_str());
+  w.close_rotated(-1);
+  for (int i = 0; i < 500 && !std::filesystem::exists(next); ++i) std::this_thread::sleep_for(10ms);
+  // One made and not taken when the writer stops is removed with it.
+  REQUIRE(std::filesystem::exists(next));
+  w.stop();
+  CHECK(!std::filesystem::exists(next));
 }
 
 TEST_CASE(
