@@ -30,14 +30,27 @@ int two_digits(std::string_view s, std::size_t at) {
   return (s[at] - '0') * 10 + (s[at + 1] - '0');
 }
 
-// "MM/DD/YY HH:MM:SS" at the start of s, digits and separators only.
+// "MM/DD/YY HH:MM:SS" at the start of s, digits and separators only. Asked
+// twice a line (is it dated, and is the date found after its first byte
+// one), its byte loop was 4 % of decoding: the first 16 bytes are one
+// SSE2 compare with the separators and one range compare for the digits.
 bool looks_like_date(std::string_view s) {
   constexpr std::string_view pattern = "dd/dd/dd dd:dd:dd";
   if (s.size() < pattern.size()) return false;
+#if defined(__SSE2__)
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
+  const __m128i separators = _mm_setr_epi8(0, 0, '/', 0, 0, '/', 0, 0, ' ', 0, 0, ':', 0, 0, ':', 0);
+  constexpr unsigned kSeparatorBytes = 0b0100'1001'0010'0100;  // bytes 2, 5, 8, 11, 14
+  const auto same = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, separators)));
+  const auto digits = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(
+      _mm_cmpgt_epi8(bytes, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(bytes, _mm_set1_epi8('9' + 1)))));
+  return ((same & kSeparatorBytes) | (digits & ~kSeparatorBytes & 0xFFFF)) == 0xFFFF && is_digit(s[16]);
+#else
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == 'd' ? !is_digit(s[i]) : s[i] != pattern[i]) return false;
   }
   return true;
+#endif
 }
 
 std::optional<core::TimePoint> parse_date(std::string_view s) {
@@ -150,22 +163,28 @@ struct MasimoWord {
 // a range compare whether its key is a name; a byte loop for them (its exit
 // mispredicted as words' lengths vary) was a fifth of decoding a line, as a
 // memchr for each had been before it, and the key's loop a tenth (perf,
-// vigil-bench-core). The byte loops stay for a word near the line's end or
-// longer than the block. Inlined: a call for each of a line's dozen words,
-// its result returned through memory, was a tenth of decoding.
+// vigil-bench-core). A word near the end is read in the line's last 16
+// bytes (the byte loop for the last word or two was a twentieth); the byte
+// loops stay for a word longer than the block or a line shorter than it.
+// Inlined: a call for each of a line's dozen words, its result returned
+// through memory, was a tenth of decoding.
 [[gnu::always_inline]] inline MasimoWord next_masimo_word(std::string_view rest, std::size_t& at) {
   const std::size_t size = rest.size();
   while (at < size && rest[at] == ' ') ++at;
   const std::size_t start = at;
 #if defined(__SSE2__)
-  if (start + 16 <= size) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rest.data() + start));
-    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' '))));
-    if (spaces != 0) {
+  if (size >= 16 && start < size) {
+    // The block from the word's start, or the last one, which ends the word.
+    const std::size_t base = std::min(start, size - 16);
+    const auto shift = static_cast<unsigned>(start - base);
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rest.data() + base));
+    const auto spaces =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')))) >> shift;
+    if (spaces != 0 || base != start) {
       // Not 0: the word's first byte is no space.
-      const auto length = static_cast<unsigned>(__builtin_ctz(spaces));
+      const auto length = spaces != 0 ? static_cast<unsigned>(__builtin_ctz(spaces)) : 16 - shift;
       const auto equals_signs =
-          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('=')))) &
+          (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('=')))) >> shift) &
           ((1U << length) - 1);
       const auto equals = equals_signs != 0 ? static_cast<unsigned>(__builtin_ctz(equals_signs)) : length;
       // Signed compares: a byte from 0x80 up is negative, neither range.
@@ -173,7 +192,8 @@ struct MasimoWord {
                                              _mm_cmplt_epi8(bytes, _mm_set1_epi8('Z' + 1)));
       const __m128i digits = _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8('0' - 1)),
                                            _mm_cmplt_epi8(bytes, _mm_set1_epi8('9' + 1)));
-      const auto name_bytes = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(capitals, digits)));
+      const auto name_bytes =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(capitals, digits))) >> shift;
       at = start + length;
       return {rest.substr(start, length), equals, (~name_bytes & ((1U << equals) - 1)) == 0};
     }
@@ -204,7 +224,11 @@ bool parse_measure(const Field& f, double max, std::optional<double>& out, std::
             std::to_string(static_cast<int>(max));
     return false;
   }
-  out = number;
+  // The double alone, not the optional copied whole: GCC made `number` on
+  // the stack with an 8-byte and a 1-byte store and copied it with a 16-byte
+  // load, which cannot take its bytes from them (a store-forwarding stall,
+  // two thirds of parse_measure's samples, perf annotate).
+  out = *number;
   return true;
 }
 
@@ -320,11 +344,12 @@ bool parse_fields(std::string_view rest, MasimoFrame& frame, std::string& error)
 bool parse_line_into(std::string_view line, bool dated, MasimoFrame& frame, std::string& error) {
   std::string_view rest = line;
   if (dated) {
-    frame.device_time = parse_date(line);
-    if (!frame.device_time) {
+    const auto time = parse_date(line);
+    if (!time) {
       error = "impossible date or time '" + std::string(line.substr(0, 17)) + "'";
       return false;
     }
+    frame.device_time = *time;  // the time alone: see parse_measure
     rest.remove_prefix(17);
     if (!rest.empty() && rest.front() != ' ') {
       error = "no space after the time";
@@ -364,6 +389,22 @@ LineScan scan_line(std::string_view line) {
       const std::size_t slash = i + static_cast<std::size_t>(__builtin_ctz(slashes));
       if (date_at_slash(slash)) scan.next_date = slash - 2;
     }
+  }
+  if (i < size && size >= 16) {
+    // The last 16 bytes, those already read again: a byte loop for the
+    // last few was a twentieth of decoding. Slashes already read are not.
+    const std::size_t base = size - 16;
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + base));
+    const __m128i printable =
+        _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(0x1F)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x7F)));
+    scan.printable &= _mm_movemask_epi8(printable) == 0xFFFF;
+    auto slashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('/')))) &
+                   ~((1U << (i - base)) - 1);
+    for (; slashes != 0 && scan.next_date == std::string_view::npos; slashes &= slashes - 1) {
+      const std::size_t slash = base + static_cast<std::size_t>(__builtin_ctz(slashes));
+      if (date_at_slash(slash)) scan.next_date = slash - 2;
+    }
+    i = size;
   }
 #endif
   for (; i < size; ++i) {
@@ -489,10 +530,11 @@ void MasimoLineDecoder::feed(std::span<const std::uint8_t> bytes, std::vector<Ma
     const auto run = static_cast<std::size_t>(end - at);
     if (end != last && line_.empty() && !overlong_ && run <= kMaxLine) {
       // A whole line in one read, as a 1 Hz line mostly is: decoded where
-      // it lies, not copied into line_ first; its terminator is passed over
-      // as finish_line() would pass over the empty line_ it leaves.
+      // it lies, not copied into line_ first; its terminator, and the LF
+      // after its CR, are passed over as finish_line() would pass over the
+      // empty line_ each leaves (a call of it for the LF was 2 % of decoding).
       decode_line(std::string_view{reinterpret_cast<const char*>(at), run}, frames, errors);
-      at = end + 1;
+      for (at = end + 1; at != last && (*at == '\r' || *at == '\n');) ++at;
       continue;
     }
     if (overlong_) {
@@ -568,7 +610,7 @@ void add_reading(core::Metric metric, bool present, const std::optional<double>&
   // still in the store buffer (the stall was a tenth of decoding).
   core::Reading& r = readings.emplace_back();
   r.metric = metric;
-  r.value = value;
+  if (value) r.value = *value;  // not the optional whole: see parse_measure
   if (!value) quality.set(QualityFlag::invalid);
   r.quality = quality;
 }

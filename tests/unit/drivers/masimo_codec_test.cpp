@@ -452,3 +452,49 @@ TEST_CASE("a second date is found wherever it sits in the line, and a slash alon
     CHECK(out.errors[0] == "masimo: skipped " + std::to_string(noise) + " bytes of noise before a line");
   }
 }
+
+TEST_CASE("a date with any byte out of its pattern is no date, and the line is read as fields") {
+  // The date's first 16 bytes are checked in one block, the 17th on its own.
+  const std::string line(kRad8Line);
+  for (std::size_t at = 0; at < 17; ++at) {
+    for (const char b : {'0', '9', '/', ':', ' ', 'a', '\x80'}) {
+      const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+      if (line[at] == b || (digit(b) && digit(line[at]))) continue;  // still the pattern
+      std::string bad = line;
+      bad[at] = b;
+      CAPTURE(at);
+      CAPTURE(b);
+      const auto r = parse_masimo_line(bad);
+      CHECK_FALSE(r.frame.has_value());
+      CHECK(r.error.starts_with("malformed field"));
+    }
+  }
+  CHECK(parse_masimo_line(line).frame->device_time == utc(2016, 2, 22, 22, 47, 45));
+}
+
+TEST_CASE("words shorter than a block, longer than one, and lines shorter than one split alike") {
+  // A 32-character serial (a word longer than 16 bytes) is read, a 33rd
+  // character rejects it; a line under 16 bytes is split byte by byte.
+  const std::string serial(32, 'A');
+  const auto longest = parse_masimo_line("SN=" + serial + " SPO2=098% BPM=097 ALARM=0000 EXC=000800");
+  REQUIRE(longest.frame.has_value());
+  CHECK(longest.frame->serial == serial);
+  CHECK(parse_masimo_line("SPO2=098% BPM=097 ALARM=0000 EXC=000800 SN=" + serial).frame->serial == serial);
+  CHECK(parse_masimo_line("SN=" + serial + "A SPO2=098% BPM=097 ALARM=0000 EXC=000800").error ==
+        "SN=" + serial + "A is not a serial number");
+  CHECK(parse_masimo_line("SPO2=98% B=1").error == "line lacks BPM, ALARM, EXC");
+  CHECK(parse_masimo_line("SPO2= 98 BPM=").error == "field BPM has no value");
+  CHECK(parse_masimo_line("PIDELTA= 05 SPO2=098% BPM=097 ALARM=0000 EXC=000800").frame.has_value());
+}
+
+TEST_CASE("runs of line ends after a whole line are passed over, and a line split after them still decodes") {
+  auto s = make_masimo_session();
+  auto out = feed(*s, std::string(kRad8Line) + "\r\n\r\n\n\r" + std::string(kRad8Line.substr(0, 40)));
+  CHECK(out.readings.size() == 3);
+  CHECK(out.errors.empty());
+  out = feed(*s, std::string(kRad8Line.substr(40)) + "\r\n");
+  CHECK(out.readings.size() == 3);
+  CHECK(out.errors.empty());
+  CHECK(s->stats().frames_ok == 2);
+  CHECK(s->stats().frames_bad == 0);
+}
