@@ -486,8 +486,12 @@ core::DeviceConditions masimo_conditions(std::uint32_t exc, std::uint32_t alarm)
   return c;
 }
 
-core::Quality masimo_quality(std::uint32_t exc) {
-  const auto c = masimo_conditions(exc, 0);
+namespace {
+
+// The quality of a line's values from its conditions: ALARM's one condition
+// (low battery) does not touch it, so those of (exc, alarm) give the same
+// quality as those of (exc, 0), and a session works them out once a line.
+core::Quality quality_of(const core::DeviceConditions& c) {
   core::Quality q;
   if (c.has(DeviceCondition::sensor_off) || c.has(DeviceCondition::no_sensor)) q.set(QualityFlag::sensor_off);
   if (c.has(DeviceCondition::artifact)) q.set(QualityFlag::artifact);
@@ -497,6 +501,12 @@ core::Quality masimo_quality(std::uint32_t exc) {
     q.set(QualityFlag::questionable);
   }
   return q;
+}
+
+}  // namespace
+
+core::Quality masimo_quality(std::uint32_t exc) {
+  return quality_of(masimo_conditions(exc, 0));
 }
 
 namespace {
@@ -621,11 +631,12 @@ class MasimoSession final : public DeviceSession {
     frames_.clear();
     decoder_.feed(bytes, frames_, out.errors);
     for (const auto& f : frames_) {
-      const auto quality = masimo_quality(f.exceptions);
+      const auto conditions = masimo_conditions(f.exceptions, f.alarm);
+      const auto quality = quality_of(conditions);
       add_reading(core::Metric::spo2, f.has_spo2, f.spo2, quality, out.readings);
       add_reading(core::Metric::pulse_rate, f.has_pulse, f.pulse, quality, out.readings);
       add_reading(core::Metric::perfusion_index, f.has_pi, f.pi, quality, out.readings);
-      out.conditions = masimo_conditions(f.exceptions, f.alarm);
+      out.conditions = conditions;
     }
   }
   const CodecStats& stats() const override { return decoder_.stats(); }

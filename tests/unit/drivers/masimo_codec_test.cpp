@@ -498,3 +498,26 @@ TEST_CASE("runs of line ends after a whole line are passed over, and a line spli
   CHECK(s->stats().frames_ok == 2);
   CHECK(s->stats().frames_bad == 0);
 }
+
+TEST_CASE("a session's values carry masimo_quality of the line's EXC, whatever its ALARM says") {
+  // The session derives the quality from the line's conditions, ALARM's
+  // low battery among them: it must still be EXC's quality alone.
+  for (unsigned bit = 0; bit < 24; ++bit) {
+    for (const std::uint32_t alarm : {0U, masimo_alarm::low_battery, 0xFFFFFFU}) {
+      MasimoFrame f;
+      f.spo2 = 97;
+      f.pulse = 70;
+      f.pi = 2.5;
+      f.exceptions = 1U << bit;
+      f.alarm = alarm;
+      auto s = make_masimo_session();
+      const auto out = feed(*s, encode_masimo(f));
+      CAPTURE(bit);
+      CAPTURE(alarm);
+      REQUIRE(out.readings.size() == 3);
+      for (const auto& r : out.readings) CHECK(r.quality.bits == masimo_quality(f.exceptions).bits);
+      REQUIRE(out.conditions.has_value());
+      CHECK(*out.conditions == masimo_conditions(f.exceptions, f.alarm));
+    }
+  }
+}
