@@ -370,3 +370,154 @@ TEST_CASE("a 512-byte line is read and a 513-byte one dropped whole, however the
     CHECK(s->stats().resyncs == 513);
   }
 }
+
+TEST_CASE("a malformed word anywhere outranks a bad value before it, as when every word was split first") {
+  // Fields are applied as they are split: the bad SpO2 is seen first, but
+  // the word without '=' later in the line is the error the line gets.
+  const auto r = parse_masimo_line("02/22/16 22:47:45 SPO2=101% BPM=097 garbage ALARM=0000 EXC=000800");
+  CHECK_FALSE(r.frame.has_value());
+  CHECK(r.error == "malformed field 'garbage'");
+  const auto name =
+      parse_masimo_line("02/22/16 22:47:45 SPO2=098% SPO2=097% BPM=097 ALARM=0000 EXC=000800 eXC=1");
+  CHECK(name.error == "malformed field name 'eXC'");
+  // Without a malformed word, the first value that cannot be applied is it.
+  const auto twice = parse_masimo_line("02/22/16 22:47:45 SPO2=098% SPO2=101% BPM=3-7 ALARM=0000 EXC=000800");
+  CHECK(twice.error == "field SPO2 appears twice");
+  const auto value = parse_masimo_line("SPO2=098% BPM=3-7 SPO2=098% ALARM=0000 EXC=000800");
+  CHECK(value.error == "BPM=3-7 is not a value between 0 and 300");
+  const auto missing = parse_masimo_line("SPO2=098% PI=03.60% EXC=000800");
+  CHECK(missing.error == "line lacks BPM, ALARM");
+}
+
+TEST_CASE("a key that is not a field name is rejected whether its word is far from or near the line's end") {
+  // A word with 16 bytes after its start is read in one block, one nearer
+  // the end byte by byte: both must judge the key alike.
+  for (const std::string_view key : {"Sp", "S-O2", "S\xc3\x9c", "SPO2 ", "A_B", "ok"}) {
+    const std::string early = "SPO2=098% " + std::string(key) + "=1 BPM=097 ALARM=0000 EXC=000800";
+    const std::string late = "SPO2=098% BPM=097 ALARM=0000 EXC=000800 " + std::string(key) + "=1";
+    CAPTURE(key);
+    const auto e = parse_masimo_line(early), l = parse_masimo_line(late);
+    CHECK_FALSE(e.frame.has_value());
+    CHECK_FALSE(l.frame.has_value());
+    CHECK(e.error == l.error);
+  }
+  // Capitals and digits only: "SPHB" and "EXC1" are names, and so is "0".
+  for (const std::string_view ok : {"SPHB", "EXC1", "0", "ZZZZZZZZZZZZZZ", "AAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+    CAPTURE(ok);
+    CHECK(parse_masimo_line("SPO2=098% " + std::string(ok) + "=1 BPM=097 ALARM=0000 EXC=000800").frame);
+    CHECK(parse_masimo_line("SPO2=098% BPM=097 ALARM=0000 EXC=000800 " + std::string(ok) + "=1").frame);
+  }
+}
+
+TEST_CASE("values are the numbers they spell, with or without a point, and nothing else is a value") {
+  const auto value = [](std::string_view pi) {
+    const auto r = parse_masimo_line("SPO2=098% BPM=097 PI=" + std::string(pi) + "% ALARM=0000 EXC=000800");
+    return r.frame ? r.frame->pi : std::optional<double>{-1.0};
+  };
+  CHECK(value("098") == 98.0);
+  CHECK(value("00000007") == 7.0);
+  CHECK(value("5.") == 5.0);
+  CHECK(value(".5") == 0.5);
+  CHECK(value("03.60") == 3.0 + 6 * 0.1);  // the digits after the point as they were always added
+  CHECK(value("0.05") == 0.0 + 0 * 0.1 + 5 * (0.1 / 10));
+  CHECK(value("--.--") == std::nullopt);
+  CHECK(value(".") == -1.0);
+  CHECK(value("1.2.3") == -1.0);
+  CHECK(value("000000001") == -1.0);  // nine bytes
+  CHECK(value("1e2") == -1.0);
+  CHECK(value("100.01") == -1.0);
+}
+
+TEST_CASE("a second date is found wherever it sits in the line, and a slash alone is no date") {
+  // The scan for a second date reads 16 bytes at a time and the last few
+  // one by one: a run-together line is split at every offset alike.
+  const std::string second(kRadical5Line);
+  for (std::size_t cut = 18; cut < kRad8Line.size(); ++cut) {
+    auto s = make_masimo_session();
+    const auto out = feed(*s, std::string(kRad8Line.substr(0, cut)) + second + "\r\n");
+    CAPTURE(cut);
+    CHECK(out.readings.size() == 3);
+    CHECK(s->stats().frames_ok == 1);
+    CHECK(s->stats().frames_bad == 1);
+    REQUIRE(out.errors.size() == 1);
+    CHECK(out.errors[0].starts_with("masimo: line cut short by the next one ("));
+  }
+  for (std::size_t noise = 1; noise < 40; ++noise) {
+    auto s = make_masimo_session();
+    const auto out = feed(*s, std::string(noise, '/') + second + "\r\n");
+    CAPTURE(noise);
+    CHECK(out.readings.size() == 3);
+    CHECK(s->stats().resyncs == noise);
+    REQUIRE(out.errors.size() == 1);
+    CHECK(out.errors[0] == "masimo: skipped " + std::to_string(noise) + " bytes of noise before a line");
+  }
+}
+
+TEST_CASE("a date with any byte out of its pattern is no date, and the line is read as fields") {
+  // The date's first 16 bytes are checked in one block, the 17th on its own.
+  const std::string line(kRad8Line);
+  for (std::size_t at = 0; at < 17; ++at) {
+    for (const char b : {'0', '9', '/', ':', ' ', 'a', '\x80'}) {
+      const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+      if (line[at] == b || (digit(b) && digit(line[at]))) continue;  // still the pattern
+      std::string bad = line;
+      bad[at] = b;
+      CAPTURE(at);
+      CAPTURE(b);
+      const auto r = parse_masimo_line(bad);
+      CHECK_FALSE(r.frame.has_value());
+      CHECK(r.error.starts_with("malformed field"));
+    }
+  }
+  CHECK(parse_masimo_line(line).frame->device_time == utc(2016, 2, 22, 22, 47, 45));
+}
+
+TEST_CASE("words shorter than a block, longer than one, and lines shorter than one split alike") {
+  // A 32-character serial (a word longer than 16 bytes) is read, a 33rd
+  // character rejects it; a line under 16 bytes is split byte by byte.
+  const std::string serial(32, 'A');
+  const auto longest = parse_masimo_line("SN=" + serial + " SPO2=098% BPM=097 ALARM=0000 EXC=000800");
+  REQUIRE(longest.frame.has_value());
+  CHECK(longest.frame->serial == serial);
+  CHECK(parse_masimo_line("SPO2=098% BPM=097 ALARM=0000 EXC=000800 SN=" + serial).frame->serial == serial);
+  CHECK(parse_masimo_line("SN=" + serial + "A SPO2=098% BPM=097 ALARM=0000 EXC=000800").error ==
+        "SN=" + serial + "A is not a serial number");
+  CHECK(parse_masimo_line("SPO2=98% B=1").error == "line lacks BPM, ALARM, EXC");
+  CHECK(parse_masimo_line("SPO2= 98 BPM=").error == "field BPM has no value");
+  CHECK(parse_masimo_line("PIDELTA= 05 SPO2=098% BPM=097 ALARM=0000 EXC=000800").frame.has_value());
+}
+
+TEST_CASE("runs of line ends after a whole line are passed over, and a line split after them still decodes") {
+  auto s = make_masimo_session();
+  auto out = feed(*s, std::string(kRad8Line) + "\r\n\r\n\n\r" + std::string(kRad8Line.substr(0, 40)));
+  CHECK(out.readings.size() == 3);
+  CHECK(out.errors.empty());
+  out = feed(*s, std::string(kRad8Line.substr(40)) + "\r\n");
+  CHECK(out.readings.size() == 3);
+  CHECK(out.errors.empty());
+  CHECK(s->stats().frames_ok == 2);
+  CHECK(s->stats().frames_bad == 0);
+}
+
+TEST_CASE("a session's values carry masimo_quality of the line's EXC, whatever its ALARM says") {
+  // The session derives the quality from the line's conditions, ALARM's
+  // low battery among them: it must still be EXC's quality alone.
+  for (unsigned bit = 0; bit < 24; ++bit) {
+    for (const std::uint32_t alarm : {0U, masimo_alarm::low_battery, 0xFFFFFFU}) {
+      MasimoFrame f;
+      f.spo2 = 97;
+      f.pulse = 70;
+      f.pi = 2.5;
+      f.exceptions = 1U << bit;
+      f.alarm = alarm;
+      auto s = make_masimo_session();
+      const auto out = feed(*s, encode_masimo(f));
+      CAPTURE(bit);
+      CAPTURE(alarm);
+      REQUIRE(out.readings.size() == 3);
+      for (const auto& r : out.readings) CHECK(r.quality.bits == masimo_quality(f.exceptions).bits);
+      REQUIRE(out.conditions.has_value());
+      CHECK(*out.conditions == masimo_conditions(f.exceptions, f.alarm));
+    }
+  }
+}
