@@ -351,7 +351,6 @@ std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Rea
                                                        const std::string& device, core::TimePoint now,
                                                        const RuleContext& ctx, bool engine_holds_nothing) {
   output_.clear();
-  note_device(device);
   if (measurement.size() == 1) {
     // A streamed value, the usual reading: its metric's conditions are known.
     const core::Reading& r = measurement.front();
@@ -360,6 +359,9 @@ std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Rea
     for (const std::size_t i : on->rules) update(i, r, now, ctx);
     for (const std::size_t c : on->conditions) {
       if (engine_holds_nothing && stays_absent(c)) continue;
+      // Only a report names the device: a reading that gives none need not
+      // compare it.
+      if (output_.empty()) note_device(device);
       report_for(c, r.metric, now);
       output_.push_back(&conditions_[c].report);
     }
@@ -368,6 +370,7 @@ std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Rea
   // Every value of the measurement is in the rules' states before any
   // condition is judged. The conditions touched, each by its first rule on
   // one of these metrics, in rule order.
+  note_device(device);
   const auto& condition_of = book_->condition_of;
   touched_.clear();
   for (const auto& r : measurement) {
