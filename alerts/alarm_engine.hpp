@@ -56,6 +56,9 @@ class AlarmEngine {
   // Alarms whose signal exists now (active, or latched after the condition ended).
   std::vector<AlarmEvent> current(core::TimePoint now) const;
   bool has_signal(const std::string& condition) const;
+  // No condition held: neither a signal nor a delay running. A report that
+  // says not present is then nothing to it (report()).
+  bool holds_nothing() const { return conditions_.empty(); }
 
   // Every alarm with a signal, for the journal.
   std::vector<AlarmState> alarm_states() const;

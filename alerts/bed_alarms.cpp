@@ -45,7 +45,9 @@ void BedAlarms::on_reading(const std::string& device, const core::Reading& r, co
 
 void BedAlarms::judge(const std::string& device, const core::Reading& r, std::string_view note,
                       core::TimePoint now, BedOutput& out) {
-  for (ConditionReport* report : rules_.evaluate(std::span{&r, 1}, device, now, context_.rule_context())) {
+  const bool engine_holds_nothing = engine_.holds_nothing();
+  for (ConditionReport* report :
+       rules_.evaluate(std::span{&r, 1}, device, now, context_.rule_context(), engine_holds_nothing)) {
     if (!note.empty()) report->source_note = note;
     engine_.report(*report, now, out.alarms);
   }

@@ -327,6 +327,13 @@ void LimitRules::report_for(std::size_t condition, core::Metric metric, core::Ti
   if (rep.limit_text != book_->texts[index]) rep.limit_text = book_->texts[index];
 }
 
+bool LimitRules::stays_absent(std::size_t condition) const {
+  if (conditions_[condition].present) return false;
+  for (const std::size_t j : book_->conditions[condition].rules)
+    if (state_[j].present) return false;
+  return true;
+}
+
 std::vector<ConditionReport> LimitRules::evaluate(const core::Reading& r, const std::string& device,
                                                   core::TimePoint now, const RuleContext& ctx) {
   std::vector<ConditionReport> reports;
@@ -342,9 +349,8 @@ void LimitRules::note_device(const std::string& device) {
 
 std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Reading> measurement,
                                                        const std::string& device, core::TimePoint now,
-                                                       const RuleContext& ctx) {
+                                                       const RuleContext& ctx, bool engine_holds_nothing) {
   output_.clear();
-  note_device(device);
   if (measurement.size() == 1) {
     // A streamed value, the usual reading: its metric's conditions are known.
     const core::Reading& r = measurement.front();
@@ -352,6 +358,10 @@ std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Rea
     if (!on) return output_;
     for (const std::size_t i : on->rules) update(i, r, now, ctx);
     for (const std::size_t c : on->conditions) {
+      if (engine_holds_nothing && stays_absent(c)) continue;
+      // Only a report names the device: a reading that gives none need not
+      // compare it.
+      if (output_.empty()) note_device(device);
       report_for(c, r.metric, now);
       output_.push_back(&conditions_[c].report);
     }
@@ -360,6 +370,7 @@ std::span<ConditionReport* const> LimitRules::evaluate(std::span<const core::Rea
   // Every value of the measurement is in the rules' states before any
   // condition is judged. The conditions touched, each by its first rule on
   // one of these metrics, in rule order.
+  note_device(device);
   const auto& condition_of = book_->condition_of;
   touched_.clear();
   for (const auto& r : measurement) {

@@ -95,9 +95,15 @@ class LimitRules {
   // rewritten whole by each call (their strings keep their room: no
   // allocation per reading); they stay valid until the next call, and the
   // caller may set their `source_note`.
+  //
+  // `engine_holds_nothing`: the caller's alarm engine holds no condition, so
+  // a report that says not present would change nothing there
+  // (AlarmEngine::report). A streamed reading then leaves out the report of
+  // a condition that was not present and has no rule past its limit now,
+  // instead of rewriting it: in a steady patient, every report.
   std::span<ConditionReport* const> evaluate(std::span<const core::Reading> measurement,
                                              const std::string& device, core::TimePoint now,
-                                             const RuleContext& ctx);
+                                             const RuleContext& ctx, bool engine_holds_nothing = false);
   // After a restart, for a condition whose alarm was active: its rules on the
   // alarm's metric count as past their limits, each for its whole delay, as
   // of the alarm's onset.
@@ -139,6 +145,9 @@ class LimitRules {
   static std::shared_ptr<const Book> book_for(std::vector<LimitRule> rules);
   void update(std::size_t i, const core::Reading& r, core::TimePoint now, const RuleContext& ctx);
   void report_for(std::size_t condition, core::Metric metric, core::TimePoint now);
+  // Not present before, and no rule of it past its limit now: its report
+  // would say not present (report_for() needs a rule past its limit for that).
+  bool stays_absent(std::size_t condition) const;
   void note_device(const std::string& device);
 
   std::shared_ptr<const Book> book_;

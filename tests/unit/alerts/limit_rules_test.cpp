@@ -190,3 +190,42 @@ TEST_CASE("beds with the same rules share one copy of them and judge apart; chan
   CHECK(bed3.rules() == changed);
   CHECK(bed1.rules() == profile.rules);
 }
+
+TEST_CASE(
+    "with nothing held by the engine, a steady SpO2 is left unreported; a fall, its delay and its return "
+    "are all reported") {
+  auto medium = level("desaturation", Metric::spo2, LimitKind::below, 90, Priority::medium, "SpO2 low");
+  medium.delay = 10s;
+  medium.hysteresis = 1;
+  LimitRules rules{{medium}};
+  const auto judge = [&](const char* device, double v, core::Duration at) {
+    const core::Reading r = value_of(Metric::spo2, v);
+    return rules.evaluate(std::span{&r, 1}, device, t0 + at, {}, true);
+  };
+  CHECK(judge("ox-1", 97, 0s).empty());
+  CHECK(judge("ox-2", 96, 1s).empty());
+  // Past the limit, its delay running: reported (not yet present), from the
+  // reading at hand, though the readings before it were left out.
+  auto fell = judge("ox-2", 88, 2s);
+  REQUIRE(fell.size() == 1);
+  CHECK_FALSE(fell[0]->present);
+  CHECK(fell[0]->device == "ox-2");
+  CHECK(fell[0]->value == 88);
+  CHECK(fell[0]->since == t0 + 2s);
+  REQUIRE(judge("ox-2", 87, 12s).size() == 1);
+  // 90 is back past 90 but not by the hysteresis: still present.
+  auto held = judge("ox-1", 90, 13s);
+  REQUIRE(held.size() == 1);
+  CHECK(held[0]->present);
+  CHECK(held[0]->device == "ox-1");
+  // Back within the limit: no rule past it, but the condition was present,
+  // so its end is reported.
+  auto back = judge("ox-1", 95, 14s);
+  REQUIRE(back.size() == 1);
+  CHECK_FALSE(back[0]->present);
+  CHECK(back[0]->value == 95);
+  CHECK(judge("ox-1", 96, 15s).empty());
+  // Without the engine's word, every reading is reported.
+  const core::Reading r = value_of(Metric::spo2, 97);
+  CHECK(rules.evaluate(std::span{&r, 1}, "ox-1", t0 + 16s, {}).size() == 1);
+}
