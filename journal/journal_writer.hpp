@@ -12,7 +12,8 @@
 // off the alarm path.
 //
 // It owns its own SQLite connection; nothing but the queue is shared with
-// the core. The core does not take the queue's lock for every reading: it
+// the core (and the bed and device names its readings point to, which never
+// change: RowNames). The core does not take the queue's lock for every reading: it
 // gathers them and hands them over together (hand_over(): at the end of each
 // device read, on every tick, and whenever kHandOverRows are waiting), so
 // the lock costs a read, not a reading. It says how it is doing through a callback, called on
@@ -154,8 +155,8 @@ class JournalWriter {
   // once). Never blocks for longer than a queue push.
   void write(vigil::v1::BusMessage m);
   void write(ObservationRow row);
-  // A reading: its row (observation_row(o, drill)) made in place, where the
-  // writer's queue takes it from.
+  // A reading: its columns (observation_columns(o, drill)) and its names,
+  // interned, gathered where the writer's queue takes them from.
   void write(const core::Observation& o, bool drill);
   // What the core gathered goes to the writer's queue; readings beyond the
   // queue's bound are dropped and counted there.
@@ -269,9 +270,9 @@ class JournalWriter {
   bool rotating_ = false;            // the core took it and has not called close_rotated() yet
   std::string next_intent_problem_;  // this thread's: why the last one could not be made
   std::atomic<std::uint64_t> shed_{0};
-  // The core thread's own: gathered since the last hand_over(), and the
-  // names of all readings handed over (only the writer's row pointers are
-  // read on the writer thread), with the last bed and device named.
+  // The core thread's own: gathered since the last hand_over(); the names
+  // of every reading handed over (the writer thread reads only the strings
+  // its rows point to, never the set); the last bed and device named.
   Buffer gathered_;
   RowNames names_;
   const std::string* last_bed_ = nullptr;
