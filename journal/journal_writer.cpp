@@ -50,26 +50,22 @@ std::int64_t quality_bits(const v1::Quality& q) {
          (q.low_perfusion() ? 8 : 0) | (q.questionable() ? 16 : 0);
 }
 
-// The bed a queued row belongs to ("" for a message the batch does not write).
-std::string_view batch_row_bed(const std::variant<ObservationRow, v1::BusMessage>& what) {
-  if (const auto* row = std::get_if<ObservationRow>(&what)) return row->bed;
-  const auto& m = std::get<v1::BusMessage>(what);
-  if (m.has_observation()) return m.observation().bed();
+// The bed of a message the batch writes ("" for one it does not).
+std::string_view message_bed(const v1::BusMessage& m) {
   if (m.has_link()) return m.link().bed();
   return {};
 }
 
 // Where the transaction of a batch's rows (in insert_order, sorted by bed)
 // that starts at `from` ends: after kCommitRows rows or kCommitBeds beds.
-template <class Batch>
-std::size_t readings_transaction_end(const Batch& batch, const std::vector<std::size_t>& order,
-                                     std::size_t from) {
-  const auto last = std::min(batch.size(), from + kCommitRows);
+// `bed`: the bed of the batch's item at an index.
+template <class Bed>
+std::size_t readings_transaction_end(std::size_t size, const std::vector<std::size_t>& order,
+                                     std::size_t from, const Bed& bed) {
+  const auto last = std::min(size, from + kCommitRows);
   std::size_t beds = 1;
   for (auto i = from + 1; i < last; ++i) {
-    if (batch_row_bed(batch[order[i]].what) != batch_row_bed(batch[order[i - 1]].what) &&
-        ++beds > kCommitBeds)
-      return i;
+    if (bed(order[i]) != bed(order[i - 1]) && ++beds > kCommitBeds) return i;
   }
   return last;
 }
@@ -105,8 +101,9 @@ class ObservationInserts {
         one_{db.prepare(observation_insert_sql(1))} {
     pending_.reserve(kRowsPerInsert);
   }
-  // The row must stay as it is until flush(): SQLite does not copy its strings.
-  void add(const ObservationRow& row) {
+  // The row must stay as it is until flush(): SQLite does not copy its
+  // strings. Its names are interned: one bed, one pointer.
+  void add(const InternedRow& row) {
     if (!pending_.empty() && pending_.front()->bed != row.bed) flush();
     pending_.push_back(&row);
     if (pending_.size() == kRowsPerInsert) flush();
@@ -128,10 +125,11 @@ class ObservationInserts {
   }
 
  private:
-  static void bind(sqlite::Statement& s, int before, const ObservationRow& o) {
-    s.bind_unchanged(before + 1, o.bed)
+  static void bind(sqlite::Statement& s, int before, const InternedRow& row) {
+    const auto& o = row.columns;
+    s.bind_unchanged(before + 1, *row.bed)
         .bind(before + 2, static_cast<std::int64_t>(o.seq))
-        .bind_unchanged(before + 3, o.device)
+        .bind_unchanged(before + 3, *row.device)
         .bind(before + 4, std::int64_t{o.mdc_code})
         .bind(before + 5, o.value)
         .bind(before + 6, o.quality)
@@ -140,7 +138,7 @@ class ObservationInserts {
         .bind(before + 9, std::int64_t{o.drill});
   }
   sqlite::Statement many_, one_;
-  std::vector<const ObservationRow*> pending_;
+  std::vector<const InternedRow*> pending_;
 };
 
 // Prepared once per connection.
@@ -153,14 +151,12 @@ struct BatchStatements {
   sqlite::Statement link;
 };
 
+// A message of the batch (readings come as rows: JournalWriter::write()
+// makes one of a message's observation).
 void insert(BatchStatements& st, const v1::BusMessage& m, std::string& buffer) {
   // After the readings before it, in their order.
   st.observations.flush();
-  if (m.has_observation()) {
-    const auto row = observation_row(m.observation());
-    st.observations.add(row);
-    st.observations.flush();
-  } else if (m.has_link()) {
+  if (m.has_link()) {
     const auto& l = m.link();
     m.SerializeToString(&buffer);
     st.link.bind(1, l.bed())
@@ -245,35 +241,39 @@ void commit_beds(sqlite::Database& db, CoreWriteStatements& st, std::vector<Core
 }  // namespace
 
 ObservationRow observation_row(const v1::Observation& o) {
-  return {o.bed(),
-          o.seq(),
-          o.device(),
-          o.mdc_code(),
-          o.value(),
-          quality_bits(o.quality()),
-          o.has_device_time() ? std::optional{micros(o.device_time())} : std::nullopt,
-          micros(o.received()),
-          o.drill()};
+  return {.bed = o.bed(),
+          .device = o.device(),
+          .columns = {
+              .seq = o.seq(),
+              .value = o.value(),
+              .quality = quality_bits(o.quality()),
+              .device_time_us = o.has_device_time() ? std::optional{micros(o.device_time())} : std::nullopt,
+              .received_us = micros(o.received()),
+              .mdc_code = o.mdc_code(),
+              .drill = o.drill()}};
 }
 
 ObservationRow observation_row(const core::Observation& o, bool drill) {
-  ObservationRow row;
-  fill_observation_row(row, o, drill);
-  return row;
+  return {.bed = o.bed, .device = o.device, .columns = observation_columns(o, drill)};
 }
 
-void fill_observation_row(ObservationRow& row, const core::Observation& o, bool drill) {
+ObservationColumns observation_columns(const core::Observation& o, bool drill) {
   // Times as a reader of the message gets them back: to the microsecond.
   const auto on_wire = [](core::TimePoint t) { return micros(wire::from_wire(wire::wire_time(t))); };
-  row.bed = o.bed;
-  row.seq = o.seq;
-  row.device = o.device;
-  row.mdc_code = core::code(o.reading.metric);
-  row.value = wire::value_on_wire(o.reading);
-  row.quality = wire::quality_on_wire(o.reading).bits;
-  row.device_time_us = o.reading.device_time ? std::optional{on_wire(*o.reading.device_time)} : std::nullopt;
-  row.received_us = on_wire(o.received);
-  row.drill = drill;
+  return {
+      .seq = o.seq,
+      .value = wire::value_on_wire(o.reading),
+      .quality = wire::quality_on_wire(o.reading).bits,
+      .device_time_us = o.reading.device_time ? std::optional{on_wire(*o.reading.device_time)} : std::nullopt,
+      .received_us = on_wire(o.received),
+      .mdc_code = core::code(o.reading.metric),
+      .drill = drill};
+}
+
+const std::string* RowNames::intern(std::string_view name) {
+  auto it = names_.find(name);
+  if (it == names_.end()) it = names_.emplace(name).first;
+  return &*it;
 }
 
 JournalWriter::JournalWriter(JournalWriterOptions options, Report report)
@@ -337,7 +337,7 @@ std::uint64_t JournalWriter::beds_tried() {
 void JournalWriter::commit_now() {
   {
     std::lock_guard lock{mutex_};
-    if (beds_.empty() && queue_.empty()) return;
+    if (beds_.empty() && queue_.items.empty()) return;
     commit_now_ = true;
   }
   wake_.notify_one();
@@ -350,7 +350,7 @@ std::string JournalWriter::bed_problem() {
 
 std::uint64_t JournalWriter::readings_handed() {
   std::lock_guard lock{mutex_};
-  return readings_taken_ + queue_.size();
+  return readings_taken_ + queue_.items.size();
 }
 
 std::uint64_t JournalWriter::readings_tried() {
@@ -368,61 +368,76 @@ void JournalWriter::beds_done(std::size_t committed, std::size_t tried, const st
   beds_progress_.notify_all();
 }
 
-template <class T>
-void JournalWriter::gather(T&& what) {
-  gathered_.emplace_back(std::forward<T>(what));
+void JournalWriter::gather(v1::BusMessage m) {
+  gathered_.items.push_back({.row = {}, .message = gathered_.messages.size()});
+  gathered_.messages.push_back(std::move(m));
 }
 
 void JournalWriter::write(v1::BusMessage m) {
+  if (m.has_observation()) return write(observation_row(m.observation()));
   // Link events are few and say when a device was lost or came back: kept,
   // and handed over at once.
   const bool link = m.has_link();
   gather(std::move(m));
-  if (link || gathered_.size() >= kHandOverRows) hand_over();
+  if (link || gathered_.items.size() >= kHandOverRows) hand_over();
 }
 
 void JournalWriter::write(ObservationRow row) {
-  gather(std::move(row));
-  if (gathered_.size() >= kHandOverRows) hand_over();
+  gathered_.items.push_back(
+      {.row = {names_.intern(row.bed, last_bed_), names_.intern(row.device, last_device_), row.columns}});
+  if (gathered_.items.size() >= kHandOverRows) hand_over();
 }
 
 void JournalWriter::write(const core::Observation& o, bool drill) {
-  // An empty row made in the buffer and filled there: a row made first and
-  // then moved in cost a move of its two names and its destruction.
-  gather(std::in_place_type<ObservationRow>);
-  fill_observation_row(std::get<ObservationRow>(gathered_.back().what), o, drill);
-  if (gathered_.size() >= kHandOverRows) hand_over();
+  gathered_.items.push_back({.row = {names_.intern(o.bed, last_bed_), names_.intern(o.device, last_device_),
+                                     observation_columns(o, drill)}});
+  if (gathered_.items.size() >= kHandOverRows) hand_over();
+}
+
+std::size_t JournalWriter::append(Buffer& to, Buffer& from, std::size_t max_readings) {
+  const auto before = to.items.size();
+  if (before + from.items.size() <= max_readings) {
+    // All of them fit, as they do unless the disk falls behind a flood: one
+    // copy of bytes, then each message's place in its new buffer.
+    to.items.insert(to.items.end(), from.items.begin(), from.items.end());
+    if (from.messages.empty()) return 0;
+    for (auto i = before; i < to.items.size(); ++i)
+      if (!to.items[i].row.bed) to.items[i].message += to.messages.size();
+    std::move(from.messages.begin(), from.messages.end(), std::back_inserter(to.messages));
+    return 0;
+  }
+  std::size_t shed = 0;
+  for (auto item : from.items) {
+    const bool reading = item.row.bed || !from.messages[item.message].has_link();
+    if (reading && to.items.size() >= max_readings) {
+      ++shed;
+      continue;
+    }
+    if (!item.row.bed) {
+      to.messages.push_back(std::move(from.messages[item.message]));
+      item.message = to.messages.size() - 1;
+    }
+    to.items.push_back(item);
+  }
+  return shed;
 }
 
 void JournalWriter::hand_over() {
-  if (gathered_.empty()) return;
+  if (gathered_.items.empty()) return;
   bool full = false;
   std::uint64_t shed = 0;
   {
     std::lock_guard lock{mutex_};
-    const auto before = queue_.size();
-    if (before + gathered_.size() <= options_.max_queue) {
-      // All of them fit, as they do unless the disk falls behind a flood.
-      queue_.insert(queue_.end(), std::make_move_iterator(gathered_.begin()),
-                    std::make_move_iterator(gathered_.end()));
-    } else {
-      for (auto& item : gathered_) {
-        const bool reading = !std::holds_alternative<v1::BusMessage>(item.what) ||
-                             !std::get<v1::BusMessage>(item.what).has_link();
-        if (reading && queue_.size() >= options_.max_queue) {
-          ++shed;
-          continue;
-        }
-        queue_.push_back(std::move(item));
-      }
-      dropped_ += shed;
-    }
-    if (before == 0 && !queue_.empty()) queue_since_ = std::chrono::steady_clock::now();
-    full = before < options_.batch_rows && queue_.size() >= options_.batch_rows;
+    const auto before = queue_.items.size();
+    shed = append(queue_, gathered_, options_.max_queue);
+    dropped_ += shed;
+    if (before == 0 && !queue_.items.empty()) queue_since_ = std::chrono::steady_clock::now();
+    full = before < options_.batch_rows && queue_.items.size() >= options_.batch_rows;
   }
   // One atomic add per hand-over, not one per reading shed.
   if (shed > 0) shed_.fetch_add(shed, std::memory_order_relaxed);
-  gathered_.clear();
+  gathered_.items.clear();
+  gathered_.messages.clear();
   if (full) wake_.notify_one();
 }
 
@@ -435,7 +450,7 @@ void JournalWriter::prune(core::TimePoint before, core::TimePoint now) {
   wake_.notify_one();
 }
 
-bool JournalWriter::take(std::vector<Item>& batch, std::chrono::steady_clock::time_point& batch_since,
+bool JournalWriter::take(Buffer& batch, std::chrono::steady_clock::time_point& batch_since,
                          std::vector<CoreWrite>& beds, std::optional<std::int64_t>& prune_before,
                          std::int64_t& prune_now, bool pruning) {
   std::unique_lock lock{mutex_};
@@ -444,15 +459,16 @@ bool JournalWriter::take(std::vector<Item>& batch, std::chrono::steady_clock::ti
   // writes for bed_delay. Failed bed writes waiting to be tried again
   // (`beds` not empty) wait for the interval.
   const auto interval_end = std::chrono::steady_clock::now() + options_.flush_interval;
-  while (!pruning && !stopping_ && !prune_before_us_ && queue_.size() < options_.batch_rows && !commit_now_) {
+  while (!pruning && !stopping_ && !prune_before_us_ && queue_.items.size() < options_.batch_rows &&
+         !commit_now_) {
     auto until = interval_end;
     if (!beds_.empty()) until = std::min(until, beds_since_ + options_.bed_delay);
     if (std::chrono::steady_clock::now() >= until) break;
     wake_.wait_until(lock, until);
   }
-  batch.swap(queue_);
+  std::swap(batch, queue_);
   batch_since = queue_since_;
-  readings_taken_ += batch.size();
+  readings_taken_ += batch.items.size();
   std::move(beds_.begin(), beds_.end(), std::back_inserter(beds));
   beds_.clear();
   commit_now_ = false;
@@ -567,7 +583,7 @@ void JournalWriter::run() {
   };
   bool running = true;
   make_next_intent_file();  // ready for the first rotation
-  std::vector<Item> batch;
+  Buffer batch;
   std::chrono::steady_clock::time_point batch_since;  // when its first row was handed over
   std::vector<std::size_t> insert_order;              // of batch's items
   std::vector<int> rotated;                           // old intent log files, taken from the core
@@ -580,9 +596,10 @@ void JournalWriter::run() {
     // by page each time, 2-4 % of a reading's cost on the core thread in a
     // flood (docs/architecture-notes.md). Both buffers are back within two
     // flush intervals of the burst's end.
-    const bool burst_over = batch.size() <= options_.batch_rows;
-    batch.clear();
-    if (burst_over && batch.capacity() > 4 * options_.batch_rows) batch.shrink_to_fit();
+    const bool burst_over = batch.items.size() <= options_.batch_rows;
+    batch.items.clear();
+    batch.messages.clear();
+    if (burst_over && batch.items.capacity() > 4 * options_.batch_rows) batch.items.shrink_to_fit();
     std::optional<std::int64_t> requested;
     running = take(batch, batch_since, beds, requested, prune_now, pruning);
     if (requested) {
@@ -606,7 +623,7 @@ void JournalWriter::run() {
     // At most one fsync per flush interval, and one when stopping.
     const bool sync_due = !running || start - last_sync >= options_.flush_interval;
     const bool must_sync = sync_due && (unsynced_rows || unsynced_.load(std::memory_order_acquire));
-    if (batch.empty() && beds.empty() && !pruning && !must_sync) continue;
+    if (batch.items.empty() && beds.empty() && !pruning && !must_sync) continue;
     if (!beds.empty()) {
       // First, in one transaction: they are few, and the alarms among them
       // are what a restart restores.
@@ -633,23 +650,27 @@ void JournalWriter::run() {
     // writes at 128 beds").
     // A bed's rows stay in their order, and the journal holds a prefix of
     // each bed's stream after a crash between two transactions.
-    insert_order.resize(batch.size());
+    const auto& items = batch.items;
+    const auto bed = [&](std::size_t i) -> std::string_view {
+      const auto& row = items[i].row;
+      return row.bed ? std::string_view{*row.bed} : message_bed(batch.messages[items[i].message]);
+    };
+    insert_order.resize(items.size());
     std::iota(insert_order.begin(), insert_order.end(), std::size_t{0});
-    std::stable_sort(insert_order.begin(), insert_order.end(), [&](std::size_t a, std::size_t b) {
-      return batch_row_bed(batch[a].what) < batch_row_bed(batch[b].what);
-    });
+    std::stable_sort(insert_order.begin(), insert_order.end(),
+                     [&](std::size_t a, std::size_t b) { return bed(a) < bed(b); });
     std::size_t written = 0;
     try {
-      if (!batch.empty() || pruning) open();
-      while (written < batch.size()) {
-        const auto end = readings_transaction_end(batch, insert_order, written);
+      if (!items.empty() || pruning) open();
+      while (written < items.size()) {
+        const auto end = readings_transaction_end(items.size(), insert_order, written, bed);
         sqlite::Transaction t{*db};
         for (auto i = written; i < end; ++i) {
-          const auto& what = batch[insert_order[i]].what;
-          if (const auto* row = std::get_if<ObservationRow>(&what))
-            st->observations.add(*row);
+          const auto& item = items[insert_order[i]];
+          if (item.row.bed)
+            st->observations.add(item.row);
           else
-            insert(*st, std::get<v1::BusMessage>(what), buffer);
+            insert(*st, batch.messages[item.message], buffer);
         }
         st->observations.flush();
         t.commit();
@@ -657,9 +678,9 @@ void JournalWriter::run() {
         written = end;
         unsynced_rows = true;
       }
-      if (!batch.empty()) {
+      if (!items.empty()) {
         const auto end = std::chrono::steady_clock::now();
-        status.batch_rows = batch.size();
+        status.batch_rows = items.size();
         status.batch_time = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
         status.oldest_wait = std::chrono::duration_cast<std::chrono::microseconds>(end - batch_since);
       }
@@ -673,13 +694,13 @@ void JournalWriter::run() {
     } catch (const sqlite::Error& e) {
       // A failed batch is dropped, not retried: readings behind a full disk
       // would pile up. The daemon raises the journal alarm from this report.
-      status.rows_dropped += batch.size() - written;
+      status.rows_dropped += items.size() - written;
       pruning = false;
       fail(std::string{"writing readings: "} + e.what() + journal_advice(e));
     }
-    if (!batch.empty()) {
+    if (!items.empty()) {
       std::lock_guard lock{mutex_};
-      readings_tried_ += batch.size();
+      readings_tried_ += items.size();
     }
     if (sync_due) {
       // Taken before the fsync: a commit that comes meanwhile waits for the next one.

@@ -12,7 +12,8 @@
 // off the alarm path.
 //
 // It owns its own SQLite connection; nothing but the queue is shared with
-// the core. The core does not take the queue's lock for every reading: it
+// the core (and the bed and device names its readings point to, which never
+// change: RowNames). The core does not take the queue's lock for every reading: it
 // gathers them and hands them over together (hand_over(): at the end of each
 // device read, on every tick, and whenever kHandOverRows are waiting), so
 // the lock costs a read, not a reading. It says how it is doing through a callback, called on
@@ -24,8 +25,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
-#include <variant>
+#include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "core/observation.hpp"
@@ -53,25 +56,75 @@ struct JournalWriterOptions {
   bool intent_log = false;
 };
 
-// An observation as its row in the observations table: all the writer needs
-// of it, handed over without a message's strings and parts to allocate on
-// the core thread and free on this one.
-struct ObservationRow {
-  std::string bed;
+// Every column of an observation's row but its two names: plain numbers,
+// so a reading crosses to the writer thread as a copy of bytes.
+struct ObservationColumns {
   std::uint64_t seq = 0;
-  std::string device;
-  std::uint32_t mdc_code = 0;
   double value = 0;
   std::int64_t quality = 0;  // bits: invalid 1, artifact 2, sensor off 4, low perfusion 8, questionable 16
   std::optional<std::int64_t> device_time_us;
   std::int64_t received_us = 0;
+  std::uint32_t mdc_code = 0;
   bool drill = false;
+};
+
+// An observation as its row in the observations table: all the writer needs
+// of it, without a message's strings and parts.
+struct ObservationRow {
+  std::string bed;
+  std::string device;
+  ObservationColumns columns;
 };
 ObservationRow observation_row(const vigil::v1::Observation& o);
 // The same row for the message wire::to_proto(o, drill) would make.
 ObservationRow observation_row(const core::Observation& o, bool drill);
-// The same, written over a row that may hold an earlier reading.
-void fill_observation_row(ObservationRow& row, const core::Observation& o, bool drill);
+// Its columns alone: what JournalWriter::write(o, drill) hands over with the names.
+ObservationColumns observation_columns(const core::Observation& o, bool drill);
+
+// The bed and device names of the readings one JournalWriter takes, each
+// kept once for the writer's life: a reading is handed over with two
+// pointers to its names, not two strings to copy on the core thread and
+// free on the writer's. One name has one pointer, so two rows are of the
+// same bed exactly when their pointers are equal.
+//
+// Threads: only the core thread calls intern(). A name, once in, is never
+// changed, moved (the set's nodes stay where they are when it grows) or
+// removed, so the writer thread reads it through a pointer it was handed,
+// without a lock and without looking at the set: the queue's mutex, which
+// both take to pass the pointer on, orders the name's making before that
+// read. vigild's names are its configuration's beds and devices (and a
+// device's derived ":ecg" one): a few hundred at 128 beds, however long it
+// runs.
+class RowNames {
+ public:
+  RowNames() = default;
+  RowNames(const RowNames&) = delete;
+  RowNames& operator=(const RowNames&) = delete;
+
+  const std::string* intern(std::string_view name);
+  // The same, trying the caller's `last` one of this kind first (a device
+  // read's readings are of one bed and one device), and keeping the answer there.
+  const std::string* intern(std::string_view name, const std::string*& last) {
+    if (last && *last == name) return last;
+    return last = intern(name);
+  }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> names_;
+};
+
+// A reading as the core hands it to the writer thread: its columns, and its
+// names as the writer's RowNames holds them.
+struct InternedRow {
+  const std::string* bed = nullptr;
+  const std::string* device = nullptr;
+  ObservationColumns columns;
+};
 
 struct JournalWriterReport {
   bool ok = true;
@@ -102,8 +155,8 @@ class JournalWriter {
   // once). Never blocks for longer than a queue push.
   void write(vigil::v1::BusMessage m);
   void write(ObservationRow row);
-  // A reading: its row (observation_row(o, drill)) made in place, where the
-  // writer's queue takes it from.
+  // A reading: its columns (observation_columns(o, drill)) and its names,
+  // interned, gathered where the writer's queue takes them from.
   void write(const core::Observation& o, bool drill);
   // What the core gathered goes to the writer's queue; readings beyond the
   // queue's bound are dropped and counted there.
@@ -158,19 +211,25 @@ class JournalWriter {
   void stop();
 
  private:
+  // A reading or a link event as handed over. Trivially copyable: the
+  // gathered ones go into the queue as one copy of bytes, and neither thread
+  // destroys anything of a reading's. A message (a link event) waits in its
+  // buffer's `messages`.
   struct Item {
-    using What = std::variant<ObservationRow, vigil::v1::BusMessage>;
-    // Made in place in the core's buffer: moved once, into the queue.
-    template <class T>
-    explicit Item(T&& w) : what{std::forward<T>(w)} {}
-    What what;
+    InternedRow row;  // row.bed null: a message, messages[message]
+    std::size_t message = 0;
   };
-  template <class T>
-  void gather(T&& what);
+  static_assert(std::is_trivially_copyable_v<Item>);
+  struct Buffer {
+    std::vector<Item> items;
+    std::vector<vigil::v1::BusMessage> messages;
+  };
+  void gather(vigil::v1::BusMessage m);
+  // Appends `from`'s items to `to` (the readings beyond `max_readings` shed), and returns how many were shed.
+  static std::size_t append(Buffer& to, Buffer& from, std::size_t max_readings);
   void run();
-  bool take(std::vector<Item>& batch, std::chrono::steady_clock::time_point& batch_since,
-            std::vector<CoreWrite>& beds, std::optional<std::int64_t>& prune_before, std::int64_t& prune_now,
-            bool pruning);
+  bool take(Buffer& batch, std::chrono::steady_clock::time_point& batch_since, std::vector<CoreWrite>& beds,
+            std::optional<std::int64_t>& prune_before, std::int64_t& prune_now, bool pruning);
   // The bed writes taken were committed (or tried, and failed).
   void beds_done(std::size_t committed, std::size_t tried, const std::string& problem);
   std::string sync_log(bool folder_too);  // a problem, or ""
@@ -183,7 +242,7 @@ class JournalWriter {
   // Two buffers take turns: the core fills this one while the writer
   // writes the other, and each keeps its capacity, so a reading costs the
   // core no allocation of the queue's own.
-  std::vector<Item> queue_;
+  Buffer queue_;
   // When the first item of queue_ was handed over: what a batch's oldest row
   // waited is timed from it. One clock read a batch; a time in every item,
   // read when the core gathered it, cost a clock read every device read
@@ -211,8 +270,13 @@ class JournalWriter {
   bool rotating_ = false;            // the core took it and has not called close_rotated() yet
   std::string next_intent_problem_;  // this thread's: why the last one could not be made
   std::atomic<std::uint64_t> shed_{0};
-  // The core thread's own: gathered since the last hand_over().
-  std::vector<Item> gathered_;
+  // The core thread's own: gathered since the last hand_over(); the names
+  // of every reading handed over (the writer thread reads only the strings
+  // its rows point to, never the set); the last bed and device named.
+  Buffer gathered_;
+  RowNames names_;
+  const std::string* last_bed_ = nullptr;
+  const std::string* last_device_ = nullptr;
   std::thread thread_;
 };
 

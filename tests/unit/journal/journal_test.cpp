@@ -7,8 +7,11 @@
 
 #include <condition_variable>
 #include <limits>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "journal/bus_messages.hpp"
 #include "journal/journal_schema.hpp"
@@ -244,14 +247,14 @@ TEST_CASE(
     for (std::uint64_t i = 1; i <= kReadings; ++i) {
       ObservationRow row;
       row.bed = "bed-1";
-      row.seq = ++seq;
+      row.columns.seq = ++seq;
       row.device = i % 2 == 0 ? "ox" : "cuff";
-      row.mdc_code = 150000 + static_cast<std::uint32_t>(i);
-      row.value = static_cast<double>(i) + 0.25;
-      row.quality = static_cast<std::int64_t>(i % 32);
-      if (i % 3 == 0) row.device_time_us = 1000 * static_cast<std::int64_t>(i);
-      row.received_us = 2000 * static_cast<std::int64_t>(i);
-      row.drill = i % 5 == 0;
+      row.columns.mdc_code = 150000 + static_cast<std::uint32_t>(i);
+      row.columns.value = static_cast<double>(i) + 0.25;
+      row.columns.quality = static_cast<std::int64_t>(i % 32);
+      if (i % 3 == 0) row.columns.device_time_us = 1000 * static_cast<std::int64_t>(i);
+      row.columns.received_us = 2000 * static_cast<std::int64_t>(i);
+      row.columns.drill = i % 5 == 0;
       w.write(std::move(row));
       if (i == kLinkAfter) {
         v1::BusMessage link;
@@ -275,6 +278,75 @@ TEST_CASE(
             "AND mdc_code = 150000 + i AND value = i + 0.25 AND quality = i % 32 "
             "AND device_time_us IS iif(i % 3 = 0, 1000 * i, NULL) AND received_us = 2000 * i "
             "AND drill = (i % 5 = 0)") == kReadings);
+}
+
+TEST_CASE(
+    "Readings of beds and devices taking turns are each committed with their own bed's and device's names "
+    "and columns, and link events handed over among them are each written once, as handed over") {
+  test::TempDir dir;
+  create_journal(dir);
+  // Names longer than a string keeps in place; a reading's bed or device
+  // differs from the one's before it as often as it repeats.
+  const std::vector<std::string> beds{"bed-1", "intensive-care-east-bed-12", "bed-3"};
+  const std::vector<std::string> devices{"ox", "bedside-monitor-in-room-12"};
+  constexpr std::uint64_t kReadings = 300;
+  std::map<std::uint64_t, ObservationRow> expected;  // by seq, unique here
+  std::set<std::tuple<std::string, std::uint64_t, std::string>> links;
+  Reports reports;
+  {
+    // One batch, at the stop: link events handed over at once pile up in the queue meanwhile.
+    JournalWriter w{{.path = dir.file("journal.db"), .flush_interval = 60s, .batch_rows = 5000},
+                    reports.callback()};
+    for (std::uint64_t i = 0; i < kReadings; ++i) {
+      const core::Observation o{
+          .bed = beds[i % beds.size()],
+          .device = devices[(i / 2) % devices.size()],
+          .reading = {.metric = i % 2 ? core::Metric::pulse_rate : core::Metric::spo2,
+                      .value = static_cast<double>(i) + 0.5,
+                      .quality = {.bits = static_cast<std::uint16_t>(i % 32)},
+                      .device_time = i % 3 ? std::optional{T0 + std::chrono::milliseconds(i)} : std::nullopt},
+          .received = T0 + std::chrono::seconds(i),
+          .seq = i + 1};
+      w.write(o, i % 7 == 0);
+      expected[o.seq] = observation_row(o, i % 7 == 0);
+      if (i % 45 == 44) w.write(alarm(o.bed, 5000 + i, v1::RAISED, T0));  // not written, gathered meanwhile
+      if (i % 30 == 29) {
+        v1::BusMessage link;
+        link.mutable_link()->set_bed(beds[(i / 30) % beds.size()]);
+        link.mutable_link()->set_device(devices[(i / 60) % devices.size()]);
+        link.mutable_link()->set_state(v1::DOWN);
+        link.mutable_link()->set_seq(1000 + i);
+        set_time(link.mutable_link()->mutable_time(), T0);
+        links.emplace(link.link().bed(), link.link().seq(), link.link().device());
+        w.write(link);
+      }
+      if (i % 50 == 0) w.hand_over();
+    }
+  }
+  REQUIRE(!reports.all.empty());
+  CHECK(reports.all.back().rows_written == kReadings + links.size() + kReadings / 45);
+  sqlite::Database db{dir.file("journal.db"), sqlite::Database::Mode::read_only};
+  CHECK(db.scalar("SELECT COUNT(*) FROM observations") == static_cast<std::int64_t>(kReadings));
+  auto rows = db.prepare(
+      "SELECT bed, seq, device, mdc_code, value, quality, device_time_us, received_us, drill FROM "
+      "observations");
+  while (rows.step()) {
+    const auto& want = expected.at(static_cast<std::uint64_t>(rows.integer(1)));
+    CHECK(rows.text(0) == want.bed);
+    CHECK(rows.text(2) == want.device);
+    CHECK(rows.integer(3) == std::int64_t{want.columns.mdc_code});
+    CHECK(rows.real(4) == want.columns.value);
+    CHECK(rows.integer(5) == want.columns.quality);
+    CHECK((rows.is_null(6) ? std::nullopt : std::optional{rows.integer(6)}) == want.columns.device_time_us);
+    CHECK(rows.integer(7) == want.columns.received_us);
+    CHECK(rows.integer(8) == std::int64_t{want.columns.drill});
+  }
+  CHECK(db.scalar("SELECT COUNT(*) FROM link_events") == static_cast<std::int64_t>(links.size()));
+  auto written = db.prepare("SELECT bed, seq, device FROM link_events");
+  std::set<std::tuple<std::string, std::uint64_t, std::string>> links_written;
+  while (written.step())
+    links_written.emplace(written.text(0), static_cast<std::uint64_t>(written.integer(1)), written.text(2));
+  CHECK(links_written == links);
 }
 
 TEST_CASE(

@@ -16,14 +16,15 @@ void check_as_from_the_message(const core::Observation& o, bool drill) {
   const auto direct = journal::observation_row(o, drill);
   const auto via = journal::observation_row(wire::to_proto(o, drill));
   CHECK(direct.bed == via.bed);
-  CHECK(direct.seq == via.seq);
+  CHECK(direct.columns.seq == via.columns.seq);
   CHECK(direct.device == via.device);
-  CHECK(direct.mdc_code == via.mdc_code);
-  CHECK(std::bit_cast<std::uint64_t>(direct.value) == std::bit_cast<std::uint64_t>(via.value));
-  CHECK(direct.quality == via.quality);
-  CHECK(direct.device_time_us == via.device_time_us);
-  CHECK(direct.received_us == via.received_us);
-  CHECK(direct.drill == via.drill);
+  CHECK(direct.columns.mdc_code == via.columns.mdc_code);
+  CHECK(std::bit_cast<std::uint64_t>(direct.columns.value) ==
+        std::bit_cast<std::uint64_t>(via.columns.value));
+  CHECK(direct.columns.quality == via.columns.quality);
+  CHECK(direct.columns.device_time_us == via.columns.device_time_us);
+  CHECK(direct.columns.received_us == via.columns.received_us);
+  CHECK(direct.columns.drill == via.columns.drill);
 }
 
 }  // namespace
@@ -55,4 +56,29 @@ TEST_CASE("a reading's journal row is the row of the message published for it") 
     o.seq = rng();
     check_as_from_the_message(o, rng() % 2);
   }
+}
+
+TEST_CASE(
+    "a bed's or device's name is kept once for the writer: the same name gives the same pointer, another "
+    "name another, and a pointer handed out still reads its name after thousands more came") {
+  journal::RowNames names;
+  const std::string bed = "intensive-care-east-bed-12";  // longer than a string keeps in place
+  const auto* first = names.intern(bed);
+  CHECK(*first == bed);
+  CHECK(first != &bed);
+  CHECK(names.intern(std::string{bed}) == first);
+  CHECK(names.intern("bed-1") != first);
+  for (int i = 0; i < 10000; ++i) names.intern("bed-" + std::to_string(i));
+  CHECK(names.size() == 10001);
+  CHECK(names.intern(bed) == first);
+  CHECK(*first == bed);
+
+  // The caller's last name is tried first, and the answer kept there.
+  const std::string* last = nullptr;
+  CHECK(names.intern("bed-7", last) == names.intern("bed-7"));
+  CHECK(last == names.intern("bed-7"));
+  CHECK(names.intern("bed-7", last) == last);
+  CHECK(names.intern("bed-70", last) == names.intern("bed-70"));
+  CHECK(*last == "bed-70");
+  CHECK(names.size() == 10001);
 }
