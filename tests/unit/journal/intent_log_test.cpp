@@ -345,6 +345,7 @@ TEST_CASE(
     "The writer makes the intent log's next file ahead, so a rotation on the core is a rename; none is "
     "made while the core renames one, and none is left at a stop") {
   test::TempDir dir;
+  create_journal(dir);  // the writer below commits a link event to it
   const auto db = dir.file("journal.db");
   const auto log = IntentLog::path_for(db);
   const auto next = IntentLog::next_path_for(log);
@@ -366,9 +367,19 @@ TEST_CASE(
   CHECK(std::filesystem::file_size(next) == 0);
   REQUIRE(intents.append(payload("bed-1", 1, "PAT-1")));
   const auto before = file_bytes(log);
-  // Between the take and close_rotated() the writer wakes (its interval is
-  // 20 ms) and makes none: one made then would be the file being renamed.
-  std::this_thread::sleep_for(100ms);
+  // Between the take and close_rotated() the writer wakes and makes none:
+  // one made then would be the file being renamed. A link event handed
+  // over and tried shows a wake after the take (the writer makes its file,
+  // when it does, before it writes what woke it).
+  v1::BusMessage link;
+  link.mutable_link()->set_bed("bed-1");
+  link.mutable_link()->set_device("ox");
+  link.mutable_link()->set_state(v1::DOWN);
+  link.mutable_link()->set_seq(1);
+  set_time(link.mutable_link()->mutable_time(), T0);
+  w.write(link);  // a link event is handed over at once
+  for (int i = 0; i < 500 && w.readings_tried() < 1; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(w.readings_tried() == 1);
   CHECK(w.take_next_intent_file() == -1);
   const int old = intents.rotate(first);
   REQUIRE(old >= 0);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "journal/journal.hpp"
@@ -24,6 +25,14 @@ inline journal::JournalOptions options(const TempDir& dir) {
   o.flush_interval = std::chrono::milliseconds{50};
   o.bed_delay = std::chrono::milliseconds{0};
   return o;
+}
+
+// A journal as a run of vigild leaves it, for a writer of the test's own.
+inline void create_journal(const TempDir& dir) {
+  journal::Journal created{options(dir), [](const journal::JournalWriterReport&) {}};
+  if (!created.open("d0", T0))
+    throw std::runtime_error{"cannot create the test journal: " + created.problem()};
+  created.close(T0);
 }
 
 inline v1::journal::BedState state(const std::string& bed, const std::string& patient) {

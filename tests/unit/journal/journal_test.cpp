@@ -99,13 +99,6 @@ std::vector<std::uint64_t> seqs(const std::vector<v1::BusMessage>& messages) {
   return v;
 }
 
-// A journal as a run of vigild leaves it, for a writer of the test's own.
-void create_journal(const test::TempDir& dir) {
-  Journal created{options(dir), [](const JournalWriterReport&) {}};
-  REQUIRE(created.open("d0", T0));
-  created.close(T0);
-}
-
 }  // namespace
 
 TEST_CASE(
