@@ -209,6 +209,11 @@ bool BedMonitor::write_state(core::TimePoint now) {
 
 void BedMonitor::publish(core::TimePoint now) {
   if (out_.alarms.empty() && out_.context.empty()) return;
+  // The bed's held readings (bus_publisher.hpp) go out now, not with the
+  // first transition: ZeroMQ's I/O thread wakes for them while the
+  // transitions are made and logged, and is up when they follow.
+  if (!stream_) stream_ = &bus_.stream(id_);
+  bus_.flush(*stream_);
   std::vector<vigil::v1::BusMessage> messages;
   messages.reserve(out_.alarms.size() + out_.context.size());
   for (const auto& e : out_.alarms) {

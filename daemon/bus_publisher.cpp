@@ -1,6 +1,7 @@
 #include "daemon/bus_publisher.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "journal/bus_messages.hpp"
@@ -30,6 +31,14 @@ BusPublisher::BusPublisher(zmq::context_t& ctx, const std::string& endpoint, std
     socket_.bind(endpoint);
   } catch (const zmq::error_t& e) {
     throw std::runtime_error("cannot bind the bus publisher to " + endpoint + ": " + e.what());
+  }
+}
+
+BusPublisher::~BusPublisher() {
+  try {
+    flush();
+  } catch (const zmq::error_t&) {
+    // The context is being torn down: nothing can be sent any more.
   }
 }
 
@@ -92,6 +101,7 @@ void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed) 
 }
 
 void BusPublisher::send(const vigil::v1::BusMessage& m, const std::string& bed, Stream& s) {
+  flush(s);
   // Serialized straight into the replay store, and sent from there.
   send_frames(wire::topic_kind(m), bed, s.recent.keep(wire::seq_of(m), m));
   if (tap_) tap_(m, bed);
@@ -111,7 +121,11 @@ std::uint64_t BusPublisher::publish(core::Observation& o, bool drill) {
 
 std::uint64_t BusPublisher::publish(Stream& s, core::Observation& o, bool drill) {
   o.seq = next_seq(o.bed, s);
-  send_frames(s.reading_topic, s.recent.keep(o.seq, reading_bytes_.write(o, drill)));
+  const auto body = s.recent.keep(o.seq, reading_bytes_.write(o, drill));
+  if (schedule_)
+    hold(s, body);
+  else
+    send_frames(s.reading_topic, body);
   if (tap_) {
     wire::fill(*tapped_.mutable_observation(), o, drill);
     tap_(tapped_, o.bed);
@@ -129,6 +143,11 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   hb->set_interval_ms(interval_ms);
   hb->set_drill(drill_);
   m.SerializeToString(&buffer_);
+  // After the readings it counts.
+  if (bed == "*")
+    flush();
+  else if (auto it = streams_.find(bed); it != streams_.end())
+    flush(it->second);
   send_frames("hb", bed, buffer_);
 }
 
@@ -157,6 +176,50 @@ std::vector<vigil::v1::BusMessage> BusPublisher::recent(const std::string& bed, 
 std::uint64_t BusPublisher::oldest_recent(const std::string& bed) const {
   const auto* s = find(bed);
   return s ? s->recent.oldest() : 0;
+}
+
+void BusPublisher::hold(Stream& s, std::string_view body) {
+  const auto n = static_cast<std::uint32_t>(body.size());
+  s.held.append(reinterpret_cast<const char*>(&n), sizeof n).append(body);
+  held_bytes_ += sizeof n + body.size();
+  if (!s.listed) {
+    s.listed = true;
+    holding_.push_back(&s);
+  }
+  if (held_bytes_ > kHeldBytes) return flush();
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  schedule_([this, alive = std::weak_ptr<bool>{alive_}] {
+    if (alive.expired()) return;
+    flush_scheduled_ = false;
+    flush();
+  });
+}
+
+void BusPublisher::flush(Stream& s) {
+  if (s.held.empty()) return;
+  std::string_view rest = s.held;
+  held_bytes_ -= rest.size();
+  while (!rest.empty()) {
+    std::uint32_t n;
+    std::memcpy(&n, rest.data(), sizeof n);
+    send_frames(s.reading_topic, rest.substr(sizeof n, n));
+    rest.remove_prefix(sizeof n + n);
+  }
+  // A beat's readings of one bed take well under a kilobyte; what a flood
+  // grew is given back, 128 beds of it would be megabytes.
+  if (s.held.capacity() > kKeptHeldCapacity)
+    std::string{}.swap(s.held);
+  else
+    s.held.clear();
+}
+
+void BusPublisher::flush() {
+  for (auto* s : holding_) {
+    flush(*s);
+    s->listed = false;
+  }
+  holding_.clear();
 }
 
 void BusPublisher::send_frames(std::string_view kind, const std::string& bed, std::string_view body) {

@@ -547,7 +547,9 @@ v1::CommandReply VigilDaemon::replay(const v1::CommandRequest& req) {
   reply.set_ok(true);
   std::string note;
   // The recent past is in memory (and may not have reached the disk yet);
-  // anything older comes from the journal.
+  // anything older comes from the journal. Held readings go out first, so
+  // the reply runs no message ahead of the stream.
+  bus_->flush();
   const auto oldest = bus_->oldest_recent(mq.bed);
   if (oldest == 0 || mq.after_seq + 1 < oldest) {
     mq.before_seq = oldest;

@@ -128,6 +128,8 @@ void VigilDaemon::start() {
                                      static_cast<int>(config_.publish_hwm()), config_.drill(), curve_secret);
   bus_->set_reserve(
       [this](const std::string& bed, std::uint64_t up_to) { journal_->reserve_seq(bed, up_to); });
+  bus_->hold_readings(
+      [this](std::function<void()> flush) { drivers::ReadPacer::of(io_).after_beat(std::move(flush)); });
   resume_streams();
   spdlog::info("publishing on {}", config_.publish_endpoint());
   start_hl7();

@@ -36,6 +36,12 @@ void ReadPacer::defer(std::function<void()> resume) {
   });
 }
 
+void ReadPacer::after_beat(std::function<void()> done) {
+  if (in_beat_) return after_this_.push_back(std::move(done));
+  if (!armed_) return done();
+  after_next_.push_back(std::move(done));
+}
+
 void ReadPacer::beat() {
   // A resumed read may defer again at once (its data was already there); it
   // waits for the next beat, not this one.
@@ -45,11 +51,16 @@ void ReadPacer::beat() {
     running_.insert(running_.end(), std::make_move_iterator(waiting_.begin()),
                     std::make_move_iterator(waiting_.end()));
     waiting_.clear();
+    after_this_.insert(after_this_.end(), std::make_move_iterator(after_next_.begin()),
+                       std::make_move_iterator(after_next_.end()));
+    after_next_.clear();
     return;
   }
   running_.clear();
   running_.swap(waiting_);
+  after_this_.swap(after_next_);
   next_ = 0;
+  in_beat_ = true;
   run_slice();
 }
 
@@ -66,13 +77,21 @@ void ReadPacer::run_slice() {
   }
   running_.clear();
   next_ = 0;
+  in_beat_ = false;
+  // Taken out first: what runs may ask for the next beat's end.
+  auto done = std::move(after_this_);
+  after_this_.clear();
+  for (auto& d : done) d();
 }
 
 void ReadPacer::shutdown() {
   timer_.cancel();
   waiting_.clear();
   running_.clear();
+  after_next_.clear();
+  after_this_.clear();
   next_ = 0;
+  in_beat_ = false;
 }
 
 }  // namespace vigil::drivers

@@ -72,6 +72,12 @@ class ReadPacer final : public boost::asio::io_context::service {
   std::chrono::nanoseconds period() const { return period_; }
   // Runs `resume` at the next beat (at once with no period).
   void defer(std::function<void()> resume);
+  // Runs `done` once the reads of a beat are over: of the beat under way
+  // if there is one, else of the next beat if one is coming; if none is
+  // (no link is paced, or no period), at once. Whatever waits for a beat's
+  // readings (the bus's held readings) goes with them without a timer or a
+  // wake-up of its own, and never waits for a beat that will not come.
+  void after_beat(std::function<void()> done);
 
  private:
   void shutdown() override;
@@ -85,7 +91,10 @@ class ReadPacer final : public boost::asio::io_context::service {
   std::chrono::nanoseconds period_{0};
   std::vector<std::function<void()>> waiting_, running_;
   std::size_t next_ = 0;  // the first of running_ not yet run
+  // after_beat()'s: of the next beat, and of the one under way.
+  std::vector<std::function<void()>> after_next_, after_this_;
   bool armed_ = false;
+  bool in_beat_ = false;  // from beat() until its last read
 };
 
 }  // namespace vigil::drivers

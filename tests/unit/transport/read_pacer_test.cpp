@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "drivers/transport/stream.hpp"
 
@@ -87,6 +88,59 @@ TEST_CASE("the pacer runs every waiting read together at its next beat, not befo
   CHECK(io.run_one_for(2s) == 1);  // one wake-up, the beat, for both
   CHECK(first - start >= kPeriod);
   CHECK(second);
+}
+
+TEST_CASE("what waits for a beat's reads runs after them, and at once when no beat is coming") {
+  boost::asio::io_context io;
+  auto& pacer = ReadPacer::of(io);
+  std::vector<std::string> ran;
+  pacer.after_beat([&] { ran.push_back("no period"); });
+  CHECK(ran == std::vector<std::string>{"no period"});
+  pacer.set_period(1ms);
+  pacer.after_beat([&] { ran.push_back("nothing paced"); });
+  CHECK(ran.back() == "nothing paced");  // no beat will come: it must not wait for one
+  ran.clear();
+
+  // A beat of two reads, the first of which defers again (its link streams
+  // on) and asks for the end of the beat under way: its readings go with
+  // the beat's, not a beat later.
+  pacer.defer([&] {
+    ran.push_back("read 1");
+    pacer.defer([&] { ran.push_back("read 1, next beat"); });
+    pacer.after_beat([&] { ran.push_back("end of beat 1, asked during it"); });
+  });
+  pacer.defer([&] { ran.push_back("read 2"); });
+  pacer.after_beat([&] { ran.push_back("end of beat 1"); });
+  CHECK(ran.empty());
+  CHECK(io.run_one_for(2s) == 1);
+  CHECK(ran ==
+        std::vector<std::string>{"read 1", "read 2", "end of beat 1", "end of beat 1, asked during it"});
+  // Between beats, with one coming: the end of that one.
+  pacer.after_beat([&] { ran.push_back("end of beat 2"); });
+  CHECK(ran.size() == 4);
+  CHECK(io.run_one_for(2s) == 1);
+  CHECK(ran.size() == 6);
+  CHECK(ran[4] == "read 1, next beat");
+  CHECK(ran[5] == "end of beat 2");
+}
+
+TEST_CASE("the end of a beat sliced in several handlers comes after its last read") {
+  boost::asio::io_context io;
+  auto& pacer = ReadPacer::of(io);
+  pacer.set_period(1ms);
+  constexpr int kReads = 20;
+  int reads_done = 0, reads_at_end = -1;
+  for (int i = 0; i < kReads; ++i)
+    pacer.defer([&] {
+      const auto busy_until = std::chrono::steady_clock::now() + 40us;
+      while (std::chrono::steady_clock::now() < busy_until) {
+      }
+      ++reads_done;
+    });
+  pacer.after_beat([&] { reads_at_end = reads_done; });
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (reads_at_end < 0 && std::chrono::steady_clock::now() < give_up) io.run_one_for(100ms);
+  CHECK(reads_at_end == kReads);
 }
 
 TEST_CASE("a line that comes during a long beat is read between its slices, not after the whole beat") {
