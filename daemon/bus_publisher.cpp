@@ -137,7 +137,8 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   vigil::v1::BusMessage m;
   auto* hb = m.mutable_heartbeat();
   hb->set_bed(bed);
-  hb->set_last_seq(last_seq(bed));
+  const auto it = streams_.find(bed);
+  hb->set_last_seq(it == streams_.end() ? 0 : it->second.seq);
   wire::set_time(hb->mutable_time(), now);
   hb->set_daemon_id(daemon_id_);
   hb->set_interval_ms(interval_ms);
@@ -146,7 +147,7 @@ void BusPublisher::heartbeat(const std::string& bed, core::TimePoint now, std::u
   // After the readings it counts.
   if (bed == "*")
     flush();
-  else if (auto it = streams_.find(bed); it != streams_.end())
+  else if (it != streams_.end())
     flush(it->second);
   send_frames("hb", bed, buffer_);
 }
